@@ -1,0 +1,58 @@
+# `make demo` sets everything up and annotates samples/; `make test` sets up and runs
+# the linters and the whole suite (slow real-engine tests included).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_TOOLS := tesseract espeak-ng sox
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng espeak-ng sox libsox-fmt-all
+
+.PHONY: demo test lint unit system-deps venv dev clean lexicons
+
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages:$(APT_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing system tools:$$missing"; \
+	    echo "install them with: sudo apt-get install $(APT_PACKAGES)  (or your system's equivalent)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[base]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[base,dev,tiktoken]'
+	touch $@
+
+venv: system-deps $(VENV)/.installed
+
+dev: system-deps $(VENV)/.dev-installed
+
+demo: venv
+	$(BIN)/uncertain annotate samples/* --format prompt
+
+lint: dev
+	$(BIN)/ruff check uncertain tests benchmarks lexicons
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -q tests
+
+unit: dev
+	$(BIN)/python -m pytest -q -m "not slow" tests
+
+lexicons: dev
+	$(BIN)/python lexicons/build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

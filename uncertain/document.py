@@ -1,0 +1,232 @@
+"""The data model: one ``Document`` per input, words with confidence and provenance.
+
+This module owns the shapes every stage produces and every later step reads. It
+imports nothing else of the project.
+
+::
+
+    Document
+     ├── source: Source              where the words came from and how
+     ├── pages: [Page]               image/PDF pages (empty for audio and text)
+     ├── segments: [Segment]         ordered stretches the engine reported
+     │    └── words: [Word]          text, confidence, start/end or page/bbox
+     │         ├── alternatives: [Alternative]
+     │         ├── tokens: [Token]          ASR sub-word probabilities
+     │         └── chars: [CharChoices]     OCR per-character choices
+     └── flags: [Flag]               doubtful runs of words (the validator fills them)
+          └── candidates: [Candidate]
+
+A flag is a view onto the document: ``start``/``end`` index the flat word list
+``Document.words`` (end exclusive), like a spaCy span.
+
+Stable names that scripts rely on: ``segments[].words[]`` with ``text``,
+``confidence``, ``start``/``end`` or ``page``/``bbox``; ``flags[]`` with ``reason``,
+``text`` and ``candidates[]`` (``term``, ``canonical``, ``score``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1"
+
+Modality = Literal["audio", "image", "text"]
+Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
+BBox = tuple[float, float, float, float]
+FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "verified"]
+Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "glyph", "decoder", "lexicon"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Alternative(_Model):
+    """Another spelling the engine considered for a word, with its confidence."""
+
+    text: str
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    source: str | None = None  # e.g. "ocr_choices", "nbest"
+
+
+class Token(_Model):
+    """One sub-word token of an ASR word and its probability."""
+
+    text: str
+    probability: float = Field(ge=0.0, le=1.0)
+
+
+class CharChoice(_Model):
+    """One candidate character (or glyph cluster) and its confidence."""
+
+    text: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class CharChoices(_Model):
+    """The choices the OCR engine considered for one position of a word, best first."""
+
+    choices: list[CharChoice]
+
+
+class Word(_Model):
+    """A recognised word with its confidence and provenance (time range or page + box)."""
+
+    text: str
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    raw_score: float | None = None
+    start: float | None = None
+    end: float | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    alternatives: list[Alternative] = Field(default_factory=list)
+    tokens: list[Token] = Field(default_factory=list)
+    chars: list[CharChoices] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Word:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"word {self.text!r}: end {self.end} is before start {self.start}")
+        if self.bbox is not None:
+            x0, y0, x1, y1 = self.bbox
+            if x1 < x0 or y1 < y0:
+                raise ValueError(f"word {self.text!r}: bbox {self.bbox} is not [x0, y0, x1, y1]")
+        return self
+
+
+class Segment(_Model):
+    """An ordered stretch of words, with what the engine says about the whole stretch.
+
+    For Whisper: ``avg_logprob``, ``no_speech_prob``, ``compression_ratio``, ``temperature``.
+    For tesseract: ``kind`` is ``line`` and ``block``/``paragraph``/``line`` number it.
+    """
+
+    id: int
+    text: str = ""
+    words: list[Word] = Field(default_factory=list)
+    start: float | None = None
+    end: float | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    kind: str | None = None
+    block: int | None = None
+    paragraph: int | None = None
+    line: int | None = None
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = Field(default=None, ge=0.0, le=1.0)
+    compression_ratio: float | None = None
+    temperature: float | None = None
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class Page(_Model):
+    """One page of an image or PDF input."""
+
+    number: int  # 1-based
+    width: int
+    height: int
+    dpi: float | None = None
+    text_source: Literal["ocr", "pdf_text_layer", "ocr+pdf_text_layer"] = "ocr"
+    text_layer: str | None = None  # the PDF's own text for this page, when it has one
+    rotation: int = 0  # degrees the page was turned before recognition
+    orientation_confidence: float | None = None
+    scale: float = 1.0  # factor applied before recognition; boxes are in original pixels
+
+
+class Source(_Model):
+    """Where a document came from and how it was produced."""
+
+    path: str
+    sha256: str
+    modality: Modality
+    engine: str
+    engine_version: str | None = None
+    model: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    confidence_definition: str | None = None
+    raw_score_definition: str | None = None
+    calibration: str | None = None
+    duration: float | None = None  # seconds, audio only
+    language: str | None = None
+    language_probability: float | None = None
+
+
+class Candidate(_Model):
+    """A lexicon term proposed for a flagged span, best first."""
+
+    term: str
+    canonical: str
+    score: float = Field(ge=0.0, le=1.0)
+    lexicon: str | None = None
+    kind: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    features: dict[str, float] = Field(default_factory=dict)
+
+
+class Flag(_Model):
+    """A doubtful (or verified) run of words: ``start``/``end`` index ``Document.words``."""
+
+    reason: FlagReason
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    candidates: list[Candidate] = Field(default_factory=list)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    reasons: list[FlagReason] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Flag:
+        if self.end <= self.start:
+            raise ValueError(f"flag {self.text!r}: empty word range [{self.start}, {self.end})")
+        return self
+
+
+class Document(_Model):
+    """One input turned into words with confidence, provenance and flags."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    pages: list[Page] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Document:
+        n = sum(len(s.words) for s in self.segments)
+        for flag in self.flags:
+            if flag.end > n:
+                raise ValueError(f"flag {flag.text!r} ends at word {flag.end}, document has {n}")
+        return self
+
+    @property
+    def words(self) -> list[Word]:
+        """All words in reading order; flags index this list (built on each call)."""
+        return [w for s in self.segments for w in s.words]
+
+    @property
+    def text(self) -> str:
+        """The plain text: words joined by spaces, segments by newlines."""
+        return "\n".join(" ".join(w.text for w in s.words) for s in self.segments if s.words)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The surface text of words ``start`` to ``end`` (exclusive)."""
+        return " ".join(w.text for w in self.words[start:end])
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Serialise to JSON; ``Document.from_json`` gives back an equal document."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Document:
+        """Parse a document produced by ``to_json``."""
+        return cls.model_validate_json(data)
+
+
+def json_schema() -> str:
+    """The JSON Schema of ``Document``, as printed by ``uncertain schema``."""
+    return json.dumps(Document.model_json_schema(), indent=2)

@@ -1,0 +1,92 @@
+"""The exception tree. Every error the package raises on bad input is one of these.
+
+::
+
+    UncertainError
+     ├── InputError                  a file cannot be used (``.path``)
+     │    ├── MissingFileError       it does not exist or cannot be read
+     │    ├── EmptyInputError        it has zero bytes
+     │    ├── UnsupportedFormatError its content is no format we handle
+     │    ├── CorruptInputError      it claims a format but does not decode
+     │    ├── InputTooLargeError     it exceeds a documented limit (decompression bomb)
+     │    └── EncryptedInputError    it is an encrypted PDF
+     ├── EngineError                 an engine or model cannot be used
+     │    ├── EngineNotFoundError    a binary, language pack or package is missing
+     │    └── ModelNotFoundError     a model name or directory cannot be resolved
+     ├── LexiconError                a lexicon file is malformed (``.path``, ``.line``)
+     ├── CalibrationError            a calibration file does not fit the engine/model
+     └── MarkupError                 rendered text cannot be parsed back
+
+Third-party errors are mapped to these at one boundary, with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class UncertainError(Exception):
+    """Base class of every error this package raises."""
+
+
+class InputError(UncertainError):
+    """An input file cannot be used; ``.path`` names it."""
+
+    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
+        self.path = os.fspath(path)
+        self.reason = message
+        super().__init__(f"{self.path}: {message}")
+
+
+class MissingFileError(InputError):
+    """The input file does not exist or cannot be read."""
+
+
+class EmptyInputError(InputError):
+    """The input file has zero bytes."""
+
+
+class UnsupportedFormatError(InputError):
+    """The input's content is not a format this package handles."""
+
+
+class CorruptInputError(InputError):
+    """The input claims a format but cannot be decoded (truncated, damaged, mislabelled)."""
+
+
+class InputTooLargeError(InputError):
+    """The input exceeds a documented size limit (for example a decompression bomb)."""
+
+
+class EncryptedInputError(InputError):
+    """The input is encrypted (a password-protected PDF)."""
+
+
+class EngineError(UncertainError):
+    """An engine, binary or model cannot be used."""
+
+
+class EngineNotFoundError(EngineError):
+    """A required binary, language pack or package is not installed."""
+
+
+class ModelNotFoundError(EngineError):
+    """A model name or directory cannot be resolved without a network."""
+
+
+class LexiconError(UncertainError):
+    """A lexicon file is malformed; ``.path`` and ``.line`` say where."""
+
+    def __init__(self, path: str | os.PathLike[str], message: str, line: int | None = None) -> None:
+        self.path = os.fspath(path)
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class CalibrationError(UncertainError):
+    """A calibration file is malformed or was fitted for another engine or model."""
+
+
+class MarkupError(UncertainError):
+    """Rendered text does not parse back under the given style."""
