@@ -1,0 +1,125 @@
+"""Input files: existence checks, content hashing and format sniffing by magic bytes.
+
+Every stage calls :func:`check_input` first, so a missing or zero-byte file gives the
+same error everywhere, and :func:`sniff` decides what a file is from its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from uncertain.errors import EmptyInputError, MissingFileError
+
+Kind = Literal["audio", "image", "pdf", "text", "unknown"]
+
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma"}
+)
+IMAGE_EXTENSIONS = frozenset(
+    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm"}
+)
+PDF_EXTENSIONS = frozenset({".pdf"})
+TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What a file's first bytes say it is."""
+
+    kind: Kind
+    format: str  # "wav", "flac", "png", "pdf", "utf-8", ...
+
+
+def check_input(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError as exc:
+        raise MissingFileError(p, "no such file") from exc
+    except OSError as exc:
+        raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
+    if p.is_dir():
+        raise MissingFileError(p, "is a directory, not a file")
+    if not os.access(p, os.R_OK):
+        raise MissingFileError(p, "permission denied")
+    if st.st_size == 0:
+        raise EmptyInputError(p, "file is empty (0 bytes)")
+    return p
+
+
+def sha256_file(path: str | os.PathLike[str], *, chunk_size: int = 1 << 20) -> str:
+    """The hex SHA-256 of a file's content, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk_size), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sniff_bytes(head: bytes) -> Sniffed:
+    """Identify a format from the first bytes of a file (at least 16 are best)."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return Sniffed("audio", "wav")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Sniffed("image", "webp")
+    if head[:4] == b"fLaC":
+        return Sniffed("audio", "flac")
+    if head[:4] == b"OggS":
+        return Sniffed("audio", "ogg")
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+                              and head[1] & 0x06 != 0):
+        return Sniffed("audio", "mp3")
+    if head[4:8] == b"ftyp":
+        return Sniffed("audio", "m4a")
+    if head[:4] == b"\x1aE\xdf\xa3":
+        return Sniffed("audio", "webm")
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return Sniffed("audio", "aiff")
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return Sniffed("image", "png")
+    if head[:3] == b"\xff\xd8\xff":
+        return Sniffed("image", "jpeg")
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return Sniffed("image", "tiff")
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return Sniffed("image", "gif")
+    if head[:2] == b"BM":
+        return Sniffed("image", "bmp")
+    if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3].isspace():
+        return Sniffed("image", "pnm")
+    if head[:5] == b"%PDF-":
+        return Sniffed("pdf", "pdf")
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # a multi-byte character cut by the end of the sample is still text
+            if exc.start < len(head) - 3:
+                return Sniffed("unknown", "binary")
+        return Sniffed("text", "utf-8")
+    return Sniffed("unknown", "binary")
+
+
+def sniff(path: str | os.PathLike[str], *, size: int = 4096) -> Sniffed:
+    """Identify a file's format from its content (see :func:`sniff_bytes`)."""
+    with open(path, "rb") as fh:
+        return sniff_bytes(fh.read(size))
+
+
+def kind_from_extension(path: str | os.PathLike[str]) -> Kind:
+    """What a file's extension claims it is."""
+    ext = Path(path).suffix.lower()
+    if ext in AUDIO_EXTENSIONS:
+        return "audio"
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    if ext in PDF_EXTENSIONS:
+        return "pdf"
+    if ext in TEXT_EXTENSIONS:
+        return "text"
+    return "unknown"
