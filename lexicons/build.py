@@ -1,0 +1,442 @@
+"""Build ``lexicons/drugs.tsv`` from the open drug-name sources.
+
+Run by a developer when the sources change, not by the package or the tests::
+
+    .venv/bin/python lexicons/build.py [SOURCE_DIR] [--out lexicons/drugs.tsv]
+
+SOURCE_DIR (default ``../shared/lexicon-sources`` relative to the repository) holds
+``drugbank_open_vocabulary.csv`` (DrugBank Open Vocabulary, CC0),
+``fda_unii_names.tsv`` (FDA UNII names, public domain) and
+``medlineplus_generic_brand.csv`` (MedlinePlus generic and brand names). The rules and
+the prior formula are described in ``lexicons/README.md``; the counts it prints go there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES = REPO.parent / "shared" / "lexicon-sources"
+DEFAULT_OUT = REPO / "lexicons" / "drugs.tsv"
+
+#: A brand or abbreviation that is ordinary English at this zipf frequency or above
+#: ("Today", "Prevail", "Focus") keeps its entry but gets at most ORDINARY_WORD_PRIOR.
+ORDINARY_WORD_ZIPF = 3.5
+ORDINARY_WORD_PRIOR = 0.01
+
+MAX_WORDS = 4
+MAX_CHARS = 40
+
+SALTS = set(
+    """
+    acetate anhydrous besilate besylate bitartrate bromide butyrate calcium camsylate
+    carbonate chloride citrate decanoate diacetate dihydrate dihydrochloride dimesylate
+    dipropionate disodium edisylate enanthate erbumine esylate fumarate furoate gluconate
+    hcl hemifumarate hemihydrate hemisulfate heptahydrate hexahydrate hyclate hydrate
+    hydrobromide hydrochloride iodide isethionate lactate lysine magnesium malate maleate
+    meglumine mesylate monohydrate monosodium napsylate nitrate oxalate pamoate pentahydrate
+    phosphate potassium propionate sesquihydrate sodium stearate succinate sulfate sulphate
+    tartrate tetrahydrate tosylate trihydrate trometamol tromethamine valerate xinafoate
+    """.split()
+)
+FORM_WORDS = set(
+    """
+    buccal capsule capsules chewable cream delayed drops emulsion enema extended film foam gel implant
+    inhalation injectable injection intrauterine kit liquid lotion lozenge nasal ointment
+    ophthalmic oral otic patch powder rectal release shampoo solution spray sublingual
+    suppositories suppository supprettes suspension syrup system tablet tablets topical
+    transdermal vaginal
+    """.split()
+)
+ABBREVIATION = re.compile(r"^(\d-)?[A-Z]{2,6}$")
+RESEARCH_CODE = re.compile(r"\b[A-Za-z]{1,6}[- ]?\d{2,}")
+CHEMISTRY = re.compile(r"[()\[\]{},;:+=±α-ωΑ-Ω<>/\\*'\"]|\d-|-\d|^\d|\b[nNoOpPmMsSrRdDlL]-|yl\b|\.")
+LATIN = re.compile(r"(?<!i)um$")
+SPACES = re.compile(r"\s+")
+UPPER_TOKENS = set(
+    """
+    am cd cr dr ds ec er ez hct hfa hp ii iii ir iv la mdi odt pm sr ss xl xr xt
+    """.split()
+)
+
+
+def key(text: str) -> str:
+    """Matching key, the same rules as ``uncertain.lexicon.normalize_term``."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\-\u2010-\u2015\u2212_]+", " ", text)
+    text = re.sub(r"['\u2018\u2019`]", "", text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", "", text)
+    return SPACES.sub(" ", text).strip()
+
+
+def strip_salt(name: str) -> str:
+    """``metformin hydrochloride`` -> ``metformin``; ``sodium chloride`` stays whole."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in SALTS:
+        words.pop()
+    return " ".join(words)
+
+
+def strip_forms(name: str) -> str:
+    """``Fluticasone Nasal Spray`` -> ``Fluticasone``; drops parenthesised asides."""
+    name = re.sub(r"\([^)]*\)", " ", name)
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in FORM_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def clean_name(name: str, *, allow_digits: bool = False) -> str | None:
+    """A name as people write it, or None for chemistry, codes, foreign spellings, noise."""
+    name = SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    if not name or len(name) > MAX_CHARS or len(name.split()) > MAX_WORDS:
+        return None
+    if not name.isascii() or RESEARCH_CODE.search(name):
+        return None
+    if any(c.isdigit() for c in name) and not allow_digits:
+        return None
+    if CHEMISTRY.search(name) and not allow_digits:
+        return None
+    if allow_digits and re.search(r"[()\[\]{},;:+=±]|^\d", name):
+        return None
+    if any(len(word) > 25 for word in name.split()):
+        return None
+    return name
+
+
+def is_foreign_variant(name: str, english: list[str]) -> bool:
+    """Latin ``-um`` forms and near spellings (``Metformina``, ``Dornasa alfa``) of a kept
+    English name: fuzzy matching reaches the English name from them anyway."""
+    low = name.lower()
+    for word in low.split():
+        if LATIN.search(word) and len(word) > 5 and zipf_frequency(word, "en") < 1.0:
+            return True
+    for other in english:
+        other = other.lower()
+        if low != other and low[:4] == other[:4] and Levenshtein.distance(low, other) <= 2:
+            return True
+    return False
+
+
+def brand_case(name: str) -> str:
+    """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
+    if not name.isupper():
+        return name
+    words = []
+    for word in name.split():
+        words.append(word if word.lower() in UPPER_TOKENS else word.capitalize())
+    return " ".join(words)
+
+
+@dataclass
+class Drug:
+    """One DrugBank substance and every name collected for it."""
+
+    dbid: str
+    name: str
+    unii: str
+    canonical: str = ""
+    generics: dict[str, str] = field(default_factory=dict)  # key -> surface
+    # key -> (surface, unii, from MedlinePlus)
+    brands: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    uniis: set[str] = field(default_factory=set)
+    medline: list[str] = field(default_factory=list)
+    medline_names: list[str] = field(default_factory=list)
+    medline_combo: list[str] = field(default_factory=list)
+
+
+class Counts:
+    """Rows read, kept and dropped per source, with the reasons."""
+
+    def __init__(self) -> None:
+        self.read: Counter[str] = Counter()
+        self.kept: Counter[str] = Counter()
+        self.dropped: Counter[tuple[str, str]] = Counter()
+
+    def drop(self, source: str, reason: str) -> None:
+        self.dropped[(source, reason)] += 1
+
+
+def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
+    drugs: dict[str, Drug] = {}
+    with (folder / "drugbank_open_vocabulary.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            counts.read["drugbank"] += 1
+            name = clean_name(row["Common name"], allow_digits=True)
+            if name is None:
+                counts.drop("drugbank", "common name is chemistry, a code or noise")
+                continue
+            counts.kept["drugbank"] += 1
+            drug = Drug(row["DrugBank ID"], name, row["UNII"].strip())
+            drug.generics[key(name)] = name
+            if drug.unii:
+                drug.uniis.add(drug.unii)
+            synonyms = [s.strip() for s in row["Synonyms"].split(" | ") if s.strip()]
+            for synonym in synonyms:
+                counts.read["drugbank synonyms"] += 1
+                if ABBREVIATION.match(synonym) and key(synonym) != key(name):
+                    drug.abbreviations[key(synonym)] = synonym
+                    counts.kept["drugbank synonyms"] += 1
+                    continue
+                cleaned = clean_name(synonym)
+                if cleaned is None:
+                    counts.drop("drugbank synonyms", "chemistry, code, accents or noise")
+                elif is_foreign_variant(cleaned, list(drug.generics.values())):
+                    counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
+                elif key(cleaned) not in drug.generics:
+                    drug.generics[key(cleaned)] = cleaned
+                    counts.kept["drugbank synonyms"] += 1
+            drugs[drug.dbid] = drug
+    return drugs
+
+
+def name_index(drugs: dict[str, Drug]) -> dict[str, str]:
+    """Normalised name -> DrugBank id, common names first, ambiguous synonyms left out."""
+    index = {key(d.name): d.dbid for d in drugs.values()}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for drug in drugs.values():
+        for k in drug.generics:
+            owners[k].add(drug.dbid)
+    for k, ids in owners.items():
+        if k not in index and len(ids) == 1:
+            index[k] = next(iter(ids))
+    return index
+
+
+def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
+    """Official names and brand names of every UNII that joins to a DrugBank drug:
+    directly on the UNII column, or through its official name, salt stripped."""
+    by_unii = {d.unii: d.dbid for d in drugs.values() if d.unii}
+    index = name_index(drugs)
+    rows: list[tuple[str, str, str, str]] = []
+    with (folder / "fda_unii_names.tsv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        next(reader)
+        for name, kind, unii, display in reader:
+            rows.append((name, kind, unii, display))
+    for _name, _kind, unii, display in rows:
+        if unii in by_unii:
+            continue
+        dbid = index.get(key(display)) or index.get(key(strip_salt(display)))
+        if dbid is not None:
+            by_unii[unii] = dbid
+    for name, kind, unii, display in rows:
+        source = f"unii {kind}"
+        counts.read[source] += 1
+        dbid = by_unii.get(unii)
+        if dbid is None:
+            counts.drop(source, "substance does not join to DrugBank")
+            continue
+        drug = drugs[dbid]
+        drug.uniis.add(unii)
+        if kind == "of":
+            cleaned = clean_name(name.lower())
+            if cleaned is None:
+                counts.drop(source, "chemistry, code or noise")
+            elif key(cleaned) in drug.generics:
+                counts.drop(source, "already known from DrugBank")
+            elif key(strip_salt(cleaned)) in drug.generics or key(cleaned) == key(display):
+                drug.generics[key(cleaned)] = cleaned
+                counts.kept[source] += 1
+            else:
+                counts.drop(source, "official name of another form")
+            continue
+        if " component " in f" {name.lower()} ":
+            counts.drop(source, "component of a combination")
+            continue
+        if len(name.split()) > 1 and key(name.split()[0]) in {
+            key(g.split()[0]) for g in drug.generics.values()
+        }:
+            counts.drop(source, "generic name with a maker's name")
+            continue
+        cleaned = clean_name(strip_forms(name))
+        if cleaned is None:
+            counts.drop(source, "chemistry, code or noise")
+        elif key(cleaned) in drug.brands or key(cleaned) in drug.generics:
+            counts.drop(source, "duplicate")
+        else:
+            drug.brands[key(cleaned)] = (brand_case(cleaned), unii, False)
+            counts.kept[source] += 1
+
+
+def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[tuple]:
+    """Consumer pages: mark single drugs, add their brands; brands of combinations
+    become entries whose canonical joins the components with `` / ``."""
+    index = name_index(drugs)
+    combos: list[tuple[str, list[str], str, list[str]]] = []
+    with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            counts.read["medlineplus"] += 1
+            page = row["Medline Plus ID"].strip()
+            generic = strip_forms(row["Common name"])
+            parts = [
+                p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|/", generic) if p.strip()
+            ]
+            ids = [index.get(key(p)) or index.get(key(strip_salt(p))) for p in parts]
+            brands = []
+            for brand in row["Synonyms"].split("|"):
+                cleaned = clean_name(strip_forms(brand))
+                if cleaned and cleaned not in brands and key(cleaned) != key(generic):
+                    brands.append(cleaned)
+            if not all(ids):
+                counts.drop("medlineplus", "a generic name does not join to DrugBank")
+                continue
+            counts.kept["medlineplus"] += 1
+            if len(ids) == 1:
+                drug = drugs[ids[0]]  # type: ignore[index]
+                drug.medline.append(page)
+                drug.medline_names.append(parts[0])
+                for brand in brands:
+                    if key(brand) not in drug.generics:
+                        drug.brands[key(brand)] = (brand, "", True)
+            else:
+                for dbid in ids:
+                    drugs[dbid].medline_combo.append(page)  # type: ignore[index]
+                combos.append((page, ids, generic, brands))  # type: ignore[arg-type]
+    return combos
+
+
+def choose_canonical(drug: Drug) -> str:
+    """The US generic name: DrugBank's common name unless it is the chemical name of a
+    drug known by a shorter generic (``acetylsalicylic acid`` -> ``aspirin``): the
+    MedlinePlus page name when there is one."""
+    names = [n for n in drug.medline_names if key(n) in drug.generics]
+    return (min(names, key=len) if names else drug.name).lower()
+
+
+def zipf_score(name: str) -> float:
+    return min(1.0, max(0.0, (zipf_frequency(name, "en") - 1.0) / 2.5))
+
+
+def drug_prior(drug: Drug) -> float:
+    """0.05 + 0.35 page + 0.15 brands + 0.45 zipf, the zipf part at 40% without a page
+    (so "rice" or "water" do not pass for common drugs on word frequency alone)."""
+    page = 0.35 if drug.medline else (0.2 if drug.medline_combo else 0.0)
+    brands = 0.15 * min(1.0, len(drug.brands) / 5)
+    words = 0.45 * zipf_score(drug.canonical) * (1.0 if page else 0.4)
+    return round(min(1.0, 0.05 + page + brands + words), 3)
+
+
+def variant_prior(prior: float, surface: str) -> float:
+    """Another generic name of a drug: half its prior, up to all of it by its own zipf
+    (a salt form is scored by its base name)."""
+    return round(prior * (0.5 + 0.5 * zipf_score(strip_salt(surface))), 3)
+
+
+def capped(term: str, prior: float) -> float:
+    if zipf_frequency(term.lower(), "en") >= ORDINARY_WORD_ZIPF:
+        return min(prior, ORDINARY_WORD_PRIOR)
+    return prior
+
+
+def ids_text(pairs: list[tuple[str, str]]) -> str:
+    return ";".join(f"{k}:{v}" for k, v in pairs if v)
+
+
+def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[tuple[str, str, str, float, str]]:
+    rows: list[tuple[str, str, str, float, str]] = []
+    for drug in drugs.values():
+        drug.canonical = choose_canonical(drug)
+        prior = drug_prior(drug)
+        base = [("drugbank", drug.dbid), ("unii", drug.unii)]
+        base += [("medlineplus", page) for page in drug.medline]
+        rows.append((drug.canonical, drug.canonical, "generic", prior, ids_text(base)))
+        for surface in drug.generics.values():
+            if key(surface) != key(drug.canonical):
+                rows.append(
+                    (
+                        surface,
+                        drug.canonical,
+                        "generic",
+                        variant_prior(prior, surface),
+                        ids_text([("drugbank", drug.dbid)]),
+                    )
+                )
+        for surface, unii, medline in drug.brands.values():
+            weight = 0.6 + 0.25 * medline + 0.15 * zipf_score(surface)
+            rows.append(
+                (
+                    surface,
+                    drug.canonical,
+                    "brand",
+                    capped(surface, round(prior * weight, 3)),
+                    ids_text([("drugbank", drug.dbid), ("unii", unii)]),
+                )
+            )
+        for surface in drug.abbreviations.values():
+            rows.append(
+                (
+                    surface,
+                    drug.canonical,
+                    "abbreviation",
+                    capped(surface, round(prior * 0.5, 3)),
+                    ids_text([("drugbank", drug.dbid)]),
+                )
+            )
+    for page, ids, _generic, brands in combos:
+        canonical = " / ".join(drugs[d].canonical for d in ids)
+        prior = round(min(drug_prior(drugs[d]) for d in ids) * 0.85, 3)
+        pairs = [("drugbank", d) for d in ids] + [("medlineplus", page)]
+        for brand in brands:
+            rows.append((brand, canonical, "brand", capped(brand, prior), ids_text(pairs)))
+    return rows
+
+
+def write(rows: list[tuple[str, str, str, float, str]], out: Path) -> None:
+    lines = [
+        "# drugs lexicon of `uncertain`, built by lexicons/build.py; see lexicons/README.md",
+        "# sources: DrugBank Open Vocabulary (CC0 1.0), FDA UNII names (public domain),",
+        "# MedlinePlus generic/brand names (US National Library of Medicine)",
+        "term\tcanonical\tkind\tprior\tids",
+    ]
+    rows.sort(key=lambda r: (r[1], r[2] != "generic", -r[3], r[0].lower()))
+    lines += [f"{t}\t{c}\t{k}\t{p:g}\t{i}" for t, c, k, p, i in rows]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if out.suffix == ".gz":
+        out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    else:
+        out.write_bytes(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="?", type=Path, default=DEFAULT_SOURCES)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    counts = Counts()
+    drugs = read_drugbank(args.sources, counts)
+    join_unii(args.sources, drugs, counts)
+    combos = join_medlineplus(args.sources, drugs, counts)
+    rows = rows_for(drugs, combos)
+    write(rows, args.out)
+    kinds = Counter(r[2] for r in rows)
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
+    print(
+        f"rows {len(rows)}; canonicals {len({r[1] for r in rows})}; "
+        + "; ".join(f"{k} {n}" for k, n in kinds.most_common())
+    )
+    for source in counts.read:
+        dropped = sum(n for (s, _), n in counts.dropped.items() if s == source)
+        print(
+            f"{source}: read {counts.read[source]}, kept {counts.kept[source]}, dropped {dropped}"
+        )
+        for (s, reason), n in counts.dropped.most_common():
+            if s == source:
+                print(f"    {n:>6}  {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

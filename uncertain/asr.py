@@ -1,0 +1,204 @@
+"""The ASR stage: an audio file becomes a Document whose words carry Whisper's confidence.
+
+:func:`transcribe` runs faster-whisper with word timestamps. A word's ``confidence`` (and
+``raw_score``) is faster-whisper's word probability, the mean of the probabilities of the
+sub-word tokens the word was decoded from; those tokens are kept in ``Word.tokens``, since
+the least likely token often marks an error better than the mean.
+
+Short files are transcribed in one piece. Longer ones are decoded and transcribed as a
+stream of chunks of a few minutes (see :func:`uncertain.audio.iter_chunks`), with times
+shifted back onto the whole recording, so memory does not grow with the recording.
+
+The ``engine`` argument is the seam for tests: anything with faster-whisper's
+``transcribe(audio, **kwargs) -> (segments, info)`` shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import faster_whisper
+import numpy as np
+
+from uncertain import audio as _audio
+from uncertain._io import check_input, sha256_file
+from uncertain.document import Document, Segment, Source, Token, Word
+from uncertain.models import ResolvedModel, load_model, pick_device, resolve_model
+
+log = logging.getLogger("uncertain")
+
+ENGINE = "faster-whisper"
+CONFIDENCE_DEFINITION = (
+    "faster-whisper word probability: mean of the word's sub-word token probabilities"
+)
+RAW_SCORE_DEFINITION = "the same faster-whisper word probability, unclipped"
+_PROMPT_WORDS = 40  # words of the previous chunk passed on as the next chunk's prompt
+
+
+class Engine(Protocol):
+    """What :func:`transcribe` needs of an engine: faster-whisper's ``transcribe`` shape."""
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Iterable[Any], Any]: ...
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """How to run Whisper. The defaults are faster-whisper's, plus the chunking of long files."""
+
+    beam_size: int = 5
+    best_of: int = 5
+    patience: float = 1.0
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    condition_on_previous_text: bool = True
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    vad_filter: bool = False
+    vad_parameters: dict[str, Any] = field(default_factory=dict)
+    no_speech_threshold: float | None = 0.6
+    log_prob_threshold: float | None = -1.0
+    compression_ratio_threshold: float | None = 2.4
+    hallucination_silence_threshold: float | None = None
+    chunk_seconds: float = _audio.DEFAULT_CHUNK_SECONDS
+    search_seconds: float = _audio.DEFAULT_SEARCH_SECONDS
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments for faster-whisper's ``transcribe`` (word timestamps on)."""
+        kwargs = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("chunk_seconds", "search_seconds", "vad_parameters")
+        }
+        kwargs["temperature"] = list(self.temperature)
+        if self.vad_filter and self.vad_parameters:
+            kwargs["vad_parameters"] = dict(self.vad_parameters)
+        kwargs["word_timestamps"] = True
+        return kwargs
+
+    def as_dict(self) -> dict[str, Any]:
+        """The options as plain JSON values, for ``Source.options``."""
+        data = dataclasses.asdict(self)
+        data["temperature"] = list(self.temperature)
+        return data
+
+
+def transcribe(
+    path: str | os.PathLike[str],
+    *,
+    model: str | os.PathLike[str] | ResolvedModel | None = None,
+    device: str = "auto",
+    compute_type: str = "auto",
+    language: str | None = None,
+    options: TranscribeOptions | None = None,
+    engine: Engine | None = None,
+    **overrides: Any,
+) -> Document:
+    """Transcribe an audio file into a Document (silence gives one without segments).
+
+    ``model`` is resolved by :func:`uncertain.models.resolve_model` (default: the bundled
+    tiny.en); ``engine`` replaces the loaded model (tests pass a fake). ``overrides`` set
+    fields of ``options``, e.g. ``transcribe(p, beam_size=1)``.
+    """
+    opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
+    p = check_input(path)
+    record: dict[str, Any] = {}
+    if engine is None:
+        resolved = resolve_model(model)
+        device, compute_type = pick_device(device, compute_type)
+        engine = load_model(resolved, device=device, compute_type=compute_type)
+        model_name: str | None = resolved.name
+        record = {"model_path": str(resolved.path), "device": device,
+                  "compute_type": compute_type}
+    elif isinstance(model, ResolvedModel):
+        model_name = model.name
+    else:
+        model_name = None if model is None else os.fspath(model)
+
+    kwargs = opts.engine_kwargs()
+    segments: list[Segment] = []
+    duration = 0.0
+    pinned = language  # once a chunk with speech names the language, later chunks keep it
+    language_info: Any = None  # info of the first chunk with speech, else of the first chunk
+    for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
+                                    search_seconds=opts.search_seconds):
+        raw_segments, info = engine.transcribe(chunk.samples, language=pinned, **kwargs)
+        new = _segments(raw_segments, chunk.start, first_id=len(segments))
+        if language_info is None or (new and pinned is None):
+            language_info = info
+        if new:
+            pinned = pinned or info.language
+            segments.extend(new)
+            if opts.condition_on_previous_text:
+                kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
+        duration = chunk.end
+
+    source = Source(
+        path=os.fspath(p),
+        sha256=sha256_file(p),
+        modality="audio",
+        engine=ENGINE,
+        engine_version=faster_whisper.__version__,
+        model=model_name,
+        options={**opts.as_dict(), "language": language, **record},
+        confidence_definition=CONFIDENCE_DEFINITION,
+        raw_score_definition=RAW_SCORE_DEFINITION,
+        duration=round(duration, 3),
+        language=language_info.language if language_info else language,
+        language_probability=(
+            float(language_info.language_probability) if language_info else None),
+    )
+    return Document(source=source, segments=segments)
+
+
+def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:
+    """faster-whisper segments of one chunk as our Segments, times shifted by ``offset``."""
+    out: list[Segment] = []
+    for raw in raw_segments:
+        words = [_word(w, offset) for w in (raw.words or ())]
+        words = [w for w in words if w.text]
+        out.append(Segment(
+            id=first_id + len(out),
+            text=raw.text.strip(),
+            words=words,
+            start=_shift(raw.start, offset),
+            end=_shift(raw.end, offset),
+            avg_logprob=float(raw.avg_logprob),
+            no_speech_prob=_clip(float(raw.no_speech_prob)),
+            compression_ratio=float(raw.compression_ratio),
+            temperature=None if raw.temperature is None else float(raw.temperature),
+        ))
+    return out
+
+
+def _word(raw: Any, offset: float) -> Word:
+    probability = float(raw.probability)
+    tokens: Sequence[tuple[str, float]] = getattr(raw, "tokens", None) or ()
+    return Word(
+        text=raw.word.strip(),
+        confidence=_clip(probability),
+        raw_score=probability,
+        start=_shift(raw.start, offset),
+        end=_shift(raw.end, offset),
+        tokens=[Token(text=text, probability=_clip(float(p))) for text, p in tokens],
+    )
+
+
+def _shift(seconds: float, offset: float) -> float:
+    return round(float(seconds) + offset, 3)
+
+
+def _clip(p: float) -> float:
+    return min(1.0, max(0.0, p))
+
+
+def _tail_words(segments: list[Segment], n: int) -> str:
+    words: list[str] = []
+    for segment in reversed(segments):
+        words[:0] = [w.text for w in segment.words]
+        if len(words) >= n:
+            break
+    return " ".join(words[-n:])

@@ -1,0 +1,216 @@
+"""Decoding audio files to 16 kHz mono float32 with PyAV, whole or as a bounded stream.
+
+Every file goes through :func:`uncertain._io.check_input` first; whatever FFmpeg cannot
+decode (text renamed ``.wav``, a cut-off FLAC, a WAV shorter than its header says) becomes
+a :class:`~uncertain.errors.CorruptInputError` naming the path. :func:`iter_chunks` yields
+a long recording in pieces of a few minutes, each cut where the signal is quietest shortly
+before the nominal end, so a word is rarely split and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from uncertain._io import check_input, sniff
+from uncertain.errors import CorruptInputError, UnsupportedFormatError
+
+SAMPLE_RATE = 16_000
+DEFAULT_CHUNK_SECONDS = 300.0
+DEFAULT_SEARCH_SECONDS = 20.0
+_WINDOW = SAMPLE_RATE // 50  # 20 ms energy windows when looking for a quiet cut
+_SMOOTH = 10  # windows averaged (200 ms), so a short dip inside a word does not win
+# a decoded stream this much shorter than the container declares is truncated
+_SHORTFALL_SECONDS = 0.1
+_SHORTFALL_FRACTION = 0.02
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What the container says about a recording, before decoding it."""
+
+    path: Path
+    container: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration: float | None  # seconds, as declared; None when the container does not say
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """A piece of a recording: ``samples`` (16 kHz mono float32) starting ``start`` seconds in."""
+
+    start: float
+    samples: np.ndarray
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+def probe(path: str | os.PathLike[str]) -> AudioInfo:
+    """Read the container's header: format, codec, rate, channels and declared duration."""
+    p = _check(path)
+    try:
+        with av.open(os.fspath(p), metadata_errors="ignore") as container:
+            stream = _audio_stream(p, container)
+            return AudioInfo(
+                path=p,
+                container=container.format.name,
+                codec=stream.codec_context.name,
+                sample_rate=stream.rate,
+                channels=stream.channels,
+                duration=_declared_duration(container, stream),
+            )
+    except av.FFmpegError as exc:
+        raise CorruptInputError(p, f"cannot read audio: {_reason(exc)}") from exc
+
+
+def decode(path: str | os.PathLike[str]) -> np.ndarray:
+    """The whole recording as one 16 kHz mono float32 array (short files; see iter_chunks)."""
+    pieces = list(_pieces(_check(path)))
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+
+def iter_chunks(
+    path: str | os.PathLike[str],
+    *,
+    chunk_seconds: float = DEFAULT_CHUNK_SECONDS,
+    search_seconds: float = DEFAULT_SEARCH_SECONDS,
+) -> Iterator[AudioChunk]:
+    """Yield the recording in chunks of at most ``chunk_seconds + search_seconds``.
+
+    A recording that fits in that length comes as one chunk. Otherwise each chunk ends at
+    the quietest moment of the ``search_seconds`` before ``chunk_seconds``. The chunks'
+    samples, joined, are exactly what :func:`decode` returns.
+    """
+    if chunk_seconds <= 0 or search_seconds < 0 or search_seconds >= chunk_seconds:
+        raise ValueError("need chunk_seconds > search_seconds >= 0")
+    target = round(chunk_seconds * SAMPLE_RATE)
+    search = round(search_seconds * SAMPLE_RATE)
+    limit = target + search
+    buffer: list[np.ndarray] = []
+    buffered = 0
+    offset = 0  # samples already yielded
+    for piece in _pieces(_check(path)):
+        buffer.append(piece)
+        buffered += len(piece)
+        while buffered > limit:
+            samples = np.concatenate(buffer)
+            cut = quietest_cut(samples, target - search, target)
+            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut])
+            offset += cut
+            buffer, buffered = [samples[cut:]], len(samples) - cut
+    if buffered:
+        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer))
+
+
+def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
+    """The sample index in ``[lo, hi]`` at the middle of the quietest 200 ms stretch."""
+    lo = max(0, lo)
+    hi = min(len(samples), hi)
+    n = (hi - lo) // _WINDOW
+    if n < 1:
+        return hi
+    frames = samples[lo:lo + n * _WINDOW].astype(np.float64).reshape(n, _WINDOW)
+    energy = np.einsum("ij,ij->i", frames, frames)
+    width = min(_SMOOTH, n)
+    smooth = np.convolve(energy, np.ones(width), mode="valid")
+    best = int(np.argmin(smooth))
+    return lo + (best * _WINDOW) + (width * _WINDOW) // 2
+
+
+# -- decoding --------------------------------------------------------------------------------
+
+
+def _check(path: str | os.PathLike[str]) -> Path:
+    p = check_input(path)
+    sniffed = sniff(p)
+    if sniffed.kind == "text":
+        raise CorruptInputError(p, "not audio: the file holds text")
+    if sniffed.kind in ("image", "pdf"):
+        raise UnsupportedFormatError(p, f"not audio: the file is an {sniffed.kind}")
+    if sniffed.format == "wav":
+        _check_wav_length(p)
+    return p
+
+
+def _pieces(path: Path) -> Iterator[np.ndarray]:
+    """Decoded, resampled float32 pieces of a few thousand samples each, in order."""
+    decoded = 0
+    try:
+        with av.open(os.fspath(path), metadata_errors="ignore") as container:
+            stream = _audio_stream(path, container)
+            declared = _declared_duration(container, stream)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    piece = out.to_ndarray().reshape(-1).copy()
+                    decoded += len(piece)
+                    yield piece
+            for out in resampler.resample(None):
+                piece = out.to_ndarray().reshape(-1).copy()
+                decoded += len(piece)
+                yield piece
+    except av.FFmpegError as exc:
+        raise CorruptInputError(path, f"cannot decode audio: {_reason(exc)}") from exc
+    seconds = decoded / SAMPLE_RATE
+    if declared is not None and declared - seconds > max(
+        _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared
+    ):
+        raise CorruptInputError(
+            path, f"truncated: the header declares {declared:.2f} s but only "
+                  f"{seconds:.2f} s decode")
+
+
+def _audio_stream(path: Path, container: av.container.InputContainer) -> av.AudioStream:
+    if not container.streams.audio:
+        raise UnsupportedFormatError(path, "no audio stream in the file")
+    return container.streams.audio[0]
+
+
+def _declared_duration(container: av.container.InputContainer,
+                       stream: av.AudioStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def _check_wav_length(path: Path) -> None:
+    """FFmpeg quietly decodes a cut-off WAV; compare the data chunk's size with the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        header = fh.read(12)
+        if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            return  # not RIFF/WAVE: FFmpeg will judge it
+        pos = 12
+        while pos + 8 <= size:
+            fh.seek(pos)
+            chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
+            if chunk_id == b"data":
+                available = size - pos - 8
+                # 0 and 0xFFFFFFFF are written by recorders that never finished the header
+                if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
+                    raise CorruptInputError(
+                        path, f"truncated: the WAV header declares {chunk_size} bytes of audio "
+                              f"but the file holds {available}")
+                return
+            pos += 8 + chunk_size + (chunk_size & 1)
+    raise CorruptInputError(path, "truncated: the WAV file has no audio data chunk")
+
+
+def _reason(exc: av.FFmpegError) -> str:
+    return exc.strerror or str(exc)

@@ -1,0 +1,237 @@
+"""The ``uncertain`` command line: parse arguments, call the library, format results.
+
+Commands: ``annotate`` (files -> documents, validated, as JSON, JSON lines or a
+prompt), ``render`` (a saved document -> prompt), ``schema`` (the JSON Schema),
+``lexicon`` (inspect and check a lexicon file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from uncertain import __version__
+from uncertain.document import Document, json_schema
+from uncertain.errors import UncertainError
+
+log = logging.getLogger("uncertain")
+
+
+def _fail(exc: BaseException) -> None:
+    print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+class _Output:
+    """Where results go: stdout, or a file written whole and moved into place at the end."""
+
+    def __init__(self, out: str | None, *, force: bool) -> None:
+        self.path = Path(out) if out else None
+        if self.path is not None and self.path.exists() and not force:
+            raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
+        self._tmp: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.path is None:
+            return sys.stdout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        self._tmp = os.fdopen(fd, "w", encoding="utf-8")
+        return self._tmp
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._tmp is None or self.path is None:
+            return
+        self._tmp.close()
+        if exc_type is None:
+            os.replace(self._tmp.name, self.path)
+        else:
+            os.unlink(self._tmp.name)
+
+
+def _expand(paths: Sequence[str]) -> Iterator[Path]:
+    """Files named, and the files of directories named (sorted, hidden ones skipped)."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                rel = child.relative_to(p)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    yield child
+        else:
+            yield p
+
+
+def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"style": args.style}
+    if args.threshold is not None:
+        kwargs["threshold"] = args.threshold
+    if args.budget is not None:
+        kwargs["budget"] = args.budget
+    if args.no_preamble:
+        kwargs["preamble"] = False
+    return kwargs
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    from uncertain.ingest import ingest
+    from uncertain.render import render
+    from uncertain.validate import Validator
+
+    files = list(_expand(args.paths))
+    if not files:
+        log.warning("no input files given")
+        print("warning: no input files", file=sys.stderr)
+        return 0
+    validator = None
+    if not args.no_validate:
+        validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
+    options: dict[str, Any] = {}
+    if args.model:
+        options["model"] = args.model
+    if args.no_rescore:
+        options["rescore"] = False
+    failures = 0
+    docs: list[Document] = []
+    with _Output(args.out, force=args.force) as out:
+        for path in files:
+            try:
+                doc = ingest(path, **options)
+                if validator is not None:
+                    doc = validator.validate(doc)
+            except UncertainError as exc:
+                _fail(exc)
+                failures += 1
+                continue
+            if args.format == "jsonl":
+                out.write(doc.to_json() + "\n")
+                out.flush()
+            elif args.format == "prompt":
+                prompt = render(doc, **_render_kwargs(args))
+                out.write(f"=== {path} ===\n{prompt}\n\n")
+            else:
+                docs.append(doc)
+        if args.format == "json":
+            if len(docs) == 1:
+                out.write(docs[0].to_json(indent=2) + "\n")
+            elif docs:
+                out.write("[\n" + ",\n".join(d.to_json(indent=2) for d in docs) + "\n]\n")
+    return 1 if failures else 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from uncertain.render import render
+
+    status = 0
+    for raw in args.docs:
+        try:
+            text = Path(raw).read_text(encoding="utf-8")
+            lines = [text] if args.docs_format == "json" else text.splitlines()
+            for line in lines:
+                if line.strip():
+                    print(render(Document.from_json(line), **_render_kwargs(args)))
+        except (OSError, ValueError) as exc:
+            _fail(exc)
+            status = 1
+    return status
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json_schema())
+    return 0
+
+
+def _cmd_lexicon(args: argparse.Namespace) -> int:
+    from uncertain.lexicon import check_lexicon, format_report, load_lexicon, shipped_lexicons
+
+    if args.list or not args.source:
+        for name in shipped_lexicons():
+            print(name)
+        return 0
+    report = check_lexicon(args.source)
+    print(format_report(report))
+    if args.lookup:
+        lexicon = load_lexicon(args.source)
+        for term in args.lookup:
+            hits = lexicon.get(term)
+            if not hits:
+                print(f"{term}: not in {lexicon.name}")
+            for e in hits:
+                ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
+                print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
+    if args.check and report.warnings:
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uncertain",
+        description="Ingest audio and scanned documents without throwing away how sure "
+        "the machine was.",
+    )
+    parser.add_argument("--version", action="version", version=f"uncertain {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def render_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"])
+        p.add_argument("--threshold", type=float, help="mark spans whose p is below this")
+        p.add_argument("--budget", type=int, help="token budget for the rendered prompt")
+        p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
+
+    p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
+    p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
+    p.add_argument("--out", help="write here instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument(
+        "--lexicon", action="append", default=[], metavar="NAME|FILE",
+        help="add a lexicon (a shipped name or a file); repeatable",
+    )
+    p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
+    p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
+    render_options(p)
+    p.set_defaults(func=_cmd_annotate)
+
+    p = sub.add_parser("render", help="render saved documents (JSON) as a prompt")
+    p.add_argument("docs", nargs="+", metavar="DOC.json")
+    p.add_argument("--docs-format", choices=["json", "jsonl"], default="json")
+    render_options(p)
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a document")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("lexicon", help="inspect and check a lexicon file or shipped lexicon")
+    p.add_argument("source", nargs="?", metavar="NAME|FILE")
+    p.add_argument("--check", action="store_true", help="exit 1 when the file has problems")
+    p.add_argument("--lookup", action="append", metavar="TERM", help="look a term up")
+    p.add_argument("--list", action="store_true", help="list the shipped lexicons")
+    p.set_defaults(func=_cmd_lexicon)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except (UncertainError, FileExistsError) as exc:
+        _fail(exc)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

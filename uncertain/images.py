@@ -1,0 +1,193 @@
+"""Image and PDF inputs for OCR: opening, page rendering, size limits and preprocessing.
+
+This module owns turning a file into page images that tesseract can read:
+
+- PNG, JPEG, TIFF (every frame of a multi-page TIFF) and the other formats Pillow
+  decodes; PDF pages rendered with pypdfium2 at a chosen DPI, with the PDF's own text
+  layer kept when a page has one;
+- the pixel limit, checked from the header (or the PDF page size) *before* any pixel is
+  decoded, so a decompression bomb raises :class:`~uncertain.errors.InputTooLargeError`;
+- the mapping of Pillow and pdfium errors to the project's exceptions (one boundary);
+- preprocessing: grayscale on white, turning by a multiple of 90 degrees, rescaling.
+
+Pages are produced lazily, one at a time, so a long PDF never holds every page in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from uncertain._io import check_input, sniff
+from uncertain.errors import (
+    CorruptInputError,
+    EncryptedInputError,
+    InputTooLargeError,
+    UnsupportedFormatError,
+)
+
+log = logging.getLogger("uncertain")
+
+DEFAULT_MAX_PIXELS = 100_000_000
+"""Largest page accepted, in pixels (width x height): 100 megapixels."""
+
+DEFAULT_PDF_DPI = 300.0
+_PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+
+
+@dataclass
+class PageImage:
+    """One page ready for recognition: its pixels, DPI and any text the file carried."""
+
+    number: int  # 1-based
+    image: Image.Image
+    dpi: float | None = None
+    text_layer: str | None = None
+
+
+def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str) -> None:
+    if width * height > max_pixels:
+        raise InputTooLargeError(
+            path, f"{what} is {width}x{height} = {width * height} pixels, over the limit "
+                  f"of {max_pixels} (raise max_pixels to accept it)")
+
+
+def _image_dpi(img: Image.Image) -> float | None:
+    dpi = img.info.get("dpi")
+    if isinstance(dpi, tuple) and dpi and dpi[0]:
+        try:
+            value = float(dpi[0])
+        except (TypeError, ValueError):
+            return None
+        return value if value > 1 else None
+    return None
+
+
+def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
+    try:
+        with warnings.catch_warnings():
+            # the size is checked against max_pixels below, before decoding
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise InputTooLargeError(path, f"image is too large to decode safely: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise CorruptInputError(path, "not a readable image (damaged or mislabelled)") from exc
+    except OSError as exc:
+        raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
+    with img:
+        frames = getattr(img, "n_frames", 1)
+        for index, frame in enumerate(ImageSequence.Iterator(img)):
+            what = f"page {index + 1} of {frames}" if frames > 1 else "the image"
+            _too_large(path, frame.width, frame.height, max_pixels, what)
+            try:
+                frame.load()
+                pixels = frame.copy()
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
+            except Image.DecompressionBombError as exc:
+                raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
+            yield PageImage(number=index + 1, image=pixels, dpi=_image_dpi(frame))
+
+
+def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _PDFIUM_PASSWORD_ERROR:
+            raise EncryptedInputError(path, "the PDF is password-protected") from exc
+        raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise CorruptInputError(path, "the PDF has no pages")
+        scale = dpi / 72.0
+        for index in range(count):
+            try:
+                page = pdf[index]
+                width_pt, height_pt = page.get_size()
+                width, height = round(width_pt * scale), round(height_pt * scale)
+                _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi")
+                textpage = page.get_textpage()
+                text = textpage.get_text_range().strip() or None
+                bitmap = page.render(scale=scale, grayscale=True)
+                image = bitmap.to_pil()
+            except pdfium.PdfiumError as exc:
+                raise CorruptInputError(path, f"page {index + 1} does not render: {exc}") from exc
+            yield PageImage(number=index + 1, image=image, dpi=dpi, text_layer=text)
+    finally:
+        pdf.close()
+
+
+def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
+               max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[PageImage]:
+    """Yield the pages of an image or PDF file, one at a time.
+
+    ``dpi`` applies to PDFs (image files keep their own pixels). Raises the project's
+    input errors: missing/empty file, unsupported format, corrupt or encrypted input,
+    a page over ``max_pixels`` (checked before decoding).
+    """
+    p = check_input(path)
+    kind = sniff(p)
+    if kind.kind == "pdf":
+        yield from _open_pdf(p, dpi=dpi, max_pixels=max_pixels)
+    elif kind.kind == "image":
+        yield from _open_image(p, max_pixels=max_pixels)
+    else:
+        hint = " (use the audio stage)" if kind.kind == "audio" else ""
+        raise UnsupportedFormatError(
+            p, f"content is {kind.format}, not an image or PDF{hint}")
+
+
+def to_grayscale(image: Image.Image) -> Image.Image:
+    """The page as 8-bit grayscale, transparent areas on white."""
+    if image.mode == "L":
+        return image
+    if "A" in image.getbands() or image.mode == "P" and "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("L")
+    return image.convert("L")
+
+
+def turn(image: Image.Image, degrees: int) -> Image.Image:
+    """Turn a page clockwise by a multiple of 90 degrees."""
+    quarter = (degrees // 90) % 4
+    if quarter == 0:
+        return image
+    method = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180,
+              3: Image.Transpose.ROTATE_90}[quarter]
+    return image.transpose(method)
+
+
+def rescale(image: Image.Image, factor: float) -> Image.Image:
+    """The page resized by ``factor`` (bicubic), or the page itself for 1.0."""
+    if factor == 1.0:
+        return image
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    return image.resize(size, Image.Resampling.BICUBIC)
+
+
+def unturn_box(box: tuple[float, float, float, float], degrees: int, width: int,
+               height: int) -> tuple[float, float, float, float]:
+    """Map a box on a page turned clockwise by ``degrees`` back onto the unturned page.
+
+    ``width`` and ``height`` are the size of the unturned page.
+    """
+    x0, y0, x1, y1 = box
+    quarter = (degrees // 90) % 4
+    if quarter == 0:
+        return box
+    if quarter == 2:
+        return (width - x1, height - y1, width - x0, height - y0)
+    if quarter == 1:  # turned clockwise: (x, y) on the turned page = (height - y, x)
+        return (y0, height - x1, y1, height - x0)
+    return (width - y1, x0, width - y0, x1)

