@@ -37,6 +37,7 @@ CONFIDENCE_DEFINITION = (
     "faster-whisper word probability: mean of the word's sub-word token probabilities"
 )
 RAW_SCORE_DEFINITION = "the same faster-whisper word probability, unclipped"
+_OWN_OPTIONS = frozenset({"silence_db", "chunk_seconds", "search_seconds", "vad_parameters"})
 _PROMPT_WORDS = 40  # words of the previous chunk passed on as the next chunk's prompt
 
 
@@ -48,7 +49,13 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    """How to run Whisper. The defaults are faster-whisper's, plus the chunking of long files."""
+    """How to run Whisper. The defaults are faster-whisper's, plus three of our own.
+
+    ``silence_db``: a chunk whose loudest second is quieter than this (dB below full scale)
+    is silence and is not sent to Whisper, which tends to invent a word ("You") for it;
+    ``None`` sends everything. ``chunk_seconds``/``search_seconds``: how long recordings
+    are cut (see :func:`uncertain.audio.iter_chunks`).
+    """
 
     beam_size: int = 5
     best_of: int = 5
@@ -63,6 +70,7 @@ class TranscribeOptions:
     log_prob_threshold: float | None = -1.0
     compression_ratio_threshold: float | None = 2.4
     hallucination_silence_threshold: float | None = None
+    silence_db: float | None = -60.0
     chunk_seconds: float = _audio.DEFAULT_CHUNK_SECONDS
     search_seconds: float = _audio.DEFAULT_SEARCH_SECONDS
 
@@ -71,7 +79,7 @@ class TranscribeOptions:
         kwargs = {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name not in ("chunk_seconds", "search_seconds", "vad_parameters")
+            if f.name not in _OWN_OPTIONS
         }
         kwargs["temperature"] = list(self.temperature)
         if self.vad_filter and self.vad_parameters:
@@ -125,6 +133,10 @@ def transcribe(
     language_info: Any = None  # info of the first chunk with speech, else of the first chunk
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
                                     search_seconds=opts.search_seconds):
+        duration = chunk.end
+        if opts.silence_db is not None and _audio.loudest_db(chunk.samples) < opts.silence_db:
+            log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
+            continue
         raw_segments, info = engine.transcribe(chunk.samples, language=pinned, **kwargs)
         new = _segments(raw_segments, chunk.start, first_id=len(segments))
         if language_info is None or (new and pinned is None):
@@ -134,7 +146,6 @@ def transcribe(
             segments.extend(new)
             if opts.condition_on_previous_text:
                 kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
-        duration = chunk.end
 
     source = Source(
         path=os.fspath(p),
@@ -155,9 +166,14 @@ def transcribe(
 
 
 def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:
-    """faster-whisper segments of one chunk as our Segments, times shifted by ``offset``."""
+    """faster-whisper segments of one chunk as our Segments, times shifted by ``offset``.
+
+    A segment with no letter or digit (Whisper's "." for noise) says nothing and is dropped.
+    """
     out: list[Segment] = []
     for raw in raw_segments:
+        if not any(ch.isalnum() for ch in raw.text):
+            continue
         words = [_word(w, offset) for w in (raw.words or ())]
         words = [w for w in words if w.text]
         out.append(Segment(

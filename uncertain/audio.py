@@ -117,7 +117,7 @@ def iter_chunks(
 
 
 def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
-    """The sample index in ``[lo, hi]`` at the middle of the quietest 200 ms stretch."""
+    """A sample index in ``[lo, hi]``: the quietest 20 ms inside the quietest 200 ms."""
     lo = max(0, lo)
     hi = min(len(samples), hi)
     n = (hi - lo) // _WINDOW
@@ -126,9 +126,22 @@ def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
     frames = samples[lo:lo + n * _WINDOW].astype(np.float64).reshape(n, _WINDOW)
     energy = np.einsum("ij,ij->i", frames, frames)
     width = min(_SMOOTH, n)
-    smooth = np.convolve(energy, np.ones(width), mode="valid")
-    best = int(np.argmin(smooth))
-    return lo + (best * _WINDOW) + (width * _WINDOW) // 2
+    stretch = int(np.argmin(np.convolve(energy, np.ones(width), mode="valid")))
+    best = stretch + int(np.argmin(energy[stretch:stretch + width]))
+    return lo + best * _WINDOW + _WINDOW // 2
+
+
+def loudest_db(samples: np.ndarray, *, window_seconds: float = 1.0) -> float:
+    """The RMS level, in dB below full scale, of the loudest window of the samples."""
+    if len(samples) == 0:
+        return -np.inf
+    window = max(1, min(len(samples), round(window_seconds * SAMPLE_RATE)))
+    n = len(samples) // window
+    head = samples[:n * window].astype(np.float64).reshape(n, window)
+    power = np.einsum("ij,ij->i", head, head) / window
+    tail = samples[n * window:].astype(np.float64)
+    loudest = max(float(power.max()), float(np.mean(tail * tail)) if len(tail) else 0.0)
+    return 10 * np.log10(loudest) if loudest > 0 else -np.inf
 
 
 # -- decoding --------------------------------------------------------------------------------

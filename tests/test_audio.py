@@ -1,0 +1,173 @@
+"""Audio decoding: every format, bad files mapped to our errors, and chunked streaming."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uncertain import audio
+from uncertain.errors import (
+    CorruptInputError,
+    EmptyInputError,
+    InputError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
+
+ASR = Path(__file__).resolve().parent / "data" / "asr"
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = audio.SAMPLE_RATE) -> Path:
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "channels", "peak"),
+    [
+        ("tone.wav", 1, 0.5),
+        ("tone.flac", 1, 0.5),
+        ("tone.mp3", 1, 0.5),
+        ("tone.ogg", 1, 0.5),
+        ("tone.m4a", 1, 0.5),
+        ("stereo.wav", 2, 0.5 * 0.7071),  # tone left, silence right: FFmpeg's -3 dB downmix
+    ],
+)
+def test_audio_decode_each_format(name: str, channels: int, peak: float) -> None:
+    samples = audio.decode(ASR / name)
+    assert samples.dtype == np.float32 and samples.ndim == 1
+    assert len(samples) / audio.SAMPLE_RATE == pytest.approx(1.0, abs=0.05)
+    assert np.abs(samples).max() == pytest.approx(peak, rel=0.15)
+    info = audio.probe(ASR / name)
+    assert info.channels == channels
+    assert info.sample_rate in (8000, 48000)
+    assert info.duration == pytest.approx(1.0, abs=0.05)
+
+
+def test_audio_probe_names_codec() -> None:
+    assert audio.probe(ASR / "tone.flac").codec == "flac"
+    assert audio.probe(ASR / "tone.ogg").container == "ogg"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _truncate(src: Path, dest: Path, fraction: float) -> Path:
+    data = src.read_bytes()
+    dest.write_bytes(data[: int(len(data) * fraction)])
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda d: d / "missing.wav", MissingFileError),
+        (lambda d: _write(d / "empty.wav", b""), EmptyInputError),
+        (lambda d: _write(d / "notes.wav", b"take two aspirin\n"), CorruptInputError),
+        (lambda d: _truncate(ASR / "tone.wav", d / "cut.wav", 0.5), CorruptInputError),
+        (lambda d: _truncate(ASR / "tone.flac", d / "cut.flac", 0.5), CorruptInputError),
+        (lambda d: _truncate(ASR / "tone.flac", d / "head.flac", 0.01), CorruptInputError),
+        (lambda d: _truncate(ASR / "tone.mp3", d / "cut.mp3", 0.5), CorruptInputError),
+        (lambda d: _truncate(ASR / "tone.m4a", d / "cut.m4a", 0.5), CorruptInputError),
+        (lambda d: _write(d / "pic.wav", b"\x89PNG\r\n\x1a\n" + bytes(64)), UnsupportedFormatError),
+    ],
+    ids=["missing", "zero-byte", "text-as-wav", "truncated-wav", "truncated-flac",
+         "flac-header-only", "truncated-mp3", "truncated-m4a", "png-as-wav"],
+)
+def test_audio_bad_input_raises_with_path(tmp_path: Path, make, error) -> None:
+    path = make(tmp_path)
+    for call in (audio.decode, lambda p: list(audio.iter_chunks(p))):
+        with pytest.raises(error) as info:
+            call(path)
+        assert isinstance(info.value, InputError)
+        assert str(path) in str(info.value)
+
+
+def test_audio_wav_with_unfinished_header_is_accepted(tmp_path: Path) -> None:
+    """Recorders that were killed leave data size 0xFFFFFFFF; FFmpeg reads those fine."""
+    path = write_wav(tmp_path / "live.wav", np.zeros(8000, dtype=np.float32))
+    data = bytearray(path.read_bytes())
+    data[40:44] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    assert len(audio.decode(path)) == 8000
+
+
+def test_audio_chunks_join_to_the_one_piece_decode(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    signal = (0.3 * rng.standard_normal(16000 * 7)).astype(np.float32)
+    path = write_wav(tmp_path / "noise.wav", signal)
+    whole = audio.decode(path)
+    chunks = list(audio.iter_chunks(path, chunk_seconds=2.0, search_seconds=0.5))
+    assert len(chunks) >= 3
+    assert np.array_equal(np.concatenate([c.samples for c in chunks]), whole)
+    for before, after in itertools.pairwise(chunks):
+        assert after.start == pytest.approx(before.end)
+    assert all(c.duration <= 2.5 + 0.02 for c in chunks)
+
+
+def test_audio_chunks_of_a_real_flac_join_exactly() -> None:
+    flac = ASR.parent.parent.parent / "samples" / "jfk.flac"
+    whole = audio.decode(flac)
+    chunks = list(audio.iter_chunks(flac, chunk_seconds=3.0, search_seconds=1.0))
+    assert np.array_equal(np.concatenate([c.samples for c in chunks]), whole)
+    assert chunks[-1].end == pytest.approx(len(whole) / audio.SAMPLE_RATE)
+
+
+def test_audio_short_file_is_one_chunk() -> None:
+    chunks = list(audio.iter_chunks(ASR / "tone.wav"))
+    assert len(chunks) == 1 and chunks[0].start == 0.0
+
+
+def test_audio_chunk_cut_falls_in_the_quiet_gap(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    signal = (0.3 * rng.standard_normal(16000 * 14)).astype(np.float32)
+    signal[int(16000 * 8.6):int(16000 * 9.0)] *= 0.001  # a pause 8.6-9.0 s in
+    path = write_wav(tmp_path / "pause.wav", signal)
+    first = next(audio.iter_chunks(path, chunk_seconds=10.0, search_seconds=2.0))
+    assert 8.6 <= first.end <= 9.0
+
+
+def test_audio_quietest_cut_stays_in_range() -> None:
+    samples = np.ones(16000, dtype=np.float32)
+    samples[12000:13000] = 0
+    cut = audio.quietest_cut(samples, 8000, 16000)
+    assert 12000 <= cut <= 13000
+    assert audio.quietest_cut(samples, 100, 200) == 200  # shorter than one window
+
+
+def test_audio_loudest_db() -> None:
+    assert audio.loudest_db(np.zeros(16000, dtype=np.float32)) == -np.inf
+    tone = np.full(16000, 0.1, dtype=np.float32)
+    assert audio.loudest_db(tone) == pytest.approx(-20.0, abs=0.01)
+    quiet_then_loud = np.concatenate([np.zeros(32000), np.full(1000, 0.1)]).astype(np.float32)
+    assert audio.loudest_db(quiet_then_loud) == pytest.approx(-20.0, abs=0.01)
+
+
+def test_audio_iter_chunks_rejects_bad_lengths() -> None:
+    with pytest.raises(ValueError):
+        next(audio.iter_chunks(ASR / "tone.wav", chunk_seconds=1.0, search_seconds=1.0))
+
+
+def test_audio_fixture_files_are_small() -> None:
+    for path in ASR.iterdir():
+        if path.suffix in (".wav", ".flac", ".mp3", ".ogg", ".m4a"):
+            assert path.stat().st_size < 40_000, path
+
+
+def test_audio_copy_keeps_decoding(tmp_path: Path) -> None:
+    """The path in errors is the one given; a renamed copy decodes the same."""
+    copy = tmp_path / "renamed.audio"
+    shutil.copy(ASR / "tone.flac", copy)
+    assert np.array_equal(audio.decode(copy), audio.decode(ASR / "tone.flac"))

