@@ -5,18 +5,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SYSTEM_TOOLS := tesseract espeak-ng sox
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng espeak-ng sox libsox-fmt-all
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd espeak-ng sox libsox-fmt-all \
+	fonts-dejavu-core fonts-liberation fonts-freefont-ttf
 
 .PHONY: demo test lint unit system-deps venv dev clean lexicons
 
 system-deps:
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	  done; \
+	else \
+	  for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing system packages:$(APT_PACKAGES)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "missing system tools:$$missing"; \
+	    echo "missing system packages:$$missing"; \
 	    echo "install them with: sudo apt-get install $(APT_PACKAGES)  (or your system's equivalent)"; \
 	    exit 1; \
 	  fi; \

@@ -141,6 +141,8 @@ def expand_template(
         if slot not in fills:
             raise KeyError(f"template {template!r} needs slot {slot!r}")
         value = fills[slot]
+        if match.start() == 0:
+            value = capitalize_first(value)
         if slot in canonical:
             terms.append({"term": value, "canonical": canonical[slot]})
         return value
@@ -148,11 +150,17 @@ def expand_template(
     text = re.sub(r"\{(\w+)\}", sub, template)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    if text and text[0].islower():
-        text = text[0].upper() + text[1:]
-        if terms and text.lower().startswith(terms[0]["term"].lower()):
-            terms[0]["term"] = text[: len(terms[0]["term"])]
     return text, terms
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter (skipping term markers), leave the rest alone."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+        if ch not in (_MARK_OPEN, _MARK_CLOSE):
+            break
+    return text
 
 
 def spoken_unit(unit: str, dose: str) -> str:
@@ -170,7 +178,8 @@ def drug_fills(drug: Drug, rng: random.Random, *, suffix: str = "", surface: str
         if drug.brands and rng.random() < brand_rate:
             surface = rng.choice(drug.brands)
     dose = rng.choice(drug.doses)
-    freqs = drug.sigs if drug.sigs and rng.random() < 0.7 else FREQUENCIES
+    inhaled = drug.unit in ("puffs", "sprays")
+    freqs = drug.sigs if drug.sigs and (inhaled or rng.random() < 0.7) else FREQUENCIES
     fills = {
         f"drug{suffix}": surface,
         f"dose{suffix}": dose,
@@ -181,8 +190,10 @@ def drug_fills(drug: Drug, rng: random.Random, *, suffix: str = "", surface: str
     return fills, {f"drug{suffix}": drug.generic}
 
 
-def dictation(drugs: Sequence[Drug], rng: random.Random, *, brand_rate: float = 0.2,
-              surfaces: Sequence[str | None] | None = None) -> tuple[list[str], list[dict[str, str]]]:
+def dictation(
+    drugs: Sequence[Drug], rng: random.Random, *, brand_rate: float = 0.2,
+    surfaces: Sequence[str | None] | None = None,
+) -> tuple[list[str], list[dict[str, str]]]:
     """One or two drug sentences naming ``drugs`` (one or two of them), with their terms."""
     surfaces = list(surfaces) if surfaces is not None else [None] * len(drugs)
     if len(drugs) == 1:
@@ -200,7 +211,7 @@ def dictation(drugs: Sequence[Drug], rng: random.Random, *, brand_rate: float = 
         return [text], terms
     sentences: list[str] = []
     terms = []
-    for drug, surface in zip(drugs, surfaces):
+    for drug, surface in zip(drugs, surfaces, strict=True):
         s, t = dictation([drug], rng, brand_rate=brand_rate, surfaces=[surface])
         sentences += s
         terms += t
@@ -322,16 +333,16 @@ def extract_marked(text: str) -> tuple[str, list[str]]:
     return text.replace(_MARK_OPEN, "").replace(_MARK_CLOSE, ""), surfaces
 
 
-def mishear(drug: Drug, rng: random.Random) -> tuple[str, str]:
-    """How another engine wrote a drug name: (surface, how) with how in misheard |
-    misspelled | correct. Sound-alikes and misspellings come from hand-made tables."""
+def mishear(drug: Drug, rng: random.Random) -> tuple[str, str, str]:
+    """How another engine wrote a drug name: (written, said, how), how being misheard,
+    misspelled or correct. Sound-alikes and misspellings come from hand-made tables."""
     roll = rng.random()
     for name in (*drug.brands, drug.generic):
         if name in MISHEARINGS and roll < 0.65 and (name == drug.generic or rng.random() < 0.5):
-            return rng.choice(MISHEARINGS[name]), "misheard"
+            return rng.choice(MISHEARINGS[name]), name, "misheard"
     if drug.generic in MISSPELLINGS and roll < 0.85:
-        return rng.choice(MISSPELLINGS[drug.generic]), "misspelled"
-    return drug.generic, "correct"
+        return rng.choice(MISSPELLINGS[drug.generic]), drug.generic, "misspelled"
+    return drug.generic, drug.generic, "correct"
 
 
 def _cycle(seq: Sequence[Drug], rng: random.Random) -> Iterable[Drug]:
@@ -418,8 +429,12 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
 
 
-def _date(rng: random.Random) -> str:
-    return f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.choice((2024, 2025))}"
+def _date(rng: random.Random, *, years: tuple[int, int] = (2024, 2025)) -> str:
+    return f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(*years)}"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"(555) 01{rng.randint(0, 9)}-{rng.randint(1000, 9999)}"
 
 
 def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
@@ -436,8 +451,8 @@ def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
         qty = rng.choice((30, 60, 90))
         lines = [
             rng.choice(PRACTICES),
-            f"{rng.randint(10, 999)} Main Street, Tel (555) 01{rng.randint(0, 9)}-{rng.randint(1000, 9999)}",
-            f"Patient: {first} {last}    DOB: {rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(1935, 2005)}",
+            f"{rng.randint(10, 999)} Main Street, Tel {_phone(rng)}",
+            f"Patient: {first} {last}    DOB: {_date(rng, years=(1935, 2005))}",
             f"Date: {_date(rng)}",
             "Rx",
             f"{name} {_strength(drug, dose)} {drug.form}".replace("  ", " "),
@@ -451,7 +466,7 @@ def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
         name, term = _mention(drug, rng, upper=True, brand_rate=0.0)
         terms.append(term)
         lines = [
-            f"{rng.choice(PHARMACIES)}  (555) 01{rng.randint(0, 9)}-{rng.randint(1000, 9999)}",
+            f"{rng.choice(PHARMACIES)}  {_phone(rng)}",
             f"RX# {rng.randint(6000000, 6999999)}    DATE: {_date(rng)}",
             f"{last.upper()}, {first.upper()}",
             f"{name} {_strength(drug, dose).upper()} {drug.form.upper()}".replace("  ", " "),
@@ -469,9 +484,10 @@ def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
             dose = rng.choice(drug.doses)
             name, term = _mention(drug, rng)
             terms.append(term)
-            lines.append(f"{n}. {name} {_strength(drug, dose)} - {rng.choice(drug.sigs or FREQUENCIES)}"
-                         .replace("  ", " "))
-        lines.append("Allergies: " + rng.choice(("NKDA", "penicillin (rash)", "sulfa", "none known")))
+            sig = rng.choice(drug.sigs or FREQUENCIES)
+            lines.append(f"{n}. {name} {_strength(drug, dose)} - {sig}".replace("  ", " "))
+        allergy = rng.choice(("NKDA", "penicillin (rash)", "sulfa", "none known"))
+        lines.append(f"Allergies: {allergy}")
     elif kind == "note":
         sentences: list[str] = []
         for drug in drugs:
@@ -481,7 +497,9 @@ def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
         rng.shuffle(sentences)
         sentences.insert(rng.randint(0, len(sentences)), rng.choice(CLINICAL_CONTEXT))
         para = " ".join(sentences)
-        lines = [f"Clinic note - {first} {last} - {_date(rng)}", *textwrap.wrap(para, rng.randint(48, 70))]
+        terms.sort(key=lambda t: para.find(t["term"]))
+        lines = [f"Clinic note - {first} {last} - {_date(rng)}",
+                 *textwrap.wrap(para, rng.randint(48, 70))]
     else:
         raise ValueError(f"unknown image kind {kind!r}")
     return lines, terms
@@ -531,9 +549,9 @@ def plan_text(drug_stream: Iterable[Drug]) -> list[Item]:
             if kind == "med":
                 for _ in range(rng.randint(1, 3)):
                     drug = next(it)
-                    heard, how = mishear(drug, rng)
+                    heard, said, how = mishear(drug, rng)
                     state = rng.getstate()
-                    right, _ = dictation([drug], rng, surfaces=[_MARK_OPEN + drug.generic + _MARK_CLOSE])
+                    right, _ = dictation([drug], rng, surfaces=[_MARK_OPEN + said + _MARK_CLOSE])
                     rng.setstate(state)
                     wrong, _ = dictation([drug], rng, surfaces=[_MARK_OPEN + heard + _MARK_CLOSE])
                     ref_sents += right
@@ -548,7 +566,6 @@ def plan_text(drug_stream: Iterable[Drug]) -> list[Item]:
                 hyp_sents = list(ref_sents)
             per_line = 1 if rng.random() < 0.5 else 2
             ref_lines, hyp_lines, terms = [], [], []
-            drug_iter = iter(hows)
             for start in range(0, len(ref_sents), per_line):
                 ref_line_text, _ = extract_marked(
                     apply_style(" ".join(ref_sents[start:start + per_line]), style))
@@ -556,8 +573,7 @@ def plan_text(drug_stream: Iterable[Drug]) -> list[Item]:
                     apply_style(" ".join(hyp_sents[start:start + per_line]), style))
                 ref_right = re.findall(f"{_MARK_OPEN}(.*?){_MARK_CLOSE}", apply_style(
                     " ".join(ref_sents[start:start + per_line]), style))
-                for surface, right in zip(surfaces, ref_right):
-                    next(drug_iter)
+                for surface, right in zip(surfaces, ref_right, strict=True):
                     terms.append({"term": surface, "canonical": _canonical_of(right)})
                 ref_lines.append(ref_line_text)
                 hyp_lines.append(hyp_line_text)
@@ -581,11 +597,11 @@ def plan(*, seed: int = SEED, small: bool = False) -> list[Item]:
     """Every item of the set, with its split; ``small`` keeps the --small subset."""
     rng = random.Random(seed)
     items = [
-        *plan_audio(_cycle(DRUGS, random.Random(rng.random()))),
-        *plan_images(_cycle(DRUGS, random.Random(rng.random()))),
+        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32)))),
+        *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32)))),
         *plan_text(_cycle([d for d in DRUGS if d.generic in MISHEARINGS
                            or d.generic in MISSPELLINGS or set(d.brands) & set(MISHEARINGS)],
-                          random.Random(rng.random()))),
+                          random.Random(rng.randrange(2**32)))),
     ]
     splits = assign_splits(items, seed=seed)
     for item in items:
@@ -599,7 +615,8 @@ def plan(*, seed: int = SEED, small: bool = False) -> list[Item]:
 def _need(tool: str, package: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        raise SystemExit(f"devset: {tool} not found on PATH; install it (apt-get install {package})")
+        raise SystemExit(f"devset: {tool} not found on PATH; install it "
+                         f"(apt-get install {package})")
     return path
 
 
@@ -642,7 +659,8 @@ def noise_gain(speech_rms: float, noise_rms: float, snr_db: float) -> float:
 def render_audio(item: Item, out: Path, tmp: Path) -> None:
     """Speak the item with espeak-ng and apply its effect with sox."""
     m = item.meta
-    raw, padded, noise = tmp / f"{item.id}.raw.wav", tmp / f"{item.id}.pad.wav", tmp / f"{item.id}.noise.wav"
+    raw, padded = tmp / f"{item.id}.raw.wav", tmp / f"{item.id}.pad.wav"
+    noise = tmp / f"{item.id}.noise.wav"
     _run(["espeak-ng", "-v", m["voice"], "-s", str(m["wpm"]), "-p", str(m["pitch"]),
           "-a", str(m["amplitude"]), "-g", str(m["word_gap"]), "-w", str(raw), item.text])
     sox = ["sox", "-R", "-D"]
@@ -691,12 +709,15 @@ def render_image(item: Item, out: Path, fonts: Sequence[Path]) -> None:
     rng = item_rng(item.id + ":render")
     spacing = round(px * rng.uniform(1.3, 1.7))
     margin = round(dpi * rng.uniform(0.25, 0.6))
-    width = int(max(font.getlength(line) for line in item.body)) + 2 * margin
+    indents = [2 * px if m["document"] == "prescription" and line.startswith("Sig") else 0
+               for line in item.body]
+    pairs = zip(item.body, indents, strict=True)
+    widths = [font.getlength(line) + indent for line, indent in pairs]
+    width = int(max(widths)) + 2 * margin
     height = spacing * len(item.body) + 2 * margin
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
-    for n, line in enumerate(item.body):
-        indent = round(px * 2) if item.meta["document"] == "prescription" and line.startswith("Sig") else 0
+    for n, (line, indent) in enumerate(zip(item.body, indents, strict=True)):
         draw.text((margin + indent, margin + n * spacing), line, font=font, fill=int(m["ink"]))
     page = degrade(page, m["degradation"], dpi=dpi, seed=_stable_hash(item.id))
     page.save(out, format="PNG", dpi=(dpi, dpi), optimize=False)
@@ -714,25 +735,26 @@ def degrade(page: Any, how: str, *, dpi: int, seed: str) -> Any:
             w, h = page.size
             small = page.resize((max(1, round(w * 204 / dpi)), max(1, round(h * 98 / dpi))),
                                 Image.Resampling.BILINEAR)
-            arr = np.asarray(small, dtype=np.float64) + gen.normal(0, 18, (small.height, small.width))
+            arr = np.asarray(small, dtype=np.float64)
+            arr = arr + gen.normal(0, 18, arr.shape)
             small = Image.fromarray(np.where(arr > gen.uniform(140, 190), 255, 0).astype(np.uint8))
             page = small.resize((w, h), Image.Resampling.NEAREST)
         elif step == "speckle":
             arr = np.asarray(page).copy()
-            density = gen.uniform(0.004, 0.02)
+            density = gen.uniform(0.005, 0.03)
             mask = gen.random(arr.shape)
             arr[mask < density / 2] = 0
             arr[mask > 1 - density / 2] = 255
             page = Image.fromarray(arr)
         elif step == "blur":
-            page = page.filter(ImageFilter.GaussianBlur(gen.uniform(0.5, 1.3) * dpi / 150))
+            page = page.filter(ImageFilter.GaussianBlur(gen.uniform(0.6, 1.6) * dpi / 150))
         elif step == "rotate":
             angle = float(gen.uniform(0.7, 4.0) * gen.choice((-1, 1)))
             page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
                                fillcolor=int(gen.integers(200, 256)))
         elif step == "jpeg":
             buf = io.BytesIO()
-            page.save(buf, format="JPEG", quality=int(gen.integers(8, 30)))
+            page.save(buf, format="JPEG", quality=int(gen.integers(6, 25)))
             page = Image.open(io.BytesIO(buf.getvalue())).convert("L")
         elif step == "low_contrast":
             arr = np.asarray(page, dtype=np.float64)
@@ -743,7 +765,8 @@ def degrade(page: Any, how: str, *, dpi: int, seed: str) -> Any:
             arr = np.asarray(page, dtype=np.float64)
             h, w = arr.shape
             yy, xx = np.mgrid[0:h, 0:w]
-            light = 1.0 - 0.35 * ((xx / w - gen.uniform(0, 1)) ** 2 + (yy / h - gen.uniform(0, 1)) ** 2)
+            cx, cy = gen.uniform(0, 1), gen.uniform(0, 1)
+            light = 1.0 - 0.35 * ((xx / w - cx) ** 2 + (yy / h - cy) ** 2)
             arr = np.clip(arr * light + gen.normal(0, 6, arr.shape), 0, 255)
             page = Image.fromarray(arr.astype(np.uint8))
             page = degrade(page, "rotate+blur+jpeg", dpi=dpi, seed=_stable_hash(seed))
@@ -767,7 +790,8 @@ def tool_versions() -> dict[str, str]:
     versions = {}
     for tool, flag in (("espeak-ng", "--version"), ("sox", "--version")):
         proc = subprocess.run([tool, flag], capture_output=True, text=True, check=False)
-        versions[tool] = (proc.stdout or proc.stderr).strip().splitlines()[0] if proc.returncode == 0 else "?"
+        lines = (proc.stdout or proc.stderr).strip().splitlines()
+        versions[tool] = lines[0] if proc.returncode == 0 and lines else "?"
     return versions
 
 
@@ -778,7 +802,8 @@ def build(out: Path, *, small: bool = False, seed: int = SEED) -> list[Item]:
     fonts = available_fonts()
     items = plan(seed=seed, small=small)
     if out.exists() and any(out.iterdir()) and not (out / "refs.jsonl").exists():
-        raise SystemExit(f"devset: {out} exists and is not a development set; refusing to replace it")
+        raise SystemExit(f"devset: {out} exists and is not a development set; "
+                         "refusing to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.building"
     shutil.rmtree(staging, ignore_errors=True)

@@ -52,7 +52,8 @@ SALTS = set(
 )
 FORM_WORDS = set(
     """
-    buccal capsule capsules chewable cream delayed drops emulsion enema extended film foam gel implant
+    buccal capsule capsules chewable cream delayed drops emulsion enema extended film foam
+    gel implant
     inhalation injectable injection intrauterine kit liquid lotion lozenge nasal ointment
     ophthalmic oral otic patch powder rectal release shampoo solution spray sublingual
     suppositories suppository supprettes suspension syrup system tablet tablets topical
@@ -85,7 +86,28 @@ def strip_salt(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[-1].lower() in SALTS:
         words.pop()
+    if all(word.lower() in SALTS for word in words):
+        return name
     return " ".join(words)
+
+
+def us_names(folder: Path) -> set[str]:
+    """Keys of the names US sources use (UNII official names, MedlinePlus page names, with
+    and without salt): never dropped as foreign spellings (``valacyclovir``, ``clomiphene``
+    are US names a letter away from the INN ``valaciclovir``, ``clomifene``)."""
+    names: set[str] = set()
+    with (folder / "fda_unii_names.tsv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row[1] == "of":
+                names.add(key(row[0]))
+                names.add(key(strip_salt(row[0])))
+    with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|/", strip_forms(row["Common name"])):
+                names.add(key(part))
+                names.add(key(strip_salt(part)))
+    names.discard("")
+    return names
 
 
 def strip_forms(name: str) -> str:
@@ -129,6 +151,21 @@ def is_foreign_variant(name: str, english: list[str]) -> bool:
     return False
 
 
+OTHER_LANGUAGES = ("de", "fr", "es", "it", "pt", "pl", "cs", "nl", "sv", "fi", "hu", "ro", "tr")
+OTHER_LANGUAGE_ZIPF = 1.5
+
+
+def is_other_language(name: str) -> bool:
+    """A word unknown to English that another language knows (``Harnstoff``, ``acido``,
+    ``Metadona``): a foreign synonym, not something said in an English transcript."""
+    for word in name.lower().split():
+        if zipf_frequency(word, "en") == 0 and any(
+            zipf_frequency(word, lang) >= OTHER_LANGUAGE_ZIPF for lang in OTHER_LANGUAGES
+        ):
+            return True
+    return False
+
+
 def brand_case(name: str) -> str:
     """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
     if not name.isupper():
@@ -137,6 +174,9 @@ def brand_case(name: str) -> str:
     for word in name.split():
         words.append(word if word.lower() in UPPER_TOKENS else word.capitalize())
     return " ".join(words)
+
+
+Row = tuple[str, str, str, float, str]
 
 
 @dataclass
@@ -170,7 +210,10 @@ class Counts:
 
 
 def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
+    """DrugBank drugs with a usable common name, their English synonyms and abbreviations,
+    and the common name without its salt (``levothyroxine sodium`` -> ``levothyroxine``)."""
     drugs: dict[str, Drug] = {}
+    us = us_names(folder)
     with (folder / "drugbank_open_vocabulary.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             counts.read["drugbank"] += 1
@@ -193,12 +236,24 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                 cleaned = clean_name(synonym)
                 if cleaned is None:
                     counts.drop("drugbank synonyms", "chemistry, code, accents or noise")
+                elif key(cleaned) in drug.generics:
+                    counts.drop("drugbank synonyms", "same as a kept name")
+                elif key(cleaned) in us:
+                    drug.generics[key(cleaned)] = cleaned
+                    counts.kept["drugbank synonyms"] += 1
                 elif is_foreign_variant(cleaned, list(drug.generics.values())):
                     counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
-                elif key(cleaned) not in drug.generics:
+                elif is_other_language(cleaned):
+                    counts.drop("drugbank synonyms", "a word of another language")
+                else:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1
             drugs[drug.dbid] = drug
+    taken = {k for d in drugs.values() for k in d.generics}
+    for drug in drugs.values():
+        base = strip_salt(drug.name)
+        if base != drug.name and key(base) not in taken:
+            drug.generics[key(base)] = base.lower()
     return drugs
 
 
@@ -266,6 +321,8 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
             counts.drop(source, "chemistry, code or noise")
         elif key(cleaned) in drug.brands or key(cleaned) in drug.generics:
             counts.drop(source, "duplicate")
+        elif is_foreign_variant(cleaned, list(drug.generics.values())):
+            counts.drop(source, "foreign or Latin spelling of a generic name")
         else:
             drug.brands[key(cleaned)] = (brand_case(cleaned), unii, False)
             counts.kept[source] += 1
@@ -276,6 +333,7 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
     become entries whose canonical joins the components with `` / ``."""
     index = name_index(drugs)
     combos: list[tuple[str, list[str], str, list[str]]] = []
+    unjoined: list[str] = []
     with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             counts.read["medlineplus"] += 1
@@ -291,6 +349,7 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
                 if cleaned and cleaned not in brands and key(cleaned) != key(generic):
                     brands.append(cleaned)
             if not all(ids):
+                unjoined.append(generic)
                 counts.drop("medlineplus", "a generic name does not join to DrugBank")
                 continue
             counts.kept["medlineplus"] += 1
@@ -305,15 +364,20 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
                 for dbid in ids:
                     drugs[dbid].medline_combo.append(page)  # type: ignore[index]
                 combos.append((page, ids, generic, brands))  # type: ignore[arg-type]
+    if unjoined:
+        print(f"medlineplus pages not joined ({len(unjoined)}): " + "; ".join(sorted(unjoined)))
     return combos
 
 
 def choose_canonical(drug: Drug) -> str:
     """The US generic name: DrugBank's common name unless it is the chemical name of a
     drug known by a shorter generic (``acetylsalicylic acid`` -> ``aspirin``): the
-    MedlinePlus page name when there is one."""
-    names = [n for n in drug.medline_names if key(n) in drug.generics]
-    return (min(names, key=len) if names else drug.name).lower()
+    MedlinePlus page name when its pages agree on one (DrugBank lumps some products, such
+    as the botulinum toxins, that MedlinePlus keeps apart)."""
+    names = {key(n) for n in drug.medline_names}
+    if len(names) == 1 and next(iter(names)) in drug.generics:
+        return drug.medline_names[0].lower()
+    return drug.name.lower()
 
 
 def zipf_score(name: str) -> float:
@@ -345,8 +409,8 @@ def ids_text(pairs: list[tuple[str, str]]) -> str:
     return ";".join(f"{k}:{v}" for k, v in pairs if v)
 
 
-def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[tuple[str, str, str, float, str]]:
-    rows: list[tuple[str, str, str, float, str]] = []
+def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[Row]:
+    rows: list[Row] = []
     for drug in drugs.values():
         drug.canonical = choose_canonical(drug)
         prior = drug_prior(drug)
@@ -394,7 +458,8 @@ def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[tuple[str, str
     return rows
 
 
-def write(rows: list[tuple[str, str, str, float, str]], out: Path) -> None:
+def write(rows: list[Row], out: Path) -> list[Row]:
+    """Write the lexicon file, one line per (term, canonical); returns the rows written."""
     lines = [
         "# drugs lexicon of `uncertain`, built by lexicons/build.py; see lexicons/README.md",
         "# sources: DrugBank Open Vocabulary (CC0 1.0), FDA UNII names (public domain),",
@@ -402,12 +467,19 @@ def write(rows: list[tuple[str, str, str, float, str]], out: Path) -> None:
         "term\tcanonical\tkind\tprior\tids",
     ]
     rows.sort(key=lambda r: (r[1], r[2] != "generic", -r[3], r[0].lower()))
-    lines += [f"{t}\t{c}\t{k}\t{p:g}\t{i}" for t, c, k, p, i in rows]
+    seen: set[tuple[str, str]] = set()
+    written: list[Row] = []
+    for term, canonical, kind, prior, ids in rows:
+        if (key(term), key(canonical)) not in seen:
+            seen.add((key(term), key(canonical)))
+            written.append((term, canonical, kind, prior, ids))
+            lines.append(f"{term}\t{canonical}\t{kind}\t{prior:g}\t{ids}")
     data = ("\n".join(lines) + "\n").encode("utf-8")
     if out.suffix == ".gz":
         out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     else:
         out.write_bytes(data)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -420,11 +492,11 @@ def main(argv: list[str] | None = None) -> int:
     join_unii(args.sources, drugs, counts)
     combos = join_medlineplus(args.sources, drugs, counts)
     rows = rows_for(drugs, combos)
-    write(rows, args.out)
+    rows = write(rows, args.out)
     kinds = Counter(r[2] for r in rows)
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
     print(
-        f"rows {len(rows)}; canonicals {len({r[1] for r in rows})}; "
+        f"entries {len(rows)}; canonicals {len({key(r[1]) for r in rows})}; "
         + "; ".join(f"{k} {n}" for k, n in kinds.most_common())
     )
     for source in counts.read:

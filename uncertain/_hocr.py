@@ -200,7 +200,8 @@ def _walk(el: ET.Element, page: HocrPage, counters: list[int]) -> None:
                 wtitle = w.get("title") or ""
                 conf = _float(_WCONF, wtitle)
                 positions = _char_choices(w)
-                chars = align_choices(text, positions, conf) if positions and conf is not None else []
+                chars = (align_choices(text, positions, conf)
+                         if positions and conf is not None else [])
                 line.words.append(HocrWord(text=text, bbox=_bbox(wtitle), conf=conf, chars=chars))
             page.lines.append(line)
         else:

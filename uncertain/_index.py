@@ -83,9 +83,9 @@ class LexiconIndex:
         """Entries whose glyph skeleton equals the skeleton of ``key``."""
         return self.skeletons.get(skeleton(key), [])
 
-    def near(self, key: str, *, limit: int = 12) -> list[int]:
-        """Entries whose sound classes or spelling are close to the compact ``key``,
-        at most about ``2 * limit``, unordered."""
+    def near(self, key: str, *, limit: int = 8) -> list[int]:
+        """Up to ``limit`` entries whose sound classes or spelling are closest to the
+        compact ``key``, best first."""
         classes = class_key(key)
         if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
             return []
@@ -93,18 +93,20 @@ class LexiconIndex:
         for block_key in _block_keys(classes):
             for idx in self._blocks.get(block_key, ()):
                 found[idx] = None
-        if len(found) <= limit:
-            return list(found)
+        if not found:
+            return []
         ids = list(found)
         items = self.items
-        best: dict[int, None] = {}
+        best: dict[int, float] = {}
         for query, choices in (
             (classes, [items[i].classes for i in ids]),
             (key, [items[i].compact for i in ids]),
         ):
-            for _, _, pos in process.extract(query, choices, scorer=fuzz.ratio, limit=limit):
-                best[ids[pos]] = None
-        return list(best)
+            for _, score, pos in process.extract(query, choices, scorer=fuzz.ratio,
+                                                 limit=limit * 2):
+                idx = ids[pos]
+                best[idx] = max(best.get(idx, 0.0), score)
+        return sorted(best, key=lambda i: -best[i])[:limit]
 
 
 def _deletions(text: str) -> list[str]:

@@ -61,6 +61,36 @@ def sha256_file(path: str | os.PathLike[str], *, chunk_size: int = 1 << 20) -> s
     return h.hexdigest()
 
 
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_mp3(head: bytes) -> bool:
+    if head[:3] == b"ID3":
+        # ID3v2: major version 2-4, revision < 0xFF, then four sync-safe size bytes
+        return len(head) >= 10 and head[3] in (2, 3, 4) and head[4] < 0xFF and all(
+            b < 0x80 for b in head[6:10]
+        )
+    # an MPEG audio frame header: 11 sync bits, a valid layer and bitrate
+    return (
+        len(head) > 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+        and head[1] & 0x06 != 0 and head[2] & 0xF0 != 0xF0
+    )
+
+
+def _is_bmp(head: bytes) -> bool:
+    # "BM", file size, four reserved zero bytes, pixel offset
+    return head[:2] == b"BM" and len(head) >= 14 and head[6:10] == b"\x00\x00\x00\x00"
+
+
+def _is_pnm(head: bytes) -> bool:
+    if len(head) < 4 or head[:1] != b"P" or head[1:2] not in b"123456" or not head[2:3].isspace():
+        return False
+    rest = head[3:].lstrip()
+    while rest.startswith(b"#"):
+        rest = rest.split(b"\n", 1)[-1].lstrip()
+    return rest[:1].isdigit()
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
     """Identify a format from the first bytes of a file (at least 16 are best)."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
@@ -71,9 +101,6 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("audio", "flac")
     if head[:4] == b"OggS":
         return Sniffed("audio", "ogg")
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-                              and head[1] & 0x06 != 0):
-        return Sniffed("audio", "mp3")
     if head[4:8] == b"ftyp":
         return Sniffed("audio", "m4a")
     if head[:4] == b"\x1aE\xdf\xa3":
@@ -88,12 +115,16 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("image", "tiff")
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return Sniffed("image", "gif")
-    if head[:2] == b"BM":
-        return Sniffed("image", "bmp")
-    if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3].isspace():
-        return Sniffed("image", "pnm")
     if head[:5] == b"%PDF-":
         return Sniffed("pdf", "pdf")
+    if any(head.startswith(bom) for bom in _TEXT_BOMS):
+        return Sniffed("text", "bom")
+    if _is_mp3(head):
+        return Sniffed("audio", "mp3")
+    if _is_bmp(head):
+        return Sniffed("image", "bmp")
+    if _is_pnm(head):
+        return Sniffed("image", "pnm")
     if b"\x00" not in head:
         try:
             head.decode("utf-8")

@@ -24,6 +24,7 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -83,7 +84,7 @@ def _from_encoder(name: str, encoder: _Encoder) -> TokenCounter:
 
     def count(text: str) -> int:
         try:
-            return len(encode(text, disallowed_special=()))
+            return len(encode(text, disallowed_special=()))  # type: ignore[call-arg]
         except TypeError:
             return len(encode(text))
 
@@ -93,9 +94,12 @@ def _from_encoder(name: str, encoder: _Encoder) -> TokenCounter:
 @functools.lru_cache(maxsize=8)
 def _named(name: str) -> TokenCounter | None:
     try:
-        import bpe_openai
+        with warnings.catch_warnings():  # its table loader uses a deprecated importlib call
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import bpe_openai
 
-        return _from_encoder(name, bpe_openai.get_encoding(name))
+            encoding = bpe_openai.get_encoding(name)
+        return _from_encoder(name, encoding)
     except Exception as exc:  # not installed, unknown name, or a broken wheel
         logger.debug("bpe_openai cannot provide %s: %s", name, exc)
     if _tiktoken_cached(name):

@@ -16,6 +16,7 @@ Pages are produced lazily, one at a time, so a long PDF never holds every page i
 from __future__ import annotations
 
 import logging
+import math
 import os
 import warnings
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ def _image_dpi(img: Image.Image) -> float | None:
             value = float(dpi[0])
         except (TypeError, ValueError):
             return None
-        return value if value > 1 else None
+        return round(value, 1) if value > 1 else None  # PNG stores dots per metre
     return None
 
 
@@ -114,7 +115,7 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
             try:
                 page = pdf[index]
                 width_pt, height_pt = page.get_size()
-                width, height = round(width_pt * scale), round(height_pt * scale)
+                width, height = math.ceil(width_pt * scale), math.ceil(height_pt * scale)
                 _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi")
                 textpage = page.get_textpage()
                 text = textpage.get_text_range().strip() or None
@@ -151,7 +152,7 @@ def to_grayscale(image: Image.Image) -> Image.Image:
     """The page as 8-bit grayscale, transparent areas on white."""
     if image.mode == "L":
         return image
-    if "A" in image.getbands() or image.mode == "P" and "transparency" in image.info:
+    if "A" in image.getbands() or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("L")

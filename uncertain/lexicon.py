@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import re
+import sys
 import unicodedata
 import zlib
 from collections import Counter
@@ -294,7 +295,9 @@ def _parse_line(
     ids = ids_cache.get(ids_text) if ids_text else ()
     if ids is None:
         ids = ids_cache[ids_text] = _parse_ids(ids_text)
-    return Entry(term, canonical or term, kind or DEFAULT_KIND, prior, ids, name)
+    # canonicals and kinds repeat across lines: share one string object each
+    canonical = sys.intern(canonical) if canonical else term
+    return Entry(term, canonical, sys.intern(kind) if kind else DEFAULT_KIND, prior, ids, name)
 
 
 def _is_header(columns: list[str]) -> bool:
@@ -409,8 +412,6 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
         warnings.append("no entries")
     if dropped:
         warnings.append(f"{dropped} duplicate lines merged into existing entries")
-    if ambiguous:
-        warnings.append(f"{ambiguous} terms stand for more than one canonical")
     return LexiconReport(
         path=path,
         name=name,

@@ -1,0 +1,133 @@
+"""Overhead of ``uncertain.ocr.recognize`` against raw ``pytesseract.image_to_data``.
+
+Run: ``.venv/bin/python benchmarks/ocr_overhead.py [--reps N] [--pages N]``
+
+Both sides do the same work from the file on disk: the raw side opens the image with
+Pillow (or renders the PDF pages with pypdfium2 at 300 dpi, as ``recognize`` does) and
+calls ``pytesseract.image_to_data`` once per page; ``recognize`` runs with its defaults,
+once without character alternatives and once with them (``lstm_choice_mode=2``).
+Repetitions are interleaved (raw, plain, choices, in a rotating order) in one run, and the
+ratio is the sum over inputs of the median times. Then the peak memory (max RSS) of a
+subprocess recognising a generated N-page PDF is measured, next to a subprocess that only
+imports the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytesseract
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from uncertain.ocr import recognize  # noqa: E402
+
+SAMPLES = ROOT / "samples"
+INPUTS = [SAMPLES / "phototest.tif", SAMPLES / "prescription.png", SAMPLES / "scan.pdf"]
+
+
+def raw_pages(path: Path) -> int:
+    """The plain pytesseract pipeline on every page of ``path``; returns the word count."""
+    words = 0
+    if path.suffix == ".pdf":
+        pdf = pdfium.PdfDocument(path)
+        images = [pdf[i].render(scale=300 / 72, grayscale=True).to_pil() for i in range(len(pdf))]
+        pdf.close()
+    else:
+        images = [Image.open(path)]
+    for image in images:
+        data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT)
+        words += sum(1 for c, t in zip(data["conf"], data["text"], strict=True)
+                     if float(c) >= 0 and t.strip())
+    return words
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def overhead(reps: int) -> None:
+    variants: dict[str, Callable[[Path], object]] = {
+        "raw image_to_data": raw_pages,
+        "recognize, no char alternatives": lambda p: recognize(p, char_alternatives=False),
+        "recognize, char alternatives": lambda p: recognize(p),
+    }
+    names = list(variants)
+    times: dict[tuple[str, str], list[float]] = {}
+    for path in INPUTS:  # warm-up: imports, page cache
+        for name in names:
+            variants[name](path)
+    for rep in range(reps):
+        order = names[rep % 3:] + names[: rep % 3]
+        for path in INPUTS:
+            for name in order:
+                times.setdefault((path.name, name), []).append(timed(lambda: variants[name](path)))
+    print(f"median seconds over {reps} interleaved repetitions")
+    print(f"{'input':<18}" + "".join(f"{n:>34}" for n in names))
+    for path in INPUTS:
+        row = [statistics.median(times[(path.name, n)]) for n in names]
+        print(f"{path.name:<18}" + "".join(f"{v:>34.3f}" for v in row))
+    totals = {n: sum(statistics.median(times[(p.name, n)]) for p in INPUTS) for n in names}
+    base = totals[names[0]]
+    print(f"{'total':<18}" + "".join(f"{totals[n]:>34.3f}" for n in names))
+    for n in names[1:]:
+        print(f"ratio {n} / raw: {totals[n] / base:.3f}")
+
+
+_PEAK = """
+import resource, sys
+from uncertain.ocr import recognize
+if sys.argv[1] != "-":
+    doc = recognize(sys.argv[1])
+    print(len(doc.pages), len(doc.words), end=" ")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def peak_memory(pages: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = pdfium.PdfDocument(SAMPLES / "scan.pdf")
+        first = [pdf[i].render(scale=150 / 72, grayscale=True).to_pil().convert("1")
+                 for i in range(len(pdf))]
+        pdf.close()
+        target = Path(tmp) / f"long_{pages}.pdf"
+        sheets = [first[i % len(first)] for i in range(pages)]
+        sheets[0].save(target, save_all=True, append_images=sheets[1:], resolution=150.0)
+        base = subprocess.run([sys.executable, "-c", _PEAK, "-"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.split()
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", _PEAK, str(target)], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.split()
+        elapsed = time.perf_counter() - start
+    print(f"{pages}-page PDF (rendered at 300 dpi, 2481x3508 per page): {out[0]} pages, "
+          f"{out[1]} words in {elapsed:.1f} s")
+    print(f"peak RSS of the Python process: {int(out[2]) / 1024:.0f} MiB "
+          f"(import only: {int(base[0]) / 1024:.0f} MiB); "
+          f"largest tesseract child: {int(out[3]) / 1024:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--pages", type=int, default=20)
+    args = parser.parse_args()
+    print(f"tesseract {pytesseract.get_tesseract_version()}")
+    overhead(args.reps)
+    peak_memory(args.pages)
+
+
+if __name__ == "__main__":
+    main()

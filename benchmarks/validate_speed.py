@@ -1,0 +1,153 @@
+"""Speed of the validator against the full shipped drug lexicon, on one core.
+
+Prints the index build time and memory, then words validated per second on realistic
+mixed documents: dictation-like transcripts (drug names, doses, some sound-alike
+mishearings and low-confidence words) and general English with Whisper-like
+confidences. For scale, it also times the plain approach the index replaces: one
+rapidfuzz ``process.extract`` over every lexicon term per searched window.
+
+    .venv/bin/python benchmarks/validate_speed.py [--words 60000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from uncertain.document import Document, Segment, Source, Word  # noqa: E402
+from uncertain.lexicon import default_lexicons, english_zipf  # noqa: E402
+from uncertain.validate import Validator  # noqa: E402
+
+GENERAL = [
+    "and so my fellow americans ask not what your country can do for you",
+    "he hoped there would be stew for dinner turnips and carrots and bruised potatoes",
+    "stuff it into you his belly counselled him",
+    "the meeting has been moved to thursday afternoon because the room was booked",
+    "we walked along the river until the light began to fade behind the hills",
+    "please send me the figures for last quarter before the end of the week",
+    "the children played in the garden while their parents prepared the picnic",
+    "she said the train would be late again so we took a taxi to the station",
+    "there is a small bakery on the corner that sells the best bread in town",
+    "after the storm the roads were closed and the power was out for two days",
+]
+TEMPLATES = [
+    "continue {drug} {dose} milligrams twice daily",
+    "start {drug} {dose} mg once a day with food",
+    "patient is taking {drug} {dose} milligrams at bedtime",
+    "stop {drug} and check kidney function in two weeks",
+    "increase {drug} to {dose} mg daily and review in one month",
+    "she was prescribed {drug} for her blood pressure last year",
+]
+MISHEARD = ["met for me", "lives in awful", "at our master", "net form in", "listing up little",
+            "or promote", "some a star tan", "glue a fudge", "a mock see sill in"]
+DRUGS = ["metformin", "lisinopril", "atorvastatin", "amlodipine", "omeprazole", "simvastatin",
+         "levothyroxine", "metoprolol", "losartan", "gabapentin", "sertraline", "furosemide",
+         "amoxicillin", "prednisone", "warfarin", "insulin glargine", "hydrochlorothiazide"]
+
+
+def _confidence(rng: random.Random, word: str) -> float:
+    """Whisper-like: most words above 0.85, a tail of doubtful ones."""
+    if rng.random() < 0.12:
+        return round(rng.uniform(0.05, 0.7), 3)
+    return round(rng.uniform(0.85, 1.0), 3)
+
+
+def make_documents(total_words: int, seed: int) -> list[Document]:
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    count = 0
+    while count < total_words:
+        lines = []
+        for _ in range(rng.randint(4, 12)):
+            if rng.random() < 0.5:
+                lines.append(rng.choice(GENERAL))
+            else:
+                drug = rng.choice(MISHEARD) if rng.random() < 0.3 else rng.choice(DRUGS)
+                lines.append(rng.choice(TEMPLATES).format(drug=drug, dose=rng.choice(
+                    ["5", "10", "20", "40", "500", "1000"])))
+        segments = []
+        for s, line in enumerate(lines):
+            words = [Word(text=w, confidence=_confidence(rng, w)) for w in line.split()]
+            count += len(words)
+            segments.append(Segment(id=s, words=words))
+        docs.append(Document(source=Source(path=f"speed-{len(docs)}.wav", sha256="0" * 64,
+                                           modality="audio", engine="bench"),
+                             segments=segments))
+    return docs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=60_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    t0 = time.perf_counter()
+    lexicons = default_lexicons()
+    t_load = time.perf_counter() - t0
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    validator = Validator(lexicons)
+    t_index = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    terms = len(validator.index)
+    print(f"lexicons: {', '.join(f'{lx.name} ({len(lx)})' for lx in lexicons)}; "
+          f"indexed terms: {terms}")
+    print(f"lexicon load: {t_load:.2f} s   index build: {t_index:.2f} s   "
+          f"index memory (tracemalloc peak): {peak / 1e6:.1f} MB   "
+          f"max RSS growth: {(rss1 - rss0) / 1024:.1f} MB")
+
+    docs = make_documents(args.words, args.seed)
+    n_words = sum(len(d.words) for d in docs)
+    # warm the shared English frequency table the same way any first document would
+    english_zipf("the")
+    t0 = time.perf_counter()
+    flags = 0
+    for doc in docs:
+        flags += len(validator.validate(doc).flags)
+    elapsed = time.perf_counter() - t0
+    print(f"validated {n_words} words in {len(docs)} documents: {elapsed:.2f} s = "
+          f"{n_words / elapsed:,.0f} words/s on one core (first pass, cold caches); "
+          f"{flags} flags")
+    t0 = time.perf_counter()
+    for doc in docs:
+        validator.validate(doc)
+    again = time.perf_counter() - t0
+    print(f"second pass over the same documents (warm caches): {n_words / again:,.0f} words/s")
+
+    # the plain approach the index replaces, timed on a sample of windows
+    choices = [item.compact for item in validator.index.items]
+    queries = [w.replace(" ", "") for w in MISHEARD + DRUGS] * 3
+    t0 = time.perf_counter()
+    for q in queries:
+        process.extract(q, choices, scorer=fuzz.ratio, limit=5)
+    scan = (time.perf_counter() - t0) / len(queries)
+    t0 = time.perf_counter()
+    for q in queries:
+        validator.index.near(q, limit=validator.options.search_limit)
+    indexed = (time.perf_counter() - t0) / len(queries)
+    print(f"per searched window: full rapidfuzz scan of {len(choices)} terms {scan * 1e3:.2f} ms, "
+          f"index {indexed * 1e3:.3f} ms ({scan / indexed:.0f}x faster)")
+
+
+if __name__ == "__main__":
+    main()

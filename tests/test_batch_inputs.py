@@ -1,0 +1,171 @@
+"""Batch inputs: directory walking, archives read in memory, unsafe members, manifests."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from uncertain._batch_inputs import Item, iter_items, list_items, member_problem
+from uncertain.errors import CorruptInputError, InputTooLargeError, UnsupportedFormatError
+
+
+def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
+    with tarfile.open(path, mode) as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_batch_walks_directories_sorted_skipping_hidden(tmp_path: Path) -> None:
+    for rel in ["b/z.txt", "b/a.txt", "a.txt", ".hidden.txt", ".git/x.txt", "c/.d/y.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    items = list(iter_items([tmp_path]))
+    rels = [str(Path(i.path).relative_to(tmp_path)) for i in items]
+    assert rels == ["a.txt", "b/a.txt", "b/z.txt"]
+    assert all(i.file == i.path and i.data is None and i.error is None for i in items)
+    assert list(list_items([tmp_path])) == [i.path for i in items]
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".tar.gz", ".tgz", ".zip"])
+def test_batch_reads_archive_members_in_memory(tmp_path: Path, suffix: str) -> None:
+    members = {"x/one.txt": b"one", "two.wav": b"RIFF....WAVE", ".DS_Store": b"junk",
+               "__MACOSX/._two.wav": b"junk"}
+    archive = tmp_path / f"set{suffix}"
+    if suffix == ".zip":
+        _zip(archive, members)
+    else:
+        _tar(archive, members, "w" if suffix == ".tar" else "w:gz")
+    items = list(iter_items([archive]))
+    assert [(i.path, i.data, i.file) for i in items] == [
+        (f"{archive}::x/one.txt", b"one", None),
+        (f"{archive}::two.wav", b"RIFF....WAVE", None),
+    ]
+    assert items[1].name == "two.wav"
+    assert list(list_items([archive])) == [i.path for i in items]
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "a/../../evil.txt", "/etc/passwd",
+                                  "C:/windows/evil.txt", "..\\evil.txt"])
+@pytest.mark.parametrize("kind", ["tar", "zip"])
+def test_batch_refuses_unsafe_archive_members(tmp_path: Path, name: str, kind: str) -> None:
+    members = {"ok.txt": b"fine", name: b"evil"}
+    archive = _zip(tmp_path / "a.zip", members) if kind == "zip" else _tar(
+        tmp_path / "a.tar.gz", members)
+    items = list(iter_items([archive]))
+    assert items[0].data == b"fine"
+    bad = items[1]
+    assert bad.data is None
+    assert isinstance(bad.error, UnsupportedFormatError)
+    assert "refused" in str(bad.error) and str(archive) in str(bad.error)
+
+
+def test_batch_refuses_links_in_tar(tmp_path: Path) -> None:
+    archive = tmp_path / "links.tar"
+    with tarfile.open(archive, "w") as tar:
+        info = tarfile.TarInfo("link.wav")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "/etc/passwd"
+        tar.addfile(info)
+    (item,) = iter_items([archive])
+    assert isinstance(item.error, UnsupportedFormatError)
+    assert "is a link" in str(item.error)
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("a/b.wav", None), ("./a.wav", None), ("a..b.wav", None),
+    ("../a.wav", "'..'"), ("/a.wav", "absolute"), ("D:\\a.wav", "absolute"),
+])
+def test_batch_member_problem_table(name: str, problem: str | None) -> None:
+    found = member_problem(name)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_batch_oversized_member_is_refused_unread(tmp_path: Path) -> None:
+    archive = _tar(tmp_path / "big.tar", {"big.wav": b"x" * 100, "small.txt": b"ok"}, "w")
+    items = list(iter_items([archive], max_member_bytes=50))
+    assert isinstance(items[0].error, InputTooLargeError)
+    assert items[1].data == b"ok"
+
+
+def test_batch_damaged_archive_keeps_what_was_read(tmp_path: Path) -> None:
+    good = _tar(tmp_path / "good.tar", {"a.txt": b"a" * 600, "b.txt": b"b" * 5000}, "w")
+    damaged = tmp_path / "damaged.tar"
+    damaged.write_bytes(good.read_bytes()[:1600])  # ends inside b.txt's data
+    items = list(iter_items([damaged]))
+    assert items[0].data == b"a" * 600
+    assert items[-1].path == str(damaged)
+    assert isinstance(items[-1].error, CorruptInputError)
+
+
+def test_batch_garbage_named_as_archive_is_an_error_item(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.zip"
+    fake.write_text("not a zip")
+    (item,) = iter_items([fake])
+    assert isinstance(item.error, CorruptInputError)
+    assert item.path == str(fake)
+
+
+def test_batch_jsonl_manifest_resolves_against_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.txt").write_text("a")
+    other = tmp_path / "elsewhere.txt"
+    other.write_text("b")
+    manifest = tmp_path / "data" / "list.jsonl"
+    manifest.write_text("\n".join([
+        json.dumps({"path": "a.txt", "speaker": "x"}),
+        "",
+        json.dumps({"path": str(other)}),
+        "not json",
+        json.dumps({"file": "a.txt"}),
+        json.dumps({"path": "missing.wav"}),
+    ]) + "\n")
+    items = list(iter_items([manifest]))
+    assert [i.path for i in items] == [
+        str(tmp_path / "data" / "a.txt"), str(other), f"{manifest}:4", f"{manifest}:5",
+        str(tmp_path / "data" / "missing.wav")]
+    assert [i.error is not None for i in items] == [False, False, True, True, False]
+
+
+def test_batch_csv_manifest(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    archive = _zip(tmp_path / "z.zip", {"m.txt": b"m"})
+    manifest = tmp_path / "list.csv"
+    manifest.write_text("speaker,path\nx,a.txt\ny,z.zip\nz,\n")
+    items = list(iter_items([manifest]))
+    assert [i.path for i in items] == [str(tmp_path / "a.txt"), f"{archive}::m.txt",
+                                       f"{manifest}:4"]
+    assert items[1].data == b"m"
+    assert isinstance(items[2].error, UnsupportedFormatError)
+
+
+def test_batch_csv_manifest_without_path_column(tmp_path: Path) -> None:
+    manifest = tmp_path / "list.csv"
+    manifest.write_text("file\na.txt\n")
+    (item,) = iter_items([manifest])
+    assert isinstance(item.error, UnsupportedFormatError)
+    assert "'path' column" in str(item.error)
+
+
+def test_batch_item_hash_of_file_and_member(tmp_path: Path) -> None:
+    import hashlib
+
+    (tmp_path / "a.txt").write_bytes(b"abc")
+    expected = hashlib.sha256(b"abc").hexdigest()
+    assert Item(path="x", file=str(tmp_path / "a.txt")).sha256() == expected
+    assert Item(path="x::a", data=b"abc").sha256() == expected
+    assert Item(path="gone", file=str(tmp_path / "gone")).sha256() is None

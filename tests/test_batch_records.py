@@ -1,0 +1,133 @@
+"""The batch output writer: whole lines, partial-line repair, resume bookkeeping, locking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from uncertain._batch_records import RecordWriter, read_records
+
+
+def _rec(path: str, sha: str | None = "s", **extra: object) -> dict[str, object]:
+    return {"path": path, "sha256": sha, "status": "ok", **extra}
+
+
+def test_batch_writer_appends_whole_lines(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with RecordWriter(out) as writer:
+        assert writer.write(_rec("a", text="héllo\nworld"))
+        assert writer.write(_rec("b"))
+    lines = out.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    assert [json.loads(line)["path"] for line in lines[:-1]] == ["a", "b"]
+    assert json.loads(lines[0])["text"] == "héllo\nworld"
+
+
+def test_batch_writer_new_mode_refuses_existing(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("")
+    with pytest.raises(FileExistsError):
+        RecordWriter(out, mode="new")
+
+
+def test_batch_writer_overwrite_starts_afresh(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps(_rec("old")) + "\n")
+    with RecordWriter(out, mode="overwrite") as writer:
+        assert not writer.seen("old", "s")
+        writer.write(_rec("new"))
+    assert [r["path"] for r in read_records(out)] == ["new"]
+
+
+@pytest.mark.parametrize(("tail", "removed"), [
+    (b"", 0),
+    (b'{"path": "c", "sha', 18),
+    (b"x" * 70_000, 70_000),  # longer than the block the repair reads backwards
+])
+def test_batch_writer_repairs_a_partial_last_line(tmp_path: Path, tail: bytes,
+                                                  removed: int) -> None:
+    out = tmp_path / "out.jsonl"
+    whole = (json.dumps(_rec("a")) + "\n" + json.dumps(_rec("b")) + "\n").encode()
+    out.write_bytes(whole + tail)
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.repaired_bytes == removed
+        assert writer.seen("a", "s") and writer.seen("b", "s")
+        assert writer.recorded == 2
+        writer.write(_rec("c"))
+    assert out.read_bytes() == whole + (json.dumps(_rec("c"), separators=(",", ":"))
+                                        + "\n").encode()
+
+
+def test_batch_writer_repairs_a_file_that_is_one_partial_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"path": "a"')
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.repaired_bytes == 12
+        assert writer.recorded == 0
+    assert out.read_bytes() == b""
+
+
+def test_batch_writer_never_writes_a_key_twice(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with RecordWriter(out) as writer:
+        assert writer.write(_rec("a", "1"))
+        assert not writer.write(_rec("a", "1", status="error"))
+        assert writer.write(_rec("a", "2"))  # same path, new content
+        assert writer.write(_rec("b", None))
+        assert not writer.write(_rec("b", None))
+    with RecordWriter(out, mode="append") as writer:
+        assert not writer.write(_rec("a", "1"))
+        assert writer.seen("b", None)
+    assert [(r["path"], r["sha256"]) for r in read_records(out)] == [
+        ("a", "1"), ("a", "2"), ("b", None)]
+
+
+def test_batch_writer_locks_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with RecordWriter(out), pytest.raises(FileExistsError, match="another batch run"):
+        RecordWriter(out, mode="append")
+    with RecordWriter(out, mode="append") as writer:  # released on close
+        assert writer.recorded == 0
+
+
+def test_batch_writer_each_record_is_one_write(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import uncertain._batch_records as records
+
+    calls: list[bytes] = []
+    real_write = records.os.write
+
+    def spy(fd: int, data: bytes) -> int:
+        calls.append(bytes(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(records.os, "write", spy)
+    with RecordWriter(tmp_path / "out.jsonl") as writer:
+        writer.write(_rec("a", blob="x" * 100_000))
+        writer.write(_rec("b"))
+    assert len(calls) == 2
+    assert all(c.endswith(b"\n") and c.count(b"\n") == 1 for c in calls)
+
+
+def test_batch_writer_cuts_back_a_short_write(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import uncertain._batch_records as records
+
+    out = tmp_path / "out.jsonl"
+    real_write = records.os.write
+    with RecordWriter(out) as writer:
+        writer.write(_rec("a"))
+        monkeypatch.setattr(records.os, "write", lambda fd, data: real_write(fd, data[:5]))
+        with pytest.raises(OSError, match="short write"):
+            writer.write(_rec("b"))
+        assert not writer.seen("b", "s")
+    assert [r["path"] for r in read_records(out)] == ["a"]
+    assert out.read_bytes().endswith(b"\n")
+
+
+def test_batch_read_records_skips_garbage_lines(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"path": "a"}\nnot json\n[1, 2]\n{"path": "b"}\n{"path": "c"')
+    assert [r["path"] for r in read_records(out)] == ["a", "b"]

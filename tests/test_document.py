@@ -1,0 +1,122 @@
+"""The data model: invariants, exact JSON round trips, the schema and the stable names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from uncertain.document import (
+    Alternative,
+    Candidate,
+    CharChoice,
+    CharChoices,
+    Document,
+    Flag,
+    Page,
+    Segment,
+    Source,
+    Token,
+    Word,
+    json_schema,
+)
+
+
+def _audio_doc() -> Document:
+    words = [
+        Word(text="Continue", confidence=0.91, raw_score=0.91, start=0.0, end=0.42,
+             tokens=[Token(text=" Continue", probability=0.91)]),
+        Word(text="met", confidence=0.15, raw_score=0.15, start=0.42, end=0.61,
+             tokens=[Token(text=" met", probability=0.15)]),
+        Word(text="for", confidence=0.3333333333333333, raw_score=0.3333333333333333,
+             start=0.61, end=0.7),
+        Word(text="me", confidence=0.2, start=0.7, end=0.9,
+             alternatives=[Alternative(text="men", confidence=0.1, source="nbest")]),
+    ]
+    return Document(
+        source=Source(path="d.wav", sha256="0" * 64, modality="audio", engine="faster-whisper",
+                      engine_version="1.2.1", model="tiny.en", options={"beam_size": 5},
+                      duration=1.0),
+        segments=[Segment(id=0, text="Continue met for me", words=words, start=0.0, end=0.9,
+                          avg_logprob=-0.8, no_speech_prob=0.01, compression_ratio=1.1)],
+        flags=[Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.85,
+                    candidates=[Candidate(term="metformin", canonical="metformin", score=0.9,
+                                          evidence=["sound"], features={"sound": 0.93})])],
+    )
+
+
+def _image_doc() -> Document:
+    word = Word(text="Usinopril", confidence=0.61, raw_score=61.0, page=1,
+                bbox=(10.0, 20.0, 110.0, 40.0),
+                chars=[CharChoices(choices=[CharChoice(text="U", confidence=0.8),
+                                            CharChoice(text="L", confidence=0.72)])])
+    return Document(
+        source=Source(path="rx.png", sha256="1" * 64, modality="image", engine="tesseract"),
+        pages=[Page(number=1, width=800, height=600, dpi=300)],
+        segments=[Segment(id=0, words=[word], page=1, kind="line", block=1, paragraph=1, line=1)],
+    )
+
+
+@pytest.mark.parametrize("doc", [_audio_doc(), _image_doc()], ids=["audio", "image"])
+def test_document_json_round_trip_is_exact(doc: Document) -> None:
+    text = doc.to_json()
+    back = Document.from_json(text)
+    assert back == doc
+    assert back.to_json() == text
+
+
+def test_document_stable_names_in_json() -> None:
+    data = json.loads(_audio_doc().to_json())
+    word = data["segments"][0]["words"][1]
+    assert {"text", "confidence", "start", "end"} <= set(word)
+    flag = data["flags"][0]
+    assert {"reason", "text", "candidates"} <= set(flag)
+    assert {"term", "canonical", "score"} <= set(flag["candidates"][0])
+    image_word = json.loads(_image_doc().to_json())["segments"][0]["words"][0]
+    assert image_word["page"] == 1 and image_word["bbox"] == [10.0, 20.0, 110.0, 40.0]
+
+
+def test_document_words_and_span_text() -> None:
+    doc = _audio_doc()
+    assert [w.text for w in doc.words] == ["Continue", "met", "for", "me"]
+    assert doc.span_text(1, 4) == "met for me"
+    assert doc.text == "Continue met for me"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Word(text="x", confidence=1.5),
+        lambda: Word(text="x", confidence=-0.1),
+        lambda: Word(text="x", start=2.0, end=1.0),
+        lambda: Word(text="x", bbox=(10, 10, 5, 20)),
+        lambda: Flag(reason="low_confidence", text="x", start=3, end=3),
+        lambda: Flag(reason="not-a-reason", text="x", start=0, end=1),  # type: ignore[arg-type]
+        lambda: Word(text="x", surprise=1),  # type: ignore[call-arg]
+    ],
+    ids=["conf>1", "conf<0", "end<start", "bad-bbox", "empty-flag", "bad-reason", "extra-field"],
+)
+def test_document_invariants_are_checked(make) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        make()
+
+
+def test_document_flag_beyond_words_is_refused() -> None:
+    doc = _audio_doc()
+    data = json.loads(doc.to_json())
+    data["flags"][0]["end"] = 99
+    with pytest.raises(ValidationError):
+        Document.model_validate(data)
+
+
+def test_document_null_confidence_is_kept_null() -> None:
+    word = Word(text="hello")
+    assert word.confidence is None
+    assert json.loads(word.model_dump_json())["confidence"] is None
+
+
+def test_document_schema_names_the_model() -> None:
+    schema = json.loads(json_schema())
+    assert schema["title"] == "Document"
+    assert "Word" in schema["$defs"] and "Flag" in schema["$defs"]

@@ -1,0 +1,174 @@
+"""Evaluation over hand-made documents and references."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
+from uncertain.errors import CorruptInputError
+from uncertain.evaluate import (
+    Failure,
+    Reference,
+    Term,
+    eval_main,
+    evaluate,
+    format_table,
+    load_documents,
+    load_references,
+    match_references,
+    score_document,
+)
+
+
+def make_doc(path: str, modality: str, words: list[tuple[str, float | None]],
+             flags: list[Flag] | None = None, engine: str = "unknown") -> Document:
+    source = Source(path=path, sha256="0" * 64, modality=modality,  # type: ignore[arg-type]
+                    engine=engine)
+    segment = Segment(id=0, words=[Word(text=t, confidence=c) for t, c in words])
+    return Document(source=source, segments=[segment], flags=flags or [])
+
+
+def metformin_flag() -> Flag:
+    return Flag(reason="near_lexicon", text="met for me", start=1, end=4, candidates=[
+        Candidate(term="metoprolol", canonical="metoprolol", score=0.6),
+        Candidate(term="metformin", canonical="metformin", score=0.5),
+    ])
+
+
+@pytest.fixture
+def text_pair() -> tuple[Document, Reference]:
+    """A plain transcript (no confidence) with a misheard drug name that a flag covers."""
+    doc = make_doc("notes/visit-1.txt", "text",
+                   [(w, None) for w in "Start met for me 500 mg daily.".split()],
+                   [metformin_flag()])
+    ref = Reference(text="start metformin five hundred mg daily", id="visit-1",
+                    path="notes/visit-1.txt", terms=(Term("met for me", "metformin"),))
+    return doc, ref
+
+
+@pytest.fixture
+def audio_pair() -> tuple[Document, Reference]:
+    """An ASR result with confidences: two wrong words, both less sure than the right ones."""
+    doc = make_doc("audio/a1.wav", "audio", [("The", 0.9), ("patient", 0.8), ("takes", 0.7),
+                                              ("listen", 0.2), ("april.", 0.4)],
+                   engine="faster-whisper")
+    ref = Reference(text="The patient takes lisinopril.", id="a1", path="audio/a1.wav",
+                    terms=(Term("lisinopril", "lisinopril"),))
+    return doc, ref
+
+
+def test_evaluate_text_document_without_confidence(text_pair: tuple[Document, Reference]
+                                                   ) -> None:
+    score = score_document(*text_pair)
+    assert score.errors.wer == pytest.approx(3 / 5)  # 1 substitution, 2 insertions
+    assert score.wrong == [False, True, True, True, False, False, False]
+    assert score.flagged == [False, True, True, True, False, False, False]
+    assert score.labels == [] and score.null_confidence == 7
+    (term,) = score.terms
+    assert (term.located, term.exact, term.top1, term.top3) == ("canonical", False, False, True)
+
+
+def test_evaluate_audio_document_with_confidence(audio_pair: tuple[Document, Reference]
+                                                 ) -> None:
+    report = evaluate([audio_pair], n_bins=10)
+    g = report.groups["audio"]
+    assert g.wer == pytest.approx(2 / 4)
+    assert (g.confidence_words, g.null_confidence_words, g.wrong_words) == (5, 0, 2)
+    assert g.auc_roc == pytest.approx(1.0)
+    assert g.ece == pytest.approx((0.1 + 0.2 + 0.3 + 0.2 + 0.4) / 5)
+    assert g.accuracy == pytest.approx(3 / 5)
+    assert (g.terms, g.term_error_rate, g.drug_top3) == (1, 1.0, 0.0)
+    assert g.flag_precision is None and g.flag_recall == 0.0
+
+
+def test_evaluate_groups_by_modality_and_overall(text_pair: tuple[Document, Reference],
+                                                 audio_pair: tuple[Document, Reference]
+                                                 ) -> None:
+    failed = (Failure("audio/a2.wav", "CorruptInputError", "truncated"),
+              Reference(text="x", id="a2", modality="audio"))
+    report = evaluate([text_pair, audio_pair, failed])
+    assert set(report.groups) == {"audio", "text", "overall"}
+    overall = report.groups["overall"]
+    assert (overall.documents, overall.failures) == (2, 1)
+    assert report.groups["audio"].failures == 1
+    assert overall.reference_words == 5 + 4
+    assert overall.wer == pytest.approx((3 + 2) / 9)
+    assert overall.drug_exact == 0.0 and overall.drug_top3 == pytest.approx(0.5)
+    assert overall.flag_precision == pytest.approx(1.0)
+    assert overall.flag_recall == pytest.approx(3 / 5)
+    table = format_table(report)
+    assert "WER" in table and "reliability (audio)" in table
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["groups"]["text"]["nce"] is None  # no confidence: no figure, not a number
+
+
+@pytest.mark.parametrize(
+    ("doc_path", "matched"),
+    [
+        ("audio/a1.wav", True),  # as written in the references
+        ("/elsewhere/a1.wav", True),  # by base name
+        ("/elsewhere/a1.flac", True),  # by id (the file's stem)
+        ("/elsewhere/other.wav", False),
+    ],
+)
+def test_evaluate_matches_documents_to_references(doc_path: str, matched: bool) -> None:
+    ref = Reference(text="hello", id="a1", path="audio/a1.wav")
+    doc = make_doc(doc_path, "audio", [("hello", 0.5)])
+    pairs, unmatched = match_references([doc], [ref], refs_dir="/data")
+    assert (len(pairs), len(unmatched)) == ((1, 0) if matched else (0, 1))
+
+
+def test_evaluate_load_references_and_documents(tmp_path: Path,
+                                                audio_pair: tuple[Document, Reference]) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(
+        json.dumps({"id": "a1", "path": "audio/a1.wav", "text": "The patient takes lisinopril.",
+                    "terms": [{"term": "lisinopril", "canonical": "lisinopril"}],
+                    "split": "test"}) + "\n\n"
+        + json.dumps({"id": "a2", "text": "x", "split": "dev"}) + "\n", encoding="utf-8")
+    assert [r.id for r in load_references(refs)] == ["a1", "a2"]
+    assert [r.id for r in load_references(refs, split="test")] == ["a1"]
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(audio_pair[0].to_json() + "\n"
+                    + json.dumps({"path": "audio/a2.wav", "error": "CorruptInputError",
+                                  "message": "truncated"}) + "\n", encoding="utf-8")
+    loaded = load_documents(docs)
+    assert isinstance(loaded[0], Document) and loaded[1] == Failure(
+        "audio/a2.wav", "CorruptInputError", "truncated")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['{"id": "a"}', '{"text": "no id or path"}', "not json",
+     '{"id": "a", "text": "t", "terms": [{"term": "x"}]}'],
+)
+def test_evaluate_bad_reference_line_names_file_and_line(tmp_path: Path, line: str) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text('{"id": "ok", "text": "fine"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(CorruptInputError, match=r"refs\.jsonl: line 2"):
+        load_references(refs)
+
+
+def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
+                                             audio_pair: tuple[Document, Reference],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a1", "path": "audio/a1.wav", "text": "The patient takes lisinopril.",
+         "modality": "audio"},
+        {"id": "a2", "path": "audio/a2.wav", "text": "x", "modality": "audio"},
+    ]) + "\n", encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(audio_pair[0].to_json() + "\n" + json.dumps(
+        {"path": "audio/a2.wav", "error": "CorruptInputError", "message": "bad"}) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert eval_main(["--refs", str(refs), "--docs", str(docs), "--json", str(out)]) == 0
+    assert "AUROC" in capsys.readouterr().out
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["groups"]["audio"]["failures"] == 1
+    assert data["groups"]["audio"]["wer"] == pytest.approx(0.5)
+    assert data["groups"]["overall"]["auc_roc"] == pytest.approx(1.0)

@@ -1,0 +1,191 @@
+"""Opening images and PDFs: pages, DPI, text layers, limits and bad input."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from uncertain import images
+from uncertain.errors import (
+    CorruptInputError,
+    EmptyInputError,
+    EncryptedInputError,
+    InputError,
+    InputTooLargeError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
+from uncertain.ocr import recognize
+
+OCR_DATA = Path(__file__).resolve().parent / "data" / "ocr"
+
+
+def _png_claiming(path: Path, width: int, height: int) -> Path:
+    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+def _pdf_with_text(path: Path, text: str) -> Path:
+    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica)."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_images_png_page(samples_dir: Path) -> None:
+    pages = list(images.open_pages(samples_dir / "prescription.png"))
+    assert [(p.number, p.image.size, p.dpi, p.text_layer) for p in pages] == [
+        (1, (880, 550), 110.0, None)]
+
+
+def test_images_every_tiff_frame(tmp_path: Path, samples_dir: Path) -> None:
+    first = Image.open(samples_dir / "phototest.tif").convert("L")
+    tif = tmp_path / "three.tif"
+    first.save(tif, save_all=True, append_images=[first.rotate(180), first.resize((320, 240))],
+               dpi=(200, 200))
+    pages = list(images.open_pages(tif))
+    assert [(p.number, p.image.size) for p in pages] == [
+        (1, (640, 480)), (2, (640, 480)), (3, (320, 240))]
+    assert pages[0].dpi == 200.0
+
+
+def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:
+    pages = list(images.open_pages(samples_dir / "scan.pdf", dpi=100))
+    assert [(p.number, p.image.size, p.dpi, p.text_layer) for p in pages] == [
+        (1, (827, 1170), 100, None), (2, (827, 1170), 100, None)]
+
+
+def test_images_pdf_text_layer_is_kept(tmp_path: Path) -> None:
+    pdf = _pdf_with_text(tmp_path / "text.pdf", "Metformin 500 mg")
+    pages = list(images.open_pages(pdf, dpi=72))
+    assert [(p.number, p.image.size, p.text_layer) for p in pages] == [
+        (1, (612, 792), "Metformin 500 mg")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("empty.png", b"", EmptyInputError),
+        ("corrupt.png", b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 20, CorruptInputError),
+        ("corrupt.jpg", b"\xff\xd8\xff\xe0" + b"\x13" * 200, CorruptInputError),
+        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage\n" * 5, CorruptInputError),
+        ("notes.txt", b"just some text\n", UnsupportedFormatError),
+        ("sound.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40, UnsupportedFormatError),
+        ("blob.png", bytes(range(256)) * 4, UnsupportedFormatError),
+    ],
+)
+def test_images_bad_input(tmp_path: Path, name: str, content: bytes,
+                          error: type[InputError]) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error) as info:
+        list(images.open_pages(path))
+    assert info.value.path == str(path) and str(path) in str(info.value)
+
+
+def test_images_truncated_png(tmp_path: Path, samples_dir: Path) -> None:
+    data = (samples_dir / "prescription.png").read_bytes()
+    path = tmp_path / "cut.png"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorruptInputError, match=r"cut\.png"):
+        list(images.open_pages(path))
+
+
+def test_images_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(MissingFileError):
+        list(images.open_pages(tmp_path / "nope.png"))
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "max_pixels"),
+    [
+        (100_000, 100_000, images.DEFAULT_MAX_PIXELS),  # Pillow's own bomb check fires too
+        (12_000, 10_000, images.DEFAULT_MAX_PIXELS),  # over our 100 MP, under Pillow's error
+        (640, 480, 100_000),  # a configured, smaller limit
+    ],
+)
+def test_images_decompression_bomb(tmp_path: Path, width: int, height: int,
+                                   max_pixels: int) -> None:
+    path = _png_claiming(tmp_path / "bomb.png", width, height)
+    assert path.stat().st_size < 200
+    with pytest.raises(InputTooLargeError, match=r"bomb\.png"):
+        list(images.open_pages(path, max_pixels=max_pixels))
+
+
+def test_images_pdf_page_over_the_limit(samples_dir: Path) -> None:
+    with pytest.raises(InputTooLargeError, match="page 1 at 300 dpi"):
+        list(images.open_pages(samples_dir / "scan.pdf", max_pixels=1_000_000))
+
+
+def test_images_encrypted_pdf() -> None:
+    path = OCR_DATA / "encrypted.pdf"
+    with pytest.raises(EncryptedInputError, match="password"):
+        list(images.open_pages(path))
+
+
+def test_images_errors_reach_recognize(tmp_path: Path) -> None:
+    path = _png_claiming(tmp_path / "bomb.png", 100_000, 100_000)
+    with pytest.raises(InputTooLargeError):
+        recognize(path, engine=object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("mode", "color"),
+    [("RGB", (10, 200, 30)), ("RGBA", (0, 0, 0, 0)), ("1", 1), ("P", 3), ("L", 77)],
+)
+def test_images_grayscale(mode: str, color: object) -> None:
+    img = Image.new(mode, (4, 3), color)  # type: ignore[arg-type]
+    gray = images.to_grayscale(img)
+    assert gray.mode == "L" and gray.size == (4, 3)
+    if mode == "RGBA":
+        assert gray.getpixel((0, 0)) == 255  # transparent becomes white paper
+
+
+@given(x=st.integers(0, 29), y=st.integers(0, 19), degrees=st.sampled_from([0, 90, 180, 270]))
+def test_images_unturn_box_inverts_turn(x: int, y: int, degrees: int) -> None:
+    page = Image.new("L", (30, 20), 0)
+    page.putpixel((x, y), 255)
+    turned = images.turn(page, degrees)
+    bbox = turned.getbbox()
+    assert bbox is not None
+    assert images.unturn_box(tuple(float(v) for v in bbox), degrees, 30, 20) == (  # type: ignore[arg-type]
+        x, y, x + 1, y + 1)
+
+
+def test_images_turn_is_clockwise() -> None:
+    page = Image.new("L", (30, 20), 0)
+    page.putpixel((0, 0), 255)  # top-left corner
+    assert images.turn(page, 90).getbbox() == (19, 0, 20, 1)  # ends top-right

@@ -1,0 +1,86 @@
+"""Routing by content: magic bytes decide the stage, names only catch mislabelled text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from uncertain._io import check_input, sha256_file, sniff_bytes
+from uncertain.errors import EmptyInputError, MissingFileError, UnsupportedFormatError
+from uncertain.ingest import detect, ingest
+
+
+@pytest.mark.parametrize(
+    ("head", "kind", "fmt"),
+    [
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "audio", "wav"),
+        (b"fLaC\x00\x00\x00\x22", "audio", "flac"),
+        (b"OggS\x00\x02\x00\x00", "audio", "ogg"),
+        (b"ID3\x04\x00\x00\x00\x00\x01\x7f", "audio", "mp3"),
+        (b"ID3 gene was tested", "text", "utf-8"),
+        (b"BMI is 31 today", "text", "utf-8"),
+        (b"BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00", "image", "bmp"),
+        (b"P5\n# made\n640 480\n255\n", "image", "pnm"),
+        (b"P5 is the fifth item", "text", "utf-8"),
+        (b"\xff\xfeh\x00i\x00", "text", "bom"),
+        (b"\xef\xbb\xbfhello", "text", "bom"),
+        (b"\xff\xfb\x90\x64\x00", "audio", "mp3"),
+        (b"\x00\x00\x00\x20ftypM4A ", "audio", "m4a"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "image", "png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image", "jpeg"),
+        (b"II*\x00\x08\x00\x00\x00", "image", "tiff"),
+        (b"MM\x00*\x00\x00\x00\x08", "image", "tiff"),
+        (b"%PDF-1.7\n", "pdf", "pdf"),
+        (b"Continue metformin 500 mg.\n", "text", "utf-8"),
+        ("Patient naïve to \u00e9".encode(), "text", "utf-8"),
+        (b"\x00\x01\x02\x03\xfe\xfe", "unknown", "binary"),
+    ],
+)
+def test_ingest_sniff_bytes(head: bytes, kind: str, fmt: str) -> None:
+    sniffed = sniff_bytes(head)
+    assert (sniffed.kind, sniffed.format) == (kind, fmt)
+
+
+def test_ingest_missing_file_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "nope.wav"
+    with pytest.raises(MissingFileError, match="nope.wav"):
+        check_input(path)
+
+
+def test_ingest_zero_byte_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.flac"
+    path.write_bytes(b"")
+    with pytest.raises(EmptyInputError, match="empty.flac") as info:
+        detect(path)
+    assert info.value.path == str(path)
+
+
+def test_ingest_text_renamed_wav_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_text("this is not audio at all\n")
+    with pytest.raises(UnsupportedFormatError, match=r"notes\.wav.*plain text"):
+        ingest(path)
+
+
+def test_ingest_binary_junk_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "blob"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(UnsupportedFormatError, match="blob"):
+        detect(path)
+
+
+def test_ingest_unknown_option_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("hello\n")
+    with pytest.raises(TypeError, match="modle"):
+        ingest(path, modle="tiny.en")
+
+
+def test_ingest_sha256_matches_hashlib(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "x.bin"
+    data = b"abc" * 100_000
+    path.write_bytes(data)
+    assert sha256_file(path, chunk_size=1000) == hashlib.sha256(data).hexdigest()

@@ -1,0 +1,257 @@
+"""The lexicon file format, the loader, the check report and the English word frequencies."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from uncertain.errors import LexiconError
+from uncertain.lexicon import (
+    Entry,
+    Lexicon,
+    check_lexicon,
+    english_zipf,
+    format_report,
+    is_english_word,
+    load_lexicon,
+    load_lexicons,
+    normalize_term,
+)
+
+LEXICON_DATA = Path(__file__).resolve().parent / "data" / "lexicon"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Metformin", "metformin"),
+        ("  Glucophage   XR ", "glucophage xr"),
+        ("Co-amoxiclav", "co amoxiclav"),
+        ("co\u2010trimoxazole", "co trimoxazole"),  # Unicode hyphen
+        ("b.i.d.", "bid"),
+        ("q.H.S.", "qhs"),
+        ("St. John\u2019s wort", "st johns wort"),
+        ("0.5 mg", "0.5 mg"),
+        ("mg/dL", "mg/dl"),
+        ("ＭＥＴＦＯＲＭＩＮ", "metformin"),  # full-width letters, NFKC
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),  # casefold, not lower
+        ("tab.", "tab"),
+        ("x\ty", "x y"),
+        ("", ""),
+    ],
+)
+def test_lexicon_normalize_term(text: str, expected: str) -> None:
+    assert normalize_term(text) == expected
+
+
+def test_lexicon_one_column_file_is_a_word_list() -> None:
+    lexicon = load_lexicon(LEXICON_DATA / "formulary.txt")
+    assert lexicon.name == "formulary"
+    assert lexicon.path == LEXICON_DATA / "formulary.txt"
+    # "metformin" repeats "Metformin": merged into the first surface form
+    assert [e.term for e in lexicon] == ["Metformin", "Glucophage", "Ramipril", "Co-amoxiclav"]
+    entry = lexicon.get("METFORMIN")[0]
+    assert entry == Entry("Metformin", "Metformin", "term", 0.5, (), "formulary")
+    assert "co amoxiclav" in lexicon
+    assert "co-amoxiclav" in lexicon
+    assert "amoxiclav" not in lexicon
+    assert 42 not in lexicon
+
+
+def test_lexicon_full_file_with_header_comments_and_merged_duplicates() -> None:
+    lexicon = load_lexicon(LEXICON_DATA / "uk_brands.tsv")
+    assert len(lexicon) == 7
+    glucophage = lexicon.get("glucophage")
+    assert [e.canonical for e in glucophage] == ["metformin", "metformin glucophage"]
+    best = glucophage[0]
+    assert best.term == "Glucophage"
+    assert best.kind == "brand"
+    assert best.prior == 0.9
+    assert best.ids == (("drugbank", "DB00331"), ("unii", "786Z46389E"))
+    assert lexicon.get("st johns wort")[0].canonical == "hypericum"
+    assert lexicon.get("St John's Wort")[0].prior == 0.5
+    zestril = lexicon.get("zestril")[0]
+    assert (zestril.canonical, zestril.kind, zestril.prior) == ("lisinopril", "term", 0.5)
+    assert lexicon.get("hctz")[0].ids == ()
+    assert lexicon.get("Augmentin")[0].canonical == "Augmentin"
+    assert lexicon.get("not there") == []
+
+
+def test_lexicon_gzip_file_loads_like_the_text(tmp_path: Path) -> None:
+    packed = tmp_path / "uk_brands.tsv.gz"
+    packed.write_bytes(gzip.compress((LEXICON_DATA / "uk_brands.tsv").read_bytes()))
+    plain = load_lexicon(LEXICON_DATA / "uk_brands.tsv")
+    loaded = load_lexicon(packed)
+    assert loaded.name == "uk_brands"
+    assert loaded.entries == plain.entries
+
+
+def test_lexicon_several_lexicons_keep_their_names(tmp_path: Path) -> None:
+    copy = tmp_path / "ward7.tsv"
+    shutil.copy(LEXICON_DATA / "formulary.txt", copy)
+    ready = Lexicon.from_entries("mine", [Entry("Foo", "foo", "term", 0.3, (), "other")])
+    lexicons = load_lexicons([LEXICON_DATA / "uk_brands.tsv", str(copy), ready])
+    assert [lex.name for lex in lexicons] == ["uk_brands", "ward7", "mine"]
+    assert lexicons[2] is ready
+    for lexicon in lexicons:
+        assert {entry.lexicon for entry in lexicon} == {lexicon.name}
+    assert load_lexicon(copy, name="ward 7").get("ramipril")[0].lexicon == "ward 7"
+
+
+def test_lexicon_from_entries_merges_and_orders_by_prior() -> None:
+    entries = [
+        Entry("Glucophage", "metformin", "brand", 0.4, (("unii", "786Z46389E"),), "x"),
+        Entry("GLUCOPHAGE", "Metformin", "brand", 0.6, (("drugbank", "DB00331"),), "x"),
+        Entry("glucophage", "glucophage", "term", 0.5, (), "x"),
+    ]
+    lexicon = Lexicon.from_entries("ward", entries)
+    assert len(lexicon) == 2
+    found = lexicon.get("Glucophage")
+    assert [(e.canonical, e.prior) for e in found] == [("metformin", 0.6), ("glucophage", 0.5)]
+    assert found[0].ids == (("unii", "786Z46389E"), ("drugbank", "DB00331"))
+    assert found[0].lexicon == "ward"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (("", "x", "term", 0.5), "non-empty term"),
+        (("x", " ", "term", 0.5), "non-empty canonical"),
+        (("x", "x", "term", 1.5), "outside"),
+        (("x", "x", "term", -0.1), "outside"),
+    ],
+)
+def test_lexicon_entry_checks_itself(fields: tuple[str, str, str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Entry(*fields, (), "x")
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ("a\tb\tc\t0.5\tdrugbank:DB1\textra\n", 1, "6 columns"),
+        ("# c\nok\n\tcanonical\n", 3, "empty term"),
+        ("ok\n  \tx\n", 2, "empty term"),
+        ("term\tcanonical\tkind\tprior\nx\tx\tterm\thigh\n", 2, "bad prior 'high'"),
+        ("x\tx\tterm\t1.5\n", 1, "must be in"),
+        ("x\tx\tterm\t-0.1\n", 1, "must be in"),
+        ("x\tx\tterm\tnan\n", 1, "must be in"),
+        ("x\tx\tterm\t0.5\tDB00331\n", 1, "bad ids"),
+        ("x\tx\tterm\t0.5\tdrugbank:\n", 1, "bad ids"),
+        ("ok\nx\tx\tterm\t0.5\t:DB00331\n", 2, "bad ids"),
+        ("x\tx\tterm\t0.5\tdrug bank:DB00331\n", 1, "bad ids"),
+    ],
+)
+def test_lexicon_malformed_line_names_path_and_line(
+    tmp_path: Path, content: str, line: int, message: str
+) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message) as caught:
+        load_lexicon(path)
+    assert caught.value.path == str(path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ((LEXICON_DATA / "bad_utf8.tsv").read_bytes(), 3),
+        (b"\xff\n", 1),
+        (gzip.compress(b"fine\nalso fine\n\xc3(\n"), 3),
+    ],
+)
+def test_lexicon_invalid_utf8_names_the_line(tmp_path: Path, data: bytes, line: int) -> None:
+    path = tmp_path / "broken.tsv"
+    path.write_bytes(data)
+    with pytest.raises(LexiconError, match="invalid UTF-8") as caught:
+        load_lexicon(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+
+
+@pytest.mark.parametrize(
+    ("relative", "message"),
+    [("missing.tsv", "no such file"), ("", "is a directory"), ("drugz", "no such file")],
+)
+def test_lexicon_missing_source_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = str(tmp_path / relative) if relative.endswith(".tsv") or not relative else relative
+    with pytest.raises(LexiconError, match=message) as caught:
+        load_lexicon(source)
+    assert "shipped lexicon" in str(caught.value)
+
+
+def test_lexicon_truncated_gzip_raises(tmp_path: Path) -> None:
+    path = tmp_path / "cut.tsv.gz"
+    path.write_bytes(gzip.compress(b"metformin\n" * 100)[:20])
+    with pytest.raises(LexiconError, match="gzip") as caught:
+        load_lexicon(path)
+    assert caught.value.path == str(path)
+
+
+def test_lexicon_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "windows.tsv"
+    path.write_bytes(b"\xef\xbb\xbfterm\tcanonical\r\nZestril\tlisinopril\r\n")
+    lexicon = load_lexicon(path)
+    assert [(e.term, e.canonical) for e in lexicon] == [("Zestril", "lisinopril")]
+
+
+def test_lexicon_check_collects_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.tsv"
+    path.write_text(
+        "# header next\nterm\tcanonical\tkind\tprior\n"
+        "a\ta\tterm\t0.1\nA\ta\tterm\t0.2\nb\tb\tunit\tlots\n\tx\nc\tc\tunit\nc\td\tunit\n",
+        encoding="utf-8",
+    )
+    report = check_lexicon(path)
+    assert (report.lines, report.data_lines, report.entries) == (8, 6, 3)
+    assert report.merged_duplicates == 1
+    assert report.canonicals == 3
+    assert report.ambiguous_terms == 1
+    assert report.kinds == {"unit": 2, "term": 1}
+    assert [(p.line, p.message.split(":")[0]) for p in report.errors] == [
+        (5, "bad prior 'lots'"),
+        (6, "empty term"),
+    ]
+    assert not report.ok
+    text = format_report(report)
+    assert f"error: {path}:5: bad prior 'lots'" in text
+    assert "status: 2 malformed lines" in text
+    assert "ambiguous terms    1" in text
+    assert report.warnings == ("1 duplicate lines merged into existing entries",)
+
+
+def test_lexicon_check_reports_invalid_utf8_with_line() -> None:
+    report = check_lexicon(LEXICON_DATA / "bad_utf8.tsv")
+    assert [p.line for p in report.errors] == [3]
+    assert report.errors[0].message.startswith("invalid UTF-8")
+    assert "bad_utf8.tsv:3: invalid UTF-8" in format_report(report)
+
+
+def test_lexicon_check_of_a_clean_file_is_ok() -> None:
+    report = check_lexicon(LEXICON_DATA / "formulary.txt")
+    assert report.ok
+    assert (report.entries, report.merged_duplicates) == (4, 1)
+    assert format_report(report).endswith("status: ok")
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [("the", True), ("today", True), ("tablet", True), ("lisinopril", False), ("", False)],
+)
+def test_lexicon_english_words_come_from_wordfreq(word: str, english: bool) -> None:
+    assert is_english_word(word) is english
+    assert english_zipf(word) >= 0.0
+
+
+def test_lexicon_english_threshold_is_an_option() -> None:
+    assert english_zipf("metformin") > 0.0
+    assert is_english_word("metformin", min_zipf=1.0)
+    assert not is_english_word("metformin", min_zipf=4.0)

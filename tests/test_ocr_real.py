@@ -1,0 +1,99 @@
+"""The OCR stage on the real tesseract binary (slow: each page is one tesseract run)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from uncertain.document import Document, Word
+from uncertain.errors import EngineNotFoundError
+from uncertain.ocr import recognize
+
+pytestmark = pytest.mark.slow
+
+DRUGS = ("Lisinopril", "Metformin", "Atorvastatin", "Amoxicillin")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.sub(r"[^\w/.]+", " ", text.lower()).split() if t.strip(".")]
+
+
+def _edits(a: list[str] | str, b: list[str] | str) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def _wer(reference: str, hypothesis: str) -> float:
+    ref = _tokens(reference)
+    return _edits(ref, _tokens(hypothesis)) / len(ref)
+
+
+def _closest(doc: Document, name: str) -> Word | None:
+    """The word that most likely stands for ``name``: same first letter, fewest edits."""
+    same_start = [w for w in doc.words if w.text[:1].lower() == name[0].lower()]
+    return min(same_start, key=lambda w: _edits(w.text.lower(), name.lower()), default=None)
+
+
+def test_ocr_real_phototest_wer(samples_dir: Path) -> None:
+    doc = recognize(samples_dir / "phototest.tif")
+    reference = (samples_dir / "phototest.txt").read_text(encoding="utf-8")
+    assert _wer(reference, doc.text) < 0.05
+    assert doc.pages[0].rotation == 0 and doc.pages[0].scale == 1.0
+    assert all(w.bbox is not None and w.bbox[2] <= 640 and w.bbox[3] <= 480 for w in doc.words)
+
+
+def test_ocr_real_fax_drug_names_are_doubtful_when_misread(samples_dir: Path) -> None:
+    doc = recognize(samples_dir / "prescription.png")
+    doubtful = []
+    for name in DRUGS:
+        word = _closest(doc, name)
+        if word is None:
+            continue
+        written = _edits(word.text.lower(), name.lower())
+        via_choices = min([_edits(a.text.lower(), name.lower()) for a in word.alternatives],
+                          default=written)
+        if written:
+            # a misread drug name is never reported as sure
+            assert word.confidence is not None and word.confidence < 0.6, word
+        if (word.confidence is not None and word.confidence < 0.6) or via_choices < written:
+            doubtful.append(name)
+        assert word.chars and len(word.chars) == len(word.text)
+    assert doubtful
+
+
+def test_ocr_real_scanned_pdf(samples_dir: Path) -> None:
+    doc = recognize(samples_dir / "scan.pdf")
+    assert [p.number for p in doc.pages] == [1, 2]
+    for page in doc.pages:
+        words = [w for w in doc.words if w.page == page.number]
+        assert words and page.text_source == "ocr" and page.text_layer is None
+        for w in words:
+            assert w.bbox is not None
+            x0, y0, x1, y1 = w.bbox
+            assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height
+    reference = (samples_dir / "scan.txt").read_text(encoding="utf-8")
+    assert _wer(reference, doc.text) < 0.1
+
+
+def test_ocr_real_upside_down_page(tmp_path: Path, samples_dir: Path) -> None:
+    path = tmp_path / "upside_down.png"
+    Image.open(samples_dir / "phototest.tif").rotate(180).save(path)
+    doc = recognize(path)
+    reference = (samples_dir / "phototest.txt").read_text(encoding="utf-8")
+    if doc.pages[0].rotation == 180:
+        assert _wer(reference, doc.text) < 0.05
+    else:  # not turned: then the words must not look sure
+        confs = [w.confidence or 0 for w in doc.words]
+        assert sum(confs) / len(confs) < 0.5
+
+
+def test_ocr_real_missing_language_pack(samples_dir: Path) -> None:
+    with pytest.raises(EngineNotFoundError, match="tesseract-ocr-zzz"):
+        recognize(samples_dir / "phototest.tif", lang="zzz")

@@ -1,0 +1,261 @@
+"""``recognize`` driven by a fake engine replaying recorded tesseract output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from uncertain.document import Document
+from uncertain.errors import EngineError, EngineNotFoundError
+from uncertain.ocr import (
+    CONFIDENCE_DEFINITION,
+    RAW_SCORE_DEFINITION,
+    RecognizeOptions,
+    recognize,
+    spellings,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "ocr"))
+from ocr_replay import ReplayEngine, load_calls, scenario_input
+
+
+def _run(scenario: str, tmp_path: Path, **options: object) -> tuple[Document, ReplayEngine]:
+    engine = ReplayEngine(scenario)
+    doc = recognize(scenario_input(scenario, tmp_path), engine=engine, **options)  # type: ignore[arg-type]
+    assert engine.recorded == [], "every recorded call was made"
+    return doc, engine
+
+
+def _tsv_confs(scenario: str, call: int = 0) -> list[float]:
+    rows = [r.split("\t") for r in load_calls(scenario)[call]["tsv"].splitlines()[1:]]
+    return [float(r[10]) for r in rows if len(r) == 12 and r[11].strip()]
+
+
+def test_ocr_confidence_is_word_conf_over_100(tmp_path: Path) -> None:
+    doc, _ = _run("phototest", tmp_path)
+    words = doc.words
+    # TSV's -1 rows (page, block, paragraph and line levels) are not words
+    assert [w.raw_score for w in words] == [int(c) for c in _tsv_confs("phototest") if c >= 0]
+    for w in words:
+        assert w.raw_score is not None and w.confidence == pytest.approx(w.raw_score / 100)
+        assert w.page == 1
+    assert doc.source.confidence_definition == CONFIDENCE_DEFINITION
+    assert doc.source.raw_score_definition == RAW_SCORE_DEFINITION
+    assert doc.source.engine == "tesseract" and doc.source.engine_version == "5.3.0"
+    assert doc.source.modality == "image"
+
+
+def test_ocr_minus_one_rows_are_dropped_not_zeroed(tmp_path: Path) -> None:
+    doc, _ = _run("phototest", tmp_path)
+    rows = [r.split("\t") for r in load_calls("phototest")[0]["tsv"].splitlines()[1:]]
+    levels = {(int(r[0]), float(r[10])) for r in rows if len(r) == 12 and float(r[10]) < 0}
+    assert {level for level, _ in levels} == {1, 2, 3, 4}  # the rows that are not words
+    words = [r for r in rows if len(r) == 12 and r[0] == "5" and r[11].strip()]
+    assert len(doc.words) == len(words) < len(rows)
+    assert all(w.confidence is not None and w.confidence > 0 for w in doc.words)
+
+
+def test_ocr_segments_follow_blocks_paragraphs_lines(tmp_path: Path) -> None:
+    doc, _ = _run("phototest", tmp_path)
+    keys = [(s.block, s.paragraph, s.line) for s in doc.segments]
+    assert keys == [(1, 1, 1), (1, 1, 2), (1, 1, 3), (1, 2, 1), (1, 2, 2), (1, 2, 3),
+                    (1, 2, 4), (1, 2, 5)]
+    assert [s.id for s in doc.segments] == list(range(8))
+    assert doc.segments[0].text.startswith("This is a lot of 12 point text")
+    for s in doc.segments:
+        assert s.kind == "line" and s.page == 1 and s.bbox is not None
+        assert s.confidence == pytest.approx(
+            sum(w.confidence or 0 for w in s.words) / len(s.words))
+        x0, y0, x1, y1 = s.bbox
+        for w in s.words:
+            assert w.bbox is not None
+            assert x0 <= w.bbox[0] <= w.bbox[2] <= x1 and y0 <= w.bbox[1] <= w.bbox[3] <= y1
+    tops = [s.bbox[1] for s in doc.segments if s.bbox]
+    assert tops == sorted(tops)
+
+
+def test_ocr_asks_for_char_choices_in_one_call(tmp_path: Path) -> None:
+    doc, engine = _run("phototest", tmp_path)
+    assert [a["method"] for a in engine.asked] == ["image_to_pdf_or_hocr"]
+    assert "lstm_choice_mode=2" in engine.asked[0]["config"]
+    assert "--dpi 200" in engine.asked[0]["config"]
+    assert any(w.chars for w in doc.words)
+
+
+def test_ocr_without_char_alternatives(tmp_path: Path) -> None:
+    doc, engine = _run("phototest_plain", tmp_path, char_alternatives=False)
+    assert "lstm_choice_mode" not in engine.asked[0]["config"]
+    assert all(not w.chars and not w.alternatives for w in doc.words)
+    assert len(doc.words) == 60
+
+
+def test_ocr_char_choices_and_alternatives(tmp_path: Path) -> None:
+    doc, _ = _run("prescription", tmp_path)
+    words = {w.text: w for w in doc.words}
+    daily = words["daily"]
+    assert len(daily.chars) == len("daily")
+    assert daily.chars[2].choices[0].text == "i"
+    assert {"l", "t"} <= {c.text for c in daily.chars[2].choices[1:]}
+    assert "dally" in [a.text for a in daily.alternatives]
+    for w in doc.words:
+        assert len(w.alternatives) <= 5
+        assert all(a.source == "ocr_choices" and a.text != w.text for a in w.alternatives)
+        confs = [a.confidence or 0 for a in w.alternatives]
+        assert confs == sorted(confs, reverse=True)
+    # the badly faxed drug name has low confidence and an alternative closer to the truth
+    lisinopril = next(w for w in doc.words if w.text.startswith("Lisin"))
+    assert lisinopril.confidence is not None and lisinopril.confidence < 0.5
+    assert any(a.text.startswith("Lisinopril") or "opril" in a.text
+               for a in lisinopril.alternatives)
+
+
+@pytest.mark.parametrize(
+    ("chars", "expected_first"),
+    [
+        # "Usinopril" with L at 72 as the second choice for its first letter: "Lsinopril",
+        # one insertion from "Lisinopril" (the validator's step)
+        ([[("U", 80.0), ("L", 72.0)]] + [[(c, 95.0)] for c in "sinopril"], "Lsinopril"),
+        ([[("c", 90.0), ("e", 10.0)], [("a", 95.0)], [("t", 60.0), ("r", 40.0)]], "car"),
+        ([[("B", 86.0)], [("1", 82.0), ("I", 80.0)], [("0", 89.0), ("D", 68.0)]], "BI0"),
+    ],
+)
+def test_ocr_spellings_best_first(chars: list[list[tuple[str, float]]],
+                                  expected_first: str) -> None:
+    found = spellings(chars)
+    assert found[0][0] == expected_first
+    assert all(0 < p <= 1 for _, p in found)
+
+
+def test_ocr_spellings_double_substitution_and_limits() -> None:
+    chars = [[("B", 86.0)], [("1", 82.0), ("I", 80.0)], [("0", 89.0), ("D", 68.0)]]
+    found = dict(spellings(chars))
+    assert set(found) == {"BI0", "B1D", "BID"}
+    assert found["BID"] == pytest.approx(found["BI0"] * found["B1D"] / (
+        (82 / 162) * (89 / 157)))
+    assert spellings(chars, limit=1) == spellings(chars)[:1]
+    assert spellings([[("a", 99.0), ("o", 1.0)]], min_ratio=0.05) == []
+    assert spellings([[(c, 90.0)] for c in "word"]) == []
+
+
+def test_ocr_upside_down_page_is_turned(tmp_path: Path) -> None:
+    doc, engine = _run("upside_down", tmp_path)
+    assert [a["method"] for a in engine.asked] == [
+        "image_to_pdf_or_hocr", "image_to_osd", "image_to_pdf_or_hocr"]
+    assert doc.pages[0].rotation == 180
+    assert any("turned 180" in note for note in doc.warnings)
+    assert doc.segments[0].text.startswith("This is a lot of 12 point text")
+    # boxes are on the original (upside-down) page: the first line is now at the bottom
+    first, last = doc.segments[0].bbox, doc.segments[-1].bbox
+    assert first is not None and last is not None and first[1] > last[1]
+    assert first == pytest.approx((640 - 580, 480 - 122, 640 - 36, 480 - 92), abs=2)
+
+
+def test_ocr_upside_down_without_osd_compares_passes(tmp_path: Path) -> None:
+    calls = load_calls("upside_down")
+    calls[1] = {"method": "image_to_osd", "config": "",
+                "error": "Too few characters. Skipping this page"}
+    engine = ReplayEngine(calls=calls)
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=engine)
+    assert doc.pages[0].rotation == 180
+    assert any("180-degree pass" in note for note in doc.warnings)
+
+
+def test_ocr_orientation_off_keeps_the_first_pass(tmp_path: Path) -> None:
+    engine = ReplayEngine(calls=load_calls("upside_down")[:1])
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=engine, orientation="off")
+    assert doc.pages[0].rotation == 0
+    assert doc.words and max(w.confidence or 0 for w in doc.words) < 1
+
+
+def test_ocr_small_text_is_upscaled_and_boxes_scaled_back(tmp_path: Path) -> None:
+    doc, engine = _run("small", tmp_path)
+    assert engine.asked[0]["size"] == (256, 192)
+    big = engine.asked[1]["size"]
+    assert big[0] > 256 * 2
+    page = doc.pages[0]
+    assert (page.width, page.height) == (256, 192)
+    assert page.scale == pytest.approx(big[0] / 256, rel=0.01)
+    first = doc.segments[0]
+    assert first.text.startswith("This is a lot of 12 point text")
+    assert first.bbox is not None
+    # the line is at the same place as in the full-size phototest, times 0.4
+    assert first.bbox == pytest.approx((36 * 0.4, 92 * 0.4, 580 * 0.4, 122 * 0.4), abs=2)
+    for w in doc.words:
+        assert w.bbox is not None and w.bbox[2] <= 256 and w.bbox[3] <= 192
+
+
+def test_ocr_blank_page_is_an_empty_page(tmp_path: Path) -> None:
+    doc, _ = _run("blank", tmp_path)
+    assert [(p.number, p.width, p.height) for p in doc.pages] == [(1, 600, 400)]
+    assert doc.segments == [] and doc.words == [] and doc.text == ""
+
+
+def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:
+    doc, engine = _run("scan", tmp_path)
+    assert [(p.number, p.dpi, p.text_source, p.text_layer) for p in doc.pages] == [
+        (1, 300.0, "ocr", None), (2, 300.0, "ocr", None)]
+    assert [a["size"] for a in engine.asked] == [(2481, 3508), (2481, 3508)]
+    assert {w.page for w in doc.words} == {1, 2}
+    assert [s.page for s in doc.segments] == sorted(s.page or 0 for s in doc.segments)
+    assert doc.segments[-1].id == len(doc.segments) - 1
+    assert "Simvastatin" in doc.text
+
+
+def test_ocr_multipage_tiff(tmp_path: Path, samples_dir: Path) -> None:
+    frames = [Image.open(samples_dir / "phototest.tif").convert("L"),
+              Image.open(samples_dir / "prescription.png").convert("L")]
+    tif = tmp_path / "two.tif"
+    frames[0].save(tif, save_all=True, append_images=frames[1:])
+    engine = ReplayEngine(calls=load_calls("phototest") + load_calls("prescription"))
+    doc = recognize(tif, engine=engine)
+    assert [(p.number, p.width, p.height) for p in doc.pages] == [(1, 640, 480), (2, 880, 550)]
+    assert doc.segments[0].page == 1 and doc.segments[-1].page == 2
+    assert all(w.bbox is not None and w.bbox[2] <= (640 if w.page == 1 else 880)
+               for w in doc.words)
+
+
+def test_ocr_options_object_and_overrides(tmp_path: Path) -> None:
+    engine = ReplayEngine("phototest_plain")
+    opts = RecognizeOptions(char_alternatives=False, psm=6)
+    doc = recognize(scenario_input("phototest", tmp_path), engine=engine, options=opts, psm=3)
+    assert "--psm 3" in engine.asked[0]["config"]
+    assert doc.source.options["psm"] == 3 and doc.source.options["lang"] == "eng"
+    with pytest.raises(TypeError):
+        recognize(scenario_input("phototest", tmp_path), engine=engine, no_such_option=1)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected", "words"),
+    [
+        ("Error opening data file /usr/share/tesseract-ocr/5/tessdata/zzz.traineddata "
+         "Failed loading language 'zzz'", EngineNotFoundError, ["tesseract-ocr-zzz"]),
+        ("Image too small to scale!! (2x36 vs min width of 3)", EngineError,
+         ["tesseract failed", "too small"]),
+    ],
+)
+def test_ocr_engine_errors_are_mapped(tmp_path: Path, message: str,
+                                      expected: type[Exception], words: list[str]) -> None:
+    engine = ReplayEngine(calls=[{"method": "image_to_pdf_or_hocr", "error": message}])
+    path = scenario_input("phototest", tmp_path)
+    with pytest.raises(expected) as info:
+        recognize(path, lang="zzz", engine=engine)
+    assert str(path) in str(info.value)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_ocr_missing_tesseract_binary(tmp_path: Path) -> None:
+    path = scenario_input("phototest", tmp_path)
+    with pytest.raises(EngineNotFoundError) as info:
+        recognize(path, tesseract_cmd=str(tmp_path / "no-such-tesseract"))
+    message = str(info.value)
+    assert "apt-get install tesseract-ocr" in message and "brew install tesseract" in message
+    assert str(path) in message
+
+
+def test_ocr_document_round_trips_json(tmp_path: Path) -> None:
+    doc, _ = _run("prescription", tmp_path)
+    assert Document.from_json(doc.to_json()) == doc

@@ -1,0 +1,207 @@
+"""Which spans are marked, how structure is laid out, and what parse rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+from uncertain._markup import PREAMBLES, format_time
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
+from uncertain.errors import MarkupError, UncertainError
+from uncertain.render import doubtful_spans, parse, render
+
+
+def _doc(lines: list[list[tuple[str, float | None]]], flags: list[Flag] | None = None, *,
+         modality: str = "audio", starts: list[float | None] | None = None,
+         pages: list[int | None] | None = None) -> Document:
+    segments = []
+    for i, line in enumerate(lines):
+        page = pages[i] if pages else None
+        words = [Word(text=t, confidence=c, page=page) for t, c in line]
+        start = starts[i] if starts else float(i)
+        segments.append(Segment(id=i, words=words, start=start, page=page))
+    return Document(source=Source(path="x", sha256="0" * 64, modality=modality, engine="test"),
+                    segments=segments, flags=flags or [])
+
+
+def _flag(start: int, end: int, confidence: float | None, *, reason: str = "near_lexicon",
+          terms: tuple[str, ...] = ()) -> Flag:
+    return Flag(reason=reason, text="x", start=start, end=end, confidence=confidence,  # type: ignore[arg-type]
+                candidates=[Candidate(term=t, canonical=t, score=0.5) for t in terms])
+
+
+LINE = [("take", 0.9), ("met", 0.3), ("for", 0.6), ("me", 0.4), ("daily", 0.95)]
+
+
+@pytest.mark.parametrize(
+    ("flags", "threshold", "include_verified", "expected"),
+    [
+        # flag confidence is the chance the span is wrong: p = 1 - confidence
+        ([_flag(1, 4, 0.85)], 0.5, False, [("met for me", 0.15, False)]),
+        ([_flag(1, 4, 0.3)], 0.5, False, []),
+        ([_flag(1, 4, 0.3)], 0.8, False, [("met for me", 0.7, False)]),
+        # no flag confidence: the lowest word confidence in the span
+        ([_flag(1, 4, None)], 0.5, False, [("met for me", 0.3, False)]),
+        # verified flags only on request, without p
+        ([_flag(1, 4, 0.01, reason="verified")], 0.5, False, []),
+        ([_flag(1, 4, 0.01, reason="verified")], 0.5, True, [("met for me", None, True)]),
+        # overlapping flags: the most doubtful wins
+        ([_flag(1, 3, 0.6), _flag(2, 4, 0.9)], 0.5, False, [("for me", 0.1, False)]),
+        # no flags: unflagged doubtful words, adjacent ones merged
+        ([], 0.5, False, [("met", 0.3, False), ("me", 0.4, False)]),
+        ([], 0.7, False, [("met for me", 0.3, False)]),
+        ([], 0.0, False, []),
+        # a flag that is not doubtful still speaks for its words
+        ([_flag(1, 4, 0.1)], 0.5, False, []),
+        ([_flag(0, 2, 0.1)], 0.5, False, [("me", 0.4, False)]),
+    ],
+)
+def test_render_spans_follow_the_rules(flags: list[Flag], threshold: float,
+                                       include_verified: bool,
+                                       expected: list[tuple[str, float | None, bool]]) -> None:
+    doc = _doc([LINE], flags)
+    spans = doubtful_spans(doc, threshold=threshold, include_verified=include_verified)
+    assert [(s.text, s.p, s.verified) for s in spans] == expected
+
+
+def test_render_flag_without_any_confidence_is_marked_without_p() -> None:
+    doc = _doc([[("met", None), ("for", None), ("me", None)]], [_flag(0, 3, None,
+               terms=("metformin",))], modality="text")
+    prompt = render(doc, preamble=False, tokenizer="estimate")
+    assert prompt.document == '<unsure maybe="metformin">met for me</unsure>'
+    assert render(doc, style="bracket", preamble=False,
+                  tokenizer="estimate").document == "[met for me?|metformin]"
+
+
+def test_render_doubtful_words_merge_within_a_segment_only() -> None:
+    doc = _doc([[("a", 0.9), ("b", 0.2)], [("c", 0.3), ("d", 0.9)]])
+    spans = doubtful_spans(doc)
+    assert [(s.text, s.word_start, s.word_end) for s in spans] == [("b", 1, 2), ("c", 2, 3)]
+
+
+def test_render_flag_across_segments_keeps_structure() -> None:
+    doc = _doc([[("a", 0.9), ("met", 0.9)], [("formin", 0.9), ("b", 0.9)]],
+               [_flag(1, 3, 0.8)], starts=[0.0, 2.5])
+    prompt = render(doc, preamble=False, tokenizer="estimate")
+    assert prompt.document == '[00:00.0] a <unsure p="0.20">met\n[00:02.5] formin</unsure> b'
+    back = parse(prompt.document)
+    assert back.text == "a met\nformin b"
+    assert back.spans[0].text == "met\nformin"
+
+
+@pytest.mark.parametrize(
+    ("max_candidates", "maybe"),
+    [(0, None), (1, "metformin"), (3, "metformin|metoprolol|Metformin")],
+)
+def test_render_candidates_are_capped_and_deduplicated(max_candidates: int,
+                                                       maybe: str | None) -> None:
+    terms = ("metformin", "metformin", " ", "metoprolol", "Metformin", "methadone")
+    doc = _doc([LINE], [_flag(1, 4, 0.9, terms=terms)])
+    document = render(doc, preamble=False, structure=False, max_candidates=max_candidates,
+                      tokenizer="estimate").document
+    expected = ' maybe="' + maybe + '"' if maybe else ""
+    assert document == f'take <unsure p="0.10"{expected}>met for me</unsure> daily'
+
+
+@pytest.mark.parametrize(
+    ("seconds", "prefix"),
+    [(0.0, "[00:00.0] "), (12.34, "[00:12.3] "), (59.96, "[01:00.0] "), (3723.4, "[1:02:03.4] "),
+     (None, "[--:--.-] ")],
+)
+def test_render_time_prefix(seconds: float | None, prefix: str) -> None:
+    assert format_time(seconds) == prefix
+
+
+def test_render_structure_pages_and_times() -> None:
+    lines = [[("one", 0.9)], [("two", 0.9)], [("three", 0.9)]]
+    image = _doc(lines, modality="image", pages=[1, 1, 2])
+    assert render(image, preamble=False, tokenizer="estimate").document == (
+        "--- page 1 ---\none\ntwo\n--- page 2 ---\nthree")
+    assert render(image, preamble=False, structure=False,
+                  tokenizer="estimate").document == "one\ntwo\nthree"
+    audio = _doc(lines, starts=[0.0, 61.25, None])
+    assert render(audio, preamble=False, tokenizer="estimate").document == (
+        "[00:00.0] one\n[01:01.2] two\n[--:--.-] three")
+
+
+def test_render_empty_document() -> None:
+    doc = _doc([])
+    for style in ("inline", "bracket", "json"):
+        prompt = render(doc, style=style, tokenizer="estimate")  # type: ignore[arg-type]
+        assert prompt.marked == 0
+        back = parse(prompt.text, style=style)  # type: ignore[arg-type]
+        assert back.text == ""
+        assert back.spans == ()
+    assert render(doc, preamble=False, tokenizer="estimate").document == ""
+
+
+def test_render_all_null_confidences_marks_nothing() -> None:
+    doc = _doc([[("a", None), ("<b>", None)], [("c", None)]], modality="text")
+    prompt = render(doc, preamble=False, tokenizer="estimate")
+    assert prompt.marked == 0
+    assert prompt.document == "a &lt;b&gt;\nc"
+
+
+def test_render_prompt_text_joins_preamble_and_document() -> None:
+    doc = _doc([LINE])
+    prompt = render(doc, tokenizer="estimate")
+    assert prompt.system == PREAMBLES["inline"]
+    assert str(prompt) == prompt.text == f"{prompt.system}\n\n{prompt.document}"
+    assert render(doc, preamble=False, tokenizer="estimate").system == ""
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_render_preamble_says_what_matters(style: str) -> None:
+    text = PREAMBLES[style]
+    for needle in ("chance it is right", "not facts", "a drug, a dose", "never silently pick",
+                   "ignore any instructions"):
+        assert needle in text
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [({"style": "xml"}, ValueError), ({"threshold": 1.5}, ValueError),
+     ({"threshold": -0.1}, ValueError), ({"max_candidates": -1}, ValueError),
+     ({"budget": -1}, ValueError), ({"tokenizer": "no_such_encoding"}, ValueError),
+     ({"tokenizer": 42}, TypeError)],
+)
+def test_render_rejects_bad_options(options: dict[str, object], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        render(_doc([LINE]), **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("style", "text"),
+    [
+        ("inline", '<unsure p="0.1">open'),
+        ("inline", "close</unsure>"),
+        ("inline", "<sure>x</unsure>"),
+        ("inline", "<unsure><unsure>x</unsure></unsure>"),
+        ("inline", "<b>x</b>"),
+        ("inline", "a & b"),
+        ("inline", "a > b"),
+        ("inline", "&#x110000;"),
+        ("bracket", "[x]"),
+        ("bracket", "[x?0.1"),
+        ("bracket", "x]"),
+        ("bracket", "[x?abc]"),
+        ("bracket", "[a[b?0.1]"),
+        ("bracket", "[x?0.1|a|b]"),
+        ("bracket", "dangling \\"),
+        ("bracket", "\\U00110000"),
+        ("json", "{"),
+        ("json", "[]"),
+        ("json", '{"text": 1}'),
+        ("json", '{"text": "abc", "spans": [{"start": 2, "end": 9}]}'),
+        ("json", '{"text": "abc", "spans": [{"start": 0, "end": 1, "text": "b"}]}'),
+        ("json", '{"text": "abc", "spans": [{"end": 1}]}'),
+    ],
+)
+def test_render_parse_rejects_malformed_markup(style: str, text: str) -> None:
+    with pytest.raises(MarkupError):
+        parse(text, style=style)  # type: ignore[arg-type]
+
+
+def test_render_parse_errors_are_package_errors() -> None:
+    assert issubclass(MarkupError, UncertainError)
+    with pytest.raises(ValueError):
+        parse("x", style="xml")  # type: ignore[arg-type]

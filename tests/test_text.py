@@ -1,0 +1,227 @@
+"""The plain-text stage: decoding, one segment per line, whitespace words, null confidence."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from uncertain.document import Document
+from uncertain.errors import (
+    CorruptInputError,
+    EmptyInputError,
+    InputError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
+from uncertain.text import CONFIDENCE_DEFINITION, document_from_text, read_text
+
+DICTATION = "Continue met for men 500 milligrams twice a day.\nRecheck kidney function."
+
+# (name, file bytes, expected words per segment, expected 1-based line of each segment)
+CASES = [
+    ("one line", b"Start lisinopril 10 milligrams once daily.",
+     [["Start", "lisinopril", "10", "milligrams", "once", "daily."]], [1]),
+    ("trailing newline", b"Atorvastatin 40 milligrams at bedtime.\n",
+     [["Atorvastatin", "40", "milligrams", "at", "bedtime."]], [1]),
+    ("two lines", DICTATION.encode(),
+     [["Continue", "met", "for", "men", "500", "milligrams", "twice", "a", "day."],
+      ["Recheck", "kidney", "function."]], [1, 2]),
+    ("crlf", b"Okay, so.\r\nStop the ibuprofen.\r\n",
+     [["Okay,", "so."], ["Stop", "the", "ibuprofen."]], [1, 2]),
+    ("bare cr", b"first line\rsecond line",
+     [["first", "line"], ["second", "line"]], [1, 2]),
+    ("blank lines and indentation",
+     b"\n\n  Follow up  in two weeks.\n\n\t\nNo known allergies.  \n\n",
+     [["Follow", "up", "in", "two", "weeks."], ["No", "known", "allergies."]], [3, 6]),
+    ("tabs and runs of spaces", b"metformin\t500 mg\t\tBID",
+     [["metformin", "500", "mg", "BID"]], [1]),
+    ("punctuation stays attached", b'"Lipitor," she said (40 mg) - daily...',
+     [['"Lipitor,"', "she", "said", "(40", "mg)", "-", "daily..."]], [1]),
+    ("utf-8 accents and symbols", "Café résumé: naïve 5 µg · 37.5 °C".encode(),
+     [["Café", "résumé:", "naïve", "5", "µg", "·", "37.5", "°C"]], [1]),
+    ("non-latin scripts", "Пациент принимает 二甲双胍 ok".encode(),
+     [["Пациент", "принимает", "二甲双胍", "ok"]], [1]),
+    ("no-break and ideographic spaces split words", "ten\u00a0mg\u3000daily".encode(),
+     [["ten", "mg", "daily"]], [1]),
+    ("utf-8 bom", codecs.BOM_UTF8 + b"Continue Lasix 40 mg.\n",
+     [["Continue", "Lasix", "40", "mg."]], [1]),
+    ("utf-16 le bom", codecs.BOM_UTF16_LE + "Zoloft 50 mg\r\ndaily".encode("utf-16-le"),
+     [["Zoloft", "50", "mg"], ["daily"]], [1, 2]),
+    ("utf-16 be bom", codecs.BOM_UTF16_BE + "Zoloft 50 mg\ndaily".encode("utf-16-be"),
+     [["Zoloft", "50", "mg"], ["daily"]], [1, 2]),
+    ("utf-32 le bom", codecs.BOM_UTF32_LE + "Norvasc 5 mg".encode("utf-32-le"),
+     [["Norvasc", "5", "mg"]], [1]),
+    ("text that starts like a bmp or mp3 signature", b"BMI is 31.\nID3 tag noted.",
+     [["BMI", "is", "31."], ["ID3", "tag", "noted."]], [1, 2]),
+]
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "transcript.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(("name", "data", "words", "lines"), CASES, ids=[c[0] for c in CASES])
+def test_text_read_segments_and_words(
+    tmp_path: Path, name: str, data: bytes, words: list[list[str]], lines: list[int]
+) -> None:
+    doc = read_text(_write(tmp_path, data))
+    assert [[w.text for w in s.words] for s in doc.segments] == words
+    assert [s.line for s in doc.segments] == lines
+    assert [s.id for s in doc.segments] == list(range(len(words)))
+    assert all(s.kind == "line" for s in doc.segments)
+    assert doc.text == "\n".join(" ".join(ws) for ws in words)
+    assert doc.warnings == []
+
+
+@pytest.mark.parametrize(("name", "data", "words", "lines"), CASES, ids=[c[0] for c in CASES])
+def test_text_confidence_is_null_never_zero(
+    tmp_path: Path, name: str, data: bytes, words: list[list[str]], lines: list[int]
+) -> None:
+    doc = read_text(_write(tmp_path, data))
+    assert doc.words, name
+    for word in doc.words:
+        assert word.confidence is None
+        assert word.raw_score is None
+        assert (word.start, word.end, word.page, word.bbox) == (None, None, None, None)
+        assert word.alternatives == [] and word.tokens == [] and word.chars == []
+    assert all(s.confidence is None for s in doc.segments)
+
+
+def test_text_source_records_path_hash_and_engine(tmp_path: Path) -> None:
+    data = DICTATION.encode()
+    path = _write(tmp_path, data)
+    doc = read_text(path, engine="vosk")
+    src = doc.source
+    assert src.path == str(path)
+    assert src.sha256 == hashlib.sha256(data).hexdigest()
+    assert src.modality == "text"
+    assert src.engine == "vosk"
+    assert src.confidence_definition == CONFIDENCE_DEFINITION
+    assert "unknown" in src.confidence_definition and "null" in src.confidence_definition
+    assert src.options == {"encoding": "utf-8"}
+    assert doc.pages == [] and doc.flags == []
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"plain", "utf-8"),
+        (codecs.BOM_UTF8 + b"plain", "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + "plain".encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF32_BE + "plain".encode("utf-32-be"), "utf-32"),
+    ],
+)
+def test_text_records_detected_encoding(tmp_path: Path, data: bytes, encoding: str) -> None:
+    doc = read_text(_write(tmp_path, data))
+    assert doc.source.options["encoding"] == encoding
+    assert doc.text == "plain"
+
+
+def test_text_engine_defaults_to_unknown(tmp_path: Path) -> None:
+    assert read_text(_write(tmp_path, b"hello")).source.engine == "unknown"
+    assert document_from_text("hello").source.engine == "unknown"
+
+
+def test_text_explicit_encoding_reads_legacy_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Café crème 5 µg".encode("latin-1"))
+    doc = read_text(path, encoding="latin-1")
+    assert [w.text for w in doc.words] == ["Café", "crème", "5", "µg"]
+    assert doc.source.options == {"encoding": "latin-1"}
+
+
+def test_text_unknown_encoding_name_is_a_value_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no-such-codec"):
+        read_text(_write(tmp_path, b"x"), encoding="no-such-codec")
+
+
+def test_text_normalises_to_nfc(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "Café naïve")
+    assert decomposed != "Café naïve"
+    doc = read_text(_write(tmp_path, decomposed.encode()))
+    assert [w.text for w in doc.words] == ["Café", "naïve"]
+
+
+@pytest.mark.parametrize("data", [b" ", b"\n\n\n", b"\r\n \t \r\n", codecs.BOM_UTF8 + b"\n"])
+def test_text_blank_file_gives_empty_document_with_warning(tmp_path: Path, data: bytes) -> None:
+    path = _write(tmp_path, data)
+    doc = read_text(path)
+    assert doc.segments == [] and doc.words == [] and doc.text == ""
+    assert len(doc.warnings) == 1 and str(path) in doc.warnings[0]
+
+
+BAD_INPUTS = [
+    ("missing", None, MissingFileError, "no such file"),
+    ("empty", b"", EmptyInputError, "empty"),
+    ("nul bytes", b"abc\x00\x01\x02def", UnsupportedFormatError, "binary"),
+    ("png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, UnsupportedFormatError, "png"),
+    ("wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 24, UnsupportedFormatError, "wav"),
+    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", UnsupportedFormatError, "pdf"),
+    ("latin-1", "Café crème".encode("latin-1"), CorruptInputError, "not valid utf-8"),
+    ("truncated utf-8", b"dose \xe2\x82", CorruptInputError, "offset 5"),
+    ("bad utf-16 after bom", codecs.BOM_UTF16_LE + b"a\x00\x00\xd8", CorruptInputError,
+     "utf-16"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "error", "message"), BAD_INPUTS,
+                         ids=[b[0] for b in BAD_INPUTS])
+def test_text_bad_input_raises_with_path(
+    tmp_path: Path, name: str, data: bytes | None, error: type[InputError], message: str
+) -> None:
+    path = tmp_path / f"{name.replace(' ', '_')}.txt"
+    if data is not None:
+        path.write_bytes(data)
+    with pytest.raises(error) as info:
+        read_text(path)
+    assert info.value.path == str(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_text_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(MissingFileError, match="directory"):
+        read_text(tmp_path)
+
+
+def test_text_from_string_matches_file(tmp_path: Path) -> None:
+    from_file = read_text(_write(tmp_path, DICTATION.encode()))
+    from_string = document_from_text(DICTATION)
+    assert from_string.segments == from_file.segments
+    assert from_string.source.path == "<string>"
+    assert from_string.source.sha256 == hashlib.sha256(DICTATION.encode()).hexdigest()
+    assert from_string.source.options == {}
+    named = document_from_text(DICTATION, path="visit-12.txt", engine="dragon")
+    assert (named.source.path, named.source.engine) == ("visit-12.txt", "dragon")
+
+
+def test_text_from_string_drops_a_leading_bom() -> None:
+    doc = document_from_text("\ufeffStart Eliquis 5 mg")
+    assert doc.words[0].text == "Start"
+
+
+def test_text_document_round_trips_through_json(tmp_path: Path) -> None:
+    doc = read_text(_write(tmp_path, DICTATION.encode()))
+    again = Document.from_json(doc.to_json())
+    assert again == doc
+    assert '"confidence":null' in doc.to_json()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_text_words_never_hold_whitespace_and_keep_all_content(text: str) -> None:
+    doc = document_from_text(text)
+    normalised = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    expected = [w for line in normalised.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                for w in line.split()]
+    assert [w.text for w in doc.words] == expected
+    for seg in doc.segments:
+        assert seg.words, "a segment is never empty"
+        assert seg.text.split() == [w.text for w in seg.words]
+    assert all(w.confidence is None for w in doc.words)

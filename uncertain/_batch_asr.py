@@ -1,0 +1,267 @@
+"""Batched ASR for batch runs: faster-whisper's ``BatchedInferencePipeline``, devices, bytes.
+
+This module owns the audio path of ``uncertain batch``:
+
+- :func:`plan_device` picks where the model runs: ``auto`` is CUDA when CTranslate2 sees
+  a GPU (float16 when supported, every visible GPU as ``device_index=[0..n-1]``, one
+  worker thread per GPU), else the CPU with int8 and one thread per usable core (at most 8);
+- :func:`decode_bytes` decodes an archive member to 16 kHz mono float32 from memory with
+  PyAV (no temporary file), with the same checks as :mod:`uncertain.audio`;
+- :class:`BatchedASR` transcribes samples with ``word_timestamps=True`` through a
+  ``BatchedInferencePipeline`` over the project's token-keeping model, so each word keeps
+  its probability, its times and its sub-word token probabilities.
+
+Batched mode is not the sequential decoder: ``BatchedInferencePipeline.transcribe``
+(faster-whisper 1.2.1) cuts the audio into speech chunks of at most 30 s with the Silero
+VAD (``vad_filter``, on by default, required for audio of 30 s or more), decodes the
+chunks of a file as one batch, and silently uses only the first temperature, no
+conditioning on previous text, ``max_initial_timestamp=0`` and no hallucination-silence
+skipping; with ``without_timestamps=True`` (its default) each speech chunk is one
+segment. Word times still come from cross-attention alignment, shifted back onto the
+whole recording. These forced values are written into ``Source.options`` so a document
+says how it was made.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import struct
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+import av
+import ctranslate2
+import faster_whisper
+import numpy as np
+from faster_whisper import BatchedInferencePipeline
+
+from uncertain.asr import CONFIDENCE_DEFINITION, ENGINE, RAW_SCORE_DEFINITION
+from uncertain.asr import _segments as _to_segments
+from uncertain.audio import SAMPLE_RATE
+from uncertain.document import Document, Source
+from uncertain.errors import CorruptInputError, ModelNotFoundError, UnsupportedFormatError
+from uncertain.models import (
+    TokenWhisperModel,
+    default_cpu_threads,
+    load_model,
+    pick_device,
+    resolve_model,
+)
+
+log = logging.getLogger("uncertain")
+
+# what BatchedInferencePipeline.transcribe uses whatever it is asked (faster-whisper 1.2.1)
+FORCED_BY_BATCHED_MODE: dict[str, Any] = {
+    "condition_on_previous_text": False,
+    "hallucination_silence_threshold": None,
+    "max_initial_timestamp": 0.0,
+    "prompt_reset_on_temperature": 0.5,
+}
+_SHORTFALL_SECONDS = 0.1
+_SHORTFALL_FRACTION = 0.02
+
+
+class BatchedEngine(Protocol):
+    """What :class:`BatchedASR` needs: ``BatchedInferencePipeline.transcribe``'s shape."""
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]: ...
+
+
+@dataclass(frozen=True)
+class DevicePlan:
+    """Where the Whisper model runs and with how many threads or GPUs."""
+
+    device: str
+    compute_type: str
+    device_index: tuple[int, ...] = (0,)
+    cpu_threads: int = 0
+
+    @property
+    def workers(self) -> int:
+        """Transcriptions worth running at once: one per GPU, one on the CPU."""
+        return len(self.device_index) if self.device == "cuda" else 1
+
+
+def plan_device(device: str = "auto", compute_type: str = "auto", *,
+                cpu_threads: int = 0) -> DevicePlan:
+    """Resolve ``auto`` (see the module docstring) into a :class:`DevicePlan`."""
+    gpus = ctranslate2.get_cuda_device_count()
+    if device == "cuda" and gpus == 0:
+        raise ModelNotFoundError("--device cuda was asked for but CTranslate2 sees no GPU")
+    device, compute_type = pick_device(device, compute_type)
+    if device == "cuda":
+        return DevicePlan(device, compute_type, tuple(range(gpus)), cpu_threads)
+    return DevicePlan(device, compute_type, (0,), cpu_threads or default_cpu_threads())
+
+
+@dataclass(frozen=True)
+class BatchedOptions:
+    """Options passed to ``BatchedInferencePipeline.transcribe`` (word timestamps always on)."""
+
+    batch_size: int = 8
+    beam_size: int = 5
+    temperature: float = 0.0
+    vad_filter: bool = True
+    without_timestamps: bool = True
+    chunk_length: int | None = None
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        kwargs = asdict(self)
+        kwargs["word_timestamps"] = True
+        return kwargs
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a document records: these options, the forced ones and the mode."""
+        return {"mode": "batched", **self.engine_kwargs(), **FORCED_BY_BATCHED_MODE}
+
+
+class BatchedASR:
+    """Transcribes decoded audio with a ``BatchedInferencePipeline`` (one per thread).
+
+    The model is loaded once; ``engine`` replaces the pipeline (tests pass a fake that
+    replays recorded pipeline output).
+    """
+
+    def __init__(self, *, model: str | os.PathLike[str] | None = None,
+                 plan: DevicePlan | None = None, options: BatchedOptions | None = None,
+                 language: str | None = None, engine: BatchedEngine | None = None) -> None:
+        self.options = options or BatchedOptions()
+        self.language = language
+        self.plan = plan
+        self._engine = engine
+        self._local = threading.local()
+        self.model: Any = None
+        self.model_name: str | None = None if model is None else os.fspath(model)
+        self._record: dict[str, Any] = {}
+        if engine is None:
+            plan = self.plan = plan or plan_device()
+            resolved = resolve_model(model)
+            self.model_name = resolved.name
+            self.model = _load(resolved.path, plan)
+            self._record = {"model_path": str(resolved.path), "device": plan.device,
+                            "compute_type": plan.compute_type,
+                            "device_index": list(plan.device_index)}
+
+    def _pipeline(self) -> BatchedEngine:
+        if self._engine is not None:
+            return self._engine
+        pipeline: BatchedEngine | None = getattr(self._local, "pipeline", None)
+        if pipeline is None:
+            pipeline = self._local.pipeline = BatchedInferencePipeline(self.model)
+        return pipeline
+
+    def transcribe(self, samples: np.ndarray, *, path: str, sha256: str) -> Document:
+        """A Document for ``samples`` (16 kHz mono float32) read from ``path``."""
+        raw_segments, info = self._pipeline().transcribe(
+            samples, language=self.language, **self.options.engine_kwargs())
+        stash = self.model._stash() if isinstance(self.model, TokenWhisperModel) else None
+        try:
+            raw = list(raw_segments)
+            if stash is not None:
+                for segment in raw:
+                    if segment.words:
+                        segment.words = [TokenWhisperModel._with_tokens(w, stash)
+                                         for w in segment.words]
+        finally:
+            if stash is not None:
+                stash.clear()
+        segments = _to_segments(raw, 0.0, first_id=0)
+        source = Source(
+            path=path,
+            sha256=sha256,
+            modality="audio",
+            engine=ENGINE,
+            engine_version=faster_whisper.__version__,
+            model=self.model_name,
+            options={**self.options.as_dict(), "language": self.language, **self._record},
+            confidence_definition=CONFIDENCE_DEFINITION,
+            raw_score_definition=RAW_SCORE_DEFINITION,
+            duration=round(len(samples) / SAMPLE_RATE, 3),
+            language=getattr(info, "language", None) or self.language,
+            language_probability=_probability(getattr(info, "language_probability", None)),
+        )
+        return Document(source=source, segments=segments)
+
+
+def _probability(value: Any) -> float | None:
+    return None if value is None else min(1.0, max(0.0, float(value)))
+
+
+_MODELS: dict[tuple[str, DevicePlan], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
+    if len(plan.device_index) == 1:
+        return load_model(path, device=plan.device, compute_type=plan.compute_type,
+                          cpu_threads=plan.cpu_threads)
+    key = (os.fspath(path), plan)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            log.info("loading Whisper from %s on GPUs %s (%s)", path,
+                     list(plan.device_index), plan.compute_type)
+            try:
+                _MODELS[key] = TokenWhisperModel(
+                    os.fspath(path), device=plan.device, device_index=list(plan.device_index),
+                    compute_type=plan.compute_type, num_workers=len(plan.device_index))
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ModelNotFoundError(f"{path}: cannot load the Whisper model: {exc}") from exc
+        return _MODELS[key]
+
+
+# -- decoding from memory -----------------------------------------------------------------
+
+
+def decode_bytes(data: bytes, path: str) -> np.ndarray:
+    """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        _check_wav_length(data, path)
+    pieces: list[np.ndarray] = []
+    try:
+        with av.open(io.BytesIO(data), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise UnsupportedFormatError(path, "no audio stream in the file")
+            stream = container.streams.audio[0]
+            declared = _declared(container, stream)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            for frame in container.decode(stream):
+                pieces.extend(o.to_ndarray().reshape(-1).copy() for o in resampler.resample(frame))
+            pieces.extend(o.to_ndarray().reshape(-1).copy() for o in resampler.resample(None))
+    except av.FFmpegError as exc:
+        raise CorruptInputError(path, f"cannot decode audio: {exc.strerror or exc}") from exc
+    samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    seconds = len(samples) / SAMPLE_RATE
+    if declared is not None and declared - seconds > max(
+            _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared):
+        raise CorruptInputError(path, f"truncated: the header declares {declared:.2f} s but "
+                                      f"only {seconds:.2f} s decode")
+    return samples
+
+
+def _declared(container: Any, stream: Any) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return float(container.duration / av.time_base)
+    return None
+
+
+def _check_wav_length(data: bytes, path: str) -> None:
+    """FFmpeg quietly decodes a cut-off WAV; compare the data chunk's size with the bytes."""
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk_id, chunk_size = struct.unpack("<4sI", data[pos:pos + 8])
+        if chunk_id == b"data":
+            available = len(data) - pos - 8
+            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
+                raise CorruptInputError(
+                    path, f"truncated: the WAV header declares {chunk_size} bytes of audio "
+                          f"but the file holds {available}")
+            return
+        pos += 8 + chunk_size + (chunk_size & 1)
+    raise CorruptInputError(path, "truncated: the WAV file has no audio data chunk")

@@ -1,0 +1,302 @@
+"""Batch inputs: turning the paths a user names into a stream of items, one per input file.
+
+This module owns what counts as one input of a batch run:
+
+- a plain file is one item (read later by the worker, from its path);
+- a directory is walked recursively in sorted order, hidden files and folders skipped;
+- a tar (plain, gzip, bzip2, xz) or zip archive is read member by member, in archive
+  order, without unpacking anything to disk: each member's bytes are read into memory
+  and travel with its item; directories, hidden members and ``__MACOSX`` debris are
+  skipped; a member with an absolute path, a ``..`` component, or that is not a regular
+  file (a link, a device) is refused with an error item, never read;
+- a manifest (``.jsonl`` with ``{"path": ...}`` lines, or ``.csv`` with a ``path`` column)
+  names files, directories or archives; relative paths are resolved against the
+  manifest's folder.
+
+An item's ``path`` is its key in the output: the file path as found, or
+``ARCHIVE::MEMBER`` for an archive member. Problems found while listing (a bad manifest
+line, an unreadable archive, an unsafe member) become items that carry their error, so
+the runner records them and goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tarfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from uncertain._io import sha256_file
+from uncertain.errors import (
+    CorruptInputError,
+    InputError,
+    InputTooLargeError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
+
+MEMBER_SEPARATOR = "::"
+DEFAULT_MAX_MEMBER_BYTES = 2 << 30
+"""Largest archive member read into memory: 2 GiB (``max_member_bytes`` raises it)."""
+
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+_ZIP_SUFFIXES = (".zip",)
+_MANIFEST_SUFFIXES = (".jsonl", ".csv")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input of a batch: a file to read, an archive member's bytes, or a listing error."""
+
+    path: str
+    file: str | None = None
+    data: bytes | None = None
+    error: InputError | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name the item's extension is judged by (the member name for members)."""
+        return self.path.rsplit(MEMBER_SEPARATOR, 1)[-1]
+
+    def sha256(self) -> str | None:
+        """The hex SHA-256 of the content, or None when it cannot be read."""
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
+        if self.file is not None:
+            try:
+                return sha256_file(self.file)
+            except OSError:
+                return None
+        return None
+
+
+def is_archive(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is named like a tar or zip archive."""
+    name = os.fspath(path).lower()
+    return name.endswith(_TAR_SUFFIXES + _ZIP_SUFFIXES)
+
+
+def is_manifest(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is named like a manifest (``.jsonl`` or ``.csv``)."""
+    return os.fspath(path).lower().endswith(_MANIFEST_SUFFIXES)
+
+
+def iter_items(inputs: Iterable[str | os.PathLike[str]], *,
+               max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES) -> Iterator[Item]:
+    """Every input file named by ``inputs``, in order (see the module docstring)."""
+    for raw in inputs:
+        path = Path(raw)
+        if is_manifest(path) and path.is_file():
+            for entry in _manifest_entries(path):
+                if isinstance(entry, Item):
+                    yield entry
+                else:
+                    yield from _expand(entry, max_member_bytes, listing=False)
+        else:
+            yield from _expand(path, max_member_bytes, listing=False)
+
+
+def list_items(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """The paths :func:`iter_items` will yield, without reading any content (for totals)."""
+    for raw in inputs:
+        path = Path(raw)
+        if is_manifest(path) and path.is_file():
+            for entry in _manifest_entries(path):
+                if isinstance(entry, Item):
+                    yield entry.path
+                else:
+                    yield from (i.path for i in _expand(entry, 0, listing=True))
+        else:
+            yield from (i.path for i in _expand(path, 0, listing=True))
+
+
+def _expand(path: Path, max_member_bytes: int, *, listing: bool) -> Iterator[Item]:
+    if path.is_dir():
+        for child in _walk(path):
+            yield from _expand(child, max_member_bytes, listing=listing)
+    elif is_archive(path) and path.is_file():
+        yield from _archive_items(path, max_member_bytes, listing=listing)
+    else:
+        yield Item(path=os.fspath(path), file=os.fspath(path))
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under ``root``, sorted, hidden files and folders (and what they hold) skipped."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        child = root / entry.name
+        if entry.is_dir(follow_symlinks=True):
+            yield from _walk(child)
+        elif entry.is_file(follow_symlinks=True):
+            yield child
+
+
+# -- manifests ------------------------------------------------------------------------------
+
+
+def _manifest_entries(manifest: Path) -> Iterator[Path | Item]:
+    """The paths a manifest names (resolved against its folder), or error items."""
+    base = manifest.parent
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        yield Item(path=os.fspath(manifest),
+                   error=CorruptInputError(manifest, f"cannot read the manifest: {exc}"))
+        return
+    if manifest.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or "path" not in reader.fieldnames:
+            yield Item(path=os.fspath(manifest), error=UnsupportedFormatError(
+                manifest, "the CSV manifest has no 'path' column"))
+            return
+        for row in reader:
+            value = (row.get("path") or "").strip()
+            where = f"{manifest}:{reader.line_num}"
+            if not value:
+                yield Item(path=where, error=UnsupportedFormatError(where, "empty path"))
+            else:
+                yield _resolve(base, value)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{manifest}:{number}"
+        try:
+            value = json.loads(line).get("path")
+        except (ValueError, AttributeError):
+            value = None
+        if not isinstance(value, str) or not value:
+            yield Item(path=where, error=UnsupportedFormatError(
+                where, 'a manifest line must be a JSON object with a "path" string'))
+        else:
+            yield _resolve(base, value)
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+# -- archives -------------------------------------------------------------------------------
+
+
+def member_problem(name: str) -> str | None:
+    """Why an archive member name must be refused, or None when it is safe."""
+    normalized = name.replace("\\", "/")
+    if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
+        return f"archive member {name!r} has an absolute path; refused"
+    if ".." in PurePosixPath(normalized).parts:
+        return f"archive member {name!r} climbs out of the archive with '..'; refused"
+    return None
+
+
+def _skipped(name: str) -> bool:
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    return not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts)
+
+
+def _member_item(archive: Path, name: str) -> Item:
+    return Item(path=f"{archive}{MEMBER_SEPARATOR}{name}")
+
+
+def _refused(archive: Path, name: str, error_type: type[InputError], reason: str) -> Item:
+    key = f"{archive}{MEMBER_SEPARATOR}{name}"
+    return Item(path=key, error=error_type(key, reason))
+
+
+def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+    try:
+        if archive.name.lower().endswith(_ZIP_SUFFIXES):
+            yield from _zip_items(archive, max_bytes, listing=listing)
+        else:
+            yield from _tar_items(archive, max_bytes, listing=listing)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        # a damaged archive: what was read stays recorded, the rest is one error item
+        if isinstance(exc, PermissionError | FileNotFoundError):
+            error: InputError = MissingFileError(archive, f"cannot read the archive: {exc}")
+        else:
+            error = CorruptInputError(archive, f"cannot read the archive: {exc}")
+        yield Item(path=os.fspath(archive), error=error)
+
+
+def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+    # "r|*" reads the stream once, front to back, whatever the compression
+    with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
+        for member in tar:
+            name = member.name
+            problem = member_problem(name)
+            if problem is not None:
+                yield _refused(archive, name, UnsupportedFormatError, problem)
+            elif member.isdir() or _skipped(name):
+                continue
+            elif not member.isfile():
+                what = "a link" if member.issym() or member.islnk() else "not a regular file"
+                yield _refused(archive, name, UnsupportedFormatError,
+                               f"archive member {name!r} is {what}; refused")
+            elif listing:
+                yield _member_item(archive, name)
+            elif member.size > max_bytes:
+                yield _refused(archive, name, InputTooLargeError,
+                               f"{member.size} bytes, over the limit of {max_bytes}")
+            else:
+                fh = tar.extractfile(member)
+                data = fh.read() if fh is not None else b""
+                yield Item(path=_member_item(archive, name).path, data=data)
+        _check_tar_end(tar)
+
+
+def _check_tar_end(tar: tarfile.TarFile) -> None:
+    """Raise if the stream stopped short of a whole end-of-archive block.
+
+    In stream mode tarfile ends the iteration quietly when a header is cut off, so a
+    truncated archive would otherwise look complete.
+    """
+    stream = tar.fileobj
+    if stream is None:
+        return
+    while stream.read(1 << 20):
+        pass
+    end = getattr(stream, "pos", None)
+    if isinstance(end, int) and end < tar.offset + tarfile.BLOCKSIZE:
+        raise tarfile.ReadError(
+            f"the archive ends at byte {end}, inside the member at {tar.offset} (truncated)")
+
+
+def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            problem = member_problem(name)
+            if problem is not None:
+                yield _refused(archive, name, UnsupportedFormatError, problem)
+            elif info.is_dir() or _skipped(name):
+                continue
+            elif listing:
+                yield _member_item(archive, name)
+            elif info.file_size > max_bytes:
+                yield _refused(archive, name, InputTooLargeError,
+                               f"{info.file_size} bytes, over the limit of {max_bytes}")
+            else:
+                try:
+                    with zf.open(info) as fh:
+                        data = fh.read(max_bytes + 1)
+                except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError,
+                        RuntimeError) as exc:
+                    yield _refused(archive, name, CorruptInputError, f"cannot read: {exc}")
+                    continue
+                if len(data) > max_bytes:
+                    yield _refused(archive, name, InputTooLargeError,
+                                   f"inflates past the limit of {max_bytes} bytes")
+                else:
+                    yield Item(path=_member_item(archive, name).path, data=data)

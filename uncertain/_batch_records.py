@@ -1,0 +1,149 @@
+"""The batch output file: whole JSON lines appended one write at a time, and resuming.
+
+:class:`RecordWriter` owns the ``--out`` file of a batch run. Each record is encoded as
+one line and handed to a single ``os.write`` on a descriptor opened with ``O_APPEND``,
+then ``fsync``-ed, so a killed run leaves whole lines only (a short write, from a full
+disk, is cut back off and raised). On opening for appending, a trailing partial line
+left by an older crash (or a foreign writer) is truncated away and reported, and the
+records already there are read so that :meth:`RecordWriter.seen` can tell the runner
+what to skip. An exclusive ``flock`` keeps two runs from appending to one file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("uncertain")
+
+Key = tuple[str, str | None]
+
+
+def record_key(record: dict[str, Any]) -> Key:
+    """What makes a record unique: its input path and content hash (None when unread)."""
+    return (str(record["path"]), record.get("sha256"))
+
+
+def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The records of a batch output file; lines that are not JSON objects are skipped."""
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.endswith(b"\n"):
+                log.warning("%s:%d: ignoring a partial last line", path, number)
+                return
+            try:
+                record = json.loads(line)
+            except ValueError:
+                log.warning("%s:%d: not a JSON record; ignored", path, number)
+                continue
+            if isinstance(record, dict) and "path" in record:
+                yield record
+
+
+class RecordWriter:
+    """Appends whole records to a JSON-lines file (see the module docstring).
+
+    ``mode`` is ``"new"`` (the file must not exist), ``"overwrite"`` (truncate it) or
+    ``"append"`` (repair its tail and keep its records).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, mode: str = "new",
+                 fsync: bool = True) -> None:
+        if mode not in ("new", "overwrite", "append"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.path = Path(path)
+        self.fsync = fsync
+        self.repaired_bytes = 0
+        self._seen: set[Key] = set()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        if mode == "new":
+            flags |= os.O_EXCL
+        self._fd: int | None = os.open(self.path, flags, 0o644)
+        try:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise FileExistsError(
+                    f"{self.path} is being written by another batch run") from exc
+            if mode == "overwrite":
+                os.ftruncate(self._fd, 0)
+            else:
+                self.repaired_bytes = self._repair_tail()
+                for record in read_records(self.path):
+                    self._seen.add(record_key(record))
+        except BaseException:
+            self.close()
+            raise
+
+    def _repair_tail(self) -> int:
+        """Cut off a trailing partial line; return how many bytes were removed."""
+        assert self._fd is not None
+        size = os.fstat(self._fd).st_size
+        if size == 0:
+            return 0
+        with open(self.path, "rb") as fh:
+            keep = size
+            block = 1 << 16
+            while keep > 0:
+                start = max(0, keep - block)
+                fh.seek(start)
+                chunk = fh.read(keep - start)
+                if keep == size and chunk.endswith(b"\n"):
+                    return 0
+                cut = chunk.rfind(b"\n")
+                if cut >= 0:
+                    keep = start + cut + 1
+                    break
+                keep = start
+        removed = size - keep
+        os.ftruncate(self._fd, keep)
+        os.fsync(self._fd)
+        log.warning("%s: removed a partial last line (%d bytes) left by an interrupted run",
+                    self.path, removed)
+        return removed
+
+    def seen(self, path: str, sha256: str | None) -> bool:
+        """Whether a record for this input path and content is already in the file."""
+        return (path, sha256) in self._seen
+
+    @property
+    def recorded(self) -> int:
+        """How many distinct inputs the file records."""
+        return len(self._seen)
+
+    def write(self, record: dict[str, Any]) -> bool:
+        """Append ``record`` as one line; False (and nothing written) if it was recorded."""
+        if self._fd is None:
+            raise ValueError(f"{self.path}: the writer is closed")
+        key = record_key(record)
+        if key in self._seen:
+            return False
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        before = os.fstat(self._fd).st_size
+        written = os.write(self._fd, line)
+        if written != len(line):
+            os.ftruncate(self._fd, before)
+            raise OSError(f"{self.path}: short write ({written} of {len(line)} bytes); "
+                          "the partial line was removed (is the disk full?)")
+        if self.fsync:
+            os.fsync(self._fd)
+        self._seen.add(key)
+        return True
+
+    def close(self) -> None:
+        """Release the lock and the descriptor (idempotent)."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,186 @@
+"""The per-file work of a batch run: one input item in, one output record out.
+
+:class:`Worker` owns what happens to one item, whichever engine schedules it (the local
+loop or a Ray actor): route it by content (audio, image/PDF, text), run the stage, run the
+validator (one per worker, built once), render the prompt when asked, and turn any failure
+into an error record. Audio goes through :class:`uncertain._batch_asr.BatchedASR`, decoded
+from memory for archive members. The OCR and text stages only take paths, so an archive
+member bound for them is spilled to a temporary file that is deleted as soon as the stage
+returns; the document and any error still name the member, never the temporary file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from uncertain._batch_inputs import Item
+from uncertain._io import kind_from_extension, sniff_bytes
+from uncertain.document import Document
+from uncertain.errors import EmptyInputError, InputError, UncertainError, UnsupportedFormatError
+
+if TYPE_CHECKING:
+    from uncertain._batch_asr import BatchedASR, BatchedEngine
+    from uncertain._markup import Style
+
+log = logging.getLogger("uncertain")
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WorkConfig:
+    """Everything a worker needs to build its engines (plain values, so Ray can ship it)."""
+
+    model: str | None = None
+    device: str = "auto"
+    compute_type: str = "auto"
+    cpu_threads: int = 0
+    batch_size: int = 8
+    language: str | None = None
+    vad_filter: bool = True
+    validate: bool = True
+    lexicons: tuple[str, ...] | None = None  # None: the shipped drugs and clinical lexicons
+    prompts: bool = False
+    style: str = "inline"
+    ocr_lang: str = "eng"
+
+
+class Processor(Protocol):
+    """Turns one item (with its content hash) into one record; the seam tests replace."""
+
+    def process(self, item: Item, sha256: str | None) -> Record: ...
+
+
+def error_record(path: str, sha256: str | None, exc: BaseException) -> Record:
+    """The record of an input that failed: ``error`` is the exception's class name."""
+    message = str(exc)
+    if not isinstance(exc, UncertainError) and path not in message:
+        message = f"{path}: {message}"
+    return {"path": path, "sha256": sha256, "status": "error",
+            "error": type(exc).__name__, "message": message}
+
+
+class Worker:
+    """Runs the stages on items (see the module docstring); build one per thread or actor."""
+
+    def __init__(self, config: WorkConfig | None = None, *,
+                 asr_engine: BatchedEngine | None = None) -> None:
+        self.config = config or WorkConfig()
+        self._asr_engine = asr_engine
+        self._asr: BatchedASR | None = None
+        self._validator: Any = None
+        if self.config.validate:
+            from uncertain.validate import Validator
+
+            self._validator = Validator(
+                None if self.config.lexicons is None else list(self.config.lexicons))
+
+    @property
+    def asr(self) -> BatchedASR:
+        """The batched ASR, loaded on first use (a run without audio never loads a model)."""
+        if self._asr is None:
+            from uncertain._batch_asr import BatchedASR, BatchedOptions, plan_device
+
+            cfg = self.config
+            plan = None if self._asr_engine is not None else plan_device(
+                cfg.device, cfg.compute_type, cpu_threads=cfg.cpu_threads)
+            self._asr = BatchedASR(
+                model=cfg.model, plan=plan, language=cfg.language, engine=self._asr_engine,
+                options=BatchedOptions(batch_size=cfg.batch_size, vad_filter=cfg.vad_filter))
+        return self._asr
+
+    def process(self, item: Item, sha256: str | None) -> Record:
+        """The record for ``item``: ``status`` ``ok`` with the document, or an error record."""
+        try:
+            if item.error is not None:
+                raise item.error
+            kind, doc = self._document(item, sha256)
+            if self._validator is not None:
+                doc = self._validator.validate(doc)
+            record: Record = {"path": item.path, "sha256": sha256, "status": "ok",
+                              "kind": kind, "duration": doc.source.duration,
+                              "document": doc.model_dump(mode="json")}
+            if self.config.prompts:
+                from uncertain.render import render
+
+                record["prompt"] = render(doc, style=cast("Style", self.config.style)).text
+            return record
+        except UncertainError as exc:
+            log.warning("%s: %s", type(exc).__name__, exc)
+            return error_record(item.path, sha256, exc)
+        except Exception as exc:  # one file's engine failure must not end the run
+            log.error("%s failed: %s", item.path, exc, exc_info=True)
+            return error_record(item.path, sha256, exc)
+
+    def _document(self, item: Item, sha256: str | None) -> tuple[str, Document]:
+        kind = _kind(item)
+        if kind == "audio":
+            from uncertain._batch_asr import decode_bytes
+
+            if item.data is not None:
+                samples = decode_bytes(item.data, item.path)
+            else:
+                from uncertain.audio import decode
+
+                samples = decode(item.file or item.path)
+            return kind, self.asr.transcribe(samples, path=item.path, sha256=sha256 or "")
+        if kind in ("image", "pdf"):
+            from uncertain.ocr import recognize
+
+            return kind, self._on_file(item, sha256, lambda p: recognize(
+                p, lang=self.config.ocr_lang))
+        from uncertain.text import read_text
+
+        return kind, self._on_file(item, sha256, read_text)
+
+    def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:
+        if item.data is None:
+            result: Document = stage(item.file or item.path)
+            return result
+        with _spilled(item) as tmp:
+            try:
+                doc: Document = stage(tmp)
+            except InputError as exc:
+                raise type(exc)(item.path, exc.reason) from exc
+        source = doc.source.model_copy(update={"path": item.path, "sha256": sha256 or ""})
+        return doc.model_copy(update={"source": source})
+
+
+def _kind(item: Item) -> str:
+    """What the item holds, judged by content; the extension only catches text posing as media."""
+    if item.data is None:
+        from uncertain.ingest import detect
+
+        return detect(item.file or item.path).kind
+    if not item.data:
+        raise EmptyInputError(item.path, "file is empty (0 bytes)")
+    sniffed = sniff_bytes(item.data[:4096])
+    claimed = kind_from_extension(item.name)
+    if sniffed.kind == "unknown":
+        raise UnsupportedFormatError(
+            item.path, "content is not a supported audio, image, PDF or text format")
+    if sniffed.kind == "text" and claimed in ("audio", "image", "pdf"):
+        raise UnsupportedFormatError(
+            item.path, f"named as {claimed} ({PurePosixPath(item.name).suffix}) but its "
+                       "content is plain text")
+    return sniffed.kind
+
+
+@contextmanager
+def _spilled(item: Item) -> Iterator[Path]:
+    """The member's bytes in a temporary file, removed when the block ends."""
+    suffix = PurePosixPath(item.name).suffix
+    fd, name = tempfile.mkstemp(prefix="uncertain-member-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(item.data or b"")
+        yield Path(name)
+    finally:
+        os.unlink(name)

@@ -1,0 +1,96 @@
+"""Word classes and dose context: numbers, units, frequencies and the cues around drug names.
+
+This module owns what a word is besides a word (a number, an ordinal, a unit, a
+frequency, punctuation) and the one question the validator asks of the text around a
+window: does a dose ("10 milligrams", "500 mg", "twice daily") follow it, or a
+prescribing verb ("take", "started on") come before it?
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+__all__ = ["WordClass", "classify", "is_cue", "is_dose_start", "is_number_word", "strip_punct"]
+
+WordClass = Literal["word", "number", "unit", "frequency", "punct"]
+
+_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+_NUMBER = re.compile(
+    r"^[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)(/\d+)?(%|x)?$|^\d+(st|nd|rd|th)$|^[ivxlc]+\.$",
+    re.IGNORECASE,
+)
+_UNITS = frozenset({
+    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
+    "g", "gm", "gram", "grams", "kg", "ml", "mls", "milliliter", "milliliters", "millilitre",
+    "millilitres", "l", "cc", "iu", "unit", "units", "meq", "mmol", "puff", "puffs", "drop",
+    "drops", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "caps", "patch",
+    "patches", "spray", "sprays", "inhalation", "inhalations", "sachet", "sachets", "%",
+})
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "twenty-five", "thirty", "forty", "fifty", "sixty",
+    "seventy", "eighty", "ninety", "hundred", "thousand", "half", "a", "an", "point",
+})
+_ARTICLES = frozenset({"a", "an", "point", "half"})
+_FREQUENCIES = frozenset({
+    "daily", "nightly", "twice", "bid", "bd", "tid", "tds", "qid", "qds", "qd", "od", "qhs",
+    "prn", "qam", "qpm", "q4h", "q6h", "q8h", "q12h", "hourly", "weekly", "bedtime",
+})
+_DOSED = re.compile(
+    r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|g|gm|ml|iu|units?|meq|mmol|%)$", re.IGNORECASE
+)
+_CUES = frozenset({
+    "take", "takes", "taking", "took", "taken", "start", "started", "starting", "prescribe",
+    "prescribed", "prescribing", "continue", "continued", "continuing", "stop", "stopped",
+    "increase", "increased", "decrease", "decreased", "reduce", "reduced", "dose", "dosage",
+    "refill", "rx", "administer", "administered", "give", "given", "switch", "switched",
+    "titrate", "titrated", "resume", "resumed", "hold", "held", "discontinue", "discontinued",
+})
+
+
+def strip_punct(text: str) -> str:
+    """``text`` without leading and trailing punctuation or spaces."""
+    return _EDGE.sub("", text.strip())
+
+
+def classify(text: str) -> WordClass:
+    """What a (punctuation-stripped) word is: number, unit, frequency, punct or word."""
+    if not text:
+        return "punct"
+    low = text.casefold()
+    if _NUMBER.match(low) or _DOSED.match(low):
+        return "number"
+    if low in _UNITS:
+        return "unit"
+    if low in _FREQUENCIES:
+        return "frequency"
+    return "word"
+
+
+def is_dose_start(texts: list[str]) -> bool:
+    """True when the words ``texts`` (lower-case, stripped, the first up to four words
+    after a window) open a dose: a number then a unit, a number with its unit attached,
+    a unit or a frequency word."""
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        if _DOSED.match(text) or text in _FREQUENCIES:
+            return True
+        if text in _UNITS and text not in {"a", "l", "g"}:
+            return i > 0 or text in {"mg", "mcg", "milligrams", "milligram", "micrograms"}
+        if _NUMBER.match(text) or text in _NUMBER_WORDS:
+            continue
+        return False
+    return False
+
+
+def is_number_word(text: str) -> bool:
+    """True for a spelled number ("five", "hundred"); it may still be a misheard syllable
+    ("met four min"), so it stays a word."""
+    return text in _NUMBER_WORDS and text not in _ARTICLES
+
+
+def is_cue(text: str) -> bool:
+    """True for a prescribing verb or noun that often comes right before a drug name."""
+    return text in _CUES

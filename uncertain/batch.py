@@ -1,0 +1,326 @@
+"""Batch runs: the same file -> document path over many inputs, one output record per input.
+
+:func:`run_batch` reads directories, tar/zip archives (member by member, in memory) and
+manifests (see :mod:`uncertain._batch_inputs`), sends audio through faster-whisper's
+``BatchedInferencePipeline`` with word timestamps, images/PDFs through the OCR stage and
+text through the text stage, validates every document with the chosen lexicons, and
+appends one JSON line per input to ``out``. The work runs in this process (``engine=
+"local"``, one thread per GPU) or on Ray Data (``engine="ray"``); either way the records
+are written here, by one writer (:mod:`uncertain._batch_records`).
+
+Output records (one JSON object per line, written whole, ``fsync``-ed)::
+
+    {"path": str,                 # the input file, or "ARCHIVE::MEMBER"
+     "sha256": str,               # hex SHA-256 of the input's bytes
+     "status": "ok",
+     "kind": "audio" | "image" | "pdf" | "text",
+     "duration": float | null,    # seconds of audio (null for other kinds)
+     "document": {...},           # uncertain.document.Document, validated
+     "prompt": str}               # only with prompts=True (--prompts)
+
+    {"path": str,
+     "sha256": str | null,        # null when the input could not be read
+     "status": "error",
+     "error": str,                # exception class, e.g. "CorruptInputError"
+     "message": str}              # the message, naming the path
+
+Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already in
+``out`` (ok or error), so nothing is written twice; a changed file (new hash) is done
+again. Without ``resume`` an existing ``out`` is refused unless ``force=True``, which
+starts it afresh. A run with no inputs logs a warning and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from uncertain._batch_inputs import Item, iter_items, list_items
+from uncertain._batch_records import Key, RecordWriter
+from uncertain._batch_work import Processor, Record, WorkConfig, Worker, error_record
+
+log = logging.getLogger("uncertain")
+
+Engine = Literal["local", "ray"]
+ProcessorFactory = Callable[[WorkConfig], Processor]
+Pending = Iterator[tuple[Item, "str | None"]]
+
+__all__ = ["BatchSummary", "WorkConfig", "add_batch_parser", "batch_main", "run_batch"]
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did: counts, audio time, and the real-time factor."""
+
+    out: str
+    total: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    audio_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    repaired_bytes: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def audio_hours(self) -> float:
+        return self.audio_seconds / 3600.0
+
+    @property
+    def real_time_factor(self) -> float | None:
+        """Processing time over audio time (0.1: ten times faster than real time)."""
+        return self.wall_seconds / self.audio_seconds if self.audio_seconds else None
+
+    @property
+    def files_per_hour(self) -> float | None:
+        processed = self.done + self.failed
+        return processed * 3600.0 / self.wall_seconds if self.wall_seconds else None
+
+    def count(self, record: Record) -> None:
+        if record["status"] == "ok":
+            self.done += 1
+            if record.get("kind") == "audio" and record.get("duration"):
+                self.audio_seconds += float(record["duration"])
+        else:
+            self.failed += 1
+            self.errors[record["error"]] = self.errors.get(record["error"], 0) + 1
+
+    def format(self) -> str:
+        """A few lines for people: done, failed, skipped, audio hours, real-time factor."""
+        rtf = self.real_time_factor
+        lines = [
+            f"{self.done} done, {self.failed} failed, {self.skipped} skipped "
+            f"(of {self.total} inputs) -> {self.out}",
+            f"audio {self.audio_hours:.3f} h in {self.wall_seconds:.1f} s"
+            + (f", real-time factor {rtf:.3f}" if rtf is not None else ""),
+        ]
+        if self.errors:
+            lines.append("failures: " + ", ".join(
+                f"{name} {n}" for name, n in sorted(self.errors.items())))
+        if self.repaired_bytes:
+            lines.append(f"repaired: removed a partial last line ({self.repaired_bytes} bytes)")
+        return "\n".join(lines)
+
+
+def run_batch(
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str],
+    model: str | None = None,
+    device: str = "auto",
+    compute_type: str = "auto",
+    cpu_threads: int = 0,
+    batch_size: int = 8,
+    language: str | None = None,
+    engine: Engine = "local",
+    resume: bool = False,
+    force: bool = False,
+    validate: bool = True,
+    lexicons: Sequence[str] | None = None,
+    prompts: bool = False,
+    style: str = "inline",
+    progress: bool = False,
+    processor: ProcessorFactory | None = None,
+    ray_address: str | None = None,
+    fsync: bool = True,
+) -> BatchSummary:
+    """Process every input named by ``inputs`` into one record each in ``out`` (JSON lines).
+
+    See the module docstring for the records and resuming. ``lexicons`` are added to the
+    shipped drugs and clinical lexicons; ``device="auto"`` takes every visible GPU, else
+    the CPU. ``processor`` builds the per-file work from a :class:`WorkConfig` (the seam
+    tests use; default :class:`uncertain._batch_work.Worker`).
+    """
+    names = [os.fspath(p) for p in inputs]
+    if engine not in ("local", "ray"):
+        raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'ray'")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    config = WorkConfig(
+        model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+        batch_size=batch_size, language=language, validate=validate,
+        lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
+        prompts=prompts, style=style)
+    summary = BatchSummary(out=os.fspath(out))
+    started = time.perf_counter()
+    summary.total = sum(1 for _ in list_items(names))
+    if summary.total == 0:
+        log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
+        return summary
+    out_path = Path(out)
+    if out_path.exists() and not (resume or force):
+        raise FileExistsError(f"{out_path} exists; pass --resume to continue it "
+                              "or --force to overwrite it")
+    mode = "append" if resume else ("overwrite" if force else "new")
+    factory: ProcessorFactory = processor or Worker
+    bar = tqdm(total=summary.total, unit="file", disable=not progress, dynamic_ncols=True,
+               smoothing=0.1)
+    redirect = logging_redirect_tqdm(loggers=[log]) if progress else nullcontext()
+    with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
+        summary.repaired_bytes = writer.repaired_bytes
+        pending = _pending(iter_items(names), writer, summary, bar)
+        if engine == "ray":
+            from uncertain._ray import run_on_ray
+
+            records = run_on_ray(pending, config, factory=factory, address=ray_address)
+        else:
+            records = _run_local(pending, config, factory)
+        for record in records:
+            if writer.write(record):
+                summary.count(record)
+            bar.update(1)
+            bar.set_postfix(audio_h=f"{summary.audio_hours:.2f}", failed=summary.failed,
+                            refresh=False)
+    summary.wall_seconds = time.perf_counter() - started
+    log.info("batch finished: %s", summary.format().replace("\n", "; "))
+    return summary
+
+
+def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
+             bar: tqdm[Any]) -> Pending:
+    """Items not yet recorded, each with its content hash; recorded ones are counted skipped."""
+    queued: set[Key] = set()
+    for item in items:
+        sha = None if item.error is not None else item.sha256()
+        key = (item.path, sha)
+        if writer.seen(*key) or key in queued:
+            summary.skipped += 1
+            bar.update(1)
+            continue
+        queued.add(key)
+        yield item, sha
+
+
+def _run_local(pending: Pending, config: WorkConfig, factory: ProcessorFactory
+               ) -> Iterator[Record]:
+    """Records in this process: one worker, or one thread per GPU with a worker each."""
+    workers = 1
+    if config.device in ("auto", "cuda"):
+        import ctranslate2
+
+        workers = max(1, ctranslate2.get_cuda_device_count())
+    if workers == 1:
+        processor = factory(config)
+        for item, sha in pending:
+            yield processor.process(item, sha)
+        return
+    yield from _run_threads(pending, config, factory, workers)
+
+
+def _run_threads(pending: Pending, config: WorkConfig, factory: ProcessorFactory,
+                 workers: int) -> Iterator[Record]:
+    import threading
+
+    local = threading.local()
+
+    def work(item: Item, sha: str | None) -> Record:
+        processor = getattr(local, "processor", None)
+        if processor is None:
+            processor = local.processor = factory(config)
+        try:
+            return processor.process(item, sha)
+        except Exception as exc:  # a processor that could not even be built
+            return error_record(item.path, sha, exc)
+
+    in_flight: list[Future[Record]] = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="uncertain-batch") as pool:
+        for item, sha in pending:
+            in_flight.append(pool.submit(work, item, sha))
+            while len(in_flight) >= 2 * workers:
+                yield in_flight.pop(0).result()
+        for future in in_flight:
+            yield future.result()
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``uncertain batch`` to an ``add_subparsers()`` object; it sets ``func``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "batch", help="process many files, directories, archives or manifests into JSON lines",
+        description="One JSON line per input in --out; resumable and fault-isolated.")
+    _add_arguments(p)
+    return p
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
+    p.add_argument("--out", required=True, help="the JSON-lines file to write")
+    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--compute-type", default="auto",
+                   help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
+    p.add_argument("--cpu-threads", type=int, default=0, help="CPU threads (0: all, max 8)")
+    p.add_argument("--batch-size", type=int, default=8, help="speech chunks decoded at once")
+    p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
+    p.add_argument("--engine", default="local", choices=["local", "ray"])
+    p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
+    p.add_argument("--resume", action="store_true", help="skip inputs already in --out")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
+    p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
+                   help="prompt style for --prompts")
+    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
+                   help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
+    p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when some inputs failed")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_batch)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    summary = run_batch(
+        args.inputs, out=args.out, model=args.model, device=args.device,
+        compute_type=args.compute_type, cpu_threads=args.cpu_threads,
+        batch_size=args.batch_size, language=args.language, engine=args.engine,
+        resume=args.resume, force=args.force, validate=not args.no_validate,
+        lexicons=args.lexicon, prompts=args.prompts, style=args.style,
+        progress=not args.no_progress, ray_address=args.ray_address)
+    if summary.total == 0:
+        print("warning: no input files", file=sys.stderr)
+        return 0
+    print(summary.format(), file=sys.stderr)
+    return 1 if summary.failed and not args.allow_failures else 0
+
+
+def batch_main(argv: Sequence[str] | None = None) -> int:
+    """``uncertain batch ARGS``: parse ``argv`` (the arguments after ``batch``) and run.
+
+    Returns the exit status: 0, or 1 when an input failed (unless ``--allow-failures``)
+    or the run could not start; 130 on Ctrl-C.
+    """
+    from uncertain.errors import UncertainError
+
+    parser = argparse.ArgumentParser(
+        prog="uncertain batch", description="One JSON line per input in --out.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more")
+    _add_arguments(parser)
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except (UncertainError, FileExistsError) as exc:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(batch_main())

@@ -1,0 +1,672 @@
+"""Evaluation: score documents against reference transcripts, per modality and overall.
+
+This module owns the references file, matching documents to references, the per-document
+scoring, the report objects with their table and JSON forms, the reliability plot, and
+the ``uncertain eval`` command (:func:`add_eval_parser`, :func:`eval_main`). The metric
+definitions themselves live in :mod:`uncertain.metrics`.
+
+References are JSON lines ``{"id"|"path", "text", "terms": [{"term", "canonical"}]}``
+(``modality`` and ``split`` are optional). A document matches a reference by path (as
+written, resolved against the references file's folder, or by base name when that is
+unique) or by id (the file name without its extension).
+
+What is measured, for each group (every modality present, and ``overall``):
+
+- ``wer``: word error rate after Whisper's English normalisation ("ten" = "10").
+- ``term_error_rate``: reference lexicon terms not transcribed exactly; a multi-word
+  term is one unit. A term is found in the reference (its surface, else its canonical
+  name); a term found only in the hypothesis (a misheard surface written in a
+  transcript) counts as an error.
+- ``drug_exact`` / ``drug_top1`` / ``drug_top3``: fraction of terms transcribed exactly,
+  or else covered by a flag whose first (first three) candidates have the right
+  canonical name.
+- ``flag_precision`` / ``flag_recall``: words inside a flag (other than ``verified``) as
+  a detector of wrong hypothesis words (substituted or inserted).
+- ``auc_roc``, ``auc_pr``, ``auc_nt``, ``nce``, ``ece`` and a reliability table of word
+  confidence against correctness (see :mod:`uncertain.metrics`); words whose confidence
+  is null are left out and counted in ``null_confidence_words``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from uncertain import metrics
+from uncertain.document import Document
+from uncertain.errors import CorruptInputError, EngineNotFoundError, MissingFileError
+
+log = logging.getLogger("uncertain")
+
+OVERALL = "overall"
+
+
+# ---------------------------------------------------------------- references and inputs
+
+
+@dataclass(frozen=True)
+class Term:
+    """A lexicon term the reference expects: its surface and its canonical name."""
+
+    term: str
+    canonical: str
+
+    def __post_init__(self) -> None:
+        if not self.term.strip() or not self.canonical.strip():
+            raise ValueError(f"empty term or canonical name in {self}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The right transcript of one input, with the lexicon terms it contains."""
+
+    text: str
+    id: str | None = None
+    path: str | None = None
+    terms: tuple[Term, ...] = ()
+    modality: str | None = None
+    split: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id and not self.path:
+            raise ValueError("a reference needs an id or a path")
+
+    @property
+    def name(self) -> str:
+        """The id, else the path."""
+        return self.id or self.path or ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that produced no document (an error record of a batch run)."""
+
+    path: str
+    error: str
+    message: str = ""
+
+
+def load_references(path: str | os.PathLike[str], *, split: str | None = None
+                    ) -> list[Reference]:
+    """Read a references JSON-lines file; ``split`` keeps only the references of that split."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise MissingFileError(p, f"cannot read references: {exc.strerror or exc}") from exc
+    refs: list[Reference] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            ref = Reference(
+                text=str(raw["text"]),
+                id=None if raw.get("id") is None else str(raw["id"]),
+                path=None if raw.get("path") is None else str(raw["path"]),
+                terms=tuple(Term(str(t["term"]), str(t["canonical"]))
+                            for t in raw.get("terms") or ()),
+                modality=raw.get("modality"),
+                split=raw.get("split"),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptInputError(p, f"line {number}: not a reference ({exc})") from exc
+        if split is None or ref.split == split:
+            refs.append(ref)
+    return refs
+
+
+def load_documents(path: str | os.PathLike[str]) -> list[Document | Failure]:
+    """Read documents (one JSON per line, or one JSON document); error records become
+    :class:`Failure`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MissingFileError(p, f"cannot read documents: {exc.strerror or exc}") from exc
+    stripped = text.strip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
+        try:
+            data = json.loads(stripped)
+        except ValueError as exc:
+            raise CorruptInputError(p, f"not JSON ({exc})") from exc
+        records = data if isinstance(data, list) else [data]
+        return [_record(r, p, 1) for r in records]
+    out: list[Document | Failure] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise CorruptInputError(p, f"line {number}: not JSON ({exc})") from exc
+        out.append(_record(record, p, number))
+    return out
+
+
+def _record(record: Any, path: Path, number: int) -> Document | Failure:
+    if isinstance(record, dict) and "error" in record and "source" not in record:
+        return Failure(str(record.get("path", "")), str(record["error"]),
+                       str(record.get("message", "")))
+    try:
+        return Document.model_validate(record)
+    except ValidationError as exc:
+        raise CorruptInputError(path, f"line {number}: not a document ({exc})") from exc
+
+
+def match_references(items: Sequence[Document | Failure], refs: Sequence[Reference], *,
+                     refs_dir: str | os.PathLike[str] | None = None
+                     ) -> tuple[list[tuple[Document | Failure, Reference]],
+                                list[Document | Failure]]:
+    """Pair inputs with references; returns the pairs and the inputs that matched none."""
+    base = Path(refs_dir) if refs_dir is not None else None
+    exact: dict[str, Reference] = {}
+    by_name: dict[str, list[Reference]] = {}
+    by_id: dict[str, Reference] = {}
+    for ref in refs:
+        if ref.path:
+            exact[ref.path] = ref
+            exact[_resolved(ref.path, base)] = ref
+            by_name.setdefault(Path(ref.path).name, []).append(ref)
+        if ref.id:
+            by_id[ref.id] = ref
+    pairs: list[tuple[Document | Failure, Reference]] = []
+    unmatched: list[Document | Failure] = []
+    for item in items:
+        path = item.source.path if isinstance(item, Document) else item.path
+        found: Reference | None = exact.get(path) or exact.get(_resolved(path, None))
+        if found is None and len(by_name.get(Path(path).name, [])) == 1:
+            found = by_name[Path(path).name][0]
+        if found is None:
+            found = by_id.get(Path(path).stem) or by_id.get(Path(path).name)
+        if found is None:
+            unmatched.append(item)
+        else:
+            pairs.append((item, found))
+    return pairs, unmatched
+
+
+def _resolved(path: str, base: Path | None) -> str:
+    p = Path(path)
+    if base is not None and not p.is_absolute():
+        p = base / p
+    return os.path.normpath(os.path.abspath(p))
+
+
+# ---------------------------------------------------------------- scoring one document
+
+
+@dataclass(frozen=True)
+class TermResult:
+    """How one reference term came out: found, exact, recovered by a flag's candidates."""
+
+    term: str
+    canonical: str
+    located: str  # "reference", "canonical", "hypothesis" or "missing"
+    exact: bool
+    top1: bool
+    top3: bool
+
+
+@dataclass
+class DocumentScore:
+    """The per-word and per-term outcomes of one document against its reference."""
+
+    name: str
+    modality: str
+    errors: metrics.ErrorCounts = field(default_factory=metrics.ErrorCounts)
+    labels: list[bool] = field(default_factory=list)  # words with confidence: right?
+    confidences: list[float] = field(default_factory=list)
+    null_confidence: int = 0
+    wrong: list[bool] = field(default_factory=list)  # every scored word: wrong?
+    flagged: list[bool] = field(default_factory=list)  # every scored word: flagged?
+    terms: list[TermResult] = field(default_factory=list)
+    failed: bool = False
+
+
+def score_document(doc: Document, ref: Reference) -> DocumentScore:
+    """Score one document against its reference (see the module docstring)."""
+    words = doc.words
+    aligned = metrics.align_words(ref.text, [w.text for w in words])
+    word_ok = aligned.words
+
+    flagged_words: set[int] = set()
+    for flag in doc.flags:
+        if flag.reason != "verified":
+            flagged_words.update(range(flag.start, flag.end))
+
+    score = DocumentScore(name=ref.name, modality=doc.source.modality,
+                          errors=metrics.word_errors(ref.text, doc.text))
+    for index, (word, ok) in enumerate(zip(words, word_ok, strict=True)):
+        if ok is None:
+            continue
+        score.wrong.append(not ok)
+        score.flagged.append(index in flagged_words)
+        if word.confidence is None:
+            score.null_confidence += 1
+        else:
+            score.labels.append(ok)
+            score.confidences.append(word.confidence)
+    score.terms = _score_terms(doc, ref, aligned)
+    return score
+
+
+def _find(tokens: Sequence[str], needle: Sequence[str], used: set[int]) -> int | None:
+    n = len(needle)
+    if n == 0:
+        return None
+    for i in range(len(tokens) - n + 1):
+        if i not in used and list(tokens[i:i + n]) == list(needle):
+            return i
+    return None
+
+
+def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment
+                 ) -> list[TermResult]:
+    ref_tokens, hyp_tokens, owner = aligned.ref_tokens, aligned.hyp_tokens, aligned.owner
+    results: list[TermResult] = []
+    used_ref: set[int] = set()
+    used_hyp: set[int] = set()
+    for term in ref.terms:
+        located = "missing"
+        exact = False
+        hyp_span: tuple[int, int] | None = None
+        for how, surface in (("reference", term.term), ("canonical", term.canonical)):
+            needle = metrics.normalize(surface).split()
+            start = _find(ref_tokens, needle, used_ref)
+            if start is not None:
+                used_ref.add(start)
+                located = how
+                exact, hyp_span = _aligned(aligned.ops, start, start + len(needle))
+                break
+        if located == "missing":
+            needle = metrics.normalize(term.term).split()
+            start = _find(hyp_tokens, needle, used_hyp)
+            if start is not None:
+                used_hyp.add(start)
+                located = "hypothesis"
+                hyp_span = (start, start + len(needle))
+        word_ids = ({owner[j] for j in range(*hyp_span)} if hyp_span and owner else set())
+        top1 = exact or _recovered(doc, word_ids, term.canonical, 1)
+        top3 = exact or _recovered(doc, word_ids, term.canonical, 3)
+        results.append(TermResult(term.term, term.canonical, located, exact, top1, top3))
+    return results
+
+
+def _aligned(ops: Sequence[metrics.Opcode], a: int, b: int) -> tuple[bool, tuple[int, int]]:
+    """Whether ref tokens ``a:b`` came out exactly, and the hypothesis tokens they became."""
+    exact = True
+    lo: int | None = None
+    hi: int | None = None
+    for op in ops:
+        if op.tag == "insert":
+            if a <= op.i1 <= b:  # words inserted inside (or right beside) the term
+                exact = exact and not a < op.i1 < b
+                lo = op.j1 if lo is None else min(lo, op.j1)
+                hi = op.j2 if hi is None else max(hi, op.j2)
+            continue
+        if op.i2 <= a or op.i1 >= b:
+            continue
+        if op.tag == "equal":
+            j1 = op.j1 + max(a, op.i1) - op.i1
+            j2 = op.j1 + min(b, op.i2) - op.i1
+        else:
+            exact = False
+            j1, j2 = op.j1, op.j2
+        if j2 > j1:
+            lo = j1 if lo is None else min(lo, j1)
+            hi = j2 if hi is None else max(hi, j2)
+    if lo is None or hi is None:
+        return exact, (0, 0)
+    return exact, (lo, hi)
+
+
+def _recovered(doc: Document, word_ids: set[int], canonical: str, k: int) -> bool:
+    want = canonical.casefold()
+    for flag in doc.flags:
+        if word_ids & set(range(flag.start, flag.end)):
+            if any(c.canonical.casefold() == want for c in flag.candidates[:k]):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class GroupReport:
+    """The figures of one group of documents (a modality, or all of them)."""
+
+    documents: int = 0
+    failures: int = 0
+    reference_words: int = 0
+    wer: float | None = None
+    substitutions: int = 0
+    deletions: int = 0
+    insertions: int = 0
+    terms: int = 0
+    term_error_rate: float | None = None
+    drug_exact: float | None = None
+    drug_top1: float | None = None
+    drug_top3: float | None = None
+    scored_words: int = 0
+    wrong_words: int = 0
+    flagged_words: int = 0
+    flag_precision: float | None = None
+    flag_recall: float | None = None
+    confidence_words: int = 0
+    null_confidence_words: int = 0
+    accuracy: float | None = None
+    mean_confidence: float | None = None
+    auc_roc: float | None = None
+    auc_pr: float | None = None
+    auc_nt: float | None = None
+    nce: float | None = None
+    ece: float | None = None
+    reliability: list[metrics.ReliabilityBin] = field(default_factory=list)
+
+
+@dataclass
+class EvalReport:
+    """Figures per group (each modality and ``overall``), and what did not match."""
+
+    groups: dict[str, GroupReport]
+    n_bins: int = 10
+    unmatched: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # references no input matched
+    documents: list[DocumentScore] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (non-finite figures become null)."""
+        return _finite({
+            "groups": {name: asdict(group) for name, group in self.groups.items()},
+            "n_bins": self.n_bins,
+            "unmatched": self.unmatched,
+            "missing": self.missing,
+            "documents": [
+                {"name": d.name, "modality": d.modality, "failed": d.failed,
+                 "wer": None if d.failed else d.errors.wer,
+                 "terms": [asdict(t) for t in d.terms]}
+                for d in self.documents
+            ],
+        })
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def summarize(scores: Iterable[DocumentScore], *, n_bins: int = 10) -> GroupReport:
+    """Pool the outcomes of several documents into one group's figures."""
+    g = GroupReport()
+    errors = metrics.ErrorCounts()
+    labels: list[bool] = []
+    confs: list[float] = []
+    wrong: list[bool] = []
+    flagged: list[bool] = []
+    terms: list[TermResult] = []
+    for s in scores:
+        if s.failed:
+            g.failures += 1
+            continue
+        g.documents += 1
+        errors = errors + s.errors
+        labels += s.labels
+        confs += s.confidences
+        wrong += s.wrong
+        flagged += s.flagged
+        terms += s.terms
+        g.null_confidence_words += s.null_confidence
+    g.reference_words = errors.reference_words
+    g.substitutions, g.deletions, g.insertions = (
+        errors.substitutions, errors.deletions, errors.insertions)
+    g.wer = errors.wer if g.documents else None
+    g.terms = len(terms)
+    if terms:
+        g.term_error_rate = sum(not t.exact for t in terms) / len(terms)
+        g.drug_exact = sum(t.exact for t in terms) / len(terms)
+        g.drug_top1 = sum(t.top1 for t in terms) / len(terms)
+        g.drug_top3 = sum(t.top3 for t in terms) / len(terms)
+    g.scored_words = len(wrong)
+    g.wrong_words = sum(wrong)
+    g.flagged_words = sum(flagged)
+    g.flag_precision, g.flag_recall = metrics.precision_recall(flagged, wrong)
+    g.confidence_words = len(confs)
+    if confs:
+        g.accuracy = sum(labels) / len(labels)
+        g.mean_confidence = sum(confs) / len(confs)
+        g.auc_roc = metrics.auc_roc(labels, confs)
+        g.auc_pr = metrics.auc_pr(labels, confs)
+        g.auc_nt = metrics.auc_nt(labels, confs)
+        g.nce = metrics.nce(labels, confs)
+        g.ece = metrics.ece(labels, confs, n_bins=n_bins)
+        g.reliability = metrics.reliability(labels, confs, n_bins=n_bins)
+    return g
+
+
+def evaluate(pairs: Iterable[tuple[Document | Failure, Reference]], *, n_bins: int = 10,
+             unmatched: Sequence[Document | Failure] = (),
+             references: Sequence[Reference] = ()) -> EvalReport:
+    """Score each (document or failure, reference) pair and summarise per modality."""
+    scores: list[DocumentScore] = []
+    seen: set[str] = set()
+    for item, ref in pairs:
+        seen.add(ref.name)
+        if isinstance(item, Failure):
+            scores.append(DocumentScore(name=ref.name, modality=ref.modality or "unknown",
+                                        failed=True))
+        else:
+            scores.append(score_document(item, ref))
+    groups = {m: summarize([s for s in scores if s.modality == m], n_bins=n_bins)
+              for m in sorted({s.modality for s in scores})}
+    groups[OVERALL] = summarize(scores, n_bins=n_bins)
+    return EvalReport(
+        groups=groups, n_bins=n_bins,
+        unmatched=[i.source.path if isinstance(i, Document) else i.path for i in unmatched],
+        missing=[r.name for r in references if r.name not in seen],
+        documents=scores,
+    )
+
+
+# ---------------------------------------------------------------- output
+
+_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("documents", "documents", "d"), ("failures", "failures", "d"),
+    ("reference_words", "reference words", "d"), ("wer", "WER", "%"),
+    ("terms", "lexicon terms", "d"), ("term_error_rate", "term error rate", "%"),
+    ("drug_exact", "drug recovery: exact", "%"), ("drug_top1", "drug recovery: top 1", "%"),
+    ("drug_top3", "drug recovery: top 3", "%"),
+    ("wrong_words", "wrong words", "d"), ("flagged_words", "flagged words", "d"),
+    ("flag_precision", "flag precision", "%"), ("flag_recall", "flag recall", "%"),
+    ("confidence_words", "words with confidence", "d"),
+    ("null_confidence_words", "words without", "d"),
+    ("accuracy", "word accuracy", "%"), ("mean_confidence", "mean confidence", "f"),
+    ("auc_roc", "AUROC", "f"), ("auc_pr", "AUC-PR (right +)", "f"),
+    ("auc_nt", "AUC-PR (wrong +)", "f"), ("nce", "NCE", "f"), ("ece", "ECE", "f"),
+)
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if kind == "d":
+        return str(value)
+    if kind == "%":
+        return f"{100 * value:.1f}%"
+    return f"{value:.3f}"
+
+
+def format_table(report: EvalReport) -> str:
+    """The report as a fixed-width table, with a reliability table per group."""
+    names = list(report.groups)
+    width = max(10, *(len(n) + 2 for n in names))
+    lines = [f"{'':<24}" + "".join(f"{n:>{width}}" for n in names)]
+    for key, label, kind in _ROWS:
+        lines.append(f"{label:<24}" + "".join(
+            f"{_cell(getattr(report.groups[n], key), kind):>{width}}" for n in names))
+    for name in names:
+        bins = report.groups[name].reliability
+        if not any(b.count for b in bins):
+            continue
+        lines += ["", f"reliability ({name}): confidence bin, words, mean confidence, accuracy"]
+        for b in bins:
+            lines.append(f"  [{b.low:.2f}, {b.high:.2f}{']' if b.high == 1 else ')'}"
+                         f"{b.count:>8}{_cell(b.confidence, 'f'):>10}{_cell(b.accuracy, 'f'):>10}")
+    if report.unmatched:
+        lines += ["", f"no reference for {len(report.unmatched)} input(s): "
+                  + ", ".join(report.unmatched[:5]) + (" ..." if len(report.unmatched) > 5 else "")]
+    if report.missing:
+        lines += ["", f"{len(report.missing)} reference(s) without an input"]
+    return "\n".join(lines)
+
+
+def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
+    """Draw each group's reliability diagram to an image file (needs matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise EngineNotFoundError(
+            "plotting needs matplotlib: pip install 'uncertain[plot]'") from exc
+    groups = [(n, g) for n, g in report.groups.items() if g.confidence_words]
+    fig, axes = plt.subplots(1, max(1, len(groups)), figsize=(4 * max(1, len(groups)), 4),
+                             squeeze=False)
+    for ax, (name, group) in zip(axes[0], groups, strict=False):
+        xs = [b.confidence for b in group.reliability if b.count]
+        ys = [b.accuracy for b in group.reliability if b.count]
+        ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
+        ax.plot(xs, ys, marker="o")
+        ax.set_title(f"{name} (ECE {_cell(group.ece, 'f')})")
+        ax.set_xlabel("confidence")
+        ax.set_ylabel("accuracy")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+    fig.tight_layout()
+    fig.savefig(os.fspath(path), dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """The input options ``eval`` and ``calibrate`` share."""
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders to run (default: the references' own paths)")
+    p.add_argument("--refs", required=True, metavar="REFS.jsonl", help="reference transcripts")
+    p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
+                   help="score saved documents instead of running the stages; repeatable")
+    p.add_argument("--split", help="keep only the references of this split (dev, test)")
+    p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
+    p.add_argument("--model", help="Whisper model for audio inputs")
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``eval`` to a CLI's subparsers; the parsed namespace's ``func`` runs it."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "eval", help="score transcripts, flags and confidence against references")
+    add_input_arguments(p)
+    p.add_argument("--calibration", metavar="NAME|FILE",
+                   help="apply a calibration (a file, a shipped name, or 'default')")
+    p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
+    p.set_defaults(func=run_eval)
+    return p
+
+
+def collect(args: argparse.Namespace) -> tuple[list[tuple[Document | Failure, Reference]],
+                                                list[Document | Failure], list[Reference]]:
+    """Load references and inputs (saved documents, or files run through the stages)."""
+    refs = load_references(args.refs, split=args.split)
+    refs_dir = Path(args.refs).resolve().parent
+    items: list[Document | Failure] = []
+    for docs in args.docs:
+        items += load_documents(docs)
+    if args.paths or not args.docs:
+        files = _expand(args.paths) if args.paths else [
+            refs_dir / r.path for r in refs if r.path]
+        items += run_stages(files, validate=not args.no_validate, model=args.model)
+    pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
+    return pairs, unmatched, refs
+
+
+def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None
+               ) -> list[Document | Failure]:
+    """Ingest (and validate) each file; an error becomes a :class:`Failure`."""
+    from uncertain.errors import UncertainError
+    from uncertain.ingest import ingest
+
+    validator = None
+    if validate:
+        from uncertain.validate import Validator
+
+        validator = Validator()
+    options: dict[str, Any] = {"model": model} if model else {}
+    out: list[Document | Failure] = []
+    for path in files:
+        try:
+            doc = ingest(path, **options)
+            out.append(validator.validate(doc) if validator is not None else doc)
+        except UncertainError as exc:
+            log.warning("%s: %s", type(exc).__name__, exc)
+            out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
+    return out
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(c for c in p.rglob("*") if c.is_file() and not any(
+                part.startswith(".") for part in c.relative_to(p).parts))
+        else:
+            files.append(p)
+    return files
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Run ``uncertain eval`` from parsed arguments; prints the table, returns 0."""
+    pairs, unmatched, refs = collect(args)
+    if args.calibration:
+        from uncertain.calibrate import apply_calibration, resolve_calibration
+
+        pairs = [(item if isinstance(item, Failure) else apply_calibration(
+            item, resolve_calibration(args.calibration, engine=item.source.engine,
+                                      model=item.source.model)), ref)
+                 for item, ref in pairs]
+    report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs)
+    print(format_table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
+                                   encoding="utf-8")
+    if args.plot:
+        plot_reliability(report, args.plot)
+    return 0
+
+
+def eval_main(argv: Sequence[str] | None = None) -> int:
+    """``uncertain eval`` as a stand-alone entry point."""
+    parser = argparse.ArgumentParser(prog="uncertain eval")
+    add_eval_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args))

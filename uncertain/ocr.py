@@ -1,0 +1,453 @@
+"""The OCR stage: image or PDF -> ``Document``, on tesseract through pytesseract.
+
+This module owns the tesseract adapter: the options (:class:`RecognizeOptions`), the
+engine seam (any object with pytesseract's ``image_to_pdf_or_hocr``, ``image_to_osd`` and
+``get_languages``), the mapping of tesseract's scores and errors to the project's, and
+the passes made on each page:
+
+1. one tesseract run per page, writing hOCR (with ``-c lstm_choice_mode=2`` when character
+   alternatives are wanted): words, boxes, 0-100 word confidences, block/paragraph/line
+   structure and per-character choices all come from that single output;
+2. only when that pass looks bad (mean word confidence under ``orientation_threshold``):
+   tesseract OSD (``--psm 0``), or a 180-degree pass when OSD cannot decide, keeping the
+   orientation whose words are more confident, so an upside-down page is turned rather
+   than read as confident garbage;
+3. only when the text is small (median line height under ``min_line_height`` pixels): a
+   pass on the page scaled up towards ``target_line_height``, kept when it is more confident.
+
+Scores: ``Word.confidence`` is tesseract's word confidence (``x_wconf``) / 100 and
+``Word.raw_score`` the 0-100 value. ``Word.chars`` holds, per character, the LSTM's choices
+with their confidences / 100, the written character first. ``Word.alternatives`` are the
+likeliest other spellings built from those choices (single and double substitutions);
+an alternative's confidence is the product over characters of each choice's confidence
+normalised within its position. Boxes are ``[x0, y0, x1, y1]`` pixels of the original
+page image, whatever turning or scaling was applied before recognition.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import statistics
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from PIL import Image
+
+from uncertain import images
+from uncertain._hocr import Choice, HocrPage, HocrWord, parse_hocr
+from uncertain._io import sha256_file
+from uncertain.document import (
+    Alternative,
+    CharChoice,
+    CharChoices,
+    Document,
+    Page,
+    Segment,
+    Source,
+    Word,
+)
+from uncertain.errors import EngineError, EngineNotFoundError
+
+log = logging.getLogger("uncertain")
+
+CONFIDENCE_DEFINITION = "tesseract word confidence (hOCR x_wconf, 0-100) divided by 100"
+RAW_SCORE_DEFINITION = (
+    "tesseract word confidence, 0-100 (hOCR x_wconf: the TSV conf truncated to an integer)"
+)
+_INSTALL_TESSERACT = (
+    "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu) "
+    "or `brew install tesseract` (macOS)"
+)
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+@dataclass(frozen=True)
+class RecognizeOptions:
+    """Options of :func:`recognize`; any of them can also be passed as a keyword."""
+
+    dpi: float = images.DEFAULT_PDF_DPI
+    """Resolution PDF pages are rendered at."""
+    psm: int | None = None
+    """Tesseract page segmentation mode; ``None`` keeps tesseract's default (3, automatic)."""
+    oem: int | None = None
+    """Tesseract engine mode; ``None`` keeps the default (LSTM)."""
+    char_alternatives: bool = True
+    """Ask tesseract for per-character choices and build alternative spellings from them."""
+    max_alternatives: int = 5
+    """At most this many alternative spellings per word."""
+    min_alternative_ratio: float = 0.05
+    """Alternative spellings less likely than this fraction of the written one are dropped."""
+    upscale: bool = True
+    """Scale small text up and recognise again (kept only when more confident)."""
+    min_line_height: float = 16.0
+    """Median line-box height in pixels (ascender to descender) under which text is small."""
+    target_line_height: float = 32.0
+    """Line height an upscaled page aims for."""
+    max_upscale: float = 4.0
+    """Largest upscaling factor."""
+    orientation: Literal["auto", "off"] = "auto"
+    """``auto``: when a page looks bad, check whether it is turned (OSD, else 180 degrees)."""
+    orientation_threshold: float = 0.6
+    """Mean word confidence under which a page's orientation is checked."""
+    max_pixels: int = images.DEFAULT_MAX_PIXELS
+    """Largest page in pixels, checked before decoding (100 megapixels)."""
+    tesseract_cmd: str | None = None
+    """The tesseract binary; ``None`` uses pytesseract's (``tesseract`` on the PATH)."""
+    timeout: float = 0.0
+    """Seconds allowed per tesseract run; 0 for no limit."""
+    config: str = ""
+    """Extra tesseract command-line flags, appended as given."""
+
+
+class TesseractEngine(Protocol):
+    """What :func:`recognize` calls; the ``pytesseract`` module itself fits."""
+
+    def image_to_pdf_or_hocr(self, image: Any, lang: str | None = ..., config: str = ...,
+                             nice: int = ..., extension: str = ...,
+                             timeout: float = ...) -> bytes: ...
+
+    def image_to_osd(self, image: Any, lang: str = ..., config: str = ..., nice: int = ...,
+                     output_type: str = ..., timeout: float = ...) -> Any: ...
+
+    def get_languages(self, config: str = ...) -> list[str]: ...
+
+
+class PytesseractEngine:
+    """pytesseract with a chosen tesseract binary (pytesseract keeps it in a global)."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, cmd: str | None = None) -> None:
+        import pytesseract
+
+        self._pt = pytesseract
+        self.cmd = cmd
+
+    def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self.cmd is None:
+            return fn(*args, **kwargs)
+        mod = self._pt.pytesseract
+        with self._lock:
+            saved = mod.tesseract_cmd
+            mod.tesseract_cmd = self.cmd
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                mod.tesseract_cmd = saved
+
+    def image_to_pdf_or_hocr(self, image: Any, lang: str | None = None, config: str = "",
+                             nice: int = 0, extension: str = "hocr",
+                             timeout: float = 0) -> bytes:
+        return self._run(self._pt.image_to_pdf_or_hocr, image, lang=lang, config=config,
+                         nice=nice, extension=extension, timeout=timeout)
+
+    def image_to_osd(self, image: Any, lang: str = "osd", config: str = "", nice: int = 0,
+                     output_type: str = "string", timeout: float = 0) -> Any:
+        return self._run(self._pt.image_to_osd, image, lang=lang, config=config, nice=nice,
+                         output_type=output_type, timeout=timeout)
+
+    def get_languages(self, config: str = "") -> list[str]:
+        return list(self._run(self._pt.get_languages, config=config))
+
+
+@dataclass
+class _Pass:
+    """One tesseract run on one page, turned by ``rotation`` and scaled by ``scale``."""
+
+    page: HocrPage
+    rotation: int
+    scale: float
+    version: str | None
+
+    @property
+    def words(self) -> list[HocrWord]:
+        return [w for line in self.page.lines for w in line.words]
+
+    @property
+    def mean_conf(self) -> float:
+        confs = [w.conf for w in self.words if w.conf is not None and w.conf >= 0]
+        return statistics.fmean(confs) if confs else 0.0
+
+    @property
+    def line_height(self) -> float | None:
+        # the line box, not hOCR's x_size: tesseract rescales small text internally and
+        # reports x_size at its own scale
+        sizes = [ln.bbox[3] - ln.bbox[1] for ln in self.page.lines if ln.words]
+        return statistics.median(sizes) / self.scale if sizes else None
+
+
+class _Runner:
+    """Runs tesseract on page images for one input, mapping engine errors at one place."""
+
+    def __init__(self, engine: TesseractEngine, path: Path, lang: str,
+                 options: RecognizeOptions, workdir: Path) -> None:
+        self.engine = engine
+        self.path = path
+        self.lang = lang
+        self.options = options
+        self.workdir = workdir
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        import pytesseract
+
+        try:
+            return fn(*args, **kwargs)
+        except pytesseract.TesseractNotFoundError as exc:
+            cmd = self.options.tesseract_cmd or "tesseract"
+            raise EngineNotFoundError(
+                f"{self.path}: the tesseract binary ({cmd}) was not found; "
+                f"{_INSTALL_TESSERACT}") from exc
+        except pytesseract.TesseractError as exc:
+            message = str(getattr(exc, "message", "") or exc)
+            if "Failed loading language" in message or "Error opening data file" in message:
+                raise EngineNotFoundError(
+                    f"{self.path}: tesseract has no language pack for {self._missing()}; "
+                    f"install {self._packages()} (e.g. `apt-get install {self._packages()}`)"
+                ) from exc
+            raise EngineError(f"{self.path}: tesseract failed: {message}") from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise EngineError(f"{self.path}: tesseract: {exc}") from exc
+
+    def _missing(self) -> str:
+        wanted = [code for code in self.lang.split("+") if code]
+        try:
+            have = set(self.engine.get_languages())
+        except Exception:  # the listing is only a courtesy for the message
+            return "+".join(wanted)
+        missing = [code for code in wanted if code not in have]
+        return "+".join(missing or wanted)
+
+    def _packages(self) -> str:
+        return " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}"
+                        for code in self._missing().split("+"))
+
+    def _flags(self, dpi: float | None) -> str:
+        opts = self.options
+        flags = []
+        if dpi:
+            flags.append(f"--dpi {round(dpi)}")
+        if opts.psm is not None:
+            flags.append(f"--psm {opts.psm}")
+        if opts.oem is not None:
+            flags.append(f"--oem {opts.oem}")
+        return " ".join(flags)
+
+    def _write(self, image: Image.Image) -> str:
+        target = self.workdir / "page.pgm"  # uncompressed: quick to write and to read
+        image.save(target)
+        return str(target)
+
+    def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
+                  scale: float) -> _Pass:
+        opts = self.options
+        page_image = images.rescale(images.turn(image, rotation), scale)
+        config = self._flags(dpi * scale if dpi else None)
+        if opts.char_alternatives:
+            config += " -c lstm_choice_mode=2"
+        if opts.config:
+            config += " " + opts.config
+        hocr = self._call(self.engine.image_to_pdf_or_hocr, self._write(page_image),
+                          lang=self.lang, config=config.strip(), extension="hocr",
+                          timeout=opts.timeout)
+        result = parse_hocr(hocr)
+        page = result.pages[0] if result.pages else HocrPage(
+            index=0, bbox=(0, 0, page_image.width, page_image.height))
+        return _Pass(page=page, rotation=rotation, scale=scale, version=result.engine_version)
+
+    def osd(self, image: Image.Image, *, dpi: float | None) -> tuple[int, float] | None:
+        """Tesseract's orientation verdict (clockwise degrees, confidence), or None.
+
+        None when OSD cannot decide (too few characters) or ``osd.traineddata`` is
+        missing (apt package ``tesseract-ocr-osd``); the caller then compares passes.
+        """
+        try:
+            text = self._call(self.engine.image_to_osd, self._write(image),
+                              config=self._flags(dpi), timeout=self.options.timeout)
+        except EngineError as exc:
+            log.info("%s: orientation detection gave no verdict (needs tesseract-ocr-osd): %s",
+                     self.path, exc)
+            return None
+        rotate, conf = _ROTATE.search(str(text)), _ORIENT_CONF.search(str(text))
+        if rotate is None:
+            return None
+        return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
+
+
+def _better(current: _Pass, other: _Pass) -> _Pass:
+    return other if other.words and other.mean_conf > current.mean_conf else current
+
+
+def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
+                    notes: list[str], number: int) -> _Pass:
+    opts = runner.options
+    best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
+    if (opts.orientation == "auto" and best.words
+            and best.mean_conf < opts.orientation_threshold * 100):
+        verdict = runner.osd(image, dpi=dpi)
+        rotation = verdict[0] if verdict else 180
+        if rotation:
+            turned = runner.recognise(image, dpi=dpi, rotation=rotation, scale=1.0)
+            chosen = _better(best, turned)
+            how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
+                   else "OSD gave no verdict; compared with a 180-degree pass")
+            if chosen is turned:
+                notes.append(f"page {number}: turned {rotation} degrees clockwise ({how}); "
+                             f"mean word confidence {best.mean_conf:.0f} -> "
+                             f"{turned.mean_conf:.0f}")
+            best = chosen
+    height = best.line_height
+    if opts.upscale and height and height < opts.min_line_height:
+        factor = min(opts.max_upscale, opts.target_line_height / height)
+        factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5)
+        if factor > 1.05:
+            log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
+                      runner.path, number, height, factor)
+            best = _better(best, runner.recognise(image, dpi=dpi, rotation=best.rotation,
+                                                  scale=round(factor, 3)))
+    return best
+
+
+def spellings(chars: Sequence[Sequence[Choice]], *, limit: int = 5,
+              min_ratio: float = 0.05) -> list[tuple[str, float]]:
+    """The likeliest other spellings from per-character choices, best first.
+
+    ``chars[i]`` lists the choices for character ``i`` as ``(text, confidence)``, the written
+    character first. Spellings differ from the written word in one or two characters; a
+    spelling's confidence is the product over positions of its choice's confidence divided
+    by the sum of that position's confidences. Spellings less likely than ``min_ratio``
+    times the written word are left out.
+    """
+    norm: list[list[tuple[str, float]]] = []
+    for pos in chars:
+        total = sum(conf for _, conf in pos if conf > 0)
+        if total <= 0:
+            norm.append([(pos[0][0], 1.0)] if pos else [])
+            continue
+        norm.append([(text, conf / total) for text, conf in pos])
+    base = [p[0][0] for p in norm if p]
+    base_prob = 1.0
+    for p in norm:
+        if p:
+            base_prob *= p[0][1]
+    written = "".join(base)
+    # single substitutions: (position, text, probability ratio against the written choice)
+    singles = sorted(
+        ((i, text, q / p[0][1]) for i, p in enumerate(norm) if p and p[0][1] > 0
+         for text, q in p[1:] if q > 0),
+        key=lambda s: -s[2])[:12]
+    found: dict[str, float] = {}
+
+    def add(subs: Sequence[tuple[int, str, float]]) -> None:
+        letters = list(base)
+        prob = base_prob
+        for i, text, ratio in subs:
+            letters[i] = text
+            prob *= ratio
+        word = "".join(letters)
+        if word != written and prob >= min_ratio * base_prob and prob > 0:
+            found[word] = max(found.get(word, 0.0), min(prob, 1.0))
+
+    for s in singles:
+        add([s])
+    for a in range(len(singles)):
+        for b in range(a + 1, len(singles)):
+            if singles[a][0] != singles[b][0]:
+                add([singles[a], singles[b]])
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:limit]
+
+
+def _word(w: HocrWord, *, number: int, box: tuple[float, float, float, float],
+          options: RecognizeOptions) -> Word:
+    conf = w.conf if w.conf is not None and w.conf >= 0 else None
+    chars = [CharChoices(choices=[CharChoice(text=t, confidence=min(c, 100.0) / 100)
+                                  for k, (t, c) in enumerate(pos) if k == 0 or c > 0])
+             for pos in w.chars]
+    alternatives = [
+        Alternative(text=text, confidence=p, source="ocr_choices")
+        for text, p in spellings(w.chars, limit=options.max_alternatives,
+                                 min_ratio=options.min_alternative_ratio)
+    ] if w.chars else []
+    return Word(text=w.text, confidence=conf / 100 if conf is not None else None,
+                raw_score=conf, page=number, bbox=box, chars=chars, alternatives=alternatives)
+
+
+def _segments(best: _Pass, *, number: int, width: int, height: int,
+              options: RecognizeOptions, first_id: int) -> list[Segment]:
+    turned_w, turned_h = (height, width) if best.rotation in (90, 270) else (width, height)
+
+    def original(box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+        s = best.scale
+        x0, y0, x1, y1 = (min(box[0] / s, turned_w), min(box[1] / s, turned_h),
+                          min(box[2] / s, turned_w), min(box[3] / s, turned_h))
+        x0, y0, x1, y1 = images.unturn_box((x0, y0, x1, y1), best.rotation, width, height)
+        return (round(max(x0, 0.0), 1), round(max(y0, 0.0), 1), round(x1, 1), round(y1, 1))
+
+    segments: list[Segment] = []
+    for line in best.page.lines:
+        words = [_word(w, number=number, box=original(w.bbox), options=options)
+                 for w in line.words]
+        if not words:
+            continue
+        confs = [w.confidence for w in words if w.confidence is not None]
+        segments.append(Segment(
+            id=first_id + len(segments), text=" ".join(w.text for w in words), words=words,
+            page=number, bbox=original(line.bbox), kind="line", block=line.block,
+            paragraph=line.paragraph, line=line.line,
+            confidence=statistics.fmean(confs) if confs else None))
+    return segments
+
+
+def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
+              options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
+              **overrides: Any) -> Document:
+    """Recognise the text of an image or PDF file with tesseract.
+
+    Every page gives a ``Page`` and its lines give ``Segment``s (``kind="line"``) of
+    words with confidence, raw score, page, box, character choices and alternatives (see
+    the module docstring). A blank page gives a page without words. ``overrides`` set
+    fields of :class:`RecognizeOptions`. ``engine`` replaces pytesseract (tests replay
+    recorded tesseract output through it).
+    """
+    opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
+    p = Path(path)
+    pages_iter = images.open_pages(p, dpi=opts.dpi, max_pixels=opts.max_pixels)
+    eng: TesseractEngine = engine if engine is not None else PytesseractEngine(opts.tesseract_cmd)
+    pages: list[Page] = []
+    segments: list[Segment] = []
+    notes: list[str] = []
+    version: str | None = None
+    with tempfile.TemporaryDirectory(prefix="uncertain-ocr-") as tmp:
+        runner = _Runner(eng, p, lang, opts, Path(tmp))
+        for page in pages_iter:
+            gray = images.to_grayscale(page.image)
+            best = _recognise_page(runner, gray, page.dpi, notes, page.number)
+            version = version or best.version
+            segments.extend(_segments(best, number=page.number, width=gray.width,
+                                      height=gray.height, options=opts,
+                                      first_id=len(segments)))
+            source: Literal["ocr", "ocr+pdf_text_layer"] = (
+                "ocr+pdf_text_layer" if page.text_layer else "ocr")
+            pages.append(Page(number=page.number, width=gray.width, height=gray.height,
+                              dpi=page.dpi, text_source=source, text_layer=page.text_layer,
+                              rotation=best.rotation, scale=best.scale))
+            log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
+    if any(pg.text_layer for pg in pages):
+        notes.append("words come from OCR; the PDF's own text layer is kept in "
+                     "pages[].text_layer for the pages that have one")
+    recorded = {k: v for k, v in dataclasses.asdict(opts).items() if k != "tesseract_cmd"}
+    recorded["lang"] = lang
+    return Document(
+        source=Source(path=str(p), sha256=sha256_file(p), modality="image", engine="tesseract",
+                      engine_version=version, model=lang, options=recorded,
+                      confidence_definition=CONFIDENCE_DEFINITION,
+                      raw_score_definition=RAW_SCORE_DEFINITION, language=lang),
+        pages=pages, segments=segments, warnings=notes)

@@ -1,0 +1,358 @@
+"""Rendering a Document into an LLM prompt that shows which words may be wrong.
+
+This module owns *which* spans are doubtful, *how* they are laid out (structure,
+budget) and the :class:`Prompt` it returns; the syntaxes themselves (escaping, tags,
+parsing back) live in ``uncertain._markup``.
+
+Which spans are marked. ``p`` is the probability that a span is *right*:
+
+* for a flag, ``p = 1 - flag.confidence`` (``flag.confidence`` is the probability the
+  span is wrong), or, when the flag has no confidence, the lowest word confidence in
+  the span, or unknown (``None``) when no word has one;
+* a non-verified flag is marked when ``p < threshold`` or ``p`` is unknown (a flag
+  with no numbers is still the validator saying "look here");
+* a ``verified`` flag is marked (``<sure>``) only with ``include_verified=True``;
+* a word covered by no flag is marked when its own ``confidence < threshold``;
+  adjacent such words in one segment are merged into one span with the lowest ``p``.
+  Words covered by any flag are judged by the flag alone.
+
+Overlapping flags: the most doubtful wins, the others are not marked.
+
+Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
+spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
+``threshold``; verified last). When some markup is dropped, the document's first
+line says so. If even the unmarked document does not fit, :class:`BudgetError` is
+raised. Token counts use an offline BPE tokenizer when one is installed (see
+``uncertain._tokens``) or a documented estimate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from uncertain._markup import (
+    PREAMBLES,
+    STYLES,
+    Parsed,
+    Span,
+    Style,
+    bracket_close,
+    bracket_escape,
+    bracket_open,
+    format_time,
+    guard_line,
+    inline_close,
+    inline_escape,
+    inline_open,
+    json_escape_hidden,
+    note_line,
+    parse,
+    round_p,
+)
+from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
+from uncertain.document import Document, Flag
+from uncertain.errors import UncertainError
+
+__all__ = [
+    "STYLES",
+    "BudgetError",
+    "Parsed",
+    "Prompt",
+    "Span",
+    "Style",
+    "doubtful_spans",
+    "estimate_tokens",
+    "parse",
+    "render",
+]
+
+logger = logging.getLogger("uncertain")
+
+
+class BudgetError(UncertainError, ValueError):
+    """The document does not fit the token budget even without markup (``.budget``, ``.needed``)."""
+
+    def __init__(self, budget: int, needed: int, tokenizer: str) -> None:
+        self.budget = budget
+        self.needed = needed
+        super().__init__(
+            f"the unmarked prompt needs {needed} tokens ({tokenizer}), over the budget of {budget}"
+        )
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A rendered prompt: ``system`` explains the markup, ``document`` carries it."""
+
+    system: str
+    document: str
+    style: Style
+    marked: int
+    dropped: int
+    tokens: int
+    tokenizer: str
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The whole prompt: the preamble, a blank line, then the document."""
+        return f"{self.system}\n\n{self.document}" if self.system else self.document
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class _Layout:
+    text: str
+    offsets: list[tuple[int, int]]  # per word: (start, end) in text
+    lines: list[tuple[int, int]]  # per non-empty segment: word index range
+    segments: list[int]  # per line: index into doc.segments
+
+
+def _layout(doc: Document) -> _Layout:
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    lines: list[tuple[int, int]] = []
+    segments: list[int] = []
+    pos = 0
+    index = 0
+    for si, seg in enumerate(doc.segments):
+        if not seg.words:
+            continue
+        if lines:
+            parts.append("\n")
+            pos += 1
+        first = index
+        for wi, word in enumerate(seg.words):
+            if wi:
+                parts.append(" ")
+                pos += 1
+            offsets.append((pos, pos + len(word.text)))
+            parts.append(word.text)
+            pos += len(word.text)
+            index += 1
+        lines.append((first, index))
+        segments.append(si)
+    return _Layout("".join(parts), offsets, lines, segments)
+
+
+def _flag_p(flag: Flag, confidences: list[float | None]) -> float | None:
+    if flag.confidence is not None:
+        return 1.0 - flag.confidence
+    known = [c for c in confidences[flag.start:flag.end] if c is not None]
+    return min(known) if known else None
+
+
+def _candidates(flag: Flag, max_candidates: int) -> tuple[str, ...]:
+    seen: list[str] = []
+    for cand in flag.candidates:
+        if len(seen) >= max_candidates:
+            break
+        if cand.term.strip() and cand.term not in seen:
+            seen.append(cand.term)
+    return tuple(seen)
+
+
+def _rank(span: Span, threshold: float) -> tuple[bool, float, int]:
+    return (span.verified, threshold if span.p is None else span.p, span.start)
+
+
+def doubtful_spans(
+    doc: Document,
+    *,
+    threshold: float = 0.5,
+    max_candidates: int = 3,
+    include_verified: bool = False,
+) -> list[Span]:
+    """The spans :func:`render` marks, in reading order (see the module docstring)."""
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if max_candidates < 0:
+        raise ValueError(f"max_candidates must be >= 0, got {max_candidates}")
+    layout = _layout(doc)
+    words = doc.words
+    confidences = [w.confidence for w in words]
+    covered = [False] * len(words)
+    proposals: list[tuple[tuple[bool, float, int], Span]] = []
+    for flag in doc.flags:
+        for i in range(flag.start, flag.end):
+            covered[i] = True
+        verified = flag.reason == "verified"
+        p = _flag_p(flag, confidences)
+        if verified and not include_verified:
+            continue
+        if not verified and p is not None and p >= threshold:
+            continue
+        start, end = layout.offsets[flag.start][0], layout.offsets[flag.end - 1][1]
+        span = Span(
+            start, end, layout.text[start:end],
+            None if verified or p is None else round_p(p),
+            () if verified else _candidates(flag, max_candidates),
+            verified, flag.start, flag.end,
+        )
+        proposals.append(((verified, threshold if p is None else p, start), span))
+    taken = [False] * len(words)
+    chosen: list[Span] = []
+    for _, span in sorted(proposals, key=lambda item: item[0]):
+        assert span.word_start is not None and span.word_end is not None
+        if any(taken[span.word_start:span.word_end]):
+            continue
+        for i in range(span.word_start, span.word_end):
+            taken[i] = True
+        chosen.append(span)
+    for first, stop in layout.lines:
+        run: list[int] = []
+        for i in [*range(first, stop), -1]:
+            conf = confidences[i] if i >= 0 else None
+            if i >= 0 and not covered[i] and conf is not None and conf < threshold:
+                run.append(i)
+                continue
+            if run:
+                start, end = layout.offsets[run[0]][0], layout.offsets[run[-1]][1]
+                p = min(c for c in (confidences[j] for j in run) if c is not None)
+                chosen.append(Span(start, end, layout.text[start:end], round_p(p), (), False,
+                                   run[0], run[-1] + 1))
+                run = []
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style,
+                 structure: bool, note: str | None) -> str:
+    inline = style == "inline"
+    opens = {s.word_start: s for s in spans}
+    closes = {s.word_end: s for s in spans}
+    out: list[str] = [] if note is None else [note_line(note, style)]
+    timed = structure and doc.source.modality == "audio"
+    page: int | None = None
+    inside = False
+    for (first, stop), si in zip(layout.lines, layout.segments, strict=True):
+        seg = doc.segments[si]
+        if structure and seg.page is not None and seg.page != page:
+            page = seg.page
+            out.append(f"--- page {page} ---")
+        pieces: list[str] = []
+        for i in range(first, stop):
+            if i > first:
+                pieces.append(" ")
+            if i in opens:
+                span = opens[i]
+                pieces.append(inline_open(span) if inline else bracket_open(span))
+                inside = True
+            text = doc.segments[si].words[i - first].text
+            if inline:
+                pieces.append(inline_escape(text))
+            else:
+                pieces.append(bracket_escape(text, where="surface" if inside else "text"))
+            if i + 1 in closes:
+                span = closes[i + 1]
+                pieces.append(inline_close(span) if inline else bracket_close(span))
+                inside = False
+        line = "".join(pieces)
+        if timed:
+            when = seg.start if seg.start is not None else seg.words[0].start
+            out.append(format_time(when) + line)
+        else:
+            out.append(guard_line(line, style))
+    return "\n".join(out)
+
+
+def _emit_json(doc: Document, layout: _Layout, spans: list[Span], structure: bool,
+               note: str | None) -> str:
+    data: dict[str, Any] = {}
+    if note is not None:
+        data["note"] = note
+    data["text"] = layout.text
+    items = []
+    for s in spans:
+        item: dict[str, Any] = {"start": s.start, "end": s.end, "text": s.text}
+        if s.verified:
+            item["verified"] = True
+        if s.p is not None:
+            item["p"] = s.p
+        if s.candidates:
+            item["maybe"] = list(s.candidates)
+        items.append(item)
+    data["spans"] = items
+    modality = doc.source.modality
+    if structure and modality != "text":
+        segs: list[dict[str, Any]] = []
+        for first, stop in layout.lines:
+            seg = doc.segments[layout.segments[len(segs)]]
+            entry: dict[str, Any] = {"start": layout.offsets[first][0],
+                                     "end": layout.offsets[stop - 1][1]}
+            if modality == "audio":
+                entry["time"] = format_time(seg.start)[1:-2]
+            elif seg.page is not None:
+                entry["page"] = seg.page
+            segs.append(entry)
+        data["segments"] = segs
+    return json_escape_hidden(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _note(dropped: int, total: int) -> str:
+    return f"{dropped} of {total} doubtful spans left unmarked (token budget)"
+
+
+def render(
+    doc: Document,
+    *,
+    style: Style = "inline",
+    threshold: float = 0.5,
+    max_candidates: int = 3,
+    preamble: bool = True,
+    budget: int | None = None,
+    include_verified: bool = False,
+    structure: bool = True,
+    tokenizer: TokenizerSpec = None,
+) -> Prompt:
+    """Render ``doc`` as a prompt whose markup shows the doubtful spans.
+
+    ``style`` is ``inline``, ``bracket`` or ``json``; ``structure`` keeps time prefixes
+    (audio) and page markers (images); ``budget`` caps the whole prompt in tokens as
+    counted by ``tokenizer`` (see the module docstring). Raises :class:`BudgetError`
+    when even the unmarked document exceeds the budget.
+    """
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
+    if budget is not None and budget < 0:
+        raise ValueError(f"budget must be >= 0 tokens, got {budget}")
+    counter = resolve_counter(tokenizer)
+    layout = _layout(doc)
+    spans = doubtful_spans(doc, threshold=threshold, max_candidates=max_candidates,
+                           include_verified=include_verified)
+    ranked = sorted(spans, key=lambda s: _rank(s, threshold))
+    system = PREAMBLES[style] if preamble else ""
+
+    def build(keep: int) -> Prompt:
+        marked = sorted(ranked[:keep], key=lambda s: s.start)
+        dropped = len(spans) - keep
+        note = _note(dropped, len(spans)) if dropped else None
+        if style == "json":
+            document = _emit_json(doc, layout, marked, structure, note)
+        else:
+            document = _emit_markup(doc, layout, marked, style, structure, note)
+        whole = f"{system}\n\n{document}" if system else document
+        return Prompt(system, document, style, keep, dropped, counter.count(whole),
+                      counter.name, tuple(marked))
+
+    best = build(len(spans))
+    if budget is None or best.tokens <= budget:
+        return best
+    low = build(0)
+    if low.tokens > budget:
+        raise BudgetError(budget, low.tokens, counter.name)
+    lo, hi = 0, len(spans)  # build(lo) fits, build(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        trial = build(mid)
+        if trial.tokens <= budget:
+            lo, low = mid, trial
+        else:
+            hi = mid
+    logger.info("render: markup dropped on %d of %d spans to fit %d tokens",
+                low.dropped, len(spans), budget)
+    return low

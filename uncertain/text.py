@@ -1,0 +1,152 @@
+"""The plain-text stage: a transcript written by any other engine, as a ``Document``.
+
+This module owns decoding a text file and cutting it into segments and words, so that
+validation and rendering work on it as on the output of the speech and OCR stages.
+
+- **Decoding.** A byte-order mark decides (UTF-8, UTF-16 or UTF-32, either byte order);
+  without one the file must be UTF-8. Content that is a known binary format or holds
+  NUL bytes is refused with :class:`UnsupportedFormatError`; bytes that are not valid
+  UTF-8 with :class:`CorruptInputError` (pass ``encoding=`` for a legacy file). The text
+  is put in Unicode NFC, so a name typed with combining accents matches the lexicons.
+- **Segments.** One segment per non-empty line (``\\n``, ``\\r\\n`` or ``\\r``), in
+  order; blank lines only separate. Most engines write one utterance or caption per
+  line, and the segment's ``line`` (1-based, in the file) is its provenance.
+- **Words.** A line is split on whitespace, Unicode spaces included. Punctuation stays
+  attached to its word (``daily.``, ``Okay,``) as Whisper and tesseract report words;
+  the validator strips it when it compares words with a lexicon.
+- **Confidence.** A plain transcript says nothing about how sure its engine was: every
+  ``confidence`` is ``None`` (never 0) and the source says so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import os
+import unicodedata
+
+from uncertain._io import check_input, sha256_file, sniff_bytes
+from uncertain.document import Document, Segment, Source, Word
+from uncertain.errors import CorruptInputError, MissingFileError, UnsupportedFormatError
+
+log = logging.getLogger("uncertain")
+
+UNKNOWN_ENGINE = "unknown"
+CONFIDENCE_DEFINITION = (
+    "unknown: a plain-text transcript carries no confidence, so every word's confidence "
+    "is null (not zero)"
+)
+
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+# Two- or three-letter signatures a transcript may well start with ("BMI 31", "P2 ...").
+_WEAK_SIGNATURES = frozenset({"bmp", "pnm", "mp3"})
+
+
+def read_text(
+    path: str | os.PathLike[str], *, engine: str | None = None, encoding: str | None = None
+) -> Document:
+    """Read a plain transcript into a ``Document`` with modality ``text``.
+
+    ``engine`` names whatever produced the transcript (``"unknown"`` when not given);
+    ``encoding`` overrides the detection described in the module docstring.
+    """
+    p = check_input(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
+    text, used = decode(data, path=p, encoding=encoding)
+    doc = _build(text, path=os.fspath(p), sha256=sha256_file(p), engine=engine, encoding=used)
+    log.debug("read %s (%s): %d segments, %d words", p, used, len(doc.segments), len(doc.words))
+    return doc
+
+
+def document_from_text(
+    text: str, *, path: str = "<string>", engine: str | None = None
+) -> Document:
+    """Turn text already in memory into a ``Document`` (sha256 of its UTF-8 bytes)."""
+    text = text.removeprefix("\ufeff")
+    sha = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    return _build(text, path=path, sha256=sha, engine=engine, encoding=None)
+
+
+def decode(
+    data: bytes, *, path: str | os.PathLike[str], encoding: str | None = None
+) -> tuple[str, str]:
+    """Decode a transcript's bytes; return the text and the encoding used.
+
+    Raises ``UnsupportedFormatError`` for binary content and ``CorruptInputError`` for
+    bytes that are not valid in the detected (or given) encoding, naming ``path``.
+    """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {encoding!r}") from exc
+        return _decode_as(data, encoding, path=path), encoding
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(data, name, path=path), name
+    sniffed = sniff_bytes(data[:4096])
+    if sniffed.kind not in ("text", "unknown") and sniffed.format not in _WEAK_SIGNATURES:
+        raise UnsupportedFormatError(
+            path, f"content is {sniffed.format} ({sniffed.kind}), not a plain-text transcript"
+        )
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise UnsupportedFormatError(
+            path, f"binary content (NUL byte at offset {offset}), not a plain-text transcript"
+        )
+    return _decode_as(data, "utf-8", path=path), "utf-8"
+
+
+def _decode_as(data: bytes, encoding: str, *, path: str | os.PathLike[str]) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        hint = "" if encoding != "utf-8" else "; pass encoding= if the file uses another one"
+        raise CorruptInputError(
+            path, f"not valid {encoding}: byte 0x{bad} at offset {exc.start}{hint}"
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def split_lines(text: str) -> list[tuple[int, str]]:
+    """The non-empty lines of ``text`` as (1-based line number, stripped line)."""
+    # str.splitlines would also break on form feeds and Unicode separators; a
+    # transcript's lines are the ones a text editor shows.
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [(n, line.strip()) for n, line in enumerate(normalised.split("\n"), 1) if line.strip()]
+
+
+def split_words(line: str) -> list[str]:
+    """Whitespace-separated words; punctuation stays attached."""
+    return line.split()
+
+
+def _build(
+    text: str, *, path: str, sha256: str, engine: str | None, encoding: str | None
+) -> Document:
+    text = unicodedata.normalize("NFC", text)
+    segments: list[Segment] = []
+    for number, line in split_lines(text):
+        words = [Word(text=w) for w in split_words(line)]
+        segments.append(Segment(id=len(segments), text=line, words=words, kind="line", line=number))
+    options = {"encoding": encoding} if encoding is not None else {}
+    source = Source(
+        path=path, sha256=sha256, modality="text", engine=engine or UNKNOWN_ENGINE,
+        options=options, confidence_definition=CONFIDENCE_DEFINITION,
+    )
+    warnings: list[str] = [] if segments else [f"{path}: no words (the text is blank)"]
+    return Document(source=source, segments=segments, warnings=warnings)

@@ -1,0 +1,537 @@
+"""The validator: flag doubtful words and propose the lexicon term that was meant.
+
+This module owns the step ``Document -> Document + flags``. It walks windows of one to
+four adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms that
+are spelled or sound alike, scores each candidate in one place (:func:`score_candidate`,
+named features recorded in ``Candidate.features``) and keeps the best set of
+non-overlapping flags. Reasons:
+
+- ``near_lexicon``: a window whose joined spelling or sound is close to a term
+  ("met for me" -> metformin, "lives in awful" -> lisinopril);
+- ``out_of_vocabulary``: not English, in no lexicon, not a number, unit or punctuation;
+- ``low_confidence``: the engine's confidence is below the modality's threshold;
+- ``verified``: a confident exact lexicon match, kept as positive evidence.
+
+Cheap gates come first: a confident, common English word with no dose around it costs a
+few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from uncertain._context import classify, is_cue, is_dose_start, is_number_word, strip_punct
+from uncertain._glyphs import choice_variants, glyph_variants, skeleton
+from uncertain._index import LexiconIndex, compact
+from uncertain._phonetic import class_key, sound_key
+from uncertain.document import Candidate, Document, Evidence, Flag, FlagReason, Modality, Word
+from uncertain.lexicon import Lexicon, default_lexicons, english_zipf, load_lexicons
+
+__all__ = ["WEIGHTS", "ValidateOptions", "Validator", "score_candidate", "validate"]
+
+logger = logging.getLogger("uncertain")
+
+LexiconSource = str | os.PathLike[str] | Lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    """Thresholds and limits of the validator; :func:`validate` takes each as a keyword."""
+
+    #: a word below this confidence is flagged ``low_confidence`` (audio, image)
+    low_confidence_audio: float = 0.2
+    low_confidence_image: float = 0.45
+    #: a window with a word below this confidence is searched for lexicon terms
+    doubt_audio: float = 0.75
+    doubt_image: float = 0.8
+    #: a word at least this frequent (wordfreq zipf) is ordinary English
+    english_min_zipf: float = 3.0
+    #: a word below this zipf that no lexicon holds is out of vocabulary
+    oov_max_zipf: float = 1.0
+    #: longest run of words joined into one window
+    max_window: int = 4
+    #: a candidate scoring at least this makes a ``near_lexicon`` flag
+    flag_threshold: float = 0.5
+    #: candidates below this are not listed on any flag
+    candidate_min_score: float = 0.15
+    max_candidates: int = 5
+    #: an exact match at least this confident (or of unknown confidence) is ``verified``
+    verify_min_confidence: float = 0.5
+    #: terms scored per window after the index's blocking
+    search_limit: int = 8
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not 0.0 <= value <= (10.0 if "zipf" in f.name else 1.0):
+                raise ValueError(f"option {f.name}={value} is out of range")
+        if not 1 <= self.max_window <= 8:
+            raise ValueError(f"option max_window={self.max_window} must be in 1..8")
+        if self.max_candidates < 1 or self.search_limit < 1:
+            raise ValueError("options max_candidates and search_limit must be at least 1")
+
+
+#: Weights of the candidate score (a logistic model over the named features).
+WEIGHTS: dict[str, float] = {
+    "bias": -0.4,
+    "similarity": 15.0,  # times (similarity - similarity_pivot(length of the query))
+    "prior": 2.5,  # times (prior - 0.4)
+    "dose_context": 2.2,
+    "cue_before": 0.8,
+    "doubt": 2.0,  # times (1 - confidence - 0.4), known confidence only
+    "common_english": -2.5,  # mean englishness of the window's words
+    "extra_words": -0.3,  # per word beyond the first
+    "ocr_choices": 3.0,
+    "glyph": 2.5,
+    "exact": 2.0,
+    "acoustic": 0.0,  # reserved for a rescoring of the audio window
+}
+
+
+def similarity_pivot(length: int) -> float:
+    """The similarity at which a match is as likely real as chance, for a query of
+    ``length`` letters: a short word is always close to something in 40,000 names, a long
+    window is not."""
+    return 0.62 + 0.35 * math.exp(-max(0, length - 4) / 4.0)
+
+#: how spelling and sound similarity mix, per modality
+MIX: dict[str, tuple[float, float]] = {"audio": (0.35, 0.65), "image": (0.85, 0.15),
+                                       "text": (0.45, 0.55)}
+
+
+def score_candidate(features: dict[str, float], modality: Modality) -> float:
+    """The probability-like score in [0, 1] of one candidate from its named features.
+
+    ``features`` holds ``spelling``, ``prefix``, ``sound``, ``sound_class``, ``glyph``,
+    ``ocr_choices``, ``exact``, ``prior``, ``dose_context``, ``cue_before``,
+    ``confidence`` (-1 when unknown), ``common_english``, ``words``, ``length`` and optionally
+    ``acoustic``. The combined ``similarity`` is written back into ``features``.
+    """
+    w = WEIGHTS
+    spell = 0.7 * features["spelling"] + 0.3 * features["prefix"]
+    sound = 0.4 * features["sound"] + 0.6 * features["sound_class"]
+    a, b = MIX[modality]
+    similarity = a * spell + b * sound
+    if modality == "image":
+        similarity = max(similarity, features["glyph"])
+    similarity = max(similarity, features["exact"], 1.0 if features["ocr_choices"] > 0 else 0.0)
+    features["similarity"] = round(similarity, 4)
+    conf = features["confidence"]
+    z = (
+        w["bias"]
+        + w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
+        + w["prior"] * (features["prior"] - 0.4)
+        + w["dose_context"] * features["dose_context"]
+        + w["cue_before"] * features["cue_before"]
+        + w["common_english"] * features["common_english"]
+        + w["extra_words"] * (features["words"] - 1)
+        + w["ocr_choices"] * features["ocr_choices"]
+        + w["glyph"] * (features["glyph"] >= 0.999)
+        + w["exact"] * features["exact"]
+        + w["acoustic"] * features.get("acoustic", 0.0)
+    )
+    if conf >= 0:
+        z += w["doubt"] * (1.0 - conf - 0.4)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(slots=True)
+class _Info:
+    """What the validator knows about one word before looking at windows."""
+
+    text: str
+    key: str
+    kind: str
+    confidence: float | None
+    zipf: float
+    segment: int
+    exact: list[int]
+    oov: bool
+
+
+@dataclass(slots=True)
+class _Proposal:
+    start: int
+    end: int
+    reason: FlagReason
+    reasons: list[FlagReason]
+    confidence: float
+    candidates: list[Candidate]
+    evidence: list[Evidence]
+    rank: int  # 0 verified, 1 near_lexicon, 2 others
+
+
+class Validator:
+    """A validator bound to a set of lexicons; the index is built once, reuse it."""
+
+    def __init__(
+        self,
+        lexicons: Iterable[LexiconSource] | None = None,
+        options: ValidateOptions | None = None,
+    ) -> None:
+        self.lexicons: list[Lexicon] = (
+            default_lexicons() if lexicons is None else load_lexicons(lexicons)
+        )
+        self.options = options or ValidateOptions()
+        self.index = LexiconIndex(self.lexicons)
+        self._sim_cache: dict[tuple[str, bool], list[tuple[int, dict[str, float]]]] = {}
+        logger.debug("validator index: %d terms from %s", len(self.index),
+                     ", ".join(lx.name for lx in self.lexicons))
+
+    def validate(self, doc: Document, *, options: ValidateOptions | None = None) -> Document:
+        """A copy of ``doc`` whose ``flags`` hold this validator's findings (the copy shares
+        the unchanged segments)."""
+        opts = options or self.options
+        words = doc.words
+        modality: Modality = doc.source.modality
+        infos = self._infos(doc, opts)
+        n = len(infos)
+        lowered = [i.text.casefold() for i in infos]
+        dose_at = [is_dose_start(lowered[j:j + 4]) for j in range(n + 1)]
+        cue_at = [False] + [is_cue(t) for t in lowered]  # cue_at[i]: word i-1 is a cue
+        proposals: list[_Proposal] = []
+        for i in range(n):
+            if infos[i].kind != "word":
+                continue
+            for j in range(i + 1, min(n, i + opts.max_window) + 1):
+                last = infos[j - 1]
+                if last.kind != "word" or last.segment != infos[i].segment:
+                    break
+                window = infos[i:j]
+                found = self._window(window, i, j, words, modality, opts, dose_at[j], cue_at[i])
+                if found is not None:
+                    proposals.append(found)
+        proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
+        flags = [self._flag(p, words) for p in _resolve(proposals)]
+        return doc.model_copy(update={"flags": flags})
+
+    # -- per word -------------------------------------------------------------------
+
+    def _infos(self, doc: Document, opts: ValidateOptions) -> list[_Info]:
+        out: list[_Info] = []
+        lookup = self.index.lookup
+        for s, segment in enumerate(doc.segments):
+            for word in segment.words:
+                text = strip_punct(word.text)
+                kind = classify(text)
+                key = compact(text) if kind == "word" else ""
+                exact = lookup(key) if key else []
+                zipf = english_zipf(text.casefold()) if kind == "word" else 0.0
+                conf = word.confidence
+                if conf is not None and word.tokens:
+                    low = min(t.probability for t in word.tokens)
+                    conf = min(conf, (conf + low) / 2)
+                oov = kind == "word" and not exact and zipf < opts.oov_max_zipf and any(
+                    c.isalpha() for c in text)
+                out.append(_Info(text, key, kind, conf, zipf, s, exact, oov))
+        return out
+
+    # -- windows ----------------------------------------------------------------------
+
+    def _window(
+        self,
+        window: list[_Info],
+        i: int,
+        j: int,
+        words: list[Word],
+        modality: Modality,
+        opts: ValidateOptions,
+        dose: bool,
+        cue: bool,
+    ) -> _Proposal | None:
+        doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
+        confs = [w.confidence for w in window]
+        known = [c for c in confs if c is not None]
+        conf = sum(known) / len(known) if known else None
+        common = [w.zipf >= opts.english_min_zipf for w in window]
+        key = "".join(w.key for w in window)
+        exact = window[0].exact if len(window) == 1 else self.index.lookup(key)
+        if exact:
+            return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
+        if len(window) > 1 and any(w.exact and w.zipf < opts.english_min_zipf for w in window):
+            return None  # a window holding a known term is that term, not a longer one
+        doubtful = any(w.oov for w in window) or any(
+            c is not None and c < doubt for c in confs)
+        if not (doubtful or dose or (cue and not all(common))):
+            return None
+        if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
+            return None
+        features = self._base_features(window, conf, dose, cue, opts)
+        variants = self._variants(words[i], modality) if j == i + 1 else []
+        ranked = self._rank(key, variants, features, modality, opts)
+        if not ranked or ranked[0].score < opts.flag_threshold:
+            return None
+        reasons: list[FlagReason] = ["near_lexicon"]
+        reasons += self._word_reasons(window, modality, opts)
+        return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
+                         ranked[: opts.max_candidates], list(ranked[0].evidence), 1)
+
+    def _exact(
+        self,
+        window: list[_Info],
+        i: int,
+        j: int,
+        exact: list[int],
+        conf: float | None,
+        modality: Modality,
+        opts: ValidateOptions,
+        dose: bool,
+        cue: bool,
+        common: list[bool],
+    ) -> _Proposal | None:
+        if all(common) and not (dose and len(_key_of(window)) >= 4):
+            return None  # "iron", "met": ordinary English unless a dose follows
+        candidates = []
+        seen: set[str] = set()
+        for idx in exact:
+            entry = self.index.items[idx].entry
+            if entry.canonical.casefold() in seen:
+                continue
+            seen.add(entry.canonical.casefold())
+            candidates.append(Candidate(
+                term=entry.term, canonical=entry.canonical, score=1.0, lexicon=entry.lexicon,
+                kind=entry.kind, evidence=["lexicon"],
+                features={"exact": 1.0, "prior": entry.prior},
+            ))
+        reasons = self._word_reasons(window, modality, opts)
+        if conf is None or conf >= opts.verify_min_confidence or "low_confidence" not in reasons:
+            wrong = 0.05 if conf is None else round(min(0.2, (1.0 - conf) / 2), 4)
+            return _Proposal(i, j, "verified", ["verified"], wrong,
+                             candidates[: opts.max_candidates], ["lexicon"], 0)
+        # an exact term heard with low confidence: a sound-alike term may have been said
+        features = self._base_features(window, conf, dose, cue, opts)
+        ranked = self._rank(_key_of(window), [], features, modality, opts)
+        merged = candidates[:1] + [c for c in ranked if c.canonical.casefold() not in seen]
+        return _Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
+                         merged[: opts.max_candidates], ["lexicon"], 2)
+
+    def _word_reasons(
+        self, window: list[_Info], modality: Modality, opts: ValidateOptions
+    ) -> list[FlagReason]:
+        low = opts.low_confidence_audio if modality == "audio" else opts.low_confidence_image
+        reasons: list[FlagReason] = []
+        if any(w.oov for w in window):
+            reasons.append("out_of_vocabulary")
+        if modality != "text" and any(w.confidence is not None and w.confidence < low
+                                      for w in window):
+            reasons.append("low_confidence")
+        return reasons
+
+    def _word_flags(
+        self,
+        infos: list[_Info],
+        words: list[Word],
+        modality: Modality,
+        opts: ValidateOptions,
+        proposals: list[_Proposal],
+    ) -> list[_Proposal]:
+        """Single words that are doubtful on their own (out of vocabulary, low confidence)."""
+        covered = {k for p in proposals if p.rank == 1 for k in range(p.start, p.end)}
+        out: list[_Proposal] = []
+        for i, info in enumerate(infos):
+            if info.kind != "word" or info.exact:
+                continue
+            reasons = self._word_reasons([info], modality, opts)
+            if not reasons or i in covered:
+                continue
+            conf = info.confidence
+            wrong = 1.0 - conf if conf is not None else 0.5
+            if "out_of_vocabulary" in reasons:
+                wrong = max(wrong, 0.5)
+            candidates: list[Candidate] = []
+            if len(info.key) >= 4:
+                features = self._base_features([info], conf, False, False, opts)
+                ranked = self._rank(info.key, self._variants(words[i], modality), features,
+                                    modality, opts)
+                candidates = [c for c in ranked if c.score >= opts.candidate_min_score]
+            evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
+            out.append(_Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
+                                 candidates[: opts.max_candidates], evidence, 2))
+        return out
+
+    # -- candidates -------------------------------------------------------------------
+
+    def _base_features(
+        self, window: list[_Info], conf: float | None, dose: bool, cue: bool,
+        opts: ValidateOptions,
+    ) -> dict[str, float]:
+        common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
+        return {
+            "confidence": -1.0 if conf is None else round(conf, 4),
+            "dose_context": float(dose),
+            "cue_before": float(cue),
+            "common_english": round(common, 4),
+            "words": float(len(window)),
+            "length": float(sum(len(w.key) for w in window)),
+        }
+
+    def _variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
+        """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
+        if modality != "image":
+            return []
+        out: list[tuple[str, float, Evidence]] = [
+            (compact(text), likelihood, "ocr_choices") for text, likelihood in choice_variants(word)
+        ]
+        out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
+        return [v for v in out if v[0]]
+
+    def _similar(self, key: str, image: bool, limit: int) -> list[tuple[int, dict[str, float]]]:
+        """The index's nearest terms to ``key`` with their similarity features (cached:
+        these depend on the spelling only)."""
+        cache_key = (key, image)
+        found = self._sim_cache.get(cache_key)
+        if found is not None:
+            return found
+        found = [(idx, self._similarity(key, idx, image)) for idx in self.index.near(key, limit=limit)]
+        if len(self._sim_cache) > 100_000:
+            self._sim_cache.clear()
+        self._sim_cache[cache_key] = found
+        return found
+
+    def _similarity(self, key: str, idx: int, image: bool) -> dict[str, float]:
+        item = self.index.items[idx]
+        return {
+            "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
+            "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
+            "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
+            "sound_class": round(fuzz.ratio(class_key(key), item.classes) / 100.0, 4),
+            "glyph": round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
+            if image else 0.0,
+            "ocr_choices": 0.0,
+            "exact": 1.0 if key == item.compact else 0.0,
+            "prior": item.entry.prior,
+        }
+
+    def _rank(
+        self,
+        key: str,
+        variants: Sequence[tuple[str, float, Evidence]],
+        base: dict[str, float],
+        modality: Modality,
+        opts: ValidateOptions,
+    ) -> list[Candidate]:
+        """Candidates for the compact ``key``, scored and ranked, one per canonical."""
+        index = self.index
+        image = modality == "image"
+        scored: list[tuple[int, dict[str, float]]] = list(self._similar(key, image, opts.search_limit))
+        special: dict[int, tuple[float, Evidence]] = {}
+        for variant, likelihood, evidence in variants:
+            for idx in index.lookup(variant):
+                if idx not in special or special[idx][0] < likelihood:
+                    special[idx] = (likelihood, evidence)
+        if image:
+            for idx in index.lookup_skeleton(key):
+                special.setdefault(idx, (1.0, "glyph"))
+        if special:
+            seen = {idx for idx, _ in scored}
+            scored += [(idx, self._similarity(key, idx, image)) for idx in special if idx not in seen]
+        best: dict[str, tuple[float, int, dict[str, float]]] = {}
+        for idx, similarity in scored:
+            features = {**base, **similarity}
+            extra = special.get(idx)
+            if extra is not None:
+                if extra[1] == "ocr_choices":
+                    features["ocr_choices"] = round(extra[0], 4)
+                else:
+                    features["glyph"] = 1.0
+            score = score_candidate(features, modality)
+            name = index.items[idx].entry.canonical.casefold()
+            seen_score = best.get(name)
+            if seen_score is None or (score, features["prior"]) > (seen_score[0], seen_score[2]["prior"]):
+                best[name] = (score, idx, features)
+        ranked = sorted(best.values(), key=lambda t: (-t[0], -t[2]["prior"]))
+        out = []
+        for score, idx, features in ranked[: opts.max_candidates]:
+            entry = index.items[idx].entry
+            out.append(Candidate(term=entry.term, canonical=entry.canonical, score=round(score, 4),
+                                 lexicon=entry.lexicon, kind=entry.kind,
+                                 evidence=_evidence(features, modality), features=features))
+        return out
+
+    @staticmethod
+    def _flag(p: _Proposal, words: list[Word]) -> Flag:
+        text = " ".join(w.text.strip() for w in words[p.start:p.end])
+        reasons = list(dict.fromkeys(p.reasons))
+        return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
+                    candidates=p.candidates, confidence=min(1.0, max(0.0, p.confidence)),
+                    reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
+
+
+def _englishness(zipf: float, opts: ValidateOptions) -> float:
+    """0 for a word wordfreq hardly knows, 1 from ``english_min_zipf + 1`` up."""
+    low = opts.english_min_zipf - 1.5
+    return min(1.0, max(0.0, (zipf - low) / 2.5))
+
+
+def _evidence(features: dict[str, float], modality: Modality) -> list[Evidence]:
+    """Which evidence carried a candidate, strongest first."""
+    out: list[Evidence] = []
+    if features["ocr_choices"] > 0:
+        out.append("ocr_choices")
+    if features["glyph"] >= 0.999:
+        out.append("glyph")
+    spell = 0.7 * features["spelling"] + 0.3 * features["prefix"]
+    sound = 0.4 * features["sound"] + 0.6 * features["sound_class"]
+    pair: list[Evidence] = ["sound", "spelling"] if sound > spell else ["spelling", "sound"]
+    if modality == "image":
+        pair = ["spelling"]
+    out += pair
+    return out
+
+
+def _key_of(window: Sequence[_Info]) -> str:
+    """The compact spelling of a window of words joined."""
+    return "".join(w.key for w in window)
+
+
+def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
+    """The best non-overlapping set: verified matches, then near-lexicon windows by score
+    (longer first on ties), then single-word flags; in document order."""
+    order = sorted(proposals, key=lambda p: (p.rank, -p.confidence, -(p.end - p.start), p.start))
+    taken: list[bool] = [False] * (max((p.end for p in proposals), default=0))
+    chosen: list[_Proposal] = []
+    for p in order:
+        if any(taken[p.start:p.end]):
+            continue
+        for k in range(p.start, p.end):
+            taken[k] = True
+        chosen.append(p)
+    return sorted(chosen, key=lambda p: p.start)
+
+
+@cache
+def _default_validator() -> Validator:
+    return Validator()
+
+
+def validate(
+    doc: Document,
+    *,
+    lexicons: Iterable[LexiconSource] | None = None,
+    options: ValidateOptions | None = None,
+    **overrides: Any,
+) -> Document:
+    """Return a copy of ``doc`` with ``flags`` filled.
+
+    ``lexicons`` takes shipped names ("drugs"), file paths and :class:`Lexicon` objects;
+    by default the shipped drugs and clinical lexicons, indexed once per process. Any
+    :class:`ValidateOptions` field can be given as a keyword (``flag_threshold=0.6``).
+    """
+    opts = options or ValidateOptions()
+    if overrides:
+        known = {f.name for f in fields(ValidateOptions)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"validate() got unknown options: {', '.join(unknown)}")
+        opts = replace(opts, **overrides)
+    validator = _default_validator() if lexicons is None else Validator(lexicons, opts)
+    return validator.validate(doc, options=opts)
