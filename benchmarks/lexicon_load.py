@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ from uncertain import lexicon as lex  # noqa: E402
 REPEATS = 5
 
 
-def best_of(func, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]
+def best_of(func: Callable[[], object], repeats: int = REPEATS) -> float:
     times = []
     for _ in range(repeats):
         gc.collect()

@@ -7,7 +7,12 @@ Pillow (or renders the PDF pages with pypdfium2 at 300 dpi, as ``recognize`` doe
 calls ``pytesseract.image_to_data`` once per page; ``recognize`` runs with its defaults,
 once without character alternatives and once with them (``lstm_choice_mode=2``).
 Repetitions are interleaved (raw, plain, choices, in a rotating order) in one run, and the
-ratio is the sum over inputs of the median times. Then the peak memory (max RSS) of a
+ratio is the sum over inputs of the median times, in wall time and in CPU time (this
+process plus its tesseract children). On a busy machine the tesseract process itself
+varies by more than the overhead being measured, so the time spent outside the tesseract
+process is also timed on both sides (``pytesseract.pytesseract.run_tesseract`` is wrapped
+with a timer) and a ratio at equal tesseract time is printed. Tesseract runs with
+``OMP_THREAD_LIMIT=1`` on both sides unless ``--threads all``. Then the peak memory (max RSS) of a
 subprocess recognising a generated N-page PDF is measured, next to a subprocess that only
 imports the package.
 """
@@ -15,12 +20,15 @@ imports the package.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -52,10 +60,36 @@ def raw_pages(path: Path) -> int:
     return words
 
 
-def timed(fn: Callable[[], object]) -> float:
+_IN_TESSERACT = [0.0]
+_run_tesseract = pytesseract.pytesseract.run_tesseract
+
+
+def _timed_run_tesseract(*args: object, **kwargs: object) -> object:
     start = time.perf_counter()
+    try:
+        return _run_tesseract(*args, **kwargs)
+    finally:
+        _IN_TESSERACT[0] += time.perf_counter() - start
+
+
+# both sides reach the binary through this one pytesseract function
+pytesseract.pytesseract.run_tesseract = _timed_run_tesseract
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (this process and its tesseract children), and wall
+    seconds outside the tesseract process."""
+    _IN_TESSERACT[0] = 0.0
+    start, start_cpu = time.perf_counter(), _cpu()
     fn()
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return wall, _cpu() - start_cpu, wall - _IN_TESSERACT[0]
 
 
 def overhead(reps: int) -> None:
@@ -65,7 +99,7 @@ def overhead(reps: int) -> None:
         "recognize, char alternatives": lambda p: recognize(p),
     }
     names = list(variants)
-    times: dict[tuple[str, str], list[float]] = {}
+    times: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     for path in INPUTS:  # warm-up: imports, page cache
         for name in names:
             variants[name](path)
@@ -73,17 +107,29 @@ def overhead(reps: int) -> None:
         order = names[rep % 3:] + names[: rep % 3]
         for path in INPUTS:
             for name in order:
-                times.setdefault((path.name, name), []).append(timed(lambda: variants[name](path)))
-    print(f"median seconds over {reps} interleaved repetitions")
-    print(f"{'input':<18}" + "".join(f"{n:>34}" for n in names))
-    for path in INPUTS:
-        row = [statistics.median(times[(path.name, n)]) for n in names]
-        print(f"{path.name:<18}" + "".join(f"{v:>34.3f}" for v in row))
-    totals = {n: sum(statistics.median(times[(p.name, n)]) for p in INPUTS) for n in names}
-    base = totals[names[0]]
-    print(f"{'total':<18}" + "".join(f"{totals[n]:>34.3f}" for n in names))
+                run = variants[name]
+                times.setdefault((path.name, name), []).append(timed(partial(run, path)))
+    def med(path: Path, name: str, k: int) -> float:
+        return statistics.median(t[k] for t in times[(path.name, name)])
+
+    for label, k in (("wall", 0), ("CPU", 1), ("outside-tesseract wall", 2)):
+        print(f"\nmedian {label} seconds over {reps} interleaved repetitions")
+        print(f"{'input':<18}" + "".join(f"{n:>34}" for n in names))
+        for path in INPUTS:
+            print(f"{path.name:<18}" + "".join(f"{med(path, n, k):>34.3f}" for n in names))
+        totals = {n: sum(med(p, n, k) for p in INPUTS) for n in names}
+        print(f"{'total':<18}" + "".join(f"{totals[n]:>34.3f}" for n in names))
+        if k < 2:
+            for n in names[1:]:
+                print(f"{label} ratio {n} / raw: {totals[n] / totals[names[0]]:.3f}")
+    # the same tesseract time on both sides: only the work around the binary differs
+    raw_total = sum(med(p, names[0], 0) for p in INPUTS)
+    raw_outside = sum(med(p, names[0], 2) for p in INPUTS)
+    print()
     for n in names[1:]:
-        print(f"ratio {n} / raw: {totals[n] / base:.3f}")
+        outside = sum(med(p, n, 2) for p in INPUTS)
+        print(f"ratio at equal tesseract time, {n} / raw: "
+              f"{(raw_total - raw_outside + outside) / raw_total:.3f}")
 
 
 _PEAK = """
@@ -123,7 +169,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--threads", default="1",
+                        help="OMP_THREAD_LIMIT for tesseract on both sides ('all': unset)")
     args = parser.parse_args()
+    if args.threads != "all":
+        os.environ["OMP_THREAD_LIMIT"] = args.threads
+    print(f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}")
     print(f"tesseract {pytesseract.get_tesseract_version()}")
     overhead(args.reps)
     peak_memory(args.pages)

@@ -27,6 +27,10 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from uncertain.lexicon import normalize_term  # noqa: E402
+
 DEFAULT_SOURCES = REPO.parent / "shared" / "lexicon-sources"
 DEFAULT_OUT = REPO / "lexicons" / "drugs.tsv"
 
@@ -48,6 +52,14 @@ SALTS = set(
     meglumine mesylate monohydrate monosodium napsylate nitrate oxalate pamoate pentahydrate
     phosphate potassium propionate sesquihydrate sodium stearate succinate sulfate sulphate
     tartrate tetrahydrate tosylate trihydrate trometamol tromethamine valerate xinafoate
+    """.split()
+)
+# a salt's other half: "ammonium lactate" is not "ammonium"
+CATIONS = set(
+    """
+    aluminium aluminum ammonium barium bismuth cesium chromic chromium cobalt copper cupric
+    ferric ferrous gold iron lithium manganese mercuric mercurous silver stannous strontium
+    zinc
     """.split()
 )
 FORM_WORDS = set(
@@ -73,22 +85,26 @@ UPPER_TOKENS = set(
 
 
 def key(text: str) -> str:
-    """Matching key, the same rules as ``uncertain.lexicon.normalize_term``."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\-\u2010-\u2015\u2212_]+", " ", text)
-    text = re.sub(r"['\u2018\u2019`]", "", text)
-    text = re.sub(r"(?<!\d)\.|\.(?!\d)", "", text)
-    return SPACES.sub(" ", text).strip()
+    """Matching key: the loader's own normalisation, so merges here match merges there."""
+    return normalize_term(text)
 
 
 def strip_salt(name: str) -> str:
-    """``metformin hydrochloride`` -> ``metformin``; ``sodium chloride`` stays whole."""
+    """``metformin hydrochloride`` -> ``metformin``; ``sodium chloride`` and
+    ``ammonium lactate`` stay whole."""
     words = name.split()
     while len(words) > 1 and words[-1].lower() in SALTS:
         words.pop()
-    if all(word.lower() in SALTS for word in words):
+    if all(word.lower() in SALTS for word in words) or (
+        len(words) == 1 and words[0].lower() in CATIONS
+    ):
         return name
     return " ".join(words)
+
+
+def split_generic(name: str) -> list[str]:
+    """``Abacavir, Dolutegravir, and Lamivudine`` -> its three components."""
+    return [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|/", name) if p.strip()]
 
 
 def us_names(folder: Path) -> set[str]:
@@ -97,13 +113,13 @@ def us_names(folder: Path) -> set[str]:
     are US names a letter away from the INN ``valaciclovir``, ``clomifene``)."""
     names: set[str] = set()
     with (folder / "fda_unii_names.tsv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if row[1] == "of":
-                names.add(key(row[0]))
-                names.add(key(strip_salt(row[0])))
+        for name, kind, *_ in csv.reader(fh, delimiter="\t"):
+            if kind == "of":
+                names.add(key(name))
+                names.add(key(strip_salt(name)))
     with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|/", strip_forms(row["Common name"])):
+        for page in csv.DictReader(fh):
+            for part in split_generic(strip_forms(page["Common name"])):
                 names.add(key(part))
                 names.add(key(strip_salt(part)))
     names.discard("")
@@ -339,9 +355,7 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
             counts.read["medlineplus"] += 1
             page = row["Medline Plus ID"].strip()
             generic = strip_forms(row["Common name"])
-            parts = [
-                p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|/", generic) if p.strip()
-            ]
+            parts = split_generic(generic)
             ids = [index.get(key(p)) or index.get(key(strip_salt(p))) for p in parts]
             brands = []
             for brand in row["Synonyms"].split("|"):
@@ -429,7 +443,10 @@ def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[Row]:
                     )
                 )
         for surface, unii, medline in drug.brands.values():
-            weight = 0.6 + 0.25 * medline + 0.15 * zipf_score(surface)
+            # word frequency tells of a made-up brand word (Tylenol), not of one built
+            # from English words (Uni-Buff)
+            single = " " not in key(surface)
+            weight = 0.6 + 0.25 * medline + (0.15 * zipf_score(surface) if single else 0.0)
             rows.append(
                 (
                     surface,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from uncertain.calibrate import Calibration
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
-from uncertain.errors import CorruptInputError
+from uncertain.errors import CalibrationError, CorruptInputError, EngineNotFoundError
 from uncertain.evaluate import (
     Failure,
     Reference,
@@ -19,6 +20,7 @@ from uncertain.evaluate import (
     load_documents,
     load_references,
     match_references,
+    plot_reliability,
     score_document,
 )
 
@@ -172,3 +174,32 @@ def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
     assert data["groups"]["audio"]["failures"] == 1
     assert data["groups"]["audio"]["wer"] == pytest.approx(0.5)
     assert data["groups"]["overall"]["auc_roc"] == pytest.approx(1.0)
+
+
+def test_evaluate_cli_refuses_a_calibration_for_another_engine(
+        tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
+                                "text": "The patient takes lisinopril."}) + "\n",
+                    encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(audio_pair[0].to_json() + "\n", encoding="utf-8")
+    calib = tmp_path / "ocr.json"
+    Calibration(id="tesseract/eng/temperature/x", engine="tesseract", model="eng",
+                method="temperature", temperature=2.0).save(calib)
+    with pytest.raises(CalibrationError, match="tesseract model eng"):
+        eval_main(["--refs", str(refs), "--docs", str(docs), "--calibration", str(calib)])
+
+
+def test_evaluate_plot_draws_or_names_the_missing_extra(
+        tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
+    report = evaluate([audio_pair])
+    out = tmp_path / "reliability.png"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        with pytest.raises(EngineNotFoundError, match=r"uncertain\[plot\]"):
+            plot_reliability(report, out)
+    else:
+        plot_reliability(report, out)
+        assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from uncertain.errors import (
 from uncertain.ocr import recognize
 
 OCR_DATA = Path(__file__).resolve().parent / "data" / "ocr"
+sys.path.insert(0, str(OCR_DATA))
+from ocr_replay import pdf_with_text  # noqa: E402
 
 
 def _png_claiming(path: Path, width: int, height: int) -> Path:
@@ -36,32 +39,6 @@ def _png_claiming(path: Path, width: int, height: int) -> Path:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
                      + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
-    return path
-
-
-def _pdf_with_text(path: Path, text: str) -> Path:
-    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica)."""
-    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
     return path
 
 
@@ -89,7 +66,7 @@ def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:
 
 
 def test_images_pdf_text_layer_is_kept(tmp_path: Path) -> None:
-    pdf = _pdf_with_text(tmp_path / "text.pdf", "Metformin 500 mg")
+    pdf = pdf_with_text(tmp_path / "text.pdf", "Metformin 500 mg")
     pages = list(images.open_pages(pdf, dpi=72))
     assert [(p.number, p.image.size, p.text_layer) for p in pages] == [
         (1, (612, 792), "Metformin 500 mg")]

@@ -35,6 +35,8 @@ LEXICON_DATA = Path(__file__).resolve().parent / "data" / "lexicon"
         ("q.H.S.", "qhs"),
         ("St. John\u2019s wort", "st johns wort"),
         ("0.5 mg", "0.5 mg"),
+        (".5 mg.", ".5 mg"),
+        ("snake_case", "snake case"),
         ("mg/dL", "mg/dl"),
         ("ＭＥＴＦＯＲＭＩＮ", "metformin"),  # full-width letters, NFKC
         ("STRASSE", "strasse"),
@@ -119,7 +121,8 @@ def test_lexicon_from_entries_merges_and_orders_by_prior() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        (("", "x", "term", 0.5), "non-empty term"),
+        (("", "x", "term", 0.5), "empty term"),
+        (("-.'", "x", "term", 0.5), "empty once normalised"),
         (("x", " ", "term", 0.5), "non-empty canonical"),
         (("x", "x", "term", 1.5), "outside"),
         (("x", "x", "term", -0.1), "outside"),
@@ -136,6 +139,7 @@ def test_lexicon_entry_checks_itself(fields: tuple[str, str, str, float], messag
         ("a\tb\tc\t0.5\tdrugbank:DB1\textra\n", 1, "6 columns"),
         ("# c\nok\n\tcanonical\n", 3, "empty term"),
         ("ok\n  \tx\n", 2, "empty term"),
+        ("ok\nok\n--\tdash\n", 3, "empty once normalised"),
         ("term\tcanonical\tkind\tprior\nx\tx\tterm\thigh\n", 2, "bad prior 'high'"),
         ("x\tx\tterm\t1.5\n", 1, "must be in"),
         ("x\tx\tterm\t-0.1\n", 1, "must be in"),
@@ -233,6 +237,17 @@ def test_lexicon_check_reports_invalid_utf8_with_line() -> None:
     assert [p.line for p in report.errors] == [3]
     assert report.errors[0].message.startswith("invalid UTF-8")
     assert "bad_utf8.tsv:3: invalid UTF-8" in format_report(report)
+
+
+def test_lexicon_check_reports_every_undecodable_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.tsv"
+    path.write_bytes("Zestril\nCafé\nAugmentin\nNaïve\n".encode("latin-1"))
+    report = check_lexicon(path)
+    assert [(p.line, p.message) for p in report.errors] == [
+        (2, "invalid UTF-8 (byte 0xe9)"),
+        (4, "invalid UTF-8 (byte 0xef)"),
+    ]
+    assert (report.lines, report.entries) == (4, 2)
 
 
 def test_lexicon_check_of_a_clean_file_is_ok() -> None:

@@ -134,10 +134,25 @@ def test_metrics_align_edges_and_ties(ref: list[str], hyp: list[str],
     assert sum(op.j2 - op.j1 for op in ops) == len(hyp)
 
 
-def test_metrics_align_words_marks_multi_token_words() -> None:
-    aligned = metrics.align_words("we do not stop", ["we", "don't", "stop", "—"])
-    assert aligned.words == [True, True, True, None]
-    assert aligned.owner == [0, 1, 1, 2]
+@pytest.mark.parametrize(
+    ("reference", "words", "owner", "marks"),
+    [
+        ("we do not stop", ["we", "don't", "stop", "—"], [(0,), (1,), (1,), (2,)],
+         [True, True, True, None]),
+        # the whole text is normalised, so a number spelled over two words still matches
+        ("take 500 mg", ["take", "five", "hundred", "mg"], [(0,), (1, 2), (3,)],
+         [True, True, True, True]),
+        ("take 500 mg", ["take", "five", "mg"], [(0,), (1,), (2,)], [True, False, True]),
+        ("", ["hello"], [(0,)], [False]),
+        ("hello", [], [], []),
+    ],
+)
+def test_metrics_align_words_owners_and_marks(reference: str, words: list[str],
+                                              owner: list[tuple[int, ...]],
+                                              marks: list[bool | None]) -> None:
+    aligned = metrics.align_words(reference, words)
+    assert aligned.owner == owner
+    assert aligned.words == marks
 
 
 @pytest.mark.parametrize(

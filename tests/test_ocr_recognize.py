@@ -19,7 +19,7 @@ from uncertain.ocr import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "ocr"))
-from ocr_replay import ReplayEngine, load_calls, scenario_input
+from ocr_replay import ReplayEngine, load_calls, pdf_with_text, scenario_input
 
 
 def _run(scenario: str, tmp_path: Path, **options: object) -> tuple[Document, ReplayEngine]:
@@ -202,6 +202,21 @@ def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:
     assert [s.page for s in doc.segments] == sorted(s.page or 0 for s in doc.segments)
     assert doc.segments[-1].id == len(doc.segments) - 1
     assert "Simvastatin" in doc.text
+
+
+def test_ocr_pdf_text_layer_is_recorded(tmp_path: Path) -> None:
+    pdf = pdf_with_text(tmp_path / "layer.pdf", "Metformin 500 mg")
+    doc = recognize(pdf, engine=ReplayEngine("blank"), dpi=72)
+    assert [(p.text_source, p.text_layer) for p in doc.pages] == [
+        ("ocr+pdf_text_layer", "Metformin 500 mg")]
+    assert any("text layer" in note for note in doc.warnings)
+
+
+@pytest.mark.parametrize("output", ["", "<html><body><div class='ocr_page'"])
+def test_ocr_unreadable_hocr_is_an_engine_error(tmp_path: Path, output: str) -> None:
+    engine = ReplayEngine(calls=[{"method": "image_to_pdf_or_hocr", "output": output}])
+    with pytest.raises(EngineError, match="unreadable hOCR"):
+        recognize(scenario_input("blank", tmp_path), engine=engine)
 
 
 def test_ocr_multipage_tiff(tmp_path: Path, samples_dir: Path) -> None:

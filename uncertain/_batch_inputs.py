@@ -88,8 +88,24 @@ def is_manifest(path: str | os.PathLike[str]) -> bool:
 
 
 def iter_items(inputs: Iterable[str | os.PathLike[str]], *,
-               max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES) -> Iterator[Item]:
-    """Every input file named by ``inputs``, in order (see the module docstring)."""
+               max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES,
+               exclude: Iterable[str | os.PathLike[str]] = ()) -> Iterator[Item]:
+    """Every input file named by ``inputs``, in order (see the module docstring).
+
+    Files in ``exclude`` (the run's own output, found in an input folder) are left out.
+    """
+    return _items(inputs, max_member_bytes, exclude, listing=False)
+
+
+def list_items(inputs: Iterable[str | os.PathLike[str]], *,
+               exclude: Iterable[str | os.PathLike[str]] = ()) -> Iterator[str]:
+    """The paths :func:`iter_items` will yield, without reading any content (for totals)."""
+    return (item.path for item in _items(inputs, 0, exclude, listing=True))
+
+
+def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
+           exclude: Iterable[str | os.PathLike[str]], *, listing: bool) -> Iterator[Item]:
+    skip = frozenset(os.path.realpath(p) for p in exclude)
     for raw in inputs:
         path = Path(raw)
         if is_manifest(path) and path.is_file():
@@ -97,29 +113,18 @@ def iter_items(inputs: Iterable[str | os.PathLike[str]], *,
                 if isinstance(entry, Item):
                     yield entry
                 else:
-                    yield from _expand(entry, max_member_bytes, listing=False)
+                    yield from _expand(entry, max_member_bytes, skip, listing=listing)
         else:
-            yield from _expand(path, max_member_bytes, listing=False)
+            yield from _expand(path, max_member_bytes, skip, listing=listing)
 
 
-def list_items(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """The paths :func:`iter_items` will yield, without reading any content (for totals)."""
-    for raw in inputs:
-        path = Path(raw)
-        if is_manifest(path) and path.is_file():
-            for entry in _manifest_entries(path):
-                if isinstance(entry, Item):
-                    yield entry.path
-                else:
-                    yield from (i.path for i in _expand(entry, 0, listing=True))
-        else:
-            yield from (i.path for i in _expand(path, 0, listing=True))
-
-
-def _expand(path: Path, max_member_bytes: int, *, listing: bool) -> Iterator[Item]:
+def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
+            listing: bool) -> Iterator[Item]:
     if path.is_dir():
         for child in _walk(path):
-            yield from _expand(child, max_member_bytes, listing=listing)
+            yield from _expand(child, max_member_bytes, skip, listing=listing)
+    elif skip and os.path.realpath(path) in skip:
+        return
     elif is_archive(path) and path.is_file():
         yield from _archive_items(path, max_member_bytes, listing=listing)
     else:

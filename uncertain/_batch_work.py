@@ -4,9 +4,10 @@
 loop or a Ray actor): route it by content (audio, image/PDF, text), run the stage, run the
 validator (one per worker, built once), render the prompt when asked, and turn any failure
 into an error record. Audio goes through :class:`uncertain._batch_asr.BatchedASR`, decoded
-from memory for archive members. The OCR and text stages only take paths, so an archive
-member bound for them is spilled to a temporary file that is deleted as soon as the stage
-returns; the document and any error still name the member, never the temporary file.
+from memory for archive members; a text member is decoded from memory by the text
+stage's own decoder. The OCR stage only takes paths, so an image or PDF member is spilled
+to a temporary file that is deleted as soon as the stage returns; the document and any
+error still name the member, never the temporary file.
 """
 
 from __future__ import annotations
@@ -127,18 +128,25 @@ class Worker:
             if item.data is not None:
                 samples = decode_bytes(item.data, item.path)
             else:
-                from uncertain.audio import decode
+                from uncertain.audio import decode as decode_audio
 
-                samples = decode(item.file or item.path)
+                samples = decode_audio(item.file or item.path)
             return kind, self.asr.transcribe(samples, path=item.path, sha256=sha256 or "")
         if kind in ("image", "pdf"):
             from uncertain.ocr import recognize
 
             return kind, self._on_file(item, sha256, lambda p: recognize(
                 p, lang=self.config.ocr_lang))
-        from uncertain.text import read_text
+        if item.data is None:
+            from uncertain.text import read_text
 
-        return kind, self._on_file(item, sha256, read_text)
+            return kind, read_text(item.file or item.path)
+        from uncertain.text import _build as build_text
+        from uncertain.text import decode as decode_text
+
+        text, encoding = decode_text(item.data, path=item.path)
+        return kind, build_text(text, path=item.path, sha256=sha256 or "", engine=None,
+                                encoding=encoding)
 
     def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:
         if item.data is None:

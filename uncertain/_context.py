@@ -61,6 +61,11 @@ def classify(text: str) -> WordClass:
     low = text.casefold()
     if _NUMBER.match(low) or _DOSED.match(low):
         return "number"
+    letters = sum(c.isalpha() for c in low)
+    if letters == 0:
+        return "number" if any(c.isdigit() for c in low) else "punct"
+    if letters < sum(c.isdigit() for c in low):
+        return "number"  # dates, codes, "x10"
     if low in _UNITS:
         return "unit"
     if low in _FREQUENCIES:

@@ -65,11 +65,13 @@ class _Actor:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         records = []
-        for path, sha, file, data in zip(batch["path"], batch["sha256"], batch["file"],
-                                         batch["data"], strict=True):
-            item = Item(path=str(path), file=None if file is None else str(file),
-                        data=None if data is None else bytes(data))
-            records.append(json.dumps(self.processor.process(item, sha or None)))
+        for path, sha, file, data, in_memory in zip(
+                batch["path"], batch["sha256"], batch["file"], batch["data"],
+                batch["in_memory"], strict=True):
+            # columns hold no nulls (Arrow would turn an all-null column into NaN or b"")
+            item = Item(path=str(path), file=None if in_memory else str(file),
+                        data=bytes(data) if in_memory else None)
+            records.append(json.dumps(self.processor.process(item, str(sha) or None)))
         return {"record": records}
 
 
@@ -83,7 +85,8 @@ def _windows(pending: Iterator[tuple[Item, str | None]], size: int, max_bytes: i
         if item.error is not None:
             errors.append(error_record(item.path, sha, item.error))
             continue
-        rows.append({"path": item.path, "sha256": sha, "file": item.file, "data": item.data})
+        rows.append({"path": item.path, "sha256": sha or "", "file": item.file or "",
+                     "data": item.data or b"", "in_memory": item.data is not None})
         held += len(item.data or b"")
         if len(rows) >= size or held >= max_bytes:
             yield rows, errors
@@ -120,7 +123,8 @@ def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *
                 continue
             dataset = ray.data.from_items(rows).map_batches(
                 _Actor, fn_constructor_kwargs={"config": plan.config, "factory": factory},
-                batch_size=1, concurrency=min(plan.concurrency, len(rows)),
+                batch_size=1, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=min(plan.concurrency, len(rows))),
                 num_cpus=plan.num_cpus, num_gpus=plan.num_gpus or None)
             for row in dataset.iter_rows():
                 yield json.loads(row["record"])

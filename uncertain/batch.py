@@ -155,7 +155,7 @@ def run_batch(
         prompts=prompts, style=style)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
-    summary.total = sum(1 for _ in list_items(names))
+    summary.total = sum(1 for _ in list_items(names, exclude=[out]))
     if summary.total == 0:
         log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
         return summary
@@ -170,7 +170,7 @@ def run_batch(
     redirect = logging_redirect_tqdm(loggers=[log]) if progress else nullcontext()
     with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
         summary.repaired_bytes = writer.repaired_bytes
-        pending = _pending(iter_items(names), writer, summary, bar)
+        pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
         if engine == "ray":
             from uncertain._ray import run_on_ray
 

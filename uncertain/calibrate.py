@@ -12,17 +12,22 @@ A calibration belongs to one engine and model (``faster-whisper``/``tiny.en``,
 :class:`~uncertain.errors.CalibrationError`. It maps the stage's own confidence (never an
 already calibrated one) and cheap features the stage already records:
 
-=====================  ==================================================================
-``logit_confidence``   logit of the stage's word confidence
-``avg_logprob``        the segment's average log probability (Whisper)
-``no_speech_prob``     the segment's no-speech probability (Whisper)
-``seconds_per_char``   word duration over its length in characters (Whisper)
-``logit_min_token``    logit of the least likely sub-word token (Whisper ``Word.tokens``)
-``min_char_margin``    smallest best-minus-second character choice margin (tesseract)
-``zipf``               the word's frequency in English (wordfreq, Zipf scale)
-``oov``                1 when wordfreq does not know the word (lexicon evidence)
-``length``             log(1 + characters)
-=====================  ==================================================================
+======================  ==================================================================
+``logit_confidence``    logit of the stage's word confidence
+``avg_logprob``         the segment's average log probability (Whisper)
+``no_speech_prob``      the segment's no-speech probability (Whisper)
+``seconds_per_char``    word duration over its length in characters (Whisper)
+``logit_min_token``     logit of the least likely sub-word token (Whisper ``Word.tokens``)
+``tokens``              how many sub-word tokens the word was decoded from (Whisper)
+``min_char_margin``     smallest best-minus-second character choice margin (tesseract)
+``min_char_confidence`` smallest best character choice confidence (tesseract)
+``zipf``                the word's frequency in English (wordfreq, Zipf scale)
+``oov``                 1 when wordfreq does not know the word (lexicon evidence)
+``length``              log(1 + characters)
+``logit_previous``      logit confidence of the previous word of the segment
+``logit_next``          logit confidence of the next word of the segment
+``segment_confidence``  mean confidence of the segment's words
+======================  ==================================================================
 
 Features the fitting data never varies are dropped; a missing value (a word without
 tokens or character choices) is replaced by the fitting data's mean. Validator flags are
@@ -60,7 +65,8 @@ Method = Literal["temperature", "platt", "isotonic", "platt+isotonic"]
 METHODS: tuple[Method, ...] = ("temperature", "platt", "isotonic", "platt+isotonic")
 FEATURES: tuple[str, ...] = (
     "logit_confidence", "avg_logprob", "no_speech_prob", "seconds_per_char",
-    "logit_min_token", "min_char_margin", "zipf", "oov", "length",
+    "logit_min_token", "tokens", "min_char_margin", "min_char_confidence", "zipf", "oov",
+    "length", "logit_previous", "logit_next", "segment_confidence",
 )
 _CLIP = 1e-4  # confidences are clipped to [_CLIP, 1 - _CLIP] before the logit
 _P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
@@ -91,8 +97,15 @@ def word_features(doc: Document) -> list[dict[str, float | None]]:
     """The features of every word of ``doc`` (see the module docstring), None if absent."""
     out: list[dict[str, float | None]] = []
     for segment in doc.segments:
-        for word in segment.words:
-            out.append(_features(word, segment.avg_logprob, segment.no_speech_prob))
+        confs = [w.confidence for w in segment.words]
+        known = [c for c in confs if c is not None]
+        mean = sum(known) / len(known) if known else None
+        for k, word in enumerate(segment.words):
+            row = _features(word, segment.avg_logprob, segment.no_speech_prob)
+            row["logit_previous"] = _logit(confs[k - 1]) if k > 0 else None
+            row["logit_next"] = _logit(confs[k + 1]) if k + 1 < len(confs) else None
+            row["segment_confidence"] = mean
+            out.append(row)
     return out
 
 
@@ -104,6 +117,7 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None
         else None
     margins = [c.choices[0].confidence - (c.choices[1].confidence if len(c.choices) > 1 else 0.0)
                for c in word.chars if c.choices]
+    best = [c.choices[0].confidence for c in word.chars if c.choices]
     zipf = _zipf(bare) if bare and not bare.isdigit() else None
     return {
         "logit_confidence": _logit(word.confidence),
@@ -112,7 +126,9 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None
         "seconds_per_char": None if duration is None else duration / n_chars,
         "logit_min_token": _logit(min(t.probability for t in word.tokens))
         if word.tokens else None,
+        "tokens": float(len(word.tokens)) if word.tokens else None,
         "min_char_margin": min(margins) if margins else None,
+        "min_char_confidence": min(best) if best else None,
         "zipf": zipf,
         "oov": None if zipf is None else float(zipf == 0.0),
         "length": math.log1p(len(bare)),
@@ -222,6 +238,8 @@ class Calibration:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CalibrationError(f"{where}: malformed calibration ({exc})") from exc
+        except CalibrationError as exc:
+            raise CalibrationError(f"{where}: {exc}") from exc
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the calibration as JSON."""
@@ -412,7 +430,7 @@ def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, meth
     rows = [rows[i] for i in keep]
     y = y[keep]
     raw = np.array([r["logit_confidence"] for r in rows], dtype=float)
-    base: dict[str, Any] = {"engine": engine, "model": model, "method": method,
+    base: dict[str, Any] = {"id": "", "engine": engine, "model": model, "method": method,
                             "info": dict(info or {})}
     if method == "temperature":
         return _identified(Calibration(**base, temperature=_fit_temperature(raw, y)))

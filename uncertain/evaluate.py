@@ -296,7 +296,7 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment
                 used_hyp.add(start)
                 located = "hypothesis"
                 hyp_span = (start, start + len(needle))
-        word_ids = ({owner[j] for j in range(*hyp_span)} if hyp_span and owner else set())
+        word_ids = ({i for j in range(*hyp_span) for i in owner[j]} if hyp_span else set())
         top1 = exact or _recovered(doc, word_ids, term.canonical, 1)
         top3 = exact or _recovered(doc, word_ids, term.canonical, 3)
         results.append(TermResult(term.term, term.canonical, located, exact, top1, top3))
@@ -644,16 +644,46 @@ def _expand(paths: Sequence[str]) -> list[Path]:
     return files
 
 
+def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec: str
+                    ) -> list[tuple[Document | Failure, Reference]]:
+    """Apply a calibration (a file, a shipped name, or ``default``: the shipped one for each
+    document's engine and model) to the documents it is for; the others are left as they
+    are, and a calibration that fits none of them is refused."""
+    from uncertain.calibrate import (
+        Calibration,
+        apply_calibration,
+        default_calibration,
+        load_calibration,
+    )
+    from uncertain.errors import CalibrationError
+
+    fixed = None if spec == "default" else load_calibration(spec)
+    shipped: dict[tuple[str, str | None], Calibration | None] = {}
+    out: list[tuple[Document | Failure, Reference]] = []
+    applied = 0
+    for item, ref in pairs:
+        if isinstance(item, Document):
+            src = item.source
+            if fixed is None and (src.engine, src.model) not in shipped:
+                shipped[(src.engine, src.model)] = default_calibration(src.engine, src.model)
+            cal = fixed if fixed is not None else shipped[(src.engine, src.model)]
+            if cal is not None and cal.engine == src.engine and cal.model in (None, src.model):
+                item = apply_calibration(item, cal)
+                applied += 1
+            else:
+                log.info("%s: no calibration for %s model %s", src.path, src.engine, src.model)
+        out.append((item, ref))
+    if fixed is not None and not applied:
+        raise CalibrationError(f"calibration {fixed.id} is for {fixed.engine} model "
+                               f"{fixed.model}; no document was made by them")
+    return out
+
+
 def run_eval(args: argparse.Namespace) -> int:
     """Run ``uncertain eval`` from parsed arguments; prints the table, returns 0."""
     pairs, unmatched, refs = collect(args)
     if args.calibration:
-        from uncertain.calibrate import apply_calibration, resolve_calibration
-
-        pairs = [(item if isinstance(item, Failure) else apply_calibration(
-            item, resolve_calibration(args.calibration, engine=item.source.engine,
-                                      model=item.source.model)), ref)
-                 for item, ref in pairs]
+        pairs = calibrate_pairs(pairs, args.calibration)
     report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs)
     print(format_table(report))
     if args.json:

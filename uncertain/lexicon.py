@@ -65,12 +65,15 @@ DEFAULT_PRIOR = 0.5
 _SUFFIXES = (".tsv.gz", ".tsv")
 _GZIP_MAGIC = b"\x1f\x8b"
 
-# Hyphens, dashes and the minus sign become a space; apostrophes and dots vanish
-# (``b.i.d.`` -> ``bid``, ``St. John's`` -> ``st johns``) except a decimal point.
+# Hyphens, dashes, the minus sign and underscores become a space; apostrophes vanish, and
+# so do dots (``b.i.d.`` -> ``bid``, ``St. John's`` -> ``st johns``) unless a digit
+# follows (``0.5``, ``.5``).
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d_]+")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u02bc\u02b9`\u00b4]")
-_DOTS = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_DOTS = re.compile(r"\.(?!\d)")
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]")
+_IDS = re.compile(r"[a-z]+:[^;:\s]+(?:;[a-z]+:[^;:\s]+)*")
 _PLAIN = re.compile(r"[A-Za-z0-9/%+]+(?: [A-Za-z0-9/%+]+)*")
 
 
@@ -87,7 +90,9 @@ class Entry:
 
     def __post_init__(self) -> None:
         if not self.term.strip():
-            raise ValueError("an entry needs a non-empty term")
+            raise ValueError("empty term")
+        if not _WORD.search(self.term) and not normalize_term(self.term):
+            raise ValueError(f"term {self.term!r} is empty once normalised")
         if not self.canonical.strip():
             raise ValueError(f"entry {self.term!r} needs a non-empty canonical")
         if not (0.0 <= self.prior <= 1.0):
@@ -96,7 +101,7 @@ class Entry:
 
 def normalize_term(text: str) -> str:
     """The key terms are matched on: NFKC, casefolded, hyphens to spaces, no apostrophes
-    or abbreviation dots (decimal points stay), inner whitespace collapsed."""
+    or abbreviation dots (a dot before a digit stays), whitespace collapsed and stripped."""
     if text.isascii() and _PLAIN.fullmatch(text):
         return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -242,8 +247,8 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-def _read_text(path: Path) -> str:
-    """The file decoded as UTF-8 (gunzipped when it starts with the gzip magic)."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it starts with the gzip magic."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -253,14 +258,36 @@ def _read_text(path: Path) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _decode_lines(path: Path, data: bytes, problems: list[LexiconProblem] | None) -> list[str]:
+    """The lines of UTF-8 ``data`` (``\\n`` or ``\\r\\n`` endings). An undecodable line
+    raises, or is reported into ``problems`` and read as blank."""
     try:
-        return data.decode("utf-8-sig")
+        lines = data.decode("utf-8").split("\n")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LexiconError(path, f"invalid UTF-8 (byte {data[exc.start]:#04x})", line=line) from exc
+        if problems is None:
+            line = data.count(b"\n", 0, exc.start) + 1
+            message = f"invalid UTF-8 (byte {data[exc.start]:#04x})"
+            raise LexiconError(path, message, line=line) from exc
+        lines = []
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as line_exc:
+                bad = raw[line_exc.start]
+                problems.append(LexiconProblem(number, f"invalid UTF-8 (byte {bad:#04x})"))
+                lines.append("")
+    if lines and not lines[-1]:
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def _parse_ids(text: str) -> tuple[tuple[str, str], ...]:
+    if _IDS.fullmatch(text):  # the common, tidy case: "drugbank:DB00331;unii:9100L32L2N"
+        pairs = [part.partition(":") for part in text.split(";")]
+        return tuple(dict.fromkeys((key, value) for key, _, value in pairs))
     ids: list[tuple[str, str]] = []
     for part in text.split(";"):
         part = part.strip()
@@ -309,18 +336,11 @@ def _parse(
     path: Path, name: str, problems: list[LexiconProblem] | None
 ) -> tuple[list[Entry], int, int]:
     """Entries of a file, in file order. Raises on the first malformed line, or collects
-    into ``problems`` when given. Returns (entries, total lines, data lines)."""
-    try:
-        text = _read_text(path)
-    except LexiconError as exc:
-        if problems is None:
-            raise
-        where = f"{exc.path}:{exc.line}" if exc.line is not None else exc.path
-        problems.append(LexiconProblem(exc.line, str(exc).removeprefix(f"{where}: ")))
-        return [], 0, 0
+    malformed lines into ``problems`` when given (an unreadable file or broken gzip still
+    raises). Returns (entries, total lines, data lines)."""
+    lines = _decode_lines(path, _read_bytes(path), problems)
     entries: list[Entry] = []
     ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
-    lines = text.splitlines()
     data_lines = 0
     header_allowed = True
     for number, line in enumerate(lines, start=1):
@@ -397,7 +417,8 @@ def is_english_word(word: str, *, min_zipf: float = ENGLISH_MIN_ZIPF) -> bool:
 
 def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     """Read a lexicon file (or shipped name) and report counts, malformed lines and warnings
-    instead of raising on the first problem. Raises only when the source does not exist."""
+    instead of raising on the first problem. Raises :class:`LexiconError` only when the
+    source cannot be read at all (missing, unreadable, broken gzip)."""
     path = _resolve(source)
     name = _stem(path)
     problems: list[LexiconProblem] = []

@@ -403,33 +403,61 @@ def precision_recall(predicted: Sequence[bool], actual: Sequence[bool]
 class WordAlignment:
     """Hypothesis words aligned to a reference text, token by normalised token.
 
-    Each word is normalised on its own (it may become several tokens, or none);
-    ``owner[j]`` is the word of hypothesis token ``j``; ``words[i]`` says whether word
-    ``i`` is right (all its tokens aligned to equal tokens), or None when it has no token.
+    Both texts are normalised whole (so "five hundred" and "500" agree); ``owner[j]``
+    names the hypothesis words that normalised token ``j`` came from (found by aligning
+    each word's own normalisation to the whole one). ``words[i]`` says whether word ``i``
+    is right (all its tokens aligned to equal reference tokens), or is None when the word
+    normalises to nothing (punctuation, a filler).
     """
 
     ref_tokens: list[str]
     hyp_tokens: list[str]
-    owner: list[int]
+    owner: list[tuple[int, ...]]
     ops: list[Opcode]
     words: list[bool | None]
 
 
 def align_words(reference: str, hyp_words: Sequence[str]) -> WordAlignment:
     """Align hypothesis words to a reference text and mark each word right or wrong."""
-    hyp: list[str] = []
-    owner: list[int] = []
-    for index, toks in enumerate(normalize_words(hyp_words)):
-        hyp += toks
-        owner += [index] * len(toks)
-    ref = [t for toks in normalize_words(reference.split()) for t in toks]
+    hyp = normalize(" ".join(hyp_words)).split()
+    ref = normalize(reference).split()
+    owner = _owners(hyp_words, hyp)
     ops = align(ref, hyp)
     ok = [False] * len(hyp)
     for op in ops:
         if op.tag == "equal":
             ok[op.j1:op.j2] = [True] * (op.j2 - op.j1)
     words: list[bool | None] = [None] * len(hyp_words)
-    for j, index in enumerate(owner):
-        prev = words[index]
-        words[index] = ok[j] if prev is None else prev and ok[j]
+    for j, owners in enumerate(owner):
+        for index in owners:
+            prev = words[index]
+            words[index] = ok[j] if prev is None else prev and ok[j]
     return WordAlignment(ref, hyp, owner, ops, words)
+
+
+def _owners(hyp_words: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, ...]]:
+    """Which words each token of the whole normalised text came from."""
+    own: list[str] = []
+    own_word: list[int] = []
+    for index, toks in enumerate(normalize_words(hyp_words)):
+        own += toks
+        own_word += [index] * len(toks)
+    owner: list[tuple[int, ...]] = [()] * len(tokens)
+    ops = align(own, tokens)
+    for op in ops:
+        if op.tag == "delete":
+            continue
+        if op.tag == "equal":
+            for k in range(op.j2 - op.j1):
+                owner[op.j1 + k] = (own_word[op.i1 + k],)
+            continue
+        words = tuple(sorted(set(own_word[op.i1:op.i2])))
+        if not words:  # a token the whole text gained: give it to the word before
+            words = (own_word[op.i1 - 1],) if op.i1 > 0 else (own_word[0],) if own_word else ()
+        for j in range(op.j1, op.j2):
+            owner[j] = words
+    for op in ops:  # words whose tokens the whole text merged away join a neighbour token
+        if op.tag == "delete" and tokens:
+            j = op.j1 - 1 if op.j1 > 0 else 0
+            owner[j] = tuple(sorted({*owner[j], *own_word[op.i1:op.i2]}))
+    return owner

@@ -41,7 +41,7 @@ from typing import Any, Literal, Protocol
 from PIL import Image
 
 from uncertain import images
-from uncertain._hocr import Choice, HocrPage, HocrWord, parse_hocr
+from uncertain._hocr import Choice, HocrError, HocrPage, HocrWord, parse_hocr
 from uncertain._io import sha256_file
 from uncertain.document import (
     Alternative,
@@ -257,7 +257,10 @@ class _Runner:
         hocr = self._call(self.engine.image_to_pdf_or_hocr, self._write(page_image),
                           lang=self.lang, config=config.strip(), extension="hocr",
                           timeout=opts.timeout)
-        result = parse_hocr(hocr)
+        try:
+            result = parse_hocr(hocr)
+        except HocrError as exc:
+            raise EngineError(f"{self.path}: tesseract wrote unreadable hOCR: {exc}") from exc
         page = result.pages[0] if result.pages else HocrPage(
             index=0, bbox=(0, 0, page_image.width, page_image.height))
         return _Pass(page=page, rotation=rotation, scale=scale, version=result.engine_version)

@@ -2,8 +2,8 @@
 
 This module owns :func:`reconcile`: it cleans whatever markup the LLM kept (all of
 it, some of it, none of it), aligns the answer's words with the document's words
-(``rapidfuzz.distance.Levenshtein.opcodes`` over word sequences) and sorts each
-change into
+(``rapidfuzz.distance.Levenshtein.opcodes`` over word sequences, each changed stretch
+re-paired by spelling similarity) and sorts each change into
 
 * ``resolved``: a change on a doubtful span (the spans :func:`uncertain.render.render`
   marks at the same ``threshold``), with the original words' provenance;
@@ -17,18 +17,20 @@ is compared piece by piece.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from uncertain._markup import (
-    _BRACKET_NOTE,
-    _ENTITY,
-    _INLINE_NOTE,
+    BRACKET_NOTE,
+    ENTITY,
+    INLINE_NOTE,
     PAGE_LINE,
     PREAMBLES,
     STYLES,
@@ -37,7 +39,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
-from uncertain.document import BBox, Document
+from uncertain.document import BBox, Document, Word
 from uncertain.render import doubtful_spans
 
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
@@ -113,7 +115,7 @@ _BRACKET_ANY = re.compile(
     r"|\[((?:\\.|[^\\\[\]?])*)\?(?:\\.|[^\\\[\]])*\]",  # a span: keep its text
     re.DOTALL,
 )
-_LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + _ENTITY.pattern)
+_LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
 
 
 def _bracket_clean(text: str) -> str:
@@ -145,7 +147,7 @@ def _detect(answer: str) -> Style | None:
         return "inline"
     if any(m.group(4) is not None for m in _BRACKET_ANY.finditer(answer)):
         return "bracket"
-    if _BRACKET_NOTE.match(answer):
+    if BRACKET_NOTE.match(answer):
         return "bracket"
     return None
 
@@ -174,9 +176,9 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
     for line in answer.split("\n"):
         if PAGE_LINE.fullmatch(line):
             continue
-        if found != "bracket" and _INLINE_NOTE.fullmatch(line):
+        if found != "bracket" and INLINE_NOTE.fullmatch(line):
             continue
-        if found != "inline" and _BRACKET_NOTE.fullmatch(line):
+        if found != "inline" and BRACKET_NOTE.fullmatch(line):
             continue
         prefix = TIME_PREFIX.match(line)
         lines.append(line[prefix.end():] if prefix else line)
@@ -188,6 +190,7 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(token: str) -> str:
     norm = unicodedata.normalize("NFKC", token).casefold()
     start, end = 0, len(norm)
@@ -198,8 +201,7 @@ def _key(token: str) -> str:
     return norm[start:end] or norm
 
 
-def _provenance(doc: Document, first: int, stop: int) -> dict[str, Any]:
-    words = doc.words
+def _provenance(words: list[Word], first: int, stop: int) -> dict[str, Any]:
     if first == stop:  # an insertion: the gap between the neighbours
         before = words[first - 1] if first > 0 else None
         after = words[first] if first < len(words) else None
@@ -223,7 +225,6 @@ def reconcile(
     *,
     style: Style | None = None,
     threshold: float = 0.5,
-    include_verified: bool = False,
 ) -> Reconciliation:
     """Map an LLM's corrected version of ``doc`` back onto its words.
 
@@ -232,8 +233,7 @@ def reconcile(
     the same spans count as doubtful.
     """
     answer = clean_answer(llm_output, style=style)
-    spans = [s for s in doubtful_spans(doc, threshold=threshold,
-                                       include_verified=include_verified) if not s.verified]
+    spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
     for k, s in enumerate(spans):
@@ -247,9 +247,10 @@ def reconcile(
             src.append(_key(piece))
             owner.append(i)
     new_tokens = answer.split()
-    ops = Levenshtein.opcodes(src, [_key(t) for t in new_tokens])
-    groups = _groups(ops, owner, span_of, len(words))
-    changes = [_change(doc, g, owner, new_tokens, span_of, spans) for g in groups]
+    dst = [_key(t) for t in new_tokens]
+    ops = Levenshtein.opcodes(src, dst)
+    groups = _groups(ops, src, dst, owner, span_of, len(words))
+    changes = [_change(words, g, owner, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged)
@@ -266,43 +267,145 @@ class _Group:
     stop: int
 
 
-def _groups(ops: Any, owner: list[int], span_of: list[int | None], n_words: int) -> list[_Group]:
-    """Runs of non-equal opcodes, split by the span they touch, widened to whole words."""
+_MAX_CELLS = 250_000  # beyond this, a changed stretch keeps Levenshtein's own pairing
+_MIN_SIMILARITY = 0.3
+
+
+def _pairs(ops: Any, src: list[str], dst: list[str]) -> list[tuple[int | None, int | None, int]]:
+    """Every source and answer token in order: (src index or None, dst index or None, cursor).
+
+    Levenshtein pairs a changed stretch position by position; inside each stretch the
+    tokens are re-paired by spelling similarity (a small Needleman-Wunsch), so
+    "met for me 500" -> "metformin XR 850" pairs met/metformin and 500/850. ``cursor``
+    is the source position an unpaired answer token is inserted at.
+    """
+    pairs: list[tuple[int | None, int | None, int]] = []
+    run: list[Any] = []
+    for op in [*ops, None]:
+        if op is not None and op.tag != "equal":
+            run.append(op)
+            continue
+        if run:
+            pairs.extend(_align_run(run, src, dst))
+            run = []
+        if op is not None:
+            for k in range(op.src_end - op.src_start):
+                pairs.append((op.src_start + k, op.dest_start + k, op.src_start + k))
+    return pairs
+
+
+def _align_run(run: list[Any], src: list[str], dst: list[str]
+               ) -> list[tuple[int | None, int | None, int]]:
+    a, b = run[0].src_start, run[-1].src_end
+    j1, j2 = run[0].dest_start, run[-1].dest_end
+    n, m = b - a, j2 - j1
+    if n == 0 or m == 0 or n * m > _MAX_CELLS:
+        out: list[tuple[int | None, int | None, int]] = []
+        for op in run:
+            k = op.src_end - op.src_start
+            l = op.dest_end - op.dest_start  # noqa: E741
+            for t in range(max(k, l)):
+                i = op.src_start + t if t < k else None
+                j = op.dest_start + t if t < l else None
+                out.append((i, j, op.src_start + min(t, k)))
+        return out
+    sim = process.cdist(src[a:b], dst[j1:j2], scorer=fuzz.ratio) / 100.0
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev = score[i], score[i - 1]
+        for j in range(1, m + 1):
+            s = float(sim[i - 1][j - 1])
+            diag = prev[j - 1] + s if s >= _MIN_SIMILARITY else -1.0
+            row[j] = max(prev[j], row[j - 1], diag)
+    out = []
+    i, j = n, m
+    while i or j:
+        s = float(sim[i - 1][j - 1]) if i and j else 0.0
+        if i and j and s >= _MIN_SIMILARITY and score[i][j] == score[i - 1][j - 1] + s:
+            out.append((a + i - 1, j1 + j - 1, a + i - 1))
+            i, j = i - 1, j - 1
+        elif i and score[i][j] == score[i - 1][j]:
+            out.append((a + i - 1, None, a + i - 1))
+            i -= 1
+        else:
+            out.append((None, j1 + j - 1, a + i))
+            j -= 1
+    return out[::-1]
+
+
+def _groups(ops: Any, src: list[str], dst: list[str], owner: list[int],
+            span_of: list[int | None], n_words: int) -> list[_Group]:
+    """Changed stretches, split by the span they touch, widened to whole words."""
+    pairs = _pairs(ops, src, dst)
     groups: list[_Group] = []
     fresh = True
-    for op in ops:
-        if op.tag == "equal":
+    for index, (i, j, cursor) in enumerate(pairs):
+        if i is not None and j is not None and src[i] == dst[j]:
             fresh = True
             continue
-        a, b = op.src_start, op.src_end
-        if a < b:
-            first, stop = owner[a], owner[b - 1] + 1
-            inner = sorted(k for k in {span_of[owner[t]] for t in range(a, b)} if k is not None)
-            region = inner[0] if inner else None
-        elif 0 < a < len(owner) and owner[a - 1] == owner[a]:  # inside a word
-            first, stop = owner[a], owner[a] + 1
+        if i is not None:
+            first, stop, region = owner[i], owner[i] + 1, span_of[owner[i]]
+        elif 0 < cursor < len(owner) and owner[cursor - 1] == owner[cursor]:  # inside a word
+            first, stop = owner[cursor], owner[cursor] + 1
             region = span_of[first]
         else:
-            first = stop = owner[a] if a < len(owner) else n_words
-            before = span_of[owner[a - 1]] if 0 < a <= len(owner) else None
-            after = span_of[owner[a]] if a < len(owner) else None
-            region = before if before is not None and before == after else None
+            first = stop = owner[cursor] if cursor < len(owner) else n_words
+            region = _insertion_region(pairs, index, src, dst, owner, span_of)
+        a = i if i is not None else cursor
+        b = i + 1 if i is not None else cursor
         last = groups[-1] if groups else None
         if last and ((not fresh and last.region == region) or first < last.stop):
-            last.b, last.j2, last.stop = b, op.dest_end, max(last.stop, stop)
+            last.b = max(last.b, b)
+            last.stop = max(last.stop, stop)
+            if j is not None:
+                last.j1 = j if last.j1 == last.j2 else last.j1
+                last.j2 = j + 1
             last.region = last.region if last.region is not None else region
         else:
-            groups.append(_Group(region, a, b, op.dest_start, op.dest_end, first, stop))
+            j_at = j if j is not None else _next_dst(pairs, index, len(dst))
+            groups.append(_Group(region, a, b, j_at, j_at + (j is not None), first, stop))
         fresh = False
+    first_token: dict[int, int] = {}
+    stop_token: dict[int, int] = {}
+    for t, w in enumerate(owner):
+        first_token.setdefault(w, t)
+        stop_token[w] = t + 1
     for g in groups:  # the other pieces of a touched word are aligned one to one
         if g.first < g.stop:
-            lead = g.a - owner.index(g.first)
-            trail = len(owner) - owner[::-1].index(g.stop - 1) - g.b
-            g.j1, g.j2 = g.j1 - lead, g.j2 + trail
+            g.j1 -= g.a - first_token[g.first]
+            g.j2 += stop_token[g.stop - 1] - g.b
     return groups
 
 
-def _change(doc: Document, g: _Group, owner: list[int], new_tokens: list[str],
+def _next_dst(pairs: list[tuple[int | None, int | None, int]], index: int, n_dst: int) -> int:
+    for _, j, _ in pairs[index:]:
+        if j is not None:
+            return j
+    return n_dst
+
+
+def _insertion_region(pairs: list[tuple[int | None, int | None, int]], index: int,
+                      src: list[str], dst: list[str], owner: list[int],
+                      span_of: list[int | None]) -> int | None:
+    """An inserted token joins the change before it, else the one after it, else the span
+    it falls strictly inside."""
+    def changed(k: int) -> bool:
+        i, j, _ = pairs[k]
+        return i is not None and (j is None or src[i] != dst[j])
+
+    for k in (index - 1, index + 1):
+        while 0 <= k < len(pairs) and pairs[k][0] is None:
+            k += -1 if k < index else 1
+        if 0 <= k < len(pairs) and changed(k):
+            return span_of[owner[pairs[k][0]]]  # type: ignore[index]
+    cursor = pairs[index][2]
+    if 0 < cursor < len(owner):
+        before, after = span_of[owner[cursor - 1]], span_of[owner[cursor]]
+        return before if before is not None and before == after else None
+    return None
+
+
+def _change(words: list[Word], g: _Group, owner: list[int], new_tokens: list[str],
             span_of: list[int | None], spans: list[Span]) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
@@ -310,5 +413,6 @@ def _change(doc: Document, g: _Group, owner: list[int], new_tokens: list[str],
         outside = tuple(i for i in range(g.first, g.stop) if span_of[i] is None)
     new = " ".join(new_tokens[g.j1:g.j2])
     candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
-    return Change(kind, g.first, g.stop, doc.span_text(g.first, g.stop), new, span=g.region,
-                  outside=outside, candidate=candidate, **_provenance(doc, g.first, g.stop))
+    original = " ".join(w.text for w in words[g.first:g.stop])
+    return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
+                  candidate=candidate, **_provenance(words, g.first, g.stop))

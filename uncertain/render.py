@@ -217,7 +217,7 @@ def doubtful_spans(
                 chosen.append(Span(start, end, layout.text[start:end], round_p(p), (), False,
                                    run[0], run[-1] + 1))
                 run = []
-    return sorted(chosen, key=lambda s: s.start)
+    return sorted(chosen, key=lambda s: s.word_start or 0)
 
 
 def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style,

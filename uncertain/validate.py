@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache
@@ -67,7 +68,7 @@ class ValidateOptions:
     #: an exact match at least this confident (or of unknown confidence) is ``verified``
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
-    search_limit: int = 8
+    search_limit: int = 16
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -90,6 +91,7 @@ WEIGHTS: dict[str, float] = {
     "doubt": 2.0,  # times (1 - confidence - 0.4), known confidence only
     "common_english": -2.5,  # mean englishness of the window's words
     "extra_words": -0.3,  # per word beyond the first
+    "onset": 2.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
     "ocr_choices": 3.0,
     "glyph": 2.5,
     "exact": 2.0,
@@ -134,6 +136,7 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
         + w["cue_before"] * features["cue_before"]
         + w["common_english"] * features["common_english"]
         + w["extra_words"] * (features["words"] - 1)
+        + w["onset"] * (features.get("onset", 0.5) - 0.5)
         + w["ocr_choices"] * features["ocr_choices"]
         + w["glyph"] * (features["glyph"] >= 0.999)
         + w["exact"] * features["exact"]
@@ -142,6 +145,12 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
     if conf >= 0:
         z += w["doubt"] * (1.0 - conf - 0.4)
     return 1.0 / (1.0 + math.exp(-z))
+
+
+# the similarity features of a perfect match, for an upper bound on a window's score
+_PERFECT: dict[str, float] = {"spelling": 1.0, "prefix": 1.0, "sound": 1.0, "sound_class": 1.0,
+                              "onset": 1.0,
+                              "glyph": 0.0, "ocr_choices": 0.0, "exact": 0.0}
 
 
 @dataclass(slots=True)
@@ -183,6 +192,7 @@ class Validator:
         )
         self.options = options or ValidateOptions()
         self.index = LexiconIndex(self.lexicons)
+        self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
         self._sim_cache: dict[tuple[str, bool], list[tuple[int, dict[str, float]]]] = {}
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
@@ -223,7 +233,7 @@ class Validator:
             for word in segment.words:
                 text = strip_punct(word.text)
                 kind = classify(text)
-                key = compact(text) if kind == "word" else ""
+                key = _word_key(text) if kind == "word" else ""
                 exact = lookup(key) if key else []
                 zipf = english_zipf(text.casefold()) if kind == "word" else 0.0
                 conf = word.confidence
@@ -233,6 +243,11 @@ class Validator:
                 oov = kind == "word" and not exact and zipf < opts.oov_max_zipf and any(
                     c.isalpha() for c in text)
                 out.append(_Info(text, key, kind, conf, zipf, s, exact, oov))
+        # spelled numbers that open a dose ("ten milligrams") are numbers, not syllables
+        for k in range(len(out) - 2, -1, -1):
+            if is_number_word(out[k].text.casefold()) and out[k + 1].kind in ("unit", "number"):
+                out[k].kind = "number"
+                out[k].oov = False
         return out
 
     # -- windows ----------------------------------------------------------------------
@@ -259,14 +274,19 @@ class Validator:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
         if len(window) > 1 and any(w.exact and w.zipf < opts.english_min_zipf for w in window):
             return None  # a window holding a known term is that term, not a longer one
-        doubtful = any(w.oov for w in window) or any(
-            c is not None and c < doubt for c in confs)
-        if not (doubtful or dose or (cue and not all(common))):
+        doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
+                                                      and w.confidence < doubt))
+        # a run is worth joining when at least half of it is doubtful, or a dose follows
+        if not (2 * doubtful >= len(window) or dose or (cue and not all(common))):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
         features = self._base_features(window, conf, dose, cue, opts)
         variants = self._variants(words[i], modality) if j == i + 1 else []
+        if not variants and score_candidate(
+            {**features, **_PERFECT, "prior": self._max_prior}, modality
+        ) < opts.flag_threshold:
+            return None  # even a perfect match could not make a flag here
         ranked = self._rank(key, variants, features, modality, opts)
         if not ranked or ranked[0].score < opts.flag_threshold:
             return None
@@ -379,9 +399,10 @@ class Validator:
         if modality != "image":
             return []
         out: list[tuple[str, float, Evidence]] = [
-            (compact(text), likelihood, "ocr_choices") for text, likelihood in choice_variants(word)
+            (_word_key(text), likelihood, "ocr_choices")
+            for text, likelihood in choice_variants(word)
         ]
-        out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
+        out += [(_word_key(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
         return [v for v in out if v[0]]
 
     def _similar(self, key: str, image: bool, limit: int) -> list[tuple[int, dict[str, float]]]:
@@ -404,6 +425,7 @@ class Validator:
             "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
             "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
             "sound_class": round(fuzz.ratio(class_key(key), item.classes) / 100.0, 4),
+            "onset": _onset(class_key(key), item.classes),
             "glyph": round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
             if image else 0.0,
             "ocr_choices": 0.0,
@@ -423,26 +445,27 @@ class Validator:
         index = self.index
         image = modality == "image"
         scored: list[tuple[int, dict[str, float]]] = list(self._similar(key, image, opts.search_limit))
-        special: dict[int, tuple[float, Evidence]] = {}
+        choices: dict[int, float] = {}  # entries an engine choice spells exactly
+        glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:
             for idx in index.lookup(variant):
-                if idx not in special or special[idx][0] < likelihood:
-                    special[idx] = (likelihood, evidence)
+                if evidence == "ocr_choices":
+                    choices[idx] = max(choices.get(idx, 0.0), likelihood)
+                else:
+                    glyphs.add(idx)
         if image:
-            for idx in index.lookup_skeleton(key):
-                special.setdefault(idx, (1.0, "glyph"))
+            glyphs.update(index.lookup_skeleton(key))
+        special = set(choices) | glyphs
         if special:
             seen = {idx for idx, _ in scored}
             scored += [(idx, self._similarity(key, idx, image)) for idx in special if idx not in seen]
         best: dict[str, tuple[float, int, dict[str, float]]] = {}
         for idx, similarity in scored:
             features = {**base, **similarity}
-            extra = special.get(idx)
-            if extra is not None:
-                if extra[1] == "ocr_choices":
-                    features["ocr_choices"] = round(extra[0], 4)
-                else:
-                    features["glyph"] = 1.0
+            if idx in choices:
+                features["ocr_choices"] = round(choices[idx], 4)
+            if idx in glyphs:
+                features["glyph"] = 1.0
             score = score_candidate(features, modality)
             name = index.items[idx].entry.canonical.casefold()
             seen_score = best.get(name)
@@ -464,6 +487,26 @@ class Validator:
         return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
                     candidates=p.candidates, confidence=min(1.0, max(0.0, p.confidence)),
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
+
+
+def _onset(a: str, b: str) -> float:
+    """How many leading sound classes two keys share, up to four, over four."""
+    n = 0
+    for x, y in zip(a[:4], b[:4]):
+        if x != y:
+            break
+        n += 1
+    return n / 4.0
+
+
+def _word_key(text: str) -> str:
+    """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
+    keeps its longest run of letters."""
+    key = compact(text)
+    if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
+        runs = re.findall(r"[^\W\d_]+", key)
+        key = max(runs, key=len) if runs else key
+    return key
 
 
 def _englishness(zipf: float, opts: ValidateOptions) -> float:

@@ -21,7 +21,7 @@ if str(OCR_DATA) not in sys.path:
 
 from record_fixtures import scenario_input  # noqa: E402
 
-__all__ = ["OCR_DATA", "ReplayEngine", "load_calls", "scenario_input"]
+__all__ = ["OCR_DATA", "ReplayEngine", "load_calls", "pdf_with_text", "scenario_input"]
 
 
 def load_calls(scenario: str) -> list[dict[str, Any]]:
@@ -63,3 +63,29 @@ class ReplayEngine:
     def get_languages(self, config: str = "") -> list[str]:
         self.asked.append({"method": "get_languages", "config": config, "size": None})
         return ["eng", "osd"]
+
+
+def pdf_with_text(path: Path, text: str) -> Path:
+    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica)."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

@@ -1,0 +1,95 @@
+"""What the uncertainty markup costs in prompt tokens, per style, against the plain text.
+
+    .venv/bin/python benchmarks/render_cost.py [DOC.json ...] [--threshold 0.5]
+                                               [--tokenizer o200k_base|cl100k_base|estimate]
+
+Without paths it measures the fixture documents in ``tests/data/render`` (two
+hand-built documents with validator flags, a plain transcript, and two recorded
+faster-whisper tiny.en transcripts of public recordings). For each document and style:
+
+* ``plain``: tokens of ``Document.text``;
+* ``markup``: tokens the marked-up document adds to it (no preamble, no structure),
+  also as a fraction of ``plain`` and per marked span;
+* ``structure``: tokens the time prefixes / page markers add on top;
+* ``preamble``: tokens of the system text (paid once per call), and as a fraction.
+
+The goal: inline markup under 15% of the plain tokens at the default threshold,
+over all documents together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from uncertain._tokens import resolve_counter  # noqa: E402
+from uncertain.document import Document  # noqa: E402
+from uncertain.render import STYLES, render  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "data" / "render"
+GOAL = 0.15
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("documents", nargs="*", type=Path)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--tokenizer", default=None)
+    args = parser.parse_args(argv)
+    paths = args.documents or sorted(FIXTURES.glob("*.json"))
+    counter = resolve_counter(args.tokenizer)
+    print(f"tokenizer: {counter.name}   threshold: {args.threshold}")
+    header = (f"{'document':<22}{'style':<9}{'words':>6}{'spans':>6}{'plain':>7}{'markup':>8}"
+              f"{'markup%':>9}{'tok/span':>9}{'struct':>8}{'preamble':>9}{'pre%':>8}")
+    print(header)
+    print("-" * len(header))
+    totals = {style: [0, 0, 0] for style in STYLES}  # plain, markup, spans
+    for path in paths:
+        doc = Document.from_json(path.read_text(encoding="utf-8"))
+        plain = counter.count(doc.text)
+        for style in STYLES:
+            bare = render(doc, style=style, threshold=args.threshold, preamble=False,
+                          structure=False, tokenizer=counter.count)
+            unmarked = render(doc, style=style, threshold=0.0, preamble=False,
+                              structure=False, tokenizer=counter.count)
+            structured = render(doc, style=style, threshold=args.threshold, preamble=False,
+                                structure=True, tokenizer=counter.count)
+            full = render(doc, style=style, threshold=args.threshold, tokenizer=counter.count)
+            markup = bare.tokens - plain
+            structure = structured.tokens - bare.tokens
+            preamble = full.tokens - structured.tokens
+            per_span = f"{(bare.tokens - unmarked.tokens) / bare.marked:.1f}" if bare.marked \
+                else "-"
+            print(f"{path.stem[:21]:<22}{style:<9}{len(doc.words):>6}{bare.marked:>6}{plain:>7}"
+                  f"{markup:>8}{_pct(markup, plain):>9}{per_span:>9}{structure:>8}"
+                  f"{preamble:>9}{_pct(preamble, plain):>8}")
+            totals[style][0] += plain
+            totals[style][1] += markup
+            totals[style][2] += bare.marked
+    print("-" * len(header))
+    for style in STYLES:
+        plain, markup, spans = totals[style]
+        print(f"{'all documents':<22}{style:<9}{'':>6}{spans:>6}{plain:>7}{markup:>8}"
+              f"{_pct(markup, plain):>9}")
+    plain, markup, spans = totals["inline"]
+    share = markup / plain if plain else 0.0
+    verdict = "met" if share < GOAL else "NOT met"
+    print(f"goal: inline markup < {GOAL:.0%} of plain tokens -> {share:.1%} ({verdict})")
+    if spans and plain:
+        per_span = markup / spans
+        print(f"inline: {per_span:.1f} tokens per marked span (suggestions included); "
+              f"{100 * spans / plain:.2f} spans per 100 plain tokens here; the goal holds up to "
+              f"{100 * GOAL / per_span:.2f}")
+    return 0
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

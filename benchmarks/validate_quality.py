@@ -1,0 +1,209 @@
+"""Quality of the validator on the dev set: drug recovery and false flags, per modality.
+
+Runs the real stages on the dev set built by ``benchmarks/devset.py`` (synthesised
+dictations through the default Whisper model, degraded prescriptions through
+tesseract, misheard plain transcripts), caches their output under
+``benchmarks/_work/validate_quality/``, validates every document and prints:
+
+- drug recovery: share of drug mentions either transcribed exactly or flagged with the
+  right canonical among the top 3 candidates (top 1 separately);
+- the raw baseline: share of mentions whose canonical (or, for audio and images, the
+  said or written name) appears exactly in the stage's text alone;
+- false flags per 1,000 correct words: flags other than ``verified`` lying wholly on
+  words that match the reference (hypothesis aligned to the reference with rapidfuzz
+  Levenshtein opcodes).
+
+    .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
+        [--split all|dev|test] [--limit N] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from uncertain._io import sha256_file  # noqa: E402
+from uncertain.document import Document, Segment, Source, Word  # noqa: E402
+from uncertain.lexicon import normalize_term  # noqa: E402
+from uncertain.validate import Validator  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "_work"
+CACHE = WORK / "validate_quality"
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalize_term(text))
+
+
+def run_stage(item: dict[str, Any], root: Path) -> Document:
+    """The stage output for one item, cached by item id and file hash."""
+    path = root / item["path"]
+    sha = sha256_file(path)
+    cached = CACHE / item["modality"] / f"{item['id']}.json"
+    if cached.is_file():
+        doc = Document.from_json(cached.read_bytes())
+        if doc.source.sha256 == sha:
+            return doc
+    if item["modality"] == "audio":
+        from uncertain.asr import transcribe
+
+        doc = transcribe(path)
+    elif item["modality"] == "image":
+        from uncertain.ocr import recognize
+
+        doc = recognize(path)
+    else:
+        doc = read_text_document(path, sha)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(doc.to_json(), encoding="utf-8")
+    return doc
+
+
+def read_text_document(path: Path, sha: str) -> Document:
+    """A text file as a document of unknown confidence (``uncertain.text`` when present)."""
+    try:
+        from uncertain.text import read_text
+    except ImportError:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        segments = [Segment(id=i, words=[Word(text=w) for w in ln.split()])
+                    for i, ln in enumerate(lines)]
+        return Document(source=Source(path=str(path), sha256=sha, modality="text",
+                                      engine="plain"), segments=segments)
+    return read_text(path)
+
+
+def contains(haystack: list[str], needle: list[str]) -> int:
+    """How many times the token sequence ``needle`` occurs in ``haystack``."""
+    n = len(needle)
+    if not n:
+        return 0
+    return sum(1 for i in range(len(haystack) - n + 1) if haystack[i:i + n] == needle)
+
+
+def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float]:
+    words = doc.words
+    hyp: list[str] = []
+    owner: list[int] = []
+    for k, word in enumerate(words):
+        for tok in tokens(word.text):
+            hyp.append(tok)
+            owner.append(k)
+    ref = tokens(item["text"])
+    correct_tok = [False] * len(hyp)
+    for op in Levenshtein.opcodes(hyp, ref):
+        if op.tag == "equal":
+            for k in range(op.src_start, op.src_end):
+                correct_tok[k] = True
+    word_ok = [bool(tokens(w.text)) for w in words]
+    for k, ok in zip(owner, correct_tok):
+        if not ok:
+            word_ok[k] = False
+    correct_words = sum(word_ok)
+    false_flags = [f for f in doc.flags if f.reason != "verified"
+                   and all(word_ok[k] for k in range(f.start, f.end))]
+    # drug mentions
+    mentions = Counter(normalize_term(t["canonical"]) for t in item["terms"])
+    surfaces: dict[str, list[list[str]]] = defaultdict(list)
+    for t in item["terms"]:
+        surfaces[normalize_term(t["canonical"])].append(tokens(t["canonical"]))
+        if item["modality"] != "text":
+            surfaces[normalize_term(t["canonical"])].append(tokens(t["term"]))
+    top3: Counter[str] = Counter()
+    top1: Counter[str] = Counter()
+    for f in doc.flags:
+        cands = [normalize_term(c.canonical) for c in f.candidates]
+        for c in set(cands[:3]):
+            top3[c] += 1
+        if cands:
+            top1[cands[0]] += 1
+    out = Counter[str]()
+    for canonical, n in mentions.items():
+        exact = min(n, max(contains(hyp, s) for s in surfaces[canonical]))
+        out["mentions"] += n
+        out["exact"] += exact
+        out["recovered"] += min(n, exact + top3[canonical])
+        out["recovered_top1"] += min(n, exact + top1[canonical])
+        if show and min(n, exact + top3[canonical]) < n:
+            print(f"  missed {canonical!r} in {item['id']}: {doc.text[:200]!r}")
+    out["correct_words"] = correct_words
+    out["false_flags"] = len(false_flags)
+    if show:
+        for f in false_flags:
+            print(f"  false flag in {item['id']}: {f.reason} {f.text!r} "
+                  f"{[c.canonical for c in f.candidates[:2]]}")
+    return dict(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=WORK / "devset")
+    parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    parser.add_argument("--limit", type=int, default=0, help="items per modality (0: all)")
+    parser.add_argument("--show", action="store_true", help="print misses and false flags")
+    args = parser.parse_args()
+    refs_path = args.devset / "refs.jsonl"
+    if not refs_path.is_file():
+        print(f"building the dev set in {args.devset} ...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "devset.py"), "build",
+                        "--out", str(args.devset)], check=True)
+    items = [json.loads(line) for line in refs_path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    if args.split != "all":
+        items = [it for it in items if it["split"] == args.split]
+    if args.limit:
+        seen: Counter[str] = Counter()
+        kept = []
+        for it in items:
+            seen[it["modality"]] += 1
+            if seen[it["modality"]] <= args.limit:
+                kept.append(it)
+        items = kept
+    t0 = time.perf_counter()
+    docs = []
+    for n, item in enumerate(items, 1):
+        docs.append(run_stage(item, args.devset))
+        if n % 20 == 0:
+            print(f"  stages: {n}/{len(items)} items ({time.perf_counter() - t0:.0f} s)",
+                  flush=True)
+    validator = Validator()
+    totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for item, doc in zip(items, docs):
+        result = evaluate(item, validator.validate(doc), args.show)
+        kind = item.get("meta", {}).get("kind", "med")
+        for key in ((item["modality"], kind), (item["modality"], "all"), ("all", kind),
+                    ("all", "all")):
+            totals[key].update(result)
+    print(f"\ndev set: {args.devset} (split: {args.split}, {len(items)} items); "
+          f"lexicons: {', '.join(lx.name for lx in validator.lexicons)}")
+    header = (f"{'modality':<8} {'items':<8} {'mentions':>8} {'raw exact':>10} "
+              f"{'recovered@3':>12} {'top-1':>8} {'correct words':>14} {'false flags':>12} "
+              f"{'per 1000':>9}")
+    print(header)
+    print("-" * len(header))
+    for (modality, kind), c in sorted(totals.items()):
+        mentions = c["mentions"]
+
+        def pct(x: int, total: int = mentions) -> str:
+            return f"{100.0 * x / total:.1f}%" if total else "-"
+
+        per_k = 1000.0 * c["false_flags"] / c["correct_words"] if c["correct_words"] else 0.0
+        print(f"{modality:<8} {kind:<8} {mentions:>8} {pct(c['exact']):>10} "
+              f"{pct(c['recovered']):>12} {pct(c['recovered_top1']):>8} "
+              f"{c['correct_words']:>14} {c['false_flags']:>12} {per_k:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

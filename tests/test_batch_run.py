@@ -1,0 +1,446 @@
+"""Batch runs with fake per-file work and the fast real stages: records, resume, exit codes.
+
+Audio goes through a fake ``BatchedInferencePipeline`` that replays output recorded from
+the real one (tests/data/batch/batched_segments.json, faster-whisper 1.2.1 over the
+bundled tiny.en); the slow tests in test_batch_slow.py run the real engines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import tarfile
+import wave
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+from uncertain import batch as batch_mod
+from uncertain._batch_asr import BatchedASR, BatchedOptions, decode_bytes, plan_device
+from uncertain._batch_inputs import Item
+from uncertain._batch_records import read_records
+from uncertain._batch_work import WorkConfig, Worker, error_record
+from uncertain._ray import plan_actors
+from uncertain.batch import batch_main, run_batch
+from uncertain.document import Document
+from uncertain.errors import CorruptInputError
+
+DATA = Path(__file__).resolve().parent / "data" / "batch"
+
+
+# -- fakes ---------------------------------------------------------------------------------
+
+
+class FakeProcessor:
+    """Per-file work that reads the bytes: content starting with b"bad" fails."""
+
+    built: ClassVar[list[WorkConfig]] = []
+
+    def __init__(self, config: WorkConfig) -> None:
+        FakeProcessor.built.append(config)
+
+    def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
+        if item.error is not None:
+            return error_record(item.path, sha256, item.error)
+        data = item.data if item.data is not None else Path(item.file or "").read_bytes()
+        if data.startswith(b"bad"):
+            return error_record(item.path, sha256, CorruptInputError(item.path, "bad bytes"))
+        return {"path": item.path, "sha256": sha256, "status": "ok", "kind": "audio",
+                "duration": float(len(data)), "document": {"text": data.decode()}}
+
+
+class ReplayPipeline:
+    """``BatchedInferencePipeline.transcribe`` replaying recorded output; keeps the kwargs."""
+
+    def __init__(self) -> None:
+        self.recorded = json.loads((DATA / "batched_segments.json").read_text())
+        self.calls: list[dict[str, Any]] = []
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+        self.calls.append({"samples": len(audio), **kwargs})
+        segments = []
+        for raw in self.recorded["segments"]:
+            words = [SimpleNamespace(word=w["word"], start=w["start"], end=w["end"],
+                                     probability=w["probability"],
+                                     tokens=[tuple(t) for t in w["tokens"]])
+                     for w in raw["words"]]
+            segments.append(SimpleNamespace(**{**raw, "words": words}))
+        return iter(segments), SimpleNamespace(**self.recorded["info"])
+
+
+def _wav_bytes(seconds: float = 0.5) -> bytes:
+    t = np.arange(int(16_000 * seconds)) / 16_000
+    pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16_000)
+        w.writeframes(pcm)
+    return buf.getvalue()
+
+
+def _tar(path: Path, members: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _reset_fake() -> None:
+    FakeProcessor.built = []
+
+
+def _records(out: Path) -> list[dict[str, Any]]:
+    return list(read_records(out))
+
+
+# -- run_batch with fake work ---------------------------------------------------------------
+
+
+def test_batch_writes_one_record_per_input(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.wav").write_bytes(b"aaa")
+    (tmp_path / "in" / "b.wav").write_bytes(b"bad")
+    archive = _tar(tmp_path / "set.tar.gz", {"c.wav": b"cc", "../d.wav": b"dd"})
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([tmp_path / "in", archive], out=out, processor=FakeProcessor)
+    records = _records(out)
+    assert [(r["path"], r["status"]) for r in records] == [
+        (str(tmp_path / "in" / "a.wav"), "ok"),
+        (str(tmp_path / "in" / "b.wav"), "error"),
+        (f"{archive}::c.wav", "ok"),
+        (f"{archive}::../d.wav", "error"),
+    ]
+    assert records[0]["sha256"] == hashlib.sha256(b"aaa").hexdigest()
+    assert records[2]["sha256"] == hashlib.sha256(b"cc").hexdigest()
+    assert records[1]["error"] == "CorruptInputError"
+    assert records[3]["error"] == "UnsupportedFormatError" and records[3]["sha256"] is None
+    assert all(r["path"] in r["message"] for r in records if r["status"] == "error")
+    assert (summary.total, summary.done, summary.failed, summary.skipped) == (4, 2, 2, 0)
+    assert summary.audio_seconds == 5.0
+    assert summary.errors == {"CorruptInputError": 1, "UnsupportedFormatError": 1}
+    assert len(FakeProcessor.built) == 1  # one worker, built once
+
+
+def test_batch_resume_skips_recorded_inputs_and_redoes_changed_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.wav").write_bytes(name.encode() * 3)
+    out = tmp_path / "out.jsonl"
+    first = run_batch([folder], out=out, processor=FakeProcessor)
+    assert first.done == 3
+    (folder / "b.wav").write_bytes(b"changed")
+    (folder / "d.wav").write_bytes(b"ddd")
+    second = run_batch([folder, folder / "a.wav"], out=out, resume=True,
+                       processor=FakeProcessor)
+    assert (second.done, second.skipped, second.total) == (2, 3, 5)
+    keys = [(Path(r["path"]).name, r["sha256"]) for r in _records(out)]
+    assert len(keys) == len(set(keys)) == 5
+    assert [k[0] for k in keys] == ["a.wav", "b.wav", "c.wav", "b.wav", "d.wav"]
+    third = run_batch([folder], out=out, resume=True, processor=FakeProcessor)
+    assert (third.done, third.skipped) == (0, 4)
+    assert len(_records(out)) == 5
+
+
+def test_batch_resume_repairs_a_partial_line(tmp_path: Path) -> None:
+    (tmp_path / "a.wav").write_bytes(b"aaa")
+    (tmp_path / "b.wav").write_bytes(b"bbb")
+    out = tmp_path / "out.jsonl"
+    run_batch([tmp_path / "a.wav"], out=out, processor=FakeProcessor)
+    with open(out, "ab") as fh:
+        fh.write(b'{"path": "' + str(tmp_path / "b.wav").encode() + b'", "sha')
+    summary = run_batch([tmp_path / "a.wav", tmp_path / "b.wav"], out=out, resume=True,
+                        processor=FakeProcessor)
+    assert summary.repaired_bytes > 0 and (summary.done, summary.skipped) == (1, 1)
+    assert [Path(r["path"]).name for r in _records(out)] == ["a.wav", "b.wav"]
+    assert out.read_bytes().endswith(b"}\n")
+
+
+def test_batch_refuses_existing_out_unless_resume_or_force(tmp_path: Path) -> None:
+    (tmp_path / "a.wav").write_bytes(b"aaa")
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"path": "old", "sha256": null, "status": "ok"}\n')
+    with pytest.raises(FileExistsError, match="--force"):
+        run_batch([tmp_path / "a.wav"], out=out, processor=FakeProcessor)
+    assert [r["path"] for r in _records(out)] == ["old"]
+    run_batch([tmp_path / "a.wav"], out=out, force=True, processor=FakeProcessor)
+    assert [Path(r["path"]).name for r in _records(out)] == ["a.wav"]
+
+
+def test_batch_empty_input_warns_and_writes_nothing(tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".hidden.wav").write_bytes(b"x")
+    out = tmp_path / "out.jsonl"
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        summary = run_batch([tmp_path / "empty"], out=out, processor=FakeProcessor)
+    assert summary.total == 0 and not out.exists()
+    assert "no input files" in caplog.text
+
+
+def test_batch_threads_one_worker_per_gpu(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 2)
+    for i in range(7):
+        (tmp_path / f"{i}.wav").write_bytes(b"bad" if i == 3 else b"x" * (i + 1))
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([tmp_path], out=out, processor=FakeProcessor, batch_size=4)
+    assert (summary.done, summary.failed) == (6, 1)
+    assert sorted(Path(r["path"]).name for r in _records(out)) == sorted(
+        f"{i}.wav" for i in range(7))
+    assert 1 <= len(FakeProcessor.built) <= 2
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"engine": "spark"}, "unknown engine"),
+    ({"batch_size": 0}, "batch_size"),
+])
+def test_batch_rejects_bad_options(tmp_path: Path, kwargs: dict[str, Any],
+                                   message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        run_batch([tmp_path], out=tmp_path / "o.jsonl", **kwargs)
+
+
+# -- the real worker on fast stages, and the batched ASR through a replaying engine -----------
+
+
+@pytest.fixture
+def worker() -> Worker:
+    return Worker(WorkConfig(validate=False, prompts=True), asr_engine=ReplayPipeline())
+
+
+def test_batch_audio_member_keeps_word_probabilities_times_and_tokens(worker: Worker) -> None:
+    data = _wav_bytes(1.0)
+    sha = hashlib.sha256(data).hexdigest()
+    record = worker.process(Item(path="set.tar::a.wav", data=data), sha)
+    assert record["status"] == "ok" and record["kind"] == "audio"
+    doc = Document.model_validate(record["document"])
+    assert doc.source.path == "set.tar::a.wav" and doc.source.sha256 == sha
+    assert doc.source.duration == 1.0
+    assert doc.source.options["mode"] == "batched"
+    assert doc.source.options["word_timestamps"] is True
+    assert doc.source.options["condition_on_previous_text"] is False
+    assert doc.text.startswith("Patient number 1 takes net form in")
+    for word in doc.words:
+        assert word.confidence is not None and word.start is not None and word.end is not None
+        assert word.tokens and all(0.0 <= t.probability <= 1.0 for t in word.tokens)
+    milligrams = next(w for w in doc.words if w.text == "milligrams")
+    assert [t.text for t in milligrams.tokens] == ["mill", "ig", "rams"]
+    assert isinstance(record["prompt"], str) and "Patient" in record["prompt"]
+    engine = worker._asr_engine
+    assert isinstance(engine, ReplayPipeline)
+    (call,) = engine.calls
+    assert call["samples"] == 16_000
+    assert call["word_timestamps"] is True and call["batch_size"] == 8
+
+
+def test_batch_batched_options_record_what_batched_mode_forces() -> None:
+    options = BatchedOptions(batch_size=16, vad_filter=False).as_dict()
+    assert options["batch_size"] == 16 and options["vad_filter"] is False
+    assert options["word_timestamps"] is True
+    assert options["hallucination_silence_threshold"] is None
+    assert options["max_initial_timestamp"] == 0.0
+
+
+def test_batch_text_member_is_read_from_memory(worker: Worker) -> None:
+    data = "Takes metformin daily.\nNo allergies, café.\n".encode()
+    record = worker.process(Item(path="z.zip::notes/n.txt", data=data), "abc")
+    assert record["status"] == "ok" and record["kind"] == "text"
+    doc = Document.model_validate(record["document"])
+    assert doc.source.path == "z.zip::notes/n.txt" and doc.source.sha256 == "abc"
+    assert [s.text for s in doc.segments] == ["Takes metformin daily.", "No allergies, café."]
+
+
+@pytest.mark.parametrize(("name", "data", "error"), [
+    ("a.wav", b"", "EmptyInputError"),
+    ("a.wav", b"just some words", "UnsupportedFormatError"),
+    ("a.bin", b"\x00\x01\x02\x03" * 8, "UnsupportedFormatError"),
+    ("a.wav", None, "CorruptInputError"),  # a WAV cut short
+    ("a.flac", b"fLaC" + b"\x00" * 60, "CorruptInputError"),
+    ("a.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "CorruptInputError"),
+])
+def test_batch_bad_member_gives_an_error_record_naming_it(
+        worker: Worker, name: str, data: bytes | None, error: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    content = _wav_bytes(1.0)[:5000] if data is None else data
+    record = worker.process(Item(path=f"set.tar::{name}", data=content), "sha")
+    assert record["status"] == "error", record
+    assert record["error"] == error
+    assert f"set.tar::{name}" in record["message"]
+    assert "uncertain-member-" not in record["message"]
+    assert list(tmp_path.iterdir()) == []  # the spilled member is gone
+
+
+def test_batch_worker_turns_unexpected_failures_into_records(worker: Worker) -> None:
+    class Broken:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> Any:
+            raise RuntimeError("CUDA failed with error out of memory")
+
+    broken = Worker(WorkConfig(validate=False), asr_engine=Broken())
+    record = broken.process(Item(path="x::a.wav", data=_wav_bytes(0.2)), "s")
+    assert (record["status"], record["error"]) == ("error", "RuntimeError")
+    assert record["message"].startswith("x::a.wav: CUDA failed")
+
+
+def test_batch_decode_bytes_matches_file_decoding(tmp_path: Path) -> None:
+    from uncertain.audio import decode
+
+    data = _wav_bytes(0.75)
+    (tmp_path / "a.wav").write_bytes(data)
+    from_memory = decode_bytes(data, "a.wav")
+    assert from_memory.dtype == np.float32 and len(from_memory) == 12_000
+    np.testing.assert_array_equal(from_memory, decode(tmp_path / "a.wav"))
+
+
+def test_batch_asr_records_language_from_the_engine() -> None:
+    asr = BatchedASR(engine=ReplayPipeline(), options=BatchedOptions(batch_size=2))
+    doc = asr.transcribe(np.zeros(8000, dtype=np.float32), path="p", sha256="s")
+    assert doc.source.language == "en" and doc.source.language_probability == 1.0
+    assert doc.source.options["batch_size"] == 2
+
+
+# -- devices and Ray sizing -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("gpus", "device", "expected"), [
+    (0, "auto", ("cpu", "int8", (0,))),
+    (0, "cpu", ("cpu", "int8", (0,))),
+    (2, "auto", ("cuda", "float16", (0, 1))),
+    (1, "cuda", ("cuda", "float16", (0,))),
+    (2, "cpu", ("cpu", "int8", (0,))),
+])
+def test_batch_plan_device(monkeypatch: pytest.MonkeyPatch, gpus: int, device: str,
+                           expected: tuple[str, str, tuple[int, ...]]) -> None:
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: gpus)
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types",
+                        lambda d: {"float16", "int8_float16", "float32"})
+    plan = plan_device(device)
+    assert (plan.device, plan.compute_type, plan.device_index) == expected
+    assert plan.workers == len(expected[2]) if expected[0] == "cuda" else plan.workers == 1
+    assert plan.device == "cuda" or plan.cpu_threads >= 1
+
+
+def test_batch_plan_device_refuses_cuda_without_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctranslate2
+
+    from uncertain.errors import ModelNotFoundError
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    with pytest.raises(ModelNotFoundError, match="no GPU"):
+        plan_device("cuda")
+
+
+@pytest.mark.parametrize(("resources", "device", "threads", "expected"), [
+    ({"CPU": 2.0}, "auto", 0, (1, 0.0, "cpu", 2)),
+    ({"CPU": 16.0}, "auto", 0, (4, 0.0, "cpu", 4)),
+    ({"CPU": 16.0}, "auto", 8, (2, 0.0, "cpu", 8)),
+    ({"CPU": 32.0, "GPU": 4.0}, "auto", 0, (4, 1.0, "cuda", 0)),
+    ({"CPU": 32.0, "GPU": 4.0}, "cpu", 2, (16, 0.0, "cpu", 2)),
+])
+def test_batch_plan_actors(resources: dict[str, float], device: str, threads: int,
+                           expected: tuple[int, float, str, int]) -> None:
+    plan = plan_actors(resources, WorkConfig(device=device, cpu_threads=threads))
+    assert (plan.concurrency, plan.num_gpus, plan.config.device,
+            plan.config.cpu_threads) == expected
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("names", "flags", "status"), [
+    (["a.txt", "b.txt"], [], 0),
+    (["a.txt", "bad.wav"], [], 1),
+    (["a.txt", "bad.wav"], ["--allow-failures"], 0),
+    ([], [], 0),
+])
+def test_batch_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                               names: list[str], flags: list[str], status: int) -> None:
+    (tmp_path / "a.txt").write_text("Takes metformin.")
+    (tmp_path / "b.txt").write_text("No allergies.")
+    (tmp_path / "bad.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    out = tmp_path / "out.jsonl"
+    argv = [str(tmp_path / n) for n in names] + [
+        "--out", str(out), "--no-validate", "--no-progress", *flags]
+    assert batch_main(argv) == status
+    err = capsys.readouterr().err
+    if names:
+        assert f"of {len(names)} inputs" in err
+        assert len(_records(out)) == len(names)
+    else:
+        assert "no input files" in err
+
+
+def test_batch_cli_refuses_existing_out(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("hello")
+    out = tmp_path / "out.jsonl"
+    out.write_text("")
+    argv = [str(tmp_path / "a.txt"), "--out", str(out), "--no-validate", "--no-progress"]
+    assert batch_main(argv) == 1
+    assert "FileExistsError" in capsys.readouterr().err
+    assert batch_main([*argv, "--resume"]) == 0
+    assert batch_main([*argv, "--resume"]) == 0
+    assert len(_records(out)) == 1
+
+
+def test_batch_add_batch_parser_plugs_into_a_cli() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="uncertain")
+    batch_mod.add_batch_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["batch", "x.tar.gz", "--out", "o.jsonl", "--engine", "ray",
+                              "--lexicon", "my.tsv", "--resume", "--batch-size", "16"])
+    assert (args.inputs, args.engine, args.lexicon, args.resume, args.batch_size) == (
+        ["x.tar.gz"], "ray", ["my.tsv"], True, 16)
+    assert args.func is batch_mod._cmd_batch
+
+
+# -- the Ray engine's pieces, without Ray -----------------------------------------------------
+
+
+def test_batch_ray_windows_bound_items_and_bytes() -> None:
+    from uncertain._ray import _windows
+
+    items = [(Item(path=f"a::{i}", data=b"x" * 10), f"s{i}") for i in range(5)]
+    items.insert(2, (Item(path="a::../bad", error=CorruptInputError("a::../bad", "no")), None))
+    items.append((Item(path="f.txt", file="f.txt"), "sf"))
+    windows = list(_windows(iter(items), 3, 25))
+    assert [[r["path"] for r in rows] for rows, _ in windows] == [
+        ["a::0", "a::1", "a::2"], ["a::3", "a::4", "f.txt"]]
+    assert [[e["path"] for e in errors] for _, errors in windows] == [["a::../bad"], []]
+    row = windows[1][0][2]
+    assert (row["file"], row["data"], row["in_memory"], row["sha256"]) == ("f.txt", b"", False,
+                                                                         "sf")
+    assert len(list(_windows(iter(items), 100, 25))) == 2  # 30 bytes held: a second window
+
+
+def test_batch_ray_actor_rebuilds_items_from_columns(tmp_path: Path) -> None:
+    from uncertain._ray import _Actor
+
+    (tmp_path / "f.wav").write_bytes(b"from file")
+    actor = _Actor(WorkConfig(), FakeProcessor)
+    batch = {"path": np.array(["m::a.wav", str(tmp_path / "f.wav")], dtype=object),
+             "sha256": np.array(["s1", ""], dtype=object),
+             "file": np.array(["", str(tmp_path / "f.wav")], dtype=object),
+             "data": np.array([b"in memory", b""], dtype=object),
+             "in_memory": np.array([True, False])}
+    records = [json.loads(r) for r in actor(batch)["record"]]
+    assert [(r["path"], r["sha256"], r["document"]["text"]) for r in records] == [
+        ("m::a.wav", "s1", "in memory"), (str(tmp_path / "f.wav"), None, "from file")]

@@ -1,0 +1,181 @@
+"""Batch runs on the real engines: a mixed archive, a SIGKILL then --resume, Ray local mode.
+
+Speech is synthesised with espeak-ng into a temporary folder; the image is
+samples/prescription.png. The model is the bundled tiny.en on the CPU.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uncertain._batch_records import read_records
+from uncertain.batch import run_batch
+from uncertain.document import Document
+
+pytestmark = pytest.mark.slow
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SENTENCES = [
+    "patient number one takes metformin twice daily",
+    "start lisinopril ten milligrams in the morning",
+    "no known allergies and the blood pressure is fine",
+]
+
+
+@pytest.fixture(scope="module")
+def speech(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is required for the batch tests (apt-get install espeak-ng)")
+    folder = tmp_path_factory.mktemp("speech")
+    paths = []
+    for i, sentence in enumerate(SENTENCES, start=1):
+        path = folder / f"speech{i}.wav"
+        subprocess.run(["espeak-ng", "-s", "150", "-w", str(path), sentence], check=True)
+        paths.append(path)
+    return paths
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _words(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [w for s in record["document"]["segments"] for w in s["words"]]
+
+
+def test_batch_real_pipeline_over_a_mixed_archive(tmp_path: Path, speech: list[Path]) -> None:
+    archive = tmp_path / "mixed.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in speech:
+            _add(tar, f"audio/{path.name}", path.read_bytes())
+        _add(tar, "scans/prescription.png", (SAMPLES / "prescription.png").read_bytes())
+        _add(tar, "notes/note.txt", b"The patient takes metfornin every morning.\n")
+        _add(tar, "audio/cut.wav", speech[0].read_bytes()[:4000])
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([archive], out=out, device="cpu", prompts=True)
+    records = {r["path"].split("::")[1]: r for r in read_records(out)}
+    assert len(records) == 6
+    assert (summary.done, summary.failed, summary.total) == (5, 1, 6)
+    assert summary.audio_seconds > 3 and summary.real_time_factor is not None
+
+    for path in speech:
+        record = records[f"audio/{path.name}"]
+        assert record["status"] == "ok" and record["kind"] == "audio", record.get("message")
+        doc = Document.model_validate(record["document"])
+        assert doc.source.options["mode"] == "batched"
+        assert doc.source.options["word_timestamps"] is True
+        assert doc.source.path == f"{archive}::audio/{path.name}"
+        words = _words(record)
+        assert len(words) >= 4
+        for word in words:  # batched mode must not lose any of these
+            assert word["confidence"] is not None and 0 <= word["confidence"] <= 1
+            assert word["start"] is not None and word["end"] is not None
+            assert 0 <= word["start"] <= word["end"] <= doc.source.duration + 0.5
+            assert word["tokens"], word
+            assert all(0 <= t["probability"] <= 1 for t in word["tokens"])
+        starts = [w["start"] for w in words]
+        assert starts == sorted(starts)
+        assert record["prompt"]
+
+    image = records["scans/prescription.png"]
+    assert image["status"] == "ok" and image["kind"] == "image"
+    assert Document.model_validate(image["document"]).words
+
+    note = records["notes/note.txt"]
+    assert note["status"] == "ok" and note["kind"] == "text"
+    flagged = {c["canonical"].lower() for f in note["document"]["flags"]
+               for c in f["candidates"]}
+    assert "metformin" in flagged  # the validator ran with the shipped lexicons
+
+    cut = records["audio/cut.wav"]
+    assert (cut["status"], cut["error"]) == ("error", "CorruptInputError")
+    assert "audio/cut.wav" in cut["message"]
+
+
+def test_batch_sigkill_then_resume_records_every_input_once(tmp_path: Path,
+                                                            speech: list[Path]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for copy in range(3):
+        for path in speech:
+            shutil.copy(path, folder / f"{copy}-{path.name}")
+    (folder / "z-note.txt").write_text("Takes lisinopril daily.")
+    (folder / "z-broken.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEjunk")
+    inputs = sorted(str(p) for p in folder.iterdir())
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "uncertain.batch", str(folder), "--out", str(out),
+               "--device", "cpu", "--no-validate", "--no-progress"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.exists() and out.stat().st_size > 0:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    before = out.read_bytes()
+    assert before.endswith(b"\n")
+    killed_at = len(before.splitlines())
+    assert 1 <= killed_at < len(inputs)
+
+    resumed = subprocess.run(
+        [*command, "--resume", "--allow-failures"], capture_output=True, text=True,
+        timeout=300, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{killed_at} skipped" in resumed.stderr
+
+    lines = out.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    records = [json.loads(line) for line in lines[:-1]]
+    assert sorted(r["path"] for r in records) == inputs  # each exactly once
+    assert [r["status"] for r in records].count("error") == 1
+
+
+def test_batch_ray_local_mode(tmp_path: Path, speech: list[Path]) -> None:
+    ray = pytest.importorskip("ray")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(speech[0], folder / "a.wav")
+    shutil.copy(speech[1], folder / "b.wav")
+    (folder / "c.txt").write_text("Takes metformin.")
+    out = tmp_path / "out.jsonl"
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        summary = run_batch([folder], out=out, engine="ray", device="cpu", validate=False)
+        assert (summary.done, summary.failed) == (3, 0)
+        records = {Path(r["path"]).name: r for r in read_records(out)}
+        assert sorted(records) == ["a.wav", "b.wav", "c.txt"]
+        for name in ("a.wav", "b.wav"):
+            words = _words(records[name])
+            assert words and all(w["confidence"] is not None and w["start"] is not None
+                                 and w["tokens"] for w in words)
+        (folder / "d.txt").write_text("No allergies.")
+        again = run_batch([folder], out=out, engine="ray", device="cpu", validate=False,
+                          resume=True)
+        assert (again.done, again.skipped) == (1, 3)
+        assert len(list(read_records(out))) == 4
+    finally:
+        ray.shutdown()

@@ -1,0 +1,192 @@
+"""Calibration: fitting, the file round trip, applying, refusing, and the shipped files."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uncertain import metrics
+from uncertain.calibrate import (
+    FEATURES,
+    METHODS,
+    apply_calibration,
+    fit,
+    fit_best,
+    labelled_words,
+    load_calibration,
+    resolve_calibration,
+    shipped_calibrations,
+)
+from uncertain.document import Document, Segment, Source, Token, Word
+from uncertain.errors import CalibrationError
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "calibration_dev_features.json"
+
+
+def synthetic(seed: int, *, n_docs: int = 30, n_words: int = 25, engine: str = "faster-whisper",
+              model: str | None = "tiny.en") -> tuple[list[Document], list[list[bool | None]]]:
+    """Documents whose confidence is overconfident: a word with confidence c is right with
+    probability c ** 3. Returns the documents and each word's right/wrong label."""
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    labels: list[list[bool | None]] = []
+    for d in range(n_docs):
+        words: list[Word] = []
+        labs: list[bool | None] = []
+        for k in range(n_words):
+            c = rng.uniform(0.3, 1.0)
+            words.append(Word(text=rng.choice(["the", "dose", "metformin", "daily"]),
+                              confidence=c, raw_score=c, start=k * 0.5, end=k * 0.5 + 0.4,
+                              tokens=[Token(text="x", probability=c)]))
+            labs.append(rng.random() < c ** 3)
+        source = Source(path=f"a{seed}-{d}.wav", sha256="0" * 64, modality="audio",
+                        engine=engine, model=model)
+        segment = Segment(id=0, words=words, avg_logprob=-0.3, no_speech_prob=0.01)
+        docs.append(Document(source=source, segments=[segment]))
+        labels.append(labs)
+    return docs, labels
+
+
+def pooled(docs: list[Document], labels: list[list[bool | None]]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    conf = np.array([w.confidence for d in docs for w in d.words], dtype=float)
+    return np.array([bool(x) for lab in labels for x in lab], dtype=float), conf
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_calibrate_each_method_round_trips_and_lowers_ece(method: str, tmp_path: Path) -> None:
+    docs, labels = synthetic(1)
+    rows = [r for d, lab in zip(docs, labels, strict=True) for r in labelled_words(d, lab)[0]]
+    ys = [y for d, lab in zip(docs, labels, strict=True) for y in labelled_words(d, lab)[1]]
+    cal = fit(rows, ys, method=method, engine="faster-whisper", model="tiny.en")  # type: ignore[arg-type]
+    path = tmp_path / "calib.json"
+    cal.save(path)
+    loaded = load_calibration(path)
+    assert loaded.to_dict() == cal.to_dict()
+
+    test_docs, test_labels = synthetic(2)
+    y, before = pooled(test_docs, test_labels)
+    calibrated = [apply_calibration(d, loaded) for d in test_docs]
+    _, after = pooled(calibrated, test_labels)
+    # temperature scaling has no bias term, so it cannot undo a shift: it only has to help
+    factor = 1.0 if method == "temperature" else 0.5
+    assert metrics.ece(y, after) < metrics.ece(y, before) * factor
+    assert np.all((after >= 0) & (after <= 1))
+    # the map is monotone in the raw score for the raw-only methods
+    if method in ("temperature", "isotonic"):
+        order = np.argsort(before)
+        assert np.all(np.diff(after[order]) >= -1e-12)
+
+
+def test_calibrate_apply_keeps_raw_scores_and_records_the_id() -> None:
+    docs, labels = synthetic(3, n_docs=20)
+    cal, scores = fit_best(docs, labels)
+    assert {s.method for s in scores} == {"raw", *METHODS}
+    assert cal.method in METHODS and cal.info["comparison"]
+    doc = docs[0]
+    out = apply_calibration(doc, cal)
+    assert out.source.calibration == cal.id
+    assert [w.raw_score for w in out.words] == [w.raw_score for w in doc.words]
+    assert [w.confidence for w in out.words] != [w.confidence for w in doc.words]
+    assert doc.source.calibration is None  # the input is left alone
+    assert apply_calibration(out, cal) == out  # the same calibration twice is a no-op
+
+
+def test_calibrate_words_without_confidence_stay_without() -> None:
+    docs, labels = synthetic(4, n_docs=10)
+    cal = fit_best(docs, labels)[0]
+    doc = docs[0].model_copy(deep=True)
+    doc.segments[0].words[0].confidence = None
+    out = apply_calibration(doc, cal)
+    assert out.words[0].confidence is None
+    assert all(w.confidence is not None for w in out.words[1:])
+
+
+@pytest.mark.parametrize(
+    ("engine", "model"),
+    [("tesseract", "eng"), ("faster-whisper", "base.en"), ("unknown", None)],
+)
+def test_calibrate_refuses_another_engine_or_model(engine: str, model: str | None) -> None:
+    docs, labels = synthetic(5, n_docs=10)
+    cal = fit_best(docs, labels)[0]
+    other = synthetic(6, n_docs=1, engine=engine, model=model)[0][0]
+    with pytest.raises(CalibrationError) as info:
+        apply_calibration(other, cal)
+    message = str(info.value)
+    assert "faster-whisper model tiny.en" in message and f"{engine} model {model}" in message
+    with pytest.raises(CalibrationError):
+        resolve_calibration(cal, engine=engine, model=model)
+
+
+def test_calibrate_refuses_a_second_calibration_and_calibrated_fitting_data() -> None:
+    docs, labels = synthetic(7, n_docs=10)
+    first = fit(*labelled_words(docs[0], labels[0]), method="temperature",
+                engine="faster-whisper", model="tiny.en")
+    second = fit(*labelled_words(docs[1], labels[1]), method="platt",
+                 engine="faster-whisper", model="tiny.en")
+    done = apply_calibration(docs[2], first)
+    with pytest.raises(CalibrationError, match="already calibrated"):
+        apply_calibration(done, second)
+    with pytest.raises(CalibrationError, match="already calibrated"):
+        labelled_words(done, labels[2])
+
+
+def test_calibrate_fit_needs_both_classes() -> None:
+    docs, _ = synthetic(8, n_docs=2)
+    rows, _ = labelled_words(docs[0], [True] * len(docs[0].words))
+    with pytest.raises(CalibrationError, match="right and wrong"):
+        fit(rows, [True] * len(rows), method="platt", engine="faster-whisper", model="tiny.en")
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("not json", "cannot read"),
+        ('{"format": "something-else"}', "not an uncertain-calibration"),
+        ('{"format": "uncertain-calibration", "version": 99}', "version"),
+        ('{"format": "uncertain-calibration", "version": 1, "id": "x", "engine": "e", '
+         '"method": "isotonic", "points_x": [0.5, 0.2], "points_y": [0.1, 0.2]}', "increasing"),
+        ('{"format": "uncertain-calibration", "version": 1, "id": "x", "engine": "e", '
+         '"method": "platt", "features": ["logit_confidence", "shoe_size"], "mean": [0, 0], '
+         '"scale": [1, 1], "coef": [1, 1]}', "unknown features"),
+    ],
+)
+def test_calibrate_malformed_file_is_refused_with_its_path(tmp_path: Path, content: str,
+                                                           match: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CalibrationError, match=match) as info:
+        load_calibration(path)
+    assert str(path) in str(info.value)
+
+
+def test_calibrate_unknown_name_lists_the_shipped_ones() -> None:
+    with pytest.raises(CalibrationError, match=r"shipped: .*faster-whisper-tiny\.en"):
+        load_calibration("no-such-calibration")
+
+
+@pytest.mark.parametrize(
+    ("name", "engine", "model"),
+    [("faster-whisper-tiny.en", "faster-whisper", "tiny.en"),
+     ("tesseract-eng", "tesseract", "eng")],
+)
+def test_calibrate_shipped_calibration_lowers_ece_on_its_dev_set(name: str, engine: str,
+                                                                  model: str) -> None:
+    assert name in shipped_calibrations()
+    cal = load_calibration(name)
+    assert (cal.engine, cal.model) == (engine, model)
+    assert resolve_calibration("default", engine=engine, model=model).id == cal.id
+    table = json.loads(FIXTURE.read_text(encoding="utf-8"))[name]
+    assert table["features"] == list(FEATURES)
+    rows = [dict(zip(table["features"], r, strict=True)) for r in table["rows"]]
+    y = np.array(table["labels"], dtype=float)
+    raw = 1 / (1 + np.exp(-np.array([r["logit_confidence"] for r in rows])))
+    calibrated = cal.predict(rows)
+    before, after = metrics.ece(y, raw), metrics.ece(y, calibrated)
+    assert after < before
+    assert after <= 0.05
+    assert metrics.nce(y, calibrated) > metrics.nce(y, raw)

@@ -1,0 +1,184 @@
+"""The drug lexicon build script (``lexicons/build.py``): its filters, and a whole build
+from a few rows of each source (``tests/data/lexicon/sources``)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from uncertain.lexicon import Lexicon, check_lexicon, load_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = Path(__file__).resolve().parent / "data" / "lexicon" / "sources"
+
+
+def _load_build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lexicon_build", ROOT / "lexicons" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("metformin hydrochloride", "metformin"),
+        ("ATORVASTATIN CALCIUM TRIHYDRATE", "ATORVASTATIN"),
+        ("levothyroxine sodium", "levothyroxine"),
+        ("sodium chloride", "sodium chloride"),
+        ("calcium carbonate", "calcium carbonate"),
+        ("ammonium lactate", "ammonium lactate"),
+        ("ferrous sulfate", "ferrous sulfate"),
+        ("metformin", "metformin"),
+    ],
+)
+def test_lexicon_build_strip_salt(name: str, expected: str) -> None:
+    assert build.strip_salt(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Fluticasone Nasal Spray", "Fluticasone"),
+        ("Insulin Detemir (rDNA Origin) Injection", "Insulin Detemir"),
+        ("Acephen Rectal Suppository", "Acephen"),
+        ("Metformin", "Metformin"),
+    ],
+)
+def test_lexicon_build_strip_forms(name: str, expected: str) -> None:
+    assert build.strip_forms(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "allow_digits", "kept"),
+    [
+        ("Metformin", False, True),
+        ("Glucophage XR", False, True),
+        ("1,1-Dimethylbiguanide", False, False),
+        ("4-(Acetylamino)phenol", True, False),
+        ("NS-218", True, False),
+        ("ABT-199", True, False),
+        ("BI 2536", True, False),
+        ("Cétuximab", False, False),
+        ("Hirudin variant-1", False, False),
+        ("Interferon alfa-2b", True, True),
+        ("Interferon alfa-2b", False, False),
+        ("Sulfamic Acid Fructopyranose Ester Of Something", False, False),
+    ],
+)
+def test_lexicon_build_clean_name(name: str, allow_digits: bool, kept: bool) -> None:
+    assert (build.clean_name(name, allow_digits=allow_digits) is not None) is kept
+
+
+@pytest.mark.parametrize(
+    ("name", "foreign"),
+    [
+        ("Metformina", True),
+        ("Metformine", True),
+        ("Metforminum", True),
+        ("Dornasa alfa", True),
+        ("Acidum acetylsalicylicum", True),
+        ("Glucophage", False),
+        ("Dimethylbiguanide", False),
+        ("Lanthanum", False),  # an English -um word
+    ],
+)
+def test_lexicon_build_foreign_variants(name: str, foreign: bool) -> None:
+    assert build.is_foreign_variant(name, ["Metformin", "Dornase alfa", "Aspirin"]) is foreign
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("GLUCOPHAGE XR", "Glucophage XR"), ("RIOMET ER", "Riomet ER"), ("Zestril", "Zestril")],
+)
+def test_lexicon_build_brand_case(name: str, expected: str) -> None:
+    assert build.brand_case(name) == expected
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("build") / "drugs.tsv"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert build.main([str(SOURCES), "--out", str(out)]) == 0
+    return out, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def mini(built: tuple[Path, str]) -> Lexicon:
+    return load_lexicon(built[0])
+
+
+def test_lexicon_build_output_is_a_clean_lexicon(built: tuple[Path, str]) -> None:
+    report = check_lexicon(built[0])
+    assert report.ok
+    assert report.merged_duplicates == 0
+    assert set(report.kinds) == {"generic", "brand", "abbreviation"}
+    assert built[0].read_text(encoding="utf-8").startswith("# drugs lexicon")
+
+
+def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None:
+    printed = built[1]
+    assert "drugbank: read 15, kept 13, dropped 2" in printed
+    assert "medlineplus: read 9, kept 8, dropped 1" in printed
+    assert "substance does not join to DrugBank" in printed
+    for source in ("drugbank synonyms", "unii of", "unii bn"):
+        line = next(ln for ln in printed.splitlines() if ln.startswith(f"{source}: "))
+        read, kept, dropped = (int(part.split()[-1]) for part in line.split(": ")[1].split(", "))
+        assert read == kept + dropped
+
+
+@pytest.mark.parametrize(
+    ("term", "canonical", "kind"),
+    [
+        ("Metformin", "metformin", "generic"),
+        ("metformin hydrochloride", "metformin", "generic"),
+        ("Glucophage", "metformin", "brand"),  # UNII brand of the salt, joined by name
+        ("Glumetza", "metformin", "brand"),  # MedlinePlus brand
+        ("Lipitor", "atorvastatin", "brand"),
+        ("Aspirin", "aspirin", "generic"),  # MedlinePlus name over "Acetylsalicylic acid"
+        ("Acetylsalicylic acid", "aspirin", "generic"),
+        ("valacyclovir", "valacyclovir", "generic"),  # US name a letter from the INN
+        ("Valaciclovir", "valacyclovir", "generic"),
+        ("HCTZ", "hydrochlorothiazide", "abbreviation"),
+        ("Triumeq", "abacavir / dolutegravir / lamivudine", "brand"),
+    ],
+)
+def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:
+    best = mini.get(term)[0]
+    assert (best.canonical, best.kind) == (canonical, kind)
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Metformina",
+        "Metforminum",
+        "Cetuximabum",
+        "Cétuximab",
+        "TU-514",
+        "NS-218",
+        "Hidroclorotiazida",
+    ],
+)
+def test_lexicon_build_drops_foreign_spellings_and_codes(mini: Lexicon, term: str) -> None:
+    assert term not in mini
+
+
+def test_lexicon_build_prior_orders_and_caps(mini: Lexicon) -> None:
+    assert mini.get("metformin")[0].prior > mini.get("cetuximab")[0].prior
+    assert mini.get("lisinopril")[0].prior > mini.get("lepirudin")[0].prior
+    assert mini.get("Today")[0].prior == build.ORDINARY_WORD_PRIOR
+    assert mini.get("Glumetza")[0].prior > mini.get("Benofomin")[0].prior  # MedlinePlus brand
+    assert dict(mini.get("Glucophage")[0].ids)["unii"] == "786Z46389E"

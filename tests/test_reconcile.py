@@ -1,0 +1,215 @@
+"""reconcile: an LLM's corrected text mapped back onto words, times and boxes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from uncertain.document import Document, Segment, Source, Word
+from uncertain.reconcile import clean_answer, reconcile
+from uncertain.render import render
+
+DATA = Path(__file__).resolve().parent / "data" / "render"
+
+DICTATION = (
+    "Patient is a 58-year-old man with type 2 diabetes.\n"
+    "He takes {med} 500 milligrams {freq} daily.\n"
+    "Blood pressure is managed with {ace} fifteen milligrams.\n"
+    "Continue atorvastatin 40 at night.\n"
+    "Follow up in three months."
+)
+
+
+def _load(name: str) -> Document:
+    return Document.from_json((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _answer(med: str = "metformin", freq: str = "twice", ace: str = "lisinopril") -> str:
+    return DICTATION.format(med=med, freq=freq, ace=ace)
+
+
+def test_reconcile_correct_fix_maps_to_the_original_words_and_times() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, _answer())
+    assert [(c.word_start, c.word_end, c.original, c.new) for c in result.resolved] == [
+        (11, 14, "met for me", "metformin"),
+        (23, 27, "lie sin oh pril", "lisinopril"),
+    ]
+    fix = result.resolved[0]
+    assert (fix.start, fix.end) == (4.92, 5.79)  # "met" starts, "me" ends
+    assert fix.kind == "replace"
+    assert fix.candidate is True
+    assert result.overcorrections == []
+    assert [result.spans[i].text for i in result.unchanged] == ["fifteen"]
+
+
+def test_reconcile_reports_an_overcorrection() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, _answer(freq="three times"))
+    assert [(c.word_start, c.word_end, c.original, c.new, c.span)
+            for c in result.overcorrections] == [(16, 17, "twice", "three times", None)]
+    assert (result.overcorrections[0].start, result.overcorrections[0].end) == (6.86, 7.2)
+    assert len(result.resolved) == 2
+
+
+def test_reconcile_choice_outside_the_suggestions_is_not_a_candidate() -> None:
+    result = reconcile(_load("dictation"), _answer(med="insulin"))
+    assert result.resolved[0].new == "insulin"
+    assert result.resolved[0].candidate is False
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_reconcile_answer_that_keeps_the_markup(style: str) -> None:
+    doc = _load("dictation")
+    prompt = render(doc, style=style, tokenizer="estimate")  # type: ignore[arg-type]
+    if style == "inline":
+        answer = prompt.document.replace(">met for me<", ">metformin<")
+    elif style == "bracket":
+        answer = prompt.document.replace("[met for me?", "[metformin?")
+    else:
+        data = json.loads(prompt.document)
+        data["text"] = data["text"].replace("met for me", "metformin")
+        answer = json.dumps(data)
+    for named in (style, None):
+        result = reconcile(doc, answer, style=named)  # type: ignore[arg-type]
+        assert [(c.original, c.new) for c in result.resolved] == [("met for me", "metformin")]
+        assert result.overcorrections == []
+        assert len(result.unchanged) == 2
+
+
+def test_reconcile_answer_with_half_removed_markup() -> None:
+    answer = (
+        '[00:04.2] He takes <unsure p="0.15">metformin 500 milligrams twice daily.\n'
+        "Blood pressure is managed with lisinopril</unsure> &lt;fifteen&gt; milligrams."
+    )
+    assert clean_answer(answer) == (
+        "He takes metformin 500 milligrams twice daily.\n"
+        "Blood pressure is managed with lisinopril <fifteen> milligrams.")
+    doc = _load("dictation")
+    prompt = render(doc, tokenizer="estimate").document
+    half = prompt.replace('<unsure p="0.15" maybe="metformin|metoprolol">met for me',
+                          "metformin").replace(">lie sin oh pril</unsure>", ">lisinopril")
+    result = reconcile(doc, half)
+    assert [(c.original, c.new) for c in result.resolved] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == []
+
+
+def test_reconcile_answer_that_drops_the_markup_but_keeps_times() -> None:
+    doc = _load("dictation")
+    prompt = render(doc, tokenizer="estimate")
+    answer = "\n".join(line.split("] ", 1)[0] + "] " + body for line, body in
+                       zip(prompt.document.split("\n"), _answer().split("\n"), strict=True))
+    result = reconcile(doc, answer)
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert result.overcorrections == []
+
+
+def test_reconcile_ignores_case_and_edge_punctuation() -> None:
+    doc = _load("dictation")
+    answer = _answer().replace("daily.", "Daily").replace("Patient", "PATIENT,")
+    assert reconcile(doc, answer).overcorrections == []
+
+
+def test_reconcile_unchanged_answer_has_no_changes() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, doc.text)
+    assert result.changes == ()
+    assert len(result.unchanged) == len(result.spans) == 3
+
+
+def test_reconcile_ocr_change_carries_page_and_box() -> None:
+    doc = _load("discharge")
+    answer = doc.text.replace("5OO", "500").replace("Dr. A.", "Dr. B.")
+    result = reconcile(doc, answer)
+    (fix,) = result.resolved
+    assert (fix.original, fix.new, fix.page, fix.bbox) == ("5OO", "500", 1,
+                                                          (388.0, 400.0, 460.0, 442.0))
+    (over,) = result.overcorrections
+    assert (over.original, over.new, over.page) == ("A.", "B.", 2)
+    merged = reconcile(doc, doc.text.replace("10 mg once", "20 mcg twice"))
+    (change,) = merged.overcorrections
+    assert change.bbox == (412.0, 330.0, 648.0, 372.0)  # the union of the three boxes
+
+
+def test_reconcile_insertions_and_deletions() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, doc.text + " Signed.")
+    (insert,) = result.overcorrections
+    assert (insert.kind, insert.word_start, insert.word_end, insert.new) == ("insert", 39, 39,
+                                                                             "Signed.")
+    assert (insert.start, insert.end) == (19.51, None)  # the gap after the last word
+    inside = reconcile(doc, doc.text.replace("met for me", "met XR for me"))
+    (change,) = inside.resolved
+    assert (change.kind, change.word_start, change.word_end, change.new) == ("insert", 12, 12, "XR")
+    deleted = reconcile(doc, doc.text.replace("He takes met for me", "He takes"))
+    (gone,) = deleted.resolved
+    assert (gone.kind, gone.original, gone.new) == ("delete", "met for me", "")
+
+
+def test_reconcile_change_across_span_and_confident_word() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, doc.text.replace("met for me 500", "metformin XR 850"))
+    assert [(c.original, c.new, c.span) for c in result.changes] == [
+        ("met for me", "metformin XR", 0), ("500", "850", None)]
+
+
+def _plain(words: list[str], *, confidence: float | None = None) -> Document:
+    return Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=0, words=[Word(text=w, confidence=confidence) for w in words])]
+        if words else [])
+
+
+def test_reconcile_empty_document() -> None:
+    doc = _plain([])
+    assert reconcile(doc, "").changes == ()
+    (insert,) = reconcile(doc, "hello").overcorrections
+    assert (insert.kind, insert.word_start, insert.new, insert.start) == ("insert", 0, "hello",
+                                                                          None)
+
+
+def test_reconcile_all_null_confidences() -> None:
+    doc = _plain(["take", "met", "for", "me"])
+    result = reconcile(doc, "take metformin")
+    assert result.spans == ()
+    assert [(c.original, c.new, c.start, c.page) for c in result.overcorrections] == [
+        ("met for me", "metformin", None, None)]
+
+
+def test_reconcile_word_with_spaces_changes_as_a_whole() -> None:
+    doc = _plain(["in", "New York", "today"], confidence=0.9)
+    assert reconcile(doc, "in New York today").changes == ()
+    (change,) = reconcile(doc, "in New Jersey today").changes
+    assert (change.word_start, change.word_end, change.original, change.new) == (
+        1, 2, "New York", "New Jersey")
+
+
+def test_reconcile_to_dict_is_json() -> None:
+    result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
+    data = json.loads(json.dumps(result.to_dict()))
+    assert set(data) == {"text", "spans", "resolved", "unchanged", "overcorrections"}
+    assert data["resolved"][0]["new"] == "Smith"
+    assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
+    assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]
+
+
+VOCAB = ["take", "the", "a", "metformin", "500", "mg", "twice", "daily.", "BP", "<", "&"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=12),
+       data=st.data(), confidence=st.none() | st.floats(0.0, 1.0))
+def test_reconcile_any_single_word_edit_maps_to_that_word(words: list[str], data: st.DataObject,
+                                                          confidence: float | None) -> None:
+    doc = _plain(words, confidence=confidence)
+    k = data.draw(st.integers(0, len(words) - 1))
+    answer = " ".join("zzqx" if i == k else w for i, w in enumerate(words))
+    (change,) = reconcile(doc, answer).changes
+    assert (change.kind, change.word_start, change.word_end, change.original, change.new) == (
+        "replace", k, k + 1, words[k], "zzqx")
+    assert (change.span is None) == (confidence is None or confidence >= 0.5)

@@ -1,0 +1,26 @@
+"""benchmarks/render_cost.py keeps running and reports every style of every document."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("render_cost", ROOT / "benchmarks" /
+                                                  "render_cost.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fixture = ROOT / "tests" / "data" / "render" / "discharge.json"
+    assert module.main([str(fixture), "--tokenizer", "estimate"]) == 0
+    out = capsys.readouterr().out
+    assert "tokenizer: estimate" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("discharge ")]
+    assert [row[1] for row in rows] == ["inline", "bracket", "json"]
+    assert all(row[3] == "3" for row in rows)  # three marked spans in each style
+    assert "goal: inline markup < 15% of plain tokens" in out

@@ -1,0 +1,324 @@
+"""The validator: each reason, multi-word windows, OCR choices and glyphs, custom lexicons,
+text without confidence, and no flags on ordinary English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from uncertain.document import (
+    CharChoice,
+    CharChoices,
+    Document,
+    Modality,
+    Segment,
+    Source,
+    Token,
+    Word,
+)
+from uncertain.lexicon import Entry, Lexicon, load_lexicon
+from uncertain.validate import ValidateOptions, Validator, score_candidate, validate
+
+DATA = Path(__file__).resolve().parent / "data" / "validate"
+
+GENERAL_SENTENCES = [
+    # the reference transcripts of the real non-medical samples
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country.",
+    "HE HOPED THERE WOULD BE STEW FOR DINNER TURNIPS AND CARROTS AND BRUISED POTATOES AND "
+    "FAT MUTTON PIECES TO BE LADLED OUT IN THICK PEPPERED FLOUR FATTENED SAUCE",
+    "STUFF IT INTO YOU HIS BELLY COUNSELLED HIM",
+    # plain sentences, some with numbers and words that look like drug names
+    "The meeting moved to Thursday because the room was booked for ten days.",
+    "She bought two pounds of apples and a bag of flour at the market.",
+    "We drove 500 miles along the coast and stopped twice daily for coffee.",
+    "The orchestra played a medley of marches before the interval.",
+    "Let me know if the invoice for the metal frames arrives by Monday.",
+    "Our master plan is to finish the garden before the first frost.",
+    "He lives in a small flat above the bakery with his sister.",
+]
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator()
+
+
+def make_doc(spec: str, *, modality: Modality = "audio", default: float | None = 0.95) -> Document:
+    """Words from ``spec``; ``word/0.4`` gives a word its own confidence."""
+    words = []
+    for token in spec.split():
+        text, _, conf = token.partition("/")
+        words.append(Word(text=text, confidence=float(conf) if conf else default))
+    return Document(
+        source=Source(path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
+        segments=[Segment(id=0, words=words)],
+    )
+
+
+def only_doubtful(doc: Document) -> list:
+    return [f for f in doc.flags if f.reason != "verified"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "span", "canonical"),
+    [
+        ("continue met/0.5 for/0.6 me/0.4 500 mg twice daily", "met for me", "metformin"),
+        ("net/0.5 form/0.6 in/0.5 500 mg with breakfast", "net form in", "metformin"),
+        ("start lives/0.5 in/0.6 awful/0.4 10 milligrams daily", "lives in awful", "lisinopril"),
+        ("Continue/0.48 met/0.70 four/0.53 min/0.45 five hundred milligrams twice daily",
+         "met four min", "metformin"),
+    ],
+)
+def test_validate_near_lexicon_multiword(validator: Validator, spec: str, span: str,
+                                         canonical: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    flags = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert [f.text for f in flags] == [span]
+    flag = flags[0]
+    assert flag.candidates[0].canonical == canonical
+    assert doc.span_text(flag.start, flag.end) == span
+    assert flag.confidence is not None and flag.confidence >= 0.5
+    assert "near_lexicon" in flag.reasons
+    assert set(flag.evidence) & {"sound", "spelling"}
+    features = flag.candidates[0].features
+    for name in ("spelling", "sound", "sound_class", "prior", "dose_context", "similarity"):
+        assert name in features
+
+
+def test_validate_at_our_master_is_atorvastatin(validator: Validator) -> None:
+    doc = validator.validate(make_doc("take at/0.5 our/0.6 master/0.4 20 mg at night"))
+    flags = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert flags and flags[0].text == "at our master"
+    assert flags[0].candidates[0].canonical == "atorvastatin"
+
+
+def test_validate_one_word_close_to_multiword_term() -> None:
+    lexicon = Lexicon.from_entries("test", [
+        Entry("insulin glargine", "insulin glargine", "generic", 0.8, (), "test"),
+        Entry("insulin lispro", "insulin lispro", "generic", 0.7, (), "test"),
+    ])
+    doc = Validator([lexicon]).validate(make_doc("give insulinglarjine/0.4 10 units at night"))
+    flag = only_doubtful(doc)[0]
+    assert flag.candidates[0].canonical == "insulin glargine"
+
+
+def _ocr_word(text: str, conf: float, choices: list[list[tuple[str, float]]]) -> Word:
+    return Word(text=text, confidence=conf, page=1, bbox=(0, 0, 10, 10), chars=[
+        CharChoices(choices=[CharChoice(text=t, confidence=c) for t, c in position])
+        for position in choices
+    ])
+
+
+def _ocr_doc(words: list[Word]) -> Document:
+    return Document(
+        source=Source(path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)],
+    )
+
+
+def test_validate_ocr_character_choices(validator: Validator) -> None:
+    text = "Usinopril"
+    chars = [[("U", 0.55), ("Li", 0.4)]] + [[(c, 0.9)] for c in text[1:]]
+    word = _ocr_word(text, 0.5, chars)
+    doc = validator.validate(_ocr_doc([word, Word(text="10", confidence=0.9),
+                                       Word(text="mg", confidence=0.9)]))
+    flag = only_doubtful(doc)[0]
+    assert flag.text == "Usinopril"
+    assert flag.candidates[0].canonical == "lisinopril"
+    assert "ocr_choices" in flag.candidates[0].evidence
+    assert flag.candidates[0].features["ocr_choices"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("Metfonnin", "metformin"), ("Amoxici11in", "amoxicillin"), ("Atorvastatln", "atorvastatin"),
+     ("Lisinioprii-10'mg", "lisinopril")],
+)
+def test_validate_ocr_glyph_confusions(validator: Validator, text: str, canonical: str) -> None:
+    doc = validator.validate(_ocr_doc([Word(text=text, confidence=0.45),
+                                       Word(text="500", confidence=0.9),
+                                       Word(text="mg", confidence=0.9)]))
+    flag = only_doubtful(doc)[0]
+    assert flag.start == 0 and flag.reason == "near_lexicon"
+    assert flag.candidates[0].canonical == canonical
+    assert "out_of_vocabulary" in flag.reasons
+
+
+def test_validate_glyph_evidence_on_digit_confusion(validator: Validator) -> None:
+    doc = validator.validate(_ocr_doc([Word(text="Amoxici11in", confidence=0.6)]))
+    assert "glyph" in doc.flags[0].candidates[0].evidence
+
+
+def test_validate_custom_lexicon_by_path(validator: Validator) -> None:
+    formulary = load_lexicon(DATA / "uk_formulary.tsv", name="formulary")
+    custom = Validator(["drugs", formulary])
+    doc = custom.validate(make_doc("two Calpol 500 mg four times a day"))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "Calpol")]
+    assert doc.flags[0].candidates[0].canonical == "paracetamol"
+    assert doc.flags[0].candidates[0].lexicon == "formulary"
+    doc = custom.validate(make_doc("then zap/0.4 pain/0.5 two tablets 30 mg"))
+    flag = only_doubtful(doc)[0]
+    assert (flag.text, flag.candidates[0].canonical) == ("zap pain", "co-codamol")
+    # without the formulary the brand is unknown to the validator
+    assert not any(c.canonical == "co-codamol"
+                   for f in validator.validate(make_doc("then zap/0.4 pain/0.5 two tablets 30 mg")).flags
+                   for c in f.candidates)
+
+
+def test_validate_lexicons_accepts_names_paths_objects() -> None:
+    by_path = Validator([DATA / "uk_formulary.tsv"])
+    assert by_path.lexicons[0].name == "uk_formulary"
+    doc = validate(make_doc("Zapain 30 mg"), lexicons=[str(DATA / "uk_formulary.tsv")])
+    assert doc.flags[0].candidates[0].canonical == "co-codamol"
+    assert doc.flags[0].candidates[0].lexicon == "uk_formulary"
+
+
+@pytest.mark.parametrize(
+    ("spec", "span", "canonical"),
+    [
+        ("He takes metfornin 500 mg in the morning", "metfornin", "metformin"),
+        ("Continue met for me 500 mg twice daily", "met for me", "metformin"),
+        ("Start lisinoprill 10 mg", "lisinoprill", "lisinopril"),
+    ],
+)
+def test_validate_text_without_confidence(validator: Validator, spec: str, span: str,
+                                          canonical: str) -> None:
+    doc = validator.validate(make_doc(spec, modality="text", default=None))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == [span]
+    assert flags[0].candidates[0].canonical == canonical
+    assert "low_confidence" not in flags[0].reasons
+
+
+def test_validate_text_never_low_confidence(validator: Validator) -> None:
+    doc = validator.validate(make_doc("the zxqvbn report", modality="text", default=None))
+    assert [(f.reason, f.reasons) for f in doc.flags] == [("out_of_vocabulary",
+                                                           ["out_of_vocabulary"])]
+
+
+@pytest.mark.parametrize(
+    ("spec", "canonical"),
+    [
+        ("metformin 500 mg twice daily", "metformin"),
+        ("she is on Lipitor for her cholesterol", "atorvastatin"),
+        ("insulin glargine 20 units at night", "insulin glargine"),
+    ],
+)
+def test_validate_verified_exact_match(validator: Validator, spec: str, canonical: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    verified = [f for f in doc.flags if f.reason == "verified"]
+    assert len(verified) == 1
+    assert verified[0].candidates[0].canonical == canonical
+    assert verified[0].evidence == ["lexicon"]
+    assert verified[0].confidence is not None and verified[0].confidence <= 0.2
+    assert not only_doubtful(doc)
+
+
+def test_validate_low_confidence_exact_term_lists_sound_alikes(validator: Validator) -> None:
+    doc = validator.validate(make_doc("hydroxyzine/0.1 25 mg at night"))
+    flag = doc.flags[0]
+    assert flag.reason == "low_confidence"
+    assert flag.candidates[0].canonical == "hydroxyzine"
+    assert len(flag.candidates) > 1
+
+
+@pytest.mark.parametrize(
+    ("spec", "reason"),
+    [
+        ("the weather was fine/0.1 today", "low_confidence"),
+        ("the patient reported zxqvbn yesterday", "out_of_vocabulary"),
+    ],
+)
+def test_validate_single_word_reasons(validator: Validator, spec: str, reason: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    assert [f.reason for f in doc.flags] == [reason]
+    assert doc.flags[0].end - doc.flags[0].start == 1
+
+
+def test_validate_low_token_probability_counts_as_doubt(validator: Validator) -> None:
+    word = Word(text="fine", confidence=0.3, tokens=[Token(text=" fi", probability=0.02),
+                                                    Token(text="ne", probability=0.9)])
+    plain = make_doc("the weather was fine/0.3 today")
+    doc = plain.model_copy(update={"segments": [Segment(id=0, words=[
+        *plain.words[:3], word, plain.words[4]])]})
+    assert [f.reason for f in validator.validate(doc).flags] == ["low_confidence"]
+    assert not validator.validate(plain).flags
+
+
+@pytest.mark.parametrize("sentence", GENERAL_SENTENCES)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_ordinary_english_has_no_flags(validator: Validator, sentence: str,
+                                                modality: Modality) -> None:
+    default = None if modality == "text" else 0.93
+    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    assert doc.flags == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["jfk.asr.json", "librispeech-1089-134686-0000.asr.json",
+     "librispeech-1089-134686-0001.asr.json"],
+)
+def test_validate_recorded_non_medical_transcripts(validator: Validator, name: str) -> None:
+    doc = Document.from_json((DATA / name).read_text(encoding="utf-8"))
+    flags = validator.validate(doc).flags
+    # only words the recogniser itself was very unsure of may be flagged, and never as a drug
+    assert all(f.reason == "low_confidence" and not f.candidates for f in flags)
+    assert len(flags) <= 1
+
+
+def test_validate_recorded_dictation(validator: Validator) -> None:
+    doc = Document.from_json((DATA / "dictation.asr.json").read_text(encoding="utf-8"))
+    flags = validator.validate(doc).flags
+    found = {(f.text, f.candidates[0].canonical) for f in flags if f.candidates}
+    assert ("met four min", "metformin") in found
+    assert ("ibuprofen.", "ibuprofen") in found
+
+
+def test_validate_recorded_prescription_scan(validator: Validator) -> None:
+    doc = Document.from_json((DATA / "prescription.ocr.json").read_text(encoding="utf-8"))
+    flags = validator.validate(doc).flags
+    top = {f.candidates[0].canonical for f in flags if f.candidates and f.reason != "low_confidence"}
+    assert {"lisinopril", "metformin", "atorvastatin", "amoxicillin"} <= top
+
+
+def test_validate_flags_do_not_overlap_and_copy_is_new(validator: Validator) -> None:
+    original = make_doc("continue met/0.5 for/0.6 me/0.4 500 mg and lives/0.5 in/0.6 awful/0.4 "
+                        "10 mg and fine/0.1 and metformin")
+    doc = validator.validate(original)
+    covered: set[int] = set()
+    for flag in doc.flags:
+        span = set(range(flag.start, flag.end))
+        assert not span & covered
+        covered |= span
+        assert flag.reason in flag.reasons
+        assert flag.candidates == sorted(flag.candidates, key=lambda c: -c.score)
+    assert original.flags == []
+    assert Document.from_json(doc.to_json()) == doc
+
+
+def test_validate_options_as_keywords() -> None:
+    doc = make_doc("the weather was fine/0.3 today")
+    assert not validate(doc, lexicons=[], low_confidence_audio=0.2).flags
+    assert [f.reason for f in validate(doc, lexicons=[], low_confidence_audio=0.5).flags] == [
+        "low_confidence"]
+    with pytest.raises(TypeError, match="no_such_option"):
+        validate(doc, no_such_option=1)
+    with pytest.raises(ValueError, match="flag_threshold"):
+        ValidateOptions(flag_threshold=2.0)
+
+
+def test_validate_score_features_move_the_score() -> None:
+    base = {"spelling": 0.8, "prefix": 0.9, "sound": 0.9, "sound_class": 0.9, "glyph": 0.0,
+            "ocr_choices": 0.0, "exact": 0.0, "prior": 0.5, "dose_context": 0.0,
+            "cue_before": 0.0, "confidence": 0.5, "common_english": 0.5, "words": 2.0,
+            "length": 9.0}
+    score = score_candidate(dict(base), "audio")
+    assert 0.0 < score < 1.0
+    assert score_candidate({**base, "dose_context": 1.0}, "audio") > score
+    assert score_candidate({**base, "confidence": 0.99}, "audio") < score
+    assert score_candidate({**base, "prior": 0.9}, "audio") > score
+    assert score_candidate({**base, "common_english": 1.0}, "audio") < score
+    assert score_candidate({**base, "acoustic": 1.0}, "audio") == pytest.approx(score)

@@ -1,0 +1,153 @@
+"""Asking the Whisper model how well a text explains a stretch of audio (CTranslate2 direct).
+
+This module owns the one place where the second pass talks to CTranslate2's Whisper:
+
+- :meth:`WhisperScorer.score`: teacher-forced token log-probabilities of texts given one
+  audio window, each after a forced prefix (``ctranslate2.models.Whisper.align``'s
+  ``text_token_probs``): one encoder run and one batched ``align`` call per window;
+- :meth:`WhisperScorer.nbest`: the beam search's ``n`` best hypotheses for a window
+  (``generate`` with ``num_hypotheses`` and ``return_scores``).
+
+Windows are padded to Whisper's 30 s input by default: the model judges a short window
+padded with silence much better than the same window encoded at its own length
+(``pad_seconds=None``, about ten times cheaper; see ``benchmarks/rescore_methods.py``).
+
+:class:`Scorer` is the seam for tests: anything with ``score`` (and ``nbest`` for
+:mod:`uncertain.nbest`) of these shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from uncertain.audio import SAMPLE_RATE
+from uncertain.errors import EngineError
+
+_HOP = 160  # samples per Mel frame
+_FRAMES_PER_SECOND = SAMPLE_RATE // _HOP
+_MAX_FRAMES = 3000  # Whisper's 30 s input
+_MIN_PROB = 1e-12  # floor before taking logs (CTranslate2 rounds tiny probabilities to 0)
+
+
+#: ``(prefix, texts)``: texts scored after a prefix that is forced but not scored
+Request = tuple[str, Sequence[str]]
+
+
+class Scorer(Protocol):
+    """What the second pass needs of a model: token log-probabilities of texts given audio."""
+
+    def score(self, audio: np.ndarray, requests: Sequence[Request]
+              ) -> list[list[list[float]]]: ...
+
+
+class NbestDecoder(Protocol):
+    """What :func:`uncertain.nbest.add_nbest` needs: ``(text, total log-prob)`` hypotheses."""
+
+    def nbest(self, audio: np.ndarray, n: int) -> list[tuple[str, float]]: ...
+
+
+class WhisperScorer:
+    """Scores texts against audio with a faster-whisper model's CTranslate2 Whisper.
+
+    ``model`` is a ``faster_whisper.WhisperModel`` (as :func:`uncertain.models.load_model`
+    returns). ``pad_seconds`` is the encoder input length (``None``: the window's own
+    length, rounded up to a whole second and at least ``min_seconds``).
+    """
+
+    def __init__(self, model: Any, *, pad_seconds: float | None = 30.0,
+                 min_seconds: float = 2.0, language: str = "en") -> None:
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = model
+        self.pad_seconds = pad_seconds
+        self.min_seconds = min_seconds
+        multilingual = bool(model.model.is_multilingual)
+        self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
+                                   language=language if multilingual else "en")
+        self.start = [*self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+
+    # -- encoding ---------------------------------------------------------------------
+
+    def _frames(self, n_samples: int) -> int:
+        if self.pad_seconds is not None:
+            seconds = self.pad_seconds
+        else:
+            seconds = max(self.min_seconds, math.ceil(n_samples / SAMPLE_RATE))
+        return min(_MAX_FRAMES, 2 * math.ceil(seconds * _FRAMES_PER_SECOND / 2))
+
+    def encode(self, audio: np.ndarray) -> tuple[Any, int]:
+        """The encoder output of ``audio`` (batch 1) and its number of non-padding frames."""
+        import ctranslate2
+
+        samples = np.asarray(audio, dtype=np.float32)[: _MAX_FRAMES * _HOP]
+        features = self.model.feature_extractor(samples)
+        frames = self._frames(len(samples))
+        padded = np.zeros((features.shape[0], frames), dtype=np.float32)
+        used = min(frames, features.shape[1])
+        padded[:, :used] = features[:, :used]
+        try:
+            encoded = self.model.model.encode(ctranslate2.StorageView.from_array(padded[None]))
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"the Whisper encoder failed on a {frames}-frame window: {exc}"
+                              ) from exc
+        return encoded, max(2, min(frames, len(samples) // _HOP) // 2 * 2)
+
+    # -- scoring ----------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[int]:
+        """The token ids of ``text`` as Whisper writes it mid-transcript (leading space)."""
+        return list(self.tokenizer.encode(" " + text.strip()))
+
+    def score(self, audio: np.ndarray, requests: Sequence[Request]) -> list[list[list[float]]]:
+        """For each ``(prefix, texts)`` request, for each text, the log-probability of each of
+        its tokens given the audio, the prefix (forced, not returned) and the tokens before
+        it (teacher forcing). One encoder run and one ``align`` call for all requests."""
+        import ctranslate2
+
+        batch_ids: list[list[int]] = []
+        skips: list[int] = []
+        for prefix, texts in requests:
+            head = self.tokens(prefix) if prefix.strip() else []
+            for text in texts:
+                batch_ids.append(head + self.tokens(text))
+                skips.append(len(head))
+        if not batch_ids:
+            return [[] for _ in requests]
+        encoded, frames = self.encode(audio)
+        batch = ctranslate2.StorageView.from_array(
+            np.repeat(np.asarray(encoded), len(batch_ids), axis=0))
+        try:
+            results = self.model.model.align(batch, self.start, batch_ids, frames)
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"Whisper align failed: {exc}") from exc
+        flat = [[math.log(max(_MIN_PROB, float(p))) for p in r.text_token_probs[skip:]]
+                for r, skip in zip(results, skips, strict=True)]
+        out: list[list[list[float]]] = []
+        k = 0
+        for _, texts in requests:
+            out.append(flat[k:k + len(texts)])
+            k += len(texts)
+        return out
+
+    def nbest(self, audio: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """The ``n`` best beam-search hypotheses for ``audio`` with their total log-prob."""
+        encoded, _ = self.encode(audio)
+        seconds = len(audio) / SAMPLE_RATE
+        max_length = len(self.start) + min(440, 20 + round(6 * seconds))
+        try:
+            result = self.model.model.generate(
+                encoded, [self.start], beam_size=max(5, n), num_hypotheses=n,
+                return_scores=True, max_length=max_length, length_penalty=1.0,
+            )[0]
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"Whisper generate failed: {exc}") from exc
+        out: list[tuple[str, float]] = []
+        for ids, score in zip(result.sequences_ids, result.scores, strict=False):
+            text = self.tokenizer.decode([t for t in ids if t < self.tokenizer.eot]).strip()
+            # scores are length-normalised (length_penalty 1): back to a total, EOT included
+            out.append((text, float(score) * (len(ids) + 1)))
+        return out

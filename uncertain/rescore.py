@@ -1,0 +1,345 @@
+"""The acoustic second pass: ask the ASR model which candidate explains a flagged span best.
+
+This module owns the step ``Document + flags -> Document + re-ranked flags`` for audio.
+For every flag with candidates (reason not ``verified``) it cuts the audio of the flagged
+words plus ``context_before``/``context_after`` heard words of the same segment and a
+``margin`` (clamped to the recording), and scores, in one batched call per window, the
+text ``<before> <hypothesis> <after>`` for the words heard and for every candidate (as
+written and capitalised, keeping the better). A hypothesis's acoustic score is the
+log-probability Whisper gives to its own tokens and to the ``<after>`` words that follow
+it, with ``<before>`` forced as the start; by default the total, not the mean, so a short
+candidate cannot win by leaving audio unexplained (``<after>`` pays for it).
+
+Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
+["acoustic"]``, the heard score in ``["acoustic_heard"]``; both in nats):
+
+- candidate: ``score' = sigmoid(logit(score) + weight * clip(gap + offset))``, and the
+  candidates are re-ranked by it;
+- flag: ``confidence' = sigmoid(logit(confidence) + weight * clip(max gap + offset))``
+  (the flag's P(span wrong) falls when the words heard explain the audio better than
+  every candidate) and a flag whose confidence falls below ``drop_below`` is removed;
+- ``"acoustic"`` joins the evidence of the top candidate and of the flag when the audio
+  changed which candidate is first or moved the confidence by at least 0.1.
+
+The model decodes the audio with the words heard in mind, so the words heard nearly
+always score best; ``offset`` (fitted with ``benchmarks/rescore_methods.py``) is how far
+behind a right candidate typically stays. A window that is silence (``silence_db``), or
+where no hypothesis reaches ``min_token_logprob`` per token, tells nothing: its flag is
+left as it was. The pass never touches words or flags of other modalities, and never
+adds text: only ``Document.flags`` changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from uncertain import audio as _audio
+from uncertain._acoustic import Request, Scorer, WhisperScorer
+from uncertain.document import Candidate, Document, Evidence, Flag, Word
+
+__all__ = ["RescoreOptions", "rescore", "scorer_for"]
+
+log = logging.getLogger("uncertain")
+
+_CAP = 8.0  # nats: no single window moves a log-odds by more than weight * _CAP
+
+
+@dataclass(frozen=True)
+class RescoreOptions:
+    """How the second pass cuts windows, scores them and folds the scores in."""
+
+    margin: float = 0.25  # seconds of audio kept either side of the scored words
+    context_before: int = 2  # heard words before the flag scored as a forced start
+    context_after: int = 1  # heard words after the flag scored with each hypothesis
+    normalise: Literal["sum", "mean"] = "sum"  # total or per-token log-probability
+    casings: bool = True  # also score each candidate capitalised, keep the better
+    weight: float = 1.0  # log-odds moved per nat of acoustic gap
+    offset: float = 2.0  # nats a right candidate typically trails the words heard
+    drop_below: float = 0.05  # a flag whose P(wrong) falls below this is removed
+    silence_db: float = -60.0  # a window whose loudest second is quieter is not scored
+    min_token_logprob: float = -4.0  # best hypothesis's mean per-token log-prob floor
+    max_window: float = 30.0  # seconds; Whisper's input length
+    share_windows: bool = True  # flags within max_window of each other share one window
+    pad_seconds: float | None = 30.0  # encoder input length (None: the window's own)
+
+    def __post_init__(self) -> None:
+        if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
+            raise ValueError("margin and context sizes must be >= 0")
+        if self.normalise not in ("sum", "mean"):
+            raise ValueError(f"normalise={self.normalise!r}: use 'sum' or 'mean'")
+        if not 0.0 <= self.drop_below < 1.0:
+            raise ValueError(f"drop_below={self.drop_below} must be in [0, 1)")
+        if not 0 < self.max_window <= 30.0:
+            raise ValueError(f"max_window={self.max_window} must be in (0, 30]")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One flag to score: the word range scored (context included) and its audio window."""
+
+    flag: int
+    before: int  # first context word
+    after: int  # end (exclusive) of the context after the flag
+    start: float
+    end: float
+
+
+@dataclass
+class _Group:
+    """Jobs sharing one audio window (one encoder run): ``first`` is its first word."""
+
+    first: int
+    start: float
+    end: float
+    jobs: list[_Job]
+
+
+def rescore(
+    doc: Document,
+    *,
+    model: Any = None,
+    audio: np.ndarray | None = None,
+    options: RescoreOptions | None = None,
+    scorer: Scorer | None = None,
+) -> Document:
+    """A copy of ``doc`` whose flags are re-ranked (and weakened or dropped) by the audio.
+
+    ``model``: a loaded ``faster_whisper.WhisperModel``, or anything
+    :func:`uncertain.models.load_model` takes (default: the model that made ``doc``).
+    ``audio``: the whole recording as 16 kHz mono float32, to avoid decoding it again.
+    ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
+    without flags to rescore come back as they are, at no cost.
+    """
+    opts = options or RescoreOptions()
+    if doc.source.modality != "audio":
+        return doc
+    words = doc.words
+    groups = _groups(_jobs(doc, words, opts), opts)
+    if not groups:
+        return doc
+    if scorer is None:
+        scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
+    clips = _clips(doc, [(g.start, g.end) for g in groups], audio)
+    flags = list(doc.flags)
+    for group, clip in zip(groups, clips, strict=True):
+        for job, scores in zip(group.jobs, acoustic_scores(doc, words, group, clip, scorer, opts),
+                               strict=True):
+            if scores is not None:
+                flags[job.flag] = fold(flags[job.flag], scores[0], scores[1], opts)
+    kept = [f for f in flags if f.reason == "verified" or f.confidence is None
+            or f.confidence >= opts.drop_below]
+    if len(kept) < len(flags):
+        log.debug("%s: %d flag(s) dropped by the audio", doc.source.path,
+                  len(flags) - len(kept))
+    return doc.model_copy(update={"flags": kept})
+
+
+def scorer_for(doc: Document | None = None, *, model: Any = None,
+               pad_seconds: float | None = None) -> WhisperScorer:
+    """A :class:`~uncertain._acoustic.WhisperScorer` for ``model`` (a loaded WhisperModel or
+    a name/path), by default the model, device and compute type that made ``doc``."""
+    if model is not None and hasattr(model, "model") and hasattr(model, "feature_extractor"):
+        return WhisperScorer(model, pad_seconds=pad_seconds)
+    from uncertain.models import load_model
+
+    options = doc.source.options if doc is not None else {}
+    if model is None and doc is not None:
+        path = options.get("model_path")
+        model = path if path and os.path.isdir(path) else doc.source.model
+    loaded = load_model(model, device=str(options.get("device", "auto")),
+                        compute_type=str(options.get("compute_type", "auto")))
+    language = (doc.source.language if doc is not None else None) or "en"
+    return WhisperScorer(loaded, pad_seconds=pad_seconds, language=language)
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
+    """One job per flag with candidates and timed words, in order of time."""
+    if not doc.flags:
+        return []
+    segment_of = [s for s, segment in enumerate(doc.segments) for _ in segment.words]
+    duration = doc.source.duration
+    out: list[_Job] = []
+    for k, flag in enumerate(doc.flags):
+        if flag.reason == "verified" or not flag.candidates:
+            continue
+        span = words[flag.start:flag.end]
+        if any(w.start is None or w.end is None for w in span):
+            continue
+        seg = segment_of[flag.start]
+        before = flag.start
+        while (before > 0 and flag.start - before < opts.context_before
+               and segment_of[before - 1] == seg and words[before - 1].start is not None):
+            before -= 1
+        after = flag.end
+        while (after < len(words) and after - flag.end < opts.context_after
+               and segment_of[after] == seg and words[after].end is not None):
+            after += 1
+        start = max(0.0, _time(words[before].start) - opts.margin)
+        end = _time(words[after - 1].end) + opts.margin
+        if duration is not None:
+            end = min(end, duration)
+        if end - start > opts.max_window:  # a long span: drop the context, then cut
+            before, after = flag.start, flag.end
+            start = max(0.0, _time(span[0].start) - opts.margin)
+            end = min(start + opts.max_window, end)
+        if end > start:
+            out.append(_Job(k, before, after, start, end))
+    return sorted(out, key=lambda j: (j.start, j.flag))
+
+
+def _groups(jobs: list[_Job], opts: RescoreOptions) -> list[_Group]:
+    """Jobs packed into shared windows of at most ``max_window`` seconds (``share_windows``),
+    else one window each. A job's words before its flag, from the window's first word,
+    are its forced prefix."""
+    out: list[_Group] = []
+    for job in jobs:
+        last = out[-1] if out else None
+        if (opts.share_windows and last is not None and job.before >= last.first
+                and job.end - last.start <= opts.max_window):
+            last.jobs.append(job)
+            last.end = max(last.end, job.end)
+        else:
+            out.append(_Group(job.before, job.start, job.end, [job]))
+    return out
+
+
+def _time(value: float | None) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def _clips(doc: Document, windows: Sequence[tuple[float, float]], audio: np.ndarray | None
+           ) -> list[np.ndarray]:
+    """The samples of each ``(start, end)`` window, from ``audio`` or decoded from the
+    source file in a stream that keeps only the windows."""
+    sr = _audio.SAMPLE_RATE
+    bounds = [(round(a * sr), round(b * sr)) for a, b in windows]
+    if audio is not None:
+        return [np.asarray(audio[a:b], dtype=np.float32) for a, b in bounds]
+    pieces: list[list[np.ndarray]] = [[] for _ in windows]
+    last = max(b for _, b in bounds)
+    for chunk in _audio.iter_chunks(doc.source.path):
+        c0 = round(chunk.start * sr)
+        c1 = c0 + len(chunk.samples)
+        for i, (a, b) in enumerate(bounds):
+            lo, hi = max(a, c0), min(b, c1)
+            if lo < hi:
+                pieces[i].append(chunk.samples[lo - c0:hi - c0])
+        if c1 >= last:
+            break
+    return [np.concatenate(p) if p else np.zeros(0, dtype=np.float32) for p in pieces]
+
+
+# -- scoring and folding -------------------------------------------------------------------
+
+
+def _variants(term: str, casings: bool) -> list[str]:
+    text = term.strip()
+    out = [text]
+    if casings and text[:1].islower():
+        out.append(text[:1].upper() + text[1:])
+    return out
+
+
+def acoustic_scores(
+    doc: Document, words: list[Word], group: _Group, clip: np.ndarray, scorer: Scorer,
+    opts: RescoreOptions,
+) -> list[tuple[float, list[float]] | None]:
+    """For each job of ``group``: the heard words' score and each candidate's (the better
+    of its casings), or ``None`` when the window tells nothing (silence, no speech)."""
+    if len(clip) == 0 or _audio.loudest_db(clip) < opts.silence_db:
+        log.debug("%s: %.2f-%.2f s is silence, its flags are left as they were",
+                  doc.source.path, group.start, group.end)
+        return [None] * len(group.jobs)
+    requests: list[Request] = []
+    owners: list[list[int]] = []
+    for job in group.jobs:
+        flag = doc.flags[job.flag]
+        hypotheses = [" ".join(w.text for w in words[flag.start:flag.end])]
+        owner = [-1]
+        for i, candidate in enumerate(flag.candidates):
+            for text in _variants(candidate.term, opts.casings):
+                hypotheses.append(text)
+                owner.append(i)
+        suffix = " ".join(w.text for w in words[flag.end:job.after])
+        prefix = " ".join(w.text for w in words[group.first:flag.start])
+        requests.append((prefix, [f"{h} {suffix}".strip() for h in hypotheses]))
+        owners.append(owner)
+    out: list[tuple[float, list[float]] | None] = []
+    for job, owner, token_scores in zip(group.jobs, owners, scorer.score(clip, requests),
+                                        strict=True):
+        best_mean = max((sum(s) / len(s) for s in token_scores if s), default=-math.inf)
+        if best_mean < opts.min_token_logprob:
+            log.debug("flag %r: the audio explains no hypothesis, left as it was",
+                      doc.flags[job.flag].text)
+            out.append(None)
+            continue
+        totals = [_total(s, opts.normalise) for s in token_scores]
+        acoustic = [-math.inf] * len(doc.flags[job.flag].candidates)
+        for i, total in zip(owner[1:], totals[1:], strict=True):
+            acoustic[i] = max(acoustic[i], total)
+        out.append((totals[0], acoustic))
+    return out
+
+
+def _total(scores: Sequence[float], normalise: str) -> float:
+    if not scores:
+        return -math.inf
+    total = float(sum(scores))
+    return total / len(scores) if normalise == "mean" else total
+
+
+def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptions) -> Flag:
+    """``flag`` with the acoustic scores folded in (see the module docstring): ``heard`` is
+    the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``."""
+    scored: list[tuple[float, int, Candidate]] = []
+    gaps = []
+    for i, (candidate, score) in enumerate(zip(flag.candidates, acoustic, strict=True)):
+        gap = max(-_CAP, min(_CAP, score - heard)) if math.isfinite(score) else -_CAP
+        gaps.append(gap)
+        z = _logit(candidate.score) + opts.weight * _clip(gap + opts.offset)
+        features = {**candidate.features, "acoustic": round(gap, 4),
+                    "acoustic_heard": round(heard, 4)}
+        new = candidate.model_copy(update={"score": round(_sigmoid(z), 4),
+                                           "features": features})
+        scored.append((z, i, new))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    ranked = [c for _, _, c in scored]
+    best_gap = max(gaps)
+    top_changed = scored[0][1] != 0
+    evidence: list[Evidence] = list(flag.evidence)
+    old = flag.confidence
+    confidence = old
+    if old is not None:
+        confidence = round(_sigmoid(_logit(old) + opts.weight * _clip(best_gap + opts.offset)), 4)
+    moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
+    if top_changed or moved or gaps[scored[0][1]] == best_gap:
+        top = ranked[0]
+        if "acoustic" not in top.evidence:
+            ranked[0] = top.model_copy(update={"evidence": ["acoustic", *top.evidence]})
+    if (top_changed or moved) and "acoustic" not in evidence:
+        evidence.insert(0, "acoustic")
+    return flag.model_copy(update={"candidates": ranked, "confidence": confidence,
+                                   "evidence": evidence})
+
+
+def _clip(x: float) -> float:
+    return max(-_CAP, min(_CAP, x))
+
+
+def _logit(p: float) -> float:
+    p = min(1 - 1e-4, max(1e-4, p))
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
