@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[base,dev,tiktoken]'
+	$(BIN)/python -m pip install -q -e '.[base,dev]'
 	touch $@
 
 venv: system-deps $(VENV)/.installed
