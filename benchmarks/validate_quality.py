@@ -108,7 +108,7 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             for k in range(op.src_start, op.src_end):
                 correct_tok[k] = True
     word_ok = [bool(tokens(w.text)) for w in words]
-    for k, ok in zip(owner, correct_tok):
+    for k, ok in zip(owner, correct_tok, strict=True):
         if not ok:
             word_ok[k] = False
     correct_words = sum(word_ok)
@@ -180,7 +180,7 @@ def main() -> None:
                   flush=True)
     validator = Validator()
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for item, doc in zip(items, docs):
+    for item, doc in zip(items, docs, strict=True):
         result = evaluate(item, validator.validate(doc), args.show)
         kind = item.get("meta", {}).get("kind", "med")
         for key in ((item["modality"], kind), (item["modality"], "all"), ("all", kind),

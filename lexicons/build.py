@@ -17,6 +17,7 @@ import argparse
 import csv
 import gzip
 import re
+import statistics
 import sys
 import unicodedata
 from collections import Counter, defaultdict
@@ -286,9 +287,21 @@ def name_index(drugs: dict[str, Drug]) -> dict[str, str]:
     return index
 
 
-def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
+@dataclass
+class Combo:
+    """A brand of a combination product: its components and where it comes from."""
+
+    brand: str
+    dbids: list[str]
+    ids: list[tuple[str, str]]
+    weight: float  # times the mean prior of the components
+
+
+def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
     """Official names and brand names of every UNII that joins to a DrugBank drug:
-    directly on the UNII column, or through its official name, salt stripped."""
+    directly on the UNII column, or through its official name, salt stripped. Brands
+    listed by component (``AUGMENTIN COMPONENT AMOXICILLIN``) become combinations when
+    every component joins."""
     by_unii = {d.unii: d.dbid for d in drugs.values() if d.unii}
     index = name_index(drugs)
     rows: list[tuple[str, str, str, str]] = []
@@ -303,9 +316,28 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
         dbid = index.get(key(display)) or index.get(key(strip_salt(display)))
         if dbid is not None:
             by_unii[unii] = dbid
+    components: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    for name, kind, unii, _display in rows:
+        brand, sep, _ = name.partition(" COMPONENT ")
+        if kind == "bn" and sep:
+            components[brand].append((by_unii.get(unii), unii))
+    combos: list[Combo] = []
+    for brand, parts in components.items():
+        cleaned = clean_name(strip_forms(brand))
+        dbids = list(dict.fromkeys(dbid for dbid, _ in parts if dbid))
+        if cleaned and len(dbids) > 1 and all(dbid for dbid, _ in parts):
+            ids = [("drugbank", d) for d in dbids] + [("unii", u) for _, u in parts]
+            combos.append(Combo(brand_case(cleaned), dbids, ids, 0.6))
+    whole = {c.brand.upper() for c in combos}
     for name, kind, unii, display in rows:
         source = f"unii {kind}"
         counts.read[source] += 1
+        if " COMPONENT " in name:
+            if name.partition(" COMPONENT ")[0] in whole:
+                counts.kept[source] += 1
+            else:
+                counts.drop(source, "component of a combination that does not join")
+            continue
         dbid = by_unii.get(unii)
         if dbid is None:
             counts.drop(source, "substance does not join to DrugBank")
@@ -324,9 +356,6 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
             else:
                 counts.drop(source, "official name of another form")
             continue
-        if " component " in f" {name.lower()} ":
-            counts.drop(source, "component of a combination")
-            continue
         if len(name.split()) > 1 and key(name.split()[0]) in {
             key(g.split()[0]) for g in drug.generics.values()
         }:
@@ -342,13 +371,14 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> None:
         else:
             drug.brands[key(cleaned)] = (brand_case(cleaned), unii, False)
             counts.kept[source] += 1
+    return combos
 
 
-def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[tuple]:
+def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
     """Consumer pages: mark single drugs, add their brands; brands of combinations
     become entries whose canonical joins the components with `` / ``."""
     index = name_index(drugs)
-    combos: list[tuple[str, list[str], str, list[str]]] = []
+    combos: list[Combo] = []
     unjoined: list[str] = []
     with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -356,19 +386,20 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
             page = row["Medline Plus ID"].strip()
             generic = strip_forms(row["Common name"])
             parts = split_generic(generic)
-            ids = [index.get(key(p)) or index.get(key(strip_salt(p))) for p in parts]
+            found = [index.get(key(p)) or index.get(key(strip_salt(p))) for p in parts]
             brands = []
             for brand in row["Synonyms"].split("|"):
                 cleaned = clean_name(strip_forms(brand))
                 if cleaned and cleaned not in brands and key(cleaned) != key(generic):
                     brands.append(cleaned)
-            if not all(ids):
+            ids = [dbid for dbid in found if dbid]
+            if len(ids) < len(found):
                 unjoined.append(generic)
                 counts.drop("medlineplus", "a generic name does not join to DrugBank")
                 continue
             counts.kept["medlineplus"] += 1
             if len(ids) == 1:
-                drug = drugs[ids[0]]  # type: ignore[index]
+                drug = drugs[ids[0]]
                 drug.medline.append(page)
                 drug.medline_names.append(parts[0])
                 for brand in brands:
@@ -376,8 +407,9 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
                         drug.brands[key(brand)] = (brand, "", True)
             else:
                 for dbid in ids:
-                    drugs[dbid].medline_combo.append(page)  # type: ignore[index]
-                combos.append((page, ids, generic, brands))  # type: ignore[arg-type]
+                    drugs[dbid].medline_combo.append(page)
+                pairs = [("drugbank", d) for d in ids] + [("medlineplus", page)]
+                combos += [Combo(brand, ids, pairs, 0.85) for brand in brands]
     if unjoined:
         print(f"medlineplus pages not joined ({len(unjoined)}): " + "; ".join(sorted(unjoined)))
     return combos
@@ -423,7 +455,7 @@ def ids_text(pairs: list[tuple[str, str]]) -> str:
     return ";".join(f"{k}:{v}" for k, v in pairs if v)
 
 
-def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[Row]:
+def rows_for(drugs: dict[str, Drug], combos: list[Combo]) -> list[Row]:
     rows: list[Row] = []
     for drug in drugs.values():
         drug.canonical = choose_canonical(drug)
@@ -466,12 +498,12 @@ def rows_for(drugs: dict[str, Drug], combos: list[tuple]) -> list[Row]:
                     ids_text([("drugbank", drug.dbid)]),
                 )
             )
-    for page, ids, _generic, brands in combos:
-        canonical = " / ".join(drugs[d].canonical for d in ids)
-        prior = round(min(drug_prior(drugs[d]) for d in ids) * 0.85, 3)
-        pairs = [("drugbank", d) for d in ids] + [("medlineplus", page)]
-        for brand in brands:
-            rows.append((brand, canonical, "brand", capped(brand, prior), ids_text(pairs)))
+    for combo in combos:
+        canonical = " / ".join(sorted(drugs[d].canonical for d in combo.dbids))
+        prior = round(statistics.fmean(drug_prior(drugs[d]) for d in combo.dbids) * combo.weight, 3)
+        rows.append(
+            (combo.brand, canonical, "brand", capped(combo.brand, prior), ids_text(combo.ids))
+        )
     return rows
 
 
@@ -506,8 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     counts = Counts()
     drugs = read_drugbank(args.sources, counts)
-    join_unii(args.sources, drugs, counts)
-    combos = join_medlineplus(args.sources, drugs, counts)
+    combos = join_unii(args.sources, drugs, counts)
+    combos += join_medlineplus(args.sources, drugs, counts)
     rows = rows_for(drugs, combos)
     rows = write(rows, args.out)
     kinds = Counter(r[2] for r in rows)

@@ -203,3 +203,36 @@ def test_evaluate_plot_draws_or_names_the_missing_extra(
     else:
         plot_reliability(report, out)
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def rivaroxaban_flag(start: int, end: int) -> Flag:
+    return Flag(reason="near_lexicon", text="zarelto", start=start, end=end, candidates=[
+        Candidate(term="Xarelto", canonical="rivaroxaban", score=0.8)])
+
+
+@pytest.mark.parametrize(
+    ("ref_text", "term", "hyp", "flags", "expected"),
+    [
+        ("take metformin daily", ("metformin", "metformin"), "take metformin daily", [],
+         ("reference", True, True, True)),
+        # a misheard surface written in a transcript is found in the hypothesis
+        ("stop xarelto now", ("zarelto", "rivaroxaban"), "stop zarelto now",
+         [rivaroxaban_flag(1, 2)], ("hypothesis", False, True, True)),
+        # a multi-word term is one unit: half right is wrong
+        ("give insulin glargine tonight", ("insulin glargine", "insulin glargine"),
+         "give insulin glar gene tonight", [], ("reference", False, False, False)),
+        # a flag elsewhere does not recover the term
+        ("stop xarelto now", ("Xarelto", "rivaroxaban"), "stop the rally toe now",
+         [rivaroxaban_flag(0, 1)], ("reference", False, False, False)),
+        ("stop xarelto now", ("Xarelto", "rivaroxaban"), "stop the rally toe now",
+         [rivaroxaban_flag(2, 4)], ("reference", False, True, True)),
+        ("hello there", ("aspirin", "aspirin"), "hello there", [],
+         ("missing", False, False, False)),
+    ],
+)
+def test_evaluate_terms(ref_text: str, term: tuple[str, str], hyp: str, flags: list[Flag],
+                        expected: tuple[str, bool, bool, bool]) -> None:
+    doc = make_doc("a.txt", "text", [(w, None) for w in hyp.split()], flags)
+    ref = Reference(text=ref_text, id="a", terms=(Term(*term),))
+    (result,) = score_document(doc, ref).terms
+    assert (result.located, result.exact, result.top1, result.top3) == expected

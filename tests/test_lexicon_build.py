@@ -130,7 +130,7 @@ def test_lexicon_build_output_is_a_clean_lexicon(built: tuple[Path, str]) -> Non
 
 def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None:
     printed = built[1]
-    assert "drugbank: read 15, kept 13, dropped 2" in printed
+    assert "drugbank: read 17, kept 15, dropped 2" in printed
     assert "medlineplus: read 9, kept 8, dropped 1" in printed
     assert "substance does not join to DrugBank" in printed
     for source in ("drugbank synonyms", "unii of", "unii bn"):
@@ -152,7 +152,8 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
         ("valacyclovir", "valacyclovir", "generic"),  # US name a letter from the INN
         ("Valaciclovir", "valacyclovir", "generic"),
         ("HCTZ", "hydrochlorothiazide", "abbreviation"),
-        ("Triumeq", "abacavir / dolutegravir / lamivudine", "brand"),
+        ("Triumeq", "abacavir / dolutegravir / lamivudine", "brand"),  # MedlinePlus
+        ("Augmentin", "amoxicillin / clavulanic acid", "brand"),  # UNII component rows
     ],
 )
 def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:

@@ -13,6 +13,8 @@ from uncertain.lexicon import (
     check_lexicon,
     default_lexicons,
     english_zipf,
+    load_lexicon,
+    load_lexicons,
     normalize_term,
     shipped_lexicons,
 )
@@ -47,6 +49,11 @@ def test_lexicon_shipped_names_and_cache() -> None:
     assert [lex.name for lex in first] == ["drugs", "clinical"]
     assert all(a is b for a, b in zip(first, second, strict=True))
     assert first is not second  # callers may change their list without touching the cache
+    assert load_lexicon("drugs") is first[0]
+    assert load_lexicons(["clinical"])[0] is first[1]
+    renamed = load_lexicon("clinical", name="ward")
+    assert renamed.name == "ward" and renamed is not first[1]
+    assert {e.lexicon for e in renamed} == {"ward"}
 
 
 @pytest.mark.parametrize("name", ["drugs", "clinical"])

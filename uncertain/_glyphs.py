@@ -93,12 +93,13 @@ def choice_variants(word: Word, *, limit: int = 8) -> list[tuple[str, float]]:
                 ratio = max(choices[j].confidence, 1e-6) / top
                 swaps.append((-math.log(min(ratio, 1.0)), i, j))
         cheapest = heapq.nsmallest(12, swaps)
-        paths: list[tuple[float, tuple[tuple[int, int], ...]]] = [(c, ((i, j),)) for c, i, j in cheapest]
-        for x in range(len(cheapest)):
-            for y in range(x + 1, len(cheapest)):
-                if cheapest[x][1] != cheapest[y][1]:
-                    paths.append((cheapest[x][0] + cheapest[y][0],
-                                  ((cheapest[x][1], cheapest[x][2]), (cheapest[y][1], cheapest[y][2]))))
+        paths: list[tuple[float, tuple[tuple[int, int], ...]]] = [
+            (c, ((i, j),)) for c, i, j in cheapest
+        ]
+        for x, (cost_x, pos_x, choice_x) in enumerate(cheapest):
+            for cost_y, pos_y, choice_y in cheapest[x + 1:]:
+                if pos_x != pos_y:
+                    paths.append((cost_x + cost_y, ((pos_x, choice_x), (pos_y, choice_y))))
         paths.sort(key=lambda p: p[0])
         for cost, picks in paths[: limit * 2]:
             chosen = dict(picks)

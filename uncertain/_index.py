@@ -10,8 +10,8 @@ rapidfuzz.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,10 +30,14 @@ _MAX_FUZZY_LEN = 32
 def compact(text: str) -> str:
     """The normalised term without spaces or accents: the key windows of words are
     joined to."""
-    key = normalize_term(text).replace(" ", "")
-    if not key.isascii():
-        key = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
-    return key
+    return _plain(normalize_term(text)).replace(" ", "")
+
+
+def _plain(text: str) -> str:
+    """``text`` without accents."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,7 @@ class Indexed:
 
     entry: Entry
     compact: str
+    normal: str  # the normalised term, spaces kept, accents removed
     sound: str
     classes: str
 
@@ -71,7 +76,7 @@ class LexiconIndex:
         if not key:
             return
         self.max_words = max(self.max_words, normal.count(" ") + 1)
-        item = Indexed(entry, key, sound_key(key), class_key(key))
+        item = Indexed(entry, key, _plain(normal), sound_key(key), class_key(key))
         idx = len(self.items)
         self.items.append(item)
         self.exact.setdefault(key, []).append(idx)

@@ -385,27 +385,30 @@ def _fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
 
 
 def _fit_isotonic(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
-    """Pool-adjacent-violators: increasing step function as interpolation points."""
+    """Pool-adjacent-violators, as interpolation points at each pooled block's mean score.
+
+    Interpolating between block centres (rather than holding each block flat) keeps the
+    map strictly increasing inside the fitted range, so it ties fewer words.
+    """
     order = np.argsort(x, kind="mergesort")
     xs, ys = x[order], y[order].astype(float)
-    blocks: list[list[float]] = []  # [sum y, count, x low, x high]
+    blocks: list[list[float]] = []  # [sum y, count, sum x]
     for xv, yv in zip(xs, ys, strict=True):
-        blocks.append([yv, 1.0, xv, xv])
+        blocks.append([yv, 1.0, xv])
         while len(blocks) > 1 and (blocks[-2][0] / blocks[-2][1]
                                    >= blocks[-1][0] / blocks[-1][1]):
-            s, c, _, hi = blocks.pop()
+            s, c, sx = blocks.pop()
             blocks[-1][0] += s
             blocks[-1][1] += c
-            blocks[-1][3] = hi
+            blocks[-1][2] += sx
     px: list[float] = []
     py: list[float] = []
-    for s, c, lo, hi in blocks:
-        v = min(1 - _P_FLOOR, max(_P_FLOOR, s / c))
-        for xv in ((lo,) if lo == hi else (lo, hi)):
-            if px and xv <= px[-1]:
-                continue
-            px.append(float(xv))
-            py.append(float(v))
+    for s, c, sx in blocks:
+        centre = sx / c
+        if px and centre <= px[-1]:
+            continue
+        px.append(float(centre))
+        py.append(float(min(1 - _P_FLOOR, max(_P_FLOOR, s / c))))
     return px, py
 
 

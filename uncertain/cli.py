@@ -164,7 +164,7 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
             for e in hits:
                 ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
                 print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
-    if args.check and report.warnings:
+    if args.check and (not report.ok or report.warnings):
         return 1
     return 0
 

@@ -364,9 +364,23 @@ def _parse(
 def load_lexicon(source: str | os.PathLike[str], *, name: str | None = None) -> Lexicon:
     """Load a shipped lexicon by name (``"drugs"``, ``"clinical"``) or a lexicon file.
 
-    ``name`` defaults to the file stem. Raises :class:`LexiconError` naming the path and
-    line of the first malformed line, or when the source is neither a file nor shipped.
+    ``name`` defaults to the file stem. A shipped lexicon is read once per process and
+    shared (treat a :class:`Lexicon` as read-only). Raises :class:`LexiconError` naming
+    the path and line of the first malformed line, or when the source is neither a file
+    nor shipped.
     """
+    if isinstance(source, str) and (name is None or name == source):
+        if source in shipped_lexicons():
+            return _shipped(source)
+    return _load(source, name)
+
+
+@cache
+def _shipped(name: str) -> Lexicon:
+    return _load(name, None)
+
+
+def _load(source: str | os.PathLike[str], name: str | None) -> Lexicon:
     path = _resolve(source)
     lexicon_name = name or _stem(path)
     entries, _, _ = _parse(path, lexicon_name, None)
@@ -392,14 +406,9 @@ def shipped_lexicons() -> list[str]:
     return sorted(names)
 
 
-@cache
-def _default_lexicons() -> tuple[Lexicon, ...]:
-    return tuple(load_lexicon(name) for name in ("drugs", "clinical"))
-
-
 def default_lexicons() -> list[Lexicon]:
     """The shipped ``drugs`` and ``clinical`` lexicons, loaded once per process."""
-    return list(_default_lexicons())
+    return [_shipped("drugs"), _shipped("clinical")]
 
 
 @lru_cache(maxsize=1 << 16)

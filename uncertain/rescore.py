@@ -13,11 +13,12 @@ candidate cannot win by leaving audio unexplained (``<after>`` pays for it).
 Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
 ["acoustic"]``, the heard score in ``["acoustic_heard"]``; both in nats):
 
-- candidate: ``score' = sigmoid(logit(score) + weight * clip(gap + offset))``, and the
-  candidates are re-ranked by it;
-- flag: ``confidence' = sigmoid(logit(confidence) + weight * clip(max gap + offset))``
-  (the flag's P(span wrong) falls when the words heard explain the audio better than
-  every candidate) and a flag whose confidence falls below ``drop_below`` is removed;
+- flag: ``shift = clip(max gap + offset)`` and ``confidence' = sigmoid(logit(confidence)
+  + weight * shift)``: the flag's P(span wrong) falls when the words heard explain the
+  audio better than every candidate, and a flag falling below ``drop_below`` is removed;
+- candidate: ``score' = sigmoid(logit(score) + weight * (shift + clip(gap - max gap)))``,
+  and the candidates are re-ranked by it: among candidates the acoustic difference
+  counts in full (up to ``_CAP`` nats), however far behind the words heard they all are;
 - ``"acoustic"`` joins the evidence of the top candidate and of the flag when the audio
   changed which candidate is first or moved the confidence by at least 0.1.
 
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -41,14 +41,15 @@ from typing import Any, Literal
 import numpy as np
 
 from uncertain import audio as _audio
-from uncertain._acoustic import Request, Scorer, WhisperScorer
+from uncertain._acoustic import Request, Scorer, scorer_for
 from uncertain.document import Candidate, Document, Evidence, Flag, Word
 
-__all__ = ["RescoreOptions", "rescore", "scorer_for"]
+__all__ = ["RescoreOptions", "fold", "rescore"]
 
 log = logging.getLogger("uncertain")
 
-_CAP = 8.0  # nats: no single window moves a log-odds by more than weight * _CAP
+_CAP = 8.0  # nats: no window moves a log-odds by more than weight * _CAP for one reason
+_FAR = 50.0  # nats: gaps are recorded within +-_FAR
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class _Job:
     after: int  # end (exclusive) of the context after the flag
     start: float
     end: float
+    span: tuple[float, float]  # the flagged words' own times
 
 
 @dataclass
@@ -141,24 +143,6 @@ def rescore(
     return doc.model_copy(update={"flags": kept})
 
 
-def scorer_for(doc: Document | None = None, *, model: Any = None,
-               pad_seconds: float | None = None) -> WhisperScorer:
-    """A :class:`~uncertain._acoustic.WhisperScorer` for ``model`` (a loaded WhisperModel or
-    a name/path), by default the model, device and compute type that made ``doc``."""
-    if model is not None and hasattr(model, "model") and hasattr(model, "feature_extractor"):
-        return WhisperScorer(model, pad_seconds=pad_seconds)
-    from uncertain.models import load_model
-
-    options = doc.source.options if doc is not None else {}
-    if model is None and doc is not None:
-        path = options.get("model_path")
-        model = path if path and os.path.isdir(path) else doc.source.model
-    loaded = load_model(model, device=str(options.get("device", "auto")),
-                        compute_type=str(options.get("compute_type", "auto")))
-    language = (doc.source.language if doc is not None else None) or "en"
-    return WhisperScorer(loaded, pad_seconds=pad_seconds, language=language)
-
-
 # -- planning ------------------------------------------------------------------------------
 
 
@@ -193,7 +177,8 @@ def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
             start = max(0.0, _time(span[0].start) - opts.margin)
             end = min(start + opts.max_window, end)
         if end > start:
-            out.append(_Job(k, before, after, start, end))
+            out.append(_Job(k, before, after, start, end,
+                            (_time(span[0].start), _time(span[-1].end))))
     return sorted(out, key=lambda j: (j.start, j.flag))
 
 
@@ -260,9 +245,21 @@ def acoustic_scores(
         log.debug("%s: %.2f-%.2f s is silence, its flags are left as they were",
                   doc.source.path, group.start, group.end)
         return [None] * len(group.jobs)
+    sr = _audio.SAMPLE_RATE
+    silent = []
+    for job in group.jobs:
+        a = round((job.span[0] - group.start) * sr)
+        b = max(a + 1, round((job.span[1] - group.start) * sr))
+        seconds = min(1.0, (b - a) / sr)
+        silent.append(_audio.loudest_db(clip[max(0, a):b], window_seconds=seconds)
+                      < opts.silence_db)
     requests: list[Request] = []
     owners: list[list[int]] = []
-    for job in group.jobs:
+    for job, quiet in zip(group.jobs, silent, strict=True):
+        if quiet:
+            requests.append(("", []))
+            owners.append([])
+            continue
         flag = doc.flags[job.flag]
         hypotheses = [" ".join(w.text for w in words[flag.start:flag.end])]
         owner = [-1]
@@ -275,8 +272,14 @@ def acoustic_scores(
         requests.append((prefix, [f"{h} {suffix}".strip() for h in hypotheses]))
         owners.append(owner)
     out: list[tuple[float, list[float]] | None] = []
-    for job, owner, token_scores in zip(group.jobs, owners, scorer.score(clip, requests),
-                                        strict=True):
+    scored = scorer.score(clip, requests) if any(texts for _, texts in requests) else [
+        [] for _ in requests]
+    for job, owner, token_scores in zip(group.jobs, owners, scored, strict=True):
+        if not owner:
+            log.debug("flag %r: its words' audio is silence, left as it was",
+                      doc.flags[job.flag].text)
+            out.append(None)
+            continue
         best_mean = max((sum(s) / len(s) for s in token_scores if s), default=-math.inf)
         if best_mean < opts.min_token_logprob:
             log.debug("flag %r: the audio explains no hypothesis, left as it was",
@@ -301,12 +304,13 @@ def _total(scores: Sequence[float], normalise: str) -> float:
 def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptions) -> Flag:
     """``flag`` with the acoustic scores folded in (see the module docstring): ``heard`` is
     the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``."""
+    gaps = [score - heard if math.isfinite(score) else -_FAR for score in acoustic]
+    gaps = [max(-_FAR, min(_FAR, g)) for g in gaps]
+    best_gap = max(gaps)
+    shift = _clip(best_gap + opts.offset)
     scored: list[tuple[float, int, Candidate]] = []
-    gaps = []
-    for i, (candidate, score) in enumerate(zip(flag.candidates, acoustic, strict=True)):
-        gap = max(-_CAP, min(_CAP, score - heard)) if math.isfinite(score) else -_CAP
-        gaps.append(gap)
-        z = _logit(candidate.score) + opts.weight * _clip(gap + opts.offset)
+    for i, (candidate, gap) in enumerate(zip(flag.candidates, gaps, strict=True)):
+        z = _logit(candidate.score) + opts.weight * (shift + _clip(gap - best_gap))
         features = {**candidate.features, "acoustic": round(gap, 4),
                     "acoustic_heard": round(heard, 4)}
         new = candidate.model_copy(update={"score": round(_sigmoid(z), 4),
@@ -314,13 +318,10 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
         scored.append((z, i, new))
     scored.sort(key=lambda t: (-t[0], t[1]))
     ranked = [c for _, _, c in scored]
-    best_gap = max(gaps)
     top_changed = scored[0][1] != 0
     evidence: list[Evidence] = list(flag.evidence)
     old = flag.confidence
-    confidence = old
-    if old is not None:
-        confidence = round(_sigmoid(_logit(old) + opts.weight * _clip(best_gap + opts.offset)), 4)
+    confidence = None if old is None else round(_sigmoid(_logit(old) + opts.weight * shift), 4)
     moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
     if top_changed or moved or gaps[scored[0][1]] == best_gap:
         top = ranked[0]

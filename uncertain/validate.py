@@ -88,10 +88,11 @@ WEIGHTS: dict[str, float] = {
     "prior": 2.5,  # times (prior - 0.4)
     "dose_context": 2.2,
     "cue_before": 0.8,
-    "doubt": 2.0,  # times (1 - confidence - 0.4), known confidence only
+    "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
+    "doubt": 2.0,  # times (1 - confidence - 0.4)
     "common_english": -2.5,  # mean englishness of the window's words
     "extra_words": -0.3,  # per word beyond the first
-    "onset": 2.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
+    "onset": 1.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
     "ocr_choices": 3.0,
     "glyph": 2.5,
     "exact": 2.0,
@@ -105,6 +106,8 @@ def similarity_pivot(length: int) -> float:
     window is not."""
     return 0.62 + 0.35 * math.exp(-max(0, length - 4) / 4.0)
 
+#: the confidence assumed for words whose engine gave none (plain text)
+UNKNOWN_CONFIDENCE = 0.75
 #: how spelling and sound similarity mix, per modality
 MIX: dict[str, tuple[float, float]] = {"audio": (0.35, 0.65), "image": (0.85, 0.15),
                                        "text": (0.45, 0.55)}
@@ -134,6 +137,7 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
         + w["prior"] * (features["prior"] - 0.4)
         + w["dose_context"] * features["dose_context"]
         + w["cue_before"] * features["cue_before"]
+        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
         + w["common_english"] * features["common_english"]
         + w["extra_words"] * (features["words"] - 1)
         + w["onset"] * (features.get("onset", 0.5) - 0.5)
@@ -142,8 +146,8 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
         + w["exact"] * features["exact"]
         + w["acoustic"] * features.get("acoustic", 0.0)
     )
-    if conf >= 0:
-        z += w["doubt"] * (1.0 - conf - 0.4)
+    # unknown confidence (plain text) counts as a fairly sure engine, 0.75
+    z += w["doubt"] * (1.0 - (conf if conf >= 0 else UNKNOWN_CONFIDENCE) - 0.4)
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -269,7 +273,14 @@ class Validator:
         conf = sum(known) / len(known) if known else None
         common = [w.zipf >= opts.english_min_zipf for w in window]
         key = "".join(w.key for w in window)
-        exact = window[0].exact if len(window) == 1 else self.index.lookup(key)
+        joined: list[int] = []
+        if len(window) == 1:
+            exact = window[0].exact
+        else:
+            # "insulin glargine" is that term; "at or vastatin" spells one but is misheard
+            joined = self.index.lookup(key)
+            spaced = " ".join(w.key for w in window)
+            exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
         if len(window) > 1 and any(w.exact and w.zipf < opts.english_min_zipf for w in window):
@@ -277,7 +288,7 @@ class Validator:
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         # a run is worth joining when at least half of it is doubtful, or a dose follows
-        if not (2 * doubtful >= len(window) or dose or (cue and not all(common))):
+        if not (2 * doubtful >= len(window) or dose or joined or (cue and not all(common))):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
@@ -412,7 +423,8 @@ class Validator:
         found = self._sim_cache.get(cache_key)
         if found is not None:
             return found
-        found = [(idx, self._similarity(key, idx, image)) for idx in self.index.near(key, limit=limit)]
+        found = [(idx, self._similarity(key, idx, image))
+                 for idx in self.index.near(key, limit=limit)]
         if len(self._sim_cache) > 100_000:
             self._sim_cache.clear()
         self._sim_cache[cache_key] = found
@@ -444,7 +456,7 @@ class Validator:
         """Candidates for the compact ``key``, scored and ranked, one per canonical."""
         index = self.index
         image = modality == "image"
-        scored: list[tuple[int, dict[str, float]]] = list(self._similar(key, image, opts.search_limit))
+        scored = list(self._similar(key, image, opts.search_limit))
         choices: dict[int, float] = {}  # entries an engine choice spells exactly
         glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:
@@ -458,7 +470,8 @@ class Validator:
         special = set(choices) | glyphs
         if special:
             seen = {idx for idx, _ in scored}
-            scored += [(idx, self._similarity(key, idx, image)) for idx in special if idx not in seen]
+            scored += [(idx, self._similarity(key, idx, image))
+                       for idx in special if idx not in seen]
         best: dict[str, tuple[float, int, dict[str, float]]] = {}
         for idx, similarity in scored:
             features = {**base, **similarity}
@@ -469,7 +482,9 @@ class Validator:
             score = score_candidate(features, modality)
             name = index.items[idx].entry.canonical.casefold()
             seen_score = best.get(name)
-            if seen_score is None or (score, features["prior"]) > (seen_score[0], seen_score[2]["prior"]):
+            if seen_score is None or (score, features["prior"]) > (
+                seen_score[0], seen_score[2]["prior"]
+            ):
                 best[name] = (score, idx, features)
         ranked = sorted(best.values(), key=lambda t: (-t[0], -t[2]["prior"]))
         out = []
@@ -492,7 +507,7 @@ class Validator:
 def _onset(a: str, b: str) -> float:
     """How many leading sound classes two keys share, up to four, over four."""
     n = 0
-    for x, y in zip(a[:4], b[:4]):
+    for x, y in zip(a[:4], b[:4], strict=False):
         if x != y:
             break
         n += 1

@@ -1,0 +1,310 @@
+"""Which acoustic scoring picks the drug that was said, and what it costs.
+
+On the audio items of the dev set (``benchmarks/devset.py build --out
+benchmarks/_work/devset``: espeak-ng dictations, several voices, noise, telephone band),
+each clip is transcribed (the first pass, timed), validated, then rescored by each method:
+
+- ``align-30s``: teacher-forced token log-probabilities (CTranslate2 ``Whisper.align``)
+  of ``<before> <hypothesis> <after>`` in the window padded to Whisper's 30 s input, total
+  over the hypothesis and the words after it, flags of one 30 s stretch sharing a window;
+- ``align-30s-untrimmed``: the decoder attends to all 30 s of the encoded window, not
+  only to the window and 1 s after it;
+- ``align-10s`` / ``align-own``: the same with the window encoded padded to 10 s / at its
+  own length (cheaper encoder);
+- ``align-30s-mean``: per-token mean instead of the total;
+- ``align-30s-noctx``: no context words, one window per flag;
+- ``align-30s-onecase``: each candidate scored only as the lexicon writes it;
+- ``nbest-match``: CTranslate2 ``generate`` with ``num_hypotheses=5`` on the window, a
+  hypothesis's candidates scored by how closely their spelling matches each hypothesis,
+  weighted by the hypothesis's probability.
+
+Reported per method: top-1 accuracy of the true drug among the candidates of the flags
+that list it (``validator`` is the order without audio), the share of all said drug names
+that end up first on a flag, flags left on the general (non-medical) clips and on
+medical clips where no drug is, and the extra time as a fraction of the first pass (CPU
+seconds of this process, and wall seconds). ``--fit`` also prints the acoustic gap of
+right and wrong flags, which ``RescoreOptions.offset`` comes from.
+
+    .venv/bin/python benchmarks/rescore_methods.py [--devset DIR] [--split dev|test|all]
+        [--limit N] [--methods align-30s,nbest-match] [--fit] [--cache DIR]
+
+``--cache`` reuses transcripts and first-pass times of an earlier run (for development;
+the figures reported come from a run without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rapidfuzz import fuzz
+
+from uncertain._acoustic import Request, WhisperScorer
+from uncertain._index import compact
+from uncertain.asr import transcribe
+from uncertain.audio import decode
+from uncertain.document import Document, Flag
+from uncertain.models import load_model
+from uncertain.rescore import RescoreOptions, fold, rescore
+from uncertain.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSET = ROOT / "benchmarks" / "_work" / "devset"
+
+
+class NbestMatchScorer:
+    """Scores a text by how well it matches the window's n-best hypotheses (a ``Scorer``).
+
+    ``log sum_h P(h) exp(kappa * (similarity(text, h) - 1))``, with the spelling similarity
+    of the compact text to the best-matching part of the hypothesis.
+    """
+
+    def __init__(self, scorer: WhisperScorer, *, n: int = 5, kappa: float = 10.0) -> None:
+        self.scorer = scorer
+        self.n = n
+        self.kappa = kappa
+
+    def score(self, audio: np.ndarray, requests: Sequence[Request]) -> list[list[list[float]]]:
+        hyps = self.scorer.nbest(audio, self.n)
+        totals = np.array([t for _, t in hyps])
+        post = np.exp(totals - totals.max())
+        post /= post.sum()
+        keys = [compact(h) for h, _ in hyps]
+        out = []
+        for prefix, texts in requests:
+            head = compact(prefix)
+            rows = []
+            for text in texts:
+                key = compact(text)
+                sims = [fuzz.partial_ratio(key, k[len(head) // 2:]) / 100.0 for k in keys]
+                value = sum(p * math.exp(self.kappa * (s - 1.0)) for p, s in zip(post, sims,
+                                                                                strict=True))
+                rows.append([math.log(max(value, 1e-12))])
+            out.append(rows)
+        return out
+
+
+@dataclass
+class Method:
+    name: str
+    options: RescoreOptions
+    pad_seconds: float | None = 30.0
+    nbest: bool = False
+    trim_seconds: float | None = 1.0
+
+
+DEFAULT = RescoreOptions()
+BASE = replace(DEFAULT, drop_below=0.0)  # keep every flag; drop when evaluating
+METHODS = {
+    "align-30s": Method("align-30s", BASE),
+    "align-30s-untrimmed": Method("align-30s-untrimmed", BASE, trim_seconds=None),
+    "align-10s": Method("align-10s", replace(BASE, pad_seconds=10.0), 10.0),
+    "align-own": Method("align-own", replace(BASE, pad_seconds=None), None),
+    "align-30s-mean": Method("align-30s-mean", replace(BASE, normalise="mean")),
+    "align-30s-noctx": Method("align-30s-noctx", replace(
+        BASE, context_before=0, context_after=0, share_windows=False)),
+    "align-30s-onecase": Method("align-30s-onecase", replace(BASE, casings=False)),
+    "nbest-match": Method("nbest-match", replace(BASE, context_before=0, context_after=0,
+                                                 share_windows=False, casings=False), 30.0,
+                          nbest=True),
+}
+
+
+@dataclass
+class Clip:
+    id: str
+    kind: str
+    split: str
+    truths: list[str]
+    doc: Document
+    audio: np.ndarray
+
+
+@dataclass
+class Tally:
+    cpu: float = 0.0
+    wall: float = 0.0
+    docs: list[Document] = field(default_factory=list)
+
+
+def canon(text: str) -> str:
+    return text.casefold().strip()
+
+
+def load_clips(devset: Path, split: str, limit: int | None, cache: Path | None
+               ) -> tuple[list[Clip], Tally]:
+    refs = [json.loads(line) for line in (devset / "refs.jsonl").read_text().splitlines()
+            if line.strip()]
+    refs = [r for r in refs if r["modality"] == "audio" and (split == "all" or r["split"] == split)]
+    if limit:
+        refs = refs[:limit]
+    clips: list[Clip] = []
+    first = Tally()
+    for ref in refs:
+        path = devset / ref["path"]
+        stored = cache / f"{ref['id']}.json" if cache else None
+        if stored is not None and stored.is_file():
+            record = json.loads(stored.read_text())
+            doc = Document.from_json(record["doc"])
+            first.cpu += record["cpu"]
+            first.wall += record["wall"]
+        else:
+            c0, w0 = time.process_time(), time.perf_counter()
+            doc = transcribe(path)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            first.cpu += cpu
+            first.wall += wall
+            if stored is not None:
+                stored.parent.mkdir(parents=True, exist_ok=True)
+                stored.write_text(json.dumps({"doc": doc.to_json(), "cpu": cpu, "wall": wall}))
+        doc = validate(doc)
+        clips.append(Clip(ref["id"], ref["meta"]["kind"], ref["split"],
+                          [canon(t["canonical"]) for t in ref["terms"]], doc, decode(path)))
+        print(f"  {ref['id']}: {len(doc.words)} words, {len(doc.flags)} flags", file=sys.stderr)
+    return clips, first
+
+
+def is_drug_flag(flag_candidates: Sequence[str], truths: Sequence[str]) -> bool:
+    return any(c in truths for c in flag_candidates)
+
+
+def evaluate(clips: Sequence[Clip], docs: Sequence[Document], *,
+             options: RescoreOptions | None = None, refold: bool = False) -> dict[str, float]:
+    """Accuracy figures of rescored ``docs``; with ``refold``, the acoustic gaps recorded
+    in ``docs`` are folded into the validator's flags again under ``options``."""
+    opts = options or RescoreOptions()
+    listed = top1 = recovered = said = 0
+    other_before = other_after = general_after = general_before = 0
+    for clip, doc in zip(clips, docs, strict=True):
+        flags = [f for f in doc.flags if f.reason != "verified"]
+        if refold:
+            flags = [refolded(clip.doc, f, opts) for f in flags]
+        said += len(clip.truths)
+        found: set[str] = set()
+        for flag in flags:
+            names = [canon(c.canonical) for c in flag.candidates]
+            kept = flag.confidence is None or flag.confidence >= opts.drop_below
+            if is_drug_flag(names, clip.truths):
+                listed += 1
+                if names[0] in clip.truths:
+                    top1 += 1
+                    if kept:
+                        found.add(names[0])
+            elif clip.kind == "general":
+                general_before += 1
+                general_after += kept
+            else:
+                other_before += 1
+                other_after += kept
+        recovered += len(found)
+    return {"listed": listed, "top1": top1 / max(1, listed), "recovered": recovered / max(1, said),
+            "said": said, "general_flags": general_before, "general_kept": general_after,
+            "other_flags": other_before, "other_kept": other_after}
+
+
+def refolded(validated: Document, flag: Flag, opts: RescoreOptions) -> Flag:
+    """The validator's flag at ``flag``'s place, folded again with ``flag``'s gaps."""
+    original = next(f for f in validated.flags if (f.start, f.end) == (flag.start, flag.end))
+    gaps = {c.canonical: c.features.get("acoustic") for c in flag.candidates}
+    heard = next((c.features["acoustic_heard"] for c in flag.candidates
+                  if "acoustic_heard" in c.features), None)
+    if heard is None:
+        return original
+    acoustic = [heard + (gaps.get(c.canonical) or -50.0) for c in original.candidates]
+    return fold(original, heard, acoustic, opts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--split", default="all", choices=("dev", "test", "all"))
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--fit", action="store_true", help="print gaps and a weight grid")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep first-pass transcripts (and their times) here between runs")
+    args = parser.parse_args(argv)
+    if not (args.devset / "refs.jsonl").is_file():
+        print(f"no dev set at {args.devset}; build it with: .venv/bin/python "
+              "benchmarks/devset.py build --out benchmarks/_work/devset", file=sys.stderr)
+        return 2
+    model = load_model()
+    clips, first = load_clips(args.devset, args.split, args.limit, args.cache)
+    seconds = sum(len(c.audio) for c in clips) / 16000
+    n_flags = sum(len([f for f in c.doc.flags if f.candidates and f.reason != "verified"])
+                  for c in clips)
+    print(f"{len(clips)} clips ({args.split} split), {seconds:.0f} s of audio, "
+          f"{sum(len(c.truths) for c in clips)} drug names said, {n_flags} flags with "
+          f"candidates; first pass: {first.cpu:.1f} CPU s, {first.wall:.1f} wall s")
+    base_docs = [c.doc for c in clips]
+    rows = [("validator", evaluate(clips, base_docs), None)]
+    results: dict[str, Tally] = {}
+    for name in args.methods.split(","):
+        method = METHODS[name]
+        whisper = WhisperScorer(model, pad_seconds=method.pad_seconds,
+                                trim_seconds=method.trim_seconds)
+        scorer = NbestMatchScorer(whisper) if method.nbest else whisper
+        tally = Tally()
+        for doc, clip in zip(base_docs, clips, strict=True):
+            c0, w0 = time.process_time(), time.perf_counter()
+            out = rescore(doc, audio=clip.audio, options=method.options, scorer=scorer)
+            tally.cpu += time.process_time() - c0
+            tally.wall += time.perf_counter() - w0
+            tally.docs.append(out)
+        results[name] = tally
+        rows.append((name, evaluate(clips, tally.docs, options=DEFAULT, refold=True), tally))
+    print()
+    print(f"{'method':20s} {'top-1':>6s} {'of':>4s} {'recov':>6s} {'gen kept':>9s} "
+          f"{'other kept':>11s} {'CPU x':>6s} {'wall x':>7s}")
+    for name, m, tally in rows:
+        cost = (f"{tally.cpu / first.cpu:6.1%} {tally.wall / first.wall:7.1%}" if tally
+                else f"{'-':>6s} {'-':>7s}")
+        print(f"{name:20s} {m['top1']:6.1%} {m['listed']:4d} {m['recovered']:6.1%} "
+              f"{m['general_kept']:4d}/{m['general_flags']:<4d} "
+              f"{m['other_kept']:5d}/{m['other_flags']:<5d} {cost}")
+    if args.fit:
+        fit(clips, results)
+    return 0
+
+
+def quartiles(xs: Sequence[float]) -> str:
+    if len(xs) < 2:
+        return "-"
+    return " ".join(f"{v:6.2f}" for v in statistics.quantiles(xs, n=4))
+
+
+def fit(clips: Sequence[Clip], results: dict[str, Tally]) -> None:
+    """Gaps of right and wrong flags, and top-1 / flags kept over a grid of weights."""
+    for name, tally in results.items():
+        right, wrong = [], []
+        for clip, doc in zip(clips, tally.docs, strict=True):
+            for flag in doc.flags:
+                gaps = [c.features["acoustic"] for c in flag.candidates if "acoustic" in c.features]
+                if not gaps:
+                    continue
+                names = [canon(c.canonical) for c in flag.candidates]
+                (right if is_drug_flag(names, clip.truths) else wrong).append(max(gaps))
+        print(f"\n{name}: best gap quartiles, drug flags ({len(right)}): {quartiles(right)}; "
+              f"other flags ({len(wrong)}): {quartiles(wrong)}")
+        for weight in (0.25, 0.5, 1.0, 2.0):
+            for offset in (0.0, 2.0, 4.0):
+                opts = replace(DEFAULT, weight=weight, offset=offset)
+                m = evaluate(clips, tally.docs, options=opts, refold=True)
+                print(f"  weight {weight:4.2f} offset {offset:3.1f}: top-1 {m['top1']:6.1%} "
+                      f"recovered {m['recovered']:6.1%} general kept {m['general_kept']}/"
+                      f"{m['general_flags']} other kept {m['other_kept']}/{m['other_flags']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""The acoustic second pass, driven by a fake scorer: windows, folding, no-ops, invariants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from uncertain.audio import SAMPLE_RATE
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
+from uncertain.rescore import RescoreOptions, fold, rescore
+
+# "Continue met four min five hundred milligrams. Start ibuprofen now." over 6 s
+WORDS = [
+    ("Continue", 0.0, 0.5, 0.9), ("met", 0.5, 0.8, 0.6), ("four", 0.8, 1.0, 0.5),
+    ("min", 1.0, 1.3, 0.4), ("five", 1.3, 1.6, 0.9), ("hundred", 1.6, 2.0, 0.95),
+    ("milligrams.", 2.0, 2.7, 0.9),
+    ("Start", 3.0, 3.4, 0.9), ("ibuprofen", 3.4, 4.2, 0.5), ("now.", 4.2, 6.0, 0.9),
+]
+DURATION = 6.0
+
+
+def make_doc(flags: Sequence[Flag] = (), modality: str = "audio") -> Document:
+    words = [Word(text=t, start=s, end=e, confidence=c) for t, s, e, c in WORDS]
+    segments = [Segment(id=0, words=words[:7], start=0.0, end=2.7),
+                Segment(id=1, words=words[7:], start=3.0, end=6.0)]
+    source = Source(path="/nonexistent/dictation.wav", sha256="0" * 64, modality=modality,  # type: ignore[arg-type]
+                    engine="faster-whisper", duration=DURATION)
+    return Document(source=source, segments=segments, flags=list(flags))
+
+
+def cand(term: str, score: float) -> Candidate:
+    return Candidate(term=term, canonical=term, score=score, lexicon="drugs", kind="drug",
+                     evidence=["sound", "spelling"], features={"sound": 0.8})
+
+
+def met_flag(*candidates: Candidate, confidence: float = 0.8) -> Flag:
+    return Flag(reason="near_lexicon", text="met four min", start=1, end=4,
+                candidates=list(candidates), confidence=confidence,
+                reasons=["near_lexicon"], evidence=["sound"])
+
+
+def speech(seconds: float = DURATION) -> np.ndarray:
+    t = np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+class FakeScorer:
+    """Per-token log-probs from a table keyed by the hypothesis (the text's first words);
+    remembers every call's audio length and requests."""
+
+    def __init__(self, table: dict[str, list[float]] | Callable[[str], list[float]]) -> None:
+        self.table = table
+        self.calls: list[tuple[int, list[tuple[str, list[str]]]]] = []
+
+    def score(self, audio: np.ndarray, requests: Sequence[tuple[str, Sequence[str]]]
+              ) -> list[list[list[float]]]:
+        self.calls.append((len(audio), [(p, list(t)) for p, t in requests]))
+        return [[self.lookup(text) for text in texts] for _, texts in requests]
+
+    def lookup(self, text: str) -> list[float]:
+        if callable(self.table):
+            return self.table(text)
+        for key, value in self.table.items():
+            if text.startswith(key):
+                return value
+        return [-3.0, -3.0, -3.0]
+
+
+def test_rescore_candidate_that_explains_audio_rises() -> None:
+    doc = make_doc([met_flag(cand("phenylephrine", 0.9), cand("metformin", 0.6))])
+    scorer = FakeScorer({"met four min": [-0.5, -1.0, -1.0, -0.5],
+                         "metformin": [-0.5, -0.6, -0.3],
+                         "Metformin": [-0.5, -0.9, -0.3],
+                         "phenylephrine": [-4.0, -5.0, -4.0, -3.0],
+                         "Phenylephrine": [-4.0, -5.0, -4.0, -3.0]})
+    out = rescore(doc, audio=speech(), scorer=scorer)
+    flag = out.flags[0]
+    assert [c.term for c in flag.candidates] == ["metformin", "phenylephrine"]
+    top = flag.candidates[0]
+    assert top.evidence[0] == "acoustic"
+    assert top.features["acoustic"] == pytest.approx(-1.4 - -3.0)  # best casing minus heard
+    assert top.features["acoustic_heard"] == pytest.approx(-3.0)
+    assert top.features["sound"] == 0.8  # the validator's features are kept
+    assert "acoustic" in flag.evidence
+    assert top.score > 0.6
+
+
+@pytest.mark.parametrize(
+    ("heard", "candidate", "expect"),
+    [
+        (-10.0, -2.0, "raised"),  # the candidate explains the audio far better
+        (-2.0, -30.0, "dropped"),  # the words heard explain it far better
+        (-2.0, -4.0, "kept"),  # about as far behind as a right candidate usually is
+    ],
+)
+def test_rescore_fold_moves_flag_confidence(heard: float, candidate: float, expect: str) -> None:
+    opts = RescoreOptions(weight=1.0, offset=2.0, drop_below=0.05)
+    flag = met_flag(cand("metformin", 0.7), confidence=0.6)
+    folded = fold(flag, heard, [candidate], opts)
+    assert folded.confidence is not None
+    if expect == "raised":
+        assert folded.confidence > 0.9
+    elif expect == "dropped":
+        assert folded.confidence < opts.drop_below
+    else:
+        assert folded.confidence == pytest.approx(0.6, abs=0.01)
+
+
+def test_rescore_heard_words_best_drops_the_flag() -> None:
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5)])
+    opts = RescoreOptions(weight=1.0, offset=2.0, drop_below=0.05)
+    scorer = FakeScorer({"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
+                         "Metformin": [-9.0, -9.0, -9.0]})
+    assert rescore(doc, audio=speech(), scorer=scorer, options=opts).flags == []
+    kept = rescore(doc, audio=speech(), scorer=scorer, options=replace(opts, drop_below=0.0))
+    assert kept.flags[0].confidence is not None and kept.flags[0].confidence < 0.05
+    assert kept.flags[0].candidates[0].features["acoustic"] < -20
+
+
+def test_rescore_changes_only_flags() -> None:
+    flags = [met_flag(cand("phenylephrine", 0.9), cand("metformin", 0.6)),
+             Flag(reason="low_confidence", text="ibuprofen", start=8, end=9, confidence=0.5,
+                  candidates=[cand("ibuprofen", 0.7), cand("ibuprofen sodium", 0.3)])]
+    doc = make_doc(flags)
+    before = doc.model_dump()
+    out = rescore(doc, audio=speech(), scorer=FakeScorer({"metformin": [-0.1]}))
+    assert out.model_dump(exclude={"flags"}) == {k: v for k, v in before.items() if k != "flags"}
+    assert doc.model_dump() == before  # the input is not modified
+    assert [(f.start, f.end, f.text, f.reason) for f in out.flags] == [
+        (f.start, f.end, f.text, f.reason) for f in flags]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_rescore_is_a_noop_off_audio(modality: str) -> None:
+    doc = make_doc([met_flag(cand("metformin", 0.7))], modality=modality)
+    scorer = FakeScorer({})
+    assert rescore(doc, scorer=scorer) is doc
+    assert scorer.calls == []
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        [],
+        [Flag(reason="verified", text="ibuprofen", start=8, end=9, confidence=0.1,
+              candidates=[cand("ibuprofen", 1.0)])],
+        [Flag(reason="low_confidence", text="min", start=3, end=4, confidence=0.6)],
+    ],
+    ids=["no flags", "verified only", "no candidates"],
+)
+def test_rescore_is_a_noop_without_flags_to_score(flags: list[Flag]) -> None:
+    doc = make_doc(flags)
+    scorer = FakeScorer({})
+    # no audio and an unreadable source path: a no-op must not even try to decode
+    assert rescore(doc, scorer=scorer) is doc
+    assert scorer.calls == []
+
+
+def test_rescore_leaves_flags_over_silence_alone() -> None:
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.8)])
+    scorer = FakeScorer({"met four min": [-0.1]})
+    out = rescore(doc, audio=np.zeros(round(DURATION * SAMPLE_RATE), np.float32), scorer=scorer)
+    assert out.flags == doc.flags
+    assert scorer.calls == []
+
+
+def test_rescore_leaves_flags_when_no_hypothesis_fits() -> None:
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.8)])
+    scorer = FakeScorer(lambda text: [-9.0, -12.0] if text.startswith("met four") else [-20.0])
+    out = rescore(doc, audio=speech(), scorer=scorer)
+    assert out.flags == doc.flags
+    assert len(scorer.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "prefix", "suffix", "seconds"),
+    [
+        # first word of the file: no context before, window starts at 0
+        (0, 1, "", "met", 0.8 + 0.25),
+        # last word of the file: window clamped at the end of the recording
+        (9, 10, "Start ibuprofen", "", DURATION - (3.0 - 0.25)),
+        # context stops at the segment's edge
+        (7, 8, "", "ibuprofen", 4.2 + 0.25 - (3.0 - 0.25)),
+    ],
+    ids=["file start", "file end", "segment start"],
+)
+def test_rescore_window_is_clamped_and_context_stays_in_segment(
+    start: int, end: int, prefix: str, suffix: str, seconds: float
+) -> None:
+    text = " ".join(w[0] for w in WORDS[start:end])
+    doc = make_doc([Flag(reason="near_lexicon", text=text, start=start, end=end,
+                         confidence=0.7, candidates=[cand("metformin", 0.6)])])
+    scorer = FakeScorer({})
+    rescore(doc, audio=speech(), scorer=scorer)
+    [(samples, [(got_prefix, texts)])] = scorer.calls
+    assert samples == round(seconds * SAMPLE_RATE)
+    assert got_prefix == prefix
+    assert texts[0] == f"{text} {suffix}".strip()
+    assert texts[1] == f"metformin {suffix}".strip()
+
+
+def test_rescore_flags_share_a_window_within_thirty_seconds() -> None:
+    flags = [met_flag(cand("metformin", 0.6)),
+             Flag(reason="low_confidence", text="ibuprofen", start=8, end=9, confidence=0.5,
+                  candidates=[cand("ibuprofen", 0.7)])]
+    doc = make_doc(flags)
+    shared = FakeScorer({})
+    rescore(doc, audio=speech(), scorer=shared)
+    assert len(shared.calls) == 1
+    [(_, requests)] = shared.calls
+    # the second flag's prefix runs from the shared window's first word
+    assert requests[1][0] == "Continue met four min five hundred milligrams. Start"
+    alone = FakeScorer({})
+    rescore(doc, audio=speech(), scorer=alone, options=RescoreOptions(share_windows=False))
+    assert [r[0][0] for _, r in alone.calls] == ["Continue", "Start"]
+
+
+def test_rescore_overlapping_flags_are_scored_each() -> None:
+    flags = [met_flag(cand("phenylephrine", 0.9), cand("metformin", 0.6)),
+             Flag(reason="low_confidence", text="min five", start=3, end=5, confidence=0.7,
+                  candidates=[cand("minoxidil", 0.5), cand("mefenamic acid", 0.4)])]
+    scorer = FakeScorer({"metformin": [-0.2], "Metformin": [-0.2], "mefenamic": [-0.5]})
+    out = rescore(make_doc(flags), audio=speech(), scorer=scorer,
+                  options=RescoreOptions(drop_below=0.0))
+    assert [f.candidates[0].term for f in out.flags] == ["metformin", "mefenamic acid"]
+
+
+@pytest.mark.parametrize(
+    ("normalise", "winner"),
+    [("sum", "metoprolol"), ("mean", "metformin")],
+    ids=["the total favours fewer tokens", "the mean favours more"],
+)
+def test_rescore_normalisation_decides_the_totals(normalise: str, winner: str) -> None:
+    doc = make_doc([met_flag(cand("metoprolol", 0.6), cand("metformin", 0.6))])
+    table = {"met four min five": [-1.0] * 4,
+             "metformin five": [-0.6] * 6,
+             "metoprolol five": [-1.0, -2.0]}
+    opts = RescoreOptions(normalise=normalise, casings=False)  # type: ignore[arg-type]
+    out = rescore(doc, audio=speech(), scorer=FakeScorer(table), options=opts)
+    assert out.flags[0].candidates[0].term == winner
+
+
+def test_rescore_casings_keep_the_better_one() -> None:
+    doc = make_doc([met_flag(cand("lantus", 0.5))])
+    scorer = FakeScorer({"lantus": [-6.0], "Lantus": [-1.0], "met four": [-2.0]})
+    out = rescore(doc, audio=speech(), scorer=scorer, options=RescoreOptions(drop_below=0))
+    assert out.flags[0].candidates[0].features["acoustic"] == pytest.approx(1.0)
+    [(_, [(_, texts)])] = scorer.calls
+    assert texts == ["met four min five", "lantus five", "Lantus five"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"margin": -1.0}, {"normalise": "max"}, {"drop_below": 1.0}, {"max_window": 40.0}],
+)
+def test_rescore_options_are_checked(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        RescoreOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_rescore_does_not_let_silence_confirm_the_words_heard() -> None:
+    # speech around the flag, silence where its words were "heard"
+    audio = speech()
+    audio[round(0.5 * SAMPLE_RATE):round(1.3 * SAMPLE_RATE)] = 0.0
+    flags = [met_flag(cand("metformin", 0.7), confidence=0.8),
+             Flag(reason="near_lexicon", text="ibuprofen", start=8, end=9, confidence=0.8,
+                  candidates=[cand("ibuprofen", 0.7)])]
+    scorer = FakeScorer({"met four": [-0.1], "metformin": [-20.0], "Metformin": [-20.0],
+                         "ibuprofen": [-0.1]})
+    out = rescore(make_doc(flags), audio=audio, scorer=scorer)
+    assert out.flags[0] == flags[0]
+    assert "acoustic" in out.flags[1].candidates[0].features
+    [(_, requests)] = scorer.calls
+    assert requests[0] == ("", [])  # nothing of the silent span was scored

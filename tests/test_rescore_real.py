@@ -1,0 +1,139 @@
+"""The acoustic second pass and decoder alternatives with the real bundled tiny.en model.
+
+``samples/dictation.wav`` (espeak-ng) says "Continue metformin five hundred milligrams
+twice daily" at about 10-14 s; tiny.en writes the drug as a few short words. The flags
+are built by hand from the real transcription, so these tests do not depend on the
+validator's choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uncertain import asr
+from uncertain.audio import SAMPLE_RATE, decode
+from uncertain.document import Candidate, Document, Flag
+from uncertain.nbest import add_nbest
+from uncertain.rescore import RescoreOptions, rescore
+
+ROOT = Path(__file__).resolve().parent.parent
+DICTATION = ROOT / "samples" / "dictation.wav"
+KEEP = RescoreOptions(drop_below=0.0)  # keep weakened flags, to look at them
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def heard() -> Document:
+    return asr.transcribe(DICTATION)
+
+
+@pytest.fixture(scope="module")
+def audio() -> np.ndarray:
+    return decode(DICTATION)
+
+
+def span(doc: Document, start: float, end: float) -> tuple[int, int]:
+    """The word range whose words' middles fall between ``start`` and ``end`` seconds."""
+    inside = [i for i, w in enumerate(doc.words)
+              if w.start is not None and w.end is not None
+              and start <= (w.start + w.end) / 2 <= end]
+    assert inside, f"no word between {start} and {end} s in {doc.text!r}"
+    return inside[0], inside[-1] + 1
+
+
+def flag(doc: Document, start: int, end: int, terms: list[tuple[str, float]],
+         confidence: float = 0.7) -> Flag:
+    return Flag(reason="near_lexicon", text=doc.span_text(start, end), start=start, end=end,
+                confidence=confidence,
+                candidates=[Candidate(term=t, canonical=t, score=s, lexicon="drugs")
+                            for t, s in terms])
+
+
+def test_rescore_real_puts_metformin_first(heard: Document, audio: np.ndarray) -> None:
+    start, end = span(heard, 10.3, 11.35)
+    assert "metformin" not in heard.span_text(start, end).lower()
+    terms = [("metoprolol", 0.9), ("methyldopa", 0.85), ("metformin", 0.6)]
+    doc = heard.model_copy(update={"flags": [flag(heard, start, end, terms)]})
+    out = rescore(doc, audio=audio)
+    top = out.flags[0].candidates[0]
+    assert top.term == "metformin"
+    assert top.evidence[0] == "acoustic"
+    assert "acoustic" in out.flags[0].evidence
+    # decoding the windows from the file gives the same answer as passing the audio
+    again = rescore(doc)
+    assert [c.term for c in again.flags[0].candidates] == [
+        c.term for c in out.flags[0].candidates]
+    assert [(w.text, w.start, w.end) for w in out.words] == [
+        (w.text, w.start, w.end) for w in heard.words]
+
+
+def test_rescore_real_confident_word_flag_is_weakened(heard: Document,
+                                                      audio: np.ndarray) -> None:
+    start, end = span(heard, 26.6, 27.05)  # "potassium", heard right and sure
+    assert heard.span_text(start, end).lower().startswith("potassium")
+    doc = heard.model_copy(update={"flags": [
+        flag(heard, start, end, [("pitavastatin", 0.6), ("posaconazole", 0.5)], 0.6)]})
+    out = rescore(doc, audio=audio, options=KEEP)
+    confidence = out.flags[0].confidence
+    assert confidence is not None and confidence < 0.3
+    assert all(c.features["acoustic"] < 0 for c in out.flags[0].candidates)
+    assert rescore(doc, audio=audio).flags == []  # by default such a flag is dropped
+
+
+def test_rescore_real_windows_at_the_start_and_end_of_the_file(
+    heard: Document, audio: np.ndarray
+) -> None:
+    n = len(heard.words)
+    flags = [flag(heard, 0, 1, [("pentoxifylline", 0.6)]),
+             flag(heard, n - 1, n, [("montelukast", 0.6)])]
+    doc = heard.model_copy(update={"flags": flags})
+    out = rescore(doc, audio=audio, options=replace(KEEP, share_windows=False))
+    for before, after in zip(flags, out.flags, strict=True):
+        assert "acoustic" in after.candidates[0].features
+        assert after.confidence is not None and before.confidence is not None
+        assert after.confidence < before.confidence
+
+
+def test_rescore_real_overlapping_flags(heard: Document, audio: np.ndarray) -> None:
+    start, end = span(heard, 10.3, 11.35)
+    flags = [flag(heard, start, end, [("metoprolol", 0.9), ("metformin", 0.6)]),
+             flag(heard, start + 1, end + 1, [("metformin", 0.6), ("mefloquine", 0.5)])]
+    doc = heard.model_copy(update={"flags": flags})
+    out = rescore(doc, audio=audio, options=KEEP)
+    assert [(f.start, f.end) for f in out.flags] == [(f.start, f.end) for f in flags]
+    assert out.flags[0].candidates[0].term == "metformin"
+    assert all("acoustic" in c.features for f in out.flags for c in f.candidates)
+
+
+def test_rescore_real_silent_span_is_not_confirmed(heard: Document,
+                                                   audio: np.ndarray) -> None:
+    start, end = span(heard, 26.6, 27.05)  # "potassium", made silent
+    word = heard.words[start]
+    quiet = audio.copy()
+    quiet[round((word.start or 0) * SAMPLE_RATE) - 800:round((word.end or 0) * SAMPLE_RATE)
+          + 800] = 0.0
+    doc = heard.model_copy(update={"flags": [
+        flag(heard, start, end, [("pitavastatin", 0.6)], 0.6)]})
+    assert rescore(doc, audio=quiet).flags == doc.flags
+    assert rescore(doc, audio=np.zeros_like(audio)).flags == doc.flags
+
+
+def test_nbest_real_offers_alternatives_for_a_doubtful_segment(heard: Document,
+                                                               audio: np.ndarray) -> None:
+    start, _ = span(heard, 10.3, 11.35)
+    k = next(i for i, s in enumerate(heard.segments)
+             if any(w is heard.words[start] for w in s.words))
+    one = heard.model_copy(update={"segments": [heard.segments[k]], "flags": []})
+    out = add_nbest(one, audio=audio, n=4)
+    words = out.segments[0].words
+    assert [w.text for w in words] == [w.text for w in heard.segments[k].words]
+    alternatives = [a for w in words for a in w.alternatives]
+    assert alternatives, "the beam's other hypotheses differ from the first pass somewhere"
+    for alt in alternatives:
+        assert alt.source == "nbest"
+        assert alt.confidence is not None and 0.0 < alt.confidence < 1.0

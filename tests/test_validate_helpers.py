@@ -1,0 +1,66 @@
+"""The validator's helpers: word classes and dose context, sound keys, glyph confusions."""
+
+from __future__ import annotations
+
+import pytest
+
+from uncertain._context import classify, is_dose_start
+from uncertain._glyphs import choice_variants, glyph_variants, skeleton
+from uncertain._phonetic import class_key, sound_key
+from uncertain.document import Alternative, CharChoice, CharChoices, Word
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("500", "number"), ("2.5", "number"), ("500mg", "number"), ("3rd", "number"),
+     ("03/14/1958", "number"), ("x10", "number"), ("mg", "unit"), ("milligrams", "unit"),
+     ("bid", "frequency"), ("daily", "frequency"), ("", "punct"), ("metformin", "word"),
+     ("Amoxici11in", "word")],
+)
+def test_validate_helpers_classify(text: str, kind: str) -> None:
+    assert classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("after", "dose"),
+    [("10 milligrams daily", True), ("500 mg", True), ("500mg with food", True),
+     ("twice daily", True), ("five hundred milligrams", True), ("mg", True),
+     ("10 miles", False), ("two cats", False), ("and then", False), ("", False),
+     ("tablets", False)],
+)
+def test_validate_helpers_dose_context(after: str, dose: bool) -> None:
+    assert is_dose_start(after.split()) is dose
+
+
+@pytest.mark.parametrize(
+    ("heard", "term"),
+    [("met for me", "metformin"), ("net form in", "metformin"),
+     ("lives in awful", "lisinopril")],
+)
+def test_validate_helpers_sound_classes_bring_mishearings_close(heard: str, term: str) -> None:
+    assert class_key(heard)[:1] == class_key(term)[:1]
+    assert sound_key(heard) != "" and class_key(heard) != ""
+    assert class_key("metformin") == class_key("met for min")
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"),
+    [("Amoxici11in", "amoxicillin"), ("Metfonnin", "metfomin"), ("Ciprofloxacin", "ciprofloxacin"),
+     ("vvarfarin", "warfarin"), ("C1ozapine", "clozapine")],
+)
+def test_validate_helpers_glyph_skeleton_and_variants(printed: str, meant: str) -> None:
+    assert skeleton(printed) == skeleton(meant) or meant in glyph_variants(printed)
+
+
+def test_validate_helpers_choice_variants_best_first() -> None:
+    word = Word(text="Usinopril", confidence=0.5, alternatives=[
+        Alternative(text="Lisinoprll", confidence=0.2)], chars=[
+        CharChoices(choices=[CharChoice(text="U", confidence=0.6),
+                             CharChoice(text="Li", confidence=0.3)]),
+        *[CharChoices(choices=[CharChoice(text=c, confidence=0.9)]) for c in "sinopril"],
+    ])
+    variants = choice_variants(word)
+    texts = [t for t, _ in variants]
+    assert "Lisinopril" in texts and "Lisinoprll" in texts
+    assert all(0 < p <= 1 for _, p in variants)
+    assert [p for _, p in variants] == sorted((p for _, p in variants), reverse=True)
