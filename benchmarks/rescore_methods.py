@@ -49,15 +49,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from uncertain._acoustic import Request, WhisperScorer
+from uncertain._context import strip_punct
 from uncertain._index import compact
+from uncertain._phonetic import sound_key
 from uncertain.asr import transcribe
 from uncertain.audio import decode
-from uncertain.document import Document, Flag
+from uncertain.document import Candidate, Document, Flag
 from uncertain.models import load_model
+from uncertain.nbest import add_nbest
 from uncertain.rescore import RescoreOptions, fold, rescore
-from uncertain.validate import validate
+from uncertain.validate import Validator, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "benchmarks" / "_work" / "devset"
@@ -129,6 +133,8 @@ class Clip:
     truths: list[str]
     doc: Document
     audio: np.ndarray
+    text: str = ""
+    terms: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -170,7 +176,8 @@ def load_clips(devset: Path, split: str, limit: int | None, cache: Path | None
                 stored.write_text(json.dumps({"doc": doc.to_json(), "cpu": cpu, "wall": wall}))
         doc = validate(doc)
         clips.append(Clip(ref["id"], ref["meta"]["kind"], ref["split"],
-                          [canon(t["canonical"]) for t in ref["terms"]], doc, decode(path)))
+                          [canon(t["canonical"]) for t in ref["terms"]], doc, decode(path),
+                          ref["text"], ref["terms"]))
         print(f"  {ref['id']}: {len(doc.words)} words, {len(doc.flags)} flags", file=sys.stderr)
     return clips, first
 
@@ -225,6 +232,122 @@ def refolded(validated: Document, flag: Flag, opts: RescoreOptions) -> Flag:
     return fold(original, heard, acoustic, opts)
 
 
+def _norm_words(text: str) -> list[str]:
+    return [strip_punct(w).casefold() for w in text.split()]
+
+
+def oracle_flags(clip: Clip, validator: Validator) -> list[tuple[Flag, str]]:
+    """For each drug said, a flag over the words heard in its place (found by aligning the
+    reference to the transcript) listing the drug and the four lexicon terms nearest to
+    what was heard, scored by spelling and sound only; with the true canonical name."""
+    ref = _norm_words(clip.text)
+    heard_words = clip.doc.words
+    heard = _norm_words(" ".join(w.text for w in heard_words))
+    if len(heard) != len(heard_words):
+        return []
+    out: list[tuple[Flag, str]] = []
+    for term in clip.terms:
+        said = _norm_words(term["term"])
+        at = next((i for i in range(len(ref)) if ref[i:i + len(said)] == said), None)
+        if at is None:
+            continue
+        lo, hi = at, at + len(said)
+        dest = [(op.dest_start, op.dest_end) for op in Levenshtein.opcodes(ref, heard)
+                if op.src_start < hi and op.src_end > lo and op.dest_end > op.dest_start]
+        if not dest:
+            continue
+        start, end = min(d[0] for d in dest), max(d[1] for d in dest)
+        if op_equal(ref[lo:hi], heard[start:end]) or end - start > 4:
+            continue  # heard right (nothing to recover) or no clear place
+        key = compact(" ".join(heard[start:end]))
+        truth = canon(term["canonical"])
+        names = {truth}
+        others = []
+        for idx in validator.index.near(key, limit=12):
+            entry = validator.index.items[idx].entry
+            if canon(entry.canonical) not in names:
+                names.add(canon(entry.canonical))
+                others.append((entry.term, entry.canonical))
+            if len(others) == 4:
+                break
+        terms = [(term["term"], term["canonical"]), *others]
+        candidates = [Candidate(term=t, canonical=c, score=string_score(key, t), lexicon="drugs")
+                      for t, c in terms]
+        candidates.sort(key=lambda c: -c.score)
+        out.append((Flag(reason="near_lexicon", text=" ".join(heard[start:end]), start=start,
+                         end=end, confidence=0.7, candidates=candidates), truth))
+    return out
+
+
+def op_equal(a: Sequence[str], b: Sequence[str]) -> bool:
+    return "".join(a) == "".join(b)
+
+
+def string_score(key: str, term: str) -> float:
+    """How alike the heard spelling and a term are, by spelling and sound (0.05-0.95)."""
+    other = compact(term)
+    similarity = (fuzz.ratio(key, other) + fuzz.ratio(sound_key(key), sound_key(other))) / 200
+    return round(min(0.95, max(0.05, similarity)), 4)
+
+
+def oracle(clips: Sequence[Clip], model: object, validator: Validator,
+           names: Sequence[str]) -> None:
+    """Top-1 of the true drug among hard candidates, string order vs each method."""
+    cases = [(clip, oracle_flags(clip, validator)) for clip in clips]
+    cases = [(clip, found) for clip, found in cases if found]
+    total = sum(len(found) for _, found in cases)
+    if not total:
+        return
+    string = sum(f.candidates[0].canonical.casefold() == truth
+                 for _, found in cases for f, truth in found)
+    print(f"\nhard candidates: {total} misheard drug names, the name and the 4 lexicon terms "
+          f"nearest to what was heard\n{'method':20s} {'top-1':>6s} {'audio only':>11s}")
+    print(f"{'spelling+sound':20s} {string / total:6.1%} {'-':>11s}")
+    for name in names:
+        method = METHODS[name]
+        whisper = WhisperScorer(model, pad_seconds=method.pad_seconds,
+                                trim_seconds=method.trim_seconds)
+        scorer = NbestMatchScorer(whisper) if method.nbest else whisper
+        hits = [0, 0]
+        for k, uniform in enumerate((False, True)):
+            for clip, found in cases:
+                flags = [f if not uniform else f.model_copy(update={"candidates": [
+                    c.model_copy(update={"score": 0.5}) for c in f.candidates]})
+                    for f, _ in found]
+                doc = clip.doc.model_copy(update={"flags": flags})
+                out = rescore(doc, audio=clip.audio, options=method.options, scorer=scorer)
+                hits[k] += sum(f.candidates[0].canonical.casefold() == truth
+                               for f, (_, truth) in zip(out.flags, found, strict=True))
+        print(f"{name:20s} {hits[0] / total:6.1%} {hits[1] / total:11.1%}")
+
+
+def nbest_cost(clips: Sequence[Clip], model: object, first: Tally) -> None:
+    """What ``add_nbest`` costs against the first pass, and how often a drug said shows up
+    among its alternatives when the first pass missed it."""
+    decoder = WhisperScorer(model)
+    tally = Tally()
+    decoded = alternatives = missed = found = 0
+    for clip in clips:
+        c0, w0 = time.process_time(), time.perf_counter()
+        out = add_nbest(clip.doc, audio=clip.audio, n=4, decoder=decoder)
+        tally.cpu += time.process_time() - c0
+        tally.wall += time.perf_counter() - w0
+        decoded += sum(a != b for a, b in zip(out.segments, clip.doc.segments, strict=True))
+        alts = [compact(a.text) for w in out.words for a in w.alternatives]
+        alternatives += len(alts)
+        heard = compact(clip.doc.text)
+        for term in clip.terms:
+            key = compact(term["term"])
+            if key and key not in heard:
+                missed += 1
+                found += any(key in a for a in alts)
+    print(f"\nn-best (n=4, segments with a word below 0.5): {decoded} of "
+          f"{sum(len(c.doc.segments) for c in clips)} segments got alternatives, "
+          f"{alternatives} alternatives; extra time {tally.cpu / first.cpu:.1%} CPU, "
+          f"{tally.wall / first.wall:.1%} wall of the first pass; a drug name the first "
+          f"pass missed is among the alternatives for {found} of {missed}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=DEVSET)
@@ -232,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--fit", action="store_true", help="print gaps and a weight grid")
+    parser.add_argument("--no-nbest", action="store_true", help="skip the n-best figures")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep first-pass transcripts (and their times) here between runs")
     args = parser.parse_args(argv)
@@ -275,6 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{m['other_kept']:5d}/{m['other_flags']:<5d} {cost}")
     if args.fit:
         fit(clips, results)
+    oracle(clips, model, Validator(), args.methods.split(","))
+    if not args.no_nbest:
+        nbest_cost(clips, model, first)
     return 0
 
 

@@ -169,3 +169,20 @@ def test_batch_item_hash_of_file_and_member(tmp_path: Path) -> None:
     assert Item(path="x", file=str(tmp_path / "a.txt")).sha256() == expected
     assert Item(path="x::a", data=b"abc").sha256() == expected
     assert Item(path="gone", file=str(tmp_path / "gone")).sha256() is None
+
+
+def test_batch_walk_survives_a_symlink_cycle(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    rels = [str(Path(i.path).relative_to(tmp_path)) for i in iter_items([tmp_path])]
+    assert rels == ["a/x.txt", "b/x.txt"]
+
+
+def test_batch_leaves_out_the_excluded_output(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "out.jsonl").write_text("")
+    assert [Path(i.path).name for i in iter_items([tmp_path])] == ["a.txt", "out.jsonl"]
+    assert [Path(p).name for p in list_items([tmp_path], exclude=[tmp_path / "out.jsonl"])
+            ] == ["a.txt"]

@@ -200,7 +200,7 @@ def test_batch_threads_one_worker_per_gpu(tmp_path: Path,
     assert (summary.done, summary.failed) == (6, 1)
     assert sorted(Path(r["path"]).name for r in _records(out)) == sorted(
         f"{i}.wav" for i in range(7))
-    assert 1 <= len(FakeProcessor.built) <= 2
+    assert len(FakeProcessor.built) == 2  # one processor per GPU, built once
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -444,3 +444,13 @@ def test_batch_ray_actor_rebuilds_items_from_columns(tmp_path: Path) -> None:
     records = [json.loads(r) for r in actor(batch)["record"]]
     assert [(r["path"], r["sha256"], r["document"]["text"]) for r in records] == [
         ("m::a.wav", "s1", "in memory"), (str(tmp_path / "f.wav"), None, "from file")]
+
+
+def test_batch_bad_lexicon_fails_before_touching_out(tmp_path: Path) -> None:
+    from uncertain.errors import UncertainError
+
+    (tmp_path / "a.txt").write_text("Takes metformin.")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(UncertainError):
+        run_batch([tmp_path / "a.txt"], out=out, lexicons=[str(tmp_path / "missing.tsv")])
+    assert not out.exists()

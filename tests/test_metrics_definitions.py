@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from uncertain import metrics
 
@@ -175,3 +177,32 @@ def test_metrics_precision_recall(predicted: list[bool], actual: list[bool],
 def test_metrics_refuse_bad_input(labels: list[int], scores: list[float]) -> None:
     with pytest.raises(ValueError):
         metrics.auc_roc(labels, scores)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcd"), max_size=12), st.lists(st.sampled_from("abcd"),
+                                                                 max_size=12))
+def test_metrics_align_is_a_minimum_edit_alignment(ref: list[str], hyp: list[str]) -> None:
+    from rapidfuzz.distance import Levenshtein
+
+    ops = metrics.align(ref, hyp)
+    assert metrics.error_counts(ops).errors == Levenshtein.distance(ref, hyp)
+    i = j = 0
+    for op in ops:  # contiguous blocks in order, and "equal" blocks really are equal
+        assert (op.i1, op.j1) == (i, j)
+        if op.tag == "equal":
+            assert ref[op.i1:op.i2] == hyp[op.j1:op.j2]
+        i, j = op.i2, op.j2
+    assert (i, j) == (len(ref), len(hyp))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 20)), min_size=1, max_size=30))
+def test_metrics_auc_roc_ignores_monotone_rescaling(pairs: list[tuple[bool, int]]) -> None:
+    labels = [int(y) for y, _ in pairs]
+    scores = [k / 20 for _, k in pairs]  # coarse, so ties happen
+    squashed = [k ** 3 / 8000 for _, k in pairs]  # strictly increasing in k
+    assert metrics.auc_roc(labels, scores) == pytest.approx(metrics.auc_roc(labels, squashed))
+    flipped = [1 - y for y in labels]
+    assert metrics.auc_roc(flipped, [-s for s in scores]) == pytest.approx(
+        metrics.auc_roc(labels, scores))

@@ -131,8 +131,15 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         yield Item(path=os.fspath(path), file=os.fspath(path))
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root``, sorted, hidden files and folders (and what they hold) skipped."""
+def _walk(root: Path, seen: frozenset[str] = frozenset()) -> Iterator[Path]:
+    """Files under ``root``, sorted, hidden files and folders (and what they hold) skipped.
+
+    Linked folders are followed, except into a folder already being walked (a cycle).
+    """
+    real = os.path.realpath(root)
+    if real in seen:
+        return
+    seen = seen | {real}
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
@@ -142,7 +149,7 @@ def _walk(root: Path) -> Iterator[Path]:
             continue
         child = root / entry.name
         if entry.is_dir(follow_symlinks=True):
-            yield from _walk(child)
+            yield from _walk(child, seen)
         elif entry.is_file(follow_symlinks=True):
             yield child
 

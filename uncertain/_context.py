@@ -66,7 +66,7 @@ def classify(text: str) -> WordClass:
         return "number" if any(c.isdigit() for c in low) else "punct"
     if letters < sum(c.isdigit() for c in low):
         return "number"  # dates, codes, "x10"
-    if low in _UNITS:
+    if low in _UNITS or ("/" in low and all(part in _UNITS for part in low.split("/"))):
         return "unit"
     if low in _FREQUENCIES:
         return "frequency"

@@ -35,8 +35,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import queue
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -49,7 +51,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter
-from uncertain._batch_work import Processor, Record, WorkConfig, Worker, error_record
+from uncertain._batch_work import Processor, Record, WorkConfig, Worker
 
 log = logging.getLogger("uncertain")
 
@@ -165,9 +167,11 @@ def run_batch(
                               "or --force to overwrite it")
     mode = "append" if resume else ("overwrite" if force else "new")
     factory: ProcessorFactory = processor or Worker
+    # local processors are built before the output is touched: a bad lexicon fails early
+    processors = _local_processors(config, factory) if engine == "local" else []
     bar = tqdm(total=summary.total, unit="file", disable=not progress, dynamic_ncols=True,
                smoothing=0.1)
-    redirect = logging_redirect_tqdm(loggers=[log]) if progress else nullcontext()
+    redirect = logging_redirect_tqdm() if progress else nullcontext()
     with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
         summary.repaired_bytes = writer.repaired_bytes
         pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
@@ -176,12 +180,12 @@ def run_batch(
 
             records = run_on_ray(pending, config, factory=factory, address=ray_address)
         else:
-            records = _run_local(pending, config, factory)
+            records = _run_local(pending, processors)
         for record in records:
             if writer.write(record):
                 summary.count(record)
             bar.update(1)
-            bar.set_postfix(audio_h=f"{summary.audio_hours:.2f}", failed=summary.failed,
+            bar.set_postfix(audio_h=f"{summary.audio_hours:.3f}", failed=summary.failed,
                             refresh=False)
     summary.wall_seconds = time.perf_counter() - started
     log.info("batch finished: %s", summary.format().replace("\n", "; "))
@@ -203,45 +207,42 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
         yield item, sha
 
 
-def _run_local(pending: Pending, config: WorkConfig, factory: ProcessorFactory
-               ) -> Iterator[Record]:
-    """Records in this process: one worker, or one thread per GPU with a worker each."""
+def _local_processors(config: WorkConfig, factory: ProcessorFactory) -> list[Processor]:
+    """One processor per GPU (each with its own validator), or one on the CPU."""
     workers = 1
     if config.device in ("auto", "cuda"):
         import ctranslate2
 
         workers = max(1, ctranslate2.get_cuda_device_count())
-    if workers == 1:
-        processor = factory(config)
+    return [factory(config) for _ in range(workers)]
+
+
+def _run_local(pending: Pending, processors: list[Processor]) -> Iterator[Record]:
+    """Records in this process: one processor inline, or one thread per processor."""
+    if len(processors) == 1:
         for item, sha in pending:
-            yield processor.process(item, sha)
+            yield processors[0].process(item, sha)
         return
-    yield from _run_threads(pending, config, factory, workers)
-
-
-def _run_threads(pending: Pending, config: WorkConfig, factory: ProcessorFactory,
-                 workers: int) -> Iterator[Record]:
-    import threading
-
-    local = threading.local()
+    idle: queue.SimpleQueue[Processor] = queue.SimpleQueue()
+    for processor in processors:
+        idle.put(processor)
 
     def work(item: Item, sha: str | None) -> Record:
-        processor = getattr(local, "processor", None)
-        if processor is None:
-            processor = local.processor = factory(config)
+        processor = idle.get()  # a processor serves one item at a time
         try:
             return processor.process(item, sha)
-        except Exception as exc:  # a processor that could not even be built
-            return error_record(item.path, sha, exc)
+        finally:
+            idle.put(processor)
 
-    in_flight: list[Future[Record]] = []
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="uncertain-batch") as pool:
+    in_flight: deque[Future[Record]] = deque()
+    with ThreadPoolExecutor(max_workers=len(processors),
+                            thread_name_prefix="uncertain-batch") as pool:
         for item, sha in pending:
             in_flight.append(pool.submit(work, item, sha))
-            while len(in_flight) >= 2 * workers:
-                yield in_flight.pop(0).result()
-        for future in in_flight:
-            yield future.result()
+            while len(in_flight) >= 2 * len(processors):
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 # -- command line ---------------------------------------------------------------------------

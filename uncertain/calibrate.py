@@ -93,15 +93,22 @@ def _zipf(word: str) -> float:
 _LETTERS = re.compile(r"[^\w']+")
 
 
-def word_features(doc: Document) -> list[dict[str, float | None]]:
-    """The features of every word of ``doc`` (see the module docstring), None if absent."""
+def word_features(doc: Document, *, names: Sequence[str] | None = None
+                  ) -> list[dict[str, float | None]]:
+    """The features of every word of ``doc`` (see the module docstring), None if absent.
+
+    ``names`` limits the work to the features a calibration reads (the word frequency
+    lookup is skipped when neither ``zipf`` nor ``oov`` is among them).
+    """
+    frequency = names is None or bool({"zipf", "oov"} & set(names))
     out: list[dict[str, float | None]] = []
     for segment in doc.segments:
         confs = [w.confidence for w in segment.words]
         known = [c for c in confs if c is not None]
         mean = sum(known) / len(known) if known else None
         for k, word in enumerate(segment.words):
-            row = _features(word, segment.avg_logprob, segment.no_speech_prob)
+            row = _features(word, segment.avg_logprob, segment.no_speech_prob,
+                            frequency=frequency)
             row["logit_previous"] = _logit(confs[k - 1]) if k > 0 else None
             row["logit_next"] = _logit(confs[k + 1]) if k + 1 < len(confs) else None
             row["segment_confidence"] = mean
@@ -109,8 +116,8 @@ def word_features(doc: Document) -> list[dict[str, float | None]]:
     return out
 
 
-def _features(word: Word, avg_logprob: float | None, no_speech: float | None
-              ) -> dict[str, float | None]:
+def _features(word: Word, avg_logprob: float | None, no_speech: float | None, *,
+              frequency: bool = True) -> dict[str, float | None]:
     bare = _LETTERS.sub("", word.text).casefold()
     n_chars = max(1, len(bare))
     duration = (word.end - word.start) if word.start is not None and word.end is not None \
@@ -118,7 +125,7 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None
     margins = [c.choices[0].confidence - (c.choices[1].confidence if len(c.choices) > 1 else 0.0)
                for c in word.chars if c.choices]
     best = [c.choices[0].confidence for c in word.chars if c.choices]
-    zipf = _zipf(bare) if bare and not bare.isdigit() else None
+    zipf = _zipf(bare) if frequency and bare and not bare.isdigit() else None
     return {
         "logit_confidence": _logit(word.confidence),
         "avg_logprob": avg_logprob,
@@ -333,7 +340,7 @@ def apply_calibration(doc: Document, calibration: Calibration) -> Document:
                                f"cannot apply {calibration.id} on top")
     out = doc.model_copy(deep=True)
     words = [w for s in out.segments for w in s.words]
-    rows = word_features(out)
+    rows = word_features(out, names=calibration.features)
     probs = calibration.predict(rows)
     for word, p in zip(words, probs, strict=True):
         if word.confidence is not None:
@@ -490,14 +497,19 @@ class MethodScore:
 
 def compare_methods(groups: Sequence[tuple[list[dict[str, float | None]], list[bool]]], *,
                     engine: str, model: str | None, folds: int = 5,
-                    methods: Sequence[Method] = METHODS) -> list[MethodScore]:
+                    methods: Sequence[Method] = METHODS,
+                    keys: Sequence[str] | None = None) -> list[MethodScore]:
     """Cross-validate each method by document (``groups``: one (rows, labels) per document)
-    and score the pooled held-out predictions; the uncalibrated confidence is ``raw``."""
+    and score the pooled held-out predictions; the uncalibrated confidence is ``raw``.
+
+    A document's fold comes from a hash of its key (default: its position), so the folds
+    do not depend on the order the documents come in.
+    """
     from uncertain import metrics
 
     folds = max(2, min(folds, len(groups)))
-    fold_of = [int(hashlib.sha256(str(i).encode()).hexdigest(), 16) % folds
-               for i in range(len(groups))]
+    names = list(keys) if keys is not None else [str(i) for i in range(len(groups))]
+    fold_of = [int(hashlib.sha256(k.encode()).hexdigest(), 16) % folds for k in names]
     results: list[MethodScore] = []
     candidates: list[tuple[str, Callable[[list[dict[str, float | None]], list[bool],
                                           list[dict[str, float | None]]], np.ndarray]]] = [
@@ -554,7 +566,8 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
                                    f"{doc.source.model}, the others by {engine} model {model};"
                                    " fit one calibration per engine and model")
     groups = [labelled_words(d, lab) for d, lab in zip(docs, labels, strict=True)]
-    scores = compare_methods(groups, engine=engine, model=model, folds=folds, methods=methods)
+    scores = compare_methods(groups, engine=engine, model=model, folds=folds, methods=methods,
+                             keys=[Path(d.source.path).name for d in docs])
     best = min((s for s in scores if s.method != "raw"), key=lambda s: s.log_loss)
     rows = [r for g in groups for r in g[0]]
     ys = [y for g in groups for y in g[1]]
@@ -625,7 +638,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^\w.]+", "_", text)
+    return re.sub(r"[^\w.-]+", "_", text)
 
 
 def format_comparison(engine: str, model: str | None, scores: Sequence[MethodScore], *,

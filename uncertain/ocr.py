@@ -241,8 +241,10 @@ class _Runner:
         return " ".join(flags)
 
     def _write(self, image: Image.Image) -> str:
-        target = self.workdir / "page.pgm"  # uncompressed: quick to write and to read
-        image.save(target)
+        # uncompressed TIFF: the quickest for Pillow to write and for tesseract to read
+        # (PNG costs a compression, PNM/BMP are read more slowly by leptonica)
+        target = self.workdir / "page.tif"
+        image.save(target, format="TIFF")
         return str(target)
 
     def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -50,7 +50,9 @@ class ValidateOptions:
 
     #: a word below this confidence is flagged ``low_confidence`` (audio, image)
     low_confidence_audio: float = 0.2
-    low_confidence_image: float = 0.45
+    low_confidence_image: float = 0.35
+    #: an ordinary English word needs a confidence below this share of the threshold
+    common_word_factor: float = 0.5
     #: a window with a word below this confidence is searched for lexicon terms
     doubt_audio: float = 0.75
     doubt_image: float = 0.8
@@ -91,7 +93,7 @@ WEIGHTS: dict[str, float] = {
     "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
     "doubt": 2.0,  # times (1 - confidence - 0.4)
     "common_english": -2.5,  # mean englishness of the window's words
-    "extra_words": -0.3,  # per word beyond the first
+    "extra_words": -0.3,  # per sure (not doubtful) word beyond the first
     "onset": 1.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
     "ocr_choices": 3.0,
     "glyph": 2.5,
@@ -116,11 +118,17 @@ MIX: dict[str, tuple[float, float]] = {"audio": (0.35, 0.65), "image": (0.85, 0.
 def score_candidate(features: dict[str, float], modality: Modality) -> float:
     """The probability-like score in [0, 1] of one candidate from its named features.
 
-    ``features`` holds ``spelling``, ``prefix``, ``sound``, ``sound_class``, ``glyph``,
-    ``ocr_choices``, ``exact``, ``prior``, ``dose_context``, ``cue_before``,
-    ``confidence`` (-1 when unknown), ``common_english``, ``words``, ``length`` and optionally
-    ``acoustic``. The combined ``similarity`` is written back into ``features``.
+    ``features`` holds the match features ``spelling``, ``prefix``, ``sound``,
+    ``sound_class``, ``onset``, ``glyph``, ``ocr_choices``, ``exact``, ``prior``,
+    ``length`` (letters of the query) and optionally ``acoustic``, and the window's
+    context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
+    ``common_english`` and ``words``. The combined ``similarity`` is written back.
     """
+    return _sigmoid(match_logit(features, modality) + context_logit(features))
+
+
+def match_logit(features: dict[str, float], modality: Modality) -> float:
+    """The part of the score owed to how well the term matches the query."""
     w = WEIGHTS
     spell = 0.7 * features["spelling"] + 0.3 * features["prefix"]
     sound = 0.4 * features["sound"] + 0.6 * features["sound_class"]
@@ -130,31 +138,46 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
         similarity = max(similarity, features["glyph"])
     similarity = max(similarity, features["exact"], 1.0 if features["ocr_choices"] > 0 else 0.0)
     features["similarity"] = round(similarity, 4)
-    conf = features["confidence"]
-    z = (
-        w["bias"]
-        + w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
+    return (
+        w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
         + w["prior"] * (features["prior"] - 0.4)
-        + w["dose_context"] * features["dose_context"]
-        + w["cue_before"] * features["cue_before"]
-        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
-        + w["common_english"] * features["common_english"]
-        + w["extra_words"] * (features["words"] - 1)
         + w["onset"] * (features.get("onset", 0.5) - 0.5)
         + w["ocr_choices"] * features["ocr_choices"]
         + w["glyph"] * (features["glyph"] >= 0.999)
         + w["exact"] * features["exact"]
         + w["acoustic"] * features.get("acoustic", 0.0)
     )
-    # unknown confidence (plain text) counts as a fairly sure engine, 0.75
-    z += w["doubt"] * (1.0 - (conf if conf >= 0 else UNKNOWN_CONFIDENCE) - 0.4)
-    return 1.0 / (1.0 + math.exp(-z))
+
+
+def context_logit(features: dict[str, float]) -> float:
+    """The part of the score owed to the window: confidence, English, dose, cue."""
+    w = WEIGHTS
+    conf = features["confidence"]
+    # unknown confidence (plain text) counts as a fairly sure engine
+    conf = conf if conf >= 0 else UNKNOWN_CONFIDENCE
+    return (
+        w["bias"]
+        + w["doubt"] * (1.0 - conf - 0.4)
+        + w["dose_context"] * features["dose_context"]
+        + w["cue_before"] * features["cue_before"]
+        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
+        + w["common_english"] * features["common_english"]
+        + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)
+    )
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 # the similarity features of a perfect match, for an upper bound on a window's score
 _PERFECT: dict[str, float] = {"spelling": 1.0, "prefix": 1.0, "sound": 1.0, "sound_class": 1.0,
                               "onset": 1.0,
                               "glyph": 0.0, "ocr_choices": 0.0, "exact": 0.0}
+
+
+#: a match of a term to a query: its logit, the index entry and its match features
+_Match = tuple[float, int, dict[str, float]]
 
 
 @dataclass(slots=True)
@@ -197,7 +220,7 @@ class Validator:
         self.options = options or ValidateOptions()
         self.index = LexiconIndex(self.lexicons)
         self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, bool], list[tuple[int, dict[str, float]]]] = {}
+        self._sim_cache: dict[tuple[str, str], list[_Match]] = {}
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
@@ -212,16 +235,28 @@ class Validator:
         lowered = [i.text.casefold() for i in infos]
         dose_at = [is_dose_start(lowered[j:j + 4]) for j in range(n + 1)]
         cue_at = [False] + [is_cue(t) for t in lowered]  # cue_at[i]: word i-1 is a cue
+        doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
+        doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
+        lookup = self.index.lookup
         proposals: list[_Proposal] = []
         for i in range(n):
             if infos[i].kind != "word":
                 continue
+            key = ""
+            n_doubtful = 0
             for j in range(i + 1, min(n, i + opts.max_window) + 1):
                 last = infos[j - 1]
                 if last.kind != "word" or last.segment != infos[i].segment:
                     break
-                window = infos[i:j]
-                found = self._window(window, i, j, words, modality, opts, dose_at[j], cue_at[i])
+                key += last.key
+                n_doubtful += doubtful[j - 1]
+                # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
+                if not (last.exact if j == i + 1 else lookup(key)) and not (
+                    2 * n_doubtful >= j - i or dose_at[j] or cue_at[i]
+                ):
+                    continue
+                found = self._window(infos[i:j], i, j, words, modality, opts, dose_at[j],
+                                     cue_at[i])
                 if found is not None:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
@@ -235,11 +270,8 @@ class Validator:
         lookup = self.index.lookup
         for s, segment in enumerate(doc.segments):
             for word in segment.words:
-                text = strip_punct(word.text)
-                kind = classify(text)
-                key = _word_key(text) if kind == "word" else ""
+                text, kind, key, zipf = _analyse(word.text)
                 exact = lookup(key) if key else []
-                zipf = english_zipf(text.casefold()) if kind == "word" else 0.0
                 conf = word.confidence
                 if conf is not None and word.tokens:
                     low = min(t.probability for t in word.tokens)
@@ -292,13 +324,19 @@ class Validator:
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
-        features = self._base_features(window, conf, dose, cue, opts)
+        features = self._base_features(window, conf, dose, cue, opts, modality)
         variants = self._variants(words[i], modality) if j == i + 1 else []
         if not variants and score_candidate(
-            {**features, **_PERFECT, "prior": self._max_prior}, modality
+            {**features, **_PERFECT, "prior": self._max_prior, "length": float(len(key))},
+            modality
         ) < opts.flag_threshold:
             return None  # even a perfect match could not make a flag here
         ranked = self._rank(key, variants, features, modality, opts)
+        if len(window) > 1:
+            # "allergic to" is the term "allergic" and a word, not a misheard other term
+            inside = {self.index.items[idx].entry.canonical.casefold()
+                      for w in window for idx in w.exact}
+            ranked = [c for c in ranked if c.canonical.casefold() not in inside]
         if not ranked or ranked[0].score < opts.flag_threshold:
             return None
         reasons: list[FlagReason] = ["near_lexicon"]
@@ -334,12 +372,15 @@ class Validator:
                 features={"exact": 1.0, "prior": entry.prior},
             ))
         reasons = self._word_reasons(window, modality, opts)
-        if conf is None or conf >= opts.verify_min_confidence or "low_confidence" not in reasons:
+        # OCR seldom misreads one long drug name as another that exists
+        spelled = modality == "image" and len(_key_of(window)) >= 6
+        if (conf is None or conf >= opts.verify_min_confidence or spelled
+                or "low_confidence" not in reasons):
             wrong = 0.05 if conf is None else round(min(0.2, (1.0 - conf) / 2), 4)
             return _Proposal(i, j, "verified", ["verified"], wrong,
                              candidates[: opts.max_candidates], ["lexicon"], 0)
         # an exact term heard with low confidence: a sound-alike term may have been said
-        features = self._base_features(window, conf, dose, cue, opts)
+        features = self._base_features(window, conf, dose, cue, opts, modality)
         ranked = self._rank(_key_of(window), [], features, modality, opts)
         merged = candidates[:1] + [c for c in ranked if c.canonical.casefold() not in seen]
         return _Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
@@ -352,8 +393,11 @@ class Validator:
         reasons: list[FlagReason] = []
         if any(w.oov for w in window):
             reasons.append("out_of_vocabulary")
-        if modality != "text" and any(w.confidence is not None and w.confidence < low
-                                      for w in window):
+        if modality != "text" and any(
+            w.confidence is not None and w.confidence < (
+                low * opts.common_word_factor if w.zipf >= opts.english_min_zipf else low)
+            for w in window
+        ):
             reasons.append("low_confidence")
         return reasons
 
@@ -380,7 +424,7 @@ class Validator:
                 wrong = max(wrong, 0.5)
             candidates: list[Candidate] = []
             if len(info.key) >= 4:
-                features = self._base_features([info], conf, False, False, opts)
+                features = self._base_features([info], conf, False, False, opts, modality)
                 ranked = self._rank(info.key, self._variants(words[i], modality), features,
                                     modality, opts)
                 candidates = [c for c in ranked if c.score >= opts.candidate_min_score]
@@ -393,16 +437,18 @@ class Validator:
 
     def _base_features(
         self, window: list[_Info], conf: float | None, dose: bool, cue: bool,
-        opts: ValidateOptions,
+        opts: ValidateOptions, modality: Modality,
     ) -> dict[str, float]:
         common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
+        doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         return {
             "confidence": -1.0 if conf is None else round(conf, 4),
             "dose_context": float(dose),
             "cue_before": float(cue),
             "common_english": round(common, 4),
             "words": float(len(window)),
-            "length": float(sum(len(w.key) for w in window)),
+            "sure_extra_words": float(sum(
+                1 for w in window[1:] if w.confidence is None or w.confidence >= doubt)),
         }
 
     def _variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
@@ -416,34 +462,38 @@ class Validator:
         out += [(_word_key(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
         return [v for v in out if v[0]]
 
-    def _similar(self, key: str, image: bool, limit: int) -> list[tuple[int, dict[str, float]]]:
-        """The index's nearest terms to ``key`` with their similarity features (cached:
-        these depend on the spelling only)."""
-        cache_key = (key, image)
+    def _similar(self, key: str, modality: Modality, limit: int) -> list[_Match]:
+        """The index's nearest terms to ``key``, best match first (cached: they depend on
+        the spelling and modality only, not on the window's context)."""
+        cache_key = (key, modality)
         found = self._sim_cache.get(cache_key)
-        if found is not None:
-            return found
-        found = [(idx, self._similarity(key, idx, image))
-                 for idx in self.index.near(key, limit=limit)]
-        if len(self._sim_cache) > 100_000:
-            self._sim_cache.clear()
-        self._sim_cache[cache_key] = found
+        if found is None:
+            found = [self._match(key, idx, modality) for idx in self.index.near(key, limit=limit)]
+            found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
+            if len(self._sim_cache) > 100_000:
+                self._sim_cache.clear()
+            self._sim_cache[cache_key] = found
         return found
 
-    def _similarity(self, key: str, idx: int, image: bool) -> dict[str, float]:
+    def _match(self, key: str, idx: int, modality: Modality, *, choice: float = 0.0,
+               glyph: bool = False) -> _Match:
         item = self.index.items[idx]
-        return {
+        q_class = class_key(key)
+        features = {
             "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
             "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
             "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
-            "sound_class": round(fuzz.ratio(class_key(key), item.classes) / 100.0, 4),
-            "onset": _onset(class_key(key), item.classes),
-            "glyph": round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
-            if image else 0.0,
-            "ocr_choices": 0.0,
+            "sound_class": round(fuzz.ratio(q_class, item.classes) / 100.0, 4),
+            "onset": _onset(q_class, item.classes),
+            "glyph": 1.0 if glyph else (
+                round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
+                if modality == "image" else 0.0),
+            "ocr_choices": round(choice, 4),
             "exact": 1.0 if key == item.compact else 0.0,
             "prior": item.entry.prior,
+            "length": float(len(key)),
         }
+        return match_logit(features, modality), idx, features
 
     def _rank(
         self,
@@ -455,8 +505,7 @@ class Validator:
     ) -> list[Candidate]:
         """Candidates for the compact ``key``, scored and ranked, one per canonical."""
         index = self.index
-        image = modality == "image"
-        scored = list(self._similar(key, image, opts.search_limit))
+        matches = self._similar(key, modality, opts.search_limit)
         choices: dict[int, float] = {}  # entries an engine choice spells exactly
         glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:
@@ -465,34 +514,32 @@ class Validator:
                     choices[idx] = max(choices.get(idx, 0.0), likelihood)
                 else:
                     glyphs.add(idx)
-        if image:
+        if modality == "image":
             glyphs.update(index.lookup_skeleton(key))
         special = set(choices) | glyphs
         if special:
-            seen = {idx for idx, _ in scored}
-            scored += [(idx, self._similarity(key, idx, image))
-                       for idx in special if idx not in seen]
-        best: dict[str, tuple[float, int, dict[str, float]]] = {}
-        for idx, similarity in scored:
-            features = {**base, **similarity}
-            if idx in choices:
-                features["ocr_choices"] = round(choices[idx], 4)
-            if idx in glyphs:
-                features["glyph"] = 1.0
-            score = score_candidate(features, modality)
-            name = index.items[idx].entry.canonical.casefold()
-            seen_score = best.get(name)
-            if seen_score is None or (score, features["prior"]) > (
-                seen_score[0], seen_score[2]["prior"]
-            ):
-                best[name] = (score, idx, features)
-        ranked = sorted(best.values(), key=lambda t: (-t[0], -t[2]["prior"]))
-        out = []
-        for score, idx, features in ranked[: opts.max_candidates]:
+            matches = [m for m in matches if m[1] not in special] + [
+                self._match(key, idx, modality, choice=choices.get(idx, 0.0),
+                            glyph=idx in glyphs)
+                for idx in special
+            ]
+            matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
+        context = context_logit(base)
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for z, idx, similarity in matches:
             entry = index.items[idx].entry
-            out.append(Candidate(term=entry.term, canonical=entry.canonical, score=round(score, 4),
-                                 lexicon=entry.lexicon, kind=entry.kind,
-                                 evidence=_evidence(features, modality), features=features))
+            name = entry.canonical.casefold()
+            if name in seen:
+                continue
+            seen.add(name)
+            features = {**base, **similarity}
+            out.append(Candidate(term=entry.term, canonical=entry.canonical,
+                                 score=round(_sigmoid(z + context), 4), lexicon=entry.lexicon,
+                                 kind=entry.kind, evidence=_evidence(features, modality),
+                                 features=features))
+            if len(out) >= opts.max_candidates:
+                break
         return out
 
     @staticmethod
@@ -502,6 +549,16 @@ class Validator:
         return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
                     candidates=p.candidates, confidence=min(1.0, max(0.0, p.confidence)),
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _analyse(surface: str) -> tuple[str, str, str, float]:
+    """What a word's text alone says: stripped text, class, compact key, English zipf."""
+    text = strip_punct(surface)
+    kind = classify(text)
+    if kind != "word":
+        return text, kind, "", 0.0
+    return text, kind, _word_key(text), english_zipf(text.casefold())
 
 
 def _onset(a: str, b: str) -> float:
