@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "is_cue", "is_dose_start", "is_number_word", "strip_punct"]
+__all__ = ["WordClass", "classify", "dose_near", "is_cue", "is_cue_word", "is_dose_start",
+           "is_number_word",
+           "strip_punct"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -46,6 +48,13 @@ _CUES = frozenset({
     "increase", "increased", "decrease", "decreased", "reduce", "reduced", "dose", "dosage",
     "refill", "rx", "administer", "administered", "give", "given", "switch", "switched",
     "titrate", "titrated", "resume", "resumed", "hold", "held", "discontinue", "discontinued",
+    "restart", "restarted", "add", "added", "begin", "began", "use", "using", "apply",
+    "medications", "medication",
+})
+_CUE_PHRASES = frozenset({
+    ("allergic", "to"), ("allergy", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
+    ("started", "on"), ("start", "on"), ("switch", "to"), ("switched", "to"),
+    ("switch", "from"), ("tolerating", "the"), ("stop", "the"), ("continue", "the"),
 })
 
 
@@ -96,6 +105,22 @@ def is_number_word(text: str) -> bool:
     return text in _NUMBER_WORDS and text not in _ARTICLES
 
 
-def is_cue(text: str) -> bool:
-    """True for a prescribing verb or noun that often comes right before a drug name."""
+def dose_near(texts: list[str], *, skip: int = 2) -> bool:
+    """True when a dose opens right after a window or after at most ``skip`` other words
+    ("sertraline 50 mg", "fluticasone in each nostril twice daily")."""
+    return any(is_dose_start(texts[k:k + 4]) for k in range(min(skip, len(texts)) + 1))
+
+
+def is_cue_word(text: str) -> bool:
+    """True for a prescribing word ("take", "continue") on its own."""
     return text in _CUES
+
+
+def is_cue(before: list[str]) -> bool:
+    """True when the words ``before`` a window (lower-case, nearest last) end with a
+    prescribing word ("take", "started") or phrase ("allergic to", "currently on")."""
+    if not before:
+        return False
+    if before[-1] in _CUES:
+        return True
+    return len(before) >= 2 and (before[-2], before[-1]) in _CUE_PHRASES

@@ -30,7 +30,14 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
-from uncertain._context import classify, is_cue, is_dose_start, is_number_word, strip_punct
+from uncertain._context import (
+    classify,
+    dose_near,
+    is_cue,
+    is_cue_word,
+    is_number_word,
+    strip_punct,
+)
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex, compact
 from uncertain._phonetic import class_key, sound_key
@@ -233,8 +240,8 @@ class Validator:
         infos = self._infos(doc, opts)
         n = len(infos)
         lowered = [i.text.casefold() for i in infos]
-        dose_at = [is_dose_start(lowered[j:j + 4]) for j in range(n + 1)]
-        cue_at = [False] + [is_cue(t) for t in lowered]  # cue_at[i]: word i-1 is a cue
+        dose_at = [dose_near(lowered[j:j + 6]) for j in range(n + 1)]
+        cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
         lookup = self.index.lookup
@@ -242,14 +249,24 @@ class Validator:
         for i in range(n):
             if infos[i].kind != "word":
                 continue
+            # a prescribing word is the context of a drug name, not a syllable of one,
+            # unless the recogniser doubted it ("Add or master")
+            cue_start = is_cue_word(lowered[i])
+            if cue_start and not (doubtful[i] and modality != "text"):
+                continue
             key = ""
             n_doubtful = 0
             for j in range(i + 1, min(n, i + opts.max_window) + 1):
                 last = infos[j - 1]
                 if last.kind != "word" or last.segment != infos[i].segment:
                     break
+                if j > i + 1 and is_cue_word(lowered[j - 1]) and not (
+                        doubtful[j - 1] and modality != "text"):
+                    break
                 key += last.key
                 n_doubtful += doubtful[j - 1]
+                if cue_start and j == i + 1:
+                    continue
                 # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
                 if not (last.exact if j == i + 1 else lookup(key)) and not (
                     2 * n_doubtful >= j - i or dose_at[j] or cue_at[i]
