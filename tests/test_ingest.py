@@ -44,14 +44,14 @@ def test_ingest_sniff_bytes(head: bytes, kind: str, fmt: str) -> None:
 
 def test_ingest_missing_file_names_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.wav"
-    with pytest.raises(MissingFileError, match="nope.wav"):
+    with pytest.raises(MissingFileError, match=r"nope\.wav"):
         check_input(path)
 
 
 def test_ingest_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.flac"
     path.write_bytes(b"")
-    with pytest.raises(EmptyInputError, match="empty.flac") as info:
+    with pytest.raises(EmptyInputError, match=r"empty\.flac") as info:
         detect(path)
     assert info.value.path == str(path)
 

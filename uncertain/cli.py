@@ -40,7 +40,7 @@ class _Output:
         if self.path is None:
             return sys.stdout
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        fd, _name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         self._tmp = os.fdopen(fd, "w", encoding="utf-8")
         return self._tmp
 

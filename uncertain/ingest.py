@@ -27,7 +27,9 @@ def detect(path: str | os.PathLike[str]) -> Sniffed:
     sniffed = sniff(p)
     claimed = kind_from_extension(p)
     if sniffed.kind == "unknown":
-        raise UnsupportedFormatError(p, "content is not a supported audio, image, PDF or text format")
+        raise UnsupportedFormatError(
+            p, "content is not a supported audio, image, PDF or text format"
+        )
     if sniffed.kind == "text" and claimed in ("audio", "image", "pdf"):
         raise UnsupportedFormatError(
             p, f"named as {claimed} ({p.suffix}) but its content is plain text"
@@ -65,7 +67,8 @@ def _option_fields(func: Callable[..., Any]) -> set[str]:
     for name in ("TranscribeOptions", "RecognizeOptions"):
         cls = getattr(module, name, None)
         if cls is not None:
-            fields |= set(getattr(cls, "model_fields", None) or getattr(cls, "__dataclass_fields__", {}))
+            names = getattr(cls, "model_fields", None) or getattr(cls, "__dataclass_fields__", {})
+            fields |= set(names)
     return fields
 
 
