@@ -188,7 +188,7 @@ def main() -> None:
             totals[key].update(result)
     print(f"\ndev set: {args.devset} (split: {args.split}, {len(items)} items); "
           f"lexicons: {', '.join(lx.name for lx in validator.lexicons)}")
-    header = (f"{'modality':<8} {'items':<8} {'mentions':>8} {'raw exact':>10} "
+    header = (f"{'modality':<8} {'kind':<8} {'mentions':>8} {'raw exact':>10} "
               f"{'recovered@3':>12} {'top-1':>8} {'correct words':>14} {'false flags':>12} "
               f"{'per 1000':>9}")
     print(header)

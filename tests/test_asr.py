@@ -286,3 +286,12 @@ def test_asr_real_chunked_jfk_keeps_times_in_order() -> None:
     starts = [w.start or 0.0 for w in doc.words]
     assert starts == sorted(starts)
     assert max(w.end or 0.0 for w in doc.words) <= 11.05
+
+
+@pytest.mark.slow
+def test_asr_real_vad_filter_keeps_tokens_and_times() -> None:
+    doc = asr.transcribe(JFK, vad_filter=True)
+    assert "fellow Americans" in doc.text
+    assert all(w.tokens for w in doc.words)
+    starts = [w.start or 0.0 for w in doc.words]
+    assert starts == sorted(starts) and starts[-1] <= 11.0

@@ -454,3 +454,21 @@ def test_batch_bad_lexicon_fails_before_touching_out(tmp_path: Path) -> None:
     with pytest.raises(UncertainError):
         run_batch([tmp_path / "a.txt"], out=out, lexicons=[str(tmp_path / "missing.tsv")])
     assert not out.exists()
+
+
+def test_batch_local_pipeline_keeps_input_order(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes(_wav_bytes(0.5))
+    (folder / "b.txt").write_text("Takes metformin.")
+    (folder / "c.wav").write_bytes(_wav_bytes(0.5)[:3000])
+    (folder / "d.wav").write_bytes(_wav_bytes(0.25))
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([folder], out=out, processor=lambda config: Worker(
+        WorkConfig(validate=False), asr_engine=ReplayPipeline()))
+    records = _records(out)
+    assert [(Path(r["path"]).name, r["status"]) for r in records] == [
+        ("a.wav", "ok"), ("b.txt", "ok"), ("c.wav", "error"), ("d.wav", "ok")]
+    assert [r.get("kind") for r in records] == ["audio", "text", None, "audio"]
+    assert (summary.done, summary.failed) == (3, 1)
+    assert summary.audio_seconds == 0.75

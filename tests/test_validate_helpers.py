@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from uncertain._context import classify, is_dose_start
+from uncertain._context import classify, dose_near, is_cue, is_dose_start
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._phonetic import class_key, sound_key
 from uncertain.document import Alternative, CharChoice, CharChoices, Word
@@ -64,3 +64,22 @@ def test_validate_helpers_choice_variants_best_first() -> None:
     assert "Lisinopril" in texts and "Lisinoprll" in texts
     assert all(0 < p <= 1 for _, p in variants)
     assert [p for _, p in variants] == sorted((p for _, p in variants), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("after", "sure", "strength"),
+    [("10 mg daily", [True, True], 1.0), ("in each nostril twice daily", [True, True], 0.0),
+     ("nostril twice daily", [True, True], 0.5), ("awful 10 mg", [False, True], 0.0),
+     ("awful 10 mg", [True, True], 0.5), ("for coffee", [True, True], 0.0)],
+)
+def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: float) -> None:
+    assert dose_near(after.split(), sure) == strength
+
+
+@pytest.mark.parametrize(
+    ("before", "cue"),
+    [("please take", True), ("is allergic to", True), ("she is currently on", True),
+     ("he went to", False), ("", False), ("walked on", False)],
+)
+def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
+    assert is_cue(before.split()) is cue

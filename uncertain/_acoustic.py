@@ -65,13 +65,15 @@ class WhisperScorer:
 
     def __init__(self, model: Any, *, pad_seconds: float | None = 30.0,
                  min_seconds: float = 2.0, trim_seconds: float | None = 1.0,
-                 language: str = "en") -> None:
+                 prior_weight: float = 0.0, language: str = "en") -> None:
         from faster_whisper.tokenizer import Tokenizer
 
         self.model = model
         self.pad_seconds = pad_seconds
         self.min_seconds = min_seconds
         self.trim_seconds = trim_seconds
+        self.prior_weight = prior_weight
+        self._silence: dict[int, Any] = {}
         multilingual = bool(model.model.is_multilingual)
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
                                    language=language if multilingual else "en")
@@ -113,7 +115,6 @@ class WhisperScorer:
         """For each ``(prefix, texts)`` request, for each text, the log-probability of each of
         its tokens given the audio, the prefix (forced, not returned) and the tokens before
         it (teacher forcing). One encoder run and one ``align`` call for all requests."""
-        import ctranslate2
 
         batch_ids: list[list[int]] = []
         skips: list[int] = []
@@ -125,6 +126,26 @@ class WhisperScorer:
         if not batch_ids:
             return [[] for _ in requests]
         encoded, frames = self.encode(audio)
+        flat = self._align(encoded, frames, batch_ids, skips)
+        if self.prior_weight:
+            # what the text costs with no speech at all: the decoder's language prior
+            n = len(audio)
+            if n not in self._silence:
+                self._silence = {n: self.encode(np.zeros(n, dtype=np.float32))[0]}
+            prior = self._align(self._silence[n], frames, batch_ids, skips)
+            flat = [[p - self.prior_weight * q for p, q in zip(row, base, strict=True)]
+                    for row, base in zip(flat, prior, strict=True)]
+        out: list[list[list[float]]] = []
+        k = 0
+        for _, texts in requests:
+            out.append(flat[k:k + len(texts)])
+            k += len(texts)
+        return out
+
+    def _align(self, encoded: Any, frames: int, batch_ids: list[list[int]],
+               skips: list[int]) -> list[list[float]]:
+        import ctranslate2
+
         memory = np.asarray(encoded)
         if self.trim_seconds is not None:
             keep = (frames + round(self.trim_seconds * _FRAMES_PER_SECOND)) // 2
@@ -135,14 +156,8 @@ class WhisperScorer:
             results = self.model.model.align(batch, self.start, batch_ids, frames)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"Whisper align failed: {exc}") from exc
-        flat = [[math.log(max(_MIN_PROB, float(p))) for p in r.text_token_probs[skip:]]
+        return [[math.log(max(_MIN_PROB, float(p))) for p in r.text_token_probs[skip:]]
                 for r, skip in zip(results, skips, strict=True)]
-        out: list[list[list[float]]] = []
-        k = 0
-        for _, texts in requests:
-            out.append(flat[k:k + len(texts)])
-            k += len(texts)
-        return out
 
     def nbest(self, audio: np.ndarray, n: int) -> list[tuple[str, float]]:
         """The ``n`` best beam-search hypotheses for ``audio`` with their total log-prob."""

@@ -68,6 +68,24 @@ def error_record(path: str, sha256: str | None, exc: BaseException) -> Record:
             "error": type(exc).__name__, "message": message}
 
 
+def _failed(path: str, sha256: str | None, exc: Exception) -> Record:
+    if isinstance(exc, UncertainError):
+        log.warning("%s: %s", type(exc).__name__, exc)
+    else:  # one file's engine failure must not end the run
+        log.error("%s failed: %s", path, exc, exc_info=True)
+    return error_record(path, sha256, exc)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An item whose stage has run: the document waits for validation and rendering."""
+
+    path: str
+    sha256: str | None
+    kind: str
+    document: Document
+
+
 class Worker:
     """Runs the stages on items (see the module docstring); build one per thread or actor."""
 
@@ -99,26 +117,41 @@ class Worker:
 
     def process(self, item: Item, sha256: str | None) -> Record:
         """The record for ``item``: ``status`` ``ok`` with the document, or an error record."""
+        return self.finish(self.stage(item, sha256))
+
+    def stage(self, item: Item, sha256: str | None) -> Staged | Record:
+        """The first half of :meth:`process`: run the stage (decode, transcribe or OCR).
+
+        Returns what :meth:`finish` completes, or already an error record. The local
+        engine runs the two halves in two threads, so the validator and the JSON encoding
+        of one file overlap the engine's work on the next.
+        """
         try:
             if item.error is not None:
                 raise item.error
             kind, doc = self._document(item, sha256)
+            return Staged(item.path, sha256, kind, doc)
+        except Exception as exc:
+            return _failed(item.path, sha256, exc)
+
+    def finish(self, staged: Staged | Record) -> Record:
+        """The second half of :meth:`process`: validate, render, build the record."""
+        if not isinstance(staged, Staged):
+            return staged
+        try:
+            doc = staged.document
             if self._validator is not None:
                 doc = self._validator.validate(doc)
-            record: Record = {"path": item.path, "sha256": sha256, "status": "ok",
-                              "kind": kind, "duration": doc.source.duration,
+            record: Record = {"path": staged.path, "sha256": staged.sha256, "status": "ok",
+                              "kind": staged.kind, "duration": doc.source.duration,
                               "document": doc.model_dump(mode="json")}
             if self.config.prompts:
                 from uncertain.render import render
 
                 record["prompt"] = render(doc, style=cast("Style", self.config.style)).text
             return record
-        except UncertainError as exc:
-            log.warning("%s: %s", type(exc).__name__, exc)
-            return error_record(item.path, sha256, exc)
-        except Exception as exc:  # one file's engine failure must not end the run
-            log.error("%s failed: %s", item.path, exc, exc_info=True)
-            return error_record(item.path, sha256, exc)
+        except Exception as exc:
+            return _failed(staged.path, staged.sha256, exc)
 
     def _document(self, item: Item, sha256: str | None) -> tuple[str, Document]:
         kind = _kind(item)

@@ -24,8 +24,9 @@ _NUMBER = re.compile(
 )
 _UNITS = frozenset({
     "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
-    "g", "gm", "gram", "grams", "kg", "ml", "mls", "milliliter", "milliliters", "millilitre",
-    "millilitres", "l", "cc", "iu", "unit", "units", "meq", "mmol", "puff", "puffs", "drop",
+    "g", "gm", "gram", "grams", "kg", "ml", "mls", "milliequivalent", "milliequivalents",
+    "milliliter", "milliliters", "millilitre", "millilitres", "l", "cc", "iu", "unit", "units",
+    "meq", "mmol", "puff", "puffs", "drop",
     "drops", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "caps", "patch",
     "patches", "spray", "sprays", "inhalation", "inhalations", "sachet", "sachets", "%",
 })
@@ -105,10 +106,19 @@ def is_number_word(text: str) -> bool:
     return text in _NUMBER_WORDS and text not in _ARTICLES
 
 
-def dose_near(texts: list[str], *, skip: int = 2) -> bool:
-    """True when a dose opens right after a window or after at most ``skip`` other words
-    ("sertraline 50 mg", "fluticasone in each nostril twice daily")."""
-    return any(is_dose_start(texts[k:k + 4]) for k in range(min(skip, len(texts)) + 1))
+_DOSE_DISTANCE = (1.0, 0.5, 0.3)
+
+
+def dose_near(texts: list[str], skippable: list[bool]) -> float:
+    """How strongly a dose follows a window: 1 when it opens right after it ("sertraline
+    50 mg"), less when one or two sure words (``skippable``) come between ("fluticasone
+    in each nostril twice daily"), 0 when none is near."""
+    for k, strength in enumerate(_DOSE_DISTANCE):
+        if k < len(texts) and is_dose_start(texts[k:k + 4]):
+            return strength
+        if k >= len(skippable) or not skippable[k]:
+            break
+    return 0.0
 
 
 def is_cue_word(text: str) -> bool:

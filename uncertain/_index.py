@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -66,6 +67,10 @@ class LexiconIndex:
                 self._add(entry)
         for ids in self.exact.values():
             ids.sort(key=lambda i: -self.items[i].entry.prior)
+        # parallel columns, gathered at C speed by near()
+        self._classes = [item.classes for item in self.items]
+        self._compacts = [item.compact for item in self.items]
+        self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -100,19 +105,19 @@ class LexiconIndex:
         classes = class_key(key)
         if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
             return []
-        found: dict[int, None] = {}
+        found: set[int] = set()
         for block_key in _block_keys(classes):
-            for idx in self._blocks.get(block_key, ()):
-                found[idx] = None
+            block = self._blocks.get(block_key)
+            if block:
+                found.update(block)
         if not found:
             return []
-        ids = list(found)
-        items = self.items
-        by_class = process.cdist([classes], [items[i].classes for i in ids], scorer=fuzz.ratio)[0]
-        by_spelling = process.cdist([key], [items[i].compact for i in ids], scorer=fuzz.ratio)[0]
+        ids = sorted(found)
+        gather = itemgetter(*ids) if len(ids) > 1 else (lambda seq: (seq[ids[0]],))
+        by_class = process.cdist([classes], gather(self._classes), scorer=fuzz.ratio)[0]
+        by_spelling = process.cdist([key], gather(self._compacts), scorer=fuzz.ratio)[0]
         # a commonly prescribed term gets up to 25 points of the 200
-        combined = by_class + by_spelling + 25.0 * np.fromiter(
-            (items[i].entry.prior for i in ids), dtype=np.float64, count=len(ids))
+        combined = by_class + by_spelling + 25.0 * self._priors[ids]
         if len(ids) > limit:
             top = np.argpartition(-combined, limit)[:limit]
         else:

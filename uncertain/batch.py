@@ -5,8 +5,10 @@ manifests (see :mod:`uncertain._batch_inputs`), sends audio through faster-whisp
 ``BatchedInferencePipeline`` with word timestamps, images/PDFs through the OCR stage and
 text through the text stage, validates every document with the chosen lexicons, and
 appends one JSON line per input to ``out``. The work runs in this process (``engine=
-"local"``, one thread per GPU) or on Ray Data (``engine="ray"``); either way the records
-are written here, by one writer (:mod:`uncertain._batch_records`).
+"local"``: with one device, validation and encoding of a file run in a second thread while
+the next file is transcribed; with several GPUs, one thread and worker per GPU) or on Ray
+Data (``engine="ray"``); either way the records are written here, by one writer
+(:mod:`uncertain._batch_records`).
 
 Output records (one JSON object per line, written whole, ``fsync``-ed)::
 
@@ -207,6 +209,19 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
         yield item, sha
 
 
+def _run_pipelined(pending: Pending, worker: Worker) -> Iterator[Record]:
+    """Stage each item here while a second thread finishes the one before (in order)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uncertain-finish") as pool:
+        previous: Future[Record] | None = None
+        for item, sha in pending:
+            staged = worker.stage(item, sha)
+            if previous is not None:
+                yield previous.result()
+            previous = pool.submit(worker.finish, staged)
+        if previous is not None:
+            yield previous.result()
+
+
 def _local_processors(config: WorkConfig, factory: ProcessorFactory) -> list[Processor]:
     """One processor per GPU (each with its own validator), or one on the CPU."""
     workers = 1
@@ -220,8 +235,12 @@ def _local_processors(config: WorkConfig, factory: ProcessorFactory) -> list[Pro
 def _run_local(pending: Pending, processors: list[Processor]) -> Iterator[Record]:
     """Records in this process: one processor inline, or one thread per processor."""
     if len(processors) == 1:
-        for item, sha in pending:
-            yield processors[0].process(item, sha)
+        (processor,) = processors
+        if isinstance(processor, Worker):
+            yield from _run_pipelined(pending, processor)
+        else:
+            for item, sha in pending:
+                yield processor.process(item, sha)
         return
     idle: queue.SimpleQueue[Processor] = queue.SimpleQueue()
     for processor in processors:

@@ -376,7 +376,9 @@ class TokenWhisperModel(WhisperModel):
         alignments: list[list[dict[str, Any]]] = super().find_alignment(
             tokenizer, text_tokens, *args, **kwargs)
         results = self._local.align_results or ()
-        stash = self._stash()
+        stash = getattr(self._local, "stash", None)
+        if stash is None:  # not called from generate_segments (e.g. a batched pipeline)
+            return alignments
         for result, words in zip(results, alignments, strict=False):
             probs = result.text_token_probs
             offset = 0
@@ -394,20 +396,16 @@ class TokenWhisperModel(WhisperModel):
         return alignments
 
     def generate_segments(self, *args: Any, **kwargs: Any) -> Any:
-        stash = self._stash()
+        stash: dict[int, tuple[Any, list[tuple[str, float]]]] = {}
+        self._local.stash = stash
         try:
             for segment in super().generate_segments(*args, **kwargs):
                 if segment.words:
                     segment.words = [self._with_tokens(w, stash) for w in segment.words]
                 yield segment
         finally:
-            stash.clear()
-
-    def _stash(self) -> dict[int, tuple[Any, list[tuple[str, float]]]]:
-        stash = getattr(self._local, "stash", None)
-        if stash is None:
-            stash = self._local.stash = {}
-        return stash
+            if getattr(self._local, "stash", None) is stash:
+                self._local.stash = None
 
     @staticmethod
     def _with_tokens(word: _FWWord, stash: dict[int, tuple[Any, list[tuple[str, float]]]]

@@ -2,9 +2,13 @@
 
 This module owns the step ``Document -> Document + flags``. It walks windows of one to
 four adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms that
-are spelled or sound alike, scores each candidate in one place (:func:`score_candidate`,
-named features recorded in ``Candidate.features``) and keeps the best set of
-non-overlapping flags. Reasons:
+are spelled or sound alike (and, for OCR, spelled by the engine's character choices or
+by undoing a glyph confusion), scores each candidate in one place
+(:mod:`uncertain._score`, named features recorded in ``Candidate.features``) and keeps
+the best set of non-overlapping flags: verified matches first, then near-lexicon windows
+by score (longer first on ties), then single doubtful words. ``Flag.confidence`` is the
+probability that the span is wrong: the best candidate's score for ``near_lexicon``,
+``1 - confidence`` for ``low_confidence``, at most 0.2 for ``verified``. Reasons:
 
 - ``near_lexicon``: a window whose joined spelling or sound is close to a term
   ("met for me" -> metformin, "lives in awful" -> lisinopril);
@@ -19,7 +23,6 @@ few dictionary look-ups.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -41,8 +44,18 @@ from uncertain._context import (
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex, compact
 from uncertain._phonetic import class_key, sound_key
+from uncertain._score import (
+    PERFECT_MATCH,
+    WEIGHTS,
+    context_logit,
+    evidence_of,
+    match_logit,
+    onset,
+    score_candidate,
+    sigmoid,
+)
 from uncertain.document import Candidate, Document, Evidence, Flag, FlagReason, Modality, Word
-from uncertain.lexicon import Lexicon, default_lexicons, english_zipf, load_lexicons
+from uncertain.lexicon import Entry, Lexicon, default_lexicons, english_zipf, load_lexicons
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "score_candidate", "validate"]
 
@@ -77,7 +90,7 @@ class ValidateOptions:
     #: an exact match at least this confident (or of unknown confidence) is ``verified``
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
-    search_limit: int = 16
+    search_limit: int = 10
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -88,99 +101,6 @@ class ValidateOptions:
             raise ValueError(f"option max_window={self.max_window} must be in 1..8")
         if self.max_candidates < 1 or self.search_limit < 1:
             raise ValueError("options max_candidates and search_limit must be at least 1")
-
-
-#: Weights of the candidate score (a logistic model over the named features).
-WEIGHTS: dict[str, float] = {
-    "bias": -0.4,
-    "similarity": 15.0,  # times (similarity - similarity_pivot(length of the query))
-    "prior": 2.5,  # times (prior - 0.4)
-    "dose_context": 2.2,
-    "cue_before": 0.8,
-    "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
-    "doubt": 2.0,  # times (1 - confidence - 0.4)
-    "common_english": -2.5,  # mean englishness of the window's words
-    "extra_words": -0.3,  # per sure (not doubtful) word beyond the first
-    "onset": 1.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
-    "ocr_choices": 3.0,
-    "glyph": 2.5,
-    "exact": 2.0,
-    "acoustic": 0.0,  # reserved for a rescoring of the audio window
-}
-
-
-def similarity_pivot(length: int) -> float:
-    """The similarity at which a match is as likely real as chance, for a query of
-    ``length`` letters: a short word is always close to something in 40,000 names, a long
-    window is not."""
-    return 0.62 + 0.35 * math.exp(-max(0, length - 4) / 4.0)
-
-#: the confidence assumed for words whose engine gave none (plain text)
-UNKNOWN_CONFIDENCE = 0.75
-#: how spelling and sound similarity mix, per modality
-MIX: dict[str, tuple[float, float]] = {"audio": (0.35, 0.65), "image": (0.85, 0.15),
-                                       "text": (0.45, 0.55)}
-
-
-def score_candidate(features: dict[str, float], modality: Modality) -> float:
-    """The probability-like score in [0, 1] of one candidate from its named features.
-
-    ``features`` holds the match features ``spelling``, ``prefix``, ``sound``,
-    ``sound_class``, ``onset``, ``glyph``, ``ocr_choices``, ``exact``, ``prior``,
-    ``length`` (letters of the query) and optionally ``acoustic``, and the window's
-    context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
-    ``common_english`` and ``words``. The combined ``similarity`` is written back.
-    """
-    return _sigmoid(match_logit(features, modality) + context_logit(features))
-
-
-def match_logit(features: dict[str, float], modality: Modality) -> float:
-    """The part of the score owed to how well the term matches the query."""
-    w = WEIGHTS
-    spell = 0.7 * features["spelling"] + 0.3 * features["prefix"]
-    sound = 0.4 * features["sound"] + 0.6 * features["sound_class"]
-    a, b = MIX[modality]
-    similarity = a * spell + b * sound
-    if modality == "image":
-        similarity = max(similarity, features["glyph"])
-    similarity = max(similarity, features["exact"], 1.0 if features["ocr_choices"] > 0 else 0.0)
-    features["similarity"] = round(similarity, 4)
-    return (
-        w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
-        + w["prior"] * (features["prior"] - 0.4)
-        + w["onset"] * (features.get("onset", 0.5) - 0.5)
-        + w["ocr_choices"] * features["ocr_choices"]
-        + w["glyph"] * (features["glyph"] >= 0.999)
-        + w["exact"] * features["exact"]
-        + w["acoustic"] * features.get("acoustic", 0.0)
-    )
-
-
-def context_logit(features: dict[str, float]) -> float:
-    """The part of the score owed to the window: confidence, English, dose, cue."""
-    w = WEIGHTS
-    conf = features["confidence"]
-    # unknown confidence (plain text) counts as a fairly sure engine
-    conf = conf if conf >= 0 else UNKNOWN_CONFIDENCE
-    return (
-        w["bias"]
-        + w["doubt"] * (1.0 - conf - 0.4)
-        + w["dose_context"] * features["dose_context"]
-        + w["cue_before"] * features["cue_before"]
-        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
-        + w["common_english"] * features["common_english"]
-        + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)
-    )
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-# the similarity features of a perfect match, for an upper bound on a window's score
-_PERFECT: dict[str, float] = {"spelling": 1.0, "prefix": 1.0, "sound": 1.0, "sound_class": 1.0,
-                              "onset": 1.0,
-                              "glyph": 0.0, "ocr_choices": 0.0, "exact": 0.0}
 
 
 #: a match of a term to a query: its logit, the index entry and its match features
@@ -199,6 +119,29 @@ class _Info:
     segment: int
     exact: list[int]
     oov: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """A scored candidate, turned into a :class:`Candidate` only when it is reported."""
+
+    score: float
+    entry: Entry
+    features: dict[str, float]
+    modality: Modality
+
+    @property
+    def canonical(self) -> str:
+        return self.entry.canonical
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return evidence_of(self.features, self.modality)
+
+    def candidate(self) -> Candidate:
+        e = self.entry
+        return Candidate(term=e.term, canonical=e.canonical, score=self.score, lexicon=e.lexicon,
+                         kind=e.kind, evidence=self.evidence, features=self.features)
 
 
 @dataclass(slots=True)
@@ -240,10 +183,12 @@ class Validator:
         infos = self._infos(doc, opts)
         n = len(infos)
         lowered = [i.text.casefold() for i in infos]
-        dose_at = [dose_near(lowered[j:j + 6]) for j in range(n + 1)]
-        cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
+        # a doubtful word between a window and a dose is more likely part of the name
+        sure = [not d for d in doubtful]
+        dose_at = [dose_near(lowered[j:j + 6], sure[j:j + 2]) for j in range(n + 1)]
+        cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
         lookup = self.index.lookup
         proposals: list[_Proposal] = []
         for i in range(n):
@@ -313,7 +258,7 @@ class Validator:
         words: list[Word],
         modality: Modality,
         opts: ValidateOptions,
-        dose: bool,
+        dose: float,
         cue: bool,
     ) -> _Proposal | None:
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
@@ -344,7 +289,7 @@ class Validator:
         features = self._base_features(window, conf, dose, cue, opts, modality)
         variants = self._variants(words[i], modality) if j == i + 1 else []
         if not variants and score_candidate(
-            {**features, **_PERFECT, "prior": self._max_prior, "length": float(len(key))},
+            {**features, **PERFECT_MATCH, "prior": self._max_prior, "length": float(len(key))},
             modality
         ) < opts.flag_threshold:
             return None  # even a perfect match could not make a flag here
@@ -359,7 +304,8 @@ class Validator:
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += self._word_reasons(window, modality, opts)
         return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
-                         ranked[: opts.max_candidates], list(ranked[0].evidence), 1)
+                         [r.candidate() for r in ranked[: opts.max_candidates]],
+                         ranked[0].evidence, 1)
 
     def _exact(
         self,
@@ -370,11 +316,11 @@ class Validator:
         conf: float | None,
         modality: Modality,
         opts: ValidateOptions,
-        dose: bool,
+        dose: float,
         cue: bool,
         common: list[bool],
     ) -> _Proposal | None:
-        if all(common) and not (dose and len(_key_of(window)) >= 4):
+        if all(common) and not (dose >= 1.0 and len(_key_of(window)) >= 4):
             return None  # "iron", "met": ordinary English unless a dose follows
         candidates = []
         seen: set[str] = set()
@@ -399,7 +345,8 @@ class Validator:
         # an exact term heard with low confidence: a sound-alike term may have been said
         features = self._base_features(window, conf, dose, cue, opts, modality)
         ranked = self._rank(_key_of(window), [], features, modality, opts)
-        merged = candidates[:1] + [c for c in ranked if c.canonical.casefold() not in seen]
+        merged = candidates[:1] + [r.candidate() for r in ranked
+                                   if r.canonical.casefold() not in seen]
         return _Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
                          merged[: opts.max_candidates], ["lexicon"], 2)
 
@@ -444,7 +391,8 @@ class Validator:
                 features = self._base_features([info], conf, False, False, opts, modality)
                 ranked = self._rank(info.key, self._variants(words[i], modality), features,
                                     modality, opts)
-                candidates = [c for c in ranked if c.score >= opts.candidate_min_score]
+                candidates = [r.candidate() for r in ranked
+                              if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
             out.append(_Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
                                  candidates[: opts.max_candidates], evidence, 2))
@@ -453,7 +401,7 @@ class Validator:
     # -- candidates -------------------------------------------------------------------
 
     def _base_features(
-        self, window: list[_Info], conf: float | None, dose: bool, cue: bool,
+        self, window: list[_Info], conf: float | None, dose: float, cue: bool,
         opts: ValidateOptions, modality: Modality,
     ) -> dict[str, float]:
         common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
@@ -501,7 +449,7 @@ class Validator:
             "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
             "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
             "sound_class": round(fuzz.ratio(q_class, item.classes) / 100.0, 4),
-            "onset": _onset(q_class, item.classes),
+            "onset": onset(q_class, item.classes),
             "glyph": 1.0 if glyph else (
                 round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
                 if modality == "image" else 0.0),
@@ -519,7 +467,7 @@ class Validator:
         base: dict[str, float],
         modality: Modality,
         opts: ValidateOptions,
-    ) -> list[Candidate]:
+    ) -> list[_Ranked]:
         """Candidates for the compact ``key``, scored and ranked, one per canonical."""
         index = self.index
         matches = self._similar(key, modality, opts.search_limit)
@@ -542,7 +490,7 @@ class Validator:
             ]
             matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
         context = context_logit(base)
-        out: list[Candidate] = []
+        out: list[_Ranked] = []
         seen: set[str] = set()
         for z, idx, similarity in matches:
             entry = index.items[idx].entry
@@ -550,11 +498,8 @@ class Validator:
             if name in seen:
                 continue
             seen.add(name)
-            features = {**base, **similarity}
-            out.append(Candidate(term=entry.term, canonical=entry.canonical,
-                                 score=round(_sigmoid(z + context), 4), lexicon=entry.lexicon,
-                                 kind=entry.kind, evidence=_evidence(features, modality),
-                                 features=features))
+            out.append(_Ranked(round(sigmoid(z + context), 4), entry, {**base, **similarity},
+                               modality))
             if len(out) >= opts.max_candidates:
                 break
         return out
@@ -578,16 +523,6 @@ def _analyse(surface: str) -> tuple[str, str, str, float]:
     return text, kind, _word_key(text), english_zipf(text.casefold())
 
 
-def _onset(a: str, b: str) -> float:
-    """How many leading sound classes two keys share, up to four, over four."""
-    n = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        n += 1
-    return n / 4.0
-
-
 def _word_key(text: str) -> str:
     """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
     keeps its longest run of letters."""
@@ -602,22 +537,6 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     """0 for a word wordfreq hardly knows, 1 from ``english_min_zipf + 1`` up."""
     low = opts.english_min_zipf - 1.5
     return min(1.0, max(0.0, (zipf - low) / 2.5))
-
-
-def _evidence(features: dict[str, float], modality: Modality) -> list[Evidence]:
-    """Which evidence carried a candidate, strongest first."""
-    out: list[Evidence] = []
-    if features["ocr_choices"] > 0:
-        out.append("ocr_choices")
-    if features["glyph"] >= 0.999:
-        out.append("glyph")
-    spell = 0.7 * features["spelling"] + 0.3 * features["prefix"]
-    sound = 0.4 * features["sound"] + 0.6 * features["sound_class"]
-    pair: list[Evidence] = ["sound", "spelling"] if sound > spell else ["spelling", "sound"]
-    if modality == "image":
-        pair = ["spelling"]
-    out += pair
-    return out
 
 
 def _key_of(window: Sequence[_Info]) -> str:

@@ -1,0 +1,154 @@
+"""The candidate score: one logistic model over named features, kept in one place.
+
+This module owns how a lexicon term proposed for a window of words is scored. The
+features (recorded in ``Candidate.features``) split into the match of the term to the
+query (:func:`match_logit`: spelling, sound, onset, OCR choices, glyphs, prior) and the
+window's context (:func:`context_logit`: confidence, English, dose, prescribing cue);
+their sum goes through a sigmoid. A later acoustic rescoring adds its ``acoustic``
+feature to the same sum (weight ``WEIGHTS["acoustic"]``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from uncertain.document import Evidence, Modality
+
+__all__ = [
+    "MIX",
+    "PERFECT_MATCH",
+    "UNKNOWN_CONFIDENCE",
+    "WEIGHTS",
+    "context_logit",
+    "evidence_of",
+    "match_logit",
+    "onset",
+    "score_candidate",
+    "sigmoid",
+    "similarity_pivot",
+]
+
+#: Weights of the candidate score (a logistic model over the named features).
+WEIGHTS: dict[str, float] = {
+    "bias": -0.4,
+    "similarity": 15.0,  # times (similarity - similarity_pivot(length of the query))
+    "prior": 2.5,  # times (prior - 0.4)
+    "dose_context": 2.2,
+    "cue_before": 0.8,
+    "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
+    "doubt": 2.0,  # times (1 - confidence - 0.4)
+    "common_english": -2.5,  # mean englishness of the window's words
+    "extra_words": -0.3,  # per sure (not doubtful) word beyond the first
+    "onset": 1.0,  # times (onset - 0.5); shared leading sound classes: onsets survive mishearing
+    "ocr_choices": 3.0,
+    "glyph": 2.5,
+    "exact": 2.0,
+    "acoustic": 0.0,  # reserved for a rescoring of the audio window
+}
+
+
+def similarity_pivot(length: int) -> float:
+    """The similarity at which a match is as likely real as chance, for a query of
+    ``length`` letters: a short word is always close to something in 40,000 names, a long
+    window is not."""
+    return 0.62 + 0.35 * math.exp(-max(0, length - 4) / 4.0)
+
+#: the confidence assumed for words whose engine gave none (plain text)
+UNKNOWN_CONFIDENCE = 0.75
+#: how spelling and sound similarity mix, per modality
+MIX: dict[str, tuple[float, float]] = {"audio": (0.35, 0.65), "image": (0.85, 0.15),
+                                       "text": (0.45, 0.55)}
+
+
+def score_candidate(features: dict[str, float], modality: Modality) -> float:
+    """The probability-like score in [0, 1] of one candidate from its named features.
+
+    ``features`` holds the match features ``spelling``, ``prefix``, ``sound``,
+    ``sound_class``, ``onset``, ``glyph``, ``ocr_choices``, ``exact``, ``prior``,
+    ``length`` (letters of the query) and optionally ``acoustic``, and the window's
+    context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
+    ``common_english`` and ``words``. The combined ``similarity`` is written back.
+    """
+    return sigmoid(match_logit(features, modality) + context_logit(features))
+
+
+def match_logit(features: dict[str, float], modality: Modality) -> float:
+    """The part of the score owed to how well the term matches the query."""
+    w = WEIGHTS
+    a, b = MIX[modality]
+    similarity = a * _spell(features) + b * _sound(features)
+    if modality == "image":
+        similarity = max(similarity, features["glyph"])
+    similarity = max(similarity, features["exact"], 1.0 if features["ocr_choices"] > 0 else 0.0)
+    features["similarity"] = round(similarity, 4)
+    return (
+        w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
+        + w["prior"] * (features["prior"] - 0.4)
+        + w["onset"] * (features.get("onset", 0.5) - 0.5)
+        + w["ocr_choices"] * features["ocr_choices"]
+        + w["glyph"] * (features["glyph"] >= 0.999)
+        + w["exact"] * features["exact"]
+        + w["acoustic"] * features.get("acoustic", 0.0)
+    )
+
+
+def context_logit(features: dict[str, float]) -> float:
+    """The part of the score owed to the window: confidence, English, dose, cue."""
+    w = WEIGHTS
+    conf = features["confidence"]
+    # unknown confidence (plain text) counts as a fairly sure engine
+    conf = conf if conf >= 0 else UNKNOWN_CONFIDENCE
+    return (
+        w["bias"]
+        + w["doubt"] * (1.0 - conf - 0.4)
+        + w["dose_context"] * features["dose_context"]
+        + w["cue_before"] * features["cue_before"]
+        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
+        + w["common_english"] * features["common_english"]
+        + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)
+    )
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped against overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+#: the match features of a perfect match, for an upper bound on a window's score
+PERFECT_MATCH: dict[str, float] = {
+    "spelling": 1.0, "prefix": 1.0, "sound": 1.0, "sound_class": 1.0, "onset": 1.0,
+    "glyph": 0.0, "ocr_choices": 0.0, "exact": 0.0,
+}
+
+
+def onset(a: str, b: str) -> float:
+    """How many leading sound classes two keys share, up to four, over four."""
+    n = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        n += 1
+    return n / 4.0
+
+
+def _spell(features: dict[str, float]) -> float:
+    return 0.7 * features["spelling"] + 0.3 * features["prefix"]
+
+
+def _sound(features: dict[str, float]) -> float:
+    return 0.4 * features["sound"] + 0.6 * features["sound_class"]
+
+
+def evidence_of(features: dict[str, float], modality: Modality) -> list[Evidence]:
+    """Which evidence carried a candidate, strongest first."""
+    out: list[Evidence] = []
+    if features["ocr_choices"] > 0:
+        out.append("ocr_choices")
+    if features["glyph"] >= 0.999:
+        out.append("glyph")
+    spell, sound = _spell(features), _sound(features)
+    pair: list[Evidence] = ["sound", "spelling"] if sound > spell else ["spelling", "sound"]
+    if modality == "image":
+        pair = ["spelling"]
+    out += pair
+    return out
