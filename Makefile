@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[base,dev]'
+	$(BIN)/python -m pip install -q -e '.[base,dev,ray]'
 	touch $@
 
 venv: system-deps $(VENV)/.installed

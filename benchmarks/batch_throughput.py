@@ -156,7 +156,9 @@ def main() -> None:
                 proc = subprocess.run(
                     [sys.executable, __file__, "--variant", variant, "--archive", str(archive),
                      "--device", args.device, "--batch-size", str(args.batch_size)],
-                    capture_output=True, text=True, check=True)
+                    capture_output=True, text=True, check=False)
+                if proc.returncode != 0:
+                    sys.exit(f"the {variant} run failed:\n{proc.stderr}")
                 result = json.loads(proc.stdout.strip().splitlines()[-1])
                 results[variant].append(result)
                 print(f"round {round_} {variant:9s}: {result['seconds']:7.2f} s "

@@ -53,12 +53,18 @@ class FakeScorer:
 
     def __init__(self, table: dict[str, list[float]] | Callable[[str], list[float]]) -> None:
         self.table = table
+        self.priors: dict[str, float] = {}
         self.calls: list[tuple[int, list[tuple[str, list[str]]]]] = []
 
     def score(self, audio: np.ndarray, requests: Sequence[tuple[str, Sequence[str]]]
               ) -> list[list[list[float]]]:
         self.calls.append((len(audio), [(p, list(t)) for p, t in requests]))
         return [[self.lookup(text) for text in texts] for _, texts in requests]
+
+    def prior(self, samples: int, requests: Sequence[tuple[str, Sequence[str]]]
+              ) -> list[list[list[float]]]:
+        """The language prior: nothing, unless ``priors`` says otherwise."""
+        return [[[self.priors.get(t.split()[0], 0.0)] for t in texts] for _, texts in requests]
 
     def lookup(self, text: str) -> list[float]:
         if callable(self.table):
@@ -97,7 +103,7 @@ def test_rescore_candidate_that_explains_audio_rises() -> None:
     ],
 )
 def test_rescore_fold_moves_flag_confidence(heard: float, candidate: float, expect: str) -> None:
-    opts = RescoreOptions(weight=1.0, offset=2.0, drop_below=0.05)
+    opts = RescoreOptions(weight=1.0, confidence_weight=1.0, offset=2.0, drop_below=0.05)
     flag = met_flag(cand("metformin", 0.7), confidence=0.6)
     folded = fold(flag, heard, [candidate], opts)
     assert folded.confidence is not None
@@ -111,7 +117,7 @@ def test_rescore_fold_moves_flag_confidence(heard: float, candidate: float, expe
 
 def test_rescore_heard_words_best_drops_the_flag() -> None:
     doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5)])
-    opts = RescoreOptions(weight=1.0, offset=2.0, drop_below=0.05)
+    opts = RescoreOptions(weight=1.0, confidence_weight=1.0, offset=2.0, drop_below=0.05)
     scorer = FakeScorer({"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
                          "Metformin": [-9.0, -9.0, -9.0]})
     assert rescore(doc, audio=speech(), scorer=scorer, options=opts).flags == []
@@ -275,3 +281,20 @@ def test_rescore_does_not_let_silence_confirm_the_words_heard() -> None:
     assert "acoustic" in out.flags[1].candidates[0].features
     [(_, requests)] = scorer.calls
     assert requests[0] == ("", [])  # nothing of the silent span was scored
+
+
+def test_rescore_subtracts_the_language_prior() -> None:
+    """A common word the decoder would write anyway must not beat a rare name on that."""
+    doc = make_doc([met_flag(cand("metoprolol", 0.6), cand("metformin", 0.6))])
+    table = {"met four": [-3.0], "metoprolol": [-2.0], "metformin": [-2.5]}
+    plain = FakeScorer(table)
+    out = rescore(doc, audio=speech(), scorer=plain,
+                  options=RescoreOptions(prior_weight=0.0, casings=False))
+    assert out.flags[0].candidates[0].term == "metoprolol"
+    informed = FakeScorer(table)
+    informed.priors = {"metoprolol": -1.0, "metformin": -6.0, "met": -2.0}
+    out = rescore(doc, audio=speech(), scorer=informed,
+                  options=RescoreOptions(prior_weight=1.0, casings=False))
+    top = out.flags[0].candidates[0]
+    assert top.term == "metformin"
+    assert top.features["acoustic"] == pytest.approx((-2.5 + 6.0) - (-3.0 + 2.0))

@@ -5,6 +5,8 @@ This module owns the one place where the second pass talks to CTranslate2's Whis
 - :meth:`WhisperScorer.score`: teacher-forced token log-probabilities of texts given one
   audio window, each after a forced prefix (``ctranslate2.models.Whisper.align``'s
   ``text_token_probs``): one encoder run and one batched ``align`` call per window;
+- :meth:`WhisperScorer.prior`: the same for silence, i.e. what the decoder's language
+  model alone thinks of the texts (subtracted to leave what the audio adds);
 - :meth:`WhisperScorer.nbest`: the beam search's ``n`` best hypotheses for a window
   (``generate`` with ``num_hypotheses`` and ``return_scores``).
 
@@ -45,6 +47,9 @@ class Scorer(Protocol):
     def score(self, audio: np.ndarray, requests: Sequence[Request]
               ) -> list[list[list[float]]]: ...
 
+    def prior(self, samples: int, requests: Sequence[Request]
+              ) -> list[list[list[float]]]: ...
+
 
 class NbestDecoder(Protocol):
     """What :func:`uncertain.nbest.add_nbest` needs: ``(text, total log-prob)`` hypotheses."""
@@ -65,14 +70,13 @@ class WhisperScorer:
 
     def __init__(self, model: Any, *, pad_seconds: float | None = 30.0,
                  min_seconds: float = 2.0, trim_seconds: float | None = 1.0,
-                 prior_weight: float = 0.0, language: str = "en") -> None:
+                 language: str = "en") -> None:
         from faster_whisper.tokenizer import Tokenizer
 
         self.model = model
         self.pad_seconds = pad_seconds
         self.min_seconds = min_seconds
         self.trim_seconds = trim_seconds
-        self.prior_weight = prior_weight
         self._silence: dict[int, Any] = {}
         multilingual = bool(model.model.is_multilingual)
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
@@ -99,7 +103,8 @@ class WhisperScorer:
         used = min(frames, features.shape[1])
         padded[:, :used] = features[:, :used]
         try:
-            encoded = self.model.model.encode(ctranslate2.StorageView.from_array(padded[None]))
+            encoded = self.model.model.encode(ctranslate2.StorageView.from_array(padded[None]),
+                                              to_cpu=True)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"the Whisper encoder failed on a {frames}-frame window: {exc}"
                               ) from exc
@@ -116,6 +121,25 @@ class WhisperScorer:
         its tokens given the audio, the prefix (forced, not returned) and the tokens before
         it (teacher forcing). One encoder run and one ``align`` call for all requests."""
 
+        batch_ids, skips = self._batch(requests)
+        if not batch_ids:
+            return [[] for _ in requests]
+        encoded, frames = self.encode(audio)
+        return _split(self._align(encoded, frames, batch_ids, skips), requests)
+
+    def prior(self, samples: int, requests: Sequence[Request]) -> list[list[list[float]]]:
+        """What :meth:`score` gives the same requests for ``samples`` of silence: the
+        decoder's language prior, with no speech to go by (the encoding is cached)."""
+        batch_ids, skips = self._batch(requests)
+        if not batch_ids:
+            return [[] for _ in requests]
+        size = self._frames(samples)
+        if size not in self._silence:
+            self._silence = {size: self.encode(np.zeros(size * _HOP, dtype=np.float32))[0]}
+        frames = max(2, min(size, samples // _HOP) // 2 * 2)
+        return _split(self._align(self._silence[size], frames, batch_ids, skips), requests)
+
+    def _batch(self, requests: Sequence[Request]) -> tuple[list[list[int]], list[int]]:
         batch_ids: list[list[int]] = []
         skips: list[int] = []
         for prefix, texts in requests:
@@ -123,24 +147,7 @@ class WhisperScorer:
             for text in texts:
                 batch_ids.append(head + self.tokens(text))
                 skips.append(len(head))
-        if not batch_ids:
-            return [[] for _ in requests]
-        encoded, frames = self.encode(audio)
-        flat = self._align(encoded, frames, batch_ids, skips)
-        if self.prior_weight:
-            # what the text costs with no speech at all: the decoder's language prior
-            n = len(audio)
-            if n not in self._silence:
-                self._silence = {n: self.encode(np.zeros(n, dtype=np.float32))[0]}
-            prior = self._align(self._silence[n], frames, batch_ids, skips)
-            flat = [[p - self.prior_weight * q for p, q in zip(row, base, strict=True)]
-                    for row, base in zip(flat, prior, strict=True)]
-        out: list[list[list[float]]] = []
-        k = 0
-        for _, texts in requests:
-            out.append(flat[k:k + len(texts)])
-            k += len(texts)
-        return out
+        return batch_ids, skips
 
     def _align(self, encoded: Any, frames: int, batch_ids: list[list[int]],
                skips: list[int]) -> list[list[float]]:
@@ -179,8 +186,17 @@ class WhisperScorer:
         return out
 
 
+def _split(flat: list[list[float]], requests: Sequence[Request]) -> list[list[list[float]]]:
+    out: list[list[list[float]]] = []
+    k = 0
+    for _, texts in requests:
+        out.append(flat[k:k + len(texts)])
+        k += len(texts)
+    return out
+
+
 def scorer_for(doc: Document | None = None, *, model: Any = None,
-               pad_seconds: float | None = None) -> WhisperScorer:
+               pad_seconds: float | None = 30.0) -> WhisperScorer:
     """A :class:`WhisperScorer` for ``model`` (a loaded WhisperModel or
     a name/path), by default the model, device and compute type that made ``doc``."""
     if model is not None and hasattr(model, "model") and hasattr(model, "feature_extractor"):

@@ -22,7 +22,9 @@ from uncertain._io import check_input, sniff
 from uncertain.errors import CorruptInputError, UnsupportedFormatError
 
 SAMPLE_RATE = 16_000
-DEFAULT_CHUNK_SECONDS = 300.0
+# faster-whisper's feature extraction needs ~0.7 MB per second of a chunk (210 MB for
+# 300 s, 140 MB for 180 s): the chunk length, not the recording's, sets the peak memory
+DEFAULT_CHUNK_SECONDS = 180.0
 DEFAULT_SEARCH_SECONDS = 20.0
 _WINDOW = SAMPLE_RATE // 50  # 20 ms energy windows when looking for a quiet cut
 _SMOOTH = 10  # windows averaged (200 ms), so a short dip inside a word does not win

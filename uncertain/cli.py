@@ -216,9 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the shipped lexicons")
     p.set_defaults(func=_cmd_lexicon)
 
+    from uncertain.batch import add_batch_parser
     from uncertain.calibrate import add_calibrate_parser
     from uncertain.evaluate import add_eval_parser
 
+    add_batch_parser(sub)
     add_eval_parser(sub)
     add_calibrate_parser(sub)
     return parser

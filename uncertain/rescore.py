@@ -3,31 +3,38 @@
 This module owns the step ``Document + flags -> Document + re-ranked flags`` for audio.
 For every flag with candidates (reason not ``verified``) it cuts the audio of the flagged
 words plus ``context_before``/``context_after`` heard words of the same segment and a
-``margin`` (clamped to the recording), and scores, in one batched call per window, the
-text ``<before> <hypothesis> <after>`` for the words heard and for every candidate (as
-written and capitalised, keeping the better). A hypothesis's acoustic score is the
-log-probability Whisper gives to its own tokens and to the ``<after>`` words that follow
-it, with ``<before>`` forced as the start; by default the total, not the mean, so a short
-candidate cannot win by leaving audio unexplained (``<after>`` pays for it).
+``margin`` (clamped to the recording; flags within ``max_window`` seconds share one
+window and one encoder run) and scores, in one batched call per window, the text
+``<before> <hypothesis> <after>`` for the words heard and for every candidate (as
+written and capitalised, keeping the better), ``<before>`` forced as the start.
+
+A hypothesis's score is the total log-probability Whisper gives to its tokens and to the
+``<after>`` words, given the audio, minus ``prior_weight`` times the same given silence:
+what the audio adds to the decoder's language prior, which otherwise sinks every rare
+drug name (on the dev set this doubles top-1 among hard candidates; see
+``benchmarks/rescore_methods.py``). The total rather than the mean: a short candidate
+leaves audio unexplained and pays for it in ``<after>``.
 
 Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
-["acoustic"]``, the heard score in ``["acoustic_heard"]``; both in nats):
+["acoustic"]``, the heard score in ``["acoustic_heard"]``; nats):
 
-- flag: ``shift = clip(max gap + offset)`` and ``confidence' = sigmoid(logit(confidence)
-  + weight * shift)``: the flag's P(span wrong) falls when the words heard explain the
-  audio better than every candidate, and a flag falling below ``drop_below`` is removed;
-- candidate: ``score' = sigmoid(logit(score) + weight * (shift + clip(gap - max gap)))``,
-  and the candidates are re-ranked by it: among candidates the acoustic difference
-  counts in full (up to ``_CAP`` nats), however far behind the words heard they all are;
+- flag: ``shift = clip(max gap + offset)``, ``confidence' = sigmoid(logit(confidence) +
+  confidence_weight * shift)``: P(span wrong) falls when the words heard explain the audio
+  better than every candidate by more than ``offset``, rises when a candidate comes
+  close; a flag falling below ``drop_below`` is removed;
+- candidate: ``score' = sigmoid(logit(score) + confidence_weight * shift + weight *
+  clip(gap - max gap))``, and the candidates are re-ranked by it: among candidates the
+  acoustic difference counts in full (up to ``_CAP`` nats), however far behind the
+  words heard they all are;
 - ``"acoustic"`` joins the evidence of the top candidate and of the flag when the audio
   changed which candidate is first or moved the confidence by at least 0.1.
 
-The model decodes the audio with the words heard in mind, so the words heard nearly
-always score best; ``offset`` (fitted with ``benchmarks/rescore_methods.py``) is how far
-behind a right candidate typically stays. A window that is silence (``silence_db``), or
-where no hypothesis reaches ``min_token_logprob`` per token, tells nothing: its flag is
-left as it was. The pass never touches words or flags of other modalities, and never
-adds text: only ``Document.flags`` changes.
+The model decoded the audio into the words heard, so they nearly always score best; on
+the dev set the gap of right candidates and of false flags overlap widely, which is why
+``confidence_weight`` is small. A flag whose own words' audio is silence (``silence_db``),
+or whose window no hypothesis fits (``min_token_logprob`` per token), tells nothing and is
+left as it was. The pass never touches words, nor documents of other modalities, and
+never adds text: only ``Document.flags`` changes.
 """
 
 from __future__ import annotations
@@ -60,15 +67,17 @@ class RescoreOptions:
     context_before: int = 2  # heard words before the flag scored as a forced start
     context_after: int = 1  # heard words after the flag scored with each hypothesis
     normalise: Literal["sum", "mean"] = "sum"  # total or per-token log-probability
+    prior_weight: float = 1.0  # times the texts' log-probability given silence, subtracted
     casings: bool = True  # also score each candidate capitalised, keep the better
-    weight: float = 1.0  # log-odds moved per nat of acoustic gap
+    weight: float = 1.0  # candidate log-odds moved per nat of acoustic difference
+    confidence_weight: float = 0.25  # flag log-odds moved per nat of (best gap + offset)
     offset: float = 2.0  # nats a right candidate typically trails the words heard
     drop_below: float = 0.05  # a flag whose P(wrong) falls below this is removed
     silence_db: float = -60.0  # a window whose loudest second is quieter is not scored
     min_token_logprob: float = -4.0  # best hypothesis's mean per-token log-prob floor
     max_window: float = 30.0  # seconds; Whisper's input length
     share_windows: bool = True  # flags within max_window of each other share one window
-    pad_seconds: float | None = 30.0  # encoder input length (None: the window's own)
+    pad_seconds: float | None = None  # encoder input length (None: the window's own)
 
     def __post_init__(self) -> None:
         if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
@@ -272,9 +281,12 @@ def acoustic_scores(
         requests.append((prefix, [f"{h} {suffix}".strip() for h in hypotheses]))
         owners.append(owner)
     out: list[tuple[float, list[float]] | None] = []
-    scored = scorer.score(clip, requests) if any(texts for _, texts in requests) else [
-        [] for _ in requests]
-    for job, owner, token_scores in zip(group.jobs, owners, scored, strict=True):
+    if not any(texts for _, texts in requests):
+        return [None] * len(group.jobs)
+    scored = scorer.score(clip, requests)
+    prior = scorer.prior(len(clip), requests) if opts.prior_weight else None
+    for k, (job, owner, token_scores) in enumerate(zip(group.jobs, owners, scored,
+                                                       strict=True)):
         if not owner:
             log.debug("flag %r: its words' audio is silence, left as it was",
                       doc.flags[job.flag].text)
@@ -287,6 +299,9 @@ def acoustic_scores(
             out.append(None)
             continue
         totals = [_total(s, opts.normalise) for s in token_scores]
+        if prior is not None:
+            totals = [t - opts.prior_weight * _total(p, opts.normalise)
+                      for t, p in zip(totals, prior[k], strict=True)]
         acoustic = [-math.inf] * len(doc.flags[job.flag].candidates)
         for i, total in zip(owner[1:], totals[1:], strict=True):
             acoustic[i] = max(acoustic[i], total)
@@ -310,7 +325,8 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     shift = _clip(best_gap + opts.offset)
     scored: list[tuple[float, int, Candidate]] = []
     for i, (candidate, gap) in enumerate(zip(flag.candidates, gaps, strict=True)):
-        z = _logit(candidate.score) + opts.weight * (shift + _clip(gap - best_gap))
+        z = (_logit(candidate.score) + opts.confidence_weight * shift
+             + opts.weight * _clip(gap - best_gap))
         features = {**candidate.features, "acoustic": round(gap, 4),
                     "acoustic_heard": round(heard, 4)}
         new = candidate.model_copy(update={"score": round(_sigmoid(z), 4),
@@ -321,7 +337,8 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     top_changed = scored[0][1] != 0
     evidence: list[Evidence] = list(flag.evidence)
     old = flag.confidence
-    confidence = None if old is None else round(_sigmoid(_logit(old) + opts.weight * shift), 4)
+    confidence = None if old is None else round(
+        _sigmoid(_logit(old) + opts.confidence_weight * shift), 4)
     moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
     if top_changed or moved or gaps[scored[0][1]] == best_gap:
         top = ranked[0]
@@ -343,4 +360,7 @@ def _logit(p: float) -> float:
 
 
 def _sigmoid(z: float) -> float:
+    if z < 0:
+        e = math.exp(z)
+        return e / (1.0 + e)
     return 1.0 / (1.0 + math.exp(-z))
