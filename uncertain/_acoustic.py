@@ -10,9 +10,11 @@ This module owns the one place where the second pass talks to CTranslate2's Whis
 - :meth:`WhisperScorer.nbest`: the beam search's ``n`` best hypotheses for a window
   (``generate`` with ``num_hypotheses`` and ``return_scores``).
 
-Windows are padded to Whisper's 30 s input by default: the model judges a short window
-padded with silence much better than the same window encoded at its own length
-(``pad_seconds=None``, about ten times cheaper; see ``benchmarks/rescore_methods.py``).
+``pad_seconds`` sets the encoder input: Whisper's 30 s (the default here, for decoding
+n-best lists as the first pass decodes) or, with ``None``, the window's own length, about
+ten times cheaper to encode; with the language prior subtracted, scoring candidates is as
+accurate at the window's own length on the dev set (``benchmarks/rescore_methods.py``),
+so the second pass uses that.
 
 :class:`Scorer` is the seam for tests: anything with ``score`` (and ``nbest`` for
 :mod:`uncertain.nbest`) of these shapes.

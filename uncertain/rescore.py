@@ -29,9 +29,11 @@ Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
 - ``"acoustic"`` joins the evidence of the top candidate and of the flag when the audio
   changed which candidate is first or moved the confidence by at least 0.1.
 
-The model decoded the audio into the words heard, so they nearly always score best; on
-the dev set the gap of right candidates and of false flags overlap widely, which is why
-``confidence_weight`` is small. A flag whose own words' audio is silence (``silence_db``),
+Defaults fitted on the dev split (``benchmarks/rescore_methods.py --fit``): the best gap
+of flags listing the drug said has quartiles -5.6/+2.8/+9.4 nats, of other flags
+-8/-3.2/+3.0; they overlap, so a flag moves by at most ``confidence_weight * _CAP``.
+
+A flag whose own words' audio is silence (``silence_db``),
 or whose window no hypothesis fits (``min_token_logprob`` per token), tells nothing and is
 left as it was. The pass never touches words, nor documents of other modalities, and
 never adds text: only ``Document.flags`` changes.
@@ -55,8 +57,9 @@ __all__ = ["RescoreOptions", "fold", "rescore"]
 
 log = logging.getLogger("uncertain")
 
-_CAP = 8.0  # nats: no window moves a log-odds by more than weight * _CAP for one reason
+_CAP = 8.0  # nats: the most one acoustic difference counts (times weight, confidence_weight)
 _FAR = 50.0  # nats: gaps are recorded within +-_FAR
+_REACH = 1.0  # seconds a window may reach over a pause to the neighbouring word
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,11 @@ class RescoreOptions:
     normalise: Literal["sum", "mean"] = "sum"  # total or per-token log-probability
     prior_weight: float = 1.0  # times the texts' log-probability given silence, subtracted
     casings: bool = True  # also score each candidate capitalised, keep the better
-    weight: float = 1.0  # candidate log-odds moved per nat of acoustic difference
-    confidence_weight: float = 0.25  # flag log-odds moved per nat of (best gap + offset)
-    offset: float = 2.0  # nats a right candidate typically trails the words heard
+    weight: float = 0.5  # candidate log-odds moved per nat of acoustic difference
+    confidence_weight: float = 0.5  # flag log-odds moved per nat of (best gap + offset)
+    offset: float = 2.0  # a best gap below -offset nats weakens the flag, above raises it
     drop_below: float = 0.05  # a flag whose P(wrong) falls below this is removed
-    silence_db: float = -60.0  # a window whose loudest second is quieter is not scored
+    silence_db: float = -60.0  # flagged words (or a window) quieter than this: not scored
     min_token_logprob: float = -4.0  # best hypothesis's mean per-token log-prob floor
     max_window: float = 30.0  # seconds; Whisper's input length
     share_windows: bool = True  # flags within max_window of each other share one window
@@ -179,6 +182,12 @@ def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
             after += 1
         start = max(0.0, _time(words[before].start) - opts.margin)
         end = _time(words[after - 1].end) + opts.margin
+        # Whisper often times a segment's first word late and its last word early: reach
+        # back (forward) over a gap to the neighbouring word, at most _REACH seconds
+        if before > 0 and words[before - 1].end is not None:
+            start = max(start - _REACH, min(start, _time(words[before - 1].end)))
+        if after < len(words) and words[after].start is not None:
+            end = min(end + _REACH, max(end, _time(words[after].start)))
         if duration is not None:
             end = min(end, duration)
         if end - start > opts.max_window:  # a long span: drop the context, then cut
