@@ -47,6 +47,7 @@ class WorkConfig:
     language: str | None = None
     vad_filter: bool = True
     validate: bool = True
+    rescore: bool = True  # the acoustic second pass over flagged audio spans
     lexicons: tuple[str, ...] | None = None  # None: the shipped drugs and clinical lexicons
     prompts: bool = False
     style: str = "inline"
@@ -84,6 +85,7 @@ class Staged:
     sha256: str | None
     kind: str
     document: Document
+    audio: Any = None  # the decoded samples of an audio item, for the acoustic pass
 
 
 class Worker:
@@ -129,8 +131,8 @@ class Worker:
         try:
             if item.error is not None:
                 raise item.error
-            kind, doc = self._document(item, sha256)
-            return Staged(item.path, sha256, kind, doc)
+            kind, doc, samples = self._document(item, sha256)
+            return Staged(item.path, sha256, kind, doc, samples)
         except Exception as exc:
             return _failed(item.path, sha256, exc)
 
@@ -142,6 +144,10 @@ class Worker:
             doc = staged.document
             if self._validator is not None:
                 doc = self._validator.validate(doc)
+                if self.config.rescore and staged.audio is not None and doc.flags:
+                    from uncertain.rescore import rescore
+
+                    doc = rescore(doc, model=self.asr.model, audio=staged.audio)
             record: Record = {"path": staged.path, "sha256": staged.sha256, "status": "ok",
                               "kind": staged.kind, "duration": doc.source.duration,
                               "document": doc.model_dump(mode="json")}
@@ -153,7 +159,7 @@ class Worker:
         except Exception as exc:
             return _failed(staged.path, staged.sha256, exc)
 
-    def _document(self, item: Item, sha256: str | None) -> tuple[str, Document]:
+    def _document(self, item: Item, sha256: str | None) -> tuple[str, Document, Any]:
         kind = _kind(item)
         if kind == "audio":
             from uncertain._batch_asr import decode_bytes
@@ -164,22 +170,23 @@ class Worker:
                 from uncertain.audio import decode as decode_audio
 
                 samples = decode_audio(item.file or item.path)
-            return kind, self.asr.transcribe(samples, path=item.path, sha256=sha256 or "")
+            doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "")
+            return kind, doc, samples
         if kind in ("image", "pdf"):
             from uncertain.ocr import recognize
 
             return kind, self._on_file(item, sha256, lambda p: recognize(
-                p, lang=self.config.ocr_lang))
+                p, lang=self.config.ocr_lang)), None
         if item.data is None:
             from uncertain.text import read_text
 
-            return kind, read_text(item.file or item.path)
+            return kind, read_text(item.file or item.path), None
         from uncertain.text import _build as build_text
         from uncertain.text import decode as decode_text
 
         text, encoding = decode_text(item.data, path=item.path)
         return kind, build_text(text, path=item.path, sha256=sha256 or "", engine=None,
-                                encoding=encoding)
+                                encoding=encoding), None
 
     def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:
         if item.data is None:

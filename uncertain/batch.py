@@ -3,7 +3,8 @@
 :func:`run_batch` reads directories, tar/zip archives (member by member, in memory) and
 manifests (see :mod:`uncertain._batch_inputs`), sends audio through faster-whisper's
 ``BatchedInferencePipeline`` with word timestamps, images/PDFs through the OCR stage and
-text through the text stage, validates every document with the chosen lexicons, and
+text through the text stage, validates every document with the chosen lexicons (and, for
+audio, re-ranks the flags with the acoustic second pass of :mod:`uncertain.rescore`), and
 appends one JSON line per input to ``out``. The work runs in this process (``engine=
 "local"``: with one device, validation and encoding of a file run in a second thread while
 the next file is transcribed; with several GPUs, one thread and worker per GPU) or on Ray
@@ -132,6 +133,7 @@ def run_batch(
     resume: bool = False,
     force: bool = False,
     validate: bool = True,
+    rescore: bool = True,
     lexicons: Sequence[str] | None = None,
     prompts: bool = False,
     style: str = "inline",
@@ -154,7 +156,7 @@ def run_batch(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     config = WorkConfig(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
-        batch_size=batch_size, language=language, validate=validate,
+        batch_size=batch_size, language=language, validate=validate, rescore=rescore,
         lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
         prompts=prompts, style=style)
     summary = BatchSummary(out=os.fspath(out))
@@ -297,6 +299,8 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
                    help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
+    p.add_argument("--no-rescore", action="store_true",
+                   help="skip the acoustic second pass over flagged audio spans")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some inputs failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -309,7 +313,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         compute_type=args.compute_type, cpu_threads=args.cpu_threads,
         batch_size=args.batch_size, language=args.language, engine=args.engine,
         resume=args.resume, force=args.force, validate=not args.no_validate,
-        lexicons=args.lexicon, prompts=args.prompts, style=args.style,
+        rescore=not args.no_rescore, lexicons=args.lexicon, prompts=args.prompts,
+        style=args.style,
         progress=not args.no_progress, ray_address=args.ray_address)
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)

@@ -35,12 +35,13 @@ class _Output:
         if self.path is not None and self.path.exists() and not force:
             raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
         self._tmp: IO[str] | None = None
+        self._tmp_name = ""
 
     def __enter__(self) -> IO[str]:
         if self.path is None:
             return sys.stdout
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, _name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         self._tmp = os.fdopen(fd, "w", encoding="utf-8")
         return self._tmp
 
@@ -49,9 +50,9 @@ class _Output:
             return
         self._tmp.close()
         if exc_type is None:
-            os.replace(self._tmp.name, self.path)
+            os.replace(self._tmp_name, self.path)
         else:
-            os.unlink(self._tmp.name)
+            os.unlink(self._tmp_name)
 
 
 def _expand(paths: Sequence[str]) -> Iterator[Path]:
@@ -81,6 +82,7 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_annotate(args: argparse.Namespace) -> int:
     from uncertain.ingest import ingest
     from uncertain.render import render
+    from uncertain.rescore import rescore
     from uncertain.validate import Validator
 
     files = list(_expand(args.paths))
@@ -94,8 +96,6 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.model:
         options["model"] = args.model
-    if args.no_rescore:
-        options["rescore"] = False
     failures = 0
     docs: list[Document] = []
     with _Output(args.out, force=args.force) as out:
@@ -104,6 +104,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 doc = ingest(path, **options)
                 if validator is not None:
                     doc = validator.validate(doc)
+                    if not args.no_rescore and doc.source.modality == "audio" and doc.flags:
+                        doc = rescore(doc)
             except UncertainError as exc:
                 _fail(exc)
                 failures += 1

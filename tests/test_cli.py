@@ -1,0 +1,96 @@
+"""The command line: thin over the library, clear errors, no silent overwrites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from uncertain.cli import main
+from uncertain.document import Document
+
+NOTE = "Continue met for men five hundred milligrams twice a day.\n"
+
+
+@pytest.fixture
+def note(tmp_path: Path) -> Path:
+    path = tmp_path / "note.txt"
+    path.write_text(NOTE)
+    return path
+
+
+def test_cli_annotate_json_is_a_document(note: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["annotate", str(note), "--format", "json"]) == 0
+    doc = Document.from_json(capsys.readouterr().out)
+    assert doc.source.modality == "text"
+    assert all(w.confidence is None for w in doc.words)
+    assert any(c.canonical == "metformin" for f in doc.flags for c in f.candidates)
+
+
+def test_cli_annotate_bad_file_reports_and_goes_on(
+    note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "fake.wav"
+    fake.write_text("this is a text file, not audio\n")
+    empty = tmp_path / "empty.flac"
+    empty.write_bytes(b"")
+    status = main(["annotate", str(fake), str(empty), str(note), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert f"UnsupportedFormatError: {fake}" in err
+    assert f"EmptyInputError: {empty}" in err
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert Document.from_json(lines[0]).source.path == str(note)
+
+
+def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep me\n")
+    assert main(["annotate", str(note), "--format", "jsonl", "--out", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text() == "keep me\n"
+    assert main(["annotate", str(note), "--format", "jsonl", "--out", str(out), "--force"]) == 0
+    assert Document.from_json(out.read_text().splitlines()[0]).source.path == str(note)
+
+
+def test_cli_annotate_prompt_marks_the_doubt(note: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["annotate", str(note), "--format", "prompt", "--style", "inline"]) == 0
+    out = capsys.readouterr().out
+    assert "<unsure" in out and "metformin" in out
+
+
+def test_cli_annotate_empty_input_is_a_warning(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["annotate", str(tmp_path)]) == 0
+    assert "no input files" in capsys.readouterr().err
+
+
+def test_cli_render_saved_document(note: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["render", str(saved), "--style", "bracket", "--no-preamble"]) == 0
+    out = capsys.readouterr().out
+    assert "metformin" in out and "<unsure" not in out
+
+
+def test_cli_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Document"
+
+
+def test_cli_lexicon_check_fails_on_malformed_file(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "formulary.tsv"
+    bad.write_text("Zapain\tcodeine\tbrand\tnot-a-number\n")
+    assert main(["lexicon", str(bad), "--check"]) == 1
+    assert "formulary.tsv" in capsys.readouterr().out
+
+
+def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
+    assert "metformin" in capsys.readouterr().out
