@@ -56,7 +56,9 @@ def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
     assert Document.from_json(out.read_text().splitlines()[0]).source.path == str(note)
 
 
-def test_cli_annotate_prompt_marks_the_doubt(note: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_annotate_prompt_marks_the_doubt(
+    note: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["annotate", str(note), "--format", "prompt", "--style", "inline"]) == 0
     out = capsys.readouterr().out
     assert "<unsure" in out and "metformin" in out
