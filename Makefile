@@ -46,8 +46,10 @@ venv: system-deps $(VENV)/.installed
 
 dev: system-deps $(VENV)/.dev-installed
 
+SAMPLES := $(wildcard samples/*.wav samples/*.flac samples/*.txt samples/*.png samples/*.tif samples/*.pdf)
+
 demo: venv
-	$(BIN)/uncertain annotate samples/* --format prompt
+	$(BIN)/uncertain annotate $(SAMPLES) --format prompt
 
 lint: dev
 	$(BIN)/ruff check uncertain tests benchmarks lexicons

@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python samples/make_audio_samples.py``. It needs
 ``espeak-ng`` and ``sox`` (``make system-deps`` installs both) and writes a 16 kHz mono
-16-bit WAV of about 35 seconds, plus its reference text ``samples/dictation.txt``.
+16-bit WAV of about 35 seconds, plus its reference text ``samples/references/dictation.txt``.
 
 The other audio sample, ``samples/jfk.flac`` (John F. Kennedy's inaugural address,
 11 s: "And so my fellow Americans, ask not what your country can do for you, ask what
@@ -51,7 +51,7 @@ def synthesise(text: str, out: Path, *, voice: str = VOICE, wpm: int = WORDS_PER
 def main() -> None:
     out = HERE / "dictation.wav"
     synthesise(DICTATION, out)
-    (HERE / "dictation.txt").write_text(DICTATION + "\n", encoding="utf-8")
+    (HERE / "references" / "dictation.txt").write_text(DICTATION + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)")
 
 

@@ -3,9 +3,9 @@
 Run ``.venv/bin/python samples/make_image_samples.py`` from the repository root. The
 output is deterministic (fixed seeds, fixed PDF dates) and written next to this script:
 
-- ``prescription.png`` + ``prescription.txt``: a prescription page degraded the way a fax
+- ``prescription.png`` + ``references/prescription.txt``: a prescription page degraded the way a fax
   degrades it (about 110 dpi, slight rotation and blur, threshold, speckle, broken strokes);
-- ``scan.pdf`` + ``scan.txt``: two pages of text as images only (no text layer), 150 dpi.
+- ``scan.pdf`` + ``references/scan.txt``: two pages of text as images only (no text layer), 150 dpi.
 
 Needs a TrueType font: DejaVu (apt package ``fonts-dejavu-core``) or Liberation.
 """
@@ -101,7 +101,7 @@ def make_prescription(out: Path) -> None:
         px[x, y] = rng.choice((0, 60))
     bw = lo.point(lambda v: 0 if v < 135 else 255).convert("1", dither=Image.Dither.NONE)
     bw.save(out, dpi=(110, 110), optimize=True)
-    out.with_suffix(".txt").write_text("\n".join(PRESCRIPTION) + "\n", encoding="utf-8")
+    (out.parent / "references" / out.with_suffix(".txt").name).write_text("\n".join(PRESCRIPTION) + "\n", encoding="utf-8")
 
 
 def make_scan_pdf(out: Path) -> None:
@@ -117,7 +117,7 @@ def make_scan_pdf(out: Path) -> None:
     pages[0].save(out, save_all=True, append_images=pages[1:], resolution=150.0,
                   creationDate=fixed, modDate=fixed, title="scan")
     text = "\n\n".join("\n".join(lines) for lines in SCAN_PAGES)
-    out.with_suffix(".txt").write_text(text + "\n", encoding="utf-8")
+    (out.parent / "references" / out.with_suffix(".txt").name).write_text(text + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -258,7 +258,7 @@ DRUGS = ("metformin", "lisinopril", "atorvastatin", "ibuprofen", "omeprazole")
 def test_asr_real_dictation_has_a_doubtful_drug_word() -> None:
     """tiny.en mishears most drug names in the synthetic dictation, and says so."""
     doc = asr.transcribe(DICTATION)
-    reference = (ROOT / "samples" / "dictation.txt").read_text().lower()
+    reference = (ROOT / "samples" / "references" / "dictation.txt").read_text().lower()
     plain = set(re.findall(r"[a-z]+", reference)) - set(DRUGS)
 
     def key(text: str) -> str:

@@ -43,7 +43,7 @@ def _closest(doc: Document, name: str) -> Word | None:
 
 def test_ocr_real_phototest_wer(samples_dir: Path) -> None:
     doc = recognize(samples_dir / "phototest.tif")
-    reference = (samples_dir / "phototest.txt").read_text(encoding="utf-8")
+    reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
     assert _wer(reference, doc.text) < 0.05
     assert doc.pages[0].rotation == 0 and doc.pages[0].scale == 1.0
     assert all(w.bbox is not None and w.bbox[2] <= 640 and w.bbox[3] <= 480 for w in doc.words)
@@ -78,7 +78,7 @@ def test_ocr_real_scanned_pdf(samples_dir: Path) -> None:
             assert w.bbox is not None
             x0, y0, x1, y1 = w.bbox
             assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height
-    reference = (samples_dir / "scan.txt").read_text(encoding="utf-8")
+    reference = (samples_dir / "references" / "scan.txt").read_text(encoding="utf-8")
     assert _wer(reference, doc.text) < 0.1
 
 
@@ -86,7 +86,7 @@ def test_ocr_real_upside_down_page(tmp_path: Path, samples_dir: Path) -> None:
     path = tmp_path / "upside_down.png"
     Image.open(samples_dir / "phototest.tif").rotate(180).save(path)
     doc = recognize(path)
-    reference = (samples_dir / "phototest.txt").read_text(encoding="utf-8")
+    reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
     if doc.pages[0].rotation == 180:
         assert _wer(reference, doc.text) < 0.05
     else:  # not turned: then the words must not look sure
