@@ -190,3 +190,16 @@ def test_calibrate_shipped_calibration_lowers_ece_on_its_dev_set(name: str, engi
     assert after < before
     assert after <= 0.05
     assert metrics.nce(y, calibrated) > metrics.nce(y, raw)
+
+
+@pytest.mark.slow
+def test_calibrate_stages_apply_the_shipped_calibration(samples_dir) -> None:  # type: ignore[no-untyped-def]
+    from uncertain.ocr import recognize
+
+    raw = recognize(samples_dir / "phototest.tif")
+    calibrated = recognize(samples_dir / "phototest.tif", calibration="default")
+    assert calibrated.source.calibration and raw.source.calibration is None
+    assert [w.raw_score for w in calibrated.words] == [w.raw_score for w in raw.words]
+    assert [w.confidence for w in calibrated.words] != [w.confidence for w in raw.words]
+    with pytest.raises(CalibrationError, match="tesseract"):
+        recognize(samples_dir / "phototest.tif", calibration="faster-whisper-tiny.en")

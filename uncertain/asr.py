@@ -27,6 +27,7 @@ import numpy as np
 
 from uncertain import audio as _audio
 from uncertain._io import check_input, sha256_file
+from uncertain.calibrate import Calibration, apply_calibration, resolve_calibration
 from uncertain.document import Document, Segment, Source, Token, Word
 from uncertain.models import ResolvedModel, load_model, pick_device, resolve_model
 
@@ -103,13 +104,17 @@ def transcribe(
     language: str | None = None,
     options: TranscribeOptions | None = None,
     engine: Engine | None = None,
+    calibration: Calibration | str | os.PathLike[str] | None = None,
     **overrides: Any,
 ) -> Document:
     """Transcribe an audio file into a Document (silence gives one without segments).
 
     ``model`` is resolved by :func:`uncertain.models.resolve_model` (default: the bundled
     tiny.en); ``engine`` replaces the loaded model (tests pass a fake). ``overrides`` set
-    fields of ``options``, e.g. ``transcribe(p, beam_size=1)``.
+    fields of ``options``, e.g. ``transcribe(p, beam_size=1)``. ``calibration`` (a
+    :class:`~uncertain.calibrate.Calibration`, a file, or ``"default"`` for the shipped
+    one) turns word confidences into calibrated probabilities; ``raw_score`` keeps the
+    engine's own number.
     """
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
     p = check_input(path)
@@ -162,7 +167,11 @@ def transcribe(
         language_probability=(
             float(language_info.language_probability) if language_info else None),
     )
-    return Document(source=source, segments=segments)
+    doc = Document(source=source, segments=segments)
+    if calibration is not None:
+        doc = apply_calibration(
+            doc, resolve_calibration(calibration, engine=ENGINE, model=model_name))
+    return doc
 
 
 def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:

@@ -96,6 +96,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.model:
         options["model"] = args.model
+    if args.calibration:
+        options["calibration"] = args.calibration
     failures = 0
     docs: list[Document] = []
     with _Output(args.out, force=args.force) as out:
@@ -199,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
+    p.add_argument(
+        "--calibration", metavar="default|FILE",
+        help="calibrate word confidences (default: the shipped map for the engine and model)",
+    )
     render_options(p)
     p.set_defaults(func=_cmd_annotate)
 

@@ -43,6 +43,7 @@ from PIL import Image
 from uncertain import images
 from uncertain._hocr import Choice, HocrError, HocrPage, HocrWord, parse_hocr
 from uncertain._io import sha256_file
+from uncertain.calibrate import Calibration, apply_calibration, resolve_calibration
 from uncertain.document import (
     Alternative,
     CharChoice,
@@ -413,6 +414,7 @@ def _segments(best: _Pass, *, number: int, width: int, height: int,
 
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
               options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
+              calibration: Calibration | str | os.PathLike[str] | None = None,
               **overrides: Any) -> Document:
     """Recognise the text of an image or PDF file with tesseract.
 
@@ -420,7 +422,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     words with confidence, raw score, page, box, character choices and alternatives (see
     the module docstring). A blank page gives a page without words. ``overrides`` set
     fields of :class:`RecognizeOptions`. ``engine`` replaces pytesseract (tests replay
-    recorded tesseract output through it).
+    recorded tesseract output through it). ``calibration`` (a Calibration, a file, or
+    ``"default"`` for the shipped one) turns confidences into calibrated probabilities.
     """
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
     p = Path(path)
@@ -450,9 +453,13 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                      "pages[].text_layer for the pages that have one")
     recorded = {k: v for k, v in dataclasses.asdict(opts).items() if k != "tesseract_cmd"}
     recorded["lang"] = lang
-    return Document(
+    doc = Document(
         source=Source(path=str(p), sha256=sha256_file(p), modality="image", engine="tesseract",
                       engine_version=version, model=lang, options=recorded,
                       confidence_definition=CONFIDENCE_DEFINITION,
                       raw_score_definition=RAW_SCORE_DEFINITION, language=lang),
         pages=pages, segments=segments, warnings=notes)
+    if calibration is not None:
+        doc = apply_calibration(
+            doc, resolve_calibration(calibration, engine="tesseract", model=lang))
+    return doc
