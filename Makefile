@@ -52,7 +52,7 @@ demo: venv
 	$(BIN)/uncertain annotate $(SAMPLES) --format prompt
 
 lint: dev
-	$(BIN)/ruff check uncertain tests benchmarks lexicons
+	$(BIN)/ruff check uncertain tests benchmarks lexicons samples
 	$(BIN)/mypy
 
 test: lint

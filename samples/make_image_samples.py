@@ -101,7 +101,7 @@ def make_prescription(out: Path) -> None:
         px[x, y] = rng.choice((0, 60))
     bw = lo.point(lambda v: 0 if v < 135 else 255).convert("1", dither=Image.Dither.NONE)
     bw.save(out, dpi=(110, 110), optimize=True)
-    (out.parent / "references" / out.with_suffix(".txt").name).write_text("\n".join(PRESCRIPTION) + "\n", encoding="utf-8")
+    _reference(out).write_text("\n".join(PRESCRIPTION) + "\n", encoding="utf-8")
 
 
 def make_scan_pdf(out: Path) -> None:
@@ -117,7 +117,12 @@ def make_scan_pdf(out: Path) -> None:
     pages[0].save(out, save_all=True, append_images=pages[1:], resolution=150.0,
                   creationDate=fixed, modDate=fixed, title="scan")
     text = "\n\n".join("\n".join(lines) for lines in SCAN_PAGES)
-    (out.parent / "references" / out.with_suffix(".txt").name).write_text(text + "\n", encoding="utf-8")
+    _reference(out).write_text(text + "\n", encoding="utf-8")
+
+
+def _reference(sample: Path) -> Path:
+    """Where a sample's reference text lives: ``references/<stem>.txt`` beside it."""
+    return sample.parent / "references" / sample.with_suffix(".txt").name
 
 
 def main() -> None:

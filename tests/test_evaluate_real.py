@@ -15,10 +15,11 @@ def test_evaluate_real_engines_with_shipped_calibration(samples_dir: Path, tmp_p
                                                        capsys: pytest.CaptureFixture[str]
                                                        ) -> None:
     refs = tmp_path / "refs.jsonl"
+    refs_dir = samples_dir / "references"
     refs.write_text("\n".join(json.dumps(r) for r in [
         {"path": str(samples_dir / "phototest.tif"),
-         "text": (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")},
-        {"id": "dictation", "text": (samples_dir / "references" / "dictation.txt").read_text(encoding="utf-8"),
+         "text": (refs_dir / "phototest.txt").read_text(encoding="utf-8")},
+        {"id": "dictation", "text": (refs_dir / "dictation.txt").read_text(encoding="utf-8"),
          "terms": [{"term": "metformin", "canonical": "metformin"},
                    {"term": "lisinopril", "canonical": "lisinopril"}]},
     ]) + "\n", encoding="utf-8")

@@ -24,25 +24,23 @@ says how it was made.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import struct
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-import av
 import ctranslate2
 import faster_whisper
 import numpy as np
 from faster_whisper import BatchedInferencePipeline
 
+from uncertain import audio as _audio
 from uncertain.asr import CONFIDENCE_DEFINITION, ENGINE, RAW_SCORE_DEFINITION
 from uncertain.asr import _segments as _to_segments
 from uncertain.audio import SAMPLE_RATE
 from uncertain.document import Document, Source
-from uncertain.errors import CorruptInputError, ModelNotFoundError, UnsupportedFormatError
+from uncertain.errors import ModelNotFoundError
 from uncertain.models import (
     TokenWhisperModel,
     default_cpu_threads,
@@ -60,8 +58,6 @@ FORCED_BY_BATCHED_MODE: dict[str, Any] = {
     "max_initial_timestamp": 0.0,
     "prompt_reset_on_temperature": 0.5,
 }
-_SHORTFALL_SECONDS = 0.1
-_SHORTFALL_FRACTION = 0.02
 
 
 class BatchedEngine(Protocol):
@@ -224,49 +220,4 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
 
 def decode_bytes(data: bytes, path: str) -> np.ndarray:
     """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        _check_wav_length(data, path)
-    pieces: list[np.ndarray] = []
-    try:
-        with av.open(io.BytesIO(data), mode="r", metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise UnsupportedFormatError(path, "no audio stream in the file")
-            stream = container.streams.audio[0]
-            declared = _declared(container, stream)
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            for frame in container.decode(stream):
-                pieces.extend(o.to_ndarray().reshape(-1).copy() for o in resampler.resample(frame))
-            pieces.extend(o.to_ndarray().reshape(-1).copy() for o in resampler.resample(None))
-    except av.FFmpegError as exc:
-        raise CorruptInputError(path, f"cannot decode audio: {exc.strerror or exc}") from exc
-    samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-    seconds = len(samples) / SAMPLE_RATE
-    if declared is not None and declared - seconds > max(
-            _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared):
-        raise CorruptInputError(path, f"truncated: the header declares {declared:.2f} s but "
-                                      f"only {seconds:.2f} s decode")
-    return samples
-
-
-def _declared(container: Any, stream: Any) -> float | None:
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    if container.duration is not None:
-        return float(container.duration / av.time_base)
-    return None
-
-
-def _check_wav_length(data: bytes, path: str) -> None:
-    """FFmpeg quietly decodes a cut-off WAV; compare the data chunk's size with the bytes."""
-    pos = 12
-    while pos + 8 <= len(data):
-        chunk_id, chunk_size = struct.unpack("<4sI", data[pos:pos + 8])
-        if chunk_id == b"data":
-            available = len(data) - pos - 8
-            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
-                raise CorruptInputError(
-                    path, f"truncated: the WAV header declares {chunk_size} bytes of audio "
-                          f"but the file holds {available}")
-            return
-        pos += 8 + chunk_size + (chunk_size & 1)
-    raise CorruptInputError(path, "truncated: the WAV file has no audio data chunk")
+    return _audio.decode_bytes(data, path)

@@ -9,11 +9,13 @@ before the nominal end, so a word is rarely split and memory stays bounded.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -162,25 +164,43 @@ def _check(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def _pieces(path: Path) -> Iterator[np.ndarray]:
-    """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order."""
+def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None
+            ) -> Iterator[np.ndarray]:
+    """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order.
+
+    ``source`` is a file path or an open binary file (an archive member in memory);
+    ``name`` is what errors call it (default: the path).
+    """
+    label = name if name is not None else source if isinstance(source, Path) else "<audio>"
     decoded = 0
     try:
-        with av.open(os.fspath(path), metadata_errors="ignore") as container:
-            stream = _audio_stream(path, container)
+        opened = os.fspath(source) if isinstance(source, Path) else source
+        with av.open(opened, mode="r", metadata_errors="ignore") as container:
+            stream = _audio_stream(label, container)
             declared = _declared_duration(container, stream)
             for group in _grouped(container.decode(stream)):
                 decoded += len(group)
                 yield group
     except av.FFmpegError as exc:
-        raise CorruptInputError(path, f"cannot decode audio: {_reason(exc)}") from exc
+        raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
     seconds = decoded / SAMPLE_RATE
     if declared is not None and declared - seconds > max(
         _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared
     ):
         raise CorruptInputError(
-            path, f"truncated: the header declares {declared:.2f} s but only "
-                  f"{seconds:.2f} s decode")
+            label, f"truncated: the header declares {declared:.2f} s but only "
+                   f"{seconds:.2f} s decode")
+
+
+def decode_bytes(data: bytes, name: str | os.PathLike[str]) -> np.ndarray:
+    """Decode an in-memory audio file (an archive member) like :func:`decode`.
+
+    ``name`` is what errors call it; the same checks apply as for a file on disk.
+    """
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        _check_wav_header(io.BytesIO(data), len(data), name)
+    pieces = list(_pieces(io.BytesIO(data), name))
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 def _grouped(frames: Iterator[av.AudioFrame]) -> Iterator[np.ndarray]:
@@ -216,7 +236,8 @@ def _resampled(resampler: av.AudioResampler, frame: av.AudioFrame | None,
         yield out.to_ndarray().reshape(-1).copy()
 
 
-def _audio_stream(path: Path, container: av.container.InputContainer) -> av.AudioStream:
+def _audio_stream(path: str | os.PathLike[str],
+                  container: av.container.InputContainer) -> av.AudioStream:
     if not container.streams.audio:
         raise UnsupportedFormatError(path, "no audio stream in the file")
     return container.streams.audio[0]
@@ -233,25 +254,28 @@ def _declared_duration(container: av.container.InputContainer,
 
 def _check_wav_length(path: Path) -> None:
     """FFmpeg quietly decodes a cut-off WAV; compare the data chunk's size with the file."""
-    size = path.stat().st_size
     with open(path, "rb") as fh:
-        header = fh.read(12)
-        if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
-            return  # not RIFF/WAVE: FFmpeg will judge it
-        pos = 12
-        while pos + 8 <= size:
-            fh.seek(pos)
-            chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
-            if chunk_id == b"data":
-                available = size - pos - 8
-                # 0 and 0xFFFFFFFF are written by recorders that never finished the header
-                if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
-                    raise CorruptInputError(
-                        path, f"truncated: the WAV header declares {chunk_size} bytes of audio "
-                              f"but the file holds {available}")
-                return
-            pos += 8 + chunk_size + (chunk_size & 1)
-    raise CorruptInputError(path, "truncated: the WAV file has no audio data chunk")
+        _check_wav_header(fh, path.stat().st_size, path)
+
+
+def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> None:
+    header = fh.read(12)
+    if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+        return  # not RIFF/WAVE: FFmpeg will judge it
+    pos = 12
+    while pos + 8 <= size:
+        fh.seek(pos)
+        chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
+        if chunk_id == b"data":
+            available = size - pos - 8
+            # 0 and 0xFFFFFFFF are written by recorders that never finished the header
+            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
+                raise CorruptInputError(
+                    name, f"truncated: the WAV header declares {chunk_size} bytes of audio "
+                          f"but the file holds {available}")
+            return
+        pos += 8 + chunk_size + (chunk_size & 1)
+    raise CorruptInputError(name, "truncated: the WAV file has no audio data chunk")
 
 
 def _reason(exc: av.FFmpegError) -> str:
