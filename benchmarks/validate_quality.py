@@ -14,7 +14,13 @@ tesseract, misheard plain transcripts), caches their output under
   Levenshtein opcodes).
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
-        [--split all|dev|test] [--limit N] [--show]
+        [--split all|dev|test] [--limit N] [--show] [--rescore]
+
+``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
+bundled model) on the audio documents and prints the audio figures with and without it,
+with the time it adds (validation + rescoring) as a fraction of the first pass (the
+first-pass time is that of ``benchmarks/_work/rescore_cache`` records when present,
+else measured here by transcribing again).
 """
 
 from __future__ import annotations
@@ -153,6 +159,8 @@ def main() -> None:
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--limit", type=int, default=0, help="items per modality (0: all)")
     parser.add_argument("--show", action="store_true", help="print misses and false flags")
+    parser.add_argument("--rescore", action="store_true",
+                        help="also report audio after the acoustic second pass")
     args = parser.parse_args()
     refs_path = args.devset / "refs.jsonl"
     if not refs_path.is_file():
@@ -180,14 +188,59 @@ def main() -> None:
                   flush=True)
     validator = Validator()
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    rescored: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    costs = Counter[str]()
+    model = None
+    if args.rescore:
+        from uncertain.models import load_model
+
+        model = load_model(None)
     for item, doc in zip(items, docs, strict=True):
-        result = evaluate(item, validator.validate(doc), args.show)
+        c0 = time.process_time()
+        validated = validator.validate(doc)
+        costs["validate"] += time.process_time() - c0
+        result = evaluate(item, validated, args.show)
         kind = item.get("meta", {}).get("kind", "med")
-        for key in ((item["modality"], kind), (item["modality"], "all"), ("all", kind),
-                    ("all", "all")):
+        keys = ((item["modality"], kind), (item["modality"], "all"), ("all", kind),
+                ("all", "all"))
+        for key in keys:
             totals[key].update(result)
+        if model is not None and item["modality"] == "audio":
+            from uncertain.rescore import rescore
+
+            costs["first"] += first_pass_cpu(item, args.devset)
+            costs["audio_validate"] += time.process_time() - c0
+            c1 = time.process_time()
+            second = rescore(validated, model=model)
+            costs["rescore"] += time.process_time() - c1
+            result = evaluate(item, second, args.show)
+            for key in keys[:2]:
+                rescored[key].update(result)
     print(f"\ndev set: {args.devset} (split: {args.split}, {len(items)} items); "
           f"lexicons: {', '.join(lx.name for lx in validator.lexicons)}")
+    table(totals)
+    if model is not None:
+        print("\naudio after the acoustic second pass:")
+        table(rescored)
+        first = costs["first"] or float("nan")
+        print(f"\nextra CPU time on audio, as a fraction of the first pass ({first:.1f} s): "
+              f"validation {costs['audio_validate'] / first:.1%}, "
+              f"rescoring {costs['rescore'] / first:.1%}")
+
+
+def first_pass_cpu(item: dict[str, Any], root: Path) -> float:
+    """CPU seconds of the first pass (transcription) of an audio item."""
+    record = WORK / "rescore_cache" / f"{item['id']}.json"
+    if record.is_file():
+        return float(json.loads(record.read_text(encoding="utf-8"))["cpu"])
+    from uncertain.asr import transcribe
+
+    c0 = time.process_time()
+    transcribe(root / item["path"])
+    return time.process_time() - c0
+
+
+def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
     header = (f"{'modality':<8} {'kind':<8} {'mentions':>8} {'raw exact':>10} "
               f"{'recovered@3':>12} {'top-1':>8} {'correct words':>14} {'false flags':>12} "
               f"{'per 1000':>9}")

@@ -20,13 +20,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from uncertain import batch as batch_mod
+from uncertain import _cli_runs
 from uncertain._batch_asr import BatchedASR, BatchedOptions, decode_bytes, plan_device
 from uncertain._batch_inputs import Item
 from uncertain._batch_records import read_records
 from uncertain._batch_work import WorkConfig, Worker, error_record
 from uncertain._ray import plan_actors
-from uncertain.batch import batch_main, run_batch
+from uncertain.batch import run_batch
+from uncertain.cli import main as cli_main
 from uncertain.document import Document
 from uncertain.errors import CorruptInputError
 
@@ -378,7 +379,7 @@ def test_batch_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out = tmp_path / "out.jsonl"
     argv = [str(tmp_path / n) for n in names] + [
         "--out", str(out), "--no-validate", "--no-progress", *flags]
-    assert batch_main(argv) == status
+    assert cli_main(["batch", *argv]) == status
     err = capsys.readouterr().err
     if names:
         assert f"of {len(names)} inputs" in err
@@ -393,10 +394,10 @@ def test_batch_cli_refuses_existing_out(tmp_path: Path,
     out = tmp_path / "out.jsonl"
     out.write_text("")
     argv = [str(tmp_path / "a.txt"), "--out", str(out), "--no-validate", "--no-progress"]
-    assert batch_main(argv) == 1
+    assert cli_main(["batch", *argv]) == 1
     assert "FileExistsError" in capsys.readouterr().err
-    assert batch_main([*argv, "--resume"]) == 0
-    assert batch_main([*argv, "--resume"]) == 0
+    assert cli_main(["batch", *argv, "--resume"]) == 0
+    assert cli_main(["batch", *argv, "--resume"]) == 0
     assert len(_records(out)) == 1
 
 
@@ -404,12 +405,12 @@ def test_batch_add_batch_parser_plugs_into_a_cli() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(prog="uncertain")
-    batch_mod.add_batch_parser(parser.add_subparsers(dest="command"))
+    _cli_runs.add_batch_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["batch", "x.tar.gz", "--out", "o.jsonl", "--engine", "ray",
                               "--lexicon", "my.tsv", "--resume", "--batch-size", "16"])
     assert (args.inputs, args.engine, args.lexicon, args.resume, args.batch_size) == (
         ["x.tar.gz"], "ray", ["my.tsv"], True, 16)
-    assert args.func is batch_mod._cmd_batch
+    assert args.func is _cli_runs.run_batch_command
 
 
 # -- the Ray engine's pieces, without Ray -----------------------------------------------------

@@ -117,7 +117,7 @@ def test_batch_sigkill_then_resume_records_every_input_once(tmp_path: Path,
     (folder / "z-broken.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEjunk")
     inputs = sorted(str(p) for p in folder.iterdir())
     out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "uncertain.batch", str(folder), "--out", str(out),
+    command = [sys.executable, "-m", "uncertain.cli", "batch", str(folder), "--out", str(out),
                "--device", "cpu", "--no-validate", "--no-progress"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from uncertain.evaluate import eval_main
+
+def _eval(argv: list[str]) -> int:
+    """Run ``uncertain eval`` as the CLI does, but let its errors through."""
+    from uncertain.cli import build_parser
+
+    args = build_parser().parse_args(["eval", *argv])
+    return int(args.func(args))
+
 
 
 @pytest.mark.slow
@@ -24,7 +31,7 @@ def test_evaluate_real_engines_with_shipped_calibration(samples_dir: Path, tmp_p
                    {"term": "lisinopril", "canonical": "lisinopril"}]},
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "report.json"
-    status = eval_main(["--refs", str(refs), str(samples_dir / "phototest.tif"),
+    status = _eval(["--refs", str(refs), str(samples_dir / "phototest.tif"),
                         str(samples_dir / "dictation.wav"), "--calibration", "default",
                         "--json", str(out)])
     assert status == 0

@@ -14,7 +14,6 @@ from uncertain.evaluate import (
     Failure,
     Reference,
     Term,
-    eval_main,
     evaluate,
     format_table,
     load_documents,
@@ -23,6 +22,14 @@ from uncertain.evaluate import (
     plot_reliability,
     score_document,
 )
+
+
+def _eval(argv: list[str]) -> int:
+    """Run ``uncertain eval`` as the CLI does, but let its errors through."""
+    from uncertain.cli import build_parser
+
+    args = build_parser().parse_args(["eval", *argv])
+    return int(args.func(args))
 
 
 def make_doc(path: str, modality: str, words: list[tuple[str, float | None]],
@@ -168,7 +175,7 @@ def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
         {"path": "audio/a2.wav", "error": "CorruptInputError", "message": "bad"}) + "\n",
         encoding="utf-8")
     out = tmp_path / "report.json"
-    assert eval_main(["--refs", str(refs), "--docs", str(docs), "--json", str(out)]) == 0
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--json", str(out)]) == 0
     assert "AUROC" in capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["groups"]["audio"]["failures"] == 1
@@ -188,7 +195,7 @@ def test_evaluate_cli_refuses_a_calibration_for_another_engine(
     Calibration(id="tesseract/eng/temperature/x", engine="tesseract", model="eng",
                 method="temperature", temperature=2.0).save(calib)
     with pytest.raises(CalibrationError, match="tesseract model eng"):
-        eval_main(["--refs", str(refs), "--docs", str(docs), "--calibration", str(calib)])
+        _eval(["--refs", str(refs), "--docs", str(docs), "--calibration", str(calib)])
 
 
 def test_evaluate_plot_draws_or_names_the_missing_extra(
@@ -236,3 +243,31 @@ def test_evaluate_terms(ref_text: str, term: tuple[str, str], hyp: str, flags: l
     ref = Reference(text=ref_text, id="a", terms=(Term(*term),))
     (result,) = score_document(doc, ref).terms
     assert (result.located, result.exact, result.top1, result.top3) == expected
+
+
+def test_evaluate_calibrate_command_fits_and_refuses_overwrite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from uncertain.calibrate import load_calibration
+    from uncertain.cli import main
+
+    rng = [(f"w{i}", 0.9 if i % 3 else 0.3) for i in range(12)]
+    lines, refs = [], []
+    for k in range(6):
+        doc = make_doc(f"audio/c{k}.wav", "audio", rng, engine="faster-whisper")
+        words = [w for w, _ in rng]
+        words[0::3] = ["oops"] * len(words[0::3])  # the unsure words are the wrong ones
+        lines.append(doc.to_json())
+        refs.append(json.dumps({"path": f"audio/c{k}.wav", "text": " ".join(words)}))
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refs_file = tmp_path / "refs.jsonl"
+    refs_file.write_text("\n".join(refs) + "\n", encoding="utf-8")
+    out = tmp_path / "calib.json"
+    argv = ["calibrate", "--refs", str(refs_file), "--docs", str(docs), "--out", str(out),
+            "--method", "platt"]
+    assert main(argv) == 0
+    cal = load_calibration(out)
+    assert cal.engine == "faster-whisper" and cal.method == "platt"
+    assert "wrote" in capsys.readouterr().out
+    assert main(argv) == 1
+    assert "--force" in capsys.readouterr().err

@@ -35,11 +35,9 @@ starts it afresh. A run with no inputs logs a warning and writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import queue
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,7 +60,7 @@ Engine = Literal["local", "ray"]
 ProcessorFactory = Callable[[WorkConfig], Processor]
 Pending = Iterator[tuple[Item, "str | None"]]
 
-__all__ = ["BatchSummary", "WorkConfig", "add_batch_parser", "batch_main", "run_batch"]
+__all__ = ["BatchSummary", "WorkConfig", "run_batch"]
 
 
 @dataclass
@@ -264,88 +262,3 @@ def _run_local(pending: Pending, processors: list[Processor]) -> Iterator[Record
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
-
-
-# -- command line ---------------------------------------------------------------------------
-
-
-def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``uncertain batch`` to an ``add_subparsers()`` object; it sets ``func``."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "batch", help="process many files, directories, archives or manifests into JSON lines",
-        description="One JSON line per input in --out; resumable and fault-isolated.")
-    _add_arguments(p)
-    return p
-
-
-def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="*", metavar="INPUT",
-                   help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
-    p.add_argument("--out", required=True, help="the JSON-lines file to write")
-    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    p.add_argument("--compute-type", default="auto",
-                   help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
-    p.add_argument("--cpu-threads", type=int, default=0, help="CPU threads (0: all, max 8)")
-    p.add_argument("--batch-size", type=int, default=8, help="speech chunks decoded at once")
-    p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
-    p.add_argument("--engine", default="local", choices=["local", "ray"])
-    p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
-    p.add_argument("--resume", action="store_true", help="skip inputs already in --out")
-    p.add_argument("--force", action="store_true", help="overwrite an existing --out")
-    p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
-    p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
-                   help="prompt style for --prompts")
-    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
-                   help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
-    p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
-    p.add_argument("--no-rescore", action="store_true",
-                   help="skip the acoustic second pass over flagged audio spans")
-    p.add_argument("--allow-failures", action="store_true",
-                   help="exit 0 even when some inputs failed")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_batch)
-
-
-def _cmd_batch(args: argparse.Namespace) -> int:
-    summary = run_batch(
-        args.inputs, out=args.out, model=args.model, device=args.device,
-        compute_type=args.compute_type, cpu_threads=args.cpu_threads,
-        batch_size=args.batch_size, language=args.language, engine=args.engine,
-        resume=args.resume, force=args.force, validate=not args.no_validate,
-        rescore=not args.no_rescore, lexicons=args.lexicon, prompts=args.prompts,
-        style=args.style,
-        progress=not args.no_progress, ray_address=args.ray_address)
-    if summary.total == 0:
-        print("warning: no input files", file=sys.stderr)
-        return 0
-    print(summary.format(), file=sys.stderr)
-    return 1 if summary.failed and not args.allow_failures else 0
-
-
-def batch_main(argv: Sequence[str] | None = None) -> int:
-    """``uncertain batch ARGS``: parse ``argv`` (the arguments after ``batch``) and run.
-
-    Returns the exit status: 0, or 1 when an input failed (unless ``--allow-failures``)
-    or the run could not start; 130 on Ctrl-C.
-    """
-    from uncertain.errors import UncertainError
-
-    parser = argparse.ArgumentParser(
-        prog="uncertain batch", description="One JSON line per input in --out.")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more")
-    _add_arguments(parser)
-    args = parser.parse_args(argv)
-    level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return int(args.func(args))
-    except (UncertainError, FileExistsError) as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(batch_main())

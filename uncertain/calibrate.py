@@ -36,7 +36,6 @@ not features: the stages calibrate before the validator runs.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
 import json
@@ -44,7 +43,6 @@ import logging
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -590,57 +588,6 @@ def word_labels(doc: Document, reference: str) -> list[bool | None]:
 # ---------------------------------------------------------------- command line
 
 
-def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``calibrate`` to a CLI's subparsers; the parsed namespace's ``func`` runs it."""
-    from uncertain.evaluate import add_input_arguments
-
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "calibrate", help="fit a confidence calibration on documents with references")
-    add_input_arguments(p)
-    p.add_argument("--out", required=True, metavar="CALIB.json",
-                   help="calibration file to write (with several engines: one per engine, "
-                   "named OUT-engine-model.json)")
-    p.add_argument("--method", choices=["auto", *METHODS], default="auto",
-                   help="fitting method (auto: best held-out log loss)")
-    p.add_argument("--force", action="store_true", help="overwrite --out")
-    p.set_defaults(func=run_calibrate)
-    return p
-
-
-def run_calibrate(args: argparse.Namespace) -> int:
-    """Run ``uncertain calibrate`` from parsed arguments; prints the comparison."""
-    from uncertain.evaluate import Failure, collect
-
-    args.no_validate = True  # calibrations are applied by the stages, before validation
-    pairs, _, _ = collect(args)
-    by_engine: dict[tuple[str, str | None], list[tuple[Document, list[bool | None]]]] = {}
-    for item, ref in pairs:
-        if isinstance(item, Failure) or not any(
-                w.confidence is not None for w in item.words):
-            continue
-        key = (item.source.engine, item.source.model)
-        by_engine.setdefault(key, []).append((item, word_labels(item, ref.text)))
-    if not by_engine:
-        raise CalibrationError("no matched document has word confidences to calibrate")
-    out = Path(args.out)
-    for (engine, model), items in sorted(by_engine.items(), key=lambda kv: str(kv[0])):
-        target = out if len(by_engine) == 1 else out.with_name(
-            f"{out.stem}-{_slug(engine)}-{_slug(model or 'any')}{out.suffix or '.json'}")
-        if target.exists() and not args.force:
-            raise FileExistsError(f"{target} exists; pass --force to overwrite it")
-        methods = METHODS if args.method == "auto" else (args.method,)
-        cal, scores = fit_best([d for d, _ in items], [lab for _, lab in items],
-                               methods=methods, info={"refs": os.fspath(args.refs)})
-        cal.save(target)
-        print(format_comparison(engine, model, scores, chosen=cal.method))
-        print(f"wrote {target} ({cal.id})\n")
-    return 0
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", text)
-
-
 def format_comparison(engine: str, model: str | None, scores: Sequence[MethodScore], *,
                       chosen: str) -> str:
     """The held-out comparison of methods as a small table."""
@@ -653,9 +600,23 @@ def format_comparison(engine: str, model: str | None, scores: Sequence[MethodSco
     return "\n".join(lines)
 
 
-def calibrate_main(argv: Sequence[str] | None = None) -> int:
-    """``uncertain calibrate`` as a stand-alone entry point."""
-    parser = argparse.ArgumentParser(prog="uncertain calibrate")
-    add_calibrate_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["calibrate", *(sys.argv[1:] if argv is None else argv)])
-    return int(args.func(args))
+def fit_by_engine(
+    pairs: Sequence[tuple[Any, Any]], *, methods: Sequence[Method] = METHODS,
+    info: dict[str, Any] | None = None,
+) -> list[tuple[Calibration, list[MethodScore]]]:
+    """Fit one calibration per engine and model found among ``(document, reference)``
+    pairs (references with a ``text``); documents without confidences are skipped."""
+    by_engine: dict[tuple[str, str | None], list[tuple[Document, list[bool | None]]]] = {}
+    for item, ref in pairs:
+        if not isinstance(item, Document) or not any(
+                w.confidence is not None for w in item.words):
+            continue
+        key = (item.source.engine, item.source.model)
+        by_engine.setdefault(key, []).append((item, word_labels(item, ref.text)))
+    if not by_engine:
+        raise CalibrationError("no matched document has word confidences to calibrate")
+    fitted = []
+    for _key, items in sorted(by_engine.items(), key=lambda kv: str(kv[0])):
+        fitted.append(fit_best([d for d, _ in items], [lab for _, lab in items],
+                               methods=methods, info=info))
+    return fitted

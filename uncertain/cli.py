@@ -2,7 +2,8 @@
 
 Commands: ``annotate`` (files -> documents, validated, as JSON, JSON lines or a
 prompt), ``render`` (a saved document -> prompt), ``schema`` (the JSON Schema),
-``lexicon`` (inspect and check a lexicon file).
+``lexicon`` (inspect and check a lexicon file); ``batch``, ``eval`` and ``calibrate``
+live in :mod:`uncertain._cli_runs`.
 """
 
 from __future__ import annotations
@@ -224,9 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the shipped lexicons")
     p.set_defaults(func=_cmd_lexicon)
 
-    from uncertain.batch import add_batch_parser
-    from uncertain.calibrate import add_calibrate_parser
-    from uncertain.evaluate import add_eval_parser
+    from uncertain._cli_runs import add_batch_parser, add_calibrate_parser, add_eval_parser
 
     add_batch_parser(sub)
     add_eval_parser(sub)

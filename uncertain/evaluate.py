@@ -29,12 +29,10 @@ What is measured, for each group (every modality present, and ``overall``):
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -564,49 +562,7 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
     plt.close(fig)
 
 
-# ---------------------------------------------------------------- command line
-
-
-def add_input_arguments(p: argparse.ArgumentParser) -> None:
-    """The input options ``eval`` and ``calibrate`` share."""
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders to run (default: the references' own paths)")
-    p.add_argument("--refs", required=True, metavar="REFS.jsonl", help="reference transcripts")
-    p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
-                   help="score saved documents instead of running the stages; repeatable")
-    p.add_argument("--split", help="keep only the references of this split (dev, test)")
-    p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
-    p.add_argument("--model", help="Whisper model for audio inputs")
-
-
-def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``eval`` to a CLI's subparsers; the parsed namespace's ``func`` runs it."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "eval", help="score transcripts, flags and confidence against references")
-    add_input_arguments(p)
-    p.add_argument("--calibration", metavar="NAME|FILE",
-                   help="apply a calibration (a file, a shipped name, or 'default')")
-    p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
-    p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
-    p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
-    p.set_defaults(func=run_eval)
-    return p
-
-
-def collect(args: argparse.Namespace) -> tuple[list[tuple[Document | Failure, Reference]],
-                                                list[Document | Failure], list[Reference]]:
-    """Load references and inputs (saved documents, or files run through the stages)."""
-    refs = load_references(args.refs, split=args.split)
-    refs_dir = Path(args.refs).resolve().parent
-    items: list[Document | Failure] = []
-    for docs in args.docs:
-        items += load_documents(docs)
-    if args.paths or not args.docs:
-        files = _expand(args.paths) if args.paths else [
-            refs_dir / r.path for r in refs if r.path]
-        items += run_stages(files, validate=not args.no_validate, model=args.model)
-    pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
-    return pairs, unmatched, refs
+# ---------------------------------------------------------------- running the stages
 
 
 def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None
@@ -630,18 +586,6 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
             log.warning("%s: %s", type(exc).__name__, exc)
             out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
     return out
-
-
-def _expand(paths: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files += sorted(c for c in p.rglob("*") if c.is_file() and not any(
-                part.startswith(".") for part in c.relative_to(p).parts))
-        else:
-            files.append(p)
-    return files
 
 
 def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec: str
@@ -677,26 +621,3 @@ def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec:
         raise CalibrationError(f"calibration {fixed.id} is for {fixed.engine} model "
                                f"{fixed.model}; no document was made by them")
     return out
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    """Run ``uncertain eval`` from parsed arguments; prints the table, returns 0."""
-    pairs, unmatched, refs = collect(args)
-    if args.calibration:
-        pairs = calibrate_pairs(pairs, args.calibration)
-    report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs)
-    print(format_table(report))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
-                                   encoding="utf-8")
-    if args.plot:
-        plot_reliability(report, args.plot)
-    return 0
-
-
-def eval_main(argv: Sequence[str] | None = None) -> int:
-    """``uncertain eval`` as a stand-alone entry point."""
-    parser = argparse.ArgumentParser(prog="uncertain eval")
-    add_eval_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
-    return int(args.func(args))

@@ -91,6 +91,11 @@ class ValidateOptions:
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
     search_limit: int = 10
+    #: audio, in a drug slot (a dose right after, or a prescribing word before a doubtful
+    #: window): commonly prescribed drugs listed for the acoustic pass to choose from
+    slot_candidates: int = 30
+    #: the lexicon prior a canonical needs to be listed in a drug slot by sound alone
+    slot_min_prior: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -99,6 +104,8 @@ class ValidateOptions:
                 raise ValueError(f"option {f.name}={value} is out of range")
         if not 1 <= self.max_window <= 8:
             raise ValueError(f"option max_window={self.max_window} must be in 1..8")
+        if self.slot_candidates < 0:
+            raise ValueError(f"option slot_candidates={self.slot_candidates} must be >= 0")
         if self.max_candidates < 1 or self.search_limit < 1:
             raise ValueError("options max_candidates and search_limit must be at least 1")
 

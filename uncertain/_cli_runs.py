@@ -1,0 +1,202 @@
+"""Command-line handlers for the long-running commands: ``batch``, ``eval``, ``calibrate``.
+
+Each ``add_*_parser`` adds its command to the ``uncertain`` parser (see :mod:`uncertain.cli`)
+and sets ``func``, which parses nothing more, calls the library and prints the result.
+The library modules (:mod:`uncertain.batch`, :mod:`uncertain.evaluate`,
+:mod:`uncertain.calibrate`) never print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from uncertain.document import Document
+from uncertain.evaluate import (
+    Failure,
+    Reference,
+    calibrate_pairs,
+    evaluate,
+    format_table,
+    load_documents,
+    load_references,
+    match_references,
+    plot_reliability,
+    run_stages,
+)
+
+# ------------------------------------------------------------------------------ batch
+
+
+def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``uncertain batch``; it sets ``func``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "batch", help="process many files, directories, archives or manifests into JSON lines",
+        description="One JSON line per input in --out; resumable and fault-isolated.")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
+    p.add_argument("--out", required=True, help="the JSON-lines file to write")
+    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--compute-type", default="auto",
+                   help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
+    p.add_argument("--cpu-threads", type=int, default=0, help="CPU threads (0: all, max 8)")
+    p.add_argument("--batch-size", type=int, default=8, help="speech chunks decoded at once")
+    p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
+    p.add_argument("--engine", default="local", choices=["local", "ray"])
+    p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
+    p.add_argument("--resume", action="store_true", help="skip inputs already in --out")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
+    p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
+                   help="prompt style for --prompts")
+    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
+                   help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
+    p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
+    p.add_argument("--no-rescore", action="store_true",
+                   help="skip the acoustic second pass over flagged audio spans")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when some inputs failed")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_batch_command)
+    return p
+
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
+    from uncertain.batch import run_batch
+
+    summary = run_batch(
+        args.inputs, out=args.out, model=args.model, device=args.device,
+        compute_type=args.compute_type, cpu_threads=args.cpu_threads,
+        batch_size=args.batch_size, language=args.language, engine=args.engine,
+        resume=args.resume, force=args.force, validate=not args.no_validate,
+        rescore=not args.no_rescore, lexicons=args.lexicon, prompts=args.prompts,
+        style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
+    if summary.total == 0:
+        print("warning: no input files", file=sys.stderr)
+        return 0
+    print(summary.format(), file=sys.stderr)
+    return 1 if summary.failed and not args.allow_failures else 0
+
+
+# ------------------------------------------------------------------- eval and calibrate
+
+
+def _add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """The input options ``eval`` and ``calibrate`` share."""
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders to run (default: the references' own paths)")
+    p.add_argument("--refs", required=True, metavar="REFS.jsonl", help="reference transcripts")
+    p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
+                   help="score saved documents instead of running the stages; repeatable")
+    p.add_argument("--split", help="keep only the references of this split (dev, test)")
+    p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
+    p.add_argument("--model", help="Whisper model for audio inputs")
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(c for c in p.rglob("*") if c.is_file() and not any(
+                part.startswith(".") for part in c.relative_to(p).parts))
+        else:
+            files.append(p)
+    return files
+
+
+def _collect(args: argparse.Namespace, *, validate: bool
+             ) -> tuple[list[tuple[Document | Failure, Reference]],
+                        list[Document | Failure], list[Reference]]:
+    """Load references and inputs (saved documents, or files run through the stages)."""
+    refs = load_references(args.refs, split=args.split)
+    refs_dir = Path(args.refs).resolve().parent
+    items: list[Document | Failure] = []
+    for docs in args.docs:
+        items += load_documents(docs)
+    if args.paths or not args.docs:
+        files = _expand(args.paths) if args.paths else [
+            refs_dir / r.path for r in refs if r.path]
+        items += run_stages(files, validate=validate, model=args.model)
+    pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
+    return pairs, unmatched, refs
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``uncertain eval``; it sets ``func``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "eval", help="score transcripts, flags and confidence against references")
+    _add_input_arguments(p)
+    p.add_argument("--calibration", metavar="NAME|FILE",
+                   help="apply a calibration (a file, a shipped name, or 'default')")
+    p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
+    p.set_defaults(func=run_eval_command)
+    return p
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``."""
+    pairs, unmatched, refs = _collect(args, validate=not args.no_validate)
+    if args.calibration:
+        pairs = calibrate_pairs(pairs, args.calibration)
+    report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs)
+    print(format_table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
+                                   encoding="utf-8")
+    if args.plot:
+        plot_reliability(report, args.plot)
+    return 0
+
+
+def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``uncertain calibrate``; it sets ``func``."""
+    from uncertain.calibrate import METHODS
+
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "calibrate", help="fit a confidence calibration on documents with references")
+    _add_input_arguments(p)
+    p.add_argument("--out", required=True, metavar="CALIB.json",
+                   help="calibration file to write (with several engines: one per engine, "
+                   "named OUT-engine-model.json)")
+    p.add_argument("--method", choices=["auto", *METHODS], default="auto",
+                   help="fitting method (auto: best held-out log loss)")
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(func=run_calibrate_command)
+    return p
+
+
+def run_calibrate_command(args: argparse.Namespace) -> int:
+    """Run ``uncertain calibrate``: fit per engine and model, print the comparison."""
+    from uncertain.calibrate import METHODS, Method, fit_by_engine, format_comparison
+
+    # calibrations are applied by the stages, before validation
+    pairs, _, _ = _collect(args, validate=False)
+    methods: Sequence[Method] = METHODS if args.method == "auto" else (args.method,)
+    fitted = fit_by_engine(pairs, methods=methods, info={"refs": os.fspath(args.refs)})
+    out = Path(args.out)
+    targets = [out if len(fitted) == 1 else out.with_name(
+        f"{out.stem}-{_slug(cal.engine)}-{_slug(cal.model or 'any')}{out.suffix or '.json'}")
+        for cal, _ in fitted]
+    for target in targets:
+        if target.exists() and not args.force:
+            raise FileExistsError(f"{target} exists; pass --force to overwrite it")
+    for (cal, scores), target in zip(fitted, targets, strict=True):
+        cal.save(target)
+        print(format_comparison(cal.engine, cal.model, scores, chosen=cal.method))
+        print(f"wrote {target} ({cal.id})\n")
+    return 0
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text)
