@@ -585,7 +585,7 @@ def word_labels(doc: Document, reference: str) -> list[bool | None]:
     return metrics.align_words(reference, [w.text for w in doc.words]).words
 
 
-# ---------------------------------------------------------------- command line
+# ---------------------------------------------------------------- fitting per engine
 
 
 def format_comparison(engine: str, model: str | None, scores: Sequence[MethodScore], *,

@@ -1,9 +1,9 @@
 """Evaluation: score documents against reference transcripts, per modality and overall.
 
 This module owns the references file, matching documents to references, the per-document
-scoring, the report objects with their table and JSON forms, the reliability plot, and
-the ``uncertain eval`` command (:func:`add_eval_parser`, :func:`eval_main`). The metric
-definitions themselves live in :mod:`uncertain.metrics`.
+scoring, the report objects with their table and JSON forms, and the reliability plot;
+the ``uncertain eval`` command is in :mod:`uncertain._cli_runs`. The metric definitions
+themselves live in :mod:`uncertain.metrics`.
 
 References are JSON lines ``{"id"|"path", "text", "terms": [{"term", "canonical"}]}``
 (``modality`` and ``split`` are optional). A document matches a reference by path (as
