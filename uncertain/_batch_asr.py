@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -153,24 +154,13 @@ class BatchedASR:
 
     def transcribe(self, samples: np.ndarray, *, path: str, sha256: str) -> Document:
         """A Document for ``samples`` (16 kHz mono float32) read from ``path``."""
-        # TokenWhisperModel records token probabilities into a per-thread stash while one
-        # is open (its generate_segments opens one; the batched pipeline does not)
-        local: Any = getattr(self.model, "_local", None)
-        stash: dict[int, Any] | None = None
-        if isinstance(self.model, TokenWhisperModel) and local is not None:
-            stash = local.stash = {}
-        try:
+        # the batched pipeline bypasses generate_segments, where tokens are usually kept
+        recording = (self.model.recording_tokens() if isinstance(self.model, TokenWhisperModel)
+                     else nullcontext(lambda segment: segment))
+        with recording as attach:
             raw_segments, info = self._pipeline().transcribe(
                 samples, language=self.language, **self.options.engine_kwargs())
-            raw = list(raw_segments)  # decoding and alignment happen here
-            if stash is not None:
-                for segment in raw:
-                    if segment.words:
-                        segment.words = [TokenWhisperModel._with_tokens(w, stash)
-                                         for w in segment.words]
-        finally:
-            if stash is not None and getattr(local, "stash", None) is stash:
-                local.stash = None
+            raw = [attach(segment) for segment in raw_segments]  # decoding happens here
         segments = _to_segments(raw, 0.0, first_id=0)
         source = Source(
             path=path,

@@ -24,6 +24,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -395,17 +397,32 @@ class TokenWhisperModel(WhisperModel):
                 offset += len(ids)
         return alignments
 
-    def generate_segments(self, *args: Any, **kwargs: Any) -> Any:
+    @contextmanager
+    def recording_tokens(self) -> Iterator[Callable[[Any], Any]]:
+        """Keep token probabilities for what this thread transcribes inside the block.
+
+        Yields ``attach(segment)``, which gives the segment's words their tokens (as
+        :class:`TokenWord`); any pipeline on this model (``generate_segments``, the
+        batched pipeline) can use it.
+        """
         stash: dict[int, tuple[Any, list[tuple[str, float]]]] = {}
         self._local.stash = stash
+
+        def attach(segment: Any) -> Any:
+            if segment.words:
+                segment.words = [self._with_tokens(w, stash) for w in segment.words]
+            return segment
+
         try:
-            for segment in super().generate_segments(*args, **kwargs):
-                if segment.words:
-                    segment.words = [self._with_tokens(w, stash) for w in segment.words]
-                yield segment
+            yield attach
         finally:
             if getattr(self._local, "stash", None) is stash:
                 self._local.stash = None
+
+    def generate_segments(self, *args: Any, **kwargs: Any) -> Any:
+        with self.recording_tokens() as attach:
+            for segment in super().generate_segments(*args, **kwargs):
+                yield attach(segment)
 
     @staticmethod
     def _with_tokens(word: _FWWord, stash: dict[int, tuple[Any, list[tuple[str, float]]]]
