@@ -96,3 +96,32 @@ def test_cli_lexicon_check_fails_on_malformed_file(tmp_path: Path,
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
     assert "metformin" in capsys.readouterr().out
+
+
+def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Continue metformin five hundred milligrams twice a day.\n")
+    capsys.readouterr()
+    assert main(["reconcile", str(saved), str(answer)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    (fix,) = result["resolved"]
+    assert (fix["original"], fix["new"], fix["word_start"], fix["word_end"]) == (
+        "met for men", "metformin", 1, 4)
+    assert result["overcorrections"] == []
+
+
+def test_cli_render_reads_batch_records(note: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    records = tmp_path / "results.jsonl"
+    doc = json.loads(saved.read_text())
+    records.write_text(json.dumps({"path": str(note), "status": "ok", "document": doc}) + "\n"
+                       + json.dumps({"path": "x", "status": "error", "error": "E",
+                                     "message": "m"}) + "\n")
+    capsys.readouterr()
+    assert main(["render", str(records), "--docs-format", "jsonl", "--no-preamble"]) == 0
+    assert "metformin" in capsys.readouterr().out

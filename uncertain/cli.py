@@ -9,6 +9,7 @@ live in :mod:`uncertain._cli_runs`.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -77,7 +78,30 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["budget"] = args.budget
     if args.no_preamble:
         kwargs["preamble"] = False
+    if args.max_candidates is not None:
+        kwargs["max_candidates"] = args.max_candidates
+    if args.include_verified:
+        kwargs["include_verified"] = True
+    if args.no_structure:
+        kwargs["structure"] = False
     return kwargs
+
+
+def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
+    """Documents saved as JSON, JSON lines, or batch records (``{"document": ...}``)."""
+    text = Path(path).read_text(encoding="utf-8")
+    for line in [text] if docs_format == "json" else text.splitlines():
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        if isinstance(data, dict) and "document" in data:
+            data = data["document"]
+        if isinstance(data, dict) and data.get("status") == "error":
+            continue
+        if isinstance(data, list):
+            yield from (Document.model_validate(d) for d in data)
+        else:
+            yield Document.model_validate(data)
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
@@ -135,15 +159,22 @@ def _cmd_render(args: argparse.Namespace) -> int:
     status = 0
     for raw in args.docs:
         try:
-            text = Path(raw).read_text(encoding="utf-8")
-            lines = [text] if args.docs_format == "json" else text.splitlines()
-            for line in lines:
-                if line.strip():
-                    print(render(Document.from_json(line), **_render_kwargs(args)))
+            for doc in _load_documents(raw, args.docs_format):
+                print(render(doc, **_render_kwargs(args)))
         except (OSError, ValueError) as exc:
             _fail(exc)
             status = 1
     return status
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from uncertain.reconcile import reconcile
+
+    (doc, *_rest) = _load_documents(args.doc, "json")
+    answer = sys.stdin.read() if args.answer == "-" else Path(args.answer).read_text("utf-8")
+    result = reconcile(doc, answer, style=args.style)
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -189,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--threshold", type=float, help="mark spans whose p is below this")
         p.add_argument("--budget", type=int, help="token budget for the rendered prompt")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
+        p.add_argument("--max-candidates", type=int, help="candidates shown per span (3)")
+        p.add_argument("--include-verified", action="store_true",
+                       help="also mark confident lexicon matches")
+        p.add_argument("--no-structure", action="store_true",
+                       help="no timestamps or page markers")
 
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
@@ -211,9 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render saved documents (JSON) as a prompt")
     p.add_argument("docs", nargs="+", metavar="DOC.json")
-    p.add_argument("--docs-format", choices=["json", "jsonl"], default="json")
+    p.add_argument("--docs-format", choices=["json", "jsonl"], default="json",
+                   help="jsonl: one document or batch record per line")
     render_options(p)
     p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser(
+        "reconcile", help="map an LLM's corrected answer back onto a saved document's words")
+    p.add_argument("doc", metavar="DOC.json")
+    p.add_argument("answer", metavar="ANSWER.txt", help="the LLM's answer ('-': stdin)")
+    p.add_argument("--style", choices=["inline", "bracket", "json"],
+                   help="markup style the answer may keep (default: detect)")
+    p.set_defaults(func=_cmd_reconcile)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
     p.set_defaults(func=_cmd_schema)
