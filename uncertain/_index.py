@@ -72,6 +72,7 @@ class LexiconIndex:
         # parallel columns, gathered at C speed by near()
         self._classes = [item.classes for item in self.items]
         self._compacts = [item.compact for item in self.items]
+        self._sounds = [item.sound for item in self.items]
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
         self._pools: dict[float, tuple[list[int], list[str], np.ndarray, np.ndarray]] = {}
 
@@ -129,18 +130,22 @@ class LexiconIndex:
 
 
     def common(self, key: str, *, min_prior: float, limit: int) -> list[tuple[int, float]]:
-        """Up to ``limit`` canonical terms of prior at least ``min_prior`` that sound
-        loosely like the compact ``key`` (sound classes, first class, length), with that
-        loose similarity in [0, 1], best first; one entry per canonical."""
+        """Up to ``limit`` canonical terms of prior at least ``min_prior`` that loosely
+        resemble the compact ``key`` (sound classes, sound key, spelling, first sound
+        class, length), with that loose similarity in [0, 1], best first."""
         classes = class_key(key)
         if not classes or limit < 1:
             return []
         ids, pool, firsts, lengths = self._pool(min_prior)
         if not ids:
             return []
-        similarity = process.cdist([classes], pool, scorer=fuzz.ratio)[0] / 100.0
+        gather = itemgetter(*ids) if len(ids) > 1 else (lambda seq: (seq[ids[0]],))
+        by_class = process.cdist([classes], pool, scorer=fuzz.ratio)[0]
+        by_sound = process.cdist([sound_key(key)], gather(self._sounds), scorer=fuzz.ratio)[0]
+        by_spelling = process.cdist([key], gather(self._compacts), scorer=fuzz.ratio)[0]
+        similarity = (0.35 * by_class + 0.3 * by_sound + 0.35 * by_spelling) / 100.0
         ratio = np.minimum(lengths, len(classes)) / np.maximum(lengths, len(classes))
-        combined = (similarity + 0.15 * (firsts == classes[0]) + 0.3 * ratio
+        combined = (similarity + 0.1 * (firsts == classes[0]) + 0.2 * ratio
                     + 0.1 * self._priors[ids])
         order = np.argsort(-combined, kind="stable")[:limit]
         return [(ids[k], round(float(similarity[k]), 4)) for k in order.tolist()]
