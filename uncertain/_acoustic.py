@@ -80,7 +80,6 @@ class WhisperScorer:
         self.min_seconds = min_seconds
         self.trim_seconds = trim_seconds
         self._silence: dict[int, Any] = {}
-        self._last: tuple[np.ndarray, tuple[Any, int]] | None = None
         multilingual = bool(model.model.is_multilingual)
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
                                    language=language if multilingual else "en")
@@ -127,12 +126,7 @@ class WhisperScorer:
         batch_ids, skips = self._batch(requests)
         if not batch_ids:
             return [[] for _ in requests]
-        # a window scored again (a second round) reuses its encoding
-        if self._last is not None and self._last[0] is audio:
-            encoded, frames = self._last[1]
-        else:
-            encoded, frames = self.encode(audio)
-            self._last = (audio, (encoded, frames))
+        encoded, frames = self.encode(audio)
         return _split(self._align(encoded, frames, batch_ids, skips), requests)
 
     def prior(self, samples: int, requests: Sequence[Request]) -> list[list[list[float]]]:

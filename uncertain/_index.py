@@ -5,9 +5,7 @@ scan of the whole lexicon: an exact dictionary on the compact spelling (normalis
 spaces removed) and on the glyph skeleton, and a symmetric-deletion index (as in
 SymSpell) over the first six sound classes of each term, so a
 query costs a dozen dictionary look-ups; the few terms found are then ranked with
-rapidfuzz. :meth:`LexiconIndex.common` is the loose search for a slot that surely holds
-a drug: the commonly prescribed canonicals (high prior) nearest by sound classes,
-onset and length, with no blocking, for an acoustic pass to choose among.
+rapidfuzz.
 """
 
 from __future__ import annotations
@@ -72,9 +70,7 @@ class LexiconIndex:
         # parallel columns, gathered at C speed by near()
         self._classes = [item.classes for item in self.items]
         self._compacts = [item.compact for item in self.items]
-        self._sounds = [item.sound for item in self.items]
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
-        self._pools: dict[float, tuple[list[int], list[str], np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -127,45 +123,6 @@ class LexiconIndex:
         else:
             top = np.arange(len(ids))
         return [ids[k] for k in sorted(top.tolist(), key=lambda k: -combined[k])]
-
-
-    def common(self, key: str, *, min_prior: float, limit: int) -> list[tuple[int, float]]:
-        """Up to ``limit`` canonical terms of prior at least ``min_prior`` that loosely
-        resemble the compact ``key`` (sound classes, sound key, spelling, first sound
-        class, length), with that loose similarity in [0, 1], best first."""
-        classes = class_key(key)
-        if not classes or limit < 1:
-            return []
-        ids, pool, firsts, lengths = self._pool(min_prior)
-        if not ids:
-            return []
-        gather = itemgetter(*ids) if len(ids) > 1 else (lambda seq: (seq[ids[0]],))
-        by_class = process.cdist([classes], pool, scorer=fuzz.ratio)[0]
-        by_sound = process.cdist([sound_key(key)], gather(self._sounds), scorer=fuzz.ratio)[0]
-        by_spelling = process.cdist([key], gather(self._compacts), scorer=fuzz.ratio)[0]
-        similarity = (0.35 * by_class + 0.3 * by_sound + 0.35 * by_spelling) / 100.0
-        ratio = np.minimum(lengths, len(classes)) / np.maximum(lengths, len(classes))
-        combined = (similarity + 0.1 * (firsts == classes[0]) + 0.2 * ratio
-                    + 0.1 * self._priors[ids])
-        order = np.argsort(-combined, kind="stable")[:limit]
-        return [(ids[k], round(float(similarity[k]), 4)) for k in order.tolist()]
-
-    def _pool(self, min_prior: float) -> tuple[list[int], list[str], np.ndarray, np.ndarray]:
-        """The canonical drug terms of prior at least ``min_prior`` and their keys."""
-        pool = self._pools.get(min_prior)
-        if pool is None:
-            ids = [i for i, it in enumerate(self.items)
-                   if it.entry.prior >= min_prior and it.entry.kind in _DRUG_KINDS
-                   and len(it.classes) >= 2
-                   and normalize_term(it.entry.canonical) == normalize_term(it.entry.term)]
-            classes = [self.items[i].classes for i in ids]
-            pool = (ids, classes, np.array([c[0] for c in classes], dtype=object),
-                    np.array([len(c) for c in classes], dtype=np.float64))
-            self._pools[min_prior] = pool
-        return pool
-
-
-_DRUG_KINDS = frozenset({"generic", "brand"})
 
 
 def _deletions(text: str) -> list[str]:

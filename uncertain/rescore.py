@@ -81,10 +81,6 @@ class RescoreOptions:
     max_window: float = 30.0  # seconds; Whisper's input length
     share_windows: bool = True  # flags within max_window of each other share one window
     pad_seconds: float | None = None  # encoder input length (None: the window's own)
-    #: a flag listing more candidates than this (a drug slot widened by the validator)
-    #: is scored in two rounds and cut to this many once re-ranked
-    max_candidates: int = 5
-    shift_words: bool = True  # wide flags: also score the best in place of ranges +-1 word
 
     def __post_init__(self) -> None:
         if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
@@ -93,8 +89,6 @@ class RescoreOptions:
             raise ValueError(f"normalise={self.normalise!r}: use 'sum' or 'mean'")
         if not 0.0 <= self.drop_below < 1.0:
             raise ValueError(f"drop_below={self.drop_below} must be in [0, 1)")
-        if self.max_candidates < 1:
-            raise ValueError(f"max_candidates={self.max_candidates} must be >= 1")
         if not 0 < self.max_window <= 30.0:
             raise ValueError(f"max_window={self.max_window} must be in (0, 30]")
 
@@ -153,9 +147,6 @@ def rescore(
                                strict=True):
             if scores is not None:
                 flags[job.flag] = fold(flags[job.flag], scores[0], scores[1], opts)
-    flags = [f if len(f.candidates) <= opts.max_candidates else
-             f.model_copy(update={"candidates": f.candidates[:opts.max_candidates]})
-             for f in flags]
     kept = [f for f in flags if f.reason == "verified" or f.confidence is None
             or f.confidence >= opts.drop_below]
     if len(kept) < len(flags):
@@ -290,9 +281,8 @@ def acoustic_scores(
         flag = doc.flags[job.flag]
         hypotheses = [" ".join(w.text for w in words[flag.start:flag.end])]
         owner = [-1]
-        wide = len(flag.candidates) > opts.max_candidates
         for i, candidate in enumerate(flag.candidates):
-            for text in _variants(candidate.term, opts.casings and not wide):
+            for text in _variants(candidate.term, opts.casings):
                 hypotheses.append(text)
                 owner.append(i)
         suffix = " ".join(w.text for w in words[flag.end:job.after])
@@ -325,68 +315,6 @@ def acoustic_scores(
         for i, total in zip(owner[1:], totals[1:], strict=True):
             acoustic[i] = max(acoustic[i], total)
         out.append((totals[0], acoustic))
-    return _second_round(doc, words, group, clip, scorer, opts, out)
-
-
-def _second_round(
-    doc: Document, words: list[Word], group: _Group, clip: np.ndarray, scorer: Scorer,
-    opts: RescoreOptions, first: list[tuple[float, list[float]] | None],
-) -> list[tuple[float, list[float]] | None]:
-    """Wide flags (more than ``max_candidates``, scored as written in the first round):
-    their best ``max_candidates`` scored again capitalised and, with ``shift_words``, in
-    place of the word ranges one word wider or narrower at either end (a misheard name
-    often swallows or leaves out a word next to it: "Add or master 10 forty milligrams"),
-    each range against the words heard over it; a candidate keeps its best gap."""
-    requests: list[Request] = []
-    plan: list[tuple[int, str, list[int]]] = []  # job, "case" | "range", candidates
-    for k, (job, scores) in enumerate(zip(group.jobs, first, strict=True)):
-        flag = doc.flags[job.flag]
-        if scores is None or len(flag.candidates) <= opts.max_candidates:
-            continue
-        acoustic = scores[1]
-        top = sorted(range(len(acoustic)), key=lambda i: -acoustic[i])[:opts.max_candidates]
-        suffix = " ".join(w.text for w in words[flag.end:job.after])
-        if opts.casings:
-            cased = [i for i in top if len(_variants(flag.candidates[i].term, True)) > 1]
-            if cased:
-                prefix = " ".join(w.text for w in words[group.first:flag.start])
-                requests.append((prefix, [
-                    f"{_variants(flag.candidates[i].term, True)[1]} {suffix}".strip()
-                    for i in cased]))
-                plan.append((k, "case", cased))
-        if not opts.shift_words:
-            continue
-        for start, end in ((flag.start - 1, flag.end), (flag.start + 1, flag.end),
-                           (flag.start, flag.end - 1), (flag.start, flag.end + 1)):
-            if start < max(group.first, job.before) or end > job.after or end <= start:
-                continue
-            tail = " ".join(w.text for w in words[end:job.after])
-            said = " ".join(w.text for w in words[start:end])
-            requests.append((" ".join(w.text for w in words[group.first:start]),
-                             [f"{said} {tail}".strip()] + [
-                                 f"{flag.candidates[i].term.strip()} {tail}".strip()
-                                 for i in top]))
-            plan.append((k, "range", top))
-    if not requests:
-        return first
-    scored = scorer.score(clip, requests)
-    prior = scorer.prior(len(clip), requests) if opts.prior_weight else None
-    out = [None if s is None else (s[0], list(s[1])) for s in first]
-    for r, (k, kind, chosen) in enumerate(plan):
-        totals = [_total(s, opts.normalise) for s in scored[r]]
-        if prior is not None:
-            totals = [t - opts.prior_weight * _total(p, opts.normalise)
-                      for t, p in zip(totals, prior[r], strict=True)]
-        entry = out[k]
-        if entry is None:
-            continue
-        heard, acoustic = entry
-        if kind == "case":
-            for i, total in zip(chosen, totals, strict=True):
-                acoustic[i] = max(acoustic[i], total)
-        elif math.isfinite(totals[0]):
-            for i, total in zip(chosen, totals[1:], strict=True):
-                acoustic[i] = max(acoustic[i], heard + total - totals[0])
     return out
 
 

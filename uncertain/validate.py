@@ -91,11 +91,6 @@ class ValidateOptions:
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
     search_limit: int = 10
-    #: audio, in a drug slot (a dose right after, or a prescribing word before a doubtful
-    #: window): commonly prescribed drugs listed for the acoustic pass to choose from
-    slot_candidates: int = 30
-    #: the lexicon prior a canonical needs to be listed in a drug slot by sound alone
-    slot_min_prior: float = 0.45
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -104,8 +99,6 @@ class ValidateOptions:
                 raise ValueError(f"option {f.name}={value} is out of range")
         if not 1 <= self.max_window <= 8:
             raise ValueError(f"option max_window={self.max_window} must be in 1..8")
-        if self.slot_candidates < 0:
-            raise ValueError(f"option slot_candidates={self.slot_candidates} must be >= 0")
         if self.max_candidates < 1 or self.search_limit < 1:
             raise ValueError("options max_candidates and search_limit must be at least 1")
 
@@ -229,10 +222,7 @@ class Validator:
                 if found is not None:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
-        chosen = _resolve(proposals)
-        if modality == "audio" and opts.slot_candidates:
-            chosen = self._fill_slots(chosen, infos, lowered, doubtful, dose_at, cue_at, opts)
-        flags = [self._flag(p, words) for p in chosen]
+        flags = [self._flag(p, words) for p in _resolve(proposals)]
         return doc.model_copy(update={"flags": flags})
 
     # -- per word -------------------------------------------------------------------
@@ -408,99 +398,6 @@ class Validator:
                                  candidates[: opts.max_candidates], evidence, 2))
         return out
 
-    # -- drug slots (audio) -----------------------------------------------------------
-
-    def _fill_slots(
-        self,
-        chosen: list[_Proposal],
-        infos: list[_Info],
-        lowered: list[str],
-        doubtful: list[bool],
-        dose_at: list[float],
-        cue_at: list[bool],
-        opts: ValidateOptions,
-    ) -> list[_Proposal]:
-        """Flags over drug slots listing the commonly prescribed drugs that sound loosely
-        alike, for the acoustic pass to choose among: a misheard drug name is often far
-        from every term in spelling ("the funeral site 40 mg")."""
-        owner = {k: p for p in chosen for k in range(p.start, p.end)}
-        out = list(chosen)
-        for lo, hi, anchored_end in _slots(infos, lowered, doubtful, dose_at, cue_at, opts):
-            held = {id(owner[k]): owner[k] for k in range(lo, hi) if k in owner}
-            if any(p.rank == 0 for p in held.values()) or any(
-                    infos[k].exact and infos[k].zipf < opts.english_min_zipf
-                    for k in range(lo, hi)):
-                continue  # a drug heard as written, or a known term: nothing to widen
-            # the slot's edge word may belong to the name or not ("at 100 mg")
-            windows = [(a, b) for a in range(lo, hi) for b in range(a + 1, hi + 1)
-                       if (b >= hi - 1 if anchored_end else a <= lo + 1)]
-            dose = max(dose_at[hi], 0.0) if anchored_end else dose_at[hi]
-            cue = cue_at[lo]
-            if held:
-                # widen the flag already there, and keep its span
-                for p in held.values():
-                    p.candidates = self._widen(p.candidates, infos, windows, dose, cue, opts)
-                continue
-            best: tuple[float, int, int] | None = None
-            for a, b in windows:
-                found = self.index.common(_key_of(infos[a:b]), min_prior=opts.slot_min_prior,
-                                          limit=1)
-                if found and len(_key_of(infos[a:b])) >= 4 and (
-                        best is None or found[0][1] > best[0]):
-                    best = (found[0][1], a, b)
-            if best is None:
-                continue
-            _, a, b = best
-            candidates = self._widen([], infos, windows, dose, cue, opts)
-            if not candidates:
-                continue
-            window = infos[a:b]
-            reasons: list[FlagReason] = ["near_lexicon", *self._word_reasons(window, "audio",
-                                                                              opts)]
-            proposal = _Proposal(a, b, "near_lexicon", reasons,
-                                 max(0.5, candidates[0].score), candidates,
-                                 list(candidates[0].evidence), 1)
-            out.append(proposal)
-            for k in range(a, b):
-                owner[k] = proposal
-        return sorted(out, key=lambda p: p.start)
-
-    def _widen(
-        self,
-        candidates: list[Candidate],
-        infos: list[_Info],
-        windows: list[tuple[int, int]],
-        dose: float,
-        cue: bool,
-        opts: ValidateOptions,
-    ) -> list[Candidate]:
-        """``candidates`` and the common drugs loosely like any of ``windows``, by score."""
-        best: dict[str, Candidate] = {c.canonical.casefold(): c for c in candidates}
-        for a, b in windows:
-            window = infos[a:b]
-            key = _key_of(window)
-            if len(key) < 4:
-                continue
-            known = [w.confidence for w in window if w.confidence is not None]
-            conf = sum(known) / len(known) if known else None
-            base = self._base_features(window, conf, dose, cue, opts, "audio")
-            context = context_logit(base)
-            for idx, _ in self.index.common(key, min_prior=opts.slot_min_prior,
-                                            limit=opts.slot_candidates):
-                z, _, similarity = self._match(key, idx, "audio")
-                ranked = _Ranked(round(sigmoid(z + context), 4), self.index.items[idx].entry,
-                                 {**base, **similarity, "slot": 1.0}, "audio")
-                name = ranked.canonical.casefold()
-                if name not in best or ("slot" in best[name].features
-                                        and best[name].score < ranked.score):
-                    best[name] = ranked.candidate()
-        merged = sorted(best.values(), key=lambda c: -c.score)
-        # the flag's own candidates stay listed; the widest list is cut at slot_candidates
-        own = {c.canonical.casefold() for c in candidates}
-        keep = max(opts.slot_candidates, len(candidates))
-        extra = [c for c in merged if c.canonical.casefold() not in own]
-        return sorted(candidates + extra[:keep - len(candidates)], key=lambda c: -c.score)
-
     # -- candidates -------------------------------------------------------------------
 
     def _base_features(
@@ -645,46 +542,6 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
 def _key_of(window: Sequence[_Info]) -> str:
     """The compact spelling of a window of words joined."""
     return "".join(w.key for w in window)
-
-
-def _slots(
-    infos: list[_Info],
-    lowered: list[str],
-    doubtful: list[bool],
-    dose_at: list[float],
-    cue_at: list[bool],
-    opts: ValidateOptions,
-) -> list[tuple[int, int, bool]]:
-    """Runs of words that almost surely hold a drug name: ``(lo, hi, True)`` for up to
-    ``max_window`` words right before a dose, ``(lo, hi, False)`` for those right after
-    a prescribing word when one of them is doubtful."""
-    n = len(infos)
-
-    def usable(k: int) -> bool:
-        return infos[k].kind == "word" and not (is_cue_word(lowered[k]) and not doubtful[k])
-
-    out: list[tuple[int, int, bool]] = []
-    span = opts.max_window
-    for j in range(1, n + 1):
-        if dose_at[j] < 1.0 or not usable(j - 1):
-            continue
-        lo = j - 1
-        while (lo > 0 and j - lo < span and usable(lo - 1)
-               and infos[lo - 1].segment == infos[j - 1].segment):
-            lo -= 1
-        out.append((lo, j, True))
-    for i in range(n):
-        if not cue_at[i] or not usable(i):
-            continue
-        hi = i + 1
-        while (hi < n and hi - i < span and usable(hi)
-               and infos[hi].segment == infos[i].segment and dose_at[hi] < 1.0):
-            hi += 1
-        if dose_at[hi] >= 1.0:
-            continue  # the dose slot covers it
-        if any(doubtful[i:hi]):
-            out.append((i, hi, False))
-    return out
 
 
 def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
