@@ -303,8 +303,8 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 try:
                     with zf.open(info) as fh:
                         data = fh.read(max_bytes + 1)
-                except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError,
-                        RuntimeError) as exc:
+                # RuntimeError also covers an unsupported compression method or encryption
+                except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
                     yield _refused(archive, name, CorruptInputError, f"cannot read: {exc}")
                     continue
                 if len(data) > max_bytes:
