@@ -155,6 +155,33 @@ def test_validate_glyph_evidence_on_digit_confusion(validator: Validator) -> Non
     assert "glyph" in doc.flags[0].candidates[0].evidence
 
 
+def test_validate_glyph_variant_is_not_cut_to_a_letter_run(validator: Validator) -> None:
+    # undoing i/1 in the name "PRIYA" spells "pr1ya": a whole spelling, not the run "pr"
+    # of a token glued to a dose, so the route abbreviation PR is not proposed
+    doc = validator.validate(_ocr_doc([Word(text="PRIYA", confidence=0.96),
+                                       Word(text="10", confidence=0.9),
+                                       Word(text="mg", confidence=0.9)]))
+    assert all(c.canonical != "PR" for f in doc.flags for c in f.candidates)
+    assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("text", ["DOB:", "QTY:", "NKDA", "Rx", "BP"])
+def test_validate_form_headings_are_known(validator: Validator, text: str) -> None:
+    doc = validator.validate(_ocr_doc([Word(text=text, confidence=0.9),
+                                       Word(text="01/02/1960", confidence=0.9)]))
+    assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_spelled_decimal_dose_is_a_number(validator: Validator,
+                                                   modality: Modality) -> None:
+    # "two point five" is the dose, not syllables of a drug name ("at two point" ~ atropine)
+    default = None if modality == "text" else 0.95
+    doc = validator.validate(make_doc("KEEP THAT AT TWO POINT FIVE MILLIGRAMS ONCE DAILY",
+                                      modality=modality, default=default))
+    assert doc.flags == []
+
+
 def test_validate_custom_lexicon_by_path(validator: Validator) -> None:
     formulary = load_lexicon(DATA / "uk_formulary.tsv", name="formulary")
     custom = Validator(["drugs", formulary])

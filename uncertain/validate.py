@@ -241,9 +241,13 @@ class Validator:
                 oov = kind == "word" and not exact and zipf < opts.oov_max_zipf and any(
                     c.isalpha() for c in text)
                 out.append(_Info(text, key, kind, conf, zipf, s, exact, oov))
-        # spelled numbers that open a dose ("ten milligrams") are numbers, not syllables
+        # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
+        # numbers, not syllables
         for k in range(len(out) - 2, -1, -1):
-            if is_number_word(out[k].text.casefold()) and out[k + 1].kind in ("unit", "number"):
+            text = out[k].text.casefold()
+            decimal = (text == "point" and k > 0 and out[k + 1].kind == "number"
+                       and is_number_word(out[k - 1].text.casefold()))
+            if (is_number_word(text) and out[k + 1].kind in ("unit", "number")) or decimal:
                 out[k].kind = "number"
                 out[k].oov = False
         return out
@@ -424,7 +428,9 @@ class Validator:
             (_word_key(text), likelihood, "ocr_choices")
             for text, likelihood in choice_variants(word)
         ]
-        out += [(_word_key(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
+        # a glyph variant is a whole spelling: "pr1ya" is not the run "pr" of a token
+        # glued to a dose, as _word_key would read it
+        out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
         return [v for v in out if v[0]]
 
     def _similar(self, key: str, modality: Modality, limit: int) -> list[_Match]:
