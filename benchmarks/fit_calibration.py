@@ -8,9 +8,10 @@ The recipe behind ``uncertain/data/calibration/*.json``:
    ``benchmarks/_work/calibration/docs/`` so later runs (and ``calibration_report.py``)
    reuse them;
 3. label every word right or wrong against the reference (normalised alignment);
-4. per engine, compare temperature, Platt, isotonic and Platt+isotonic scaling by
-   document-grouped cross-validation on the dev split, refit the one with the lowest
-   held-out log loss on the whole dev split, and write it;
+4. per engine, on the engine's features (``uncertain.calibrate.default_features``),
+   compare temperature, Platt, isotonic and Platt+isotonic scaling by document-grouped
+   cross-validation on the dev split, refit the one with the lowest held-out log loss on
+   the whole dev split, and write it;
 5. write the dev split's feature table to ``tests/data/calibration_dev_features.json`` so
    a fast test can check the shipped files against it.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from uncertain.calibrate import (
     FEATURES,
     METHODS,
     apply_calibration,
+    default_features,
     fit,
     fit_best,
     labelled_words,
     load_calibration,
     resolve_calibration,
     shipped_calibrations,
+    word_features,
 )
 from uncertain.document import Document, Segment, Source, Token, Word
 from uncertain.errors import CalibrationError
@@ -49,6 +52,91 @@ def synthetic(seed: int, *, n_docs: int = 30, n_words: int = 25, engine: str = "
         docs.append(Document(source=source, segments=[segment]))
         labels.append(labs)
     return docs, labels
+
+
+def hand_built(segments: list[list[tuple[str, float | None, float | None]]], *,
+               engine: str = "faster-whisper") -> Document:
+    """A document of (text, start, end) words, one inner list per segment."""
+    built = [Segment(id=n, words=[Word(text=t, confidence=0.8, start=a, end=b)
+                                  for t, a, b in words]) for n, words in enumerate(segments)]
+    source = Source(path="hand.wav", sha256="0" * 64, modality="audio", engine=engine,
+                    model="tiny.en")
+    return Document(source=source, segments=built)
+
+
+def test_calibrate_position_features_follow_the_segments() -> None:
+    doc = hand_built([[(" The", 0.0, 0.3), (" dose", 0.3, 0.6), (" Metformin", 0.6, 1.2)],
+                      [(" Daily", 1.2, 1.5)],
+                      [(" twice", 1.5, 1.8), (" daily", 1.8, 2.1)]])
+    rows = word_features(doc)
+    assert [r["first_in_segment"] for r in rows] == [1.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+    # a capital counts only inside a segment: every segment starts with one
+    assert [r["capitalised"] for r in rows] == [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    assert [r["zipf_previous"] for r in rows] == [
+        None, rows[0]["zipf"], rows[1]["zipf"], None, None, rows[4]["zipf"]]
+    assert all(r["zipf"] is not None and r["zipf"] > 0 for r in rows)
+    one_word = rows[3]  # a one-word segment has no neighbours
+    assert one_word["logit_previous"] is None and one_word["logit_next"] is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [(0.0, 0.4, math.log(0.1)),  # 4 characters in 0.4 s
+     (1.0, 1.0, math.log(0.005)),  # a zero-length word is floored at 5 ms a character
+     (None, None, None), (0.5, None, None)],
+)
+def test_calibrate_log_seconds_per_char(start: float | None, end: float | None,
+                                        expected: float | None) -> None:
+    row = word_features(hand_built([[(" dose", start, end)]]))[0]
+    if expected is None:
+        assert row["seconds_per_char"] is None and row["log_seconds_per_char"] is None
+    else:
+        assert row["log_seconds_per_char"] == pytest.approx(expected)
+
+
+def test_calibrate_word_features_look_up_frequency_only_when_read() -> None:
+    doc = hand_built([[(" the", 0.0, 0.2), (" dose", 0.2, 0.5)]])
+    assert word_features(doc, names=["logit_confidence"])[1]["zipf_previous"] is None
+    rows = word_features(doc, names=["zipf_previous"])
+    assert rows[1]["zipf_previous"] == pytest.approx(rows[0]["zipf"]) and rows[0]["zipf"]
+
+
+def test_calibrate_tesseract_is_fitted_without_position_features() -> None:
+    position = {"first_in_segment", "capitalised", "zipf_previous"}
+    assert set(default_features("faster-whisper")) == set(FEATURES)
+    assert set(default_features("tesseract")) == set(FEATURES) - position
+    docs, labels = synthetic(9, n_docs=10, engine="tesseract", model="eng")
+    rows, ys = [], []
+    for d, lab in zip(docs, labels, strict=True):
+        r, y = labelled_words(d, lab)
+        rows += r
+        ys += y
+    cal = fit(rows, ys, method="platt", engine="tesseract", model="eng")
+    assert not position & set(cal.features)
+    whisper = fit(rows, ys, method="platt", engine="faster-whisper", model="tiny.en")
+    assert "first_in_segment" in whisper.features
+    chosen = fit(rows, ys, method="platt", engine="tesseract", model="eng",
+                 features=["logit_confidence", "first_in_segment"])
+    assert chosen.features == ["logit_confidence", "first_in_segment"]
+
+
+def test_calibrate_a_file_with_fewer_features_still_applies(tmp_path: Path) -> None:
+    """Files list their own features: one fitted before a feature existed keeps working."""
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({
+        "format": "uncertain-calibration", "version": 1, "id": "old", "engine": "faster-whisper",
+        "model": "tiny.en", "method": "platt", "features": ["logit_confidence", "zipf"],
+        "mean": [1.0, 5.0], "scale": [2.0, 1.0], "coef": [1.5, 0.5], "intercept": -0.2,
+    }), encoding="utf-8")
+    cal = load_calibration(path)
+    doc = hand_built([[(" The", 0.0, 0.3), (" dose", 0.3, 0.6)]])
+    out = apply_calibration(doc, cal)
+    rows = word_features(doc)
+    for word, row in zip(out.words, rows, strict=True):
+        logit, zipf = row["logit_confidence"], row["zipf"]
+        assert logit is not None and zipf is not None
+        z = 1.5 * (logit - 1.0) / 2.0 + 0.5 * (zipf - 5.0) - 0.2
+        assert word.confidence == pytest.approx(1 / (1 + math.exp(-z)))
 
 
 def pooled(docs: list[Document], labels: list[list[bool | None]]

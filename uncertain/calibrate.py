@@ -12,26 +12,35 @@ A calibration belongs to one engine and model (``faster-whisper``/``tiny.en``,
 :class:`~uncertain.errors.CalibrationError`. It maps the stage's own confidence (never an
 already calibrated one) and cheap features the stage already records:
 
-======================  ==================================================================
-``logit_confidence``    logit of the stage's word confidence
-``avg_logprob``         the segment's average log probability (Whisper)
-``no_speech_prob``      the segment's no-speech probability (Whisper)
-``seconds_per_char``    word duration over its length in characters (Whisper)
-``logit_min_token``     logit of the least likely sub-word token (Whisper ``Word.tokens``)
-``tokens``              how many sub-word tokens the word was decoded from (Whisper)
-``min_char_margin``     smallest best-minus-second character choice margin (tesseract)
-``min_char_confidence`` smallest best character choice confidence (tesseract)
-``zipf``                the word's frequency in English (wordfreq, Zipf scale)
-``oov``                 1 when wordfreq does not know the word (lexicon evidence)
-``length``              log(1 + characters)
-``logit_previous``      logit confidence of the previous word of the segment
-``logit_next``          logit confidence of the next word of the segment
-``segment_confidence``  mean confidence of the segment's words
-======================  ==================================================================
+========================  ==================================================================
+``logit_confidence``      logit of the stage's word confidence
+``avg_logprob``           the segment's average log probability (Whisper)
+``no_speech_prob``        the segment's no-speech probability (Whisper)
+``seconds_per_char``      word duration over its length in characters (Whisper)
+``log_seconds_per_char``  log of ``seconds_per_char``, floored at 5 ms (Whisper)
+``logit_min_token``       logit of the least likely sub-word token (Whisper ``Word.tokens``)
+``tokens``                how many sub-word tokens the word was decoded from (Whisper)
+``min_char_margin``       smallest best-minus-second character choice margin (tesseract)
+``min_char_confidence``   smallest best character choice confidence (tesseract)
+``zipf``                  the word's frequency in English (wordfreq, Zipf scale)
+``oov``                   1 when wordfreq does not know the word (lexicon evidence)
+``length``                log(1 + characters)
+``logit_previous``        logit confidence of the previous word of the segment
+``logit_next``            logit confidence of the next word of the segment
+``segment_confidence``    mean confidence of the segment's words
+``first_in_segment``      1 for the first word of its segment, else 0
+``capitalised``           1 for a capitalised word that is not its segment's first, else 0
+``zipf_previous``         ``zipf`` of the previous word of the segment
+========================  ==================================================================
 
-Features the fitting data never varies are dropped; a missing value (a word without
-tokens or character choices) is replaced by the fitting data's mean. Validator flags are
-not features: the stages calibrate before the validator runs.
+Whisper scores the first word of a segment low even when it is right, which
+``first_in_segment`` lets the fit undo. The position features (the last three) only add
+noise to tesseract's lines, so its calibrations are fitted without them
+(:func:`default_features`). Features the fitting data never varies are dropped; a missing
+value (a word without tokens or character choices) is replaced by the fitting data's
+mean. A calibration file lists the features it reads, so files fitted on fewer features
+still apply. Validator flags are not features: the stages calibrate before the validator
+runs.
 """
 
 from __future__ import annotations
@@ -64,11 +73,15 @@ METHODS: tuple[Method, ...] = ("temperature", "platt", "isotonic", "platt+isoton
 FEATURES: tuple[str, ...] = (
     "logit_confidence", "avg_logprob", "no_speech_prob", "seconds_per_char",
     "logit_min_token", "tokens", "min_char_margin", "min_char_confidence", "zipf", "oov",
-    "length", "logit_previous", "logit_next", "segment_confidence",
+    "length", "logit_previous", "logit_next", "segment_confidence", "log_seconds_per_char",
+    "first_in_segment", "capitalised", "zipf_previous",
 )
+_POSITION_FEATURES = frozenset({"first_in_segment", "capitalised", "zipf_previous"})
+_WITHOUT: dict[str, frozenset[str]] = {"tesseract": _POSITION_FEATURES}  # measured to hurt
 _CLIP = 1e-4  # confidences are clipped to [_CLIP, 1 - _CLIP] before the logit
 _P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
 _L2 = 1e-2  # ridge penalty of the logistic fit, on standardised features
+_SPC_FLOOR = 0.005  # seconds per character below this (zero-length words) count as this
 
 
 # ---------------------------------------------------------------- features
@@ -91,26 +104,37 @@ def _zipf(word: str) -> float:
 _LETTERS = re.compile(r"[^\w']+")
 
 
+def default_features(engine: str) -> tuple[str, ...]:
+    """The features a calibration for ``engine`` is fitted on (see the module docstring)."""
+    omit = _WITHOUT.get(engine, frozenset())
+    return tuple(f for f in FEATURES if f not in omit)
+
+
 def word_features(doc: Document, *, names: Sequence[str] | None = None
                   ) -> list[dict[str, float | None]]:
     """The features of every word of ``doc`` (see the module docstring), None if absent.
 
     ``names`` limits the work to the features a calibration reads (the word frequency
-    lookup is skipped when neither ``zipf`` nor ``oov`` is among them).
+    lookup is skipped when none of ``zipf``, ``oov`` and ``zipf_previous`` is among them).
     """
-    frequency = names is None or bool({"zipf", "oov"} & set(names))
+    frequency = names is None or bool({"zipf", "oov", "zipf_previous"} & set(names))
     out: list[dict[str, float | None]] = []
     for segment in doc.segments:
         confs = [w.confidence for w in segment.words]
         known = [c for c in confs if c is not None]
         mean = sum(known) / len(known) if known else None
+        previous: dict[str, float | None] = {}
         for k, word in enumerate(segment.words):
             row = _features(word, segment.avg_logprob, segment.no_speech_prob,
                             frequency=frequency)
             row["logit_previous"] = _logit(confs[k - 1]) if k > 0 else None
             row["logit_next"] = _logit(confs[k + 1]) if k + 1 < len(confs) else None
             row["segment_confidence"] = mean
+            row["first_in_segment"] = float(k == 0)
+            row["capitalised"] = float(k > 0 and word.text.strip()[:1].isupper())
+            row["zipf_previous"] = previous.get("zipf")
             out.append(row)
+            previous = row
     return out
 
 
@@ -124,11 +148,13 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None, *,
                for c in word.chars if c.choices]
     best = [c.choices[0].confidence for c in word.chars if c.choices]
     zipf = _zipf(bare) if frequency and bare and not bare.isdigit() else None
+    spc = None if duration is None else duration / n_chars
     return {
         "logit_confidence": _logit(word.confidence),
         "avg_logprob": avg_logprob,
         "no_speech_prob": no_speech,
-        "seconds_per_char": None if duration is None else duration / n_chars,
+        "seconds_per_char": spc,
+        "log_seconds_per_char": None if spc is None else math.log(max(spc, _SPC_FLOOR)),
         "logit_min_token": _logit(min(t.probability for t in word.tokens))
         if word.tokens else None,
         "tokens": float(len(word.tokens)) if word.tokens else None,
@@ -427,9 +453,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, method: Method,
-        engine: str, model: str | None, features: Sequence[str] = FEATURES,
+        engine: str, model: str | None, features: Sequence[str] | None = None,
         info: dict[str, Any] | None = None) -> Calibration:
-    """Fit one calibration of ``method`` on word feature rows and right/wrong labels."""
+    """Fit one calibration of ``method`` on word feature rows and right/wrong labels
+    (on ``features``, by default :func:`default_features` of ``engine``)."""
     y = np.asarray(labels, dtype=float)
     keep = [i for i, r in enumerate(rows) if r.get("logit_confidence") is not None]
     if len(keep) < 2 or len(set(y[keep].tolist())) < 2:
@@ -445,7 +472,8 @@ def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, meth
     if method == "isotonic":
         px, py = _fit_isotonic(_sigmoid(raw), y)
         return _identified(Calibration(**base, points_x=px, points_y=py))
-    names = [f for f in features if f in FEATURES and _varies(rows, f)]
+    chosen = default_features(engine) if features is None else features
+    names = [f for f in chosen if f in FEATURES and _varies(rows, f)]
     if "logit_confidence" not in names:
         names.insert(0, "logit_confidence")
     x = np.array([[_nan(r.get(f)) for f in names] for r in rows], dtype=float)
@@ -496,7 +524,8 @@ class MethodScore:
 def compare_methods(groups: Sequence[tuple[list[dict[str, float | None]], list[bool]]], *,
                     engine: str, model: str | None, folds: int = 5,
                     methods: Sequence[Method] = METHODS,
-                    keys: Sequence[str] | None = None) -> list[MethodScore]:
+                    keys: Sequence[str] | None = None,
+                    features: Sequence[str] | None = None) -> list[MethodScore]:
     """Cross-validate each method by document (``groups``: one (rows, labels) per document)
     and score the pooled held-out predictions; the uncalibrated confidence is ``raw``.
 
@@ -516,7 +545,8 @@ def compare_methods(groups: Sequence[tuple[list[dict[str, float | None]], list[b
     for m in methods:
         def run(r: list[dict[str, float | None]], y: list[bool],
                 test: list[dict[str, float | None]], m: Method = m) -> np.ndarray:
-            return fit(r, y, method=m, engine=engine, model=model).predict(test)
+            return fit(r, y, method=m, engine=engine, model=model,
+                       features=features).predict(test)
         candidates.append((m, run))
     for name, predict in candidates:
         probs: list[float] = []
@@ -553,8 +583,10 @@ def labelled_words(doc: Document, labels: Sequence[bool | None]
 
 def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], *,
              methods: Sequence[Method] = METHODS, folds: int = 5,
+             features: Sequence[str] | None = None,
              info: dict[str, Any] | None = None) -> tuple[Calibration, list[MethodScore]]:
-    """Compare the methods by held-out log loss, then refit the best on all documents."""
+    """Compare the methods by held-out log loss, then refit the best on all documents
+    (``features`` as for :func:`fit`)."""
     if not docs:
         raise CalibrationError("no documents to fit a calibration on")
     engine, model = docs[0].source.engine, docs[0].source.model
@@ -565,7 +597,7 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
                                    " fit one calibration per engine and model")
     groups = [labelled_words(d, lab) for d, lab in zip(docs, labels, strict=True)]
     scores = compare_methods(groups, engine=engine, model=model, folds=folds, methods=methods,
-                             keys=[Path(d.source.path).name for d in docs])
+                             keys=[Path(d.source.path).name for d in docs], features=features)
     best = min((s for s in scores if s.method != "raw"), key=lambda s: s.log_loss)
     rows = [r for g in groups for r in g[0]]
     ys = [y for g in groups for y in g[1]]
@@ -573,7 +605,7 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
                "comparison": [vars(s) for s in scores],
                "chosen_by": "lowest held-out log loss (document-grouped cross-validation)"}
     cal = fit(rows, ys, method=best.method, engine=engine, model=model,  # type: ignore[arg-type]
-              info=details)
+              features=features, info=details)
     return cal, scores
 
 
