@@ -17,7 +17,7 @@ def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     fixture = ROOT / "tests" / "data" / "render" / "discharge.json"
-    assert module.main([str(fixture), "--tokenizer", "estimate"]) == 0
+    assert module.main([str(fixture), "--tokenizer", "estimate", "--as-given"]) == 0
     out = capsys.readouterr().out
     assert "tokenizer: estimate" in out
     rows = [line.split() for line in out.splitlines() if line.startswith("discharge ")]

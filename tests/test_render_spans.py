@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from uncertain._markup import PREAMBLES, format_time
-from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Validation, Word
 from uncertain.errors import MarkupError, UncertainError
 from uncertain.render import doubtful_spans, parse, render
+from uncertain.validate import validate
+
+DATA = Path(__file__).resolve().parent / "data" / "render"
 
 
 def _doc(lines: list[list[tuple[str, float | None]]], flags: list[Flag] | None = None, *,
@@ -205,3 +210,49 @@ def test_render_parse_errors_are_package_errors() -> None:
     assert issubclass(MarkupError, UncertainError)
     with pytest.raises(ValueError):
         parse("x", style="xml")  # type: ignore[arg-type]
+
+
+def _validated(doc: Document) -> Document:
+    return doc.model_copy(update={"validation": Validation(lexicons=["drugs"])})
+
+
+@pytest.mark.parametrize(
+    ("validated", "words", "expected"),
+    [
+        # no validator has judged the words: the engine's score decides
+        (False, "auto", ["met", "me"]),
+        # a validator has: its flags are the whole judgement
+        (True, "auto", []),
+        (True, "threshold", ["met", "me"]),
+        (False, "none", []),
+    ],
+)
+def test_render_words_policy(validated: bool, words: str, expected: list[str]) -> None:
+    doc = _doc([LINE])
+    if validated:
+        doc = _validated(doc)
+    spans = doubtful_spans(doc, words=words)  # type: ignore[arg-type]
+    assert [s.text for s in spans] == expected
+    assert render(doc, words=words).marked == len(expected)  # type: ignore[arg-type]
+
+
+def test_render_validated_document_still_marks_its_flags() -> None:
+    doc = _validated(_doc([LINE], [_flag(1, 4, 0.85, terms=("metformin",))]))
+    assert [(s.text, s.candidates) for s in doubtful_spans(doc)] == [
+        ("met for me", ("metformin",))]
+
+
+@pytest.mark.parametrize("name", ["jfk.json", "librispeech-1089.json"])
+def test_render_validated_real_speech_is_left_plain(name: str) -> None:
+    # Whisper opens segments with right words at low probability ("ask" 0.25): the
+    # validator clears them, so the prompt of a clean real recording carries no markup
+    doc = Document.from_json((DATA / name).read_bytes())
+    assert doubtful_spans(doc), "the raw transcript has words below the threshold"
+    prompt = render(validate(doc), preamble=False)
+    assert prompt.marked == 0
+    assert "<unsure" not in prompt.document
+
+
+def test_render_rejects_unknown_words_policy() -> None:
+    with pytest.raises(ValueError, match="words must be one of"):
+        doubtful_spans(_doc([LINE]), words="some")  # type: ignore[arg-type]

@@ -182,6 +182,16 @@ def test_validate_spelled_decimal_dose_is_a_number(validator: Validator,
     assert doc.flags == []
 
 
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_written_window_stops_at_clause_end(validator: Validator,
+                                                      modality: Modality) -> None:
+    # "needed, maybe" before "twice a day" is two clauses, not one misspelt nintedanib
+    default = None if modality == "text" else 0.95
+    doc = validator.validate(make_doc("Ibuprofen 400 when needed, maybe twice a day.",
+                                      modality=modality, default=default))
+    assert only_doubtful(doc) == []
+
+
 def test_validate_custom_lexicon_by_path(validator: Validator) -> None:
     formulary = load_lexicon(DATA / "uk_formulary.tsv", name="formulary")
     custom = Validator(["drugs", formulary])

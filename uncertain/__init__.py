@@ -25,6 +25,7 @@ from uncertain.document import (
     Segment,
     Source,
     Token,
+    Validation,
     Word,
     json_schema,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "UncertainError",
     "UnsupportedFormatError",
     "ValidateOptions",
+    "Validation",
     "Validator",
     "Word",
     "add_nbest",

@@ -84,6 +84,8 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["include_verified"] = True
     if args.no_structure:
         kwargs["structure"] = False
+    if args.words is not None:
+        kwargs["words"] = args.words
     return kwargs
 
 
@@ -225,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also mark confident lexicon matches")
         p.add_argument("--no-structure", action="store_true",
                        help="no timestamps or page markers")
+        p.add_argument("--words", choices=["auto", "threshold", "none"],
+                       help="mark unflagged words below the threshold: auto (the default)"
+                       " does only when no validator has judged the document")
 
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")

@@ -185,6 +185,14 @@ class Flag(_Model):
         return self
 
 
+class Validation(_Model):
+    """That a validator judged the words, and with what: a document with this record has a
+    flag on every word the validator found doubtful, and no other word is doubtful."""
+
+    lexicons: list[str] = Field(default_factory=list)
+    options: dict[str, float | int] = Field(default_factory=dict)
+
+
 class Document(_Model):
     """One input turned into words with confidence, provenance and flags."""
 
@@ -193,6 +201,7 @@ class Document(_Model):
     pages: list[Page] = Field(default_factory=list)
     segments: list[Segment] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
+    validation: Validation | None = None
     warnings: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -14,7 +14,13 @@ Which spans are marked. ``p`` is the probability that a span is *right*:
 * a ``verified`` flag is marked (``<sure>``) only with ``include_verified=True``;
 * a word covered by no flag is marked when its own ``confidence < threshold``;
   adjacent such words in one segment are merged into one span with the lowest ``p``.
-  Words covered by any flag are judged by the flag alone.
+  Words covered by any flag are judged by the flag alone. This is ``words="auto"``'s
+  rule for a document no validator has judged; for one it has (``Document.validation``)
+  the flags are the whole judgement, and confident-enough words stay plain: the
+  validator's thresholds are per modality and spare ordinary English, where a flat
+  threshold on the engine's score marks every right word Whisper opens a segment with
+  ("<unsure p=0.25>ask</unsure> what you can do"). ``words="threshold"`` and
+  ``words="none"`` force either rule.
 
 Overlapping flags: the most doubtful wins, the others are not marked.
 
@@ -31,7 +37,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from uncertain._markup import (
     PREAMBLES,
@@ -70,6 +76,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger("uncertain")
+
+#: which unflagged words are marked: see the module docstring
+WordMarks = Literal["auto", "threshold", "none"]
+WORD_MARKS: tuple[str, ...] = ("auto", "threshold", "none")
 
 
 class BudgetError(UncertainError, ValueError):
@@ -167,16 +177,19 @@ def doubtful_spans(
     threshold: float = 0.5,
     max_candidates: int = 3,
     include_verified: bool = False,
+    words: WordMarks = "auto",
 ) -> list[Span]:
     """The spans :func:`render` marks, in reading order (see the module docstring)."""
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if words not in WORD_MARKS:
+        raise ValueError(f"words must be one of {', '.join(WORD_MARKS)}, got {words!r}")
+    mark_words = words == "threshold" or (words == "auto" and doc.validation is None)
     if max_candidates < 0:
         raise ValueError(f"max_candidates must be >= 0, got {max_candidates}")
     layout = _layout(doc)
-    words = doc.words
-    confidences = [w.confidence for w in words]
-    covered = [False] * len(words)
+    confidences = [w.confidence for w in doc.words]
+    covered = [False] * len(confidences)
     proposals: list[tuple[tuple[bool, float, int], Span]] = []
     for flag in doc.flags:
         for i in range(flag.start, flag.end):
@@ -195,7 +208,7 @@ def doubtful_spans(
             verified, flag.start, flag.end,
         )
         proposals.append(((verified, threshold if p is None else p, start), span))
-    taken = [False] * len(words)
+    taken = [False] * len(confidences)
     chosen: list[Span] = []
     for _, span in sorted(proposals, key=lambda item: item[0]):
         assert span.word_start is not None and span.word_end is not None
@@ -204,7 +217,7 @@ def doubtful_spans(
         for i in range(span.word_start, span.word_end):
             taken[i] = True
         chosen.append(span)
-    for first, stop in layout.lines:
+    for first, stop in layout.lines if mark_words else ():
         run: list[int] = []
         for i in [*range(first, stop), -1]:
             conf = confidences[i] if i >= 0 else None
@@ -308,13 +321,16 @@ def render(
     include_verified: bool = False,
     structure: bool = True,
     tokenizer: TokenizerSpec = None,
+    words: WordMarks = "auto",
 ) -> Prompt:
     """Render ``doc`` as a prompt whose markup shows the doubtful spans.
 
     ``style`` is ``inline``, ``bracket`` or ``json``; ``structure`` keeps time prefixes
     (audio) and page markers (images); ``budget`` caps the whole prompt in tokens as
     counted by ``tokenizer`` (see the module docstring). Raises :class:`BudgetError`
-    when even the unmarked document exceeds the budget.
+    when even the unmarked document exceeds the budget. ``words`` says which words no
+    flag covers are marked (``auto``: none once a validator has judged the document,
+    else those below ``threshold``).
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -323,7 +339,7 @@ def render(
     counter = resolve_counter(tokenizer)
     layout = _layout(doc)
     spans = doubtful_spans(doc, threshold=threshold, max_candidates=max_candidates,
-                           include_verified=include_verified)
+                           include_verified=include_verified, words=words)
     ranked = sorted(spans, key=lambda s: _rank(s, threshold))
     system = PREAMBLES[style] if preamble else ""
 

@@ -26,7 +26,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -54,7 +54,16 @@ from uncertain._score import (
     score_candidate,
     sigmoid,
 )
-from uncertain.document import Candidate, Document, Evidence, Flag, FlagReason, Modality, Word
+from uncertain.document import (
+    Candidate,
+    Document,
+    Evidence,
+    Flag,
+    FlagReason,
+    Modality,
+    Validation,
+    Word,
+)
 from uncertain.lexicon import Entry, Lexicon, default_lexicons, english_zipf, load_lexicons
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "score_candidate", "validate"]
@@ -208,6 +217,11 @@ class Validator:
                 if j > i + 1 and is_cue_word(lowered[j - 1]) and not (
                         doubtful[j - 1] and modality != "text"):
                     break
+                # a written word that ends a clause ends any name it is part of (Whisper
+                # puts commas inside misheard runs, so audio windows may cross them)
+                if j > i + 1 and modality != "audio" and _CLAUSE_END.search(
+                        words[j - 2].text):
+                    break
                 key += last.key
                 n_doubtful += doubtful[j - 1]
                 if cue_start and j == i + 1:
@@ -223,7 +237,8 @@ class Validator:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
         flags = [self._flag(p, words) for p in _resolve(proposals)]
-        return doc.model_copy(update={"flags": flags})
+        record = Validation(lexicons=[lx.name for lx in self.lexicons], options=asdict(opts))
+        return doc.model_copy(update={"flags": flags, "validation": record})
 
     # -- per word -------------------------------------------------------------------
 
@@ -527,6 +542,9 @@ def _analyse(surface: str) -> tuple[str, str, str, float]:
     if kind != "word":
         return text, kind, "", 0.0
     return text, kind, _word_key(text), english_zipf(text.casefold())
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
 
 
 def _word_key(text: str) -> str:
