@@ -7,6 +7,7 @@ import sys
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -166,3 +167,23 @@ def test_images_turn_is_clockwise() -> None:
     page = Image.new("L", (30, 20), 0)
     page.putpixel((0, 0), 255)  # top-left corner
     assert images.turn(page, 90).getbbox() == (19, 0, 20, 1)  # ends top-right
+
+
+@pytest.mark.parametrize(("orientation", "stored"), [
+    (1, lambda im: im),
+    (3, lambda im: im.rotate(180)),
+    (6, lambda im: im.rotate(90, expand=True)),  # camera held sideways
+    (8, lambda im: im.rotate(270, expand=True)),
+])
+def test_images_exif_orientation_is_applied(tmp_path: Path, samples_dir: Path,
+                                             orientation: int, stored: object) -> None:
+    upright = Image.open(samples_dir / "phototest.tif").convert("L")
+    path = tmp_path / f"photo-{orientation}.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    stored(upright).save(path, exif=exif, quality=95)  # type: ignore[operator]
+    (page,) = images.open_pages(path)
+    assert page.image.size == upright.size
+    # the pixels are the upright page again (JPEG noise aside)
+    got = np.asarray(page.image.convert("L"), dtype=float)
+    assert np.abs(got - np.asarray(upright, dtype=float)).mean() < 8

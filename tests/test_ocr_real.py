@@ -97,3 +97,17 @@ def test_ocr_real_upside_down_page(tmp_path: Path, samples_dir: Path) -> None:
 def test_ocr_real_missing_language_pack(samples_dir: Path) -> None:
     with pytest.raises(EngineNotFoundError, match="tesseract-ocr-zzz"):
         recognize(samples_dir / "phototest.tif", lang="zzz")
+
+
+def test_ocr_real_sideways_phone_photo(tmp_path: Path, samples_dir: Path) -> None:
+    # stored sideways with EXIF orientation 6, as a phone held in portrait writes it
+    path = tmp_path / "sideways.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.open(samples_dir / "phototest.tif").convert("L").rotate(90, expand=True).save(
+        path, exif=exif, quality=95)
+    doc = recognize(path)
+    reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
+    assert (doc.pages[0].width, doc.pages[0].height) == (640, 480)
+    assert doc.pages[0].rotation == 0
+    assert _wer(reference, doc.text) < 0.05

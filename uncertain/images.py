@@ -8,6 +8,8 @@ This module owns turning a file into page images that tesseract can read:
 - the pixel limit, checked from the header (or the PDF page size) *before* any pixel is
   decoded, so a decompression bomb raises :class:`~uncertain.errors.InputTooLargeError`;
 - the mapping of Pillow and pdfium errors to the project's exceptions (one boundary);
+- a camera's EXIF orientation, applied on opening: pages (and word boxes) are the image
+  as viewers show it;
 - preprocessing: grayscale on white, turning by a multiple of 90 degrees, rescaling.
 
 Pages are produced lazily, one at a time, so a long PDF never holds every page in memory.
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
 from uncertain.errors import (
@@ -39,6 +41,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 """Largest page accepted, in pixels (width x height): 100 megapixels."""
 
 DEFAULT_PDF_DPI = 300.0
+_EXIF_ORIENTATION = 0x0112
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
 
@@ -89,12 +92,24 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
             _too_large(path, frame.width, frame.height, max_pixels, what)
             try:
                 frame.load()
-                pixels = frame.copy()
+                pixels = _upright(frame)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
             yield PageImage(number=index + 1, image=pixels, dpi=_image_dpi(frame))
+
+
+def _upright(frame: Image.Image) -> Image.Image:
+    """A copy of ``frame`` as viewers show it: a camera's EXIF orientation applied, so a
+    phone photo taken sideways is read, and boxed, the right way up."""
+    orientation = frame.getexif().get(_EXIF_ORIENTATION, 1)
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
+        upright = ImageOps.exif_transpose(frame)
+        if upright is not None:
+            log.debug("applied EXIF orientation %d", orientation)
+            return upright
+    return frame.copy()
 
 
 def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]:
