@@ -22,8 +22,12 @@ WORDS = [
 DURATION = 6.0
 
 
-def make_doc(flags: Sequence[Flag] = (), modality: str = "audio") -> Document:
-    words = [Word(text=t, start=s, end=e, confidence=c) for t, s, e, c in WORDS]
+def make_doc(flags: Sequence[Flag] = (), modality: str = "audio", *,
+             heard_at: float | None = None) -> Document:
+    """The dictation; ``heard_at`` sets the confidence of "met four min"."""
+    words = [Word(text=t, start=s, end=e,
+                  confidence=heard_at if heard_at is not None and 1 <= k <= 3 else c)
+             for k, (t, s, e, c) in enumerate(WORDS)]
     segments = [Segment(id=0, words=words[:7], start=0.0, end=2.7),
                 Segment(id=1, words=words[7:], start=3.0, end=6.0)]
     source = Source(path="/nonexistent/dictation.wav", sha256="0" * 64, modality=modality,  # type: ignore[arg-type]
@@ -116,7 +120,7 @@ def test_rescore_fold_moves_flag_confidence(heard: float, candidate: float, expe
 
 
 def test_rescore_heard_words_best_drops_the_flag() -> None:
-    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5)])
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5)], heard_at=0.98)
     opts = RescoreOptions(weight=1.0, confidence_weight=1.0, offset=2.0, drop_below=0.05)
     scorer = FakeScorer({"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
                          "Metformin": [-9.0, -9.0, -9.0]})
@@ -124,6 +128,19 @@ def test_rescore_heard_words_best_drops_the_flag() -> None:
     kept = rescore(doc, audio=speech(), scorer=scorer, options=replace(opts, drop_below=0.0))
     assert kept.flags[0].confidence is not None and kept.flags[0].confidence < 0.05
     assert kept.flags[0].candidates[0].features["acoustic"] < -20
+
+
+@pytest.mark.parametrize(("heard_at", "expect"), [(0.98, 0.02), (0.4, 0.5), (0.15, 0.5)])
+def test_rescore_never_makes_a_span_surer_than_its_words(heard_at: float,
+                                                         expect: float) -> None:
+    # words heard fitting the audio better than wrong candidates are not thereby right:
+    # the flag falls no lower than the engine's doubt (or where it was, if lower)
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5)], heard_at=heard_at)
+    opts = RescoreOptions(weight=1.0, confidence_weight=1.0, offset=2.0, drop_below=0.0)
+    scorer = FakeScorer({"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
+                         "Metformin": [-9.0, -9.0, -9.0]})
+    (flag,) = rescore(doc, audio=speech(), scorer=scorer, options=opts).flags
+    assert flag.confidence == pytest.approx(expect, abs=0.02)
 
 
 def test_rescore_changes_only_flags() -> None:

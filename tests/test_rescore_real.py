@@ -96,9 +96,10 @@ def test_rescore_real_windows_at_the_start_and_end_of_the_file(
     doc = heard.model_copy(update={"flags": flags})
     out = rescore(doc, audio=audio, options=replace(KEEP, share_windows=False))
     for before, after in zip(flags, out.flags, strict=True):
-        assert "acoustic" in after.candidates[0].features
+        # the words heard fit their edge windows far better than the made-up candidates
+        assert after.candidates[0].features["acoustic"] < -2
         assert after.confidence is not None and before.confidence is not None
-        assert after.confidence < before.confidence
+        assert after.confidence <= before.confidence  # no lower than the words' own doubt
 
 
 def test_rescore_real_overlapping_flags(heard: Document, audio: np.ndarray) -> None:

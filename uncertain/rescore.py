@@ -21,7 +21,9 @@ Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
 - flag: ``shift = clip(max gap + offset)``, ``confidence' = sigmoid(logit(confidence) +
   confidence_weight * shift)``: P(span wrong) falls when the words heard explain the audio
   better than every candidate by more than ``offset``, rises when a candidate comes
-  close; a flag falling below ``drop_below`` is removed;
+  close; it never falls below the engine's own doubt about the span (one minus its least
+  confident word's confidence), since a better fit than wrong candidates does not make
+  the words heard right; a flag falling below ``drop_below`` is removed;
 - candidate: ``score' = sigmoid(logit(score) + confidence_weight * shift + weight *
   clip(gap - max gap))``, and the candidates are re-ranked by it: among candidates the
   acoustic difference counts in full (up to ``_CAP`` nats), however far behind the
@@ -146,7 +148,8 @@ def rescore(
         for job, scores in zip(group.jobs, acoustic_scores(doc, words, group, clip, scorer, opts),
                                strict=True):
             if scores is not None:
-                flags[job.flag] = fold(flags[job.flag], scores[0], scores[1], opts)
+                flags[job.flag] = fold(flags[job.flag], scores[0], scores[1], opts,
+                                       floor=_engine_doubt(words, flags[job.flag]))
     kept = [f for f in flags if f.reason == "verified" or f.confidence is None
             or f.confidence >= opts.drop_below]
     if len(kept) < len(flags):
@@ -325,9 +328,23 @@ def _total(scores: Sequence[float], normalise: str) -> float:
     return total / len(scores) if normalise == "mean" else total
 
 
-def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptions) -> Flag:
+def _engine_doubt(words: list[Word], flag: Flag) -> float:
+    """How likely the engine itself thinks the span is wrong: one minus its least
+    confident word's confidence (0 when no word has one)."""
+    known = [w.confidence for w in words[flag.start:flag.end] if w.confidence is not None]
+    return 1.0 - min(known) if known else 0.0
+
+
+def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptions, *,
+         floor: float = 0.0) -> Flag:
     """``flag`` with the acoustic scores folded in (see the module docstring): ``heard`` is
-    the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``."""
+    the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``.
+
+    ``floor``: the flag's confidence is not lowered below it (nor below where it was).
+    Words heard that explain the audio better than every candidate say the candidates
+    are wrong, not that the words are right: a span the engine heard at 0.15 stays
+    doubtful when no lexicon term fits it ("listing up little", said "lisinopril").
+    """
     gaps = [score - heard if math.isfinite(score) else -_FAR for score in acoustic]
     gaps = [max(-_FAR, min(_FAR, g)) for g in gaps]
     best_gap = max(gaps)
@@ -346,8 +363,8 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     top_changed = scored[0][1] != 0
     evidence: list[Evidence] = list(flag.evidence)
     old = flag.confidence
-    confidence = None if old is None else round(
-        _sigmoid(_logit(old) + opts.confidence_weight * shift), 4)
+    confidence = None if old is None else round(max(
+        _sigmoid(_logit(old) + opts.confidence_weight * shift), min(old, floor)), 4)
     moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
     if top_changed or moved or gaps[scored[0][1]] == best_gap:
         top = ranked[0]
