@@ -1,13 +1,19 @@
-"""The validator's helpers: word classes and dose context, sound keys, glyph confusions."""
+"""The validator's helpers: word classes and dose context, sound keys, glyph confusions,
+and the bound on the scores of an index block."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from uncertain._context import classify, dose_near, is_cue, is_dose_start
+from uncertain._context import classify, dose_near, dose_strengths, is_cue, is_dose_start
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
+from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
-from uncertain.document import Alternative, CharChoice, CharChoices, Word
+from uncertain._score import match_ceiling, match_features, match_logit
+from uncertain.document import Alternative, CharChoice, CharChoices, Modality, Word
+from uncertain.lexicon import load_lexicons
 
 
 @pytest.mark.parametrize(
@@ -83,3 +89,42 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue
+
+
+@pytest.mark.parametrize(
+    ("text", "sure"),
+    [("take it 10 mg daily", "11111"), ("lives in awful 10 mg", "00011"),
+     ("spray in each nostril twice daily", "111111"), ("five hundred milligrams", "011"),
+     ("mg a l g 5 %", "101010"), ("", ""), ("stop the", "11")],
+)
+def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -> None:
+    texts, skippable = text.split(), [s == "1" for s in sure]
+    assert dose_strengths(texts, skippable) == [
+        dose_near(texts[j:j + 6], skippable[j:j + 2]) for j in range(len(texts) + 1)]
+
+
+@pytest.fixture(scope="module")
+def clinical_index() -> LexiconIndex:
+    return LexiconIndex(load_lexicons(["clinical"]))
+
+
+@pytest.mark.parametrize("modality", ["audio", "text"])
+@pytest.mark.parametrize(("key", "spelled"), [
+    ("hypertenshun", False), ("diabeetis", False), ("astma", False), ("newmonia", False),
+    ("tablits", False), ("metformin", False), ("tablet", True), ("pneumonia", True)])
+def test_validate_helpers_match_ceiling_bounds_every_term(
+    clinical_index: LexiconIndex, key: str, spelled: bool, modality: Modality
+) -> None:
+    ceiling = match_ceiling(clinical_index.block_columns(key), len(key), modality)
+    terms = clinical_index.near(key, limit=len(clinical_index))
+    assert terms
+    logits = [match_logit(match_features(key, clinical_index.items[idx], modality), modality)
+              for idx in terms]
+    assert max(logits) <= ceiling
+    # loose only where a term is spelled exactly as the query
+    assert spelled or ceiling < max(logits) + 3.0
+
+
+def test_validate_helpers_match_ceiling_edges(clinical_index: LexiconIndex) -> None:
+    assert match_ceiling(clinical_index.block_columns("xyzzy"), 5, "audio") == -math.inf
+    assert match_ceiling(clinical_index.block_columns("astma"), 5, "image") == math.inf

@@ -9,11 +9,11 @@ prescribing verb ("take", "started on") come before it?
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_near", "is_cue", "is_cue_word", "is_dose_start",
-           "is_number_word",
-           "strip_punct"]
+__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "is_cue", "is_cue_word",
+           "is_dose_start", "is_number_word", "strip_punct"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -87,16 +87,39 @@ def is_dose_start(texts: list[str]) -> bool:
     """True when the words ``texts`` (lower-case, stripped, the first up to four words
     after a window) open a dose: a number then a unit, a number with its unit attached,
     a unit or a frequency word."""
-    for i, text in enumerate(texts):
-        if not text:
+    return _opens([_dose_role(text) for text in texts], 0, len(texts))
+
+
+# what one word does at the start of a dose (see _dose_role)
+_SKIP, _DOSE, _UNIT, _LEAD_UNIT, _STOP = range(5)
+
+
+@lru_cache(maxsize=1 << 16)
+def _dose_role(text: str) -> int:
+    """Whether a word opens a dose (a dosed number, a frequency), is a unit (that opens one
+    on its own, or after a number), may precede one (a number, or nothing) or ends the
+    search."""
+    if not text:
+        return _SKIP
+    if _DOSED.match(text) or text in _FREQUENCIES:
+        return _DOSE
+    if text in _UNITS and text not in {"a", "l", "g"}:
+        return _LEAD_UNIT if text in {"mg", "mcg", "milligrams", "milligram", "micrograms"} \
+            else _UNIT
+    if _NUMBER.match(text) or text in _NUMBER_WORDS:
+        return _SKIP
+    return _STOP
+
+
+def _opens(roles: list[int], start: int, end: int) -> bool:
+    """:func:`is_dose_start` of the words ``start:end``, given their roles."""
+    for i in range(start, end):
+        role = roles[i]
+        if role == _SKIP:
             continue
-        if _DOSED.match(text) or text in _FREQUENCIES:
-            return True
-        if text in _UNITS and text not in {"a", "l", "g"}:
-            return i > 0 or text in {"mg", "mcg", "milligrams", "milligram", "micrograms"}
-        if _NUMBER.match(text) or text in _NUMBER_WORDS:
-            continue
-        return False
+        if role == _UNIT:
+            return i > start
+        return role != _STOP
     return False
 
 
@@ -119,6 +142,25 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
         if k >= len(skippable) or not skippable[k]:
             break
     return 0.0
+
+
+def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
+    """:func:`dose_near` after each position of a text: item ``j`` (up to ``len(texts)``)
+    is how strongly a dose follows a window ending before word ``j``, for the words
+    ``texts`` (lower-case, stripped) of which those marked ``skippable`` are sure."""
+    n = len(texts)
+    roles = [_dose_role(text) for text in texts]
+    opens = [_opens(roles, p, min(p + 4, n)) for p in range(n)]
+    out = [0.0] * (n + 1)
+    for j in range(n):
+        for k, strength in enumerate(_DOSE_DISTANCE):
+            p = j + k
+            if p < n and opens[p]:
+                out[j] = strength
+                break
+            if p >= n or not skippable[p]:
+                break
+    return out
 
 
 def is_cue_word(text: str) -> bool:

@@ -5,7 +5,8 @@ scan of the whole lexicon: an exact dictionary on the compact spelling (normalis
 spaces removed) and on the glyph skeleton, and a symmetric-deletion index (as in
 SymSpell) over the first six sound classes of each term, so a
 query costs a dozen dictionary look-ups; the few terms found are then ranked with
-rapidfuzz.
+rapidfuzz. :meth:`LexiconIndex.block_columns` gives every term a query is compared with
+and its match features as columns, for a bound on their score without scoring each.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -26,6 +26,12 @@ __all__ = ["Indexed", "LexiconIndex", "compact"]
 
 _MIN_FUZZY_LEN = 4
 _MAX_FUZZY_LEN = 32
+_NONE = np.zeros(0, dtype=np.intp)
+_NO_RATIOS = np.zeros(0, dtype=np.float32)
+
+#: per entry found, the match features of :func:`uncertain._score.match_logit`, unrounded
+#: (a single number where it is the same for every entry)
+Columns = dict[str, np.ndarray | float]
 
 
 def compact(text: str) -> str:
@@ -60,22 +66,26 @@ class LexiconIndex:
         self.items: list[Indexed] = []
         self.exact: dict[str, list[int]] = {}
         self.skeletons: dict[str, list[int]] = {}
-        self._blocks: dict[str, list[int]] = {}
+        blocks: dict[str, list[int]] = {}
         self.max_words = 1
         for lexicon in self.lexicons:
             for entry in lexicon:
-                self._add(entry)
+                self._add(entry, blocks)
         for ids in self.exact.values():
             ids.sort(key=lambda i: -self.items[i].entry.prior)
-        # parallel columns, gathered at C speed by near()
-        self._classes = [item.classes for item in self.items]
-        self._compacts = [item.compact for item in self.items]
+        # ascending entry numbers, and parallel columns, gathered at C speed by near()
+        self._blocks: dict[str, np.ndarray] = {}
+        while blocks:  # emptied as it goes, to hold one copy at a time
+            key, ids = blocks.popitem()
+            self._blocks[key] = np.array(ids, dtype=np.intp)
+        self._classes = _column([item.classes for item in self.items])
+        self._compacts = _column([item.compact for item in self.items])
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def _add(self, entry: Entry) -> None:
+    def _add(self, entry: Entry, blocks: dict[str, list[int]]) -> None:
         normal = normalize_term(entry.term)
         key = normal.replace(" ", "")
         if not key:
@@ -88,8 +98,8 @@ class LexiconIndex:
         self.skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
-        for block_key in _block_keys(item.classes):
-            self._blocks.setdefault(block_key, []).append(idx)
+        for block_key in dict.fromkeys(_block_keys(item.classes)):
+            blocks.setdefault(block_key, []).append(idx)
 
     def lookup(self, key: str) -> list[int]:
         """Entries whose compact spelling is exactly ``key``, best prior first."""
@@ -102,27 +112,56 @@ class LexiconIndex:
     def near(self, key: str, *, limit: int = 8) -> list[int]:
         """Up to ``limit`` entries whose sound classes or spelling are closest to the
         compact ``key``, best first."""
-        classes = class_key(key)
-        if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
-            return []
-        found: set[int] = set()
-        for block_key in _block_keys(classes):
-            block = self._blocks.get(block_key)
-            if block:
-                found.update(block)
-        if not found:
-            return []
-        ids = sorted(found)
-        gather = itemgetter(*ids) if len(ids) > 1 else (lambda seq: (seq[ids[0]],))
-        by_class = process.cdist([classes], gather(self._classes), scorer=fuzz.ratio)[0]
-        by_spelling = process.cdist([key], gather(self._compacts), scorer=fuzz.ratio)[0]
+        ids, by_class, by_spelling = self._block(key)
         # a commonly prescribed term gets up to 25 points of the 200
         combined = by_class + by_spelling + 25.0 * self._priors[ids]
         if len(ids) > limit:
             top = np.argpartition(-combined, limit)[:limit]
         else:
             top = np.arange(len(ids))
-        return [ids[k] for k in sorted(top.tolist(), key=lambda k: -combined[k])]
+        return ids[top[np.argsort(-combined[top], kind="stable")]].tolist()
+
+    def block_columns(self, key: str) -> Columns:
+        """The match features ``spelling``, ``sound_class`` and ``prior`` to ``key`` (0..1,
+        unrounded) of every entry :meth:`near` chooses from, as columns, and ``exact``: 1
+        if any entry is spelled ``key``."""
+        ids, by_class, by_spelling = self._block(key)
+        return {
+            "spelling": by_spelling / 100.0,
+            "sound_class": by_class / 100.0,
+            "exact": float(key in self.exact),
+            "prior": self._priors[ids],
+        }
+
+    def _block(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries sharing a deletion block with ``key``, ascending, with their
+        sound-class and spelling ratios (0..100, as ``fuzz.ratio``)."""
+        classes = class_key(key)
+        if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
+            return _NONE, _NO_RATIOS, _NO_RATIOS
+        blocks = [b for k in _block_keys(classes) if (b := self._blocks.get(k)) is not None]
+        if not blocks:
+            return _NONE, _NO_RATIOS, _NO_RATIOS
+        ids = blocks[0] if len(blocks) == 1 else _union(blocks)
+        by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
+        by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
+        return ids, by_class, by_spelling
+
+
+def _union(blocks: list[np.ndarray]) -> np.ndarray:
+    """The sorted union of ascending arrays of entry numbers."""
+    ids = np.sort(np.concatenate(blocks))
+    keep = np.empty(len(ids), dtype=bool)
+    keep[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+    return ids[keep]
+
+
+def _column(texts: list[str]) -> np.ndarray:
+    """``texts`` as an array, so that a list of entry numbers gathers them at once."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
 
 
 def _deletions(text: str) -> list[str]:

@@ -2,17 +2,30 @@
 
 This module owns how a lexicon term proposed for a window of words is scored. The
 features (recorded in ``Candidate.features``) split into the match of the term to the
-query (:func:`match_logit`: spelling, sound, onset, OCR choices, glyphs, prior) and the
-window's context (:func:`context_logit`: confidence, English, dose, prescribing cue);
-their sum goes through a sigmoid. A later acoustic rescoring adds its ``acoustic``
-feature to the same sum (weight ``WEIGHTS["acoustic"]``).
+query (:func:`match_features`, :func:`match_logit`: spelling, sound, onset, OCR choices,
+glyphs, prior) and the window's context (:func:`context_logit`: confidence, English,
+dose, prescribing cue); their sum goes through a sigmoid. A later acoustic rescoring adds
+its ``acoustic`` feature to the same sum (weight ``WEIGHTS["acoustic"]``).
+:func:`match_ceiling` bounds the match part over many terms at once, so that a window no
+term could flag is never scored term by term.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from uncertain._glyphs import skeleton
+from uncertain._phonetic import class_key, sound_key
 from uncertain.document import Evidence, Modality
+
+if TYPE_CHECKING:
+    from uncertain._index import Indexed
 
 __all__ = [
     "MIX",
@@ -21,8 +34,11 @@ __all__ = [
     "WEIGHTS",
     "context_logit",
     "evidence_of",
+    "match_ceiling",
+    "match_features",
     "match_logit",
     "onset",
+    "perfect_logit",
     "score_candidate",
     "sigmoid",
     "similarity_pivot",
@@ -72,6 +88,28 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
     return sigmoid(match_logit(features, modality) + context_logit(features))
 
 
+def match_features(key: str, item: Indexed, modality: Modality, *, choice: float = 0.0,
+                   glyph: bool = False) -> dict[str, float]:
+    """The match features of the indexed term ``item`` to the compact query ``key``, given
+    the likelihood of an OCR ``choice`` that spells it, and whether a ``glyph`` confusion
+    does."""
+    q_class = class_key(key)
+    return {
+        "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
+        "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
+        "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
+        "sound_class": round(fuzz.ratio(q_class, item.classes) / 100.0, 4),
+        "onset": onset(q_class, item.classes),
+        "glyph": 1.0 if glyph else (
+            round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
+            if modality == "image" else 0.0),
+        "ocr_choices": round(choice, 4),
+        "exact": 1.0 if key == item.compact else 0.0,
+        "prior": item.entry.prior,
+        "length": float(len(key)),
+    }
+
+
 def match_logit(features: dict[str, float], modality: Modality) -> float:
     """The part of the score owed to how well the term matches the query."""
     w = WEIGHTS
@@ -90,6 +128,36 @@ def match_logit(features: dict[str, float], modality: Modality) -> float:
         + w["exact"] * features["exact"]
         + w["acoustic"] * features.get("acoustic", 0.0)
     )
+
+
+def match_ceiling(
+    columns: Mapping[str, np.ndarray | float], length: int, modality: Modality
+) -> float:
+    """At least the :func:`match_logit` of each term whose match features (unrounded,
+    without OCR choices or glyphs, so not for images) are the rows of ``columns``, for a
+    query of ``length`` letters; ``-inf`` for no term. A feature may be given as one
+    number at least its value for every term, or left out (taken as 1)."""
+    w = WEIGHTS
+    if modality == "image" or min(w["similarity"], w["onset"], w["exact"]) < 0:
+        return math.inf
+    if np.size(columns["prior"]) == 0:
+        return -math.inf
+    a, b = MIX[modality]
+    # the similarity is linear in the features; max(similarity, exact) <= similarity + exact
+    weights = {"spelling": 0.7 * a * w["similarity"], "prefix": 0.3 * a * w["similarity"],
+               "sound": 0.4 * b * w["similarity"], "sound_class": 0.6 * b * w["similarity"],
+               "onset": w["onset"], "exact": w["exact"] + w["similarity"], "prior": w["prior"]}
+    # the scored features are rounded to four places, which moves similarity by < 1e-4
+    const = w["similarity"] * (1e-4 - similarity_pivot(length)) - 0.4 * w["prior"] \
+        - 0.5 * w["onset"] + 1e-9
+    rows = np.zeros(1)
+    for name, weight in weights.items():
+        value = columns.get(name, 1.0)
+        if isinstance(value, np.ndarray):
+            rows = rows + weight * value
+        else:
+            const += weight * value
+    return float(rows.max()) + const
 
 
 def context_logit(features: dict[str, float]) -> float:
@@ -119,6 +187,12 @@ PERFECT_MATCH: dict[str, float] = {
     "spelling": 1.0, "prefix": 1.0, "sound": 1.0, "sound_class": 1.0, "onset": 1.0,
     "glyph": 0.0, "ocr_choices": 0.0, "exact": 0.0,
 }
+
+
+def perfect_logit(length: int, prior: float, modality: Modality) -> float:
+    """The :func:`match_logit` of a perfect spelling and sound match of ``prior`` to a
+    query of ``length`` letters: a bound on any match without OCR evidence."""
+    return match_logit({**PERFECT_MATCH, "prior": prior, "length": float(length)}, modality)
 
 
 def onset(a: str, b: str) -> float:

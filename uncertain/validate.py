@@ -17,12 +17,14 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 - ``verified``: a confident exact lexicon match, kept as positive evidence.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
-few dictionary look-ups.
+few dictionary look-ups, and a window that no term of its index block could flag, by a
+bound on their scores (:func:`uncertain._score.match_ceiling`), costs no term's scoring.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -30,27 +32,24 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
-
 from uncertain._context import (
     classify,
-    dose_near,
+    dose_strengths,
     is_cue,
     is_cue_word,
     is_number_word,
     strip_punct,
 )
-from uncertain._glyphs import choice_variants, glyph_variants, skeleton
+from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import LexiconIndex, compact
-from uncertain._phonetic import class_key, sound_key
 from uncertain._score import (
-    PERFECT_MATCH,
     WEIGHTS,
     context_logit,
     evidence_of,
+    match_ceiling,
+    match_features,
     match_logit,
-    onset,
+    perfect_logit,
     score_candidate,
     sigmoid,
 )
@@ -179,7 +178,8 @@ class Validator:
         self.options = options or ValidateOptions()
         self.index = LexiconIndex(self.lexicons)
         self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, str], list[_Match]] = {}
+        self._sim_cache: dict[tuple[str, str, int], list[_Match]] = {}
+        self._ceilings: dict[tuple[str, str], float] = {}
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
@@ -196,7 +196,7 @@ class Validator:
         doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
-        dose_at = [dose_near(lowered[j:j + 6], sure[j:j + 2]) for j in range(n + 1)]
+        dose_at = dose_strengths(lowered, sure)
         cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
         lookup = self.index.lookup
         proposals: list[_Proposal] = []
@@ -227,17 +227,18 @@ class Validator:
                 if cue_start and j == i + 1:
                     continue
                 # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
-                if not (last.exact if j == i + 1 else lookup(key)) and not (
-                    2 * n_doubtful >= j - i or dose_at[j] or cue_at[i]
+                if not (2 * n_doubtful >= j - i or dose_at[j] or cue_at[i]) and not (
+                    last.exact if j == i + 1 else lookup(key)
                 ):
                     continue
-                found = self._window(infos[i:j], i, j, words, modality, opts, dose_at[j],
-                                     cue_at[i])
+                found = self._window(infos[i:j], i, j, key, words, modality, opts,
+                                     dose_at[j], cue_at[i])
                 if found is not None:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
         flags = [self._flag(p, words) for p in _resolve(proposals)]
-        record = Validation(lexicons=[lx.name for lx in self.lexicons], options=asdict(opts))
+        record = Validation(lexicons=[lx.name for lx in self.lexicons],
+                            options=_options_record(opts))
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     # -- per word -------------------------------------------------------------------
@@ -274,18 +275,20 @@ class Validator:
         window: list[_Info],
         i: int,
         j: int,
+        key: str,
         words: list[Word],
         modality: Modality,
         opts: ValidateOptions,
         dose: float,
         cue: bool,
     ) -> _Proposal | None:
+        """The proposal for the words ``i:j`` (``window``, whose compact spelling is
+        ``key``), if any."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         confs = [w.confidence for w in window]
         known = [c for c in confs if c is not None]
         conf = sum(known) / len(known) if known else None
         common = [w.zipf >= opts.english_min_zipf for w in window]
-        key = "".join(w.key for w in window)
         joined: list[int] = []
         if len(window) == 1:
             exact = window[0].exact
@@ -307,11 +310,11 @@ class Validator:
             return None
         features = self._base_features(window, conf, dose, cue, opts, modality)
         variants = self._variants(words[i], modality) if j == i + 1 else []
-        if not variants and score_candidate(
-            {**features, **PERFECT_MATCH, "prior": self._max_prior, "length": float(len(key))},
-            modality
-        ) < opts.flag_threshold:
+        if not variants and sigmoid(perfect_logit(len(key), self._max_prior, modality)
+                                    + context_logit(features)) < opts.flag_threshold:
             return None  # even a perfect match could not make a flag here
+        if not variants and self._hopeless(key, features, modality, opts, opts.flag_threshold):
+            return None  # nor could the terms near it
         ranked = self._rank(key, variants, features, modality, opts)
         if len(window) > 1:
             # "allergic to" is the term "allergic" and a word, not a misheard other term
@@ -408,10 +411,12 @@ class Validator:
             candidates: list[Candidate] = []
             if len(info.key) >= 4:
                 features = self._base_features([info], conf, False, False, opts, modality)
-                ranked = self._rank(info.key, self._variants(words[i], modality), features,
-                                    modality, opts)
-                candidates = [r.candidate() for r in ranked
-                              if r.score >= opts.candidate_min_score]
+                variants = self._variants(words[i], modality)
+                if variants or not self._hopeless(info.key, features, modality, opts,
+                                                  opts.candidate_min_score):
+                    ranked = self._rank(info.key, variants, features, modality, opts)
+                    candidates = [r.candidate() for r in ranked
+                                  if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
             out.append(_Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
                                  candidates[: opts.max_candidates], evidence, 2))
@@ -450,8 +455,8 @@ class Validator:
 
     def _similar(self, key: str, modality: Modality, limit: int) -> list[_Match]:
         """The index's nearest terms to ``key``, best match first (cached: they depend on
-        the spelling and modality only, not on the window's context)."""
-        cache_key = (key, modality)
+        the spelling, modality and limit only, not on the window's context)."""
+        cache_key = (key, modality, limit)
         found = self._sim_cache.get(cache_key)
         if found is None:
             found = [self._match(key, idx, modality) for idx in self.index.near(key, limit=limit)]
@@ -461,24 +466,31 @@ class Validator:
             self._sim_cache[cache_key] = found
         return found
 
+    def _hopeless(self, key: str, base: dict[str, float], modality: Modality,
+                  opts: ValidateOptions, threshold: float) -> bool:
+        """True when no term near ``key`` could score ``threshold`` in the context ``base``
+        (never for OCR, whose choice and glyph matches are scored apart): by a bound over
+        the index's block of ``key``, then by the scored matches, if cached."""
+        if modality == "image":
+            return False
+        context = context_logit(base)
+        ceiling = self._ceilings.get((key, modality))
+        if ceiling is None:
+            if len(self._ceilings) > 100_000:
+                self._ceilings.clear()
+            ceiling = match_ceiling(self.index.block_columns(key), len(key), modality)
+            self._ceilings[key, modality] = ceiling
+        if round(sigmoid(ceiling + context), 4) < threshold:
+            return True
+        # the very matches _rank takes
+        scored = self._sim_cache.get((key, modality, opts.search_limit))
+        return scored is not None and round(
+            sigmoid((scored[0][0] if scored else -math.inf) + context), 4) < threshold
+
     def _match(self, key: str, idx: int, modality: Modality, *, choice: float = 0.0,
                glyph: bool = False) -> _Match:
-        item = self.index.items[idx]
-        q_class = class_key(key)
-        features = {
-            "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
-            "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
-            "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
-            "sound_class": round(fuzz.ratio(q_class, item.classes) / 100.0, 4),
-            "onset": onset(q_class, item.classes),
-            "glyph": 1.0 if glyph else (
-                round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
-                if modality == "image" else 0.0),
-            "ocr_choices": round(choice, 4),
-            "exact": 1.0 if key == item.compact else 0.0,
-            "prior": item.entry.prior,
-            "length": float(len(key)),
-        }
+        features = match_features(key, self.index.items[idx], modality, choice=choice,
+                                  glyph=glyph)
         return match_logit(features, modality), idx, features
 
     def _rank(
@@ -555,6 +567,12 @@ def _word_key(text: str) -> str:
         runs = re.findall(r"[^\W\d_]+", key)
         key = max(runs, key=len) if runs else key
     return key
+
+
+@lru_cache(maxsize=64)
+def _options_record(opts: ValidateOptions) -> dict[str, Any]:
+    """The options as recorded on a validated document (copy it before changing it)."""
+    return asdict(opts)
 
 
 def _englishness(zipf: float, opts: ValidateOptions) -> float:
