@@ -119,7 +119,7 @@ def annotate_samples() -> list[tuple[str, Document]]:
     for path in sorted((ROOT / "samples").iterdir()):
         if path.suffix.lower() not in SAMPLE_SUFFIXES:
             continue
-        doc = validate(ingest(path))
+        doc = validate(ingest(path, calibration="auto"))
         if doc.source.modality == "audio" and doc.flags:
             doc = rescore(doc)
         out.append((path.name, doc))

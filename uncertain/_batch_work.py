@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from uncertain._batch_inputs import Item
 from uncertain._io import kind_from_extension, sniff_bytes
+from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
 from uncertain.errors import EmptyInputError, InputError, UncertainError, UnsupportedFormatError
 
@@ -48,6 +49,7 @@ class WorkConfig:
     vad_filter: bool = True
     validate: bool = True
     rescore: bool = True  # the acoustic second pass over flagged audio spans
+    calibration: str | None = "auto"  # as uncertain.calibrate.calibrate_document takes
     lexicons: tuple[str, ...] | None = None  # None: the shipped drugs and clinical lexicons
     prompts: bool = False
     style: str = "inline"
@@ -141,7 +143,7 @@ class Worker:
         if not isinstance(staged, Staged):
             return staged
         try:
-            doc = staged.document
+            doc = calibrate_document(staged.document, self.config.calibration)
             if self._validator is not None:
                 doc = self._validator.validate(doc)
                 if self.config.rescore and staged.audio is not None and doc.flags:

@@ -61,6 +61,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass over flagged audio spans")
+    p.add_argument("--calibration", metavar="auto|none|default|FILE", default="auto",
+                   help="calibrate word confidences before validation (auto: the shipped "
+                   "map for the engine and model when there is one; none: raw scores)")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some inputs failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -77,7 +80,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
         compute_type=args.compute_type, cpu_threads=args.cpu_threads,
         batch_size=args.batch_size, language=args.language, engine=args.engine,
         resume=args.resume, force=args.force, validate=not args.no_validate,
-        rescore=not args.no_rescore, lexicons=args.lexicon, prompts=args.prompts,
+        rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
+        prompts=args.prompts,
         style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)

@@ -27,7 +27,7 @@ import numpy as np
 
 from uncertain import audio as _audio
 from uncertain._io import check_input, sha256_file
-from uncertain.calibrate import Calibration, apply_calibration, resolve_calibration
+from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import Document, Segment, Source, Token, Word
 from uncertain.models import ResolvedModel, load_model, pick_device, resolve_model
 
@@ -112,9 +112,9 @@ def transcribe(
     ``model`` is resolved by :func:`uncertain.models.resolve_model` (default: the bundled
     tiny.en); ``engine`` replaces the loaded model (tests pass a fake). ``overrides`` set
     fields of ``options``, e.g. ``transcribe(p, beam_size=1)``. ``calibration`` (a
-    :class:`~uncertain.calibrate.Calibration`, a file, or ``"default"`` for the shipped
-    one) turns word confidences into calibrated probabilities; ``raw_score`` keeps the
-    engine's own number.
+    :class:`~uncertain.calibrate.Calibration`, a file, ``"default"`` for the shipped
+    one, ``"auto"`` for the shipped one when there is one) turns word confidences into
+    calibrated probabilities; ``raw_score`` keeps the engine's own number.
     """
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
     p = check_input(path)
@@ -168,10 +168,7 @@ def transcribe(
             float(language_info.language_probability) if language_info else None),
     )
     doc = Document(source=source, segments=segments)
-    if calibration is not None:
-        doc = apply_calibration(
-            doc, resolve_calibration(calibration, engine=ENGINE, model=model_name))
-    return doc
+    return calibrate_document(doc, calibration)
 
 
 def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:

@@ -132,6 +132,7 @@ def run_batch(
     force: bool = False,
     validate: bool = True,
     rescore: bool = True,
+    calibration: str | None = "auto",
     lexicons: Sequence[str] | None = None,
     prompts: bool = False,
     style: str = "inline",
@@ -142,10 +143,13 @@ def run_batch(
 ) -> BatchSummary:
     """Process every input named by ``inputs`` into one record each in ``out`` (JSON lines).
 
-    See the module docstring for the records and resuming. ``lexicons`` are added to the
-    shipped drugs and clinical lexicons; ``device="auto"`` takes every visible GPU, else
-    the CPU. ``processor`` builds the per-file work from a :class:`WorkConfig` (the seam
-    tests use; default :class:`uncertain._batch_work.Worker`).
+    See the module docstring for the records and resuming. ``calibration`` is applied to
+    every document before validation, as :func:`uncertain.calibrate.calibrate_document`
+    takes it (``"auto"``: the shipped map for the engine and model when there is one;
+    ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
+    added to the shipped drugs and clinical lexicons; ``device="auto"`` takes every
+    visible GPU, else the CPU. ``processor`` builds the per-file work from a
+    :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
     """
     names = [os.fspath(p) for p in inputs]
     if engine not in ("local", "ray"):
@@ -155,6 +159,7 @@ def run_batch(
     config = WorkConfig(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,
+        calibration=calibration,
         lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
         prompts=prompts, style=style)
     summary = BatchSummary(out=os.fspath(out))

@@ -348,6 +348,27 @@ def resolve_calibration(spec: Calibration | str | os.PathLike[str], *, engine: s
     return cal
 
 
+CalibrationSpec = Calibration | str | os.PathLike[str] | None
+
+
+def calibrate_document(doc: Document, spec: CalibrationSpec) -> Document:
+    """``doc`` calibrated as ``spec`` says: ``None`` or ``"none"``: left raw; ``"auto"``:
+    the shipped calibration for its engine and model when there is one, else left raw;
+    ``"default"``: the shipped one, which must exist; a :class:`Calibration`, a file or
+    a shipped name: that one, which must be for the document's engine and model."""
+    if spec is None:
+        return doc
+    engine, model = doc.source.engine, doc.source.model
+    if not isinstance(spec, Calibration):
+        name = os.fspath(spec)
+        if name == "none":
+            return doc
+        if name == "auto":
+            found = default_calibration(engine, model)
+            return doc if found is None else apply_calibration(doc, found)
+    return apply_calibration(doc, resolve_calibration(spec, engine=engine, model=model))
+
+
 def apply_calibration(doc: Document, calibration: Calibration) -> Document:
     """A copy of ``doc`` whose word confidences are calibrated probabilities.
 

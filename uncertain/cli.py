@@ -123,7 +123,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.model:
         options["model"] = args.model
-    if args.calibration:
+    if args.calibration and args.calibration != "none":
         options["calibration"] = args.calibration
     failures = 0
     docs: list[Document] = []
@@ -244,8 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
     p.add_argument(
-        "--calibration", metavar="default|FILE",
-        help="calibrate word confidences (default: the shipped map for the engine and model)",
+        "--calibration", metavar="auto|none|default|FILE", default="auto",
+        help="calibrate word confidences: auto (the default) applies the shipped map for "
+        "the engine and model when there is one; none keeps the engine's scores",
     )
     render_options(p)
     p.set_defaults(func=_cmd_annotate)

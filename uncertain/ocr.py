@@ -43,7 +43,7 @@ from PIL import Image
 from uncertain import images
 from uncertain._hocr import Choice, HocrError, HocrPage, HocrWord, parse_hocr
 from uncertain._io import sha256_file
-from uncertain.calibrate import Calibration, apply_calibration, resolve_calibration
+from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import (
     Alternative,
     CharChoice,
@@ -422,8 +422,9 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     words with confidence, raw score, page, box, character choices and alternatives (see
     the module docstring). A blank page gives a page without words. ``overrides`` set
     fields of :class:`RecognizeOptions`. ``engine`` replaces pytesseract (tests replay
-    recorded tesseract output through it). ``calibration`` (a Calibration, a file, or
-    ``"default"`` for the shipped one) turns confidences into calibrated probabilities.
+    recorded tesseract output through it). ``calibration`` (a Calibration, a file,
+    ``"default"`` for the shipped one, ``"auto"`` for the shipped one when there is one)
+    turns confidences into calibrated probabilities.
     """
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
     p = Path(path)
@@ -459,7 +460,4 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                       confidence_definition=CONFIDENCE_DEFINITION,
                       raw_score_definition=RAW_SCORE_DEFINITION, language=lang),
         pages=pages, segments=segments, warnings=notes)
-    if calibration is not None:
-        doc = apply_calibration(
-            doc, resolve_calibration(calibration, engine="tesseract", model=lang))
-    return doc
+    return calibrate_document(doc, calibration)
