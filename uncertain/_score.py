@@ -144,8 +144,8 @@ def match_ceiling(
         return -math.inf
     a, b = MIX[modality]
     # the similarity is linear in the features; max(similarity, exact) <= similarity + exact
-    weights = {"spelling": 0.7 * a * w["similarity"], "prefix": 0.3 * a * w["similarity"],
-               "sound": 0.4 * b * w["similarity"], "sound_class": 0.6 * b * w["similarity"],
+    weights = {**{name: m * a * w["similarity"] for name, m in _SPELL.items()},
+               **{name: m * b * w["similarity"] for name, m in _SOUND.items()},
                "onset": w["onset"], "exact": w["exact"] + w["similarity"], "prior": w["prior"]}
     # the scored features are rounded to four places, which moves similarity by < 1e-4
     const = w["similarity"] * (1e-4 - similarity_pivot(length)) - 0.4 * w["prior"] \
@@ -205,12 +205,17 @@ def onset(a: str, b: str) -> float:
     return n / 4.0
 
 
+#: how the spelling and the sound similarity are each made of two measures
+_SPELL: dict[str, float] = {"spelling": 0.7, "prefix": 0.3}
+_SOUND: dict[str, float] = {"sound": 0.4, "sound_class": 0.6}
+
+
 def _spell(features: dict[str, float]) -> float:
-    return 0.7 * features["spelling"] + 0.3 * features["prefix"]
+    return _SPELL["spelling"] * features["spelling"] + _SPELL["prefix"] * features["prefix"]
 
 
 def _sound(features: dict[str, float]) -> float:
-    return 0.4 * features["sound"] + 0.6 * features["sound_class"]
+    return _SOUND["sound"] * features["sound"] + _SOUND["sound_class"] * features["sound_class"]
 
 
 def evidence_of(features: dict[str, float], modality: Modality) -> list[Evidence]:

@@ -198,6 +198,10 @@ class Validator:
         sure = [not d for d in doubtful]
         dose_at = dose_strengths(lowered, sure)
         cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
+        # a written word that ends a clause ends any name it is part of (Whisper puts
+        # commas inside misheard runs, so audio windows may cross them)
+        ends_clause = [modality != "audio" and _CLAUSE_END.search(w.text) is not None
+                       for w in words]
         lookup = self.index.lookup
         proposals: list[_Proposal] = []
         for i in range(n):
@@ -217,10 +221,7 @@ class Validator:
                 if j > i + 1 and is_cue_word(lowered[j - 1]) and not (
                         doubtful[j - 1] and modality != "text"):
                     break
-                # a written word that ends a clause ends any name it is part of (Whisper
-                # puts commas inside misheard runs, so audio windows may cross them)
-                if j > i + 1 and modality != "audio" and _CLAUSE_END.search(
-                        words[j - 2].text):
+                if j > i + 1 and ends_clause[j - 2]:
                     break
                 key += last.key
                 n_doubtful += doubtful[j - 1]
@@ -237,8 +238,7 @@ class Validator:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
         flags = [self._flag(p, words) for p in _resolve(proposals)]
-        record = Validation(lexicons=[lx.name for lx in self.lexicons],
-                            options=_options_record(opts))
+        record = Validation(lexicons=[lx.name for lx in self.lexicons], options=asdict(opts))
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     # -- per word -------------------------------------------------------------------
@@ -567,12 +567,6 @@ def _word_key(text: str) -> str:
         runs = re.findall(r"[^\W\d_]+", key)
         key = max(runs, key=len) if runs else key
     return key
-
-
-@lru_cache(maxsize=64)
-def _options_record(opts: ValidateOptions) -> dict[str, Any]:
-    """The options as recorded on a validated document (copy it before changing it)."""
-    return asdict(opts)
 
 
 def _englishness(zipf: float, opts: ValidateOptions) -> float:
