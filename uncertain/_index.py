@@ -81,6 +81,7 @@ class LexiconIndex:
         self._classes = _column([item.classes for item in self.items])
         self._compacts = _column([item.compact for item in self.items])
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
+        self._last: tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     def __len__(self) -> int:
         return len(self.items)
@@ -135,26 +136,26 @@ class LexiconIndex:
 
     def _block(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The entries sharing a deletion block with ``key``, ascending, with their
-        sound-class and spelling ratios (0..100, as ``fuzz.ratio``)."""
+        sound-class and spelling ratios (0..100, as ``fuzz.ratio``). The last key's are
+        kept: the validator bounds a key's block, then ranks the same key."""
+        last = self._last  # one read: a validator may be shared by threads
+        if last is not None and last[0] == key:
+            return last[1]
+        found = self._compare(key)
+        self._last = (key, found)
+        return found
+
+    def _compare(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         classes = class_key(key)
         if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
             return _NONE, _NO_RATIOS, _NO_RATIOS
         blocks = [b for k in _block_keys(classes) if (b := self._blocks.get(k)) is not None]
         if not blocks:
             return _NONE, _NO_RATIOS, _NO_RATIOS
-        ids = blocks[0] if len(blocks) == 1 else _union(blocks)
+        ids = blocks[0] if len(blocks) == 1 else np.unique(np.concatenate(blocks))
         by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
         by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
-
-
-def _union(blocks: list[np.ndarray]) -> np.ndarray:
-    """The sorted union of ascending arrays of entry numbers."""
-    ids = np.sort(np.concatenate(blocks))
-    keep = np.empty(len(ids), dtype=bool)
-    keep[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
-    return ids[keep]
 
 
 def _column(texts: list[str]) -> np.ndarray:
