@@ -321,7 +321,13 @@ def load_calibration(path_or_name: str | os.PathLike[str]) -> Calibration:
 
 
 def default_calibration(engine: str, model: str | None) -> Calibration | None:
-    """The shipped calibration for an engine and model, or None when there is none."""
+    """The shipped calibration for an engine and model, or None when there is none (read
+    once per process: "auto" asks for every document)."""
+    return _default_calibration(engine, model)
+
+
+@lru_cache(maxsize=32)
+def _default_calibration(engine: str, model: str | None) -> Calibration | None:
     for path in shipped_calibrations().values():
         cal = load_calibration(path)
         if cal.engine == engine and (cal.model is None or cal.model == model):
