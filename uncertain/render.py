@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from uncertain._markup import (
     PREAMBLES,
@@ -79,7 +79,7 @@ logger = logging.getLogger("uncertain")
 
 #: which unflagged words are marked: see the module docstring
 WordMarks = Literal["auto", "threshold", "none"]
-WORD_MARKS: tuple[str, ...] = ("auto", "threshold", "none")
+WORD_MARKS: tuple[str, ...] = get_args(WordMarks)
 
 
 class BudgetError(UncertainError, ValueError):
