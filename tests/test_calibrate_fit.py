@@ -99,13 +99,32 @@ def test_calibrate_word_features_look_up_frequency_only_when_read() -> None:
     doc = hand_built([[(" the", 0.0, 0.2), (" dose", 0.2, 0.5)]])
     assert word_features(doc, names=["logit_confidence"])[1]["zipf_previous"] is None
     rows = word_features(doc, names=["zipf_previous"])
+    assert "lexicon_near" not in rows[0]  # no validation pass unless a lexicon feature is read
     assert rows[1]["zipf_previous"] == pytest.approx(rows[0]["zipf"]) and rows[0]["zipf"]
+
+
+def test_calibrate_lexicon_features_mark_a_misheard_drug_and_a_verified_one() -> None:
+    """'met for me' sounds like metformin; 'lisinopril' heard confidently is verified."""
+    doc = hand_built([[(" Continue", 0.0, 0.4), (" met", 0.4, 0.6), (" for", 0.6, 0.7),
+                       (" me", 0.7, 0.9), (" 500", 0.9, 1.3), (" milligrams.", 1.3, 1.9)],
+                      [(" Start", 2.0, 2.3), (" lisinopril", 2.3, 2.9), (" today.", 2.9, 3.3)]])
+    rows = word_features(doc)
+    near = [r["lexicon_near"] for r in rows]
+    assert all(v is not None and v > 0.5 for v in near[1:4]), near
+    assert near[0] == near[4] == near[5] == near[6] == 0.0
+    assert [r["lexicon_verified"] for r in rows] == [0.0] * 7 + [1.0, 0.0]
+    assert "lexicon_near" not in word_features(doc, names=["logit_confidence"])[1]
+
+
+def test_calibrate_default_features_leave_out_what_was_measured_to_hurt() -> None:
+    position = {"first_in_segment", "capitalised", "zipf_previous"}
+    assert set(default_features("faster-whisper")) == set(FEATURES) - {"lexicon_verified"}
+    assert set(default_features("tesseract")) == set(FEATURES) - position - {"lexicon_near"}
+    assert set(default_features("another-engine")) == set(FEATURES)
 
 
 def test_calibrate_tesseract_is_fitted_without_position_features() -> None:
     position = {"first_in_segment", "capitalised", "zipf_previous"}
-    assert set(default_features("faster-whisper")) == set(FEATURES)
-    assert set(default_features("tesseract")) == set(FEATURES) - position
     docs, labels = synthetic(9, n_docs=10, engine="tesseract", model="eng")
     rows, ys = [], []
     for d, lab in zip(docs, labels, strict=True):

@@ -31,16 +31,22 @@ already calibrated one) and cheap features the stage already records:
 ``first_in_segment``      1 for the first word of its segment, else 0
 ``capitalised``           1 for a capitalised word that is not its segment's first, else 0
 ``zipf_previous``         ``zipf`` of the previous word of the segment
+``lexicon_near``          best candidate score of a ``near_lexicon`` flag over the word
+``lexicon_verified``      1 for a word of a ``verified`` flag (a confident lexicon match)
 ========================  ==================================================================
 
 Whisper scores the first word of a segment low even when it is right, which
 ``first_in_segment`` lets the fit undo. The position features (the last three) only add
 noise to tesseract's lines, so its calibrations are fitted without them
-(:func:`default_features`). Features the fitting data never varies are dropped; a missing
+(:func:`default_features`); by the same measure Whisper's leave out ``lexicon_verified``
+and tesseract's ``lexicon_near``. Features the fitting data never varies are dropped; a missing
 value (a word without tokens or character choices) is replaced by the fitting data's
 mean. A calibration file lists the features it reads, so files fitted on fewer features
-still apply. Validator flags are not features: the stages calibrate before the validator
-runs.
+still apply. The lexicon features are what the shipped lexicons say about the stage's
+raw output (:func:`uncertain.validate.lexicon_evidence`, default options): a misheard
+drug name ("top mermaid") is a run of ordinary words Whisper may be fairly sure of, and
+only the lexicon sees that it sounds like quetiapine. Reading them costs one validation
+pass (and loading the shipped lexicons once per process).
 """
 
 from __future__ import annotations
@@ -74,10 +80,14 @@ FEATURES: tuple[str, ...] = (
     "logit_confidence", "avg_logprob", "no_speech_prob", "seconds_per_char",
     "logit_min_token", "tokens", "min_char_margin", "min_char_confidence", "zipf", "oov",
     "length", "logit_previous", "logit_next", "segment_confidence", "log_seconds_per_char",
-    "first_in_segment", "capitalised", "zipf_previous",
+    "first_in_segment", "capitalised", "zipf_previous", "lexicon_near", "lexicon_verified",
 )
 _POSITION_FEATURES = frozenset({"first_in_segment", "capitalised", "zipf_previous"})
-_WITHOUT: dict[str, frozenset[str]] = {"tesseract": _POSITION_FEATURES}  # measured to hurt
+_LEXICON_FEATURES = frozenset({"lexicon_near", "lexicon_verified"})
+_WITHOUT: dict[str, frozenset[str]] = {  # measured to hurt (benchmarks/fit_calibration.py)
+    "faster-whisper": frozenset({"lexicon_verified"}),
+    "tesseract": _POSITION_FEATURES | {"lexicon_near"},
+}
 _CLIP = 1e-4  # confidences are clipped to [_CLIP, 1 - _CLIP] before the logit
 _P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
 _L2 = 1e-2  # ridge penalty of the logistic fit, on standardised features
@@ -115,9 +125,15 @@ def word_features(doc: Document, *, names: Sequence[str] | None = None
     """The features of every word of ``doc`` (see the module docstring), None if absent.
 
     ``names`` limits the work to the features a calibration reads (the word frequency
-    lookup is skipped when none of ``zipf``, ``oov`` and ``zipf_previous`` is among them).
+    lookup is skipped when none of ``zipf``, ``oov`` and ``zipf_previous`` is among them,
+    the validation pass when neither lexicon feature is).
     """
     frequency = names is None or bool({"zipf", "oov", "zipf_previous"} & set(names))
+    evidence: list[tuple[float, float]] | None = None
+    if names is None or _LEXICON_FEATURES & set(names):
+        from uncertain.validate import lexicon_evidence
+
+        evidence = lexicon_evidence(doc)
     out: list[dict[str, float | None]] = []
     for segment in doc.segments:
         confs = [w.confidence for w in segment.words]
@@ -133,6 +149,8 @@ def word_features(doc: Document, *, names: Sequence[str] | None = None
             row["first_in_segment"] = float(k == 0)
             row["capitalised"] = float(k > 0 and word.text.strip()[:1].isupper())
             row["zipf_previous"] = previous.get("zipf")
+            if evidence is not None:
+                row["lexicon_near"], row["lexicon_verified"] = evidence[len(out)]
             out.append(row)
             previous = row
     return out

@@ -65,7 +65,8 @@ from uncertain.document import (
 )
 from uncertain.lexicon import Entry, Lexicon, default_lexicons, english_zipf, load_lexicons
 
-__all__ = ["WEIGHTS", "ValidateOptions", "Validator", "score_candidate", "validate"]
+__all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score_candidate",
+           "validate"]
 
 logger = logging.getLogger("uncertain")
 
@@ -622,3 +623,23 @@ def validate(
         opts = replace(opts, **overrides)
     validator = _default_validator() if lexicons is None else Validator(lexicons, opts)
     return validator.validate(doc, options=opts)
+
+
+def lexicon_evidence(doc: Document) -> list[tuple[float, float]]:
+    """Per word of ``doc`` (in :attr:`Document.words` order): ``(near, verified)``.
+
+    ``near`` is the best candidate's score of the ``near_lexicon`` flag covering the word
+    (0 when none does), ``verified`` is 1 for a word of a ``verified`` flag: what the
+    shipped lexicons, with the default options, say about ``doc`` as it is. Calibration
+    reads them as features (``lexicon_near``, ``lexicon_verified``) of the stage's raw
+    scores, so they never depend on a calibration.
+    """
+    near = [0.0] * len(doc.words)
+    verified = [0.0] * len(doc.words)
+    for flag in _default_validator().validate(doc).flags:
+        for i in range(flag.start, min(flag.end, len(near))):
+            if flag.reason == "verified":
+                verified[i] = 1.0
+            elif flag.reason == "near_lexicon" and flag.candidates:
+                near[i] = max(near[i], flag.candidates[0].score)
+    return list(zip(near, verified, strict=True))
