@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,21 @@ def test_cli_render_saved_document(note: Path, tmp_path: Path,
     assert main(["render", str(saved), "--style", "bracket", "--no-preamble"]) == 0
     out = capsys.readouterr().out
     assert "metformin" in out and "<unsure" not in out
+
+
+def test_cli_render_candidate_options(note: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """--candidate-gap narrows the suggestions to those near the best; -1 lifts it."""
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    capsys.readouterr()
+    counts = []
+    for extra in (["--candidate-gap", "0.1"], ["--candidate-gap", "-1", "--max-candidates",
+                                                "5"]):
+        assert main(["render", str(saved), "--no-preamble", *extra]) == 0
+        out = capsys.readouterr().out
+        counts.append(sum(m.count("|") + 1 for m in re.findall(r'maybe="([^"]*)"', out)))
+    assert counts == [1, 5]  # metformin 0.99, then Medopren 0.77, ... (five candidates)
 
 
 def test_cli_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:

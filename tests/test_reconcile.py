@@ -90,7 +90,7 @@ def test_reconcile_answer_with_half_removed_markup() -> None:
         "He takes metformin 500 milligrams twice daily.\n"
         "Blood pressure is managed with lisinopril <fifteen> milligrams.")
     doc = _load("dictation")
-    prompt = render(doc, tokenizer="estimate").document
+    prompt = render(doc, tokenizer="estimate", candidate_gap=None).document
     half = prompt.replace('<unsure p="0.15" maybe="metformin|metoprolol">met for me',
                           "metformin").replace(">lie sin oh pril</unsure>", ">lisinopril")
     result = reconcile(doc, half)

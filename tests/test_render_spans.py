@@ -108,6 +108,28 @@ def test_render_candidates_are_capped_and_deduplicated(max_candidates: int,
 
 
 @pytest.mark.parametrize(
+    ("options", "maybe"),
+    [({}, "metformin|metoprolol"),  # Motrin is 0.4 below the best, Medopren under 0.05
+     ({"candidate_gap": 0.5}, "metformin|metoprolol|Motrin"),
+     ({"candidate_gap": None}, "metformin|metoprolol|Motrin"),
+     ({"candidate_gap": None, "max_candidates": 5}, "metformin|metoprolol|Motrin"),
+     ({"candidate_gap": 0.0}, "metformin"),
+     ({"min_candidate_score": 0.95}, None)],
+)
+def test_render_lists_suggestions_near_the_best(options: dict[str, object],
+                                                maybe: str | None) -> None:
+    """Runner-ups far below the best, and suggestions scored near 0, are left out."""
+    scores = [("Medopren", 0.01), ("metformin", 0.9), ("metoprolol", 0.7), ("Motrin", 0.5),
+              ("Mydfrin", 0.02)]
+    flag = Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.9,
+                candidates=[Candidate(term=t, canonical=t, score=s) for t, s in scores])
+    document = render(_doc([LINE], [flag]), preamble=False, structure=False,
+                      tokenizer="estimate", **options).document  # type: ignore[arg-type]
+    expected = ' maybe="' + maybe + '"' if maybe else ""
+    assert document == f'take <unsure p="0.10"{expected}>met for me</unsure> daily'
+
+
+@pytest.mark.parametrize(
     ("seconds", "prefix"),
     [(0.0, "[00:00.0] "), (12.34, "[00:12.3] "), (59.96, "[01:00.0] "), (3723.4, "[1:02:03.4] "),
      (None, "[--:--.-] ")],
@@ -166,6 +188,7 @@ def test_render_preamble_says_what_matters(style: str) -> None:
     ("options", "error"),
     [({"style": "xml"}, ValueError), ({"threshold": 1.5}, ValueError),
      ({"threshold": -0.1}, ValueError), ({"max_candidates": -1}, ValueError),
+     ({"candidate_gap": -0.1}, ValueError), ({"min_candidate_score": 1.5}, ValueError),
      ({"budget": -1}, ValueError), ({"tokenizer": "no_such_encoding"}, ValueError),
      ({"tokenizer": 42}, TypeError)],
 )

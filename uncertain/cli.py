@@ -80,6 +80,8 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["preamble"] = False
     if args.max_candidates is not None:
         kwargs["max_candidates"] = args.max_candidates
+    if args.candidate_gap is not None:
+        kwargs["candidate_gap"] = None if args.candidate_gap < 0 else args.candidate_gap
     if args.include_verified:
         kwargs["include_verified"] = True
     if args.no_structure:
@@ -223,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--budget", type=int, help="token budget for the rendered prompt")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
         p.add_argument("--max-candidates", type=int, help="candidates shown per span (3)")
+        p.add_argument("--candidate-gap", type=float,
+                       help="show a runner-up only within this of the best's score (0.3); "
+                       "a negative value shows up to --max-candidates regardless")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")
         p.add_argument("--no-structure", action="store_true",

@@ -24,6 +24,15 @@ Which spans are marked. ``p`` is the probability that a span is *right*:
 
 Overlapping flags: the most doubtful wins, the others are not marked.
 
+Which suggestions a span lists. The flag's candidates, best first, at most
+``max_candidates``, without any scoring under ``min_candidate_score`` (the acoustic
+second pass can leave every candidate of a span near 0: the span stays marked, with no
+suggestion), and runner-ups only within ``candidate_gap`` of the best's score. On the
+project's dev set, 5 of the 229 runner-ups listed without a gap are the drug that was
+said; a gap of 0.3 keeps those 5 and drops 29% of the others
+(``benchmarks/candidate_gap.py``). ``candidate_gap=None`` lists up to
+``max_candidates`` regardless.
+
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
 spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
 ``threshold``; verified last). When some markup is dropped, the document's first
@@ -80,6 +89,10 @@ logger = logging.getLogger("uncertain")
 #: which unflagged words are marked: see the module docstring
 WordMarks = Literal["auto", "threshold", "none"]
 WORD_MARKS: tuple[str, ...] = get_args(WordMarks)
+#: suggestions scoring under this are not shown (see the module docstring)
+MIN_CANDIDATE_SCORE = 0.05
+#: runner-up suggestions are shown only within this of the best's score
+CANDIDATE_GAP: float | None = 0.3
 
 
 class BudgetError(UncertainError, ValueError):
@@ -157,13 +170,20 @@ def _flag_p(flag: Flag, confidences: list[float | None]) -> float | None:
     return min(known) if known else None
 
 
-def _candidates(flag: Flag, max_candidates: int) -> tuple[str, ...]:
+def _candidates(flag: Flag, max_candidates: int, min_score: float,
+                gap: float | None) -> tuple[str, ...]:
     seen: list[str] = []
+    best: float | None = None
     for cand in flag.candidates:
         if len(seen) >= max_candidates:
             break
-        if cand.term.strip() and cand.term not in seen:
-            seen.append(cand.term)
+        if cand.score < min_score or not cand.term.strip() or cand.term in seen:
+            continue
+        if best is None:
+            best = cand.score
+        elif gap is not None and best - cand.score > gap:
+            break
+        seen.append(cand.term)
     return tuple(seen)
 
 
@@ -178,6 +198,8 @@ def doubtful_spans(
     max_candidates: int = 3,
     include_verified: bool = False,
     words: WordMarks = "auto",
+    min_candidate_score: float = MIN_CANDIDATE_SCORE,
+    candidate_gap: float | None = CANDIDATE_GAP,
 ) -> list[Span]:
     """The spans :func:`render` marks, in reading order (see the module docstring)."""
     if not 0.0 <= threshold <= 1.0:
@@ -187,6 +209,10 @@ def doubtful_spans(
     mark_words = words == "threshold" or (words == "auto" and doc.validation is None)
     if max_candidates < 0:
         raise ValueError(f"max_candidates must be >= 0, got {max_candidates}")
+    if not 0.0 <= min_candidate_score <= 1.0:
+        raise ValueError(f"min_candidate_score must be in [0, 1], got {min_candidate_score}")
+    if candidate_gap is not None and candidate_gap < 0:
+        raise ValueError(f"candidate_gap must be >= 0 or None, got {candidate_gap}")
     layout = _layout(doc)
     confidences = [w.confidence for w in doc.words]
     covered = [False] * len(confidences)
@@ -204,7 +230,8 @@ def doubtful_spans(
         span = Span(
             start, end, layout.text[start:end],
             None if verified or p is None else round_p(p),
-            () if verified else _candidates(flag, max_candidates),
+            () if verified else _candidates(flag, max_candidates, min_candidate_score,
+                                            candidate_gap),
             verified, flag.start, flag.end,
         )
         proposals.append(((verified, threshold if p is None else p, start), span))
@@ -322,6 +349,8 @@ def render(
     structure: bool = True,
     tokenizer: TokenizerSpec = None,
     words: WordMarks = "auto",
+    min_candidate_score: float = MIN_CANDIDATE_SCORE,
+    candidate_gap: float | None = CANDIDATE_GAP,
 ) -> Prompt:
     """Render ``doc`` as a prompt whose markup shows the doubtful spans.
 
@@ -330,7 +359,8 @@ def render(
     counted by ``tokenizer`` (see the module docstring). Raises :class:`BudgetError`
     when even the unmarked document exceeds the budget. ``words`` says which words no
     flag covers are marked (``auto``: none once a validator has judged the document,
-    else those below ``threshold``).
+    else those below ``threshold``). ``max_candidates``, ``min_candidate_score`` and
+    ``candidate_gap`` choose the suggestions a span lists (see the module docstring).
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
@@ -339,7 +369,9 @@ def render(
     counter = resolve_counter(tokenizer)
     layout = _layout(doc)
     spans = doubtful_spans(doc, threshold=threshold, max_candidates=max_candidates,
-                           include_verified=include_verified, words=words)
+                           include_verified=include_verified, words=words,
+                           min_candidate_score=min_candidate_score,
+                           candidate_gap=candidate_gap)
     ranked = sorted(spans, key=lambda s: _rank(s, threshold))
     system = PREAMBLES[style] if preamble else ""
 
