@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -73,13 +74,14 @@ class LexiconIndex:
                 self._add(entry, blocks)
         for ids in self.exact.values():
             ids.sort(key=lambda i: -self.items[i].entry.prior)
-        # ascending entry numbers, and parallel columns, gathered at C speed by near()
-        self._blocks: dict[str, np.ndarray] = {}
+        # per block: ascending entry numbers and their sound classes and spellings, ready
+        # for rapidfuzz (a query's blocks are joined, not merged: see _compare)
+        self._blocks: dict[str, _Block] = {}
         while blocks:  # emptied as it goes, to hold one copy at a time
             key, ids = blocks.popitem()
-            self._blocks[key] = np.array(ids, dtype=np.intp)
-        self._classes = _column([item.classes for item in self.items])
-        self._compacts = _column([item.compact for item in self.items])
+            self._blocks[key] = _Block(np.array(ids, dtype=np.intp),
+                                       [self.items[i].classes for i in ids],
+                                       [self.items[i].compact for i in ids])
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
         self._last: tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
@@ -114,6 +116,9 @@ class LexiconIndex:
         """Up to ``limit`` entries whose sound classes or spelling are closest to the
         compact ``key``, best first."""
         ids, by_class, by_spelling = self._block(key)
+        if len(ids) > 1:  # an entry in several of the query's blocks is ranked once
+            ids, first = np.unique(ids, return_index=True)
+            by_class, by_spelling = by_class[first], by_spelling[first]
         # a commonly prescribed term gets up to 25 points of the 200
         combined = by_class + by_spelling + 25.0 * self._priors[ids]
         if len(ids) > limit:
@@ -124,8 +129,8 @@ class LexiconIndex:
 
     def block_columns(self, key: str) -> Columns:
         """The match features ``spelling``, ``sound_class`` and ``prior`` to ``key`` (0..1,
-        unrounded) of every entry :meth:`near` chooses from, as columns, and ``exact``: 1
-        if any entry is spelled ``key``."""
+        unrounded) of every entry :meth:`near` chooses from, as columns (an entry may
+        fill several rows), and ``exact``: 1 if any entry is spelled ``key``."""
         ids, by_class, by_spelling = self._block(key)
         return {
             "spelling": by_spelling / 100.0,
@@ -135,9 +140,10 @@ class LexiconIndex:
         }
 
     def _block(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The entries sharing a deletion block with ``key``, ascending, with their
-        sound-class and spelling ratios (0..100, as ``fuzz.ratio``). The last key's are
-        kept: the validator bounds a key's block, then ranks the same key."""
+        """The entries sharing a deletion block with ``key`` (block by block, so an entry
+        may come more than once), with their sound-class and spelling ratios (0..100, as
+        ``fuzz.ratio``). The last key's are kept: the validator bounds a key's block, then
+        ranks the same key."""
         last = self._last  # one read: a validator may be shared by threads
         if last is not None and last[0] == key:
             return last[1]
@@ -152,17 +158,27 @@ class LexiconIndex:
         blocks = [b for k in _block_keys(classes) if (b := self._blocks.get(k)) is not None]
         if not blocks:
             return _NONE, _NO_RATIOS, _NO_RATIOS
-        ids = blocks[0] if len(blocks) == 1 else np.unique(np.concatenate(blocks))
-        by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
-        by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
+        # joining the blocks costs less than merging them (they are small, and overlap
+        # little): most queries are only bounded, and a bound ignores repeated rows
+        if len(blocks) == 1:
+            ids, class_texts, spellings = blocks[0]
+        else:
+            ids = np.concatenate([b.ids for b in blocks])
+            class_texts, spellings = [], []
+            for b in blocks:
+                class_texts += b.classes
+                spellings += b.compacts
+        by_class = process.cdist([classes], class_texts, scorer=fuzz.ratio)[0]
+        by_spelling = process.cdist([key], spellings, scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
 
 
-def _column(texts: list[str]) -> np.ndarray:
-    """``texts`` as an array, so that a list of entry numbers gathers them at once."""
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
-    return out
+class _Block(NamedTuple):
+    """One deletion block: its entry numbers, ascending, and their keys in that order."""
+
+    ids: np.ndarray
+    classes: list[str]
+    compacts: list[str]
 
 
 def _deletions(text: str) -> list[str]:

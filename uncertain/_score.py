@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -142,22 +143,29 @@ def match_ceiling(
         return math.inf
     if np.size(columns["prior"]) == 0:
         return -math.inf
-    a, b = MIX[modality]
-    # the similarity is linear in the features; max(similarity, exact) <= similarity + exact
-    weights = {**{name: m * a * w["similarity"] for name, m in _SPELL.items()},
-               **{name: m * b * w["similarity"] for name, m in _SOUND.items()},
-               "onset": w["onset"], "exact": w["exact"] + w["similarity"], "prior": w["prior"]}
     # the scored features are rounded to four places, which moves similarity by < 1e-4
     const = w["similarity"] * (1e-4 - similarity_pivot(length)) - 0.4 * w["prior"] \
         - 0.5 * w["onset"] + 1e-9
     rows = np.zeros(1)
-    for name, weight in weights.items():
+    for name, weight in _ceiling_weights(modality):
         value = columns.get(name, 1.0)
         if isinstance(value, np.ndarray):
             rows = rows + weight * value
         else:
             const += weight * value
     return float(rows.max()) + const
+
+
+@lru_cache(maxsize=8)
+def _ceiling_weights(modality: Modality) -> tuple[tuple[str, float], ...]:
+    """The weight of each match feature in :func:`match_ceiling`'s linear bound."""
+    w = WEIGHTS
+    a, b = MIX[modality]
+    # the similarity is linear in the features; max(similarity, exact) <= similarity + exact
+    weights = {**{name: m * a * w["similarity"] for name, m in _SPELL.items()},
+               **{name: m * b * w["similarity"] for name, m in _SOUND.items()},
+               "onset": w["onset"], "exact": w["exact"] + w["similarity"], "prior": w["prior"]}
+    return tuple(weights.items())
 
 
 def context_logit(features: dict[str, float]) -> float:
@@ -189,6 +197,7 @@ PERFECT_MATCH: dict[str, float] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def perfect_logit(length: int, prior: float, modality: Modality) -> float:
     """The :func:`match_logit` of a perfect spelling and sound match of ``prior`` to a
     query of ``length`` letters: a bound on any match without OCR evidence."""

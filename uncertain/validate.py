@@ -239,7 +239,8 @@ class Validator:
                     proposals.append(found)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
         flags = [self._flag(p, words) for p in _resolve(proposals)]
-        record = Validation(lexicons=[lx.name for lx in self.lexicons], options=asdict(opts))
+        record = Validation(lexicons=[lx.name for lx in self.lexicons],
+                            options=dict(_options_record(opts)))
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     # -- per word -------------------------------------------------------------------
@@ -568,6 +569,12 @@ def _word_key(text: str) -> str:
         runs = re.findall(r"[^\W\d_]+", key)
         key = max(runs, key=len) if runs else key
     return key
+
+
+@lru_cache(maxsize=64)
+def _options_record(opts: ValidateOptions) -> dict[str, Any]:
+    """``opts`` as the plain dict :class:`Validation` records (copy it before use)."""
+    return asdict(opts)
 
 
 def _englishness(zipf: float, opts: ValidateOptions) -> float:
