@@ -2,13 +2,16 @@
 
 On the dev set (``benchmarks/devset.py``), each item runs through its stage (cached
 with ``validate_quality.py``), the shipped calibration (``auto``) and the validator, as
-``uncertain annotate`` does without the acoustic second pass. For every marked span
-(:func:`uncertain.render.doubtful_spans`, default threshold) it counts the runner-up
-suggestions (second and third) the rendering lists and how many of them are a drug the
-reference names, for several ``candidate_gap`` values (``none``: no gap rule) at the
-default ``min_candidate_score``. A runner-up costs about four tokens of markup.
+``uncertain annotate`` does (``--rescore``: with the acoustic second pass on the audio,
+its default; without, the first pass alone). For every marked span
+(:func:`uncertain.render.doubtful_spans`, default threshold) it counts the spans that
+list a suggestion, how often the first is a drug the reference names, and the runner-up
+suggestions (second and third) with how many of them are, for several ``candidate_gap``
+values (``none``: no gap rule) at the default ``min_candidate_score``, then for several
+``min_candidate_score`` values at the default gap. A suggestion costs about four tokens
+of markup.
 
-    .venv/bin/python benchmarks/candidate_gap.py [--split all|dev|test]
+    .venv/bin/python benchmarks/candidate_gap.py [--split all|dev|test] [--rescore]
 """
 
 from __future__ import annotations
@@ -27,16 +30,19 @@ from validate_quality import WORK, run_stage  # noqa: E402
 
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
-from uncertain.render import CANDIDATE_GAP, doubtful_spans  # noqa: E402
+from uncertain.render import CANDIDATE_GAP, MIN_CANDIDATE_SCORE, doubtful_spans  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
 
 GAPS: tuple[float | None, ...] = (None, 0.4, 0.3, 0.2, 0.1)
+FLOORS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--devset", type=Path, default=WORK / "devset")
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    parser.add_argument("--rescore", action="store_true",
+                        help="run the acoustic second pass on the audio first")
     args = parser.parse_args()
     refs = args.devset / "refs.jsonl"
     if not refs.is_file():
@@ -46,14 +52,24 @@ def main() -> int:
              if line.strip()]
     items = [it for it in items if args.split == "all" or it["split"] == args.split]
     validator = Validator()
-    counts: dict[tuple[str, float | None], Counter[str]] = {}
+    model = None
+    if args.rescore:
+        from uncertain.models import load_model
+        from uncertain.rescore import rescore
+
+        model = load_model(None)
+    settings = [("gap", gap, MIN_CANDIDATE_SCORE) for gap in GAPS] + [
+        ("floor", CANDIDATE_GAP, floor) for floor in FLOORS]
+    counts: dict[tuple[str, int], Counter[str]] = {}
     for item in items:
         doc = validator.validate(calibrate_document(run_stage(item, args.devset), "auto"))
+        if model is not None and item["modality"] == "audio":
+            doc = rescore(doc, model=model)
         said = {normalize_term(t["canonical"]) for t in item["terms"]}
         by_range = {(f.start, f.end): f for f in doc.flags}
-        for gap in GAPS:
-            tally = counts.setdefault((item["modality"], gap), Counter())
-            for span in doubtful_spans(doc, candidate_gap=gap):
+        for k, (_, gap, floor) in enumerate(settings):
+            tally = counts.setdefault((item["modality"], k), Counter())
+            for span in doubtful_spans(doc, candidate_gap=gap, min_candidate_score=floor):
                 flag = by_range.get((span.word_start, span.word_end))
                 if flag is None or not span.candidates:
                     continue
@@ -63,19 +79,18 @@ def main() -> int:
                 for term in span.candidates[1:]:
                     tally["runner_ups"] += 1
                     tally["runner_ups_right"] += canonical.get(term) in said
-    print(f"dev set: {args.devset} (split {args.split}, {len(items)} items); "
-          f"default candidate_gap: {CANDIDATE_GAP}\n")
-    print(f"{'modality':<9}{'gap':>6}{'spans':>7}{'top-1 right':>13}{'runner-ups':>12}"
-          f"{'right':>7}{'kept':>7}")
+    print(f"dev set: {args.devset} (split {args.split}, {len(items)} items"
+          f"{', audio rescored' if args.rescore else ''}); defaults: candidate_gap "
+          f"{CANDIDATE_GAP}, min_candidate_score {MIN_CANDIDATE_SCORE}\n")
+    print(f"{'modality':<9}{'gap':>6}{'floor':>7}{'spans with':>12}{'first':>7}"
+          f"{'runner-ups':>12}{'right':>7}")
+    print(f"{'':<9}{'':>6}{'':>7}{'a suggestion':>12}{'right':>7}")
     for modality in ("audio", "image", "text"):
-        everything = counts.get((modality, None), Counter())
-        for gap in GAPS:
-            c = counts.get((modality, gap), Counter())
-            kept = (f"{c['runner_ups'] / everything['runner_ups']:.0%}"
-                    if everything["runner_ups"] else "-")
-            print(f"{modality:<9}{'none' if gap is None else gap:>6}{c['spans']:>7}"
-                  f"{c['top1_right']:>13}{c['runner_ups']:>12}{c['runner_ups_right']:>7}"
-                  f"{kept:>7}")
+        for k, (_, gap, floor) in enumerate(settings):
+            c = counts.get((modality, k), Counter())
+            print(f"{modality:<9}{'none' if gap is None else gap:>6}{floor:>7}"
+                  f"{c['spans']:>12}{c['top1_right']:>7}{c['runner_ups']:>12}"
+                  f"{c['runner_ups_right']:>7}")
     return 0
 
 
