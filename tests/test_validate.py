@@ -71,6 +71,8 @@ def only_doubtful(doc: Document) -> list:
          "met four min", "metformin"),
         # a confident split that spells a term exactly is still a misheard window
         ("take at or vastatin daily", "at or vastatin", "atorvastatin"),
+        # ... even when its pieces are lexicon terms themselves (Zol, PID)
+        ("CONTINUE ZOL PID EM FIVE MILLIGRAMS EVERY EVENING", "ZOL PID EM", "zolpidem"),
     ],
 )
 def test_validate_near_lexicon_multiword(validator: Validator, spec: str, span: str,
@@ -190,6 +192,13 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
     doc = validator.validate(make_doc("Ibuprofen 400 when needed, maybe twice a day.",
                                       modality=modality, default=default))
     assert only_doubtful(doc) == []
+
+
+def test_validate_terms_inside_a_sentence_stay_verified(validator: Validator) -> None:
+    """Spelling a longer term takes the words' own order: PID then zolpidem stay apart."""
+    doc = validator.validate(make_doc("he has PID and takes zolpidem nightly"))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "PID"),
+                                                       ("verified", "zolpidem")]
 
 
 def test_validate_custom_lexicon_by_path(validator: Validator) -> None:

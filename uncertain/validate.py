@@ -5,8 +5,9 @@ four adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms 
 are spelled or sound alike (and, for OCR, spelled by the engine's character choices or
 by undoing a glyph confusion), scores each candidate in one place
 (:mod:`uncertain._score`, named features recorded in ``Candidate.features``) and keeps
-the best set of non-overlapping flags: verified matches first, then near-lexicon windows
-by score (longer first on ties), then single doubtful words. ``Flag.confidence`` is the
+the best set of non-overlapping flags: verified matches and windows whose words spell a
+term exactly ("ZOL PID EM") first, then other near-lexicon windows by score (longer
+first on ties), then single doubtful words. ``Flag.confidence`` is the
 probability that the span is wrong: the best candidate's score for ``near_lexicon``,
 ``1 - confidence`` for ``low_confidence``, at most 0.2 for ``verified``. Reasons:
 
@@ -162,7 +163,7 @@ class _Proposal:
     confidence: float
     candidates: list[Candidate]
     evidence: list[Evidence]
-    rank: int  # 0 verified, 1 near_lexicon, 2 others
+    rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
 
 
 class Validator:
@@ -301,8 +302,11 @@ class Validator:
             exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
-        if len(window) > 1 and any(w.exact and w.zipf < opts.english_min_zipf for w in window):
-            return None  # a window holding a known term is that term, not a longer one
+        if len(window) > 1 and not joined and any(
+                w.exact and w.zipf < opts.english_min_zipf for w in window):
+            # a window holding a known term is that term, not a longer one, unless its
+            # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID)
+            return None
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         # a run is worth joining when at least half of it is doubtful, or a dose follows
@@ -327,9 +331,11 @@ class Validator:
             return None
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += self._word_reasons(window, modality, opts)
+        # words that spell a term exactly outrank the terms they hold
+        spelled = len(window) > 1 and ranked[0].features.get("exact") == 1.0
         return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                          [r.candidate() for r in ranked[: opts.max_candidates]],
-                         ranked[0].evidence, 1)
+                         ranked[0].evidence, 0 if spelled else 1)
 
     def _exact(
         self,
@@ -398,7 +404,8 @@ class Validator:
         proposals: list[_Proposal],
     ) -> list[_Proposal]:
         """Single words that are doubtful on their own (out of vocabulary, low confidence)."""
-        covered = {k for p in proposals if p.rank == 1 for k in range(p.start, p.end)}
+        covered = {k for p in proposals if p.reason == "near_lexicon"
+                   for k in range(p.start, p.end)}
         out: list[_Proposal] = []
         for i, info in enumerate(infos):
             if info.kind != "word" or info.exact:
@@ -589,8 +596,9 @@ def _key_of(window: Sequence[_Info]) -> str:
 
 
 def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
-    """The best non-overlapping set: verified matches, then near-lexicon windows by score
-    (longer first on ties), then single-word flags; in document order."""
+    """The best non-overlapping set: verified matches and windows spelling a term, then
+    other near-lexicon windows by score (longer first on ties), then single-word flags;
+    in document order."""
     order = sorted(proposals, key=lambda p: (p.rank, -p.confidence, -(p.end - p.start), p.start))
     taken: list[bool] = [False] * (max((p.end for p in proposals), default=0))
     chosen: list[_Proposal] = []
