@@ -194,6 +194,32 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
     assert only_doubtful(doc) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "canonical"),
+    [("we will stop the all beauty rule today", "all beauty rule", "albuterol"),
+     ("patient is allergic to toms you lose in it gave her a rash", "toms you lose in",
+      "tamsulosin")],
+)
+def test_validate_plain_text_window_after_a_prescribing_word(
+        validator: Validator, text: str, span: str, canonical: str) -> None:
+    """Plain text cannot doubt a word: a prescribing word before a run is the evidence."""
+    doc = validator.validate(make_doc(text, modality="text", default=None))
+    assert [(f.reason, f.text) for f in doc.flags] == [("near_lexicon", span)]
+    assert doc.flags[0].candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_everyday_sentences_with_prescribing_words_are_not_flagged(
+        validator: Validator, modality: Modality) -> None:
+    """'Take the bus', 'stop the car': a prescribing word before ordinary words is no drug."""
+    lines = (DATA / "everyday_cues.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 50
+    default = None if modality == "text" else 0.95
+    for line in lines:
+        doc = validator.validate(make_doc(line, modality=modality, default=default))
+        assert only_doubtful(doc) == [], line
+
+
 def test_validate_terms_inside_a_sentence_stay_verified(validator: Validator) -> None:
     """Spelling a longer term takes the words' own order: PID then zolpidem stay apart."""
     doc = validator.validate(make_doc("he has PID and takes zolpidem nightly"))

@@ -309,8 +309,12 @@ class Validator:
             return None
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
-        # a run is worth joining when at least half of it is doubtful, or a dose follows
-        if not (2 * doubtful >= len(window) or dose or joined or (cue and not all(common))):
+        # a run is worth joining when at least half of it is doubtful, a dose follows, it
+        # spells a term, or a prescribing word comes before it and it holds a rare word;
+        # in plain text, where no word can be doubted, the prescribing word is enough
+        # ("stop the all beauty rule": albuterol)
+        if not (2 * doubtful >= len(window) or dose or joined
+                or (cue and (modality == "text" or not all(common)))):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
