@@ -399,3 +399,19 @@ def test_validate_score_features_move_the_score() -> None:
     assert score_candidate({**base, "prior": 0.9}, "audio") > score
     assert score_candidate({**base, "common_english": 1.0}, "audio") < score
     assert score_candidate({**base, "acoustic": 1.0}, "audio") == pytest.approx(score)
+
+
+def test_validate_validators_of_the_shipped_lexicons_share_one_index(tmp_path: Path) -> None:
+    """The command line's validator, a batch worker's and calibration's lexicon features
+    all index the shipped lexicons: built once per process, not once each."""
+    from uncertain.validate import _default_validator
+
+    shared = _default_validator().index
+    assert Validator().index is shared
+    assert Validator(["drugs", "clinical"]).index is shared
+    formulary = load_lexicon(DATA / "uk_formulary.tsv", name="formulary")
+    assert Validator(["drugs", "clinical", formulary]).index is not shared
+    copy = tmp_path / "clinical.tsv"  # a file that only shares a shipped lexicon's name
+    copy.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n", encoding="utf-8")
+    own = Validator([load_lexicon("drugs"), load_lexicon(copy)])
+    assert own.index is not shared and own.index.lookup("zapain")

@@ -47,6 +47,7 @@ __all__ = [
     "english_zipf",
     "format_report",
     "is_english_word",
+    "is_shipped",
     "load_lexicon",
     "load_lexicons",
     "normalize_term",
@@ -404,6 +405,11 @@ def shipped_lexicons() -> list[str]:
         return []
     names = {_stem(p) for p in folder.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES)}
     return sorted(names)
+
+
+def is_shipped(lexicon: Lexicon) -> bool:
+    """True for a shipped lexicon as :func:`load_lexicon` shares it (not a copy or a file)."""
+    return lexicon.name in shipped_lexicons() and _shipped(lexicon.name) is lexicon
 
 
 def default_lexicons() -> list[Lexicon]:

@@ -64,7 +64,15 @@ from uncertain.document import (
     Validation,
     Word,
 )
-from uncertain.lexicon import Entry, Lexicon, default_lexicons, english_zipf, load_lexicons
+from uncertain.lexicon import (
+    Entry,
+    Lexicon,
+    default_lexicons,
+    english_zipf,
+    is_shipped,
+    load_lexicon,
+    load_lexicons,
+)
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score_candidate",
            "validate"]
@@ -178,7 +186,9 @@ class Validator:
             default_lexicons() if lexicons is None else load_lexicons(lexicons)
         )
         self.options = options or ValidateOptions()
-        self.index = LexiconIndex(self.lexicons)
+        self.index = (_shared_index(tuple(lx.name for lx in self.lexicons))
+                      if all(is_shipped(lx) for lx in self.lexicons)
+                      else LexiconIndex(self.lexicons))
         self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
         self._sim_cache: dict[tuple[str, str, int], list[_Match]] = {}
         self._ceilings: dict[tuple[str, str], float] = {}
@@ -613,6 +623,13 @@ def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
             taken[k] = True
         chosen.append(p)
     return sorted(chosen, key=lambda p: p.start)
+
+
+@cache
+def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
+    """The index of shipped lexicons, built once per process for every validator of them
+    (the default one, the command line's, a batch worker's, calibration's features)."""
+    return LexiconIndex([load_lexicon(name) for name in names])
 
 
 @cache
