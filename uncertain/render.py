@@ -28,8 +28,8 @@ Which suggestions a span lists. The flag's candidates, best first, at most
 ``max_candidates``, without any scoring under ``min_candidate_score`` (the acoustic
 second pass can leave every candidate of a span near 0: the span stays marked, with no
 suggestion), and runner-ups only within ``candidate_gap`` of the best's score. On the
-project's dev set, 5 of the 229 runner-ups listed without a gap are the drug that was
-said; a gap of 0.3 keeps those 5 and drops 29% of the others
+project's dev set, 5 of the 237 runner-ups listed without a gap are the drug that was
+said; a gap of 0.3 keeps those 5 and drops 30% of the others
 (``benchmarks/candidate_gap.py``). After the acoustic second pass, the floor of 0.05
 leaves 18 of 91 audio spans without a suggestion and drops 73 of 138 runner-ups, and no
 right first suggestion (2 right runner-ups go). ``candidate_gap=None`` lists up to
