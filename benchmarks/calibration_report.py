@@ -4,10 +4,11 @@ For the ASR stage (Whisper tiny.en) and the OCR stage (tesseract eng), prints th
 confidence's AUROC, ECE (10 equal-width bins), NCE and AUC-PR with wrong words positive,
 before and after applying the shipped calibration, on the dev set's *test* split (the
 calibrations were fitted on its dev split), against the goals ECE <= 0.05 and
-AUROC >= 0.90, with a 95% bootstrap interval of the calibrated figures (documents
-resampled with replacement; the split is small, so read the interval, not the third
-decimal). Stage outputs are cached under ``benchmarks/_work/calibration/docs/``
-(shared with ``fit_calibration.py``); the dev set is built first if it is missing.
+AUROC >= 0.90, with a 95% bootstrap interval of the calibrated figures
+(``uncertain.evaluate``'s ``resamples``: documents drawn with replacement; the split is
+small, so read the interval, not the third decimal). Stage outputs are cached under
+``benchmarks/_work/calibration/docs/`` (shared with ``fit_calibration.py``); the dev set
+is built first if it is missing.
 
     .venv/bin/python benchmarks/calibration_report.py [--split test] [--refresh]
         [--resamples 2000]
@@ -20,16 +21,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_calibration import DEVSET, NAMES, ensure_devset, load_refs, stage_documents
 
-from uncertain.calibrate import apply_calibration, load_calibration, word_labels
-from uncertain.document import Document
+from uncertain.calibrate import apply_calibration, load_calibration
 from uncertain.evaluate import GroupReport, Reference, Term, evaluate
-from uncertain.metrics import auc_roc, ece
 
 GOAL_ECE = 0.05
 GOAL_AUROC = 0.90
@@ -70,14 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{engine} {model}: no documents in the {args.split} split")
             continue
         before = evaluate(pairs).groups["overall"]
-        after = evaluate([(apply_calibration(d, cal), ref) for d, ref in pairs]
-                         ).groups["overall"]
+        after = evaluate([(apply_calibration(d, cal), ref) for d, ref in pairs],
+                         resamples=args.resamples).groups["overall"]
         label = f"{engine} {model}"
         for tag, g in (("raw", before), ("calib.", after)):
             print(_row(label if tag == "raw" else f"  ({cal.method})", g, tag))
-        if args.resamples > 0:
-            calibrated = [(apply_calibration(d, cal), ref.text) for d, ref in pairs]
-            (a_lo, a_hi), (e_lo, e_hi) = _intervals(calibrated, args.resamples)
+        if "auc_roc" in after.intervals and "ece" in after.intervals:
+            (a_lo, a_hi), (e_lo, e_hi) = after.intervals["auc_roc"], after.intervals["ece"]
             print(f"  calibrated, 95% interval over {len(pairs)} documents "
                   f"({args.resamples} bootstrap resamples): AUROC {a_lo:.3f}-{a_hi:.3f}, "
                   f"ECE {e_lo:.3f}-{e_hi:.3f}")
@@ -95,32 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
     print("goals met" if not missed else "goals missed:\n  " + "\n  ".join(missed))
     return 0
-
-
-def _intervals(docs: Sequence[tuple[Document, str]], resamples: int, *, seed: int = 0
-               ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """2.5th and 97.5th percentiles of AUROC (wrong words positive) and ECE when the
-    documents are resampled with replacement."""
-    per_doc: list[tuple[np.ndarray, np.ndarray]] = []
-    for doc, text in docs:
-        pairs = [(w.confidence, lab) for w, lab in zip(doc.words, word_labels(doc, text),
-                                                         strict=True)
-                 if lab is not None and w.confidence is not None]
-        if pairs:
-            per_doc.append((np.array([p for p, _ in pairs]), np.array([y for _, y in pairs])))
-    rng = np.random.default_rng(seed)
-    aurocs: list[float] = []
-    eces: list[float] = []
-    for _ in range(resamples):
-        pick = rng.integers(0, len(per_doc), len(per_doc))
-        conf = np.concatenate([per_doc[i][0] for i in pick])
-        right = np.concatenate([per_doc[i][1] for i in pick]).astype(int)
-        if 0 < right.sum() < len(right):
-            aurocs.append(auc_roc(1 - right, 1 - conf))
-            eces.append(ece(right, conf))
-    a = np.percentile(aurocs, [2.5, 97.5]) if aurocs else [float("nan")] * 2
-    e = np.percentile(eces, [2.5, 97.5]) if eces else [float("nan")] * 2
-    return (float(a[0]), float(a[1])), (float(e[0]), float(e[1]))
 
 
 def _row(label: str, g: GroupReport, tag: str) -> str:

@@ -271,3 +271,65 @@ def test_evaluate_calibrate_command_fits_and_refuses_overwrite(
     assert "wrote" in capsys.readouterr().out
     assert main(argv) == 1
     assert "--force" in capsys.readouterr().err
+
+
+def _interval_pair(words: list[tuple[str, float]], name: str) -> tuple[Document, Reference]:
+    return (make_doc(f"audio/{name}.wav", "audio", words, engine="faster-whisper"),
+            Reference(text="take the tablet daily", id=name, path=f"audio/{name}.wav"))
+
+
+def test_evaluate_intervals_bracket_a_perfect_and_a_mixed_detector() -> None:
+    # wrong words ("cable", "gaily") always less confident than right ones: AUROC 1
+    perfect = [_interval_pair([("take", 0.9), ("the", 0.8), ("cable", 0.2), ("daily", 0.95)],
+                              f"p{i}") if i % 2 else
+               _interval_pair([("take", 0.7), ("the", 0.9), ("tablet", 0.85), ("gaily", 0.1)],
+                              f"p{i}") for i in range(6)]
+    g = evaluate(perfect, resamples=200).groups["audio"]
+    assert g.intervals["auc_roc"] == [1.0, 1.0]
+    lo, hi = g.intervals["ece"]
+    assert 0.0 < lo <= (g.ece or 0) <= hi < 0.5
+    lo, hi = g.intervals["wer"]
+    assert lo == hi == pytest.approx(0.25)  # every document has one word wrong in four
+    # one document ranks a wrong word above a right one: the interval now reaches below 1
+    mixed = [*perfect, _interval_pair(
+        [("take", 0.3), ("the", 0.9), ("cable", 0.95), ("daily", 0.9)], "m")]
+    g = evaluate(mixed, resamples=200).groups["audio"]
+    lo, hi = g.intervals["auc_roc"]
+    assert lo < (g.auc_roc or 0) < 1.0 and hi == 1.0
+    # the same seed gives the same interval
+    assert evaluate(mixed, resamples=200).groups["audio"].intervals == g.intervals
+
+
+def test_evaluate_intervals_need_two_documents_and_resamples(
+        audio_pair: tuple[Document, Reference]) -> None:
+    assert evaluate([audio_pair], resamples=100).groups["audio"].intervals == {}
+    second = (make_doc("audio/a2.wav", "audio", [("hello", 0.9)]),
+              Reference(text="hello", id="a2", path="audio/a2.wav"))
+    assert evaluate([audio_pair, second]).groups["audio"].intervals == {}  # resamples=0
+    report = evaluate([audio_pair, second], resamples=100)
+    # drug recovery: one document has a term, so draws without it give no figure;
+    # enough of them give one to summarise
+    assert set(report.groups["audio"].intervals) <= {"wer", "drug_top3", "auc_roc", "ece"}
+    assert "wer" in report.groups["audio"].intervals
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["resamples"] == 100
+    assert data["groups"]["overall"]["intervals"]["wer"][0] <= report.groups["overall"].wer
+
+
+def test_evaluate_cli_prints_intervals_unless_told_not_to(
+        tmp_path: Path, audio_pair: tuple[Document, Reference],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a1", "path": "audio/a1.wav", "text": "The patient takes lisinopril."},
+        {"id": "a2", "path": "audio/a2.wav", "text": "hello there"},
+    ]) + "\n", encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(audio_pair[0].to_json() + "\n" + make_doc(
+        "audio/a2.wav", "audio", [("hello", 0.9), ("bear", 0.3)]).to_json() + "\n",
+        encoding="utf-8")
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "95% intervals" in out and "(50 draws)" in out and "  audio: WER" in out
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0"]) == 0
+    assert "95% intervals" not in capsys.readouterr().out

@@ -142,6 +142,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--calibration", metavar="NAME|FILE",
                    help="apply a calibration (a file, a shipped name, or 'default')")
     p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
+    p.add_argument("--intervals", type=int, default=1000, metavar="N",
+                   help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
+                   "and ECE (default 1000; 0: none)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
     p.set_defaults(func=run_eval_command)
@@ -153,7 +156,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
     pairs, unmatched, refs = _collect(args, validate=not args.no_validate)
     if args.calibration:
         pairs = calibrate_pairs(pairs, args.calibration)
-    report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs)
+    report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs,
+                      resamples=max(0, args.intervals))
     print(format_table(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",

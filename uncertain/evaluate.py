@@ -25,6 +25,10 @@ What is measured, for each group (every modality present, and ``overall``):
 - ``auc_roc``, ``auc_pr``, ``auc_nt``, ``nce``, ``ece`` and a reliability table of word
   confidence against correctness (see :mod:`uncertain.metrics`); words whose confidence
   is null are left out and counted in ``null_confidence_words``.
+- ``intervals`` (with ``resamples``): 95% percentile-bootstrap intervals of ``wer``,
+  ``drug_top3``, ``auc_roc`` and ``ece``, drawing whole documents with replacement
+  (words of one document are not independent). An evaluation set of a few dozen
+  documents moves AUROC by several hundredths; the interval says how far.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from uncertain import metrics
@@ -47,6 +52,8 @@ from uncertain.errors import CorruptInputError, EngineNotFoundError, MissingFile
 log = logging.getLogger("uncertain")
 
 OVERALL = "overall"
+#: the figures :func:`evaluate` gives bootstrap intervals for, with ``resamples``
+INTERVAL_FIGURES: tuple[str, ...] = ("wer", "drug_top3", "auc_roc", "ece")
 
 
 # ---------------------------------------------------------------- references and inputs
@@ -372,6 +379,7 @@ class GroupReport:
     nce: float | None = None
     ece: float | None = None
     reliability: list[metrics.ReliabilityBin] = field(default_factory=list)
+    intervals: dict[str, list[float]] = field(default_factory=dict)  # figure: [low, high]
 
 
 @dataclass
@@ -380,6 +388,7 @@ class EvalReport:
 
     groups: dict[str, GroupReport]
     n_bins: int = 10
+    resamples: int = 0  # bootstrap draws behind each group's ``intervals``
     unmatched: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # references no input matched
     documents: list[DocumentScore] = field(default_factory=list)
@@ -389,6 +398,7 @@ class EvalReport:
         return _finite({
             "groups": {name: asdict(group) for name, group in self.groups.items()},
             "n_bins": self.n_bins,
+            "resamples": self.resamples,
             "unmatched": self.unmatched,
             "missing": self.missing,
             "documents": [
@@ -410,8 +420,18 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def summarize(scores: Iterable[DocumentScore], *, n_bins: int = 10) -> GroupReport:
-    """Pool the outcomes of several documents into one group's figures."""
+def summarize(scores: Iterable[DocumentScore], *, n_bins: int = 10, resamples: int = 0,
+              seed: int = 0) -> GroupReport:
+    """Pool the outcomes of several documents into one group's figures (with
+    ``resamples``, also their bootstrap intervals: see the module docstring)."""
+    scores = list(scores)
+    g = _pool(scores, n_bins)
+    if resamples > 0:
+        g.intervals = _intervals([s for s in scores if not s.failed], resamples, n_bins, seed)
+    return g
+
+
+def _pool(scores: Sequence[DocumentScore], n_bins: int) -> GroupReport:
     g = GroupReport()
     errors = metrics.ErrorCounts()
     labels: list[bool] = []
@@ -458,10 +478,49 @@ def summarize(scores: Iterable[DocumentScore], *, n_bins: int = 10) -> GroupRepo
     return g
 
 
+def _intervals(scores: Sequence[DocumentScore], resamples: int, n_bins: int, seed: int
+               ) -> dict[str, list[float]]:
+    """2.5th and 97.5th percentiles of each of :data:`INTERVAL_FIGURES` over ``resamples``
+    draws of the documents with replacement (a figure some draws cannot give, such as
+    AUROC when a draw has no wrong word, is summarised over the draws that give it)."""
+    if len(scores) < 2:
+        return {}
+    rng = np.random.default_rng(seed)
+    draws: dict[str, list[float]] = {name: [] for name in INTERVAL_FIGURES}
+    for _ in range(resamples):
+        pick = [scores[i] for i in rng.integers(0, len(scores), len(scores))]
+        for name, value in _headline(pick, n_bins).items():
+            if value is not None and math.isfinite(value):
+                draws[name].append(value)
+    return {name: [float(v) for v in np.percentile(values, [2.5, 97.5])]
+            for name, values in draws.items() if len(values) >= max(2, resamples // 2)}
+
+
+def _headline(scores: Sequence[DocumentScore], n_bins: int) -> dict[str, float | None]:
+    """:data:`INTERVAL_FIGURES` of some documents, computed as :func:`summarize` does."""
+    errors = metrics.ErrorCounts()
+    terms: list[TermResult] = []
+    labels: list[bool] = []
+    confs: list[float] = []
+    for s in scores:
+        errors = errors + s.errors
+        terms += s.terms
+        labels += s.labels
+        confs += s.confidences
+    both = 0 < sum(labels) < len(labels)  # AUROC needs right and wrong words
+    return {
+        "wer": errors.wer,
+        "drug_top3": sum(t.top3 for t in terms) / len(terms) if terms else None,
+        "auc_roc": metrics.auc_roc(labels, confs) if both else None,
+        "ece": metrics.ece(labels, confs, n_bins=n_bins) if confs else None,
+    }
+
+
 def evaluate(pairs: Iterable[tuple[Document | Failure, Reference]], *, n_bins: int = 10,
              unmatched: Sequence[Document | Failure] = (),
-             references: Sequence[Reference] = ()) -> EvalReport:
-    """Score each (document or failure, reference) pair and summarise per modality."""
+             references: Sequence[Reference] = (), resamples: int = 0) -> EvalReport:
+    """Score each (document or failure, reference) pair and summarise per modality
+    (``resamples``: bootstrap draws for the groups' ``intervals``; 0 for none)."""
     scores: list[DocumentScore] = []
     seen: set[str] = set()
     for item, ref in pairs:
@@ -471,11 +530,12 @@ def evaluate(pairs: Iterable[tuple[Document | Failure, Reference]], *, n_bins: i
                                         failed=True))
         else:
             scores.append(score_document(item, ref))
-    groups = {m: summarize([s for s in scores if s.modality == m], n_bins=n_bins)
+    groups = {m: summarize([s for s in scores if s.modality == m], n_bins=n_bins,
+                           resamples=resamples)
               for m in sorted({s.modality for s in scores})}
-    groups[OVERALL] = summarize(scores, n_bins=n_bins)
+    groups[OVERALL] = summarize(scores, n_bins=n_bins, resamples=resamples)
     return EvalReport(
-        groups=groups, n_bins=n_bins,
+        groups=groups, n_bins=n_bins, resamples=resamples,
         unmatched=[i.source.path if isinstance(i, Document) else i.path for i in unmatched],
         missing=[r.name for r in references if r.name not in seen],
         documents=scores,
@@ -518,6 +578,16 @@ def format_table(report: EvalReport) -> str:
     for key, label, kind in _ROWS:
         lines.append(f"{label:<24}" + "".join(
             f"{_cell(getattr(report.groups[n], key), kind):>{width}}" for n in names))
+    intervals = [(n, report.groups[n].intervals) for n in names if report.groups[n].intervals]
+    if intervals:
+        lines += ["", f"95% intervals, documents drawn with replacement "
+                  f"({report.resamples} draws):"]
+        kinds = {key: kind for key, _, kind in _ROWS}
+        labels = {key: label for key, label, _ in _ROWS}
+        for name, found in intervals:
+            lines.append(f"  {name}: " + ", ".join(
+                f"{labels[key]} {_cell(lo, kinds[key])}-{_cell(hi, kinds[key])}"
+                for key, (lo, hi) in found.items()))
     for name in names:
         bins = report.groups[name].reliability
         if not any(b.count for b in bins):
