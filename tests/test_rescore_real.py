@@ -139,4 +139,7 @@ def test_nbest_real_offers_alternatives_for_a_doubtful_segment(heard: Document,
     assert alternatives, "the beam's other hypotheses differ from the first pass somewhere"
     for alt in alternatives:
         assert alt.source == "nbest"
-        assert alt.confidence is not None and 0.0 < alt.confidence < 1.0
+        # the share of the re-decode's hypotheses that agree: 1 when all of them do
+        assert alt.confidence is not None and 0.0 < alt.confidence <= 1.0
+    for word in words:  # one word's alternatives share the hypotheses' mass
+        assert sum(a.confidence or 0.0 for a in word.alternatives) <= 1.0 + 1e-3
