@@ -147,6 +147,17 @@ def test_asr_unknown_option_is_a_type_error() -> None:
         asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), beem_size=3)
 
 
+def test_asr_words_written_together_keep_no_space() -> None:
+    # Whisper's word " follow" then "-up": the second carries no leading space
+    doc = asr.transcribe(DICTATION, engine=ReplayEngine.from_file("dictation.json"))
+    first = doc.segments[0]
+    k = [w.text for w in first.words].index("follow")
+    assert first.words[k + 1].text == "-up"
+    assert [w.space_after for w in first.words[k:k + 2]] == [False, True]
+    assert "for follow-up and type 2 diabetes" in doc.text
+    assert first.words[-1].space_after  # a segment's last word
+
+
 def test_asr_document_round_trips_through_json() -> None:
     doc = asr.transcribe(DICTATION, engine=ReplayEngine.from_file("dictation.json"))
     assert Document.from_json(doc.to_json()) == doc

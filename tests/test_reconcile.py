@@ -189,6 +189,22 @@ def test_reconcile_word_with_spaces_changes_as_a_whole() -> None:
         1, 2, "New York", "New Jersey")
 
 
+def test_reconcile_words_written_together_are_one_token() -> None:
+    words = [Word(text=t, confidence=c, start=i / 2, end=i / 2 + 0.4, space_after=sp)
+             for i, (t, c, sp) in enumerate([("follow", 0.9, False), ("-up", 0.9, True),
+                                             ("in", 0.9, True), ("2", 0.9, False),
+                                             (".5", 0.2, True), ("weeks", 0.9, True)])]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    assert doc.text == "follow-up in 2.5 weeks"
+    assert reconcile(doc, "Follow-up in 2.5 weeks.").changes == ()
+    (change,) = reconcile(doc, "follow-up in 3.5 weeks").changes
+    assert (change.word_start, change.word_end, change.original, change.new) == (
+        3, 5, "2.5", "3.5")
+    assert (change.start, change.end) == (1.5, 2.4)
+    assert change.span == 0  # the doubtful ".5" is part of the token changed
+
+
 def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))

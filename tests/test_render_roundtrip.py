@@ -77,15 +77,17 @@ HOSTILE = [
 SOURCE = {"audio": "a.wav", "image": "a.png", "text": "a.txt"}
 
 
-def _doc(modality: str, lines: list[list[tuple[str, float | None]]],
+def _doc(modality: str, lines: list[list[tuple[str, float | None]]]
+         | list[list[tuple[str, float | None, bool]]],
          flags: list[Flag] | None = None) -> Document:
     segments = []
     t = 0.0
     for i, line in enumerate(lines):
         words = []
-        for text, conf in line:
+        for text, conf, *space in line:  # (text, confidence[, space_after])
             words.append(Word(text=text, confidence=conf, start=t, end=t + 0.3,
-                              page=1 + i // 2 if modality == "image" else None))
+                              page=1 + i // 2 if modality == "image" else None,
+                              space_after=space[0] if space else True))
             t += 0.4
         segments.append(Segment(id=i, words=words, start=words[0].start if words else None,
                                 page=1 + i // 2 if modality == "image" else None))
@@ -119,6 +121,18 @@ def test_render_hostile_word_round_trips(hostile: str, modality: str) -> None:
     _check(doc, structure=False, preamble=False)
 
 
+def test_render_words_written_together_keep_no_space() -> None:
+    # Whisper writes "follow" "-up" and "2" ".5" as words with no space between them
+    flag = Flag(reason="low_confidence", text=".5", start=3, end=4, confidence=0.8)
+    doc = _doc("audio", [[("follow", 0.9, False), ("-up", 0.9), ("2", 0.9, False), (".5", 0.2),
+                          ("mg", 0.9)]], [flag])
+    assert doc.text == "follow-up 2.5 mg"
+    assert doc.span_text(0, 4) == "follow-up 2.5"
+    inline = render(doc, style="inline", preamble=False, tokenizer="estimate").document
+    assert inline.startswith('[00:00.0] follow-up 2<unsure p="0.20">.5</unsure> mg')
+    _check(doc, structure=True)
+
+
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_render_hostile_markup_never_forms_tags(hostile: str) -> None:
     doc = _doc("text", [[(hostile, None)]])
@@ -143,7 +157,8 @@ CONF = st.none() | st.floats(min_value=0.0, max_value=1.0)
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
     modality = draw(st.sampled_from(["audio", "image", "text"]))
-    lines = draw(st.lists(st.lists(st.tuples(WORD, CONF), max_size=5), max_size=4))
+    lines = draw(st.lists(st.lists(st.tuples(WORD, CONF, st.booleans()), max_size=5),
+                          max_size=4))
     n = sum(len(line) for line in lines)
     flags = []
     cuts = sorted(draw(st.sets(st.integers(0, n), max_size=6))) if n else []

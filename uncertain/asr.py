@@ -180,8 +180,10 @@ def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> l
     for raw in raw_segments:
         if not any(ch.isalnum() for ch in raw.text):
             continue
-        words = [_word(w, offset) for w in (raw.words or ())]
-        words = [w for w in words if w.text]
+        raws = [w for w in (raw.words or ()) if w.word.strip()]
+        # Whisper's words carry their leading space: none means written onto the last
+        words = [_word(w, offset, space_after=k + 1 == len(raws) or raws[k + 1].word[:1].isspace())
+                 for k, w in enumerate(raws)]
         out.append(Segment(
             id=first_id + len(out),
             text=raw.text.strip(),
@@ -196,7 +198,7 @@ def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> l
     return out
 
 
-def _word(raw: Any, offset: float) -> Word:
+def _word(raw: Any, offset: float, *, space_after: bool = True) -> Word:
     probability = float(raw.probability)
     tokens: Sequence[tuple[str, float]] = getattr(raw, "tokens", None) or ()
     return Word(
@@ -206,6 +208,7 @@ def _word(raw: Any, offset: float) -> Word:
         start=_shift(raw.start, offset),
         end=_shift(raw.end, offset),
         tokens=[Token(text=text, probability=_clip(float(p))) for text, p in tokens],
+        space_after=space_after,
     )
 
 

@@ -20,13 +20,14 @@ A flag is a view onto the document: ``start``/``end`` index the flat word list
 ``Document.words`` (end exclusive), like a spaCy span.
 
 Stable names that scripts rely on: ``segments[].words[]`` with ``text``,
-``confidence``, ``start``/``end`` or ``page``/``bbox``; ``flags[]`` with ``reason``,
-``text`` and ``candidates[]`` (``term``, ``canonical``, ``score``).
+``confidence``, ``start``/``end`` or ``page``/``bbox``, ``space_after``; ``flags[]`` with
+``reason``, ``text`` and ``candidates[]`` (``term``, ``canonical``, ``score``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -85,6 +86,9 @@ class Word(_Model):
     alternatives: list[Alternative] = Field(default_factory=list)
     tokens: list[Token] = Field(default_factory=list)
     chars: list[CharChoices] = Field(default_factory=list)
+    #: whether a space follows the word within its segment (``False`` where the engine
+    #: wrote the next word onto this one: Whisper's "follow" "-up", "2" ".5")
+    space_after: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Word:
@@ -219,12 +223,13 @@ class Document(_Model):
 
     @property
     def text(self) -> str:
-        """The plain text: words joined by spaces, segments by newlines."""
-        return "\n".join(" ".join(w.text for w in s.words) for s in self.segments if s.words)
+        """The plain text: words joined by a space (none after a word whose ``space_after``
+        is false), segments by newlines."""
+        return "\n".join(join_words(s.words) for s in self.segments if s.words)
 
     def span_text(self, start: int, end: int) -> str:
         """The surface text of words ``start`` to ``end`` (exclusive)."""
-        return " ".join(w.text for w in self.words[start:end])
+        return join_words(self.words[start:end])
 
     def to_json(self, *, indent: int | None = None) -> str:
         """Serialise to JSON; ``Document.from_json`` gives back an equal document."""
@@ -234,6 +239,17 @@ class Document(_Model):
     def from_json(cls, data: str | bytes) -> Document:
         """Parse a document produced by ``to_json``."""
         return cls.model_validate_json(data)
+
+
+def join_words(words: Sequence[Word]) -> str:
+    """The words' surface text: each followed by a space unless its ``space_after`` is
+    false (the last word by nothing)."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if i and words[i - 1].space_after:
+            out.append(" ")
+        out.append(w.text)
+    return "".join(out)
 
 
 def json_schema() -> str:

@@ -39,7 +39,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
-from uncertain.document import BBox, Document, Word
+from uncertain.document import BBox, Document, Word, join_words
 from uncertain.render import doubtful_spans
 
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
@@ -240,17 +240,26 @@ def reconcile(
         assert s.word_start is not None and s.word_end is not None
         for i in range(s.word_start, s.word_end):
             span_of[i] = k
+    units = _units(doc)  # word ranges the LLM saw as one token ("follow" "-up")
+    unit_span: list[int | None] = [
+        next((span_of[i] for i in range(a, b) if span_of[i] is not None), None)
+        for a, b in units]
     src: list[str] = []
-    owner: list[int] = []  # source token -> word index
-    for i, w in enumerate(words):
-        for piece in w.text.split():
+    owner: list[int] = []  # source token -> unit index
+    for u, (a, b) in enumerate(units):
+        for piece in "".join(w.text for w in words[a:b]).split():
             src.append(_key(piece))
-            owner.append(i)
+            owner.append(u)
     new_tokens = answer.split()
     dst = [_key(t) for t in new_tokens]
     ops = Levenshtein.opcodes(src, dst)
-    groups = _groups(ops, src, dst, owner, span_of, len(words))
-    changes = [_change(words, g, owner, new_tokens, span_of, spans) for g in groups]
+    groups = _groups(ops, src, dst, owner, unit_span, len(units))
+    for g in groups:  # unit ranges back to word ranges
+        if g.first == g.stop:
+            g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
+        else:
+            g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
+    changes = [_change(words, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged)
@@ -405,7 +414,22 @@ def _insertion_region(pairs: list[tuple[int | None, int | None, int]], index: in
     return None
 
 
-def _change(words: list[Word], g: _Group, owner: list[int], new_tokens: list[str],
+def _units(doc: Document) -> list[tuple[int, int]]:
+    """Word ranges with no space between their words (within a segment): each is one
+    whitespace token of the rendered text."""
+    units: list[tuple[int, int]] = []
+    index = 0
+    for segment in doc.segments:
+        for k in range(len(segment.words)):
+            if k and not segment.words[k - 1].space_after:
+                units[-1] = (units[-1][0], index + 1)
+            else:
+                units.append((index, index + 1))
+            index += 1
+    return units
+
+
+def _change(words: list[Word], g: _Group, new_tokens: list[str],
             span_of: list[int | None], spans: list[Span]) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
@@ -413,6 +437,6 @@ def _change(words: list[Word], g: _Group, owner: list[int], new_tokens: list[str
         outside = tuple(i for i in range(g.first, g.stop) if span_of[i] is None)
     new = " ".join(new_tokens[g.j1:g.j2])
     candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
-    original = " ".join(w.text for w in words[g.first:g.stop])
+    original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
                   candidate=candidate, **_provenance(words, g.first, g.stop))

@@ -153,7 +153,7 @@ def _layout(doc: Document) -> _Layout:
             pos += 1
         first = index
         for wi, word in enumerate(seg.words):
-            if wi:
+            if wi and seg.words[wi - 1].space_after:
                 parts.append(" ")
                 pos += 1
             offsets.append((pos, pos + len(word.text)))
@@ -277,14 +277,15 @@ def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style
             page = seg.page
             out.append(f"--- page {page} ---")
         pieces: list[str] = []
+        words = seg.words
         for i in range(first, stop):
-            if i > first:
+            if i > first and words[i - first - 1].space_after:
                 pieces.append(" ")
             if i in opens:
                 span = opens[i]
                 pieces.append(inline_open(span) if inline else bracket_open(span))
                 inside = True
-            text = doc.segments[si].words[i - first].text
+            text = words[i - first].text
             if inline:
                 pieces.append(inline_escape(text))
             else:
@@ -378,7 +379,7 @@ def render(
     system = PREAMBLES[style] if preamble else ""
 
     def build(keep: int) -> Prompt:
-        marked = sorted(ranked[:keep], key=lambda s: s.start)
+        marked = sorted(ranked[:keep], key=lambda s: s.word_start or 0)  # document order
         dropped = len(spans) - keep
         note = _note(dropped, len(spans)) if dropped else None
         if style == "json":

@@ -53,7 +53,7 @@ import numpy as np
 
 from uncertain import audio as _audio
 from uncertain._acoustic import Request, Scorer, scorer_for
-from uncertain.document import Candidate, Document, Evidence, Flag, Word
+from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
 
@@ -282,14 +282,14 @@ def acoustic_scores(
             owners.append([])
             continue
         flag = doc.flags[job.flag]
-        hypotheses = [" ".join(w.text for w in words[flag.start:flag.end])]
+        hypotheses = [join_words(words[flag.start:flag.end])]
         owner = [-1]
         for i, candidate in enumerate(flag.candidates):
             for text in _variants(candidate.term, opts.casings):
                 hypotheses.append(text)
                 owner.append(i)
-        suffix = " ".join(w.text for w in words[flag.end:job.after])
-        prefix = " ".join(w.text for w in words[group.first:flag.start])
+        suffix = join_words(words[flag.end:job.after])
+        prefix = join_words(words[group.first:flag.start])
         requests.append((prefix, [f"{h} {suffix}".strip() for h in hypotheses]))
         owners.append(owner)
     out: list[tuple[float, list[float]] | None] = []

@@ -63,6 +63,7 @@ from uncertain.document import (
     Modality,
     Validation,
     Word,
+    join_words,
 )
 from uncertain.lexicon import (
     Entry,
@@ -562,7 +563,7 @@ class Validator:
 
     @staticmethod
     def _flag(p: _Proposal, words: list[Word]) -> Flag:
-        text = " ".join(w.text.strip() for w in words[p.start:p.end])
+        text = join_words(words[p.start:p.end])
         reasons = list(dict.fromkeys(p.reasons))
         return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
                     candidates=p.candidates, confidence=min(1.0, max(0.0, p.confidence)),
