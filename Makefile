@@ -4,8 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_TOOLS := tesseract espeak-ng sox
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd espeak-ng sox libsox-fmt-all \
+SYSTEM_TOOLS := tesseract espeak-ng flite sox
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd espeak-ng flite sox libsox-fmt-all \
 	fonts-dejavu-core fonts-liberation fonts-freefont-ttf
 
 .PHONY: demo test lint unit system-deps venv dev clean lexicons

@@ -1,10 +1,11 @@
 """A deterministic development set for the quality benchmarks.
 
-Builds synthetic medical dictations (espeak-ng, several voices, speeds and pitches, some
-with noise mixed in or squeezed through a telephone band with sox), rendered and degraded
-prescriptions, labels and medication lists (PIL), plain transcripts "from another
-engine" with hand-made sound-alike mishearings of drug names, and everyday non-medical
-text of each kind for counting false flags. ``refs.jsonl`` holds one reference per item::
+Builds synthetic medical dictations (espeak-ng and flite, several voices, speeds and
+pitches, some with noise mixed in or squeezed through a telephone band with sox),
+rendered and degraded prescriptions, labels and medication lists (PIL), plain
+transcripts "from another engine" with hand-made sound-alike mishearings of drug names,
+and everyday non-medical text of each kind for counting false flags. ``refs.jsonl``
+holds one reference per item::
 
     {"id", "path", "modality": "audio"|"image"|"text", "text", "terms": [{"term",
      "canonical"}], "split": "dev"|"test", "meta": {how the item was made}}
@@ -14,7 +15,7 @@ transcript that is the sound-alike, e.g. "met for me"); ``canonical`` the generi
 For text items ``text`` is the transcript as it should have been (same style, right
 names), so the file differs from it only where a drug name was misheard.
 
-Seeds are fixed: the same machine (same espeak-ng, sox and fonts) builds the same bytes,
+Seeds are fixed: the same machine (same espeak-ng, flite, sox and fonts) builds the same bytes,
 and ``--small`` builds a subset of the very same items. Splits are about 70/30 within
 each (modality, kind) group, by a hash of the item id.
 
@@ -80,6 +81,12 @@ VOICES = (
     "en-gb-x-rp+m5", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029",
     "en-us-nyc", "en+f3", "en+m3", "en+klatt",
 )
+#: flite's own voices (CMU clustergen and diphone): closer to a human speaker than
+#: espeak-ng's formant synthesis, and tiny.en mishears them the way it mishears people
+#: ("lies in April" for lisinopril); this share of the dictations is spoken by them
+FLITE_VOICES = ("slt", "rms", "awb", "kal16")
+FLITE_SHARE = 0.5
+FLITE_WPM = 170  # flite's own pace at duration_stretch 1, roughly
 # (name, weight); noise SNRs are moderate (8-20 dB)
 AUDIO_EFFECTS = (("clean", 4), ("whitenoise", 2), ("pinknoise", 2), ("brownnoise", 2),
                  ("phone", 2), ("phone+noise", 1), ("reverb", 2))
@@ -389,6 +396,13 @@ def plan_audio(drug_stream: Iterable[Drug]) -> list[Item]:
                 "rate": 8000 if effect.startswith("phone") else rng.choice((16000, 22050, 44100)),
                 "level_db": round(-rng.uniform(1.0, 9.0), 1),
             }
+            synth = item_rng(item_id + "/synth")  # its own draws: the others stay put
+            if synth.random() < FLITE_SHARE:
+                for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
+                    del meta[key]
+                meta.update(synth="flite", voice=synth.choice(FLITE_VOICES))
+            else:
+                meta["synth"] = "espeak-ng"
             if "noise" in effect:
                 meta["snr_db"] = round(rng.uniform(8.0, 20.0) if effect != "phone+noise"
                                        else rng.uniform(15.0, 25.0), 1)
@@ -657,12 +671,16 @@ def noise_gain(speech_rms: float, noise_rms: float, snr_db: float) -> float:
 
 
 def render_audio(item: Item, out: Path, tmp: Path) -> None:
-    """Speak the item with espeak-ng and apply its effect with sox."""
+    """Speak the item with espeak-ng or flite and apply its effect with sox."""
     m = item.meta
     raw, padded = tmp / f"{item.id}.raw.wav", tmp / f"{item.id}.pad.wav"
     noise = tmp / f"{item.id}.noise.wav"
-    _run(["espeak-ng", "-v", m["voice"], "-s", str(m["wpm"]), "-p", str(m["pitch"]),
-          "-a", str(m["amplitude"]), "-g", str(m["word_gap"]), "-w", str(raw), item.text])
+    if m.get("synth") == "flite":
+        _run(["flite", "-voice", m["voice"], "--setf",
+              f"duration_stretch={FLITE_WPM / m['wpm']:.3f}", "-o", str(raw), "-t", item.text])
+    else:
+        _run(["espeak-ng", "-v", m["voice"], "-s", str(m["wpm"]), "-p", str(m["pitch"]),
+              "-a", str(m["amplitude"]), "-g", str(m["word_gap"]), "-w", str(raw), item.text])
     sox = ["sox", "-R", "-D"]
     _run([*sox, str(raw), str(padded), "pad", str(m["pad"][0]), str(m["pad"][1])])
     tail = ["gain", "-n", str(m["level_db"])]
@@ -788,7 +806,8 @@ def render_text(item: Item, out: Path) -> None:
 
 def tool_versions() -> dict[str, str]:
     versions = {}
-    for tool, flag in (("espeak-ng", "--version"), ("sox", "--version")):
+    for tool, flag in (("espeak-ng", "--version"), ("flite", "--version"),
+                       ("sox", "--version")):
         proc = subprocess.run([tool, flag], capture_output=True, text=True, check=False)
         lines = (proc.stdout or proc.stderr).strip().splitlines()
         versions[tool] = lines[0] if proc.returncode == 0 and lines else "?"
@@ -798,6 +817,7 @@ def tool_versions() -> dict[str, str]:
 def build(out: Path, *, small: bool = False, seed: int = SEED) -> list[Item]:
     """Write the set to ``out`` (built beside it, then moved into place)."""
     _need("espeak-ng", "espeak-ng")
+    _need("flite", "flite")
     _need("sox", "sox")
     fonts = available_fonts()
     items = plan(seed=seed, small=small)

@@ -197,6 +197,19 @@ def test_devset_plan_items_are_consistent(full_plan: list[devset.Item]) -> None:
                 assert "\n".join(item.body).lower() == item.text.lower()
 
 
+def test_devset_dictations_use_both_synthesisers_in_both_splits(
+        full_plan: list[devset.Item]) -> None:
+    audio = [i for i in full_plan if i.modality == "audio"]
+    by = Counter((i.meta["synth"], i.split) for i in audio)
+    assert set(by) == {(s, split) for s in ("espeak-ng", "flite") for split in ("dev", "test")}
+    assert 0.35 <= sum(n for (s, _), n in by.items() if s == "flite") / len(audio) <= 0.65
+    for item in audio:
+        if item.meta["synth"] == "flite":
+            assert item.meta["voice"] in devset.FLITE_VOICES and "pitch" not in item.meta
+        else:
+            assert item.meta["voice"] in devset.VOICES
+
+
 def test_devset_general_items_name_no_drug() -> None:
     names = {d.generic for d in DRUGS} | {b.lower() for d in DRUGS for b in d.brands}
     for sentence in GENERAL_SENTENCES:
