@@ -415,3 +415,11 @@ def test_validate_validators_of_the_shipped_lexicons_share_one_index(tmp_path: P
     copy.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n", encoding="utf-8")
     own = Validator([load_lexicon("drugs"), load_lexicon(copy)])
     assert own.index is not shared and own.index.lookup("zapain")
+
+
+def test_validate_a_letter_glued_to_a_number_is_a_code_not_a_unit(validator: Validator) -> None:
+    # Whisper's "L6" (said: Lasix) is not the unit L; "A1c" is the clinical term
+    doc = validator.validate(make_doc("hold the L6/0.35 until the kidney function is rechecked"))
+    assert not any(c.canonical == "L" for f in doc.flags for c in f.candidates)
+    text = validator.validate(make_doc("A1c was 7.8 today", modality="text", default=None))
+    assert [(f.reason, f.candidates[0].canonical) for f in text.flags] == [("verified", "A1c")]

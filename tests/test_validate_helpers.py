@@ -17,6 +17,18 @@ from uncertain.lexicon import load_lexicons
 
 
 @pytest.mark.parametrize(
+    ("text", "key"),
+    [("Lisinopril-10'mg", "lisinopril"), ("10mg", "mg"), ("metformin", "metformin"),
+     ("L6", "l6"), ("A1c", "a1c"), ("B12", "b12")],
+)
+def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
+        text: str, key: str) -> None:
+    from uncertain.validate import _word_key
+
+    assert _word_key(text) == key
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [("500", "number"), ("2.5", "number"), ("500mg", "number"), ("3rd", "number"),
      ("03/14/1958", "number"), ("x10", "number"), ("mg", "unit"), ("milligrams", "unit"),

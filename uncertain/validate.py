@@ -585,11 +585,13 @@ _CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
 
 def _word_key(text: str) -> str:
     """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
-    keeps its longest run of letters."""
+    keeps its longest run of letters, unless that is one letter: "L6", "A1c" and "B12"
+    are codes, not the unit L or the letter A glued to a number."""
     key = compact(text)
     if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
         runs = re.findall(r"[^\W\d_]+", key)
-        key = max(runs, key=len) if runs else key
+        longest = max(runs, key=len) if runs else key
+        key = longest if len(longest) > 1 else key
     return key
 
 
