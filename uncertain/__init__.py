@@ -45,13 +45,14 @@ from uncertain.errors import (
     UncertainError,
     UnsupportedFormatError,
 )
-from uncertain.evaluate import EvalReport, Reference, evaluate
+from uncertain.evaluate import EvalReport, evaluate
 from uncertain.ingest import detect, ingest
 from uncertain.lexicon import Entry, Lexicon, default_lexicons, load_lexicon, load_lexicons
 from uncertain.models import load_model, resolve_model
 from uncertain.nbest import NbestOptions, add_nbest
 from uncertain.ocr import RecognizeOptions, recognize
 from uncertain.reconcile import Change, Reconciliation, reconcile
+from uncertain.references import Reference
 from uncertain.render import BudgetError, Parsed, Prompt, Span, parse, render
 from uncertain.rescore import RescoreOptions, rescore
 from uncertain.text import document_from_text, read_text

@@ -1,14 +1,10 @@
 """Evaluation: score documents against reference transcripts, per modality and overall.
 
-This module owns the references file, matching documents to references, the per-document
-scoring, the report objects with their table and JSON forms, and the reliability plot;
-the ``uncertain eval`` command is in :mod:`uncertain._cli_runs`. The metric definitions
-themselves live in :mod:`uncertain.metrics`.
-
-References are JSON lines ``{"id"|"path", "text", "terms": [{"term", "canonical"}]}``
-(``modality`` and ``split`` are optional). A document matches a reference by path (as
-written, resolved against the references file's folder, or by base name when that is
-unique) or by id (the file name without its extension).
+This module owns the per-document scoring, the report objects with their table and JSON
+forms, and the reliability plot; the references file and the matching of documents to
+references are in :mod:`uncertain.references` (its names are importable from here too),
+the ``uncertain eval`` command is in :mod:`uncertain._cli_runs`, and the metric
+definitions themselves live in :mod:`uncertain.metrics`.
 
 What is measured, for each group (every modality present, and ``overall``):
 
@@ -33,7 +29,6 @@ What is measured, for each group (every modality present, and ``overall``):
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -43,169 +38,29 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from uncertain import metrics
 from uncertain.document import Document
-from uncertain.errors import CorruptInputError, EngineNotFoundError, MissingFileError
+from uncertain.errors import EngineNotFoundError
+from uncertain.references import (  # re-exported: they were defined here
+    Failure,
+    Reference,
+    Term,
+    load_documents,
+    load_references,
+    match_references,
+)
+
+__all__ = ["INTERVAL_FIGURES", "OVERALL", "DocumentScore", "EvalReport", "Failure",
+           "GroupReport", "Reference", "Term", "TermResult", "calibrate_pairs", "evaluate",
+           "format_table", "load_documents", "load_references", "match_references",
+           "plot_reliability", "run_stages", "score_document", "summarize"]
 
 log = logging.getLogger("uncertain")
 
 OVERALL = "overall"
 #: the figures :func:`evaluate` gives bootstrap intervals for, with ``resamples``
 INTERVAL_FIGURES: tuple[str, ...] = ("wer", "drug_top3", "auc_roc", "ece")
-
-
-# ---------------------------------------------------------------- references and inputs
-
-
-@dataclass(frozen=True)
-class Term:
-    """A lexicon term the reference expects: its surface and its canonical name."""
-
-    term: str
-    canonical: str
-
-    def __post_init__(self) -> None:
-        if not self.term.strip() or not self.canonical.strip():
-            raise ValueError(f"empty term or canonical name in {self}")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The right transcript of one input, with the lexicon terms it contains."""
-
-    text: str
-    id: str | None = None
-    path: str | None = None
-    terms: tuple[Term, ...] = ()
-    modality: str | None = None
-    split: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.id and not self.path:
-            raise ValueError("a reference needs an id or a path")
-
-    @property
-    def name(self) -> str:
-        """The id, else the path."""
-        return self.id or self.path or ""
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An input that produced no document (an error record of a batch run)."""
-
-    path: str
-    error: str
-    message: str = ""
-
-
-def load_references(path: str | os.PathLike[str], *, split: str | None = None
-                    ) -> list[Reference]:
-    """Read a references JSON-lines file; ``split`` keeps only the references of that split."""
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise MissingFileError(p, f"cannot read references: {exc.strerror or exc}") from exc
-    refs: list[Reference] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            ref = Reference(
-                text=str(raw["text"]),
-                id=None if raw.get("id") is None else str(raw["id"]),
-                path=None if raw.get("path") is None else str(raw["path"]),
-                terms=tuple(Term(str(t["term"]), str(t["canonical"]))
-                            for t in raw.get("terms") or ()),
-                modality=raw.get("modality"),
-                split=raw.get("split"),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CorruptInputError(p, f"line {number}: not a reference ({exc})") from exc
-        if split is None or ref.split == split:
-            refs.append(ref)
-    return refs
-
-
-def load_documents(path: str | os.PathLike[str]) -> list[Document | Failure]:
-    """Read documents (one JSON per line, or one JSON document); error records become
-    :class:`Failure`."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MissingFileError(p, f"cannot read documents: {exc.strerror or exc}") from exc
-    stripped = text.strip()
-    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
-        try:
-            data = json.loads(stripped)
-        except ValueError as exc:
-            raise CorruptInputError(p, f"not JSON ({exc})") from exc
-        records = data if isinstance(data, list) else [data]
-        return [_record(r, p, 1) for r in records]
-    out: list[Document | Failure] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise CorruptInputError(p, f"line {number}: not JSON ({exc})") from exc
-        out.append(_record(record, p, number))
-    return out
-
-
-def _record(record: Any, path: Path, number: int) -> Document | Failure:
-    if isinstance(record, dict) and "error" in record and "source" not in record:
-        return Failure(str(record.get("path", "")), str(record["error"]),
-                       str(record.get("message", "")))
-    try:
-        return Document.model_validate(record)
-    except ValidationError as exc:
-        raise CorruptInputError(path, f"line {number}: not a document ({exc})") from exc
-
-
-def match_references(items: Sequence[Document | Failure], refs: Sequence[Reference], *,
-                     refs_dir: str | os.PathLike[str] | None = None
-                     ) -> tuple[list[tuple[Document | Failure, Reference]],
-                                list[Document | Failure]]:
-    """Pair inputs with references; returns the pairs and the inputs that matched none."""
-    base = Path(refs_dir) if refs_dir is not None else None
-    exact: dict[str, Reference] = {}
-    by_name: dict[str, list[Reference]] = {}
-    by_id: dict[str, Reference] = {}
-    for ref in refs:
-        if ref.path:
-            exact[ref.path] = ref
-            exact[_resolved(ref.path, base)] = ref
-            by_name.setdefault(Path(ref.path).name, []).append(ref)
-        if ref.id:
-            by_id[ref.id] = ref
-    pairs: list[tuple[Document | Failure, Reference]] = []
-    unmatched: list[Document | Failure] = []
-    for item in items:
-        path = item.source.path if isinstance(item, Document) else item.path
-        found: Reference | None = exact.get(path) or exact.get(_resolved(path, None))
-        if found is None and len(by_name.get(Path(path).name, [])) == 1:
-            found = by_name[Path(path).name][0]
-        if found is None:
-            found = by_id.get(Path(path).stem) or by_id.get(Path(path).name)
-        if found is None:
-            unmatched.append(item)
-        else:
-            pairs.append((item, found))
-    return pairs, unmatched
-
-
-def _resolved(path: str, base: Path | None) -> str:
-    p = Path(path)
-    if base is not None and not p.is_absolute():
-        p = base / p
-    return os.path.normpath(os.path.abspath(p))
 
 
 # ---------------------------------------------------------------- scoring one document
