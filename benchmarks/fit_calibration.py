@@ -32,13 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from uncertain.calibrate import (  # noqa: E402
-    FEATURES,
-    fit_best,
-    format_comparison,
-    word_features,
-    word_labels,
-)
+from uncertain.calibrate import FEATURES, word_features  # noqa: E402
+from uncertain.calibrate_fit import fit_best, format_comparison, word_labels  # noqa: E402
 from uncertain.document import Document  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"

@@ -17,14 +17,12 @@ from uncertain.calibrate import (
     apply_calibration,
     calibrate_document,
     default_features,
-    fit,
-    fit_best,
-    labelled_words,
     load_calibration,
     resolve_calibration,
     shipped_calibrations,
     word_features,
 )
+from uncertain.calibrate_fit import fit, fit_best, labelled_words
 from uncertain.document import Document, Segment, Source, Token, Word
 from uncertain.errors import CalibrationError
 

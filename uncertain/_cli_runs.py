@@ -186,7 +186,8 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_calibrate_command(args: argparse.Namespace) -> int:
     """Run ``uncertain calibrate``: fit per engine and model, print the comparison."""
-    from uncertain.calibrate import METHODS, Method, fit_by_engine, format_comparison
+    from uncertain.calibrate import METHODS, Method
+    from uncertain.calibrate_fit import fit_by_engine, format_comparison
 
     # calibrations are applied by the stages, before validation
     pairs, _, _ = _collect(args, validate=False)
