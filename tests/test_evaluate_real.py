@@ -18,30 +18,41 @@ def _eval(argv: list[str]) -> int:
 
 
 @pytest.mark.slow
-def test_evaluate_real_engines_with_shipped_calibration(samples_dir: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
-    refs = tmp_path / "refs.jsonl"
-    refs_dir = samples_dir / "references"
-    refs.write_text("\n".join(json.dumps(r) for r in [
-        {"path": str(samples_dir / "phototest.tif"),
-         "text": (refs_dir / "phototest.txt").read_text(encoding="utf-8")},
-        {"id": "dictation", "text": (refs_dir / "dictation.txt").read_text(encoding="utf-8"),
-         "terms": [{"term": "metformin", "canonical": "metformin"},
-                   {"term": "lisinopril", "canonical": "lisinopril"}]},
-    ]) + "\n", encoding="utf-8")
+def test_evaluate_real_engines_on_the_samples(samples_dir: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # samples/refs.jsonl names every sample and the drugs it holds; with no PATH the
+    # references' own files run, calibrated, validated and rescored as annotate does
     out = tmp_path / "report.json"
-    status = _eval(["--refs", str(refs), str(samples_dir / "phototest.tif"),
-                        str(samples_dir / "dictation.wav"), "--calibration", "default",
-                        "--json", str(out)])
-    assert status == 0
-    assert "reliability (image)" in capsys.readouterr().out
-    groups = json.loads(out.read_text(encoding="utf-8"))["groups"]
-    image, audio = groups["image"], groups["audio"]
-    assert (image["documents"], audio["documents"]) == (1, 1)
-    assert image["wer"] < 0.1  # tesseract reads its own test page almost perfectly
-    assert audio["wer"] < 0.6
-    assert audio["terms"] == 2
+    assert _eval(["--refs", str(samples_dir / "refs.jsonl"), "--json", str(out),
+                  "--intervals", "200"]) == 0
+    printed = capsys.readouterr().out
+    assert "reliability (image)" in printed and "95% intervals" in printed
+    report = json.loads(out.read_text(encoding="utf-8"))
+    groups = report["groups"]
+    image, audio, text = groups["image"], groups["audio"], groups["text"]
+    assert (audio["documents"], image["documents"], text["documents"]) == (2, 3, 1)
+    assert report["missing"] == [] and report["unmatched"] == []
+    assert image["wer"] < 0.1  # phototest, the fax and the scan are mostly read right
+    assert audio["wer"] < 0.4
+    assert (audio["terms"], image["terms"], text["terms"]) == (5, 7, 2)
+    assert image["drug_top3"] >= 0.85  # the fax's garbled names come back as suggestions
+    assert text["drug_top3"] >= 0.5  # "met for men" -> metformin
     for group in (image, audio):
         assert group["confidence_words"] > 20 and group["null_confidence_words"] == 0
         assert 0.0 <= group["ece"] <= 1.0
+    assert text["confidence_words"] == 0 and text["auc_roc"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("calibration", "applied"), [("auto", True), ("none", False),
+                                                      (None, False)])
+def test_evaluate_run_stages_calibrates_before_validating(
+        samples_dir: Path, calibration: str | None, applied: bool) -> None:
+    from uncertain.calibrate import default_calibration
+    from uncertain.evaluate import run_stages
+
+    (doc,) = run_stages([samples_dir / "prescription.png"], calibration=calibration)
+    shipped = default_calibration("tesseract", "eng")
+    assert shipped is not None
+    assert doc.source.calibration == (shipped.id if applied else None)  # type: ignore[union-attr]
+    assert doc.flags  # validated after calibration

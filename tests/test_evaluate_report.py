@@ -333,3 +333,15 @@ def test_evaluate_cli_prints_intervals_unless_told_not_to(
     assert "95% intervals" in out and "(50 draws)" in out and "  audio: WER" in out
     assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0"]) == 0
     assert "95% intervals" not in capsys.readouterr().out
+
+
+def test_evaluate_sample_references_match_the_reference_texts(samples_dir: Path) -> None:
+    refs = load_references(samples_dir / "refs.jsonl")
+    assert sorted(r.id or "" for r in refs) == sorted(
+        p.stem for p in (samples_dir / "references").glob("*.txt"))
+    for ref in refs:
+        assert ref.path is not None and (samples_dir / ref.path).is_file()
+        assert ref.text == (samples_dir / "references" / f"{ref.id}.txt").read_text(
+            encoding="utf-8")
+        for term in ref.terms:
+            assert term.term in ref.text and term.canonical == term.term.lower()

@@ -117,10 +117,12 @@ def _expand(paths: Sequence[str]) -> list[Path]:
     return files
 
 
-def _collect(args: argparse.Namespace, *, validate: bool
+def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | None = None,
+             rescore: bool = False
              ) -> tuple[list[tuple[Document | Failure, Reference]],
                         list[Document | Failure], list[Reference]]:
-    """Load references and inputs (saved documents, or files run through the stages)."""
+    """Load references and inputs (saved documents, or files run through the stages, with
+    ``calibration`` and ``rescore`` as :func:`uncertain.evaluate.run_stages` takes them)."""
     refs = load_references(args.refs, split=args.split)
     refs_dir = Path(args.refs).resolve().parent
     items: list[Document | Failure] = []
@@ -129,7 +131,8 @@ def _collect(args: argparse.Namespace, *, validate: bool
     if args.paths or not args.docs:
         files = _expand(args.paths) if args.paths else [
             refs_dir / r.path for r in refs if r.path]
-        items += run_stages(files, validate=validate, model=args.model)
+        items += run_stages(files, validate=validate, model=args.model,
+                            calibration=calibration, rescore=rescore)
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
     return pairs, unmatched, refs
 
@@ -139,8 +142,13 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "eval", help="score transcripts, flags and confidence against references")
     _add_input_arguments(p)
-    p.add_argument("--calibration", metavar="NAME|FILE",
-                   help="apply a calibration (a file, a shipped name, or 'default')")
+    p.add_argument("--calibration", metavar="auto|none|default|FILE",
+                   help="files run here are calibrated by their stages before validation, "
+                   "as annotate does (default auto: the shipped map for the engine and "
+                   "model, if any; none: the engines' own scores); saved --docs are scored "
+                   "as they are unless this is given")
+    p.add_argument("--no-rescore", action="store_true",
+                   help="skip the acoustic second pass on audio run here (annotate's default)")
     p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
     p.add_argument("--intervals", type=int, default=1000, metavar="N",
                    help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
@@ -153,8 +161,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``."""
-    pairs, unmatched, refs = _collect(args, validate=not args.no_validate)
-    if args.calibration:
+    pairs, unmatched, refs = _collect(args, validate=not args.no_validate,
+                                      calibration=args.calibration or "auto",
+                                      rescore=not args.no_rescore)
+    if args.calibration and args.calibration not in ("auto", "none") and args.docs:
+        # the files run here were calibrated by their stages; saved documents are now
         pairs = calibrate_pairs(pairs, args.calibration)
     report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs,
                       resamples=max(0, args.intervals))

@@ -490,9 +490,13 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
 # ---------------------------------------------------------------- running the stages
 
 
-def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None
+def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None,
+               calibration: str | None = None, rescore: bool = False
                ) -> list[Document | Failure]:
-    """Ingest (and validate) each file; an error becomes a :class:`Failure`."""
+    """Ingest (and validate) each file as ``uncertain annotate`` does; an error becomes a
+    :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file; ``None`` or
+    ``none``: the engines' own scores) is applied by the stages, before validation;
+    ``rescore`` runs the acoustic second pass on validated audio with flags."""
     from uncertain.errors import UncertainError
     from uncertain.ingest import ingest
 
@@ -502,11 +506,19 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
 
         validator = Validator()
     options: dict[str, Any] = {"model": model} if model else {}
+    if calibration and calibration != "none":
+        options["calibration"] = calibration
     out: list[Document | Failure] = []
     for path in files:
         try:
             doc = ingest(path, **options)
-            out.append(validator.validate(doc) if validator is not None else doc)
+            if validator is not None:
+                doc = validator.validate(doc)
+                if rescore and doc.source.modality == "audio" and doc.flags:
+                    from uncertain.rescore import rescore as rescore_flags
+
+                    doc = rescore_flags(doc)
+            out.append(doc)
         except UncertainError as exc:
             log.warning("%s: %s", type(exc).__name__, exc)
             out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
