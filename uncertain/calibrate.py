@@ -87,7 +87,6 @@ _WITHOUT: dict[str, frozenset[str]] = {  # measured to hurt (benchmarks/fit_cali
     "tesseract": _POSITION_FEATURES | {"lexicon_near"},
 }
 _CLIP = 1e-4  # confidences are clipped to [_CLIP, 1 - _CLIP] before the logit
-_P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
 _SPC_FLOOR = 0.005  # seconds per character below this (zero-length words) count as this
 
 

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from uncertain.calibrate import (
-    _P_FLOOR,
     FEATURES,
     METHODS,
     Calibration,
@@ -40,6 +39,7 @@ __all__ = ["MethodScore", "compare_methods", "fit", "fit_best", "fit_by_engine",
            "format_comparison", "labelled_words", "word_labels"]
 
 _L2 = 1e-2  # ridge penalty of the logistic fit, on standardised features
+_P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
 
 
 # ---------------------------------------------------------------- fitting

@@ -499,6 +499,7 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     ``rescore`` runs the acoustic second pass on validated audio with flags."""
     from uncertain.errors import UncertainError
     from uncertain.ingest import ingest
+    from uncertain.rescore import rescore as rescore_flags
 
     validator = None
     if validate:
@@ -515,8 +516,6 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
             if validator is not None:
                 doc = validator.validate(doc)
                 if rescore and doc.source.modality == "audio" and doc.flags:
-                    from uncertain.rescore import rescore as rescore_flags
-
                     doc = rescore_flags(doc)
             out.append(doc)
         except UncertainError as exc:
