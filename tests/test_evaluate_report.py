@@ -183,6 +183,29 @@ def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
     assert data["groups"]["overall"]["auc_roc"] == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(("flag", "calibrated"), [([], False), (["--calibration", "auto"], True),
+                                                 (["--calibration", "none"], False)])
+def test_evaluate_cli_calibrates_saved_documents_only_when_asked(
+        tmp_path: Path, audio_pair: tuple[Document, Reference], flag: list[str],
+        calibrated: bool) -> None:
+    from uncertain.calibrate import load_calibration
+
+    shipped = load_calibration("faster-whisper-tiny.en")
+    doc = audio_pair[0].model_copy(deep=True)
+    doc.source.model = shipped.model
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
+                                "text": "The patient takes lisinopril."}) + "\n",
+                    encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(doc.to_json() + "\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0", "--json",
+                  str(out), *flag]) == 0
+    mean = json.loads(out.read_text(encoding="utf-8"))["groups"]["audio"]["mean_confidence"]
+    assert (mean != pytest.approx(0.6)) == calibrated  # the saved words' mean is 0.6
+
+
 def test_evaluate_cli_refuses_a_calibration_for_another_engine(
         tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
     refs = tmp_path / "refs.jsonl"

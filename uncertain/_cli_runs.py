@@ -164,8 +164,9 @@ def run_eval_command(args: argparse.Namespace) -> int:
     pairs, unmatched, refs = _collect(args, validate=not args.no_validate,
                                       calibration=args.calibration or "auto",
                                       rescore=not args.no_rescore)
-    if args.calibration and args.calibration not in ("auto", "none") and args.docs:
-        # the files run here were calibrated by their stages; saved documents are now
+    if args.docs and args.calibration not in (None, "none"):
+        # saved documents, when a calibration is asked for (the files run here were
+        # calibrated by their stages with the same one, which applying again leaves as is)
         pairs = calibrate_pairs(pairs, args.calibration)
     report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs,
                       resamples=max(0, args.intervals))

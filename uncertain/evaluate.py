@@ -526,9 +526,9 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
 
 def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec: str
                     ) -> list[tuple[Document | Failure, Reference]]:
-    """Apply a calibration (a file, a shipped name, or ``default``: the shipped one for each
-    document's engine and model) to the documents it is for; the others are left as they
-    are, and a calibration that fits none of them is refused."""
+    """Apply a calibration (a file, a shipped name, or ``default``/``auto``: the shipped one
+    for each document's engine and model) to the documents it is for; the others are left
+    as they are, and a named calibration that fits none of them is refused."""
     from uncertain.calibrate import (
         Calibration,
         apply_calibration,
@@ -537,7 +537,7 @@ def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec:
     )
     from uncertain.errors import CalibrationError
 
-    fixed = None if spec == "default" else load_calibration(spec)
+    fixed = None if spec in ("default", "auto") else load_calibration(spec)
     shipped: dict[tuple[str, str | None], Calibration | None] = {}
     out: list[tuple[Document | Failure, Reference]] = []
     applied = 0
