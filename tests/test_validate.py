@@ -423,3 +423,49 @@ def test_validate_a_letter_glued_to_a_number_is_a_code_not_a_unit(validator: Val
     assert not any(c.canonical == "L" for f in doc.flags for c in f.candidates)
     text = validator.validate(make_doc("A1c was 7.8 today", modality="text", default=None))
     assert [(f.reason, f.candidates[0].canonical) for f in text.flags] == [("verified", "A1c")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "span", "canonical"),
+    [
+        # a commonly prescribed name two sound edits away (blocked by two deletions)
+        ("sit/0.4 and/0.5 lift/0.4 in/0.5 100 milligrams once daily", "sit and lift in",
+         "sitagliptin"),
+        # a digit heard for a syllable before the dose's own number ("-tin" as 10)
+        ("Add a/0.5 tour/0.4 of/0.5 ass/0.3 10/0.4 forty milligrams at bedtime",
+         "tour of ass 10", "atorvastatin"),
+        ("Start ator/0.4 vasta/0.3 10/0.5 40 milligrams", "ator vasta 10", "atorvastatin"),
+    ],
+)
+def test_validate_misheard_common_drugs(validator: Validator, spec: str, span: str,
+                                        canonical: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == [span]
+    assert flags[0].candidates[0].canonical == canonical
+
+
+def test_validate_a_digit_is_a_syllable_only_before_another_number(
+        validator: Validator) -> None:
+    # "10" followed by a unit is the dose: the window stops before it
+    doc = validator.validate(make_doc("Start ator/0.4 vasta/0.3 10/0.5 milligrams daily"))
+    assert [f.text for f in only_doubtful(doc)] == ["ator vasta"]
+    # two numbers in a row after confident words are two numbers
+    assert only_doubtful(validator.validate(make_doc("take 2 20 mg tablets daily"))) == []
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
+                                                    modality: Modality) -> None:
+    """"statin" is a term, but "rose of a statin" is rosuvastatin; "on a statin" is not
+    nystatin."""
+    default = None if modality == "text" else 0.95
+    doc = validator.validate(make_doc(
+        "she is currently on rose of a statin ten milligrams every evening",
+        modality=modality, default=default))
+    assert [(f.reason, f.text) for f in doc.flags] == [("near_lexicon", "rose of a statin")]
+    assert doc.flags[0].candidates[0].canonical == "rosuvastatin"
+    for line in ("she is on a statin ten milligrams daily",
+                 "we stopped it because of a statin 20 mg"):
+        doc = validator.validate(make_doc(line, modality=modality, default=default))
+        assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")], line

@@ -140,3 +140,28 @@ def test_validate_helpers_match_ceiling_bounds_every_term(
 def test_validate_helpers_match_ceiling_edges(clinical_index: LexiconIndex) -> None:
     assert match_ceiling(clinical_index.block_columns("xyzzy"), 5, "audio") == -math.inf
     assert match_ceiling(clinical_index.block_columns("astma"), 5, "image") == math.inf
+
+
+def test_validate_helpers_common_terms_are_found_two_edits_away(tmp_path) -> None:
+    """A commonly prescribed term is blocked by two deletions of its sound classes, a rare
+    one by one: "sit and lift in" finds sitagliptin only when it is common."""
+    path = tmp_path / "two.tsv"
+    path.write_text("sitagliptin\tsitagliptin\tgeneric\t0.9\nsitaglyptan\tsitaglyptan\t"
+                    "generic\t0.1\n", encoding="utf-8")
+    index = LexiconIndex(load_lexicons([path]))
+    key = "sitandliftin"
+    assert [index.items[i].entry.term for i in index.near(key)] == ["sitagliptin"]
+    ceiling = match_ceiling(index.block_columns(key), len(key), "audio")
+    assert match_logit(match_features(key, index.items[0], "audio"), "audio") <= ceiling
+
+
+def test_validate_helpers_first_vowel_may_be_lost(tmp_path) -> None:
+    """An unstressed first vowel is what a recogniser drops: "set of minnow fin" is
+    blocked with acetaminophen, and their onsets agree past the vowel (S-T, not A-S)."""
+    path = tmp_path / "vowel.tsv"
+    path.write_text("acetaminophen\tacetaminophen\tgeneric\t0.2\n", encoding="utf-8")
+    index = LexiconIndex(load_lexicons([path]))
+    assert index.near("setofminnowfin") == [0]
+    features = match_features("setofminnowfin", index.items[0], "audio")
+    assert features["onset"] == 0.5
+    assert match_features("minnowfin", index.items[0], "audio")["onset"] == 0.0

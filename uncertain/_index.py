@@ -3,9 +3,10 @@
 This module owns finding the few lexicon terms worth scoring for a query without a
 scan of the whole lexicon: an exact dictionary on the compact spelling (normalised,
 spaces removed) and on the glyph skeleton, and a symmetric-deletion index (as in
-SymSpell) over the first six sound classes of each term, so a
-query costs a dozen dictionary look-ups; the few terms found are then ranked with
-rapidfuzz. :meth:`LexiconIndex.block_columns` gives every term a query is compared with
+SymSpell) over the first six sound classes of each term (with and without a first
+vowel; two deletions for terms of prior at least ``COMMON_PRIOR``, the names said every
+day), so a query costs a few dozen dictionary look-ups; the few terms found are then
+ranked with rapidfuzz. :meth:`LexiconIndex.block_columns` gives every term a query is compared with
 and its match features as columns, for a bound on their score without scoring each.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -27,6 +29,12 @@ __all__ = ["Indexed", "LexiconIndex", "compact"]
 
 _MIN_FUZZY_LEN = 4
 _MAX_FUZZY_LEN = 32
+#: terms at least this common are compared with every query, not only within its blocks
+COMMON_PRIOR = 0.55
+#: ... and only between keys of at least this many sound classes (two edits in fewer
+#: leave too little)
+_COMMON_MIN_CLASSES = 5
+_TWO = "2:"  # the prefix of two-deletion block keys
 _NONE = np.zeros(0, dtype=np.intp)
 _NO_RATIOS = np.zeros(0, dtype=np.float32)
 
@@ -101,7 +109,12 @@ class LexiconIndex:
         self.skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
-        for block_key in dict.fromkeys(_block_keys(item.classes)):
+        keys = _block_keys(item.classes)
+        if entry.prior >= COMMON_PRIOR and len(item.classes) >= _COMMON_MIN_CLASSES:
+            # a name said every day is worth a looser match than a rare substance ("sit
+            # and lift in": sitagliptin): it is also blocked by two deletions
+            keys = keys + [_TWO + k for k in _two_deletions(item.classes[:6])]
+        for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
     def lookup(self, key: str) -> list[int]:
@@ -155,7 +168,10 @@ class LexiconIndex:
         classes = class_key(key)
         if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
             return _NONE, _NO_RATIOS, _NO_RATIOS
-        blocks = [b for k in _block_keys(classes) if (b := self._blocks.get(k)) is not None]
+        keys = _block_keys(classes)
+        if len(classes) >= _COMMON_MIN_CLASSES:
+            keys = keys + [_TWO + k for k in _two_deletions(classes[:6])]
+        blocks = [b for k in keys if (b := self._blocks.get(k)) is not None]
         if not blocks:
             return _NONE, _NO_RATIOS, _NO_RATIOS
         # joining the blocks costs less than merging them (they are small, and overlap
@@ -186,10 +202,21 @@ def _deletions(text: str) -> list[str]:
     return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
 
 
+@lru_cache(maxsize=1 << 14)
+def _two_deletions(text: str) -> frozenset[str]:
+    """``text`` and every string made by deleting one or two of its characters."""
+    return frozenset(t for d in _deletions(text) for t in _deletions(d))
+
+
 def _block_keys(classes: str) -> list[str]:
     """Deletion-neighbourhood keys of the first six sound classes: two keys share one
     when they differ by one substitution, insertion or deletion there (keys of up to
-    two classes are matched only exactly)."""
+    two classes are matched only exactly). A key that opens with a vowel is also blocked
+    without it: an unstressed first vowel is what speech recognisers lose first
+    ("see the Minifam": acetaminophen)."""
     if len(classes) <= 2:
         return ["=" + classes]
-    return _deletions(classes[:6])
+    keys = _deletions(classes[:6])
+    if classes[0] == "A" and len(classes) > 3:
+        keys += _deletions(classes[1:7])
+    return keys

@@ -109,7 +109,7 @@ class ValidateOptions:
     #: an exact match at least this confident (or of unknown confidence) is ``verified``
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
-    search_limit: int = 10
+    search_limit: int = 16
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -259,6 +259,7 @@ class Validator:
 
     def _infos(self, doc: Document, opts: ValidateOptions) -> list[_Info]:
         out: list[_Info] = []
+        surfaces: list[str] = []
         lookup = self.index.lookup
         for s, segment in enumerate(doc.segments):
             for word in segment.words:
@@ -271,6 +272,7 @@ class Validator:
                 oov = kind == "word" and not exact and zipf < opts.oov_max_zipf and any(
                     c.isalpha() for c in text)
                 out.append(_Info(text, key, kind, conf, zipf, s, exact, oov))
+                surfaces.append(word.text)
         # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
         # numbers, not syllables
         for k in range(len(out) - 2, -1, -1):
@@ -280,6 +282,16 @@ class Validator:
             if (is_number_word(text) and out[k + 1].kind in ("unit", "number")) or decimal:
                 out[k].kind = "number"
                 out[k].oov = False
+        # a small number written as digits right before the dose's own number is a
+        # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin)
+        for k in range(1, len(out) - 1):
+            spoken = _SPOKEN_DIGITS.get(out[k].text)
+            if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
+                    and out[k - 1].segment == out[k].segment == out[k + 1].segment
+                    and not _CLAUSE_END.search(surfaces[k])):
+                out[k].kind = "word"
+                out[k].key = spoken
+                out[k].zipf = english_zipf(spoken)
         return out
 
     # -- windows ----------------------------------------------------------------------
@@ -313,11 +325,15 @@ class Validator:
             exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
+        stem = ""
         if len(window) > 1 and not joined and any(
                 w.exact and w.zipf < opts.english_min_zipf for w in window):
             # a window holding a known term is that term, not a longer one, unless its
-            # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID)
-            return None
+            # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID), or
+            # the term ends it and ends the longer one: "rose of a statin", rosuvastatin
+            if not window[-1].exact or any(w.exact for w in window[:-1]):
+                return None
+            stem = window[-1].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         # a run is worth joining when at least half of it is doubtful, a dose follows, it
@@ -341,13 +357,17 @@ class Validator:
             # "allergic to" is the term "allergic" and a word, not a misheard other term
             inside = {self.index.items[idx].entry.canonical.casefold()
                       for w in window for idx in w.exact}
-            ranked = [c for c in ranked if c.canonical.casefold() not in inside]
+            ranked = [c for c in ranked if c.canonical.casefold() not in inside
+                      and (not stem or compact(c.entry.term).endswith(stem))]
         if not ranked or ranked[0].score < opts.flag_threshold:
             return None
+        if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
+                     or len(key) - len(stem) < 4):
+            return None  # "on a statin" is a statin, not nystatin
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += self._word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold
-        spelled = len(window) > 1 and ranked[0].features.get("exact") == 1.0
+        spelled = stem or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                          [r.candidate() for r in ranked[: opts.max_candidates]],
                          ranked[0].evidence, 0 if spelled else 1)
@@ -581,6 +601,12 @@ def _analyse(surface: str) -> tuple[str, str, str, float]:
 
 
 _CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
+#: how close a window ending in a known term must be to a longer term ending in it
+_STEM_MIN_SIMILARITY = 0.9
+#: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
+_SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve"])}
 
 
 def _word_key(text: str) -> str:
