@@ -433,7 +433,7 @@ def test_validate_a_letter_glued_to_a_number_is_a_code_not_a_unit(validator: Val
          "sitagliptin"),
         # a digit heard for a syllable before the dose's own number ("-tin" as 10)
         ("Add a/0.5 tour/0.4 of/0.5 ass/0.3 10/0.4 forty milligrams at bedtime",
-         "tour of ass 10", "atorvastatin"),
+         "a tour of ass 10", "atorvastatin"),
         ("Start ator/0.4 vasta/0.3 10/0.5 40 milligrams", "ator vasta 10", "atorvastatin"),
     ],
 )

@@ -99,8 +99,9 @@ class ValidateOptions:
     english_min_zipf: float = 3.0
     #: a word below this zipf that no lexicon holds is out of vocabulary
     oov_max_zipf: float = 1.0
-    #: longest run of words joined into one window
-    max_window: int = 4
+    #: longest run of words joined into one window (five: a recogniser may split a long
+    #: name into five words, "a set of minnow fin")
+    max_window: int = 5
     #: a candidate scoring at least this makes a ``near_lexicon`` flag
     flag_threshold: float = 0.5
     #: candidates below this are not listed on any flag
