@@ -91,7 +91,8 @@ class LexiconIndex:
                                        [self.items[i].classes for i in ids],
                                        [self.items[i].compact for i in ids])
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
-        self._last: tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._last: tuple[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] | None
+        self._last = None
 
     def __len__(self) -> int:
         return len(self.items)
@@ -109,11 +110,9 @@ class LexiconIndex:
         self.skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
-        keys = _block_keys(item.classes)
-        if entry.prior >= COMMON_PRIOR and len(item.classes) >= _COMMON_MIN_CLASSES:
-            # a name said every day is worth a looser match than a rare substance ("sit
-            # and lift in": sitagliptin): it is also blocked by two deletions
-            keys = keys + [_TWO + k for k in _two_deletions(item.classes[:6])]
+        # a name said every day is worth a looser match than a rare substance ("sit and
+        # lift in": sitagliptin): it is also blocked by two deletions
+        keys = _query_keys(item.classes, entry.prior >= COMMON_PRIOR)
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
@@ -125,10 +124,11 @@ class LexiconIndex:
         """Entries whose glyph skeleton equals the skeleton of ``key``."""
         return self.skeletons.get(skeleton(key), [])
 
-    def near(self, key: str, *, limit: int = 8) -> list[int]:
+    def near(self, key: str, *, limit: int = 8, wide: bool = True) -> list[int]:
         """Up to ``limit`` entries whose sound classes or spelling are closest to the
-        compact ``key``, best first."""
-        ids, by_class, by_spelling = self._block(key)
+        compact ``key``, best first; ``wide`` also searches the common terms two edits
+        away (for a window the context says names a drug)."""
+        ids, by_class, by_spelling = self._block(key, wide)
         if len(ids) > 1:  # an entry in several of the query's blocks is ranked once
             ids, first = np.unique(ids, return_index=True)
             by_class, by_spelling = by_class[first], by_spelling[first]
@@ -140,11 +140,11 @@ class LexiconIndex:
             top = np.arange(len(ids))
         return ids[top[np.argsort(-combined[top], kind="stable")]].tolist()
 
-    def block_columns(self, key: str) -> Columns:
+    def block_columns(self, key: str, *, wide: bool = True) -> Columns:
         """The match features ``spelling``, ``sound_class`` and ``prior`` to ``key`` (0..1,
         unrounded) of every entry :meth:`near` chooses from, as columns (an entry may
         fill several rows), and ``exact``: 1 if any entry is spelled ``key``."""
-        ids, by_class, by_spelling = self._block(key)
+        ids, by_class, by_spelling = self._block(key, wide)
         return {
             "spelling": by_spelling / 100.0,
             "sound_class": by_class / 100.0,
@@ -152,26 +152,24 @@ class LexiconIndex:
             "prior": self._priors[ids],
         }
 
-    def _block(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _block(self, key: str, wide: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The entries sharing a deletion block with ``key`` (block by block, so an entry
         may come more than once), with their sound-class and spelling ratios (0..100, as
         ``fuzz.ratio``). The last key's are kept: the validator bounds a key's block, then
         ranks the same key."""
         last = self._last  # one read: a validator may be shared by threads
-        if last is not None and last[0] == key:
+        if last is not None and last[0] == (key, wide):
             return last[1]
-        found = self._compare(key)
-        self._last = (key, found)
+        found = self._compare(key, wide)
+        self._last = ((key, wide), found)
         return found
 
-    def _compare(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _compare(self, key: str, wide: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         classes = class_key(key)
         if len(key) < _MIN_FUZZY_LEN - 1 or not classes:
             return _NONE, _NO_RATIOS, _NO_RATIOS
-        keys = _block_keys(classes)
-        if len(classes) >= _COMMON_MIN_CLASSES:
-            keys = keys + [_TWO + k for k in _two_deletions(classes[:6])]
-        blocks = [b for k in keys if (b := self._blocks.get(k)) is not None]
+        get = self._blocks.get
+        blocks = [b for k in _query_keys(classes, wide) if (b := get(k)) is not None]
         if not blocks:
             return _NONE, _NO_RATIOS, _NO_RATIOS
         # joining the blocks costs less than merging them (they are small, and overlap
@@ -203,6 +201,15 @@ def _deletions(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 14)
+def _query_keys(classes: str, wide: bool) -> tuple[str, ...]:
+    """The block keys of sound ``classes``: its deletion neighbourhood, and, when ``wide``
+    and long enough, its two-deletion neighbourhood (kept for the common terms)."""
+    keys = _block_keys(classes)
+    if wide and len(classes) >= _COMMON_MIN_CLASSES:
+        keys = keys + [_TWO + k for k in _two_deletions(classes[:6])]
+    return tuple(keys)
+
+
 def _two_deletions(text: str) -> frozenset[str]:
     """``text`` and every string made by deleting one or two of its characters."""
     return frozenset(t for d in _deletions(text) for t in _deletions(d))

@@ -192,8 +192,8 @@ class Validator:
                       if all(is_shipped(lx) for lx in self.lexicons)
                       else LexiconIndex(self.lexicons))
         self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, str, int], list[_Match]] = {}
-        self._ceilings: dict[tuple[str, str], float] = {}
+        self._sim_cache: dict[tuple[str, str, int, bool], list[_Match]] = {}
+        self._ceilings: dict[tuple[str, str, bool], float] = {}
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
@@ -498,13 +498,16 @@ class Validator:
         out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
         return [v for v in out if v[0]]
 
-    def _similar(self, key: str, modality: Modality, limit: int) -> list[_Match]:
+    def _similar(self, key: str, modality: Modality, limit: int,
+                 wide: bool) -> list[_Match]:
         """The index's nearest terms to ``key``, best match first (cached: they depend on
-        the spelling, modality and limit only, not on the window's context)."""
-        cache_key = (key, modality, limit)
+        the spelling, modality, limit and ``wide`` only, not on the rest of the window's
+        context)."""
+        cache_key = (key, modality, limit, wide)
         found = self._sim_cache.get(cache_key)
         if found is None:
-            found = [self._match(key, idx, modality) for idx in self.index.near(key, limit=limit)]
+            found = [self._match(key, idx, modality)
+                     for idx in self.index.near(key, limit=limit, wide=wide)]
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
             if len(self._sim_cache) > 100_000:
                 self._sim_cache.clear()
@@ -519,16 +522,18 @@ class Validator:
         if modality == "image":
             return False
         context = context_logit(base)
-        ceiling = self._ceilings.get((key, modality))
+        wide = _names_a_drug(base)
+        ceiling = self._ceilings.get((key, modality, wide))
         if ceiling is None:
             if len(self._ceilings) > 100_000:
                 self._ceilings.clear()
-            ceiling = match_ceiling(self.index.block_columns(key), len(key), modality)
-            self._ceilings[key, modality] = ceiling
+            ceiling = match_ceiling(self.index.block_columns(key, wide=wide), len(key),
+                                    modality)
+            self._ceilings[key, modality, wide] = ceiling
         if round(sigmoid(ceiling + context), 4) < threshold:
             return True
         # the very matches _rank takes
-        scored = self._sim_cache.get((key, modality, opts.search_limit))
+        scored = self._sim_cache.get((key, modality, opts.search_limit, wide))
         return scored is not None and round(
             sigmoid((scored[0][0] if scored else -math.inf) + context), 4) < threshold
 
@@ -548,7 +553,7 @@ class Validator:
     ) -> list[_Ranked]:
         """Candidates for the compact ``key``, scored and ranked, one per canonical."""
         index = self.index
-        matches = self._similar(key, modality, opts.search_limit)
+        matches = self._similar(key, modality, opts.search_limit, _names_a_drug(base))
         choices: dict[int, float] = {}  # entries an engine choice spells exactly
         glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:
@@ -637,6 +642,12 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
 def _key_of(window: Sequence[_Info]) -> str:
     """The compact spelling of a window of words joined."""
     return "".join(w.key for w in window)
+
+
+def _names_a_drug(base: dict[str, float]) -> bool:
+    """Whether a window's context (a dose after it, a prescribing word before it) says it
+    names a drug: then the common terms two sound edits away are searched too."""
+    return base["dose_context"] > 0 or base["cue_before"] > 0
 
 
 def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
