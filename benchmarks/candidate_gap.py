@@ -8,9 +8,8 @@ its default; without, the first pass alone). For every marked span
 list a suggestion, how often the first is a drug the reference names, and the runner-up
 suggestions (second and third) with how many of them are, for several ``candidate_gap``
 values (``none``: no gap rule) at the default ``min_candidate_score``, then for several
-``min_candidate_score`` values at the default gap, then for several ``acoustic_gap``
-values (runner-ups the second pass scored that many nats below the first are left out;
-audio with ``--rescore`` only). A suggestion costs about four tokens of markup.
+``min_candidate_score`` values at the default gap. A suggestion costs about four tokens
+of markup.
 
     .venv/bin/python benchmarks/candidate_gap.py [--split all|dev|test] [--rescore]
 """
@@ -31,17 +30,11 @@ from validate_quality import WORK, run_stage  # noqa: E402
 
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
-from uncertain.render import (  # noqa: E402
-    ACOUSTIC_GAP,
-    CANDIDATE_GAP,
-    MIN_CANDIDATE_SCORE,
-    doubtful_spans,
-)
+from uncertain.render import CANDIDATE_GAP, MIN_CANDIDATE_SCORE, doubtful_spans  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
 
 GAPS: tuple[float | None, ...] = (None, 0.4, 0.3, 0.2, 0.1)
 FLOORS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3)
-ACOUSTIC: tuple[float | None, ...] = (None, 8.0, 4.0, 2.0, 1.0)
 
 
 def main() -> int:
@@ -65,9 +58,8 @@ def main() -> int:
         from uncertain.rescore import rescore
 
         model = load_model(None)
-    settings = [(gap, MIN_CANDIDATE_SCORE, ACOUSTIC_GAP) for gap in GAPS] + [
-        (CANDIDATE_GAP, floor, ACOUSTIC_GAP) for floor in FLOORS] + [
-        (CANDIDATE_GAP, MIN_CANDIDATE_SCORE, acoustic) for acoustic in ACOUSTIC]
+    settings = [("gap", gap, MIN_CANDIDATE_SCORE) for gap in GAPS] + [
+        ("floor", CANDIDATE_GAP, floor) for floor in FLOORS]
     counts: dict[tuple[str, int], Counter[str]] = {}
     for item in items:
         doc = validator.validate(calibrate_document(run_stage(item, args.devset), "auto"))
@@ -75,10 +67,9 @@ def main() -> int:
             doc = rescore(doc, model=model)
         said = {normalize_term(t["canonical"]) for t in item["terms"]}
         by_range = {(f.start, f.end): f for f in doc.flags}
-        for k, (gap, floor, acoustic) in enumerate(settings):
+        for k, (_, gap, floor) in enumerate(settings):
             tally = counts.setdefault((item["modality"], k), Counter())
-            for span in doubtful_spans(doc, candidate_gap=gap, min_candidate_score=floor,
-                                       acoustic_gap=acoustic):
+            for span in doubtful_spans(doc, candidate_gap=gap, min_candidate_score=floor):
                 flag = by_range.get((span.word_start, span.word_end))
                 if flag is None or not span.candidates:
                     continue
@@ -90,17 +81,15 @@ def main() -> int:
                     tally["runner_ups_right"] += canonical.get(term) in said
     print(f"dev set: {args.devset} (split {args.split}, {len(items)} items"
           f"{', audio rescored' if args.rescore else ''}); defaults: candidate_gap "
-          f"{CANDIDATE_GAP}, min_candidate_score {MIN_CANDIDATE_SCORE}, acoustic_gap "
-          f"{ACOUSTIC_GAP}\n")
-    print(f"{'modality':<9}{'gap':>6}{'floor':>7}{'acoustic':>9}{'spans with':>13}{'first':>7}"
+          f"{CANDIDATE_GAP}, min_candidate_score {MIN_CANDIDATE_SCORE}\n")
+    print(f"{'modality':<9}{'gap':>6}{'floor':>7}{'spans with':>12}{'first':>7}"
           f"{'runner-ups':>12}{'right':>7}")
-    print(f"{'':<9}{'':>6}{'':>7}{'gap':>9}{'a suggestion':>13}{'right':>7}")
+    print(f"{'':<9}{'':>6}{'':>7}{'a suggestion':>12}{'right':>7}")
     for modality in ("audio", "image", "text"):
-        for k, (gap, floor, acoustic) in enumerate(settings):
+        for k, (_, gap, floor) in enumerate(settings):
             c = counts.get((modality, k), Counter())
             print(f"{modality:<9}{'none' if gap is None else gap:>6}{floor:>7}"
-                  f"{'none' if acoustic is None else acoustic:>9}"
-                  f"{c['spans']:>13}{c['top1_right']:>7}{c['runner_ups']:>12}"
+                  f"{c['spans']:>12}{c['top1_right']:>7}{c['runner_ups']:>12}"
                   f"{c['runner_ups_right']:>7}")
     return 0
 

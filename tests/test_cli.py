@@ -96,26 +96,6 @@ def test_cli_render_candidate_options(note: Path, tmp_path: Path,
     assert counts == [1, 5]  # metformin 0.99, then Medopren 0.77, ... (five candidates)
 
 
-def test_cli_render_acoustic_gap(note: Path, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """Runner-ups the audio rejected are hidden; --acoustic-gap -1 shows them again."""
-    saved = tmp_path / "doc.json"
-    assert main(["annotate", str(note), "--out", str(saved)]) == 0
-    capsys.readouterr()
-    doc = json.loads(saved.read_text(encoding="utf-8"))
-    flag = next(f for f in doc["flags"] if len(f["candidates"]) > 1)
-    for k, cand in enumerate(flag["candidates"]):
-        cand["score"] = 0.99 - 0.01 * k  # all within the score gap
-        cand["features"]["acoustic"] = 0.0 if k == 0 else -10.0
-    saved.write_text(json.dumps(doc), encoding="utf-8")
-    counts = []
-    for extra in ([], ["--acoustic-gap", "-1"], ["--acoustic-gap", "12"]):
-        assert main(["render", str(saved), "--no-preamble", *extra]) == 0
-        out = capsys.readouterr().out
-        counts.append(sum(m.count("|") + 1 for m in re.findall(r'maybe="([^"]*)"', out)))
-    assert counts[0] < counts[1] == counts[2]
-
-
 def test_cli_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Document"

@@ -130,25 +130,6 @@ def test_render_lists_suggestions_near_the_best(options: dict[str, object],
 
 
 @pytest.mark.parametrize(
-    ("options", "maybe"),
-    [({}, "metformin|Motrin"),  # Mydfrin: the audio is 18 nats likelier under metformin
-     ({"acoustic_gap": 20.0}, "metformin|Mydfrin|Motrin"),
-     ({"acoustic_gap": None}, "metformin|Mydfrin|Motrin"),
-     ({"acoustic_gap": 0.0}, "metformin|Motrin")],  # Motrin was never scored on the audio
-)
-def test_render_leaves_out_runner_ups_the_audio_rejects(options: dict[str, object],
-                                                        maybe: str) -> None:
-    scores = [("metformin", 0.99, 0.2), ("Mydfrin", 0.8, -18.4), ("Motrin", 0.75, None)]
-    flag = Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.9,
-                candidates=[Candidate(term=t, canonical=t, score=s,
-                                      features={} if a is None else {"acoustic": a})
-                            for t, s, a in scores])
-    document = render(_doc([LINE], [flag]), preamble=False, structure=False,
-                      tokenizer="estimate", **options).document  # type: ignore[arg-type]
-    assert document == f'take <unsure p="0.10" maybe="{maybe}">met for me</unsure> daily'
-
-
-@pytest.mark.parametrize(
     ("seconds", "prefix"),
     [(0.0, "[00:00.0] "), (12.34, "[00:12.3] "), (59.96, "[01:00.0] "), (3723.4, "[1:02:03.4] "),
      (None, "[--:--.-] ")],
@@ -208,7 +189,6 @@ def test_render_preamble_says_what_matters(style: str) -> None:
     [({"style": "xml"}, ValueError), ({"threshold": 1.5}, ValueError),
      ({"threshold": -0.1}, ValueError), ({"max_candidates": -1}, ValueError),
      ({"candidate_gap": -0.1}, ValueError), ({"min_candidate_score": 1.5}, ValueError),
-     ({"acoustic_gap": -1.0}, ValueError),
      ({"budget": -1}, ValueError), ({"tokenizer": "no_such_encoding"}, ValueError),
      ({"tokenizer": 42}, TypeError)],
 )

@@ -82,8 +82,6 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["max_candidates"] = args.max_candidates
     if args.candidate_gap is not None:
         kwargs["candidate_gap"] = None if args.candidate_gap < 0 else args.candidate_gap
-    if args.acoustic_gap is not None:
-        kwargs["acoustic_gap"] = None if args.acoustic_gap < 0 else args.acoustic_gap
     if args.include_verified:
         kwargs["include_verified"] = True
     if args.no_structure:
@@ -230,9 +228,6 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--candidate-gap", type=float,
                        help="show a runner-up only within this of the best's score (0.3); "
                        "a negative value shows up to --max-candidates regardless")
-        p.add_argument("--acoustic-gap", type=float,
-                       help="hide a runner-up the acoustic second pass scored this many nats "
-                       "below the best (4); a negative value never hides one for that")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")
         p.add_argument("--no-structure", action="store_true",

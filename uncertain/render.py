@@ -27,15 +27,13 @@ Overlapping flags: the most doubtful wins, the others are not marked.
 Which suggestions a span lists. The flag's candidates, best first, at most
 ``max_candidates``, without any scoring under ``min_candidate_score`` (the acoustic
 second pass can leave every candidate of a span near 0: the span stays marked, with no
-suggestion), and runner-ups only within ``candidate_gap`` of the best's score, and, after
-the acoustic second pass, none it scored more than ``acoustic_gap`` nats below the first
-(4: the audio is e^4, about 55 times, likelier under the first). On the project's dev
-set, 8 of the 259 runner-ups listed without a gap are the drug that was said; a gap of
-0.3 keeps those 8 and drops 24% of the others. After the second pass, the floor of 0.05
-leaves 17 of 100 audio spans without a suggestion (1 of 40 right first suggestions
-goes), and the acoustic gap halves the audio runner-ups, from 62 (1 right) to 32 (none)
-(``benchmarks/candidate_gap.py [--rescore]``). ``candidate_gap=None`` and
-``acoustic_gap=None`` turn either rule off.
+suggestion), and runner-ups only within ``candidate_gap`` of the best's score. On the
+project's dev set, 5 of the 237 runner-ups listed without a gap are the drug that was
+said; a gap of 0.3 keeps those 5 and drops 30% of the others
+(``benchmarks/candidate_gap.py``). After the acoustic second pass, the floor of 0.05
+leaves 18 of 91 audio spans without a suggestion and drops 73 of 138 runner-ups, and no
+right first suggestion (2 right runner-ups go). ``candidate_gap=None`` lists up to
+``max_candidates`` regardless.
 
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
 spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
@@ -95,9 +93,6 @@ WordMarks = Literal["auto", "threshold", "none"]
 WORD_MARKS: tuple[str, ...] = get_args(WordMarks)
 #: suggestions scoring under this are not shown (see the module docstring)
 MIN_CANDIDATE_SCORE = 0.05
-#: runner-ups the acoustic second pass scored this many nats below the first are not
-#: shown (see the module docstring)
-ACOUSTIC_GAP = 4.0
 #: runner-up suggestions are shown only within this of the best's score
 CANDIDATE_GAP: float | None = 0.3
 
@@ -178,23 +173,18 @@ def _flag_p(flag: Flag, confidences: list[float | None]) -> float | None:
 
 
 def _candidates(flag: Flag, max_candidates: int, min_score: float,
-                gap: float | None, acoustic_gap: float | None) -> tuple[str, ...]:
+                gap: float | None) -> tuple[str, ...]:
     seen: list[str] = []
     best: float | None = None
-    first: float | None = None  # the first's acoustic score, if the audio was asked
     for cand in flag.candidates:
         if len(seen) >= max_candidates:
             break
         if cand.score < min_score or not cand.term.strip() or cand.term in seen:
             continue
-        acoustic = cand.features.get("acoustic")
         if best is None:
-            best, first = cand.score, acoustic
+            best = cand.score
         elif gap is not None and best - cand.score > gap:
             break
-        elif (acoustic_gap is not None and first is not None and acoustic is not None
-              and first - acoustic > acoustic_gap):
-            continue
         seen.append(cand.term)
     return tuple(seen)
 
@@ -212,7 +202,6 @@ def doubtful_spans(
     words: WordMarks = "auto",
     min_candidate_score: float = MIN_CANDIDATE_SCORE,
     candidate_gap: float | None = CANDIDATE_GAP,
-    acoustic_gap: float | None = ACOUSTIC_GAP,
 ) -> list[Span]:
     """The spans :func:`render` marks, in reading order (see the module docstring)."""
     if not 0.0 <= threshold <= 1.0:
@@ -226,8 +215,6 @@ def doubtful_spans(
         raise ValueError(f"min_candidate_score must be in [0, 1], got {min_candidate_score}")
     if candidate_gap is not None and candidate_gap < 0:
         raise ValueError(f"candidate_gap must be >= 0 or None, got {candidate_gap}")
-    if acoustic_gap is not None and acoustic_gap < 0:
-        raise ValueError(f"acoustic_gap must be >= 0 or None, got {acoustic_gap}")
     layout = _layout(doc)
     confidences = [w.confidence for w in doc.words]
     covered = [False] * len(confidences)
@@ -246,7 +233,7 @@ def doubtful_spans(
             start, end, layout.text[start:end],
             None if verified or p is None else round_p(p),
             () if verified else _candidates(flag, max_candidates, min_candidate_score,
-                                            candidate_gap, acoustic_gap),
+                                            candidate_gap),
             verified, flag.start, flag.end,
         )
         proposals.append(((verified, threshold if p is None else p, start), span))
@@ -367,7 +354,6 @@ def render(
     words: WordMarks = "auto",
     min_candidate_score: float = MIN_CANDIDATE_SCORE,
     candidate_gap: float | None = CANDIDATE_GAP,
-    acoustic_gap: float | None = ACOUSTIC_GAP,
 ) -> Prompt:
     """Render ``doc`` as a prompt whose markup shows the doubtful spans.
 
@@ -388,7 +374,7 @@ def render(
     spans = doubtful_spans(doc, threshold=threshold, max_candidates=max_candidates,
                            include_verified=include_verified, words=words,
                            min_candidate_score=min_candidate_score,
-                           candidate_gap=candidate_gap, acoustic_gap=acoustic_gap)
+                           candidate_gap=candidate_gap)
     ranked = sorted(spans, key=lambda s: _rank(s, threshold))
     system = PREAMBLES[style] if preamble else ""
 
