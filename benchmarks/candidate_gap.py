@@ -33,7 +33,7 @@ from uncertain.lexicon import normalize_term  # noqa: E402
 from uncertain.render import CANDIDATE_GAP, MIN_CANDIDATE_SCORE, doubtful_spans  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
 
-GAPS: tuple[float | None, ...] = (None, 0.4, 0.3, 0.2, 0.1)
+GAPS: tuple[float | None, ...] = (None, 4.0, 3.0, 2.0, 1.5, 1.0, 0.5)
 FLOORS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3)
 
 

@@ -198,7 +198,14 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
     ("text", "span", "canonical"),
     [("we will stop the all beauty rule today", "all beauty rule", "albuterol"),
      ("patient is allergic to toms you lose in it gave her a rash", "toms you lose in",
-      "tamsulosin")],
+      "tamsulosin"),
+     # a prescribing word before and a dose right after: the drug's own slot, whose
+     # ordinary words outweigh a closer sound-alike that leaves "awful" before the dose
+     ("patient reports a dry cough since starting lives in awful ten milligrams daily.",
+      "lives in awful", "lisinopril"),
+     # "the" is the recogniser's word before a misheard name, not a syllable of it
+     ("we will stop the do locks a teen 30 milligrams daily", "do locks a teen",
+      "duloxetine")],
 )
 def test_validate_plain_text_window_after_a_prescribing_word(
         validator: Validator, text: str, span: str, canonical: str) -> None:

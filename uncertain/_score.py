@@ -52,6 +52,7 @@ WEIGHTS: dict[str, float] = {
     "prior": 2.5,  # times (prior - 0.4)
     "dose_context": 2.2,
     "cue_before": 0.8,
+    "slot": 1.0,  # a prescribing word before and a dose right after: the drug's own slot
     "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
     "doubt": 2.0,  # times (1 - confidence - 0.4)
     "common_english": -2.5,  # mean englishness of the window's words
@@ -179,6 +180,7 @@ def context_logit(features: dict[str, float]) -> float:
         + w["doubt"] * (1.0 - conf - 0.4)
         + w["dose_context"] * features["dose_context"]
         + w["cue_before"] * features["cue_before"]
+        + w["slot"] * features["cue_before"] * (features["dose_context"] >= 1.0)
         + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
         + w["common_english"] * features["common_english"]
         + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)

@@ -226,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
         p.add_argument("--max-candidates", type=int, help="candidates shown per span (3)")
         p.add_argument("--candidate-gap", type=float,
-                       help="show a runner-up only within this of the best's score (0.3); "
+                       help="show a runner-up only within this of the best's score, in "
+                       "log-odds (1.5); "
                        "a negative value shows up to --max-candidates regardless")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")

@@ -45,6 +45,8 @@ raised. Token counts use an offline BPE tokenizer when one is installed (see
 
 from __future__ import annotations
 
+import math
+
 import json
 import logging
 from dataclasses import dataclass
@@ -93,8 +95,8 @@ WordMarks = Literal["auto", "threshold", "none"]
 WORD_MARKS: tuple[str, ...] = get_args(WordMarks)
 #: suggestions scoring under this are not shown (see the module docstring)
 MIN_CANDIDATE_SCORE = 0.05
-#: runner-up suggestions are shown only within this of the best's score
-CANDIDATE_GAP: float | None = 0.3
+#: runner-up suggestions are shown only within this of the best's score, in log-odds
+CANDIDATE_GAP: float | None = 1.5
 
 
 class BudgetError(UncertainError, ValueError):
@@ -183,10 +185,16 @@ def _candidates(flag: Flag, max_candidates: int, min_score: float,
             continue
         if best is None:
             best = cand.score
-        elif gap is not None and best - cand.score > gap:
+        elif gap is not None and _log_odds(best) - _log_odds(cand.score) > gap:
             break
         seen.append(cand.term)
     return tuple(seen)
+
+
+def _log_odds(score: float) -> float:
+    """The log-odds of a candidate score (scores are kept to four places)."""
+    p = min(1.0 - 5e-5, max(5e-5, score))
+    return math.log(p / (1.0 - p))
 
 
 def _rank(span: Span, threshold: float) -> tuple[bool, float, int]:

@@ -226,6 +226,10 @@ class Validator:
             cue_start = is_cue_word(lowered[i])
             if cue_start and not (doubtful[i] and modality != "text"):
                 continue
+            # "the" opens no window: a recogniser's language model puts it before a
+            # misheard name ("stop the do locks a teen"), not inside one
+            if infos[i].key == "the":
+                continue
             key = ""
             n_doubtful = 0
             for j in range(i + 1, min(n, i + opts.max_window) + 1):
