@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,10 @@ def test_render_candidates_are_capped_and_deduplicated(max_candidates: int,
 
 @pytest.mark.parametrize(
     ("options", "maybe"),
-    [({}, "metformin|metoprolol"),  # Motrin is 0.4 below the best, Medopren under 0.05
-     ({"candidate_gap": 0.5}, "metformin|metoprolol|Motrin"),
+    # log-odds 2.2, 0.85 and 0: Motrin is 2.2 below the best, Medopren under 0.05
+    [({}, "metformin|metoprolol"),
+     ({"candidate_gap": 2.5}, "metformin|metoprolol|Motrin"),
+     ({"candidate_gap": 1.0}, "metformin"),
      ({"candidate_gap": None}, "metformin|metoprolol|Motrin"),
      ({"candidate_gap": None, "max_candidates": 5}, "metformin|metoprolol|Motrin"),
      ({"candidate_gap": 0.0}, "metformin"),
@@ -127,6 +130,22 @@ def test_render_lists_suggestions_near_the_best(options: dict[str, object],
                       tokenizer="estimate", **options).document  # type: ignore[arg-type]
     expected = ' maybe="' + maybe + '"' if maybe else ""
     assert document == f'take <unsure p="0.10"{expected}>met for me</unsure> daily'
+
+
+@pytest.mark.parametrize("shift", [-1.0, 0.0, 3.0, 6.0])
+def test_render_suggestion_gap_ignores_a_shared_context(shift: float) -> None:
+    """A context that moves every candidate's log-odds alike (a dose after the span) lists
+    the same suggestions, however near 1 it brings the scores."""
+    def score(z: float) -> float:
+        return round(1.0 / (1.0 + math.exp(-(z + shift))), 4)
+
+    flag = Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.9,
+                candidates=[Candidate(term=t, canonical=t, score=score(z))
+                            for t, z in [("metformin", 1.0), ("metoprolol", 0.0),
+                                         ("Motrin", -1.0)]])
+    document = render(_doc([LINE], [flag]), preamble=False, structure=False,
+                      tokenizer="estimate").document
+    assert 'maybe="metformin|metoprolol"' in document
 
 
 @pytest.mark.parametrize(

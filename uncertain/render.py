@@ -27,13 +27,16 @@ Overlapping flags: the most doubtful wins, the others are not marked.
 Which suggestions a span lists. The flag's candidates, best first, at most
 ``max_candidates``, without any scoring under ``min_candidate_score`` (the acoustic
 second pass can leave every candidate of a span near 0: the span stays marked, with no
-suggestion), and runner-ups only within ``candidate_gap`` of the best's score. On the
-project's dev set, 5 of the 237 runner-ups listed without a gap are the drug that was
-said; a gap of 0.3 keeps those 5 and drops 30% of the others
-(``benchmarks/candidate_gap.py``). After the acoustic second pass, the floor of 0.05
-leaves 18 of 91 audio spans without a suggestion and drops 73 of 138 runner-ups, and no
-right first suggestion (2 right runner-ups go). ``candidate_gap=None`` lists up to
-``max_candidates`` regardless.
+suggestion), and runner-ups only within ``candidate_gap`` of the best's score in
+log-odds (1.5: odds at least a fifth of the best's). Log-odds, because the window's
+context (a dose, a prescribing word, the acoustic pass's shift) moves every candidate's
+log-odds alike, and a gap of probabilities would list more runner-ups the nearer the
+scores come to 1. On the project's dev set, 9 of the 254 runner-ups listed without a gap
+are the drug that was said; the gap keeps those 9 and drops 121 of the other 245
+(``benchmarks/candidate_gap.py``). After the acoustic second pass the gap lists 25 of
+116 audio runner-ups (1 of the 3 right ones), and the floor of 0.05 leaves 17 of 99
+audio spans without a suggestion (1 right first suggestion goes).
+``candidate_gap=None`` lists up to ``max_candidates`` regardless.
 
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
 spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
@@ -45,10 +48,9 @@ raised. Token counts use an offline BPE tokenizer when one is installed (see
 
 from __future__ import annotations
 
-import math
-
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
