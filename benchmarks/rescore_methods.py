@@ -9,8 +9,8 @@ each clip is transcribed (the first pass, timed), validated, then rescored by ea
   own length, total over the hypothesis and the words after it, minus the same for
   silence (the decoder's language prior); flags of one 30 s stretch share a window;
 - ``align-own-noprior``: without subtracting the prior; ``align-own-mean``: per-token
-  mean instead of the total; ``align-own-onecase``: candidates only as the lexicon
-  writes them (not also capitalised);
+  mean instead of the total; ``align-own-casings``: candidates also capitalised, the
+  better of the two kept (the default scores them only as the lexicon writes them);
 - ``align-10s`` / ``align-30s``: the window padded to 10 s / to Whisper's 30 s input
   (the decoder attends to the window and 1 s after it; ``align-30s-untrimmed``: to all
   30 s); ``align-30s-noprior``, ``align-30s-prior1.5``: prior weight 0 / 1.5;
@@ -118,7 +118,7 @@ METHODS = {m.name: m for m in (
     Method("align-own", BASE),
     Method("align-own-noprior", replace(BASE, prior_weight=0.0)),
     Method("align-own-mean", replace(BASE, normalise="mean")),
-    Method("align-own-onecase", replace(BASE, casings=False)),
+    Method("align-own-casings", replace(BASE, casings=True)),
     Method("align-10s", replace(BASE, pad_seconds=10.0)),
     Method("align-30s", replace(BASE, pad_seconds=30.0)),
     Method("align-30s-noprior", replace(BASE, pad_seconds=30.0, prior_weight=0.0)),

@@ -271,10 +271,20 @@ def test_rescore_normalisation_decides_the_totals(normalise: str, winner: str) -
 def test_rescore_casings_keep_the_better_one() -> None:
     doc = make_doc([met_flag(cand("lantus", 0.5))])
     scorer = FakeScorer({"lantus": [-6.0], "Lantus": [-1.0], "met four": [-2.0]})
-    out = rescore(doc, audio=speech(), scorer=scorer, options=RescoreOptions(drop_below=0))
+    out = rescore(doc, audio=speech(), scorer=scorer,
+                  options=RescoreOptions(drop_below=0, casings=True))
     assert out.flags[0].candidates[0].features["acoustic"] == pytest.approx(1.0)
     [(_, [(_, texts)])] = scorer.calls
     assert texts == ["met four min five", "lantus five", "Lantus five"]
+
+
+def test_rescore_scores_candidates_as_the_lexicon_writes_them() -> None:
+    doc = make_doc([met_flag(cand("lantus", 0.5))])
+    scorer = FakeScorer({"lantus": [-6.0], "Lantus": [-1.0], "met four": [-2.0]})
+    out = rescore(doc, audio=speech(), scorer=scorer, options=RescoreOptions(drop_below=0))
+    assert out.flags[0].candidates[0].features["acoustic"] == pytest.approx(-4.0)
+    [(_, [(_, texts)])] = scorer.calls
+    assert texts == ["met four min five", "lantus five"]
 
 
 @pytest.mark.parametrize(
