@@ -1,7 +1,7 @@
 """The validator: flag doubtful words and propose the lexicon term that was meant.
 
 This module owns the step ``Document -> Document + flags``. It walks windows of one to
-four adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms that
+five adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms that
 are spelled or sound alike (and, for OCR, spelled by the engine's character choices or
 by undoing a glyph confusion), scores each candidate in one place
 (:mod:`uncertain._score`, named features recorded in ``Candidate.features``) and keeps
@@ -16,6 +16,13 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 - ``out_of_vocabulary``: not English, in no lexicon, not a number, unit or punctuation;
 - ``low_confidence``: the engine's confidence is below the modality's threshold;
 - ``verified``: a confident exact lexicon match, kept as positive evidence.
+
+How a recogniser breaks a name shapes the windows: a small number written as digits
+before the dose's own number is read as its word ("or master 10 forty milligrams"), a
+window may end in a known stem of a longer name ("rose of a statin", never "on a
+statin"), "the" opens no window, and a window between a prescribing word and a dose (the
+drug's slot) scores higher. Where the context names a drug, commonly prescribed terms
+are also searched two sound edits away (see :mod:`uncertain._index`).
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
