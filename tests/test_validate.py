@@ -476,3 +476,11 @@ def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
                  "we stopped it because of a statin 20 mg"):
         doc = validator.validate(make_doc(line, modality=modality, default=default))
         assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")], line
+
+
+def test_validate_printed_digits_are_never_syllables(validator: Validator) -> None:
+    spec = "Start ator/0.4 vasta/0.3 10/0.5 40 milligrams"
+    heard = validator.validate(make_doc(spec))
+    printed = validator.validate(make_doc(spec, modality="image"))
+    assert [f.text for f in only_doubtful(heard)] == ["ator vasta 10"]
+    assert [f.text for f in only_doubtful(printed)] == ["ator vasta"]

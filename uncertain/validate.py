@@ -295,8 +295,10 @@ class Validator:
                 out[k].kind = "number"
                 out[k].oov = False
         # a small number written as digits right before the dose's own number is a
-        # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin)
-        for k in range(1, len(out) - 1):
+        # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin);
+        # printed digits are digits
+        heard = doc.source.modality != "image"
+        for k in range(1, len(out) - 1 if heard else 0):
             spoken = _SPOKEN_DIGITS.get(out[k].text)
             if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
                     and out[k - 1].segment == out[k].segment == out[k + 1].segment
