@@ -4,10 +4,11 @@ This module owns finding the few lexicon terms worth scoring for a query without
 scan of the whole lexicon: an exact dictionary on the compact spelling (normalised,
 spaces removed) and on the glyph skeleton, and a symmetric-deletion index (as in
 SymSpell) over the first six sound classes of each term (with and without a first
-vowel; two deletions for terms of prior at least ``COMMON_PRIOR``, the names said every
-day), so a query costs a few dozen dictionary look-ups; the few terms found are then
-ranked with rapidfuzz. :meth:`LexiconIndex.block_columns` gives every term a query is compared with
-and its match features as columns, for a bound on their score without scoring each.
+vowel; also two deletions for terms of prior at least ``COMMON_PRIOR``, the names said
+every day, searched for ``wide`` queries), so a query costs a few dozen dictionary
+look-ups; the few terms found are then ranked with rapidfuzz.
+:meth:`LexiconIndex.block_columns` gives every term a query is compared with and its
+match features as columns, for a bound on their score without scoring each.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ __all__ = ["Indexed", "LexiconIndex", "compact"]
 
 _MIN_FUZZY_LEN = 4
 _MAX_FUZZY_LEN = 32
-#: terms at least this common are compared with every query, not only within its blocks
+#: terms at least this common are also blocked by two deletions of their sound classes
 COMMON_PRIOR = 0.55
-#: ... and only between keys of at least this many sound classes (two edits in fewer
-#: leave too little)
+#: ... when they and the query have at least this many sound classes (two edits in
+#: fewer leave too little)
 _COMMON_MIN_CLASSES = 5
 _TWO = "2:"  # the prefix of two-deletion block keys
 _NONE = np.zeros(0, dtype=np.intp)
