@@ -113,7 +113,7 @@ class LexiconIndex:
             return
         # a name said every day is worth a looser match than a rare substance ("sit and
         # lift in": sitagliptin): it is also blocked by two deletions
-        keys = _query_keys(item.classes, entry.prior >= COMMON_PRIOR)
+        keys = _index_keys(item.classes, entry.prior >= COMMON_PRIOR)
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
@@ -201,13 +201,24 @@ def _deletions(text: str) -> list[str]:
     return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
 
 
+def _index_keys(classes: str, common: bool) -> list[str]:
+    """The blocks a term of sound ``classes`` is filed under: its deletion neighbourhood
+    with and without a first vowel, and, for a ``common`` term, its two-deletion
+    neighbourhood."""
+    keys = _block_keys(classes, vowel=True)
+    if common and len(classes) >= _COMMON_MIN_CLASSES:
+        keys += [_TWO + k for k in _two_deletions(classes[:6])]
+    return keys
+
+
 @lru_cache(maxsize=1 << 14)
 def _query_keys(classes: str, wide: bool) -> tuple[str, ...]:
-    """The block keys of sound ``classes``: its deletion neighbourhood, and, when ``wide``
-    and long enough, its two-deletion neighbourhood (kept for the common terms)."""
-    keys = _block_keys(classes)
+    """The blocks a query of sound ``classes`` looks in: its deletion neighbourhood, and,
+    when ``wide``, also without its first vowel and, if long enough, its two-deletion
+    neighbourhood (filed for the common terms only)."""
+    keys = _block_keys(classes, vowel=wide)
     if wide and len(classes) >= _COMMON_MIN_CLASSES:
-        keys = keys + [_TWO + k for k in _two_deletions(classes[:6])]
+        keys += [_TWO + k for k in _two_deletions(classes[:6])]
     return tuple(keys)
 
 
@@ -216,15 +227,15 @@ def _two_deletions(text: str) -> frozenset[str]:
     return frozenset(t for d in _deletions(text) for t in _deletions(d))
 
 
-def _block_keys(classes: str) -> list[str]:
+def _block_keys(classes: str, *, vowel: bool) -> list[str]:
     """Deletion-neighbourhood keys of the first six sound classes: two keys share one
     when they differ by one substitution, insertion or deletion there (keys of up to
-    two classes are matched only exactly). A key that opens with a vowel is also blocked
-    without it: an unstressed first vowel is what speech recognisers lose first
-    ("see the Minifam": acetaminophen)."""
+    two classes are matched only exactly). With ``vowel``, a key that opens with a vowel
+    is also blocked without it: an unstressed first vowel is what speech recognisers
+    lose first ("see the Minifam": acetaminophen)."""
     if len(classes) <= 2:
         return ["=" + classes]
     keys = _deletions(classes[:6])
-    if classes[0] == "A" and len(classes) > 3:
+    if vowel and classes[0] == "A" and len(classes) > 3:
         keys += _deletions(classes[1:7])
     return keys
