@@ -34,7 +34,7 @@ log-odds alike, and a gap of probabilities would list more runner-ups the nearer
 scores come to 1. On the project's dev set, 9 of the 254 runner-ups listed without a gap
 are the drug that was said; the gap keeps those 9 and drops 121 of the other 245
 (``benchmarks/candidate_gap.py``). After the acoustic second pass the gap lists 27 of
-117 audio runner-ups (1 of the 3 right ones), and the floor of 0.05 leaves 16 of 99
+119 audio runner-ups (1 of the 3 right ones), and the floor of 0.05 leaves 16 of 99
 audio spans without a suggestion (1 right first suggestion goes).
 ``candidate_gap=None`` lists up to ``max_candidates`` regardless.
 
