@@ -35,6 +35,7 @@ __all__ = [
     "WEIGHTS",
     "context_logit",
     "evidence_of",
+    "logit",
     "match_ceiling",
     "match_features",
     "match_logit",
@@ -190,6 +191,12 @@ def context_logit(features: dict[str, float]) -> float:
 def sigmoid(z: float) -> float:
     """The logistic function, clamped against overflow."""
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def logit(p: float) -> float:
+    """The log-odds of a score, which is kept to four places: clamped to [1e-4, 1 - 1e-4]."""
+    p = min(1.0 - 1e-4, max(1e-4, p))
+    return math.log(p / (1.0 - p))
 
 
 #: the match features of a perfect match, for an upper bound on a window's score

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -73,6 +72,7 @@ from uncertain._markup import (
     parse,
     round_p,
 )
+from uncertain._score import logit
 from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
 from uncertain.document import Document, Flag
 from uncertain.errors import UncertainError
@@ -187,16 +187,10 @@ def _candidates(flag: Flag, max_candidates: int, min_score: float,
             continue
         if best is None:
             best = cand.score
-        elif gap is not None and _log_odds(best) - _log_odds(cand.score) > gap:
+        elif gap is not None and logit(best) - logit(cand.score) > gap:
             break
         seen.append(cand.term)
     return tuple(seen)
-
-
-def _log_odds(score: float) -> float:
-    """The log-odds of a candidate score (scores are kept to four places)."""
-    p = min(1.0 - 5e-5, max(5e-5, score))
-    return math.log(p / (1.0 - p))
 
 
 def _rank(span: Span, threshold: float) -> tuple[bool, float, int]:

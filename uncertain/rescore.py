@@ -55,6 +55,7 @@ import numpy as np
 
 from uncertain import audio as _audio
 from uncertain._acoustic import Request, Scorer, scorer_for
+from uncertain._score import logit
 from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
@@ -353,7 +354,7 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     shift = _clip(best_gap + opts.offset)
     scored: list[tuple[float, int, Candidate]] = []
     for i, (candidate, gap) in enumerate(zip(flag.candidates, gaps, strict=True)):
-        z = (_logit(candidate.score) + opts.confidence_weight * shift
+        z = (logit(candidate.score) + opts.confidence_weight * shift
              + opts.weight * _clip(gap - best_gap))
         features = {**candidate.features, "acoustic": round(gap, 4),
                     "acoustic_heard": round(heard, 4)}
@@ -366,7 +367,7 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     evidence: list[Evidence] = list(flag.evidence)
     old = flag.confidence
     confidence = None if old is None else round(max(
-        _sigmoid(_logit(old) + opts.confidence_weight * shift), min(old, floor)), 4)
+        _sigmoid(logit(old) + opts.confidence_weight * shift), min(old, floor)), 4)
     moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
     if top_changed or moved or gaps[scored[0][1]] == best_gap:
         top = ranked[0]
@@ -380,11 +381,6 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
 
 def _clip(x: float) -> float:
     return max(-_CAP, min(_CAP, x))
-
-
-def _logit(p: float) -> float:
-    p = min(1 - 1e-4, max(1e-4, p))
-    return math.log(p / (1 - p))
 
 
 def _sigmoid(z: float) -> float:
