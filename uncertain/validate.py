@@ -381,7 +381,7 @@ class Validator:
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += self._word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold
-        spelled = stem or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
+        spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                          [r.candidate() for r in ranked[: opts.max_candidates]],
                          ranked[0].evidence, 0 if spelled else 1)
