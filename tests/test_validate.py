@@ -484,3 +484,53 @@ def test_validate_printed_digits_are_never_syllables(validator: Validator) -> No
     printed = validator.validate(make_doc(spec, modality="image"))
     assert [f.text for f in only_doubtful(heard)] == ["ator vasta 10"]
     assert [f.text for f in only_doubtful(printed)] == ["ator vasta"]
+
+
+# a dose whose sentence names no drug: the name was misheard before the dose
+ORPHAN = "Okay so this/0.6 art/0.3 really/0.2 we will keep that at 25 milligrams daily"
+
+
+def test_validate_a_dose_without_a_drug_searches_its_sentence(validator: Validator) -> None:
+    flags = only_doubtful(validator.validate(make_doc(ORPHAN)))
+    assert [f.text for f in flags] == ["this art really"]
+    top = flags[0].candidates[0]
+    assert top.canonical == "sertraline"
+    assert top.features["orphan_dose"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("spec", "why"),
+    [
+        (ORPHAN.replace("25 milligrams", "25 days"), "no strength, no dose"),
+        (ORPHAN.replace("daily", "of metformin daily"), "the sentence names its drug"),
+        (ORPHAN.replace("that at", "the statin at"), "a drug class said as it is"),
+        (ORPHAN.replace("really/0.2 we", "really./0.2 We"), "another sentence"),
+        (ORPHAN.replace("keep", "take"), "the name follows the last prescribing word"),
+    ],
+)
+def test_validate_an_orphan_dose_needs_its_context(validator: Validator, spec: str,
+                                                   why: str) -> None:
+    for flag in only_doubtful(validator.validate(make_doc(spec))):
+        assert flag.candidates[0].canonical != "sertraline", why
+        assert "orphan_dose" not in flag.candidates[0].features, why
+
+
+def test_validate_an_orphan_dose_heard_amiss_is_still_a_dose(validator: Validator) -> None:
+    # "milli rams" is flagged as milligrams, and makes the strength
+    spec = ORPHAN.replace("milligrams", "milli/0.05 rams/0.05")
+    flags = only_doubtful(validator.validate(make_doc(spec)))
+    assert [(f.text, f.candidates[0].term) for f in flags] == [
+        ("this art really", "sertraline"), ("milli rams", "milligrams")]
+
+
+def test_validate_an_orphan_dose_never_searches_after_it_or_sure_words(
+        validator: Validator) -> None:
+    # after the strength come directions, not the name
+    spec = "Okay we will keep that at 25 milligrams this/0.6 art/0.3 really/0.2 daily"
+    assert all("orphan_dose" not in f.candidates[0].features
+               for f in only_doubtful(validator.validate(make_doc(spec))) if f.candidates)
+    # plain text has no doubt to go on: ordinary words before a dose stay ordinary
+    for line in ("He said the pain is better after the 400 mg dose.",
+                 "The pharmacy called about the 25 milligram tablets again."):
+        assert only_doubtful(validator.validate(make_doc(line, modality="text",
+                                                         default=None))) == [], line

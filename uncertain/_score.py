@@ -55,6 +55,9 @@ WEIGHTS: dict[str, float] = {
     "cue_before": 0.8,
     "slot": 1.0,  # a prescribing word before and a dose right after: the drug's own slot
     "no_context": -1.0,  # neither a dose after nor a prescribing word before the window
+    # before a dose, not right before it, in a sentence that names no drug: the drug was
+    # misheard somewhere there
+    "orphan_dose": 2.0,
     "doubt": 2.0,  # times (1 - confidence - 0.4)
     "common_english": -2.5,  # mean englishness of the window's words
     "extra_words": -0.3,  # per sure (not doubtful) word beyond the first
@@ -176,13 +179,16 @@ def context_logit(features: dict[str, float]) -> float:
     conf = features["confidence"]
     # unknown confidence (plain text) counts as a fairly sure engine
     conf = conf if conf >= 0 else UNKNOWN_CONFIDENCE
+    # a dose right after the window says more, and counts instead
+    orphan = features.get("orphan_dose", 0.0) * (features["dose_context"] == 0.0)
     return (
         w["bias"]
         + w["doubt"] * (1.0 - conf - 0.4)
         + w["dose_context"] * features["dose_context"]
         + w["cue_before"] * features["cue_before"]
         + w["slot"] * features["cue_before"] * (features["dose_context"] >= 1.0)
-        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"]))
+        + w["orphan_dose"] * orphan
+        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"], orphan))
         + w["common_english"] * features["common_english"]
         + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)
     )

@@ -22,7 +22,11 @@ before the dose's own number is read as its word ("or master 10 forty milligrams
 window may end in a known stem of a longer name ("rose of a statin", never "on a
 statin"), "the" opens no window, and a window between a prescribing word and a dose (the
 drug's slot) scores higher. Where the context names a drug, commonly prescribed terms
-are also searched two sound edits away (see :mod:`uncertain._index`).
+are also searched two sound edits away (see :mod:`uncertain._index`). A dose belongs to
+a drug: a sentence holding a strength but no flag naming a drug is swept again, its
+windows with a doubtful word before the strength scored with that context
+(``orphan_dose``): "so this art really, we will keep that at 25 milligrams" is
+sertraline.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -183,6 +187,21 @@ class _Proposal:
     rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
 
 
+@dataclass(frozen=True, slots=True)
+class _Sweep:
+    """What one document's window sweeps read: its words and their context."""
+
+    infos: list[_Info]
+    words: list[Word]
+    modality: Modality
+    opts: ValidateOptions
+    lowered: list[str]
+    doubtful: list[bool]
+    dose_at: list[float]
+    cue_at: list[bool]
+    ends_clause: list[bool]
+
+
 class Validator:
     """A validator bound to a set of lexicons; the index is built once, reuse it."""
 
@@ -223,9 +242,34 @@ class Validator:
         # commas inside misheard runs, so audio windows may cross them)
         ends_clause = [modality != "audio" and _CLAUSE_END.search(w.text) is not None
                        for w in words]
+        sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at,
+                       ends_clause)
+        proposals = self._sweep(sweep, range(n), n)
+        proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
+        chosen = _resolve(proposals)
+        # a dose whose sentence names no drug: the name was misheard somewhere in it, so
+        # its sentence is searched again with that context ("so this art really, we
+        # will keep that at 25 milligrams": sertraline)
+        orphans = [self._sweep(sweep, range(a, b), b, orphan=True)
+                   for a, b in _orphan_sentences(infos, lowered, words, chosen)]
+        if any(orphans):
+            chosen = _resolve(proposals + [p for found in orphans for p in found])
+        flags = [self._flag(p, words) for p in chosen]
+        record = Validation(lexicons=[lx.name for lx in self.lexicons],
+                            options=dict(_options_record(opts)))
+        return doc.model_copy(update={"flags": flags, "validation": record})
+
+    def _sweep(self, sw: _Sweep, starts: range, limit: int, *,
+               orphan: bool = False) -> list[_Proposal]:
+        """The proposals of the windows opening at ``starts`` and ending by ``limit``;
+        ``orphan`` marks them as in a sentence whose dose names no drug."""
+        infos, words, modality, opts = sw.infos, sw.words, sw.modality, sw.opts
+        lowered, doubtful, dose_at, cue_at = sw.lowered, sw.doubtful, sw.dose_at, sw.cue_at
+        ends_clause = sw.ends_clause
+        n = limit
         lookup = self.index.lookup
         proposals: list[_Proposal] = []
-        for i in range(n):
+        for i in starts:
             if infos[i].kind != "word":
                 continue
             # a prescribing word is the context of a drug name, not a syllable of one,
@@ -253,19 +297,17 @@ class Validator:
                 if cue_start and j == i + 1:
                     continue
                 # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
-                if not (2 * n_doubtful >= j - i or dose_at[j] or cue_at[i]) and not (
+                # the orphan dose's context needs a word of the window in doubt
+                orphaned = orphan and n_doubtful > 0
+                if not (2 * n_doubtful >= j - i or dose_at[j] or cue_at[i] or orphaned) and not (
                     last.exact if j == i + 1 else lookup(key)
                 ):
                     continue
                 found = self._window(infos[i:j], i, j, key, words, modality, opts,
-                                     dose_at[j], cue_at[i])
+                                     dose_at[j], cue_at[i], orphaned)
                 if found is not None:
                     proposals.append(found)
-        proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
-        flags = [self._flag(p, words) for p in _resolve(proposals)]
-        record = Validation(lexicons=[lx.name for lx in self.lexicons],
-                            options=dict(_options_record(opts)))
-        return doc.model_copy(update={"flags": flags, "validation": record})
+        return proposals
 
     # -- per word -------------------------------------------------------------------
 
@@ -321,9 +363,10 @@ class Validator:
         opts: ValidateOptions,
         dose: float,
         cue: bool,
+        orphan: bool = False,
     ) -> _Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
-        ``key``), if any."""
+        ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         confs = [w.confidence for w in window]
         known = [c for c in confs if c is not None]
@@ -338,7 +381,8 @@ class Validator:
             spaced = " ".join(w.key for w in window)
             exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
         if exact:
-            return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common)
+            return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
+                               orphan)
         stem = ""
         if len(window) > 1 and not joined and any(
                 w.exact and w.zipf < opts.english_min_zipf for w in window):
@@ -355,11 +399,11 @@ class Validator:
         # in plain text, where no word can be doubted, the prescribing word is enough
         # ("stop the all beauty rule": albuterol)
         if not (2 * doubtful >= len(window) or dose or joined
-                or (cue and (modality == "text" or not all(common)))):
+                or ((cue or orphan) and (modality == "text" or not all(common)))):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
-        features = self._base_features(window, conf, dose, cue, opts, modality)
+        features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
         variants = self._variants(words[i], modality) if j == i + 1 else []
         if not variants and sigmoid(perfect_logit(len(key), self._max_prior, modality)
                                     + context_logit(features)) < opts.flag_threshold:
@@ -398,6 +442,7 @@ class Validator:
         dose: float,
         cue: bool,
         common: list[bool],
+        orphan: bool = False,
     ) -> _Proposal | None:
         if all(common) and not (dose >= 1.0 and len(_key_of(window)) >= 4):
             return None  # "iron", "met": ordinary English unless a dose follows
@@ -422,7 +467,7 @@ class Validator:
             return _Proposal(i, j, "verified", ["verified"], wrong,
                              candidates[: opts.max_candidates], ["lexicon"], 0)
         # an exact term heard with low confidence: a sound-alike term may have been said
-        features = self._base_features(window, conf, dose, cue, opts, modality)
+        features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
         ranked = self._rank(_key_of(window), [], features, modality, opts)
         merged = candidates[:1] + [r.candidate() for r in ranked
                                    if r.canonical.casefold() not in seen]
@@ -484,11 +529,12 @@ class Validator:
 
     def _base_features(
         self, window: list[_Info], conf: float | None, dose: float, cue: bool,
-        opts: ValidateOptions, modality: Modality,
+        opts: ValidateOptions, modality: Modality, orphan: bool = False,
     ) -> dict[str, float]:
         common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
-        return {
+        extra = {"orphan_dose": 1.0} if orphan else {}
+        return {**extra,
             "confidence": -1.0 if conf is None else round(conf, 4),
             "dose_context": float(dose),
             "cue_before": float(cue),
@@ -660,7 +706,59 @@ def _key_of(window: Sequence[_Info]) -> str:
 def _names_a_drug(base: dict[str, float]) -> bool:
     """Whether a window's context (a dose after it, a prescribing word before it) says it
     names a drug: then the common terms two sound edits away are searched too."""
-    return base["dose_context"] > 0 or base["cue_before"] > 0
+    return base["dose_context"] > 0 or base["cue_before"] > 0 or "orphan_dose" in base
+
+
+#: units of a drug's strength: a number before one is a dose, and a dose has a drug
+_STRENGTH_UNITS = frozenset({
+    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
+    "meq", "milliequivalent", "milliequivalents", "iu"})
+_STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
+#: candidate kinds that are a dose's context, not a drug
+_CONTEXT_KINDS = frozenset({"unit", "form", "term"})
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+
+
+def _names_drug(candidate: Candidate) -> bool:
+    return candidate.kind not in _CONTEXT_KINDS and candidate.lexicon != "clinical"
+
+
+def _orphan_sentences(infos: list[_Info], lowered: list[str], words: list[Word],
+                      chosen: list[_Proposal]) -> list[tuple[int, int]]:
+    """The sentences (ended by a full stop or a segment) that hold a strength (a number,
+    then mg, mcg, mEq or IU, or a unit heard amiss and flagged as one) but no flag naming
+    a drug: for each, the range of its words before the strength and after the last
+    prescribing word before it, where the drug's name is said."""
+    n = len(infos)
+    unit = [text in _STRENGTH_UNITS for text in lowered]
+    dosed = [bool(_STRENGTH.match(text)) for text in lowered]
+    drug = [False] * n
+    for p in chosen:
+        if not p.candidates or p.reason not in ("verified", "near_lexicon", "low_confidence"):
+            continue
+        top = p.candidates[0]
+        if top.kind == "unit" and top.term.casefold() in _STRENGTH_UNITS:
+            unit[p.start] = True  # "25 milli rams"
+        elif _names_drug(top) or (p.reason == "verified" and top.kind == "term"):
+            # a drug, or a class of them said as it is ("because of a statin 20 mg")
+            drug[p.start:p.end] = [True] * (p.end - p.start)
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(n):
+        if k + 1 < n and infos[k + 1].segment == infos[k].segment and not _SENTENCE_END.search(
+                words[k].text):
+            continue
+        first = next((m - (not dosed[m]) for m in range(start, k + 1) if dosed[m] or (
+            unit[m] and m > start and (
+                infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
+        if first is not None and not any(drug[start:k + 1]):
+            # the name follows the sentence's last prescribing word before the dose
+            opening = max((m + 1 for m in range(start, first) if is_cue_word(lowered[m])),
+                          default=start)
+            if opening < first:
+                out.append((opening, first))
+        start = k + 1
+    return out
 
 
 def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
