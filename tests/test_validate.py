@@ -534,3 +534,16 @@ def test_validate_an_orphan_dose_never_searches_after_it_or_sure_words(
                  "The pharmacy called about the 25 milligram tablets again."):
         assert only_doubtful(validator.validate(make_doc(line, modality="text",
                                                          default=None))) == [], line
+
+
+def test_validate_a_term_sharing_the_first_word_must_go_on_like_the_window(
+        validator: Validator) -> None:
+    for line in ("Sodium intake under 2000 mg a day, and walk thirty minutes.",
+                 "Caffeine intake is around 300 mg per day from coffee."):
+        doc = validator.validate(make_doc(line, modality="text", default=None))
+        assert only_doubtful(doc) == [], line
+    # a term whose rest is misheard but alike is still found
+    doc = validator.validate(make_doc("Take sodium bicarb nate 650 mg twice daily",
+                                      modality="text", default=None))
+    assert [(f.text, f.candidates[0].canonical) for f in only_doubtful(doc)] == [
+        ("sodium bicarb nate", "sodium bicarbonate")]

@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from uncertain._context import (
     classify,
     dose_strengths,
@@ -415,8 +417,13 @@ class Validator:
             # "allergic to" is the term "allergic" and a word, not a misheard other term
             inside = {self.index.items[idx].entry.canonical.casefold()
                       for w in window for idx in w.exact}
+            # "Sodium intake under 2000 mg" is not sodium acetate: a term of several words
+            # that begins with the window's first word must go on like the window
+            head = window[0].key
+            tail = "".join(w.key for w in window[1:])
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
-                      and (not stem or compact(c.entry.term).endswith(stem))]
+                      and (not stem or compact(c.entry.term).endswith(stem))
+                      and not _other_tail(c.entry.term, head, tail)]
         if not ranked or ranked[0].score < opts.flag_threshold:
             return None
         if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
@@ -696,6 +703,19 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     """0 for a word wordfreq hardly knows, 1 from ``english_min_zipf + 1`` up."""
     low = opts.english_min_zipf - 1.5
     return min(1.0, max(0.0, (zipf - low) / 2.5))
+
+
+#: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share
+#: their first word must be
+_TAIL_MIN_RATIO = 60.0
+
+
+def _other_tail(term: str, head: str, tail: str) -> bool:
+    """True when ``term`` has several words, the first spelled ``head``, and the rest of
+    it is unlike ``tail``, the rest of the window."""
+    first, _, rest = term.partition(" ")
+    return bool(rest) and compact(first) == head and fuzz.ratio(compact(rest), tail) < (
+        _TAIL_MIN_RATIO)
 
 
 def _key_of(window: Sequence[_Info]) -> str:
