@@ -547,3 +547,10 @@ def test_validate_a_term_sharing_the_first_word_must_go_on_like_the_window(
                                       modality="text", default=None))
     assert [(f.text, f.candidates[0].canonical) for f in only_doubtful(doc)] == [
         ("sodium bicarb nate", "sodium bicarbonate")]
+
+
+def test_validate_the_plural_of_an_ordinary_word_is_no_drug(validator: Validator) -> None:
+    # wordfreq ranks "sunflowers" rare; the lexicon holds sunflower seed (an allergen)
+    doc = validator.validate(make_doc(
+        "we planted tomatoes, beans and a row of sunflowers./0.7"))
+    assert only_doubtful(doc) == []

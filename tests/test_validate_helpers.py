@@ -29,6 +29,20 @@ def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
 
 
 @pytest.mark.parametrize(
+    ("word", "ordinary"),
+    [("sunflowers", True), ("strawberries", True), ("tomatoes", True), ("sunflower", True),
+     ("lisinopril", False), ("dyss", False), ("nystatins", False)],
+)
+def test_validate_helpers_the_plural_of_an_ordinary_word_is_ordinary(
+        word: str, ordinary: bool) -> None:
+    from uncertain.lexicon import english_zipf
+    from uncertain.validate import _plural_zipf
+
+    assert (_plural_zipf(word) >= 3.0) is ordinary
+    assert _plural_zipf(word) >= english_zipf(word)
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [("500", "number"), ("2.5", "number"), ("500mg", "number"), ("3rd", "number"),
      ("03/14/1958", "number"), ("x10", "number"), ("mg", "unit"), ("milligrams", "unit"),

@@ -669,7 +669,22 @@ def _analyse(surface: str) -> tuple[str, str, str, float]:
     kind = classify(text)
     if kind != "word":
         return text, kind, "", 0.0
-    return text, kind, _word_key(text), english_zipf(text.casefold())
+    return text, kind, _word_key(text), _plural_zipf(text.casefold())
+
+
+def _plural_zipf(word: str) -> float:
+    """The English zipf frequency of ``word``, or of its singular when that is higher:
+    wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
+    of an ordinary word is ordinary English, not a misheard name."""
+    zipf = english_zipf(word)
+    if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
+        return zipf
+    singulars = [word[:-1]]
+    if word.endswith("es"):
+        singulars.append(word[:-2])
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    return max([zipf] + [english_zipf(s) for s in singulars])
 
 
 _CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
