@@ -24,3 +24,8 @@ def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[
     assert [row[1] for row in rows] == ["inline", "bracket", "json"]
     assert all(row[3] == "3" for row in rows)  # three marked spans in each style
     assert "goal: inline markup < 15% of plain tokens" in out
+    # the floor counts the spans' p values and suggestions, below every style's markup
+    floor = next(line for line in out.splitlines() if line.startswith("floor:"))
+    tokens = int(floor.split(" are ")[1].split()[0])
+    markups = [int(row[5]) for row in rows]
+    assert 0 < tokens < min(markups)
