@@ -327,3 +327,27 @@ def test_rescore_subtracts_the_language_prior() -> None:
     top = out.flags[0].candidates[0]
     assert top.term == "metformin"
     assert top.features["acoustic"] == pytest.approx((-2.5 + 6.0) - (-3.0 + 2.0))
+
+
+def test_rescore_weighs_rare_candidates_only_near_the_top() -> None:
+    """Past ``rare_candidates``, only commonly prescribed candidates (prior >= 0.55) are
+    scored; a candidate with no recorded prior is kept."""
+    def priced(term: str, score: float, prior: float | None) -> Candidate:
+        features = {"sound": 0.8} if prior is None else {"sound": 0.8, "prior": prior}
+        return cand(term, score).model_copy(update={"features": features})
+
+    candidates = [priced("Mydfrin", 0.9, 0.1), priced("Motrin", 0.85, 0.3),
+                  priced("metoprine", 0.8, 0.1), priced("Medopren", 0.7, 0.1),
+                  priced("metformin", 0.6, 0.9), priced("Metreton", 0.5, None)]
+    scorer = FakeScorer({"met four min": [-3.0, -3.0, -3.0, -3.0],
+                         "metformin": [-0.5, -0.6, -0.3]})
+    out = rescore(make_doc([met_flag(*candidates)]), audio=speech(), scorer=scorer)
+    scored = {t.split()[0] for _, requests in scorer.calls for _, texts in requests
+              for t in texts}
+    assert "Medopren" not in scored and {"metformin", "Metreton", "Mydfrin"} <= scored
+    terms = [c.term for c in out.flags[0].candidates]
+    assert terms[0] == "metformin"
+    assert sorted(terms) == sorted(["Mydfrin", "Motrin", "metoprine", "metformin", "Metreton"])
+    wide = rescore(make_doc([met_flag(*candidates)]), audio=speech(), scorer=FakeScorer({}),
+                   options=RescoreOptions(rare_candidates=10))
+    assert len(wide.flags[0].candidates) == len(candidates)

@@ -554,3 +554,18 @@ def test_validate_the_plural_of_an_ordinary_word_is_no_drug(validator: Validator
     doc = validator.validate(make_doc(
         "we planted tomatoes, beans and a row of sunflowers./0.7"))
     assert only_doubtful(doc) == []
+
+
+def test_validate_audio_flags_also_list_common_terms_for_the_acoustic_pass() -> None:
+    spec = "continue met/0.5 for/0.6 me/0.4 500 mg twice daily"
+    common = Validator(options=ValidateOptions(max_candidates=1))
+    narrow = Validator(options=ValidateOptions(max_candidates=1, acoustic_pool=0))
+    listed = only_doubtful(common.validate(make_doc(spec)))[0].candidates
+    assert listed[0].canonical == "metformin"
+    assert len(listed) > 1 and all(c.features["prior"] >= 0.55 for c in listed[1:])
+    assert len(only_doubtful(narrow.validate(make_doc(spec)))[0].candidates) == 1
+    # printed and plain text list the best max_candidates only
+    for modality, default in (("text", None), ("image", 0.3)):
+        flags = only_doubtful(common.validate(make_doc(spec, modality=modality,
+                                                       default=default)))
+        assert flags and all(len(f.candidates) <= 1 for f in flags), modality

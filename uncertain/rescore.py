@@ -1,7 +1,11 @@
 """The acoustic second pass: ask the ASR model which candidate explains a flagged span best.
 
 This module owns the step ``Document + flags -> Document + re-ranked flags`` for audio.
-For every flag with candidates (reason not ``verified``) it cuts the audio of the flagged
+For every flag with candidates (reason not ``verified``) it weighs the first
+``rare_candidates`` (3) and the commonly prescribed ones after them (prior at least 0.55;
+the validator lists those among a flag's best 16 for audio, ``acoustic_pool``; on the dev
+split this lifts top-1 after the pass from 50.8% to 55.7% of 61 mentions, for a sixth
+more time), and drops the others from the flag. It cuts the audio of the flagged
 words plus ``context_before``/``context_after`` heard words of the same segment and a
 ``margin`` (clamped to the recording; flags within ``max_window`` seconds share one
 window and one encoder run) and scores, in one batched call per window, the text
@@ -55,6 +59,7 @@ import numpy as np
 
 from uncertain import audio as _audio
 from uncertain._acoustic import Request, Scorer, scorer_for
+from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit
 from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
 
@@ -86,6 +91,9 @@ class RescoreOptions:
     max_window: float = 30.0  # seconds; Whisper's input length
     share_windows: bool = True  # flags within max_window of each other share one window
     pad_seconds: float | None = None  # encoder input length (None: the window's own)
+    # candidates ranked below this are scored only when commonly prescribed (prior at least
+    # 0.55, as the validator lists them for audio); the others leave the flag
+    rare_candidates: int = 3
 
     def __post_init__(self) -> None:
         if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
@@ -96,6 +104,8 @@ class RescoreOptions:
             raise ValueError(f"drop_below={self.drop_below} must be in [0, 1)")
         if not 0 < self.max_window <= 30.0:
             raise ValueError(f"max_window={self.max_window} must be in (0, 30]")
+        if self.rare_candidates < 1:
+            raise ValueError(f"rare_candidates={self.rare_candidates} must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -139,10 +149,11 @@ def rescore(
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
         return doc
+    original, doc = doc, _weighed(doc, opts)
     words = doc.words
     groups = _groups(_jobs(doc, words, opts), opts)
     if not groups:
-        return doc
+        return original
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
     clips = _clips(doc, [(g.start, g.end) for g in groups], audio)
@@ -162,6 +173,23 @@ def rescore(
 
 
 # -- planning ------------------------------------------------------------------------------
+
+
+def _weighed(doc: Document, opts: RescoreOptions) -> Document:
+    """``doc`` with the candidates the pass weighs: of each flag to score, the first
+    ``rare_candidates`` and the commonly prescribed ones after them (a candidate with no
+    recorded prior is kept)."""
+    flags = []
+    for flag in doc.flags:
+        keep = flag.candidates[: opts.rare_candidates] + [
+            c for c in flag.candidates[opts.rare_candidates:]
+            if (c.features or {}).get("prior", 1.0) >= COMMON_PRIOR]
+        flags.append(flag if flag.reason == "verified" or len(keep) == len(flag.candidates)
+                     else flag.model_copy(update={"candidates": keep}))
+    if all(a is b for a, b in zip(flags, doc.flags, strict=True)):
+        return doc
+    return doc.model_copy(update={"flags": flags})
+
 
 
 def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:

@@ -42,7 +42,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -55,7 +55,7 @@ from uncertain._context import (
     strip_punct,
 )
 from uncertain._glyphs import choice_variants, glyph_variants
-from uncertain._index import LexiconIndex, compact
+from uncertain._index import COMMON_PRIOR, LexiconIndex, compact
 from uncertain._score import (
     WEIGHTS,
     context_logit,
@@ -124,6 +124,10 @@ class ValidateOptions:
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
     search_limit: int = 16
+    #: audio: after its best ``max_candidates``, a flag also lists the commonly prescribed
+    #: terms (prior at least 0.55) among its best ``acoustic_pool``, for the acoustic second
+    #: pass to weigh (:func:`uncertain.rescore.rescore`); 0 lists none
+    acoustic_pool: int = 16
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -434,7 +438,7 @@ class Validator:
         # words that spell a term exactly outrank the terms they hold
         spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
-                         [r.candidate() for r in ranked[: opts.max_candidates]],
+                         [r.candidate() for r in _listed(ranked, modality, opts)],
                          ranked[0].evidence, 0 if spelled else 1)
 
     def _exact(
@@ -479,7 +483,7 @@ class Validator:
         merged = candidates[:1] + [r.candidate() for r in ranked
                                    if r.canonical.casefold() not in seen]
         return _Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
-                         merged[: opts.max_candidates], ["lexicon"], 2)
+                         _listed(merged, modality, opts), ["lexicon"], 2)
 
     def _word_reasons(
         self, window: list[_Info], modality: Modality, opts: ValidateOptions
@@ -529,7 +533,7 @@ class Validator:
                                   if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
             out.append(_Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
-                                 candidates[: opts.max_candidates], evidence, 2))
+                                 _listed(candidates, modality, opts), evidence, 2))
         return out
 
     # -- candidates -------------------------------------------------------------------
@@ -641,6 +645,7 @@ class Validator:
         context = context_logit(base)
         out: list[_Ranked] = []
         seen: set[str] = set()
+        limit = max(opts.max_candidates, opts.acoustic_pool if modality == "audio" else 0)
         for z, idx, similarity in matches:
             entry = index.items[idx].entry
             name = entry.canonical.casefold()
@@ -649,7 +654,7 @@ class Validator:
             seen.add(name)
             out.append(_Ranked(round(sigmoid(z + context), 4), entry, {**base, **similarity},
                                modality))
-            if len(out) >= opts.max_candidates:
+            if len(out) >= limit:
                 break
         return out
 
@@ -731,6 +736,27 @@ def _other_tail(term: str, head: str, tail: str) -> bool:
     first, _, rest = term.partition(" ")
     return bool(rest) and compact(first) == head and fuzz.ratio(compact(rest), tail) < (
         _TAIL_MIN_RATIO)
+
+
+_R = TypeVar("_R", _Ranked, Candidate)
+
+
+def _listed(ranked: list[_R], modality: Modality, opts: ValidateOptions) -> list[_R]:
+    """The candidates a flag lists, of ``ranked`` (best first): the best
+    ``max_candidates``, then, for audio, the commonly prescribed terms among the best
+    ``acoustic_pool``: the acoustic second pass weighs them, and a recogniser that broke a
+    name beyond spelling's reach most often broke one said every day."""
+    head = ranked[: opts.max_candidates]
+    if modality != "audio":
+        return head
+    return head + [r for r in ranked[opts.max_candidates: opts.acoustic_pool]
+                   if _prior(r) >= COMMON_PRIOR]
+
+
+def _prior(item: _Ranked | Candidate) -> float:
+    if isinstance(item, _Ranked):
+        return item.entry.prior
+    return (item.features or {}).get("prior", 0.0)
 
 
 def _key_of(window: Sequence[_Info]) -> str:
