@@ -392,6 +392,8 @@ def test_validate_options_as_keywords() -> None:
         validate(doc, no_such_option=1)
     with pytest.raises(ValueError, match="flag_threshold"):
         ValidateOptions(flag_threshold=2.0)
+    with pytest.raises(ValueError, match="acoustic_pool"):
+        ValidateOptions(acoustic_pool=-1)
 
 
 def test_validate_score_features_move_the_score() -> None:

@@ -125,8 +125,9 @@ class ValidateOptions:
     #: terms scored per window after the index's blocking
     search_limit: int = 16
     #: audio: after its best ``max_candidates``, a flag also lists the commonly prescribed
-    #: terms (prior at least 0.55) among its best ``acoustic_pool``, for the acoustic second
-    #: pass to weigh (:func:`uncertain.rescore.rescore`); 0 lists none
+    #: terms (prior at least 0.55) among its best ``acoustic_pool`` (of the ``search_limit``
+    #: searched), for the acoustic second pass to weigh (:func:`uncertain.rescore.rescore`);
+    #: 0 lists none
     acoustic_pool: int = 16
 
     def __post_init__(self) -> None:
@@ -138,6 +139,8 @@ class ValidateOptions:
             raise ValueError(f"option max_window={self.max_window} must be in 1..8")
         if self.max_candidates < 1 or self.search_limit < 1:
             raise ValueError("options max_candidates and search_limit must be at least 1")
+        if self.acoustic_pool < 0:
+            raise ValueError(f"option acoustic_pool={self.acoustic_pool} must be >= 0")
 
 
 #: a match of a term to a query: its logit, the index entry and its match features
