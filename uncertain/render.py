@@ -32,10 +32,10 @@ log-odds (1.5: odds at least a fifth of the best's). Log-odds, because the windo
 context (a dose, a prescribing word, the acoustic pass's shift) moves every candidate's
 log-odds alike, and a gap of probabilities would list more runner-ups the nearer the
 scores come to 1. On the project's dev set, 9 of the 254 runner-ups listed without a gap
-are the drug that was said; the gap keeps those 9 and drops 121 of the other 245
-(``benchmarks/candidate_gap.py``). After the acoustic second pass the gap lists 27 of
-119 audio runner-ups (1 of the 3 right ones), and the floor of 0.05 leaves 16 of 99
-audio spans without a suggestion (1 right first suggestion goes).
+are the drug that was said; the gap keeps those 9 and drops 120 of the other 245
+(``benchmarks/candidate_gap.py``). After the acoustic second pass the gap lists 19 of
+118 audio runner-ups (1 of the 3 right ones), and the floor of 0.05 leaves 19 of 100
+audio spans without a suggestion (2 right first suggestions go).
 ``candidate_gap=None`` lists up to ``max_candidates`` regardless.
 
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
