@@ -171,6 +171,7 @@ def test_asr_silence_gives_an_empty_document(tmp_path: Path) -> None:
     engine = ReplayEngine(recording([segment(" You", [(" You", 0.0, 1.0, 0.02)])]))
     doc = asr.transcribe(path, engine=engine)
     assert doc.segments == [] and doc.text == ""
+    assert doc.warnings == ["no speech recognised in 3.0 s of audio"]
     assert engine.calls == []  # digital silence never reaches the engine
     assert doc.source.duration == pytest.approx(3.0)
     asr.transcribe(path, engine=engine, silence_db=None)
@@ -288,6 +289,7 @@ def test_asr_real_silence_is_empty(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE))
     doc = asr.transcribe(path)
     assert doc.segments == []
+    assert doc.warnings == ["no speech recognised in 5.0 s of audio"]
     assert doc.source.duration == pytest.approx(5.0)
 
 

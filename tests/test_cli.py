@@ -71,6 +71,19 @@ def test_cli_annotate_empty_input_is_a_warning(tmp_path: Path,
     assert "no input files" in capsys.readouterr().err
 
 
+@pytest.mark.slow
+def test_cli_annotate_says_when_a_file_holds_nothing(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (400, 300), 255).save(blank)
+    assert main(["annotate", str(blank), "--format", "prompt"]) == 0
+    out, err = capsys.readouterr()
+    assert f"=== {blank} ===" in out
+    assert f"warning: {blank}: page 1: no text recognised" in err
+
+
 def test_cli_render_saved_document(note: Path, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

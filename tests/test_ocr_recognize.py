@@ -191,6 +191,8 @@ def test_ocr_blank_page_is_an_empty_page(tmp_path: Path) -> None:
     doc, _ = _run("blank", tmp_path)
     assert [(p.number, p.width, p.height) for p in doc.pages] == [(1, 600, 400)]
     assert doc.segments == [] and doc.words == [] and doc.text == ""
+    assert doc.warnings == [
+        "page 1: no text recognised (a blank page, or print tesseract cannot read)"]
 
 
 def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:

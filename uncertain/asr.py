@@ -167,7 +167,8 @@ def transcribe(
         language_probability=(
             float(language_info.language_probability) if language_info else None),
     )
-    doc = Document(source=source, segments=segments)
+    notes = [] if segments else [f"no speech recognised in {duration:.1f} s of audio"]
+    doc = Document(source=source, segments=segments, warnings=notes)
     return calibrate_document(doc, calibration)
 
 

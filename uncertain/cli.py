@@ -141,6 +141,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 _fail(exc)
                 failures += 1
                 continue
+            for note in doc.warnings:  # kept in the document too; said where people look
+                print(f"warning: {path}: {note}", file=sys.stderr)
             if args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()

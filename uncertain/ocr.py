@@ -440,9 +440,12 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
             gray = images.to_grayscale(page.image)
             best = _recognise_page(runner, gray, page.dpi, notes, page.number)
             version = version or best.version
-            segments.extend(_segments(best, number=page.number, width=gray.width,
-                                      height=gray.height, options=opts,
-                                      first_id=len(segments)))
+            found = _segments(best, number=page.number, width=gray.width,
+                              height=gray.height, options=opts, first_id=len(segments))
+            if not found:
+                notes.append(f"page {page.number}: no text recognised (a blank page, or "
+                             "print tesseract cannot read)")
+            segments.extend(found)
             source: Literal["ocr", "ocr+pdf_text_layer"] = (
                 "ocr+pdf_text_layer" if page.text_layer else "ocr")
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
