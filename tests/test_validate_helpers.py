@@ -1,5 +1,5 @@
-"""The validator's helpers: word classes and dose context, sound keys, glyph confusions,
-and the bound on the scores of an index block."""
+"""The validator's helpers: word keys and englishness, word classes and dose context,
+sound keys, glyph confusions, and the bound on the scores of an index block."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
 from uncertain._score import match_ceiling, match_features, match_logit
+from uncertain._words import plural_zipf, word_key
 from uncertain.document import Alternative, CharChoice, CharChoices, Modality, Word
-from uncertain.lexicon import load_lexicons
+from uncertain.lexicon import english_zipf, load_lexicons
 
 
 @pytest.mark.parametrize(
@@ -23,9 +24,7 @@ from uncertain.lexicon import load_lexicons
 )
 def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
         text: str, key: str) -> None:
-    from uncertain.validate import _word_key
-
-    assert _word_key(text) == key
+    assert word_key(text) == key
 
 
 @pytest.mark.parametrize(
@@ -35,11 +34,8 @@ def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
 )
 def test_validate_helpers_the_plural_of_an_ordinary_word_is_ordinary(
         word: str, ordinary: bool) -> None:
-    from uncertain.lexicon import english_zipf
-    from uncertain.validate import _plural_zipf
-
-    assert (_plural_zipf(word) >= 3.0) is ordinary
-    assert _plural_zipf(word) >= english_zipf(word)
+    assert (plural_zipf(word) >= 3.0) is ordinary
+    assert plural_zipf(word) >= english_zipf(word)
 
 
 @pytest.mark.parametrize(

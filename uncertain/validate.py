@@ -1,9 +1,11 @@
 """The validator: flag doubtful words and propose the lexicon term that was meant.
 
-This module owns the step ``Document -> Document + flags``. It walks windows of one to
-five adjacent words, asks the lexicon index (:mod:`uncertain._index`) for terms that
-are spelled or sound alike (and, for OCR, spelled by the engine's character choices or
-by undoing a glyph confusion), scores each candidate in one place
+This module owns the step ``Document -> Document + flags``. It reads each word
+(:mod:`uncertain._words`), walks windows of one to five adjacent words, asks the
+candidate search (:mod:`uncertain._candidates`, over the lexicon index of
+:mod:`uncertain._index`) for terms that are spelled or sound alike (and, for OCR,
+spelled by the engine's character choices or by undoing a glyph confusion), scores each
+candidate in one place
 (:mod:`uncertain._score`, named features recorded in ``Candidate.features``) and keeps
 the best set of non-overlapping flags: verified matches and windows whose words spell a
 term exactly ("ZOL PID EM") first, then other near-lexicon windows by score (longer
@@ -36,36 +38,36 @@ bound on their scores (:func:`uncertain._score.match_ceiling`), costs no term's 
 from __future__ import annotations
 
 import logging
-import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz
-
+from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
-    classify,
     dose_strengths,
     is_cue,
     is_cue_word,
     is_number_word,
-    strip_punct,
 )
-from uncertain._glyphs import choice_variants, glyph_variants
-from uncertain._index import COMMON_PRIOR, LexiconIndex, compact
+from uncertain._index import LexiconIndex, compact
 from uncertain._score import (
     WEIGHTS,
     context_logit,
-    evidence_of,
-    match_ceiling,
-    match_features,
-    match_logit,
     perfect_logit,
     score_candidate,
     sigmoid,
+)
+from uncertain._words import (
+    CLAUSE_END,
+    Proposal,
+    WordInfo,
+    key_of,
+    orphan_sentences,
+    other_tail,
+    resolve,
+    word_infos,
 )
 from uncertain.document import (
     Candidate,
@@ -79,10 +81,8 @@ from uncertain.document import (
     join_words,
 )
 from uncertain.lexicon import (
-    Entry,
     Lexicon,
     default_lexicons,
-    english_zipf,
     is_shipped,
     load_lexicon,
     load_lexicons,
@@ -143,64 +143,11 @@ class ValidateOptions:
             raise ValueError(f"option acoustic_pool={self.acoustic_pool} must be >= 0")
 
 
-#: a match of a term to a query: its logit, the index entry and its match features
-_Match = tuple[float, int, dict[str, float]]
-
-
-@dataclass(slots=True)
-class _Info:
-    """What the validator knows about one word before looking at windows."""
-
-    text: str
-    key: str
-    kind: str
-    confidence: float | None
-    zipf: float
-    segment: int
-    exact: list[int]
-    oov: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Ranked:
-    """A scored candidate, turned into a :class:`Candidate` only when it is reported."""
-
-    score: float
-    entry: Entry
-    features: dict[str, float]
-    modality: Modality
-
-    @property
-    def canonical(self) -> str:
-        return self.entry.canonical
-
-    @property
-    def evidence(self) -> list[Evidence]:
-        return evidence_of(self.features, self.modality)
-
-    def candidate(self) -> Candidate:
-        e = self.entry
-        return Candidate(term=e.term, canonical=e.canonical, score=self.score, lexicon=e.lexicon,
-                         kind=e.kind, evidence=self.evidence, features=self.features)
-
-
-@dataclass(slots=True)
-class _Proposal:
-    start: int
-    end: int
-    reason: FlagReason
-    reasons: list[FlagReason]
-    confidence: float
-    candidates: list[Candidate]
-    evidence: list[Evidence]
-    rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
-
-
 @dataclass(frozen=True, slots=True)
 class _Sweep:
     """What one document's window sweeps read: its words and their context."""
 
-    infos: list[_Info]
+    infos: list[WordInfo]
     words: list[Word]
     modality: Modality
     opts: ValidateOptions
@@ -226,9 +173,7 @@ class Validator:
         self.index = (_shared_index(tuple(lx.name for lx in self.lexicons))
                       if all(is_shipped(lx) for lx in self.lexicons)
                       else LexiconIndex(self.lexicons))
-        self._max_prior = max((it.entry.prior for it in self.index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, str, int, bool], list[_Match]] = {}
-        self._ceilings: dict[tuple[str, str, bool], float] = {}
+        self.search = CandidateSearch(self.index)
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
@@ -238,7 +183,7 @@ class Validator:
         opts = options or self.options
         words = doc.words
         modality: Modality = doc.source.modality
-        infos = self._infos(doc, opts)
+        infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf)
         n = len(infos)
         lowered = [i.text.casefold() for i in infos]
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
@@ -249,27 +194,27 @@ class Validator:
         cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
         # a written word that ends a clause ends any name it is part of (Whisper puts
         # commas inside misheard runs, so audio windows may cross them)
-        ends_clause = [modality != "audio" and _CLAUSE_END.search(w.text) is not None
+        ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
                        for w in words]
         sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at,
                        ends_clause)
         proposals = self._sweep(sweep, range(n), n)
         proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
-        chosen = _resolve(proposals)
+        chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really, we
         # will keep that at 25 milligrams": sertraline)
         orphans = [self._sweep(sweep, range(a, b), b, orphan=True)
-                   for a, b in _orphan_sentences(infos, lowered, words, chosen)]
+                   for a, b in orphan_sentences(infos, lowered, words, chosen)]
         if any(orphans):
-            chosen = _resolve(proposals + [p for found in orphans for p in found])
+            chosen = resolve(proposals + [p for found in orphans for p in found])
         flags = [self._flag(p, words) for p in chosen]
         record = Validation(lexicons=[lx.name for lx in self.lexicons],
                             options=dict(_options_record(opts)))
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     def _sweep(self, sw: _Sweep, starts: range, limit: int, *,
-               orphan: bool = False) -> list[_Proposal]:
+               orphan: bool = False) -> list[Proposal]:
         """The proposals of the windows opening at ``starts`` and ending by ``limit``;
         ``orphan`` marks them as in a sentence whose dose names no drug."""
         infos, words, modality, opts = sw.infos, sw.words, sw.modality, sw.opts
@@ -277,7 +222,7 @@ class Validator:
         ends_clause = sw.ends_clause
         n = limit
         lookup = self.index.lookup
-        proposals: list[_Proposal] = []
+        proposals: list[Proposal] = []
         for i in starts:
             if infos[i].kind != "word":
                 continue
@@ -320,50 +265,11 @@ class Validator:
 
     # -- per word -------------------------------------------------------------------
 
-    def _infos(self, doc: Document, opts: ValidateOptions) -> list[_Info]:
-        out: list[_Info] = []
-        surfaces: list[str] = []
-        lookup = self.index.lookup
-        for s, segment in enumerate(doc.segments):
-            for word in segment.words:
-                text, kind, key, zipf = _analyse(word.text)
-                exact = lookup(key) if key else []
-                conf = word.confidence
-                if conf is not None and word.tokens:
-                    low = min(t.probability for t in word.tokens)
-                    conf = min(conf, (conf + low) / 2)
-                oov = kind == "word" and not exact and zipf < opts.oov_max_zipf and any(
-                    c.isalpha() for c in text)
-                out.append(_Info(text, key, kind, conf, zipf, s, exact, oov))
-                surfaces.append(word.text)
-        # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
-        # numbers, not syllables
-        for k in range(len(out) - 2, -1, -1):
-            text = out[k].text.casefold()
-            decimal = (text == "point" and k > 0 and out[k + 1].kind == "number"
-                       and is_number_word(out[k - 1].text.casefold()))
-            if (is_number_word(text) and out[k + 1].kind in ("unit", "number")) or decimal:
-                out[k].kind = "number"
-                out[k].oov = False
-        # a small number written as digits right before the dose's own number is a
-        # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin);
-        # printed digits are digits
-        heard = doc.source.modality != "image"
-        for k in range(1, len(out) - 1 if heard else 0):
-            spoken = _SPOKEN_DIGITS.get(out[k].text)
-            if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
-                    and out[k - 1].segment == out[k].segment == out[k + 1].segment
-                    and not _CLAUSE_END.search(surfaces[k])):
-                out[k].kind = "word"
-                out[k].key = spoken
-                out[k].zipf = english_zipf(spoken)
-        return out
-
     # -- windows ----------------------------------------------------------------------
 
     def _window(
         self,
-        window: list[_Info],
+        window: list[WordInfo],
         i: int,
         j: int,
         key: str,
@@ -373,7 +279,7 @@ class Validator:
         dose: float,
         cue: bool,
         orphan: bool = False,
-    ) -> _Proposal | None:
+    ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
         ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
@@ -413,11 +319,12 @@ class Validator:
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
         features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
-        variants = self._variants(words[i], modality) if j == i + 1 else []
-        if not variants and sigmoid(perfect_logit(len(key), self._max_prior, modality)
+        variants = self.search.variants(words[i], modality) if j == i + 1 else []
+        if not variants and sigmoid(perfect_logit(len(key), self.search.max_prior, modality)
                                     + context_logit(features)) < opts.flag_threshold:
             return None  # even a perfect match could not make a flag here
-        if not variants and self._hopeless(key, features, modality, opts, opts.flag_threshold):
+        if not variants and self.search.hopeless(key, features, modality, opts.search_limit,
+                                                 opts.flag_threshold):
             return None  # nor could the terms near it
         ranked = self._rank(key, variants, features, modality, opts)
         if len(window) > 1:
@@ -430,7 +337,7 @@ class Validator:
             tail = "".join(w.key for w in window[1:])
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
                       and (not stem or compact(c.entry.term).endswith(stem))
-                      and not _other_tail(c.entry.term, head, tail)]
+                      and not other_tail(c.entry.term, head, tail)]
         if not ranked or ranked[0].score < opts.flag_threshold:
             return None
         if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
@@ -440,13 +347,13 @@ class Validator:
         reasons += self._word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold
         spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
-        return _Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
-                         [r.candidate() for r in _listed(ranked, modality, opts)],
-                         ranked[0].evidence, 0 if spelled else 1)
+        return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
+                        [r.candidate() for r in _listed(ranked, modality, opts)],
+                        ranked[0].evidence, 0 if spelled else 1)
 
     def _exact(
         self,
-        window: list[_Info],
+        window: list[WordInfo],
         i: int,
         j: int,
         exact: list[int],
@@ -457,8 +364,8 @@ class Validator:
         cue: bool,
         common: list[bool],
         orphan: bool = False,
-    ) -> _Proposal | None:
-        if all(common) and not (dose >= 1.0 and len(_key_of(window)) >= 4):
+    ) -> Proposal | None:
+        if all(common) and not (dose >= 1.0 and len(key_of(window)) >= 4):
             return None  # "iron", "met": ordinary English unless a dose follows
         candidates = []
         seen: set[str] = set()
@@ -474,22 +381,22 @@ class Validator:
             ))
         reasons = self._word_reasons(window, modality, opts)
         # OCR seldom misreads one long drug name as another that exists
-        spelled = modality == "image" and len(_key_of(window)) >= 6
+        spelled = modality == "image" and len(key_of(window)) >= 6
         if (conf is None or conf >= opts.verify_min_confidence or spelled
                 or "low_confidence" not in reasons):
             wrong = 0.05 if conf is None else round(min(0.2, (1.0 - conf) / 2), 4)
-            return _Proposal(i, j, "verified", ["verified"], wrong,
-                             candidates[: opts.max_candidates], ["lexicon"], 0)
+            return Proposal(i, j, "verified", ["verified"], wrong,
+                            candidates[: opts.max_candidates], ["lexicon"], 0)
         # an exact term heard with low confidence: a sound-alike term may have been said
         features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
-        ranked = self._rank(_key_of(window), [], features, modality, opts)
+        ranked = self._rank(key_of(window), [], features, modality, opts)
         merged = candidates[:1] + [r.candidate() for r in ranked
                                    if r.canonical.casefold() not in seen]
-        return _Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
-                         _listed(merged, modality, opts), ["lexicon"], 2)
+        return Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
+                        _listed(merged, modality, opts), ["lexicon"], 2)
 
     def _word_reasons(
-        self, window: list[_Info], modality: Modality, opts: ValidateOptions
+        self, window: list[WordInfo], modality: Modality, opts: ValidateOptions
     ) -> list[FlagReason]:
         low = opts.low_confidence_audio if modality == "audio" else opts.low_confidence_image
         reasons: list[FlagReason] = []
@@ -505,16 +412,16 @@ class Validator:
 
     def _word_flags(
         self,
-        infos: list[_Info],
+        infos: list[WordInfo],
         words: list[Word],
         modality: Modality,
         opts: ValidateOptions,
-        proposals: list[_Proposal],
-    ) -> list[_Proposal]:
+        proposals: list[Proposal],
+    ) -> list[Proposal]:
         """Single words that are doubtful on their own (out of vocabulary, low confidence)."""
         covered = {k for p in proposals if p.reason == "near_lexicon"
                    for k in range(p.start, p.end)}
-        out: list[_Proposal] = []
+        out: list[Proposal] = []
         for i, info in enumerate(infos):
             if info.kind != "word" or info.exact:
                 continue
@@ -528,21 +435,22 @@ class Validator:
             candidates: list[Candidate] = []
             if len(info.key) >= 4:
                 features = self._base_features([info], conf, False, False, opts, modality)
-                variants = self._variants(words[i], modality)
-                if variants or not self._hopeless(info.key, features, modality, opts,
-                                                  opts.candidate_min_score):
+                variants = self.search.variants(words[i], modality)
+                if variants or not self.search.hopeless(info.key, features, modality,
+                                                        opts.search_limit,
+                                                        opts.candidate_min_score):
                     ranked = self._rank(info.key, variants, features, modality, opts)
                     candidates = [r.candidate() for r in ranked
                                   if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
-            out.append(_Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
-                                 _listed(candidates, modality, opts), evidence, 2))
+            out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
+                                _listed(candidates, modality, opts), evidence, 2))
         return out
 
     # -- candidates -------------------------------------------------------------------
 
     def _base_features(
-        self, window: list[_Info], conf: float | None, dose: float, cue: bool,
+        self, window: list[WordInfo], conf: float | None, dose: float, cue: bool,
         opts: ValidateOptions, modality: Modality, orphan: bool = False,
     ) -> dict[str, float]:
         common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
@@ -558,111 +466,16 @@ class Validator:
                 1 for w in window[1:] if w.confidence is None or w.confidence >= doubt)),
         }
 
-    def _variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
-        """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
-        if modality != "image":
-            return []
-        out: list[tuple[str, float, Evidence]] = [
-            (_word_key(text), likelihood, "ocr_choices")
-            for text, likelihood in choice_variants(word)
-        ]
-        # a glyph variant is a whole spelling: "pr1ya" is not the run "pr" of a token
-        # glued to a dose, as _word_key would read it
-        out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
-        return [v for v in out if v[0]]
-
-    def _similar(self, key: str, modality: Modality, limit: int,
-                 wide: bool) -> list[_Match]:
-        """The index's nearest terms to ``key``, best match first (cached: they depend on
-        the spelling, modality, limit and ``wide`` only, not on the rest of the window's
-        context)."""
-        cache_key = (key, modality, limit, wide)
-        found = self._sim_cache.get(cache_key)
-        if found is None:
-            found = [self._match(key, idx, modality)
-                     for idx in self.index.near(key, limit=limit, wide=wide)]
-            found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
-            if len(self._sim_cache) > 100_000:
-                self._sim_cache.clear()
-            self._sim_cache[cache_key] = found
-        return found
-
-    def _hopeless(self, key: str, base: dict[str, float], modality: Modality,
-                  opts: ValidateOptions, threshold: float) -> bool:
-        """True when no term near ``key`` could score ``threshold`` in the context ``base``
-        (never for OCR, whose choice and glyph matches are scored apart): by a bound over
-        the index's block of ``key``, then by the scored matches, if cached."""
-        if modality == "image":
-            return False
-        context = context_logit(base)
-        wide = _names_a_drug(base)
-        ceiling = self._ceilings.get((key, modality, wide))
-        if ceiling is None:
-            if len(self._ceilings) > 100_000:
-                self._ceilings.clear()
-            ceiling = match_ceiling(self.index.block_columns(key, wide=wide), len(key),
-                                    modality)
-            self._ceilings[key, modality, wide] = ceiling
-        if round(sigmoid(ceiling + context), 4) < threshold:
-            return True
-        # the very matches _rank takes
-        scored = self._sim_cache.get((key, modality, opts.search_limit, wide))
-        return scored is not None and round(
-            sigmoid((scored[0][0] if scored else -math.inf) + context), 4) < threshold
-
-    def _match(self, key: str, idx: int, modality: Modality, *, choice: float = 0.0,
-               glyph: bool = False) -> _Match:
-        features = match_features(key, self.index.items[idx], modality, choice=choice,
-                                  glyph=glyph)
-        return match_logit(features, modality), idx, features
-
-    def _rank(
-        self,
-        key: str,
-        variants: Sequence[tuple[str, float, Evidence]],
-        base: dict[str, float],
-        modality: Modality,
-        opts: ValidateOptions,
-    ) -> list[_Ranked]:
-        """Candidates for the compact ``key``, scored and ranked, one per canonical."""
-        index = self.index
-        matches = self._similar(key, modality, opts.search_limit, _names_a_drug(base))
-        choices: dict[int, float] = {}  # entries an engine choice spells exactly
-        glyphs: set[int] = set()  # entries a glyph confusion spells exactly
-        for variant, likelihood, evidence in variants:
-            for idx in index.lookup(variant):
-                if evidence == "ocr_choices":
-                    choices[idx] = max(choices.get(idx, 0.0), likelihood)
-                else:
-                    glyphs.add(idx)
-        if modality == "image":
-            glyphs.update(index.lookup_skeleton(key))
-        special = set(choices) | glyphs
-        if special:
-            matches = [m for m in matches if m[1] not in special] + [
-                self._match(key, idx, modality, choice=choices.get(idx, 0.0),
-                            glyph=idx in glyphs)
-                for idx in special
-            ]
-            matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
-        context = context_logit(base)
-        out: list[_Ranked] = []
-        seen: set[str] = set()
+    def _rank(self, key: str, variants: Sequence[tuple[str, float, Evidence]],
+              base: dict[str, float], modality: Modality, opts: ValidateOptions) -> list[Ranked]:
+        """:meth:`CandidateSearch.rank` with the options' limits (more kept for audio, see
+        :func:`uncertain._candidates.listed`)."""
         limit = max(opts.max_candidates, opts.acoustic_pool if modality == "audio" else 0)
-        for z, idx, similarity in matches:
-            entry = index.items[idx].entry
-            name = entry.canonical.casefold()
-            if name in seen:
-                continue
-            seen.add(name)
-            out.append(_Ranked(round(sigmoid(z + context), 4), entry, {**base, **similarity},
-                               modality))
-            if len(out) >= limit:
-                break
-        return out
+        return self.search.rank(key, variants, base, modality, search_limit=opts.search_limit,
+                                limit=limit)
 
     @staticmethod
-    def _flag(p: _Proposal, words: list[Word]) -> Flag:
+    def _flag(p: Proposal, words: list[Word]) -> Flag:
         text = join_words(words[p.start:p.end])
         reasons = list(dict.fromkeys(p.reasons))
         return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
@@ -670,52 +483,8 @@ class Validator:
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
 
 
-@lru_cache(maxsize=1 << 16)
-def _analyse(surface: str) -> tuple[str, str, str, float]:
-    """What a word's text alone says: stripped text, class, compact key, English zipf."""
-    text = strip_punct(surface)
-    kind = classify(text)
-    if kind != "word":
-        return text, kind, "", 0.0
-    return text, kind, _word_key(text), _plural_zipf(text.casefold())
-
-
-def _plural_zipf(word: str) -> float:
-    """The English zipf frequency of ``word``, or of its singular when that is higher:
-    wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
-    of an ordinary word is ordinary English, not a misheard name."""
-    zipf = english_zipf(word)
-    if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
-        return zipf
-    singulars = [word[:-1]]
-    if word.endswith("es"):
-        singulars.append(word[:-2])
-    if word.endswith("ies"):
-        singulars.append(word[:-3] + "y")
-    return max([zipf] + [english_zipf(s) for s in singulars])
-
-
-_CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
 #: how close a window ending in a known term must be to a longer term ending in it
 _STEM_MIN_SIMILARITY = 0.9
-#: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
-_SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-     "eleven", "twelve"])}
-
-
-def _word_key(text: str) -> str:
-    """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
-    keeps its longest run of letters, unless that is one letter: "L6", "A1c" and "B12"
-    are codes, not the unit L or the letter A glued to a number."""
-    key = compact(text)
-    if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
-        runs = re.findall(r"[^\W\d_]+", key)
-        longest = max(runs, key=len) if runs else key
-        key = longest if len(longest) > 1 else key
-    return key
-
-
 @lru_cache(maxsize=64)
 def _options_record(opts: ValidateOptions) -> dict[str, Any]:
     """``opts`` as the plain dict :class:`Validation` records (copy it before use)."""
@@ -728,117 +497,12 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     return min(1.0, max(0.0, (zipf - low) / 2.5))
 
 
-#: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share
-#: their first word must be
-_TAIL_MIN_RATIO = 60.0
-
-
-def _other_tail(term: str, head: str, tail: str) -> bool:
-    """True when ``term`` has several words, the first spelled ``head``, and the rest of
-    it is unlike ``tail``, the rest of the window."""
-    first, _, rest = term.partition(" ")
-    return bool(rest) and compact(first) == head and fuzz.ratio(compact(rest), tail) < (
-        _TAIL_MIN_RATIO)
-
-
-_R = TypeVar("_R", _Ranked, Candidate)
+_R = TypeVar("_R", Ranked, Candidate)
 
 
 def _listed(ranked: list[_R], modality: Modality, opts: ValidateOptions) -> list[_R]:
-    """The candidates a flag lists, of ``ranked`` (best first): the best
-    ``max_candidates``, then, for audio, the commonly prescribed terms among the best
-    ``acoustic_pool``: the acoustic second pass weighs them, and a recogniser that broke a
-    name beyond spelling's reach most often broke one said every day."""
-    head = ranked[: opts.max_candidates]
-    if modality != "audio":
-        return head
-    return head + [r for r in ranked[opts.max_candidates: opts.acoustic_pool]
-                   if _prior(r) >= COMMON_PRIOR]
-
-
-def _prior(item: _Ranked | Candidate) -> float:
-    if isinstance(item, _Ranked):
-        return item.entry.prior
-    return (item.features or {}).get("prior", 0.0)
-
-
-def _key_of(window: Sequence[_Info]) -> str:
-    """The compact spelling of a window of words joined."""
-    return "".join(w.key for w in window)
-
-
-def _names_a_drug(base: dict[str, float]) -> bool:
-    """Whether a window's context (a dose after it, a prescribing word before it) says it
-    names a drug: then the common terms two sound edits away are searched too."""
-    return base["dose_context"] > 0 or base["cue_before"] > 0 or "orphan_dose" in base
-
-
-#: units of a drug's strength: a number before one is a dose, and a dose has a drug
-_STRENGTH_UNITS = frozenset({
-    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
-    "meq", "milliequivalent", "milliequivalents", "iu"})
-_STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
-#: candidate kinds that are a dose's context, not a drug
-_CONTEXT_KINDS = frozenset({"unit", "form", "term"})
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
-
-
-def _names_drug(candidate: Candidate) -> bool:
-    return candidate.kind not in _CONTEXT_KINDS and candidate.lexicon != "clinical"
-
-
-def _orphan_sentences(infos: list[_Info], lowered: list[str], words: list[Word],
-                      chosen: list[_Proposal]) -> list[tuple[int, int]]:
-    """The sentences (ended by a full stop or a segment) that hold a strength (a number,
-    then mg, mcg, mEq or IU, or a unit heard amiss and flagged as one) but no flag naming
-    a drug: for each, the range of its words before the strength and after the last
-    prescribing word before it, where the drug's name is said."""
-    n = len(infos)
-    unit = [text in _STRENGTH_UNITS for text in lowered]
-    dosed = [bool(_STRENGTH.match(text)) for text in lowered]
-    drug = [False] * n
-    for p in chosen:
-        if not p.candidates or p.reason not in ("verified", "near_lexicon", "low_confidence"):
-            continue
-        top = p.candidates[0]
-        if top.kind == "unit" and top.term.casefold() in _STRENGTH_UNITS:
-            unit[p.start] = True  # "25 milli rams"
-        elif _names_drug(top) or (p.reason == "verified" and top.kind == "term"):
-            # a drug, or a class of them said as it is ("because of a statin 20 mg")
-            drug[p.start:p.end] = [True] * (p.end - p.start)
-    out: list[tuple[int, int]] = []
-    start = 0
-    for k in range(n):
-        if k + 1 < n and infos[k + 1].segment == infos[k].segment and not _SENTENCE_END.search(
-                words[k].text):
-            continue
-        first = next((m - (not dosed[m]) for m in range(start, k + 1) if dosed[m] or (
-            unit[m] and m > start and (
-                infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
-        if first is not None and not any(drug[start:k + 1]):
-            # the name follows the sentence's last prescribing word before the dose
-            opening = max((m + 1 for m in range(start, first) if is_cue_word(lowered[m])),
-                          default=start)
-            if opening < first:
-                out.append((opening, first))
-        start = k + 1
-    return out
-
-
-def _resolve(proposals: list[_Proposal]) -> list[_Proposal]:
-    """The best non-overlapping set: verified matches and windows spelling a term, then
-    other near-lexicon windows by score (longer first on ties), then single-word flags;
-    in document order."""
-    order = sorted(proposals, key=lambda p: (p.rank, -p.confidence, -(p.end - p.start), p.start))
-    taken: list[bool] = [False] * (max((p.end for p in proposals), default=0))
-    chosen: list[_Proposal] = []
-    for p in order:
-        if any(taken[p.start:p.end]):
-            continue
-        for k in range(p.start, p.end):
-            taken[k] = True
-        chosen.append(p)
-    return sorted(chosen, key=lambda p: p.start)
+    """:func:`uncertain._candidates.listed` with the options' limits."""
+    return listed(ranked, modality, opts.max_candidates, opts.acoustic_pool)
 
 
 @cache

@@ -1,0 +1,205 @@
+"""The lexicon terms near a window, scored in its context: the validator's candidate search.
+
+This module owns the step ``window spelling + context -> ranked candidates``: the index's
+nearest terms by spelling and sound (:meth:`CandidateSearch.similar`, cached per
+spelling), OCR's engine choices and glyph confusions (:meth:`CandidateSearch.variants`),
+a bound that skips windows no term could flag (:meth:`CandidateSearch.hopeless`), the
+ranking (:meth:`CandidateSearch.rank`, scores from :mod:`uncertain._score`) and which
+candidates a flag lists (:func:`listed`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from uncertain._context import strip_punct
+from uncertain._glyphs import choice_variants, glyph_variants
+from uncertain._index import COMMON_PRIOR, LexiconIndex, compact
+from uncertain._score import (
+    context_logit,
+    evidence_of,
+    match_ceiling,
+    match_features,
+    match_logit,
+    sigmoid,
+)
+from uncertain._words import word_key
+from uncertain.document import Candidate, Evidence, Modality, Word
+from uncertain.lexicon import Entry
+
+__all__ = ["CandidateSearch", "Match", "Ranked", "listed", "names_a_drug"]
+
+#: a match of a term to a query: its logit, the index entry and its match features
+Match = tuple[float, int, dict[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A scored candidate, turned into a :class:`Candidate` only when it is reported."""
+
+    score: float
+    entry: Entry
+    features: dict[str, float]
+    modality: Modality
+
+    @property
+    def canonical(self) -> str:
+        return self.entry.canonical
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return evidence_of(self.features, self.modality)
+
+    def candidate(self) -> Candidate:
+        e = self.entry
+        return Candidate(term=e.term, canonical=e.canonical, score=self.score, lexicon=e.lexicon,
+                         kind=e.kind, evidence=self.evidence, features=self.features)
+
+
+class CandidateSearch:
+    """Candidate search over one lexicon index, with the caches that make it fast: the
+    matches of a spelling and the score bound of its index block."""
+
+    def __init__(self, index: LexiconIndex) -> None:
+        self.index = index
+        #: the highest prior of any term: a bound on every candidate's prior
+        self.max_prior = max((it.entry.prior for it in index.items), default=0.0)
+        self._sim_cache: dict[tuple[str, str, int, bool], list[Match]] = {}
+        self._ceilings: dict[tuple[str, str, bool], float] = {}
+
+    def variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
+        """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
+        if modality != "image":
+            return []
+        out: list[tuple[str, float, Evidence]] = [
+            (word_key(text), likelihood, "ocr_choices")
+            for text, likelihood in choice_variants(word)
+        ]
+        # a glyph variant is a whole spelling: "pr1ya" is not the run "pr" of a token
+        # glued to a dose, as word_key would read it
+        out += [(compact(text), 1.0, "glyph") for text in glyph_variants(strip_punct(word.text))]
+        return [v for v in out if v[0]]
+
+    def similar(self, key: str, modality: Modality, limit: int,
+                 wide: bool) -> list[Match]:
+        """The index's nearest terms to ``key``, best match first (cached: they depend on
+        the spelling, modality, limit and ``wide`` only, not on the rest of the window's
+        context)."""
+        cache_key = (key, modality, limit, wide)
+        found = self._sim_cache.get(cache_key)
+        if found is None:
+            found = [self.match(key, idx, modality)
+                     for idx in self.index.near(key, limit=limit, wide=wide)]
+            found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
+            if len(self._sim_cache) > 100_000:
+                self._sim_cache.clear()
+            self._sim_cache[cache_key] = found
+        return found
+
+    def hopeless(self, key: str, base: dict[str, float], modality: Modality,
+                 search_limit: int, threshold: float) -> bool:
+        """True when no term near ``key`` could score ``threshold`` in the context ``base``
+        (never for OCR, whose choice and glyph matches are scored apart): by a bound over
+        the index's block of ``key``, then by the scored matches, if cached."""
+        if modality == "image":
+            return False
+        context = context_logit(base)
+        wide = names_a_drug(base)
+        ceiling = self._ceilings.get((key, modality, wide))
+        if ceiling is None:
+            if len(self._ceilings) > 100_000:
+                self._ceilings.clear()
+            ceiling = match_ceiling(self.index.block_columns(key, wide=wide), len(key),
+                                    modality)
+            self._ceilings[key, modality, wide] = ceiling
+        if round(sigmoid(ceiling + context), 4) < threshold:
+            return True
+        # the very matches rank takes
+        scored = self._sim_cache.get((key, modality, search_limit, wide))
+        return scored is not None and round(
+            sigmoid((scored[0][0] if scored else -math.inf) + context), 4) < threshold
+
+    def match(self, key: str, idx: int, modality: Modality, *, choice: float = 0.0,
+               glyph: bool = False) -> Match:
+        features = match_features(key, self.index.items[idx], modality, choice=choice,
+                                  glyph=glyph)
+        return match_logit(features, modality), idx, features
+
+    def rank(
+        self,
+        key: str,
+        variants: Sequence[tuple[str, float, Evidence]],
+        base: dict[str, float],
+        modality: Modality,
+        *,
+        search_limit: int,
+        limit: int,
+    ) -> list[Ranked]:
+        """At most ``limit`` candidates for the compact ``key`` (OCR ``variants`` of it
+        added), scored in the context ``base`` and ranked, one per canonical, among the
+        ``search_limit`` terms the index finds."""
+        index = self.index
+        matches = self.similar(key, modality, search_limit, names_a_drug(base))
+        choices: dict[int, float] = {}  # entries an engine choice spells exactly
+        glyphs: set[int] = set()  # entries a glyph confusion spells exactly
+        for variant, likelihood, evidence in variants:
+            for idx in index.lookup(variant):
+                if evidence == "ocr_choices":
+                    choices[idx] = max(choices.get(idx, 0.0), likelihood)
+                else:
+                    glyphs.add(idx)
+        if modality == "image":
+            glyphs.update(index.lookup_skeleton(key))
+        special = set(choices) | glyphs
+        if special:
+            matches = [m for m in matches if m[1] not in special] + [
+                self.match(key, idx, modality, choice=choices.get(idx, 0.0),
+                            glyph=idx in glyphs)
+                for idx in special
+            ]
+            matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
+        context = context_logit(base)
+        out: list[Ranked] = []
+        seen: set[str] = set()
+        for z, idx, similarity in matches:
+            entry = index.items[idx].entry
+            name = entry.canonical.casefold()
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append(Ranked(round(sigmoid(z + context), 4), entry, {**base, **similarity},
+                              modality))
+            if len(out) >= limit:
+                break
+        return out
+
+
+_R = TypeVar("_R", Ranked, Candidate)
+
+
+def listed(ranked: list[_R], modality: Modality, max_candidates: int,
+           acoustic_pool: int) -> list[_R]:
+    """The candidates a flag lists, of ``ranked`` (best first): the best
+    ``max_candidates``, then, for audio, the commonly prescribed terms among the best
+    ``acoustic_pool``: the acoustic second pass weighs them, and a recogniser that broke a
+    name beyond spelling's reach most often broke one said every day."""
+    head = ranked[:max_candidates]
+    if modality != "audio":
+        return head
+    return head + [r for r in ranked[max_candidates:acoustic_pool]
+                   if _prior(r) >= COMMON_PRIOR]
+
+
+def _prior(item: Ranked | Candidate) -> float:
+    if isinstance(item, Ranked):
+        return item.entry.prior
+    return (item.features or {}).get("prior", 0.0)
+
+
+def names_a_drug(base: dict[str, float]) -> bool:
+    """Whether a window's context (a dose after it, a prescribing word before it) says it
+    names a drug: then the common terms two sound edits away are searched too."""
+    return base["dose_context"] > 0 or base["cue_before"] > 0 or "orphan_dose" in base

@@ -1,0 +1,225 @@
+"""What the validator reads off a document's words, and which proposals become flags.
+
+This module owns the word-level facts the window search (:mod:`uncertain.validate`)
+builds on: each word's class, compact key, English frequency and exact lexicon matches
+(:class:`WordInfo`, :func:`word_infos`), where a sentence holds a dose that names no drug
+(:func:`orphan_sentences`), and the choice of the best non-overlapping set among the
+proposed flags (:class:`Proposal`, :func:`resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from uncertain._context import classify, is_cue_word, is_number_word, strip_punct
+from uncertain._index import compact
+from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
+from uncertain.lexicon import english_zipf
+
+__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "orphan_sentences",
+           "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
+
+
+@dataclass(slots=True)
+class WordInfo:
+    """What the validator knows about one word before looking at windows."""
+
+    text: str
+    key: str
+    kind: str
+    confidence: float | None
+    zipf: float
+    segment: int
+    exact: list[int]
+    oov: bool
+
+
+@dataclass(slots=True)
+class Proposal:
+    start: int
+    end: int
+    reason: FlagReason
+    reasons: list[FlagReason]
+    confidence: float
+    candidates: list[Candidate]
+    evidence: list[Evidence]
+    rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
+
+
+def word_infos(doc: Document, lookup: Callable[[str], list[int]], oov_max_zipf: float
+           ) -> list[WordInfo]:
+    """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
+    lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
+    frequency below which a word no lexicon holds is out of vocabulary."""
+    out: list[WordInfo] = []
+    surfaces: list[str] = []
+    for s, segment in enumerate(doc.segments):
+        for word in segment.words:
+            text, kind, key, zipf = analyse(word.text)
+            exact = lookup(key) if key else []
+            conf = word.confidence
+            if conf is not None and word.tokens:
+                low = min(t.probability for t in word.tokens)
+                conf = min(conf, (conf + low) / 2)
+            oov = kind == "word" and not exact and zipf < oov_max_zipf and any(
+                c.isalpha() for c in text)
+            out.append(WordInfo(text, key, kind, conf, zipf, s, exact, oov))
+            surfaces.append(word.text)
+    # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
+    # numbers, not syllables
+    for k in range(len(out) - 2, -1, -1):
+        text = out[k].text.casefold()
+        decimal = (text == "point" and k > 0 and out[k + 1].kind == "number"
+                   and is_number_word(out[k - 1].text.casefold()))
+        if (is_number_word(text) and out[k + 1].kind in ("unit", "number")) or decimal:
+            out[k].kind = "number"
+            out[k].oov = False
+    # a small number written as digits right before the dose's own number is a
+    # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin);
+    # printed digits are digits
+    heard = doc.source.modality != "image"
+    for k in range(1, len(out) - 1 if heard else 0):
+        spoken = _SPOKEN_DIGITS.get(out[k].text)
+        if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
+                and out[k - 1].segment == out[k].segment == out[k + 1].segment
+                and not CLAUSE_END.search(surfaces[k])):
+            out[k].kind = "word"
+            out[k].key = spoken
+            out[k].zipf = english_zipf(spoken)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def analyse(surface: str) -> tuple[str, str, str, float]:
+    """What a word's text alone says: stripped text, class, compact key, English zipf."""
+    text = strip_punct(surface)
+    kind = classify(text)
+    if kind != "word":
+        return text, kind, "", 0.0
+    return text, kind, word_key(text), plural_zipf(text.casefold())
+
+
+def plural_zipf(word: str) -> float:
+    """The English zipf frequency of ``word``, or of its singular when that is higher:
+    wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
+    of an ordinary word is ordinary English, not a misheard name."""
+    zipf = english_zipf(word)
+    if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
+        return zipf
+    singulars = [word[:-1]]
+    if word.endswith("es"):
+        singulars.append(word[:-2])
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    return max([zipf] + [english_zipf(s) for s in singulars])
+
+
+CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
+
+#: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
+_SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve"])}
+
+
+def word_key(text: str) -> str:
+    """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
+    keeps its longest run of letters, unless that is one letter: "L6", "A1c" and "B12"
+    are codes, not the unit L or the letter A glued to a number."""
+    key = compact(text)
+    if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
+        runs = re.findall(r"[^\W\d_]+", key)
+        longest = max(runs, key=len) if runs else key
+        key = longest if len(longest) > 1 else key
+    return key
+
+
+#: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share
+#: their first word must be
+_TAIL_MIN_RATIO = 60.0
+
+
+def other_tail(term: str, head: str, tail: str) -> bool:
+    """True when ``term`` has several words, the first spelled ``head``, and the rest of
+    it is unlike ``tail``, the rest of the window."""
+    first, _, rest = term.partition(" ")
+    return bool(rest) and compact(first) == head and fuzz.ratio(compact(rest), tail) < (
+        _TAIL_MIN_RATIO)
+
+
+def key_of(window: Sequence[WordInfo]) -> str:
+    """The compact spelling of a window of words joined."""
+    return "".join(w.key for w in window)
+
+
+#: units of a drug's strength: a number before one is a dose, and a dose has a drug
+_STRENGTH_UNITS = frozenset({
+    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
+    "meq", "milliequivalent", "milliequivalents", "iu"})
+_STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
+#: candidate kinds that are a dose's context, not a drug
+_CONTEXT_KINDS = frozenset({"unit", "form", "term"})
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+
+
+def _names_drug(candidate: Candidate) -> bool:
+    return candidate.kind not in _CONTEXT_KINDS and candidate.lexicon != "clinical"
+
+
+def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],
+                     chosen: list[Proposal]) -> list[tuple[int, int]]:
+    """The sentences (ended by a full stop or a segment) that hold a strength (a number,
+    then mg, mcg, mEq or IU, or a unit heard amiss and flagged as one) but no flag naming
+    a drug: for each, the range of its words before the strength and after the last
+    prescribing word before it, where the drug's name is said."""
+    n = len(infos)
+    unit = [text in _STRENGTH_UNITS for text in lowered]
+    dosed = [bool(_STRENGTH.match(text)) for text in lowered]
+    drug = [False] * n
+    for p in chosen:
+        if not p.candidates or p.reason not in ("verified", "near_lexicon", "low_confidence"):
+            continue
+        top = p.candidates[0]
+        if top.kind == "unit" and top.term.casefold() in _STRENGTH_UNITS:
+            unit[p.start] = True  # "25 milli rams"
+        elif _names_drug(top) or (p.reason == "verified" and top.kind == "term"):
+            # a drug, or a class of them said as it is ("because of a statin 20 mg")
+            drug[p.start:p.end] = [True] * (p.end - p.start)
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(n):
+        if k + 1 < n and infos[k + 1].segment == infos[k].segment and not _SENTENCE_END.search(
+                words[k].text):
+            continue
+        first = next((m - (not dosed[m]) for m in range(start, k + 1) if dosed[m] or (
+            unit[m] and m > start and (
+                infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
+        if first is not None and not any(drug[start:k + 1]):
+            # the name follows the sentence's last prescribing word before the dose
+            opening = max((m + 1 for m in range(start, first) if is_cue_word(lowered[m])),
+                          default=start)
+            if opening < first:
+                out.append((opening, first))
+        start = k + 1
+    return out
+
+
+def resolve(proposals: list[Proposal]) -> list[Proposal]:
+    """The best non-overlapping set: verified matches and windows spelling a term, then
+    other near-lexicon windows by score (longer first on ties), then single-word flags;
+    in document order."""
+    order = sorted(proposals, key=lambda p: (p.rank, -p.confidence, -(p.end - p.start), p.start))
+    taken: list[bool] = [False] * (max((p.end for p in proposals), default=0))
+    chosen: list[Proposal] = []
+    for p in order:
+        if any(taken[p.start:p.end]):
+            continue
+        for k in range(p.start, p.end):
+            taken[k] = True
+        chosen.append(p)
+    return sorted(chosen, key=lambda p: p.start)
