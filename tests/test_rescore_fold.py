@@ -351,3 +351,7 @@ def test_rescore_weighs_rare_candidates_only_near_the_top() -> None:
     wide = rescore(make_doc([met_flag(*candidates)]), audio=speech(), scorer=FakeScorer({}),
                    options=RescoreOptions(rare_candidates=10))
     assert len(wide.flags[0].candidates) == len(candidates)
+    # a flag the audio tells nothing about (silence) keeps every candidate it had
+    silent = rescore(make_doc([met_flag(*candidates)]), audio=np.zeros(round(
+        DURATION * SAMPLE_RATE), dtype=np.float32), scorer=FakeScorer({}))
+    assert silent.flags[0].candidates == candidates

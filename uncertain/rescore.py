@@ -5,7 +5,7 @@ For every flag with candidates (reason not ``verified``) it weighs the first
 ``rare_candidates`` (3) and the commonly prescribed ones after them (prior at least 0.55;
 the validator lists those among a flag's best 16 for audio, ``acoustic_pool``; on the dev
 split this lifts top-1 after the pass from 50.8% to 55.7% of 61 mentions, for a sixth
-more time), and drops the others from the flag. It cuts the audio of the flagged
+more time); a flag it scores keeps only those. It cuts the audio of the flagged
 words plus ``context_before``/``context_after`` heard words of the same segment and a
 ``margin`` (clamped to the recording; flags within ``max_window`` seconds share one
 window and one encoder run) and scores, in one batched call per window, the text
@@ -149,21 +149,23 @@ def rescore(
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
         return doc
-    original, doc = doc, _weighed(doc, opts)
+    weighed = _weighed(doc, opts)
     words = doc.words
-    groups = _groups(_jobs(doc, words, opts), opts)
+    groups = _groups(_jobs(weighed, words, opts), opts)
     if not groups:
-        return original
+        return doc
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
     clips = _clips(doc, [(g.start, g.end) for g in groups], audio)
-    flags = list(doc.flags)
+    flags = list(doc.flags)  # a flag the audio tells nothing about stays as it was
     for group, clip in zip(groups, clips, strict=True):
-        for job, scores in zip(group.jobs, acoustic_scores(doc, words, group, clip, scorer, opts),
-                               strict=True):
+        for job, scores in zip(
+                group.jobs, acoustic_scores(weighed, words, group, clip, scorer, opts),
+                strict=True):
             if scores is not None:
-                flags[job.flag] = fold(flags[job.flag], scores[0], scores[1], opts,
-                                       floor=_engine_doubt(words, flags[job.flag]))
+                flag = weighed.flags[job.flag]
+                flags[job.flag] = fold(flag, scores[0], scores[1], opts,
+                                       floor=_engine_doubt(words, flag))
     kept = [f for f in flags if f.reason == "verified" or f.confidence is None
             or f.confidence >= opts.drop_below]
     if len(kept) < len(flags):
@@ -189,7 +191,6 @@ def _weighed(doc: Document, opts: RescoreOptions) -> Document:
     if all(a is b for a, b in zip(flags, doc.flags, strict=True)):
         return doc
     return doc.model_copy(update={"flags": flags})
-
 
 
 def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
