@@ -7,7 +7,15 @@ import math
 
 import pytest
 
-from uncertain._context import classify, dose_near, dose_strengths, is_cue, is_dose_start
+from uncertain._context import (
+    classify,
+    dose_near,
+    dose_strengths,
+    is_cue,
+    is_dose_start,
+    is_strength,
+    is_strength_unit,
+)
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
@@ -25,6 +33,18 @@ from uncertain.lexicon import english_zipf, load_lexicons
 def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
         text: str, key: str) -> None:
     assert word_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "strength"),
+    [("mg", True, False), ("micrograms", True, False), ("meq", True, False),
+     ("kg", False, False), ("tablets", False, False), ("25mg", False, True),
+     ("0.5mcg", False, True), ("80kg", False, False), ("25", False, False)],
+)
+def test_validate_helpers_a_strength_names_a_drug_dose_not_a_weight(
+        text: str, unit: bool, strength: bool) -> None:
+    assert is_strength_unit(text) is unit
+    assert is_strength(text) is strength
 
 
 @pytest.mark.parametrize(

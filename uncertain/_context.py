@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "is_cue", "is_cue_word",
-           "is_dose_start", "is_number_word", "strip_punct"]
+           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "strip_punct"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -43,6 +43,11 @@ _FREQUENCIES = frozenset({
 _DOSED = re.compile(
     r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|g|gm|ml|iu|units?|meq|mmol|%)$", re.IGNORECASE
 )
+#: units of a drug's strength: a number before one is a dose, and a dose has a drug
+_STRENGTH_UNITS = frozenset({
+    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
+    "meq", "milliequivalent", "milliequivalents", "iu"})
+_STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
 _CUES = frozenset({
     "take", "takes", "taking", "took", "taken", "start", "started", "starting", "prescribe",
     "prescribed", "prescribing", "continue", "continued", "continuing", "stop", "stopped",
@@ -161,6 +166,16 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
             if p >= n or not skippable[p]:
                 break
     return out
+
+
+def is_strength_unit(text: str) -> bool:
+    """True for a unit of a drug's strength (lower-case): "mg", "micrograms", "meq"."""
+    return text in _STRENGTH_UNITS
+
+
+def is_strength(text: str) -> bool:
+    """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
+    return _STRENGTH.match(text) is not None
 
 
 def is_cue_word(text: str) -> bool:

@@ -16,7 +16,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from uncertain._context import classify, is_cue_word, is_number_word, strip_punct
+from uncertain._context import (
+    classify,
+    is_cue_word,
+    is_number_word,
+    is_strength,
+    is_strength_unit,
+    strip_punct,
+)
 from uncertain._index import compact
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
 from uncertain.lexicon import english_zipf
@@ -41,6 +48,9 @@ class WordInfo:
 
 @dataclass(slots=True)
 class Proposal:
+    """A flag the validator may raise over the words ``start:end``; :func:`resolve` keeps
+    the best set of non-overlapping ones."""
+
     start: int
     end: int
     reason: FlagReason
@@ -51,8 +61,8 @@ class Proposal:
     rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
 
 
-def word_infos(doc: Document, lookup: Callable[[str], list[int]], oov_max_zipf: float
-           ) -> list[WordInfo]:
+def word_infos(doc: Document, lookup: Callable[[str], list[int]],
+               oov_max_zipf: float) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary."""
@@ -157,11 +167,6 @@ def key_of(window: Sequence[WordInfo]) -> str:
     return "".join(w.key for w in window)
 
 
-#: units of a drug's strength: a number before one is a dose, and a dose has a drug
-_STRENGTH_UNITS = frozenset({
-    "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
-    "meq", "milliequivalent", "milliequivalents", "iu"})
-_STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
 #: candidate kinds that are a dose's context, not a drug
 _CONTEXT_KINDS = frozenset({"unit", "form", "term"})
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
@@ -178,14 +183,14 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
     a drug: for each, the range of its words before the strength and after the last
     prescribing word before it, where the drug's name is said."""
     n = len(infos)
-    unit = [text in _STRENGTH_UNITS for text in lowered]
-    dosed = [bool(_STRENGTH.match(text)) for text in lowered]
+    unit = [is_strength_unit(text) for text in lowered]
+    dosed = [is_strength(text) for text in lowered]
     drug = [False] * n
     for p in chosen:
-        if not p.candidates or p.reason not in ("verified", "near_lexicon", "low_confidence"):
+        if not p.candidates:
             continue
         top = p.candidates[0]
-        if top.kind == "unit" and top.term.casefold() in _STRENGTH_UNITS:
+        if top.kind == "unit" and is_strength_unit(top.term.casefold()):
             unit[p.start] = True  # "25 milli rams"
         elif _names_drug(top) or (p.reason == "verified" and top.kind == "term"):
             # a drug, or a class of them said as it is ("because of a statin 20 mg")
@@ -196,7 +201,9 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         if k + 1 < n and infos[k + 1].segment == infos[k].segment and not _SENTENCE_END.search(
                 words[k].text):
             continue
-        first = next((m - (not dosed[m]) for m in range(start, k + 1) if dosed[m] or (
+        # where the sentence's first strength starts: "25mg" itself, or the number before
+        # a unit
+        first = next((m if dosed[m] else m - 1 for m in range(start, k + 1) if dosed[m] or (
             unit[m] and m > start and (
                 infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
         if first is not None and not any(drug[start:k + 1]):
