@@ -26,7 +26,7 @@ from uncertain._score import (
     match_logit,
     sigmoid,
 )
-from uncertain._words import word_key
+from uncertain._words import names_drug, word_key
 from uncertain.document import Candidate, Evidence, Modality, Word
 from uncertain.lexicon import Entry
 
@@ -183,20 +183,21 @@ _R = TypeVar("_R", Ranked, Candidate)
 def listed(ranked: list[_R], modality: Modality, max_candidates: int,
            acoustic_pool: int) -> list[_R]:
     """The candidates a flag lists, of ``ranked`` (best first): the best
-    ``max_candidates``, then, for audio, the commonly prescribed terms among the best
+    ``max_candidates``, then, for audio, the commonly prescribed drugs among the best
     ``acoustic_pool``: the acoustic second pass weighs them, and a recogniser that broke a
     name beyond spelling's reach most often broke one said every day."""
     head = ranked[:max_candidates]
     if modality != "audio":
         return head
-    return head + [r for r in ranked[max_candidates:acoustic_pool]
-                   if _prior(r) >= COMMON_PRIOR]
+    return head + [r for r in ranked[max_candidates:acoustic_pool] if _common_drug(r)]
 
 
-def _prior(item: Ranked | Candidate) -> float:
+def _common_drug(item: Ranked | Candidate) -> bool:
     if isinstance(item, Ranked):
-        return item.entry.prior
-    return (item.features or {}).get("prior", 0.0)
+        entry = item.entry
+        return entry.prior >= COMMON_PRIOR and names_drug(entry.kind, entry.lexicon)
+    return ((item.features or {}).get("prior", 0.0) >= COMMON_PRIOR
+            and names_drug(item.kind, item.lexicon))
 
 
 def names_a_drug(base: dict[str, float]) -> bool:

@@ -28,8 +28,8 @@ from uncertain._index import compact
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
 from uncertain.lexicon import english_zipf
 
-__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "orphan_sentences",
-           "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
+__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "names_drug",
+           "orphan_sentences", "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
 
 
 @dataclass(slots=True)
@@ -172,8 +172,10 @@ _CONTEXT_KINDS = frozenset({"unit", "form", "term"})
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
-def _names_drug(candidate: Candidate) -> bool:
-    return candidate.kind not in _CONTEXT_KINDS and candidate.lexicon != "clinical"
+def names_drug(kind: str | None, lexicon: str | None) -> bool:
+    """Whether a term of this kind and lexicon names a drug, not a dose's context (a
+    unit, a form, a clinical word)."""
+    return kind not in _CONTEXT_KINDS and lexicon != "clinical"
 
 
 def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],
@@ -192,7 +194,7 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         top = p.candidates[0]
         if top.kind == "unit" and is_strength_unit(top.term.casefold()):
             unit[p.start] = True  # "25 milli rams"
-        elif _names_drug(top) or (p.reason == "verified" and top.kind == "term"):
+        elif names_drug(top.kind, top.lexicon) or (p.reason == "verified" and top.kind == "term"):
             # a drug, or a class of them said as it is ("because of a statin 20 mg")
             drug[p.start:p.end] = [True] * (p.end - p.start)
     out: list[tuple[int, int]] = []
