@@ -13,7 +13,9 @@ so read the held-out ``--split test``), validates every document and prints:
   said or written name) appears exactly in the stage's text alone;
 - false flags per 1,000 correct words: flags other than ``verified`` lying wholly on
   words that match the reference (hypothesis aligned to the reference with rapidfuzz
-  Levenshtein opcodes).
+  Levenshtein opcodes);
+- wrong numbers (a dose or a reading that does not match the reference, "1300
+  milligrams" for 300) and how many of them a flag marks.
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
@@ -45,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from uncertain._context import classify, strip_punct  # noqa: E402
 from uncertain._io import sha256_file  # noqa: E402
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
@@ -156,6 +159,16 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             print(f"  missed {canonical!r} in {item['id']}: {doc.text[:200]!r}")
     out["correct_words"] = correct_words
     out["false_flags"] = len(false_flags)
+    # numbers (doses, readings): the wrong ones a flag marks; right ones marked are false
+    # flags above. A piece written onto the number before it ("7" ".8%") goes with it.
+    flagged = {k for f in doc.flags if f.reason != "verified" for k in range(f.start, f.end)}
+    for k, word in enumerate(words):
+        if classify(strip_punct(word.text)) != "number" or not tokens(word.text) or (
+                k > 0 and words[k - 1].space_after is False):
+            continue
+        if not word_ok[k]:
+            out["numbers_wrong"] += 1
+            out["numbers_wrong_marked"] += k in flagged
     if show:
         for f in false_flags:
             print(f"  false flag in {item['id']}: {f.reason} {f.text!r} "
@@ -285,6 +298,11 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
         print(f"{modality:<8} {kind:<8} {mentions:>8} {pct(c['exact']):>10} "
               f"{pct(c['recovered']):>12} {pct(c['recovered_top1']):>8} "
               f"{c['correct_words']:>14} {c['false_flags']:>12} {per_k:>9.2f}")
+    marked = [f"{modality} {c['numbers_wrong_marked']} of {c['numbers_wrong']}"
+              for (modality, kind), c in sorted(totals.items())
+              if kind == "all" and modality != "all" and c["numbers_wrong"]]
+    if marked:
+        print("wrong numbers marked by a flag: " + ", ".join(marked))
 
 
 if __name__ == "__main__":

@@ -577,3 +577,29 @@ def test_validate_audio_flags_also_list_common_terms_for_the_acoustic_pass() -> 
         flags = only_doubtful(common.validate(make_doc(spec, modality=modality,
                                                        default=default)))
         assert flags and all(len(f.candidates) <= 1 for f in flags), modality
+
+
+def test_validate_a_number_heard_at_low_confidence_is_marked(validator: Validator) -> None:
+    # "1300 milligrams" for 300: the dose is what the reader acts on
+    doc = validator.validate(make_doc("Prescribed gabapentin 1300/0.08 milligrams three "
+                                      "times a day"))
+    assert [(f.reason, f.text, f.candidates) for f in only_doubtful(doc)] == [
+        ("low_confidence", "1300", [])]
+    # heard surely, or of unknown confidence, a number is left alone
+    for spec, modality, default in (("Prescribed gabapentin 300/0.9 milligrams", "audio", 0.95),
+                                    ("Prescribed gabapentin 1300 milligrams", "text", None)):
+        assert only_doubtful(validator.validate(make_doc(spec, modality=modality,
+                                                         default=default))) == []
+
+
+def test_validate_a_piece_of_a_number_is_not_a_number_of_its_own(
+        validator: Validator) -> None:
+    # Whisper writes "7.8%" as "7" and ".8%": the piece's doubt is the number's split
+    words = [Word(text=t, confidence=c, space_after=t != "7")
+             for t, c in (("A1c", 0.9), ("was", 0.9), ("7", 0.9), (".8%.", 0.12))]
+    doc = Document(source=Source(path="test.audio", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    assert only_doubtful(validator.validate(doc)) == []
+    words[2] = words[2].model_copy(update={"space_after": True})
+    doc = doc.model_copy(update={"segments": [Segment(id=0, words=words)]})
+    assert [f.text for f in only_doubtful(validator.validate(doc))] == [".8%."]
