@@ -188,8 +188,6 @@ def _weighed(doc: Document, opts: RescoreOptions) -> Document:
             if (c.features or {}).get("prior", 1.0) >= COMMON_PRIOR]
         flags.append(flag if flag.reason == "verified" or len(keep) == len(flag.candidates)
                      else flag.model_copy(update={"candidates": keep}))
-    if all(a is b for a, b in zip(flags, doc.flags, strict=True)):
-        return doc
     return doc.model_copy(update={"flags": flags})
 
 

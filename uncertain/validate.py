@@ -251,8 +251,11 @@ class Validator:
                 if cue_start and j == i + 1:
                     continue
                 # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
-                # the orphan dose's context needs a word of the window in doubt
+                # the orphan dose's context needs a word of the window in doubt; the other
+                # windows of an orphan sentence were proposed by the first sweep already
                 orphaned = orphan and n_doubtful > 0
+                if orphan and not orphaned:
+                    continue
                 if not (2 * n_doubtful >= j - i or dose_at[j] or cue_at[i] or orphaned) and not (
                     last.exact if j == i + 1 else lookup(key)
                 ):
@@ -334,7 +337,7 @@ class Validator:
             # "Sodium intake under 2000 mg" is not sodium acetate: a term of several words
             # that begins with the window's first word must go on like the window
             head = window[0].key
-            tail = "".join(w.key for w in window[1:])
+            tail = key_of(window[1:])
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and not other_tail(c.entry.term, head, tail)]
