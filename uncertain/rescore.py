@@ -60,7 +60,7 @@ import numpy as np
 from uncertain import audio as _audio
 from uncertain._acoustic import Request, Scorer, scorer_for
 from uncertain._index import COMMON_PRIOR
-from uncertain._score import logit
+from uncertain._score import logit, sigmoid
 from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
@@ -385,7 +385,7 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
              + opts.weight * _clip(gap - best_gap))
         features = {**candidate.features, "acoustic": round(gap, 4),
                     "acoustic_heard": round(heard, 4)}
-        new = candidate.model_copy(update={"score": round(_sigmoid(z), 4),
+        new = candidate.model_copy(update={"score": round(sigmoid(z), 4),
                                            "features": features})
         scored.append((z, i, new))
     scored.sort(key=lambda t: (-t[0], t[1]))
@@ -394,7 +394,7 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     evidence: list[Evidence] = list(flag.evidence)
     old = flag.confidence
     confidence = None if old is None else round(max(
-        _sigmoid(logit(old) + opts.confidence_weight * shift), min(old, floor)), 4)
+        sigmoid(logit(old) + opts.confidence_weight * shift), min(old, floor)), 4)
     moved = old is not None and confidence is not None and abs(confidence - old) >= 0.1
     if top_changed or moved or gaps[scored[0][1]] == best_gap:
         top = ranked[0]
@@ -409,9 +409,3 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
 def _clip(x: float) -> float:
     return max(-_CAP, min(_CAP, x))
 
-
-def _sigmoid(z: float) -> float:
-    if z < 0:
-        e = math.exp(z)
-        return e / (1.0 + e)
-    return 1.0 / (1.0 + math.exp(-z))

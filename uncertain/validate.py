@@ -42,7 +42,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
@@ -351,7 +351,8 @@ class Validator:
         # words that spell a term exactly outrank the terms they hold
         spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
-                        [r.candidate() for r in _listed(ranked, modality, opts)],
+                        [r.candidate() for r in listed(ranked, modality, opts.max_candidates,
+                                                       opts.acoustic_pool)],
                         ranked[0].evidence, 0 if spelled else 1)
 
     def _exact(
@@ -396,7 +397,8 @@ class Validator:
         merged = candidates[:1] + [r.candidate() for r in ranked
                                    if r.canonical.casefold() not in seen]
         return Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
-                        _listed(merged, modality, opts), ["lexicon"], 2)
+                        listed(merged, modality, opts.max_candidates, opts.acoustic_pool),
+                        ["lexicon"], 2)
 
     def _word_reasons(
         self, window: list[WordInfo], modality: Modality, opts: ValidateOptions
@@ -453,7 +455,8 @@ class Validator:
                                   if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
             out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
-                                _listed(candidates, modality, opts), evidence, 2))
+                                listed(candidates, modality, opts.max_candidates,
+                                       opts.acoustic_pool), evidence, 2))
         return out
 
     # -- candidates -------------------------------------------------------------------
@@ -504,14 +507,6 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     """0 for a word wordfreq hardly knows, 1 from ``english_min_zipf + 1`` up."""
     low = opts.english_min_zipf - 1.5
     return min(1.0, max(0.0, (zipf - low) / 2.5))
-
-
-_R = TypeVar("_R", Ranked, Candidate)
-
-
-def _listed(ranked: list[_R], modality: Modality, opts: ValidateOptions) -> list[_R]:
-    """:func:`uncertain._candidates.listed` with the options' limits."""
-    return listed(ranked, modality, opts.max_candidates, opts.acoustic_pool)
 
 
 @cache
