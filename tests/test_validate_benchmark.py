@@ -1,4 +1,5 @@
-"""benchmarks/validate_quality.py: its recovery intervals and its stage caches."""
+"""benchmarks/validate_quality.py (recovery intervals, stage caches) and
+benchmarks/recovery_ceiling.py (where a missed mention was heard, how a window ranks it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from uncertain.document import Document, Segment, Source, Word
+from uncertain.validate import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +64,44 @@ def test_prompted_transcripts_are_cached_apart(vq: ModuleType) -> None:
     assert prompted == vq._cache_dir("audio", None, "Clinical dictation.")
     # a prompt is Whisper's: images and text share one cache whatever it is
     assert vq._cache_dir("image", None, "x") == vq._cache_dir("image", None)
+
+
+@pytest.fixture(scope="module")
+def ceiling() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("recovery_ceiling", ROOT / "benchmarks" /
+                                                  "recovery_ceiling.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _heard(text: str) -> Document:
+    words = [Word(text=t, confidence=0.5) for t in text.split()]
+    return Document(source=Source(path="x.wav", sha256="0" * 64, modality="audio",
+                                  engine="test"), segments=[Segment(id=0, words=words)])
+
+
+def test_ceiling_places_a_mention_on_the_words_heard(ceiling: ModuleType) -> None:
+    doc = _heard("please continue met for me five hundred milligrams twice daily")
+    reference = "Please continue metformin five hundred milligrams twice daily."
+    words = ceiling.place(doc, reference, "metformin")
+    heard = [doc.words[k].text for k in words]
+    # the three words aligned to the name, and the margin's words each side
+    assert heard[ceiling.MARGIN:-ceiling.MARGIN] == ["met", "for", "me"]
+    assert len(heard) == 3 + 2 * ceiling.MARGIN
+    # a name the recogniser dropped has no place
+    assert ceiling.place(_heard("please continue five hundred milligrams"),
+                         "please continue metformin five hundred milligrams", "metformin") == []
+
+
+def test_ceiling_ranks_the_drug_over_the_windows(ceiling: ModuleType) -> None:
+    validator = Validator()
+    doc = _heard("continue met for me five hundred")
+    rank, window = ceiling.best_rank(validator, doc, list(range(len(doc.words))), "metformin")
+    assert rank == 1 and window.startswith("met for")
+    # nothing heard there sounds like it
+    rank, window = ceiling.best_rank(validator, _heard("the cat sat on the mat"),
+                                     list(range(6)), "metformin")
+    assert rank is None and window == ""
