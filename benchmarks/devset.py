@@ -20,6 +20,7 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
+        [--seed N]
     .venv/bin/python benchmarks/devset.py stats benchmarks/_work/devset
 """
 
@@ -362,7 +363,7 @@ def _cycle(seq: Sequence[Drug], rng: random.Random) -> Iterable[Drug]:
 # ---------------------------------------------------------------- planning
 
 
-def plan_audio(drug_stream: Iterable[Drug]) -> list[Item]:
+def plan_audio(drug_stream: Iterable[Drug], seed: int = SEED) -> list[Item]:
     """Medical dictations and general sentences to be spoken."""
     it = iter(drug_stream)
     items: list[Item] = []
@@ -370,7 +371,7 @@ def plan_audio(drug_stream: Iterable[Drug]) -> list[Item]:
     for kind, n in (("med", N_AUDIO_MED), ("general", N_AUDIO_GEN)):
         for i in range(n):
             item_id = f"audio-{kind}-{i + 1:03d}"
-            rng = item_rng(item_id)
+            rng = item_rng(item_id, seed=seed)
             wpm = rng.randint(140, 190)
             sentences: list[str]
             terms: list[dict[str, str]] = []
@@ -396,7 +397,7 @@ def plan_audio(drug_stream: Iterable[Drug]) -> list[Item]:
                 "rate": 8000 if effect.startswith("phone") else rng.choice((16000, 22050, 44100)),
                 "level_db": round(-rng.uniform(1.0, 9.0), 1),
             }
-            synth = item_rng(item_id + "/synth")  # its own draws: the others stay put
+            synth = item_rng(item_id + "/synth", seed=seed)  # its own draws: the others stay put
             if synth.random() < FLITE_SHARE:
                 for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
                     del meta[key]
@@ -519,7 +520,7 @@ def image_body(kind: str, drugs: Sequence[Drug], rng: random.Random
     return lines, terms
 
 
-def plan_images(drug_stream: Iterable[Drug]) -> list[Item]:
+def plan_images(drug_stream: Iterable[Drug], seed: int = SEED) -> list[Item]:
     """Prescriptions, labels, medication lists and notes; then general text pages."""
     it = iter(drug_stream)
     items: list[Item] = []
@@ -527,7 +528,7 @@ def plan_images(drug_stream: Iterable[Drug]) -> list[Item]:
     for kind, n in (("med", N_IMAGE_MED), ("general", N_IMAGE_GEN)):
         for i in range(n):
             item_id = f"image-{kind}-{i + 1:03d}"
-            rng = item_rng(item_id)
+            rng = item_rng(item_id, seed=seed)
             if kind == "med":
                 doc = kinds[i % len(kinds)]
                 n_drugs = {"medlist": rng.randint(4, 7), "note": rng.randint(2, 3)}.get(doc, 1)
@@ -547,7 +548,7 @@ def plan_images(drug_stream: Iterable[Drug]) -> list[Item]:
     return items
 
 
-def plan_text(drug_stream: Iterable[Drug]) -> list[Item]:
+def plan_text(drug_stream: Iterable[Drug], seed: int = SEED) -> list[Item]:
     """Transcripts from another engine: misheard drug names in that engine's style."""
     it = iter(drug_stream)
     items: list[Item] = []
@@ -555,7 +556,7 @@ def plan_text(drug_stream: Iterable[Drug]) -> list[Item]:
     for kind, n in (("med", N_TEXT_MED), ("general", N_TEXT_GEN)):
         for i in range(n):
             item_id = f"text-{kind}-{i + 1:03d}"
-            rng = item_rng(item_id)
+            rng = item_rng(item_id, seed=seed)
             style = styles[i % len(styles)]
             ref_sents: list[str] = []
             hyp_sents: list[str] = []
@@ -611,11 +612,11 @@ def plan(*, seed: int = SEED, small: bool = False) -> list[Item]:
     """Every item of the set, with its split; ``small`` keeps the --small subset."""
     rng = random.Random(seed)
     items = [
-        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32)))),
-        *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32)))),
+        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
+        *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
         *plan_text(_cycle([d for d in DRUGS if d.generic in MISHEARINGS
                            or d.generic in MISSPELLINGS or set(d.brands) & set(MISHEARINGS)],
-                          random.Random(rng.randrange(2**32)))),
+                          random.Random(rng.randrange(2**32))), seed),
     ]
     splits = assign_splits(items, seed=seed)
     for item in items:
@@ -915,11 +916,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     b = sub.add_parser("build", help="generate the set")
     b.add_argument("--out", type=Path, default=Path("benchmarks/_work/devset"))
     b.add_argument("--small", action="store_true", help="a ~20-item subset for quick runs")
+    b.add_argument("--seed", type=int, default=SEED,
+                   help="another seed draws other sentences, drugs, voices and effects for the "
+                   "same item ids: a fresh set to check the figures on (default: the dev set's)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "build":
-        build(args.out, small=args.small)
+        build(args.out, small=args.small, seed=args.seed)
     else:
         stats(args.dir)
     return 0

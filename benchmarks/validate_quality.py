@@ -65,6 +65,7 @@ from uncertain.validate import ValidateOptions, Validator  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
 CACHE = WORK / "validate_quality"
+DEFAULT_SET = WORK / "devset"
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -72,13 +73,19 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize_term(text))
 
 
-def _cache_dir(modality: str, model: str | None, prompt: str | None = None) -> Path:
+def _cache_dir(modality: str, model: str | None, prompt: str | None = None,
+               root: Path | None = None) -> Path:
+    """Where the stage output of ``modality`` items is cached: per Whisper model and
+    prompt, and apart for a set other than the default one (``devset.py --seed``), whose
+    items have the same ids."""
+    base = CACHE if root is None or root.resolve() == DEFAULT_SET.resolve() else (
+        CACHE / "sets" / root.resolve().name)
     if modality != "audio" or (model is None and prompt is None):
-        return CACHE / modality
+        return base / modality
     name = "audio" + (f"-{model}" if model else "")
     if prompt is not None:
         name += "-prompt-" + hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:10]
-    return CACHE / name
+    return base / name
 
 
 def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
@@ -87,7 +94,7 @@ def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
     Whisper's initial prompt)."""
     path = root / item["path"]
     sha = sha256_file(path)
-    cached = _cache_dir(item["modality"], model, prompt) / f"{item['id']}.json"
+    cached = _cache_dir(item["modality"], model, prompt, root) / f"{item['id']}.json"
     if cached.is_file():
         doc = Document.from_json(cached.read_bytes())
         if doc.source.sha256 == sha:
@@ -194,7 +201,7 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path, default=WORK / "devset")
+    parser.add_argument("--devset", type=Path, default=DEFAULT_SET)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--limit", type=int, default=0, help="items per modality (0: all)")
     parser.add_argument("--show", action="store_true", help="print misses and false flags")
@@ -302,9 +309,10 @@ def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None,
                    prompt: str | None = None) -> float:
     """CPU seconds of the first pass (transcription) of an audio item, measured once."""
     record = WORK / "rescore_cache" / f"{item['id']}.json"
-    if record.is_file() and model is None and prompt is None:
+    default = root.resolve() == DEFAULT_SET.resolve()
+    if record.is_file() and model is None and prompt is None and default:
         return float(json.loads(record.read_text(encoding="utf-8"))["cpu"])
-    timed = _cache_dir("audio", model, prompt) / f"{item['id']}.first_pass_cpu"
+    timed = _cache_dir("audio", model, prompt, root) / f"{item['id']}.first_pass_cpu"
     if timed.is_file():
         return float(timed.read_text(encoding="utf-8"))
     from uncertain.asr import transcribe

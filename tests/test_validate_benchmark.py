@@ -105,3 +105,11 @@ def test_ceiling_ranks_the_drug_over_the_windows(ceiling: ModuleType) -> None:
     rank, window = ceiling.best_rank(validator, _heard("the cat sat on the mat"),
                                      list(range(6)), "metformin")
     assert rank is None and window == ""
+
+
+def test_another_set_is_cached_apart(vq: ModuleType, tmp_path: Path) -> None:
+    # devset.py --seed builds other items under the same ids: they must not share a cache
+    fresh = tmp_path / "devset-fresh"
+    assert vq._cache_dir("audio", None, root=fresh) != vq._cache_dir("audio", None)
+    assert vq._cache_dir("image", None, root=fresh) != vq._cache_dir("image", None)
+    assert vq._cache_dir("audio", None, root=vq.DEFAULT_SET) == vq._cache_dir("audio", None)
