@@ -205,7 +205,12 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
       "lives in awful", "lisinopril"),
      # "the" is the recogniser's word before a misheard name, not a syllable of it
      ("we will stop the do locks a teen 30 milligrams daily", "do locks a teen",
-      "duloxetine")],
+      "duloxetine"),
+     # a prescribing word and a determiner before the name, whatever the verb
+     ("hold the monte luke cast until the kidney function is rechecked", "monte luke cast",
+      "montelukast"),
+     ("Hold the carved lol until the kidney function is rechecked.", "carved lol",
+      "carvedilol")],
 )
 def test_validate_plain_text_window_after_a_prescribing_word(
         validator: Validator, text: str, span: str, canonical: str) -> None:
@@ -603,3 +608,26 @@ def test_validate_a_piece_of_a_number_is_not_a_number_of_its_own(
     words[2] = words[2].model_copy(update={"space_after": True})
     doc = doc.model_copy(update={"segments": [Segment(id=0, words=words)]})
     assert [f.text for f in only_doubtful(validator.validate(doc))] == [".8%."]
+
+
+def test_validate_a_number_written_in_pieces_is_one_number(validator: Validator) -> None:
+    # Whisper writes 7.5 as "7" ".5": the "7" is the dose's own number, not a syllable of
+    # the name before it read as "seven" (Zeven)
+    words = [Word(text=t, confidence=c, space_after=t != "7")
+             for t, c in (("Continue", 0.9), ("now", 0.05), ("at", 0.03), ("second", 0.03),
+                          ("7", 0.46), (".5", 0.83), ("milligrams", 0.92), ("daily", 0.9))]
+    doc = Document(source=Source(path="test.audio", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    flagged = [f for f in only_doubtful(validator.validate(doc)) if f.end > 4]
+    assert flagged == [], [f.text for f in flagged]
+
+
+@pytest.mark.parametrize("text", ["twice:a", "up:some", "daily;with"])
+def test_validate_words_glued_by_a_stray_mark_are_english(validator: Validator,
+                                                          text: str) -> None:
+    """OCR that loses a space may print a mark instead: each word is English, so the
+    token is not out of vocabulary; a glued token that is no English stays one."""
+    doc = validator.validate(make_doc(f"Take 1 tablet {text} day", modality="image"))
+    assert only_doubtful(doc) == []
+    doc = validator.validate(make_doc("Take 1 tablet zxq:vbn day", modality="image"))
+    assert [f.reason for f in only_doubtful(doc)] == ["out_of_vocabulary"]

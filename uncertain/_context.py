@@ -60,8 +60,10 @@ _CUES = frozenset({
 _CUE_PHRASES = frozenset({
     ("allergic", "to"), ("allergy", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
     ("started", "on"), ("start", "on"), ("switch", "to"), ("switched", "to"),
-    ("switch", "from"), ("tolerating", "the"), ("stop", "the"), ("continue", "the"),
+    ("switch", "from"), ("tolerating", "the"),
 })
+#: words between a prescribing word and the drug it governs ("hold the", "stop her")
+_DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
 
 
 def strip_punct(text: str) -> str:
@@ -185,9 +187,11 @@ def is_cue_word(text: str) -> bool:
 
 def is_cue(before: list[str]) -> bool:
     """True when the words ``before`` a window (lower-case, nearest last) end with a
-    prescribing word ("take", "started") or phrase ("allergic to", "currently on")."""
+    prescribing word ("take", "started"), one and a determiner ("hold the", "stop her")
+    or a phrase ("allergic to", "currently on")."""
     if not before:
         return False
     if before[-1] in _CUES:
         return True
-    return len(before) >= 2 and (before[-2], before[-1]) in _CUE_PHRASES
+    return len(before) >= 2 and ((before[-2], before[-1]) in _CUE_PHRASES or (
+        before[-1] in _DETERMINERS and before[-2] in _CUES))

@@ -91,11 +91,14 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             out[k].oov = False
     # a small number written as digits right before the dose's own number is a
     # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin);
-    # printed digits are digits
+    # printed digits are digits, and so is the whole of a number written in pieces
+    # ("7" ".5 milligrams": Whisper's 7.5)
     heard = doc.source.modality != "image"
+    glued = [w.space_after is False for w in doc.words]
     for k in range(1, len(out) - 1 if heard else 0):
         spoken = _SPOKEN_DIGITS.get(out[k].text)
         if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
+                and not glued[k]
                 and out[k - 1].segment == out[k].segment == out[k + 1].segment
                 and not CLAUSE_END.search(surfaces[k])):
             out[k].kind = "word"
@@ -111,7 +114,13 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
     kind = classify(text)
     if kind != "word":
         return text, kind, "", 0.0
-    return text, kind, word_key(text), plural_zipf(text.casefold())
+    if _GLUED.search(text):
+        # words OCR glued with a stray mark ("twice:a", "up:some") are English when
+        # each of them is
+        zipf = min(plural_zipf(part.casefold()) for part in _LETTERS.findall(text))
+    else:
+        zipf = plural_zipf(text.casefold())
+    return text, kind, word_key(text), zipf
 
 
 def plural_zipf(word: str) -> float:
@@ -130,6 +139,9 @@ def plural_zipf(word: str) -> float:
 
 
 CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
+#: letters, a mark that joins no English word (not an apostrophe or a hyphen), letters
+_GLUED = re.compile(r"[^\W\d_][^\w\s]*[^\w'’\-\s][^\w\s]*[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 #: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
 _SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
