@@ -468,6 +468,24 @@ def test_validate_a_digit_is_a_syllable_only_before_another_number(
     assert only_doubtful(validator.validate(make_doc("take 2 20 mg tablets daily"))) == []
 
 
+def test_validate_a_doubtful_digit_inside_a_misheard_name_is_a_syllable(
+        validator: Validator) -> None:
+    # "Stop the sumatriptan and start ...": Whisper heard "-triptan" as "Rip 10"
+    doc = validator.validate(make_doc(
+        "Stop the soon/0.03 match/0.07 Rip/0.02 10/0.02 and/0.57 start sertraline"))
+    flag = next(f for f in only_doubtful(doc) if f.reason == "near_lexicon")
+    assert flag.text == "soon match Rip 10"
+    assert flag.candidates[0].canonical == "sumatriptan"
+    # a sure number between words stays a number, and so does one after a sure word
+    for spec in ("She is 10 and her brother is 12", "she is 10/0.1 and she/0.3 is 12",
+                 "give/0.3 2/0.1 now"):
+        assert [f.text for f in only_doubtful(validator.validate(make_doc(spec)))
+                if f.reason == "near_lexicon"] == [], spec
+    # a digit read as a syllable that no name explains is still marked as a number
+    doc = validator.validate(make_doc("the zork/0.1 7/0.05 and/0.9 more"))
+    assert "7" in [f.text for f in only_doubtful(doc)]
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
                                                     modality: Modality) -> None:

@@ -62,10 +62,11 @@ class Proposal:
 
 
 def word_infos(doc: Document, lookup: Callable[[str], list[int]],
-               oov_max_zipf: float) -> list[WordInfo]:
+               oov_max_zipf: float, doubt: float | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
-    frequency below which a word no lexicon holds is out of vocabulary."""
+    frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
+    confidence below which a heard word is doubtful (None: no word is)."""
     out: list[WordInfo] = []
     surfaces: list[str] = []
     for s, segment in enumerate(doc.segments):
@@ -90,14 +91,18 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             out[k].kind = "number"
             out[k].oov = False
     # a small number written as digits right before the dose's own number is a
-    # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin);
-    # printed digits are digits, and so is the whole of a number written in pieces
-    # ("7" ".5 milligrams": Whisper's 7.5)
+    # syllable heard as a number: "or master 10 forty milligrams" (atorvastatin); so is
+    # one heard in doubt between a doubtful word and a word, where no dose is ("soon-match
+    # Rip 10 and": sumatriptan); printed digits are digits, and so is the whole of a
+    # number written in pieces ("7" ".5 milligrams": Whisper's 7.5)
     heard = doc.source.modality != "image"
     glued = [w.space_after is False for w in doc.words]
     for k in range(1, len(out) - 1 if heard else 0):
         spoken = _SPOKEN_DIGITS.get(out[k].text)
-        if (spoken and out[k - 1].kind == "word" and out[k + 1].kind == "number"
+        inside = (doubt is not None and out[k + 1].kind == "word"
+                  and all(c is not None and c < doubt
+                          for c in (out[k - 1].confidence, out[k].confidence)))
+        if (spoken and out[k - 1].kind == "word" and (out[k + 1].kind == "number" or inside)
                 and not glued[k]
                 and out[k - 1].segment == out[k].segment == out[k + 1].segment
                 and not CLAUSE_END.search(surfaces[k])):

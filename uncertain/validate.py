@@ -183,10 +183,11 @@ class Validator:
         opts = options or self.options
         words = doc.words
         modality: Modality = doc.source.modality
-        infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf)
+        doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
+        infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
+                           doubt if modality == "audio" else None)
         n = len(infos)
         lowered = [i.text.casefold() for i in infos]
-        doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
@@ -407,9 +408,11 @@ class Validator:
         reasons: list[FlagReason] = []
         if any(w.oov for w in window):
             reasons.append("out_of_vocabulary")
+        # digits read as a syllable ("Rip 10 and": sumatriptan) are still digits
         if modality != "text" and any(
             w.confidence is not None and w.confidence < (
-                low * opts.common_word_factor if w.zipf >= opts.english_min_zipf else low)
+                low * opts.common_word_factor
+                if w.zipf >= opts.english_min_zipf and not w.text.isdigit() else low)
             for w in window
         ):
             reasons.append("low_confidence")
