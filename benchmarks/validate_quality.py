@@ -24,11 +24,12 @@ so read the held-out ``--split test``), validates every document and prints:
 
 ``--max-candidates K`` lets the validator keep K candidates per flag (searching 2K
 index entries, at least 10), for the second pass to choose among; recovery still counts
-the top 3. ``--rescore`` also runs the acoustic second pass (:func:`uncertain.rescore.rescore`, the
-bundled model) on the audio documents and prints the audio figures with and without it,
-with the time it adds (validation + rescoring) as a fraction of the first pass (the
-first-pass time is that of ``benchmarks/_work/rescore_cache`` records when present,
-else measured here by transcribing once more, then kept beside the cached output).
+the top 3. ``--rescore`` also runs the acoustic second pass
+(:func:`uncertain.rescore.rescore`, the bundled model) on the audio documents and prints
+the audio figures with and without it, with the time it adds (validation + rescoring) as
+a fraction of the first pass. The first pass is timed in the same run, item by item
+right before its second pass (the item is transcribed once more for that), so that a
+machine busier or quieter than when the transcripts were cached moves both alike.
 
 ``--initial-prompt TEXT`` transcribes the audio with Whisper's ``initial_prompt`` (cached
 apart, per prompt), to measure whether priming the decoder with a clinical register
@@ -307,21 +308,12 @@ def main() -> None:
 
 def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None,
                    prompt: str | None = None) -> float:
-    """CPU seconds of the first pass (transcription) of an audio item, measured once."""
-    record = WORK / "rescore_cache" / f"{item['id']}.json"
-    default = root.resolve() == DEFAULT_SET.resolve()
-    if record.is_file() and model is None and prompt is None and default:
-        return float(json.loads(record.read_text(encoding="utf-8"))["cpu"])
-    timed = _cache_dir("audio", model, prompt, root) / f"{item['id']}.first_pass_cpu"
-    if timed.is_file():
-        return float(timed.read_text(encoding="utf-8"))
+    """CPU seconds of the first pass (transcription) of an audio item, measured now."""
     from uncertain.asr import transcribe
 
     c0 = time.process_time()
     transcribe(root / item["path"], model=model, initial_prompt=prompt)
-    spent = time.process_time() - c0
-    timed.write_text(f"{spent:.4f}", encoding="utf-8")
-    return spent
+    return time.process_time() - c0
 
 
 def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
