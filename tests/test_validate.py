@@ -449,6 +449,9 @@ def test_validate_a_letter_glued_to_a_number_is_a_code_not_a_unit(validator: Val
         ("Add a/0.5 tour/0.4 of/0.5 ass/0.3 10/0.4 forty milligrams at bedtime",
          "a tour of ass 10", "atorvastatin"),
         ("Start ator/0.4 vasta/0.3 10/0.5 40 milligrams", "ator vasta 10", "atorvastatin"),
+        # the "to" of "decrease X to 50 mg" leads to the dose, heard in doubt or not
+        ("Decrease that/0.06 is/0.05 yearle/0.01 to/0.69 50 mg at bedtime",
+         "that is yearle", "trazodone"),
     ],
 )
 def test_validate_misheard_common_drugs(validator: Validator, spec: str, span: str,

@@ -154,12 +154,17 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
 def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     """:func:`dose_near` after each position of a text: item ``j`` (up to ``len(texts)``)
     is how strongly a dose follows a window ending before word ``j``, for the words
-    ``texts`` (lower-case, stripped) of which those marked ``skippable`` are sure."""
+    ``texts`` (lower-case, stripped) of which those marked ``skippable`` are sure. The
+    "to" of "increase X to 20 mg" leads to the dose however doubtful it is heard."""
     n = len(texts)
     roles = [_dose_role(text) for text in texts]
     opens = [_opens(roles, p, min(p + 4, n)) for p in range(n)]
     out = [0.0] * (n + 1)
     for j in range(n):
+        # "increase X to 20 mg": the dose's own "to", doubted or not, is no syllable
+        if texts[j] == "to" and j + 1 < n and opens[j + 1]:
+            out[j] = 1.0
+            continue
         for k, strength in enumerate(_DOSE_DISTANCE):
             p = j + k
             if p < n and opens[p]:
