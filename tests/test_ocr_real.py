@@ -111,3 +111,18 @@ def test_ocr_real_sideways_phone_photo(tmp_path: Path, samples_dir: Path) -> Non
     assert (doc.pages[0].width, doc.pages[0].height) == (640, 480)
     assert doc.pages[0].rotation == 0
     assert _wer(reference, doc.text) < 0.05
+
+
+def test_ocr_real_prescription_photographed_under_uneven_light(data_dir: Path) -> None:
+    """Tesseract alone reads nothing of this photo (its global threshold turns the dim
+    edges black); the adaptive pass reads the prescription, drug and dose included."""
+    path = data_dir / "ocr" / "uneven_light.png"
+    assert recognize(path, binarize="off").words == []
+    doc = recognize(path)
+    reference = ("Elm Street Clinic 535 Main Street, Tel (555) 012-9899 Patient: Linda Rossi "
+                 "DOB: 03/15/1995 Date: 05/11/2025 Rx Diclofenac 75 mg tablet Sig: Take 1 "
+                 "tablet by mouth twice a day with food Disp: #30 (thirty) Refills: 5 "
+                 "Dr. O. Fischer, MD")
+    assert _wer(reference, doc.text) < 0.15, doc.text
+    assert "Diclofenac" in doc.text
+    assert any("adaptive thresholding" in note for note in doc.warnings)

@@ -142,8 +142,11 @@ def test_ocr_spellings_double_substitution_and_limits() -> None:
 
 def test_ocr_upside_down_page_is_turned(tmp_path: Path) -> None:
     doc, engine = _run("upside_down", tmp_path)
+    # a page that reads badly is read again with adaptive thresholding first, then its
+    # orientation is checked
     assert [a["method"] for a in engine.asked] == [
-        "image_to_pdf_or_hocr", "image_to_osd", "image_to_pdf_or_hocr"]
+        "image_to_pdf_or_hocr", "image_to_pdf_or_hocr", "image_to_osd", "image_to_pdf_or_hocr"]
+    assert "thresholding_method=2" in engine.asked[1]["config"]
     assert doc.pages[0].rotation == 180
     assert any("turned 180" in note for note in doc.warnings)
     assert doc.segments[0].text.startswith("This is a lot of 12 point text")
@@ -155,8 +158,9 @@ def test_ocr_upside_down_page_is_turned(tmp_path: Path) -> None:
 
 def test_ocr_upside_down_without_osd_compares_passes(tmp_path: Path) -> None:
     calls = load_calls("upside_down")
-    calls[1] = {"method": "image_to_osd", "config": "",
-                "error": "Too few characters. Skipping this page"}
+    osd = next(k for k, call in enumerate(calls) if call["method"] == "image_to_osd")
+    calls[osd] = {"method": "image_to_osd", "config": "",
+                  "error": "Too few characters. Skipping this page"}
     engine = ReplayEngine(calls=calls)
     doc = recognize(scenario_input("upside_down", tmp_path), engine=engine)
     assert doc.pages[0].rotation == 180
@@ -165,9 +169,37 @@ def test_ocr_upside_down_without_osd_compares_passes(tmp_path: Path) -> None:
 
 def test_ocr_orientation_off_keeps_the_first_pass(tmp_path: Path) -> None:
     engine = ReplayEngine(calls=load_calls("upside_down")[:1])
-    doc = recognize(scenario_input("upside_down", tmp_path), engine=engine, orientation="off")
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=engine, orientation="off",
+                    binarize="off")
     assert doc.pages[0].rotation == 0
     assert doc.words and max(w.confidence or 0 for w in doc.words) < 1
+
+
+def test_ocr_uneven_light_is_read_with_adaptive_thresholding(tmp_path: Path) -> None:
+    """A phone photo under uneven light: tesseract's global threshold reads nothing of
+    it; the Sauvola pass reads the prescription and is kept, with a note."""
+    doc, engine = _run("uneven_light", tmp_path)
+    configs = [a["config"] for a in engine.asked]
+    assert len(configs) == 2 and "thresholding_method" not in configs[0]
+    assert "-c thresholding_method=2" in configs[1]
+    assert len(doc.words) > 30 and "Diclofenac 75" in doc.text
+    assert doc.warnings == [
+        "page 1: read with adaptive thresholding (uneven light or low contrast): "
+        f"0 -> {len(doc.words)} words, mean word confidence 0 -> 85"]
+    # without the pass the page is lost whole
+    engine = ReplayEngine(calls=load_calls("uneven_light")[:1])
+    doc = recognize(scenario_input("uneven_light", tmp_path), engine=engine, binarize="off")
+    assert doc.words == [] and "no text recognised" in doc.warnings[0]
+
+
+def test_ocr_adaptive_pass_is_kept_only_when_it_reads_more(tmp_path: Path) -> None:
+    # the blank page: the second pass reads nothing either, and the first one is kept
+    doc, engine = _run("blank", tmp_path)
+    assert len(engine.asked) == 2 and doc.words == []
+    assert not any("adaptive" in note for note in doc.warnings)
+    # a page that reads well is read once
+    _, engine = _run("phototest", tmp_path)
+    assert len(engine.asked) == 1
 
 
 def test_ocr_small_text_is_upscaled_and_boxes_scaled_back(tmp_path: Path) -> None:

@@ -8,11 +8,15 @@ the passes made on each page:
 1. one tesseract run per page, writing hOCR (with ``-c lstm_choice_mode=2`` when character
    alternatives are wanted): words, boxes, 0-100 word confidences, block/paragraph/line
    structure and per-character choices all come from that single output;
-2. only when that pass looks bad (mean word confidence under ``orientation_threshold``):
-   tesseract OSD (``--psm 0``), or a 180-degree pass when OSD cannot decide, keeping the
-   orientation whose words are more confident, so an upside-down page is turned rather
-   than read as confident garbage;
-3. only when the text is small (median line height under ``min_line_height`` pixels): a
+2. only when that pass looks bad or read nothing (mean word confidence under
+   ``orientation_threshold``): a pass with adaptive (Sauvola) thresholding, kept when it
+   reads half as much confident text again or more (sum of word confidences):
+   tesseract's global threshold loses a phone photo under uneven light whole, where a
+   local one reads it (``binarize``);
+3. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
+   when OSD cannot decide, keeping the orientation whose words are more confident, so an
+   upside-down page is turned rather than read as confident garbage;
+4. only when the text is small (median line height under ``min_line_height`` pixels): a
    pass on the page scaled up towards ``target_line_height``, kept when it is more confident.
 
 Scores: ``Word.confidence`` is tesseract's word confidence (``x_wconf``) / 100 and
@@ -94,6 +98,10 @@ class RecognizeOptions:
     """Line height an upscaled page aims for."""
     max_upscale: float = 4.0
     """Largest upscaling factor."""
+    binarize: Literal["auto", "off"] = "auto"
+    """``auto``: when a page looks bad or reads empty, read it again with adaptive
+    (Sauvola) thresholding and keep that pass when it reads half as much confident text
+    again or more."""
     orientation: Literal["auto", "off"] = "auto"
     """``auto``: when a page looks bad, check whether it is turned (OSD, else 180 degrees)."""
     orientation_threshold: float = 0.6
@@ -167,6 +175,7 @@ class _Pass:
     rotation: int
     scale: float
     version: str | None
+    thresholding: int = 0  # tesseract's thresholding_method: 0 global Otsu, 2 Sauvola
 
     @property
     def words(self) -> list[HocrWord]:
@@ -176,6 +185,11 @@ class _Pass:
     def mean_conf(self) -> float:
         confs = [w.conf for w in self.words if w.conf is not None and w.conf >= 0]
         return statistics.fmean(confs) if confs else 0.0
+
+    @property
+    def content(self) -> float:
+        """The confident text read: the sum of word confidences (0-100 each) / 100."""
+        return sum(w.conf for w in self.words if w.conf is not None and w.conf > 0) / 100.0
 
     @property
     def line_height(self) -> float | None:
@@ -249,10 +263,12 @@ class _Runner:
         return str(target)
 
     def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
-                  scale: float) -> _Pass:
+                  scale: float, thresholding: int = 0) -> _Pass:
         opts = self.options
         page_image = images.rescale(images.turn(image, rotation), scale)
         config = self._flags(dpi * scale if dpi else None)
+        if thresholding:
+            config += f" -c thresholding_method={thresholding}"
         if opts.char_alternatives:
             config += " -c lstm_choice_mode=2"
         if opts.config:
@@ -266,7 +282,8 @@ class _Runner:
             raise EngineError(f"{self.path}: tesseract wrote unreadable hOCR: {exc}") from exc
         page = result.pages[0] if result.pages else HocrPage(
             index=0, bbox=(0, 0, page_image.width, page_image.height))
-        return _Pass(page=page, rotation=rotation, scale=scale, version=result.engine_version)
+        return _Pass(page=page, rotation=rotation, scale=scale, version=result.engine_version,
+                     thresholding=thresholding)
 
     def osd(self, image: Image.Image, *, dpi: float | None) -> tuple[int, float] | None:
         """Tesseract's orientation verdict (clockwise degrees, confidence), or None.
@@ -287,6 +304,12 @@ class _Runner:
         return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
 
 
+#: tesseract's thresholding_method for Sauvola's local thresholding (tesseract >= 5.0)
+_SAUVOLA = 2
+#: how much more confident text the adaptive pass must read to be kept
+_LOCAL_GAIN = 1.5
+
+
 def _better(current: _Pass, other: _Pass) -> _Pass:
     return other if other.words and other.mean_conf > current.mean_conf else current
 
@@ -295,12 +318,24 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
                     notes: list[str], number: int) -> _Pass:
     opts = runner.options
     best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
-    if (opts.orientation == "auto" and best.words
-            and best.mean_conf < opts.orientation_threshold * 100):
+    bad = opts.orientation_threshold * 100
+    if opts.binarize == "auto" and best.mean_conf < bad:
+        local = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0,
+                                 thresholding=_SAUVOLA)
+        # kept only when clearly better: on a page both read alike, the global
+        # threshold's lines are the surer ones
+        if local.content > _LOCAL_GAIN * best.content:
+            notes.append(f"page {number}: read with adaptive thresholding (uneven light or "
+                         f"low contrast): {len(best.words)} -> {len(local.words)} words, "
+                         f"mean word confidence {best.mean_conf:.0f} -> "
+                         f"{local.mean_conf:.0f}")
+            best = local
+    if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
         verdict = runner.osd(image, dpi=dpi)
         rotation = verdict[0] if verdict else 180
         if rotation:
-            turned = runner.recognise(image, dpi=dpi, rotation=rotation, scale=1.0)
+            turned = runner.recognise(image, dpi=dpi, rotation=rotation, scale=1.0,
+                                      thresholding=best.thresholding)
             chosen = _better(best, turned)
             how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
                    else "OSD gave no verdict; compared with a 180-degree pass")
@@ -317,7 +352,8 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
             log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
                       runner.path, number, height, factor)
             best = _better(best, runner.recognise(image, dpi=dpi, rotation=best.rotation,
-                                                  scale=round(factor, 3)))
+                                                  scale=round(factor, 3),
+                                                  thresholding=best.thresholding))
     return best
 
 

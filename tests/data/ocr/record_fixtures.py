@@ -33,6 +33,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "small": {},
     "blank": {},
     "scan": {},
+    "uneven_light": {},
 }
 
 
@@ -44,6 +45,10 @@ def scenario_input(name: str, workdir: Path) -> Path:
         return SAMPLES / "prescription.png"
     if name == "scan":
         return SAMPLES / "scan.pdf"
+    if name == "uneven_light":
+        # a prescription photographed under uneven light (benchmarks/devset.py --seed 7,
+        # item image-med-024): tesseract's global threshold reads nothing of it
+        return HERE / "uneven_light.png"
     if name == "upside_down":
         target = workdir / "upside_down.png"
         Image.open(SAMPLES / "phototest.tif").rotate(180).save(target)
