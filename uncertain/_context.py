@@ -161,7 +161,8 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     opens = [_opens(roles, p, min(p + 4, n)) for p in range(n)]
     out = [0.0] * (n + 1)
     for j in range(n):
-        # "increase X to 20 mg": the dose's own "to", doubted or not, is no syllable
+        # "increase X to 20 mg": the dose's own "to", doubted or not, passes the dose's
+        # context on to the window before it
         if texts[j] == "to" and j + 1 < n and opens[j + 1]:
             out[j] = 1.0
             continue

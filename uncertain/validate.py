@@ -20,15 +20,16 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 - ``verified``: a confident exact lexicon match, kept as positive evidence.
 
 How a recogniser breaks a name shapes the windows: a small number written as digits
-before the dose's own number is read as its word ("or master 10 forty milligrams"), a
-window may end in a known stem of a longer name ("rose of a statin", never "on a
-statin"), "the" opens no window, and a window between a prescribing word and a dose (the
-drug's slot) scores higher. Where the context names a drug, commonly prescribed terms
-are also searched two sound edits away (see :mod:`uncertain._index`). A dose belongs to
-a drug: a sentence holding a strength but no flag naming a drug is swept again, its
-windows with a doubtful word before the strength scored with that context
-(``orphan_dose``): "so this art really, we will keep that at 25 milligrams" is
-sertraline.
+before the dose's own number, or heard in doubt between doubtful words, is read as its
+word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may end in a
+known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
+window, and a window between a prescribing word (and its determiner: "hold the") and a
+dose (or its "to": "decrease X to 50 mg") scores higher, as the drug's slot. Where the
+context names a drug, commonly prescribed terms are also searched two sound edits away
+(see :mod:`uncertain._index`). A dose belongs to a drug: a sentence holding a strength
+but no flag naming a drug is swept again, its windows with a doubtful word before the
+strength scored with that context (``orphan_dose``): "so this art really, we will keep
+that at 25 milligrams" is sertraline.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
