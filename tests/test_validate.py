@@ -652,3 +652,6 @@ def test_validate_words_glued_by_a_stray_mark_are_english(validator: Validator,
     assert only_doubtful(doc) == []
     doc = validator.validate(make_doc("Take 1 tablet zxq:vbn day", modality="image"))
     assert [f.reason for f in only_doubtful(doc)] == ["out_of_vocabulary"]
+    # digits make it no pair of words: "mg:B10" is "mg BID" misread, still doubtful
+    doc = validator.validate(make_doc("Metformin 500 mg:B10/0.31 with meals", modality="image"))
+    assert [f.text for f in only_doubtful(doc)] == ["mg:B10"]

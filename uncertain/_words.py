@@ -119,9 +119,9 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
     kind = classify(text)
     if kind != "word":
         return text, kind, "", 0.0
-    if _GLUED.search(text):
+    if _GLUED.search(text) and not any(c.isdigit() for c in text):
         # words OCR glued with a stray mark ("twice:a", "up:some") are English when
-        # each of them is
+        # each of them is; a token with digits is no such pair ("mg:B10" is "mg BID")
         zipf = min(plural_zipf(part.casefold()) for part in _LETTERS.findall(text))
     else:
         zipf = plural_zipf(text.casefold())
