@@ -15,7 +15,8 @@ so read the held-out ``--split test``), validates every document and prints:
   words that match the reference (hypothesis aligned to the reference with rapidfuzz
   Levenshtein opcodes);
 - wrong numbers (a dose or a reading that does not match the reference, "1300
-  milligrams" for 300) and how many of them a flag marks.
+  milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
+  marks (counted among the false flags too).
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
@@ -193,6 +194,8 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
         if not word_ok[k]:
             out["numbers_wrong"] += 1
             out["numbers_wrong_marked"] += k in flagged
+        else:
+            out["numbers_right_marked"] += k in flagged
     if show:
         for f in false_flags:
             print(f"  false flag in {item['id']}: {f.reason} {f.text!r} "
@@ -332,7 +335,8 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
         print(f"{modality:<8} {kind:<8} {mentions:>8} {pct(c['exact']):>10} "
               f"{pct(c['recovered']):>12} {pct(c['recovered_top1']):>8} "
               f"{c['correct_words']:>14} {c['false_flags']:>12} {per_k:>9.2f}")
-    marked = [f"{modality} {c['numbers_wrong_marked']} of {c['numbers_wrong']}"
+    marked = [f"{modality} {c['numbers_wrong_marked']} of {c['numbers_wrong']} "
+              f"(and {c['numbers_right_marked']} right)"
               for (modality, kind), c in sorted(totals.items())
               if kind == "all" and modality != "all" and c["numbers_wrong"]]
     if marked:
