@@ -17,7 +17,6 @@ of markup.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from validate_quality import WORK, run_stage  # noqa: E402
+from validate_quality import DEFAULT_SET, load_items, run_stage  # noqa: E402
 
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
@@ -39,7 +38,7 @@ FLOORS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--devset", type=Path, default=WORK / "devset")
+    parser.add_argument("--devset", type=Path, default=DEFAULT_SET)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--rescore", action="store_true",
                         help="run the acoustic second pass on the audio first")
@@ -48,9 +47,7 @@ def main() -> int:
     if not refs.is_file():
         print(f"no dev set at {args.devset}: run benchmarks/devset.py build", file=sys.stderr)
         return 1
-    items = [json.loads(line) for line in refs.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    items = [it for it in items if args.split == "all" or it["split"] == args.split]
+    items = load_items(args.devset, args.split)
     validator = Validator()
     model = None
     if args.rescore:

@@ -30,7 +30,6 @@ validator does.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-from validate_quality import WORK, contains, run_stage, tokens  # noqa: E402
+from validate_quality import DEFAULT_SET, contains, load_items, run_stage, tokens  # noqa: E402
 
 from uncertain._words import word_key  # noqa: E402
 from uncertain.calibrate import calibrate_document  # noqa: E402
@@ -106,7 +105,7 @@ def best_rank(validator: Validator, doc: Document, words: list[int], canonical: 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path, default=WORK / "devset")
+    parser.add_argument("--devset", type=Path, default=DEFAULT_SET)
     parser.add_argument("--split", choices=["all", "dev", "test"], default="all")
     parser.add_argument("--show", action="store_true", help="print each missed mention")
     args = parser.parse_args()
@@ -114,10 +113,8 @@ def main() -> int:
     if not refs.is_file():
         print(f"no dev set at {args.devset}: run benchmarks/devset.py build", file=sys.stderr)
         return 2
-    items = [json.loads(line) for line in refs.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    items = [it for it in items if it["modality"] == "audio" and it["terms"]
-             and args.split in ("all", it["split"])]
+    items = [it for it in load_items(args.devset, args.split)
+             if it["modality"] == "audio" and it["terms"]]
     validator = Validator()
     counts: Counter[str] = Counter()
     mentions = 0

@@ -129,6 +129,13 @@ def read_text_document(path: Path, sha: str) -> Document:
     return read_text(path)
 
 
+def load_items(devset: Path, split: str = "all") -> list[dict[str, Any]]:
+    """The references of a built set (its ``refs.jsonl``) in ``split``: all, dev or test."""
+    lines = (devset / "refs.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines if line.strip()]
+    return [it for it in items if split in ("all", it["split"])]
+
+
 def contains(haystack: list[str], needle: list[str]) -> int:
     """How many times the token sequence ``needle`` occurs in ``haystack``."""
     n = len(needle)
@@ -229,10 +236,7 @@ def main() -> None:
         print(f"building the dev set in {args.devset} ...", flush=True)
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "devset.py"), "build",
                         "--out", str(args.devset)], check=True)
-    items = [json.loads(line) for line in refs_path.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    if args.split != "all":
-        items = [it for it in items if it["split"] == args.split]
+    items = load_items(args.devset, args.split)
     if args.limit:
         seen: Counter[str] = Counter()
         kept = []

@@ -18,15 +18,19 @@ from uncertain.validate import Validator
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def vq() -> ModuleType:
+def _benchmark(name: str) -> ModuleType:
+    """The module of ``benchmarks/<name>.py`` (the benchmarks import each other)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("validate_quality", ROOT / "benchmarks" /
-                                                  "validate_quality.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def vq() -> ModuleType:
+    return _benchmark("validate_quality")
 
 
 def _interval(line: str, name: str) -> tuple[float, ...]:
@@ -68,13 +72,7 @@ def test_prompted_transcripts_are_cached_apart(vq: ModuleType) -> None:
 
 @pytest.fixture(scope="module")
 def ceiling() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("recovery_ceiling", ROOT / "benchmarks" /
-                                                  "recovery_ceiling.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _benchmark("recovery_ceiling")
 
 
 def _heard(text: str) -> Document:
