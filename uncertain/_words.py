@@ -69,6 +69,7 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
     confidence below which a heard word is doubtful (None: no word is)."""
     out: list[WordInfo] = []
     surfaces: list[str] = []
+    glued: list[bool] = []  # written onto the next word ("7" of "7" ".5")
     for s, segment in enumerate(doc.segments):
         for word in segment.words:
             text, kind, key, zipf = analyse(word.text)
@@ -81,6 +82,7 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
                 c.isalpha() for c in text)
             out.append(WordInfo(text, key, kind, conf, zipf, s, exact, oov))
             surfaces.append(word.text)
+            glued.append(word.space_after is False)
     # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
     # numbers, not syllables
     for k in range(len(out) - 2, -1, -1):
@@ -96,14 +98,14 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
     # Rip 10 and": sumatriptan); printed digits are digits, and so is the whole of a
     # number written in pieces ("7" ".5 milligrams": Whisper's 7.5)
     heard = doc.source.modality != "image"
-    glued = [w.space_after is False for w in doc.words]
     for k in range(1, len(out) - 1 if heard else 0):
         spoken = _SPOKEN_DIGITS.get(out[k].text)
+        if not spoken or glued[k]:
+            continue
         inside = (doubt is not None and out[k + 1].kind == "word"
                   and all(c is not None and c < doubt
                           for c in (out[k - 1].confidence, out[k].confidence)))
-        if (spoken and out[k - 1].kind == "word" and (out[k + 1].kind == "number" or inside)
-                and not glued[k]
+        if (out[k - 1].kind == "word" and (out[k + 1].kind == "number" or inside)
                 and out[k - 1].segment == out[k].segment == out[k + 1].segment
                 and not CLAUSE_END.search(surfaces[k])):
             out[k].kind = "word"
