@@ -12,7 +12,13 @@ process plus its tesseract children). On a busy machine the tesseract process it
 varies by more than the overhead being measured, so the time spent outside the tesseract
 process is also timed on both sides (``pytesseract.pytesseract.run_tesseract`` is wrapped
 with a timer) and a ratio at equal tesseract time is printed. Tesseract runs with
-``OMP_THREAD_LIMIT=1`` on both sides unless ``--threads all``. Then the peak memory (max RSS) of a
+``OMP_THREAD_LIMIT=1`` on both sides unless ``--threads N|all`` (``all``: tesseract's own
+default on both sides).
+
+Then, with ``OMP_THREAD_LIMIT`` unset, ``recognize`` with its default (one thread per
+tesseract run, ``RecognizeOptions.threads``) is timed against ``recognize(threads=None)``
+(tesseract's own default: up to ten OpenMP threads per run), interleaved, on the inputs
+and on a page of the sample PDF rendered at 300 dpi. Then the peak memory (max RSS) of a
 subprocess recognising a generated N-page PDF is measured, next to a subprocess that only
 imports the package.
 """
@@ -92,11 +98,12 @@ def timed(fn: Callable[[], object]) -> tuple[float, float, float]:
     return wall, _cpu() - start_cpu, wall - _IN_TESSERACT[0]
 
 
-def overhead(reps: int) -> None:
+def overhead(reps: int, threads: int | None) -> None:
     variants: dict[str, Callable[[Path], object]] = {
         "raw image_to_data": raw_pages,
-        "recognize, no char alternatives": lambda p: recognize(p, char_alternatives=False),
-        "recognize, char alternatives": lambda p: recognize(p),
+        "recognize, no char alternatives": lambda p: recognize(p, char_alternatives=False,
+                                                               threads=threads),
+        "recognize, char alternatives": lambda p: recognize(p, threads=threads),
     }
     names = list(variants)
     times: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
@@ -130,6 +137,43 @@ def overhead(reps: int) -> None:
         outside = sum(med(p, n, 2) for p in INPUTS)
         print(f"ratio at equal tesseract time, {n} / raw: "
               f"{(raw_total - raw_outside + outside) / raw_total:.3f}")
+
+
+def thread_default(reps: int) -> None:
+    """``recognize``'s one thread per tesseract run against tesseract's own default."""
+    saved = os.environ.pop("OMP_THREAD_LIMIT", None)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            letter = Path(tmp) / "letter_300dpi.png"
+            pdf = pdfium.PdfDocument(SAMPLES / "scan.pdf")
+            pdf[0].render(scale=300 / 72, grayscale=True).to_pil().save(letter)
+            pdf.close()
+            inputs = [*INPUTS, letter]
+            names = ["threads=1 (default)", "threads=None (tesseract's)"]
+            options: dict[str, int | None] = {names[0]: 1, names[1]: None}
+            times: dict[tuple[str, str], list[float]] = {}
+            for rep in range(reps):
+                order = names if rep % 2 == 0 else names[::-1]
+                for path in inputs:
+                    for name in order:
+                        start = time.perf_counter()
+                        recognize(path, threads=options[name])
+                        times.setdefault((path.name, name), []).append(
+                            time.perf_counter() - start)
+    finally:
+        if saved is not None:
+            os.environ["OMP_THREAD_LIMIT"] = saved
+    print(f"\nOMP_THREAD_LIMIT unset: median wall seconds of recognize over {reps} "
+          "interleaved repetitions")
+    print(f"{'input':<22}" + "".join(f"{n:>30}" for n in names))
+    totals = dict.fromkeys(names, 0.0)
+    for path in inputs:
+        row = {n: statistics.median(times[(path.name, n)]) for n in names}
+        for n in names:
+            totals[n] += row[n]
+        print(f"{path.name:<22}" + "".join(f"{row[n]:>30.3f}" for n in names))
+    print(f"{'total':<22}" + "".join(f"{totals[n]:>30.3f}" for n in names))
+    print(f"wall ratio threads=1 / tesseract's default: {totals[names[0]] / totals[names[1]]:.3f}")
 
 
 _PEAK = """
@@ -171,12 +215,17 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--threads", default="1",
                         help="OMP_THREAD_LIMIT for tesseract on both sides ('all': unset)")
+    parser.add_argument("--thread-reps", type=int, default=3,
+                        help="repetitions of the thread-default comparison (0: skip it)")
     args = parser.parse_args()
     if args.threads != "all":
         os.environ["OMP_THREAD_LIMIT"] = args.threads
     print(f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}")
     print(f"tesseract {pytesseract.get_tesseract_version()}")
-    overhead(args.reps)
+    # recognize's own default would limit its side to one thread: leave it to the setting
+    overhead(args.reps, None)
+    if args.thread_reps:
+        thread_default(args.thread_reps)
     peak_memory(args.pages)
 
 

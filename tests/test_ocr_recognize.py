@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -308,3 +309,40 @@ def test_ocr_missing_tesseract_binary(tmp_path: Path) -> None:
 def test_ocr_document_round_trips_json(tmp_path: Path) -> None:
     doc, _ = _run("prescription", tmp_path)
     assert Document.from_json(doc.to_json()) == doc
+
+
+_ENV_TESSERACT = """#!/bin/sh
+# stands in for tesseract: writes one hOCR word, the OMP_THREAD_LIMIT it was given
+# (pytesseract calls: tesseract INPUT OUTPUT_BASE [flags] hocr)
+cat > "$2.hocr" <<HOCR
+<html xmlns="http://www.w3.org/1999/xhtml"><body>
+<div class='ocr_page' title='bbox 0 0 200 50'>
+<span class='ocr_line' title='bbox 10 10 190 40'>
+<span class='ocrx_word' title='bbox 10 10 190 40; x_wconf 95'>${OMP_THREAD_LIMIT:-unset}</span>
+</span></div></body></html>
+HOCR
+"""
+
+
+@pytest.mark.parametrize(
+    ("threads", "environment", "seen"),
+    [(1, None, "1"), (3, None, "3"), (None, None, "unset"), (1, "2", "2"), (None, "2", "2")],
+)
+def test_ocr_limits_tesseract_threads_unless_the_environment_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int | None,
+        environment: str | None, seen: str) -> None:
+    # tesseract's LSTM starts up to ten OpenMP threads per run whatever the cores; the
+    # limit goes to the tesseract process only, never to this process's environment
+    fake = tmp_path / "tesseract"
+    fake.write_text(_ENV_TESSERACT)
+    fake.chmod(0o755)
+    if environment is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", environment)
+    image = tmp_path / "page.png"
+    Image.new("L", (200, 50), 255).save(image)
+    doc = recognize(image, tesseract_cmd=str(fake), threads=threads, binarize="off",
+                    orientation="off", upscale=False, char_alternatives=False)
+    assert [w.text for w in doc.words] == [seen]
+    assert os.environ.get("OMP_THREAD_LIMIT") == environment

@@ -37,7 +37,7 @@ import re
 import statistics
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -112,6 +112,12 @@ class RecognizeOptions:
     """The tesseract binary; ``None`` uses pytesseract's (``tesseract`` on the PATH)."""
     timeout: float = 0.0
     """Seconds allowed per tesseract run; 0 for no limit."""
+    threads: int | None = 1
+    """OpenMP threads per tesseract run (``OMP_THREAD_LIMIT`` in its environment), unless
+    the environment sets ``OMP_THREAD_LIMIT`` itself; ``None``: tesseract's own default.
+    Tesseract's LSTM starts up to ten threads per run whatever the cores: on 2 cores a
+    300-dpi letter page took 21 s that way and 2.4 s on one thread
+    (``benchmarks/ocr_overhead.py --threads``)."""
     config: str = ""
     """Extra tesseract command-line flags, appended as given."""
 
@@ -129,18 +135,54 @@ class TesseractEngine(Protocol):
     def get_languages(self, config: str = ...) -> list[str]: ...
 
 
+class _TesseractEnviron(Mapping[str, str]):
+    """``os.environ`` as pytesseract hands it to tesseract, plus ``OMP_THREAD_LIMIT`` set
+    to the calling thread's :class:`PytesseractEngine` ``threads`` when the environment
+    does not set it. Only the tesseract subprocesses see it: this process's own OpenMP
+    (CTranslate2's, for Whisper) keeps its threads."""
+
+    def __init__(self, base: Mapping[str, str]) -> None:
+        self.base = base
+        self.local = threading.local()
+
+    def _extra(self) -> dict[str, str]:
+        threads = getattr(self.local, "threads", None)
+        if threads is None or "OMP_THREAD_LIMIT" in self.base:
+            return {}
+        return {"OMP_THREAD_LIMIT": str(threads)}
+
+    def __getitem__(self, key: str) -> str:
+        extra = self._extra()
+        return extra[key] if key in extra else self.base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self._extra()})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self._extra()})
+
+
 class PytesseractEngine:
-    """pytesseract with a chosen tesseract binary (pytesseract keeps it in a global)."""
+    """pytesseract with a chosen tesseract binary (pytesseract keeps it in a global) and
+    a limit on tesseract's OpenMP threads (``threads``; see :class:`RecognizeOptions`)."""
 
     _lock = threading.Lock()
 
-    def __init__(self, cmd: str | None = None) -> None:
+    def __init__(self, cmd: str | None = None, threads: int | None = 1) -> None:
         import pytesseract
 
         self._pt = pytesseract
         self.cmd = cmd
+        self.threads = threads
+        mod = pytesseract.pytesseract
+        with self._lock:
+            # pytesseract passes its module's ``environ`` to every tesseract it starts
+            if not isinstance(mod.environ, _TesseractEnviron):
+                mod.environ = _TesseractEnviron(mod.environ)
+            self._environ: _TesseractEnviron = mod.environ
 
     def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self._environ.local.threads = self.threads
         if self.cmd is None:
             return fn(*args, **kwargs)
         mod = self._pt.pytesseract
@@ -465,7 +507,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
     p = Path(path)
     pages_iter = images.open_pages(p, dpi=opts.dpi, max_pixels=opts.max_pixels)
-    eng: TesseractEngine = engine if engine is not None else PytesseractEngine(opts.tesseract_cmd)
+    eng: TesseractEngine = engine if engine is not None else PytesseractEngine(
+        opts.tesseract_cmd, opts.threads)
     pages: list[Page] = []
     segments: list[Segment] = []
     notes: list[str] = []
