@@ -166,3 +166,14 @@ def test_cli_annotate_calibrates_by_default(samples_dir: Path, flags: list[str],
     doc = Document.from_json(capsys.readouterr().out)
     assert (doc.source.calibration is not None) == calibrated
     assert all(w.raw_score is not None for w in doc.words)
+
+
+@pytest.mark.slow
+def test_cli_annotate_pdf_dpi(samples_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --dpi reaches the PDF renderer: the page image is sized for it, and it is recorded
+    assert main(["annotate", str(samples_dir / "scan.pdf"), "--dpi", "150",
+                 "--no-validate"]) == 0
+    doc = Document.from_json(capsys.readouterr().out)
+    assert [p.dpi for p in doc.pages] == [150.0] * len(doc.pages)
+    assert doc.source.options["dpi"] == 150.0
+    assert 1200 < doc.pages[0].width < 1300 and doc.words  # A4 at 150 dpi (2481 at 300)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import struct
 import sys
 import zlib
@@ -124,8 +126,14 @@ def test_images_decompression_bomb(tmp_path: Path, width: int, height: int,
 
 
 def test_images_pdf_page_over_the_limit(samples_dir: Path) -> None:
-    with pytest.raises(InputTooLargeError, match="page 1 at 300 dpi"):
+    with pytest.raises(InputTooLargeError, match="page 1 at 300 dpi") as info:
         list(images.open_pages(samples_dir / "scan.pdf", max_pixels=1_000_000))
+    # the message names a resolution that fits, and that resolution does fit
+    fits = int(re.search(r"render it at (\d+) dpi or less", str(info.value)).group(1))
+    pages = list(images.open_pages(samples_dir / "scan.pdf", dpi=fits, max_pixels=1_000_000))
+    assert pages and all(p.image.width * p.image.height <= 1_000_000 for p in pages)
+    with pytest.raises(InputTooLargeError):
+        list(images.open_pages(samples_dir / "scan.pdf", dpi=fits + 1, max_pixels=1_000_000))
 
 
 def test_images_encrypted_pdf() -> None:

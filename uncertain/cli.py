@@ -125,6 +125,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.model:
         options["model"] = args.model
+    if args.dpi:
+        options["dpi"] = args.dpi
     if args.calibration and args.calibration != "none":
         options["calibration"] = args.calibration
     failures = 0
@@ -245,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write here instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument("--dpi", type=float,
+                   help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument(
         "--lexicon", action="append", default=[], metavar="NAME|FILE",
         help="add a lexicon (a shipped name or a file); repeatable",

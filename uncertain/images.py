@@ -55,11 +55,19 @@ class PageImage:
     text_layer: str | None = None
 
 
-def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str) -> None:
+def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str,
+               dpi: float | None = None) -> None:
     if width * height > max_pixels:
+        remedy = "raise max_pixels to accept it"
+        if dpi is not None:  # a PDF page: a lower resolution fits
+            fits = math.floor(dpi * (max_pixels / (width * height)) ** 0.5)
+            while fits > 1 and (math.ceil(width * fits / dpi)
+                                * math.ceil(height * fits / dpi)) > max_pixels:
+                fits -= 1  # page sizes are rounded up to whole pixels
+            remedy = f"render it at {fits} dpi or less (--dpi), or raise max_pixels"
         raise InputTooLargeError(
             path, f"{what} is {width}x{height} = {width * height} pixels, over the limit "
-                  f"of {max_pixels} (raise max_pixels to accept it)")
+                  f"of {max_pixels} ({remedy})")
 
 
 def _image_dpi(img: Image.Image) -> float | None:
@@ -131,7 +139,8 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
                 page = pdf[index]
                 width_pt, height_pt = page.get_size()
                 width, height = math.ceil(width_pt * scale), math.ceil(height_pt * scale)
-                _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi")
+                _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi",
+                           dpi)
                 textpage = page.get_textpage()
                 text = textpage.get_text_range().strip() or None
                 bitmap = page.render(scale=scale, grayscale=True)
