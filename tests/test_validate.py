@@ -655,3 +655,17 @@ def test_validate_words_glued_by_a_stray_mark_are_english(validator: Validator,
     # digits make it no pair of words: "mg:B10" is "mg BID" misread, still doubtful
     doc = validator.validate(make_doc("Metformin 500 mg:B10/0.31 with meals", modality="image"))
     assert [f.text for f in only_doubtful(doc)] == ["mg:B10"]
+
+
+@pytest.mark.parametrize("modality", ["audio", "image"])
+def test_validate_confident_words_that_spell_a_term_by_chance(validator: Validator,
+                                                              modality: Modality) -> None:
+    # "time code" joined is the brand Timecode; read or heard surely, it is what it says
+    doc = validator.validate(make_doc("Optional SMPTE time code synchronization.",
+                                      modality=modality, default=0.99))
+    assert only_doubtful(doc) == []
+    # with a dose after it, or doubt on a word, it is a window worth a flag again
+    for spec in ("start time code 10 mg daily", "Optional SMPTE time/0.3 code synchronization."):
+        flags = only_doubtful(validator.validate(make_doc(spec, modality=modality,
+                                                          default=0.99)))
+        assert [f.candidates[0].term for f in flags if f.text == "time code"] == ["Timecode"]

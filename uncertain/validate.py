@@ -318,7 +318,11 @@ class Validator:
         # spells a term, or a prescribing word comes before it and it holds a rare word;
         # in plain text, where no word can be doubted, the prescribing word is enough
         # ("stop the all beauty rule": albuterol)
-        if not (2 * doubtful >= len(window) or dose or joined
+        # confident ordinary words that happen to spell a term ("SMPTE time code": the
+        # brand Timecode) are what was said or printed, unless a dose or cue says drug
+        spelled_by_chance = (bool(joined) and modality != "text" and not doubtful
+                             and all(common) and not (dose or cue or orphan))
+        if not (2 * doubtful >= len(window) or dose or (joined and not spelled_by_chance)
                 or ((cue or orphan) and (modality == "text" or not all(common)))):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
