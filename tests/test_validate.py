@@ -669,3 +669,43 @@ def test_validate_confident_words_that_spell_a_term_by_chance(validator: Validat
         flags = only_doubtful(validator.validate(make_doc(spec, modality=modality,
                                                           default=0.99)))
         assert [f.candidates[0].term for f in flags if f.text == "time code"] == ["Timecode"]
+
+
+def _lines_doc(lines: list[str], modality: Modality, conf: float | None) -> Document:
+    """One segment per line, as OCR and plain text give them."""
+    return Document(
+        source=Source(path=f"test.{modality}", sha256="0" * 64, modality=modality,
+                      engine="test"),
+        segments=[Segment(id=k, words=[Word(text=t, confidence=conf) for t in line.split()])
+                  for k, line in enumerate(lines)],
+    )
+
+
+@pytest.mark.parametrize(("modality", "conf"), [("image", 0.95), ("text", None)])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a word hyphenated at a line break is the word it makes, not two strange ones
+        (["the com-", "munications were terrible."], []),
+        (["Continue metfor-", "min 500 mg twice daily."],
+         [("verified", "metfor- min", "metformin")]),
+        (["Continue metfor-", "nin 500 mg twice daily."],
+         [("near_lexicon", "metfor- nin", "metformin")]),
+        # a capital opens a new word: "Lisino-" then "Pril" is no hyphenated line break
+        (["the com-", "Munications office."], [("out_of_vocabulary", "Munications", "*")]),
+    ],
+)
+def test_validate_words_hyphenated_at_a_line_break(
+        validator: Validator, modality: Modality, conf: float | None, lines: list[str],
+        expected: list[tuple[str, str, str | None]]) -> None:
+    flags = validator.validate(_lines_doc(lines, modality, conf)).flags
+    got = [(f.reason, f.text, "*" if want == "*" else
+            f.candidates[0].canonical if f.candidates else None)
+           for f, (_, _, want) in zip(flags, expected, strict=False)]
+    assert len(flags) == len(expected) and got == expected
+
+
+def test_validate_audio_segments_are_no_hyphenated_lines(validator: Validator) -> None:
+    flags = validator.validate(_lines_doc(["Continue metfor-", "min 500 mg twice daily."],
+                                          "audio", 0.95)).flags
+    assert all(f.end - f.start == 1 for f in flags if "metfor" in f.text)

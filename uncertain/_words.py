@@ -44,6 +44,9 @@ class WordInfo:
     segment: int
     exact: list[int]
     oov: bool
+    #: the word ends its line with a hyphen and the next line's first word ends it
+    #: ("com-" / "munications"); their lines are one run of words (``segment``)
+    hyphen_next: bool = False
 
 
 @dataclass(slots=True)
@@ -83,6 +86,8 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             out.append(WordInfo(text, key, kind, conf, zipf, s, exact, oov))
             surfaces.append(word.text)
             glued.append(word.space_after is False)
+    if doc.source.modality != "audio":  # a recogniser's segments are no printed lines
+        _join_hyphenated(out, surfaces, lookup, oov_max_zipf)
     # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
     # numbers, not syllables
     for k in range(len(out) - 2, -1, -1):
@@ -112,6 +117,33 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             out[k].key = spoken
             out[k].zipf = english_zipf(spoken)
     return out
+
+
+#: marks that hyphenate a word at the end of a printed line (soft hyphen included)
+_LINE_HYPHENS = ("-", "\u00ad", "\u2010", "\u00ac")
+
+
+def _join_hyphenated(out: list[WordInfo], surfaces: list[str],
+                     lookup: Callable[[str], list[int]], oov_max_zipf: float) -> None:
+    """Words a printed line break hyphenated ("com-" / "munications", "metfor-" / "min")
+    are read as the word they make: the two lines become one run (``segment``) so that
+    windows reach across the break, and when the whole is English or a lexicon term,
+    neither half is out of vocabulary and both take the whole's English frequency."""
+    segments = [info.segment for info in out]
+    run = 0
+    for k, info in enumerate(out):
+        if k and segments[k] != segments[k - 1] and not out[k - 1].hyphen_next:
+            run += 1
+        info.segment = run
+        if (k + 1 < len(out) and segments[k + 1] != segments[k]
+                and info.kind == "word" and surfaces[k].rstrip().endswith(_LINE_HYPHENS)
+                and out[k + 1].kind == "word" and out[k + 1].text[:1].islower()):
+            info.hyphen_next = True
+            _, _, key, zipf = analyse(info.text + out[k + 1].text)
+            if key and (lookup(key) or zipf >= oov_max_zipf):
+                for part in (info, out[k + 1]):
+                    part.oov = False
+                    part.zipf = max(part.zipf, zipf)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -298,7 +298,9 @@ class Validator:
         else:
             # "insulin glargine" is that term; "at or vastatin" spells one but is misheard
             joined = self.index.lookup(key)
-            spaced = " ".join(w.key for w in window)
+            # a word a line break hyphenated is one word: "metfor-" / "min" is metformin
+            spaced = "".join(w.key + ("" if w.hyphen_next else " ")
+                             for w in window[:-1]) + window[-1].key
             exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
