@@ -115,9 +115,9 @@ class RecognizeOptions:
     threads: int | None = 1
     """OpenMP threads per tesseract run (``OMP_THREAD_LIMIT`` in its environment), unless
     the environment sets ``OMP_THREAD_LIMIT`` itself; ``None``: tesseract's own default.
-    Tesseract's LSTM starts up to ten threads per run whatever the cores: on 2 cores a
-    300-dpi letter page took 21 s that way and 2.4 s on one thread
-    (``benchmarks/ocr_overhead.py --threads``)."""
+    Tesseract's LSTM starts up to ten threads per run whatever the cores, which on 2
+    cores made the samples several times slower to read (``benchmarks/ocr_overhead.py``
+    times both)."""
     config: str = ""
     """Extra tesseract command-line flags, appended as given."""
 
