@@ -117,7 +117,11 @@ def test_render_candidates_are_capped_and_deduplicated(max_candidates: int,
      ({"candidate_gap": None}, "metformin|metoprolol|Motrin"),
      ({"candidate_gap": None, "max_candidates": 5}, "metformin|metoprolol|Motrin"),
      ({"candidate_gap": 0.0}, "metformin"),
-     ({"min_candidate_score": 0.95}, None)],
+     ({"min_candidate_score": 0.95}, None),
+     # with no floor, every candidate counts (in the flag's order)
+     ({"candidate_gap": None, "min_candidate_score": 0.0},
+      "Medopren|metformin|metoprolol"),
+     ({"candidate_gap": 5.0}, "metformin|metoprolol|Motrin")],
 )
 def test_render_lists_suggestions_near_the_best(options: dict[str, object],
                                                 maybe: str | None) -> None:
@@ -143,8 +147,9 @@ def test_render_suggestion_gap_ignores_a_shared_context(shift: float) -> None:
                 candidates=[Candidate(term=t, canonical=t, score=score(z))
                             for t, z in [("metformin", 1.0), ("metoprolol", 0.0),
                                          ("Motrin", -1.0)]])
+    # (the floor on scores is another rule: off here)
     document = render(_doc([LINE], [flag]), preamble=False, structure=False,
-                      tokenizer="estimate").document
+                      tokenizer="estimate", min_candidate_score=0.0).document
     assert 'maybe="metformin|metoprolol"' in document
 
 

@@ -82,6 +82,8 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         kwargs["max_candidates"] = args.max_candidates
     if args.candidate_gap is not None:
         kwargs["candidate_gap"] = None if args.candidate_gap < 0 else args.candidate_gap
+    if args.min_candidate_score is not None:
+        kwargs["min_candidate_score"] = args.min_candidate_score
     if args.include_verified:
         kwargs["include_verified"] = True
     if args.no_structure:
@@ -233,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="show a runner-up only within this of the best's score, in "
                        "log-odds (1.5); "
                        "a negative value shows up to --max-candidates regardless")
+        p.add_argument("--min-candidate-score", type=float,
+                       help="show no suggestion scoring under this (0.3)")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")
         p.add_argument("--no-structure", action="store_true",
