@@ -63,6 +63,11 @@ def test_cli_annotate_prompt_marks_the_doubt(
     assert main(["annotate", str(note), "--format", "prompt", "--style", "inline"]) == 0
     out = capsys.readouterr().out
     assert "<unsure" in out and "metformin" in out
+    # a floor above every score keeps the span marked, with no suggestion
+    assert main(["annotate", str(note), "--format", "prompt", "--no-preamble",
+                 "--min-candidate-score", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "<unsure" in out and "maybe=" not in out
 
 
 def test_cli_annotate_empty_input_is_a_warning(tmp_path: Path,
