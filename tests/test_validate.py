@@ -709,3 +709,14 @@ def test_validate_audio_segments_are_no_hyphenated_lines(validator: Validator) -
     flags = validator.validate(_lines_doc(["Continue metfor-", "min 500 mg twice daily."],
                                           "audio", 0.95)).flags
     assert all(f.end - f.start == 1 for f in flags if "metfor" in f.text)
+
+
+def test_validate_a_term_of_common_words_said_whole_is_verified(validator: Validator) -> None:
+    # "potassium chloride" is that salt, not ordinary English; before, only a window
+    # with a doubted word after it ("chloride, it") matched, and flagged both words
+    doc = validator.validate(make_doc(
+        "Patient is allergic to potassium/0.82 chloride,/0.73 it/0.11 gave/0.3 her a rash."))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "potassium chloride,")]
+    assert doc.flags[0].candidates[0].canonical == "potassium chloride"
+    # one common word alone is still ordinary English unless a dose follows ("iron")
+    assert validator.validate(make_doc("the iron/0.6 gate was open")).flags == []

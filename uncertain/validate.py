@@ -377,8 +377,10 @@ class Validator:
         common: list[bool],
         orphan: bool = False,
     ) -> Proposal | None:
-        if all(common) and not (dose >= 1.0 and len(key_of(window)) >= 4):
-            return None  # "iron", "met": ordinary English unless a dose follows
+        # "iron", "met": ordinary English unless a dose follows; a term of several
+        # words said whole ("potassium chloride") is that term
+        if all(common) and len(window) == 1 and not (dose >= 1.0 and len(key_of(window)) >= 4):
+            return None
         candidates = []
         seen: set[str] = set()
         for idx in exact:
