@@ -36,7 +36,7 @@ other 245. The floor: the markup shows no score beside a suggestion, so a weak o
 like a strong one, and after the acoustic pass suggestions scoring 0.05 to 0.3 name the
 drug said about one time in ten (7 of 66 audio spans over four dev sets built with
 different seeds); raising the floor from 0.05 to 0.3 lifts the share of audio spans
-whose first suggestion is right from 49% to 59%, and keeps 96% of those suggestions
+whose first suggestion is right from 49% to 58%, and keeps 96% of those suggestions
 (``benchmarks/candidate_gap.py --rescore``).
 ``candidate_gap=None`` lists up to ``max_candidates`` regardless.
 
