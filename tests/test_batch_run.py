@@ -407,9 +407,10 @@ def test_batch_add_batch_parser_plugs_into_a_cli() -> None:
     parser = argparse.ArgumentParser(prog="uncertain")
     _cli_runs.add_batch_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["batch", "x.tar.gz", "--out", "o.jsonl", "--engine", "ray",
-                              "--lexicon", "my.tsv", "--resume", "--batch-size", "16"])
-    assert (args.inputs, args.engine, args.lexicon, args.resume, args.batch_size) == (
-        ["x.tar.gz"], "ray", ["my.tsv"], True, 16)
+                              "--lexicon", "my.tsv", "--resume", "--batch-size", "16",
+                              "--dpi", "200"])
+    assert (args.inputs, args.engine, args.lexicon, args.resume, args.batch_size,
+            args.dpi) == (["x.tar.gz"], "ray", ["my.tsv"], True, 16, 200.0)
     assert args.func is _cli_runs.run_batch_command
 
 

@@ -179,3 +179,15 @@ def test_batch_ray_local_mode(tmp_path: Path, speech: list[Path]) -> None:
         assert len(list(read_records(out))) == 4
     finally:
         ray.shutdown()
+
+
+@pytest.mark.slow
+def test_batch_pdf_dpi_reaches_the_ocr(tmp_path: Path) -> None:
+    # the render resolution reaches the OCR of every page, and is recorded
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([SAMPLES / "scan.pdf"], out=out, dpi=150, validate=False)
+    assert (summary.done, summary.failed) == (1, 0)
+    (record,) = read_records(out)
+    pages = record["document"]["pages"]
+    assert [p["dpi"] for p in pages] == [150.0] * len(pages)
+    assert record["document"]["source"]["options"]["dpi"] == 150.0

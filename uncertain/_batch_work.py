@@ -54,6 +54,7 @@ class WorkConfig:
     prompts: bool = False
     style: str = "inline"
     ocr_lang: str = "eng"
+    dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
 
 
 class Processor(Protocol):
@@ -175,10 +176,12 @@ class Worker:
             doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "")
             return kind, doc, samples
         if kind in ("image", "pdf"):
+            from uncertain import images
             from uncertain.ocr import recognize
 
+            dpi = self.config.dpi or images.DEFAULT_PDF_DPI
             return kind, self._on_file(item, sha256, lambda p: recognize(
-                p, lang=self.config.ocr_lang)), None
+                p, lang=self.config.ocr_lang, dpi=dpi)), None
         if item.data is None:
             from uncertain.text import read_text
 

@@ -56,6 +56,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
     p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
                    help="prompt style for --prompts")
+    p.add_argument("--dpi", type=float,
+                   help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
                    help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
@@ -81,7 +83,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, language=args.language, engine=args.engine,
         resume=args.resume, force=args.force, validate=not args.no_validate,
         rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
-        prompts=args.prompts,
+        prompts=args.prompts, dpi=args.dpi,
         style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)

@@ -136,6 +136,7 @@ def run_batch(
     lexicons: Sequence[str] | None = None,
     prompts: bool = False,
     style: str = "inline",
+    dpi: float | None = None,
     progress: bool = False,
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
@@ -147,7 +148,8 @@ def run_batch(
     every document before validation, as :func:`uncertain.calibrate.calibrate_document`
     takes it (``"auto"``: the shipped map for the engine and model when there is one;
     ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
-    added to the shipped drugs and clinical lexicons; ``device="auto"`` takes every
+    added to the shipped drugs and clinical lexicons; ``dpi`` is the resolution PDF pages
+    are rendered at for OCR (None: 300); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
     """
@@ -161,7 +163,7 @@ def run_batch(
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,
         calibration=calibration,
         lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
-        prompts=prompts, style=style)
+        prompts=prompts, style=style, dpi=dpi)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))
