@@ -303,3 +303,12 @@ def test_render_validated_real_speech_is_left_plain(name: str) -> None:
 def test_render_rejects_unknown_words_policy() -> None:
     with pytest.raises(ValueError, match="words must be one of"):
         doubtful_spans(_doc([LINE]), words="some")  # type: ignore[arg-type]
+
+
+def test_render_default_floor_hides_weak_suggestions() -> None:
+    """A suggestion under 0.3 reads like a strong one in the markup, so it is not shown."""
+    flag = Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.9,
+                candidates=[Candidate(term="metformin", canonical="metformin", score=0.25)])
+    document = render(_doc([LINE], [flag]), preamble=False, structure=False,
+                      tokenizer="estimate").document
+    assert document == 'take <unsure p="0.10">met for me</unsure> daily'
