@@ -182,3 +182,14 @@ def test_cli_annotate_pdf_dpi(samples_dir: Path, capsys: pytest.CaptureFixture[s
     assert [p.dpi for p in doc.pages] == [150.0] * len(doc.pages)
     assert doc.source.options["dpi"] == 150.0
     assert 1200 < doc.pages[0].width < 1300 and doc.words  # A4 at 150 dpi (2481 at 300)
+
+
+def test_cli_annotate_reads_a_windows_file_and_names_it_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    legacy = tmp_path / "note.txt"
+    legacy.write_bytes("Continue métformin 500 mg daily.".encode("cp1252"))
+    assert main(["annotate", str(legacy), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert Document.from_json(out).text == "Continue métformin 500 mg daily."
+    assert f"warning: {legacy}: not UTF-8 (byte 0xe9 at offset 10); read as cp1252" in err
+    assert f"{legacy}: {legacy}" not in err

@@ -137,6 +137,36 @@ def test_text_explicit_encoding_reads_legacy_file(tmp_path: Path) -> None:
     assert doc.source.options == {"encoding": "latin-1"}
 
 
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [("Café crème 5 µg", 3), ("Continue métformin 500 mg daily.\r\nNo known allergies", 10),
+     ("“quoted” – dash", 0)],
+)
+def test_text_legacy_windows_file_is_read_with_a_warning(tmp_path: Path, text: str,
+                                                         offset: int) -> None:
+    # a file from a Windows editor or record system: cp1252 (Latin-1 and curly quotes)
+    path = _write(tmp_path, text.encode("cp1252"))
+    doc = read_text(path)
+    assert doc.text.split() == text.split()
+    assert doc.source.options == {"encoding": "cp1252"}
+    assert len(doc.warnings) == 1 and str(path) in doc.warnings[0]
+    assert f"offset {offset}" in doc.warnings[0] and "cp1252" in doc.warnings[0]
+
+
+def test_text_legacy_file_reaches_ingest_and_batch_members(tmp_path: Path) -> None:
+    from uncertain._batch_inputs import Item
+    from uncertain._batch_work import Worker
+    from uncertain.ingest import ingest
+
+    data = "Continue métformin 500 mg daily.".encode("cp1252")
+    path = _write(tmp_path, data)
+    assert ingest(path).text == "Continue métformin 500 mg daily."
+    record = Worker().process(Item(path="notes.tar/a.txt", data=data), None)
+    assert record["status"] == "ok"
+    assert record["document"]["source"]["options"] == {"encoding": "cp1252"}
+    assert "cp1252" in record["document"]["warnings"][0]
+
+
 def test_text_unknown_encoding_name_is_a_value_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no-such-codec"):
         read_text(_write(tmp_path, b"x"), encoding="no-such-codec")
@@ -164,8 +194,12 @@ BAD_INPUTS = [
     ("png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, UnsupportedFormatError, "png"),
     ("wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 24, UnsupportedFormatError, "wav"),
     ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", UnsupportedFormatError, "pdf"),
-    ("latin-1", "Café crème".encode("latin-1"), CorruptInputError, "not valid utf-8"),
     ("truncated utf-8", b"dose \xe2\x82", CorruptInputError, "offset 5"),
+    # valid UTF-8 and a stray Latin-1 byte: damaged UTF-8, not a legacy file
+    ("mixed utf-8 and latin-1", "café".encode() + b" and caf\xe9", CorruptInputError,
+     "offset 13"),
+    # no UTF-8 sequence, but control characters: no text in any encoding
+    ("controls", b"\xe9\x01\x02\x03\x04 dose", CorruptInputError, "not valid utf-8"),
     ("bad utf-16 after bom", codecs.BOM_UTF16_LE + b"a\x00\x00\xd8", CorruptInputError,
      "utf-16"),
 ]

@@ -186,12 +186,9 @@ class Worker:
             from uncertain.text import read_text
 
             return kind, read_text(item.file or item.path), None
-        from uncertain.text import _build as build_text
-        from uncertain.text import decode as decode_text
+        from uncertain.text import document_from_bytes
 
-        text, encoding = decode_text(item.data, path=item.path)
-        return kind, build_text(text, path=item.path, sha256=sha256 or "", engine=None,
-                                encoding=encoding), None
+        return kind, document_from_bytes(item.data, path=item.path, sha256=sha256 or ""), None
 
     def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:
         if item.data is None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -131,9 +133,31 @@ def sniff_bytes(head: bytes) -> Sniffed:
         except UnicodeDecodeError as exc:
             # a multi-byte character cut by the end of the sample is still text
             if exc.start < len(head) - 3:
+                if is_legacy_text(head):
+                    return Sniffed("text", LEGACY_ENCODING)
                 return Sniffed("unknown", "binary")
         return Sniffed("text", "utf-8")
     return Sniffed("unknown", "binary")
+
+
+#: what a text file that is not UTF-8 is read as (Windows' superset of Latin-1)
+LEGACY_ENCODING = "cp1252"
+#: a valid UTF-8 sequence of two to four bytes: a file holding one is UTF-8, maybe damaged
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def is_legacy_text(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are text in :data:`LEGACY_ENCODING`: no UTF-8
+    sequence anywhere, every byte defined there, and no control character but tabs, line
+    breaks and form feeds."""
+    if _UTF8_SEQUENCE.search(data):
+        return False
+    try:
+        text = data.decode(LEGACY_ENCODING)
+    except UnicodeDecodeError:
+        return False
+    return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
 
 
 def sniff(path: str | os.PathLike[str], *, size: int = 4096) -> Sniffed:

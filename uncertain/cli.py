@@ -146,7 +146,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 failures += 1
                 continue
             for note in doc.warnings:  # kept in the document too; said where people look
-                print(f"warning: {path}: {note}", file=sys.stderr)
+                named = note if note.startswith(f"{path}:") else f"{path}: {note}"
+                print(f"warning: {named}", file=sys.stderr)
             if args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()

@@ -4,10 +4,15 @@ This module owns decoding a text file and cutting it into segments and words, so
 validation and rendering work on it as on the output of the speech and OCR stages.
 
 - **Decoding.** A byte-order mark decides (UTF-8, UTF-16 or UTF-32, either byte order);
-  without one the file must be UTF-8. Content that is a known binary format or holds
-  NUL bytes is refused with :class:`UnsupportedFormatError`; bytes that are not valid
-  UTF-8 with :class:`CorruptInputError` (pass ``encoding=`` for a legacy file). The text
-  is put in Unicode NFC, so a name typed with combining accents matches the lexicons.
+  without one the file is UTF-8, or else a legacy Windows file (cp1252, the superset of
+  Latin-1 that Windows editors and many record systems write) when it holds no UTF-8
+  sequence at all, reads as cp1252 and has no control characters but tabs and line
+  breaks: it is read so, with a warning naming the first byte UTF-8 refused. Content
+  that is a known binary format or holds NUL bytes is refused with
+  :class:`UnsupportedFormatError`; UTF-8 that is cut short or damaged (some valid
+  sequences, some not), or bytes that fit no rule, with :class:`CorruptInputError`
+  (pass ``encoding=`` to say what the file uses). The text is put in Unicode NFC, so a
+  name typed with combining accents matches the lexicons.
 - **Segments.** One segment per non-empty line (``\\n``, ``\\r\\n`` or ``\\r``), in
   order; blank lines only separate. Most engines write one utterance or caption per
   line, and the segment's ``line`` (1-based, in the file) is its provenance.
@@ -26,7 +31,13 @@ import logging
 import os
 import unicodedata
 
-from uncertain._io import check_input, sha256_file, sniff_bytes
+from uncertain._io import (
+    LEGACY_ENCODING,
+    check_input,
+    is_legacy_text,
+    sha256_file,
+    sniff_bytes,
+)
 from uncertain.document import Document, Segment, Source, Word
 from uncertain.errors import CorruptInputError, MissingFileError, UnsupportedFormatError
 
@@ -65,9 +76,23 @@ def read_text(
         data = p.read_bytes()
     except OSError as exc:
         raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
-    text, used = decode(data, path=p, encoding=encoding)
-    doc = _build(text, path=os.fspath(p), sha256=sha256_file(p), engine=engine, encoding=used)
-    log.debug("read %s (%s): %d segments, %d words", p, used, len(doc.segments), len(doc.words))
+    doc = document_from_bytes(data, path=os.fspath(p), sha256=sha256_file(p), engine=engine,
+                              encoding=encoding)
+    log.debug("read %s (%s): %d segments, %d words", p, doc.source.options.get("encoding"),
+              len(doc.segments), len(doc.words))
+    return doc
+
+
+def document_from_bytes(
+    data: bytes, *, path: str, sha256: str, engine: str | None = None,
+    encoding: str | None = None,
+) -> Document:
+    """A transcript's bytes (a file's, or an archive member's) as a ``Document``, decoded
+    as the module docstring says; ``path`` names it in errors and warnings."""
+    text, used, note = _decode(data, path=path, encoding=encoding)
+    doc = _build(text, path=path, sha256=sha256, engine=engine, encoding=used)
+    if note:
+        doc = doc.model_copy(update={"warnings": [note, *doc.warnings]})
     return doc
 
 
@@ -108,6 +133,27 @@ def decode(
             path, f"binary content (NUL byte at offset {offset}), not a plain-text transcript"
         )
     return _decode_as(data, "utf-8", path=path), "utf-8"
+
+
+def _decode(data: bytes, *, path: str | os.PathLike[str], encoding: str | None
+            ) -> tuple[str, str, str | None]:
+    """:func:`decode`, falling back to :data:`LEGACY_ENCODING` (see the module docstring);
+    the third value is the warning to record when it did."""
+    try:
+        text, used = decode(data, path=path, encoding=encoding)
+        return text, used, None
+    except CorruptInputError as exc:
+        if encoding is not None or not isinstance(exc.__cause__, UnicodeDecodeError):
+            raise
+        cause = exc.__cause__
+        if (cause.encoding != "utf-8" or cause.reason == "unexpected end of data"
+                or not is_legacy_text(data)):
+            raise  # UTF-8 cut short or damaged, or no text at all
+        text = data.decode(LEGACY_ENCODING)
+        bad = data[cause.start:cause.start + 1].hex()
+        return text, LEGACY_ENCODING, (
+            f"{path}: not UTF-8 (byte 0x{bad} at offset {cause.start}); read as "
+            f"{LEGACY_ENCODING} (Windows Western European)")
 
 
 def _decode_as(data: bytes, encoding: str, *, path: str | os.PathLike[str]) -> str:
