@@ -49,6 +49,19 @@ def test_ocr_real_phototest_wer(samples_dir: Path) -> None:
     assert all(w.bbox is not None and w.bbox[2] <= 640 and w.bbox[3] <= 480 for w in doc.words)
 
 
+@pytest.mark.parametrize("compression", ["group4", "group3", "tiff_lzw", "jpeg"])
+def test_ocr_real_compressed_tiff(tmp_path: Path, samples_dir: Path, compression: str) -> None:
+    # fax and scanner TIFFs: the page handed to tesseract must not inherit a compression
+    # its pixels cannot take (Group 4 needs 1-bit pixels; the page is grayscale by then)
+    page = Image.open(samples_dir / "phototest.tif").convert(
+        "1" if compression.startswith("group") else "L")
+    path = tmp_path / f"page_{compression}.tif"
+    page.save(path, compression=compression)
+    doc = recognize(path)
+    reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
+    assert _wer(reference, doc.text) < 0.1
+
+
 def test_ocr_real_fax_drug_names_are_doubtful_when_misread(samples_dir: Path) -> None:
     doc = recognize(samples_dir / "prescription.png")
     doubtful = []

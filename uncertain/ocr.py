@@ -301,7 +301,7 @@ class _Runner:
         # uncompressed TIFF: the quickest for Pillow to write and for tesseract to read
         # (PNG costs a compression, PNM/BMP are read more slowly by leptonica)
         target = self.workdir / "page.tif"
-        image.save(target, format="TIFF")
+        image.save(target, format="TIFF", compression="raw")
         return str(target)
 
     def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
