@@ -193,3 +193,26 @@ def test_cli_annotate_reads_a_windows_file_and_names_it_once(
     assert Document.from_json(out).text == "Continue métformin 500 mg daily."
     assert f"warning: {legacy}: not UTF-8 (byte 0xe9 at offset 10); read as cp1252" in err
     assert f"{legacy}: {legacy}" not in err
+
+
+def test_cli_annotate_an_unexpected_failure_names_the_file_and_goes_on(
+        note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    module = importlib.import_module("uncertain.ingest")  # the package exports the function
+    real = module.ingest
+    broken = tmp_path / "broken.txt"
+    broken.write_text("anything\n")
+
+    def ingest(path: str, **options: object) -> Document:
+        if str(path) == str(broken):
+            raise OSError("encoder error -2 when writing image file")
+        return real(path, **options)
+
+    monkeypatch.setattr(module, "ingest", ingest)
+    status = main(["annotate", str(broken), str(note), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert f"OSError: {broken}: encoder error -2" in err and "Traceback" not in err
+    assert [Document.from_json(line).source.path for line in out.splitlines()] == [str(note)]

@@ -145,6 +145,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 _fail(exc)
                 failures += 1
                 continue
+            except Exception as exc:  # a fault of ours or a library's: the others still run
+                log.debug("%s failed", path, exc_info=True)
+                print(f"{type(exc).__name__}: {path}: {exc} (unexpected; -vv shows where)",
+                      file=sys.stderr)
+                failures += 1
+                continue
             for note in doc.warnings:  # kept in the document too; said where people look
                 named = note if note.startswith(f"{path}:") else f"{path}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
