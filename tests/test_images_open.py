@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from uncertain import images
+from uncertain._io import Sniffed, sniff
 from uncertain.errors import (
     CorruptInputError,
     EmptyInputError,
@@ -194,3 +195,30 @@ def test_images_exif_orientation_is_applied(tmp_path: Path, samples_dir: Path,
     # the pixels are the upright page again (JPEG noise aside)
     got = np.asarray(page.image.convert("L"), dtype=float)
     assert np.abs(got - np.asarray(upright, dtype=float)).mean() < 8
+
+
+def _heic(path: Path, image: Image.Image) -> Path:
+    import pillow_heif  # the dev extra installs it, as uncertain[heif] does
+
+    pillow_heif.register_heif_opener()
+    image.convert("RGB").save(path, format="HEIF", quality=90)
+    return path
+
+
+def test_images_heic_phone_photo_is_an_image(tmp_path: Path, samples_dir: Path) -> None:
+    # phones save photos as HEIC, in the same ISO media box as M4A audio
+    path = _heic(tmp_path / "photo.heic", Image.open(samples_dir / "prescription.png"))
+    assert sniff(path) == Sniffed("image", "heif")
+    (page,) = images.open_pages(path)
+    assert page.image.size == Image.open(samples_dir / "prescription.png").size
+    m4a = tmp_path / "voice.m4a"
+    m4a.write_bytes(b"\x00\x00\x00\x20ftypM4A \x00\x00\x02\x00M4A isommp42" + b"\x00" * 64)
+    assert sniff(m4a).kind == "audio"
+
+
+def test_images_heic_without_pillow_heif_says_what_to_install(
+        tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _heic(tmp_path / "photo.heic", Image.open(samples_dir / "prescription.png"))
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if not installed
+    with pytest.raises(UnsupportedFormatError, match=r"photo\.heic.*uncertain\[heif\]"):
+        list(images.open_pages(path))

@@ -22,9 +22,13 @@ AUDIO_EXTENSIONS = frozenset(
     {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma"}
 )
 IMAGE_EXTENSIONS = frozenset(
-    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm"}
+    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm",
+     ".heic", ".heif", ".avif"}
 )
 PDF_EXTENSIONS = frozenset({".pdf"})
+#: major brands of an ISO media file that is a still image: HEIF/HEIC, AVIF
+_STILL_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
+                           b"msf1", b"avif", b"avis"})
 TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
 
 
@@ -104,6 +108,9 @@ def sniff_bytes(head: bytes) -> Sniffed:
     if head[:4] == b"OggS":
         return Sniffed("audio", "ogg")
     if head[4:8] == b"ftyp":
+        # the ISO media box holds phone photos (HEIC) and AVIF as well as M4A/MP4 audio
+        if head[8:12] in _STILL_BRANDS:
+            return Sniffed("image", "avif" if b"avif" in head[8:40] else "heif")
         return Sniffed("audio", "m4a")
     if head[:4] == b"\x1aE\xdf\xa3":
         return Sniffed("audio", "webm")

@@ -165,11 +165,24 @@ def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
     if kind.kind == "pdf":
         yield from _open_pdf(p, dpi=dpi, max_pixels=max_pixels)
     elif kind.kind == "image":
+        if kind.format == "heif":
+            _register_heif(p)
         yield from _open_image(p, max_pixels=max_pixels)
     else:
         hint = " (use the audio stage)" if kind.kind == "audio" else ""
         raise UnsupportedFormatError(
             p, f"content is {kind.format}, not an image or PDF{hint}")
+
+
+def _register_heif(path: Path) -> None:
+    """Teach Pillow HEIF/HEIC (what phones save photos as), through pillow-heif."""
+    try:
+        import pillow_heif
+    except ImportError as exc:
+        raise UnsupportedFormatError(
+            path, "a HEIF/HEIC image (a phone photo) needs pillow-heif: "
+                  "pip install 'uncertain[heif]'") from exc
+    pillow_heif.register_heif_opener()
 
 
 def to_grayscale(image: Image.Image) -> Image.Image:
