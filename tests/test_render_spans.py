@@ -23,7 +23,8 @@ def _doc(lines: list[list[tuple[str, float | None]]], flags: list[Flag] | None =
     for i, line in enumerate(lines):
         page = pages[i] if pages else None
         words = [Word(text=t, confidence=c, page=page) for t, c in line]
-        start = starts[i] if starts else float(i)
+        # a text document has times only when it came from subtitles
+        start = starts[i] if starts else (None if modality == "text" else float(i))
         segments.append(Segment(id=i, words=words, start=start, page=page))
     return Document(source=Source(path="x", sha256="0" * 64, modality=modality, engine="test"),
                     segments=segments, flags=flags or [])

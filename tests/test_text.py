@@ -259,3 +259,64 @@ def test_text_words_never_hold_whitespace_and_keep_all_content(text: str) -> Non
         assert seg.words, "a segment is never empty"
         assert seg.text.split() == [w.text for w in seg.words]
     assert all(w.confidence is None for w in doc.words)
+
+
+SRT = (
+    "1\r\n00:00:00,000 --> 00:00:04,500\r\nPatient seen today\r\nfor <i>follow-up</i>.\r\n\r\n"
+    "2\r\n00:00:04,500 --> 00:00:09,000\r\nContinue met for men 500 milligrams twice daily.\r\n"
+    "\r\n3\r\n01:02:03,250 --> 01:02:05,000\r\n\r\n"  # a cue with no text
+)
+VTT = (
+    "WEBVTT - made by an ASR engine\n\nNOTE confidence was not exported\n\n"
+    "intro\n00:00.000 --> 00:04.500 align:start position:10%\n<v Dr Moore>Patient seen today"
+    "\n\n00:04.500 --> 00:09.000\nContinue <00:05.000>met for men 500 milligrams\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "form", "expected"),
+    [
+        (SRT, "srt", [(3, 0.0, 4.5, "Patient seen today for follow-up."),
+                      (8, 4.5, 9.0, "Continue met for men 500 milligrams twice daily.")]),
+        (VTT, "vtt", [(7, 0.0, 4.5, "Patient seen today"),
+                      (10, 4.5, 9.0, "Continue met for men 500 milligrams")]),
+    ],
+)
+def test_text_subtitles_are_read_cue_by_cue(tmp_path: Path, data: str, form: str,
+                                            expected: list[tuple[int, float, float, str]]
+                                            ) -> None:
+    # SRT and WebVTT, the other engines' usual output, carry time provenance: keep it,
+    # and leave cue numbers, timings, settings, notes and tags out of the words
+    path = tmp_path / f"captions.{form}"
+    path.write_bytes(data.encode())
+    doc = read_text(path)
+    assert [(s.line, s.start, s.end, " ".join(w.text for w in s.words))
+            for s in doc.segments] == expected
+    assert doc.source.options == {"encoding": "utf-8", "format": form}
+    assert all(s.kind == "cue" and w.confidence is None for s in doc.segments for w in s.words)
+
+
+def test_text_subtitle_cues_render_with_their_times_and_parse_back(tmp_path: Path) -> None:
+    from uncertain import parse, render, validate
+
+    path = tmp_path / "captions.srt"
+    path.write_bytes(SRT.encode())
+    doc = validate(read_text(path))
+    assert any(c.canonical == "metformin" for f in doc.flags for c in f.candidates)
+    for style in ("inline", "bracket", "json"):
+        rendered = render(doc, style=style, preamble=False, tokenizer="estimate")
+        if style != "json":
+            assert rendered.document.splitlines()[1].startswith("[00:04.5] Continue")
+        back = parse(rendered.document, style=style)
+        assert back.text == doc.text and len(back.spans) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "12\nThe arrow --> points at 00:00:01,000 --> 00:00:02,000 here",
+    "Notes: 00:00:01,000 --> 00:00:04,000 was the timing\nand the rest",
+    "WEBVTTX is not a header",
+])
+def test_text_plain_transcripts_are_not_taken_for_subtitles(text: str) -> None:
+    doc = document_from_text(text)
+    assert [s.kind for s in doc.segments] == ["line"] * len(doc.segments)
+    assert "format" not in doc.source.options

@@ -268,13 +268,21 @@ def doubtful_spans(
     return sorted(chosen, key=lambda s: s.word_start or 0)
 
 
+def _timed(doc: Document) -> bool:
+    """Whether segments are shown with their start time: audio, and subtitle files."""
+    if doc.source.modality == "audio":
+        return True
+    return (doc.source.modality == "text" and bool(doc.segments)
+            and all(seg.start is not None for seg in doc.segments))
+
+
 def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style,
                  structure: bool, note: str | None) -> str:
     inline = style == "inline"
     opens = {s.word_start: s for s in spans}
     closes = {s.word_end: s for s in spans}
     out: list[str] = [] if note is None else [note_line(note, style)]
-    timed = structure and doc.source.modality == "audio"
+    timed = structure and _timed(doc)
     page: int | None = None
     inside = False
     for (first, stop), si in zip(layout.lines, layout.segments, strict=True):
@@ -327,13 +335,14 @@ def _emit_json(doc: Document, layout: _Layout, spans: list[Span], structure: boo
         items.append(item)
     data["spans"] = items
     modality = doc.source.modality
-    if structure and modality != "text":
+    timed = _timed(doc)
+    if structure and (modality != "text" or timed):
         segs: list[dict[str, Any]] = []
         for first, stop in layout.lines:
             seg = doc.segments[layout.segments[len(segs)]]
             entry: dict[str, Any] = {"start": layout.offsets[first][0],
                                      "end": layout.offsets[stop - 1][1]}
-            if modality == "audio":
+            if timed:
                 entry["time"] = format_time(seg.start)[1:-2]
             elif seg.page is not None:
                 entry["page"] = seg.page

@@ -16,6 +16,12 @@ validation and rendering work on it as on the output of the speech and OCR stage
 - **Segments.** One segment per non-empty line (``\\n``, ``\\r\\n`` or ``\\r``), in
   order; blank lines only separate. Most engines write one utterance or caption per
   line, and the segment's ``line`` (1-based, in the file) is its provenance.
+- **Subtitles.** A file that opens with ``WEBVTT``, or with an SRT cue (a number, then
+  ``00:00:01,000 --> 00:00:04,000``), is read cue by cue: one segment per cue, with its
+  ``start`` and ``end`` seconds and the ``line`` of its first text line; cue numbers,
+  timings, cue settings, ``NOTE``/``STYLE``/``REGION`` blocks and markup tags
+  (``<i>``, ``<v Speaker>``, inline timestamps) are not words. ``source.options``
+  records ``format`` (``srt`` or ``vtt``).
 - **Words.** A line is split on whitespace, Unicode spaces included. Punctuation stays
   attached to its word (``daily.``, ``Okay,``) as Whisper and tesseract report words;
   the validator strips it when it compares words with a lexicon.
@@ -29,6 +35,7 @@ import codecs
 import hashlib
 import logging
 import os
+import re
 import unicodedata
 
 from uncertain._io import (
@@ -168,6 +175,53 @@ def _decode_as(data: bytes, encoding: str, *, path: str | os.PathLike[str]) -> s
     return text.removeprefix("\ufeff")
 
 
+#: a cue timing line: [hh:]mm:ss,mmm --> [hh:]mm:ss,mmm (SRT writes a comma, WebVTT a dot)
+_TIMING = re.compile(
+    r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*"
+    r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})(?:\s.*)?$")
+#: markup inside a cue's text: <i>, </b>, <v Speaker>, <c.loud>, <00:00:01.500>
+_CUE_TAG = re.compile(r"<[^>\n]*>")
+
+
+def subtitle_format(text: str) -> str | None:
+    """``"vtt"`` or ``"srt"`` when ``text`` is a subtitle file, else ``None``."""
+    head = [line.strip() for line in text.splitlines()[:50]]
+    head = [line for line in head if line][:2]
+    if head and (head[0] == "WEBVTT" or head[0].startswith(("WEBVTT ", "WEBVTT\t"))):
+        return "vtt"
+    if len(head) == 2 and head[0].isdigit() and _TIMING.match(head[1]):
+        return "srt"
+    return None
+
+
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> float:
+    return (int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+            + int(fraction.ljust(3, "0")) / 1000)
+
+
+def split_cues(text: str) -> list[tuple[int, float, float, str]]:
+    """The cues of a subtitle file as (1-based line of the first text line, start, end,
+    text with its lines joined and its markup removed); cues without words are left out."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cues: list[tuple[int, float, float, str]] = []
+    k = 0
+    while k < len(lines):
+        timing = _TIMING.match(lines[k])
+        k += 1
+        if timing is None:
+            continue  # header, cue number or id, NOTE/STYLE/REGION block
+        g = timing.groups()
+        start, end = _seconds(*g[:4]), _seconds(*g[4:])
+        first, body = k + 1, []
+        while k < len(lines) and lines[k].strip() and not _TIMING.match(lines[k]):
+            body.append(" ".join(_CUE_TAG.sub("", lines[k]).split()))
+            k += 1
+        words = " ".join(part for part in body if part)
+        if words:
+            cues.append((first, start, max(start, end), words))
+    return cues
+
+
 def split_lines(text: str) -> list[tuple[int, str]]:
     """The non-empty lines of ``text`` as (1-based line number, stripped line)."""
     # str.splitlines would also break on form feeds and Unicode separators; a
@@ -186,10 +240,19 @@ def _build(
 ) -> Document:
     text = unicodedata.normalize("NFC", text)
     segments: list[Segment] = []
-    for number, line in split_lines(text):
-        words = [Word(text=w) for w in split_words(line)]
-        segments.append(Segment(id=len(segments), text=line, words=words, kind="line", line=number))
-    options = {"encoding": encoding} if encoding is not None else {}
+    options: dict[str, str] = {"encoding": encoding} if encoding is not None else {}
+    form = subtitle_format(text)
+    if form is not None:
+        options["format"] = form
+        for number, start, end, line in split_cues(text):
+            words = [Word(text=w) for w in split_words(line)]
+            segments.append(Segment(id=len(segments), text=line, words=words, kind="cue",
+                                    line=number, start=start, end=end))
+    else:
+        for number, line in split_lines(text):
+            words = [Word(text=w) for w in split_words(line)]
+            segments.append(Segment(id=len(segments), text=line, words=words, kind="line",
+                                    line=number))
     source = Source(
         path=path, sha256=sha256, modality="text", engine=engine or UNKNOWN_ENGINE,
         options=options, confidence_definition=CONFIDENCE_DEFINITION,
