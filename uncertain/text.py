@@ -185,7 +185,7 @@ _CUE_TAG = re.compile(r"<[^>\n]*>")
 
 def subtitle_format(text: str) -> str | None:
     """``"vtt"`` or ``"srt"`` when ``text`` is a subtitle file, else ``None``."""
-    head = [line.strip() for line in text.splitlines()[:50]]
+    head = [line.strip() for line in text[:4096].splitlines()]
     head = [line for line in head if line][:2]
     if head and (head[0] == "WEBVTT" or head[0].startswith(("WEBVTT ", "WEBVTT\t"))):
         return "vtt"
