@@ -222,3 +222,23 @@ def test_images_heic_without_pillow_heif_says_what_to_install(
     monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if not installed
     with pytest.raises(UnsupportedFormatError, match=r"photo\.heic.*uncertain\[heif\]"):
         list(images.open_pages(path))
+
+
+@pytest.mark.parametrize("angle", [-12.0, -4.0, 0.0, 3.0, 7.0])
+def test_images_skew_angle_levels_tilted_text(samples_dir: Path, angle: float) -> None:
+    page = images.to_grayscale(Image.open(samples_dir / "phototest.tif"))
+    tilted = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    assert abs(images.skew_angle(tilted) - -angle) <= 0.5
+    assert images.skew_angle(Image.new("L", (300, 200), 255)) is None  # no ink
+
+
+def test_images_unskew_box_finds_the_mark_on_the_original_page() -> None:
+    page = Image.new("L", (400, 300), 255)
+    page.paste(0, (100, 50, 110, 58))
+    straight = images.deskew(page, 12.0)
+    ys, xs = np.nonzero(np.asarray(straight) < 128)
+    box = (float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+    x0, y0, x1, y1 = images.unskew_box(box, 12.0, 400, 300, straight.size)
+    # the box around the turned mark's corners holds the mark, and not much more
+    assert x0 <= 100 and y0 <= 50 and x1 >= 110 and y1 >= 58
+    assert (x1 - x0) * (y1 - y0) < 3 * 10 * 8

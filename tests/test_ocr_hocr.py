@@ -89,3 +89,11 @@ def test_hocr_align_choices(text: str, positions: list[list[tuple[str, float]]],
 def test_hocr_rejects_non_hocr(data: str) -> None:
     with pytest.raises(HocrError):
         parse_hocr(data)
+
+
+def test_hocr_line_baseline_slope() -> None:
+    # tesseract writes each line's baseline as slope and offset: the slope shows a tilt
+    page = parse_hocr(load_calls("phototest")[0]["output"]).pages[0]
+    assert page.lines and all(line.slope == 0.0 for line in page.lines)
+    tilted = load_calls("phototest")[0]["output"].replace("baseline 0 ", "baseline -0.138 ")
+    assert {line.slope for line in parse_hocr(tilted).pages[0].lines} == {-0.138}

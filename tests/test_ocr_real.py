@@ -139,3 +139,28 @@ def test_ocr_real_prescription_photographed_under_uneven_light(data_dir: Path) -
     assert _wer(reference, doc.text) < 0.15, doc.text
     assert "Diclofenac" in doc.text
     assert any("adaptive thresholding" in note for note in doc.warnings)
+
+
+@pytest.mark.parametrize("angle", [7.0, -12.0])
+def test_ocr_real_tilted_photo_is_levelled(tmp_path: Path, samples_dir: Path,
+                                           angle: float) -> None:
+    # a page photographed askew: tesseract alone reads 12 degrees as nothing at all
+    path = tmp_path / "tilted.png"
+    Image.open(samples_dir / "phototest.tif").convert("L").rotate(
+        angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255).save(path)
+    doc = recognize(path)
+    reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
+    assert _wer(reference, doc.text) < 0.1
+    assert abs(doc.pages[0].skew + angle) <= 1.0
+    assert any("levelled" in note for note in doc.warnings)
+    # boxes are on the page as given: "This" opens the first line, near the top left
+    first = doc.words[0]
+    assert first.bbox is not None and first.bbox[2] <= doc.pages[0].width
+    straight = recognize(samples_dir / "phototest.tif").words[0].bbox
+    assert straight is not None
+    assert abs(first.bbox[1] - straight[1]) < 60 + abs(angle) * 8
+
+
+def test_ocr_real_straight_page_is_not_levelled(samples_dir: Path) -> None:
+    doc = recognize(samples_dir / "phototest.tif")
+    assert doc.pages[0].skew == 0.0 and not doc.warnings

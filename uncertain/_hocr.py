@@ -23,6 +23,7 @@ _BBOX = re.compile(r"\bbbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
 _WCONF = re.compile(r"\bx_wconf\s+(-?[\d.]+)")
 _CONFS = re.compile(r"\bx_confs\s+(-?[\d.]+)")
 _XSIZE = re.compile(r"\bx_size\s+([\d.]+)")
+_BASELINE = re.compile(r"\bbaseline\s+(-?[\d.]+)")
 _PAGENO = re.compile(r"\bppageno\s+(\d+)")
 _SYSTEM = re.compile(r"tesseract\s+(\S+)")
 
@@ -58,6 +59,8 @@ class HocrLine:
     bbox: Box
     x_size: float | None
     words: list[HocrWord] = field(default_factory=list)
+    #: the baseline's slope (hOCR ``baseline``: rise over run, y down), None when not given
+    slope: float | None = None
 
 
 @dataclass
@@ -190,7 +193,8 @@ def _walk(el: ET.Element, page: HocrPage, counters: list[int]) -> None:
             counters[2] += 1
             title = child.get("title") or ""
             line = HocrLine(block=counters[0], paragraph=max(counters[1], 1), line=counters[2],
-                            bbox=_bbox(title), x_size=_float(_XSIZE, title))
+                            bbox=_bbox(title), x_size=_float(_XSIZE, title),
+                            slope=_float(_BASELINE, title))
             for w in _children(child):
                 if "ocrx_word" not in _classes(w):
                     continue

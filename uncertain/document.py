@@ -138,6 +138,7 @@ class Page(_Model):
     rotation: int = 0  # degrees the page was turned before recognition
     orientation_confidence: float | None = None
     scale: float = 1.0  # factor applied before recognition; boxes are in original pixels
+    skew: float = 0.0  # degrees turned counter-clockwise to level tilted lines before reading
 
 
 class Source(_Model):

@@ -24,10 +24,14 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
+
+if TYPE_CHECKING:
+    import numpy as np
 from uncertain.errors import (
     CorruptInputError,
     EncryptedInputError,
@@ -194,6 +198,76 @@ def to_grayscale(image: Image.Image) -> Image.Image:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("L")
     return image.convert("L")
+
+
+#: widest side of the copy the skew is measured on (pixels): enough for text lines
+_SKEW_SIDE = 1000
+
+
+def skew_angle(image: Image.Image, *, max_angle: float = 20.0) -> float | None:
+    """The angle (degrees, counter-clockwise) that makes the page's text lines level, or
+    None for a page with no ink: the one whose ink, projected onto the rows, is most
+    uneven (lines and the gaps between them), searched in half degrees, then tenths."""
+    import numpy as np
+
+    gray = image.convert("L")
+    factor = min(1.0, _SKEW_SIDE / max(gray.size))
+    if factor < 1.0:
+        gray = gray.resize((max(1, round(gray.width * factor)),
+                            max(1, round(gray.height * factor))), Image.Resampling.BOX)
+    pixels = np.asarray(gray, dtype=np.float32)
+    ink = pixels < _otsu(pixels)
+    if not ink.any() or ink.mean() > 0.5:
+        return None
+    mask = Image.fromarray((ink * 255).astype(np.uint8))
+
+    def unevenness(angle: float) -> float:
+        turned = np.asarray(mask.rotate(angle, resample=Image.Resampling.NEAREST, expand=True),
+                            dtype=np.float32)
+        return float(np.var(turned.sum(axis=1)))
+
+    coarse = max(np.arange(-max_angle, max_angle + 0.25, 0.5), key=unevenness)
+    fine = max(np.arange(coarse - 0.4, coarse + 0.45, 0.1), key=unevenness)
+    return round(float(fine), 1)
+
+
+def _otsu(pixels: np.ndarray) -> float:
+    """Otsu's threshold of 8-bit pixel values."""
+    import numpy as np
+
+    if float(pixels.min()) == float(pixels.max()):
+        return float(pixels.min())  # one value: nothing darker than it
+    counts = np.bincount(pixels.astype(np.uint8).ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float64)
+    weight = np.cumsum(counts)
+    mass = np.cumsum(counts * levels)
+    total, total_mass = weight[-1], mass[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (total_mass * weight - mass * total) ** 2 / (weight * (total - weight))
+    return float(np.nanargmax(between)) + 0.5
+
+
+def deskew(image: Image.Image, angle: float) -> Image.Image:
+    """The page turned counter-clockwise by ``angle`` degrees on a white canvas that
+    holds all of it."""
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
+                        fillcolor=255 if image.mode == "L" else None)
+
+
+def unskew_box(box: tuple[float, float, float, float], angle: float, width: int,
+               height: int, straight: tuple[int, int]) -> tuple[float, float, float, float]:
+    """Map a box on the page as :func:`deskew` turned it (``straight`` = its size) back
+    onto the original page of ``width`` x ``height``: the box around its turned corners."""
+    theta = math.radians(angle)
+    cos, sin = math.cos(theta), math.sin(theta)
+    cx, cy = straight[0] / 2, straight[1] / 2
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x - cx, y - cy
+        xs.append(width / 2 + dx * cos - dy * sin)
+        ys.append(height / 2 + dx * sin + dy * cos)
+    return (max(0.0, min(xs)), max(0.0, min(ys)), min(float(width), max(xs)),
+            min(float(height), max(ys)))
 
 
 def turn(image: Image.Image, degrees: int) -> Image.Image:

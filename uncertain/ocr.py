@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import re
 import statistics
@@ -98,6 +99,13 @@ class RecognizeOptions:
     """Line height an upscaled page aims for."""
     max_upscale: float = 4.0
     """Largest upscaling factor."""
+    deskew: Literal["auto", "off"] = "auto"
+    """``auto``: when a page looks bad or reads empty, or its lines slope 2 degrees or
+    more, measure how far its text lines are tilted (a photographed page) and, from
+    ``min_skew`` degrees, read it again levelled, keeping that pass when it reads more
+    confident text with a higher mean word confidence."""
+    min_skew: float = 1.0
+    """Smallest tilt (degrees) worth levelling."""
     binarize: Literal["auto", "off"] = "auto"
     """``auto``: when a page looks bad or reads empty, read it again with adaptive
     (Sauvola) thresholding and keep that pass when it reads half as much confident text
@@ -218,6 +226,10 @@ class _Pass:
     scale: float
     version: str | None
     thresholding: int = 0  # tesseract's thresholding_method: 0 global Otsu, 2 Sauvola
+    #: degrees the page was turned counter-clockwise to level its lines (0: not), and
+    #: the size of the levelled page the boxes are on
+    skew: float = 0.0
+    straight: tuple[int, int] | None = None
 
     @property
     def words(self) -> list[HocrWord]:
@@ -232,6 +244,13 @@ class _Pass:
     def content(self) -> float:
         """The confident text read: the sum of word confidences (0-100 each) / 100."""
         return sum(w.conf for w in self.words if w.conf is not None and w.conf > 0) / 100.0
+
+    @property
+    def tilt(self) -> float:
+        """How far the lines read slope, in degrees (tesseract's baselines; the median
+        over lines of words), positive when they fall to the right."""
+        slopes = [ln.slope for ln in self.page.lines if ln.words and ln.slope is not None]
+        return math.degrees(math.atan(-statistics.median(slopes))) if slopes else 0.0
 
     @property
     def line_height(self) -> float | None:
@@ -350,6 +369,8 @@ class _Runner:
 _SAUVOLA = 2
 #: how much more confident text the adaptive pass must read to be kept
 _LOCAL_GAIN = 1.5
+#: degrees of baseline slope from which a page that reads well is still levelled
+_TILTED = 2.0
 
 
 def _better(current: _Pass, other: _Pass) -> _Pass:
@@ -361,6 +382,7 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
     opts = runner.options
     best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
     bad = opts.orientation_threshold * 100
+    skew: tuple[float, tuple[int, int]] | None = None
     if opts.binarize == "auto" and best.mean_conf < bad:
         local = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0,
                                  thresholding=_SAUVOLA)
@@ -372,6 +394,20 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
                          f"mean word confidence {best.mean_conf:.0f} -> "
                          f"{local.mean_conf:.0f}")
             best = local
+    if opts.deskew == "auto" and (best.mean_conf < bad or abs(best.tilt) >= _TILTED):
+        angle = images.skew_angle(image)
+        if angle is not None and abs(angle) >= opts.min_skew:
+            straight = images.deskew(image, angle)
+            level = runner.recognise(straight, dpi=dpi, rotation=0, scale=1.0,
+                                     thresholding=best.thresholding)
+            # geometry, unlike thresholding, seldom trades one misreading for another:
+            # kept when it reads both more confident text and more confidently
+            if level.content > best.content and level.mean_conf > best.mean_conf:
+                notes.append(f"page {number}: levelled, its lines were tilted {-angle:.1f} "
+                             f"degrees: {len(best.words)} -> {len(level.words)} words, mean "
+                             f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
+                skew = (angle, straight.size)
+                image, best = straight, level
     if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
         verdict = runner.osd(image, dpi=dpi)
         rotation = verdict[0] if verdict else 180
@@ -396,6 +432,8 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
             best = _better(best, runner.recognise(image, dpi=dpi, rotation=best.rotation,
                                                   scale=round(factor, 3),
                                                   thresholding=best.thresholding))
+    if skew is not None:
+        best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
     return best
 
 
@@ -466,13 +504,18 @@ def _word(w: HocrWord, *, number: int, box: tuple[float, float, float, float],
 
 def _segments(best: _Pass, *, number: int, width: int, height: int,
               options: RecognizeOptions, first_id: int) -> list[Segment]:
-    turned_w, turned_h = (height, width) if best.rotation in (90, 270) else (width, height)
+    # the page the passes read: the levelled one when the page was levelled
+    read_w, read_h = best.straight or (width, height)
+    turned_w, turned_h = (read_h, read_w) if best.rotation in (90, 270) else (read_w, read_h)
 
     def original(box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
         s = best.scale
         x0, y0, x1, y1 = (min(box[0] / s, turned_w), min(box[1] / s, turned_h),
                           min(box[2] / s, turned_w), min(box[3] / s, turned_h))
-        x0, y0, x1, y1 = images.unturn_box((x0, y0, x1, y1), best.rotation, width, height)
+        x0, y0, x1, y1 = images.unturn_box((x0, y0, x1, y1), best.rotation, read_w, read_h)
+        if best.straight is not None:
+            x0, y0, x1, y1 = images.unskew_box((x0, y0, x1, y1), best.skew, width, height,
+                                               best.straight)
         return (round(max(x0, 0.0), 1), round(max(y0, 0.0), 1), round(x1, 1), round(y1, 1))
 
     segments: list[Segment] = []
@@ -529,7 +572,7 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                 "ocr+pdf_text_layer" if page.text_layer else "ocr")
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
                               dpi=page.dpi, text_source=source, text_layer=page.text_layer,
-                              rotation=best.rotation, scale=best.scale))
+                              rotation=best.rotation, scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
     if any(pg.text_layer for pg in pages):
         notes.append("words come from OCR; the PDF's own text layer is kept in "
