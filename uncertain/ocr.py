@@ -377,6 +377,19 @@ def _better(current: _Pass, other: _Pass) -> _Pass:
     return other if other.words and other.mean_conf > current.mean_conf else current
 
 
+def _text_region(image: Image.Image, read: _Pass) -> Image.Image:
+    """The part of an unturned, unscaled page where a pass found lines, with a margin (the
+    whole page when it found none): a photographed page's surroundings are no text."""
+    boxes = [ln.bbox for ln in read.page.lines if ln.words]
+    if not boxes:
+        return image
+    margin = max(10, round(0.02 * max(image.size)))
+    return image.crop((max(0, min(b[0] for b in boxes) - margin),
+                       max(0, min(b[1] for b in boxes) - margin),
+                       min(image.width, max(b[2] for b in boxes) + margin),
+                       min(image.height, max(b[3] for b in boxes) + margin)))
+
+
 def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
                     notes: list[str], number: int) -> _Pass:
     opts = runner.options
@@ -395,7 +408,7 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
                          f"{local.mean_conf:.0f}")
             best = local
     if opts.deskew == "auto" and (best.mean_conf < bad or abs(best.tilt) >= _TILTED):
-        angle = images.skew_angle(image)
+        angle = images.skew_angle(_text_region(image, best))
         if angle is not None and abs(angle) >= opts.min_skew:
             straight = images.deskew(image, angle)
             level = runner.recognise(straight, dpi=dpi, rotation=0, scale=1.0,
