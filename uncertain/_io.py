@@ -26,10 +26,10 @@ IMAGE_EXTENSIONS = frozenset(
      ".heic", ".heif", ".avif"}
 )
 PDF_EXTENSIONS = frozenset({".pdf"})
+TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
 #: major brands of an ISO media file that is a still image: HEIF/HEIC, AVIF
 _STILL_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
                            b"msf1", b"avif", b"avis"})
-TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def sniff_bytes(head: bytes) -> Sniffed:
         except UnicodeDecodeError as exc:
             # a multi-byte character cut by the end of the sample is still text
             if exc.start < len(head) - 3:
-                if is_legacy_text(head):
+                if legacy_text(head) is not None:
                     return Sniffed("text", LEGACY_ENCODING)
                 return Sniffed("unknown", "binary")
         return Sniffed("text", "utf-8")
@@ -154,17 +154,19 @@ _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def is_legacy_text(data: bytes) -> bool:
-    """Whether bytes that are not UTF-8 are text in :data:`LEGACY_ENCODING`: no UTF-8
-    sequence anywhere, every byte defined there, and no control character but tabs, line
-    breaks and form feeds."""
+def legacy_text(data: bytes) -> str | None:
+    """Bytes that are not UTF-8 read as :data:`LEGACY_ENCODING`, if they are text there
+    (else None): no UTF-8 sequence anywhere, every byte defined there, and no control
+    character but tabs, line breaks and form feeds."""
     if _UTF8_SEQUENCE.search(data):
-        return False
+        return None
     try:
         text = data.decode(LEGACY_ENCODING)
     except UnicodeDecodeError:
-        return False
-    return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
+        return None
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
+        return None
+    return text
 
 
 def sniff(path: str | os.PathLike[str], *, size: int = 4096) -> Sniffed:

@@ -24,14 +24,11 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
-
-if TYPE_CHECKING:
-    import numpy as np
 from uncertain.errors import (
     CorruptInputError,
     EncryptedInputError,
@@ -208,8 +205,6 @@ def skew_angle(image: Image.Image, *, max_angle: float = 20.0) -> float | None:
     """The angle (degrees, counter-clockwise) that makes the page's text lines level, or
     None for a page with no ink: the one whose ink, projected onto the rows, is most
     uneven (lines and the gaps between them), searched in half degrees, then tenths."""
-    import numpy as np
-
     gray = image.convert("L")
     factor = min(1.0, _SKEW_SIDE / max(gray.size))
     if factor < 1.0:
@@ -233,8 +228,6 @@ def skew_angle(image: Image.Image, *, max_angle: float = 20.0) -> float | None:
 
 def _otsu(pixels: np.ndarray) -> float:
     """Otsu's threshold of 8-bit pixel values."""
-    import numpy as np
-
     if float(pixels.min()) == float(pixels.max()):
         return float(pixels.min())  # one value: nothing darker than it
     counts = np.bincount(pixels.astype(np.uint8).ravel(), minlength=256).astype(np.float64)

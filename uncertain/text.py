@@ -41,7 +41,7 @@ import unicodedata
 from uncertain._io import (
     LEGACY_ENCODING,
     check_input,
-    is_legacy_text,
+    legacy_text,
     sha256_file,
     sniff_bytes,
 )
@@ -153,12 +153,12 @@ def _decode(data: bytes, *, path: str | os.PathLike[str], encoding: str | None
         if encoding is not None or not isinstance(exc.__cause__, UnicodeDecodeError):
             raise
         cause = exc.__cause__
-        if (cause.encoding != "utf-8" or cause.reason == "unexpected end of data"
-                or not is_legacy_text(data)):
+        legacy = (None if cause.encoding != "utf-8" or cause.reason == "unexpected end of data"
+                  else legacy_text(data))
+        if legacy is None:
             raise  # UTF-8 cut short or damaged, or no text at all
-        text = data.decode(LEGACY_ENCODING)
         bad = data[cause.start:cause.start + 1].hex()
-        return text, LEGACY_ENCODING, (
+        return legacy, LEGACY_ENCODING, (
             f"{path}: not UTF-8 (byte 0x{bad} at offset {cause.start}); read as "
             f"{LEGACY_ENCODING} (Windows Western European)")
 
