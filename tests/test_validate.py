@@ -506,6 +506,15 @@ def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
         assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")], line
 
 
+def test_validate_an_ordinary_word_that_is_a_term_is_no_stem_of_a_longer_one(
+        validator: Validator) -> None:
+    # "diabetes" is a clinical term and everyday English; "for diabetes" is not
+    # prediabetes, three letters off
+    doc = validator.validate(make_doc(
+        "Follow up for/0.6 diabetes./0.2 Recheck kidney function in three months"))
+    assert not any(c.canonical == "prediabetes" for f in doc.flags for c in f.candidates)
+
+
 def test_validate_printed_digits_are_never_syllables(validator: Validator) -> None:
     spec = "Start ator/0.4 vasta/0.3 10/0.5 40 milligrams"
     heard = validator.validate(make_doc(spec))

@@ -314,6 +314,11 @@ class Validator:
             if not window[-1].exact or any(w.exact for w in window[:-1]):
                 return None
             stem = window[-1].key
+        elif len(window) > 1 and not joined and window[-1].exact and len(
+                window[-1].key) >= 4 and not any(w.exact for w in window[:-1]):
+            # an ordinary word that is a term ends a longer one only as a known stem
+            # does: "for diabetes" is not prediabetes ("pre" is three letters)
+            stem = window[-1].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         # a run is worth joining when at least half of it is doubtful, a dose follows, it
