@@ -143,3 +143,23 @@ def test_nbest_real_offers_alternatives_for_a_doubtful_segment(heard: Document,
         assert alt.confidence is not None and 0.0 < alt.confidence <= 1.0
     for word in words:  # one word's alternatives share the hypotheses' mass
         assert sum(a.confidence or 0.0 for a in word.alternatives) <= 1.0 + 1e-3
+
+
+def test_rescore_real_scores_do_not_depend_on_the_alignment_filter(audio: np.ndarray) -> None:
+    # the scorer skips align's median filter: token probabilities are the same with it
+    import ctranslate2
+
+    from uncertain._acoustic import scorer_for
+
+    scorer = scorer_for(None)
+    clip = audio[round(9.5 * SAMPLE_RATE):round(12.0 * SAMPLE_RATE)]
+    texts = ["metformin five hundred", "met for me five hundred"]
+    got = scorer.score(clip, [("Continue", texts)])[0]
+    encoded, frames = scorer.encode(clip)
+    memory = np.asarray(encoded)[:, :(frames + 100) // 2]
+    ids = [scorer.tokens("Continue") + scorer.tokens(t) for t in texts]
+    batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(memory, 2, 0)))
+    filtered = scorer.model.model.align(batch, scorer.start, ids, frames)  # filter width 7
+    skip = len(scorer.tokens("Continue"))
+    assert got == [[pytest.approx(np.log(max(1e-12, p)), abs=1e-6)
+                    for p in r.text_token_probs[skip:]] for r in filtered]
