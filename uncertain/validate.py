@@ -306,19 +306,18 @@ class Validator:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
         stem = ""
-        if len(window) > 1 and not joined and any(
-                w.exact and w.zipf < opts.english_min_zipf for w in window):
+        if len(window) > 1 and not joined:
             # a window holding a known term is that term, not a longer one, unless its
             # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID), or
-            # the term ends it and ends the longer one: "rose of a statin", rosuvastatin
-            if not window[-1].exact or any(w.exact for w in window[:-1]):
+            # the term ends it and ends the longer one: "rose of a statin", rosuvastatin.
+            # An everyday word that is a term ends a longer one only so, and when it has
+            # four letters or more: "for diabetes" is not prediabetes
+            rare = any(w.exact and w.zipf < opts.english_min_zipf for w in window)
+            last_only = window[-1].exact and not any(w.exact for w in window[:-1])
+            if last_only and (rare or len(window[-1].key) >= 4):
+                stem = window[-1].key
+            elif rare:
                 return None
-            stem = window[-1].key
-        elif len(window) > 1 and not joined and window[-1].exact and len(
-                window[-1].key) >= 4 and not any(w.exact for w in window[:-1]):
-            # an ordinary word that is a term ends a longer one only as a known stem
-            # does: "for diabetes" is not prediabetes ("pre" is three letters)
-            stem = window[-1].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         # a run is worth joining when at least half of it is doubtful, a dose follows, it
