@@ -26,7 +26,7 @@ from uncertain._context import (
 )
 from uncertain._index import compact
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
-from uncertain.lexicon import english_zipf
+from uncertain.lexicon import english_zipf, names_drug
 
 __all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "names_drug",
            "orphan_sentences", "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
@@ -218,15 +218,7 @@ def key_of(window: Sequence[WordInfo]) -> str:
     return "".join(w.key for w in window)
 
 
-#: candidate kinds that are a dose's context, not a drug
-_CONTEXT_KINDS = frozenset({"unit", "form", "term"})
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
-
-
-def names_drug(kind: str | None, lexicon: str | None) -> bool:
-    """Whether a term of this kind and lexicon names a drug, not a dose's context (a
-    unit, a form, a clinical word)."""
-    return kind not in _CONTEXT_KINDS and lexicon != "clinical"
 
 
 def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],

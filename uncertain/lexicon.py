@@ -50,6 +50,7 @@ __all__ = [
     "is_shipped",
     "load_lexicon",
     "load_lexicons",
+    "names_drug",
     "normalize_term",
     "shipped_lexicons",
 ]
@@ -98,6 +99,16 @@ class Entry:
             raise ValueError(f"entry {self.term!r} needs a non-empty canonical")
         if not (0.0 <= self.prior <= 1.0):
             raise ValueError(f"entry {self.term!r}: prior {self.prior} is outside [0, 1]")
+
+
+#: entry kinds that are a dose's context, not a drug
+_CONTEXT_KINDS = frozenset({"unit", "form", "term"})
+
+
+def names_drug(kind: str | None, lexicon: str | None) -> bool:
+    """Whether a term of this kind and lexicon names a drug, not a dose's context (a
+    unit, a form, a clinical word)."""
+    return kind not in _CONTEXT_KINDS and lexicon != "clinical"
 
 
 def normalize_term(text: str) -> str:
