@@ -9,8 +9,8 @@ transcribed exactly nor among the first three candidates of any flag (the
 (the hypothesis aligned to the reference with rapidfuzz Levenshtein opcodes, two words
 of margin on each side: an alignment of garbled words is loose) are the *place*; every
 window of one to five of those words is searched as the validator searches a window
-named as a drug (the index's nearest terms,
-``wide``, scored by spelling, sound, onset and prior:
+named as a drug (the index's nearest terms and the common drug names nearest its
+phones, ``wide``, scored by spelling, sound, onset and prior:
 :meth:`uncertain._candidates.CandidateSearch.similar`), and the mention counts as:
 
 - ``not heard``: no heard word is aligned to it (the recogniser dropped it);
@@ -91,8 +91,9 @@ def best_rank(validator: Validator, doc: Document, words: list[int], canonical: 
             key = "".join(word_key(w.text) for w in span)
             if len(key) < 4:
                 continue
+            said = " ".join(w.text for w in span)
             seen: list[str] = []
-            for _, idx, _ in search.similar(key, "audio", limit, True):
+            for _, idx, _ in search.similar(key, "audio", limit, True, said):
                 name = normalize_term(search.index.items[idx].entry.canonical)
                 if name not in seen:
                     seen.append(name)

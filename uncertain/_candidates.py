@@ -2,10 +2,11 @@
 
 This module owns the step ``window spelling + context -> ranked candidates``: the index's
 nearest terms by spelling and sound (:meth:`CandidateSearch.similar`, cached per
-spelling), OCR's engine choices and glyph confusions (:meth:`CandidateSearch.variants`),
-a bound that skips windows no term could flag (:meth:`CandidateSearch.hopeless`), the
-ranking (:meth:`CandidateSearch.rank`, scores from :mod:`uncertain._score`) and which
-candidates a flag lists (:func:`listed`).
+spelling; for a window the context says names a drug, also the common drug names
+nearest the phones of its words), OCR's engine choices and glyph confusions
+(:meth:`CandidateSearch.variants`), a bound that skips windows no term could flag
+(:meth:`CandidateSearch.hopeless`), the ranking (:meth:`CandidateSearch.rank`, scores
+from :mod:`uncertain._score`) and which candidates a flag lists (:func:`listed`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TypeVar
 from uncertain._context import strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import COMMON_PRIOR, LexiconIndex, compact
+from uncertain._phones import phone_classes
 from uncertain._score import (
     context_logit,
     evidence_of,
@@ -67,7 +69,7 @@ class CandidateSearch:
         self.index = index
         #: the highest prior of any term: a bound on every candidate's prior
         self.max_prior = max((it.entry.prior for it in index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, str, int, bool], list[Match]] = {}
+        self._sim_cache: dict[tuple[str, str, int, bool, str | None], list[Match]] = {}
         self._ceilings: dict[tuple[str, str, bool], float] = {}
 
     def variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
@@ -84,15 +86,21 @@ class CandidateSearch:
         return [v for v in out if v[0]]
 
     def similar(self, key: str, modality: Modality, limit: int,
-                 wide: bool) -> list[Match]:
+                 wide: bool, said: str = "") -> list[Match]:
         """The index's nearest terms to ``key``, best match first (cached: they depend on
         the spelling, modality, limit and ``wide`` only, not on the rest of the window's
-        context)."""
-        cache_key = (key, modality, limit, wide)
+        context). For a ``wide`` window of speech or plain text, ``said`` (its words as
+        heard) also brings the commonly prescribed names nearest its phones, and every
+        term is compared with it by phones (the ``phone`` feature) rather than by the
+        letters' sound keys."""
+        phones = phone_classes(said) if said and wide and modality != "image" else None
+        cache_key = (key, modality, limit, wide, phones)
         found = self._sim_cache.get(cache_key)
         if found is None:
-            found = [self.match(key, idx, modality)
-                     for idx in self.index.near(key, limit=limit, wide=wide)]
+            ids = self.index.near(key, limit=limit, wide=wide)
+            if phones is not None:
+                ids += [i for i in self.index.near_phones(phones) if i not in ids]
+            found = [self.match(key, idx, modality, said=phones) for idx in ids]
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
             if len(self._sim_cache) > 100_000:
                 self._sim_cache.clear()
@@ -100,14 +108,19 @@ class CandidateSearch:
         return found
 
     def hopeless(self, key: str, base: dict[str, float], modality: Modality,
-                 search_limit: int, threshold: float) -> bool:
+                 search_limit: int, threshold: float, said: str = "") -> bool:
         """True when no term near ``key`` could score ``threshold`` in the context ``base``
         (never for OCR, whose choice and glyph matches are scored apart): by a bound over
-        the index's block of ``key``, then by the scored matches, if cached."""
+        the index's block of ``key``, then by the scored matches, if cached. A window
+        searched by phones too (``said``, see :meth:`similar`) is bounded by its scored
+        matches."""
         if modality == "image":
             return False
         context = context_logit(base)
         wide = names_a_drug(base)
+        if said and wide:  # the block bound holds for letters' sound keys only
+            best = self.similar(key, modality, search_limit, wide, said)
+            return round(sigmoid((best[0][0] if best else -math.inf) + context), 4) < threshold
         ceiling = self._ceilings.get((key, modality, wide))
         if ceiling is None:
             if len(self._ceilings) > 100_000:
@@ -118,14 +131,14 @@ class CandidateSearch:
         if round(sigmoid(ceiling + context), 4) < threshold:
             return True
         # the very matches rank takes
-        scored = self._sim_cache.get((key, modality, search_limit, wide))
+        scored = self._sim_cache.get((key, modality, search_limit, wide, None))
         return scored is not None and round(
             sigmoid((scored[0][0] if scored else -math.inf) + context), 4) < threshold
 
     def match(self, key: str, idx: int, modality: Modality, *, choice: float = 0.0,
-               glyph: bool = False) -> Match:
+               glyph: bool = False, said: str | None = None) -> Match:
         features = match_features(key, self.index.items[idx], modality, choice=choice,
-                                  glyph=glyph)
+                                  glyph=glyph, said=said)
         return match_logit(features, modality), idx, features
 
     def rank(
@@ -137,12 +150,14 @@ class CandidateSearch:
         *,
         search_limit: int,
         limit: int,
+        said: str = "",
     ) -> list[Ranked]:
         """At most ``limit`` candidates for the compact ``key`` (OCR ``variants`` of it
-        added), scored in the context ``base`` and ranked, one per canonical, among the
-        ``search_limit`` terms the index finds."""
+        added; ``said``: its words as heard, see :meth:`similar`), scored in the context
+        ``base`` and ranked, one per canonical, among the ``search_limit`` terms the index
+        finds."""
         index = self.index
-        matches = self.similar(key, modality, search_limit, names_a_drug(base))
+        matches = self.similar(key, modality, search_limit, names_a_drug(base), said)
         choices: dict[int, float] = {}  # entries an engine choice spells exactly
         glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:

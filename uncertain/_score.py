@@ -2,8 +2,9 @@
 
 This module owns how a lexicon term proposed for a window of words is scored. The
 features (recorded in ``Candidate.features``) split into the match of the term to the
-query (:func:`match_features`, :func:`match_logit`: spelling, sound, onset, OCR choices,
-glyphs, prior) and the window's context (:func:`context_logit`: confidence, English,
+query (:func:`match_features`, :func:`match_logit`: spelling, sound (of the letters, or
+of the words' phones when the window is searched by them), onset, OCR choices, glyphs,
+prior) and the window's context (:func:`context_logit`: confidence, English,
 dose, prescribing cue); their sum goes through a sigmoid. A later acoustic rescoring adds
 its ``acoustic`` feature to the same sum (weight ``WEIGHTS["acoustic"]``).
 :func:`match_ceiling` bounds the match part over many terms at once, so that a window no
@@ -69,6 +70,12 @@ WEIGHTS: dict[str, float] = {
 }
 
 
+#: what the phone similarity gives up to compare with the letters' sound similarity: its
+#: classes are coarser, so the best of many chance matches scores this much higher
+#: (``benchmarks/phone_scale.py``)
+PHONE_SHIFT = 0.04
+
+
 def similarity_pivot(length: int) -> float:
     """The similarity at which a match is as likely real as chance, for a query of
     ``length`` letters: a short word is always close to something in 40,000 names, a long
@@ -87,20 +94,24 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
 
     ``features`` holds the match features ``spelling``, ``prefix``, ``sound``,
     ``sound_class``, ``onset``, ``glyph``, ``ocr_choices``, ``exact``, ``prior``,
-    ``length`` (letters of the query) and optionally ``acoustic``, and the window's
-    context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
+    ``length`` (letters of the query) and optionally ``phone`` and ``acoustic``, and the
+    window's context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
     ``common_english`` and ``words``. The combined ``similarity`` is written back.
     """
     return sigmoid(match_logit(features, modality) + context_logit(features))
 
 
 def match_features(key: str, item: Indexed, modality: Modality, *, choice: float = 0.0,
-                   glyph: bool = False) -> dict[str, float]:
+                   glyph: bool = False, said: str | None = None) -> dict[str, float]:
     """The match features of the indexed term ``item`` to the compact query ``key``, given
     the likelihood of an OCR ``choice`` that spells it, and whether a ``glyph`` confusion
-    does."""
+    does; with ``said``, the phone classes of the query's words
+    (:func:`uncertain._phones.phone_classes`), also ``phone``: their similarity to the
+    term's, less ``PHONE_SHIFT``, which then stands for the sound similarity."""
     q_class = class_key(key)
-    return {
+    extra = {} if said is None else {
+        "phone": round(fuzz.ratio(said, item.phones) / 100.0 - PHONE_SHIFT, 4)}
+    return {**extra,
         "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
         "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
         "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
@@ -250,6 +261,11 @@ def _spell(features: dict[str, float]) -> float:
 
 
 def _sound(features: dict[str, float]) -> float:
+    """The sound similarity: of the phones, when the window was searched by them; else of
+    the letters' Metaphone keys."""
+    phone = features.get("phone")
+    if phone is not None:
+        return phone
     return _SOUND["sound"] * features["sound"] + _SOUND["sound_class"] * features["sound_class"]
 
 

@@ -338,10 +338,11 @@ class Validator:
         if not variants and sigmoid(perfect_logit(len(key), self.search.max_prior, modality)
                                     + context_logit(features)) < opts.flag_threshold:
             return None  # even a perfect match could not make a flag here
+        said = " ".join(w.text for w in window) if modality != "image" else ""
         if not variants and self.search.hopeless(key, features, modality, opts.search_limit,
-                                                 opts.flag_threshold):
+                                                 opts.flag_threshold, said):
             return None  # nor could the terms near it
-        ranked = self._rank(key, variants, features, modality, opts)
+        ranked = self._rank(key, variants, features, modality, opts, said)
         if len(window) > 1:
             # "allergic to" is the term "allergic" and a word, not a misheard other term
             inside = {self.index.items[idx].entry.canonical.casefold()
@@ -495,12 +496,13 @@ class Validator:
         }
 
     def _rank(self, key: str, variants: Sequence[tuple[str, float, Evidence]],
-              base: dict[str, float], modality: Modality, opts: ValidateOptions) -> list[Ranked]:
+              base: dict[str, float], modality: Modality, opts: ValidateOptions,
+              said: str = "") -> list[Ranked]:
         """:meth:`CandidateSearch.rank` with the options' limits (more kept for audio, see
         :func:`uncertain._candidates.listed`)."""
         limit = max(opts.max_candidates, opts.acoustic_pool if modality == "audio" else 0)
         return self.search.rank(key, variants, base, modality, search_limit=opts.search_limit,
-                                limit=limit)
+                                limit=limit, said=said)
 
     @staticmethod
     def _flag(p: Proposal, words: list[Word]) -> Flag:
