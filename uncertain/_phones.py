@@ -113,7 +113,6 @@ def model_phones(word: str) -> tuple[str, ...]:
                  if p != "_")
 
 
-@lru_cache(maxsize=1 << 16)
 def word_phones(word: str) -> tuple[str, ...]:
     """The phones of one lower-case ``word``, stress marks removed: from the pronouncing
     lexicon, the shipped phones, or the letter-to-sound model, in that order."""
@@ -121,6 +120,20 @@ def word_phones(word: str) -> tuple[str, ...]:
     said = lexicon.get(word) or shipped.get(word)
     raw = said.split() if said is not None else model_phones(word)
     return tuple(q for p in raw if (q := p.replace("ˈ", "").replace("ˌ", "")))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_classes(word: str) -> str:
+    # cached as one short ASCII string a word, not as its phones (many small objects)
+    out = []
+    for p in word_phones(word):
+        if p in ("ɚ", "ɝ"):
+            out.append("VR")  # an r-coloured vowel is a vowel and an r
+        elif p[:1] in _VOWELS:
+            out.append("V")
+        else:
+            out.append(_CLASSES.get(p, "?"))
+    return "".join(out)
 
 
 def spoken_number(digits: str) -> list[str]:
@@ -147,25 +160,24 @@ def spoken_number(digits: str) -> list[str]:
     return out
 
 
-def phones(text: str) -> tuple[str, ...]:
-    """The phones of the words of ``text``: runs of letters and apostrophes (case
-    ignored), and numbers as they are said; punctuation is not said."""
+def _words(text: str) -> list[str]:
+    """The words said for ``text``: runs of letters and apostrophes (case ignored), and
+    numbers as they are said; punctuation is not said."""
     words: list[str] = []
     for token in _TOKEN.findall(text.casefold()):
         words += spoken_number(token) if token[0].isdigit() else [token]
-    return tuple(p for w in words for p in word_phones(w))
+    return words
+
+
+def phones(text: str) -> tuple[str, ...]:
+    """The phones of the words said for ``text`` (see :func:`phone_classes`)."""
+    return tuple(p for w in _words(text) for p in word_phones(w))
 
 
 @lru_cache(maxsize=1 << 16)
 def phone_classes(text: str) -> str:
     """The sound classes of the phones of ``text``, one letter each (``V`` for a vowel;
-    an r-coloured vowel is ``VR``)."""
-    out = []
-    for p in phones(text):
-        if p in ("ɚ", "ɝ"):
-            out.append("VR")
-        elif p[:1] in _VOWELS:
-            out.append("V")
-        else:
-            out.append(_CLASSES.get(p, "?"))
-    return "".join(out)
+    an r-coloured vowel is ``VR``): the words of ``text`` are its runs of letters and
+    apostrophes (case ignored) and its numbers, as they are said; punctuation is not
+    said."""
+    return "".join(_word_classes(w) for w in _words(text))
