@@ -470,6 +470,16 @@ def test_validate_the_to_of_decrease_x_to_a_dose_leads_to_it(validator: Validato
     assert "trazodone" in [c.canonical for c in flags[0].candidates]
 
 
+def test_validate_phones_tie_more_names_and_the_prior_breaks_the_ties(
+        validator: Validator) -> None:
+    # by phones, "or master 10" is about as near the rare Armisarte and Orgasteron as
+    # atorvastatin; the commonly prescribed name must come first
+    doc = validator.validate(make_doc("Add or/0.3 master/0.2 10/0.3 forty milligrams at bedtime"))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == ["or master 10"]
+    assert flags[0].candidates[0].canonical == "atorvastatin"
+
+
 @pytest.mark.parametrize("modality", ["audio", "text"])
 @pytest.mark.parametrize(
     ("spec", "span", "canonical", "rank"),

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from uncertain._glyphs import skeleton
+from uncertain._index import COMMON_PRIOR
 from uncertain._phonetic import class_key, sound_key
 from uncertain.document import Evidence, Modality
 
@@ -52,6 +53,10 @@ WEIGHTS: dict[str, float] = {
     "bias": -0.4,
     "similarity": 15.0,  # times (similarity - similarity_pivot(length of the query))
     "prior": 2.5,  # times (prior - 0.4)
+    # ... and, for a window compared by phones, whose coarse classes tie more names, this
+    # much more times (prior - COMMON_PRIOR): the prior breaks the ties ("or master 10"
+    # is atorvastatin, not the rare Orgasteron)
+    "phone_prior": 1.25,
     "dose_context": 2.2,
     "cue_before": 0.8,
     "slot": 1.0,  # a prescribing word before and a dose right after: the drug's own slot
@@ -139,6 +144,7 @@ def match_logit(features: dict[str, float], modality: Modality) -> float:
     return (
         w["similarity"] * (similarity - similarity_pivot(int(features["length"])))
         + w["prior"] * (features["prior"] - 0.4)
+        + w["phone_prior"] * ("phone" in features) * (features["prior"] - COMMON_PRIOR)
         + w["onset"] * (features.get("onset", 0.5) - 0.5)
         + w["ocr_choices"] * features["ocr_choices"]
         + w["glyph"] * (features["glyph"] >= 0.999)
@@ -227,7 +233,10 @@ PERFECT_MATCH: dict[str, float] = {
 def perfect_logit(length: int, prior: float, modality: Modality) -> float:
     """The :func:`match_logit` of a perfect spelling and sound match of ``prior`` to a
     query of ``length`` letters: a bound on any match without OCR evidence."""
-    return match_logit({**PERFECT_MATCH, "prior": prior, "length": float(length)}, modality)
+    # a window compared by phones weighs the prior more (its phone similarity is at most
+    # 1 - PHONE_SHIFT): the bound takes the larger weight
+    return match_logit({**PERFECT_MATCH, "prior": prior, "length": float(length)}, modality) \
+        + max(0.0, WEIGHTS["phone_prior"] * (prior - COMMON_PRIOR))
 
 
 def onset(a: str, b: str) -> float:
