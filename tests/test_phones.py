@@ -48,6 +48,7 @@ def test_phones_of_unknown_words_come_from_the_model() -> None:
         ("Rip 10", "RVPTVN"),  # the digits are said: "rip ten", as "-triptan"
         ("", ""),
         ("10.5 %", "TVNFVF"),  # punctuation is not said
+        ("Méttorrtin", phone_classes("mettorrtin")),  # nor accents
     ],
 )
 def test_phone_classes(text: str, classes: str) -> None:

@@ -11,7 +11,7 @@ confuse (p/b, t/d, k/g, f/v, s/z/sh/th, m/n/ng). "farmer to" reads ``FVRNVRTV`` 
 famotidine ``FVNVTVTVN``; the Metaphone keys of the letters (:mod:`uncertain._phonetic`)
 drop the vowels and read "farmer to" as English spelling rules do not say it.
 
-The data are read on first use (about 0.2 s) and shared by threads. The words of the
+The data are read on first use (a fraction of a second) and shared by threads. The words of the
 shipped drug lexicon that the pronouncing lexicon lacks have their model phones shipped
 beside it (``lexicons/phones.txt``, made by ``lexicons/build_phones.py``), so building
 the validator's index runs the model only on the terms of a user's own lexicons.
@@ -23,6 +23,7 @@ import base64
 import re
 import sqlite3
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -161,10 +162,11 @@ def spoken_number(digits: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    """The words said for ``text``: runs of letters and apostrophes (case ignored), and
-    numbers as they are said; punctuation is not said."""
+    """The words said for ``text``: runs of letters and apostrophes (case and accents
+    ignored), and numbers as they are said; punctuation is not said."""
     words: list[str] = []
-    for token in _TOKEN.findall(text.casefold()):
+    plain = unicodedata.normalize("NFKD", text.casefold())  # "Méttorrtin": mettorrtin
+    for token in _TOKEN.findall("".join(c for c in plain if not unicodedata.combining(c))):
         words += spoken_number(token) if token[0].isdigit() else [token]
     return words
 
