@@ -24,6 +24,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,8 @@ def _load() -> tuple[dict[str, str], dict[str, str], Any]:
 
             root = Path(gruut_lang_en.get_lang_dir())
             lexicon: dict[str, str] = {}
-            with sqlite3.connect(f"file:{root / 'lexicon.db'}?mode=ro", uri=True) as db:
+            with closing(sqlite3.connect(f"file:{root / 'lexicon.db'}?mode=ro",
+                                         uri=True)) as db:
                 rows = db.execute(
                     "SELECT word, phonemes FROM word_phonemes ORDER BY word, pron_order")
                 for word, said in rows:

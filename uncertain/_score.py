@@ -233,10 +233,12 @@ PERFECT_MATCH: dict[str, float] = {
 def perfect_logit(length: int, prior: float, modality: Modality) -> float:
     """The :func:`match_logit` of a perfect spelling and sound match of ``prior`` to a
     query of ``length`` letters: a bound on any match without OCR evidence."""
-    # a window compared by phones weighs the prior more (its phone similarity is at most
-    # 1 - PHONE_SHIFT): the bound takes the larger weight
-    return match_logit({**PERFECT_MATCH, "prior": prior, "length": float(length)}, modality) \
-        + max(0.0, WEIGHTS["phone_prior"] * (prior - COMMON_PRIOR))
+    # a window of speech or text compared by phones weighs the prior more (its phone
+    # similarity is at most 1 - PHONE_SHIFT): the bound takes the larger weight
+    bound = match_logit({**PERFECT_MATCH, "prior": prior, "length": float(length)}, modality)
+    if modality != "image":
+        bound += max(0.0, WEIGHTS["phone_prior"] * (prior - COMMON_PRIOR))
+    return bound
 
 
 def onset(a: str, b: str) -> float:
