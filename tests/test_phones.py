@@ -14,12 +14,14 @@ import pytest
 from uncertain._assets import lexicon_dir
 from uncertain._phones import (
     PHONES_FILE,
+    _load,
     model_phones,
     phone_classes,
     phones,
     spoken_number,
     word_phones,
 )
+from uncertain.lexicon import load_lexicon
 from uncertain.validate import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +150,15 @@ def test_index_phone_search_holds_only_common_drug_names(validator: Validator) -
         entry = index.items[i].entry
         assert entry.prior >= 0.4 and entry.lexicon != "clinical"
     assert index.near_phones("VN") == []  # under three classes: nothing to compare
+
+
+def test_index_searches_a_users_lexicon_by_phones() -> None:
+    """A formulary's own brand, a word neither the pronouncing lexicon nor the shipped
+    phones hold, is said by the letter-to-sound model when the index is built."""
+    formulary = load_lexicon(ROOT / "tests" / "data" / "validate" / "uk_formulary.tsv",
+                             name="formulary")
+    validator = Validator(["drugs", formulary])
+    assert "kapake" not in _load()[1]
+    index = validator.index
+    found = [index.items[i].entry for i in index.near_phones(phone_classes("cap a key"))]
+    assert (found[0].term, found[0].lexicon) == ("Kapake", "formulary")
