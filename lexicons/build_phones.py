@@ -16,27 +16,26 @@ and agrees with the model.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from uncertain._phones import _WORD, _load, model_phones  # noqa: E402
+from uncertain._phones import _load, _words, model_phones  # noqa: E402
 from uncertain.lexicon import load_lexicon, normalize_term  # noqa: E402
 
 LEXICONS = ("drugs", "clinical")
 
 
 def missing_words(names: tuple[str, ...] = LEXICONS) -> list[str]:
-    """The words of the named shipped lexicons' terms that the pronouncing lexicon
-    lacks, sorted."""
+    """The words said for the named shipped lexicons' terms (as the index reads them,
+    numbers spelled out) that the pronouncing lexicon lacks, sorted."""
     pronouncing = _load()[0]
     words: set[str] = set()
     for name in names:
         for entry in load_lexicon(name):
-            words.update(_WORD.findall(normalize_term(entry.term).casefold()))
+            words.update(_words(normalize_term(entry.term)))
     return sorted(w for w in words if w not in pronouncing)
 
 
@@ -48,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["# letter-to-sound phones (IPA, gruut_lang_en's model) of the words of the",
              "# shipped lexicons that its pronouncing lexicon lacks; made by",
              "# lexicons/build_phones.py, see lexicons/README.md"]
-    lines += [f"{w}\t{' '.join(model_phones(w))}" for w in words if re.fullmatch(_WORD, w)]
+    lines += [f"{w}\t{' '.join(model_phones(w))}" for w in words]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(words)} words ({args.out.stat().st_size:,} bytes)")
     return 0

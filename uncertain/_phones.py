@@ -43,7 +43,6 @@ _CLASSES = {
     "ð": "S", "t͡ʃ": "C", "d͡ʒ": "C", "tʃ": "C", "dʒ": "C", "m": "N", "n": "N",
     "ŋ": "N", "l": "L", "ɹ": "R", "r": "R", "w": "W", "j": "J", "h": "H",
 }
-_WORD = re.compile(r"[a-z']+")
 _TOKEN = re.compile(r"[a-z']+|\d+")
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
