@@ -480,6 +480,19 @@ def test_validate_phones_tie_more_names_and_the_prior_breaks_the_ties(
     assert flags[0].candidates[0].canonical == "atorvastatin"
 
 
+def test_validate_a_unit_heard_amiss_after_a_number_is_a_dose(validator: Validator) -> None:
+    # tiny.en writes "100 milligrams" as "100 million" (at p=0.06); a doubted word after a
+    # number that begins like milligrams is that unit, so "met across" is before a dose
+    doc = validator.validate(make_doc(
+        "Start met/0.23 across/0.22 100/0.46 million/0.06 and/0.04 recheck in two weeks"))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags][:1] == ["met across"]
+    assert flags[0].candidates[0].canonical == "metoprolol"
+    # the recogniser sure of "million" heard a number, not a unit: no dose, no flag
+    sure = validator.validate(make_doc("Start met/0.23 across/0.22 100 million and more"))
+    assert [f.text for f in only_doubtful(sure)] == []
+
+
 @pytest.mark.parametrize("modality", ["audio", "text"])
 @pytest.mark.parametrize(
     ("spec", "span", "canonical", "rank"),

@@ -118,7 +118,10 @@ def test_validate_helpers_choice_variants_best_first() -> None:
     ("after", "sure", "strength"),
     [("10 mg daily", [True, True], 1.0), ("in each nostril twice daily", [True, True], 0.0),
      ("nostril twice daily", [True, True], 0.5), ("awful 10 mg", [False, True], 0.0),
-     ("awful 10 mg", [True, True], 0.5), ("for coffee", [True, True], 0.0)],
+     ("awful 10 mg", [True, True], 0.5), ("for coffee", [True, True], 0.0),
+     # "milligrams" heard amiss, in doubt after a number; not when the recogniser is sure
+     ("100 million and", [True, False], 1.0), ("100 million people", [True, True], 0.0),
+     ("50 mic programs", [True, False], 1.0), ("million and", [False, True], 0.0)],
 )
 def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: float) -> None:
     assert dose_near(after.split(), sure) == strength
@@ -137,12 +140,14 @@ def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     ("text", "sure"),
     [("take it 10 mg daily", "11111"), ("lives in awful 10 mg", "00011"),
      ("spray in each nostril twice daily", "111111"), ("five hundred milligrams", "011"),
-     ("mg a l g 5 %", "101010"), ("", ""), ("stop the", "11")],
+     ("mg a l g 5 %", "101010"), ("", ""), ("stop the", "11"),
+     ("met across 100 million and", "00100"), ("across 100 million people", "0111"),
+     ("7 -5 milli -grams", "0000"), ("the 5 milli", "110")],
 )
 def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -> None:
     texts, skippable = text.split(), [s == "1" for s in sure]
     assert dose_strengths(texts, skippable) == [
-        dose_near(texts[j:j + 6], skippable[j:j + 2]) for j in range(len(texts) + 1)]
+        dose_near(texts[j:j + 6], skippable[j:j + 6]) for j in range(len(texts) + 1)]
 
 
 @pytest.fixture(scope="module")

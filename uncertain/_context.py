@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "is_cue", "is_cue_word",
-           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "strip_punct"]
+__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "is_cue",
+           "is_cue_word", "is_dose_start", "is_number_word", "is_strength", "is_strength_unit",
+           "strip_punct"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -137,14 +138,22 @@ def is_number_word(text: str) -> bool:
 
 
 _DOSE_DISTANCE = (1.0, 0.5, 0.3)
+# what a recogniser writes for "milligrams" or "micrograms" it did not catch: "100 million",
+# "7.5 milli -grams", "50 mic"; taken as a unit only after a number and when in doubt
+_HEARD_UNIT = re.compile(r"^(milli\w*|mill|mills|millie|milly|mic|mics|mick|micro\w*)$")
 
 
 def dose_near(texts: list[str], skippable: list[bool]) -> float:
     """How strongly a dose follows a window: 1 when it opens right after it ("sertraline
     50 mg"), less when one or two sure words (``skippable``) come between ("fluticasone
-    in each nostril twice daily"), 0 when none is near."""
+    in each nostril twice daily"), 0 when none is near. Words past ``skippable`` count as
+    sure (see :func:`heard_units`)."""
+    n = len(texts)
+    sure = [*skippable[:n], *[True] * (n - len(skippable))]
+    roles = [_UNIT if amiss else _dose_role(text)
+             for text, amiss in zip(texts, heard_units(texts, sure), strict=True)]
     for k, strength in enumerate(_DOSE_DISTANCE):
-        if k < len(texts) and is_dose_start(texts[k:k + 4]):
+        if k < n and _opens(roles, k, min(k + 4, n)):
             return strength
         if k >= len(skippable) or not skippable[k]:
             break
@@ -155,9 +164,12 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     """:func:`dose_near` after each position of a text: item ``j`` (up to ``len(texts)``)
     is how strongly a dose follows a window ending before word ``j``, for the words
     ``texts`` (lower-case, stripped) of which those marked ``skippable`` are sure. The
-    "to" of "increase X to 20 mg" leads to the dose however doubtful it is heard."""
+    "to" of "increase X to 20 mg" leads to the dose however doubtful it is heard, and a
+    doubted word after a number that begins like "milligrams" or "micrograms" ("100
+    million", "50 mic") is taken for that unit, heard amiss."""
     n = len(texts)
-    roles = [_dose_role(text) for text in texts]
+    roles = [_UNIT if amiss else _dose_role(text)
+             for text, amiss in zip(texts, heard_units(texts, skippable), strict=True)]
     opens = [_opens(roles, p, min(p + 4, n)) for p in range(n)]
     out = [0.0] * (n + 1)
     for j in range(n):
@@ -174,6 +186,16 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
             if p >= n or not skippable[p]:
                 break
     return out
+
+
+def heard_units(texts: list[str], sure: list[bool]) -> list[bool]:
+    """For each of the words ``texts`` (lower-case, stripped), of which those marked
+    ``sure`` are not in doubt: whether it is a strength unit heard amiss, a doubted word
+    after a number that begins like "milligrams" or "micrograms" ("100 million", "7.5
+    milli", "50 mic")."""
+    return [k > 0 and not sure[k] and _HEARD_UNIT.match(text) is not None
+            and (_NUMBER.match(texts[k - 1]) is not None or texts[k - 1] in _NUMBER_WORDS)
+            for k, text in enumerate(texts)]
 
 
 def is_strength_unit(text: str) -> bool:

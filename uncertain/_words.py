@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from uncertain._context import (
     classify,
+    heard_units,
     is_cue_word,
     is_number_word,
     is_strength,
@@ -222,13 +223,15 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
 def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],
-                     chosen: list[Proposal]) -> list[tuple[int, int]]:
+                     chosen: list[Proposal], sure: list[bool]) -> list[tuple[int, int]]:
     """The sentences (ended by a full stop or a segment) that hold a strength (a number,
-    then mg, mcg, mEq or IU, or a unit heard amiss and flagged as one) but no flag naming
-    a drug: for each, the range of its words before the strength and after the last
-    prescribing word before it, where the drug's name is said."""
+    then mg, mcg, mEq or IU, or a unit heard amiss: a doubted "million" after a number,
+    or a window flagged as a unit) but no flag naming a drug, of whose words those marked
+    ``sure`` are not in doubt: for each, the range of its words before the strength and
+    after the last prescribing word before it, where the drug's name is said."""
     n = len(infos)
-    unit = [is_strength_unit(text) for text in lowered]
+    unit = [is_strength_unit(text) or amiss
+            for text, amiss in zip(lowered, heard_units(lowered, sure), strict=True)]
     dosed = [is_strength(text) for text in lowered]
     drug = [False] * n
     for p in chosen:
