@@ -163,3 +163,26 @@ def test_rescore_real_scores_do_not_depend_on_the_alignment_filter(audio: np.nda
     skip = len(scorer.tokens("Continue"))
     assert got == [[pytest.approx(np.log(max(1e-12, p)), abs=1e-6)
                     for p in r.text_token_probs[skip:]] for r in filtered]
+
+
+def test_rescore_real_silence_is_encoded_once_per_model_and_length(
+        audio: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every document's pass makes its own scorer; the encoded silence of the language prior
+    # is kept per model and input length, and a kept one scores exactly like a fresh one
+    from uncertain import _acoustic
+    from uncertain._acoustic import WhisperScorer, scorer_for
+
+    first = scorer_for(None, pad_seconds=None)
+    requests = [("Continue", ["metformin five hundred", "met for me five hundred"])]
+    samples = round(2.5 * SAMPLE_RATE)
+    monkeypatch.setattr(_acoustic, "_silences", type(_acoustic._silences)())
+    fresh = WhisperScorer(first.model, pad_seconds=None).prior(samples, requests)
+    encoded: list[int] = []
+    real = WhisperScorer.encode
+    monkeypatch.setattr(WhisperScorer, "encode",
+                        lambda self, clip: encoded.append(len(clip)) or real(self, clip))
+    again = WhisperScorer(first.model, pad_seconds=None)
+    assert again.prior(samples, requests) == fresh
+    assert encoded == []  # the silence of this length was kept from the first scorer
+    again.prior(round(4.5 * SAMPLE_RATE), requests)
+    assert len(encoded) == 1  # another length is encoded once

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -36,6 +39,12 @@ from uncertain.errors import EngineError
 _HOP = 160  # samples per Mel frame
 _FRAMES_PER_SECOND = SAMPLE_RATE // _HOP
 _MAX_FRAMES = 3000  # Whisper's 30 s input
+# encoded silences kept per model, one per input length: windows encoded at their own
+# length (whole seconds) come in a handful of lengths, and every document's pass would
+# otherwise encode its silences anew
+_SILENCES = 16
+_silences: weakref.WeakKeyDictionary[Any, OrderedDict[int, Any]] = weakref.WeakKeyDictionary()
+_silences_lock = threading.Lock()
 _MIN_PROB = 1e-12  # floor before taking logs (CTranslate2 rounds tiny probabilities to 0)
 
 
@@ -79,7 +88,8 @@ class WhisperScorer:
         self.pad_seconds = pad_seconds
         self.min_seconds = min_seconds
         self.trim_seconds = trim_seconds
-        self._silence: dict[int, Any] = {}
+        with _silences_lock:
+            self._silence = _silences.setdefault(model, OrderedDict())
         multilingual = bool(model.model.is_multilingual)
         self.tokenizer = Tokenizer(model.hf_tokenizer, multilingual, task="transcribe",
                                    language=language if multilingual else "en")
@@ -136,10 +146,18 @@ class WhisperScorer:
         if not batch_ids:
             return [[] for _ in requests]
         size = self._frames(samples)
-        if size not in self._silence:
-            self._silence = {size: self.encode(np.zeros(size * _HOP, dtype=np.float32))[0]}
+        with _silences_lock:
+            silence = self._silence.get(size)
+            if silence is not None:
+                self._silence.move_to_end(size)
+        if silence is None:
+            silence = self.encode(np.zeros(size * _HOP, dtype=np.float32))[0]
+            with _silences_lock:
+                self._silence[size] = silence
+                while len(self._silence) > _SILENCES:
+                    self._silence.popitem(last=False)
         frames = max(2, min(size, samples // _HOP) // 2 * 2)
-        return _split(self._align(self._silence[size], frames, batch_ids, skips), requests)
+        return _split(self._align(silence, frames, batch_ids, skips), requests)
 
     def _batch(self, requests: Sequence[Request]) -> tuple[list[list[int]], list[int]]:
         batch_ids: list[list[int]] = []
