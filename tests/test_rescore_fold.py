@@ -59,6 +59,7 @@ class FakeScorer:
         self.table = table
         self.priors: dict[str, float] = {}
         self.calls: list[tuple[int, list[tuple[str, list[str]]]]] = []
+        self.silences: list[int] = []  # samples of silence each prior call was asked for
 
     def score(self, audio: np.ndarray, requests: Sequence[tuple[str, Sequence[str]]]
               ) -> list[list[list[float]]]:
@@ -68,6 +69,7 @@ class FakeScorer:
     def prior(self, samples: int, requests: Sequence[tuple[str, Sequence[str]]]
               ) -> list[list[list[float]]]:
         """The language prior: nothing, unless ``priors`` says otherwise."""
+        self.silences.append(samples)
         return [[[self.priors.get(t.split()[0], 0.0)] for t in texts] for _, texts in requests]
 
     def lookup(self, text: str) -> list[float]:
@@ -355,3 +357,17 @@ def test_rescore_weighs_rare_candidates_only_near_the_top() -> None:
     silent = rescore(make_doc([met_flag(*candidates)]), audio=np.zeros(round(
         DURATION * SAMPLE_RATE), dtype=np.float32), scorer=FakeScorer({}))
     assert silent.flags[0].candidates == candidates
+
+
+@pytest.mark.parametrize(("seconds", "expect"), [(1.0, 1.0), (None, DURATION), (100.0, DURATION)])
+def test_rescore_prior_is_scored_on_at_most_prior_seconds_of_silence(
+        seconds: float | None, expect: float) -> None:
+    doc = make_doc([met_flag(cand("metformin", 0.6))])
+    scorer = FakeScorer({})
+    rescore(doc, audio=speech(), scorer=scorer,
+            options=RescoreOptions(prior_seconds=seconds, casings=False))
+    window = scorer.calls[0][0]
+    assert window > SAMPLE_RATE  # the window is longer than 1 s: the prior's is cut to it
+    assert scorer.silences == [min(window, round(expect * SAMPLE_RATE))]
+    with pytest.raises(ValueError, match="prior_seconds"):
+        RescoreOptions(prior_seconds=0.0)

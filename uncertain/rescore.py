@@ -18,8 +18,11 @@ A hypothesis's score is the total log-probability Whisper gives to its tokens an
 ``<after>`` words, given the audio, minus ``prior_weight`` times the same given silence:
 what the audio adds to the decoder's language prior, which otherwise sinks every rare
 drug name (on the dev set this doubles top-1 among hard candidates; see
-``benchmarks/rescore_methods.py``). The total rather than the mean: a short candidate
-leaves audio unexplained and pays for it in ``<after>``.
+``benchmarks/rescore_methods.py``). The silence is as long as the window up to
+``prior_seconds`` (4 s): on eight dev-set runs a longer one recovers the same drugs with
+the same false flags, for more time (``benchmarks/validate_quality.py --rescore``). The total
+rather than the mean: a short candidate leaves audio unexplained and pays for it in
+``<after>``.
 
 Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
 ["acoustic"]``, the heard score in ``["acoustic_heard"]``; nats):
@@ -81,6 +84,8 @@ class RescoreOptions:
     context_after: int = 1  # heard words after the flag scored with each hypothesis
     normalise: Literal["sum", "mean"] = "sum"  # total or per-token log-probability
     prior_weight: float = 1.0  # times the texts' log-probability given silence, subtracted
+    # seconds of silence the prior is scored on, at most (None: as long as the window)
+    prior_seconds: float | None = 4.0
     casings: bool = False  # also score each candidate capitalised, keep the better
     weight: float = 0.5  # candidate log-odds moved per nat of acoustic difference
     confidence_weight: float = 0.5  # flag log-odds moved per nat of (best gap + offset)
@@ -106,6 +111,8 @@ class RescoreOptions:
             raise ValueError(f"max_window={self.max_window} must be in (0, 30]")
         if self.rare_candidates < 1:
             raise ValueError(f"rare_candidates={self.rare_candidates} must be >= 1")
+        if self.prior_seconds is not None and self.prior_seconds <= 0:
+            raise ValueError(f"prior_seconds={self.prior_seconds} must be > 0 (or None)")
 
 
 @dataclass(frozen=True)
@@ -326,7 +333,9 @@ def acoustic_scores(
     if not any(texts for _, texts in requests):
         return [None] * len(group.jobs)
     scored = scorer.score(clip, requests)
-    prior = scorer.prior(len(clip), requests) if opts.prior_weight else None
+    silence = len(clip) if opts.prior_seconds is None else min(
+        len(clip), round(opts.prior_seconds * _audio.SAMPLE_RATE))
+    prior = scorer.prior(silence, requests) if opts.prior_weight else None
     for k, (job, owner, token_scores) in enumerate(zip(group.jobs, owners, scored,
                                                        strict=True)):
         if not owner:
