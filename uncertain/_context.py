@@ -149,9 +149,7 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
     in each nostril twice daily"), 0 when none is near. Words past ``skippable`` count as
     sure (see :func:`heard_units`)."""
     n = len(texts)
-    sure = [*skippable[:n], *[True] * (n - len(skippable))]
-    roles = [_UNIT if amiss else _dose_role(text)
-             for text, amiss in zip(texts, heard_units(texts, sure), strict=True)]
+    roles = _roles(texts, [*skippable[:n], *[True] * (n - len(skippable))])
     for k, strength in enumerate(_DOSE_DISTANCE):
         if k < n and _opens(roles, k, min(k + 4, n)):
             return strength
@@ -168,8 +166,7 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     doubted word after a number that begins like "milligrams" or "micrograms" ("100
     million", "50 mic") is taken for that unit, heard amiss."""
     n = len(texts)
-    roles = [_UNIT if amiss else _dose_role(text)
-             for text, amiss in zip(texts, heard_units(texts, skippable), strict=True)]
+    roles = _roles(texts, skippable)
     opens = [_opens(roles, p, min(p + 4, n)) for p in range(n)]
     out = [0.0] * (n + 1)
     for j in range(n):
@@ -186,6 +183,12 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
             if p >= n or not skippable[p]:
                 break
     return out
+
+
+def _roles(texts: list[str], sure: list[bool]) -> list[int]:
+    """Each word's :func:`_dose_role`, a unit heard amiss (:func:`heard_units`) a unit."""
+    return [_UNIT if amiss else _dose_role(text)
+            for text, amiss in zip(texts, heard_units(texts, sure), strict=True)]
 
 
 def heard_units(texts: list[str], sure: list[bool]) -> list[bool]:
