@@ -91,11 +91,12 @@ def classify(text: str) -> WordClass:
     return "word"
 
 
-def is_dose_start(texts: list[str]) -> bool:
+def is_dose_start(texts: list[str], sure: list[bool] | None = None) -> bool:
     """True when the words ``texts`` (lower-case, stripped, the first up to four words
     after a window) open a dose: a number then a unit, a number with its unit attached,
-    a unit or a frequency word."""
-    return _opens([_dose_role(text) for text in texts], 0, len(texts))
+    a unit or a frequency word; of the words, those marked ``sure`` (default: all) are not
+    in doubt (see :func:`heard_units`)."""
+    return _opens(_roles(texts, [True] * len(texts) if sure is None else sure), 0, len(texts))
 
 
 # what one word does at the start of a dose (see _dose_role)
@@ -149,9 +150,9 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
     in each nostril twice daily"), 0 when none is near. Words past ``skippable`` count as
     sure (see :func:`heard_units`)."""
     n = len(texts)
-    roles = _roles(texts, [*skippable[:n], *[True] * (n - len(skippable))])
+    sure = [*skippable[:n], *[True] * (n - len(skippable))]
     for k, strength in enumerate(_DOSE_DISTANCE):
-        if k < n and _opens(roles, k, min(k + 4, n)):
+        if k < n and is_dose_start(texts[k:k + 4], sure[k:k + 4]):
             return strength
         if k >= len(skippable) or not skippable[k]:
             break
