@@ -112,6 +112,41 @@ def test_batch_damaged_archive_keeps_what_was_read(tmp_path: Path) -> None:
     assert isinstance(items[-1].error, CorruptInputError)
 
 
+def test_batch_folder_gives_only_files_named_as_inputs(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # an archive of recordings comes with sidecars: metadata, a manifest, a script
+    for rel in ["a.wav", "a.json", "run.py", "LICENSE", "refs.jsonl", "sub/b.TXT",
+                "sub/c.Aiff", "sub/d.pdf", "sub/e.jpeg", "sub/f.csv"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    _zip(tmp_path / "set.zip", {"m.flac": b"f", "m.json": b"{}"})
+    with caplog.at_level("WARNING", logger="uncertain"):
+        listed = [str(Path(p).relative_to(tmp_path)) for p in list_items([tmp_path])]
+    assert caplog.records == []  # the listing pass is quiet: the reading pass tells
+    with caplog.at_level("WARNING", logger="uncertain"):
+        rels = [str(Path(i.path).relative_to(tmp_path)) for i in iter_items([tmp_path])]
+    assert rels == listed == ["a.wav", "set.zip::m.flac", "sub/b.TXT", "sub/c.Aiff",
+                              "sub/d.pdf", "sub/e.jpeg"]
+    # one warning per archive, then one for the folder when its walk ends
+    archive, folder = (r.getMessage() for r in caplog.records)
+    assert folder.startswith(f"{tmp_path}: left out 5 files not named as audio")
+    assert "(.csv 1, .json 1, .jsonl 1, .py 1, no extension 1)" in folder
+    assert archive.startswith(f"{tmp_path / 'set.zip'}: left out 1 file ")
+    # a file named on its own is read whatever its name: its content decides
+    assert [i.path for i in iter_items([tmp_path / "run.py"])] == [str(tmp_path / "run.py")]
+
+
+def test_batch_tar_members_not_named_as_inputs_are_left_out(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    archive = _tar(tmp_path / "set.tar.gz", {"x/a.wav": b"a", "x/meta.yaml": b"m",
+                                             "x/b.md": b"b"})
+    with caplog.at_level("WARNING", logger="uncertain"):
+        names = [i.path.split("::")[1] for i in iter_items([archive])]
+    assert names == ["x/a.wav", "x/b.md"]
+    (message,) = (r.getMessage() for r in caplog.records)
+    assert "left out 1 file " in message and "(.yaml 1)" in message
+
+
 def test_batch_garbage_named_as_archive_is_an_error_item(tmp_path: Path) -> None:
     fake = tmp_path / "fake.zip"
     fake.write_text("not a zip")
@@ -182,7 +217,7 @@ def test_batch_walk_survives_a_symlink_cycle(tmp_path: Path) -> None:
 
 def test_batch_leaves_out_the_excluded_output(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
-    (tmp_path / "out.jsonl").write_text("")
-    assert [Path(i.path).name for i in iter_items([tmp_path])] == ["a.txt", "out.jsonl"]
-    assert [Path(p).name for p in list_items([tmp_path], exclude=[tmp_path / "out.jsonl"])
+    (tmp_path / "out.txt").write_text("")  # an output named like an input
+    assert [Path(i.path).name for i in iter_items([tmp_path])] == ["a.txt", "out.txt"]
+    assert [Path(p).name for p in list_items([tmp_path], exclude=[tmp_path / "out.txt"])
             ] == ["a.txt"]

@@ -76,6 +76,22 @@ def test_cli_annotate_empty_input_is_a_warning(tmp_path: Path,
     assert "no input files" in capsys.readouterr().err
 
 
+def test_cli_annotate_folder_reads_only_files_named_as_inputs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "note.txt").write_text(NOTE)
+    (tmp_path / "make_note.py").write_text("print('Continue met for men')\n")
+    (tmp_path / "refs.jsonl").write_text('{"path": "note.txt"}\n')
+    assert main(["annotate", str(tmp_path), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    docs = [Document.from_json(line) for line in captured.out.splitlines()]
+    assert [Path(d.source.path).name for d in docs] == ["note.txt"]
+    assert "left out 2 files" in captured.err and "(.jsonl 1, .py 1)" in captured.err
+    # named on its own, the script is read as the plain text it is
+    assert main(["annotate", str(tmp_path / "make_note.py"), "--format", "jsonl"]) == 0
+    (doc,) = [Document.from_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert doc.source.modality == "text"
+
+
 @pytest.mark.slow
 def test_cli_annotate_says_when_a_file_holds_nothing(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,11 @@ def test_ingest_zero_byte_file(tmp_path: Path) -> None:
     assert info.value.path == str(path)
 
 
-def test_ingest_text_renamed_wav_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "notes.wav"
+@pytest.mark.parametrize("name", ["notes.wav", "notes.AIFF", "notes.tif"])
+def test_ingest_text_renamed_as_audio_or_image_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
     path.write_text("this is not audio at all\n")
-    with pytest.raises(UnsupportedFormatError, match=r"notes\.wav.*plain text"):
+    with pytest.raises(UnsupportedFormatError, match=rf"{re.escape(name)}.*plain text"):
         ingest(path)
 
 

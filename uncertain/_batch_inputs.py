@@ -4,11 +4,15 @@ This module owns what counts as one input of a batch run:
 
 - a plain file is one item (read later by the worker, from its path);
 - a directory is walked recursively in sorted order, hidden files and folders skipped;
+  it gives the files named as audio, images, PDFs or text (by extension:
+  :data:`uncertain._io.INPUT_EXTENSIONS`) and the archives; other files (a sidecar
+  ``.json``, a ``.csv``, a script) are left out, counted in one warning per folder;
 - a tar (plain, gzip, bzip2, xz) or zip archive is read member by member, in archive
   order, without unpacking anything to disk: each member's bytes are read into memory
   and travel with its item; directories, hidden members and ``__MACOSX`` debris are
-  skipped; a member with an absolute path, a ``..`` component, or that is not a regular
-  file (a link, a device) is refused with an error item, never read;
+  skipped, and members not named as inputs are left out as in a folder; a member with
+  an absolute path, a ``..`` component, or that is not a regular file (a link, a
+  device) is refused with an error item, never read;
 - a manifest (``.jsonl`` with ``{"path": ...}`` lines, or ``.csv`` with a ``path`` column)
   names files, directories or archives; relative paths are resolved against the
   manifest's folder.
@@ -25,14 +29,16 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import tarfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from uncertain._io import sha256_file
+from uncertain._io import is_input_name, sha256_file
 from uncertain.errors import (
     CorruptInputError,
     InputError,
@@ -48,6 +54,8 @@ DEFAULT_MAX_MEMBER_BYTES = 2 << 30
 _TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 _ZIP_SUFFIXES = (".zip",)
 _MANIFEST_SUFFIXES = (".jsonl", ".csv")
+
+log = logging.getLogger("uncertain")
 
 
 @dataclass(frozen=True)
@@ -121,14 +129,62 @@ def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
 def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
             listing: bool) -> Iterator[Item]:
     if path.is_dir():
+        left_out = LeftOut(path, quiet=listing)
         for child in _walk(path):
-            yield from _expand(child, max_member_bytes, skip, listing=listing)
+            if is_input_name(child) or is_archive(child):
+                yield from _expand(child, max_member_bytes, skip, listing=listing)
+            else:
+                left_out.add(child.name)
+        left_out.report()
     elif skip and os.path.realpath(path) in skip:
         return
     elif is_archive(path) and path.is_file():
         yield from _archive_items(path, max_member_bytes, listing=listing)
     else:
         yield Item(path=os.fspath(path), file=os.fspath(path))
+
+
+def input_files(root: Path, warn: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """The files under folder ``root`` named as audio, images, PDFs or text, sorted
+    (hidden ones skipped); the others are left out and counted in one warning, logged or
+    given to ``warn``."""
+    left_out = LeftOut(root, warn=warn)
+    for child in _walk(root):
+        if is_input_name(child):
+            yield child
+        else:
+            left_out.add(child.name)
+    left_out.report()
+
+
+class LeftOut:
+    """Files of a folder or archive left out as not named as inputs, by extension; a
+    warning tells how many (``quiet``: not told, for a listing pass that comes before the
+    one that reads)."""
+
+    def __init__(self, where: str | os.PathLike[str], *, quiet: bool = False,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.where = os.fspath(where)
+        self.quiet = quiet
+        self.warn = warn
+        self.counts: Counter[str] = Counter()
+
+    def add(self, name: str) -> None:
+        suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+        self.counts[suffix or "no extension"] += 1
+
+    def report(self) -> None:
+        total = sum(self.counts.values())
+        if not total or self.quiet:
+            return
+        kinds = ", ".join(f"{ext} {n}" for ext, n in sorted(self.counts.items()))
+        message = (f"{self.where}: left out {total} file{'' if total == 1 else 's'} not named"
+                   f" as audio, an image, a PDF or text ({kinds}); name such a file itself"
+                   " to read it anyway")
+        if self.warn is not None:
+            self.warn(message)
+        else:
+            log.warning("%s", message)
 
 
 def _walk(root: Path, seen: frozenset[str] = frozenset()) -> Iterator[Path]:
@@ -243,6 +299,7 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[
 
 
 def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+    left_out = LeftOut(archive, quiet=listing)
     # "r|*" reads the stream once, front to back, whatever the compression
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
         for member in tar:
@@ -252,6 +309,8 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 yield _refused(archive, name, UnsupportedFormatError, problem)
             elif member.isdir() or _skipped(name):
                 continue
+            elif not is_input_name(name):
+                left_out.add(name)
             elif not member.isfile():
                 what = "a link" if member.issym() or member.islnk() else "not a regular file"
                 yield _refused(archive, name, UnsupportedFormatError,
@@ -266,6 +325,7 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 data = fh.read() if fh is not None else b""
                 yield Item(path=_member_item(archive, name).path, data=data)
         _check_tar_end(tar)
+    left_out.report()
 
 
 def _check_tar_end(tar: tarfile.TarFile) -> None:
@@ -286,6 +346,7 @@ def _check_tar_end(tar: tarfile.TarFile) -> None:
 
 
 def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+    left_out = LeftOut(archive, quiet=listing)
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             name = info.filename
@@ -294,6 +355,8 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 yield _refused(archive, name, UnsupportedFormatError, problem)
             elif info.is_dir() or _skipped(name):
                 continue
+            elif not is_input_name(name):
+                left_out.add(name)
             elif listing:
                 yield _member_item(archive, name)
             elif info.file_size > max_bytes:
@@ -312,3 +375,4 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                                    f"inflates past the limit of {max_bytes} bytes")
                 else:
                     yield Item(path=_member_item(archive, name).path, data=data)
+    left_out.report()

@@ -108,12 +108,13 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
+    from uncertain._batch_inputs import input_files
+
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files += sorted(c for c in p.rglob("*") if c.is_file() and not any(
-                part.startswith(".") for part in c.relative_to(p).parts))
+            files += input_files(p, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
         else:
             files.append(p)
     return files

@@ -19,7 +19,8 @@ from uncertain.errors import EmptyInputError, MissingFileError
 Kind = Literal["audio", "image", "pdf", "text", "unknown"]
 
 AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma"}
+    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma",
+     ".aif", ".aiff", ".aifc"}
 )
 IMAGE_EXTENSIONS = frozenset(
     {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm",
@@ -27,6 +28,8 @@ IMAGE_EXTENSIONS = frozenset(
 )
 PDF_EXTENSIONS = frozenset({".pdf"})
 TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
+#: what a folder walk takes: a file named as one of these (other files are left out)
+INPUT_EXTENSIONS = AUDIO_EXTENSIONS | IMAGE_EXTENSIONS | PDF_EXTENSIONS | TEXT_EXTENSIONS
 #: major brands of an ISO media file that is a still image: HEIF/HEIC, AVIF
 _STILL_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
                            b"msf1", b"avif", b"avis"})
@@ -173,6 +176,12 @@ def sniff(path: str | os.PathLike[str], *, size: int = 4096) -> Sniffed:
     """Identify a file's format from its content (see :func:`sniff_bytes`)."""
     with open(path, "rb") as fh:
         return sniff_bytes(fh.read(size))
+
+
+def is_input_name(name: str | os.PathLike[str]) -> bool:
+    """Whether a file's name says it is audio, an image, a PDF or text: a folder walk
+    reads only those (a file named on its own is read whatever its name)."""
+    return Path(name).suffix.lower() in INPUT_EXTENSIONS
 
 
 def kind_from_extension(path: str | os.PathLike[str]) -> Kind:

@@ -57,15 +57,19 @@ class _Output:
             os.unlink(self._tmp_name)
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def _expand(paths: Sequence[str]) -> Iterator[Path]:
-    """Files named, and the files of directories named (sorted, hidden ones skipped)."""
+    """Files named, and the audio, image, PDF and text files of directories named (sorted,
+    hidden ones skipped; the others are left out with a warning)."""
+    from uncertain._batch_inputs import input_files
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                rel = child.relative_to(p)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield child
+            yield from input_files(p, warn=_warn)
         else:
             yield p
 
