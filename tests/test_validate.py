@@ -493,6 +493,18 @@ def test_validate_a_unit_heard_amiss_after_a_number_is_a_dose(validator: Validat
     assert [f.text for f in only_doubtful(sure)] == []
 
 
+def test_validate_a_garbled_span_is_a_rare_name_not_an_everyday_word(
+        validator: Validator) -> None:
+    # "seizure" spells "those are" as well as losartan spells "those are 10", but a
+    # recogniser that heard "seizure" would have written it: garbled words are a rare name
+    doc = validator.validate(make_doc(
+        "Prescribed those/0.04 are/0.05 10/0.01 50/0.23 milligrams/0.81 daily"))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == ["those are 10"]
+    assert flags[0].candidates[0].canonical == "losartan"
+    assert flags[0].candidates[0].features["everyday"] == 0.0
+
+
 @pytest.mark.parametrize("modality", ["audio", "text"])
 @pytest.mark.parametrize(
     ("spec", "span", "canonical", "rank"),

@@ -19,10 +19,10 @@ from uncertain._context import (
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
-from uncertain._score import match_ceiling, match_features, match_logit
+from uncertain._score import WEIGHTS, match_ceiling, match_features, match_logit
 from uncertain._words import plural_zipf, word_key
 from uncertain.document import Alternative, CharChoice, CharChoices, Modality, Word
-from uncertain.lexicon import english_zipf, load_lexicons
+from uncertain.lexicon import english_zipf, everyday, load_lexicons
 
 
 @pytest.mark.parametrize(
@@ -170,6 +170,36 @@ def test_validate_helpers_match_ceiling_bounds_every_term(
     assert max(logits) <= ceiling
     # loose only where a term is spelled exactly as the query
     assert spelled or ceiling < max(logits) + 3.0
+
+
+def test_validate_helpers_everyday_words_explain_garbled_audio_less(
+        clinical_index: LexiconIndex) -> None:
+    assert everyday("solution") == pytest.approx(english_zipf("solution") - 3.0, abs=1e-3)
+    assert everyday("solution") > 1.5
+    assert everyday("losartan") == everyday("tamsulosin") == 0.0
+    (item,) = (it for it in clinical_index.items if it.normal == "solution")
+    heard = match_features("schulissen", item, "audio")
+    assert heard["everyday"] == everyday("solution")
+    # what a recogniser hears is penalised; print and typed text are not
+    assert "everyday" not in match_features("schulissen", item, "image")
+    assert "everyday" not in match_features("schulissen", item, "text")
+    plain = {k: v for k, v in heard.items() if k != "everyday"}
+    assert match_logit(heard, "audio") == pytest.approx(
+        match_logit(plain, "audio") + WEIGHTS["everyday"] * everyday("solution"))
+    assert WEIGHTS["everyday"] < 0
+
+
+@pytest.mark.parametrize("word", ["the", "solution", "metformin", "xyzzyq", "vitamin e",
+                                  "Aspirin", "café", "it's", "co-trimoxazole", "", " "])
+def test_validate_helpers_english_zipf_reads_wordfreq_as_zipf_frequency(word: str) -> None:
+    from wordfreq import zipf_frequency
+
+    assert english_zipf(word) == (zipf_frequency(word, "en") if word.strip() else 0.0)
+
+
+def test_validate_helpers_everyday_phrases() -> None:
+    assert everyday("vitamin e") == round(english_zipf("vitamin e") - 3.0, 4) > 0
+    assert everyday("abacavir sulfate") == everyday("aag 1") == 0.0
 
 
 def test_validate_helpers_match_ceiling_edges(clinical_index: LexiconIndex) -> None:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from uncertain._glyphs import skeleton
 from uncertain._phones import phone_classes
 from uncertain._phonetic import class_key, sound_key
-from uncertain.lexicon import Entry, Lexicon, names_drug, normalize_term
+from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term
 
 __all__ = ["Indexed", "LexiconIndex", "compact"]
 
@@ -74,6 +74,8 @@ class Indexed:
     sound: str
     classes: str
     phones: str  # the sound classes of its phones (uncertain._phones.phone_classes)
+    #: how far above ordinary English's frequency the term is (lexicon.everyday)
+    everyday: float
 
 
 class LexiconIndex:
@@ -132,8 +134,9 @@ class LexiconIndex:
         if not key:
             return
         self.max_words = max(self.max_words, normal.count(" ") + 1)
-        item = Indexed(entry, key, _plain(normal), sound_key(key), class_key(key),
-                       phone_classes(normal))
+        plain = _plain(normal)
+        item = Indexed(entry, key, plain, sound_key(key), class_key(key),
+                       phone_classes(normal), everyday(plain))
         idx = len(self.items)
         self.items.append(item)
         self.exact.setdefault(key, []).append(idx)

@@ -72,6 +72,12 @@ WEIGHTS: dict[str, float] = {
     "glyph": 2.5,
     "exact": 2.0,
     "acoustic": 0.0,  # reserved for a rescoring of the audio window
+    # audio: times how far the term is above ordinary English's frequency
+    # (:func:`uncertain.lexicon.everyday`);
+    # a recogniser writes a word heard every day as that word, so a garbled span is more
+    # likely a rare name ("those are 10" is losartan, not seizure; "Tom Schulissen" is
+    # tamsulosin, not solution)
+    "everyday": -1.5,
 }
 
 
@@ -99,9 +105,10 @@ def score_candidate(features: dict[str, float], modality: Modality) -> float:
 
     ``features`` holds the match features ``spelling``, ``prefix``, ``sound``,
     ``sound_class``, ``onset``, ``glyph``, ``ocr_choices``, ``exact``, ``prior``,
-    ``length`` (letters of the query) and optionally ``phone`` and ``acoustic``, and the
-    window's context features ``dose_context``, ``cue_before``, ``confidence`` (-1 when unknown),
-    ``common_english`` and ``words``. The combined ``similarity`` is written back.
+    ``length`` (letters of the query) and optionally ``phone``, ``everyday`` (audio) and
+    ``acoustic``, and the window's context features ``dose_context``, ``cue_before``,
+    ``confidence`` (-1 when unknown), ``common_english`` and ``words``. The combined
+    ``similarity`` is written back.
     """
     return sigmoid(match_logit(features, modality) + context_logit(features))
 
@@ -129,6 +136,7 @@ def match_features(key: str, item: Indexed, modality: Modality, *, choice: float
         "exact": 1.0 if key == item.compact else 0.0,
         "prior": item.entry.prior,
         "length": float(len(key)),
+        **({"everyday": item.everyday} if modality == "audio" else {}),
     }
 
 
@@ -150,6 +158,7 @@ def match_logit(features: dict[str, float], modality: Modality) -> float:
         + w["glyph"] * (features["glyph"] >= 0.999)
         + w["exact"] * features["exact"]
         + w["acoustic"] * features.get("acoustic", 0.0)
+        + w["everyday"] * features.get("everyday", 0.0)
     )
 
 
@@ -161,7 +170,9 @@ def match_ceiling(
     query of ``length`` letters; ``-inf`` for no term. A feature may be given as one
     number at least its value for every term, or left out (taken as 1)."""
     w = WEIGHTS
-    if modality == "image" or min(w["similarity"], w["onset"], w["exact"]) < 0:
+    # ``everyday`` can only lower a score (its weight is not positive): left out of the bound
+    if modality == "image" or min(w["similarity"], w["onset"], w["exact"]) < 0 \
+            or w["everyday"] > 0:
         return math.inf
     if np.size(columns["prior"]) == 0:
         return -math.inf

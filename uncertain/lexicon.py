@@ -45,6 +45,7 @@ __all__ = [
     "check_lexicon",
     "default_lexicons",
     "english_zipf",
+    "everyday",
     "format_report",
     "is_english_word",
     "is_shipped",
@@ -431,9 +432,34 @@ def default_lexicons() -> list[Lexicon]:
 @lru_cache(maxsize=1 << 16)
 def english_zipf(word: str) -> float:
     """Zipf frequency of ``word`` in English (wordfreq): 0 when unknown, ~7 for "the"."""
+    if _LOWER_WORD.fullmatch(word):
+        # one lower-case word is its own token: its frequency is read straight from
+        # wordfreq's table, as zipf_frequency would, without tokenizing (10x faster)
+        frequency = _english_frequencies().get(word, 0.0)
+        return round(math.log10(frequency) + 9.0, 2) if frequency > 0 else 0.0
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en")) if word.strip() else 0.0
+
+
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def everyday(term: str) -> float:
+    """How far ``term`` (normalised) is above the frequency of ordinary English, in zipf
+    units: 0 for a word rarer than ``ENGLISH_MIN_ZIPF`` (3), 1.84 for "solution"."""
+    words = term.split()
+    if len(words) > 1 and any(_LOWER_WORD.fullmatch(w) and english_zipf(w) < ENGLISH_MIN_ZIPF
+                               for w in words):
+        return 0.0  # wordfreq makes a phrase rarer than its rarest word
+    return round(max(0.0, english_zipf(term) - ENGLISH_MIN_ZIPF), 4)
+
+
+@cache
+def _english_frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
 
 
 def is_english_word(word: str, *, min_zipf: float = ENGLISH_MIN_ZIPF) -> bool:
