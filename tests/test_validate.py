@@ -493,6 +493,16 @@ def test_validate_a_unit_heard_amiss_after_a_number_is_a_dose(validator: Validat
     assert [f.text for f in only_doubtful(sure)] == []
 
 
+def test_validate_a_weak_suggestion_does_not_name_the_dose_s_drug(validator: Validator) -> None:
+    # "really" (0.02) is flagged low-confidence with a weak suggestion (carisoprodol, 0.15):
+    # that names no drug, so the dose still sends its sentence to the orphan-dose search
+    spec = ("Okay,/0.76 so/0.40 this/0.12 art/0.02 really/0.02 we/0.24 will/0.71 keep/0.97"
+            " that/0.93 at/0.63 25/0.71 milli/0.04 rams/0.04 daily/0.93")
+    flags = only_doubtful(validator.validate(make_doc(spec)))
+    named = [f for f in flags if f.candidates and f.candidates[0].canonical == "sertraline"]
+    assert [f.text for f in named] == ["this art really"]
+
+
 def test_validate_a_garbled_span_is_a_rare_name_not_an_everyday_word(
         validator: Validator) -> None:
     # "seizure" spells "those are" as well as losartan spells "those are 10", but a

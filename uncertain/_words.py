@@ -223,12 +223,15 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
 def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],
-                     chosen: list[Proposal], sure: list[bool]) -> list[tuple[int, int]]:
+                     chosen: list[Proposal], sure: list[bool],
+                     threshold: float = 0.5) -> list[tuple[int, int]]:
     """The sentences (ended by a full stop or a segment) that hold a strength (a number,
     then mg, mcg, mEq or IU, or a unit heard amiss: a doubted "million" after a number,
-    or a window flagged as a unit) but no flag naming a drug, of whose words those marked
-    ``sure`` are not in doubt: for each, the range of its words before the strength and
-    after the last prescribing word before it, where the drug's name is said."""
+    or a window flagged as a unit) but no flag naming a drug (its first candidate scoring
+    at least ``threshold``: a doubtful word's weak suggestion names none), of whose words
+    those marked ``sure`` are not in doubt: for each, the range of its words before the
+    strength and after the last prescribing word before it, where the drug's name is
+    said."""
     n = len(infos)
     unit = [is_strength_unit(text) or amiss
             for text, amiss in zip(lowered, heard_units(lowered, sure), strict=True)]
@@ -238,6 +241,8 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         if not p.candidates:
             continue
         top = p.candidates[0]
+        if top.score < threshold:
+            continue
         if top.kind == "unit" and is_strength_unit(top.term.casefold()):
             unit[p.start] = True  # "25 milli rams"
         elif names_drug(top.kind, top.lexicon) or (p.reason == "verified" and top.kind == "term"):

@@ -207,7 +207,8 @@ class Validator:
         # its sentence is searched again with that context ("so this art really, we
         # will keep that at 25 milligrams": sertraline)
         orphans = [self._sweep(sweep, range(a, b), b, orphan=True)
-                   for a, b in orphan_sentences(infos, lowered, words, chosen, sure)]
+                   for a, b in orphan_sentences(infos, lowered, words, chosen, sure,
+                                                    opts.flag_threshold)]
         if any(orphans):
             chosen = resolve(proposals + [p for found in orphans for p in found])
         flags = [self._flag(p, words) for p in chosen]
