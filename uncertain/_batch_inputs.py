@@ -144,6 +144,18 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         yield Item(path=os.fspath(path), file=os.fspath(path))
 
 
+def named_files(paths: Iterable[str | os.PathLike[str]],
+                warn: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """The files named, and the input files of the folders named (:func:`input_files`), for
+    the commands that read plain files (``annotate``, ``eval``, ``calibrate``)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from input_files(path, warn)
+        else:
+            yield path
+
+
 def input_files(root: Path, warn: Callable[[str], None] | None = None) -> Iterator[Path]:
     """The files under folder ``root`` named as audio, images, PDFs or text, sorted
     (hidden ones skipped); the others are left out and counted in one warning, logged or

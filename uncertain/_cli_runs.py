@@ -107,17 +107,6 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="Whisper model for audio inputs")
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    from uncertain._batch_inputs import input_files
-
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files += input_files(p, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
-        else:
-            files.append(p)
-    return files
 
 
 def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | None = None,
@@ -132,7 +121,10 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
     for docs in args.docs:
         items += load_documents(docs)
     if args.paths or not args.docs:
-        files = _expand(args.paths) if args.paths else [
+        from uncertain._batch_inputs import named_files
+        from uncertain.cli import warn
+
+        files = list(named_files(args.paths, warn)) if args.paths else [
             refs_dir / r.path for r in refs if r.path]
         items += run_stages(files, validate=validate, model=args.model,
                             calibration=calibration, rescore=rescore)

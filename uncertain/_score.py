@@ -72,11 +72,10 @@ WEIGHTS: dict[str, float] = {
     "glyph": 2.5,
     "exact": 2.0,
     "acoustic": 0.0,  # reserved for a rescoring of the audio window
-    # audio: times how far the term is above ordinary English's frequency
-    # (:func:`uncertain.lexicon.everyday`);
-    # a recogniser writes a word heard every day as that word, so a garbled span is more
-    # likely a rare name ("those are 10" is losartan, not seizure; "Tom Schulissen" is
-    # tamsulosin, not solution)
+    # audio: times how far the term is above ordinary English's frequency (zipf units,
+    # :func:`uncertain.lexicon.everyday`): a recogniser writes a word heard every day as
+    # that word, so a garbled span is more likely a rare name ("those are 10" is
+    # losartan, not seizure; "Tom Schulissen" is tamsulosin, not solution)
     "everyday": -1.5,
 }
 

@@ -57,21 +57,9 @@ class _Output:
             os.unlink(self._tmp_name)
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
+    """Tell the user on stderr, whatever the logging set-up."""
     print(f"warning: {message}", file=sys.stderr)
-
-
-def _expand(paths: Sequence[str]) -> Iterator[Path]:
-    """Files named, and the audio, image, PDF and text files of directories named (sorted,
-    hidden ones skipped; the others are left out with a warning)."""
-    from uncertain._batch_inputs import input_files
-
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            yield from input_files(p, warn=_warn)
-        else:
-            yield p
 
 
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -115,12 +103,13 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
+    from uncertain._batch_inputs import named_files
     from uncertain.ingest import ingest
     from uncertain.render import render
     from uncertain.rescore import rescore
     from uncertain.validate import Validator
 
-    files = list(_expand(args.paths))
+    files = list(named_files(args.paths, warn))
     if not files:
         log.warning("no input files given")
         print("warning: no input files", file=sys.stderr)
