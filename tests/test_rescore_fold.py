@@ -100,6 +100,31 @@ def test_rescore_candidate_that_explains_audio_rises() -> None:
     assert top.score > 0.6
 
 
+def _with_prior(term: str, score: float, prior: float) -> Candidate:
+    c = cand(term, score)
+    return c.model_copy(update={"features": {**c.features, "prior": prior}})
+
+
+@pytest.mark.parametrize(("first_prior", "winner"), [
+    (0.48, "benazepril"),  # a drug the first pass put first keeps its place
+    (0.10, "benazeprilat"),  # a rare first candidate does not hold the rare one back
+])
+def test_rescore_audio_alone_does_not_put_a_rare_substance_first(
+        first_prior: float, winner: str) -> None:
+    # "beneath a pearl at": the longer, rare name also explains the "at" heard at the end
+    doc = make_doc([met_flag(_with_prior("benazepril", 0.9, first_prior),
+                             _with_prior("benazeprilat", 0.85, 0.05))])
+    scorer = FakeScorer({"met four min": [-3.0, -3.0, -3.0, -3.0],
+                         "benazeprilat": [-0.5, -0.5, -0.5],
+                         "benazepril": [-4.0, -4.0, -4.0, -4.0]})
+    flag = rescore(doc, audio=speech(), scorer=scorer).flags[0]
+    assert [c.term for c in flag.candidates][0] == winner
+    assert flag.candidates[0].score >= flag.candidates[1].score
+    # the acoustic gap is recorded as it was measured
+    rare = next(c for c in flag.candidates if c.term == "benazeprilat")
+    assert rare.features["acoustic"] == pytest.approx(-1.5 - -12.0)
+
+
 @pytest.mark.parametrize(
     ("heard", "candidate", "expect"),
     [
