@@ -118,7 +118,7 @@ def test_rescore_audio_alone_does_not_put_a_rare_substance_first(
                          "benazeprilat": [-0.5, -0.5, -0.5],
                          "benazepril": [-4.0, -4.0, -4.0, -4.0]})
     flag = rescore(doc, audio=speech(), scorer=scorer).flags[0]
-    assert [c.term for c in flag.candidates][0] == winner
+    assert flag.candidates[0].term == winner
     assert flag.candidates[0].score >= flag.candidates[1].score
     # the acoustic gap is recorded as it was measured
     rare = next(c for c in flag.candidates if c.term == "benazeprilat")
