@@ -405,7 +405,7 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
         if i == 0 and not _rare(candidate):
             first_z = z
         elif _rare(candidate) and z >= first_z:
-            z = first_z - 1e-3  # just behind the first, where the audio would have put it
+            z = first_z - 1e-3  # just behind the first, however far the audio would lift it
         features = {**candidate.features, "acoustic": round(gap, 4),
                     "acoustic_heard": round(heard, 4)}
         new = candidate.model_copy(update={"score": round(sigmoid(z), 4),
