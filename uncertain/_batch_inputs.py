@@ -129,13 +129,8 @@ def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
 def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
             listing: bool) -> Iterator[Item]:
     if path.is_dir():
-        left_out = LeftOut(path, quiet=listing)
-        for child in _walk(path):
-            if is_input_name(child) or is_archive(child):
-                yield from _expand(child, max_member_bytes, skip, listing=listing)
-            else:
-                left_out.add(child.name)
-        left_out.report()
+        for child in input_files(path, archives=True, quiet=listing):
+            yield from _expand(child, max_member_bytes, skip, listing=listing)
     elif skip and os.path.realpath(path) in skip:
         return
     elif is_archive(path) and path.is_file():
@@ -156,13 +151,14 @@ def named_files(paths: Iterable[str | os.PathLike[str]],
             yield path
 
 
-def input_files(root: Path, warn: Callable[[str], None] | None = None) -> Iterator[Path]:
-    """The files under folder ``root`` named as audio, images, PDFs or text, sorted
-    (hidden ones skipped); the others are left out and counted in one warning, logged or
-    given to ``warn``."""
-    left_out = LeftOut(root, warn=warn)
+def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
+                archives: bool = False, quiet: bool = False) -> Iterator[Path]:
+    """The files under folder ``root`` named as audio, images, PDFs or text (and, with
+    ``archives``, tar and zip archives), sorted (hidden ones skipped); the others are left
+    out and counted in one warning, logged or given to ``warn`` (``quiet``: not told)."""
+    left_out = LeftOut(root, quiet=quiet, warn=warn)
     for child in _walk(root):
-        if is_input_name(child):
+        if is_input_name(child) or (archives and is_archive(child)):
             yield child
         else:
             left_out.add(child.name)

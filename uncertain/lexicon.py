@@ -429,6 +429,9 @@ def default_lexicons() -> list[Lexicon]:
     return [_shipped("drugs"), _shipped("clinical")]
 
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
 @lru_cache(maxsize=1 << 16)
 def english_zipf(word: str) -> float:
     """Zipf frequency of ``word`` in English (wordfreq): 0 when unknown, ~7 for "the"."""
@@ -440,9 +443,6 @@ def english_zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en")) if word.strip() else 0.0
-
-
-_LOWER_WORD = re.compile(r"[a-z]+")
 
 
 def everyday(term: str) -> float:
