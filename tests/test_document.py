@@ -94,12 +94,42 @@ def test_document_words_and_span_text() -> None:
         lambda: Flag(reason="low_confidence", text="x", start=3, end=3),
         lambda: Flag(reason="not-a-reason", text="x", start=0, end=1),  # type: ignore[arg-type]
         lambda: Word(text="x", surprise=1),  # type: ignore[call-arg]
+        lambda: Word(text="x", whitespace="\n"),
+        lambda: Word(text="x", whitespace=""),
+        lambda: Word(text="x", whitespace=" x"),
+        lambda: Word(text="x", whitespace="\t", space_after=False),
+        lambda: Segment(id=0, indent="\n  "),
+        lambda: Segment(id=0, indent="x"),
+        lambda: Segment(id=0, blank_lines=-1),
     ],
-    ids=["conf>1", "conf<0", "end<start", "bad-bbox", "empty-flag", "bad-reason", "extra-field"],
+    ids=["conf>1", "conf<0", "end<start", "bad-bbox", "empty-flag", "bad-reason", "extra-field",
+         "newline-whitespace", "empty-whitespace", "word-in-whitespace", "whitespace-no-space",
+         "newline-indent", "word-in-indent", "negative-blank-lines"],
 )
 def test_document_invariants_are_checked(make) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
         make()
+
+
+def test_document_layout_in_text_and_spans() -> None:
+    doc = Document(source=Source(path="n.txt", sha256="0" * 64, modality="text", engine="t"),
+                   segments=[
+        Segment(id=0, blank_lines=3, indent=" ", words=[Word(text="Plan:")]),
+        Segment(id=1, blank_lines=1, indent="\t", words=[
+            Word(text="a", whitespace="\t\t"), Word(text="b", space_after=False),
+            Word(text=",")]),
+    ])
+    # blank lines before the first line are not kept; an indent is
+    assert doc.text == " Plan:\n\n\ta\t\tb,"
+    assert doc.span_text(1, 4) == "a\t\tb,"
+    assert Document.from_json(doc.to_json()) == doc
+    # a document written before these fields reads with one space and no layout
+    data = json.loads(doc.to_json())
+    for seg in data["segments"]:
+        del seg["blank_lines"], seg["indent"]
+        for w in seg["words"]:
+            del w["whitespace"]
+    assert Document.model_validate(data).text == "Plan:\na b,"
 
 
 def test_document_flag_beyond_words_is_refused() -> None:

@@ -66,6 +66,9 @@ def test_ocr_segments_follow_blocks_paragraphs_lines(tmp_path: Path) -> None:
                     (1, 2, 4), (1, 2, 5)]
     assert [s.id for s in doc.segments] == list(range(8))
     assert doc.segments[0].text.startswith("This is a lot of 12 point text")
+    # a blank line where a paragraph starts, as on the page
+    assert [s.blank_lines for s in doc.segments] == [0, 0, 0, 1, 0, 0, 0, 0]
+    assert "of file format.\n\nThe quick brown" in doc.text
     for s in doc.segments:
         assert s.kind == "line" and s.page == 1 and s.bbox is not None
         assert s.confidence == pytest.approx(

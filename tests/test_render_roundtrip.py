@@ -78,19 +78,27 @@ SOURCE = {"audio": "a.wav", "image": "a.png", "text": "a.txt"}
 
 
 def _doc(modality: str, lines: list[list[tuple[str, float | None]]]
-         | list[list[tuple[str, float | None, bool]]],
-         flags: list[Flag] | None = None) -> Document:
+         | list[list[tuple[str, float | None, bool]]]
+         | list[list[tuple[str, float | None, bool, str | None]]],
+         flags: list[Flag] | None = None,
+         layout: list[tuple[int, str]] | None = None) -> Document:
+    """A document of ``lines`` of (text, confidence[, space_after[, whitespace]]), each
+    line after its (blank lines, indent) from ``layout``."""
     segments = []
     t = 0.0
     for i, line in enumerate(lines):
         words = []
-        for text, conf, *space in line:  # (text, confidence[, space_after])
+        for text, conf, *rest in line:
+            space = rest[0] if rest else True
             words.append(Word(text=text, confidence=conf, start=t, end=t + 0.3,
                               page=1 + i // 2 if modality == "image" else None,
-                              space_after=space[0] if space else True))
+                              space_after=space,
+                              whitespace=rest[1] if len(rest) > 1 and space else None))
             t += 0.4
+        blank, indent = layout[i] if layout else (0, "")
         segments.append(Segment(id=i, words=words, start=words[0].start if words else None,
-                                page=1 + i // 2 if modality == "image" else None))
+                                page=1 + i // 2 if modality == "image" else None,
+                                blank_lines=blank, indent=indent))
     return Document(source=Source(path=SOURCE[modality], sha256="0" * 64, modality=modality,
                                   engine="test"), segments=segments, flags=flags or [])
 
@@ -152,13 +160,16 @@ ALPHABET = st.sampled_from([
 ])
 WORD = st.lists(ALPHABET, max_size=6).map("".join) | st.text(max_size=6)
 CONF = st.none() | st.floats(min_value=0.0, max_value=1.0)
+WHITESPACE = st.none() | st.sampled_from(["\t", "  ", " \t ", "\t\t"])
+INDENT = st.sampled_from(["", " ", "\t", "    ", " \t"])
 
 
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
     modality = draw(st.sampled_from(["audio", "image", "text"]))
-    lines = draw(st.lists(st.lists(st.tuples(WORD, CONF, st.booleans()), max_size=5),
+    lines = draw(st.lists(st.lists(st.tuples(WORD, CONF, st.booleans(), WHITESPACE), max_size=5),
                           max_size=4))
+    layout = [draw(st.tuples(st.integers(0, 2), INDENT)) for _ in lines]
     n = sum(len(line) for line in lines)
     flags = []
     cuts = sorted(draw(st.sets(st.integers(0, n), max_size=6))) if n else []
@@ -172,7 +183,7 @@ def documents(draw: st.DrawFn) -> Document:
             candidates=[Candidate(term=t, canonical="c", score=0.5)
                         for t in draw(st.lists(WORD, max_size=4))],
         ))
-    return _doc(modality, lines, flags)
+    return _doc(modality, lines, flags, layout)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,3 +210,26 @@ def test_render_any_budgeted_document_round_trips(doc: Document, budget: int) ->
         assert back.text == doc.text
         assert back.spans == prompt.spans
         assert (back.note is not None) == (prompt.dropped > 0)
+
+
+def test_render_keeps_blank_lines_indentation_and_tabs() -> None:
+    # a note's paragraphs, list indentation and tab-separated columns are content
+    flag = Flag(reason="near_lexicon", text="lisinoprill\t10", start=5, end=7, confidence=0.9,
+                candidates=[Candidate(term="lisinopril", canonical="lisinopril", score=0.9)])
+    doc = _doc("text", [[("Medications:", None)],
+                        [("-", None), ("metformin", None, True, "\t"), ("500", None)],
+                        [("-", None), ("lisinoprill", None, True, "\t"), ("10", None)],
+                        [("Plan:", None, True, "  "), ("recheck", None)]],
+               [flag], layout=[(0, ""), (0, "  "), (0, "  "), (2, "\t")])
+    assert doc.text == ("Medications:\n  - metformin\t500\n  - lisinoprill\t10\n\n\n"
+                        "\tPlan:  recheck")
+    bracket = render(doc, style="bracket", preamble=False, structure=False,
+                     tokenizer="estimate").document
+    assert bracket == ("Medications:\n  - metformin\t500\n  - [lisinoprill\t10?0.10|lisinopril]"
+                       "\n\n\n\tPlan:  recheck")
+    _check(doc, structure=True)
+    # a blank line between timed segments has no time
+    timed = _doc("audio", [[("a", 0.9)], [("b", 0.9)]], layout=[(0, ""), (1, " ")])
+    assert render(timed, style="inline", preamble=False, tokenizer="estimate").document == (
+        "[00:00.0] a\n\n[00:00.4]  b")
+    _check(timed, structure=True)

@@ -77,8 +77,25 @@ def test_text_read_segments_and_words(
     assert [s.line for s in doc.segments] == lines
     assert [s.id for s in doc.segments] == list(range(len(words)))
     assert all(s.kind == "line" for s in doc.segments)
-    assert doc.text == "\n".join(" ".join(ws) for ws in words)
+    assert doc.text == LAYOUT.get(name, "\n".join(" ".join(ws) for ws in words))
     assert doc.warnings == []
+
+
+# The text of the cases whose layout is not one space between words, one newline
+# between lines: blank lines, indentation, tabs and runs of spaces are kept as written.
+LAYOUT = {
+    "blank lines and indentation": "  Follow up  in two weeks.\n\n\nNo known allergies.",
+    "tabs and runs of spaces": "metformin\t500 mg\t\tBID",
+}
+
+
+def test_text_layout_fields() -> None:
+    doc = document_from_text(
+        "\n\nMedications:\n  - metformin\t500 mg\n\n\n\tPlan:\u00a0 recheck  \n")
+    assert [(s.blank_lines, s.indent) for s in doc.segments] == [(0, ""), (0, "  "), (2, "\t")]
+    # a no-break space counts as a space; spaces at the line's end are dropped
+    assert [w.whitespace for w in doc.words] == [None, None, "\t", None, None, "  ", None]
+    assert doc.text == "Medications:\n  - metformin\t500 mg\n\n\n\tPlan:  recheck"
 
 
 @pytest.mark.parametrize(("name", "data", "words", "lines"), CASES, ids=[c[0] for c in CASES])

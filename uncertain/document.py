@@ -27,6 +27,7 @@ Stable names that scripts rely on: ``segments[].words[]`` with ``text``,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -39,6 +40,9 @@ Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
 BBox = tuple[float, float, float, float]
 FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "verified"]
 Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "glyph", "decoder", "lexicon"]
+
+
+_BLANKS = re.compile(r"[ \t]+")
 
 
 class _Model(BaseModel):
@@ -89,9 +93,16 @@ class Word(_Model):
     #: whether a space follows the word within its segment (``False`` where the engine
     #: wrote the next word onto this one: Whisper's "follow" "-up", "2" ".5")
     space_after: bool = True
+    #: the exact spaces and tabs after the word where they are not one space (a table's
+    #: tab, two spaces after a full stop); ``None``: one space, or none if not ``space_after``
+    whitespace: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Word:
+        if self.whitespace is not None and (
+                not self.space_after or not _BLANKS.fullmatch(self.whitespace)):
+            raise ValueError(f"word {self.text!r}: whitespace {self.whitespace!r} is not spaces "
+                             "and tabs after a word with space_after")
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"word {self.text!r}: end {self.end} is before start {self.start}")
         if self.bbox is not None:
@@ -106,11 +117,16 @@ class Segment(_Model):
 
     For Whisper: ``avg_logprob``, ``no_speech_prob``, ``compression_ratio``, ``temperature``.
     For tesseract: ``kind`` is ``line`` and ``block``/``paragraph``/``line`` number it.
+    ``blank_lines`` and ``indent`` keep the layout of the line the segment is: the blank
+    lines before it (not before the document's first line) and the spaces and tabs it
+    starts with.
     """
 
     id: int
     text: str = ""
     words: list[Word] = Field(default_factory=list)
+    blank_lines: int = Field(default=0, ge=0)
+    indent: str = Field(default="", pattern=r"^[ \t]*$")
     start: float | None = None
     end: float | None = None
     page: int | None = None
@@ -224,9 +240,11 @@ class Document(_Model):
 
     @property
     def text(self) -> str:
-        """The plain text: words joined by a space (none after a word whose ``space_after``
-        is false), segments by newlines."""
-        return "\n".join(join_words(s.words) for s in self.segments if s.words)
+        """The plain text: words joined by a space (by their ``whitespace`` where they
+        have one; none after a word whose ``space_after`` is false), segments by newlines,
+        each after its ``blank_lines`` and ``indent``."""
+        lines = [s for s in self.segments if s.words]
+        return "\n".join(line_text(s, first=not k) for k, s in enumerate(lines))
 
     def span_text(self, start: int, end: int) -> str:
         """The surface text of words ``start`` to ``end`` (exclusive)."""
@@ -243,14 +261,32 @@ class Document(_Model):
 
 
 def join_words(words: Sequence[Word]) -> str:
-    """The words' surface text: each followed by a space unless its ``space_after`` is
-    false (the last word by nothing)."""
+    """The words' surface text: each followed by its ``whitespace``, or a space unless
+    its ``space_after`` is false (the last word by nothing)."""
     out: list[str] = []
     for i, w in enumerate(words):
-        if i and words[i - 1].space_after:
-            out.append(" ")
+        if i:
+            out.append(gap_after(words[i - 1]))
         out.append(w.text)
     return "".join(out)
+
+
+def gap_after(word: Word) -> str:
+    """What separates ``word`` from the next word of its segment."""
+    if word.whitespace is not None:
+        return word.whitespace
+    return " " if word.space_after else ""
+
+
+def line_lead(segment: Segment, *, first: bool = False) -> str:
+    """What comes before a segment's first word on its line: ``indent``, after its
+    ``blank_lines`` as newlines unless it is the document's ``first`` line."""
+    return ("" if first else "\n" * segment.blank_lines) + segment.indent
+
+
+def line_text(segment: Segment, *, first: bool = False) -> str:
+    """A segment as its line of ``Document.text`` (with the blank lines before it)."""
+    return line_lead(segment, first=first) + join_words(segment.words)
 
 
 def json_schema() -> str:

@@ -538,10 +538,13 @@ def _segments(best: _Pass, *, number: int, width: int, height: int,
         if not words:
             continue
         confs = [w.confidence for w in words if w.confidence is not None]
+        # a blank line between paragraphs, as the page shows them
+        new_paragraph = bool(segments) and (segments[-1].block, segments[-1].paragraph) != (
+            line.block, line.paragraph)
         segments.append(Segment(
             id=first_id + len(segments), text=" ".join(w.text for w in words), words=words,
             page=number, bbox=original(line.bbox), kind="line", block=line.block,
-            paragraph=line.paragraph, line=line.line,
+            paragraph=line.paragraph, line=line.line, blank_lines=int(new_paragraph),
             confidence=statistics.fmean(confs) if confs else None))
     return segments
 

@@ -76,7 +76,7 @@ from uncertain._markup import (
 )
 from uncertain._score import logit
 from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
-from uncertain.document import Document, Flag
+from uncertain.document import Document, Flag, gap_after, line_lead
 from uncertain.errors import UncertainError
 
 __all__ = [
@@ -154,14 +154,17 @@ def _layout(doc: Document) -> _Layout:
     for si, seg in enumerate(doc.segments):
         if not seg.words:
             continue
+        lead = line_lead(seg, first=not lines)
         if lines:
-            parts.append("\n")
-            pos += 1
+            lead = "\n" + lead
+        parts.append(lead)
+        pos += len(lead)
         first = index
         for wi, word in enumerate(seg.words):
-            if wi and seg.words[wi - 1].space_after:
-                parts.append(" ")
-                pos += 1
+            if wi:
+                gap = gap_after(seg.words[wi - 1])
+                parts.append(gap)
+                pos += len(gap)
             offsets.append((pos, pos + len(word.text)))
             parts.append(word.text)
             pos += len(word.text)
@@ -285,16 +288,18 @@ def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style
     timed = structure and _timed(doc)
     page: int | None = None
     inside = False
-    for (first, stop), si in zip(layout.lines, layout.segments, strict=True):
+    for k, ((first, stop), si) in enumerate(zip(layout.lines, layout.segments, strict=True)):
         seg = doc.segments[si]
+        if k:
+            out.extend([""] * seg.blank_lines)
         if structure and seg.page is not None and seg.page != page:
             page = seg.page
             out.append(f"--- page {page} ---")
-        pieces: list[str] = []
+        pieces: list[str] = [seg.indent]
         words = seg.words
         for i in range(first, stop):
-            if i > first and words[i - first - 1].space_after:
-                pieces.append(" ")
+            if i > first:
+                pieces.append(gap_after(words[i - first - 1]))
             if i in opens:
                 span = opens[i]
                 pieces.append(inline_open(span) if inline else bracket_open(span))

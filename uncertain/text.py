@@ -14,8 +14,14 @@ validation and rendering work on it as on the output of the speech and OCR stage
   (pass ``encoding=`` to say what the file uses). The text is put in Unicode NFC, so a
   name typed with combining accents matches the lexicons.
 - **Segments.** One segment per non-empty line (``\\n``, ``\\r\\n`` or ``\\r``), in
-  order; blank lines only separate. Most engines write one utterance or caption per
-  line, and the segment's ``line`` (1-based, in the file) is its provenance.
+  order. Most engines write one utterance or caption per line, and the segment's
+  ``line`` (1-based, in the file) is its provenance.
+- **Layout.** The blank lines before a line (``blank_lines``), its indentation
+  (``indent``) and the spaces and tabs between its words (a word's ``whitespace``) are
+  kept, so ``Document.text`` and every rendering give a note's paragraphs, lists and
+  tab-separated columns back as written. Other whitespace (a no-break space, a form
+  feed) counts as one space; spaces at a line's end and blank lines at the start and
+  end of the file are dropped.
 - **Subtitles.** A file that opens with ``WEBVTT``, or with an SRT cue (a number, then
   ``00:00:01,000 --> 00:00:04,000``), is read cue by cue: one segment per cue, with its
   ``start`` and ``end`` seconds and the ``line`` of its first text line; cue numbers,
@@ -222,17 +228,51 @@ def split_cues(text: str) -> list[tuple[int, float, float, str]]:
     return cues
 
 
-def split_lines(text: str) -> list[tuple[int, str]]:
-    """The non-empty lines of ``text`` as (1-based line number, stripped line)."""
-    # str.splitlines would also break on form feeds and Unicode separators; a
-    # transcript's lines are the ones a text editor shows.
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [(n, line.strip()) for n, line in enumerate(normalised.split("\n"), 1) if line.strip()]
-
-
 def split_words(line: str) -> list[str]:
     """Whitespace-separated words; punctuation stays attached."""
     return line.split()
+
+
+_RUN = re.compile(r"\s+")
+_NOT_BLANK = re.compile(r"[^ \t]")
+
+
+def _blanks(run: str) -> str:
+    """A whitespace run as spaces and tabs: any other whitespace counts as a space."""
+    return _NOT_BLANK.sub(" ", run)
+
+
+def layout_lines(text: str) -> list[tuple[int, int, str, str]]:
+    """The non-empty lines of ``text`` as (1-based line number, blank lines before it,
+    its indentation as spaces and tabs, the line without its leading and trailing
+    whitespace); the first line's count of blank lines is 0."""
+    out: list[tuple[int, int, str, str]] = []
+    blank = 0
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        body = line.strip()
+        if not body:
+            blank += 1
+            continue
+        indent = _blanks(line[:len(line) - len(line.lstrip())])
+        out.append((number, blank if out else 0, indent, body))
+        blank = 0
+    return out
+
+
+def layout_words(line: str) -> list[Word]:
+    """The words of a stripped line, each with the exact spaces and tabs after it where
+    they are not one space."""
+    words: list[Word] = []
+    pos = 0
+    for run in _RUN.finditer(line):
+        words.append(Word(text=line[pos:run.start()]))
+        gap = _blanks(run.group())
+        if gap != " ":
+            words[-1].whitespace = gap
+        pos = run.end()
+    if pos < len(line):
+        words.append(Word(text=line[pos:]))
+    return words
 
 
 def _build(
@@ -249,10 +289,10 @@ def _build(
             segments.append(Segment(id=len(segments), text=line, words=words, kind="cue",
                                     line=number, start=start, end=end))
     else:
-        for number, line in split_lines(text):
-            words = [Word(text=w) for w in split_words(line)]
-            segments.append(Segment(id=len(segments), text=line, words=words, kind="line",
-                                    line=number))
+        for number, blank, indent, line in layout_lines(text):
+            segments.append(Segment(id=len(segments), text=line, words=layout_words(line),
+                                    kind="line", line=number, blank_lines=blank,
+                                    indent=indent))
     source = Source(
         path=path, sha256=sha256, modality="text", engine=engine or UNKNOWN_ENGINE,
         options=options, confidence_definition=CONFIDENCE_DEFINITION,
