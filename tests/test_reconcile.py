@@ -229,3 +229,24 @@ def test_reconcile_any_single_word_edit_maps_to_that_word(words: list[str], data
     assert (change.kind, change.word_start, change.word_end, change.original, change.new) == (
         "replace", k, k + 1, words[k], "zzqx")
     assert (change.span is None) == (confidence is None or confidence >= 0.5)
+
+
+def test_reconcile_subtitle_change_carries_the_cue_times() -> None:
+    # a subtitle file's words have no times of their own: a change takes its cue's
+    from uncertain.text import document_from_text
+    from uncertain.validate import validate
+
+    srt = ("1\n00:00:01,000 --> 00:00:03,500\nContinue met for men 500 milligrams\n"
+           "twice a day.\n\n2\n00:00:04,000 --> 00:00:06,000\nStart lives in awful 10 mg.\n")
+    doc = validate(document_from_text(srt, path="visit.srt"))
+    prompt = render(doc, style="inline", tokenizer="estimate")
+    answer = prompt.text.replace(
+        '<unsure p="0.00" maybe="metformin">met for men</unsure>', "metformin")
+    answer = answer.split("\n\n", 1)[1]  # the model answers without the preamble
+    answer = answer.replace("lives in awful", "lisinopril")
+    changes = reconcile(doc, answer, style="inline").changes
+    assert [(c.original, c.new, c.start, c.end) for c in changes] == [
+        ("met for men", "metformin", 1.0, 3.5), ("lives in awful", "lisinopril", 4.0, 6.0)]
+    # an insertion between two words of one cue lies within that cue
+    inserted = reconcile(doc, doc.text.replace("500 milligrams", "500 milligrams oral")).changes
+    assert [(c.kind, c.new, c.start, c.end) for c in inserted] == [("insert", "oral", 1.0, 3.5)]

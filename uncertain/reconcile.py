@@ -52,7 +52,8 @@ class Change:
     """One edit of the answer, mapped onto ``Document.words[word_start:word_end]``.
 
     An insertion has ``word_start == word_end`` (the index it goes before); its
-    ``start``/``end`` are the gap between the neighbouring words. ``span`` is the index
+    ``start``/``end`` are the gap between the neighbouring words. Words without times of
+    their own (a subtitle file's) have their segment's, the cue's. ``span`` is the index
     (into ``Reconciliation.spans``) of the doubtful span the change touches, if any;
     ``outside`` lists the confident words it changed too. ``page``/``bbox`` are the
     first word's page and the union of the boxes of the words on that page.
@@ -201,11 +202,27 @@ def _key(token: str) -> str:
     return norm[start:end] or norm
 
 
+def _located(doc: Document) -> list[Word]:
+    """The document's words, each without its own times given its segment's: a subtitle
+    cue's words share the cue's start and end."""
+    out: list[Word] = []
+    for segment in doc.segments:
+        for word in segment.words:
+            if word.start is None and word.end is None and segment.start is not None:
+                word = word.model_copy(update={"start": segment.start, "end": segment.end})
+            out.append(word)
+    return out
+
+
 def _provenance(words: list[Word], first: int, stop: int) -> dict[str, Any]:
     if first == stop:  # an insertion: the gap between the neighbours
         before = words[first - 1] if first > 0 else None
         after = words[first] if first < len(words) else None
-        return {"start": before.end if before else None, "end": after.start if after else None}
+        start, end = before.end if before else None, after.start if after else None
+        if start is not None and end is not None and end < start:
+            # neighbours that overlap: words of one subtitle cue share its times
+            start, end = end, start
+        return {"start": start, "end": end}
     chosen = words[first:stop]
     starts = [w.start for w in chosen if w.start is not None]
     ends = [w.end for w in chosen if w.end is not None]
@@ -259,7 +276,8 @@ def reconcile(
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
-    changes = [_change(words, g, new_tokens, span_of, spans) for g in groups]
+    located = _located(doc)
+    changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged)
