@@ -248,6 +248,8 @@ def layout_lines(text: str) -> list[tuple[int, int, str, str]]:
     whitespace); the first line's count of blank lines is 0."""
     out: list[tuple[int, int, str, str]] = []
     blank = 0
+    # str.splitlines would also break on form feeds and Unicode separators; a
+    # transcript's lines are the ones a text editor shows.
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         body = line.strip()
         if not body:
@@ -262,17 +264,10 @@ def layout_lines(text: str) -> list[tuple[int, int, str, str]]:
 def layout_words(line: str) -> list[Word]:
     """The words of a stripped line, each with the exact spaces and tabs after it where
     they are not one space."""
-    words: list[Word] = []
-    pos = 0
-    for run in _RUN.finditer(line):
-        words.append(Word(text=line[pos:run.start()]))
-        gap = _blanks(run.group())
-        if gap != " ":
-            words[-1].whitespace = gap
-        pos = run.end()
-    if pos < len(line):
-        words.append(Word(text=line[pos:]))
-    return words
+    texts = _RUN.split(line)
+    gaps = [_blanks(run) for run in _RUN.findall(line)] + [" "]
+    return [Word(text=text, whitespace=None if gap == " " else gap)
+            for text, gap in zip(texts, gaps, strict=True)]
 
 
 def _build(
