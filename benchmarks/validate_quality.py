@@ -16,7 +16,9 @@ so read the held-out ``--split test``), validates every document and prints:
   Levenshtein opcodes);
 - wrong numbers (a dose or a reading that does not match the reference, "1300
   milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
-  marks (counted among the false flags too).
+  marks (counted among the false flags too);
+- doses heard as teens in audio ("14 milligrams"): how many the reference gives as the
+  tens ("40"), and how many a flag marks (the validator's ``confusable`` reason).
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
@@ -58,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from uncertain._context import classify, strip_punct  # noqa: E402
+from uncertain._context import classify, strip_punct, ty_for_teen_dose  # noqa: E402
 from uncertain._io import sha256_file  # noqa: E402
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
@@ -203,11 +205,30 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             out["numbers_wrong_marked"] += k in flagged
         else:
             out["numbers_right_marked"] += k in flagged
+    # doses heard as teens in speech ("14 milligrams"): how many were the tens said (the
+    # reference has the tens and not the teen), and how many a flag marks
+    said = {_DIGITS.get(t, t) for t in tokens(item["text"])}
+    for k in range(len(words) - 1 if item["modality"] == "audio" else 0):
+        heard = strip_punct(words[k].text).casefold()
+        tens = ty_for_teen_dose(heard, strip_punct(words[k + 1].text).casefold())
+        if tens is None:
+            continue
+        out["teen_doses"] += 1
+        out["teen_doses_tens"] += (_DIGITS.get(tens, tens) in said
+                                   and _DIGITS.get(heard, heard) not in said)
+        out["teen_doses_marked"] += k in flagged
     if show:
         for f in false_flags:
             print(f"  false flag in {item['id']}: {f.reason} {f.text!r} "
                   f"{[c.canonical for c in f.candidates[:2]]}")
     return dict(out)
+
+
+_DIGITS = {**{w: str(n) for n, w in enumerate(
+    ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"], 13)},
+    **{w: str(n) for n, w in zip(range(30, 100, 10),
+                                 ["thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                                  "ninety"], strict=True)}}
 
 
 def main() -> None:
@@ -345,6 +366,10 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
               if kind == "all" and modality != "all" and c["numbers_wrong"]]
     if marked:
         print("wrong numbers marked by a flag: " + ", ".join(marked))
+    teens = totals.get(("audio", "all"), Counter())
+    if teens["teen_doses"]:
+        print(f"doses heard as teens (audio): {teens['teen_doses']}, of them said as the tens "
+              f"{teens['teen_doses_tens']}; marked by a flag {teens['teen_doses_marked']}")
 
 
 def intervals(per_item: dict[str, list[Counter[str]]], resamples: int, seed: int = 0) -> None:

@@ -198,8 +198,12 @@ def test_rescore_is_a_noop_off_audio(modality: str) -> None:
         [Flag(reason="verified", text="ibuprofen", start=8, end=9, confidence=0.1,
               candidates=[cand("ibuprofen", 1.0)])],
         [Flag(reason="low_confidence", text="min", start=3, end=4, confidence=0.6)],
+        # a dose heard as a teen against its tens: the audio cannot tell them apart
+        [Flag(reason="confusable", text="five", start=4, end=5, confidence=0.6,
+              reasons=["confusable"], candidates=[
+                  Candidate(term="fifty", canonical="fifty", score=0.6, kind="number")])],
     ],
-    ids=["no flags", "verified only", "no candidates"],
+    ids=["no flags", "verified only", "no candidates", "teen dose"],
 )
 def test_rescore_is_a_noop_without_flags_to_score(flags: list[Flag]) -> None:
     doc = make_doc(flags)

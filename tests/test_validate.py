@@ -325,6 +325,50 @@ def test_validate_single_word_reasons(validator: Validator, spec: str, reason: s
     assert doc.flags[0].end - doc.flags[0].start == 1
 
 
+@pytest.mark.parametrize(
+    ("spec", "text", "tens"),
+    [
+        ("Continue famotidine 14 milligrams twice a day.", "14", "40"),
+        ("take fifteen mg at night", "fifteen", "fifty"),
+        ("Nineteen units of insulin", "Nineteen", "Ninety"),
+    ],
+)
+def test_validate_teen_dose_in_speech_is_confusable(validator: Validator, spec: str,
+                                                    text: str, tens: str) -> None:
+    # however sure the engine: speech confuses a teen with its tens, the commoner dose
+    (flag,) = only_doubtful(validator.validate(make_doc(spec)))
+    assert (flag.reason, flag.reasons, flag.text) == ("confusable", ["confusable"], text)
+    assert flag.confidence == pytest.approx(0.6)
+    assert [(c.term, c.kind, c.evidence) for c in flag.candidates] == [
+        (tens, "number", ["sound"])]
+
+
+def test_validate_teen_dose_heard_in_doubt_keeps_the_larger_doubt(
+        validator: Validator) -> None:
+    (flag,) = only_doubtful(validator.validate(make_doc("take 15/0.05 milligrams daily")))
+    assert flag.reasons == ["low_confidence", "confusable"]
+    assert flag.confidence == pytest.approx(0.95)
+    assert [c.term for c in flag.candidates] == ["50"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "modality"),
+    [
+        ("take 40 milligrams daily", "audio"),  # the tens themselves are not doubted
+        ("repeat labs in 14 days", "audio"),  # not a dose
+        ("take 15 to 20 milligrams", "audio"),
+        ("take 115 milligrams", "audio"),
+        ("take 14 milligrams daily", "image"),  # print does not confuse the two
+        ("take 14 milligrams daily", "text"),
+    ],
+)
+def test_validate_other_numbers_are_not_confusable(validator: Validator, spec: str,
+                                                   modality: Modality) -> None:
+    doc = validator.validate(make_doc(spec, modality=modality,
+                                      default=None if modality == "text" else 0.95))
+    assert not [f for f in doc.flags if "confusable" in f.reasons]
+
+
 def test_validate_low_token_probability_counts_as_doubt(validator: Validator) -> None:
     word = Word(text="fine", confidence=0.15, tokens=[Token(text=" fi", probability=0.01),
                                                      Token(text="ne", probability=0.9)])

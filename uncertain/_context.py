@@ -14,7 +14,7 @@ from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "is_cue",
            "is_cue_word", "is_dose_start", "is_number_word", "is_strength", "is_strength_unit",
-           "strip_punct"]
+           "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -49,6 +49,14 @@ _STRENGTH_UNITS = frozenset({
     "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
     "meq", "milliequivalent", "milliequivalents", "iu"})
 _STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
+#: the tens a spoken teen is confused with ("fifteen" and "fifty" differ in one
+#: unstressed syllable); a dose is given in these units
+_TEEN_TENS = {
+    **{str(n): str((n - 10) * 10) for n in range(13, 20)},
+    "thirteen": "thirty", "fourteen": "forty", "fifteen": "fifty", "sixteen": "sixty",
+    "seventeen": "seventy", "eighteen": "eighty", "nineteen": "ninety",
+}
+_DOSE_UNITS = _STRENGTH_UNITS | {"unit", "units"}
 _CUES = frozenset({
     "take", "takes", "taking", "took", "taken", "start", "started", "starting", "prescribe",
     "prescribed", "prescribing", "continue", "continued", "continuing", "stop", "stopped",
@@ -200,6 +208,16 @@ def heard_units(texts: list[str], sure: list[bool]) -> list[bool]:
     return [k > 0 and not sure[k] and _HEARD_UNIT.match(text) is not None
             and (_NUMBER.match(texts[k - 1]) is not None or texts[k - 1] in _NUMBER_WORDS)
             for k, text in enumerate(texts)]
+
+
+def ty_for_teen_dose(text: str, following: str) -> str | None:
+    """The tens a dose heard as a teen may have been said as: "40" for "14" before
+    "milligrams" (``text`` and the ``following`` word lower-case and stripped), else None.
+    Said doses of 30 to 90 far outnumber those of 13 to 19, and a listener (or a
+    recogniser) hears the one for the other, so a teen dose heard is as likely the tens."""
+    if following not in _DOSE_UNITS:
+        return None
+    return _TEEN_TENS.get(text)
 
 
 def is_strength_unit(text: str) -> bool:

@@ -38,7 +38,8 @@ SCHEMA_VERSION = "1"
 Modality = Literal["audio", "image", "text"]
 Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
 BBox = tuple[float, float, float, float]
-FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "verified"]
+FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "confusable",
+                     "verified"]
 Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "glyph", "decoder", "lexicon"]
 
 
