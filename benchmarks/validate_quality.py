@@ -18,7 +18,8 @@ so read the held-out ``--split test``), validates every document and prints:
   milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
   marks (counted among the false flags too);
 - doses heard as teens in audio ("14 milligrams"): how many the reference gives as the
-  tens ("40"), and how many a flag marks (the validator's ``confusable`` reason).
+  tens ("40"), and how many a flag marks (the validator's ``confusable`` reason); and
+  doses heard as tens, how many the reference gives as the teen.
 
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
@@ -207,15 +208,19 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             out["numbers_right_marked"] += k in flagged
     # doses heard as teens in speech ("14 milligrams"): how many were the tens said (the
     # reference has the tens and not the teen), and how many a flag marks
+    # and the other way: doses heard as tens that the reference gives as the teen
     said = {_DIGITS.get(t, t) for t in tokens(item["text"])}
     for k in range(len(words) - 1 if item["modality"] == "audio" else 0):
-        heard = strip_punct(words[k].text).casefold()
-        tens = ty_for_teen_dose(heard, strip_punct(words[k + 1].text).casefold())
+        heard = _DIGITS.get(h := strip_punct(words[k].text).casefold(), h)
+        after = strip_punct(words[k + 1].text).casefold()
+        if (teen := _TEEN_OF.get(heard)) is not None and ty_for_teen_dose(teen, after):
+            out["tens_doses"] += 1
+            out["tens_doses_teen"] += teen in said and heard not in said
+        tens = ty_for_teen_dose(heard, after)
         if tens is None:
             continue
         out["teen_doses"] += 1
-        out["teen_doses_tens"] += (_DIGITS.get(tens, tens) in said
-                                   and _DIGITS.get(heard, heard) not in said)
+        out["teen_doses_tens"] += tens in said and heard not in said
         out["teen_doses_marked"] += k in flagged
     if show:
         for f in false_flags:
@@ -229,6 +234,9 @@ _DIGITS = {**{w: str(n) for n, w in enumerate(
     **{w: str(n) for n, w in zip(range(30, 100, 10),
                                  ["thirty", "forty", "fifty", "sixty", "seventy", "eighty",
                                   "ninety"], strict=True)}}
+
+
+_TEEN_OF = {str(n * 10): str(n + 10) for n in range(3, 10)}
 
 
 def main() -> None:
@@ -369,7 +377,9 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
     teens = totals.get(("audio", "all"), Counter())
     if teens["teen_doses"]:
         print(f"doses heard as teens (audio): {teens['teen_doses']}, of them said as the tens "
-              f"{teens['teen_doses_tens']}; marked by a flag {teens['teen_doses_marked']}")
+              f"{teens['teen_doses_tens']}; marked by a flag {teens['teen_doses_marked']}; "
+              f"doses heard as tens {teens['tens_doses']}, of them said as the teen "
+              f"{teens['tens_doses_teen']}")
 
 
 def intervals(per_item: dict[str, list[Counter[str]]], resamples: int, seed: int = 0) -> None:
