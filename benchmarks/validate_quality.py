@@ -211,6 +211,8 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
     # and the other way: doses heard as tens that the reference gives as the teen
     said = {_DIGITS.get(t, t) for t in tokens(item["text"])}
     for k in range(len(words) - 1 if item["modality"] == "audio" else 0):
+        if k > 0 and words[k - 1].space_after is False:
+            continue  # a piece of the number before it (".15" of "0" ".15")
         heard = _DIGITS.get(h := strip_punct(words[k].text).casefold(), h)
         after = strip_punct(words[k + 1].text).casefold()
         if (teen := _TEEN_OF.get(heard)) is not None and ty_for_teen_dose(teen, after):

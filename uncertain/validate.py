@@ -99,7 +99,7 @@ __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score
 logger = logging.getLogger("uncertain")
 
 #: how likely a dose heard as a teen in speech is the tens said ("14 milligrams" for 40):
-#: 22 of the 29 heard before a unit in the dev sets' seven seeds, on synthetic voices;
+#: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
 #: taken nearer even odds for real speakers, and above them, so the dose is marked
 CONFUSABLE_DOUBT = 0.6
 
