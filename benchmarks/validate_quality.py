@@ -147,6 +147,15 @@ def contains(haystack: list[str], needle: list[str]) -> int:
     return sum(1 for i in range(len(haystack) - n + 1) if haystack[i:i + n] == needle)
 
 
+# teens and tens as digits, whether written so or spelled; and the teen of each tens
+_DIGITS = {**{w: str(n) for n, w in enumerate(
+    ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"], 13)},
+    **{w: str(n) for n, w in zip(range(30, 100, 10),
+                                 ["thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                                  "ninety"], strict=True)}}
+_TEEN_OF = {str(n * 10): str(n + 10) for n in range(3, 10)}
+
+
 def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float]:
     words = doc.words
     hyp: list[str] = []
@@ -207,8 +216,8 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
         else:
             out["numbers_right_marked"] += k in flagged
     # doses heard as teens in speech ("14 milligrams"): how many were the tens said (the
-    # reference has the tens and not the teen), and how many a flag marks
-    # and the other way: doses heard as tens that the reference gives as the teen
+    # reference has the tens and not the teen) and how many a flag marks; and the other
+    # way, doses heard as tens that were the teen said
     said = {_DIGITS.get(t, t) for t in tokens(item["text"])}
     for k in range(len(words) - 1 if item["modality"] == "audio" else 0):
         if k > 0 and words[k - 1].space_after is False:
@@ -229,16 +238,6 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             print(f"  false flag in {item['id']}: {f.reason} {f.text!r} "
                   f"{[c.canonical for c in f.candidates[:2]]}")
     return dict(out)
-
-
-_DIGITS = {**{w: str(n) for n, w in enumerate(
-    ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"], 13)},
-    **{w: str(n) for n, w in zip(range(30, 100, 10),
-                                 ["thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-                                  "ninety"], strict=True)}}
-
-
-_TEEN_OF = {str(n * 10): str(n + 10) for n in range(3, 10)}
 
 
 def main() -> None:
