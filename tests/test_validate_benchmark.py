@@ -111,3 +111,36 @@ def test_another_set_is_cached_apart(vq: ModuleType, tmp_path: Path) -> None:
     assert vq._cache_dir("audio", None, root=fresh) != vq._cache_dir("audio", None)
     assert vq._cache_dir("image", None, root=fresh) != vq._cache_dir("image", None)
     assert vq._cache_dir("audio", None, root=vq.DEFAULT_SET) == vq._cache_dir("audio", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("ninety day supply", ["90", "day", "supply"]),
+        ("one hundred forty two over eighty eight", ["142", "over", "88"]),
+        ("seven point five milligrams", ["7", "5", "milligrams"]),  # as tokens() cuts "7.5"
+        ("twenty five mg", ["25", "mg"]),
+        ("five twenty", ["5", "20"]),
+        ("take one tablet", ["take", "1", "tablet"]),
+    ],
+)
+def test_spelled_numbers_compare_as_digits(vq: ModuleType, text: str,
+                                           digits: list[str]) -> None:
+    assert [tok for tok, _, _ in vq.as_digits(vq.tokens(text))] == digits
+
+
+def test_a_number_spelled_in_the_reference_is_right_in_digits(vq: ModuleType) -> None:
+    # "ninety" said, "90" written: a right number, so a flag on it is a false flag
+    words = [Word(text=t, confidence=c) for t, c in [
+        ("Refill", 0.9), ("amlodipine", 0.9), ("5", 0.9), ("milligrams,", 0.9), ("90", 0.1),
+        ("day", 0.9), ("supply.", 0.9)]]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    doc = Validator().validate(doc)
+    item = {"id": "x", "modality": "audio", "terms": [
+        {"term": "amlodipine", "canonical": "amlodipine"}],
+        "text": "Refill amlodipine five milligrams, ninety day supply."}
+    out = vq.evaluate(item, doc, show=False)
+    assert out["correct_words"] == 7
+    assert out.get("numbers_wrong", 0) == 0
+    assert out["numbers_right_marked"] == 1 and out["false_flags"] == 1

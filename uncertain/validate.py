@@ -451,11 +451,11 @@ class Validator:
         proposals: list[Proposal],
     ) -> list[Proposal]:
         """Single words that are doubtful on their own (out of vocabulary, low confidence),
-        numbers included: a dose or a reading heard at low confidence is most often wrong
-        ("1300 milligrams" for 300), and the number is what the reader acts on. A number
-        written onto the one before it (Whisper's "7" ".8%") is a piece of it, not a
-        number of its own, and is left to its first piece. In audio a dose heard as a
-        teen is doubtful however sure the engine was (``confusable``)."""
+        numbers included: a dose or a reading heard at low confidence is more often wrong
+        than right ("1300 milligrams" for 300), and the number is what the reader acts on.
+        A number written onto the one before it (Whisper's "7" ".8%") is a piece of it,
+        not a number of its own, and is left to its first piece. In audio a dose heard as
+        a teen is doubtful however sure the engine was (``confusable``)."""
         covered = {k for p in proposals if p.reason == "near_lexicon"
                    for k in range(p.start, p.end)}
         out: list[Proposal] = []
