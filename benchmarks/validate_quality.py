@@ -12,9 +12,10 @@ so read the held-out ``--split test``), validates every document and prints:
 - the raw baseline: share of mentions whose canonical (or, for audio and images, the
   said or written name) appears exactly in the stage's text alone;
 - false flags per 1,000 correct words: flags other than ``verified`` lying wholly on
-  words that match the reference (hypothesis aligned to the reference with rapidfuzz
-  Levenshtein opcodes, numbers compared as digits on both sides: "ninety" said is "90"
-  written, see :func:`as_digits`);
+  words that match the reference (speech aligned as ``uncertain eval`` aligns it,
+  :func:`uncertain.metrics.align_words`: both texts normalised with Whisper's English
+  normaliser, so "ninety" said is "90" written; print and plain text token by token,
+  with rapidfuzz Levenshtein opcodes);
 - wrong numbers (a dose or a reading that does not match the reference, "1300
   milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
   marks (counted among the false flags too);
@@ -67,6 +68,7 @@ from uncertain._io import sha256_file  # noqa: E402
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
+from uncertain.metrics import align_words, normalize  # noqa: E402
 from uncertain.validate import ValidateOptions, Validator  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
@@ -148,94 +150,51 @@ def contains(haystack: list[str], needle: list[str]) -> int:
     return sum(1 for i in range(len(haystack) - n + 1) if haystack[i:i + n] == needle)
 
 
-_ONES = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * n for n, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n >= 2}
 _TEEN_OF = {str(n * 10): str(n + 10) for n in range(3, 10)}
 
 
-def as_digits(toks: list[str]) -> list[tuple[str, int, int]]:
-    """``toks`` with each run of spelled number words written as digits, the way the
-    recogniser writes most numbers ("ninety" -> "90", "five hundred" -> "500", "seven
-    point five" -> "7" "5", as :func:`tokens` cuts "7.5"), as (token, first, end) ranges
-    of ``toks``: a dose spelled in the reference and written in digits by the recogniser
-    (or the other way) is the same number. A run ends where the next word cannot continue
-    it ("five twenty": 5, 20)."""
-    out: list[tuple[str, int, int]] = []
-    i = 0
-    while i < len(toks):
-        if toks[i] not in _ONES and toks[i] not in _TENS:
-            out.append((toks[i], i, i + 1))
-            i += 1
-            continue
-        total, current, last, j = 0, 0, "", i
-        while j < len(toks):
-            w = toks[j]
-            if w in _TENS and last in ("", "hundred", "thousand"):
-                current += _TENS[w]
-            elif w in _ONES and (last in ("", "hundred", "thousand") or (
-                    last == "tens" and 0 < _ONES[w] < 10)):
-                current += _ONES[w]
-            elif w == "hundred" and last in ("ones", "tens") and current < 100:
-                current *= 100
-            elif w == "thousand" and last in ("ones", "tens", "hundred"):
-                total, current = total + current * 1000, 0
-            else:
-                break
-            last = "tens" if w in _TENS else "ones" if w in _ONES else w
-            j += 1
-        pieces = [str(total + current)]
-        if (j + 1 < len(toks) and toks[j] == "point" and toks[j + 1] in _ONES
-                and _ONES[toks[j + 1]] < 10):
-            j += 1
-            pieces.append("")
-            while j < len(toks) and toks[j] in _ONES and _ONES[toks[j]] < 10:
-                pieces[1] += str(_ONES[toks[j]])
-                j += 1
-        out.extend((piece, i, j) for piece in pieces)
-        i = j
-    return out
-
-
-def _digits(text: str) -> list[str]:
-    return [tok for tok, _, _ in as_digits(tokens(text))]
+def _aligned(item: dict[str, Any], words: list[Word]
+             ) -> tuple[list[str], list[str], list[bool]]:
+    """The hypothesis and reference tokens, and whether each word is right. Speech as
+    ``uncertain eval`` scores it: both texts normalised with Whisper's English normaliser,
+    so "ninety" said is "90" written and Whisper's "7" ".5" is 7.5. Print and plain text
+    token by token: the normaliser would also forgive what OCR got wrong ("meéting")."""
+    if item["modality"] == "audio":
+        aligned = align_words(item["text"], [w.text for w in words],
+                              glued=[w.space_after is False for w in words])
+        return aligned.hyp_tokens, aligned.ref_tokens, [ok is True for ok in aligned.words]
+    hyp: list[str] = []
+    owner: list[int] = []
+    for k, word in enumerate(words):
+        for tok in tokens(word.text):
+            hyp.append(tok)
+            owner.append(k)
+    ref = tokens(item["text"])
+    correct_tok = [False] * len(hyp)
+    for op in Levenshtein.opcodes(hyp, ref):
+        if op.tag == "equal":
+            correct_tok[op.src_start:op.src_end] = [True] * (op.src_end - op.src_start)
+    word_ok = [bool(tokens(w.text)) for w in words]
+    for k, ok in zip(owner, correct_tok, strict=True):
+        if not ok:
+            word_ok[k] = False
+    return hyp, ref, word_ok
 
 
 def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float]:
     words = doc.words
-    raw: list[str] = []
-    raw_owner: list[int] = []
-    for k, word in enumerate(words):
-        for tok in tokens(word.text):
-            raw.append(tok)
-            raw_owner.append(k)
-    # numbers compared as digits on both sides; a spelled run is owned by all its words
-    hyp_runs = as_digits(raw)
-    hyp = [tok for tok, _, _ in hyp_runs]
-    owners = [sorted({raw_owner[r] for r in range(a, b)}) for _, a, b in hyp_runs]
-    ref = _digits(item["text"])
-    correct_tok = [False] * len(hyp)
-    for op in Levenshtein.opcodes(hyp, ref):
-        if op.tag == "equal":
-            for k in range(op.src_start, op.src_end):
-                correct_tok[k] = True
-    word_ok = [bool(tokens(w.text)) for w in words]
-    for run_owners, ok in zip(owners, correct_tok, strict=True):
-        if not ok:
-            for k in run_owners:
-                word_ok[k] = False
+    hyp, ref, word_ok = _aligned(item, words)
     correct_words = sum(word_ok)
     false_flags = [f for f in doc.flags if f.reason != "verified"
                    and all(word_ok[k] for k in range(f.start, f.end))]
     # drug mentions
     mentions = Counter(normalize_term(t["canonical"]) for t in item["terms"])
     surfaces: dict[str, list[list[str]]] = defaultdict(list)
+    surface = (lambda text: normalize(text).split()) if item["modality"] == "audio" else tokens
     for t in item["terms"]:
-        surfaces[normalize_term(t["canonical"])].append(_digits(t["canonical"]))
+        surfaces[normalize_term(t["canonical"])].append(surface(t["canonical"]))
         if item["modality"] != "text":
-            surfaces[normalize_term(t["canonical"])].append(_digits(t["term"]))
+            surfaces[normalize_term(t["canonical"])].append(surface(t["term"]))
     top3: Counter[str] = Counter()
     top1: Counter[str] = Counter()
     for f in doc.flags:
@@ -274,7 +233,7 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
     for k in range(len(words) - 1 if item["modality"] == "audio" else 0):
         if k > 0 and words[k - 1].space_after is False:
             continue  # a piece of the number before it (".15" of "0" ".15")
-        heard = "".join(_digits(words[k].text))
+        heard = normalize(words[k].text)  # audio only
         after = strip_punct(words[k + 1].text).casefold()
         if (teen := _TEEN_OF.get(heard)) is not None and ty_for_teen_dose(teen, after):
             out["tens_doses"] += 1

@@ -97,7 +97,8 @@ class DocumentScore:
 def score_document(doc: Document, ref: Reference) -> DocumentScore:
     """Score one document against its reference (see the module docstring)."""
     words = doc.words
-    aligned = metrics.align_words(ref.text, [w.text for w in words])
+    aligned = metrics.align_words(ref.text, [w.text for w in words],
+                                  glued=[w.space_after is False for w in words])
     word_ok = aligned.words
 
     flagged_words: set[int] = set()

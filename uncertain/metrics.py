@@ -417,9 +417,12 @@ class WordAlignment:
     words: list[bool | None]
 
 
-def align_words(reference: str, hyp_words: Sequence[str]) -> WordAlignment:
-    """Align hypothesis words to a reference text and mark each word right or wrong."""
-    hyp = normalize(" ".join(hyp_words)).split()
+def align_words(reference: str, hyp_words: Sequence[str], *,
+                glued: Sequence[bool] | None = None) -> WordAlignment:
+    """Align hypothesis words to a reference text and mark each word right or wrong.
+    ``glued[i]`` says that word ``i`` is written onto the next with no space (Whisper's
+    "7" ".5"), so the two are read as one ("7.5")."""
+    hyp = normalize(_joined(hyp_words, glued)).split()
     ref = normalize(reference).split()
     owner = _owners(hyp_words, hyp)
     ops = align(ref, hyp)
@@ -433,6 +436,12 @@ def align_words(reference: str, hyp_words: Sequence[str]) -> WordAlignment:
             prev = words[index]
             words[index] = ok[j] if prev is None else prev and ok[j]
     return WordAlignment(ref, hyp, owner, ops, words)
+
+
+def _joined(words: Sequence[str], glued: Sequence[bool] | None) -> str:
+    if glued is None:
+        return " ".join(words)
+    return "".join(w + ("" if g else " ") for w, g in zip(words, glued, strict=True)).rstrip()
 
 
 def _owners(hyp_words: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, ...]]:
