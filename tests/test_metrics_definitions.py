@@ -206,3 +206,13 @@ def test_metrics_auc_roc_ignores_monotone_rescaling(pairs: list[tuple[bool, int]
     flipped = [1 - y for y in labels]
     assert metrics.auc_roc(flipped, [-s for s in scores]) == pytest.approx(
         metrics.auc_roc(labels, scores))
+
+
+def test_metrics_align_words_reads_glued_words_as_one() -> None:
+    # Whisper writes 7.5 as "7" ".5" with no space between them
+    words = ["Take", "7", ".5", "milligrams"]
+    glued = metrics.align_words("take 7.5 milligrams", words, glued=[False, True, False, False])
+    assert glued.words == [True, True, True, True]
+    assert glued.owner[1] == (1, 2)
+    apart = metrics.align_words("take 7.5 milligrams", words)
+    assert apart.words == [True, False, False, True]
