@@ -22,7 +22,7 @@ from uncertain.calibrate import (
     shipped_calibrations,
     word_features,
 )
-from uncertain.calibrate_fit import fit, fit_best, labelled_words
+from uncertain.calibrate_fit import fit, fit_best, labelled_words, word_labels
 from uncertain.document import Document, Segment, Source, Token, Word
 from uncertain.errors import CalibrationError
 
@@ -336,3 +336,12 @@ def test_calibrate_stages_apply_the_shipped_calibration(samples_dir) -> None:  #
     assert [w.confidence for w in calibrated.words] != [w.confidence for w in raw.words]
     with pytest.raises(CalibrationError, match="tesseract"):
         recognize(samples_dir / "phototest.tif", calibration="faster-whisper-tiny.en")
+
+
+def test_calibrate_fit_word_labels_read_glued_words_as_one() -> None:
+    # labels come from the alignment uncertain eval uses: Whisper's "7" ".5" is 7.5
+    words = [Word(text="Take"), Word(text="7", space_after=False), Word(text=".5"),
+             Word(text="mg")]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio", engine="t"),
+                   segments=[Segment(id=0, words=words)])
+    assert word_labels(doc, "take 7.5 mg") == [True, True, True, True]

@@ -279,7 +279,9 @@ def word_labels(doc: Document, reference: str) -> list[bool | None]:
     punctuation only), aligned to ``reference`` as :mod:`uncertain.evaluate` does."""
     from uncertain import metrics
 
-    return metrics.align_words(reference, [w.text for w in doc.words]).words
+    words = doc.words
+    return metrics.align_words(reference, [w.text for w in words],
+                               glued=[w.space_after is False for w in words]).words
 
 
 # ---------------------------------------------------------------- fitting per engine
