@@ -210,7 +210,7 @@ class Validator:
         sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at,
                        ends_clause)
         proposals = self._sweep(sweep, range(n), n)
-        proposals.extend(self._word_flags(infos, words, modality, opts, proposals))
+        proposals.extend(self._word_flags(infos, words, lowered, modality, opts, proposals))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really, we
@@ -446,6 +446,7 @@ class Validator:
         self,
         infos: list[WordInfo],
         words: list[Word],
+        lowered: list[str],
         modality: Modality,
         opts: ValidateOptions,
         proposals: list[Proposal],
@@ -466,7 +467,7 @@ class Validator:
                 continue
             reasons = self._word_reasons([info], modality, opts)
             # a dose heard as a teen, however sure: "14 milligrams" may be 40 said
-            tens = ty_for_teen_dose(info.text.casefold(), infos[i + 1].text.casefold()) if (
+            tens = ty_for_teen_dose(lowered[i], lowered[i + 1]) if (
                 modality == "audio" and i + 1 < len(infos) and not piece) else None
             if tens is not None:
                 reasons.append("confusable")
