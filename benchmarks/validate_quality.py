@@ -16,6 +16,8 @@ so read the held-out ``--split test``), validates every document and prints:
   :func:`uncertain.metrics.align_words`: both texts normalised with Whisper's English
   normaliser, so "ninety" said is "90" written; print and plain text token by token,
   with rapidfuzz Levenshtein opcodes);
+- wrong words (heard or read words that do not match the reference) and how many a flag
+  marks: the other side of the false flags;
 - wrong numbers (a dose or a reading that does not match the reference, "1300
   milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
   marks (counted among the false flags too);
@@ -217,6 +219,9 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
     # numbers (doses, readings): the wrong ones a flag marks; right ones marked are false
     # flags above. A piece written onto the number before it ("7" ".8%") goes with it.
     flagged = {k for f in doc.flags if f.reason != "verified" for k in range(f.start, f.end)}
+    wrong_words = [k for k, word in enumerate(words) if not word_ok[k] and tokens(word.text)]
+    out["words_wrong"] = len(wrong_words)
+    out["words_wrong_marked"] = sum(k in flagged for k in wrong_words)
     for k, word in enumerate(words):
         if classify(strip_punct(word.text)) != "number" or not tokens(word.text) or (
                 k > 0 and words[k - 1].space_after is False):
@@ -380,6 +385,11 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
         print(f"{modality:<8} {kind:<8} {mentions:>8} {pct(c['exact']):>10} "
               f"{pct(c['recovered']):>12} {pct(c['recovered_top1']):>8} "
               f"{c['correct_words']:>14} {c['false_flags']:>12} {per_k:>9.2f}")
+    wrong = [f"{modality} {c['words_wrong_marked']} of {c['words_wrong']}"
+             for (modality, kind), c in sorted(totals.items())
+             if kind == "all" and modality != "all" and c["words_wrong"]]
+    if wrong:
+        print("wrong words marked by a flag: " + ", ".join(wrong))
     marked = [f"{modality} {c['numbers_wrong_marked']} of {c['numbers_wrong']} "
               f"(and {c['numbers_right_marked']} right)"
               for (modality, kind), c in sorted(totals.items())

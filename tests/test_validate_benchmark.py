@@ -140,3 +140,20 @@ def test_a_decimal_written_in_two_pieces_is_one_number(vq: ModuleType) -> None:
             "text": "Take seven point five milligrams."}
     out = vq.evaluate(item, doc, show=False)
     assert out["correct_words"] == 4 and out.get("numbers_wrong", 0) == 0
+
+
+def test_wrong_words_and_those_a_flag_marks_are_counted(vq: ModuleType) -> None:
+    # "met for me" heard for metformin: three wrong words, the flag marks them; "daily"
+    # heard for "nightly" is wrong and unmarked; a right word under no flag is neither
+    words = [Word(text=t, confidence=c) for t, c in [
+        ("Continue", 0.95), ("met", 0.2), ("for", 0.4), ("me", 0.3), ("daily.", 0.95)]]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    doc = Validator().validate(doc)
+    assert [(f.start, f.end) for f in doc.flags] == [(1, 4)]
+    item = {"id": "x", "modality": "audio", "text": "Continue metformin nightly.",
+            "terms": [{"term": "metformin", "canonical": "metformin"}]}
+    out = vq.evaluate(item, doc, show=False)
+    assert out["correct_words"] == 1
+    assert out["words_wrong"] == 4 and out["words_wrong_marked"] == 3
+    assert out["false_flags"] == 0
