@@ -157,6 +157,65 @@ def test_calibrate_a_file_with_fewer_features_still_applies(tmp_path: Path) -> N
         assert word.confidence == pytest.approx(1 / (1 + math.exp(-z)))
 
 
+def test_calibrate_number_map_applies_to_words_in_digits_only(tmp_path: Path) -> None:
+    """A number map moves the words written in digits ("20", "7.5", "40,"), on the logit,
+    after the word map; other words, spelled numbers included, keep the word map's."""
+    cal = load_calibration(_write(tmp_path, {"method": "temperature", "temperature": 2.0,
+                                             "numbers": [0.5, 1.0]}))
+    doc = hand_built([[(" Take", 0.0, 0.3), (" 20", 0.3, 0.6), (" 7.5", 0.6, 0.9),
+                       (" forty,", 0.9, 1.2), (" 40,", 1.2, 1.5)]])
+    out = apply_calibration(doc, cal)
+    word_map = cal.predict_words(word_features(doc))
+    for word, p, digits in zip(out.words, word_map, (False, True, True, False, True),
+                               strict=True):
+        q = 1 / (1 + math.exp(-(0.5 * math.log(p / (1 - p)) + 1.0))) if digits else p
+        assert word.confidence == pytest.approx(q), word.text
+    again = load_calibration(_write(tmp_path, cal.to_dict(), name="again.json"))
+    assert again.numbers == [0.5, 1.0]
+
+
+def _write(tmp_path: Path, fields: dict[str, object], name: str = "cal.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({"format": "uncertain-calibration", "version": 1, "id": "t",
+                                "engine": "faster-whisper", "model": "tiny.en", **fields}),
+                    encoding="utf-8")
+    return path
+
+
+def test_calibrate_fit_numbers_learns_that_numbers_are_righter() -> None:
+    """Numbers right more often than words at the same score: the fitted number map
+    raises their probability and lowers their log loss; too few numbers, no map."""
+    rng = random.Random(3)
+    rows: list[dict[str, float | None]] = []
+    labels: list[float] = []
+    for k in range(600):
+        c = rng.uniform(0.05, 0.95)
+        digits = k % 3 == 0
+        right = rng.random() < (c ** 0.3 if digits else c)
+        rows.append({"logit_confidence": math.log(c / (1 - c)), "digits": float(digits)})
+        labels.append(float(right))
+    cal = fit(rows, [bool(y) for y in labels], method="temperature", engine="faster-whisper",
+              model="tiny.en")
+    assert cal.numbers and cal.numbers[0] > 0
+    info = cal.info["numbers"]
+    assert info["fitted"] and info["log_loss_after"] < info["log_loss_before"] - 0.02
+    number = {"logit_confidence": 0.0, "digits": 1.0}
+    word = {"logit_confidence": 0.0, "digits": 0.0}
+    assert cal.predict([number])[0] > cal.predict([word])[0] + 0.1
+    few = fit(rows[:60], [bool(y) for y in labels[:60]], method="temperature",
+              engine="faster-whisper", model="tiny.en")
+    assert few.numbers == [] and few.info["numbers"]["fitted"] is False
+    # the map is part of the id: a file with another map is another calibration
+    assert fit(rows, [bool(y) for y in labels], method="temperature", engine="faster-whisper",
+               model="tiny.en", numbers=False).id != cal.id
+
+
+def test_calibrate_shipped_tiny_en_maps_numbers_apart() -> None:
+    cal = load_calibration("faster-whisper-tiny.en")
+    assert len(cal.numbers) == 2 and cal.numbers[0] > 0
+    assert cal.info["numbers"]["log_loss_after"] < cal.info["numbers"]["log_loss_before"]
+
+
 def pooled(docs: list[Document], labels: list[list[bool | None]]
            ) -> tuple[np.ndarray, np.ndarray]:
     conf = np.array([w.confidence for d in docs for w in d.words], dtype=float)
@@ -286,6 +345,10 @@ def test_calibrate_fit_needs_both_classes() -> None:
         ('{"format": "uncertain-calibration", "version": 1, "id": "x", "engine": "e", '
          '"method": "platt", "features": ["logit_confidence", "shoe_size"], "mean": [0, 0], '
          '"scale": [1, 1], "coef": [1, 1]}', "unknown features"),
+        ('{"format": "uncertain-calibration", "version": 1, "id": "x", "engine": "e", '
+         '"method": "temperature", "numbers": [1.0]}', "numbers"),
+        ('{"format": "uncertain-calibration", "version": 1, "id": "x", "engine": "e", '
+         '"method": "temperature", "numbers": [-1.0, 0.5]}', "numbers"),
     ],
 )
 def test_calibrate_malformed_file_is_refused_with_its_path(tmp_path: Path, content: str,

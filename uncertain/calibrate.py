@@ -34,6 +34,12 @@ already calibrated one) and cheap features the stage already records:
 ``lexicon_verified``      1 for a word of a ``verified`` flag (a confident lexicon match)
 ========================  ==================================================================
 
+A calibration may also carry a map for words written in digits (``numbers``: a slope
+and an intercept on the logit, applied after the word map): a recogniser's numbers are
+right more often than its words at the same score, and a map fitted on all words shows a
+right dose as nearly surely wrong. It keeps the order among numbers, so it changes what
+``p`` says of a number, not which numbers rank as the most doubtful.
+
 Whisper scores the first word of a segment low even when it is right, which
 ``first_in_segment`` lets the fit undo. The position features (the last three) only add
 noise to tesseract's lines, so its calibrations are fitted without them
@@ -177,6 +183,7 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None, *,
         "zipf": zipf,
         "oov": None if zipf is None else float(zipf == 0.0),
         "length": math.log1p(len(bare)),
+        "digits": float(bare.isdigit()),  # not a fitted feature: selects the number map
     }
 
 
@@ -199,6 +206,8 @@ class Calibration:
     temperature: float = 1.0
     points_x: list[float] = field(default_factory=list)
     points_y: list[float] = field(default_factory=list)
+    #: ``[slope, intercept]`` on the logit for words written in digits, or empty
+    numbers: list[float] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -220,6 +229,9 @@ class Calibration:
                                        "increasing pairs")
         if self.method == "temperature" and not self.temperature > 0:
             raise CalibrationError(f"calibration {self.id}: temperature must be positive")
+        if len(self.numbers) not in (0, 2) or (self.numbers and not self.numbers[0] > 0):
+            raise CalibrationError(f"calibration {self.id}: numbers must be empty or a "
+                                   "positive slope and an intercept")
 
     # -- applying ----------------------------------------------------------------
 
@@ -234,7 +246,16 @@ class Calibration:
         return x
 
     def predict(self, rows: Sequence[dict[str, float | None]]) -> np.ndarray:
-        """The calibrated probability of each feature row."""
+        """The calibrated probability of each feature row (the number map included)."""
+        p = self.predict_words(rows)
+        if self.numbers and p.size:
+            digits = np.array([r.get("digits") == 1.0 for r in rows])
+            q = np.clip(p[digits], _CLIP, 1 - _CLIP)
+            p[digits] = _sigmoid(self.numbers[0] * np.log(q / (1 - q)) + self.numbers[1])
+        return p
+
+    def predict_words(self, rows: Sequence[dict[str, float | None]]) -> np.ndarray:
+        """The probability of each feature row by the word map alone."""
         if not rows:
             return np.zeros(0)
         raw = np.array([_nan(r.get("logit_confidence")) for r in rows])
@@ -256,7 +277,8 @@ class Calibration:
             "model": self.model, "method": self.method, "features": self.features,
             "mean": self.mean, "scale": self.scale, "coef": self.coef,
             "intercept": self.intercept, "temperature": self.temperature,
-            "points_x": self.points_x, "points_y": self.points_y, "info": self.info,
+            "points_x": self.points_x, "points_y": self.points_y, "numbers": self.numbers,
+            "info": self.info,
         }
 
     @classmethod
@@ -279,6 +301,7 @@ class Calibration:
                 temperature=float(data.get("temperature", 1.0)),
                 points_x=[float(v) for v in data.get("points_x", [])],
                 points_y=[float(v) for v in data.get("points_y", [])],
+                numbers=[float(v) for v in data.get("numbers", [])],
                 info=dict(data.get("info") or {}),
             )
         except (KeyError, TypeError, ValueError) as exc:

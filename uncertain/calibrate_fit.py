@@ -36,7 +36,7 @@ from uncertain.document import Document
 from uncertain.errors import CalibrationError
 
 __all__ = ["MethodScore", "compare_methods", "fit", "fit_best", "fit_by_engine",
-           "format_comparison", "labelled_words", "word_labels"]
+           "fit_numbers", "format_comparison", "labelled_words", "word_labels"]
 
 _L2 = 1e-2  # ridge penalty of the logistic fit, on standardised features
 _P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
@@ -119,9 +119,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, method: Method,
         engine: str, model: str | None, features: Sequence[str] | None = None,
-        info: dict[str, Any] | None = None) -> Calibration:
+        info: dict[str, Any] | None = None, numbers: bool = True) -> Calibration:
     """Fit one calibration of ``method`` on word feature rows and right/wrong labels
-    (on ``features``, by default :func:`default_features` of ``engine``)."""
+    (on ``features``, by default :func:`default_features` of ``engine``); ``numbers``: then
+    fit the map of words written in digits on top (:func:`fit_numbers`)."""
     y = np.asarray(labels, dtype=float)
     keep = [i for i, r in enumerate(rows) if r.get("logit_confidence") is not None]
     if len(keep) < 2 or len(set(y[keep].tolist())) < 2:
@@ -129,14 +130,22 @@ def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, meth
                                f"a confidence, got {len(keep)} words")
     rows = [rows[i] for i in keep]
     y = y[keep]
+    cal = _fit_words(rows, y, method=method, engine=engine, model=model, features=features,
+                     info=info)
+    return _identified(fit_numbers(cal, rows, y) if numbers else cal)
+
+
+def _fit_words(rows: Sequence[dict[str, float | None]], y: np.ndarray, *, method: Method,
+               engine: str, model: str | None, features: Sequence[str] | None,
+               info: dict[str, Any] | None) -> Calibration:
     raw = np.array([r["logit_confidence"] for r in rows], dtype=float)
     base: dict[str, Any] = {"id": "", "engine": engine, "model": model, "method": method,
                             "info": dict(info or {})}
     if method == "temperature":
-        return _identified(Calibration(**base, temperature=_fit_temperature(raw, y)))
+        return Calibration(**base, temperature=_fit_temperature(raw, y))
     if method == "isotonic":
         px, py = _fit_isotonic(_sigmoid(raw), y)
-        return _identified(Calibration(**base, points_x=px, points_y=py))
+        return Calibration(**base, points_x=px, points_y=py)
     chosen = default_features(engine) if features is None else features
     names = [f for f in chosen if f in FEATURES and _varies(rows, f)]
     if "logit_confidence" not in names:
@@ -149,12 +158,57 @@ def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, meth
     cal = Calibration(**{**base, "method": "platt"}, features=names, mean=mean.tolist(),
                       scale=scale.tolist(), coef=coef.tolist(), intercept=intercept)
     if method == "platt":
-        return _identified(cal)
+        return cal
     z = xs @ coef + intercept
     px, py = _fit_isotonic(z, y)
-    return _identified(Calibration(**{**base, "method": method}, features=names,
-                                   mean=cal.mean, scale=cal.scale, coef=cal.coef,
-                                   intercept=intercept, points_x=px, points_y=py))
+    return Calibration(**{**base, "method": method}, features=names, mean=cal.mean,
+                       scale=cal.scale, coef=cal.coef, intercept=intercept, points_x=px,
+                       points_y=py)
+
+
+#: a number map needs this many numbers, and this many of them right and wrong
+_MIN_NUMBERS, _MIN_EACH = 30, 5
+_NUMBERS_L2 = 1.0  # ridge penalty pulling the number map towards the identity
+
+
+def fit_numbers(cal: Calibration, rows: Sequence[dict[str, float | None]],
+                labels: Sequence[float] | np.ndarray) -> Calibration:
+    """``cal`` with a map for words written in digits (``Calibration.numbers``): a logistic
+    regression of their labels on the logit of the word map's probability, pulled towards
+    the identity; none when the rows hold too few numbers, or too few right or wrong ones.
+    The fit's figures (in-sample log loss of the numbers, before and after) go in
+    ``info["numbers"]``."""
+    y = np.asarray(labels, dtype=float)
+    digits = np.array([r.get("digits") == 1.0 for r in rows], dtype=bool)
+    n, wrong = int(digits.sum()), int((y[digits] == 0).sum()) if digits.any() else 0
+    cal.numbers = []
+    if n < _MIN_NUMBERS or min(wrong, n - wrong) < _MIN_EACH:
+        cal.info["numbers"] = {"numbers": n, "wrong": wrong, "fitted": False}
+        return cal
+    q = np.clip(cal.predict_words([r for r, d in zip(rows, digits, strict=True) if d]),
+                1e-4, 1 - 1e-4)
+    x, t = np.log(q / (1 - q)), y[digits]
+    w = np.array([1.0, 0.0])  # slope, intercept; the penalty pulls towards these
+    for _ in range(50):
+        p = _sigmoid(w[0] * x + w[1])
+        grad = np.array([np.sum((p - t) * x), np.sum(p - t)]) + _NUMBERS_L2 * (w - [1, 0])
+        h = p * (1 - p)
+        hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]])
+        step = np.linalg.solve(hess + _NUMBERS_L2 * np.eye(2), grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    w[0] = max(w[0], 1e-3)  # keep the map increasing
+
+    def loss(p: np.ndarray) -> float:
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    cal.numbers = [float(w[0]), float(w[1])]
+    cal.info["numbers"] = {"numbers": n, "wrong": wrong, "fitted": True,
+                           "log_loss_before": loss(q),
+                           "log_loss_after": loss(_sigmoid(w[0] * x + w[1]))}
+    return cal
 
 
 def _varies(rows: Sequence[dict[str, float | None]], name: str) -> bool:

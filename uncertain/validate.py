@@ -113,6 +113,10 @@ class ValidateOptions:
     #: a word below this confidence is flagged ``low_confidence`` (audio, image)
     low_confidence_audio: float = 0.2
     low_confidence_image: float = 0.35
+    #: a number heard in digits below this confidence is flagged ``low_confidence``: one
+    #: as likely wrong as right is marked (the shipped tiny.en calibration maps numbers
+    #: apart, and a wrong dose costs more than a second look)
+    low_confidence_number_audio: float = 0.5
     #: an ordinary English word needs a confidence below this share of the threshold
     common_word_factor: float = 0.5
     #: a window with a word below this confidence is searched for lexicon terms
@@ -429,14 +433,16 @@ class Validator:
         self, window: list[WordInfo], modality: Modality, opts: ValidateOptions
     ) -> list[FlagReason]:
         low = opts.low_confidence_audio if modality == "audio" else opts.low_confidence_image
+        number = opts.low_confidence_number_audio if modality == "audio" else low
         reasons: list[FlagReason] = []
         if any(w.oov for w in window):
             reasons.append("out_of_vocabulary")
         # digits read as a syllable ("Rip 10 and": sumatriptan) are still digits
         if modality != "text" and any(
             w.confidence is not None and w.confidence < (
-                low * opts.common_word_factor
-                if w.zipf >= opts.english_min_zipf and not w.text.isdigit() else low)
+                number if w.kind == "number" and any(c.isdigit() for c in w.text)
+                else low * opts.common_word_factor if w.zipf >= opts.english_min_zipf
+                and not w.text.isdigit() else low)
             for w in window
         ):
             reasons.append("low_confidence")
