@@ -21,6 +21,8 @@ so read the held-out ``--split test``), validates every document and prints:
 - wrong numbers (a dose or a reading that does not match the reference, "1300
   milligrams" for 300), how many of them a flag marks, and how many right numbers a flag
   marks (counted among the false flags too);
+- how honest the numbers' p is: their log loss as calibrated and as the engine gave it,
+  and their mean p against the share that is right;
 - doses heard as teens in audio ("14 milligrams"): how many the reference gives as the
   tens ("40"), and how many a flag marks (the validator's ``confusable`` reason); and
   doses heard as tens, how many the reference gives as the teen.
@@ -55,11 +57,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import re
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +75,12 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from uncertain._context import classify, strip_punct, ty_for_teen_dose  # noqa: E402
 from uncertain._io import sha256_file  # noqa: E402
-from uncertain.calibrate import calibrate_document  # noqa: E402
+from uncertain.calibrate import (  # noqa: E402
+    Calibration,
+    CalibrationSpec,
+    calibrate_document,
+    load_calibration,
+)
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
 from uncertain.metrics import align_words, normalize  # noqa: E402
@@ -187,6 +196,23 @@ def _aligned(item: dict[str, Any], words: list[Word]
     return hyp, ref, word_ok
 
 
+def calibration_for(doc: Document, spec: str) -> CalibrationSpec:
+    """``spec`` for ``doc``: a calibration file applies to its own engine and model's
+    documents, the others are calibrated by default (``auto``); a name is passed on."""
+    if spec in ("auto", "none", "default"):
+        return spec
+    cal = _file_calibration(spec)
+    src = doc.source
+    if cal.engine == src.engine and cal.model in (None, src.model):
+        return cal
+    return "auto"
+
+
+@lru_cache(maxsize=8)
+def _file_calibration(spec: str) -> Calibration:
+    return load_calibration(spec)
+
+
 def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float]:
     words = doc.words
     hyp, ref, word_ok = _aligned(item, words)
@@ -235,6 +261,15 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             out["numbers_wrong_marked"] += k in flagged
         else:
             out["numbers_right_marked"] += k in flagged
+        # how honest the number's p is: its log loss, as calibrated and as the engine said
+        if word.confidence is not None and word.raw_score is not None:
+            for key, p in (("numbers_loss", word.confidence), ("numbers_loss_raw",
+                                                              word.raw_score)):
+                p = min(1 - 1e-6, max(1e-6, p))
+                out[key] += -math.log(p if word_ok[k] else 1 - p)  # type: ignore[assignment]
+            out["numbers_scored"] += 1
+            out["numbers_p"] += word.confidence  # type: ignore[assignment]
+            out["numbers_scored_right"] += bool(word_ok[k])
     # doses heard as teens in speech ("14 milligrams"): how many were the tens said (the
     # reference has the tens and not the teen) and how many a flag marks; and the other
     # way, doses heard as tens that were the teen said
@@ -271,7 +306,8 @@ def main() -> None:
     parser.add_argument("--calibration", default="auto",
                         help="applied to each stage's output before validation, as uncertain "
                         "annotate does by default (auto: the shipped map when there is one; "
-                        "none: the engines' own scores)")
+                        "none: the engines' own scores; a file: for its own engine and "
+                        "model, the others auto)")
     parser.add_argument("--max-candidates", type=int, default=None,
                         help="candidates kept per flag (default: the validator's, 5)")
     parser.add_argument("--model", help="Whisper model for the audio (default: tiny.en); "
@@ -322,7 +358,7 @@ def main() -> None:
         second_model = load_model(args.rescore_model) if args.rescore_model else model
     for item, doc in zip(items, docs, strict=True):
         c0 = time.process_time()
-        doc = calibrate_document(doc, args.calibration)
+        doc = calibrate_document(doc, calibration_for(doc, args.calibration))
         validated = validator.validate(doc)
         spent = time.process_time() - c0
         result = evaluate(item, validated, args.show)
@@ -403,6 +439,13 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
               if kind == "all" and modality != "all" and c["numbers_wrong"]]
     if marked:
         print("wrong numbers marked by a flag: " + ", ".join(marked))
+    scored = [f"{modality} {c['numbers_scored']}: log loss {c['numbers_loss'] / n:.3f} "
+              f"(engine's own {c['numbers_loss_raw'] / n:.3f}), mean p {c['numbers_p'] / n:.2f} "
+              f"for {c['numbers_scored_right'] / n:.2f} right"
+              for (modality, kind), c in sorted(totals.items())
+              if kind == "all" and modality != "all" and (n := c["numbers_scored"])]
+    if scored:
+        print("p of the numbers: " + "; ".join(scored))
     teens = totals.get(("audio", "all"), Counter())
     if teens["teen_doses"]:
         print(f"doses heard as teens (audio): {teens['teen_doses']}, of them said as the tens "

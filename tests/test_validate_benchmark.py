@@ -1,5 +1,6 @@
-"""benchmarks/validate_quality.py (recovery intervals, stage caches) and
-benchmarks/recovery_ceiling.py (where a missed mention was heard, how a window ranks it)."""
+"""benchmarks/validate_quality.py (recovery intervals, stage caches),
+benchmarks/recovery_ceiling.py (where a missed mention was heard, how a window ranks it)
+and benchmarks/fit_calibration.py (where stage output is cached)."""
 
 from __future__ import annotations
 
@@ -157,3 +158,27 @@ def test_wrong_words_and_those_a_flag_marks_are_counted(vq: ModuleType) -> None:
     assert out["correct_words"] == 1
     assert out["words_wrong"] == 4 and out["words_wrong_marked"] == 3
     assert out["false_flags"] == 0
+
+
+def test_calibration_stage_output_of_another_set_is_cached_apart(tmp_path: Path) -> None:
+    fc = _benchmark("fit_calibration")
+    assert fc.cache_for(fc.DEVSET) == fc.CACHE
+    other = fc.cache_for(tmp_path / "devset-seed7")
+    assert other != fc.CACHE and other.name == "docs-devset-seed7"
+
+
+def test_a_calibration_file_applies_to_its_own_engine_only(vq: ModuleType,
+                                                           tmp_path: Path) -> None:
+    # --calibration FILE with a tiny.en map: the scans are calibrated by default
+    path = tmp_path / "tiny.json"
+    path.write_text('{"format": "uncertain-calibration", "version": 1, "id": "t", '
+                    '"engine": "faster-whisper", "model": "tiny.en", "method": "temperature", '
+                    '"temperature": 2.0}', encoding="utf-8")
+
+    def doc(engine: str, model: str) -> Document:
+        return Document(source=Source(path="a", sha256="0" * 64, modality="audio",
+                                      engine=engine, model=model))
+
+    assert vq.calibration_for(doc("faster-whisper", "tiny.en"), str(path)).id == "t"
+    assert vq.calibration_for(doc("tesseract", "eng"), str(path)) == "auto"
+    assert vq.calibration_for(doc("tesseract", "eng"), "none") == "none"
