@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT))
 
 from uncertain.calibrate import FEATURES, load_calibration, word_features  # noqa: E402
 from uncertain.calibrate_fit import (  # noqa: E402
-    _identified,
     fit_best,
     fit_numbers,
     format_comparison,
@@ -148,8 +147,7 @@ def refit_numbers(name: str, items: Sequence[tuple[Document, list[bool | None]]]
         r, y = labelled_words(doc, labs)
         rows += r
         labels += y
-    cal.info = {k: v for k, v in cal.info.items() if k != "numbers"}
-    cal = _identified(fit_numbers(cal, rows, [float(v) for v in labels]))
+    cal = fit_numbers(cal, rows, [float(v) for v in labels])
     if not cal.numbers:
         return f"{name}: no number map ({cal.info['numbers']}), left as it was"
     cal.save(out / f"{name}.json")

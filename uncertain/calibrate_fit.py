@@ -16,7 +16,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +132,7 @@ def fit(rows: Sequence[dict[str, float | None]], labels: Sequence[bool], *, meth
     y = y[keep]
     cal = _fit_words(rows, y, method=method, engine=engine, model=model, features=features,
                      info=info)
-    return _identified(fit_numbers(cal, rows, y) if numbers else cal)
+    return fit_numbers(cal, rows, y) if numbers else _identified(cal)
 
 
 def _fit_words(rows: Sequence[dict[str, float | None]], y: np.ndarray, *, method: Method,
@@ -173,18 +173,18 @@ _NUMBERS_L2 = 1.0  # ridge penalty pulling the number map towards the identity
 
 def fit_numbers(cal: Calibration, rows: Sequence[dict[str, float | None]],
                 labels: Sequence[float] | np.ndarray) -> Calibration:
-    """``cal`` with a map for words written in digits (``Calibration.numbers``): a logistic
-    regression of their labels on the logit of the word map's probability, pulled towards
-    the identity; none when the rows hold too few numbers, or too few right or wrong ones.
-    The fit's figures (in-sample log loss of the numbers, before and after) go in
-    ``info["numbers"]``."""
+    """A copy of ``cal`` with a map for words written in digits (``Calibration.numbers``)
+    and its id: a logistic regression of their labels on the logit of the word map's
+    probability, pulled towards the identity; no map when the rows hold too few numbers,
+    or too few right or wrong ones. The fit's figures (in-sample log loss of the numbers,
+    before and after) go in ``info["numbers"]``."""
     y = np.asarray(labels, dtype=float)
     digits = np.array([r.get("digits") == 1.0 for r in rows], dtype=bool)
     n, wrong = int(digits.sum()), int((y[digits] == 0).sum()) if digits.any() else 0
-    cal.numbers = []
+    cal = replace(cal, numbers=[], info=dict(cal.info))
     if n < _MIN_NUMBERS or min(wrong, n - wrong) < _MIN_EACH:
         cal.info["numbers"] = {"numbers": n, "wrong": wrong, "fitted": False}
-        return cal
+        return _identified(cal)
     q = np.clip(cal.predict_words([r for r, d in zip(rows, digits, strict=True) if d]),
                 1e-4, 1 - 1e-4)
     x, t = np.log(q / (1 - q)), y[digits]
@@ -208,7 +208,7 @@ def fit_numbers(cal: Calibration, rows: Sequence[dict[str, float | None]],
     cal.info["numbers"] = {"numbers": n, "wrong": wrong, "fitted": True,
                            "log_loss_before": loss(q),
                            "log_loss_after": loss(_sigmoid(w[0] * x + w[1]))}
-    return cal
+    return _identified(cal)
 
 
 def _varies(rows: Sequence[dict[str, float | None]], name: str) -> bool:
