@@ -753,6 +753,7 @@ def test_validate_a_number_heard_at_low_confidence_is_marked(validator: Validato
     ("Prescribed gabapentin 300/0.45 milligrams", "audio", ["300"]),  # as likely wrong
     ("Prescribed gabapentin 300/0.55 milligrams", "audio", []),
     ("Prescribed gabapentin 7.5/0.45 milligrams", "audio", ["7.5"]),
+    ("Prescribed gabapentin 400mg/0.45 daily", "audio", ["400mg"]),  # its unit glued on
     ("Prescribed gabapentin three/0.45 hundred/0.9 milligrams", "audio", []),  # spelled
     ("Blood pressure today was/0.45 fine", "audio", []),  # a word keeps the word line
     ("Prescribed gabapentin 300/0.45 milligrams", "image", []),  # print: the image line

@@ -11,6 +11,7 @@ from uncertain._context import (
     classify,
     dose_near,
     dose_strengths,
+    in_digits,
     is_cue,
     is_dose_start,
     is_strength,
@@ -230,3 +231,12 @@ def test_validate_helpers_first_vowel_may_be_lost(tmp_path) -> None:
     features = match_features("setofminnowfin", index.items[0], "audio")
     assert features["onset"] == 0.5
     assert match_features("minnowfin", index.items[0], "audio")["onset"] == 0.0
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("20", True), ("7.5", True), ("40,", True), (".5", True), ("1,000", True),
+    ("forty", False), ("2nd", False), ("x10", False), ("B12", False), ("400mg", False),
+    ("", False)])
+def test_validate_helpers_in_digits(text: str, digits: bool) -> None:
+    # the numbers the tiny.en calibration maps apart
+    assert in_digits(text) is digits

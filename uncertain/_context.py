@@ -12,13 +12,14 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "is_cue",
-           "is_cue_word", "is_dose_start", "is_number_word", "is_strength", "is_strength_unit",
-           "strip_punct", "ty_for_teen_dose"]
+__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
+           "is_cue", "is_cue_word", "is_dose_start", "is_number_word", "is_strength",
+           "is_strength_unit", "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+_NOT_WORD = re.compile(r"[^\w]+")
 _NUMBER = re.compile(
     r"^[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)(/\d+)?(%|x)?$|^\d+(st|nd|rd|th)$|^[ivxlc]+\.$",
     re.IGNORECASE,
@@ -138,6 +139,15 @@ def _opens(roles: list[int], start: int, end: int) -> bool:
             return i > start
         return role != _STOP
     return False
+
+
+def in_digits(text: str) -> bool:
+    """True for a word written in digits, whatever its punctuation ("20", "7.5", "40,",
+    ".5"); not for a spelled number, an ordinal, a code or a dose with its unit glued on
+    ("forty", "2nd", "x10", "400mg": rarer, and wrong more often)."""
+    bare = _NOT_WORD.sub("", text)
+    return bare.isdigit()
+
 
 
 def is_number_word(text: str) -> bool:

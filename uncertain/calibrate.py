@@ -71,6 +71,7 @@ from typing import Any, Literal
 import numpy as np
 
 from uncertain._assets import data_dir
+from uncertain._context import in_digits
 from uncertain.document import Document, Word
 from uncertain.errors import CalibrationError
 
@@ -183,7 +184,7 @@ def _features(word: Word, avg_logprob: float | None, no_speech: float | None, *,
         "zipf": zipf,
         "oov": None if zipf is None else float(zipf == 0.0),
         "length": math.log1p(len(bare)),
-        "digits": float(bare.isdigit()),  # not a fitted feature: selects the number map
+        "digits": float(in_digits(word.text)),  # not a fitted feature: the number map's
     }
 
 

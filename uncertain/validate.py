@@ -113,9 +113,9 @@ class ValidateOptions:
     #: a word below this confidence is flagged ``low_confidence`` (audio, image)
     low_confidence_audio: float = 0.2
     low_confidence_image: float = 0.35
-    #: a number heard in digits below this confidence is flagged ``low_confidence``: one
-    #: as likely wrong as right is marked (the shipped tiny.en calibration maps numbers
-    #: apart, and a wrong dose costs more than a second look)
+    #: a number heard in digits ("20", "7.5", "400mg") below this confidence is flagged
+    #: ``low_confidence``: one as likely wrong as right is marked (the shipped tiny.en
+    #: calibration maps numbers apart, and a wrong dose costs more than a second look)
     low_confidence_number_audio: float = 0.5
     #: an ordinary English word needs a confidence below this share of the threshold
     common_word_factor: float = 0.5
