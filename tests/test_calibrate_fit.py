@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from uncertain import metrics
+from uncertain._context import in_digits
 from uncertain.calibrate import (
     FEATURES,
     METHODS,
@@ -399,6 +400,29 @@ def test_calibrate_stages_apply_the_shipped_calibration(samples_dir) -> None:  #
     assert [w.confidence for w in calibrated.words] != [w.confidence for w in raw.words]
     with pytest.raises(CalibrationError, match="tesseract"):
         recognize(samples_dir / "phototest.tif", calibration="faster-whisper-tiny.en")
+
+
+@pytest.mark.slow
+def test_calibrate_tiny_en_numbers_take_their_own_map(samples_dir) -> None:  # type: ignore[no-untyped-def]
+    """The real model on the dictation sample: the words in digits ("2", "10", "20") get
+    the number map over the word map, the other words the word map alone."""
+    from uncertain.asr import transcribe
+
+    raw = transcribe(samples_dir / "dictation.wav")
+    cal = load_calibration("faster-whisper-tiny.en")
+    out = apply_calibration(raw, cal)
+    word_map = cal.predict_words(word_features(raw, names=cal.features))
+    slope, intercept = cal.numbers
+    digits = 0
+    for word, p in zip(out.words, word_map, strict=True):
+        if in_digits(word.text):
+            digits += 1
+            q = min(1 - 1e-4, max(1e-4, float(p)))
+            expected = 1 / (1 + math.exp(-(slope * math.log(q / (1 - q)) + intercept)))
+            assert word.confidence == pytest.approx(expected), word.text
+        else:
+            assert word.confidence == pytest.approx(float(p)), word.text
+    assert digits >= 2
 
 
 def test_calibrate_fit_word_labels_read_glued_words_as_one() -> None:
