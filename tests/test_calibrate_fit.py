@@ -432,3 +432,13 @@ def test_calibrate_fit_word_labels_read_glued_words_as_one() -> None:
     doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio", engine="t"),
                    segments=[Segment(id=0, words=words)])
     assert word_labels(doc, "take 7.5 mg") == [True, True, True, True]
+
+
+def test_calibrate_too_few_documents_to_choose_a_method_are_refused() -> None:
+    """One document leaves cross-validation nothing to test on: choosing the method with
+    the lowest held-out log loss would pick the first of several infinite ones."""
+    docs, labels = synthetic(5, n_docs=1, n_words=40)
+    with pytest.raises(CalibrationError, match="too few to compare"):
+        fit_best(docs, labels)
+    cal, _ = fit_best(docs, labels, methods=("platt",))  # a method chosen by the caller
+    assert cal.method == "platt"

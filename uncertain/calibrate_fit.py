@@ -318,6 +318,12 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
     scores = compare_methods(groups, engine=engine, model=model, folds=folds, methods=methods,
                              keys=[Path(d.source.path).name for d in docs], features=features)
     best = min((s for s in scores if s.method != "raw"), key=lambda s: s.log_loss)
+    if not math.isfinite(best.log_loss) and len(methods) > 1:
+        raise CalibrationError(
+            f"{engine} {model}: {len(docs)} document(s) are too few to compare the methods "
+            "by cross-validation (no fold had right and wrong words to fit on and "
+            "documents to test on); give more documents, or choose a method (`--method`, "
+            "`methods=`)")
     rows = [r for g in groups for r in g[0]]
     ys = [y for g in groups for y in g[1]]
     details = {**(info or {}), "documents": len(docs), "words": len(ys),
