@@ -338,10 +338,12 @@ def word_labels(doc: Document, reference: str) -> list[bool | None]:
     """For each word of ``doc``: right (True), wrong (False) or unscorable (None:
     punctuation only), aligned to ``reference`` as :mod:`uncertain.evaluate` does."""
     from uncertain import metrics
+    from uncertain.evaluate import normaliser_for
 
     words = doc.words
     return metrics.align_words(reference, [w.text for w in words],
-                               glued=[w.space_after is False for w in words]).words
+                               glued=[w.space_after is False for w in words],
+                               how=normaliser_for(doc)).words
 
 
 # ---------------------------------------------------------------- fitting per engine

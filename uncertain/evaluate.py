@@ -8,7 +8,10 @@ definitions themselves live in :mod:`uncertain.metrics`.
 
 What is measured, for each group (every modality present, and ``overall``):
 
-- ``wer``: word error rate after Whisper's English normalisation ("ten" = "10").
+- ``wer``: word error rate after normalisation: for speech and plain transcripts
+  Whisper's English normaliser ("ten" = "10"); for print the words as written, case and
+  punctuation aside, so a misread accent is an error (:func:`normaliser_for`). The
+  labels of the confidence metrics and the terms come from the same alignment.
 - ``term_error_rate``: reference lexicon terms not transcribed exactly; a multi-word
   term is one unit. A term is found in the reference (its surface, else its canonical
   name); a term found only in the hypothesis (a misheard surface written in a
@@ -97,8 +100,9 @@ class DocumentScore:
 def score_document(doc: Document, ref: Reference) -> DocumentScore:
     """Score one document against its reference (see the module docstring)."""
     words = doc.words
+    how = normaliser_for(doc)
     aligned = metrics.align_words(ref.text, [w.text for w in words],
-                                  glued=[w.space_after is False for w in words])
+                                  glued=[w.space_after is False for w in words], how=how)
     word_ok = aligned.words
 
     flagged_words: set[int] = set()
@@ -107,7 +111,7 @@ def score_document(doc: Document, ref: Reference) -> DocumentScore:
             flagged_words.update(range(flag.start, flag.end))
 
     score = DocumentScore(name=ref.name, modality=doc.source.modality,
-                          errors=metrics.word_errors(ref.text, doc.text))
+                          errors=metrics.word_errors(ref.text, doc.text, how=how))
     for index, (word, ok) in enumerate(zip(words, word_ok, strict=True)):
         if ok is None:
             continue
@@ -118,8 +122,14 @@ def score_document(doc: Document, ref: Reference) -> DocumentScore:
         else:
             score.labels.append(ok)
             score.confidences.append(word.confidence)
-    score.terms = _score_terms(doc, ref, aligned)
+    score.terms = _score_terms(doc, ref, aligned, how)
     return score
+
+
+def normaliser_for(doc: Document) -> metrics.Normaliser:
+    """How ``doc``'s words are compared with a reference: print as written, speech and
+    plain transcripts with Whisper's normaliser."""
+    return "print" if doc.source.modality == "image" else "speech"
 
 
 def _find(tokens: Sequence[str], needle: Sequence[str], used: set[int]) -> int | None:
@@ -132,8 +142,8 @@ def _find(tokens: Sequence[str], needle: Sequence[str], used: set[int]) -> int |
     return None
 
 
-def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment
-                 ) -> list[TermResult]:
+def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment,
+                 how: metrics.Normaliser) -> list[TermResult]:
     ref_tokens, hyp_tokens, owner = aligned.ref_tokens, aligned.hyp_tokens, aligned.owner
     results: list[TermResult] = []
     used_ref: set[int] = set()
@@ -143,7 +153,7 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment
         exact = False
         hyp_span: tuple[int, int] | None = None
         for how, surface in (("reference", term.term), ("canonical", term.canonical)):
-            needle = metrics.normalize(surface).split()
+            needle = metrics.normalize(surface, how).split()
             start = _find(ref_tokens, needle, used_ref)
             if start is not None:
                 used_ref.add(start)
@@ -151,7 +161,7 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment
                 exact, hyp_span = _aligned(aligned.ops, start, start + len(needle))
                 break
         if located == "missing":
-            needle = metrics.normalize(term.term).split()
+            needle = metrics.normalize(term.term, how).split()
             start = _find(hyp_tokens, needle, used_hyp)
             if start is not None:
                 used_hyp.add(start)

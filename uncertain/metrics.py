@@ -5,7 +5,10 @@ nothing of the project but works on plain sequences and numbers.
 
 Normalisation: :func:`normalize` is Whisper's ``EnglishTextNormalizer`` (from the
 ``whisper-normalizer`` package, offline), so "ten" and "10", "colour" and "color" or
-"Dr." and "doctor" are not counted as errors.
+"Dr." and "doctor" are not counted as errors in speech. Print is compared as written
+(``how="print"``): case, punctuation and hyphens aside, a word is right only when every
+letter is, so an OCR error in an accent or an apostrophe ("meéting", "Amoxicillín") is
+an error, which Whisper's normaliser (it strips diacritics) would forgive.
 
 Alignment: :func:`align` is a minimum-edit (Levenshtein) word alignment. Rapidfuzz's
 ``Levenshtein.opcodes`` gives the alignment; each block of edits is then re-aligned so
@@ -43,6 +46,8 @@ confidence, so they are not scored). The score is the word's confidence.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,6 +56,9 @@ from typing import Any, Literal
 import numpy as np
 
 OpTag = Literal["equal", "replace", "delete", "insert"]
+#: how a text is normalised before words are compared: speech (Whisper's normaliser)
+#: or print (as written, case and punctuation aside)
+Normaliser = Literal["speech", "print"]
 
 _EPS = 1e-15
 _MAX_REFINE_CELLS = 250_000  # larger edit blocks keep rapidfuzz's own alignment
@@ -66,15 +74,24 @@ def _normalizer() -> Any:
     return EnglishTextNormalizer()
 
 
+#: a printed word: letters and digits, joined by apostrophes ("don't", "patient's")
+_PRINTED = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
 @lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """Whisper's English normalisation: lower case, no punctuation, numbers as digits."""
+def normalize(text: str, how: Normaliser = "speech") -> str:
+    """Speech: Whisper's English normalisation (lower case, no punctuation, numbers as
+    digits, no diacritics). Print: lower case, the words of letters and digits as
+    written (accents kept), no punctuation; hyphens and slashes split words."""
+    if how == "print":
+        folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+        return " ".join(_PRINTED.findall(folded))
     return " ".join(str(_normalizer()(text)).split())
 
 
-def normalize_words(words: Sequence[str]) -> list[list[str]]:
+def normalize_words(words: Sequence[str], how: Normaliser = "speech") -> list[list[str]]:
     """Each word normalised on its own: the tokens it becomes (none for punctuation)."""
-    return [normalize(w).split() for w in words]
+    return [normalize(w, how).split() for w in words]
 
 
 # ---------------------------------------------------------------- alignment
@@ -222,16 +239,19 @@ def error_counts(ops: Sequence[Opcode]) -> ErrorCounts:
     return ErrorCounts(s, d, ins, hits)
 
 
-def word_errors(reference: str, hypothesis: str, *, normalized: bool = True) -> ErrorCounts:
-    """Word error counts of two texts, normalised with :func:`normalize` unless told not to."""
+def word_errors(reference: str, hypothesis: str, *, normalized: bool = True,
+                how: Normaliser = "speech") -> ErrorCounts:
+    """Word error counts of two texts, normalised with :func:`normalize` (``how``) unless
+    told not to."""
     if normalized:
-        reference, hypothesis = normalize(reference), normalize(hypothesis)
+        reference, hypothesis = normalize(reference, how), normalize(hypothesis, how)
     return error_counts(align(reference.split(), hypothesis.split()))
 
 
-def wer(reference: str, hypothesis: str, *, normalized: bool = True) -> float:
+def wer(reference: str, hypothesis: str, *, normalized: bool = True,
+        how: Normaliser = "speech") -> float:
     """Word error rate of ``hypothesis`` against ``reference`` (see :func:`word_errors`)."""
-    return word_errors(reference, hypothesis, normalized=normalized).wer
+    return word_errors(reference, hypothesis, normalized=normalized, how=how).wer
 
 
 def correct_marks(ref: Sequence[str], hyp: Sequence[str]) -> list[bool]:
@@ -418,13 +438,14 @@ class WordAlignment:
 
 
 def align_words(reference: str, hyp_words: Sequence[str], *,
-                glued: Sequence[bool] | None = None) -> WordAlignment:
-    """Align hypothesis words to a reference text and mark each word right or wrong.
-    ``glued[i]`` says that word ``i`` is written onto the next with no space (Whisper's
-    "7" ".5"), so the two are read as one ("7.5")."""
-    hyp = normalize(_joined(hyp_words, glued)).split()
-    ref = normalize(reference).split()
-    owner = _owners(hyp_words, hyp)
+                glued: Sequence[bool] | None = None,
+                how: Normaliser = "speech") -> WordAlignment:
+    """Align hypothesis words to a reference text and mark each word right or wrong, both
+    normalised as ``how`` says. ``glued[i]`` says that word ``i`` is written onto the next
+    with no space (Whisper's "7" ".5"), so the two are read as one ("7.5")."""
+    hyp = normalize(_joined(hyp_words, glued), how).split()
+    ref = normalize(reference, how).split()
+    owner = _owners(hyp_words, hyp, how)
     ops = align(ref, hyp)
     ok = [False] * len(hyp)
     for op in ops:
@@ -444,11 +465,12 @@ def _joined(words: Sequence[str], glued: Sequence[bool] | None) -> str:
     return "".join(w + ("" if g else " ") for w, g in zip(words, glued, strict=True)).rstrip()
 
 
-def _owners(hyp_words: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, ...]]:
+def _owners(hyp_words: Sequence[str], tokens: Sequence[str], how: Normaliser
+            ) -> list[tuple[int, ...]]:
     """Which words each token of the whole normalised text came from."""
     own: list[str] = []
     own_word: list[int] = []
-    for index, toks in enumerate(normalize_words(hyp_words)):
+    for index, toks in enumerate(normalize_words(hyp_words, how)):
         own += toks
         own_word += [index] * len(toks)
     owner: list[tuple[int, ...]] = [()] * len(tokens)
