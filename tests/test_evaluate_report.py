@@ -383,3 +383,13 @@ def test_evaluate_print_is_scored_as_written(modality: str, exact: bool, wer: fl
     assert score.errors.wer == pytest.approx(wer)
     assert score.terms[0].exact is exact
     assert score.labels == [True, exact, True, True]
+
+
+def test_evaluate_print_terms_are_found_as_written() -> None:
+    # the term is looked for in the reference normalised as the document is: in print
+    # "Ringer's" keeps its apostrophe (Whisper's normaliser makes it "ringer s")
+    doc = make_doc("a.png", "image", [(w, 0.9) for w in "Give Lactated Ringer's today".split()])
+    ref = Reference(text="Give Lactated Ringer's today", id="a",
+                    terms=(Term("Lactated Ringer's", "lactated ringer's"),))
+    (result,) = score_document(doc, ref).terms
+    assert (result.located, result.exact) == ("reference", True)

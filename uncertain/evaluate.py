@@ -143,7 +143,7 @@ def _find(tokens: Sequence[str], needle: Sequence[str], used: set[int]) -> int |
 
 
 def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment,
-                 how: metrics.Normaliser) -> list[TermResult]:
+                 normaliser: metrics.Normaliser) -> list[TermResult]:
     ref_tokens, hyp_tokens, owner = aligned.ref_tokens, aligned.hyp_tokens, aligned.owner
     results: list[TermResult] = []
     used_ref: set[int] = set()
@@ -153,7 +153,7 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment,
         exact = False
         hyp_span: tuple[int, int] | None = None
         for how, surface in (("reference", term.term), ("canonical", term.canonical)):
-            needle = metrics.normalize(surface, how).split()
+            needle = metrics.normalize(surface, normaliser).split()
             start = _find(ref_tokens, needle, used_ref)
             if start is not None:
                 used_ref.add(start)
@@ -161,7 +161,7 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment,
                 exact, hyp_span = _aligned(aligned.ops, start, start + len(needle))
                 break
         if located == "missing":
-            needle = metrics.normalize(term.term, how).split()
+            needle = metrics.normalize(term.term, normaliser).split()
             start = _find(hyp_tokens, needle, used_hyp)
             if start is not None:
                 used_hyp.add(start)
