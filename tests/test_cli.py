@@ -148,6 +148,19 @@ def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert "metformin" in capsys.readouterr().out
 
 
+def test_cli_lexicon_lookup_of_a_misheard_name_gives_the_nearest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a term not in the lexicon: its nearest names, as the validator would find them
+    assert main(["lexicon", "drugs", "--lookup", "met for me"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("met for me: not in drugs; nearest by spelling and sound: metformin")
+    own = tmp_path / "formulary.tsv"
+    own.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n", encoding="utf-8")
+    assert main(["lexicon", str(own), "--lookup", "zap pain"]) == 0
+    assert capsys.readouterr().out.strip().endswith(
+        "nearest by spelling and sound: Zapain (codeine / paracetamol)")
+
+
 def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

@@ -206,13 +206,37 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
         for term in args.lookup:
             hits = lexicon.get(term)
             if not hits:
-                print(f"{term}: not in {lexicon.name}")
+                nearest = ", ".join(_nearest_terms(args.source, term))
+                print(f"{term}: not in {lexicon.name}"
+                      + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
             for e in hits:
                 ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
                 print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
     if args.check and (not report.ok or report.warnings):
         return 1
     return 0
+
+
+def _nearest_terms(source: str, text: str, limit: int = 5) -> list[str]:
+    """The lexicon's names nearest ``text`` by spelling and sound, as the validator finds
+    them for a window of heard words ("met for me": metformin), one per canonical name."""
+    from uncertain._words import word_key
+    from uncertain.validate import Validator
+
+    validator = Validator(lexicons=[source])
+    key = "".join(word_key(w) for w in text.split())
+    out: list[str] = []
+    seen: set[str] = set()
+    for _, idx, _ in validator.search.similar(key, "text", 16, True, text):
+        entry = validator.index.items[idx].entry
+        if entry.canonical.casefold() in seen:
+            continue
+        seen.add(entry.canonical.casefold())
+        same = entry.term.casefold() == entry.canonical.casefold()
+        out.append(entry.term if same else f"{entry.term} ({entry.canonical})")
+        if len(out) == limit:
+            break
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
