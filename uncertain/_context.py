@@ -149,7 +149,6 @@ def in_digits(text: str) -> bool:
     return bare.isdigit()
 
 
-
 def is_number_word(text: str) -> bool:
     """True for a spelled number ("five", "hundred"); it may still be a misheard syllable
     ("met four min"), so it stays a word."""

@@ -16,11 +16,14 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
 from uncertain.document import Document, json_schema
 from uncertain.errors import UncertainError
+
+if TYPE_CHECKING:
+    from uncertain.validate import Validator
 
 log = logging.getLogger("uncertain")
 
@@ -203,10 +206,14 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
     print(format_report(report))
     if args.lookup:
         lexicon = load_lexicon(args.source)
+        validator = None  # built for the first term not in the lexicon
         for term in args.lookup:
             hits = lexicon.get(term)
             if not hits:
-                nearest = ", ".join(_nearest_terms(args.source, term))
+                from uncertain.validate import Validator
+
+                validator = validator or Validator(lexicons=[lexicon])
+                nearest = ", ".join(_nearest_terms(validator, term))
                 print(f"{term}: not in {lexicon.name}"
                       + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
             for e in hits:
@@ -217,13 +224,11 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
     return 0
 
 
-def _nearest_terms(source: str, text: str, limit: int = 5) -> list[str]:
-    """The lexicon's names nearest ``text`` by spelling and sound, as the validator finds
-    them for a window of heard words ("met for me": metformin), one per canonical name."""
+def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]:
+    """The names nearest ``text`` by spelling and sound, as ``validator`` finds them for a
+    window of heard words ("met for me": metformin), one per canonical name."""
     from uncertain._words import word_key
-    from uncertain.validate import Validator
 
-    validator = Validator(lexicons=[source])
     key = "".join(word_key(w) for w in text.split())
     out: list[str] = []
     seen: set[str] = set()

@@ -100,9 +100,10 @@ class DocumentScore:
 def score_document(doc: Document, ref: Reference) -> DocumentScore:
     """Score one document against its reference (see the module docstring)."""
     words = doc.words
-    how = normaliser_for(doc)
+    normaliser = normaliser_for(doc)
     aligned = metrics.align_words(ref.text, [w.text for w in words],
-                                  glued=[w.space_after is False for w in words], how=how)
+                                  glued=[w.space_after is False for w in words],
+                                  how=normaliser)
     word_ok = aligned.words
 
     flagged_words: set[int] = set()
@@ -111,7 +112,7 @@ def score_document(doc: Document, ref: Reference) -> DocumentScore:
             flagged_words.update(range(flag.start, flag.end))
 
     score = DocumentScore(name=ref.name, modality=doc.source.modality,
-                          errors=metrics.word_errors(ref.text, doc.text, how=how))
+                          errors=metrics.word_errors(ref.text, doc.text, how=normaliser))
     for index, (word, ok) in enumerate(zip(words, word_ok, strict=True)):
         if ok is None:
             continue
@@ -122,7 +123,7 @@ def score_document(doc: Document, ref: Reference) -> DocumentScore:
         else:
             score.labels.append(ok)
             score.confidences.append(word.confidence)
-    score.terms = _score_terms(doc, ref, aligned, how)
+    score.terms = _score_terms(doc, ref, aligned, normaliser)
     return score
 
 
