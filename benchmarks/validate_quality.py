@@ -82,6 +82,7 @@ from uncertain.calibrate import (  # noqa: E402
     load_calibration,
 )
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
+from uncertain.errors import CalibrationError  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
 from uncertain.metrics import align_words, normalize  # noqa: E402
 from uncertain.validate import ValidateOptions, Validator  # noqa: E402
@@ -202,10 +203,11 @@ def calibration_for(doc: Document, spec: str) -> CalibrationSpec:
     if spec in ("auto", "none", "default"):
         return spec
     cal = _file_calibration(spec)
-    src = doc.source
-    if cal.engine == src.engine and cal.model in (None, src.model):
-        return cal
-    return "auto"
+    try:
+        cal.check(doc)
+    except CalibrationError:
+        return "auto"
+    return cal
 
 
 @lru_cache(maxsize=8)

@@ -45,17 +45,23 @@ _P_FLOOR = 0.005  # isotonic outputs stay in [_P_FLOOR, 1 - _P_FLOOR]
 # ---------------------------------------------------------------- fitting
 
 
-def _fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = _L2, iterations: int = 50
+def _fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = _L2, iterations: int = 50,
+                  penalty: np.ndarray | None = None, towards: np.ndarray | None = None
                   ) -> tuple[np.ndarray, float]:
-    """Ridge logistic regression by Newton's method; returns (coef, intercept)."""
+    """Ridge logistic regression by Newton's method; returns (coef, intercept). The ridge
+    weighs each coefficient by ``l2`` times the rows and leaves the intercept free, unless
+    ``penalty`` gives a weight per parameter (the intercept last); it pulls them towards
+    ``towards`` (default zeros), where the fit starts."""
     n, d = x.shape
     a = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    penalty = np.full(d + 1, l2 * n)
-    penalty[-1] = 0.0
+    if penalty is None:
+        penalty = np.full(d + 1, l2 * n)
+        penalty[-1] = 0.0
+    prior = np.zeros(d + 1) if towards is None else np.asarray(towards, dtype=float)
+    w = prior.copy()
     for _ in range(iterations):
         p = _sigmoid(a @ w)
-        grad = a.T @ (p - y) + penalty * w
+        grad = a.T @ (p - y) + penalty * (w - prior)
         hess = (a * (p * (1 - p))[:, None]).T @ a + np.diag(penalty) + 1e-9 * np.eye(d + 1)
         step = np.linalg.solve(hess, grad)
         w -= step
@@ -188,17 +194,9 @@ def fit_numbers(cal: Calibration, rows: Sequence[dict[str, float | None]],
     q = np.clip(cal.predict_words([r for r, d in zip(rows, digits, strict=True) if d]),
                 1e-4, 1 - 1e-4)
     x, t = np.log(q / (1 - q)), y[digits]
-    w = np.array([1.0, 0.0])  # slope, intercept; the penalty pulls towards these
-    for _ in range(50):
-        p = _sigmoid(w[0] * x + w[1])
-        grad = np.array([np.sum((p - t) * x), np.sum(p - t)]) + _NUMBERS_L2 * (w - [1, 0])
-        h = p * (1 - p)
-        hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]])
-        step = np.linalg.solve(hess + _NUMBERS_L2 * np.eye(2), grad)
-        w -= step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    w[0] = max(w[0], 1e-3)  # keep the map increasing
+    coef, intercept = _fit_logistic(x[:, None], t, penalty=np.full(2, _NUMBERS_L2),
+                                    towards=np.array([1.0, 0.0]))  # from the identity
+    w = [max(float(coef[0]), 1e-3), intercept]  # keep the map increasing
 
     def loss(p: np.ndarray) -> float:
         p = np.clip(p, 1e-6, 1 - 1e-6)
