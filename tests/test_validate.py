@@ -869,3 +869,54 @@ def test_validate_a_term_of_common_words_said_whole_is_verified(validator: Valid
     assert doc.flags[0].candidates[0].canonical == "potassium chloride"
     # one common word alone is still ordinary English unless a dose follows ("iron")
     assert validator.validate(make_doc("the iron/0.6 gate was open")).flags == []
+
+
+def _timed_segments(lines: list[str], pause: float = 0.1) -> Document:
+    """Audio segments of ``word/conf`` tokens, 0.4 s per word, ``pause`` between them."""
+    segments, t = [], 0.0
+    for k, line in enumerate(lines):
+        words = []
+        for token in line.split():
+            text, _, conf = token.partition("/")
+            stop = "." if conf.endswith(".") else ""
+            words.append(Word(text=text + stop, confidence=float(conf.rstrip(".") or 0.95),
+                              start=round(t, 2), end=round(t + 0.4, 2)))
+            t += 0.4
+        segments.append(Segment(id=k, words=words))
+        t += pause
+    return Document(source=Source(path="test.wav", sha256="0" * 64, modality="audio",
+                                  engine="test"), segments=segments)
+
+
+@pytest.mark.parametrize(
+    ("lines", "pause", "joined"),
+    [
+        # Whisper cut its segment inside the name: the window reaches across the cut
+        (["He is well, increase/0.79 lower/0.76", "tending/0.37 to 10 milligrams daily."],
+         0.1, True),
+        # a sentence's end or a long pause ends the run
+        (["He is well, increase/0.79 lower/0.76.", "Tending/0.37 to 10 milligrams daily."],
+         0.1, False),
+        (["He is well, increase/0.79 lower/0.76", "tending/0.37 to 10 milligrams daily."],
+         1.5, False),
+    ],
+)
+def test_validate_audio_windows_cross_a_segment_cut_mid_sentence(
+        validator: Validator, lines: list[str], pause: float, joined: bool) -> None:
+    flags = only_doubtful(validator.validate(_timed_segments(lines, pause)))
+    across = [f for f in flags if f.text.lower().startswith("lower")]
+    if joined:
+        assert [f.text for f in across] == ["lower tending"]
+        assert "loratadine" in [c.canonical for c in across[0].candidates[:3]]
+    else:
+        assert across == []
+        assert all("lower" not in f.text.lower() or f.end - f.start == 1 for f in flags)
+
+
+def test_validate_words_spelling_a_term_offer_every_term_of_those_letters(
+        validator: Validator) -> None:
+    # "pro air" spells the rare Pro-air (procaterol, a brand that is ordinary English) with
+    # its space, and Proair (albuterol) without: both are that spelling, the common first
+    doc = validator.validate(make_doc("Hold the pro/0.86 air/0.66 until the kidney function"))
+    flag = next(f for f in doc.flags if f.text == "pro air")
+    assert [c.canonical for c in flag.candidates[:2]] == ["albuterol", "procaterol"]

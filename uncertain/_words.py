@@ -89,6 +89,8 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             glued.append(word.space_after is False)
     if doc.source.modality != "audio":  # a recogniser's segments are no printed lines
         _join_hyphenated(out, surfaces, lookup, oov_max_zipf)
+    else:
+        _join_unfinished(out, surfaces, [w for seg in doc.segments for w in seg.words])
     # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
     # numbers, not syllables
     for k in range(len(out) - 2, -1, -1):
@@ -118,6 +120,29 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
             out[k].key = spoken
             out[k].zipf = english_zipf(spoken)
     return out
+
+
+#: the longest pause (seconds) between two segments of speech that one sentence runs over
+SENTENCE_PAUSE = 1.0
+
+
+def _join_unfinished(out: list[WordInfo], surfaces: list[str], words: Sequence[Word]) -> None:
+    """A recogniser's segment that stops mid-sentence (no full stop, question or
+    exclamation mark on its last word) and is followed within ``SENTENCE_PAUSE`` seconds
+    goes on in the next one: Whisper cuts its segments by time, not by sense, and may cut
+    a misheard name in two ("Increase lower" / "tending to 10 milligrams": loratadine).
+    The two segments become one run of words (``segment``), so that windows reach across
+    the cut; a sentence's end or a pause still ends a run."""
+    run = 0
+    previous = out[0].segment if out else 0
+    for k, info in enumerate(out):
+        if info.segment != previous:
+            end, start = words[k - 1].end, words[k].start
+            paused = end is None or start is None or start - end > SENTENCE_PAUSE
+            if paused or _SENTENCE_END.search(surfaces[k - 1].rstrip()):
+                run += 1
+            previous = info.segment
+        info.segment = run
 
 
 #: marks that hyphenate a word at the end of a printed line (soft hyphen included)

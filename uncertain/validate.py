@@ -316,6 +316,11 @@ class Validator:
             spaced = "".join(w.key + ("" if w.hyphen_next else " ")
                              for w in window[:-1]) + window[-1].key
             exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
+            if exact:
+                # the words spell a term; where they break a name is the recogniser's
+                # choice, so every term of the same letters is that spelling too, best
+                # prior first ("pro air": Proair, albuterol, before the rare Pro-air)
+                exact = joined
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
