@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -400,3 +401,91 @@ def test_rescore_prior_is_scored_on_at_most_prior_seconds_of_silence(
     assert scorer.silences == [min(window, round(expect * SAMPLE_RATE))]
     with pytest.raises(ValueError, match="prior_seconds"):
         RescoreOptions(prior_seconds=0.0)
+
+
+def _hunch_doc(*hunches: Flag, flags: Sequence[Flag] = ()) -> Document:
+    from uncertain.document import Validation
+
+    doc = make_doc(flags)
+    return doc.model_copy(update={"validation": Validation(
+        lexicons=["drugs"], options={"flag_threshold": 0.5}, hunches=list(hunches))})
+
+
+def _ibuprofen_hunch(score: float = 0.35) -> Flag:
+    return Flag(reason="near_lexicon", text="ibuprofen", start=8, end=9,
+                candidates=[_with_prior("bupropion", score, 0.6)], confidence=score,
+                reasons=["near_lexicon"], evidence=["sound"])
+
+
+@pytest.mark.parametrize(("candidate", "becomes_flag"), [
+    ([-0.5, -0.5, -0.5], True),  # the candidate explains the audio better than the words
+    ([-2.9, -3.0, -3.0], False),  # nearly as well: no flag (the gap must be at least 0)
+    ([-6.0, -6.0, -6.0], False),  # worse: the words heard stand
+])
+def test_rescore_makes_a_flag_of_a_hunch_the_audio_bears_out(candidate: list[float],
+                                                             becomes_flag: bool) -> None:
+    scorer = FakeScorer({"ibuprofen": [-1.0, -1.0, -1.0], "bupropion": candidate})
+    out = rescore(_hunch_doc(_ibuprofen_hunch()), audio=speech(), scorer=scorer)
+    assert out.validation is not None and out.validation.hunches == []
+    if becomes_flag:
+        (flag,) = out.flags
+        assert (flag.text, flag.candidates[0].canonical) == ("ibuprofen", "bupropion")
+        assert flag.confidence is not None and flag.confidence >= 0.5
+        assert flag.evidence[0] == "acoustic"
+    else:
+        assert out.flags == []
+    assert out.segments == make_doc().segments  # the words are never touched
+
+
+def test_rescore_hunches_change_nothing_of_the_flags() -> None:
+    table = {"met four min": [-0.5, -1.0, -1.0, -0.5], "metformin": [-0.5, -0.6, -0.3],
+             "ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]}
+    flag = met_flag(cand("phenylephrine", 0.9), cand("metformin", 0.6))
+    alone = rescore(make_doc([flag]), audio=speech(), scorer=FakeScorer(table))
+    scorer = FakeScorer(table)
+    both = rescore(_hunch_doc(_ibuprofen_hunch(), flags=[flag]), audio=speech(), scorer=scorer)
+    assert both.flags[0] == alone.flags[0]
+    assert [f.text for f in both.flags] == ["met four min", "ibuprofen"]
+    assert len(scorer.calls) == 2  # the hunch had a window of its own
+
+
+def test_rescore_a_hunch_under_a_flag_is_dropped() -> None:
+    table = {"met four min": [-0.5, -1.0, -1.0, -0.5], "metformin": [-9.0],
+             "four min": [-3.0, -3.0], "metoprolol": [-0.1]}
+    hunch = met_flag(_with_prior("metoprolol", 0.3, 0.7), confidence=0.3).model_copy(
+        update={"start": 2, "end": 4, "text": "four min"})
+    flag = met_flag(cand("metformin", 0.6))
+    opts = RescoreOptions(drop_below=0.0)
+    out = rescore(_hunch_doc(hunch, flags=[flag]), audio=speech(), scorer=FakeScorer(table),
+                  options=opts)
+    assert [f.text for f in out.flags] == ["met four min"]
+    assert out.validation is not None and out.validation.hunches == []
+    # alone, the audio bears it out
+    out = rescore(_hunch_doc(hunch), audio=speech(), scorer=FakeScorer(table), options=opts)
+    assert [(f.text, f.candidates[0].term) for f in out.flags] == [("four min", "metoprolol")]
+
+
+def test_rescore_hunches_alone_read_their_audio_from_the_file(tmp_path: Path) -> None:
+    import wave
+
+    path = tmp_path / "dictation.wav"
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(SAMPLE_RATE)
+        fh.writeframes((speech() * 32767).astype("<i2").tobytes())
+    doc = _hunch_doc(_ibuprofen_hunch())
+    doc = doc.model_copy(update={"source": doc.source.model_copy(update={"path": str(path)})})
+    scorer = FakeScorer({"ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]})
+    out = rescore(doc, scorer=scorer)
+    assert [f.text for f in out.flags] == ["ibuprofen"]
+    assert scorer.calls and scorer.calls[0][0] > 0  # a window of the file's samples
+
+
+def test_rescore_a_hunch_for_a_rare_substance_stays_a_hunch() -> None:
+    scorer = FakeScorer({"ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]})
+    common = rescore(_hunch_doc(_ibuprofen_hunch()), audio=speech(), scorer=scorer)
+    rare = _ibuprofen_hunch().model_copy(update={"candidates": [
+        _with_prior("bupropion", 0.35, 0.1)]})
+    out = rescore(_hunch_doc(rare), audio=speech(), scorer=FakeScorer(scorer.table))
+    assert [f.text for f in common.flags] == ["ibuprofen"] and out.flags == []

@@ -186,3 +186,22 @@ def test_rescore_real_silence_is_encoded_once_per_model_and_length(
     assert encoded == []  # the silence of this length was kept from the first scorer
     again.prior(round(4.5 * SAMPLE_RATE), requests)
     assert len(encoded) == 1  # another length is encoded once
+
+
+def test_rescore_real_bears_out_a_hunch_heard_as_fluent_english() -> None:
+    # a neural voice says "Hold the Lasix until ..."; tiny.en writes "last six", fairly
+    # sure: too English for a flag, a hunch; the audio makes it a flag naming Lasix
+    from uncertain.validate import validate
+
+    first = validate(asr.transcribe(ROOT / "tests" / "data" / "rescore" / "hold_lasix.flac"))
+    assert "lasix" not in first.text.lower()
+    assert not any(f.candidates and f.candidates[0].canonical == "furosemide"
+                   for f in first.flags)
+    assert first.validation is not None
+    assert [h.candidates[0].canonical for h in first.validation.hunches] == ["furosemide"]
+    out = rescore(first)
+    named = [f for f in out.flags if f.candidates and f.candidates[0].canonical == "furosemide"]
+    assert len(named) == 1 and "acoustic" in named[0].evidence
+    assert named[0].confidence is not None and named[0].confidence >= 0.5
+    assert out.text == first.text and out.validation is not None
+    assert out.validation.hunches == []

@@ -920,3 +920,39 @@ def test_validate_words_spelling_a_term_offer_every_term_of_those_letters(
     doc = validator.validate(make_doc("Hold the pro/0.86 air/0.66 until the kidney function"))
     flag = next(f for f in doc.flags if f.text == "pro air")
     assert [c.canonical for c in flag.candidates[:2]] == ["albuterol", "procaterol"]
+
+
+@pytest.mark.parametrize(("spec", "modality", "hunch"), [
+    # fluent English in a drug's slot: no flag, a hunch for the acoustic pass
+    ("Hold the last/0.72 six/0.85 until the kidney function is rechecked.", "audio",
+     ("last six", "furosemide")),
+    # no prescribing word before it and no dose after it: nothing
+    ("We spent the last/0.72 six/0.85 weeks at the kidney clinic.", "audio", None),
+    # print and plain text have no audio to weigh a hunch against
+    ("Hold the last/0.72 six/0.85 until the kidney function is rechecked.", "image", None),
+])
+def test_validate_keeps_hunches_in_a_drugs_slot_for_the_acoustic_pass(
+        validator: Validator, spec: str, modality: Modality,
+        hunch: tuple[str, str] | None) -> None:
+    doc = validator.validate(make_doc(spec, modality=modality))
+    assert only_doubtful(doc) == []
+    assert doc.validation is not None
+    got = [(h.text, h.candidates[0].canonical) for h in doc.validation.hunches]
+    assert got == ([hunch] if hunch else [])
+    if hunch:
+        (h,) = doc.validation.hunches
+        assert h.confidence is not None and 0.1 <= h.confidence < 0.5
+        # none is kept when the threshold says so
+        off = validator.validate(make_doc(spec), options=ValidateOptions(hunch_threshold=1.0))
+        assert off.validation is not None and off.validation.hunches == []
+
+
+@pytest.mark.parametrize(("prior", "hunches"), [(0.7, ["last six"]), (0.2, [])])
+def test_validate_hunch_needs_a_commonly_prescribed_candidate(prior: float,
+                                                              hunches: list[str]) -> None:
+    lexicon = Lexicon.from_entries("test", [
+        Entry("Lasix", "furosemide", "brand", prior, (), "test")])
+    doc = Validator([lexicon]).validate(make_doc(
+        "Hold the last/0.72 six/0.85 until the kidney function is rechecked."))
+    assert doc.validation is not None
+    assert [h.text for h in doc.validation.hunches] == hunches

@@ -63,6 +63,8 @@ class Proposal:
     candidates: list[Candidate]
     evidence: list[Evidence]
     rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
+    #: under the flag threshold: a hunch for the acoustic second pass, not a flag
+    hunch: bool = False
 
 
 def word_infos(doc: Document, lookup: Callable[[str], list[int]],

@@ -209,10 +209,16 @@ class Flag(_Model):
 
 class Validation(_Model):
     """That a validator judged the words, and with what: a document with this record has a
-    flag on every word the validator found doubtful, and no other word is doubtful."""
+    flag on every word the validator found doubtful, and no other word is doubtful.
+
+    ``hunches``: speech only, windows near a commonly prescribed drug in a drug's context
+    that scored under the flag threshold. They are no flags (nothing renders them); the
+    acoustic second pass weighs each against the audio, makes a flag of those the audio
+    bears out, and clears the list."""
 
     lexicons: list[str] = Field(default_factory=list)
     options: dict[str, float | int] = Field(default_factory=dict)
+    hunches: list[Flag] = Field(default_factory=list)
 
 
 class Document(_Model):
@@ -229,7 +235,7 @@ class Document(_Model):
     @model_validator(mode="after")
     def _check(self) -> Document:
         n = sum(len(s.words) for s in self.segments)
-        for flag in self.flags:
+        for flag in [*self.flags, *(self.validation.hunches if self.validation else [])]:
             if flag.end > n:
                 raise ValueError(f"flag {flag.text!r} ends at word {flag.end}, document has {n}")
         return self

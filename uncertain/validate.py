@@ -131,6 +131,17 @@ class ValidateOptions:
     max_window: int = 5
     #: a candidate scoring at least this makes a ``near_lexicon`` flag
     flag_threshold: float = 0.5
+    #: audio: a window in a drug's context (a prescribing word before it, a dose after it)
+    #: whose best candidate scores at least this, under ``flag_threshold``, and is commonly
+    #: prescribed (one of its first ``max_candidates`` has a prior of at least
+    #: ``hunch_min_prior``) is kept as a hunch
+    #: (``Validation.hunches``): no flag, but the acoustic second pass weighs it and makes
+    #: it one when the audio bears that drug out (:func:`uncertain.rescore.rescore`). A person's
+    #: speech turns a name into fluent English that the recogniser is fairly sure of
+    #: ("Hold the last six until": Lasix); spelling and sound alone cannot tell it from
+    #: what was said. 1.0 keeps none
+    hunch_threshold: float = 0.1
+    hunch_min_prior: float = 0.4
     #: candidates below this are not listed on any flag
     candidate_min_score: float = 0.15
     max_candidates: int = 5
@@ -213,20 +224,26 @@ class Validator:
                        for w in words]
         sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at,
                        ends_clause)
-        proposals = self._sweep(sweep, range(n), n)
+        found = self._sweep(sweep, range(n), n)
+        proposals = [p for p in found if not p.hunch]
+        hunches = [p for p in found if p.hunch]
         proposals.extend(self._word_flags(infos, words, lowered, modality, opts, proposals))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really, we
         # will keep that at 25 milligrams": sertraline)
-        orphans = [self._sweep(sweep, range(a, b), b, orphan=True)
-                   for a, b in orphan_sentences(infos, lowered, words, chosen, sure,
-                                                    opts.flag_threshold)]
-        if any(orphans):
-            chosen = resolve(proposals + [p for found in orphans for p in found])
+        orphans = [p for a, b in orphan_sentences(infos, lowered, words, chosen, sure,
+                                                  opts.flag_threshold)
+                   for p in self._sweep(sweep, range(a, b), b, orphan=True)]
+        if any(not p.hunch for p in orphans):
+            chosen = resolve(proposals + [p for p in orphans if not p.hunch])
+        hunches += [p for p in orphans if p.hunch]
         flags = [self._flag(p, words) for p in chosen]
+        taken = {k for p in chosen for k in range(p.start, p.end)}
+        kept = [self._flag(p, words) for p in resolve(hunches)
+                if not any(k in taken for k in range(p.start, p.end))]
         record = Validation(lexicons=[lx.name for lx in self.lexicons],
-                            options=dict(_options_record(opts)))
+                            options=dict(_options_record(opts)), hunches=kept)
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     def _sweep(self, sw: _Sweep, starts: range, limit: int, *,
@@ -353,13 +370,16 @@ class Validator:
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
         features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
+        # in speech, a window in a drug's context may make a hunch below the threshold
+        floor = (min(opts.hunch_threshold, opts.flag_threshold)
+                 if modality == "audio" and (cue or dose > 0 or orphan) else opts.flag_threshold)
         variants = self.search.variants(words[i], modality) if j == i + 1 else []
         if not variants and sigmoid(perfect_logit(len(key), self.search.max_prior, modality)
-                                    + context_logit(features)) < opts.flag_threshold:
+                                    + context_logit(features)) < floor:
             return None  # even a perfect match could not make a flag here
         said = " ".join(w.text for w in window) if modality != "image" else ""
         if not variants and self.search.hopeless(key, features, modality, opts.search_limit,
-                                                 opts.flag_threshold, said):
+                                                 floor, said):
             return None  # nor could the terms near it
         ranked = self._rank(key, variants, features, modality, opts, said)
         if len(window) > 1:
@@ -373,8 +393,12 @@ class Validator:
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and not other_tail(c.entry.term, head, tail)]
-        if not ranked or ranked[0].score < opts.flag_threshold:
+        if not ranked or ranked[0].score < floor:
             return None
+        hunch = ranked[0].score < opts.flag_threshold
+        if hunch and not any(r.entry.prior >= opts.hunch_min_prior
+                             for r in ranked[:opts.max_candidates]):
+            return None  # the audio is to bear out a common drug, not a rare substance
         if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
                      or len(key) - len(stem) < 4):
             return None  # "on a statin" is a statin, not nystatin
@@ -385,7 +409,7 @@ class Validator:
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         [r.candidate() for r in listed(ranked, modality, opts.max_candidates,
                                                        opts.acoustic_pool)],
-                        ranked[0].evidence, 0 if spelled else 1)
+                        ranked[0].evidence, 0 if spelled else 1, hunch)
 
     def _exact(
         self,
