@@ -419,7 +419,9 @@ def _ibuprofen_hunch(score: float = 0.35) -> Flag:
 
 @pytest.mark.parametrize(("candidate", "becomes_flag"), [
     ([-0.5, -0.5, -0.5], True),  # the candidate explains the audio better than the words
-    ([-2.9, -3.0, -3.0], False),  # nearly as well: no flag (the gap must be at least 0)
+    # nearly as well (gap -0.05 nats): the fold lifts it over 0.5, but the words heard
+    # still explain the audio better, so no flag
+    ([-1.0, -1.0, -1.05], False),
     ([-6.0, -6.0, -6.0], False),  # worse: the words heard stand
 ])
 def test_rescore_makes_a_flag_of_a_hunch_the_audio_bears_out(candidate: list[float],

@@ -49,17 +49,16 @@ Defaults fitted on the dev split (``benchmarks/rescore_methods.py --fit``): the 
 of flags listing the drug said has quartiles -5.6/+2.8/+9.4 nats, of other flags
 -8/-3.2/+3.0; they overlap, so a flag moves by at most ``confidence_weight * _CAP``.
 
-Hunches (``Validation.hunches``, speech only): windows the validator found near a commonly
-prescribed drug in a drug's slot (a prescribing word before, a dose after) but under its
-flag threshold, because the recogniser wrote the name as fluent English it was fairly sure
-of ("Hold the last six until": Lasix). Each is scored, on its commonly prescribed
-candidates only (``hunch_min_prior``), in windows of its own, so that the flags' scores do
-not depend on them, and folded the same way; a hunch becomes a flag
-(``"acoustic"`` first in its evidence) when the fold lifts it to the validator's flag
-threshold and its first candidate is commonly prescribed (``hunch_min_prior``) and
-explains the audio at least as well as the words heard (gap >= 0), and it overlaps no
-flag. The list is cleared either way. On the dev sets this
-recovers 1-3 more drug mentions per set for no more false flags
+Hunches (``Validation.hunches``, speech only) are windows the validator found near a
+commonly prescribed drug in a drug's slot (a prescribing word before, a dose after) but
+under its flag threshold, because the recogniser wrote the name as fluent English it was
+fairly sure of ("Hold the last six until": Lasix). Only their commonly prescribed
+candidates (prior at least the validator's ``hunch_min_prior``) are scored, in windows of
+their own, so that the flags' scores do not depend on them, and folded the same way. A
+hunch becomes a flag (``"acoustic"`` first in its evidence) when the fold lifts it to the
+validator's flag threshold, its first candidate explains the audio at least as well as
+the words heard (gap >= 0), and it overlaps no flag; the list is cleared either way. Over
+nine dev sets this recovers 0-3 more drug mentions per set, for the same false flags
 (``benchmarks/validate_quality.py --rescore``).
 
 A flag whose own words' audio is silence (``silence_db``),
