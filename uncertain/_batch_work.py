@@ -147,8 +147,7 @@ class Worker:
             doc = calibrate_document(staged.document, self.config.calibration)
             if self._validator is not None:
                 doc = self._validator.validate(doc)
-                if self.config.rescore and staged.audio is not None and (
-                        doc.flags or (doc.validation and doc.validation.hunches)):
+                if self.config.rescore and staged.audio is not None:
                     from uncertain.rescore import rescore
 
                     doc = rescore(doc, model=self.asr.model, audio=staged.audio)

@@ -135,9 +135,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 doc = ingest(path, **options)
                 if validator is not None:
                     doc = validator.validate(doc)
-                    if not args.no_rescore and doc.source.modality == "audio" and (
-                            doc.flags or (doc.validation and doc.validation.hunches)):
-                        doc = rescore(doc)
+                    if not args.no_rescore:
+                        doc = rescore(doc)  # non-audio, or nothing to weigh: unchanged
             except UncertainError as exc:
                 _fail(exc)
                 failures += 1

@@ -172,7 +172,8 @@ def rescore(
     :func:`uncertain.models.load_model` takes (default: the model that made ``doc``).
     ``audio``: the whole recording as 16 kHz mono float32, to avoid decoding it again.
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
-    without flags to rescore come back as they are, at no cost.
+    without flags or hunches to rescore come back as they are (hunches cleared), at no
+    cost: the model is not loaded.
     """
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
