@@ -245,3 +245,18 @@ def test_cli_annotate_an_unexpected_failure_names_the_file_and_goes_on(
     assert status == 1
     assert f"OSError: {broken}: encoder error -2" in err and "Traceback" not in err
     assert [Document.from_json(line).source.path for line in out.splitlines()] == [str(note)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("flags", "named"), [([], True), (["--no-rescore"], False)])
+def test_cli_annotate_rescores_a_document_with_only_hunches(
+        flags: list[str], named: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    # "Hold the Lasix until ...", heard "last six": no flag, one hunch, which the pass bears
+    # out; without the pass the hunch stays in the JSON and nothing is flagged
+    audio = Path(__file__).resolve().parent / "data" / "rescore" / "hold_lasix.flac"
+    assert main(["annotate", str(audio), *flags]) == 0
+    doc = Document.from_json(capsys.readouterr().out)
+    assert doc.validation is not None
+    drugs = [f.candidates[0].canonical for f in doc.flags if f.candidates]
+    hunches = [h.candidates[0].canonical for h in doc.validation.hunches]
+    assert (drugs, hunches) == ((["furosemide"], []) if named else ([], ["furosemide"]))
