@@ -32,6 +32,11 @@ so read the held-out ``--split test``), validates every document and prints:
         [--calibration auto|none|FILE] [--max-candidates K] [--initial-prompt TEXT]
         [--resamples N] [--rescore-model base]
 
+Read it on sets of both kinds of speech: ``devset.py build --seed N`` (espeak-ng and
+flite, whose names tiny.en turns into debris) and ``devset.py build --synth piper`` (a
+neural voice, whose names it turns into fluent English; the validator's hunches and the
+acoustic pass's use of them were built for that kind).
+
 ``--max-candidates K`` lets the validator keep K candidates per flag (searching 2K
 index entries, at least 10), for the second pass to choose among; recovery still counts
 the top 3. ``--rescore`` also runs the acoustic second pass
