@@ -52,6 +52,18 @@ class Ranked:
         return self.entry.canonical
 
     @property
+    def term(self) -> str:
+        return self.entry.term
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def lexicon(self) -> str:
+        return self.entry.lexicon
+
+    @property
     def evidence(self) -> list[Evidence]:
         return evidence_of(self.features, self.modality)
 
@@ -192,16 +204,16 @@ class CandidateSearch:
         return out
 
 
-_R = TypeVar("_R", Ranked, Candidate)
+_R = TypeVar("_R", bound=Ranked | Candidate)
 
 
-def listed(ranked: list[_R], modality: Modality, max_candidates: int,
+def listed(ranked: Sequence[_R], modality: Modality, max_candidates: int,
            acoustic_pool: int) -> list[_R]:
     """The candidates a flag lists, of ``ranked`` (best first): the best
     ``max_candidates``, then, for audio, the commonly prescribed drugs among the best
     ``acoustic_pool``: the acoustic second pass weighs them, and a recogniser that broke a
     name beyond spelling's reach most often broke one said every day."""
-    head = ranked[:max_candidates]
+    head = list(ranked[:max_candidates])
     if modality != "audio":
         return head
     return head + [r for r in ranked[max_candidates:acoustic_pool] if _common_drug(r)]

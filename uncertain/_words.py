@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -28,6 +29,9 @@ from uncertain._context import (
 from uncertain._index import compact
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
 from uncertain.lexicon import english_zipf, names_drug
+
+if TYPE_CHECKING:
+    from uncertain._candidates import Ranked
 
 __all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "names_drug",
            "orphan_sentences", "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
@@ -60,7 +64,9 @@ class Proposal:
     reason: FlagReason
     reasons: list[FlagReason]
     confidence: float
-    candidates: list[Candidate]
+    #: ranked candidates stay :class:`Ranked` until the proposal is kept: most are not,
+    #: and building a :class:`Candidate` costs more than finding it
+    candidates: Sequence[Candidate | Ranked]
     evidence: list[Evidence]
     rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
     #: under the flag threshold: a hunch for the acoustic second pass, not a flag

@@ -407,8 +407,7 @@ class Validator:
         # words that spell a term exactly outrank the terms they hold
         spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
-                        [r.candidate() for r in listed(ranked, modality, opts.max_candidates,
-                                                       opts.acoustic_pool)],
+                        listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
 
     def _exact(
@@ -452,8 +451,8 @@ class Validator:
         # an exact term heard with low confidence: a sound-alike term may have been said
         features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
         ranked = self._rank(key_of(window), [], features, modality, opts)
-        merged = candidates[:1] + [r.candidate() for r in ranked
-                                   if r.canonical.casefold() not in seen]
+        merged: list[Candidate | Ranked] = [*candidates[:1], *(
+            r for r in ranked if r.canonical.casefold() not in seen)]
         return Proposal(i, j, "low_confidence", reasons, round(1.0 - conf, 4),
                         listed(merged, modality, opts.max_candidates, opts.acoustic_pool),
                         ["lexicon"], 2)
@@ -512,7 +511,7 @@ class Validator:
             wrong = 1.0 - conf if conf is not None else 0.5
             if "out_of_vocabulary" in reasons:
                 wrong = max(wrong, 0.5)
-            candidates: list[Candidate] = []
+            candidates: list[Candidate | Ranked] = []
             if tens is not None:
                 wrong = max(wrong, CONFUSABLE_DOUBT)
                 candidates = [Candidate(
@@ -525,8 +524,7 @@ class Validator:
                                                         opts.search_limit,
                                                         opts.candidate_min_score):
                     ranked = self._rank(info.key, variants, features, modality, opts)
-                    candidates = [r.candidate() for r in ranked
-                                  if r.score >= opts.candidate_min_score]
+                    candidates = [r for r in ranked if r.score >= opts.candidate_min_score]
             evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
             out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
                                 listed(candidates, modality, opts.max_candidates,
@@ -566,7 +564,8 @@ class Validator:
         text = join_words(words[p.start:p.end])
         reasons = list(dict.fromkeys(p.reasons))
         return Flag(reason=p.reason, text=text, start=p.start, end=p.end,
-                    candidates=p.candidates, confidence=min(1.0, max(0.0, p.confidence)),
+                    candidates=[c if isinstance(c, Candidate) else c.candidate()
+                                for c in p.candidates], confidence=min(1.0, max(0.0, p.confidence)),
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
 
 
