@@ -205,3 +205,21 @@ def test_rescore_real_bears_out_a_hunch_heard_as_fluent_english() -> None:
     assert named[0].confidence is not None and named[0].confidence >= 0.5
     assert out.text == first.text and out.validation is not None
     assert out.validation.hunches == []
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("tablet_contains.flac", "contains 500 milligrams of the active ingredient"),
+     ("serving_delivers.flac", "delivers 120 milligrams of magnesium")],
+)
+def test_rescore_real_an_amount_of_something_flags_no_word_before_it(name: str,
+                                                                      said: str) -> None:
+    # a neural voice reads everyday sentences with an amount of something in them; the
+    # dose is of what follows "of", so the verb before it ("contains", "delivers") is
+    # no drug, before or after the acoustic pass
+    from uncertain.validate import validate
+
+    first = validate(asr.transcribe(ROOT / "tests" / "data" / "rescore" / name))
+    assert said in first.text.lower()
+    out = rescore(first)
+    assert [f.text for f in out.flags if f.reason != "verified"] == []

@@ -388,6 +388,70 @@ def test_validate_ordinary_english_has_no_flags(validator: Validator, sentence: 
     assert doc.flags == []
 
 
+#: everyday sentences with amounts: a dose after a word is no sign that the word is a drug
+#: when the amount is *of* something ("contains 500 mg of the active ingredient")
+AMOUNT_SENTENCES = [
+    "Each tablet contains 500 mg of the active ingredient.",
+    "A cup of coffee has about 95 mg of caffeine.",
+    "Each dose includes 40 mg of the drug.",
+    "Each capsule provides 250 mg of calcium.",
+    "Add 100 mg of salt to the solution and stir for five minutes.",
+    "One serving delivers 120 mg of magnesium and 20 mg of zinc.",
+    "The label says it holds 300 mg of potassium.",
+    "Her smoothie adds 10 grams of protein to breakfast.",
+    "The study gave volunteers 200 mg of caffeine before the test.",
+    "This cereal supplies 8 mg of iron in every bowl.",
+    "The spring water carries only 2 mg of sodium per litre.",
+    "The farmer sprayed 500 ml of the mixture on each row.",
+    "The report found 12 mg of nitrate in the well water.",
+]
+
+
+@pytest.mark.parametrize("sentence", AMOUNT_SENTENCES)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_an_amount_of_something_names_no_drug_before_it(
+        validator: Validator, sentence: str, modality: Modality) -> None:
+    default = None if modality == "text" else 0.93
+    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    assert only_doubtful(doc) == []
+
+
+def test_validate_an_amount_of_is_no_slot_for_a_hunch(validator: Validator) -> None:
+    # what follows "12 milligrams of" is searched as a name, but everyday amounts are of
+    # food and minerals: a window there under the flag threshold is no hunch
+    # (as tiny.en heard espeak-ng say it)
+    doc = validator.validate(make_doc(
+        "The/0.96 lab/0.84 measured/0.96 12/0.86 milligrams/0.81 of/0.82 lead/0.74 in/0.98 "
+        "the/0.99 soil/0.97 sample./0.88"))
+    assert only_doubtful(doc) == []
+    assert doc.validation is not None and doc.validation.hunches == []
+
+
+def test_validate_a_doubted_of_after_a_dose_is_no_amount_of(validator: Validator) -> None:
+    # Whisper writes "milligrams of every six hours" where "milligrams every" was said
+    spec = "Please see the Minifam/0.03 325 milligrams of/0.44 every/0.14 six/0.2 hours"
+    (flag,) = [f for f in only_doubtful(validator.validate(make_doc(spec)))
+               if f.text == "Minifam"]
+    assert flag.candidates[0].features["dose_context"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "canonical"),
+    [
+        ("Inhale two puffs of all beauty rule every four hours.", "all beauty rule",
+         "albuterol"),
+        ("Each tablet contains 500 mg of a seat a mino fen.", "a seat a mino fen.",
+         "acetaminophen"),
+        ("She was given 500 mg of a mocks a sillin by mouth.", "a mocks a sillin",
+         "amoxicillin"),
+    ],
+)
+def test_validate_an_amount_of_names_what_follows_its_of(
+        validator: Validator, line: str, text: str, canonical: str) -> None:
+    flags = only_doubtful(validator.validate(make_doc(line, modality="text", default=None)))
+    assert [(f.text, f.candidates[0].canonical) for f in flags] == [(text, canonical)]
+
+
 @pytest.mark.parametrize(
     "name",
     ["jfk.asr.json", "librispeech-1089-134686-0000.asr.json",

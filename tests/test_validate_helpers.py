@@ -12,6 +12,7 @@ from uncertain._context import (
     dose_near,
     dose_strengths,
     in_digits,
+    is_amount_of,
     is_cue,
     is_dose_start,
     is_strength,
@@ -131,10 +132,21 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
 @pytest.mark.parametrize(
     ("before", "cue"),
     [("please take", True), ("is allergic to", True), ("she is currently on", True),
-     ("he went to", False), ("", False), ("walked on", False)],
+     ("he went to", False), ("", False), ("walked on", False),
+     # the name an amount measures follows its "of"
+     ("given 500 mg of", True), ("two puffs of", True), ("a 500mg of", True),
+     ("a lot of", False), ("made of", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue
+
+
+def test_validate_helpers_a_doubted_of_is_no_cue() -> None:
+    assert not is_cue(["milligrams", "of"], last_sure=False)
+    assert is_cue(["take"], last_sure=False)
+    assert is_amount_of(["milligrams", "of"]) and is_amount_of(["500mg", "of"])
+    assert not is_amount_of(["take", "of"]) and not is_amount_of(["of"])
+    assert not is_amount_of(["milligrams", "of"], last_sure=False)
 
 
 @pytest.mark.parametrize(
@@ -143,7 +155,12 @@ def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
      ("spray in each nostril twice daily", "111111"), ("five hundred milligrams", "011"),
      ("mg a l g 5 %", "101010"), ("", ""), ("stop the", "11"),
      ("met across 100 million and", "00100"), ("across 100 million people", "0111"),
-     ("7 -5 milli -grams", "0000"), ("the 5 milli", "110")],
+     ("7 -5 milli -grams", "0000"), ("the 5 milli", "110"),
+     # an amount of what follows: no dose for the word before it
+     ("contains 500 mg of caffeine", "11111"), ("holds 2 puffs of it", "11111"),
+     ("gave 500mg of it daily", "11111"), ("take 500 mg often", "1111"),
+     # a doubted "of" is no "of": "milligrams of every six hours" for "milligrams every"
+     ("minifam 325 milligrams of every six", "011000")],
 )
 def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -> None:
     texts, skippable = text.split(), [s == "1" for s in sure]

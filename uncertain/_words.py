@@ -24,6 +24,7 @@ from uncertain._context import (
     is_number_word,
     is_strength,
     is_strength_unit,
+    quantity_end,
     strip_punct,
 )
 from uncertain._index import compact
@@ -293,11 +294,14 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
             unit[m] and m > start and (
                 infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
         if first is not None and not any(drug[start:k + 1]):
-            # the name follows the sentence's last prescribing word before the dose
-            opening = max((m + 1 for m in range(start, first) if is_cue_word(lowered[m])),
-                          default=start)
-            if opening < first:
-                out.append((opening, first))
+            # "contains 500 mg of the active ingredient": an amount of what follows its
+            # "of", whose windows the first sweep searched as a drug's slot already
+            if quantity_end(lowered, sure, first) is None:
+                # the name follows the sentence's last prescribing word before the dose
+                opening = max((m + 1 for m in range(start, first)
+                               if is_cue_word(lowered[m])), default=start)
+                if opening < first:
+                    out.append((opening, first))
         start = k + 1
     return out
 

@@ -27,12 +27,14 @@ before the dose's own number, or heard in doubt between doubtful words, is read 
 word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may end in a
 known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
 window, and a window between a prescribing word (and its determiner: "hold the") and a
-dose (or its "to": "decrease X to 50 mg") scores higher, as the drug's slot. Where the
-context names a drug, commonly prescribed terms are also searched two sound edits away
-(see :mod:`uncertain._index`). A dose belongs to a drug: a sentence holding a strength
-but no flag naming a drug is swept again, its windows with a doubtful word before the
-strength scored with that context (``orphan_dose``): "so this art really, we will keep
-that at 25 milligrams" is sertraline.
+dose (or its "to": "decrease X to 50 mg") scores higher, as the drug's slot; an amount
+*of* something names what follows its "of" ("contains 500 mg of caffeine", "two puffs
+of albuterol"), not what comes before it. Where the context names a drug, commonly
+prescribed terms are also searched two sound edits away (see :mod:`uncertain._index`).
+A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
+swept again, its windows with a doubtful word before the strength scored with that
+context (``orphan_dose``): "so this art really, we will keep that at 25 milligrams" is
+sertraline.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -51,6 +53,7 @@ from typing import Any
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
     dose_strengths,
+    is_amount_of,
     is_cue,
     is_cue_word,
     is_number_word,
@@ -180,6 +183,7 @@ class _Sweep:
     doubtful: list[bool]
     dose_at: list[float]
     cue_at: list[bool]
+    slot_at: list[bool]
     ends_clause: list[bool]
 
 
@@ -217,12 +221,18 @@ class Validator:
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
         dose_at = dose_strengths(lowered, sure)
-        cue_at = [is_cue(lowered[max(0, i - 2):i]) for i in range(n)]  # cue before word i
+        # a prescribing word (or an amount's "of") before word i
+        cue_at = [is_cue(lowered[max(0, i - 2):i], i == 0 or sure[i - 1]) for i in range(n)]
+        # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
+        # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
+        # lead in the soil")
+        slot_at = [cue and not is_amount_of(lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
+                   for i, cue in enumerate(cue_at)]
         # a written word that ends a clause ends any name it is part of (Whisper puts
         # commas inside misheard runs, so audio windows may cross them)
         ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
                        for w in words]
-        sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at,
+        sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at, slot_at,
                        ends_clause)
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
@@ -294,7 +304,7 @@ class Validator:
                 ):
                     continue
                 found = self._window(infos[i:j], i, j, key, words, modality, opts,
-                                     dose_at[j], cue_at[i], orphaned)
+                                     dose_at[j], cue_at[i], orphaned, sw.slot_at[i])
                 if found is not None:
                     proposals.append(found)
         return proposals
@@ -315,9 +325,11 @@ class Validator:
         dose: float,
         cue: bool,
         orphan: bool = False,
+        slot: bool = True,
     ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
-        ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug."""
+        ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug;
+        ``slot``: its ``cue`` is one where a hunch may be kept."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         confs = [w.confidence for w in window]
         known = [c for c in confs if c is not None]
@@ -372,7 +384,8 @@ class Validator:
         features = self._base_features(window, conf, dose, cue, opts, modality, orphan)
         # in speech, a window in a drug's context may make a hunch below the threshold
         floor = (min(opts.hunch_threshold, opts.flag_threshold)
-                 if modality == "audio" and (cue or dose > 0 or orphan) else opts.flag_threshold)
+                 if modality == "audio" and ((cue and slot) or dose > 0 or orphan)
+                 else opts.flag_threshold)
         variants = self.search.variants(words[i], modality) if j == i + 1 else []
         if not variants and sigmoid(perfect_logit(len(key), self.search.max_prior, modality)
                                     + context_logit(features)) < floor:
