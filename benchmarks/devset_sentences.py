@@ -262,6 +262,36 @@ GENERAL_SENTENCES: tuple[str, ...] = (
     "The library asks everyone to return books by Friday.",
 )
 
+# Everyday English with amounts in it and no drug, for counting false flags where a
+# number and a unit follow a word (benchmarks/amount_false_flags.py; not in the dev set).
+AMOUNT_SENTENCES: tuple[str, ...] = (
+    "Each tablet contains 500 milligrams of the active ingredient.",
+    "A cup of coffee has about 95 milligrams of caffeine.",
+    "Each capsule provides 250 milligrams of calcium.",
+    "Add 100 milligrams of salt to the solution and stir for five minutes.",
+    "One serving delivers 120 milligrams of magnesium.",
+    "The label says it holds 300 milligrams of potassium.",
+    "Our recipe uses 200 grams of flour and two eggs.",
+    "The lab measured 12 milligrams of lead in the soil sample.",
+    "A banana offers roughly 400 milligrams of potassium.",
+    "Mix 5 milliliters of vinegar with a litre of warm water.",
+    "The chocolate bar packs 60 milligrams of caffeine.",
+    "Her smoothie adds 10 grams of protein to breakfast.",
+    "The study gave volunteers 200 milligrams of caffeine before the test.",
+    "This cereal supplies 8 milligrams of iron in every bowl.",
+    "The spring water carries only 2 milligrams of sodium per litre.",
+    "An egg yolk holds about 185 milligrams of cholesterol.",
+    "The energy drink lists 80 milligrams of caffeine on the can.",
+    "Steep 2 grams of tea leaves for three minutes.",
+    "The farmer sprayed 500 milliliters of the mixture on each row.",
+    "The report found 15 milligrams of nitrate in the well water.",
+    "The sample weighed 250 milligrams after drying in the oven.",
+    "Sodium intake should stay under 2000 milligrams per day.",
+    "The new formula has 30 milligrams less sugar per serving.",
+    "The bakery sells a loaf of 800 grams for three pounds.",
+    "Pour 250 milliliters of milk into the bowl and whisk gently.",
+)
+
 # How a speech engine that does not know a drug name writes it: sound-alike English
 # words, made by hand by saying the name aloud. Lower case; the caller fixes the case.
 MISHEARINGS: dict[str, tuple[str, ...]] = {
