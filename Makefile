@@ -54,6 +54,7 @@ demo: venv
 lint: dev
 	$(BIN)/ruff check uncertain tests benchmarks lexicons samples
 	$(BIN)/mypy
+	$(BIN)/mypy benchmarks
 
 test: lint
 	$(BIN)/python -m pytest -q tests

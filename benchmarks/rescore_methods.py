@@ -103,6 +103,11 @@ class NbestMatchScorer:
             out.append(rows)
         return out
 
+    def prior(self, samples: int, requests: Sequence[Request]) -> list[list[list[float]]]:
+        """No language prior: a match with the hypotheses has none to subtract (the
+        method runs with ``prior_weight`` 0; this keeps the class a ``Scorer``)."""
+        return [[[0.0] for _ in texts] for _, texts in requests]
+
 
 @dataclass
 class Method:
@@ -384,7 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{sum(len(c.truths) for c in clips)} drug names said, {n_flags} flags with "
           f"candidates; first pass: {first.cpu:.1f} CPU s, {first.wall:.1f} wall s")
     base_docs = [c.doc for c in clips]
-    rows = [("validator", evaluate(clips, base_docs), None)]
+    rows: list[tuple[str, dict[str, float], Tally | None]] = [
+        ("validator", evaluate(clips, base_docs), None)]
     results: dict[str, Tally] = {}
     for name in [] if args.oracle_only else args.methods.split(","):
         method = METHODS[name]
@@ -403,8 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"{'method':20s} {'top-1':>6s} {'of':>4s} {'recov':>6s} {'gen kept':>9s} "
           f"{'other kept':>11s} {'CPU x':>6s} {'wall x':>7s}")
-    for name, m, tally in rows:
-        cost = (f"{tally.cpu / first.cpu:6.1%} {tally.wall / first.wall:7.1%}" if tally
+    for name, m, spent in rows:
+        cost = (f"{spent.cpu / first.cpu:6.1%} {spent.wall / first.wall:7.1%}" if spent
                 else f"{'-':>6s} {'-':>7s}")
         print(f"{name:20s} {m['top1']:6.1%} {m['listed']:4d} {m['recovered']:6.1%} "
               f"{m['general_kept']:4d}/{m['general_flags']:<4d} "
@@ -426,7 +432,8 @@ def quartiles(xs: Sequence[float]) -> str:
 def fit(clips: Sequence[Clip], results: dict[str, Tally]) -> None:
     """Gaps of right and wrong flags, and top-1 / flags kept over a grid of weights."""
     for name, tally in results.items():
-        right, wrong = [], []
+        right: list[float] = []
+        wrong: list[float] = []
         for clip, doc in zip(clips, tally.docs, strict=True):
             for flag in doc.flags:
                 gaps = [c.features["acoustic"] for c in flag.candidates if "acoustic" in c.features]

@@ -355,7 +355,7 @@ def main() -> None:
     validator = Validator(options=options)
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     rescored: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    costs = Counter[str]()
+    costs: defaultdict[str, float] = defaultdict(float)
     per_item: dict[str, list[Counter[str]]] = defaultdict(list)  # for the intervals
     model = None
     if args.rescore:
