@@ -407,6 +407,31 @@ AMOUNT_SENTENCES = [
 ]
 
 
+#: everyday sentences that use a prescribing word in its everyday sense
+CUE_SENTENCES = [
+    "Take the bus to the station and call me when you arrive.",
+    "Hold the door for the delivery man.",
+    "Start the engine and let it warm up for a minute.",
+    "Switch from tea to coffee in the afternoon.",
+    "He is allergic to cats and dust.",
+    "She is currently on holiday in Spain.",
+    "Refill the kettle and make another pot of tea.",
+    "Take the lasagna out of the oven after forty minutes.",
+    "Reduce the heat and let the sauce simmer.",
+    "Add the onions and cook until soft.",
+]
+
+
+@pytest.mark.parametrize("sentence", CUE_SENTENCES)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_prescribing_word_in_everyday_use_flags_nothing(
+        validator: Validator, sentence: str, modality: Modality) -> None:
+    default = None if modality == "text" else 0.93
+    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    assert only_doubtful(doc) == []
+    assert doc.validation is not None and doc.validation.hunches == []
+
+
 @pytest.mark.parametrize("sentence", AMOUNT_SENTENCES)
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_an_amount_of_something_names_no_drug_before_it(
