@@ -34,6 +34,8 @@ from uncertain.lexicon import normalize_term  # noqa: E402
 
 DEFAULT_SOURCES = REPO.parent / "shared" / "lexicon-sources"
 DEFAULT_OUT = REPO / "lexicons" / "drugs.tsv"
+#: brands of combination products the sources lack, curated by the project
+CURATED_COMBINATIONS = REPO / "lexicons" / "combination_brands.txt"
 
 #: A brand or abbreviation that is ordinary English at this zipf frequency or above
 #: ("Today", "Prevail", "Focus") keeps its entry but gets at most ORDINARY_WORD_PRIOR.
@@ -415,6 +417,28 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
     return combos
 
 
+def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
+    """The project's own list of combination brands the sources lack (``brand<TAB>a / b``
+    per line, ``#`` comments): each becomes a combination like the sources' ones. A
+    component that does not join to DrugBank stops the build, naming the line."""
+    index = name_index(drugs)
+    combos: list[Combo] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        counts.read["curated combinations"] += 1
+        brand, _, parts = line.partition("\t")
+        names = [p.strip() for p in parts.split(" / ") if p.strip()]
+        ids = [index.get(key(n)) or index.get(key(strip_salt(n))) for n in names]
+        if len(names) < 2 or not all(ids):
+            raise SystemExit(f"{path}:{number}: {line!r}: needs two or more components "
+                             "that join to DrugBank")
+        dbids = [d for d in ids if d]
+        combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids], 0.85))
+        counts.kept["curated combinations"] += 1
+    return combos
+
+
 def choose_canonical(drug: Drug) -> str:
     """The US generic name: DrugBank's common name unless it is the chemical name of a
     drug known by a shorter generic (``acetylsalicylic acid`` -> ``aspirin``): the
@@ -535,11 +559,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="?", type=Path, default=DEFAULT_SOURCES)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--combinations", type=Path, default=CURATED_COMBINATIONS,
+                        help="the project's list of combination brands the sources lack")
     args = parser.parse_args(argv)
     counts = Counts()
     drugs = read_drugbank(args.sources, counts)
     combos = join_unii(args.sources, drugs, counts)
     combos += join_medlineplus(args.sources, drugs, counts)
+    combos += join_curated(args.combinations, drugs, counts)
     rows = rows_for(drugs, combos)
     rows = write(rows, args.out)
     kinds = Counter(r[2] for r in rows)

@@ -111,7 +111,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("build") / "drugs.tsv"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        assert build.main([str(SOURCES), "--out", str(out)]) == 0
+        assert build.main([str(SOURCES), "--out", str(out), "--combinations",
+                           str(SOURCES / "combination_brands.txt")]) == 0
     return out, printed.getvalue()
 
 
@@ -132,6 +133,7 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
     printed = built[1]
     assert "drugbank: read 17, kept 15, dropped 2" in printed
     assert "medlineplus: read 9, kept 8, dropped 1" in printed
+    assert "curated combinations: read 1, kept 1, dropped 0" in printed
     assert "substance does not join to DrugBank" in printed
     for source in ("drugbank synonyms", "unii of", "unii bn"):
         line = next(ln for ln in printed.splitlines() if ln.startswith(f"{source}: "))
@@ -154,6 +156,7 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
         ("HCTZ", "hydrochlorothiazide", "abbreviation"),
         ("Triumeq", "abacavir / dolutegravir / lamivudine", "brand"),  # MedlinePlus
         ("Augmentin", "amoxicillin / clavulanic acid", "brand"),  # UNII component rows
+        ("Epzicom", "abacavir / lamivudine", "brand"),  # the project's curated list
     ],
 )
 def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:
@@ -183,3 +186,23 @@ def test_lexicon_build_prior_orders_and_caps(mini: Lexicon) -> None:
     assert mini.get("Today")[0].prior == build.ORDINARY_WORD_PRIOR
     assert mini.get("Glumetza")[0].prior > mini.get("Benofomin")[0].prior  # MedlinePlus brand
     assert dict(mini.get("Glucophage")[0].ids)["unii"] == "786Z46389E"
+
+
+def test_lexicon_build_stops_on_a_curated_brand_that_does_not_join(tmp_path: Path) -> None:
+    curated = tmp_path / "combination_brands.txt"
+    curated.write_text("# comment\nEpzicom\tabacavir / lamivudine\n"
+                       "Madeupicet\tabacavir / notadrugatall\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"combination_brands.txt:3: .*Madeupicet"):
+        build.main([str(SOURCES), "--out", str(tmp_path / "drugs.tsv"),
+                    "--combinations", str(curated)])
+
+
+def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -> None:
+    # lexicons/build.py was run after the curated list last changed
+    drugs = load_lexicon("drugs")
+    lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
+        encoding="utf-8").splitlines()
+    brands = [ln.split("\t")[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+    assert len(brands) == 41
+    for brand in brands:
+        assert any(e.kind == "brand" and " / " in e.canonical for e in drugs.get(brand)), brand
