@@ -1045,3 +1045,21 @@ def test_validate_hunch_needs_a_commonly_prescribed_candidate(prior: float,
         "Hold the last/0.72 six/0.85 until the kidney function is rechecked."))
     assert doc.validation is not None
     assert [h.text for h in doc.validation.hunches] == hunches
+
+
+@pytest.mark.parametrize(
+    ("line", "brand", "canonical"),
+    [("Start Percocet 5 mg every six hours as needed.", "Percocet", "acetaminophen / oxycodone"),
+     ("Continue Norco 10 mg at bedtime.", "Norco", "acetaminophen / hydrocodone"),
+     ("Start Bactrim twice a day for seven days.", "Bactrim",
+      "sulfamethoxazole / trimethoprim")],
+)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_common_combination_brand_is_verified(
+        validator: Validator, line: str, brand: str, canonical: str,
+        modality: Modality) -> None:
+    # none of the open sources lists these brands; the project's curated list does
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert [(f.reason, f.text, f.candidates[0].canonical) for f in doc.flags] == [
+        ("verified", brand, canonical)]
