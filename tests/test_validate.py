@@ -439,6 +439,7 @@ def test_validate_an_amount_of_something_names_no_drug_before_it(
     default = None if modality == "text" else 0.93
     doc = validator.validate(make_doc(sentence, modality=modality, default=default))
     assert only_doubtful(doc) == []
+    assert doc.validation is not None and doc.validation.hunches == []
 
 
 def test_validate_an_amount_of_is_no_slot_for_a_hunch(validator: Validator) -> None:
