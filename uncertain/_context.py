@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
-           "is_amount_of", "is_cue", "is_cue_word", "is_dose_start", "is_number_word",
-           "is_strength", "is_strength_unit", "quantity_end", "strip_punct",
+           "is_amount_at", "is_amount_of", "is_cue", "is_cue_word", "is_dose_start",
+           "is_number_word", "is_strength", "is_strength_unit", "strip_punct",
            "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
@@ -166,7 +166,7 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
     """How strongly a dose follows a window: 1 when it opens right after it ("sertraline
     50 mg"), less when one or two sure words (``skippable``) come between ("fluticasone
     in each nostril twice daily"), 0 when none is near or the dose is an amount of what
-    follows it ("contains 500 mg of caffeine", see :func:`quantity_end`). Words past
+    follows it ("contains 500 mg of caffeine", see :func:`is_amount_at`). Words past
     ``skippable`` count as sure (see :func:`heard_units`)."""
     n = len(texts)
     sure = [*skippable[:n], *[True] * (n - len(skippable))]
@@ -174,7 +174,7 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
     for k, strength in enumerate(_DOSE_DISTANCE):
         if k < n and _opens(roles, k, min(k + 4, n)):
             # "contains 500 mg of the active ingredient": an amount of what follows
-            return strength if quantity_end(texts, sure, k, roles) is None else 0.0
+            return 0.0 if is_amount_at(texts, sure, k, roles) else strength
         if k >= len(skippable) or not skippable[k]:
             break
     return 0.0
@@ -191,7 +191,7 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     roles = _roles(texts, skippable)
     # "contains 500 mg of the active ingredient": an amount of what follows its "of"
     opens = [_opens(roles, p, min(p + 4, n))
-             and quantity_end(texts, skippable, p, roles) is None for p in range(n)]
+             and not is_amount_at(texts, skippable, p, roles) for p in range(n)]
     out = [0.0] * (n + 1)
     for j in range(n):
         # "increase X to 20 mg": the dose's own "to", doubted or not, passes the dose's
@@ -209,15 +209,14 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     return out
 
 
-def quantity_end(texts: list[str], sure: list[bool], start: int,
-                 roles: list[int] | None = None) -> int | None:
-    """Where the name a quantity opening at ``start`` measures begins, if the quantity
-    is an amount *of* something ("500 mg of amoxicillin", "2 puffs of albuterol",
-    "95 mg of caffeine"): the word after its "of"; else None. A dose of that shape names
-    what follows it, not what comes before it. Of the words ``texts`` (lower-case,
-    stripped), those marked ``sure`` are not in doubt: a doubted "of" is no "of" (a
-    recogniser writes "milligrams of every six hours" for "milligrams every six hours");
-    ``roles``: their dose roles, if known."""
+def is_amount_at(texts: list[str], sure: list[bool], start: int,
+                 roles: list[int] | None = None) -> bool:
+    """True when the quantity opening at ``start`` is an amount *of* something ("500 mg
+    of amoxicillin", "2 puffs of albuterol", "95 mg of caffeine"): a dose of that shape
+    names what follows its "of", not what comes before it. Of the words ``texts``
+    (lower-case, stripped), those marked ``sure`` are not in doubt: a doubted "of" is no
+    "of" (a recogniser writes "milligrams of every six hours" for "milligrams every six
+    hours"); ``roles``: their dose roles, if known."""
     if roles is None:
         roles = _roles(texts, sure)
     for i in range(start, min(start + 4, len(texts))):
@@ -225,10 +224,9 @@ def quantity_end(texts: list[str], sure: list[bool], start: int,
         if role == _SKIP:
             continue
         if role in (_UNIT, _LEAD_UNIT) or (role == _DOSE and _DOSED.match(texts[i])):
-            of = i + 1 < len(texts) and texts[i + 1] == "of" and sure[i + 1]
-            return i + 2 if of else None
-        return None
-    return None
+            return i + 1 < len(texts) and texts[i + 1] == "of" and sure[i + 1]
+        return False
+    return False
 
 
 def _roles(texts: list[str], sure: list[bool]) -> list[int]:
@@ -287,6 +285,6 @@ def is_cue(before: list[str], last_sure: bool = True) -> bool:
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:
     """True when the words ``before`` a window (lower-case, nearest last) end with an
     amount and its "of" ("500 mg of", "two puffs of"), unless that "of" is in doubt (not
-    ``last_sure``: see :func:`quantity_end`)."""
+    ``last_sure``: see :func:`is_amount_at`)."""
     return (len(before) >= 2 and before[-1] == "of" and last_sure
             and (before[-2] in _UNITS or _DOSED.match(before[-2]) is not None))

@@ -20,11 +20,11 @@ from rapidfuzz import fuzz
 from uncertain._context import (
     classify,
     heard_units,
+    is_amount_at,
     is_cue_word,
     is_number_word,
     is_strength,
     is_strength_unit,
-    quantity_end,
     strip_punct,
 )
 from uncertain._index import compact
@@ -296,7 +296,7 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         if first is not None and not any(drug[start:k + 1]):
             # "contains 500 mg of the active ingredient": an amount of what follows its
             # "of", whose windows the first sweep searched as a drug's slot already
-            if quantity_end(lowered, sure, first) is None:
+            if not is_amount_at(lowered, sure, first):
                 # the name follows the sentence's last prescribing word before the dose
                 opening = max((m + 1 for m in range(start, first)
                                if is_cue_word(lowered[m])), default=start)
