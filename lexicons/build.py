@@ -223,6 +223,7 @@ class Counts:
         self.read: Counter[str] = Counter()
         self.kept: Counter[str] = Counter()
         self.dropped: Counter[tuple[str, str]] = Counter()
+        self.replaced = 0  # source rows of a brand the curated list names
 
     def drop(self, source: str, reason: str) -> None:
         self.dropped[(source, reason)] += 1
@@ -297,6 +298,7 @@ class Combo:
     dbids: list[str]
     ids: list[tuple[str, str]]
     weight: float  # times the mean prior of the components
+    curated: bool = False  # the project's own line: it replaces the sources' rows of its brand
 
 
 def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
@@ -434,7 +436,8 @@ def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Com
             raise SystemExit(f"{path}:{number}: {line!r}: needs two or more components "
                              "that join to DrugBank")
         dbids = [d for d in ids if d]
-        combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids], 0.85))
+        combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids], 0.85,
+                            curated=True))
         counts.kept["curated combinations"] += 1
     return combos
 
@@ -479,7 +482,8 @@ def ids_text(pairs: list[tuple[str, str]]) -> str:
     return ";".join(f"{k}:{v}" for k, v in pairs if v)
 
 
-def rows_for(drugs: dict[str, Drug], combos: list[Combo]) -> list[Row]:
+def rows_for(drugs: dict[str, Drug], combos: list[Combo], counts: Counts | None = None
+             ) -> list[Row]:
     rows: list[Row] = []
     for drug in drugs.values():
         drug.canonical = choose_canonical(drug)
@@ -528,6 +532,20 @@ def rows_for(drugs: dict[str, Drug], combos: list[Combo]) -> list[Row]:
         rows.append(
             (combo.brand, canonical, "brand", capped(combo.brand, prior), ids_text(combo.ids))
         )
+    # a curated brand is the whole truth about its name: the sources give some brands one
+    # component only ("Neosporin" as hydrocortisone) beside or instead of the combination
+    # (a source's row that agrees with the line is kept for its ids, the line's dropped)
+    curated = {key(c.brand) for c in combos if c.curated}
+    if curated:
+        ours = rows[len(rows) - sum(c.curated for c in combos):]
+        mine = {(key(r[0]), key(r[1])) for r in ours}
+        theirs = [r for r in rows[:len(rows) - len(ours)]
+                  if not (r[2] == "brand" and key(r[0]) in curated
+                          and (key(r[0]), key(r[1])) not in mine)]
+        if counts is not None:
+            counts.replaced += len(rows) - len(ours) - len(theirs)
+        agreed = {(key(r[0]), key(r[1])) for r in theirs if key(r[0]) in curated}
+        rows = theirs + [r for r in ours if (key(r[0]), key(r[1])) not in agreed]
     return rows
 
 
@@ -567,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     combos = join_unii(args.sources, drugs, counts)
     combos += join_medlineplus(args.sources, drugs, counts)
     combos += join_curated(args.combinations, drugs, counts)
-    rows = rows_for(drugs, combos)
+    rows = rows_for(drugs, combos, counts)
     rows = write(rows, args.out)
     kinds = Counter(r[2] for r in rows)
     print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
@@ -583,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
         for (s, reason), n in counts.dropped.most_common():
             if s == source:
                 print(f"    {n:>6}  {reason}")
+    if counts.replaced:
+        print(f"    {counts.replaced:>6}  source rows replaced by a curated brand's line")
     return 0
 
 

@@ -197,12 +197,46 @@ def test_lexicon_build_stops_on_a_curated_brand_that_does_not_join(tmp_path: Pat
                     "--combinations", str(curated)])
 
 
+def _curated_build(tmp_path: Path, line: str) -> tuple[Lexicon, str]:
+    curated = tmp_path / "combination_brands.txt"
+    curated.write_text(line + "\n", encoding="utf-8")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        build.main([str(SOURCES), "--out", str(tmp_path / "drugs.tsv"),
+                    "--combinations", str(curated)])
+    return load_lexicon(tmp_path / "drugs.tsv"), printed.getvalue()
+
+
+def test_lexicon_build_a_curated_brand_replaces_the_sources_rows_of_its_name(
+        tmp_path: Path, mini: Lexicon) -> None:
+    # the sources give some brands one component only ("Neosporin" as hydrocortisone):
+    # the curated line is the whole truth about its brand's name
+    assert {e.canonical for e in mini.get("Glucophage")} == {"metformin"}
+    lexicon, printed = _curated_build(tmp_path, "Glucophage\tmetformin / abacavir")
+    assert [(e.canonical, e.kind) for e in lexicon.get("Glucophage")] == [
+        ("abacavir / metformin", "brand")]
+    assert "source rows replaced by a curated brand's line" in printed
+    assert lexicon.get("metformin")[0].canonical == "metformin"  # the generic is untouched
+
+
+def test_lexicon_build_a_curated_brand_the_sources_agree_on_keeps_their_ids(
+        tmp_path: Path, mini: Lexicon) -> None:
+    lexicon, printed = _curated_build(tmp_path, "Triumeq\tabacavir / dolutegravir / lamivudine")
+    assert lexicon.get("Triumeq") == mini.get("Triumeq")  # MedlinePlus's row, its ids kept
+    assert "replaced" not in printed
+
+
 def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -> None:
-    # lexicons/build.py was run after the curated list last changed
+    # lexicons/build.py was run after the curated list last changed; each curated brand
+    # names its combination and nothing else
     drugs = load_lexicon("drugs")
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
-    brands = [ln.split("\t")[0] for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(brands) == 41
-    for brand in brands:
-        assert any(e.kind == "brand" and " / " in e.canonical for e in drugs.get(brand)), brand
+    brands = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
+    assert len(brands) == 100
+    for brand, parts in brands:
+        entries = drugs.get(brand)
+        assert [e.kind for e in entries] == ["brand"], brand
+        assert len(entries[0].canonical.split(" / ")) == len(parts.split(" / ")), brand
+    assert drugs.get("Neosporin")[0].canonical == "bacitracin / neomycin / polymyxin b"
+    assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
