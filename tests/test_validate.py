@@ -1053,7 +1053,12 @@ def test_validate_hunch_needs_a_commonly_prescribed_candidate(prior: float,
     [("Start Percocet 5 mg every six hours as needed.", "Percocet", "acetaminophen / oxycodone"),
      ("Continue Norco 10 mg at bedtime.", "Norco", "acetaminophen / hydrocodone"),
      ("Start Bactrim twice a day for seven days.", "Bactrim",
-      "sulfamethoxazole / trimethoprim")],
+      "sulfamethoxazole / trimethoprim"),
+     ("Continue Benicar HCT once daily.", "Benicar HCT", "hydrochlorothiazide / olmesartan"),
+     ("Take Lomotil after each loose stool.", "Lomotil", "atropine / diphenoxylate"),
+     # the sources named Neosporin as hydrocortisone alone
+     ("Apply Neosporin to the wound twice daily.", "Neosporin",
+      "bacitracin / neomycin / polymyxin b")],
 )
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_common_combination_brand_is_verified(
