@@ -420,8 +420,9 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
 
 
 def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
-    """The project's own list of combination brands the sources lack (``brand<TAB>a / b``
-    per line, ``#`` comments): each becomes a combination like the sources' ones. A
+    """The project's own list of combination brands the sources lack or get wrong
+    (``brand<TAB>a / b`` per line, ``#`` comments; one component for a brand the sources
+    also give a combination it is not): each becomes a brand like the sources' ones. A
     component that does not join to DrugBank stops the build, naming the line."""
     index = name_index(drugs)
     combos: list[Combo] = []
@@ -432,9 +433,9 @@ def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Com
         brand, _, parts = line.partition("\t")
         names = [p.strip() for p in parts.split(" / ") if p.strip()]
         ids = [index.get(key(n)) or index.get(key(strip_salt(n))) for n in names]
-        if len(names) < 2 or not all(ids):
-            raise SystemExit(f"{path}:{number}: {line!r}: needs two or more components "
-                             "that join to DrugBank")
+        if not names or not all(ids):
+            raise SystemExit(f"{path}:{number}: {line!r}: needs components that join to "
+                             "DrugBank")
         dbids = [d for d in ids if d]
         combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids], 0.85,
                             curated=True))

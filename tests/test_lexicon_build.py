@@ -233,10 +233,12 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     brands = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(brands) == 100
+    assert len(brands) == 104
     for brand, parts in brands:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == ["brand"], brand
         assert len(entries[0].canonical.split(" / ")) == len(parts.split(" / ")), brand
     assert drugs.get("Neosporin")[0].canonical == "bacitracin / neomycin / polymyxin b"
     assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
+    # from "Tylenol with Codeine": the brand alone is acetaminophen
+    assert [e.canonical for e in drugs.get("Tylenol")] == ["acetaminophen"]
