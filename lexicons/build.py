@@ -77,6 +77,9 @@ FORM_WORDS = set(
 )
 ABBREVIATION = re.compile(r"^(\d-)?[A-Z]{2,6}$")
 RESEARCH_CODE = re.compile(r"\b[A-Za-z]{1,6}[- ]?\d{2,}")
+#: names with digits people write as they are: vitamins, coenzyme Q10, omega-3
+NUTRIENT = re.compile(
+    r"(?i)^(vitamin [a-k]-?\d{0,2}|coenzyme q-?10|coq10|omega-3( fatty acids?)?)$")
 CHEMISTRY = re.compile(r"[()\[\]{},;:+=±α-ωΑ-Ω<>/\\*'\"]|\d-|-\d|^\d|\b[nNoOpPmMsSrRdDlL]-|yl\b|\.")
 LATIN = re.compile(r"(?<!i)um$")
 SPACES = re.compile(r"\s+")
@@ -153,6 +156,18 @@ def clean_name(name: str, *, allow_digits: bool = False) -> str | None:
         return None
     if any(len(word) > 25 for word in name.split()):
         return None
+    return name
+
+
+def nutrient_name(name: str) -> str | None:
+    """``Vitamin B12``, ``VITAMIN K2``, ``CoQ10``, ``Omega-3``: a nutrient's name with
+    digits, which :func:`clean_name` takes for a code or chemistry (vitamin letters in
+    upper case)."""
+    name = SPACES.sub(" ", name).strip()
+    if not NUTRIENT.match(name):
+        return None
+    if name.lower().startswith("vitamin "):
+        return "Vitamin " + name[8:].upper()
     return name
 
 
@@ -247,6 +262,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
             if drug.unii:
                 drug.uniis.add(drug.unii)
             synonyms = [s.strip() for s in row["Synonyms"].split(" | ") if s.strip()]
+            nutrients: list[str] = []
             for synonym in synonyms:
                 counts.read["drugbank synonyms"] += 1
                 if ABBREVIATION.match(synonym) and key(synonym) != key(name):
@@ -254,7 +270,9 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                     counts.kept["drugbank synonyms"] += 1
                     continue
                 cleaned = clean_name(synonym)
-                if cleaned is None:
+                if cleaned is None and (nutrient := nutrient_name(synonym)):
+                    nutrients.append(nutrient)  # added after the others: see below
+                elif cleaned is None:
                     counts.drop("drugbank synonyms", "chemistry, code, accents or noise")
                 elif key(cleaned) in drug.generics:
                     counts.drop("drugbank synonyms", "same as a kept name")
@@ -267,6 +285,14 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                     counts.drop("drugbank synonyms", "a word of another language")
                 else:
                     drug.generics[key(cleaned)] = cleaned
+                    counts.kept["drugbank synonyms"] += 1
+            # after the other names, so that "Vitamin B9" does not make "Vitamin Bc" a
+            # near spelling of a kept name, nor "Vitamin D-3" "Vitamin D3"
+            for nutrient in nutrients:
+                if key(nutrient) in drug.generics:
+                    counts.drop("drugbank synonyms", "same as a kept name")
+                else:
+                    drug.generics[key(nutrient)] = nutrient
                     counts.kept["drugbank synonyms"] += 1
             drugs[drug.dbid] = drug
     taken = {k for d in drugs.values() for k in d.generics}

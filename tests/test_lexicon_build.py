@@ -106,6 +106,29 @@ def test_lexicon_build_brand_case(name: str, expected: str) -> None:
     assert build.brand_case(name) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Vitamin B12", "Vitamin B12"), ("VITAMIN K2", "Vitamin K2"), ("Vitamin D-3", "Vitamin D-3"),
+     ("CoQ10", "CoQ10"), ("Coenzyme Q-10", "Coenzyme Q-10"), ("Omega-3", "Omega-3"),
+     ("Omega-3 fatty acid", "Omega-3 fatty acid"),
+     ("NS-218", None), ("Vitamin B12 NOS", None), ("3-hydroxy-vitamin D", None)],
+)
+def test_lexicon_build_keeps_nutrient_names_with_digits(name: str, expected: str | None) -> None:
+    # clean_name drops any synonym with digits (codes, chemistry); people write these
+    assert build.clean_name(name) is None
+    assert build.nutrient_name(name) == expected
+
+
+def test_lexicon_build_the_shipped_lexicon_knows_vitamins_by_number() -> None:
+    drugs = load_lexicon("drugs")
+    for term, canonical in [("Vitamin B12", "cyanocobalamin"), ("vitamin d3", "cholecalciferol"),
+                            ("Vitamin B6", "pyridoxine"), ("CoQ10", "ubidecarenone"),
+                            ("Omega-3", "omega-3 fatty acids"),
+                            # named without digits, still there beside the numbered names
+                            ("Vitamin H", "biotin"), ("Vitamin Bc", "folic acid")]:
+        assert drugs.get(term)[0].canonical == canonical, term
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("build") / "drugs.tsv"

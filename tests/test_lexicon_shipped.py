@@ -114,7 +114,7 @@ def test_lexicon_shipped_has_no_chemistry_or_codes(drugs: Lexicon) -> None:
         term = entry.term
         assert not (re.search(r"\d", term) and re.search(r"[()\[\]{}]", term)), term
         assert not re.search(r"[\[\]{},;]", term), term
-        assert not code.match(term), term
+        assert not code.match(term) or term == "CoQ10", term  # coenzyme Q10 as written
         assert len(term.split()) <= 4, term
         assert term.isascii(), term
 
