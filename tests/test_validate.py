@@ -1049,6 +1049,32 @@ def test_validate_hunch_needs_a_commonly_prescribed_candidate(prior: float,
 
 
 @pytest.mark.parametrize(
+    ("line", "term", "canonical"),
+    [("Take vitamin B12 1000 mcg daily.", "vitamin B12", "cyanocobalamin"),
+     ("Start vitamin D3 2000 units daily.", "vitamin D3", "cholecalciferol"),
+     ("Continue CoQ10 100 mg daily.", "CoQ10", "ubidecarenone"),
+     ("Add coenzyme Q10 100 mg daily.", "coenzyme Q10", "ubidecarenone")],
+)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_supplement_named_with_digits_is_verified(
+        validator: Validator, line: str, term: str, canonical: str, modality: Modality) -> None:
+    # "B12" and "Q10" read alone as codes (more digits than letters), "CoQ10" as the word
+    # "coq" glued to a number; with the word before them, or whole, they spell a term
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert [(f.reason, f.text, f.candidates[0].canonical) for f in doc.flags] == [
+        ("verified", term, canonical)]
+
+
+@pytest.mark.parametrize("line", ["Amoxicillin 500 mg TID x10 days.",
+                                  "The B12 level was low.", "Room B12 is on the left."])
+def test_validate_a_code_that_ends_no_term_stays_a_number(validator: Validator,
+                                                          line: str) -> None:
+    doc = validator.validate(make_doc(line, modality="text", default=None))
+    assert [f.text for f in doc.flags if f.reason != "verified"] == []
+
+
+@pytest.mark.parametrize(
     ("line", "brand", "canonical"),
     [("Start Percocet 5 mg every six hours as needed.", "Percocet", "acetaminophen / oxycodone"),
      ("Continue Norco 10 mg at bedtime.", "Norco", "acetaminophen / hydrocodone"),
