@@ -256,7 +256,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     brands = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(brands) == 104
+    assert len(brands) == 105
     for brand, parts in brands:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == ["brand"], brand
