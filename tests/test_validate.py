@@ -1066,6 +1066,37 @@ def test_validate_a_supplement_named_with_digits_is_verified(
         ("verified", term, canonical)]
 
 
+MEDICATION_LIST_PRODUCTS = [
+    "Multivitamin daily.",
+    "Take a multivitamin every morning.",
+    "Prenatal vitamins daily.",
+    "Probiotic daily.",
+    "Elderberry syrup daily.",
+    "Ashwagandha 300 mg daily.",
+    "Stool softener daily.",
+    "Medrol Dosepak as directed.",
+]
+
+
+@pytest.mark.parametrize("line", MEDICATION_LIST_PRODUCTS)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_products_of_a_medication_list_are_not_misheard_drugs(
+        validator: Validator, line: str, modality: Modality) -> None:
+    # each was flagged as a drug before ("Multivitamin": methamphetamine; "Probiotic":
+    # Neobiotic; "Ashwagandha": Saxenda): a word English knows but seldom uses, sure, is
+    # what was meant unless it is nearly a term, and the commonest products are terms
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert [f.text for f in doc.flags if f.reason != "verified"] == []
+    assert doc.validation is not None and doc.validation.hunches == []
+
+
+def test_validate_a_seldom_used_word_in_doubt_is_still_searched(validator: Validator) -> None:
+    doc = validator.validate(make_doc("Elderberry/0.4 syrup daily.", modality="audio",
+                                      default=0.93))
+    assert [f.text for f in only_doubtful(doc)] == ["Elderberry"]
+
+
 @pytest.mark.parametrize("line", ["Amoxicillin 500 mg TID x10 days.",
                                   "The B12 level was low.", "Room B12 is on the left."])
 def test_validate_a_code_that_ends_no_term_stays_a_number(validator: Validator,

@@ -34,7 +34,9 @@ prescribed terms are also searched two sound edits away (see :mod:`uncertain._in
 A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
 swept again, its windows with a doubtful word before the strength scored with that
 context (``orphan_dose``): "so this art really, we will keep that at 25 milligrams" is
-sertraline.
+sertraline. A word English knows but seldom uses, written or heard with confidence,
+is what was meant unless it is nearly a term ("Multivitamin daily" is no
+methamphetamine): recognisers misspell names as strings no word list knows.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -412,6 +414,10 @@ class Validator:
         if hunch and not any(r.entry.prior >= opts.hunch_min_prior
                              for r in ranked[:opts.max_candidates]):
             return None  # the audio is to bear out a common drug, not a rare substance
+        if (len(window) == 1 and not doubtful
+                and _KNOWN_ZIPF <= window[0].zipf < opts.english_min_zipf
+                and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
+            return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
         if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
                      or len(key) - len(stem) < 4):
             return None  # "on a statin" is a statin, not nystatin
@@ -584,6 +590,13 @@ class Validator:
 
 #: how close a window ending in a known term must be to a longer term ending in it
 _STEM_MIN_SIMILARITY = 0.9
+#: a word English knows but seldom uses (wordfreq zipf from this up to the ordinary-English
+#: line), written or heard with confidence, is what was meant unless it is nearly a term:
+#: the products and supplements of a medication list ("multivitamin", "probiotic",
+#: "elderberry", "softener": 1.6-2.6), where recognisers' and OCR's misspellings of names
+#: are strings wordfreq does not know ("oxycodome", "Zappasuma", "Lisinioprii": 0)
+_KNOWN_ZIPF = 1.5
+_KNOWN_MIN_SIMILARITY = 0.85
 @lru_cache(maxsize=64)
 def _options_record(opts: ValidateOptions) -> dict[str, Any]:
     """``opts`` as the plain dict :class:`Validation` records (copy it before use)."""
