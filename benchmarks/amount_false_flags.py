@@ -93,6 +93,14 @@ def main() -> None:
     parser.add_argument("--no-rescore", action="store_true",
                         help="speech without the acoustic second pass")
     args = parser.parse_args()
+    run(AMOUNT_SENTENCES, "everyday sentences with amounts, no drug", "amounts",
+        show=args.show, rescore_speech=not args.no_rescore)
+
+
+def run(sentences: tuple[str, ...], title: str, name: str, *, show: bool,
+        rescore_speech: bool) -> None:
+    """Validate ``sentences`` as text and as each voice's speech; print the false flags.
+    ``name`` names the text file the sentences are read from, one at a time."""
     validator = Validator()
     voices = list(ESPEAK_VOICES) + (["piper"] if _piper_available() else [])
     rows: list[tuple[str, Counter[str]]] = []
@@ -100,25 +108,25 @@ def main() -> None:
     from uncertain.text import read_text
 
     text_counts: Counter[str] = Counter()
-    text_file = WORK / "text" / "amounts.txt"
+    text_file = WORK / "text" / f"{name}.txt"
     text_file.parent.mkdir(parents=True, exist_ok=True)
-    for k, sentence in enumerate(AMOUNT_SENTENCES):
+    for k, sentence in enumerate(sentences):
         text_file.write_text(sentence + "\n", encoding="utf-8")
         doc = validator.validate(read_text(text_file))
-        text_counts.update(_scored(f"text-{k}", sentence, "text", doc, args.show))
+        text_counts.update(_scored(f"text-{k}", sentence, "text", doc, show))
     rows.append(("text", text_counts))
     for voice in voices:
         counts: Counter[str] = Counter()
-        for k, sentence in enumerate(AMOUNT_SENTENCES):
+        for k, sentence in enumerate(sentences):
             doc = validator.validate(calibrate_document(_transcript(sentence, voice), "auto"))
-            if not args.no_rescore:
+            if rescore_speech:
                 from uncertain.rescore import rescore
 
                 doc = rescore(doc)
-            counts.update(_scored(f"{voice}-{k}", sentence, "audio", doc, args.show))
+            counts.update(_scored(f"{voice}-{k}", sentence, "audio", doc, show))
         rows.append((f"audio ({voice})", counts))
-    print(f"{len(AMOUNT_SENTENCES)} everyday sentences with amounts, no drug; "
-          f"speech {'without' if args.no_rescore else 'after'} the acoustic pass")
+    print(f"{len(sentences)} {title}; "
+          f"speech {'after' if rescore_speech else 'without'} the acoustic pass")
     print(f"{'source':24} {'correct words':>13} {'false flags':>11} {'per 1000':>9}")
     total: Counter[str] = Counter()
     for name, c in rows:
