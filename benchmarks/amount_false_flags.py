@@ -88,13 +88,17 @@ def _transcript(text: str, voice: str) -> Document:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli(AMOUNT_SENTENCES, "everyday sentences with amounts, no drug", "amounts", __doc__)
+
+
+def cli(sentences: tuple[str, ...], title: str, name: str, doc: str | None) -> None:
+    """Parse a benchmark's options (``doc``: its docstring) and :func:`run` it."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each false flag")
     parser.add_argument("--no-rescore", action="store_true",
                         help="speech without the acoustic second pass")
     args = parser.parse_args()
-    run(AMOUNT_SENTENCES, "everyday sentences with amounts, no drug", "amounts",
-        show=args.show, rescore_speech=not args.no_rescore)
+    run(sentences, title, name, show=args.show, rescore_speech=not args.no_rescore)
 
 
 def run(sentences: tuple[str, ...], title: str, name: str, *, show: bool,

@@ -16,24 +16,17 @@ Speech and transcripts are cached in ``benchmarks/_work/amounts/`` by text and v
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from amount_false_flags import run
+from amount_false_flags import cli
 from devset_sentences import MEDICATION_LIST
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", action="store_true", help="print each false flag")
-    parser.add_argument("--no-rescore", action="store_true",
-                        help="speech without the acoustic second pass")
-    args = parser.parse_args()
-    run(MEDICATION_LIST, "lines of a medication list written right", "medlist",
-        show=args.show, rescore_speech=not args.no_rescore)
+    cli(MEDICATION_LIST, "lines of a medication list written right", "medlist", __doc__)
 
 
 if __name__ == "__main__":

@@ -86,12 +86,13 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
     for s, segment in enumerate(doc.segments):
         for word in segment.words:
             text, kind, key, zipf = analyse(word.text)
-            if kind == "word" and key and key != (whole := compact(text)) and lookup(whole):
-                key = whole  # "CoQ10", "omega-3": a term with digits, not one glued to a dose
-            elif (kind == "number" and out and out[-1].kind == "word" and out[-1].segment == s
-                  and any(c.isalpha() for c in text)
-                  and lookup(out[-1].key + (whole := compact(text)))):
-                kind, key = "word", whole  # "vitamin B12": a code that ends a term
+            if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
+                whole = compact(text)
+                if kind == "word" and key != whole and lookup(whole):
+                    key = whole  # "CoQ10", "omega-3": a term with digits, not one glued to a dose
+                elif (kind == "number" and out and out[-1].kind == "word"
+                      and out[-1].segment == s and lookup(out[-1].key + whole)):
+                    kind, key = "word", whole  # "vitamin B12": a code that ends a term
             exact = lookup(key) if key else []
             conf = word.confidence
             if conf is not None and word.tokens:
