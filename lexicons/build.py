@@ -553,27 +553,24 @@ def rows_for(drugs: dict[str, Drug], combos: list[Combo], counts: Counts | None 
                     ids_text([("drugbank", drug.dbid)]),
                 )
             )
+    ours: list[Row] = []  # the curated lines'
     for combo in combos:
         canonical = " / ".join(sorted(drugs[d].canonical for d in combo.dbids))
         prior = round(statistics.fmean(drug_prior(drugs[d]) for d in combo.dbids) * combo.weight, 3)
-        rows.append(
+        (ours if combo.curated else rows).append(
             (combo.brand, canonical, "brand", capped(combo.brand, prior), ids_text(combo.ids))
         )
     # a curated brand is the whole truth about its name: the sources give some brands one
     # component only ("Neosporin" as hydrocortisone) beside or instead of the combination
     # (a source's row that agrees with the line is kept for its ids, the line's dropped)
-    curated = {key(c.brand) for c in combos if c.curated}
-    if curated:
-        ours = rows[len(rows) - sum(c.curated for c in combos):]
-        mine = {(key(r[0]), key(r[1])) for r in ours}
-        theirs = [r for r in rows[:len(rows) - len(ours)]
-                  if not (r[2] == "brand" and key(r[0]) in curated
-                          and (key(r[0]), key(r[1])) not in mine)]
-        if counts is not None:
-            counts.replaced += len(rows) - len(ours) - len(theirs)
-        agreed = {(key(r[0]), key(r[1])) for r in theirs if key(r[0]) in curated}
-        rows = theirs + [r for r in ours if (key(r[0]), key(r[1])) not in agreed]
-    return rows
+    curated = {key(r[0]) for r in ours}
+    mine = {(key(r[0]), key(r[1])) for r in ours}
+    theirs = [r for r in rows if not (r[2] == "brand" and key(r[0]) in curated
+                                      and (key(r[0]), key(r[1])) not in mine)]
+    if counts is not None:
+        counts.replaced += len(rows) - len(theirs)
+    agreed = {(key(r[0]), key(r[1])) for r in theirs if key(r[0]) in curated}
+    return theirs + [r for r in ours if (key(r[0]), key(r[1])) not in agreed]
 
 
 def write(rows: list[Row], out: Path) -> list[Row]:
