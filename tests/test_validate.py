@@ -210,7 +210,16 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
      ("hold the monte luke cast until the kidney function is rechecked", "monte luke cast",
       "montelukast"),
      ("Hold the carved lol until the kidney function is rechecked.", "carved lol",
-      "carvedilol")],
+      "carvedilol"),
+     # other ways a dictation governs a drug: before it, or after it
+     ("He could not tolerate the lever tear a set am, it made him dizzy.",
+      "lever tear a set am,", "levetiracetam"),
+     ("She ran out of her mem and teen about a week ago.", "mem and teen", "memantine"),
+     ("Instead of ox ee bue tin in, let's see how she does.", "ox ee bue tin in,",
+      "oxybutynin"),
+     ("The valley cycle veer was increased last month.", "valley cycle veer",
+      "valacyclovir"),
+     ("Her metro nida zoll has been stopped.", "metro nida zoll", "metronidazole")],
 )
 def test_validate_plain_text_window_after_a_prescribing_word(
         validator: Validator, text: str, span: str, canonical: str) -> None:
@@ -218,6 +227,20 @@ def test_validate_plain_text_window_after_a_prescribing_word(
     doc = validator.validate(make_doc(text, modality="text", default=None))
     assert [(f.reason, f.text) for f in doc.flags] == [("near_lexicon", span)]
     assert doc.flags[0].candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize(
+    ("spec", "span", "canonical"),
+    [("He could not tolerate the flu connoisseur/0.45 it made him dizzy.", "flu connoisseur",
+      "fluconazole"),
+     ("Go ahead and taper the lever/0.5 tear/0.8 a/0.7 set/0.8 am/0.6 down to five hundred.",
+      "lever tear a set am", "levetiracetam")],
+)
+def test_validate_speech_window_governed_by_other_prescribing_phrases(
+        validator: Validator, spec: str, span: str, canonical: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]
+    assert canonical in [c.canonical for c in doc.flags[0].candidates[:3]]
 
 
 @pytest.mark.parametrize("modality", ["text", "audio"])

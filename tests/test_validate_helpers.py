@@ -14,6 +14,7 @@ from uncertain._context import (
     in_digits,
     is_amount_of,
     is_cue,
+    is_cue_after,
     is_dose_start,
     is_strength,
     is_strength_unit,
@@ -135,10 +136,23 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
      ("he went to", False), ("", False), ("walked on", False),
      # the name an amount measures follows its "of"
      ("given 500 mg of", True), ("two puffs of", True), ("a 500mg of", True),
-     ("a lot of", False), ("made of", False)],
+     ("a lot of", False), ("made of", False),
+     ("let's try", True), ("could not tolerate the", True), ("instead of", True),
+     ("has been on", True), ("ran out of her", True), ("out of", False),
+     ("tolerate", False), ("been", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue
+
+
+@pytest.mark.parametrize(
+    ("after", "cue"),
+    [("was increased last month", True), ("has been stopped", True), ("were held", True),
+     ("is given", True), ("was good", False), ("increased", False), ("has stopped", False),
+     ("", False)],
+)
+def test_validate_helpers_cue_after(after: str, cue: bool) -> None:
+    assert is_cue_after(after.split()[:3]) is cue
 
 
 def test_validate_helpers_a_doubted_of_is_no_cue() -> None:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
-           "is_amount_at", "is_amount_of", "is_cue", "is_cue_word", "is_dose_start",
-           "is_number_word", "is_strength", "is_strength_unit", "strip_punct",
+           "is_amount_at", "is_amount_of", "is_cue", "is_cue_after", "is_cue_word",
+           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "strip_punct",
            "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
@@ -66,12 +66,24 @@ _CUES = frozenset({
     "refill", "rx", "administer", "administered", "give", "given", "switch", "switched",
     "titrate", "titrated", "resume", "resumed", "hold", "held", "discontinue", "discontinued",
     "restart", "restarted", "add", "added", "begin", "began", "use", "using", "apply",
-    "medications", "medication",
+    "medications", "medication", "try", "tried", "trying", "taper", "tapered", "tapering",
+    "wean", "weaned", "replace", "replaced", "renew", "renewed", "dispense", "dispensed",
 })
 _CUE_PHRASES = frozenset({
     ("allergic", "to"), ("allergy", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
     ("started", "on"), ("start", "on"), ("switch", "to"), ("switched", "to"),
-    ("switch", "from"), ("tolerating", "the"),
+    ("switch", "from"), ("tolerating", "the"), ("tolerate", "the"), ("tolerated", "the"),
+    ("instead", "of"), ("been", "on"),
+})
+#: phrases that govern a drug through a determiner only ("ran out of her X")
+_CUE_PHRASES_DET = frozenset({("out", "of")})
+#: a prescribing word after the drug it governs, behind an auxiliary ("the X was increased")
+_AUXILIARIES = frozenset({"was", "is", "were", "are", "been", "got"})
+_AFTER_CUES = frozenset({
+    "increased", "decreased", "reduced", "stopped", "started", "discontinued", "held",
+    "changed", "restarted", "resumed", "tapered", "switched", "prescribed", "given",
+    "continued", "added", "refilled", "titrated", "doubled", "halved", "lowered", "raised",
+    "weaned",
 })
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
@@ -271,15 +283,28 @@ def is_cue_word(text: str) -> bool:
 
 
 def is_cue(before: list[str], last_sure: bool = True) -> bool:
-    """True when the words ``before`` a window (lower-case, nearest last) end with a
-    prescribing word ("take", "started"), one and a determiner ("hold the", "stop her"),
-    a phrase ("allergic to", "currently on") or an amount's "of" (:func:`is_amount_of`)."""
+    """True when the words ``before`` a window (lower-case, nearest last; three are
+    read) end with a prescribing word ("take", "started", "try"), one and a determiner
+    ("hold the", "stop her"), a phrase ("allergic to", "currently on", "instead of", "been
+    on"), one of the phrases that need a determiner and that determiner ("ran out of
+    her"), or an amount's "of" (:func:`is_amount_of`)."""
     if not before:
         return False
     if before[-1] in _CUES:
         return True
+    if len(before) >= 3 and before[-1] in _DETERMINERS and (
+            (before[-3], before[-2]) in _CUE_PHRASES_DET):
+        return True
     return (len(before) >= 2 and ((before[-2], before[-1]) in _CUE_PHRASES or (
         before[-1] in _DETERMINERS and before[-2] in _CUES))) or is_amount_of(before, last_sure)
+
+
+def is_cue_after(after: list[str]) -> bool:
+    """True when the words ``after`` a window (lower-case, nearest first) say what was
+    done with it: "was increased", "has been stopped", "were held"."""
+    k = 1 if after[:1] in (["has"], ["have"], ["had"]) else 0
+    return (len(after) >= k + 2 and after[k] in _AUXILIARIES
+            and after[k + 1] in _AFTER_CUES)
 
 
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:

@@ -57,6 +57,7 @@ from uncertain._context import (
     dose_strengths,
     is_amount_of,
     is_cue,
+    is_cue_after,
     is_cue_word,
     is_number_word,
     ty_for_teen_dose,
@@ -187,6 +188,7 @@ class _Sweep:
     cue_at: list[bool]
     slot_at: list[bool]
     ends_clause: list[bool]
+    cue_after: list[bool]
 
 
 class Validator:
@@ -223,8 +225,13 @@ class Validator:
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
         dose_at = dose_strengths(lowered, sure)
-        # a prescribing word (or an amount's "of") before word i
-        cue_at = [is_cue(lowered[max(0, i - 2):i], i == 0 or sure[i - 1]) for i in range(n)]
+        # a prescribing word (or an amount's "of") before word i, unless what it governs
+        # is an everyday verb in -ing ("stop calling her", "start walking"): no drug is
+        cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
+                  and not (sure[i] and lowered[i].endswith("ing")
+                           and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
+        # ... or after a window ending before word j ("the X was increased")
+        cue_after = [is_cue_after(lowered[j:j + 3]) for j in range(n + 1)]
         # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
         # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
         # lead in the soil")
@@ -235,7 +242,7 @@ class Validator:
         ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
                        for w in words]
         sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at, slot_at,
-                       ends_clause)
+                       ends_clause, cue_after)
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
         hunches = [p for p in found if p.hunch]
@@ -301,12 +308,14 @@ class Validator:
                 orphaned = orphan and n_doubtful > 0
                 if orphan and not orphaned:
                     continue
-                if not (2 * n_doubtful >= j - i or dose_at[j] or cue_at[i] or orphaned) and not (
+                cue = cue_at[i] or sw.cue_after[j]
+                if not (2 * n_doubtful >= j - i or dose_at[j] or cue or orphaned) and not (
                     last.exact if j == i + 1 else lookup(key)
                 ):
                     continue
                 found = self._window(infos[i:j], i, j, key, words, modality, opts,
-                                     dose_at[j], cue_at[i], orphaned, sw.slot_at[i])
+                                     dose_at[j], cue, orphaned,
+                                     sw.slot_at[i] or sw.cue_after[j])
                 if found is not None:
                     proposals.append(found)
         return proposals
