@@ -256,7 +256,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     brands = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(brands) == 105
+    assert len(brands) == 128
     for brand, parts in brands:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == ["brand"], brand
@@ -265,3 +265,6 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
     # from "Tylenol with Codeine": the brand alone is acetaminophen
     assert [e.canonical for e in drugs.get("Tylenol")] == ["acetaminophen"]
+    # brands that no source names at all
+    assert [e.canonical for e in drugs.get("Macrobid")] == ["nitrofurantoin"]
+    assert [e.canonical for e in drugs.get("Trileptal")] == ["oxcarbazepine"]

@@ -1160,7 +1160,11 @@ def test_validate_a_code_that_ends_no_term_stays_a_number(validator: Validator,
      ("Take Lomotil after each loose stool.", "Lomotil", "atropine / diphenoxylate"),
      # the sources named Neosporin as hydrocortisone alone
      ("Apply Neosporin to the wound twice daily.", "Neosporin",
-      "bacitracin / neomycin / polymyxin b")],
+      "bacitracin / neomycin / polymyxin b"),
+     # brands of one drug that no source names
+     ("Start Macrobid 100 mg twice daily for five days.", "Macrobid", "nitrofurantoin"),
+     ("Continue Trileptal 300 mg twice daily.", "Trileptal", "oxcarbazepine"),
+     ("Apply Epiduo to the face at night.", "Epiduo", "adapalene / benzoyl peroxide")],
 )
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_common_combination_brand_is_verified(
