@@ -244,6 +244,20 @@ def test_validate_speech_window_governed_by_other_prescribing_phrases(
 
 
 @pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
+                                                          modality: Modality) -> None:
+    # "last month" before the dose's "to" was searched as a name (fentanyl)
+    line = "The valley cycle veer was increased last month to 1000 milligrams."
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert [f.text for f in only_doubtful(doc)] == (
+        ["valley cycle veer"] if modality == "text" else [])
+    # a syllable the recogniser doubted may still be a word of time misheard
+    doc = validator.validate(make_doc("Start metro/0.4 day/0.3 zoll/0.4 500 mg twice daily"))
+    assert doc.flags[0].text == "metro day zoll"
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_everyday_sentences_with_prescribing_words_are_not_flagged(
         validator: Validator, modality: Modality) -> None:
     """'Take the bus', 'stop the car': a prescribing word before ordinary words is no drug."""

@@ -14,8 +14,8 @@ from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
            "is_amount_at", "is_amount_of", "is_cue", "is_cue_after", "is_cue_word",
-           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "strip_punct",
-           "ty_for_teen_dose"]
+           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "is_time_word",
+           "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -84,6 +84,12 @@ _AFTER_CUES = frozenset({
     "changed", "restarted", "resumed", "tapered", "switched", "prescribed", "given",
     "continued", "added", "refilled", "titrated", "doubled", "halved", "lowered", "raised",
     "weaned",
+})
+#: words of time: what a dictation says when, never a syllable of a name it misheard
+_TIME_WORDS = frozenset({
+    "today", "tonight", "yesterday", "tomorrow", "ago", "day", "days", "week", "weeks",
+    "weekend", "month", "months", "year", "years", "morning", "mornings", "afternoon",
+    "evening", "evenings", "hour", "hours", "minute", "minutes",
 })
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
@@ -275,6 +281,11 @@ def is_strength_unit(text: str) -> bool:
 def is_strength(text: str) -> bool:
     """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
     return _STRENGTH.match(text) is not None
+
+
+def is_time_word(text: str) -> bool:
+    """True for a word of time ("today", "month", "morning")."""
+    return text in _TIME_WORDS
 
 
 def is_cue_word(text: str) -> bool:

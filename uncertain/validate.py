@@ -60,6 +60,7 @@ from uncertain._context import (
     is_cue_after,
     is_cue_word,
     is_number_word,
+    is_time_word,
     ty_for_teen_dose,
 )
 from uncertain._index import LexiconIndex, compact
@@ -287,14 +288,19 @@ class Validator:
             # misheard name ("stop the do locks a teen"), not inside one
             if infos[i].key == "the":
                 continue
+            # nor does a word of time the recogniser is sure of, nor is it inside one
+            # ("was increased last month to 10 milligrams" names no drug)
+            if is_time_word(lowered[i]) and not doubtful[i]:
+                continue
             key = ""
             n_doubtful = 0
             for j in range(i + 1, min(n, i + opts.max_window) + 1):
                 last = infos[j - 1]
                 if last.kind != "word" or last.segment != infos[i].segment:
                     break
-                if j > i + 1 and is_cue_word(lowered[j - 1]) and not (
-                        doubtful[j - 1] and modality != "text"):
+                if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
+                        doubtful[j - 1] and modality != "text")) or (
+                        is_time_word(lowered[j - 1]) and not doubtful[j - 1])):
                     break
                 if j > i + 1 and ends_clause[j - 2]:
                     break
