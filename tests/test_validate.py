@@ -469,6 +469,38 @@ def test_validate_a_prescribing_word_in_everyday_use_flags_nothing(
     assert doc.validation is not None and doc.validation.hunches == []
 
 
+#: clinical sentences that continue a therapy that is no drug, with a frequency after it
+THERAPY_SENTENCES = [
+    "Continue physical therapy twice a week.",
+    "Use a heating pad at bedtime.",
+    "Continue sleep hygiene measures nightly.",
+    "Continue pelvic floor exercises daily.",
+    "Start speech therapy three times a week.",
+    "Continue cardiac rehab three times a week.",
+    "Wear compression stockings every morning.",
+]
+
+
+@pytest.mark.parametrize("sentence", THERAPY_SENTENCES)
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_therapy_in_a_drugs_slot_is_no_drug(
+        validator: Validator, sentence: str, modality: Modality) -> None:
+    default = None if modality == "text" else 0.93
+    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_a_confident_misheard_run_that_sounds_like_a_name_is_still_found(
+        validator: Validator, modality: Modality) -> None:
+    # every word ordinary and sure: only its sound says lisinopril (similarity 0.71)
+    doc = validator.validate(make_doc("start lives in awful 10 milligrams daily",
+                                      modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert [f.text for f in only_doubtful(doc)] == ["lives in awful"]
+    assert doc.flags[0].candidates[0].canonical == "lisinopril"
+
+
 @pytest.mark.parametrize("sentence", AMOUNT_SENTENCES)
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_an_amount_of_something_names_no_drug_before_it(
