@@ -488,6 +488,8 @@ def test_validate_a_therapy_in_a_drugs_slot_is_no_drug(
     default = None if modality == "text" else 0.93
     doc = validator.validate(make_doc(sentence, modality=modality, default=default))
     assert only_doubtful(doc) == []
+    # nor is a word of the run a hunch for the audio to bear out by chance
+    assert doc.validation is not None and doc.validation.hunches == []
 
 
 @pytest.mark.parametrize("modality", ["text", "audio"])

@@ -48,7 +48,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -190,6 +190,8 @@ class _Sweep:
     slot_at: list[bool]
     ends_clause: list[bool]
     cue_after: list[bool]
+    #: windows of everyday words taken for what was said (``_COMMON_RUN_MIN_SIMILARITY``)
+    said: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Validator:
@@ -258,6 +260,10 @@ class Validator:
         if any(not p.hunch for p in orphans):
             chosen = resolve(proposals + [p for p in orphans if not p.hunch])
         hunches += [p for p in orphans if p.hunch]
+        # a word of a run taken for what was said is no hunch of its own ("physical" of
+        # "Continue physical therapy twice a week"), for the audio to bear out by chance
+        hunches = [p for p in hunches
+                   if not any(a <= p.start and p.end <= b for a, b in sweep.said)]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -321,7 +327,7 @@ class Validator:
                     continue
                 found = self._window(infos[i:j], i, j, key, words, modality, opts,
                                      dose_at[j], cue, orphaned,
-                                     sw.slot_at[i] or sw.cue_after[j])
+                                     sw.slot_at[i] or sw.cue_after[j], taken_as_said=sw.said)
                 if found is not None:
                     proposals.append(found)
         return proposals
@@ -343,10 +349,12 @@ class Validator:
         cue: bool,
         orphan: bool = False,
         slot: bool = True,
+        taken_as_said: list[tuple[int, int]] | None = None,
     ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
         ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug;
-        ``slot``: its ``cue`` is one where a hunch may be kept."""
+        ``slot``: its ``cue`` is one where a hunch may be kept; ``taken_as_said`` collects
+        the windows of everyday words taken for what was said."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         confs = [w.confidence for w in window]
         known = [c for c in confs if c is not None]
@@ -435,6 +443,8 @@ class Validator:
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
         if (len(window) > 1 and not doubtful and all(common) and modality != "image"
                 and ranked[0].features["similarity"] < _COMMON_RUN_MIN_SIMILARITY):
+            if taken_as_said is not None:
+                taken_as_said.append((i, j))
             return None  # "physical therapy twice a week" is no calcium acetate
         if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
                      or len(key) - len(stem) < 4):
