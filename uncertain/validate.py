@@ -191,7 +191,7 @@ class _Sweep:
     ends_clause: list[bool]
     cue_after: list[bool]
     #: windows of everyday words taken for what was said (``_COMMON_RUN_MIN_SIMILARITY``)
-    said: list[tuple[int, int]] = field(default_factory=list)
+    taken_as_said: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Validator:
@@ -229,7 +229,8 @@ class Validator:
         sure = [not d for d in doubtful]
         dose_at = dose_strengths(lowered, sure)
         # a prescribing word (or an amount's "of") before word i, unless what it governs
-        # is an everyday verb in -ing ("stop calling her", "start walking"): no drug is
+        # is an everyday verb in -ing ("stop calling her", "start walking"), which no
+        # drug's name is
         cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
                   and not (sure[i] and lowered[i].endswith("ing")
                            and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
@@ -263,7 +264,7 @@ class Validator:
         # a word of a run taken for what was said is no hunch of its own ("physical" of
         # "Continue physical therapy twice a week"), for the audio to bear out by chance
         hunches = [p for p in hunches
-                   if not any(a <= p.start and p.end <= b for a, b in sweep.said)]
+                   if not any(a <= p.start and p.end <= b for a, b in sweep.taken_as_said)]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -327,7 +328,8 @@ class Validator:
                     continue
                 found = self._window(infos[i:j], i, j, key, words, modality, opts,
                                      dose_at[j], cue, orphaned,
-                                     sw.slot_at[i] or sw.cue_after[j], taken_as_said=sw.said)
+                                     sw.slot_at[i] or sw.cue_after[j],
+                                     taken_as_said=sw.taken_as_said)
                 if found is not None:
                     proposals.append(found)
         return proposals
@@ -631,6 +633,8 @@ _KNOWN_MIN_SIMILARITY = 0.85
 #: more, the therapies a dictation continues under 0.65 ("Continue physical therapy twice
 #: a week": 0.63, calcium acetate; "Use a heating pad at bedtime": 0.61)
 _COMMON_RUN_MIN_SIMILARITY = 0.65
+
+
 @lru_cache(maxsize=64)
 def _options_record(opts: ValidateOptions) -> dict[str, Any]:
     """``opts`` as the plain dict :class:`Validation` records (copy it before use)."""
