@@ -468,3 +468,34 @@ MEDICATION_LIST: tuple[str, ...] = (
     'Echinacea during colds.',
     'Milk thistle daily.',
 )
+
+# Clinical sentences that continue a therapy that is no drug, with a frequency or a time
+# after it: the slot a dictation puts a drug in ("Continue physical therapy twice a week").
+# Not in the dev set's plan; benchmarks/therapy_false_flags.py counts their false flags.
+THERAPY_SENTENCES: tuple[str, ...] = (
+    "Continue physical therapy twice a week.",
+    "Continue occupational therapy twice a week.",
+    "Start speech therapy three times a week.",
+    "Continue talk therapy once a week.",
+    "Use warm compresses three times a day.",
+    "Apply ice packs twice a day.",
+    "Use a heating pad at bedtime.",
+    "Wear compression stockings every morning.",
+    "Continue cardiac rehab three times a week.",
+    "Start deep breathing exercises twice a day.",
+    "Continue the home exercise program daily.",
+    "Start a walking program five days a week.",
+    "Continue sleep hygiene measures nightly.",
+    "Use saline rinses twice daily.",
+    "Continue pelvic floor exercises daily.",
+    "Start cognitive behavioral therapy weekly.",
+    "Continue dialysis three times a week.",
+    "Use the nebulizer machine twice daily.",
+    "Continue wound care daily.",
+    "Start salt water gargles four times a day.",
+    "Continue blood sugar checks twice daily.",
+    "Continue weight bearing as tolerated.",
+    "Start bladder training every two hours.",
+    "Continue massage therapy once a week.",
+    "Use the incentive spirometer ten times an hour.",
+)
