@@ -61,6 +61,12 @@ def only_doubtful(doc: Document) -> list:
     return [f for f in doc.flags if f.reason != "verified"]
 
 
+def validated_as(validator: Validator, line: str, modality: Modality) -> Document:
+    """``line`` validated as plain text (no confidence) or as speech heard at p 0.93."""
+    return validator.validate(make_doc(line, modality=modality,
+                                       default=None if modality == "text" else 0.93))
+
+
 @pytest.mark.parametrize(
     ("spec", "span", "canonical"),
     [
@@ -248,8 +254,7 @@ def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
                                                           modality: Modality) -> None:
     # "last month" before the dose's "to" was searched as a name (fentanyl)
     line = "The valley cycle veer was increased last month to 1000 milligrams."
-    doc = validator.validate(make_doc(line, modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, line, modality)
     assert [f.text for f in only_doubtful(doc)] == (
         ["valley cycle veer"] if modality == "text" else [])
     # a syllable the recogniser doubted may still be a word of time misheard
@@ -420,8 +425,7 @@ def test_validate_low_token_probability_counts_as_doubt(validator: Validator) ->
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_ordinary_english_has_no_flags(validator: Validator, sentence: str,
                                                 modality: Modality) -> None:
-    default = None if modality == "text" else 0.93
-    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    doc = validated_as(validator, sentence, modality)
     assert doc.flags == []
 
 
@@ -463,8 +467,7 @@ CUE_SENTENCES = [
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_prescribing_word_in_everyday_use_flags_nothing(
         validator: Validator, sentence: str, modality: Modality) -> None:
-    default = None if modality == "text" else 0.93
-    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    doc = validated_as(validator, sentence, modality)
     assert only_doubtful(doc) == []
     assert doc.validation is not None and doc.validation.hunches == []
 
@@ -485,8 +488,7 @@ THERAPY_SENTENCES = [
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_therapy_in_a_drugs_slot_is_no_drug(
         validator: Validator, sentence: str, modality: Modality) -> None:
-    default = None if modality == "text" else 0.93
-    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    doc = validated_as(validator, sentence, modality)
     assert only_doubtful(doc) == []
     # nor is a word of the run a hunch for the audio to bear out by chance
     assert doc.validation is not None and doc.validation.hunches == []
@@ -496,9 +498,7 @@ def test_validate_a_therapy_in_a_drugs_slot_is_no_drug(
 def test_validate_a_confident_misheard_run_that_sounds_like_a_name_is_still_found(
         validator: Validator, modality: Modality) -> None:
     # every word ordinary and sure: only its sound says lisinopril (similarity 0.71)
-    doc = validator.validate(make_doc("start lives in awful 10 milligrams daily",
-                                      modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, "start lives in awful 10 milligrams daily", modality)
     assert [f.text for f in only_doubtful(doc)] == ["lives in awful"]
     assert doc.flags[0].candidates[0].canonical == "lisinopril"
 
@@ -507,8 +507,7 @@ def test_validate_a_confident_misheard_run_that_sounds_like_a_name_is_still_foun
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_an_amount_of_something_names_no_drug_before_it(
         validator: Validator, sentence: str, modality: Modality) -> None:
-    default = None if modality == "text" else 0.93
-    doc = validator.validate(make_doc(sentence, modality=modality, default=default))
+    doc = validated_as(validator, sentence, modality)
     assert only_doubtful(doc) == []
     assert doc.validation is not None and doc.validation.hunches == []
 
@@ -1131,8 +1130,7 @@ def test_validate_a_supplement_named_with_digits_is_verified(
         validator: Validator, line: str, term: str, canonical: str, modality: Modality) -> None:
     # "B12" and "Q10" read alone as codes (more digits than letters), "CoQ10" as the word
     # "coq" glued to a number; with the word before them, or whole, they spell a term
-    doc = validator.validate(make_doc(line, modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, line, modality)
     assert [(f.reason, f.text, f.candidates[0].canonical) for f in doc.flags] == [
         ("verified", term, canonical)]
 
@@ -1156,8 +1154,7 @@ def test_validate_products_of_a_medication_list_are_not_misheard_drugs(
     # each was flagged as a drug before ("Multivitamin": methamphetamine; "Probiotic":
     # Neobiotic; "Ashwagandha": Saxenda): a word English knows but seldom uses, sure, is
     # what was meant unless it is nearly a term, and the commonest products are terms
-    doc = validator.validate(make_doc(line, modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, line, modality)
     assert [f.text for f in only_doubtful(doc)] == []
     assert doc.validation is not None and doc.validation.hunches == []
 
@@ -1179,8 +1176,7 @@ def test_validate_a_physical_exam_written_right_flags_nothing(
         validator: Validator, sentence: str, modality: Modality) -> None:
     # wordfreq hardly knows these words: each was out of vocabulary or near a drug
     # ("thyromegaly": Zithromac; "normoactive": Normocort) until clinical.tsv held them
-    doc = validator.validate(make_doc(sentence, modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, sentence, modality)
     assert [f.text for f in only_doubtful(doc)] == []
 
 
@@ -1219,7 +1215,6 @@ def test_validate_a_common_combination_brand_is_verified(
         validator: Validator, line: str, brand: str, canonical: str,
         modality: Modality) -> None:
     # none of the open sources lists these brands; the project's curated list does
-    doc = validator.validate(make_doc(line, modality=modality,
-                                      default=None if modality == "text" else 0.93))
+    doc = validated_as(validator, line, modality)
     assert [(f.reason, f.text, f.candidates[0].canonical) for f in doc.flags] == [
         ("verified", brand, canonical)]
