@@ -262,6 +262,25 @@ def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
     assert doc.flags[0].text == "metro day zoll"
 
 
+@pytest.mark.parametrize(
+    ("spec", "span", "canonical"),
+    [("Her amateur plan stays at 10 milligrams at bedtime.", "amateur plan", "amitriptyline"),
+     ("HER ZIP REX A STAYS AT TEN MILLIGRAMS AT BEDTIME", "ZIP REX A", "olanzapine"),
+     ("Her amateur/0.7 plan/0.9 stays at 10 milligrams at bedtime.", "amateur plan",
+      "amitriptyline"),
+     ("Her repair/0.5 roll/0.6 remains at 0.25 milligrams at bedtime.", "repair roll",
+      "ropinirole")],
+)
+def test_validate_a_verb_linking_a_name_to_its_dose(
+        validator: Validator, spec: str, span: str, canonical: str) -> None:
+    # "X stays at 10 mg": the window before the link verb is next to the dose, and the
+    # verb is no syllable of the name ("plan stays at" was searched as psyllium)
+    doc = validator.validate(make_doc(spec, modality="text" if "/" not in spec else "audio",
+                                      default=None if "/" not in spec else 0.95))
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]
+    assert canonical in [c.canonical for c in doc.flags[0].candidates[:3]]
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_everyday_sentences_with_prescribing_words_are_not_flagged(
         validator: Validator, modality: Modality) -> None:

@@ -182,6 +182,21 @@ def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -
         dose_near(texts[j:j + 6], skippable[j:j + 6]) for j in range(len(texts) + 1)]
 
 
+@pytest.mark.parametrize(
+    ("text", "sure", "strength"),
+    [("plan stays at 10 mg", "11111", 1.0), ("roll remains 5 mg", "1111", 1.0),
+     ("fee remained at 25 units", "11111", 1.0),
+     # a doubted link verb may be a syllable of the name, and links only a dose near it
+     ("plan stays at 10 mg", "10111", 0.0), ("plan stays at home 10 mg", "111111", 0.0),
+     ("plan stays in 10 mg", "11111", 0.3), ("plan stays", "11", 0.0),
+     ("plan stays at", "111", 0.0)],
+)
+def test_validate_helpers_a_link_verb_passes_the_dose_on(text: str, sure: str,
+                                                         strength: float) -> None:
+    texts, skippable = text.split(), [s == "1" for s in sure]
+    assert dose_strengths(texts, skippable)[1] == strength
+
+
 @pytest.fixture(scope="module")
 def clinical_index() -> LexiconIndex:
     return LexiconIndex(load_lexicons(["clinical"]))

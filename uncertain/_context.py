@@ -14,8 +14,8 @@ from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
            "is_amount_at", "is_amount_of", "is_cue", "is_cue_after", "is_cue_word",
-           "is_dose_start", "is_number_word", "is_strength", "is_strength_unit", "is_time_word",
-           "strip_punct", "ty_for_teen_dose"]
+           "is_dose_start", "is_link_word", "is_number_word", "is_strength", "is_strength_unit",
+           "is_time_word", "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -91,6 +91,9 @@ _TIME_WORDS = frozenset({
     "weekend", "month", "months", "year", "years", "morning", "mornings", "afternoon",
     "evening", "evenings", "hour", "hours", "minute", "minutes",
 })
+#: verbs that link a drug to its dose across a preposition ("X stays at 10 mg", "X
+#: remains at 5 mg"): the window before one is as close to the dose as if it came next
+_LINKS = frozenset({"stays", "stay", "stayed", "remains", "remain", "remained"})
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
 
@@ -217,6 +220,12 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
         if texts[j] == "to" and j + 1 < n and opens[j + 1]:
             out[j] = 1.0
             continue
+        # "X stays at 10 mg": a sure link verb passes the dose's context on too
+        if texts[j] in _LINKS and skippable[j] and (
+                (j + 1 < n and opens[j + 1])
+                or (j + 2 < n and texts[j + 1] in ("at", "on") and opens[j + 2])):
+            out[j] = 1.0
+            continue
         for k, strength in enumerate(_DOSE_DISTANCE):
             p = j + k
             if p < n and opens[p]:
@@ -281,6 +290,11 @@ def is_strength_unit(text: str) -> bool:
 def is_strength(text: str) -> bool:
     """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
     return _STRENGTH.match(text) is not None
+
+
+def is_link_word(text: str) -> bool:
+    """True for a verb that links a drug to its dose ("stays", "remains")."""
+    return text in _LINKS
 
 
 def is_time_word(text: str) -> bool:

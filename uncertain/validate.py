@@ -27,7 +27,8 @@ before the dose's own number, or heard in doubt between doubtful words, is read 
 word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may end in a
 known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
 window, and a window between a prescribing word (and its determiner: "hold the") and a
-dose (or its "to": "decrease X to 50 mg") scores higher, as the drug's slot; an amount
+dose (or its "to": "decrease X to 50 mg", or a verb linking the two: "X stays at 5 mg")
+scores higher, as the drug's slot; an amount
 *of* something names what follows its "of" ("contains 500 mg of caffeine", "two puffs
 of albuterol"), not what comes before it. Where the context names a drug, commonly
 prescribed terms are also searched two sound edits away (see :mod:`uncertain._index`).
@@ -59,6 +60,7 @@ from uncertain._context import (
     is_cue,
     is_cue_after,
     is_cue_word,
+    is_link_word,
     is_number_word,
     is_time_word,
     ty_for_teen_dose,
@@ -297,7 +299,7 @@ class Validator:
                 continue
             # nor does a word of time the recogniser is sure of, nor is it inside one
             # ("was increased last month to 10 milligrams" names no drug)
-            if is_time_word(lowered[i]) and not doubtful[i]:
+            if (is_time_word(lowered[i]) or is_link_word(lowered[i])) and not doubtful[i]:
                 continue
             key = ""
             n_doubtful = 0
@@ -307,7 +309,8 @@ class Validator:
                     break
                 if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
                         doubtful[j - 1] and modality != "text")) or (
-                        is_time_word(lowered[j - 1]) and not doubtful[j - 1])):
+                        (is_time_word(lowered[j - 1]) or is_link_word(lowered[j - 1]))
+                        and not doubtful[j - 1])):
                     break
                 if j > i + 1 and ends_clause[j - 2]:
                     break
