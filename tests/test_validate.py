@@ -269,12 +269,17 @@ def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
      ("Her amateur/0.7 plan/0.9 stays at 10 milligrams at bedtime.", "amateur plan",
       "amitriptyline"),
      ("Her repair/0.5 roll/0.6 remains at 0.25 milligrams at bedtime.", "repair roll",
-      "ropinirole")],
+      "ropinirole"),
+     ("We'll taper the pred nice own down to 10 milligrams daily.", "pred nice own",
+      "prednisone"),
+     ("Titrate lie/0.6 sin/0.4 a/0.8 pril/0.3 up to 40 milligrams daily.", "lie sin a pril",
+      "lisinopril")],
 )
-def test_validate_a_verb_linking_a_name_to_its_dose(
+def test_validate_a_word_linking_a_name_to_its_dose(
         validator: Validator, spec: str, span: str, canonical: str) -> None:
-    # "X stays at 10 mg": the window before the link verb is next to the dose, and the
-    # verb is no syllable of the name ("plan stays at" was searched as psyllium)
+    # "X stays at 10 mg", "taper X down to 10 mg": the window before the link is next to
+    # the dose, and the link is no syllable of the name ("plan stays at" was searched as
+    # psyllium, "pred nice own down" as the name)
     doc = validator.validate(make_doc(spec, modality="text" if "/" not in spec else "audio",
                                       default=None if "/" not in spec else 0.95))
     assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]

@@ -18,6 +18,7 @@ from uncertain._context import (
     is_dose_start,
     is_strength,
     is_strength_unit,
+    link_words,
 )
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
@@ -189,12 +190,17 @@ def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -
      # a doubted link verb may be a syllable of the name, and links only a dose near it
      ("plan stays at 10 mg", "10111", 0.0), ("plan stays at home 10 mg", "111111", 0.0),
      ("plan stays in 10 mg", "11111", 0.3), ("plan stays", "11", 0.0),
-     ("plan stays at", "111", 0.0)],
+     ("plan stays at", "111", 0.0),
+     # "titrate X up to 60 mg", "taper X down to 10 mg"
+     ("pine up to 60 mg", "11111", 1.0), ("quantity down to 0.2 milligrams", "11111", 1.0),
+     ("pine up to", "111", 0.0), ("pine up to 60 mg", "10111", 0.0),
+     ("pine up for 60 mg", "11111", 0.3)],
 )
-def test_validate_helpers_a_link_verb_passes_the_dose_on(text: str, sure: str,
-                                                         strength: float) -> None:
+def test_validate_helpers_a_link_passes_the_dose_on(text: str, sure: str,
+                                                    strength: float) -> None:
     texts, skippable = text.split(), [s == "1" for s in sure]
     assert dose_strengths(texts, skippable)[1] == strength
+    assert link_words(texts, skippable)[1] is (strength == 1.0)
 
 
 @pytest.fixture(scope="module")

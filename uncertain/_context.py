@@ -12,10 +12,11 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_near", "dose_strengths", "heard_units", "in_digits",
-           "is_amount_at", "is_amount_of", "is_cue", "is_cue_after", "is_cue_word",
-           "is_dose_start", "is_link_word", "is_number_word", "is_strength", "is_strength_unit",
-           "is_time_word", "strip_punct", "ty_for_teen_dose"]
+__all__ = ["WordClass", "classify", "dose_context", "dose_near", "dose_strengths",
+           "heard_units", "in_digits", "is_amount_at", "is_amount_of", "is_cue",
+           "is_cue_after", "is_cue_word", "is_dose_start", "is_number_word", "is_strength",
+           "is_strength_unit", "is_time_word", "link_words", "strip_punct",
+           "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -91,8 +92,8 @@ _TIME_WORDS = frozenset({
     "weekend", "month", "months", "year", "years", "morning", "mornings", "afternoon",
     "evening", "evenings", "hour", "hours", "minute", "minutes",
 })
-#: verbs that link a drug to its dose across a preposition ("X stays at 10 mg", "X
-#: remains at 5 mg"): the window before one is as close to the dose as if it came next
+#: verbs that link a drug to its dose ("X stays at 10 mg", "X remains at 5 mg"): the
+#: window before one is as close to the dose as if it came next (see link_words)
 _LINKS = frozenset({"stays", "stay", "stayed", "remains", "remain", "remained"})
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
@@ -205,25 +206,25 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     """:func:`dose_near` after each position of a text: item ``j`` (up to ``len(texts)``)
     is how strongly a dose follows a window ending before word ``j``, for the words
     ``texts`` (lower-case, stripped) of which those marked ``skippable`` are sure. The
-    "to" of "increase X to 20 mg" leads to the dose however doubtful it is heard, and a
+    "to" of "increase X to 20 mg" leads to the dose however doubtful it is heard, a sure
+    link (:func:`link_words`: "X stays at 10 mg", "titrate X up to 60 mg") as well, and a
     doubted word after a number that begins like "milligrams" or "micrograms" ("100
     million", "50 mic") is taken for that unit, heard amiss."""
+    return dose_context(texts, skippable)[0]
+
+
+def dose_context(texts: list[str], sure: list[bool]) -> tuple[list[float], list[bool]]:
+    """:func:`dose_strengths` and :func:`link_words` of the words ``texts``, of which
+    those marked ``sure`` are not in doubt, in one pass."""
+    skippable = sure
     n = len(texts)
-    roles = _roles(texts, skippable)
-    # "contains 500 mg of the active ingredient": an amount of what follows its "of"
-    opens = [_opens(roles, p, min(p + 4, n))
-             and not is_amount_at(texts, skippable, p, roles) for p in range(n)]
+    opens = _dose_opens(texts, skippable)
+    links = link_words(texts, skippable, opens)
     out = [0.0] * (n + 1)
     for j in range(n):
         # "increase X to 20 mg": the dose's own "to", doubted or not, passes the dose's
         # context on to the window before it
-        if texts[j] == "to" and j + 1 < n and opens[j + 1]:
-            out[j] = 1.0
-            continue
-        # "X stays at 10 mg": a sure link verb passes the dose's context on too
-        if texts[j] in _LINKS and skippable[j] and (
-                (j + 1 < n and opens[j + 1])
-                or (j + 2 < n and texts[j + 1] in ("at", "on") and opens[j + 2])):
+        if links[j] or (texts[j] == "to" and j + 1 < n and opens[j + 1]):
             out[j] = 1.0
             continue
         for k, strength in enumerate(_DOSE_DISTANCE):
@@ -233,7 +234,39 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
                 break
             if p >= n or not skippable[p]:
                 break
+    return out, links
+
+
+def link_words(texts: list[str], sure: list[bool],
+               opens: list[bool] | None = None) -> list[bool]:
+    """For each of the words ``texts`` (lower-case, stripped), of which those marked
+    ``sure`` are not in doubt: whether it is a sure word linking a name before it to the
+    dose after it: "stays", "remains" (and their forms) before the dose or its "at"/"on"
+    ("X stays at 10 mg"), "up" or "down" before the dose's "to" ("titrate X up to 60 mg",
+    "taper X down to 10 mg"). A link is no syllable of the name, and passes the dose's
+    context on to it; ``opens``: where a dose opens, if known."""
+    n = len(texts)
+    if opens is None:
+        opens = _dose_opens(texts, sure)
+    out = [False] * n
+    for j in range(n):
+        if not sure[j]:
+            continue
+        if texts[j] in _LINKS:
+            out[j] = (j + 1 < n and opens[j + 1]) or (
+                j + 2 < n and texts[j + 1] in ("at", "on") and opens[j + 2])
+        elif texts[j] in ("up", "down"):
+            out[j] = j + 2 < n and texts[j + 1] == "to" and opens[j + 2]
     return out
+
+
+def _dose_opens(texts: list[str], sure: list[bool]) -> list[bool]:
+    """Whether a dose opens at each word (:func:`is_dose_start`), not counting an amount
+    of what follows its "of" ("contains 500 mg of the active ingredient")."""
+    n = len(texts)
+    roles = _roles(texts, sure)
+    return [_opens(roles, p, min(p + 4, n)) and not is_amount_at(texts, sure, p, roles)
+            for p in range(n)]
 
 
 def is_amount_at(texts: list[str], sure: list[bool], start: int,
@@ -290,11 +323,6 @@ def is_strength_unit(text: str) -> bool:
 def is_strength(text: str) -> bool:
     """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
     return _STRENGTH.match(text) is not None
-
-
-def is_link_word(text: str) -> bool:
-    """True for a verb that links a drug to its dose ("stays", "remains")."""
-    return text in _LINKS
 
 
 def is_time_word(text: str) -> bool:

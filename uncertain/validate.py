@@ -27,10 +27,10 @@ before the dose's own number, or heard in doubt between doubtful words, is read 
 word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may end in a
 known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
 window, and a window between a prescribing word (and its determiner: "hold the") and a
-dose (or its "to": "decrease X to 50 mg", or a verb linking the two: "X stays at 5 mg")
-scores higher, as the drug's slot; an amount
-*of* something names what follows its "of" ("contains 500 mg of caffeine", "two puffs
-of albuterol"), not what comes before it. Where the context names a drug, commonly
+dose (or its "to": "decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg",
+"X up to 60 mg") scores higher, as the drug's slot; an amount *of* something names
+what follows its "of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not
+what comes before it. Where the context names a drug, commonly
 prescribed terms are also searched two sound edits away (see :mod:`uncertain._index`).
 A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
 swept again, its windows with a doubtful word before the strength scored with that
@@ -55,12 +55,11 @@ from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
-    dose_strengths,
+    dose_context,
     is_amount_of,
     is_cue,
     is_cue_after,
     is_cue_word,
-    is_link_word,
     is_number_word,
     is_time_word,
     ty_for_teen_dose,
@@ -192,6 +191,7 @@ class _Sweep:
     slot_at: list[bool]
     ends_clause: list[bool]
     cue_after: list[bool]
+    breaks: list[bool]
     #: windows of everyday words taken for what was said (``_COMMON_RUN_MIN_SIMILARITY``)
     taken_as_said: list[tuple[int, int]] = field(default_factory=list)
 
@@ -229,7 +229,11 @@ class Validator:
         doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
-        dose_at = dose_strengths(lowered, sure)
+        dose_at, links = dose_context(lowered, sure)
+        # sure words of time ("last month to 10 mg") and sure words linking a name to its
+        # dose ("stays at", "up to") are no syllables of a name
+        breaks = [(is_time_word(t) and s) or link
+                  for t, s, link in zip(lowered, sure, links, strict=True)]
         # a prescribing word (or an amount's "of") before word i, unless what it governs
         # is an everyday verb in -ing ("stop calling her", "start walking"), which no
         # drug's name is
@@ -248,7 +252,7 @@ class Validator:
         ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
                        for w in words]
         sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at, slot_at,
-                       ends_clause, cue_after)
+                       ends_clause, cue_after, breaks)
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
         hunches = [p for p in found if p.hunch]
@@ -298,8 +302,9 @@ class Validator:
             if infos[i].key == "the":
                 continue
             # nor does a word of time the recogniser is sure of, nor is it inside one
-            # ("was increased last month to 10 milligrams" names no drug)
-            if (is_time_word(lowered[i]) or is_link_word(lowered[i])) and not doubtful[i]:
+            # ("was increased last month to 10 milligrams" names no drug), nor a sure
+            # link to the dose ("stays at 10 mg")
+            if sw.breaks[i]:
                 continue
             key = ""
             n_doubtful = 0
@@ -308,9 +313,7 @@ class Validator:
                 if last.kind != "word" or last.segment != infos[i].segment:
                     break
                 if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
-                        doubtful[j - 1] and modality != "text")) or (
-                        (is_time_word(lowered[j - 1]) or is_link_word(lowered[j - 1]))
-                        and not doubtful[j - 1])):
+                        doubtful[j - 1] and modality != "text")) or sw.breaks[j - 1]):
                     break
                 if j > i + 1 and ends_clause[j - 2]:
                     break
