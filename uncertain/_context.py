@@ -95,6 +95,7 @@ _TIME_WORDS = frozenset({
 #: verbs that link a drug to its dose ("X stays at 10 mg", "X remains at 5 mg"): the
 #: window before one is as close to the dose as if it came next (see link_words)
 _LINKS = frozenset({"stays", "stay", "stayed", "remains", "remain", "remained"})
+_LINK_WORDS = _LINKS | {"up", "down"}
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
 
@@ -249,13 +250,13 @@ def link_words(texts: list[str], sure: list[bool],
     if opens is None:
         opens = _dose_opens(texts, sure)
     out = [False] * n
-    for j in range(n):
-        if not sure[j]:
+    for j, text in enumerate(texts):
+        if text not in _LINK_WORDS or not sure[j]:
             continue
-        if texts[j] in _LINKS:
+        if text in _LINKS:
             out[j] = (j + 1 < n and opens[j + 1]) or (
                 j + 2 < n and texts[j + 1] in ("at", "on") and opens[j + 2])
-        elif texts[j] in ("up", "down"):
+        else:  # "up", "down"
             out[j] = j + 2 < n and texts[j + 1] == "to" and opens[j + 2]
     return out
 
