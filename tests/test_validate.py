@@ -286,6 +286,32 @@ def test_validate_a_word_linking_a_name_to_its_dose(
     assert canonical in [c.canonical for c in doc.flags[0].candidates[:3]]
 
 
+@pytest.mark.parametrize(
+    ("line", "span", "canonical"),
+    [("Okay, so the certain line, we will keep that at 25 milligrams at bedtime.",
+      "certain line,", "sertraline"),
+     ("okay so the gobble pentin we will keep that at one hundred milligrams at bedtime",
+      "gobble pentin", "gabapentin"),
+     ("The night trophy ran toin, I'll increase it to 100 milligrams.", "night trophy ran toin,",
+      "nitrofurantoin")],
+)
+def test_validate_a_name_taken_up_again_for_its_dose(
+        validator: Validator, line: str, span: str, canonical: str) -> None:
+    # "the X, we will keep that at 25 mg": the words after the name put it in a drug's
+    # slot, as a prescribing word before it would
+    doc = validated_as(validator, line, "text")
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]
+    assert doc.flags[0].candidates[0].canonical == canonical
+
+
+def test_validate_the_words_taking_a_name_up_again_are_no_hunch(validator: Validator) -> None:
+    # "keep that at" before the dose was kept as a hunch (cobicistat) for the audio to judge
+    doc = validated_as(validator, "Okay, so the lisinopril, we will keep that at 10 milligrams "
+                       "daily.", "audio")
+    assert doc.validation is not None and doc.validation.hunches == []
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "lisinopril,")]
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_everyday_sentences_with_prescribing_words_are_not_flagged(
         validator: Validator, modality: Modality) -> None:
@@ -829,8 +855,9 @@ def test_validate_printed_digits_are_never_syllables(validator: Validator) -> No
     assert [f.text for f in only_doubtful(printed)] == ["ator vasta"]
 
 
-# a dose whose sentence names no drug: the name was misheard before the dose
-ORPHAN = "Okay so this/0.6 art/0.3 really/0.2 we will keep that at 25 milligrams daily"
+# a dose whose sentence names no drug: the name was misheard before the dose (not taken up
+# again right before it: "we will keep that at" puts it in a drug's slot, see above)
+ORPHAN = "Okay so this/0.6 art/0.3 really/0.2 we will keep going with that at 25 milligrams daily"
 
 
 def test_validate_a_dose_without_a_drug_searches_its_sentence(validator: Validator) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from uncertain._context import (
     classify,
+    dislocation_at,
     dose_near,
     dose_strengths,
     in_digits,
@@ -201,6 +202,20 @@ def test_validate_helpers_a_link_passes_the_dose_on(text: str, sure: str,
     texts, skippable = text.split(), [s == "1" for s in sure]
     assert dose_strengths(texts, skippable)[1] == strength
     assert link_words(texts, skippable)[1] is (strength == 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "sure", "length"),
+    [("x we will keep that at 25 mg", "11111111", 4), ("x i'll increase it to 20 mg", "1111111", 3),
+     ("x keep that at 10 mg", "111111", 2), ("x we will keep that at home", "1111111", 0),
+     ("x we will keep the 25 mg", "1111111", 0), ("x keep that", "111", 0),
+     ("x we will keep that 25 mg", "1111111", 4)],
+)
+def test_validate_helpers_dislocation_at(text: str, sure: str, length: int) -> None:
+    """"[X,] we will keep that at 25 mg" takes the name before it up again for its dose."""
+    texts, skippable = text.split(), [s == "1" for s in sure]
+    dose_at = dose_strengths(texts, skippable)
+    assert dislocation_at(texts[1:6], dose_at[1:7]) == length
 
 
 @pytest.fixture(scope="module")

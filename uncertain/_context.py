@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_context", "dose_near", "dose_strengths",
-           "heard_units", "in_digits", "is_amount_at", "is_amount_of", "is_cue",
-           "is_cue_after", "is_cue_word", "is_dose_start", "is_number_word", "is_strength",
-           "is_strength_unit", "is_time_word", "link_words", "strip_punct",
+__all__ = ["WordClass", "classify", "dislocation_at", "dose_context", "dose_near",
+           "dose_strengths", "heard_units", "in_digits", "is_amount_at", "is_amount_of",
+           "is_cue", "is_cue_after", "is_cue_word", "is_dose_start", "is_number_word",
+           "is_strength", "is_strength_unit", "is_time_word", "link_words", "strip_punct",
            "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
@@ -359,6 +359,34 @@ def is_cue_after(after: list[str]) -> bool:
     k = 1 if after[:1] in (["has"], ["have"], ["had"]) else 0
     return (len(after) >= k + 2 and after[k] in _AUXILIARIES
             and after[k + 1] in _AFTER_CUES)
+
+
+#: what a dictation says after a name it has put first, and before its dose ("the
+#: lisinopril, we will keep that at 10 mg"): a subject, a modal, a verb and a pronoun
+_DISLOCATION_SUBJECTS = frozenset({"we", "i", "we'll", "i'll", "let's", "you", "you'll"})
+_DISLOCATION_MODALS = frozenset({"will", "can", "should", "shall", "would", "may"})
+_DISLOCATION_VERBS = frozenset({
+    "keep", "continue", "increase", "decrease", "hold", "restart", "resume", "reduce",
+    "titrate", "taper", "leave", "cut", "bump", "drop", "lower", "raise", "change", "put",
+})
+_DISLOCATION_PRONOUNS = frozenset({"that", "it", "this", "them"})
+
+
+def dislocation_at(after: list[str], dose_at: list[float]) -> int:
+    """How many of the words ``after`` a window (lower-case, stripped, nearest first; five
+    are read) take it up again to give its dose, 0 if they do not: "[X,] we will keep that
+    at 25 mg" (4), "I'll increase it to 20 mg" (3), "keep that at 10 mg" (2); ``dose_at``:
+    :func:`dose_strengths` at each of those positions (one more than the words), of which
+    the word after the pronoun must open a dose, or its "at", "to" or "on" do."""
+    k = 0
+    if after[k:k + 1] and after[k] in _DISLOCATION_SUBJECTS:
+        k += 1
+        if after[k:k + 1] and after[k] in _DISLOCATION_MODALS:
+            k += 1
+    if not (len(after) >= k + 2 and after[k] in _DISLOCATION_VERBS
+            and after[k + 1] in _DISLOCATION_PRONOUNS):
+        return 0
+    return k + 2 if k + 2 < len(dose_at) and dose_at[k + 2] >= 0.5 else 0
 
 
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:

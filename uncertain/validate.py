@@ -28,13 +28,14 @@ word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may en
 known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
 window, and a window between a prescribing word (and its determiner: "hold the") and a
 dose (or its "to": "decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg",
-"X up to 60 mg") scores higher, as the drug's slot; an amount *of* something names
+"X up to 60 mg"; or words taking it up again for its dose: "the X, we will keep that at
+25 mg") scores higher, as the drug's slot; an amount *of* something names
 what follows its "of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not
 what comes before it. Where the context names a drug, commonly
 prescribed terms are also searched two sound edits away (see :mod:`uncertain._index`).
 A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
 swept again, its windows with a doubtful word before the strength scored with that
-context (``orphan_dose``): "so this art really, we will keep that at 25 milligrams" is
+context (``orphan_dose``): "so this art really is working well at 25 milligrams" is
 sertraline. A word English knows but seldom uses, written or heard with confidence,
 is what was meant unless it is nearly a term ("Multivitamin daily" is no
 methamphetamine): recognisers misspell names as strings no word list knows.
@@ -55,6 +56,7 @@ from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
+    dislocation_at,
     dose_context,
     is_amount_of,
     is_cue,
@@ -230,10 +232,17 @@ class Validator:
         # a doubtful word between a window and a dose is more likely part of the name
         sure = [not d for d in doubtful]
         dose_at, links = dose_context(lowered, sure)
-        # sure words of time ("last month to 10 mg") and sure words linking a name to its
-        # dose ("stays at", "up to") are no syllables of a name
+        # a name taken up again for its dose ("the X, we will keep that at 25 mg")
+        dislocations = [dislocation_at(lowered[j:j + 5], dose_at[j:j + 6])
+                        for j in range(n + 1)]
+        # sure words of time ("last month to 10 mg"), sure words linking a name to its
+        # dose ("stays at", "up to") and the words taking it up again are no syllables of
+        # a name
         breaks = [(is_time_word(t) and s) or link
                   for t, s, link in zip(lowered, sure, links, strict=True)]
+        for j, length in enumerate(dislocations):
+            for k in range(j, j + length):
+                breaks[k] = breaks[k] or sure[k]
         # a prescribing word (or an amount's "of") before word i, unless what it governs
         # is an everyday verb in -ing ("stop calling her", "start walking"), which no
         # drug's name is
@@ -241,7 +250,9 @@ class Validator:
                   and not (sure[i] and lowered[i].endswith("ing")
                            and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
         # ... or after a window ending before word j ("the X was increased")
-        cue_after = [is_cue_after(lowered[j:j + 3]) for j in range(n + 1)]
+        # ... or taken up again for its dose
+        cue_after = [is_cue_after(lowered[j:j + 3]) or dislocations[j] > 0
+                     for j in range(n + 1)]
         # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
         # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
         # lead in the soil")
@@ -259,8 +270,8 @@ class Validator:
         proposals.extend(self._word_flags(infos, words, lowered, modality, opts, proposals))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
-        # its sentence is searched again with that context ("so this art really, we
-        # will keep that at 25 milligrams": sertraline)
+        # its sentence is searched again with that context ("so this art really is
+        # working well at 25 milligrams": sertraline)
         orphans = [p for a, b in orphan_sentences(infos, lowered, words, chosen, sure,
                                                   opts.flag_threshold)
                    for p in self._sweep(sweep, range(a, b), b, orphan=True)]
