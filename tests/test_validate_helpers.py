@@ -10,6 +10,7 @@ import pytest
 from uncertain._context import (
     classify,
     dislocation_at,
+    dislocations,
     dose_near,
     dose_strengths,
     in_digits,
@@ -216,6 +217,7 @@ def test_validate_helpers_dislocation_at(text: str, sure: str, length: int) -> N
     texts, skippable = text.split(), [s == "1" for s in sure]
     dose_at = dose_strengths(texts, skippable)
     assert dislocation_at(texts[1:6], dose_at[1:7]) == length
+    assert dislocations(texts, dose_at)[1] == length
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dislocation_at", "dose_context", "dose_near",
-           "dose_strengths", "heard_units", "in_digits", "is_amount_at", "is_amount_of",
-           "is_cue", "is_cue_after", "is_cue_word", "is_dose_start", "is_number_word",
-           "is_strength", "is_strength_unit", "is_time_word", "link_words", "strip_punct",
-           "ty_for_teen_dose"]
+__all__ = ["WordClass", "classify", "dislocation_at", "dislocations", "dose_context",
+           "dose_near", "dose_strengths", "heard_units", "in_digits", "is_amount_at",
+           "is_amount_of", "is_cue", "is_cue_after", "is_cue_word", "is_dose_start",
+           "is_number_word", "is_strength", "is_strength_unit", "is_time_word", "link_words",
+           "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -370,6 +370,20 @@ _DISLOCATION_VERBS = frozenset({
     "titrate", "taper", "leave", "cut", "bump", "drop", "lower", "raise", "change", "put",
 })
 _DISLOCATION_PRONOUNS = frozenset({"that", "it", "this", "them"})
+
+
+_DISLOCATION_OPENERS = _DISLOCATION_SUBJECTS | _DISLOCATION_VERBS
+
+
+def dislocations(texts: list[str], dose_at: list[float]) -> list[int]:
+    """:func:`dislocation_at` after each position of the words ``texts`` (lower-case,
+    stripped), whose :func:`dose_strengths` are ``dose_at``: item ``j`` (up to
+    ``len(texts)``) is how many words from ``j`` take up again the name before them."""
+    out = [0] * (len(texts) + 1)
+    for j, text in enumerate(texts):
+        if text in _DISLOCATION_OPENERS:
+            out[j] = dislocation_at(texts[j:j + 5], dose_at[j:j + 6])
+    return out
 
 
 def dislocation_at(after: list[str], dose_at: list[float]) -> int:

@@ -56,7 +56,7 @@ from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
-    dislocation_at,
+    dislocations,
     dose_context,
     is_amount_of,
     is_cue,
@@ -233,14 +233,13 @@ class Validator:
         sure = [not d for d in doubtful]
         dose_at, links = dose_context(lowered, sure)
         # a name taken up again for its dose ("the X, we will keep that at 25 mg")
-        dislocations = [dislocation_at(lowered[j:j + 5], dose_at[j:j + 6])
-                        for j in range(n + 1)]
+        taken_up = dislocations(lowered, dose_at)
         # sure words of time ("last month to 10 mg"), sure words linking a name to its
         # dose ("stays at", "up to") and the words taking it up again are no syllables of
         # a name
         breaks = [(is_time_word(t) and s) or link
                   for t, s, link in zip(lowered, sure, links, strict=True)]
-        for j, length in enumerate(dislocations):
+        for j, length in enumerate(taken_up):
             for k in range(j, j + length):
                 breaks[k] = breaks[k] or sure[k]
         # a prescribing word (or an amount's "of") before word i, unless what it governs
@@ -251,7 +250,7 @@ class Validator:
                            and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
         # ... or after a window ending before word j ("the X was increased")
         # ... or taken up again for its dose
-        cue_after = [is_cue_after(lowered[j:j + 3]) or dislocations[j] > 0
+        cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
                      for j in range(n + 1)]
         # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
         # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
