@@ -217,10 +217,9 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
 def dose_context(texts: list[str], sure: list[bool]) -> tuple[list[float], list[bool]]:
     """:func:`dose_strengths` and :func:`link_words` of the words ``texts``, of which
     those marked ``sure`` are not in doubt, in one pass."""
-    skippable = sure
     n = len(texts)
-    opens = _dose_opens(texts, skippable)
-    links = link_words(texts, skippable, opens)
+    opens = _dose_opens(texts, sure)
+    links = link_words(texts, sure, opens)
     out = [0.0] * (n + 1)
     for j in range(n):
         # "increase X to 20 mg": the dose's own "to", doubted or not, passes the dose's
@@ -233,7 +232,7 @@ def dose_context(texts: list[str], sure: list[bool]) -> tuple[list[float], list[
             if p < n and opens[p]:
                 out[j] = strength
                 break
-            if p >= n or not skippable[p]:
+            if p >= n or not sure[p]:
                 break
     return out, links
 
@@ -370,8 +369,6 @@ _DISLOCATION_VERBS = frozenset({
     "titrate", "taper", "leave", "cut", "bump", "drop", "lower", "raise", "change", "put",
 })
 _DISLOCATION_PRONOUNS = frozenset({"that", "it", "this", "them"})
-
-
 _DISLOCATION_OPENERS = _DISLOCATION_SUBJECTS | _DISLOCATION_VERBS
 
 

@@ -29,10 +29,10 @@ known stem of a longer name ("rose of a statin", never "on a statin"), "the" ope
 window, and a window between a prescribing word (and its determiner: "hold the") and a
 dose (or its "to": "decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg",
 "X up to 60 mg"; or words taking it up again for its dose: "the X, we will keep that at
-25 mg") scores higher, as the drug's slot; an amount *of* something names
-what follows its "of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not
-what comes before it. Where the context names a drug, commonly
-prescribed terms are also searched two sound edits away (see :mod:`uncertain._index`).
+25 mg") scores higher, as the drug's slot; an amount *of* something names what follows
+its "of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not what comes
+before it. Where the context names a drug, commonly prescribed terms are also searched
+two sound edits away (see :mod:`uncertain._index`).
 A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
 swept again, its windows with a doubtful word before the strength scored with that
 context (``orphan_dose``): "so this art really is working well at 25 milligrams" is
@@ -248,8 +248,8 @@ class Validator:
         cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
                   and not (sure[i] and lowered[i].endswith("ing")
                            and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
-        # ... or after a window ending before word j ("the X was increased")
-        # ... or taken up again for its dose
+        # ... or after a window ending before word j ("the X was increased"), or taking it
+        # up again for its dose
         cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
                      for j in range(n + 1)]
         # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
