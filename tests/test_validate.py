@@ -225,7 +225,15 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
       "oxybutynin"),
      ("The valley cycle veer was increased last month.", "valley cycle veer",
       "valacyclovir"),
-     ("Her metro nida zoll has been stopped.", "metro nida zoll", "metronidazole")],
+     ("Her metro nida zoll has been stopped.", "metro nida zoll", "metronidazole"),
+     # the nouns of prescribing: "a prescription for", "a course of", "a trial of"
+     ("She needs a new prescription for lever thigh rocks in.", "lever thigh rocks in.",
+      "levothyroxine"),
+     ("She finished a course of a mocks a sillin last week.", "a mocks a sillin",
+      "amoxicillin"),
+     ("We started a trial of gabby pen tin for the nerve pain.", "gabby pen tin",
+      "gabapentin"),
+     ("The dose of met for men was too high.", "met for men", "metformin")],
 )
 def test_validate_plain_text_window_after_a_prescribing_word(
         validator: Validator, text: str, span: str, canonical: str) -> None:

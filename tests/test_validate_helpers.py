@@ -142,7 +142,9 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
      ("a lot of", False), ("made of", False),
      ("let's try", True), ("could not tolerate the", True), ("instead of", True),
      ("has been on", True), ("ran out of her", True), ("out of", False),
-     ("tolerate", False), ("been", False)],
+     ("tolerate", False), ("been", False),
+     ("a new prescription for", True), ("a course of", True), ("a trial of", True),
+     ("the dose of", True), ("a course", False), ("for", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue

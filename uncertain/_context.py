@@ -74,7 +74,9 @@ _CUE_PHRASES = frozenset({
     ("allergic", "to"), ("allergy", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
     ("started", "on"), ("start", "on"), ("switch", "to"), ("switched", "to"),
     ("switch", "from"), ("tolerating", "the"), ("tolerate", "the"), ("tolerated", "the"),
-    ("instead", "of"), ("been", "on"),
+    ("instead", "of"), ("been", "on"), ("prescription", "for"), ("prescriptions", "for"),
+    ("refill", "of"), ("refills", "of"), ("course", "of"), ("trial", "of"), ("dose", "of"),
+    ("dosage", "of"),
 })
 #: phrases that govern a drug through a determiner only ("ran out of her X")
 _CUE_PHRASES_DET = frozenset({("out", "of")})
