@@ -233,7 +233,10 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
       "amoxicillin"),
      ("We started a trial of gabby pen tin for the nerve pain.", "gabby pen tin",
       "gabapentin"),
-     ("The dose of met for men was too high.", "met for men", "metformin")],
+     ("The dose of met for men was too high.", "met for men", "metformin"),
+     # a prescribing verb through its object: "started her on", "took him off"
+     ("We started her on lever thigh rocks in.", "lever thigh rocks in.", "levothyroxine"),
+     ("We took him off met for men last month.", "met for men", "metformin")],
 )
 def test_validate_plain_text_window_after_a_prescribing_word(
         validator: Validator, text: str, span: str, canonical: str) -> None:

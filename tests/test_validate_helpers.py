@@ -144,7 +144,10 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
      ("has been on", True), ("ran out of her", True), ("out of", False),
      ("tolerate", False), ("been", False),
      ("a new prescription for", True), ("a course of", True), ("a trial of", True),
-     ("the dose of", True), ("a course", False), ("for", False)],
+     ("the dose of", True), ("a course", False), ("for", False),
+     ("started her on", True), ("put him on", True), ("took her off", True),
+     ("switched him to", True), ("was placed on", True), ("walked her to", False),
+     ("put on", False), ("her on", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue

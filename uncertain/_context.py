@@ -76,8 +76,14 @@ _CUE_PHRASES = frozenset({
     ("switch", "from"), ("tolerating", "the"), ("tolerate", "the"), ("tolerated", "the"),
     ("instead", "of"), ("been", "on"), ("prescription", "for"), ("prescriptions", "for"),
     ("refill", "of"), ("refills", "of"), ("course", "of"), ("trial", "of"), ("dose", "of"),
-    ("dosage", "of"),
+    ("dosage", "of"), ("placed", "on"), ("maintained", "on"),
 })
+#: a prescribing verb governs a drug through its object ("started her on X", "put him on
+#: X", "took her off X", "switched him to X")
+_OBJECT_VERBS = _CUES | {"put", "puts", "putting", "place", "placed", "keep", "kept",
+                         "keeping", "maintain", "maintained", "leave", "left", "get", "got"}
+_OBJECTS = frozenset({"her", "him", "them", "me", "you", "us"})
+_OBJECT_PARTICLES = frozenset({"on", "off", "to"})
 #: phrases that govern a drug through a determiner only ("ran out of her X")
 _CUE_PHRASES_DET = frozenset({("out", "of")})
 #: a prescribing word after the drug it governs, behind an auxiliary ("the X was increased")
@@ -341,14 +347,18 @@ def is_cue(before: list[str], last_sure: bool = True) -> bool:
     """True when the words ``before`` a window (lower-case, nearest last; three are
     read) end with a prescribing word ("take", "started", "try"), one and a determiner
     ("hold the", "stop her"), a phrase ("allergic to", "currently on", "instead of", "been
-    on"), one of the phrases that need a determiner and that determiner ("ran out of
-    her"), or an amount's "of" (:func:`is_amount_of`)."""
+    on", "a prescription for"), one of the phrases that need a determiner and that
+    determiner ("ran out of her"), a prescribing verb and its object ("started her on",
+    "took him off", "switched him to"), or an amount's "of" (:func:`is_amount_of`)."""
     if not before:
         return False
     if before[-1] in _CUES:
         return True
     if len(before) >= 3 and before[-1] in _DETERMINERS and (
             (before[-3], before[-2]) in _CUE_PHRASES_DET):
+        return True
+    if (len(before) >= 3 and before[-1] in _OBJECT_PARTICLES and before[-2] in _OBJECTS
+            and before[-3] in _OBJECT_VERBS):
         return True
     return (len(before) >= 2 and ((before[-2], before[-1]) in _CUE_PHRASES or (
         before[-1] in _DETERMINERS and before[-2] in _CUES))) or is_amount_of(before, last_sure)
