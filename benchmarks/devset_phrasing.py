@@ -7,9 +7,9 @@ list, dictation templates phrased differently (no "hold the X until", "okay, so 
 that prescribes nothing: "Continue physical therapy"), other everyday sentences, and
 sound-alikes of its own for the plain transcripts. The validator's rules were first
 chosen on the dev set's bank alone; this bank shows how far they carried to speech they
-were not chosen on, and is now chosen on too. ``devset_holdout`` is the bank that is
-only ever measured. Everything here is written for this project; nothing here does any
-I/O.
+were not chosen on, and is now chosen on too. ``devset_holdout`` and ``devset_blind``
+are the banks that are only ever measured. Everything here is written for this project;
+nothing here does any I/O.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import devset
+import devset_blind as blind
 import devset_holdout as holdout
 import devset_phrasing as phrasing
 import devset_sentences
@@ -295,7 +296,7 @@ def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
 
 # ---------------------------------------------------------------- the other banks
 
-OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout}
+OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout, "blind": blind}
 
 
 @pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
