@@ -849,6 +849,40 @@ def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
         assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")], line
 
 
+@pytest.mark.parametrize("modality", ["text", "audio"])
+@pytest.mark.parametrize(("line", "said", "canonical"), [
+    # Chlor is a brand of chlorine, Oxy an acne wash, Cipro and Amox the drugs' own
+    ("Make sure she takes the chlor thal a done every morning", "chlor thal a done",
+     "chlorthalidone"),
+    ("Take oxy but a nin 5 mg daily", "oxy but a nin", "oxybutynin"),
+    ("Continue cipro flocks a sin 500 mg twice daily", "cipro flocks a sin",
+     "ciprofloxacin"),
+    ("Start amox a sillin 500 mg three times a day", "amox a sillin", "amoxicillin"),
+])
+def test_validate_a_short_name_begins_a_misheard_longer_one(
+        validator: Validator, modality: Modality, line: str, said: str,
+        canonical: str) -> None:
+    """A recogniser breaks a name after a short name it knows: the run is the longer
+    name that short one begins, not the short name and a misheard other drug ("flocks a
+    sin" as ofloxacin)."""
+    default = None if modality == "text" else 0.95
+    doc = validator.validate(make_doc(line, modality=modality, default=default))
+    assert [(f.reason, f.text) for f in doc.flags] == [("near_lexicon", said)]
+    assert doc.flags[0].candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize("line", [
+    "Cipro and Flagyl were started on Monday",
+    "Cipro was stopped because of the rash",
+    "The GABA receptor is the target of several sleep medicines",
+    "Use the Oxy face wash every night",
+])
+def test_validate_a_short_name_before_other_words_stays_itself(validator: Validator,
+                                                               line: str) -> None:
+    doc = validator.validate(make_doc(line))
+    assert doc.flags and all(f.reason == "verified" for f in doc.flags), line
+
+
 def test_validate_an_ordinary_word_that_is_a_term_is_no_stem_of_a_longer_one(
         validator: Validator) -> None:
     # "diabetes" is a clinical term and everyday English; "for diabetes" is not

@@ -396,17 +396,23 @@ class Validator:
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
-        stem = ""
+        stem = lead = ""
         if len(window) > 1 and not joined:
             # a window holding a known term is that term, not a longer one, unless its
             # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID), or
             # the term ends it and ends the longer one: "rose of a statin", rosuvastatin.
             # An everyday word that is a term ends a longer one only so, and when it has
-            # four letters or more: "for diabetes" is not prediabetes
+            # four letters or more: "for diabetes" is not prediabetes. A term English
+            # seldom uses also begins a longer one that it begins, as a recogniser breaks
+            # a name after a short name it knows: "chlor thal a done" (Chlor, chlorine)
+            # is chlorthalidone, "oxy but a nin" (Oxy, an acne wash) oxybutynin
             rare = any(w.exact and w.zipf < opts.english_min_zipf for w in window)
             last_only = window[-1].exact and not any(w.exact for w in window[:-1])
+            first_only = window[0].exact and not any(w.exact for w in window[1:])
             if last_only and (rare or len(window[-1].key) >= 4):
                 stem = window[-1].key
+            elif first_only and window[0].zipf < opts.english_min_zipf:
+                lead = window[0].key
             elif rare:
                 return None
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
@@ -439,15 +445,17 @@ class Validator:
             return None  # nor could the terms near it
         ranked = self._rank(key, variants, features, modality, opts, said)
         if len(window) > 1:
-            # "allergic to" is the term "allergic" and a word, not a misheard other term
-            inside = {self.index.items[idx].entry.canonical.casefold()
-                      for w in window for idx in w.exact}
+            # "allergic to" is the term "allergic" and a word, not a misheard other term;
+            # a short name beginning a longer one may be its own ("cipro flocks a sin")
+            inside = set() if lead else {self.index.items[idx].entry.canonical.casefold()
+                                         for w in window for idx in w.exact}
             # "Sodium intake under 2000 mg" is not sodium acetate: a term of several words
             # that begins with the window's first word must go on like the window
             head = window[0].key
             tail = key_of(window[1:])
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
                       and (not stem or compact(c.entry.term).endswith(stem))
+                      and (not lead or compact(c.entry.term).startswith(lead))
                       and not other_tail(c.entry.term, head, tail)]
         if not ranked or ranked[0].score < floor:
             return None
@@ -464,13 +472,13 @@ class Validator:
             if taken_as_said is not None:
                 taken_as_said.append((i, j))
             return None  # "physical therapy twice a week" is no calcium acetate
-        if stem and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
-                     or len(key) - len(stem) < 4):
+        if (stem or lead) and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
+                               or len(key) - len(stem or lead) < 4):
             return None  # "on a statin" is a statin, not nystatin
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += self._word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold
-        spelled = bool(stem) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
+        spelled = bool(stem or lead) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
