@@ -168,6 +168,9 @@ def test_lexicon_shipped_drugs_every_entry_has_a_drugbank_id(drugs: Lexicon) -> 
         ("tablet", "form"),
         ("hypertension", "term"),
         ("dyslipidemia", "term"),
+        ("statin", "class"),
+        ("stool softener", "product"),
+        ("insulin", "product"),
     ],
 )
 def test_lexicon_shipped_clinical_terms(clinical: Lexicon, term: str, kind: str) -> None:

@@ -17,7 +17,7 @@ from uncertain.document import (
     Token,
     Word,
 )
-from uncertain.lexicon import Entry, Lexicon, load_lexicon
+from uncertain.lexicon import Entry, Lexicon, load_lexicon, takes_dose
 from uncertain.validate import ValidateOptions, Validator, score_candidate, validate
 
 DATA = Path(__file__).resolve().parent / "data" / "validate"
@@ -874,6 +874,7 @@ def test_validate_a_short_name_begins_a_misheard_longer_one(
 @pytest.mark.parametrize("line", [
     "Cipro and Flagyl were started on Monday",
     "Cipro was stopped because of the rash",
+    "Take Cipro for the infection, 500 mg twice daily",
     "The GABA receptor is the target of several sleep medicines",
     "Use the Oxy face wash every night",
 ])
@@ -881,6 +882,37 @@ def test_validate_a_short_name_before_other_words_stays_itself(validator: Valida
                                                                line: str) -> None:
     doc = validator.validate(make_doc(line))
     assert doc.flags and all(f.reason == "verified" for f in doc.flags), line
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+@pytest.mark.parametrize("line", [
+    "Take Cipro for the infection, 500 mg twice daily",
+    "Start cephalexin for the infection 500 mg four times a day",
+])
+def test_validate_a_dose_is_no_context_for_a_clinical_word(
+        validator: Validator, modality: Modality, line: str) -> None:
+    """A dose says a drug was meant: "infection" before it is not "infarction"."""
+    default = None if modality == "text" else 0.95
+    doc = validator.validate(make_doc(line, modality=modality, default=default))
+    assert only_doubtful(doc) == [], line
+
+
+def test_validate_a_product_takes_a_dose_as_a_drug_does(validator: Validator) -> None:
+    """Products of no single drug ("stool softener", kind ``product``) are what a dose is
+    of too; their candidates keep the dose's context."""
+    doc = validator.validate(make_doc("Tool/0.4 softener/0.7 daily./0.9"))
+    flag = only_doubtful(doc)[0]
+    assert (flag.text, flag.candidates[0].canonical) == ("Tool softener", "stool softener")
+    assert "drug" not in flag.candidates[0].features
+    # ... and a dose form or a unit among a drug's candidates does not: "mountain to
+    # meet 10 mg" is memantine, not ointment (first, 0.98, when the dose counted for it)
+    doc = validator.validate(make_doc("Continue the mountain/0.3 to/0.4 meet/0.3 10/0.9 mg/0.9",
+                                      modality="audio"))
+    flag = only_doubtful(doc)[0]
+    assert flag.candidates[0].canonical == "memantine"
+    for c in flag.candidates:
+        assert takes_dose(c.kind, c.lexicon) == ("drug" not in c.features), c
+    assert not any(c.canonical in ("ointment", "L") for c in flag.candidates[:3])
 
 
 def test_validate_an_ordinary_word_that_is_a_term_is_no_stem_of_a_longer_one(

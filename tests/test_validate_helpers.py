@@ -25,7 +25,7 @@ from uncertain._context import (
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
-from uncertain._score import WEIGHTS, match_ceiling, match_features, match_logit
+from uncertain._score import WEIGHTS, context_logit, match_ceiling, match_features, match_logit
 from uncertain._words import plural_zipf, word_key
 from uncertain.document import Alternative, CharChoice, CharChoices, Modality, Word
 from uncertain.lexicon import english_zipf, everyday, load_lexicons
@@ -314,3 +314,15 @@ def test_validate_helpers_first_vowel_may_be_lost(tmp_path) -> None:
 def test_validate_helpers_in_digits(text: str, digits: bool) -> None:
     # the numbers the tiny.en calibration maps apart
     assert in_digits(text) is digits
+
+
+def test_context_logit_a_term_that_takes_no_dose_is_scored_without_context() -> None:
+    """A dose or a prescribing word says a drug was meant: for a unit, a form or a clinical
+    word (``drug`` 0) the window counts as one with neither."""
+    window = {"confidence": 0.3, "dose_context": 1.0, "cue_before": 1.0,
+              "common_english": 0.2, "words": 2.0, "sure_extra_words": 0.0}
+    bare = {**window, "dose_context": 0.0, "cue_before": 0.0}
+    assert context_logit({**window, "drug": 0.0}) == pytest.approx(context_logit(bare))
+    assert context_logit(window) > context_logit(bare) + 3.0
+    orphan = {**bare, "orphan_dose": 1.0}
+    assert context_logit({**orphan, "drug": 0.0}) == pytest.approx(context_logit(bare))

@@ -189,16 +189,19 @@ class CandidateSearch:
             ]
             matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
         context = context_logit(base)
+        # a term that names no drug takes no drug's context (:func:`context_logit`)
+        plain = context_logit({**base, "drug": 0.0})
+        scored = sorted(((z + (plain if "drug" in similarity else context), idx, similarity)
+                         for z, idx, similarity in matches), key=lambda m: -m[0])
         out: list[Ranked] = []
         seen: set[str] = set()
-        for z, idx, similarity in matches:
+        for z, idx, similarity in scored:
             entry = index.items[idx].entry
             name = entry.canonical.casefold()
             if name in seen:
                 continue
             seen.add(name)
-            out.append(Ranked(round(sigmoid(z + context), 4), entry, {**base, **similarity},
-                              modality))
+            out.append(Ranked(round(sigmoid(z), 4), entry, {**base, **similarity}, modality))
             if len(out) >= limit:
                 break
         return out

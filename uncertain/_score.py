@@ -26,6 +26,7 @@ from uncertain._glyphs import skeleton
 from uncertain._index import COMMON_PRIOR
 from uncertain._phonetic import class_key, sound_key
 from uncertain.document import Evidence, Modality
+from uncertain.lexicon import takes_dose
 
 if TYPE_CHECKING:
     from uncertain._index import Indexed
@@ -136,6 +137,8 @@ def match_features(key: str, item: Indexed, modality: Modality, *, choice: float
         "prior": item.entry.prior,
         "length": float(len(key)),
         **({"everyday": item.everyday} if modality == "audio" else {}),
+        # a unit, a form or a clinical word takes no drug's context (see context_logit)
+        **({} if takes_dose(item.entry.kind, item.entry.lexicon) else {"drug": 0.0}),
     }
 
 
@@ -201,21 +204,27 @@ def _ceiling_weights(modality: Modality) -> tuple[tuple[str, float], ...]:
 
 
 def context_logit(features: dict[str, float]) -> float:
-    """The part of the score owed to the window: confidence, English, dose, cue."""
+    """The part of the score owed to the window: confidence, English, dose, cue. A dose
+    or a prescribing word says a drug was meant: a term they cannot govern (``drug`` 0,
+    :func:`uncertain.lexicon.takes_dose`: a unit, a form, a clinical word) is scored as
+    if the window had no context ("for the infection, 500 mg" is no infarction)."""
     w = WEIGHTS
     conf = features["confidence"]
     # unknown confidence (plain text) counts as a fairly sure engine
     conf = conf if conf >= 0 else UNKNOWN_CONFIDENCE
+    drug = features.get("drug", 1.0)
+    dose = features["dose_context"] * drug
+    cue = features["cue_before"] * drug
     # a dose right after the window says more, and counts instead
-    orphan = features.get("orphan_dose", 0.0) * (features["dose_context"] == 0.0)
+    orphan = features.get("orphan_dose", 0.0) * (dose == 0.0) * drug
     return (
         w["bias"]
         + w["doubt"] * (1.0 - conf - 0.4)
-        + w["dose_context"] * features["dose_context"]
-        + w["cue_before"] * features["cue_before"]
-        + w["slot"] * features["cue_before"] * (features["dose_context"] >= 1.0)
+        + w["dose_context"] * dose
+        + w["cue_before"] * cue
+        + w["slot"] * cue * (dose >= 1.0)
         + w["orphan_dose"] * orphan
-        + w["no_context"] * (1.0 - max(features["dose_context"], features["cue_before"], orphan))
+        + w["no_context"] * (1.0 - max(dose, cue, orphan))
         + w["common_english"] * features["common_english"]
         + w["extra_words"] * features.get("sure_extra_words", features["words"] - 1)
     )

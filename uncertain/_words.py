@@ -261,6 +261,10 @@ def key_of(window: Sequence[WordInfo]) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+#: kinds of the clinical lexicon whose terms, written as they are, name what a dose is
+#: of: a class of drugs ("because of a statin 20 mg"), a product ("stool softener"), and
+#: the clinical words of kind ``term``
+_SAID_AS_DRUG = frozenset({"term", "class", "product"})
 
 
 def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word],
@@ -286,7 +290,8 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
             continue
         if top.kind == "unit" and is_strength_unit(top.term.casefold()):
             unit[p.start] = True  # "25 milli rams"
-        elif names_drug(top.kind, top.lexicon) or (p.reason == "verified" and top.kind == "term"):
+        elif names_drug(top.kind, top.lexicon) or (
+                p.reason == "verified" and top.kind in _SAID_AS_DRUG):
             # a drug, or a class of them said as it is ("because of a statin 20 mg")
             drug[p.start:p.end] = [True] * (p.end - p.start)
     out: list[tuple[int, int]] = []

@@ -37,6 +37,7 @@ from uncertain._assets import lexicon_dir
 from uncertain.errors import LexiconError
 
 __all__ = [
+    "DOSED_KINDS",
     "ENGLISH_MIN_ZIPF",
     "Entry",
     "Lexicon",
@@ -54,6 +55,7 @@ __all__ = [
     "names_drug",
     "normalize_term",
     "shipped_lexicons",
+    "takes_dose",
 ]
 
 logger = logging.getLogger("uncertain")
@@ -110,6 +112,23 @@ def names_drug(kind: str | None, lexicon: str | None) -> bool:
     """Whether a term of this kind and lexicon names a drug, not a dose's context (a
     unit, a form, a clinical word)."""
     return kind not in _CONTEXT_KINDS and lexicon != "clinical"
+
+
+#: kinds of the clinical lexicon that a dose or a prescribing word governs: products
+#: taken by a name of their own, of no single drug ("stool softener", "insulin"). A class
+#: of drugs ("a statin", kind ``class``) is said as itself: a misheard run before a dose
+#: is a drug's name, not "antidepressant"
+DOSED_KINDS = frozenset({"product"})
+
+
+def takes_dose(kind: str | None, lexicon: str | None) -> bool:
+    """Whether a dose or a prescribing word can govern a term of this kind and lexicon
+    as a misheard name: a drug or a product; not a unit or a dose form, nor in the
+    clinical lexicon a condition, a test, a class or an abbreviation ("for the infection,
+    500 mg" is no infarction)."""
+    if lexicon == "clinical":
+        return kind in DOSED_KINDS
+    return kind not in ("unit", "form")
 
 
 def normalize_term(text: str) -> str:
