@@ -1,7 +1,8 @@
 """The validator: flag doubtful words and propose the lexicon term that was meant.
 
 This module owns the step ``Document -> Document + flags``. It reads each word
-(:mod:`uncertain._words`), walks windows of one to five adjacent words, asks the
+(:mod:`uncertain._words`) and what the words around it say, walks the windows of one to
+five adjacent words worth searching (:mod:`uncertain._sweep`), asks the
 candidate search (:mod:`uncertain._candidates`, over the lexicon index of
 :mod:`uncertain._index`) for terms that are spelled or sound alike (and, for OCR,
 spelled by the engine's character choices or by undoing a glyph confusion), scores each
@@ -50,20 +51,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import (
-    dislocations,
-    dose_context,
-    is_amount_of,
-    is_cue,
-    is_cue_after,
-    is_cue_word,
     is_number_word,
-    is_time_word,
     ty_for_teen_dose,
 )
 from uncertain._index import LexiconIndex, compact
@@ -74,8 +68,8 @@ from uncertain._score import (
     score_candidate,
     sigmoid,
 )
+from uncertain._sweep import Sweep, read_sweep, windows
 from uncertain._words import (
-    CLAUSE_END,
     Proposal,
     WordInfo,
     key_of,
@@ -178,26 +172,6 @@ class ValidateOptions:
             raise ValueError(f"option acoustic_pool={self.acoustic_pool} must be >= 0")
 
 
-@dataclass(frozen=True, slots=True)
-class _Sweep:
-    """What one document's window sweeps read: its words and their context."""
-
-    infos: list[WordInfo]
-    words: list[Word]
-    modality: Modality
-    opts: ValidateOptions
-    lowered: list[str]
-    doubtful: list[bool]
-    dose_at: list[float]
-    cue_at: list[bool]
-    slot_at: list[bool]
-    ends_clause: list[bool]
-    cue_after: list[bool]
-    breaks: list[bool]
-    #: windows of everyday words taken for what was said (``_COMMON_RUN_MIN_SIMILARITY``)
-    taken_as_said: list[tuple[int, int]] = field(default_factory=list)
-
-
 class Validator:
     """A validator bound to a set of lexicons; the index is built once, reuse it."""
 
@@ -227,42 +201,8 @@ class Validator:
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
                            doubt if modality == "audio" else None)
         n = len(infos)
-        lowered = [i.text.casefold() for i in infos]
-        doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
-        # a doubtful word between a window and a dose is more likely part of the name
-        sure = [not d for d in doubtful]
-        dose_at, links = dose_context(lowered, sure)
-        # a name taken up again for its dose ("the X, we will keep that at 25 mg")
-        taken_up = dislocations(lowered, dose_at)
-        # sure words of time ("last month to 10 mg"), sure words linking a name to its
-        # dose ("stays at", "up to") and the words taking it up again are no syllables of
-        # a name
-        breaks = [(is_time_word(t) and s) or link
-                  for t, s, link in zip(lowered, sure, links, strict=True)]
-        for j, length in enumerate(taken_up):
-            for k in range(j, j + length):
-                breaks[k] = breaks[k] or sure[k]
-        # a prescribing word (or an amount's "of") before word i, unless what it governs
-        # is an everyday verb in -ing ("stop calling her", "start walking"), which no
-        # drug's name is
-        cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
-                  and not (sure[i] and lowered[i].endswith("ing")
-                           and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
-        # ... or after a window ending before word j ("the X was increased"), or taking it
-        # up again for its dose
-        cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
-                     for j in range(n + 1)]
-        # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
-        # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
-        # lead in the soil")
-        slot_at = [cue and not is_amount_of(lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
-                   for i, cue in enumerate(cue_at)]
-        # a written word that ends a clause ends any name it is part of (Whisper puts
-        # commas inside misheard runs, so audio windows may cross them)
-        ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
-                       for w in words]
-        sweep = _Sweep(infos, words, modality, opts, lowered, doubtful, dose_at, cue_at, slot_at,
-                       ends_clause, cue_after, breaks)
+        sweep = read_sweep(infos, words, modality, opts, doubt)
+        lowered, sure = sweep.lowered, sweep.sure
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
         hunches = [p for p in found if p.hunch]
@@ -289,65 +229,19 @@ class Validator:
                             options=dict(_options_record(opts)), hunches=kept)
         return doc.model_copy(update={"flags": flags, "validation": record})
 
-    def _sweep(self, sw: _Sweep, starts: range, limit: int, *,
+    def _sweep(self, sw: Sweep, starts: range, limit: int, *,
                orphan: bool = False) -> list[Proposal]:
         """The proposals of the windows opening at ``starts`` and ending by ``limit``;
         ``orphan`` marks them as in a sentence whose dose names no drug."""
         infos, words, modality, opts = sw.infos, sw.words, sw.modality, sw.opts
-        lowered, doubtful, dose_at, cue_at = sw.lowered, sw.doubtful, sw.dose_at, sw.cue_at
-        ends_clause = sw.ends_clause
-        n = limit
-        lookup = self.index.lookup
         proposals: list[Proposal] = []
-        for i in starts:
-            if infos[i].kind != "word":
-                continue
-            # a prescribing word is the context of a drug name, not a syllable of one,
-            # unless the recogniser doubted it ("Add or master")
-            cue_start = is_cue_word(lowered[i])
-            if cue_start and not (doubtful[i] and modality != "text"):
-                continue
-            # "the" opens no window: a recogniser's language model puts it before a
-            # misheard name ("stop the do locks a teen"), not inside one
-            if infos[i].key == "the":
-                continue
-            # nor does a word of time the recogniser is sure of, nor is it inside one
-            # ("was increased last month to 10 milligrams" names no drug), nor a sure
-            # link to the dose ("stays at 10 mg")
-            if sw.breaks[i]:
-                continue
-            key = ""
-            n_doubtful = 0
-            for j in range(i + 1, min(n, i + opts.max_window) + 1):
-                last = infos[j - 1]
-                if last.kind != "word" or last.segment != infos[i].segment:
-                    break
-                if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
-                        doubtful[j - 1] and modality != "text")) or sw.breaks[j - 1]):
-                    break
-                if j > i + 1 and ends_clause[j - 2]:
-                    break
-                key += last.key
-                n_doubtful += doubtful[j - 1]
-                if cue_start and j == i + 1:
-                    continue
-                # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
-                # the orphan dose's context needs a word of the window in doubt; the other
-                # windows of an orphan sentence were proposed by the first sweep already
-                orphaned = orphan and n_doubtful > 0
-                if orphan and not orphaned:
-                    continue
-                cue = cue_at[i] or sw.cue_after[j]
-                if not (2 * n_doubtful >= j - i or dose_at[j] or cue or orphaned) and not (
-                    last.exact if j == i + 1 else lookup(key)
-                ):
-                    continue
-                found = self._window(infos[i:j], i, j, key, words, modality, opts,
-                                     dose_at[j], cue, orphaned,
-                                     sw.slot_at[i] or sw.cue_after[j],
-                                     taken_as_said=sw.taken_as_said)
-                if found is not None:
-                    proposals.append(found)
+        for i, j, key, dose, cue, orphaned, slot in windows(sw, starts, limit,
+                                                             self.index.lookup,
+                                                             orphan=orphan):
+            found = self._window(infos[i:j], i, j, key, words, modality, opts, dose, cue,
+                                 orphaned, slot, taken_as_said=sw.taken_as_said)
+            if found is not None:
+                proposals.append(found)
         return proposals
 
     # -- per word -------------------------------------------------------------------

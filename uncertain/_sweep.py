@@ -1,0 +1,166 @@
+"""Where the validator looks: each word's context, and the windows worth searching.
+
+This module owns the step from a document's words (:mod:`uncertain._words`) to the
+windows of one to ``max_window`` adjacent words that the validator compares with its
+lexicons (:mod:`uncertain.validate`). :func:`read_sweep` reads once per document what
+the words around each one say: is it in doubt, does a dose follow (or a word linking a
+name to it: "stays at", "up to"), does a prescribing word come before it or a
+prescribing phrase after it ("the X was increased"), is it a drug's slot where a hunch
+may be kept, and is it a word no name holds (a sure word of time, a link, the words
+taking a name up again for its dose). :func:`windows` walks the windows opening at given
+words and yields those that pass the cheap gate: something in doubt, a dose, a cue, or a
+term spelled; the rest cost a few look-ups each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from uncertain._context import (
+    dislocations,
+    dose_context,
+    is_amount_of,
+    is_cue,
+    is_cue_after,
+    is_cue_word,
+    is_time_word,
+)
+from uncertain._words import CLAUSE_END, WordInfo
+from uncertain.document import Modality, Word
+
+if TYPE_CHECKING:
+    from uncertain.validate import ValidateOptions
+
+__all__ = ["Sweep", "read_sweep", "windows"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """What one document's window sweeps read: its words and their context."""
+
+    infos: list[WordInfo]
+    words: list[Word]
+    modality: Modality
+    opts: ValidateOptions
+    lowered: list[str]
+    doubtful: list[bool]
+    sure: list[bool]
+    #: the dose's context of a window ending before word j (0 none, 1 a dose right after)
+    dose_at: list[float]
+    #: a prescribing word (or an amount's "of") before word i
+    cue_at: list[bool]
+    #: ... and in speech a drug's slot, where a hunch may be kept
+    slot_at: list[bool]
+    ends_clause: list[bool]
+    #: a prescribing phrase after a window ending before word j, or words taking it up
+    cue_after: list[bool]
+    #: words that are no syllable of a name
+    breaks: list[bool]
+    #: windows of everyday words taken for what was said (filled by the validator)
+    taken_as_said: list[tuple[int, int]] = field(default_factory=list)
+
+
+def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
+               opts: ValidateOptions, doubt: float) -> Sweep:
+    """The context of each of ``infos`` (a word below ``doubt`` or out of vocabulary is
+    in doubt)."""
+    n = len(infos)
+    lowered = [i.text.casefold() for i in infos]
+    doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
+    # a doubtful word between a window and a dose is more likely part of the name
+    sure = [not d for d in doubtful]
+    dose_at, links = dose_context(lowered, sure)
+    # a name taken up again for its dose ("the X, we will keep that at 25 mg")
+    taken_up = dislocations(lowered, dose_at)
+    # sure words of time ("last month to 10 mg"), sure words linking a name to its
+    # dose ("stays at", "up to") and the words taking it up again are no syllables of
+    # a name
+    breaks = [(is_time_word(t) and s) or link
+              for t, s, link in zip(lowered, sure, links, strict=True)]
+    for j, length in enumerate(taken_up):
+        for k in range(j, j + length):
+            breaks[k] = breaks[k] or sure[k]
+    # a prescribing word (or an amount's "of") before word i, unless what it governs
+    # is an everyday verb in -ing ("stop calling her", "start walking"), which no
+    # drug's name is
+    cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
+              and not (sure[i] and lowered[i].endswith("ing")
+                       and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
+    # ... or after a window ending before word j ("the X was increased"), or taking it
+    # up again for its dose
+    cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
+                 for j in range(n + 1)]
+    # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
+    # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
+    # lead in the soil")
+    slot_at = [cue and not is_amount_of(lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
+               for i, cue in enumerate(cue_at)]
+    # a written word that ends a clause ends any name it is part of (Whisper puts
+    # commas inside misheard runs, so audio windows may cross them)
+    ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
+                   for w in words]
+    return Sweep(infos, words, modality, opts, lowered, doubtful, sure, dose_at, cue_at,
+                 slot_at, ends_clause, cue_after, breaks)
+
+
+#: a window worth searching: its words ``i:j``, their compact spelling, the dose's context
+#: after it, whether a cue governs it, whether it is searched as an orphan dose's, and
+#: whether its cue makes it a drug's slot
+Window = tuple[int, int, str, float, bool, bool, bool]
+
+
+def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], list[int]], *,
+            orphan: bool = False) -> Iterator[Window]:
+    """The windows opening at ``starts`` and ending by ``limit`` that pass the cheap gate
+    (``lookup`` finds the terms a compact spelling is); ``orphan``: of a sentence whose
+    dose names no drug, where only windows with a word in doubt are searched."""
+    infos, modality, opts = sw.infos, sw.modality, sw.opts
+    lowered, doubtful, dose_at, cue_at = sw.lowered, sw.doubtful, sw.dose_at, sw.cue_at
+    ends_clause, breaks, cue_after, slot_at = sw.ends_clause, sw.breaks, sw.cue_after, sw.slot_at
+    n = limit
+    for i in starts:
+        if infos[i].kind != "word":
+            continue
+        # a prescribing word is the context of a drug name, not a syllable of one,
+        # unless the recogniser doubted it ("Add or master")
+        cue_start = is_cue_word(lowered[i])
+        if cue_start and not (doubtful[i] and modality != "text"):
+            continue
+        # "the" opens no window: a recogniser's language model puts it before a
+        # misheard name ("stop the do locks a teen"), not inside one
+        if infos[i].key == "the":
+            continue
+        # nor does a word of time the recogniser is sure of, nor is it inside one
+        # ("was increased last month to 10 milligrams" names no drug), nor a sure
+        # link to the dose ("stays at 10 mg")
+        if breaks[i]:
+            continue
+        key = ""
+        n_doubtful = 0
+        for j in range(i + 1, min(n, i + opts.max_window) + 1):
+            last = infos[j - 1]
+            if last.kind != "word" or last.segment != infos[i].segment:
+                break
+            if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
+                    doubtful[j - 1] and modality != "text")) or breaks[j - 1]):
+                break
+            if j > i + 1 and ends_clause[j - 2]:
+                break
+            key += last.key
+            n_doubtful += doubtful[j - 1]
+            if cue_start and j == i + 1:
+                continue
+            # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
+            # the orphan dose's context needs a word of the window in doubt; the other
+            # windows of an orphan sentence were proposed by the first sweep already
+            orphaned = orphan and n_doubtful > 0
+            if orphan and not orphaned:
+                continue
+            cue = cue_at[i] or cue_after[j]
+            if not (2 * n_doubtful >= j - i or dose_at[j] or cue or orphaned) and not (
+                last.exact if j == i + 1 else lookup(key)
+            ):
+                continue
+            yield i, j, key, dose_at[j], cue, orphaned, slot_at[i] or cue_after[j]
