@@ -295,6 +295,20 @@ def test_validate_helpers_common_terms_are_found_two_edits_away(tmp_path) -> Non
     assert match_logit(match_features(key, index.items[0], "audio"), "audio") <= ceiling
 
 
+def test_validate_helpers_a_term_begins_longer_ones(tmp_path) -> None:
+    """Which short terms begin a longer one: "chlor" (Chlor) begins chlorthalidone."""
+    path = tmp_path / "heads.tsv"
+    path.write_text("Chlor\tchlorine\tbrand\t0.1\nchlorthalidone\tchlorthalidone\tgeneric"
+                    "\t0.6\nchloral\tchloral hydrate\tgeneric\t0.2\n", encoding="utf-8")
+    index = LexiconIndex(load_lexicons([path]))
+    assert index.begins("chlor", extra=4)
+    assert index.begins("chlor", extra=9)
+    assert not index.begins("chlor", extra=10)
+    assert not index.begins("chloral", extra=1)
+    assert not index.begins("zzz", extra=1)
+    assert not index.begins("chlorthalidone", extra=1)
+
+
 def test_validate_helpers_first_vowel_may_be_lost(tmp_path) -> None:
     """An unstressed first vowel is what a recogniser drops: "set of minnow fin" is
     blocked with acetaminophen, and their onsets agree past the vowel (S-T, not A-S)."""

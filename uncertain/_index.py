@@ -17,6 +17,7 @@ match features as columns, for a bound on their score without scoring each.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,6 +112,8 @@ class LexiconIndex:
         self._phone_ids = np.array(pool, dtype=np.intp)
         self._phone_keys = [self.items[i].phones for i in pool]
         self._phone_priors = self._priors[self._phone_ids]
+        self._sorted_keys = sorted(self.exact)
+        self._begins: dict[tuple[str, int], bool] = {}
 
     def near_phones(self, phones: str, *, limit: int = 8) -> list[int]:
         """Up to ``limit`` commonly prescribed drug names (prior at least ``PHONE_PRIOR``)
@@ -152,6 +155,24 @@ class LexiconIndex:
     def lookup(self, key: str) -> list[int]:
         """Entries whose compact spelling is exactly ``key``, best prior first."""
         return self.exact.get(key, [])
+
+    def begins(self, head: str, *, extra: int) -> bool:
+        """Whether a term's compact spelling begins with ``head`` and is at least
+        ``extra`` letters longer ("chlor": chlorthalidone)."""
+        found = self._begins.get((head, extra))
+        if found is None:
+            keys = self._sorted_keys
+            k = bisect.bisect_left(keys, head)
+            found = False
+            while k < len(keys) and keys[k].startswith(head):
+                if len(keys[k]) >= len(head) + extra:
+                    found = True
+                    break
+                k += 1
+            if len(self._begins) > 100_000:
+                self._begins.clear()
+            self._begins[head, extra] = found
+        return found
 
     def lookup_skeleton(self, key: str) -> list[int]:
         """Entries whose glyph skeleton equals the skeleton of ``key``."""

@@ -305,7 +305,9 @@ class Validator:
             first_only = window[0].exact and not any(w.exact for w in window[1:])
             if last_only and (rare or len(window[-1].key) >= 4):
                 stem = window[-1].key
-            elif first_only and window[0].zipf < opts.english_min_zipf:
+            elif (first_only and window[0].zipf < opts.english_min_zipf
+                  and len(window[0].key) <= _LEAD_MAX_LETTERS
+                  and self.index.begins(window[0].key, extra=4)):
                 lead = window[0].key
             elif rare:
                 return None
@@ -536,8 +538,10 @@ class Validator:
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
 
 
-#: how close a window ending in a known term must be to a longer term ending in it
+#: how close a window ending in a known term must be to a longer term ending in it (or
+#: beginning with it, for a short name that begins it: at most this many letters)
 _STEM_MIN_SIMILARITY = 0.9
+_LEAD_MAX_LETTERS = 6
 #: a word English knows but seldom uses (wordfreq zipf from this up to the ordinary-English
 #: line), written or heard with confidence, is what was meant unless it is nearly a term:
 #: the products and supplements of a medication list ("multivitamin", "probiotic",
