@@ -189,10 +189,18 @@ class CandidateSearch:
             ]
             matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
         context = context_logit(base)
-        # a term that names no drug takes no drug's context (:func:`context_logit`)
-        plain = context_logit({**base, "drug": 0.0})
-        scored = sorted(((z + (plain if "drug" in similarity else context), idx, similarity)
-                         for z, idx, similarity in matches), key=lambda m: -m[0])
+        # a term that takes no dose takes no dose's context (:func:`context_logit`)
+        plain: float | None = None
+        scored: list[Match] = []
+        for z, idx, similarity in matches:
+            if "drug" in similarity:
+                if plain is None:
+                    plain = context_logit({**base, "drug": 0.0})
+                scored.append((z + plain, idx, similarity))
+            else:
+                scored.append((z + context, idx, similarity))
+        if plain is not None:
+            scored.sort(key=lambda m: -m[0])
         out: list[Ranked] = []
         seen: set[str] = set()
         for z, idx, similarity in scored:

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from uncertain._glyphs import skeleton
 from uncertain._phones import phone_classes
 from uncertain._phonetic import class_key, sound_key
-from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term
+from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term, takes_dose
 
 __all__ = ["Indexed", "LexiconIndex", "compact"]
 
@@ -77,6 +77,8 @@ class Indexed:
     phones: str  # the sound classes of its phones (uncertain._phones.phone_classes)
     #: how far above ordinary English's frequency the term is (lexicon.everyday)
     everyday: float
+    #: whether a dose or a prescribing word can govern it (lexicon.takes_dose)
+    dosed: bool = True
 
 
 class LexiconIndex:
@@ -139,7 +141,8 @@ class LexiconIndex:
         self.max_words = max(self.max_words, normal.count(" ") + 1)
         plain = _plain(normal)
         item = Indexed(entry, key, plain, sound_key(key), class_key(key),
-                       phone_classes(normal), everyday(plain))
+                       phone_classes(normal), everyday(plain),
+                       takes_dose(entry.kind, entry.lexicon))
         idx = len(self.items)
         self.items.append(item)
         self.exact.setdefault(key, []).append(idx)

@@ -26,7 +26,6 @@ from uncertain._glyphs import skeleton
 from uncertain._index import COMMON_PRIOR
 from uncertain._phonetic import class_key, sound_key
 from uncertain.document import Evidence, Modality
-from uncertain.lexicon import takes_dose
 
 if TYPE_CHECKING:
     from uncertain._index import Indexed
@@ -138,7 +137,7 @@ def match_features(key: str, item: Indexed, modality: Modality, *, choice: float
         "length": float(len(key)),
         **({"everyday": item.everyday} if modality == "audio" else {}),
         # a unit, a form or a clinical word takes no drug's context (see context_logit)
-        **({} if takes_dose(item.entry.kind, item.entry.lexicon) else {"drug": 0.0}),
+        **({} if item.dosed else {"drug": 0.0}),
     }
 
 
