@@ -26,14 +26,16 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 How a recogniser breaks a name shapes the windows: a small number written as digits
 before the dose's own number, or heard in doubt between doubtful words, is read as its
 word ("or master 10 forty milligrams", "soon-match Rip 10 and"), a window may end in a
-known stem of a longer name ("rose of a statin", never "on a statin"), "the" opens no
-window, and a window between a prescribing word (and its determiner: "hold the") and a
-dose (or its "to": "decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg",
-"X up to 60 mg"; or words taking it up again for its dose: "the X, we will keep that at
-25 mg") scores higher, as the drug's slot; an amount *of* something names what follows
-its "of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not what comes
-before it. Where the context names a drug, commonly prescribed terms are also searched
-two sound edits away (see :mod:`uncertain._index`).
+known stem of a longer name ("rose of a statin", never "on a statin") or begin with a
+short name that begins one ("chlor thal a done"), "the" opens no window, and a window
+between a prescribing word (and its determiner: "hold the") and a dose (or its "to":
+"decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg", "X up to 60 mg"; or
+words taking it up again for its dose: "the X, we will keep that at 25 mg") scores
+higher, as the drug's slot, for the drugs and products among its candidates only (not a
+unit, a dose form or a clinical word); an amount *of* something names what follows its
+"of" ("contains 500 mg of caffeine", "two puffs of albuterol"), not what comes before
+it. Where the context names a drug, commonly prescribed terms are also searched two
+sound edits away (see :mod:`uncertain._index`).
 A dose belongs to a drug: a sentence holding a strength but no flag naming a drug is
 swept again, its windows with a doubtful word before the strength scored with that
 context (``orphan_dose``): "so this art really is working well at 25 milligrams" is
