@@ -20,7 +20,7 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 - ``low_confidence``: the engine's confidence is below the modality's threshold;
 - ``confusable`` (audio): a dose heard as a teen, "14 milligrams", which speech confuses
   with the tens (40, the candidate) and which is the rarer dose; ``Flag.confidence``
-  ``CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher;
+  ``_single.CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher;
 - ``verified``: a confident exact lexicon match, kept as positive evidence.
 
 How a recogniser breaks a name shapes the windows: a small number written as digits
@@ -58,10 +58,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
-from uncertain._context import (
-    is_number_word,
-    ty_for_teen_dose,
-)
+from uncertain._context import is_number_word
 from uncertain._index import LexiconIndex, compact
 from uncertain._score import (
     WEIGHTS,
@@ -70,6 +67,7 @@ from uncertain._score import (
     score_candidate,
     sigmoid,
 )
+from uncertain._single import word_flags, word_reasons
 from uncertain._sweep import Sweep, read_sweep, windows
 from uncertain._words import (
     Proposal,
@@ -104,10 +102,6 @@ __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score
 
 logger = logging.getLogger("uncertain")
 
-#: how likely a dose heard as a teen in speech is the tens said ("14 milligrams" for 40):
-#: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
-#: taken nearer even odds for real speakers, and above them, so the dose is marked
-CONFUSABLE_DOUBT = 0.6
 
 LexiconSource = str | os.PathLike[str] | Lexicon
 
@@ -208,7 +202,9 @@ class Validator:
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
         hunches = [p for p in found if p.hunch]
-        proposals.extend(self._word_flags(infos, words, lowered, modality, opts, proposals))
+        proposals.extend(word_flags(
+            infos, words, lowered, modality, opts, proposals,
+            lambda i: self._suggest(infos[i], words[i], modality, opts)))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really is
@@ -374,7 +370,7 @@ class Validator:
                                or len(key) - len(stem or lead) < 4):
             return None  # "on a statin" is a statin, not nystatin
         reasons: list[FlagReason] = ["near_lexicon"]
-        reasons += self._word_reasons(window, modality, opts)
+        reasons += word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold
         spelled = bool(stem or lead) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
@@ -411,7 +407,7 @@ class Validator:
                 kind=entry.kind, evidence=["lexicon"],
                 features={"exact": 1.0, "prior": entry.prior},
             ))
-        reasons = self._word_reasons(window, modality, opts)
+        reasons = word_reasons(window, modality, opts)
         # OCR seldom misreads one long drug name as another that exists
         spelled = modality == "image" and len(key_of(window)) >= 6
         if (conf is None or conf >= opts.verify_min_confidence or spelled
@@ -428,79 +424,16 @@ class Validator:
                         listed(merged, modality, opts.max_candidates, opts.acoustic_pool),
                         ["lexicon"], 2)
 
-    def _word_reasons(
-        self, window: list[WordInfo], modality: Modality, opts: ValidateOptions
-    ) -> list[FlagReason]:
-        low = opts.low_confidence_audio if modality == "audio" else opts.low_confidence_image
-        number = opts.low_confidence_number_audio if modality == "audio" else low
-        reasons: list[FlagReason] = []
-        if any(w.oov for w in window):
-            reasons.append("out_of_vocabulary")
-        # digits read as a syllable ("Rip 10 and": sumatriptan) are still digits
-        if modality != "text" and any(
-            w.confidence is not None and w.confidence < (
-                number if w.kind == "number" and any(c.isdigit() for c in w.text)
-                else low * opts.common_word_factor if w.zipf >= opts.english_min_zipf
-                and not w.text.isdigit() else low)
-            for w in window
-        ):
-            reasons.append("low_confidence")
-        return reasons
-
-    def _word_flags(
-        self,
-        infos: list[WordInfo],
-        words: list[Word],
-        lowered: list[str],
-        modality: Modality,
-        opts: ValidateOptions,
-        proposals: list[Proposal],
-    ) -> list[Proposal]:
-        """Single words that are doubtful on their own (out of vocabulary, low confidence),
-        numbers included: a dose or a reading heard at low confidence is more often wrong
-        than right ("1300 milligrams" for 300), and the number is what the reader acts on.
-        A number written onto the one before it (Whisper's "7" ".8%") is a piece of it,
-        not a number of its own, and is left to its first piece. In audio a dose heard as
-        a teen is doubtful however sure the engine was (``confusable``)."""
-        covered = {k for p in proposals if p.reason == "near_lexicon"
-                   for k in range(p.start, p.end)}
-        out: list[Proposal] = []
-        for i, info in enumerate(infos):
-            piece = i > 0 and words[i - 1].space_after is False
-            if info.exact or not (info.kind == "word" or (info.kind == "number"
-                                                          and not piece)):
-                continue
-            reasons = self._word_reasons([info], modality, opts)
-            # a dose heard as a teen, however sure: "14 milligrams" may be 40 said
-            tens = ty_for_teen_dose(lowered[i], lowered[i + 1]) if (
-                modality == "audio" and i + 1 < len(infos) and not piece) else None
-            if tens is not None:
-                reasons.append("confusable")
-            if not reasons or i in covered:
-                continue
-            conf = info.confidence
-            wrong = 1.0 - conf if conf is not None else 0.5
-            if "out_of_vocabulary" in reasons:
-                wrong = max(wrong, 0.5)
-            candidates: list[Candidate | Ranked] = []
-            if tens is not None:
-                wrong = max(wrong, CONFUSABLE_DOUBT)
-                candidates = [Candidate(
-                    term=tens.capitalize() if info.text[:1].isupper() else tens,
-                    canonical=tens, score=CONFUSABLE_DOUBT, kind="number", evidence=["sound"])]
-            elif len(info.key) >= 4:
-                features = self._base_features([info], conf, False, False, opts, modality)
-                variants = self.search.variants(words[i], modality)
-                if variants or not self.search.hopeless(info.key, features, modality,
-                                                        opts.search_limit,
-                                                        opts.candidate_min_score):
-                    ranked = self._rank(info.key, variants, features, modality, opts)
-                    candidates = [r for r in ranked if r.score >= opts.candidate_min_score]
-            evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
-            out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
-                                listed(candidates, modality, opts.max_candidates,
-                                       opts.acoustic_pool), evidence, 2))
-        return out
+    def _suggest(self, info: WordInfo, word: Word, modality: Modality,
+                 opts: ValidateOptions) -> list[Candidate | Ranked]:
+        """The candidates of one doubtful word, at least ``candidate_min_score``."""
+        features = self._base_features([info], info.confidence, False, False, opts, modality)
+        variants = self.search.variants(word, modality)
+        if not variants and self.search.hopeless(info.key, features, modality,
+                                                 opts.search_limit, opts.candidate_min_score):
+            return []
+        ranked = self._rank(info.key, variants, features, modality, opts)
+        return [r for r in ranked if r.score >= opts.candidate_min_score]
 
     # -- candidates -------------------------------------------------------------------
 

@@ -1,0 +1,100 @@
+"""Flags of single words: doubtful on their own, whatever window they stand in.
+
+This module owns the validator's word-level reasons (:func:`word_reasons`: out of
+vocabulary; low confidence, with a line for numbers in digits and a lower one for
+ordinary English) and the flags of single words (:func:`word_flags`), numbers included,
+with the dose heard as a teen (``confusable``: "14 milligrams" may be 40 said). What a
+single word may have meant comes from the validator's candidate search, passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from uncertain._candidates import Ranked, listed
+from uncertain._context import ty_for_teen_dose
+from uncertain._words import Proposal, WordInfo
+from uncertain.document import Candidate, Evidence, FlagReason, Modality, Word
+
+if TYPE_CHECKING:
+    from uncertain.validate import ValidateOptions
+
+__all__ = ["CONFUSABLE_DOUBT", "word_flags", "word_reasons"]
+
+#: how likely a dose heard as a teen in speech is the tens said ("14 milligrams" for 40):
+#: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
+#: taken nearer even odds for real speakers, and above them, so the dose is marked
+CONFUSABLE_DOUBT = 0.6
+
+
+def word_reasons(window: Sequence[WordInfo], modality: Modality,
+                 opts: ValidateOptions) -> list[FlagReason]:
+    """Why the words of ``window`` are doubtful on their own, if they are."""
+    low = opts.low_confidence_audio if modality == "audio" else opts.low_confidence_image
+    number = opts.low_confidence_number_audio if modality == "audio" else low
+    reasons: list[FlagReason] = []
+    if any(w.oov for w in window):
+        reasons.append("out_of_vocabulary")
+    # digits read as a syllable ("Rip 10 and": sumatriptan) are still digits
+    if modality != "text" and any(
+        w.confidence is not None and w.confidence < (
+            number if w.kind == "number" and any(c.isdigit() for c in w.text)
+            else low * opts.common_word_factor if w.zipf >= opts.english_min_zipf
+            and not w.text.isdigit() else low)
+        for w in window
+    ):
+        reasons.append("low_confidence")
+    return reasons
+
+
+def word_flags(
+    infos: list[WordInfo],
+    words: list[Word],
+    lowered: list[str],
+    modality: Modality,
+    opts: ValidateOptions,
+    proposals: list[Proposal],
+    suggest: Callable[[int], list[Candidate | Ranked]],
+) -> list[Proposal]:
+    """Single words that are doubtful on their own (out of vocabulary, low confidence),
+    numbers included: a dose or a reading heard at low confidence is more often wrong
+    than right ("1300 milligrams" for 300), and the number is what the reader acts on.
+    A number written onto the one before it (Whisper's "7" ".8%") is a piece of it,
+    not a number of its own, and is left to its first piece. In audio a dose heard as
+    a teen is doubtful however sure the engine was (``confusable``). A word a
+    near-lexicon proposal covers is left to it; ``suggest(i)`` gives the candidates of
+    word ``i`` (of four letters or more)."""
+    covered = {k for p in proposals if p.reason == "near_lexicon"
+               for k in range(p.start, p.end)}
+    out: list[Proposal] = []
+    for i, info in enumerate(infos):
+        piece = i > 0 and words[i - 1].space_after is False
+        if info.exact or not (info.kind == "word" or (info.kind == "number"
+                                                      and not piece)):
+            continue
+        reasons = word_reasons([info], modality, opts)
+        # a dose heard as a teen, however sure: "14 milligrams" may be 40 said
+        tens = ty_for_teen_dose(lowered[i], lowered[i + 1]) if (
+            modality == "audio" and i + 1 < len(infos) and not piece) else None
+        if tens is not None:
+            reasons.append("confusable")
+        if not reasons or i in covered:
+            continue
+        conf = info.confidence
+        wrong = 1.0 - conf if conf is not None else 0.5
+        if "out_of_vocabulary" in reasons:
+            wrong = max(wrong, 0.5)
+        candidates: list[Candidate | Ranked] = []
+        if tens is not None:
+            wrong = max(wrong, CONFUSABLE_DOUBT)
+            candidates = [Candidate(
+                term=tens.capitalize() if info.text[:1].isupper() else tens,
+                canonical=tens, score=CONFUSABLE_DOUBT, kind="number", evidence=["sound"])]
+        elif len(info.key) >= 4:
+            candidates = suggest(i)
+        evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
+        out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
+                            listed(candidates, modality, opts.max_candidates,
+                                   opts.acoustic_pool), evidence, 2))
+    return out
