@@ -422,6 +422,8 @@ def _ibuprofen_hunch(score: float = 0.35) -> Flag:
     # nearly as well (gap -0.05 nats): the fold lifts it over 0.5, but the words heard
     # still explain the audio better, so no flag
     ([-1.0, -1.0, -1.05], False),
+    # better, but by less than a nat (hunch_gap): a tie is no evidence against the words
+    ([-0.85, -0.85, -0.9], False),
     ([-6.0, -6.0, -6.0], False),  # worse: the words heard stand
 ])
 def test_rescore_makes_a_flag_of_a_hunch_the_audio_bears_out(candidate: list[float],
