@@ -323,6 +323,60 @@ def test_validate_the_words_taking_a_name_up_again_are_no_hunch(validator: Valid
     assert [(f.reason, f.text) for f in doc.flags] == [("verified", "lisinopril,")]
 
 
+@pytest.mark.parametrize(
+    ("line", "modality", "span", "canonical"),
+    [("We're holding the dexa meth a sewn today because his pressure was soft overnight.",
+      "text", "dexa meth a sewn", "dexamethasone"),
+     ("We're holding the dexa meth a sewn today because his pressure was soft overnight.",
+      "audio", "dexa meth a sewn", "dexamethasone"),
+     ("Keep giving the dual a glue tide every Sunday.", "text", "dual a glue tide",
+      "dulaglutide"),
+     ("She reacted to riff axe a mean years ago with hives and swollen lips.", "text",
+      "riff axe a mean", "rifaximin"),
+     # a dose by weight: "the X works out to 250 mg"
+     ("So the metro night as all works out to 250 milligrams three times a day.", "text",
+      "metro night as all", "metronidazole"),
+     ("So the metro night as all works out to 250 milligrams three times a day.", "audio",
+      "metro night as all", "metronidazole"),
+     # a term of several words beginning with a word of the window goes on like the
+     # window by sound as well as by letters
+     ("She also takes insulin to Tamir.", "text", "insulin to Tamir.", "insulin detemir"),
+     ("She also takes insulin to Tamir.", "audio", "insulin to Tamir.", "insulin detemir")],
+)
+def test_validate_more_of_the_ways_a_drug_is_spoken_of(
+        validator: Validator, line: str, modality: Modality, span: str, canonical: str) -> None:
+    # the other forms of the prescribing verbs ("holding", "giving"), an allergy's
+    # "reacted to", a dose by weight's "works out to": none was a drug's context before
+    doc = validated_as(validator, line, modality)
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]
+    assert doc.flags[0].candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize("line", [
+    "I am holding the baby while she sleeps.", "We are giving the car a wash on Sunday.",
+    "The recipe works out to 200 grams of flour per loaf.",
+    "He reacted to the news with a smile.", "Sodium intake under 2000 mg."])
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_the_same_words_before_everyday_words(
+        validator: Validator, line: str, modality: Modality) -> None:
+    doc = validated_as(validator, line, modality)
+    assert only_doubtful(doc) == []
+
+
+def test_validate_an_amount_of_it_takes_the_name_up_again(validator: Validator) -> None:
+    # "Yeah, the X, I take 125 milligrams of it": the amount is of the name said before,
+    # and "it" is no name ("it, mostly" was a hunch, testosterone)
+    doc = validator.validate(make_doc(
+        "Yeah, the bank/0.52 of/0.50 myson./0.56 I take 125 milligrams of it. Mostly twice "
+        "a day"))
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [
+        ("near_lexicon", "bank of myson.")]
+    assert doc.flags[0].candidates[0].canonical == "vancomycin"
+    doc = validator.validate(make_doc("I take 150 milligrams of it/0.07 mostly/0.10 twice a day"))
+    assert [f.reason for f in doc.flags] == ["low_confidence"]
+    assert doc.validation is not None and doc.validation.hunches == []
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_everyday_sentences_with_prescribing_words_are_not_flagged(
         validator: Validator, modality: Modality) -> None:

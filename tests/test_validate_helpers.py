@@ -20,6 +20,7 @@ from uncertain._context import (
     is_dose_start,
     is_strength,
     is_strength_unit,
+    is_taken_up,
     link_words,
 )
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
@@ -201,7 +202,12 @@ def test_validate_helpers_dose_strengths_match_dose_near(text: str, sure: str) -
      # "titrate X up to 60 mg", "taper X down to 10 mg"
      ("pine up to 60 mg", "11111", 1.0), ("quantity down to 0.2 milligrams", "11111", 1.0),
      ("pine up to", "111", 0.0), ("pine up to 60 mg", "10111", 0.0),
-     ("pine up for 60 mg", "11111", 0.3)],
+     ("pine up for 60 mg", "11111", 0.3),
+     # "the X works out to 5 mg" (a dose by weight): both words link
+     ("toll works out to 1 milligram", "111111", 1.0),
+     ("toll comes out to 5 mg", "111111", 1.0),
+     ("toll works out to", "1111", 0.0), ("toll works out to 1 milligram", "101111", 0.0),
+     ("toll walks out to 1 milligram", "111111", 0.0)],
 )
 def test_validate_helpers_a_link_passes_the_dose_on(text: str, sure: str,
                                                     strength: float) -> None:
@@ -223,6 +229,31 @@ def test_validate_helpers_dislocation_at(text: str, sure: str, length: int) -> N
     dose_at = dose_strengths(texts, skippable)
     assert dislocation_at(texts[1:6], dose_at[1:7]) == length
     assert dislocations(texts, dose_at)[1] == length
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [("x i take 80 milligrams of it", 6), ("x i take 80mg of it", 5),
+     ("x use two puffs of them", 5), ("x i'll take 1 and a half", 0),
+     ("x i take 80 milligrams of the", 0), ("x i take 80 milligrams", 0),
+     ("x i take it", 0), ("x take 500 mg of it", 5), ("x i take 80 of it", 0)],
+)
+def test_validate_helpers_an_amount_of_it_takes_a_name_up_again(text: str, length: int) -> None:
+    """"[the X,] I take 80 milligrams of it": the amount is of the name said before it."""
+    texts = text.split()
+    dose_at = dose_strengths(texts, [True] * len(texts))
+    assert dislocation_at(texts[1:8], dose_at[1:9]) == length
+    assert dislocations(texts, dose_at)[1] == length
+
+
+@pytest.mark.parametrize(
+    ("word", "before", "taken"),
+    [("it", "80 milligrams of", True), ("them", "2 puffs of", True),
+     ("it", "500mg of", True), ("this", "80 milligrams of", False),
+     ("it", "the pair of", False), ("tikis", "80 milligrams of", False)],
+)
+def test_validate_helpers_is_taken_up(word: str, before: str, taken: bool) -> None:
+    assert is_taken_up(word, before.split()) is taken
 
 
 @pytest.fixture(scope="module")

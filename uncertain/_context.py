@@ -15,7 +15,8 @@ from typing import Literal
 __all__ = ["WordClass", "classify", "dislocation_at", "dislocations", "dose_context",
            "dose_near", "dose_strengths", "heard_units", "in_digits", "is_amount_at",
            "is_amount_of", "is_cue", "is_cue_after", "is_cue_word", "is_dose_start",
-           "is_number_word", "is_strength", "is_strength_unit", "is_time_word", "link_words",
+           "is_number_word", "is_strength", "is_strength_unit", "is_taken_up", "is_time_word",
+           "link_words",
            "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
@@ -69,9 +70,16 @@ _CUES = frozenset({
     "restart", "restarted", "add", "added", "begin", "began", "use", "using", "apply",
     "medications", "medication", "try", "tried", "trying", "taper", "tapered", "tapering",
     "wean", "weaned", "replace", "replaced", "renew", "renewed", "dispense", "dispensed",
+    # the other forms of the same verbs: "we're holding the X", "keep giving X"
+    "starts", "prescribes", "continues", "stops", "stopping", "increases",
+    "increasing", "decreases", "decreasing", "reduces", "reducing", "giving",
+    "switches", "switching", "titrating", "resumes", "resuming", "holds", "holding",
+    "discontinuing", "restarting", "uses", "administering", "weaning",
+    "replacing", "renewing", "dispensing",
 })
 _CUE_PHRASES = frozenset({
-    ("allergic", "to"), ("allergy", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
+    ("allergic", "to"), ("allergy", "to"), ("allergies", "to"), ("reacted", "to"),
+    ("reaction", "to"), ("intolerant", "to"), ("currently", "on"), ("is", "on"), ("was", "on"),
     ("started", "on"), ("start", "on"), ("switch", "to"), ("switched", "to"),
     ("switch", "from"), ("tolerating", "the"), ("tolerate", "the"), ("tolerated", "the"),
     ("instead", "of"), ("been", "on"), ("prescription", "for"), ("prescriptions", "for"),
@@ -103,7 +111,9 @@ _TIME_WORDS = frozenset({
 #: verbs that link a drug to its dose ("X stays at 10 mg", "X remains at 5 mg"): the
 #: window before one is as close to the dose as if it came next (see link_words)
 _LINKS = frozenset({"stays", "stay", "stayed", "remains", "remain", "remained"})
-_LINK_WORDS = _LINKS | {"up", "down"}
+_LINK_WORDS = _LINKS | {"up", "down", "out"}
+#: verbs whose "out to" links a name to its dose ("the X works out to 5 mg")
+_OUT_LINKS = frozenset({"works", "work", "worked", "comes", "come", "came"})
 #: words between a prescribing word and the drug it governs ("hold the", "stop her")
 _DETERMINERS = frozenset({"the", "his", "her", "their", "your", "my"})
 
@@ -251,7 +261,8 @@ def link_words(texts: list[str], sure: list[bool],
     ``sure`` are not in doubt: whether it is a sure word linking a name before it to the
     dose after it: "stays", "remains" (and their forms) before the dose or its "at"/"on"
     ("X stays at 10 mg"), "up" or "down" before the dose's "to" ("titrate X up to 60 mg",
-    "taper X down to 10 mg"). A link is no syllable of the name, and passes the dose's
+    "taper X down to 10 mg"), "works out" (or "comes out") before it ("the X works out to
+    5 mg", a dose by weight). A link is no syllable of the name, and passes the dose's
     context on to it; ``opens``: where a dose opens, if known."""
     n = len(texts)
     if opens is None:
@@ -263,6 +274,10 @@ def link_words(texts: list[str], sure: list[bool],
         if text in _LINKS:
             out[j] = (j + 1 < n and opens[j + 1]) or (
                 j + 2 < n and texts[j + 1] in ("at", "on") and opens[j + 2])
+        elif text == "out":  # "works out to"
+            if (j > 0 and texts[j - 1] in _OUT_LINKS and sure[j - 1] and j + 2 < n
+                    and texts[j + 1] == "to" and opens[j + 2]):
+                out[j - 1] = out[j] = True
         else:  # "up", "down"
             out[j] = j + 2 < n and texts[j + 1] == "to" and opens[j + 2]
     return out
@@ -381,7 +396,14 @@ _DISLOCATION_VERBS = frozenset({
     "titrate", "taper", "leave", "cut", "bump", "drop", "lower", "raise", "change", "put",
 })
 _DISLOCATION_PRONOUNS = frozenset({"that", "it", "this", "them"})
-_DISLOCATION_OPENERS = _DISLOCATION_SUBJECTS | _DISLOCATION_VERBS
+#: verbs that take a name up again through an amount of it ("[the X,] I take 80 mg of it")
+_AMOUNT_VERBS = frozenset({"take", "takes", "took", "use", "uses", "used", "get", "gets",
+                           "give", "gives", "need", "needs"})
+#: what an amount's "of" takes up again rather than names ("80 milligrams of it")
+_TAKEN_UP = frozenset({"it", "them"})
+_DISLOCATION_OPENERS = _DISLOCATION_SUBJECTS | _DISLOCATION_VERBS | _AMOUNT_VERBS
+#: words read after a window for a dislocation
+_DISLOCATION_READ = 7
 
 
 def dislocations(texts: list[str], dose_at: list[float]) -> list[int]:
@@ -391,25 +413,51 @@ def dislocations(texts: list[str], dose_at: list[float]) -> list[int]:
     out = [0] * (len(texts) + 1)
     for j, text in enumerate(texts):
         if text in _DISLOCATION_OPENERS:
-            out[j] = dislocation_at(texts[j:j + 5], dose_at[j:j + 6])
+            out[j] = dislocation_at(texts[j:j + _DISLOCATION_READ],
+                                    dose_at[j:j + _DISLOCATION_READ + 1])
     return out
 
 
 def dislocation_at(after: list[str], dose_at: list[float]) -> int:
-    """How many of the words ``after`` a window (lower-case, stripped, nearest first; five
+    """How many of the words ``after`` a window (lower-case, stripped, nearest first; seven
     are read) take it up again to give its dose, 0 if they do not: "[X,] we will keep that
     at 25 mg" (4), "I'll increase it to 20 mg" (3), "keep that at 10 mg" (2); ``dose_at``:
     :func:`dose_strengths` at each of those positions (one more than the words), of which
-    the word after the pronoun must open a dose, or its "at", "to" or "on" do."""
+    the word after the pronoun must open a dose, or its "at", "to" or "on" do. A name is
+    also taken up again through an amount of it: "[the X,] I take 80 milligrams of it"
+    (6), "use 2 puffs of them" (5)."""
     k = 0
     if after[k:k + 1] and after[k] in _DISLOCATION_SUBJECTS:
         k += 1
         if after[k:k + 1] and after[k] in _DISLOCATION_MODALS:
             k += 1
+    if after[k:k + 1] and after[k] in _AMOUNT_VERBS:
+        return _amount_of_it(after, k + 1)
     if not (len(after) >= k + 2 and after[k] in _DISLOCATION_VERBS
             and after[k + 1] in _DISLOCATION_PRONOUNS):
         return 0
     return k + 2 if k + 2 < len(dose_at) and dose_at[k + 2] >= 0.5 else 0
+
+
+def _amount_of_it(words: list[str], start: int) -> int:
+    """The end of an amount of a name taken up again opening at ``start`` ("80 mg of it",
+    "80mg of them", "two puffs of it"), 0 if none opens there."""
+    k = start
+    if k < len(words) and _DOSED.match(words[k]):
+        k += 1
+    else:
+        while k < len(words) and (_NUMBER.match(words[k]) or is_number_word(words[k])):
+            k += 1
+        if k == start or k >= len(words) or words[k] not in _UNITS:
+            return 0
+        k += 1
+    return k + 2 if len(words) > k + 1 and words[k] == "of" and words[k + 1] in _TAKEN_UP else 0
+
+
+def is_taken_up(word: str, before: list[str], last_sure: bool = True) -> bool:
+    """True when ``word`` after the words ``before`` (lower-case, nearest last) is a
+    pronoun an amount's "of" takes a name up with ("80 mg of it"): no name's slot."""
+    return word in _TAKEN_UP and is_amount_of(before, last_sure)
 
 
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:

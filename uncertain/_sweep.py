@@ -25,6 +25,7 @@ from uncertain._context import (
     is_cue,
     is_cue_after,
     is_cue_word,
+    is_taken_up,
     is_time_word,
 )
 from uncertain._words import CLAUSE_END, WordInfo
@@ -87,7 +88,10 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # drug's name is
     cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
               and not (sure[i] and lowered[i].endswith("ing")
-                       and infos[i].zipf >= opts.english_min_zipf) for i in range(n)]
+                       and infos[i].zipf >= opts.english_min_zipf)
+              # "I take 80 mg of it": the amount is of a name said before
+              and not is_taken_up(lowered[i], lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
+              for i in range(n)]
     # ... or after a window ending before word j ("the X was increased"), or taking it
     # up again for its dose
     cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0

@@ -28,6 +28,7 @@ from uncertain._context import (
     strip_punct,
 )
 from uncertain._index import compact
+from uncertain._phonetic import sound_key
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
 from uncertain.lexicon import english_zipf, names_drug
 
@@ -245,14 +246,19 @@ def word_key(text: str) -> str:
 #: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share
 #: their first word must be
 _TAIL_MIN_RATIO = 60.0
+_TAIL_MIN_SOUND_RATIO = 80.0  # ... or their sound keys (uncertain._phonetic)
 
 
 def other_tail(term: str, head: str, tail: str) -> bool:
     """True when ``term`` has several words, the first spelled ``head``, and the rest of
     it is unlike ``tail``, the rest of the window."""
     first, _, rest = term.partition(" ")
-    return bool(rest) and compact(first) == head and fuzz.ratio(compact(rest), tail) < (
-        _TAIL_MIN_RATIO)
+    if not rest or compact(first) != head:
+        return False
+    rest = compact(rest)
+    # "insulin to Tamir" goes on like insulin detemir by sound, not by letters
+    return (fuzz.ratio(rest, tail) < _TAIL_MIN_RATIO
+            and fuzz.ratio(sound_key(rest), sound_key(tail)) < _TAIL_MIN_SOUND_RATIO)
 
 
 def key_of(window: Sequence[WordInfo]) -> str:
