@@ -16,8 +16,7 @@ __all__ = ["WordClass", "classify", "dislocation_at", "dislocations", "dose_cont
            "dose_near", "dose_strengths", "heard_units", "in_digits", "is_amount_at",
            "is_amount_of", "is_cue", "is_cue_after", "is_cue_word", "is_dose_start",
            "is_number_word", "is_strength", "is_strength_unit", "is_taken_up", "is_time_word",
-           "link_words",
-           "strip_punct", "ty_for_teen_dose"]
+           "link_words", "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
