@@ -21,7 +21,7 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
-        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout|blind|ward]
+        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout|blind|ward|visit]
 
 ``--bank`` plans the same kinds of items from other words: ``phrasing``
 (``benchmarks/devset_phrasing.py``) and ``holdout`` (``benchmarks/devset_holdout.py``)
@@ -32,7 +32,12 @@ without reference to the validator's rules, and is only measured too. ``ward``
 (``benchmarks/devset_ward.py``) has 40 more drugs, also written without reference to
 the rules, in settings a clinic note does not cover (ward rounds and sign-out, the
 emergency department, voicemails, hospice, prior-authorization calls): it is chosen on,
-and ``blind`` shows whether what it teaches carries.
+and ``blind`` shows whether what it teaches carries. ``visit``
+(``benchmarks/devset_visit.py``) has 40 more drugs, written without reference to the
+rules or the other banks, from outpatient and community settings (cardiology and
+oncology follow-ups, prenatal visits, telehealth psychiatry, pharmacist counseling,
+nursing-home medication passes, urgent care, school nurses, sports medicine, a daughter's
+medication reconciliation, dietitians): it is only measured.
 
 ``--synth piper`` speaks the same dictations (same sentences, speeds, pads, noise and
 effects) with Piper's neural ``en_US-joe-medium`` voice (a VITS model trained on a
@@ -649,7 +654,7 @@ def _canonical_of(surface: str) -> str:
 # The word banks a set can be planned from: the dev set's, and others of other drugs and
 # phrasing for checking that the validator's rules carry to speech they were not chosen on.
 BANKS = {"dev": "devset_sentences", "phrasing": "devset_phrasing", "holdout": "devset_holdout",
-         "blind": "devset_blind", "ward": "devset_ward"}
+         "blind": "devset_blind", "ward": "devset_ward", "visit": "devset_visit"}
 _BANK_WORDS = ("DRUGS", "ONE_DRUG_TEMPLATES", "TWO_DRUG_TEMPLATES", "CLINICAL_CONTEXT",
                "GENERAL_SENTENCES", "MISHEARINGS", "MISSPELLINGS")
 
@@ -1025,9 +1030,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "piper (a neural voice; needs the `voices` extra)")
     b.add_argument("--bank", choices=sorted(BANKS), default="dev",
                    help="the words: dev (the dev set's drugs and phrasing, the default), "
-                   "phrasing, holdout, blind or ward (40 other drugs each, other templates "
-                   "and sentences: benchmarks/devset_phrasing.py, benchmarks/devset_holdout.py, "
-                   "benchmarks/devset_blind.py, benchmarks/devset_ward.py)")
+                   "phrasing, holdout, blind, ward or visit (40 other drugs each, other "
+                   "templates and sentences: benchmarks/devset_phrasing.py, "
+                   "benchmarks/devset_holdout.py, benchmarks/devset_blind.py, "
+                   "benchmarks/devset_ward.py, benchmarks/devset_visit.py; visit is only "
+                   "measured)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)

@@ -20,6 +20,7 @@ import devset_blind as blind
 import devset_holdout as holdout
 import devset_phrasing as phrasing
 import devset_sentences
+import devset_visit as visit
 import devset_ward as ward
 from devset_sentences import (
     DRUGS,
@@ -297,7 +298,8 @@ def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
 
 # ---------------------------------------------------------------- the other banks
 
-OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout, "blind": blind, "ward": ward}
+OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout, "blind": blind, "ward": ward,
+               "visit": visit}
 
 
 @pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
