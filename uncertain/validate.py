@@ -306,7 +306,7 @@ class Validator:
                 stem = window[-1].key
             elif (first_only and window[0].zipf < opts.english_min_zipf
                   and len(window[0].key) <= _LEAD_MAX_LETTERS
-                  and self.index.begins(window[0].key, extra=4)):
+                  and self.index.begins(window[0].key, extra=_STEM_MIN_EXTRA)):
                 lead = window[0].key
             elif rare:
                 return None
@@ -368,7 +368,7 @@ class Validator:
                 taken_as_said.append((i, j))
             return None  # "physical therapy twice a week" is no calcium acetate
         if (stem or lead) and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
-                               or len(key) - len(stem or lead) < 4):
+                               or len(key) - len(stem or lead) < _STEM_MIN_EXTRA):
             return None  # "on a statin" is a statin, not nystatin
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += word_reasons(window, modality, opts)
@@ -474,9 +474,11 @@ class Validator:
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
 
 
-#: how close a window ending in a known term must be to a longer term ending in it (or
-#: beginning with it, for a short name that begins it: at most this many letters)
+#: how close a window ending in a known term (or beginning with a short one) must be to a
+#: longer term ending (or beginning) with it, and how many letters longer it must be
 _STEM_MIN_SIMILARITY = 0.9
+_STEM_MIN_EXTRA = 4
+#: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
 #: a word English knows but seldom uses (wordfreq zipf from this up to the ordinary-English
 #: line), written or heard with confidence, is what was meant unless it is nearly a term:
