@@ -21,7 +21,8 @@ and ``--small`` builds a subset of the very same items. Splits are about 70/30 w
 each (modality, kind) group, by a hash of the item id.
 
     .venv/bin/python benchmarks/devset.py build --out benchmarks/_work/devset [--small]
-        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout|blind|ward|visit]
+        [--seed N] [--synth mix|piper] [--bank dev|phrasing|holdout|blind|ward|visit|
+        pharmacy]
 
 ``--bank`` plans the same kinds of items from other words: ``phrasing``
 (``benchmarks/devset_phrasing.py``) and ``holdout`` (``benchmarks/devset_holdout.py``)
@@ -38,6 +39,12 @@ rules or the other banks, from outpatient and community settings (cardiology and
 oncology follow-ups, prenatal visits, telehealth psychiatry, pharmacist counseling,
 nursing-home medication passes, urgent care, school nurses, sports medicine, a daughter's
 medication reconciliation, dietitians): it is only measured.
+``pharmacy`` (``benchmarks/devset_pharmacy.py``) has 40 more drugs, also written without
+reference to the rules, from pharmacy, telephone and caregiver settings (the pickup
+counter, refill lines and voicemails, telephone triage, a caregiver listing a parent's
+medicines, poison-control and after-hours calls, travel clinics, sports medicine, dental
+and podiatry offices, school nurses, dialysis units, an infusion chair, discharge
+read-backs): it is chosen on.
 
 ``--synth piper`` speaks the same dictations (same sentences, speeds, pads, noise and
 effects) with Piper's neural ``en_US-joe-medium`` voice (a VITS model trained on a
@@ -654,7 +661,8 @@ def _canonical_of(surface: str) -> str:
 # The word banks a set can be planned from: the dev set's, and others of other drugs and
 # phrasing for checking that the validator's rules carry to speech they were not chosen on.
 BANKS = {"dev": "devset_sentences", "phrasing": "devset_phrasing", "holdout": "devset_holdout",
-         "blind": "devset_blind", "ward": "devset_ward", "visit": "devset_visit"}
+         "blind": "devset_blind", "ward": "devset_ward", "visit": "devset_visit",
+         "pharmacy": "devset_pharmacy"}
 _BANK_WORDS = ("DRUGS", "ONE_DRUG_TEMPLATES", "TWO_DRUG_TEMPLATES", "CLINICAL_CONTEXT",
                "GENERAL_SENTENCES", "MISHEARINGS", "MISSPELLINGS")
 
@@ -1030,11 +1038,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "piper (a neural voice; needs the `voices` extra)")
     b.add_argument("--bank", choices=sorted(BANKS), default="dev",
                    help="the words: dev (the dev set's drugs and phrasing, the default), "
-                   "phrasing, holdout, blind, ward or visit (40 other drugs each, other "
-                   "templates and sentences: benchmarks/devset_phrasing.py, "
+                   "phrasing, holdout, blind, ward, visit or pharmacy (40 other drugs each, "
+                   "other templates and sentences: benchmarks/devset_phrasing.py, "
                    "benchmarks/devset_holdout.py, benchmarks/devset_blind.py, "
-                   "benchmarks/devset_ward.py, benchmarks/devset_visit.py; visit is only "
-                   "measured)")
+                   "benchmarks/devset_ward.py, benchmarks/devset_visit.py, "
+                   "benchmarks/devset_pharmacy.py; visit is only measured, pharmacy is a "
+                   "tuning bank from pharmacy, telephone and caregiver settings)")
     s = sub.add_parser("stats", help="print counts and audio duration of a built set")
     s.add_argument("dir", type=Path)
     args = parser.parse_args(argv)

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import devset
 import devset_blind as blind
 import devset_holdout as holdout
+import devset_pharmacy as pharmacy
 import devset_phrasing as phrasing
 import devset_sentences
 import devset_visit as visit
@@ -299,7 +300,7 @@ def test_devset_piper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
 # ---------------------------------------------------------------- the other banks
 
 OTHER_BANKS = {"phrasing": phrasing, "holdout": holdout, "blind": blind, "ward": ward,
-               "visit": visit}
+               "visit": visit, "pharmacy": pharmacy}
 
 
 @pytest.mark.parametrize("bank", sorted(OTHER_BANKS))
