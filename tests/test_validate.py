@@ -352,6 +352,50 @@ def test_validate_more_of_the_ways_a_drug_is_spoken_of(
     assert doc.flags[0].candidates[0].canonical == canonical
 
 
+@pytest.mark.parametrize(
+    ("line", "modality", "span", "canonical"),
+    [# what a drug's box says of its dose, after the name
+     ("My son got into her dennis you mab, the box says 60 milligrams.", "text",
+      "dennis you mab,", "denosumab"),
+     ("My son got into her dennis you mab, the box says 60 milligrams.", "audio",
+      "dennis you mab,", "denosumab"),
+     # a count of pills, or an amount, of the drug
+     ("She took two of the do lute a grab ear by mistake, is that dangerous?", "text",
+      "do lute a grab ear", "dolutegravir"),
+     ("She took two of the do lute a grab ear by mistake, is that dangerous?", "audio",
+      "do lute a grab ear", "dolutegravir"),
+     ("Take half a tab of the scope all a mean until you see the doctor.", "text",
+      "scope all a mean", "scopolamine"),
+     # which of a patient's doses: "take the last X", "continue home X"
+     ("When did you take the last tear a zoe sin this morning?", "text", "tear a zoe sin",
+      "terazosin"),
+     ("Continue home met for men at the same dose.", "text", "met for men", "metformin"),
+     # how the pill looks, after the name
+     ("Then there's the al fuzzo sin, the little white one, after supper.", "text",
+      "al fuzzo sin,", "alfuzosin")],
+)
+def test_validate_the_ways_a_pharmacy_and_a_family_speak_of_a_drug(
+        validator: Validator, line: str, modality: Modality, span: str, canonical: str) -> None:
+    # a box's "says 60 mg", "took two of the", "half a tab of the", "the last", "home",
+    # "the little white one": none was a drug's context before
+    doc = validated_as(validator, line, modality)
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [("near_lexicon", span)]
+    assert doc.flags[0].candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize("line", [
+    "We took two of the kids to the park.", "Take the last train home tonight.",
+    "The car, the little white one, is mine.", "The box says fragile, handle with care.",
+    "She bought the oven, the box says 60 inches.", "Take the next exit after the bridge.",
+    "Continue home schooling for now.", "I took two of the cookies.",
+    "This is the generic for cereal."])
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_the_pharmacy_words_before_everyday_words(
+        validator: Validator, line: str, modality: Modality) -> None:
+    doc = validated_as(validator, line, modality)
+    assert only_doubtful(doc) == []
+
+
 @pytest.mark.parametrize("line", [
     "I am holding the baby while she sleeps.", "We are giving the car a wash on Sunday.",
     "The recipe works out to 200 grams of flour per loaf.",

@@ -148,7 +148,15 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
      ("the dose of", True), ("a course", False), ("for", False),
      ("started her on", True), ("put him on", True), ("took her off", True),
      ("switched him to", True), ("was placed on", True), ("walked her to", False),
-     ("put on", False), ("her on", False)],
+     ("put on", False), ("her on", False),
+     # which of a patient's doses: "continue home X", "take the last X"
+     ("continue home", True), ("take the last", True), ("hold her evening", True),
+     ("the last", False), ("home", False), ("walk the last", False),
+     # a count of pills a prescribing word governs, an amount of the drug
+     ("she took two of the", True), ("took 2 of his", True), ("two of the", False),
+     ("walked two of the", False), ("half a tab of the", True), ("500 mg of her", True),
+     ("a lot of the", False), ("cup of the", False),
+     ("this is the generic for", True), ("a generic", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue
@@ -228,6 +236,23 @@ def test_validate_helpers_dislocation_at(text: str, sure: str, length: int) -> N
     texts, skippable = text.split(), [s == "1" for s in sure]
     dose_at = dose_strengths(texts, skippable)
     assert dislocation_at(texts[1:6], dose_at[1:7]) == length
+    assert dislocations(texts, dose_at)[1] == length
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [("x the box says 60 milligrams", 3), ("x the label reads 5 mg daily", 3),
+     ("x her bottle says 10 mg", 3), ("x the box says fragile", 0),
+     ("x the box 60 mg", 0), ("x the little white one", 4), ("x a blue pill", 3),
+     ("x the small round white tablets", 5), ("x the little one", 0),
+     ("x the white", 0), ("x the blue car", 0), ("x the one", 0)],
+)
+def test_validate_helpers_a_pack_or_a_pill_takes_a_name_up_again(text: str, length: int) -> None:
+    """"[X,] the box says 60 mg", "[X,] the little white one": what its pack says of its
+    dose and how its pill looks are said of a name before them."""
+    texts = text.split()
+    dose_at = dose_strengths(texts, [True] * len(texts))
+    assert dislocation_at(texts[1:8], dose_at[1:9]) == length
     assert dislocations(texts, dose_at)[1] == length
 
 

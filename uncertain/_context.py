@@ -84,7 +84,18 @@ _CUE_PHRASES = frozenset({
     ("instead", "of"), ("been", "on"), ("prescription", "for"), ("prescriptions", "for"),
     ("refill", "of"), ("refills", "of"), ("course", "of"), ("trial", "of"), ("dose", "of"),
     ("dosage", "of"), ("placed", "on"), ("maintained", "on"),
+    # a pharmacy's "this is the generic for X", "a generic of X"
+    ("generic", "for"), ("generic", "of"), ("generics", "for"), ("generics", "of"),
 })
+#: words that say which of a patient's doses a prescribing word governs ("take the last
+#: X", "continue home X", "hold her evening X")
+_WHICH_DOSE = frozenset({
+    "last", "next", "first", "morning", "evening", "night", "nighttime", "bedtime",
+    "usual", "regular", "home", "daily", "weekly", "new", "current", "same", "other",
+})
+#: counts of a patient's pills governed by a prescribing word ("took two of the X")
+_PILL_COUNTS = frozenset({"one", "two", "three", "four", "five", "six", "both", "some",
+                          "all", "any", "several"})
 #: a prescribing verb governs a drug through its object ("started her on X", "put him on
 #: X", "took her off X", "switched him to X")
 _OBJECT_VERBS = _CUES | {"put", "puts", "putting", "place", "placed", "keep", "kept",
@@ -358,15 +369,24 @@ def is_cue_word(text: str) -> bool:
 
 
 def is_cue(before: list[str], last_sure: bool = True) -> bool:
-    """True when the words ``before`` a window (lower-case, nearest last; three are
+    """True when the words ``before`` a window (lower-case, nearest last; four are
     read) end with a prescribing word ("take", "started", "try"), one and a determiner
-    ("hold the", "stop her"), a phrase ("allergic to", "currently on", "instead of", "been
-    on", "a prescription for"), one of the phrases that need a determiner and that
-    determiner ("ran out of her"), a prescribing verb and its object ("started her on",
-    "took him off", "switched him to"), or an amount's "of" (:func:`is_amount_of`)."""
+    ("hold the", "stop her"), either and a word saying which dose ("continue home", "take
+    the last"), a phrase ("allergic to", "currently on", "instead of", "been on", "a
+    prescription for", "the generic for"), one of the phrases that need a determiner and
+    that determiner ("ran out of her"), a prescribing verb and its object ("started her
+    on", "took him off", "switched him to"), a count of pills a prescribing word governs
+    ("took two of the"), or an amount's "of" (:func:`is_amount_of`)."""
     if not before:
         return False
     if before[-1] in _CUES:
+        return True
+    if before[-1] in _WHICH_DOSE and len(before) >= 2 and (before[-2] in _CUES or (
+            len(before) >= 3 and before[-2] in _DETERMINERS and before[-3] in _CUES)):
+        return True
+    if (len(before) >= 4 and before[-1] in _DETERMINERS and before[-2] == "of"
+            and (before[-3] in _PILL_COUNTS or before[-3].isdigit())
+            and before[-4] in _CUES):
         return True
     if len(before) >= 3 and before[-1] in _DETERMINERS and (
             (before[-3], before[-2]) in _CUE_PHRASES_DET):
@@ -400,7 +420,22 @@ _AMOUNT_VERBS = frozenset({"take", "takes", "took", "use", "uses", "used", "get"
                            "give", "gives", "need", "needs"})
 #: what an amount's "of" takes up again rather than names ("80 milligrams of it")
 _TAKEN_UP = frozenset({"it", "them"})
-_DISLOCATION_OPENERS = _DISLOCATION_SUBJECTS | _DISLOCATION_VERBS | _AMOUNT_VERBS
+#: what a name's pack says of its dose ("[the X,] the box says 60 mg")
+_PACKS = frozenset({"box", "bottle", "label", "pack", "packet", "package", "carton", "tube",
+                    "vial", "sticker", "prescription", "script"})
+_PACK_SAYS = frozenset({"says", "said", "reads", "read", "shows", "showed"})
+#: how a pill looks, in words that describe the pill a name was said for ("[the X,] the
+#: little white one"): at least one colour or shape is needed
+_PILL_SIZES = frozenset({"little", "small", "tiny", "big", "large", "long"})
+_PILL_LOOKS = frozenset({
+    "white", "blue", "pink", "yellow", "orange", "green", "red", "purple", "brown", "peach",
+    "tan", "gray", "grey", "beige", "round", "oval", "oblong", "chalky", "chewable",
+    "striped", "flat", "square", "scored"})
+_PILLS = frozenset({"one", "ones", "pill", "pills", "tablet", "tablets", "tab", "tabs",
+                    "capsule", "capsules", "caplet", "caplets"})
+_PILL_OPENERS = frozenset({"the", "a", "that", "this"})
+_DISLOCATION_OPENERS = (_DISLOCATION_SUBJECTS | _DISLOCATION_VERBS | _AMOUNT_VERBS
+                        | _DETERMINERS | _PILL_OPENERS)
 #: words read after a window for a dislocation
 _DISLOCATION_READ = 7
 
@@ -424,7 +459,10 @@ def dislocation_at(after: list[str], dose_at: list[float]) -> int:
     :func:`dose_strengths` at each of those positions (one more than the words), of which
     the word after the pronoun must open a dose, or its "at", "to" or "on" do. A name is
     also taken up again through an amount of it: "[the X,] I take 80 milligrams of it"
-    (6), "use 2 puffs of them" (5)."""
+    (6), "use 2 puffs of them" (5), by what its pack says of its dose ("[X,] the box says
+    60 mg", 3) and by how its pill looks ("[X,] the little white one", 4)."""
+    if after[:1] and after[0] in _PILL_OPENERS | _DETERMINERS:
+        return _pack_or_pill(after, dose_at)
     k = 0
     if after[k:k + 1] and after[k] in _DISLOCATION_SUBJECTS:
         k += 1
@@ -436,6 +474,24 @@ def dislocation_at(after: list[str], dose_at: list[float]) -> int:
             and after[k + 1] in _DISLOCATION_PRONOUNS):
         return 0
     return k + 2 if k + 2 < len(dose_at) and dose_at[k + 2] >= 0.5 else 0
+
+
+def _pack_or_pill(after: list[str], dose_at: list[float]) -> int:
+    """How many of the words ``after`` a window, opening on a determiner, say what its
+    pack says of its dose ("the box says 60 mg": 3) or how its pill looks ("the little
+    white one": 4, "a blue pill": 3), 0 if they do not."""
+    if (len(after) >= 3 and after[0] in _DETERMINERS and after[1] in _PACKS
+            and after[2] in _PACK_SAYS):
+        return 3 if len(dose_at) > 3 and dose_at[3] >= 0.5 else 0
+    if after[0] not in _PILL_OPENERS:
+        return 0
+    k = 1
+    while k < len(after) and after[k] in _PILL_SIZES:
+        k += 1
+    looks = k
+    while k < len(after) and after[k] in _PILL_LOOKS:
+        k += 1
+    return k + 1 if k > looks and k < len(after) and after[k] in _PILLS else 0
 
 
 def _amount_of_it(words: list[str], start: int) -> int:
@@ -461,7 +517,9 @@ def is_taken_up(word: str, before: list[str], last_sure: bool = True) -> bool:
 
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:
     """True when the words ``before`` a window (lower-case, nearest last) end with an
-    amount and its "of" ("500 mg of", "two puffs of"), unless that "of" is in doubt (not
-    ``last_sure``: see :func:`is_amount_at`)."""
+    amount and its "of" ("500 mg of", "two puffs of", "half a tab of the"), unless that
+    "of" is in doubt (not ``last_sure``: see :func:`is_amount_at`)."""
+    if len(before) >= 3 and before[-1] in _DETERMINERS and before[-2] == "of":
+        before = before[:-1]
     return (len(before) >= 2 and before[-1] == "of" and last_sure
             and (before[-2] in _UNITS or _DOSED.match(before[-2]) is not None))

@@ -86,7 +86,7 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # a prescribing word (or an amount's "of") before word i, unless what it governs
     # is an everyday verb in -ing ("stop calling her", "start walking"), which no
     # drug's name is
-    cue_at = [is_cue(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
+    cue_at = [is_cue(lowered[max(0, i - 4):i], i == 0 or sure[i - 1])
               and not (sure[i] and lowered[i].endswith("ing")
                        and infos[i].zipf >= opts.english_min_zipf)
               # "I take 80 mg of it": the amount is of a name said before
@@ -99,7 +99,7 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
     # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
     # lead in the soil")
-    slot_at = [cue and not is_amount_of(lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
+    slot_at = [cue and not is_amount_of(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
                for i, cue in enumerate(cue_at)]
     # a written word that ends a clause ends any name it is part of (Whisper puts
     # commas inside misheard runs, so audio windows may cross them)
