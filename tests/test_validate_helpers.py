@@ -9,19 +9,21 @@ import pytest
 
 from uncertain._context import (
     classify,
-    dislocation_at,
-    dislocations,
     dose_near,
     dose_strengths,
     in_digits,
-    is_amount_of,
-    is_cue,
-    is_cue_after,
     is_dose_start,
     is_strength,
     is_strength_unit,
-    is_taken_up,
     link_words,
+)
+from uncertain._cues import (
+    dislocation_at,
+    dislocations,
+    is_amount_of,
+    is_cue,
+    is_cue_after,
+    is_taken_up,
 )
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex

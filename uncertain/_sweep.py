@@ -18,15 +18,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from uncertain._context import (
+from uncertain._context import dose_context, is_time_word
+from uncertain._cues import (
     dislocations,
-    dose_context,
     is_amount_of,
     is_cue,
     is_cue_after,
     is_cue_word,
     is_taken_up,
-    is_time_word,
 )
 from uncertain._words import CLAUSE_END, WordInfo
 from uncertain.document import Modality, Word

@@ -21,12 +21,12 @@ from uncertain._context import (
     classify,
     heard_units,
     is_amount_at,
-    is_cue_word,
     is_number_word,
     is_strength,
     is_strength_unit,
     strip_punct,
 )
+from uncertain._cues import is_cue_word
 from uncertain._index import compact
 from uncertain._phonetic import sound_key
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
