@@ -383,6 +383,17 @@ def test_validate_the_ways_a_pharmacy_and_a_family_speak_of_a_drug(
     assert doc.flags[0].candidates[0].canonical == canonical
 
 
+def test_validate_a_doubted_home_is_part_of_the_name(validator: Validator) -> None:
+    # "taking home for an old 40 milligram" (omeprazole): the doubted "home" is no word
+    # saying which dose ("continue home X"), and the window keeps it
+    doc = validator.validate(make_doc(
+        "Patient/0.69 reports/0.42 taking/0.44 home/0.16 for/0.01 an/0.00 old/0.05 40/0.80 "
+        "milligram/0.64 every/0.80 morning./0.97"))
+    flag = only_doubtful(doc)[0]
+    assert flag.text == "home for an old"
+    assert "omeprazole" in [c.canonical for c in flag.candidates[:3]]
+
+
 @pytest.mark.parametrize("line", [
     "We took two of the kids to the park.", "Take the last train home tonight.",
     "The car, the little white one, is mine.", "The box says fragile, handle with care.",

@@ -174,6 +174,13 @@ def test_validate_helpers_cue_after(after: str, cue: bool) -> None:
     assert is_cue_after(after.split()[:3]) is cue
 
 
+def test_validate_helpers_a_doubted_word_of_which_dose_is_no_cue() -> None:
+    # a doubted "home" may be a syllable of the name ("taking home for an old")
+    assert is_cue(["taking", "home"]) and is_cue(["take", "the", "last"])
+    assert not is_cue(["taking", "home"], last_sure=False)
+    assert not is_cue(["take", "the", "last"], last_sure=False)
+
+
 def test_validate_helpers_a_doubted_of_is_no_cue() -> None:
     assert not is_cue(["milligrams", "of"], last_sure=False)
     assert is_cue(["take"], last_sure=False)

@@ -85,12 +85,16 @@ def is_cue(before: list[str], last_sure: bool = True) -> bool:
     prescription for", "the generic for"), one of the phrases that need a determiner and
     that determiner ("ran out of her"), a prescribing verb and its object ("started her
     on", "took him off", "switched him to"), a count of pills a prescribing word governs
-    ("took two of the"), or an amount's "of" (:func:`is_amount_of`)."""
+    ("took two of the"), or an amount's "of" (:func:`is_amount_of`). ``last_sure``: the
+    recogniser is sure of the last word before the window (a doubted "of" or "home" may
+    be part of what was misheard)."""
     if not before:
         return False
     if before[-1] in _CUES:
         return True
-    if before[-1] in _WHICH_DOSE and len(before) >= 2 and (before[-2] in _CUES or (
+    # a word saying which dose counts when the recogniser is sure of it: a doubted
+    # "home" may be a syllable of the name ("taking home for an old": omeprazole)
+    if last_sure and before[-1] in _WHICH_DOSE and len(before) >= 2 and (before[-2] in _CUES or (
             len(before) >= 3 and before[-2] in _DETERMINERS and before[-3] in _CUES)):
         return True
     if (len(before) >= 4 and before[-1] in _DETERMINERS and before[-2] == "of"
