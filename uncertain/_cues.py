@@ -147,8 +147,10 @@ _PILL_LOOKS = frozenset({
 _PILLS = frozenset({"one", "ones", "pill", "pills", "tablet", "tablets", "tab", "tabs",
                     "capsule", "capsules", "caplet", "caplets"})
 _PILL_OPENERS = frozenset({"the", "a", "that", "this"})
+#: the words opening what its pack says or how its pill looks ("the box says", "a blue pill")
+_PACK_OR_PILL_OPENERS = _DETERMINERS | _PILL_OPENERS
 _DISLOCATION_OPENERS = (_DISLOCATION_SUBJECTS | _DISLOCATION_VERBS | _AMOUNT_VERBS
-                        | _DETERMINERS | _PILL_OPENERS)
+                        | _PACK_OR_PILL_OPENERS)
 #: words read after a window for a dislocation
 _DISLOCATION_READ = 7
 
@@ -174,7 +176,7 @@ def dislocation_at(after: list[str], dose_at: list[float]) -> int:
     also taken up again through an amount of it: "[the X,] I take 80 milligrams of it"
     (6), "use 2 puffs of them" (5), by what its pack says of its dose ("[X,] the box says
     60 mg", 3) and by how its pill looks ("[X,] the little white one", 4)."""
-    if after[:1] and after[0] in _PILL_OPENERS | _DETERMINERS:
+    if after[:1] and after[0] in _PACK_OR_PILL_OPENERS:
         return _pack_or_pill(after, dose_at)
     k = 0
     if after[k:k + 1] and after[k] in _DISLOCATION_SUBJECTS:
