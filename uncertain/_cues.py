@@ -149,6 +149,7 @@ _PILLS = frozenset({"one", "ones", "pill", "pills", "tablet", "tablets", "tab", 
 _PILL_OPENERS = frozenset({"the", "a", "that", "this"})
 #: the words opening what its pack says or how its pill looks ("the box says", "a blue pill")
 _PACK_OR_PILL_OPENERS = _DETERMINERS | _PILL_OPENERS
+_PACK_OR_PILL_NEXT = _PACKS | _PILL_SIZES | _PILL_LOOKS
 _DISLOCATION_OPENERS = (_DISLOCATION_SUBJECTS | _DISLOCATION_VERBS | _AMOUNT_VERBS
                         | _PACK_OR_PILL_OPENERS)
 #: words read after a window for a dislocation
@@ -160,10 +161,15 @@ def dislocations(texts: list[str], dose_at: list[float]) -> list[int]:
     stripped), whose :func:`dose_strengths` are ``dose_at``: item ``j`` (up to
     ``len(texts)``) is how many words from ``j`` take up again the name before them."""
     out = [0] * (len(texts) + 1)
+    last = len(texts) - 1
     for j, text in enumerate(texts):
-        if text in _DISLOCATION_OPENERS:
-            out[j] = dislocation_at(texts[j:j + _DISLOCATION_READ],
-                                    dose_at[j:j + _DISLOCATION_READ + 1])
+        if text not in _DISLOCATION_OPENERS:
+            continue
+        # the determiners and articles are many: read on only before a pack or a look
+        if text in _PACK_OR_PILL_OPENERS and (j == last or texts[j + 1] not in _PACK_OR_PILL_NEXT):
+            continue
+        out[j] = dislocation_at(texts[j:j + _DISLOCATION_READ],
+                                dose_at[j:j + _DISLOCATION_READ + 1])
     return out
 
 
