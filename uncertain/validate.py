@@ -30,10 +30,11 @@ known stem of a longer name ("rose of a statin", never "on a statin") or begin w
 short name that begins one ("chlor thal a done"), "the" opens no window, and a window
 between a prescribing word (and its determiner: "hold the") and a dose (or its "to":
 "decrease X to 50 mg"; or a word linking the two: "X stays at 5 mg", "X up to 60 mg", "X
-works out to 5 mg"; or words taking it up again for its dose: "the X, we will keep that
-at 25 mg", "the X, I take 80 mg of it") scores higher, as the drug's slot, for the
-drugs and products among its candidates only (not a unit, a dose form or a clinical
-word); an amount *of* something names what follows its "of" ("contains 500 mg of
+works out to 5 mg"; or words taking it up again for its dose or its looks: "the X, we
+will keep that at 25 mg", "the X, I take 80 mg of it", "X, the box says 60 mg", "X, the
+little white one"; the cues are :mod:`uncertain._cues`') scores higher, as the drug's
+slot, for the drugs and products among its candidates only (not a unit, a dose form or
+a clinical word); an amount *of* something names what follows its "of" ("contains 500 mg of
 caffeine", "two puffs of albuterol"), not what comes before it, unless that is "it".
 Where the context names a drug, commonly prescribed terms are also searched two
 sound edits away (see :mod:`uncertain._index`).
