@@ -328,6 +328,12 @@ def main() -> None:
     args = parser.parse_args()
     refs_path = args.devset / "refs.jsonl"
     if not refs_path.is_file():
+        if args.devset.resolve() != DEFAULT_SET.resolve():
+            # another set (a seed, a bank, a voice) cannot be guessed from its path:
+            # building the default one there would measure the wrong words under its name
+            sys.exit(f"no set at {args.devset}: build it first, e.g. .venv/bin/python "
+                     f"benchmarks/devset.py build --out {args.devset} [--seed N] "
+                     "[--bank NAME] [--synth piper]")
         print(f"building the dev set in {args.devset} ...", flush=True)
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "devset.py"), "build",
                         "--out", str(args.devset)], check=True)

@@ -34,6 +34,18 @@ def vq() -> ModuleType:
     return _benchmark("validate_quality")
 
 
+def test_a_set_that_is_not_built_is_not_guessed(vq: ModuleType, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the default set is built on demand: a missing seed or bank set is an error
+    naming it, not the default words built under its name."""
+    missing = tmp_path / "devset-ward"
+    monkeypatch.setattr(sys, "argv", ["validate_quality.py", "--devset", str(missing)])
+    with pytest.raises(SystemExit) as exit_info:
+        vq.main()
+    assert str(missing) in str(exit_info.value) and "devset.py build" in str(exit_info.value)
+    assert not missing.exists()
+
+
 def _interval(line: str, name: str) -> tuple[float, ...]:
     """``share, low, high`` of the figure ``name`` in an interval line, in percent."""
     found = re.search(re.escape(name) + r" ([\d.]+)% \[([\d.]+)%, ([\d.]+)%\]", line)
