@@ -198,9 +198,10 @@ def dislocation_at(after: list[str], dose_at: list[float]) -> int:
 
 
 def _pack_or_pill(after: list[str], dose_at: list[float]) -> int:
-    """How many of the words ``after`` a window, opening on a determiner, say what its
-    pack says of its dose ("the box says 60 mg": 3) or how its pill looks ("the little
-    white one": 4, "a blue pill": 3), 0 if they do not."""
+    """How many of the words ``after`` a window, opening on a determiner or an article
+    (:func:`dislocations` calls it only before a pack, a size, a colour or a shape), say
+    what its pack says of its dose ("the box says 60 mg": 3) or how its pill looks ("the
+    little white one": 4, "a blue pill": 3), 0 if they do not."""
     if (len(after) >= 3 and after[0] in _DETERMINERS and after[1] in _PACKS
             and after[2] in _PACK_SAYS):
         return 3 if len(dose_at) > 3 and dose_at[3] >= 0.5 else 0
@@ -239,7 +240,7 @@ def is_taken_up(word: str, before: list[str], last_sure: bool = True) -> bool:
 def is_amount_of(before: list[str], last_sure: bool = True) -> bool:
     """True when the words ``before`` a window (lower-case, nearest last) end with an
     amount and its "of" ("500 mg of", "two puffs of", "half a tab of the"), unless that
-    "of" is in doubt (not ``last_sure``: see :func:`is_amount_at`)."""
+    "of" is in doubt (not ``last_sure``: see :func:`uncertain._context.is_amount_at`)."""
     if len(before) >= 3 and before[-1] in _DETERMINERS and before[-2] == "of":
         before = before[:-1]
     return (len(before) >= 2 and before[-1] == "of" and last_sure
