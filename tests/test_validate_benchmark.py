@@ -194,3 +194,40 @@ def test_a_calibration_file_applies_to_its_own_engine_only(vq: ModuleType,
     assert vq.calibration_for(doc("faster-whisper", "tiny.en"), str(path)).id == "t"
     assert vq.calibration_for(doc("tesseract", "eng"), str(path)) == "auto"
     assert vq.calibration_for(doc("tesseract", "eng"), "none") == "none"
+
+
+def test_fold_weight_refolds_with_the_scores_the_pass_recorded() -> None:
+    """benchmarks/fold_weight.py: a flag folded again at another weight takes the order a
+    pass at that weight gives, from the acoustic scores recorded on its candidates; at
+    the pass's own weight it keeps the pass's order; candidates the pass did not weigh
+    stay out, and a flag the pass did not score comes back as it is."""
+    from dataclasses import replace
+
+    from uncertain.document import Candidate, Flag
+    from uncertain.rescore import RescoreOptions, fold
+
+    fw = _benchmark("fold_weight")
+
+    def candidate(term: str, score: float) -> Candidate:
+        return Candidate(term=term, canonical=term, score=score, lexicon="drugs",
+                         kind="generic", features={"prior": 0.9})
+
+    before = Flag(reason="near_lexicon", text="met for me", start=1, end=4, confidence=0.8,
+                  candidates=[candidate("metformin", 0.95), candidate("Motrin", 0.8)])
+    # the audio explains Motrin 8 nats better than metformin
+    opts = RescoreOptions()
+    after = fold(before, -10.0, [-12.0, -4.0], opts)
+    assert [c.term for c in after.candidates] == ["Motrin", "metformin"]
+    same = fw.refold(before, after, opts)
+    assert [c.term for c in same.candidates] == ["Motrin", "metformin"]
+    # moved a tenth of a logit per nat, the audio no longer outweighs the spelling
+    light = fw.refold(before, after, replace(opts, weight=0.1))
+    assert [c.term for c in light.candidates] == ["metformin", "Motrin"]
+    assert light.confidence == after.confidence
+    # a candidate the pass left out (a rare one down the list) is not brought back
+    longer = before.model_copy(update={"candidates": [*before.candidates,
+                                                      candidate("Mydfrin", 0.5)]})
+    assert [c.term for c in fw.refold(longer, after, opts).candidates] == [
+        "Motrin", "metformin"]
+    # a flag with no acoustic scores is left as the pass left it
+    assert fw.refold(before, before, replace(opts, weight=0.1)) is before
