@@ -180,3 +180,18 @@ def test_ocr_real_tilted_page_on_a_dark_table_is_levelled(tmp_path: Path,
     assert abs(doc.pages[0].skew + 5) <= 1.0
     reference = (samples_dir / "references" / "phototest.txt").read_text(encoding="utf-8")
     assert _wer(reference, doc.text) < 0.1
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 5), (1, 300), (300, 3)])
+def test_ocr_real_image_a_few_pixels_across_is_a_blank_page(tmp_path: Path,
+                                                           size: tuple[int, int]) -> None:
+    """Tesseract reads an image a few pixels across as blank, then fails on the adaptive
+    pass tried next ("whsize must be >= 2"): the page stays blank, with notes, rather
+    than the file failing on a pass that was only to read it better."""
+    path = tmp_path / "speck.png"
+    Image.new("RGB", size, "white").save(path)
+    doc = recognize(path)
+    assert doc.words == [] and [(p.width, p.height) for p in doc.pages] == [size]
+    assert any("no text recognised" in note for note in doc.warnings)
+    assert any(note.startswith("page 1: a pass with adaptive thresholding failed")
+               for note in doc.warnings)

@@ -208,6 +208,39 @@ def test_ocr_adaptive_pass_is_kept_only_when_it_reads_more(tmp_path: Path) -> No
     assert len(engine.asked) == 1
 
 
+def test_ocr_a_pass_that_fails_keeps_the_reading_before_it(tmp_path: Path) -> None:
+    """Every pass after the first only tries to read the page better: when tesseract fails
+    on one, the page keeps what it read, with a note; a missing binary is still an error."""
+    calls = load_calls("upside_down")
+    calls[1] = {"method": "image_to_pdf_or_hocr", "config": calls[1]["config"],
+                "error": "Error in pixSauvolaBinarizeTiled: whsize must be >= 2"}
+    engine = ReplayEngine(calls=calls)
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=engine)
+    assert engine.recorded == []
+    assert doc.warnings[0] == (
+        "page 1: a pass with adaptive thresholding failed, the page keeps the reading "
+        "before it (tesseract failed: Error in pixSauvolaBinarizeTiled: whsize must be >= 2)")
+    # the passes after it are made as before: the page is still turned
+    assert doc.pages[0].rotation == 180 and any("turned 180" in n for n in doc.warnings)
+    # the turned pass failing too: the page keeps its first, upside-down reading
+    calls[-1] = {"method": "image_to_pdf_or_hocr", "config": calls[-1]["config"],
+                 "error": "Error during processing."}
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=ReplayEngine(calls=calls))
+    assert doc.pages[0].rotation == 0 and doc.words
+    assert "page 1: a pass turned 180 degrees failed" in doc.warnings[1]
+
+    class NoBinaryOnRetry(ReplayEngine):
+        def image_to_pdf_or_hocr(self, *args: object, **kwargs: object) -> bytes:
+            if self.asked:
+                import pytesseract
+
+                raise pytesseract.TesseractNotFoundError()
+            return super().image_to_pdf_or_hocr(*args, **kwargs)
+
+    with pytest.raises(EngineNotFoundError, match="not found"):
+        recognize(scenario_input("upside_down", tmp_path), engine=NoBinaryOnRetry("upside_down"))
+
+
 def test_ocr_small_text_is_upscaled_and_boxes_scaled_back(tmp_path: Path) -> None:
     doc, engine = _run("small", tmp_path)
     assert engine.asked[0]["size"] == (256, 192)

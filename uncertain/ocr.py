@@ -390,6 +390,23 @@ def _text_region(image: Image.Image, read: _Pass) -> Image.Image:
                        min(image.height, max(b[3] for b in boxes) + margin)))
 
 
+def _another(runner: _Runner, image: Image.Image, notes: list[str], number: int, what: str,
+             **how: Any) -> _Pass | None:
+    """A pass that may read the page better than the one in hand, or None when tesseract
+    fails on it: the page keeps what it read (a note says why). Sauvola's thresholding,
+    for one, fails on an image a few pixels across ("whsize must be >= 2") that the first
+    pass read as blank. A missing binary or language pack is no failure of one pass."""
+    try:
+        return runner.recognise(image, **how)
+    except EngineNotFoundError:
+        raise
+    except EngineError as exc:
+        log.info("%s", exc)
+        notes.append(f"page {number}: {what} failed, the page keeps the reading before it "
+                     f"({str(exc).removeprefix(f'{runner.path}: ')})")
+        return None
+
+
 def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
                     notes: list[str], number: int) -> _Pass:
     opts = runner.options
@@ -397,11 +414,11 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
     bad = opts.orientation_threshold * 100
     skew: tuple[float, tuple[int, int]] | None = None
     if opts.binarize == "auto" and best.mean_conf < bad:
-        local = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0,
-                                 thresholding=_SAUVOLA)
+        local = _another(runner, image, notes, number, "a pass with adaptive thresholding",
+                         dpi=dpi, rotation=0, scale=1.0, thresholding=_SAUVOLA)
         # kept only when clearly better: on a page both read alike, the global
         # threshold's lines are the surer ones
-        if local.content > _LOCAL_GAIN * best.content:
+        if local is not None and local.content > _LOCAL_GAIN * best.content:
             notes.append(f"page {number}: read with adaptive thresholding (uneven light or "
                          f"low contrast): {len(best.words)} -> {len(local.words)} words, "
                          f"mean word confidence {best.mean_conf:.0f} -> "
@@ -411,11 +428,12 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
         angle = images.skew_angle(_text_region(image, best))
         if angle is not None and abs(angle) >= opts.min_skew:
             straight = images.deskew(image, angle)
-            level = runner.recognise(straight, dpi=dpi, rotation=0, scale=1.0,
-                                     thresholding=best.thresholding)
+            level = _another(runner, straight, notes, number, "a levelled pass", dpi=dpi,
+                             rotation=0, scale=1.0, thresholding=best.thresholding)
             # geometry, unlike thresholding, seldom trades one misreading for another:
             # kept when it reads both more confident text and more confidently
-            if level.content > best.content and level.mean_conf > best.mean_conf:
+            if (level is not None and level.content > best.content
+                    and level.mean_conf > best.mean_conf):
                 notes.append(f"page {number}: levelled, its lines were tilted {-angle:.1f} "
                              f"degrees: {len(best.words)} -> {len(level.words)} words, mean "
                              f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
@@ -425,9 +443,10 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
         verdict = runner.osd(image, dpi=dpi)
         rotation = verdict[0] if verdict else 180
         if rotation:
-            turned = runner.recognise(image, dpi=dpi, rotation=rotation, scale=1.0,
-                                      thresholding=best.thresholding)
-            chosen = _better(best, turned)
+            turned = _another(runner, image, notes, number, f"a pass turned {rotation} degrees",
+                              dpi=dpi, rotation=rotation, scale=1.0,
+                              thresholding=best.thresholding)
+            chosen = best if turned is None else _better(best, turned)
             how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
                    else "OSD gave no verdict; compared with a 180-degree pass")
             if chosen is turned:
@@ -442,9 +461,10 @@ def _recognise_page(runner: _Runner, image: Image.Image, dpi: float | None,
         if factor > 1.05:
             log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
                       runner.path, number, height, factor)
-            best = _better(best, runner.recognise(image, dpi=dpi, rotation=best.rotation,
-                                                  scale=round(factor, 3),
-                                                  thresholding=best.thresholding))
+            larger = _another(runner, image, notes, number, "an upscaled pass", dpi=dpi,
+                              rotation=best.rotation, scale=round(factor, 3),
+                              thresholding=best.thresholding)
+            best = best if larger is None else _better(best, larger)
     if skew is not None:
         best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
     return best
