@@ -1,0 +1,312 @@
+"""How the OCR stage reads one page: tesseract's runs and the passes made on each page.
+
+This module owns :class:`Runner` (tesseract on page images for one input, its errors
+mapped to the project's at one place) and :func:`read_page`, the passes made on a page:
+
+1. one tesseract run, writing hOCR (with ``-c lstm_choice_mode=2`` when character
+   alternatives are wanted): words, boxes, 0-100 word confidences, block/paragraph/line
+   structure and per-character choices all come from that single output;
+2. only when that pass looks bad or read nothing (mean word confidence under
+   ``orientation_threshold``): a pass with adaptive (Sauvola) thresholding, kept when it
+   reads half as much confident text again or more (sum of word confidences):
+   tesseract's global threshold loses a phone photo under uneven light whole, where a
+   local one reads it (``binarize``);
+3. when the page still looks bad or its lines slope by 2 degrees or more: a pass on the
+   page levelled by its text's skew, kept when it reads more confident text, more
+   confidently (``deskew``);
+4. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
+   when OSD cannot decide, keeping the orientation whose words are more confident, so an
+   upside-down page is turned rather than read as confident garbage;
+5. only when the text is small (median line height under ``min_line_height`` pixels): a
+   pass on the page scaled up towards ``target_line_height``, kept when it is more
+   confident.
+
+Passes 2 to 5 only try to read the page better: when tesseract fails on one (an error,
+or its timeout), the page keeps the reading before it and a warning says which pass
+failed; a missing binary or language pack is an error whichever pass meets it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+
+from uncertain import images
+from uncertain._hocr import HocrError, HocrPage, HocrWord, parse_hocr
+from uncertain.errors import EngineError, EngineNotFoundError
+
+if TYPE_CHECKING:
+    from uncertain.ocr import RecognizeOptions, TesseractEngine
+
+__all__ = ["PagePass", "Runner", "read_page"]
+
+log = logging.getLogger("uncertain")
+
+_INSTALL_TESSERACT = (
+    "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu) "
+    "or `brew install tesseract` (macOS)"
+)
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+@dataclass
+class PagePass:
+    """One tesseract run on one page, turned by ``rotation`` and scaled by ``scale``."""
+
+    page: HocrPage
+    rotation: int
+    scale: float
+    version: str | None
+    thresholding: int = 0  # tesseract's thresholding_method: 0 global Otsu, 2 Sauvola
+    #: degrees the page was turned counter-clockwise to level its lines (0: not), and
+    #: the size of the levelled page the boxes are on
+    skew: float = 0.0
+    straight: tuple[int, int] | None = None
+
+    @property
+    def words(self) -> list[HocrWord]:
+        return [w for line in self.page.lines for w in line.words]
+
+    @property
+    def mean_conf(self) -> float:
+        confs = [w.conf for w in self.words if w.conf is not None and w.conf >= 0]
+        return statistics.fmean(confs) if confs else 0.0
+
+    @property
+    def content(self) -> float:
+        """The confident text read: the sum of word confidences (0-100 each) / 100."""
+        return sum(w.conf for w in self.words if w.conf is not None and w.conf > 0) / 100.0
+
+    @property
+    def tilt(self) -> float:
+        """How far the lines read slope, in degrees (tesseract's baselines; the median
+        over lines of words), positive when they fall to the right."""
+        slopes = [ln.slope for ln in self.page.lines if ln.words and ln.slope is not None]
+        return math.degrees(math.atan(-statistics.median(slopes))) if slopes else 0.0
+
+    @property
+    def line_height(self) -> float | None:
+        # the line box, not hOCR's x_size: tesseract rescales small text internally and
+        # reports x_size at its own scale
+        sizes = [ln.bbox[3] - ln.bbox[1] for ln in self.page.lines if ln.words]
+        return statistics.median(sizes) / self.scale if sizes else None
+
+
+class Runner:
+    """Runs tesseract on page images for one input, mapping engine errors at one place."""
+
+    def __init__(self, engine: TesseractEngine, path: Path, lang: str,
+                 options: RecognizeOptions, workdir: Path) -> None:
+        self.engine = engine
+        self.path = path
+        self.lang = lang
+        self.options = options
+        self.workdir = workdir
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        import pytesseract
+
+        try:
+            return fn(*args, **kwargs)
+        except pytesseract.TesseractNotFoundError as exc:
+            cmd = self.options.tesseract_cmd or "tesseract"
+            raise EngineNotFoundError(
+                f"{self.path}: the tesseract binary ({cmd}) was not found; "
+                f"{_INSTALL_TESSERACT}") from exc
+        except pytesseract.TesseractError as exc:
+            message = str(getattr(exc, "message", "") or exc)
+            if "Failed loading language" in message or "Error opening data file" in message:
+                raise EngineNotFoundError(
+                    f"{self.path}: tesseract has no language pack for {self._missing()}; "
+                    f"install {self._packages()} (e.g. `apt-get install {self._packages()}`)"
+                ) from exc
+            raise EngineError(f"{self.path}: tesseract failed: {message}") from exc
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise EngineError(f"{self.path}: tesseract: {exc}") from exc
+
+    def _missing(self) -> str:
+        wanted = [code for code in self.lang.split("+") if code]
+        try:
+            have = set(self.engine.get_languages())
+        except Exception:  # the listing is only a courtesy for the message
+            return "+".join(wanted)
+        missing = [code for code in wanted if code not in have]
+        return "+".join(missing or wanted)
+
+    def _packages(self) -> str:
+        return " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}"
+                        for code in self._missing().split("+"))
+
+    def _flags(self, dpi: float | None) -> str:
+        opts = self.options
+        flags = []
+        if dpi:
+            flags.append(f"--dpi {round(dpi)}")
+        if opts.psm is not None:
+            flags.append(f"--psm {opts.psm}")
+        if opts.oem is not None:
+            flags.append(f"--oem {opts.oem}")
+        return " ".join(flags)
+
+    def _write(self, image: Image.Image) -> str:
+        # uncompressed TIFF: the quickest for Pillow to write and for tesseract to read
+        # (PNG costs a compression, PNM/BMP are read more slowly by leptonica)
+        target = self.workdir / "page.tif"
+        image.save(target, format="TIFF", compression="raw")
+        return str(target)
+
+    def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
+                  scale: float, thresholding: int = 0) -> PagePass:
+        opts = self.options
+        page_image = images.rescale(images.turn(image, rotation), scale)
+        config = self._flags(dpi * scale if dpi else None)
+        if thresholding:
+            config += f" -c thresholding_method={thresholding}"
+        if opts.char_alternatives:
+            config += " -c lstm_choice_mode=2"
+        if opts.config:
+            config += " " + opts.config
+        hocr = self._call(self.engine.image_to_pdf_or_hocr, self._write(page_image),
+                          lang=self.lang, config=config.strip(), extension="hocr",
+                          timeout=opts.timeout)
+        try:
+            result = parse_hocr(hocr)
+        except HocrError as exc:
+            raise EngineError(f"{self.path}: tesseract wrote unreadable hOCR: {exc}") from exc
+        page = result.pages[0] if result.pages else HocrPage(
+            index=0, bbox=(0, 0, page_image.width, page_image.height))
+        return PagePass(page=page, rotation=rotation, scale=scale, version=result.engine_version,
+                     thresholding=thresholding)
+
+    def osd(self, image: Image.Image, *, dpi: float | None) -> tuple[int, float] | None:
+        """Tesseract's orientation verdict (clockwise degrees, confidence), or None.
+
+        None when OSD cannot decide (too few characters) or ``osd.traineddata`` is
+        missing (apt package ``tesseract-ocr-osd``); the caller then compares passes.
+        """
+        try:
+            text = self._call(self.engine.image_to_osd, self._write(image),
+                              config=self._flags(dpi), timeout=self.options.timeout)
+        except EngineError as exc:
+            log.info("%s: orientation detection gave no verdict (needs tesseract-ocr-osd): %s",
+                     self.path, exc)
+            return None
+        rotate, conf = _ROTATE.search(str(text)), _ORIENT_CONF.search(str(text))
+        if rotate is None:
+            return None
+        return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
+
+
+#: tesseract's thresholding_method for Sauvola's local thresholding (tesseract >= 5.0)
+_SAUVOLA = 2
+#: how much more confident text the adaptive pass must read to be kept
+_LOCAL_GAIN = 1.5
+#: degrees of baseline slope from which a page that reads well is still levelled
+_TILTED = 2.0
+
+
+def _better(current: PagePass, other: PagePass) -> PagePass:
+    return other if other.words and other.mean_conf > current.mean_conf else current
+
+
+def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
+    """The part of an unturned, unscaled page where a pass found lines, with a margin (the
+    whole page when it found none): a photographed page's surroundings are no text."""
+    boxes = [ln.bbox for ln in read.page.lines if ln.words]
+    if not boxes:
+        return image
+    margin = max(10, round(0.02 * max(image.size)))
+    return image.crop((max(0, min(b[0] for b in boxes) - margin),
+                       max(0, min(b[1] for b in boxes) - margin),
+                       min(image.width, max(b[2] for b in boxes) + margin),
+                       min(image.height, max(b[3] for b in boxes) + margin)))
+
+
+def _another(runner: Runner, image: Image.Image, notes: list[str], number: int, what: str,
+             **how: Any) -> PagePass | None:
+    """A pass that may read the page better than the one in hand, or None when tesseract
+    fails on it: the page keeps what it read (a note says why). Sauvola's thresholding,
+    for one, fails on an image a few pixels across ("whsize must be >= 2") that the first
+    pass read as blank. A missing binary or language pack is no failure of one pass."""
+    try:
+        return runner.recognise(image, **how)
+    except EngineNotFoundError:
+        raise
+    except EngineError as exc:
+        log.info("%s", exc)
+        notes.append(f"page {number}: {what} failed, the page keeps the reading before it "
+                     f"({str(exc).removeprefix(f'{runner.path}: ')})")
+        return None
+
+
+def read_page(runner: Runner, image: Image.Image, dpi: float | None,
+                    notes: list[str], number: int) -> PagePass:
+    opts = runner.options
+    best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
+    bad = opts.orientation_threshold * 100
+    skew: tuple[float, tuple[int, int]] | None = None
+    if opts.binarize == "auto" and best.mean_conf < bad:
+        local = _another(runner, image, notes, number, "a pass with adaptive thresholding",
+                         dpi=dpi, rotation=0, scale=1.0, thresholding=_SAUVOLA)
+        # kept only when clearly better: on a page both read alike, the global
+        # threshold's lines are the surer ones
+        if local is not None and local.content > _LOCAL_GAIN * best.content:
+            notes.append(f"page {number}: read with adaptive thresholding (uneven light or "
+                         f"low contrast): {len(best.words)} -> {len(local.words)} words, "
+                         f"mean word confidence {best.mean_conf:.0f} -> "
+                         f"{local.mean_conf:.0f}")
+            best = local
+    if opts.deskew == "auto" and (best.mean_conf < bad or abs(best.tilt) >= _TILTED):
+        angle = images.skew_angle(_text_region(image, best))
+        if angle is not None and abs(angle) >= opts.min_skew:
+            straight = images.deskew(image, angle)
+            level = _another(runner, straight, notes, number, "a levelled pass", dpi=dpi,
+                             rotation=0, scale=1.0, thresholding=best.thresholding)
+            # geometry, unlike thresholding, seldom trades one misreading for another:
+            # kept when it reads both more confident text and more confidently
+            if (level is not None and level.content > best.content
+                    and level.mean_conf > best.mean_conf):
+                notes.append(f"page {number}: levelled, its lines were tilted {-angle:.1f} "
+                             f"degrees: {len(best.words)} -> {len(level.words)} words, mean "
+                             f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
+                skew = (angle, straight.size)
+                image, best = straight, level
+    if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
+        verdict = runner.osd(image, dpi=dpi)
+        rotation = verdict[0] if verdict else 180
+        if rotation:
+            turned = _another(runner, image, notes, number, f"a pass turned {rotation} degrees",
+                              dpi=dpi, rotation=rotation, scale=1.0,
+                              thresholding=best.thresholding)
+            chosen = best if turned is None else _better(best, turned)
+            how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
+                   else "OSD gave no verdict; compared with a 180-degree pass")
+            if chosen is turned:
+                notes.append(f"page {number}: turned {rotation} degrees clockwise ({how}); "
+                             f"mean word confidence {best.mean_conf:.0f} -> "
+                             f"{turned.mean_conf:.0f}")
+            best = chosen
+    height = best.line_height
+    if opts.upscale and height and height < opts.min_line_height:
+        factor = min(opts.max_upscale, opts.target_line_height / height)
+        factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5)
+        if factor > 1.05:
+            log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
+                      runner.path, number, height, factor)
+            larger = _another(runner, image, notes, number, "an upscaled pass", dpi=dpi,
+                              rotation=best.rotation, scale=round(factor, 3),
+                              thresholding=best.thresholding)
+            best = best if larger is None else _better(best, larger)
+    if skew is not None:
+        best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
+    return best
