@@ -178,6 +178,29 @@ def test_asr_silence_gives_an_empty_document(tmp_path: Path) -> None:
     assert len(engine.calls) == 1
 
 
+def test_asr_samples_that_are_no_numbers_reach_the_engine_as_silence(tmp_path: Path) -> None:
+    """One NaN makes every feature Whisper computes over a chunk NaN: the engine gets
+    silence in its place, and the document says how much of the audio was damaged."""
+    from test_audio import write_float_wav
+
+    samples = np.full(2 * SAMPLE_RATE, 0.1, dtype=np.float32)
+    samples[1000:1008] = np.nan
+    path = write_float_wav(tmp_path / "damaged.wav", samples)
+    heard: list[np.ndarray] = []
+
+    class Listening(ReplayEngine):
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            heard.append(audio)
+            return super().transcribe(audio, **kwargs)
+
+    engine = Listening(recording([segment(" Hi.", [(" Hi.", 0.0, 0.5, 0.9)])]))
+    doc = asr.transcribe(path, engine=engine)
+    assert np.isfinite(heard[0]).all() and (heard[0][1000:1008] == 0).all()
+    assert doc.text == "Hi." and doc.warnings == [
+        "8 samples (0.001 s) of the audio were not numbers (NaN or infinite: a damaged "
+        "recording) and were read as silence"]
+
+
 def test_asr_punctuation_only_segments_are_dropped(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "hiss.wav", 0.05 * np.ones(SAMPLE_RATE))
     engine = ReplayEngine(recording([segment(" .", [(" .", 0.0, 0.5, 0.9)]),
@@ -282,6 +305,23 @@ def test_asr_real_dictation_has_a_doubtful_drug_word() -> None:
                   for w in s.words if key(w.text) and key(w.text) not in plain]
     assert drug_words
     assert min(w.confidence or 0.0 for w in drug_words) < 0.5
+
+
+@pytest.mark.slow
+def test_asr_real_dictation_with_damaged_samples_is_still_heard(tmp_path: Path) -> None:
+    """Ten NaN samples in 32 s of a float WAV made tiny.en hear no speech at all; read as
+    silence, the dictation is heard as the sound file is, with a warning."""
+    from test_audio import write_float_wav
+
+    from uncertain import audio
+
+    samples = audio.decode(DICTATION)
+    clean = asr.transcribe(write_float_wav(tmp_path / "clean.wav", samples))
+    samples[50_000:50_010] = np.nan
+    doc = asr.transcribe(write_float_wav(tmp_path / "damaged.wav", samples))
+    assert "milligrams" in doc.text and "kidney function" in doc.text
+    assert len(doc.words) >= 0.9 * len(clean.words)
+    assert doc.warnings == [audio.repaired_note(10)]
 
 
 @pytest.mark.slow

@@ -171,3 +171,44 @@ def test_audio_copy_keeps_decoding(tmp_path: Path) -> None:
     copy = tmp_path / "renamed.audio"
     shutil.copy(ASR / "tone.flac", copy)
     assert np.array_equal(audio.decode(copy), audio.decode(ASR / "tone.flac"))
+
+
+def write_float_wav(path: Path, samples: np.ndarray, rate: int = audio.SAMPLE_RATE) -> Path:
+    """A 32-bit float WAV (format 3) holding ``samples`` as they are, NaN included."""
+    import struct
+
+    data = np.asarray(samples, dtype="<f4").tobytes()
+    path.write_bytes(b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE"
+                     + b"fmt " + struct.pack("<IHHIIHH", 16, 3, 1, rate, 4 * rate, 4, 32)
+                     + b"data" + struct.pack("<I", len(data)) + data)
+    return path
+
+
+def test_audio_samples_that_are_no_numbers_are_silence_and_counted(tmp_path: Path) -> None:
+    """A damaged float recording's NaN and infinite samples decode as silence, counted
+    for the stage's warning: whole, from memory and chunk by chunk."""
+    rng = np.random.default_rng(1)
+    signal = (0.3 * rng.standard_normal(16000 * 7)).astype(np.float32)
+    damaged = signal.copy()
+    damaged[[100, 20_000, 20_001, 90_000]] = [np.nan, np.inf, -np.inf, np.nan]
+    path = write_float_wav(tmp_path / "damaged.wav", damaged)
+    counts: list[int] = []
+    whole = audio.decode(path, on_repair=counts.append)
+    assert np.isfinite(whole).all() and sum(counts) == 4
+    assert whole[100] == whole[20_000] == whole[20_001] == whole[90_000] == 0.0
+    assert np.array_equal(np.delete(whole, [100, 20_000, 20_001, 90_000]),
+                          np.delete(signal, [100, 20_000, 20_001, 90_000]))
+    counts = []
+    in_memory = audio.decode_bytes(path.read_bytes(), "damaged.wav", on_repair=counts.append)
+    assert np.array_equal(in_memory, whole) and sum(counts) == 4
+    chunks = list(audio.iter_chunks(path, chunk_seconds=2.0, search_seconds=0.5))
+    assert len(chunks) >= 3 and sum(c.repaired for c in chunks) == 4
+    assert np.array_equal(np.concatenate([c.samples for c in chunks]), whole)
+    # a sound recording has nothing to repair
+    clean = write_float_wav(tmp_path / "clean.wav", signal)
+    counts = []
+    assert np.array_equal(audio.decode(clean, on_repair=counts.append), signal)
+    assert counts == [] and all(c.repaired == 0 for c in audio.iter_chunks(clean))
+    assert audio.repaired_note(4) == (
+        "4 samples (0.000 s) of the audio were not numbers (NaN or infinite: a damaged "
+        "recording) and were read as silence")

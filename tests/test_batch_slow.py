@@ -191,3 +191,29 @@ def test_batch_pdf_dpi_reaches_the_ocr(tmp_path: Path) -> None:
     pages = record["document"]["pages"]
     assert [p["dpi"] for p in pages] == [150.0] * len(pages)
     assert record["document"]["source"]["options"]["dpi"] == 150.0
+
+
+def test_batch_damaged_float_recording_is_heard_with_a_warning(tmp_path: Path,
+                                                              speech: list[Path]) -> None:
+    """NaN samples in a float WAV, on disk and in an archive, are read as silence: the
+    speech around them is transcribed and the record's document says what was damaged."""
+    import numpy as np
+    from test_audio import write_float_wav
+
+    from uncertain import audio
+
+    samples = audio.decode(speech[1])
+    samples[8_000:8_005] = np.nan
+    folder = tmp_path / "in"
+    folder.mkdir()
+    damaged = write_float_wav(folder / "damaged.wav", samples)
+    archive = tmp_path / "in.tar"
+    with tarfile.open(archive, "w") as tar:
+        _add(tar, "damaged.wav", damaged.read_bytes())
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([folder, archive], out=out, device="cpu")
+    assert (summary.done, summary.failed) == (2, 0)
+    for record in read_records(out):
+        assert record["status"] == "ok", record.get("message")
+        assert len(_words(record)) >= 4  # "start ... ten milligrams in the morning"
+        assert record["document"]["warnings"] == [audio.repaired_note(5)]

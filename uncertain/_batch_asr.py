@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
@@ -152,8 +153,10 @@ class BatchedASR:
             pipeline = self._local.pipeline = BatchedInferencePipeline(self.model)
         return pipeline
 
-    def transcribe(self, samples: np.ndarray, *, path: str, sha256: str) -> Document:
-        """A Document for ``samples`` (16 kHz mono float32) read from ``path``."""
+    def transcribe(self, samples: np.ndarray, *, path: str, sha256: str,
+                   repaired: int = 0) -> Document:
+        """A Document for ``samples`` (16 kHz mono float32) read from ``path``, of which
+        ``repaired`` were no numbers in the file and are silence (a warning says so)."""
         # the batched pipeline bypasses generate_segments, where tokens are usually kept
         recording = (self.model.recording_tokens() if isinstance(self.model, TokenWhisperModel)
                      else nullcontext(lambda segment: segment))
@@ -176,7 +179,8 @@ class BatchedASR:
             language=getattr(info, "language", None) or self.language,
             language_probability=_probability(getattr(info, "language_probability", None)),
         )
-        return Document(source=source, segments=segments)
+        notes = [_audio.repaired_note(repaired)] if repaired else []
+        return Document(source=source, segments=segments, warnings=notes)
 
 
 def _probability(value: Any) -> float | None:
@@ -208,6 +212,8 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
 # -- decoding from memory -----------------------------------------------------------------
 
 
-def decode_bytes(data: bytes, path: str) -> np.ndarray:
-    """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors."""
-    return _audio.decode_bytes(data, path)
+def decode_bytes(data: bytes, path: str, *,
+                 on_repair: Callable[[int], None] | None = None) -> np.ndarray:
+    """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors;
+    ``on_repair`` is told how many samples were no numbers (see :mod:`uncertain.audio`)."""
+    return _audio.decode_bytes(data, path, on_repair=on_repair)

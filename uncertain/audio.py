@@ -5,6 +5,12 @@ decode (text renamed ``.wav``, a cut-off FLAC, a WAV shorter than its header say
 a :class:`~uncertain.errors.CorruptInputError` naming the path. :func:`iter_chunks` yields
 a long recording in pieces of a few minutes, each cut where the signal is quietest shortly
 before the nominal end, so a word is rarely split and memory stays bounded.
+
+A damaged float recording can hold samples that are no numbers (NaN, infinite): one of
+them makes every feature Whisper computes over the file NaN, and a recording of speech
+reads as silence. Decoding sets them to silence (0.0) and counts them: a chunk's
+``repaired``, or ``on_repair`` for :func:`decode` and :func:`decode_bytes`; the stages
+say so in the document's warnings (:func:`repaired_note`).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import io
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -50,10 +56,13 @@ class AudioInfo:
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """A piece of a recording: ``samples`` (16 kHz mono float32) starting ``start`` seconds in."""
+    """A piece of a recording: ``samples`` (16 kHz mono float32) starting ``start`` seconds in;
+    ``repaired``: samples that were no numbers in the file, silence here (counted with the
+    chunk that was being filled when they were decoded: the chunks' sum is the file's)."""
 
     start: float
     samples: np.ndarray
+    repaired: int = 0
 
     @property
     def duration(self) -> float:
@@ -82,10 +91,18 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
         raise CorruptInputError(p, f"cannot read audio: {_reason(exc)}") from exc
 
 
-def decode(path: str | os.PathLike[str]) -> np.ndarray:
-    """The whole recording as one 16 kHz mono float32 array (short files; see iter_chunks)."""
-    pieces = list(_pieces(_check(path)))
+def decode(path: str | os.PathLike[str], *,
+           on_repair: Callable[[int], None] | None = None) -> np.ndarray:
+    """The whole recording as one 16 kHz mono float32 array (short files; see iter_chunks);
+    ``on_repair`` is told how many samples were no numbers and are silence."""
+    pieces = list(_pieces(_check(path), on_repair=on_repair))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+
+
+def repaired_note(samples: int) -> str:
+    """The warning for a recording that held ``samples`` samples that were no numbers."""
+    return (f"{samples} samples ({samples / SAMPLE_RATE:.3f} s) of the audio were not numbers "
+            "(NaN or infinite: a damaged recording) and were read as silence")
 
 
 def iter_chunks(
@@ -108,17 +125,23 @@ def iter_chunks(
     buffer: list[np.ndarray] = []
     buffered = 0
     offset = 0  # samples already yielded
-    for piece in _pieces(_check(path)):
+    repaired = [0]  # not yet counted with a chunk
+
+    def count(n: int) -> None:
+        repaired[0] += n
+
+    for piece in _pieces(_check(path), on_repair=count):
         buffer.append(piece)
         buffered += len(piece)
         while buffered > limit:
             samples = np.concatenate(buffer)
             cut = quietest_cut(samples, target - search, target)
-            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut])
+            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut], repaired[0])
+            repaired[0] = 0
             offset += cut
             buffer, buffered = [samples[cut:]], len(samples) - cut
     if buffered:
-        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer))
+        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer), repaired[0])
 
 
 def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
@@ -164,12 +187,13 @@ def _check(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None
-            ) -> Iterator[np.ndarray]:
+def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None, *,
+            on_repair: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
     """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order.
 
     ``source`` is a file path or an open binary file (an archive member in memory);
-    ``name`` is what errors call it (default: the path).
+    ``name`` is what errors call it (default: the path). Samples that are no numbers are
+    silence in the pieces; ``on_repair`` is told how many, piece by piece, when any are.
     """
     label = name if name is not None else source if isinstance(source, Path) else "<audio>"
     decoded = 0
@@ -180,6 +204,11 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None
             declared = _declared_duration(container, stream)
             for group in _grouped(container.decode(stream)):
                 decoded += len(group)
+                bad = ~np.isfinite(group)
+                if bad.any():
+                    group[bad] = 0.0
+                    if on_repair is not None:
+                        on_repair(int(bad.sum()))
                 yield group
     except av.FFmpegError as exc:
         raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
@@ -192,14 +221,15 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None
                    f"{seconds:.2f} s decode")
 
 
-def decode_bytes(data: bytes, name: str | os.PathLike[str]) -> np.ndarray:
+def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
+                 on_repair: Callable[[int], None] | None = None) -> np.ndarray:
     """Decode an in-memory audio file (an archive member) like :func:`decode`.
 
     ``name`` is what errors call it; the same checks apply as for a file on disk.
     """
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         _check_wav_header(io.BytesIO(data), len(data), name)
-    pieces = list(_pieces(io.BytesIO(data), name))
+    pieces = list(_pieces(io.BytesIO(data), name, on_repair=on_repair))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
