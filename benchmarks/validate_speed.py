@@ -11,7 +11,12 @@ taken after the index build, so that every run starts with the same empty caches
 median and the best run are printed (CPU time on one pinned core: other processes on
 the machine slow a run, never speed it up).
 
+Last, memory on words never seen (``--unknown``): that many random spellings heard in
+doubt, validated in a fresh fork, with the process's peak memory growth and the size of
+the candidate caches, which keep a bounded number of spellings however long a run is.
+
     .venv/bin/python benchmarks/validate_speed.py [--words 60000] [--seed 7] [--repeat 5]
+        [--unknown 30000]
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -104,6 +111,54 @@ def make_documents(total_words: int, seed: int) -> list[Document]:
     return docs
 
 
+def unknown_documents(total_words: int, seed: int) -> list[Document]:
+    """Speech documents of random spellings heard at p 0.3, 20 to a segment and 500 to a
+    document: every word a search the caches have not seen (OCR debris, names)."""
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    for start in range(0, total_words, 500):
+        words = ["".join(rng.choice("abdefgiklmnoprstuvz") for _ in range(rng.randint(6, 14)))
+                 for _ in range(min(500, total_words - start))]
+        segments = [Segment(id=k, words=[Word(text=w, confidence=0.3)
+                                         for w in words[i:i + 20]])
+                    for k, i in enumerate(range(0, len(words), 20))]
+        docs.append(Document(source=Source(path=f"unknown-{len(docs)}.wav", sha256="0" * 64,
+                                           modality="audio", engine="bench"),
+                             segments=segments))
+    return docs
+
+
+def _in_fork(work: Callable[[], object]) -> Any:
+    """``work()``'s JSON-able result, computed in a forked child where ``os.fork`` exists."""
+    if not hasattr(os, "fork"):
+        return work()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report, leave without cleanup
+        os.close(read)
+        os.write(write, json.dumps(work()).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def _unknown_pass(validator: Validator, docs: list[Document]) -> tuple[float, float, int, int]:
+    """(peak RSS growth MB, CPU s, spellings whose matches the search keeps, flags)."""
+    def run() -> tuple[float, float, int, int]:
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        c0 = time.process_time()
+        flags = sum(len(validator.validate(doc).flags) for doc in docs)
+        cpu = time.process_time() - c0
+        rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return (rss1 - rss0) / 1024, cpu, len(validator.search._sim_cache), flags
+
+    growth, cpu, kept, flags = _in_fork(run)
+    return float(growth), float(cpu), int(kept), int(flags)
+
+
 def _cold_pass(validator: Validator, docs: list[Document]) -> tuple[float, float, int]:
     """(wall s, CPU s, flags) of validating ``docs`` with caches as cold as the caller's
     own: in a forked child where ``os.fork`` exists, so every run starts from the same
@@ -113,19 +168,7 @@ def _cold_pass(validator: Validator, docs: list[Document]) -> tuple[float, float
         flags = sum(len(validator.validate(doc).flags) for doc in docs)
         return time.perf_counter() - t0, time.process_time() - c0, flags
 
-    if not hasattr(os, "fork"):
-        return run()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: measure, report, leave without cleanup
-        os.close(read)
-        os.write(write, json.dumps(run()).encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    elapsed, cpu, flags = json.loads(data)
+    elapsed, cpu, flags = _in_fork(run)
     return float(elapsed), float(cpu), int(flags)
 
 
@@ -134,6 +177,8 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=5, help="cold passes (default 5)")
+    parser.add_argument("--unknown", type=int, default=30_000,
+                        help="words never seen, for the memory check (default 30000; 0: skip)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -195,6 +240,14 @@ def main() -> None:
     indexed = (time.process_time() - c0) / len(queries)
     print(f"per searched window: full rapidfuzz scan of {len(choices)} terms {scan * 1e3:.2f} ms, "
           f"index {indexed * 1e3:.3f} ms ({scan / indexed:.0f}x faster)")
+
+    if args.unknown > 0:
+        unknown = unknown_documents(args.unknown, args.seed)
+        growth, cpu, kept, flags = _unknown_pass(Validator(lexicons), unknown)
+        print(f"words never seen: {args.unknown} random spellings heard at p 0.3, in a fresh "
+              f"fork with cold caches: {args.unknown / cpu:,.0f} words/s per core, {flags} "
+              f"flags, peak memory growth {growth:.0f} MB; the candidate search keeps the "
+              f"matches of {kept} spellings")
 
 
 if __name__ == "__main__":

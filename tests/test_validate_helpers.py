@@ -405,3 +405,31 @@ def test_context_logit_a_term_that_takes_no_dose_is_scored_without_context() -> 
     assert context_logit(window) > context_logit(bare) + 3.0
     orphan = {**bare, "orphan_dose": 1.0}
     assert context_logit({**orphan, "drug": 0.0}) == pytest.approx(context_logit(bare))
+
+
+def test_validate_helpers_candidate_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """A long run of spellings never seen before (OCR debris, names) keeps at most
+    ``SIMILAR_CACHE`` spellings' matches (the oldest dropped first), not all of them: at
+    about 17 KB each, 60,000 unknown words held 1.1 GB before. The caches only save work:
+    the flags are those of a validator whose caches hold everything."""
+    import random
+
+    from uncertain import _candidates
+    from uncertain.document import Document, Segment, Source
+    from uncertain.validate import Validator
+
+    rng = random.Random(3)
+    spellings = ["".join(rng.choice("abdeiklmnoprstuz") for _ in range(rng.randint(6, 12)))
+                 for _ in range(300)]
+    doc = Document(
+        source=Source(path="debris.wav", sha256="0" * 64, modality="audio", engine="test"),
+        segments=[Segment(id=k, words=[Word(text=w, confidence=0.3)
+                                       for w in spellings[10 * k:10 * k + 10]])
+                  for k in range(30)])
+    everything = Validator().validate(doc).flags
+    monkeypatch.setattr(_candidates, "SIMILAR_CACHE", 20)
+    monkeypatch.setattr(_candidates, "CEILING_CACHE", 30)
+    validator = Validator()
+    assert validator.validate(doc).flags == everything and len(everything) > 100
+    assert len(validator.search._sim_cache) == 20 and len(validator.search._ceilings) == 30

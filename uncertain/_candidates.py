@@ -12,6 +12,7 @@ from :mod:`uncertain._score`) and which candidates a flag lists (:func:`listed`)
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -73,16 +74,42 @@ class Ranked:
                          kind=e.kind, evidence=self.evidence, features=self.features)
 
 
+#: spellings whose matches the candidate search keeps (each about 17 KB: the matches and
+#: their features), the oldest dropped first: a long batch of unknown words (OCR debris,
+#: names, another language) holds at most about 170 MB of them; 60,000 words of dictation
+#: make some 1,400
+SIMILAR_CACHE = 10_000
+#: spellings whose block's score bound it keeps (a number each)
+CEILING_CACHE = 100_000
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: OrderedDict[_K, _V], key: _K, value: _V, limit: int) -> None:
+    """``cache[key] = value``, dropping the oldest entry beyond ``limit`` (threads sharing
+    the cache may drop one entry too many: harmless)."""
+    cache[key] = value
+    if len(cache) > limit:
+        try:
+            cache.popitem(last=False)
+        except KeyError:  # emptied by another thread meanwhile
+            pass
+
+
 class CandidateSearch:
     """Candidate search over one lexicon index, with the caches that make it fast: the
-    matches of a spelling and the score bound of its index block."""
+    matches of a spelling and the score bound of its index block (bounded: see
+    ``SIMILAR_CACHE``)."""
 
     def __init__(self, index: LexiconIndex) -> None:
         self.index = index
         #: the highest prior of any term: a bound on every candidate's prior
         self.max_prior = max((it.entry.prior for it in index.items), default=0.0)
-        self._sim_cache: dict[tuple[str, str, int, bool, str | None], list[Match]] = {}
-        self._ceilings: dict[tuple[str, str, bool], float] = {}
+        self._sim_cache: OrderedDict[tuple[str, str, int, bool, str | None], list[Match]] = (
+            OrderedDict())
+        self._ceilings: OrderedDict[tuple[str, str, bool], float] = OrderedDict()
 
     def variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
         """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
@@ -114,9 +141,7 @@ class CandidateSearch:
                 ids += [i for i in self.index.near_phones(phones) if i not in ids]
             found = [self.match(key, idx, modality, said=phones) for idx in ids]
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
-            if len(self._sim_cache) > 100_000:
-                self._sim_cache.clear()
-            self._sim_cache[cache_key] = found
+            _remember(self._sim_cache, cache_key, found, SIMILAR_CACHE)
         return found
 
     def hopeless(self, key: str, base: dict[str, float], modality: Modality,
@@ -135,11 +160,9 @@ class CandidateSearch:
             return round(sigmoid((best[0][0] if best else -math.inf) + context), 4) < threshold
         ceiling = self._ceilings.get((key, modality, wide))
         if ceiling is None:
-            if len(self._ceilings) > 100_000:
-                self._ceilings.clear()
             ceiling = match_ceiling(self.index.block_columns(key, wide=wide), len(key),
                                     modality)
-            self._ceilings[key, modality, wide] = ceiling
+            _remember(self._ceilings, (key, modality, wide), ceiling, CEILING_CACHE)
         if round(sigmoid(ceiling + context), 4) < threshold:
             return True
         # the very matches rank takes
