@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from uncertain._io import check_input, sha256_file, sniff_bytes
-from uncertain.errors import EmptyInputError, MissingFileError, UnsupportedFormatError
+from uncertain.errors import (
+    CorruptInputError,
+    EmptyInputError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
 from uncertain.ingest import detect, ingest
 
 
@@ -39,6 +44,10 @@ from uncertain.ingest import detect, ingest
         (b"Continue metformin 500 mg.\n", "text", "utf-8"),
         ("Patient naïve to \u00e9".encode(), "text", "utf-8"),
         (b"\x00\x01\x02\x03\xfe\xfe", "unknown", "binary"),
+        # UTF-8 with a stray Latin-1 byte: damaged text, not an unknown format
+        (b"Caf\xc3\xa9 and caf\xe9: metformin 500 mg\n", "text", "utf-8"),
+        # but control characters among them are binary data
+        (b"\x01\x02\x03caf\xc3\xa9 \xe9\x04\x05 more", "unknown", "binary"),
     ],
 )
 def test_ingest_sniff_bytes(head: bytes, kind: str, fmt: str) -> None:
@@ -66,6 +75,21 @@ def test_ingest_text_renamed_as_audio_or_image_is_refused(tmp_path: Path, name: 
     path.write_text("this is not audio at all\n")
     with pytest.raises(UnsupportedFormatError, match=rf"{re.escape(name)}.*plain text"):
         ingest(path)
+
+
+def test_ingest_damaged_utf8_names_the_bad_byte_wherever_it_is(tmp_path: Path) -> None:
+    """A stray byte that is not UTF-8 gives the same error in a transcript's first line
+    as after its first 4 KB (the sniffed head): the file and the byte's offset, not
+    'not a supported format'."""
+    early = tmp_path / "early.txt"
+    early.write_bytes(b"Caf\xc3\xa9 and caf\xe9: metformin 500 mg\n")
+    with pytest.raises(CorruptInputError, match=r"early\.txt: not valid utf-8: byte 0xe9 at "
+                                                r"offset 13"):
+        ingest(early)
+    late = tmp_path / "late.txt"
+    late.write_bytes("Café, metformin 500 mg. ".encode() * 300 + b"caf\xe9\n")
+    with pytest.raises(CorruptInputError, match=r"late\.txt: not valid utf-8: byte 0xe9"):
+        ingest(late)
 
 
 def test_ingest_binary_junk_is_refused(tmp_path: Path) -> None:

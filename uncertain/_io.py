@@ -145,7 +145,8 @@ def sniff_bytes(head: bytes) -> Sniffed:
             if exc.start < len(head) - 3:
                 if legacy_text(head) is not None:
                     return Sniffed("text", LEGACY_ENCODING)
-                return Sniffed("unknown", "binary")
+                if not _damaged_utf8(head):
+                    return Sniffed("unknown", "binary")
         return Sniffed("text", "utf-8")
     return Sniffed("unknown", "binary")
 
@@ -155,6 +156,19 @@ LEGACY_ENCODING = "cp1252"
 #: a valid UTF-8 sequence of two to four bytes: a file holding one is UTF-8, maybe damaged
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 text with a few bytes that are not (a stray Latin-1 "\xe9" pasted into it):
+    text to its reader, who is told where the bad bytes are, not a format it cannot
+    name. At most one character in a hundred is bad, and there is no control character
+    but tabs, line breaks and form feeds (binary data has them in any 4 KB)."""
+    if not _UTF8_SEQUENCE.search(data):
+        return False
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad <= max(1, len(text) // 100) and not any(
+        unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
 
 
 def legacy_text(data: bytes) -> str | None:
