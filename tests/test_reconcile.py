@@ -205,10 +205,26 @@ def test_reconcile_words_written_together_are_one_token() -> None:
     assert change.span == 0  # the doubtful ".5" is part of the token changed
 
 
+def test_reconcile_says_how_much_of_the_document_the_answer_keeps() -> None:
+    """A corrected copy keeps most of the document's words; a refusal, a summary or an
+    answer about something else keeps little, and its changes are no corrections."""
+    doc = _load("dictation")
+    n = len(doc.text.split())
+    fixed = reconcile(doc, _answer())
+    assert fixed.kept == pytest.approx((n - 7) / n, abs=0.01)  # "met for me", "lie sin oh pril"
+    assert reconcile(doc, doc.text).kept == 1.0
+    refusal = reconcile(doc, "I cannot help with that.")
+    assert refusal.kept < 0.05 and refusal.overcorrections
+    summary = reconcile(doc, "A 58-year-old man with type 2 diabetes on metformin and "
+                             "lisinopril; follow up in three months.")
+    assert 0.05 < summary.kept < 0.5
+    assert reconcile(_plain([]), "hello").kept == 1.0  # no words to keep
+
+
 def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == {"text", "spans", "resolved", "unchanged", "overcorrections"}
+    assert set(data) == {"text", "kept", "spans", "resolved", "unchanged", "overcorrections"}
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
     assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]

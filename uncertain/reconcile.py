@@ -8,7 +8,11 @@ re-paired by spelling similarity) and sorts each change into
 * ``resolved``: a change on a doubtful span (the spans :func:`uncertain.render.render`
   marks at the same ``threshold``), with the original words' provenance;
 * ``unchanged``: doubtful spans the answer left as they were;
-* ``overcorrections``: changes to confident words nobody asked about.
+* ``overcorrections``: changes to confident words nobody asked about;
+
+and says how much of the document the answer keeps word for word (``kept``): an answer
+that is not a corrected copy at all (a refusal, a summary, a reply in another language)
+keeps little of it, and its "changes" are no corrections.
 
 Words are compared after NFKC normalisation, case folding and stripping punctuation
 at both ends, so "Metformin," equals "metformin"; a word whose text contains spaces
@@ -88,6 +92,10 @@ class Reconciliation:
     spans: tuple[Span, ...]  # the doubtful spans, in reading order
     changes: tuple[Change, ...]
     unchanged: tuple[int, ...] = field(default=())  # indices into spans
+    #: the share of the document's words the answer keeps as they were (compared as
+    #: ``changes`` are; 1.0 for a document without words): a corrected copy keeps most,
+    #: a refusal or a summary little ("I cannot help with that." keeps 0.02 of the sample note)
+    kept: float = 1.0
 
     @property
     def resolved(self) -> list[Change]:
@@ -100,9 +108,10 @@ class Reconciliation:
         return [c for c in self.changes if c.span is None]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: text, spans, resolved, unchanged, overcorrections."""
+        """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections."""
         return {
             "text": self.text,
+            "kept": self.kept,
             "spans": [s.to_dict() for s in self.spans],
             "resolved": [c.to_dict() for c in self.resolved],
             "unchanged": [self.spans[i].to_dict() for i in self.unchanged],
@@ -280,7 +289,9 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
-    return Reconciliation(answer, tuple(spans), tuple(changes), unchanged)
+    same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    kept = round(same / len(src), 4) if src else 1.0
+    return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
 
 
 @dataclass
