@@ -260,3 +260,70 @@ def test_cli_annotate_rescores_a_document_with_only_hunches(
     drugs = [f.candidates[0].canonical for f in doc.flags if f.candidates]
     hunches = [h.candidates[0].canonical for h in doc.validation.hunches]
     assert (drugs, hunches) == ((["furosemide"], []) if named else ([], ["furosemide"]))
+
+
+BAD_DOCUMENTS = [
+    ("missing.json", None, "MissingFileError: {path}: no such file"),
+    ("empty.json", b"", "EmptyInputError: {path}: file is empty (0 bytes)"),
+    ("broken.json", b"{broken", "CorruptInputError: {path}: not JSON (Expecting property"),
+    ("other.json", b'{"not": "a document"}',
+     "CorruptInputError: {path}: not a saved document (2 problems; source: Field required)"),
+    ("none.json", b"[]", "EmptyInputError: {path}: holds no document"),
+    ("latin1.json", b'{"text": "caf\xe9"}',
+     "CorruptInputError: {path}: not UTF-8 JSON: byte 0xe9 at offset 13"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_DOCUMENTS)
+def test_cli_a_saved_document_that_is_not_one_is_an_error_naming_it(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        name: str, content: bytes | None, message: str) -> None:
+    """render and reconcile read saved documents: a file that is none gives one line
+    naming it and status 1, never a traceback; render goes on with the next file."""
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Continue metformin.\n")
+    expected = message.format(path=path)
+    assert main(["reconcile", str(path), str(answer)]) == 1
+    assert capsys.readouterr().err.startswith(expected)
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["render", str(path), str(saved), "--no-preamble"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(expected) and "metformin" in out
+
+
+def test_cli_render_names_the_line_of_a_batch_file_that_is_no_document(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    doc = json.dumps(json.loads(saved.read_text()))
+    records = tmp_path / "results.jsonl"
+    records.write_text(doc + "\n{broken\n")
+    capsys.readouterr()
+    assert main(["render", str(records), "--docs-format", "jsonl"]) == 1
+    out, err = capsys.readouterr()
+    assert "metformin" in out  # the first line was rendered
+    assert err.startswith(f"CorruptInputError: {records}: line 2: not JSON")
+    errors = tmp_path / "failed.jsonl"
+    errors.write_text(json.dumps({"path": "a.wav", "status": "error", "error": "E"}) + "\n")
+    assert main(["render", str(errors), "--docs-format", "jsonl"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"EmptyInputError: {errors}: holds no document (only 1 error records of a batch)")
+
+
+def test_cli_reconcile_answer_file_missing_or_empty(note: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    capsys.readouterr()
+    missing = tmp_path / "nope.txt"
+    assert main(["reconcile", str(saved), str(missing)]) == 1
+    assert capsys.readouterr().err.startswith(f"MissingFileError: {missing}: no such file")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["reconcile", str(saved), str(empty)]) == 0  # the LLM said nothing
+    assert json.loads(capsys.readouterr().out)["kept"] == 0.0

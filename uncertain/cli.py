@@ -89,20 +89,47 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
-    """Documents saved as JSON, JSON lines, or batch records (``{"document": ...}``)."""
-    text = Path(path).read_text(encoding="utf-8")
-    for line in [text] if docs_format == "json" else text.splitlines():
+    """Documents saved as JSON, JSON lines, or batch records (``{"document": ...}``); a
+    missing or empty file, one that is not UTF-8 JSON or holds no document, and a line
+    that is no document are errors naming the file (and the line)."""
+    from pydantic import ValidationError
+
+    from uncertain._io import check_input
+    from uncertain.errors import CorruptInputError, EmptyInputError
+
+    p = check_input(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorruptInputError(p, f"not UTF-8 JSON: byte {exc.object[exc.start]:#04x} at "
+                                   f"offset {exc.start}") from exc
+    found = errors = 0
+    lines = [(0, text)] if docs_format == "json" else enumerate(text.splitlines(), 1)
+    for number, line in lines:
         if not line.strip():
             continue
-        data = json.loads(line)
-        if isinstance(data, dict) and "document" in data:
-            data = data["document"]
-        if isinstance(data, dict) and data.get("status") == "error":
-            continue
-        if isinstance(data, list):
-            yield from (Document.model_validate(d) for d in data)
-        else:
-            yield Document.model_validate(data)
+        where = f"line {number}: " if number else ""
+        try:
+            data = json.loads(line)
+            if isinstance(data, dict) and "document" in data:
+                data = data["document"]
+            if isinstance(data, dict) and data.get("status") == "error":
+                errors += 1
+                continue
+            docs = [Document.model_validate(d) for d in
+                    (data if isinstance(data, list) else [data])]
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            at = ".".join(str(k) for k in first["loc"]) or "the top level"
+            raise CorruptInputError(p, f"{where}not a saved document ({exc.error_count()} "
+                                       f"problems; {at}: {first['msg']})") from exc
+        except ValueError as exc:  # json's JSONDecodeError
+            raise CorruptInputError(p, f"{where}not JSON ({exc})") from exc
+        found += len(docs)
+        yield from docs
+    if not found:
+        raise EmptyInputError(p, "holds no document" + (
+            f" (only {errors} error records of a batch)" if errors else ""))
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
@@ -174,17 +201,31 @@ def _cmd_render(args: argparse.Namespace) -> int:
         try:
             for doc in _load_documents(raw, args.docs_format):
                 print(render(doc, **_render_kwargs(args)))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, UncertainError) as exc:
             _fail(exc)
             status = 1
     return status
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from uncertain.errors import CorruptInputError, MissingFileError
     from uncertain.reconcile import reconcile
 
-    (doc, *_rest) = _load_documents(args.doc, "json")
-    answer = sys.stdin.read() if args.answer == "-" else Path(args.answer).read_text("utf-8")
+    (doc, *rest) = _load_documents(args.doc, "json")
+    if rest:
+        print(f"warning: {args.doc}: holds {1 + len(rest)} documents; the first is "
+              "reconciled", file=sys.stderr)
+    if args.answer == "-":
+        answer = sys.stdin.read()
+    else:  # an empty answer is an answer (the LLM said nothing)
+        path = Path(args.answer)
+        if not path.is_file():
+            raise MissingFileError(path, "no such file")
+        try:
+            answer = path.read_text("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorruptInputError(path, f"not UTF-8 text: byte {exc.object[exc.start]:#04x} "
+                                          f"at offset {exc.start}") from exc
     result = reconcile(doc, answer, style=args.style)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
