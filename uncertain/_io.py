@@ -166,9 +166,13 @@ def _damaged_utf8(data: bytes) -> bool:
     if not _UTF8_SEQUENCE.search(data):
         return False
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    return bad <= max(1, len(text) // 100) and not any(
-        unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
+    return text.count("\ufffd") <= max(1, len(text) // 100) and not _controls(text)
+
+
+def _controls(text: str) -> bool:
+    """Whether ``text`` holds a control character other than tabs, line breaks and form
+    feeds: text files do not, binary data does."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
 
 
 def legacy_text(data: bytes) -> str | None:
@@ -181,7 +185,7 @@ def legacy_text(data: bytes) -> str | None:
         text = data.decode(LEGACY_ENCODING)
     except UnicodeDecodeError:
         return None
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
+    if _controls(text):
         return None
     return text
 

@@ -125,10 +125,11 @@ def iter_chunks(
     buffer: list[np.ndarray] = []
     buffered = 0
     offset = 0  # samples already yielded
-    repaired = [0]  # not yet counted with a chunk
+    repaired = 0  # samples repaired since the last chunk was yielded
 
     def count(n: int) -> None:
-        repaired[0] += n
+        nonlocal repaired
+        repaired += n
 
     for piece in _pieces(_check(path), on_repair=count):
         buffer.append(piece)
@@ -136,12 +137,12 @@ def iter_chunks(
         while buffered > limit:
             samples = np.concatenate(buffer)
             cut = quietest_cut(samples, target - search, target)
-            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut], repaired[0])
-            repaired[0] = 0
+            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut], repaired)
+            repaired = 0
             offset += cut
             buffer, buffered = [samples[cut:]], len(samples) - cut
     if buffered:
-        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer), repaired[0])
+        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer), repaired)
 
 
 def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
