@@ -199,6 +199,11 @@ def test_asr_samples_that_are_no_numbers_reach_the_engine_as_silence(tmp_path: P
     assert doc.text == "Hi." and doc.warnings == [
         "8 samples (0.001 s) of the audio were not numbers (NaN or infinite: a damaged "
         "recording) and were read as silence"]
+    # silence (the NaNs alone): both notes, the repair's first
+    path = write_float_wav(tmp_path / "lost.wav", np.full(SAMPLE_RATE, np.nan, np.float32))
+    doc = asr.transcribe(path, engine=Listening([]))
+    assert [w.split(" (")[0] for w in doc.warnings] == [
+        "16000 samples", "no speech recognised in 1.0 s of audio"]
 
 
 def test_asr_punctuation_only_segments_are_dropped(tmp_path: Path) -> None:
@@ -309,19 +314,26 @@ def test_asr_real_dictation_has_a_doubtful_drug_word() -> None:
 
 @pytest.mark.slow
 def test_asr_real_dictation_with_damaged_samples_is_still_heard(tmp_path: Path) -> None:
-    """Ten NaN samples in 32 s of a float WAV made tiny.en hear no speech at all; read as
-    silence, the dictation is heard as the sound file is, with a warning."""
+    """Ten NaN samples in 32 s of a float WAV made tiny.en hear no speech at all, and the
+    dictation at 100 times full scale six words; repaired, both are heard as the sound
+    file is, with a warning."""
     from test_audio import write_float_wav
 
     from uncertain import audio
 
     samples = audio.decode(DICTATION)
     clean = asr.transcribe(write_float_wav(tmp_path / "clean.wav", samples))
-    samples[50_000:50_010] = np.nan
-    doc = asr.transcribe(write_float_wav(tmp_path / "damaged.wav", samples))
+    damaged = samples.copy()
+    damaged[50_000:50_010] = np.nan
+    doc = asr.transcribe(write_float_wav(tmp_path / "damaged.wav", damaged))
     assert "milligrams" in doc.text and "kidney function" in doc.text
     assert len(doc.words) >= 0.9 * len(clean.words)
-    assert doc.warnings == [audio.repaired_note(10)]
+    assert doc.warnings == ["10 samples (0.001 s) of the audio were not numbers (NaN or "
+                            "infinite: a damaged recording) and were read as silence"]
+    # at a hundred times full scale tiny.en heard six words of it; scaled down, all
+    loud = asr.transcribe(write_float_wav(tmp_path / "loud.wav", samples * 100))
+    assert len(loud.words) >= 0.9 * len(clean.words) and "kidney function" in loud.text
+    assert "read scaled down by its loudest sample" in loud.warnings[0]
 
 
 @pytest.mark.slow

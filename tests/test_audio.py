@@ -184,31 +184,63 @@ def write_float_wav(path: Path, samples: np.ndarray, rate: int = audio.SAMPLE_RA
     return path
 
 
-def test_audio_samples_that_are_no_numbers_are_silence_and_counted(tmp_path: Path) -> None:
-    """A damaged float recording's NaN and infinite samples decode as silence, counted
-    for the stage's warning: whole, from memory and chunk by chunk."""
+def test_audio_samples_that_are_no_numbers_are_silence_and_said(tmp_path: Path) -> None:
+    """A damaged float recording's NaN and infinite samples decode as silence, and one
+    note says how many: whole, from memory and chunk by chunk."""
     rng = np.random.default_rng(1)
     signal = (0.3 * rng.standard_normal(16000 * 7)).astype(np.float32)
     damaged = signal.copy()
-    damaged[[100, 20_000, 20_001, 90_000]] = [np.nan, np.inf, -np.inf, np.nan]
+    bad = [100, 20_000, 20_001, 90_000]
+    damaged[bad] = [np.nan, np.inf, -np.inf, np.nan]
     path = write_float_wav(tmp_path / "damaged.wav", damaged)
-    counts: list[int] = []
-    whole = audio.decode(path, on_repair=counts.append)
-    assert np.isfinite(whole).all() and sum(counts) == 4
-    assert whole[100] == whole[20_000] == whole[20_001] == whole[90_000] == 0.0
-    assert np.array_equal(np.delete(whole, [100, 20_000, 20_001, 90_000]),
-                          np.delete(signal, [100, 20_000, 20_001, 90_000]))
-    counts = []
-    in_memory = audio.decode_bytes(path.read_bytes(), "damaged.wav", on_repair=counts.append)
-    assert np.array_equal(in_memory, whole) and sum(counts) == 4
-    chunks = list(audio.iter_chunks(path, chunk_seconds=2.0, search_seconds=0.5))
-    assert len(chunks) >= 3 and sum(c.repaired for c in chunks) == 4
+    note = ("4 samples (0.000 s) of the audio were not numbers (NaN or infinite: a damaged "
+            "recording) and were read as silence")
+    notes: list[str] = []
+    whole = audio.decode(path, on_note=notes.append)
+    assert np.isfinite(whole).all() and (whole[bad] == 0.0).all() and notes == [note]
+    assert np.array_equal(np.delete(whole, bad), np.delete(signal, bad))
+    notes = []
+    in_memory = audio.decode_bytes(path.read_bytes(), "damaged.wav", on_note=notes.append)
+    assert np.array_equal(in_memory, whole) and notes == [note]
+    notes = []
+    chunks = list(audio.iter_chunks(path, chunk_seconds=2.0, search_seconds=0.5,
+                                    on_note=notes.append))
+    assert len(chunks) >= 3 and notes == [note]
     assert np.array_equal(np.concatenate([c.samples for c in chunks]), whole)
-    # a sound recording has nothing to repair
+    # a sound recording has nothing to say
     clean = write_float_wav(tmp_path / "clean.wav", signal)
-    counts = []
-    assert np.array_equal(audio.decode(clean, on_repair=counts.append), signal)
-    assert counts == [] and all(c.repaired == 0 for c in audio.iter_chunks(clean))
-    assert audio.repaired_note(4) == (
-        "4 samples (0.000 s) of the audio were not numbers (NaN or infinite: a damaged "
-        "recording) and were read as silence")
+    notes = []
+    assert np.array_equal(audio.decode(clean, on_note=notes.append), signal)
+    list(audio.iter_chunks(clean, on_note=notes.append))
+    assert notes == []
+
+
+def test_audio_samples_far_beyond_full_scale_are_scaled_down(tmp_path: Path) -> None:
+    """16-bit values stored as floats (peak 26214 where full scale is 1) are read scaled
+    down by the loudest sample so far, from the first piece that goes beyond
+    ``OVER_RANGE`` on; a recording within range (up to 8 times full scale, which Whisper
+    still hears) is read as it is."""
+    rng = np.random.default_rng(2)
+    signal = np.clip(0.2 * rng.standard_normal(16000 * 12), -0.8, 0.8).astype(np.float32)
+    loud = write_float_wav(tmp_path / "int16_as_float.wav", signal * 32767)
+    notes: list[str] = []
+    read = audio.decode(loud, on_note=notes.append)
+    peak = float(np.abs(signal * 32767).max())
+    assert np.abs(read).max() == pytest.approx(1.0)
+    assert np.allclose(read, signal * 32767 / peak, atol=1e-6)
+    assert notes == [f"the audio's samples reach {peak:.6g} where full scale is 1 (16-bit "
+                     "values stored as floats?); it was read scaled down by its loudest sample"]
+    # beyond range only after 6 s: the pieces before it are as they were
+    later = signal.copy()
+    later[16000 * 6:] *= 1000
+    notes = []
+    read = audio.decode(write_float_wav(tmp_path / "later.wav", later), on_note=notes.append)
+    assert np.array_equal(read[:16000 * 5], later[:16000 * 5])
+    assert np.abs(read).max() <= 1.0 and "read scaled down" in notes[0]
+    started = float(notes[0].rsplit("from ", 1)[1].removesuffix(" s on"))
+    assert 5.0 <= started <= 6.0  # the piece (about 5 s) in which it went beyond
+    # within range: untouched, nothing said
+    hot = write_float_wav(tmp_path / "hot.wav", signal * 8)
+    notes = []
+    assert np.array_equal(audio.decode(hot, on_note=notes.append), signal * 8)
+    assert notes == []

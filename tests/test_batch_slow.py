@@ -216,4 +216,6 @@ def test_batch_damaged_float_recording_is_heard_with_a_warning(tmp_path: Path,
     for record in read_records(out):
         assert record["status"] == "ok", record.get("message")
         assert len(_words(record)) >= 4  # "start ... ten milligrams in the morning"
-        assert record["document"]["warnings"] == [audio.repaired_note(5)]
+        assert record["document"]["warnings"] == [
+            "5 samples (0.000 s) of the audio were not numbers (NaN or infinite: a damaged "
+            "recording) and were read as silence"]

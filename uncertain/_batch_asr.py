@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
@@ -154,9 +154,9 @@ class BatchedASR:
         return pipeline
 
     def transcribe(self, samples: np.ndarray, *, path: str, sha256: str,
-                   repaired: int = 0) -> Document:
-        """A Document for ``samples`` (16 kHz mono float32) read from ``path``, of which
-        ``repaired`` were no numbers in the file and are silence (a warning says so)."""
+                   notes: Sequence[str] = ()) -> Document:
+        """A Document for ``samples`` (16 kHz mono float32) read from ``path``, with
+        ``notes`` (what decoding repaired) among its warnings."""
         # the batched pipeline bypasses generate_segments, where tokens are usually kept
         recording = (self.model.recording_tokens() if isinstance(self.model, TokenWhisperModel)
                      else nullcontext(lambda segment: segment))
@@ -179,8 +179,7 @@ class BatchedASR:
             language=getattr(info, "language", None) or self.language,
             language_probability=_probability(getattr(info, "language_probability", None)),
         )
-        notes = [_audio.repaired_note(repaired)] if repaired else []
-        return Document(source=source, segments=segments, warnings=notes)
+        return Document(source=source, segments=segments, warnings=list(notes))
 
 
 def _probability(value: Any) -> float | None:
@@ -213,7 +212,7 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
 
 
 def decode_bytes(data: bytes, path: str, *,
-                 on_repair: Callable[[int], None] | None = None) -> np.ndarray:
+                 on_note: Callable[[str], None] | None = None) -> np.ndarray:
     """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors;
-    ``on_repair`` is told how many samples were no numbers (see :mod:`uncertain.audio`)."""
-    return _audio.decode_bytes(data, path, on_repair=on_repair)
+    ``on_note`` is told what was repaired (see :mod:`uncertain.audio`)."""
+    return _audio.decode_bytes(data, path, on_note=on_note)

@@ -167,15 +167,15 @@ class Worker:
         if kind == "audio":
             from uncertain._batch_asr import decode_bytes
 
-            repaired: list[int] = []
+            notes: list[str] = []  # what decoding repaired
             if item.data is not None:
-                samples = decode_bytes(item.data, item.path, on_repair=repaired.append)
+                samples = decode_bytes(item.data, item.path, on_note=notes.append)
             else:
                 from uncertain.audio import decode as decode_audio
 
-                samples = decode_audio(item.file or item.path, on_repair=repaired.append)
+                samples = decode_audio(item.file or item.path, on_note=notes.append)
             doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
-                                      repaired=sum(repaired))
+                                      notes=notes)
             return kind, doc, samples
         if kind in ("image", "pdf"):
             from uncertain import images

@@ -136,11 +136,10 @@ def transcribe(
     duration = 0.0
     pinned = language  # once a chunk with speech names the language, later chunks keep it
     language_info: Any = None  # info of the first chunk with speech, else of the first chunk
-    repaired = 0  # samples that were no numbers, read as silence
+    notes: list[str] = []  # what decoding repaired
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
-                                    search_seconds=opts.search_seconds):
+                                    search_seconds=opts.search_seconds, on_note=notes.append):
         duration = chunk.end
-        repaired += chunk.repaired
         if opts.silence_db is not None and _audio.loudest_db(chunk.samples) < opts.silence_db:
             log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
             continue
@@ -169,7 +168,6 @@ def transcribe(
         language_probability=(
             float(language_info.language_probability) if language_info else None),
     )
-    notes = [_audio.repaired_note(repaired)] if repaired else []
     if not segments:
         notes.append(f"no speech recognised in {duration:.1f} s of audio")
     doc = Document(source=source, segments=segments, warnings=notes)

@@ -6,11 +6,15 @@ a :class:`~uncertain.errors.CorruptInputError` naming the path. :func:`iter_chun
 a long recording in pieces of a few minutes, each cut where the signal is quietest shortly
 before the nominal end, so a word is rarely split and memory stays bounded.
 
-A damaged float recording can hold samples that are no numbers (NaN, infinite): one of
-them makes every feature Whisper computes over the file NaN, and a recording of speech
-reads as silence. Decoding sets them to silence (0.0) and counts them: a chunk's
-``repaired``, or ``on_repair`` for :func:`decode` and :func:`decode_bytes`; the stages
-say so in the document's warnings (:func:`repaired_note`).
+A float recording can hold what no sound card plays, and Whisper then hears nothing:
+samples that are no numbers (NaN, infinite; one of them makes every feature Whisper
+computes over its chunk NaN) are read as silence (0.0), and samples far beyond full
+scale (more than ``OVER_RANGE`` times it, as 16-bit values stored as floats are: tiny.en
+hears 6 words of the 73 of the sample dictation at 100 times its level, all of them at
+10 times) are scaled down by the loudest sample so far, from the first such piece on (a
+stream is read once, so a piece is never scaled by a later one). Each repair is said in
+one note per file, handed to ``on_note`` (:func:`decode`, :func:`decode_bytes`,
+:func:`iter_chunks`), which the stages put among the document's warnings.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ _GROUP_SECONDS = 5  # decoded audio resampled at a time
 # a decoded stream this much shorter than the container declares is truncated
 _SHORTFALL_SECONDS = 0.1
 _SHORTFALL_FRACTION = 0.02
+#: samples beyond this many times full scale are far out of any recording's range: the
+#: audio is scaled down (see the module docstring)
+OVER_RANGE = 8.0
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,10 @@ class AudioInfo:
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """A piece of a recording: ``samples`` (16 kHz mono float32) starting ``start`` seconds in;
-    ``repaired``: samples that were no numbers in the file, silence here (counted with the
-    chunk that was being filled when they were decoded: the chunks' sum is the file's)."""
+    """A piece of a recording: ``samples`` (16 kHz mono float32) starting ``start`` seconds in."""
 
     start: float
     samples: np.ndarray
-    repaired: int = 0
 
     @property
     def duration(self) -> float:
@@ -92,17 +96,11 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
 
 
 def decode(path: str | os.PathLike[str], *,
-           on_repair: Callable[[int], None] | None = None) -> np.ndarray:
+           on_note: Callable[[str], None] | None = None) -> np.ndarray:
     """The whole recording as one 16 kHz mono float32 array (short files; see iter_chunks);
-    ``on_repair`` is told how many samples were no numbers and are silence."""
-    pieces = list(_pieces(_check(path), on_repair=on_repair))
+    ``on_note`` is told what was repaired (see the module docstring)."""
+    pieces = list(_pieces(_check(path), on_note=on_note))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-
-
-def repaired_note(samples: int) -> str:
-    """The warning for a recording that held ``samples`` samples that were no numbers."""
-    return (f"{samples} samples ({samples / SAMPLE_RATE:.3f} s) of the audio were not numbers "
-            "(NaN or infinite: a damaged recording) and were read as silence")
 
 
 def iter_chunks(
@@ -110,12 +108,14 @@ def iter_chunks(
     *,
     chunk_seconds: float = DEFAULT_CHUNK_SECONDS,
     search_seconds: float = DEFAULT_SEARCH_SECONDS,
+    on_note: Callable[[str], None] | None = None,
 ) -> Iterator[AudioChunk]:
     """Yield the recording in chunks of at most ``chunk_seconds + search_seconds``.
 
     A recording that fits in that length comes as one chunk. Otherwise each chunk ends at
     the quietest moment of the ``search_seconds`` before ``chunk_seconds``. The chunks'
-    samples, joined, are exactly what :func:`decode` returns.
+    samples, joined, are exactly what :func:`decode` returns; ``on_note`` is told what
+    was repaired, once the last chunk has been taken.
     """
     if chunk_seconds <= 0 or search_seconds < 0 or search_seconds >= chunk_seconds:
         raise ValueError("need chunk_seconds > search_seconds >= 0")
@@ -125,24 +125,17 @@ def iter_chunks(
     buffer: list[np.ndarray] = []
     buffered = 0
     offset = 0  # samples already yielded
-    repaired = 0  # samples repaired since the last chunk was yielded
-
-    def count(n: int) -> None:
-        nonlocal repaired
-        repaired += n
-
-    for piece in _pieces(_check(path), on_repair=count):
+    for piece in _pieces(_check(path), on_note=on_note):
         buffer.append(piece)
         buffered += len(piece)
         while buffered > limit:
             samples = np.concatenate(buffer)
             cut = quietest_cut(samples, target - search, target)
-            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut], repaired)
-            repaired = 0
+            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut])
             offset += cut
             buffer, buffered = [samples[cut:]], len(samples) - cut
     if buffered:
-        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer), repaired)
+        yield AudioChunk(offset / SAMPLE_RATE, np.concatenate(buffer))
 
 
 def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
@@ -189,30 +182,44 @@ def _check(path: str | os.PathLike[str]) -> Path:
 
 
 def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None, *,
-            on_repair: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
-    """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order.
+            on_note: Callable[[str], None] | None = None) -> Iterator[np.ndarray]:
+    """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order,
+    repaired (see the module docstring); ``on_note`` is told what was, after the last.
 
     ``source`` is a file path or an open binary file (an archive member in memory);
-    ``name`` is what errors call it (default: the path). Samples that are no numbers are
-    silence in the pieces; ``on_repair`` is told how many, piece by piece, when any are.
+    ``name`` is what errors call it (default: the path).
     """
     label = name if name is not None else source if isinstance(source, Path) else "<audio>"
     decoded = 0
+    nonfinite = 0  # samples that were no numbers
+    loudest = 0.0  # the loudest sample so far
+    scaled_from: float | None = None  # seconds into the file where scaling began
     try:
         opened = os.fspath(source) if isinstance(source, Path) else source
         with av.open(opened, mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(label, container)
             declared = _declared_duration(container, stream)
             for group in _grouped(container.decode(stream)):
-                decoded += len(group)
                 bad = ~np.isfinite(group)
                 if bad.any():
                     group[bad] = 0.0
-                    if on_repair is not None:
-                        on_repair(int(bad.sum()))
+                    nonfinite += int(bad.sum())
+                loudest = max(loudest, float(np.abs(group).max(initial=0.0)))
+                if loudest > OVER_RANGE:
+                    if scaled_from is None:
+                        scaled_from = decoded / SAMPLE_RATE
+                    group /= loudest
+                decoded += len(group)
                 yield group
     except av.FFmpegError as exc:
         raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
+    if on_note is not None and nonfinite:
+        on_note(f"{nonfinite} samples ({nonfinite / SAMPLE_RATE:.3f} s) of the audio were not "
+                "numbers (NaN or infinite: a damaged recording) and were read as silence")
+    if on_note is not None and scaled_from is not None:
+        start = f" from {scaled_from:.1f} s on" if scaled_from else ""
+        on_note(f"the audio's samples reach {loudest:.6g} where full scale is 1 (16-bit values "
+                f"stored as floats?); it was read scaled down by its loudest sample{start}")
     seconds = decoded / SAMPLE_RATE
     if declared is not None and declared - seconds > max(
         _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared
@@ -223,14 +230,14 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
 
 
 def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
-                 on_repair: Callable[[int], None] | None = None) -> np.ndarray:
+                 on_note: Callable[[str], None] | None = None) -> np.ndarray:
     """Decode an in-memory audio file (an archive member) like :func:`decode`.
 
     ``name`` is what errors call it; the same checks apply as for a file on disk.
     """
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         _check_wav_header(io.BytesIO(data), len(data), name)
-    pieces = list(_pieces(io.BytesIO(data), name, on_repair=on_repair))
+    pieces = list(_pieces(io.BytesIO(data), name, on_note=on_note))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
