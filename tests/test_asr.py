@@ -101,6 +101,16 @@ def test_asr_replay_jfk_builds_the_document() -> None:
     assert first.text == recorded[0]["text"].strip()
 
 
+def test_asr_progress_reports_the_seconds_transcribed() -> None:
+    """``progress`` hears where each segment ends in the file as it is decoded, then the
+    chunk's end: rising, up to the recording's length."""
+    seen: list[float] = []
+    doc = asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), progress=seen.append)
+    ends = [s.end for s in doc.segments]
+    assert seen[:len(ends)] == pytest.approx(ends) and len(seen) == len(ends) + 1
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(doc.source.duration)
+
+
 def test_asr_source_records_provenance() -> None:
     doc = asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), model="tiny.en")
     src = doc.source

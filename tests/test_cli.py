@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -327,3 +329,34 @@ def test_cli_reconcile_answer_file_missing_or_empty(note: Path, tmp_path: Path,
     empty.write_text("")
     assert main(["reconcile", str(saved), str(empty)]) == 0  # the LLM said nothing
     assert json.loads(capsys.readouterr().out)["kept"] == 0.0
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so that progress bars are drawn into it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.slow
+def test_cli_annotate_draws_a_bar_while_a_recording_is_transcribed(
+        samples_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """On a terminal, annotate shows the seconds transcribed of each recording (the
+    sample is 11 s long) and clears the bar before the result; --no-progress, or a
+    stderr that is no terminal, draws nothing."""
+    jfk = samples_dir / "jfk.flac"
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["annotate", str(jfk), "--format", "prompt", "--no-rescore"]) == 0
+    drawn = terminal.getvalue()
+    assert "jfk.flac:" in drawn and "/11" in drawn and "s/s]" in drawn
+    assert "fellow Americans" in capsys.readouterr().out
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["annotate", str(jfk), "--format", "prompt", "--no-rescore",
+                 "--no-progress"]) == 0
+    assert terminal.getvalue() == ""
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(["annotate", str(jfk), "--format", "prompt", "--no-rescore"]) == 0
+    assert sys.stderr.getvalue() == ""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -105,6 +105,7 @@ def transcribe(
     options: TranscribeOptions | None = None,
     engine: Engine | None = None,
     calibration: Calibration | str | os.PathLike[str] | None = None,
+    progress: Callable[[float], None] | None = None,
     **overrides: Any,
 ) -> Document:
     """Transcribe an audio file into a Document (silence gives one without segments).
@@ -114,7 +115,9 @@ def transcribe(
     fields of ``options``, e.g. ``transcribe(p, beam_size=1)``. ``calibration`` (a
     :class:`~uncertain.calibrate.Calibration`, a file, ``"default"`` for the shipped
     one, ``"auto"`` for the shipped one when there is one) turns word confidences into
-    calibrated probabilities; ``raw_score`` keeps the engine's own number.
+    calibrated probabilities; ``raw_score`` keeps the engine's own number. ``progress`` is
+    called with the seconds of audio transcribed so far, as each segment is decoded (for
+    a progress bar: ``uncertain annotate`` draws one).
     """
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
     p = check_input(path)
@@ -142,8 +145,12 @@ def transcribe(
         duration = chunk.end
         if opts.silence_db is not None and _audio.loudest_db(chunk.samples) < opts.silence_db:
             log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
+            if progress is not None:
+                progress(chunk.end)
             continue
         raw_segments, info = engine.transcribe(chunk.samples, language=pinned, **kwargs)
+        if progress is not None:
+            raw_segments = _reporting(raw_segments, chunk.start, progress)
         new = _segments(raw_segments, chunk.start, first_id=len(segments))
         if language_info is None or (new and pinned is None):
             language_info = info
@@ -152,6 +159,8 @@ def transcribe(
             segments.extend(new)
             if opts.condition_on_previous_text:
                 kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
+        if progress is not None:
+            progress(chunk.end)
 
     source = Source(
         path=os.fspath(p),
@@ -172,6 +181,15 @@ def transcribe(
         notes.append(f"no speech recognised in {duration:.1f} s of audio")
     doc = Document(source=source, segments=segments, warnings=notes)
     return calibrate_document(doc, calibration)
+
+
+def _reporting(raw_segments: Iterable[Any], offset: float,
+               progress: Callable[[float], None]) -> Iterator[Any]:
+    """``raw_segments``, telling ``progress`` where each one ends in the file as it is
+    decoded (faster-whisper decodes a segment when it is asked for it)."""
+    for segment in raw_segments:
+        yield segment
+        progress(offset + float(segment.end))
 
 
 def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:

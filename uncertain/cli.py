@@ -132,6 +132,39 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
             f" (only {errors} error records of a batch)" if errors else ""))
 
 
+class _Transcribing:
+    """A progress bar over the seconds of a recording as it is transcribed, on a terminal
+    only (``tqdm``'s ``disable=None``), drawn from the first progress report and gone
+    when closed: the stage's ``progress`` callback."""
+
+    def __init__(self, path: Path, *, enabled: bool) -> None:
+        self.path = path
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, seconds: float) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            from uncertain.audio import probe
+
+            try:
+                total = probe(self.path).duration
+            except UncertainError:
+                total = None
+            self.bar = tqdm(total=round(total) if total else None, unit="s", leave=False,
+                            desc=self.path.name, disable=None, file=sys.stderr,
+                            dynamic_ncols=True)
+        self.bar.update(max(0, round(seconds) - self.bar.n))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def _cmd_annotate(args: argparse.Namespace) -> int:
     from uncertain._batch_inputs import named_files
     from uncertain.ingest import ingest
@@ -158,8 +191,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     docs: list[Document] = []
     with _Output(args.out, force=args.force) as out:
         for path in files:
+            transcribing = _Transcribing(Path(path), enabled=not args.no_progress)
             try:
-                doc = ingest(path, **options)
+                try:
+                    doc = ingest(path, progress=transcribing, **options)
+                finally:
+                    transcribing.close()  # before anything else is printed
                 if validator is not None:
                     doc = validator.validate(doc)
                     if not args.no_rescore:
@@ -329,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar while a recording is transcribed (drawn only on a "
+                        "terminal)")
     p.add_argument(
         "--calibration", metavar="auto|none|default|FILE", default="auto",
         help="calibrate word confidences: auto (the default) applies the shipped map for "
