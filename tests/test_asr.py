@@ -104,11 +104,15 @@ def test_asr_replay_jfk_builds_the_document() -> None:
 def test_asr_progress_reports_the_seconds_transcribed() -> None:
     """``progress`` hears where each segment ends in the file as it is decoded, then the
     chunk's end: rising, up to the recording's length."""
-    seen: list[float] = []
-    doc = asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), progress=seen.append)
+    seen: list[tuple[float, float | None]] = []
+    doc = asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"),
+                         progress=lambda done, total: seen.append((done, total)))
     ends = [s.end for s in doc.segments]
-    assert seen[:len(ends)] == pytest.approx(ends) and len(seen) == len(ends) + 1
-    assert seen == sorted(seen) and seen[-1] == pytest.approx(doc.source.duration)
+    done = [d for d, _ in seen]
+    assert done[:len(ends)] == pytest.approx(ends) and len(done) == len(ends) + 1
+    assert done == sorted(done) and done[-1] == pytest.approx(doc.source.duration)
+    # the length the container declares, for the bar's end
+    assert [t for _, t in seen] == pytest.approx([doc.source.duration] * len(seen), abs=0.05)
 
 
 def test_asr_source_records_provenance() -> None:

@@ -339,12 +339,12 @@ class _Terminal(io.StringIO):
 
 
 @pytest.mark.slow
-def test_cli_annotate_draws_a_bar_while_a_recording_is_transcribed(
+def test_cli_annotate_draws_a_bar_while_a_recording_or_a_scan_is_read(
         samples_dir: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """On a terminal, annotate shows the seconds transcribed of each recording (the
-    sample is 11 s long) and clears the bar before the result; --no-progress, or a
-    stderr that is no terminal, draws nothing."""
+    sample is 11 s long) and the pages read of a scan, and clears the bar before the
+    result; --no-progress, or a stderr that is no terminal, draws nothing."""
     jfk = samples_dir / "jfk.flac"
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
@@ -360,3 +360,9 @@ def test_cli_annotate_draws_a_bar_while_a_recording_is_transcribed(
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert main(["annotate", str(jfk), "--format", "prompt", "--no-rescore"]) == 0
     assert sys.stderr.getvalue() == ""
+    # a scan's pages (the sample PDF has two)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["annotate", str(samples_dir / "scan.pdf"), "--format", "prompt"]) == 0
+    drawn = terminal.getvalue()
+    assert "scan.pdf:" in drawn and "/2" in drawn and "page" in drawn

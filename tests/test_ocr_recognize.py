@@ -266,6 +266,15 @@ def test_ocr_blank_page_is_an_empty_page(tmp_path: Path) -> None:
         "page 1: no text recognised (a blank page, or print tesseract cannot read)"]
 
 
+def test_ocr_progress_counts_pages(tmp_path: Path) -> None:
+    """``progress`` hears each page as it is read, with the file's page count."""
+    seen: list[tuple[float, float | None]] = []
+    engine = ReplayEngine("scan")
+    recognize(scenario_input("scan", tmp_path), engine=engine,
+              progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+
 def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:
     doc, engine = _run("scan", tmp_path)
     assert [(p.number, p.dpi, p.text_source, p.text_layer) for p in doc.pages] == [

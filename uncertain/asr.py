@@ -105,7 +105,7 @@ def transcribe(
     options: TranscribeOptions | None = None,
     engine: Engine | None = None,
     calibration: Calibration | str | os.PathLike[str] | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float, float | None], None] | None = None,
     **overrides: Any,
 ) -> Document:
     """Transcribe an audio file into a Document (silence gives one without segments).
@@ -116,8 +116,9 @@ def transcribe(
     :class:`~uncertain.calibrate.Calibration`, a file, ``"default"`` for the shipped
     one, ``"auto"`` for the shipped one when there is one) turns word confidences into
     calibrated probabilities; ``raw_score`` keeps the engine's own number. ``progress`` is
-    called with the seconds of audio transcribed so far, as each segment is decoded (for
-    a progress bar: ``uncertain annotate`` draws one).
+    called with the seconds of audio transcribed so far and the recording's length (as
+    its container declares it, or None), as each segment is decoded (for a progress bar:
+    ``uncertain annotate`` draws one; :func:`uncertain.ocr.recognize` counts pages).
     """
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
     p = check_input(path)
@@ -140,17 +141,18 @@ def transcribe(
     pinned = language  # once a chunk with speech names the language, later chunks keep it
     language_info: Any = None  # info of the first chunk with speech, else of the first chunk
     notes: list[str] = []  # what decoding repaired
+    length = _audio.probe(p).duration if progress is not None else None  # for the bar
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
                                     search_seconds=opts.search_seconds, on_note=notes.append):
         duration = chunk.end
         if opts.silence_db is not None and _audio.loudest_db(chunk.samples) < opts.silence_db:
             log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
             if progress is not None:
-                progress(chunk.end)
+                progress(chunk.end, length)
             continue
         raw_segments, info = engine.transcribe(chunk.samples, language=pinned, **kwargs)
         if progress is not None:
-            raw_segments = _reporting(raw_segments, chunk.start, progress)
+            raw_segments = _reporting(raw_segments, chunk.start, length, progress)
         new = _segments(raw_segments, chunk.start, first_id=len(segments))
         if language_info is None or (new and pinned is None):
             language_info = info
@@ -160,7 +162,7 @@ def transcribe(
             if opts.condition_on_previous_text:
                 kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
         if progress is not None:
-            progress(chunk.end)
+            progress(chunk.end, length)
 
     source = Source(
         path=os.fspath(p),
@@ -183,13 +185,13 @@ def transcribe(
     return calibrate_document(doc, calibration)
 
 
-def _reporting(raw_segments: Iterable[Any], offset: float,
-               progress: Callable[[float], None]) -> Iterator[Any]:
+def _reporting(raw_segments: Iterable[Any], offset: float, length: float | None,
+               progress: Callable[[float, float | None], None]) -> Iterator[Any]:
     """``raw_segments``, telling ``progress`` where each one ends in the file as it is
     decoded (faster-whisper decodes a segment when it is asked for it)."""
     for segment in raw_segments:
         yield segment
-        progress(offset + float(segment.end))
+        progress(offset + float(segment.end), length)
 
 
 def _segments(raw_segments: Iterable[Any], offset: float, *, first_id: int) -> list[Segment]:

@@ -132,32 +132,30 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
             f" (only {errors} error records of a batch)" if errors else ""))
 
 
-class _Transcribing:
-    """A progress bar over the seconds of a recording as it is transcribed, on a terminal
-    only (``tqdm``'s ``disable=None``), drawn from the first progress report and gone
-    when closed: the stage's ``progress`` callback."""
+class _Progress:
+    """A progress bar over the work on one input, on a terminal only (``tqdm``'s
+    ``disable=None``): the seconds of a recording transcribed, the pages of a scan read.
+    It is the stages' ``progress`` callback (``done``, ``total`` or None), drawn from
+    the first report and gone when closed."""
 
     def __init__(self, path: Path, *, enabled: bool) -> None:
         self.path = path
         self.enabled = enabled
         self.bar: Any = None
 
-    def __call__(self, seconds: float) -> None:
+    def __call__(self, done: float, total: float | None) -> None:
         if not self.enabled:
             return
         if self.bar is None:
             from tqdm import tqdm
 
-            from uncertain.audio import probe
+            from uncertain.ingest import detect
 
-            try:
-                total = probe(self.path).duration
-            except UncertainError:
-                total = None
-            self.bar = tqdm(total=round(total) if total else None, unit="s", leave=False,
+            unit = "s" if detect(self.path).kind == "audio" else "page"
+            self.bar = tqdm(total=round(total) if total else None, unit=unit, leave=False,
                             desc=self.path.name, disable=None, file=sys.stderr,
                             dynamic_ncols=True)
-        self.bar.update(max(0, round(seconds) - self.bar.n))
+        self.bar.update(max(0, round(done) - self.bar.n))
 
     def close(self) -> None:
         if self.bar is not None:
@@ -191,12 +189,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     docs: list[Document] = []
     with _Output(args.out, force=args.force) as out:
         for path in files:
-            transcribing = _Transcribing(Path(path), enabled=not args.no_progress)
+            progress = _Progress(Path(path), enabled=not args.no_progress)
             try:
                 try:
-                    doc = ingest(path, progress=transcribing, **options)
+                    doc = ingest(path, progress=progress, **options)
                 finally:
-                    transcribing.close()  # before anything else is printed
+                    progress.close()  # before anything else is printed
                 if validator is not None:
                     doc = validator.validate(doc)
                     if not args.no_rescore:
@@ -367,8 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
     p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar while a recording is transcribed (drawn only on a "
-                        "terminal)")
+                   help="no progress bar while a recording is transcribed or a scan read "
+                        "(drawn only on a terminal)")
     p.add_argument(
         "--calibration", metavar="auto|none|default|FILE", default="auto",
         help="calibrate word confidences: auto (the default) applies the shipped map for "

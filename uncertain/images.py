@@ -54,6 +54,7 @@ class PageImage:
     image: Image.Image
     dpi: float | None = None
     text_layer: str | None = None
+    pages: int | None = None  # how many the file holds
 
 
 def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str,
@@ -106,7 +107,8 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
                 raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
-            yield PageImage(number=index + 1, image=pixels, dpi=_image_dpi(frame))
+            yield PageImage(number=index + 1, image=pixels, dpi=_image_dpi(frame),
+                            pages=frames)
 
 
 def _upright(frame: Image.Image) -> Image.Image:
@@ -148,7 +150,8 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
                 image = bitmap.to_pil()
             except pdfium.PdfiumError as exc:
                 raise CorruptInputError(path, f"page {index + 1} does not render: {exc}") from exc
-            yield PageImage(number=index + 1, image=image, dpi=dpi, text_layer=text)
+            yield PageImage(number=index + 1, image=image, dpi=dpi, text_layer=text,
+                            pages=count)
     finally:
         pdf.close()
 

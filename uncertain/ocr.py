@@ -298,6 +298,7 @@ def _segments(best: PagePass, *, number: int, width: int, height: int,
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
               options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
               calibration: Calibration | str | os.PathLike[str] | None = None,
+              progress: Callable[[float, float | None], None] | None = None,
               **overrides: Any) -> Document:
     """Recognise the text of an image or PDF file with tesseract.
 
@@ -330,6 +331,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                 notes.append(f"page {page.number}: no text recognised (a blank page, or "
                              "print tesseract cannot read)")
             segments.extend(found)
+            if progress is not None:
+                progress(page.number, page.pages)
             source: Literal["ocr", "ocr+pdf_text_layer"] = (
                 "ocr+pdf_text_layer" if page.text_layer else "ocr")
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
