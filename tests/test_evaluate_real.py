@@ -56,3 +56,27 @@ def test_evaluate_run_stages_calibrates_before_validating(
     assert shipped is not None
     assert doc.source.calibration == (shipped.id if applied else None)  # type: ignore[union-attr]
     assert doc.flags  # validated after calibration
+
+
+@pytest.mark.slow
+def test_evaluate_run_stages_draws_a_bar_over_the_files_on_a_terminal(
+        samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """eval and calibrate run every file through the stages: on a terminal a bar counts
+    them (cleared at the end); asked not to, or with no terminal, nothing is drawn."""
+    import io
+    import sys
+
+    from uncertain.evaluate import run_stages
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    files = [samples_dir / "clinic_note.txt", samples_dir / "prescription.png"]
+    for progress, tty, drawn in ((True, True, True), (False, True, False),
+                                 (True, False, False)):
+        stderr = Terminal() if tty else io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stderr)
+        docs = run_stages(files, progress=progress)
+        assert len(docs) == 2
+        assert ("2/2" in stderr.getvalue() and "file" in stderr.getvalue()) == drawn

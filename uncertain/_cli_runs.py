@@ -105,6 +105,8 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split", help="keep only the references of this split (dev, test)")
     p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
     p.add_argument("--model", help="Whisper model for audio inputs")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar over the files run (drawn only on a terminal)")
 
 
 
@@ -127,7 +129,8 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
         files = list(named_files(args.paths, warn)) if args.paths else [
             refs_dir / r.path for r in refs if r.path]
         items += run_stages(files, validate=validate, model=args.model,
-                            calibration=calibration, rescore=rescore)
+                            calibration=calibration, rescore=rescore,
+                            progress=not args.no_progress)
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
     return pairs, unmatched, refs
 

@@ -503,12 +503,19 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
 
 
 def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None,
-               calibration: str | None = None, rescore: bool = False
-               ) -> list[Document | Failure]:
+               calibration: str | None = None, rescore: bool = False,
+               progress: bool = False) -> list[Document | Failure]:
     """Ingest (and validate) each file as ``uncertain annotate`` does; an error becomes a
     :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file; ``None`` or
     ``none``: the engines' own scores) is applied by the stages, before validation;
-    ``rescore`` runs the acoustic second pass on validated audio with flags."""
+    ``rescore`` runs the acoustic second pass on validated audio with flags. ``progress``
+    draws a bar over the files on stderr when it is a terminal."""
+    import contextlib
+    import sys
+
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
     from uncertain.errors import UncertainError
     from uncertain.ingest import ingest
     from uncertain.rescore import rescore as rescore_flags
@@ -522,17 +529,21 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     if calibration and calibration != "none":
         options["calibration"] = calibration
     out: list[Document | Failure] = []
-    for path in files:
-        try:
-            doc = ingest(path, **options)
-            if validator is not None:
-                doc = validator.validate(doc)
-                if rescore and doc.source.modality == "audio" and doc.flags:
-                    doc = rescore_flags(doc)
-            out.append(doc)
-        except UncertainError as exc:
-            log.warning("%s: %s", type(exc).__name__, exc)
-            out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
+    paths = list(files)
+    redirect = logging_redirect_tqdm() if progress else contextlib.nullcontext()
+    with redirect, tqdm(paths, unit="file", leave=False, file=sys.stderr,
+                        disable=None if progress else True) as bar:
+        for path in bar:
+            try:
+                doc = ingest(path, **options)
+                if validator is not None:
+                    doc = validator.validate(doc)
+                    if rescore and doc.source.modality == "audio" and doc.flags:
+                        doc = rescore_flags(doc)
+                out.append(doc)
+            except UncertainError as exc:
+                log.warning("%s: %s", type(exc).__name__, exc)
+                out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
     return out
 
 
