@@ -351,6 +351,23 @@ def test_asr_real_dictation_with_damaged_samples_is_still_heard(tmp_path: Path) 
 
 
 @pytest.mark.slow
+def test_asr_real_dictation_whose_channels_cancel_is_heard(tmp_path: Path) -> None:
+    """The dictation in stereo with the right channel the left inverted mixed to digital
+    silence ("no speech recognised"); read from one channel, it is heard."""
+    from test_audio import _write_stereo
+
+    from uncertain import audio
+
+    samples = audio.decode(DICTATION)
+    path = _write_stereo(tmp_path / "inverted.wav", samples, -samples, SAMPLE_RATE,
+                         "pcm_s16le")
+    doc = asr.transcribe(path)
+    assert "milligrams" in doc.text and "kidney function" in doc.text
+    assert doc.warnings == ["the audio's 2 channels cancel when mixed to mono (one is "
+                            "another inverted); channel 1 alone was read"]
+
+
+@pytest.mark.slow
 def test_asr_real_silence_is_empty(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE))
     doc = asr.transcribe(path)

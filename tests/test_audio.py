@@ -244,3 +244,56 @@ def test_audio_samples_far_beyond_full_scale_are_scaled_down(tmp_path: Path) -> 
     notes = []
     assert np.array_equal(audio.decode(hot, on_note=notes.append), signal * 8)
     assert notes == []
+
+
+def _write_stereo(path: Path, left: np.ndarray, right: np.ndarray, rate: int,
+                  codec: str) -> Path:
+    """A two-channel file of ``left`` and ``right`` (floats at full scale 1), encoded by
+    FFmpeg as ``codec`` (pcm_s16le, flac, aac ...)."""
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate, layout="stereo")
+        fmt = stream.codec_context.format
+        data = np.stack([left, right])
+        if not fmt.is_planar:
+            data = data.T.reshape(1, -1)
+        if fmt.name.startswith("s16"):
+            data = (data * 32767).astype(np.int16)
+        elif fmt.name.startswith("s32"):
+            data = (data * 2**31 * 0.99).astype(np.int32)
+        else:
+            data = data.astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data), format=fmt.name,
+                                           layout="stereo")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(("codec", "suffix", "rate"), [
+    ("pcm_s16le", "wav", 16000), ("flac", "flac", 44100), ("pcm_f32le", "wav", 48000),
+    ("aac", "m4a", 44100)])
+def test_audio_channels_that_cancel_are_read_one_alone(tmp_path: Path, codec: str,
+                                                      suffix: str, rate: int) -> None:
+    """A stereo recording whose right channel is the left one inverted mixes to silence:
+    it is read from one channel, with a note; channels that do not cancel (the right a
+    quieter copy, or silent) are mixed as before, and nothing is said."""
+    t = np.arange(rate * 7) / rate
+    # a tone that comes and goes, silent for its first second (the check waits for sound)
+    left = (0.3 * np.sin(2 * np.pi * 440 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0)
+            * (t > 1.0)).astype(np.float32)
+    notes: list[str] = []
+    inverted = audio.decode(_write_stereo(tmp_path / f"inverted.{suffix}", left, -left, rate,
+                                          codec), on_note=notes.append)
+    assert notes == ["the audio's 2 channels cancel when mixed to mono (one is another "
+                     "inverted); channel 1 alone was read"]
+    assert 0.25 < np.abs(inverted).max() < 0.35  # the tone itself, not a residue of the mix
+    for right, name in ((0.5 * left, "copy"), (np.zeros_like(left), "left")):
+        notes = []
+        mixed = audio.decode(_write_stereo(tmp_path / f"{name}.{suffix}", left, right, rate,
+                                           codec), on_note=notes.append)
+        assert notes == [] and len(mixed) == len(inverted)
+    # a mixed recording is what FFmpeg's downmix gives, as before: -3 dB a channel
+    assert np.abs(mixed).max() == pytest.approx(0.3 * 0.7071, rel=0.1)

@@ -12,8 +12,10 @@ computes over its chunk NaN) are read as silence (0.0), and samples far beyond f
 scale (more than ``OVER_RANGE`` times it, as 16-bit values stored as floats are: tiny.en
 hears 6 words of the 73 of the sample dictation at 100 times its level, all of them at
 10 times) are scaled down by the loudest sample so far, from the first such piece on (a
-stream is read once, so a piece is never scaled by a later one). Each repair is said in
-one note per file, handed to ``on_note`` (:func:`decode`, :func:`decode_bytes`,
+stream is read once, so a piece is never scaled by a later one); and channels that cancel
+when mixed to mono (one the other inverted, as a miswired balanced microphone gives: the
+mix is silence) are read one alone (see ``_grouped``). Each repair is said in one note
+per file, handed to ``on_note`` (:func:`decode`, :func:`decode_bytes`,
 :func:`iter_chunks`), which the stages put among the document's warnings.
 """
 
@@ -25,7 +27,7 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 import av
 import numpy as np
@@ -199,7 +201,7 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         with av.open(opened, mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(label, container)
             declared = _declared_duration(container, stream)
-            for group in _grouped(container.decode(stream)):
+            for group in _grouped(container.decode(stream), on_note):
                 bad = ~np.isfinite(group)
                 if bad.any():
                     group[bad] = 0.0
@@ -241,24 +243,93 @@ def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
-def _grouped(frames: Iterator[av.AudioFrame]) -> Iterator[np.ndarray]:
-    """Resample frames in groups: one resampler call per frame costs 5x the decoding."""
+def _grouped(frames: Iterator[av.AudioFrame],
+             on_note: Callable[[str], None] | None = None) -> Iterator[np.ndarray]:
+    """Resample frames in groups: one resampler call per frame costs 5x the decoding.
+
+    The channels are mixed to mono, unless the mix of the first group that holds sound
+    cancels it (the channels are one another inverted, as a miswired balanced microphone
+    gives: the mix is silence): then that group and all after it are read from the
+    loudest channel alone, and ``on_note`` is told."""
     fifo: av.AudioFifo | None = None
-    resampler: av.AudioResampler | None = None
+    resampler = _resampler()
     shape: tuple[str, str, int] | None = None
+    channel: int | None = None  # the one channel read, once the mix is found to cancel
+    decided = True  # whether the channels' mix has been checked on a group with sound
+
+    def take(group: av.AudioFrame | None, flush: bool) -> Iterator[np.ndarray]:
+        nonlocal resampler, channel, decided
+        if group is not None and not decided:
+            decided, loudest = _cancels(group)
+            if loudest is not None:
+                channel = loudest
+                yield from _resampled(resampler, None, True)  # the mix it holds so far
+                resampler = _resampler()
+                if on_note is not None:
+                    on_note(f"the audio's {len(group.layout.channels)} channels cancel when "
+                            f"mixed to mono (one is another inverted); channel "
+                            f"{loudest + 1} alone was read")
+        yield from _resampled(resampler, _one_channel(group, channel), flush)
+
     for frame in frames:
         frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
         if frame_shape != shape:  # first frame, or the stream changed format mid-way
-            if fifo is not None and resampler is not None:
-                yield from _resampled(resampler, fifo.read() if fifo.samples else None, True)
+            if fifo is not None:
+                yield from take(fifo.read() if fifo.samples else None, True)
             fifo, resampler, shape = av.AudioFifo(), _resampler(), frame_shape
-        assert fifo is not None and resampler is not None
+            channel, decided = None, len(frame.layout.channels) < 2
+        assert fifo is not None
         frame.pts = None  # gaps in timestamps are the demuxer's business, not ours
         fifo.write(frame)
         if fifo.samples >= _GROUP_SECONDS * frame.sample_rate:
-            yield from _resampled(resampler, fifo.read(), False)
-    if fifo is not None and resampler is not None:
-        yield from _resampled(resampler, fifo.read() if fifo.samples else None, True)
+            yield from take(fifo.read(), False)
+    if fifo is not None:
+        yield from take(fifo.read() if fifo.samples else None, True)
+
+
+#: a mix this much quieter than its loudest channel cancels (-20 dB: a lossy codec's
+#: stereo coding leaves some of it; no recording mixes so quiet), and a channel
+#: quieter than this (-70 dBFS, after scaling to full scale 1) holds no sound to judge by
+_CANCELLED = 10 ** (-20 / 20)
+_NO_SOUND = 10 ** (-70 / 20)
+
+
+def _channels(frame: av.AudioFrame) -> np.ndarray:
+    """The frame's samples as (channels, samples), floats at full scale 1."""
+    data = frame.to_ndarray()
+    count = len(frame.layout.channels)
+    if not frame.format.is_planar:
+        data = data.reshape(-1, count).T
+    if np.issubdtype(data.dtype, np.integer):
+        info = np.iinfo(cast("Any", data.dtype))
+        data = (data.astype(np.float64) - (info.max + 1 if info.min == 0 else 0)) / (
+            info.max + 1)
+    return np.asarray(data, dtype=np.float64)
+
+
+def _cancels(frame: av.AudioFrame) -> tuple[bool, int | None]:
+    """Whether ``frame`` holds sound to judge the channels' mix by, and the loudest
+    channel when their mix cancels (None when it does not)."""
+    channels = _channels(frame)
+    rms = np.sqrt(np.mean(np.square(channels), axis=1))
+    loudest = int(np.argmax(rms))
+    if not np.isfinite(rms[loudest]) or rms[loudest] < _NO_SOUND:
+        return False, None
+    mix = float(np.sqrt(np.mean(np.square(channels.sum(axis=0)))))
+    return True, (loudest if mix < _CANCELLED * rms[loudest] else None)
+
+
+def _one_channel(frame: av.AudioFrame | None, channel: int | None) -> av.AudioFrame | None:
+    """``frame`` as it is (``channel`` None), or its ``channel`` alone as a mono frame."""
+    if frame is None or channel is None:
+        return frame
+    data = frame.to_ndarray()
+    count = len(frame.layout.channels)
+    samples = data[channel] if frame.format.is_planar else data.reshape(-1, count)[:, channel]
+    mono = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples)[None, :],
+                                      format=frame.format.name, layout="mono")
+    mono.sample_rate = frame.sample_rate
+    return mono
 
 
 def _resampler() -> av.AudioResampler:
