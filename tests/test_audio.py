@@ -258,7 +258,9 @@ def _write_stereo(path: Path, left: np.ndarray, right: np.ndarray, rate: int,
         data = np.stack([left, right])
         if not fmt.is_planar:
             data = data.T.reshape(1, -1)
-        if fmt.name.startswith("s16"):
+        if fmt.name.startswith("u8"):
+            data = (data * 127 + 128).astype(np.uint8)
+        elif fmt.name.startswith("s16"):
             data = (data * 32767).astype(np.int16)
         elif fmt.name.startswith("s32"):
             data = (data * 2**31 * 0.99).astype(np.int32)
@@ -274,7 +276,7 @@ def _write_stereo(path: Path, left: np.ndarray, right: np.ndarray, rate: int,
 
 @pytest.mark.parametrize(("codec", "suffix", "rate"), [
     ("pcm_s16le", "wav", 16000), ("flac", "flac", 44100), ("pcm_f32le", "wav", 48000),
-    ("aac", "m4a", 44100)])
+    ("aac", "m4a", 44100), ("pcm_u8", "wav", 8000)])
 def test_audio_channels_that_cancel_are_read_one_alone(tmp_path: Path, codec: str,
                                                       suffix: str, rate: int) -> None:
     """A stereo recording whose right channel is the left one inverted mixes to silence:

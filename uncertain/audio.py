@@ -302,8 +302,8 @@ def _channels(frame: av.AudioFrame) -> np.ndarray:
         data = data.reshape(-1, count).T
     if np.issubdtype(data.dtype, np.integer):
         info = np.iinfo(cast("Any", data.dtype))
-        data = (data.astype(np.float64) - (info.max + 1 if info.min == 0 else 0)) / (
-            info.max + 1)
+        half = (int(info.max) + 1) // 2 if info.min == 0 else int(info.max) + 1
+        data = (data.astype(np.float64) - (half if info.min == 0 else 0)) / half
     return np.asarray(data, dtype=np.float64)
 
 
