@@ -196,12 +196,13 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
     nonfinite = 0  # samples that were no numbers
     loudest = 0.0  # the loudest sample so far
     scaled_from: float | None = None  # seconds into the file where scaling began
+    notes: list[str] = []  # what the channels' mix needed
     try:
         opened = os.fspath(source) if isinstance(source, Path) else source
         with av.open(opened, mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(label, container)
             declared = _declared_duration(container, stream)
-            for group in _grouped(container.decode(stream), on_note):
+            for group in _grouped(container.decode(stream), notes.append):
                 bad = ~np.isfinite(group)
                 if bad.any():
                     group[bad] = 0.0
@@ -215,6 +216,9 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
                 yield group
     except av.FFmpegError as exc:
         raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
+    if on_note is not None:
+        for note in notes:
+            on_note(note)
     if on_note is not None and nonfinite:
         on_note(f"{nonfinite} samples ({nonfinite / SAMPLE_RATE:.3f} s) of the audio were not "
                 "numbers (NaN or infinite: a damaged recording) and were read as silence")
@@ -294,12 +298,15 @@ _CANCELLED = 10 ** (-20 / 20)
 _NO_SOUND = 10 ** (-70 / 20)
 
 
+def _planes(frame: av.AudioFrame) -> np.ndarray:
+    """The frame's samples as (channels, samples), in its own sample type."""
+    data = frame.to_ndarray()
+    return data if frame.format.is_planar else data.reshape(-1, len(frame.layout.channels)).T
+
+
 def _channels(frame: av.AudioFrame) -> np.ndarray:
     """The frame's samples as (channels, samples), floats at full scale 1."""
-    data = frame.to_ndarray()
-    count = len(frame.layout.channels)
-    if not frame.format.is_planar:
-        data = data.reshape(-1, count).T
+    data = _planes(frame)
     if np.issubdtype(data.dtype, np.integer):
         info = np.iinfo(cast("Any", data.dtype))
         half = (int(info.max) + 1) // 2 if info.min == 0 else int(info.max) + 1
@@ -323,10 +330,7 @@ def _one_channel(frame: av.AudioFrame | None, channel: int | None) -> av.AudioFr
     """``frame`` as it is (``channel`` None), or its ``channel`` alone as a mono frame."""
     if frame is None or channel is None:
         return frame
-    data = frame.to_ndarray()
-    count = len(frame.layout.channels)
-    samples = data[channel] if frame.format.is_planar else data.reshape(-1, count)[:, channel]
-    mono = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples)[None, :],
+    mono = av.AudioFrame.from_ndarray(np.ascontiguousarray(_planes(frame)[channel])[None, :],
                                       format=frame.format.name, layout="mono")
     mono.sample_rate = frame.sample_rate
     return mono
