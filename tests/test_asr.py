@@ -348,6 +348,16 @@ def test_asr_real_dictation_with_damaged_samples_is_still_heard(tmp_path: Path) 
     loud = asr.transcribe(write_float_wav(tmp_path / "loud.wav", samples * 100))
     assert len(loud.words) >= 0.9 * len(clean.words) and "kidney function" in loud.text
     assert "read scaled down by its loudest sample" in loud.warnings[0]
+    # one click at a hundred times full scale, scaled by, left the speech after it 40 dB
+    # too quiet ("Add or master Twin or the milligram 10 time"); read as silence, it is not
+    clicked = samples.copy()
+    clicked[16000 * 8] = 100.0
+    doc = asr.transcribe(write_float_wav(tmp_path / "clicked.wav", clicked))
+    assert len(doc.words) >= 0.9 * len(clean.words) and "kidney function" in doc.text
+    assert "bedtime" in doc.text and "breakfast" in doc.text
+    assert doc.warnings == ["1 sample (0.000 s) of the audio were far beyond full scale "
+                            "among samples within it (clicks: a damaged recording) and were "
+                            "read as silence"]
 
 
 @pytest.mark.slow

@@ -246,6 +246,42 @@ def test_audio_samples_far_beyond_full_scale_are_scaled_down(tmp_path: Path) -> 
     assert notes == []
 
 
+def test_audio_clicks_beyond_full_scale_are_read_as_silence(tmp_path: Path) -> None:
+    """A few samples far beyond full scale among samples within it are clicks: read as
+    silence, the rest as it was, where scaling by them would leave the recording after
+    them 40 dB too quiet; a 16-bit recording stored as floats whose first piece only
+    starts to speak is still scaled from the piece after."""
+    rng = np.random.default_rng(3)
+    signal = np.clip(0.2 * rng.standard_normal(16000 * 12), -0.8, 0.8).astype(np.float32)
+    clicked = signal.copy()
+    spikes = [16000 * 3, 16000 * 8, 16000 * 8 + 1]
+    clicked[spikes] = [100.0, -3000.0, 250.0]
+    notes: list[str] = []
+    read = audio.decode(write_float_wav(tmp_path / "clicks.wav", clicked), on_note=notes.append)
+    assert (read[spikes] == 0.0).all()
+    assert np.array_equal(np.delete(read, spikes), np.delete(signal, spikes))
+    assert notes == ["3 samples (0.000 s) of the audio were far beyond full scale among "
+                     "samples within it (clicks: a damaged recording) and were read as silence"]
+    notes = []
+    one = signal.copy()
+    one[16000 * 7] = 100.0
+    chunks = list(audio.iter_chunks(write_float_wav(tmp_path / "one.wav", one),
+                                    chunk_seconds=2.0, search_seconds=0.5,
+                                    on_note=notes.append))
+    assert np.abs(np.concatenate([c.samples for c in chunks])).max() <= 0.8
+    assert notes == ["1 sample (0.000 s) of the audio were far beyond full scale among "
+                     "samples within it (clicks: a damaged recording) and were read as silence"]
+    # 16-bit values as floats, silent but for the last 3 ms of the first piece: those few
+    # read as clicks, the rest scaled from the next piece on
+    wakes = np.zeros(16000 * 12, dtype=np.float32)
+    first = len(next(audio._pieces(write_float_wav(tmp_path / "silent.wav", wakes))))
+    wakes[first - 48:] = signal[first - 48:] * 32767
+    notes = []
+    read = audio.decode(write_float_wav(tmp_path / "wakes.wav", wakes), on_note=notes.append)
+    assert np.abs(read).max() == pytest.approx(1.0)
+    assert len(notes) == 2 and "read scaled down" in notes[1]
+
+
 def _write_stereo(path: Path, left: np.ndarray, right: np.ndarray, rate: int,
                   codec: str) -> Path:
     """A two-channel file of ``left`` and ``right`` (floats at full scale 1), encoded by

@@ -12,7 +12,10 @@ computes over its chunk NaN) are read as silence (0.0), and samples far beyond f
 scale (more than ``OVER_RANGE`` times it, as 16-bit values stored as floats are: tiny.en
 hears 6 words of the 73 of the sample dictation at 100 times its level, all of them at
 10 times) are scaled down by the loudest sample so far, from the first such piece on (a
-stream is read once, so a piece is never scaled by a later one); and channels that cancel
+stream is read once, so a piece is never scaled by a later one), unless they are a few
+clicks among samples within range (at most ``GLITCH_SHARE`` of a piece: one spike at 100
+times full scale in the sample dictation, scaled by, left tiny.en hearing the speech after
+it 40 dB too quiet and garbled), which are read as silence; and channels that cancel
 when mixed to mono (one the other inverted, as a miswired balanced microphone gives: the
 mix is silence) are read one alone (see ``_grouped``). Each repair is said in one note
 per file, handed to ``on_note`` (:func:`decode`, :func:`decode_bytes`,
@@ -49,6 +52,10 @@ _SHORTFALL_FRACTION = 0.02
 #: samples beyond this many times full scale are far out of any recording's range: the
 #: audio is scaled down (see the module docstring)
 OVER_RANGE = 8.0
+#: a piece with at most this share of its samples beyond ``OVER_RANGE`` (5 ms of a 5 s
+#: piece), before any was scaled, holds clicks in a recording within range: those samples
+#: are read as silence instead of scaling the recording down
+GLITCH_SHARE = 0.001
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,7 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
     label = name if name is not None else source if isinstance(source, Path) else "<audio>"
     decoded = 0
     nonfinite = 0  # samples that were no numbers
+    clicks = 0  # samples far beyond full scale among samples within it
     loudest = 0.0  # the loudest sample so far
     scaled_from: float | None = None  # seconds into the file where scaling began
     notes: list[str] = []  # what the channels' mix needed
@@ -207,6 +215,12 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
                 if bad.any():
                     group[bad] = 0.0
                     nonfinite += int(bad.sum())
+                if scaled_from is None:
+                    over = np.abs(group) > OVER_RANGE
+                    count = int(over.sum())
+                    if count and count <= GLITCH_SHARE * max(len(group), SAMPLE_RATE):
+                        group[over] = 0.0
+                        clicks += count
                 loudest = max(loudest, float(np.abs(group).max(initial=0.0)))
                 if loudest > OVER_RANGE:
                     if scaled_from is None:
@@ -220,8 +234,12 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         for note in notes:
             on_note(note)
     if on_note is not None and nonfinite:
-        on_note(f"{nonfinite} samples ({nonfinite / SAMPLE_RATE:.3f} s) of the audio were not "
+        on_note(f"{_samples(nonfinite)} ({nonfinite / SAMPLE_RATE:.3f} s) of the audio were not "
                 "numbers (NaN or infinite: a damaged recording) and were read as silence")
+    if on_note is not None and clicks:
+        on_note(f"{_samples(clicks)} ({clicks / SAMPLE_RATE:.3f} s) of the audio were far beyond "
+                "full scale among samples within it (clicks: a damaged recording) and were "
+                "read as silence")
     if on_note is not None and scaled_from is not None:
         start = f" from {scaled_from:.1f} s on" if scaled_from else ""
         on_note(f"the audio's samples reach {loudest:.6g} where full scale is 1 (16-bit values "
@@ -233,6 +251,10 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         raise CorruptInputError(
             label, f"truncated: the header declares {declared:.2f} s but only "
                    f"{seconds:.2f} s decode")
+
+
+def _samples(count: int) -> str:
+    return f"{count} sample" if count == 1 else f"{count} samples"
 
 
 def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
