@@ -264,6 +264,34 @@ def test_batch_text_member_is_read_from_memory(worker: Worker) -> None:
     assert [s.text for s in doc.segments] == ["Takes metformin daily.", "No allergies, café."]
 
 
+def test_batch_encoding_reads_text_files_and_members_in_it(tmp_path: Path) -> None:
+    """Damaged UTF-8 (a stray Latin-1 byte after valid UTF-8) is refused, naming the byte
+    and how to say the encoding; with ``encoding=`` (``--encoding``) a file and an
+    archive member are read in it, and the document records it."""
+    data = "Caf\u00e9 au lait; cr\u00e8me.".encode() + b" Metformin caf\xe9.\n"
+    member = Item(path="set.tar::notes/n.txt", data=data)
+    refused = Worker(WorkConfig(validate=False)).process(member, "sha")
+    assert refused["status"] == "error" and refused["error"] == "CorruptInputError"
+    assert "byte 0xe9 at offset 36" in refused["message"] and "--encoding" in refused["message"]
+    worker = Worker(WorkConfig(validate=False, encoding="cp1252"))
+    for item in (member, Item(path=str(tmp_path / "n.txt"))):
+        if item.data is None:
+            Path(item.path).write_bytes(data)
+        record = worker.process(item, "sha")
+        assert record["status"] == "ok", record
+        doc = Document.model_validate(record["document"])
+        assert doc.text == "Caf\u00c3\u00a9 au lait; cr\u00c3\u00a8me. Metformin caf\u00e9."
+        assert doc.source.options["encoding"] == "cp1252"
+    out = tmp_path / "out.jsonl"
+    assert cli_main(["batch", str(tmp_path / "n.txt"), "--out", str(out), "--no-validate",
+                     "--no-progress", "--encoding", "latin-1"]) == 0
+    (record,) = _records(out)
+    assert record["document"]["source"]["options"]["encoding"] == "latin-1"
+    with pytest.raises(ValueError, match="unknown encoding 'nope'"):
+        run_batch([tmp_path / "n.txt"], out=tmp_path / "never.jsonl", encoding="nope")
+    assert not (tmp_path / "never.jsonl").exists()
+
+
 @pytest.mark.parametrize(("name", "data", "error"), [
     ("a.wav", b"", "EmptyInputError"),
     ("a.wav", b"just some words", "UnsupportedFormatError"),

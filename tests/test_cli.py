@@ -226,6 +226,28 @@ def test_cli_annotate_reads_a_windows_file_and_names_it_once(
     assert f"{legacy}: {legacy}" not in err
 
 
+def test_cli_annotate_encoding_reads_a_transcript_in_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A transcript that is damaged UTF-8 is refused with the offending byte and the
+    option to name its encoding; ``--encoding`` reads it so, and a name Python does not
+    know, or no text encoding, is a usage error before any file is read."""
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("Caf\u00e9 and ".encode() + b"caf\xe9 daily.\n")
+    assert main(["annotate", str(path), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"CorruptInputError: {path}: not valid utf-8: byte 0xe9 at offset 13" in err
+    assert "--encoding" in err
+    assert main(["annotate", str(path), "--encoding", "latin-1", "--no-progress"]) == 0
+    doc = Document.from_json(capsys.readouterr().out)
+    assert doc.text == "Caf\u00c3\u00a9 and caf\u00e9 daily."
+    assert doc.source.options["encoding"] == "latin-1"
+    for name, why in (("nope", "unknown encoding 'nope'"),
+                      ("base64", "'base64' is not a text encoding")):
+        with pytest.raises(SystemExit) as exited:
+            main(["annotate", str(path), "--encoding", name])
+        assert exited.value.code == 2 and why in capsys.readouterr().err
+
+
 def test_cli_annotate_an_unexpected_failure_names_the_file_and_goes_on(
         note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -55,6 +55,7 @@ class WorkConfig:
     style: str = "inline"
     ocr_lang: str = "eng"
     dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
+    encoding: str | None = None  # plain-text transcripts' encoding (None: detected)
 
 
 class Processor(Protocol):
@@ -187,10 +188,11 @@ class Worker:
         if item.data is None:
             from uncertain.text import read_text
 
-            return kind, read_text(item.file or item.path), None
+            return kind, read_text(item.file or item.path, encoding=self.config.encoding), None
         from uncertain.text import document_from_bytes
 
-        return kind, document_from_bytes(item.data, path=item.path, sha256=sha256 or ""), None
+        return kind, document_from_bytes(item.data, path=item.path, sha256=sha256 or "",
+                                         encoding=self.config.encoding), None
 
     def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:
         if item.data is None:

@@ -36,6 +36,8 @@ from uncertain.evaluate import (
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``uncertain batch``; it sets ``func``."""
+    from uncertain.cli import text_encoding
+
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
         description="One JSON line per input in --out; resumable and fault-isolated.")
@@ -56,6 +58,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
     p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
                    help="prompt style for --prompts")
+    p.add_argument("--encoding", type=text_encoding, metavar="NAME",
+                   help="plain-text transcripts' encoding (default: detected)")
     p.add_argument("--dpi", type=float,
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
@@ -83,7 +87,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, language=args.language, engine=args.engine,
         resume=args.resume, force=args.force, validate=not args.no_validate,
         rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
-        prompts=args.prompts, dpi=args.dpi,
+        prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
         style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)

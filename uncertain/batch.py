@@ -53,6 +53,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker
+from uncertain.text import check_encoding
 
 log = logging.getLogger("uncertain")
 
@@ -137,6 +138,7 @@ def run_batch(
     prompts: bool = False,
     style: str = "inline",
     dpi: float | None = None,
+    encoding: str | None = None,
     progress: bool = False,
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
@@ -149,7 +151,8 @@ def run_batch(
     takes it (``"auto"``: the shipped map for the engine and model when there is one;
     ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
     added to the shipped drugs and clinical lexicons; ``dpi`` is the resolution PDF pages
-    are rendered at for OCR (None: 300); ``device="auto"`` takes every
+    are rendered at for OCR (None: 300); ``encoding`` is the plain-text transcripts'
+    (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
     """
@@ -158,12 +161,14 @@ def run_batch(
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'ray'")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if encoding is not None:
+        check_encoding(encoding)
     config = WorkConfig(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,
         calibration=calibration,
         lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
-        prompts=prompts, style=style, dpi=dpi)
+        prompts=prompts, style=style, dpi=dpi, encoding=encoding)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))

@@ -65,6 +65,17 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def text_encoding(name: str) -> str:
+    """``--encoding``'s type: a text encoding Python knows, else a usage error."""
+    from uncertain.text import check_encoding
+
+    try:
+        check_encoding(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return name
+
+
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"style": args.style}
     if args.threshold is not None:
@@ -183,6 +194,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options["model"] = args.model
     if args.dpi:
         options["dpi"] = args.dpi
+    if args.encoding:
+        options["encoding"] = args.encoding
     if args.calibration and args.calibration != "none":
         options["calibration"] = args.calibration
     failures = 0
@@ -358,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=float,
                    help="resolution PDF pages are rendered at for OCR (300)")
+    p.add_argument("--encoding", type=text_encoding, metavar="NAME",
+                   help="plain-text transcripts' encoding, e.g. cp1252 (default: detected)")
     p.add_argument(
         "--lexicon", action="append", default=[], metavar="NAME|FILE",
         help="add a lexicon (a shipped name or a file); repeatable",

@@ -118,6 +118,16 @@ def document_from_text(
     return _build(text, path=path, sha256=sha, engine=engine, encoding=None)
 
 
+def check_encoding(encoding: str) -> None:
+    """Raise ``ValueError`` unless Python knows a text encoding of this name."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ValueError(f"unknown encoding {encoding!r}") from exc
+    if not info._is_text_encoding:  # base64, zlib, rot13: bytes to bytes
+        raise ValueError(f"{encoding!r} is not a text encoding")
+
+
 def decode(
     data: bytes, *, path: str | os.PathLike[str], encoding: str | None = None
 ) -> tuple[str, str]:
@@ -127,10 +137,7 @@ def decode(
     bytes that are not valid in the detected (or given) encoding, naming ``path``.
     """
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise ValueError(f"unknown encoding {encoding!r}") from exc
+        check_encoding(encoding)
         return _decode_as(data, encoding, path=path), encoding
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -174,7 +181,8 @@ def _decode_as(data: bytes, encoding: str, *, path: str | os.PathLike[str]) -> s
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
-        hint = "" if encoding != "utf-8" else "; pass encoding= if the file uses another one"
+        hint = ("" if encoding != "utf-8"
+                else "; if the file uses another encoding, name it (encoding=, --encoding)")
         raise CorruptInputError(
             path, f"not valid {encoding}: byte 0x{bad} at offset {exc.start}{hint}"
         ) from exc
