@@ -388,3 +388,9 @@ def test_cli_annotate_draws_a_bar_while_a_recording_or_a_scan_is_read(
     assert main(["annotate", str(samples_dir / "scan.pdf"), "--format", "prompt"]) == 0
     drawn = terminal.getvalue()
     assert "scan.pdf:" in drawn and "/2" in drawn and "page" in drawn
+    # the acoustic pass over the dictation's flagged windows has a bar of its own
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["annotate", str(samples_dir / "dictation.wav"), "--format", "prompt"]) == 0
+    drawn = terminal.getvalue()
+    assert "dictation.wav: acoustic pass:" in drawn and "window/s]" in drawn

@@ -453,6 +453,22 @@ def test_rescore_hunches_change_nothing_of_the_flags() -> None:
     assert len(scorer.calls) == 2  # the hunch had a window of its own
 
 
+def test_rescore_progress_counts_the_windows_scored() -> None:
+    """``progress`` is told each window scored of all the pass will score, the flags'
+    and the hunches' (which have windows of their own); nothing when nothing is."""
+    table = {"met four min": [-0.5, -1.0, -1.0, -0.5], "metformin": [-0.5, -0.6, -0.3],
+             "ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]}
+    flag = met_flag(cand("phenylephrine", 0.9), cand("metformin", 0.6))
+    told: list[tuple[float, float | None]] = []
+    rescore(_hunch_doc(_ibuprofen_hunch(), flags=[flag]), audio=speech(),
+            scorer=FakeScorer(table), progress=lambda *a: told.append(a))
+    assert told == [(1, 2), (2, 2)]
+    told = []
+    rescore(make_doc([]), audio=speech(), scorer=FakeScorer(table),
+            progress=lambda *a: told.append(a))
+    assert told == []
+
+
 def test_rescore_a_hunch_under_a_flag_is_dropped() -> None:
     table = {"met four min": [-0.5, -1.0, -1.0, -0.5], "metformin": [-9.0],
              "four min": [-3.0, -3.0], "metoprolol": [-0.1]}

@@ -145,13 +145,17 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
 
 class _Progress:
     """A progress bar over the work on one input, on a terminal only (``tqdm``'s
-    ``disable=None``): the seconds of a recording transcribed, the pages of a scan read.
-    It is the stages' ``progress`` callback (``done``, ``total`` or None), drawn from
-    the first report and gone when closed."""
+    ``disable=None``): the seconds of a recording transcribed, the pages of a scan read,
+    then the windows of audio the acoustic pass scores (``unit="window"``). It is the
+    stages' and the pass's ``progress`` callback (``done``, ``total`` or None), drawn
+    from the first report and gone when closed."""
 
-    def __init__(self, path: Path, *, enabled: bool) -> None:
+    def __init__(self, path: Path, *, enabled: bool, unit: str | None = None,
+                 what: str = "") -> None:
         self.path = path
         self.enabled = enabled
+        self.unit = unit
+        self.what = what
         self.bar: Any = None
 
     def __call__(self, done: float, total: float | None) -> None:
@@ -162,10 +166,10 @@ class _Progress:
 
             from uncertain.ingest import detect
 
-            unit = "s" if detect(self.path).kind == "audio" else "page"
+            unit = self.unit or ("s" if detect(self.path).kind == "audio" else "page")
             self.bar = tqdm(total=round(total) if total else None, unit=unit, leave=False,
-                            desc=self.path.name, disable=None, file=sys.stderr,
-                            dynamic_ncols=True)
+                            desc=f"{self.path.name}{self.what}", disable=None,
+                            file=sys.stderr, dynamic_ncols=True)
         self.bar.update(max(0, round(done) - self.bar.n))
 
     def close(self) -> None:
@@ -211,7 +215,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 if validator is not None:
                     doc = validator.validate(doc)
                     if not args.no_rescore:
-                        doc = rescore(doc)  # non-audio, or nothing to weigh: unchanged
+                        progress = _Progress(Path(path), enabled=not args.no_progress,
+                                             unit="window", what=": acoustic pass")
+                        try:  # non-audio, or nothing to weigh: unchanged, nothing drawn
+                            doc = rescore(doc, progress=progress)
+                        finally:
+                            progress.close()
             except UncertainError as exc:
                 _fail(exc)
                 failures += 1
@@ -380,8 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
     p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar while a recording is transcribed or a scan read "
-                        "(drawn only on a terminal)")
+                   help="no progress bar while a recording is transcribed, a scan read "
+                        "or the acoustic pass scores (drawn only on a terminal)")
     p.add_argument(
         "--calibration", metavar="auto|none|default|FILE", default="auto",
         help="calibrate word confidences: auto (the default) applies the shipped map for "

@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -172,6 +172,7 @@ def rescore(
     audio: np.ndarray | None = None,
     options: RescoreOptions | None = None,
     scorer: Scorer | None = None,
+    progress: Callable[[float, float | None], None] | None = None,
 ) -> Document:
     """A copy of ``doc`` whose flags are re-ranked (and weakened or dropped) by the audio.
 
@@ -180,7 +181,8 @@ def rescore(
     ``audio``: the whole recording as 16 kHz mono float32, to avoid decoding it again.
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
     without flags or hunches to rescore come back as they are (hunches cleared), at no
-    cost: the model is not loaded.
+    cost: the model is not loaded. ``progress`` is told ``(done, total)`` windows of audio
+    scored, after each (as the stages' ``progress`` is told seconds or pages).
     """
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
@@ -204,8 +206,9 @@ def rescore(
                 else _without_hunches(doc, doc.flags))
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
+    tick = _ticker(progress, len(groups) + len(hunch_groups))
     # a flag the audio tells nothing about stays as it was
-    flags = _folded(weighed, words, groups, audio, scorer, opts, into=list(doc.flags))
+    flags = _folded(weighed, words, groups, audio, scorer, opts, tick, into=list(doc.flags))
     kept = [f for f in flags if f.reason == "verified" or f.confidence is None
             or f.confidence >= opts.drop_below]
     if len(kept) < len(flags):
@@ -213,7 +216,7 @@ def rescore(
                   len(flags) - len(kept))
     if hunch_groups:
         taken = {k for f in kept for k in range(f.start, f.end)}
-        for hunch in _folded(weighed_hunches, words, hunch_groups, audio, scorer, opts):
+        for hunch in _folded(weighed_hunches, words, hunch_groups, audio, scorer, opts, tick):
             if (_borne_out(hunch, threshold, min_prior, opts.hunch_gap)
                     and not any(k in taken for k in range(hunch.start, hunch.end))):
                 if "acoustic" not in hunch.evidence:
@@ -224,11 +227,26 @@ def rescore(
     return _without_hunches(doc, kept)
 
 
+def _ticker(progress: Callable[[float, float | None], None] | None,
+            total: int) -> Callable[[], None]:
+    """A call per window scored, which tells ``progress`` how many of ``total`` are."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    return tick
+
+
 def _folded(weighed: Document, words: list[Word], groups: list[_Group],
             audio: np.ndarray | None, scorer: Scorer, opts: RescoreOptions,
-            into: list[Flag] | None = None) -> list[Flag]:
+            tick: Callable[[], None], into: list[Flag] | None = None) -> list[Flag]:
     """``into`` with each flag of ``weighed`` that ``groups`` scored replaced by its fold;
-    without ``into``, the folds of the scored flags alone."""
+    without ``into``, the folds of the scored flags alone; ``tick`` is called after each
+    group."""
     out: list[Flag] = [] if into is None else into
     if not groups:
         return out
@@ -245,6 +263,7 @@ def _folded(weighed: Document, words: list[Word], groups: list[_Group],
                     out.append(folded)
                 else:
                     out[job.flag] = folded
+        tick()
     return out
 
 
