@@ -312,6 +312,32 @@ def test_validate_helpers_match_ceiling_bounds_every_term(
     assert spelled or ceiling < max(logits) + 3.0
 
 
+@pytest.mark.parametrize("modality", ["audio", "image", "text"])
+@pytest.mark.parametrize("said", [None, "NTFRMN"])
+def test_validate_helpers_match_features_of_many_terms_are_each_terms(
+    clinical_index: LexiconIndex, modality: Modality, said: str | None
+) -> None:
+    """The features computed for many terms at once are, term by term, those of
+    each alone, by the string similarities' own definitions (``fuzz.ratio``)."""
+    from rapidfuzz import fuzz
+
+    from uncertain._score import match_features_many
+
+    key = "metformin"
+    items = [clinical_index.items[i] for i in clinical_index.near(key, limit=12)]
+    assert len(items) == 12
+    many = match_features_many(key, items, modality, said=said)
+    assert many == [match_features(key, item, modality, said=said) for item in items]
+    for item, features in zip(items, many, strict=True):
+        assert features["spelling"] == round(fuzz.ratio(key, item.compact) / 100.0, 4)
+        assert features["sound_class"] == round(
+            fuzz.ratio(class_key(key), item.classes) / 100.0, 4)
+        assert features["glyph"] == (round(fuzz.ratio(
+            skeleton(key), skeleton(item.compact)) / 100.0, 4) if modality == "image" else 0.0)
+        assert ("phone" in features) == (said is not None)
+    assert match_features_many(key, [], modality) == []
+
+
 def test_validate_helpers_everyday_words_explain_garbled_audio_less(
         clinical_index: LexiconIndex) -> None:
     assert everyday("solution") == pytest.approx(english_zipf("solution") - 3.0, abs=1e-3)

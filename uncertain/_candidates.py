@@ -26,6 +26,7 @@ from uncertain._score import (
     evidence_of,
     match_ceiling,
     match_features,
+    match_features_many,
     match_logit,
     sigmoid,
 )
@@ -139,7 +140,10 @@ class CandidateSearch:
             ids = self.index.near(key, limit=limit, wide=wide)
             if phones is not None:
                 ids += [i for i in self.index.near_phones(phones) if i not in ids]
-            found = [self.match(key, idx, modality, said=phones) for idx in ids]
+            items = self.index.items
+            found = [(match_logit(features, modality), idx, features) for idx, features in zip(
+                ids, match_features_many(key, [items[i] for i in ids], modality, said=phones),
+                strict=True)]
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
             _remember(self._sim_cache, cache_key, found, SIMILAR_CACHE)
         return found

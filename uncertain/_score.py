@@ -14,7 +14,7 @@ term could flag is never scored term by term.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -119,26 +119,57 @@ def match_features(key: str, item: Indexed, modality: Modality, *, choice: float
     does; with ``said``, the phone classes of the query's words
     (:func:`uncertain._phones.phone_classes`), also ``phone``: their similarity to the
     term's, less ``PHONE_SHIFT``, which then stands for the sound similarity."""
+    return match_features_many(key, [item], modality, choice=choice, glyph=glyph,
+                               said=said)[0]
+
+
+def match_features_many(key: str, items: Sequence[Indexed], modality: Modality, *,
+                        choice: float = 0.0, glyph: bool = False,
+                        said: str | None = None) -> list[dict[str, float]]:
+    """:func:`match_features` of each of ``items`` to ``key``, the string similarities
+    computed for all of them at once (one rapidfuzz call per feature, not per term)."""
+    if not items:
+        return []
     q_class = class_key(key)
-    extra = {} if said is None else {
-        "phone": round(fuzz.ratio(said, item.phones) / 100.0 - PHONE_SHIFT, 4)}
-    return {**extra,
-        "spelling": round(fuzz.ratio(key, item.compact) / 100.0, 4),
-        "prefix": round(JaroWinkler.normalized_similarity(key, item.compact), 4),
-        "sound": round(fuzz.ratio(sound_key(key), item.sound) / 100.0, 4),
-        "sound_class": round(fuzz.ratio(q_class, item.classes) / 100.0, 4),
-        "onset": onset(q_class, item.classes),
-        "glyph": 1.0 if glyph else (
-            round(fuzz.ratio(skeleton(key), skeleton(item.compact)) / 100.0, 4)
-            if modality == "image" else 0.0),
-        "ocr_choices": round(choice, 4),
-        "exact": 1.0 if key == item.compact else 0.0,
-        "prior": item.entry.prior,
-        "length": float(len(key)),
-        **({"everyday": item.everyday} if modality == "audio" else {}),
-        # a unit, a form or a clinical word takes no drug's context (see context_logit)
-        **({} if item.dosed else {"drug": 0.0}),
-    }
+    compacts = [item.compact for item in items]
+    spelling = _ratios(key, compacts)
+    # (JaroWinkler's cdist differs from its single calls in the last bit: not taken)
+    jaro = JaroWinkler.normalized_similarity
+    sound = _ratios(sound_key(key), [item.sound for item in items])
+    classes = _ratios(q_class, [item.classes for item in items])
+    phone = None if said is None else _ratios(said, [item.phones for item in items])
+    glyphs = (_ratios(skeleton(key), [skeleton(c) for c in compacts])
+              if modality == "image" and not glyph else None)
+    audio = modality == "audio"
+    out = []
+    for k, item in enumerate(items):
+        extra = {} if phone is None else {"phone": round(phone[k] / 100.0 - PHONE_SHIFT, 4)}
+        features = {**extra,
+            "spelling": round(spelling[k] / 100.0, 4),
+            "prefix": round(jaro(key, item.compact), 4),
+            "sound": round(sound[k] / 100.0, 4),
+            "sound_class": round(classes[k] / 100.0, 4),
+            "onset": onset(q_class, item.classes),
+            "glyph": 1.0 if glyph else (
+                round(glyphs[k] / 100.0, 4) if glyphs is not None else 0.0),
+            "ocr_choices": round(choice, 4),
+            "exact": 1.0 if key == item.compact else 0.0,
+            "prior": item.entry.prior,
+            "length": float(len(key)),
+        }
+        if audio:
+            features["everyday"] = item.everyday
+        if not item.dosed:  # a unit, a form or a clinical word takes no drug's context
+            features["drug"] = 0.0
+        out.append(features)
+    return out
+
+
+def _ratios(query: str, choices: list[str]) -> list[float]:
+    """``fuzz.ratio(query, c)`` for each of ``choices`` (a loop costs less than
+    ``process.cdist``'s set-up for the two dozen terms a query is matched with)."""
+    ratio = fuzz.ratio
+    return [ratio(query, c) for c in choices]
 
 
 def match_logit(features: dict[str, float], modality: Modality) -> float:
