@@ -387,6 +387,9 @@ def main() -> None:
 
             costs["first"] += first_pass_cpu(item, args.devset, args.model,
                                              args.initial_prompt)
+            costs["sentences"] += sentences(item["text"])
+            costs["weighed"] += len(validated.flags) + len(
+                validated.validation.hunches if validated.validation is not None else [])
             costs["audio_validate"] += spent
             c1 = time.process_time()
             second = rescore(validated, model=second_model)
@@ -411,8 +414,19 @@ def main() -> None:
         print(f"\nextra CPU time on audio, as a fraction of the first pass ({first:.1f} s): "
               f"validation {costs['audio_validate'] / first:.1%}, "
               f"rescoring {costs['rescore'] / first:.1%}")
+        # #8's goal for the pass's cost is set for about one flag per sentence
+        print(f"flags and hunches the pass weighed: {costs['weighed']:.0f} in "
+              f"{costs['sentences']:.0f} sentences of the references "
+              f"({costs['weighed'] / max(1.0, costs['sentences']):.2f} per sentence)")
         if args.resamples:
             intervals({"audio": per_item["audio after the pass"]}, args.resamples)
+
+
+def sentences(text: str) -> int:
+    """The sentences of a reference text: runs of words ended by ``.``, ``!`` or ``?``
+    (a last run without one counts too); a decimal point ends none, an abbreviation's
+    full stop does ("Dr. Smith": two)."""
+    return len([run for run in re.split(r"[.!?]+(?:\s+|$)", text) if run.strip()])
 
 
 def first_pass_cpu(item: dict[str, Any], root: Path, model: str | None = None,

@@ -118,6 +118,14 @@ def test_ceiling_ranks_the_drug_over_the_windows(ceiling: ModuleType) -> None:
     assert rank is None and window == ""
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    ("Take 2.5 mg daily. Stop it!", 2), ("One sentence", 1), ("A. B? C", 3), ("", 0),
+    ("Hold the warfarin... until Friday?! Yes.", 3)])
+def test_sentences_are_counted_for_the_pass_cost(vq: ModuleType, text: str,
+                                                 count: int) -> None:
+    assert vq.sentences(text) == count
+
+
 def test_another_set_is_cached_apart(vq: ModuleType, tmp_path: Path) -> None:
     # devset.py --seed builds other items under the same ids: they must not share a cache
     fresh = tmp_path / "devset-fresh"
