@@ -176,6 +176,16 @@ def test_batch_jsonl_manifest_resolves_against_its_folder(tmp_path: Path) -> Non
     assert [i.error is not None for i in items] == [False, False, True, True, False]
 
 
+def test_batch_jsonl_manifest_path_may_hold_a_line_separator(tmp_path: Path) -> None:
+    # JSON leaves U+2028 unescaped; the manifest's lines end at line feeds only
+    odd = tmp_path / "a\u2028b.txt"
+    odd.write_text("a")
+    manifest = tmp_path / "list.jsonl"
+    manifest.write_text(json.dumps({"path": odd.name}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    assert [i.path for i in iter_items([manifest])] == [str(odd)]
+
+
 def test_batch_csv_manifest(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
     archive = _zip(tmp_path / "z.zip", {"m.txt": b"m"})

@@ -192,6 +192,24 @@ def test_cli_render_reads_batch_records(note: Path, tmp_path: Path,
     assert "metformin" in capsys.readouterr().out
 
 
+def test_cli_render_reads_back_jsonl_whose_text_holds_line_separators(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """annotate --format jsonl writes U+2028 and U+0085 as they are (JSON allows it);
+    render read the file with str.splitlines, which breaks there ("not JSON"). A line
+    that is not UTF-8 names its number."""
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin\u2028daily \x85 now.\n", encoding="utf-8")
+    saved = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(note), "--format", "jsonl", "--out", str(saved)]) == 0
+    assert saved.read_text(encoding="utf-8").count("\n") == 1
+    capsys.readouterr()
+    assert main(["render", str(saved), "--docs-format", "jsonl", "--no-preamble"]) == 0
+    assert "Take metformin daily" in capsys.readouterr().out  # the separator as a space
+    saved.write_bytes(saved.read_bytes() + b'{"caf\xe9": 1}\n')
+    assert main(["render", str(saved), "--docs-format", "jsonl"]) == 1
+    assert f"CorruptInputError: {saved}: line 2: not UTF-8: byte 0xe9" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("flags", "calibrated"), [([], True), (["--calibration", "none"], False)])
 def test_cli_annotate_calibrates_by_default(samples_dir: Path, flags: list[str],

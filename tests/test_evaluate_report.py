@@ -149,6 +149,38 @@ def test_evaluate_load_references_and_documents(tmp_path: Path,
         "audio/a2.wav", "CorruptInputError", "truncated")
 
 
+def test_evaluate_json_lines_end_at_line_feeds_only(
+        tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
+    """A reference or a saved document whose text holds U+2028, U+0085 or a form feed
+    (JSON leaves them unescaped, and pydantic writes them so) is one line: read with
+    str.splitlines, each was "not JSON"; CRLF line ends still read."""
+    text = "Takes metformin\u2028daily \x85 now\x0c."
+    refs = tmp_path / "refs.jsonl"
+    refs.write_bytes(("\ufeff" + json.dumps({"id": "a1", "text": text}, ensure_ascii=False)
+                      + "\r\n" + json.dumps({"id": "a2", "text": "x"}) + "\r\n").encode())
+    assert [(r.id, r.text) for r in load_references(refs)] == [("a1", text), ("a2", "x")]
+    doc = audio_pair[0]
+    words = [w.model_copy(update={"text": w.text + "\u2028"}) for w in doc.segments[0].words]
+    odd = doc.model_copy(update={"segments": [
+        doc.segments[0].model_copy(update={"words": words})]})
+    assert "\u2028" in odd.to_json()
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(odd.to_json() + "\n" + odd.to_json() + "\n", encoding="utf-8")
+    assert [d.text for d in load_documents(docs)] == [odd.text, odd.text]  # type: ignore[union-attr]
+
+
+def test_evaluate_references_or_documents_not_utf8_name_the_byte(tmp_path: Path) -> None:
+    """A Latin-1 byte in a references or documents file was a traceback
+    (UnicodeDecodeError); now an error naming the file, the line and the byte."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_bytes(b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "caf\xe9"}\n')
+    with pytest.raises(CorruptInputError,
+                       match=r"refs\.jsonl: line 2: not UTF-8: byte 0xe9 at offset 50"):
+        load_references(refs)
+    with pytest.raises(CorruptInputError, match=r"refs\.jsonl: not UTF-8: byte 0xe9"):
+        load_documents(refs)
+
+
 @pytest.mark.parametrize(
     "line",
     ['{"id": "a"}', '{"text": "no id or path"}', "not json",

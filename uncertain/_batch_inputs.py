@@ -244,7 +244,8 @@ def _manifest_entries(manifest: Path) -> Iterator[Path | Item]:
             else:
                 yield _resolve(base, value)
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON lines end at line feeds only (see uncertain._io.json_lines)
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{manifest}:{number}"

@@ -10,11 +10,12 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from uncertain.errors import EmptyInputError, MissingFileError
+from uncertain.errors import CorruptInputError, EmptyInputError, MissingFileError
 
 Kind = Literal["audio", "image", "pdf", "text", "unknown"]
 
@@ -59,6 +60,25 @@ def check_input(path: str | os.PathLike[str]) -> Path:
     if st.st_size == 0:
         raise EmptyInputError(p, "file is empty (0 bytes)")
     return p
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a JSON-lines file, numbered from 1, read one at a time and split at
+    line feeds only: a JSON string may hold U+2028, U+0085 or a form feed unescaped (a
+    saved document does), at which ``str.splitlines`` would break it. A line that is not
+    UTF-8 is a :class:`CorruptInputError` naming the line and the byte's offset in the
+    file; a byte-order mark before the first line is dropped."""
+    offset = 0
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorruptInputError(
+                    path, f"line {number}: not UTF-8: byte {raw[exc.start]:#04x} at offset "
+                          f"{offset + exc.start}") from exc
+            offset += len(raw)
+            yield number, line.removeprefix("\ufeff") if number == 1 else line
 
 
 def sha256_file(path: str | os.PathLike[str], *, chunk_size: int = 1 << 20) -> str:

@@ -105,17 +105,20 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     that is no document are errors naming the file (and the line)."""
     from pydantic import ValidationError
 
-    from uncertain._io import check_input
+    from uncertain._io import check_input, json_lines
     from uncertain.errors import CorruptInputError, EmptyInputError
 
     p = check_input(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorruptInputError(p, f"not UTF-8 JSON: byte {exc.object[exc.start]:#04x} at "
-                                   f"offset {exc.start}") from exc
+    lines: Iterator[tuple[int, str]] | list[tuple[int, str]]
+    if docs_format == "json":
+        try:
+            lines = [(0, p.read_text(encoding="utf-8"))]
+        except UnicodeDecodeError as exc:
+            raise CorruptInputError(p, f"not UTF-8 JSON: byte {exc.object[exc.start]:#04x} "
+                                       f"at offset {exc.start}") from exc
+    else:
+        lines = json_lines(p)  # one at a time: a batch's output can be larger than memory
     found = errors = 0
-    lines = [(0, text)] if docs_format == "json" else enumerate(text.splitlines(), 1)
     for number, line in lines:
         if not line.strip():
             continue

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from uncertain._io import json_lines
 from uncertain.document import Document
 from uncertain.errors import CorruptInputError, MissingFileError
 
@@ -75,12 +76,12 @@ def load_references(path: str | os.PathLike[str], *, split: str | None = None
                     ) -> list[Reference]:
     """Read a references JSON-lines file; ``split`` keeps only the references of that split."""
     p = Path(path)
+    refs: list[Reference] = []
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        lines = list(json_lines(p))
     except OSError as exc:
         raise MissingFileError(p, f"cannot read references: {exc.strerror or exc}") from exc
-    refs: list[Reference] = []
-    for number, line in enumerate(lines, 1):
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -109,6 +110,9 @@ def load_documents(path: str | os.PathLike[str]) -> list[Document | Failure]:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise MissingFileError(p, f"cannot read documents: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CorruptInputError(p, f"not UTF-8: byte {exc.object[exc.start]:#04x} at offset "
+                                   f"{exc.start}") from exc
     stripped = text.strip()
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped):
         try:
@@ -118,7 +122,8 @@ def load_documents(path: str | os.PathLike[str]) -> list[Document | Failure]:
         records = data if isinstance(data, list) else [data]
         return [_record(r, p, 1) for r in records]
     out: list[Document | Failure] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # JSON lines end at line feeds only (see uncertain._io.json_lines)
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
