@@ -195,3 +195,27 @@ def test_ocr_real_image_a_few_pixels_across_is_a_blank_page(tmp_path: Path,
     assert any("no text recognised" in note for note in doc.warnings)
     assert any(note.startswith("page 1: a pass with adaptive thresholding failed")
                for note in doc.warnings)
+
+
+def test_ocr_real_page_longer_than_tesseract_reads_is_scaled_down(tmp_path: Path,
+                                                                  samples_dir: Path) -> None:
+    """Tesseract refuses an image longer than 32767 pixels a side ("Image too large"),
+    however few pixels it holds (a receipt, a long page at 300 dpi): the page is read
+    scaled down to that, with a note, and its boxes are on the page as it is."""
+    sample = Image.open(samples_dir / "phototest.tif").convert("L")
+    page = Image.new("L", (34000, sample.height), 255)
+    page.paste(sample, (33000, 0))
+    path = tmp_path / "long.png"
+    page.save(path)
+    doc = recognize(path)
+    assert doc.words, doc.warnings
+    assert _wer(" ".join(w.text for w in recognize(samples_dir / "phototest.tif").words),
+                " ".join(w.text for w in doc.words)) < 0.1
+    boxes = [w.bbox for w in doc.words if w.bbox is not None]
+    assert boxes and min(b[0] for b in boxes) >= 33000 - 5
+    assert max(b[2] for b in boxes) <= 34000
+    (page_info,) = doc.pages
+    assert page_info.width == 34000 and page_info.scale == pytest.approx(32767 / 34000, 1e-5)
+    assert doc.warnings[0].startswith(
+        "page 1: 34000x480 pixels, longer than the 32767 a side tesseract reads: read "
+        "scaled down by 0.9637")

@@ -393,3 +393,15 @@ def test_ocr_limits_tesseract_threads_unless_the_environment_does(
                     orientation="off", upscale=False, char_alternatives=False)
     assert [w.text for w in doc.words] == [seen]
     assert os.environ.get("OMP_THREAD_LIMIT") == environment
+
+
+@pytest.mark.parametrize(("size", "scale"), [
+    ((32767, 10), 1.0), ((640, 480), 1.0), ((32768, 10), 0.999969), ((10, 65534), 0.5),
+    ((40000, 60), 0.819175)])
+def test_ocr_fitting_scale_keeps_every_side_within_tesseract(size: tuple[int, int],
+                                                             scale: float) -> None:
+    from uncertain._ocr_page import MAX_SIDE, fitting
+
+    got = fitting(Image.new("L", size))
+    assert got == scale
+    assert max(round(side * got) for side in size) <= MAX_SIDE

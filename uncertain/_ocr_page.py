@@ -21,6 +21,10 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    pass on the page scaled up towards ``target_line_height``, kept when it is more
    confident.
 
+A page longer than tesseract reads (``MAX_SIDE``, 32,767 pixels a side: a receipt, a
+long page rendered at 300 dpi) is read scaled down to it in every pass, its boxes scaled
+back, with a note; an upscaled pass is never scaled beyond it.
+
 Passes 2 to 5 only try to read the page better: when tesseract fails on one (an error,
 or its timeout), the page keeps the reading before it and a warning says which pass
 failed; a missing binary or language pack is an error whichever pass meets it.
@@ -55,6 +59,10 @@ _INSTALL_TESSERACT = (
     "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu) "
     "or `brew install tesseract` (macOS)"
 )
+#: the longest side, in pixels, tesseract reads ("Image too large" beyond): a page longer
+#: than that (a receipt, a long report page at 300 dpi) is read scaled down to it, its
+#: boxes scaled back, as an upscaled pass's are
+MAX_SIDE = 32767
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
@@ -168,6 +176,7 @@ class Runner:
     def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
                   scale: float, thresholding: int = 0) -> PagePass:
         opts = self.options
+        scale = min(scale, fitting(image))
         page_image = images.rescale(images.turn(image, rotation), scale)
         config = self._flags(dpi * scale if dpi else None)
         if thresholding:
@@ -215,6 +224,13 @@ _LOCAL_GAIN = 1.5
 _TILTED = 2.0
 
 
+def fitting(image: Image.Image) -> float:
+    """The largest scale at which tesseract reads ``image`` (``MAX_SIDE``), or 1.0 when
+    it reads the image as it is (rounded down, to six places)."""
+    longest = max(image.size)
+    return 1.0 if longest <= MAX_SIDE else math.floor(MAX_SIDE / longest * 1e6) / 1e6
+
+
 def _better(current: PagePass, other: PagePass) -> PagePass:
     return other if other.words and other.mean_conf > current.mean_conf else current
 
@@ -253,6 +269,10 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                     notes: list[str], number: int) -> PagePass:
     opts = runner.options
     best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
+    if best.scale < 1.0:
+        notes.append(f"page {number}: {image.width}x{image.height} pixels, longer than the "
+                     f"{MAX_SIDE} a side tesseract reads: read scaled down by "
+                     f"{best.scale:.4g} (boxes are on the page as it is)")
     bad = opts.orientation_threshold * 100
     skew: tuple[float, tuple[int, int]] | None = None
     if opts.binarize == "auto" and best.mean_conf < bad:
@@ -299,7 +319,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
     height = best.line_height
     if opts.upscale and height and height < opts.min_line_height:
         factor = min(opts.max_upscale, opts.target_line_height / height)
-        factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5)
+        factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5,
+                     MAX_SIDE / max(image.size))
         if factor > 1.05:
             log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
                       runner.path, number, height, factor)
