@@ -396,7 +396,7 @@ def test_ocr_limits_tesseract_threads_unless_the_environment_does(
 
 
 @pytest.mark.parametrize(("size", "scale"), [
-    ((32767, 10), 1.0), ((640, 480), 1.0), ((32768, 10), 0.999969), ((10, 65534), 0.5),
+    ((32767, 10), 1.0), ((640, 480), 51.198437), ((32768, 10), 0.999969), ((10, 65534), 0.5),
     ((40000, 60), 0.819175)])
 def test_ocr_fitting_scale_keeps_every_side_within_tesseract(size: tuple[int, int],
                                                              scale: float) -> None:

@@ -225,10 +225,10 @@ _TILTED = 2.0
 
 
 def fitting(image: Image.Image) -> float:
-    """The largest scale at which tesseract reads ``image`` (``MAX_SIDE``), or 1.0 when
-    it reads the image as it is (rounded down, to six places)."""
-    longest = max(image.size)
-    return 1.0 if longest <= MAX_SIDE else math.floor(MAX_SIDE / longest * 1e6) / 1e6
+    """The largest scale at which tesseract reads ``image`` (its longest side at most
+    ``MAX_SIDE``), rounded down to six places: under 1 for a page too long to read as it
+    is."""
+    return math.floor(MAX_SIDE / max(image.size) * 1e6) / 1e6
 
 
 def _better(current: PagePass, other: PagePass) -> PagePass:
@@ -320,7 +320,7 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
     if opts.upscale and height and height < opts.min_line_height:
         factor = min(opts.max_upscale, opts.target_line_height / height)
         factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5,
-                     MAX_SIDE / max(image.size))
+                     fitting(image))
         if factor > 1.05:
             log.debug("%s page %d: line height %.1f px, upscaling x%.2f",
                       runner.path, number, height, factor)
