@@ -3,8 +3,8 @@
 This module owns turning a file into page images that tesseract can read:
 
 - PNG, JPEG, TIFF (every frame of a multi-page TIFF) and the other formats Pillow
-  decodes; PDF pages rendered with pypdfium2 at a chosen DPI, with the PDF's own text
-  layer kept when a page has one;
+  decodes; PDF pages rendered with pypdfium2 at a chosen DPI, the values of a filled-in
+  form's fields drawn, with the PDF's own text layer kept when a page has one;
 - the pixel limit, checked from the header (or the PDF page size) *before* any pixel is
   decoded, so a decompression bomb raises :class:`~uncertain.errors.InputTooLargeError`;
 - the mapping of Pillow and pdfium errors to the project's exceptions (one boundary);
@@ -133,6 +133,11 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
             raise EncryptedInputError(path, "the PDF is password-protected") from exc
         raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
     try:
+        # before any page is loaded, or pdfium draws no form field: the values typed into
+        # a filled-in form (a prescription, an intake form) are in no page's content
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an XFA form pdfium cannot load: AcroForm only
+            pdf.init_forms()
         count = len(pdf)
         if count == 0:
             raise CorruptInputError(path, "the PDF has no pages")
