@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import struct
 import sys
+import warnings
 import zlib
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from uncertain.ocr import recognize
 
 OCR_DATA = Path(__file__).resolve().parent / "data" / "ocr"
 sys.path.insert(0, str(OCR_DATA))
-from ocr_replay import pdf_with_text  # noqa: E402
+from ocr_replay import pdf_of, pdf_with_text  # noqa: E402
 
 
 def _png_claiming(path: Path, width: int, height: int) -> Path:
@@ -60,6 +61,75 @@ def test_images_every_tiff_frame(tmp_path: Path, samples_dir: Path) -> None:
     assert [(p.number, p.image.size) for p in pages] == [
         (1, (640, 480)), (2, (640, 480)), (3, (320, 240))]
     assert pages[0].dpi == 200.0
+
+
+def test_images_damaged_frames_are_corrupt_input(tmp_path: Path, samples_dir: Path) -> None:
+    """A multi-page TIFF or an animated GIF cut short failed with Pillow's own errors
+    ("TypeError: Missing dimensions", "IndexError") as a fault of the program, and a raw
+    "Corrupt EXIF data" warning on stderr: each is a CorruptInputError naming the file."""
+    first = Image.open(samples_dir / "phototest.tif").convert("L")
+    tif = tmp_path / "three.tif"
+    first.save(tif, save_all=True, append_images=[first.rotate(180), first])
+    gif = tmp_path / "three.gif"
+    first.save(gif, save_all=True, append_images=[first.rotate(90), first.rotate(180)])
+    for source in (tif, gif):
+        data = source.read_bytes()
+        for cut in range(len(data) // 5, len(data), len(data) // 9):
+            damaged = tmp_path / f"cut{cut}{source.suffix}"
+            damaged.write_bytes(data[:cut])
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # none reaches the user
+                try:
+                    pages = list(images.open_pages(damaged))
+                except CorruptInputError as exc:
+                    assert exc.path == str(damaged)
+                else:  # cut after the last frame's pixels: every page is whole
+                    assert len(pages) == 3
+
+
+def test_images_mpo_photo_is_one_page(tmp_path: Path, samples_dir: Path) -> None:
+    """A phone's MPO JPEG holds a preview or depth map after its picture: one page."""
+    page = Image.open(samples_dir / "phototest.tif").convert("RGB")
+    mpo = tmp_path / "photo.jpg"
+    page.save(mpo, format="MPO", save_all=True, append_images=[page.resize((160, 120))])
+    assert Image.open(mpo).format == "MPO"
+    assert [(p.number, p.image.size, p.pages) for p in images.open_pages(mpo)] == [
+        (1, (640, 480), 1)]
+
+
+def test_images_jpeg2000_is_an_image(tmp_path: Path, samples_dir: Path) -> None:
+    page = Image.open(samples_dir / "phototest.tif").convert("L")
+    for name in ("page.jp2", "page.j2k"):
+        path = tmp_path / name
+        page.save(path)
+        assert sniff(path) == Sniffed("image", "jpeg2000")
+        (read,) = images.open_pages(path)
+        assert read.image.size == (640, 480)
+
+
+@pytest.mark.parametrize("before", [b"\r\n", b"\xef\xbb\xbf",
+                                    b"Content-Type: application/pdf\r\n\r\n"])
+def test_images_pdf_after_a_few_bytes_is_a_pdf(tmp_path: Path, before: bytes) -> None:
+    """Readers accept up to 1 KB before a PDF's header (a blank line, a byte-order mark,
+    a server's header); it was refused as "plain text". A text that quotes a PDF header
+    stays text."""
+    stream = b"BT /F1 24 Tf 72 720 Td (Metformin) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path = tmp_path / "late.pdf"
+    path.write_bytes(pdf_of(objects, before=before))
+    assert sniff(path) == Sniffed("pdf", "pdf")
+    (page,) = images.open_pages(path, dpi=72)
+    assert page.text_layer == "Metformin"
+    quoted = tmp_path / "quoted.txt"
+    quoted.write_text("The header read %PDF-1.4 and then 1 0 obj.\n")
+    assert sniff(quoted).kind == "text"
 
 
 def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:

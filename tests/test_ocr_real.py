@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from PIL import Image
 from uncertain.document import Document, Word
 from uncertain.errors import EngineNotFoundError
 from uncertain.ocr import recognize
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "ocr"))
+from ocr_replay import pdf_form_with_value
 
 pytestmark = pytest.mark.slow
 
@@ -221,38 +225,10 @@ def test_ocr_real_page_longer_than_tesseract_reads_is_scaled_down(tmp_path: Path
         "scaled down by 0.9637")
 
 
-def _form_pdf(value: str) -> bytes:
-    """A one-page PDF whose only text is the value typed into a form field (with no
-    appearance stream: the viewer draws it), as a filled-in prescription or intake form
-    holds its most important words."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /NeedAppearances true"
-        b" /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >> >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R]"
-        b" /Resources << /Font << /Helv 5 0 R >> >> >>",
-        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (drug) /V (" + value.encode("latin-1")
-        + b") /Rect [72 500 540 540] /P 3 0 R /DA (/Helv 20 Tf 0 g) /F 4 >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_ocr_real_pdf_form_field_values_are_read(tmp_path: Path) -> None:
     """pdfium draws a form's fields only when its form environment is set up before the
     pages are loaded: without it the value typed into a field was read as a blank page."""
-    path = tmp_path / "form.pdf"
-    path.write_bytes(_form_pdf("Lisinopril 10 mg at night"))
+    path = pdf_form_with_value(tmp_path / "form.pdf", "Lisinopril 10 mg at night")
     doc = recognize(path)
     assert doc.text == "Lisinopril 10 mg at night", doc.warnings
     (word,) = [w for w in doc.words if w.text == "Lisinopril"]

@@ -120,6 +120,18 @@ def _is_pnm(head: bytes) -> bool:
     return rest[:1].isdigit()
 
 
+#: a PDF header after up to 1 KB of something else (a byte-order mark, a blank line, a
+#: mail or web server's header: readers accept it), followed by the comment of four
+#: bytes over 127 that writers put on the next line to mark the file binary (so that a
+#: text that quotes a PDF header stays text)
+_LATE_PDF = re.compile(rb"%PDF-[12]\.\d[ \t]*\r?\n?\r?%[\x80-\xff]{4}")
+
+
+def _late_pdf(head: bytes) -> bool:
+    start = head.find(b"%PDF-", 0, 1024)
+    return start > 0 and _LATE_PDF.match(head, start) is not None
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
     """Identify a format from the first bytes of a file (at least 16 are best)."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
@@ -147,8 +159,10 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("image", "tiff")
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return Sniffed("image", "gif")
-    if head[:5] == b"%PDF-":
+    if head[:5] == b"%PDF-" or _late_pdf(head):
         return Sniffed("pdf", "pdf")
+    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51":
+        return Sniffed("image", "jpeg2000")  # a JP2 file, or a bare codestream (.j2k)
     if any(head.startswith(bom) for bom in _TEXT_BOMS):
         return Sniffed("text", "bom")
     if _is_mp3(head):

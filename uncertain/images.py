@@ -20,13 +20,14 @@ from __future__ import annotations
 import logging
 import math
 import os
+import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
 from uncertain.errors import (
@@ -83,32 +84,51 @@ def _image_dpi(img: Image.Image) -> float | None:
     return None
 
 
+#: what Pillow's decoders raise on a damaged file, besides OSError: a truncated
+#: multi-page TIFF "Missing dimensions" (TypeError), a GIF cut in its last frame an
+#: IndexError, an MPO cut short a struct.error, a damaged AVIF a RuntimeError
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFError,
+                  RuntimeError, struct.error)
+
+
 def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
     try:
         with warnings.catch_warnings():
-            # the size is checked against max_pixels below, before decoding
+            # the size is checked against max_pixels below, before decoding; a damaged
+            # file's warnings ("Corrupt EXIF data") are Pillow's, not the user's to read
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)
             img = Image.open(path)
     except Image.DecompressionBombError as exc:
         raise InputTooLargeError(path, f"image is too large to decode safely: {exc}") from exc
     except UnidentifiedImageError as exc:
         raise CorruptInputError(path, "not a readable image (damaged or mislabelled)") from exc
-    except OSError as exc:
+    except _DECODE_ERRORS as exc:
         raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
     with img:
-        frames = getattr(img, "n_frames", 1)
-        for index, frame in enumerate(ImageSequence.Iterator(img)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                # an MPO (a phone's JPEG) holds previews, depth or gain maps after its
+                # picture, not pages; a TIFF's, a GIF's or an APNG's frames are pages
+                frames = 1 if img.format == "MPO" else getattr(img, "n_frames", 1)
+        except _DECODE_ERRORS as exc:
+            raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
+        for index in range(frames):
             what = f"page {index + 1} of {frames}" if frames > 1 else "the image"
-            _too_large(path, frame.width, frame.height, max_pixels, what)
             try:
-                frame.load()
-                pixels = _upright(frame)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    img.seek(index)
+                    _too_large(path, img.width, img.height, max_pixels, what)
+                    img.load()
+                    pixels = _upright(img)
+                    dpi = _image_dpi(img)
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
-            yield PageImage(number=index + 1, image=pixels, dpi=_image_dpi(frame),
-                            pages=frames)
+            except _DECODE_ERRORS as exc:
+                raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
+            yield PageImage(number=index + 1, image=pixels, dpi=dpi, pages=frames)
 
 
 def _upright(frame: Image.Image) -> Image.Image:

@@ -76,16 +76,40 @@ def pdf_with_text(path: Path, text: str) -> Path:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    path.write_bytes(pdf_of(objects))
+    return path
+
+
+def pdf_form_with_value(path: Path, value: str) -> Path:
+    """A one-page PDF whose only text is the value typed into a form field, with no
+    appearance stream (the viewer draws it), as a filled-in prescription form holds it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /NeedAppearances true"
+        b" /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R]"
+        b" /Resources << /Font << /Helv 5 0 R >> >> >>",
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (drug) /V (" + value.encode("latin-1")
+        + b") /Rect [72 500 540 540] /P 3 0 R /DA (/Helv 20 Tf 0 g) /F 4 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    path.write_bytes(pdf_of(objects))
+    return path
+
+
+def pdf_of(objects: list[bytes], *, before: bytes = b"") -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, the first the catalog) with its cross-
+    reference table; ``before`` comes ahead of the header, as a mail or web server's
+    header or a byte-order mark does."""
+    out = bytearray(before + b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
+        offsets.append(len(out) - len(before))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
+    xref = len(out) - len(before)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
