@@ -233,6 +233,19 @@ def test_cli_annotate_pdf_dpi(samples_dir: Path, capsys: pytest.CaptureFixture[s
     assert 1200 < doc.pages[0].width < 1300 and doc.words  # A4 at 150 dpi (2481 at 300)
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "0.5", "abc"])
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_dpi_must_be_a_resolution_pages_can_be_read_at(
+        value: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--dpi 0 was ignored (300 used), -1 cropped past the page, nan and inf failed as
+    faults of the program, 0.5 rendered a page a few pixels across: a usage error."""
+    out = ["--out", str(tmp_path / "o.jsonl")] if command == "batch" else []
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(tmp_path / "x.pdf"), *out, f"--dpi={value}"])
+    assert exited.value.code == 2
+    assert "argument --dpi" in capsys.readouterr().err
+
+
 def test_cli_annotate_reads_a_windows_file_and_names_it_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     legacy = tmp_path / "note.txt"

@@ -132,6 +132,13 @@ def test_images_pdf_after_a_few_bytes_is_a_pdf(tmp_path: Path, before: bytes) ->
     assert sniff(quoted).kind == "text"
 
 
+@pytest.mark.parametrize("dpi", [0, -72, float("nan"), float("inf"), 9.9])
+def test_images_dpi_out_of_range_is_refused(samples_dir: Path, dpi: float) -> None:
+    with pytest.raises(ValueError, match=r"dpi=.*: PDF pages are rendered at 10 dpi or more"):
+        list(images.open_pages(samples_dir / "scan.pdf", dpi=dpi))
+    assert len(list(images.open_pages(samples_dir / "scan.pdf", dpi=10))) == 2
+
+
 def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:
     pages = list(images.open_pages(samples_dir / "scan.pdf", dpi=100))
     assert [(p.number, p.image.size, p.dpi, p.text_layer) for p in pages] == [

@@ -36,7 +36,7 @@ from uncertain.evaluate import (
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``uncertain batch``; it sets ``func``."""
-    from uncertain.cli import text_encoding
+    from uncertain.cli import pdf_dpi, text_encoding
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
@@ -60,7 +60,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="prompt style for --prompts")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding (default: detected)")
-    p.add_argument("--dpi", type=float,
+    p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
                    help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")

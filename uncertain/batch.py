@@ -53,6 +53,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker
+from uncertain.images import check_dpi
 from uncertain.text import check_encoding
 
 log = logging.getLogger("uncertain")
@@ -163,6 +164,8 @@ def run_batch(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if encoding is not None:
         check_encoding(encoding)
+    if dpi is not None:
+        check_dpi(dpi)
     config = WorkConfig(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,

@@ -76,6 +76,17 @@ def text_encoding(name: str) -> str:
     return name
 
 
+def pdf_dpi(text: str) -> float:
+    """``--dpi``'s type: a resolution PDF pages can be rendered at, else a usage error."""
+    from uncertain.images import check_dpi
+
+    try:
+        return check_dpi(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc) if "dpi=" in str(exc)
+                                         else f"not a number: {text!r}") from None
+
+
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"style": args.style}
     if args.threshold is not None:
@@ -381,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write here instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
-    p.add_argument("--dpi", type=float,
+    p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding, e.g. cp1252 (default: detected)")

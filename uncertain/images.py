@@ -43,6 +43,9 @@ DEFAULT_MAX_PIXELS = 100_000_000
 """Largest page accepted, in pixels (width x height): 100 megapixels."""
 
 DEFAULT_PDF_DPI = 300.0
+MIN_PDF_DPI = 10.0
+"""Lowest resolution PDF pages are rendered at: below it no print is legible (at 0.5 dpi
+a page is a few pixels across)."""
 _EXIF_ORIENTATION = 0x0112
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
@@ -181,6 +184,16 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
         pdf.close()
 
 
+def check_dpi(dpi: float) -> float:
+    """``dpi`` as a float, or ``ValueError`` unless it is a number from ``MIN_PDF_DPI``
+    on (0, a negative, NaN or infinity made pdfium fail on the page, or crop it)."""
+    value = float(dpi)
+    if not (math.isfinite(value) and value >= MIN_PDF_DPI):
+        raise ValueError(f"dpi={dpi!r}: PDF pages are rendered at {MIN_PDF_DPI:g} dpi or "
+                         "more (300 by default)")
+    return value
+
+
 def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
                max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[PageImage]:
     """Yield the pages of an image or PDF file, one at a time.
@@ -189,6 +202,7 @@ def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
     input errors: missing/empty file, unsupported format, corrupt or encrypted input,
     a page over ``max_pixels`` (checked before decoding).
     """
+    check_dpi(dpi)
     p = check_input(path)
     kind = sniff(p)
     if kind.kind == "pdf":
