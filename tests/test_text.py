@@ -328,6 +328,47 @@ def test_text_subtitle_cues_render_with_their_times_and_parse_back(tmp_path: Pat
         assert back.text == doc.text and len(back.spans) == 1
 
 
+def test_text_subtitle_cue_text_keeps_what_is_not_markup(tmp_path: Path) -> None:
+    """Every "<...>" of a cue was taken for a tag: "Keep BP < 120 and HR > 60" lost
+    "120 and HR", silently. Only WebVTT's tags and timestamps and SRT's <font> are markup;
+    WebVTT writes "<" and "&" as character references, which are decoded (SRT has none:
+    "AT&amp;T" there is what it says)."""
+    srt = tmp_path / "lt.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:03,000\nKeep BP < 120 and HR > 60 on "
+                   "<font color=\"#fff\">metoprolol</font>.\n\n2\n00:00:03,500 --> "
+                   "00:00:05,000\nDose <5 mg if eGFR >30 &amp; <I>stable</I>.\n")
+    assert [s.text for s in read_text(srt).segments] == [
+        "Keep BP < 120 and HR > 60 on metoprolol.", "Dose <5 mg if eGFR >30 &amp; stable."]
+    vtt = tmp_path / "ent.vtt"
+    vtt.write_text("WEBVTT\n\n00:01.000 --> 00:03.000\n<c.loud>BP &lt; 120 &amp; HR &gt; "
+                   "60&nbsp;bpm</c> <lang en>ok</lang>\n")
+    assert [s.text for s in read_text(vtt).segments] == ["BP < 120 & HR > 60 bpm ok"]
+
+
+def test_text_subtitles_without_cue_numbers_or_with_bad_timings(tmp_path: Path) -> None:
+    """An SRT file without cue numbers (some writers leave them out) was read as plain
+    text, its timings as words; a cue with a timing that cannot be read lost its text,
+    and one ending before it starts or at minute 99 passed in silence."""
+    path = tmp_path / "odd.srt"
+    path.write_text("00:00:01,000 --> 00:00:03,000\nTake metformin.\n\n"
+                    "00:00:05,000 --> 00:00:04,000\nBackwards.\n\n"
+                    "00:00:xx,000 --> 00:00:09,000\nBroken timing.\n\n"
+                    "00:99:00,000 --> 01:00:00,000\nNo such minute.\n\n"
+                    "00:00:10,000 --> 00:00:12,000\nThe arrow --> points here.\n")
+    doc = read_text(path)
+    assert [(s.start, s.end, s.text) for s in doc.segments] == [
+        (1.0, 3.0, "Take metformin."), (5.0, 5.0, "Backwards."), (None, None, "Broken timing."),
+        (None, None, "No such minute."), (10.0, 12.0, "The arrow --> points here.")]
+    assert doc.source.options["format"] == "srt"
+    assert doc.warnings == [
+        f"{path}: line 4: the cue ends before it starts (00:00:05,000 --> 00:00:04,000); it "
+        "is taken to end where it starts",
+        f"{path}: line 7: a cue timing that cannot be read ('00:00:xx,000 --> 00:00:09,000');"
+        " its text is kept without times",
+        f"{path}: line 10: a cue timing that cannot be read ('00:99:00,000 --> "
+        "01:00:00,000'); its text is kept without times"]
+
+
 @pytest.mark.parametrize("text", [
     "12\nThe arrow --> points at 00:00:01,000 --> 00:00:02,000 here",
     "Notes: 00:00:01,000 --> 00:00:04,000 was the timing\nand the rest",

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html
 import logging
 import os
 import re
@@ -193,16 +194,26 @@ def _decode_as(data: bytes, encoding: str, *, path: str | os.PathLike[str]) -> s
 _TIMING = re.compile(
     r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*"
     r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})(?:\s.*)?$")
-#: markup inside a cue's text: <i>, </b>, <v Speaker>, <c.loud>, <00:00:01.500>
-_CUE_TAG = re.compile(r"<[^>\n]*>")
+#: markup inside a cue's text, and only markup: WebVTT's tags (<i>, </b>, <v Speaker>,
+#: <c.loud>, <lang en>, <ruby>, <rt>) and inline timestamps (<00:00:01.500>), and the
+#: <font color="..."> SRT writers add; "BP < 120 and HR > 60" is text
+_CUE_TAG = re.compile(r"</?(?:[bciuv]|lang|ruby|rt|font)(?:[.\s][^<>\n]*)?>"
+                      r"|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>", re.IGNORECASE)
+#: a line that means to be a cue's timing, readable or not: one time-like token (it holds
+#: a digit), the arrow, another ("The arrow --> points" is text)
+_TIMING_LIKE = re.compile(r"^\s*\S*\d\S*\s+-->\s+\S*\d")
 
 
 def subtitle_format(text: str) -> str | None:
-    """``"vtt"`` or ``"srt"`` when ``text`` is a subtitle file, else ``None``."""
+    """``"vtt"`` or ``"srt"`` when ``text`` is a subtitle file, else ``None``: a file that
+    opens with ``WEBVTT``, or with an SRT cue (a number then a timing line, or a timing
+    line alone, as some writers leave the numbers out)."""
     head = [line.strip() for line in text[:4096].splitlines()]
     head = [line for line in head if line][:2]
     if head and (head[0] == "WEBVTT" or head[0].startswith(("WEBVTT ", "WEBVTT\t"))):
         return "vtt"
+    if head and _TIMING.match(head[0]):
+        return "srt"
     if len(head) == 2 and head[0].isdigit() and _TIMING.match(head[1]):
         return "srt"
     return None
@@ -213,27 +224,51 @@ def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str) -> fl
             + int(fraction.ljust(3, "0")) / 1000)
 
 
-def split_cues(text: str) -> list[tuple[int, float, float, str]]:
+def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
+               ) -> list[tuple[int, float | None, float | None, str]]:
     """The cues of a subtitle file as (1-based line of the first text line, start, end,
-    text with its lines joined and its markup removed); cues without words are left out."""
+    text with its lines joined and its markup removed; a WebVTT cue's character
+    references, ``&lt;`` ``&amp;`` ``&nbsp;``, decoded); cues without words are left
+    out. A cue whose timing line cannot be read (``00:00:xx,000 -->``, minutes or seconds
+    past 59) keeps its text without times, and one that ends before it starts ends
+    where it starts; ``notes`` is told of each, by line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cues: list[tuple[int, float, float, str]] = []
+    cues: list[tuple[int, float | None, float | None, str]] = []
     k = 0
     while k < len(lines):
-        timing = _TIMING.match(lines[k])
+        line = lines[k]
+        timing = _TIMING.match(line)
         k += 1
-        if timing is None:
+        start: float | None = None
+        end: float | None = None
+        if timing is not None and _valid(timing.groups()):
+            g = timing.groups()
+            start, end = _seconds(*g[:4]), _seconds(*g[4:])
+            if end < start and notes is not None:
+                notes.append(f"line {k}: the cue ends before it starts ({line.strip()}); "
+                             "it is taken to end where it starts")
+        elif _TIMING_LIKE.match(line):
+            if notes is not None:
+                notes.append(f"line {k}: a cue timing that cannot be read "
+                             f"({line.strip()!r}); its text is kept without times")
+        else:
             continue  # header, cue number or id, NOTE/STYLE/REGION block
-        g = timing.groups()
-        start, end = _seconds(*g[:4]), _seconds(*g[4:])
         first, body = k + 1, []
-        while k < len(lines) and lines[k].strip() and not _TIMING.match(lines[k]):
-            body.append(" ".join(_CUE_TAG.sub("", lines[k]).split()))
+        while (k < len(lines) and lines[k].strip() and not _TIMING.match(lines[k])
+               and not _TIMING_LIKE.match(lines[k])):
+            plain = _CUE_TAG.sub("", lines[k])
+            body.append(" ".join((html.unescape(plain) if form == "vtt" else plain).split()))
             k += 1
         words = " ".join(part for part in body if part)
         if words:
-            cues.append((first, start, max(start, end), words))
+            cues.append((first, start, None if start is None or end is None
+                         else max(start, end), words))
     return cues
+
+
+def _valid(groups: tuple[str | None, ...]) -> bool:
+    """Whether a timing's minutes and seconds are clock readings (under 60)."""
+    return all(int(groups[k] or 0) < 60 for k in (1, 2, 5, 6))
 
 
 def split_words(line: str) -> list[str]:
@@ -285,9 +320,10 @@ def _build(
     segments: list[Segment] = []
     options: dict[str, str] = {"encoding": encoding} if encoding is not None else {}
     form = subtitle_format(text)
+    notes: list[str] = []
     if form is not None:
         options["format"] = form
-        for number, start, end, line in split_cues(text):
+        for number, start, end, line in split_cues(text, form, notes):
             words = [Word(text=w) for w in split_words(line)]
             segments.append(Segment(id=len(segments), text=line, words=words, kind="cue",
                                     line=number, start=start, end=end))
@@ -300,5 +336,7 @@ def _build(
         path=path, sha256=sha256, modality="text", engine=engine or UNKNOWN_ENGINE,
         options=options, confidence_definition=CONFIDENCE_DEFINITION,
     )
-    warnings: list[str] = [] if segments else [f"{path}: no words (the text is blank)"]
+    warnings = [f"{path}: {note}" for note in notes]
+    if not segments:
+        warnings.append(f"{path}: no words (the text is blank)")
     return Document(source=source, segments=segments, warnings=warnings)
