@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uncertain._io import check_input, sha256_file, sniff_bytes
+from uncertain._io import Sniffed, check_input, sha256_file, sniff_bytes
 from uncertain.errors import (
     CorruptInputError,
     EmptyInputError,
@@ -113,3 +113,27 @@ def test_ingest_sha256_matches_hashlib(tmp_path: Path) -> None:
     data = b"abc" * 100_000
     path.write_bytes(data)
     assert sha256_file(path, chunk_size=1000) == hashlib.sha256(data).hexdigest()
+
+
+def test_ingest_named_encoding_reads_text_its_bytes_do_not_tell(tmp_path: Path) -> None:
+    """UTF-16 without a byte-order mark holds NUL bytes: no sniff can call it text. With
+    the encoding named (the README's "any other encoding when named"), a file named as
+    text is read in it, in a batch's archive too; without it, the error says so."""
+    from uncertain._batch_inputs import Item
+    from uncertain._batch_work import WorkConfig, Worker
+
+    data = "Take metformin 500 mg.\n".encode("utf-16-le")
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    with pytest.raises(UnsupportedFormatError, match=r"note\.txt: .*name it \(encoding="):
+        ingest(path)
+    assert detect(path, encoding="utf-16-le") == Sniffed("text", "utf-16-le")
+    assert ingest(path, encoding="utf-16-le").text == "Take metformin 500 mg."
+    # a name that says audio keeps its check; binary content named as text does not decode
+    (tmp_path / "note.wav").write_bytes(data)
+    with pytest.raises(UnsupportedFormatError):
+        detect(tmp_path / "note.wav", encoding="utf-16-le")
+    record = Worker(WorkConfig(validate=False, encoding="utf-16-le")).process(
+        Item(path="set.zip::note.txt", data=data), "sha")
+    assert record["status"] == "ok" and record["document"]["segments"][0]["text"] == (
+        "Take metformin 500 mg.")

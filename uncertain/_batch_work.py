@@ -25,7 +25,7 @@ from uncertain._batch_inputs import Item
 from uncertain._io import kind_from_extension, sniff_bytes
 from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
-from uncertain.errors import EmptyInputError, InputError, UncertainError, UnsupportedFormatError
+from uncertain.errors import EmptyInputError, InputError, UncertainError
 
 if TYPE_CHECKING:
     from uncertain._batch_asr import BatchedASR, BatchedEngine
@@ -164,7 +164,7 @@ class Worker:
             return _failed(staged.path, staged.sha256, exc)
 
     def _document(self, item: Item, sha256: str | None) -> tuple[str, Document, Any]:
-        kind = _kind(item)
+        kind = _kind(item, self.config.encoding)
         if kind == "audio":
             from uncertain._batch_asr import decode_bytes
 
@@ -207,24 +207,17 @@ class Worker:
         return doc.model_copy(update={"source": source})
 
 
-def _kind(item: Item) -> str:
-    """What the item holds, judged by content; the extension only catches text posing as media."""
-    if item.data is None:
-        from uncertain.ingest import detect
+def _kind(item: Item, encoding: str | None = None) -> str:
+    """What the item holds, judged by content as :func:`uncertain.ingest.detect` judges
+    a file (a named ``encoding`` makes unknown content named as text, text)."""
+    from uncertain.ingest import detect, judge
 
-        return detect(item.file or item.path).kind
+    if item.data is None:
+        return detect(item.file or item.path, encoding=encoding).kind
     if not item.data:
         raise EmptyInputError(item.path, "file is empty (0 bytes)")
-    sniffed = sniff_bytes(item.data[:4096])
-    claimed = kind_from_extension(item.name)
-    if sniffed.kind == "unknown":
-        raise UnsupportedFormatError(
-            item.path, "content is not a supported audio, image, PDF or text format")
-    if sniffed.kind == "text" and claimed in ("audio", "image", "pdf"):
-        raise UnsupportedFormatError(
-            item.path, f"named as {claimed} ({PurePosixPath(item.name).suffix}) but its "
-                       "content is plain text")
-    return sniffed.kind
+    return judge(sniff_bytes(item.data[:4096]), kind_from_extension(item.name), item.path,
+                 encoding=encoding).kind
 
 
 @contextmanager

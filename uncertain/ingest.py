@@ -10,29 +10,42 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
-from uncertain._io import Sniffed, check_input, kind_from_extension, sniff
+from uncertain._io import Kind, Sniffed, check_input, kind_from_extension, sniff
 from uncertain.document import Document
 from uncertain.errors import UnsupportedFormatError
 
 
-def detect(path: str | os.PathLike[str]) -> Sniffed:
+def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Sniffed:
     """What ``path`` is, from its content; raise when its content cannot be handled.
 
     The extension is only used to catch a mismatch that the content alone would hide:
-    a text file renamed ``.wav`` is refused rather than read as a transcript.
+    a text file renamed ``.wav`` is refused rather than read as a transcript; and, with
+    an ``encoding`` named, to take content the bytes alone do not tell (UTF-16 without a
+    byte-order mark) for text when the name says text.
     """
     p = check_input(path)
-    sniffed = sniff(p)
-    claimed = kind_from_extension(p)
+    return judge(sniff(p), kind_from_extension(p), p, encoding=encoding)
+
+
+def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
+          encoding: str | None = None) -> Sniffed:
+    """:func:`detect`'s verdict on what a file's first bytes say (``sniffed``) and its
+    name's extension (``claimed``); ``name`` is what errors call it."""
     if sniffed.kind == "unknown":
+        if encoding is not None and claimed == "text":
+            return Sniffed("text", encoding)
+        hint = ("; if it is text in an encoding its bytes do not tell (UTF-16 without a "
+                "byte-order mark), name it (encoding=, --encoding)" if claimed == "text" else "")
         raise UnsupportedFormatError(
-            p, "content is not a supported audio, image, PDF or text format"
+            name, f"content is not a supported audio, image, PDF or text format{hint}"
         )
     if sniffed.kind == "text" and claimed in ("audio", "image", "pdf"):
         raise UnsupportedFormatError(
-            p, f"named as {claimed} ({p.suffix}) but its content is plain text"
+            name, f"named as {claimed} ({PurePosixPath(name).suffix}) but its content is "
+                  "plain text"
         )
     return sniffed
 
@@ -82,7 +95,8 @@ def ingest(path: str | os.PathLike[str], **options: Any) -> Document:
     unknown = set(options) - _all_known()
     if unknown:
         raise TypeError(f"ingest() got options no stage accepts: {', '.join(sorted(unknown))}")
-    kind = detect(path).kind
+    encoding = options.get("encoding")
+    kind = detect(path, encoding=encoding if isinstance(encoding, str) else None).kind
     stage = _stage_for(kind)
     return stage(path, **_accepted(stage, options))
 
