@@ -382,6 +382,23 @@ def test_cli_reconcile_answer_file_missing_or_empty(note: Path, tmp_path: Path,
     empty.write_text("")
     assert main(["reconcile", str(saved), str(empty)]) == 0  # the LLM said nothing
     assert json.loads(capsys.readouterr().out)["kept"] == 0.0
+    assert main(["reconcile", str(saved), str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"MissingFileError: {tmp_path}: is a directory, not a file")
+    # an answer saved with a byte-order mark, UTF-8 or UTF-16, reads as the same answer
+    plain = tmp_path / "plain.txt"
+    plain.write_text(note.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["reconcile", str(saved), str(plain)]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    for encoding in ("utf-8-sig", "utf-16"):
+        marked = tmp_path / f"{encoding}.txt"
+        marked.write_text(note.read_text(encoding="utf-8"), encoding=encoding)
+        assert main(["reconcile", str(saved), str(marked)]) == 0
+        assert json.loads(capsys.readouterr().out) == expected
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\u00e9 ".encode() + b"caf\xe9")
+    assert main(["reconcile", str(saved), str(latin)]) == 1
+    assert f"CorruptInputError: {latin}: not valid utf-8: byte 0xe9" in capsys.readouterr().err
 
 
 class _Terminal(io.StringIO):

@@ -165,6 +165,13 @@ def _plain(words: list[str], *, confidence: float | None = None) -> Document:
         if words else [])
 
 
+def _scored(words: list[tuple[str, float]]) -> Document:
+    """A one-line document of ``(text, confidence)`` words."""
+    return Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=0, words=[Word(text=w, confidence=c) for w, c in words])])
+
+
 def test_reconcile_empty_document() -> None:
     doc = _plain([])
     assert reconcile(doc, "").changes == ()
@@ -211,7 +218,8 @@ def test_reconcile_says_how_much_of_the_document_the_answer_keeps() -> None:
     doc = _load("dictation")
     n = len(doc.text.split())
     fixed = reconcile(doc, _answer())
-    assert fixed.kept == pytest.approx((n - 7) / n, abs=0.01)  # "met for me", "lie sin oh pril"
+    # of "met for me" and "lie sin oh pril", one word each has its correction in its place
+    assert fixed.kept == pytest.approx((n - 5) / n, abs=0.01)
     assert reconcile(doc, doc.text).kept == 1.0
     refusal = reconcile(doc, "I cannot help with that.")
     assert refusal.kept < 0.05 and refusal.overcorrections
@@ -219,6 +227,55 @@ def test_reconcile_says_how_much_of_the_document_the_answer_keeps() -> None:
                              "lisinopril; follow up in three months.")
     assert 0.05 < summary.kept < 0.5
     assert reconcile(_plain([]), "hello").kept == 1.0  # no words to keep
+
+
+def test_reconcile_a_correction_of_doubtful_words_keeps_them() -> None:
+    """kept counted only words left as they were, so a perfect correction of a document
+    all of whose words were doubtful kept 0.0, and README's check (kept < 0.5: no
+    corrected copy) refused it; a doubtful word with a word in its place is kept."""
+    doc = _scored([("metfromin", 0.2), ("lisinoprl", 0.3)])
+    assert reconcile(doc, "metformin lisinopril").kept == 1.0
+    assert reconcile(doc, "I cannot help with that.").kept < 0.5
+    assert reconcile(doc, "").kept == 0.0
+
+
+def test_reconcile_text_inserted_beside_a_doubtful_span_is_an_insertion() -> None:
+    """A run inserted beside a corrected span joined its correction: "and also start
+    warfarin 5 mg and lisinopril" was the fix of "lisinoprl", a new drug accepted as a
+    spelling's correction. A run longer than the span (and two words) is an insertion of
+    its own; a word or two ("metformin XR", "of") still belongs to the correction."""
+    doc = _scored([("Take", 0.99), ("metformin", 0.99), ("and", 0.99), ("lisinoprl", 0.3),
+                  ("10", 0.99), ("mg.", 0.99)])
+    result = reconcile(doc, "Take metformin and also start warfarin 5 mg and lisinopril "
+                            "10 mg.")
+    (fix,) = result.resolved
+    assert (fix.original, fix.new) == ("lisinoprl", "lisinopril")
+    (added,) = result.overcorrections
+    assert (added.kind, added.new) == ("insert", "also start warfarin 5 mg and")
+    (fix,) = reconcile(doc, "Take metformin and lisinopril XR 10 mg.").resolved
+    assert (fix.new, fix.span) == ("lisinopril XR", 0)
+    assert reconcile(doc, "Take metformin and lisinopril XR 10 mg.").overcorrections == []
+
+
+def test_reconcile_is_linear_in_a_long_answer() -> None:
+    """Each inserted token looked for its neighbours and the next answer token by a scan
+    (a 147 KB answer to a 16-word document took 41 s); they are found in one pass."""
+    import time
+
+    doc = _scored([("Take", 0.99), ("metfromin", 0.2), ("500", 0.99), ("mg.", 0.99)])
+    answer = "Take metformin 500 mg and lisinopril 10 mg daily. " * 3000
+    started = time.process_time()
+    result = reconcile(doc, answer)
+    assert time.process_time() - started < 10  # about 0.5 s; 41 s before
+    assert result.kept == 1.0 and result.resolved[0].new == "metformin"
+
+
+def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
+    doc = _scored([("metfromin", 0.2)])
+    for answer in (None, b"metformin"):
+        with pytest.raises(TypeError, match="llm_output must be the answer's text"):
+            reconcile(doc, answer)  # type: ignore[arg-type]
+    assert reconcile(doc, "\ufeffmetformin").resolved[0].new == "metformin"
 
 
 def test_reconcile_to_dict_is_json() -> None:

@@ -279,8 +279,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from uncertain.errors import CorruptInputError, MissingFileError
+    from uncertain.errors import MissingFileError
     from uncertain.reconcile import reconcile
+    from uncertain.text import decode
 
     (doc, *rest) = _load_documents(args.doc, "json")
     if rest:
@@ -290,13 +291,12 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         answer = sys.stdin.read()
     else:  # an empty answer is an answer (the LLM said nothing)
         path = Path(args.answer)
+        if path.is_dir():
+            raise MissingFileError(path, "is a directory, not a file")
         if not path.is_file():
             raise MissingFileError(path, "no such file")
-        try:
-            answer = path.read_text("utf-8")
-        except UnicodeDecodeError as exc:
-            raise CorruptInputError(path, f"not UTF-8 text: byte {exc.object[exc.start]:#04x} "
-                                          f"at offset {exc.start}") from exc
+        # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark
+        answer, _ = decode(path.read_bytes(), path=path)
     result = reconcile(doc, answer, style=args.style)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0

@@ -92,9 +92,11 @@ class Reconciliation:
     spans: tuple[Span, ...]  # the doubtful spans, in reading order
     changes: tuple[Change, ...]
     unchanged: tuple[int, ...] = field(default=())  # indices into spans
-    #: the share of the document's words the answer keeps as they were (compared as
-    #: ``changes`` are; 1.0 for a document without words): a corrected copy keeps most,
-    #: a refusal or a summary little ("I cannot help with that." keeps 0.02 of the sample note)
+    #: the share of the document's words the answer keeps: a confident word as it was
+    #: (compared as ``changes`` are), a doubtful one with a word like it in its place, as
+    #: a correction puts one (1.0 for a document without words): a corrected copy keeps
+    #: most, a refusal or a summary little ("I cannot help with that." keeps 0.02 of the
+    #: sample note; "metformin lisinopril" all of "metfromin lisinoprl", both doubtful)
     kept: float = 1.0
 
     @property
@@ -258,7 +260,10 @@ def reconcile(
     keep part of it. ``threshold`` must be the one the prompt was rendered with, so
     the same spans count as doubtful.
     """
-    answer = clean_answer(llm_output, style=style)
+    if not isinstance(llm_output, str):
+        raise TypeError(f"llm_output must be the answer's text (str), not "
+                        f"{type(llm_output).__name__}")
+    answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style)
     spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
@@ -278,8 +283,11 @@ def reconcile(
             owner.append(u)
     new_tokens = answer.split()
     dst = [_key(t) for t in new_tokens]
-    ops = Levenshtein.opcodes(src, dst)
-    groups = _groups(ops, src, dst, owner, unit_span, len(units))
+    pairs = _pairs(Levenshtein.opcodes(src, dst), src, dst)
+    unit_size = [sum(1 for i in range(a, b) if span_of[i] is not None) for a, b in units]
+    groups = _groups(pairs, src, dst, owner, unit_span, len(units),
+                     [sum(unit_size[u] for u in range(len(units)) if unit_span[u] == k)
+                      for k in range(len(spans))])
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
@@ -289,8 +297,12 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
-    same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
-    kept = round(same / len(src), 4) if src else 1.0
+    # a confident word is kept when the answer has it as it was, a doubtful one when the
+    # answer has a word like it in its place (its correction is what was asked for)
+    kept_tokens = sum(1 for i, j, _ in pairs if i is not None and j is not None and (
+        src[i] == dst[j] or (unit_span[owner[i]] is not None
+                             and fuzz.ratio(src[i], dst[j]) >= 100 * _KEPT_SIMILARITY)))
+    kept = round(kept_tokens / len(src), 4) if src else 1.0
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
 
 
@@ -305,6 +317,10 @@ class _Group:
     stop: int
 
 
+#: how like a doubtful word the answer's word in its place must be to count as its
+#: correction in ``kept`` ("met" -> "metformin" 0.5, "pril" -> "lisinopril" 0.57; a
+#: refusal's "cannot" in the place of "lisinoprl" 0.4)
+_KEPT_SIMILARITY = 0.5
 _MAX_CELLS = 250_000  # beyond this, a changed stretch keeps Levenshtein's own pairing
 _MIN_SIMILARITY = 0.3
 
@@ -371,10 +387,13 @@ def _align_run(run: list[Any], src: list[str], dst: list[str]
     return out[::-1]
 
 
-def _groups(ops: Any, src: list[str], dst: list[str], owner: list[int],
-            span_of: list[int | None], n_words: int) -> list[_Group]:
-    """Changed stretches, split by the span they touch, widened to whole words."""
-    pairs = _pairs(ops, src, dst)
+def _groups(pairs: list[tuple[int | None, int | None, int]], src: list[str], dst: list[str],
+            owner: list[int], span_of: list[int | None], n_words: int,
+            span_sizes: list[int]) -> list[_Group]:
+    """Changed stretches, split by the span they touch, widened to whole words
+    (``span_sizes``: the source tokens of each doubtful span)."""
+    next_dst = _next_dsts(pairs, len(dst))
+    regions = _insertion_regions(pairs, src, dst, owner, span_of, span_sizes)
     groups: list[_Group] = []
     fresh = True
     for index, (i, j, cursor) in enumerate(pairs):
@@ -388,7 +407,7 @@ def _groups(ops: Any, src: list[str], dst: list[str], owner: list[int],
             region = span_of[first]
         else:
             first = stop = owner[cursor] if cursor < len(owner) else n_words
-            region = _insertion_region(pairs, index, src, dst, owner, span_of)
+            region = regions[index]
         a = i if i is not None else cursor
         b = i + 1 if i is not None else cursor
         last = groups[-1] if groups else None
@@ -400,7 +419,7 @@ def _groups(ops: Any, src: list[str], dst: list[str], owner: list[int],
                 last.j2 = j + 1
             last.region = last.region if last.region is not None else region
         else:
-            j_at = j if j is not None else _next_dst(pairs, index, len(dst))
+            j_at = j if j is not None else next_dst[index]
             groups.append(_Group(region, a, b, j_at, j_at + (j is not None), first, stop))
         fresh = False
     first_token: dict[int, int] = {}
@@ -415,32 +434,60 @@ def _groups(ops: Any, src: list[str], dst: list[str], owner: list[int],
     return groups
 
 
-def _next_dst(pairs: list[tuple[int | None, int | None, int]], index: int, n_dst: int) -> int:
-    for _, j, _ in pairs[index:]:
-        if j is not None:
-            return j
-    return n_dst
+def _next_dsts(pairs: list[tuple[int | None, int | None, int]], n_dst: int) -> list[int]:
+    """For each pair, the first answer token at or after it (``n_dst`` past the last)."""
+    out = [n_dst] * len(pairs)
+    following = n_dst
+    for k in range(len(pairs) - 1, -1, -1):
+        j = pairs[k][1]
+        following = j if j is not None else following
+        out[k] = following
+    return out
 
 
-def _insertion_region(pairs: list[tuple[int | None, int | None, int]], index: int,
-                      src: list[str], dst: list[str], owner: list[int],
-                      span_of: list[int | None]) -> int | None:
-    """An inserted token joins the change before it, else the one after it, else the span
-    it falls strictly inside."""
+#: answer tokens an inserted run may add to a doubtful span's correction beyond the
+#: span's own tokens ("met for me" -> "metformin XR", "500 mg of metformin"); a longer
+#: run beside it ("and also start warfarin 5 mg and" before a corrected name) is new
+#: text, an insertion of its own
+_SPAN_EXTRA = 2
+
+
+def _insertion_regions(pairs: list[tuple[int | None, int | None, int]], src: list[str],
+                       dst: list[str], owner: list[int], span_of: list[int | None],
+                       span_sizes: list[int]) -> list[int | None]:
+    """For each inserted token (a pair without a source token), the doubtful span its
+    insertion belongs to, or None: a run of inserted tokens joins the change before it,
+    else the one after it, else the span it falls strictly inside, unless it is longer
+    than that span's tokens or ``_SPAN_EXTRA``. In one pass over the pairs."""
     def changed(k: int) -> bool:
         i, j, _ = pairs[k]
         return i is not None and (j is None or src[i] != dst[j])
 
-    for k in (index - 1, index + 1):
-        while 0 <= k < len(pairs) and pairs[k][0] is None:
-            k += -1 if k < index else 1
-        if 0 <= k < len(pairs) and changed(k):
-            return span_of[owner[pairs[k][0]]]  # type: ignore[index]
-    cursor = pairs[index][2]
-    if 0 < cursor < len(owner):
-        before, after = span_of[owner[cursor - 1]], span_of[owner[cursor]]
-        return before if before is not None and before == after else None
-    return None
+    out: list[int | None] = [None] * len(pairs)
+    k = 0
+    while k < len(pairs):
+        if pairs[k][0] is not None:
+            k += 1
+            continue
+        end = k
+        while end < len(pairs) and pairs[end][0] is None:
+            end += 1
+        region: int | None = None
+        for side in (k - 1, end):
+            if 0 <= side < len(pairs) and changed(side):
+                region = span_of[owner[pairs[side][0]]]  # type: ignore[index]
+                break
+        else:
+            cursor = pairs[k][2]
+            if 0 < cursor < len(owner):
+                before, after = span_of[owner[cursor - 1]], span_of[owner[cursor]]
+                region = before if before is not None and before == after else None
+        inserted = sum(1 for t in range(k, end) if pairs[t][1] is not None)
+        if region is not None and inserted > max(_SPAN_EXTRA, span_sizes[region]):
+            region = None
+        out[k:end] = [region] * (end - k)
+        k = end
+    return out
 
 
 def _units(doc: Document) -> list[tuple[int, int]]:
