@@ -145,6 +145,27 @@ def test_cli_lexicon_check_fails_on_malformed_file(tmp_path: Path,
     assert "formulary.tsv" in capsys.readouterr().out
 
 
+def test_cli_lexicon_without_entries_says_so(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A lexicon of a header alone printed "warning: no entries", then "status: ok", and
+    --check failed: the status says so; annotate --lexicon warns too. Merged duplicates
+    are said but fail no check (the format merges them)."""
+    empty = tmp_path / "formulary.tsv"
+    empty.write_text("term\tcanonical\n# nothing yet\n")
+    assert main(["lexicon", str(empty), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "  warning: no entries\n  status: no entries" in out
+    assert main(["lexicon", str(empty)]) == 0
+    twice = tmp_path / "twice.tsv"
+    twice.write_text("Zapain\tcodeine\nZapain\tcodeine\n")
+    assert main(["lexicon", str(twice), "--check"]) == 0
+    assert "warning: 1 duplicate lines merged" in capsys.readouterr().out
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin.\n")
+    assert main(["annotate", str(note), "--lexicon", str(empty), "--no-progress"]) == 0
+    assert f"warning: {empty}: the lexicon has no entries" in capsys.readouterr().err
+
+
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
     assert "metformin" in capsys.readouterr().out

@@ -148,6 +148,10 @@ def test_lexicon_entry_checks_itself(fields: tuple[str, str, str, float], messag
         ("x\tx\tterm\t0.5\tdrugbank:\n", 1, "bad ids"),
         ("ok\nx\tx\tterm\t0.5\t:DB00331\n", 2, "bad ids"),
         ("x\tx\tterm\t0.5\tdrug bank:DB00331\n", 1, "bad ids"),
+        # a term no lookup can reach, which prompts showed as "&#x0;&#x1;Zapain"
+        ("ok\n\x00\x01Zapain\tcodeine\n", 2, r"control character U\+0000 in the term"),
+        ("Zapain\tcode\x1bine\n", 1, r"control character U\+001B in the canonical"),
+        ("Zapain\tcodeine\tbr\x85and\n", 1, r"control character U\+0085 in the kind"),
     ],
 )
 def test_lexicon_malformed_line_names_path_and_line(

@@ -343,6 +343,11 @@ def _parse_line(
     term, canonical, kind, prior_text, ids_text = columns
     if not term:
         raise ValueError("empty term")
+    for what, text in (("term", term), ("canonical", canonical), ("kind", kind)):
+        bad = _CONTROL.search(text)
+        if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break
+            raise ValueError(f"control character U+{ord(bad.group()):04X} in the {what} "
+                             f"{text!r}")
     prior = DEFAULT_PRIOR
     if prior_text:
         try:
@@ -357,6 +362,10 @@ def _parse_line(
     # canonicals and kinds repeat across lines: share one string object each
     canonical = sys.intern(canonical) if canonical else term
     return Entry(term, canonical, sys.intern(kind) if kind else DEFAULT_KIND, prior, ids, name)
+
+
+#: characters no name holds (C0 and C1 controls; a tab separates columns)
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def _is_header(columns: list[str]) -> bool:
@@ -535,5 +544,7 @@ def format_report(report: LexiconReport) -> str:
     for problem in report.errors:
         where = f"{report.path}:{problem.line}" if problem.line is not None else str(report.path)
         out.append(f"  error: {where}: {problem.message}")
-    out.append("  status: " + ("ok" if report.ok else f"{len(report.errors)} malformed lines"))
+    # merged duplicates are said, and are no fault: the format merges them
+    out.append("  status: " + (f"{len(report.errors)} malformed lines" if not report.ok
+                               else "no entries" if not report.entries else "ok"))
     return "\n".join(out)
