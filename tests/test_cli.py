@@ -166,6 +166,49 @@ def test_cli_lexicon_without_entries_says_so(tmp_path: Path,
     assert f"warning: {empty}: the lexicon has no entries" in capsys.readouterr().err
 
 
+def test_cli_render_into_a_pipe_closed_early_stops_quietly(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`uncertain render big.json | head -1` printed a traceback (BrokenPipeError) and
+    exited 1; it stops as cat does, status 141 (128 + SIGPIPE), nothing on stderr."""
+    import subprocess
+
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin 500 mg twice daily.\n" * 20_000)
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved), "--no-validate"]) == 0
+    capsys.readouterr()
+    render = subprocess.Popen([sys.executable, "-m", "uncertain.cli", "render", str(saved)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert render.stdout is not None and render.stderr is not None
+    assert render.stdout.read(10)
+    render.stdout.close()
+    assert render.wait(timeout=120) == 141
+    assert render.stderr.read() == b""
+
+
+def test_cli_render_of_several_documents_names_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Several documents' prompts were printed one after another, nothing between them,
+    and a batch's failed inputs were skipped without a word."""
+    paths = []
+    for name in ("a", "b"):
+        note = tmp_path / f"{name}.txt"
+        note.write_text(f"Note {name}: take metformin.\n")
+        paths.append(note)
+    saved = tmp_path / "docs.jsonl"
+    assert main(["annotate", *map(str, paths), "--format", "jsonl", "--out", str(saved),
+                 "--no-validate"]) == 0
+    with saved.open("a") as fh:
+        fh.write(json.dumps({"path": "c.wav", "status": "error", "error": "E",
+                             "message": "m"}) + "\n")
+    capsys.readouterr()
+    assert main(["render", str(saved), "--docs-format", "jsonl", "--no-preamble"]) == 0
+    out, err = capsys.readouterr()
+    assert out == (f"=== {paths[0]} ===\nNote a: take metformin.\n\n"
+                   f"=== {paths[1]} ===\nNote b: take metformin.\n\n")
+    assert f"warning: {saved}: 1 error record of a batch (inputs that failed) skipped" in err
+
+
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
     assert "metformin" in capsys.readouterr().out

@@ -213,7 +213,8 @@ def test_render_preamble_says_what_matters(style: str) -> None:
     ("options", "error"),
     [({"style": "xml"}, ValueError), ({"threshold": 1.5}, ValueError),
      ({"threshold": -0.1}, ValueError), ({"max_candidates": -1}, ValueError),
-     ({"candidate_gap": -0.1}, ValueError), ({"min_candidate_score": 1.5}, ValueError),
+     ({"candidate_gap": -0.1}, ValueError), ({"candidate_gap": math.nan}, ValueError),
+     ({"min_candidate_score": 1.5}, ValueError),
      ({"budget": -1}, ValueError), ({"tokenizer": "no_such_encoding"}, ValueError),
      ({"tokenizer": 42}, TypeError)],
 )

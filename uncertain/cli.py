@@ -155,6 +155,9 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     if not found:
         raise EmptyInputError(p, "holds no document" + (
             f" (only {errors} error records of a batch)" if errors else ""))
+    if errors:
+        warn(f"{p}: {errors} error record{'s' * (errors != 1)} of a batch (inputs that "
+             "failed) skipped")
 
 
 class _Progress:
@@ -271,10 +274,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from uncertain.render import render
 
     status = 0
+    # several documents are told apart as annotate tells them (its --format prompt)
+    headed = len(args.docs) > 1 or args.docs_format == "jsonl"
     for raw in args.docs:
         try:
             for doc in _load_documents(raw, args.docs_format):
-                print(render(doc, **_render_kwargs(args)))
+                prompt = render(doc, **_render_kwargs(args))
+                print(f"=== {doc.source.path} ===\n{prompt}\n" if headed else prompt)
+        except BrokenPipeError:
+            raise
         except (OSError, ValueError, UncertainError) as exc:
             _fail(exc)
             status = 1
@@ -456,10 +464,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return status
     except (UncertainError, FileExistsError) as exc:
         _fail(exc)
         return 1
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, as cat does; what is left to flush
+        # at exit goes nowhere rather than raising again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the status a shell gives a writer the pipe closed on
     except KeyboardInterrupt:
         return 130
 

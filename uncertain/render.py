@@ -222,7 +222,7 @@ def doubtful_spans(
         raise ValueError(f"max_candidates must be >= 0, got {max_candidates}")
     if not 0.0 <= min_candidate_score <= 1.0:
         raise ValueError(f"min_candidate_score must be in [0, 1], got {min_candidate_score}")
-    if candidate_gap is not None and candidate_gap < 0:
+    if candidate_gap is not None and not candidate_gap >= 0:  # NaN too
         raise ValueError(f"candidate_gap must be >= 0 or None, got {candidate_gap}")
     layout = _layout(doc)
     confidences = [w.confidence for w in doc.words]
