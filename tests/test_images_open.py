@@ -139,6 +139,16 @@ def test_images_dpi_out_of_range_is_refused(samples_dir: Path, dpi: float) -> No
     assert len(list(images.open_pages(samples_dir / "scan.pdf", dpi=10))) == 2
 
 
+def test_images_pdf_without_pages_is_said_so(tmp_path: Path) -> None:
+    """pdfium refuses a PDF whose page tree is empty with "Failed to load document
+    (PDFium: Success)", which told the user nothing."""
+    path = tmp_path / "nopages.pdf"
+    path.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                             b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    with pytest.raises(CorruptInputError, match="refused it without a reason .*no pages"):
+        list(images.open_pages(path))
+
+
 def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:
     pages = list(images.open_pages(samples_dir / "scan.pdf", dpi=100))
     assert [(p.number, p.image.size, p.dpi, p.text_layer) for p in pages] == [

@@ -152,8 +152,12 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == _PDFIUM_PASSWORD_ERROR:
+        code = getattr(exc, "err_code", None)
+        if code == _PDFIUM_PASSWORD_ERROR:
             raise EncryptedInputError(path, "the PDF is password-protected") from exc
+        if code == 0:  # "Failed to load document (PDFium: Success)"
+            raise CorruptInputError(path, "not a readable PDF: pdfium refused it without a "
+                                          "reason (as it refuses a PDF with no pages)") from exc
         raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
     try:
         # before any page is loaded, or pdfium draws no form field: the values typed into
