@@ -145,7 +145,7 @@ def test_images_pdf_without_pages_is_said_so(tmp_path: Path) -> None:
     path = tmp_path / "nopages.pdf"
     path.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
                              b"<< /Type /Pages /Kids [] /Count 0 >>"]))
-    with pytest.raises(CorruptInputError, match="refused it without a reason .*no pages"):
+    with pytest.raises(CorruptInputError, match=r"refused it without a reason .*no pages"):
         list(images.open_pages(path))
 
 
