@@ -247,6 +247,32 @@ def test_images_grayscale(mode: str, color: object) -> None:
         assert gray.getpixel((0, 0)) == 255  # transparent becomes white paper
 
 
+@pytest.mark.slow
+def test_images_grayscale_puts_light_print_on_black(samples_dir: Path, tmp_path: Path) -> None:
+    """White print on a transparent background (a dark-mode label) vanished on white
+    paper; dark print, and a white page on a transparent canvas, stay on white."""
+    page = Image.open(samples_dir / "phototest.tif").convert("L")
+    ink = np.asarray(page) < 128
+    white_print = np.zeros((*ink.shape, 4), dtype=np.uint8)
+    white_print[..., :3] = 255
+    white_print[..., 3] = ink * 255
+    gray = np.asarray(images.to_grayscale(Image.fromarray(white_print, "RGBA")))
+    assert (gray[ink] == 255).all() and (gray[~ink] == 0).all()
+    dark_print = white_print.copy()
+    dark_print[..., :3] = 0
+    gray = np.asarray(images.to_grayscale(Image.fromarray(dark_print, "RGBA")))
+    assert (gray[ink] == 0).all() and (gray[~ink] == 255).all()
+    canvas = np.zeros((600, 800, 4), dtype=np.uint8)  # transparent, a page in its middle
+    canvas[60:540, 80:720, :3] = np.asarray(page)[..., None]
+    canvas[60:540, 80:720, 3] = 255
+    gray = np.asarray(images.to_grayscale(Image.fromarray(canvas, "RGBA")))
+    assert gray[0, 0] == 255 and (gray[60:540, 80:720] == np.asarray(page)).all()
+    # and tesseract reads the white print so (on white it read nothing)
+    path = tmp_path / "label.png"
+    Image.fromarray(white_print, "RGBA").save(path)
+    assert "quick brown dog" in recognize(path).text
+
+
 @given(x=st.integers(0, 29), y=st.integers(0, 19), degrees=st.sampled_from([0, 90, 180, 270]))
 def test_images_unturn_box_inverts_turn(x: int, y: int, degrees: int) -> None:
     page = Image.new("L", (30, 20), 0)

@@ -233,12 +233,21 @@ def _register_heif(path: Path) -> None:
 
 
 def to_grayscale(image: Image.Image) -> Image.Image:
-    """The page as 8-bit grayscale, transparent areas on white."""
+    """The page as 8-bit grayscale, transparent areas on white, or on black when what is
+    opaque is light and the lesser part, as print is (white print on a transparent
+    background, a dark-mode label or logo: on white it vanishes; a white page on a
+    transparent canvas stays on white)."""
     if image.mode == "L":
         return image
     if "A" in image.getbands() or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        alpha = np.asarray(rgba.getchannel("A"))
+        opaque = alpha >= 128
+        shade = 255
+        if opaque.any() and opaque.mean() < 0.5:
+            light = np.asarray(rgba.convert("RGB").convert("L"))[opaque].mean()
+            shade = 0 if light > 128 else 255
+        background = Image.new("RGBA", rgba.size, (shade, shade, shade, 255))
         return Image.alpha_composite(background, rgba).convert("L")
     return image.convert("L")
 
