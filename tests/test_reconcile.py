@@ -89,6 +89,11 @@ def test_reconcile_answer_with_half_removed_markup() -> None:
     assert clean_answer(answer) == (
         "He takes metformin 500 milligrams twice daily.\n"
         "Blood pressure is managed with lisinopril <fifteen> milligrams.")
+    # a tag without its ">" kept its name in the word ("amoxicillin</unsure"), and an
+    # opening tag its attributes; the text after it is text
+    assert clean_answer('Then amoxicillin</unsure 500 mg. Take <unsure p="0.2" '
+                        'maybe="a|b" metformin daily.', style="inline") == (
+        "Then amoxicillin 500 mg. Take  metformin daily.")
     doc = _load("dictation")
     prompt = render(doc, tokenizer="estimate", candidate_gap=None).document
     half = prompt.replace('<unsure p="0.15" maybe="metformin|metoprolol">met for me',

@@ -121,7 +121,9 @@ class Reconciliation:
         }
 
 
-_INLINE_TAG = re.compile(r"</?(?:unsure|sure)\b[^>]*>")
+#: an inline tag, or what an LLM left of one: without its ">" on the line, only the
+#: tag's name and attributes go ("amoxicillin</unsure 500 mg.": the dose is text)
+_INLINE_TAG = re.compile(r"</?(?:unsure|sure)\b(?:[^<>\n]*>|(?:\s*(?:p|maybe)=\"[^\"\n]*\")*)")
 _BRACKET_ANY = re.compile(
     r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))"  # an escape, consumed as one unit
     r"|\[((?:\\.|[^\\\[\]?])*)\?(?:\\.|[^\\\[\]])*\]",  # a span: keep its text
