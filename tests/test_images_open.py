@@ -113,17 +113,7 @@ def test_images_pdf_after_a_few_bytes_is_a_pdf(tmp_path: Path, before: bytes) ->
     """Readers accept up to 1 KB before a PDF's header (a blank line, a byte-order mark,
     a server's header); it was refused as "plain text". A text that quotes a PDF header
     stays text."""
-    stream = b"BT /F1 24 Tf 72 720 Td (Metformin) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    path = tmp_path / "late.pdf"
-    path.write_bytes(pdf_of(objects, before=before))
+    path = pdf_with_text(tmp_path / "late.pdf", "Metformin", before=before)
     assert sniff(path) == Sniffed("pdf", "pdf")
     (page,) = images.open_pages(path, dpi=72)
     assert page.text_layer == "Metformin"

@@ -65,8 +65,9 @@ class ReplayEngine:
         return ["eng", "osd"]
 
 
-def pdf_with_text(path: Path, text: str) -> Path:
-    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica)."""
+def pdf_with_text(path: Path, text: str, *, before: bytes = b"") -> Path:
+    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica);
+    ``before`` comes ahead of its header (see :func:`pdf_of`)."""
     stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -76,7 +77,7 @@ def pdf_with_text(path: Path, text: str) -> Path:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    path.write_bytes(pdf_of(objects))
+    path.write_bytes(pdf_of(objects, before=before))
     return path
 
 
