@@ -126,14 +126,13 @@ def match_features(key: str, item: Indexed, modality: Modality, *, choice: float
 def match_features_many(key: str, items: Sequence[Indexed], modality: Modality, *,
                         choice: float = 0.0, glyph: bool = False,
                         said: str | None = None) -> list[dict[str, float]]:
-    """:func:`match_features` of each of ``items`` to ``key``, the string similarities
-    computed for all of them at once (one rapidfuzz call per feature, not per term)."""
+    """:func:`match_features` of each of ``items`` to ``key``: the query's keys computed
+    once, each term's similarities in one loop (no call and dict merge per term)."""
     if not items:
         return []
     q_class = class_key(key)
     compacts = [item.compact for item in items]
     spelling = _ratios(key, compacts)
-    # (JaroWinkler's cdist differs from its single calls in the last bit: not taken)
     jaro = JaroWinkler.normalized_similarity
     sound = _ratios(sound_key(key), [item.sound for item in items])
     classes = _ratios(q_class, [item.classes for item in items])

@@ -215,13 +215,14 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
                 if bad.any():
                     group[bad] = 0.0
                     nonfinite += int(bad.sum())
+                magnitude = np.abs(group)
                 if scaled_from is None:
-                    over = np.abs(group) > OVER_RANGE
+                    over = magnitude > OVER_RANGE
                     count = int(over.sum())
                     if count and count <= GLITCH_SHARE * max(len(group), SAMPLE_RATE):
-                        group[over] = 0.0
+                        group[over] = magnitude[over] = 0.0
                         clicks += count
-                loudest = max(loudest, float(np.abs(group).max(initial=0.0)))
+                loudest = max(loudest, float(magnitude.max(initial=0.0)))
                 if loudest > OVER_RANGE:
                     if scaled_from is None:
                         scaled_from = decoded / SAMPLE_RATE
