@@ -286,10 +286,12 @@ def reconcile(
     new_tokens = answer.split()
     dst = [_key(t) for t in new_tokens]
     pairs = _pairs(Levenshtein.opcodes(src, dst), src, dst)
-    unit_size = [sum(1 for i in range(a, b) if span_of[i] is not None) for a, b in units]
-    groups = _groups(pairs, src, dst, owner, unit_span, len(units),
-                     [sum(unit_size[u] for u in range(len(units)) if unit_span[u] == k)
-                      for k in range(len(spans))])
+    span_sizes = [0] * len(spans)  # source tokens of each doubtful span
+    for u in owner:
+        k = unit_span[u]
+        if k is not None:
+            span_sizes[k] += 1
+    groups = _groups(pairs, src, dst, owner, unit_span, len(units), span_sizes)
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
