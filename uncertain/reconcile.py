@@ -288,9 +288,9 @@ def reconcile(
     pairs = _pairs(Levenshtein.opcodes(src, dst), src, dst)
     span_sizes = [0] * len(spans)  # source tokens of each doubtful span
     for u in owner:
-        k = unit_span[u]
-        if k is not None:
-            span_sizes[k] += 1
+        region = unit_span[u]
+        if region is not None:
+            span_sizes[region] += 1
     groups = _groups(pairs, src, dst, owner, unit_span, len(units), span_sizes)
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
