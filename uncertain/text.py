@@ -120,13 +120,16 @@ def document_from_text(
 
 
 def check_encoding(encoding: str) -> None:
-    """Raise ``ValueError`` unless Python knows a text encoding of this name."""
+    """Raise ``ValueError`` unless Python knows a text encoding of this name (base64,
+    zlib or rot13 are codecs, but no text's encoding)."""
     try:
-        info = codecs.lookup(encoding)
+        codecs.lookup(encoding)
     except LookupError as exc:
         raise ValueError(f"unknown encoding {encoding!r}") from exc
-    if not info._is_text_encoding:  # base64, zlib, rot13: bytes to bytes
-        raise ValueError(f"{encoding!r} is not a text encoding")
+    try:
+        b"".decode(encoding)
+    except LookupError as exc:  # "'base64' is not a text encoding; use codecs.decode()"
+        raise ValueError(f"{encoding!r} is not a text encoding") from exc
 
 
 def decode(
