@@ -127,9 +127,11 @@ def check_encoding(encoding: str) -> None:
     except LookupError as exc:
         raise ValueError(f"unknown encoding {encoding!r}") from exc
     try:
-        b"".decode(encoding)
-    except LookupError as exc:  # "'base64' is not a text encoding; use codecs.decode()"
+        "a".encode(encoding)  # (an empty string is not looked up)
+    except LookupError as exc:  # "'base64' is not a text encoding; use codecs.encode()"
         raise ValueError(f"{encoding!r} is not a text encoding") from exc
+    except UnicodeError:
+        pass  # a text encoding without an "a" (EBCDIC's have one; a 7-bit one may not)
 
 
 def decode(
