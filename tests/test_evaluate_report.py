@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,37 @@ def test_evaluate_references_or_documents_not_utf8_name_the_byte(tmp_path: Path)
         load_references(refs)
     with pytest.raises(CorruptInputError, match=r"refs\.jsonl: not UTF-8: byte 0xe9"):
         load_documents(refs)
+
+
+def test_evaluate_reads_a_batch_output_file(tmp_path: Path,
+                                            audio_pair: tuple[Document, Reference]) -> None:
+    """README offers `eval --docs results.jsonl`, a batch's output; its "ok" records
+    (the document under "document") were "not a document"."""
+    doc = audio_pair[0]
+    docs = tmp_path / "results.jsonl"
+    docs.write_text(json.dumps({"path": "audio/a1.wav", "sha256": "0" * 64, "status": "ok",
+                                "kind": "audio", "duration": 1.0,
+                                "document": json.loads(doc.to_json())}) + "\n"
+                    + json.dumps({"path": "audio/a2.wav", "sha256": None, "status": "error",
+                                  "error": "CorruptInputError", "message": "truncated"}) + "\n")
+    loaded = load_documents(docs)
+    assert loaded == [doc, Failure("audio/a2.wav", "CorruptInputError", "truncated")]
+
+
+@pytest.mark.parametrize(("second", "message"), [
+    ('{"id": "a1", "text": "other words"}', "line 2: id 'a1' is line 1's too"),
+    ('{"id": "a2", "path": "audio/a1.wav", "text": "x"}',
+     "line 2: path 'audio/a1.wav' is line 1's too"),
+])
+def test_evaluate_a_reference_given_twice_is_refused(tmp_path: Path, second: str,
+                                                     message: str) -> None:
+    """A second reference with an id or path already given was matched in place of the
+    first, in silence: the input's words were scored against the other text."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text('{"id": "a1", "path": "audio/a1.wav", "text": "the words"}\n'
+                    + second + "\n", encoding="utf-8")
+    with pytest.raises(CorruptInputError, match=re.escape(message)):
+        load_references(refs)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ text without confidence, and no flags on ordinary English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -773,6 +774,39 @@ def test_validate_options_as_keywords() -> None:
         ValidateOptions(flag_threshold=2.0)
     with pytest.raises(ValueError, match="acoustic_pool"):
         ValidateOptions(acoustic_pool=-1)
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    # an int passed the range check, which looked at floats only: -1 flagged everything
+    ({"flag_threshold": -1}, ValueError, "flag_threshold=-1 is out of range"),
+    ({"flag_threshold": 2}, ValueError, "flag_threshold=2 is out of range"),
+    # a string failed deep inside with "'<' not supported between 'float' and 'str'"
+    ({"flag_threshold": "0.5"}, TypeError, "flag_threshold='0.5' must be a number"),
+    ({"max_candidates": "3"}, TypeError, "max_candidates='3' must be a whole number"),
+    ({"max_candidates": 1.5}, TypeError, "max_candidates=1.5 must be a whole number"),
+    ({"flag_threshold": True}, TypeError, "must be a number"),
+])
+def test_validate_options_are_checked_by_their_type(options: dict[str, object],
+                                                    error: type[Exception],
+                                                    message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        validate(make_doc("take metfromin/0.2 daily"), **options)
+
+
+def test_validate_arguments_of_the_wrong_kind_are_said_so() -> None:
+    """A lexicon given alone was iterated letter by letter ("LexiconError: d: no such
+    file"); a document or options of another type failed as "has no attribute"."""
+    doc = make_doc("take metfromin/0.2 daily")
+    alone = validate(doc, lexicons="drugs")
+    assert alone.flags == validate(doc, lexicons=["drugs"]).flags
+    from uncertain.lexicon import load_lexicon
+
+    assert validate(doc, lexicons=load_lexicon("drugs")).flags == alone.flags
+    for bad in (None, "take metfromin daily", {"segments": []}):
+        with pytest.raises(TypeError, match="validate\\(\\) takes a Document"):
+            validate(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="options must be ValidateOptions, not dict"):
+        validate(doc, options={"flag_threshold": 0.5})  # type: ignore[arg-type]
 
 
 def test_validate_score_features_move_the_score() -> None:

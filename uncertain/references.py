@@ -81,6 +81,7 @@ def load_references(path: str | os.PathLike[str], *, split: str | None = None
         lines = list(json_lines(p))
     except OSError as exc:
         raise MissingFileError(p, f"cannot read references: {exc.strerror or exc}") from exc
+    seen: dict[tuple[str, str], int] = {}  # ("id" or "path", value) -> line
     for number, line in lines:
         if not line.strip():
             continue
@@ -97,6 +98,15 @@ def load_references(path: str | os.PathLike[str], *, split: str | None = None
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CorruptInputError(p, f"line {number}: not a reference ({exc})") from exc
+        # a second reference for one input would be matched in place of the first, its
+        # text scored against the other's words, in silence
+        for field, value in (("id", ref.id), ("path", ref.path)):
+            if value is None:
+                continue
+            if (field, value) in seen:
+                raise CorruptInputError(p, f"line {number}: {field} {value!r} is line "
+                                           f"{seen[field, value]}'s too")
+            seen[field, value] = number
         if split is None or ref.split == split:
             refs.append(ref)
     return refs
@@ -135,9 +145,13 @@ def load_documents(path: str | os.PathLike[str]) -> list[Document | Failure]:
 
 
 def _record(record: Any, path: Path, number: int) -> Document | Failure:
+    """A saved document, a batch's record of one (``{"path", "status": "ok", ...,
+    "document"}``) or of an input that failed (``{"error", ...}``)."""
     if isinstance(record, dict) and "error" in record and "source" not in record:
         return Failure(str(record.get("path", "")), str(record["error"]),
                        str(record.get("message", "")))
+    if isinstance(record, dict) and isinstance(record.get("document"), dict):
+        record = record["document"]
     try:
         return Document.model_validate(record)
     except ValidationError as exc:

@@ -160,7 +160,14 @@ class ValidateOptions:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, float) and not 0.0 <= value <= (10.0 if "zipf" in f.name else 1.0):
+            # by the declared type, not the value's: flag_threshold=2 is no float, yet
+            # out of range; "0.5" is no number at all
+            if f.type in ("int", int):
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise TypeError(f"option {f.name}={value!r} must be a whole number")
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"option {f.name}={value!r} must be a number")
+            elif not 0.0 <= value <= (10.0 if "zipf" in f.name else 1.0):
                 raise ValueError(f"option {f.name}={value} is out of range")
         if not 1 <= self.max_window <= 8:
             raise ValueError(f"option max_window={self.max_window} must be in 1..8")
@@ -178,6 +185,11 @@ class Validator:
         lexicons: Iterable[LexiconSource] | None = None,
         options: ValidateOptions | None = None,
     ) -> None:
+        if isinstance(lexicons, str | os.PathLike | Lexicon):
+            lexicons = [lexicons]  # one given alone ("drugs" was read as "d", "r", ...)
+        if options is not None and not isinstance(options, ValidateOptions):
+            raise TypeError(f"options must be ValidateOptions, not {type(options).__name__}"
+                            " (or give each as a keyword to validate())")
         self.lexicons: list[Lexicon] = (
             default_lexicons() if lexicons is None else load_lexicons(lexicons)
         )
@@ -192,6 +204,11 @@ class Validator:
     def validate(self, doc: Document, *, options: ValidateOptions | None = None) -> Document:
         """A copy of ``doc`` whose ``flags`` hold this validator's findings (the copy shares
         the unchanged segments)."""
+        if not isinstance(doc, Document):
+            raise TypeError(f"validate() takes a Document, not {type(doc).__name__} "
+                            "(uncertain.ingest, read_text or document_from_text make one)")
+        if options is not None and not isinstance(options, ValidateOptions):
+            raise TypeError(f"options must be ValidateOptions, not {type(options).__name__}")
         opts = options or self.options
         words = doc.words
         modality: Modality = doc.source.modality
@@ -533,6 +550,9 @@ def validate(
     by default the shipped drugs and clinical lexicons, indexed once per process. Any
     :class:`ValidateOptions` field can be given as a keyword (``flag_threshold=0.6``).
     """
+    if options is not None and not isinstance(options, ValidateOptions):
+        raise TypeError(f"options must be ValidateOptions, not {type(options).__name__} "
+                        "(or give each as a keyword)")
     opts = options or ValidateOptions()
     if overrides:
         known = {f.name for f in fields(ValidateOptions)}
