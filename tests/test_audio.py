@@ -335,3 +335,22 @@ def test_audio_channels_that_cancel_are_read_one_alone(tmp_path: Path, codec: st
         assert notes == [] and len(mixed) == len(inverted)
     # a mixed recording is what FFmpeg's downmix gives, as before: -3 dB a channel
     assert np.abs(mixed).max() == pytest.approx(0.3 * 0.7071, rel=0.1)
+
+
+def test_audio_file_name_with_a_colon_is_a_file(tmp_path: Path, samples_dir: Path) -> None:
+    """FFmpeg read "rec-2024-05-01T09:30.flac" as a URL of protocol "rec-2024-05-01T09"
+    ("Protocol not found"): a recording named by its time failed as corrupt."""
+    import os
+    import shutil
+
+    named = tmp_path / "rec-2024-05-01T09:30.flac"
+    shutil.copy(samples_dir / "jfk.flac", named)
+    expected = audio.decode(samples_dir / "jfk.flac")
+    assert np.array_equal(audio.decode(named), expected)
+    assert audio.probe(named).duration == audio.probe(samples_dir / "jfk.flac").duration
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:  # named with no folder, as a user in that folder names it
+        assert np.array_equal(audio.decode("rec-2024-05-01T09:30.flac"), expected)
+    finally:
+        os.chdir(here)

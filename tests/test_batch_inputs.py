@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from uncertain._batch_inputs import Item, iter_items, list_items, member_problem
-from uncertain.errors import CorruptInputError, InputTooLargeError, UnsupportedFormatError
+from uncertain.errors import (
+    CorruptInputError,
+    EncryptedInputError,
+    InputTooLargeError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
 
 
 def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
@@ -89,6 +95,8 @@ def test_batch_refuses_links_in_tar(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "problem"), [
     ("a/b.wav", None), ("./a.wav", None), ("a..b.wav", None),
     ("../a.wav", "'..'"), ("/a.wav", "absolute"), ("D:\\a.wav", "absolute"),
+    # a colon is no drive unless it follows a letter: a time in a recording's name
+    ("9:00 call.txt", None), ("calls/5:30-call.wav", None), ("c:/x.wav", "absolute"),
 ])
 def test_batch_member_problem_table(name: str, problem: str | None) -> None:
     found = member_problem(name)
@@ -231,3 +239,75 @@ def test_batch_leaves_out_the_excluded_output(tmp_path: Path) -> None:
     assert [Path(i.path).name for i in iter_items([tmp_path])] == ["a.txt", "out.txt"]
     assert [Path(p).name for p in list_items([tmp_path], exclude=[tmp_path / "out.txt"])
             ] == ["a.txt"]
+
+
+def test_batch_zip_links_and_encrypted_members_are_refused(tmp_path: Path) -> None:
+    """A zip's symbolic link was read as a text whose words were its target
+    ("/etc/passwd"), where a tar's is refused; an encrypted member was "corrupt" with
+    Python's ZipInfo in the message."""
+    archive = tmp_path / "set.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        link = zipfile.ZipInfo("link.txt")
+        link.external_attr = (0o120777 << 16)
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("note.txt", "Take metformin.")
+    data = bytearray(archive.read_bytes())
+    # mark note.txt's entries encrypted (general purpose flag bit 0), as a zip tool does
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + 8] == b"note.txt":
+                data[at + offset] |= 1
+            start = at + 4
+    archive.write_bytes(bytes(data))
+    link_item, note_item = iter_items([archive])
+    assert isinstance(link_item.error, UnsupportedFormatError)
+    assert "'link.txt' is a link; refused" in str(link_item.error)
+    assert isinstance(note_item.error, EncryptedInputError)
+    assert str(note_item.error) == f"{archive}::note.txt: archive member 'note.txt' is encrypted"
+
+
+def test_batch_manifest_names_no_file_system_takes_are_error_items(tmp_path: Path) -> None:
+    """A manifest line naming a lone surrogate, a NUL or a name past the length a file
+    name may have ended the run in its listing pass, nothing written."""
+    (tmp_path / "ok.txt").write_text("x")
+    manifest = tmp_path / "list.jsonl"
+    manifest.write_text("\n".join(json.dumps({"path": p}) for p in [
+        "ok.txt", "\ud800.txt", "a\u0000b.txt", "x" * 300 + ".txt"]) + "\n")
+    items = list(iter_items([manifest]))
+    assert [i.error is None for i in items] == [True, False, False, False]
+    assert all(isinstance(i.error, MissingFileError) and "not a usable file name"
+               in str(i.error) for i in items[1:])
+    assert list(list_items([manifest])) == [i.path for i in items]
+
+
+def test_batch_a_fifo_is_an_error_item_not_a_wait(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    (item,) = iter_items([fifo])
+    assert isinstance(item.error, UnsupportedFormatError)
+    assert "not a regular file" in str(item.error)
+
+
+def test_batch_an_unreadable_folder_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    """A folder the run cannot list was skipped in silence (root reads any folder, so
+    the listing is made to fail)."""
+    import os
+
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("x")
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert [i.path for i in iter_items([tmp_path / "in"])] == [str(tmp_path / "in" / "a.txt")]
+    assert f"{tmp_path / 'in' / 'locked'}: cannot read the folder (Permission denied)" in (
+        caplog.text)

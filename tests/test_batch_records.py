@@ -111,20 +111,52 @@ def test_batch_writer_each_record_is_one_write(tmp_path: Path,
     assert all(c.endswith(b"\n") and c.count(b"\n") == 1 for c in calls)
 
 
-def test_batch_writer_cuts_back_a_short_write(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_writer_cuts_back_a_failed_write(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails part way (a full disk: some bytes, then ENOSPC; or nothing
+    more written) leaves no partial line; a write the system splits (one call takes at
+    most 2 GiB) goes on until the line is whole."""
+    import errno
+
     import uncertain._batch_records as records
 
     out = tmp_path / "out.jsonl"
     real_write = records.os.write
     with RecordWriter(out) as writer:
         writer.write(_rec("a"))
-        monkeypatch.setattr(records.os, "write", lambda fd, data: real_write(fd, data[:5]))
+        calls = iter([5])
+
+        def full(fd: int, data: bytes) -> int:
+            step = next(calls, None)
+            if step is None:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_write(fd, bytes(data[:step]))
+
+        monkeypatch.setattr(records.os, "write", full)
+        with pytest.raises(OSError, match="No space left"):
+            writer.write(_rec("b"))
+        monkeypatch.setattr(records.os, "write", lambda fd, data: 0)
         with pytest.raises(OSError, match="short write"):
             writer.write(_rec("b"))
         assert not writer.seen("b", "s")
-    assert [r["path"] for r in read_records(out)] == ["a"]
+        monkeypatch.setattr(records.os, "write",
+                            lambda fd, data: real_write(fd, bytes(data[:5])))
+        assert writer.write(_rec("c"))
+    assert [r["path"] for r in read_records(out)] == ["a", "c"]
     assert out.read_bytes().endswith(b"\n")
+
+
+def test_batch_writer_keeps_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """A file name's bytes that are not UTF-8 reach Python as lone surrogates, which the
+    writer could not encode: the whole run ended, and --resume ended the same way."""
+    out = tmp_path / "out.jsonl"
+    name = "notes/b\udce9.txt"
+    with RecordWriter(out) as writer:
+        assert writer.write(_rec(name))
+    assert b"b\\udce9.txt" in out.read_bytes()
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.seen(name, "s") and not writer.write(_rec(name))
+    assert [r["path"] for r in read_records(out)] == [name]
 
 
 def test_batch_read_records_skips_garbage_lines(tmp_path: Path) -> None:

@@ -502,3 +502,28 @@ def test_batch_local_pipeline_keeps_input_order(tmp_path: Path) -> None:
     assert [r.get("kind") for r in records] == ["audio", "text", None, "audio"]
     assert (summary.done, summary.failed) == (3, 1)
     assert summary.audio_seconds == 0.75
+
+
+def test_batch_out_that_is_an_input_or_a_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A manifest named as its own --out with --force was emptied before it was read
+    ("0 done ... of 2 inputs", status 0); an --out that is a folder or cannot be made
+    ended in a traceback."""
+    (tmp_path / "a.txt").write_text("Take metformin.")
+    manifest = tmp_path / "list.jsonl"
+    manifest.write_text(json.dumps({"path": "a.txt"}) + "\n")
+    before = manifest.read_bytes()
+    assert cli_main(["batch", str(manifest), "--out", str(manifest), "--force",
+                     "--no-progress", "--no-validate"]) == 1
+    assert "is one of the inputs" in capsys.readouterr().err
+    assert manifest.read_bytes() == before
+    folder = tmp_path / "outdir"
+    folder.mkdir()
+    assert cli_main(["batch", str(tmp_path / "a.txt"), "--out", str(folder), "--resume",
+                     "--no-progress", "--no-validate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("IsADirectoryError:") and str(folder) in err
+    assert "Traceback" not in err
+    assert cli_main(["batch", str(tmp_path / "a.txt"), "--out",
+                     str(tmp_path / "a.txt" / "o.jsonl"), "--no-progress"]) == 1
+    assert "Traceback" not in capsys.readouterr().err

@@ -378,3 +378,18 @@ def test_text_plain_transcripts_are_not_taken_for_subtitles(text: str) -> None:
     doc = document_from_text(text)
     assert [s.kind for s in doc.segments] == ["line"] * len(doc.segments)
     assert "format" not in doc.source.options
+
+
+def test_text_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A transcript of hundreds of MB (a decompression bomb's text: 320 MB from a 326 KB
+    zip made a 671 MB record) is refused before it is decoded."""
+    from uncertain.errors import InputTooLargeError
+    from uncertain.text import MAX_TEXT_BYTES, document_from_bytes
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"A" * 1000)
+    with pytest.raises(InputTooLargeError, match="1000 bytes of text, over the limit of 999"):
+        read_text(path, max_bytes=999)
+    assert read_text(path, max_bytes=1000).text == "A" * 1000
+    with pytest.raises(InputTooLargeError, match=r"set\.zip::big\.txt: .* over the limit"):
+        document_from_bytes(b"x" * (MAX_TEXT_BYTES + 1), path="set.zip::big.txt", sha256="")

@@ -31,6 +31,7 @@ import io
 import json
 import logging
 import os
+import re
 import tarfile
 import zipfile
 from collections import Counter
@@ -41,6 +42,7 @@ from pathlib import Path, PurePosixPath
 from uncertain._io import is_input_name, sha256_file
 from uncertain.errors import (
     CorruptInputError,
+    EncryptedInputError,
     InputError,
     InputTooLargeError,
     MissingFileError,
@@ -121,9 +123,24 @@ def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
                 if isinstance(entry, Item):
                     yield entry
                 else:
-                    yield from _expand(entry, max_member_bytes, skip, listing=listing)
+                    yield from _guarded(entry, max_member_bytes, skip, listing=listing)
         else:
-            yield from _expand(path, max_member_bytes, skip, listing=listing)
+            yield from _guarded(path, max_member_bytes, skip, listing=listing)
+
+
+def _guarded(path: Path, max_member_bytes: int, skip: frozenset[str], *,
+             listing: bool) -> Iterator[Item]:
+    """:func:`_expand`, a name the file system cannot take (a NUL in it, a lone
+    surrogate from a manifest's JSON, past the length a name may have) becoming an
+    error item rather than the end of the run."""
+    try:
+        if b"\0" in os.fsencode(path):  # (pathlib answers "no such folder" for these)
+            raise ValueError("embedded null byte")
+        yield from _expand(path, max_member_bytes, skip, listing=listing)
+    except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        yield Item(path=os.fspath(path),
+                   error=MissingFileError(path, f"not a usable file name ({why})"))
 
 
 def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
@@ -135,6 +152,9 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         return
     elif is_archive(path) and path.is_file():
         yield from _archive_items(path, max_member_bytes, listing=listing)
+    elif path.exists() and not path.is_file():  # hashing a FIFO would wait forever
+        yield Item(path=os.fspath(path), error=UnsupportedFormatError(
+            path, "not a regular file (a pipe, a socket or a device)"))
     else:
         yield Item(path=os.fspath(path), file=os.fspath(path))
 
@@ -206,7 +226,9 @@ def _walk(root: Path, seen: frozenset[str] = frozenset()) -> Iterator[Path]:
     seen = seen | {real}
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        log.warning("%s: cannot read the folder (%s); what it holds is left out", root,
+                    exc.strerror or exc)
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -271,11 +293,15 @@ def _resolve(base: Path, value: str) -> Path:
 def member_problem(name: str) -> str | None:
     """Why an archive member name must be refused, or None when it is safe."""
     normalized = name.replace("\\", "/")
-    if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
+    # a Windows drive is a letter and a colon ("C:/x"); "9:00 call.txt" is a name
+    if normalized.startswith("/") or _DRIVE.match(normalized):
         return f"archive member {name!r} has an absolute path; refused"
     if ".." in PurePosixPath(normalized).parts:
         return f"archive member {name!r} climbs out of the archive with '..'; refused"
     return None
+
+
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def _skipped(name: str) -> bool:
@@ -354,6 +380,12 @@ def _check_tar_end(tar: tarfile.TarFile) -> None:
             f"the archive ends at byte {end}, inside the member at {tar.offset} (truncated)")
 
 
+def _zip_link(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is a symbolic link (Unix mode in its external attributes), as
+    a tar's links are refused: its content is the target's name."""
+    return (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
 def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
     left_out = LeftOut(archive, quiet=listing)
     with zipfile.ZipFile(archive) as zf:
@@ -366,6 +398,12 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 continue
             elif not is_input_name(name):
                 left_out.add(name)
+            elif _zip_link(info):
+                yield _refused(archive, name, UnsupportedFormatError,
+                               f"archive member {name!r} is a link; refused")
+            elif info.flag_bits & 0x1:
+                yield _refused(archive, name, EncryptedInputError,
+                               f"archive member {name!r} is encrypted")
             elif listing:
                 yield _member_item(archive, name)
             elif info.file_size > max_bytes:

@@ -1,9 +1,13 @@
 """The batch output file: whole JSON lines appended one write at a time, and resuming.
 
 :class:`RecordWriter` owns the ``--out`` file of a batch run. Each record is encoded as
-one line and handed to a single ``os.write`` on a descriptor opened with ``O_APPEND``,
-then ``fsync``-ed, so a killed run leaves whole lines only (a short write, from a full
-disk, is cut back off and raised). On opening for appending, a trailing partial line
+one line and handed to a single ``os.write`` on a descriptor opened with ``O_APPEND``
+(a line over the 2 GiB one call writes takes more, and a kill between them leaves the
+partial line resuming cuts off), then ``fsync``-ed, so a killed run leaves whole lines
+only (a write that fails, from a full disk, is cut back off and raised). A path that is
+no valid Unicode (a file name's bytes that are not UTF-8, kept by Python as lone
+surrogates) is written as JSON's ``\\udcXX`` escapes, which read back to the same name.
+On opening for appending, a trailing partial line
 left by an older crash (or a foreign writer) is truncated away and reported, and the
 records already there are read so that :meth:`RecordWriter.seen` can tell the runner
 what to skip. An exclusive ``flock`` keeps two runs from appending to one file.
@@ -124,11 +128,21 @@ class RecordWriter:
         key = record_key(record)
         if key in self._seen:
             return False
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        # lone surrogates (a non-UTF-8 file name) as \\udcXX, the escape JSON reads back
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+            "utf-8", "backslashreplace")
         before = os.fstat(self._fd).st_size
-        written = os.write(self._fd, line)
+        written = 0
+        try:
+            while written < len(line):
+                step = os.write(self._fd, memoryview(line)[written:])
+                if step == 0:
+                    break
+                written += step
+        finally:
+            if written != len(line):
+                os.ftruncate(self._fd, before)
         if written != len(line):
-            os.ftruncate(self._fd, before)
             raise OSError(f"{self.path}: short write ({written} of {len(line)} bytes); "
                           "the partial line was removed (is the disk full?)")
         if self.fsync:

@@ -9,13 +9,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from uncertain.errors import CorruptInputError, EmptyInputError, MissingFileError
+from uncertain.errors import (
+    CorruptInputError,
+    EmptyInputError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
 
 Kind = Literal["audio", "image", "pdf", "text", "unknown"]
 
@@ -55,6 +61,8 @@ def check_input(path: str | os.PathLike[str]) -> Path:
         raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
     if p.is_dir():
         raise MissingFileError(p, "is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):  # reading a FIFO waits for a writer that never comes
+        raise UnsupportedFormatError(p, "not a regular file (a pipe, a socket or a device)")
     if not os.access(p, os.R_OK):
         raise MissingFileError(p, "permission denied")
     if st.st_size == 0:

@@ -86,11 +86,18 @@ class AudioChunk:
         return self.start + self.duration
 
 
+def _url(path: Path) -> str:
+    """What FFmpeg is to open for ``path``: a name with a colon is read as a protocol
+    ("rec-2024-05-01T09:30.flac": "Protocol not found") unless it says ``file:``."""
+    name = os.fspath(path)
+    return f"file:{name}" if ":" in name else name
+
+
 def probe(path: str | os.PathLike[str]) -> AudioInfo:
     """Read the container's header: format, codec, rate, channels and declared duration."""
     p = _check(path)
     try:
-        with av.open(os.fspath(p), metadata_errors="ignore") as container:
+        with av.open(_url(p), metadata_errors="ignore") as container:
             stream = _audio_stream(p, container)
             return AudioInfo(
                 path=p,
@@ -206,7 +213,7 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
     scaled_from: float | None = None  # seconds into the file where scaling began
     notes: list[str] = []  # what the channels' mix needed
     try:
-        opened = os.fspath(source) if isinstance(source, Path) else source
+        opened = _url(source) if isinstance(source, Path) else source
         with av.open(opened, mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(label, container)
             declared = _declared_duration(container, stream)

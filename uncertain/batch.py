@@ -179,6 +179,10 @@ def run_batch(
         log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
         return summary
     out_path = Path(out)
+    if out_path.exists() and any(os.path.realpath(n) == os.path.realpath(out_path)
+                                 for n in names):
+        raise FileExistsError(f"{out_path} is one of the inputs (a manifest?): --out must "
+                              "name another file, or it would be overwritten before read")
     if out_path.exists() and not (resume or force):
         raise FileExistsError(f"{out_path} exists; pass --resume to continue it "
                               "or --force to overwrite it")

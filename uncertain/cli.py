@@ -29,6 +29,7 @@ log = logging.getLogger("uncertain")
 
 
 def _fail(exc: BaseException) -> None:
+    """Say on stderr what failed, one line: the exception's class and message."""
     print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
 
 
@@ -467,14 +468,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return status
-    except (UncertainError, FileExistsError) as exc:
-        _fail(exc)
-        return 1
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as cat does; what is left to flush
         # at exit goes nowhere rather than raising again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, the status a shell gives a writer the pipe closed on
+    except (UncertainError, OSError) as exc:
+        # an --out that is a folder, on a read-only disk, ...: one line naming it, as the rest
+        _fail(exc)
+        return 1
     except KeyboardInterrupt:
         return 130
 

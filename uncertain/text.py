@@ -53,7 +53,12 @@ from uncertain._io import (
     sniff_bytes,
 )
 from uncertain.document import Document, Segment, Source, Word
-from uncertain.errors import CorruptInputError, MissingFileError, UnsupportedFormatError
+from uncertain.errors import (
+    CorruptInputError,
+    InputTooLargeError,
+    MissingFileError,
+    UnsupportedFormatError,
+)
 
 log = logging.getLogger("uncertain")
 
@@ -77,15 +82,26 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _WEAK_SIGNATURES = frozenset({"bmp", "pnm", "mp3"})
 
 
+#: the largest transcript read, in bytes: 16 MiB is some 2.7 million words, 300 hours of
+#: speech, and a document of them holds several GB; past it is a decompression bomb's
+#: text (320 MB of it from a 326 KB zip made a 671 MB record), or no transcript
+MAX_TEXT_BYTES = 16 << 20
+
+
 def read_text(
-    path: str | os.PathLike[str], *, engine: str | None = None, encoding: str | None = None
+    path: str | os.PathLike[str], *, engine: str | None = None, encoding: str | None = None,
+    max_bytes: int = MAX_TEXT_BYTES,
 ) -> Document:
     """Read a plain transcript into a ``Document`` with modality ``text``.
 
     ``engine`` names whatever produced the transcript (``"unknown"`` when not given);
-    ``encoding`` overrides the detection described in the module docstring.
+    ``encoding`` overrides the detection described in the module docstring; a file over
+    ``max_bytes`` is refused (:class:`InputTooLargeError`).
     """
     p = check_input(path)
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputTooLargeError(p, _too_long(size, max_bytes))
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -99,15 +115,23 @@ def read_text(
 
 def document_from_bytes(
     data: bytes, *, path: str, sha256: str, engine: str | None = None,
-    encoding: str | None = None,
+    encoding: str | None = None, max_bytes: int = MAX_TEXT_BYTES,
 ) -> Document:
     """A transcript's bytes (a file's, or an archive member's) as a ``Document``, decoded
-    as the module docstring says; ``path`` names it in errors and warnings."""
+    as the module docstring says; ``path`` names it in errors and warnings. Over
+    ``max_bytes`` is refused, as by :func:`read_text`."""
+    if len(data) > max_bytes:
+        raise InputTooLargeError(path, _too_long(len(data), max_bytes))
     text, used, note = _decode(data, path=path, encoding=encoding)
     doc = _build(text, path=path, sha256=sha256, engine=engine, encoding=used)
     if note:
         doc = doc.model_copy(update={"warnings": [note, *doc.warnings]})
     return doc
+
+
+def _too_long(size: int, limit: int) -> str:
+    return (f"{size} bytes of text, over the limit of {limit} for a transcript (max_bytes= "
+            "raises it)")
 
 
 def document_from_text(
