@@ -127,6 +127,9 @@ def test_images_dpi_out_of_range_is_refused(samples_dir: Path, dpi: float) -> No
     with pytest.raises(ValueError, match=r"dpi=.*: PDF pages are rendered at 10 dpi or more"):
         list(images.open_pages(samples_dir / "scan.pdf", dpi=dpi))
     assert len(list(images.open_pages(samples_dir / "scan.pdf", dpi=10))) == 2
+    # a number written as text is the number ("unsupported operand type(s) for /")
+    assert [p.dpi for p in images.open_pages(samples_dir / "scan.pdf",
+                                             dpi="72")] == [72.0, 72.0]  # type: ignore[arg-type]
 
 
 def test_images_pdf_without_pages_is_said_so(tmp_path: Path) -> None:

@@ -293,6 +293,8 @@ def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
         with pytest.raises(TypeError, match="llm_output must be the answer's text"):
             reconcile(doc, answer)  # type: ignore[arg-type]
     assert reconcile(doc, "\ufeffmetformin").resolved[0].new == "metformin"
+    with pytest.raises(TypeError, match="takes the Document that was rendered, not NoneType"):
+        reconcile(None, "metformin")  # type: ignore[arg-type]
 
 
 def test_reconcile_to_dict_is_json() -> None:

@@ -248,6 +248,17 @@ def test_render_rejects_bad_options(options: dict[str, object], error: type[Exce
         ("json", '{"text": "abc", "spans": [{"start": 2, "end": 9}]}'),
         ("json", '{"text": "abc", "spans": [{"start": 0, "end": 1, "text": "b"}]}'),
         ("json", '{"text": "abc", "spans": [{"end": 1}]}'),
+        # what an LLM may write in a span's place: each was read as something else
+        # ("maybe": "abc" as a, b, c; "start": true as 1; 0.5 as 0; "p": 2 as 2.0)
+        ("json", '{"text": "abc", "spans": [{"start": 0, "end": 1, "maybe": "abc"}]}'),
+        ("json", '{"text": "abc", "spans": [{"start": true, "end": 1}]}'),
+        ("json", '{"text": "abc", "spans": [{"start": 0.5, "end": 1}]}'),
+        ("json", '{"text": "abc", "spans": [{"start": 0, "end": 1, "p": 2}]}'),
+        ("json", '{"text": "abc", "spans": [{"start": 0, "end": 1, "p": "high"}]}'),
+        ("json", '{"text": "abc", "spans": "x"}'),
+        ("json", '{"text": "abc", "spans": [null]}'),
+        ("inline", '<unsure p="2">x</unsure>'),
+        ("bracket", "[x?1.5]"),
     ],
 )
 def test_render_parse_rejects_malformed_markup(style: str, text: str) -> None:
@@ -259,6 +270,14 @@ def test_render_parse_errors_are_package_errors() -> None:
     assert issubclass(MarkupError, UncertainError)
     with pytest.raises(ValueError):
         parse("x", style="xml")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"parse\(\) takes the rendered text \(str\)"):
+        parse(None)  # type: ignore[arg-type]
+    for text, message in (('{"text": "abc", "spans": "x"}', "'spans' is str, not a list"),
+                          ('{"text": "abc", "spans": [null]}', "span 0 is NoneType"),
+                          ('{"text": "a", "spans": [{"start": 0, "end": 1, "p": 2}]}',
+                           r"span 0: p=2 is not a probability in \[0, 1\]")):
+        with pytest.raises(MarkupError, match=message):
+            parse(text, style="json")
 
 
 def _validated(doc: Document) -> Document:

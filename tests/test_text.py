@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 from pathlib import Path
 
@@ -393,3 +394,11 @@ def test_text_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     assert read_text(path, max_bytes=1000).text == "A" * 1000
     with pytest.raises(InputTooLargeError, match=r"set\.zip::big\.txt: .* over the limit"):
         document_from_bytes(b"x" * (MAX_TEXT_BYTES + 1), path="set.zip::big.txt", sha256="")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (None, "takes a str, not NoneType"), (b"x", "not bytes (document_from_bytes reads bytes)"),
+    (5, "takes a str, not int")])
+def test_text_document_from_text_says_what_it_takes(value: object, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        document_from_text(value)  # type: ignore[arg-type]

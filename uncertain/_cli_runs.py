@@ -151,7 +151,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    "as they are unless this is given")
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass on audio run here (annotate's default)")
-    p.add_argument("--bins", type=int, default=10, help="confidence bins (default 10)")
+    p.add_argument("--bins", type=_positive, default=10, help="confidence bins (default 10)")
     p.add_argument("--intervals", type=int, default=1000, metavar="N",
                    help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
                    "and ECE (default 1000; 0: none)")
@@ -161,8 +161,40 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+def _positive(text: str) -> int:
+    """A whole number from 1 on, else a usage error (``--bins``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: at least 1")
+    return value
+
+
+def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]
+                ) -> int:
+    """Say now, before any input is run, which output could not be written at the end
+    (its folder missing, a format matplotlib does not draw): 2, as for a usage error,
+    or 0 when all can be."""
+    for path, what, suffixes in outputs:
+        if path is None:
+            continue
+        folder = Path(path).resolve().parent
+        problem = (f"no folder {folder} to write it in" if not folder.is_dir()
+                   else f"name a {', '.join(suffixes)} file"
+                   if suffixes and Path(path).suffix.lower() not in suffixes else None)
+        if problem is not None:
+            print(f"uncertain {command}: error: {what} {path}: {problem}", file=sys.stderr)
+            return 2
+    return 0
+
+
 def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``."""
+    if _unwritable("eval", [(args.json, "--json", ()),
+                            (args.plot, "--plot", _PLOT_SUFFIXES)]):
+        return 2
     pairs, unmatched, refs = _collect(args, validate=not args.no_validate,
                                       calibration=args.calibration or "auto",
                                       rescore=not args.no_rescore)
@@ -179,6 +211,11 @@ def run_eval_command(args: argparse.Namespace) -> int:
     if args.plot:
         plot_reliability(report, args.plot)
     return 0
+
+
+#: what matplotlib draws without a backend of another kind
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff",
+                  ".webp")
 
 
 def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -203,6 +240,10 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     from uncertain.calibrate import METHODS, Method
     from uncertain.calibrate_fit import fit_by_engine, format_comparison
 
+    if _unwritable("calibrate", [(args.out, "--out", ())]):
+        return 2
+    if Path(args.out).exists() and not args.force:  # before minutes of transcription
+        raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
     # calibrations are applied by the stages, before validation
     pairs, _, _ = _collect(args, validate=False)
     methods: Sequence[Method] = METHODS if args.method == "auto" else (args.method,)

@@ -235,7 +235,7 @@ def _parse_inline(markup: str) -> tuple[str, list[Span]]:
         if m.group(4):
             open_, opened_at = (length, None, (), True), len(out)
         else:
-            p = float(m.group(1)) if m.group(1) is not None else None
+            p = _probability(m.group(1), f"at offset {m.start()}")
             raw = m.group(2)
             cands = tuple(inline_unescape(c) for c in raw.split("|")) if raw is not None else ()
             open_, opened_at = (length, p, cands, False), len(out)
@@ -344,11 +344,8 @@ def _parse_bracket(markup: str) -> tuple[str, list[Span]]:
 def _bracket_span(text: str, start: int, end: int, meta: str, raw: list[str]) -> Span:
     if meta == "ok" and not raw:
         return Span(start, end, text, None, (), True)
-    try:
-        p = float(meta) if meta else None
-    except ValueError as exc:
-        raise MarkupError(f"bad probability {meta!r} in span {text[:40]!r}") from exc
-    return Span(start, end, text, p, tuple(raw), False)
+    return Span(start, end, text, _probability(meta or None, repr(text[:40])), tuple(raw),
+                False)
 
 
 # ---------------------------------------------------------------- json
@@ -374,20 +371,43 @@ def _parse_json(document: str) -> tuple[str, list[Span], str | None]:
         raise MarkupError("JSON document has no string field 'text'")
     text: str = data["text"]
     spans: list[Span] = []
-    for i, raw in enumerate(data.get("spans", [])):
-        try:
-            start, end = int(raw["start"]), int(raw["end"])
-            p = raw.get("p")
-            cands = tuple(str(c) for c in raw.get("maybe", []))
-            span = Span(start, end, text[start:end], None if p is None else float(p), cands,
-                        bool(raw.get("verified", False)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise MarkupError(f"span {i} is malformed: {exc}") from exc
+    listed = data.get("spans", [])
+    if not isinstance(listed, list):
+        raise MarkupError(f"'spans' is {type(listed).__name__}, not a list of spans")
+    for i, raw in enumerate(listed):
+        # what an LLM may write in their place: "maybe": "abc" (read as a, b, c),
+        # "start": true or 0.5 (read as 1 and 0)
+        if not isinstance(raw, dict):
+            raise MarkupError(f"span {i} is {type(raw).__name__}, not an object")
+        start, end, p, cands = raw.get("start"), raw.get("end"), raw.get("p"), raw.get("maybe", [])
+        if type(start) is not int or type(end) is not int:
+            raise MarkupError(f"span {i} is malformed: start and end must be whole numbers, "
+                              f"not {start!r} and {end!r}")
+        if not isinstance(cands, list) or not all(isinstance(c, str) for c in cands):
+            raise MarkupError(f"span {i} is malformed: maybe must be a list of strings, "
+                              f"not {cands!r}")
+        span = Span(start, end, text[start:end], _probability(p, i), tuple(cands),
+                    raw.get("verified", False) is True)
         if not 0 <= start <= end <= len(text) or raw.get("text", span.text) != span.text:
             raise MarkupError(f"span {i} offsets [{start}, {end}) do not match its text")
         spans.append(span)
     note = data.get("note")
     return text, spans, note if isinstance(note, str) else None
+
+
+def _probability(value: object, where: int | str) -> float | None:
+    """A span's ``p``: a number in [0, 1], or None; else MarkupError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise MarkupError(f"span {where}: p must be a number, not {value!r}")
+    try:
+        p = float(value)
+    except ValueError:
+        raise MarkupError(f"span {where}: p must be a number, not {value!r}") from None
+    if not 0.0 <= p <= 1.0:  # NaN too
+        raise MarkupError(f"span {where}: p={value} is not a probability in [0, 1]")
+    return p
 
 
 # ---------------------------------------------------------------- shared
@@ -424,6 +444,8 @@ def parse(text: str, *, style: Style = "inline") -> Parsed:
     and each span's offsets index it. Raises :class:`MarkupError` on text that is not
     well-formed markup of ``style``.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes the rendered text (str), not {type(text).__name__}")
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     document = strip_preamble(text, style)

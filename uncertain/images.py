@@ -206,7 +206,7 @@ def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
     input errors: missing/empty file, unsupported format, corrupt or encrypted input,
     a page over ``max_pixels`` (checked before decoding).
     """
-    check_dpi(dpi)
+    dpi = check_dpi(dpi)
     p = check_input(path)
     kind = sniff(p)
     if kind.kind == "pdf":

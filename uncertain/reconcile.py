@@ -262,6 +262,9 @@ def reconcile(
     keep part of it. ``threshold`` must be the one the prompt was rendered with, so
     the same spans count as doubtful.
     """
+    if not isinstance(doc, Document):
+        raise TypeError(f"reconcile() takes the Document that was rendered, not "
+                        f"{type(doc).__name__}")
     if not isinstance(llm_output, str):
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")

@@ -138,6 +138,10 @@ def document_from_text(
     text: str, *, path: str = "<string>", engine: str | None = None
 ) -> Document:
     """Turn text already in memory into a ``Document`` (sha256 of its UTF-8 bytes)."""
+    if not isinstance(text, str):
+        raise TypeError(f"document_from_text() takes a str, not {type(text).__name__}"
+                        + (" (document_from_bytes reads bytes)" if isinstance(text, bytes)
+                           else ""))
     text = text.removeprefix("\ufeff")
     sha = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
     return _build(text, path=path, sha256=sha, engine=engine, encoding=None)
