@@ -457,3 +457,33 @@ def test_evaluate_print_terms_are_found_as_written() -> None:
                     terms=(Term("Lactated Ringer's", "lactated ringer's"),))
     (result,) = score_document(doc, ref).terms
     assert (result.located, result.exact) == ("reference", True)
+
+
+def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--bins 0, --json into no folder, --plot in a format matplotlib does not draw, and
+    calibrate's existing --out each ended in a traceback or a refusal after every input
+    had run (minutes, for audio); they are refused before any input runs."""
+    from uncertain import _cli_runs
+    from uncertain.cli import main
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an input was run")
+
+    monkeypatch.setattr(_cli_runs, "_collect", never)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text('{"id": "a", "text": "x"}\n')
+    base = ["eval", "--refs", str(refs), str(tmp_path / "a.txt")]
+    with pytest.raises(SystemExit) as exited:
+        main([*base, "--bins", "0"])
+    assert exited.value.code == 2 and "argument --bins: 0: at least 1" in capsys.readouterr().err
+    assert main([*base, "--json", str(tmp_path / "no" / "r.json")]) == 2
+    assert "--json" in capsys.readouterr().err
+    assert main([*base, "--plot", str(tmp_path / "r.xyz")]) == 2
+    assert "name a .png" in capsys.readouterr().err
+    existing = tmp_path / "calib.json"
+    existing.write_text("{}")
+    assert main(["calibrate", "--refs", str(refs), str(tmp_path / "a.txt"),
+                 "--out", str(existing)]) == 1
+    assert "exists; pass --force" in capsys.readouterr().err
