@@ -442,3 +442,14 @@ def test_calibrate_too_few_documents_to_choose_a_method_are_refused() -> None:
         fit_best(docs, labels)
     cal, _ = fit_best(docs, labels, methods=("platt",))  # a method chosen by the caller
     assert cal.method == "platt"
+
+
+def test_calibrate_held_out_words_of_one_kind_choose_no_method() -> None:
+    """Held-out documents whose words are all right (the sample scans: only one has
+    wrong words, and it shares a fold) gave a comparison with AUROC 0.5 and NCE -inf,
+    and a method was chosen and written on it; it is refused as too few."""
+    docs, labels = synthetic(7, n_docs=6, n_words=40)
+    labels = [[True] * len(lab) for lab in labels[:5]] + labels[5:]
+    with pytest.raises(CalibrationError, match="too few to compare"):
+        fit_best(docs, labels, folds=5)
+    fit_best(*synthetic(7, n_docs=6, n_words=40), folds=5)  # both kinds held out: chosen

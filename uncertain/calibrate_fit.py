@@ -316,12 +316,16 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
     scores = compare_methods(groups, engine=engine, model=model, folds=folds, methods=methods,
                              keys=[Path(d.source.path).name for d in docs], features=features)
     best = min((s for s in scores if s.method != "raw"), key=lambda s: s.log_loss)
-    if not math.isfinite(best.log_loss) and len(methods) > 1:
+    raw = next((s for s in scores if s.method == "raw"), None)
+    # the held-out words all right (or all wrong): raw's NCE has no entropy to measure
+    # against, and every method's figures say nothing of how it tells them apart
+    one_class = raw is not None and math.isfinite(raw.log_loss) and not math.isfinite(raw.nce)
+    if (not math.isfinite(best.log_loss) or one_class) and len(methods) > 1:
         raise CalibrationError(
             f"{engine} {model}: {len(docs)} document(s) are too few to compare the methods "
             "by cross-validation (no fold had right and wrong words to fit on and "
-            "documents to test on); give more documents, or choose a method (`--method`, "
-            "`methods=`)")
+            "documents with both to test on); give more documents, or choose a method "
+            "(`--method`, `methods=`)")
     rows = [r for g in groups for r in g[0]]
     ys = [y for g in groups for y in g[1]]
     details = {**(info or {}), "documents": len(docs), "words": len(ys),
