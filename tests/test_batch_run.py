@@ -527,3 +527,22 @@ def test_batch_out_that_is_an_input_or_a_folder_is_refused(
     assert cli_main(["batch", str(tmp_path / "a.txt"), "--out",
                      str(tmp_path / "a.txt" / "o.jsonl"), "--no-progress"]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_batch_resume_knows_an_input_however_its_path_is_spelled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resuming with the same files named another way ("./d", an absolute path,
+    "d/x/../a.txt") did every input again: 60 inputs became 180 records."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d" / "x").mkdir(parents=True)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "d" / name).write_text(f"Note {name}.")
+    out = tmp_path / "out.jsonl"
+    assert run_batch(["d"], out=out, validate=False).done == 2
+    for spelled in (["./d"], [str(tmp_path / "d")], ["d/x/../a.txt", "d/b.txt"]):
+        summary = run_batch(spelled, out=out, resume=True, validate=False)
+        assert (summary.done, summary.skipped) == (0, 2), spelled
+    # and named twice in one run, it is done once
+    fresh = tmp_path / "fresh.jsonl"
+    assert run_batch(["d/a.txt", "./d/a.txt"], out=fresh, validate=False).done == 1
+    assert len(_records(out)) == 2 and len(_records(fresh)) == 1

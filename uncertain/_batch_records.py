@@ -23,14 +23,28 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from uncertain._batch_inputs import MEMBER_SEPARATOR
+
 log = logging.getLogger("uncertain")
 
 Key = tuple[str, str | None]
 
 
 def record_key(record: dict[str, Any]) -> Key:
-    """What makes a record unique: its input path and content hash (None when unread)."""
-    return (str(record["path"]), record.get("sha256"))
+    """What makes a record unique: its input path (:func:`input_key`) and content hash
+    (None when unread)."""
+    return (input_key(str(record["path"])), record.get("sha256"))
+
+
+def input_key(path: str) -> str:
+    """An input's path as resuming compares it: the file (or the archive of a member,
+    ``archive.tar::member``) made absolute against the working folder and normalised, so
+    "d/a.txt", "./d/a.txt", "d/x/../a.txt" and "/work/d/a.txt" are one input (a relative
+    path resolves against the folder the run is resumed from)."""
+    archive, separator, member = path.partition(MEMBER_SEPARATOR)
+    if not archive:
+        return path
+    return os.path.normpath(os.path.abspath(archive)) + separator + member
 
 
 def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
@@ -114,7 +128,7 @@ class RecordWriter:
 
     def seen(self, path: str, sha256: str | None) -> bool:
         """Whether a record for this input path and content is already in the file."""
-        return (path, sha256) in self._seen
+        return (input_key(path), sha256) in self._seen
 
     @property
     def recorded(self) -> int:

@@ -28,9 +28,11 @@ Output records (one JSON object per line, written whole, ``fsync``-ed)::
      "message": str}              # the message, naming the path
 
 Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already in
-``out`` (ok or error), so nothing is written twice; a changed file (new hash) is done
-again. Without ``resume`` an existing ``out`` is refused unless ``force=True``, which
-starts it afresh. A run with no inputs logs a warning and writes nothing.
+``out`` (ok or error), so nothing is written twice, the paths compared once made absolute
+and normalised ("d/a.txt" and "./d/a.txt" are one input; a relative path resolves against
+the folder the run is resumed from); a changed file (new hash) is done again. Without
+``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh.
+A run with no inputs logs a warning and writes nothing.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from uncertain._batch_inputs import Item, iter_items, list_items
-from uncertain._batch_records import Key, RecordWriter
+from uncertain._batch_records import Key, RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker
 from uncertain.images import check_dpi
 from uncertain.text import check_encoding
@@ -219,7 +221,7 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
     queued: set[Key] = set()
     for item in items:
         sha = None if item.error is not None else item.sha256()
-        key = (item.path, sha)
+        key = (input_key(item.path), sha)
         if writer.seen(*key) or key in queued:
             summary.skipped += 1
             bar.update(1)
