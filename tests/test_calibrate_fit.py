@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -276,7 +277,8 @@ def test_calibrate_words_without_confidence_stay_without() -> None:
     ("engine", "model"),
     [("tesseract", "eng"), ("faster-whisper", "base.en"), ("unknown", None)],
 )
-def test_calibrate_refuses_another_engine_or_model(engine: str, model: str | None) -> None:
+def test_calibrate_refuses_another_engine_or_model(engine: str, model: str | None,
+                                                   tmp_path: Path) -> None:
     docs, labels = synthetic(5, n_docs=10)
     cal = fit_best(docs, labels)[0]
     other = synthetic(6, n_docs=1, engine=engine, model=model)[0][0]
@@ -286,6 +288,11 @@ def test_calibrate_refuses_another_engine_or_model(engine: str, model: str | Non
     assert "faster-whisper model tiny.en" in message and f"{engine} model {model}" in message
     with pytest.raises(CalibrationError):
         resolve_calibration(cal, engine=engine, model=model)
+    # a calibration file is named (README: every error names its file)
+    saved = tmp_path / "calib.json"
+    cal.save(saved)
+    with pytest.raises(CalibrationError, match=f"^{re.escape(str(saved))}: calibration "):
+        resolve_calibration(saved, engine=engine, model=model)
 
 
 @pytest.mark.parametrize(("engine", "model", "spec", "expect"), [

@@ -150,3 +150,19 @@ def test_document_schema_names_the_model() -> None:
     schema = json.loads(json_schema())
     assert schema["title"] == "Document"
     assert "Word" in schema["$defs"] and "Flag" in schema["$defs"]
+
+
+def test_document_of_another_schema_version_is_refused() -> None:
+    """A document of schema version "2" (a newer uncertain's) was read silently as if its
+    fields meant what they mean in version 1; the JSON schema says "1" too."""
+    import json
+
+    from pydantic import ValidationError
+
+    from uncertain import document_from_text, json_schema
+
+    saved = json.loads(document_from_text("Take metformin.").to_json())
+    saved["schema_version"] = "2"
+    with pytest.raises(ValidationError, match="schema_version"):
+        Document.model_validate(saved)
+    assert json.loads(json_schema())["properties"]["schema_version"]["const"] == "1"

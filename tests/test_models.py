@@ -204,6 +204,12 @@ def test_models_pick_device_auto(monkeypatch: pytest.MonkeyPatch, gpus: int,
     assert models.pick_device("cpu", "float32") == ("cpu", "float32")
 
 
+def test_models_pick_device_refuses_a_device_it_does_not_know() -> None:
+    # "gpu" was passed on and came back as ModelNotFoundError
+    with pytest.raises(ValueError, match="device='gpu': use 'auto', 'cpu' or 'cuda'"):
+        models.pick_device("gpu")
+
+
 def test_models_default_threads_are_sensible() -> None:
     assert 1 <= models.default_cpu_threads() <= 8
 

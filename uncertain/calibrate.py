@@ -387,8 +387,9 @@ def resolve_calibration(spec: Calibration | str | os.PathLike[str], *, engine: s
     else:
         cal = load_calibration(spec)
     if cal.engine != engine or (cal.model is not None and cal.model != model):
-        raise CalibrationError(f"calibration {cal.id} is for {cal.engine} model {cal.model}, "
-                               f"not {engine} model {model}")
+        where = "" if isinstance(spec, Calibration) else f"{os.fspath(spec)}: "
+        raise CalibrationError(f"{where}calibration {cal.id} is for {cal.engine} model "
+                               f"{cal.model}, not {engine} model {model}")
     return cal
 
 

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 Modality = Literal["audio", "image", "text"]
 Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
@@ -224,7 +224,9 @@ class Validation(_Model):
 class Document(_Model):
     """One input turned into words with confidence, provenance and flags."""
 
-    schema_version: str = SCHEMA_VERSION
+    #: the one version this code reads: a document of another (a newer uncertain's) is
+    #: refused, not read as if its fields meant what they mean here
+    schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
     pages: list[Page] = Field(default_factory=list)
     segments: list[Segment] = Field(default_factory=list)

@@ -278,6 +278,8 @@ def _sha256(path: Path) -> str:
 
 def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
     """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"device={device!r}: use 'auto', 'cpu' or 'cuda'")
     if device == "auto":
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     if compute_type == "auto":
