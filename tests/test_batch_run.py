@@ -546,3 +546,26 @@ def test_batch_resume_knows_an_input_however_its_path_is_spelled(
     fresh = tmp_path / "fresh.jsonl"
     assert run_batch(["d/a.txt", "./d/a.txt"], out=fresh, validate=False).done == 1
     assert len(_records(out)) == 2 and len(_records(fresh)) == 1
+
+
+def test_batch_resumed_run_counts_the_failures_it_skips(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A resumed run skipped an earlier run's error records and exited 0, "0 failed":
+    a script checking the status across a kill and a resume missed them. --resume with
+    --force (continue, and start afresh) was taken as --resume."""
+    (tmp_path / "a.txt").write_text("Take metformin.")
+    (tmp_path / "b.wav").write_text("just words")  # text named as audio: an error record
+    out = tmp_path / "out.jsonl"
+    argv = [str(tmp_path / "a.txt"), str(tmp_path / "b.wav"), "--out", str(out),
+            "--no-validate", "--no-progress"]
+    assert cli_main(["batch", *argv]) == 1
+    capsys.readouterr()
+    assert cli_main(["batch", *argv, "--resume"]) == 1
+    assert "0 done, 0 failed, 2 skipped (1 of them failed in an earlier run)" in (
+        capsys.readouterr().err)
+    assert cli_main(["batch", *argv, "--resume", "--allow-failures"]) == 0
+    with pytest.raises(SystemExit) as exited:
+        cli_main(["batch", *argv, "--resume", "--force"])
+    assert exited.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="contradict"):
+        run_batch([tmp_path / "a.txt"], out=out, resume=True, force=True)

@@ -78,6 +78,7 @@ class RecordWriter:
         self.fsync = fsync
         self.repaired_bytes = 0
         self._seen: set[Key] = set()
+        self._failed: set[Key] = set()  # of those, the inputs recorded as errors
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         if mode == "new":
@@ -95,6 +96,8 @@ class RecordWriter:
                 self.repaired_bytes = self._repair_tail()
                 for record in read_records(self.path):
                     self._seen.add(record_key(record))
+                    if record.get("status") == "error":
+                        self._failed.add(record_key(record))
         except BaseException:
             self.close()
             raise
@@ -129,6 +132,11 @@ class RecordWriter:
     def seen(self, path: str, sha256: str | None) -> bool:
         """Whether a record for this input path and content is already in the file."""
         return (input_key(path), sha256) in self._seen
+
+    def failed(self, path: str, sha256: str | None) -> bool:
+        """Whether the file records this input and content as an error (an earlier run's
+        failure, which a resumed run skips)."""
+        return (input_key(path), sha256) in self._failed
 
     @property
     def recorded(self) -> int:

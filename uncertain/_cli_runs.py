@@ -53,8 +53,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
     p.add_argument("--engine", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
-    p.add_argument("--resume", action="store_true", help="skip inputs already in --out")
-    p.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    again = p.add_mutually_exclusive_group()  # continue it, or start it afresh: not both
+    again.add_argument("--resume", action="store_true", help="skip inputs already in --out")
+    again.add_argument("--force", action="store_true", help="overwrite an existing --out")
     p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
     p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
                    help="prompt style for --prompts")
@@ -93,7 +94,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
         print("warning: no input files", file=sys.stderr)
         return 0
     print(summary.format(), file=sys.stderr)
-    return 1 if summary.failed and not args.allow_failures else 0
+    # the inputs of a resumed run that failed earlier are failures of the output too
+    failed = summary.failed + summary.failed_before
+    return 1 if failed and not args.allow_failures else 0
 
 
 # ------------------------------------------------------------------- eval and calibrate

@@ -76,6 +76,9 @@ class BatchSummary:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    #: of the skipped, the inputs an earlier run recorded as errors (a resumed run's
+    #: status counts them: the output holds their error records)
+    failed_before: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     repaired_bytes: int = 0
@@ -109,7 +112,9 @@ class BatchSummary:
         rtf = self.real_time_factor
         lines = [
             f"{self.done} done, {self.failed} failed, {self.skipped} skipped "
-            f"(of {self.total} inputs) -> {self.out}",
+            + (f"({self.failed_before} of them failed in an earlier run) "
+               if self.failed_before else "")
+            + f"(of {self.total} inputs) -> {self.out}",
             f"audio {self.audio_hours:.3f} h in {self.wall_seconds:.1f} s"
             + (f", real-time factor {rtf:.3f}" if rtf is not None else ""),
         ]
@@ -164,6 +169,9 @@ def run_batch(
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'ray'")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if resume and force:
+        raise ValueError("resume (continue the output) and force (start it afresh) "
+                         "contradict each other: pass one")
     if encoding is not None:
         check_encoding(encoding)
     if dpi is not None:
@@ -224,6 +232,7 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
         key = (input_key(item.path), sha)
         if writer.seen(*key) or key in queued:
             summary.skipped += 1
+            summary.failed_before += writer.failed(*key)
             bar.update(1)
             continue
         queued.add(key)
