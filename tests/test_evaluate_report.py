@@ -92,6 +92,11 @@ def test_evaluate_audio_document_with_confidence(audio_pair: tuple[Document, Ref
     assert g.accuracy == pytest.approx(3 / 5)
     assert (g.terms, g.term_error_rate, g.drug_top3) == (1, 1.0, 0.0)
     assert g.flag_precision is None and g.flag_recall == 0.0
+    # every word right: no ranking to measure, AUROC "-" (it read 0.500)
+    doc, ref = audio_pair
+    right = evaluate([(doc, Reference(text=doc.text, id=ref.id, path=ref.path))])
+    assert right.groups["audio"].wrong_words == 0 and right.groups["audio"].auc_roc is None
+    assert "AUROC                            -" in format_table(right)
 
 
 def test_evaluate_groups_by_modality_and_overall(text_pair: tuple[Document, Reference],

@@ -336,7 +336,8 @@ def _pool(scores: Sequence[DocumentScore], n_bins: int) -> GroupReport:
     if confs:
         g.accuracy = sum(labels) / len(labels)
         g.mean_confidence = sum(confs) / len(confs)
-        g.auc_roc = metrics.auc_roc(labels, confs)
+        # with words of one kind (all right) no ranking is measured: "-", not 0.5
+        g.auc_roc = metrics.auc_roc(labels, confs) if 0 < sum(labels) < len(labels) else None
         g.auc_pr = metrics.auc_pr(labels, confs)
         g.auc_nt = metrics.auc_nt(labels, confs)
         g.nce = metrics.nce(labels, confs)
