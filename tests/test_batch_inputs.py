@@ -311,3 +311,22 @@ def test_batch_an_unreadable_folder_is_said(tmp_path: Path, monkeypatch: pytest.
     assert [i.path for i in iter_items([tmp_path / "in"])] == [str(tmp_path / "in" / "a.txt")]
     assert f"{tmp_path / 'in' / 'locked'}: cannot read the folder (Permission denied)" in (
         caplog.text)
+
+
+def test_batch_a_link_to_nothing_or_a_fifo_in_a_folder_is_said(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Left out of a folder without a word; now said once (the listing pass, which
+    comes before the reading one, says nothing)."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("x")
+    os.symlink(tmp_path / "nowhere.txt", folder / "gone.txt")
+    os.mkfifo(folder / "pipe.txt")
+    assert list(list_items([folder])) == [str(folder / "a.txt")]
+    assert caplog.text == ""
+    assert [i.path for i in iter_items([folder])] == [str(folder / "a.txt")]
+    assert caplog.text.count("left out") == 2
+    assert f"{folder / 'gone.txt'}: a link to nothing; left out" in caplog.text
+    assert f"{folder / 'pipe.txt'}: not a regular file" in caplog.text

@@ -506,3 +506,19 @@ def test_cli_annotate_draws_a_bar_while_a_recording_or_a_scan_is_read(
     assert main(["annotate", str(samples_dir / "dictation.wav"), "--format", "prompt"]) == 0
     drawn = terminal.getvalue()
     assert "dictation.wav: acoustic pass:" in drawn and "window/s]" in drawn
+
+
+def test_cli_a_calibration_file_is_read_before_any_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken --calibration file went unread, and unnoticed, when the inputs were
+    transcripts (text has no confidences to calibrate)."""
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin.\n")
+    broken = tmp_path / "calib.json"
+    broken.write_text("{broken")
+    assert main(["annotate", str(note), "--calibration", str(broken), "--no-progress"]) == 1
+    assert capsys.readouterr().err.startswith(f"CalibrationError: {broken}: cannot read")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(note), "--calibration", str(broken), "--out", str(out),
+                 "--no-progress"]) == 1
+    assert "CalibrationError" in capsys.readouterr().err and not out.exists()

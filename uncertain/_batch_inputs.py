@@ -177,7 +177,8 @@ def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
     ``archives``, tar and zip archives), sorted (hidden ones skipped); the others are left
     out and counted in one warning, logged or given to ``warn`` (``quiet``: not told)."""
     left_out = LeftOut(root, quiet=quiet, warn=warn)
-    for child in _walk(root):
+    say = None if quiet else (warn or (lambda message: log.warning("%s", message)))
+    for child in _walk(root, say=say):
         if is_input_name(child) or (archives and is_archive(child)):
             yield child
         else:
@@ -215,10 +216,13 @@ class LeftOut:
             log.warning("%s", message)
 
 
-def _walk(root: Path, seen: frozenset[str] = frozenset()) -> Iterator[Path]:
+def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
+          say: Callable[[str], None] | None = None) -> Iterator[Path]:
     """Files under ``root``, sorted, hidden files and folders (and what they hold) skipped.
 
     Linked folders are followed, except into a folder already being walked (a cycle).
+    What cannot be read (a folder that cannot be listed, a link to nothing, a FIFO) is
+    left out and told to ``say``.
     """
     real = os.path.realpath(root)
     if real in seen:
@@ -227,17 +231,22 @@ def _walk(root: Path, seen: frozenset[str] = frozenset()) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
-        log.warning("%s: cannot read the folder (%s); what it holds is left out", root,
-                    exc.strerror or exc)
+        if say is not None:
+            say(f"{root}: cannot read the folder ({exc.strerror or exc}); what it holds is "
+                "left out")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         child = root / entry.name
         if entry.is_dir(follow_symlinks=True):
-            yield from _walk(child, seen)
+            yield from _walk(child, seen, say=say)
         elif entry.is_file(follow_symlinks=True):
             yield child
+        elif say is not None:  # a link to nothing, a FIFO, a socket: no file to read
+            say(f"{child}: " + ("a link to nothing" if entry.is_symlink()
+                                else "not a regular file (a pipe, a socket or a device)")
+                + "; left out")
 
 
 # -- manifests ------------------------------------------------------------------------------
