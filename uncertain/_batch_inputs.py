@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from uncertain._io import is_input_name, sha256_file
+from uncertain._io import NOT_REGULAR, is_input_name, sha256_file
 from uncertain.errors import (
     CorruptInputError,
     EncryptedInputError,
@@ -154,7 +154,7 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         yield from _archive_items(path, max_member_bytes, listing=listing)
     elif path.exists() and not path.is_file():  # hashing a FIFO would wait forever
         yield Item(path=os.fspath(path), error=UnsupportedFormatError(
-            path, "not a regular file (a pipe, a socket or a device)"))
+            path, NOT_REGULAR))
     else:
         yield Item(path=os.fspath(path), file=os.fspath(path))
 
@@ -177,8 +177,7 @@ def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
     ``archives``, tar and zip archives), sorted (hidden ones skipped); the others are left
     out and counted in one warning, logged or given to ``warn`` (``quiet``: not told)."""
     left_out = LeftOut(root, quiet=quiet, warn=warn)
-    say = None if quiet else (warn or (lambda message: log.warning("%s", message)))
-    for child in _walk(root, say=say):
+    for child in _walk(root, say=left_out.say):
         if is_input_name(child) or (archives and is_archive(child)):
             yield child
         else:
@@ -210,6 +209,13 @@ class LeftOut:
         message = (f"{self.where}: left out {total} file{'' if total == 1 else 's'} not named"
                    f" as audio, an image, a PDF or text ({kinds}); name such a file itself"
                    " to read it anyway")
+        self.say(message)
+
+    def say(self, message: str) -> None:
+        """Tell ``message`` as this folder's or archive's warnings are told (not at all
+        when ``quiet``)."""
+        if self.quiet:
+            return
         if self.warn is not None:
             self.warn(message)
         else:
@@ -245,7 +251,7 @@ def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
             yield child
         elif say is not None:  # a link to nothing, a FIFO, a socket: no file to read
             say(f"{child}: " + ("a link to nothing" if entry.is_symlink()
-                                else "not a regular file (a pipe, a socket or a device)")
+                                else NOT_REGULAR)
                 + "; left out")
 
 

@@ -50,6 +50,10 @@ class Sniffed:
     format: str  # "wav", "flac", "png", "pdf", "utf-8", ...
 
 
+#: why a named input that is neither a file nor a folder is not read
+NOT_REGULAR = "not a regular file (a pipe, a socket or a device)"
+
+
 def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
     p = Path(path)
@@ -62,7 +66,7 @@ def check_input(path: str | os.PathLike[str]) -> Path:
     if p.is_dir():
         raise MissingFileError(p, "is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):  # reading a FIFO waits for a writer that never comes
-        raise UnsupportedFormatError(p, "not a regular file (a pipe, a socket or a device)")
+        raise UnsupportedFormatError(p, NOT_REGULAR)
     if not os.access(p, os.R_OK):
         raise MissingFileError(p, "permission denied")
     if st.st_size == 0:

@@ -176,10 +176,9 @@ def run_batch(
         check_encoding(encoding)
     if dpi is not None:
         check_dpi(dpi)
-    if calibration not in (None, "auto", "default", "none"):
-        from uncertain.calibrate import load_calibration
+    from uncertain.calibrate import check_spec
 
-        load_calibration(calibration)  # a broken file is said before any input runs
+    check_spec(calibration)
     config = WorkConfig(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,

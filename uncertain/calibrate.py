@@ -396,6 +396,16 @@ def resolve_calibration(spec: Calibration | str | os.PathLike[str], *, engine: s
 CalibrationSpec = Calibration | str | os.PathLike[str] | None
 
 
+def check_spec(spec: CalibrationSpec) -> None:
+    """Read a calibration named by file or shipped name now, so that a broken one is said
+    before any input runs (a transcript has no confidences to calibrate, and a typo would
+    go unread over a folder of them); ``None``, ``none``, ``auto`` and ``default`` name no
+    file."""
+    if spec is not None and not isinstance(spec, Calibration) and os.fspath(spec) not in (
+            "none", "auto", "default"):
+        load_calibration(spec)
+
+
 def calibrate_document(doc: Document, spec: CalibrationSpec) -> Document:
     """``doc`` calibrated as ``spec`` says: ``None`` or ``"none"``: left raw; ``"auto"``:
     the shipped calibration for its engine and model when there is one, else left raw;

@@ -222,12 +222,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.encoding:
         options["encoding"] = args.encoding
     if args.calibration and args.calibration != "none":
-        if args.calibration not in ("auto", "default"):
-            from uncertain.calibrate import load_calibration
+        from uncertain.calibrate import check_spec
 
-            # read now: a text has no confidences to calibrate, and a file with a typo
-            # would go unread, and unnoticed, over a folder of transcripts
-            load_calibration(args.calibration)
+        check_spec(args.calibration)
         options["calibration"] = args.calibration
     failures = 0
     docs: list[Document] = []

@@ -336,8 +336,7 @@ def _pool(scores: Sequence[DocumentScore], n_bins: int) -> GroupReport:
     if confs:
         g.accuracy = sum(labels) / len(labels)
         g.mean_confidence = sum(confs) / len(confs)
-        # with words of one kind (all right) no ranking is measured: "-", not 0.5
-        g.auc_roc = metrics.auc_roc(labels, confs) if 0 < sum(labels) < len(labels) else None
+        g.auc_roc = _auroc(labels, confs)
         g.auc_pr = metrics.auc_pr(labels, confs)
         g.auc_nt = metrics.auc_nt(labels, confs)
         g.nce = metrics.nce(labels, confs)
@@ -364,6 +363,12 @@ def _intervals(scores: Sequence[DocumentScore], resamples: int, n_bins: int, see
             for name, values in draws.items() if len(values) >= max(2, resamples // 2)}
 
 
+def _auroc(labels: Sequence[bool], confs: Sequence[float]) -> float | None:
+    """AUROC of the confidences, or None when the words are all of one kind (all right):
+    no ranking is measured then ("-", not 0.5)."""
+    return metrics.auc_roc(labels, confs) if 0 < sum(labels) < len(labels) else None
+
+
 def _headline(scores: Sequence[DocumentScore], n_bins: int) -> dict[str, float | None]:
     """:data:`INTERVAL_FIGURES` of some documents, computed as :func:`summarize` does."""
     errors = metrics.ErrorCounts()
@@ -375,11 +380,10 @@ def _headline(scores: Sequence[DocumentScore], n_bins: int) -> dict[str, float |
         terms += s.terms
         labels += s.labels
         confs += s.confidences
-    both = 0 < sum(labels) < len(labels)  # AUROC needs right and wrong words
     return {
         "wer": errors.wer,
         "drug_top3": sum(t.top3 for t in terms) / len(terms) if terms else None,
-        "auc_roc": metrics.auc_roc(labels, confs) if both else None,
+        "auc_roc": _auroc(labels, confs),
         "ece": metrics.ece(labels, confs, n_bins=n_bins) if confs else None,
     }
 
