@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -492,3 +493,26 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
     assert main(["calibrate", "--refs", str(refs), str(tmp_path / "a.txt"),
                  "--out", str(existing)]) == 1
     assert "exists; pass --force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Reference(text=None, id="a"),  # type: ignore[arg-type]
+    lambda: Reference(text="x", id=3),  # type: ignore[arg-type]
+    lambda: Reference(text="x", id="a", terms=("metformin",)),  # type: ignore[arg-type]
+    lambda: Term("metformin", None),  # type: ignore[arg-type]
+])
+def test_reference_of_the_wrong_types_is_a_type_error(make: Any) -> None:
+    # these failed later, far from the mistake, as "has no attribute 'strip'"
+    with pytest.raises(TypeError, match=r"string|Term"):
+        make()
+
+
+def test_evaluate_names_a_pair_of_the_wrong_types(text_pair: tuple[Document, Reference]
+                                                  ) -> None:
+    doc, ref = text_pair
+    with pytest.raises(TypeError, match="not a str as a reference"):
+        evaluate([(doc, "the right text")])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="not a str as a document"):
+        evaluate([("the heard text", ref)])  # type: ignore[list-item]
+    listed = Reference(text="x", id="a", terms=[Term("metformin", "metformin")])  # type: ignore[arg-type]
+    assert listed.terms == (Term("metformin", "metformin"),)

@@ -396,6 +396,12 @@ def evaluate(pairs: Iterable[tuple[Document | Failure, Reference]], *, n_bins: i
     scores: list[DocumentScore] = []
     seen: set[str] = set()
     for item, ref in pairs:
+        if not isinstance(ref, Reference):
+            raise TypeError(f"evaluate takes (document, Reference) pairs, not a "
+                            f"{type(ref).__name__} as a reference")
+        if not isinstance(item, Document | Failure):
+            raise TypeError(f"evaluate takes (document, Reference) pairs, not a "
+                            f"{type(item).__name__} as a document")
         seen.add(ref.name)
         if isinstance(item, Failure):
             scores.append(DocumentScore(name=ref.name, modality=ref.modality or "unknown",

@@ -38,6 +38,8 @@ class Term:
     canonical: str
 
     def __post_init__(self) -> None:
+        if not isinstance(self.term, str) or not isinstance(self.canonical, str):
+            raise TypeError(f"a term and its canonical name are strings, not {self}")
         if not self.term.strip() or not self.canonical.strip():
             raise ValueError(f"empty term or canonical name in {self}")
 
@@ -54,8 +56,18 @@ class Reference:
     split: str | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(f"a reference's text is a string, not {type(self.text).__name__}")
+        for field in ("id", "path", "modality", "split"):
+            if not isinstance(getattr(self, field), str | None):
+                raise TypeError(f"a reference's {field} is a string or None, not "
+                                f"{type(getattr(self, field)).__name__}")
         if not self.id and not self.path:
             raise ValueError("a reference needs an id or a path")
+        if not isinstance(self.terms, tuple | list) or not all(
+                isinstance(t, Term) for t in self.terms):
+            raise TypeError("a reference's terms are a sequence of Term")
+        object.__setattr__(self, "terms", tuple(self.terms))
 
     @property
     def name(self) -> str:
