@@ -372,7 +372,14 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                                f"{member.size} bytes, over the limit of {max_bytes}")
             else:
                 fh = tar.extractfile(member)
-                data = fh.read() if fh is not None else b""
+                try:
+                    data = fh.read() if fh is not None else b""
+                except (tarfile.TarError, EOFError, OSError) as exc:
+                    # the listing counted this member: it gets its record, and the
+                    # archive's error (raised on) says the rest went unread
+                    yield _refused(archive, name, CorruptInputError,
+                                   f"the archive ends inside this member ({exc})")
+                    raise
                 yield Item(path=_member_item(archive, name).path, data=data)
         _check_tar_end(tar)
     left_out.report()
