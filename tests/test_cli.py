@@ -59,6 +59,15 @@ def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
     assert Document.from_json(out.read_text().splitlines()[0]).source.path == str(note)
 
 
+def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
+    # "-o" is what a user types first: it was "the following arguments are required"
+    assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0
+    assert main(["batch", str(note), "-o", str(tmp_path / "b.jsonl"), "--no-progress"]) == 0
+    records = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert [r["path"] for r in records] == [str(note)]
+    assert Document.from_json((tmp_path / "a.json").read_text()).source.path == str(note)
+
+
 def test_cli_annotate_prompt_marks_the_doubt(
     note: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

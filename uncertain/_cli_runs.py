@@ -43,7 +43,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="One JSON line per input in --out; resumable and fault-isolated.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
-    p.add_argument("--out", required=True, help="the JSON-lines file to write")
+    p.add_argument("-o", "--out", required=True, help="the JSON-lines file to write")
     p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--compute-type", default="auto",
@@ -228,7 +228,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "calibrate", help="fit a confidence calibration on documents with references")
     _add_input_arguments(p)
-    p.add_argument("--out", required=True, metavar="CALIB.json",
+    p.add_argument("-o", "--out", required=True, metavar="CALIB.json",
                    help="calibration file to write (with several engines: one per engine, "
                    "named OUT-engine-model.json)")
     p.add_argument("--method", choices=["auto", *METHODS], default="auto",

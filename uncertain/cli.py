@@ -404,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
-    p.add_argument("--out", help="write here instead of standard output")
+    p.add_argument("-o", "--out", help="write here instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=pdf_dpi,
