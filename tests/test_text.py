@@ -368,6 +368,13 @@ def test_text_subtitles_without_cue_numbers_or_with_bad_timings(tmp_path: Path) 
         " its text is kept without times",
         f"{path}: line 10: a cue timing that cannot be read ('00:99:00,000 --> "
         "01:00:00,000'); its text is kept without times"]
+    # the file keeps its times in a prompt: one unreadable cue took them all away
+    from uncertain import parse, render
+    for style in ("inline", "bracket"):
+        rendered = render(doc, style=style, preamble=False, tokenizer="estimate").document
+        assert [line[:10] for line in rendered.splitlines()] == [
+            "[00:01.0] ", "[00:05.0] ", "[--:--.-] ", "[--:--.-] ", "[00:10.0] "]
+        assert parse(rendered, style=style).text == doc.text
 
 
 @pytest.mark.parametrize("text", [

@@ -272,11 +272,12 @@ def doubtful_spans(
 
 
 def _timed(doc: Document) -> bool:
-    """Whether segments are shown with their start time: audio, and subtitle files."""
+    """Whether segments are shown with their start time: audio, and subtitle files (a cue
+    whose timing could not be read shows ``[--:--.-]``, not the file losing its times)."""
     if doc.source.modality == "audio":
         return True
-    return (doc.source.modality == "text" and bool(doc.segments)
-            and all(seg.start is not None for seg in doc.segments))
+    return doc.source.modality == "text" and any(seg.start is not None
+                                                 for seg in doc.segments)
 
 
 def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style,
