@@ -276,6 +276,61 @@ def test_evaluate_cli_calibrates_saved_documents_only_when_asked(
     assert (mean != pytest.approx(0.6)) == calibrated  # the saved words' mean is 0.6
 
 
+def test_evaluate_cli_calibration_none_scores_a_saved_calibrated_document_raw(
+        tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
+    """A batch run's documents are calibrated; "--calibration none" scored them as
+    calibrated all the same, unlike running the same files with it."""
+    from uncertain.calibrate import apply_calibration, load_calibration
+
+    shipped = load_calibration("faster-whisper-tiny.en")
+    doc = audio_pair[0].model_copy(deep=True)
+    doc.source.model = shipped.model
+    for word in doc.words:
+        word.raw_score = word.confidence
+    saved = apply_calibration(doc, shipped)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
+                                "text": "The patient takes lisinopril."}) + "\n",
+                    encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(saved.to_json() + "\n", encoding="utf-8")
+    means = []
+    for flag in ([], ["--calibration", "none"]):
+        out = tmp_path / "report.json"
+        assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0", "--json",
+                      str(out), *flag]) == 0
+        means.append(json.loads(out.read_text())["groups"]["audio"]["mean_confidence"])
+    assert means[0] != pytest.approx(0.6) and means[1] == pytest.approx(0.6)
+
+
+def test_remove_calibration_gives_back_each_engines_own_confidence() -> None:
+    from uncertain.calibrate import apply_calibration, load_calibration, remove_calibration
+
+    shipped = load_calibration("faster-whisper-tiny.en")
+    doc = make_doc("a.wav", "audio", [("take", 0.9), ("met", 0.2), ("x", None)],
+                   engine="faster-whisper")
+    doc.source.model = shipped.model
+    doc.source.confidence_definition = "faster-whisper word probability"
+    doc.words[0].raw_score, doc.words[1].raw_score = 0.9, 0.2
+    calibrated = apply_calibration(doc, shipped)
+    assert [w.confidence for w in calibrated.words] != [0.9, 0.2, None]
+    back = remove_calibration(calibrated)
+    assert [w.confidence for w in back.words] == [0.9, 0.2, None]
+    assert back.source.calibration is None
+    assert back.source.confidence_definition == "faster-whisper word probability"
+    assert remove_calibration(doc) == doc  # not calibrated: as it is
+    ocr = make_doc("a.png", "image", [("Take", 0.5)], engine="tesseract")
+    ocr.words[0].raw_score, ocr.source.calibration = 87.0, "tesseract/eng/x"
+    assert remove_calibration(ocr).words[0].confidence == pytest.approx(0.87)
+    ocr.words[0].raw_score = None
+    with pytest.raises(CalibrationError, match="no raw score"):
+        remove_calibration(ocr)
+    other = make_doc("a.wav", "audio", [("x", 0.5)], engine="parakeet")
+    other.source.calibration = "parakeet/x"
+    with pytest.raises(CalibrationError, match="cannot be recovered"):
+        remove_calibration(other)
+
+
 def test_evaluate_cli_refuses_a_calibration_for_another_engine(
         tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
     refs = tmp_path / "refs.jsonl"

@@ -151,7 +151,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="files run here are calibrated by their stages before validation, "
                    "as annotate does (default auto: the shipped map for the engine and "
                    "model, if any; none: the engines' own scores); saved --docs are scored "
-                   "as they are unless this is given")
+                   "as they are unless this is given (none: their words' own scores, "
+                   "recovered from their raw scores)")
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass on audio run here (annotate's default)")
     p.add_argument("--bins", type=_positive, default=10, help="confidence bins (default 10)")
@@ -205,6 +206,12 @@ def run_eval_command(args: argparse.Namespace) -> int:
         # saved documents, when a calibration is asked for (the files run here were
         # calibrated by their stages with the same one, which applying again leaves as is)
         pairs = calibrate_pairs(pairs, args.calibration)
+    elif args.docs and args.calibration == "none":
+        # the engines' own scores, as for files run here: undo a saved calibration
+        from uncertain.calibrate import remove_calibration
+
+        pairs = [(remove_calibration(d) if isinstance(d, Document) else d, r)
+                 for d, r in pairs]
     report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs,
                       resamples=max(0, args.intervals))
     print(format_table(report))

@@ -424,6 +424,43 @@ def calibrate_document(doc: Document, spec: CalibrationSpec) -> Document:
     return apply_calibration(doc, resolve_calibration(spec, engine=engine, model=model))
 
 
+#: each engine's own word confidence from its ``raw_score``, as its stage maps it
+_OWN_CONFIDENCE = {
+    "faster-whisper": lambda raw: min(1.0, max(0.0, raw)),  # uncertain.asr
+    "tesseract": lambda raw: raw / 100 if raw >= 0 else None,  # uncertain.ocr
+}
+_FROM = "), from: "  # apply_calibration's definition: "calibrated ... (method, id), from: X"
+
+
+def remove_calibration(doc: Document) -> Document:
+    """A copy of ``doc`` with the stage's own word confidences back, recomputed from each
+    word's ``raw_score`` (a document not calibrated comes back as it is). What was
+    derived from the calibrated confidences (the validator's flags) is left as it was.
+    :class:`~uncertain.errors.CalibrationError` when the engine's map is not known or a
+    word lacks its raw score."""
+    out = doc.model_copy(deep=True)
+    if doc.source.calibration is None:
+        return out
+    own = _OWN_CONFIDENCE.get(doc.source.engine)
+    if own is None:
+        raise CalibrationError(
+            f"{doc.source.path}: calibrated with {doc.source.calibration}, and the own "
+            f"confidence of engine {doc.source.engine!r} cannot be recovered")
+    for word in out.words:
+        if word.confidence is None:
+            continue
+        if word.raw_score is None:
+            raise CalibrationError(
+                f"{doc.source.path}: calibrated with {doc.source.calibration}, and word "
+                f"{word.text!r} has no raw score to recover its own confidence from")
+        word.confidence = own(word.raw_score)
+    out.source.calibration = None
+    definition = out.source.confidence_definition or ""
+    if definition.startswith("calibrated probability") and _FROM in definition:
+        out.source.confidence_definition = definition.split(_FROM, 1)[1]
+    return out
+
+
 def apply_calibration(doc: Document, calibration: Calibration) -> Document:
     """A copy of ``doc`` whose word confidences are calibrated probabilities.
 
