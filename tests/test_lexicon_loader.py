@@ -254,6 +254,25 @@ def test_lexicon_check_reports_every_undecodable_line(tmp_path: Path) -> None:
     assert (report.lines, report.entries) == (4, 2)
 
 
+@pytest.mark.parametrize(("data", "lines"), [
+    (b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\nb\n\n", 3),
+    (b"a\n\xff", 2),  # an undecodable last line without its line feed was not counted
+])
+def test_lexicon_check_counts_lines_as_wc_does(tmp_path: Path, data: bytes, lines: int
+                                               ) -> None:
+    path = tmp_path / "x.tsv"
+    path.write_bytes(data)
+    assert check_lexicon(path).lines == lines
+
+
+def test_lexicon_check_lists_problems_in_line_order(tmp_path: Path) -> None:
+    # undecodable lines are found before the others: they were listed first
+    path = tmp_path / "mixed.tsv"
+    path.write_bytes(b"metformin\n\x00bad\n\xff\nok\tok\tgeneric\thigh\n")
+    report = check_lexicon(path)
+    assert [p.line for p in report.errors] == [2, 3, 4]
+
+
 def test_lexicon_check_of_a_clean_file_is_ok() -> None:
     report = check_lexicon(LEXICON_DATA / "formulary.txt")
     assert report.ok

@@ -311,7 +311,7 @@ def _decode_lines(path: Path, data: bytes, problems: list[LexiconProblem] | None
                 bad = raw[line_exc.start]
                 problems.append(LexiconProblem(number, f"invalid UTF-8 (byte {bad:#04x})"))
                 lines.append("")
-    if lines and not lines[-1]:
+    if not data or data.endswith(b"\n"):  # (not an undecodable last line, read blank)
         lines.pop()
     return [line.removesuffix("\r") for line in lines]
 
@@ -503,6 +503,7 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     name = _stem(path)
     problems: list[LexiconProblem] = []
     entries, lines, data_lines = _parse(path, name, problems)
+    problems.sort(key=lambda p: p.line or 0)  # (undecodable lines are found first)
     merged, dropped = _merge(entries)
     by_term: dict[str, set[str]] = {}
     for term, canonical in merged:
