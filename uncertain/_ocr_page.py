@@ -218,6 +218,9 @@ class Runner:
 
 #: tesseract's thresholding_method for Sauvola's local thresholding (tesseract >= 5.0)
 _SAUVOLA = 2
+#: the fewest pixels a side Sauvola's window fits in (tesseract: "whsize must be >= 2"
+#: under 7): a smaller image is read with the global threshold alone
+_SAUVOLA_MIN_SIDE = 7
 #: how much more confident text the adaptive pass must read to be kept
 _LOCAL_GAIN = 1.5
 #: degrees of baseline slope from which a page that reads well is still levelled
@@ -251,9 +254,8 @@ def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
 def _another(runner: Runner, image: Image.Image, notes: list[str], number: int, what: str,
              **how: Any) -> PagePass | None:
     """A pass that may read the page better than the one in hand, or None when tesseract
-    fails on it: the page keeps what it read (a note says why). Sauvola's thresholding,
-    for one, fails on an image a few pixels across ("whsize must be >= 2") that the first
-    pass read as blank. A missing binary or language pack is no failure of one pass."""
+    fails on it: the page keeps what it read (a note says why). A missing binary or
+    language pack is no failure of one pass."""
     try:
         return runner.recognise(image, **how)
     except EngineNotFoundError:
@@ -275,7 +277,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                      f"{best.scale:.4g} (boxes are on the page as it is)")
     bad = opts.orientation_threshold * 100
     skew: tuple[float, tuple[int, int]] | None = None
-    if opts.binarize == "auto" and best.mean_conf < bad:
+    if (opts.binarize == "auto" and best.mean_conf < bad
+            and min(image.size) * best.scale >= _SAUVOLA_MIN_SIDE):
         local = _another(runner, image, notes, number, "a pass with adaptive thresholding",
                          dpi=dpi, rotation=0, scale=1.0, thresholding=_SAUVOLA)
         # kept only when clearly better: on a page both read alike, the global
