@@ -459,3 +459,36 @@ def test_validate_helpers_candidate_caches_stay_bounded(monkeypatch: pytest.Monk
     validator = Validator()
     assert validator.validate(doc).flags == everything and len(everything) > 100
     assert len(validator.search._sim_cache) == 20 and len(validator.search._ceilings) == 30
+
+
+@pytest.mark.parametrize(("text", "sure", "marked"), [
+    ("no more than 4 grams", [True] * 5, [False, True, True, False, False]),
+    ("less than 50 ml", [True] * 4, [True, True, False, False]),
+    ("four times daily", [True] * 3, [True, True, False]),
+    ("3 times a day", [True] * 4, [True, True, False, False]),
+    ("several times a day", [True] * 4, [True, True, False, False]),
+    # a doubted word may be a syllable misheard: "more than" for morphine, in doubt
+    ("more than 10 mg", [True, False, True, True], [False] * 4),
+    ("at that time", [True] * 3, [False] * 3),
+    ("more then", [True] * 2, [False] * 2),
+])
+def test_validate_helpers_phrases_of_quantity(text: str, sure: list[bool],
+                                              marked: list[bool]) -> None:
+    from uncertain._context import quantity_words
+
+    assert quantity_words(text.split(), sure) == marked
+
+
+@pytest.mark.parametrize(("word", "term", "derived"), [
+    ("bilaterally", "bilateral", True), ("subcutaneously", "subcutaneous", True),
+    ("neuropathic", "neuropathy", True), ("statins", "statin", True),
+    ("bilateral", "bilateral", False),  # the term itself
+    ("metformins", "met", False),  # a base of under five letters derives nothing
+    ("neuropathies", "neuropathy", False),  # "ies" is no ending here (plural_zipf's)
+    ("foraminal", "fiorinal", False),
+])
+def test_validate_helpers_words_derived_from_a_term(word: str, term: str,
+                                                    derived: bool) -> None:
+    from uncertain.validate import derived_from
+
+    assert derived_from(word, term) is derived

@@ -16,8 +16,9 @@ from typing import Literal
 
 __all__ = ["WordClass", "classify", "dose_context", "dose_near", "dose_strengths",
            "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
-           "is_number", "is_number_word", "is_strength", "is_strength_unit", "is_time_word",
-           "is_unit", "link_words", "strip_punct", "ty_for_teen_dose"]
+           "is_number", "is_number_word", "is_route_word", "is_strength", "is_strength_unit",
+           "is_time_word", "is_unit", "link_words", "quantity_words", "strip_punct",
+           "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -240,6 +241,31 @@ def link_words(texts: list[str], sure: list[bool],
     return out
 
 
+#: comparatives whose "than" measures an amount ("no more than 4 grams", "less than 50 mL")
+_COMPARATIVES = frozenset({"more", "less", "fewer", "greater", "lower", "higher"})
+#: counts whose "times" is a frequency ("four times daily", "several times a day")
+_COUNTS = frozenset({"several", "many", "few", "multiple", "two", "three", "four", "five",
+                     "six", "seven", "eight", "nine", "ten"})
+
+
+def quantity_words(texts: list[str], sure: list[bool]) -> list[bool]:
+    """For each of the words ``texts`` (lower-case, stripped), of which those marked
+    ``sure`` are not in doubt: whether it is a sure word of a phrase of quantity, which no
+    name's syllables make: a comparison ("more than", "less than") or a frequency ("four
+    times", "3 times"). "Cefalexin 500 mg four times daily" is no Fortesta, "no more
+    than 4 grams" no morphine."""
+    n = len(texts)
+    out = [False] * n
+    for j in range(1, n):
+        if not (sure[j] and sure[j - 1]):
+            continue
+        before = texts[j - 1]
+        if ((texts[j] == "than" and before in _COMPARATIVES)
+                or (texts[j] in ("times", "time") and (before in _COUNTS or before.isdigit()))):
+            out[j - 1] = out[j] = True
+    return out
+
+
 def _dose_opens(texts: list[str], sure: list[bool]) -> list[bool]:
     """Whether a dose opens at each word (:func:`is_dose_start`), not counting an amount
     of what follows its "of" ("contains 500 mg of the active ingredient")."""
@@ -303,6 +329,19 @@ def is_strength_unit(text: str) -> bool:
 def is_strength(text: str) -> bool:
     """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
     return _STRENGTH.match(text) is not None
+
+
+#: the routes' adverbs: "inject 40 mg subcutaneously once daily" (a route after the dose)
+_ROUTE_WORDS = frozenset({
+    "orally", "subcutaneously", "intravenously", "intramuscularly", "topically",
+    "sublingually", "rectally", "vaginally", "nasally", "intranasally", "transdermally",
+    "intradermally", "buccally", "subcut",
+})
+
+
+def is_route_word(text: str) -> bool:
+    """True for a route's adverb ("orally", "subcutaneously"), no syllable of a name."""
+    return text in _ROUTE_WORDS
 
 
 def is_time_word(text: str) -> bool:

@@ -31,6 +31,9 @@ _CUES = frozenset({
     "switches", "switching", "titrating", "resumes", "resuming", "holds", "holding",
     "discontinuing", "restarting", "uses", "administering", "weaning",
     "replacing", "renewing", "dispensing",
+    # the route's verbs: "Inject 40 mg", "inhale two puffs of X", "instil one drop"
+    "inject", "injects", "injected", "injecting", "inhale", "inhales", "inhaled", "inhaling",
+    "instil", "instill", "instils", "instills", "instilled", "infuse", "infused", "infusing",
 })
 _CUE_PHRASES = frozenset({
     ("allergic", "to"), ("allergy", "to"), ("allergies", "to"), ("reacted", "to"),

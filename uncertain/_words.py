@@ -95,6 +95,15 @@ def word_infos(doc: Document, lookup: Callable[[str], list[int]],
                       and out[-1].segment == s and lookup(out[-1].key + whole)):
                     kind, key = "word", whole  # "vitamin B12": a code that ends a term
             exact = lookup(key) if key else []
+            if (kind == "word" and not exact and len(key) >= _BRITISH_MIN
+                    and ("ae" in key or "oe" in key)):
+                # a British spelling ("oesophagitis", "haemodynamically", "oestradiol") is
+                # the word or term spelled the American way
+                american = key.replace("ae", "e").replace("oe", "e")
+                found = lookup(american)
+                if found:
+                    key, exact = american, found
+                zipf = max(zipf, plural_zipf(american))
             conf = word.confidence
             if conf is not None and word.tokens:
                 low = min(t.probability for t in word.tokens)
@@ -220,6 +229,8 @@ def plural_zipf(word: str) -> float:
     return max([zipf] + [english_zipf(s) for s in singulars])
 
 
+#: the shortest word read for a British spelling ("oedema", "faeces"; not "bae" as "be")
+_BRITISH_MIN = 6
 CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
 #: letters, a mark that joins no English word (not an apostrophe or a hyphen), letters
 _GLUED = re.compile(r"[^\W\d_][^\w\s]*[^\w'’\-\s][^\w\s]*[^\W\d_]")

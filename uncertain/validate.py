@@ -43,7 +43,12 @@ swept again, its windows with a doubtful word before the strength scored with th
 context (``orphan_dose``): "so this art really is working well at 25 milligrams" is
 sertraline. A word English knows but seldom uses, written or heard with confidence,
 is what was meant unless it is nearly a term ("Multivitamin daily" is no
-methamphetamine): recognisers misspell names as strings no word list knows.
+methamphetamine): recognisers misspell names as strings no word list knows; nor is
+such a word derived from a term ("bilaterally", "neuropathic") that term misread. Sure
+phrases of quantity ("no more than 4 g", "four times daily") and the routes' adverbs
+("subcutaneously") are no syllables of a name, the routes' verbs ("inject", "inhale")
+are prescribing words, and a British spelling ("oesophagitis", "oestradiol") is read as
+the American one.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -370,6 +375,10 @@ class Validator:
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and (not lead or compact(c.entry.term).startswith(lead))
                       and not other_tail(c.entry.term, head, tail)]
+        if len(window) == 1 and not doubtful and window[0].zipf >= _KNOWN_ZIPF:
+            # "bilaterally", "neuropathic": a word English knows, derived from a term, is
+            # that word, not the term misread
+            ranked = [c for c in ranked if not derived_from(key, compact(c.entry.term))]
         if not ranked or ranked[0].score < floor:
             return None
         hunch = ranked[0].score < opts.flag_threshold
@@ -511,6 +520,20 @@ _KNOWN_MIN_SIMILARITY = 0.85
 #: more, the therapies a dictation continues under 0.65 ("Continue physical therapy twice
 #: a week": 0.63, calcium acetate; "Use a heating pad at bedtime": 0.61)
 _COMMON_RUN_MIN_SIMILARITY = 0.65
+
+
+#: English endings that derive a word from a term ("bilateral" -> "bilaterally")
+_DERIVING = frozenset({"s", "es", "ly", "ally", "ic", "ical", "al", "ity", "ness", "ed"})
+
+
+def derived_from(word: str, term: str) -> bool:
+    """Whether the compact ``word`` is the compact ``term`` (or the term less its last
+    letter: "neuropathy" -> "neuropathic") with an English ending."""
+    for base in (term, term[:-1]):
+        if (len(base) >= 5 and len(word) > len(base) and word.startswith(base)
+                and word[len(base):] in _DERIVING):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)
