@@ -1545,3 +1545,17 @@ def test_validate_a_name_beside_a_phrase_of_quantity_is_still_found(
     flags = only_doubtful(doc)
     assert [f.text.rstrip(".") for f in flags] == [span]
     assert canonical in [c.canonical for c in flags[0].candidates[:3]]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_sure_words_written_apart_spell_no_unit(validator: Validator,
+                                                        modality: Modality) -> None:
+    # "per cent" joined spells the unit "percent": it was flagged as near it; a drug's
+    # name written apart still is one ("pro air")
+    line = "Revenue was up 12 per cent this year."
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.95))
+    assert only_doubtful(doc) == []
+    doc = validator.validate(make_doc("Use the pro air inhaler", modality=modality,
+                                      default=None if modality == "text" else 0.95))
+    assert [c.canonical for f in doc.flags for c in f.candidates][:1] == ["albuterol"]

@@ -80,6 +80,7 @@ from uncertain._words import (
     Proposal,
     WordInfo,
     key_of,
+    names_drug,
     orphan_sentences,
     other_tail,
     resolve,
@@ -335,6 +336,10 @@ class Validator:
                 return None
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
+        if joined and modality != "audio" and not doubtful and all(common) and not any(
+                names_drug(self.index.items[idx].entry.kind, self.index.items[idx].entry.lexicon)
+                for idx in joined):
+            return None  # "12 per cent" is percent written apart, not a unit misread
         # a run is worth joining when at least half of it is doubtful, a dose follows, it
         # spells a term, or a prescribing word comes before it and it holds a rare word;
         # in plain text, where no word can be doubted, the prescribing word is enough
