@@ -353,3 +353,21 @@ def test_batch_a_link_to_nothing_or_a_fifo_in_a_folder_is_said(
     assert caplog.text.count("left out") == 2
     assert f"{folder / 'gone.txt'}: a link to nothing; left out" in caplog.text
     assert f"{folder / 'pipe.txt'}: not a regular file" in caplog.text
+
+
+def test_batch_a_link_in_a_loop_leaves_the_rest_of_the_folder_walked(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A link to itself ("Too many levels of symbolic links") ended the folder's walk:
+    every file sorting after it was lost from a batch run, and annotate did nothing."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "z.txt"):
+        (folder / name).write_text("x")
+    os.symlink(folder / "m.txt", folder / "m.txt")
+    expected = [str(folder / "a.txt"), str(folder / "z.txt")]
+    assert list(list_items([folder])) == expected
+    assert [i.path for i in iter_items([folder])] == expected
+    assert f"{folder / 'm.txt'}: cannot be read (Too many levels of symbolic links)" in (
+        caplog.text)

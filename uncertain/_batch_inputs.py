@@ -245,9 +245,16 @@ def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
         if entry.name.startswith("."):
             continue
         child = root / entry.name
-        if entry.is_dir(follow_symlinks=True):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+            is_file = not is_dir and entry.is_file(follow_symlinks=True)
+        except OSError as exc:  # a link in a loop (ELOOP): the walk goes on past it
+            if say is not None:
+                say(f"{child}: cannot be read ({exc.strerror or exc}); left out")
+            continue
+        if is_dir:
             yield from _walk(child, seen, say=say)
-        elif entry.is_file(follow_symlinks=True):
+        elif is_file:
             yield child
         elif say is not None:  # a link to nothing, a FIFO, a socket: no file to read
             say(f"{child}: " + ("a link to nothing" if entry.is_symlink()
