@@ -378,6 +378,23 @@ def test_asr_real_dictation_whose_channels_cancel_is_heard(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+def test_asr_real_speech_recorded_far_too_quietly_is_heard(tmp_path: Path) -> None:
+    """The silence gate took a chunk whose loudest second was under -60 dB for silence:
+    the JFK sample 55 dB down (a distant microphone) was "no speech recognised", though
+    Whisper hears it. Speech rises and falls, and is sent on; level noise is not."""
+    from uncertain import audio
+
+    samples = audio.decode(JFK)
+    quiet = samples / np.abs(samples).max() * 10 ** (-55 / 20)
+    assert audio.loudest_db(quiet) < -60
+    doc = asr.transcribe(write_wav(tmp_path / "quiet.wav", quiet))
+    assert "fellow Americans" in doc.text and doc.warnings == []
+    hiss = np.random.default_rng(0).normal(0, 10 ** (-70 / 20), 5 * SAMPLE_RATE)
+    doc = asr.transcribe(write_wav(tmp_path / "hiss.wav", hiss))
+    assert doc.segments == [] and doc.warnings == ["no speech recognised in 5.0 s of audio"]
+
+
+@pytest.mark.slow
 def test_asr_real_silence_is_empty(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE))
     doc = asr.transcribe(path)

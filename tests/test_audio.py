@@ -155,6 +155,20 @@ def test_audio_loudest_db() -> None:
     assert audio.loudest_db(quiet_then_loud) == pytest.approx(-20.0, abs=0.01)
 
 
+def test_audio_is_silence_is_quiet_and_level() -> None:
+    rng = np.random.default_rng(0)
+    t = np.arange(3 * 16000) / 16000
+    # a voice-like signal: a tone that rises and falls four times a second
+    voice = (np.sin(2 * np.pi * 200 * t) * np.clip(np.sin(2 * np.pi * 2 * t), 0, 1))
+    for db in (-20, -65, -75):
+        assert audio.is_silence((voice * 10 ** (db / 20)).astype(np.float32), -60.0) is False
+    for db in (-65, -85):  # hiss at the same levels: silence
+        hiss = rng.normal(0, 10 ** (db / 20), 3 * 16000).astype(np.float32)
+        assert audio.is_silence(hiss, -60.0) is True
+    assert audio.is_silence(np.zeros(48000, dtype=np.float32), -60.0) is True
+    assert audio.is_silence((voice * 1e-6).astype(np.float32), -60.0) is True  # -120 dB
+
+
 def test_audio_iter_chunks_rejects_bad_lengths() -> None:
     with pytest.raises(ValueError):
         next(audio.iter_chunks(ASR / "tone.wav", chunk_seconds=1.0, search_seconds=1.0))

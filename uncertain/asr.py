@@ -53,7 +53,8 @@ class TranscribeOptions:
     """How to run Whisper. The defaults are faster-whisper's, plus three of our own.
 
     ``silence_db``: a chunk whose loudest second is quieter than this (dB below full scale)
-    is silence and is not sent to Whisper, which tends to invent a word ("You") for it;
+    and level (no speech rising and falling, :func:`uncertain.audio.is_silence`) is
+    silence and is not sent to Whisper, which tends to invent a word ("You") for it;
     ``None`` sends everything. ``chunk_seconds``/``search_seconds``: how long recordings
     are cut (see :func:`uncertain.audio.iter_chunks`).
     """
@@ -145,7 +146,7 @@ def transcribe(
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
                                     search_seconds=opts.search_seconds, on_note=notes.append):
         duration = chunk.end
-        if opts.silence_db is not None and _audio.loudest_db(chunk.samples) < opts.silence_db:
+        if opts.silence_db is not None and _audio.is_silence(chunk.samples, opts.silence_db):
             log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
             if progress is not None:
                 progress(chunk.end, length)

@@ -169,6 +169,32 @@ def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
     return lo + best * _WINDOW + _WINDOW // 2
 
 
+#: a chunk quieter than the floor holds speech only when its level rises and falls: the
+#: loud tenth of its 100 ms windows this much above the quiet tenth (speech 18-35 dB, even
+#: at -75 dB; room noise and hiss 0-3 dB; a lone click in silence: none)
+SPEECH_RANGE_DB = 10.0
+_SPEECH_WINDOW = SAMPLE_RATE // 10
+#: below this (16-bit dither) nothing is speech
+_NOTHING_DB = -90.0
+
+
+def is_silence(samples: np.ndarray, floor_db: float) -> bool:
+    """Whether ``samples`` hold no speech: their loudest second quieter than ``floor_db``
+    and level (:data:`SPEECH_RANGE_DB`): speech recorded far too quietly still rises and
+    falls, and is sent on."""
+    loudest = loudest_db(samples)
+    if loudest >= floor_db:
+        return False
+    n = len(samples) // _SPEECH_WINDOW
+    if loudest < _NOTHING_DB or n < 2:
+        return True
+    frames = samples[:n * _SPEECH_WINDOW].astype(np.float64).reshape(n, _SPEECH_WINDOW)
+    power = np.einsum("ij,ij->i", frames, frames) / _SPEECH_WINDOW
+    levels = 10 * np.log10(np.maximum(power, 1e-15))  # (digital silence: -150 dB)
+    spread = float(np.percentile(levels, 90) - np.percentile(levels, 10))
+    return spread <= SPEECH_RANGE_DB  # (a click in digital silence moves neither tenth)
+
+
 def loudest_db(samples: np.ndarray, *, window_seconds: float = 1.0) -> float:
     """The RMS level, in dB below full scale, of the loudest window of the samples."""
     if len(samples) == 0:
