@@ -95,6 +95,112 @@ def test_audio_bad_input_raises_with_path(tmp_path: Path, make, error) -> None:
         assert str(path) in str(info.value)
 
 
+def _mp3(path: Path, samples: np.ndarray, bit_rate: int) -> bytes:
+    """``samples`` (16 kHz) as a CBR MP3 without a length tag or an ID3 tag."""
+    import av
+
+    with av.open(str(path), "w", format="mp3",
+                 options={"write_xing": "0", "id3v2_version": "0"}) as out:
+        stream = out.add_stream("libmp3lame", rate=16000)
+        stream.layout, stream.bit_rate = "mono", bit_rate
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.float32),
+                                           format="flt", layout="mono")
+        frame.sample_rate = 16000
+        resampler = av.AudioResampler(format="s16p", layout="mono", rate=16000)
+        for f in resampler.resample(frame) + resampler.resample(None):
+            for packet in stream.encode(f):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path.read_bytes()
+
+
+def test_audio_mp3_without_a_length_tag_is_read_whole(tmp_path: Path) -> None:
+    """FFmpeg guesses an untagged MP3's length from its first frame's bitrate: two MP3s
+    joined (2 s of silence at 8 kbit/s, 3 s of sound at 128) "declared 51.6 s" and were
+    refused as truncated. Only a length tag (Xing, Info, VBRI) declares a length."""
+    rng = np.random.default_rng(0)
+    sound = 0.3 * np.sin(np.arange(3 * 16000) * 2 * np.pi * 440 / 16000) * rng.random(48000)
+    joined = tmp_path / "joined.mp3"
+    joined.write_bytes(_mp3(tmp_path / "a.mp3", np.zeros(2 * 16000), 8000)
+                       + _mp3(tmp_path / "b.mp3", sound, 128000))
+    assert len(audio.decode(joined)) / audio.SAMPLE_RATE == pytest.approx(5.0, abs=0.3)
+    assert audio.probe(joined).duration is None
+    assert audio.probe(ASR / "tone.mp3").duration == pytest.approx(1.0, abs=0.05)  # tagged
+
+
+def test_audio_video_longer_than_its_sound_is_not_truncated(tmp_path: Path) -> None:
+    """A Matroska or WebM file gives no length for its audio stream, and the container's
+    covers the video too: a clip whose picture outlasts its sound was "truncated"."""
+    import av
+
+    path = tmp_path / "clip.mkv"
+    sound = (0.3 * np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000)).astype(np.float32)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("mpeg4", rate=10)
+        video.width = video.height = 64
+        video.pix_fmt = "yuv420p"
+        sound_stream = out.add_stream("aac", rate=16000)
+        sound_stream.layout = "mono"
+        for i in range(30):  # 3 s of picture
+            picture = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8),
+                                                 format="rgb24")
+            picture.pts = i
+            for packet in video.encode(picture):
+                out.mux(packet)
+        frame = av.AudioFrame.from_ndarray(sound.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = 16000
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=16000)
+        for f in resampler.resample(frame) + resampler.resample(None):
+            for packet in sound_stream.encode(f):
+                out.mux(packet)
+        for stream in (sound_stream, video):
+            for packet in stream.encode(None):
+                out.mux(packet)
+    assert len(audio.decode(path)) / audio.SAMPLE_RATE == pytest.approx(1.0, abs=0.05)
+
+
+def test_audio_codec_without_a_decoder_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    # a WAV whose format tag FFmpeg does not know failed with "'NoneType' object has no
+    # attribute 'name'"
+    data = bytearray((ASR / "tone.wav").read_bytes())
+    data[20:22] = (0x1234).to_bytes(2, "little")
+    path = _write(tmp_path / "odd.wav", bytes(data))
+    for call in (audio.probe, audio.decode):
+        with pytest.raises(CorruptInputError, match="no decoder for its codec") as info:
+            call(path)
+        assert str(path) in str(info.value)
+
+
+def test_audio_ogg_cut_short_is_said(tmp_path: Path) -> None:
+    """An Ogg file cut short decodes as a shorter recording; its last page lacks the
+    end-of-stream mark, and the document says so."""
+    import av
+
+    whole = tmp_path / "tone.ogg"
+    with av.open(str(whole), "w") as out:  # 5 s of Opus: many pages
+        stream = out.add_stream("libopus", rate=48000)
+        stream.layout = "mono"
+        tone = 0.3 * np.sin(np.arange(5 * 16000) * 2 * np.pi * 440 / 16000)
+        frame = av.AudioFrame.from_ndarray(tone.reshape(1, -1).astype(np.float32),
+                                           format="flt", layout="mono")
+        frame.sample_rate = 16000
+        resampler = av.AudioResampler(format=stream.codec_context.format.name,
+                                      layout="mono", rate=48000)
+        for f in resampler.resample(frame) + resampler.resample(None):
+            for packet in stream.encode(f):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    notes: list[str] = []
+    assert len(audio.decode(whole, on_note=notes.append)) / 16000 == pytest.approx(5, abs=0.1)
+    assert notes == []
+    cut = _truncate(whole, tmp_path / "cut.ogg", 0.6)
+    assert len(audio.decode(cut, on_note=notes.append)) / 16000 < 4
+    assert notes == ["the Ogg stream ends without its end-of-stream page: the file was cut "
+                     "short, and what was read is all there is"]
+
+
 def test_audio_wav_with_unfinished_header_is_accepted(tmp_path: Path) -> None:
     """Recorders that were killed leave data size 0xFFFFFFFF; FFmpeg reads those fine."""
     path = write_wav(tmp_path / "live.wav", np.zeros(8000, dtype=np.float32))

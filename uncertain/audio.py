@@ -99,13 +99,14 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     try:
         with av.open(_url(p), metadata_errors="ignore") as container:
             stream = _audio_stream(p, container)
+            head = _file_head(p) if container.format.name == "mp3" else b""
             return AudioInfo(
                 path=p,
                 container=container.format.name,
                 codec=stream.codec_context.name,
                 sample_rate=stream.rate,
                 channels=stream.channels,
-                duration=_declared_duration(container, stream),
+                duration=_declared_duration(container, stream, head),
             )
     except av.FFmpegError as exc:
         raise CorruptInputError(p, f"cannot read audio: {_reason(exc)}") from exc
@@ -242,7 +243,12 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         opened = _url(source) if isinstance(source, Path) else source
         with av.open(opened, mode="r", metadata_errors="ignore") as container:
             stream = _audio_stream(label, container)
-            declared = _declared_duration(container, stream)
+            kind = container.format.name
+            declared = _declared_duration(container, stream,
+                                          _file_head(source) if kind == "mp3" else b"")
+            if kind == "ogg" and _ogg_unfinished(source):
+                notes.append("the Ogg stream ends without its end-of-stream page: the file "
+                             "was cut short, and what was read is all there is")
             for group in _grouped(container.decode(stream), notes.append):
                 bad = ~np.isfinite(group)
                 if bad.any():
@@ -409,16 +415,79 @@ def _audio_stream(path: str | os.PathLike[str],
                   container: av.container.InputContainer) -> av.AudioStream:
     if not container.streams.audio:
         raise UnsupportedFormatError(path, "no audio stream in the file")
-    return container.streams.audio[0]
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:  # a codec tag FFmpeg has no decoder for
+        raise CorruptInputError(path, "cannot decode audio: no decoder for its codec")
+    return stream
 
 
-def _declared_duration(container: av.container.InputContainer,
-                       stream: av.AudioStream) -> float | None:
+def _declared_duration(container: av.container.InputContainer, stream: av.AudioStream,
+                       head: bytes = b"") -> float | None:
+    """The audio's length as the file declares it, or None where it declares none: an
+    MP3 without a length tag (FFmpeg guesses from the first frame's bitrate, wrong for
+    VBR), or a container whose only length covers a longer video stream too."""
+    if container.format.name == "mp3" and not _mp3_length_tag(head):
+        return None
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
-    if container.duration is not None:
+    if container.duration is not None and len(container.streams) == 1:
         return container.duration / av.time_base
     return None
+
+
+def _file_head(source: Path | BinaryIO) -> bytes:
+    """The first bytes of an MP3 past its ID3v2 tag (which may hold pictures): enough to
+    find the first frame and its length tag, if any."""
+    def read(fh: BinaryIO) -> bytes:
+        start = fh.tell()
+        try:
+            first = fh.read(10)
+            skip = 0
+            if len(first) == 10 and first[:3] == b"ID3":
+                size = first[6:10]
+                skip = 10 + ((size[0] & 0x7F) << 21 | (size[1] & 0x7F) << 14
+                             | (size[2] & 0x7F) << 7 | (size[3] & 0x7F))
+            fh.seek(start + skip)
+            return fh.read(8192)
+        finally:
+            fh.seek(start)
+
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+            return read(fh)
+    return read(source)
+
+
+def _mp3_length_tag(head: bytes) -> bool:
+    """Whether the first MPEG audio frame in ``head`` carries a length tag (Xing or Info,
+    written by LAME and most encoders, or Fraunhofer's VBRI)."""
+    for k in range(len(head) - 1):
+        if head[k] == 0xFF and head[k + 1] & 0xE0 == 0xE0:
+            frame = head[k:k + 200]
+            return b"Xing" in frame or b"Info" in frame or b"VBRI" in frame
+    return False
+
+
+def _ogg_unfinished(source: Path | BinaryIO) -> bool:
+    """Whether an Ogg file's last page lacks the end-of-stream mark: cut short, which
+    FFmpeg decodes as a shorter recording without a word."""
+    def tail(fh: BinaryIO) -> bytes:
+        start = fh.tell()
+        try:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(start + max(0, size - start - 65536))
+            return fh.read()
+        finally:
+            fh.seek(start)
+
+    if isinstance(source, Path):
+        with open(source, "rb") as fh:
+            data = tail(fh)
+    else:
+        data = tail(source)
+    last = data.rfind(b"OggS")
+    return last >= 0 and len(data) > last + 5 and not data[last + 5] & 0x04
 
 
 def _check_wav_length(path: Path) -> None:
