@@ -474,3 +474,48 @@ def test_audio_file_name_with_a_colon_is_a_file(tmp_path: Path, samples_dir: Pat
         assert np.array_equal(audio.decode("rec-2024-05-01T09:30.flac"), expected)
     finally:
         os.chdir(here)
+
+
+@pytest.mark.parametrize(("name", "codec", "muxer", "rate", "options"), [
+    ("a.aac", "aac", "adts", 16000, {}),
+    ("a.wma", "wmav2", "asf", 16000, {}),
+    ("a.ac3", "ac3", "ac3", 48000, {}),
+    ("a.caf", "pcm_s16le", "caf", 16000, {}),
+    ("a.au", "pcm_s16be", "au", 16000, {}),
+    ("a.w64", "pcm_s16le", "w64", 16000, {}),
+    ("a.wav", "pcm_s16le", "wav", 16000, {"rf64": "always"}),
+    ("a.amr", "libopencore_amrnb", "amr", 8000, {}),
+])
+def test_audio_formats_ffmpeg_reads_are_known_by_their_bytes(
+        tmp_path: Path, name: str, codec: str, muxer: str, rate: int,
+        options: dict[str, str]) -> None:
+    """ADTS AAC, WMA, AC-3, CAF, Sun audio, Wave64, RF64 (a WAV over 4 GB) and AMR were
+    "not a supported audio, image, PDF or text format", though FFmpeg decodes them
+    (.aac and .wma were even taken from folders as audio)."""
+    import av
+
+    from uncertain._io import is_input_name
+    from uncertain.ingest import detect
+
+    path = tmp_path / name
+    try:
+        with av.open(str(path), "w", format=muxer, options=options) as out:
+            stream = out.add_stream(codec, rate=rate)
+            stream.layout = "mono"
+            if codec == "wmav2":
+                stream.bit_rate = 64000
+            tone = 0.3 * np.sin(np.arange(rate) * 2 * np.pi * 440 / rate)
+            frame = av.AudioFrame.from_ndarray(tone.reshape(1, -1).astype(np.float32),
+                                               format="flt", layout="mono")
+            frame.sample_rate = rate
+            resampler = av.AudioResampler(format=stream.codec_context.format.name,
+                                          layout="mono", rate=rate)
+            for f in resampler.resample(frame) + resampler.resample(None):
+                for packet in stream.encode(f):
+                    out.mux(packet)
+            for packet in stream.encode(None):
+                out.mux(packet)
+    except (av.FFmpegError, ValueError) as exc:  # an FFmpeg built without the encoder
+        pytest.skip(f"cannot write {name} here: {exc}")
+    assert detect(path).kind == "audio" and is_input_name(name)
+    assert len(audio.decode(path)) / audio.SAMPLE_RATE == pytest.approx(1.0, abs=0.1)

@@ -27,7 +27,8 @@ Kind = Literal["audio", "image", "pdf", "text", "unknown"]
 
 AUDIO_EXTENSIONS = frozenset(
     {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma",
-     ".aif", ".aiff", ".aifc"}
+     ".aif", ".aiff", ".aifc", ".mka", ".mkv", ".mov", ".au", ".snd", ".caf", ".ac3", ".amr",
+     ".w64", ".rf64"}
 )
 IMAGE_EXTENSIONS = frozenset(
     {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm",
@@ -144,10 +145,30 @@ def _late_pdf(head: bytes) -> bool:
     return start > 0 and _LATE_PDF.match(head, start) is not None
 
 
+#: the GUIDs that open a Sony Wave64 file and an ASF (Windows Media) file
+_W64 = b"riff\x2e\x91\xcf\x11\xa5\xd6\x28\xdb\x04\xc1\x00\x00"
+_ASF = b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c"
+#: other sound formats by their first bytes: Sun/NeXT audio, Core Audio, AMR
+_AUDIO_MAGIC = ((b".snd", "au"), (b"caff", "caf"), (b"#!AMR", "amr"))
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
     """Identify a format from the first bytes of a file (at least 16 are best)."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return Sniffed("audio", "wav")
+    if head[:4] in (b"RF64", b"BW64") and head[8:12] == b"WAVE":
+        return Sniffed("audio", "rf64")  # a WAV over 4 GB (broadcast, field recorders)
+    if head[:16] == _W64:
+        return Sniffed("audio", "w64")
+    if head[:16] == _ASF:
+        return Sniffed("audio", "asf")  # .wma (and .wmv)
+    for magic, name in _AUDIO_MAGIC:
+        if head.startswith(magic):
+            return Sniffed("audio", name)
+    if head[:2] == b"\x0b\x77":
+        return Sniffed("audio", "ac3")
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return Sniffed("audio", "aac")  # an ADTS frame header: MPEG sync, layer 0
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return Sniffed("image", "webp")
     if head[:4] == b"fLaC":
