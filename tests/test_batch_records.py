@@ -44,7 +44,7 @@ def test_batch_writer_overwrite_starts_afresh(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("tail", "removed"), [
     (b"", 0),
     (b'{"path": "c", "sha', 18),
-    (b"x" * 70_000, 70_000),  # longer than the block the repair reads backwards
+    (b'{"path":"' + b"x" * 70_000, 70_009),  # longer than the block the repair reads back
 ])
 def test_batch_writer_repairs_a_partial_last_line(tmp_path: Path, tail: bytes,
                                                   removed: int) -> None:
@@ -163,3 +163,28 @@ def test_batch_read_records_skips_garbage_lines(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"path": "a"}\nnot json\n[1, 2]\n{"path": "b"}\n{"path": "c"')
     assert [r["path"] for r in read_records(out)] == ["a", "b"]
+
+
+@pytest.mark.parametrize("content", [
+    b"important notes\nline two without newline",
+    b'{"schema_version":"1","source":{}}\n',  # annotate's JSON lines: documents
+    b'{"path":"a.txt","status":"ok"}\nnot json\n',
+    b"notes without a line feed",
+])
+def test_batch_writer_does_not_resume_into_a_file_that_is_no_batch_output(
+        tmp_path: Path, content: bytes) -> None:
+    """--resume on a file of notes cut its last line as an interrupted run's and appended
+    records after the rest."""
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    with pytest.raises(FileExistsError, match="not a batch record"):
+        RecordWriter(path, mode="append")
+    assert path.read_bytes() == content
+
+
+def test_batch_writer_resumes_after_its_own_partial_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b'{"path":"a.txt","sha256":"ab')  # killed while writing the first
+    with RecordWriter(path, mode="append") as writer:
+        assert writer.repaired_bytes == 28 and writer.recorded == 0
+    assert path.read_bytes() == b""

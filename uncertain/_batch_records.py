@@ -93,6 +93,7 @@ class RecordWriter:
             if mode == "overwrite":
                 os.ftruncate(self._fd, 0)
             else:
+                self._check_batch_output()
                 self.repaired_bytes = self._repair_tail()
                 for record in read_records(self.path):
                     self._seen.add(record_key(record))
@@ -101,6 +102,28 @@ class RecordWriter:
         except BaseException:
             self.close()
             raise
+
+    def _check_batch_output(self) -> None:
+        """Refuse to append to a file that is not a batch run's output (notes, another
+        command's JSON lines): its last line would be cut as an interrupted run's and
+        records appended to it. Every whole line must be a record (a JSON object with a
+        ``path`` and a ``status``), and a partial last line must begin as one does."""
+        with open(self.path, "rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.endswith(b"\n"):
+                    good = line.startswith(b'{"path"')
+                else:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        good = False
+                    else:
+                        good = isinstance(record, dict) and {"path", "status"} <= record.keys()
+                if not good:
+                    raise FileExistsError(
+                        f"{self.path}: line {number} is not a batch record: the file is not a "
+                        "batch run's output, and --resume appends only to one (name a new "
+                        "--out)")
 
     def _repair_tail(self) -> int:
         """Cut off a trailing partial line; return how many bytes were removed."""
