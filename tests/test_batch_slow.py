@@ -219,3 +219,29 @@ def test_batch_damaged_float_recording_is_heard_with_a_warning(tmp_path: Path,
         assert record["document"]["warnings"] == [
             "5 samples (0.000 s) of the audio were not numbers (NaN or infinite: a damaged "
             "recording) and were read as silence"]
+
+
+@pytest.mark.parametrize("setting", [["--model", "no-such-model"],
+                                     ["--compute-type", "no-such-type"]])
+def test_batch_a_model_that_cannot_load_stops_the_run_and_resume_finishes_it(
+        tmp_path: Path, speech: list[Path], setting: list[str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A mistyped model or compute type became an error record for every audio file,
+    which --resume then skipped for good ("2 skipped (1 of them failed in an earlier
+    run)"). It is the run's failure: the run stops, the files done so far kept."""
+    from uncertain.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_note.txt").write_text("Start metformin 500 mg daily.\n")
+    shutil.copy(speech[0], folder / "b_speech.wav")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(folder), "--out", str(out), "--no-progress", *setting]) == 1
+    assert "cannot load the Whisper model" in capsys.readouterr().err or setting[0] == "--model"
+    assert [r["path"] for r in read_records(out)] == [str(folder / "a_note.txt")]
+    assert main(["batch", str(folder), "--out", str(out), "--no-progress", "--resume",
+                 "--no-rescore"]) == 0
+    records = list(read_records(out))
+    assert [(Path(r["path"]).name, r["status"]) for r in records] == [
+        ("a_note.txt", "ok"), ("b_speech.wav", "ok")]
+    assert "twice daily" in records[1]["document"]["segments"][0]["text"]

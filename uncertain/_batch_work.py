@@ -25,7 +25,7 @@ from uncertain._batch_inputs import Item
 from uncertain._io import kind_from_extension, sniff_bytes
 from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
-from uncertain.errors import EmptyInputError, InputError, UncertainError
+from uncertain.errors import EmptyInputError, InputError, ModelNotFoundError, UncertainError
 
 if TYPE_CHECKING:
     from uncertain._batch_asr import BatchedASR, BatchedEngine
@@ -114,11 +114,19 @@ class Worker:
             from uncertain._batch_asr import BatchedASR, BatchedOptions, plan_device
 
             cfg = self.config
-            plan = None if self._asr_engine is not None else plan_device(
-                cfg.device, cfg.compute_type, cpu_threads=cfg.cpu_threads)
-            self._asr = BatchedASR(
-                model=cfg.model, plan=plan, language=cfg.language, engine=self._asr_engine,
-                options=BatchedOptions(batch_size=cfg.batch_size, vad_filter=cfg.vad_filter))
+            try:
+                plan = None if self._asr_engine is not None else plan_device(
+                    cfg.device, cfg.compute_type, cpu_threads=cfg.cpu_threads)
+                self._asr = BatchedASR(
+                    model=cfg.model, plan=plan, language=cfg.language, engine=self._asr_engine,
+                    options=BatchedOptions(batch_size=cfg.batch_size,
+                                           vad_filter=cfg.vad_filter))
+            except ModelNotFoundError:
+                raise
+            except Exception as exc:  # CTranslate2 refusing a compute type, threads, ...
+                raise ModelNotFoundError(
+                    f"cannot load the Whisper model {cfg.model or 'tiny.en'} (device "
+                    f"{cfg.device}, compute type {cfg.compute_type}): {exc}") from exc
         return self._asr
 
     def process(self, item: Item, sha256: str | None) -> Record:
@@ -137,6 +145,8 @@ class Worker:
                 raise item.error
             kind, doc, samples = self._document(item, sha256)
             return Staged(item.path, sha256, kind, doc, samples)
+        except ModelNotFoundError:
+            raise  # the run's model, not this input: the run stops (no record to redo)
         except Exception as exc:
             return _failed(item.path, sha256, exc)
 
@@ -160,6 +170,8 @@ class Worker:
 
                 record["prompt"] = render(doc, style=cast("Style", self.config.style)).text
             return record
+        except ModelNotFoundError:
+            raise
         except Exception as exc:
             return _failed(staged.path, staged.sha256, exc)
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +48,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--compute-type", default="auto",
                    help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
-    p.add_argument("--cpu-threads", type=int, default=0, help="CPU threads (0: all, max 8)")
-    p.add_argument("--batch-size", type=int, default=8, help="speech chunks decoded at once")
+    p.add_argument("--cpu-threads", type=_at_least(0), default=0,
+                   help="CPU threads (0: all, max 8)")
+    p.add_argument("--batch-size", type=_positive, default=8,
+                   help="speech chunks decoded at once")
     p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
     p.add_argument("--engine", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
@@ -165,15 +167,20 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _positive(text: str) -> int:
-    """A whole number from 1 on, else a usage error (``--bins``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: at least 1")
-    return value
+def _at_least(low: int) -> Callable[[str], int]:
+    """A whole number from ``low`` on, else a usage error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value}: at least {low}")
+        return value
+    return parse
+
+
+_positive = _at_least(1)  # --bins, --batch-size
 
 
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]

@@ -247,7 +247,12 @@ def _run_pipelined(pending: Pending, worker: Worker) -> Iterator[Record]:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="uncertain-finish") as pool:
         previous: Future[Record] | None = None
         for item, sha in pending:
-            staged = worker.stage(item, sha)
+            try:
+                staged = worker.stage(item, sha)
+            except Exception:  # the run's model failed: the file before it is written
+                if previous is not None:
+                    yield previous.result()
+                raise
             if previous is not None:
                 yield previous.result()
             previous = pool.submit(worker.finish, staged)
