@@ -531,3 +531,22 @@ def test_cli_a_calibration_file_is_read_before_any_input(
     assert main(["batch", str(note), "--calibration", str(broken), "--out", str(out),
                  "--no-progress"]) == 1
     assert "CalibrationError" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("option", [
+    ["--threshold", "5"], ["--threshold", "nan"], ["--threshold", "-1"], ["--budget", "-5"],
+    ["--max-candidates", "-1"], ["--candidate-gap", "nan"], ["--min-candidate-score", "nan"],
+    ["--min-candidate-score", "1.5"],
+])
+@pytest.mark.parametrize("command", ["annotate", "render"])
+def test_cli_render_options_out_of_range_are_usage_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str],
+        command: str) -> None:
+    """Each was a traceback from annotate ("ValueError: threshold must be in [0, 1]"),
+    raised only after the inputs (minutes of audio) had been processed."""
+    missing = str(tmp_path / "never-read.wav")  # usage is checked before any input
+    with pytest.raises(SystemExit) as info:
+        main([command, missing, *option])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option[0]}" in err and "Traceback" not in err

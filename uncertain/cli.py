@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -86,6 +87,41 @@ def pdf_dpi(text: str) -> float:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc) if "dpi=" in str(exc)
                                          else f"not a number: {text!r}") from None
+
+
+def _probability(text: str) -> float:
+    """``--threshold``'s and ``--min-candidate-score``'s type: a number in [0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:  # (NaN too)
+        raise argparse.ArgumentTypeError(f"{text}: a number in [0, 1]")
+    return value
+
+
+def _finite(text: str) -> float:
+    """``--candidate-gap``'s type: a finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text}: a finite number")
+    return value
+
+
+def _count(low: int) -> Callable[[str], int]:
+    """A whole number from ``low`` on (``--budget``, ``--max-candidates``)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value}: at least {low}")
+        return value
+    return parse
 
 
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -383,15 +419,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     def render_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"])
-        p.add_argument("--threshold", type=float, help="mark spans whose p is below this")
-        p.add_argument("--budget", type=int, help="token budget for the rendered prompt")
+        p.add_argument("--threshold", type=_probability,
+                       help="mark spans whose p is below this")
+        p.add_argument("--budget", type=_count(0), help="token budget for the rendered prompt")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
-        p.add_argument("--max-candidates", type=int, help="candidates shown per span (3)")
-        p.add_argument("--candidate-gap", type=float,
+        p.add_argument("--max-candidates", type=_count(0),
+                       help="candidates shown per span (3)")
+        p.add_argument("--candidate-gap", type=_finite,
                        help="show a runner-up only within this of the best's score, in "
                        "log-odds (1.5); "
                        "a negative value shows up to --max-candidates regardless")
-        p.add_argument("--min-candidate-score", type=float,
+        p.add_argument("--min-candidate-score", type=_probability,
                        help="show no suggestion scoring under this (0.3)")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")
