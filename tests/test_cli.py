@@ -550,3 +550,56 @@ def test_cli_render_options_out_of_range_are_usage_errors(
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert f"argument {option[0]}" in err and "Traceback" not in err
+
+
+def test_cli_annotate_out_keeps_the_mode_a_file_would_have(note: Path, tmp_path: Path) -> None:
+    """--out was written 0600 whatever the umask (mkstemp's mode), and --force made an
+    existing 0644 file 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.json"
+        assert main(["annotate", str(note), "--out", str(new), "--no-progress"]) == 0
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        assert main(["annotate", str(note), "--out", str(kept), "--force",
+                     "--no-progress"]) == 0
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() != "old"
+    finally:
+        os.umask(old)
+
+
+def test_cli_annotate_out_that_is_a_folder_is_said_before_any_input(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # it said "exists; pass --force", and with --force failed after all the work, naming
+    # a hidden temporary file
+    for extra in ([], ["--force"]):
+        assert main(["annotate", str(tmp_path / "missing.wav"), "--out", str(tmp_path),
+                     *extra]) == 1
+        assert capsys.readouterr().err == (
+            f"IsADirectoryError: {tmp_path} is a folder; name a file to write\n")
+
+
+@pytest.mark.slow
+def test_cli_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """SIGTERM (kill, timeout, a scheduler) ended annotate with a hidden temporary file
+    of --out left beside it; Ctrl-C did not. Both clean up now; the status is 143."""
+    import signal
+    import subprocess
+    import time
+
+    dictation = Path(__file__).resolve().parent.parent / "samples" / "dictation.wav"
+    out = tmp_path / "out" / "a.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uncertain.cli", "annotate", str(dictation), str(dictation),
+         "--out", str(out), "--no-progress"], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(out.parent.glob(".a.json.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the output is being written
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    assert list(out.parent.iterdir()) == []

@@ -13,8 +13,10 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -39,6 +41,8 @@ class _Output:
 
     def __init__(self, out: str | None, *, force: bool) -> None:
         self.path = Path(out) if out else None
+        if self.path is not None and self.path.is_dir():
+            raise IsADirectoryError(f"{self.path} is a folder; name a file to write")
         if self.path is not None and self.path.exists() and not force:
             raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
         self._tmp: IO[str] | None = None
@@ -49,6 +53,15 @@ class _Output:
             return sys.stdout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        # mkstemp makes the file 0600: give it the mode of the file it replaces, or the
+        # one the umask gives a new file, as a shell's ">" does
+        try:
+            mode = self.path.stat().st_mode & 0o7777
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.fchmod(fd, mode)
         self._tmp = os.fdopen(fd, "w", encoding="utf-8")
         return self._tmp
 
@@ -505,10 +518,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    terminated = _on_sigterm()
     try:
         status = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return status
+    except _Terminated:
+        return 143  # 128 + SIGTERM: what was being written is removed, as for Ctrl-C
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as cat does; what is left to flush
         # at exit goes nowhere rather than raising again
@@ -520,6 +536,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if terminated is not None:
+            signal.signal(signal.SIGTERM, terminated)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a job scheduler) as an exception, so that what is
+    being written is cleaned up as for Ctrl-C: it ended the process with a hidden
+    temporary file of ``--out`` left beside it."""
+
+
+def _on_sigterm() -> Any:
+    """Raise :class:`_Terminated` on SIGTERM while the command runs (main thread only);
+    the previous handler, to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, handler)
 
 
 if __name__ == "__main__":
