@@ -603,3 +603,35 @@ def test_cli_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 143
     assert list(out.parent.iterdir()) == []
+
+
+def test_cli_a_prompt_over_its_budget_fails_that_input_only(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A BudgetError ended annotate at the first input over --budget, without naming it:
+    the inputs after it were never annotated, and --out was not written."""
+    short = tmp_path / "short.txt"
+    short.write_text("take metformin\n")
+    out = tmp_path / "prompts.txt"
+    assert main(["annotate", str(note), str(short), "--format", "prompt", "--budget", "12",
+                 "--no-preamble", "--no-progress", "--out", str(out)]) == 1
+    assert out.read_text() == f"=== {short} ===\ntake metformin\n\n"
+    err = capsys.readouterr().err
+    assert f"BudgetError: {note}: the unmarked prompt needs" in err
+    # render: each document of a JSON-lines file on its own
+    docs = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(note), str(short), "--format", "jsonl", "--out",
+                 str(docs), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["render", str(docs), "--docs-format", "jsonl", "--budget", "12",
+                 "--no-preamble"]) == 1
+    captured = capsys.readouterr()
+    assert f"=== {short} ===\ntake metformin\n" in captured.out
+    assert f"BudgetError: {note}: the unmarked prompt needs" in captured.err
+
+
+def test_cli_annotate_writes_no_out_when_every_input_failed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an empty file, not JSON, that a rerun then needed --force to replace
+    out = tmp_path / "out.json"
+    assert main(["annotate", str(tmp_path / "missing.wav"), "--out", str(out)]) == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("uncertain")
 
 
-def _fail(exc: BaseException) -> None:
-    """Say on stderr what failed, one line: the exception's class and message."""
-    print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:
+    """Say on stderr what failed, one line: the exception's class and message, after the
+    ``path`` of the input it was about when the message does not name it."""
+    named = "" if path is None or os.fspath(path) in str(exc) else f"{os.fspath(path)}: "
+    print(f"{type(exc).__name__}: {named}{exc}", file=sys.stderr)
 
 
 class _Output:
@@ -47,6 +49,12 @@ class _Output:
             raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
         self._tmp: IO[str] | None = None
         self._tmp_name = ""
+        self.discarded = False
+
+    def discard(self) -> None:
+        """Write no file at the end (every input failed: nothing to keep, and an empty
+        file would stand in the way of the next run)."""
+        self.discarded = True
 
     def __enter__(self) -> IO[str]:
         if self.path is None:
@@ -69,7 +77,7 @@ class _Output:
         if self._tmp is None or self.path is None:
             return
         self._tmp.close()
-        if exc_type is None:
+        if exc_type is None and not self.discarded:
             os.replace(self._tmp_name, self.path)
         else:
             os.unlink(self._tmp_name)
@@ -275,9 +283,10 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
         check_spec(args.calibration)
         options["calibration"] = args.calibration
-    failures = 0
+    failures = written = 0
     docs: list[Document] = []
-    with _Output(args.out, force=args.force) as out:
+    output = _Output(args.out, force=args.force)
+    with output as out:
         for path in files:
             progress = _Progress(Path(path), enabled=not args.no_progress)
             try:
@@ -294,8 +303,10 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                             doc = rescore(doc, progress=progress)
                         finally:
                             progress.close()
+                # (a prompt over its --budget fails this input, not the run)
+                prompt = render(doc, **_render_kwargs(args)) if args.format == "prompt" else None
             except UncertainError as exc:
-                _fail(exc)
+                _fail(exc, path)
                 failures += 1
                 continue
             except Exception as exc:  # a fault of ours or a library's: the others still run
@@ -307,11 +318,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             for note in doc.warnings:  # kept in the document too; said where people look
                 named = note if note.startswith(f"{path}:") else f"{path}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
+            written += 1
             if args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()
-            elif args.format == "prompt":
-                prompt = render(doc, **_render_kwargs(args))
+            elif prompt is not None:
                 out.write(f"=== {path} ===\n{prompt}\n\n")
             else:
                 docs.append(doc)
@@ -320,6 +331,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 out.write(docs[0].to_json(indent=2) + "\n")
             elif docs:
                 out.write("[\n" + ",\n".join(d.to_json(indent=2) for d in docs) + "\n]\n")
+        if not written and failures:
+            output.discard()
     return 1 if failures else 0
 
 
@@ -332,7 +345,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
     for raw in args.docs:
         try:
             for doc in _load_documents(raw, args.docs_format):
-                prompt = render(doc, **_render_kwargs(args))
+                try:
+                    prompt = render(doc, **_render_kwargs(args))
+                except (ValueError, UncertainError) as exc:  # over --budget: the others go on
+                    _fail(exc, doc.source.path)
+                    status = 1
+                    continue
                 print(f"=== {doc.source.path} ===\n{prompt}\n" if headed else prompt)
         except BrokenPipeError:
             raise
