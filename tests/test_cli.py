@@ -635,3 +635,50 @@ def test_cli_annotate_writes_no_out_when_every_input_failed(
     out = tmp_path / "out.json"
     assert main(["annotate", str(tmp_path / "missing.wav"), "--out", str(out)]) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_cli_render_and_reconcile_read_a_document_from_stdin(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'annotate ... | uncertain render -' was "-: no such file", and /dev/stdin "not a
+    regular file": a pipeline of the commands could not be written."""
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved), "--no-progress"]) == 0
+    assert main(["render", str(saved), "--no-preamble"]) == 0
+    expected = capsys.readouterr().out
+    _stdin(monkeypatch, saved.read_bytes())
+    assert main(["render", "-", "--no-preamble"]) == 0
+    assert capsys.readouterr().out == expected
+    _stdin(monkeypatch, b"")
+    assert main(["render", "-"]) == 1
+    assert "EmptyInputError: -: standard input holds nothing" in capsys.readouterr().err
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Continue metformin five hundred milligrams twice a day.\n")
+    _stdin(monkeypatch, saved.read_bytes())
+    assert main(["reconcile", "-", str(answer)]) == 0
+    assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")
+    assert main(["reconcile", "-", "-"]) == 2
+
+
+def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """/dev/null was "no such file" (an empty answer is one); a Latin-1 answer was told
+    to use --encoding, which reconcile did not have; from stdin, it was read with its
+    bad bytes replaced, in silence."""
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["reconcile", str(saved), "/dev/null"]) == 0
+    assert json.loads(capsys.readouterr().out)["kept"] == 0.0
+    latin = "Continue metformin five hundred milligrams twice a day, caf\xe9.\n".encode("latin-1")
+    _stdin(monkeypatch, latin)
+    assert main(["reconcile", str(saved), "-"]) == 1
+    assert capsys.readouterr().err.startswith("CorruptInputError: -: not valid utf-8")
+    _stdin(monkeypatch, latin)
+    assert main(["reconcile", str(saved), "-", "--encoding", "latin-1"]) == 0
+    assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")

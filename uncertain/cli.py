@@ -177,15 +177,28 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     from uncertain._io import check_input, json_lines
     from uncertain.errors import CorruptInputError, EmptyInputError
 
-    p = check_input(path)
     lines: Iterator[tuple[int, str]] | list[tuple[int, str]]
-    if docs_format == "json":
+    if path == "-":  # annotate ... | uncertain render -
+        p: Path | str = "-"
+        raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            raise EmptyInputError(p, "standard input holds nothing")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CorruptInputError(p, f"not UTF-8 JSON: byte {raw[exc.start]:#04x} at "
+                                       f"offset {exc.start}") from exc
+        lines = ([(0, text)] if docs_format == "json"
+                 else list(enumerate(text.split("\n"), start=1)))
+    elif docs_format == "json":
+        p = check_input(path)
         try:
             lines = [(0, p.read_text(encoding="utf-8"))]
         except UnicodeDecodeError as exc:
             raise CorruptInputError(p, f"not UTF-8 JSON: byte {exc.object[exc.start]:#04x} "
                                        f"at offset {exc.start}") from exc
     else:
+        p = check_input(path)
         lines = json_lines(p)  # one at a time: a batch's output can be larger than memory
     found = errors = 0
     for number, line in lines:
@@ -365,20 +378,25 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     from uncertain.reconcile import reconcile
     from uncertain.text import decode
 
+    if args.doc == "-" and args.answer == "-":
+        print("uncertain reconcile: error: the document and the answer cannot both come "
+              "from standard input", file=sys.stderr)
+        return 2
     (doc, *rest) = _load_documents(args.doc, "json")
     if rest:
         print(f"warning: {args.doc}: holds {1 + len(rest)} documents; the first is "
               "reconciled", file=sys.stderr)
+    # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark, or --encoding;
+    # an empty answer is an answer (the LLM said nothing)
     if args.answer == "-":
-        answer = sys.stdin.read()
-    else:  # an empty answer is an answer (the LLM said nothing)
+        answer, _ = decode(sys.stdin.buffer.read(), path="-", encoding=args.encoding)
+    else:
         path = Path(args.answer)
         if path.is_dir():
             raise MissingFileError(path, "is a directory, not a file")
-        if not path.is_file():
+        if not path.exists():  # (a pipe, <(...), /dev/null are read as files are)
             raise MissingFileError(path, "no such file")
-        # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark
-        answer, _ = decode(path.read_bytes(), path=path)
+        answer, _ = decode(path.read_bytes(), path=path, encoding=args.encoding)
     result = reconcile(doc, answer, style=args.style)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
@@ -498,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_annotate)
 
     p = sub.add_parser("render", help="render saved documents (JSON) as a prompt")
-    p.add_argument("docs", nargs="+", metavar="DOC.json")
+    p.add_argument("docs", nargs="+", metavar="DOC.json", help="saved documents ('-': stdin)")
     p.add_argument("--docs-format", choices=["json", "jsonl"], default="json",
                    help="jsonl: one document or batch record per line")
     render_options(p)
@@ -506,8 +524,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "reconcile", help="map an LLM's corrected answer back onto a saved document's words")
-    p.add_argument("doc", metavar="DOC.json")
+    p.add_argument("doc", metavar="DOC.json", help="the saved document ('-': stdin)")
     p.add_argument("answer", metavar="ANSWER.txt", help="the LLM's answer ('-': stdin)")
+    p.add_argument("--encoding", type=text_encoding, metavar="NAME",
+                   help="the answer's text encoding when it is not UTF-8 (or UTF-16/32 "
+                   "with a byte-order mark)")
     p.add_argument("--style", choices=["inline", "bracket", "json"],
                    help="markup style the answer may keep (default: detect)")
     p.set_defaults(func=_cmd_reconcile)
