@@ -682,3 +682,12 @@ def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(
     _stdin(monkeypatch, latin)
     assert main(["reconcile", str(saved), "-", "--encoding", "latin-1"]) == 0
     assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")
+
+
+def test_cli_lexicon_lookup_without_a_lexicon_looks_in_the_shipped_ones(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # it listed the lexicons' names and ignored --lookup
+    assert main(["lexicon", "--lookup", "metformin", "--lookup", "metforman"]) == 0
+    out = capsys.readouterr().out
+    assert "metformin: metformin -> metformin (generic" in out
+    assert "metforman: not in clinical, drugs; nearest by spelling and sound: metformin" in out

@@ -571,3 +571,41 @@ def test_evaluate_names_a_pair_of_the_wrong_types(text_pair: tuple[Document, Ref
         evaluate([("the heard text", ref)])  # type: ignore[list-item]
     listed = Reference(text="x", id="a", terms=[Term("metformin", "metformin")])  # type: ignore[arg-type]
     assert listed.terms == (Term("metformin", "metformin"),)
+
+
+def test_evaluate_cli_scoring_nothing_is_a_failure(
+        tmp_path: Path, audio_pair: tuple[Document, Reference],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # a table of dashes with status 0 read as a run that went well
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "other", "text": "x"}) + "\n", encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(audio_pair[0].to_json() + "\n", encoding="utf-8")
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0"]) == 1
+    assert "no input matched a reference" in capsys.readouterr().err
+
+
+def test_evaluate_one_reference_matched_twice_scores_the_best_match(
+        audio_pair: tuple[Document, Reference], caplog: pytest.LogCaptureFixture) -> None:
+    """A batch over a folder holding the references' own text files paired the recording
+    and its reference text (same id) with one reference, scoring both; a resumed batch's
+    error record and its later document both counted."""
+    doc, ref = audio_pair
+    by_id = make_doc("refs/a1.txt", "text", [("The", None)])
+    failed = Failure("audio/a1.wav", "CorruptInputError", "truncated")
+    pairs, unmatched = match_references([by_id, failed, doc], [ref])
+    assert pairs == [(doc, ref)] and unmatched == []
+    assert "refs/a1.txt and audio/a1.wav both match the reference a1" in caplog.text
+    # the same path twice: the later record, without a word
+    caplog.clear()
+    pairs, _ = match_references([doc, failed], [ref])
+    assert pairs == [(failed, ref)] and caplog.text == ""
+
+
+def test_evaluate_docs_that_are_no_documents_say_so_in_one_line(tmp_path: Path) -> None:
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a1", "text": "x"}) + "\n", encoding="utf-8")
+    with pytest.raises(CorruptInputError) as info:
+        load_documents(refs)
+    assert "\n" not in str(info.value)
+    assert "line 1: not a saved document or batch record (" in str(info.value)

@@ -112,7 +112,6 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
                    help="score saved documents instead of running the stages; repeatable")
     p.add_argument("--split", help="keep only the references of this split (dev, test)")
-    p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
     p.add_argument("--model", help="Whisper model for audio inputs")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar over the files run (drawn only on a terminal)")
@@ -149,6 +148,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "eval", help="score transcripts, flags and confidence against references")
     _add_input_arguments(p)
+    p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
     p.add_argument("--calibration", metavar="auto|none|default|FILE",
                    help="files run here are calibrated by their stages before validation, "
                    "as annotate does (default auto: the shipped map for the engine and "
@@ -156,7 +156,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    "as they are unless this is given (none: their words' own scores, "
                    "recovered from their raw scores)")
     p.add_argument("--no-rescore", action="store_true",
-                   help="skip the acoustic second pass on audio run here (annotate's default)")
+                   help="skip the acoustic second pass on audio run here (run by default, "
+                   "as annotate runs it)")
     p.add_argument("--bins", type=_positive, default=10, help="confidence bins (default 10)")
     p.add_argument("--intervals", type=int, default=1000, metavar="N",
                    help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
@@ -222,6 +223,11 @@ def run_eval_command(args: argparse.Namespace) -> int:
     report = evaluate(pairs, n_bins=args.bins, unmatched=unmatched, references=refs,
                       resamples=max(0, args.intervals))
     print(format_table(report))
+    if not pairs:  # a table of dashes with status 0 read as a run that went well
+        print(f"uncertain eval: error: no input matched a reference of {args.refs} "
+              f"({len(refs)} references, {len(unmatched)} inputs matching none)",
+              file=sys.stderr)
+        return 1
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
                                    encoding="utf-8")

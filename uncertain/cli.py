@@ -26,6 +26,7 @@ from uncertain.document import Document, json_schema
 from uncertain.errors import UncertainError
 
 if TYPE_CHECKING:
+    from uncertain.lexicon import Lexicon
     from uncertain.validate import Validator
 
 log = logging.getLogger("uncertain")
@@ -410,30 +411,37 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_lexicon(args: argparse.Namespace) -> int:
     from uncertain.lexicon import check_lexicon, format_report, load_lexicon, shipped_lexicons
 
-    if args.list or not args.source:
+    if args.list or (not args.source and not args.lookup):
         for name in shipped_lexicons():
             print(name)
+        return 0
+    if not args.source:  # --lookup alone: in the shipped lexicons
+        _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
         return 0
     report = check_lexicon(args.source)
     print(format_report(report))
     if args.lookup:
-        lexicon = load_lexicon(args.source)
-        validator = None  # built for the first term not in the lexicon
-        for term in args.lookup:
-            hits = lexicon.get(term)
-            if not hits:
-                from uncertain.validate import Validator
-
-                validator = validator or Validator(lexicons=[lexicon])
-                nearest = ", ".join(_nearest_terms(validator, term))
-                print(f"{term}: not in {lexicon.name}"
-                      + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
-            for e in hits:
-                ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
-                print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
+        _lookup([load_lexicon(args.source)], args.lookup)
     if args.check and (not report.ok or not report.entries):
         return 1
     return 0
+
+
+def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
+    """Print each of ``terms``' entries in ``lexicons``, or the nearest terms."""
+    validator = None  # built for the first term in none of them
+    for term in terms:
+        hits = [e for lexicon in lexicons for e in lexicon.get(term)]
+        if not hits:
+            from uncertain.validate import Validator
+
+            validator = validator or Validator(lexicons=lexicons)
+            nearest = ", ".join(_nearest_terms(validator, term))
+            print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}"
+                  + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
+        for e in hits:
+            ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
+            print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
 
 
 def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]:
@@ -539,7 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lexicon", help="inspect and check a lexicon file or shipped lexicon")
     p.add_argument("source", nargs="?", metavar="NAME|FILE")
     p.add_argument("--check", action="store_true", help="exit 1 when the file has problems")
-    p.add_argument("--lookup", action="append", metavar="TERM", help="look a term up")
+    p.add_argument("--lookup", action="append", metavar="TERM",
+                   help="look a term up (in the shipped lexicons when none is named)")
     p.add_argument("--list", action="store_true", help="list the shipped lexicons")
     p.set_defaults(func=_cmd_lexicon)
 

@@ -14,6 +14,7 @@ unique) or by id (the file name without its extension).
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from pydantic import ValidationError
 from uncertain._io import json_lines
 from uncertain.document import Document
 from uncertain.errors import CorruptInputError, MissingFileError
+
+log = logging.getLogger("uncertain")
 
 __all__ = ["Failure", "Reference", "Term", "load_documents", "load_references",
            "match_references"]
@@ -167,7 +170,11 @@ def _record(record: Any, path: Path, number: int) -> Document | Failure:
     try:
         return Document.model_validate(record)
     except ValidationError as exc:
-        raise CorruptInputError(path, f"line {number}: not a document ({exc})") from exc
+        first = exc.errors()[0]
+        at = ".".join(str(k) for k in first["loc"]) or "the top level"
+        raise CorruptInputError(path, f"line {number}: not a saved document or batch record "
+                                      f"({exc.error_count()} problems; {at}: "
+                                      f"{first['msg']})") from exc
 
 
 def match_references(items: Sequence[Document | Failure], refs: Sequence[Reference], *,
@@ -186,20 +193,37 @@ def match_references(items: Sequence[Document | Failure], refs: Sequence[Referen
             by_name.setdefault(Path(ref.path).name, []).append(ref)
         if ref.id:
             by_id[ref.id] = ref
-    pairs: list[tuple[Document | Failure, Reference]] = []
     unmatched: list[Document | Failure] = []
-    for item in items:
+    # per reference, its best match: by path before by file name before by id, and of
+    # equals the later (a resumed batch's new record of an input that failed before)
+    best: dict[int, tuple[int, int, Document | Failure, Reference]] = {}
+    for order, item in enumerate(items):
         path = item.source.path if isinstance(item, Document) else item.path
         found: Reference | None = exact.get(path) or exact.get(_resolved(path, None))
+        strength = 2
         if found is None and len(by_name.get(Path(path).name, [])) == 1:
-            found = by_name[Path(path).name][0]
+            found, strength = by_name[Path(path).name][0], 1
         if found is None:
-            found = by_id.get(Path(path).stem) or by_id.get(Path(path).name)
+            found, strength = by_id.get(Path(path).stem) or by_id.get(Path(path).name), 0
         if found is None:
             unmatched.append(item)
-        else:
-            pairs.append((item, found))
+            continue
+        held = best.get(id(found))
+        if held is not None:
+            keep, drop = ((item, held[2]) if strength >= held[0] else (held[2], item))
+            if _item_path(keep) != _item_path(drop):
+                log.warning("%s and %s both match the reference %s; %s is scored (a match "
+                            "by path before one by name or id, else the later)",
+                            _item_path(held[2]), path, found.name, _item_path(keep))
+            if strength < held[0]:
+                continue
+        best[id(found)] = (strength, order, item, found)
+    pairs = [(item, ref) for _, _, item, ref in sorted(best.values(), key=lambda b: b[1])]
     return pairs, unmatched
+
+
+def _item_path(item: Document | Failure) -> str:
+    return item.source.path if isinstance(item, Document) else item.path
 
 
 def _resolved(path: str, base: Path | None) -> str:
