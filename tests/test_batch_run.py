@@ -569,3 +569,30 @@ def test_batch_resumed_run_counts_the_failures_it_skips(
     assert exited.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
     with pytest.raises(ValueError, match="contradict"):
         run_batch([tmp_path / "a.txt"], out=out, resume=True, force=True)
+
+
+def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None:
+    """A recording file was decoded whole and handed to the pipeline whole: a 4-hour
+    file took 3.7 GB (1 h: 1.3 GB), where annotate stays flat. It is transcribed in
+    pieces cut where it is quiet, their times shifted onto the recording, and the
+    acoustic pass reads its windows from the file (no samples are kept)."""
+    engine = ReplayPipeline()
+    worker = Worker(WorkConfig(validate=False, chunk_seconds=1.0, search_seconds=0.2),
+                    asr_engine=engine)
+    path = tmp_path / "long.wav"
+    path.write_bytes(_wav_bytes(3.0))
+    staged = worker.stage(Item(path=str(path), file=str(path)), "abc")
+    assert not isinstance(staged, dict) and staged.audio is None
+    assert len(engine.calls) >= 2 and sum(c["samples"] for c in engine.calls) == 48_000
+    doc = staged.document
+    assert doc.source.duration == 3.0
+    per_call = len(engine.recorded["segments"])
+    assert len(doc.segments) == per_call * len(engine.calls)
+    starts = [s.start for s in doc.segments[::per_call]]
+    assert starts[0] == engine.recorded["segments"][0]["start"] and starts == sorted(starts)
+    assert [s.id for s in doc.segments] == list(range(len(doc.segments)))
+    # a recording of one piece keeps its samples for the acoustic pass, as before
+    short = tmp_path / "short.wav"
+    short.write_bytes(_wav_bytes(0.5))
+    staged = worker.stage(Item(path=str(short), file=str(short)), "def")
+    assert not isinstance(staged, dict) and len(staged.audio) == 8_000

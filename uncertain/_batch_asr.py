@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
@@ -157,14 +157,32 @@ class BatchedASR:
                    notes: Sequence[str] = ()) -> Document:
         """A Document for ``samples`` (16 kHz mono float32) read from ``path``, with
         ``notes`` (what decoding repaired) among its warnings."""
-        # the batched pipeline bypasses generate_segments, where tokens are usually kept
-        recording = (self.model.recording_tokens() if isinstance(self.model, TokenWhisperModel)
-                     else nullcontext(lambda segment: segment))
-        with recording as attach:
-            raw_segments, info = self._pipeline().transcribe(
-                samples, language=self.language, **self.options.engine_kwargs())
-            raw = [attach(segment) for segment in raw_segments]  # decoding happens here
-        segments = _to_segments(raw, 0.0, first_id=0)
+        return self.transcribe_chunks([(0.0, samples)], path=path, sha256=sha256,
+                                      notes=notes)
+
+    def transcribe_chunks(self, chunks: Iterable[tuple[float, np.ndarray]], *, path: str,
+                          sha256: str, notes: Sequence[str] = ()) -> Document:
+        """A Document for a recording given as ``(start seconds, samples)`` pieces in
+        order (:func:`uncertain.audio.iter_chunks`'), each transcribed on its own, so that
+        a long recording never sits in memory whole; ``notes`` is read at the end (what
+        decoding repaired is known once the last piece is decoded)."""
+        segments: list[Any] = []
+        info: Any = None
+        duration = 0.0
+        for start, samples in chunks:
+            # the batched pipeline bypasses generate_segments, where tokens are usually kept
+            recording = (self.model.recording_tokens()
+                         if isinstance(self.model, TokenWhisperModel)
+                         else nullcontext(lambda segment: segment))
+            with recording as attach:
+                raw_segments, chunk_info = self._pipeline().transcribe(
+                    samples, language=self.language, **self.options.engine_kwargs())
+                raw = [attach(segment) for segment in raw_segments]  # decoding happens here
+            new = _to_segments(raw, start, first_id=len(segments))
+            if info is None or (new and not segments):
+                info = chunk_info  # the first piece with speech names the language
+            segments.extend(new)
+            duration = start + len(samples) / SAMPLE_RATE
         source = Source(
             path=path,
             sha256=sha256,
@@ -175,7 +193,7 @@ class BatchedASR:
             options={**self.options.as_dict(), "language": self.language, **self._record},
             confidence_definition=CONFIDENCE_DEFINITION,
             raw_score_definition=RAW_SCORE_DEFINITION,
-            duration=round(len(samples) / SAMPLE_RATE, 3),
+            duration=round(duration, 3),
             language=getattr(info, "language", None) or self.language,
             language_probability=_probability(getattr(info, "language_probability", None)),
         )

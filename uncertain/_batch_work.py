@@ -12,6 +12,7 @@ error still name the member, never the temporary file.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import tempfile
@@ -20,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import numpy as np
 
 from uncertain._batch_inputs import Item
 from uncertain._io import kind_from_extension, sniff_bytes
@@ -56,6 +59,9 @@ class WorkConfig:
     ocr_lang: str = "eng"
     dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
     encoding: str | None = None  # plain-text transcripts' encoding (None: detected)
+    #: a recording file is transcribed in pieces this long (as uncertain.audio.iter_chunks)
+    chunk_seconds: float = 180.0
+    search_seconds: float = 20.0
 
 
 class Processor(Protocol):
@@ -181,15 +187,31 @@ class Worker:
             from uncertain._batch_asr import decode_bytes
 
             notes: list[str] = []  # what decoding repaired
-            if item.data is not None:
+            if item.data is not None:  # a member, in memory already
                 samples = decode_bytes(item.data, item.path, on_note=notes.append)
-            else:
-                from uncertain.audio import decode as decode_audio
+                doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
+                                          notes=notes)
+                return kind, doc, samples
+            # a file is decoded in pieces of a few minutes (cut where it is quiet), so
+            # that a recording of hours never sits in memory whole; one of a single piece
+            # keeps its samples for the acoustic pass, which reads a longer one's flagged
+            # windows from the file
+            from uncertain.audio import iter_chunks
 
-                samples = decode_audio(item.file or item.path, on_note=notes.append)
-            doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
-                                      notes=notes)
-            return kind, doc, samples
+            chunks = iter_chunks(item.file or item.path, on_note=notes.append,
+                                 chunk_seconds=self.config.chunk_seconds,
+                                 search_seconds=self.config.search_seconds)
+            first = next(chunks, None)
+            second = next(chunks, None)
+            if first is None or second is None:
+                samples = first.samples if first is not None else np.zeros(0, np.float32)
+                doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
+                                          notes=notes)
+                return kind, doc, samples
+            pieces = ((c.start, c.samples) for c in itertools.chain([first, second], chunks))
+            doc = self.asr.transcribe_chunks(pieces, path=item.path, sha256=sha256 or "",
+                                             notes=notes)
+            return kind, doc, None
         if kind in ("image", "pdf"):
             from uncertain import images
             from uncertain.ocr import recognize
