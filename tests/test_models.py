@@ -231,3 +231,15 @@ def test_models_real_model_loads_once_per_process() -> None:
     assert models.load_model() is first
     assert models.load_model("tiny.en") is first
     assert isinstance(first, models.TokenWhisperModel)
+
+
+def test_models_a_damaged_tokenizer_is_the_models_error(tmp_path: Path) -> None:
+    """A model folder whose tokenizer.json is not JSON failed every recording as
+    "Exception: a.wav: expected value at line 1 column 1 (unexpected)": the model's
+    fault, reported on the input."""
+    bundled = models.resolve_model(None).path
+    for name in ("config.json", "model.bin", "vocabulary.txt"):
+        (tmp_path / name).symlink_to(bundled / name)
+    (tmp_path / "tokenizer.json").write_text("garbage")
+    with pytest.raises(ModelNotFoundError, match="cannot load the Whisper model"):
+        models.load_model(tmp_path, device="cpu", compute_type="int8")

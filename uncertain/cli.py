@@ -35,7 +35,10 @@ log = logging.getLogger("uncertain")
 def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:
     """Say on stderr what failed, one line: the exception's class and message, after the
     ``path`` of the input it was about when the message does not name it."""
-    named = "" if path is None or os.fspath(path) in str(exc) else f"{os.fspath(path)}: "
+    from uncertain.errors import EngineError
+
+    named = ("" if path is None or isinstance(exc, EngineError) or os.fspath(path) in str(exc)
+             else f"{os.fspath(path)}: ")  # (a model or binary is no input's fault)
     print(f"{type(exc).__name__}: {named}{exc}", file=sys.stderr)
 
 

@@ -326,7 +326,7 @@ def load_model(
             try:
                 cached = TokenWhisperModel(str(resolved.path), device=device,
                                            compute_type=compute_type, cpu_threads=threads)
-            except (RuntimeError, ValueError, OSError) as exc:
+            except Exception as exc:  # (a damaged tokenizer.json raises a bare Exception)
                 raise ModelNotFoundError(
                     f"{resolved.path}: cannot load the Whisper model: {exc}") from exc
             _CACHE[key] = cached
