@@ -596,3 +596,15 @@ def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None
     short.write_bytes(_wav_bytes(0.5))
     staged = worker.stage(Item(path=str(short), file=str(short)), "def")
     assert not isinstance(staged, dict) and len(staged.audio) == 8_000
+
+
+def test_batch_a_recording_without_speech_says_so(tmp_path: Path) -> None:
+    # annotate's document says "no speech recognised"; a batch record said nothing
+    class Silent:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> Any:
+            return iter([]), SimpleNamespace(language="en", language_probability=1.0)
+
+    worker = Worker(WorkConfig(validate=False), asr_engine=Silent())
+    record = worker.process(Item(path="a.tar::quiet.wav", data=_wav_bytes(2.0)), "abc")
+    doc = Document.model_validate(record["document"])
+    assert doc.segments == [] and doc.warnings == ["no speech recognised in 2.0 s of audio"]

@@ -197,7 +197,10 @@ class BatchedASR:
             language=getattr(info, "language", None) or self.language,
             language_probability=_probability(getattr(info, "language_probability", None)),
         )
-        return Document(source=source, segments=segments, warnings=list(notes))
+        warnings = list(notes)
+        if not segments:  # as the sequential stage says (uncertain.asr)
+            warnings.append(f"no speech recognised in {duration:.1f} s of audio")
+        return Document(source=source, segments=segments, warnings=warnings)
 
 
 def _probability(value: Any) -> float | None:
