@@ -188,3 +188,11 @@ def test_batch_writer_resumes_after_its_own_partial_first_record(tmp_path: Path)
     with RecordWriter(path, mode="append") as writer:
         assert writer.repaired_bytes == 28 and writer.recorded == 0
     assert path.read_bytes() == b""
+
+
+def test_batch_writer_new_file_made_by_another_run_meanwhile_says_so(tmp_path: Path) -> None:
+    # the run that lost the race saw "[Errno 17] File exists: 'c2.jsonl'"
+    path = tmp_path / "out.jsonl"
+    path.write_text("")
+    with pytest.raises(FileExistsError, match="another batch run started it"):
+        RecordWriter(path, mode="new")

@@ -691,3 +691,21 @@ def test_cli_lexicon_lookup_without_a_lexicon_looks_in_the_shipped_ones(
     out = capsys.readouterr().out
     assert "metformin: metformin -> metformin (generic" in out
     assert "metforman: not in clinical, drugs; nearest by spelling and sound: metformin" in out
+
+
+@pytest.mark.parametrize("argv", [["batch", "x.txt", "--out", ""],
+                                  ["annotate", "x.txt", "--out", ""],
+                                  ["annotate", "x.txt", "--model", ""],
+                                  ["calibrate", "--refs", "r.jsonl", "--out", " "]])
+def test_cli_an_empty_name_is_a_usage_error(argv: list[str],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # batch --out "" said ". exists; pass --resume"; --model "" used tiny.en in silence
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2 and "empty: name one" in capsys.readouterr().err
+
+
+def test_cli_annotate_without_inputs_warns_once(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["annotate", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == "warning: no input files\n"

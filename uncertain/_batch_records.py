@@ -83,7 +83,12 @@ class RecordWriter:
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         if mode == "new":
             flags |= os.O_EXCL
-        self._fd: int | None = os.open(self.path, flags, 0o644)
+        try:
+            self._fd: int | None = os.open(self.path, flags, 0o644)
+        except FileExistsError:  # another run made it between the check and here
+            raise FileExistsError(f"{self.path} exists (another batch run started it?); "
+                                  "pass --resume to continue it or --force to overwrite "
+                                  "it") from None
         try:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

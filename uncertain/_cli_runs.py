@@ -43,8 +43,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="One JSON line per input in --out; resumable and fault-isolated.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
-    p.add_argument("-o", "--out", required=True, help="the JSON-lines file to write")
-    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument("-o", "--out", required=True, type=nonempty,
+                   help="the JSON-lines file to write")
+    p.add_argument("--model", type=nonempty,
+                   help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--compute-type", default="auto",
                    help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
@@ -112,7 +114,7 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
                    help="score saved documents instead of running the stages; repeatable")
     p.add_argument("--split", help="keep only the references of this split (dev, test)")
-    p.add_argument("--model", help="Whisper model for audio inputs")
+    p.add_argument("--model", type=nonempty, help="Whisper model for audio inputs")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar over the files run (drawn only on a terminal)")
 
@@ -166,6 +168,13 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
     p.set_defaults(func=run_eval_command)
     return p
+
+
+def nonempty(text: str) -> str:
+    """A name that is not empty (``--out ""`` was ". exists", ``--model ""`` tiny.en)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty: name one")
+    return text
 
 
 def _at_least(low: int) -> Callable[[str], int]:
@@ -248,7 +257,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "calibrate", help="fit a confidence calibration on documents with references")
     _add_input_arguments(p)
-    p.add_argument("-o", "--out", required=True, metavar="CALIB.json",
+    p.add_argument("-o", "--out", required=True, type=nonempty, metavar="CALIB.json",
                    help="calibration file to write (with several engines: one per engine, "
                    "named OUT-engine-model.json)")
     p.add_argument("--method", choices=["auto", *METHODS], default="auto",

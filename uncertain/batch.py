@@ -203,8 +203,9 @@ def run_batch(
     factory: ProcessorFactory = processor or Worker
     # local processors are built before the output is touched: a bad lexicon fails early
     processors = _local_processors(config, factory) if engine == "local" else []
-    bar = tqdm(total=summary.total, unit="file", disable=not progress, dynamic_ncols=True,
-               smoothing=0.1)
+    # drawn on a terminal only (disable=None): a log file would fill with carriage returns
+    bar = tqdm(total=summary.total, unit="file", disable=None if progress else True,
+               dynamic_ncols=True, smoothing=0.1)
     redirect = logging_redirect_tqdm() if progress else nullcontext()
     with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
         summary.repaired_bytes = writer.repaired_bytes

@@ -279,7 +279,6 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
     files = list(named_files(args.paths, warn))
     if not files:
-        log.warning("no input files given")
         print("warning: no input files", file=sys.stderr)
         return 0
     validator = None
@@ -468,6 +467,8 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from uncertain._cli_runs import nonempty
+
     parser = argparse.ArgumentParser(
         prog="uncertain",
         description="Ingest audio and scanned documents without throwing away how sure "
@@ -502,9 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
-    p.add_argument("-o", "--out", help="write here instead of standard output")
+    p.add_argument("-o", "--out", type=nonempty, help="write here instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    p.add_argument("--model", help="Whisper model: tiny.en (default), base, or a directory")
+    p.add_argument("--model", type=nonempty,
+                   help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
