@@ -451,6 +451,18 @@ def test_calibrate_too_few_documents_to_choose_a_method_are_refused() -> None:
     assert cal.method == "platt"
 
 
+def test_calibrate_a_chosen_method_left_untested_is_said(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A method chosen with --method on too few documents was written with held-out
+    figures of 'inf' and '-inf' and not a word; every word right, it was fitted on them."""
+    docs, labels = synthetic(5, n_docs=1, n_words=40)
+    with caplog.at_level("WARNING", logger="uncertain"):
+        fit_best(docs, labels, methods=("platt",))
+    assert "the held-out figures say nothing of the platt calibration" in caplog.text
+    with pytest.raises(CalibrationError, match="every one of the 40 scored words is right"):
+        fit_best(docs, [[True] * len(lab) for lab in labels], methods=("platt",))
+
+
 def test_calibrate_held_out_words_of_one_kind_choose_no_method() -> None:
     """Held-out documents whose words are all right (the sample scans: only one has
     wrong words, and it shares a fold) gave a comparison with AUROC 0.5 and NCE -inf,

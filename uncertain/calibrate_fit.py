@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,8 @@ from uncertain.calibrate import (
 )
 from uncertain.document import Document
 from uncertain.errors import CalibrationError
+
+log = logging.getLogger("uncertain")
 
 __all__ = ["MethodScore", "compare_methods", "fit", "fit_best", "fit_by_engine",
            "fit_numbers", "format_comparison", "labelled_words", "word_labels"]
@@ -290,7 +293,8 @@ def labelled_words(doc: Document, labels: Sequence[bool | None]
     """The feature rows and labels of the words of ``doc`` that have a label and a confidence."""
     if doc.source.calibration is not None:
         raise CalibrationError(f"{doc.source.path}: already calibrated with "
-                               f"{doc.source.calibration}; fit on the stage's own output")
+                               f"{doc.source.calibration}; fit on the stage's own output "
+                               "(run batch or annotate with --calibration none)")
     rows = word_features(doc)
     words = doc.words
     keep = [i for i, lab in enumerate(labels) if lab is not None
@@ -328,6 +332,16 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
             "(`--method`, `methods=`)")
     rows = [r for g in groups for r in g[0]]
     ys = [y for g in groups for y in g[1]]
+    if len(set(ys)) < 2:
+        raise CalibrationError(
+            f"{engine} {model}: every one of the {len(ys)} scored words is "
+            f"{'right' if ys and ys[0] else 'wrong'}; a calibration is fitted on right and "
+            "wrong words: give documents with both")
+    if not math.isfinite(best.log_loss) or one_class:
+        log.warning("%s %s: the held-out figures say nothing of the %s calibration (%d "
+                    "document(s): no fold tested it on right and wrong words); it is fitted "
+                    "on all %d words as asked, untested", engine, model, best.method,
+                    len(docs), len(ys))
     details = {**(info or {}), "documents": len(docs), "words": len(ys),
                "comparison": [vars(s) for s in scores],
                "chosen_by": "lowest held-out log loss (document-grouped cross-validation)"}
