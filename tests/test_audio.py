@@ -519,3 +519,18 @@ def test_audio_formats_ffmpeg_reads_are_known_by_their_bytes(
         pytest.skip(f"cannot write {name} here: {exc}")
     assert detect(path).kind == "audio" and is_input_name(name)
     assert len(audio.decode(path)) / audio.SAMPLE_RATE == pytest.approx(1.0, abs=0.1)
+
+
+def test_audio_a_sample_rate_no_recording_has_is_a_damaged_header(tmp_path: Path) -> None:
+    """A WAV header saying 1 Hz made 126 KB of samples 17.5 hours of audio, transcribed
+    for minutes on end."""
+    import struct
+
+    data = bytearray((ASR / "tone.wav").read_bytes())
+    data[24:28] = struct.pack("<I", 1)  # the sample rate
+    data[28:32] = struct.pack("<I", 2)  # the byte rate to match
+    path = _write(tmp_path / "slow.wav", bytes(data))
+    for call in (audio.probe, audio.decode):
+        with pytest.raises(CorruptInputError, match="a sample rate of 1 Hz") as info:
+            call(path)
+        assert str(path) in str(info.value)

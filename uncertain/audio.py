@@ -49,6 +49,8 @@ _GROUP_SECONDS = 5  # decoded audio resampled at a time
 # a decoded stream this much shorter than the container declares is truncated
 _SHORTFALL_SECONDS = 0.1
 _SHORTFALL_FRACTION = 0.02
+#: the lowest sample rate read as a recording (telephone speech is 8,000)
+_MIN_RATE = 4000
 #: samples beyond this many times full scale are far out of any recording's range: the
 #: audio is scaled down (see the module docstring)
 OVER_RANGE = 8.0
@@ -418,6 +420,10 @@ def _audio_stream(path: str | os.PathLike[str],
     stream = container.streams.audio[0]
     if stream.codec_context is None:  # a codec tag FFmpeg has no decoder for
         raise CorruptInputError(path, "cannot decode audio: no decoder for its codec")
+    if stream.rate and stream.rate < _MIN_RATE:  # (0: a header without one, FFmpeg's to judge)
+        # a damaged header: at 1 Hz, 126 KB of samples would be 17 hours of "audio"
+        raise CorruptInputError(path, f"a sample rate of {stream.rate} Hz is no recording's "
+                                      f"(a damaged header?); speech needs {_MIN_RATE} or more")
     return stream
 
 
