@@ -248,20 +248,22 @@ _COUNTS = frozenset({"several", "many", "few", "multiple", "two", "three", "four
                      "six", "seven", "eight", "nine", "ten"})
 
 
+_QUANTITY_HEADS = frozenset({"than", "times", "time"})
+
+
 def quantity_words(texts: list[str], sure: list[bool]) -> list[bool]:
     """For each of the words ``texts`` (lower-case, stripped), of which those marked
     ``sure`` are not in doubt: whether it is a sure word of a phrase of quantity, which no
     name's syllables make: a comparison ("more than", "less than") or a frequency ("four
     times", "3 times"). "Cefalexin 500 mg four times daily" is no Fortesta, "no more
     than 4 grams" no morphine."""
-    n = len(texts)
-    out = [False] * n
-    for j in range(1, n):
+    out = [False] * len(texts)
+    for j in [j for j, t in enumerate(texts) if t in _QUANTITY_HEADS and j]:
+        before = texts[j - 1]
         if not (sure[j] and sure[j - 1]):
             continue
-        before = texts[j - 1]
         if ((texts[j] == "than" and before in _COMPARATIVES)
-                or (texts[j] in ("times", "time") and (before in _COUNTS or before.isdigit()))):
+                or (texts[j] != "than" and (before in _COUNTS or before.isdigit()))):
             out[j - 1] = out[j] = True
     return out
 
