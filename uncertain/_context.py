@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "classify", "dose_context", "dose_near", "dose_strengths",
+__all__ = ["WordClass", "break_words", "classify", "dose_context", "dose_near", "dose_strengths",
            "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
            "is_number", "is_number_word", "is_route_word", "is_strength", "is_strength_unit",
            "is_time_word", "is_unit", "link_words", "quantity_words", "strip_punct",
@@ -341,9 +341,18 @@ _ROUTE_WORDS = frozenset({
 })
 
 
+_BREAK_WORDS = _ROUTE_WORDS | _TIME_WORDS
+
+
 def is_route_word(text: str) -> bool:
     """True for a route's adverb ("orally", "subcutaneously"), no syllable of a name."""
     return text in _ROUTE_WORDS
+
+
+def break_words() -> frozenset[str]:
+    """The words of time and the routes' adverbs: no syllables of a name when sure (one
+    set, for the sweep's test of every word)."""
+    return _BREAK_WORDS
 
 
 def is_time_word(text: str) -> bool:

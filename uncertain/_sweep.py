@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from uncertain._context import dose_context, is_route_word, is_time_word, quantity_words
+from uncertain._context import break_words, dose_context, quantity_words
 from uncertain._cues import (
     dislocations,
     is_amount_of,
@@ -78,7 +78,8 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # dose ("stays at", "up to") and the words taking it up again are no syllables of
     # a name
     # sure phrases of quantity ("no more than 4 grams", "four times daily") too
-    breaks = [((is_time_word(t) or is_route_word(t)) and s) or link or quantity
+    words_of_time_or_route = break_words()
+    breaks = [(t in words_of_time_or_route and s) or link or quantity
               for t, s, link, quantity in zip(lowered, sure, links,
                                               quantity_words(lowered, sure), strict=True)]
     for j, length in enumerate(taken_up):
