@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uncertain._batch_records import RecordWriter, read_records
+from uncertain._batch_records import RecordWriter, input_key, read_records
 
 
 def _rec(path: str, sha: str | None = "s", **extra: object) -> dict[str, object]:
@@ -56,7 +56,8 @@ def test_batch_writer_repairs_a_partial_last_line(tmp_path: Path, tail: bytes,
         assert writer.seen("a", "s") and writer.seen("b", "s")
         assert writer.recorded == 2
         writer.write(_rec("c"))
-    assert out.read_bytes() == whole + (json.dumps(_rec("c"), separators=(",", ":"))
+    written = {**_rec("c"), "input": input_key("c")}
+    assert out.read_bytes() == whole + (json.dumps(written, separators=(",", ":"))
                                         + "\n").encode()
 
 
@@ -196,3 +197,23 @@ def test_batch_writer_new_file_made_by_another_run_meanwhile_says_so(tmp_path: P
     path.write_text("")
     with pytest.raises(FileExistsError, match="another batch run started it"):
         RecordWriter(path, mode="new")
+
+
+def test_batch_resumed_from_another_folder_knows_what_it_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of "in/a.txt" resumed from inside "in" (as "a.txt") recorded every input a
+    second time: the relative path was resolved against the new folder."""
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out.jsonl"
+    monkeypatch.chdir(tmp_path)
+    with RecordWriter(out, mode="new") as writer:
+        writer.write(_rec("in/a.txt"))
+    assert json.loads(out.read_text())["input"] == str(tmp_path / "in" / "a.txt")
+    monkeypatch.chdir(tmp_path / "in")
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.seen("a.txt", "s") and not writer.seen("in/a.txt", "s")
+        assert not writer.write(_rec("a.txt"))
+    # records written before the field was: read as their path says, from here
+    out.write_text(json.dumps(_rec("a.txt")) + "\n")
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.seen("a.txt", "s")

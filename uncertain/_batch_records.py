@@ -31,16 +31,19 @@ Key = tuple[str, str | None]
 
 
 def record_key(record: dict[str, Any]) -> Key:
-    """What makes a record unique: its input path (:func:`input_key`) and content hash
-    (None when unread)."""
-    return (input_key(str(record["path"])), record.get("sha256"))
+    """What makes a record unique: its input path (:func:`input_key`, as the run that
+    wrote it resolved it: its ``input``, when recorded) and content hash (None when
+    unread)."""
+    written = record.get("input")
+    key = written if isinstance(written, str) else input_key(str(record["path"]))
+    return (key, record.get("sha256"))
 
 
 def input_key(path: str) -> str:
     """An input's path as resuming compares it: the file (or the archive of a member,
     ``archive.tar::member``) made absolute against the working folder and normalised, so
-    "d/a.txt", "./d/a.txt", "d/x/../a.txt" and "/work/d/a.txt" are one input (a relative
-    path resolves against the folder the run is resumed from)."""
+    "d/a.txt", "./d/a.txt", "d/x/../a.txt" and "/work/d/a.txt" are one input. A record
+    keeps it as ``input``, so that a run resumed from another folder knows it."""
     archive, separator, member = path.partition(MEMBER_SEPARATOR)
     if not archive:
         return path
@@ -175,6 +178,9 @@ class RecordWriter:
         """Append ``record`` as one line; False (and nothing written) if it was recorded."""
         if self._fd is None:
             raise ValueError(f"{self.path}: the writer is closed")
+        # the input as this run resolved it: a run resumed from another folder reads the
+        # same relative "path" as another file
+        record.setdefault("input", input_key(str(record["path"])))
         key = record_key(record)
         if key in self._seen:
             return False
