@@ -26,6 +26,17 @@ from uncertain.evaluate import (
 )
 
 
+def _saved(tmp_path: Path, doc: Document) -> tuple[Path, Path]:
+    """A references file holding the audio pair's reference, and one saved document."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
+                                "text": "The patient takes lisinopril."}) + "\n",
+                    encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(doc.to_json() + "\n", encoding="utf-8")
+    return refs, docs
+
+
 def _eval(argv: list[str]) -> int:
     """Run ``uncertain eval`` as the CLI does, but let its errors through."""
     from uncertain.cli import build_parser
@@ -263,12 +274,7 @@ def test_evaluate_cli_calibrates_saved_documents_only_when_asked(
     shipped = load_calibration("faster-whisper-tiny.en")
     doc = audio_pair[0].model_copy(deep=True)
     doc.source.model = shipped.model
-    refs = tmp_path / "refs.jsonl"
-    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
-                                "text": "The patient takes lisinopril."}) + "\n",
-                    encoding="utf-8")
-    docs = tmp_path / "docs.jsonl"
-    docs.write_text(doc.to_json() + "\n", encoding="utf-8")
+    refs, docs = _saved(tmp_path, doc)
     out = tmp_path / "report.json"
     assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0", "--json",
                   str(out), *flag]) == 0
@@ -288,12 +294,7 @@ def test_evaluate_cli_calibration_none_scores_a_saved_calibrated_document_raw(
     for word in doc.words:
         word.raw_score = word.confidence
     saved = apply_calibration(doc, shipped)
-    refs = tmp_path / "refs.jsonl"
-    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
-                                "text": "The patient takes lisinopril."}) + "\n",
-                    encoding="utf-8")
-    docs = tmp_path / "docs.jsonl"
-    docs.write_text(saved.to_json() + "\n", encoding="utf-8")
+    refs, docs = _saved(tmp_path, saved)
     means = []
     for flag in ([], ["--calibration", "none"]):
         out = tmp_path / "report.json"
@@ -333,12 +334,7 @@ def test_remove_calibration_gives_back_each_engines_own_confidence() -> None:
 
 def test_evaluate_cli_refuses_a_calibration_for_another_engine(
         tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
-    refs = tmp_path / "refs.jsonl"
-    refs.write_text(json.dumps({"id": "a1", "path": "audio/a1.wav",
-                                "text": "The patient takes lisinopril."}) + "\n",
-                    encoding="utf-8")
-    docs = tmp_path / "docs.jsonl"
-    docs.write_text(audio_pair[0].to_json() + "\n", encoding="utf-8")
+    refs, docs = _saved(tmp_path, audio_pair[0])
     calib = tmp_path / "ocr.json"
     Calibration(id="tesseract/eng/temperature/x", engine="tesseract", model="eng",
                 method="temperature", temperature=2.0).save(calib)

@@ -50,7 +50,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--compute-type", default="auto",
                    help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
-    p.add_argument("--cpu-threads", type=_at_least(0), default=0,
+    p.add_argument("--cpu-threads", type=at_least(0), default=0,
                    help="CPU threads (0: all, max 8)")
     p.add_argument("--batch-size", type=_positive, default=8,
                    help="speech chunks decoded at once")
@@ -177,8 +177,8 @@ def nonempty(text: str) -> str:
     return text
 
 
-def _at_least(low: int) -> Callable[[str], int]:
-    """A whole number from ``low`` on, else a usage error."""
+def at_least(low: int) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` on, else a usage error."""
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -190,7 +190,7 @@ def _at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
-_positive = _at_least(1)  # --bins, --batch-size
+_positive = at_least(1)  # --bins, --batch-size
 
 
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]

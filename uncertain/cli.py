@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -134,19 +134,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text}: a finite number")
     return value
-
-
-def _count(low: int) -> Callable[[str], int]:
-    """A whole number from ``low`` on (``--budget``, ``--max-candidates``)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value}: at least {low}")
-        return value
-    return parse
 
 
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -467,7 +454,7 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from uncertain._cli_runs import nonempty
+    from uncertain._cli_runs import at_least, nonempty
 
     parser = argparse.ArgumentParser(
         prog="uncertain",
@@ -482,9 +469,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"])
         p.add_argument("--threshold", type=_probability,
                        help="mark spans whose p is below this")
-        p.add_argument("--budget", type=_count(0), help="token budget for the rendered prompt")
+        p.add_argument("--budget", type=at_least(0), help="token budget for the rendered prompt")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
-        p.add_argument("--max-candidates", type=_count(0),
+        p.add_argument("--max-candidates", type=at_least(0),
                        help="candidates shown per span (3)")
         p.add_argument("--candidate-gap", type=_finite,
                        help="show a runner-up only within this of the best's score, in "
