@@ -16,9 +16,8 @@ from typing import Literal
 
 __all__ = ["WordClass", "break_words", "classify", "dose_context", "dose_near", "dose_strengths",
            "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
-           "is_number", "is_number_word", "is_route_word", "is_strength", "is_strength_unit",
-           "is_time_word", "is_unit", "link_words", "quantity_words", "strip_punct",
-           "ty_for_teen_dose"]
+           "is_number", "is_number_word", "is_strength", "is_strength_unit", "is_unit",
+           "link_words", "quantity_words", "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -248,6 +247,7 @@ _COUNTS = frozenset({"several", "many", "few", "multiple", "two", "three", "four
                      "six", "seven", "eight", "nine", "ten"})
 
 
+#: the words that end a phrase of quantity
 _QUANTITY_HEADS = frozenset({"than", "times", "time"})
 
 
@@ -344,20 +344,11 @@ _ROUTE_WORDS = frozenset({
 _BREAK_WORDS = _ROUTE_WORDS | _TIME_WORDS
 
 
-def is_route_word(text: str) -> bool:
-    """True for a route's adverb ("orally", "subcutaneously"), no syllable of a name."""
-    return text in _ROUTE_WORDS
-
-
 def break_words() -> frozenset[str]:
-    """The words of time and the routes' adverbs: no syllables of a name when sure (one
-    set, for the sweep's test of every word)."""
+    """The words of time ("today", "month", "morning") and the routes' adverbs
+    ("orally", "subcutaneously"): no syllables of a name when sure (one set, for the
+    sweep's test of every word)."""
     return _BREAK_WORDS
-
-
-def is_time_word(text: str) -> bool:
-    """True for a word of time ("today", "month", "morning")."""
-    return text in _TIME_WORDS
 
 
 def is_unit(text: str) -> bool:
