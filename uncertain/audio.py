@@ -101,7 +101,7 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     try:
         with av.open(_url(p), metadata_errors="ignore") as container:
             stream = _audio_stream(p, container)
-            head = _file_head(p) if container.format.name == "mp3" else b""
+            head = _peek(p, _after_id3) if container.format.name == "mp3" else b""
             return AudioInfo(
                 path=p,
                 container=container.format.name,
@@ -247,7 +247,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
             stream = _audio_stream(label, container)
             kind = container.format.name
             declared = _declared_duration(container, stream,
-                                          _file_head(source) if kind == "mp3" else b"")
+                                          _peek(source, _after_id3) if kind == "mp3"
+                                          else b"")
             if kind == "ogg" and _ogg_unfinished(source):
                 notes.append("the Ogg stream ends without its end-of-stream page: the file "
                              "was cut short, and what was read is all there is")
@@ -441,27 +442,37 @@ def _declared_duration(container: av.container.InputContainer, stream: av.AudioS
     return None
 
 
-def _file_head(source: Path | BinaryIO) -> bytes:
-    """The first bytes of an MP3 past its ID3v2 tag (which may hold pictures): enough to
-    find the first frame and its length tag, if any."""
-    def read(fh: BinaryIO) -> bytes:
-        start = fh.tell()
-        try:
-            first = fh.read(10)
-            skip = 0
-            if len(first) == 10 and first[:3] == b"ID3":
-                size = first[6:10]
-                skip = 10 + ((size[0] & 0x7F) << 21 | (size[1] & 0x7F) << 14
-                             | (size[2] & 0x7F) << 7 | (size[3] & 0x7F))
-            fh.seek(start + skip)
-            return fh.read(8192)
-        finally:
-            fh.seek(start)
-
+def _peek(source: Path | BinaryIO, read: Callable[[BinaryIO], bytes]) -> bytes:
+    """What ``read`` takes from the file at ``source``: a path, or an open file (an archive
+    member in memory, which FFmpeg may be reading) whose position is put back."""
     if isinstance(source, Path):
         with open(source, "rb") as fh:
             return read(fh)
-    return read(source)
+    start = source.tell()
+    try:
+        return read(source)
+    finally:
+        source.seek(start)
+
+
+def _after_id3(fh: BinaryIO) -> bytes:
+    """The first 8 KB of an MP3 past its ID3v2 tag (which may hold pictures): enough to
+    find the first frame and its length tag, if any."""
+    fh.seek(0)
+    first = fh.read(10)
+    skip = 0
+    if len(first) == 10 and first[:3] == b"ID3":
+        size = first[6:10]
+        skip = 10 + ((size[0] & 0x7F) << 21 | (size[1] & 0x7F) << 14
+                     | (size[2] & 0x7F) << 7 | (size[3] & 0x7F))
+    fh.seek(skip)
+    return fh.read(8192)
+
+
+def _last_64k(fh: BinaryIO) -> bytes:
+    fh.seek(0, os.SEEK_END)
+    fh.seek(max(0, fh.tell() - 65536))
+    return fh.read()
 
 
 def _mp3_length_tag(head: bytes) -> bool:
@@ -477,21 +488,7 @@ def _mp3_length_tag(head: bytes) -> bool:
 def _ogg_unfinished(source: Path | BinaryIO) -> bool:
     """Whether an Ogg file's last page lacks the end-of-stream mark: cut short, which
     FFmpeg decodes as a shorter recording without a word."""
-    def tail(fh: BinaryIO) -> bytes:
-        start = fh.tell()
-        try:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
-            fh.seek(start + max(0, size - start - 65536))
-            return fh.read()
-        finally:
-            fh.seek(start)
-
-    if isinstance(source, Path):
-        with open(source, "rb") as fh:
-            data = tail(fh)
-    else:
-        data = tail(source)
+    data = _peek(source, _last_64k)
     last = data.rfind(b"OggS")
     return last >= 0 and len(data) > last + 5 and not data[last + 5] & 0x04
 
