@@ -38,7 +38,7 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline
 
 from uncertain import audio as _audio
-from uncertain.asr import CONFIDENCE_DEFINITION, ENGINE, RAW_SCORE_DEFINITION
+from uncertain.asr import CONFIDENCE_DEFINITION, ENGINE, RAW_SCORE_DEFINITION, no_speech
 from uncertain.asr import _segments as _to_segments
 from uncertain.audio import SAMPLE_RATE
 from uncertain.document import Document, Source
@@ -198,8 +198,8 @@ class BatchedASR:
             language_probability=_probability(getattr(info, "language_probability", None)),
         )
         warnings = list(notes)
-        if not segments:  # as the sequential stage says (uncertain.asr)
-            warnings.append(f"no speech recognised in {duration:.1f} s of audio")
+        if not segments:
+            warnings.append(no_speech(duration))
         return Document(source=source, segments=segments, warnings=warnings)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from uncertain._batch_inputs import Item
 from uncertain._io import kind_from_extension, sniff_bytes
+from uncertain.audio import DEFAULT_CHUNK_SECONDS, DEFAULT_SEARCH_SECONDS
 from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
 from uncertain.errors import EmptyInputError, InputError, ModelNotFoundError, UncertainError
@@ -60,8 +61,8 @@ class WorkConfig:
     dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
     encoding: str | None = None  # plain-text transcripts' encoding (None: detected)
     #: a recording file is transcribed in pieces this long (as uncertain.audio.iter_chunks)
-    chunk_seconds: float = 180.0
-    search_seconds: float = 20.0
+    chunk_seconds: float = DEFAULT_CHUNK_SECONDS
+    search_seconds: float = DEFAULT_SEARCH_SECONDS
 
 
 class Processor(Protocol):

@@ -181,9 +181,14 @@ def transcribe(
             float(language_info.language_probability) if language_info else None),
     )
     if not segments:
-        notes.append(f"no speech recognised in {duration:.1f} s of audio")
+        notes.append(no_speech(duration))
     doc = Document(source=source, segments=segments, warnings=notes)
     return calibrate_document(doc, calibration)
+
+
+def no_speech(seconds: float) -> str:
+    """The warning of a recording in which no word was heard (both ASR stages say it)."""
+    return f"no speech recognised in {seconds:.1f} s of audio"
 
 
 def _reporting(raw_segments: Iterable[Any], offset: float, length: float | None,
