@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -114,26 +114,23 @@ def pdf_dpi(text: str) -> float:
                                          else f"not a number: {text!r}") from None
 
 
-def _probability(text: str) -> float:
-    """``--threshold``'s and ``--min-candidate-score``'s type: a number in [0, 1]."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:  # (NaN too)
-        raise argparse.ArgumentTypeError(f"{text}: a number in [0, 1]")
-    return value
+def _number(ok: Callable[[float], bool], what: str) -> Callable[[str], float]:
+    """An option's type: a number ``ok`` accepts (``what`` says which), else a usage error."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"{text}: {what}")
+        return value
+    return parse
 
 
-def _finite(text: str) -> float:
-    """``--candidate-gap``'s type: a finite number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text}: a finite number")
-    return value
+#: --threshold's and --min-candidate-score's type (NaN fails the comparison too)
+_probability = _number(lambda v: 0.0 <= v <= 1.0, "a number in [0, 1]")
+#: --candidate-gap's type
+_finite = _number(math.isfinite, "a finite number")
 
 
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
