@@ -709,3 +709,22 @@ def test_cli_annotate_without_inputs_warns_once(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(tmp_path)]) == 0
     assert capsys.readouterr().err == "warning: no input files\n"
+
+
+def test_cli_a_file_name_with_a_newline_is_one_line_in_messages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name holding a newline split its error line, and its prompt's header, in two."""
+    from uncertain.errors import CorruptInputError, shown
+
+    bad = tmp_path / "two\nlines.wav"
+    bad.write_text("take two aspirin\n")
+    good = tmp_path / "one\nnote.txt"
+    good.write_text("Take metformin daily.\n")
+    assert main(["annotate", str(bad), str(good), "--format", "prompt", "--no-preamble",
+                 "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"UnsupportedFormatError: {tmp_path}/two\\nlines.wav: ")
+    assert captured.out.startswith(f"=== {tmp_path}/one\\nnote.txt ===\n")
+    assert shown("a\udcffb.wav") == "a\\udcffb.wav" and shown("café.wav") == "café.wav"
+    assert CorruptInputError("x\ty", "bad").path == "x\ty"  # the path itself is kept

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
 from uncertain.document import Document, json_schema
-from uncertain.errors import UncertainError
+from uncertain.errors import UncertainError, shown
 
 if TYPE_CHECKING:
     from uncertain.lexicon import Lexicon
@@ -37,8 +37,8 @@ def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> Non
     ``path`` of the input it was about when the message does not name it."""
     from uncertain.errors import EngineError
 
-    named = ("" if path is None or isinstance(exc, EngineError) or os.fspath(path) in str(exc)
-             else f"{os.fspath(path)}: ")  # (a model or binary is no input's fault)
+    named = ("" if path is None or isinstance(exc, EngineError) or shown(path) in str(exc)
+             else f"{shown(path)}: ")  # (a model or binary is no input's fault)
     print(f"{type(exc).__name__}: {named}{exc}", file=sys.stderr)
 
 
@@ -316,14 +316,14 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 failures += 1
                 continue
             for note in doc.warnings:  # kept in the document too; said where people look
-                named = note if note.startswith(f"{path}:") else f"{path}: {note}"
+                named = note if note.startswith(f"{path}:") else f"{shown(path)}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
             written += 1
             if args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()
             elif prompt is not None:
-                out.write(f"=== {path} ===\n{prompt}\n\n")
+                out.write(f"=== {shown(path)} ===\n{prompt}\n\n")
             else:
                 docs.append(doc)
         if args.format == "json":
@@ -351,7 +351,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
                     _fail(exc, doc.source.path)
                     status = 1
                     continue
-                print(f"=== {doc.source.path} ===\n{prompt}\n" if headed else prompt)
+                print(f"=== {shown(doc.source.path)} ===\n{prompt}\n" if headed else prompt)
         except BrokenPipeError:
             raise
         except (OSError, ValueError, UncertainError) as exc:

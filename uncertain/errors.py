@@ -25,6 +25,15 @@ from __future__ import annotations
 import os
 
 
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name as one line of a message: its control characters (a newline in a
+    name) and undecodable bytes escaped as Python writes them, the rest as it is."""
+    name = os.fspath(path)
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 class UncertainError(Exception):
     """Base class of every error this package raises."""
 
@@ -35,7 +44,7 @@ class InputError(UncertainError):
     def __init__(self, path: str | os.PathLike[str], message: str) -> None:
         self.path = os.fspath(path)
         self.reason = message
-        super().__init__(f"{self.path}: {message}")
+        super().__init__(f"{shown(self.path)}: {message}")
 
 
 class MissingFileError(InputError):
