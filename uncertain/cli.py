@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
-from uncertain.document import Document, json_schema
+from uncertain.document import Document, invalid_summary, json_schema
 from uncertain.errors import UncertainError, shown
 
 if TYPE_CHECKING:
@@ -166,25 +166,19 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     from uncertain.errors import CorruptInputError, EmptyInputError
 
     lines: Iterator[tuple[int, str]] | list[tuple[int, str]]
-    if path == "-":  # annotate ... | uncertain render -
-        p: Path | str = "-"
-        raw = sys.stdin.buffer.read()
-        if not raw.strip():
+    p: Path | str
+    if path == "-" or docs_format == "json":  # read whole ("-": annotate ... | render -)
+        p = path if path == "-" else check_input(path)
+        raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
+        if path == "-" and not raw.strip():
             raise EmptyInputError(p, "standard input holds nothing")
         try:
-            text = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig" if path == "-" else "utf-8")
         except UnicodeDecodeError as exc:
             raise CorruptInputError(p, f"not UTF-8 JSON: byte {raw[exc.start]:#04x} at "
                                        f"offset {exc.start}") from exc
         lines = ([(0, text)] if docs_format == "json"
                  else list(enumerate(text.split("\n"), start=1)))
-    elif docs_format == "json":
-        p = check_input(path)
-        try:
-            lines = [(0, p.read_text(encoding="utf-8"))]
-        except UnicodeDecodeError as exc:
-            raise CorruptInputError(p, f"not UTF-8 JSON: byte {exc.object[exc.start]:#04x} "
-                                       f"at offset {exc.start}") from exc
     else:
         p = check_input(path)
         lines = json_lines(p)  # one at a time: a batch's output can be larger than memory
@@ -203,10 +197,8 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
             docs = [Document.model_validate(d) for d in
                     (data if isinstance(data, list) else [data])]
         except ValidationError as exc:
-            first = exc.errors()[0]
-            at = ".".join(str(k) for k in first["loc"]) or "the top level"
-            raise CorruptInputError(p, f"{where}not a saved document ({exc.error_count()} "
-                                       f"problems; {at}: {first['msg']})") from exc
+            raise CorruptInputError(p, f"{where}not a saved document "
+                                       f"({invalid_summary(exc)})") from exc
         except ValueError as exc:  # json's JSONDecodeError
             raise CorruptInputError(p, f"{where}not JSON ({exc})") from exc
         found += len(docs)

@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -301,3 +301,11 @@ def line_text(segment: Segment, *, first: bool = False) -> str:
 def json_schema() -> str:
     """The JSON Schema of ``Document``, as printed by ``uncertain schema``."""
     return json.dumps(Document.model_json_schema(), indent=2)
+
+
+def invalid_summary(exc: ValidationError) -> str:
+    """Why data is no ``Document``, in one line: how many problems, and the first
+    (pydantic's own report runs to a line or two per problem)."""
+    first = exc.errors()[0]
+    at = ".".join(str(k) for k in first["loc"]) or "the top level"
+    return f"{exc.error_count()} problems; {at}: {first['msg']}"

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from uncertain._io import json_lines
-from uncertain.document import Document
+from uncertain.document import Document, invalid_summary
 from uncertain.errors import CorruptInputError, MissingFileError
 
 log = logging.getLogger("uncertain")
@@ -170,11 +170,8 @@ def _record(record: Any, path: Path, number: int) -> Document | Failure:
     try:
         return Document.model_validate(record)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        at = ".".join(str(k) for k in first["loc"]) or "the top level"
         raise CorruptInputError(path, f"line {number}: not a saved document or batch record "
-                                      f"({exc.error_count()} problems; {at}: "
-                                      f"{first['msg']})") from exc
+                                      f"({invalid_summary(exc)})") from exc
 
 
 def match_references(items: Sequence[Document | Failure], refs: Sequence[Reference], *,
