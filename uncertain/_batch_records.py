@@ -101,21 +101,18 @@ class RecordWriter:
             if mode == "overwrite":
                 os.ftruncate(self._fd, 0)
             else:
-                self._check_batch_output()
+                self._read_batch_output()
                 self.repaired_bytes = self._repair_tail()
-                for record in read_records(self.path):
-                    self._seen.add(record_key(record))
-                    if record.get("status") == "error":
-                        self._failed.add(record_key(record))
         except BaseException:
             self.close()
             raise
 
-    def _check_batch_output(self) -> None:
-        """Refuse to append to a file that is not a batch run's output (notes, another
-        command's JSON lines): its last line would be cut as an interrupted run's and
-        records appended to it. Every whole line must be a record (a JSON object with a
-        ``path`` and a ``status``), and a partial last line must begin as one does."""
+    def _read_batch_output(self) -> None:
+        """Note what the file records, in one pass, refusing a file that is not a batch
+        run's output (notes, another command's JSON lines): its last line would be cut
+        as an interrupted run's and records appended to it. Every whole line must be a
+        record (a JSON object with a ``path`` and a ``status``), and a partial last line
+        (cut off next) must begin as one does."""
         with open(self.path, "rb") as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.endswith(b"\n"):
@@ -127,6 +124,10 @@ class RecordWriter:
                         good = False
                     else:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
+                        if good:
+                            self._seen.add(record_key(record))
+                            if record["status"] == "error":
+                                self._failed.add(record_key(record))
                 if not good:
                     raise FileExistsError(
                         f"{self.path}: line {number} is not a batch record: the file is not a "
