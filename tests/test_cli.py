@@ -728,3 +728,21 @@ def test_cli_a_file_name_with_a_newline_is_one_line_in_messages(
     assert captured.out.startswith(f"=== {tmp_path}/one\\nnote.txt ===\n")
     assert shown("a\udcffb.wav") == "a\\udcffb.wav" and shown("café.wav") == "café.wav"
     assert CorruptInputError("x\ty", "bad").path == "x\ty"  # the path itself is kept
+
+
+def test_cli_annotate_stops_when_the_model_cannot_load(
+    note: Path, tmp_path: Path, samples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a mistyped --model fails every recording the same way: said once, the run stops,
+    # what was done before it kept
+    wav = tmp_path / "a.wav"
+    wav.write_bytes((samples_dir / "dictation.wav").read_bytes())
+    second = tmp_path / "b.wav"
+    second.write_bytes(wav.read_bytes())
+    status = main(["annotate", str(note), str(wav), str(second), str(note), "--format", "jsonl",
+                   "--model", "nosuchmodel"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert err.count("ModelNotFoundError") == 1
+    assert f"2 inputs after {wav} not run" in err
+    assert [Document.from_json(line).source.path for line in out.splitlines()] == [str(note)]

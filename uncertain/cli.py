@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
 from uncertain.document import Document, invalid_summary, json_schema
-from uncertain.errors import UncertainError, shown
+from uncertain.errors import ModelNotFoundError, UncertainError, shown
 
 if TYPE_CHECKING:
     from uncertain.lexicon import Lexicon
@@ -279,7 +279,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     docs: list[Document] = []
     output = _Output(args.out, force=args.force)
     with output as out:
-        for path in files:
+        for number, path in enumerate(files, start=1):
             progress = _Progress(Path(path), enabled=not args.no_progress)
             try:
                 try:
@@ -297,6 +297,17 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                             progress.close()
                 # (a prompt over its --budget fails this input, not the run)
                 prompt = render(doc, **_render_kwargs(args)) if args.format == "prompt" else None
+            except ModelNotFoundError as exc:
+                # the run's model, not this input: every recording after it would fail
+                # the same way, so the run stops here, the documents done so far written
+                _fail(exc, path)
+                failures += 1
+                left = len(files) - number
+                if left:
+                    print(f"uncertain annotate: stopped: the Whisper model cannot be "
+                          f"loaded; {left} input{'s' if left > 1 else ''} after {shown(path)} "
+                          "not run", file=sys.stderr)
+                break
             except UncertainError as exc:
                 _fail(exc, path)
                 failures += 1
