@@ -14,21 +14,24 @@ and says how much of the document the answer keeps word for word (``kept``): an 
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
 keeps little of it, and its "changes" are no corrections.
 
-Words are compared after NFKC normalisation, case folding and stripping punctuation
-at both ends, so "Metformin," equals "metformin"; a word whose text contains spaces
+Words are compared after NFKC normalisation, case folding, typographic quotes and
+dashes read as plain ones and punctuation stripped at both ends, so "Metformin,"
+equals "metformin" and "patient’s" "patient's"; a word whose text contains spaces
 is compared piece by piece.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from uncertain._markup import (
@@ -49,6 +52,8 @@ from uncertain.render import doubtful_spans
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
 
 ChangeKind = Literal["replace", "delete", "insert"]
+#: (source token or None, answer token or None, source position an answer token goes at)
+Pairs = list[tuple[int | None, int | None, int]]
 
 
 @dataclass(frozen=True)
@@ -204,9 +209,15 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
     return text
 
 
+#: typographic marks an answer may write for the plain ones ("patient’s", "10–20")
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
+                              "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-",
+                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
 @functools.lru_cache(maxsize=65536)
 def _key(token: str) -> str:
-    norm = unicodedata.normalize("NFKC", token).casefold()
+    norm = unicodedata.normalize("NFKC", token).casefold().translate(_TYPOGRAPHIC)
     start, end = 0, len(norm)
     while start < end and unicodedata.category(norm[start]).startswith("P"):
         start += 1
@@ -288,13 +299,17 @@ def reconcile(
             owner.append(u)
     new_tokens = answer.split()
     dst = [_key(t) for t in new_tokens]
-    pairs = _pairs(Levenshtein.opcodes(src, dst), src, dst)
+    token_span = [unit_span[u] for u in owner]
+    pairs, whole = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span)
+    # a word of a span changed whole is part of its change, though the answer has it
+    same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
+            for i, j, _ in pairs]
     span_sizes = [0] * len(spans)  # source tokens of each doubtful span
     for u in owner:
         region = unit_span[u]
         if region is not None:
             span_sizes[region] += 1
-    groups = _groups(pairs, src, dst, owner, unit_span, len(units), span_sizes)
+    groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst))
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
@@ -304,13 +319,36 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
-    # a confident word is kept when the answer has it as it was, a doubtful one when the
-    # answer has a word like it in its place (its correction is what was asked for)
-    kept_tokens = sum(1 for i, j, _ in pairs if i is not None and j is not None and (
-        src[i] == dst[j] or (unit_span[owner[i]] is not None
-                             and fuzz.ratio(src[i], dst[j]) >= 100 * _KEPT_SIMILARITY)))
-    kept = round(kept_tokens / len(src), 4) if src else 1.0
+    kept = round(_kept(pairs, src, dst, token_span) / len(src), 4) if src else 1.0
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
+
+
+def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None]) -> int:
+    """How many source tokens the answer keeps: a confident word when the answer has it as
+    it was; a doubtful span's words when the answer's words in their place, spelled
+    together, are like them spelled together (its correction is what was asked for:
+    "lie sin oh pril" -> "lisinopril" 0.91; a refusal's "cannot" for "lisinoprl" 0.4); in
+    a span of more than ``_ROW_MAX`` words, each word so."""
+    kept = 0
+    olds: dict[int, list[int]] = {}
+    news: dict[int, list[int]] = {}
+    sizes = Counter(token_span)
+    for i, j, _ in pairs:
+        if i is None:
+            continue
+        region = token_span[i]
+        if region is None or sizes[region] > _ROW_MAX:
+            kept += j is not None and (src[i] == dst[j] or (region is not None and fuzz.ratio(
+                src[i], dst[j]) >= 100 * _KEPT_SIMILARITY))
+            continue
+        olds.setdefault(region, []).append(i)
+        if j is not None:
+            news.setdefault(region, []).append(j)
+    for region, tokens in olds.items():
+        answer = "".join(dst[j] for j in news.get(region, ()))
+        if answer and fuzz.ratio("".join(src[i] for i in tokens), answer) >= 100 * _KEPT_SIMILARITY:
+            kept += len(tokens)
+    return kept
 
 
 @dataclass
@@ -324,22 +362,43 @@ class _Group:
     stop: int
 
 
-#: how like a doubtful word the answer's word in its place must be to count as its
-#: correction in ``kept`` ("met" -> "metformin" 0.5, "pril" -> "lisinopril" 0.57; a
-#: refusal's "cannot" in the place of "lisinoprl" 0.4)
+#: how like a doubtful span's words the answer's words in their place must be to count
+#: as its correction in ``kept``
 _KEPT_SIMILARITY = 0.5
 _MAX_CELLS = 250_000  # beyond this, a changed stretch keeps Levenshtein's own pairing
 _MIN_SIMILARITY = 0.3
+#: what being at the same place in a changed stretch adds to a pairing's similarity: a
+#: tie-breaker between pairings alike in spelling
+_PLACE_WEIGHT = 0.05
+#: the most words of one doubtful span paired as one row (a flag's window is at most four)
+_ROW_MAX = 6
 
 
-def _pairs(ops: Any, src: list[str], dst: list[str]) -> list[tuple[int | None, int | None, int]]:
+def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None]
+           ) -> tuple[Pairs, set[int]]:
     """Every source and answer token in order: (src index or None, dst index or None, cursor).
 
     Levenshtein pairs a changed stretch position by position; inside each stretch the
     tokens are re-paired by spelling similarity (a small Needleman-Wunsch), so
-    "met for me 500" -> "metformin XR 850" pairs met/metformin and 500/850. ``cursor``
-    is the source position an unpaired answer token is inserted at.
+    "met for me 500" -> "metformin XR 850" pairs met/metformin and 500/850, and what
+    similarity leaves unpaired is settled around the doubtful spans (:func:`_settle`).
+    ``cursor`` is the source position an unpaired answer token is inserted at.
+    ``token_span`` is the doubtful span of each source token, or None. Words of a span
+    (of up to ``_ROW_MAX`` words) the answer has as they were, between two changes of
+    that span, are in the stretch
+    too ("or promote" -> "omeprazole or loperamide" is one change, not an insertion and
+    "promote" -> "loperamide"): the spans so changed whole are returned with the pairs.
     """
+    ops = list(ops)
+    inner = []
+    whole: set[int] = set()
+    sizes = Counter(token_span)
+    for k, op in enumerate(ops):
+        both = {r for r in _touches(ops[k - 1], token_span) & _touches(ops[k + 1], token_span)
+                if sizes[r] <= _ROW_MAX} if op.tag == "equal" and 0 < k < len(ops) - 1 else set()
+        inner.extend(_split_equal(op, token_span, both) if both else [op])
+        whole |= both
+    ops = inner
     pairs: list[tuple[int | None, int | None, int]] = []
     run: list[Any] = []
     for op in [*ops, None]:
@@ -347,19 +406,37 @@ def _pairs(ops: Any, src: list[str], dst: list[str]) -> list[tuple[int | None, i
             run.append(op)
             continue
         if run:
-            pairs.extend(_align_run(run, src, dst))
+            pairs.extend(_settle(_align_run(run, src, dst, token_span), token_span))
             run = []
         if op is not None:
             for k in range(op.src_end - op.src_start):
                 pairs.append((op.src_start + k, op.dest_start + k, op.src_start + k))
-    return pairs
+    return pairs, whole
 
 
-def _align_run(run: list[Any], src: list[str], dst: list[str]
+def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[int | None]
                ) -> list[tuple[int | None, int | None, int]]:
+    """Pair a changed stretch's tokens by spelling similarity (Needleman-Wunsch).
+
+    The tokens of one doubtful span are one row, spelled together and paired with a run
+    of answer tokens (up to ``_SPAN_EXTRA`` more than its own): the answer corrects the
+    span as a whole ("met for men" -> "metformin" 0.89, where "men" alone is nearer "mg"
+    than "met" is "metformin"; "metfromin lisinoprl" -> "metformin lisinopril"). Inside
+    a row the tokens are paired in order. Near ties go to the pairing nearer the same
+    place in the stretch ("met for men five" -> "metformin eight": "met" with
+    "metformin", not "eight")."""
     a, b = run[0].src_start, run[-1].src_end
     j1, j2 = run[0].dest_start, run[-1].dest_end
-    n, m = b - a, j2 - j1
+    rows: list[list[int]] = []  # source tokens of each row
+    for t in range(a, b):
+        if rows and token_span[t] is not None and token_span[rows[-1][-1]] == token_span[t]:
+            rows[-1].append(t)
+        else:
+            rows.append([t])
+    # a long doubtful stretch (a noisy recording's whole sentence) is paired word by word
+    rows = [part for row in rows
+            for part in ([row] if len(row) <= _ROW_MAX else [[t] for t in row])]
+    n, m = len(rows), j2 - j1
     if n == 0 or m == 0 or n * m > _MAX_CELLS:
         out: list[tuple[int | None, int | None, int]] = []
         for op in run:
@@ -370,41 +447,140 @@ def _align_run(run: list[Any], src: list[str], dst: list[str]
                 j = op.dest_start + t if t < l else None
                 out.append((i, j, op.src_start + min(t, k)))
         return out
-    sim = process.cdist(src[a:b], dst[j1:j2], scorer=fuzz.ratio) / 100.0
+    texts = ["".join(src[t] for t in row) for row in rows]
+    widths = [min(m, len(row) + _SPAN_EXTRA) if len(row) > 1 or token_span[row[0]] is not None
+              else 1 for row in rows]
+
+    def gain(i: int, j: int, width: int) -> float:
+        """What pairing row ``i`` with answer tokens ``j - width .. j - 1`` earns, or -1."""
+        s = fuzz.ratio(texts[i], "".join(dst[j1 + j - width:j1 + j])) / 100.0
+        if s < _MIN_SIMILARITY:
+            return -1.0
+        return s + _PLACE_WEIGHT * (1.0 - abs((i + 0.5) / n - (j - width / 2) / m))
+
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (row, end) -> (gain, width)
     for i in range(1, n + 1):
         row, prev = score[i], score[i - 1]
         for j in range(1, m + 1):
-            s = float(sim[i - 1][j - 1])
-            diag = prev[j - 1] + s if s >= _MIN_SIMILARITY else -1.0
-            row[j] = max(prev[j], row[j - 1], diag)
+            value = max(prev[j], row[j - 1])
+            for width in range(1, min(widths[i - 1], j) + 1):
+                g = gain(i - 1, j, width)
+                if g >= 0 and prev[j - width] + g > value:
+                    value = prev[j - width] + g
+                    best[i, j] = (g, width)
+            row[j] = value
     out = []
     i, j = n, m
     while i or j:
-        s = float(sim[i - 1][j - 1]) if i and j else 0.0
-        if i and j and s >= _MIN_SIMILARITY and score[i][j] == score[i - 1][j - 1] + s:
-            out.append((a + i - 1, j1 + j - 1, a + i - 1))
-            i, j = i - 1, j - 1
+        paired = best.get((i, j)) if i and j else None
+        if paired is not None and score[i][j] == score[i - 1][j - paired[1]] + paired[0]:
+            width = paired[1]
+            tokens, news = rows[i - 1], list(range(j1 + j - width, j1 + j))
+            for t in reversed(range(max(len(tokens), width))):
+                s_t = tokens[t] if t < len(tokens) else None
+                d_t = news[t] if t < width else None
+                out.append((s_t, d_t, s_t if s_t is not None else tokens[-1] + 1))
+            i, j = i - 1, j - width
         elif i and score[i][j] == score[i - 1][j]:
-            out.append((a + i - 1, None, a + i - 1))
+            out += [(t, None, t) for t in reversed(rows[i - 1])]
             i -= 1
         else:
-            out.append((None, j1 + j - 1, a + i))
+            out.append((None, j1 + j - 1, rows[i - 1][-1] + 1 if i else a))
             j -= 1
     return out[::-1]
 
 
-def _groups(pairs: list[tuple[int | None, int | None, int]], src: list[str], dst: list[str],
+class _Op(NamedTuple):
+    tag: str
+    src_start: int
+    src_end: int
+    dest_start: int
+    dest_end: int
+
+
+def _touches(op: Any, token_span: list[int | None]) -> set[int]:
+    """The doubtful spans a change touches: those of the words it changes, or of the
+    words on either side of an insertion."""
+    if op.src_start < op.src_end:
+        near = token_span[op.src_start:op.src_end]
+    else:
+        near = token_span[max(op.src_start - 1, 0):op.src_start + 1]
+    return {r for r in near if r is not None}
+
+
+def _split_equal(op: Any, token_span: list[int | None], touched: set[int]) -> list[Any]:
+    """The pieces of the equal ``op``, those in a ``touched`` span as replacements (one
+    for one) so that they join the changed stretches beside them."""
+    pieces: list[Any] = []
+    start = op.src_start
+    shift = op.dest_start - op.src_start
+    for i in range(op.src_start, op.src_end + 1):
+        cut = i == op.src_end or (token_span[i] in touched) != (token_span[start] in touched)
+        if cut and i > start:
+            tag = "replace" if token_span[start] in touched else "equal"
+            pieces.append(_Op(tag, start, i, start + shift, i + shift))
+            start = i
+    return pieces
+
+
+def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
+    """Re-pair what spelling left unpaired between two paired tokens of a changed stretch.
+
+    The source tokens there that belong to the doubtful span of the paired token before
+    (or after) them are that span's, corrected by it ("met for men" -> "metformin": "for
+    men" go); the answer's tokens left over are the new text of the other source tokens
+    there, in order ("five hundred" -> "500", "Add" -> "Stop"), not more of the span's
+    correction with those words deleted. Answer tokens beyond the other source tokens'
+    number go with the span before them, if any ("met for me five" -> "metformin XR 5").
+    """
+    anchors = [k for k, (i, j, _) in enumerate(run) if i is not None and j is not None]
+    if len(anchors) == len(run):
+        return run
+    out: Pairs = []
+    bounds = [-1, *anchors, len(run)]
+    for left, right in itertools.pairwise(bounds):
+        gap = run[left + 1:right]
+        olds = [i for i, _, _ in gap if i is not None]
+        news = [j for _, j, _ in gap if j is not None]
+        before = token_span[run[left][0]] if left >= 0 else None  # type: ignore[index]
+        after = token_span[run[right][0]] if right < len(run) else None  # type: ignore[index]
+        lead = 0
+        while before is not None and lead < len(olds) and token_span[olds[lead]] == before:
+            lead += 1
+        tail = len(olds)
+        while after is not None and tail > lead and token_span[olds[tail - 1]] == after:
+            tail -= 1
+        middle = olds[lead:tail]
+        if not (middle and news):
+            out.extend(gap)  # nothing to re-pair: as spelling left them
+        else:
+            out.extend((i, None, i) for i in olds[:lead])
+            extra = max(0, len(news) - len(middle)) if before is not None else 0
+            out.extend((None, j, middle[0]) for j in news[:extra])
+            rest = news[extra:]
+            for t in range(max(len(middle), len(rest))):
+                i = middle[t] if t < len(middle) else None
+                j = rest[t] if t < len(rest) else None
+                out.append((i, j, i if i is not None else middle[-1] + 1))
+            out.extend((i, None, i) for i in olds[tail:])
+        if right < len(run):
+            out.append(run[right])
+    return out
+
+
+def _groups(pairs: list[tuple[int | None, int | None, int]], same: list[bool],
             owner: list[int], span_of: list[int | None], n_words: int,
-            span_sizes: list[int]) -> list[_Group]:
+            span_sizes: list[int], n_dst: int) -> list[_Group]:
     """Changed stretches, split by the span they touch, widened to whole words
-    (``span_sizes``: the source tokens of each doubtful span)."""
-    next_dst = _next_dsts(pairs, len(dst))
-    regions = _insertion_regions(pairs, src, dst, owner, span_of, span_sizes)
+    (``same``: whether each pair is a word the answer kept as it was; ``span_sizes``: the
+    source tokens of each doubtful span)."""
+    next_dst = _next_dsts(pairs, n_dst)
+    regions = _insertion_regions(pairs, same, owner, span_of, span_sizes)
     groups: list[_Group] = []
     fresh = True
     for index, (i, j, cursor) in enumerate(pairs):
-        if i is not None and j is not None and src[i] == dst[j]:
+        if same[index]:
             fresh = True
             continue
         if i is not None:
@@ -459,16 +635,15 @@ def _next_dsts(pairs: list[tuple[int | None, int | None, int]], n_dst: int) -> l
 _SPAN_EXTRA = 2
 
 
-def _insertion_regions(pairs: list[tuple[int | None, int | None, int]], src: list[str],
-                       dst: list[str], owner: list[int], span_of: list[int | None],
+def _insertion_regions(pairs: list[tuple[int | None, int | None, int]], same: list[bool],
+                       owner: list[int], span_of: list[int | None],
                        span_sizes: list[int]) -> list[int | None]:
     """For each inserted token (a pair without a source token), the doubtful span its
     insertion belongs to, or None: a run of inserted tokens joins the change before it,
     else the one after it, else the span it falls strictly inside, unless it is longer
     than that span's tokens or ``_SPAN_EXTRA``. In one pass over the pairs."""
     def changed(k: int) -> bool:
-        i, j, _ = pairs[k]
-        return i is not None and (j is None or src[i] != dst[j])
+        return pairs[k][0] is not None and not same[k]
 
     out: list[int | None] = [None] * len(pairs)
     k = 0
