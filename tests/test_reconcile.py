@@ -412,7 +412,7 @@ def test_reconcile_fix_and_a_neighbour_changed_on_the_samples() -> None:
             for other in ("zzz", "Stop", "8"):
                 new = list(words)
                 new[k] = other
-                answer = " ".join(new[:span.word_start] + [fix] + new[span.word_end:])
+                answer = " ".join([*new[:span.word_start], fix, *new[span.word_end:]])
                 got = {(c.word_start, c.word_end, c.new, c.span)
                        for c in reconcile(doc, answer).changes}
                 assert (span.word_start, span.word_end, fix, spans.index(span)) in got
@@ -424,3 +424,31 @@ def test_reconcile_fix_and_a_neighbour_changed_on_the_samples() -> None:
 def test_reconcile_typographic_quotes_and_dashes_are_no_change() -> None:
     doc = _plain(["The", "patient's", "pain", "is", "7-8", "today."], confidence=0.9)
     assert reconcile(doc, "The patient\u2019s pain is 7\u20138 today.").changes == ()
+
+
+def test_reconcile_answer_made_a_list_or_joined_the_lines() -> None:
+    doc = _timed(["Take", "aspirin", "daily.", ("Add", 0.05), ("or", 0.05), ("master", 0.05),
+                  "40", "milligrams."])
+    doc = doc.model_copy(update={"segments": [
+        Segment(id=0, words=doc.words[:3]), Segment(id=1, words=doc.words[3:])]})
+    for answer in ("- Take aspirin daily.\n- Atorvastatin 40 milligrams.",
+                   "1. Take aspirin daily.\n2) Atorvastatin 40 milligrams.",
+                   "[00:00.0] Take aspirin daily. [00:01.5] Atorvastatin 40 milligrams."):
+        result = reconcile(doc, answer)
+        assert [(c.original, c.new, c.span) for c in result.changes] == [
+            ("Add or master", "Atorvastatin", 0)], answer
+    # a document whose own lines are a list keeps its marks as words
+    listed = _plain(["-", "aspirin", "daily"], confidence=0.9)
+    assert reconcile(listed, "- aspirin daily").changes == ()
+    (gone,) = reconcile(listed, "aspirin daily").changes
+    assert (gone.kind, gone.original) == ("delete", "-")
+
+
+def test_reconcile_answer_in_a_code_block() -> None:
+    doc = _timed(["Follow", "up", "visit.", ("met", 0.02), ("for", 0.02), ("men", 0.02),
+                  "daily."])
+    text = json.dumps({"text": "Follow up visit. metformin daily."})
+    for answer in (f"```json\n{text}\n```", "```\nFollow up visit. metformin daily.\n```"):
+        result = reconcile(doc, answer)
+        assert [(c.original, c.new) for c in result.changes] == [("met for men", "metformin")]
+        assert result.kept == 1.0

@@ -134,6 +134,12 @@ _BRACKET_ANY = re.compile(
     r"|\[((?:\\.|[^\\\[\]?])*)\?(?:\\.|[^\\\[\]])*\]",  # a span: keep its text
     re.DOTALL,
 )
+#: a Markdown list item's mark at the start of a line ("- ", "* ", "2. ", "3) ")
+_LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
+#: a whole answer in a Markdown code block, with or without a language name
+_FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?[ \t]*```", re.DOTALL)
+#: a segment's time prefix where it begins a line or follows a space
+_TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + TIME_PREFIX.pattern)
 _LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
 
 
@@ -180,6 +186,9 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
     """
     if style is not None and style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
+    fenced = _FENCED.fullmatch(answer.strip())
+    if fenced:  # the whole answer in a code block (```json ... ```)
+        answer = fenced.group(1)
     found = style or _detect(answer)
     if found is not None and answer.startswith(PREAMBLES[found]):
         answer = answer[len(PREAMBLES[found]):]
@@ -280,6 +289,11 @@ def reconcile(
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
     answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style)
+    if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
+        answer = _LIST_MARK.sub("", answer)
+    if doc.source.modality == "audio":  # segments' times where the answer joined the lines
+        said = doc.text  # (unless the words themselves hold such a time)
+        answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m[0].strip() in said else "", answer)
     spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
