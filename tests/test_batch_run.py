@@ -608,3 +608,20 @@ def test_batch_a_recording_without_speech_says_so(tmp_path: Path) -> None:
     record = worker.process(Item(path="a.tar::quiet.wav", data=_wav_bytes(2.0)), "abc")
     doc = Document.model_validate(record["document"])
     assert doc.segments == [] and doc.warnings == ["no speech recognised in 2.0 s of audio"]
+
+
+def test_run_batch_takes_one_path_as_one_input(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # a string is one path, not its letters: "note.txt" was n, o, t, e, "." (the whole
+    # working folder), t, x, t; a lexicon named by a string likewise
+    monkeypatch.chdir(tmp_path)
+    Path("note.txt").write_text("Continue Zapain 5 mg daily.\n")
+    Path("other.txt").write_text("Not to be read.\n")
+    Path("formulary.tsv").write_text("Zapain\tzapainol\tbrand\t0.6\n")
+    summary = run_batch("note.txt", out="out.jsonl", lexicons="formulary.tsv", rescore=False)
+    records = [json.loads(line) for line in Path("out.jsonl").read_text().splitlines()]
+    assert [r["path"] for r in records] == ["note.txt"]
+    assert (summary.total, summary.done, summary.failed) == (1, 1, 0)
+    flags = records[0]["document"]["flags"]
+    assert any(f["reason"] == "verified" and f["candidates"][0]["canonical"] == "zapainol"
+               for f in flags)

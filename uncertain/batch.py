@@ -127,7 +127,7 @@ class BatchSummary:
 
 
 def run_batch(
-    inputs: Iterable[str | os.PathLike[str]],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     out: str | os.PathLike[str],
     model: str | None = None,
@@ -142,7 +142,7 @@ def run_batch(
     validate: bool = True,
     rescore: bool = True,
     calibration: str | None = "auto",
-    lexicons: Sequence[str] | None = None,
+    lexicons: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     prompts: bool = False,
     style: str = "inline",
     dpi: float | None = None,
@@ -154,6 +154,9 @@ def run_batch(
 ) -> BatchSummary:
     """Process every input named by ``inputs`` into one record each in ``out`` (JSON lines).
 
+    ``inputs`` is one path (a file, a folder, an archive, a manifest) or several; so is
+    ``lexicons`` (a name or a file), not the letters of a string.
+
     See the module docstring for the records and resuming. ``calibration`` is applied to
     every document before validation, as :func:`uncertain.calibrate.calibrate_document`
     takes it (``"auto"``: the shipped map for the engine and model when there is one;
@@ -164,6 +167,10 @@ def run_batch(
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
     """
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]  # one path, not its letters ("note.txt": n, o, ..., "." the folder)
+    if isinstance(lexicons, str | os.PathLike):
+        lexicons = [lexicons]
     names = [os.fspath(p) for p in inputs]
     if engine not in ("local", "ray"):
         raise ValueError(f"unknown engine {engine!r}; expected 'local' or 'ray'")
@@ -183,7 +190,8 @@ def run_batch(
         model=model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
         batch_size=batch_size, language=language, validate=validate, rescore=rescore,
         calibration=calibration,
-        lexicons=None if not lexicons else ("drugs", "clinical", *lexicons),
+        lexicons=None if not lexicons else ("drugs", "clinical",
+                                            *(os.fspath(x) for x in lexicons)),
         prompts=prompts, style=style, dpi=dpi, encoding=encoding)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
