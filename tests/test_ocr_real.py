@@ -231,3 +231,27 @@ def test_ocr_real_pdf_form_field_values_are_read(tmp_path: Path) -> None:
     assert doc.text == "Lisinopril 10 mg at night", doc.warnings
     (word,) = [w for w in doc.words if w.text == "Lisinopril"]
     assert word.bbox is not None and word.bbox[0] < 0.2 * doc.pages[0].width
+
+
+@pytest.mark.parametrize(("mode", "suffix"), [("I;16", ".png"), ("I;16", ".tif"),
+                                              ("12-bit", ".png"), ("F", ".tif")])
+def test_recognize_a_deeper_than_8_bit_scan_like_its_8_bit_copy(
+        tmp_path: Path, samples_dir: Path, mode: str, suffix: str) -> None:
+    # scanners write 16-bit grayscale (and 12 bits in 16); Pillow's 8-bit conversion
+    # clipped every value over 255 to white, and the page read as blank
+    import numpy as np
+
+    scan = Image.open(samples_dir / "phototest.tif").convert("L")
+    # grey ink, as a scanner's is (the sample is black and white, which clipping spares)
+    scan = scan.point(lambda v: 60 + v * 195 // 255)
+    page = np.asarray(scan)
+    deep = (page.astype(np.uint16) * 257 if mode == "I;16"
+            else page.astype(np.uint16) * 16 if mode == "12-bit"
+            else page.astype(np.float32) / 255)
+    path = tmp_path / f"deep{suffix}"
+    Image.fromarray(deep).save(path)
+    eight = tmp_path / "eight.png"
+    Image.fromarray(page).save(eight)
+    got = recognize(path)
+    assert got.text and not got.warnings
+    assert got.text == recognize(eight).text

@@ -239,6 +239,8 @@ def to_grayscale(image: Image.Image) -> Image.Image:
     transparent canvas stays on white)."""
     if image.mode == "L":
         return image
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        return _deep_to_gray(image)
     if "A" in image.getbands() or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         alpha = np.asarray(rgba.getchannel("A"))
@@ -250,6 +252,26 @@ def to_grayscale(image: Image.Image) -> Image.Image:
         background = Image.new("RGBA", rgba.size, (shade, shade, shade, 255))
         return Image.alpha_composite(background, rgba).convert("L")
     return image.convert("L")
+
+
+def _deep_to_gray(image: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or float grayscale page as 8-bit: scaled from its full scale
+    (65,535 for 16 bits; 255 or 1.0 for values that stay within them), or from its own
+    brightest value when that is under an eighth of it (12 bits stored in 16). Pillow's
+    own conversion clips every value over 255 to white: a 16-bit scan became a blank page.
+    """
+    values = np.asarray(image, dtype=np.float64)
+    values = np.where(np.isfinite(values), values, 0.0)
+    low = min(0.0, float(values.min())) if values.size else 0.0
+    high = float(values.max()) - low if values.size else 0.0
+    if image.mode.startswith("I;16") or high > 255:
+        scale = 65535.0 if high <= 65535 else high
+    else:
+        scale = 1.0 if image.mode == "F" and high <= 1.0 else 255.0
+    if 0 < high < scale / 8:
+        scale = high
+    gray = np.clip((values - low) / scale * 255.0, 0, 255).round().astype(np.uint8)
+    return Image.fromarray(gray, mode="L")
 
 
 #: widest side of the copy the skew is measured on (pixels): enough for text lines
