@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uncertain._io import sha256_file
 from uncertain.audio import SAMPLE_RATE
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
+from uncertain.errors import InputError
 from uncertain.rescore import RescoreOptions, fold, rescore
 
 # "Continue met four min five hundred milligrams. Start ibuprofen now." over 6 s
@@ -495,11 +497,31 @@ def test_rescore_hunches_alone_read_their_audio_from_the_file(tmp_path: Path) ->
         fh.setframerate(SAMPLE_RATE)
         fh.writeframes((speech() * 32767).astype("<i2").tobytes())
     doc = _hunch_doc(_ibuprofen_hunch())
-    doc = doc.model_copy(update={"source": doc.source.model_copy(update={"path": str(path)})})
+    doc = doc.model_copy(update={"source": doc.source.model_copy(update={
+        "path": str(path), "sha256": sha256_file(path)})})
     scorer = FakeScorer({"ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]})
     out = rescore(doc, scorer=scorer)
     assert [f.text for f in out.flags] == ["ibuprofen"]
     assert scorer.calls and scorer.calls[0][0] > 0  # a window of the file's samples
+    # a file changed since the document was made is not scored against its words
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(SAMPLE_RATE)
+        fh.writeframes((speech() * 16000).astype("<i2").tobytes())
+    with pytest.raises(InputError, match="not the recording this document was transcribed"):
+        rescore(doc, scorer=FakeScorer(scorer.table))
+
+
+def test_rescore_twice_counts_the_audio_once() -> None:
+    # a rescored document (a batch run's) rescored again: the audio's evidence is not
+    # folded in a second time
+    scorer = FakeScorer({"ibuprofen": [-1.0, -1.0, -1.0], "bupropion": [-0.5, -0.5, -0.5]})
+    once = rescore(_hunch_doc(_ibuprofen_hunch()), audio=speech(), scorer=scorer)
+    assert [f.text for f in once.flags] == ["ibuprofen"]
+    again = FakeScorer(scorer.table)
+    assert rescore(once, audio=speech(), scorer=again) == once
+    assert again.calls == []
 
 
 def test_rescore_a_hunch_for_a_rare_substance_stays_a_hunch() -> None:

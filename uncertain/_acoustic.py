@@ -27,14 +27,14 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
-from uncertain.audio import SAMPLE_RATE
+from uncertain.audio import SAMPLE_RATE, AudioChunk
 from uncertain.document import Document
-from uncertain.errors import EngineError
+from uncertain.errors import EngineError, InputError
 
 _HOP = 160  # samples per Mel frame
 _FRAMES_PER_SECOND = SAMPLE_RATE // _HOP
@@ -234,3 +234,18 @@ def scorer_for(doc: Document | None = None, *, model: Any = None,
                         compute_type=str(options.get("compute_type", "auto")))
     language = (doc.source.language if doc is not None else None) or "en"
     return WhisperScorer(loaded, pad_seconds=pad_seconds, language=language)
+
+
+def recording_chunks(doc: Document) -> Iterator[AudioChunk]:
+    """The recording ``doc`` was transcribed from, read again from ``doc.source.path`` in
+    chunks, once its bytes are checked against ``doc.source.sha256``: a file replaced or
+    re-encoded since would be scored in silence against audio its words never came from."""
+    from uncertain._io import sha256_file
+    from uncertain.audio import iter_chunks
+
+    path = doc.source.path
+    if sha256_file(path) != doc.source.sha256:
+        raise InputError(path, "is not the recording this document was transcribed from "
+                         "(its sha256 differs: the file was replaced or changed since); "
+                         "pass audio= the recording's samples, or transcribe it again")
+    return iter_chunks(path)

@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from uncertain import audio as _audio
-from uncertain._acoustic import NbestDecoder, scorer_for
+from uncertain._acoustic import NbestDecoder, recording_chunks, scorer_for
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Document, Segment, Word
 
@@ -110,7 +110,7 @@ def _window(doc: Document, audio: np.ndarray | None, start: float, end: float) -
     if audio is not None:
         return np.asarray(audio[a:b], dtype=np.float32)
     pieces = []
-    for chunk in _audio.iter_chunks(doc.source.path):
+    for chunk in recording_chunks(doc):
         c0 = round(chunk.start * sr)
         c1 = c0 + len(chunk.samples)
         lo, hi = max(a, c0), min(b, c1)

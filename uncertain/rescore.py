@@ -78,7 +78,7 @@ from typing import Any, Literal
 import numpy as np
 
 from uncertain import audio as _audio
-from uncertain._acoustic import Request, Scorer, scorer_for
+from uncertain._acoustic import Request, Scorer, recording_chunks, scorer_for
 from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit, sigmoid
 from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
@@ -182,7 +182,9 @@ def rescore(
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
     without flags or hunches to rescore come back as they are (hunches cleared), at no
     cost: the model is not loaded. ``progress`` is told ``(done, total)`` windows of audio
-    scored, after each (as the stages' ``progress`` is told seconds or pages).
+    scored, after each (as the stages' ``progress`` is told seconds or pages). A flag an
+    earlier pass weighed (its candidates carry ``acoustic_heard``) is left as it is, so
+    rescoring a rescored document (a batch run's, say) changes nothing.
     """
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
@@ -316,6 +318,8 @@ def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
         # do not tell them apart (their gap is about as wide either way), so the doubt stays
         if flag.reason == "verified" or not flag.candidates or "confusable" in flag.reasons:
             continue
+        if any("acoustic_heard" in (c.features or {}) for c in flag.candidates):
+            continue  # weighed by an earlier pass: the audio's evidence counts once
         span = words[flag.start:flag.end]
         if any(w.start is None or w.end is None for w in span):
             continue
@@ -378,7 +382,7 @@ def _clips(doc: Document, windows: Sequence[tuple[float, float]], audio: np.ndar
         return [np.asarray(audio[a:b], dtype=np.float32) for a, b in bounds]
     pieces: list[list[np.ndarray]] = [[] for _ in windows]
     last = max(b for _, b in bounds)
-    for chunk in _audio.iter_chunks(doc.source.path):
+    for chunk in recording_chunks(doc):
         c0 = round(chunk.start * sr)
         c1 = c0 + len(chunk.samples)
         for i, (a, b) in enumerate(bounds):
