@@ -11,9 +11,11 @@ taken after the index build, so that every run starts with the same empty caches
 median and the best run are printed (CPU time on one pinned core: other processes on
 the machine slow a run, never speed it up).
 
-Last, memory on words never seen (``--unknown``): that many random spellings heard in
-doubt, validated in a fresh fork, with the process's peak memory growth and the size of
-the candidate caches, which keep a bounded number of spellings however long a run is.
+Then what the index costs the garbage collector (objects tracked, and the pause of a
+full collection). Last, memory on words never seen (``--unknown``): that many random
+spellings heard in doubt, validated in a fresh fork, with the process's peak memory
+growth and the size of the candidate caches, which keep a bounded number of spellings
+however long a run is.
 
     .venv/bin/python benchmarks/validate_speed.py [--words 60000] [--seed 7] [--repeat 5]
         [--unknown 30000]
@@ -27,6 +29,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYO
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
@@ -240,6 +243,19 @@ def main() -> None:
     indexed = (time.process_time() - c0) / len(queries)
     print(f"per searched window: full rapidfuzz scan of {len(choices)} terms {scan * 1e3:.2f} ms, "
           f"index {indexed * 1e3:.3f} ms ({scan / indexed:.0f}x faster)")
+
+    # what the index costs the garbage collector: a full collection walks every object it
+    # tracks, and a process that keeps allocating (a service, a batch run) makes one now
+    # and then, each a pause of this length
+    gc.collect()
+    tracked = len(gc.get_objects())
+    pauses = []
+    for _ in range(5):
+        c0 = time.process_time()
+        gc.collect()
+        pauses.append(time.process_time() - c0)
+    print(f"garbage collector: {tracked:,} objects tracked with the validator built; a full "
+          f"collection takes {statistics.median(pauses) * 1e3:.0f} ms CPU (median of 5)")
 
     if args.unknown > 0:
         unknown = unknown_documents(args.unknown, args.seed)

@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -87,23 +86,30 @@ class LexiconIndex:
     def __init__(self, lexicons: Sequence[Lexicon]) -> None:
         self.lexicons = tuple(lexicons)
         self.items: list[Indexed] = []
-        self.exact: dict[str, list[int]] = {}
-        self.skeletons: dict[str, list[int]] = {}
+        exact: dict[str, list[int]] = {}
+        skeletons: dict[str, list[int]] = {}
         blocks: dict[str, list[int]] = {}
         self.max_words = 1
         for lexicon in self.lexicons:
             for entry in lexicon:
-                self._add(entry, blocks)
-        for ids in self.exact.values():
-            ids.sort(key=lambda i: -self.items[i].entry.prior)
+                self._add(entry, exact, skeletons, blocks)
+        # the lookups' numbers and the blocks' keys are kept in tuples, which the garbage
+        # collector stops tracking: a full collection then walks a third as many objects
+        # (one of them cost a tenth of a validation pass over 60,000 words)
+        self.exact: dict[str, tuple[int, ...]] = {
+            key: tuple(sorted(ids, key=lambda i: -self.items[i].entry.prior))
+            for key, ids in exact.items()}
+        self.skeletons: dict[str, tuple[int, ...]] = {
+            key: tuple(ids) for key, ids in skeletons.items()}
+        del exact, skeletons
         # per block: ascending entry numbers and their sound classes and spellings, ready
         # for rapidfuzz (a query's blocks are joined, not merged: see _compare)
         self._blocks: dict[str, _Block] = {}
         while blocks:  # emptied as it goes, to hold one copy at a time
             key, ids = blocks.popitem()
-            self._blocks[key] = _Block(np.array(ids, dtype=np.intp),
-                                       [self.items[i].classes for i in ids],
-                                       [self.items[i].compact for i in ids])
+            self._blocks[key] = (np.array(ids, dtype=np.intp),
+                                 tuple(self.items[i].classes for i in ids),
+                                 tuple(self.items[i].compact for i in ids))
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
         self._last: tuple[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] | None
         self._last = None
@@ -133,7 +139,8 @@ class LexiconIndex:
     def __len__(self) -> int:
         return len(self.items)
 
-    def _add(self, entry: Entry, blocks: dict[str, list[int]]) -> None:
+    def _add(self, entry: Entry, exact: dict[str, list[int]],
+             skeletons: dict[str, list[int]], blocks: dict[str, list[int]]) -> None:
         normal = normalize_term(entry.term)
         key = normal.replace(" ", "")
         if not key:
@@ -145,8 +152,8 @@ class LexiconIndex:
                        takes_dose(entry.kind, entry.lexicon))
         idx = len(self.items)
         self.items.append(item)
-        self.exact.setdefault(key, []).append(idx)
-        self.skeletons.setdefault(skeleton(key), []).append(idx)
+        exact.setdefault(key, []).append(idx)
+        skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
         # a name said every day is worth a looser match than a rare substance ("sit and
@@ -155,9 +162,9 @@ class LexiconIndex:
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
-    def lookup(self, key: str) -> list[int]:
+    def lookup(self, key: str) -> tuple[int, ...]:
         """Entries whose compact spelling is exactly ``key``, best prior first."""
-        return self.exact.get(key, [])
+        return self.exact.get(key, ())
 
     def begins(self, head: str, *, extra: int) -> bool:
         """Whether a term's compact spelling begins with ``head`` and is at least
@@ -177,9 +184,9 @@ class LexiconIndex:
             self._begins[head, extra] = found
         return found
 
-    def lookup_skeleton(self, key: str) -> list[int]:
+    def lookup_skeleton(self, key: str) -> tuple[int, ...]:
         """Entries whose glyph skeleton equals the skeleton of ``key``."""
-        return self.skeletons.get(skeleton(key), [])
+        return self.skeletons.get(skeleton(key), ())
 
     def near(self, key: str, *, limit: int = 8, wide: bool = True) -> list[int]:
         """Up to ``limit`` entries whose sound classes or spelling are closest to the
@@ -234,22 +241,17 @@ class LexiconIndex:
         if len(blocks) == 1:
             ids, class_texts, spellings = blocks[0]
         else:
-            ids = np.concatenate([b.ids for b in blocks])
-            class_texts, spellings = [], []
-            for b in blocks:
-                class_texts += b.classes
-                spellings += b.compacts
+            ids = np.concatenate([numbers for numbers, _, _ in blocks])
+            class_texts = tuple(t for _, texts, _ in blocks for t in texts)
+            spellings = tuple(t for _, _, texts in blocks for t in texts)
         by_class = process.cdist([classes], class_texts, scorer=fuzz.ratio)[0]
         by_spelling = process.cdist([key], spellings, scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
 
 
-class _Block(NamedTuple):
-    """One deletion block: its entry numbers, ascending, and their keys in that order."""
-
-    ids: np.ndarray
-    classes: list[str]
-    compacts: list[str]
+#: one deletion block: its entry numbers, ascending, and their sound classes and compact
+#: spellings in that order (a plain tuple: the collector stops tracking it, not a named one)
+_Block = tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]
 
 
 def _deletions(text: str) -> list[str]:

@@ -14,7 +14,7 @@ term spelled; the rest cost a few look-ups each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -117,7 +117,7 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
 Window = tuple[int, int, str, float, bool, bool, bool]
 
 
-def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], list[int]], *,
+def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequence[int]], *,
             orphan: bool = False) -> Iterator[Window]:
     """The windows opening at ``starts`` and ending by ``limit`` that pass the cheap gate
     (``lookup`` finds the terms a compact spelling is); ``orphan``: of a sentence whose

@@ -49,7 +49,7 @@ class WordInfo:
     confidence: float | None
     zipf: float
     segment: int
-    exact: list[int]
+    exact: Sequence[int]
     oov: bool
     #: the word ends its line with a hyphen and the next line's first word ends it
     #: ("com-" / "munications"); their lines are one run of words (``segment``)
@@ -75,7 +75,7 @@ class Proposal:
     hunch: bool = False
 
 
-def word_infos(doc: Document, lookup: Callable[[str], list[int]],
+def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                oov_max_zipf: float, doubt: float | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
@@ -176,7 +176,7 @@ _LINE_HYPHENS = ("-", "\u00ad", "\u2010", "\u00ac")
 
 
 def _join_hyphenated(out: list[WordInfo], surfaces: list[str],
-                     lookup: Callable[[str], list[int]], oov_max_zipf: float) -> None:
+                     lookup: Callable[[str], Sequence[int]], oov_max_zipf: float) -> None:
     """Words a printed line break hyphenated ("com-" / "munications", "metfor-" / "min")
     are read as the word they make: the two lines become one run (``segment``) so that
     windows reach across the break, and when the whole is English or a lexicon term,

@@ -295,7 +295,7 @@ class Validator:
         known = [c for c in confs if c is not None]
         conf = sum(known) / len(known) if known else None
         common = [w.zipf >= opts.english_min_zipf for w in window]
-        joined: list[int] = []
+        joined: Sequence[int] = ()
         if len(window) == 1:
             exact = window[0].exact
         else:
@@ -415,7 +415,7 @@ class Validator:
         window: list[WordInfo],
         i: int,
         j: int,
-        exact: list[int],
+        exact: Sequence[int],
         conf: float | None,
         modality: Modality,
         opts: ValidateOptions,
