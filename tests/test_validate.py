@@ -19,6 +19,7 @@ from uncertain.document import (
     Word,
 )
 from uncertain.lexicon import Entry, Lexicon, load_lexicon, takes_dose
+from uncertain.text import document_from_text
 from uncertain.validate import ValidateOptions, Validator, score_candidate, validate
 
 DATA = Path(__file__).resolve().parent / "data" / "validate"
@@ -1559,3 +1560,26 @@ def test_validate_sure_words_written_apart_spell_no_unit(validator: Validator,
     doc = validator.validate(make_doc("Use the pro air inhaler", modality=modality,
                                       default=None if modality == "text" else 0.95))
     assert [c.canonical for f in doc.flags for c in f.candidates][:1] == ["albuterol"]
+
+
+def test_validate_with_a_lexicon_file_indexes_it_once_while_it_is_unchanged(
+        tmp_path: Path) -> None:
+    import os
+    import sys
+
+    validate_module = sys.modules["uncertain.validate"]
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text("Zapain\tzapainol\tbrand\t0.6\n")
+    doc = document_from_text("Continue Zapane 5 mg daily.", path="note.txt")
+    first = validate_module._validator_for(["drugs", str(path)])
+    assert validate_module._validator_for(["drugs", path]) is first  # built once, not per call
+    flagged = validate(doc, lexicons=["drugs", path])
+    assert any(c.canonical == "zapainol" for f in flagged.flags for c in f.candidates)
+    # the file edited: indexed again, the new entry found
+    path.write_text("Zapain\tzapainol\tbrand\t0.6\nQuelix\tquelixomab\tbrand\t0.6\n")
+    os.utime(path, ns=(1, 1))
+    assert validate_module._validator_for(["drugs", path]) is not first
+    later = validate(document_from_text("Start Quelex 5 mg.", path="b.txt"),
+                     lexicons=["drugs", path])
+    assert any(c.canonical == "quelixomab" for f in later.flags for c in f.candidates)

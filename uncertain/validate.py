@@ -103,6 +103,7 @@ from uncertain.lexicon import (
     is_shipped,
     load_lexicon,
     load_lexicons,
+    shipped_lexicons,
 )
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score_candidate",
@@ -575,7 +576,9 @@ def validate(
     """Return a copy of ``doc`` with ``flags`` filled.
 
     ``lexicons`` takes shipped names ("drugs"), file paths and :class:`Lexicon` objects;
-    by default the shipped drugs and clinical lexicons, indexed once per process. Any
+    by default the shipped drugs and clinical lexicons, indexed once per process. Names
+    and files are indexed once too, while the files do not change (the last eight sets);
+    for :class:`Lexicon` objects build a :class:`Validator` once and reuse it. Any
     :class:`ValidateOptions` field can be given as a keyword (``flag_threshold=0.6``).
     """
     if options is not None and not isinstance(options, ValidateOptions):
@@ -588,8 +591,32 @@ def validate(
         if unknown:
             raise TypeError(f"validate() got unknown options: {', '.join(unknown)}")
         opts = replace(opts, **overrides)
-    validator = _default_validator() if lexicons is None else Validator(lexicons, opts)
+    validator = _default_validator() if lexicons is None else _validator_for(lexicons)
     return validator.validate(doc, options=opts)
+
+
+def _validator_for(lexicons: Iterable[LexiconSource] | LexiconSource) -> Validator:
+    """A validator of ``lexicons``: for names and files, the one made for them before
+    while no file has changed (building the index takes about a second each time)."""
+    sources = [lexicons] if isinstance(lexicons, str | os.PathLike | Lexicon) else list(lexicons)
+    if all(isinstance(s, str | os.PathLike) for s in sources):
+        names = tuple(os.fspath(s) for s in sources if not isinstance(s, Lexicon))
+        shipped = set(shipped_lexicons())
+        try:
+            key = tuple((name, 0, 0) if name in shipped else
+                        (str(os.path.realpath(name)), (st := os.stat(name)).st_mtime_ns,
+                         st.st_size) for name in names)
+        except OSError:
+            return Validator(sources)  # (it says what cannot be read)
+        return _cached_validator(key, names)
+    return Validator(sources)
+
+
+@lru_cache(maxsize=8)
+def _cached_validator(key: tuple[tuple[str, int, int], ...], names: tuple[str, ...]
+                      ) -> Validator:
+    """The validator of lexicons ``names``; ``key`` says which files they were."""
+    return Validator(names)
 
 
 def lexicon_evidence(doc: Document) -> list[tuple[float, float]]:
