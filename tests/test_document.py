@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -166,3 +167,26 @@ def test_document_of_another_schema_version_is_refused() -> None:
     with pytest.raises(ValidationError, match="schema_version"):
         Document.model_validate(saved)
     assert json.loads(json_schema())["properties"]["schema_version"]["const"] == "1"
+
+
+def test_document_with_a_file_name_that_is_not_utf8_round_trips(tmp_path: Path) -> None:
+    # os.fsdecode keeps a Latin-1 name's byte as a lone surrogate; pydantic refused to
+    # write it, and refused the escape Python's json writes (a batch run's records)
+    import os
+
+    from uncertain.text import read_text
+
+    name = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(name, "wb") as fh:
+        fh.write(b"Continue metformin 500 mg daily.\n")
+    doc = read_text(os.fsdecode(name))
+    text = doc.to_json()
+    assert "\\udce9" in text
+    assert Document.from_json(text) == doc
+    assert Document.from_json(text.encode()) == doc
+    record = json.dumps({"document": doc.model_dump(mode="json")})
+    assert Document.from_json(json.dumps(json.loads(record)["document"])) == doc
+    with pytest.raises(ValidationError, match="source"):  # other faults as before
+        Document.from_json('{"source": 1}')
+    with pytest.raises(ValidationError, match="json_invalid"):
+        Document.from_json('{"source": ')

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticSerializationError
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -260,13 +261,26 @@ class Document(_Model):
         return join_words(self.words[start:end])
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """Serialise to JSON; ``Document.from_json`` gives back an equal document."""
-        return self.model_dump_json(indent=indent)
+        """Serialise to JSON; ``Document.from_json`` gives back an equal document.
+
+        A file name that is not valid UTF-8 (``os.fsdecode`` keeps its bytes as lone
+        surrogates, ``caf\\udce9.txt``) is written as JSON's ``\\udce9`` escape, as Python's
+        ``json`` writes it (a batch run's records too), not refused."""
+        try:
+            return self.model_dump_json(indent=indent)
+        except PydanticSerializationError:
+            return json.dumps(self.model_dump(mode="json"), indent=indent)
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
-        """Parse a document produced by ``to_json``."""
-        return cls.model_validate_json(data)
+        """Parse a document produced by ``to_json`` (or found in a batch run's records)."""
+        try:
+            return cls.model_validate_json(data)
+        except ValidationError as exc:
+            if not any(e["type"] == "json_invalid" and "surrogate" in e["msg"]
+                       for e in exc.errors()):
+                raise
+            return cls.model_validate(json.loads(data))  # a lone surrogate's escape
 
 
 def join_words(words: Sequence[Word]) -> str:
