@@ -409,3 +409,34 @@ def test_text_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
 def test_text_document_from_text_says_what_it_takes(value: object, message: str) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):
         document_from_text(value)  # type: ignore[arg-type]
+
+
+def test_text_subtitle_cue_with_a_timing_written_otherwise_keeps_its_text(
+        tmp_path: Path) -> None:
+    # a timing with a one-dash arrow, or with no digit after the arrow, lost its cue's
+    # text in silence; so did a block with no timing line at all
+    srt = tmp_path / "arrow.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:04,000\nfirst cue\n\n"
+                   "2\n00:00:05,000 -> 00:00:06,000\nTake metformin 500 mg\n\n"
+                   "3\nNo timing here.\n\n"
+                   "4\n00:00:08,000 --> 00:00:09,000\nthird cue\n")
+    doc = read_text(srt)
+    assert [(s.start, s.text) for s in doc.segments] == [
+        (1.0, "first cue"), (None, "Take metformin 500 mg"), (None, "No timing here."),
+        (8.0, "third cue")]
+    assert doc.warnings == [
+        f"{srt}: line 6: a cue timing that cannot be read ('00:00:05,000 -> 00:00:06,000'); "
+        "its text is kept without times",
+        f"{srt}: line 10: text without a cue timing; it is kept without times"]
+    vtt = tmp_path / "bad.vtt"
+    vtt.write_text("WEBVTT - a title\nKind: captions\nLanguage: en\n\n"
+                   "NOTE written by hand\nnot a cue\n\n"
+                   "STYLE\n::cue { color: red }\n\n"
+                   "intro\n00:01.000 --> 00:04.000\nfirst cue\n\n"
+                   "00:xx --> bad\nTake metformin 500 mg\n\n"
+                   "00:08.000 --> 00:09.000\nthird cue\n")
+    doc = read_text(vtt)
+    assert [(s.start, s.text) for s in doc.segments] == [
+        (1.0, "first cue"), (None, "Take metformin 500 mg"), (8.0, "third cue")]
+    assert doc.warnings == [f"{vtt}: line 15: a cue timing that cannot be read "
+                            "('00:xx --> bad'); its text is kept without times"]

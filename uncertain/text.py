@@ -235,6 +235,10 @@ _CUE_TAG = re.compile(r"</?(?:[bciuv]|lang|ruby|rt|font)(?:[.\s][^<>\n]*)?>"
 #: a line that means to be a cue's timing, readable or not: one time-like token (it holds
 #: a digit), the arrow, another ("The arrow --> points" is text)
 _TIMING_LIKE = re.compile(r"^\s*\S*\d\S*\s+-->\s+\S*\d")
+#: an arrow a timing line was written with ("00:00:05,000 -> 00:00:06,000", "00:xx -->")
+_ARROW = re.compile(r"\d\S*\s*(?:-{1,2}>|\u2192|=>)")
+#: WebVTT's blocks that hold no cue
+_VTT_BLOCKS = frozenset({"WEBVTT", "NOTE", "STYLE", "REGION"})
 
 
 def subtitle_format(text: str) -> str | None:
@@ -262,19 +266,45 @@ def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
     """The cues of a subtitle file as (1-based line of the first text line, start, end,
     text with its lines joined and its markup removed; a WebVTT cue's character
     references, ``&lt;`` ``&amp;`` ``&nbsp;``, decoded); cues without words are left
-    out. A cue whose timing line cannot be read (``00:00:xx,000 -->``, minutes or seconds
-    past 59) keeps its text without times, and one that ends before it starts ends
-    where it starts; ``notes`` is told of each, by line."""
+    out. A cue whose timing line cannot be read (``00:00:xx,000 -->``, ``00:00:05,000 ->
+    00:00:06,000``, minutes or seconds past 59) keeps its text without times, as does a
+    block of text with no timing line at all; one that ends before it starts ends where
+    it starts; ``notes`` is told of each, by line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cues: list[tuple[int, float | None, float | None, str]] = []
     k = 0
     while k < len(lines):
         line = lines[k]
         timing = _TIMING.match(line)
+        opens = k == 0 or not lines[k - 1].strip() or (
+            k >= 2 and not lines[k - 2].strip() and lines[k - 1].strip().isdigit())
         k += 1
         start: float | None = None
         end: float | None = None
-        if timing is not None and _valid(timing.groups()):
+        if not timing and not _TIMING_LIKE.match(line) and opens and line.strip():
+            # a block that opens with no timing it can read: a header or comment block
+            # (WEBVTT, NOTE, STYLE, REGION), a cue's number or id before its timing, a
+            # timing written some other way, or text with no timing at all
+            head = line.strip()
+            following = lines[k] if k < len(lines) else ""
+            if (head.split(maxsplit=1)[0] in _VTT_BLOCKS or head.isdigit()
+                    or _TIMING.match(following) or _TIMING_LIKE.match(following)
+                    or _ARROW.search(following)):
+                if head.split(maxsplit=1)[0] in _VTT_BLOCKS:
+                    while k < len(lines) and lines[k].strip():
+                        k += 1  # the block's own lines are no cue
+                continue
+            if _ARROW.search(line):
+                if notes is not None:
+                    notes.append(f"line {k}: a cue timing that cannot be read "
+                                 f"({head!r}); its text is kept without times")
+            else:
+                k -= 1  # the block is text: its first line is the cue's
+                if notes is not None:
+                    notes.append(f"line {k + 1}: text without a cue timing; it is kept "
+                                 "without times")
+            timing = None
+        elif timing is not None and _valid(timing.groups()):
             g = timing.groups()
             start, end = _seconds(*g[:4]), _seconds(*g[4:])
             if end < start and notes is not None:
@@ -284,8 +314,8 @@ def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
             if notes is not None:
                 notes.append(f"line {k}: a cue timing that cannot be read "
                              f"({line.strip()!r}); its text is kept without times")
-        else:
-            continue  # header, cue number or id, NOTE/STYLE/REGION block
+        elif not (opens and line.strip()):
+            continue  # a blank line, or a stray line inside a block already read
         first, body = k + 1, []
         while (k < len(lines) and lines[k].strip() and not _TIMING.match(lines[k])
                and not _TIMING_LIKE.match(lines[k])):
