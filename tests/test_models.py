@@ -6,6 +6,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -199,7 +200,9 @@ def test_models_load_model_caches_per_setting(monkeypatch: pytest.MonkeyPatch) -
 def test_models_pick_device_auto(monkeypatch: pytest.MonkeyPatch, gpus: int,
                                  supported: set[str], expected: tuple[str, str]) -> None:
     monkeypatch.setattr(models.ctranslate2, "get_cuda_device_count", lambda: gpus)
-    monkeypatch.setattr(models.ctranslate2, "get_supported_compute_types", lambda d: supported)
+    monkeypatch.setattr(models.ctranslate2, "get_supported_compute_types",
+                        lambda d: supported if d == "cuda" else {"int8", "int8_float32",
+                                                                  "float32"})
     assert models.pick_device() == expected
     assert models.pick_device("cpu", "float32") == ("cpu", "float32")
 
@@ -243,3 +246,38 @@ def test_models_a_damaged_tokenizer_is_the_models_error(tmp_path: Path) -> None:
     (tmp_path / "tokenizer.json").write_text("garbage")
     with pytest.raises(ModelNotFoundError, match="cannot load the Whisper model"):
         models.load_model(tmp_path, device="cpu", compute_type="int8")
+
+
+def test_pick_device_says_what_the_machine_cannot_do() -> None:
+    # CTranslate2's own errors were a bare RuntimeError ("CUDA failed with error CUDA
+    # driver version is insufficient") or "cannot load the Whisper model" for the model
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() == 0:
+        with pytest.raises(ModelNotFoundError, match="sees no GPU"):
+            models.pick_device("cuda")
+    supported = ctranslate2.get_supported_compute_types("cpu")
+    if "float16" not in supported:
+        with pytest.raises(ModelNotFoundError, match="'float16' is not supported on cpu"):
+            models.pick_device("cpu", "float16")
+    assert models.pick_device("cpu", "default") == ("cpu", "default")
+    assert models.pick_device("cpu", "int8") == ("cpu", "int8")
+
+
+def test_check_language_refuses_a_language_an_english_only_model_lacks() -> None:
+    english = SimpleNamespace(model=SimpleNamespace(is_multilingual=False))
+    many = SimpleNamespace(model=SimpleNamespace(is_multilingual=True))
+    with pytest.raises(ModelNotFoundError, match=r"tiny\.en is English-only: language='fr'"):
+        models.check_language(english, "fr", "tiny.en")
+    for language in (None, "en"):
+        models.check_language(english, language, "tiny.en")
+    models.check_language(many, "fr", "base")
+
+
+@pytest.mark.slow
+def test_transcribe_in_french_with_tiny_en_is_refused(samples_dir: Path) -> None:
+    # faster-whisper logged a warning and transcribed in English; the document said "fr"
+    from uncertain.asr import transcribe
+
+    with pytest.raises(ModelNotFoundError, match="English-only"):
+        transcribe(samples_dir / "jfk.flac", language="fr")

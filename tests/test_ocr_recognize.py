@@ -405,3 +405,15 @@ def test_ocr_fitting_scale_keeps_every_side_within_tesseract(size: tuple[int, in
     got = fitting(Image.new("L", size))
     assert got == scale
     assert max(round(side * got) for side in size) <= MAX_SIDE
+
+
+@pytest.mark.parametrize("overrides", [{"psm": "abc"}, {"psm": 14}, {"psm": True},
+                                       {"oem": 7}, {"lang": ""}, {"lang": "eng deu"}])
+def test_recognize_refuses_a_mode_or_language_tesseract_cannot_take(
+        tmp_path: Path, overrides: dict[str, object]) -> None:
+    # tesseract wrote no output for them: "FileNotFoundError: /tmp/tess_....hocr", or
+    # "tesseract failed: (-11, '')"
+    page = tmp_path / "p.png"
+    Image.new("L", (20, 20), 255).save(page)
+    with pytest.raises(ValueError, match=r"^(psm|oem|lang)="):
+        recognize(page, **overrides)  # type: ignore[arg-type]

@@ -330,6 +330,13 @@ def test_rescore_options_are_checked(kwargs: dict[str, object]) -> None:
         RescoreOptions(**kwargs)  # type: ignore[arg-type]
 
 
+def test_rescore_options_of_another_type_are_refused() -> None:
+    # a dict was "AttributeError: 'dict' object has no attribute 'rare_candidates'"
+    with pytest.raises(TypeError, match="RescoreOptions, not dict"):
+        rescore(_hunch_doc(_ibuprofen_hunch()), audio=speech(),
+                options={"margin": 1.0})  # type: ignore[arg-type]
+
+
 def test_rescore_does_not_let_silence_confirm_the_words_heard() -> None:
     # speech around the flag, silence where its words were "heard"
     audio = speech()

@@ -45,6 +45,7 @@ from uncertain.document import Document, Source
 from uncertain.errors import ModelNotFoundError
 from uncertain.models import (
     TokenWhisperModel,
+    check_language,
     default_cpu_threads,
     load_model,
     pick_device,
@@ -141,6 +142,7 @@ class BatchedASR:
             resolved = resolve_model(model)
             self.model_name = resolved.name
             self.model = _load(resolved.path, plan)
+            check_language(self.model, language, resolved.name)
             self._record = {"model_path": str(resolved.path), "device": plan.device,
                             "compute_type": plan.compute_type,
                             "device_index": list(plan.device_index)}

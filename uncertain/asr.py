@@ -29,7 +29,13 @@ from uncertain import audio as _audio
 from uncertain._io import check_input, sha256_file
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import Document, Segment, Source, Token, Word
-from uncertain.models import ResolvedModel, load_model, pick_device, resolve_model
+from uncertain.models import (
+    ResolvedModel,
+    check_language,
+    load_model,
+    pick_device,
+    resolve_model,
+)
 
 log = logging.getLogger("uncertain")
 
@@ -128,6 +134,7 @@ def transcribe(
         resolved = resolve_model(model)
         device, compute_type = pick_device(device, compute_type)
         engine = load_model(resolved, device=device, compute_type=compute_type)
+        check_language(engine, language, resolved.name)
         model_name: str | None = resolved.name
         record = {"model_path": str(resolved.path), "device": device,
                   "compute_type": compute_type}

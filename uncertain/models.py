@@ -280,16 +280,27 @@ def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, 
     """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8."""
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device={device!r}: use 'auto', 'cpu' or 'cuda'")
+    gpus = ctranslate2.get_cuda_device_count()
     if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        device = "cuda" if gpus > 0 else "cpu"
+    elif device == "cuda" and gpus == 0:
+        raise ModelNotFoundError("device='cuda' was asked for but CTranslate2 sees no GPU "
+                                 "(a CUDA driver and a GPU it supports); use 'cpu' or 'auto'")
+    try:
+        supported = set(ctranslate2.get_supported_compute_types(device))
+    except RuntimeError as exc:  # a CUDA runtime the driver is too old for
+        raise ModelNotFoundError(f"device={device!r} cannot be used: {exc}") from exc
     if compute_type == "auto":
         if device == "cuda":
-            supported = ctranslate2.get_supported_compute_types("cuda")
             compute_type = next(
                 (t for t in ("float16", "int8_float16") if t in supported), "float32"
             )
         else:
             compute_type = "int8"
+    elif compute_type not in supported and compute_type != "default":
+        raise ModelNotFoundError(
+            f"compute_type={compute_type!r} is not supported on {device} (it supports "
+            f"{', '.join(sorted(supported))}, and 'auto')")
     return device, compute_type
 
 
@@ -331,6 +342,18 @@ def load_model(
                     f"{resolved.path}: cannot load the Whisper model: {exc}") from exc
             _CACHE[key] = cached
     return cached
+
+
+def check_language(model: Any, language: str | None, name: str | None) -> None:
+    """Refuse a ``language`` an English-only ``model`` cannot transcribe in: faster-whisper
+    would log a warning and transcribe in English, the document saying ``language``."""
+    if language in (None, "en") or getattr(getattr(model, "model", None), "is_multilingual",
+                                           True):
+        return
+    raise ModelNotFoundError(
+        f"{name or 'the model'} is English-only: language={language!r} cannot be "
+        "transcribed with it; pass no language (or 'en'), or a multilingual model "
+        "(model='base' or a directory)")
 
 
 # -- keeping the sub-word token probabilities --------------------------------------------

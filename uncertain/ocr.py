@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import statistics
 import tempfile
 import threading
@@ -52,6 +53,10 @@ CONFIDENCE_DEFINITION = "tesseract word confidence (hOCR x_wconf, 0-100) divided
 RAW_SCORE_DEFINITION = (
     "tesseract word confidence, 0-100 (hOCR x_wconf: the TSV conf truncated to an integer)"
 )
+
+
+#: tesseract's language argument: trained-data names joined by "+"
+_LANG = re.compile(r"[A-Za-z0-9_\-]+(?:\+[A-Za-z0-9_\-]+)*")
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,15 @@ class RecognizeOptions:
     times both)."""
     config: str = ""
     """Extra tesseract command-line flags, appended as given."""
+
+    def __post_init__(self) -> None:
+        # tesseract takes a bad mode as no mode at all and writes no output file, which
+        # read as "FileNotFoundError: /tmp/tess_....hocr"
+        for name, high in (("psm", 13), ("oem", 3)):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not 0 <= value <= high):
+                raise ValueError(f"{name}={value!r}: a whole number from 0 to {high}, or None")
 
 
 class TesseractEngine(Protocol):
@@ -311,6 +325,9 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     turns confidences into calibrated probabilities.
     """
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
+    if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+        raise ValueError(f"lang={lang!r}: tesseract language codes joined by '+' ('eng', "
+                         "'eng+deu')")
     p = Path(path)
     pages_iter = images.open_pages(p, dpi=opts.dpi, max_pixels=opts.max_pixels)
     eng: TesseractEngine = engine if engine is not None else PytesseractEngine(

@@ -186,6 +186,8 @@ def rescore(
     earlier pass weighed (its candidates carry ``acoustic_heard``) is left as it is, so
     rescoring a rescored document (a batch run's, say) changes nothing.
     """
+    if options is not None and not isinstance(options, RescoreOptions):
+        raise TypeError(f"options must be RescoreOptions, not {type(options).__name__}")
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
         return doc
