@@ -249,6 +249,11 @@ def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
     assert (fix["original"], fix["new"], fix["word_start"], fix["word_end"]) == (
         "met for men", "metformin", 1, 4)
     assert result["overcorrections"] == []
+    # a prompt rendered with another --threshold marked other spans: reconcile takes it
+    assert main(["reconcile", str(saved), str(answer), "--threshold", "0"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["resolved"] == [] and result["spans"] == []
+    assert [c["new"] for c in result["overcorrections"]] == ["metformin"]
 
 
 def test_cli_render_reads_batch_records(note: Path, tmp_path: Path,

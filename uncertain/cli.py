@@ -387,7 +387,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         if not path.exists():  # (a pipe, <(...), /dev/null are read as files are)
             raise MissingFileError(path, "no such file")
         answer, _ = decode(path.read_bytes(), path=path, encoding=args.encoding)
-    result = reconcile(doc, answer, style=args.style)
+    result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
 
@@ -531,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "with a byte-order mark)")
     p.add_argument("--style", choices=["inline", "bracket", "json"],
                    help="markup style the answer may keep (default: detect)")
+    p.add_argument("--threshold", type=_probability, default=0.5,
+                   help="the --threshold the prompt was rendered with (default 0.5), so that "
+                   "the same spans count as doubtful")
     p.set_defaults(func=_cmd_reconcile)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")
