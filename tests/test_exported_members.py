@@ -18,7 +18,7 @@ EXPECTED = {
     "render", "parse", "Prompt", "Parsed", "Span", "BudgetError", "reconcile", "Reconciliation",
     "Change",
     # evaluation, calibration, batch
-    "evaluate", "EvalReport", "Reference", "Calibration", "apply_calibration",
+    "evaluate", "EvalReport", "Reference", "Term", "Calibration", "apply_calibration",
     "load_calibration", "run_batch", "BatchSummary",
     # errors
     "UncertainError", "InputError", "MissingFileError", "EmptyInputError",

@@ -137,3 +137,11 @@ def test_ingest_named_encoding_reads_text_its_bytes_do_not_tell(tmp_path: Path) 
         Item(path="set.zip::note.txt", data=data), "sha")
     assert record["status"] == "ok" and record["document"]["segments"][0]["text"] == (
         "Take metformin 500 mg.")
+
+
+def test_ingest_an_empty_path_says_so() -> None:
+    # Path("") is ".": the error was ".: is a directory, not a file"
+    from uncertain.errors import MissingFileError
+
+    with pytest.raises(MissingFileError, match=r"^the path is empty: name a file$"):
+        ingest("")

@@ -293,3 +293,17 @@ def test_lexicon_english_threshold_is_an_option() -> None:
     assert english_zipf("metformin") > 0.0
     assert is_english_word("metformin", min_zipf=1.0)
     assert not is_english_word("metformin", min_zipf=4.0)
+
+
+def test_entry_needs_only_its_term() -> None:
+    # as in a lexicon file; Entry("Zapain") asked for all six fields
+    from uncertain.lexicon import Entry, Lexicon
+
+    entry = Entry("Zapain")
+    assert (entry.canonical, entry.kind, entry.prior, entry.ids) == ("Zapain", "term", 0.5, ())
+    (kept,) = Lexicon.from_entries("mine", [entry]).entries
+    assert kept.lexicon == "mine"
+    with pytest.raises(ValueError, match="empty term"):
+        Entry("  ")
+    with pytest.raises(ValueError, match="non-empty canonical"):
+        Entry("Zapain", " ")

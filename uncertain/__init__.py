@@ -52,7 +52,7 @@ from uncertain.models import load_model, resolve_model
 from uncertain.nbest import NbestOptions, add_nbest
 from uncertain.ocr import RecognizeOptions, recognize
 from uncertain.reconcile import Change, Reconciliation, reconcile
-from uncertain.references import Reference
+from uncertain.references import Reference, Term
 from uncertain.render import BudgetError, Parsed, Prompt, Span, parse, render
 from uncertain.rescore import RescoreOptions, rescore
 from uncertain.text import document_from_text, read_text
@@ -97,6 +97,7 @@ __all__ = [
     "Segment",
     "Source",
     "Span",
+    "Term",
     "Token",
     "TranscribeOptions",
     "UncertainError",

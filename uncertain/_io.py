@@ -57,6 +57,8 @@ NOT_REGULAR = "not a regular file (a pipe, a socket or a device)"
 
 def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
+    if not os.fspath(path):  # Path("") is ".", which "is a directory"
+        raise MissingFileError("", "the path is empty: name a file")
     p = Path(path)
     try:
         st = p.stat()

@@ -44,7 +44,7 @@ class InputError(UncertainError):
     def __init__(self, path: str | os.PathLike[str], message: str) -> None:
         self.path = os.fspath(path)
         self.reason = message
-        super().__init__(f"{shown(self.path)}: {message}")
+        super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
 
 class MissingFileError(InputError):

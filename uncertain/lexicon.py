@@ -84,18 +84,22 @@ _PLAIN = re.compile(r"[A-Za-z0-9/%+]+(?: [A-Za-z0-9/%+]+)*")
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One surface form of a lexicon and what it stands for."""
+    """One surface form of a lexicon and what it stands for; as in a lexicon file, only
+    the term is needed (``Entry("Zapain")``: its own canonical, kind ``term``, prior 0.5;
+    :meth:`Lexicon.from_entries` gives it the lexicon's name)."""
 
     term: str
-    canonical: str
-    kind: str
-    prior: float
-    ids: tuple[tuple[str, str], ...]
-    lexicon: str
+    canonical: str = ""
+    kind: str = "term"
+    prior: float = 0.5
+    ids: tuple[tuple[str, str], ...] = ()
+    lexicon: str = ""
 
     def __post_init__(self) -> None:
-        if not self.term.strip():
+        if not isinstance(self.term, str) or not self.term.strip():
             raise ValueError("empty term")
+        if self.canonical == "":
+            object.__setattr__(self, "canonical", self.term)
         if not _WORD.search(self.term) and not normalize_term(self.term):
             raise ValueError(f"term {self.term!r} is empty once normalised")
         if not self.canonical.strip():
