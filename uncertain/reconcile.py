@@ -98,10 +98,11 @@ class Reconciliation:
     changes: tuple[Change, ...]
     unchanged: tuple[int, ...] = field(default=())  # indices into spans
     #: the share of the document's words the answer keeps: a confident word as it was
-    #: (compared as ``changes`` are), a doubtful one with a word like it in its place, as
-    #: a correction puts one (1.0 for a document without words): a corrected copy keeps
-    #: most, a refusal or a summary little ("I cannot help with that." keeps 0.02 of the
-    #: sample note; "metformin lisinopril" all of "metfromin lisinoprl", both doubtful)
+    #: (compared as ``changes`` are), a doubtful span's words when the answer's words in
+    #: their place are like them, as a correction is (1.0 for a document without words):
+    #: a corrected copy keeps most, a refusal or a summary little ("I cannot help with
+    #: that." keeps 0.02 of the sample note; "metformin lisinopril" all of "metfromin
+    #: lisinoprl", both doubtful)
     kept: float = 1.0
 
     @property
