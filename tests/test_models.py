@@ -26,9 +26,37 @@ def test_models_tiny_en_is_bundled(name: str | None) -> None:
 def test_models_directory_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "model.bin").write_bytes(b"x")
     (tmp_path / "config.json").write_text("{}")
+    # without its tokenizer faster-whisper fetched one from the model hub (and waited on
+    # a network that never answers)
+    with pytest.raises(ModelNotFoundError, match=r"has no tokenizer\.json"):
+        models.resolve_model(tmp_path)
+    (tmp_path / "tokenizer.json").write_text("{}")
     for given in (tmp_path, str(tmp_path)):
         resolved = models.resolve_model(given)
         assert resolved.path == tmp_path.resolve()
+        assert resolved.name == tmp_path.name
+
+
+def test_models_directory_is_named_by_what_it_holds(tmp_path: Path) -> None:
+    # the bundled tiny.en given by its folder was "model", uncalibrated; another model in
+    # a folder named "tiny.en" was "tiny.en", and took tiny.en's calibration
+    bundled = models.resolve_model(None)
+    assert models.resolve_model(bundled.path).name == "tiny.en"
+    other = tmp_path / "tiny.en"
+    other.mkdir()
+    for name in ("model.bin", "config.json", "tokenizer.json"):
+        (other / name).write_text("{}")
+    assert models.resolve_model(other).name == str(other)
+
+
+def test_models_cache_ignores_a_relative_xdg_cache_home(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    monkeypatch.delenv("UNCERTAIN_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relcache")  # a copy per working folder
+    assert models.cache_dir() == tmp_path / ".cache" / "uncertain"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert models.cache_dir() == tmp_path / "xdg" / "uncertain"
 
 
 @pytest.mark.parametrize(
@@ -102,6 +130,27 @@ def test_models_split_model_is_joined_verified_and_reused(
     monkeypatch.setattr(models, "_join", no_work)
     monkeypatch.setattr(models, "_sha256", no_work)
     assert models.join_split_model(split, root=root) == path
+    # the joined files are readable by other users (mkstemp made them 0600: a cache
+    # shared through UNCERTAIN_CACHE, or warmed by root, failed for everyone else)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for name in ("model.bin", "config.json", "model.bin.verified"):
+        assert (path / name).stat().st_mode & 0o777 == 0o666 & ~mask
+    # and the part packages may go once the model is joined and verified
+    monkeypatch.setattr(models, "_package_dir", no_work)
+    assert models.join_split_model(split, root=root) == path
+
+
+def test_models_split_model_in_a_cache_it_cannot_write(
+        split: models.SplitModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a read-only or full cache was an OSError blamed on each recording, not the model
+    monkeypatch.setitem(models.SPLIT_MODELS, "fake", split)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(blocked))
+    with pytest.raises(ModelNotFoundError, match=r"cannot make the fake model in the cache "
+                       r".*set UNCERTAIN_CACHE"):
+        models.resolve_model("fake")
 
 
 def test_models_corrupt_cache_is_detected_and_joined_again(
@@ -281,3 +330,40 @@ def test_transcribe_in_french_with_tiny_en_is_refused(samples_dir: Path) -> None
 
     with pytest.raises(ModelNotFoundError, match="English-only"):
         transcribe(samples_dir / "jfk.flac", language="fr")
+
+
+def test_models_hub_that_never_answers_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a proxy or firewall that takes the connection and never answers: the download
+    # waited for good, printing nothing
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    proxy = f"http://127.0.0.1:{server.getsockname()[1]}"
+    for key in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.setenv(key, proxy)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(models, "HUB_TIMEOUT", 1.0)
+    monkeypatch.setattr("faster_whisper.utils.download_model",
+                        lambda name, local_files_only=False, **kw: (_ for _ in ()).throw(
+                            OSError("not in the local cache")) if local_files_only
+                        else pytest.fail("downloaded without the hub answering"))
+    try:
+        with pytest.raises(ModelNotFoundError, match="did not answer within 1 s"):
+            models.resolve_model("tiny")
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()

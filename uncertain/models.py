@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uncertain.errors import EngineNotFoundError, ModelNotFoundError
+from uncertain.errors import EngineNotFoundError, ModelNotFoundError, shown
 
 try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
     import ctranslate2
@@ -89,11 +89,19 @@ SPLIT_MODELS = {BASE.name: BASE}
 
 
 def cache_dir() -> Path:
-    """``$UNCERTAIN_CACHE``, else ``$XDG_CACHE_HOME/uncertain``, else ``~/.cache/uncertain``."""
+    """``$UNCERTAIN_CACHE``, else ``$XDG_CACHE_HOME/uncertain``, else ``~/.cache/uncertain``
+    (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says: it made a
+    copy of a joined model in every working folder)."""
     if os.environ.get("UNCERTAIN_CACHE"):
         return Path(os.environ["UNCERTAIN_CACHE"]).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "uncertain"
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or "").expanduser()
+    if xdg.is_absolute():
+        return xdg / "uncertain"
+    try:
+        return Path.home() / ".cache" / "uncertain"
+    except RuntimeError as exc:  # no HOME, and a user id with no home in the passwd file
+        raise ModelNotFoundError(f"no folder to cache models in ({exc}); set UNCERTAIN_CACHE "
+                                 "to a writable folder") from exc
 
 
 def is_model_dir(path: Path) -> bool:
@@ -109,7 +117,13 @@ def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -
         return _bundled_tiny_en()
     if isinstance(model, str) and model in SPLIT_MODELS:
         spec = SPLIT_MODELS[model]
-        path = join_split_model(spec)
+        try:
+            path = join_split_model(spec)
+        except OSError as exc:  # a read-only or full cache, a shared one not readable
+            raise ModelNotFoundError(
+                f"cannot make the {spec.name} model in the cache "
+                f"{shown(exc.filename or cache_dir())}: {exc.strerror or exc}; set "
+                "UNCERTAIN_CACHE to a folder this user can write") from exc
         packages = " + ".join(pkg for pkg, _ in spec.parts)
         return ResolvedModel(spec.name, path, f"{packages}, joined in {path}")
     text = os.fspath(model)
@@ -121,8 +135,32 @@ def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -
             raise ModelNotFoundError(
                 f"{path}: not a CTranslate2 Whisper model (it needs model.bin and config.json)"
             )
-        return ResolvedModel(path.name, path.resolve(), f"directory {path}")
+        if not (path / "tokenizer.json").is_file():
+            # faster-whisper would fetch one from the model hub, and wait on a network
+            # that never answers
+            raise ModelNotFoundError(f"{path}: the model has no tokenizer.json (copy it from "
+                                     "the model it was converted from)")
+        return ResolvedModel(_directory_name(path), path.resolve(), f"directory {path}")
     return _hub_model(text)
+
+
+def _directory_name(path: Path) -> str:
+    """A model folder's name: the shipped model's own name when it is that model's folder
+    (the bundled tiny.en given by its path, the joined base), else the folder's path, so
+    that a calibration chosen by name is never taken for a model it was not fitted on (a
+    folder named "tiny.en" holding another model)."""
+    real = path.resolve()
+    try:
+        if real == _bundled_tiny_en().path.resolve():
+            return DEFAULT_MODEL
+    except ModelNotFoundError:
+        pass
+    for spec in SPLIT_MODELS.values():
+        if real.name == f"whisper-{spec.name}-{spec.sha256[:12]}" and _stamp_ok(
+                real / "model.bin", spec):
+            return spec.name
+    name = path.name
+    return os.fspath(path) if name in (DEFAULT_MODEL, *SPLIT_MODELS) or not name else name
 
 
 def _bundled_tiny_en() -> ResolvedModel:
@@ -154,15 +192,47 @@ def _hub_model(name: str) -> ResolvedModel:
         ) from exc
     except Exception:
         try:
-            path = download_model(name)
+            path = _download(name)
             where = "downloaded by faster-whisper"
         except Exception as exc:
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            reason = _first_line(exc)
             raise ModelNotFoundError(
                 f"model {name!r} is not on this machine and cannot be downloaded ({reason}); "
                 f"pass 'tiny.en' (bundled), 'base' ({BASE.pip}) or a model directory"
             ) from exc
     return ResolvedModel(name, Path(path), where)
+
+
+#: seconds a model hub may take to answer, per request (a proxy or firewall that takes
+#: the connection and never answers made a download wait for good)
+HUB_TIMEOUT = 30.0
+
+
+def _download(name: str) -> str:
+    """faster-whisper's download of ``name``, once the hub has answered within
+    ``HUB_TIMEOUT`` seconds: the download itself sets no time limit on its first request."""
+    import re
+
+    from faster_whisper.utils import _MODELS, download_model
+    from huggingface_hub import HfApi
+
+    repo_id = name if re.match(r".*/.*", name) else _MODELS.get(name, name)
+    try:
+        HfApi().model_info(repo_id, timeout=HUB_TIMEOUT)
+    except Exception as exc:
+        if "timed out" in str(exc).lower() or "timeout" in type(exc).__name__.lower():
+            raise TimeoutError(
+                f"the model hub did not answer within {HUB_TIMEOUT:.0f} s") from exc
+        raise
+    return str(download_model(name))
+
+
+def _first_line(exc: BaseException, limit: int = 300) -> str:
+    """An exception's first line, cut at a word within ``limit`` characters."""
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 # -- joining a split model ------------------------------------------------------------------
@@ -182,12 +252,12 @@ def join_split_model(spec: SplitModel, *, root: Path | None = None) -> Path:
     compare size and mtime with the stamp. Joining writes to a temporary file, checks the
     hash while writing, and renames it into place, so racing processes are safe.
     """
-    sources = [_package_dir(pkg, spec.pip) / rel for pkg, rel in spec.parts]
-    extras_dir = sources[0].parent
     target = (root or cache_dir()) / "models" / f"whisper-{spec.name}-{spec.sha256[:12]}"
     model_bin = target / "model.bin"
     if _stamp_ok(model_bin, spec) and all((target / f).is_file() for f in spec.files):
-        return target
+        return target  # (the part packages may be gone: the joined model is enough)
+    sources = [_package_dir(pkg, spec.pip) / rel for pkg, rel in spec.parts]
+    extras_dir = sources[0].parent
     for source in sources:
         if not source.is_file():
             raise ModelNotFoundError(f"{source}: part of the {spec.name} model is missing; "
@@ -210,6 +280,7 @@ def _join(sources: list[Path], dest: Path, spec: SplitModel) -> None:
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=".model.bin.", dir=dest.parent)
     try:
+        _readable(fd)
         with os.fdopen(fd, "wb") as out:
             for source in sources:
                 with open(source, "rb") as part:
@@ -233,6 +304,7 @@ def _join(sources: list[Path], dest: Path, spec: SplitModel) -> None:
 
 def _atomic_copy(source: Path, dest: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    _readable(fd)
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)
@@ -240,6 +312,15 @@ def _atomic_copy(source: Path, dest: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _readable(fd: int) -> None:
+    """Give a temporary file (mkstemp makes it 0600) the mode a new file gets under the
+    umask, so that a cache shared between users (UNCERTAIN_CACHE, or one warmed by root
+    in an image) can be read by them."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)
 
 
 def _stamp_path(model_bin: Path) -> Path:
@@ -260,6 +341,7 @@ def _write_stamp(model_bin: Path, spec: SplitModel) -> None:
     st = model_bin.stat()
     stamp = {"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     fd, tmp = tempfile.mkstemp(prefix=".stamp.", dir=model_bin.parent)
+    _readable(fd)
     with os.fdopen(fd, "w") as out:
         json.dump(stamp, out)
     os.replace(tmp, _stamp_path(model_bin))
