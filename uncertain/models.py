@@ -135,6 +135,7 @@ def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -
             raise ModelNotFoundError(
                 f"{path}: not a CTranslate2 Whisper model (it needs model.bin and config.json)"
             )
+        _check_config(path / "config.json")
         if not (path / "tokenizer.json").is_file():
             # faster-whisper would fetch one from the model hub, and wait on a network
             # that never answers
@@ -142,6 +143,27 @@ def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -
                                      "the model it was converted from)")
         return ResolvedModel(_directory_name(path), path.resolve(), f"directory {path}")
     return _hub_model(text)
+
+
+#: what CTranslate2 reads from a Whisper model's config.json, only when it transcribes
+#: (``alignment_heads`` may be missing from an older conversion)
+_CONFIG_LISTS = ("lang_ids", "suppress_ids", "suppress_ids_begin")
+
+
+def _check_config(path: Path) -> None:
+    """Refuse a damaged ``config.json`` now: CTranslate2 reads it only when it first
+    transcribes, and failed every recording of a run with a JSON type error."""
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(f"{path}: not a readable JSON file ({exc})") from exc
+    if not isinstance(config, dict):
+        config = {}
+    bad = [key for key in (*_CONFIG_LISTS, "alignment_heads")
+           if (key in config or key in _CONFIG_LISTS) and not isinstance(config.get(key), list)]
+    if bad:
+        raise ModelNotFoundError(f"{path}: not a Whisper model's config ({', '.join(bad)} "
+                                 "missing or not lists)")
 
 
 def _directory_name(path: Path) -> str:
@@ -429,6 +451,12 @@ def load_model(
 def check_language(model: Any, language: str | None, name: str | None) -> None:
     """Refuse a ``language`` an English-only ``model`` cannot transcribe in: faster-whisper
     would log a warning and transcribe in English, the document saying ``language``."""
+    if language is not None:
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        if language not in _LANGUAGE_CODES:  # (faster-whisper failed each recording)
+            raise ValueError(f"language={language!r} is not a language code Whisper knows "
+                             "(two letters: 'en', 'fr', 'de', ...)")
     if language in (None, "en") or getattr(getattr(model, "model", None), "is_multilingual",
                                            True):
         return
