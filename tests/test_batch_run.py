@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import sys
 import tarfile
 import wave
 from pathlib import Path
@@ -625,3 +626,38 @@ def test_run_batch_takes_one_path_as_one_input(tmp_path: Path,
     flags = records[0]["document"]["flags"]
     assert any(f["reason"] == "verified" and f["candidates"][0]["canonical"] == "zapainol"
                for f in flags)
+
+
+def test_run_batch_that_cannot_run_leaves_no_output(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # no GPU for --device cuda, no Ray for --engine ray: the run failed with an empty
+    # --out left behind, and the run after the fix asked for --force
+    import ctranslate2
+
+    from uncertain.errors import EngineNotFoundError, ModelNotFoundError
+
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    out = tmp_path / "out.jsonl"
+    if ctranslate2.get_cuda_device_count() == 0:
+        with pytest.raises(ModelNotFoundError, match="sees no GPU"):
+            run_batch([note], out=out, device="cuda")
+        assert not out.exists()
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray: ImportError
+    with pytest.raises(EngineNotFoundError, match="needs Ray Data"):
+        run_batch([note], out=out, engine="ray")
+    assert not out.exists()
+
+
+def test_cli_batch_with_stderr_closed_still_writes(tmp_path: Path) -> None:
+    # tqdm wrote to a closed stderr (None) and the run died before writing anything
+    import subprocess
+
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m uncertain.cli batch "{note}" -o "{out}" 2>&-'],
+        capture_output=False, stdout=subprocess.PIPE, timeout=300)
+    assert done.returncode == 0
+    assert json.loads(out.read_text())["status"] == "ok"

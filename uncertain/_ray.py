@@ -95,17 +95,24 @@ def _windows(pending: Iterator[tuple[Item, str | None]], size: int, max_bytes: i
         yield rows, errors
 
 
+def require_ray() -> None:
+    """Raise :class:`EngineNotFoundError` when Ray Data cannot be imported."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise EngineNotFoundError(
+            f"--engine ray needs Ray Data ({exc}); run: pip install 'uncertain[ray]'") from exc
+
+
 def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *,
                factory: Callable[[WorkConfig], Processor], address: str | None = None,
                window: int = DEFAULT_WINDOW, window_bytes: int = DEFAULT_WINDOW_BYTES
                ) -> Iterator[Record]:
     """Records for ``pending`` computed on Ray Data actors (see the module docstring)."""
-    try:
-        import ray
-        import ray.data
-    except ImportError as exc:
-        raise EngineNotFoundError(
-            f"--engine ray needs Ray Data ({exc}); run: pip install 'uncertain[ray]'") from exc
+    require_ray()
+    import ray
+    import ray.data
     started = False
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False,

@@ -209,8 +209,17 @@ def run_batch(
                               "or --force to overwrite it")
     mode = "append" if resume else ("overwrite" if force else "new")
     factory: ProcessorFactory = processor or Worker
-    # local processors are built before the output is touched: a bad lexicon fails early
+    # what can be known to fail is found before the output is touched (it was left empty,
+    # and the run after the fix asked for --force): a bad lexicon, no Ray, no GPU here
     processors = _local_processors(config, factory) if engine == "local" else []
+    if engine == "ray":
+        from uncertain._ray import require_ray
+
+        require_ray()
+    elif processor is None:
+        from uncertain.models import pick_device
+
+        pick_device(device, compute_type)
     # drawn on a terminal only (disable=None): a log file would fill with carriage returns
     bar = tqdm(total=summary.total, unit="file", disable=None if progress else True,
                dynamic_ncols=True, smoothing=0.1)
