@@ -95,8 +95,10 @@ def test_batch_refuses_links_in_tar(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "problem"), [
     ("a/b.wav", None), ("./a.wav", None), ("a..b.wav", None),
     ("../a.wav", "'..'"), ("/a.wav", "absolute"), ("D:\\a.wav", "absolute"),
-    # a colon is no drive unless it follows a letter: a time in a recording's name
+    # a colon is no drive unless a letter before it and a slash after: a time in a
+    # recording's name, a POSIX name with a colon ("a:b.txt" was refused as absolute)
     ("9:00 call.txt", None), ("calls/5:30-call.wav", None), ("c:/x.wav", "absolute"),
+    ("a:b.txt", None), ("x::y.txt", None), ("C:", "absolute"),
 ])
 def test_batch_member_problem_table(name: str, problem: str | None) -> None:
     found = member_problem(name)

@@ -315,7 +315,8 @@ def _resolve(base: Path, value: str) -> Path:
 def member_problem(name: str) -> str | None:
     """Why an archive member name must be refused, or None when it is safe."""
     normalized = name.replace("\\", "/")
-    # a Windows drive is a letter and a colon ("C:/x"); "9:00 call.txt" is a name
+    # a Windows drive is a letter, a colon and a slash ("C:/x", "C:\\x"); "9:00 call.txt" and
+    # "a:b.txt" are names
     if normalized.startswith("/") or _DRIVE.match(normalized):
         return f"archive member {name!r} has an absolute path; refused"
     if ".." in PurePosixPath(normalized).parts:
@@ -323,7 +324,7 @@ def member_problem(name: str) -> str | None:
     return None
 
 
-_DRIVE = re.compile(r"[A-Za-z]:")
+_DRIVE = re.compile(r"[A-Za-z]:(?:/|$)")
 
 
 def _skipped(name: str) -> bool:
