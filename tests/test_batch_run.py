@@ -661,3 +661,21 @@ def test_cli_batch_with_stderr_closed_still_writes(tmp_path: Path) -> None:
         capture_output=False, stdout=subprocess.PIPE, timeout=300)
     assert done.returncode == 0
     assert json.loads(out.read_text())["status"] == "ok"
+
+
+def test_run_batch_resumed_with_another_model_says_so(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # the output mixed tiny.en's and base's transcripts without a word
+    out = tmp_path / "out.jsonl"
+    doc = {"source": {"modality": "audio", "model": "tiny.en", "path": "a.wav"}}
+    out.write_text(json.dumps({"path": str(tmp_path / "a.wav"), "sha256": "0" * 64,
+                               "status": "ok", "document": doc}) + "\n")
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        run_batch([note], out=out, resume=True, model="base", rescore=False)
+    assert "transcribed with tiny.en; this run uses base" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        run_batch([note], out=out, resume=True, rescore=False)
+    assert "transcribed with" not in caplog.text

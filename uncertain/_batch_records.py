@@ -82,6 +82,8 @@ class RecordWriter:
         self.repaired_bytes = 0
         self._seen: set[Key] = set()
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
+        #: the speech models the file's records were transcribed with
+        self.models: set[str] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         if mode == "new":
@@ -126,6 +128,9 @@ class RecordWriter:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
                         if good:
                             self._seen.add(record_key(record))
+                            source = (record.get("document") or {}).get("source") or {}
+                            if source.get("modality") == "audio" and source.get("model"):
+                                self.models.add(str(source["model"]))
                             if record["status"] == "error":
                                 self._failed.add(record_key(record))
                 if not good:

@@ -226,6 +226,12 @@ def run_batch(
     redirect = logging_redirect_tqdm() if progress else nullcontext()
     with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
         summary.repaired_bytes = writer.repaired_bytes
+        asked = os.fspath(model or "tiny.en")
+        others = writer.models - {asked}
+        if others and processor is None and not os.path.isdir(asked):
+            # (a folder's model is named by what it holds: not compared here)
+            log.warning("%s: its recordings were transcribed with %s; this run uses %s, so "
+                        "the output will hold both", out_path, ", ".join(sorted(others)), asked)
         pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
         if engine == "ray":
             from uncertain._ray import run_on_ray
