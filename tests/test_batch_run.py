@@ -679,3 +679,22 @@ def test_run_batch_resumed_with_another_model_says_so(
     with caplog.at_level(logging.WARNING, logger="uncertain"):
         run_batch([note], out=out, resume=True, rescore=False)
     assert "transcribed with" not in caplog.text
+
+
+def test_ray_says_an_actors_model_error_as_itself() -> None:
+    # under --engine ray a model that cannot load ended the run in a 150-line traceback,
+    # the useful line near its end: the actor's error reaches the driver only as text
+    from uncertain._ray import _our_error
+    from uncertain.errors import ModelNotFoundError
+
+    remote = ("ray::MapWorker(MapBatches(_Actor)).submit() (pid=839)\n"
+              "  File \"uncertain/models.py\", line 405, in pick_device\n"
+              "uncertain.errors.ModelNotFoundError: compute_type='bogus' is not supported\n"
+              "\nThe above exception was the direct cause of the following exception:\n"
+              "ray.exceptions.UserCodeException: UDF failed to process a data block.")
+    found = _our_error(RuntimeError(remote))
+    assert isinstance(found, ModelNotFoundError)
+    assert str(found) == "compute_type='bogus' is not supported"
+    assert _our_error(RuntimeError("ray.exceptions.UserCodeException: boom")) is None
+    # an input's error is a record, never the run's: not taken from the text
+    assert _our_error(RuntimeError("uncertain.errors.CorruptInputError: a.wav: bad")) is None

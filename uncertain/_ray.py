@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from uncertain import errors
 from uncertain._batch_inputs import Item
 from uncertain._batch_work import Processor, Record, WorkConfig, error_record
-from uncertain.errors import EngineNotFoundError
+from uncertain.errors import EngineNotFoundError, UncertainError
 
 log = logging.getLogger("uncertain")
 
@@ -95,6 +97,23 @@ def _windows(pending: Iterator[tuple[Item, str | None]], size: int, max_bytes: i
         yield rows, errors
 
 
+def _our_error(exc: BaseException) -> UncertainError | None:
+    """The package's own run-stopping error (a model that cannot load) inside what Ray
+    raised: the actor's exception reaches the driver only as text, in a remote traceback
+    ("uncertain.errors.ModelNotFoundError: ..." among Ray's own lines)."""
+    found = _REMOTE_ERROR.findall(str(exc))
+    if not found:
+        return None
+    name, message = found[-1]
+    kind = getattr(errors, name, None)
+    if isinstance(kind, type) and issubclass(kind, errors.EngineError):
+        return kind(message)
+    return None
+
+
+_REMOTE_ERROR = re.compile(r"^uncertain\.errors\.(\w+): (.+)$", re.MULTILINE)
+
+
 def require_ray() -> None:
     """Raise :class:`EngineNotFoundError` when Ray Data cannot be imported."""
     try:
@@ -133,8 +152,16 @@ def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *
                 batch_size=1, batch_format="numpy",
                 compute=ray.data.ActorPoolStrategy(size=min(plan.concurrency, len(rows))),
                 num_cpus=plan.num_cpus, num_gpus=plan.num_gpus or None)
-            for row in dataset.iter_rows():
-                yield json.loads(row["record"])
+            try:
+                for row in dataset.iter_rows():
+                    yield json.loads(row["record"])
+            except Exception as exc:
+                # an actor's ModelNotFoundError arrives wrapped twice (UserCodeException,
+                # RayTaskError), its message a remote traceback: said as the error it is
+                ours = _our_error(exc)
+                if ours is None:
+                    raise
+                raise ours from None
     finally:
         if started:
             ray.shutdown()
