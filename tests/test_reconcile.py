@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uncertain.document import Document, Segment, Source, Word
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
 from uncertain.reconcile import clean_answer, reconcile
 from uncertain.render import render
 
@@ -452,3 +452,13 @@ def test_reconcile_answer_in_a_code_block() -> None:
         result = reconcile(doc, answer)
         assert [(c.original, c.new) for c in result.changes] == [("met for men", "metformin")]
         assert result.kept == 1.0
+
+
+def test_reconcile_an_invisible_character_in_the_fix_is_no_difference() -> None:
+    # a zero-width space inside "metformin" made the fix no suggestion of the span's
+    doc = _scored([("Continue", 0.95), ("metfromin", 0.2), ("daily.", 0.95)])
+    doc = doc.model_copy(update={"flags": [Flag(
+        reason="near_lexicon", text="metfromin", start=1, end=2, confidence=0.8,
+        candidates=[Candidate(term="metformin", canonical="metformin", score=0.9)])]})
+    (fix,) = reconcile(doc, "Continue met\u200bformin daily.").changes
+    assert (fix.original, fix.candidate) == ("metfromin", True)

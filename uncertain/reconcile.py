@@ -222,7 +222,10 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
 #: typographic marks an answer may write for the plain ones ("patient’s", "10–20")
 _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
                               "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-",
-                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+                              # invisible: zero-width spaces and joiners, a soft hyphen
+                              "\u200b": None, "\u200c": None, "\u200d": None,
+                              "\u2060": None, "\ufeff": None, "\u00ad": None})
 
 
 @functools.lru_cache(maxsize=65536)
