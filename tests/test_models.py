@@ -390,3 +390,18 @@ def test_models_hub_that_never_answers_is_given_up(monkeypatch: pytest.MonkeyPat
         server.close()
         for conn in held:
             conn.close()
+
+
+def test_models_a_folder_named_as_a_model_does_not_hide_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "medium.en/" in the working folder made --model medium.en "not a CTranslate2 Whisper
+    # model" instead of the model of that name
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "medium.en").mkdir()
+    asked: list[str] = []
+    monkeypatch.setattr(models, "_hub_model", lambda name: asked.append(name) or
+                        models.ResolvedModel(name, tmp_path, "hub"))
+    models.resolve_model("medium.en")
+    assert asked == ["medium.en"]
+    with pytest.raises(ModelNotFoundError, match="not a CTranslate2 Whisper model"):
+        models.resolve_model("./medium.en")  # a path, said as one

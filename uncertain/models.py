@@ -128,7 +128,11 @@ def resolve_model(model: str | os.PathLike[str] | ResolvedModel | None = None) -
         return ResolvedModel(spec.name, path, f"{packages}, joined in {path}")
     text = os.fspath(model)
     path = Path(text).expanduser()
-    if not isinstance(model, str) or path.exists() or text.startswith(("/", ".", "~")):
+    # a folder that happens to bear a model's name ("medium.en/" of notes in the working
+    # folder) does not hide that model, unless it holds one
+    named = isinstance(model, str) and not is_model_dir(path) and text in _model_sizes()
+    if not isinstance(model, str) or (path.exists() and not named) or text.startswith(
+            ("/", ".", "~")):
         if not path.is_dir():
             raise ModelNotFoundError(f"{path}: no such model directory")
         if not is_model_dir(path):
@@ -164,6 +168,13 @@ def _check_config(path: Path) -> None:
     if bad:
         raise ModelNotFoundError(f"{path}: not a Whisper model's config ({', '.join(bad)} "
                                  "missing or not lists)")
+
+
+def _model_sizes() -> frozenset[str]:
+    """The model names faster-whisper knows (tiny, base.en, large-v3, ...)."""
+    from faster_whisper.utils import _MODELS
+
+    return frozenset(_MODELS)
 
 
 def _directory_name(path: Path) -> str:
