@@ -1583,3 +1583,12 @@ def test_validate_with_a_lexicon_file_indexes_it_once_while_it_is_unchanged(
     later = validate(document_from_text("Start Quelex 5 mg.", path="b.txt"),
                      lexicons=["drugs", path])
     assert any(c.canonical == "quelixomab" for f in later.flags for c in f.candidates)
+
+
+def test_validate_a_measurements_code_is_not_a_dosing_abbreviation() -> None:
+    # "pO2" was verified as PO (by mouth): its letters taken alone, as OCR glue's are
+    doc = validate(document_from_text(
+        "Arterial blood gas: pO2 was 60 mmHg and pCO2 was 48, FEV1 low.", path="abg.txt"))
+    assert not [f for f in doc.flags if any(c.canonical == "PO" for c in f.candidates)]
+    glued = validate(document_from_text("Take Lisinopril10mg daily.", path="rx.txt"))
+    assert any(c.canonical == "lisinopril" for f in glued.flags for c in f.candidates)

@@ -245,13 +245,20 @@ _SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
 def word_key(text: str) -> str:
     """The compact key of one word; a token glued to a dose by OCR ("Lisinopril-10'mg")
     keeps its longest run of letters, unless that is one letter: "L6", "A1c" and "B12"
-    are codes, not the unit L or the letter A glued to a number."""
+    are codes, not the unit L or the letter A glued to a number; so are a few letters and
+    a digit or two written as one ("pO2", "pCO2", "SpO2", "FEV1": not "PO" by mouth)."""
     key = compact(text)
+    if _CODE.fullmatch(text):
+        return key
     if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
         runs = re.findall(r"[^\W\d_]+", key)
         longest = max(runs, key=len) if runs else key
         key = longest if len(longest) > 1 else key
     return key
+
+
+#: a measurement's code: up to four letters and one or two digits, nothing between
+_CODE = re.compile(r"[A-Za-z]{1,4}\d{1,2}")
 
 
 #: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share
