@@ -299,7 +299,7 @@ def test_evaluate_cli_calibration_none_scores_a_saved_calibrated_document_raw(
     for flag in ([], ["--calibration", "none"]):
         out = tmp_path / "report.json"
         assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0", "--json",
-                      str(out), *flag]) == 0
+                      str(out), "--force", *flag]) == 0
         means.append(json.loads(out.read_text())["groups"]["audio"]["mean_confidence"])
     assert means[0] != pytest.approx(0.6) and means[1] == pytest.approx(0.6)
 
@@ -539,6 +539,12 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
     assert "--json" in capsys.readouterr().err
     assert main([*base, "--plot", str(tmp_path / "r.xyz")]) == 2
     assert "name a .png" in capsys.readouterr().err
+    # a report of an earlier run is kept, as annotate's --out and calibrate's are
+    report = tmp_path / "report.json"
+    report.write_text("keep me")
+    assert main([*base, "--json", str(report)]) == 2
+    assert "--json " + str(report) + " exists; pass --force" in capsys.readouterr().err
+    assert report.read_text() == "keep me"
     existing = tmp_path / "calib.json"
     existing.write_text("{}")
     assert main(["calibrate", "--refs", str(refs), str(tmp_path / "a.txt"),

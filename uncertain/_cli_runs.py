@@ -166,6 +166,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
                    "and ECE (default 1000; 0: none)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --json or --plot")
     p.set_defaults(func=run_eval_command)
     return p
 
@@ -216,6 +217,12 @@ def run_eval_command(args: argparse.Namespace) -> int:
     if _unwritable("eval", [(args.json, "--json", ()),
                             (args.plot, "--plot", _PLOT_SUFFIXES)]):
         return 2
+    for option, path in (("--json", args.json), ("--plot", args.plot)):
+        if path is not None and Path(path).exists() and not args.force:
+            # as annotate's --out and calibrate's: a report of an earlier run is kept
+            print(f"uncertain eval: error: {option} {path} exists; pass --force to "
+                  "overwrite it", file=sys.stderr)
+            return 2
     pairs, unmatched, refs = _collect(args, validate=not args.no_validate,
                                       calibration=args.calibration or "auto",
                                       rescore=not args.no_rescore)
