@@ -27,7 +27,6 @@ import itertools
 import json
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -318,15 +317,14 @@ def reconcile(
     new_tokens = answer.split()
     dst = [_key(t) for t in new_tokens]
     token_span = [unit_span[u] for u in owner]
-    pairs, whole = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span)
+    span_sizes = [0] * len(spans)  # source tokens of each doubtful span
+    for region in token_span:
+        if region is not None:
+            span_sizes[region] += 1
+    pairs, whole = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span, span_sizes)
     # a word of a span changed whole is part of its change, though the answer has it
     same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
             for i, j, _ in pairs]
-    span_sizes = [0] * len(spans)  # source tokens of each doubtful span
-    for u in owner:
-        region = unit_span[u]
-        if region is not None:
-            span_sizes[region] += 1
     groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst))
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
@@ -337,11 +335,12 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
-    kept = round(_kept(pairs, src, dst, token_span) / len(src), 4) if src else 1.0
+    kept = round(_kept(pairs, src, dst, token_span, span_sizes) / len(src), 4) if src else 1.0
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
 
 
-def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None]) -> int:
+def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
+          span_sizes: list[int]) -> int:
     """How many source tokens the answer keeps: a confident word when the answer has it as
     it was; a doubtful span's words when the answer's words in their place, spelled
     together, are like them spelled together (its correction is what was asked for:
@@ -350,12 +349,11 @@ def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | N
     kept = 0
     olds: dict[int, list[int]] = {}
     news: dict[int, list[int]] = {}
-    sizes = Counter(token_span)
     for i, j, _ in pairs:
         if i is None:
             continue
         region = token_span[i]
-        if region is None or sizes[region] > _ROW_MAX:
+        if region is None or span_sizes[region] > _ROW_MAX:
             kept += j is not None and (src[i] == dst[j] or (region is not None and fuzz.ratio(
                 src[i], dst[j]) >= 100 * _KEPT_SIMILARITY))
             continue
@@ -392,8 +390,8 @@ _PLACE_WEIGHT = 0.05
 _ROW_MAX = 6
 
 
-def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None]
-           ) -> tuple[Pairs, set[int]]:
+def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None],
+           span_sizes: list[int]) -> tuple[Pairs, set[int]]:
     """Every source and answer token in order: (src index or None, dst index or None, cursor).
 
     Levenshtein pairs a changed stretch position by position; inside each stretch the
@@ -401,23 +399,23 @@ def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None
     "met for me 500" -> "metformin XR 850" pairs met/metformin and 500/850, and what
     similarity leaves unpaired is settled around the doubtful spans (:func:`_settle`).
     ``cursor`` is the source position an unpaired answer token is inserted at.
-    ``token_span`` is the doubtful span of each source token, or None. Words of a span
-    (of up to ``_ROW_MAX`` words) the answer has as they were, between two changes of
-    that span, are in the stretch
-    too ("or promote" -> "omeprazole or loperamide" is one change, not an insertion and
-    "promote" -> "loperamide"): the spans so changed whole are returned with the pairs.
+    ``token_span`` is the doubtful span of each source token, or None; ``span_sizes``
+    its number of tokens. Words of a span (of up to ``_ROW_MAX`` words) the answer has as
+    they were, between two changes of that span, are in the stretch too ("or promote"
+    -> "omeprazole or loperamide" is one change, not an insertion and "promote" ->
+    "loperamide"): the spans so changed whole are returned with the pairs.
     """
     ops = list(ops)
     inner = []
     whole: set[int] = set()
-    sizes = Counter(token_span)
     for k, op in enumerate(ops):
         both = {r for r in _touches(ops[k - 1], token_span) & _touches(ops[k + 1], token_span)
-                if sizes[r] <= _ROW_MAX} if op.tag == "equal" and 0 < k < len(ops) - 1 else set()
+                if span_sizes[r] <= _ROW_MAX} if op.tag == "equal" and 0 < k < len(ops) - 1 \
+            else set()
         inner.extend(_split_equal(op, token_span, both) if both else [op])
         whole |= both
     ops = inner
-    pairs: list[tuple[int | None, int | None, int]] = []
+    pairs: Pairs = []
     run: list[Any] = []
     for op in [*ops, None]:
         if op is not None and op.tag != "equal":
@@ -433,7 +431,7 @@ def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None
 
 
 def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[int | None]
-               ) -> list[tuple[int | None, int | None, int]]:
+               ) -> Pairs:
     """Pair a changed stretch's tokens by spelling similarity (Needleman-Wunsch).
 
     The tokens of one doubtful span are one row, spelled together and paired with a run
@@ -456,7 +454,7 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
             for part in ([row] if len(row) <= _ROW_MAX else [[t] for t in row])]
     n, m = len(rows), j2 - j1
     if n == 0 or m == 0 or n * m > _MAX_CELLS:
-        out: list[tuple[int | None, int | None, int]] = []
+        out: Pairs = []
         for op in run:
             k = op.src_end - op.src_start
             l = op.dest_end - op.dest_start  # noqa: E741
@@ -587,7 +585,7 @@ def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
     return out
 
 
-def _groups(pairs: list[tuple[int | None, int | None, int]], same: list[bool],
+def _groups(pairs: Pairs, same: list[bool],
             owner: list[int], span_of: list[int | None], n_words: int,
             span_sizes: list[int], n_dst: int) -> list[_Group]:
     """Changed stretches, split by the span they touch, widened to whole words
@@ -635,7 +633,7 @@ def _groups(pairs: list[tuple[int | None, int | None, int]], same: list[bool],
     return groups
 
 
-def _next_dsts(pairs: list[tuple[int | None, int | None, int]], n_dst: int) -> list[int]:
+def _next_dsts(pairs: Pairs, n_dst: int) -> list[int]:
     """For each pair, the first answer token at or after it (``n_dst`` past the last)."""
     out = [n_dst] * len(pairs)
     following = n_dst
@@ -653,7 +651,7 @@ def _next_dsts(pairs: list[tuple[int | None, int | None, int]], n_dst: int) -> l
 _SPAN_EXTRA = 2
 
 
-def _insertion_regions(pairs: list[tuple[int | None, int | None, int]], same: list[bool],
+def _insertion_regions(pairs: Pairs, same: list[bool],
                        owner: list[int], span_of: list[int | None],
                        span_sizes: list[int]) -> list[int | None]:
     """For each inserted token (a pair without a source token), the doubtful span its
