@@ -87,11 +87,9 @@ class DevicePlan:
 def plan_device(device: str = "auto", compute_type: str = "auto", *,
                 cpu_threads: int = 0) -> DevicePlan:
     """Resolve ``auto`` (see the module docstring) into a :class:`DevicePlan`."""
-    gpus = ctranslate2.get_cuda_device_count()
-    if device == "cuda" and gpus == 0:
-        raise ModelNotFoundError("--device cuda was asked for but CTranslate2 sees no GPU")
-    device, compute_type = pick_device(device, compute_type)
+    device, compute_type = pick_device(device, compute_type)  # (no GPU for cuda: refused)
     if device == "cuda":
+        gpus = ctranslate2.get_cuda_device_count()
         return DevicePlan(device, compute_type, tuple(range(gpus)), cpu_threads)
     return DevicePlan(device, compute_type, (0,), cpu_threads or default_cpu_threads())
 

@@ -21,6 +21,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -244,8 +245,6 @@ HUB_TIMEOUT = 30.0
 def _download(name: str) -> str:
     """faster-whisper's download of ``name``, once the hub has answered within
     ``HUB_TIMEOUT`` seconds: the download itself sets no time limit on its first request."""
-    import re
-
     from faster_whisper.utils import _MODELS, download_model
     from huggingface_hub import HfApi
 
@@ -351,9 +350,22 @@ def _readable(fd: int) -> None:
     """Give a temporary file (mkstemp makes it 0600) the mode a new file gets under the
     umask, so that a cache shared between users (UNCERTAIN_CACHE, or one warmed by root
     in an image) can be read by them."""
+    os.fchmod(fd, 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (setting it
+    to read it back would race files other threads create meanwhile)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
-    os.fchmod(fd, 0o666 & ~mask)
+    return mask
 
 
 def _stamp_path(model_bin: Path) -> Path:
