@@ -287,12 +287,12 @@ def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
             # timing written some other way, or text with no timing at all
             head = line.strip()
             following = lines[k] if k < len(lines) else ""
-            if (head.split(maxsplit=1)[0] in _VTT_BLOCKS or head.isdigit()
-                    or _TIMING.match(following) or _TIMING_LIKE.match(following)
-                    or _ARROW.search(following)):
-                if head.split(maxsplit=1)[0] in _VTT_BLOCKS:
-                    while k < len(lines) and lines[k].strip():
-                        k += 1  # the block's own lines are no cue
+            header = head.split(maxsplit=1)[0] in _VTT_BLOCKS
+            if header:
+                while k < len(lines) and lines[k].strip():
+                    k += 1  # the block's own lines are no cue
+            if (header or head.isdigit() or _TIMING.match(following)
+                    or _TIMING_LIKE.match(following) or _ARROW.search(following)):
                 continue
             if _ARROW.search(line):
                 if notes is not None:
@@ -303,7 +303,6 @@ def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
                 if notes is not None:
                     notes.append(f"line {k + 1}: text without a cue timing; it is kept "
                                  "without times")
-            timing = None
         elif timing is not None and _valid(timing.groups()):
             g = timing.groups()
             start, end = _seconds(*g[:4]), _seconds(*g[4:])
@@ -314,7 +313,7 @@ def split_cues(text: str, form: str = "srt", notes: list[str] | None = None
             if notes is not None:
                 notes.append(f"line {k}: a cue timing that cannot be read "
                              f"({line.strip()!r}); its text is kept without times")
-        elif not (opens and line.strip()):
+        else:
             continue  # a blank line, or a stray line inside a block already read
         first, body = k + 1, []
         while (k < len(lines) and lines[k].strip() and not _TIMING.match(lines[k])
