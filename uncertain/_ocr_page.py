@@ -225,6 +225,9 @@ _SAUVOLA_MIN_SIDE = 7
 _LOCAL_GAIN = 1.5
 #: degrees of baseline slope from which a page that reads well is still levelled
 _TILTED = 2.0
+#: tesseract's orientation confidence under which its "upright" is no verdict (an
+#: upside-down page of noise and low contrast read as upright at 0.03 and 0.49)
+_OSD_SURE = 1.0
 
 
 def fitting(image: Image.Image) -> float:
@@ -306,14 +309,19 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                 image, best = straight, level
     if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
         verdict = runner.osd(image, dpi=dpi)
+        if verdict is not None and verdict[0] == 0 and verdict[1] < _OSD_SURE:
+            verdict = None  # "upright" said in doubt: an upside-down page is still tried
         rotation = verdict[0] if verdict else 180
         if rotation:
             turned = _another(runner, image, notes, number, f"a pass turned {rotation} degrees",
                               dpi=dpi, rotation=rotation, scale=1.0,
                               thresholding=best.thresholding)
-            chosen = best if turned is None else _better(best, turned)
+            # kept when it reads both more confident text and more confidently: a turn
+            # that reads 11 words at the 79 upright words' confidence is no better reading
+            chosen = best if turned is None or not (
+                turned.content > best.content and turned.mean_conf > best.mean_conf) else turned
             how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
-                   else "OSD gave no verdict; compared with a 180-degree pass")
+                   else "OSD gave no sure verdict; compared with a 180-degree pass")
             if chosen is turned:
                 notes.append(f"page {number}: turned {rotation} degrees clockwise ({how}); "
                              f"mean word confidence {best.mean_conf:.0f} -> "
