@@ -173,9 +173,10 @@ def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
 
 
 #: a chunk quieter than the floor holds speech only when its level rises and falls: the
-#: loud tenth of its 100 ms windows this much above the quiet tenth (speech 18-35 dB, even
-#: at -75 dB; room noise and hiss 0-3 dB; a lone click in silence: none)
-SPEECH_RANGE_DB = 10.0
+#: loud tenth of its 100 ms windows this much above the quiet tenth (speech 18-35 dB over
+#: silence, even at -75 dB, and 3.5-9 dB over a hiss 7 dB under it, which Whisper still
+#: reads; steady hiss under 0.5 dB; a lone click in silence: none)
+SPEECH_RANGE_DB = 3.0
 _SPEECH_WINDOW = SAMPLE_RATE // 10
 #: below this (16-bit dither) nothing is speech
 _NOTHING_DB = -90.0
