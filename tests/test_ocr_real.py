@@ -273,3 +273,14 @@ def test_recognize_an_upside_down_page_osd_calls_upright_in_doubt(data_dir: Path
     assert any("no sure verdict" in note for note in doc.warnings)
     assert any(w.text.lower().strip(".,:") in {"amoxicillin", "stable", "clinic"}
                for w in doc.words)
+
+
+def test_recognize_a_page_tilted_4_degrees_keeps_its_levelled_reading(data_dir: Path) -> None:
+    # tilted 4 degrees, tesseract reads the lines in fragments ("nort" / "ern"): more words,
+    # so more confident text counted in words, than the levelled pass, which reads the
+    # page perfectly and was thrown away
+    doc = recognize(data_dir / "ocr" / "tilted_4_degrees.png")
+    assert doc.text.split() == ("return at once if the pain comes back or gets worse. "
+                                "Quarterly report for the northern region shows steady "
+                                "growth in every clinic. Waiting times fell by nine").split()
+    assert any("levelled" in note for note in doc.warnings)

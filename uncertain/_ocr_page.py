@@ -96,6 +96,14 @@ class PagePass:
         return sum(w.conf for w in self.words if w.conf is not None and w.conf > 0) / 100.0
 
     @property
+    def letters(self) -> float:
+        """The confident text read, in letters: each word's letters and digits weighed by its
+        confidence, / 100. A tilted line read in fragments ("nort" / "ern") makes more
+        words, and so more :attr:`content`, but no more letters."""
+        return sum(w.conf * sum(c.isalnum() for c in w.text) for w in self.words
+                   if w.conf is not None and w.conf > 0) / 100.0
+
+    @property
     def tilt(self) -> float:
         """How far the lines read slope, in degrees (tesseract's baselines; the median
         over lines of words), positive when they fall to the right."""
@@ -299,9 +307,10 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             level = _another(runner, straight, notes, number, "a levelled pass", dpi=dpi,
                              rotation=0, scale=1.0, thresholding=best.thresholding)
             # geometry, unlike thresholding, seldom trades one misreading for another:
-            # kept when it reads both more confident text and more confidently
-            if (level is not None and level.content > best.content
-                    and level.mean_conf > best.mean_conf):
+            # kept when it reads both more confident text (in words, or in letters: a
+            # tilted line read in fragments has more words) and more confidently
+            if (level is not None and level.mean_conf > best.mean_conf
+                    and (level.content > best.content or level.letters > best.letters)):
                 notes.append(f"page {number}: levelled, its lines were tilted {-angle:.1f} "
                              f"degrees: {len(best.words)} -> {len(level.words)} words, mean "
                              f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
