@@ -231,6 +231,10 @@ _SAUVOLA = 2
 _SAUVOLA_MIN_SIDE = 7
 #: how much more confident text the adaptive pass must read to be kept
 _LOCAL_GAIN = 1.5
+#: grey levels of a page's paper brightness across it (images.light_spread) from which
+#: its light is uneven enough to try the adaptive pass however well the page reads (a
+#: page half in shadow: 156-168; the dev sets' "uneven light" pages: up to 67)
+_SHADOWED = 80.0
 #: degrees of baseline slope from which a page that reads well is still levelled
 _TILTED = 2.0
 #: tesseract's orientation confidence under which its "upright" is no verdict (an
@@ -288,7 +292,10 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                      f"{best.scale:.4g} (boxes are on the page as it is)")
     bad = opts.orientation_threshold * 100
     skew: tuple[float, tuple[int, int]] | None = None
-    if (opts.binarize == "auto" and best.mean_conf < bad
+    # a page that reads badly, or one half in shadow, whose lit part may read well while
+    # the global threshold loses the rest whole
+    if (opts.binarize == "auto"
+            and (best.mean_conf < bad or images.light_spread(image) > _SHADOWED)
             and min(image.size) * best.scale >= _SAUVOLA_MIN_SIDE):
         local = _another(runner, image, notes, number, "a pass with adaptive thresholding",
                          dpi=dpi, rotation=0, scale=1.0, thresholding=_SAUVOLA)

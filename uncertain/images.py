@@ -274,6 +274,25 @@ def _deep_to_gray(image: Image.Image) -> Image.Image:
     return Image.fromarray(gray, mode="L")
 
 
+def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
+    """How unevenly a page is lit: the range, in grey levels (0-255), of the paper's
+    brightness (each of ``blocks`` x ``blocks`` parts' 90th percentile) across the page. An
+    evenly lit page: 0-2; a page half in shadow: 150 or more."""
+    small = image.convert("L")
+    factor = 512 / max(small.size)
+    if factor < 1:  # a page's light is its large areas: measured on a small copy
+        small = small.resize((max(1, round(small.width * factor)),
+                              max(1, round(small.height * factor))), Image.Resampling.BOX)
+    gray = np.asarray(small, dtype=np.float32)
+    h, w = gray.shape
+    bh, bw = h // blocks, w // blocks
+    if bh < 2 or bw < 2:
+        return 0.0
+    parts = gray[:bh * blocks, :bw * blocks].reshape(blocks, bh, blocks, bw).swapaxes(1, 2)
+    paper = np.percentile(parts.reshape(blocks * blocks, -1), 90, axis=1)
+    return float(paper.max() - paper.min())
+
+
 #: widest side of the copy the skew is measured on (pixels): enough for text lines
 _SKEW_SIDE = 1000
 
