@@ -278,7 +278,7 @@ def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
     """How unevenly a page is lit: the range, in grey levels (0-255), of the paper's
     brightness (each of ``blocks`` x ``blocks`` parts' 90th percentile) across the page. An
     evenly lit page: 0-2; a page half in shadow: 150 or more."""
-    small = image.convert("L")
+    small = image if image.mode == "L" else image.convert("L")
     factor = 512 / max(small.size)
     if factor < 1:  # a page's light is its large areas: measured on a small copy
         small = small.resize((max(1, round(small.width * factor)),
