@@ -303,7 +303,8 @@ def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
 def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == {"text", "kept", "spans", "resolved", "unchanged", "overcorrections"}
+    assert set(data) == {"text", "kept", "spans", "resolved", "unchanged", "overcorrections",
+                         "asides"}
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
     assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]
@@ -462,3 +463,20 @@ def test_reconcile_an_invisible_character_in_the_fix_is_no_difference() -> None:
         candidates=[Candidate(term="metformin", canonical="metformin", score=0.9)])]})
     (fix,) = reconcile(doc, "Continue met\u200bformin daily.").changes
     assert (fix.original, fix.candidate) == ("metfromin", True)
+
+
+def test_reconcile_a_preamble_or_a_closing_note_is_an_aside() -> None:
+    # "Here is the corrected transcript:" was an over-correction, so every chatty answer
+    # read as the LLM changing confident words
+    doc = _load("dictation")
+    body = _answer()
+    result = reconcile(doc, "Here is the corrected transcript:\n\n" + body
+                       + "\n\nI changed two drug names.")
+    assert result.overcorrections == []
+    assert [(c.word_start, c.new) for c in result.asides] == [
+        (0, "Here is the corrected transcript:"), (39, "I changed two drug names.")]
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert json.loads(json.dumps(result.to_dict()))["asides"][0]["aside"] is True
+    # words added on the document's own first or last line are a change of it
+    (signed,) = reconcile(doc, body + " Signed.").overcorrections
+    assert (signed.new, signed.aside) == ("Signed.", False)

@@ -64,7 +64,10 @@ class Change:
     their own (a subtitle file's) have their segment's, the cue's. ``span`` is the index
     (into ``Reconciliation.spans``) of the doubtful span the change touches, if any;
     ``outside`` lists the confident words it changed too. ``page``/``bbox`` are the
-    first word's page and the union of the boxes of the words on that page.
+    first word's page and the union of the boxes of the words on that page. ``aside`` is
+    true for lines the answer adds before the document's first word or after its last
+    (a preamble such as "Here is the corrected transcript:", a closing note): text of the
+    answer's own, not a change of the document's words.
     """
 
     kind: ChangeKind
@@ -79,6 +82,7 @@ class Change:
     span: int | None = None
     outside: tuple[int, ...] = ()
     candidate: bool = False  # the new text is one of the span's suggestions
+    aside: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the change."""
@@ -111,11 +115,17 @@ class Reconciliation:
 
     @property
     def overcorrections(self) -> list[Change]:
-        """Changes to confident words only."""
-        return [c for c in self.changes if c.span is None]
+        """Changes to confident words only (not the answer's asides)."""
+        return [c for c in self.changes if c.span is None and not c.aside]
+
+    @property
+    def asides(self) -> list[Change]:
+        """Lines the answer adds before or after the document (``Change.aside``)."""
+        return [c for c in self.changes if c.aside]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections."""
+        """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections,
+        asides."""
         return {
             "text": self.text,
             "kept": self.kept,
@@ -123,6 +133,7 @@ class Reconciliation:
             "resolved": [c.to_dict() for c in self.resolved],
             "unchanged": [self.spans[i].to_dict() for i in self.unchanged],
             "overcorrections": [c.to_dict() for c in self.overcorrections],
+            "asides": [c.to_dict() for c in self.asides],
         }
 
 
@@ -314,7 +325,8 @@ def reconcile(
         for piece in "".join(w.text for w in words[a:b]).split():
             src.append(_key(piece))
             owner.append(u)
-    new_tokens = answer.split()
+    tokens = list(re.finditer(r"\S+", answer))
+    new_tokens = [m.group() for m in tokens]
     dst = [_key(t) for t in new_tokens]
     token_span = [unit_span[u] for u in owner]
     span_sizes = [0] * len(spans)  # source tokens of each doubtful span
@@ -332,11 +344,25 @@ def reconcile(
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     located = _located(doc)
-    changes = [_change(located, g, new_tokens, span_of, spans) for g in groups]
+    changes = [_change(located, g, new_tokens, span_of, spans,
+                       aside=g.region is None and _aside(g, tokens, answer, len(words)))
+               for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     kept = round(_kept(pairs, src, dst, token_span, span_sizes) / len(src), 4) if src else 1.0
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
+
+
+def _aside(g: _Group, tokens: list[re.Match[str]], answer: str, n_words: int) -> bool:
+    """Whether an insertion is whole lines the answer adds before the document's first
+    word or after its last: a line break parts it from the document's text."""
+    if g.first != g.stop or g.j1 >= g.j2 or not n_words:
+        return False  # (an answer to an empty document is all the answer's own)
+    if g.first == 0 and g.j1 == 0:
+        return g.j2 == len(tokens) or "\n" in answer[tokens[g.j2 - 1].end():tokens[g.j2].start()]
+    if g.first == n_words and g.j2 == len(tokens):
+        return g.j1 == 0 or "\n" in answer[tokens[g.j1 - 1].end():tokens[g.j1].start()]
+    return False
 
 
 def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
@@ -704,7 +730,7 @@ def _units(doc: Document) -> list[tuple[int, int]]:
 
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
-            span_of: list[int | None], spans: list[Span]) -> Change:
+            span_of: list[int | None], spans: list[Span], *, aside: bool = False) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
     if g.region is not None:
@@ -713,4 +739,4 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
-                  candidate=candidate, **_provenance(words, g.first, g.stop))
+                  candidate=candidate, aside=aside, **_provenance(words, g.first, g.stop))
