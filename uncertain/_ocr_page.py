@@ -253,6 +253,14 @@ def _better(current: PagePass, other: PagePass) -> PagePass:
     return other if other.words and other.mean_conf > current.mean_conf else current
 
 
+def _more_and_surer(current: PagePass, other: PagePass, *, letters: bool = False) -> bool:
+    """Whether ``other`` reads both more confident text (in words, or also in letters
+    when ``letters``) and more confidently than ``current``: how a pass that changes the
+    page's geometry (levelled, turned) earns its place."""
+    return other.mean_conf > current.mean_conf and (
+        other.content > current.content or (letters and other.letters > current.letters))
+
+
 def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
     """The part of an unturned, unscaled page where a pass found lines, with a margin (the
     whole page when it found none): a photographed page's surroundings are no text."""
@@ -316,8 +324,7 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             # geometry, unlike thresholding, seldom trades one misreading for another:
             # kept when it reads both more confident text (in words, or in letters: a
             # tilted line read in fragments has more words) and more confidently
-            if (level is not None and level.mean_conf > best.mean_conf
-                    and (level.content > best.content or level.letters > best.letters)):
+            if level is not None and _more_and_surer(best, level, letters=True):
                 notes.append(f"page {number}: levelled, its lines were tilted {-angle:.1f} "
                              f"degrees: {len(best.words)} -> {len(level.words)} words, mean "
                              f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
@@ -334,8 +341,7 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                               thresholding=best.thresholding)
             # kept when it reads both more confident text and more confidently: a turn
             # that reads 11 words at the 79 upright words' confidence is no better reading
-            chosen = best if turned is None or not (
-                turned.content > best.content and turned.mean_conf > best.mean_conf) else turned
+            chosen = turned if turned is not None and _more_and_surer(best, turned) else best
             how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
                    else "OSD gave no sure verdict; compared with a 180-degree pass")
             if chosen is turned:
