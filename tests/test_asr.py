@@ -273,6 +273,69 @@ def test_asr_long_audio_is_chunked_and_times_are_offset(tmp_path: Path) -> None:
     assert doc.source.duration == pytest.approx(10.0)
 
 
+def _speechlike(seconds: float, seed: int = 3) -> np.ndarray:
+    """Noise whose level rises and falls four times a second, as speech does."""
+    t = np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    noise = np.random.default_rng(seed).standard_normal(len(t))
+    return 0.1 * noise * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t))
+
+
+def test_asr_silence_inside_a_chunk_is_not_sent(tmp_path: Path) -> None:
+    """A minute of silence before a dictation was sent to Whisper with it: Whisper heard
+    "You" in each silent window and, conditioned on that, took the dictation for silence
+    (54 words lost). Silence of 10 s or more inside a chunk is left out, with a second of
+    it kept on each side of what is sent; times stay the file's."""
+    samples = np.concatenate([_speechlike(4.0), np.zeros(30 * SAMPLE_RATE), _speechlike(5.0)])
+    path = write_wav(tmp_path / "gap.wav", samples)
+    engine = ReplayEngine(recording([segment(" one", [(" one", 0.5, 0.9, 0.8)])]),
+                          recording([segment(" two", [(" two", 1.5, 1.9, 0.8)])]))
+    doc = asr.transcribe(path, engine=engine)
+    assert [n for n, _ in engine.calls] == [5 * SAMPLE_RATE, 6 * SAMPLE_RATE]
+    assert [(w.text, w.start) for w in doc.words] == [("one", 0.5), ("two", 34.5)]
+    assert engine.calls[1][1]["initial_prompt"] == "one"
+    assert doc.source.duration == pytest.approx(39.0)
+    # silence_db=None sends everything, as before
+    engine = ReplayEngine(recording([segment(" one", [(" one", 0.5, 0.9, 0.8)])]))
+    asr.transcribe(path, engine=engine, silence_db=None)
+    assert engine.calls[0][0] == 39 * SAMPLE_RATE
+    # a silence under 10 s stays in
+    short = write_wav(tmp_path / "short.wav", np.concatenate(
+        [_speechlike(4.0), np.zeros(9 * SAMPLE_RATE), _speechlike(5.0)]))
+    engine = ReplayEngine(recording([segment(" one", [(" one", 0.5, 0.9, 0.8),
+                                                      (" two", 13.5, 13.9, 0.8)])]))
+    asr.transcribe(short, engine=engine)
+    assert [n for n, _ in engine.calls] == [18 * SAMPLE_RATE]
+
+
+def test_asr_a_stretch_of_speech_with_no_word_is_decoded_again(tmp_path: Path) -> None:
+    """Whisper leaves out a whole window it takes for no speech, and whether it does
+    depends on where the windows fall and on the prompt: a 17-minute recording lost five
+    windows of speech (166 words). A stretch of 8 s or more with no word whose sound rises
+    and falls is decoded once more on its own, with no prompt; only the words that fall
+    inside it are kept, in order, with the file's times."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(25.0))
+    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                       segment(" z", [(" z", 22.0, 22.5, 0.7)])])
+    again = recording([segment(" c d e", [(" c", 0.5, 1.0, 0.6), (" d", 5.0, 5.5, 0.6),
+                                          (" e", 21.0, 21.5, 0.6)])])
+    engine = ReplayEngine(first, again)
+    doc = asr.transcribe(path, engine=engine, initial_prompt="earlier words")
+    assert len(engine.calls) == 2
+    n, kwargs = engine.calls[1]
+    assert n == round(20.5 * SAMPLE_RATE)  # from b's end to z's start
+    assert kwargs["condition_on_previous_text"] is False and kwargs["initial_prompt"] is None
+    assert [(w.text, w.start) for w in doc.words] == [
+        ("a", 0.5), ("b", 1.0), ("c", 2.0), ("d", 6.5), ("z", 22.0)]  # "e" falls after z
+    assert [s.id for s in doc.segments] == [0, 1, 2]
+    assert doc.segments[1].text == "c d" and doc.text.split() == ["a", "b", "c", "d", "z"]
+    # a steady hiss with no word in it is not decoded again
+    hiss = write_wav(tmp_path / "hiss.wav",
+                     0.05 * np.random.default_rng(1).standard_normal(25 * SAMPLE_RATE))
+    engine = ReplayEngine(first, again)
+    asr.transcribe(hiss, engine=engine)
+    assert len(engine.calls) == 1
+
+
 def test_asr_options_are_a_frozen_dataclass() -> None:
     opts = asr.TranscribeOptions()
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -401,6 +464,19 @@ def test_asr_real_silence_is_empty(tmp_path: Path) -> None:
     assert doc.segments == []
     assert doc.warnings == ["no speech recognised in 5.0 s of audio"]
     assert doc.source.duration == pytest.approx(5.0)
+
+
+@pytest.mark.slow
+def test_asr_real_dictation_after_a_minute_of_silence_is_heard(tmp_path: Path) -> None:
+    from uncertain import audio
+
+    speech = audio.decode(DICTATION)
+    path = write_wav(tmp_path / "late.wav",
+                     np.concatenate([np.zeros(60 * SAMPLE_RATE, dtype=np.float32), speech]))
+    doc = asr.transcribe(path)
+    assert "You" not in doc.text.split()
+    assert "milligrams" in doc.text and len(doc.words) > 40
+    assert min(w.start or 0.0 for w in doc.words) > 59.0
 
 
 @pytest.mark.slow

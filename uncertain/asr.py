@@ -8,6 +8,9 @@ the least likely token often marks an error better than the mean.
 Short files are transcribed in one piece. Longer ones are decoded and transcribed as a
 stream of chunks of a few minutes (see :func:`uncertain.audio.iter_chunks`), with times
 shifted back onto the whole recording, so memory does not grow with the recording.
+Silence of 10 s or more inside a chunk is not sent to Whisper, and a stretch of speech
+in which Whisper heard no word is decoded again on its own (:func:`_voiced`,
+:func:`_fill_gaps`).
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -153,22 +156,25 @@ def transcribe(
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
                                     search_seconds=opts.search_seconds, on_note=notes.append):
         duration = chunk.end
-        if opts.silence_db is not None and _audio.is_silence(chunk.samples, opts.silence_db):
-            log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
+        for start, samples in _voiced(chunk, opts.silence_db):
+            if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):
+                log.debug("%s: %.1f-%.1f s is silence, not transcribed",
+                          p, start, start + len(samples) / _audio.SAMPLE_RATE)
+                continue
+            raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
             if progress is not None:
-                progress(chunk.end, length)
-            continue
-        raw_segments, info = engine.transcribe(chunk.samples, language=pinned, **kwargs)
-        if progress is not None:
-            raw_segments = _reporting(raw_segments, chunk.start, length, progress)
-        new = _segments(raw_segments, chunk.start, first_id=len(segments))
-        if language_info is None or (new and pinned is None):
-            language_info = info
-        if new:
-            pinned = pinned or info.language
-            segments.extend(new)
-            if opts.condition_on_previous_text:
-                kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
+                raw_segments = _reporting(raw_segments, start, length, progress)
+            new = _segments(raw_segments, start, first_id=len(segments))
+            if language_info is None or (new and pinned is None):
+                language_info = info
+            if new:
+                pinned = pinned or info.language
+            new = _fill_gaps(engine, samples, start, new, {**kwargs, "language": pinned},
+                             opts.silence_db)
+            if new:
+                segments.extend(_renumbered(new, len(segments)))
+                if opts.condition_on_previous_text:
+                    kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
         if progress is not None:
             progress(chunk.end, length)
 
@@ -191,6 +197,90 @@ def transcribe(
         notes.append(no_speech(duration))
     doc = Document(source=source, segments=segments, warnings=notes)
     return calibrate_document(doc, calibration)
+
+
+#: silence at least this long inside a chunk is not sent to Whisper (see _voiced)
+_SILENCE_SECONDS = 10.0
+#: silence kept on each side of the speech between two such stretches
+_SILENCE_MARGIN = 1.0
+#: a stretch at least this long with no word, where the sound rises and falls as speech
+#: does, is decoded again on its own (see _fill_gaps)
+_GAP_SECONDS = 8.0
+
+
+def _voiced(chunk: _audio.AudioChunk, silence_db: float | None
+            ) -> Iterator[tuple[float, np.ndarray]]:
+    """The chunk's pieces to transcribe, with where each starts in the file: the chunk
+    less its silent stretches of :data:`_SILENCE_SECONDS` or more. Whisper hears a
+    30-second window of silence as "You", and then, conditioned on it, may take the
+    speech after it for silence too (a minute of silence before a dictation lost all its
+    words). ``silence_db=None`` sends everything."""
+    if silence_db is None:
+        yield chunk.start, chunk.samples
+        return
+    margin = round(_SILENCE_MARGIN * _audio.SAMPLE_RATE)
+    begin = 0
+    for lo, hi in _audio.silent_stretches(chunk.samples, silence_db,
+                                          min_seconds=_SILENCE_SECONDS):
+        if lo > begin:
+            end = min(lo + margin, hi)
+            yield chunk.start + begin / _audio.SAMPLE_RATE, chunk.samples[begin:end]
+        begin = max(lo, hi - margin) if hi < len(chunk.samples) else hi
+    if begin < len(chunk.samples):
+        yield chunk.start + begin / _audio.SAMPLE_RATE, chunk.samples[begin:]
+
+
+def _fill_gaps(engine: Engine, samples: np.ndarray, offset: float, segments: list[Segment],
+               kwargs: dict[str, Any], silence_db: float | None) -> list[Segment]:
+    """``segments`` with what Whisper heard when it decoded again, on their own, the
+    stretches of :data:`_GAP_SECONDS` or more in which it had heard no word though the
+    sound rises and falls as speech does.
+
+    Whisper leaves out a whole 30-second window it takes for no speech (its no-speech
+    probability over 0.6 and the decoding's mean log-probability under -1), and whether
+    a window of speech is so taken depends on where the windows fall and on the text
+    before them: a 17-minute recording of read speech lost five windows in this way.
+    A gap is decoded once, with nothing before it as a prompt; of what comes back only
+    the words inside the gap are kept."""
+    rate = _audio.SAMPLE_RATE
+    end_of_piece = offset + len(samples) / rate
+    edges = [offset, *(t for s in segments if s.words
+                       for t in (s.words[0].start, s.words[-1].end)), end_of_piece]
+    again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None}
+    found: list[Segment] = []
+    for lo, hi in zip(edges[::2], edges[1::2], strict=True):
+        if lo is None or hi is None or hi - lo < _GAP_SECONDS:
+            continue
+        gap = samples[max(0, round((lo - offset) * rate)):round((hi - offset) * rate)]
+        if silence_db is not None and _audio.is_silence(gap, silence_db):
+            continue
+        if not _audio.rises_and_falls(gap):
+            continue
+        raw_segments, _ = engine.transcribe(gap, **again)
+        for segment in _segments(raw_segments, lo, first_id=0):
+            words = [w for w in segment.words
+                     if w.start is not None and w.end is not None and lo <= w.start
+                     and w.end <= hi]
+            if len(words) < len(segment.words):
+                segment = segment.model_copy(update={
+                    "words": words, "text": _joined(words),
+                    "start": words[0].start, "end": words[-1].end})
+            if words:
+                log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi,
+                          len(words))
+                found.append(segment)
+    if not found:
+        return segments
+    return sorted([*segments, *found], key=lambda s: s.start or 0.0)
+
+
+def _joined(words: list[Word]) -> str:
+    return "".join(w.text + (" " if w.space_after else "") for w in words).strip()
+
+
+def _renumbered(segments: list[Segment], first_id: int) -> list[Segment]:
+    return [s if s.id == first_id + k else s.model_copy(update={"id": first_id + k})
+            for k, s in enumerate(segments)]
 
 
 def no_speech(seconds: float) -> str:

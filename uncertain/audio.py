@@ -192,11 +192,52 @@ def is_silence(samples: np.ndarray, floor_db: float) -> bool:
     n = len(samples) // _SPEECH_WINDOW
     if loudest < _NOTHING_DB or n < 2:
         return True
-    frames = samples[:n * _SPEECH_WINDOW].astype(np.float64).reshape(n, _SPEECH_WINDOW)
-    power = np.einsum("ij,ij->i", frames, frames) / _SPEECH_WINDOW
-    levels = 10 * np.log10(np.maximum(power, 1e-15))  # (digital silence: -150 dB)
+    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
     spread = float(np.percentile(levels, 90) - np.percentile(levels, 10))
     return spread <= SPEECH_RANGE_DB  # (a click in digital silence moves neither tenth)
+
+
+def silent_stretches(samples: np.ndarray, floor_db: float, *, min_seconds: float
+                     ) -> list[tuple[int, int]]:
+    """The stretches of ``samples`` (start, end indexes) at least ``min_seconds`` long whose
+    every 100 ms is quieter than ``floor_db`` and which are silence (:func:`is_silence`).
+
+    Whisper reads a 30-second window of silence as a word ("You") and, conditioned on
+    it, may then take the speech after it for silence too: such stretches inside a chunk
+    are not sent to it.
+    """
+    n = len(samples) // _SPEECH_WINDOW
+    shortest = max(1, round(min_seconds * SAMPLE_RATE / _SPEECH_WINDOW))
+    if n < shortest:
+        return []
+    quiet = _window_levels(samples[:n * _SPEECH_WINDOW]) < floor_db
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    out = []
+    for first, last in zip(edges[::2], edges[1::2], strict=True):
+        lo, hi = int(first) * _SPEECH_WINDOW, int(last) * _SPEECH_WINDOW
+        if last - first >= shortest and is_silence(samples[lo:hi], floor_db):
+            out.append((lo, hi))
+    return out
+
+
+def rises_and_falls(samples: np.ndarray) -> bool:
+    """Whether the level of ``samples`` moves as speech does (the loud tenth of its 100 ms
+    windows more than :data:`SPEECH_RANGE_DB` over the quiet tenth); a steady hiss or hum
+    does not."""
+    n = len(samples) // _SPEECH_WINDOW
+    if n < 2:
+        return False
+    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
+    if levels.max() < _NOTHING_DB:
+        return False
+    return float(np.percentile(levels, 90) - np.percentile(levels, 10)) > SPEECH_RANGE_DB
+
+
+def _window_levels(samples: np.ndarray) -> np.ndarray:
+    """The RMS level (dB) of each 100 ms of ``samples`` (a whole number of windows)."""
+    frames = samples.astype(np.float64).reshape(-1, _SPEECH_WINDOW)
+    power = np.einsum("ij,ij->i", frames, frames) / _SPEECH_WINDOW
+    return 10 * np.log10(np.maximum(power, 1e-15))  # (digital silence: -150 dB)
 
 
 def loudest_db(samples: np.ndarray, *, window_seconds: float = 1.0) -> float:
