@@ -63,6 +63,27 @@ def test_images_every_tiff_frame(tmp_path: Path, samples_dir: Path) -> None:
     assert pages[0].dpi == 200.0
 
 
+def test_images_tiff_thumbnail_is_no_page(tmp_path: Path, samples_dir: Path) -> None:
+    """A scanner's TIFF may hold a reduced-resolution copy of its page (NewSubfileType
+    1) after it: that copy was read as a second page, its words twice in the document."""
+    from PIL import TiffImagePlugin
+
+    first = Image.open(samples_dir / "phototest.tif").convert("L")
+    tif = tmp_path / "thumb.tif"
+    with open(tif, "w+b") as fh, TiffImagePlugin.AppendingTiffWriter(fh) as out:
+        first.save(out, format="TIFF")
+        out.newFrame()
+        thumbnail = TiffImagePlugin.ImageFileDirectory_v2()
+        thumbnail[254] = 1
+        first.resize((64, 48)).save(out, format="TIFF", tiffinfo=thumbnail)
+        out.newFrame()
+        first.rotate(180).save(out, format="TIFF")
+        out.newFrame()
+    assert Image.open(tif).n_frames == 3
+    assert [(p.number, p.pages, p.image.size) for p in images.open_pages(tif)] == [
+        (1, 2, (640, 480)), (2, 2, (640, 480))]
+
+
 def test_images_damaged_frames_are_corrupt_input(tmp_path: Path, samples_dir: Path) -> None:
     """A multi-page TIFF or an animated GIF cut short failed with Pillow's own errors
     ("TypeError: Missing dimensions", "IndexError") as a fault of the program, and a raw

@@ -115,10 +115,12 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
                 # an MPO (a phone's JPEG) holds previews, depth or gain maps after its
                 # picture, not pages; a TIFF's, a GIF's or an APNG's frames are pages
                 frames = 1 if img.format == "MPO" else getattr(img, "n_frames", 1)
+                indices = _tiff_pages(img, frames) if img.format == "TIFF" else range(frames)
         except _DECODE_ERRORS as exc:
             raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
-        for index in range(frames):
-            what = f"page {index + 1} of {frames}" if frames > 1 else "the image"
+        frames = len(indices)
+        for number, index in enumerate(indices, start=1):
+            what = f"page {number} of {frames}" if frames > 1 else "the image"
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
@@ -131,7 +133,26 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
             except _DECODE_ERRORS as exc:
                 raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
-            yield PageImage(number=index + 1, image=pixels, dpi=dpi, pages=frames)
+            yield PageImage(number=number, image=pixels, dpi=dpi, pages=frames)
+
+
+#: TIFF's NewSubfileType tag, and its bit for a reduced-resolution copy of another page
+_NEW_SUBFILE_TYPE = 254
+_REDUCED_RESOLUTION = 1
+
+
+def _tiff_pages(img: Image.Image, frames: int) -> list[int]:
+    """The frames of a TIFF that are pages: not the reduced-resolution copies (a scanner's
+    thumbnail or preview) its NewSubfileType marks, unless every frame is one. Reads
+    only the frames' directories, and leaves the image at its first frame."""
+    pages = []
+    for index in range(frames):
+        img.seek(index)
+        kind = getattr(img, "tag_v2", {}).get(_NEW_SUBFILE_TYPE, 0)
+        if not (isinstance(kind, int) and kind & _REDUCED_RESOLUTION):
+            pages.append(index)
+    img.seek(0)
+    return pages or list(range(frames))
 
 
 def _upright(frame: Image.Image) -> Image.Image:
