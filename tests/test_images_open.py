@@ -237,6 +237,39 @@ def test_images_pdf_page_over_the_limit(samples_dir: Path) -> None:
         list(images.open_pages(samples_dir / "scan.pdf", dpi=fits + 1, max_pixels=1_000_000))
 
 
+def _blank_pdf(path: Path, width_pt: float, height_pt: float) -> Path:
+    path.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] >>"
+                             % (width_pt, height_pt)]))
+    return path
+
+
+def test_images_pdf_page_size_has_no_float_error(tmp_path: Path) -> None:
+    """432 pt x 300/72 is 1800.0000000000002 in floats: a 6-inch page rendered 1801
+    pixels wide at 300 dpi."""
+    pdf = _blank_pdf(tmp_path / "six.pdf", 432, 432)
+    assert [p.image.size for p in images.open_pages(pdf)] == [(1800, 1800)]
+    assert [p.image.size for p in images.open_pages(pdf, dpi=301)] == [(1806, 1806)]
+    assert [p.image.size for p in images.open_pages(pdf, dpi=72.5)] == [(435, 435)]
+
+
+@pytest.mark.parametrize(("side_pt", "dpi", "max_pixels", "fits"), [
+    (432, 301, 1800 * 1800, 300),  # a 6-inch page: 1800 pixels a side at 300 dpi, not 1801
+    (14400, 300, images.DEFAULT_MAX_PIXELS, 50),  # a 200-inch poster: 10,000 a side at 50
+])
+def test_images_pdf_page_over_the_limit_names_the_highest_dpi_that_fits(
+        tmp_path: Path, side_pt: float, dpi: float, max_pixels: int, fits: int) -> None:
+    """The page's size in floats came out a pixel too large, and the resolution the
+    error named was one under the highest that fits (49 dpi for a 200-inch page)."""
+    pdf = _blank_pdf(tmp_path / "page.pdf", side_pt, side_pt)
+    with pytest.raises(InputTooLargeError, match=rf"render it at {fits} dpi or less"):
+        list(images.open_pages(pdf, dpi=dpi, max_pixels=max_pixels))
+    if side_pt * fits / 72 <= 2000:  # a 100-megapixel page is not rendered to show it
+        (page,) = images.open_pages(pdf, dpi=fits, max_pixels=max_pixels)
+        assert page.image.width * page.image.height <= max_pixels
+
+
 def test_images_encrypted_pdf() -> None:
     path = OCR_DATA / "encrypted.pdf"
     with pytest.raises(EncryptedInputError, match="password"):
