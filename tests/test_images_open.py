@@ -176,6 +176,24 @@ def test_images_pdf_text_layer_is_kept(tmp_path: Path) -> None:
         (1, (612, 792), "Metformin 500 mg")]
 
 
+def test_images_pdf_text_layer_is_what_the_crop_box_shows(tmp_path: Path) -> None:
+    """The text layer held the text outside the page's CropBox too, which the rendered
+    page (and so OCR) does not show."""
+    stream = (b"BT /F1 24 Tf 72 720 Td (Metformin 500 mg) Tj ET "
+              b"BT /F1 24 Tf 72 100 Td (Trimmed off) Tj ET")
+    pdf = tmp_path / "cropped.pdf"
+    pdf.write_bytes(pdf_of([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /CropBox [0 396 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]))
+    pages = list(images.open_pages(pdf, dpi=72))
+    assert [(p.image.size, p.text_layer) for p in pages] == [((612, 396), "Metformin 500 mg")]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [

@@ -217,7 +217,9 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
                 _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi",
                            (width_pt, height_pt))
                 textpage = page.get_textpage()
-                text = textpage.get_text_range().strip() or None
+                # what the page shows: text outside its crop box (a trimmed margin, the
+                # half of a sheet cut off) is no text of the page
+                text = textpage.get_text_bounded(*page.get_cropbox()).strip() or None
                 scale = _render_scale(width_pt, height_pt, dpi)
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil()
