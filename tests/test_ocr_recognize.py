@@ -258,6 +258,83 @@ def test_ocr_small_text_is_upscaled_and_boxes_scaled_back(tmp_path: Path) -> Non
         assert w.bbox is not None and w.bbox[2] <= 256 and w.bbox[3] <= 192
 
 
+def _hocr(words: int, conf: int, *, scale: float = 1.0) -> dict[str, object]:
+    """A recorded tesseract answer: ``words`` words at ``conf``, four to a line of print
+    10 pixels high (small text) on a 300 x 110 page, all ``scale`` times larger."""
+    def box(x0: float, y0: float, x1: float, y1: float) -> str:
+        return "bbox " + " ".join(str(round(v * scale)) for v in (x0, y0, x1, y1))
+
+    lines = []
+    for first in range(0, words, 4):
+        y = 5 + 25 * (first // 4)
+        spans = "".join(
+            f"<span class='ocrx_word' title='{box(5 + 70 * i, y, 65 + 70 * i, y + 10)}; "
+            f"x_wconf {conf}'>word{first + i}</span> " for i in range(min(4, words - first)))
+        lines.append(f"<span class='ocr_line' title='{box(5, y, 295, y + 10)}'>{spans}</span>")
+    page = (f"<div class='ocr_page' title='{box(0, 0, 300, 110)}'>"
+            f"<div class='ocr_carea'><p class='ocr_par'>{''.join(lines)}</p></div></div>")
+    return {"method": "image_to_pdf_or_hocr",
+            "output": f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{page}</body></html>"}
+
+
+@pytest.mark.parametrize(("upscaled", "kept"), [
+    ((24, 92), True),  # the same words, more surely
+    ((6, 93), False),  # surer, but a quarter of the words
+    ((24, 80), False),  # as many words, less surely
+])
+def test_ocr_upscaled_pass_is_kept_when_it_reads_more_more_surely(
+        tmp_path: Path, upscaled: tuple[int, int], kept: bool) -> None:
+    """The upscaled pass was kept on mean confidence alone: 6 words of 24 read at 93
+    replaced the 24 read at 85 (a scan whose DPI tag made tesseract drop small print)."""
+    page = tmp_path / "small.png"
+    Image.new("L", (300, 110), 255).save(page)
+    words, conf = upscaled
+    engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(words, conf, scale=3.2)])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    char_alternatives=False)
+    assert engine.recorded == [] and engine.asked[1]["size"] == (960, 352)
+    assert len(doc.words) == (words if kept else 24)
+    assert doc.pages[0].scale == (3.2 if kept else 1.0)
+
+
+def test_ocr_resolution_given_to_tesseract_is_one_it_reads_print_at(tmp_path: Path) -> None:
+    """An upscaled pass was told dpi x scale (--dpi 3491 for a 1200-dpi scan), and a PDF
+    rendered at 20 dpi --dpi 20: tesseract checks a resolution it reads from a file (70
+    to 2400), not one it is told, and dropped print."""
+    page = tmp_path / "small.png"
+    Image.new("L", (300, 110), 255).save(page, dpi=(1200, 1200))
+    engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(24, 92, scale=3.2)])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    char_alternatives=False)
+    assert [a["config"] for a in engine.asked] == ["--dpi 1200", "--dpi 2400"]
+    assert doc.pages[0].dpi == 1200.0
+    pdf = pdf_with_text(tmp_path / "layer.pdf", "Metformin 500 mg")
+    engine = ReplayEngine(calls=[_hocr(0, 0)])
+    recognize(pdf, engine=engine, dpi=20, binarize="off", deskew="off", orientation="off",
+              char_alternatives=False)
+    assert [a["config"] for a in engine.asked] == ["--dpi 70"]
+
+
+@pytest.mark.parametrize(("tag", "dpi", "told"), [
+    (5000, None, ""), (2, None, ""), (72, 72.0, "--dpi 72"), (2400, 2400.0, "--dpi 2400")])
+def test_ocr_resolution_tag_outside_what_scans_have_is_ignored(
+        tmp_path: Path, tag: int, dpi: float | None, told: str) -> None:
+    """A PNG tagged 5000 dpi was read with --dpi 5000: tesseract took its print for
+    specks and read 6 words of 24, saying nothing. The tag is no resolution, and a note
+    says so."""
+    page = tmp_path / "tagged.png"
+    Image.new("L", (300, 110), 255).save(page, dpi=(tag, tag))
+    engine = ReplayEngine(calls=[_hocr(8, 90)])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    upscale=False, char_alternatives=False)
+    assert [a["config"] for a in engine.asked] == [told]
+    assert doc.pages[0].dpi == dpi
+    notes = [n for n in doc.warnings if "resolution tag" in n]
+    assert notes == ([] if dpi else [
+        f"page 1: the image's resolution tag says {tag} dpi, outside the 70-2400 a scan "
+        "or photo has: read as an image without one"])
+
+
 def test_ocr_blank_page_is_an_empty_page(tmp_path: Path) -> None:
     doc, _ = _run("blank", tmp_path)
     assert [(p.number, p.width, p.height) for p in doc.pages] == [(1, 600, 400)]

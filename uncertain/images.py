@@ -47,6 +47,11 @@ DEFAULT_PDF_DPI = 300.0
 MIN_PDF_DPI = 10.0
 """Lowest resolution PDF pages are rendered at: below it no print is legible (at 0.5 dpi
 a page is a few pixels across)."""
+#: the resolutions an image's DPI tag is believed within: tesseract's own range for one
+#: it reads from a file ("Invalid resolution 5000 dpi. Using 70"); told one outside it
+#: (--dpi 5000), it took 11-pixel print for specks and dropped 18 words of 24
+MIN_IMAGE_DPI = 70.0
+MAX_IMAGE_DPI = 2400.0
 _EXIF_ORIENTATION = 0x0112
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
@@ -60,6 +65,7 @@ class PageImage:
     dpi: float | None = None
     text_layer: str | None = None
     pages: int | None = None  # how many the file holds
+    note: str | None = None  # something the page's reader should know (a tag ignored)
 
 
 def _pixels(points: float, dpi: float) -> int:
@@ -96,15 +102,25 @@ def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str,
                   f"of {max_pixels} ({remedy})")
 
 
-def _image_dpi(img: Image.Image) -> float | None:
+def _image_dpi(img: Image.Image) -> tuple[float | None, str | None]:
+    """The image's resolution from its tag, and a note when the tag is not believed:
+    None for no tag (Pillow's 1 for a TIFF without one), or one outside ``MIN_IMAGE_DPI``
+    to ``MAX_IMAGE_DPI`` (a writer's placeholder or mistake: 2 dpi, 5000 dpi)."""
     dpi = img.info.get("dpi")
     if isinstance(dpi, tuple) and dpi and dpi[0]:
         try:
             value = float(dpi[0])
         except (TypeError, ValueError):
-            return None
-        return round(value, 1) if value > 1 else None  # PNG stores dots per metre
-    return None
+            return None, None
+        if not math.isfinite(value) or value <= 1:
+            return None, None
+        value = round(value, 1)  # PNG stores dots per metre: 72 dpi is 72.009
+        if not MIN_IMAGE_DPI <= value <= MAX_IMAGE_DPI:
+            return None, (f"the image's resolution tag says {value:g} dpi, outside the "
+                          f"{MIN_IMAGE_DPI:g}-{MAX_IMAGE_DPI:g} a scan or photo has: read "
+                          "as an image without one")
+        return value, None
+    return None, None
 
 
 #: what Pillow's decoders raise on a damaged file, besides OSError: a truncated
@@ -148,12 +164,12 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
                     _too_large(path, img.width, img.height, max_pixels, what)
                     img.load()
                     pixels = _upright(img)
-                    dpi = _image_dpi(img)
+                    dpi, note = _image_dpi(img)
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
             except _DECODE_ERRORS as exc:
                 raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
-            yield PageImage(number=number, image=pixels, dpi=dpi, pages=frames)
+            yield PageImage(number=number, image=pixels, dpi=dpi, pages=frames, note=note)
 
 
 #: TIFF's NewSubfileType tag, and its bit for a reduced-resolution copy of another page

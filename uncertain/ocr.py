@@ -76,7 +76,8 @@ class RecognizeOptions:
     min_alternative_ratio: float = 0.05
     """Alternative spellings less likely than this fraction of the written one are dropped."""
     upscale: bool = True
-    """Scale small text up and recognise again (kept only when more confident)."""
+    """Scale small text up and recognise again (kept only when it reads more confident
+    text, in words or letters, and more confidently)."""
     min_line_height: float = 16.0
     """Median line-box height in pixels (ascender to descender) under which text is small."""
     target_line_height: float = 32.0
@@ -339,6 +340,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     with tempfile.TemporaryDirectory(prefix="uncertain-ocr-") as tmp:
         runner = Runner(eng, p, lang, opts, Path(tmp))
         for page in pages_iter:
+            if page.note:
+                notes.append(f"page {page.number}: {page.note}")
             gray = images.to_grayscale(page.image)
             best = read_page(runner, gray, page.dpi, notes, page.number)
             version = version or best.version
