@@ -489,13 +489,24 @@ def test_audio_file_name_with_a_colon_is_a_file(tmp_path: Path, samples_dir: Pat
     ("a.w64", "pcm_s16le", "w64", 16000, {}),
     ("a.wav", "pcm_s16le", "wav", 16000, {"rf64": "always"}),
     ("a.amr", "libopencore_amrnb", "amr", 8000, {}),
+    ("a.avi", "mp2", "avi", 16000, {}),
+    ("a.ts", "mp2", "mpegts", 16000, {}),
+    ("a.m2ts", "aac", "mpegts", 16000, {"mpegts_m2ts_mode": "1"}),
+    ("a.mpg", "mp2", "mpeg", 16000, {}),
+    ("a.wv", "wavpack", "wv", 16000, {}),
+    ("a.flv", "aac", "flv", 16000, {}),
+    ("a.eac3", "eac3", "eac3", 48000, {}),
+    ("a.m4b", "aac", "ipod", 16000, {}),
+    ("a.weba", "libopus", "webm", 48000, {}),
+    ("a.bwf", "pcm_s16le", "wav", 16000, {"write_bext": "1"}),
 ])
 def test_audio_formats_ffmpeg_reads_are_known_by_their_bytes(
         tmp_path: Path, name: str, codec: str, muxer: str, rate: int,
         options: dict[str, str]) -> None:
     """ADTS AAC, WMA, AC-3, CAF, Sun audio, Wave64, RF64 (a WAV over 4 GB) and AMR were
     "not a supported audio, image, PDF or text format", though FFmpeg decodes them
-    (.aac and .wma were even taken from folders as audio)."""
+    (.aac and .wma were even taken from folders as audio); so were AVI, MPEG transport
+    and program streams, WavPack and FLV, and a folder left out .m4b, .weba, .bwf..."""
     import av
 
     from uncertain._io import is_input_name

@@ -128,6 +128,28 @@ def test_images_jpeg2000_is_an_image(tmp_path: Path, samples_dir: Path) -> None:
         assert read.image.size == (640, 480)
 
 
+@pytest.mark.parametrize(("name", "how"), [
+    ("page.jpx", {"format": "JPEG2000"}), ("page.jpf", {"format": "JPEG2000"}),
+    ("page.j2c", {"format": "JPEG2000", "no_jp2": True}), ("page.pbm", {"bits": 1}),
+    ("page.jfif", {"format": "JPEG"}), ("page.jpe", {"format": "JPEG"}),
+    ("page.dib", {"format": "BMP"}), ("page.apng", {"format": "PNG"}),
+    ("page.mpo", {"format": "MPO"}), ("page.tif", {"big_tiff": True}),
+])
+def test_images_every_kind_of_file_pillow_reads_is_an_input(
+        tmp_path: Path, samples_dir: Path, name: str, how: dict[str, object]) -> None:
+    """A folder left out the names these files go by (.jpx, .pbm, .jfif, .dib, .apng,
+    ...), and a BigTIFF (a scan over 4 GB) was refused as "binary" whatever its name."""
+    from uncertain._io import is_input_name
+
+    page = Image.open(samples_dir / "phototest.tif").convert("L")
+    path = tmp_path / name
+    if how.pop("bits", None):
+        page = page.convert("1")
+    page.convert("RGB" if how.get("format") == "MPO" else page.mode).save(path, **how)
+    assert is_input_name(path) and sniff(path).kind == "image"
+    assert [p.image.size for p in images.open_pages(path)] == [(640, 480)]
+
+
 @pytest.mark.parametrize("before", [b"\r\n", b"\xef\xbb\xbf",
                                     b"Content-Type: application/pdf\r\n\r\n"])
 def test_images_pdf_after_a_few_bytes_is_a_pdf(tmp_path: Path, before: bytes) -> None:

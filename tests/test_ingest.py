@@ -40,6 +40,18 @@ from uncertain.ingest import detect, ingest
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image", "jpeg"),
         (b"II*\x00\x08\x00\x00\x00", "image", "tiff"),
         (b"MM\x00*\x00\x00\x00\x08", "image", "tiff"),
+        (b"II+\x00\x08\x00\x00\x00\x10\x00\x00\x00", "image", "tiff"),  # BigTIFF
+        (b"MM\x00+\x00\x08\x00\x00\x00\x00\x00\x00", "image", "tiff"),
+        (b"RIFF\x2c\x1c\x05\x00AVI LIST", "audio", "avi"),
+        (b"wvpk2\x2e\x00\x00\x10\x04\x00\x00", "audio", "wavpack"),
+        (b"\x00\x00\x01\xba\x44\x00\x04\x00\x04\x01", "audio", "mpeg"),
+        (b"FLV\x01\x05\x00\x00\x00\x09\x00\x00\x00\x00", "audio", "flv"),
+        (b"FLV is a video format\n", "text", "utf-8"),
+        ((b"\x47\x40\x00\x10" + bytes(184)) * 4, "audio", "mpegts"),
+        ((bytes(4) + b"\x47\x40\x00\x10" + bytes(184)) * 4, "audio", "mpegts"),  # .m2ts
+        # a text that begins with a "G", even one with another at a packet's step
+        (b"Given 500 mg BID.\n" * 30, "text", "utf-8"),
+        (b"G" + b"." * 187 + b"G" + b"." * 300, "text", "utf-8"),
         (b"%PDF-1.7\n", "pdf", "pdf"),
         (b"Continue metformin 500 mg.\n", "text", "utf-8"),
         ("Patient naïve to \u00e9".encode(), "text", "utf-8"),

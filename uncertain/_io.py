@@ -25,14 +25,19 @@ from uncertain.errors import (
 
 Kind = Literal["audio", "image", "pdf", "text", "unknown"]
 
+#: sound, and the video files whose sound is read (each one a file FFmpeg decoded and the
+#: sniffer took for audio)
 AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".webm", ".wma",
-     ".aif", ".aiff", ".aifc", ".mka", ".mkv", ".mov", ".au", ".snd", ".caf", ".ac3", ".amr",
-     ".w64", ".rf64"}
+    {".wav", ".wave", ".bwf", ".flac", ".mp3", ".mpga", ".mp2", ".ogg", ".oga", ".ogv",
+     ".opus", ".m4a", ".m4b", ".m4r", ".mp4", ".m4v", ".3gp", ".3g2", ".aac", ".adts",
+     ".webm", ".weba", ".wma", ".wmv", ".asf", ".aif", ".aiff", ".aifc", ".mka", ".mkv",
+     ".mov", ".au", ".snd", ".caf", ".ac3", ".eac3", ".amr", ".w64", ".rf64", ".wv", ".avi",
+     ".ts", ".mts", ".m2ts", ".mpg", ".mpeg", ".flv"}
 )
 IMAGE_EXTENSIONS = frozenset(
-    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pnm", ".pgm", ".ppm",
-     ".heic", ".heif", ".avif"}
+    {".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".mpo", ".jp2", ".j2k", ".j2c",
+     ".jpx", ".jpf", ".tif", ".tiff", ".bmp", ".dib", ".gif", ".webp", ".pnm", ".pbm", ".pgm",
+     ".ppm", ".heic", ".heif", ".hif", ".avif"}
 )
 PDF_EXTENSIONS = frozenset({".pdf"})
 TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ".srt", ".vtt"})
@@ -154,10 +159,38 @@ _ASF = b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c"
 _AUDIO_MAGIC = ((b".snd", "au"), (b"caff", "caf"), (b"#!AMR", "amr"))
 
 
+#: an MPEG transport stream's packets (a camcorder's .mts, a broadcast recording's .ts):
+#: each opens with this sync byte, 188 bytes apart, or 192 with a Blu-ray's (.m2ts) time
+#: code before each; how many must be seen before a file is taken for one (a text that
+#: begins with a "G" has no other at the same steps)
+_TS_SYNC = 0x47
+_TS_PACKETS = ((188, 0), (192, 4))
+_TS_SEEN = 3
+
+
+def _is_transport_stream(head: bytes) -> bool:
+    for size, offset in _TS_PACKETS:
+        starts = range(offset, len(head), size)
+        if len(starts) >= _TS_SEEN and all(head[i] == _TS_SYNC for i in starts):
+            return True
+    return False
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
-    """Identify a format from the first bytes of a file (at least 16 are best)."""
+    """Identify a format from the first bytes of a file (at least 16 are best; a
+    transport stream is known from 3 packets' sync bytes, 565 bytes)."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return Sniffed("audio", "wav")
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return Sniffed("audio", "avi")  # a video: its sound is what is read
+    if head[:4] == b"wvpk":
+        return Sniffed("audio", "wavpack")
+    if head[:4] == b"\x00\x00\x01\xba":
+        return Sniffed("audio", "mpeg")  # an MPEG program stream (.mpg, a DVD's .vob)
+    if head[:4] == b"FLV\x01" and head[5:9] == b"\x00\x00\x00\x09":
+        return Sniffed("audio", "flv")
+    if _is_transport_stream(head):
+        return Sniffed("audio", "mpegts")
     if head[:4] in (b"RF64", b"BW64") and head[8:12] == b"WAVE":
         return Sniffed("audio", "rf64")  # a WAV over 4 GB (broadcast, field recorders)
     if head[:16] == _W64:
@@ -190,8 +223,8 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("image", "png")
     if head[:3] == b"\xff\xd8\xff":
         return Sniffed("image", "jpeg")
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return Sniffed("image", "tiff")
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return Sniffed("image", "tiff")  # classic TIFF, or BigTIFF (a scan over 4 GB)
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return Sniffed("image", "gif")
     if head[:5] == b"%PDF-" or _late_pdf(head):
