@@ -129,6 +129,58 @@ def test_audio_mp3_without_a_length_tag_is_read_whole(tmp_path: Path) -> None:
     assert audio.probe(ASR / "tone.mp3").duration == pytest.approx(1.0, abs=0.05)  # tagged
 
 
+def _encode(path: Path, samples: np.ndarray, fmt: str, codec: str, rate: int,
+            bit_rate: int) -> Path:
+    """``samples`` (at ``rate``) encoded with PyAV into a bare stream of ``fmt``."""
+    import av
+
+    with av.open(str(path), "w", format=fmt) as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.layout, stream.bit_rate = "mono", bit_rate
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.float32),
+                                           format="flt", layout="mono")
+        frame.sample_rate = rate
+        resampler = av.AudioResampler(format=stream.codec_context.format.name,
+                                      layout="mono", rate=rate)
+        for f in resampler.resample(frame) + resampler.resample(None):
+            for packet in stream.encode(f):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(("fmt", "codec", "rate"), [("adts", "aac", 16000),
+                                                    ("amr", "libopencore_amrnb", 8000)])
+def test_audio_a_bare_stream_is_not_refused_by_a_guessed_length(
+        tmp_path: Path, fmt: str, codec: str, rate: int) -> None:
+    """ADTS AAC and AMR have no header holding a length: FFmpeg guesses one from a
+    bitrate. An AAC file that starts quietly "declared" 435 s for 30, and every AMR file
+    over 3 s was 3% short of its guess (2% allowed): both refused as truncated."""
+    t = np.arange(3 * rate) / rate
+    tone = 0.3 * np.sin(2 * np.pi * 440 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    samples = np.concatenate([np.zeros(8 * rate), tone, tone, tone])
+    path = _encode(tmp_path / f"quiet.{fmt}", samples, fmt, codec, rate, 12200)
+    assert len(audio.decode(path)) / audio.SAMPLE_RATE == pytest.approx(17.0, abs=0.2)
+    assert audio.probe(path).duration is None
+
+
+def test_audio_a_wav_a_sample_short_of_its_header_is_read(tmp_path: Path) -> None:
+    """A WAV whose data chunk declares one 16-bit sample more than the file holds was
+    refused as truncated (raw faster-whisper reads it); a tenth of a second is allowed,
+    as decoding allows, and a real cut is still refused."""
+    data = (ASR / "tone.wav").read_bytes()
+    at = data.index(b"data") + 4
+    size = int.from_bytes(data[at:at + 4], "little")
+    short = _write(tmp_path / "short.wav", data[:at] + (size + 2).to_bytes(4, "little")
+                   + data[at + 4:])
+    assert len(audio.decode(short)) == len(audio.decode(ASR / "tone.wav"))
+    cut = _write(tmp_path / "cut.wav", data[:at] + (size + 32000).to_bytes(4, "little")
+                 + data[at + 4:])
+    with pytest.raises(CorruptInputError, match="truncated"):
+        audio.decode(cut)
+
+
 def test_audio_video_longer_than_its_sound_is_not_truncated(tmp_path: Path) -> None:
     """A Matroska or WebM file gives no length for its audio stream, and the container's
     covers the video too: a clip whose picture outlasts its sound was "truncated"."""

@@ -48,6 +48,8 @@ _SMOOTH = 10  # windows averaged (200 ms), so a short dip inside a word does not
 _GROUP_SECONDS = 5  # decoded audio resampled at a time
 # a decoded stream this much shorter than the container declares is truncated
 _SHORTFALL_SECONDS = 0.1
+#: formats with no length in a header, whose length FFmpeg guesses from a bitrate
+_LENGTH_GUESSED = frozenset({"aac", "amr", "amrnb", "amrwb", "ac3", "eac3", "dts"})
 _SHORTFALL_FRACTION = 0.02
 #: the lowest sample rate read as a recording (telephone speech is 8,000)
 _MIN_RATE = 4000
@@ -334,7 +336,7 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         _SHORTFALL_SECONDS, _SHORTFALL_FRACTION * declared
     ):
         raise CorruptInputError(
-            label, f"truncated: the header declares {declared:.2f} s but only "
+            label, f"truncated or damaged: the header declares {declared:.2f} s but only "
                    f"{seconds:.2f} s decode")
 
 
@@ -474,8 +476,12 @@ def _declared_duration(container: av.container.InputContainer, stream: av.AudioS
                        head: bytes = b"") -> float | None:
     """The audio's length as the file declares it, or None where it declares none: an
     MP3 without a length tag (FFmpeg guesses from the first frame's bitrate, wrong for
-    VBR), or a container whose only length covers a longer video stream too."""
+    VBR), a bare stream with no header at all (ADTS AAC, AMR, AC-3: FFmpeg guesses from a
+    bitrate; an AAC file that starts quietly "declared" 435 s for 30), or a container
+    whose only length covers a longer video stream too."""
     if container.format.name == "mp3" and not _mp3_length_tag(head):
+        return None
+    if container.format.name in _LENGTH_GUESSED:
         return None
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
@@ -546,13 +552,19 @@ def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> 
     if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
         return  # not RIFF/WAVE: FFmpeg will judge it
     pos = 12
+    byte_rate = 0
     while pos + 8 <= size:
         fh.seek(pos)
         chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
+        if chunk_id == b"fmt " and chunk_size >= 12:
+            byte_rate = struct.unpack("<I", fh.read(12)[8:12])[0]
         if chunk_id == b"data":
             available = size - pos - 8
-            # 0 and 0xFFFFFFFF are written by recorders that never finished the header
-            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size > available:
+            # 0 and 0xFFFFFFFF are written by recorders that never finished the header;
+            # under a tenth of a second missing (a writer that counted a sample too many)
+            # is no cut
+            allowed = _SHORTFALL_SECONDS * byte_rate
+            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size - available > allowed:
                 raise CorruptInputError(
                     name, f"truncated: the WAV header declares {chunk_size} bytes of audio "
                           f"but the file holds {available}")
