@@ -57,11 +57,12 @@ SALTS = set(
     tartrate tetrahydrate tosylate trihydrate trometamol tromethamine valerate xinafoate
     """.split()
 )
-# a salt's other half: "ammonium lactate" is not "ammonium"
+# a salt's other half: "ammonium lactate" is not "ammonium" (lithium is not among them:
+# its salts are prescribed by its name, "lithium 300 mg")
 CATIONS = set(
     """
     aluminium aluminum ammonium barium bismuth cesium chromic chromium cobalt copper cupric
-    ferric ferrous gold iron lithium manganese mercuric mercurous silver stannous strontium
+    ferric ferrous gold iron manganese mercuric mercurous silver stannous strontium
     zinc
     """.split()
 )

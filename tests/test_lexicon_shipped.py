@@ -92,6 +92,7 @@ def test_lexicon_shipped_common_drug_is_canonical_with_high_prior(
         ("APAP", "acetaminophen"),
         ("paracetamol", "acetaminophen"),
         ("aspirin", "aspirin"),
+        ("lithium", "lithium carbonate"),  # said by its element's name, not its salt's
     ],
 )
 def test_lexicon_shipped_variants_lead_to_canonical(

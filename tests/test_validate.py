@@ -1592,3 +1592,13 @@ def test_validate_a_measurements_code_is_not_a_dosing_abbreviation() -> None:
     assert not [f for f in doc.flags if any(c.canonical == "PO" for c in f.candidates)]
     glued = validate(document_from_text("Take Lisinopril10mg daily.", path="rx.txt"))
     assert any(c.canonical == "lisinopril" for f in glued.flags for c in f.candidates)
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_validate_lithium_said_by_its_name_is_verified(validator: Validator,
+                                                       modality: Modality) -> None:
+    # the lexicon held lithium only with a salt's name: "lithium" alone was flagged as
+    # near lanthanum, first
+    doc = validated_as(validator, "Continue lithium 300 mg twice daily.", modality)
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "lithium")]
+    assert doc.flags[0].candidates[0].canonical == "lithium carbonate"
