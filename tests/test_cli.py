@@ -751,3 +751,10 @@ def test_cli_annotate_stops_when_the_model_cannot_load(
     assert err.count("ModelNotFoundError") == 1
     assert f"2 inputs after {wav} not run" in err
     assert [Document.from_json(line).source.path for line in out.splitlines()] == [str(note)]
+
+
+def test_cli_annotate_with_no_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # `uncertain annotate` alone said "warning: no input files" and exited 0
+    with pytest.raises(SystemExit) as info:
+        main(["annotate", "--format", "prompt"])
+    assert info.value.code == 2 and "PATH" in capsys.readouterr().err

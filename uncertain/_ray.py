@@ -121,7 +121,8 @@ def require_ray() -> None:
         import ray.data  # noqa: F401
     except ImportError as exc:
         raise EngineNotFoundError(
-            f"--engine ray needs Ray Data ({exc}); run: pip install 'uncertain[ray]'") from exc
+            f"--engine ray needs Ray Data ({exc}); run: pip install -e '.[ray]' in this "
+            "project's checkout") from exc
 
 
 def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *,

@@ -488,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
                        " does only when no validator has judged the document")
 
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
     p.add_argument("-o", "--out", type=nonempty, help="write here instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")

@@ -491,7 +491,8 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise EngineNotFoundError(
-            "plotting needs matplotlib: pip install 'uncertain[plot]'") from exc
+            "plotting needs matplotlib: pip install -e '.[plot]' in this project's "
+            "checkout") from exc
     groups = [(n, g) for n, g in report.groups.items() if g.confidence_words]
     fig, axes = plt.subplots(1, max(1, len(groups)), figsize=(4 * max(1, len(groups)), 4),
                              squeeze=False)

