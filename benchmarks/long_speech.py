@@ -1,0 +1,120 @@
+"""Long recordings: the words ``uncertain.asr.transcribe`` keeps against raw faster-whisper.
+
+Three recordings of 13-17 minutes of espeak-ng reading prose (the GPL-3 text Debian
+ships, ``/usr/share/common-licenses/GPL-3``: plain English no dev set was built on), made
+in a temporary folder: ``continuous`` (one voice, no pauses), ``paused`` (a sentence at
+a time, four voices, three speeds, 1-3.5 s of silence between) and ``noisy`` (the paused
+one under a pink-noise bed). Both run the bundled tiny.en on the CPU with the same
+options (word timestamps on); raw faster-whisper reads each file in one piece,
+``transcribe`` in its chunks. Reported: word error rate against the text read, with
+deletions, insertions and substitutions, the longest run of words lost, and the time
+as a ratio of raw's in the same run. A file of only silence then speech is also read.
+
+    python benchmarks/long_speech.py [--sentences 90] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from faster_whisper import WhisperModel
+from rapidfuzz.distance import Levenshtein
+
+from uncertain import models
+from uncertain.asr import transcribe
+
+TEXT = Path("/usr/share/common-licenses/GPL-3")
+VOICES = ("en-us", "en", "en-us+m3", "en+f3")
+
+
+def sentences(n: int) -> list[str]:
+    text = TEXT.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", text[text.index("Preamble"):])
+    out = [s for s in re.split(r"(?<=[.;:])\s+", text)
+           if re.search("[a-z]", s) and len(s.split()) >= 4]
+    return out[:n]
+
+
+def make(folder: Path, said: list[str]) -> dict[str, Path]:
+    rng = random.Random(7)
+    cont = folder / "continuous.wav"
+    subprocess.run(["espeak-ng", "-s", "165", "-w", str(cont), " ".join(said)], check=True)
+    parts: list[str] = []
+    for i, sentence in enumerate(said):
+        voice = folder / f"s{i:03d}.wav"
+        subprocess.run(["espeak-ng", "-v", rng.choice(VOICES), "-s",
+                        str(rng.choice([150, 165, 180])), "-w", str(voice), sentence],
+                       check=True)
+        pause = folder / f"p{i:03d}.wav"
+        subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(pause),
+                        "trim", "0", f"{rng.uniform(1.0, 3.5):.2f}"], check=True)
+        parts += [str(voice), str(pause)]
+    paused = folder / "paused.wav"
+    subprocess.run(["sox", *parts, str(paused)], check=True)
+    noisy = folder / "noisy.wav"
+    subprocess.run(f"sox {paused} -p synth pinknoise vol 0.02 | sox -m {paused} - {noisy}",
+                   shell=True, check=True)
+    late = folder / "late.wav"
+    subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(folder / "z.wav"),
+                    "trim", "0", "90"], check=True)
+    subprocess.run(["sox", str(folder / "z.wav"), str(folder / "s000.wav"),
+                    str(folder / "s001.wav"), str(late)], check=True)
+    return {"continuous": cont, "paused": paused, "noisy": noisy, "late": late}
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+
+
+def score(reference: list[str], heard: list[str]) -> str:
+    ops = Levenshtein.editops(reference, heard)
+    kinds = {k: sum(1 for o in ops if o.tag == k) for k in ("delete", "insert", "replace")}
+    run = longest = 0
+    last = -2
+    for o in ops:
+        if o.tag == "delete":
+            run = run + 1 if o.src_pos == last + 1 else 1
+            last = o.src_pos
+            longest = max(longest, run)
+    return (f"WER {len(ops) / max(1, len(reference)):.3f} (del {kinds['delete']}, "
+            f"ins {kinds['insert']}, sub {kinds['replace']}; longest run lost {longest})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sentences", type=int, default=90)
+    parser.add_argument("--keep", type=Path, help="make the recordings in this folder")
+    args = parser.parse_args()
+    said = sentences(args.sentences)
+    resolved = models.resolve_model(None)
+    raw = WhisperModel(str(resolved.path), device="cpu", compute_type="int8")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = make(folder, said)
+        print(f"{len(said)} sentences, {sum(len(s.split()) for s in said)} words; "
+              f"model {resolved.name}")
+        for name, path in files.items():
+            reference = tokens(" ".join(said[:2] if name == "late" else said))
+            t = time.perf_counter()
+            segments, _ = raw.transcribe(str(path), word_timestamps=True)
+            raw_words = tokens(" ".join(w.word for s in segments for w in s.words or ()))
+            raw_time = time.perf_counter() - t
+            t = time.perf_counter()
+            doc = transcribe(path, model=resolved, device="cpu", compute_type="int8")
+            ours_time = time.perf_counter() - t
+            print(f"{name:10s} raw faster-whisper {score(reference, raw_words)}")
+            print(f"{'':10s} uncertain          {score(reference, tokens(doc.text))}; "
+                  f"time {ours_time / raw_time:.2f} x raw's ({raw_time:.0f} s)")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
