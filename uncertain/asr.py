@@ -8,9 +8,9 @@ the least likely token often marks an error better than the mean.
 Short files are transcribed in one piece. Longer ones are decoded and transcribed as a
 stream of chunks of a few minutes (see :func:`uncertain.audio.iter_chunks`), with times
 shifted back onto the whole recording, so memory does not grow with the recording.
-Silence of 10 s or more inside a chunk is not sent to Whisper, and a stretch of speech
-in which Whisper heard no word is decoded again on its own (:func:`_voiced`,
-:func:`_fill_gaps`).
+Silence of 30 s or more inside a chunk is shortened to 20 s before Whisper hears it, and
+a stretch of speech in which Whisper heard no word is decoded again on its own
+(:func:`_shortened`, :func:`_fill_gaps`).
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -18,6 +18,7 @@ The ``engine`` argument is the seam for tests: anything with faster-whisper's
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import os
@@ -156,25 +157,25 @@ def transcribe(
     for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
                                     search_seconds=opts.search_seconds, on_note=notes.append):
         duration = chunk.end
-        for start, samples in _voiced(chunk, opts.silence_db):
-            if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):
-                log.debug("%s: %.1f-%.1f s is silence, not transcribed",
-                          p, start, start + len(samples) / _audio.SAMPLE_RATE)
-                continue
-            raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
+        samples, pieces = _shortened(chunk.samples, opts.silence_db)
+        if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):
+            log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
             if progress is not None:
-                raw_segments = _reporting(raw_segments, start, length, progress)
-            new = _segments(raw_segments, start, first_id=len(segments))
-            if language_info is None or (new and pinned is None):
-                language_info = info
-            if new:
-                pinned = pinned or info.language
-            new = _fill_gaps(engine, samples, start, new, {**kwargs, "language": pinned},
-                             opts.silence_db)
-            if new:
-                segments.extend(_renumbered(new, len(segments)))
-                if opts.condition_on_previous_text:
-                    kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
+                progress(chunk.end, length)
+            continue
+        raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
+        if progress is not None:
+            raw_segments = _reporting(raw_segments, chunk.start, length, progress)
+        new = _segments(raw_segments, 0.0, first_id=len(segments))
+        if language_info is None or (new and pinned is None):
+            language_info = info
+        if new:
+            pinned = pinned or info.language
+        new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned})
+        if new:
+            segments.extend(_renumbered(_placed(new, pieces, chunk.start), len(segments)))
+            if opts.condition_on_previous_text:
+                kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
         if progress is not None:
             progress(chunk.end, length)
 
@@ -199,72 +200,123 @@ def transcribe(
     return calibrate_document(doc, calibration)
 
 
-#: silence at least this long inside a chunk is not sent to Whisper (see _voiced)
-_SILENCE_SECONDS = 10.0
-#: silence kept on each side of the speech between two such stretches
-_SILENCE_MARGIN = 1.0
+#: silence at least this long inside a chunk (long enough to fill a window of Whisper's
+#: with nothing) is shortened before Whisper hears it
+_SILENCE_SECONDS = 30.0
+#: what is left of it: this much on each side of the sound around it, so that a quiet
+#: word next to it is heard in a window of its own as before, not beside loud speech
+_SILENCE_MARGIN = 10.0
 #: a stretch at least this long with no word, where the sound rises and falls as speech
 #: does, is decoded again on its own (see _fill_gaps)
 _GAP_SECONDS = 8.0
+#: how much the level of such a stretch must move (dB, loud tenth over quiet tenth of its
+#: 100 ms windows): speech between pauses moves 10-35 dB, room tone 4 dB
+_GAP_RANGE_DB = 8.0
+#: a segment heard when a gap is decoded again is kept only under this no-speech
+#: probability (Whisper's own skip also asks for a low log-probability)
+_GAP_NO_SPEECH = 0.75
+#: tokens a second of fast speech takes (about 3.5 words, with timestamps), and at most
+_GAP_TOKENS_PER_SECOND = 7.0
+_GAP_MAX_TOKENS = 200
+
+#: where a piece of the shortened samples came from: (start in them, start in the chunk,
+#: length), in samples
+Piece = tuple[int, int, int]
 
 
-def _voiced(chunk: _audio.AudioChunk, silence_db: float | None
-            ) -> Iterator[tuple[float, np.ndarray]]:
-    """The chunk's pieces to transcribe, with where each starts in the file: the chunk
-    less its silent stretches of :data:`_SILENCE_SECONDS` or more. Whisper hears a
-    30-second window of silence as "You", and then, conditioned on it, may take the
-    speech after it for silence too (a minute of silence before a dictation lost all its
-    words). ``silence_db=None`` sends everything."""
+def _shortened(samples: np.ndarray, silence_db: float | None
+               ) -> tuple[np.ndarray, list[Piece]]:
+    """The chunk's samples with each silent stretch of :data:`_SILENCE_SECONDS` or more
+    (:func:`uncertain.audio.silent_stretches`) cut to :data:`_SILENCE_MARGIN` on each side,
+    and the pieces kept. Whisper hears a 30-second window of silence as "You" and then,
+    conditioned on it, may take the speech after it for silence too (a minute of silence
+    before a dictation lost all its words); the rest is heard as one stream, as before,
+    so a cough between two silences is no piece of its own. ``silence_db=None`` keeps
+    everything."""
     if silence_db is None:
-        yield chunk.start, chunk.samples
-        return
+        return samples, [(0, 0, len(samples))]
     margin = round(_SILENCE_MARGIN * _audio.SAMPLE_RATE)
+    kept: list[tuple[int, int]] = []
     begin = 0
-    for lo, hi in _audio.silent_stretches(chunk.samples, silence_db,
-                                          min_seconds=_SILENCE_SECONDS):
+    for lo, hi in _audio.silent_stretches(samples, silence_db, min_seconds=_SILENCE_SECONDS):
         if lo > begin:
-            end = min(lo + margin, hi)
-            yield chunk.start + begin / _audio.SAMPLE_RATE, chunk.samples[begin:end]
-        begin = max(lo, hi - margin) if hi < len(chunk.samples) else hi
-    if begin < len(chunk.samples):
-        yield chunk.start + begin / _audio.SAMPLE_RATE, chunk.samples[begin:]
+            kept.append((begin, min(lo + margin, hi)))
+        begin = max(lo, hi - margin) if hi < len(samples) else len(samples)
+    if begin < len(samples):
+        kept.append((begin, len(samples)))
+    kept = [(lo, hi) for lo, hi in kept if hi > lo]
+    if len(kept) == 1 and kept[0] == (0, len(samples)):
+        return samples, [(0, 0, len(samples))]
+    pieces: list[Piece] = []
+    at = 0
+    for lo, hi in kept:
+        pieces.append((at, lo, hi - lo))
+        at += hi - lo
+    joined = (np.concatenate([samples[lo:hi] for lo, hi in kept]) if kept
+              else np.zeros(0, dtype=samples.dtype))
+    return joined, pieces
 
 
-def _fill_gaps(engine: Engine, samples: np.ndarray, offset: float, segments: list[Segment],
-               kwargs: dict[str, Any], silence_db: float | None) -> list[Segment]:
-    """``segments`` with what Whisper heard when it decoded again, on their own, the
-    stretches of :data:`_GAP_SECONDS` or more in which it had heard no word though the
-    sound rises and falls as speech does.
+def _placed(segments: list[Segment], pieces: list[Piece], offset: float) -> list[Segment]:
+    """``segments``, timed on the shortened samples, with the chunk's times (shifted by
+    ``offset``, where the chunk starts in the file)."""
+    rate = _audio.SAMPLE_RATE
+    starts = [at for at, _, _ in pieces]
+
+    def moved(t: float | None) -> float | None:
+        if t is None:
+            return None
+        k = max(0, bisect.bisect_right(starts, t * rate) - 1)
+        at, origin, _ = pieces[k]
+        return round((origin - at) / rate + t + offset, 3)
+
+    return [s.model_copy(update={
+        "start": moved(s.start), "end": moved(s.end),
+        "words": [w.model_copy(update={"start": moved(w.start), "end": moved(w.end)})
+                  for w in s.words]}) for s in segments]
+
+
+def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
+               kwargs: dict[str, Any]) -> list[Segment]:
+    """``segments`` (timed on ``samples``) with what Whisper heard when it decoded again,
+    on their own, the stretches of :data:`_GAP_SECONDS` or more in which it had heard no
+    word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`).
 
     Whisper leaves out a whole 30-second window it takes for no speech (its no-speech
     probability over 0.6 and the decoding's mean log-probability under -1), and whether
     a window of speech is so taken depends on where the windows fall and on the text
     before them: a 17-minute recording of read speech lost five windows in this way.
     A gap is decoded once, with nothing before it as a prompt; of what comes back only
-    the words inside the gap are kept."""
+    the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept."""
     rate = _audio.SAMPLE_RATE
-    end_of_piece = offset + len(samples) / rate
-    edges = [offset, *(t for s in segments if s.words
-                       for t in (s.words[0].start, s.words[-1].end)), end_of_piece]
-    again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None}
+    edges = [0.0, *(t for s in segments if s.words
+                    for t in (s.words[0].start, s.words[-1].end)), len(samples) / rate]
+    # no prompt, and no falling back to sampling at higher temperatures, which turns music
+    # or noise into words ("Thank you.") and costs several decodings
+    again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None,
+             "temperature": [0.0]}
     found: list[Segment] = []
     for lo, hi in zip(edges[::2], edges[1::2], strict=True):
         if lo is None or hi is None or hi - lo < _GAP_SECONDS:
             continue
-        gap = samples[max(0, round((lo - offset) * rate)):round((hi - offset) * rate)]
-        if silence_db is not None and _audio.is_silence(gap, silence_db):
+        gap = samples[max(0, round(lo * rate)):round(hi * rate)]
+        if not _audio.rises_and_falls(gap, range_db=_GAP_RANGE_DB):
             continue
-        if not _audio.rises_and_falls(gap):
-            continue
-        raw_segments, _ = engine.transcribe(gap, **again)
+        # as many tokens as speech could hold: music decoded as words repeats a phrase to
+        # the window's end ("Thank you so much for watching, and thank you ..."), slowly
+        tokens = min(_GAP_MAX_TOKENS, round((hi - lo) * _GAP_TOKENS_PER_SECOND) + 8)
+        raw_segments, _ = engine.transcribe(gap, **again, max_new_tokens=tokens)
         for segment in _segments(raw_segments, lo, first_id=0):
+            if segment.no_speech_prob is not None and segment.no_speech_prob > _GAP_NO_SPEECH:
+                continue
             words = [w for w in segment.words
                      if w.start is not None and w.end is not None and lo <= w.start
                      and w.end <= hi]
             if len(words) < len(segment.words):
                 segment = segment.model_copy(update={
                     "words": words, "text": _joined(words),
-                    "start": words[0].start, "end": words[-1].end})
+                    "start": words[0].start if words else None,
+                    "end": words[-1].end if words else None})
             if words:
                 log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi,
                           len(words))

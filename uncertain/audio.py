@@ -201,38 +201,40 @@ def is_silence(samples: np.ndarray, floor_db: float) -> bool:
 
 def silent_stretches(samples: np.ndarray, floor_db: float, *, min_seconds: float
                      ) -> list[tuple[int, int]]:
-    """The stretches of ``samples`` (start, end indexes) at least ``min_seconds`` long whose
-    every 100 ms is quieter than ``floor_db`` and which are silence (:func:`is_silence`).
+    """The stretches of ``samples`` (start, end indexes) at least ``min_seconds`` long in
+    which every 100 ms is quieter than ``floor_db`` and within :data:`SPEECH_RANGE_DB` of
+    the quiet tenth of the samples' 100 ms windows (their floor): nothing sounds in them,
+    not a quiet word nor a click, which end a stretch.
 
     Whisper reads a 30-second window of silence as a word ("You") and, conditioned on
-    it, may then take the speech after it for silence too: such stretches inside a chunk
-    are not sent to it.
+    it, may then take the speech after it for silence too.
     """
     n = len(samples) // _SPEECH_WINDOW
     shortest = max(1, round(min_seconds * SAMPLE_RATE / _SPEECH_WINDOW))
     if n < shortest:
         return []
-    quiet = _window_levels(samples[:n * _SPEECH_WINDOW]) < floor_db
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
+    empty = levels < min(floor_db, float(np.percentile(levels, 10)) + SPEECH_RANGE_DB)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], empty.astype(np.int8), [0]))))
     out = []
     for first, last in zip(edges[::2], edges[1::2], strict=True):
-        lo, hi = int(first) * _SPEECH_WINDOW, int(last) * _SPEECH_WINDOW
-        if last - first >= shortest and is_silence(samples[lo:hi], floor_db):
-            out.append((lo, hi))
+        if last - first >= shortest:
+            hi = len(samples) if last == n else int(last) * _SPEECH_WINDOW
+            out.append((int(first) * _SPEECH_WINDOW, hi))
     return out
 
 
-def rises_and_falls(samples: np.ndarray) -> bool:
-    """Whether the level of ``samples`` moves as speech does (the loud tenth of its 100 ms
-    windows more than :data:`SPEECH_RANGE_DB` over the quiet tenth); a steady hiss or hum
-    does not."""
+def rises_and_falls(samples: np.ndarray, *, range_db: float = SPEECH_RANGE_DB) -> bool:
+    """Whether the level of ``samples`` moves as speech does: the loud tenth of its 100 ms
+    windows more than ``range_db`` over the quiet tenth (a steady hiss or hum: under
+    0.5 dB; room tone about 4)."""
     n = len(samples) // _SPEECH_WINDOW
     if n < 2:
         return False
     levels = _window_levels(samples[:n * _SPEECH_WINDOW])
     if levels.max() < _NOTHING_DB:
         return False
-    return float(np.percentile(levels, 90) - np.percentile(levels, 10)) > SPEECH_RANGE_DB
+    return float(np.percentile(levels, 90) - np.percentile(levels, 10)) > range_db
 
 
 def _window_levels(samples: np.ndarray) -> np.ndarray:
