@@ -2,9 +2,12 @@
 
 Three recordings of 13-17 minutes of espeak-ng reading prose (the GPL-3 text Debian
 ships, ``/usr/share/common-licenses/GPL-3``: plain English no dev set was built on), made
-in a temporary folder: ``continuous`` (one voice, no pauses), ``paused`` (a sentence at
-a time, four voices, three speeds, 1-3.5 s of silence between) and ``noisy`` (the paused
-one under a pink-noise bed). Both run the bundled tiny.en on the CPU with the same
+in a temporary folder: ``continuous`` (one voice, no pauses), ``paused-SEED`` (a sentence
+at a time, four voices, three speeds, 1-3.5 s of silence between, drawn with the seed)
+and ``noisy-SEED`` (the paused one under a pink-noise bed); sox's dither is repeatable
+(``-R``), so a run reads the same files as the last. Whisper's words move with the
+least change of the sound (a bit of dither changes which windows it drops), so read
+several seeds, not one recording. Both run the bundled tiny.en on the CPU with the same
 options (word timestamps on); raw faster-whisper reads each file in one piece,
 ``transcribe`` in its chunks. Reported: word error rate against the text read, with
 deletions, insertions and substitutions, the longest run of words lost, and the time
@@ -42,39 +45,55 @@ def sentences(n: int) -> list[str]:
     return out[:n]
 
 
-def make(folder: Path, said: list[str]) -> dict[str, Path]:
-    rng = random.Random(7)
+def make(folder: Path, said: list[str], seeds: list[int]) -> dict[str, Path]:
     cont = folder / "continuous.wav"
     subprocess.run(["espeak-ng", "-s", "165", "-w", str(cont), " ".join(said)], check=True)
+    files = {"continuous": cont}
+    for seed in seeds:
+        files |= _paused(folder, said, seed)
+    late = folder / "late.wav"
+    subprocess.run(["sox", "-R", "-n", "-r", "22050", "-c", "1", "-b", "16",
+                    str(folder / "z.wav"), "trim", "0", "90"], check=True)
+    first = seeds[0]
+    subprocess.run(["sox", "-R", str(folder / "z.wav"), str(folder / f"s{first}-000.wav"),
+                    str(folder / f"s{first}-001.wav"), str(late)], check=True)
+    return {**files, "late": late}
+
+
+def _paused(folder: Path, said: list[str], seed: int) -> dict[str, Path]:
+    """A sentence at a time (voice, speed and pause drawn with ``seed``), and the same
+    under pink noise."""
+    rng = random.Random(seed)
     parts: list[str] = []
     for i, sentence in enumerate(said):
-        voice = folder / f"s{i:03d}.wav"
+        voice = folder / f"s{seed}-{i:03d}.wav"
         subprocess.run(["espeak-ng", "-v", rng.choice(VOICES), "-s",
                         str(rng.choice([150, 165, 180])), "-w", str(voice), sentence],
                        check=True)
-        pause = folder / f"p{i:03d}.wav"
-        subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(pause),
+        pause = folder / f"p{seed}-{i:03d}.wav"
+        subprocess.run(["sox", "-R", "-n", "-r", "22050", "-c", "1", "-b", "16", str(pause),
                         "trim", "0", f"{rng.uniform(1.0, 3.5):.2f}"], check=True)
         parts += [str(voice), str(pause)]
-    paused = folder / "paused.wav"
-    subprocess.run(["sox", *parts, str(paused)], check=True)
-    noisy = folder / "noisy.wav"
-    subprocess.run(f"sox {paused} -p synth pinknoise vol 0.02 | sox -m {paused} - {noisy}",
+    paused = folder / f"paused-{seed}.wav"
+    subprocess.run(["sox", "-R", *parts, str(paused)], check=True)
+    noisy = folder / f"noisy-{seed}.wav"
+    subprocess.run(f"sox -R {paused} -p synth pinknoise vol 0.02 | sox -R -m {paused} - {noisy}",
                    shell=True, check=True)
-    late = folder / "late.wav"
-    subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(folder / "z.wav"),
-                    "trim", "0", "90"], check=True)
-    subprocess.run(["sox", str(folder / "z.wav"), str(folder / "s000.wav"),
-                    str(folder / "s001.wav"), str(late)], check=True)
-    return {"continuous": cont, "paused": paused, "noisy": noisy, "late": late}
+    return {f"paused-{seed}": paused, f"noisy-{seed}": noisy}
 
 
 def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
 
 
-def score(reference: list[str], heard: list[str]) -> str:
+TOTALS: dict[str, list[int]] = {}
+
+
+def score(reference: list[str], heard: list[str], who: str = "") -> str:
     ops = Levenshtein.editops(reference, heard)
+    total = TOTALS.setdefault(who, [0, 0])
+    total[0] += len(ops)
+    total[1] += len(reference)
     kinds = {k: sum(1 for o in ops if o.tag == k) for k in ("delete", "insert", "replace")}
     run = longest = 0
     last = -2
@@ -90,6 +109,9 @@ def score(reference: list[str], heard: list[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=90)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11],
+                        help="one paused and one noisy recording per seed (Whisper's words "
+                        "move with the least change of the sound: read several)")
     parser.add_argument("--keep", type=Path, help="make the recordings in this folder")
     args = parser.parse_args()
     said = sentences(args.sentences)
@@ -98,7 +120,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        files = make(folder, said)
+        files = make(folder, said, args.seeds)
         print(f"{len(said)} sentences, {sum(len(s.split()) for s in said)} words; "
               f"model {resolved.name}")
         for name, path in files.items():
@@ -110,10 +132,13 @@ def main() -> None:
             t = time.perf_counter()
             doc = transcribe(path, model=resolved, device="cpu", compute_type="int8")
             ours_time = time.perf_counter() - t
-            print(f"{name:10s} raw faster-whisper {score(reference, raw_words)}")
-            print(f"{'':10s} uncertain          {score(reference, tokens(doc.text))}; "
+            print(f"{name:12s} raw faster-whisper {score(reference, raw_words, 'raw')}")
+            print(f"{'':12s} uncertain          "
+                  f"{score(reference, tokens(doc.text), 'uncertain')}; "
                   f"time {ours_time / raw_time:.2f} x raw's ({raw_time:.0f} s)")
             sys.stdout.flush()
+    print("all: WER " + ", ".join(f"{who} {errors / words:.3f}"
+                                  for who, (errors, words) in TOTALS.items()))
 
 
 if __name__ == "__main__":
