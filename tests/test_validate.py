@@ -468,6 +468,59 @@ def test_validate_custom_lexicon_by_path(validator: Validator) -> None:
     assert not any(c.canonical == "co-codamol" for f in plain.flags for c in f.candidates)
 
 
+@pytest.mark.parametrize(
+    ("line", "span", "term"),
+    [
+        ("Start Médrol 4 mg daily.", "Médrol", "Médrol"),
+        ("History of Ménière disease.", "Ménière disease.", "Ménière disease"),
+        ("History of Guillain-Barré syndrome.", "Guillain-Barré syndrome.",
+         "Guillain-Barré syndrome"),
+        # written without the accents, as most notes are
+        ("History of Guillain-Barre syndrome.", "Guillain-Barre syndrome.",
+         "Guillain-Barré syndrome"),
+        ("Start Medrol 4 mg daily.", "Medrol", "Médrol"),
+    ],
+)
+def test_validate_an_accented_user_term_is_verified(line: str, span: str, term: str) -> None:
+    """A term's exact key drops its accents as the words' keys do: "Médrol" is verified,
+    not a near match of itself."""
+    lexicon = Lexicon.from_entries("local", [Entry("Médrol", "méthylprednisolone", "brand", 0.6),
+                                             Entry("Ménière disease", kind="condition"),
+                                             Entry("Guillain-Barré syndrome", kind="condition")])
+    doc = Validator([lexicon]).validate(document_from_text(line))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", span)]
+    assert doc.flags[0].candidates[0].term == term
+
+
+@pytest.mark.parametrize(
+    ("line", "span"),
+    [
+        ("History of Guillain-Barre syndrome.", "Guillain-Barre syndrome."),
+        ("History of Guillain Barre syndrome.", "Guillain Barre syndrome."),
+        ("Give Kelumab pre-filled syringe weekly.", "Kelumab pre-filled syringe"),
+        ("Give Kelumab prefilled syringe weekly.", "Kelumab prefilled syringe"),
+        ("Start co-trimoxazole forte today.", "co-trimoxazole forte"),
+        ("Start co trimoxazole forte today.", "co trimoxazole forte"),
+    ],
+)
+def test_validate_a_term_with_a_hyphen_inside_a_word_is_verified(line: str, span: str) -> None:
+    """The words of a window may break where the term's words do or at none of its
+    hyphens: a hyphenated word of a term of several words is written as one word."""
+    lexicon = Lexicon.from_entries("local", [
+        Entry("Kelumab pre-filled syringe", "Kelumab PFS", "product", 0.6),
+        Entry("Guillain-Barre syndrome", kind="condition"),
+        Entry("co-trimoxazole forte", "co-trimoxazole", "generic", 0.6)])
+    doc = Validator([lexicon]).validate(document_from_text(line))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", span)]
+
+
+def test_validate_words_breaking_inside_a_term_word_spell_no_term() -> None:
+    """"co trimox azole forte" breaks where the term does not: not spelled exactly."""
+    lexicon = Lexicon.from_entries("local", [Entry("co-trimoxazole forte", kind="generic")])
+    doc = Validator([lexicon]).validate(document_from_text("Start co trimox azole forte today."))
+    assert not [f for f in doc.flags if f.reason == "verified"]
+
+
 def test_validate_lexicons_accepts_names_paths_objects() -> None:
     by_path = Validator([DATA / "uk_formulary.tsv"])
     assert by_path.lexicons[0].name == "uk_formulary"

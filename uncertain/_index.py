@@ -31,7 +31,7 @@ from uncertain._phones import phone_classes
 from uncertain._phonetic import class_key, sound_key
 from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term, takes_dose
 
-__all__ = ["Indexed", "LexiconIndex", "compact"]
+__all__ = ["Indexed", "LexiconIndex", "breaks_within", "compact"]
 
 _MIN_FUZZY_LEN = 4
 _MAX_FUZZY_LEN = 32
@@ -55,6 +55,26 @@ def compact(text: str) -> str:
     """The normalised term without spaces or accents: the key windows of words are
     joined to."""
     return _plain(normalize_term(text)).replace(" ", "")
+
+
+def breaks_within(keys: Sequence[str], normal: str) -> bool:
+    """Whether words of compact ``keys`` break only where ``normal`` (a normalised term
+    without accents, whose spaces are its words' and hyphens' breaks) does, and spell it."""
+    if " ".join(keys) == normal:
+        return True
+    if "".join(keys) != normal.replace(" ", ""):
+        return False
+    breaks = set()
+    at = 0
+    for part in normal.split(" "):
+        at += len(part)
+        breaks.add(at)
+    at = 0
+    for key in keys:
+        at += len(key)
+        if at not in breaks:
+            return False
+    return True
 
 
 def _plain(text: str) -> str:
@@ -142,11 +162,13 @@ class LexiconIndex:
     def _add(self, entry: Entry, exact: dict[str, list[int]],
              skeletons: dict[str, list[int]], blocks: dict[str, list[int]]) -> None:
         normal = normalize_term(entry.term)
-        key = normal.replace(" ", "")
+        # the key words are looked up by (compact): no spaces, no accents ("Médrol" is
+        # looked up as "medrol")
+        plain = _plain(normal)
+        key = plain.replace(" ", "")
         if not key:
             return
         self.max_words = max(self.max_words, normal.count(" ") + 1)
-        plain = _plain(normal)
         item = Indexed(entry, key, plain, sound_key(key), class_key(key),
                        phone_classes(normal), everyday(plain),
                        takes_dose(entry.kind, entry.lexicon))

@@ -66,7 +66,7 @@ from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import is_number_word
-from uncertain._index import LexiconIndex, compact
+from uncertain._index import LexiconIndex, breaks_within, compact
 from uncertain._score import (
     WEIGHTS,
     context_logit,
@@ -305,7 +305,10 @@ class Validator:
             # a word a line break hyphenated is one word: "metfor-" / "min" is metformin
             spaced = "".join(w.key + ("" if w.hyphen_next else " ")
                              for w in window[:-1]) + window[-1].key
-            exact = [idx for idx in joined if self.index.items[idx].normal == spaced]
+            # the words may break where the term does, or not at a hyphen of it:
+            # "Guillain-Barre syndrome", "Guillain Barre syndrome"
+            keys = spaced.split(" ")
+            exact = [idx for idx in joined if breaks_within(keys, self.index.items[idx].normal)]
             if exact:
                 # the words spell a term; where they break a name is the recogniser's
                 # choice, so every term of the same letters is that spelling too, best
