@@ -236,6 +236,34 @@ def test_cli_lexicon_lookup_of_a_misheard_name_gives_the_nearest(
         "nearest by spelling and sound: Zapain (codeine / paracetamol)")
 
 
+def test_cli_lexicon_lookup_finds_what_the_validator_verifies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lookup said "not in the lexicon" of "Cotrimoxazole", which the validator verifies
+    as co-trimoxazole: it keyed on the normalised term, spaces and accents kept."""
+    own = tmp_path / "formulary.tsv"
+    own.write_text("co-trimoxazole\tco-trimoxazole\tgeneric\t0.8\n"
+                   "Médrol\tméthylprednisolone\tbrand\t0.6\n"
+                   "Guillain-Barré syndrome\n", encoding="utf-8")
+    for term, found in [("Cotrimoxazole", "co-trimoxazole -> co-trimoxazole"),
+                        ("co trimoxazole", "co-trimoxazole -> co-trimoxazole"),
+                        ("Medrol", "Médrol -> méthylprednisolone"),
+                        ("guillainbarre syndrome", "Guillain-Barré syndrome ->")]:
+        assert main(["lexicon", str(own), "--lookup", term]) == 0
+        last = capsys.readouterr().out.strip().splitlines()[-1]
+        assert last.startswith(f"{term}: {found}"), last
+    assert main(["lexicon", str(own), "--lookup", "co trimox azole"]) == 0
+    assert "co trimox azole: not in formulary" in capsys.readouterr().out
+
+
+def test_cli_lexicon_with_malformed_lines_fails_without_check(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed the errors and "status: 1 malformed lines", then exited 0."""
+    bad = tmp_path / "formulary.tsv"
+    bad.write_text("Zapain\tcodeine\tbrand\tnot-a-number\n")
+    assert main(["lexicon", str(bad)]) == 1
+    assert "status: 1 malformed lines" in capsys.readouterr().out
+
+
 def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

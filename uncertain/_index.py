@@ -184,6 +184,15 @@ class LexiconIndex:
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
+    def spelled(self, keys: Sequence[str]) -> list[int]:
+        """Entries that the words of compact ``keys`` spell, best prior first: their keys
+        joined are the entry's compact spelling, and they break only where its words or
+        the parts of a hyphenated word do ("Guillain-Barre syndrome" and "Guillain Barre
+        syndrome" spell "Guillain-Barré syndrome"; "at or vastatin" spells no
+        atorvastatin)."""
+        joined = self.lookup("".join(keys))
+        return [idx for idx in joined if breaks_within(keys, self.items[idx].normal)]
+
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entries whose compact spelling is exactly ``key``, best prior first."""
         return self.exact.get(key, ())

@@ -26,7 +26,7 @@ from uncertain.document import Document, invalid_summary, json_schema
 from uncertain.errors import ModelNotFoundError, UncertainError, shown
 
 if TYPE_CHECKING:
-    from uncertain.lexicon import Lexicon
+    from uncertain.lexicon import Entry, Lexicon
     from uncertain.validate import Validator
 
 log = logging.getLogger("uncertain")
@@ -409,28 +409,41 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
         return 0
     report = check_lexicon(args.source)
     print(format_report(report))
+    if not report.ok:  # the file cannot be loaded: no lookup in it
+        return 1
     if args.lookup:
         _lookup([load_lexicon(args.source)], args.lookup)
-    if args.check and (not report.ok or not report.entries):
-        return 1
-    return 0
+    return 1 if args.check and not report.entries else 0
 
 
 def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
     """Print each of ``terms``' entries in ``lexicons``, or the nearest terms."""
+    from uncertain._index import compact
+
     validator = None  # built for the first term in none of them
     for term in terms:
         hits = [e for lexicon in lexicons for e in lexicon.get(term)]
-        if not hits:
-            from uncertain.validate import Validator
+        if hits:
+            _print_hits(term, hits)
+            continue
+        from uncertain.validate import Validator
 
-            validator = validator or Validator(lexicons=lexicons)
+        validator = validator or Validator(lexicons=lexicons)
+        # what the validator verifies, written with or without its accents, hyphens or
+        # the spaces inside its words ("Cotrimoxazole": co-trimoxazole)
+        hits = [validator.index.items[idx].entry for idx in
+                validator.index.spelled([compact(w) for w in term.split()])]
+        if not hits:
             nearest = ", ".join(_nearest_terms(validator, term))
             print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}"
                   + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
-        for e in hits:
-            ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
-            print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
+        _print_hits(term, hits)
+
+
+def _print_hits(term: str, hits: list[Entry]) -> None:
+    for e in hits:
+        ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
+        print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
 
 
 def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]:
