@@ -247,11 +247,120 @@ def test_lexicon_check_reports_every_undecodable_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.tsv"
     path.write_bytes("Zestril\nCafé\nAugmentin\nNaïve\n".encode("latin-1"))
     report = check_lexicon(path)
-    assert [(p.line, p.message) for p in report.errors] == [
+    assert [(p.line, p.message.partition(":")[0]) for p in report.errors] == [
         (2, "invalid UTF-8 (byte 0xe9)"),
         (4, "invalid UTF-8 (byte 0xef)"),
     ]
     assert (report.lines, report.entries) == (4, 2)
+
+
+def test_lexicon_not_utf8_says_what_to_do(tmp_path: Path) -> None:
+    """A file saved as cp1252 said "invalid UTF-8 (byte 0xe9)", nothing of how to mend it."""
+    path = tmp_path / "cp1252.tsv"
+    path.write_bytes("Ménière disease\tMénière disease\tcondition\t0.4\n".encode("cp1252"))
+    with pytest.raises(LexiconError, match=r"byte 0xe9\): save the file as UTF-8"):
+        load_lexicon(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_lexicon_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path,
+                                                                  encoding: str) -> None:
+    """A spreadsheet's "Unicode Text" (UTF-16 with a byte-order mark) gave an error per
+    line: invalid UTF-8, then NUL characters."""
+    path = tmp_path / "unicode.txt"
+    text = "term\tcanonical\tkind\tprior\r\nOxyContin\toxycodone\tbrand\t0.8\r\n" \
+        "Ménière disease\t\tcondition\t0.4\r\n"
+    bom = {"utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+    path.write_bytes(bom + text.encode(encoding))
+    lexicon = load_lexicon(path)
+    assert [(e.term, e.canonical, e.kind) for e in lexicon] == [
+        ("OxyContin", "oxycodone", "brand"), ("Ménière disease", "Ménière disease", "condition")]
+    path.write_bytes(b"\xff\xfeO\x00x\x00y")  # cut in the middle of a letter
+    with pytest.raises(LexiconError, match="invalid UTF-16"):
+        load_lexicon(path)
+
+
+def test_lexicon_csv_file_is_read_as_csv(tmp_path: Path) -> None:
+    """A comma CSV from a spreadsheet (a byte-order mark, CRLF, quoted fields) was read as
+    a word list: the header and each whole line became terms."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'\xef\xbb\xbfterm,canonical,kind,prior\r\nOxyContin,oxycodone,brand,0.8\r\n'
+                     b'"Tylenol #3","acetaminophen, codeine",brand,0.6\r\n'
+                     b'"Dr ""Good"" cream",,brand,\r\n# a comment\r\n')
+    lexicon = load_lexicon(path)
+    assert lexicon.name == "export"
+    assert [(e.term, e.canonical, e.kind, e.prior) for e in lexicon] == [
+        ("OxyContin", "oxycodone", "brand", 0.8),
+        ("Tylenol #3", "acetaminophen, codeine", "brand", 0.6),
+        ('Dr "Good" cream', 'Dr "Good" cream', "brand", 0.5)]
+    semicolons = tmp_path / "european.csv"
+    semicolons.write_text("term;canonical;kind;prior\nZorvaxin;zorvaxine;brand;0,5\n",
+                          encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"european\.csv:2: bad prior '0,5'"):
+        load_lexicon(semicolons)
+    semicolons.write_text("term;canonical\nZorvaxin;zorvaxine\n", encoding="utf-8")
+    assert [(e.term, e.canonical) for e in load_lexicon(semicolons)] == [("Zorvaxin",
+                                                                         "zorvaxine")]
+
+
+def test_lexicon_quoted_tsv_fields_lose_their_quotes(tmp_path: Path) -> None:
+    """A spreadsheet's "Text (tab delimited)" quotes a field holding a comma: the quotes
+    were kept in the term ('"Tylenol #3"'); a quote inside a field stays."""
+    path = tmp_path / "export.txt"
+    path.write_text('term\tcanonical\n"Tylenol #3"\t"acetaminophen, codeine"\n'
+                    'Tylenol 5" tube\tx\n', encoding="utf-8")
+    assert [(e.term, e.canonical) for e in load_lexicon(path)] == [
+        ("Tylenol #3", "acetaminophen, codeine"), ('Tylenol 5" tube', "x")]
+
+
+def test_lexicon_a_word_list_may_have_a_term_header(tmp_path: Path) -> None:
+    """A one-column file headed `term` made "term" an entry."""
+    path = tmp_path / "list.tsv"
+    path.write_text("term\nZorvaxin\nKelumab\n", encoding="utf-8")
+    assert [e.term for e in load_lexicon(path)] == ["Zorvaxin", "Kelumab"]
+
+
+def test_lexicon_a_header_in_the_middle_is_refused(tmp_path: Path) -> None:
+    """Two exports joined with cat: the second header (with its byte-order mark) became an
+    entry."""
+    path = tmp_path / "merged.tsv"
+    path.write_bytes(b"\xef\xbb\xbfterm\tcanonical\tkind\r\nZorvaxin\tZorvaxin\tbrand\r\n"
+                     b"\xef\xbb\xbfterm\tcanonical\tkind\r\nKelumab\tKelumab\tbrand\r\n")
+    with pytest.raises(LexiconError, match="header line after the first entry") as caught:
+        load_lexicon(path)
+    assert caught.value.line == 3
+    assert [p.line for p in check_lexicon(path).errors] == [3]
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200d", "\ufeff", "\u00ad", "\u202e"])
+def test_lexicon_an_invisible_character_in_a_term_is_refused(tmp_path: Path,
+                                                             char: str) -> None:
+    """"Zor\u200bvaxin" looks like Zorvaxin and matched nothing; a no-break space is a
+    space."""
+    path = tmp_path / "pasted.tsv"
+    path.write_text(f"Vitamin\u00a0B12\tcyanocobalamin\nZor{char}vaxin\tZorvaxin\tbrand\n",
+                    encoding="utf-8")
+    with pytest.raises(LexiconError, match=f"invisible character U\\+{ord(char):04X}") as caught:
+        load_lexicon(path)
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(("content", "warning"), [
+    ("OxyContin,oxycodone,brand,0.8\nZorvaxin,Zorvaxin,brand\n",
+     "2 terms hold a comma (lines 1, 2) and no line has a tab: is the file comma-separated"),
+    ("OxyContin    oxycodone    brand\nZorvaxin\n",
+     "1 terms hold a run of spaces (line 1) and no line has a tab: is the file "
+     "space-separated"),
+])
+def test_lexicon_check_warns_of_a_word_list_that_looks_like_a_table(
+        tmp_path: Path, content: str, warning: str) -> None:
+    path = tmp_path / "list.txt"
+    path.write_text(content, encoding="utf-8")
+    report = check_lexicon(path)
+    assert report.ok
+    assert [w for w in report.warnings if warning in w]
+    path.write_text("Kelumab\tKelumab\n" + content, encoding="utf-8")  # a tab: no hint
+    assert not check_lexicon(path).warnings
 
 
 @pytest.mark.parametrize(("data", "lines"), [

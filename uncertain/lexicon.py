@@ -1,9 +1,10 @@
 """Lexicons: word lists of drugs and clinical terms, their file format and the loader.
 
-A lexicon file is UTF-8 text (``.tsv``, optionally gzip-compressed as ``.tsv.gz``).
-``#`` starts a comment line, blank lines are ignored, an optional header line reads
-``term<TAB>canonical<TAB>kind<TAB>prior<TAB>ids``. Each data line has 1 to 5
-tab-separated columns in that order:
+A lexicon file is UTF-8 text (``.tsv``, optionally gzip-compressed as ``.tsv.gz``; UTF-16
+or UTF-32 with a byte-order mark; a ``.csv`` file is read as CSV, and a field in double
+quotes loses them). ``#`` starts a comment line, blank lines are ignored, an optional
+header line reads ``term<TAB>canonical<TAB>kind<TAB>prior<TAB>ids`` (or a prefix of it).
+Each data line has 1 to 5 tab-separated columns in that order:
 
 - ``term`` (required): a surface form as people write or say it;
 - ``canonical`` (default: the term): the name it stands for;
@@ -19,6 +20,8 @@ frequencies (wordfreq) that say which words are ordinary English.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
 import logging
 import math
@@ -283,8 +286,17 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
+#: byte-order marks of the encodings read besides UTF-8 ("Unicode Text" of a spreadsheet
+#: is UTF-16 with one), longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: what to do with a file that is not UTF-8
+_SAVE_AS_UTF8 = "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" or \"Unicode Text\")"
+
+
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it starts with the gzip magic."""
+    """The file's bytes as UTF-8, gunzipped when it starts with the gzip magic, without a
+    byte-order mark (UTF-16 and UTF-32 with one are re-encoded)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -294,7 +306,23 @@ def _read_bytes(path: Path) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                name = encoding.upper()
+                raise LexiconError(path, f"invalid {name} (byte-order mark of {name}, "
+                                   f"bad bytes at offset {exc.start})") from exc
     return data.removeprefix(b"\xef\xbb\xbf")
+
+
+def _not_utf8(data: bytes, byte: int) -> str:
+    """What an undecodable byte of ``data`` says, and what to do."""
+    if b"\x00" in data[:4096]:  # ASCII written two or four bytes a letter
+        return f"invalid UTF-8 (byte {byte:#04x}): UTF-16 without a byte-order mark? " \
+            + _SAVE_AS_UTF8
+    return f"invalid UTF-8 (byte {byte:#04x}): " + _SAVE_AS_UTF8
 
 
 def _decode_lines(path: Path, data: bytes, problems: list[LexiconProblem] | None) -> list[str]:
@@ -305,15 +333,13 @@ def _decode_lines(path: Path, data: bytes, problems: list[LexiconProblem] | None
     except UnicodeDecodeError as exc:
         if problems is None:
             line = data.count(b"\n", 0, exc.start) + 1
-            message = f"invalid UTF-8 (byte {data[exc.start]:#04x})"
-            raise LexiconError(path, message, line=line) from exc
+            raise LexiconError(path, _not_utf8(data, data[exc.start]), line=line) from exc
         lines = []
         for number, raw in enumerate(data.split(b"\n"), start=1):
             try:
                 lines.append(raw.decode("utf-8"))
             except UnicodeDecodeError as line_exc:
-                bad = raw[line_exc.start]
-                problems.append(LexiconProblem(number, f"invalid UTF-8 (byte {bad:#04x})"))
+                problems.append(LexiconProblem(number, _not_utf8(data, raw[line_exc.start])))
                 lines.append("")
     if not data or data.endswith(b"\n"):  # (not an undecodable last line, read blank)
         lines.pop()
@@ -352,6 +378,14 @@ def _parse_line(
         if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break
             raise ValueError(f"control character U+{ord(bad.group()):04X} in the {what} "
                              f"{text!r}")
+        if not text.isascii():
+            # a zero-width space pasted from a web page or a word processor: "Zor\u200bvaxin"
+            # looks like Zorvaxin and matches nothing
+            for char in text:
+                if unicodedata.category(char) == "Cf":
+                    name = unicodedata.name(char, "format character")
+                    raise ValueError(f"invisible character U+{ord(char):04X} ({name}) in the "
+                                     f"{what} {text!r}")
     prior = DEFAULT_PRIOR
     if prior_text:
         try:
@@ -373,37 +407,124 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 def _is_header(columns: list[str]) -> bool:
-    names = tuple(c.strip().lower() for c in columns)
-    return 1 < len(names) <= len(HEADER) and names == HEADER[: len(names)]
+    """Whether ``columns`` are a header: ``term``, ``canonical``, ... or a prefix of them
+    (``term`` alone, a word list's header)."""
+    names = tuple(c.strip().lstrip("\ufeff").lower() for c in columns)
+    return 0 < len(names) <= len(HEADER) and names == HEADER[: len(names)]
 
 
-def _parse(
-    path: Path, name: str, problems: list[LexiconProblem] | None
-) -> tuple[list[Entry], int, int]:
+def _unquote(columns: list[str]) -> list[str]:
+    """Columns without the double quotes a spreadsheet puts around a field (``"a, b"``),
+    as CSV reads them: ``""`` inside is one quote."""
+    return [c[1:-1].replace('""', '"') if len(c) > 1 and c[0] == c[-1] == '"' else c
+            for c in (c.strip() for c in columns)]
+
+
+def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV file's ``lines`` and the line each begins on: comma-separated
+    (or semicolon-separated, or tab-separated, when the first line that is no comment
+    holds no comma but those), double quotes honoured, comments and blank lines kept as
+    rows of one column."""
+    delimiter = ","
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")),
+                 "")
+    if "," not in first:
+        delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
+    numbered = iter(enumerate(lines, start=1))
+    for number, line in numbered:
+        if not line.strip() or line.lstrip().startswith("#"):
+            yield number, [line]
+            continue
+        text = line
+        # a quoted field may hold a line break: read on until its quotes close
+        while text.count('"') % 2:
+            more = next(numbered, None)
+            if more is None:
+                break
+            text += "\n" + more[1]
+        yield number, next(csv.reader([text], delimiter=delimiter))
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """What :func:`_parse` read: entries in file order, line counts, and what hints at a
+    file of another format (a one-column file's terms holding commas or runs of spaces)."""
+
+    entries: list[Entry]
+    lines: int
+    data_lines: int
+    wide: int = 1  # most columns on a data line
+    commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
+    spaced: list[int] = field(default_factory=list)  # ... a run of spaces
+
+    def warnings(self) -> list[str]:
+        """A one-column file whose terms hold commas or runs of spaces is likely a table
+        of another format: said, not refused (a term may hold a comma)."""
+        out = []
+        if self.wide == 1:
+            for found, what, hint in ((self.commas, "a comma", "comma-separated (name it "
+                                       ".csv)"),
+                                      (self.spaced, "a run of spaces", "space-separated")):
+                if found:
+                    lines = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
+                    out.append(f"{len(found)} terms hold {what} (line{'s' * (len(found) > 1)} "
+                               f"{lines}) and no line "
+                               f"has a tab: is the file {hint}? Columns are separated by tabs")
+        return out
+
+
+_RUN_OF_SPACES = re.compile(r"\S {2,}\S")
+
+
+def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Parsed:
     """Entries of a file, in file order. Raises on the first malformed line, or collects
     malformed lines into ``problems`` when given (an unreadable file or broken gzip still
-    raises). Returns (entries, total lines, data lines)."""
+    raises). A ``.csv`` file is read as CSV, other files as tab-separated."""
     lines = _decode_lines(path, _read_bytes(path), problems)
-    entries: list[Entry] = []
+    csv_file = path.name.lower().endswith((".csv", ".csv.gz"))
+    rows: Iterable[tuple[int, list[str]]] = (
+        _csv_rows(lines) if csv_file else ((n, [line]) for n, line in enumerate(lines, 1)))
+    parsed = _Parsed([], len(lines), 0)
+    entries = parsed.entries
     ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
-    data_lines = 0
     header_allowed = True
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+    for number, row in rows:
+        line = row[0]
+        if len(row) == 1 and (not line.strip() or line.lstrip().startswith("#")):
             continue
-        columns = line.split("\t")
-        if header_allowed:
-            header_allowed = False
-            if _is_header(columns):
+        if csv_file:
+            columns = row
+        else:
+            columns = line.split("\t")
+            if '"' in line:
+                columns = _unquote(columns)
+        if columns[0].strip().lstrip("\ufeff").lower() == "term" and _is_header(columns):
+            if header_allowed:
+                header_allowed = False
                 continue
-        data_lines += 1
+            if len(columns) > 1 or columns[0].strip() != "term":  # ("term" is a word too)
+                message = ("a header line after the first entry (files joined with cat?): "
+                           "keep one header, at the top")
+                if problems is None:
+                    raise LexiconError(path, message, line=number)
+                problems.append(LexiconProblem(number, message))
+                continue
+        header_allowed = False
+        parsed.data_lines += 1
+        if len(columns) > parsed.wide:
+            parsed.wide = len(columns)
+        elif len(columns) == 1:
+            if "," in line:
+                parsed.commas.append(number)
+            if "  " in line and _RUN_OF_SPACES.search(line):
+                parsed.spaced.append(number)
         try:
             entries.append(_parse_line(columns, name, ids_cache))
         except ValueError as exc:
             if problems is None:
                 raise LexiconError(path, str(exc), line=number) from None
             problems.append(LexiconProblem(number, str(exc)))
-    return entries, len(lines), data_lines
+    return parsed
 
 
 def load_lexicon(source: str | os.PathLike[str], *, name: str | None = None) -> Lexicon:
@@ -428,8 +549,10 @@ def _shipped(name: str) -> Lexicon:
 def _load(source: str | os.PathLike[str], name: str | None) -> Lexicon:
     path = _resolve(source)
     lexicon_name = name or _stem(path)
-    entries, _, _ = _parse(path, lexicon_name, None)
-    merged, dropped = _merge(entries)
+    parsed = _parse(path, lexicon_name, None)
+    for warning in parsed.warnings():
+        logger.warning("%s: %s", path, warning)
+    merged, dropped = _merge(parsed.entries)
     logger.debug(
         "lexicon %s: %d entries from %s (%d merged)", lexicon_name, len(merged), path, dropped
     )
@@ -506,14 +629,15 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     path = _resolve(source)
     name = _stem(path)
     problems: list[LexiconProblem] = []
-    entries, lines, data_lines = _parse(path, name, problems)
+    parsed = _parse(path, name, problems)
+    lines, data_lines = parsed.lines, parsed.data_lines
     problems.sort(key=lambda p: p.line or 0)  # (undecodable lines are found first)
-    merged, dropped = _merge(entries)
+    merged, dropped = _merge(parsed.entries)
     by_term: dict[str, set[str]] = {}
     for term, canonical in merged:
         by_term.setdefault(term, set()).add(canonical)
     ambiguous = sum(1 for canonicals in by_term.values() if len(canonicals) > 1)
-    warnings: list[str] = []
+    warnings = parsed.warnings()
     if data_lines == 0 and not problems:
         warnings.append("no entries")
     if dropped:
