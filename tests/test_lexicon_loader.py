@@ -19,6 +19,7 @@ from uncertain.lexicon import (
     load_lexicon,
     load_lexicons,
     normalize_term,
+    takes_dose,
 )
 
 LEXICON_DATA = Path(__file__).resolve().parent / "data" / "lexicon"
@@ -233,7 +234,8 @@ def test_lexicon_check_collects_every_problem(tmp_path: Path) -> None:
     assert f"error: {path}:5: bad prior 'lots'" in text
     assert "status: 2 malformed lines" in text
     assert "ambiguous terms    1" in text
-    assert report.warnings == ("1 duplicate lines merged into existing entries",)
+    assert report.warnings == ("1 duplicate lines merged into existing entries",
+                               "duplicate a -> a: prior 0.2 kept, the highest, over 0.1")
 
 
 def test_lexicon_check_reports_invalid_utf8_with_line() -> None:
@@ -416,3 +418,35 @@ def test_entry_needs_only_its_term() -> None:
         Entry("  ")
     with pytest.raises(ValueError, match="non-empty canonical"):
         Entry("Zapain", " ")
+
+
+def test_lexicon_duplicates_keep_a_given_kind_and_say_what_they_disagreed_on(
+        tmp_path: Path) -> None:
+    """`Zyprexa` alone, then `Zyprexa olanzapine brand 0.7`, was kind `term` (the first
+    line's default), and the report said only how many lines were merged."""
+    path = tmp_path / "dups.tsv"
+    path.write_text("Zyprexa\tolanzapine\nZyprexa\tOlanzapine\tbrand\t0.7\n"
+                    "Lasix\tfurosemide\tbrand\t0.9\nlasix\tfurosemide\tgeneric\t0.3\n",
+                    encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert [(e.term, e.kind, e.prior) for e in lexicon] == [("Zyprexa", "brand", 0.7),
+                                                            ("Lasix", "brand", 0.9)]
+    out = format_report(check_lexicon(path))
+    assert "warning: 2 duplicate lines merged" in out
+    assert "warning: duplicate Zyprexa -> olanzapine: kind brand kept, over the default term" \
+        in out
+    assert "warning: duplicate Lasix -> furosemide: kind brand kept, the first given, over " \
+        "generic" in out
+    assert "warning: duplicate Lasix -> furosemide: prior 0.9 kept, the highest, over 0.3" \
+        in out
+
+
+def test_lexicon_kinds_are_read_in_lower_case(tmp_path: Path) -> None:
+    """`Brand` and `brand` were two kinds, and a `Unit` was taken for a drug a dose governs."""
+    path = tmp_path / "kinds.tsv"
+    path.write_text("Zorvaxin\tZorvaxin\tBrand\nmilligramme\tmg\tUNIT\nMg\tmg\tunit\n",
+                    encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert [e.kind for e in lexicon] == ["brand", "unit", "unit"]
+    assert check_lexicon(path).kinds == {"unit": 2, "brand": 1}
+    assert not takes_dose(Entry("milligramme", "mg", "Unit").kind, "local")

@@ -103,6 +103,9 @@ class Entry:
             raise ValueError("empty term")
         if self.canonical == "":
             object.__setattr__(self, "canonical", self.term)
+        if not self.kind.islower() and self.kind.lower() != self.kind:
+            # "Brand" is the kind brand, "Unit" a unit: kinds are compared in lower case
+            object.__setattr__(self, "kind", sys.intern(self.kind.lower()))
         if not _WORD.search(self.term) and not normalize_term(self.term):
             raise ValueError(f"term {self.term!r} is empty once normalised")
         if not self.canonical.strip():
@@ -150,9 +153,12 @@ def normalize_term(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _merge(entries: Iterable[Entry]) -> tuple[dict[tuple[str, str], Entry], int]:
-    """One entry per (normalised term, normalised canonical): the first seen surface form
-    and kind, the highest prior, the union of ids. Returns them by key, and how many merged."""
+def _merge(entries: Iterable[Entry], conflicts: list[str] | None = None
+           ) -> tuple[dict[tuple[str, str], Entry], int]:
+    """One entry per (normalised term, normalised canonical): the first seen surface form,
+    the first kind given (a kind beats the default ``term``: a line of the term alone adds
+    nothing), the highest prior, the union of ids. Returns them by key, and how many
+    merged; ``conflicts`` collects what the merged lines disagreed on and what was kept."""
     merged: dict[tuple[str, str], Entry] = {}
     canonicals: dict[str, str] = {}
     dropped = 0
@@ -167,9 +173,26 @@ def _merge(entries: Iterable[Entry]) -> tuple[dict[tuple[str, str], Entry], int]
             continue
         dropped += 1
         ids = seen.ids + tuple(i for i in entry.ids if i not in seen.ids)
-        if entry.prior > seen.prior or ids != seen.ids:
-            merged[key] = replace(seen, prior=max(seen.prior, entry.prior), ids=ids)
+        kind = entry.kind if seen.kind == DEFAULT_KIND else seen.kind
+        if conflicts is not None:
+            conflicts.extend(_conflicts(seen, entry, kind))
+        if entry.prior > seen.prior or ids != seen.ids or kind != seen.kind:
+            merged[key] = replace(seen, prior=max(seen.prior, entry.prior), ids=ids, kind=kind)
     return merged, dropped
+
+
+def _conflicts(seen: Entry, entry: Entry, kind: str) -> list[str]:
+    """What a duplicate ``entry`` of ``seen`` says otherwise, and what is kept."""
+    name = f"{seen.term} -> {seen.canonical}"
+    out = []
+    if entry.kind != seen.kind:
+        other = entry.kind if kind == seen.kind else seen.kind
+        why = "over the default" if other == DEFAULT_KIND else "the first given, over"
+        out.append(f"{name}: kind {kind} kept, {why} {other}")
+    if entry.prior != seen.prior:
+        out.append(f"{name}: prior {max(seen.prior, entry.prior):g} kept, the highest, over "
+                   f"{min(seen.prior, entry.prior):g}")
+    return out
 
 
 def _index(keyed: Iterable[tuple[str, Entry]]) -> dict[str, tuple[Entry, ...]]:
@@ -399,7 +422,9 @@ def _parse_line(
         ids = ids_cache[ids_text] = _parse_ids(ids_text)
     # canonicals and kinds repeat across lines: share one string object each
     canonical = sys.intern(canonical) if canonical else term
-    return Entry(term, canonical, sys.intern(kind) if kind else DEFAULT_KIND, prior, ids, name)
+    kind = sys.intern(kind if kind.islower() or kind.lower() == kind else kind.lower()) \
+        if kind else DEFAULT_KIND
+    return Entry(term, canonical, kind, prior, ids, name)
 
 
 #: characters no name holds (C0 and C1 controls; a tab separates columns)
@@ -622,6 +647,10 @@ def is_english_word(word: str, *, min_zipf: float = ENGLISH_MIN_ZIPF) -> bool:
     return english_zipf(word) >= min_zipf
 
 
+#: disagreements of duplicate lines the check report lists one by one
+_MAX_CONFLICTS = 20
+
+
 def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     """Read a lexicon file (or shipped name) and report counts, malformed lines and warnings
     instead of raising on the first problem. Raises :class:`LexiconError` only when the
@@ -632,7 +661,8 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     parsed = _parse(path, name, problems)
     lines, data_lines = parsed.lines, parsed.data_lines
     problems.sort(key=lambda p: p.line or 0)  # (undecodable lines are found first)
-    merged, dropped = _merge(parsed.entries)
+    conflicts: list[str] = []
+    merged, dropped = _merge(parsed.entries, conflicts)
     by_term: dict[str, set[str]] = {}
     for term, canonical in merged:
         by_term.setdefault(term, set()).add(canonical)
@@ -642,6 +672,10 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
         warnings.append("no entries")
     if dropped:
         warnings.append(f"{dropped} duplicate lines merged into existing entries")
+        warnings += [f"duplicate {c}" for c in conflicts[:_MAX_CONFLICTS]]
+        if len(conflicts) > _MAX_CONFLICTS:
+            warnings.append(f"... and {len(conflicts) - _MAX_CONFLICTS} more disagreements "
+                            "of duplicate lines")
     return LexiconReport(
         path=path,
         name=name,
