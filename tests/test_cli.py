@@ -264,6 +264,25 @@ def test_cli_lexicon_with_malformed_lines_fails_without_check(
     assert "status: 1 malformed lines" in capsys.readouterr().out
 
 
+def test_cli_annotate_lexicons_of_one_stem_must_be_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two formulary.tsv files were both "formulary"; `--lexicon NAME=FILE` names them."""
+    for hospital in ("hospA", "hospB"):
+        (tmp_path / hospital).mkdir()
+        (tmp_path / hospital / "formulary.tsv").write_text("Zorvaxin\tZorvaxin\tbrand\n",
+                                                           encoding="utf-8")
+    note = tmp_path / "note.txt"
+    note.write_text("Start Zorvaxen 20 mg daily.\n", encoding="utf-8")
+    a, b = tmp_path / "hospA" / "formulary.tsv", tmp_path / "hospB" / "formulary.tsv"
+    assert main(["annotate", str(note), "--lexicon", str(a), "--lexicon", str(b),
+                 "--no-progress"]) != 0
+    assert "another lexicon is named 'formulary'" in capsys.readouterr().err
+    assert main(["annotate", str(note), "--lexicon", f"hospA={a}", "--lexicon", f"hospB={b}",
+                 "--no-progress", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["validation"]["lexicons"] == ["drugs", "clinical", "hospA", "hospB"]
+
+
 def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

@@ -450,3 +450,38 @@ def test_lexicon_kinds_are_read_in_lower_case(tmp_path: Path) -> None:
     assert [e.kind for e in lexicon] == ["brand", "unit", "unit"]
     assert check_lexicon(path).kinds == {"unit": 2, "brand": 1}
     assert not takes_dose(Entry("milligramme", "mg", "Unit").kind, "local")
+
+
+def test_lexicon_a_file_never_takes_a_shipped_lexicons_name(tmp_path: Path) -> None:
+    """A user's clinical.tsv was named "clinical": its drugs were read as the shipped
+    clinical lexicon's words (no drug a dose governs)."""
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "clinical.tsv"
+    path.write_text("Kelumab\tKelumab\tbrand\t0.6\n", encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert lexicon.name == "clinical.tsv"
+    assert [e.lexicon for e in lexicon] == ["clinical.tsv"]
+    assert takes_dose("brand", lexicon.name)
+    assert check_lexicon(path).name == "clinical.tsv"
+    for source, name in ((path, "clinical"), (f"drugs={path}", None)):
+        with pytest.raises(LexiconError, match="name of a shipped lexicon"):
+            load_lexicon(source, name=name)
+    # the shipped file itself, by its path, is that lexicon
+    from uncertain._assets import lexicon_dir
+
+    assert load_lexicon(lexicon_dir() / "clinical.tsv").name == "clinical"
+
+
+def test_lexicon_name_equals_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`NAME=FILE` names a file; a file whose own name holds `=`, or a path with a drive
+    or a folder before the `=`, is a path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hospA").mkdir()
+    (tmp_path / "hospA" / "formulary.tsv").write_text("Zorvaxin\n", encoding="utf-8")
+    assert load_lexicon("hospA=hospA/formulary.tsv").name == "hospA"
+    assert check_lexicon("hospA=hospA/formulary.tsv").name == "hospA"
+    (tmp_path / "a=b.tsv").write_text("Kelumab\n", encoding="utf-8")
+    assert load_lexicon("a=b.tsv").name == "a=b"
+    for source in ("C:\\lex=x.tsv", "./a=c.tsv", "hospA=missing.tsv"):
+        with pytest.raises(LexiconError, match="no such file"):
+            load_lexicon(source)

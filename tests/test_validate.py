@@ -521,6 +521,40 @@ def test_validate_words_breaking_inside_a_term_word_spell_no_term() -> None:
     assert not [f for f in doc.flags if f.reason == "verified"]
 
 
+def test_validate_two_lexicons_of_one_name_are_refused(tmp_path: Path) -> None:
+    """hospA/formulary.tsv and hospB/formulary.tsv were both "formulary": their candidates
+    could not be told apart. Named apart, they can; a shipped lexicon given twice is one."""
+    from uncertain.errors import LexiconError
+
+    paths = []
+    for hospital, prior in (("hospA", 0.6), ("hospB", 0.5)):
+        (tmp_path / hospital).mkdir()
+        path = tmp_path / hospital / "formulary.tsv"
+        path.write_text(f"Zorvaxin\tZorvaxin\tbrand\t{prior}\n", encoding="utf-8")
+        paths.append(path)
+    with pytest.raises(LexiconError, match="another lexicon is named 'formulary'") as caught:
+        Validator(paths)
+    assert caught.value.path == str(paths[1])
+    named = Validator([f"A={paths[0]}", f"B={paths[1]}", "drugs", "drugs"])
+    assert [lx.name for lx in named.lexicons] == ["A", "B", "drugs"]
+    doc = validate(document_from_text("Start Zorvaxen 20 mg daily."),
+                   lexicons=[f"A={paths[0]}", f"B={paths[1]}"])
+    assert doc.flags[0].candidates[0].lexicon == "A"  # (of the higher prior)
+    assert doc.validation is not None and doc.validation.lexicons == ["A", "B"]
+
+
+def test_validate_a_users_clinical_file_holds_drugs(tmp_path: Path) -> None:
+    """A user's clinical.tsv took the shipped clinical lexicon's name, and its drugs were
+    treated as clinical words: a dose before them governed none."""
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "clinical.tsv"
+    path.write_text("Kelumab\tKelumab\tbrand\t0.6\n", encoding="utf-8")
+    doc = validate(document_from_text("Start Kelumap 40 mg daily."), lexicons=[path])
+    assert [(f.reason, f.candidates[0].lexicon) for f in doc.flags] == [
+        ("near_lexicon", "clinical.tsv")]
+    assert doc.flags[0].confidence > 0.95
+
+
 def test_validate_lexicons_accepts_names_paths_objects() -> None:
     by_path = Validator([DATA / "uk_formulary.tsv"])
     assert by_path.lexicons[0].name == "uk_formulary"

@@ -67,8 +67,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="plain-text transcripts' encoding (default: detected)")
     p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
-    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE",
-                   help="add a lexicon to drugs+clinical (a shipped name or a file); repeatable")
+    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
+                   help="add a lexicon to drugs+clinical (a shipped name, a file, or a file "
+                   "under a name of its own: hospA=hospA/formulary.tsv); repeatable")
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass over flagged audio spans")

@@ -512,8 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding, e.g. cp1252 (default: detected)")
     p.add_argument(
-        "--lexicon", action="append", default=[], metavar="NAME|FILE",
-        help="add a lexicon (a shipped name or a file); repeatable",
+        "--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
+        help="add a lexicon (a shipped name, a file, or a file under a name of its own: "
+        "hospA=hospA/formulary.tsv); repeatable",
     )
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")

@@ -58,6 +58,7 @@ __all__ = [
     "names_drug",
     "normalize_term",
     "shipped_lexicons",
+    "split_source",
     "takes_dose",
 ]
 
@@ -286,19 +287,60 @@ class LexiconReport:
         return not self.errors
 
 
+#: the name of ``NAME=FILE``: a word, no path's separator or drive
+_SOURCE_NAME = re.compile(r"[^\W][\w.+-]*")
+
+
+def split_source(source: str | os.PathLike[str]) -> tuple[str | None, str | os.PathLike[str]]:
+    """``NAME=FILE`` -> (NAME, FILE); a shipped name, an existing file (whose name may hold
+    an ``=``) or anything else -> (None, ``source``). NAME is a word (letters, digits,
+    ``_.+-``): ``C:\\x=y.tsv`` or ``./a=b.tsv`` is a path."""
+    if isinstance(source, str) and "=" in source and source not in shipped_lexicons():
+        name, _, rest = source.partition("=")
+        if _SOURCE_NAME.fullmatch(name) and rest and not os.path.exists(source):
+            return name, rest
+    return None, source
+
+
 def _resolve(source: str | os.PathLike[str]) -> Path:
     """A shipped lexicon name (``drugs``) or a file path -> the file."""
     if isinstance(source, str) and source in shipped_lexicons():
-        for suffix in _SUFFIXES:
-            path = lexicon_dir() / f"{source}{suffix}"
-            if path.is_file():
-                return path
+        return _shipped_path(source)
     path = Path(source)
     if not path.is_file():
         shipped = ", ".join(shipped_lexicons())
         reason = "is a directory" if path.is_dir() else "no such file"
         raise LexiconError(path, f"{reason}, and no shipped lexicon by that name ({shipped})")
     return path
+
+
+def _shipped_path(name: str) -> Path:
+    for suffix in _SUFFIXES:
+        path = lexicon_dir() / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    raise LexiconError(lexicon_dir() / name, "shipped lexicon missing")
+
+
+def _name_of(path: Path, name: str | None) -> str:
+    """The name of the lexicon in file ``path``: ``name``, or the file's stem. A file of
+    the user's does not take a shipped lexicon's name, which the validator treats as that
+    lexicon ("clinical": its words are no drugs): by its stem it is named by its file name
+    (``clinical.tsv``), and given such a name it is refused."""
+    stem = _stem(path)
+    shipped = shipped_lexicons()
+    if (name or stem) not in shipped:
+        return name or stem
+    try:
+        own = path.resolve() == _shipped_path(name or stem).resolve()
+    except (OSError, LexiconError):
+        own = False
+    if own:
+        return name or stem
+    if name is not None:
+        raise LexiconError(path, f"{name!r} is the name of a shipped lexicon, which the "
+                           "validator treats as that lexicon: give the file another name")
+    return path.name
 
 
 def _stem(path: Path) -> str:
@@ -553,12 +595,14 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Par
 
 
 def load_lexicon(source: str | os.PathLike[str], *, name: str | None = None) -> Lexicon:
-    """Load a shipped lexicon by name (``"drugs"``, ``"clinical"``) or a lexicon file.
+    """Load a shipped lexicon by name (``"drugs"``, ``"clinical"``) or a lexicon file
+    (``"formulary.tsv"``, or ``"hospA=hospA/formulary.tsv"`` to name it).
 
-    ``name`` defaults to the file stem. A shipped lexicon is read once per process and
-    shared (treat a :class:`Lexicon` as read-only). Raises :class:`LexiconError` naming
-    the path and line of the first malformed line, or when the source is neither a file
-    nor shipped.
+    ``name`` defaults to the file stem (the file name when the stem is a shipped
+    lexicon's: ``clinical.tsv``); a shipped lexicon's name is refused for a file of the
+    user's. A shipped lexicon is read once per process and shared (treat a
+    :class:`Lexicon` as read-only). Raises :class:`LexiconError` naming the path and line
+    of the first malformed line, or when the source is neither a file nor shipped.
     """
     if isinstance(source, str) and (name is None or name == source):
         if source in shipped_lexicons():
@@ -572,8 +616,9 @@ def _shipped(name: str) -> Lexicon:
 
 
 def _load(source: str | os.PathLike[str], name: str | None) -> Lexicon:
+    given, source = split_source(source)
     path = _resolve(source)
-    lexicon_name = name or _stem(path)
+    lexicon_name = _name_of(path, name or given)
     parsed = _parse(path, lexicon_name, None)
     for warning in parsed.warnings():
         logger.warning("%s: %s", path, warning)
@@ -655,8 +700,9 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
     """Read a lexicon file (or shipped name) and report counts, malformed lines and warnings
     instead of raising on the first problem. Raises :class:`LexiconError` only when the
     source cannot be read at all (missing, unreadable, broken gzip)."""
+    given, source = split_source(source)
     path = _resolve(source)
-    name = _stem(path)
+    name = _name_of(path, given)
     problems: list[LexiconProblem] = []
     parsed = _parse(path, name, problems)
     lines, data_lines = parsed.lines, parsed.data_lines

@@ -97,6 +97,7 @@ from uncertain.document import (
     Word,
     join_words,
 )
+from uncertain.errors import LexiconError
 from uncertain.lexicon import (
     Lexicon,
     default_lexicons,
@@ -104,6 +105,7 @@ from uncertain.lexicon import (
     load_lexicon,
     load_lexicons,
     shipped_lexicons,
+    split_source,
 )
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score_candidate",
@@ -198,7 +200,7 @@ class Validator:
             raise TypeError(f"options must be ValidateOptions, not {type(options).__name__}"
                             " (or give each as a keyword to validate())")
         self.lexicons: list[Lexicon] = (
-            default_lexicons() if lexicons is None else load_lexicons(lexicons)
+            default_lexicons() if lexicons is None else _named_apart(load_lexicons(lexicons))
         )
         self.options = options or ValidateOptions()
         self.index = (_shared_index(tuple(lx.name for lx in self.lexicons))
@@ -557,6 +559,21 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     return min(1.0, max(0.0, (zipf - low) / 2.5))
 
 
+def _named_apart(lexicons: list[Lexicon]) -> list[Lexicon]:
+    """``lexicons`` once each; two of one name are refused: a flag's candidates name their
+    lexicon, and the shipped ones' names say how their terms are treated."""
+    named: dict[str, Lexicon] = {}
+    for lexicon in lexicons:
+        first = named.setdefault(lexicon.name, lexicon)
+        if first is lexicon:
+            continue
+        where = first.path or "given as an object"
+        raise LexiconError(lexicon.path or lexicon.name,
+                           f"another lexicon is named {lexicon.name!r} ({where}): name them "
+                           "apart (--lexicon NAME=FILE, load_lexicon(path, name=...))")
+    return list(named.values())
+
+
 @cache
 def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
     """The index of shipped lexicons, built once per process for every validator of them
@@ -606,17 +623,24 @@ def _validator_for(lexicons: Iterable[LexiconSource] | LexiconSource) -> Validat
         names = tuple(os.fspath(s) for s in sources if not isinstance(s, Lexicon))
         shipped = set(shipped_lexicons())
         try:
-            key = tuple((name, 0, 0) if name in shipped else
-                        (str(os.path.realpath(name)), (st := os.stat(name)).st_mtime_ns,
-                         st.st_size) for name in names)
+            key = tuple((name, "", 0, 0) if name in shipped else _file_key(name)
+                        for name in names)
         except OSError:
             return Validator(sources)  # (it says what cannot be read)
         return _cached_validator(key, names)
     return Validator(sources)
 
 
+def _file_key(source: str) -> tuple[str, str, int, int]:
+    """What tells a lexicon file ``source`` (``FILE`` or ``NAME=FILE``) from another: its
+    name, real path, modification time and size."""
+    name, path = split_source(source)
+    st = os.stat(path)
+    return name or "", str(os.path.realpath(path)), st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=8)
-def _cached_validator(key: tuple[tuple[str, int, int], ...], names: tuple[str, ...]
+def _cached_validator(key: tuple[tuple[str, str, int, int], ...], names: tuple[str, ...]
                       ) -> Validator:
     """The validator of lexicons ``names``; ``key`` says which files they were."""
     return Validator(names)
