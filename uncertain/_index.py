@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from uncertain._glyphs import skeleton
-from uncertain._phones import phone_classes
+from uncertain._phones import known_phone_classes, phone_classes
 from uncertain._phonetic import class_key, sound_key
 from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term, takes_dose
 
@@ -93,11 +93,24 @@ class Indexed:
     normal: str  # the normalised term, spaces kept, accents removed
     sound: str
     classes: str
-    phones: str  # the sound classes of its phones (uncertain._phones.phone_classes)
+    #: the sound classes of its phones (uncertain._phones.phone_classes), or None until
+    #: :attr:`phones` is first read for a term whose words need the letter-to-sound
+    #: model (about 1 ms a word: most terms of a large lexicon of the user's are never
+    #: compared by their phones)
+    known_phones: str | None
     #: how far above ordinary English's frequency the term is (lexicon.everyday)
     everyday: float
     #: whether a dose or a prescribing word can govern it (lexicon.takes_dose)
     dosed: bool = True
+
+    @property
+    def phones(self) -> str:
+        """The sound classes of its phones (uncertain._phones.phone_classes)."""
+        found = self.known_phones
+        if found is None:
+            found = phone_classes(self.normal)
+            object.__setattr__(self, "known_phones", found)  # (the same for every reader)
+        return found
 
 
 class LexiconIndex:
@@ -135,8 +148,8 @@ class LexiconIndex:
         self._last = None
         # the commonly prescribed drug names, searched by phones: numbers, keys, priors
         pool = [i for i, item in enumerate(self.items)
-                if item.entry.prior >= PHONE_PRIOR and len(item.phones) >= 3
-                and names_drug(item.entry.kind, item.entry.lexicon)]
+                if item.entry.prior >= PHONE_PRIOR
+                and names_drug(item.entry.kind, item.entry.lexicon) and len(item.phones) >= 3]
         self._phone_ids = np.array(pool, dtype=np.intp)
         self._phone_keys = [self.items[i].phones for i in pool]
         self._phone_priors = self._priors[self._phone_ids]
@@ -170,7 +183,8 @@ class LexiconIndex:
             return
         self.max_words = max(self.max_words, normal.count(" ") + 1)
         item = Indexed(entry, key, plain, sound_key(key), class_key(key),
-                       phone_classes(normal), everyday(plain),
+                       known_phone_classes(normal),
+                       everyday(plain),
                        takes_dose(entry.kind, entry.lexicon))
         idx = len(self.items)
         self.items.append(item)

@@ -136,7 +136,8 @@ def match_features_many(key: str, items: Sequence[Indexed], modality: Modality, 
     jaro = JaroWinkler.normalized_similarity
     sound = _ratios(sound_key(key), [item.sound for item in items])
     classes = _ratios(q_class, [item.classes for item in items])
-    phone = None if said is None else _ratios(said, [item.phones for item in items])
+    phone = None if said is None else _ratios(said, [
+        item.phones if item.known_phones is None else item.known_phones for item in items])
     glyphs = (_ratios(skeleton(key), [skeleton(c) for c in compacts])
               if modality == "image" and not glyph else None)
     audio = modality == "audio"
