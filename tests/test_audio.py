@@ -130,13 +130,15 @@ def test_audio_mp3_without_a_length_tag_is_read_whole(tmp_path: Path) -> None:
 
 
 def _encode(path: Path, samples: np.ndarray, fmt: str, codec: str, rate: int,
-            bit_rate: int) -> Path:
-    """``samples`` (at ``rate``) encoded with PyAV into a bare stream of ``fmt``."""
+            bit_rate: int | None = None, options: dict[str, str] | None = None) -> Path:
+    """``samples`` (at ``rate``) encoded with PyAV by ``codec`` into a file of ``fmt``."""
     import av
 
-    with av.open(str(path), "w", format=fmt) as out:
+    with av.open(str(path), "w", format=fmt, options=options or {}) as out:
         stream = out.add_stream(codec, rate=rate)
-        stream.layout, stream.bit_rate = "mono", bit_rate
+        stream.layout = "mono"
+        if bit_rate is not None:
+            stream.bit_rate = bit_rate
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.float32),
                                            format="flt", layout="mono")
         frame.sample_rate = rate
@@ -564,24 +566,10 @@ def test_audio_formats_ffmpeg_reads_are_known_by_their_bytes(
     from uncertain._io import is_input_name
     from uncertain.ingest import detect
 
-    path = tmp_path / name
+    tone = 0.3 * np.sin(np.arange(rate) * 2 * np.pi * 440 / rate)
     try:
-        with av.open(str(path), "w", format=muxer, options=options) as out:
-            stream = out.add_stream(codec, rate=rate)
-            stream.layout = "mono"
-            if codec == "wmav2":
-                stream.bit_rate = 64000
-            tone = 0.3 * np.sin(np.arange(rate) * 2 * np.pi * 440 / rate)
-            frame = av.AudioFrame.from_ndarray(tone.reshape(1, -1).astype(np.float32),
-                                               format="flt", layout="mono")
-            frame.sample_rate = rate
-            resampler = av.AudioResampler(format=stream.codec_context.format.name,
-                                          layout="mono", rate=rate)
-            for f in resampler.resample(frame) + resampler.resample(None):
-                for packet in stream.encode(f):
-                    out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
+        path = _encode(tmp_path / name, tone, muxer, codec, rate,
+                       64000 if codec == "wmav2" else None, options)
     except (av.FFmpegError, ValueError) as exc:  # an FFmpeg built without the encoder
         pytest.skip(f"cannot write {name} here: {exc}")
     assert detect(path).kind == "audio" and is_input_name(name)
