@@ -32,7 +32,7 @@ import numpy as np
 from uncertain import audio as _audio
 from uncertain._io import check_input, sha256_file
 from uncertain.calibrate import Calibration, calibrate_document
-from uncertain.document import Document, Segment, Source, Token, Word
+from uncertain.document import Document, Segment, Source, Token, Word, join_words
 from uncertain.models import (
     ResolvedModel,
     check_language,
@@ -314,7 +314,7 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                      and w.end <= hi]
             if len(words) < len(segment.words):
                 segment = segment.model_copy(update={
-                    "words": words, "text": _joined(words),
+                    "words": words, "text": join_words(words),
                     "start": words[0].start if words else None,
                     "end": words[-1].end if words else None})
             if words:
@@ -324,10 +324,6 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     if not found:
         return segments
     return sorted([*segments, *found], key=lambda s: s.start or 0.0)
-
-
-def _joined(words: list[Word]) -> str:
-    return "".join(w.text + (" " if w.space_after else "") for w in words).strip()
 
 
 def _renumbered(segments: list[Segment], first_id: int) -> list[Segment]:
