@@ -6,6 +6,7 @@ same error everywhere, and :func:`sniff` decides what a file is from its content
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -110,7 +111,15 @@ def sha256_file(path: str | os.PathLike[str], *, chunk_size: int = 1 << 20) -> s
     return h.hexdigest()
 
 
-_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+#: the byte-order marks of Unicode text and the codec each names, longest first: the
+#: UTF-32 LE mark begins with the UTF-16 LE one
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _is_mp3(head: bytes) -> bool:
@@ -231,7 +240,7 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("pdf", "pdf")
     if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51":
         return Sniffed("image", "jpeg2000")  # a JP2 file, or a bare codestream (.j2k)
-    if any(head.startswith(bom) for bom in _TEXT_BOMS):
+    if any(head.startswith(bom) for bom, _ in BOMS):
         return Sniffed("text", "bom")
     if _is_mp3(head):
         return Sniffed("audio", "mp3")

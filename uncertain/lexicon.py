@@ -20,7 +20,6 @@ frequencies (wordfreq) that say which words are ordinary English.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import logging
@@ -37,6 +36,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from uncertain._assets import lexicon_dir
+from uncertain._io import BOMS
 from uncertain.errors import LexiconError
 
 __all__ = [
@@ -351,10 +351,6 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-#: byte-order marks of the encodings read besides UTF-8 ("Unicode Text" of a spreadsheet
-#: is UTF-16 with one), longest first: the UTF-32 LE mark begins with the UTF-16 LE one
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 #: what to do with a file that is not UTF-8
 _SAVE_AS_UTF8 = "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" or \"Unicode Text\")"
 
@@ -371,15 +367,17 @@ def _read_bytes(path: Path) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
-    for bom, encoding in _WIDE_BOMS:
+    for bom, encoding in BOMS:  # ("Unicode Text" of a spreadsheet is UTF-16 with a mark)
         if data.startswith(bom):
+            if encoding == "utf-8-sig":
+                return data[len(bom):]  # decoded line by line: a bad byte is said by line
             try:
                 return data.decode(encoding).encode("utf-8")
             except UnicodeDecodeError as exc:
                 name = encoding.upper()
                 raise LexiconError(path, f"invalid {name} (byte-order mark of {name}, "
                                    f"bad bytes at offset {exc.start})") from exc
-    return data.removeprefix(b"\xef\xbb\xbf")
+    return data
 
 
 def _not_utf8(data: bytes, byte: int) -> str:

@@ -46,6 +46,7 @@ import re
 import unicodedata
 
 from uncertain._io import (
+    BOMS,
     LEGACY_ENCODING,
     check_input,
     legacy_text,
@@ -67,16 +68,6 @@ CONFIDENCE_DEFINITION = (
     "unknown: a plain-text transcript carries no confidence, so every word's confidence "
     "is null (not zero)"
 )
-
-# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
 
 # Two- or three-letter signatures a transcript may well start with ("BMI 31", "P2 ...").
 _WEAK_SIGNATURES = frozenset({"bmp", "pnm", "mp3"})
@@ -173,7 +164,7 @@ def decode(
     if encoding is not None:
         check_encoding(encoding)
         return _decode_as(data, encoding, path=path), encoding
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             return _decode_as(data, name, path=path), name
     sniffed = sniff_bytes(data[:4096])
