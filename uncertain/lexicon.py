@@ -462,9 +462,7 @@ def _parse_line(
         ids = ids_cache[ids_text] = _parse_ids(ids_text)
     # canonicals and kinds repeat across lines: share one string object each
     canonical = sys.intern(canonical) if canonical else term
-    kind = sys.intern(kind if kind.islower() or kind.lower() == kind else kind.lower()) \
-        if kind else DEFAULT_KIND
-    return Entry(term, canonical, kind, prior, ids, name)
+    return Entry(term, canonical, sys.intern(kind) if kind else DEFAULT_KIND, prior, ids, name)
 
 
 #: characters no name holds (C0 and C1 controls; a tab separates columns)
