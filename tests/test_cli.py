@@ -805,3 +805,27 @@ def test_cli_annotate_with_no_path_is_a_usage_error(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as info:
         main(["annotate", "--format", "prompt"])
     assert info.value.code == 2 and "PATH" in capsys.readouterr().err
+
+
+def test_cli_paths_after_an_option_are_paths_too(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # `annotate a.txt --no-validate b.txt` said "unrecognized arguments: b.txt": argparse
+    # ends a list of paths at the first option
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(NOTE, encoding="utf-8")
+    b.write_text("Stop aspirin.\n", encoding="utf-8")
+    assert main(["annotate", str(a), "--format", "jsonl", "--no-validate", str(b)]) == 0
+    out = capsys.readouterr().out
+    assert [Document.from_json(line).source.path for line in out.splitlines()] == [
+        str(a), str(b)]
+    doc = tmp_path / "a.json"
+    assert main(["annotate", str(a), "-o", str(doc)]) == 0
+    assert main(["render", str(doc), "--style", "bracket", str(doc)]) == 0
+    assert capsys.readouterr().out.count("Continue") == 2
+    # an option it does not know is still refused, and so is a second path where one is taken
+    for argv in (["annotate", str(a), "--no-such-option", str(b)],
+                 ["lexicon", str(a), "--check", str(b)]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+        assert "unrecognized arguments" in capsys.readouterr().err

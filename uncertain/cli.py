@@ -578,7 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:
         sys.stdout = open(os.devnull, "w")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     terminated = _on_sigterm()
@@ -602,6 +602,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if terminated is not None:
             signal.signal(signal.SIGTERM, terminated)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """``parser.parse_args(argv)``, with paths after an option taken as paths too
+    (``annotate a.flac --model base b.txt``), as a shell user expects; argparse stops a
+    list of paths at the first option and refused the rest as unrecognized."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        listed = _listed_positional(parser, args.command)
+        if listed is None or any(a.startswith("-") and a != "-" for a in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")  # as argparse says it
+        setattr(args, listed, [*(getattr(args, listed) or []), *extra])
+    return args
+
+
+def _listed_positional(parser: argparse.ArgumentParser, command: str) -> str | None:
+    """The destination of ``command``'s positional list of paths, if it takes one."""
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        sub = getattr(action, "choices", {}).get(command)
+        if isinstance(sub, argparse.ArgumentParser):
+            for a in sub._actions:
+                if not a.option_strings and a.nargs in ("+", "*"):
+                    return a.dest
+    return None
 
 
 class _Terminated(KeyboardInterrupt):
