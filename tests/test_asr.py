@@ -291,11 +291,12 @@ def test_asr_long_silence_inside_a_chunk_is_shortened(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "gap.wav", samples)
     engine = ReplayEngine(recording([
         segment(" one", [(" one", 0.5, 0.9, 0.8)]),
-        segment(" two", [(" two", 4.5, 15.5, 0.8), (" three", 28.0, 28.4, 0.8)])]))
+        segment(" two", [(" two", 4.5, 15.5, 0.8), (" three", 24.1, 24.5, 0.8),
+                         (" four", 28.0, 28.4, 0.8)])]))
     doc = asr.transcribe(path, engine=engine)
     assert [n for n, _ in engine.calls] == [39 * SAMPLE_RATE]  # 4 + 10 + 10 + 5 + 10
     assert [(w.text, w.start, w.end) for w in doc.words] == [
-        ("one", 0.5, 0.9), ("two", 4.5, 35.5), ("three", 48.0, 48.4)]
+        ("one", 0.5, 0.9), ("two", 4.5, 35.5), ("three", 44.1, 44.5), ("four", 48.0, 48.4)]
     assert doc.segments[1].start == 4.5 and doc.segments[1].end == 48.4
     assert doc.source.duration == pytest.approx(84.0)
     # silence_db=None sends everything, as before
@@ -348,6 +349,86 @@ def test_asr_a_stretch_of_speech_with_no_word_is_decoded_again(tmp_path: Path) -
         engine = ReplayEngine(first, again)
         asr.transcribe(write_wav(tmp_path / "noise.wav", noise), engine=engine)
         assert len(engine.calls) == 1
+
+
+def test_asr_speech_under_a_word_stretched_over_it_is_decoded_again(tmp_path: Path) -> None:
+    """Whisper skips a stretch of speech by stretching the word before it: in a noisy
+    15-minute reading "work." lasted from 312.1 s to 333.2 s and the 20 s of speech under
+    it (46 words) were lost, unseen by the search for stretches with no word. A word
+    longer than 4 s counts as heard only in its first and last 2 s; what is heard in
+    between when decoded again is kept, and the word is cut back to its side of it."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
+    first = recording([segment(" a work.", [(" a", 0.5, 1.0, 0.8), (" work.", 1.0, 22.0, 0.9)]),
+                       segment(" z", [(" z", 22.0, 22.5, 0.7)])])
+    again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 15.0, 15.5, 0.6)])])
+    engine = ReplayEngine(first, again)
+    doc = asr.transcribe(path, engine=engine)
+    assert len(engine.calls) == 2
+    assert engine.calls[1][0] == 17 * SAMPLE_RATE  # 3.0-20.0 s, inside "work."
+    assert [(w.text, w.start, w.end) for w in doc.words] == [
+        ("a", 0.5, 1.0), ("work.", 1.0, 3.5), ("c", 3.5, 4.0), ("d", 18.0, 18.5),
+        ("z", 22.0, 22.5)]
+    assert doc.segments[0].end == 3.5 and [s.text for s in doc.segments] == [
+        "a work.", "c d", "z"]
+    # a word stretched at its start (the first of a segment) is cut back at its start
+    first = recording([segment(" a", [(" a", 0.5, 1.0, 0.8)]),
+                       segment(" work z", [(" work", 1.0, 22.0, 0.9), (" z", 22.0, 22.5, 0.7)])])
+    again = recording([segment(" c", [(" c", 1.0, 1.5, 0.6)])])
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    assert [(w.text, w.start, w.end) for w in doc.words] == [
+        ("a", 0.5, 1.0), ("c", 4.0, 4.5), ("work", 4.5, 22.0), ("z", 22.0, 22.5)]
+    assert doc.segments[2].start == 4.5
+    # nothing heard in it: the word keeps its times; a word of 4 s is not searched
+    rest = [(" z", 22.0, 22.5, 0.7), (" y", 29.0, 29.5, 0.7)]
+    steady = [(" z", 5.0, 5.5, 0.7), (" y", 12.0, 12.5, 0.7), (" x", 19.0, 19.5, 0.7),
+              (" w", 26.0, 26.5, 0.7)]
+    for words, calls in (([(" work.", 1.0, 22.0, 0.9), *rest], 2),
+                         ([(" work.", 1.0, 5.0, 0.9), *steady], 1)):
+        engine = ReplayEngine(recording([segment(" work. z y", words)]), recording([]))
+        doc = asr.transcribe(path, engine=engine)
+        assert len(engine.calls) == calls
+        assert [(w.start, w.end) for w in doc.words] == [w[1:3] for w in words]
+
+
+def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
+    """Whisper's alignment can time a sentence 20 s late and move on from there: the
+    speech before it is a gap, and decoding the gap again hears the same sentence where
+    it was said (a 15-minute reading said "provided that you comply with the terms of
+    this license" twice). The copy next to the gap goes; the sentence keeps the time it
+    was heard at in the gap, in order, and a segment left with no word goes too."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
+    late = [(" The", 22.0, 22.3, 0.9), (" corresponding", 22.3, 23.0, 0.9),
+            (" source", 23.0, 23.4, 0.9), (" is", 23.4, 23.6, 0.9),
+            (" the", 23.6, 23.8, 0.9), (" same.", 23.8, 24.2, 0.9)]
+    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                       segment(" The corresponding source is the same. z",
+                               [*late, (" z", 24.3, 24.8, 0.9)]),
+                       segment(" y", [(" y", 29.0, 29.5, 0.9)])])
+    again = recording([
+        segment(" The corresponding source is a same.",
+                [(" The", 0.5, 0.8, 0.6), (" corresponding", 0.8, 1.4, 0.6),
+                 (" source", 1.4, 1.8, 0.6), (" is", 1.8, 2.0, 0.6), (" a", 2.0, 2.2, 0.6),
+                 (" same.", 2.2, 2.6, 0.6)]),
+        segment(" All rights granted.", [(" All", 8.0, 8.3, 0.6), (" rights", 8.3, 8.8, 0.6),
+                                         (" granted.", 8.8, 9.5, 0.6)])])
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    assert doc.text.split() == ["a", "b", "The", "corresponding", "source", "is", "a", "same.",
+                                "All", "rights", "granted.", "z", "y"]
+    assert [w.start for w in doc.words][2] == 2.0 and doc.segments[3].start == 24.3
+    # a segment that is only the late copy goes whole
+    first["segments"][1] = segment(" The corresponding source is the same.", late)
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    assert [s.text for s in doc.segments] == [
+        "a b", "The corresponding source is a same.", "All rights granted.", "y"]
+    assert [s.id for s in doc.segments] == [0, 1, 2, 3]
+    # two words alike, or words alike far from the gap, are no copy
+    for said in ([(" the", 0.5, 0.8, 0.6), (" same.", 2.2, 2.6, 0.6), (" q", 3.0, 3.2, 0.6)],
+                 [(" x", 0.5, 0.6, 0.6), (" x", 0.6, 0.7, 0.6), (" x", 0.7, 0.8, 0.6),
+                  (" x", 0.8, 0.9, 0.6), (" z", 1.0, 1.2, 0.6)]):
+        first["segments"][1] = segment(" The corresponding source is the same. z",
+                                       [*late, (" z", 24.3, 24.8, 0.9)])
+        doc = asr.transcribe(path, engine=ReplayEngine(first, recording([segment(" q", said)])))
+        assert "corresponding" in doc.text.split()
 
 
 def test_asr_options_are_a_frozen_dataclass() -> None:

@@ -10,7 +10,8 @@ stream of chunks of a few minutes (see :func:`uncertain.audio.iter_chunks`), wit
 shifted back onto the whole recording, so memory does not grow with the recording.
 Silence of 30 s or more inside a chunk is shortened to 20 s before Whisper hears it, and
 a stretch of speech in which Whisper heard no word is decoded again on its own
-(:func:`_shortened`, :func:`_fill_gaps`).
+(:func:`_shortened`, :func:`_fill_gaps`), as is speech under a word Whisper stretched
+over it, and a sentence heard again there is not kept twice.
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -28,6 +29,7 @@ from typing import Any, Protocol
 
 import faster_whisper
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from uncertain import audio as _audio
 from uncertain._io import check_input, sha256_file
@@ -218,6 +220,9 @@ _GAP_NO_SPEECH = 0.75
 #: tokens a second of fast speech takes (about 3.5 words, with timestamps), and at most
 _GAP_TOKENS_PER_SECOND = 7.0
 _GAP_MAX_TOKENS = 200
+#: no spoken word is longer; a word Whisper times longer (21 s for "work.") stretches
+#: over speech it skipped, and only this much at each of its ends counts as heard
+_WORD_SECONDS = 2.0
 
 #: where a piece of the shortened samples came from: (start in them, start in the chunk,
 #: length), in samples
@@ -289,16 +294,12 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     A gap is decoded once, with nothing before it as a prompt; of what comes back only
     the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept."""
     rate = _audio.SAMPLE_RATE
-    edges = [0.0, *(t for s in segments if s.words
-                    for t in (s.words[0].start, s.words[-1].end)), len(samples) / rate]
     # no prompt, and no falling back to sampling at higher temperatures, which turns music
     # or noise into words ("Thank you.") and costs several decodings
     again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None,
              "temperature": [0.0]}
     found: list[Segment] = []
-    for lo, hi in zip(edges[::2], edges[1::2], strict=True):
-        if lo is None or hi is None or hi - lo < _GAP_SECONDS:
-            continue
+    for lo, hi in _unheard(segments, len(samples) / rate):
         gap = samples[max(0, round(lo * rate)):round(hi * rate)]
         if not _audio.rises_and_falls(gap, range_db=_GAP_RANGE_DB):
             continue
@@ -323,7 +324,114 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                 found.append(segment)
     if not found:
         return segments
-    return sorted([*segments, *found], key=lambda s: s.start or 0.0)
+    heard = [(w.start, w.end) for s in found for w in s.words
+             if w.start is not None and w.end is not None]
+    kept = _without_copies(_trimmed(segments, heard), found)
+    return sorted([*kept, *found], key=lambda s: s.start or 0.0)
+
+
+#: a segment heard in a gap that says again at least this share of its words (and 3 or
+#: more), in order, as the words just before or after the gap is the same speech
+_COPY_SHARE = 0.6
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _without_copies(segments: list[Segment], found: list[Segment]) -> list[Segment]:
+    """``segments`` without the words that a segment heard in a gap says again next to
+    the gap. Whisper can time a sentence 20 s late (its alignment drifts, and it moves on
+    from where it timed the sentence's end): the sentence decoded again in the gap is the
+    same speech, timed where it was said; the late copy goes."""
+    flat = [(i, k, _key(w.text)) for i, s in enumerate(segments) for k, w in enumerate(s.words)
+            if w.start is not None and _key(w.text)]
+    starts = [segments[i].words[k].start or 0.0 for i, k, _ in flat]
+    gone: set[tuple[int, int]] = set()
+    for segment in found:
+        said = [_key(w.text) for w in segment.words if _key(w.text)]
+        if len(said) < 3 or segment.start is None or segment.end is None:
+            continue
+        at = bisect.bisect_left(starts, segment.end)
+        before = flat[max(0, bisect.bisect_left(starts, segment.start) - len(said) - 3):
+                      bisect.bisect_left(starts, segment.start)]
+        for side, near in ((flat[at:at + len(said) + 3], 0), (before, len(before) - 1)):
+            same = [b.dest_start + j for b in Levenshtein.opcodes(said, [w for *_, w in side])
+                    if b.tag == "equal" for j in range(b.dest_end - b.dest_start)]
+            if (len(same) >= max(3, _COPY_SHARE * len(said))
+                    and abs(near - (same[0] if near == 0 else same[-1])) <= 3):
+                gone.update((i, k) for i, k, _ in side[same[0]:same[-1] + 1])
+                break
+    if not gone:
+        return segments
+    out = []
+    for i, segment in enumerate(segments):
+        words = [w for k, w in enumerate(segment.words) if (i, k) not in gone]
+        if len(words) == len(segment.words):
+            out.append(segment)
+        elif words:
+            log.debug("%d words said again in a gap dropped", len(segment.words) - len(words))
+            out.append(segment.model_copy(update={
+                "words": words, "text": join_words(words),
+                "start": segment.start if words[0] is segment.words[0] else words[0].start,
+                "end": segment.end if words[-1] is segment.words[-1] else words[-1].end}))
+    return out
+
+
+def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
+    """The stretches of :data:`_GAP_SECONDS` or more of ``length`` seconds that no word
+    covers; a word longer than two :data:`_WORD_SECONDS` covers only that much at each
+    end (Whisper stretches the word before a skip over what it skipped)."""
+    covered: list[tuple[float, float]] = []
+    for segment in segments:
+        for w in segment.words:
+            if w.start is None or w.end is None:
+                continue
+            if w.end - w.start > 2 * _WORD_SECONDS:
+                covered += [(w.start, w.start + _WORD_SECONDS), (w.end - _WORD_SECONDS, w.end)]
+            else:
+                covered.append((w.start, w.end))
+    gaps = []
+    at = 0.0
+    for lo, hi in sorted(covered):
+        if lo - at >= _GAP_SECONDS:
+            gaps.append((at, lo))
+        at = max(at, hi)
+    if length - at >= _GAP_SECONDS:
+        gaps.append((at, length))
+    return gaps
+
+
+def _trimmed(segments: list[Segment], heard: list[tuple[float, float]]) -> list[Segment]:
+    """``segments`` with each over-long word (see :func:`_unheard`) that overlaps words
+    heard when decoding again cut back to one side of them, and its segment's times with
+    it: a segment's last word to the side it starts on (Whisper ends the segment at the
+    time it skipped to), its first word to the side it ends on, any other to the side it
+    has more of."""
+    out = []
+    for segment in segments:
+        words = list(segment.words)
+        for k, w in enumerate(words):
+            if w.start is None or w.end is None or w.end - w.start <= 2 * _WORD_SECONDS:
+                continue
+            inside = [(a, b) for a, b in heard if a < w.end and b > w.start]
+            if not inside:
+                continue
+            first, last = min(a for a, _ in inside), max(b for _, b in inside)
+            before = first - w.start >= w.end - last
+            if k == len(words) - 1 or k == 0:
+                before = k == len(words) - 1
+            if before:
+                words[k] = w.model_copy(update={"end": max(w.start, first)})
+            else:
+                words[k] = w.model_copy(update={"start": min(w.end, last)})
+        if words != segment.words:
+            segment = segment.model_copy(update={
+                "words": words,
+                "start": segment.start if words[0] is segment.words[0] else words[0].start,
+                "end": segment.end if words[-1] is segment.words[-1] else words[-1].end})
+        out.append(segment)
+    return out
 
 
 def _renumbered(segments: list[Segment], first_id: int) -> list[Segment]:
