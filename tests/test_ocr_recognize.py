@@ -303,10 +303,10 @@ def test_ocr_resolution_given_to_tesseract_is_one_it_reads_print_at(tmp_path: Pa
     to 2400), not one it is told, and dropped print."""
     page = tmp_path / "small.png"
     Image.new("L", (300, 110), 255).save(page, dpi=(1200, 1200))
-    engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(24, 92, scale=3.2)])
+    engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(24, 80), _hocr(24, 92, scale=3.2)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
                     char_alternatives=False)
-    assert [a["config"] for a in engine.asked] == ["--dpi 1200", "--dpi 2400"]
+    assert [a["config"] for a in engine.asked] == ["--dpi 1200", "--dpi 300", "--dpi 2400"]
     assert doc.pages[0].dpi == 1200.0
     pdf = pdf_with_text(tmp_path / "layer.pdf", "Metformin 500 mg")
     engine = ReplayEngine(calls=[_hocr(0, 0)])
@@ -324,15 +324,48 @@ def test_ocr_resolution_tag_outside_what_scans_have_is_ignored(
     says so."""
     page = tmp_path / "tagged.png"
     Image.new("L", (300, 110), 255).save(page, dpi=(tag, tag))
-    engine = ReplayEngine(calls=[_hocr(8, 90)])
+    engine = ReplayEngine(calls=[_hocr(8, 90), _hocr(8, 80)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
                     upscale=False, char_alternatives=False)
-    assert [a["config"] for a in engine.asked] == [told]
+    # (a 2400-dpi tag makes these 10-pixel lines 0.3 pt high: a pass at 300 dpi is tried,
+    # and reads less surely)
+    assert [a["config"] for a in engine.asked] == [told] + ["--dpi 300"] * (tag == 2400)
     assert doc.pages[0].dpi == dpi
     notes = [n for n in doc.warnings if "resolution tag" in n]
     assert notes == ([] if dpi else [
         f"page 1: the image's resolution tag says {tag} dpi, outside the 70-2400 a scan "
         "or photo has: read as an image without one"])
+
+
+@pytest.mark.parametrize(("tag", "answers", "told", "words"), [
+    (600, [(11, 89), (24, 90)], ["--dpi 600", "--dpi 300"], 24),  # read at 300 dpi
+    (600, [(11, 89), (24, 80)], ["--dpi 600", "--dpi 300"], 24),  # more, a little less surely
+    (600, [(0, 0), (24, 90)], ["--dpi 600", "--dpi 300"], 24),  # nothing read at the tag
+    (600, [(24, 92), (11, 80)], ["--dpi 600", "--dpi 300"], 0),  # the tag's reading is better
+    (200, [(11, 89)], ["--dpi 200"], 11),  # 3.6 pt lines at 200 dpi: the tag is believed
+])
+def test_ocr_resolution_tag_that_makes_print_too_small_to_read(
+        tmp_path: Path, tag: int, answers: list[tuple[int, int]], told: list[str],
+        words: int) -> None:
+    """Print 11 pixels high in an image tagged 600 or 700 dpi (1.3 pt: a snippet saved
+    with its scan's tag) read 11 and 19 of its 24 words: tesseract takes print that
+    small for specks. A tag over 300 dpi that makes the lines under 4 pt high, or under
+    which nothing is read, is not believed: the page is read at 300 dpi, with a note,
+    unless the tag's reading is both the larger and the surer (``words`` 0: kept)."""
+    page = tmp_path / "tagged.png"
+    Image.new("L", (300, 110), 255).save(page, dpi=(tag, tag))
+    engine = ReplayEngine(calls=[_hocr(n, conf) for n, conf in answers])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    upscale=False, char_alternatives=False)
+    assert [a["config"] for a in engine.asked] == told
+    assert len(doc.words) == (words or answers[0][0]) and doc.pages[0].dpi == tag
+    notes = [n for n in doc.warnings if "resolution tag" in n]
+    assert len(notes) == (words == 24)
+    if notes:
+        said = ", which makes its lines 1.2 pt high" if answers[0][0] else (
+            ", and nothing was read at it")
+        assert notes == [f"page 1: the image's resolution tag says 600 dpi{said}: read at "
+                         f"300 dpi, {answers[0][0]} -> 24 words"]
 
 
 def test_ocr_blank_page_is_an_empty_page(tmp_path: Path) -> None:
