@@ -431,6 +431,16 @@ def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
         assert "corresponding" in doc.text.split()
 
 
+def test_asr_a_recording_is_heard_in_ten_minute_chunks(tmp_path: Path) -> None:
+    """Whisper lost more stretches of speech in three-minute chunks than in ten-minute
+    ones (benchmarks/long_speech.py): a five-minute recording is one stream."""
+    path = write_wav(tmp_path / "long.wav", _speechlike(300.0))
+    engine = ReplayEngine(recording([
+        segment(" a", [(" a", t, t + 0.5, 0.8)]) for t in range(0, 300, 5)]))
+    asr.transcribe(path, engine=engine)
+    assert [n for n, _ in engine.calls] == [300 * SAMPLE_RATE]
+
+
 def test_asr_options_are_a_frozen_dataclass() -> None:
     opts = asr.TranscribeOptions()
     with pytest.raises(dataclasses.FrozenInstanceError):
