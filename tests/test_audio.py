@@ -589,3 +589,89 @@ def test_audio_a_sample_rate_no_recording_has_is_a_damaged_header(tmp_path: Path
         with pytest.raises(CorruptInputError, match="a sample rate of 1 Hz") as info:
             call(path)
         assert str(path) in str(info.value)
+
+
+def _burst_after_damage(tmp_path: Path, name: str, fmt: str, codec: str, rate: int,
+                        share: float = 0.02) -> tuple[Path, Path]:
+    """A 10 s recording (a quiet hum, a loud burst at 7.0-7.5 s) and a copy with
+    ``share`` of its bytes, from 40% of the file on, overwritten with random bytes."""
+    t = np.arange(10 * rate) / rate
+    samples = 0.05 * np.sin(2 * np.pi * 300 * t) * (1 + 0.5 * np.sin(2 * np.pi * 2 * t))
+    burst = (t >= 7.0) & (t < 7.5)
+    samples[burst] = 0.6 * np.sin(2 * np.pi * 1000 * t[burst])
+    whole = _encode(tmp_path / f"whole.{name}", samples, fmt, codec, rate)
+    data = bytearray(whole.read_bytes())
+    at, size = int(len(data) * 0.4), max(512, int(len(data) * share))
+    data[at:at + size] = np.random.default_rng(7).integers(0, 256, size, np.uint8).tobytes()
+    return whole, _write(tmp_path / f"damaged.{name}", bytes(data))
+
+
+def _onset(samples: np.ndarray) -> float:
+    """Where the loud burst starts: the first 5 ms after 5 s louder than 0.3."""
+    window = audio.SAMPLE_RATE // 200
+    start = 5 * audio.SAMPLE_RATE
+    n = (len(samples) - start) // window
+    peaks = np.abs(samples[start:start + n * window]).reshape(n, window).max(axis=1)
+    return (start + int(np.argmax(peaks > 0.3)) * window) / audio.SAMPLE_RATE
+
+
+@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), [
+    ("mp3", "mp3", "libmp3lame", 16000),
+    ("m4a", "mp4", "aac", 16000),
+    ("ogg", "ogg", "libopus", 48000),
+    ("flac", "flac", "flac", 16000),
+])
+def test_audio_a_file_damaged_inside_is_read_around_the_damage(
+        tmp_path: Path, name: str, fmt: str, codec: str, rate: int) -> None:
+    """Bytes overwritten inside a file (a bad sector, a broken transfer) made the whole
+    MP3 or M4A "cannot decode audio", and an Ogg file "truncated or damaged" (its demuxer
+    skips the pages it cannot read); a FLAC file came out short without a word, the
+    audio after the damage early. The packets FFmpeg cannot decode are read as silence
+    of their length: the rest of the file is read, in its place, and the note says
+    where."""
+    whole, damaged = _burst_after_damage(tmp_path, name, fmt, codec, rate)
+    clean = audio.decode(whole)
+    notes: list[str] = []
+    read = audio.decode(damaged, on_note=notes.append)
+    assert len(read) / audio.SAMPLE_RATE == pytest.approx(len(clean) / audio.SAMPLE_RATE,
+                                                          abs=0.06)
+    assert _onset(read) == pytest.approx(_onset(clean), abs=0.03)
+    assert len(notes) == 1, notes
+    prefix = f"{damaged}: damaged at "
+    assert notes[0].startswith(prefix) and notes[0].endswith(
+        " s of audio unreadable, read as silence")
+    stretch, lost = notes[0].removeprefix(prefix).split(" s: ")
+    start, end = (float(x) for x in stretch.split("-"))
+    assert 2.5 < start < end < 6.5 and 0 < float(lost.split(" ")[0]) < 2.5
+    assert np.abs(read[int(start * 16000) + 80:int(end * 16000) - 80]).max() == 0.0
+    # chunk by chunk and from memory alike
+    notes = []
+    chunks = list(audio.iter_chunks(damaged, chunk_seconds=3.0, search_seconds=1.0,
+                                    on_note=notes.append))
+    assert np.array_equal(np.concatenate([c.samples for c in chunks]), read)
+    assert len(notes) == 1 and notes[0].startswith(prefix)
+    notes = []
+    in_memory = audio.decode_bytes(damaged.read_bytes(), "member.x", on_note=notes.append)
+    assert np.array_equal(in_memory, read)
+    assert len(notes) == 1 and notes[0].startswith("member.x: damaged at ")
+    # a whole file has nothing to say
+    notes = []
+    audio.decode(whole, on_note=notes.append)
+    assert notes == []
+
+
+@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), [
+    ("mp3", "mp3", "libmp3lame", 16000),
+    ("m4a", "mp4", "aac", 16000),
+    ("ogg", "ogg", "libopus", 48000),
+    ("flac", "flac", "flac", 16000),
+])
+def test_audio_a_file_damaged_nearly_everywhere_is_refused(
+        tmp_path: Path, name: str, fmt: str, codec: str, rate: int) -> None:
+    """Silence in place of most of a recording is no reading of it: a file of which
+    under half decodes is refused, naming the file."""
+    _, damaged = _burst_after_damage(tmp_path, name, fmt, codec, rate, share=0.55)
+    for call in (audio.decode, lambda p: list(audio.iter_chunks(p))):
+        with pytest.raises(CorruptInputError) as info:
+            call(damaged)
+        assert str(damaged) in str(info.value)

@@ -2,7 +2,9 @@
 
 Every file goes through :func:`uncertain._io.check_input` first; whatever FFmpeg cannot
 decode (text renamed ``.wav``, a cut-off FLAC, a WAV shorter than its header says) becomes
-a :class:`~uncertain.errors.CorruptInputError` naming the path. :func:`iter_chunks` yields
+a :class:`~uncertain.errors.CorruptInputError` naming the path. A file damaged inside is
+read around the damage, its unreadable stretches as silence of their length, with a note
+(see :func:`_frames`), unless under half of it decodes. :func:`iter_chunks` yields
 a long recording in pieces of a few minutes, each cut where the signal is quietest shortly
 before the nominal end, so a word is rarely split and memory stays bounded.
 
@@ -28,7 +30,7 @@ import io
 import os
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -298,7 +300,9 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
             if kind == "ogg" and _ogg_unfinished(source):
                 notes.append("the Ogg stream ends without its end-of-stream page: the file "
                              "was cut short, and what was read is all there is")
-            for group in _grouped(container.decode(stream), notes.append):
+            damage = _Damage()
+            frames = _frames(container, stream, declared, damage)
+            for group in _grouped(frames, notes.append):
                 bad = ~np.isfinite(group)
                 if bad.any():
                     group[bad] = 0.0
@@ -319,7 +323,19 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
                 yield group
     except av.FFmpegError as exc:
         raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
+    lost = damage.lost_seconds
+    if damage.stretches and damage.read < _READABLE * max(damage.read + lost,
+                                                          declared or 0.0):
+        if not damage.read:
+            raise CorruptInputError(label, f"cannot decode audio: {damage.error}")
+        why = f" ({damage.error})" if damage.error else ""
+        raise CorruptInputError(
+            label, f"damaged throughout: {lost:.2f} s of the audio cannot be decoded{why}, "
+                   f"only {damage.read:.2f} s can")
     if on_note is not None:
+        if damage.stretches:
+            on_note(f"{os.fspath(label)}: damaged at {damage.where()}: {lost:.2f} s of audio "
+                    "unreadable, read as silence")
         for note in notes:
             on_note(note)
     if on_note is not None and nonfinite:
@@ -340,6 +356,127 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
         raise CorruptInputError(
             label, f"truncated or damaged: the header declares {declared:.2f} s but only "
                    f"{seconds:.2f} s decode")
+
+
+#: a damaged file of which less than this share decodes is refused, not read as silence
+_READABLE = 0.5
+#: containers whose packets' timestamps come from the stream (Ogg granule positions, FLAC
+#: frame numbers): a forward jump in them is data the demuxer skipped as unreadable
+_STAMPED = frozenset({"ogg", "flac"})
+#: damaged stretches named one by one in the note; the rest are counted
+_STRETCHES_SAID = 3
+
+
+@dataclass
+class _Damage:
+    """What :func:`_frames` could not decode: stretches of the read timeline (seconds from
+    the start, as the samples are yielded) given as silence, and the seconds decoded."""
+
+    stretches: list[tuple[float, float]] = field(default_factory=list)
+    read: float = 0.0
+    error: str | None = None  # FFmpeg's reason for the first packet it could not decode
+
+    @property
+    def lost_seconds(self) -> float:
+        return sum(end - start for start, end in self.stretches)
+
+    def add(self, start: float, seconds: float) -> None:
+        if self.stretches and abs(self.stretches[-1][1] - start) < 1e-3:
+            self.stretches[-1] = (self.stretches[-1][0], start + seconds)
+        else:
+            self.stretches.append((start, start + seconds))
+
+    def where(self) -> str:
+        said = [f"{a:.2f}-{b:.2f} s" for a, b in self.stretches[:_STRETCHES_SAID]]
+        more = len(self.stretches) - len(said)
+        if more:
+            return f"{', '.join(said)} and {more} more place{'s' if more > 1 else ''}"
+        return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+
+
+def _frames(container: av.container.InputContainer, stream: av.AudioStream,
+            declared: float | None, damage: _Damage) -> Iterator[av.AudioFrame]:
+    """The stream's decoded frames, packet by packet: a packet FFmpeg cannot decode (bytes
+    damaged inside the file) is skipped, and silence of its length takes its place, so
+    that what follows keeps its time; so is data the demuxer skipped, where the packets'
+    timestamps come from the stream (:data:`_STAMPED`). ``damage`` is told where.
+
+    A skipped packet's length is its duration, except in a bare MP3 or ADTS stream, whose
+    timestamps only count the packets the parser found: there one damaged "packet" holds
+    several frames' bytes (4 KB overwritten in a 128 kbit/s MP3 made two packets of 0.29 s
+    of audio), and its length is reckoned from its size at the file's rate so far."""
+    kind = container.format.name
+    counted = kind == "mp3" or kind in _LENGTH_GUESSED
+    stamped = kind in _STAMPED
+    time_base = float(stream.time_base) if stream.time_base is not None else None
+    like: av.AudioFrame | None = None  # the last decoded frame: the shape of silence
+    position = 0.0  # seconds yielded
+    pending = 0.0  # seconds lost before any frame decoded (no shape for silence yet)
+    expected: int | None = None  # the next packet's timestamp, when they are the stream's
+    first = -1  # where the first decoded packet starts in the file (bytes)
+
+    def lose(seconds: float) -> Iterator[av.AudioFrame]:
+        nonlocal position, pending
+        if declared is not None:  # a garbled timestamp is no hour of silence
+            seconds = min(seconds, max(0.0, declared - position))
+        if seconds <= 0:
+            return
+        damage.add(position, seconds)
+        position += seconds
+        if like is None:
+            pending += seconds
+        else:
+            yield from _silence(like, seconds)
+
+    for packet in container.demux(stream):
+        if stamped and packet.pts is not None:
+            if expected is not None and time_base is not None and packet.pts > expected:
+                yield from lose((packet.pts - expected) * time_base)
+            if packet.duration:
+                expected = packet.pts + packet.duration
+        try:
+            frames = packet.decode()
+        except av.FFmpegError as exc:
+            if damage.error is None:
+                damage.error = _reason(exc)
+            seconds = (packet.duration or 0) * (time_base or 0.0)
+            if counted and seconds and packet.size and packet.pos is not None \
+                    and 0 <= first < packet.pos and position > 0:
+                per_byte = position / (packet.pos - first)  # the file's rate so far
+                seconds *= max(1, round(packet.size * per_byte / seconds))
+            elif not seconds and like is not None:  # no duration: a frame's worth
+                seconds = like.samples / like.sample_rate
+            yield from lose(seconds)
+            continue
+        if first < 0 and counted and packet.pos is not None:
+            first = packet.pos
+        if expected is not None and packet.pts is None and time_base:
+            # (a FLAC parser's packet of damaged bytes: what it decoded to is in place)
+            expected += round(sum(f.samples / f.sample_rate for f in frames) / time_base)
+        for frame in frames:
+            if pending:
+                yield from _silence(frame, pending)
+                pending = 0.0
+            like = frame
+            seconds = frame.samples / frame.sample_rate
+            position += seconds
+            damage.read += seconds
+            yield frame
+
+
+def _silence(like: av.AudioFrame, seconds: float) -> Iterator[av.AudioFrame]:
+    """``seconds`` of silence in the format, layout and rate of ``like``, in frames of
+    at most ``_GROUP_SECONDS``."""
+    count = round(seconds * like.sample_rate)
+    step = _GROUP_SECONDS * like.sample_rate
+    fill = b"\x80" if like.format.name.startswith("u8") else b"\x00"  # unsigned: mid-scale
+    for first in range(0, count, step):
+        frame = av.AudioFrame(format=like.format.name, layout=like.layout.name,
+                              samples=min(step, count - first))
+        for plane in frame.planes:
+            plane.update(fill * plane.buffer_size)
+        frame.sample_rate = like.sample_rate
+        yield frame
 
 
 def _samples(count: int) -> str:
