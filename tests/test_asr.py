@@ -220,6 +220,27 @@ def test_asr_samples_that_are_no_numbers_reach_the_engine_as_silence(tmp_path: P
         "16000 samples", "no speech recognised in 1.0 s of audio"]
 
 
+def test_asr_a_file_damaged_inside_is_transcribed_with_a_warning(tmp_path: Path) -> None:
+    """An MP3 with bytes overwritten mid-file was refused whole; the engine now hears it
+    all, the damaged stretch as silence in its place, and the document says where."""
+    from test_audio import _burst_after_damage
+
+    _, damaged = _burst_after_damage(tmp_path, "mp3", "mp3", "libmp3lame", 16000)
+    heard: list[int] = []
+
+    class Listening(ReplayEngine):
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            heard.append(len(audio))
+            return super().transcribe(audio, **kwargs)
+
+    engine = Listening(recording([segment(" Hi.", [(" Hi.", 7.0, 7.5, 0.9)])]))
+    doc = asr.transcribe(damaged, engine=engine, silence_db=None)
+    assert sum(heard) / SAMPLE_RATE == pytest.approx(10.0, abs=0.1)
+    assert doc.text == "Hi." and len(doc.warnings) == 1
+    assert re.fullmatch(re.escape(f"{damaged}: damaged at ") + r"\d+\.\d\d-\d+\.\d\d s: "
+                        r"\d\.\d\d s of audio unreadable, read as silence", doc.warnings[0])
+
+
 def test_asr_punctuation_only_segments_are_dropped(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "hiss.wav", 0.05 * np.ones(SAMPLE_RATE))
     engine = ReplayEngine(recording([segment(" .", [(" .", 0.0, 0.5, 0.9)]),
@@ -492,6 +513,33 @@ def test_asr_real_dictation_has_a_doubtful_drug_word() -> None:
                   for w in s.words if key(w.text) and key(w.text) not in plain]
     assert drug_words
     assert min(w.confidence or 0.0 for w in drug_words) < 0.5
+
+
+@pytest.mark.slow
+def test_asr_real_dictation_damaged_inside_is_heard_after_the_damage(tmp_path: Path) -> None:
+    """An MP3 of the dictation with 4 KB overwritten a third of the way in was refused
+    whole; read around the damage, the words after it are heard at their times."""
+    from test_audio import _encode
+
+    from uncertain import audio
+
+    whole = _encode(tmp_path / "whole.mp3", audio.decode(DICTATION), "mp3", "libmp3lame",
+                    16000)
+    data = bytearray(whole.read_bytes())
+    at = len(data) // 3
+    data[at:at + 4096] = np.random.default_rng(5).integers(0, 256, 4096, np.uint8).tobytes()
+    damaged = tmp_path / "damaged.mp3"
+    damaged.write_bytes(bytes(data))
+    clean = asr.transcribe(whole)
+    doc = asr.transcribe(damaged)
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith(f"{damaged}: damaged at ")
+    end = float(doc.warnings[0].split("damaged at ")[1].split("-")[1].split(" s")[0])
+    after = [(w.text, w.start) for w in doc.words if w.start > end + 1.0]
+    heard = [w for w in clean.words if w.start > end + 1.0]
+    assert len(after) >= 0.8 * len(heard) and "kidney" in doc.text and "clinic" in doc.text
+    times = {w.text: w.start for w in heard}
+    same = [abs(start - times[text]) for text, start in after if text in times]
+    assert len(same) >= 0.7 * len(after) and float(np.median(same)) < 0.15
 
 
 @pytest.mark.slow

@@ -599,6 +599,28 @@ def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None
     assert not isinstance(staged, dict) and len(staged.audio) == 8_000
 
 
+def test_batch_a_file_damaged_inside_is_read_with_a_warning(tmp_path: Path) -> None:
+    """An MP3 with bytes overwritten mid-file, on disk or in an archive, failed its record
+    ("cannot decode audio"); it is read around the damage, and the record says where."""
+    from test_audio import _burst_after_damage
+
+    class Silent:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> Any:
+            return iter([]), SimpleNamespace(language="en", language_probability=1.0)
+
+    _, damaged = _burst_after_damage(tmp_path, "mp3", "mp3", "libmp3lame", 16000)
+    worker = Worker(WorkConfig(validate=False), asr_engine=Silent())
+    for item, name in ((Item(path=str(damaged), file=str(damaged)), str(damaged)),
+                       (Item(path="a.tar::damaged.mp3", data=damaged.read_bytes()),
+                        "a.tar::damaged.mp3")):
+        record = worker.process(item, "abc")
+        assert record["status"] == "ok", record.get("message")
+        doc = Document.model_validate(record["document"])
+        assert doc.source.duration == pytest.approx(10.0, abs=0.1)
+        assert doc.warnings[0].startswith(f"{name}: damaged at ")
+        assert doc.warnings[0].endswith(" s of audio unreadable, read as silence")
+
+
 def test_batch_a_recording_without_speech_says_so(tmp_path: Path) -> None:
     # annotate's document says "no speech recognised"; a batch record said nothing
     class Silent:
