@@ -2,9 +2,12 @@
 
 This module owns turning a file into page images that tesseract can read:
 
-- PNG, JPEG, TIFF (every frame of a multi-page TIFF) and the other formats Pillow
-  decodes; PDF pages rendered with pypdfium2 at a chosen DPI, the values of a filled-in
-  form's fields drawn, with the PDF's own text layer kept when a page has one;
+- PNG, JPEG, TIFF (every frame of a multi-page TIFF), GIF, BMP, WebP, JPEG 2000, the
+  PNM family, HEIF and AVIF, each known by its bytes (:func:`uncertain._io.sniff_bytes`;
+  formats Pillow decodes with no signature to be known by, or one too weak to tell from
+  other data, such as TGA, PCX and ICO, are refused); PDF pages rendered with pypdfium2
+  at a chosen DPI, the values of a filled-in form's fields drawn, with the PDF's own text
+  layer kept when a page has one;
 - the pixel limit, checked from the header (or the PDF page size) *before* any pixel is
   decoded, so a decompression bomb raises :class:`~uncertain.errors.InputTooLargeError`;
 - the mapping of Pillow and pdfium errors to the project's exceptions (one boundary);
