@@ -191,10 +191,11 @@ class LeftOut:
     one that reads)."""
 
     def __init__(self, where: str | os.PathLike[str], *, quiet: bool = False,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, archive: bool = False) -> None:
         self.where = os.fspath(where)
         self.quiet = quiet
         self.warn = warn
+        self.archive = archive  # a member cannot be named on its own: it is extracted
         self.counts: Counter[str] = Counter()
 
     def add(self, name: str) -> None:
@@ -207,8 +208,10 @@ class LeftOut:
             return
         kinds = ", ".join(f"{ext} {n}" for ext, n in sorted(self.counts.items()))
         message = (f"{self.where}: left out {total} file{'' if total == 1 else 's'} not named"
-                   f" as audio, an image, a PDF or text ({kinds}); name such a file itself"
-                   " to read it anyway")
+                   f" as audio, an image, a PDF or text ({kinds}); "
+                   + ("extract such a member and name it" if self.archive
+                      else "name such a file itself")
+                   + " to read it anyway")
         self.say(message)
 
     def say(self, message: str) -> None:
@@ -357,7 +360,7 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[
 
 
 def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
-    left_out = LeftOut(archive, quiet=listing)
+    left_out = LeftOut(archive, quiet=listing, archive=True)
     # "r|*" reads the stream once, front to back, whatever the compression
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
         for member in tar:
@@ -417,7 +420,7 @@ def _zip_link(info: zipfile.ZipInfo) -> bool:
 
 
 def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
-    left_out = LeftOut(archive, quiet=listing)
+    left_out = LeftOut(archive, quiet=listing, archive=True)
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             name = info.filename
