@@ -416,7 +416,8 @@ def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
     speech before it is a gap, and decoding the gap again hears the same sentence where
     it was said (a 15-minute reading said "provided that you comply with the terms of
     this license" twice). The copy next to the gap goes; the sentence keeps the time it
-    was heard at in the gap, in order, and a segment left with no word goes too."""
+    was heard at in the gap, in order, and a segment left with no word goes too; the
+    stretch the copy stood on is decoded again (a 15-minute reading lost 25 words there)."""
     path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
     late = [(" The", 22.0, 22.3, 0.9), (" corresponding", 22.3, 23.0, 0.9),
             (" source", 23.0, 23.4, 0.9), (" is", 23.4, 23.6, 0.9),
@@ -432,13 +433,18 @@ def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
                  (" same.", 2.2, 2.6, 0.6)]),
         segment(" All rights granted.", [(" All", 8.0, 8.3, 0.6), (" rights", 8.3, 8.8, 0.6),
                                          (" granted.", 8.8, 9.5, 0.6)])])
-    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    # where the late copy was is decoded in a second round (it held other speech)
+    later = recording([segment(" Run it.", [(" Run", 12.0, 12.3, 0.6), (" it.", 12.3, 12.6, 0.6)])])
+    engine = ReplayEngine(first, again, later)
+    doc = asr.transcribe(path, engine=engine)
     assert doc.text.split() == ["a", "b", "The", "corresponding", "source", "is", "a", "same.",
-                                "All", "rights", "granted.", "z", "y"]
-    assert [w.start for w in doc.words][2] == 2.0 and doc.segments[3].start == 24.3
+                                "All", "rights", "granted.", "Run", "it.", "z", "y"]
+    assert [w.start for w in doc.words][2] == 2.0 and doc.segments[4].start == 24.3
+    assert [n for n, _ in engine.calls][1:] == [round(20.5 * SAMPLE_RATE),
+                                                 round(13.3 * SAMPLE_RATE)]  # 11.0-24.3 s
     # a segment that is only the late copy goes whole
     first["segments"][1] = segment(" The corresponding source is the same.", late)
-    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again, recording([])))
     assert [s.text for s in doc.segments] == [
         "a b", "The corresponding source is a same.", "All rights granted.", "y"]
     assert [s.id for s in doc.segments] == [0, 1, 2, 3]

@@ -305,36 +305,52 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     # or noise into words ("Thank you.") and costs several decodings
     again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None,
              "temperature": [0.0]}
-    found: list[Segment] = []
-    for lo, hi in _unheard(segments, len(samples) / rate):
-        gap = samples[max(0, round(lo * rate)):round(hi * rate)]
-        if not _audio.rises_and_falls(gap, range_db=_GAP_RANGE_DB):
-            continue
-        # as many tokens as speech could hold: music decoded as words repeats a phrase to
-        # the window's end ("Thank you so much for watching, and thank you ..."), slowly
-        tokens = min(_GAP_MAX_TOKENS, round((hi - lo) * _GAP_TOKENS_PER_SECOND) + 8)
-        raw_segments, _ = engine.transcribe(gap, **again, max_new_tokens=tokens)
-        for segment in _segments(raw_segments, lo, first_id=0):
-            if segment.no_speech_prob is not None and segment.no_speech_prob > _GAP_NO_SPEECH:
+    tried: list[tuple[float, float]] = []
+    # a late copy taken out (see _without_copies) leaves its own stretch unheard, which a
+    # second round decodes; a stretch inside one decoded before is not decoded again
+    for _ in range(2):
+        found: list[Segment] = []
+        for lo, hi in _unheard(segments, len(samples) / rate):
+            if any(a - 0.5 <= lo and hi <= b + 0.5 for a, b in tried):
                 continue
-            words = [w for w in segment.words
-                     if w.start is not None and w.end is not None and lo <= w.start
-                     and w.end <= hi]
-            if len(words) < len(segment.words):
-                segment = segment.model_copy(update={
-                    "words": words, "text": join_words(words),
-                    "start": words[0].start if words else None,
-                    "end": words[-1].end if words else None})
-            if words:
-                log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi,
-                          len(words))
-                found.append(segment)
-    if not found:
-        return segments
-    heard = [(w.start, w.end) for s in found for w in s.words
-             if w.start is not None and w.end is not None]
-    kept = _without_copies(_trimmed(segments, heard), found)
-    return sorted([*kept, *found], key=lambda s: s.start or 0.0)
+            tried.append((lo, hi))
+            found += _heard_in(engine, samples, lo, hi, again)
+        if not found:
+            break
+        heard = [(w.start, w.end) for s in found for w in s.words
+                 if w.start is not None and w.end is not None]
+        kept = _without_copies(_trimmed(segments, heard), found)
+        segments = sorted([*kept, *found], key=lambda s: s.start or 0.0)
+    return segments
+
+
+def _heard_in(engine: Engine, samples: np.ndarray, lo: float, hi: float,
+              again: dict[str, Any]) -> list[Segment]:
+    """What Whisper hears in ``lo``-``hi`` s of ``samples`` decoded on its own (see
+    :func:`_fill_gaps`): nothing where the sound does not rise and fall as speech does."""
+    rate = _audio.SAMPLE_RATE
+    gap = samples[max(0, round(lo * rate)):round(hi * rate)]
+    if not _audio.rises_and_falls(gap, range_db=_GAP_RANGE_DB):
+        return []
+    # as many tokens as speech could hold: music decoded as words repeats a phrase to the
+    # window's end ("Thank you so much for watching, and thank you ..."), slowly
+    tokens = min(_GAP_MAX_TOKENS, round((hi - lo) * _GAP_TOKENS_PER_SECOND) + 8)
+    raw_segments, _ = engine.transcribe(gap, **again, max_new_tokens=tokens)
+    found = []
+    for segment in _segments(raw_segments, lo, first_id=0):
+        if segment.no_speech_prob is not None and segment.no_speech_prob > _GAP_NO_SPEECH:
+            continue
+        words = [w for w in segment.words
+                 if w.start is not None and w.end is not None and lo <= w.start and w.end <= hi]
+        if len(words) < len(segment.words):
+            segment = segment.model_copy(update={
+                "words": words, "text": join_words(words),
+                "start": words[0].start if words else None,
+                "end": words[-1].end if words else None})
+        if words:
+            log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi, len(words))
+            found.append(segment)
+    return found
 
 
 #: a segment heard in a gap that says again at least this share of its words (and 3 or
