@@ -8,6 +8,7 @@ import sys
 import warnings
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ from uncertain.ocr import recognize
 
 OCR_DATA = Path(__file__).resolve().parent / "data" / "ocr"
 sys.path.insert(0, str(OCR_DATA))
-from ocr_replay import pdf_of, pdf_with_text  # noqa: E402
+from ocr_replay import ReplayEngine, load_calls, pdf_of, pdf_with_text  # noqa: E402
 
 
 def _png_claiming(path: Path, width: int, height: int) -> Path:
@@ -87,7 +88,8 @@ def test_images_tiff_thumbnail_is_no_page(tmp_path: Path, samples_dir: Path) -> 
 def test_images_damaged_frames_are_corrupt_input(tmp_path: Path, samples_dir: Path) -> None:
     """A multi-page TIFF or an animated GIF cut short failed with Pillow's own errors
     ("TypeError: Missing dimensions", "IndexError") as a fault of the program, and a raw
-    "Corrupt EXIF data" warning on stderr: each is a CorruptInputError naming the file."""
+    "Corrupt EXIF data" warning on stderr: each is a CorruptInputError naming the file
+    when no page reads, else the pages before the damage and a PageError saying it."""
     first = Image.open(samples_dir / "phototest.tif").convert("L")
     tif = tmp_path / "three.tif"
     first.save(tif, save_all=True, append_images=[first.rotate(180), first])
@@ -104,8 +106,85 @@ def test_images_damaged_frames_are_corrupt_input(tmp_path: Path, samples_dir: Pa
                     pages = list(images.open_pages(damaged))
                 except CorruptInputError as exc:
                     assert exc.path == str(damaged)
-                else:  # cut after the last frame's pixels: every page is whole
-                    assert len(pages) == 3
+                    continue
+                read = [p.number for p in pages if isinstance(p, images.PageImage)]
+                unread = [p for p in pages if isinstance(p, images.PageError)]
+                assert read == list(range(1, len(read) + 1))
+                # the damage is said once, after the pages before it; a cut after the last
+                # frame's pixels leaves every page whole
+                assert len(unread) == (len(read) < 3)
+                assert all(u.number == len(read) + 1 and "page" in u.message for u in unread)
+
+
+def test_recognize_a_many_page_file_damaged_part_way_reads_the_pages_before(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A three-page TIFF cut short in its last page was refused whole ("page 3 of 3 does
+    not decode"), its two good pages lost with it (tesseract's own CLI reads them): the
+    pages before the damage are read, and a warning says which page is not; cut in its
+    second page's pixels, where Pillow cannot count the frames at all ("Missing
+    dimensions"), the first page is read. Nothing readable is still an error."""
+    first = Image.open(samples_dir / "phototest.tif").convert("L")
+    tif = tmp_path / "three.tif"
+    first.save(tif, save_all=True, append_images=[first.rotate(180), first])
+    data = tif.read_bytes()
+    for share, pages, said in ((0.9, [1, 2], "page 3 of 3 does not decode ("),
+                               (0.5, [1], "page 2 does not decode (")):
+        damaged = tmp_path / f"cut{share}.tif"
+        damaged.write_bytes(data[:int(len(data) * share)])
+        engine = ReplayEngine(calls=load_calls("phototest") * len(pages))
+        doc = recognize(damaged, engine=engine, binarize="off", deskew="off",
+                        orientation="off", upscale=False)
+        assert [p.number for p in doc.pages] == pages
+        assert {s.page for s in doc.segments} == set(pages)
+        assert next(n for n in doc.warnings if "not read" in n).startswith(said)
+    damaged.write_bytes(data[:int(len(data) * 0.2)])
+    with pytest.raises(CorruptInputError, match="page 1 does not decode"):
+        recognize(damaged, engine=ReplayEngine(calls=[]))
+
+
+def test_recognize_a_pdf_page_that_does_not_render_leaves_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF page pdfium cannot render lost the whole document; its other pages are read
+    and a warning names it. A one-page PDF that does not render is an error as before."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument.new()
+    for _ in range(3):
+        src.new_page(300, 200)
+    pdf = tmp_path / "three.pdf"
+    src.save(str(pdf))
+    render = pdfium.PdfPage.render
+    calls = []
+
+    def failing(page: Any, **kw: Any) -> Any:
+        calls.append(page)
+        if len(calls) == 2:  # the second page
+            raise pdfium.PdfiumError("Failed to render page.")
+        return render(page, **kw)
+
+    monkeypatch.setattr(pdfium.PdfPage, "render", failing)
+    pages = list(images.open_pages(pdf))
+    assert [type(p).__name__ for p in pages] == ["PageImage", "PageError", "PageImage"]
+    assert pages[1].message == ("page 2 of 3 does not render (Failed to render page.): it is "
+                                "not read")
+    calls.clear()
+    doc = recognize(pdf, engine=ReplayEngine(calls=[_blank_hocr()] * 2), binarize="off",
+                    deskew="off", orientation="off", upscale=False)
+    assert [p.number for p in doc.pages] == [1, 3]
+    assert "page 2 of 3 does not render (Failed to render page.): it is not read" in doc.warnings
+    one = tmp_path / "one.pdf"
+    src = pdfium.PdfDocument.new()
+    src.new_page(300, 200)
+    src.save(str(one))
+    calls[:] = [None]  # its first render is the failing one
+    with pytest.raises(CorruptInputError, match="page 1 does not render"):
+        list(images.open_pages(one))
+
+
+def _blank_hocr() -> dict[str, Any]:
+    return {"method": "image_to_pdf_or_hocr",
+            "output": "<html xmlns='http://www.w3.org/1999/xhtml'><body><div class='ocr_page' "
+                      "title='bbox 0 0 300 200'></div></body></html>"}
 
 
 def test_images_mpo_photo_is_one_page(tmp_path: Path, samples_dir: Path) -> None:

@@ -71,6 +71,16 @@ class PageImage:
     note: str | None = None  # something the page's reader should know (a tag ignored)
 
 
+@dataclass
+class PageError:
+    """A page of a many-page file that cannot be read (damaged, or the file cut short
+    before it), where the pages before it could: they are read, and this is said."""
+
+    number: int  # 1-based
+    message: str  # what is wrong, naming the page ("page 3 of 3 does not decode: ...")
+    pages: int | None = None
+
+
 def _pixels(points: float, dpi: float) -> int:
     """How many pixels ``points`` (1/72 inch) make at ``dpi``: rounded up to a whole pixel,
     computed exactly (``points * (dpi / 72)`` in floats made a 6-inch page 1801 pixels
@@ -133,7 +143,7 @@ _DECODE_ERRORS = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFEr
                   RuntimeError, struct.error)
 
 
-def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
+def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageError]:
     try:
         with warnings.catch_warnings():
             # the size is checked against max_pixels below, before decoding; a damaged
@@ -148,18 +158,25 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
     except _DECODE_ERRORS as exc:
         raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
     with img:
+        cut: str | None = None  # why frames after the ones counted cannot be found
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
                 # an MPO (a phone's JPEG) holds previews, depth or gain maps after its
                 # picture, not pages; a TIFF's, a GIF's or an APNG's frames are pages
-                frames = 1 if img.format == "MPO" else getattr(img, "n_frames", 1)
+                if img.format == "MPO":
+                    frames = 1
+                else:
+                    frames, cut = _frames(img)
                 indices = _tiff_pages(img, frames) if img.format == "TIFF" else range(frames)
         except _DECODE_ERRORS as exc:
             raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
+        if not indices:
+            raise CorruptInputError(path, f"cannot read the image: {cut}")
         frames = len(indices)
         for number, index in enumerate(indices, start=1):
-            what = f"page {number} of {frames}" if frames > 1 else "the image"
+            what = (f"page {number}" if cut else f"page {number} of {frames}" if frames > 1
+                    else "the image")
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
@@ -171,8 +188,46 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage]:
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
             except _DECODE_ERRORS as exc:
-                raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
-            yield PageImage(number=number, image=pixels, dpi=dpi, pages=frames, note=note)
+                if number == 1 and frames == 1 and not cut:
+                    raise CorruptInputError(path, f"{what} does not decode: {exc}") from exc
+                # the pages before it are read; a frame depends on the one before it (a
+                # GIF's), or the file ends in it: what follows is not tried
+                rest = frames - number
+                if cut:
+                    said = ("the file is cut short or damaged there; it and any pages after "
+                            "it are not read")
+                else:
+                    said = "it is not read" + (
+                        f", nor the {rest} page{'s' if rest > 1 else ''} after it" if rest
+                        else "")
+                yield PageError(number, f"{what} does not decode ({exc}): {said}",
+                                None if cut else frames)
+                return
+            yield PageImage(number=number, image=pixels, dpi=dpi,
+                            pages=None if cut else frames, note=note)
+        if cut:
+            yield PageError(frames + 1, f"the file is cut short or damaged after page "
+                                        f"{frames} ({cut}): any pages after it cannot be read")
+
+
+def _frames(img: Image.Image) -> tuple[int, str | None]:
+    """How many frames ``img`` has, and None; or, when the file is cut short or damaged
+    part of the way through (Pillow cannot count them: "Missing dimensions"), how many
+    can be found before the damage, and what is wrong."""
+    try:
+        return getattr(img, "n_frames", 1), None
+    except _DECODE_ERRORS as exc:
+        count = 0
+        while True:
+            try:
+                img.seek(count)
+            except EOFError:
+                return count, None
+            except _DECODE_ERRORS:
+                if count:
+                    img.seek(0)
+                return count, str(exc)
+            count += 1
 
 
 #: TIFF's NewSubfileType tag, and its bit for a reduced-resolution copy of another page
@@ -206,7 +261,8 @@ def _upright(frame: Image.Image) -> Image.Image:
     return frame.copy()
 
 
-def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]:
+def _open_pdf(path: Path, *, dpi: float,
+              max_pixels: int) -> Iterator[PageImage | PageError]:
     import pypdfium2 as pdfium
 
     try:
@@ -243,7 +299,12 @@ def _open_pdf(path: Path, *, dpi: float, max_pixels: int) -> Iterator[PageImage]
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil()
             except pdfium.PdfiumError as exc:
-                raise CorruptInputError(path, f"page {index + 1} does not render: {exc}") from exc
+                if count == 1:
+                    raise CorruptInputError(path, f"page 1 does not render: {exc}") from exc
+                # the other pages are read (a PDF's pages are independent of each other)
+                yield PageError(index + 1, f"page {index + 1} of {count} does not render "
+                                           f"({exc}): it is not read", count)
+                continue
             yield PageImage(number=index + 1, image=image, dpi=dpi, text_layer=text,
                             pages=count)
     finally:
@@ -261,12 +322,15 @@ def check_dpi(dpi: float) -> float:
 
 
 def open_pages(path: str | os.PathLike[str], *, dpi: float = DEFAULT_PDF_DPI,
-               max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[PageImage]:
+               max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[PageImage | PageError]:
     """Yield the pages of an image or PDF file, one at a time.
 
     ``dpi`` applies to PDFs (image files keep their own pixels). Raises the project's
     input errors: missing/empty file, unsupported format, corrupt or encrypted input,
-    a page over ``max_pixels`` (checked before decoding).
+    a page over ``max_pixels`` (checked before decoding). A page of a many-page file
+    that cannot be read is a :class:`PageError` in its place: a PDF's other pages
+    follow it; in a multi-page TIFF or GIF cut short or damaged, the pages before it
+    are read and nothing after it is tried.
     """
     dpi = check_dpi(dpi)
     p = check_input(path)

@@ -46,6 +46,7 @@ from uncertain.document import (
     Source,
     Word,
 )
+from uncertain.errors import CorruptInputError
 
 log = logging.getLogger("uncertain")
 
@@ -339,7 +340,14 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     version: str | None = None
     with tempfile.TemporaryDirectory(prefix="uncertain-ocr-") as tmp:
         runner = Runner(eng, p, lang, opts, Path(tmp))
+        unread: list[images.PageError] = []
         for page in pages_iter:
+            if isinstance(page, images.PageError):
+                unread.append(page)
+                notes.append(page.message)
+                if progress is not None:
+                    progress(page.number, page.pages)
+                continue
             if page.note:
                 notes.append(f"page {page.number}: {page.note}")
             gray = images.to_grayscale(page.image)
@@ -359,6 +367,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                               dpi=page.dpi, text_source=source, text_layer=page.text_layer,
                               rotation=best.rotation, scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
+    if unread and not pages:
+        raise CorruptInputError(p, unread[0].message)
     if any(pg.text_layer for pg in pages):
         notes.append("words come from OCR; the PDF's own text layer is kept in "
                      "pages[].text_layer for the pages that have one")
