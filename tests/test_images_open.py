@@ -153,6 +153,7 @@ def test_recognize_a_pdf_page_that_does_not_render_leaves_the_others(
         src.new_page(300, 200)
     pdf = tmp_path / "three.pdf"
     src.save(str(pdf))
+    src.close()
     render = pdfium.PdfPage.render
     calls = []
 
@@ -176,6 +177,7 @@ def test_recognize_a_pdf_page_that_does_not_render_leaves_the_others(
     src = pdfium.PdfDocument.new()
     src.new_page(300, 200)
     src.save(str(one))
+    src.close()
     calls[:] = [None]  # its first render is the failing one
     with pytest.raises(CorruptInputError, match="page 1 does not render"):
         list(images.open_pages(one))
