@@ -55,8 +55,9 @@ _PROMPT_WORDS = 40  # words of the previous chunk passed on as the next chunk's 
 #: how long a chunk is: Whisper decodes a chunk as one stream, each window conditioned on
 #: the text before it, and a recording read in ten-minute chunks lost fewer stretches of
 #: speech than in three-minute ones (word error 0.155 against 0.176 on four 15-minute
-#: readings, ``benchmarks/long_speech.py``), for ~420 MB of features at its peak
-#: (``benchmarks/asr_memory.py``; batch runs, whose windows are independent, keep
+#: readings, ``benchmarks/long_speech.py``), for a higher peak of memory (a 22-minute
+#: file: 835 MiB against 448 MiB, raw faster-whisper 1,312 MiB; ``benchmarks/asr_memory.py``;
+#: batch runs, whose windows are independent, keep
 #: :data:`uncertain.audio.DEFAULT_CHUNK_SECONDS`)
 CHUNK_SECONDS = 600.0
 

@@ -41,8 +41,9 @@ from uncertain._io import check_input, sniff
 from uncertain.errors import CorruptInputError, UnsupportedFormatError
 
 SAMPLE_RATE = 16_000
-# faster-whisper's feature extraction needs ~0.7 MB per second of a chunk (210 MB for
-# 300 s, 140 MB for 180 s): the chunk length, not the recording's, sets the peak memory
+# faster-whisper's feature extraction needs ~0.9 MB per second of a chunk (a process
+# transcribing in 180 s chunks peaks at about 450 MiB, in 600 s ones 835 MiB): the chunk
+# length, not the recording's, sets the peak memory
 DEFAULT_CHUNK_SECONDS = 180.0
 DEFAULT_SEARCH_SECONDS = 20.0
 _WINDOW = SAMPLE_RATE // 50  # 20 ms energy windows when looking for a quiet cut
