@@ -12,8 +12,11 @@ options (word timestamps on); raw faster-whisper reads each file in one piece,
 ``transcribe`` in its chunks. Reported: word error rate against the text read, with
 deletions, insertions and substitutions, the longest run of words lost, and the time
 as a ratio of raw's in the same run. A file of only silence then speech is also read.
+With ``--batch``, the batch runs' path too: faster-whisper's ``BatchedInferencePipeline``
+reading each file whole (raw batched) against ``uncertain batch``'s (three-minute
+pieces through the same pipeline, stretches it left out decoded again).
 
-    python benchmarks/long_speech.py [--sentences 90] [--keep DIR]
+    python benchmarks/long_speech.py [--sentences 90] [--keep DIR] [--batch]
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from faster_whisper import WhisperModel
+from faster_whisper import BatchedInferencePipeline, WhisperModel
 from rapidfuzz.distance import Levenshtein
 
-from uncertain import models
+from uncertain import audio, models
+from uncertain._batch_asr import BatchedASR, plan_device
 from uncertain.asr import transcribe
 
 TEXT = Path("/usr/share/common-licenses/GPL-3")
@@ -113,10 +117,13 @@ def main() -> None:
                         help="one paused and one noisy recording per seed (Whisper's words "
                         "move with the least change of the sound: read several)")
     parser.add_argument("--keep", type=Path, help="make the recordings in this folder")
+    parser.add_argument("--batch", action="store_true",
+                        help="also the batch runs' path against raw batched faster-whisper")
     args = parser.parse_args()
     said = sentences(args.sentences)
     resolved = models.resolve_model(None)
     raw = WhisperModel(str(resolved.path), device="cpu", compute_type="int8")
+    batched = BatchedASR(plan=plan_device("cpu")) if args.batch else None
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -136,6 +143,22 @@ def main() -> None:
             print(f"{'':12s} uncertain          "
                   f"{score(reference, tokens(doc.text), 'uncertain')}; "
                   f"time {ours_time / raw_time:.2f} x raw's ({raw_time:.0f} s)")
+            if batched is not None:
+                t = time.perf_counter()
+                segments, _ = BatchedInferencePipeline(batched.model).transcribe(
+                    str(path), word_timestamps=True)
+                raw_words = tokens(" ".join(w.word for s in segments for w in s.words or ()))
+                raw_time = time.perf_counter() - t
+                t = time.perf_counter()
+                doc = batched.transcribe_chunks(
+                    ((c.start, c.samples) for c in audio.iter_chunks(path)), path=str(path),
+                    sha256="0" * 64)
+                ours_time = time.perf_counter() - t
+                print(f"{'':12s} raw batched        "
+                      f"{score(reference, raw_words, 'raw batched')}")
+                print(f"{'':12s} uncertain batch    "
+                      f"{score(reference, tokens(doc.text), 'uncertain batch')}; "
+                      f"time {ours_time / raw_time:.2f} x raw batched's ({raw_time:.0f} s)")
             sys.stdout.flush()
     print("all: WER " + ", ".join(f"{who} {errors / words:.3f}"
                                   for who, (errors, words) in TOTALS.items()))

@@ -290,7 +290,9 @@ def _placed(segments: list[Segment], pieces: list[Piece], offset: float) -> list
 
 
 def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
-               kwargs: dict[str, Any]) -> list[Segment]:
+               kwargs: dict[str, Any], *,
+               speech: Callable[[], Sequence[tuple[float, float]]] | None = None
+               ) -> list[Segment]:
     """``segments`` (timed on ``samples``) with what Whisper heard when it decoded again,
     on their own, the stretches of :data:`_GAP_SECONDS` or more in which it had heard no
     word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`).
@@ -300,13 +302,19 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     a window of speech is so taken depends on where the windows fall and on the text
     before them: a 17-minute recording of read speech lost five windows in this way.
     A gap is decoded once, with nothing before it as a prompt; of what comes back only
-    the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept."""
+    the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept.
+
+    ``speech`` gives (when first needed: a recording with no gap never calls it) where a
+    voice activity detector heard speech, in seconds; it narrows each gap to the speech in
+    it, and a gap with less than half :data:`_GAP_SECONDS` of it is left alone: the
+    batched pipeline leaves out music and noise by design."""
     rate = _audio.SAMPLE_RATE
     # no prompt, and no falling back to sampling at higher temperatures, which turns music
     # or noise into words ("Thank you.") and costs several decodings
     again = {**kwargs, "condition_on_previous_text": False, "initial_prompt": None,
              "temperature": [0.0]}
     tried: list[tuple[float, float]] = []
+    heard_speech: Sequence[tuple[float, float]] | None = None
     # a late copy taken out (see _without_copies) leaves its own stretch unheard, which a
     # second round decodes; a stretch inside one decoded before is not decoded again
     for _ in range(2):
@@ -315,6 +323,15 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
             if any(a - 0.5 <= lo and hi <= b + 0.5 for a, b in tried):
                 continue
             tried.append((lo, hi))
+            if speech is not None:
+                if heard_speech is None:
+                    heard_speech = speech()
+                # (the detector's padding of the words beside the gap is no speech in it)
+                said = [(max(lo, a), min(hi, b)) for a, b in heard_speech
+                        if min(hi, b) - max(lo, a) >= 1.0]
+                if sum(b - a for a, b in said) < _GAP_SECONDS / 2:
+                    continue
+                lo, hi = said[0][0], said[-1][1]
             found += _heard_in(engine, samples, lo, hi, again)
         if not found:
             break
