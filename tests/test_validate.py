@@ -521,6 +521,91 @@ def test_validate_words_breaking_inside_a_term_word_spell_no_term() -> None:
     assert not [f for f in doc.flags if f.reason == "verified"]
 
 
+#: a hospital's lexicon whose terms hold a mark, a number, units and dose forms, or six
+#: words: each is read as a term only written whole
+_WHOLE_TERMS = (
+    "term\tcanonical\tkind\tprior\n"
+    '"Tylenol #3"\tacetaminophen / codeine\tbrand\t0.6\n'
+    "Tylenol with Codeine #3\tacetaminophen / codeine\tbrand\t0.6\n"
+    "Zylorin #3\tZylorin with codeine\tbrand\t0.5\n"
+    "Zorvaxin extended release tablet\tZorvaxin\tbrand\t0.5\n"
+    "Vexamor Pulse Monitor 3000\tpulse oximeter\tproduct\t0.5\n"
+    "Brenzavo 10 mg tablet\tBrenzavo\tbrand\t0.5\n"
+    "Tylenol No. 3\tacetaminophen / codeine\tbrand\t0.6\n"
+    "Quorvanta Mylentis Deprazole Oravix Zentrabin Kelmora\tQMD\tbrand\t0.5\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "span"),
+    [
+        ("Patient takes Tylenol #3 for pain.", "Tylenol #3"),
+        ("Continue Tylenol with Codeine #3 as needed.", "Tylenol with Codeine #3"),
+        ("Give Zylorin #3 at night.", "Zylorin #3"),
+        ("(Zylorin #3) at night.", "(Zylorin #3)"),
+        ("Started Zorvaxin extended release tablet last week.",
+         "Zorvaxin extended release tablet"),
+        ("Started Zorvaxin extended-release tablet last week.",
+         "Zorvaxin extended-release tablet"),
+        ("Uses a Vexamor Pulse Monitor 3000 at home.", "Vexamor Pulse Monitor 3000"),
+        ("Uses a Vexamor Pulse Monitor 3000.", "Vexamor Pulse Monitor 3000."),
+        ("Take Brenzavo 10 mg tablet daily.", "Brenzavo 10 mg tablet"),
+        ("Tylenol No. 3 for pain.", "Tylenol No. 3"),
+        ("Prescribed Quorvanta Mylentis Deprazole Oravix Zentrabin Kelmora today.",
+         "Quorvanta Mylentis Deprazole Oravix Zentrabin Kelmora"),
+    ],
+)
+def test_validate_a_term_written_whole_is_verified(tmp_path: Path, line: str, span: str) -> None:
+    """A user's term holding a mark ("#3"), a number, a unit or a dose form, or of six
+    words, was verified in part (or not at all, its name doubted): no window joins a
+    number, a unit or a form to the words before it, nor more than five words. Written
+    whole as the lexicon has it, it is verified whole."""
+    path = tmp_path / "hospital.tsv"
+    path.write_text(_WHOLE_TERMS, encoding="utf-8")
+    doc = validate(document_from_text(line), lexicons=["drugs", "clinical", path])
+    assert [(f.reason, f.text) for f in doc.flags if f.end - f.start > 1
+            or f.reason != "verified"] == [("verified", span)]
+    flag = next(f for f in doc.flags if f.text == span)
+    assert flag.candidates[0].lexicon == "hospital"
+    # heard so, it is verified whole too
+    heard = Validator(["drugs", "clinical", path]).validate(make_doc(line))
+    assert [f.text for f in heard.flags if f.reason == "verified" and f.end - f.start > 1] \
+        == [span]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Patient takes Tylenol 3 for pain.",  # not as written: no "#"
+        "He took Tylenol. #3 on the list is sleep.",  # a sentence ends between
+        "Take Brenzavo 20 mg tablet daily.",  # another dose
+        "Uses a Vexamor Pulse Monitor at home.",
+    ],
+)
+def test_validate_a_term_written_otherwise_is_not_verified_whole(tmp_path: Path,
+                                                                 line: str) -> None:
+    path = tmp_path / "hospital.tsv"
+    path.write_text(_WHOLE_TERMS, encoding="utf-8")
+    doc = validate(document_from_text(line), lexicons=["drugs", "clinical", path])
+    assert not [f for f in doc.flags if f.reason == "verified" and f.candidates[0].lexicon
+                == "hospital"]
+
+
+def test_validate_numbers_outside_a_users_terms_are_read_as_before(
+        validator: Validator, tmp_path: Path) -> None:
+    """A lexicon of terms holding numbers and units changes nothing of a dose outside
+    them: "500 mg", "20 mg tablet" are read by the dose's rules, as without it."""
+    path = tmp_path / "hospital.tsv"
+    path.write_text(_WHOLE_TERMS, encoding="utf-8")
+    own = Validator(["drugs", "clinical", path])
+    for line in ("Metformin 500 mg twice daily.", "Take 1 tablet of lisinopril 10 mg daily.",
+                 "Start met for min 500 mg tablet twice daily.", "Tylenol 3000 mg per day."):
+        for modality in ("text", "audio"):
+            doc = make_doc(line, modality=modality, default=None if modality == "text" else 0.6)
+            assert [(f.reason, f.start, f.end) for f in own.validate(doc).flags] == [
+                (f.reason, f.start, f.end) for f in validator.validate(doc).flags]
+
+
 def test_validate_two_lexicons_of_one_name_are_refused(tmp_path: Path) -> None:
     """hospA/formulary.tsv and hospB/formulary.tsv were both "formulary": their candidates
     could not be told apart. Named apart, they can; a shipped lexicon given twice is one."""

@@ -26,12 +26,13 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from uncertain._context import classify, strip_punct
 from uncertain._glyphs import skeleton
 from uncertain._phones import known_phone_classes, phone_classes
 from uncertain._phonetic import class_key, sound_key
 from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term, takes_dose
 
-__all__ = ["Indexed", "LexiconIndex", "breaks_within", "compact"]
+__all__ = ["Indexed", "LexiconIndex", "breaks_within", "compact", "written_key"]
 
 _MIN_FUZZY_LEN = 4
 _MAX_FUZZY_LEN = 32
@@ -55,6 +56,18 @@ def compact(text: str) -> str:
     """The normalised term without spaces or accents: the key windows of words are
     joined to."""
     return _plain(normalize_term(text)).replace(" ", "")
+
+
+#: marks around a written word that are its sentence's, not a term's: "(Tylenol", "#3."
+_OPENING = "([{\"'\u201c\u2018\u00ab\u00bf\u00a1"
+_CLOSING = ")]}\"'\u201d\u2019\u00bb.,;:!?\u2026"
+
+
+@lru_cache(maxsize=1 << 16)
+def written_key(text: str) -> str:
+    """The compact spelling of a word as written, its own marks kept ("#3", "30/500",
+    "20%"), those of its sentence around it not ("(Tylenol", "#3.", "3000,")."""
+    return compact(text.strip().lstrip(_OPENING).rstrip(_CLOSING))
 
 
 def breaks_within(keys: Sequence[str], normal: str) -> bool:
@@ -123,6 +136,12 @@ class LexiconIndex:
         skeletons: dict[str, list[int]] = {}
         blocks: dict[str, list[int]] = {}
         self.max_words = 1
+        # terms of several words, by their words' written keys joined (see written): a
+        # term holding a number, a unit or a mark ("Tylenol #3", "Brenzavo 10 mg tablet"),
+        # or longer than a window, is matched whole where it is written as it is
+        self._written: dict[str, list[int]] = {}
+        self._written_normal: dict[int, str] = {}
+        self._written_heads: set[str] = set()  # their beginnings, ending at a word's end
         for lexicon in self.lexicons:
             for entry in lexicon:
                 self._add(entry, exact, skeletons, blocks)
@@ -189,6 +208,7 @@ class LexiconIndex:
         idx = len(self.items)
         self.items.append(item)
         exact.setdefault(key, []).append(idx)
+        self._add_written(idx, plain)
         skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
@@ -197,6 +217,35 @@ class LexiconIndex:
         keys = _index_keys(item.classes, entry.prior >= COMMON_PRIOR)
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
+
+    def _add_written(self, idx: int, plain: str) -> None:
+        """File the term ``plain`` (normalised, no accents) of entry ``idx`` by its words'
+        written keys, when it has several words and one of them is a word, not a number,
+        a unit or a frequency ("500 mg" is a dose, read by the dose's rules)."""
+        if " " not in plain:
+            return
+        parts = [k for k in (written_key(part) for part in plain.split(" ")) if k]
+        if len(parts) < 2 or not any(classify(strip_punct(part)) == "word" for part in parts):
+            return
+        head = ""
+        for part in parts[:-1]:
+            head += part
+            self._written_heads.add(head)
+        self._written.setdefault(head + parts[-1], []).append(idx)
+        self._written_normal[idx] = " ".join(parts)
+
+    def begins_written(self, head: str) -> bool:
+        """Whether the written keys of some words, joined as ``head``, begin a term of
+        several words and end where one of its words does."""
+        return head in self._written_heads
+
+    def written(self, keys: Sequence[str]) -> list[int]:
+        """Entries of several words that words of written keys ``keys`` (see
+        :func:`written_key`) spell whole: their keys joined are the entry's, and they
+        break only where its words do (or its hyphens), best prior first."""
+        found = self._written.get("".join(keys), ())
+        out = [idx for idx in found if breaks_within(keys, self._written_normal[idx])]
+        return sorted(out, key=lambda i: -self.items[i].entry.prior)
 
     def spelled(self, keys: Sequence[str]) -> list[int]:
         """Entries that the words of compact ``keys`` spell, best prior first: their keys

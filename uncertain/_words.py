@@ -70,7 +70,9 @@ class Proposal:
     #: and building a :class:`Candidate` costs more than finding it
     candidates: Sequence[Candidate | Ranked]
     evidence: list[Evidence]
-    rank: int  # 0 verified or spelled by its words, 1 other near_lexicon, 2 others
+    #: -1 a term of several words written whole (see Validator._written), 0 verified or
+    #: spelled by its words, 1 other near_lexicon, 2 others
+    rank: int
     #: under the flag threshold: a hunch for the acoustic second pass, not a flag
     hunch: bool = False
 

@@ -66,7 +66,7 @@ from typing import Any
 
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import is_number_word
-from uncertain._index import LexiconIndex, breaks_within, compact
+from uncertain._index import LexiconIndex, breaks_within, compact, written_key
 from uncertain._score import (
     WEIGHTS,
     context_logit,
@@ -77,6 +77,7 @@ from uncertain._score import (
 from uncertain._single import word_flags, word_reasons
 from uncertain._sweep import Sweep, read_sweep, windows
 from uncertain._words import (
+    CLAUSE_END,
     Proposal,
     WordInfo,
     key_of,
@@ -229,6 +230,7 @@ class Validator:
         lowered, sure = sweep.lowered, sweep.sure
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
+        proposals += self._written(sweep, {(p.start, p.end) for p in proposals})
         hunches = [p for p in found if p.hunch]
         proposals.extend(word_flags(
             infos, words, lowered, modality, opts, proposals,
@@ -269,6 +271,47 @@ class Validator:
             if found is not None:
                 proposals.append(found)
         return proposals
+
+    def _written(self, sw: Sweep, proposed: set[tuple[int, int]]) -> list[Proposal]:
+        """Terms of several words written whole as their lexicon has them, where no
+        window of the sweep ends on them: a term holding a number, a unit, a dose form or
+        a mark ("Tylenol #3", "Acme Pulse Monitor 3000", "Zorvaxin extended release
+        tablet"), whose words no window joins, or longer than a window. Such a term,
+        written so, is verified (or, heard in doubt, doubted) whole; its words are the
+        lexicon's, not a dose's or a misheard name's."""
+        index, infos, words = self.index, sw.infos, sw.words
+        keys = [written_key(w.text) for w in words]
+        out: list[Proposal] = []
+        for i in range(len(words)):
+            if not keys[i] or not index.begins_written(keys[i]):
+                continue
+            head, found, end = keys[i], [], 0
+            for j in range(i + 1, len(words)):
+                if infos[j].segment != infos[i].segment:
+                    break
+                head += keys[j]
+                ids = index.written(keys[i:j + 1])
+                # a mark ending a clause inside the span must be the term's ("No. 3"),
+                # not a sentence's end between words that happen to spell it
+                ids = [idx for idx in ids if all(
+                    not CLAUSE_END.search(words[k].text)
+                    or words[k].text.strip().casefold() in index.items[idx].entry.term.casefold()
+                    for k in range(i, j))]
+                if ids:
+                    found, end = ids, j + 1
+                if not index.begins_written(head):
+                    break
+            if not found or (i, end) in proposed:
+                continue  # (a window of the sweep ends on it: it said what it is)
+            window = infos[i:end]
+            known = [w.confidence for w in window if w.confidence is not None]
+            conf = sum(known) / len(known) if known else None
+            common = [w.zipf >= sw.opts.english_min_zipf for w in window]
+            p = self._exact(window, i, end, found, conf, sw.modality, sw.opts,
+                            sw.dose_at[end], sw.cue_at[i], common)
+            if p is not None:
+                out.append(replace(p, rank=-1) if p.reason == "verified" else p)
+        return out
 
     # -- per word -------------------------------------------------------------------
 
