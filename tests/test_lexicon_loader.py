@@ -365,6 +365,23 @@ def test_lexicon_check_warns_of_a_word_list_that_looks_like_a_table(
     assert not check_lexicon(path).warnings
 
 
+def test_lexicon_check_warns_of_a_term_read_as_a_number(tmp_path: Path) -> None:
+    """A term of numbers (and units) alone is never matched: the validator reads numbers
+    as a dose's. The check said nothing of it; it names the term and its line. A term
+    holding a name beside its numbers, marks, units or forms is matched whole."""
+    path = tmp_path / "hospital.tsv"
+    path.write_text("term\tcanonical\n3000\tAcme monitor\n\"Tylenol #3\"\tTylenol\n"
+                    "10 mg\tdose\nBrenzavo 10 mg tablet\tBrenzavo\nmg/kg\tunit\n",
+                    encoding="utf-8")
+    report = check_lexicon(path)
+    assert report.ok
+    said = [w for w in report.warnings if "read as a number" in w]
+    assert len(said) == 2
+    assert said[0].startswith("line 2: the term '3000' is read as a number")
+    assert said[1].startswith("line 4: the term '10 mg' is read as a number")
+    assert "warning: line 2: the term '3000'" in format_report(report)
+
+
 @pytest.mark.parametrize(("data", "lines"), [
     (b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\nb\n\n", 3),
     (b"a\n\xff", 2),  # an undecodable last line without its line feed was not counted

@@ -36,6 +36,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from uncertain._assets import lexicon_dir
+from uncertain._context import classify, strip_punct
 from uncertain._io import BOMS
 from uncertain.errors import LexiconError
 
@@ -55,6 +56,7 @@ __all__ = [
     "is_shipped",
     "load_lexicon",
     "load_lexicons",
+    "matchable",
     "names_drug",
     "normalize_term",
     "shipped_lexicons",
@@ -516,6 +518,7 @@ class _Parsed:
     entries: list[Entry]
     lines: int
     data_lines: int
+    numbers: list[int] = field(default_factory=list)  # each entry's line
     wide: int = 1  # most columns on a data line
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
     spaced: list[int] = field(default_factory=list)  # ... a run of spaces
@@ -583,6 +586,7 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Par
                 parsed.spaced.append(number)
         try:
             entries.append(_parse_line(columns, name, ids_cache))
+            parsed.numbers.append(number)
         except ValueError as exc:
             if problems is None:
                 raise LexiconError(path, str(exc), line=number) from None
@@ -710,6 +714,14 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
         by_term.setdefault(term, set()).add(canonical)
     ambiguous = sum(1 for canonicals in by_term.values() if len(canonicals) > 1)
     warnings = parsed.warnings()
+    unmatched = [(number, entry.term) for entry, number in zip(parsed.entries, parsed.numbers,
+                                                                strict=True)
+                 if not matchable(entry.term)]
+    warnings += [f"line {number}: the term {term!r} is read as a number, not a word: the "
+                 "validator never matches it (a term with a name, \"Tylenol #3\", is matched "
+                 "whole)" for number, term in unmatched[:_MAX_CONFLICTS]]
+    if len(unmatched) > _MAX_CONFLICTS:
+        warnings.append(f"... and {len(unmatched) - _MAX_CONFLICTS} more terms read as numbers")
     if data_lines == 0 and not problems:
         warnings.append("no entries")
     if dropped:
@@ -731,6 +743,14 @@ def check_lexicon(source: str | os.PathLike[str]) -> LexiconReport:
         errors=tuple(problems),
         warnings=tuple(warnings),
     )
+
+
+def matchable(term: str) -> bool:
+    """Whether the validator can find ``term`` written in a text: a word of it reads as a
+    word ("Tylenol #3"), or it is one unit or frequency, which the dose's rules read
+    ("mg", "BID"); not numbers, marks and units alone ("3000", "10 mg"), a dose's."""
+    kinds = [classify(strip_punct(part)) for part in normalize_term(term).split(" ")]
+    return "word" in kinds or (len(kinds) == 1 and kinds[0] in ("unit", "frequency"))
 
 
 def format_report(report: LexiconReport) -> str:
