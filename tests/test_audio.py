@@ -615,12 +615,16 @@ def _onset(samples: np.ndarray) -> float:
     return (start + int(np.argmax(peaks > 0.3)) * window) / audio.SAMPLE_RATE
 
 
-@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), [
+#: formats a test damages inside: name, muxer, encoder, sample rate
+_DAMAGEABLE = [
     ("mp3", "mp3", "libmp3lame", 16000),
     ("m4a", "mp4", "aac", 16000),
     ("ogg", "ogg", "libopus", 48000),
     ("flac", "flac", "flac", 16000),
-])
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), _DAMAGEABLE)
 def test_audio_a_file_damaged_inside_is_read_around_the_damage(
         tmp_path: Path, name: str, fmt: str, codec: str, rate: int) -> None:
     """Bytes overwritten inside a file (a bad sector, a broken transfer) made the whole
@@ -660,12 +664,7 @@ def test_audio_a_file_damaged_inside_is_read_around_the_damage(
     assert notes == []
 
 
-@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), [
-    ("mp3", "mp3", "libmp3lame", 16000),
-    ("m4a", "mp4", "aac", 16000),
-    ("ogg", "ogg", "libopus", 48000),
-    ("flac", "flac", "flac", 16000),
-])
+@pytest.mark.parametrize(("name", "fmt", "codec", "rate"), _DAMAGEABLE)
 def test_audio_a_file_damaged_nearly_everywhere_is_refused(
         tmp_path: Path, name: str, fmt: str, codec: str, rate: int) -> None:
     """Silence in place of most of a recording is no reading of it: a file of which
