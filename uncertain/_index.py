@@ -139,12 +139,12 @@ class LexiconIndex:
         # terms of several words, by their words' written keys joined (see written): a
         # term holding a number, a unit or a mark ("Tylenol #3", "Brenzavo 10 mg tablet"),
         # or longer than a window, is matched whole where it is written as it is
-        self._written: dict[str, list[int]] = {}
+        written: dict[str, list[int]] = {}
+        heads: set[str] = set()  # their beginnings, ending at a word's end
         self._written_normal: dict[int, str] = {}
-        self._written_heads: set[str] = set()  # their beginnings, ending at a word's end
         for lexicon in self.lexicons:
             for entry in lexicon:
-                self._add(entry, exact, skeletons, blocks)
+                self._add(entry, exact, skeletons, blocks, (written, heads))
         # the lookups' numbers and the blocks' keys are kept in tuples, which the garbage
         # collector stops tracking: a full collection then walks a third as many objects
         # (one of them cost a tenth of a validation pass over 60,000 words)
@@ -154,6 +154,10 @@ class LexiconIndex:
         self.skeletons: dict[str, tuple[int, ...]] = {
             key: tuple(ids) for key, ids in skeletons.items()}
         del exact, skeletons
+        self._written: dict[str, tuple[int, ...]] = {
+            key: tuple(ids) for key, ids in written.items()}
+        self._written_heads = frozenset(heads)
+        del written, heads
         # per block: ascending entry numbers and their sound classes and spellings, ready
         # for rapidfuzz (a query's blocks are joined, not merged: see _compare)
         self._blocks: dict[str, _Block] = {}
@@ -192,7 +196,8 @@ class LexiconIndex:
         return len(self.items)
 
     def _add(self, entry: Entry, exact: dict[str, list[int]],
-             skeletons: dict[str, list[int]], blocks: dict[str, list[int]]) -> None:
+             skeletons: dict[str, list[int]], blocks: dict[str, list[int]],
+             written: tuple[dict[str, list[int]], set[str]]) -> None:
         normal = normalize_term(entry.term)
         # the key words are looked up by (compact): no spaces, no accents ("Médrol" is
         # looked up as "medrol")
@@ -208,7 +213,7 @@ class LexiconIndex:
         idx = len(self.items)
         self.items.append(item)
         exact.setdefault(key, []).append(idx)
-        self._add_written(idx, plain)
+        self._add_written(idx, plain, *written)
         skeletons.setdefault(skeleton(key), []).append(idx)
         if not (_MIN_FUZZY_LEN <= len(key) <= _MAX_FUZZY_LEN) or not item.classes:
             return
@@ -218,10 +223,12 @@ class LexiconIndex:
         for block_key in dict.fromkeys(keys):
             blocks.setdefault(block_key, []).append(idx)
 
-    def _add_written(self, idx: int, plain: str) -> None:
-        """File the term ``plain`` (normalised, no accents) of entry ``idx`` by its words'
-        written keys, when it has several words and one of them is a word, not a number,
-        a unit or a frequency ("500 mg" is a dose, read by the dose's rules)."""
+    def _add_written(self, idx: int, plain: str, written: dict[str, list[int]],
+                     heads: set[str]) -> None:
+        """File the term ``plain`` (normalised, no accents) of entry ``idx`` in ``written``
+        by its words' written keys joined (and their beginnings in ``heads``), when it has
+        several words and one of them is a word, not a number, a unit or a frequency
+        ("500 mg" is a dose, read by the dose's rules)."""
         if " " not in plain:
             return
         parts = [k for k in (written_key(part) for part in plain.split(" ")) if k]
@@ -230,8 +237,8 @@ class LexiconIndex:
         head = ""
         for part in parts[:-1]:
             head += part
-            self._written_heads.add(head)
-        self._written.setdefault(head + parts[-1], []).append(idx)
+            heads.add(head)
+        written.setdefault(head + parts[-1], []).append(idx)
         self._written_normal[idx] = " ".join(parts)
 
     def begins_written(self, head: str) -> bool:
