@@ -412,11 +412,17 @@ def _without_copies(segments: list[Segment], found: list[Segment]) -> list[Segme
             out.append(segment)
         elif words:
             log.debug("%d words said again in a gap dropped", len(segment.words) - len(words))
-            out.append(segment.model_copy(update={
-                "words": words, "text": join_words(words),
-                "start": segment.start if words[0] is segment.words[0] else words[0].start,
-                "end": segment.end if words[-1] is segment.words[-1] else words[-1].end}))
+            out.append(_with_words(segment, words, text=join_words(words)))
     return out
+
+
+def _with_words(segment: Segment, words: list[Word], **update: Any) -> Segment:
+    """``segment`` holding ``words`` (some of its own, or its own re-timed), its start and
+    end moved with a first or last word that is not the one it had."""
+    return segment.model_copy(update={
+        "words": words,
+        "start": segment.start if words[0] is segment.words[0] else words[0].start,
+        "end": segment.end if words[-1] is segment.words[-1] else words[-1].end, **update})
 
 
 def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
@@ -466,12 +472,7 @@ def _trimmed(segments: list[Segment], heard: list[tuple[float, float]]) -> list[
                 words[k] = w.model_copy(update={"end": max(w.start, first)})
             else:
                 words[k] = w.model_copy(update={"start": min(w.end, last)})
-        if words != segment.words:
-            segment = segment.model_copy(update={
-                "words": words,
-                "start": segment.start if words[0] is segment.words[0] else words[0].start,
-                "end": segment.end if words[-1] is segment.words[-1] else words[-1].end})
-        out.append(segment)
+        out.append(_with_words(segment, words) if words != segment.words else segment)
     return out
 
 
