@@ -82,6 +82,23 @@ RESEARCH_CODE = re.compile(r"\b[A-Za-z]{1,6}[- ]?\d{2,}")
 NUTRIENT = re.compile(
     r"(?i)^(vitamin [a-k]-?\d{0,2}|coenzyme q-?10|coq10|omega-3( fatty acids?)?)$")
 CHEMISTRY = re.compile(r"[()\[\]{},;:+=±α-ωΑ-Ω<>/\\*'\"]|\d-|-\d|^\d|\b[nNoOpPmMsSrRdDlL]-|yl\b|\.")
+#: in a name with digits (DrugBank's common names may have them: "interferon alfa-2b",
+#: "omega-3 fatty acids", "nonoxynol-9"), what is still a research code or a metabolite's chemistry:
+#: letters and digits run together in one word ("bv2", "e1v1.11", "hu3s193", "c1a") past
+#: a Greek letter's own suffix ("alfa-2b", "beta-1a", "alfa-n1"); a short code of letters
+#: and numbers ("aag-1", "tl-3-093", "mgb-bp-3"); a number standing alone ("compound
+#: 18", "dextran 1", "reactive red 1 dye"); chemistry's locants, primes and stereo
+#: prefixes ("glucose 6-phosphate", "cytidine 5'-monophosphate", "indole-3-carbinol",
+#: "d-mannose", "alpha-d-glucose", "angiotensin 1-7"), but not "alpha-1-" or "omega-3-"
+#: ("alpha-1-proteinase inhibitor", "omega-3-acid ethyl esters")
+GREEK_SUFFIX = re.compile(
+    r"(?i)\b(alfa|alpha|beta|gamma|lambda|omega|delta|kappa)-[a-z]?\d+[a-z]?\b")
+DIGIT_NOISE = re.compile(
+    r"(?i)[a-z]\d|\d[a-z]"  # (tested after GREEK_SUFFIX's matches are taken out)
+    r"|^[a-z]{1,5}(-[a-z]{1,5})*(-\d+[a-z]?)+$"
+    r"|(^|\s)\d+(\.\d+)?(\s|$)"
+    r"|'|(^|[\s-])\d+-[a-z]|\b\d+-\d+\b|(^|[\s-])(d|l|sn|n|o)-"
+    r"|(?<!alpha)(?<!omega)-\d+-[a-z]")
 LATIN = re.compile(r"(?<!i)um$")
 SPACES = re.compile(r"\s+")
 UPPER_TOKENS = set(
@@ -158,6 +175,13 @@ def clean_name(name: str, *, allow_digits: bool = False) -> str | None:
     if any(len(word) > 25 for word in name.split()):
         return None
     return name
+
+
+def coded(name: str) -> bool:
+    """Whether a name with digits is a research code or chemistry (:data:`DIGIT_NOISE`):
+    a DrugBank substance so named is kept only if a brand or a nutrient's name is said for
+    it (``human c1-esterase inhibitor``: Cinryze, Berinert; ``menaquinone 7``: Vitamin K2)."""
+    return any(c.isdigit() for c in name) and bool(DIGIT_NOISE.search(GREEK_SUFFIX.sub("", name)))
 
 
 def nutrient_name(name: str) -> str | None:
@@ -302,6 +326,21 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
         if base != drug.name and key(base) not in taken:
             drug.generics[key(base)] = base.lower()
     return drugs
+
+
+def drop_coded(drugs: dict[str, Drug], combos: list[Combo], counts: Counts) -> None:
+    """Drop the substances whose DrugBank name is :func:`coded` and that no brand (of
+    their own or of a product they are in) or nutrient's name makes something people say
+    (run after the brands are joined)."""
+    branded = {dbid for combo in combos for dbid in combo.dbids}
+    for dbid in [d.dbid for d in drugs.values() if coded(d.name)]:
+        drug = drugs[dbid]
+        if (drug.brands or dbid in branded
+                or any(NUTRIENT.match(g) for g in drug.generics.values())):
+            continue
+        del drugs[dbid]
+        counts.kept["drugbank"] -= 1
+        counts.drop("drugbank", "common name is a research code or chemistry, and no brand")
 
 
 def name_index(drugs: dict[str, Drug]) -> dict[str, str]:
@@ -610,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     combos = join_unii(args.sources, drugs, counts)
     combos += join_medlineplus(args.sources, drugs, counts)
     combos += join_curated(args.combinations, drugs, counts)
+    drop_coded(drugs, combos, counts)
     rows = rows_for(drugs, combos, counts)
     rows = write(rows, args.out)
     kinds = Counter(r[2] for r in rows)

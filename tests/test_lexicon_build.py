@@ -82,6 +82,52 @@ def test_lexicon_build_clean_name(name: str, allow_digits: bool, kept: bool) -> 
 
 
 @pytest.mark.parametrize(
+    ("name", "coded"),
+    [
+        # research codes: letters and digits run together, short codes, lone numbers
+        ("e1v1.11", True),
+        ("hu3s193", True),
+        ("bv2", True),
+        ("aag-1", True),
+        ("tl-3-093", True),
+        ("mgb-bp-3", True),
+        ("compound 18", True),
+        ("reactive red 1 dye", True),
+        ("gentamicin c1a", True),
+        # chemistry: locants, primes, stereo prefixes, ranges
+        ("glucose 6-phosphate", True),
+        ("glucose-6-phosphate", True),
+        ("cytidine 5'-monophosphate", True),
+        ("indole-3-carbinol", True),
+        ("alpha-d-glucose 6-phosphate", True),
+        ("sn-glycerol 3-phosphate", True),
+        ("angiotensin 1-7", True),
+        # names people say, digits and all
+        ("Interferon alfa-2b", False),
+        ("peginterferon beta-1a", False),
+        ("interferon alfa-n3", False),
+        ("nonoxynol-9", False),
+        ("omega-3-acid ethyl esters", False),
+        ("alpha-1-proteinase inhibitor", False),
+        ("human interleukin-2", False),
+        ("Metformin", False),
+        ("l-glutamine", False),  # no digit: the stereo prefix is part of the name
+        ("St. John's wort", False),
+    ],
+)
+def test_lexicon_build_coded(name: str, coded: bool) -> None:
+    assert build.coded(name) is coded
+    assert build.clean_name(name, allow_digits=True) is not None  # decided after the joins
+
+
+def test_lexicon_build_the_shipped_lexicon_checks_without_warnings() -> None:
+    # a term the validator never matches (read as a number: "e1v1.11") is not shipped
+    report = check_lexicon("drugs")
+    assert report.ok
+    assert not report.warnings
+
+
+@pytest.mark.parametrize(
     ("name", "foreign"),
     [
         ("Metformina", True),
@@ -154,7 +200,8 @@ def test_lexicon_build_output_is_a_clean_lexicon(built: tuple[Path, str]) -> Non
 
 def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None:
     printed = built[1]
-    assert "drugbank: read 17, kept 15, dropped 2" in printed
+    assert "drugbank: read 19, kept 16, dropped 3" in printed
+    assert "1  common name is a research code or chemistry, and no brand" in printed
     assert "medlineplus: read 9, kept 8, dropped 1" in printed
     assert "curated combinations: read 1, kept 1, dropped 0" in printed
     assert "substance does not join to DrugBank" in printed
@@ -180,6 +227,9 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
         ("Triumeq", "abacavir / dolutegravir / lamivudine", "brand"),  # MedlinePlus
         ("Augmentin", "amoxicillin / clavulanic acid", "brand"),  # UNII component rows
         ("Epzicom", "abacavir / lamivudine", "brand"),  # the project's curated list
+        # a name with a code in it, kept for the brand said for it
+        ("Cinryze", "human c1-esterase inhibitor", "brand"),
+        ("Human C1-esterase inhibitor", "human c1-esterase inhibitor", "generic"),
     ],
 )
 def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:
@@ -197,6 +247,7 @@ def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: s
         "TU-514",
         "NS-218",
         "Hidroclorotiazida",
+        "E1v1.11",  # a research code no brand is said for
     ],
 )
 def test_lexicon_build_drops_foreign_spellings_and_codes(mini: Lexicon, term: str) -> None:
