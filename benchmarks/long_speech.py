@@ -5,16 +5,18 @@ ships, ``/usr/share/common-licenses/GPL-3``: plain English no dev set was built 
 in a temporary folder: ``continuous`` (one voice, no pauses), ``paused-SEED`` (a sentence
 at a time, four voices, three speeds, 1-3.5 s of silence between, drawn with the seed)
 and ``noisy-SEED`` (the paused one under a pink-noise bed); sox's dither is repeatable
-(``-R``), so a run reads the same files as the last. Whisper's words move with the
-least change of the sound (a bit of dither changes which windows it drops), so read
-several seeds, not one recording. Both run the bundled tiny.en on the CPU with the same
-options (word timestamps on); raw faster-whisper reads each file in one piece,
-``transcribe`` in its chunks. Reported: word error rate against the text read, with
-deletions, insertions and substitutions, the longest run of words lost, and the time
-as a ratio of raw's in the same run. A file of only silence then speech is also read.
-With ``--batch``, the batch runs' path too: faster-whisper's ``BatchedInferencePipeline``
-reading each file whole (raw batched) against ``uncertain batch``'s (three-minute
-pieces through the same pipeline, stretches it left out decoded again).
+(``-R``), so a run reads the same files as the last, and the decoders' sampling is
+seeded (``uncertain.models.SAMPLING_SEED``), so a run reads them as the last did.
+Whisper's words move with the least change of the sound (a bit of dither changes which
+windows it drops), so read several seeds, not one recording. Both run the bundled
+tiny.en on the CPU with the same options (word timestamps on); raw faster-whisper reads
+each file in one piece, ``transcribe`` in its chunks. Reported: word error rate against
+the text read, with deletions, insertions and substitutions, the longest run of words
+lost, and the time as a ratio of raw's in the same run. A file of only silence then
+speech is also read. With ``--batch``, the batch runs' path too: faster-whisper's
+``BatchedInferencePipeline`` reading each file whole (raw batched) against ``uncertain
+batch``'s (three-minute pieces through the same pipeline, stretches it left out decoded
+again).
 
     python benchmarks/long_speech.py [--sentences 90] [--keep DIR] [--batch]
 """
@@ -121,6 +123,7 @@ def main() -> None:
                         help="also the batch runs' path against raw batched faster-whisper")
     args = parser.parse_args()
     said = sentences(args.sentences)
+    models.seed_sampling()  # (raw's threads too: the same words in every run)
     resolved = models.resolve_model(None)
     raw = WhisperModel(str(resolved.path), device="cpu", compute_type="int8")
     batched = BatchedASR(plan=plan_device("cpu")) if args.batch else None

@@ -503,6 +503,31 @@ def test_asr_real_jfk() -> None:
 DRUGS = ("metformin", "lisinopril", "atorvastatin", "ibuprofen", "omeprazole")
 
 
+_SAMPLED = """
+import json, sys
+from uncertain import asr
+doc = asr.transcribe(sys.argv[1], temperature=(1.0,), best_of=1)
+print(json.dumps([doc.text, doc.source.options.get("sampling_seed")]))
+"""
+
+
+@pytest.mark.slow
+def test_asr_real_sampled_decoding_gives_the_same_words_in_each_process() -> None:
+    """Whisper's temperature fallback samples, and CTranslate2 seeded each process's
+    sampling from the OS: the dictation decoded by sampling gave other words in each
+    process ("Patient seen today for follow up ...", "Patient seen today for follow-up
+    Type 2 ..."). Seeded when the model is loaded, two fresh processes agree."""
+    import subprocess
+    import sys
+
+    runs = [json.loads(subprocess.run([sys.executable, "-c", _SAMPLED, str(DICTATION)],
+                                      capture_output=True, text=True, check=True,
+                                      cwd=ROOT).stdout)
+            for _ in range(2)]
+    assert runs[0][0] and runs[0] == runs[1]
+    assert runs[0][1] == 0  # recorded in the document's options
+
+
 @pytest.mark.slow
 def test_asr_real_dictation_has_a_doubtful_drug_word() -> None:
     """tiny.en mishears most drug names in the synthetic dictation, and says so."""

@@ -47,6 +47,7 @@ from faster_whisper import BatchedInferencePipeline
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from uncertain import audio as _audio
+from uncertain import models as _models
 from uncertain.asr import (
     CONFIDENCE_DEFINITION,
     ENGINE,
@@ -167,7 +168,8 @@ class BatchedASR:
             check_language(self.model, language, resolved.name)
             self._record = {"model_path": str(resolved.path), "device": plan.device,
                             "compute_type": plan.compute_type,
-                            "device_index": list(plan.device_index)}
+                            "device_index": list(plan.device_index),
+                            "sampling_seed": _models.SAMPLING_SEED}
 
     def _pipeline(self) -> BatchedEngine:
         if self._engine is not None:
@@ -264,6 +266,7 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
         if key not in _MODELS:
             log.info("loading Whisper from %s on GPUs %s (%s)", path,
                      list(plan.device_index), plan.compute_type)
+            _models.seed_sampling()
             try:
                 _MODELS[key] = TokenWhisperModel(
                     os.fspath(path), device=plan.device, device_index=list(plan.device_index),

@@ -32,6 +32,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from uncertain import audio as _audio
+from uncertain import models as _models
 from uncertain._io import check_input, sha256_file
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import Document, Segment, Source, Token, Word, join_words
@@ -151,7 +152,7 @@ def transcribe(
         check_language(engine, language, resolved.name)
         model_name: str | None = resolved.name
         record = {"model_path": str(resolved.path), "device": device,
-                  "compute_type": compute_type}
+                  "compute_type": compute_type, "sampling_seed": _models.SAMPLING_SEED}
     elif isinstance(model, ResolvedModel):
         model_name = model.name
     else:

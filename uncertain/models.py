@@ -45,6 +45,15 @@ except ImportError as _exc:  # pragma: no cover - exercised only on a broken ins
 log = logging.getLogger("uncertain")
 
 DEFAULT_MODEL = "tiny.en"
+#: the seed of CTranslate2's sampling, set when a model is loaded. Whisper falls back to
+#: sampling at higher temperatures when a window decodes badly (noise, mumbling), and
+#: CTranslate2 seeds each decoding thread's generator from the OS when it first samples,
+#: so the same noisy recording gave other words in each process. Seeded, a recording
+#: transcribed in a fresh process gives the same words every time; in one process, the
+#: words of a recording that fell back to sampling can still depend on those decoded
+#: before it on the same thread (the generator runs on). ``None``: not seeded. The seed is
+#: CTranslate2's, for the whole process, and is read by a thread when it first samples.
+SAMPLING_SEED: int | None = 0
 _MODEL_FILES = ("model.bin", "config.json")
 
 
@@ -461,6 +470,7 @@ def load_model(
         if cached is None:
             log.info("loading Whisper %s from %s (%s, %s, %d threads)",
                      resolved.name, resolved.path, device, compute_type, threads)
+            seed_sampling()
             try:
                 cached = TokenWhisperModel(str(resolved.path), device=device,
                                            compute_type=compute_type, cpu_threads=threads)
@@ -469,6 +479,13 @@ def load_model(
                     f"{resolved.path}: cannot load the Whisper model: {exc}") from exc
             _CACHE[key] = cached
     return cached
+
+
+def seed_sampling() -> None:
+    """Seed CTranslate2's sampling with :data:`SAMPLING_SEED` (call before loading a model:
+    its threads read the seed when they first sample)."""
+    if SAMPLING_SEED is not None:
+        ctranslate2.set_random_seed(SAMPLING_SEED)
 
 
 def check_language(model: Any, language: str | None, name: str | None) -> None:
