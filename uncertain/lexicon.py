@@ -522,6 +522,7 @@ class _Parsed:
     wide: int = 1  # most columns on a data line
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
     spaced: list[int] = field(default_factory=list)  # ... a run of spaces
+    commented: list[int] = field(default_factory=list)  # comment lines with an entry's tabs
 
     def warnings(self) -> list[str]:
         """A one-column file whose terms hold commas or runs of spaces is likely a table
@@ -536,6 +537,14 @@ class _Parsed:
                     out.append(f"{len(found)} terms hold {what} (line{'s' * (len(found) > 1)} "
                                f"{lines}) and no line "
                                f"has a tab: is the file {hint}? Columns are separated by tabs")
+        if self.commented and self.wide > 1:
+            found = self.commented
+            lines = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
+            one = len(found) == 1
+            out.append(f"line{'' if one else 's'} {lines} start{'s' if one else ''} with '#' "
+                       f"and hold{'s' if one else ''} tabs as an entry does, but "
+                       f"{'is' if one else 'are'} read as a comment: a term beginning with "
+                       "'#' is written in double quotes (\"#3\")")
         return out
 
 
@@ -557,6 +566,8 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Par
     for number, row in rows:
         line = row[0]
         if len(row) == 1 and (not line.strip() or line.lstrip().startswith("#")):
+            if "\t" in line.strip():
+                parsed.commented.append(number)
             continue
         if csv_file:
             columns = row
