@@ -311,14 +311,14 @@ def test_asr_long_silence_inside_a_chunk_is_shortened(tmp_path: Path) -> None:
                               np.zeros(35 * SAMPLE_RATE)])
     path = write_wav(tmp_path / "gap.wav", samples)
     engine = ReplayEngine(recording([
-        segment(" one", [(" one", 0.5, 0.9, 0.8)]),
-        segment(" two", [(" two", 4.5, 15.5, 0.8), (" three", 24.1, 24.5, 0.8),
-                         (" four", 28.0, 28.4, 0.8)])]))
+        segment(" one two", [(" one", 0.5, 0.9, 0.8), (" two", 4.5, 15.5, 0.8)]),
+        segment(" three four", [(" three", 24.1, 24.5, 0.8), (" four", 28.0, 28.4, 0.8)])]))
     doc = asr.transcribe(path, engine=engine)
     assert [n for n, _ in engine.calls] == [39 * SAMPLE_RATE]  # 4 + 10 + 10 + 5 + 10
     assert [(w.text, w.start, w.end) for w in doc.words] == [
         ("one", 0.5, 0.9), ("two", 4.5, 35.5), ("three", 44.1, 44.5), ("four", 48.0, 48.4)]
-    assert doc.segments[1].start == 4.5 and doc.segments[1].end == 48.4
+    assert doc.segments[0].end == 35.5
+    assert doc.segments[1].start == 44.1 and doc.segments[1].end == 48.4
     assert doc.source.duration == pytest.approx(84.0)
     # silence_db=None sends everything, as before
     engine = ReplayEngine(recording([segment(" one", [(" one", 0.5, 0.9, 0.8)])]))
@@ -376,35 +376,41 @@ def test_asr_speech_under_a_word_stretched_over_it_is_decoded_again(tmp_path: Pa
     """Whisper skips a stretch of speech by stretching the word before it: in a noisy
     15-minute reading "work." lasted from 312.1 s to 333.2 s and the 20 s of speech under
     it (46 words) were lost, unseen by the search for stretches with no word. A word
-    longer than 4 s counts as heard only in its first and last 2 s; what is heard in
-    between when decoded again is kept, and the word is cut back to its side of it."""
+    longer than 3 s counts as heard only in its first 1.5 s (Whisper times a word's start
+    well and drags its end over what it skipped); what is heard after that when decoded
+    again is kept, and the word is cut back to its start. Heard in its first and last 2 s,
+    as first built, "or" stretched over 15 s of another reading hid the speech in both."""
     path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
     first = recording([segment(" a work.", [(" a", 0.5, 1.0, 0.8), (" work.", 1.0, 22.0, 0.9)]),
                        segment(" z", [(" z", 22.0, 22.5, 0.7)])])
-    again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 15.0, 15.5, 0.6)])])
+    again = recording([segment(" c d e", [(" c", 0.5, 1.0, 0.6), (" d", 15.0, 15.5, 0.6),
+                                          (" e", 19.0, 19.4, 0.6)])])
     engine = ReplayEngine(first, again)
     doc = asr.transcribe(path, engine=engine)
     assert len(engine.calls) == 2
-    assert engine.calls[1][0] == 17 * SAMPLE_RATE  # 3.0-20.0 s, inside "work."
+    assert engine.calls[1][0] == round(19.5 * SAMPLE_RATE)  # 2.5-22.0 s, inside "work."
     assert [(w.text, w.start, w.end) for w in doc.words] == [
-        ("a", 0.5, 1.0), ("work.", 1.0, 3.5), ("c", 3.5, 4.0), ("d", 18.0, 18.5),
-        ("z", 22.0, 22.5)]
-    assert doc.segments[0].end == 3.5 and [s.text for s in doc.segments] == [
-        "a work.", "c d", "z"]
-    # a word stretched at its start (the first of a segment) is cut back at its start
+        ("a", 0.5, 1.0), ("work.", 1.0, 3.0), ("c", 3.0, 3.5), ("d", 17.5, 18.0),
+        ("e", 21.5, 21.9), ("z", 22.0, 22.5)]
+    assert doc.segments[0].end == 3.0 and [s.text for s in doc.segments] == [
+        "a work.", "c d e", "z"]
+    # a segment's first word is dragged back over what was skipped before it: heard in
+    # its last 1.5 s, and cut back at its start
     first = recording([segment(" a", [(" a", 0.5, 1.0, 0.8)]),
                        segment(" work z", [(" work", 1.0, 22.0, 0.9), (" z", 22.0, 22.5, 0.7)])])
     again = recording([segment(" c", [(" c", 1.0, 1.5, 0.6)])])
-    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    engine = ReplayEngine(first, again)
+    doc = asr.transcribe(path, engine=engine)
+    assert engine.calls[1][0] == round(19.5 * SAMPLE_RATE)  # 1.0-20.5 s
     assert [(w.text, w.start, w.end) for w in doc.words] == [
-        ("a", 0.5, 1.0), ("c", 4.0, 4.5), ("work", 4.5, 22.0), ("z", 22.0, 22.5)]
-    assert doc.segments[2].start == 4.5
-    # nothing heard in it: the word keeps its times; a word of 4 s is not searched
+        ("a", 0.5, 1.0), ("c", 2.0, 2.5), ("work", 2.5, 22.0), ("z", 22.0, 22.5)]
+    assert doc.segments[2].start == 2.5
+    # nothing heard in it: the word keeps its times; a word of 3 s is not searched
     rest = [(" z", 22.0, 22.5, 0.7), (" y", 29.0, 29.5, 0.7)]
     steady = [(" z", 5.0, 5.5, 0.7), (" y", 12.0, 12.5, 0.7), (" x", 19.0, 19.5, 0.7),
               (" w", 26.0, 26.5, 0.7)]
     for words, calls in (([(" work.", 1.0, 22.0, 0.9), *rest], 2),
-                         ([(" work.", 1.0, 5.0, 0.9), *steady], 1)):
+                         ([(" work.", 1.0, 4.0, 0.9), *steady], 1)):
         engine = ReplayEngine(recording([segment(" work. z y", words)]), recording([]))
         doc = asr.transcribe(path, engine=engine)
         assert len(engine.calls) == calls

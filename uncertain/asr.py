@@ -229,9 +229,11 @@ _GAP_NO_SPEECH = 0.75
 #: tokens a second of fast speech takes (about 3.5 words, with timestamps), and at most
 _GAP_TOKENS_PER_SECOND = 7.0
 _GAP_MAX_TOKENS = 200
-#: no spoken word is longer; a word Whisper times longer (21 s for "work.") stretches
-#: over speech it skipped, and only this much at each of its ends counts as heard
-_WORD_SECONDS = 2.0
+#: no spoken word is longer; a word Whisper times over twice as long (21 s for "work.",
+#: 15 s for "or") stretches over speech it skipped, and only this much of it counts as
+#: heard: at its start (Whisper times a word's start well and drags its end over the skip),
+#: or at its end for a segment's first word (whose start Whisper drags back over it)
+_WORD_SECONDS = 1.5
 
 #: where a piece of the shortened samples came from: (start in them, start in the chunk,
 #: length), in samples
@@ -428,17 +430,20 @@ def _with_words(segment: Segment, words: list[Word], **update: Any) -> Segment:
 
 def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
     """The stretches of :data:`_GAP_SECONDS` or more of ``length`` seconds that no word
-    covers; a word longer than two :data:`_WORD_SECONDS` covers only that much at each
-    end (Whisper stretches the word before a skip over what it skipped)."""
+    covers; a word longer than two :data:`_WORD_SECONDS` covers only that much, at its
+    start, or at its end if it opens its segment (Whisper stretches a word over speech it
+    skipped: see :data:`_WORD_SECONDS`)."""
     covered: list[tuple[float, float]] = []
     for segment in segments:
-        for w in segment.words:
+        for k, w in enumerate(segment.words):
             if w.start is None or w.end is None:
                 continue
-            if w.end - w.start > 2 * _WORD_SECONDS:
-                covered += [(w.start, w.start + _WORD_SECONDS), (w.end - _WORD_SECONDS, w.end)]
-            else:
+            if w.end - w.start <= 2 * _WORD_SECONDS:
                 covered.append((w.start, w.end))
+            elif k == 0:
+                covered.append((w.end - _WORD_SECONDS, w.end))
+            else:
+                covered.append((w.start, w.start + _WORD_SECONDS))
     gaps = []
     at = 0.0
     for lo, hi in sorted(covered):
@@ -453,9 +458,8 @@ def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]
 def _trimmed(segments: list[Segment], heard: list[tuple[float, float]]) -> list[Segment]:
     """``segments`` with each over-long word (see :func:`_unheard`) that overlaps words
     heard when decoding again cut back to one side of them, and its segment's times with
-    it: a segment's last word to the side it starts on (Whisper ends the segment at the
-    time it skipped to), its first word to the side it ends on, any other to the side it
-    has more of."""
+    it: a segment's first word to the side it ends on, any other to the side it starts on
+    (where :func:`_unheard` took it to be said)."""
     out = []
     for segment in segments:
         words = list(segment.words)
@@ -466,10 +470,7 @@ def _trimmed(segments: list[Segment], heard: list[tuple[float, float]]) -> list[
             if not inside:
                 continue
             first, last = min(a for a, _ in inside), max(b for _, b in inside)
-            before = first - w.start >= w.end - last
-            if k == len(words) - 1 or k == 0:
-                before = k == len(words) - 1
-            if before:
+            if k:
                 words[k] = w.model_copy(update={"end": max(w.start, first)})
             else:
                 words[k] = w.model_copy(update={"start": min(w.end, last)})
