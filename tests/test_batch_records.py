@@ -160,6 +160,21 @@ def test_batch_writer_keeps_a_file_name_that_is_not_utf8(tmp_path: Path) -> None
     assert [r["path"] for r in read_records(out)] == [name]
 
 
+def test_batch_writer_writes_nan_and_infinity_as_json_allows(tmp_path: Path) -> None:
+    """A record holding an infinite option (``compression_ratio_threshold=inf``) was
+    written with a bare ``Infinity``, which JSON does not allow (jq refused the line)."""
+    out = tmp_path / "out.jsonl"
+    with RecordWriter(out) as writer:
+        writer.write(_rec("a.wav", document={"options": {"x": float("inf")},
+                                             "p": [float("nan")]}))
+
+    def refuse(token: str) -> None:
+        raise ValueError(token)
+
+    line = json.loads(out.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert line["document"] == {"options": {"x": "Infinity"}, "p": ["NaN"]}
+
+
 def test_batch_read_records_skips_garbage_lines(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_bytes(b'{"path": "a"}\nnot json\n[1, 2]\n{"path": "b"}\n{"path": "c"')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from uncertain.document import (
     Token,
     Word,
     json_schema,
+    json_text,
 )
 
 
@@ -65,6 +67,34 @@ def test_document_json_round_trip_is_exact(doc: Document) -> None:
     back = Document.from_json(text)
     assert back == doc
     assert back.to_json() == text
+
+
+def _strict(text: str) -> object:
+    def refuse(token: str) -> None:
+        raise ValueError(f"{token} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_document_with_nan_and_infinite_floats_writes_json_and_reads_them_back() -> None:
+    """A NaN or infinite float (``compression_ratio_threshold=inf`` in the options, a
+    hand-made feature) was written as null: the feature could not be read back at all,
+    the option came back as None. Written as the strings JSON allows, both come back."""
+    doc = _audio_doc()
+    flag = doc.flags[0]
+    candidate = flag.candidates[0].model_copy(update={"features": {
+        "sound": float("nan"), "acoustic": float("-inf")}})
+    doc = doc.model_copy(update={
+        "source": doc.source.model_copy(update={"options": {"compression_ratio_threshold":
+                                                            float("inf")}}),
+        "flags": [flag.model_copy(update={"candidates": [candidate]})]})
+    for text in (doc.to_json(), json_text(doc.model_dump(mode="json"))):
+        data = _strict(text)  # no bare NaN or Infinity
+        assert isinstance(data, dict)
+        assert data["source"]["options"] == {"compression_ratio_threshold": "Infinity"}
+        back = Document.from_json(text)
+        features = back.flags[0].candidates[0].features
+        assert math.isnan(features["sound"]) and features["acoustic"] == float("-inf")
+    assert json_text({"a": [1.5, float("nan")]}, separators=(",", ":")) == '{"a":[1.5,"NaN"]}'
 
 
 def test_document_stable_names_in_json() -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from uncertain._batch_inputs import MEMBER_SEPARATOR
+from uncertain.document import json_text
 
 log = logging.getLogger("uncertain")
 
@@ -191,7 +192,8 @@ class RecordWriter:
         if key in self._seen:
             return False
         # lone surrogates (a non-UTF-8 file name) as \\udcXX, the escape JSON reads back
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+        # (a NaN or infinite float as a string, as Document.to_json writes it)
+        line = (json_text(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
             "utf-8", "backslashreplace")
         before = os.fstat(self._fd).st_size
         written = 0

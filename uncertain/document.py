@@ -27,6 +27,7 @@ Stable names that scripts rely on: ``segments[].words[]`` with ``text``,
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -48,7 +49,10 @@ _BLANKS = re.compile(r"[ \t]+")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # a NaN or infinite float (an option set to inf, a hand-made feature) is written as
+    # the string "NaN", "Infinity" or "-Infinity": valid JSON, read back as the float
+    model_config = ConfigDict(extra="forbid", validate_assignment=False,
+                              ser_json_inf_nan="strings")
 
 
 class Alternative(_Model):
@@ -269,7 +273,7 @@ class Document(_Model):
         try:
             return self.model_dump_json(indent=indent)
         except PydanticSerializationError:
-            return json.dumps(self.model_dump(mode="json"), indent=indent)
+            return json_text(self.model_dump(mode="json"), indent=indent)
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
@@ -281,6 +285,26 @@ class Document(_Model):
                        for e in exc.errors()):
                 raise
             return cls.model_validate(json.loads(data))  # a lone surrogate's escape
+
+
+def json_text(data: Any, **kwargs: Any) -> str:
+    """``json.dumps(data, **kwargs)`` that writes a NaN or infinite float as
+    :meth:`Document.to_json` does, as a string ("NaN", "Infinity", "-Infinity"), not as
+    the bare ``NaN`` JSON does not allow (``model_dump(mode="json")`` keeps such floats)."""
+    try:
+        return json.dumps(data, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(_finite(data), allow_nan=False, **kwargs)
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return "NaN" if math.isnan(data) else ("Infinity" if data > 0 else "-Infinity")
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
 
 
 def join_words(words: Sequence[Word]) -> str:
