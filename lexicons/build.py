@@ -83,14 +83,14 @@ NUTRIENT = re.compile(
     r"(?i)^(vitamin [a-k]-?\d{0,2}|coenzyme q-?10|coq10|omega-3( fatty acids?)?)$")
 CHEMISTRY = re.compile(r"[()\[\]{},;:+=±α-ωΑ-Ω<>/\\*'\"]|\d-|-\d|^\d|\b[nNoOpPmMsSrRdDlL]-|yl\b|\.")
 #: in a name with digits (DrugBank's common names may have them: "interferon alfa-2b",
-#: "omega-3 fatty acids", "nonoxynol-9"), what is still a research code or a metabolite's chemistry:
-#: letters and digits run together in one word ("bv2", "e1v1.11", "hu3s193", "c1a") past
-#: a Greek letter's own suffix ("alfa-2b", "beta-1a", "alfa-n1"); a short code of letters
-#: and numbers ("aag-1", "tl-3-093", "mgb-bp-3"); a number standing alone ("compound
-#: 18", "dextran 1", "reactive red 1 dye"); chemistry's locants, primes and stereo
-#: prefixes ("glucose 6-phosphate", "cytidine 5'-monophosphate", "indole-3-carbinol",
-#: "d-mannose", "alpha-d-glucose", "angiotensin 1-7"), but not "alpha-1-" or "omega-3-"
-#: ("alpha-1-proteinase inhibitor", "omega-3-acid ethyl esters")
+#: "omega-3 fatty acids", "nonoxynol-9"), what is still a research code or a
+#: metabolite's chemistry: letters and digits run together in one word ("bv2", "e1v1.11",
+#: "hu3s193", "c1a") past a Greek letter's own suffix ("alfa-2b", "beta-1a", "alfa-n1");
+#: a short code of letters and numbers ("aag-1", "tl-3-093", "mgb-bp-3"); a number
+#: standing alone ("compound 18", "dextran 1", "reactive red 1 dye"); chemistry's locants,
+#: primes and stereo prefixes ("glucose 6-phosphate", "cytidine 5'-monophosphate",
+#: "indole-3-carbinol", "alpha-d-glucose", "angiotensin 1-7"), but not "alpha-1-" or
+#: "omega-3-" ("alpha-1-proteinase inhibitor", "omega-3-acid ethyl esters")
 GREEK_SUFFIX = re.compile(
     r"(?i)\b(alfa|alpha|beta|gamma|lambda|omega|delta|kappa)-[a-z]?\d+[a-z]?\b")
 DIGIT_NOISE = re.compile(
@@ -180,7 +180,7 @@ def clean_name(name: str, *, allow_digits: bool = False) -> str | None:
 def coded(name: str) -> bool:
     """Whether a name with digits is a research code or chemistry (:data:`DIGIT_NOISE`):
     a DrugBank substance so named is kept only if a brand or a nutrient's name is said for
-    it (``human c1-esterase inhibitor``: Cinryze, Berinert; ``menaquinone 7``: Vitamin K2)."""
+    it (``human c1-esterase inhibitor``: Cinryze, Berinert; ``menaquinone 6``: Vitamin K2)."""
     return any(c.isdigit() for c in name) and bool(DIGIT_NOISE.search(GREEK_SUFFIX.sub("", name)))
 
 
