@@ -28,6 +28,12 @@ def _load(name: str) -> Document:
     return Document.from_json((DATA / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def _text_doc(text: str) -> Document:
+    from uncertain.text import document_from_text
+
+    return document_from_text(text, path="note.txt")  # no flags: every word confident
+
+
 def _answer(med: str = "metformin", freq: str = "twice", ace: str = "lisinopril") -> str:
     return DICTATION.format(med=med, freq=freq, ace=ace)
 
@@ -118,6 +124,47 @@ def test_reconcile_ignores_case_and_edge_punctuation() -> None:
     doc = _load("dictation")
     answer = _answer().replace("daily.", "Daily").replace("Patient", "PATIENT,")
     assert reconcile(doc, answer).overcorrections == []
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("follow-up", "follow up"),
+    ("follow up", "follow-up"),
+    ("e-GFR", "eGFR"),
+    ("38.5 °C", "38.5°C"),
+    ("10 - 20", "10-20"),
+    ("b.i.d.", "BID"),
+    ("twice daily", "twice\u2013daily"),
+])
+def test_reconcile_reads_the_same_words_written_otherwise_as_no_overcorrection(
+        before: str, after: str) -> None:
+    doc = _text_doc(f"Plan to continue {before} as before.")
+    result = reconcile(doc, f"Plan to continue {after} as before.")
+    assert result.overcorrections == []
+    assert [(c.original, c.new) for c in result.reformatted] == [(before, after)]
+    assert result.reformatted[0].reformatted is True
+    assert result.kept == 1.0
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("1-2", "12"),  # between digits a hyphen, a dot and a space are what the number says
+    ("2.5", "25"),
+    ("2 5", "25"),
+    ("10 mg", "10mcg"),
+])
+def test_reconcile_keeps_a_changed_number_an_overcorrection(before: str, after: str) -> None:
+    doc = _text_doc(f"Take {before} tablets daily.")
+    result = reconcile(doc, f"Take {after} tablets daily.")
+    assert [(c.original, c.new) for c in result.overcorrections] == [(before, after)]
+    assert result.reformatted == []
+    assert result.kept < 1.0
+
+
+def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
+    doc = _load("dictation")
+    result = reconcile(doc, doc.text.replace("met for me", "metforme"))
+    (fix,) = result.resolved
+    assert (fix.original, fix.new, fix.reformatted) == ("met for me", "metforme", False)
+    assert result.reformatted == []
 
 
 def test_reconcile_unchanged_answer_has_no_changes() -> None:
@@ -304,7 +351,7 @@ def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
     assert set(data) == {"text", "kept", "spans", "resolved", "unchanged", "overcorrections",
-                         "asides"}
+                         "reformatted", "asides"}
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
     assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]

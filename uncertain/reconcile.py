@@ -9,6 +9,9 @@ re-paired by spelling similarity) and sorts each change into
   marks at the same ``threshold``), with the original words' provenance;
 * ``unchanged``: doubtful spans the answer left as they were;
 * ``overcorrections``: changes to confident words nobody asked about;
+* ``reformatted``: changes to confident words that write the same words otherwise
+  (spacing, hyphens, dots: "follow-up" -> "follow up", "38.5 °C" -> "38.5°C",
+  "b.i.d." -> "bid"), no change of what they say;
 
 and says how much of the document the answer keeps word for word (``kept``): an answer
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
@@ -83,6 +86,12 @@ class Change:
     outside: tuple[int, ...] = ()
     candidate: bool = False  # the new text is one of the span's suggestions
     aside: bool = False
+    #: confident words written otherwise: only spaces, hyphens and dots differ, apart from
+    #: case and the punctuation at words' ends ("follow-up" -> "follow up", "e-GFR" ->
+    #: "eGFR", "38.5 °C" -> "38.5°C"); between two digits a space, a dot and a hyphen
+    #: differ ("2.5" -> "25", "1-2" -> "12" and "2 5" -> "25" are changes). Never set on
+    #: a doubtful span's change: "lie sin oh pril" -> "lisinopril" is its correction
+    reformatted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the change."""
@@ -115,8 +124,16 @@ class Reconciliation:
 
     @property
     def overcorrections(self) -> list[Change]:
-        """Changes to confident words only (not the answer's asides)."""
-        return [c for c in self.changes if c.span is None and not c.aside]
+        """Changes to confident words only (not the answer's asides, nor the same words
+        written otherwise: :attr:`reformatted`)."""
+        return [c for c in self.changes if c.span is None and not c.aside
+                and not c.reformatted]
+
+    @property
+    def reformatted(self) -> list[Change]:
+        """Changes to confident words that write the same words otherwise
+        (``Change.reformatted``: "follow-up" -> "follow up")."""
+        return [c for c in self.changes if c.span is None and not c.aside and c.reformatted]
 
     @property
     def asides(self) -> list[Change]:
@@ -125,7 +142,7 @@ class Reconciliation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections,
-        asides."""
+        reformatted, asides."""
         return {
             "text": self.text,
             "kept": self.kept,
@@ -133,6 +150,7 @@ class Reconciliation:
             "resolved": [c.to_dict() for c in self.resolved],
             "unchanged": [self.spans[i].to_dict() for i in self.unchanged],
             "overcorrections": [c.to_dict() for c in self.overcorrections],
+            "reformatted": [c.to_dict() for c in self.reformatted],
             "asides": [c.to_dict() for c in self.asides],
         }
 
@@ -349,7 +367,11 @@ def reconcile(
                for g in groups]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
-    kept = round(_kept(pairs, src, dst, token_span, span_sizes) / len(src), 4) if src else 1.0
+    # confident words written otherwise are kept: the answer says what they said
+    respelled = sum(g.b - g.a for g, c in zip(groups, changes, strict=True)
+                    if c.reformatted and c.span is None)
+    kept = (round((_kept(pairs, src, dst, token_span, span_sizes) + respelled) / len(src), 4)
+            if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
 
 
@@ -739,4 +761,27 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
-                  candidate=candidate, aside=aside, **_provenance(words, g.first, g.stop))
+                  candidate=candidate, aside=aside,
+                  reformatted=(g.region is None and not aside
+                               and _squeezed(original) == _squeezed(new)),
+                  **_provenance(words, g.first, g.stop))
+
+
+#: what may be written otherwise without changing the words: spaces, hyphens, dots
+_SPACING = re.compile(r"[\s.-]+")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` compared as words are (:func:`_key`), without the spaces, hyphens and
+    dots that only write it otherwise; between two digits they stay, a space as one
+    ("1-2" is not "12", nor "2 5" "25"), but not the spaces round a hyphen or dot
+    ("10 - 20" is "10-20")."""
+    joined = " ".join(_key(t) for t in text.split())
+
+    def squeeze(m: re.Match[str]) -> str:
+        a, b = m.start(), m.end()
+        if 0 < a and b < len(joined) and joined[a - 1].isdigit() and joined[b].isdigit():
+            return "".join(m.group().split()) or " "
+        return ""
+
+    return _SPACING.sub(squeeze, joined)
