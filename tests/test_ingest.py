@@ -128,17 +128,21 @@ def test_ingest_sha256_matches_hashlib(tmp_path: Path) -> None:
 
 
 def test_ingest_named_encoding_reads_text_its_bytes_do_not_tell(tmp_path: Path) -> None:
-    """UTF-16 without a byte-order mark holds NUL bytes: no sniff can call it text. With
-    the encoding named (the README's "any other encoding when named"), a file named as
-    text is read in it, in a batch's archive too; without it, the error says so."""
+    """UTF-16 without a byte-order mark in a script other than Latin holds NUL bytes in
+    no pattern a sniff can call text (Latin text's is guessed: the next test). With the
+    encoding named (the README's "any other encoding when named"), a file named as text
+    is read in it, in a batch's archive too; without it, the error says so."""
     from uncertain._batch_inputs import Item
     from uncertain._batch_work import WorkConfig, Worker
 
-    data = "Take metformin 500 mg.\n".encode("utf-16-le")
+    greek = "Λαμβάνει μετφορμίνη 500 mg."
     path = tmp_path / "note.txt"
-    path.write_bytes(data)
+    path.write_bytes((greek + "\n").encode("utf-16-le"))
     with pytest.raises(UnsupportedFormatError, match=r"note\.txt: .*name it \(encoding="):
         ingest(path)
+    assert ingest(path, encoding="utf-16-le").text == greek
+    data = "Take metformin 500 mg.\n".encode("utf-16-le")
+    path.write_bytes(data)
     assert detect(path, encoding="utf-16-le") == Sniffed("text", "utf-16-le")
     assert ingest(path, encoding="utf-16-le").text == "Take metformin 500 mg."
     # a name that says audio keeps its check; binary content named as text does not decode
@@ -149,6 +153,47 @@ def test_ingest_named_encoding_reads_text_its_bytes_do_not_tell(tmp_path: Path) 
         Item(path="set.zip::note.txt", data=data), "sha")
     assert record["status"] == "ok" and record["document"]["segments"][0]["text"] == (
         "Take metformin 500 mg.")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_ingest_reads_latin_utf16_without_a_byte_order_mark(tmp_path: Path,
+                                                            encoding: str) -> None:
+    """Notepad's and PowerShell's exports lose their mark on the way through some tools:
+    such a file was refused as binary. Latin text two bytes a letter has a NUL in every
+    other byte; it is read so, with a warning, and the encoding is recorded."""
+    text = "Patient takes metformin 500 mg daily.\nNo known allergies, café au lait.\n" * 200
+    path = tmp_path / "note.txt"
+    path.write_bytes(text.encode(encoding))  # longer than the 4,096 bytes sniffed
+    assert detect(path) == Sniffed("text", encoding)
+    doc = ingest(path)
+    assert doc.text.split("\n")[:2] == ["Patient takes metformin 500 mg daily.",
+                                        "No known allergies, café au lait."]
+    assert doc.source.options["encoding"] == encoding
+    assert doc.warnings == [f"{path}: no byte-order mark, but every other byte is NUL; "
+                            f"read as {encoding.upper()}"]
+
+
+@pytest.mark.parametrize("name", ["pcm", "utf-32", "odd", "unpaired"])
+def test_ingest_does_not_take_binary_with_nuls_for_utf16(tmp_path: Path, name: str) -> None:
+    """Quiet 16-bit samples have a NUL or 0xFF in every other byte, and decode as UTF-16
+    to control characters; UTF-32 has three NULs a letter; an odd length or a lone
+    surrogate is not whole UTF-16."""
+    import numpy as np
+
+    from uncertain._io import bomless_utf16
+
+    data = {
+        "pcm": (np.random.default_rng(0).normal(0, 30, 8000)).astype("<i2").tobytes(),
+        "utf-32": "Take metformin 500 mg.\n".encode("utf-32-le"),
+        "odd": "Take metformin 500 mg.\n".encode("utf-16-le") + b"x",
+        "unpaired": "Take metformin".encode("utf-16-le") + b"\x00\xd8" + "500 mg".encode(
+            "utf-16-le"),
+    }[name]
+    assert bomless_utf16(data) is None
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    with pytest.raises(UnsupportedFormatError, match=r"note\.txt: "):
+        ingest(path)
 
 
 def test_ingest_an_empty_path_says_so() -> None:

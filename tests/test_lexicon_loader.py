@@ -282,6 +282,22 @@ def test_lexicon_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path,
         load_lexicon(path)
 
 
+def test_lexicon_utf16_without_a_byte_order_mark_is_read_with_a_warning(
+        tmp_path: Path) -> None:
+    """UTF-16 without a mark gave an error per line, each naming a NUL character, and no
+    word of why."""
+    path = tmp_path / "formulary.tsv"
+    path.write_bytes("term\tcanonical\tkind\r\nZorvaxin\tzorvaxine\tbrand\r\n"
+                     "Ménière disease\t\tcondition\r\n".encode("utf-16-le"))
+    assert [(e.term, e.canonical, e.kind) for e in load_lexicon(path)] == [
+        ("Zorvaxin", "zorvaxine", "brand"), ("Ménière disease", "Ménière disease", "condition")]
+    report = check_lexicon(path)
+    assert report.ok and report.entries == 2
+    assert list(report.warnings) == ["no byte-order mark, but every other byte is NUL: read as "
+                               "UTF-16-LE; save the file as UTF-8 (a spreadsheet's \"CSV "
+                               "UTF-8\" or \"Unicode Text\")"]
+
+
 def test_lexicon_csv_file_is_read_as_csv(tmp_path: Path) -> None:
     """A comma CSV from a spreadsheet (a byte-order mark, CRLF, quoted fields) was read as
     a word list: the header and each whole line became terms."""

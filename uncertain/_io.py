@@ -122,6 +122,41 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+def bomless_utf16(data: bytes, *, whole: bool = True) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` is UTF-16 text without a
+    byte-order mark, else None.
+
+    Text in a Latin script written two bytes a letter has a NUL in the high byte of
+    nearly every letter, and almost never in the low one; the whole of ``data`` must
+    decode strictly, and its first 2,048 characters hold no control character but tabs
+    and line breaks (16-bit audio samples or other binary content decode to those).
+    Text in other scripts, and UTF-32, are not guessed at. ``whole=False`` takes ``data``
+    as a file's first bytes, which may end inside a character.
+    """
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 2 or (whole and len(data) % 2):
+        return None
+    low_zero = head[0:2 * pairs:2].count(0) / pairs
+    high_zero = head[1:2 * pairs:2].count(0) / pairs
+    if high_zero >= 0.6 and low_zero <= 0.02:
+        encoding = "utf-16-le"
+    elif low_zero >= 0.6 and high_zero <= 0.02:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding) if whole else data[:2 * (len(data) // 2)].decode(
+            encoding, errors="ignore" if len(data) < 8 else "strict")
+    except UnicodeDecodeError as exc:
+        if whole or exc.start < len(data) - 4:  # (a sample may end inside a pair)
+            return None
+        text = data[:exc.start].decode(encoding)
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text[:2048]):
+        return None
+    return encoding
+
+
 def _is_mp3(head: bytes) -> bool:
     if head[:3] == b"ID3":
         # ID3v2: major version 2-4, revision < 0xFF, then four sync-safe size bytes
@@ -259,6 +294,9 @@ def sniff_bytes(head: bytes) -> Sniffed:
                 if not _damaged_utf8(head):
                     return Sniffed("unknown", "binary")
         return Sniffed("text", "utf-8")
+    bomless = bomless_utf16(head, whole=False)
+    if bomless is not None:
+        return Sniffed("text", bomless)
     return Sniffed("unknown", "binary")
 
 

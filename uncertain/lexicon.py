@@ -37,7 +37,7 @@ from pathlib import Path
 
 from uncertain._assets import lexicon_dir
 from uncertain._context import classify, strip_punct
-from uncertain._io import BOMS
+from uncertain._io import BOMS, bomless_utf16
 from uncertain.errors import LexiconError
 
 __all__ = [
@@ -357,9 +357,11 @@ def _stem(path: Path) -> str:
 _SAVE_AS_UTF8 = "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" or \"Unicode Text\")"
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> tuple[bytes, str | None]:
     """The file's bytes as UTF-8, gunzipped when it starts with the gzip magic, without a
-    byte-order mark (UTF-16 and UTF-32 with one are re-encoded)."""
+    byte-order mark (UTF-16 and UTF-32 with one are re-encoded, and UTF-16 without one
+    that :func:`uncertain._io.bomless_utf16` recognises); the second value names the
+    encoding so guessed, or is None."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -372,14 +374,18 @@ def _read_bytes(path: Path) -> bytes:
     for bom, encoding in BOMS:  # ("Unicode Text" of a spreadsheet is UTF-16 with a mark)
         if data.startswith(bom):
             if encoding == "utf-8-sig":
-                return data[len(bom):]  # decoded line by line: a bad byte is said by line
+                return data[len(bom):], None  # decoded line by line: a bad byte is said by line
             try:
-                return data.decode(encoding).encode("utf-8")
+                return data.decode(encoding).encode("utf-8"), None
             except UnicodeDecodeError as exc:
                 name = encoding.upper()
                 raise LexiconError(path, f"invalid {name} (byte-order mark of {name}, "
                                    f"bad bytes at offset {exc.start})") from exc
-    return data
+    if b"\x00" in data[:4096]:
+        bomless = bomless_utf16(data)
+        if bomless is not None:
+            return data.decode(bomless).encode("utf-8"), bomless
+    return data, None
 
 
 def _not_utf8(data: bytes, byte: int) -> str:
@@ -523,11 +529,15 @@ class _Parsed:
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
     spaced: list[int] = field(default_factory=list)  # ... a run of spaces
     commented: list[int] = field(default_factory=list)  # comment lines with an entry's tabs
+    guessed: str | None = None  # the encoding of a file read as UTF-16 without a mark
 
     def warnings(self) -> list[str]:
         """A one-column file whose terms hold commas or runs of spaces is likely a table
         of another format: said, not refused (a term may hold a comma)."""
         out = []
+        if self.guessed is not None:
+            out.append(f"no byte-order mark, but every other byte is NUL: read as "
+                       f"{self.guessed.upper()}; {_SAVE_AS_UTF8}")
         if self.wide == 1:
             for found, what, hint in ((self.commas, "a comma", "comma-separated (name it "
                                        ".csv)"),
@@ -555,11 +565,12 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Par
     """Entries of a file, in file order. Raises on the first malformed line, or collects
     malformed lines into ``problems`` when given (an unreadable file or broken gzip still
     raises). A ``.csv`` file is read as CSV, other files as tab-separated."""
-    lines = _decode_lines(path, _read_bytes(path), problems)
+    data, guessed = _read_bytes(path)
+    lines = _decode_lines(path, data, problems)
     csv_file = path.name.lower().endswith((".csv", ".csv.gz"))
     rows: Iterable[tuple[int, list[str]]] = (
         _csv_rows(lines) if csv_file else ((n, [line]) for n, line in enumerate(lines, 1)))
-    parsed = _Parsed([], len(lines), 0)
+    parsed = _Parsed([], len(lines), 0, guessed=guessed)
     entries = parsed.entries
     ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
     header_allowed = True

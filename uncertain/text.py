@@ -7,8 +7,10 @@ validation and rendering work on it as on the output of the speech and OCR stage
   without one the file is UTF-8, or else a legacy Windows file (cp1252, the superset of
   Latin-1 that Windows editors and many record systems write) when it holds no UTF-8
   sequence at all, reads as cp1252 and has no control characters but tabs and line
-  breaks: it is read so, with a warning naming the first byte UTF-8 refused. Content
-  that is a known binary format or holds NUL bytes is refused with
+  breaks: it is read so, with a warning naming the first byte UTF-8 refused. UTF-16
+  without a mark, in a Latin script (a NUL in nearly every other byte), is read so, with
+  a warning (:func:`uncertain._io.bomless_utf16`). Other content that is a known binary
+  format or holds NUL bytes is refused with
   :class:`UnsupportedFormatError`; UTF-8 that is cut short or damaged (some valid
   sequences, some not), or bytes that fit no rule, with :class:`CorruptInputError`
   (pass ``encoding=`` to say what the file uses). The text is put in Unicode NFC, so a
@@ -48,6 +50,7 @@ import unicodedata
 from uncertain._io import (
     BOMS,
     LEGACY_ENCODING,
+    bomless_utf16,
     check_input,
     legacy_text,
     sha256_file,
@@ -173,6 +176,9 @@ def decode(
             path, f"content is {sniffed.format} ({sniffed.kind}), not a plain-text transcript"
         )
     if b"\x00" in data:
+        bomless = bomless_utf16(data)
+        if bomless is not None:
+            return _decode_as(data, bomless, path=path), bomless
         offset = data.index(b"\x00")
         raise UnsupportedFormatError(
             path, f"binary content (NUL byte at offset {offset}), not a plain-text transcript"
@@ -186,6 +192,9 @@ def _decode(data: bytes, *, path: str | os.PathLike[str], encoding: str | None
     the third value is the warning to record when it did."""
     try:
         text, used = decode(data, path=path, encoding=encoding)
+        if encoding is None and used in ("utf-16-le", "utf-16-be"):
+            return text, used, (f"{path}: no byte-order mark, but every other byte is "
+                                f"NUL; read as {used.upper()}")
         return text, used, None
     except CorruptInputError as exc:
         if encoding is not None or not isinstance(exc.__cause__, UnicodeDecodeError):
