@@ -400,20 +400,22 @@ def test_lexicon_check_warns_of_a_term_read_as_a_number(tmp_path: Path) -> None:
 
 def test_lexicon_check_warns_of_a_comment_line_holding_an_entry(tmp_path: Path) -> None:
     """A line starting with '#' is a comment, so a term "#3" was dropped without a word;
-    the check names such lines when they hold tabs as the file's entries do, and a term in
-    double quotes is the way to write it."""
+    the check names such lines (a '#' and a digit), and a term in double quotes is the
+    way to write it. Comments as people write them, with tabs or not, are not named."""
     path = tmp_path / "hospital.tsv"
-    path.write_text("# our formulary\tv2\nTylenol #3\tTylenol\tbrand\n"
-                    "#3\tTylenol\tbrand\n\"#4\"\tTylenol\tbrand\n# #5\tTylenol\n",
-                    encoding="utf-8")
+    path.write_text("# our formulary\tv2\n#term\tcanonical\tkind\nTylenol #3\tTylenol\tbrand\n"
+                    "#3\tTylenol\tbrand\n\"#4\"\tTylenol\tbrand\n# #5\tTylenol\n"
+                    "#Zorvaxin\tzorvaxin\tbrand\n## 2024\tupdate\n", encoding="utf-8")
     report = check_lexicon(path)
     assert report.ok and report.entries == 2
     said = [w for w in report.warnings if "read as a comment" in w]
-    assert said == ["lines 1, 3, 5 start with '#' and hold tabs as an entry does, but are "
-                    "read as a comment: a term beginning with '#' is written in double "
-                    "quotes (\"#3\")"]
-    path.write_text("# a word list\nmetformin\n#3\n", encoding="utf-8")  # no tabs: no hint
-    assert not [w for w in check_lexicon(path).warnings if "comment" in w]
+    assert said == ["line 4 starts with '#' and a digit, as a term such as \"#3\" does, but "
+                    "is read as a comment: a term beginning with '#' is written in double "
+                    "quotes"]
+    path.write_text("# a word list\nmetformin\n#3\n#10 cough syrup\n", encoding="utf-8")
+    assert [w for w in check_lexicon(path).warnings if "comment" in w] == [
+        "lines 3, 4 start with '#' and a digit, as a term such as \"#3\" does, but are read "
+        "as a comment: a term beginning with '#' is written in double quotes"]
 
 
 @pytest.mark.parametrize(("data", "lines"), [

@@ -528,7 +528,7 @@ class _Parsed:
     wide: int = 1  # most columns on a data line
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
     spaced: list[int] = field(default_factory=list)  # ... a run of spaces
-    commented: list[int] = field(default_factory=list)  # comment lines with an entry's tabs
+    commented: list[int] = field(default_factory=list)  # comment lines such as "#3"
     guessed: str | None = None  # the encoding of a file read as UTF-16 without a mark
 
     def warnings(self) -> list[str]:
@@ -547,14 +547,14 @@ class _Parsed:
                     out.append(f"{len(found)} terms hold {what} (line{'s' * (len(found) > 1)} "
                                f"{lines}) and no line "
                                f"has a tab: is the file {hint}? Columns are separated by tabs")
-        if self.commented and self.wide > 1:
+        if self.commented:
             found = self.commented
             lines = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
             one = len(found) == 1
             out.append(f"line{'' if one else 's'} {lines} start{'s' if one else ''} with '#' "
-                       f"and hold{'s' if one else ''} tabs as an entry does, but "
+                       f"and a digit, as a term such as \"#3\" does, but "
                        f"{'is' if one else 'are'} read as a comment: a term beginning with "
-                       "'#' is written in double quotes (\"#3\")")
+                       "'#' is written in double quotes")
         return out
 
 
@@ -577,7 +577,7 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Par
     for number, row in rows:
         line = row[0]
         if len(row) == 1 and (not line.strip() or line.lstrip().startswith("#")):
-            if "\t" in line.strip():
+            if line.lstrip()[1:2].isdigit():  # "#3": a term, or a comment? ("# 3 x" is one)
                 parsed.commented.append(number)
             continue
         if csv_file:
