@@ -254,6 +254,7 @@ class Drug:
     medline: list[str] = field(default_factory=list)
     medline_names: list[str] = field(default_factory=list)
     medline_combo: list[str] = field(default_factory=list)
+    synonyms_kept: int = 0  # counted in "drugbank synonyms" kept
 
 
 class Counts:
@@ -293,6 +294,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                 if ABBREVIATION.match(synonym) and key(synonym) != key(name):
                     drug.abbreviations[key(synonym)] = synonym
                     counts.kept["drugbank synonyms"] += 1
+                    drug.synonyms_kept += 1
                     continue
                 cleaned = clean_name(synonym)
                 if cleaned is None and (nutrient := nutrient_name(synonym)):
@@ -304,6 +306,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                 elif key(cleaned) in us:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1
+                    drug.synonyms_kept += 1
                 elif is_foreign_variant(cleaned, list(drug.generics.values())):
                     counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
                 elif is_other_language(cleaned):
@@ -311,6 +314,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                 else:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1
+                    drug.synonyms_kept += 1
             # after the other names, so that "Vitamin B9" does not make "Vitamin Bc" a
             # near spelling of a kept name, nor "Vitamin D-3" "Vitamin D3"
             for nutrient in nutrients:
@@ -319,6 +323,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                 else:
                     drug.generics[key(nutrient)] = nutrient
                     counts.kept["drugbank synonyms"] += 1
+                    drug.synonyms_kept += 1
             drugs[drug.dbid] = drug
     taken = {k for d in drugs.values() for k in d.generics}
     for drug in drugs.values():
@@ -341,6 +346,9 @@ def drop_coded(drugs: dict[str, Drug], combos: list[Combo], counts: Counts) -> N
         del drugs[dbid]
         counts.kept["drugbank"] -= 1
         counts.drop("drugbank", "common name is a research code or chemistry, and no brand")
+        counts.kept["drugbank synonyms"] -= drug.synonyms_kept
+        counts.dropped[("drugbank synonyms", "of a substance dropped as a research code")] \
+            += drug.synonyms_kept
 
 
 def name_index(drugs: dict[str, Drug]) -> dict[str, str]:

@@ -203,6 +203,8 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
     printed = built[1]
     assert "drugbank: read 19, kept 16, dropped 3" in printed
     assert "1  common name is a research code or chemistry, and no brand" in printed
+    # its synonym (kept as a name, then dropped with it) is counted dropped, not kept
+    assert "1  of a substance dropped as a research code" in printed
     assert "medlineplus: read 9, kept 8, dropped 1" in printed
     assert "curated combinations: read 1, kept 1, dropped 0" in printed
     assert "substance does not join to DrugBank" in printed
@@ -249,6 +251,7 @@ def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: s
         "NS-218",
         "Hidroclorotiazida",
         "E1v1.11",  # a research code no brand is said for
+        "Exonimer",  # its synonym
     ],
 )
 def test_lexicon_build_drops_foreign_spellings_and_codes(mini: Lexicon, term: str) -> None:
