@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SYSTEM_TOOLS := tesseract espeak-ng flite sox
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd espeak-ng flite sox libsox-fmt-all \
-	fonts-dejavu-core fonts-liberation fonts-freefont-ttf
+	fonts-dejavu-core fonts-liberation fonts-freefont-ttf hunspell-en-med hunspell-en-us
 
 .PHONY: demo test lint unit system-deps venv dev clean lexicons
 

@@ -10,7 +10,7 @@ proposed flags (:class:`Proposal`, :func:`resolve`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -78,11 +78,14 @@ class Proposal:
 
 
 def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
-               oov_max_zipf: float, doubt: float | None = None) -> list[WordInfo]:
+               oov_max_zipf: float, doubt: float | None = None,
+               known: Container[str] = ()) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
-    confidence below which a heard word is doubtful (None: no word is)."""
+    confidence below which a heard word is doubtful (None: no word is); a word ``known``
+    holds (the clinical vocabulary) that wordfreq ranks lower counts as
+    :data:`KNOWN_ZIPF`."""
     out: list[WordInfo] = []
     surfaces: list[str] = []
     glued: list[bool] = []  # written onto the next word ("7" of "7" ".5")
@@ -106,6 +109,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                 if found:
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
+            if kind == "word" and not exact and zipf < KNOWN_ZIPF and _known(text, known):
+                zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
             conf = word.confidence
             if conf is not None and word.tokens:
                 low = min(t.probability for t in word.tokens)
@@ -216,6 +221,18 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
     return text, kind, word_key(text), zipf
 
 
+def _known(text: str, known: Container[str]) -> bool:
+    """Whether the clinical vocabulary ``known`` holds ``text``, or its American spelling
+    ("naevi": nevi; medical dictionaries are American)."""
+    if not known:
+        return False
+    folded = text.casefold()
+    if folded in known:
+        return True
+    return ("ae" in folded or "oe" in folded) and (
+        folded.replace("ae", "e").replace("oe", "e") in known)
+
+
 def plural_zipf(word: str) -> float:
     """The English zipf frequency of ``word``, or of its singular when that is higher:
     wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
@@ -231,6 +248,9 @@ def plural_zipf(word: str) -> float:
     return max([zipf] + [english_zipf(s) for s in singulars])
 
 
+#: the English zipf of a word English knows but seldom uses: a word of the clinical
+#: vocabulary (:mod:`uncertain.vocabulary`) counts as this when wordfreq ranks it lower
+KNOWN_ZIPF = 1.5
 #: the shortest word read for a British spelling ("oedema", "faeces"; not "bae" as "be")
 _BRITISH_MIN = 6
 CLAUSE_END = re.compile(r"[,;:.!?]\W*$")

@@ -435,7 +435,10 @@ def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
                 validator.index.spelled([compact(w) for w in term.split()])]
         if not hits:
             nearest = ", ".join(_nearest_terms(validator, term))
-            print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}"
+            # a clinical word the validator takes as known is not flagged near them
+            known = (f"; a word of the clinical vocabulary ({validator.vocabulary.path}), "
+                     "read as known" if term in validator.vocabulary else "")
+            print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}{known}"
                   + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
         _print_hits(term, hits)
 

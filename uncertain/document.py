@@ -224,6 +224,9 @@ class Validation(_Model):
     lexicons: list[str] = Field(default_factory=list)
     options: dict[str, float | int] = Field(default_factory=dict)
     hunches: list[Flag] = Field(default_factory=list)
+    #: the clinical dictionary whose words were taken as known (:mod:`uncertain.vocabulary`),
+    #: or None
+    vocabulary: str | None = None
 
 
 class Document(_Model):

@@ -78,6 +78,7 @@ from uncertain._single import word_flags, word_reasons
 from uncertain._sweep import Sweep, read_sweep, windows
 from uncertain._words import (
     CLAUSE_END,
+    KNOWN_ZIPF,
     Proposal,
     WordInfo,
     key_of,
@@ -108,6 +109,7 @@ from uncertain.lexicon import (
     shipped_lexicons,
     split_source,
 )
+from uncertain.vocabulary import Vocabulary, clinical_vocabulary
 
 __all__ = ["WEIGHTS", "ValidateOptions", "Validator", "lexicon_evidence", "score_candidate",
            "validate"]
@@ -194,6 +196,7 @@ class Validator:
         self,
         lexicons: Iterable[LexiconSource] | None = None,
         options: ValidateOptions | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         if isinstance(lexicons, str | os.PathLike | Lexicon):
             lexicons = [lexicons]  # one given alone ("drugs" was read as "d", "r", ...)
@@ -208,6 +211,9 @@ class Validator:
                       if all(is_shipped(lx) for lx in self.lexicons)
                       else LexiconIndex(self.lexicons))
         self.search = CandidateSearch(self.index)
+        #: clinical words taken as known (:mod:`uncertain.vocabulary`; by default the
+        #: system's medical dictionary, if installed)
+        self.vocabulary = clinical_vocabulary() if vocabulary is None else vocabulary
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
@@ -224,7 +230,7 @@ class Validator:
         modality: Modality = doc.source.modality
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
-                           doubt if modality == "audio" else None)
+                           doubt if modality == "audio" else None, self.vocabulary)
         n = len(infos)
         sweep = read_sweep(infos, words, modality, opts, doubt)
         lowered, sure = sweep.lowered, sweep.sure
@@ -254,7 +260,8 @@ class Validator:
         kept = [self._flag(p, words) for p in resolve(hunches)
                 if not any(k in taken for k in range(p.start, p.end))]
         record = Validation(lexicons=[lx.name for lx in self.lexicons],
-                            options=dict(_options_record(opts)), hunches=kept)
+                            options=dict(_options_record(opts)), hunches=kept,
+                            vocabulary=self.vocabulary.path)
         return doc.model_copy(update={"flags": flags, "validation": record})
 
     def _sweep(self, sw: Sweep, starts: range, limit: int, *,
@@ -566,7 +573,7 @@ _LEAD_MAX_LETTERS = 6
 #: the products and supplements of a medication list ("multivitamin", "probiotic",
 #: "elderberry", "softener": 1.6-2.6), where recognisers' and OCR's misspellings of names
 #: are strings wordfreq does not know ("oxycodome", "Zappasuma", "Lisinioprii": 0)
-_KNOWN_ZIPF = 1.5
+_KNOWN_ZIPF = KNOWN_ZIPF
 _KNOWN_MIN_SIMILARITY = 0.85
 #: a run of everyday words the recogniser is sure of, in a drug's slot only by its context
 #: (a prescribing word, a frequency after it), is what was said unless it sounds like a
@@ -627,6 +634,13 @@ def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
 @cache
 def _default_validator() -> Validator:
     return Validator()
+
+
+@cache
+def _feature_validator() -> Validator:
+    """The default validator without a clinical vocabulary: calibration's features must
+    not depend on which dictionary a machine has installed."""
+    return Validator(vocabulary=Vocabulary())
 
 
 def validate(
@@ -700,7 +714,7 @@ def lexicon_evidence(doc: Document) -> list[tuple[float, float]]:
     """
     near = [0.0] * len(doc.words)
     verified = [0.0] * len(doc.words)
-    for flag in _default_validator().validate(doc).flags:
+    for flag in _feature_validator().validate(doc).flags:
         for i in range(flag.start, min(flag.end, len(near))):
             if flag.reason == "verified":
                 verified[i] = 1.0
