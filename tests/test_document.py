@@ -94,7 +94,14 @@ def test_document_with_nan_and_infinite_floats_writes_json_and_reads_them_back()
         back = Document.from_json(text)
         features = back.flags[0].candidates[0].features
         assert math.isnan(features["sound"]) and features["acoustic"] == float("-inf")
+        # the free-form options too: the option comes back as the float it was
+        assert back.source.options == {"compression_ratio_threshold": float("inf")}
     assert json_text({"a": [1.5, float("nan")]}, separators=(",", ":")) == '{"a":[1.5,"NaN"]}'
+    nested = doc.source.model_copy(update={"options": {"t": [0.0, float("-inf")],
+                                                       "v": {"w": float("nan")}, "s": "int8"}})
+    options = Source.model_validate_json(nested.model_dump_json()).options
+    assert options["t"] == [0.0, float("-inf")] and math.isnan(options["v"]["w"])
+    assert options["s"] == "int8"
 
 
 def test_document_stable_names_in_json() -> None:

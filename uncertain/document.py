@@ -32,7 +32,14 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticSerializationError
 
 SCHEMA_VERSION: Literal["1"] = "1"
@@ -179,6 +186,26 @@ class Source(_Model):
     duration: float | None = None  # seconds, audio only
     language: str | None = None
     language_probability: float | None = None
+
+    @field_validator("options", mode="after")
+    @classmethod
+    def _read_non_finite(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """The floats JSON writes as strings ("NaN", "Infinity", "-Infinity": an option set
+        to ``inf``) read back as floats, as the typed float fields do."""
+        return _non_finite(options)
+
+
+def _non_finite(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NON_FINITE.get(value, value)
+    if isinstance(value, dict):
+        return {k: _non_finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_non_finite(v) for v in value]
+    return value
+
+
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
 class Candidate(_Model):
