@@ -355,6 +355,20 @@ def test_reconcile_to_dict_is_json() -> None:
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
     assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]
+    # where the spans the answer left are on the scan, for a reviewer to look at
+    assert {k: data["unchanged"][0][k] for k in ("page", "bbox")} == {
+        "page": 1, "bbox": [150.0, 330.0, 390.0, 372.0]}
+    assert "seconds" not in data["unchanged"][0]
+    assert next(x for x in data["spans"] if x["text"] == "Lisinoprll") == data["unchanged"][0]
+
+
+def test_reconcile_to_dict_says_when_each_span_was_said() -> None:
+    doc = _load("dictation")
+    data = reconcile(doc, doc.text).to_dict()
+    assert [(s["text"], s["seconds"]) for s in data["unchanged"]] == [
+        ("met for me", [4.92, 5.79]),
+        ("lie sin oh pril", [11.07, 12.33]), ("fifteen", [12.41, 12.85])]
+    assert "page" not in data["unchanged"][0]
 
 
 VOCAB = ["take", "the", "a", "metformin", "500", "mg", "twice", "daily.", "BP", "<", "&"]

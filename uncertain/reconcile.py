@@ -116,6 +116,10 @@ class Reconciliation:
     #: that." keeps 0.02 of the sample note; "metformin lisinopril" all of "metfromin
     #: lisinoprl", both doubtful)
     kept: float = 1.0
+    #: where each span's words are in the recording or on the page, as a change's
+    #: provenance: ``seconds`` (start, end) for speech and timed text, ``page`` and
+    #: ``bbox`` for a scan; empty when the words have none
+    places: tuple[dict[str, Any], ...] = field(default=())
 
     @property
     def resolved(self) -> list[Change]:
@@ -143,12 +147,14 @@ class Reconciliation:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections,
         reformatted, asides."""
+        spans = [s.to_dict() | (self.places[k] if k < len(self.places) else {})
+                 for k, s in enumerate(self.spans)]
         return {
             "text": self.text,
             "kept": self.kept,
-            "spans": [s.to_dict() for s in self.spans],
+            "spans": spans,
             "resolved": [c.to_dict() for c in self.resolved],
-            "unchanged": [self.spans[i].to_dict() for i in self.unchanged],
+            "unchanged": [spans[i] for i in self.unchanged],
             "overcorrections": [c.to_dict() for c in self.overcorrections],
             "reformatted": [c.to_dict() for c in self.reformatted],
             "asides": [c.to_dict() for c in self.asides],
@@ -372,7 +378,22 @@ def reconcile(
                     if c.reformatted and c.span is None)
     kept = (round((_kept(pairs, src, dst, token_span, span_sizes) + respelled) / len(src), 4)
             if src else 1.0)
-    return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept)
+    return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
+                          tuple(_place(located, s) for s in spans))
+
+
+def _place(words: list[Word], span: Span) -> dict[str, Any]:
+    """Where ``span``'s words are: ``seconds`` or ``page`` and ``bbox``, those known."""
+    assert span.word_start is not None and span.word_end is not None
+    where = _provenance(words, span.word_start, span.word_end)
+    out: dict[str, Any] = {}
+    if where["start"] is not None and where["end"] is not None:
+        out["seconds"] = [where["start"], where["end"]]
+    if where.get("page") is not None:
+        out["page"] = where["page"]
+        if where.get("bbox") is not None:
+            out["bbox"] = list(where["bbox"])
+    return out
 
 
 def _aside(g: _Group, tokens: list[re.Match[str]], answer: str, n_words: int) -> bool:
