@@ -167,6 +167,32 @@ def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     assert result.reformatted == []
 
 
+@pytest.mark.parametrize(("new", "hedged"), [
+    ("metformin", False),
+    ("metformin (uncertain)", True),
+    ("metformin or metoprolol", True),
+    ("metformin/metoprolol", True),
+    ("metformin?", True),
+    ("[inaudible]", True),
+    ("probably metformin", True),
+    ("metformin [verify]", True),
+])
+def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
+    """The preamble asks the model to flag a drug it cannot settle, not to pick one: an
+    answer that does so was read as a resolution like any other."""
+    doc = _load("dictation")
+    (change,) = reconcile(doc, doc.text.replace("met for me", new)).resolved
+    assert (change.original, change.new, change.hedged) == ("met for me", new, hedged)
+    assert change.to_dict()["hedged"] is hedged
+
+
+def test_reconcile_hedge_words_the_document_had_are_no_hedge() -> None:
+    doc = _text_doc("Is the rash worse at night? It is possibly eczema, or psoriasis.")
+    result = reconcile(doc, "Is the rash worse at night? It is probably eczema, or psoriasis.")
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("possibly", "probably", False)]  # the document said it was unsure, not the answer
+
+
 def test_reconcile_unchanged_answer_has_no_changes() -> None:
     doc = _load("dictation")
     result = reconcile(doc, doc.text)

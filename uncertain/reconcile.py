@@ -9,6 +9,8 @@ re-paired by spelling similarity) and sorts each change into
   marks at the same ``threshold``), with the original words' provenance;
 * ``unchanged``: doubtful spans the answer left as they were;
 * ``overcorrections``: changes to confident words nobody asked about;
+* ``hedged`` (a change's flag): the answer says it is unsure of its reading, as the
+  preamble asks where a drug or dose cannot be settled;
 * ``reformatted``: changes to confident words that write the same words otherwise
   (spacing, hyphens, dots: "follow-up" -> "follow up", "38.5 °C" -> "38.5°C",
   "b.i.d." -> "bid"), no change of what they say;
@@ -92,6 +94,11 @@ class Change:
     #: differ ("2.5" -> "25", "1-2" -> "12" and "2 5" -> "25" are changes). Never set on
     #: a doubtful span's change: "lie sin oh pril" -> "lisinopril" is its correction
     reformatted: bool = False
+    #: the new text says it is unsure, as the preamble asks where a drug or dose cannot be
+    #: settled: a question mark the original did not have, a word such as "uncertain",
+    #: "unclear", "possibly", "[inaudible]", or on a doubtful span two readings joined by
+    #: "or" ("metformin (uncertain)", "metformin or metoprolol", "metformin?")
+    hedged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the change."""
@@ -782,10 +789,31 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
-                  candidate=candidate, aside=aside,
+                  candidate=candidate, aside=aside, hedged=not aside and _hedged(
+                      original, new, doubtful=g.region is not None),
                   reformatted=(g.region is None and not aside
                                and _squeezed(original) == _squeezed(new)),
                   **_provenance(words, g.first, g.stop))
+
+
+#: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly")
+_HEDGE_WORDS = re.compile(
+    r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
+    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|check)\b",
+    re.IGNORECASE)
+_OR = re.compile(r"\S\s+or\s+\S|\w/\w", re.IGNORECASE)
+
+
+def _hedged(original: str, new: str, *, doubtful: bool) -> bool:
+    """Whether the answer's ``new`` text for ``original`` says it is unsure
+    (``Change.hedged``)."""
+    if not new:
+        return False
+    if new.count("?") > original.count("?"):
+        return True
+    if _HEDGE_WORDS.search(new) and not _HEDGE_WORDS.search(original):
+        return True
+    return doubtful and bool(_OR.search(new)) and not _OR.search(original)
 
 
 #: what may be written otherwise without changing the words: spaces, hyphens, dots
