@@ -158,14 +158,15 @@ class LexiconIndex:
             key: tuple(ids) for key, ids in written.items()}
         self._written_heads = frozenset(heads)
         del written, heads
-        # per block: ascending entry numbers and their sound classes and spellings, ready
-        # for rapidfuzz (a query's blocks are joined, not merged: see _compare)
-        self._blocks: dict[str, _Block] = {}
+        # per block: ascending entry numbers; every entry's sound classes and spelling, in
+        # arrays a query's numbers pick from for rapidfuzz (its blocks are joined, not
+        # merged: see _compare)
+        self._blocks: dict[str, np.ndarray] = {}
         while blocks:  # emptied as it goes, to hold one copy at a time
             key, ids = blocks.popitem()
-            self._blocks[key] = (np.array(ids, dtype=np.intp),
-                                 tuple(self.items[i].classes for i in ids),
-                                 tuple(self.items[i].compact for i in ids))
+            self._blocks[key] = np.array(ids, dtype=np.intp)
+        self._classes = np.array([item.classes for item in self.items], dtype=object)
+        self._compacts = np.array([item.compact for item in self.items], dtype=object)
         self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
         self._last: tuple[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] | None
         self._last = None
@@ -338,21 +339,12 @@ class LexiconIndex:
         if not blocks:
             return _NONE, _NO_RATIOS, _NO_RATIOS
         # joining the blocks costs less than merging them (they are small, and overlap
-        # little): most queries are only bounded, and a bound ignores repeated rows
-        if len(blocks) == 1:
-            ids, class_texts, spellings = blocks[0]
-        else:
-            ids = np.concatenate([numbers for numbers, _, _ in blocks])
-            class_texts = tuple(t for _, texts, _ in blocks for t in texts)
-            spellings = tuple(t for _, _, texts in blocks for t in texts)
-        by_class = process.cdist([classes], class_texts, scorer=fuzz.ratio)[0]
-        by_spelling = process.cdist([key], spellings, scorer=fuzz.ratio)[0]
+        # little): most queries are only bounded, and a bound ignores repeated rows; the
+        # texts are picked by number in C (a third less time than joining tuples)
+        ids = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+        by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
+        by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
-
-
-#: one deletion block: its entry numbers, ascending, and their sound classes and compact
-#: spellings in that order (a plain tuple: the collector stops tracking it, not a named one)
-_Block = tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]
 
 
 def _deletions(text: str) -> list[str]:
