@@ -264,6 +264,15 @@ def test_images_pdf_without_pages_is_said_so(tmp_path: Path) -> None:
                              b"<< /Type /Pages /Kids [] /Count 0 >>"]))
     with pytest.raises(CorruptInputError, match=r"refused it without a reason .*no pages"):
         list(images.open_pages(path))
+    # pdfium keeps the last error of an earlier file for it: after an encrypted PDF it
+    # was "password-protected", after a damaged one "Data format error"
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>"])[:40])
+    for before in (OCR_DATA / "encrypted.pdf", damaged):
+        with pytest.raises((EncryptedInputError, CorruptInputError)):
+            list(images.open_pages(before))
+        with pytest.raises(CorruptInputError, match=r"nopages\.pdf: .*without a reason"):
+            list(images.open_pages(path))
 
 
 def test_images_pdf_pages_at_dpi(samples_dir: Path) -> None:

@@ -57,6 +57,7 @@ MIN_IMAGE_DPI = 70.0
 MAX_IMAGE_DPI = 2400.0
 _EXIF_ORIENTATION = 0x0112
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+_PDFIUM_FILE_ERROR = 2  # FPDF_ERR_FILE
 
 
 @dataclass
@@ -265,13 +266,14 @@ def _open_pdf(path: Path, *, dpi: float,
               max_pixels: int) -> Iterator[PageImage | PageError]:
     import pypdfium2 as pdfium
 
+    _mark_pdfium_error()
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == _PDFIUM_PASSWORD_ERROR:
             raise EncryptedInputError(path, "the PDF is password-protected") from exc
-        if code == 0:  # "Failed to load document (PDFium: Success)"
+        if code in (0, _PDFIUM_FILE_ERROR):  # the mark: this file's load set no error
             raise CorruptInputError(path, "not a readable PDF: pdfium refused it without a "
                                           "reason (as it refuses a PDF with no pages)") from exc
         raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
@@ -309,6 +311,16 @@ def _open_pdf(path: Path, *, dpi: float,
                             pages=count)
     finally:
         pdf.close()
+
+
+def _mark_pdfium_error() -> None:
+    """Set pdfium's last error to "file access" (a load of no file): a load that fails
+    without setting one of its own (a PDF with no pages) leaves the last error of an
+    earlier file, which said "password-protected" for the file after an encrypted one.
+    The file being loaded has been read already, so a real access error cannot be its."""
+    import pypdfium2.raw as pdfium_c
+
+    pdfium_c.FPDF_LoadDocument(b"", None)
 
 
 def check_dpi(dpi: float) -> float:
