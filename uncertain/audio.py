@@ -361,8 +361,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
 
 #: a damaged file of which less than this share decodes is refused, not read as silence
 _READABLE = 0.5
-#: containers whose packets' timestamps come from the stream (Ogg granule positions, FLAC
-#: frame numbers): a forward jump in them is data the demuxer skipped as unreadable
+#: containers whose frames' timestamps come from the stream (Ogg granule positions, FLAC
+#: frame numbers): a lasting forward jump in them is data the demuxer skipped as unreadable
 _STAMPED = frozenset({"ogg", "flac"})
 #: damaged stretches named one by one in the note; the rest are counted
 _STRETCHES_SAID = 3
@@ -399,13 +399,18 @@ def _frames(container: av.container.InputContainer, stream: av.AudioStream,
             declared: float | None, damage: _Damage) -> Iterator[av.AudioFrame]:
     """The stream's decoded frames, packet by packet: a packet FFmpeg cannot decode (bytes
     damaged inside the file) is skipped, and silence of its length takes its place, so
-    that what follows keeps its time; so is data the demuxer skipped, where the packets'
+    that what follows keeps its time; so is data the demuxer skipped, where the frames'
     timestamps come from the stream (:data:`_STAMPED`). ``damage`` is told where.
 
     A skipped packet's length is its duration, except in a bare MP3 or ADTS stream, whose
     timestamps only count the packets the parser found: there one damaged "packet" holds
     several frames' bytes (4 KB overwritten in a 128 kbit/s MP3 made two packets of 0.29 s
-    of audio), and its length is reckoned from its size at the file's rate so far."""
+    of audio), and its length is reckoned from its size at the file's rate so far.
+
+    A frame whose timestamp is ahead of the samples read is held back until the next one
+    says whether the stream stays ahead (data was lost before it: silence goes first) or
+    not: Vorbis stamps the first frame after a change of block size 8-10 ms early, and
+    each such frame read as a loss put silence into a whole file and shifted its words."""
     kind = container.format.name
     counted = kind == "mp3" or kind in _LENGTH_GUESSED
     stamped = kind in _STAMPED
@@ -413,7 +418,8 @@ def _frames(container: av.container.InputContainer, stream: av.AudioStream,
     like: av.AudioFrame | None = None  # the last decoded frame: the shape of silence
     position = 0.0  # seconds yielded
     pending = 0.0  # seconds lost before any frame decoded (no shape for silence yet)
-    expected: int | None = None  # the next packet's timestamp, when they are the stream's
+    base: float | None = None  # stream time minus position, from the first stamped frame
+    held: tuple[av.AudioFrame, float] | None = None  # a frame ahead, and by how much
     first = -1  # where the first decoded packet starts in the file (bytes)
 
     def lose(seconds: float) -> Iterator[av.AudioFrame]:
@@ -429,15 +435,28 @@ def _frames(container: av.container.InputContainer, stream: av.AudioStream,
         else:
             yield from _silence(like, seconds)
 
+    def emit(frame: av.AudioFrame) -> Iterator[av.AudioFrame]:
+        nonlocal position, pending, like
+        if pending:
+            yield from _silence(frame, pending)
+            pending = 0.0
+        like = frame
+        seconds = frame.samples / frame.sample_rate
+        position += seconds
+        damage.read += seconds
+        yield frame
+
+    def release() -> Iterator[av.AudioFrame]:
+        nonlocal held
+        if held is not None:
+            frame, held = held[0], None
+            yield from emit(frame)
+
     for packet in container.demux(stream):
-        if stamped and packet.pts is not None:
-            if expected is not None and time_base is not None and packet.pts > expected:
-                yield from lose((packet.pts - expected) * time_base)
-            if packet.duration:
-                expected = packet.pts + packet.duration
         try:
             frames = packet.decode()
         except av.FFmpegError as exc:
+            yield from release()
             if damage.error is None:
                 damage.error = _reason(exc)
             seconds = (packet.duration or 0) * (time_base or 0.0)
@@ -451,18 +470,30 @@ def _frames(container: av.container.InputContainer, stream: av.AudioStream,
             continue
         if first < 0 and counted and packet.pos is not None:
             first = packet.pos
-        if expected is not None and packet.pts is None and time_base:
-            # (a FLAC parser's packet of damaged bytes: what it decoded to is in place)
-            expected += round(sum(f.samples / f.sample_rate for f in frames) / time_base)
         for frame in frames:
-            if pending:
-                yield from _silence(frame, pending)
-                pending = 0.0
-            like = frame
-            seconds = frame.samples / frame.sample_rate
-            position += seconds
-            damage.read += seconds
-            yield frame
+            if not (stamped and frame.pts is not None and time_base):
+                yield from release()
+                yield from emit(frame)
+                continue
+            at = frame.pts * time_base
+            if base is None:
+                base = at - position
+            behind = held[0].samples / held[0].sample_rate if held is not None else 0.0
+            ahead = at - base - position - behind
+            if held is not None:
+                if ahead > _JUMP_SECONDS:  # still ahead: lost before the held frame
+                    yield from lose(min(held[1], ahead))
+                    ahead = at - base - position - behind
+                yield from release()
+            if ahead > _JUMP_SECONDS:
+                held = (frame, ahead)
+            else:
+                yield from emit(frame)
+    yield from release()
+
+
+#: how far a frame's timestamp may run ahead of the samples read before it is a loss
+_JUMP_SECONDS = 0.001
 
 
 def _silence(like: av.AudioFrame, seconds: float) -> Iterator[av.AudioFrame]:
