@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import struct
 import sys
 import warnings
@@ -356,15 +355,57 @@ def test_images_decompression_bomb(tmp_path: Path, width: int, height: int,
         list(images.open_pages(path, max_pixels=max_pixels))
 
 
-def test_images_pdf_page_over_the_limit(samples_dir: Path) -> None:
-    with pytest.raises(InputTooLargeError, match="page 1 at 300 dpi") as info:
-        list(images.open_pages(samples_dir / "scan.pdf", max_pixels=1_000_000))
-    # the message names a resolution that fits, and that resolution does fit
-    fits = int(re.search(r"render it at (\d+) dpi or less", str(info.value)).group(1))
-    pages = list(images.open_pages(samples_dir / "scan.pdf", dpi=fits, max_pixels=1_000_000))
-    assert pages and all(p.image.width * p.image.height <= 1_000_000 for p in pages)
-    with pytest.raises(InputTooLargeError):
-        list(images.open_pages(samples_dir / "scan.pdf", dpi=fits + 1, max_pixels=1_000_000))
+def test_images_pdf_page_over_the_limit_is_read_at_the_resolution_that_fits(
+        samples_dir: Path) -> None:
+    """A page over the pixel limit at the asked resolution refused the whole file, its
+    other pages too (a poster among letter pages), and --dpi low enough for it read the
+    others too coarsely: it is read at the highest whole DPI that fits, with a note."""
+    pages = list(images.open_pages(samples_dir / "scan.pdf", max_pixels=1_000_000))
+    assert [p.number for p in pages] == [1, 2]
+    for page in pages:
+        assert isinstance(page, images.PageImage)
+        assert page.image.width * page.image.height <= 1_000_000
+        fits = int(page.dpi or 0)
+        assert page.note == (f"8 x 12 in: read at {fits} dpi, as 300 dpi would make "
+                             f"2481x3508 pixels, over the limit of 1000000 (raise "
+                             f"max_pixels to read it at 300)")
+        bigger = next(images.open_pages(samples_dir / "scan.pdf", dpi=fits + 1,
+                                        max_pixels=1_000_000))
+        assert isinstance(bigger, images.PageImage) and bigger.dpi == fits  # the most
+    within = list(images.open_pages(samples_dir / "scan.pdf", dpi=fits, max_pixels=1_000_000))
+    assert all(isinstance(p, images.PageImage) and p.note is None for p in within)
+
+
+def test_images_pdf_poster_among_pages_and_a_page_too_large_at_any_resolution(
+        tmp_path: Path) -> None:
+    letter = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
+                             b"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R 6 0 R] /Count 4 >>",
+                             letter,
+                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 3000 3000] >>",
+                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] >>",
+                             letter]))
+    pages = list(images.open_pages(path, dpi=72, max_pixels=1_000_000))
+    assert [(type(p).__name__, p.number) for p in pages] == [
+        ("PageImage", 1), ("PageImage", 2), ("PageError", 3), ("PageImage", 4)]
+    first, poster, huge, last = pages
+    assert isinstance(first, images.PageImage) and isinstance(last, images.PageImage)
+    assert (first.dpi, first.image.size, first.note) == (72, (612, 792), None)
+    assert (last.dpi, last.note) == (72, None)
+    assert isinstance(poster, images.PageImage)
+    assert (poster.dpi, poster.image.size) == (24, (1000, 1000))
+    assert poster.note == ("42 x 42 in: read at 24 dpi, as 72 dpi would make 3000x3000 "
+                           "pixels, over the limit of 1000000 (raise max_pixels to read it "
+                           "at 72)")
+    assert isinstance(huge, images.PageError)
+    assert huge.message == ("page 3 of 4 is 200 x 200 in, over 1000000 pixels even at 10 "
+                            "dpi: it is not read")
+    alone = _blank_pdf(tmp_path / "alone.pdf", 14400, 14400)
+    with pytest.raises(InputTooLargeError, match=r"alone\.pdf: page 1 at 72 dpi .* over the "
+                                                 r"limit of 1000000 \(even at 10 dpi: raise "
+                                                 r"max_pixels to read it\)"):
+        list(images.open_pages(alone, dpi=72, max_pixels=1_000_000))
 
 
 def _blank_pdf(path: Path, width_pt: float, height_pt: float) -> Path:
@@ -388,16 +429,17 @@ def test_images_pdf_page_size_has_no_float_error(tmp_path: Path) -> None:
     (432, 301, 1800 * 1800, 300),  # a 6-inch page: 1800 pixels a side at 300 dpi, not 1801
     (14400, 300, images.DEFAULT_MAX_PIXELS, 50),  # a 200-inch poster: 10,000 a side at 50
 ])
-def test_images_pdf_page_over_the_limit_names_the_highest_dpi_that_fits(
+def test_images_pdf_page_over_the_limit_is_read_at_the_highest_dpi_that_fits(
         tmp_path: Path, side_pt: float, dpi: float, max_pixels: int, fits: int) -> None:
-    """The page's size in floats came out a pixel too large, and the resolution the
-    error named was one under the highest that fits (49 dpi for a 200-inch page)."""
-    pdf = _blank_pdf(tmp_path / "page.pdf", side_pt, side_pt)
-    with pytest.raises(InputTooLargeError, match=rf"render it at {fits} dpi or less"):
-        list(images.open_pages(pdf, dpi=dpi, max_pixels=max_pixels))
+    """The page's size in floats came out a pixel too large, and the resolution named
+    was one under the highest that fits (49 dpi for a 200-inch page)."""
+    assert images._fitting_dpi(side_pt, side_pt, max_pixels) == fits
     if side_pt * fits / 72 <= 2000:  # a 100-megapixel page is not rendered to show it
-        (page,) = images.open_pages(pdf, dpi=fits, max_pixels=max_pixels)
+        pdf = _blank_pdf(tmp_path / "page.pdf", side_pt, side_pt)
+        (page,) = images.open_pages(pdf, dpi=dpi, max_pixels=max_pixels)
+        assert isinstance(page, images.PageImage) and page.dpi == fits
         assert page.image.width * page.image.height <= max_pixels
+        assert page.note is not None and f"read at {fits} dpi" in page.note
 
 
 def test_images_encrypted_pdf() -> None:

@@ -100,17 +100,21 @@ def _render_scale(width_pt: float, height_pt: float, dpi: float) -> float:
     return scale
 
 
+def _fitting_dpi(width_pt: float, height_pt: float, max_pixels: int) -> int:
+    """The highest whole DPI at which a page of ``width_pt`` x ``height_pt`` points makes
+    at most ``max_pixels`` pixels (at least 1)."""
+    fits = math.floor(72 * (max_pixels / max(width_pt * height_pt, 1e-9)) ** 0.5) + 1
+    while fits > 1 and _pixels(width_pt, fits) * _pixels(height_pt, fits) > max_pixels:
+        fits -= 1  # page sizes are rounded up to whole pixels
+    return fits
+
+
 def _too_large(path: Path, width: int, height: int, max_pixels: int, what: str,
                size_pt: tuple[float, float] | None = None) -> None:
     if width * height > max_pixels:
         remedy = "raise max_pixels to accept it"
-        if size_pt is not None:  # a PDF page: a lower resolution fits
-            width_pt, height_pt = size_pt
-            fits = math.floor(72 * (max_pixels / (width_pt * height_pt)) ** 0.5) + 1
-            while fits > 1 and (_pixels(width_pt, fits)
-                                * _pixels(height_pt, fits)) > max_pixels:
-                fits -= 1  # page sizes are rounded up to whole pixels
-            remedy = f"render it at {fits} dpi or less (--dpi), or raise max_pixels"
+        if size_pt is not None:  # a PDF page: not even the lowest resolution fits
+            remedy = f"even at {MIN_PDF_DPI:g} dpi: raise max_pixels to read it"
         raise InputTooLargeError(
             path, f"{what} is {width}x{height} = {width * height} pixels, over the limit "
                   f"of {max_pixels} ({remedy})")
@@ -291,13 +295,29 @@ def _open_pdf(path: Path, *, dpi: float,
                 page = pdf[index]
                 width_pt, height_pt = page.get_size()
                 width, height = _pixels(width_pt, dpi), _pixels(height_pt, dpi)
-                _too_large(path, width, height, max_pixels, f"page {index + 1} at {dpi:g} dpi",
-                           (width_pt, height_pt))
+                page_dpi, note = dpi, None
+                fits = _fitting_dpi(width_pt, height_pt, max_pixels)
+                if width * height > max_pixels and fits >= MIN_PDF_DPI:
+                    # a poster or a plan among letter pages: read at the resolution that
+                    # fits, not refused with the file's other pages
+                    page_dpi = float(fits)
+                    note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at {fits} "
+                            f"dpi, as {dpi:g} dpi would make {width}x{height} pixels, over the "
+                            f"limit of {max_pixels} (raise max_pixels to read it at {dpi:g})")
+                elif width * height > max_pixels and count > 1:
+                    yield PageError(index + 1, f"page {index + 1} of {count} is "
+                                               f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in, "
+                                               f"over {max_pixels} pixels even at "
+                                               f"{MIN_PDF_DPI:g} dpi: it is not read", count)
+                    continue
+                else:
+                    _too_large(path, width, height, max_pixels,
+                               f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))
                 textpage = page.get_textpage()
                 # what the page shows: text outside its crop box (a trimmed margin, the
                 # half of a sheet cut off) is no text of the page
                 text = textpage.get_text_bounded(*page.get_cropbox()).strip() or None
-                scale = _render_scale(width_pt, height_pt, dpi)
+                scale = _render_scale(width_pt, height_pt, page_dpi)
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil()
             except pdfium.PdfiumError as exc:
@@ -307,8 +327,8 @@ def _open_pdf(path: Path, *, dpi: float,
                 yield PageError(index + 1, f"page {index + 1} of {count} does not render "
                                            f"({exc}): it is not read", count)
                 continue
-            yield PageImage(number=index + 1, image=image, dpi=dpi, text_layer=text,
-                            pages=count)
+            yield PageImage(number=index + 1, image=image, dpi=page_dpi, text_layer=text,
+                            pages=count, note=note)
     finally:
         pdf.close()
 
