@@ -196,6 +196,25 @@ def test_ingest_does_not_take_binary_with_nuls_for_utf16(tmp_path: Path, name: s
         ingest(path)
 
 
+@pytest.mark.parametrize("content", [
+    b'<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="9">Take metformin</text></svg>',
+    b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<!-- drawn by hand -->\n'
+    b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd">\n<SVG width="10">',
+])
+@pytest.mark.parametrize("name", ["page.svg", "page.txt"])
+def test_ingest_refuses_an_svg_drawing_it_read_as_a_transcript(
+        tmp_path: Path, content: bytes, name: str) -> None:
+    """An SVG is text, so its markup was read as a plain transcript's words."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnsupportedFormatError, match=rf"{name}: content is an SVG drawing, "
+                                                     r"which is not read: render it to PNG"):
+        ingest(path)
+    path.write_bytes(b"The <svg> element draws vectors.\n")  # words about it are words
+    if name.endswith(".txt"):
+        assert ingest(path).text == "The <svg> element draws vectors."
+
+
 def test_ingest_an_empty_path_says_so() -> None:
     # Path("") is ".": the error was ".: is a directory, not a file"
     from uncertain.errors import MissingFileError

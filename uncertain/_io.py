@@ -220,6 +220,11 @@ def _is_transport_stream(head: bytes) -> bool:
     return False
 
 
+#: an SVG drawing: its root element, after any XML declaration, comments and doctype
+_SVG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*"
+                  rb"<svg[\s>/]", re.DOTALL | re.IGNORECASE)
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
     """Identify a format from the first bytes of a file (at least 16 are best; a
     transport stream is known from 3 packets' sync bytes, 565 bytes)."""
@@ -275,6 +280,8 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("pdf", "pdf")
     if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51":
         return Sniffed("image", "jpeg2000")  # a JP2 file, or a bare codestream (.j2k)
+    if _SVG.match(head):
+        return Sniffed("unknown", "svg")  # text, but markup of a picture, not words
     if any(head.startswith(bom) for bom, _ in BOMS):
         return Sniffed("text", "bom")
     if _is_mp3(head):

@@ -34,6 +34,10 @@ def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
           encoding: str | None = None) -> Sniffed:
     """:func:`detect`'s verdict on what a file's first bytes say (``sniffed``) and its
     name's extension (``claimed``); ``name`` is what errors call it."""
+    if sniffed.format == "svg":
+        raise UnsupportedFormatError(
+            name, "content is an SVG drawing, which is not read: render it to PNG or PDF "
+                  "first (rsvg-convert, inkscape, a browser's print to PDF)")
     if sniffed.kind == "unknown":
         if encoding is not None and claimed == "text":
             return Sniffed("text", encoding)
