@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import struct
 import warnings
 from collections.abc import Iterator
@@ -157,7 +158,11 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
             warnings.simplefilter("ignore", UserWarning)
             img = Image.open(path)
     except Image.DecompressionBombError as exc:
-        raise InputTooLargeError(path, f"image is too large to decode safely: {exc}") from exc
+        # Pillow's own limit (twice its 89 megapixels) is met first: said as ours is
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found.group(1))} pixels" if found else "too many pixels to decode"
+        raise InputTooLargeError(path, f"the image is {size}, over the limit of {max_pixels} "
+                                       "(raise max_pixels to accept it)") from exc
     except UnidentifiedImageError as exc:
         raise CorruptInputError(path, "not a readable image (damaged or mislabelled)") from exc
     except _DECODE_ERRORS as exc:
