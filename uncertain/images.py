@@ -422,11 +422,19 @@ def _deep_to_gray(image: Image.Image) -> Image.Image:
     (65,535 for 16 bits; 255 or 1.0 for values that stay within them), or from its own
     brightest value when that is under an eighth of it (12 bits stored in 16). Pillow's
     own conversion clips every value over 255 to white: a 16-bit scan became a blank page.
+    A 32-bit or float page whose values span more than 16 bits is scaled by its 0.1st to
+    99.9th percentiles, the rest clipped.
     """
     values = np.asarray(image, dtype=np.float64)
     values = np.where(np.isfinite(values), values, 0.0)
-    low = min(0.0, float(values.min())) if values.size else 0.0
-    high = float(values.max()) - low if values.size else 0.0
+    bottom = float(values.min()) if values.size else 0.0
+    top = float(values.max()) if values.size else 0.0
+    if top - bottom > 65535 and image.mode in ("F", "I"):
+        # values beyond any full scale (a hot pixel of 1e30 in a float page) are outliers:
+        # the scale is the page's bulk's, not theirs (one such pixel made a page black)
+        bottom, top = (float(v) for v in np.percentile(values, [0.1, 99.9]))
+    low = min(0.0, bottom)
+    high = top - low
     if image.mode.startswith("I;16") or high > 255:
         scale = 65535.0 if high <= 65535 else high
     else:
