@@ -371,6 +371,30 @@ def test_cli_dpi_must_be_a_resolution_pages_can_be_read_at(
     assert "argument --dpi" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_max_pixels_sets_the_limit_of_an_image(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """max_pixels had no option: an image over 100 megapixels (a 1200-dpi A4 scan) could
+    not be read from the command line, and a smaller limit not set."""
+    from PIL import Image
+
+    image = tmp_path / "page.png"
+    Image.new("L", (300, 200), 255).save(image)
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
+    assert main([command, str(image), *extra, "--max-pixels", "5e4", "--no-validate"]) == 1
+    said = (out.read_text(encoding="utf-8") if command == "batch"
+            else capsys.readouterr().err)
+    assert "the image is 300x200 = 60000 pixels, over the limit of 50000" in said
+    out.unlink(missing_ok=True)
+    assert main([command, str(image), *extra, "--max-pixels", "60000", "--no-validate"]) == 0
+    for value in ("0", "-5", "1.5", "nan", "inf", "many"):
+        with pytest.raises(SystemExit) as exited:
+            main([command, str(image), *extra, f"--max-pixels={value}"])
+        assert exited.value.code == 2
+        assert "argument --max-pixels" in capsys.readouterr().err
+
+
 def test_cli_annotate_reads_a_windows_file_and_names_it_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     legacy = tmp_path / "note.txt"

@@ -36,7 +36,7 @@ from uncertain.evaluate import (
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``uncertain batch``; it sets ``func``."""
-    from uncertain.cli import pdf_dpi, text_encoding
+    from uncertain.cli import pdf_dpi, pixel_limit, text_encoding
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
@@ -67,6 +67,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="plain-text transcripts' encoding (default: detected)")
     p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
+    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
+                   help="the most pixels an image or PDF page may have (100000000)")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
                    help="add a lexicon to drugs+clinical (a shipped name, a file, or a file "
                    "under a name of its own: hospA=hospA/formulary.tsv); repeatable")
@@ -94,6 +96,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         resume=args.resume, force=args.force, validate=not args.no_validate,
         rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
         prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
+        max_pixels=args.max_pixels,
         style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)

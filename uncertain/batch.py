@@ -147,6 +147,7 @@ def run_batch(
     style: str = "inline",
     dpi: float | None = None,
     encoding: str | None = None,
+    max_pixels: int | None = None,
     progress: bool = False,
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
@@ -162,7 +163,8 @@ def run_batch(
     takes it (``"auto"``: the shipped map for the engine and model when there is one;
     ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
     added to the shipped drugs and clinical lexicons; ``dpi`` is the resolution PDF pages
-    are rendered at for OCR (None: 300); ``encoding`` is the plain-text transcripts'
+    are rendered at for OCR (None: 300), ``max_pixels`` the most pixels an image or a PDF
+    page may have (None: 100 megapixels); ``encoding`` is the plain-text transcripts'
     (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
@@ -183,6 +185,8 @@ def run_batch(
         check_encoding(encoding)
     if dpi is not None:
         check_dpi(dpi)
+    if max_pixels is not None and max_pixels < 1:
+        raise ValueError(f"max_pixels must be >= 1, got {max_pixels}")
     from uncertain.calibrate import check_spec
 
     check_spec(calibration)
@@ -192,7 +196,7 @@ def run_batch(
         calibration=calibration,
         lexicons=None if not lexicons else ("drugs", "clinical",
                                             *(os.fspath(x) for x in lexicons)),
-        prompts=prompts, style=style, dpi=dpi, encoding=encoding)
+        prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))

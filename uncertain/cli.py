@@ -114,6 +114,17 @@ def pdf_dpi(text: str) -> float:
                                          else f"not a number: {text!r}") from None
 
 
+def pixel_limit(text: str) -> int:
+    """``--max-pixels``'s type: a whole number of pixels from 1 (``1e8`` too)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(value) and value >= 1 and value == int(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of pixels, 1 or more")
+    return int(value)
+
+
 def _number(ok: Callable[[float], bool], what: str) -> Callable[[str], float]:
     """An option's type: a number ``ok`` accepts (``what`` says which), else a usage error."""
     def parse(text: str) -> float:
@@ -268,6 +279,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options["model"] = args.model
     if args.dpi:
         options["dpi"] = args.dpi
+    if args.max_pixels:
+        options["max_pixels"] = args.max_pixels
     if args.encoding:
         options["encoding"] = args.encoding
     if args.calibration and args.calibration != "none":
@@ -512,6 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=pdf_dpi,
                    help="resolution PDF pages are rendered at for OCR (300)")
+    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
+                   help="the most pixels an image or PDF page may have (100000000)")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding, e.g. cp1252 (default: detected)")
     p.add_argument(
