@@ -331,6 +331,30 @@ def test_recognize_a_page_whose_right_half_is_in_shadow_reads_its_words_whole(
             "cardiology"} <= words
 
 
+@pytest.mark.parametrize("angle", [7, -7, 6])
+def test_recognize_a_short_card_tilted_is_levelled_though_its_fragments_read_surely(
+        tmp_path: Path, angle: int) -> None:
+    """A three-line card tilted 7 degrees read as fragments ("er pank." / "oo mg daily." /
+    "ick brown fox J") at confidence 87, whose baselines slope 1 degree: neither trigger
+    of levelling fired. Fragments of one line stand side by side at the same height."""
+    from PIL import ImageDraw, ImageFont
+
+    lines = ["The quick brown fox jumps over", "the lazy dog near the river bank.",
+             "Patient takes metformin 500 mg daily."]
+    card = Image.new("L", (1700, 900), 255)
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 48)
+    for i, line in enumerate(lines):
+        draw.text((100, 100 + i * 76), line, fill=0, font=font)
+    path = tmp_path / "card.png"
+    card.rotate(angle, expand=True, fillcolor=255,
+                resample=Image.Resampling.BICUBIC).save(path)  # no resolution tag
+    doc = recognize(path)
+    assert doc.text.split() == " ".join(lines).split()
+    assert abs(doc.pages[0].skew + angle) <= 0.5
+    assert any("levelled" in note for note in doc.warnings)
+
+
 @pytest.mark.parametrize("tag", [600, 700, 1000])
 def test_ocr_real_small_print_tagged_at_a_high_resolution(tmp_path: Path, tag: int) -> None:
     """Eleven-pixel print in an image tagged 600, 700 or 1000 dpi (lines of 1-1.3 pt: a

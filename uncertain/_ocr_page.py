@@ -273,6 +273,25 @@ def _more_and_surer(current: PagePass, other: PagePass, *, letters: bool = False
         other.content > current.content or (letters and other.letters > current.letters))
 
 
+def _side_by_side(read: PagePass, enough: int = 2) -> bool:
+    """Whether ``enough`` pairs of the lines read stand side by side at the same height: a
+    tilted line read in fragments ("er pank." / "oo mg daily." / "ick brown fox J": a card
+    tilted 7 degrees, its fragments' baselines sloping 1, read at confidence 87), or a
+    page of columns. Either way the page's skew is measured (a tenth of a second); a
+    page of columns measures level and is read as it was."""
+    boxes = [ln.bbox for ln in read.page.lines if ln.words]
+    found = 0
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            overlap = min(a[3], b[3]) - max(a[1], b[1])
+            if (overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
+                    and (a[2] <= b[0] or b[2] <= a[0])):
+                found += 1
+                if found >= enough:
+                    return True
+    return False
+
+
 def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
     """The part of an unturned, unscaled page where a pass found lines, with a margin (the
     whole page when it found none): a photographed page's surroundings are no text."""
@@ -350,7 +369,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                          f"{local.mean_conf:.0f}")
             best = local
     if opts.deskew == "auto" and (best.mean_conf < bad
-                                  or max(tilt, abs(best.tilt)) >= _TILTED):
+                                  or max(tilt, abs(best.tilt)) >= _TILTED
+                                  or _side_by_side(best)):
         angle = images.skew_angle(_text_region(image, best))
         if angle is not None and abs(angle) >= opts.min_skew:
             straight = images.deskew(image, angle)
