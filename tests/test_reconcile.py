@@ -320,6 +320,21 @@ def test_reconcile_a_correction_of_doubtful_words_keeps_them() -> None:
     assert reconcile(doc, "").kept == 0.0
 
 
+def test_reconcile_an_insertion_on_a_scan_says_where_it_goes() -> None:
+    """An insertion on a scan had no page and no box: a reviewer could not see where the
+    answer added its words. It has the point it goes at: a box of no width after the word
+    before it (before the first word, at the start)."""
+    doc = _load("discharge")
+    (added,) = reconcile(doc, doc.text.replace("Smlth", "Smlth Jr.")).overcorrections
+    assert (added.kind, added.new, added.page, added.bbox) == (
+        "insert", "Jr.", 2, (624.0, 540.0, 624.0, 582.0))  # "Smlth" ends at x 624, page 2
+    first = doc.words[0]
+    assert first.bbox is not None
+    (opening,) = reconcile(doc, "Dear " + doc.text).overcorrections
+    assert (opening.page, opening.bbox) == (first.page, (first.bbox[0], first.bbox[1],
+                                                         first.bbox[0], first.bbox[3]))
+
+
 def test_reconcile_text_inserted_beside_a_doubtful_span_is_an_insertion() -> None:
     """A run inserted beside a corrected span joined its correction: "and also start
     warfarin 5 mg and lisinopril" was the fix of "lisinoprl", a new drug accepted as a

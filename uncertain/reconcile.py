@@ -300,7 +300,15 @@ def _provenance(words: list[Word], first: int, stop: int) -> dict[str, Any]:
         if start is not None and end is not None and end < start:
             # neighbours that overlap: words of one subtitle cue share its times
             start, end = end, start
-        return {"start": start, "end": end}
+        # on a scan, the point it goes at: a box of no width after the word before it
+        # (before the word after it, at the start), as high as that word
+        place: dict[str, Any] = {"start": start, "end": end}
+        for word, edge in ((before, 2), (after, 0)):
+            if word is not None and word.bbox is not None:
+                x = word.bbox[edge]
+                place.update(page=word.page, bbox=(x, word.bbox[1], x, word.bbox[3]))
+                break
+        return place
     chosen = words[first:stop]
     starts = [w.start for w in chosen if w.start is not None]
     ends = [w.end for w in chosen if w.end is not None]
