@@ -446,8 +446,8 @@ class Validator:
         if hunch and not any(r.entry.prior >= opts.hunch_min_prior
                              for r in ranked[:opts.max_candidates]):
             return None  # the audio is to bear out a common drug, not a rare substance
-        if (len(window) == 1 and not doubtful
-                and _KNOWN_ZIPF <= window[0].zipf < opts.english_min_zipf
+        if (len(window) == 1 and not doubtful and _KNOWN_ZIPF <= window[0].zipf
+                and (window[0].zipf < opts.english_min_zipf or modality != "audio")
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
         if (len(window) > 1 and not doubtful and all(common) and modality != "image"
@@ -569,7 +569,8 @@ _STEM_MIN_EXTRA = 4
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
 #: a word English knows but seldom uses (wordfreq zipf from this up to the ordinary-English
-#: line), written or heard with confidence, is what was meant unless it is nearly a term:
+#: line; in writing, any word English knows: "admit to telemetry, daily weights" is no
+#: tolmetin), written or heard with confidence, is what was meant unless it is nearly a term:
 #: the products and supplements of a medication list ("multivitamin", "probiotic",
 #: "elderberry", "softener": 1.6-2.6), where recognisers' and OCR's misspellings of names
 #: are strings wordfreq does not know ("oxycodome", "Zappasuma", "Lisinioprii": 0)
