@@ -39,6 +39,20 @@ def _wer(reference: str, hypothesis: str) -> float:
     return _edits(ref, _tokens(hypothesis)) / len(ref)
 
 
+def _printed(lines: list[str], size: tuple[int, int], font_px: int,
+             origin: tuple[int, int], spacing: int) -> Image.Image:
+    """A white page of ``size`` with ``lines`` in black DejaVu Serif of ``font_px``, the
+    first at ``origin``, the others ``spacing`` pixels apart."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", font_px)
+    for i, line in enumerate(lines):
+        draw.text((origin[0], origin[1] + i * spacing), line, fill=0, font=font)
+    return page
+
+
 def _closest(doc: Document, name: str) -> Word | None:
     """The word that most likely stands for ``name``: same first letter, fewest edits."""
     same_start = [w for w in doc.words if w.text[:1].lower() == name[0].lower()]
@@ -308,17 +322,12 @@ def test_recognize_a_page_whose_right_half_is_in_shadow_reads_its_words_whole(
     adaptive pass, which read them whole, was not kept for reading only 1.3 times the
     words. It is kept for reading a quarter more in letters and a fifth more in words."""
     import numpy as np
-    from PIL import ImageDraw, ImageFont
 
     lines = ["Clinic letter regarding the patient's medication and the plan agreed today.",
              "Warfarin 3 mg daily, check INR weekly at the anticoagulation clinic.",
              "Stop aspirin before the procedure on Monday and restart it on Thursday.",
              "Signed by the consultant physician on behalf of the cardiology team."]
-    page = Image.new("L", (2480, 1400), 255)
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 44)
-    for i, line in enumerate(lines):
-        draw.text((150, 250 + i * 75), line, fill=0, font=font)
+    page = _printed(lines, (2480, 1400), 44, (150, 250), 75)
     pixels = np.asarray(page).astype(int)
     pixels[:, 1240:] -= dark
     path = tmp_path / "shadowed.png"
@@ -337,15 +346,9 @@ def test_recognize_a_short_card_tilted_is_levelled_though_its_fragments_read_sur
     """A three-line card tilted 7 degrees read as fragments ("er pank." / "oo mg daily." /
     "ick brown fox J") at confidence 87, whose baselines slope 1 degree: neither trigger
     of levelling fired. Fragments of one line stand side by side at the same height."""
-    from PIL import ImageDraw, ImageFont
-
     lines = ["The quick brown fox jumps over", "the lazy dog near the river bank.",
              "Patient takes metformin 500 mg daily."]
-    card = Image.new("L", (1700, 900), 255)
-    draw = ImageDraw.Draw(card)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 48)
-    for i, line in enumerate(lines):
-        draw.text((100, 100 + i * 76), line, fill=0, font=font)
+    card = _printed(lines, (1700, 900), 48, (100, 100), 76)
     path = tmp_path / "card.png"
     card.rotate(angle, expand=True, fillcolor=255,
                 resample=Image.Resampling.BICUBIC).save(path)  # no resolution tag
