@@ -48,6 +48,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.lexicon import default_lexicons, english_zipf  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
+from uncertain.vocabulary import clinical_vocabulary  # noqa: E402
 
 GENERAL = [
     "and so my fellow americans ask not what your country can do for you",
@@ -192,6 +193,8 @@ def main() -> None:
     # wordfreq's English frequency table (about 1.3 s and 40 MB), shared by the index
     # (each term's frequency) and the validator (each word's): loaded apart, before both
     english_zipf("the"), english_zipf("vitamin e")  # its table, and its tokenizer
+    # and the clinical vocabulary (the system's medical dictionary, read once per process)
+    vocabulary = clinical_vocabulary()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     c0 = time.process_time()
@@ -202,7 +205,8 @@ def main() -> None:
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     terms = len(validator.index)
     print(f"lexicons: {', '.join(f'{lx.name} ({len(lx)})' for lx in lexicons)}; "
-          f"indexed terms: {terms}")
+          f"indexed terms: {terms}; clinical vocabulary: {len(vocabulary)} words "
+          f"({vocabulary.path or 'none'}, read apart)")
     print(f"lexicon load: {t_load:.2f} s wall   index build: {t_index:.2f} s CPU   "
           f"index memory (tracemalloc peak): {peak / 1e6:.1f} MB   "
           f"max RSS growth: {(rss1 - rss0) / 1024:.1f} MB")
