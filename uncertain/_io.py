@@ -146,8 +146,7 @@ def bomless_utf16(data: bytes, *, whole: bool = True) -> str | None:
     else:
         return None
     try:
-        text = data.decode(encoding) if whole else data[:2 * (len(data) // 2)].decode(
-            encoding, errors="ignore" if len(data) < 8 else "strict")
+        text = (data if whole else data[:2 * (len(data) // 2)]).decode(encoding)
     except UnicodeDecodeError as exc:
         if whole or exc.start < len(data) - 4:  # (a sample may end inside a pair)
             return None

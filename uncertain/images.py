@@ -301,23 +301,25 @@ def _open_pdf(path: Path, *, dpi: float,
                 width_pt, height_pt = page.get_size()
                 width, height = _pixels(width_pt, dpi), _pixels(height_pt, dpi)
                 page_dpi, note = dpi, None
-                fits = _fitting_dpi(width_pt, height_pt, max_pixels)
-                if width * height > max_pixels and fits >= MIN_PDF_DPI:
-                    # a poster or a plan among letter pages: read at the resolution that
-                    # fits, not refused with the file's other pages
-                    page_dpi = float(fits)
-                    note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at {fits} "
-                            f"dpi, as {dpi:g} dpi would make {width}x{height} pixels, over the "
-                            f"limit of {max_pixels} (raise max_pixels to read it at {dpi:g})")
-                elif width * height > max_pixels and count > 1:
-                    yield PageError(index + 1, f"page {index + 1} of {count} is "
-                                               f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in, "
-                                               f"over {max_pixels} pixels even at "
-                                               f"{MIN_PDF_DPI:g} dpi: it is not read", count)
-                    continue
-                else:
-                    _too_large(path, width, height, max_pixels,
-                               f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))
+                if width * height > max_pixels:
+                    fits = _fitting_dpi(width_pt, height_pt, max_pixels)
+                    if fits >= MIN_PDF_DPI:
+                        # a poster or a plan among letter pages: read at the resolution
+                        # that fits, not refused with the file's other pages
+                        page_dpi = float(fits)
+                        note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at "
+                                f"{fits} dpi, as {dpi:g} dpi would make {width}x{height} "
+                                f"pixels, over the limit of {max_pixels} (raise max_pixels "
+                                f"to read it at {dpi:g})")
+                    elif count > 1:
+                        yield PageError(index + 1, f"page {index + 1} of {count} is "
+                                                   f"{width_pt / 72:.0f} x {height_pt / 72:.0f} "
+                                                   f"in, over {max_pixels} pixels even at "
+                                                   f"{MIN_PDF_DPI:g} dpi: it is not read", count)
+                        continue
+                    else:
+                        _too_large(path, width, height, max_pixels,
+                                   f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))
                 textpage = page.get_textpage()
                 # what the page shows: text outside its crop box (a trimmed margin, the
                 # half of a sheet cut off) is no text of the page

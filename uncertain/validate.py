@@ -436,7 +436,7 @@ class Validator:
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and (not lead or compact(c.entry.term).startswith(lead))
                       and not other_tail(c.entry.term, head, tail)]
-        if len(window) == 1 and not doubtful and window[0].zipf >= _KNOWN_ZIPF:
+        if len(window) == 1 and not doubtful and window[0].zipf >= KNOWN_ZIPF:
             # "bilaterally", "neuropathic": a word English knows, derived from a term, is
             # that word, not the term misread
             ranked = [c for c in ranked if not derived_from(key, compact(c.entry.term))]
@@ -446,7 +446,7 @@ class Validator:
         if hunch and not any(r.entry.prior >= opts.hunch_min_prior
                              for r in ranked[:opts.max_candidates]):
             return None  # the audio is to bear out a common drug, not a rare substance
-        if (len(window) == 1 and not doubtful and _KNOWN_ZIPF <= window[0].zipf
+        if (len(window) == 1 and not doubtful and KNOWN_ZIPF <= window[0].zipf
                 and (window[0].zipf < opts.english_min_zipf or modality != "audio")
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
@@ -568,13 +568,13 @@ _STEM_MIN_SIMILARITY = 0.9
 _STEM_MIN_EXTRA = 4
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
-#: a word English knows but seldom uses (wordfreq zipf from this up to the ordinary-English
-#: line; in writing, any word English knows: "admit to telemetry, daily weights" is no
-#: tolmetin), written or heard with confidence, is what was meant unless it is nearly a term:
-#: the products and supplements of a medication list ("multivitamin", "probiotic",
+#: a word English knows but seldom uses (wordfreq zipf from KNOWN_ZIPF up to the
+#: ordinary-English line; in writing, any word English knows: "admit to telemetry, daily
+#: weights" is no tolmetin), written or heard with confidence, is what was meant unless it
+#: is nearly a term: the products and supplements of a medication list ("multivitamin", "probiotic",
 #: "elderberry", "softener": 1.6-2.6), where recognisers' and OCR's misspellings of names
-#: are strings wordfreq does not know ("oxycodome", "Zappasuma", "Lisinioprii": 0)
-_KNOWN_ZIPF = KNOWN_ZIPF
+#: are strings wordfreq does not know ("oxycodome", "Zappasuma", "Lisinioprii": 0): how
+#: near a term it must be to be flagged
 _KNOWN_MIN_SIMILARITY = 0.85
 #: a run of everyday words the recogniser is sure of, in a drug's slot only by its context
 #: (a prescribing word, a frequency after it), is what was said unless it sounds like a
