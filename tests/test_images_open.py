@@ -287,6 +287,13 @@ def test_images_pdf_text_layer_is_kept(tmp_path: Path) -> None:
         (1, (612, 792), "Metformin 500 mg")]
 
 
+def test_images_pdf_text_layer_lines_end_in_newlines(tmp_path: Path) -> None:
+    """pdfium ends a text layer's lines with "\\r\\n", which a document's text kept."""
+    pdf = pdf_with_text(tmp_path / "lines.pdf", "Metformin 500 mg\ntwice daily\nwith food")
+    (page,) = images.open_pages(pdf, dpi=72)
+    assert page.text_layer == "Metformin 500 mg\ntwice daily\nwith food"
+
+
 def test_images_pdf_text_layer_is_what_the_crop_box_shows(tmp_path: Path) -> None:
     """The text layer held the text outside the page's CropBox too, which the rendered
     page (and so OCR) does not show."""

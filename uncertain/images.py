@@ -323,7 +323,8 @@ def _open_pdf(path: Path, *, dpi: float,
                 textpage = page.get_textpage()
                 # what the page shows: text outside its crop box (a trimmed margin, the
                 # half of a sheet cut off) is no text of the page
-                text = textpage.get_text_bounded(*page.get_cropbox()).strip() or None
+                # (pdfium ends its lines with "\r\n": a document's lines end in "\n")
+                text = _lines(textpage.get_text_bounded(*page.get_cropbox())) or None
                 scale = _render_scale(width_pt, height_pt, page_dpi)
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_pil()
@@ -338,6 +339,11 @@ def _open_pdf(path: Path, *, dpi: float,
                             pages=count, note=note)
     finally:
         pdf.close()
+
+
+def _lines(text: str) -> str:
+    """``text`` with its lines ended by "\n" alone, without blank lines at either end."""
+    return "\n".join(text.splitlines()).strip()
 
 
 def _mark_pdfium_error() -> None:

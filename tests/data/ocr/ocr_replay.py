@@ -66,9 +66,11 @@ class ReplayEngine:
 
 
 def pdf_with_text(path: Path, text: str, *, before: bytes = b"") -> Path:
-    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica);
-    ``before`` comes ahead of its header (see :func:`pdf_of`)."""
-    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()
+    """A one-page PDF whose page carries ``text`` as a real text layer (Helvetica), a
+    line of the page per line of ``text``; ``before`` comes ahead of its header (see
+    :func:`pdf_of`)."""
+    stream = " ".join(f"BT /F1 24 Tf 72 {720 - 30 * k} Td ({line}) Tj ET"
+                      for k, line in enumerate(text.split("\n"))).encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
