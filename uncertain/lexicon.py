@@ -32,10 +32,10 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
-from uncertain._assets import lexicon_dir
+from uncertain._assets import built_once, lexicon_dir
 from uncertain._context import classify, strip_punct
 from uncertain._io import BOMS, bomless_utf16
 from uncertain.errors import LexiconError
@@ -632,7 +632,7 @@ def load_lexicon(source: str | os.PathLike[str], *, name: str | None = None) -> 
     return _load(source, name)
 
 
-@cache
+@built_once()
 def _shipped(name: str) -> Lexicon:
     return _load(name, None)
 
@@ -702,7 +702,7 @@ def everyday(term: str) -> float:
     return round(max(0.0, english_zipf(term) - ENGLISH_MIN_ZIPF), 4)
 
 
-@cache
+@built_once()
 def _english_frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 

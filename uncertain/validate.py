@@ -61,9 +61,10 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
+from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import is_number_word
 from uncertain._index import LexiconIndex, breaks_within, compact, written_key
@@ -625,19 +626,19 @@ def _named_apart(lexicons: list[Lexicon]) -> list[Lexicon]:
     return list(named.values())
 
 
-@cache
+@built_once()
 def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
     """The index of shipped lexicons, built once per process for every validator of them
     (the default one, the command line's, a batch worker's, calibration's features)."""
     return LexiconIndex([load_lexicon(name) for name in names])
 
 
-@cache
+@built_once()
 def _default_validator() -> Validator:
     return Validator()
 
 
-@cache
+@built_once()
 def _feature_validator() -> Validator:
     """The default validator without a clinical vocabulary: calibration's features must
     not depend on which dictionary a machine has installed."""
@@ -697,7 +698,7 @@ def _file_key(source: str) -> tuple[str, str, int, int]:
     return name or "", str(os.path.realpath(path)), st.st_mtime_ns, st.st_size
 
 
-@lru_cache(maxsize=8)
+@built_once(maxsize=8)
 def _cached_validator(key: tuple[tuple[str, str, int, int], ...], names: tuple[str, ...]
                       ) -> Validator:
     """The validator of lexicons ``names``; ``key`` says which files they were."""

@@ -24,9 +24,9 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from uncertain._assets import built_once
 from uncertain.errors import LexiconError
 
 __all__ = ["ENV", "SEARCH_PATHS", "Vocabulary", "clinical_vocabulary", "read_hunspell"]
@@ -140,7 +140,7 @@ def read_hunspell(dic: str | os.PathLike[str], aff: str | os.PathLike[str] | Non
     return Vocabulary(str(path), frozenset(words))
 
 
-@cache
+@built_once()
 def clinical_vocabulary() -> Vocabulary:
     """The clinical vocabulary of this process: ``$UNCERTAIN_CLINICAL_DICT``'s file, or
     the first of :data:`SEARCH_PATHS` installed, or an empty one (read once)."""
