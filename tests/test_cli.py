@@ -59,6 +59,30 @@ def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
     assert Document.from_json(out.read_text().splitlines()[0]).source.path == str(note)
 
 
+def test_cli_out_written_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    """Two runs started with the same --out both passed the check at the start, and the
+    later one's file silently replaced the earlier one's, both ending with status 0."""
+    from uncertain.cli import _Output
+
+    out = tmp_path / "out.json"
+    with pytest.raises(FileExistsError, match=r"out\.json was written by another run "
+                                              r"meanwhile; this run's output is kept in "
+                                              r".*out\.json\.1$"):
+        with _Output(str(out), force=False) as fh:
+            fh.write("this run\n")
+            out.write_text("the other run\n")  # finished first
+    assert out.read_text() == "the other run\n"
+    assert (tmp_path / "out.json.1").read_text() == "this run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "out.json.1"]
+    with _Output(str(out), force=True) as fh:  # --force: this run's file replaces it
+        fh.write("forced\n")
+    assert out.read_text() == "forced\n"
+    with _Output(str(tmp_path / "new.json"), force=False) as fh:
+        fh.write("new\n")
+    assert (tmp_path / "new.json").read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "out.json", "out.json.1"]
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

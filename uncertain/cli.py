@@ -47,6 +47,7 @@ class _Output:
 
     def __init__(self, out: str | None, *, force: bool) -> None:
         self.path = Path(out) if out else None
+        self.force = force
         if self.path is not None and self.path.is_dir():
             raise IsADirectoryError(f"{self.path} is a folder; name a file to write")
         if self.path is not None and self.path.exists() and not force:
@@ -81,10 +82,39 @@ class _Output:
         if self._tmp is None or self.path is None:
             return
         self._tmp.close()
-        if exc_type is None and not self.discarded:
+        if exc_type is not None or self.discarded:
+            os.unlink(self._tmp_name)
+        elif self.force:
             os.replace(self._tmp_name, self.path)
         else:
-            os.unlink(self._tmp_name)
+            self._place()
+
+    def _place(self) -> None:
+        """Move the finished file to ``path`` unless a file has appeared there since the
+        start (another run writing the same --out): then it is kept beside it, named, and
+        the run fails, where the later run's file silently took the earlier's place."""
+        assert self.path is not None
+        target = self.path
+        for k in range(1, 1000):
+            try:
+                os.link(self._tmp_name, target)  # (fails if target exists: no overwrite)
+            except FileExistsError:
+                target = self.path.with_name(f"{self.path.name}.{k}")
+                continue
+            except OSError:  # a file system without hard links: checked, then moved
+                if target.exists():
+                    target = self.path.with_name(f"{self.path.name}.{k}")
+                    continue
+                os.replace(self._tmp_name, target)
+            else:
+                os.unlink(self._tmp_name)
+            break
+        else:
+            raise FileExistsError(f"{self.path} was written by another run meanwhile; this "
+                                  f"run's output is kept in {self._tmp_name}")
+        if target != self.path:
+            raise FileExistsError(f"{self.path} was written by another run meanwhile; this "
+                                  f"run's output is kept in {target}")
 
 
 def warn(message: str) -> None:
