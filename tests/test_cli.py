@@ -242,6 +242,43 @@ def test_cli_render_of_several_documents_names_each(
     assert f"warning: {saved}: 1 error record of a batch (inputs that failed) skipped" in err
 
 
+def test_cli_saved_documents_are_read_in_the_format_they_were_saved_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """annotate --format jsonl's output was "not JSON (Extra data ...)" to render without
+    --docs-format jsonl and to reconcile (which has no such option), and a document an
+    editor saved with a byte-order mark was refused ("Unexpected UTF-8 BOM")."""
+    paths = []
+    for name in ("a", "b"):
+        note = tmp_path / f"{name}.txt"
+        note.write_text(f"Note {name}: take metformin.\n")
+        paths.append(note)
+    saved = tmp_path / "docs.jsonl"
+    assert main(["annotate", *map(str, paths), "--format", "jsonl", "--out", str(saved),
+                 "--no-validate"]) == 0
+    renamed = tmp_path / "docs.txt"  # JSON lines under another name
+    renamed.write_bytes(saved.read_bytes())
+    both = (f"=== {paths[0]} ===\nNote a: take metformin.\n\n"
+            f"=== {paths[1]} ===\nNote b: take metformin.\n\n")
+    for path in (saved, renamed):
+        capsys.readouterr()
+        assert main(["render", str(path), "--no-preamble"]) == 0
+        assert capsys.readouterr().out == both
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Note a: take metformin daily.\n")
+    assert main(["reconcile", str(saved), str(answer)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["text"] == "Note a: take metformin daily.\n"
+    assert f"warning: {saved}: holds 2 documents; the first is reconciled" in err
+    one = tmp_path / "one.json"
+    assert main(["annotate", str(paths[0]), "--format", "json", "--out", str(one),
+                 "--no-validate"]) == 0
+    one.write_bytes(b"\xef\xbb\xbf" + one.read_bytes())
+    assert main(["render", str(one), "--no-preamble"]) == 0
+    assert capsys.readouterr().out == "Note a: take metformin.\n"  # one: no heading
+    assert Document.from_json(one.read_bytes()).source.path == str(paths[0])
+    assert Document.from_json(one.read_text(encoding="utf-8")).source.path == str(paths[0])
+
+
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
     assert "metformin" in capsys.readouterr().out

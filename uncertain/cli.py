@@ -9,6 +9,7 @@ live in :mod:`uncertain._cli_runs`.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import math
@@ -200,7 +201,10 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     """Documents saved as JSON, JSON lines, or batch records (``{"document": ...}``); a
     missing or empty file, one that is not UTF-8 JSON or holds no document, and a line
-    that is no document are errors naming the file (and the line)."""
+    that is no document are errors naming the file (and the line). ``docs_format``
+    "auto" reads a file named ``.jsonl`` as JSON lines, one at a time, and any other as
+    JSON, or as JSON lines when it holds more than one JSON value (annotate's
+    ``--format jsonl`` output saved under another name)."""
     from pydantic import ValidationError
 
     from uncertain._io import check_input, json_lines
@@ -208,16 +212,21 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
 
     lines: Iterator[tuple[int, str]] | list[tuple[int, str]]
     p: Path | str
-    if path == "-" or docs_format == "json":  # read whole ("-": annotate ... | render -)
+    if docs_format == "auto" and path != "-" and path.casefold().endswith(".jsonl"):
+        docs_format = "jsonl"
+    if path == "-" or docs_format != "jsonl":  # read whole ("-": annotate ... | render -)
         p = path if path == "-" else check_input(path)
         raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
         if path == "-" and not raw.strip():
             raise EmptyInputError(p, "standard input holds nothing")
         try:
-            text = raw.decode("utf-8-sig" if path == "-" else "utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CorruptInputError(p, f"not UTF-8 JSON: byte {raw[exc.start]:#04x} at "
                                        f"offset {exc.start}") from exc
+        text = text.removeprefix("\ufeff")  # (a byte-order mark an editor wrote)
+        if docs_format == "auto":
+            docs_format = "jsonl" if _values(text) > 1 else "json"
         lines = ([(0, text)] if docs_format == "json"
                  else list(enumerate(text.split("\n"), start=1)))
     else:
@@ -250,6 +259,17 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     if errors:
         warn(f"{p}: {errors} error record{'s' * (errors != 1)} of a batch (inputs that "
              "failed) skipped")
+
+
+def _values(text: str) -> int:
+    """How many JSON values ``text`` holds one after another (2: more than one), as far
+    as that can be told: text that is no JSON counts as one (its error is said later)."""
+    decoder = json.JSONDecoder()
+    try:
+        _, end = decoder.raw_decode(text, len(text) - len(text.lstrip()))
+    except ValueError:
+        return 1
+    return 1 if not text[end:].strip() else 2
 
 
 class _Progress:
@@ -390,7 +410,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     headed = len(args.docs) > 1 or args.docs_format == "jsonl"
     for raw in args.docs:
         try:
-            for doc in _load_documents(raw, args.docs_format):
+            docs = _load_documents(raw, args.docs_format)
+            ahead = [next(docs)]
+            late: Exception | None = None  # a second line that is no document, said after
+            try:  # the first
+                ahead += [d for d in [next(docs, None)] if d is not None]
+            except (OSError, ValueError, UncertainError) as exc:
+                late = exc
+            headed = headed or len(ahead) > 1 or late is not None  # (a file of several)
+            for doc in itertools.chain(ahead, docs if late is None else ()):
                 try:
                     prompt = render(doc, **_render_kwargs(args))
                 except (ValueError, UncertainError) as exc:  # over --budget: the others go on
@@ -398,6 +426,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
                     status = 1
                     continue
                 print(f"=== {shown(doc.source.path)} ===\n{prompt}\n" if headed else prompt)
+            if late is not None:
+                raise late
         except BrokenPipeError:
             raise
         except (OSError, ValueError, UncertainError) as exc:
@@ -415,7 +445,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         print("uncertain reconcile: error: the document and the answer cannot both come "
               "from standard input", file=sys.stderr)
         return 2
-    (doc, *rest) = _load_documents(args.doc, "json")
+    (doc, *rest) = _load_documents(args.doc, "auto")
     if rest:
         print(f"warning: {args.doc}: holds {1 + len(rest)} documents; the first is "
               "reconciled", file=sys.stderr)
@@ -579,8 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render saved documents (JSON) as a prompt")
     p.add_argument("docs", nargs="+", metavar="DOC.json", help="saved documents ('-': stdin)")
-    p.add_argument("--docs-format", choices=["json", "jsonl"], default="json",
-                   help="jsonl: one document or batch record per line")
+    p.add_argument("--docs-format", choices=["auto", "json", "jsonl"], default="auto",
+                   help="jsonl: one document or batch record per line; auto (default): "
+                        "jsonl for a .jsonl file or several JSON values, else json")
     render_options(p)
     p.set_defaults(func=_cmd_render)
 

@@ -307,7 +307,10 @@ class Document(_Model):
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
-        """Parse a document produced by ``to_json`` (or found in a batch run's records)."""
+        """Parse a document produced by ``to_json`` (or found in a batch run's records),
+        after a UTF-8 byte-order mark if it has one (an editor's)."""
+        data = (data.removeprefix("\ufeff") if isinstance(data, str)
+                else data.removeprefix(b"\xef\xbb\xbf"))
         try:
             return cls.model_validate_json(data)
         except ValidationError as exc:
