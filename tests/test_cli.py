@@ -48,6 +48,19 @@ def test_cli_annotate_bad_file_reports_and_goes_on(
     assert Document.from_json(lines[0]).source.path == str(note)
 
 
+def test_cli_annotate_json_of_several_inputs_is_an_array_whatever_fails(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two inputs of which one failed gave a bare object where two gave an array: a
+    caller reading the output could not know which to expect."""
+    fake = tmp_path / "fake.wav"
+    fake.write_text("this is a text file, not audio\n")
+    assert main(["annotate", str(note), str(fake), "--format", "json"]) == 1
+    docs = json.loads(capsys.readouterr().out)
+    assert isinstance(docs, list) and [d["source"]["path"] for d in docs] == [str(note)]
+    assert main(["annotate", str(note), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["path"] == str(note)
+
+
 def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.jsonl"

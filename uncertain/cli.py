@@ -393,7 +393,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             else:
                 docs.append(doc)
         if args.format == "json":
-            if len(docs) == 1:
+            # one input: its document; several: an array, however many of them failed
+            if len(files) == 1 and docs:
                 out.write(docs[0].to_json(indent=2) + "\n")
             elif docs:
                 out.write("[\n" + ",\n".join(d.to_json(indent=2) for d in docs) + "\n]\n")
