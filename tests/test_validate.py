@@ -1044,6 +1044,22 @@ def test_validate_threads_that_start_at_once_build_one_validator(
     assert len(built) == 1 and all(m is made[0] for m in made)
 
 
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff"])
+def test_validate_a_character_that_does_not_show_is_no_letter(validator: Validator,
+                                                              mark: str) -> None:
+    """A soft hyphen or a zero-width space inside a name (a PDF's or a web page's text)
+    made "met\u00adformin" a near-lexicon flag at p 0.00 where metformin is verified; an
+    everyday word so broken was out of vocabulary."""
+    doc = validator.validate(make_doc(f"Take met{mark}formin 500 mg daily, a wonder{mark}ful "
+                                      "drug.", modality="text", default=None))
+    assert [(f.reason, f.text, f.candidates[0].canonical) for f in doc.flags] == [
+        ("verified", f"met{mark}formin", "metformin")]
+    lexicon = Lexicon.from_entries("formulary", [Entry(term=f"Zor{mark}vaxin")])
+    own = Validator(["drugs", lexicon]).validate(make_doc("Take Zorvaxin daily.",
+                                                          modality="text", default=None))
+    assert [(f.reason, f.text) for f in own.flags] == [("verified", "Zorvaxin")]
+
+
 def test_validate_a_letter_glued_to_a_number_is_a_code_not_a_unit(validator: Validator) -> None:
     # Whisper's "L6" (said: Lasix) is not the unit L; "A1c" is the clinical term
     doc = validator.validate(make_doc("hold the L6/0.35 until the kidney function is rechecked"))

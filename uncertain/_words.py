@@ -30,7 +30,7 @@ from uncertain._cues import is_cue_word
 from uncertain._index import compact
 from uncertain._phonetic import sound_key
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
-from uncertain.lexicon import english_zipf, names_drug
+from uncertain.lexicon import english_zipf, names_drug, visible
 
 if TYPE_CHECKING:
     from uncertain._candidates import Ranked
@@ -207,8 +207,9 @@ def _join_hyphenated(out: list[WordInfo], surfaces: list[str],
 
 @lru_cache(maxsize=1 << 16)
 def analyse(surface: str) -> tuple[str, str, str, float]:
-    """What a word's text alone says: stripped text, class, compact key, English zipf."""
-    text = strip_punct(surface)
+    """What a word's text alone says: stripped text, class, compact key, English zipf
+    (of the characters that show: a soft hyphen inside a word is no letter of it)."""
+    text = strip_punct(visible(surface))
     kind = classify(text)
     if kind != "word":
         return text, kind, "", 0.0

@@ -62,6 +62,7 @@ __all__ = [
     "shipped_lexicons",
     "split_source",
     "takes_dose",
+    "visible",
 ]
 
 logger = logging.getLogger("uncertain")
@@ -144,12 +145,22 @@ def takes_dose(kind: str | None, lexicon: str | None) -> bool:
     return kind not in ("unit", "form")
 
 
+def visible(text: str) -> str:
+    """``text`` without the characters that do not show (Unicode's format characters: a
+    soft hyphen, a zero-width space or joiner, a byte-order mark, direction marks), which
+    a PDF's or a web page's text carries inside words: "met\u00adformin" is metformin."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def normalize_term(text: str) -> str:
     """The key terms are matched on: NFKC, casefolded, hyphens to spaces, no apostrophes
-    or abbreviation dots (a dot before a digit stays), whitespace collapsed and stripped."""
+    or abbreviation dots (a dot before a digit stays), whitespace collapsed and stripped,
+    without the characters that do not show (:func:`visible`)."""
     if text.isascii() and _PLAIN.fullmatch(text):
         return text.lower()
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", visible(text)).casefold()
     text = _DASHES.sub(" ", text)
     text = _APOSTROPHES.sub("", text)
     text = _DOTS.sub("", text)
