@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -582,3 +583,31 @@ def test_reconcile_a_preamble_or_a_closing_note_is_an_aside() -> None:
     # words added on the document's own first or last line are a change of it
     (signed,) = reconcile(doc, body + " Signed.").overcorrections
     assert (signed.new, signed.aside) == ("Signed.", False)
+
+
+@pytest.mark.parametrize("text", [
+    "Pt reports BP [?] 140/90, continue Méttorrtin 500 mg.",
+    "Dose was [? 20] mg per the patient; continue Méttorrtin 500 mg.",
+    "Saved to C:\\notes\\new\\tmp [?] continue Méttorrtin 500 mg.",
+    "[00:00.0] Patient seen today.\n[00:05.8] Continue Méttorrtin 500 mg daily.",
+    "--- page 1 ---\nContinue Méttorrtin 500 mg daily.\n--- page 2 ---\nFollow up.",
+    "AT&amp;T plan; continue Méttorrtin 500 mg.",
+])
+def test_reconcile_the_documents_own_markup_like_text_is_text(text: str) -> None:
+    """A note's own "[?]" or "[? 20]" was read as bracket markup (the dose deleted, its
+    "\\n" in a path decoded), its own time stamps and page lines as structure, its
+    "&amp;" as an inline escape: the document itself given back read as changed."""
+    from uncertain.validate import validate
+
+    doc = validate(_text_doc(text))
+    assert any(f.text == "Méttorrtin" for f in doc.flags)
+    same = reconcile(doc, doc.text)
+    assert (same.text, same.changes, same.kept) == (doc.text, (), 1.0)
+    fixed = reconcile(doc, doc.text.replace("Méttorrtin", "metformin"))
+    assert [(c.original, c.new) for c in fixed.changes] == [("Méttorrtin", "metformin")]
+    assert fixed.kept == 1.0
+    prompt = render(doc, style="inline").text
+    kept_markup = re.sub(r'<unsure [^>]*>Méttorrtin</unsure>', "metformin", prompt)
+    assert kept_markup != prompt
+    assert [(c.original, c.new) for c in reconcile(doc, kept_markup).changes] == [
+        ("Méttorrtin", "metformin")]

@@ -198,7 +198,9 @@ def _bracket_clean(text: str) -> str:
     return _BRACKET_ANY.sub(sub, text)
 
 
-def _detect(answer: str) -> Style | None:
+def _detect(answer: str, own: str = "") -> Style | None:
+    """The style whose markup ``answer`` holds; what the document's own text ``own``
+    holds (a note's "[?]", a page's "AT&amp;T") is no sign of markup."""
     for name in STYLES:
         if answer.startswith(PREAMBLES[name]):
             return name
@@ -210,20 +212,24 @@ def _detect(answer: str) -> Style | None:
             data = None
         if isinstance(data, dict) and isinstance(data.get("text"), str):
             return "json"
-    if _LOOKS_INLINE.search(answer):
+    if any(m.group() not in own for m in _LOOKS_INLINE.finditer(answer)):
         return "inline"
-    if any(m.group(4) is not None for m in _BRACKET_ANY.finditer(answer)):
+    if any(m.group(4) is not None and m.group() not in own
+           for m in _BRACKET_ANY.finditer(answer)):
         return "bracket"
     if BRACKET_NOTE.match(answer):
         return "bracket"
     return None
 
 
-def clean_answer(answer: str, *, style: Style | None = None) -> str:
+def clean_answer(answer: str, *, style: Style | None = None, document_text: str = "") -> str:
     """Remove the markup, structure lines and preamble an LLM answer may have kept.
 
     ``style=None`` guesses the style from the answer; text with no markup is left as
-    it is, apart from time prefixes and page markers, which are always removed.
+    it is, apart from time prefixes and page markers, which are removed unless the
+    rendered document's own text (``document_text``) holds them: a transcript that
+    came with its own "[00:05.8]" or "--- page 1 ---" lines, whose markup-like strings
+    ("[?]", "&amp;") are no sign of a style either.
     Tolerant: a half-removed tag or an unknown escape is dropped or kept, never fatal.
     """
     if style is not None and style not in STYLES:
@@ -231,7 +237,13 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
     fenced = _FENCED.fullmatch(answer.strip())
     if fenced:  # the whole answer in a code block (```json ... ```)
         answer = fenced.group(1)
-    found = style or _detect(answer)
+    own = document_text
+    found = style or _detect(answer, own)
+    # an answer that kept the markup kept its escapes too: a line of the document's own
+    # that looks like structure is escaped there, and the lines that look so are structure
+    own_lines = frozenset(own.split("\n")) if own and found is None else frozenset()
+    if found is not None:
+        own = ""
     if found is not None and answer.startswith(PREAMBLES[found]):
         answer = answer[len(PREAMBLES[found]):]
         answer = answer[2:] if answer.startswith("\n\n") else answer.lstrip("\n")
@@ -244,14 +256,15 @@ def clean_answer(answer: str, *, style: Style | None = None) -> str:
             return str(data["text"])
     lines = []
     for line in answer.split("\n"):
-        if PAGE_LINE.fullmatch(line):
+        if PAGE_LINE.fullmatch(line) and line not in own_lines:
             continue
         if found != "bracket" and INLINE_NOTE.fullmatch(line):
             continue
         if found != "inline" and BRACKET_NOTE.fullmatch(line):
             continue
         prefix = TIME_PREFIX.match(line)
-        lines.append(line[prefix.end():] if prefix else line)
+        lines.append(line[prefix.end():] if prefix and not (
+            own and prefix.group().strip() in own) else line)
     text = "\n".join(lines)
     if found == "inline":
         return inline_unescape(_INLINE_TAG.sub("", text), strict=False)
@@ -341,7 +354,8 @@ def reconcile(
     if not isinstance(llm_output, str):
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
-    answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style)
+    answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style,
+                          document_text=doc.text)
     if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
