@@ -611,3 +611,28 @@ def test_reconcile_the_documents_own_markup_like_text_is_text(text: str) -> None
     assert kept_markup != prompt
     assert [(c.original, c.new) for c in reconcile(doc, kept_markup).changes] == [
         ("Méttorrtin", "metformin")]
+
+
+@pytest.mark.parametrize("wrap", [
+    "{}",
+    "Here is the corrected JSON:\n```json\n{}\n```",
+    "Here is the corrected JSON:\n\n{}\n\nI corrected two drug names.",
+    "{}\nI corrected two drug names.",
+])
+@pytest.mark.parametrize("style", [None, "json"])
+def test_reconcile_a_json_answer_with_a_preface_or_a_note(wrap: str, style: str | None) -> None:
+    """A JSON answer after a preface, in a code block with one, or before a closing note
+    was not unwrapped, even with style="json": its keys and escapes were read as
+    over-corrections (kept 0.82)."""
+    from uncertain.validate import validate
+
+    doc = validate(_text_doc("Continue Méttorrtin 500 mg twice daily.\n"
+                             "Start Lisinioprii 10 mg daily."))
+    fixed = json.dumps({"text": "Continue metformin 500 mg twice daily.\n"
+                                "Start lisinopril 10 mg daily.", "spans": []})
+    result = reconcile(doc, wrap.replace("{}", fixed), style=style)  # type: ignore[arg-type]
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("Méttorrtin", "metformin"), ("Lisinioprii", "lisinopril")]
+    assert result.kept == 1.0
+    own = _text_doc('Log line:\n{"text": "as logged", "level": 1}\nContinue metformin.')
+    assert not reconcile(own, own.text).changes  # the document's own JSON is its text

@@ -198,20 +198,37 @@ def _bracket_clean(text: str) -> str:
     return _BRACKET_ANY.sub(sub, text)
 
 
+#: where a JSON answer's object may start: the answer's start, or a line's
+_OBJECT_START = re.compile(r"^[ \t]*\{", re.MULTILINE)
+
+
+def _json_text(answer: str, own: str = "") -> str | None:
+    """The ``text`` of the JSON style's object in ``answer``: the whole answer, or an
+    object that begins a line of it, after a preface ("Here is the corrected JSON:"),
+    in a code block, or before a closing note; None when there is none. An object the
+    document's own text ``own`` holds is none."""
+    decoder = json.JSONDecoder()
+    for k, m in enumerate(_OBJECT_START.finditer(answer)):
+        if k == 20:  # (an answer of many lines opening with "{" is no JSON answer)
+            break
+        try:
+            data, end = decoder.raw_decode(answer, m.end() - 1)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("text"), str) and not (
+                own and answer[m.end() - 1:end] in own):
+            return str(data["text"])
+    return None
+
+
 def _detect(answer: str, own: str = "") -> Style | None:
     """The style whose markup ``answer`` holds; what the document's own text ``own``
     holds (a note's "[?]", a page's "AT&amp;T") is no sign of markup."""
     for name in STYLES:
         if answer.startswith(PREAMBLES[name]):
             return name
-    stripped = answer.strip()
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except ValueError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("text"), str):
-            return "json"
+    if _json_text(answer, own) is not None:
+        return "json"
     if any(m.group() not in own for m in _LOOKS_INLINE.finditer(answer)):
         return "inline"
     if any(m.group(4) is not None and m.group() not in own
@@ -248,12 +265,9 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
         answer = answer[len(PREAMBLES[found]):]
         answer = answer[2:] if answer.startswith("\n\n") else answer.lstrip("\n")
     if found == "json":
-        try:
-            data = json.loads(answer.strip())
-        except ValueError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("text"), str):
-            return str(data["text"])
+        text = _json_text(answer)
+        if text is not None:
+            return text
     lines = []
     for line in answer.split("\n"):
         if PAGE_LINE.fullmatch(line) and line not in own_lines:
