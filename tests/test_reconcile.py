@@ -636,3 +636,17 @@ def test_reconcile_a_json_answer_with_a_preface_or_a_note(wrap: str, style: str 
     assert result.kept == 1.0
     own = _text_doc('Log line:\n{"text": "as logged", "level": 1}\nContinue metformin.')
     assert not reconcile(own, own.text).changes  # the document's own JSON is its text
+
+
+@pytest.mark.parametrize("stamp", ["[{}] ", "[{}]", "**[{}]** ", "*[{}]* ", "`[{}]` "])
+def test_reconcile_time_prefixes_written_another_way_are_structure(stamp: str) -> None:
+    """An answer that wrote the segments' times without the space after them, or in
+    Markdown emphasis, had them read as words: "[00:04.2]He" an over-correction of
+    "He" on every line."""
+    times = ["00:00.0", "00:04.2", "00:08.9", "00:14.1", "00:17.6"]
+    answer = "\n".join(stamp.format(t) + line for t, line in zip(
+        times, _answer().split("\n"), strict=True))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.text == _answer()

@@ -181,7 +181,12 @@ _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+",
 #: a whole answer in a Markdown code block, with or without a language name
 _FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?[ \t]*```", re.DOTALL)
 #: a segment's time prefix where it begins a line or follows a space
-_TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + TIME_PREFIX.pattern)
+#: a segment's time prefix as an answer may write it: as rendered, or without the space
+#: after it, or in Markdown emphasis ("**[00:17.8]** "); ``stamp`` is the rendered part
+_EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
+_ANSWER_TIME = re.compile(_EMPHASIS + r"(?P<stamp>" + TIME_PREFIX.pattern.rstrip(" ")
+                          + r")" + _EMPHASIS + r"[ \t]*")
+_TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
 _LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
 
 
@@ -276,9 +281,9 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
             continue
         if found != "inline" and BRACKET_NOTE.fullmatch(line):
             continue
-        prefix = TIME_PREFIX.match(line)
+        prefix = _ANSWER_TIME.match(line)
         lines.append(line[prefix.end():] if prefix and not (
-            own and prefix.group().strip() in own) else line)
+            own and prefix["stamp"] in own) else line)
     text = "\n".join(lines)
     if found == "inline":
         return inline_unescape(_INLINE_TAG.sub("", text), strict=False)
@@ -374,7 +379,7 @@ def reconcile(
         answer = _LIST_MARK.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = doc.text  # (unless the words themselves hold such a time)
-        answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m[0].strip() in said else "", answer)
+        answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
     spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
