@@ -650,3 +650,11 @@ def test_reconcile_time_prefixes_written_another_way_are_structure(stamp: str) -
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
     assert result.text == _answer()
+
+
+@pytest.mark.parametrize("written", ["metformin", "`metformin`", "**metformin**",
+                                     "\u201cmetformin\u201d"])
+def test_reconcile_a_suggestion_in_markdown_is_the_suggestion(written: str) -> None:
+    # backticks are no punctuation to Unicode: "`metformin`" was no candidate chosen
+    (fix, _) = reconcile(_load("dictation"), _answer(med=written)).resolved
+    assert (fix.original, fix.new, fix.candidate) == ("met for me", written, True)

@@ -301,13 +301,19 @@ _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
                               "\u2060": None, "\ufeff": None, "\u00ad": None})
 
 
+#: a mark around a word that is no punctuation to Unicode: Markdown's code (`metformin`)
+_MARKS = frozenset("`")
+
+
 @functools.lru_cache(maxsize=65536)
 def _key(token: str) -> str:
     norm = unicodedata.normalize("NFKC", token).casefold().translate(_TYPOGRAPHIC)
     start, end = 0, len(norm)
-    while start < end and unicodedata.category(norm[start]).startswith("P"):
+    while start < end and (unicodedata.category(norm[start]).startswith("P")
+                           or norm[start] in _MARKS):
         start += 1
-    while end > start and unicodedata.category(norm[end - 1]).startswith("P"):
+    while end > start and (unicodedata.category(norm[end - 1]).startswith("P")
+                           or norm[end - 1] in _MARKS):
         end -= 1
     return norm[start:end] or norm
 
