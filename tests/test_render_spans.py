@@ -213,6 +213,7 @@ def test_render_preamble_says_what_matters(style: str) -> None:
     ("options", "error"),
     [({"style": "xml"}, ValueError), ({"threshold": 1.5}, ValueError),
      ({"threshold": -0.1}, ValueError), ({"max_candidates": -1}, ValueError),
+     ({"max_candidates": 1.5}, ValueError), ({"max_candidates": True}, ValueError),
      ({"candidate_gap": -0.1}, ValueError), ({"candidate_gap": math.nan}, ValueError),
      ({"min_candidate_score": 1.5}, ValueError),
      ({"budget": -1}, ValueError), ({"tokenizer": "no_such_encoding"}, ValueError),
@@ -266,11 +267,24 @@ def test_render_parse_rejects_malformed_markup(style: str, text: str) -> None:
         parse(text, style=style)  # type: ignore[arg-type]
 
 
+def test_render_and_parse_take_what_the_other_gives() -> None:
+    """parse(render(doc)), as the README writes it, was a TypeError (it took the text
+    alone); render of a saved document's JSON or dict an AttributeError."""
+    doc = _doc([LINE])
+    for style in ("inline", "bracket", "json"):
+        prompt = render(doc, style=style, tokenizer="estimate")  # type: ignore[arg-type]
+        assert parse(prompt) == parse(prompt.text, style=style)  # type: ignore[arg-type]
+        assert parse(prompt).text == doc.text
+    for saved in (doc.to_json(), doc.model_dump()):
+        with pytest.raises(TypeError, match=r"render\(\) takes a Document, not (str|dict)"):
+            render(saved)  # type: ignore[arg-type]
+
+
 def test_render_parse_errors_are_package_errors() -> None:
     assert issubclass(MarkupError, UncertainError)
     with pytest.raises(ValueError):
         parse("x", style="xml")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"parse\(\) takes the rendered text \(str\)"):
+    with pytest.raises(TypeError, match=r"parse\(\) takes the rendered text \(str\) or its"):
         parse(None)  # type: ignore[arg-type]
     for text, message in (('{"text": "abc", "spans": "x"}', "'spans' is str, not a list"),
                           ('{"text": "abc", "spans": [null]}', "span 0 is NoneType"),

@@ -29,9 +29,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from uncertain.errors import MarkupError
+
+if TYPE_CHECKING:
+    from uncertain.render import Prompt
 
 Style = Literal["inline", "bracket", "json"]
 STYLES: tuple[Style, ...] = ("inline", "bracket", "json")
@@ -436,16 +439,25 @@ def strip_preamble(text: str, style: Style) -> str:
     return text
 
 
-def parse(text: str, *, style: Style = "inline") -> Parsed:
+def parse(text: str | Prompt, *, style: Style | None = None) -> Parsed:
     """Read a rendered document (or a whole prompt) back into its text and spans.
 
     The inverse of :func:`uncertain.render.render`: the text is exactly the document
     text the renderer started from (structure lines, time prefixes and the note removed)
-    and each span's offsets index it. Raises :class:`MarkupError` on text that is not
-    well-formed markup of ``style``.
+    and each span's offsets index it. ``text`` is the rendered text, or the
+    :class:`~uncertain.render.Prompt` itself, whose style is the default; for text the
+    default is ``inline``. Raises :class:`MarkupError` on text that is not well-formed
+    markup of ``style``.
     """
+    from uncertain.render import Prompt
+
+    if isinstance(text, Prompt):
+        style = style or text.style
+        text = text.text
     if not isinstance(text, str):
-        raise TypeError(f"parse() takes the rendered text (str), not {type(text).__name__}")
+        raise TypeError(f"parse() takes the rendered text (str) or its Prompt, not "
+                        f"{type(text).__name__}")
+    style = style or "inline"
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     document = strip_preamble(text, style)

@@ -218,8 +218,9 @@ def doubtful_spans(
     if words not in WORD_MARKS:
         raise ValueError(f"words must be one of {', '.join(WORD_MARKS)}, got {words!r}")
     mark_words = words == "threshold" or (words == "auto" and doc.validation is None)
-    if max_candidates < 0:
-        raise ValueError(f"max_candidates must be >= 0, got {max_candidates}")
+    if isinstance(max_candidates, bool) or not isinstance(max_candidates, int) \
+            or max_candidates < 0:  # (1.5 listed two)
+        raise ValueError(f"max_candidates must be a whole number >= 0, got {max_candidates!r}")
     if not 0.0 <= min_candidate_score <= 1.0:
         raise ValueError(f"min_candidate_score must be in [0, 1], got {min_candidate_score}")
     if candidate_gap is not None and not candidate_gap >= 0:  # NaN too
@@ -386,6 +387,9 @@ def render(
     else those below ``threshold``). ``max_candidates``, ``min_candidate_score`` and
     ``candidate_gap`` choose the suggestions a span lists (see the module docstring).
     """
+    if not isinstance(doc, Document):
+        raise TypeError(f"render() takes a Document, not {type(doc).__name__} "
+                        "(Document.from_json reads a saved one)")
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     if budget is not None and budget < 0:
