@@ -622,6 +622,9 @@ def test_validate_two_lexicons_of_one_name_are_refused(tmp_path: Path) -> None:
     assert caught.value.path == str(paths[1])
     named = Validator([f"A={paths[0]}", f"B={paths[1]}", "drugs", "drugs"])
     assert [lx.name for lx in named.lexicons] == ["A", "B", "drugs"]
+    # one file named twice is one lexicon, as a shipped name is (it was "another lexicon")
+    twice = Validator([paths[0], "drugs", str(paths[0]), tmp_path / "hospA/../hospA/formulary.tsv"])
+    assert [lx.name for lx in twice.lexicons] == ["formulary", "drugs"]
     doc = validate(document_from_text("Start Zorvaxen 20 mg daily."),
                    lexicons=[f"A={paths[0]}", f"B={paths[1]}"])
     assert doc.flags[0].candidates[0].lexicon == "A"  # (of the higher prior)

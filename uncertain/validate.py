@@ -611,13 +611,23 @@ def _englishness(zipf: float, opts: ValidateOptions) -> float:
     return min(1.0, max(0.0, (zipf - low) / 2.5))
 
 
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # (gone since it was read)
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def _named_apart(lexicons: list[Lexicon]) -> list[Lexicon]:
-    """``lexicons`` once each; two of one name are refused: a flag's candidates name their
-    lexicon, and the shipped ones' names say how their terms are treated."""
+    """``lexicons`` once each (a file named twice is one lexicon, as a shipped name given
+    twice is); two of one name are refused: a flag's candidates name their lexicon, and
+    the shipped ones' names say how their terms are treated."""
     named: dict[str, Lexicon] = {}
     for lexicon in lexicons:
         first = named.setdefault(lexicon.name, lexicon)
         if first is lexicon:
+            continue
+        if first.path and lexicon.path and _same_file(first.path, lexicon.path):
             continue
         where = first.path or "given as an object"
         raise LexiconError(lexicon.path or lexicon.name,
