@@ -190,6 +190,32 @@ def test_document_schema_names_the_model() -> None:
     assert "Word" in schema["$defs"] and "Flag" in schema["$defs"]
 
 
+def test_document_schema_takes_what_the_writer_writes(samples_dir: Path) -> None:
+    """The writer gives a NaN or infinite float as "NaN", "Infinity" or "-Infinity" (an
+    option set to inf, a raw score of -inf), which the schema refused: only numbers."""
+    import math
+
+    import jsonschema
+
+    schema = json.loads(json_schema())
+    doc = Document.from_json((samples_dir.parent / "tests/data/render/dictation.json")
+                             .read_text(encoding="utf-8"))
+    odd = doc.model_copy(deep=True)
+    odd.segments[0].words[0].raw_score = -math.inf
+    odd.segments[0].words[1].raw_score = math.nan
+    odd.source.options["beam"] = math.inf
+    for written in (doc, odd):
+        jsonschema.validate(json.loads(written.to_json()), schema)
+    bad = json.loads(odd.to_json())
+    bad["segments"][0]["words"][0]["raw_score"] = "minus a lot"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    bad = json.loads(odd.to_json())
+    bad["segments"][0]["words"][0]["confidence"] = "NaN"  # bounded: a probability
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
 def test_document_of_another_schema_version_is_refused() -> None:
     """A document of schema version "2" (a newer uncertain's) was read silently as if its
     fields meant what they mean in version 1; the JSON schema says "1" too."""

@@ -370,8 +370,25 @@ def line_text(segment: Segment, *, first: bool = False) -> str:
 
 
 def json_schema() -> str:
-    """The JSON Schema of ``Document``, as printed by ``uncertain schema``."""
-    return json.dumps(Document.model_json_schema(), indent=2)
+    """The JSON Schema of ``Document``, as printed by ``uncertain schema``: a number
+    field without bounds also takes the strings a NaN or infinite float is written as
+    ("NaN", "Infinity", "-Infinity"; see :class:`_Model`)."""
+    return json.dumps(_strings_for_non_finite(Document.model_json_schema()), indent=2)
+
+
+def _strings_for_non_finite(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_strings_for_non_finite(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _strings_for_non_finite(value) for key, value in schema.items()}
+    if out.get("type") == "number" and not any(
+            bound in out for bound in ("minimum", "maximum", "exclusiveMinimum",
+                                       "exclusiveMaximum")):
+        number = {k: v for k, v in out.items() if k not in ("title", "description", "default")}
+        kept = {k: v for k, v in out.items() if k in ("title", "description", "default")}
+        return {**kept, "anyOf": [number, {"enum": list(_NON_FINITE)}]}
+    return out
 
 
 def invalid_summary(exc: ValidationError) -> str:
