@@ -701,6 +701,33 @@ def test_validate_low_confidence_exact_term_lists_sound_alikes(validator: Valida
 
 
 @pytest.mark.parametrize(
+    ("spec", "modality", "doubted"),
+    [
+        ("Levothyroxine 50 micrograms/0.05 daily", "audio", ["micrograms"]),
+        ("Levothyroxine 50 mcg/0.05 daily", "image", ["mcg"]),
+        ("Take metformin twice/0.04 daily", "audio", ["twice"]),
+        ("Give 10 units of/0.05 insulin/0.05", "audio", ["of", "insulin"]),
+        ("Morphine 5 mg/0.04 IV/0.06 q4h/0.03", "image", ["mg", "IV", "q4h"]),
+        # sure, or heard as surely as the line for words that common
+        ("Levothyroxine 50 micrograms/0.3 daily", "audio", []),
+        ("Morphine 5 mg IV q4h", "image", []),
+    ],
+)
+def test_validate_a_lexicon_word_heard_in_doubt_is_doubted(
+        validator: Validator, spec: str, modality: Modality, doubted: list[str]) -> None:
+    """A word that is a lexicon term no window proposed (a unit, a dose frequency, a
+    route, a drug name that is everyday English said without a dose) was never flagged
+    however low its confidence: "mcg" read at 0.05, which may be "mg", reached the reader
+    as sure, where "of" at 0.05 was marked. It gets no candidates (its spelling's
+    neighbours in the lexicon are no units)."""
+    doc = validator.validate(make_doc(spec, modality=modality))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == doubted
+    assert all(f.reason == "low_confidence" and f.end - f.start == 1 for f in flags)
+    assert all(not f.candidates for f in flags if f.text != "of")
+
+
+@pytest.mark.parametrize(
     ("spec", "reason"),
     [
         ("the weather was fine/0.05 today", "low_confidence"),

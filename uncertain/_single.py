@@ -64,14 +64,23 @@ def word_flags(
     not a number of its own, and is left to its first piece. In audio a dose heard as
     a teen is doubtful however sure the engine was (``confusable``). A word a
     near-lexicon proposal covers is left to it; ``suggest(i)`` gives the candidates of
-    word ``i`` (of four letters or more)."""
+    word ``i`` (of four letters or more).
+
+    A word that is a lexicon term is left to the proposal its window made (verified, or
+    doubted with its sound-alikes); one no window proposed (a unit, a dose frequency or
+    a route of the clinical lexicon; a drug name that is everyday English, said without
+    a dose) is doubtful at low confidence as any word is: "mcg" read at 0.05 may be "mg",
+    and was shown to the reader as sure. It gets no candidates: its spelling's neighbours
+    in the lexicon are not what a unit may have been."""
     covered = {k for p in proposals if p.reason == "near_lexicon"
                for k in range(p.start, p.end)}
+    proposed = {k for p in proposals for k in range(p.start, p.end)}
     out: list[Proposal] = []
     for i, info in enumerate(infos):
         piece = i > 0 and words[i - 1].space_after is False
-        if info.exact or not (info.kind == "word" or (info.kind == "number"
-                                                      and not piece)):
+        if (info.exact and i in proposed) or not (
+                info.kind in ("word", "unit", "frequency")
+                or (info.kind == "number" and not piece)):
             continue
         reasons = word_reasons([info], modality, opts)
         # a dose heard as a teen, however sure: "14 milligrams" may be 40 said
@@ -91,7 +100,7 @@ def word_flags(
             candidates = [Candidate(
                 term=tens.capitalize() if info.text[:1].isupper() else tens,
                 canonical=tens, score=CONFUSABLE_DOUBT, kind="number", evidence=["sound"])]
-        elif len(info.key) >= 4:
+        elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
         out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
