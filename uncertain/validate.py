@@ -160,7 +160,10 @@ class ValidateOptions:
     #: candidates below this are not listed on any flag
     candidate_min_score: float = 0.15
     max_candidates: int = 5
-    #: an exact match at least this confident (or of unknown confidence) is ``verified``
+    #: an exact match at least this confident (or of unknown confidence) is ``verified``;
+    #: so is one above its word's low-confidence line (``low_confidence_*``), and a
+    #: printed one of six letters or more however sure (OCR seldom misreads one long name
+    #: as another that exists)
     verify_min_confidence: float = 0.5
     #: terms scored per window after the index's blocking
     search_limit: int = 16
