@@ -584,3 +584,27 @@ def test_images_unskew_box_finds_the_mark_on_the_original_page() -> None:
     # the box around the turned mark's corners holds the mark, and not much more
     assert x0 <= 100 and y0 <= 50 and x1 >= 110 and y1 >= 58
     assert (x1 - x0) * (y1 - y0) < 3 * 10 * 8
+
+
+def test_images_even_light_whitens_a_shadow_and_keeps_the_print() -> None:
+    """A page whose right half is 130 grey levels darker: its paper comes out white on
+    both sides, the print black, the shadow's edge a band of light grey no threshold
+    takes for print; an evenly lit page is unchanged."""
+    import numpy as np
+
+    page = Image.new("L", (1200, 400), 255)
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(page)
+    for x in range(100, 1100, 60):  # letters' strokes, 8 pixels wide, across the edge
+        draw.rectangle((x, 150, x + 8, 190), fill=0)
+    assert np.array_equal(np.asarray(images.even_light(page, 100)), np.asarray(page))
+    pixels = np.asarray(page).astype(int)
+    pixels[:, 600:] -= 130
+    shadowed = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
+    assert images.light_spread(shadowed) > 100
+    even = np.asarray(images.even_light(shadowed, 100)).astype(int)
+    paper, ink = even[20:120], even[150:191, [x + 4 for x in range(100, 1100, 60)]]
+    away = np.r_[0:560, 640:1200]  # (more than a window's fifth from the edge)
+    assert paper[:, away].min() >= 250 and paper.min() >= 160 and ink.max() <= 5
+    assert images.light_spread(Image.fromarray(even.astype(np.uint8))) < 10

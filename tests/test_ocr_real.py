@@ -310,17 +310,18 @@ def test_recognize_a_page_half_in_shadow_reads_the_shadowed_half(data_dir: Path)
     words = {w.text.lower().strip(".,") for w in doc.words}
     assert len(doc.words) >= 80
     assert {"metformin", "lisinopril", "atorvastatin", "troponin"} <= words
-    assert any("adaptive thresholding" in note for note in doc.warnings)
+    assert any("light evened" in note for note in doc.warnings)
 
 
-@pytest.mark.parametrize("dark", [110, 130])
+@pytest.mark.parametrize("dark", [110, 130, 160])
 def test_recognize_a_page_whose_right_half_is_in_shadow_reads_its_words_whole(
         tmp_path: Path, dark: int) -> None:
-    """Lines running into a shadow (paper 255 on the left, 145 or 125 on the right): the
-    global threshold cut every line's words short where the shadow begins ("the
+    """Lines running into a shadow (paper 255 on the left, 145, 125 or 95 on the right):
+    the global threshold cut every line's words short where the shadow begins ("the
     patient's medication a", "at the ant", "on Monday an") at confidence 96, and the
     adaptive pass, which read them whole, was not kept for reading only 1.3 times the
-    words. It is kept for reading a quarter more in letters and a fifth more in words."""
+    words; 160 grey levels deep, it read them at confidence 80 ("om ihursday",
+    "Ui@\\¢ardielogy") and was not kept either. The page is read with its light evened."""
     import numpy as np
 
     lines = ["Clinic letter regarding the patient's medication and the plan agreed today.",
@@ -333,11 +334,31 @@ def test_recognize_a_page_whose_right_half_is_in_shadow_reads_its_words_whole(
     path = tmp_path / "shadowed.png"
     Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(300, 300))
     doc = recognize(path)
-    assert any("adaptive thresholding" in note for note in doc.warnings)
-    assert _wer(" ".join(lines), doc.text) < 0.1
+    assert any("light evened" in note for note in doc.warnings)
+    assert _wer(" ".join(lines), doc.text) < 0.05
     words = {w.text.lower().strip(".,:") for w in doc.words}
     assert {"medication", "agreed", "weekly", "procedure", "restart", "behalf",
             "cardiology"} <= words
+
+
+def test_recognize_a_shadows_edge_through_the_last_letters_cuts_no_word(
+        tmp_path: Path) -> None:
+    """A shadow whose edge runs through the last letters of two lines: "medicat" and
+    "Monda" read at confidence 92-96 by either threshold, nothing marked, the letters
+    past the edge lost. Read with the page's light evened, they are read whole."""
+    import numpy as np
+
+    lines = ["Clinic letter regarding the patient's medication.",
+             "Warfarin 3 mg daily, check INR weekly.",
+             "Stop aspirin before the procedure on Monday.",
+             "Signed by the consultant physician."]
+    page = _printed(lines, (2480, 1400), 44, (250, 250), 75)
+    pixels = np.asarray(page).astype(int)
+    pixels[:, 1240:] -= 110
+    path = tmp_path / "edge.png"
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(300, 300))
+    doc = recognize(path)
+    assert doc.text.split() == " ".join(lines).split()
 
 
 @pytest.mark.parametrize("angle", [7, -7, 6])

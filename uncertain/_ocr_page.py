@@ -10,7 +10,9 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    ``orientation_threshold``): a pass with adaptive (Sauvola) thresholding, kept when it
    reads half as much confident text again or more (sum of word confidences):
    tesseract's global threshold loses a phone photo under uneven light whole, where a
-   local one reads it (``binarize``);
+   local one reads it (``binarize``); on a page whose paper's light is uneven across it
+   (a shadow), a pass on the page with its light evened (``images.even_light``) instead,
+   kept by the same rule or when it reads more letters more surely;
 3. when the page still looks bad or its lines slope by 2 degrees or more: a pass on the
    page levelled by its text's skew, kept when it reads more confident text, more
    confidently (``deskew``);
@@ -245,6 +247,9 @@ _LOCAL_WORD_GAIN = 1.2
 #: its light is uneven enough to try the adaptive pass however well the page reads (a
 #: page half in shadow: 156-168; the dev sets' "uneven light" pages: up to 67)
 _SHADOWED = 80.0
+#: how many of the global pass's line heights wide the parts are whose lightest is taken
+#: as the paper's brightness when a page in shadow is evened (images.even_light)
+_LIGHT_LINES = 2.5
 #: degrees of baseline slope from which a page that reads well is still levelled
 _TILTED = 2.0
 #: the resolution tesseract is tuned for, and the line height in points (1/72 inch) under
@@ -353,21 +358,33 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
     tilt = abs(best.tilt)
     # a page that reads badly, or one half in shadow, whose lit part may read well while
     # the global threshold loses the rest whole
-    if (opts.binarize == "auto"
-            and (best.mean_conf < bad or images.light_spread(image) > _SHADOWED)
+    shadowed = images.light_spread(image) > _SHADOWED
+    if (opts.binarize == "auto" and (best.mean_conf < bad or shadowed)
             and min(image.size) * best.scale >= _SAUVOLA_MIN_SIDE):
-        local = _another(runner, image, notes, number, "a pass with adaptive thresholding",
-                         dpi=dpi, rotation=0, scale=1.0, thresholding=_SAUVOLA)
+        # a page in shadow is read with its light evened instead, by the global
+        # threshold: a local one alone cut its lines short where the shadow begins
+        # ("medicat", "Monda"), and on the evened page it took the shadow's edge for a
+        # column's ("medication a" / ... / "nd the plan agreed today.")
+        evened = images.even_light(image, _LIGHT_LINES * (best.line_height or 0.0)
+                                   or max(image.size) / 32) if shadowed else image
+        local = _another(runner, evened, notes, number,
+                         "a pass with its light evened" if shadowed
+                         else "a pass with adaptive thresholding",
+                         dpi=dpi, rotation=0, scale=1.0,
+                         thresholding=0 if shadowed else _SAUVOLA)
         # kept only when clearly better: on a page both read alike, the global
-        # threshold's lines are the surer ones
+        # threshold's lines are the surer ones; on a page in shadow whose light was
+        # evened, when it reads more letters, more surely (the words cut short whole)
         if local is not None and (local.content > _LOCAL_GAIN * best.content or (
                 local.letters > _LOCAL_LETTER_GAIN * best.letters
-                and local.content > _LOCAL_WORD_GAIN * best.content)):
-            notes.append(f"page {number}: read with adaptive thresholding (uneven light or "
-                         f"low contrast): {len(best.words)} -> {len(local.words)} words, "
-                         f"mean word confidence {best.mean_conf:.0f} -> "
-                         f"{local.mean_conf:.0f}")
-            best = local
+                and local.content > _LOCAL_WORD_GAIN * best.content) or (
+                shadowed and _more_and_surer(best, local, letters=True))):
+            notes.append(f"page {number}: read "
+                         + ("with its light evened (its paper lit unevenly)" if shadowed else
+                            "with adaptive thresholding (uneven light or low contrast)")
+                         + f": {len(best.words)} -> {len(local.words)} words, mean word "
+                         f"confidence {best.mean_conf:.0f} -> {local.mean_conf:.0f}")
+            best, image = local, evened  # (the passes after it read the evened page)
     if opts.deskew == "auto" and (best.mean_conf < bad
                                   or max(tilt, abs(best.tilt)) >= _TILTED
                                   or _side_by_side(best)):

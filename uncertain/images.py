@@ -32,7 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
 from uncertain.errors import (
@@ -470,6 +470,23 @@ def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
     parts = gray[:bh * blocks, :bw * blocks].reshape(blocks, bh, blocks, bw).swapaxes(1, 2)
     paper = np.percentile(parts.reshape(blocks * blocks, -1), 90, axis=1)
     return float(paper.max() - paper.min())
+
+
+def even_light(image: Image.Image, window: float) -> Image.Image:
+    """``image`` (greyscale) with its paper made evenly white: each pixel divided by the
+    paper's brightness around it, the lightest of the parts ``window`` pixels wide about
+    it (wider than the print's lines, so the print is no paper), smoothed. A page half in
+    shadow then has one paper and one ink, which a threshold separates; evenly lit paper
+    stays as it was."""
+    gray = image if image.mode == "L" else image.convert("L")
+    factor = min(1.0, 5.0 / max(window, 5.0))  # a window of 5 pixels on the small copy
+    small = gray.resize((max(1, round(gray.width * factor)), max(1, round(gray.height * factor))),
+                        Image.Resampling.BOX)
+    # the lightest around (a closing: the print goes, a shadow's edge stays where it is)
+    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5))
+    light = np.asarray(paper.resize(gray.size, Image.Resampling.BILINEAR), dtype=np.float32)
+    pixels = np.asarray(gray, dtype=np.float32) / np.maximum(light, 1.0) * 255.0
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
 #: widest side of the copy the skew is measured on (pixels): enough for text lines
