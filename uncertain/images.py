@@ -484,9 +484,12 @@ def even_light(image: Image.Image, window: float) -> Image.Image:
                         Image.Resampling.BOX)
     # the lightest around (a closing: the print goes, a shadow's edge stays where it is)
     paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5))
-    light = np.asarray(paper.resize(gray.size, Image.Resampling.BILINEAR), dtype=np.float32)
-    pixels = np.asarray(gray, dtype=np.float32) / np.maximum(light, 1.0) * 255.0
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    light = np.array(paper.resize(gray.size, Image.Resampling.BILINEAR), dtype=np.float32)
+    np.maximum(light, 1.0, out=light)  # (in place: a page's arrays are tens of MB)
+    np.divide(np.asarray(gray, dtype=np.float32), light, out=light)
+    light *= 255.0
+    np.clip(light, 0, 255, out=light)
+    return Image.fromarray(light.astype(np.uint8))
 
 
 #: widest side of the copy the skew is measured on (pixels): enough for text lines
