@@ -376,3 +376,59 @@ def test_batch_a_link_in_a_loop_leaves_the_rest_of_the_folder_walked(
     assert [i.path for i in iter_items([folder])] == expected
     assert f"{folder / 'm.txt'}: cannot be read (Too many levels of symbolic links)" in (
         caplog.text)
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_batch_inputs_a_transcript_bomb_is_refused_unread(tmp_path: Path, kind: str) -> None:
+    """A 1.5 MB archive holding a 1.5 GB .txt was inflated whole into memory (3.3 GB)
+    before the transcript limit refused it; under a memory cap the run died and --resume
+    died on it again. A transcript member is read to the transcript limit (16 MiB) at
+    most; a member of another kind to max_member_bytes, counted as it is read."""
+    big = 40 << 20  # (a transcript over the limit; a recording under max_member_bytes)
+    archive = tmp_path / f"bomb.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in ("bomb.txt", "quiet.wav"):
+                with zf.open(name, "w", force_zip64=True) as fh:
+                    for _ in range(big >> 20):
+                        fh.write(bytes(1 << 20))
+            zf.writestr("ok.txt", b"metformin 500 mg\n")
+    else:
+        with tarfile.open(archive, "w:gz", compresslevel=1) as tar:
+            for name, size in (("bomb.txt", big), ("quiet.wav", big), ("ok.txt", 17)):
+                info = tarfile.TarInfo(name)
+                info.size = size
+                tar.addfile(info, io.BytesIO(b"metformin 500 mg\n" if size == 17
+                                             else bytes(size)))
+    items = {Path(i.path).name.split("::")[-1]: i for i in iter_items([archive])}
+    assert isinstance(items["bomb.txt"].error, InputTooLargeError)
+    assert "over the limit of 16777216 for a transcript" in str(items["bomb.txt"].error)
+    assert items["quiet.wav"].error is None and len(items["quiet.wav"].data or b"") == big
+    assert items["ok.txt"].data == b"metformin 500 mg\n"
+    small = list(iter_items([archive], max_member_bytes=1 << 20))
+    assert [type(i.error).__name__ if i.error else "ok" for i in small] == [
+        "InputTooLargeError", "InputTooLargeError", "ok"]
+
+
+def test_batch_inputs_a_member_is_read_no_further_than_its_limit() -> None:
+    """A zip member's declared size may lie: its bytes are counted as they inflate, and
+    reading stops at the limit, whatever follows (an endless stream here)."""
+    from uncertain._batch_inputs import _read_member
+
+    class Endless(io.RawIOBase):
+        read_so_far = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, n: int = -1) -> bytes:
+            assert 0 < n <= 1 << 20  # (never "all of it")
+            self.read_so_far += n
+            return bytes(n)
+
+    stream = Endless()
+    assert _read_member(stream, 5 << 20) is None  # type: ignore[arg-type]
+    assert stream.read_so_far == (5 << 20) + 1
+    assert _read_member(io.BytesIO(b"x" * 100), 100) == b"x" * 100
+    assert _read_member(io.BytesIO(b"x" * 101), 100) is None
+    assert _read_member(io.BytesIO(b""), 100) == b""

@@ -38,8 +38,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
-from uncertain._io import NOT_REGULAR, is_input_name, sha256_file
+from uncertain._io import NOT_REGULAR, is_input_name, kind_from_extension, sha256_file
 from uncertain.errors import (
     CorruptInputError,
     EncryptedInputError,
@@ -344,6 +345,35 @@ def _refused(archive: Path, name: str, error_type: type[InputError], reason: str
     return Item(path=key, error=error_type(key, reason))
 
 
+def _member_limit(name: str, max_bytes: int) -> int:
+    """The most bytes a member ``name`` is read to: a transcript no more than a transcript
+    file may hold (``text.MAX_TEXT_BYTES``: more is refused unread, not held in memory
+    first), anything else ``max_bytes``."""
+    from uncertain.text import MAX_TEXT_BYTES
+
+    return min(max_bytes, MAX_TEXT_BYTES) if kind_from_extension(name) == "text" else max_bytes
+
+
+def _read_member(fh: IO[bytes], limit: int) -> bytes | None:
+    """A member's bytes, read in pieces, or None once they pass ``limit``: a decompression
+    bomb (1.5 MB inflating to 1.5 GB) is stopped there, not inflated into memory whole."""
+    pieces: list[bytes] = []
+    size = 0
+    while piece := fh.read(min(1 << 20, limit + 1 - size)):
+        pieces.append(piece)
+        size += len(piece)
+        if size > limit:
+            return None
+    return b"".join(pieces)
+
+
+def _too_large(archive: Path, name: str, limit: int, max_bytes: int) -> Item:
+    what = (f"the limit of {limit} bytes for a transcript" if limit < max_bytes
+            else f"the limit of {max_bytes} bytes")
+    return _refused(archive, name, InputTooLargeError,
+                    f"inflates past {what} (a decompression bomb?); not read")
+
+
 def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
     try:
         if archive.name.lower().endswith(_ZIP_SUFFIXES):
@@ -378,20 +408,22 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                                f"archive member {name!r} is {what}; refused")
             elif listing:
                 yield _member_item(archive, name)
-            elif member.size > max_bytes:
+            elif member.size > (limit := _member_limit(name, max_bytes)):
                 yield _refused(archive, name, InputTooLargeError,
-                               f"{member.size} bytes, over the limit of {max_bytes}")
+                               f"{member.size} bytes, over the limit of {limit}"
+                               + (" for a transcript" if limit < max_bytes else ""))
             else:
                 fh = tar.extractfile(member)
                 try:
-                    data = fh.read() if fh is not None else b""
+                    data = _read_member(fh, limit) if fh is not None else b""
                 except (tarfile.TarError, EOFError, OSError) as exc:
                     # the listing counted this member: it gets its record, and the
                     # archive's error (raised on) says the rest went unread
                     yield _refused(archive, name, CorruptInputError,
                                    f"the archive ends inside this member ({exc})")
                     raise
-                yield Item(path=_member_item(archive, name).path, data=data)
+                yield (Item(path=_member_item(archive, name).path, data=data)
+                       if data is not None else _too_large(archive, name, limit, max_bytes))
         _check_tar_end(tar)
     left_out.report()
 
@@ -439,20 +471,18 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                                f"archive member {name!r} is encrypted")
             elif listing:
                 yield _member_item(archive, name)
-            elif info.file_size > max_bytes:
+            elif info.file_size > (limit := _member_limit(name, max_bytes)):
                 yield _refused(archive, name, InputTooLargeError,
-                               f"{info.file_size} bytes, over the limit of {max_bytes}")
+                               f"{info.file_size} bytes, over the limit of {limit}"
+                               + (" for a transcript" if limit < max_bytes else ""))
             else:
-                try:
+                try:  # (the size a zip declares may lie: the bytes are counted as read)
                     with zf.open(info) as fh:
-                        data = fh.read(max_bytes + 1)
+                        data = _read_member(fh, limit)
                 # RuntimeError also covers an unsupported compression method or encryption
                 except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
                     yield _refused(archive, name, CorruptInputError, f"cannot read: {exc}")
                     continue
-                if len(data) > max_bytes:
-                    yield _refused(archive, name, InputTooLargeError,
-                                   f"inflates past the limit of {max_bytes} bytes")
-                else:
-                    yield Item(path=_member_item(archive, name).path, data=data)
+                yield (Item(path=_member_item(archive, name).path, data=data)
+                       if data is not None else _too_large(archive, name, limit, max_bytes))
     left_out.report()
