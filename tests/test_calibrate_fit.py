@@ -322,6 +322,17 @@ def test_calibrate_document_default_needs_a_shipped_one() -> None:
         calibrate_document(doc, "tesseract-eng")
 
 
+@pytest.mark.parametrize("spec", ["default", "tesseract-eng", "auto", "none"])
+def test_calibrate_document_without_confidences_is_left_as_it_is(spec: str) -> None:
+    """A batch's --calibration made every plain transcript an error record ("no shipped
+    calibration for unknown model None"), where annotate read it: a transcript has no
+    confidence to calibrate."""
+    from uncertain.text import document_from_text
+
+    doc = document_from_text("Continue metformin 500 mg daily.")
+    assert calibrate_document(doc, spec) is doc
+
+
 def test_calibrate_refuses_a_second_calibration_and_calibrated_fitting_data() -> None:
     docs, labels = synthetic(7, n_docs=10)
     first = fit(*labelled_words(docs[0], labels[0]), method="temperature",

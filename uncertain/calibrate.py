@@ -410,8 +410,11 @@ def calibrate_document(doc: Document, spec: CalibrationSpec) -> Document:
     """``doc`` calibrated as ``spec`` says: ``None`` or ``"none"``: left raw; ``"auto"``:
     the shipped calibration for its engine and model when there is one, else left raw;
     ``"default"``: the shipped one, which must exist; a :class:`Calibration`, a file or
-    a shipped name: that one, which must be for the document's engine and model."""
-    if spec is None:
+    a shipped name: that one, which must be for the document's engine and model. A
+    document with no confidence to calibrate (a transcript from another engine) is left
+    as it is whatever ``spec`` says: a batch's ``--calibration`` made each of its
+    transcripts an error record ("no shipped calibration for unknown model None")."""
+    if spec is None or all(w.confidence is None for w in doc.words):
         return doc
     engine, model = doc.source.engine, doc.source.model
     if not isinstance(spec, Calibration):
