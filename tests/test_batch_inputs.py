@@ -212,6 +212,22 @@ def test_batch_jsonl_manifest_resolves_against_its_folder(tmp_path: Path) -> Non
     assert [i.error is not None for i in items] == [False, False, True, True, False]
 
 
+def test_batch_a_manifest_named_by_a_manifest_is_followed(tmp_path: Path) -> None:
+    """A manifest listing another was read as a transcript ('{"path":' its first word),
+    its inputs never run, and the run said "1 done"; a loop of manifests is an error."""
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.txt"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "sub" / "inner.csv").write_text("path\nb.txt\n../top.jsonl\n")
+    top = tmp_path / "top.jsonl"
+    top.write_text("\n".join(json.dumps({"path": p}) for p in ("a.txt", "sub/inner.csv"))
+                   + "\n")
+    items = list(iter_items([top]))
+    assert [(Path(i.path).name, i.file is not None) for i in items] == [
+        ("a.txt", True), ("b.txt", True), ("top.jsonl", False)]
+    assert "named again by" in str(items[2].error) and "loop" in str(items[2].error)
+
+
 def test_batch_jsonl_manifest_path_may_hold_a_line_separator(tmp_path: Path) -> None:
     # JSON leaves U+2028 unescaped; the manifest's lines end at line feeds only
     odd = tmp_path / "a\u2028b.txt"

@@ -120,13 +120,30 @@ def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
     for raw in inputs:
         path = Path(raw)
         if is_manifest(path) and path.is_file():
-            for entry in _manifest_entries(path):
-                if isinstance(entry, Item):
-                    yield entry
-                else:
-                    yield from _guarded(entry, max_member_bytes, skip, listing=listing)
+            yield from _manifest_items(path, max_member_bytes, skip, listing=listing)
         else:
             yield from _guarded(path, max_member_bytes, skip, listing=listing)
+
+
+def _manifest_items(manifest: Path, max_member_bytes: int, skip: frozenset[str], *,
+                    listing: bool, within: frozenset[str] = frozenset()) -> Iterator[Item]:
+    """The items a manifest names; a manifest it names is followed (one that names the
+    file naming it, or itself, is an error item): it was read as a transcript, its
+    inputs never run and the run ending "done"."""
+    here = os.path.realpath(manifest)
+    for entry in _manifest_entries(manifest):
+        if isinstance(entry, Item):
+            yield entry
+        elif is_manifest(entry) and entry.is_file():
+            if os.path.realpath(entry) in within | {here}:
+                yield Item(path=os.fspath(entry), error=UnsupportedFormatError(
+                    entry, f"named again by {manifest} (a loop of manifests): not read "
+                           "again"))
+            else:
+                yield from _manifest_items(entry, max_member_bytes, skip, listing=listing,
+                                           within=within | {here})
+        else:
+            yield from _guarded(entry, max_member_bytes, skip, listing=listing)
 
 
 def _guarded(path: Path, max_member_bytes: int, skip: frozenset[str], *,
