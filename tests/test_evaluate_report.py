@@ -121,8 +121,9 @@ def test_evaluate_groups_by_modality_and_overall(text_pair: tuple[Document, Refe
     overall = report.groups["overall"]
     assert (overall.documents, overall.failures) == (2, 1)
     assert report.groups["audio"].failures == 1
-    assert overall.reference_words == 5 + 4
-    assert overall.wer == pytest.approx((3 + 2) / 9)
+    # a failed input is an empty transcript: its one reference word deleted
+    assert overall.reference_words == 5 + 4 + 1
+    assert overall.wer == pytest.approx((3 + 2 + 1) / 10)
     assert overall.drug_exact == 0.0 and overall.drug_top3 == pytest.approx(0.5)
     assert overall.flag_precision == pytest.approx(1.0)
     assert overall.flag_recall == pytest.approx(3 / 5)
@@ -130,6 +131,29 @@ def test_evaluate_groups_by_modality_and_overall(text_pair: tuple[Document, Refe
     assert "WER" in table and "reliability (audio)" in table
     data = json.loads(json.dumps(report.to_dict()))
     assert data["groups"]["text"]["nce"] is None  # no confidence: no figure, not a number
+
+
+def test_evaluate_a_failed_input_counts_as_an_empty_transcript(
+        text_pair: tuple[Document, Reference]) -> None:
+    """A failed input was left out of WER, term error rate and drug recovery: two
+    failures of five took WER from 6.7% to 5.7%, their drugs out of the count, so the
+    figures got better as inputs failed. It counts as an empty transcript."""
+    from uncertain.references import Term
+
+    ref = Reference(text="Continue metformin 500 mg daily.", id="f", modality="audio",
+                    terms=[Term(term="metformin", canonical="metformin")])
+    alone = evaluate([text_pair]).groups["overall"]
+    report = evaluate([text_pair, (Failure("f.wav", "CorruptInputError", "bad"), ref)])
+    both = report.groups["overall"]
+    assert both.failures == 1 and both.documents == 1
+    assert both.reference_words == alone.reference_words + 5
+    assert both.deletions == alone.deletions + 5
+    assert both.wer > alone.wer
+    assert both.terms == alone.terms + 1 and both.drug_top3 < (alone.drug_top3 or 1.0)
+    audio = report.groups["audio"]
+    assert (audio.wer, audio.terms, audio.drug_top3) == (1.0, 1, 0.0)
+    failed = next(d for d in report.to_dict()["documents"] if d["failed"])
+    assert failed["wer"] == 1.0 and failed["terms"][0]["located"] == "failed"
 
 
 @pytest.mark.parametrize(
@@ -260,7 +284,8 @@ def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
     assert "AUROC" in capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["groups"]["audio"]["failures"] == 1
-    assert data["groups"]["audio"]["wer"] == pytest.approx(0.5)
+    # the failed recording's one reference word counts as deleted: (2 + 1) / (4 + 1)
+    assert data["groups"]["audio"]["wer"] == pytest.approx(0.6)
     assert data["groups"]["overall"]["auc_roc"] == pytest.approx(1.0)
 
 

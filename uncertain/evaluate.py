@@ -75,7 +75,7 @@ class TermResult:
 
     term: str
     canonical: str
-    located: str  # "reference", "canonical", "hypothesis" or "missing"
+    located: str  # "reference", "canonical", "hypothesis", "missing" or "failed"
     exact: bool
     top1: bool
     top3: bool
@@ -125,6 +125,18 @@ def score_document(doc: Document, ref: Reference) -> DocumentScore:
             score.confidences.append(word.confidence)
     score.terms = _score_terms(doc, ref, aligned, normaliser)
     return score
+
+
+def score_failure(ref: Reference) -> DocumentScore:
+    """The score of an input that failed: an empty transcript, every reference word
+    deleted and every term missed (left out, a failed input made the figures better:
+    two failures of five took WER from 6.7% to 5.7%, their drugs out of the count)."""
+    modality = ref.modality or "unknown"
+    how: metrics.Normaliser = "print" if modality == "image" else "speech"
+    return DocumentScore(name=ref.name, modality=modality, failed=True,
+                         errors=metrics.word_errors(ref.text, "", how=how),
+                         terms=[TermResult(t.term, t.canonical, "failed", False, False, False)
+                                for t in ref.terms])
 
 
 def normaliser_for(doc: Document) -> metrics.Normaliser:
@@ -270,7 +282,7 @@ class EvalReport:
             "missing": self.missing,
             "documents": [
                 {"name": d.name, "modality": d.modality, "failed": d.failed,
-                 "wer": None if d.failed else d.errors.wer,
+                 "wer": d.errors.wer,
                  "terms": [asdict(t) for t in d.terms]}
                 for d in self.documents
             ],
@@ -294,7 +306,7 @@ def summarize(scores: Iterable[DocumentScore], *, n_bins: int = 10, resamples: i
     scores = list(scores)
     g = _pool(scores, n_bins)
     if resamples > 0:
-        g.intervals = _intervals([s for s in scores if not s.failed], resamples, n_bins, seed)
+        g.intervals = _intervals(scores, resamples, n_bins, seed)
     return g
 
 
@@ -307,21 +319,22 @@ def _pool(scores: Sequence[DocumentScore], n_bins: int) -> GroupReport:
     flagged: list[bool] = []
     terms: list[TermResult] = []
     for s in scores:
+        # a failed input's reference words count as deleted and its terms as missed
+        errors = errors + s.errors
+        terms += s.terms
         if s.failed:
             g.failures += 1
             continue
         g.documents += 1
-        errors = errors + s.errors
         labels += s.labels
         confs += s.confidences
         wrong += s.wrong
         flagged += s.flagged
-        terms += s.terms
         g.null_confidence_words += s.null_confidence
     g.reference_words = errors.reference_words
     g.substitutions, g.deletions, g.insertions = (
         errors.substitutions, errors.deletions, errors.insertions)
-    g.wer = errors.wer if g.documents else None
+    g.wer = errors.wer if g.documents or g.failures else None
     g.terms = len(terms)
     if terms:
         g.term_error_rate = sum(not t.exact for t in terms) / len(terms)
@@ -404,8 +417,7 @@ def evaluate(pairs: Iterable[tuple[Document | Failure, Reference]], *, n_bins: i
                             f"{type(item).__name__} as a document")
         seen.add(ref.name)
         if isinstance(item, Failure):
-            scores.append(DocumentScore(name=ref.name, modality=ref.modality or "unknown",
-                                        failed=True))
+            scores.append(score_failure(ref))
         else:
             scores.append(score_document(item, ref))
     groups = {m: summarize([s for s in scores if s.modality == m], n_bins=n_bins,
