@@ -238,6 +238,24 @@ def test_evaluate_reads_a_batch_output_file(tmp_path: Path,
     assert loaded == [doc, Failure("audio/a2.wav", "CorruptInputError", "truncated")]
 
 
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"id": "b", "text": null}', "text is null, not a string"),
+    ('{"id": "b", "text": 123}', "text is 123, not a string"),
+    ('{"id": "b", "text": "x", "terms": ["metformin"]}',
+     'terms\\[0\\] is "metformin", not an object'),
+    ('{"id": "b", "text": "x", "terms": [{"term": "m", "canonical": null}]}',
+     "terms\\[0\\].canonical is null, not a string"),
+])
+def test_evaluate_a_reference_that_is_no_text_is_refused(tmp_path: Path, line: str,
+                                                         message: str) -> None:
+    # "text": null was scored as the reference "None" and 123 as "123" (WER 4600%)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text('{"id": "a", "text": "fine"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(CorruptInputError, match=f"refs\\.jsonl: line 2: not a reference "
+                                                f"\\({message}"):
+        load_references(refs)
+
+
 @pytest.mark.parametrize(("second", "message"), [
     ('{"id": "a1", "text": "other words"}', "line 2: id 'a1' is line 1's too"),
     ('{"id": "a2", "path": "audio/a1.wav", "text": "x"}',

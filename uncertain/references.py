@@ -102,12 +102,22 @@ def load_references(path: str | os.PathLike[str], *, split: str | None = None
             continue
         try:
             raw = json.loads(line)
+            # text, terms and their names are strings: null was scored as "None", 123 as
+            # "123" (WER 4600%), in silence
+            fields = [("text", raw["text"])]
+            for k, t in enumerate(raw.get("terms") or ()):
+                if not isinstance(t, dict):
+                    raise TypeError(f"terms[{k}] is {json.dumps(t)}, not an object with "
+                                    '"term" and "canonical"')
+                fields += [(f"terms[{k}].{key}", t.get(key)) for key in ("term", "canonical")]
+            for name, value in fields:
+                if not isinstance(value, str):
+                    raise TypeError(f"{name} is {json.dumps(value)}, not a string")
             ref = Reference(
-                text=str(raw["text"]),
+                text=raw["text"],
                 id=None if raw.get("id") is None else str(raw["id"]),
                 path=None if raw.get("path") is None else str(raw["path"]),
-                terms=tuple(Term(str(t["term"]), str(t["canonical"]))
-                            for t in raw.get("terms") or ()),
+                terms=tuple(Term(t["term"], t["canonical"]) for t in raw.get("terms") or ()),
                 modality=raw.get("modality"),
                 split=raw.get("split"),
             )
