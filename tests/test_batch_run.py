@@ -208,11 +208,17 @@ def test_batch_threads_one_worker_per_gpu(tmp_path: Path,
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"engine": "spark"}, "unknown engine"),
     ({"batch_size": 0}, "batch_size"),
+    # refused before the run: a style failed every record, which --resume then skipped;
+    # a language code no Whisper knows stopped the run at its first recording
+    ({"prompts": True, "style": "fancy"}, "unknown style 'fancy'"),
+    ({"language": "zz"}, "language='zz' is not a language code"),
+    ({"cpu_threads": -3}, "cpu_threads must be >= 0"),
 ])
 def test_batch_rejects_bad_options(tmp_path: Path, kwargs: dict[str, Any],
                                    message: str) -> None:
     with pytest.raises(ValueError, match=message):
         run_batch([tmp_path], out=tmp_path / "o.jsonl", **kwargs)
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 # -- the real worker on fast stages, and the batched ASR through a replaying engine -----------

@@ -54,7 +54,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="CPU threads (0: all, max 8)")
     p.add_argument("--batch-size", type=_positive, default=8,
                    help="speech chunks decoded at once")
-    p.add_argument("--language", help="audio language (default: detect; 'en' for .en models)")
+    p.add_argument("--language", type=_language,
+                   help="audio language (default: detect; 'en' for .en models)")
     p.add_argument("--engine", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
     again = p.add_mutually_exclusive_group()  # continue it, or start it afresh: not both
@@ -196,6 +197,17 @@ def at_least(low: int) -> Callable[[str], int]:
 
 
 _positive = at_least(1)  # --bins, --batch-size
+
+
+def _language(text: str) -> str:
+    """``--language``'s type: a code Whisper knows, else a usage error before the run."""
+    from uncertain.models import check_language_code
+
+    try:
+        check_language_code(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]

@@ -187,6 +187,16 @@ def run_batch(
         check_dpi(dpi)
     if max_pixels is not None and max_pixels < 1:
         raise ValueError(f"max_pixels must be >= 1, got {max_pixels}")
+    # refused now, not in every record (a style) or at the first recording, hours in
+    from uncertain.models import check_language_code
+    from uncertain.render import STYLES
+
+    check_language_code(language)
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
+    if cpu_threads < 0:
+        raise ValueError(f"cpu_threads must be >= 0 (0: CTranslate2's default), got "
+                         f"{cpu_threads}")
     from uncertain.calibrate import check_spec
 
     check_spec(calibration)

@@ -488,15 +488,21 @@ def seed_sampling() -> None:
         ctranslate2.set_random_seed(SAMPLING_SEED)
 
 
-def check_language(model: Any, language: str | None, name: str | None) -> None:
-    """Refuse a ``language`` an English-only ``model`` cannot transcribe in: faster-whisper
-    would log a warning and transcribe in English, the document saying ``language``."""
+def check_language_code(language: str | None) -> None:
+    """Refuse a ``language`` that is no code Whisper knows (before any model is loaded: a
+    batch run found "zz" at its first recording, hours in)."""
     if language is not None:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
 
         if language not in _LANGUAGE_CODES:  # (faster-whisper failed each recording)
             raise ValueError(f"language={language!r} is not a language code Whisper knows "
                              "(two letters: 'en', 'fr', 'de', ...)")
+
+
+def check_language(model: Any, language: str | None, name: str | None) -> None:
+    """Refuse a ``language`` an English-only ``model`` cannot transcribe in: faster-whisper
+    would log a warning and transcribe in English, the document saying ``language``."""
+    check_language_code(language)
     if language in (None, "en") or getattr(getattr(model, "model", None), "is_multilingual",
                                            True):
         return
