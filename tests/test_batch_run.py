@@ -768,3 +768,27 @@ def test_ray_says_an_actors_model_error_as_itself() -> None:
     assert _our_error(RuntimeError("ray.exceptions.UserCodeException: boom")) is None
     # an input's error is a record, never the run's: not taken from the text
     assert _our_error(RuntimeError("uncertain.errors.CorruptInputError: a.wav: bad")) is None
+
+
+def test_batch_cli_says_which_file_a_full_disk_stopped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A full disk under --out printed "OSError: [Errno 28] No space left on device",
+    naming no file and not saying what was kept."""
+    import errno
+
+    from uncertain import batch as batch_module
+    from uncertain.cli import main
+
+    out = tmp_path / "out.jsonl"
+
+    def full(inputs: Any, *, out: Path, **_: Any) -> None:
+        Path(out).write_text('{"path": "a"}\n{"path": "b"}\n')
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(batch_module, "run_batch", full)
+    (tmp_path / "a.txt").write_text("x")
+    assert main(["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress"]) == 1
+    assert capsys.readouterr().err == (
+        f"OSError: {out}: No space left on device; the 2 records before it are kept whole: "
+        "--resume goes on from them\n")

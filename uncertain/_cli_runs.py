@@ -90,15 +90,29 @@ def run_batch_command(args: argparse.Namespace) -> int:
     """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
     from uncertain.batch import run_batch
 
-    summary = run_batch(
-        args.inputs, out=args.out, model=args.model, device=args.device,
-        compute_type=args.compute_type, cpu_threads=args.cpu_threads,
-        batch_size=args.batch_size, language=args.language, engine=args.engine,
-        resume=args.resume, force=args.force, validate=not args.no_validate,
-        rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
-        prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
-        max_pixels=args.max_pixels,
-        style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
+    try:
+        summary = run_batch(
+            args.inputs, out=args.out, model=args.model, device=args.device,
+            compute_type=args.compute_type, cpu_threads=args.cpu_threads,
+            batch_size=args.batch_size, language=args.language, engine=args.engine,
+            resume=args.resume, force=args.force, validate=not args.no_validate,
+            rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
+            prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
+            max_pixels=args.max_pixels,
+            style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # a write to the output that failed (a full disk) names no file: say which, and
+        # what is kept ("OSError: [Errno 28] No space left on device" was all)
+        said = f"{type(exc).__name__}: {args.out}: {exc.strerror or exc}"
+        if Path(args.out).is_file():
+            with open(args.out, "rb") as fh:
+                kept = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+            said += (f"; the {kept} record{'s' * (kept != 1)} before it are kept whole: "
+                     "--resume goes on from them")
+        print(said, file=sys.stderr)
+        return 1
     if summary.total == 0:
         print("warning: no input files", file=sys.stderr)
         return 0
