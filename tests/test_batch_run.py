@@ -790,5 +790,16 @@ def test_batch_cli_says_which_file_a_full_disk_stopped(
     (tmp_path / "a.txt").write_text("x")
     assert main(["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress"]) == 1
     assert capsys.readouterr().err == (
-        f"OSError: {out}: No space left on device; the 2 records before it are kept whole: "
-        "--resume goes on from them\n")
+        f"OSError: {out}: No space left on device; the 2 records in {out} are kept whole: "
+        "--resume goes on from there\n")
+
+    def stopped(inputs: Any, *, out: Path, **_: Any) -> None:  # Ctrl-C: it said nothing
+        Path(out).write_text('{"path": "a"}\n')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "run_batch", stopped)
+    assert main(["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress",
+                 "--force"]) == 130
+    assert capsys.readouterr().err == (
+        f"uncertain batch: interrupted; the 1 record in {out} is kept whole: --resume "
+        "goes on from there\n")

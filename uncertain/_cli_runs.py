@@ -100,6 +100,10 @@ def run_batch_command(args: argparse.Namespace) -> int:
             prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
             max_pixels=args.max_pixels,
             style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
+        if Path(args.out).is_file():
+            print(f"uncertain batch: interrupted; {_kept(args.out)}", file=sys.stderr)
+        raise
     except OSError as exc:
         if exc.filename is not None:
             raise
@@ -107,10 +111,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         # what is kept ("OSError: [Errno 28] No space left on device" was all)
         said = f"{type(exc).__name__}: {args.out}: {exc.strerror or exc}"
         if Path(args.out).is_file():
-            with open(args.out, "rb") as fh:
-                kept = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-            said += (f"; the {kept} record{'s' * (kept != 1)} before it are kept whole: "
-                     "--resume goes on from them")
+            said += f"; {_kept(args.out)}"
         print(said, file=sys.stderr)
         return 1
     if summary.total == 0:
@@ -211,6 +212,14 @@ def at_least(low: int) -> Callable[[str], int]:
 
 
 _positive = at_least(1)  # --bins, --batch-size
+
+
+def _kept(out: str) -> str:
+    """What a batch run stopped early leaves in ``out``: its records, whole."""
+    with open(out, "rb") as fh:
+        kept = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    return (f"the {kept} record{'s' * (kept != 1)} in {out} {'is' if kept == 1 else 'are'} "
+            "kept whole: --resume goes on from there")
 
 
 def _language(text: str) -> str:
