@@ -82,6 +82,21 @@ def audio_pair() -> tuple[Document, Reference]:
     return doc, ref
 
 
+def test_evaluate_precision_curves_of_a_kind_no_word_is_are_no_figure() -> None:
+    """With no wrong word, AUC-PR with wrong words positive read 0.000 where AUROC and
+    NCE read "-": there is nothing to find, so no figure."""
+    doc = make_doc("audio/r.wav", "audio", [("The", 0.9), ("patient", 0.6), ("rests.", 0.7)],
+                   engine="faster-whisper")
+    g = evaluate([(doc, Reference(text="The patient rests.", id="r"))]).groups["overall"]
+    assert (g.auc_roc, g.auc_nt) == (None, None) and g.auc_pr == pytest.approx(1.0)
+    assert "AUC-PR (wrong +)" in format_table(evaluate([(doc, Reference(
+        text="The patient rests.", id="r"))]))
+    wrong = make_doc("audio/w.wav", "audio", [("Thy", 0.9), ("pageant", 0.6)],
+                     engine="faster-whisper")
+    g = evaluate([(wrong, Reference(text="The patient", id="w"))]).groups["overall"]
+    assert g.auc_pr is None and g.auc_nt == pytest.approx(1.0)
+
+
 def test_evaluate_text_document_without_confidence(text_pair: tuple[Document, Reference]
                                                    ) -> None:
     score = score_document(*text_pair)

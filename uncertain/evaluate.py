@@ -350,8 +350,10 @@ def _pool(scores: Sequence[DocumentScore], n_bins: int) -> GroupReport:
         g.accuracy = sum(labels) / len(labels)
         g.mean_confidence = sum(confs) / len(confs)
         g.auc_roc = _auroc(labels, confs)
-        g.auc_pr = metrics.auc_pr(labels, confs)
-        g.auc_nt = metrics.auc_nt(labels, confs)
+        # with no word of the positive kind there is no precision to measure: "-", as for
+        # AUROC (AUC-PR with wrong words positive read 0.000 where no word was wrong)
+        g.auc_pr = metrics.auc_pr(labels, confs) if any(labels) else None
+        g.auc_nt = metrics.auc_nt(labels, confs) if not all(labels) else None
         g.nce = metrics.nce(labels, confs)
         g.ece = metrics.ece(labels, confs, n_bins=n_bins)
         g.reliability = metrics.reliability(labels, confs, n_bins=n_bins)
