@@ -576,6 +576,17 @@ def test_batch_out_that_is_an_input_or_a_folder_is_refused(
     assert cli_main(["batch", str(tmp_path / "a.txt"), "--out",
                      str(tmp_path / "a.txt" / "o.jsonl"), "--no-progress"]) == 1
     assert "Traceback" not in capsys.readouterr().err
+    # a FIFO (or /dev/stdout) as --out: reading it back or locking it waited forever
+    import os
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    for how in ("--resume", "--force"):
+        assert cli_main(["batch", str(tmp_path / "a.txt"), "--out", str(fifo), how,
+                         "--no-progress", "--no-validate"]) == 1
+        assert capsys.readouterr().err == (
+            f"FileExistsError: {fifo} is not a regular file (a pipe, a socket or a device): "
+            "--out must name a file, which the run reads back to resume\n")
 
 
 def test_batch_resume_knows_an_input_however_its_path_is_spelled(

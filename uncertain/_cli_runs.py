@@ -105,7 +105,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             print(f"uncertain batch: interrupted; {_kept(args.out)}", file=sys.stderr)
         raise
     except OSError as exc:
-        if exc.filename is not None:
+        if exc.filename is not None or exc.errno is None:  # (one the run raised itself)
             raise
         # a write to the output that failed (a full disk) names no file: say which, and
         # what is kept ("OSError: [Errno 28] No space left on device" was all)

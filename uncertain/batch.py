@@ -55,6 +55,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker
+from uncertain._io import NOT_REGULAR
 from uncertain.images import check_dpi
 from uncertain.text import check_encoding
 
@@ -218,6 +219,10 @@ def run_batch(
                                  for n in names):
         raise FileExistsError(f"{out_path} is one of the inputs (a manifest?): --out must "
                               "name another file, or it would be overwritten before read")
+    if out_path.exists() and not out_path.is_dir() and not out_path.is_file():
+        # a FIFO or a device: reading it back (--resume) or locking it waited forever
+        raise FileExistsError(f"{out_path} is {NOT_REGULAR}: --out must name a file, which "
+                              "the run reads back to resume")
     if out_path.exists() and not (resume or force):
         raise FileExistsError(f"{out_path} exists; pass --resume to continue it "
                               "or --force to overwrite it")
