@@ -232,10 +232,8 @@ def test_cli_render_into_a_pipe_closed_early_stops_quietly(
     assert render.stderr.read() == b""
 
 
-def test_cli_render_of_several_documents_names_each(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Several documents' prompts were printed one after another, nothing between them,
-    and a batch's failed inputs were skipped without a word."""
+def _two_notes_saved(tmp_path: Path) -> tuple[list[Path], Path]:
+    """Two notes, and their documents saved by annotate --format jsonl (not validated)."""
     paths = []
     for name in ("a", "b"):
         note = tmp_path / f"{name}.txt"
@@ -244,6 +242,14 @@ def test_cli_render_of_several_documents_names_each(
     saved = tmp_path / "docs.jsonl"
     assert main(["annotate", *map(str, paths), "--format", "jsonl", "--out", str(saved),
                  "--no-validate"]) == 0
+    return paths, saved
+
+
+def test_cli_render_of_several_documents_names_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Several documents' prompts were printed one after another, nothing between them,
+    and a batch's failed inputs were skipped without a word."""
+    paths, saved = _two_notes_saved(tmp_path)
     with saved.open("a") as fh:
         fh.write(json.dumps({"path": "c.wav", "status": "error", "error": "E",
                              "message": "m"}) + "\n")
@@ -260,14 +266,7 @@ def test_cli_saved_documents_are_read_in_the_format_they_were_saved_in(
     """annotate --format jsonl's output was "not JSON (Extra data ...)" to render without
     --docs-format jsonl and to reconcile (which has no such option), and a document an
     editor saved with a byte-order mark was refused ("Unexpected UTF-8 BOM")."""
-    paths = []
-    for name in ("a", "b"):
-        note = tmp_path / f"{name}.txt"
-        note.write_text(f"Note {name}: take metformin.\n")
-        paths.append(note)
-    saved = tmp_path / "docs.jsonl"
-    assert main(["annotate", *map(str, paths), "--format", "jsonl", "--out", str(saved),
-                 "--no-validate"]) == 0
+    paths, saved = _two_notes_saved(tmp_path)
     renamed = tmp_path / "docs.txt"  # JSON lines under another name
     renamed.write_bytes(saved.read_bytes())
     both = (f"=== {paths[0]} ===\nNote a: take metformin.\n\n"

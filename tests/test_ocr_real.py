@@ -53,6 +53,17 @@ def _printed(lines: list[str], size: tuple[int, int], font_px: int,
     return page
 
 
+def _in_shadow(lines: list[str], origin: tuple[int, int], dark: int, path: Path) -> Path:
+    """``lines`` printed on a 300-dpi page from ``origin`` (44-pixel print, 75 apart), the
+    page's right half ``dark`` grey levels darker, saved at ``path``."""
+    import numpy as np
+
+    pixels = np.asarray(_printed(lines, (2480, 1400), 44, origin, 75)).astype(int)
+    pixels[:, 1240:] -= dark
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(300, 300))
+    return path
+
+
 def _closest(doc: Document, name: str) -> Word | None:
     """The word that most likely stands for ``name``: same first letter, fewest edits."""
     same_start = [w for w in doc.words if w.text[:1].lower() == name[0].lower()]
@@ -322,18 +333,12 @@ def test_recognize_a_page_whose_right_half_is_in_shadow_reads_its_words_whole(
     adaptive pass, which read them whole, was not kept for reading only 1.3 times the
     words; 160 grey levels deep, it read them at confidence 80 ("om ihursday",
     "Ui@\\¢ardielogy") and was not kept either. The page is read with its light evened."""
-    import numpy as np
 
     lines = ["Clinic letter regarding the patient's medication and the plan agreed today.",
              "Warfarin 3 mg daily, check INR weekly at the anticoagulation clinic.",
              "Stop aspirin before the procedure on Monday and restart it on Thursday.",
              "Signed by the consultant physician on behalf of the cardiology team."]
-    page = _printed(lines, (2480, 1400), 44, (150, 250), 75)
-    pixels = np.asarray(page).astype(int)
-    pixels[:, 1240:] -= dark
-    path = tmp_path / "shadowed.png"
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(300, 300))
-    doc = recognize(path)
+    doc = recognize(_in_shadow(lines, (150, 250), dark, tmp_path / "shadowed.png"))
     assert any("light evened" in note for note in doc.warnings)
     assert _wer(" ".join(lines), doc.text) < 0.05
     words = {w.text.lower().strip(".,:") for w in doc.words}
@@ -346,18 +351,12 @@ def test_recognize_a_shadows_edge_through_the_last_letters_cuts_no_word(
     """A shadow whose edge runs through the last letters of two lines: "medicat" and
     "Monda" read at confidence 92-96 by either threshold, nothing marked, the letters
     past the edge lost. Read with the page's light evened, they are read whole."""
-    import numpy as np
 
     lines = ["Clinic letter regarding the patient's medication.",
              "Warfarin 3 mg daily, check INR weekly.",
              "Stop aspirin before the procedure on Monday.",
              "Signed by the consultant physician."]
-    page = _printed(lines, (2480, 1400), 44, (250, 250), 75)
-    pixels = np.asarray(page).astype(int)
-    pixels[:, 1240:] -= 110
-    path = tmp_path / "edge.png"
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, dpi=(300, 300))
-    doc = recognize(path)
+    doc = recognize(_in_shadow(lines, (250, 250), 110, tmp_path / "edge.png"))
     assert doc.text.split() == " ".join(lines).split()
 
 

@@ -224,13 +224,10 @@ def _kept(out: str) -> str:
 
 def _language(text: str) -> str:
     """``--language``'s type: a code Whisper knows, else a usage error before the run."""
+    from uncertain.cli import checked
     from uncertain.models import check_language_code
 
-    try:
-        check_language_code(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
+    return checked(check_language_code)(text)
 
 
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]

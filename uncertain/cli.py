@@ -123,15 +123,23 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def checked(check: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type: the text as given when ``check`` takes it, else a usage error
+    saying what ``check`` raised (a ``ValueError``)."""
+    def parse(text: str) -> str:
+        try:
+            check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+    return parse
+
+
 def text_encoding(name: str) -> str:
     """``--encoding``'s type: a text encoding Python knows, else a usage error."""
     from uncertain.text import check_encoding
 
-    try:
-        check_encoding(name)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return name
+    return checked(check_encoding)(name)
 
 
 def pdf_dpi(text: str) -> float:
