@@ -51,6 +51,7 @@ from uncertain._markup import (
     inline_unescape,
 )
 from uncertain.document import BBox, Document, Word, join_words
+from uncertain.lexicon import visible
 from uncertain.render import doubtful_spans
 
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
@@ -180,12 +181,12 @@ _BRACKET_ANY = re.compile(
 _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
 #: a whole answer in a Markdown code block, with or without a language name
 _FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?[ \t]*```", re.DOTALL)
-#: a segment's time prefix where it begins a line or follows a space
 #: a segment's time prefix as an answer may write it: as rendered, or without the space
 #: after it, or in Markdown emphasis ("**[00:17.8]** "); ``stamp`` is the rendered part
 _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
 _ANSWER_TIME = re.compile(_EMPHASIS + r"(?P<stamp>" + TIME_PREFIX.pattern.rstrip(" ")
                           + r")" + _EMPHASIS + r"[ \t]*")
+#: such a prefix where it begins a line or follows a space
 _TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
 _LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
 
@@ -295,10 +296,7 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
 #: typographic marks an answer may write for the plain ones ("patient’s", "10–20")
 _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
                               "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-",
-                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-                              # invisible: zero-width spaces and joiners, a soft hyphen
-                              "\u200b": None, "\u200c": None, "\u200d": None,
-                              "\u2060": None, "\ufeff": None, "\u00ad": None})
+                              "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
 
 #: a mark around a word that is no punctuation to Unicode: Markdown's code (`metformin`)
@@ -307,7 +305,8 @@ _MARKS = frozenset("`")
 
 @functools.lru_cache(maxsize=65536)
 def _key(token: str) -> str:
-    norm = unicodedata.normalize("NFKC", token).casefold().translate(_TYPOGRAPHIC)
+    # (without what does not show: zero-width spaces and joiners, a soft hyphen)
+    norm = unicodedata.normalize("NFKC", visible(token)).casefold().translate(_TYPOGRAPHIC)
     start, end = 0, len(norm)
     while start < end and (unicodedata.category(norm[start]).startswith("P")
                            or norm[start] in _MARKS):
