@@ -149,8 +149,12 @@ def test_batch_resume_skips_recorded_inputs_and_redoes_changed_ones(tmp_path: Pa
     keys = [(Path(r["path"]).name, r["sha256"]) for r in _records(out)]
     assert len(keys) == len(set(keys)) == 5
     assert [k[0] for k in keys] == ["a.wav", "b.wav", "c.wav", "b.wav", "d.wav"]
+    # the changed file's two records were not said: the summary counts it as redone
+    assert (first.redone, second.redone) == (0, 1)
+    assert "redone: 1 input an earlier run recorded with other content" in second.format()
+    assert "redone" not in first.format()
     third = run_batch([folder], out=out, resume=True, processor=FakeProcessor)
-    assert (third.done, third.skipped) == (0, 4)
+    assert (third.done, third.skipped, third.redone) == (0, 4, 0)
     assert len(_records(out)) == 5
 
 

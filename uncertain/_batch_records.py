@@ -82,6 +82,7 @@ class RecordWriter:
         self.fsync = fsync
         self.repaired_bytes = 0
         self._seen: set[Key] = set()
+        self._paths: set[str] = set()  # the input keys the file records, any content
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
         #: the speech models the file's records were transcribed with
         self.models: set[str] = set()
@@ -129,6 +130,7 @@ class RecordWriter:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
                         if good:
                             self._seen.add(record_key(record))
+                            self._paths.add(record_key(record)[0])
                             source = (record.get("document") or {}).get("source") or {}
                             if source.get("modality") == "audio" and source.get("model"):
                                 self.models.add(str(source["model"]))
@@ -170,6 +172,10 @@ class RecordWriter:
     def seen(self, path: str, sha256: str | None) -> bool:
         """Whether a record for this input path and content is already in the file."""
         return (input_key(path), sha256) in self._seen
+
+    def recorded_before(self, path: str) -> bool:
+        """Whether the file records this input path, whatever its content was."""
+        return input_key(path) in self._paths
 
     def failed(self, path: str, sha256: str | None) -> bool:
         """Whether the file records this input and content as an error (an earlier run's

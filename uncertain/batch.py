@@ -80,6 +80,9 @@ class BatchSummary:
     #: of the skipped, the inputs an earlier run recorded as errors (a resumed run's
     #: status counts them: the output holds their error records)
     failed_before: int = 0
+    #: of the done and failed, the inputs an earlier run recorded with other content (the
+    #: file edited or gone since, or unreadable then): their earlier records stay too
+    redone: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     repaired_bytes: int = 0
@@ -124,6 +127,12 @@ class BatchSummary:
                 f"{name} {n}" for name, n in sorted(self.errors.items())))
         if self.repaired_bytes:
             lines.append(f"repaired: removed a partial last line ({self.repaired_bytes} bytes)")
+        if self.redone:
+            lines.append(
+                f"redone: {self.redone} input{'s' * (self.redone != 1)} an earlier run "
+                "recorded with other content (the file changed or went since, or could "
+                "not be read then): the earlier record of each stays in the output, "
+                "before the new one")
         return "\n".join(lines)
 
 
@@ -282,6 +291,7 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
             bar.update(1)
             continue
         queued.add(key)
+        summary.redone += writer.recorded_before(item.path)
         yield item, sha
 
 
