@@ -597,6 +597,16 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
     assert "--json" in capsys.readouterr().err
     assert main([*base, "--plot", str(tmp_path / "r.xyz")]) == 2
     assert "name a .png" in capsys.readouterr().err
+    # a folder named as the report, or one that cannot be written in (found at the end)
+    assert main([*base, "--json", str(tmp_path)]) == 2
+    assert "is a folder; name a file" in capsys.readouterr().err
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    monkeypatch.setattr(_cli_runs.os, "access", lambda path, mode: Path(path) != locked)
+    assert main([*base, "--json", str(locked / "r.json")]) == 2
+    assert f"{locked} cannot be written in" in capsys.readouterr().err
+    monkeypatch.undo()
+    monkeypatch.setattr(_cli_runs, "_collect", never)
     # a report of an earlier run is kept, as annotate's --out and calibrate's are
     report = tmp_path / "report.json"
     report.write_text("keep me")

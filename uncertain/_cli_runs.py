@@ -233,13 +233,15 @@ def _language(text: str) -> str:
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]
                 ) -> int:
     """Say now, before any input is run, which output could not be written at the end
-    (its folder missing, a format matplotlib does not draw): 2, as for a usage error,
-    or 0 when all can be."""
+    (its folder missing or not writable, a folder named as the file, a format
+    matplotlib does not draw): 2, as for a usage error, or 0 when all can be."""
     for path, what, suffixes in outputs:
         if path is None:
             continue
         folder = Path(path).resolve().parent
         problem = (f"no folder {folder} to write it in" if not folder.is_dir()
+                   else f"{folder} cannot be written in" if not os.access(folder, os.W_OK)
+                   else "is a folder; name a file" if Path(path).is_dir()
                    else f"name a {', '.join(suffixes)} file"
                    if suffixes and Path(path).suffix.lower() not in suffixes else None)
         if problem is not None:
