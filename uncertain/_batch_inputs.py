@@ -384,11 +384,15 @@ def _read_member(fh: IO[bytes], limit: int) -> bytes | None:
     return b"".join(pieces)
 
 
-def _too_large(archive: Path, name: str, limit: int, max_bytes: int) -> Item:
-    what = (f"the limit of {limit} bytes for a transcript" if limit < max_bytes
-            else f"the limit of {max_bytes} bytes")
+def _too_large(archive: Path, name: str, limit: int, max_bytes: int,
+               declared: int | None = None) -> Item:
+    """The error item of a member over ``limit``: by the size its archive ``declared``,
+    or, read, past it."""
+    kind = " for a transcript" if limit < max_bytes else ""
     return _refused(archive, name, InputTooLargeError,
-                    f"inflates past {what} (a decompression bomb?); not read")
+                    f"{declared} bytes, over the limit of {limit}{kind}" if declared is not None
+                    else f"inflates past the limit of {limit} bytes{kind} (a decompression "
+                         "bomb?); not read")
 
 
 def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
@@ -426,9 +430,7 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
             elif listing:
                 yield _member_item(archive, name)
             elif member.size > (limit := _member_limit(name, max_bytes)):
-                yield _refused(archive, name, InputTooLargeError,
-                               f"{member.size} bytes, over the limit of {limit}"
-                               + (" for a transcript" if limit < max_bytes else ""))
+                yield _too_large(archive, name, limit, max_bytes, member.size)
             else:
                 fh = tar.extractfile(member)
                 try:
@@ -489,9 +491,7 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
             elif listing:
                 yield _member_item(archive, name)
             elif info.file_size > (limit := _member_limit(name, max_bytes)):
-                yield _refused(archive, name, InputTooLargeError,
-                               f"{info.file_size} bytes, over the limit of {limit}"
-                               + (" for a transcript" if limit < max_bytes else ""))
+                yield _too_large(archive, name, limit, max_bytes, info.file_size)
             else:
                 try:  # (the size a zip declares may lie: the bytes are counted as read)
                     with zf.open(info) as fh:

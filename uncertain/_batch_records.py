@@ -82,7 +82,7 @@ class RecordWriter:
         self.fsync = fsync
         self.repaired_bytes = 0
         self._seen: set[Key] = set()
-        self._paths: set[str] = set()  # the input keys the file records, any content
+        self._earlier_paths: frozenset[str] = frozenset()  # (set once the file is read)
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
         #: the speech models the file's records were transcribed with
         self.models: set[str] = set()
@@ -130,7 +130,6 @@ class RecordWriter:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
                         if good:
                             self._seen.add(record_key(record))
-                            self._paths.add(record_key(record)[0])
                             source = (record.get("document") or {}).get("source") or {}
                             if source.get("modality") == "audio" and source.get("model"):
                                 self.models.add(str(source["model"]))
@@ -141,6 +140,7 @@ class RecordWriter:
                         f"{self.path}: line {number} is not a batch record: the file is not a "
                         "batch run's output, and --resume appends only to one (name a new "
                         "--out)")
+        self._earlier_paths = frozenset(path for path, _ in self._seen)
 
     def _repair_tail(self) -> int:
         """Cut off a trailing partial line; return how many bytes were removed."""
@@ -174,8 +174,9 @@ class RecordWriter:
         return (input_key(path), sha256) in self._seen
 
     def recorded_before(self, path: str) -> bool:
-        """Whether the file records this input path, whatever its content was."""
-        return input_key(path) in self._paths
+        """Whether the file recorded this input path before this run, whatever its
+        content was."""
+        return input_key(path) in self._earlier_paths
 
     def failed(self, path: str, sha256: str | None) -> bool:
         """Whether the file records this input and content as an error (an earlier run's

@@ -132,9 +132,8 @@ def score_failure(ref: Reference) -> DocumentScore:
     deleted and every term missed (left out, a failed input made the figures better:
     two failures of five took WER from 6.7% to 5.7%, their drugs out of the count)."""
     modality = ref.modality or "unknown"
-    how: metrics.Normaliser = "print" if modality == "image" else "speech"
     return DocumentScore(name=ref.name, modality=modality, failed=True,
-                         errors=metrics.word_errors(ref.text, "", how=how),
+                         errors=metrics.word_errors(ref.text, "", how=_normaliser(modality)),
                          terms=[TermResult(t.term, t.canonical, "failed", False, False, False)
                                 for t in ref.terms])
 
@@ -142,7 +141,11 @@ def score_failure(ref: Reference) -> DocumentScore:
 def normaliser_for(doc: Document) -> metrics.Normaliser:
     """How ``doc``'s words are compared with a reference: print as written, speech and
     plain transcripts with Whisper's normaliser."""
-    return "print" if doc.source.modality == "image" else "speech"
+    return _normaliser(doc.source.modality)
+
+
+def _normaliser(modality: str) -> metrics.Normaliser:
+    return "print" if modality == "image" else "speech"
 
 
 def _find(tokens: Sequence[str], needle: Sequence[str], used: set[int]) -> int | None:

@@ -475,7 +475,7 @@ def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
 def even_light(image: Image.Image, window: float) -> Image.Image:
     """``image`` (greyscale) with its paper made evenly white: each pixel divided by the
     paper's brightness around it, the lightest of the parts ``window`` pixels wide about
-    it (wider than the print's lines, so the print is no paper), smoothed. A page half in
+    it (wider than the print's lines, so the print is no paper). A page half in
     shadow then has one paper and one ink, which a threshold separates; evenly lit paper
     stays as it was."""
     gray = image if image.mode == "L" else image.convert("L")
