@@ -653,8 +653,64 @@ def test_reconcile_time_prefixes_written_another_way_are_structure(stamp: str) -
 
 
 @pytest.mark.parametrize("written", ["metformin", "`metformin`", "**metformin**",
-                                     "\u201cmetformin\u201d"])
+                                     "*metformin*", "__metformin__", "_metformin_"])
 def test_reconcile_a_suggestion_in_markdown_is_the_suggestion(written: str) -> None:
-    # backticks are no punctuation to Unicode: "`metformin`" was no candidate chosen
-    (fix, _) = reconcile(_load("dictation"), _answer(med=written)).resolved
-    assert (fix.original, fix.new, fix.candidate) == ("met for me", written, True)
+    """The fix is the word, not its Markdown: "**metformin**" was reported as the new
+    text (and "`metformin`" as no candidate chosen: a backtick is no punctuation)."""
+    result = reconcile(_load("dictation"), _answer(med=written))
+    (fix, _) = result.resolved
+    assert (fix.original, fix.new, fix.candidate) == ("met for me", "metformin", True)
+    assert result.text == _answer()
+
+
+def test_reconcile_quotes_around_a_suggestion_are_the_answers() -> None:
+    (fix, _) = reconcile(_load("dictation"), _answer(med="\u201cmetformin\u201d")).resolved
+    assert (fix.new, fix.candidate) == ("\u201cmetformin\u201d", True)
+
+
+@pytest.mark.parametrize("med", [
+    "metformin (corrected from \"met for me\")",
+    "metformin [originally transcribed as 'met for me']",
+    "metformin (was heard as met for me)",
+    "metformin [corrected]",
+    "metformin (misheard)",
+    "~~met for me~~ metformin",
+    "~~met for me~~ **metformin**",
+])
+def test_reconcile_an_answers_note_beside_its_fix_is_no_text(med: str) -> None:
+    """An answer that says what it fixed beside the fix, or strikes the old words out,
+    had the note's words or the struck words reported as part of the fix, or as
+    insertions."""
+    result = reconcile(_load("dictation"), _answer(med=med))
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == []
+
+
+@pytest.mark.parametrize("shape", [
+    "Original: {old}\nCorrected: {new}",
+    "**Original transcript:**\n{old}\n\n**Corrected transcript:**\n{new}",
+    "Original text:\n{old}\n\nCorrected version:\n{new}\n",
+    "Corrected: {new}",
+    "**Corrected:** {new}",
+])
+def test_reconcile_an_answer_giving_the_original_and_the_corrected_text(shape: str) -> None:
+    """An answer that wrote the document before and after its fixes had the whole
+    original read as inserted words."""
+    old = _answer(med="met for me", ace="lie sin oh pril")
+    result = reconcile(_load("dictation"), shape.format(old=old, new=_answer()))
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.text.strip() == _answer()
+
+
+@pytest.mark.parametrize("text", [
+    "Allergies: *penicillin* (rash). Metformin 500 mg.",
+    "Correction: metformin 500 mg, not 850 mg (previously 850 mg).",
+    "Original: metformin 1000 mg ~~daily~~ twice daily.",
+    "Use snake_case_names and 2*3*4 here.",
+])
+def test_reconcile_a_documents_own_marks_and_labels_are_text(text: str) -> None:
+    result = reconcile(_text_doc(text), text)
+    assert result.changes == ()
+    assert result.text == text

@@ -191,6 +191,63 @@ _TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
 _LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
 
 
+#: Markdown an answer may write around its words: strong and plain emphasis, code
+#: (the longer marks first: "**" before "*"); a mark inside a word is no emphasis
+#: ("snake_case", "2*3")
+_EMPHASES = tuple((mark, re.compile(
+    rf"(?<![\w{re.escape(mark[0])}]){re.escape(mark)}(?=[^\s{re.escape(mark[0])}])"
+    rf"([^\n]*?[^\s{re.escape(mark[0])}]){re.escape(mark)}(?![\w{re.escape(mark[0])}])"))
+    for mark in ("**", "__", "*", "_", "`"))
+#: Markdown's struck-out text: what the answer shows as deleted ("~~met for me~~ metformin")
+_STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
+#: a note an answer writes beside its own fix: "metformin (corrected from 'met for me')",
+#: "metformin [originally transcribed as met for me]", "[corrected]"
+_FIX_NOTE = re.compile(
+    r"[ \t]*[(\[](?:corrected|changed|replaced|fixed|amended|misheard|misspell?ed|misspelt|"
+    r"misread|originally|previously|sic|(?:(?:was|were)[ \t]+)?"
+    r"(?:transcribed|heard|written|read|spelled|spelt)[ \t]+(?:as|from))\b"
+    r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
+#: a line that labels what follows as the document before or after the answer's fixes
+#: ("Original:", "**Corrected transcript:**"); the word it opens with names which
+_LABEL = re.compile(
+    r"^[ \t]*(?:\*\*|__)?(?P<which>original|corrected|correction|revised|fixed)"
+    r"(?:[ \t]+(?:text|transcript|transcription|version|document|note|dictation))?"
+    r"[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _corrected_part(answer: str, own: str) -> str:
+    """``answer`` without the labels an answer may set its document under: the part
+    after "Corrected:" where it also gives the "Original:"; a first "Corrected:" label
+    dropped. Labels the document's own text ``own`` holds are text."""
+    labels = [m for m in _LABEL.finditer(answer) if m.group().strip() not in own]
+    if not labels:
+        return answer
+    fixed = [k for k, m in enumerate(labels) if m["which"].casefold() != "original"]
+    if not fixed:
+        return answer
+    if len(fixed) == len(labels):  # "Corrected: ..." alone: the label goes
+        first = labels[0]
+        if answer[:first.start()].strip():
+            return answer
+        return answer[first.end():]
+    k = fixed[-1]  # the version the answer ends on, up to the next label
+    end = labels[k + 1].start() if k + 1 < len(labels) else len(answer)
+    return answer[labels[k].end():end].strip("\n")
+
+
+def _unmarked(text: str, own: str) -> str:
+    """``text`` without Markdown's emphasis, code marks and struck-out words, and the
+    notes an answer writes beside its fixes, unless the document's own text ``own``
+    holds such marks."""
+    if "~~" not in own:
+        text = _STRUCK.sub("", text)
+    for mark, pattern in _EMPHASES:
+        if mark not in own:
+            text = pattern.sub(r"\1", text)
+    return _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
+
+
 def _bracket_clean(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(4) is not None:
@@ -261,6 +318,7 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
     if fenced:  # the whole answer in a code block (```json ... ```)
         answer = fenced.group(1)
     own = document_text
+    answer = _corrected_part(answer, own)
     found = style or _detect(answer, own)
     # an answer that kept the markup kept its escapes too: a line of the document's own
     # that looks like structure is escaped there, and the lines that look so are structure
@@ -273,7 +331,7 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
     if found == "json":
         text = _json_text(answer)
         if text is not None:
-            return text
+            return _unmarked(text, document_text)
     lines = []
     for line in answer.split("\n"):
         if PAGE_LINE.fullmatch(line) and line not in own_lines:
@@ -285,7 +343,7 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
         prefix = _ANSWER_TIME.match(line)
         lines.append(line[prefix.end():] if prefix and not (
             own and prefix["stamp"] in own) else line)
-    text = "\n".join(lines)
+    text = _unmarked("\n".join(lines), document_text)
     if found == "inline":
         return inline_unescape(_INLINE_TAG.sub("", text), strict=False)
     if found == "bracket":
