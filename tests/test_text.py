@@ -266,6 +266,42 @@ def test_text_document_round_trips_through_json(tmp_path: Path) -> None:
     assert '"confidence":null' in doc.to_json()
 
 
+#: pdftotext's output: a form feed after each page, the next page's first line after it
+PAGES = ("Clinic letter, page one\r\nContinue metformin 500 mg.\r\n\fPage two\r\n"
+         "  Start lisinoprl 10 mg daily.\r\n\f")
+
+
+def test_text_form_feeds_are_page_breaks(tmp_path: Path) -> None:
+    """A form feed was read as the indentation of the line after it, and the pages were
+    lost: a change could not say which page it was on."""
+    doc = read_text(_write(tmp_path, PAGES.encode()))
+    assert [(s.line, s.page, s.indent, s.text) for s in doc.segments] == [
+        (1, 1, "", "Clinic letter, page one"), (2, 1, "", "Continue metformin 500 mg."),
+        (3, 2, "", "Page two"), (4, 2, "  ", "Start lisinoprl 10 mg daily.")]
+    assert all(w.page == s.page for s in doc.segments for w in s.words)
+    assert "\f" not in doc.text
+    assert Document.from_json(doc.to_json()) == doc
+    plain = read_text(_write(tmp_path, b"one\ntwo\n", name="plain.txt"))
+    assert [s.page for s in plain.segments] == [None, None]
+
+
+def test_text_pages_are_marked_in_the_rendering_and_reconciled(tmp_path: Path) -> None:
+    from uncertain import parse, reconcile, render, validate
+
+    doc = validate(read_text(_write(tmp_path, PAGES.encode())))
+    assert [f.text for f in doc.flags if f.reason != "verified"] == ["lisinoprl"]
+    for style in ("inline", "bracket", "json"):
+        rendered = render(doc, style=style, preamble=False, tokenizer="estimate")
+        if style != "json":
+            lines = rendered.document.splitlines()
+            assert lines[0] == "--- page 1 ---" and lines[3] == "--- page 2 ---"
+        back = parse(rendered.document, style=style)
+        assert back.text == doc.text and len(back.spans) == 1
+    result = reconcile(doc, doc.text.replace("lisinoprl", "lisinopril"))
+    assert [(c.original, c.new, c.page) for c in result.changes] == [
+        ("lisinoprl", "lisinopril", 2)]
+
+
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_text_words_never_hold_whitespace_and_keep_all_content(text: str) -> None:
     doc = document_from_text(text)

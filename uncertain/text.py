@@ -366,13 +366,18 @@ def layout_lines(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def layout_words(line: str) -> list[Word]:
+def layout_words(line: str, page: int | None = None) -> list[Word]:
     """The words of a stripped line, each with the exact spaces and tabs after it where
-    they are not one space."""
+    they are not one space (and its ``page``, if given)."""
     texts = _RUN.split(line)
     gaps = [_blanks(run) for run in _RUN.findall(line)] + [" "]
-    return [Word(text=text, whitespace=None if gap == " " else gap)
+    return [Word(text=text, whitespace=None if gap == " " else gap, page=page)
             for text, gap in zip(texts, gaps, strict=True)]
+
+
+def _line_breaks(text: str) -> int:
+    """How many line breaks ``text`` holds (``\r\n``, ``\r`` or ``\n``)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _build(
@@ -390,10 +395,18 @@ def _build(
             segments.append(Segment(id=len(segments), text=line, words=words, kind="cue",
                                     line=number, start=start, end=end))
     else:
-        for number, blank, indent, line in layout_lines(text):
-            segments.append(Segment(id=len(segments), text=line, words=layout_words(line),
-                                    kind="line", line=number, blank_lines=blank,
-                                    indent=indent))
+        # a form feed ends a page (pdftotext writes one after each): with one, every
+        # line and word says its page, and the rendering marks where pages begin
+        parts = text.split("\f")
+        before = 0  # the line breaks before the part
+        for k, part in enumerate(parts, 1):
+            page = k if len(parts) > 1 else None
+            for number, blank, indent, line in layout_lines(part):
+                segments.append(Segment(id=len(segments), text=line,
+                                        words=layout_words(line, page), kind="line",
+                                        line=before + number, blank_lines=blank,
+                                        indent=indent, page=page))
+            before += _line_breaks(part)
     source = Source(
         path=path, sha256=sha256, modality="text", engine=engine or UNKNOWN_ENGINE,
         options=options, confidence_definition=CONFIDENCE_DEFINITION,
