@@ -854,6 +854,35 @@ def test_cli_an_empty_name_is_a_usage_error(argv: list[str],
     assert info.value.code == 2 and "empty: name one" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["batch", "x.txt", "--out", "-"],
+                                  ["calibrate", "--refs", "r.jsonl", "--out", "-"],
+                                  ["eval", "x.txt", "--refs", "r.jsonl", "--json", "-"],
+                                  ["eval", "x.txt", "--refs", "r.jsonl", "--plot", "-"]])
+def test_cli_standard_output_is_no_file_for_a_runs_records(
+        argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``batch -o -`` wrote its records to a file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "'-' is standard output; this is written to a file" in capsys.readouterr().err
+    assert not (tmp_path / "-").exists()
+
+
+def test_cli_annotate_out_dash_is_standard_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``annotate -o -`` wrote a file named "-", and a second run refused it as existing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.txt").write_text("Continue metformin 500 mg daily.\n")
+    for _ in range(2):
+        assert main(["annotate", "note.txt", "-o", "-", "--format", "jsonl"]) == 0
+        doc = Document.from_json(capsys.readouterr().out)
+        assert doc.text == "Continue metformin 500 mg daily."
+    assert not (tmp_path / "-").exists()
+
+
 def test_cli_annotate_without_inputs_warns_once(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(tmp_path)]) == 0

@@ -43,7 +43,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="One JSON line per input in --out; resumable and fault-isolated.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
-    p.add_argument("-o", "--out", required=True, type=nonempty,
+    p.add_argument("-o", "--out", required=True, type=a_file,
                    help="the JSON-lines file to write")
     p.add_argument("--model", type=nonempty,
                    help="Whisper model: tiny.en (default), base, or a directory")
@@ -184,8 +184,10 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--intervals", type=int, default=1000, metavar="N",
                    help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
                    "and ECE (default 1000; 0: none)")
-    p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
-    p.add_argument("--plot", metavar="FILE.png", help="draw reliability diagrams (matplotlib)")
+    p.add_argument("--json", metavar="FILE", type=a_file,
+                   help="also write the report as JSON")
+    p.add_argument("--plot", metavar="FILE.png", type=a_file,
+                   help="draw reliability diagrams (matplotlib)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --json or --plot")
     p.set_defaults(func=run_eval_command)
     return p
@@ -196,6 +198,15 @@ def nonempty(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("empty: name one")
     return text
+
+
+def a_file(text: str) -> str:
+    """A file to write that is not standard output: a run's records or report are kept
+    in a file ("-" was a file named "-")."""
+    if text.strip() == "-":
+        raise argparse.ArgumentTypeError(
+            "'-' is standard output; this is written to a file: name one")
+    return nonempty(text)
 
 
 def at_least(low: int) -> Callable[[str], int]:
@@ -302,7 +313,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "calibrate", help="fit a confidence calibration on documents with references")
     _add_input_arguments(p)
-    p.add_argument("-o", "--out", required=True, type=nonempty, metavar="CALIB.json",
+    p.add_argument("-o", "--out", required=True, type=a_file, metavar="CALIB.json",
                    help="calibration file to write (with several engines: one per engine, "
                    "named OUT-engine-model.json)")
     p.add_argument("--method", choices=["auto", *METHODS], default="auto",

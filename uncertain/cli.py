@@ -47,7 +47,7 @@ class _Output:
     """Where results go: stdout, or a file written whole and moved into place at the end."""
 
     def __init__(self, out: str | None, *, force: bool) -> None:
-        self.path = Path(out) if out else None
+        self.path = Path(out) if out and out != "-" else None  # ("-": standard output)
         self.force = force
         if self.path is not None and self.path.is_dir():
             raise IsADirectoryError(f"{self.path} is a folder; name a file to write")
@@ -588,7 +588,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
-    p.add_argument("-o", "--out", type=nonempty, help="write here instead of standard output")
+    p.add_argument("-o", "--out", type=nonempty,
+                   help="write here instead of standard output ('-': standard output)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--model", type=nonempty,
                    help="Whisper model: tiny.en (default), base, or a directory")
