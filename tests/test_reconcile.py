@@ -676,6 +676,8 @@ def test_reconcile_quotes_around_a_suggestion_are_the_answers() -> None:
     "metformin (misheard)",
     "~~met for me~~ metformin",
     "~~met for me~~ **metformin**",
+    "<del>met for me</del> <b>metformin</b>",
+    "[metformin]",
 ])
 def test_reconcile_an_answers_note_beside_its_fix_is_no_text(med: str) -> None:
     """An answer that says what it fixed beside the fix, or strikes the old words out,
@@ -709,6 +711,7 @@ def test_reconcile_an_answer_giving_the_original_and_the_corrected_text(shape: s
     "Correction: metformin 500 mg, not 850 mg (previously 850 mg).",
     "Original: metformin 1000 mg ~~daily~~ twice daily.",
     "Use snake_case_names and 2*3*4 here.",
+    "Reply to <b>clinic</b> [urgent] re metformin.",
 ])
 def test_reconcile_a_documents_own_marks_and_labels_are_text(text: str) -> None:
     result = reconcile(_text_doc(text), text)

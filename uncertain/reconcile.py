@@ -200,6 +200,12 @@ _EMPHASES = tuple((mark, re.compile(
     for mark in ("**", "__", "*", "_", "`"))
 #: Markdown's struck-out text: what the answer shows as deleted ("~~met for me~~ metformin")
 _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
+#: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
+_HTML_STRUCK = re.compile(r"[ \t]?<(del|s|strike)>[^<>\n]*</\1>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins)\b[^<>\n]*>", re.IGNORECASE)
+#: a word or words in square brackets (no "?", "|" or backslash: no bracket span), as
+#: an answer keeps them of the bracket style's markup: "[metformin]" (see _unbracketed)
+_BRACKETED = re.compile(r"\[([^\[\]\n?|\\]+)\]")
 #: a note an answer writes beside its own fix: "metformin (corrected from 'met for me')",
 #: "metformin [originally transcribed as met for me]", "[corrected]"
 _FIX_NOTE = re.compile(
@@ -237,15 +243,27 @@ def _corrected_part(answer: str, own: str) -> str:
 
 
 def _unmarked(text: str, own: str) -> str:
-    """``text`` without Markdown's emphasis, code marks and struck-out words, and the
-    notes an answer writes beside its fixes, unless the document's own text ``own``
-    holds such marks."""
+    """``text`` without Markdown's (or HTML's) emphasis, code marks and struck-out
+    words, the notes an answer writes beside its fixes, and the square brackets it kept
+    of bracket markup, unless the document's own text ``own`` holds such marks."""
     if "~~" not in own:
         text = _STRUCK.sub("", text)
+    if "<" not in own:
+        text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", text))
     for mark, pattern in _EMPHASES:
         if mark not in own:
             text = pattern.sub(r"\1", text)
-    return _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
+    text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
+    return text if "[" in own else _BRACKETED.sub(_unbracketed, text)
+
+
+def _unbracketed(m: re.Match[str]) -> str:
+    """The words of ``[words]``; "[inaudible]", "[verify]" (a hedge, the brackets say it
+    is no word said) and "[00:01.5]" (a time, no word) stay as they are."""
+    inner = m.group(1)
+    if _HEDGE_WORDS.search(inner) or not any(c.isalpha() for c in inner):
+        return m.group()
+    return inner
 
 
 def _bracket_clean(text: str) -> str:
