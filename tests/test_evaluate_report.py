@@ -362,6 +362,21 @@ def test_evaluate_cli_calibration_none_scores_a_saved_calibrated_document_raw(
     assert means[0] != pytest.approx(0.6) and means[1] == pytest.approx(0.6)
 
 
+def test_evaluate_cli_says_a_calibration_leaves_saved_flags_as_they_are(
+        tmp_path: Path, audio_pair: tuple[Document, Reference],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Saved documents re-scored by --calibration kept the flags the validator made of
+    their saved scores, and the report mixed the two without a word."""
+    from uncertain import validate
+
+    for doc, warned in ((audio_pair[0], False), (validate(audio_pair[0]), True)):
+        refs, docs = _saved(tmp_path, doc)
+        assert _eval(["--refs", str(refs), "--docs", str(docs), "--intervals", "0",
+                      "--calibration", "default"]) == 0
+        err = capsys.readouterr().err
+        assert ("re-scores the saved documents' words, not their flags" in err) == warned
+
+
 def test_remove_calibration_gives_back_each_engines_own_confidence() -> None:
     from uncertain.calibrate import apply_calibration, load_calibration, remove_calibration
 

@@ -279,6 +279,12 @@ def run_eval_command(args: argparse.Namespace) -> int:
         # saved documents, when a calibration is asked for (the files run here were
         # calibrated by their stages with the same one, which applying again leaves as is)
         pairs = calibrate_pairs(pairs, args.calibration)
+        if any(isinstance(d, Document) and d.validation is not None for d, _ in pairs):
+            from uncertain.cli import warn
+
+            warn("--calibration re-scores the saved documents' words, not their flags: "
+                 "the flags are scored as saved (run the files again, with this "
+                 "calibration, for flags of the calibrated scores)")
     elif args.docs and args.calibration == "none":
         # the engines' own scores, as for files run here: undo a saved calibration
         from uncertain.calibrate import remove_calibration
