@@ -474,6 +474,27 @@ def test_calibrate_a_chosen_method_left_untested_is_said(
         fit_best(docs, [[True] * len(lab) for lab in labels], methods=("platt",))
 
 
+def test_calibrate_a_method_worse_than_the_raw_scores_is_said(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A method (chosen with --method, or the best of those compared) whose held-out
+    log loss is worse than the engine's own scores was marked chosen without a word."""
+    from uncertain import calibrate_fit
+    from uncertain.calibrate_fit import MethodScore
+
+    docs, labels = synthetic(3, n_docs=10, n_words=30)
+    for platt, warned in ((0.7, True), (0.5, False)):
+        scores = [MethodScore("raw", 0.6, 0.1, 0.7, 0.1),
+                  MethodScore("platt", platt, 0.1, 0.7, 0.1)]
+        monkeypatch.setattr(calibrate_fit, "compare_methods", lambda *a, _s=scores, **k: _s)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="uncertain"):
+            cal, _ = fit_best(docs, labels, methods=("platt",))
+        assert cal.method == "platt"
+        assert ("the platt calibration scores worse on held-out documents than the "
+                "engine's own confidences (log loss 0.7000 against 0.6000)" in caplog.text
+                ) == warned
+
+
 def test_calibrate_held_out_words_of_one_kind_choose_no_method() -> None:
     """Held-out documents whose words are all right (the sample scans: only one has
     wrong words, and it shares a fold) gave a comparison with AUROC 0.5 and NCE -inf,

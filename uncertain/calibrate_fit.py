@@ -337,6 +337,11 @@ def fit_best(docs: Sequence[Document], labels: Sequence[Sequence[bool | None]], 
             f"{engine} {model}: every one of the {len(ys)} scored words is "
             f"{'right' if ys and ys[0] else 'wrong'}; a calibration is fitted on right and "
             "wrong words: give documents with both")
+    if raw is not None and math.isfinite(best.log_loss) and best.log_loss > raw.log_loss:
+        log.warning("%s %s: the %s calibration scores worse on held-out documents than the "
+                    "engine's own confidences (log loss %.4f against %.4f): it would make "
+                    "them less right on documents it was not fitted on", engine, model,
+                    best.method, best.log_loss, raw.log_loss)
     if not math.isfinite(best.log_loss) or one_class:
         log.warning("%s %s: the held-out figures say nothing of the %s calibration (%d "
                     "document(s): no fold tested it on right and wrong words); it is fitted "
