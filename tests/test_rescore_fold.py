@@ -520,6 +520,117 @@ def test_rescore_hunches_alone_read_their_audio_from_the_file(tmp_path: Path) ->
         rescore(doc, scorer=FakeScorer(scorer.table))
 
 
+def _wav(path: Path, samples: np.ndarray, *, rate: int = SAMPLE_RATE) -> Path:
+    import wave
+
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(rate)
+        fh.writeframes((samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+_SURE_MET = {"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
+             "Metformin": [-9.0, -9.0, -9.0]}
+
+
+@pytest.mark.parametrize("given", [
+    lambda x: x.astype(np.float64),
+    lambda x: (x * 32767).astype(np.int16),
+    lambda x: np.stack([x, x], axis=1),  # (samples, channels), as soundfile gives
+    lambda x: np.stack([x, x]),  # (channels, samples)
+])
+def test_rescore_audio_of_another_dtype_or_layout_is_the_same_audio(
+        given: Callable[[np.ndarray], np.ndarray]) -> None:
+    """int16 samples and a stereo (channels, samples) array were scored as they were
+    (flags left unweighed in silence); (samples, channels) failed in numpy's reshape."""
+    table = {"met four min": [-3.0, -3.0, -3.0], "metformin": [-0.5, -0.6, -0.3]}
+    expected = rescore(make_doc([met_flag(cand("metformin", 0.6))]), audio=speech(),
+                       scorer=FakeScorer(table))
+    scorer = FakeScorer(table)
+    out = rescore(make_doc([met_flag(cand("metformin", 0.6))]), audio=given(speech()),
+                  scorer=scorer)
+    assert out.flags[0].candidates[0].features["acoustic"] == pytest.approx(
+        expected.flags[0].candidates[0].features["acoustic"])
+
+
+@pytest.mark.parametrize(("audio", "error", "message"), [
+    (np.zeros(0, np.float32), InputError, r"holds 0\.0 s of samples at 16 kHz where the "
+                                          r"recording is 6\.0 s"),
+    (np.zeros(3 * 8000, np.float32), InputError, "not at 16 kHz"),  # 6 s at 8 kHz
+    (np.zeros((6 * SAMPLE_RATE, 20), np.float32), InputError, "as one channel"),
+    (np.array(["a"] * 10), InputError, "holds <U1 values"),
+    (b"RIFF....WAVEfmt ", TypeError, "not its bytes"),
+])
+def test_rescore_audio_that_cannot_be_the_recording_is_refused(
+        audio: object, error: type[Exception], message: str) -> None:
+    """Audio cut short, at another sample rate or of no numbers was scored in silence:
+    windows cut where the words are not (a first candidate changed), or none."""
+    with pytest.raises(error, match=message):
+        rescore(make_doc([met_flag(cand("metformin", 0.6))]), audio=audio,  # type: ignore[arg-type]
+                scorer=FakeScorer({}))
+
+
+def test_rescore_audio_as_a_path_reads_that_file(tmp_path: Path) -> None:
+    path = _wav(tmp_path / "elsewhere.wav", speech())
+    doc = make_doc([met_flag(cand("metformin", 0.6))])
+    doc = doc.model_copy(update={"source": doc.source.model_copy(update={
+        "sha256": sha256_file(path)})})  # its source.path is not there
+    table = {"met four min": [-3.0, -3.0, -3.0], "metformin": [-0.5, -0.6, -0.3]}
+    scorer = FakeScorer(table)
+    expected = rescore(doc, audio=speech(), scorer=FakeScorer(table))
+    assert expected.flags != doc.flags
+    for given in (path, str(path)):
+        assert rescore(doc, audio=given, scorer=scorer).flags == expected.flags
+    other = _wav(tmp_path / "other.wav", speech() * 0.5)
+    with pytest.raises(InputError, match="not the recording this document"):
+        rescore(doc, audio=other, scorer=scorer)
+
+
+def test_rescore_a_recording_that_is_not_there_says_to_pass_audio(tmp_path: Path) -> None:
+    """A moved file, a relative path read from another folder, an archive's member: a
+    bare FileNotFoundError, no word of audio=."""
+    from uncertain.errors import MissingFileError
+
+    doc = make_doc([met_flag(cand("metformin", 0.6))])
+    for path in ("/nonexistent/dictation.wav", "calls.tar.gz::a.wav"):
+        moved = doc.model_copy(update={"source": doc.source.model_copy(update={"path": path})})
+        with pytest.raises(MissingFileError, match="pass audio= its samples or path"):
+            rescore(moved, scorer=FakeScorer({}))
+
+
+def test_rescore_with_a_loaded_model_scores_in_the_documents_language(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded model (as batch passes) scored every document's candidates as English
+    tokens, whatever language it was transcribed in; a model named scored in its own."""
+    from types import SimpleNamespace
+
+    from uncertain import _acoustic
+
+    made: list[str] = []
+    monkeypatch.setattr(_acoustic, "WhisperScorer",
+                        lambda model, *, pad_seconds, language="en": made.append(language))
+    loaded = SimpleNamespace(model=SimpleNamespace(is_multilingual=True), feature_extractor=None)
+    doc = make_doc()
+    for language, expected in (("de", "de"), (None, "en")):
+        doc = doc.model_copy(update={"source": doc.source.model_copy(update={
+            "language": language})})
+        _acoustic.scorer_for(doc, model=loaded)
+        assert made[-1] == expected
+
+
+def test_rescore_drops_only_the_flags_it_weighed() -> None:
+    """A flag of the user's (no candidates, confidence 0.03) was dropped by a pass that
+    never weighed it."""
+    opts = RescoreOptions(weight=1.0, confidence_weight=1.0, offset=2.0, drop_below=0.05)
+    own = Flag(reason="low_confidence", text="now.", start=9, end=10, confidence=0.03,
+               reasons=["low_confidence"])
+    doc = make_doc([met_flag(cand("metformin", 0.7), confidence=0.5), own], heard_at=0.98)
+    out = rescore(doc, audio=speech(), scorer=FakeScorer(_SURE_MET), options=opts)
+    assert out.flags == [own]  # the weighed flag dropped, the user's kept
+
+
 def test_rescore_twice_counts_the_audio_once() -> None:
     # a rescored document (a batch run's) rescored again: the audio's evidence is not
     # folded in a second time

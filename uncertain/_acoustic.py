@@ -221,9 +221,11 @@ def _split(flat: list[list[float]], requests: Sequence[Request]) -> list[list[li
 def scorer_for(doc: Document | None = None, *, model: Any = None,
                pad_seconds: float | None = 30.0) -> WhisperScorer:
     """A :class:`WhisperScorer` for ``model`` (a loaded WhisperModel or
-    a name/path), by default the model, device and compute type that made ``doc``."""
+    a name/path), by default the model, device and compute type that made ``doc``; in
+    the language ``doc`` was transcribed in (a multilingual model's)."""
+    language = (doc.source.language if doc is not None else None) or "en"
     if model is not None and hasattr(model, "model") and hasattr(model, "feature_extractor"):
-        return WhisperScorer(model, pad_seconds=pad_seconds)
+        return WhisperScorer(model, pad_seconds=pad_seconds, language=language)
     from uncertain.models import load_model
 
     options = doc.source.options if doc is not None else {}
@@ -232,20 +234,116 @@ def scorer_for(doc: Document | None = None, *, model: Any = None,
         model = path if path and os.path.isdir(path) else doc.source.model
     loaded = load_model(model, device=str(options.get("device", "auto")),
                         compute_type=str(options.get("compute_type", "auto")))
-    language = (doc.source.language if doc is not None else None) or "en"
     return WhisperScorer(loaded, pad_seconds=pad_seconds, language=language)
 
 
-def recording_chunks(doc: Document) -> Iterator[AudioChunk]:
-    """The recording ``doc`` was transcribed from, read again from ``doc.source.path`` in
-    chunks, once its bytes are checked against ``doc.source.sha256``: a file replaced or
-    re-encoded since would be scored in silence against audio its words never came from."""
+#: the recording as the acoustic pass and the n-best lists take it: its samples, or
+#: the path of its file (None: the document's ``source.path``)
+Audio = np.ndarray | str | os.PathLike[str] | None
+
+#: how far a recording's samples may be from the document's duration, in seconds and as
+#: a share of it, before they are taken for another recording (or another sample rate)
+_LENGTH_SLACK = (1.0, 0.02)
+#: the most channels an array's shorter side is read as (a longer one is no recording)
+_MAX_CHANNELS = 8
+
+
+def checked_audio(doc: Document, audio: Audio) -> np.ndarray | str | None:
+    """``audio=`` of :func:`uncertain.rescore.rescore` and :func:`uncertain.nbest.add_nbest`
+    as they read it: a path as a string, or the samples as 16 kHz mono float32 (integer PCM
+    scaled to [-1, 1], channels averaged), refused when they are not as long as the
+    recording ``doc`` was transcribed from (another recording, or another sample rate:
+    windows would be cut where its words are not)."""
+    if audio is None or isinstance(audio, str):
+        return audio
+    if isinstance(audio, os.PathLike):
+        return os.fspath(audio)
+    name = doc.source.path
+    if isinstance(audio, (bytes, bytearray, memoryview)):
+        raise TypeError("audio= takes the recording's samples (16 kHz mono float32) or the "
+                        "path of its file, not its bytes")
+    samples = np.asarray(audio)
+    if samples.ndim == 2 and min(samples.shape) <= _MAX_CHANNELS:
+        samples = samples.mean(axis=int(np.argmin(samples.shape)), dtype=np.float64)
+    if samples.ndim != 1:
+        raise InputError(name, f"audio= has shape {np.shape(audio)}: give the recording's "
+                         "samples as one channel (16 kHz mono float32), or its path")
+    if np.issubdtype(samples.dtype, np.signedinteger):
+        samples = samples / float(np.iinfo(samples.dtype).max + 1)
+    elif np.issubdtype(samples.dtype, np.unsignedinteger):  # 8-bit WAV's: 128 is silence
+        half = float(np.iinfo(samples.dtype).max + 1) / 2
+        samples = (samples - half) / half
+    elif not np.issubdtype(samples.dtype, np.floating):
+        raise InputError(name, f"audio= holds {samples.dtype} values: give the recording's "
+                         "samples (16 kHz mono float32), or its path")
+    samples = np.asarray(samples, dtype=np.float32)
+    duration = doc.source.duration
+    seconds = len(samples) / SAMPLE_RATE
+    if duration is not None and abs(seconds - duration) > max(
+            _LENGTH_SLACK[0], _LENGTH_SLACK[1] * duration):
+        raise InputError(name, f"audio= holds {seconds:.1f} s of samples at 16 kHz where the "
+                         f"recording is {duration:.1f} s: not its samples, or not at 16 kHz "
+                         "(resample them, or pass the file's path)")
+    return samples
+
+
+def recording_chunks(doc: Document, path: str | None = None) -> Iterator[AudioChunk]:
+    """The recording ``doc`` was transcribed from, read again from ``path`` (default: its
+    ``source.path``) in chunks, once its bytes are checked against ``doc.source.sha256``:
+    a file replaced or re-encoded since would be scored in silence against audio its
+    words never came from."""
     from uncertain._io import sha256_file
     from uncertain.audio import iter_chunks
+    from uncertain.errors import MissingFileError
 
-    path = doc.source.path
+    path = doc.source.path if path is None else path
+    if not os.path.isfile(path):
+        raise MissingFileError(path, "the recording this document was transcribed from is "
+                               "not there (moved, an archive's member, or a relative path "
+                               "read from another folder): pass audio= its samples or path")
     if sha256_file(path) != doc.source.sha256:
         raise InputError(path, "is not the recording this document was transcribed from "
                          "(its sha256 differs: the file was replaced or changed since); "
                          "pass audio= the recording's samples, or transcribe it again")
     return iter_chunks(path)
+
+
+def clips(doc: Document, windows: Sequence[tuple[float, float]],
+          audio: np.ndarray | str | None) -> list[np.ndarray]:
+    """The samples of each ``(start, end)`` window (seconds), from ``audio``'s samples, or
+    decoded from its file (``None``: the document's) in one stream that keeps only the
+    windows."""
+    sr = SAMPLE_RATE
+    bounds = [(round(a * sr), round(b * sr)) for a, b in windows]
+    if isinstance(audio, np.ndarray):
+        return [np.asarray(audio[a:b], dtype=np.float32) for a, b in bounds]
+    if not bounds:
+        return []
+    pieces: list[list[np.ndarray]] = [[] for _ in windows]
+    last = max(b for _, b in bounds)
+    for chunk in recording_chunks(doc, audio):
+        c0 = round(chunk.start * sr)
+        c1 = c0 + len(chunk.samples)
+        for i, (a, b) in enumerate(bounds):
+            lo, hi = max(a, c0), min(b, c1)
+            if lo < hi:
+                pieces[i].append(chunk.samples[lo - c0:hi - c0])
+        if c1 >= last:
+            break
+    return [np.concatenate(p) if p else np.zeros(0, dtype=np.float32) for p in pieces]
+
+
+#: seconds a window may reach over a pause to the neighbouring word
+REACH = 1.0
+
+
+def reach(start: float, end: float, before: float | None, after: float | None
+          ) -> tuple[float, float]:
+    """The window ``start``-``end`` widened over a pause to the end of the word ``before``
+    it and the start of the word ``after`` it, at most ``REACH`` seconds each way:
+    Whisper often times a segment's first word late and its last word early."""
+    if before is not None:
+        start = max(start - REACH, min(start, before))
+    if after is not None:
+        end = min(end + REACH, max(end, after))
+    return start, end

@@ -78,7 +78,15 @@ from typing import Any, Literal
 import numpy as np
 
 from uncertain import audio as _audio
-from uncertain._acoustic import Request, Scorer, recording_chunks, scorer_for
+from uncertain._acoustic import (
+    Audio,
+    Request,
+    Scorer,
+    checked_audio,
+    clips,
+    reach,
+    scorer_for,
+)
 from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit, sigmoid
 from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
@@ -93,7 +101,6 @@ _CAP = 8.0  # nats: the most one acoustic difference counts (times weight, confi
 #: are below it; commonly prescribed drugs are at 0.4 and over)
 RARE_PRIOR = 0.25
 _FAR = 50.0  # nats: gaps are recorded within +-_FAR
-_REACH = 1.0  # seconds a window may reach over a pause to the neighbouring word
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,7 @@ def rescore(
     doc: Document,
     *,
     model: Any = None,
-    audio: np.ndarray | None = None,
+    audio: Audio = None,
     options: RescoreOptions | None = None,
     scorer: Scorer | None = None,
     progress: Callable[[float, float | None], None] | None = None,
@@ -178,7 +185,10 @@ def rescore(
 
     ``model``: a loaded ``faster_whisper.WhisperModel``, or anything
     :func:`uncertain.models.load_model` takes (default: the model that made ``doc``).
-    ``audio``: the whole recording as 16 kHz mono float32, to avoid decoding it again.
+    ``audio``: the whole recording as 16 kHz mono float32 samples, to avoid decoding it
+    again (integer PCM and several channels are converted; samples not as long as the
+    recording are refused), or the path of its file (read as ``source.path`` is: checked
+    against the document's sha256).
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
     without flags or hunches to rescore come back as they are (hunches cleared), at no
     cost: the model is not loaded. ``progress`` is told ``(done, total)`` windows of audio
@@ -200,6 +210,7 @@ def rescore(
                for h in (doc.validation.hunches if doc.validation is not None else [])
                if (common := [c for c in h.candidates
                               if (c.features or {}).get("prior", 1.0) >= min_prior])]
+    audio = checked_audio(doc, audio)
     weighed = _weighed(doc, opts)
     groups = _groups(_jobs(weighed, words, opts), opts)
     # hunches have windows of their own, so that they change nothing of the flags' scores
@@ -213,7 +224,9 @@ def rescore(
     tick = _ticker(progress, len(groups) + len(hunch_groups))
     # a flag the audio tells nothing about stays as it was
     flags = _folded(weighed, words, groups, audio, scorer, opts, tick, into=list(doc.flags))
-    kept = [f for f in flags if f.reason == "verified" or f.confidence is None
+    # the audio drops a flag it weighed and found as heard; the others are not its to drop
+    kept = [f for f, was in zip(flags, doc.flags, strict=True)
+            if f is was or f.reason == "verified" or f.confidence is None
             or f.confidence >= opts.drop_below]
     if len(kept) < len(flags):
         log.debug("%s: %d flag(s) dropped by the audio", doc.source.path,
@@ -246,7 +259,7 @@ def _ticker(progress: Callable[[float, float | None], None] | None,
 
 
 def _folded(weighed: Document, words: list[Word], groups: list[_Group],
-            audio: np.ndarray | None, scorer: Scorer, opts: RescoreOptions,
+            audio: np.ndarray | str | None, scorer: Scorer, opts: RescoreOptions,
             tick: Callable[[], None], into: list[Flag] | None = None) -> list[Flag]:
     """``into`` with each flag of ``weighed`` that ``groups`` scored replaced by its fold;
     without ``into``, the folds of the scored flags alone; ``tick`` is called after each
@@ -254,8 +267,8 @@ def _folded(weighed: Document, words: list[Word], groups: list[_Group],
     out: list[Flag] = [] if into is None else into
     if not groups:
         return out
-    clips = _clips(weighed, [(g.start, g.end) for g in groups], audio)
-    for group, clip in zip(groups, clips, strict=True):
+    for group, clip in zip(groups, clips(weighed, [(g.start, g.end) for g in groups], audio),
+                           strict=True):
         for job, scores in zip(
                 group.jobs, acoustic_scores(weighed, words, group, clip, scorer, opts),
                 strict=True):
@@ -336,12 +349,9 @@ def _jobs(doc: Document, words: list[Word], opts: RescoreOptions) -> list[_Job]:
             after += 1
         start = max(0.0, _time(words[before].start) - opts.margin)
         end = _time(words[after - 1].end) + opts.margin
-        # Whisper often times a segment's first word late and its last word early: reach
-        # back (forward) over a gap to the neighbouring word, at most _REACH seconds
-        if before > 0 and words[before - 1].end is not None:
-            start = max(start - _REACH, min(start, _time(words[before - 1].end)))
-        if after < len(words) and words[after].start is not None:
-            end = min(end + _REACH, max(end, _time(words[after].start)))
+        start, end = reach(start, end,
+                           words[before - 1].end if before > 0 else None,
+                           words[after].start if after < len(words) else None)
         if duration is not None:
             end = min(end, duration)
         if end - start > opts.max_window:  # a long span: drop the context, then cut
@@ -372,28 +382,6 @@ def _groups(jobs: list[_Job], opts: RescoreOptions) -> list[_Group]:
 
 def _time(value: float | None) -> float:
     return 0.0 if value is None else float(value)
-
-
-def _clips(doc: Document, windows: Sequence[tuple[float, float]], audio: np.ndarray | None
-           ) -> list[np.ndarray]:
-    """The samples of each ``(start, end)`` window, from ``audio`` or decoded from the
-    source file in a stream that keeps only the windows."""
-    sr = _audio.SAMPLE_RATE
-    bounds = [(round(a * sr), round(b * sr)) for a, b in windows]
-    if audio is not None:
-        return [np.asarray(audio[a:b], dtype=np.float32) for a, b in bounds]
-    pieces: list[list[np.ndarray]] = [[] for _ in windows]
-    last = max(b for _, b in bounds)
-    for chunk in recording_chunks(doc):
-        c0 = round(chunk.start * sr)
-        c1 = c0 + len(chunk.samples)
-        for i, (a, b) in enumerate(bounds):
-            lo, hi = max(a, c0), min(b, c1)
-            if lo < hi:
-                pieces[i].append(chunk.samples[lo - c0:hi - c0])
-        if c1 >= last:
-            break
-    return [np.concatenate(p) if p else np.zeros(0, dtype=np.float32) for p in pieces]
 
 
 # -- scoring and folding -------------------------------------------------------------------
