@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from uncertain._io import sha256_file
 from uncertain.audio import SAMPLE_RATE
 from uncertain.document import Alternative, Document, Flag, Segment, Source, Word
 from uncertain.nbest import NbestOptions, add_nbest, align_hypothesis
@@ -65,17 +67,83 @@ def test_nbest_adds_alternatives_to_doubtful_segments_only() -> None:
     doc = make_doc()
     decoder = FakeDecoder(HYPOTHESES)
     out = add_nbest(doc, audio=AUDIO, n=4, decoder=decoder)
-    assert decoder.calls == [(round(1.7 * SAMPLE_RATE), 4)]  # segment 0 plus 0.2 s margin
+    # segment 0, 0.2 s of margin, and the pause up to the next segment's first word
+    assert decoder.calls == [(round(2.0 * SAMPLE_RATE), 4)]
     met = out.segments[0].words[1]
-    weights = [math.exp(t + 3.0) for _, t in HYPOTHESES]
-    p_metformin = (weights[1] + weights[3]) / sum(weights)  # casings are one alternative
     assert [a.text for a in met.alternatives] == ["mat", "metformin"]
     assert met.alternatives[0].source == "other"  # what was there stays first
     assert met.alternatives[1].source == "nbest"
-    assert met.alternatives[1].confidence == pytest.approx(p_metformin, abs=1e-4)
+    # the word's doubt (1 - 0.4), all of it: every hypothesis that says something else
+    # there says metformin (in two casings, one alternative)
+    assert met.alternatives[1].confidence == pytest.approx(0.6, abs=1e-4)
     four = out.segments[0].words[2]
-    assert [a.text for a in four.alternatives] == ["for"]
+    assert [(a.text, a.confidence) for a in four.alternatives] == [("for", 0.7)]
     assert out.segments[1] == doc.segments[1]
+
+
+def test_nbest_alternatives_share_out_the_words_doubt() -> None:
+    """An alternative's confidence was its hypotheses' share of the n-best list: a sure,
+    right "Start" (0.81) had "Add" at 1.0 beside it."""
+    hypotheses = [("Continue met four min daily.", -3.0), ("Continue metformin daily.", -3.5),
+                  ("Continue metoprolol daily.", -4.0), ("Continued met four min daily.", -4.5)]
+    out = add_nbest(make_doc(), audio=AUDIO, decoder=FakeDecoder(hypotheses))
+    weights = [math.exp(t + 3.0) for _, t in hypotheses]
+    met = out.segments[0].words[1]
+    assert [(a.text, a.confidence) for a in met.alternatives[1:]] == [
+        ("metformin", pytest.approx(0.6 * weights[1] / (weights[1] + weights[2]), abs=1e-4)),
+        ("metoprolol", pytest.approx(0.6 * weights[2] / (weights[1] + weights[2]), abs=1e-4))]
+    (continued,) = out.segments[0].words[0].alternatives
+    assert continued.text == "Continued" and continued.confidence == pytest.approx(0.1)
+    for word in out.words:
+        assert (word.confidence or 0.0) + sum(
+            a.confidence for a in word.alternatives if a.source == "nbest") <= 1.0 + 1e-6
+
+
+def test_nbest_writing_the_same_words_otherwise_is_no_alternative() -> None:
+    """"follow-up" was an alternative of "follow" "-up" (the engine's two pieces of it),
+    "one" of "1" and "bed time" of "bedtime"."""
+    words = [Word(text=t, start=k * 0.4, end=k * 0.4 + 0.3, confidence=0.3,
+                  space_after=t != "follow")
+             for k, t in enumerate(["Book", "follow", "-up", "in", "1", "week", "bedtime."])]
+    source = Source(path="/nonexistent.wav", sha256="0" * 64, modality="audio",
+                    engine="faster-whisper", duration=3.0)
+    doc = Document(source=source, segments=[Segment(id=0, words=words, start=0.0, end=2.7)])
+    hypotheses = [("Book follow-up in one week, bed time.", -1.0),
+                  ("Book follow up in 1 week bedtime", -2.0),
+                  ("Look follow-up in one week bedtime.", -3.0)]
+    out = add_nbest(doc, audio=AUDIO, decoder=FakeDecoder(hypotheses))
+    assert [(w.text, [a.text for a in w.alternatives]) for w in out.words
+            if w.alternatives] == [("Book", ["Look"])]
+
+
+def test_nbest_reads_every_window_of_a_file_in_one_stream(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without audio=, the file was decoded from its start once per doubtful segment
+    (36 times for a 5.5-minute dictation)."""
+    import wave
+
+    from uncertain import audio as audio_module
+
+    path = tmp_path / "note.wav"
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(SAMPLE_RATE)
+        fh.writeframes((AUDIO * 32767).astype("<i2").tobytes())
+    doc = make_doc()
+    sure = [w.model_copy(update={"confidence": 0.3}) for w in doc.segments[1].words]
+    doc = doc.model_copy(update={
+        "segments": [doc.segments[0], doc.segments[1].model_copy(update={"words": sure})],
+        "source": doc.source.model_copy(update={"path": str(path),
+                                                "sha256": sha256_file(path)})})
+    reads = []
+    real = audio_module.iter_chunks
+    monkeypatch.setattr(audio_module, "iter_chunks",
+                        lambda *a, **k: reads.append(a) or real(*a, **k))
+    decoder = FakeDecoder(HYPOTHESES)
+    add_nbest(doc, decoder=decoder)
+    assert len(decoder.calls) == 2 and all(n > 0 for n, _ in decoder.calls)
+    assert len(reads) == 1
 
 
 def test_nbest_changes_no_word_time_or_flag() -> None:

@@ -2,13 +2,17 @@
 
 This module owns :func:`add_nbest`. Only segments holding a word below
 ``NbestOptions.below`` confidence are decoded again (that is what keeps it cheap): the
-segment's audio window, beam search with ``num_hypotheses=n``. Each hypothesis is aligned
-word by word to the words of the first pass (rapidfuzz Levenshtein opcodes over
-normalised words); where it differs, its words become ``Word.alternatives`` with source
-``"nbest"`` and as confidence the probability of the hypotheses that agree on them (a
-softmax of their total log-probabilities). A run of ``k`` first-pass words replaced by a
-run of ``m != k`` hypothesis words gives the whole run's text as one alternative of the
-run's first word ("met four min" -> "metformin" on "met").
+segment's audio window (reaching over a pause to the words around it, as the second
+pass's windows do; all windows read from the file in one stream), beam search with
+``num_hypotheses=n``. Each hypothesis is aligned word by word to the words of the first
+pass as written (a word glued to the one before it, "follow" "-up", is one; rapidfuzz
+Levenshtein opcodes over normalised words); where it says something else, not only
+writes the same otherwise ("one" for "1", "bed time" for "bedtime"), its words become
+``Word.alternatives`` with source ``"nbest"``. Their confidence shares out the word's
+doubt, ``1 - confidence``, by the weight of the hypotheses that say each among those that
+differ there (a softmax of their total log-probabilities). A run of ``k`` first-pass
+words replaced by a run of ``m != k`` hypothesis words gives the whole run's text as one
+alternative of the run's first word ("met four min" -> "metformin" on "met").
 
 Words, times, confidences and flags are never changed: only alternatives are added.
 """
@@ -20,11 +24,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from uncertain import audio as _audio
-from uncertain._acoustic import NbestDecoder, recording_chunks, scorer_for
+from uncertain._acoustic import Audio, NbestDecoder, checked_audio, clips, reach, scorer_for
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Document, Segment, Word
 
@@ -55,7 +57,7 @@ def add_nbest(
     doc: Document,
     *,
     model: Any = None,
-    audio: np.ndarray | None = None,
+    audio: Audio = None,
     n: int = 4,
     options: NbestOptions | None = None,
     decoder: NbestDecoder | None = None,
@@ -64,7 +66,8 @@ def add_nbest(
 
     ``model``: a loaded ``faster_whisper.WhisperModel`` or anything
     :func:`uncertain.models.load_model` takes (default: the model that made ``doc``);
-    ``audio``: the recording as 16 kHz mono float32 (else decoded from the source);
+    ``audio``: the recording as 16 kHz mono float32 samples or its file's path, as
+    :func:`uncertain.rescore.rescore` takes it (else decoded from the source);
     ``decoder`` replaces the model (tests pass a fake). Non-audio documents, and documents
     without doubtful segments, come back as they are.
     """
@@ -76,24 +79,36 @@ def add_nbest(
     chosen = [i for i, s in enumerate(doc.segments) if _doubtful(s, opts.below)]
     if not chosen:
         return doc
-    if decoder is None:
-        decoder = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
+    audio = checked_audio(doc, audio)
     duration = doc.source.duration
     segments = list(doc.segments)
+    windows: dict[int, tuple[float, float]] = {}
     for i in chosen:
         segment = segments[i]
         start = max(0.0, float(segment.start or 0.0) - opts.margin)
         end = float(segment.end or 0.0) + opts.margin
+        # the window reaches over a pause to the words around the segment, as the
+        # second pass's do: a first word timed late was cut, and every hypothesis
+        # then began with another word
+        after = _edge(segments, i, 1)
+        start, end = reach(start, end, _edge(segments, i, -1),
+                           duration if after is None else after)
+        start = max(0.0, start)
         if duration is not None:
             end = min(end, duration)
-        if end <= start or end - start > 30.0:
-            continue
-        clip = _window(doc, audio, start, end)
+        if 0 < end - start <= 30.0:
+            windows[i] = (start, end)
+    if not windows:
+        return doc
+    if decoder is None:
+        decoder = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
+    # the windows' samples are read in one stream (a file is not decoded once a segment)
+    for i, clip in zip(windows, clips(doc, list(windows.values()), audio), strict=True):
         if len(clip) == 0:
             continue
         hypotheses = decoder.nbest(clip, n)
-        segments[i] = segment.model_copy(update={
-            "words": _with_alternatives(segment.words, hypotheses, opts)})
+        segments[i] = segments[i].model_copy(update={
+            "words": _with_alternatives(segments[i].words, hypotheses, opts)})
     return doc.model_copy(update={"segments": segments,
                                   "source": doc.source.model_copy(update={
                                       "options": {**doc.source.options, "nbest": n}})})
@@ -104,21 +119,18 @@ def _doubtful(segment: Segment, below: float) -> bool:
         w.confidence is not None and w.confidence < below for w in segment.words)
 
 
-def _window(doc: Document, audio: np.ndarray | None, start: float, end: float) -> np.ndarray:
-    sr = _audio.SAMPLE_RATE
-    a, b = round(start * sr), round(end * sr)
-    if audio is not None:
-        return np.asarray(audio[a:b], dtype=np.float32)
-    pieces = []
-    for chunk in recording_chunks(doc):
-        c0 = round(chunk.start * sr)
-        c1 = c0 + len(chunk.samples)
-        lo, hi = max(a, c0), min(b, c1)
-        if lo < hi:
-            pieces.append(chunk.samples[lo - c0:hi - c0])
-        if c1 >= b:
-            break
-    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+def _edge(segments: list[Segment], i: int, step: int) -> float | None:
+    """The end of the last timed word before segment ``i`` (``step`` -1; the recording's
+    start before the first), or the start of the first after it (``step`` 1)."""
+    k = i + step
+    while 0 <= k < len(segments):
+        words = segments[k].words if step > 0 else segments[k].words[::-1]
+        for word in words:
+            edge = word.start if step > 0 else word.end
+            if edge is not None:
+                return float(edge)
+        k += step
+    return 0.0 if step < 0 else None
 
 
 def _norm(text: str) -> str:
@@ -155,28 +167,60 @@ def align_hypothesis(words: list[str], hypothesis: list[str]) -> list[tuple[int,
     return [(i, t) for i, t in out if t and _norm(t) != a[i]]
 
 
+def _units(words: list[Word]) -> list[tuple[int, str]]:
+    """The words as a hypothesis writes them: ``(first word, text)``, a word the engine
+    wrote onto the one before it joined to it ("follow" "-up": "follow-up")."""
+    out: list[tuple[int, str]] = []
+    glued = False
+    for i, word in enumerate(words):
+        if glued and out:
+            out[-1] = (out[-1][0], out[-1][1] + word.text)
+        else:
+            out.append((i, word.text))
+        glued = not word.space_after
+    return out
+
+
+def _same(alternative: str, heard: str) -> bool:
+    """Whether an alternative only writes what was heard otherwise: spaces, punctuation,
+    case, or numbers in words ("bed time" for "bedtime.", "one" for "1")."""
+    from uncertain.metrics import normalize
+
+    if _norm(alternative).replace(" ", "") == _norm(heard).replace(" ", ""):
+        return True
+    said = normalize(heard)
+    return bool(said) and normalize(alternative).replace(" ", "") == said.replace(" ", "")
+
+
 def _with_alternatives(words: list[Word], hypotheses: list[tuple[str, float]],
                        opts: NbestOptions) -> list[Word]:
+    """``words`` with the hypotheses' other words as alternatives. An alternative's
+    confidence is the word's doubt shared out: ``1 - confidence`` times the weight of the
+    hypotheses that say it among those that say something else there (a softmax of their
+    log-probabilities), so that a word and its alternatives add up to at most 1."""
     if not hypotheses:
         return words
     top = max(total for _, total in hypotheses)
     weights = [math.exp(total - top) for _, total in hypotheses]
-    norm = sum(weights)
+    units = _units(words)
     found: dict[int, dict[str, tuple[str, float]]] = {}
-    texts = [w.text for w in words]
     for (text, _), weight in zip(hypotheses, weights, strict=True):
-        for i, alt in align_hypothesis(texts, text.split()):
-            seen = found.setdefault(i, {})
+        for u, alt in align_hypothesis([t for _, t in units], text.split()):
+            if _same(alt, units[u][1]):
+                continue
+            seen = found.setdefault(units[u][0], {})
             key = _norm(alt)
-            prior = seen.get(key, (alt, 0.0))[1]
-            seen[key] = (seen.get(key, (alt, 0.0))[0], prior + weight / norm)
+            first, total = seen.get(key, (alt, 0.0))
+            seen[key] = (first, total + weight)
     out = list(words)
     for i, alts in found.items():
         word = words[i]
+        doubt = 1.0 if word.confidence is None else 1.0 - word.confidence
+        other = sum(total for _, total in alts.values())
         have = {_norm(a.text) for a in word.alternatives}
-        new = [Alternative(text=t, confidence=round(min(1.0, p), 4), source=SOURCE)
-               for key, (t, p) in sorted(alts.items(), key=lambda kv: -kv[1][1])
-               if key not in have and p >= opts.min_confidence]
+        new = [Alternative(text=t, confidence=round(doubt * total / other, 4), source=SOURCE)
+               for key, (t, total) in sorted(alts.items(), key=lambda kv: -kv[1][1])
+               if key not in have and doubt * total / other >= opts.min_confidence]
         if new:
             out[i] = word.model_copy(update={
                 "alternatives": [*word.alternatives, *new[: opts.max_alternatives]]})
