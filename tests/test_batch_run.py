@@ -662,6 +662,35 @@ def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None
     assert not isinstance(staged, dict) and len(staged.audio) == 8_000
 
 
+def test_batch_a_long_recording_is_rescored_from_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A recording of more than one piece (over 200 s by default) kept no samples, and
+    the acoustic pass, run only on samples kept, skipped it in silence: its flags were
+    never weighed and its hunches stayed, as with --no-rescore."""
+    import importlib
+
+    rescore_module = importlib.import_module("uncertain.rescore")
+    given: list[Any] = []
+
+    def fake(doc: Document, **kwargs: Any) -> Document:
+        given.append(kwargs["audio"])
+        return doc
+
+    monkeypatch.setattr(rescore_module, "rescore", fake)
+    worker = Worker(WorkConfig(chunk_seconds=1.0, search_seconds=0.2),
+                    asr_engine=ReplayPipeline())
+    for seconds in (3.0, 0.5):  # in pieces, and of one piece
+        path = tmp_path / f"{seconds}.wav"
+        path.write_bytes(_wav_bytes(seconds))
+        assert worker.process(Item(path=str(path), file=str(path)), "abc")["status"] == "ok"
+    assert given[0] == str(tmp_path / "3.0.wav")
+    assert isinstance(given[1], np.ndarray) and len(given[1]) == 8_000
+    no_pass = Worker(WorkConfig(chunk_seconds=1.0, search_seconds=0.2, rescore=False),
+                     asr_engine=ReplayPipeline())
+    assert no_pass.process(Item(path=str(path), file=str(path)), "abc")["status"] == "ok"
+    assert len(given) == 2
+
+
 def test_batch_a_file_damaged_inside_is_read_with_a_warning(tmp_path: Path) -> None:
     """An MP3 with bytes overwritten mid-file, on disk or in an archive, failed its record
     ("cannot decode audio"); it is read around the damage, and the record says where."""

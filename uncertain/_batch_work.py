@@ -98,6 +98,8 @@ class Staged:
     kind: str
     document: Document
     audio: Any = None  # the decoded samples of an audio item, for the acoustic pass
+    #: the file of a recording read in pieces, whose windows the acoustic pass reads
+    recording: str | None = None
 
 
 class Worker:
@@ -152,7 +154,10 @@ class Worker:
             if item.error is not None:
                 raise item.error
             kind, doc, samples = self._document(item, sha256)
-            return Staged(item.path, sha256, kind, doc, samples)
+            # a recording of several pieces keeps no samples: the pass reads its file
+            recording = (os.fspath(item.file or item.path) if kind == "audio"
+                         and samples is None and item.data is None and sha256 else None)
+            return Staged(item.path, sha256, kind, doc, samples, recording)
         except ModelNotFoundError:
             raise  # the run's model, not this input: the run stops (no record to redo)
         except Exception as exc:
@@ -166,10 +171,11 @@ class Worker:
             doc = calibrate_document(staged.document, self.config.calibration)
             if self._validator is not None:
                 doc = self._validator.validate(doc)
-                if self.config.rescore and staged.audio is not None:
+                audio = staged.audio if staged.audio is not None else staged.recording
+                if self.config.rescore and audio is not None:
                     from uncertain.rescore import rescore
 
-                    doc = rescore(doc, model=self.asr.model, audio=staged.audio)
+                    doc = rescore(doc, model=self.asr.model, audio=audio)
             record: Record = {"path": staged.path, "sha256": staged.sha256, "status": "ok",
                               "kind": staged.kind, "duration": doc.source.duration,
                               "document": doc.model_dump(mode="json")}
