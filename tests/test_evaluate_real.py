@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from uncertain.document import Document
+
 
 def _eval(argv: list[str]) -> int:
     """Run ``uncertain eval`` as the CLI does, but let its errors through."""
@@ -56,6 +58,23 @@ def test_evaluate_run_stages_calibrates_before_validating(
     assert shipped is not None
     assert doc.source.calibration == (shipped.id if applied else None)  # type: ignore[union-attr]
     assert doc.flags  # validated after calibration
+
+
+@pytest.mark.slow
+def test_evaluate_run_stages_weighs_a_hunch_as_annotate_does() -> None:
+    """A recording whose only doubt was a hunch (furosemide heard as "hold Lasix" said
+    fluently) was not rescored by eval: 0% recovered where annotate's document had it."""
+    from uncertain.evaluate import run_stages
+
+    path = Path(__file__).resolve().parent / "data" / "rescore" / "hold_lasix.flac"
+    (heard,) = run_stages([path], rescore=False)
+    assert isinstance(heard, Document) and heard.validation is not None
+    assert not any(f.candidates and f.candidates[0].canonical == "furosemide"
+                   for f in heard.flags)
+    assert [h.candidates[0].canonical for h in heard.validation.hunches] == ["furosemide"]
+    (weighed,) = run_stages([path], rescore=True)
+    assert isinstance(weighed, Document)
+    assert [f.candidates[0].canonical for f in weighed.flags if f.candidates] == ["furosemide"]
 
 
 @pytest.mark.slow

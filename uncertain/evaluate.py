@@ -537,7 +537,8 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     """Ingest (and validate) each file as ``uncertain annotate`` does; an error becomes a
     :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file; ``None`` or
     ``none``: the engines' own scores) is applied by the stages, before validation;
-    ``rescore`` runs the acoustic second pass on validated audio with flags. ``progress``
+    ``rescore`` runs the acoustic second pass on validated audio with flags or hunches
+    (as annotate does: a hunch the audio bears out becomes a flag). ``progress``
     draws a bar over the files on stderr when it is a terminal."""
     import contextlib
     import sys
@@ -567,7 +568,7 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
                 doc = ingest(path, **options)
                 if validator is not None:
                     doc = validator.validate(doc)
-                    if rescore and doc.source.modality == "audio" and doc.flags:
+                    if rescore:  # (nothing to weigh, or no audio: left as it is)
                         doc = rescore_flags(doc)
                 out.append(doc)
             except UncertainError as exc:
