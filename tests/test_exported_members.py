@@ -7,7 +7,8 @@ import uncertain
 EXPECTED = {
     # data model
     "Document", "Source", "Page", "Segment", "Word", "Alternative", "Token", "CharChoice",
-    "CharChoices", "Flag", "Candidate", "Validation", "json_schema",
+    "CharChoices", "Flag", "Candidate", "Validation", "AcousticPass",
+    "json_schema",
     # stages and routing
     "transcribe", "TranscribeOptions", "recognize", "RecognizeOptions", "read_text",
     "document_from_text", "ingest", "detect", "load_model", "resolve_model",

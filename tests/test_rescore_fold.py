@@ -620,6 +620,29 @@ def test_rescore_with_a_loaded_model_scores_in_the_documents_language(
         assert made[-1] == expected
 
 
+def test_rescore_records_the_pass_in_the_validation(caplog: pytest.LogCaptureFixture) -> None:
+    """A rescored document looked like one never rescored (a batch run's that skipped
+    the pass too), and a later pass with another model changed nothing in silence."""
+    from uncertain.document import AcousticPass, Validation
+
+    doc = make_doc([met_flag(cand("metformin", 0.6)),
+                    Flag(reason="near_lexicon", text="ibuprofen", start=8, end=9,
+                         candidates=[cand("ibuprofen", 0.6)], confidence=0.6)])
+    doc = doc.model_copy(update={
+        "validation": Validation(lexicons=["drugs"]),
+        "source": doc.source.model_copy(update={"model": "tiny.en"})})
+    table = {"met four min": [-3.0, -3.0, -3.0], "metformin": [-0.5, -0.6, -0.3]}
+    once = rescore(doc, audio=speech(), scorer=FakeScorer(table))
+    assert once.validation is not None
+    assert once.validation.acoustic == AcousticPass(model="tiny.en", windows=1, weighed=2)
+    assert rescore(once, audio=speech(), scorer=FakeScorer(table)) == once
+    with caplog.at_level("WARNING", logger="uncertain"):
+        again = rescore(once, model="base", audio=speech(), scorer=FakeScorer(table))
+    assert again == once
+    assert "its flags were weighed by tiny.en; those are left as they are" in caplog.text
+    assert Document.from_json(once.to_json()) == once
+
+
 def test_rescore_drops_only_the_flags_it_weighed() -> None:
     """A flag of the user's (no candidates, confidence 0.03) was dropped by a pass that
     never weighed it."""

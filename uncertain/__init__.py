@@ -15,6 +15,7 @@ from uncertain.asr import TranscribeOptions, transcribe
 from uncertain.batch import BatchSummary, run_batch
 from uncertain.calibrate import Calibration, apply_calibration, load_calibration
 from uncertain.document import (
+    AcousticPass,
     Alternative,
     Candidate,
     CharChoice,
@@ -61,6 +62,7 @@ from uncertain.validate import ValidateOptions, Validator, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "AcousticPass",
     "Alternative",
     "BatchSummary",
     "BudgetError",

@@ -239,6 +239,16 @@ class Flag(_Model):
         return self
 
 
+class AcousticPass(_Model):
+    """That the acoustic second pass (:func:`uncertain.rescore.rescore`) weighed flags
+    against the audio: with which Whisper model (its name or folder), in how many windows
+    of audio, how many flags and hunches."""
+
+    model: str | None = None
+    windows: int = Field(default=0, ge=0)
+    weighed: int = Field(default=0, ge=0)
+
+
 class Validation(_Model):
     """That a validator judged the words, and with what: a document with this record has a
     flag on every word the validator found doubtful, and no other word is doubtful.
@@ -254,6 +264,8 @@ class Validation(_Model):
     #: the clinical dictionary whose words were taken as known (:mod:`uncertain.vocabulary`),
     #: or None
     vocabulary: str | None = None
+    #: set by the acoustic second pass when it weighed something (its passes added up)
+    acoustic: AcousticPass | None = None
 
 
 class Document(_Model):

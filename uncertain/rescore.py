@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -89,7 +90,15 @@ from uncertain._acoustic import (
 )
 from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit, sigmoid
-from uncertain.document import Candidate, Document, Evidence, Flag, Word, join_words
+from uncertain.document import (
+    AcousticPass,
+    Candidate,
+    Document,
+    Evidence,
+    Flag,
+    Word,
+    join_words,
+)
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
 
@@ -211,6 +220,11 @@ def rescore(
                if (common := [c for c in h.candidates
                               if (c.features or {}).get("prior", 1.0) >= min_prior])]
     audio = checked_audio(doc, audio)
+    name = os.fspath(model) if isinstance(model, (str, os.PathLike)) else doc.source.model
+    earlier = doc.validation.acoustic if doc.validation is not None else None
+    if earlier is not None and name != earlier.model:
+        log.warning("%s: its flags were weighed by %s; those are left as they are, and %s "
+                    "weighs only the others", doc.source.path, earlier.model, name)
     weighed = _weighed(doc, opts)
     groups = _groups(_jobs(weighed, words, opts), opts)
     # hunches have windows of their own, so that they change nothing of the flags' scores
@@ -241,7 +255,10 @@ def rescore(
                 kept.append(hunch)
                 taken.update(range(hunch.start, hunch.end))
         kept.sort(key=lambda f: f.start)
-    return _without_hunches(doc, kept)
+    jobs = sum(len(g.jobs) for g in [*groups, *hunch_groups])
+    return _without_hunches(doc, kept, AcousticPass(
+        model=name, windows=len(groups) + len(hunch_groups) + (earlier.windows if earlier else 0),
+        weighed=jobs + (earlier.weighed if earlier else 0)))
 
 
 def _ticker(progress: Callable[[float, float | None], None] | None,
@@ -296,11 +313,16 @@ def _borne_out(hunch: Flag, threshold: float, min_prior: float, gap: float) -> b
             and features.get("acoustic", -math.inf) >= gap)
 
 
-def _without_hunches(doc: Document, flags: list[Flag]) -> Document:
-    """``doc`` with ``flags``, its hunches weighed and cleared."""
+def _without_hunches(doc: Document, flags: list[Flag],
+                     acoustic: AcousticPass | None = None) -> Document:
+    """``doc`` with ``flags``, its hunches weighed and cleared (and the pass that weighed
+    them recorded, when one did)."""
     validation = doc.validation
-    if validation is not None and validation.hunches:
-        validation = validation.model_copy(update={"hunches": []})
+    if validation is not None and (validation.hunches or acoustic is not None):
+        update: dict[str, Any] = {"hunches": []}
+        if acoustic is not None:
+            update["acoustic"] = acoustic
+        validation = validation.model_copy(update=update)
     return doc.model_copy(update={"flags": flags, "validation": validation})
 
 
