@@ -347,3 +347,15 @@ def test_render_default_floor_hides_weak_suggestions() -> None:
     document = render(_doc([LINE], [flag]), preamble=False, structure=False,
                       tokenizer="estimate").document
     assert document == 'take <unsure p="0.10">met for me</unsure> daily'
+
+
+def test_render_a_flag_past_the_words_says_what_happened() -> None:
+    """A document whose segment was left out with model_copy (which checks nothing)
+    after validation failed with a bare IndexError."""
+    doc = validate(_doc([[("Take", 0.9), ("aspirin", 0.9)],
+                         [("Continue", 0.9), ("met", 0.2), ("for", 0.2), ("men", 0.2)]]))
+    assert doc.flags
+    cut = doc.model_copy(update={"segments": doc.segments[:1]})
+    with pytest.raises(ValueError, match=r"ends at word \d, the document has 2: its words "
+                                         r"were changed after it was made"):
+        render(cut)

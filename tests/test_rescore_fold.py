@@ -643,6 +643,19 @@ def test_rescore_records_the_pass_in_the_validation(caplog: pytest.LogCaptureFix
     assert Document.from_json(once.to_json()) == once
 
 
+def test_rescore_a_flag_whose_words_changed_is_refused() -> None:
+    """A word removed after validation left the flag on other words: rescore weighed the
+    wrong seconds and changed the first candidate (lisinopril to esomeprazole) with
+    flag.text still the old words."""
+    doc = make_doc([met_flag(cand("metformin", 0.6))])
+    words = doc.segments[0].words
+    edited = doc.model_copy(update={"segments": [
+        doc.segments[0].model_copy(update={"words": words[:1] + words[2:]}), doc.segments[1]]})
+    with pytest.raises(ValueError, match="'met four min' is on words 1-4, which are 'four "
+                                         "min five': its words were changed"):
+        rescore(edited, audio=speech(), scorer=FakeScorer({}))
+
+
 def test_rescore_drops_only_the_flags_it_weighed() -> None:
     """A flag of the user's (no candidates, confidence 0.03) was dropped by a pass that
     never weighed it."""

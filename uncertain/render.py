@@ -76,7 +76,7 @@ from uncertain._markup import (
 )
 from uncertain._score import logit
 from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
-from uncertain.document import Document, Flag, gap_after, line_lead
+from uncertain.document import Document, Flag, gap_after, line_lead, misplaced_flag
 from uncertain.errors import UncertainError
 
 __all__ = [
@@ -394,6 +394,8 @@ def render(
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     if budget is not None and budget < 0:
         raise ValueError(f"budget must be >= 0 tokens, got {budget}")
+    if (misplaced := misplaced_flag(doc)) is not None:
+        raise ValueError(misplaced)
     counter = resolve_counter(tokenizer)
     layout = _layout(doc)
     spans = doubtful_spans(doc, threshold=threshold, max_candidates=max_candidates,

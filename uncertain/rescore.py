@@ -98,6 +98,7 @@ from uncertain.document import (
     Flag,
     Word,
     join_words,
+    misplaced_flag,
 )
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
@@ -210,6 +211,9 @@ def rescore(
     opts = options or RescoreOptions()
     if doc.source.modality != "audio":
         return doc
+    # a flag whose words changed since would be weighed on other words' audio
+    if (misplaced := misplaced_flag(doc, by_text=True)) is not None:
+        raise ValueError(misplaced)
     words = doc.words
     recorded = doc.validation.options if doc.validation is not None else {}
     threshold = float(recorded.get("flag_threshold", 0.5))
