@@ -292,8 +292,13 @@ def test_cli_saved_documents_are_read_in_the_format_they_were_saved_in(
 
 
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
+    """A lookup printed the lexicon's whole check report before its answer."""
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0
-    assert "metformin" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith("Glucophage: Glucophage -> metformin")
+    assert main(["lexicon", "drugs", "--lookup", "Glucophage", "--check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "lexicon drugs: " + out[0].split(": ", 1)[1] and "status: ok" in out[-2]
 
 
 def test_cli_lexicon_lookup_of_a_misheard_name_gives_the_nearest(

@@ -490,7 +490,8 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
         _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
         return 0
     report = check_lexicon(args.source)
-    print(format_report(report))
+    if not args.lookup or args.check or not report.ok:  # (a lookup's answer alone)
+        print(format_report(report))
     if not report.ok:  # the file cannot be loaded: no lookup in it
         return 1
     if args.lookup:
