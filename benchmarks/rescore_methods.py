@@ -231,9 +231,12 @@ def evaluate(clips: Sequence[Clip], docs: Sequence[Document], *,
 
 
 def refolded(validated: Document, flag: Flag, opts: RescoreOptions) -> Flag:
-    """The validator's flag at ``flag``'s place, folded again with ``flag``'s gaps."""
-    original = next(f for f in validated.flags if (f.start, f.end) == (flag.start, flag.end))
-    return refold_flag(original, flag, opts)
+    """The validator's flag at ``flag``'s place (or its hunch, for a flag the pass made
+    of one), folded again with ``flag``'s gaps."""
+    hunches = validated.validation.hunches if validated.validation is not None else []
+    original = next((f for f in [*validated.flags, *hunches]
+                     if (f.start, f.end) == (flag.start, flag.end)), None)
+    return flag if original is None else refold_flag(original, flag, opts)
 
 
 def _norm_words(text: str) -> list[str]:

@@ -654,6 +654,10 @@ def test_rescore_a_flag_whose_words_changed_is_refused() -> None:
     with pytest.raises(ValueError, match="'met four min' is on words 1-4, which are 'four "
                                          "min five': its words were changed"):
         rescore(edited, audio=speech(), scorer=FakeScorer({}))
+    # a flag another tool made, its text written without the words' marks, is on its words
+    loose = make_doc([met_flag(cand("metformin", 0.6)).model_copy(update={
+        "text": "Met  four-min"})])
+    assert rescore(loose, audio=speech(), scorer=FakeScorer({})).flags
 
 
 def test_rescore_drops_only_the_flags_it_weighed() -> None:

@@ -366,18 +366,26 @@ def join_words(words: Sequence[Word]) -> str:
 def misplaced_flag(doc: Document, *, by_text: bool = False) -> str | None:
     """Why a flag (or hunch) of ``doc`` is not on its words, or None: it reaches past
     them (a document changed with ``model_copy``, which checks nothing, after its flags
-    were made), or, ``by_text``, its words are no longer its ``text`` (one removed)."""
+    were made), or, ``by_text``, its words are no longer its ``text`` (one removed; case,
+    spaces and punctuation aside)."""
     words = doc.words
     for flag in [*doc.flags, *(doc.validation.hunches if doc.validation else [])]:
         if flag.end > len(words):
             return (f"flag {flag.text!r} ends at word {flag.end}, the document has "
                     f"{len(words)}: its words were changed after it was made (validate "
                     "the document again)")
-        if by_text and flag.text != (said := join_words(words[flag.start:flag.end])):
+        # (the text as another tool may write it: case, spaces and marks aside)
+        if by_text and _letters(flag.text) != _letters(
+                said := join_words(words[flag.start:flag.end])):
             return (f"flag {flag.text!r} is on words {flag.start}-{flag.end}, which are "
                     f"{said!r}: its words were changed after it was made (validate the "
                     "document again)")
     return None
+
+
+def _letters(text: str) -> str:
+    """``text`` as letters and digits alone, case folded."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def gap_after(word: Word) -> str:
