@@ -400,3 +400,30 @@ def test_ocr_real_small_print_tagged_at_a_high_resolution(tmp_path: Path, tag: i
     assert doc.text == plain.text
     assert any(f"resolution tag says {tag} dpi" in n and "read at 300 dpi" in n
                for n in doc.warnings)
+
+
+def test_ocr_real_a_tables_columns_stay_apart(tmp_path: Path) -> None:
+    """A chart's row ("Metformin 500 mg PO BID", its cells far apart) reached the prompt
+    as words one space apart, like prose: which dose was given or held, and that a cell
+    was empty, was lost. Columns are kept apart by a tab; prose keeps its spaces."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("L", (2480, 700), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 42)
+    for y, cells in ((100, ["Drug", "Dose", "Route"]), (200, ["Metformin", "500 mg", "PO"]),
+                     (300, ["Warfarin", "", "PO"])):
+        for x, cell in zip((150, 900, 1500), cells, strict=True):
+            draw.text((x, y), cell, fill=0, font=font)
+    draw.text((150, 450), "Continue both and review the chart in two weeks.", fill=0, font=font)
+    path = tmp_path / "chart.png"
+    page.save(path, dpi=(300, 300))
+    doc = recognize(path)
+    lines = [s for s in doc.segments if s.words]
+    assert [s.text for s in lines] == [
+        "Drug\tDose\tRoute", "Metformin\t500 mg\tPO", "Warfarin\tPO",
+        "Continue both and review the chart in two weeks."]
+    assert doc.text.splitlines()[1] == "Metformin\t500 mg\tPO"
+    from uncertain.render import render
+
+    assert "Metformin\t500 mg\tPO" in render(doc, preamble=False).document

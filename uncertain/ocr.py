@@ -45,6 +45,7 @@ from uncertain.document import (
     Segment,
     Source,
     Word,
+    join_words,
 )
 from uncertain.errors import CorruptInputError
 
@@ -262,6 +263,13 @@ def spellings(chars: Sequence[Sequence[Choice]], *, limit: int = 5,
     return ranked[:limit]
 
 
+#: a gap between two words of a line wider than this many times the line's height is a
+#: table's or a form's gap between columns ("Metformin 500 mg PO BID" of a chart's row,
+#: its given doses under their times): kept as a tab, so that the prompt shows the
+#: columns apart; the words of a line of prose are a fraction of a height apart
+COLUMN_GAP = 1.5
+
+
 def _word(w: HocrWord, *, number: int, box: tuple[float, float, float, float],
           options: RecognizeOptions) -> Word:
     conf = w.conf if w.conf is not None and w.conf >= 0 else None
@@ -299,12 +307,18 @@ def _segments(best: PagePass, *, number: int, width: int, height: int,
                  for w in line.words]
         if not words:
             continue
+        # a table's or a form's columns stay apart: a tab, not a space, across a gap
+        tall = line.bbox[3] - line.bbox[1]  # (the line's; ``height`` is the page's)
+        words = [word.model_copy(update={"whitespace": "\t"})
+                 if k + 1 < len(words) and tall > 0 and (
+                     line.words[k + 1].bbox[0] - line.words[k].bbox[2] > COLUMN_GAP * tall)
+                 else word for k, word in enumerate(words)]
         confs = [w.confidence for w in words if w.confidence is not None]
         # a blank line between paragraphs, as the page shows them
         new_paragraph = bool(segments) and (segments[-1].block, segments[-1].paragraph) != (
             line.block, line.paragraph)
         segments.append(Segment(
-            id=first_id + len(segments), text=" ".join(w.text for w in words), words=words,
+            id=first_id + len(segments), text=join_words(words), words=words,
             page=number, bbox=original(line.bbox), kind="line", block=line.block,
             paragraph=line.paragraph, line=line.line, blank_lines=int(new_paragraph),
             confidence=statistics.fmean(confs) if confs else None))
