@@ -689,3 +689,31 @@ def test_rescore_a_hunch_for_a_rare_substance_stays_a_hunch() -> None:
         _with_prior("bupropion", 0.35, 0.1)]})
     out = rescore(_hunch_doc(rare), audio=speech(), scorer=FakeScorer(scorer.table))
     assert [f.text for f in common.flags] == ["ibuprofen"] and out.flags == []
+
+
+@pytest.mark.parametrize("lengths", [[], [7], [5, 5, 40, 5, 6, 22, 23, 21, 8], [3] * 30,
+                                     list(range(1, 60, 3)), [9, 2, 9, 2, 9, 2]])
+def test_scorer_batches_cover_every_text_once(lengths: list[int]) -> None:
+    from uncertain._acoustic import _batches
+
+    batches = _batches(lengths)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert all(batches)
+    # neighbouring lengths: no batch holds a text longer than the shortest of the next
+    longest = [max(lengths[i] for i in batch) for batch in batches]
+    shortest = [min(lengths[i] for i in batch) for batch in batches]
+    assert all(a <= b for a, b in zip(longest, shortest[1:], strict=False))
+
+
+def test_scorer_batches_keep_texts_of_near_lengths_together() -> None:
+    # CTranslate2 pads a batch to its longest text: a long prefix's texts go apart from
+    # the short ones, and texts a token or two apart stay in one call
+    from uncertain._acoustic import _batches
+
+    short, long = [8, 9, 7, 8, 10, 8], [24, 25, 23, 26]
+    batches = _batches(short + long)
+    assert sorted(map(sorted, batches)) == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]
+    assert _batches([8, 9, 7, 8]) == [[2, 0, 3, 1]]
+    # a call is worth its cost only when it saves more padding than it costs
+    assert len(_batches([8, 9, 7, 8], call=0)) == 3
+    assert len(_batches([8, 30], call=1000)) == 1

@@ -223,3 +223,21 @@ def test_rescore_real_an_amount_of_something_flags_no_word_before_it(name: str,
     assert said in first.text.lower()
     out = rescore(first)
     assert [f.text for f in out.flags if f.reason != "verified"] == []
+
+
+def test_rescore_real_a_text_scores_alike_beside_a_much_longer_one(
+        audio: np.ndarray) -> None:
+    # texts are batched by length: one beside a much longer one (a later flag of a shared
+    # window, with its long forced prefix) is not padded to it, and scores as it does alone
+    from uncertain._acoustic import scorer_for
+
+    scorer = scorer_for(None, pad_seconds=None)
+    clip = audio[round(9.5 * SAMPLE_RATE):round(14.0 * SAMPLE_RATE)]
+    short = "metformin five hundred"
+    long = "met for me five hundred milligrams twice daily and then again twice daily"
+    alone = scorer.score(clip, [("Continue", [short])])[0][0]
+    beside = scorer.score(clip, [("Continue", [short, long])])[0]
+    assert beside[0] == pytest.approx(alone, abs=1e-4)
+    assert len(beside[1]) == len(scorer.tokens(long))
+    assert scorer.prior(len(clip), [("Continue", [short, long])])[0][0] == pytest.approx(
+        scorer.prior(len(clip), [("Continue", [short])])[0][0], abs=1e-4)
