@@ -63,6 +63,7 @@ class FakeScorer:
         self.priors: dict[str, float] = {}
         self.calls: list[tuple[int, list[tuple[str, list[str]]]]] = []
         self.silences: list[int] = []  # samples of silence each prior call was asked for
+        self.prior_calls: list[list[tuple[str, list[str]]]] = []
 
     def score(self, audio: np.ndarray, requests: Sequence[tuple[str, Sequence[str]]]
               ) -> list[list[list[float]]]:
@@ -73,6 +74,7 @@ class FakeScorer:
               ) -> list[list[list[float]]]:
         """The language prior: nothing, unless ``priors`` says otherwise."""
         self.silences.append(samples)
+        self.prior_calls.append([(p, list(t)) for p, t in requests])
         return [[[self.priors.get(t.split()[0], 0.0)] for t in texts] for _, texts in requests]
 
     def lookup(self, text: str) -> list[float]:
@@ -275,6 +277,22 @@ def test_rescore_flags_share_a_window_within_thirty_seconds() -> None:
     alone = FakeScorer({})
     rescore(doc, audio=speech(), scorer=alone, options=RescoreOptions(share_windows=False))
     assert [r[0][0] for _, r in alone.calls] == ["Continue", "Start"]
+
+
+def test_rescore_prior_is_forced_from_the_flags_own_context() -> None:
+    # in a shared window a later flag's texts are scored after the words from the
+    # window's first; its language prior only after its own context words, the same texts
+    flags = [met_flag(cand("metformin", 0.6)),
+             Flag(reason="low_confidence", text="ibuprofen", start=8, end=9, confidence=0.5,
+                  candidates=[cand("ibuprofen", 0.7)])]
+    scorer = FakeScorer({})
+    rescore(make_doc(flags), audio=speech(), scorer=scorer)
+    [(_, requests)] = scorer.calls
+    [prior] = scorer.prior_calls
+    assert [p for p, _ in requests] == ["Continue", "Continue met four min five hundred "
+                                        "milligrams. Start"]
+    assert [p for p, _ in prior] == ["Continue", "Start"]  # context stays in its segment
+    assert [t for _, t in prior] == [t for _, t in requests]
 
 
 def test_rescore_overlapping_flags_are_scored_each() -> None:
