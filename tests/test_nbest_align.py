@@ -120,16 +120,11 @@ def test_nbest_reads_every_window_of_a_file_in_one_stream(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without audio=, the file was decoded from its start once per doubtful segment
     (36 times for a 5.5-minute dictation)."""
-    import wave
+    from test_audio import write_wav
 
     from uncertain import audio as audio_module
 
-    path = tmp_path / "note.wav"
-    with wave.open(str(path), "wb") as fh:
-        fh.setnchannels(1)
-        fh.setsampwidth(2)
-        fh.setframerate(SAMPLE_RATE)
-        fh.writeframes((AUDIO * 32767).astype("<i2").tobytes())
+    path = write_wav(tmp_path / "note.wav", AUDIO)
     doc = make_doc()
     sure = [w.model_copy(update={"confidence": 0.3}) for w in doc.segments[1].words]
     doc = doc.model_copy(update={

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_audio import write_wav
 
 from uncertain._io import sha256_file
 from uncertain.audio import SAMPLE_RATE
@@ -538,17 +539,6 @@ def test_rescore_hunches_alone_read_their_audio_from_the_file(tmp_path: Path) ->
         rescore(doc, scorer=FakeScorer(scorer.table))
 
 
-def _wav(path: Path, samples: np.ndarray, *, rate: int = SAMPLE_RATE) -> Path:
-    import wave
-
-    with wave.open(str(path), "wb") as fh:
-        fh.setnchannels(1)
-        fh.setsampwidth(2)
-        fh.setframerate(rate)
-        fh.writeframes((samples * 32767).astype("<i2").tobytes())
-    return path
-
-
 _SURE_MET = {"met four min": [-0.1, -0.1, -0.1], "metformin": [-9.0, -9.0, -9.0],
              "Metformin": [-9.0, -9.0, -9.0]}
 
@@ -591,7 +581,7 @@ def test_rescore_audio_that_cannot_be_the_recording_is_refused(
 
 
 def test_rescore_audio_as_a_path_reads_that_file(tmp_path: Path) -> None:
-    path = _wav(tmp_path / "elsewhere.wav", speech())
+    path = write_wav(tmp_path / "elsewhere.wav", speech())
     doc = make_doc([met_flag(cand("metformin", 0.6))])
     doc = doc.model_copy(update={"source": doc.source.model_copy(update={
         "sha256": sha256_file(path)})})  # its source.path is not there
@@ -601,7 +591,7 @@ def test_rescore_audio_as_a_path_reads_that_file(tmp_path: Path) -> None:
     assert expected.flags != doc.flags
     for given in (path, str(path)):
         assert rescore(doc, audio=given, scorer=scorer).flags == expected.flags
-    other = _wav(tmp_path / "other.wav", speech() * 0.5)
+    other = write_wav(tmp_path / "other.wav", speech() * 0.5)
     with pytest.raises(InputError, match="not the recording this document"):
         rescore(doc, audio=other, scorer=scorer)
 
