@@ -1871,3 +1871,73 @@ def test_validate_lithium_said_by_its_name_is_verified(validator: Validator,
     doc = validated_as(validator, "Continue lithium 300 mg twice daily.", modality)
     assert [(f.reason, f.text) for f in doc.flags] == [("verified", "lithium")]
     assert doc.flags[0].candidates[0].canonical == "lithium carbonate"
+
+
+def _paged_lines(lines: list[str], modality: Modality, pages: list[int] | None = None
+                 ) -> Document:
+    """One segment per line of ``word/conf`` tokens (0.98 if not given; none in text),
+    each line on its page of ``pages``."""
+    segments = []
+    for k, line in enumerate(lines):
+        page = pages[k] if pages else None
+        words = []
+        for token in line.split():
+            text, _, conf = token.partition("/")
+            words.append(Word(text=text, page=page, confidence=None if modality == "text"
+                              else float(conf) if conf else 0.98))
+        segments.append(Segment(id=k, words=words, page=page))
+    return Document(source=Source(path=f"test.{modality}", sha256="0" * 64,
+                                  modality=modality, engine="test"), segments=segments)
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize(("lines", "pages", "flagged"), [
+    # a dose opening the next line is the name's (a label's strength under its name)
+    (["son Tramel", "75 mg twice daily"], None, True),
+    (["Continue Zocar", "tablets 40 mg daily"], None, True),
+    # ... not on the next page, nor after other words of the name's line, nor the next
+    # field's or row's: "Penicillin allergy" / "Weight: 82 kg" made Penicillin's
+    # allergy a misread penicillamine 500 mg
+    (["Tramel", "75 mg twice daily"], [1, 2], False),
+    (["Tramel allergy", "500 mg"], None, False),
+    (["Tramel allergy", "Weight: 82 kg"], None, False),
+    (["son Tramel and", "Pregabalin 75 mg twice daily"], None, False),
+    # nor, on one line, over a label's colon or a clause's semicolon
+    (["Tramel allergy Weight: 82 kg"], None, False),
+    (["Tramel allergy; 500 mg"], None, False),
+    (["Tramel 500 mg"], None, True),
+])
+def test_validate_a_dose_in_print_is_a_name_of_its_line(
+        validator: Validator, modality: Modality, lines: list[str], pages: list[int] | None,
+        flagged: bool) -> None:
+    if modality == "image" and lines[0].startswith("Tramel allergy"):
+        lines = [lines[0].replace("Tramel", "Tramel/0.6"), *lines[1:]]
+    flags = only_doubtful(validator.validate(_paged_lines(lines, modality, pages)))
+    near = [f for f in flags if (f.reason == "near_lexicon"
+            and f.candidates[0].canonical == "tramadol") or "Zocar" in f.text]
+    assert bool(near) == flagged, flags
+
+
+@pytest.mark.parametrize("line", ["Penicillin 500 mg four times daily",
+                                  "Allergies: penicillin, sulfa, cephalosporins",
+                                  "Avoid benzodiazepines and antihistamines at night"])
+@pytest.mark.parametrize("modality", ["image", "text", "audio"])
+def test_validate_a_class_of_drugs_as_notes_name_it_is_no_misread_name(
+        validator: Validator, line: str, modality: Modality) -> None:
+    """"Penicillin 500 mg" was flagged as almost surely a misread penicillin G (p 0.01):
+    bare penicillin, the commonest allergy, was in no lexicon."""
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.97))
+    assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+def test_validate_a_labels_value_is_no_dose_of_the_words_before_the_label(
+        validator: Validator, modality: Modality) -> None:
+    """A form's line "Latex allergy Penicillin allergy Weight: 82 kg" made "Penicillin
+    allergy Weight:" a misread penicillamine, 82 kg its dose."""
+    line = "Latex allergy Penicillin allergy Weight: 82 kg"
+    assert only_doubtful(validator.validate(_paged_lines([line], modality))) == []
+    # a name written as a label of its dose is still a name with a dose
+    doc = validator.validate(_paged_lines(["Zocar: 40 mg daily"], modality))
+    assert [f.candidates[0].canonical for f in only_doubtful(doc)] == ["simvastatin"]

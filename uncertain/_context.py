@@ -11,6 +11,7 @@ it say a drug is meant ("take", "started on", "the X was increased"), is
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -189,9 +190,11 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     return dose_context(texts, skippable)[0]
 
 
-def dose_context(texts: list[str], sure: list[bool]) -> tuple[list[float], list[bool]]:
+def dose_context(texts: list[str], sure: list[bool], stops: Sequence[bool] = ()
+                 ) -> tuple[list[float], list[bool]]:
     """:func:`dose_strengths` and :func:`link_words` of the words ``texts``, of which
-    those marked ``sure`` are not in doubt, in one pass."""
+    those marked ``sure`` are not in doubt, in one pass; a dose after a word ``stops``
+    marks (a label's "Weight:") is not reached over it."""
     n = len(texts)
     opens = _dose_opens(texts, sure)
     links = link_words(texts, sure, opens)
@@ -207,7 +210,7 @@ def dose_context(texts: list[str], sure: list[bool]) -> tuple[list[float], list[
             if p < n and opens[p]:
                 out[j] = strength
                 break
-            if p >= n or not sure[p]:
+            if p >= n or not sure[p] or (stops and stops[p]):
                 break
     return out, links
 

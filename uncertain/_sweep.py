@@ -14,6 +14,7 @@ term spelled; the rest cost a few look-ups each.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -28,12 +29,12 @@ from uncertain._cues import (
     is_taken_up,
 )
 from uncertain._words import CLAUSE_END, WordInfo
-from uncertain.document import Modality, Word
+from uncertain.document import Modality, Segment, Word
 
 if TYPE_CHECKING:
     from uncertain.validate import ValidateOptions
 
-__all__ = ["Sweep", "read_sweep", "windows"]
+__all__ = ["Sweep", "new_lines", "read_sweep", "windows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +59,28 @@ class Sweep:
     cue_after: list[bool]
     #: words that are no syllable of a name
     breaks: list[bool]
+    #: in print and written text, words ending a label or a clause (":", ";"): a dose after
+    #: them is no name's before them
+    stops: list[bool]
     #: windows of everyday words taken for what was said (filled by the validator)
     taken_as_said: list[tuple[int, int]] = field(default_factory=list)
 
 
 def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
-               opts: ValidateOptions, doubt: float) -> Sweep:
+               opts: ValidateOptions, doubt: float,
+               new_lines: Sequence[tuple[int, bool]] | None = None) -> Sweep:
     """The context of each of ``infos`` (a word below ``doubt`` or out of vocabulary is
-    in doubt)."""
+    in doubt); ``new_lines`` (print and written text): the words that begin a line no
+    dose's context reaches into (:func:`new_lines`)."""
     n = len(infos)
     lowered = [i.text.casefold() for i in infos]
     doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
     # a doubtful word between a window and a dose is more likely part of the name
     sure = [not d for d in doubtful]
-    dose_at, links = dose_context(lowered, sure)
+    # in print and written text, a label's colon or a clause's semicolon: what follows is
+    # the label's value, or another clause ("Penicillin allergy Weight: 82 kg")
+    stops = [modality != "audio" and w.text.rstrip().endswith((":", ";")) for w in words]
+    dose_at, links = _dose_context(lowered, sure, new_lines, stops)
     # a name taken up again for its dose ("the X, we will keep that at 25 mg")
     taken_up = dislocations(lowered, dose_at)
     # sure words of time ("last month to 10 mg"), sure words linking a name to its
@@ -108,7 +117,53 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
                    for w in words]
     return Sweep(infos, words, modality, opts, lowered, doubtful, sure, dose_at, cue_at,
-                 slot_at, ends_clause, cue_after, breaks)
+                 slot_at, ends_clause, cue_after, breaks, stops)
+
+
+def new_lines(segments: Sequence[Segment], infos: list[WordInfo], words: list[Word]
+              ) -> list[tuple[int, bool]]:
+    """The words of a printed or written document that begin a line whose words are no
+    continuation of the line before, and whether that line is on another page: a line
+    after a blank line (a new paragraph) or not beginning in lower case ("Penicillin
+    allergy" / "Weight: 82 kg", a form's next field; a table's next row). A dose there is
+    no name's before it, unless it opens the line on the same page ("Zocor" / "40 mg PO",
+    a label's strength)."""
+    out = []
+    for i in range(1, len(infos)):
+        s = infos[i].segment
+        if s == infos[i - 1].segment:
+            continue
+        first = infos[i].text.lstrip(_OPENING)
+        turned = words[i].page != words[i - 1].page
+        if turned or segments[s].blank_lines > 0 or not first[:1].islower():
+            out.append((i, turned))
+    return out
+
+
+#: what may come before a line's first letter without making it another line's start
+_OPENING = "(\"'\u201c\u2018"
+
+
+def _dose_context(lowered: list[str], sure: list[bool],
+                  new_lines: Sequence[tuple[int, bool]] | None, stops: list[bool]
+                  ) -> tuple[list[float], list[bool]]:
+    """:func:`uncertain._context.dose_context`; for print and written text (``new_lines``
+    not None), line by line where ``new_lines`` begin (a window ending a line keeps the
+    next line's dose only when it opens that line), and not over the words ``stops``
+    marks: "Penicillin allergy Weight: 82 kg", "Penicillin allergy; 500 mg daily"."""
+    if new_lines is None:
+        return dose_context(lowered, sure)
+    n = len(lowered)
+    dose_at, links = [0.0] * (n + 1), [False] * n
+    edges = [0, *(i for i, _ in new_lines), n]
+    for a, b in itertools.pairwise(edges):
+        strengths, linked = dose_context(lowered[a:b], sure[a:b], stops[a:b])
+        dose_at[a:b] = strengths[:b - a]
+        links[a:b] = linked
+    for b, turned in new_lines:
+        if turned or dose_at[b] < 1.0:  # (1.0: a dose, or its link, opens the line)
+            dose_at[b] = 0.0
+    return dose_at, links
 
 
 #: a window worth searching: its words ``i:j``, their compact spelling, the dose's context
@@ -165,8 +220,10 @@ def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequen
             if orphan and not orphaned:
                 continue
             cue = cue_at[i] or cue_after[j]
-            if not (2 * n_doubtful >= j - i or dose_at[j] or cue or orphaned) and not (
+            # "Penicillin allergy Weight:" 82 kg: a label's value, no dose of the words
+            dose = 0.0 if j > i + 1 and sw.stops[j - 1] else dose_at[j]
+            if not (2 * n_doubtful >= j - i or dose or cue or orphaned) and not (
                 last.exact if j == i + 1 else lookup(key)
             ):
                 continue
-            yield i, j, key, dose_at[j], cue, orphaned, slot_at[i] or cue_after[j]
+            yield i, j, key, dose, cue, orphaned, slot_at[i] or cue_after[j]

@@ -76,7 +76,7 @@ from uncertain._score import (
     sigmoid,
 )
 from uncertain._single import word_flags, word_reasons
-from uncertain._sweep import Sweep, read_sweep, windows
+from uncertain._sweep import Sweep, new_lines, read_sweep, windows
 from uncertain._words import (
     CLAUSE_END,
     KNOWN_ZIPF,
@@ -236,7 +236,10 @@ class Validator:
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
                            doubt if modality == "audio" else None, self.vocabulary)
         n = len(infos)
-        sweep = read_sweep(infos, words, modality, opts, doubt)
+        # in print and text, a dose is a name's on its own line, or opening the next one
+        sweep = read_sweep(infos, words, modality, opts, doubt,
+                           new_lines(doc.segments, infos, words) if modality != "audio"
+                           else None)
         lowered, sure = sweep.lowered, sweep.sure
         found = self._sweep(sweep, range(n), n)
         proposals = [p for p in found if not p.hunch]
