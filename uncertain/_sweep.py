@@ -79,7 +79,8 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     sure = [not d for d in doubtful]
     # in print and written text, a label's colon or a clause's semicolon: what follows is
     # the label's value, or another clause ("Penicillin allergy Weight: 82 kg")
-    stops = [modality != "audio" and w.text.rstrip().endswith((":", ";")) for w in words]
+    stops = ([w.text.rstrip().endswith((":", ";")) for w in words] if modality != "audio"
+             else [False] * n)
     dose_at, links = _dose_context(lowered, sure, new_lines, stops)
     # a name taken up again for its dose ("the X, we will keep that at 25 mg")
     taken_up = dislocations(lowered, dose_at)
