@@ -1941,3 +1941,18 @@ def test_validate_a_labels_value_is_no_dose_of_the_words_before_the_label(
     # a name written as a label of its dose is still a name with a dose
     doc = validator.validate(_paged_lines(["Zocar: 40 mg daily"], modality))
     assert [f.candidates[0].canonical for f in only_doubtful(doc)] == ["simvastatin"]
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+def test_validate_a_prescribing_word_ending_a_table_row_governs_no_name_of_the_next(
+        validator: Validator, modality: Modality) -> None:
+    """A reconciliation table's Action cell ("Stop") raised the next row's first word
+    (Lipator 0.66 -> 0.92 in print); a wrapped sentence's "stop" still governs."""
+    def scores(lines: list[str]) -> list[float | None]:
+        return [f.confidence for f in only_doubtful(
+            validator.validate(_paged_lines(lines, modality))) if "ipator" in f.text]
+
+    plain = scores(["Aspirin 81 mg daily", "Lipator see notes"])
+    assert scores(["Aspirin 81 mg Stop", "Lipator see notes"]) == plain
+    (wrapped,) = scores(["Aspirin 81 mg and stop", "lipator tomorrow"])
+    assert wrapped is not None and plain[0] is not None and wrapped > plain[0]

@@ -98,11 +98,15 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # a prescribing word (or an amount's "of") before word i, unless what it governs
     # is an everyday verb in -ing ("stop calling her", "start walking"), which no
     # drug's name is
-    cue_at = [is_cue(lowered[max(0, i - 4):i], i == 0 or sure[i - 1])
+    # (in print and written text, on the word's own line: a table row's last cell, "Stop",
+    # governs no name of the next row)
+    line = _line_starts(n, new_lines)
+    cue_at = [is_cue(lowered[max(line[i], i - 4):i], i == 0 or sure[i - 1])
               and not (sure[i] and lowered[i].endswith("ing")
                        and infos[i].zipf >= opts.english_min_zipf)
               # "I take 80 mg of it": the amount is of a name said before
-              and not is_taken_up(lowered[i], lowered[max(0, i - 2):i], i == 0 or sure[i - 1])
+              and not is_taken_up(lowered[i], lowered[max(line[i], i - 2):i],
+                                  i == 0 or sure[i - 1])
               for i in range(n)]
     # ... or after a window ending before word j ("the X was increased"), or taking it
     # up again for its dose
@@ -111,7 +115,7 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
     # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
     # lead in the soil")
-    slot_at = [cue and not is_amount_of(lowered[max(0, i - 3):i], i == 0 or sure[i - 1])
+    slot_at = [cue and not is_amount_of(lowered[max(line[i], i - 3):i], i == 0 or sure[i - 1])
                for i, cue in enumerate(cue_at)]
     # a written word that ends a clause ends any name it is part of (Whisper puts
     # commas inside misheard runs, so audio windows may cross them)
@@ -143,6 +147,15 @@ def new_lines(segments: Sequence[Segment], infos: list[WordInfo], words: list[Wo
 
 #: what may come before a line's first letter without making it another line's start
 _OPENING = "(\"'\u201c\u2018"
+
+
+def _line_starts(n: int, new_lines: Sequence[tuple[int, bool]] | None) -> list[int]:
+    """For each of ``n`` words, where the run of lines it is on begins (:func:`new_lines`;
+    0 for all without them)."""
+    out = [0] * n
+    for (a, _), (b, _) in itertools.pairwise([*(new_lines or ()), (n, False)]):
+        out[a:b] = [a] * (b - a)
+    return out
 
 
 def _dose_context(lowered: list[str], sure: list[bool],
