@@ -244,8 +244,11 @@ def rescore(
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
     tick = _ticker(progress, len(groups) + len(hunch_groups))
+    # every window's samples in one read of the recording (flags' and hunches')
+    samples = clips(doc, [(g.start, g.end) for g in [*groups, *hunch_groups]], audio)
     # a flag the audio tells nothing about stays as it was
-    flags = _folded(weighed, words, groups, audio, scorer, opts, tick, into=list(doc.flags))
+    flags = _folded(weighed, words, groups, samples[:len(groups)], scorer, opts, tick,
+                    into=list(doc.flags))
     # the audio drops a flag it weighed and found as heard; the others are not its to drop
     kept = [f for f, was in zip(flags, doc.flags, strict=True)
             if f is was or f.reason == "verified" or f.confidence is None
@@ -255,7 +258,8 @@ def rescore(
                   len(flags) - len(kept))
     if hunch_groups:
         taken = {k for f in kept for k in range(f.start, f.end)}
-        for hunch in _folded(weighed_hunches, words, hunch_groups, audio, scorer, opts, tick):
+        for hunch in _folded(weighed_hunches, words, hunch_groups, samples[len(groups):],
+                             scorer, opts, tick):
             if (_borne_out(hunch, threshold, min_prior, opts.hunch_gap)
                     and not any(k in taken for k in range(hunch.start, hunch.end))):
                 if "acoustic" not in hunch.evidence:
@@ -284,16 +288,13 @@ def _ticker(progress: Callable[[float, float | None], None] | None,
 
 
 def _folded(weighed: Document, words: list[Word], groups: list[_Group],
-            audio: np.ndarray | str | None, scorer: Scorer, opts: RescoreOptions,
+            samples: list[np.ndarray], scorer: Scorer, opts: RescoreOptions,
             tick: Callable[[], None], into: list[Flag] | None = None) -> list[Flag]:
-    """``into`` with each flag of ``weighed`` that ``groups`` scored replaced by its fold;
-    without ``into``, the folds of the scored flags alone; ``tick`` is called after each
-    group."""
+    """``into`` with each flag of ``weighed`` that ``groups`` (their windows' ``samples``)
+    scored replaced by its fold; without ``into``, the folds of the scored flags alone;
+    ``tick`` is called after each group."""
     out: list[Flag] = [] if into is None else into
-    if not groups:
-        return out
-    for group, clip in zip(groups, clips(weighed, [(g.start, g.end) for g in groups], audio),
-                           strict=True):
+    for group, clip in zip(groups, samples, strict=True):
         for job, scores in zip(
                 group.jobs, acoustic_scores(weighed, words, group, clip, scorer, opts),
                 strict=True):
