@@ -30,7 +30,7 @@ from uncertain._ray import plan_actors
 from uncertain.batch import run_batch
 from uncertain.cli import main as cli_main
 from uncertain.document import Document
-from uncertain.errors import CorruptInputError
+from uncertain.errors import CorruptInputError, EngineNotFoundError
 
 DATA = Path(__file__).resolve().parent / "data" / "batch"
 
@@ -633,6 +633,50 @@ def test_batch_resumed_run_counts_the_failures_it_skips(
     assert exited.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
     with pytest.raises(ValueError, match="contradict"):
         run_batch([tmp_path / "a.txt"], out=out, resume=True, force=True)
+
+
+class FlakyProcessor(FakeProcessor):
+    """The fake, failing on content starting with b"oom" as an engine or a bug fails
+    (not an input error) until ``healed``."""
+
+    healed: ClassVar[bool] = False
+
+    def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
+        data = Path(item.file or "").read_bytes()
+        if data.startswith(b"oom") and not FlakyProcessor.healed:
+            return error_record(item.path, sha256, MemoryError("out of memory"))
+        if data.startswith(b"tess") and not FlakyProcessor.healed:
+            return error_record(item.path, sha256, EngineNotFoundError("tesseract missing"))
+        return super().process(item, sha256)
+
+
+def test_batch_resume_does_again_what_the_run_failed_not_the_input(tmp_path: Path) -> None:
+    """A file that failed for a reason of the run (the engine out of memory, a missing
+    tesseract binary, a bug) got an error record like a damaged file, and --resume
+    skipped it for good: an archive run through a passing fault kept the fault's records.
+    The input's own errors stay final."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in [("a", b"aaa"), ("b", b"bad"), ("c", b"oom!"), ("d", b"tess")]:
+        (folder / f"{name}.wav").write_bytes(data)
+    out = tmp_path / "out.jsonl"
+    FlakyProcessor.healed = False
+    first = run_batch([folder], out=out, processor=FlakyProcessor)
+    assert (first.done, first.failed) == (1, 3)
+    again = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
+    assert (again.done, again.failed, again.skipped, again.retried) == (0, 2, 2, 2)
+    FlakyProcessor.healed = True
+    healed = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
+    assert (healed.done, healed.failed, healed.skipped, healed.retried) == (2, 0, 2, 2)
+    assert "retried: 2 inputs an earlier run failed on" in healed.format()
+    # each input's last record is its result; nothing is written twice for one result
+    last = {Path(r["path"]).name: (r["status"], r.get("error")) for r in _records(out)}
+    assert last == {"a.wav": ("ok", None), "b.wav": ("error", "CorruptInputError"),
+                    "c.wav": ("ok", None), "d.wav": ("ok", None)}
+    assert len(_records(out)) == 8
+    done = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
+    assert (done.done, done.failed, done.skipped, done.retried) == (0, 0, 4, 0)
+    assert len(_records(out)) == 8
 
 
 def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None:

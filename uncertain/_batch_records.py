@@ -25,8 +25,18 @@ from typing import Any
 
 from uncertain._batch_inputs import MEMBER_SEPARATOR
 from uncertain.document import json_text
+from uncertain.errors import InputError
 
 log = logging.getLogger("uncertain")
+
+
+def _subclasses(cls: type) -> list[type]:
+    out: list[type] = [cls]
+    direct: type
+    for direct in type.__subclasses__(cls):
+        out += _subclasses(direct)
+    return out
+
 
 Key = tuple[str, str | None]
 
@@ -38,6 +48,20 @@ def record_key(record: dict[str, Any]) -> Key:
     written = record.get("input")
     key = written if isinstance(written, str) else input_key(str(record["path"]))
     return (key, record.get("sha256"))
+
+
+#: the errors that are the input's own: a record of one is final, and a resumed run skips
+#: the input (:class:`uncertain.errors.InputError` and its subclasses)
+INPUT_ERRORS = frozenset(cls.__name__ for cls in _subclasses(InputError))
+
+
+def final(record: dict[str, Any]) -> bool:
+    """Whether a record is an input's result: done, or failed for a reason of the input
+    (it is missing, empty, damaged, of no format handled, too large, encrypted). An error
+    of the run (a missing tesseract binary, a lexicon or calibration file it could not
+    use, the engine running out of memory, a bug) is no result: a resumed run does the
+    input again, and its new record follows the old one."""
+    return record.get("status") != "error" or record.get("error") in INPUT_ERRORS
 
 
 def input_key(path: str) -> str:
@@ -84,6 +108,7 @@ class RecordWriter:
         self._seen: set[Key] = set()
         self._earlier_paths: frozenset[str] = frozenset()  # (set once the file is read)
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
+        self._retry: set[Key] = set()  # inputs recorded as the run's failures (not seen)
         #: the speech models the file's records were transcribed with
         self.models: set[str] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,7 +153,10 @@ class RecordWriter:
                         good = False
                     else:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
-                        if good:
+                        if good and not final(record):
+                            # the run's failure, not the input's: a resumed run does it again
+                            self._retry.add(record_key(record))
+                        elif good:
                             self._seen.add(record_key(record))
                             source = (record.get("document") or {}).get("source") or {}
                             if source.get("modality") == "audio" and source.get("model"):
@@ -140,7 +168,7 @@ class RecordWriter:
                         f"{self.path}: line {number} is not a batch record: the file is not a "
                         "batch run's output, and --resume appends only to one (name a new "
                         "--out)")
-        self._earlier_paths = frozenset(path for path, _ in self._seen)
+        self._earlier_paths = frozenset(path for path, _ in self._seen | self._retry)
 
     def _repair_tail(self) -> int:
         """Cut off a trailing partial line; return how many bytes were removed."""
@@ -177,6 +205,11 @@ class RecordWriter:
         """Whether the file recorded this input path before this run, whatever its
         content was."""
         return input_key(path) in self._earlier_paths
+
+    def retrying(self, path: str, sha256: str | None) -> bool:
+        """Whether the file records this input and content as failed by the run rather
+        than by the input (:func:`final`): a resumed run does it again."""
+        return (input_key(path), sha256) in self._retry
 
     def failed(self, path: str, sha256: str | None) -> bool:
         """Whether the file records this input and content as an error (an earlier run's

@@ -83,6 +83,9 @@ class BatchSummary:
     #: of the done and failed, the inputs an earlier run recorded with other content (the
     #: file edited or gone since, or unreadable then): their earlier records stay too
     redone: int = 0
+    #: of the done and failed, the inputs an earlier run recorded as failed by the run, not
+    #: by the input (an engine or a bug: :func:`uncertain._batch_records.final`), done again
+    retried: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     repaired_bytes: int = 0
@@ -133,6 +136,11 @@ class BatchSummary:
                 "recorded with other content (the file changed or went since, or could "
                 "not be read then): the earlier record of each stays in the output, "
                 "before the new one")
+        if self.retried:
+            lines.append(
+                f"retried: {self.retried} input{'s' * (self.retried != 1)} an earlier run "
+                "failed on for a reason not of the input (an engine, a lexicon, a bug): "
+                "the earlier error record of each stays in the output, before the new one")
         return "\n".join(lines)
 
 
@@ -291,7 +299,10 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
             bar.update(1)
             continue
         queued.add(key)
-        summary.redone += writer.recorded_before(item.path)
+        if writer.retrying(*key):
+            summary.retried += 1
+        else:
+            summary.redone += writer.recorded_before(item.path)
         yield item, sha
 
 
