@@ -396,6 +396,75 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
     assert doc.source.options["gaps_decoded_again"] is True
 
 
+@pytest.mark.parametrize(("extra", "redone"), [
+    ({"compression_ratio": 17.3}, True),  # "1 .1 .1 .1 ..." on a telephone line
+    ({"avg_logprob": -2.2}, True),
+    ({"avg_logprob": -2.2, "no_speech_prob": 0.9}, False),  # taken for no speech
+    ({}, False),
+])
+def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
+        extra: dict[str, Any], redone: bool) -> None:
+    """The batched pipeline decodes at one temperature and checks nothing: a telephone
+    recording came back as "1 .1 .1 ..." over 13 s (compression ratio 17.3), two voices as
+    one phrase repeated 84 times, with no warning, where `annotate` read the words. A
+    segment Whisper's own checks call failed is decoded again as `transcribe` decodes it
+    (falling back to higher temperatures), and the document says so."""
+    from test_asr import ReplayEngine, _speechlike, recording, segment
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            out = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                             segment(" 1 .1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 2.5, 0.7),
+                                                  (" .1", 2.6, 6.0, 0.7)], **extra)])
+            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
+                    for s in out["segments"]), SimpleNamespace(**out["info"])
+
+    again = recording([segment(" metformin 500", [(" metformin", 0.3, 1.0, 0.6),
+                                                  (" 500", 1.2, 1.8, 0.7)])])
+    engine = ReplayEngine(again)
+    asr = BatchedASR(engine=Pipeline(), gap_engine=engine,
+                     options=BatchedOptions(vad_filter=False))
+    doc = asr.transcribe_chunks([(10.0, _speechlike(8.0).astype(np.float32))],
+                                path="p.wav", sha256="s")
+    if redone:
+        assert doc.text.split() == ["a", "b", "metformin", "500"]
+        assert [w.start for w in doc.words] == [10.5, 11.0, 12.1, 13.0]
+        assert engine.calls[0][0] / 16_000 == pytest.approx(4.4)  # 1.8-6.2 s, decoded alone
+        assert engine.calls[0][1]["temperature"] == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+        (warning,) = doc.warnings
+        assert warning.startswith("p.wav: 12.0-16.0 s: the batched decoder's reading failed")
+    else:
+        assert doc.text.split() == ["a", "b", "1", ".1", ".1"] and doc.warnings == []
+
+
+def test_batch_asr_raises_a_quiet_recording_for_the_speech_detector() -> None:
+    """A reading whose loudest second is at -69 dB kept only its last 4 s in batch (the
+    pipeline's speech detector heard nothing before), where `annotate` read it whole."""
+    from test_asr import _speechlike
+
+    heard: list[float] = []
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            from uncertain.audio import loudest_db
+            heard.append(loudest_db(audio))
+            return iter([]), SimpleNamespace(language="en", language_probability=0.9)
+
+    from uncertain.audio import loudest_db
+
+    quiet = (_speechlike(5.0) * 10 ** (-50 / 20)).astype(np.float32)
+    doc = BatchedASR(engine=Pipeline()).transcribe_chunks([(0.0, quiet)], path="q.wav",
+                                                          sha256="s")
+    assert heard[0] == pytest.approx(-20.0, abs=0.5)
+    assert "q.wav: 0.0 s on: the recording is quiet" in doc.warnings[0]
+    loud = _speechlike(5.0).astype(np.float32)
+    BatchedASR(engine=Pipeline()).transcribe_chunks([(0.0, loud)], path="l.wav", sha256="s")
+    assert heard[1] == loudest_db(loud)  # a recording at a usual level is left as it is
+    silence = np.zeros(16_000 * 5, dtype=np.float32)
+    BatchedASR(engine=Pipeline()).transcribe_chunks([(0.0, silence)], path="s.wav", sha256="s")
+    assert heard[2] == -np.inf
+
+
 # -- devices and Ray sizing -----------------------------------------------------------------
 
 

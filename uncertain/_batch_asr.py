@@ -28,6 +28,15 @@ sequential decoder, as :func:`uncertain.asr.transcribe` does (``_fill_gaps``); w
 VAD left out (music, noise) stays out. The VAD is run again for this, with the
 pipeline's options, only for a recording with such a stretch (2.3 s of CPU for 17
 minutes).
+
+Nor does the pipeline fall back to higher temperatures where a decoding fails: a segment
+whose text repeats itself (compression ratio over 2.4) or whose tokens are improbable
+(mean log-probability under -1, unless taken for no speech), Whisper's own checks, is
+decoded again on its own as :func:`uncertain.asr.transcribe` decodes it
+(:func:`_redo_failed`); a telephone recording read as "1 .1 .1 ..." and two voices read
+as one phrase repeated were its failures. A recording quieter than :data:`QUIET_DB` is
+raised to :data:`LIFTED_DB` first (:func:`_lifted`): Silero heard no speech in a reading
+at -69 dB. Both are said in the document's warnings.
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ from uncertain.asr import (
     Engine,
     TranscribeOptions,
     _fill_gaps,
+    _heard_in,
     _placed,
     _renumbered,
     no_speech,
@@ -195,7 +205,9 @@ class BatchedASR:
         segments: list[Any] = []
         info: Any = None
         duration = 0.0
+        warnings: list[str] = []
         for start, samples in chunks:
+            samples = _lifted(samples, start, warnings)
             # the batched pipeline bypasses generate_segments, where tokens are usually kept
             recording = (self.model.recording_tokens()
                          if isinstance(self.model, TokenWhisperModel)
@@ -210,10 +222,11 @@ class BatchedASR:
             gaps = self._gap_engine or self.model
             if gaps is not None:
                 language = self.language or getattr(chunk_info, "language", None)
-                new = _fill_gaps(gaps, samples, new, {
-                    **TranscribeOptions(beam_size=self.options.beam_size).engine_kwargs(),
-                    "language": language},
-                    speech=self._speech(samples) if self.options.vad_filter else None)
+                kwargs = {**TranscribeOptions(beam_size=self.options.beam_size).engine_kwargs(),
+                          "language": language}
+                new = _redo_failed(gaps, samples, new, kwargs, start, warnings)
+                new = _fill_gaps(gaps, samples, new, kwargs,
+                                 speech=self._speech(samples) if self.options.vad_filter else None)
             segments.extend(_renumbered(_placed(new, [(0, 0, len(samples))], start),
                                         len(segments)))
             duration = start + len(samples) / SAMPLE_RATE
@@ -231,7 +244,7 @@ class BatchedASR:
             language=getattr(info, "language", None) or self.language,
             language_probability=_probability(getattr(info, "language_probability", None)),
         )
-        warnings = list(notes)
+        warnings = [*notes, *(f"{path}: {note}" for note in warnings)]
         if not segments:
             warnings.append(no_speech(duration))
         return Document(source=source, segments=segments, warnings=warnings)
@@ -247,6 +260,71 @@ class BatchedASR:
                 min_silence_duration_ms=160))
             return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in clips]
         return found
+
+
+#: a recording whose loudest second is quieter than this (dB below full scale) is raised
+#: to :data:`LIFTED_DB` for the batched pipeline: its speech detector (Silero) hears no
+#: speech in a reading at -53 dB, which the sequential decoder reads whole
+QUIET_DB = -35.0
+LIFTED_DB = -20.0
+#: a batched segment is a failed reading, decoded again as ``transcribe`` decodes it (with
+#: its fallback to higher temperatures), when its text is this repetitive (gzip ratio:
+#: Whisper's own threshold; "1 .1 .1 .1 ..." is 17, a repetition loop 9.5) ...
+FAILED_COMPRESSION = 2.4
+#: ... or its tokens this improbable (mean log-probability, Whisper's own threshold),
+#: unless the decoder took it for no speech
+FAILED_LOGPROB = -1.0
+FAILED_NO_SPEECH = 0.6
+
+
+def _lifted(samples: np.ndarray, start: float, warnings: list[str]) -> np.ndarray:
+    """``samples`` raised to :data:`LIFTED_DB` when they are quieter than :data:`QUIET_DB`
+    (never over full scale, nor a piece that is silence)."""
+    level = _audio.loudest_db(samples)
+    if not (np.isfinite(level) and level < QUIET_DB) or not _audio.rises_and_falls(samples):
+        return samples
+    peak = float(np.max(np.abs(samples)))
+    gain = min(10 ** ((LIFTED_DB - level) / 20), 0.99 / peak if peak else 1.0)
+    if gain <= 1.0:
+        return samples
+    warnings.append(f"{start:.1f} s on: the recording is quiet (its loudest second at "
+                    f"{level:.0f} dB below full scale); raised by {20 * np.log10(gain):.0f} dB "
+                    "for the batched decoder's speech detector")
+    return (samples * gain).astype(np.float32)
+
+
+def _failed_reading(segment: Any) -> str | None:
+    """Why the batched decoder's reading of ``segment`` failed, if it did."""
+    ratio, logprob = segment.compression_ratio, segment.avg_logprob
+    if ratio is not None and ratio > FAILED_COMPRESSION:
+        return f"its text repeats itself (compression ratio {ratio:.1f})"
+    silent = segment.no_speech_prob is not None and segment.no_speech_prob > FAILED_NO_SPEECH
+    if logprob is not None and logprob < FAILED_LOGPROB and not silent:
+        return f"its words are improbable (mean log-probability {logprob:.2f})"
+    return None
+
+
+def _redo_failed(engine: Any, samples: np.ndarray, segments: list[Any],
+                 kwargs: dict[str, Any], start: float, warnings: list[str]) -> list[Any]:
+    """``segments`` with the ones the batched decoder failed on (:func:`_failed_reading`)
+    decoded again on their own by the sequential decoder, falling back to higher
+    temperatures as :func:`uncertain.asr.transcribe` does: the batched pipeline uses one
+    temperature and no such check, and its failures are a phrase repeated to the window's
+    end or "1 .1 .1 ...", on telephone audio, two voices at once, quiet speech."""
+    out: list[Any] = []
+    for segment in segments:
+        why = _failed_reading(segment)
+        if why is None or segment.start is None or segment.end is None:
+            out.append(segment)
+            continue
+        lo, hi = segment.start, segment.end
+        heard = _heard_in(engine, samples, max(0.0, lo - 0.2),
+                          min(len(samples) / SAMPLE_RATE, hi + 0.2), kwargs)
+        warnings.append(f"{start + lo:.1f}-{start + hi:.1f} s: the batched decoder's reading "
+                        f"failed, {why}: decoded again as `transcribe` decodes")
+        log.info("%.1f-%.1f s: batched reading failed (%s), decoded again", lo, hi, why)
+        out += heard
+    return sorted(out, key=lambda s: s.start or 0.0)
 
 
 def _probability(value: Any) -> float | None:
