@@ -79,13 +79,15 @@ class Proposal:
 
 def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                oov_max_zipf: float, doubt: float | None = None,
-               known: Container[str] = ()) -> list[WordInfo]:
+               known: Container[str] = (),
+               drug: Callable[[int], bool] | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
     confidence below which a heard word is doubtful (None: no word is); a word ``known``
     holds (the clinical vocabulary) that wordfreq ranks lower counts as
-    :data:`KNOWN_ZIPF`."""
+    :data:`KNOWN_ZIPF`; with ``drug`` (whether an entry names a drug), a combination
+    written as one word is its components' terms (:func:`combination`)."""
     out: list[WordInfo] = []
     surfaces: list[str] = []
     glued: list[bool] = []  # written onto the next word ("7" of "7" ".5")
@@ -101,16 +103,18 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     kind, key = "word", whole  # "vitamin B12": a code that ends a term
             exact = lookup(key) if key else []
             if (kind == "word" and not exact and len(key) >= _BRITISH_MIN
-                    and ("ae" in key or "oe" in key)):
-                # a British spelling ("oesophagitis", "haemodynamically", "oestradiol") is
-                # the word or term spelled the American way
-                american = key.replace("ae", "e").replace("oe", "e")
+                    and ("ae" in key or "oe" in key or "sulph" in key)):
+                # a British spelling ("oesophagitis", "haemodynamically", "oestradiol",
+                # "ferrous sulphate") is the word or term spelled the American way
+                american = key.replace("ae", "e").replace("oe", "e").replace("sulph", "sulf")
                 found = lookup(american)
                 if found:
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and _known(text, known):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
+            if kind == "word" and not exact and drug is not None:
+                exact = combination(text, lookup, drug)
             conf = word.confidence
             if conf is not None and word.tokens:
                 low = min(t.probability for t in word.tokens)
@@ -205,6 +209,35 @@ def _join_hyphenated(out: list[WordInfo], surfaces: list[str],
                     part.zipf = max(part.zipf, zipf)
 
 
+#: what joins a combination's components in one word: "amoxicillin-clavulanate",
+#: "Losartan/HCTZ", "carbidopa–levodopa"
+_COMBINED = re.compile(r"[-/\u2010-\u2015\u2212]+")
+
+
+def combination(text: str, lookup: Callable[[str], Sequence[int]],
+                drug: Callable[[int], bool]) -> list[int]:
+    """The lexicon entries of a combination written as one word, when every component is
+    a term ("Amoxicillin-clavulanate", "Losartan/HCTZ", "Ipratropium-albuterol") and one
+    names a drug: the components, each by its own entries (none otherwise). Such a word
+    is what its writer meant, not one longer name misspelled (its letters run together
+    are near "amoxicillin"), and a combination the lexicon lists under another name
+    ("amoxicillin / clavulanic acid") is still written so. Words that happen to be terms
+    and are everyday English all ("salt-water") make no combination."""
+    parts = [part for part in _COMBINED.split(text) if part]
+    if len(parts) < 2 or len(parts) == len(text.split()):
+        return []
+    out: list[int] = []
+    everyday = True
+    for part in parts:
+        key = compact(part)
+        found = lookup(key) if len(key) >= 2 else ()
+        if not found:
+            return []
+        everyday = everyday and plural_zipf(part.casefold()) >= _EVERYDAY_ZIPF
+        out += [idx for idx in found if idx not in out]
+    return out if not everyday and any(drug(idx) for idx in out) else []
+
+
 @lru_cache(maxsize=1 << 16)
 def analyse(surface: str) -> tuple[str, str, str, float]:
     """What a word's text alone says: stripped text, class, compact key, English zipf
@@ -252,6 +285,8 @@ def plural_zipf(word: str) -> float:
 #: the English zipf of a word English knows but seldom uses: a word of the clinical
 #: vocabulary (:mod:`uncertain.vocabulary`) counts as this when wordfreq ranks it lower
 KNOWN_ZIPF = 1.5
+#: a combination's components all this common in English are everyday words
+_EVERYDAY_ZIPF = 3.0
 #: the shortest word read for a British spelling ("oedema", "faeces"; not "bae" as "be")
 _BRITISH_MIN = 6
 CLAUSE_END = re.compile(r"[,;:.!?]\W*$")

@@ -107,8 +107,10 @@ from uncertain.lexicon import (
     is_shipped,
     load_lexicon,
     load_lexicons,
+    normalize_term,
     shipped_lexicons,
     split_source,
+    takes_dose,
 )
 from uncertain.vocabulary import Vocabulary, clinical_vocabulary
 
@@ -221,6 +223,15 @@ class Validator:
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
+    def _names_drug(self, idx: int) -> bool:
+        entry = self.index.items[idx].entry
+        return names_drug(entry.kind, entry.lexicon)
+
+    def _named(self, idx: int) -> bool:
+        """Whether an entry is a drug, a product or a class of drugs by its own name."""
+        entry = self.index.items[idx].entry
+        return takes_dose(entry.kind, entry.lexicon) or entry.kind == "class"
+
     def validate(self, doc: Document, *, options: ValidateOptions | None = None) -> Document:
         """A copy of ``doc`` whose ``flags`` hold this validator's findings (the copy shares
         the unchanged segments)."""
@@ -234,7 +245,8 @@ class Validator:
         modality: Modality = doc.source.modality
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
-                           doubt if modality == "audio" else None, self.vocabulary)
+                           doubt if modality == "audio" else None, self.vocabulary,
+                           self._names_drug)
         n = len(infos)
         # in print and text, a dose is a name's on its own line, or opening the next one
         sweep = read_sweep(infos, words, modality, opts, doubt,
@@ -376,7 +388,7 @@ class Validator:
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
-        stem = lead = ""
+        stem = lead = named = ""
         if len(window) > 1 and not joined:
             # a window holding a known term is that term, not a longer one, unless its
             # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID), or
@@ -392,11 +404,24 @@ class Validator:
             if last_only and (rare or len(window[-1].key) >= 4):
                 stem = window[-1].key
             elif (first_only and window[0].zipf < opts.english_min_zipf
-                  and len(window[0].key) <= _LEAD_MAX_LETTERS
+                  and (len(window[0].key) <= _LEAD_MAX_LETTERS or (
+                      modality != "audio" and all(w.oov for w in window[1:])))
                   and self.index.begins(window[0].key, extra=_STEM_MIN_EXTRA)):
+                # (in writing, a name of any length begins a longer one that it begins
+                # when the words after it are no words: "Metoprolol succinat")
                 lead = window[0].key
             elif rare:
                 return None
+            elif modality != "audio" and first_only and len(
+                    window[0].key) >= _NAMED_MIN_LETTERS and all(
+                    not (w.oov or (w.confidence is not None and w.confidence < doubt))
+                    for w in window) and any(self._named(idx) for idx in window[0].exact):
+                # in writing, a drug's own name and sure words after it ("allergic to
+                # penicillin causes hives") are that drug and words, not a longer name
+                # misspelled (penicillamine), unless a term of several words begins with
+                # it ("insulin to Tamir": insulin detemir); a recogniser is sure of fluent
+                # English it made of a name ("met for men"), a writer of what was written
+                named = window[0].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
         if joined and modality != "audio" and not doubtful and all(common) and not any(
@@ -435,6 +460,11 @@ class Validator:
             # a short name beginning a longer one may be its own ("cipro flocks a sin")
             inside = set() if lead else {self.index.items[idx].entry.canonical.casefold()
                                          for w in window for idx in w.exact}
+            # nor is "a sleeping pill" the term "sleeping pill" misheard: a shorter run of
+            # the window spells it, and says so itself
+            inside.update(self.index.items[idx].entry.canonical.casefold()
+                          for a in range(len(window)) for b in range(a + 2, len(window) + 1)
+                          if b - a < len(window) for idx in self.index.lookup(key_of(window[a:b])))
             # "Sodium intake under 2000 mg" is not sodium acetate: a term of several words
             # that begins with the window's first word must go on like the window
             head = window[0].key
@@ -442,6 +472,7 @@ class Validator:
             ranked = [c for c in ranked if c.canonical.casefold() not in inside
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and (not lead or compact(c.entry.term).startswith(lead))
+                      and (not named or _begins_with_word(c.entry.term, named))
                       and not other_tail(c.entry.term, head, tail)]
         if len(window) == 1 and not doubtful and window[0].zipf >= KNOWN_ZIPF:
             # "bilaterally", "neuropathic": a word English knows, derived from a term, is
@@ -575,6 +606,15 @@ _STEM_MIN_SIMILARITY = 0.9
 _STEM_MIN_EXTRA = 4
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
+def _begins_with_word(term: str, key: str) -> bool:
+    """Whether ``term``'s first word is the compact ``key``: "insulin detemir", "insulin"."""
+    first = normalize_term(term).split(" ", 1)
+    return len(first) == 2 and compact(first[0]) == key
+
+
+#: the shortest name that is itself when sure words follow it in writing ("met" of "met
+#: for men" is a syllable of metformin in a transcript, "penicillin causes" is penicillin)
+_NAMED_MIN_LETTERS = 6
 #: a word English knows but seldom uses (wordfreq zipf from KNOWN_ZIPF up to the
 #: ordinary-English line; in writing, any word English knows: "admit to telemetry, daily
 #: weights" is no tolmetin), written or heard with confidence, is what was meant unless it
