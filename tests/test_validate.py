@@ -19,6 +19,7 @@ from uncertain.document import (
     Word,
 )
 from uncertain.lexicon import Entry, Lexicon, load_lexicon, takes_dose
+from uncertain.render import render
 from uncertain.text import document_from_text
 from uncertain.validate import ValidateOptions, Validator, score_candidate, validate
 
@@ -2029,3 +2030,41 @@ def test_validate_a_misspelled_salt_is_its_drugs_salt_form(
     assert flag.text.startswith(line.split()[0])
     assert flag.candidates[0].canonical == canonical
     assert flag.candidates[0].term.casefold().startswith(line.split()[0].casefold() + " ")
+
+
+def _heard(pieces: list[tuple[str, float, bool]]) -> Document:
+    """Speech of (text, confidence, written onto the next word) words."""
+    words = [Word(text=t, confidence=c, space_after=not glued) for t, c, glued in pieces]
+    return Document(source=Source(path="test.wav", sha256="0" * 64, modality="audio",
+                                  engine="test"), segments=[Segment(id=0, words=words)])
+
+
+def test_validate_a_doubtful_number_is_marked_whole(validator: Validator) -> None:
+    """Whisper writes "81,000" as "1" and ",000": the "1" was marked alone, and an LLM
+    fixing it to 81 read "81,000 milligrams"."""
+    doc = validator.validate(_heard([("Aspirin", 0.95, False), ("1", 0.13, True),
+                                     (",000", 0.37, False), ("milligrams", 0.9, False)]))
+    (flag,) = only_doubtful(doc)
+    assert (flag.text, flag.start, flag.end) == ("1,000", 1, 3)
+    assert render(doc, style="bracket", preamble=False).text.endswith(
+        "Aspirin [1,000?0.13] milligrams")
+
+
+@pytest.mark.parametrize(("pieces", "canonical"), [
+    ([("Met", 0.54, False), ("4", 0.11, True), (",000", 0.61, False)], "metformin"),
+    ([("Met", 0.43, False), ("4", 0.58, True), (",500", 0.47, False)], "metformin"),
+    # a name of its own before it keeps the number whole: heparin 5,000 units
+    ([("Heparin", 0.6, False), ("5", 0.4, True), (",000", 0.9, False)], None),
+])
+def test_validate_a_digit_glued_to_a_thousands_group_may_be_a_syllable(
+        validator: Validator, pieces: list[tuple[str, float, bool]],
+        canonical: str | None) -> None:
+    """"Metformin 500 milligrams" heard as "Met 4,500" (met-for 500) reached the LLM
+    as a sure dose nine times too high, metformin nowhere: the spoken-digit rule skipped a
+    digit written onto the next piece."""
+    doc = validator.validate(_heard([*pieces, ("milligrams", 0.9, False)]))
+    near = [f for f in doc.flags if f.reason == "near_lexicon"]
+    if canonical is None:
+        assert near == [] and any(f.text == "5,000" for f in doc.flags)
+    else:
+        assert [f.candidates[0].canonical for f in near] == [canonical]

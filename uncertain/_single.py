@@ -60,8 +60,10 @@ def word_flags(
     """Single words that are doubtful on their own (out of vocabulary, low confidence),
     numbers included: a dose or a reading heard at low confidence is more often wrong
     than right ("1300 milligrams" for 300), and the number is what the reader acts on.
-    A number written onto the one before it (Whisper's "7" ".8%") is a piece of it,
-    not a number of its own, and is left to its first piece. In audio a dose heard as
+    A number written onto the one before it (Whisper's "7" ".8%", "1" ",000") is a piece
+    of it, not a number of its own (its doubt is the number's split between its tokens):
+    its first piece's flag covers the whole number (an LLM fixing the "1" of a marked "1"
+    and an unmarked ",000" read "81,000"). In audio a dose heard as
     a teen is doubtful however sure the engine was (``confusable``). A word a
     near-lexicon proposal covers is left to it; ``suggest(i)`` gives the candidates of
     word ``i`` (of four letters or more).
@@ -82,13 +84,21 @@ def word_flags(
                 info.kind in ("word", "unit", "frequency")
                 or (info.kind == "number" and not piece)):
             continue
+        end = i + 1
+        digits = info.kind == "number" or info.text.isdigit()  # (a digit heard as a syllable)
+        if digits:  # with the pieces written onto it ("1" ",000")
+            while (end < len(infos) and words[end - 1].space_after is False
+                   and infos[end].kind == "number"):
+                end += 1
         reasons = word_reasons([info], modality, opts)
         # a dose heard as a teen, however sure: "14 milligrams" may be 40 said
         tens = ty_for_teen_dose(lowered[i], lowered[i + 1]) if (
-            modality == "audio" and i + 1 < len(infos) and not piece) else None
+            modality == "audio" and i + 1 < len(infos) and end == i + 1) else None
         if tens is not None:
             reasons.append("confusable")
-        if not reasons or i in covered:
+        # (a digit a near-lexicon window took as a syllable is still a number's doubt when
+        # that window is not kept: the choice is resolve's)
+        if not reasons or (i in covered and not (digits and info.kind == "word")):
             continue
         conf = info.confidence
         wrong = 1.0 - conf if conf is not None else 0.5
@@ -103,7 +113,7 @@ def word_flags(
         elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
-        out.append(Proposal(i, i + 1, reasons[0], reasons, round(wrong, 4),
+        out.append(Proposal(i, end, reasons[0], reasons, round(wrong, 4),
                             listed(candidates, modality, opts.max_candidates,
                                    opts.acoustic_pool), evidence, 2))
     return out
