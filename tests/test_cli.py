@@ -830,9 +830,11 @@ def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(
     assert main(["reconcile", str(saved), "/dev/null"]) == 0
     assert json.loads(capsys.readouterr().out)["kept"] == 0.0
     latin = "Continue metformin five hundred milligrams twice a day, caf\xe9.\n".encode("latin-1")
-    _stdin(monkeypatch, latin)
-    assert main(["reconcile", str(saved), "-"]) == 1
-    assert capsys.readouterr().err.startswith("CorruptInputError: -: not valid utf-8")
+    _stdin(monkeypatch, latin)  # read as a transcript is: as cp1252, with a warning
+    assert main(["reconcile", str(saved), "-"]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("warning: -: not UTF-8 (byte 0xe9 at offset 59); read as cp1252")
+    assert json.loads(out)["text"].endswith("caf\xe9.\n")
     _stdin(monkeypatch, latin)
     assert main(["reconcile", str(saved), "-", "--encoding", "latin-1"]) == 0
     assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")
@@ -960,3 +962,19 @@ def test_cli_paths_after_an_option_are_paths_too(tmp_path: Path,
             main(argv)
         assert info.value.code == 2
         assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_cli_reconcile_reads_a_windows_answer_as_annotate_reads_a_transcript(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An answer saved as cp1252 (a Windows editor's "–" is byte 0x96) was refused with
+    CorruptInputError, though annotate reads such a transcript with a warning."""
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    capsys.readouterr()
+    answer = tmp_path / "answer.txt"
+    answer.write_bytes("Continue metformin \u2013 five hundred milligrams twice a day.\n"
+                       .encode("cp1252"))
+    assert main(["reconcile", str(saved), str(answer)]) == 0
+    out, err = capsys.readouterr()
+    assert f"warning: {answer}: not UTF-8 (byte 0x96 at offset 19); read as cp1252" in err
+    assert "\u2013" in json.loads(out)["text"]

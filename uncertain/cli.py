@@ -448,7 +448,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_reconcile(args: argparse.Namespace) -> int:
     from uncertain.errors import MissingFileError
     from uncertain.reconcile import reconcile
-    from uncertain.text import decode
+    from uncertain.text import decode_text
 
     if args.doc == "-" and args.answer == "-":
         print("uncertain reconcile: error: the document and the answer cannot both come "
@@ -458,17 +458,21 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     if rest:
         print(f"warning: {args.doc}: holds {1 + len(rest)} documents; the first is "
               "reconciled", file=sys.stderr)
-    # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark, or --encoding;
-    # an empty answer is an answer (the LLM said nothing)
+    # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark, or --encoding,
+    # else a Windows (cp1252) file with a warning; an empty answer is an answer (the LLM
+    # said nothing)
     if args.answer == "-":
-        answer, _ = decode(sys.stdin.buffer.read(), path="-", encoding=args.encoding)
+        answer, _, note = decode_text(sys.stdin.buffer.read(), path="-",
+                                      encoding=args.encoding)
     else:
         path = Path(args.answer)
         if path.is_dir():
             raise MissingFileError(path, "is a directory, not a file")
         if not path.exists():  # (a pipe, <(...), /dev/null are read as files are)
             raise MissingFileError(path, "no such file")
-        answer, _ = decode(path.read_bytes(), path=path, encoding=args.encoding)
+        answer, _, note = decode_text(path.read_bytes(), path=path, encoding=args.encoding)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0

@@ -116,7 +116,7 @@ def document_from_bytes(
     ``max_bytes`` is refused, as by :func:`read_text`."""
     if len(data) > max_bytes:
         raise InputTooLargeError(path, _too_long(len(data), max_bytes))
-    text, used, note = _decode(data, path=path, encoding=encoding)
+    text, used, note = decode_text(data, path=path, encoding=encoding)
     doc = _build(text, path=path, sha256=sha256, engine=engine, encoding=used)
     if note:
         doc = doc.model_copy(update={"warnings": [note, *doc.warnings]})
@@ -186,10 +186,11 @@ def decode(
     return _decode_as(data, "utf-8", path=path), "utf-8"
 
 
-def _decode(data: bytes, *, path: str | os.PathLike[str], encoding: str | None
-            ) -> tuple[str, str, str | None]:
-    """:func:`decode`, falling back to :data:`LEGACY_ENCODING` (see the module docstring);
-    the third value is the warning to record when it did."""
+def decode_text(data: bytes, *, path: str | os.PathLike[str], encoding: str | None = None
+                ) -> tuple[str, str, str | None]:
+    """:func:`decode`, falling back to :data:`LEGACY_ENCODING` (see the module docstring),
+    as a transcript is read (and ``uncertain reconcile`` reads an answer); the third value
+    is the warning to record when it did, or when it read UTF-16 without a mark."""
     try:
         text, used = decode(data, path=path, encoding=encoding)
         if encoding is None and used in ("utf-16-le", "utf-16-be"):
