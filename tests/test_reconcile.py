@@ -717,3 +717,14 @@ def test_reconcile_a_documents_own_marks_and_labels_are_text(text: str) -> None:
     result = reconcile(_text_doc(text), text)
     assert result.changes == ()
     assert result.text == text
+
+
+def test_reconcile_an_answer_s_invisible_characters_are_not_in_its_words() -> None:
+    # "metformin\u200b" came back as the new text: a zero-width space, a joiner, a word
+    # joiner or a soft hyphen is no part of what the answer says
+    doc = _scored([("Continue", 0.95), ("metfromin", 0.2), ("daily.", 0.95)])
+    for answer in ("Continue metformin\u200b daily.", "Continue met\u00adfor\u2060min daily.",
+                   "\ufeffContinue \u200dmetformin daily."):
+        result = reconcile(doc, answer)
+        assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
+        assert result.text == "Continue metformin daily."

@@ -19,7 +19,9 @@ and says how much of the document the answer keeps word for word (``kept``): an 
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
 keeps little of it, and its "changes" are no corrections.
 
-Words are compared after NFKC normalisation, case folding, typographic quotes and
+The answer's invisible format characters (zero-width spaces and joiners, soft hyphens,
+direction marks) are dropped before anything else is read of it. Words are compared
+after NFKC normalisation, case folding, typographic quotes and
 dashes read as plain ones and punctuation stripped at both ends, so "Metformin,"
 equals "metformin" and "patient’s" "patient's"; a word whose text contains spaces
 is compared piece by piece.
@@ -456,6 +458,9 @@ def reconcile(
                         f"{type(llm_output).__name__}")
     answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style,
                           document_text=doc.text)
+    # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
+    # answer's words: "metformin\u200b" is metformin, in the changes' new text too
+    answer = visible(answer)
     if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
