@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -728,3 +729,54 @@ def test_reconcile_an_answer_s_invisible_characters_are_not_in_its_words() -> No
         result = reconcile(doc, answer)
         assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
         assert result.text == "Continue metformin daily."
+
+
+MEDS = (
+    "Blood glucose was poorly controlled; met for men was held.\n"
+    "\n"
+    "Discharge medications:\n"
+    "1. lisa no pril 10 mg PO daily\n"
+    "2. atorva statin 40 mg PO qhs\n"
+    "3. aliquis 5 mg PO BID\n"
+    "4. Metoprolol 25 mg PO daily\n"
+    "\n"
+    "Follow up in 1 week."
+)
+#: each doubtful span of MEDS and its suggestions, (term, canonical)
+MEDS_FLAGS = (("met for men", (("metformin", "metformin"),)),
+              ("lisa no pril", (("lisinopril", "lisinopril"),)),
+              ("atorva statin", (("atorvastatin", "atorvastatin"),)),
+              ("aliquis", (("Eliquis", "apixaban"),)))
+
+
+def _meds() -> Document:
+    """A validated discharge list (a text file's) with four doubtful drug names."""
+    from uncertain.document import Validation
+
+    doc = _text_doc(MEDS)
+    texts = [w.text for w in doc.words]
+    flags = []
+    for span, candidates in MEDS_FLAGS:
+        n = len(span.split())
+        start = next(i for i in range(len(texts)) if texts[i:i + n] == span.split())
+        flags.append(Flag(reason="near_lexicon", text=span, start=start, end=start + n,
+                          confidence=0.95, candidates=[
+                              Candidate(term=t, canonical=c, score=0.9) for t, c in candidates]))
+    return doc.model_copy(update={"flags": flags,
+                                  "validation": Validation(lexicons=["drugs"])})
+
+
+def _summary(result: Any) -> list[tuple[str, str, bool, bool]]:
+    return [(c.original, c.new, c.candidate, c.hedged) for c in result.resolved]
+
+
+def test_reconcile_a_suggestion_s_canonical_name_is_a_candidate() -> None:
+    # "apixaban" for the suggested brand "Eliquis" (canonical apixaban) was no candidate
+    answer = (MEDS.replace("met for men", "Metformin").replace("lisa no pril", "LISINOPRIL")
+              .replace("atorva statin", "Atorvastatin,").replace("aliquis", "apixaban"))
+    assert _summary(reconcile(_meds(), answer)) == [
+        ("met for men", "Metformin", True, False), ("lisa no pril", "LISINOPRIL", True, False),
+        ("atorva statin", "Atorvastatin,", True, False), ("aliquis", "apixaban", True, False)]
+    # a name no suggestion's is none
+    (change,) = reconcile(_meds(), MEDS.replace("aliquis", "warfarin")).resolved
+    assert (change.new, change.candidate) == ("warfarin", False)

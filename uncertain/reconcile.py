@@ -52,7 +52,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
-from uncertain.document import BBox, Document, Word, join_words
+from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
 from uncertain.render import doubtful_spans
 
@@ -89,7 +89,10 @@ class Change:
     bbox: BBox | None = None
     span: int | None = None
     outside: tuple[int, ...] = ()
-    candidate: bool = False  # the new text is one of the span's suggestions
+    #: the new text names one of the span's suggestions: its term or its canonical name
+    #: (the brand "Eliquis" suggested, "apixaban"), case, the punctuation at its ends,
+    #: spaces, hyphens, dots and trademark signs apart
+    candidate: bool = False
     aside: bool = False
     #: confident words written otherwise: only spaces, hyphens and dots differ, apart from
     #: case and the punctuation at words' ends ("follow-up" -> "follow up", "e-GFR" ->
@@ -502,7 +505,8 @@ def reconcile(
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     located = _located(doc)
-    changes = [_change(located, g, new_tokens, span_of, spans,
+    names = _names(doc, spans)
+    changes = [_change(located, g, new_tokens, span_of, names,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)))
                for g in groups]
     changed = {c.span for c in changes if c.span is not None}
@@ -906,14 +910,43 @@ def _units(doc: Document) -> list[tuple[int, int]]:
     return units
 
 
+#: signs beside a name that are no part of it ("Eliquis®")
+_NAME_SIGNS = str.maketrans("", "", "\u00ae\u2122\u00a9")
+
+
+def _name(text: str) -> str:
+    """``text`` compared as a suggestion's name: as :func:`_squeezed` (case, the
+    punctuation at its ends, spaces, hyphens and dots apart: "Amoxicillin-Clavulanate,"
+    is "amoxicillin clavulanate") and without the trademark signs beside it."""
+    return _squeezed(text.translate(_NAME_SIGNS))
+
+
+def _names(doc: Document, spans: list[Span]) -> list[frozenset[str]]:
+    """For each span, the names that write one of its suggestions (:func:`_name`): each
+    suggestion's term, and the canonical name of the flag's candidate listed by it (the
+    brand "Eliquis" suggested, "apixaban" is the same drug)."""
+    flags: dict[tuple[int, int], list[Flag]] = {}
+    for flag in doc.flags:
+        flags.setdefault((flag.start, flag.end), []).append(flag)
+    out = []
+    for span in spans:
+        listed = {_name(term) for term in span.candidates}
+        canonical = {_name(c.canonical)
+                     for flag in flags.get((span.word_start or 0, span.word_end or 0), ())
+                     for c in flag.candidates if _name(c.term) in listed and c.canonical}
+        out.append(frozenset((listed | canonical) - {""}))
+    return out
+
+
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
-            span_of: list[int | None], spans: list[Span], *, aside: bool = False) -> Change:
+            span_of: list[int | None], names: list[frozenset[str]], *,
+            aside: bool = False) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
     if g.region is not None:
         outside = tuple(i for i in range(g.first, g.stop) if span_of[i] is None)
     new = " ".join(new_tokens[g.j1:g.j2])
-    candidate = g.region is not None and _key(new) in {_key(c) for c in spans[g.region].candidates}
+    candidate = g.region is not None and _name(new) in names[g.region]
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
                   candidate=candidate, aside=aside, hedged=not aside and _hedged(
