@@ -780,3 +780,22 @@ def test_reconcile_a_suggestion_s_canonical_name_is_a_candidate() -> None:
     # a name no suggestion's is none
     (change,) = reconcile(_meds(), MEDS.replace("aliquis", "warfarin")).resolved
     assert (change.new, change.candidate) == ("warfarin", False)
+
+
+def test_reconcile_a_json_answer_under_another_key_is_decoded() -> None:
+    # {"corrected_text": "...\n..."} was read as text: the braces, the key and every "\n"
+    # escape were over-corrections
+    fixed = MEDS.replace("met for men", "metformin").replace("lisa no pril", "lisinopril")
+    for key in ("corrected_text", "transcript", "corrected", "output", "correctedText"):
+        for answer in (json.dumps({key: fixed}),
+                       json.dumps({key: fixed, "changes": [{"from": "met for men",
+                                                            "to": "metformin"}]}, indent=2),
+                       json.dumps({"notes": "two names fixed", key: fixed})):
+            result = reconcile(_meds(), answer)
+            assert result.text == fixed, (key, answer)
+            assert result.overcorrections == [] and result.kept == 1.0
+            assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    # an object of one string field is the document, whatever its name
+    assert reconcile(_meds(), json.dumps({"result": fixed})).text == fixed
+    # the JSON style's own object: its "text", not another field
+    assert reconcile(_meds(), json.dumps({"text": fixed, "output": "x"})).text == fixed

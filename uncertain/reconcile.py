@@ -1,7 +1,9 @@
 """Reading an LLM's corrected text back onto the original words, times and boxes.
 
 This module owns :func:`reconcile`: it cleans whatever markup the LLM kept (all of
-it, some of it, none of it), aligns the answer's words with the document's words
+it, some of it, none of it; of a JSON answer, the field holding the document: the JSON
+style's ``text``, or another named so, such as ``corrected_text`` or ``transcript``),
+aligns the answer's words with the document's words
 (``rapidfuzz.distance.Levenshtein.opcodes`` over word sequences, each changed stretch
 re-paired by spelling similarity) and sorts each change into
 
@@ -289,7 +291,8 @@ _OBJECT_START = re.compile(r"^[ \t]*\{", re.MULTILINE)
 
 
 def _json_text(answer: str, own: str = "") -> str | None:
-    """The ``text`` of the JSON style's object in ``answer``: the whole answer, or an
+    """The document's text in a JSON object of ``answer`` (the JSON style's ``text``, or
+    another field that holds it: :func:`_document_field`): the whole answer, or an
     object that begins a line of it, after a preface ("Here is the corrected JSON:"),
     in a code block, or before a closing note; None when there is none. An object the
     document's own text ``own`` holds is none."""
@@ -301,10 +304,44 @@ def _json_text(answer: str, own: str = "") -> str | None:
             data, end = decoder.raw_decode(answer, m.end() - 1)
         except ValueError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("text"), str) and not (
-                own and answer[m.end() - 1:end] in own):
-            return str(data["text"])
+        text = _document_field(data) if isinstance(data, dict) else None
+        if text is not None and not (own and answer[m.end() - 1:end] in own):
+            return text
     return None
+
+
+#: the words of a JSON field's name that say it holds the document ("corrected_text",
+#: "transcript", "correctedOutput"), those that say it holds the one before the fixes,
+#: and those that say it is the fixed one
+_DOCUMENT_WORDS = frozenset({"text", "transcript", "transcription", "corrected", "correction",
+                             "revised", "fixed", "output", "document", "content", "result",
+                             "answer", "cleaned"})
+_BEFORE_WORDS = frozenset({"original", "source", "input", "raw", "old"})
+_AFTER_WORDS = frozenset({"corrected", "correction", "revised", "fixed", "cleaned", "output"})
+
+
+def _key_words(name: str) -> set[str]:
+    """The words of a field's name: "correctedText" and "corrected_text" are both
+    {"corrected", "text"}."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return {w.casefold() for w in re.split(r"[\W_]+", spaced) if w}
+
+
+def _document_field(data: dict[str, Any]) -> str | None:
+    """The string of a JSON answer's object that holds the document: the JSON style's
+    ``text``; else its only string field; else the one field whose name says it is the
+    document ("corrected_text", "transcript", "output"; of several, the one whose name
+    says it is corrected, never the "original_text"); None when there is none."""
+    if isinstance(data.get("text"), str):
+        return str(data["text"])
+    strings = {k: v for k, v in data.items() if isinstance(v, str)}
+    if len(strings) == 1:
+        return next(iter(strings.values()))
+    named = [k for k in strings if _key_words(k) & _DOCUMENT_WORDS
+             and not _key_words(k) & _BEFORE_WORDS]
+    if len(named) > 1:
+        named = [k for k in named if _key_words(k) & _AFTER_WORDS]
+    return strings[named[0]] if len(named) == 1 else None
 
 
 def _detect(answer: str, own: str = "") -> Style | None:
