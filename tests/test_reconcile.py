@@ -799,3 +799,36 @@ def test_reconcile_a_json_answer_under_another_key_is_decoded() -> None:
     assert reconcile(_meds(), json.dumps({"result": fixed})).text == fixed
     # the JSON style's own object: its "text", not another field
     assert reconcile(_meds(), json.dumps({"text": fixed, "output": "x"})).text == fixed
+
+
+def test_reconcile_a_markdown_table_s_pipes_are_layout() -> None:
+    # the answer set the list out as a table: "| lisinopril |" was the new text (no
+    # candidate), an untouched span read as resolved, and every "|" an over-correction
+    answer = (
+        "Blood glucose was poorly controlled; metformin was held.\n\n"
+        "**Discharge medications:**\n\n"
+        "| # | Drug | Dose | Route | Frequency |\n"
+        "|---|:-----|-----:|:-----:|-----------|\n"
+        "| 1. | lisinopril | 10 mg | PO | daily |\n"
+        "| 2. | atorva statin | 40 mg | PO | qhs |\n"
+        "| 3. | Eliquis | 5 mg | PO | BID |\n"
+        "| 4. | Metoprolol | 25 mg | PO | daily |\n\n"
+        "Follow up in 1 week.")
+    result = reconcile(_meds(), answer)
+    assert _summary(result) == [("met for men", "metformin", True, False),
+                                ("lisa no pril", "lisinopril", True, False),
+                                ("aliquis", "Eliquis", True, False)]
+    assert [result.spans[i].text for i in result.unchanged] == ["atorva statin"]
+    # the header row is words the answer added; no "|" or "---" is a change
+    assert [c.new for c in result.overcorrections] == ["# Drug Dose Route Frequency"]
+    assert "|" not in result.text and "---" not in result.text
+    # a document that has such pipes keeps them as its text
+    own = _text_doc("| a | metformin |\n|---|---|\n")
+    assert reconcile(own, "| a | metformin |\n|---|---|\n").changes == ()
+
+
+def test_reconcile_a_tab_separated_list_answered_as_a_table() -> None:
+    doc = _text_doc("Drug\tDose\nLisinopril\t20 mg\nAmoxicillin-clavulanate\t875 mg\n")
+    result = reconcile(doc, "| Drug | Dose |\n|---|---|\n| Lisinopril | 20 mg |\n"
+                            "| Amoxicillin-clavulanate | 875 mg |\n")
+    assert result.changes == () and result.kept == 1.0

@@ -249,10 +249,41 @@ def _corrected_part(answer: str, own: str) -> str:
     return answer[labels[k].end():end].strip("\n")
 
 
+#: a Markdown table's row that parts its header from its body ("|---|:--:|")
+_TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
+#: a cell's edge in a table row (not an escaped "\|", which is the cell's text)
+_TABLE_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _untabled(text: str) -> str:
+    """``text`` without the Markdown tables' layout an answer set the document out in:
+    the rows of dashes under a header go, and the pipes between the cells of a row
+    (a line that begins and ends with "|", or one of a block of lines with "|" round such
+    a row of dashes) are spaces ("| 2 | lisinopril | 10 mg |" is "2 lisinopril 10 mg")."""
+    lines = text.split("\n")
+    rules = [k for k, line in enumerate(lines) if "|" in line and _TABLE_RULE.fullmatch(line)]
+    rows = {k for k, line in enumerate(lines)
+            if len(line.strip()) > 1 and line.strip()[0] == line.strip()[-1] == "|"}
+    for k in rules:
+        for step in (-1, 1):
+            at = k + step
+            while 0 <= at < len(lines) and "|" in lines[at] and at not in rules:
+                rows.add(at)
+                at += step
+    for k in rules:
+        lines[k] = ""
+    for k in rows - set(rules):
+        lines[k] = _TABLE_PIPE.sub(" ", lines[k]).replace("\\|", "|")
+    return "\n".join(lines)
+
+
 def _unmarked(text: str, own: str) -> str:
-    """``text`` without Markdown's (or HTML's) emphasis, code marks and struck-out
-    words, the notes an answer writes beside its fixes, and the square brackets it kept
-    of bracket markup, unless the document's own text ``own`` holds such marks."""
+    """``text`` without Markdown's (or HTML's) emphasis, code marks, table pipes and
+    rules and struck-out words, the notes an answer writes beside its fixes, and the
+    square brackets it kept of bracket markup, unless the document's own text ``own``
+    holds such marks."""
+    if "|" not in own and "|" in text:
+        text = _untabled(text)
     if "~~" not in own:
         text = _STRUCK.sub("", text)
     if "<" not in own:
