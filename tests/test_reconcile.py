@@ -832,3 +832,40 @@ def test_reconcile_a_tab_separated_list_answered_as_a_table() -> None:
     result = reconcile(doc, "| Drug | Dose |\n|---|---|\n| Lisinopril | 20 mg |\n"
                             "| Amoxicillin-clavulanate | 875 mg |\n")
     assert result.changes == () and result.kept == 1.0
+
+
+@pytest.mark.parametrize("marked", [
+    "<unsure>atorvastatin</unsure>", '<unsure p="0.6">atorvastatin</unsure>',
+    '<unsure p="0.6" maybe="atorvastatin|rosuvastatin">atorvastatin</unsure>',
+    "[atorvastatin?]", "[atorvastatin?0.6|atorvastatin/rosuvastatin]"])
+def test_reconcile_a_fix_the_answer_keeps_marked_as_doubtful_is_hedged(marked: str) -> None:
+    # the answer's own doubt, written in the prompt's markup, read as a sure fix
+    fixed = MEDS.replace("met for men", "metformin").replace("lisa no pril", "lisinopril")
+    result = reconcile(_meds(), fixed.replace("atorva statin", marked))
+    assert _summary(result) == [("met for men", "metformin", True, False),
+                                ("lisa no pril", "lisinopril", True, False),
+                                ("atorva statin", "atorvastatin", True, True)]
+    assert result.text == fixed.replace("atorva statin", "atorvastatin")
+    # a span the answer left as it was, markup and all, is still unchanged, not hedged
+    rendered = render(_meds(), style="bracket" if marked[0] == "[" else "inline").document
+    result = reconcile(_meds(), rendered.replace("[atorva statin?0.05|atorvastatin]", marked)
+                       .replace('<unsure p="0.05" maybe="atorvastatin">atorva statin</unsure>',
+                                marked))
+    assert _summary(result) == [("atorva statin", "atorvastatin", True, True)]
+    assert [result.spans[i].text for i in result.unchanged] == [
+        "met for men", "lisa no pril", "aliquis"]
+
+
+def test_reconcile_a_json_answer_s_spans_are_its_doubts() -> None:
+    fixed = MEDS.replace("met for men", "metformin").replace("atorva statin", "atorvastatin")
+    at = fixed.index("atorvastatin")
+    for span in ({"start": at, "end": at + 12, "text": "atorvastatin", "p": 0.5},
+                 {"start": at + 3, "end": at + 20, "text": "atorvastatin"},  # offsets off
+                 {"start": at, "end": at + 12}):
+        result = reconcile(_meds(), json.dumps({"text": fixed, "spans": [span]}))
+        assert _summary(result) == [("met for men", "metformin", True, False),
+                                    ("atorva statin", "atorvastatin", True, True)], span
+    # the rendered spans given back as they were (their offsets now off) say nothing
+    spans = json.loads(render(_meds(), style="json").document)["spans"]
+    result = reconcile(_meds(), json.dumps({"text": fixed, "spans": spans}))
+    assert [c.hedged for c in result.resolved] == [False, False]

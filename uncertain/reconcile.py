@@ -12,7 +12,9 @@ re-paired by spelling similarity) and sorts each change into
 * ``unchanged``: doubtful spans the answer left as they were;
 * ``overcorrections``: changes to confident words nobody asked about;
 * ``hedged`` (a change's flag): the answer says it is unsure of its reading, as the
-  preamble asks where a drug or dose cannot be settled;
+  preamble asks where a drug or dose cannot be settled, in words ("metformin?") or by
+  keeping its reading marked as doubtful in the prompt's markup (an inline ``unsure``
+  tag, a bracket span, a JSON answer's ``spans``: the text inside is the new text);
 * ``reformatted``: changes to confident words that write the same words otherwise
   (spacing, hyphens, dots: "follow-up" -> "follow up", "38.5 °C" -> "38.5°C",
   "b.i.d." -> "bid"), no change of what they say;
@@ -105,7 +107,9 @@ class Change:
     #: the new text says it is unsure, as the preamble asks where a drug or dose cannot be
     #: settled: a question mark the original did not have, a word such as "uncertain",
     #: "unclear", "possibly", "[inaudible]", or on a doubtful span two readings joined by
-    #: "or" ("metformin (uncertain)", "metformin or metoprolol", "metformin?")
+    #: "or" ("metformin (uncertain)", "metformin or metoprolol", "metformin?"); or the
+    #: answer keeps the new text marked as doubtful in the prompt's markup
+    #: ("<unsure>metformin</unsure>", "[metformin?]", an entry of a JSON answer's "spans")
     hedged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -304,10 +308,44 @@ def _unbracketed(m: re.Match[str]) -> str:
     return inner
 
 
+#: where the answer keeps a stretch marked as doubtful (a span's markup round its text):
+#: characters no answer holds (see :func:`_doubts`), put in while the markup is removed
+_OPEN, _CLOSE = "\U0010fffc", "\U0010fffd"
+
+
+def _doubts(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without the marks of :data:`_OPEN` and :data:`_CLOSE`, and the stretches
+    of it they enclosed (an opening mark without its closing one encloses nothing)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    at = 0
+    for piece in re.split(f"([{_OPEN}{_CLOSE}])", text):
+        if piece == _OPEN:
+            opened = at
+        elif piece == _CLOSE:
+            if opened is not None and opened < at:
+                spans.append((opened, at))
+            opened = None
+        else:
+            out.append(piece)
+            at += len(piece)
+    return "".join(out), spans
+
+
+def _inline_doubt(m: re.Match[str]) -> str:
+    """What goes for an inline tag: a span's (``unsure``) opening and closing tags mark
+    the text between them as doubtful, a ``sure`` tag goes."""
+    tag = m.group()
+    if tag.startswith("<unsure"):
+        return _OPEN
+    return _CLOSE if tag.startswith("</unsure") else ""
+
+
 def _bracket_clean(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
-        if m.group(4) is not None:
-            return _bracket_clean(m.group(4))
+        if m.group(4) is not None:  # a span the answer keeps marked: its text, doubtful
+            return _OPEN + _bracket_clean(m.group(4)) + _CLOSE
         hexa = m.group(1) or m.group(2)
         if hexa:
             code = int(hexa, 16)
@@ -322,6 +360,12 @@ _OBJECT_START = re.compile(r"^[ \t]*\{", re.MULTILINE)
 
 
 def _json_text(answer: str, own: str = "") -> str | None:
+    """The document's text of :func:`_json_answer`, or None."""
+    found = _json_answer(answer, own)
+    return None if found is None else found[0]
+
+
+def _json_answer(answer: str, own: str = "") -> tuple[str, Any] | None:
     """The document's text in a JSON object of ``answer`` (the JSON style's ``text``, or
     another field that holds it: :func:`_document_field`): the whole answer, or an
     object that begins a line of it, after a preface ("Here is the corrected JSON:"),
@@ -337,8 +381,46 @@ def _json_text(answer: str, own: str = "") -> str | None:
             continue
         text = _document_field(data) if isinstance(data, dict) else None
         if text is not None and not (own and answer[m.end() - 1:end] in own):
-            return text
+            return text, data.get("spans")
     return None
+
+
+def _word_edge(text: str, at: int) -> bool:
+    """Whether offset ``at`` of ``text`` is at a word's edge (no letter or digit on both
+    sides of it)."""
+    return not (0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum())
+
+
+def _json_doubts(text: str, spans: Any) -> str:
+    """``text`` with the JSON answer's ``spans`` (the stretches it keeps marked as
+    doubtful) enclosed in :data:`_OPEN` and :data:`_CLOSE`. A span that gives its
+    ``text`` is where that text is: at its offsets, else the whole-word place of it
+    nearest them (none: the span, the rendered one given back after its text was fixed,
+    says nothing); one without its text is at its offsets when they are a word's edges."""
+    if not isinstance(spans, list):
+        return text
+    found: list[tuple[int, int]] = []
+    for span in spans:
+        if not isinstance(span, dict):
+            continue
+        start, end, said = span.get("start"), span.get("end"), span.get("text")
+        at = start if isinstance(start, int) and not isinstance(start, bool) else None
+        if isinstance(said, str) and said.strip():
+            places = [m.start() for m in re.finditer(re.escape(said), text)
+                      if _word_edge(text, m.start()) and _word_edge(text, m.end())]
+            if places:
+                first = min(places, key=lambda k: abs(k - (at or 0)))
+                found.append((first, first + len(said)))
+        elif (at is not None and isinstance(end, int) and not isinstance(end, bool)
+              and 0 <= at < end <= len(text) and _word_edge(text, at)
+              and _word_edge(text, end) and text[at:end].strip()):
+            found.append((at, end))
+    out, last = text, len(text) + 1
+    for a, b in sorted(set(found), reverse=True):  # from the end; an overlapping one goes
+        if b <= last:
+            out = out[:a] + _OPEN + out[a:b] + _CLOSE + out[b:]
+            last = a
+    return out
 
 
 #: the words of a JSON field's name that say it holds the document ("corrected_text",
@@ -403,6 +485,14 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
     ("[?]", "&amp;") are no sign of a style either.
     Tolerant: a half-removed tag or an unknown escape is dropped or kept, never fatal.
     """
+    return _doubts(_clean(answer, style, document_text))[0]
+
+
+def _clean(answer: str, style: Style | None, document_text: str) -> str:
+    """:func:`clean_answer`, the stretches the answer keeps marked as doubtful (in its
+    style's markup, or a JSON answer's ``spans``) enclosed in :data:`_OPEN` and
+    :data:`_CLOSE`."""
+    answer = answer.replace(_OPEN, "").replace(_CLOSE, "")
     if style is not None and style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     fenced = _FENCED.fullmatch(answer.strip())
@@ -420,9 +510,9 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
         answer = answer[len(PREAMBLES[found]):]
         answer = answer[2:] if answer.startswith("\n\n") else answer.lstrip("\n")
     if found == "json":
-        text = _json_text(answer)
-        if text is not None:
-            return _unmarked(text, document_text)
+        decoded = _json_answer(answer)
+        if decoded is not None:
+            return _unmarked(_json_doubts(*decoded), document_text)
     lines = []
     for line in answer.split("\n"):
         if PAGE_LINE.fullmatch(line) and line not in own_lines:
@@ -436,7 +526,7 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
             own and prefix["stamp"] in own) else line)
     text = _unmarked("\n".join(lines), document_text)
     if found == "inline":
-        return inline_unescape(_INLINE_TAG.sub("", text), strict=False)
+        return inline_unescape(_INLINE_TAG.sub(_inline_doubt, text), strict=False)
     if found == "bracket":
         return _bracket_clean(text)
     return text
@@ -527,8 +617,7 @@ def reconcile(
     if not isinstance(llm_output, str):
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
-    answer = clean_answer(llm_output.removeprefix("\ufeff"), style=style,
-                          document_text=doc.text)
+    answer = _clean(llm_output.removeprefix("\ufeff"), style, doc.text)
     # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
     # answer's words: "metformin\u200b" is metformin, in the changes' new text too
     answer = visible(answer)
@@ -554,8 +643,10 @@ def reconcile(
         for piece in "".join(w.text for w in words[a:b]).split():
             src.append(_key(piece))
             owner.append(u)
+    answer, doubts = _doubts(answer)  # what the answer keeps marked as doubtful
     tokens = list(re.finditer(r"\S+", answer))
     new_tokens = [m.group() for m in tokens]
+    doubtful = [any(a < m.end() and m.start() < b for a, b in doubts) for m in tokens]
     dst = [_key(t) for t in new_tokens]
     token_span = [unit_span[u] for u in owner]
     span_sizes = [0] * len(spans)  # source tokens of each doubtful span
@@ -574,7 +665,7 @@ def reconcile(
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     located = _located(doc)
     names = _names(doc, spans)
-    changes = [_change(located, g, new_tokens, span_of, names,
+    changes = [_change(located, g, new_tokens, span_of, names, doubtful,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)))
                for g in groups]
     changed = {c.span for c in changes if c.span is not None}
@@ -1007,8 +1098,8 @@ def _names(doc: Document, spans: list[Span]) -> list[frozenset[str]]:
 
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
-            span_of: list[int | None], names: list[frozenset[str]], *,
-            aside: bool = False) -> Change:
+            span_of: list[int | None], names: list[frozenset[str]], doubtful: list[bool],
+            *, aside: bool = False) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
     if g.region is not None:
@@ -1017,8 +1108,9 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     candidate = g.region is not None and _name(new) in names[g.region]
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
-                  candidate=candidate, aside=aside, hedged=not aside and _hedged(
-                      original, new, doubtful=g.region is not None),
+                  candidate=candidate, aside=aside, hedged=not aside and (
+                      any(doubtful[g.j1:g.j2])  # the answer keeps it marked as doubtful
+                      or _hedged(original, new, doubtful=g.region is not None)),
                   reformatted=(g.region is None and not aside
                                and _squeezed(original) == _squeezed(new)),
                   **_provenance(words, g.first, g.stop))
