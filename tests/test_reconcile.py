@@ -869,3 +869,20 @@ def test_reconcile_a_json_answer_s_spans_are_its_doubts() -> None:
     spans = json.loads(render(_meds(), style="json").document)["spans"]
     result = reconcile(_meds(), json.dumps({"text": fixed, "spans": spans}))
     assert [c.hedged for c in result.resolved] == [False, False]
+
+
+def test_reconcile_a_reordered_list_does_not_cross_map_drug_names() -> None:
+    # the answer sorted the list: "lisa no pril" -> "atorvastatin" and "atorva statin" ->
+    # "Eliquis 5" were reported as those spans' resolutions
+    answer = MEDS.replace("met for men", "metformin").replace(
+        "1. lisa no pril 10 mg PO daily\n2. atorva statin 40 mg PO qhs\n"
+        "3. aliquis 5 mg PO BID\n",
+        "1. atorvastatin 40 mg PO qhs\n2. Eliquis 5 mg PO BID\n3. lisinopril 10 mg PO daily\n")
+    result = reconcile(_meds(), answer)
+    assert _summary(result) == [("met for men", "metformin", True, False)]
+    assert [result.spans[i].text for i in result.unchanged] == [
+        "lisa no pril", "atorva statin", "aliquis"]
+    # a span's own suggestion beside another's is still its fix
+    both = MEDS.replace("lisa no pril", "lisinopril (not atorvastatin)")
+    assert [c.new for c in reconcile(_meds(), both).resolved] == [
+        "lisinopril (not atorvastatin)"]

@@ -9,7 +9,8 @@ re-paired by spelling similarity) and sorts each change into
 
 * ``resolved``: a change on a doubtful span (the spans :func:`uncertain.render.render`
   marks at the same ``threshold``), with the original words' provenance;
-* ``unchanged``: doubtful spans the answer left as they were;
+* ``unchanged``: doubtful spans the answer left as they were, or replaced by another
+  span's suggestion and none of their own (a reordered list: no resolution of theirs);
 * ``overcorrections``: changes to confident words nobody asked about;
 * ``hedged`` (a change's flag): the answer says it is unsure of its reading, as the
   preamble asks where a drug or dose cannot be settled, in words ("metformin?") or by
@@ -38,7 +39,7 @@ import itertools
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from rapidfuzz import fuzz
@@ -668,6 +669,7 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, names, doubtful,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)))
                for g in groups]
+    changes = [_uncrossed(c, names) for c in changes]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
@@ -1095,6 +1097,28 @@ def _names(doc: Document, spans: list[Span]) -> list[frozenset[str]]:
                      for c in flag.candidates if _name(c.term) in listed and c.canonical}
         out.append(frozenset((listed | canonical) - {""}))
     return out
+
+
+#: the most words of a suggestion's name looked for in a change's new text
+_NAME_WORDS = 4
+
+
+def _uncrossed(change: Change, names: list[frozenset[str]]) -> Change:
+    """``change``, unless it replaces a doubtful span by another span's suggestion and
+    none of its own (a reordered list aligned line against line: "lisa no pril" ->
+    "atorvastatin" where "atorva statin" suggested it): then it is no resolution of the
+    span, which stays unchanged, but a change of its words, as the answer's other
+    moved words are."""
+    if change.span is None or change.kind != "replace" or change.candidate:
+        return change
+    words = change.new.split()
+    said = {_name(" ".join(words[a:b])) for a in range(len(words))
+            for b in range(a + 1, min(a + _NAME_WORDS, len(words)) + 1)}
+    own = names[change.span]
+    others = frozenset().union(*(n for k, n in enumerate(names) if k != change.span))
+    if said & own or not said & (others - own):
+        return change
+    return replace(change, span=None, outside=(), candidate=False)
 
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
