@@ -24,8 +24,9 @@ and says how much of the document the answer keeps word for word (``kept``): an 
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
 keeps little of it, and its "changes" are no corrections.
 
-The answer's invisible format characters (zero-width spaces and joiners, soft hyphens,
-direction marks) are dropped before anything else is read of it. Words are compared
+A change's new text is the answer's words without their invisible format characters
+(zero-width spaces and joiners, soft hyphens, direction marks; a word of nothing else
+stays). Words are compared
 after NFKC normalisation, case folding, typographic quotes and
 dashes read as plain ones and punctuation stripped at both ends, so "Metformin,"
 equals "metformin" and "patient’s" "patient's"; a word whose text contains spaces
@@ -619,9 +620,6 @@ def reconcile(
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
     answer = _clean(llm_output.removeprefix("\ufeff"), style, doc.text)
-    # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
-    # answer's words: "metformin\u200b" is metformin, in the changes' new text too
-    answer = visible(answer)
     if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
@@ -1128,7 +1126,9 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     outside: tuple[int, ...] = ()
     if g.region is not None:
         outside = tuple(i for i in range(g.first, g.stop) if span_of[i] is None)
-    new = " ".join(new_tokens[g.j1:g.j2])
+    # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
+    # answer's words: "metformin\u200b" is metformin (a word of nothing else stays)
+    new = " ".join(visible(t) or t for t in new_tokens[g.j1:g.j2])
     candidate = g.region is not None and _name(new) in names[g.region]
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
