@@ -206,6 +206,25 @@ def test_evaluate_load_references_and_documents(tmp_path: Path,
         "audio/a2.wav", "CorruptInputError", "truncated")
 
 
+def test_evaluate_a_reference_term_found_nowhere_is_warned_of(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A term in neither its reference's text nor the transcript (a copy-paste slip in
+    the references) was scored as a drug missed in every run, in silence; a misheard
+    surface written in the transcript is how text references name a term, and is not."""
+    doc = make_doc("a.wav", "audio", [("Hold", 0.9), ("the", 0.9), ("furosemide.", 0.9)])
+    with caplog.at_level("WARNING", logger="uncertain"):
+        evaluate([(doc, Reference(text="Hold the furosemide.", id="a", terms=(
+            Term("metoprolol", "metoprolol"), Term("furosemide", "furosemide"))))])
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 1 and "the term 'metoprolol' (metoprolol) is neither" in warned[0]
+    caplog.clear()
+    heard = make_doc("b.txt", "text", [("allergic", None), ("to", None), ("zarelto", None)])
+    with caplog.at_level("WARNING", logger="uncertain"):
+        evaluate([(heard, Reference(text="allergic to xarelto", id="b",
+                                    terms=(Term("zarelto", "rivaroxaban"),)))])
+    assert caplog.records == []
+
+
 def test_evaluate_json_lines_end_at_line_feeds_only(
         tmp_path: Path, audio_pair: tuple[Document, Reference]) -> None:
     """A reference or a saved document whose text holds U+2028, U+0085 or a form feed

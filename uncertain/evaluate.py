@@ -183,6 +183,10 @@ def _score_terms(doc: Document, ref: Reference, aligned: metrics.WordAlignment,
                 used_hyp.add(start)
                 located = "hypothesis"
                 hyp_span = (start, start + len(needle))
+            else:  # a reference that cannot say it: a drug missed in every run, in silence
+                log.warning("%s: the term %r (%s) is neither in the reference's text nor in "
+                            "the transcript: it counts as missed", ref.name, term.term,
+                            term.canonical)
         word_ids = ({i for j in range(*hyp_span) for i in owner[j]} if hyp_span else set())
         top1 = exact or _recovered(doc, word_ids, term.canonical, 1)
         top3 = exact or _recovered(doc, word_ids, term.canonical, 3)
