@@ -711,7 +711,10 @@ def validate(
     """Return a copy of ``doc`` with ``flags`` filled.
 
     ``lexicons`` takes shipped names ("drugs"), file paths and :class:`Lexicon` objects;
-    by default the shipped drugs and clinical lexicons, indexed once per process. Names
+    by default the shipped drugs and clinical lexicons, indexed once per process. The
+    list is the whole set: a formulary alone (``lexicons=["formulary.tsv"]``) leaves the
+    shipped ones out, so name them beside it (``["drugs", "clinical", "formulary.tsv"]``);
+    the command line's ``--lexicon`` adds to them. Names
     and files are indexed once too, while the files do not change (the last eight sets);
     for :class:`Lexicon` objects build a :class:`Validator` once and reuse it. Any
     :class:`ValidateOptions` field can be given as a keyword (``flag_threshold=0.6``).
