@@ -212,6 +212,20 @@ def test_lexicon_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     assert [(e.term, e.canonical) for e in lexicon] == [("Zestril", "lisinopril")]
 
 
+@pytest.mark.parametrize("name", ["mac.tsv", "mac.csv"])
+def test_lexicon_old_mac_line_ends_are_line_ends(tmp_path: Path, name: str) -> None:
+    """A file saved with CR alone between lines (an old Mac editor's) was refused as
+    "control character U+000D in the canonical 'zorvastatin\\rKelvoran'"; text
+    documents with such line ends were read."""
+    path = tmp_path / name
+    sep = "," if name.endswith(".csv") else "\t"
+    path.write_bytes(f"term{sep}canonical\rZorvaxin{sep}zorvastatin\rKelvoran{sep}kelvorine\r"
+                     .encode())
+    lexicon = load_lexicon(path)
+    assert [(e.term, e.canonical) for e in lexicon] == [
+        ("Zorvaxin", "zorvastatin"), ("Kelvoran", "kelvorine")]
+
+
 def test_lexicon_check_collects_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "mixed.tsv"
     path.write_text(

@@ -408,8 +408,11 @@ def _not_utf8(data: bytes, byte: int) -> str:
 
 
 def _decode_lines(path: Path, data: bytes, problems: list[LexiconProblem] | None) -> list[str]:
-    """The lines of UTF-8 ``data`` (``\\n`` or ``\\r\\n`` endings). An undecodable line
-    raises, or is reported into ``problems`` and read as blank."""
+    """The lines of UTF-8 ``data`` (``\\n`` or ``\\r\\n`` endings, or ``\\r`` in a file
+    with no ``\\n``: an old Mac editor's, which text documents are read with too). An
+    undecodable line raises, or is reported into ``problems`` and read as blank."""
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
     try:
         lines = data.decode("utf-8").split("\n")
     except UnicodeDecodeError as exc:
