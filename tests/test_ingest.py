@@ -111,6 +111,17 @@ def test_ingest_binary_junk_is_refused(tmp_path: Path) -> None:
         detect(path)
 
 
+def test_ingest_text_with_a_nul_byte_says_where(tmp_path: Path) -> None:
+    """A transcript with one NUL byte got read_text's "binary content (NUL byte at offset
+    16)" from Python but "not a supported ... format; ... UTF-16 without a byte-order
+    mark?" from annotate, which sent its user looking for an encoding."""
+    path = tmp_path / "note.txt"
+    path.write_bytes(b"Metformin 500 mg\x00 twice daily\nlisinopril 10 mg\n")
+    with pytest.raises(UnsupportedFormatError, match=r"note\.txt: content is binary "
+                                                     r"\(a NUL byte at offset 16\)"):
+        detect(path)
+
+
 def test_ingest_unknown_option_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("hello\n")

@@ -27,13 +27,19 @@ def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Snif
     byte-order mark) for text when the name says text.
     """
     p = check_input(path)
-    return judge(sniff(p), kind_from_extension(p), p, encoding=encoding)
+    sniffed = sniff(p)
+    head = b""
+    if sniffed.kind == "unknown":
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    return judge(sniffed, kind_from_extension(p), p, encoding=encoding, head=head)
 
 
 def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
-          encoding: str | None = None) -> Sniffed:
+          encoding: str | None = None, head: bytes = b"") -> Sniffed:
     """:func:`detect`'s verdict on what a file's first bytes say (``sniffed``) and its
-    name's extension (``claimed``); ``name`` is what errors call it."""
+    name's extension (``claimed``); ``name`` is what errors call it, ``head`` (the first
+    bytes, when read) says where binary content is."""
     if sniffed.format == "svg":
         raise UnsupportedFormatError(
             name, "content is an SVG drawing, which is not read: render it to PNG or PDF "
@@ -43,8 +49,10 @@ def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
             return Sniffed("text", encoding)
         hint = ("; if it is text in an encoding its bytes do not tell (UTF-16 without a "
                 "byte-order mark), name it (encoding=, --encoding)" if claimed == "text" else "")
+        nul = head.find(b"\x00")
+        binary = f"binary (a NUL byte at offset {nul}), " if nul >= 0 else ""
         raise UnsupportedFormatError(
-            name, f"content is not a supported audio, image, PDF or text format{hint}"
+            name, f"content is {binary}not a supported audio, image, PDF or text format{hint}"
         )
     if sniffed.kind == "text" and claimed in ("audio", "image", "pdf"):
         raise UnsupportedFormatError(
