@@ -427,3 +427,34 @@ def test_ocr_real_a_tables_columns_stay_apart(tmp_path: Path) -> None:
     from uncertain.render import render
 
     assert "Metformin\t500 mg\tPO" in render(doc, preamble=False).document
+
+
+_PRESCRIPTION = ["Dr. Jane Smith MD   123 Main Street, Springfield IL 62701",
+                 "Patient: John Doe     DOB: 03/14/1956     Date: 05/02/2024", "",
+                 "Rx: Metformin 500 mg tab", "Sig: 1 tab PO BID with meals",
+                 "Qty: 60   Refills: 3", "", "Rx: Amlodipine 5mg", "Sig: 1 tab PO daily",
+                 "Lisinopril 10 mg tab  1 PO qd  #30", "Atorvastatin 40 mg qhs",
+                 "Levothyroxine 75 mcg PO daily before breakfast", "",
+                 "NDC 0093-7214-01   Lot A12B34   Exp 11/2025"]
+
+
+def test_recognize_a_prescription_tilted_5_degrees_keeps_every_line(tmp_path: Path) -> None:
+    """A letter-size prescription tilted 5 degrees read 48 of its 66 words at mean
+    confidence 88, losing "Dr. Jane Smith" and "Patient: John Doe" whole; levelled, it
+    read all 66 at 87.6 and was thrown away for its mean confidence alone."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("L", (2550, 3300), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 36)
+    for k, line in enumerate(_PRESCRIPTION):
+        x = 150.0
+        for word in line.split(" "):
+            if word:
+                draw.text((x, 200 + 57 * k), word, font=font, fill=0)
+            x += draw.textlength(word + " ", font=font)
+    page.rotate(-5, expand=True, fillcolor=255).save(tmp_path / "rx.png", dpi=(300, 300))
+    doc = recognize(tmp_path / "rx.png")
+    assert any("levelled" in note for note in doc.warnings)
+    assert _wer(" ".join(_PRESCRIPTION), doc.text) < 0.05
+    assert "Jane Smith" in doc.text and "Patient: John Doe" in doc.text

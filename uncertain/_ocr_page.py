@@ -14,14 +14,15 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    (a shadow), a pass on the page with its light evened (``images.even_light``) instead,
    kept by the same rule or when it reads more letters more surely;
 3. when the page still looks bad or its lines slope by 2 degrees or more: a pass on the
-   page levelled by its text's skew, kept when it reads more confident text, more
-   confidently (``deskew``);
+   page levelled by its text's skew, kept when it reads the page better
+   (``_more_and_surer``: more confident text, more confidently, or more text in its sure
+   words alone than the pass before read in all of its words) (``deskew``);
 4. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
    when OSD cannot decide, keeping the orientation whose words are more confident, so an
    upside-down page is turned rather than read as confident garbage;
 5. only when the text is small (median line height under ``min_line_height`` pixels): a
-   pass on the page scaled up towards ``target_line_height``, kept when it reads more
-   confident text (in words or letters), more confidently.
+   pass on the page scaled up towards ``target_line_height``, kept when it reads the
+   page better by the same rule.
 
 A page longer than tesseract reads (``MAX_SIDE``, 32,767 pixels a side: a receipt, a
 long page rendered at 300 dpi) is read scaled down to it in every pass, its boxes scaled
@@ -104,6 +105,17 @@ class PagePass:
         words, and so more :attr:`content`, but no more letters."""
         return sum(w.conf * sum(c.isalnum() for c in w.text) for w in self.words
                    if w.conf is not None and w.conf > 0) / 100.0
+
+    @property
+    def sure_letters(self) -> int:
+        """The letters and digits of the words read at ``_SURE`` confidence or more."""
+        return sum(sum(c.isalnum() for c in w.text) for w in self.words
+                   if w.conf is not None and w.conf >= _SURE)
+
+    @property
+    def all_letters(self) -> int:
+        """The letters and digits of every word read, however unsure."""
+        return sum(sum(c.isalnum() for c in w.text) for w in self.words)
 
     @property
     def tilt(self) -> float:
@@ -250,6 +262,10 @@ _SHADOWED = 80.0
 #: how many of the global pass's line heights wide the parts are whose lightest is taken
 #: as the paper's brightness when a page in shadow is evened (images.even_light)
 _LIGHT_LINES = 2.5
+#: the word confidence from which a word counts as read surely when passes are compared
+#: (``_more_and_surer``): over the six dev sets' 180 pages, 98.7% of the 6,300 words
+#: tesseract read at 80 or more are right, 73.5% of the 1,034 under it
+_SURE = 80.0
 #: degrees of baseline slope from which a page that reads well is still levelled
 _TILTED = 2.0
 #: the resolution tesseract is tuned for, and the line height in points (1/72 inch) under
@@ -271,11 +287,21 @@ def fitting(image: Image.Image) -> float:
 
 
 def _more_and_surer(current: PagePass, other: PagePass, *, letters: bool = False) -> bool:
-    """Whether ``other`` reads both more confident text (in words, or also in letters
-    when ``letters``) and more confidently than ``current``: how a pass that changes the
-    page's geometry (levelled, turned, upscaled) earns its place."""
-    return other.mean_conf > current.mean_conf and (
-        other.content > current.content or (letters and other.letters > current.letters))
+    """Whether ``other`` reads the page better than ``current``: how a pass that changes
+    the page's geometry (levelled, turned, upscaled) earns its place.
+
+    Either it reads both more confident text (in words, or also in letters when
+    ``letters``) and more confidently (a higher mean word confidence), or the words it
+    reads surely (``_SURE`` or more) alone hold more letters than every word ``current``
+    read, however unsure. Mean confidence alone cannot weigh a pass that reads more: a
+    page tilted 5 degrees read 48 words at 88, losing two lines whole, and levelled all
+    66 at 87.6. The second test counts no unsure word in ``other``'s favour and every
+    one in ``current``'s, so a pass that reads more junk, or trades one misreading for
+    another, does not pass it."""
+    if other.mean_conf > current.mean_conf and (
+            other.content > current.content or (letters and other.letters > current.letters)):
+        return True
+    return other.sure_letters > current.all_letters
 
 
 def _side_by_side(read: PagePass, enough: int = 2) -> bool:

@@ -79,7 +79,8 @@ class RecognizeOptions:
     """Alternative spellings less likely than this fraction of the written one are dropped."""
     upscale: bool = True
     """Scale small text up and recognise again (kept only when it reads more confident
-    text, in words or letters, and more confidently)."""
+    text, in words or letters, and more confidently, or when its sure words alone hold
+    more letters than every word read before)."""
     min_line_height: float = 16.0
     """Median line-box height in pixels (ascender to descender) under which text is small."""
     target_line_height: float = 32.0
@@ -90,7 +91,9 @@ class RecognizeOptions:
     """``auto``: when a page looks bad or reads empty, or its lines slope 2 degrees or
     more, measure how far its text lines are tilted (a photographed page) and, from
     ``min_skew`` degrees, read it again levelled, keeping that pass when it reads more
-    confident text with a higher mean word confidence."""
+    confident text with a higher mean word confidence, or when the words it reads at
+    confidence 80 or more alone hold more letters than every word read before (a tilted
+    page that loses whole lines may read the rest a little more surely)."""
     min_skew: float = 1.0
     """Smallest tilt (degrees) worth levelling."""
     binarize: Literal["auto", "off"] = "auto"
