@@ -2072,3 +2072,34 @@ def test_validate_a_digit_glued_to_a_thousands_group_may_be_a_syllable(
     else:
         assert [f.candidates[0].canonical for f in near] == [canonical]
         assert all(not f.text.endswith("1") for f in near)  # the dose is no syllable
+
+
+@pytest.mark.parametrize(("line", "misread", "frequency"), [
+    ("Atorvastatin 40 mg ghs", "ghs", "qHS"),
+    ("Metoprolol 25 mg g6h", "g6h", "q6h"),
+    ("Oxycodone 5 mg PO g4h prn", "g4h", "q4h"),
+    ("Ondansetron 4 mg g8h", "g8h", "q8h"),
+    ("Lisinopril 10 mg ghs.", "ghs.", "qHS"),
+])
+def test_validate_a_sig_read_with_g_for_q_is_flagged(validator: Validator, line: str,
+                                                     misread: str, frequency: str) -> None:
+    """"qhs" and "q6h" read "ghs" and "g6h" (DejaVu's q and g differ by a tail) at
+    confidence 0.93 passed unmarked: g/q was no glyph confusion, and a word of under four
+    letters was compared with no term, so "ghs" after a dose was never taken for qHS."""
+    doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.93) for t in line.split()]))
+    flags = [f for f in only_doubtful(doc) if f.text == misread]
+    assert len(flags) == 1
+    assert "confusable" in flags[0].reasons and flags[0].confidence >= 0.6  # p it is wrong
+    assert flags[0].candidates[0].term == frequency
+    assert "glyph" in flags[0].candidates[0].evidence
+
+
+@pytest.mark.parametrize("line", [
+    "Atorvastatin 40 mg qhs", "Metoprolol 25 mg q6h", "Ceftriaxone 1 g IV daily",
+    "Glipizide 5 mg daily", "Gabapentin 300 mg at night with a glass of water",
+    "Apply 2 g gel twice daily", "Timolol 1 gtt OU BID", "Magnesium 400 mg, give with food",
+])
+def test_validate_right_words_with_g_are_not_taken_for_q(validator: Validator,
+                                                         line: str) -> None:
+    doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))
+    assert only_doubtful(doc) == []

@@ -2,7 +2,9 @@
 
 This module owns the spellings an OCR word could stand for: the paths through the
 engine's per-character choices (``Word.chars``) and alternatives, the variants made by
-undoing one common glyph confusion (rn/m, cl/d, vv/w, li/h, l/I/1, O/0, S/5, B/8, Z/2),
+undoing one common glyph confusion (rn/m, cl/d, vv/w, li/h, l/I/1, O/0, S/5, B/8, Z/2,
+g/q/9: a sig's "qhs", "q6h" read as "ghs", "g6h" in fonts whose q and g differ only by
+the tail),
 and :func:`skeleton`, a form in which confusable glyphs coincide so that two spellings
 that differ only by them compare equal.
 """
@@ -23,7 +25,7 @@ CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("rn", "m"), ("nn", "m"), ("ni", "m"), ("in", "m"), ("cl", "d"), ("vv", "w"),
     ("li", "h"), ("l", "i"), ("l", "1"), ("i", "1"), ("l", "|"), ("o", "0"),
     ("s", "5"), ("b", "8"), ("z", "2"), ("g", "9"), ("b", "6"), ("e", "c"),
-    ("u", "li"), ("n", "r"), ("t", "f"),
+    ("u", "li"), ("n", "r"), ("t", "f"), ("g", "q"), ("9", "q"),
 )
 
 _DIGITS = str.maketrans({"0": "o", "1": "l", "|": "l", "5": "s", "8": "b", "2": "z", "6": "b",

@@ -3,29 +3,41 @@
 This module owns the validator's word-level reasons (:func:`word_reasons`: out of
 vocabulary; low confidence, with a line for numbers in digits and a lower one for
 ordinary English) and the flags of single words (:func:`word_flags`), numbers included,
-with the dose heard as a teen (``confusable``: "14 milligrams" may be 40 said). What a
+with the dose heard as a teen (``confusable``: "14 milligrams" may be 40 said) and, in
+print, a dosing frequency read with one glyph confused (``confusable``: "ghs", "g6h" for
+qHS, q6h: q and g differ by a tail in many fonts). What a
 single word may have meant comes from the validator's candidate search, passed in.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from uncertain._candidates import Ranked, listed
-from uncertain._context import ty_for_teen_dose
+from uncertain._context import classify, ty_for_teen_dose
 from uncertain._words import Proposal, WordInfo
 from uncertain.document import Candidate, Evidence, FlagReason, Modality, Word
 
 if TYPE_CHECKING:
     from uncertain.validate import ValidateOptions
 
-__all__ = ["CONFUSABLE_DOUBT", "word_flags", "word_reasons"]
+__all__ = ["CONFUSABLE_DOUBT", "is_dose_frequency", "word_flags", "word_reasons"]
 
 #: how likely a dose heard as a teen in speech is the tens said ("14 milligrams" for 40):
 #: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
 #: taken nearer even odds for real speakers, and above them, so the dose is marked
 CONFUSABLE_DOUBT = 0.6
+
+
+def is_dose_frequency(text: str) -> bool:
+    """Whether ``text`` is a dosing frequency ("qhs", "BID", "q6h", "q24h")."""
+    low = text.casefold()
+    return classify(low) == "frequency" or _EVERY_HOURS.match(low) is not None
+
+
+_EVERY_HOURS = re.compile(r"^q\d{1,2}h$")
 
 
 def word_reasons(window: Sequence[WordInfo], modality: Modality,
@@ -56,6 +68,7 @@ def word_flags(
     opts: ValidateOptions,
     proposals: list[Proposal],
     suggest: Callable[[int], list[Candidate | Ranked]],
+    misread: Callable[[int], Candidate | None] | None = None,
 ) -> list[Proposal]:
     """Single words that are doubtful on their own (out of vocabulary, low confidence),
     numbers included: a dose or a reading heard at low confidence is more often wrong
@@ -96,6 +109,13 @@ def word_flags(
             modality == "audio" and i + 1 < len(infos) and end == i + 1) else None
         if tens is not None:
             reasons.append("confusable")
+        sig = (misread(i) if misread is not None and modality == "image" and i > 0
+               and not info.exact and info.kind == "word" and len(info.key) < 4
+               and not piece and infos[i - 1].segment == info.segment
+               and (infos[i - 1].kind in ("number", "unit", "frequency")
+                    or bool(infos[i - 1].exact)) else None)
+        if sig is not None:
+            reasons.append("confusable")
         # (a digit a near-lexicon window took as a syllable is still a number's doubt when
         # that window is not kept: the choice is resolve's)
         if not reasons or (i in covered and not (digits and info.kind == "word")):
@@ -110,6 +130,9 @@ def word_flags(
             candidates = [Candidate(
                 term=tens.capitalize() if info.text[:1].isupper() else tens,
                 canonical=tens, score=CONFUSABLE_DOUBT, kind="number", evidence=["sound"])]
+        elif sig is not None:
+            wrong = max(wrong, CONFUSABLE_DOUBT)
+            candidates = [sig]
         elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []

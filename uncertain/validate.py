@@ -66,7 +66,8 @@ from typing import Any
 
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
-from uncertain._context import is_number_word
+from uncertain._context import is_number_word, strip_punct
+from uncertain._glyphs import glyph_variants
 from uncertain._index import LexiconIndex, breaks_within, compact, written_key
 from uncertain._score import (
     WEIGHTS,
@@ -75,7 +76,7 @@ from uncertain._score import (
     score_candidate,
     sigmoid,
 )
-from uncertain._single import word_flags, word_reasons
+from uncertain._single import CONFUSABLE_DOUBT, is_dose_frequency, word_flags, word_reasons
 from uncertain._sweep import Sweep, new_lines, read_sweep, windows
 from uncertain._words import (
     CLAUSE_END,
@@ -259,7 +260,8 @@ class Validator:
         hunches = [p for p in found if p.hunch]
         proposals.extend(word_flags(
             infos, words, lowered, modality, opts, proposals,
-            lambda i: self._suggest(infos[i], words[i], modality, opts)))
+            lambda i: self._suggest(infos[i], words[i], modality, opts),
+            lambda i: self._misread_frequency(words[i])))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really is
@@ -561,6 +563,21 @@ class Validator:
             return []
         ranked = self._rank(info.key, variants, features, modality, opts)
         return [r for r in ranked if r.score >= opts.candidate_min_score]
+
+    def _misread_frequency(self, word: Word) -> Candidate | None:
+        """The dosing frequency of the lexicons a printed word spells with one glyph
+        confusion undone ("ghs": qHS, "g6h": q6h), if any (see :func:`word_flags`)."""
+        for variant in glyph_variants(strip_punct(word.text)):
+            if not is_dose_frequency(variant):
+                continue
+            for idx in self.index.lookup(compact(variant)):
+                entry = self.index.items[idx].entry
+                if names_drug(entry.kind, entry.lexicon):
+                    continue
+                return Candidate(term=entry.term, canonical=entry.canonical,
+                                 score=CONFUSABLE_DOUBT, lexicon=entry.lexicon or None,
+                                 kind=entry.kind, evidence=["glyph"])
+        return None
 
     # -- candidates -------------------------------------------------------------------
 
