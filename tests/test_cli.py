@@ -978,3 +978,31 @@ def test_cli_reconcile_reads_a_windows_answer_as_annotate_reads_a_transcript(
     out, err = capsys.readouterr()
     assert f"warning: {answer}: not UTF-8 (byte 0x96 at offset 19); read as cp1252" in err
     assert "\u2013" in json.loads(out)["text"]
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_ocr_timeout_limits_each_tesseract_run(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tesseract run had no limit from the command line (a noisy page took 19
+    minutes): --ocr-timeout sets one, and a page that takes longer fails naming its file
+    (in batch, an error record)."""
+    from PIL import Image, ImageDraw
+
+    image = tmp_path / "page.png"
+    page = Image.new("L", (600, 200), 255)
+    ImageDraw.Draw(page).text((20, 80), "Metformin 500 mg twice daily", fill=0)
+    page.save(image)
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
+    assert main([command, str(image), *extra, "--ocr-timeout", "0.001", "--no-validate"]) == 1
+    said = (out.read_text(encoding="utf-8") if command == "batch"
+            else capsys.readouterr().err)
+    assert "page.png: tesseract did not finish within the 0.001 s timeout" in said
+    if command == "batch":
+        record = json.loads(said.splitlines()[0])
+        assert record["status"] == "error" and record["error"] == "InputTooLargeError"
+    for value in ("-1", "nan", "inf", "soon"):
+        with pytest.raises(SystemExit) as exited:
+            main([command, str(image), *extra, f"--ocr-timeout={value}"])
+        assert exited.value.code == 2
+        assert "argument --ocr-timeout" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from uncertain.document import Document
-from uncertain.errors import EngineError, EngineNotFoundError
+from uncertain.errors import EngineError, EngineNotFoundError, InputTooLargeError
 from uncertain.ocr import (
     CONFIDENCE_DEFINITION,
     RAW_SCORE_DEFINITION,
@@ -532,3 +532,38 @@ def test_recognize_refuses_a_mode_or_language_tesseract_cannot_take(
     Image.new("L", (20, 20), 255).save(page)
     with pytest.raises(ValueError, match=r"^(psm|oem|lang)="):
         recognize(page, **overrides)  # type: ignore[arg-type]
+
+
+def test_ocr_specks_read_as_words_measure_no_line_height(tmp_path: Path) -> None:
+    """A noisy scan read 39 "words" of specks ("ee", "Bae") at mean confidence 20, in
+    15-pixel lines: taken for small print, the page was read again upscaled to 5439 x
+    7039 pixels, which took tesseract 19 minutes. Lines read that illegibly measure no
+    line height; small print read legibly is still upscaled."""
+    page = tmp_path / "specks.png"
+    Image.new("L", (300, 110), 255).save(page)
+    engine = ReplayEngine(calls=[_hocr(24, 20)])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    char_alternatives=False)
+    assert engine.recorded == [] and len(engine.asked) == 1
+    assert doc.pages[0].scale == 1.0
+    engine = ReplayEngine(calls=[_hocr(24, 60), _hocr(24, 88, scale=3.2)])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    char_alternatives=False)
+    assert engine.recorded == [] and doc.pages[0].scale == 3.2
+
+
+def test_ocr_timeout_fails_naming_the_file_and_the_limit(tmp_path: Path) -> None:
+    page = tmp_path / "slow.png"
+    Image.new("L", (300, 110), 255).save(page)
+    engine = ReplayEngine(calls=[{"method": "image_to_pdf_or_hocr", "timeout": True}])
+    with pytest.raises(InputTooLargeError, match=r"slow\.png: tesseract did not finish "
+                                                 r"within the 30 s timeout"):
+        recognize(page, engine=engine, timeout=30)
+    # a pass that only tries to read the page better keeps the reading before it
+    engine = ReplayEngine(calls=[_hocr(24, 85), {"method": "image_to_pdf_or_hocr",
+                                                 "timeout": True}])
+    doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+                    char_alternatives=False, timeout=30)
+    assert len(doc.words) == 24
+    assert any("upscaled pass failed" in note and "30 s timeout" in note
+               for note in doc.warnings)

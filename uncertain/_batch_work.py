@@ -60,6 +60,7 @@ class WorkConfig:
     ocr_lang: str = "eng"
     dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
     max_pixels: int | None = None  # an image's or page's pixel limit (None: recognize's)
+    ocr_timeout: float = 0.0  # seconds one tesseract run may take (0: no limit)
     encoding: str | None = None  # plain-text transcripts' encoding (None: detected)
     #: a recording file is transcribed in pieces this long (as uncertain.audio.iter_chunks)
     chunk_seconds: float = DEFAULT_CHUNK_SECONDS
@@ -227,7 +228,8 @@ class Worker:
             dpi = self.config.dpi or images.DEFAULT_PDF_DPI
             limit = self.config.max_pixels or images.DEFAULT_MAX_PIXELS
             return kind, self._on_file(item, sha256, lambda p: recognize(
-                p, lang=self.config.ocr_lang, dpi=dpi, max_pixels=limit)), None
+                p, lang=self.config.ocr_lang, dpi=dpi, max_pixels=limit,
+                timeout=self.config.ocr_timeout)), None
         if item.data is None:
             from uncertain.text import read_text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -70,6 +71,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
+                   help="the longest one tesseract run may take (default: no limit); an "
+                   "image whose first reading takes longer gets an error record")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
                    help="add a lexicon to drugs+clinical (a shipped name, a file, or a file "
                    "under a name of its own: hospA=hospA/formulary.tsv); repeatable")
@@ -98,7 +102,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             resume=args.resume, force=args.force, validate=not args.no_validate,
             rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
             prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
-            max_pixels=args.max_pixels,
+            max_pixels=args.max_pixels, ocr_timeout=args.ocr_timeout,
             style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
         if Path(args.out).is_file():
@@ -223,6 +227,18 @@ def at_least(low: int) -> Callable[[str], int]:
 
 
 _positive = at_least(1)  # --bins, --batch-size
+
+
+def seconds(text: str) -> float:
+    """``--ocr-timeout``'s type: a finite number of seconds from 0 (0: no limit), else a
+    usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: a number of seconds from 0 (0: no limit)")
+    return value
 
 
 def _kept(out: str) -> str:

@@ -20,7 +20,8 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
 4. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
    when OSD cannot decide, keeping the orientation whose words are more confident, so an
    upside-down page is turned rather than read as confident garbage;
-5. only when the text is small (median line height under ``min_line_height`` pixels): a
+5. only when the text is small (median height of the lines read legibly under
+   ``min_line_height`` pixels; a page of specks read as junk measures none): a
    pass on the page scaled up towards ``target_line_height``, kept when it reads the
    page better by the same rule.
 
@@ -49,7 +50,7 @@ from PIL import Image
 
 from uncertain import images
 from uncertain._hocr import HocrError, HocrPage, HocrWord, parse_hocr
-from uncertain.errors import EngineError, EngineNotFoundError
+from uncertain.errors import EngineError, EngineNotFoundError, InputTooLargeError
 
 if TYPE_CHECKING:
     from uncertain.ocr import RecognizeOptions, TesseractEngine
@@ -126,9 +127,22 @@ class PagePass:
 
     @property
     def line_height(self) -> float | None:
+        return self._median_height(0.0)
+
+    @property
+    def legible_line_height(self) -> float | None:
+        """The median height of the lines read legibly (their words' mean confidence
+        ``_LEGIBLE`` or more), in pixels of the page; None when no line was. Specks read
+        as "words" (a noisy scan: 39 "words" at mean confidence 20, "ee", "Bae") make
+        lines of their own height, and a page of them measured 15-pixel lines, whose
+        upscaled pass (a 38-megapixel page) took tesseract 19 minutes."""
+        return self._median_height(_LEGIBLE)
+
+    def _median_height(self, legible: float) -> float | None:
         # the line box, not hOCR's x_size: tesseract rescales small text internally and
         # reports x_size at its own scale
-        sizes = [ln.bbox[3] - ln.bbox[1] for ln in self.page.lines if ln.words]
+        sizes = [ln.bbox[3] - ln.bbox[1] for ln in self.page.lines if ln.words
+                 and statistics.fmean(max(w.conf or 0.0, 0.0) for w in ln.words) >= legible]
         return statistics.median(sizes) / self.scale if sizes else None
 
 
@@ -162,6 +176,13 @@ class Runner:
                 ) from exc
             raise EngineError(f"{self.path}: tesseract failed: {message}") from exc
         except RuntimeError as exc:  # pytesseract's timeout
+            if "timeout" in str(exc).lower() and self.options.timeout:
+                # the page's own cost under the run's limit: an input's error, final (a
+                # resumed batch with the same limit would only time out again)
+                raise InputTooLargeError(
+                    self.path, f"tesseract did not finish within the "
+                    f"{self.options.timeout:g} s timeout (RecognizeOptions.timeout, "
+                    "--ocr-timeout)") from exc
             raise EngineError(f"{self.path}: tesseract: {exc}") from exc
 
     def _missing(self) -> str:
@@ -232,7 +253,7 @@ class Runner:
         try:
             text = self._call(self.engine.image_to_osd, self._write(image),
                               config=self._flags(dpi), timeout=self.options.timeout)
-        except EngineError as exc:
+        except (EngineError, InputTooLargeError) as exc:
             log.info("%s: orientation detection gave no verdict (needs tesseract-ocr-osd): %s",
                      self.path, exc)
             return None
@@ -266,6 +287,10 @@ _LIGHT_LINES = 2.5
 #: (``_more_and_surer``): over the six dev sets' 180 pages, 98.7% of the 6,300 words
 #: tesseract read at 80 or more are right, 73.5% of the 1,034 under it
 _SURE = 80.0
+#: the mean word confidence from which a line counts as read legibly
+#: (``PagePass.legible_line_height``):
+#: specks read as words come at 0-40, small print tesseract strains at reads 60-90
+_LEGIBLE = 50.0
 #: degrees of baseline slope from which a page that reads well is still levelled
 _TILTED = 2.0
 #: the resolution tesseract is tuned for, and the line height in points (1/72 inch) under
@@ -345,7 +370,7 @@ def _another(runner: Runner, image: Image.Image, notes: list[str], number: int, 
         return runner.recognise(image, **how)
     except EngineNotFoundError:
         raise
-    except EngineError as exc:
+    except (EngineError, InputTooLargeError) as exc:
         log.info("%s", exc)
         notes.append(f"page {number}: {what} failed, the page keeps the reading before it "
                      f"({str(exc).removeprefix(f'{runner.path}: ')})")
@@ -448,7 +473,11 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                              f"{turned.mean_conf:.0f}")
             best = chosen
     height = best.line_height
-    if opts.upscale and height and height < opts.min_line_height:
+    # only print read legibly is small print: a page whose small lines are specks read
+    # as junk is not read again upscaled (the factor is still the one all lines measure)
+    legible = best.legible_line_height
+    if (opts.upscale and height and height < opts.min_line_height
+            and legible is not None and legible < opts.min_line_height):
         factor = min(opts.max_upscale, opts.target_line_height / height)
         factor = min(factor, (opts.max_pixels / (image.width * image.height)) ** 0.5,
                      fitting(image))

@@ -38,6 +38,7 @@ A run with no inputs logs a warning and writes nothing.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import queue
 import time
@@ -166,6 +167,7 @@ def run_batch(
     dpi: float | None = None,
     encoding: str | None = None,
     max_pixels: int | None = None,
+    ocr_timeout: float | None = None,
     progress: bool = False,
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
@@ -182,7 +184,10 @@ def run_batch(
     ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
     added to the shipped drugs and clinical lexicons; ``dpi`` is the resolution PDF pages
     are rendered at for OCR (None: 300), ``max_pixels`` the most pixels an image or a PDF
-    page may have (None: 100 megapixels); ``encoding`` is the plain-text transcripts'
+    page may have (None: 100 megapixels), ``ocr_timeout`` the seconds one tesseract run
+    may take (None or 0: no limit; an image whose first reading takes longer gets an error
+    record naming it, a later pass that only tries to read the page better is given up
+    with a warning); ``encoding`` is the plain-text transcripts'
     (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
@@ -205,6 +210,8 @@ def run_batch(
         check_dpi(dpi)
     if max_pixels is not None and max_pixels < 1:
         raise ValueError(f"max_pixels must be >= 1, got {max_pixels}")
+    if ocr_timeout is not None and not (ocr_timeout >= 0 and math.isfinite(ocr_timeout)):
+        raise ValueError(f"ocr_timeout must be a number of seconds >= 0, got {ocr_timeout}")
     # refused now, not in every record (a style) or at the first recording, hours in
     from uncertain.models import check_language_code
     from uncertain.render import STYLES
@@ -224,7 +231,8 @@ def run_batch(
         calibration=calibration,
         lexicons=None if not lexicons else ("drugs", "clinical",
                                             *(os.fspath(x) for x in lexicons)),
-        prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels)
+        prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels,
+        ocr_timeout=ocr_timeout or 0.0)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))

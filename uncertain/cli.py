@@ -339,6 +339,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options["dpi"] = args.dpi
     if args.max_pixels:
         options["max_pixels"] = args.max_pixels
+    if args.ocr_timeout:
+        options["timeout"] = args.ocr_timeout
     if args.encoding:
         options["encoding"] = args.encoding
     if args.calibration and args.calibration != "none":
@@ -557,7 +559,7 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from uncertain._cli_runs import at_least, nonempty
+    from uncertain._cli_runs import at_least, nonempty, seconds
 
     parser = argparse.ArgumentParser(
         prog="uncertain",
@@ -602,6 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
+                   help="the longest one tesseract run may take (0, the default: no limit);"
+                   " a page whose first reading takes longer fails, naming the file")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding, e.g. cp1252 (default: detected)")
     p.add_argument(

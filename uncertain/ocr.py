@@ -109,7 +109,10 @@ class RecognizeOptions:
     tesseract_cmd: str | None = None
     """The tesseract binary; ``None`` uses pytesseract's (``tesseract`` on the PATH)."""
     timeout: float = 0.0
-    """Seconds allowed per tesseract run; 0 for no limit."""
+    """Seconds allowed per tesseract run; 0 for no limit (``--ocr-timeout`` in ``uncertain
+    annotate`` and ``batch``). A first reading that takes longer raises
+    :class:`~uncertain.errors.InputTooLargeError` naming the file and the limit; a later pass
+    that only tries to read the page better is given up, with a warning."""
     threads: int | None = 1
     """OpenMP threads per tesseract run (``OMP_THREAD_LIMIT`` in its environment), unless
     the environment sets ``OMP_THREAD_LIMIT`` itself; ``None``: tesseract's own default.

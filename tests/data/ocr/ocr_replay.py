@@ -49,6 +49,8 @@ class ReplayEngine:
             raise AssertionError(f"expected {call['method']}, got {method}")
         if "error" in call:
             raise pytesseract.TesseractError(1, call["error"])
+        if call.get("timeout"):
+            raise RuntimeError("Tesseract process timeout")  # as pytesseract says it
         return call
 
     def image_to_pdf_or_hocr(self, image: Any, lang: str | None = None, config: str = "",
