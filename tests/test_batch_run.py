@@ -30,7 +30,7 @@ from uncertain._ray import plan_actors
 from uncertain.batch import run_batch
 from uncertain.cli import main as cli_main
 from uncertain.document import Document
-from uncertain.errors import CorruptInputError, EngineNotFoundError
+from uncertain.errors import CorruptInputError, EngineNotFoundError, ModelNotFoundError
 
 DATA = Path(__file__).resolve().parent / "data" / "batch"
 
@@ -606,6 +606,31 @@ def test_batch_bad_lexicon_fails_before_touching_out(tmp_path: Path) -> None:
     with pytest.raises(UncertainError):
         run_batch([tmp_path / "a.txt"], out=out, lexicons=[str(tmp_path / "missing.tsv")])
     assert not out.exists()
+
+
+class _Refusing(FakeProcessor):
+    """A processor that stops the run at its first input, as a model that cannot take
+    the language asked does."""
+
+    def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
+        raise ModelNotFoundError("tiny.en is English-only: language='fr' cannot be ...")
+
+
+def test_batch_a_run_stopped_before_its_first_record_leaves_no_output(
+        tmp_path: Path) -> None:
+    """`batch --language fr` with tiny.en stopped at the first recording and left an empty
+    --out, so the run after the fix was refused: "exists; pass --resume or --force"."""
+    (tmp_path / "a.wav").write_bytes(b"aaa")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(ModelNotFoundError):
+        run_batch([tmp_path / "a.wav"], out=out, processor=_Refusing)
+    assert not out.exists()
+    assert run_batch([tmp_path / "a.wav"], out=out, processor=FakeProcessor).done == 1
+    # an output the run did not make stays, empty or not
+    out.write_bytes(b"")
+    with pytest.raises(ModelNotFoundError):
+        run_batch([tmp_path / "a.wav"], out=out, processor=_Refusing, resume=True)
+    assert out.exists()
 
 
 def test_batch_local_pipeline_keeps_input_order(tmp_path: Path) -> None:

@@ -268,27 +268,37 @@ def run_batch(
     bar = tqdm(total=summary.total, unit="file", disable=None if progress else True,
                dynamic_ncols=True, smoothing=0.1)
     redirect = logging_redirect_tqdm() if progress else nullcontext()
-    with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
-        summary.repaired_bytes = writer.repaired_bytes
-        asked = os.fspath(model or "tiny.en")
-        others = writer.models - {asked}
-        if others and processor is None and not os.path.isdir(asked):
-            # (a folder's model is named by what it holds: not compared here)
-            log.warning("%s: its recordings were transcribed with %s; this run uses %s, so "
-                        "the output will hold both", out_path, ", ".join(sorted(others)), asked)
-        pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
-        if engine == "ray":
-            from uncertain._ray import run_on_ray
+    made = False  # whether this run made the output file
+    try:
+        with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
+            made = mode == "new"
+            summary.repaired_bytes = writer.repaired_bytes
+            asked = os.fspath(model or "tiny.en")
+            others = writer.models - {asked}
+            if others and processor is None and not os.path.isdir(asked):
+                # (a folder's model is named by what it holds: not compared here)
+                log.warning("%s: its recordings were transcribed with %s; this run uses %s, so "
+                            "the output will hold both", out_path, ", ".join(sorted(others)), asked)
+            pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
+            if engine == "ray":
+                from uncertain._ray import run_on_ray
 
-            records = run_on_ray(pending, config, factory=factory, address=ray_address)
-        else:
-            records = _run_local(pending, processors)
-        for record in records:
-            if writer.write(record):
-                summary.count(record)
-            bar.update(1)
-            bar.set_postfix(audio_h=f"{summary.audio_hours:.3f}", failed=summary.failed,
-                            refresh=False)
+                records = run_on_ray(pending, config, factory=factory, address=ray_address)
+            else:
+                records = _run_local(pending, processors)
+            for record in records:
+                if writer.write(record):
+                    summary.count(record)
+                bar.update(1)
+                bar.set_postfix(audio_h=f"{summary.audio_hours:.3f}", failed=summary.failed,
+                                refresh=False)
+    except BaseException:
+        # a run that stops before its first record (a model that cannot take the language
+        # asked, found at the first recording) leaves no empty output of its own making:
+        # the next run, mended, would be refused as "exists; pass --resume or --force"
+        if made and out_path.is_file() and out_path.stat().st_size == 0:
+            out_path.unlink()
+        raise
     summary.wall_seconds = time.perf_counter() - started
     log.info("batch finished: %s", summary.format().replace("\n", "; "))
     return summary
