@@ -9,6 +9,10 @@ so read the held-out ``--split test``), validates every document and prints:
 
 - drug recovery: share of drug mentions either transcribed exactly or flagged with the
   right canonical among the top 3 candidates (top 1 separately);
+- the mentions as the LLM is shown them: written exactly, or among the suggestions of a
+  span the default rendering marks (``uncertain.render.doubtful_spans``: a flag it does
+  not mark, or a candidate under its score floor, shows nothing), which recovery@3
+  overstates where the acoustic pass sinks the drug said under the floor;
 - the raw baseline: share of mentions whose canonical (or, for audio and images, the
   said or written name) appears exactly in the stage's text alone;
 - false flags per 1,000 correct words: flags other than ``verified`` lying wholly on
@@ -90,6 +94,7 @@ from uncertain.document import Document, Segment, Source, Word  # noqa: E402
 from uncertain.errors import CalibrationError  # noqa: E402
 from uncertain.lexicon import normalize_term  # noqa: E402
 from uncertain.metrics import align_words, normalize  # noqa: E402
+from uncertain.render import doubtful_spans  # noqa: E402
 from uncertain.validate import ValidateOptions, Validator  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
@@ -242,6 +247,16 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
             top3[c] += 1
         if cands:
             top1[cands[0]] += 1
+    # what the LLM is shown: the suggestions of the spans a default rendering marks (a
+    # flag it leaves unmarked, or a candidate under its score floor, names nothing there)
+    shown: Counter[str] = Counter()
+    by_range = {(f.start, f.end): f for f in doc.flags}
+    for span in doubtful_spans(doc):
+        flag = by_range.get((span.word_start, span.word_end))  # type: ignore[arg-type]
+        if flag is not None:
+            canonicals = {c.term: normalize_term(c.canonical) for c in flag.candidates}
+            for c in {canonicals[t] for t in span.candidates if t in canonicals}:
+                shown[c] += 1
     out = Counter[str]()
     for canonical, n in mentions.items():
         exact = min(n, max(contains(hyp, s) for s in surfaces[canonical]))
@@ -249,6 +264,7 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
         out["exact"] += exact
         out["recovered"] += min(n, exact + top3[canonical])
         out["recovered_top1"] += min(n, exact + top1[canonical])
+        out["recovered_shown"] += min(n, exact + shown[canonical])
         if show and min(n, exact + top3[canonical]) < n:
             print(f"  missed {canonical!r} in {item['id']}: {doc.text[:200]!r}")
     out["correct_words"] = correct_words
@@ -455,6 +471,12 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
         print(f"{modality:<8} {kind:<8} {mentions:>8} {pct(c['exact']):>10} "
               f"{pct(c['recovered']):>12} {pct(c['recovered_top1']):>8} "
               f"{c['correct_words']:>14} {c['false_flags']:>12} {per_k:>9.2f}")
+    shown = [f"{modality} {100.0 * c['recovered_shown'] / c['mentions']:.1f}%"
+             for (modality, kind), c in sorted(totals.items())
+             if kind == "all" and modality != "all" and c["mentions"]]
+    if shown:
+        print("drug mentions as a default rendering shows them (written exactly, or among a "
+              "marked span's suggestions): " + ", ".join(shown))
     wrong = [f"{modality} {c['words_wrong_marked']} of {c['words_wrong']}"
              for (modality, kind), c in sorted(totals.items())
              if kind == "all" and modality != "all" and c["words_wrong"]]
