@@ -2103,3 +2103,29 @@ def test_validate_right_words_with_g_are_not_taken_for_q(validator: Validator,
                                                          line: str) -> None:
     doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))
     assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [("1O", "10"), ("6O", "60"), ("5OO", "500"),
+                                              ("2.S", "2.5"), ("1O.", "10")])
+def test_validate_a_printed_number_with_a_letter_for_a_digit_is_doubtful(
+        validator: Validator, text: str, number: str) -> None:
+    """"Lisinopril 1O mg" (raw 30) reached the prompt at p 0.83, "Qty: 6O" at 0.91: a
+    number holding a letter OCR read for a digit is doubtful however sure the engine
+    was, and the digits are its suggestion."""
+    words = [Word(text=t, confidence=0.95) for t in ("Lisinopril", text, "mg", "daily")]
+    doc = validator.validate(Document(source=Source(
+        path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)]))
+    (flag,) = only_doubtful(doc)
+    assert (flag.text, flag.reason, flag.candidates[0].term) == (text, "confusable", number)
+    assert flag.confidence is not None and flag.confidence >= 0.6
+
+
+@pytest.mark.parametrize("text", ["10", "B12", "O2", "T4", "1st", "2nd", "3x"])
+def test_validate_codes_and_ordinals_are_no_misread_numbers(
+        validator: Validator, text: str) -> None:
+    words = [Word(text=t, confidence=0.95) for t in ("Take", text, "daily")]
+    doc = validator.validate(Document(source=Source(
+        path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)]))
+    assert [f for f in doc.flags if f.reason == "confusable"] == []

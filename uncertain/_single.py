@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from uncertain._candidates import Ranked, listed
-from uncertain._context import classify, ty_for_teen_dose
+from uncertain._context import classify, strip_punct, ty_for_teen_dose
 from uncertain._words import Proposal, WordInfo
 from uncertain.document import Candidate, Evidence, FlagReason, Modality, Word
 
@@ -58,6 +58,25 @@ def word_reasons(window: Sequence[WordInfo], modality: Modality,
     ):
         reasons.append("low_confidence")
     return reasons
+
+
+#: a printed number with a letter read for one of its digits: O for 0, l or I for 1, S
+#: for 5, B for 8, Z for 2 ("1O", "6O", "5OO"); it begins with a digit (a code such as
+#: "B12", "O2" begins with its letter)
+_MISREAD_NUMBER = re.compile(r"\d[\dOoIlSBZ]*(?:[.,][\dOoIlSBZ]+)?")
+_DIGIT_FOR = str.maketrans("OoIlSBZ", "0011582")
+
+
+def misread_number(text: str) -> str | None:
+    """The number a printed word reads as with its look-alike letters taken for the
+    digits they resemble, when it mixes the two ("Lisinopril 1O mg": 10, "Qty: 6O"): OCR
+    read a digit as a letter, and the number a reader acts on is in doubt however sure
+    the engine was."""
+    text = strip_punct(text)
+    if not _MISREAD_NUMBER.fullmatch(text) or text.isdigit() or not any(
+            c.isalpha() for c in text):
+        return None
+    return text.translate(_DIGIT_FOR)
 
 
 def word_flags(
@@ -116,6 +135,10 @@ def word_flags(
                     or bool(infos[i - 1].exact)) else None)
         if sig is not None:
             reasons.append("confusable")
+        number = (misread_number(info.text) if modality == "image" and not info.exact
+                  and info.kind == "word" and not piece else None)
+        if number is not None:
+            reasons.append("confusable")
         # (a digit a near-lexicon window took as a syllable is still a number's doubt when
         # that window is not kept: the choice is resolve's)
         if not reasons or (i in covered and not (digits and info.kind == "word")):
@@ -133,6 +156,10 @@ def word_flags(
         elif sig is not None:
             wrong = max(wrong, CONFUSABLE_DOUBT)
             candidates = [sig]
+        elif number is not None:
+            wrong = max(wrong, CONFUSABLE_DOUBT)
+            candidates = [Candidate(term=number, canonical=number, score=CONFUSABLE_DOUBT,
+                                    kind="number", evidence=["glyph"])]
         elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
