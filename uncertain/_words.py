@@ -142,17 +142,16 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     # one heard in doubt between a doubtful word and a word, where no dose is ("soon-match
     # Rip 10 and": sumatriptan); printed digits are digits, and so is the whole of a
     # number written in pieces ("7" ".5 milligrams": Whisper's 7.5), unless the piece is
-    # a thousands group after a digit that sounds as a syllable does, the digit or the
-    # word before it heard in doubt, and that word no name of its own ("Heparin 4,000
-    # units"): Whisper writes "metformin 500" as "Met 4" ",500" (met-for 500)
+    # a thousands group after a 4 and a word heard in doubt that is no name of its own
+    # ("Heparin 4,000 units"): Whisper writes "metformin 500" as "Met 4" ",500"
     heard = doc.source.modality != "image"
     for k in range(1, len(out) - 1 if heard else 0):
         spoken = _SPOKEN_DIGITS.get(out[k].text)
         if not spoken or (glued[k] and not (
                 out[k].text in _SYLLABLE_DIGITS and _THOUSANDS.fullmatch(surfaces[k + 1])
                 and not (out[k - 1].exact and len(out[k - 1].key) >= 4)
-                and doubt is not None and any(c is not None and c < doubt for c in (
-                    out[k - 1].confidence, out[k].confidence)))):
+                and doubt is not None and (before := out[k - 1].confidence) is not None
+                and before < doubt)):
             continue
         inside = (doubt is not None and out[k + 1].kind == "word"
                   and all(c is not None and c < doubt
@@ -303,10 +302,11 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 #: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
 #: a number's thousands group written as a word of its own (Whisper's "4" ",500"), and
-#: the digits before one that sound as a syllable does ("for", "to", "ate"): "1,000" said
-#: as a dose is written so, "4,500" is "for 500" run together
+#: the digit before one that is a syllable run into it: "4,500" is "for 500" run together
+#: ("met for 500"); "1,000" and "2,000" said as amounts are written so ("under 2,000
+#: milligrams a day" is no "under to")
 _THOUSANDS = re.compile(r",\d{3}")
-_SYLLABLE_DIGITS = frozenset({"2", "4", "8"})
+_SYLLABLE_DIGITS = frozenset({"4"})
 _SPOKEN_DIGITS = {str(n): w for n, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
      "eleven", "twelve"])}
