@@ -230,7 +230,7 @@ def combination(text: str, lookup: Callable[[str], Sequence[int]],
     ("amoxicillin / clavulanic acid") is still written so. Words that happen to be terms
     and are everyday English all ("salt-water") make no combination."""
     parts = [part for part in _COMBINED.split(text) if part]
-    if len(parts) < 2 or len(parts) == len(text.split()):
+    if len(parts) < 2:
         return []
     out: list[int] = []
     everyday = True
