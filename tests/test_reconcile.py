@@ -337,6 +337,38 @@ def test_reconcile_an_insertion_on_a_scan_says_where_it_goes() -> None:
                                                          first.bbox[0], first.bbox[3]))
 
 
+@pytest.mark.parametrize(("rotation", "after", "before"), [
+    # the boxes of "as directed" as read from the image; reading runs right (0), up the
+    # image (90), leftwards (180) or down it (270)
+    (0, (300.0, 500.0, 420.0, 530.0), (100.0, 500.0, 150.0, 530.0)),
+    (90, (321.0, 1935.0, 348.0, 2078.0), (321.0, 2200.0, 348.0, 2300.0)),
+    (180, (1868.0, 900.0, 1940.0, 930.0), (2000.0, 900.0, 2100.0, 930.0)),
+    (270, (321.0, 1935.0, 348.0, 2078.0), (321.0, 1700.0, 348.0, 1800.0)),
+])
+def test_reconcile_an_insertion_on_a_turned_page_goes_where_its_reading_goes(
+        rotation: int, after: tuple[float, float, float, float],
+        before: tuple[float, float, float, float]) -> None:
+    """On a page read turned 90 degrees, "with food" added after "directed" got a strip
+    down the word's right side, and on one turned 180 the point where the word's reading
+    starts: the point after a word is where its reading ends, in its page's direction."""
+    from uncertain.document import Page
+
+    words = [Word(text="as", confidence=0.99, page=1, bbox=before),
+             Word(text="directed", confidence=0.99, page=1, bbox=after)]
+    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                 engine="tesseract"),
+                   segments=[Segment(id=0, words=words, page=1)],
+                   pages=[Page(number=1, width=2480, height=3508, rotation=rotation)])
+    (added,) = reconcile(doc, "as directed with food").overcorrections
+    x0, y0, x1, y1 = after
+    assert added.bbox == {0: (x1, y0, x1, y1), 90: (x0, y0, x1, y0),
+                          180: (x0, y0, x0, y1), 270: (x0, y1, x1, y1)}[rotation]
+    (opening,) = reconcile(doc, "Take as directed").overcorrections
+    x0, y0, x1, y1 = before
+    assert opening.bbox == {0: (x0, y0, x0, y1), 90: (x0, y1, x1, y1),
+                            180: (x1, y0, x1, y1), 270: (x0, y0, x1, y0)}[rotation]
+
+
 def test_reconcile_text_inserted_beside_a_doubtful_span_is_an_insertion() -> None:
     """A run inserted beside a corrected span joined its correction: "and also start
     warfarin 5 mg and lisinopril" was the fix of "lisinoprl", a new drug accepted as a

@@ -570,7 +570,22 @@ def _located(doc: Document) -> list[Word]:
     return out
 
 
-def _provenance(words: list[Word], first: int, stop: int) -> dict[str, Any]:
+#: for a page turned by so many degrees before it was read (``Page.rotation``), the
+#: edges of a word's box (x0, y0, x1, y1 as indexes) where its reading starts and ends: a
+#: page read turned 90 degrees runs up the image, one turned 180 from right to left
+_READING_EDGES = {0: (0, 2), 90: (3, 1), 180: (2, 0), 270: (1, 3)}
+
+
+def _point(box: BBox, edge: int) -> BBox:
+    """A box of no width (or height) on ``edge`` of ``box``, as long as the box's side."""
+    x0, y0, x1, y1 = box
+    if edge in (0, 2):
+        return (box[edge], y0, box[edge], y1)
+    return (x0, box[edge], x1, box[edge])
+
+
+def _provenance(words: list[Word], first: int, stop: int,
+                turns: dict[int, int] | None = None) -> dict[str, Any]:
     if first == stop:  # an insertion: the gap between the neighbours
         before = words[first - 1] if first > 0 else None
         after = words[first] if first < len(words) else None
@@ -578,13 +593,15 @@ def _provenance(words: list[Word], first: int, stop: int) -> dict[str, Any]:
         if start is not None and end is not None and end < start:
             # neighbours that overlap: words of one subtitle cue share its times
             start, end = end, start
-        # on a scan, the point it goes at: a box of no width after the word before it
-        # (before the word after it, at the start), as high as that word
+        # on a scan, the point it goes at: a box of no width where the word before it
+        # ends (where the word after it starts, at the start), as high as that word, in
+        # the reading direction of its page (a turned page's runs up or leftwards)
         place: dict[str, Any] = {"start": start, "end": end}
-        for word, edge in ((before, 2), (after, 0)):
+        for word, side in ((before, 1), (after, 0)):
             if word is not None and word.bbox is not None:
-                x = word.bbox[edge]
-                place.update(page=word.page, bbox=(x, word.bbox[1], x, word.bbox[3]))
+                turned = (turns or {}).get(word.page or 0, 0) % 360
+                edge = _READING_EDGES.get(turned, _READING_EDGES[0])[side]
+                place.update(page=word.page, bbox=_point(word.bbox, edge))
                 break
         return place
     chosen = words[first:stop]
@@ -664,7 +681,8 @@ def reconcile(
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     located = _located(doc)
     names = _names(doc, spans)
-    changes = [_change(located, g, new_tokens, span_of, names, doubtful,
+    turns = {page.number: page.rotation for page in doc.pages or ()}
+    changes = [_change(located, g, new_tokens, span_of, names, doubtful, turns,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)))
                for g in groups]
     changes = [_uncrossed(c, names) for c in changes]
@@ -676,13 +694,13 @@ def reconcile(
     kept = (round((_kept(pairs, src, dst, token_span, span_sizes) + respelled) / len(src), 4)
             if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
-                          tuple(_place(located, s) for s in spans))
+                          tuple(_place(located, s, turns) for s in spans))
 
 
-def _place(words: list[Word], span: Span) -> dict[str, Any]:
+def _place(words: list[Word], span: Span, turns: dict[int, int]) -> dict[str, Any]:
     """Where ``span``'s words are: ``seconds`` or ``page`` and ``bbox``, those known."""
     assert span.word_start is not None and span.word_end is not None
-    where = _provenance(words, span.word_start, span.word_end)
+    where = _provenance(words, span.word_start, span.word_end, turns)
     out: dict[str, Any] = {}
     if where["start"] is not None and where["end"] is not None:
         out["seconds"] = [where["start"], where["end"]]
@@ -1121,7 +1139,7 @@ def _uncrossed(change: Change, names: list[frozenset[str]]) -> Change:
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
             span_of: list[int | None], names: list[frozenset[str]], doubtful: list[bool],
-            *, aside: bool = False) -> Change:
+            turns: dict[int, int], *, aside: bool = False) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
     if g.region is not None:
@@ -1137,7 +1155,7 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
                       or _hedged(original, new, doubtful=g.region is not None)),
                   reformatted=(g.region is None and not aside
                                and _squeezed(original) == _squeezed(new)),
-                  **_provenance(words, g.first, g.stop))
+                  **_provenance(words, g.first, g.stop, turns))
 
 
 #: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly")
