@@ -122,6 +122,21 @@ def test_ingest_text_with_a_nul_byte_says_where(tmp_path: Path) -> None:
         detect(path)
 
 
+def test_ingest_a_file_object_or_bytes_is_refused_saying_what_to_pass(tmp_path: Path) -> None:
+    """`ingest(open(f, "rb"))` failed deep in pathlib with "expected str, bytes or
+    os.PathLike object, not BufferedReader", and `ingest(b"/path")` with "argument should
+    be a str object"."""
+    path = tmp_path / "note.txt"
+    path.write_text("Take metformin 500 mg.\n", encoding="utf-8")
+    with path.open("rb") as fh, pytest.raises(
+            TypeError, match=r"by its path, not a file object \(BufferedReader\): pass its "
+                             r"path, '.*note\.txt'"):
+        ingest(fh)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="by its path, not bytes"):
+        ingest(bytes(path))  # type: ignore[arg-type]
+    assert ingest(path).text == "Take metformin 500 mg."
+
+
 def test_ingest_unknown_option_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("hello\n")

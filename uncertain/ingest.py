@@ -104,6 +104,13 @@ def ingest(path: str | os.PathLike[str], **options: Any) -> Document:
     (``model`` for audio, ``lang`` for images) are ignored by the others, so one call
     works for a mixed list of files.
     """
+    if not isinstance(path, str | os.PathLike):
+        # a file object or a file's bytes: the stages read a file by its name (audio is
+        # decoded by FFmpeg, images by Pillow and tesseract, each from the path)
+        held = (f"a file object ({type(path).__name__}): pass its path, {path.name!r}"
+                if isinstance(getattr(path, "name", None), str) else
+                f"{type(path).__name__}: pass the file's path (a str or pathlib.Path)")
+        raise TypeError(f"ingest() reads a file by its path, not {held}")
     unknown = set(options) - _all_known()
     if unknown:
         raise TypeError(f"ingest() got options no stage accepts: {', '.join(sorted(unknown))}")
