@@ -9,7 +9,8 @@ so read the held-out ``--split test``), validates every document and prints:
 
 - drug recovery: share of drug mentions either transcribed exactly or flagged with the
   right canonical among the top 3 candidates (top 1 separately);
-- the mentions as the LLM is shown them: written exactly, or among the suggestions of a
+- the mentions as the LLM is shown them: written exactly (or verified: a brand and its
+  generic both written, counted once by the exact match), or among the suggestions of a
   span the default rendering marks (``uncertain.render.doubtful_spans``: a flag it does
   not mark, or a candidate under its score floor, shows nothing), which recovery@3
   overstates where the acoustic pass sinks the drug said under the floor;
@@ -250,6 +251,10 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
     # what the LLM is shown: the suggestions of the spans a default rendering marks (a
     # flag it leaves unmarked, or a candidate under its score floor, names nothing there)
     shown: Counter[str] = Counter()
+    for f in doc.flags:  # a name read right and verified is shown as written
+        if f.reason == "verified":
+            for c in {normalize_term(c.canonical) for c in f.candidates[:1]}:
+                shown[c] += 1
     by_range = {(f.start, f.end): f for f in doc.flags}
     for span in doubtful_spans(doc):
         flag = by_range.get((span.word_start, span.word_end))  # type: ignore[arg-type]
@@ -475,8 +480,8 @@ def table(totals: dict[tuple[str, str], Counter[str]]) -> None:
              for (modality, kind), c in sorted(totals.items())
              if kind == "all" and modality != "all" and c["mentions"]]
     if shown:
-        print("drug mentions as a default rendering shows them (written exactly, or among a "
-              "marked span's suggestions): " + ", ".join(shown))
+        print("drug mentions as a default rendering shows them (written exactly or verified, "
+              "or among a marked span's suggestions): " + ", ".join(shown))
     wrong = [f"{modality} {c['words_wrong_marked']} of {c['words_wrong']}"
              for (modality, kind), c in sorted(totals.items())
              if kind == "all" and modality != "all" and c["words_wrong"]]
