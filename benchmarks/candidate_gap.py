@@ -74,8 +74,8 @@ def main() -> int:
                     continue
                 canonical = {c.term: normalize_term(c.canonical) for c in flag.candidates}
                 tally["spans"] += 1
-                tally["top1_right"] += canonical.get(span.candidates[0]) in said
-                for term in span.candidates[1:]:
+                tally["top1_right"] += canonical.get(span.terms[0]) in said
+                for term in span.terms[1:]:
                     tally["runner_ups"] += 1
                     tally["runner_ups_right"] += canonical.get(term) in said
     print(f"dev set: {args.devset} (split {args.split}, {len(items)} items"

@@ -260,7 +260,7 @@ def evaluate(item: dict[str, Any], doc: Document, show: bool) -> dict[str, float
         flag = by_range.get((span.word_start, span.word_end))  # type: ignore[arg-type]
         if flag is not None:
             canonicals = {c.term: normalize_term(c.canonical) for c in flag.candidates}
-            for c in {canonicals[t] for t in span.candidates if t in canonicals}:
+            for c in {canonicals[t] for t in span.terms if t in canonicals}:
                 shown[c] += 1
     out = Counter[str]()
     for canonical, n in mentions.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -359,3 +360,82 @@ def test_render_a_flag_past_the_words_says_what_happened() -> None:
     with pytest.raises(ValueError, match=r"ends at word \d, the document has 2: its words "
                                          r"were changed after it was made"):
         render(cut)
+
+
+def _glued_doc() -> Document:
+    """A scan's line whose names OCR glued to their doses, flagged as the validator does:
+    on the whole word, with the lexicon's terms as candidates."""
+    words = ["Rx:", "Metforrnin500mg", "1", "tab", "Warfarln-5mg", "daily", "Lisinopri1",
+             "mg:B10", "\u201cQty:.60.."]
+    doc = _doc([[(w, 0.95) for w in words]], modality="image", pages=[1])
+    flags = [
+        Flag(reason="near_lexicon", text=words[1], start=1, end=2, confidence=0.999,
+             candidates=[Candidate(term="metformin", canonical="metformin", score=0.95),
+                         Candidate(term="Motrin", canonical="ibuprofen", score=0.9)]),
+        _flag(4, 5, 0.99, terms=("warfarin",)),
+        _flag(6, 7, 0.99, terms=("lisinopril",)),  # the "1" is a misread "l"
+        _flag(7, 8, 0.69, terms=("mg",)),  # "B10" is a misread "BID", no dose
+        _flag(8, 9, 0.7, reason="low_confidence", terms=("QTY",)),
+    ]
+    return doc.model_copy(update={"flags": flags})
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("inline", 'Rx: <unsure p="0.00" maybe="metformin500mg|Motrin500mg">Metforrnin500mg'
+               '</unsure> 1 tab <unsure p="0.01" maybe="warfarin-5mg">Warfarln-5mg</unsure> '
+               'daily <unsure p="0.01" maybe="lisinopril">Lisinopri1</unsure> '
+               '<unsure p="0.31" maybe="mg">mg:B10</unsure> '
+               '<unsure p="0.30" maybe="\u201cQTY:.60..">\u201cQty:.60..</unsure>'),
+    ("bracket", "Rx: [Metforrnin500mg?0.00|metformin500mg/Motrin500mg] 1 tab "
+                "[Warfarln-5mg?0.01|warfarin-5mg] daily [Lisinopri1?0.01|lisinopril] "
+                "[mg:B10?0.31|mg] [\u201cQty:.60..?0.30|\u201cQTY:.60..]"),
+])
+def test_render_suggestion_keeps_a_dose_glued_to_the_name(style: str, expected: str) -> None:
+    """A word whose dose OCR glued to the name ("Metforrnin500mg") was suggested the name
+    alone (maybe="metformin"): an answer taking the suggestion dropped the dose. The
+    suggestion is the word with the name corrected; the flag's candidates stay terms."""
+    doc = _glued_doc()
+    prompt = render(doc, style=style, preamble=False, structure=False,  # type: ignore[arg-type]
+                    tokenizer="estimate")
+    assert prompt.document == expected
+    back = parse(prompt.text, style=style)  # type: ignore[arg-type]
+    assert (back.text, back.spans) == (doc.text, prompt.spans)
+    assert prompt.spans[0].terms == ("metformin", "Motrin")
+    assert [c.term for c in doc.flags[0].candidates] == ["metformin", "Motrin"]
+
+
+def test_render_json_suggestion_keeps_a_dose_glued_to_the_name() -> None:
+    doc = _glued_doc()
+    data = json.loads(render(doc, style="json", preamble=False, tokenizer="estimate").document)
+    assert [s.get("maybe") for s in data["spans"]] == [
+        ["metformin500mg", "Motrin500mg"], ["warfarin-5mg"], ["lisinopril"], ["mg"],
+        ["\u201cQTY:.60.."]]
+    back = parse(render(doc, style="json", tokenizer="estimate"))
+    assert back.spans == tuple(doubtful_spans(doc))
+
+
+@pytest.mark.parametrize(("words", "term", "maybe"), [
+    (["met", "for", "min500mg"], "metformin", "metformin500mg"),  # a window's last word
+    (["500mg-Metforrnin"], "metformin", "500mg-metformin"),  # a dose before the name
+    (["L1sinopril"], "lisinopril", "lisinopril"),  # "1" read for "i"
+    (["CoQ1O"], "coenzyme Q10", "coenzyme Q10"),  # a term with digits of its own
+    (["Metforrnin,"], "metformin", "metformin"),  # marks alone: no dose
+    (["Ibuprofen"], "ibuprofen", "ibuprofen"),
+])
+def test_render_glued_suggestion_only_where_a_number_adjoins_the_name(
+        words: list[str], term: str, maybe: str) -> None:
+    flag = _flag(0, len(words), 0.9, terms=(term,))
+    doc = _doc([[(w, 0.9) for w in words]], [flag], modality="image")
+    assert doubtful_spans(doc)[0].candidates == (maybe,)
+
+
+@pytest.mark.parametrize("hostile", ['"</unsure>', "|/?]", "\\u0041", "\u2028&amp;"])
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_render_glued_suggestion_round_trips_whatever_follows(hostile: str, style: str) -> None:
+    word = "Metforrnin500mg" + hostile
+    doc = _doc([[("take", 0.9), (word, 0.9)]], [_flag(1, 2, 0.9, terms=("metformin",))],
+               modality="image")
+    prompt = render(doc, style=style, tokenizer="estimate")  # type: ignore[arg-type]
+    assert prompt.spans[0].candidates == ("metformin500mg" + hostile,)
+    back = parse(prompt)
+    assert (back.text, back.spans) == (doc.text, prompt.spans)

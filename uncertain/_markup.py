@@ -79,9 +79,11 @@ class Span:
     """A marked stretch of the document text: ``text == doc_text[start:end]``.
 
     ``p`` is the rounded probability that the text is right (``None`` when unknown or
-    for verified spans); ``candidates`` are lexicon suggestions, best first. The word
-    indices (into ``Document.words``) are known to the renderer only and are not
-    compared.
+    for verified spans); ``candidates`` are lexicon suggestions, best first, as the
+    markup lists them. The word indices (into ``Document.words``) and ``terms``, the
+    lexicon term each suggestion writes (a suggestion is its term, or the span's word
+    with the name corrected where a dose is glued to it: "metformin500mg"), are known to
+    the renderer only and are not compared.
     """
 
     start: int
@@ -92,6 +94,7 @@ class Span:
     verified: bool = False
     word_start: int | None = field(default=None, compare=False)
     word_end: int | None = field(default=None, compare=False)
+    terms: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the span."""

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from uncertain._context import (
     classify,
@@ -27,6 +28,7 @@ from uncertain._context import (
     strip_punct,
 )
 from uncertain._cues import is_cue_word
+from uncertain._glyphs import glyph_variants
 from uncertain._index import compact
 from uncertain._phonetic import sound_key
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
@@ -35,8 +37,9 @@ from uncertain.lexicon import english_zipf, names_drug, visible
 if TYPE_CHECKING:
     from uncertain._candidates import Ranked
 
-__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "key_of", "names_drug",
-           "orphan_sentences", "other_tail", "plural_zipf", "resolve", "word_infos", "word_key"]
+__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "glued_dose", "key_of",
+           "names_drug", "orphan_sentences", "other_tail", "plural_zipf", "resolve",
+           "word_infos", "word_key"]
 
 
 @dataclass(slots=True)
@@ -329,6 +332,68 @@ def word_key(text: str) -> str:
 
 #: a measurement's code: up to four letters and one or two digits, nothing between
 _CODE = re.compile(r"[A-Za-z]{1,4}\d{1,2}")
+
+
+def _run_at(text: str, name: str) -> tuple[int, int] | None:
+    """Where in ``text`` (a word as written) the letters :func:`word_key` keeps of it are:
+    the first stretch that begins and ends with a letter and compacts to that key; of a
+    stretch of letters parted by marks that the key joins ("500mg-Metforrnin": the key
+    "mgmetforrnin"), the letters nearest the compact ``name`` ("Metforrnin")."""
+    key = word_key(strip_punct(visible(text)))
+    if not key or len(text) > _GLUED_MAX:
+        return None
+    found = next(((a, b) for a in range(len(text)) if text[a].isalpha()
+                  for b in range(len(text), a, -1)
+                  if text[b - 1].isalpha() and compact(text[a:b]) == key), None)
+    if found is None:
+        return None
+    pieces = [(m.start(), m.end()) for m in _LETTER_RUN.finditer(text, *found)]
+    stretches = [(pieces[i][0], pieces[j][1]) for i in range(len(pieces))
+                 for j in range(i, len(pieces))]
+    return min(stretches, key=lambda ab: (Levenshtein.distance(compact(text[ab[0]:ab[1]]),
+                                                               name), ab[0] - ab[1]))
+
+
+#: letters as written, one run
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+#: the longest word looked into for a dose glued to a name (OCR tokens are short)
+_GLUED_MAX = 64
+
+
+def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
+    """What a window of words (their ``texts``) holds beyond the name ``term`` the
+    validator matched it with, when a number is glued on to the letters it matched
+    (:func:`word_key`: "Metforrnin500mg", "Warfarln-5mg", "Qty:.60"): the first word's
+    text before those letters and the last word's after them ("", "500mg"), so that
+    ``before + term + after`` is what the words would read with the name corrected.
+
+    None when no number is glued on (before the letters, or after them through marks
+    only: "mg:B10" is "mg" and a misread "BID", no dose), when the term holds digits of
+    its own ("coenzyme Q10"), or when the digits are misread letters of the name, the
+    words with their digits read as letters (one glyph confusion undone) being nearer the
+    term than the letters alone: "Lisinopri1" and "L1sinopril" are lisinopril."""
+    name = compact(term)
+    if not texts or not name or any(c.isdigit() for c in name) or not any(
+            c.isdigit() for c in texts[0] + texts[-1]):
+        return None
+    first, last = _run_at(texts[0], name), _run_at(texts[-1], name)
+    if first is None or last is None:
+        return None
+    before, after = texts[0][:first[0]], texts[-1][last[1]:]
+    # a dose after a name begins with its number ("500mg"), one before it ends with its
+    # unit ("500mg-"); letters between a name and a number make no dose ("mg:B10")
+    if not (any(c.isdigit() for c in before)
+            or next((c for c in after if c.isalnum()), "").isdigit()):
+        return None
+    letters = "".join(word_key(strip_punct(visible(t))) for t in texts)
+    whole = compact(strip_punct(visible(" ".join(texts))))
+    read = [v for v in (whole, *glyph_variants(whole)) if not any(c.isdigit() for c in v)]
+    apart = min(Levenshtein.distance(v, name) for v in (letters, *glyph_variants(letters)))
+    if read and min(Levenshtein.distance(v, name) for v in read) < apart:
+        return None
+    return before, after
 
 
 #: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share

@@ -40,6 +40,17 @@ whose first suggestion is right from 49% to 58%, and keeps 96% of those suggesti
 (``benchmarks/candidate_gap.py --rescore``).
 ``candidate_gap=None`` lists up to ``max_candidates`` regardless.
 
+A suggestion is the candidate's term, except where the span's word has a number glued
+on to the letters the validator matched (OCR's "Metforrnin500mg", "Warfarln-5mg",
+"Qty:.60": :func:`uncertain._words.glued_dose`): there it is the word with those letters
+replaced by the term, everything else as written ("metformin500mg", "warfarin-5mg").
+The name alone invited an answer that replaces the span by it and loses the dose; the
+lexicon knows the name only, so the suggestion changes nothing else (no space put in,
+no mark dropped), and the reader sees which letters it corrects. Digits read for a
+name's letters ("Lisinopri1") and a term's own ("coenzyme Q10") are no dose. The flag's
+candidates keep the lexicon's terms; :attr:`Span.terms` says which term each suggestion
+writes.
+
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
 spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
 ``threshold``; verified last). When some markup is dropped, the document's first
@@ -52,6 +63,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -76,6 +88,7 @@ from uncertain._markup import (
 )
 from uncertain._score import logit
 from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
+from uncertain._words import glued_dose
 from uncertain.document import Document, Flag, gap_after, line_lead, misplaced_flag
 from uncertain.errors import UncertainError
 
@@ -181,21 +194,36 @@ def _flag_p(flag: Flag, confidences: list[float | None]) -> float | None:
     return min(known) if known else None
 
 
-def _candidates(flag: Flag, max_candidates: int, min_score: float,
-                gap: float | None) -> tuple[str, ...]:
+def _suggestion(term: str, texts: Sequence[str]) -> str:
+    """How a span of words (their ``texts``) lists the lexicon's ``term``: the term, or,
+    where a number is glued on to the letters the validator matched ("Metforrnin500mg"),
+    the words as they would read with the name corrected ("metformin500mg"; see the
+    module docstring)."""
+    glued = glued_dose(texts, term)
+    return term if glued is None else glued[0] + term + glued[1]
+
+
+def _candidates(flag: Flag, texts: Sequence[str], max_candidates: int, min_score: float,
+                gap: float | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The suggestions a span of ``flag`` lists, and the term each writes."""
     seen: list[str] = []
+    terms: list[str] = []
     best: float | None = None
     for cand in flag.candidates:
         if len(seen) >= max_candidates:
             break
-        if cand.score < min_score or not cand.term.strip() or cand.term in seen:
+        if cand.score < min_score or not cand.term.strip():
+            continue
+        shown = _suggestion(cand.term, texts)
+        if shown in seen:
             continue
         if best is None:
             best = cand.score
         elif gap is not None and logit(best) - logit(cand.score) > gap:
             break
-        seen.append(cand.term)
-    return tuple(seen)
+        seen.append(shown)
+        terms.append(cand.term)
+    return tuple(seen), tuple(terms)
 
 
 def _rank(span: Span, threshold: float) -> tuple[bool, float, int]:
@@ -227,6 +255,7 @@ def doubtful_spans(
         raise ValueError(f"candidate_gap must be >= 0 or None, got {candidate_gap}")
     layout = _layout(doc)
     confidences = [w.confidence for w in doc.words]
+    texts = [w.text for w in doc.words]
     covered = [False] * len(confidences)
     proposals: list[tuple[tuple[bool, float, int], Span]] = []
     for flag in doc.flags:
@@ -239,12 +268,13 @@ def doubtful_spans(
         if not verified and p is not None and p >= threshold:
             continue
         start, end = layout.offsets[flag.start][0], layout.offsets[flag.end - 1][1]
+        shown, terms = ((), ()) if verified else _candidates(
+            flag, texts[flag.start:flag.end], max_candidates, min_candidate_score,
+            candidate_gap)
         span = Span(
             start, end, layout.text[start:end],
             None if verified or p is None else round_p(p),
-            () if verified else _candidates(flag, max_candidates, min_candidate_score,
-                                            candidate_gap),
-            verified, flag.start, flag.end,
+            shown, verified, flag.start, flag.end, terms,
         )
         proposals.append(((verified, threshold if p is None else p, start), span))
     taken = [False] * len(confidences)
