@@ -917,3 +917,91 @@ def test_reconcile_a_reordered_list_does_not_cross_map_drug_names() -> None:
     both = MEDS.replace("lisa no pril", "lisinopril (not atorvastatin)")
     assert [c.new for c in reconcile(_meds(), both).resolved] == [
         "lisinopril (not atorvastatin)"]
+
+
+def _glued_scan() -> Document:
+    """A scan's lines whose names OCR glued to their doses, flagged as the validator
+    flags them (the words and flags of a real one, "Metforrnin500mg" at 0.95)."""
+    lines = [["Rx:", "Metforrnin500mg", "1", "tab", "PO", "BID"],
+             ["Warfarln-5mg", "as", "directed"], ["\u201cQty:.60..", "Refills:", "3"]]
+    segments, index, y = [], 0, 10
+    for k, line in enumerate(lines):
+        words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, y, 80 + 80 * i, y + 20))
+                 for i, t in enumerate(line)]
+        segments.append(Segment(id=k, words=words, page=1))
+        index, y = index + len(line), y + 30
+    flags = [
+        Flag(reason="near_lexicon", text="Metforrnin500mg", start=1, end=2, confidence=0.999,
+             candidates=[Candidate(term="metformin", canonical="metformin", score=0.95),
+                         Candidate(term="Glucophage", canonical="metformin", score=0.9)]),
+        Flag(reason="near_lexicon", text="Warfarln-5mg", start=6, end=7, confidence=0.99,
+             candidates=[Candidate(term="Coumadin", canonical="warfarin", score=0.95)]),
+        Flag(reason="low_confidence", text="\u201cQty:.60..", start=9, end=10, confidence=0.7,
+             candidates=[Candidate(term="QTY", canonical="quantity", score=1.0)]),
+    ]
+    return Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                  engine="test"), segments=segments, flags=flags)
+
+
+_GLUED = "Rx: {} 1 tab PO BID\n{} as directed\n{} Refills: 3"
+
+
+@pytest.mark.parametrize(("fixes", "candidate", "lost"), [
+    # the names alone, as a suggestion of the name alone invited: the doses are gone
+    (("metformin", "Coumadin", "QTY"), False, [("500",), ("5",), ("60",)]),
+    (("Metformin", "warfarin", "Quantity"), False, [("500",), ("5",), ("60",)]),
+    # the corrected names with the doses kept, however spaced and cased
+    (("Metformin 500 mg", "Coumadin 5mg", "Qty: 60"), True, [(), (), ()]),
+    (("metformin500mg", "coumadin-5mg", "QTY:60"), True, [(), (), ()]),
+    (("Glucophage 500 MG", "warfarin 5 mg", "quantity 60"), True, [(), (), ()]),
+    # the doses changed: the numbers the scan read are gone
+    (("Metformin 850 mg", "Coumadin 2.5 mg", "Qty: 30"), False, [("500",), ("5",), ("60",)]),
+])
+def test_reconcile_a_dose_glued_to_a_name(fixes: tuple[str, str, str], candidate: bool,
+                                          lost: list[tuple[str, ...]]) -> None:
+    """"Metforrnin500mg" was suggested "metformin", and an answer taking it, the dose
+    dropped, was read as resolved by its candidate with everything kept; "Metformin 500
+    mg" was no candidate. The suggestion keeps the dose ("metformin500mg"), writing it
+    so is its candidate, and a change that loses the dose says so and names none."""
+    doc = _glued_scan()
+    result = reconcile(doc, _GLUED.format(*fixes))
+    assert [(c.original, c.new) for c in result.resolved] == list(zip(
+        ["Metforrnin500mg", "Warfarln-5mg", "\u201cQty:.60.."], fixes, strict=True))
+    assert [c.candidate for c in result.resolved] == [candidate] * 3
+    assert [c.lost_numbers for c in result.resolved] == lost
+    assert not result.overcorrections and not result.unchanged
+    assert result.to_dict()["resolved"][0]["lost_numbers"] == list(lost[0])
+    assert result.resolved[0].page == 1 and result.resolved[0].bbox == (90, 10, 160, 30)
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_reconcile_the_glued_prompt_itself_is_no_change(style: str) -> None:
+    doc = _glued_scan()
+    prompt = render(doc, style=style, tokenizer="estimate")  # type: ignore[arg-type]
+    assert "metformin500mg" in prompt.document
+    result = reconcile(doc, prompt.text, style=style)  # type: ignore[arg-type]
+    assert not result.changes and result.kept == 1.0
+
+
+def test_reconcile_a_glued_dose_written_beside_the_name_is_kept() -> None:
+    """More words than a span's correction takes ("Metformin ER 500 mg") leave the dose
+    in an insertion beside it: not lost."""
+    result = reconcile(_glued_scan(), _GLUED.format("Metformin ER 500 mg", "Coumadin 5 mg",
+                                                    "Qty: 60"))
+    first = result.resolved[0]
+    assert (first.new, first.candidate, first.lost_numbers) == ("Metformin", False, ())
+    assert [c.new for c in result.overcorrections] == ["ER 500 mg"]
+
+
+def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
+    """Digits read for a name's letters ("Lisinopri1") or a name's own digits are no dose
+    the answer could lose."""
+    words = [Word(text=t, confidence=0.95) for t in ["Start", "Lisinopri1", "daily"]]
+    doc = Document(source=Source(path="rx.txt", sha256="0" * 64, modality="text",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=words)],
+                   flags=[Flag(reason="near_lexicon", text="Lisinopri1", start=1, end=2,
+                               confidence=0.9, candidates=[Candidate(
+                                   term="lisinopril", canonical="lisinopril", score=0.95)])])
+    fix = reconcile(doc, "Start lisinopril daily").resolved[0]
+    assert (fix.candidate, fix.lost_numbers) == (True, ())

@@ -12,6 +12,14 @@ re-paired by spelling similarity) and sorts each change into
 * ``unchanged``: doubtful spans the answer left as they were, or replaced by another
   span's suggestion and none of their own (a reordered list: no resolution of theirs);
 * ``overcorrections``: changes to confident words nobody asked about;
+* ``candidate`` (a change's flag): the new text names one of the span's suggestions;
+  where the suggestion keeps a dose glued to the name ("metformin500mg" for
+  "Metforrnin500mg"), the name with that dose, case and what parts them apart
+  ("Metformin 500 mg");
+* ``lost_numbers`` (a change's): the numbers of such a dose that the new text does not
+  hold ("metformin" or "Metformin 850 mg" for "Metforrnin500mg": "500"), unless the
+  answer writes them in words it inserts beside the change; such a change names no
+  suggestion, so a reviewer sees the name corrected and the dose the scan read gone;
 * ``hedged`` (a change's flag): the answer says it is unsure of its reading, as the
   preamble asks where a drug or dose cannot be settled, in words ("metformin?") or by
   keeping its reading marked as doubtful in the prompt's markup (an inline ``unsure``
@@ -58,6 +66,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
+from uncertain._words import glued_dose
 from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
 from uncertain.render import doubtful_spans
@@ -113,11 +122,17 @@ class Change:
     #: answer keeps the new text marked as doubtful in the prompt's markup
     #: ("<unsure>metformin</unsure>", "[metformin?]", an entry of a JSON answer's "spans")
     hedged: bool = False
+    #: the numbers glued to the name in the span's words (a dose: "Metforrnin500mg", the
+    #: suggestion "metformin500mg") that the new text does not hold: "metformin" and
+    #: "Metformin 850 mg" both lose "500". Such a change names no suggestion
+    #: (``candidate`` is false): the name is corrected, the dose the scan read is gone
+    lost_numbers: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the change."""
         data = asdict(self)
         data["outside"] = list(self.outside)
+        data["lost_numbers"] = list(self.lost_numbers)
         data["bbox"] = None if self.bbox is None else list(self.bbox)
         return data
 
@@ -685,7 +700,7 @@ def reconcile(
     changes = [_change(located, g, new_tokens, span_of, names, doubtful, turns,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)))
                for g in groups]
-    changes = [_uncrossed(c, names) for c in changes]
+    changes = _dose_beside([_uncrossed(c, names) for c in changes])
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
@@ -1098,20 +1113,79 @@ def _name(text: str) -> str:
     return _squeezed(text.translate(_NAME_SIGNS))
 
 
-def _names(doc: Document, spans: list[Span]) -> list[frozenset[str]]:
-    """For each span, the names that write one of its suggestions (:func:`_name`): each
-    suggestion's term, and the canonical name of the flag's candidate listed by it (the
-    brand "Eliquis" suggested, "apixaban" is the same drug)."""
+#: what parts a name from a dose glued to it, or the marks around them: no letter or digit
+_NOT_ALNUM = re.compile(r"[\W_]+")
+#: a number as written: "500", "2.5", "1,000"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _dosed(text: str) -> str:
+    """``text`` compared as a suggestion with a dose glued on ("metformin500mg"): its
+    letters and digits, case and what parts or surrounds them apart ("Metformin 500 mg."
+    and "warfarin-5mg" are "metformin500mg" and "warfarin5mg"); between two digits a mark
+    counts, a space as one ("2.5" is not "25", nor "1-2" "12" or "2 5" "25")."""
+    norm = unicodedata.normalize("NFKC", visible(text)).casefold().translate(
+        _TYPOGRAPHIC).translate(_NAME_SIGNS)
+
+    def squeeze(m: re.Match[str]) -> str:
+        a, b = m.start(), m.end()
+        if 0 < a and b < len(norm) and norm[a - 1].isdigit() and norm[b].isdigit():
+            return "".join(m.group().split()) or " "
+        return ""
+
+    return _NOT_ALNUM.sub(squeeze, norm)
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers ``text`` writes, without thousands' commas ("1,000" is "1000")."""
+    return [n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))]
+
+
+class _Listed(NamedTuple):
+    """What a span's suggestions name (see :func:`_names`)."""
+
+    #: every suggestion's term and canonical name (:func:`_name`): the span's own names
+    names: frozenset[str]
+    #: those a new text names a suggestion with on its own: the terms listed as they are
+    plain: frozenset[str]
+    #: the suggestions with a dose glued on, by term or canonical name (:func:`_dosed`)
+    dosed: frozenset[str]
+    #: the numbers glued to the name in the span's words: its dose
+    numbers: tuple[str, ...]
+
+
+def _names(doc: Document, spans: list[Span]) -> list[_Listed]:
+    """For each span, the names that write one of its suggestions: each suggestion's
+    term, and the canonical name of the flag's candidate listed by it (the brand
+    "Eliquis" suggested, "apixaban" is the same drug); where the span's words have a
+    dose glued to the name (:func:`uncertain._words.glued_dose`: the suggestion
+    "metformin500mg" for "Metforrnin500mg"), the name with that dose, and the dose's
+    numbers."""
     flags: dict[tuple[int, int], list[Flag]] = {}
     for flag in doc.flags:
         flags.setdefault((flag.start, flag.end), []).append(flag)
+    words = doc.words
     out = []
     for span in spans:
-        listed = {_name(term) for term in span.candidates}
-        canonical = {_name(c.canonical)
-                     for flag in flags.get((span.word_start or 0, span.word_end or 0), ())
-                     for c in flag.candidates if _name(c.term) in listed and c.canonical}
-        out.append(frozenset((listed | canonical) - {""}))
+        first, stop = span.word_start or 0, span.word_end or 0
+        texts = [w.text for w in words[first:stop]]
+        names: set[str] = set()
+        plain: set[str] = set()
+        dosed: set[str] = set()
+        numbers: tuple[str, ...] = ()
+        for term in span.terms or span.candidates:
+            own = {term} | {c.canonical for flag in flags.get((first, stop), ())
+                            for c in flag.candidates
+                            if c.canonical and _name(c.term) == _name(term)}
+            names |= {_name(n) for n in own}
+            glued = glued_dose(texts, term) if span.terms else None
+            if glued is None:
+                plain |= {_name(n) for n in own}
+                continue
+            dosed |= {_dosed(glued[0] + n + glued[1]) for n in own}
+            numbers = numbers or tuple(_numbers(glued[0] + glued[1]))
+        out.append(_Listed(frozenset(names - {""}), frozenset(plain - {""}),
+                           frozenset(dosed - {""}), numbers))
     return out
 
 
@@ -1119,7 +1193,27 @@ def _names(doc: Document, spans: list[Span]) -> list[frozenset[str]]:
 _NAME_WORDS = 4
 
 
-def _uncrossed(change: Change, names: list[frozenset[str]]) -> Change:
+def _dose_beside(changes: list[Change]) -> list[Change]:
+    """``changes``, a span's lost numbers found in the answer's words inserted right
+    beside its change kept ("Metforrnin500mg" -> "Metformin ER 500 mg", where "ER 500
+    mg", more words than a span's correction takes, is an insertion of its own)."""
+    out = list(changes)
+    for k, change in enumerate(out):
+        if not change.lost_numbers:
+            continue
+        said: set[str] = set()
+        for other in (out[k - 1] if k else None, out[k + 1] if k + 1 < len(out) else None):
+            if (other is not None and other.kind == "insert" and other.span is None
+                    and not other.aside
+                    and other.word_start in (change.word_start, change.word_end)):
+                said |= set(_numbers(other.new))
+        if said:
+            lost = tuple(n for n in change.lost_numbers if n not in said)
+            out[k] = replace(change, lost_numbers=lost)
+    return out
+
+
+def _uncrossed(change: Change, listed: list[_Listed]) -> Change:
     """``change``, unless it replaces a doubtful span by another span's suggestion and
     none of its own (a reordered list aligned line against line: "lisa no pril" ->
     "atorvastatin" where "atorva statin" suggested it): then it is no resolution of the
@@ -1130,15 +1224,15 @@ def _uncrossed(change: Change, names: list[frozenset[str]]) -> Change:
     words = change.new.split()
     said = {_name(" ".join(words[a:b])) for a in range(len(words))
             for b in range(a + 1, min(a + _NAME_WORDS, len(words)) + 1)}
-    own = names[change.span]
-    others = frozenset().union(*(n for k, n in enumerate(names) if k != change.span))
+    own = listed[change.span].names
+    others = frozenset().union(*(n.names for k, n in enumerate(listed) if k != change.span))
     if said & own or not said & (others - own):
         return change
     return replace(change, span=None, outside=(), candidate=False)
 
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
-            span_of: list[int | None], names: list[frozenset[str]], doubtful: list[bool],
+            span_of: list[int | None], listed: list[_Listed], doubtful: list[bool],
             turns: dict[int, int], *, aside: bool = False) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
@@ -1147,10 +1241,17 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
     # answer's words: "metformin\u200b" is metformin (a word of nothing else stays)
     new = " ".join(visible(t) or t for t in new_tokens[g.j1:g.j2])
-    candidate = g.region is not None and _name(new) in names[g.region]
+    lost: tuple[str, ...] = ()
+    candidate = False
+    if g.region is not None:
+        own = listed[g.region]
+        candidate = _name(new) in own.plain or _dosed(new) in own.dosed
+        said = set(_numbers(new))
+        lost = tuple(n for n in own.numbers if n not in said)
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
-                  candidate=candidate, aside=aside, hedged=not aside and (
+                  candidate=candidate and not lost, lost_numbers=lost,
+                  aside=aside, hedged=not aside and (
                       any(doubtful[g.j1:g.j2])  # the answer keeps it marked as doubtful
                       or _hedged(original, new, doubtful=g.region is not None)),
                   reformatted=(g.region is None and not aside
