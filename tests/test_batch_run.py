@@ -371,10 +371,10 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
                     for s in out["segments"]), SimpleNamespace(**out["info"])
 
     again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 5.0, 5.5, 0.6)])])
-    samples = _speechlike(25.0).astype(np.float32)
+    samples = _speechlike(22.5).astype(np.float32)  # (ends where z ends)
     for heard, calls, words in (
-            ([(0.0, 1.6), (3.0, 12.0), (21.9, 25.0)], [9.0], ["a", "b", "c", "d", "z"]),
-            ([(0.0, 1.6), (3.0, 5.0), (21.9, 25.0)], [], ["a", "b", "z"]),  # music, not speech
+            ([(0.0, 1.6), (3.0, 12.0), (21.9, 22.5)], [9.0], ["a", "b", "c", "d", "z"]),
+            ([(0.0, 1.6), (3.0, 5.0), (21.9, 22.5)], [], ["a", "b", "z"]),  # music, not speech
     ):
         engine = ReplayEngine(again)
         asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
@@ -394,6 +394,33 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
     doc = asr.transcribe_chunks([(0.0, samples)], path="p", sha256="s")
     assert [n / 16_000 for n, _ in engine.calls] == [20.5]
     assert doc.source.options["gaps_decoded_again"] is True
+
+
+def test_batch_asr_decodes_again_the_speech_after_the_last_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whisper stops before the end of what it hears ("takes hydrogen" of "Takes
+    hydralazine 25 milligrams"): the speech the VAD found in the stretch of 2 s or more
+    after a piece's last word is decoded again, with the file's times; where the VAD
+    found only its padding of the last word, nothing is."""
+    from test_asr import ReplayEngine, _speechlike, recording, segment
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            out = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 5.0, 5.5, 0.8)])])
+            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
+                    for s in out["segments"]), SimpleNamespace(**out["info"])
+
+    again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
+    samples = _speechlike(9.0).astype(np.float32)
+    for heard, calls, words in (([(0.3, 8.6)], [3.1], ["a", "b", "c"]),
+                                ([(0.3, 5.9)], [], ["a", "b"])):
+        engine = ReplayEngine(again)
+        asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
+        monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
+        doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
+        assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 5.5-8.6 s
+        assert doc.text.split() == words
+        assert [w.start for w in doc.words] == [100.5, 105.0, 106.0][:len(words)]
 
 
 @pytest.mark.parametrize(("extra", "redone"), [
@@ -424,12 +451,13 @@ def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
     engine = ReplayEngine(again)
     asr = BatchedASR(engine=Pipeline(), gap_engine=engine,
                      options=BatchedOptions(vad_filter=False))
-    doc = asr.transcribe_chunks([(10.0, _speechlike(8.0).astype(np.float32))],
+    # (the recording ends less than 2 s after the words, where nothing more is decoded)
+    doc = asr.transcribe_chunks([(10.0, _speechlike(5.5).astype(np.float32))],
                                 path="p.wav", sha256="s")
     if redone:
         assert doc.text.split() == ["a", "b", "metformin", "500"]
         assert [w.start for w in doc.words] == [10.5, 11.0, 12.1, 13.0]
-        assert engine.calls[0][0] / 16_000 == pytest.approx(4.4)  # 1.8-6.2 s, decoded alone
+        assert [n / 16_000 for n, _ in engine.calls] == [pytest.approx(3.7)]  # 1.8-5.5 s
         assert engine.calls[0][1]["temperature"] == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
         (warning,) = doc.warnings
         assert warning.startswith("p.wav: 12.0-16.0 s: the batched decoder's reading failed")

@@ -23,7 +23,8 @@ says how it was made.
 
 The pipeline's decoding leaves out whole speech chunks the VAD found (a 15-minute
 reading under noise lost four stretches of 21-27 s, 162 words): the speech the VAD
-found in a stretch of 8 s or more with no word is decoded again on its own by the
+found in a stretch of 8 s or more with no word, or in the 2 s or more after a piece's
+last word where the sound is that of speech, is decoded again on its own by the
 sequential decoder, as :func:`uncertain.asr.transcribe` does (``_fill_gaps``); what the
 VAD left out (music, noise) stays out. The VAD is run again for this, with the
 pipeline's options, only for a recording with such a stretch (2.3 s of CPU for 17

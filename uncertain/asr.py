@@ -11,7 +11,8 @@ back onto the whole recording, so memory does not grow with the recording.
 Silence of 30 s or more inside a chunk is shortened to 20 s before Whisper hears it, and
 a stretch of speech in which Whisper heard no word is decoded again on its own
 (:func:`_shortened`, :func:`_fill_gaps`), as is speech under a word Whisper stretched
-over it, and a sentence heard again there is not kept twice.
+over it, and speech after a chunk's last word (Whisper stops before the end of what it
+hears: :data:`_TAIL_SECONDS`), and a sentence heard again there is not kept twice.
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -220,6 +221,16 @@ _SILENCE_MARGIN = 10.0
 #: a stretch at least this long with no word, where the sound rises and falls as speech
 #: does, is decoded again on its own (see _fill_gaps)
 _GAP_SECONDS = 8.0
+#: the stretch after a recording's (or a chunk's) last word is decoded again from this
+#: long on: Whisper stops before the end of what it hears ("takes hydrogen" of "Takes
+#: hydralazine 25 milligrams", the dose's 2.3 s lost), and a chunk is heard as a recording
+#: of its own, so its end loses words as a recording's does
+_TAIL_SECONDS = 2.0
+#: ... when it also holds this much sound within :data:`_TAIL_BELOW_DB` of the loud tenth
+#: of the speech before it (a word's trailing sound timed after its end, a breath, a
+#: click: a few tenths of a second, or quieter)
+_TAIL_SPEECH_SECONDS = 1.0
+_TAIL_BELOW_DB = 20.0
 #: how much the level of such a stretch must move (dB, loud tenth over quiet tenth of its
 #: 100 ms windows): speech between pauses moves 10-35 dB, room tone 4 dB
 _GAP_RANGE_DB = 8.0
@@ -298,7 +309,9 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                ) -> list[Segment]:
     """``segments`` (timed on ``samples``) with what Whisper heard when it decoded again,
     on their own, the stretches of :data:`_GAP_SECONDS` or more in which it had heard no
-    word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`).
+    word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`), and the
+    stretch of :data:`_TAIL_SECONDS` or more after the last word to the end of
+    ``samples`` (a recording, or a chunk of one) that holds speech (:func:`_spoken_tail`).
 
     Whisper leaves out a whole 30-second window it takes for no speech (its no-speech
     probability over 0.6 and the decoding's mean log-probability under -1), and whether
@@ -309,8 +322,9 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
 
     ``speech`` gives (when first needed: a recording with no gap never calls it) where a
     voice activity detector heard speech, in seconds; it narrows each gap to the speech in
-    it, and a gap with less than half :data:`_GAP_SECONDS` of it is left alone: the
-    batched pipeline leaves out music and noise by design."""
+    it, and a gap with less than half :data:`_GAP_SECONDS` of it (a stretch at the end:
+    :data:`_TAIL_SPEECH_SECONDS`) is left alone: the batched pipeline leaves out music and
+    noise by design."""
     rate = _audio.SAMPLE_RATE
     # no prompt, and no falling back to sampling at higher temperatures, which turns music
     # or noise into words ("Thank you.") and costs several decodings
@@ -326,13 +340,17 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
             if any(a - 0.5 <= lo and hi <= b + 0.5 for a, b in tried):
                 continue
             tried.append((lo, hi))
+            tail = hi - lo < _GAP_SECONDS  # (only the stretch at the end is so short)
+            if tail and not _spoken_tail(samples, lo, hi):
+                continue
             if speech is not None:
                 if heard_speech is None:
                     heard_speech = speech()
                 # (the detector's padding of the words beside the gap is no speech in it)
                 said = [(max(lo, a), min(hi, b)) for a, b in heard_speech
                         if min(hi, b) - max(lo, a) >= 1.0]
-                if sum(b - a for a, b in said) < _GAP_SECONDS / 2:
+                if sum(b - a for a, b in said) < (_TAIL_SPEECH_SECONDS if tail
+                                                  else _GAP_SECONDS / 2):
                     continue
                 lo, hi = said[0][0], said[-1][1]
             found += _heard_in(engine, samples, lo, hi, again)
@@ -343,6 +361,27 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
         kept = _without_copies(_trimmed(segments, heard), found)
         segments = sorted([*kept, *found], key=lambda s: s.start or 0.0)
     return segments
+
+
+def _spoken_tail(samples: np.ndarray, lo: float, hi: float) -> bool:
+    """Whether ``lo``-``hi`` s, the stretch after the last word of ``samples``, holds
+    speech: its sound rises and falls as speech does (:data:`_GAP_RANGE_DB`: not silence,
+    a steady hiss or room tone), and :data:`_TAIL_SPEECH_SECONDS` of it is within
+    :data:`_TAIL_BELOW_DB` of the loud tenth of the 30 s before it (not the end of the last
+    word timed early, a breath or a click)."""
+    rate = _audio.SAMPLE_RATE
+    window = _audio.SPEECH_WINDOW
+    at = round(lo * rate)
+    stretch = samples[at:round(hi * rate)]
+    if not _audio.rises_and_falls(stretch, range_db=_GAP_RANGE_DB):
+        return False
+    levels = _audio.window_levels(stretch[:len(stretch) // window * window])
+    before = samples[max(0, at - 30 * rate):at]
+    before = before[len(before) % window:]
+    loud = (float(np.percentile(_audio.window_levels(before), 90)) if len(before) >= window
+            else float(levels.max()))
+    spoken = int(np.count_nonzero(levels >= loud - _TAIL_BELOW_DB)) * window / rate
+    return spoken >= _TAIL_SPEECH_SECONDS
 
 
 def _heard_in(engine: Engine, samples: np.ndarray, lo: float, hi: float,
@@ -430,9 +469,11 @@ def _with_words(segment: Segment, words: list[Word], **update: Any) -> Segment:
 
 def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
     """The stretches of :data:`_GAP_SECONDS` or more of ``length`` seconds that no word
-    covers; a word longer than two :data:`_WORD_SECONDS` covers only that much, at its
-    start, or at its end if it opens its segment (Whisper stretches a word over speech it
-    skipped: see :data:`_WORD_SECONDS`)."""
+    covers, and the one after the last word to the end from :data:`_TAIL_SECONDS` on
+    (the only one so short, and the last, when there is a word); a word longer than two
+    :data:`_WORD_SECONDS` covers only that much, at its start, or at its end if it opens
+    its segment (Whisper stretches a word over speech it skipped: see
+    :data:`_WORD_SECONDS`)."""
     covered: list[tuple[float, float]] = []
     for segment in segments:
         for k, w in enumerate(segment.words):
@@ -450,7 +491,7 @@ def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]
         if lo - at >= _GAP_SECONDS:
             gaps.append((at, lo))
         at = max(at, hi)
-    if length - at >= _GAP_SECONDS:
+    if length - at >= (_TAIL_SECONDS if covered else _GAP_SECONDS):
         gaps.append((at, length))
     return gaps
 

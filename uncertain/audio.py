@@ -182,7 +182,7 @@ def quietest_cut(samples: np.ndarray, lo: int, hi: int) -> int:
 #: silence, even at -75 dB, and 3.5-9 dB over a hiss 7 dB under it, which Whisper still
 #: reads; steady hiss under 0.5 dB; a lone click in silence: none)
 SPEECH_RANGE_DB = 3.0
-_SPEECH_WINDOW = SAMPLE_RATE // 10
+SPEECH_WINDOW = SAMPLE_RATE // 10  # the windows whose levels rises_and_falls compares
 #: below this (16-bit dither) nothing is speech
 _NOTHING_DB = -90.0
 
@@ -194,10 +194,10 @@ def is_silence(samples: np.ndarray, floor_db: float) -> bool:
     loudest = loudest_db(samples)
     if loudest >= floor_db:
         return False
-    n = len(samples) // _SPEECH_WINDOW
+    n = len(samples) // SPEECH_WINDOW
     if loudest < _NOTHING_DB or n < 2:
         return True
-    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
+    levels = window_levels(samples[:n * SPEECH_WINDOW])
     spread = float(np.percentile(levels, 90) - np.percentile(levels, 10))
     return spread <= SPEECH_RANGE_DB  # (a click in digital silence moves neither tenth)
 
@@ -212,18 +212,18 @@ def silent_stretches(samples: np.ndarray, floor_db: float, *, min_seconds: float
     Whisper reads a 30-second window of silence as a word ("You") and, conditioned on
     it, may then take the speech after it for silence too.
     """
-    n = len(samples) // _SPEECH_WINDOW
-    shortest = max(1, round(min_seconds * SAMPLE_RATE / _SPEECH_WINDOW))
+    n = len(samples) // SPEECH_WINDOW
+    shortest = max(1, round(min_seconds * SAMPLE_RATE / SPEECH_WINDOW))
     if n < shortest:
         return []
-    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
+    levels = window_levels(samples[:n * SPEECH_WINDOW])
     empty = levels < min(floor_db, float(np.percentile(levels, 10)) + SPEECH_RANGE_DB)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], empty.astype(np.int8), [0]))))
     out = []
     for first, last in zip(edges[::2], edges[1::2], strict=True):
         if last - first >= shortest:
-            hi = len(samples) if last == n else int(last) * _SPEECH_WINDOW
-            out.append((int(first) * _SPEECH_WINDOW, hi))
+            hi = len(samples) if last == n else int(last) * SPEECH_WINDOW
+            out.append((int(first) * SPEECH_WINDOW, hi))
     return out
 
 
@@ -231,19 +231,19 @@ def rises_and_falls(samples: np.ndarray, *, range_db: float = SPEECH_RANGE_DB) -
     """Whether the level of ``samples`` moves as speech does: the loud tenth of its 100 ms
     windows more than ``range_db`` over the quiet tenth (a steady hiss or hum: under
     0.5 dB; room tone about 4)."""
-    n = len(samples) // _SPEECH_WINDOW
+    n = len(samples) // SPEECH_WINDOW
     if n < 2:
         return False
-    levels = _window_levels(samples[:n * _SPEECH_WINDOW])
+    levels = window_levels(samples[:n * SPEECH_WINDOW])
     if levels.max() < _NOTHING_DB:
         return False
     return float(np.percentile(levels, 90) - np.percentile(levels, 10)) > range_db
 
 
-def _window_levels(samples: np.ndarray) -> np.ndarray:
+def window_levels(samples: np.ndarray) -> np.ndarray:
     """The RMS level (dB) of each 100 ms of ``samples`` (a whole number of windows)."""
-    frames = samples.astype(np.float64).reshape(-1, _SPEECH_WINDOW)
-    power = np.einsum("ij,ij->i", frames, frames) / _SPEECH_WINDOW
+    frames = samples.astype(np.float64).reshape(-1, SPEECH_WINDOW)
+    power = np.einsum("ij,ij->i", frames, frames) / SPEECH_WINDOW
     return 10 * np.log10(np.maximum(power, 1e-15))  # (digital silence: -150 dB)
 
 
