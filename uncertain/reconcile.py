@@ -1126,14 +1126,7 @@ def _dosed(text: str) -> str:
     counts, a space as one ("2.5" is not "25", nor "1-2" "12" or "2 5" "25")."""
     norm = unicodedata.normalize("NFKC", visible(text)).casefold().translate(
         _TYPOGRAPHIC).translate(_NAME_SIGNS)
-
-    def squeeze(m: re.Match[str]) -> str:
-        a, b = m.start(), m.end()
-        if 0 < a and b < len(norm) and norm[a - 1].isdigit() and norm[b].isdigit():
-            return "".join(m.group().split()) or " "
-        return ""
-
-    return _NOT_ALNUM.sub(squeeze, norm)
+    return _squeeze(_NOT_ALNUM, norm)
 
 
 def _numbers(text: str) -> list[str]:
@@ -1288,12 +1281,16 @@ def _squeezed(text: str) -> str:
     dots that only write it otherwise; between two digits they stay, a space as one
     ("1-2" is not "12", nor "2 5" "25"), but not the spaces round a hyphen or dot
     ("10 - 20" is "10-20")."""
-    joined = " ".join(_key(t) for t in text.split())
+    return _squeeze(_SPACING, " ".join(_key(t) for t in text.split()))
 
+
+def _squeeze(marks: re.Pattern[str], text: str) -> str:
+    """``text`` without the runs ``marks`` matches, but between two digits, where a run
+    stays without its spaces (a space alone as one): "2.5" is not "25"."""
     def squeeze(m: re.Match[str]) -> str:
         a, b = m.start(), m.end()
-        if 0 < a and b < len(joined) and joined[a - 1].isdigit() and joined[b].isdigit():
+        if 0 < a and b < len(text) and text[a - 1].isdigit() and text[b].isdigit():
             return "".join(m.group().split()) or " "
         return ""
 
-    return _SPACING.sub(squeeze, joined)
+    return marks.sub(squeeze, text)
