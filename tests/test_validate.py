@@ -2129,3 +2129,19 @@ def test_validate_codes_and_ordinals_are_no_misread_numbers(
         path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
         segments=[Segment(id=0, words=words)]))
     assert [f for f in doc.flags if f.reason == "confusable"] == []
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("i'O\"Mg", True), ("O\"Mg", True),  # debris of a stamped-over line
+    ("twice:a", False), ("n/a", False), ("w/o", False), ("b.i.d.", False), ("a.m.", False),
+])
+def test_validate_printed_debris_of_short_letters_is_no_english(
+        validator: Validator, text: str, flagged: bool) -> None:
+    """A stamp over "Lisinopril 10 mg" left "i'O"Mg" at p 0.23, under print's line (0.35)
+    but over the half of it a common English word gets: its one- and two-letter parts
+    ("i", "O", "Mg") were read as English glued by a stray mark, as "twice:a" is."""
+    words = [Word(text=text, confidence=0.23), Word(text="tab", confidence=0.95)]
+    doc = validator.validate(Document(source=Source(
+        path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)]))
+    assert bool([f for f in only_doubtful(doc) if f.text == text]) == flagged

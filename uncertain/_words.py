@@ -257,8 +257,13 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
         return text, kind, "", 0.0
     if _GLUED.search(text) and not any(c.isdigit() for c in text):
         # words OCR glued with a stray mark ("twice:a", "up:some") are English when
-        # each of them is; a token with digits is no such pair ("mg:B10" is "mg BID")
-        zipf = min(plural_zipf(part.casefold()) for part in _LETTERS.findall(text))
+        # each of them is; a token with digits is no such pair ("mg:B10" is "mg BID"),
+        # nor are letters no longer than two between marks abbreviations do not use
+        # (debris such as "i'O"Mg"; "a.m.", "b.i.d.", "n/a", "w/o", "h&p" are shorthand)
+        parts = _LETTERS.findall(text)
+        debris = max(map(len, parts)) <= 2 and any(
+            not c.isalpha() and c not in "./&" for c in text)
+        zipf = 0.0 if debris else min(plural_zipf(part.casefold()) for part in parts)
     else:
         zipf = plural_zipf(text.casefold())
     return text, kind, word_key(text), zipf
