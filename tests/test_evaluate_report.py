@@ -332,7 +332,8 @@ def test_evaluate_cli_scores_saved_documents(tmp_path: Path,
         {"path": "audio/a2.wav", "error": "CorruptInputError", "message": "bad"}) + "\n",
         encoding="utf-8")
     out = tmp_path / "report.json"
-    assert _eval(["--refs", str(refs), "--docs", str(docs), "--json", str(out)]) == 0
+    # the error record is a failed input: 1, as batch, once the report is written
+    assert _eval(["--refs", str(refs), "--docs", str(docs), "--json", str(out)]) == 1
     assert "AUROC" in capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["groups"]["audio"]["failures"] == 1
@@ -713,3 +714,32 @@ def test_evaluate_docs_that_are_no_documents_say_so_in_one_line(tmp_path: Path) 
         load_documents(refs)
     assert "\n" not in str(info.value)
     assert "line 1: not a saved document or batch record (" in str(info.value)
+
+
+def test_evaluate_cli_an_input_that_failed_is_a_failure_of_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input that could not be read was scored as an empty transcript, and eval exited
+    0, a check in CI passing; as batch, it exits 1 unless --allow-failures, after the
+    table and the report are written."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": "a.txt", "text": "start metformin"})
+                    + "\n" + json.dumps({"id": "b", "path": "b.wav", "text": "stop aspirin"})
+                    + "\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("start metformin\n", encoding="utf-8")
+    (tmp_path / "b.wav").write_text("not audio\n", encoding="utf-8")  # run here: it fails
+    report = tmp_path / "report.json"
+    argv = ["--refs", str(refs), "--intervals", "0", "--no-validate", "--no-progress"]
+    assert _eval([*argv, "--json", str(report)]) == 1
+    captured = capsys.readouterr()
+    assert "1 input failed" in captured.err and "b.wav (UnsupportedFormatError)" in captured.err
+    assert json.loads(report.read_text())["groups"]["overall"]["failures"] == 1
+    assert _eval([*argv, "--allow-failures"]) == 0
+    assert "1 input failed" in capsys.readouterr().err
+    # a batch's error record among saved documents, matched to a reference or not
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"path": "c.wav", "error": "CorruptInputError"}) + "\n",
+                    encoding="utf-8")
+    assert _eval([*argv[:2], "--docs", str(docs), str(tmp_path / "a.txt"),
+                  "--intervals", "0"]) == 1
+    assert "c.wav (CorruptInputError)" in capsys.readouterr().err
+    assert _eval([*argv[:2], str(tmp_path / "a.txt"), "--intervals", "0"]) == 0

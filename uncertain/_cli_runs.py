@@ -193,6 +193,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE.png", type=a_file,
                    help="draw reliability diagrams (matplotlib)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --json or --plot")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when some inputs failed (as batch: they are scored as "
+                   "empty transcripts, and the exit status is 1 without this)")
     p.set_defaults(func=run_eval_command)
     return p
 
@@ -278,7 +281,8 @@ def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
-    """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``."""
+    """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``; 1 when an
+    input failed (unless ``--allow-failures``), as ``uncertain batch``."""
     if _unwritable("eval", [(args.json, "--json", ()),
                             (args.plot, "--plot", _PLOT_SUFFIXES)]):
         return 2
@@ -320,6 +324,17 @@ def run_eval_command(args: argparse.Namespace) -> int:
                                    encoding="utf-8")
     if args.plot:
         plot_reliability(report, args.plot)
+    # an input that could not be read is scored as an empty transcript, and the run went
+    # on; status 0 read as a run whose every input was read (a check in CI passed)
+    failed = [d for d, _ in pairs if isinstance(d, Failure)] + [
+        d for d in unmatched if isinstance(d, Failure)]
+    if failed:
+        shown = ", ".join(f"{f.path} ({f.error})" for f in failed[:3])
+        print(f"uncertain eval: {len(failed)} input{'s' * (len(failed) != 1)} failed, "
+              f"scored as empty transcripts: {shown}"
+              + (f" and {len(failed) - 3} more" if len(failed) > 3 else ""),
+              file=sys.stderr)
+        return 0 if args.allow_failures else 1
     return 0
 
 
