@@ -212,6 +212,25 @@ def test_batch_jsonl_manifest_resolves_against_its_folder(tmp_path: Path) -> Non
     assert [i.error is not None for i in items] == [False, False, True, True, False]
 
 
+def test_batch_manifest_paths_lose_their_dot_dots(tmp_path: Path) -> None:
+    """A manifest line "../audio/a.wav" was recorded as "man/../audio/a.wav", a second
+    name for a file also recorded as "audio/a.wav". After a link, ".." is the folder
+    above the link's target, as the system reads it: that path is resolved whole."""
+    (tmp_path / "man").mkdir()
+    (tmp_path / "audio").mkdir()
+    (tmp_path / "far" / "deep").mkdir(parents=True)
+    (tmp_path / "audio" / "a.wav").write_bytes(b"a")
+    (tmp_path / "far" / "b.wav").write_bytes(b"b")
+    (tmp_path / "man" / "deep").symlink_to(tmp_path / "far" / "deep")
+    manifest = tmp_path / "man" / "list.jsonl"
+    manifest.write_text("\n".join(json.dumps({"path": p}) for p in [
+        "../audio/a.wav", "./x/../../audio/a.wav", str(tmp_path / "man" / ".." / "gone.wav"),
+        "deep/../b.wav"]) + "\n")
+    assert [i.path for i in iter_items([manifest])] == [
+        str(tmp_path / "audio" / "a.wav"), str(tmp_path / "audio" / "a.wav"),
+        str(tmp_path / "gone.wav"), str((tmp_path / "far" / "b.wav").resolve())]
+
+
 def test_batch_a_manifest_named_by_a_manifest_is_followed(tmp_path: Path) -> None:
     """A manifest listing another was read as a transcript ('{"path":' its first word),
     its inputs never run, and the run said "1 done"; a loop of manifests is an error."""

@@ -734,6 +734,45 @@ def test_batch_resume_knows_an_input_however_its_path_is_spelled(
     assert len(_records(out)) == 2 and len(_records(fresh)) == 1
 
 
+def test_batch_resume_knows_an_input_reached_through_a_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder done, named again through a link to it ("link", "link/a.txt"), was
+    done again on --resume; so were inputs of an earlier run's records, which keep the
+    link in their ``input``. And a manifest's "../" path is recorded without it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "man").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "d" / name).write_text(f"Note {name}.")
+    (tmp_path / "link").symlink_to(tmp_path / "d")
+    out = tmp_path / "out.jsonl"
+    assert run_batch(["d"], out=out, validate=False).done == 2
+    for spelled in (["link"], ["link/a.txt", "./link/../d/b.txt"]):
+        summary = run_batch(spelled, out=out, resume=True, validate=False)
+        assert (summary.done, summary.skipped) == (0, 2), spelled
+    # named through the link and directly in one run, it is done once
+    assert run_batch(["d/a.txt", "link/a.txt"], out=tmp_path / "fresh.jsonl",
+                     validate=False).done == 1
+    # an earlier version's records: the links kept in "input" (or no "input" at all)
+    older = tmp_path / "older.jsonl"
+    with older.open("w") as fh:
+        for record in _records(out):
+            record["path"] = f"link/{Path(record['path']).name}"
+            if record["path"].endswith("a.txt"):
+                record["input"] = str(tmp_path / record["path"])
+            else:
+                del record["input"]
+            fh.write(json.dumps(record) + "\n")
+    summary = run_batch(["d"], out=older, resume=True, validate=False)
+    assert (summary.done, summary.skipped) == (0, 2)
+    # a manifest's path, resolved against its folder, is recorded without its ".."
+    (tmp_path / "man" / "m.jsonl").write_text(json.dumps({"path": "../d/a.txt"}) + "\n")
+    listed = tmp_path / "listed.jsonl"
+    assert run_batch(["man/m.jsonl"], out=listed, validate=False).done == 1
+    assert [r["path"] for r in _records(listed)] == [str(Path("d") / "a.txt")]
+    assert run_batch(["d/a.txt"], out=listed, resume=True, validate=False).skipped == 1
+
+
 def test_batch_resumed_run_counts_the_failures_it_skips(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A resumed run skipped an earlier run's error records and exited 0, "0 failed":

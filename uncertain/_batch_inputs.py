@@ -15,7 +15,8 @@ This module owns what counts as one input of a batch run:
   device) is refused with an error item, never read;
 - a manifest (``.jsonl`` with ``{"path": ...}`` lines, or ``.csv`` with a ``path`` column)
   names files, directories or archives; relative paths are resolved against the
-  manifest's folder.
+  manifest's folder, and a ``..`` in the path so made is taken out ("man/../a.wav" is
+  "a.wav", one name for one file).
 
 An item's ``path`` is its key in the output: the file path as found, or
 ``ARCHIVE::MEMBER`` for an archive member. Problems found while listing (a bad manifest
@@ -326,8 +327,17 @@ def _manifest_entries(manifest: Path) -> Iterator[Path | Item]:
 
 
 def _resolve(base: Path, value: str) -> Path:
+    """A manifest's path, against the manifest's folder ``base``, without ``..``: a file a
+    line names as "../audio/a.wav" was recorded as "man/../audio/a.wav", a name of its own
+    for a file also named "audio/a.wav". Taken out as the system takes it: after a link
+    (where "link/.." is not the folder holding the link), the whole path is resolved."""
     p = Path(value).expanduser()
-    return p if p.is_absolute() else base / p
+    joined = p if p.is_absolute() else base / p
+    if ".." not in joined.parts:
+        return joined
+    plain = os.path.normpath(joined)
+    same = os.path.realpath(plain) == os.path.realpath(joined)
+    return Path(plain if same else os.path.realpath(joined))
 
 
 # -- archives -------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ def record_key(record: dict[str, Any]) -> Key:
     wrote it resolved it: its ``input``, when recorded) and content hash (None when
     unread)."""
     written = record.get("input")
-    key = written if isinstance(written, str) else input_key(str(record["path"]))
+    # (an ``input`` an earlier version wrote kept the links in it: resolved here)
+    key = input_key(written if isinstance(written, str) else str(record["path"]))
     return (key, record.get("sha256"))
 
 
@@ -66,13 +67,14 @@ def final(record: dict[str, Any]) -> bool:
 
 def input_key(path: str) -> str:
     """An input's path as resuming compares it: the file (or the archive of a member,
-    ``archive.tar::member``) made absolute against the working folder and normalised, so
-    "d/a.txt", "./d/a.txt", "d/x/../a.txt" and "/work/d/a.txt" are one input. A record
-    keeps it as ``input``, so that a run resumed from another folder knows it."""
+    ``archive.tar::member``) made absolute against the working folder, its links
+    resolved, so "d/a.txt", "./d/a.txt", "d/x/../a.txt", "/work/d/a.txt" and "link/a.txt"
+    (``link`` a link to ``d``) are one input. A record keeps it as ``input``, so that a
+    run resumed from another folder knows it."""
     archive, separator, member = path.partition(MEMBER_SEPARATOR)
     if not archive:
         return path
-    return os.path.normpath(os.path.abspath(archive)) + separator + member
+    return os.path.realpath(archive) + separator + member
 
 
 def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
