@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import sys
 import tarfile
 import wave
@@ -609,6 +610,63 @@ def test_batch_ray_windows_bound_items_and_bytes() -> None:
     assert (row["file"], row["data"], row["in_memory"], row["sha256"]) == ("f.txt", b"", False,
                                                                          "sf")
     assert len(list(_windows(iter(items), 100, 25))) == 2  # 30 bytes held: a second window
+
+
+def _fake_ray(monkeypatch: pytest.MonkeyPatch, *, kill_after: int | None = None) -> None:
+    """Ray as the Ray engine uses it, in this process: ``init`` takes SIGTERM as Ray
+    does (``sys.exit(signum)``), and the actors run here; ``kill_after`` rows, SIGTERM."""
+    import signal
+
+    class Dataset:
+        def __init__(self, rows: list[dict[str, Any]]) -> None:
+            self.rows = rows
+
+        def map_batches(self, actor: Any, *, fn_constructor_kwargs: dict[str, Any],
+                        **kwargs: Any) -> Dataset:
+            self.actor = actor(**fn_constructor_kwargs)
+            return self
+
+        def iter_rows(self) -> Any:
+            for n, row in enumerate(self.rows):
+                if n == kill_after:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                batch = {k: np.array([v], dtype=object) for k, v in row.items()}
+                yield {"record": self.actor(batch)["record"][0]}
+
+    def init(**kwargs: Any) -> None:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))
+
+    data = SimpleNamespace(DataContext=SimpleNamespace(get_current=SimpleNamespace),
+                           from_items=Dataset, ActorPoolStrategy=lambda size: None)
+    ray = SimpleNamespace(is_initialized=lambda: False, init=init, shutdown=lambda: None,
+                          cluster_resources=lambda: {"CPU": 2.0}, data=data)
+    monkeypatch.setitem(sys.modules, "ray", ray)
+    monkeypatch.setitem(sys.modules, "ray.data", data)
+
+
+def test_batch_ray_says_each_failure_and_stops_on_sigterm_as_local(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --engine ray the failures were counted ("1 failed") but no file was named,
+    the actors' logs going nowhere; and SIGTERM, taken by Ray's own handler, ended the
+    run with status 15, saying nothing. Each failure is said as a local run says it, and
+    SIGTERM stops the run as under --engine local: what is recorded is said kept, 143."""
+    import uncertain.batch
+
+    monkeypatch.setattr(uncertain.batch, "Worker", FakeProcessor)
+    for name, data in (("a.wav", b"aaa"), ("b.wav", b"bad"), ("c.wav", b"ccc")):
+        (tmp_path / name).write_bytes(data)
+    argv = ["batch", str(tmp_path), "--engine", "ray", "--no-progress"]
+    _fake_ray(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        assert cli_main([*argv, "--out", str(tmp_path / "all.jsonl")]) == 1
+    assert f"CorruptInputError: {tmp_path / 'b.wav'}: bad bytes" in caplog.text
+    capsys.readouterr()
+    _fake_ray(monkeypatch, kill_after=1)
+    out = tmp_path / "cut.jsonl"
+    assert cli_main([*argv, "--out", str(out)]) == 143
+    assert f"interrupted; the 1 record in {out} is kept whole" in capsys.readouterr().err
+    assert [r["path"] for r in _records(out)] == [str(tmp_path / "a.wav")]
 
 
 def test_batch_ray_actor_rebuilds_items_from_columns(tmp_path: Path) -> None:

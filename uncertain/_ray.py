@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -97,6 +99,14 @@ def _windows(pending: Iterator[tuple[Item, str | None]], size: int, max_bytes: i
         yield rows, errors
 
 
+def _told(record: Record) -> Record:
+    """``record``, its failure said here as a local run says it (the actors' logs go to
+    no terminal: a run said only "2 failed", naming no file)."""
+    if record.get("status") == "error":
+        log.warning("%s: %s", record.get("error"), record.get("message"))
+    return record
+
+
 def _our_error(exc: BaseException) -> UncertainError | None:
     """The package's own run-stopping error (a model that cannot load) inside what Ray
     raised: the actor's exception reaches the driver only as text, in a remote traceback
@@ -135,9 +145,15 @@ def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *
     import ray.data
     started = False
     if not ray.is_initialized():
+        main = threading.current_thread() is threading.main_thread()
+        handler = signal.getsignal(signal.SIGTERM) if main else None
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
                  logging_level=logging.WARNING)
         started = True
+        if handler is not None:
+            # Ray's own handler exits at once with status 15 (sys.exit(signum)): the
+            # command's own says it was stopped, and exits 143, as under --engine local
+            signal.signal(signal.SIGTERM, handler)
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
@@ -145,7 +161,7 @@ def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *
         log.info("ray: %d actor(s), %s GPU / %s CPU each", plan.concurrency,
                  plan.num_gpus, plan.num_cpus)
         for rows, errors in _windows(pending, window, window_bytes):
-            yield from errors
+            yield from map(_told, errors)
             if not rows:
                 continue
             dataset = ray.data.from_items(rows).map_batches(
@@ -155,7 +171,7 @@ def run_on_ray(pending: Iterator[tuple[Item, str | None]], config: WorkConfig, *
                 num_cpus=plan.num_cpus, num_gpus=plan.num_gpus or None)
             try:
                 for row in dataset.iter_rows():
-                    yield json.loads(row["record"])
+                    yield _told(json.loads(row["record"]))
             except Exception as exc:
                 # an actor's ModelNotFoundError arrives wrapped twice (UserCodeException,
                 # RayTaskError), its message a remote traceback: said as the error it is
