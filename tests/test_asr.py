@@ -238,8 +238,10 @@ def test_asr_a_file_damaged_inside_is_transcribed_with_a_warning(tmp_path: Path)
     engine = Listening(recording([segment(" Hi.", [(" Hi.", 7.0, 7.5, 0.9)])]))
     doc = asr.transcribe(damaged, engine=engine, silence_db=None)
     assert heard[0] / SAMPLE_RATE == pytest.approx(10.0, abs=0.1)
-    # (the hum after the burst rises and falls, at its level: decoded again, nothing kept)
-    assert [n / SAMPLE_RATE for n in heard[1:]] == [pytest.approx(2.5, abs=0.1)]
+    # (the hum before the burst and after it rises and falls, at its level: decoded again,
+    # nothing kept)
+    assert [n / SAMPLE_RATE for n in heard[1:]] == [pytest.approx(7.0, abs=0.1),
+                                                    pytest.approx(2.5, abs=0.1)]
     assert doc.text == "Hi." and len(doc.warnings) == 1
     assert re.fullmatch(re.escape(f"{damaged}: damaged at ") + r"\d+\.\d\d-\d+\.\d\d s: "
                         r"\d\.\d\d s of audio unreadable, read as silence", doc.warnings[0])
@@ -476,8 +478,10 @@ def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None
     falls as speech does at the level of the speech before it, is decoded again on its
     own; the words heard in it keep the file's times."""
     path = write_wav(tmp_path / "speech.wav", _speechlike(9.0))
-    first = recording([segment(" takes hydrogen", [(" takes", 6.02, 6.24, 0.8),
-                                                   (" hydrogen", 6.24, 6.68, 0.4)])])
+    # (a first word at the start: the speech-like sound before 6 s is no stretch unheard)
+    first = recording([segment(" so takes hydrogen", [(" so", 0.1, 0.5, 0.8),
+                                                      (" takes", 6.02, 6.24, 0.8),
+                                                      (" hydrogen", 6.24, 6.68, 0.4)])])
     again = recording([segment(" in 25 milligrams.", [
         (" in", 0.0, 0.34, 0.5), (" 25", 0.34, 1.04, 0.9), (" milligrams.", 1.04, 1.78, 0.9)])])
     engine = ReplayEngine(first, again)
@@ -486,14 +490,54 @@ def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None
     kwargs = engine.calls[1][1]
     assert kwargs["temperature"] == [0.0] and kwargs["initial_prompt"] is None
     assert [(w.text, w.start, w.end) for w in doc.words] == [
-        ("takes", 6.02, 6.24), ("hydrogen", 6.24, 6.68), ("in", 6.68, 7.02), ("25", 7.02, 7.72),
-        ("milligrams.", 7.72, 8.46)]
-    assert [s.text for s in doc.segments] == ["takes hydrogen", "in 25 milligrams."]
+        ("so", 0.1, 0.5), ("takes", 6.02, 6.24), ("hydrogen", 6.24, 6.68), ("in", 6.68, 7.02),
+        ("25", 7.02, 7.72), ("milligrams.", 7.72, 8.46)]
+    assert [s.text for s in doc.segments] == ["so takes hydrogen", "in 25 milligrams."]
     # what Whisper takes for no speech there is not kept; under 2 s is not decoded
     unsure = recording([{**again["segments"][0], "no_speech_prob": 0.8}])
-    assert asr.transcribe(path, engine=ReplayEngine(first, unsure)).text == "takes hydrogen"
+    assert asr.transcribe(path, engine=ReplayEngine(first, unsure)).text == (
+        "so takes hydrogen")
     engine = ReplayEngine(first, again)
     asr.transcribe(write_wav(tmp_path / "short.wav", _speechlike(8.6)), engine=engine)
+    assert len(engine.calls) == 1
+
+
+def test_asr_speech_before_the_first_word_is_decoded_again(tmp_path: Path) -> None:
+    """A telephone call's first 4.4 s ("Medication list. Metformin 500 milligrams twice
+    daily.") were lost in batch: the batched decoder's reading began at 4.6 s, and only
+    stretches of 8 s or more, or after the last word, were decoded again. The stretch of
+    2 s or more before the first word is decoded again as the one after the last is, when
+    its sound rises and falls at the level of the speech after it; a silent lead-in, a
+    held chord or a quiet murmur is not."""
+    path = write_wav(tmp_path / "call.wav", _speechlike(9.0))
+    first = recording([segment(" listen up", [(" listen", 4.42, 4.9, 0.8),
+                                              (" up", 5.2, 5.4, 0.8)]),
+                       segment(" daily", [(" daily", 8.0, 8.9, 0.8)])])
+    again = recording([segment(" Medication list.", [(" Medication", 0.0, 0.68, 0.7),
+                                                     (" list.", 0.68, 1.3, 0.8)]),
+                       segment(" listen", [(" listen", 4.3, 4.8, 0.5)])])  # past the stretch
+    engine = ReplayEngine(first, again)
+    doc = asr.transcribe(path, engine=engine)
+    assert [n for n, _ in engine.calls] == [9 * SAMPLE_RATE, round(4.42 * SAMPLE_RATE)]
+    assert engine.calls[1][1]["initial_prompt"] is None
+    assert [(w.text, w.start) for w in doc.words] == [
+        ("Medication", 0.0), ("list.", 0.68), ("listen", 4.42), ("up", 5.2), ("daily", 8.0)]
+    rng = np.random.default_rng(5)
+    n = round(4.4 * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    chord = 0.05 * sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6))
+    murmur = 0.002 * _speechlike(4.4)  # 34 dB under the speech after it
+    for name, lead in (("silence", np.zeros(n)), ("hiss", 0.05 * rng.standard_normal(n)),
+                       ("chord", chord), ("murmur", murmur)):
+        path = write_wav(tmp_path / f"{name}.wav", np.concatenate([lead, _speechlike(4.6)]))
+        engine = ReplayEngine(first, again)
+        assert asr.transcribe(path, engine=engine).text.split() == ["listen", "up", "daily"]
+        assert len(engine.calls) == 1, name
+    # under 2 s before the first word is not decoded
+    early = recording([segment(" listen", [(" listen", 1.9, 2.3, 0.8), (" up", 2.4, 2.6, 0.8),
+                                           (" daily", 8.0, 8.9, 0.8)])])
+    engine = ReplayEngine(early, again)
+    asr.transcribe(path.with_name("call.wav"), engine=engine)
     assert len(engine.calls) == 1
 
 
@@ -539,7 +583,7 @@ def test_asr_a_chunk_boundary_is_no_recording_end(tmp_path: Path) -> None:
     assert 9.0 <= cut <= 10.0
     to_cut = recording([segment(" a b", [(" a", 0.5, 1.0, 0.8), (" b", 8.4, 8.9, 0.8)])])
     # words to the end of both chunks: nothing decoded again at the cut or the end
-    engine = ReplayEngine(to_cut, recording([segment(" c d", [(" c", 2.0, 2.5, 0.8),
+    engine = ReplayEngine(to_cut, recording([segment(" c d", [(" c", 1.5, 2.0, 0.8),
                                                               (" d", 18.5 - cut, 19.0 - cut,
                                                                0.8)])]))
     doc = asr.transcribe(path, engine=engine, chunk_seconds=10.0, search_seconds=2.0)
@@ -551,13 +595,13 @@ def test_asr_a_chunk_boundary_is_no_recording_end(tmp_path: Path) -> None:
     early = recording([segment(" a b", [(" a", 0.5, 1.0, 0.8), (" b", 5.5, 6.0, 0.8)])])
     tail = recording([segment(" e", [(" e", 0.5, 1.0, 0.8)])])
     engine = ReplayEngine(early, tail, recording([segment(" c d", [
-        (" c", 2.0, 2.5, 0.8), (" d", 18.5 - cut, 19.0 - cut, 0.8)])]))
+        (" c", 1.5, 2.0, 0.8), (" d", 18.5 - cut, 19.0 - cut, 0.8)])]))
     doc = asr.transcribe(path, engine=engine, chunk_seconds=10.0, search_seconds=2.0)
     assert [n for n, _ in engine.calls] == [round(cut * SAMPLE_RATE),
                                             round((cut - 6.0) * SAMPLE_RATE),
                                             round((19.0 - cut) * SAMPLE_RATE)]
     assert [(w.text, w.start) for w in doc.words] == [
-        ("a", 0.5), ("b", 5.5), ("e", 6.5), ("c", round(cut + 2.0, 3)), ("d", 18.5)]
+        ("a", 0.5), ("b", 5.5), ("e", 6.5), ("c", round(cut + 1.5, 3)), ("d", 18.5)]
 
 
 def test_asr_a_recording_is_heard_in_ten_minute_chunks(tmp_path: Path) -> None:

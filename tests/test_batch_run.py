@@ -424,6 +424,33 @@ def test_batch_asr_decodes_again_the_speech_after_the_last_word(
         assert [w.start for w in doc.words] == [100.5, 105.0, 106.0][:len(words)]
 
 
+def test_batch_asr_decodes_again_the_speech_before_the_first_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A telephone call's first 4.4 s ("Medication list. Metformin 500 ...") were lost:
+    the batched decoder's failed reading, decoded again, began at 4.6 s. The speech the
+    VAD found in the stretch of 2 s or more before a piece's first word is decoded again,
+    with the file's times; a lead-in the VAD heard no speech in (music) is not."""
+    from test_asr import ReplayEngine, _speechlike, recording, segment
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            out = recording([segment(" a b", [(" a", 4.4, 4.9, 0.8), (" b", 8.4, 8.9, 0.8)])])
+            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
+                    for s in out["segments"]), SimpleNamespace(**out["info"])
+
+    again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
+    samples = _speechlike(9.0).astype(np.float32)
+    for heard, calls, words in (([(0.0, 1.3), (1.3, 9.0)], [4.4], ["c", "a", "b"]),
+                                ([(4.2, 9.0)], [], ["a", "b"])):
+        engine = ReplayEngine(again)
+        asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
+        monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
+        doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
+        assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 0-4.4 s
+        assert doc.text.split() == words
+        assert [w.start for w in doc.words] == [100.5, 104.4, 108.4][-len(words):]
+
+
 @pytest.mark.parametrize(("extra", "redone"), [
     ({"compression_ratio": 17.3}, True),  # "1 .1 .1 .1 ..." on a telephone line
     ({"avg_logprob": -2.2}, True),

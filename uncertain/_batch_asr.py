@@ -24,11 +24,11 @@ says how it was made.
 The pipeline's decoding leaves out whole speech chunks the VAD found (a 15-minute
 reading under noise lost four stretches of 21-27 s, 162 words): the speech the VAD
 found in a stretch of 8 s or more with no word, or in the 2 s or more after a piece's
-last word where the sound is that of speech, is decoded again on its own by the
-sequential decoder, as :func:`uncertain.asr.transcribe` does (``_fill_gaps``); what the
-VAD left out (music, noise) stays out. The VAD is run again for this, with the
-pipeline's options, only for a recording with such a stretch (2.3 s of CPU for 17
-minutes).
+last word or before its first where the sound is that of speech, is decoded again on
+its own by the sequential decoder, as :func:`uncertain.asr.transcribe` does
+(``_fill_gaps``); what the VAD left out (music, noise) stays out. The VAD is run again
+for this, with the pipeline's options, only for a recording with such a stretch (2.3 s
+of CPU for 17 minutes).
 
 Nor does the pipeline fall back to higher temperatures where a decoding fails: a segment
 whose text repeats itself (compression ratio over 2.4) or whose tokens are improbable

@@ -12,7 +12,8 @@ Silence of 30 s or more inside a chunk is shortened to 20 s before Whisper hears
 a stretch of speech in which Whisper heard no word is decoded again on its own
 (:func:`_shortened`, :func:`_fill_gaps`), as is speech under a word Whisper stretched
 over it, and speech after a chunk's last word (Whisper stops before the end of what it
-hears: :data:`_TAIL_SECONDS`), and a sentence heard again there is not kept twice.
+hears: :data:`_TAIL_SECONDS`) or before its first, and a sentence heard again there is not
+kept twice.
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -224,7 +225,9 @@ _GAP_SECONDS = 8.0
 #: the stretch after a recording's (or a chunk's) last word is decoded again from this
 #: long on: Whisper stops before the end of what it hears ("takes hydrogen" of "Takes
 #: hydralazine 25 milligrams", the dose's 2.3 s lost), and a chunk is heard as a recording
-#: of its own, so its end loses words as a recording's does
+#: of its own, so its end loses words as a recording's does; so is the stretch before the
+#: first word (the batched decoder's failed reading of a telephone call began at 4.6 s,
+#: and read again from there it lost "Medication list. Metformin 500 ...")
 _TAIL_SECONDS = 2.0
 #: ... when it also holds this much sound within :data:`_TAIL_BELOW_DB` of the loud tenth
 #: of the speech before it (a word's trailing sound timed after its end, a breath, a
@@ -310,8 +313,9 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     """``segments`` (timed on ``samples``) with what Whisper heard when it decoded again,
     on their own, the stretches of :data:`_GAP_SECONDS` or more in which it had heard no
     word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`), and the
-    stretch of :data:`_TAIL_SECONDS` or more after the last word to the end of
-    ``samples`` (a recording, or a chunk of one) that holds speech (:func:`_spoken_tail`).
+    stretches of :data:`_TAIL_SECONDS` or more after the last word to the end of
+    ``samples`` (a recording, or a chunk of one) and before the first word from its start,
+    when they hold speech (:func:`_spoken_edge`).
 
     Whisper leaves out a whole 30-second window it takes for no speech (its no-speech
     probability over 0.6 and the decoding's mean log-probability under -1), and whether
@@ -322,9 +326,9 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
 
     ``speech`` gives (when first needed: a recording with no gap never calls it) where a
     voice activity detector heard speech, in seconds; it narrows each gap to the speech in
-    it, and a gap with less than half :data:`_GAP_SECONDS` of it (a stretch at the end:
-    :data:`_TAIL_SPEECH_SECONDS`) is left alone: the batched pipeline leaves out music and
-    noise by design."""
+    it, and a gap with less than half :data:`_GAP_SECONDS` of it (a stretch at the end or
+    the start: :data:`_TAIL_SPEECH_SECONDS`) is left alone: the batched pipeline leaves
+    out music and noise by design."""
     rate = _audio.SAMPLE_RATE
     # no prompt, and no falling back to sampling at higher temperatures, which turns music
     # or noise into words ("Thank you.") and costs several decodings
@@ -340,8 +344,9 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
             if any(a - 0.5 <= lo and hi <= b + 0.5 for a, b in tried):
                 continue
             tried.append((lo, hi))
-            tail = hi - lo < _GAP_SECONDS  # (only the stretch at the end is so short)
-            if tail and not _spoken_tail(samples, lo, hi):
+            # (only the stretches at the end and the start are so short)
+            tail = hi - lo < _GAP_SECONDS
+            if tail and not _spoken_edge(samples, lo, hi):
                 continue
             if speech is not None:
                 if heard_speech is None:
@@ -363,22 +368,28 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     return segments
 
 
-def _spoken_tail(samples: np.ndarray, lo: float, hi: float) -> bool:
-    """Whether ``lo``-``hi`` s, the stretch after the last word of ``samples``, holds
-    speech: its sound rises and falls as speech does (:data:`_GAP_RANGE_DB`: not silence,
-    a steady hiss or room tone), and :data:`_TAIL_SPEECH_SECONDS` of it is within
-    :data:`_TAIL_BELOW_DB` of the loud tenth of the 30 s before it (not the end of the last
-    word timed early, a breath or a click)."""
+def _spoken_edge(samples: np.ndarray, lo: float, hi: float) -> bool:
+    """Whether ``lo``-``hi`` s, the stretch after the last word of ``samples`` (or, from
+    0, before the first), holds speech: its sound rises and falls as speech does
+    (:data:`_GAP_RANGE_DB`: not silence, a steady hiss or room tone), and
+    :data:`_TAIL_SPEECH_SECONDS` of it is within :data:`_TAIL_BELOW_DB` of the loud tenth
+    of the 30 s of words next to it, before it (or after it) (not the end of the last
+    word timed early, a breath or a click, a quiet lead-in)."""
     rate = _audio.SAMPLE_RATE
     window = _audio.SPEECH_WINDOW
     at = round(lo * rate)
-    stretch = samples[at:round(hi * rate)]
+    end = round(hi * rate)
+    stretch = samples[at:end]
     if not _audio.rises_and_falls(stretch, range_db=_GAP_RANGE_DB):
         return False
     levels = _audio.window_levels(stretch[:len(stretch) // window * window])
-    before = samples[max(0, at - 30 * rate):at]
-    before = before[len(before) % window:]
-    loud = (float(np.percentile(_audio.window_levels(before), 90)) if len(before) >= window
+    if at > 0:
+        beside = samples[max(0, at - 30 * rate):at]
+        beside = beside[len(beside) % window:]
+    else:  # the stretch before the first word: the words after it
+        beside = samples[end:end + 30 * rate]
+        beside = beside[:len(beside) // window * window]
+    loud = (float(np.percentile(_audio.window_levels(beside), 90)) if len(beside) >= window
             else float(levels.max()))
     spoken = int(np.count_nonzero(levels >= loud - _TAIL_BELOW_DB)) * window / rate
     return spoken >= _TAIL_SPEECH_SECONDS
@@ -469,10 +480,10 @@ def _with_words(segment: Segment, words: list[Word], **update: Any) -> Segment:
 
 def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
     """The stretches of :data:`_GAP_SECONDS` or more of ``length`` seconds that no word
-    covers, and the one after the last word to the end from :data:`_TAIL_SECONDS` on
-    (the only one so short, and the last, when there is a word); a word longer than two
-    :data:`_WORD_SECONDS` covers only that much, at its start, or at its end if it opens
-    its segment (Whisper stretches a word over speech it skipped: see
+    covers, and the ones before the first word and after the last from
+    :data:`_TAIL_SECONDS` on (the only ones so short, when there is a word); a word longer
+    than two :data:`_WORD_SECONDS` covers only that much, at its start, or at its end if it
+    opens its segment (Whisper stretches a word over speech it skipped: see
     :data:`_WORD_SECONDS`)."""
     covered: list[tuple[float, float]] = []
     for segment in segments:
@@ -487,8 +498,8 @@ def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]
                 covered.append((w.start, w.start + _WORD_SECONDS))
     gaps = []
     at = 0.0
-    for lo, hi in sorted(covered):
-        if lo - at >= _GAP_SECONDS:
+    for k, (lo, hi) in enumerate(sorted(covered)):
+        if lo - at >= (_TAIL_SECONDS if k == 0 else _GAP_SECONDS):
             gaps.append((at, lo))
         at = max(at, hi)
     if length - at >= (_TAIL_SECONDS if covered else _GAP_SECONDS):
