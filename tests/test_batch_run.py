@@ -424,6 +424,32 @@ def test_batch_asr_decodes_again_the_speech_after_the_last_word(
         assert [w.start for w in doc.words] == [100.5, 105.0, 106.0][:len(words)]
 
 
+def test_batch_asr_a_segment_is_cut_where_its_words_pause_long() -> None:
+    """The pipeline decodes a chunk of speech joined across the silences its VAD cut out
+    as one segment: a dictation's two parts 40 s apart were one segment from 0 s to 63 s,
+    one line stamped [00:00.0] in the prompt, where annotate has a segment (a line, a
+    time) after the silence. A pause of 8 s or more between two words of a segment cuts
+    it there; shorter pauses (a speaker's) do not."""
+    from test_asr import recording, segment
+
+    words = [(" a", 0.0, 0.5, 0.8), (" b.", 0.6, 1.1, 0.7), (" c", 53.9, 54.2, 0.9),
+             (" d", 54.3, 54.9, 0.9), (" e.", 62.5, 63.4, 0.9)]
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            out = recording([{**segment(" a b. c d e.", words), "start": 0.0, "end": 63.7,
+                              "avg_logprob": -0.4}])
+            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
+                    for s in out["segments"]), SimpleNamespace(**out["info"])
+
+    asr = BatchedASR(engine=Pipeline(), options=BatchedOptions(vad_filter=False))
+    doc = asr.transcribe_chunks([(100.0, np.zeros(64 * 16_000, np.float32))], path="p",
+                                sha256="s")
+    assert [(s.id, s.text, s.start, s.end, s.avg_logprob) for s in doc.segments] == [
+        (0, "a b.", 100.0, 101.1, -0.4), (1, "c d e.", 153.9, 163.7, -0.4)]
+    assert [w.start for w in doc.words] == [100.0, 100.6, 153.9, 154.3, 162.5]
+
+
 def test_batch_asr_decodes_again_the_speech_before_the_first_word(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A telephone call's first 4.4 s ("Medication list. Metformin 500 ...") were lost:

@@ -17,8 +17,10 @@ VAD (``vad_filter``, on by default, required for audio of 30 s or more), decodes
 chunks of a file as one batch, and silently uses only the first temperature, no
 conditioning on previous text, ``max_initial_timestamp=0`` and no hallucination-silence
 skipping; with ``without_timestamps=True`` (its default) each speech chunk is one
-segment. Word times still come from cross-attention alignment, shifted back onto the
-whole recording. These forced values are written into ``Source.options`` so a document
+segment, joined across the silences the VAD cut out, so a segment is cut where
+:data:`PAUSE_SECONDS` or more pass between two of its words (:func:`_split_at_pauses`).
+Word times still come from cross-attention alignment, shifted back onto the whole
+recording. These forced values are written into ``Source.options`` so a document
 says how it was made.
 
 The pipeline's decoding leaves out whole speech chunks the VAD found (a 15-minute
@@ -72,7 +74,7 @@ from uncertain.asr import (
 )
 from uncertain.asr import _segments as _to_segments
 from uncertain.audio import SAMPLE_RATE
-from uncertain.document import Document, Source
+from uncertain.document import Document, Source, join_words
 from uncertain.errors import ModelNotFoundError
 from uncertain.models import (
     TokenWhisperModel,
@@ -228,6 +230,7 @@ class BatchedASR:
                 new = _redo_failed(gaps, samples, new, kwargs, start, warnings)
                 new = _fill_gaps(gaps, samples, new, kwargs,
                                  speech=self._speech(samples) if self.options.vad_filter else None)
+            new = _split_at_pauses(new)
             segments.extend(_renumbered(_placed(new, [(0, 0, len(samples))], start),
                                         len(segments)))
             duration = start + len(samples) / SAMPLE_RATE
@@ -292,6 +295,35 @@ def _lifted(samples: np.ndarray, start: float, warnings: list[str]) -> np.ndarra
                     f"{level:.0f} dB below full scale); raised by {20 * np.log10(gain):.0f} dB "
                     "for the batched decoder's speech detector")
     return (samples * gain).astype(np.float32)
+
+
+#: a pause between two words of one batched segment at least this long (the stretch
+#: with no word that is looked at again, ``uncertain.asr._GAP_SECONDS``) ends the segment
+#: there: the pipeline decodes a chunk of speech joined across the silences its VAD cut
+#: out as one segment, and a dictation's two parts 40 s apart were one line, stamped
+#: [00:00.0], in the prompt (``transcribe`` heard them as segments of their own)
+PAUSE_SECONDS = 8.0
+
+
+def _split_at_pauses(segments: list[Any]) -> list[Any]:
+    """``segments`` with each cut where :data:`PAUSE_SECONDS` or more pass between two of
+    its words; the parts keep what the decoder said of the whole (its log-probability)."""
+    out = []
+    for segment in segments:
+        words = segment.words
+        cuts = [k for k in range(1, len(words))
+                if words[k].start is not None and words[k - 1].end is not None
+                and words[k].start - words[k - 1].end >= PAUSE_SECONDS]
+        if not cuts:
+            out.append(segment)
+            continue
+        for lo, hi in zip([0, *cuts], [*cuts, len(words)], strict=True):
+            part = words[lo:hi]
+            out.append(segment.model_copy(update={
+                "words": part, "text": join_words(part),
+                "start": segment.start if lo == 0 else part[0].start,
+                "end": segment.end if hi == len(words) else part[-1].end}))
+    return out
 
 
 def _failed_reading(segment: Any) -> str | None:
