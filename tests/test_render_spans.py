@@ -80,6 +80,41 @@ def test_render_flag_without_any_confidence_is_marked_without_p() -> None:
                   tokenizer="estimate").document == "[met for me?|metformin]"
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        # adjacent flags with nothing to suggest are one doubtful stretch, lowest p
+        ([_flag(1, 2, 0.9, reason="low_confidence"), _flag(2, 3, 0.8, reason="low_confidence"),
+          _flag(3, 4, 0.95, reason="low_confidence")], [("met for me", 0.05)]),
+        # a flag with suggestions keeps its span: they are for its words
+        ([_flag(1, 3, 0.9, terms=("metformin",)), _flag(3, 4, 0.8, reason="low_confidence")],
+         [("met for", 0.1), ("me", 0.2)]),
+        ([_flag(1, 2, 0.8, reason="low_confidence"), _flag(2, 4, 0.9, terms=("Formix",))],
+         [("met", 0.2), ("for me", 0.1)]),
+        # a word between them keeps them apart; unknown p stays unknown
+        ([_flag(1, 2, 0.9, reason="low_confidence"), _flag(3, 4, 0.8, reason="low_confidence")],
+         [("met", 0.1), ("me", 0.2)]),
+        ([_flag(1, 2, None, reason="out_of_vocabulary"),
+          _flag(2, 3, 0.8, reason="low_confidence")], [("met for", None)]),
+    ],
+)
+def test_render_adjacent_flags_without_suggestions_are_one_span(
+        flags: list[Flag], expected: list[tuple[str, float | None]]) -> None:
+    doc = _doc([[(t, None) for t, _ in LINE]], flags)
+    spans = doubtful_spans(doc)
+    assert [(s.text, s.p) for s in spans] == expected
+    prompt = render(doc, preamble=False, tokenizer="estimate")
+    assert parse(prompt.document).spans == tuple(spans)
+
+
+def test_render_adjacent_flags_of_two_segments_stay_apart() -> None:
+    doc = _doc([[("a", 0.9), ("b", 0.9)], [("c", 0.9), ("d", 0.9)]],
+               [_flag(1, 2, 0.9, reason="low_confidence"),
+                _flag(2, 3, 0.9, reason="low_confidence")])
+    spans = doubtful_spans(doc)
+    assert [(s.text, s.word_start, s.word_end) for s in spans] == [("b", 1, 2), ("c", 2, 3)]
+
+
 def test_render_doubtful_words_merge_within_a_segment_only() -> None:
     doc = _doc([[("a", 0.9), ("b", 0.2)], [("c", 0.3), ("d", 0.9)]])
     spans = doubtful_spans(doc)

@@ -22,7 +22,12 @@ Which spans are marked. ``p`` is the probability that a span is *right*:
   ("<unsure p=0.25>ask</unsure> what you can do"). ``words="threshold"`` and
   ``words="none"`` force either rule.
 
-Overlapping flags: the most doubtful wins, the others are not marked.
+Overlapping flags: the most doubtful wins, the others are not marked. Adjacent marked
+flags in one segment that list no suggestion (words the engine doubted, with nothing
+to offer for them) are one span with the lowest ``p``, as adjacent doubtful words are:
+a run Whisper made up ("Thanks for watching, see you in the next video.") or misheard
+word by word reads as one doubtful stretch, with one tag, not a tag per word. A flag
+that lists suggestions keeps its own span: they are for its words.
 
 Which suggestions a span lists. The flag's candidates, best first, at most
 ``max_candidates``, without any scoring under ``min_candidate_score`` (0.3; the span stays
@@ -286,6 +291,7 @@ def doubtful_spans(
         for i in range(span.word_start, span.word_end):
             taken[i] = True
         chosen.append(span)
+    chosen = _joined(sorted(chosen, key=lambda s: s.word_start or 0), layout)
     for first, stop in layout.lines if mark_words else ():
         run: list[int] = []
         for i in [*range(first, stop), -1]:
@@ -300,6 +306,28 @@ def doubtful_spans(
                                    run[0], run[-1] + 1))
                 run = []
     return sorted(chosen, key=lambda s: s.word_start or 0)
+
+
+def _joined(spans: list[Span], layout: _Layout) -> list[Span]:
+    """``spans`` (in reading order) with each run of adjacent unverified spans of one
+    line that list no suggestion made one span, with the lowest ``p`` (unknown when one
+    of them is)."""
+    line_of: dict[int, int] = {}
+    for k, (first, stop) in enumerate(layout.lines):
+        line_of.update((i, k) for i in range(first, stop))
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (last is not None and not span.candidates and not last.candidates
+                and not span.verified and not last.verified
+                and last.word_end == span.word_start and span.word_start is not None
+                and line_of.get(span.word_start) == line_of.get(span.word_start - 1)):
+            p = None if last.p is None or span.p is None else min(last.p, span.p)
+            out[-1] = Span(last.start, span.end, layout.text[last.start:span.end], p, (),
+                           False, last.word_start, span.word_end)
+        else:
+            out.append(span)
+    return out
 
 
 def _timed(doc: Document) -> bool:
