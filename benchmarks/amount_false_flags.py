@@ -13,7 +13,8 @@ words heard right, per 1,000 such words.
 
     .venv/bin/python benchmarks/amount_false_flags.py [--show] [--no-rescore]
 
-Speech and transcripts are cached in ``benchmarks/_work/amounts/`` by text and voice.
+Speech and transcripts are cached in ``benchmarks/_work/amounts/`` by text and voice (the
+transcripts also by the stage's code and engines: ``benchmarks/_stage_cache.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _stage_cache import stage_key  # noqa: E402
 from devset_sentences import AMOUNT_SENTENCES  # noqa: E402
 from validate_quality import evaluate  # noqa: E402
 
@@ -73,16 +75,19 @@ def _piper_available() -> bool:
 
 
 def _transcript(text: str, voice: str) -> Document:
-    """The cached transcript of ``text`` spoken by ``voice``."""
+    """The cached transcript of ``text`` spoken by ``voice`` (the speech by text and
+    voice, the transcript also by the stage's code and engines: ``_stage_cache``)."""
     from uncertain.asr import transcribe
 
     key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
-    wav, cached = WORK / voice / f"{key}.wav", WORK / voice / f"{key}.json"
+    wav = WORK / voice / f"{key}.wav"
+    cached = WORK / voice / stage_key("audio") / f"{key}.json"
     if cached.is_file():
         return Document.from_json(cached.read_bytes())
     if not wav.is_file():
         _speak(text, voice, wav)
     doc = transcribe(wav)
+    cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(doc.to_json(), encoding="utf-8")
     return doc
 

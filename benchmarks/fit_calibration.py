@@ -48,6 +48,9 @@ from uncertain.calibrate_fit import (  # noqa: E402
 )
 from uncertain.document import Document  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _stage_cache import stage_key  # noqa: E402
+
 WORK = ROOT / "benchmarks" / "_work"
 DEVSET = WORK / "devset"
 CACHE = WORK / "calibration" / "docs"
@@ -83,8 +86,9 @@ def cache_for(devset: Path) -> Path:
 def stage_documents(devset: Path, refs: Sequence[dict[str, Any]], *, cache: Path | None = None,
                     refresh: bool = False) -> dict[str, Document]:
     """Run the stage on each audio and image item (cached by id, apart for each dev set
-    but the default one: ``devset.py --seed`` builds other items under the same ids);
-    returns docs by id."""
+    but the default one: ``devset.py --seed`` builds other items under the same ids, and
+    in a folder per state of the stage's code and engines: ``_stage_cache``); returns
+    docs by id."""
     from uncertain.ingest import ingest
 
     if cache is None:
@@ -94,12 +98,13 @@ def stage_documents(devset: Path, refs: Sequence[dict[str, Any]], *, cache: Path
     for ref in refs:
         if ref["modality"] not in MODALITIES:
             continue
-        cached = cache / f"{ref['id']}.json"
+        cached = cache / stage_key(ref["modality"]) / f"{ref['id']}.json"
         if cached.is_file() and not refresh:
             docs[ref["id"]] = Document.from_json(cached.read_text(encoding="utf-8"))
             continue
         started = time.perf_counter()
         doc = ingest(devset / ref["path"])
+        cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(doc.to_json(), encoding="utf-8")
         docs[ref["id"]] = doc
         print(f"  {ref['id']}: {len(doc.words)} words, {time.perf_counter() - started:.1f} s",

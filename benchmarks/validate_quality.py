@@ -3,7 +3,8 @@
 Runs the real stages on the dev set built by ``benchmarks/devset.py`` (synthesised
 dictations through the default Whisper model, degraded prescriptions through
 tesseract, misheard plain transcripts), caches their output under
-``benchmarks/_work/validate_quality/``, calibrates each document as ``uncertain annotate``
+``benchmarks/_work/validate_quality/`` (a folder per state of the stage's code and
+engines: ``benchmarks/_stage_cache.py``), calibrates each document as ``uncertain annotate``
 does by default (``--calibration auto``; the shipped maps were fitted on the dev split,
 so read the held-out ``--split test``), validates every document and prints:
 
@@ -98,6 +99,9 @@ from uncertain.metrics import align_words, normalize  # noqa: E402
 from uncertain.render import doubtful_spans  # noqa: E402
 from uncertain.validate import ValidateOptions, Validator  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _stage_cache import stage_key  # noqa: E402
+
 WORK = ROOT / "benchmarks" / "_work"
 CACHE = WORK / "validate_quality"
 DEFAULT_SET = WORK / "devset"
@@ -111,22 +115,24 @@ def tokens(text: str) -> list[str]:
 def _cache_dir(modality: str, model: str | None, prompt: str | None = None,
                root: Path | None = None) -> Path:
     """Where the stage output of ``modality`` items is cached: per Whisper model and
-    prompt, and apart for a set other than the default one (``devset.py --seed``), whose
-    items have the same ids."""
+    prompt, apart for a set other than the default one (``devset.py --seed``), whose
+    items have the same ids, and in a folder of the stage's code and engines
+    (:func:`_stage_cache.stage_key`): what an older tree's stage made is not scored as
+    this one's."""
     base = CACHE if root is None or root.resolve() == DEFAULT_SET.resolve() else (
         CACHE / "sets" / root.resolve().name)
     if modality != "audio" or (model is None and prompt is None):
-        return base / modality
+        return base / modality / stage_key(modality)
     name = "audio" + (f"-{model}" if model else "")
     if prompt is not None:
         name += "-prompt-" + hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:10]
-    return base / name
+    return base / name / stage_key(modality)
 
 
 def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
               prompt: str | None = None) -> Document:
-    """The stage output for one item, cached by item id and file hash (and model, and
-    Whisper's initial prompt)."""
+    """The stage output for one item, cached by item id and file hash (and model,
+    Whisper's initial prompt, and the stage's code and engines)."""
     path = root / item["path"]
     sha = sha256_file(path)
     cached = _cache_dir(item["modality"], model, prompt, root) / f"{item['id']}.json"

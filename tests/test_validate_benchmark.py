@@ -239,3 +239,67 @@ def test_fold_weight_refolds_with_the_scores_the_pass_recorded() -> None:
         "Motrin", "metformin"]
     # a flag with no acoustic scores is left as the pass left it
     assert fw.refold(before, before, replace(opts, weight=0.1)) is before
+
+
+# -- the stage cache's key ------------------------------------------------------------------
+
+
+@pytest.fixture()
+def stage_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
+    """``benchmarks/_stage_cache.py`` reading a copy of the package's stage modules."""
+    module = _benchmark("_stage_cache")
+    package = tmp_path / "uncertain"
+    package.mkdir()
+    for names in module.STAGE_MODULES.values():
+        for name in names:
+            (package / name).write_text((ROOT / "uncertain" / name).read_text("utf-8"), "utf-8")
+    (package / "__init__.py").write_text("", "utf-8")
+    monkeypatch.setattr(module.uncertain, "__file__", str(package / "__init__.py"))
+    module.stage_key.cache_clear()
+    return module
+
+
+def _edit(stage_cache: ModuleType, name: str, old: str, new: str) -> None:
+    path = Path(stage_cache.uncertain.__file__).parent / name
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    stage_cache.stage_key.cache_clear()
+
+
+def test_the_stage_key_changes_with_the_stage_code(stage_cache: ModuleType) -> None:
+    audio, image = stage_cache.stage_key("audio"), stage_cache.stage_key("image")
+    assert re.fullmatch(r"[0-9a-f]{12}", audio) and audio != image
+    _edit(stage_cache, "asr.py", "import bisect\n", "import bisect\nimport math\n")
+    assert stage_cache.stage_key("audio") != audio
+    assert stage_cache.stage_key("image") == image  # OCR does not read asr.py
+
+
+def test_the_stage_key_ignores_docstrings_and_comments(stage_cache: ModuleType) -> None:
+    audio = stage_cache.stage_key("audio")
+    path = Path(stage_cache.uncertain.__file__).parent / "asr.py"
+    text = path.read_text("utf-8")
+    module_doc = text.index('"""') + 3
+    path.write_text(text[:module_doc] + "Edited. " + text[module_doc:] + "\n# a comment\n",
+                    "utf-8")
+    stage_cache.stage_key.cache_clear()
+    assert stage_cache.stage_key("audio") == audio
+
+
+def test_the_stage_key_changes_with_an_engine_version(stage_cache: ModuleType,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    audio, image = stage_cache.stage_key("audio"), stage_cache.stage_key("image")
+    real = stage_cache._version
+    monkeypatch.setattr(stage_cache, "_version",
+                        lambda dist: "99.0" if dist == "ctranslate2" else real(dist))
+    stage_cache.stage_key.cache_clear()
+    assert stage_cache.stage_key("audio") != audio
+    assert stage_cache.stage_key("image") == image
+
+
+def test_transcripts_of_another_stage_are_not_served(vq: ModuleType,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    here = vq._cache_dir("audio", None)
+    monkeypatch.setattr(vq, "stage_key", lambda modality: "0" * 12)
+    assert vq._cache_dir("audio", None) != here
+    assert vq._cache_dir("audio", None).parent == here.parent
