@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
 import uncertain
 
 EXPECTED = {
@@ -44,3 +49,44 @@ def test_exported_errors_share_one_base() -> None:
         member = getattr(uncertain, name)
         if isinstance(member, type) and issubclass(member, Exception):
             assert issubclass(member, uncertain.UncertainError), name
+
+
+def _errors() -> list[Exception]:
+    """One of each exported error, made as the package makes it."""
+    out: list[Exception] = []
+    for name in uncertain.__all__:
+        member = getattr(uncertain, name)
+        if not (isinstance(member, type) and issubclass(member, Exception)):
+            continue
+        if issubclass(member, uncertain.InputError):
+            out.append(member("notes/visit 1.wav", "it has zero bytes"))
+        elif issubclass(member, uncertain.LexiconError):
+            out += [member("formulary.tsv", "a line needs a term", line=12),
+                    member("formulary.tsv", "not UTF-8")]
+        elif issubclass(member, uncertain.BudgetError):
+            out.append(member(100, 250, "o200k_base"))
+        else:
+            out.append(member("the model tiny.en cannot be found"))
+    return out
+
+
+def test_exported_errors_pickle_whole() -> None:
+    for error in _errors():
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert str(back) == str(error) and back.args == error.args
+        assert vars(back) == vars(error)
+
+
+def _fail(path: str) -> None:
+    raise uncertain.MissingFileError(path, "no such file")
+
+
+def test_exported_errors_come_back_from_a_process_pool() -> None:
+    # a worker sends its exception back pickled: one that cannot be unpickled breaks
+    # the pool for every task, not only its own
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_fail, "uploads/a.wav")
+        with pytest.raises(uncertain.MissingFileError, match=r"uploads/a\.wav: no such file"):
+            future.result(timeout=60)
+        assert pool.submit(str, 1).result(timeout=60) == "1"

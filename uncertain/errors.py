@@ -18,6 +18,8 @@
      └── MarkupError                 rendered text cannot be parsed back
 
 Third-party errors are mapped to these at one boundary, with ``raise ... from exc``.
+Each pickles and unpickles whole (its type, message and attributes), so a process
+pool's worker can send one back to its caller.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class InputError(UncertainError):
         self.path = os.fspath(path)
         self.reason = message
         super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # (pickled as its arguments, not its message: a process pool's worker sends it)
+        return type(self), (self.path, self.reason)
 
 
 class MissingFileError(InputError):
@@ -89,8 +95,12 @@ class LexiconError(UncertainError):
     def __init__(self, path: str | os.PathLike[str], message: str, line: int | None = None) -> None:
         self.path = os.fspath(path)
         self.line = line
+        self.reason = message
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[LexiconError], tuple[str, str, int | None]]:
+        return type(self), (self.path, self.reason, self.line)
 
 
 class CalibrationError(UncertainError):

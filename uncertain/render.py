@@ -127,9 +127,13 @@ class BudgetError(UncertainError, ValueError):
     def __init__(self, budget: int, needed: int, tokenizer: str) -> None:
         self.budget = budget
         self.needed = needed
+        self.tokenizer = tokenizer
         super().__init__(
             f"the unmarked prompt needs {needed} tokens ({tokenizer}), over the budget of {budget}"
         )
+
+    def __reduce__(self) -> tuple[type[BudgetError], tuple[int, int, str]]:
+        return type(self), (self.budget, self.needed, self.tokenizer)
 
 
 @dataclass(frozen=True)
