@@ -523,14 +523,18 @@ def test_ocr_fitting_scale_keeps_every_side_within_tesseract(size: tuple[int, in
 
 
 @pytest.mark.parametrize("overrides", [{"psm": "abc"}, {"psm": 14}, {"psm": True},
-                                       {"oem": 7}, {"lang": ""}, {"lang": "eng deu"}])
+                                       {"oem": 7}, {"lang": ""}, {"lang": "eng deu"},
+                                       # infinity overflowed unnamed in the subprocess
+                                       # call; a negative limit blamed the page as too big
+                                       {"timeout": float("inf")}, {"timeout": -1},
+                                       {"timeout": float("nan")}, {"timeout": "5"}])
 def test_recognize_refuses_a_mode_or_language_tesseract_cannot_take(
         tmp_path: Path, overrides: dict[str, object]) -> None:
     # tesseract wrote no output for them: "FileNotFoundError: /tmp/tess_....hocr", or
     # "tesseract failed: (-11, '')"
     page = tmp_path / "p.png"
     Image.new("L", (20, 20), 255).save(page)
-    with pytest.raises(ValueError, match=r"^(psm|oem|lang)="):
+    with pytest.raises(ValueError, match=r"^(psm|oem|lang|timeout)="):
         recognize(page, **overrides)  # type: ignore[arg-type]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import re
 import statistics
@@ -130,6 +131,12 @@ class RecognizeOptions:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or not 0 <= value <= high):
                 raise ValueError(f"{name}={value!r}: a whole number from 0 to {high}, or None")
+        # (infinity overflowed deep in the subprocess call, unnamed; a negative limit timed
+        # out at once and blamed the page as too large)
+        if (isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float)
+                or not 0 <= self.timeout < math.inf):
+            raise ValueError(f"timeout={self.timeout!r}: seconds per tesseract run, a finite "
+                             "number >= 0 (0: no limit)")
 
 
 class TesseractEngine(Protocol):
