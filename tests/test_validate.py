@@ -2145,3 +2145,37 @@ def test_validate_printed_debris_of_short_letters_is_no_english(
         path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
         segments=[Segment(id=0, words=words)]))
     assert bool([f for f in only_doubtful(doc) if f.text == text]) == flagged
+
+
+def test_validate_one_set_of_lexicons_being_indexed_holds_up_no_other() -> None:
+    """A service validating for several tenants: while one tenant's lexicons were being
+    indexed (1.7 s), every other tenant's validation waited for it (1.6 s for 3 ms)."""
+    import threading
+
+    from uncertain._assets import built_once
+
+    release = threading.Event()
+    entered = threading.Event()
+
+    @built_once(maxsize=4)
+    def build(name: str) -> str:
+        if name == "slow":
+            entered.set()
+            assert release.wait(30)
+        return name.upper()
+
+    assert build("fast") == "FAST"
+    slow = threading.Thread(target=build, args=("slow",))
+    slow.start()
+    try:
+        assert entered.wait(30)
+        done: list[str] = []
+        for name in ("fast", "other"):  # built, and not built: neither waits for "slow"
+            t = threading.Thread(target=lambda n=name: done.append(build(n)))
+            t.start()
+            t.join(5)
+        assert sorted(done) == ["FAST", "OTHER"]
+    finally:
+        release.set()
+        slow.join(30)
+    assert build("slow") == "SLOW" and build.cache_info().misses == 3
