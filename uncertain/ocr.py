@@ -36,6 +36,7 @@ from uncertain import images
 from uncertain._hocr import Choice, HocrWord
 from uncertain._io import sha256_file
 from uncertain._ocr_page import PagePass, Runner, read_page
+from uncertain._text_layer import compare_layer
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import (
     Alternative,
@@ -338,6 +339,30 @@ def _segments(best: PagePass, *, number: int, width: int, height: int,
     return segments
 
 
+def _with_layer(segments: list[Segment], layer: str, number: int,
+                notes: list[str]) -> list[Segment]:
+    """A page's ``segments`` with the readings of its PDF text ``layer`` where it reads their
+    words otherwise, as alternatives (:mod:`uncertain._text_layer`); a layer that does
+    not align with the page is left out, with a note."""
+    words = [w for seg in segments for w in seg.words]
+    found = compare_layer(words, layer)
+    if not found.used:
+        notes.append(f"page {number}: the PDF's text layer agrees with little of what OCR "
+                     f"read ({found.equal} words alike, {found.agreement:.0%}): not compared "
+                     "further (a layer of another page, of encoded glyphs, or misplaced)")
+        return segments
+    log.debug("page %d: text layer agrees on %d words (%.0f%%), %d alternatives", number,
+              found.equal, 100 * found.agreement, found.alternatives)
+    out: list[Segment] = []
+    at = 0
+    for seg in segments:
+        n = len(seg.words)
+        changed = found.words[at:at + n]
+        out.append(seg if changed == seg.words else seg.model_copy(update={"words": changed}))
+        at += n
+    return out
+
+
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
               options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
               calibration: Calibration | str | os.PathLike[str] | None = None,
@@ -385,6 +410,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
             if not found:
                 notes.append(f"page {page.number}: no text recognised (a blank page, or "
                              "print tesseract cannot read)")
+            elif page.text_layer:
+                found = _with_layer(found, page.text_layer, page.number, notes)
             segments.extend(found)
             if progress is not None:
                 progress(page.number, page.pages)
@@ -398,7 +425,9 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
         raise CorruptInputError(p, unread[0].message)
     if any(pg.text_layer for pg in pages):
         notes.append("words come from OCR; the PDF's own text layer is kept in "
-                     "pages[].text_layer for the pages that have one")
+                     "pages[].text_layer for the pages that have one, and where it reads a "
+                     "word otherwise, its reading is an alternative of the word (source "
+                     "pdf_text_layer)")
     recorded = {k: v for k, v in dataclasses.asdict(opts).items() if k != "tesseract_cmd"}
     recorded["lang"] = lang
     doc = Document(

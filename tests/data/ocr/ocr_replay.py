@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ if str(OCR_DATA) not in sys.path:
 
 from record_fixtures import scenario_input  # noqa: E402
 
-__all__ = ["OCR_DATA", "ReplayEngine", "load_calls", "pdf_with_text", "scenario_input"]
+__all__ = ["OCR_DATA", "ReplayEngine", "load_calls", "pdf_scan", "pdf_with_text",
+           "scenario_input"]
 
 
 def load_calls(scenario: str) -> list[dict[str, Any]]:
@@ -82,6 +84,35 @@ def pdf_with_text(path: Path, text: str, *, before: bytes = b"") -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     path.write_bytes(pdf_of(objects, before=before))
+    return path
+
+
+def pdf_scan(path: Path, image: Image.Image, layer: str, *, dpi: float = 150,
+             rotate: int = 0) -> Path:
+    """A one-page PDF as a scanner makes one: ``image`` (``dpi``) filling the page, under
+    an invisible text layer (render mode 3) of ``layer``'s lines, from the top, one
+    line of the page per 24 points; ``rotate`` sets the page's ``/Rotate``."""
+    gray = image.convert("L")
+    width, height = gray.width * 72 / dpi, gray.height * 72 / dpi
+    pixels = zlib.compress(gray.tobytes())
+    text = b" ".join(b"BT 3 Tr /F1 12 Tf 36 %g Td (%s) Tj ET" % (height - 36 - 24 * k,
+                                                                    line.encode("latin-1"))
+                     for k, line in enumerate(layer.split("\n")) if line)
+    stream = b"q %g 0 0 %g 0 0 cm /Im1 Do Q " % (width, height) + text
+    turned = b" /Rotate %d" % rotate if rotate else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g]%s /Resources << /Font "
+        b"<< /F1 5 0 R >> /XObject << /Im1 6 0 R >> >> /Contents 4 0 R >>" % (
+            width, height, turned),
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % (
+            gray.width, gray.height, len(pixels)) + pixels + b"\nendstream",
+    ]
+    path.write_bytes(pdf_of(objects))
     return path
 
 

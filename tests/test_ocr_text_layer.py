@@ -1,0 +1,172 @@
+"""A PDF page's text layer compared with what OCR read on it (fakes; real tesseract: slow)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from uncertain._text_layer import SOURCE, compare_layer
+from uncertain.document import Document, Segment, Source, Word, join_words
+from uncertain.ocr import recognize
+from uncertain.validate import Validator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "ocr"))
+from ocr_replay import ReplayEngine, pdf_scan
+
+#: what tesseract read of a faded line whose text layer says "Rx: Digoxin 0.125 mg PO daily"
+MISREAD = [[("Rx:", 90), ("poste", 41), ("pie", 35), ("Oo", 20), ("0.125", 90), ("mg", 93),
+            ("PO", 90), ("daily", 95)],
+           [("Metformn", 62), ("500", 96), ("mg", 95), ("twice", 94), ("daily", 95)]]
+LAYER = "Rx: Digoxin 0.125 mg PO daily\nMetformin 500 mg twice daily"
+
+
+def _words(lines: list[list[tuple[str, int]]]) -> list[Word]:
+    return [Word(text=t, confidence=c / 100, page=1, bbox=(0, 0, 1, 1))
+            for line in lines for t, c in line]
+
+
+def _hocr(lines: list[list[tuple[str, int]]]) -> dict[str, object]:
+    """A recorded tesseract answer reading ``lines`` of ``(word, confidence)``."""
+    spans = []
+    for k, line in enumerate(lines):
+        y = 20 + 40 * k
+        words = "".join(f"<span class='ocrx_word' title='bbox {10 + 80 * i} {y} "
+                        f"{80 + 80 * i} {y + 20}; x_wconf {c}'>{t}</span> "
+                        for i, (t, c) in enumerate(line))
+        spans.append(f"<span class='ocr_line' title='bbox 10 {y} 700 {y + 20}'>{words}</span>")
+    page = ("<div class='ocr_page' title='bbox 0 0 800 400'><div class='ocr_carea'>"
+            f"<p class='ocr_par'>{''.join(spans)}</p></div></div>")
+    return {"method": "image_to_pdf_or_hocr",
+            "output": f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{page}</body></html>"}
+
+
+def _recognize(tmp_path: Path, layer: str, lines: list[list[tuple[str, int]]] = MISREAD,
+               rotate: int = 0) -> Document:
+    pdf = pdf_scan(tmp_path / "scan.pdf", Image.new("L", (800, 400), 255), layer,
+                   rotate=rotate)
+    engine = ReplayEngine(calls=[_hocr(lines)])
+    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
+                    orientation="off", upscale=False, char_alternatives=False)
+    assert engine.recorded == []
+    return doc
+
+
+def _layer_alternatives(doc: Document) -> dict[str, list[str]]:
+    return {w.text: [a.text for a in w.alternatives if a.source == SOURCE]
+            for w in doc.words if any(a.source == SOURCE for a in w.alternatives)}
+
+
+def test_text_layer_reading_is_an_alternative_where_ocr_reads_otherwise(
+        tmp_path: Path) -> None:
+    """A scanned PDF's text layer said "Digoxin" where tesseract read "poste pie Oo": the
+    layer was kept in pages[].text_layer and never used. Its reading is now an
+    alternative of the run's first word (a word for a word where the runs are as long),
+    its confidence the word's doubt."""
+    doc = _recognize(tmp_path, LAYER)
+    assert doc.pages[0].text_source == "ocr+pdf_text_layer"
+    assert _layer_alternatives(doc) == {"poste": ["Digoxin"], "Metformn": ["Metformin"]}
+    poste = doc.words[1]
+    assert poste.alternatives[0].confidence == pytest.approx(1 - 0.41)
+    assert doc.text == join_words(doc.words[:8]) + "\n" + join_words(doc.words[8:])
+    assert "Digoxin" not in doc.text  # the words stay what OCR read
+
+
+def test_text_layer_alternative_makes_the_validator_propose_its_term(tmp_path: Path) -> None:
+    """With no layer reading, "poste pie Oo" was flagged with Prostep; the layer's
+    "Digoxin" is now the candidate of the word it replaces."""
+    doc = _recognize(tmp_path, LAYER)
+    flags = Validator().validate(doc).flags
+    on = {f.text: f.candidates[0].canonical.casefold() for f in flags if f.candidates}
+    assert on.get("poste") == "digoxin", on
+    assert on.get("Metformn") == "metformin", on
+
+
+@pytest.mark.parametrize("layer", [
+    # another page's layer
+    "Refills: 2 Dr. Helen Moore MD\nPatient: John Carter DOB: 03/14/1958\nDate: 11/02/2026",
+    # encoded glyphs: a font without a Unicode map
+    "\x03\x04\x05 \x06\x07 \x08\x0b\x0c \x0e\x0f\x10\n\x11\x12 \x13\x14\x15",
+])
+def test_text_layer_that_does_not_align_is_left_out_with_a_note(
+        tmp_path: Path, layer: str) -> None:
+    doc = _recognize(tmp_path, layer)
+    assert _layer_alternatives(doc) == {}
+    assert any("page 1: the PDF's text layer agrees with little" in n for n in doc.warnings)
+
+
+def test_page_without_text_layer_is_not_compared(tmp_path: Path) -> None:
+    doc = _recognize(tmp_path, "")
+    assert doc.pages[0].text_source == "ocr" and doc.pages[0].text_layer is None
+    assert _layer_alternatives(doc) == {}
+    assert not any("text layer" in n for n in doc.warnings)
+
+
+def test_rotated_page_layer_bottom_line_first_still_aligns(tmp_path: Path) -> None:
+    """pdfium gives a /Rotate 90 page's layer bottom line first."""
+    doc = _recognize(tmp_path, LAYER, rotate=90)
+    assert doc.pages[0].text_layer is not None
+    assert doc.pages[0].text_layer.splitlines()[0].startswith("Metformin")
+    assert _layer_alternatives(doc) == {"poste": ["Digoxin"], "Metformn": ["Metformin"]}
+
+
+def test_compare_layer_leaves_runs_in_another_order_and_spacing_alone() -> None:
+    words = _words([[("Take", 95), ("500mg", 80), ("of", 96), ("it", 96), ("now", 96),
+                     ("a", 96), ("b", 96), ("c", 96), ("d", 96), ("e", 96), ("then", 96),
+                     ("rest", 96)]])
+    found = compare_layer(words, "Take 500 mg of it now v w x y z q then rest")
+    assert found.used and found.equal == 6
+    # "500 mg" only spaces "500mg" otherwise; five words against six are no misreading
+    assert [w.alternatives for w in found.words] == [[] for _ in words]
+
+
+def test_compare_layer_keeps_tesseract_alternatives_after_the_layer() -> None:
+    from uncertain.document import Alternative
+    word = Word(text="Metformn", confidence=0.6, alternatives=[
+        Alternative(text="Metformin", confidence=0.1, source="ocr_choices"),
+        Alternative(text="Metforrn", confidence=0.05, source="ocr_choices")])
+    words = [word, *_words([[("500", 96), ("mg", 95), ("daily", 95)]])]
+    found = compare_layer(words, "Metformin 500 mg daily")
+    assert [(a.text, a.source) for a in found.words[0].alternatives] == [
+        ("Metformin", SOURCE), ("Metforrn", "ocr_choices")]
+    assert found.words[0].confidence == 0.6  # agreement or not, confidences are tesseract's
+
+
+def _render(lines: list[str]) -> Image.Image:
+    font = ImageFont.truetype("DejaVuSans.ttf", 29)
+    image = Image.new("L", (1275, 500), 255)
+    draw = ImageDraw.Draw(image)
+    for k, line in enumerate(lines):
+        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
+    return image
+
+
+@pytest.mark.slow
+def test_text_layer_compared_with_real_tesseract(tmp_path: Path) -> None:
+    """A scan whose layer says another drug than the print (a layer made by another
+    reader): the layer's word is an alternative of the word tesseract read; another
+    page's layer is left out."""
+    printed = ["Patient: John Carter", "Digoxin 0.125 mg PO daily",
+               "Metformin 500 mg twice daily", "Follow up in two weeks"]
+    image = _render(printed)
+    layer = "\n".join(printed).replace("Digoxin", "Digitek")
+    doc = recognize(pdf_scan(tmp_path / "a.pdf", image, layer))
+    assert [w.text for w in doc.words][:4] == ["Patient:", "John", "Carter", "Digoxin"]
+    assert _layer_alternatives(doc) == {"Digoxin": ["Digitek"]}
+    other = recognize(pdf_scan(tmp_path / "b.pdf", image, "Refills: 2\nDr. Helen Moore MD\n"
+                               "Date: 11/02/2026\nAmoxicillin 250 mg TID x10 days"))
+    assert _layer_alternatives(other) == {}
+    assert any("agrees with little" in n for n in other.warnings)
+
+
+def test_validator_document_without_layer_alternative_flags_otherwise() -> None:
+    """The same words without the layer's alternative: the run is flagged as another
+    term (what made the layer worth reading)."""
+    words = _words(MISREAD[:1])
+    doc = Document(source=Source(path="x.pdf", sha256="0", modality="image", engine="t"),
+                   segments=[Segment(id=0, text=join_words(words), words=words, page=1)])
+    on = {f.text: f.candidates[0].canonical.casefold()
+          for f in Validator().validate(doc).flags if f.candidates}
+    assert "digoxin" not in on.values()

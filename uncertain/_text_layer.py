@@ -1,0 +1,126 @@
+"""A PDF page's own text layer compared with what OCR read on the page.
+
+This module owns :func:`compare_layer`. The OCR words of a page and the words of its text
+layer (normalised: punctuation at either end dropped, case folded) are aligned as two
+sequences (rapidfuzz Levenshtein opcodes over words, a few milliseconds for a long page).
+Where the layer writes another word for an OCR word, or another run of words for a short
+run of them, its reading becomes a ``Word.alternative`` of the (first) OCR word, with
+source ``"pdf_text_layer"`` and, as the decoder's n-best alternatives do, the word's
+doubt (``1 - confidence``) as its confidence: the validator then proposes the term the
+layer spells ("poste pie Oo" read where the layer says "Digoxin" gives Digoxin), and the
+prompt shows it.
+
+A layer is used only when it aligns with the page: at least ``MIN_AGREEMENT`` of the
+words of the shorter of the two are equal (a layer of another page, of encoded glyphs or
+left empty aligns with a few "the" and "mg" by chance: under 0.2 of them, see
+``benchmarks/ocr_text_layer.py``); otherwise it is ignored, with a note. A rotated
+page's layer (``/Rotate``) comes bottom line first: its lines are also tried in reverse.
+
+Where the two agree, nothing changes: a word's confidence stays tesseract's (the
+calibration is fitted on it). A scanner's text layer is itself OCR, often tesseract's own,
+and shares its misreadings: agreement is no proof that a word is right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from uncertain._context import strip_punct
+from uncertain.document import Alternative, Word
+
+__all__ = ["MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer"]
+
+SOURCE = "pdf_text_layer"
+#: the share of the shorter sequence's words that must be equal for the layer to be used
+MIN_AGREEMENT = 0.5
+#: the fewest equal words a layer must share with the page (a page of two words with a
+#: layer of two others agrees with it in none)
+MIN_EQUAL = 2
+#: the longest run, in words on either side, a differing stretch may be to give an
+#: alternative: a longer one is text the two put in another order (columns, a header
+#: read last), not a word read otherwise
+MAX_RUN = 4
+
+
+@dataclass(frozen=True)
+class LayerComparison:
+    """What comparing a page's words with its text layer found."""
+
+    words: list[Word]  # the page's words, those the layer reads otherwise with an alternative
+    used: bool  # whether the layer aligned with the page (else the words are unchanged)
+    agreement: float  # equal words / words of the shorter sequence
+    equal: int  # words the two read alike
+    alternatives: int  # words given the layer's reading as an alternative
+    reversed_lines: bool = False  # the layer's lines aligned bottom line first
+
+
+def _norm(text: str) -> str:
+    return strip_punct(text).casefold()
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of ``text``, case folded."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _align(keys: list[str], layer: list[str]) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """Equal words and the differing blocks ``(i1, i2, j1, j2)`` of ``keys`` and ``layer``."""
+    equal = 0
+    blocks: list[tuple[int, int, int, int]] = []
+    for op in Levenshtein.opcodes(keys, layer):
+        if op.tag == "equal":
+            equal += op.src_end - op.src_start
+        elif blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1] = (blocks[-1][0], op.src_end, blocks[-1][2], op.dest_end)
+        else:
+            blocks.append((op.src_start, op.src_end, op.dest_start, op.dest_end))
+    return equal, blocks
+
+
+def _tokens(lines: list[str]) -> list[str]:
+    return [t for line in lines for t in line.split() if _norm(t)]
+
+
+def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
+    """``words`` (a page's, in reading order) with the readings of the page's text
+    ``layer`` where it differs from them, as alternatives (see the module docstring)."""
+    units = [i for i, w in enumerate(words) if _norm(w.text)]
+    keys = [_norm(words[i].text) for i in units]
+    lines = (layer or "").splitlines()
+    best: tuple[int, list[tuple[int, int, int, int]], list[str], bool] | None = None
+    for reverse in (False, True):
+        tokens = _tokens(lines[::-1] if reverse else lines)
+        if not tokens or not keys:
+            break
+        equal, blocks = _align(keys, [_norm(t) for t in tokens])
+        if best is None or equal > best[0]:
+            best = (equal, blocks, tokens, reverse)
+        if reverse is False and equal >= 0.9 * min(len(keys), len(tokens)):
+            break  # (aligned as it is: not worth aligning again)
+    if best is None:
+        return LayerComparison(list(words), False, 0.0, 0, 0)
+    equal, blocks, tokens, reverse = best
+    agreement = equal / min(len(keys), len(tokens))
+    if agreement < MIN_AGREEMENT or equal < MIN_EQUAL:
+        return LayerComparison(list(words), False, round(agreement, 3), equal, 0, reverse)
+    found: dict[int, str] = {}
+    for i1, i2, j1, j2 in blocks:
+        if i1 == i2 or j1 == j2 or max(i2 - i1, j2 - j1) > MAX_RUN:
+            continue
+        if i2 - i1 == j2 - j1:
+            found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1))
+        else:
+            said = " ".join(tokens[j1:j2])
+            # only spaced or stopped otherwise ("500mg", "Dr..Helen"): no other reading
+            if _letters(said) != _letters(" ".join(keys[i1:i2])):
+                found[units[i1]] = said
+    out = list(words)
+    for i, text in found.items():
+        word = words[i]
+        doubt = 1.0 if word.confidence is None else 1.0 - word.confidence
+        alternative = Alternative(text=text, confidence=round(doubt, 4), source=SOURCE)
+        out[i] = word.model_copy(update={"alternatives": [
+            alternative, *(a for a in word.alternatives if _norm(a.text) != _norm(text))]})
+    return LayerComparison(out, True, round(agreement, 3), equal, len(found), reverse)
