@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -153,6 +154,11 @@ def test_ocr_upside_down_page_is_turned(tmp_path: Path) -> None:
     assert "thresholding_method=2" in engine.asked[1]["config"]
     assert doc.pages[0].rotation == 180
     assert any("turned 180" in note for note in doc.warnings)
+    # OSD's own confidence in the turn, as it said it
+    said = next(c["output"] for c in load_calls("upside_down") if c["method"] == "image_to_osd")
+    confidence = re.search(r"Orientation confidence: ([\d.]+)", said)
+    assert confidence is not None and "Rotate: 180" in said
+    assert doc.pages[0].orientation_confidence == float(confidence.group(1)) > 0
     assert doc.segments[0].text.startswith("This is a lot of 12 point text")
     # boxes are on the original (upside-down) page: the first line is now at the bottom
     first, last = doc.segments[0].bbox, doc.segments[-1].bbox
@@ -169,13 +175,14 @@ def test_ocr_upside_down_without_osd_compares_passes(tmp_path: Path) -> None:
     doc = recognize(scenario_input("upside_down", tmp_path), engine=engine)
     assert doc.pages[0].rotation == 180
     assert any("180-degree pass" in note for note in doc.warnings)
+    assert doc.pages[0].orientation_confidence is None  # OSD said nothing
 
 
 def test_ocr_orientation_off_keeps_the_first_pass(tmp_path: Path) -> None:
     engine = ReplayEngine(calls=load_calls("upside_down")[:1])
     doc = recognize(scenario_input("upside_down", tmp_path), engine=engine, orientation="off",
                     binarize="off")
-    assert doc.pages[0].rotation == 0
+    assert doc.pages[0].rotation == 0 and doc.pages[0].orientation_confidence is None
     assert doc.words and max(w.confidence or 0 for w in doc.words) < 1
 
 

@@ -84,6 +84,9 @@ class PagePass:
     #: the size of the levelled page the boxes are on
     skew: float = 0.0
     straight: tuple[int, int] | None = None
+    #: tesseract OSD's confidence in ``rotation``, when OSD was run on the page (only a
+    #: page that reads badly) and said the rotation the page is read at; else None
+    orientation_confidence: float | None = None
 
     @property
     def words(self) -> list[HocrWord]:
@@ -454,7 +457,7 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                 skew = (angle, straight.size)
                 image, best = straight, level
     if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
-        verdict = runner.osd(image, dpi=dpi)
+        said = verdict = runner.osd(image, dpi=dpi)
         if verdict is not None and verdict[0] == 0 and verdict[1] < _OSD_SURE:
             verdict = None  # "upright" said in doubt: an upside-down page is still tried
         rotation = verdict[0] if verdict else 180
@@ -472,6 +475,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                              f"mean word confidence {best.mean_conf:.0f} -> "
                              f"{turned.mean_conf:.0f}")
             best = chosen
+        if said is not None and said[0] == best.rotation:
+            best = dataclasses.replace(best, orientation_confidence=said[1])
     height = best.line_height
     # only print read legibly is small print: a page whose small lines are specks read
     # as junk is not read again upscaled (the factor is still the one all lines measure)
@@ -491,7 +496,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             # fragments has more words) and more confidently: on mean confidence alone, a
             # pass that read 6 words of 24 at 93 replaced the 24 read at 85
             if larger is not None and _more_and_surer(best, larger, letters=True):
-                best = larger
+                best = dataclasses.replace(
+                    larger, orientation_confidence=best.orientation_confidence)
     if skew is not None:
         best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
     return best

@@ -419,7 +419,9 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                 "ocr+pdf_text_layer" if page.text_layer else "ocr")
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
                               dpi=page.dpi, text_source=source, text_layer=page.text_layer,
-                              rotation=best.rotation, scale=best.scale, skew=best.skew))
+                              rotation=best.rotation,
+                              orientation_confidence=best.orientation_confidence,
+                              scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
     if unread and not pages:
         raise CorruptInputError(p, unread[0].message)
