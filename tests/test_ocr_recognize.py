@@ -578,3 +578,43 @@ def test_ocr_timeout_fails_naming_the_file_and_the_limit(tmp_path: Path) -> None
     assert len(doc.words) == 24
     assert any("upscaled pass failed" in note and "30 s timeout" in note
                for note in doc.warnings)
+
+
+def _down_hocr(lines: int, words: int, conf: int) -> dict[str, object]:
+    """A recorded tesseract answer reading a page turned a quarter clockwise as it is:
+    ``lines`` lines of ``words`` words running down the page, right to left, their
+    baselines sloping as tesseract gives such lines' ("baseline 181.5 -1452")."""
+    spans = []
+    for k in range(lines):
+        x = 1603 - 70 * k
+        inner = "".join(
+            f"<span class='ocrx_word' title='bbox {x} {108 + 110 * i} {x + 34} "
+            f"{198 + 110 * i}; x_wconf {conf}'>word{i}</span> " for i in range(words))
+        spans.append(f"<span class='ocr_line' title='bbox {x} 108 {x + 34} "
+                     f"{198 + 110 * (words - 1)}; baseline 181.5 -1452'>{inner}</span>")
+    page = ("<div class='ocr_page' title='bbox 0 0 1650 1275'><div class='ocr_carea'>"
+            f"<p class='ocr_par'>{''.join(spans)}</p></div></div>")
+    return {"method": "image_to_pdf_or_hocr",
+            "output": f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{page}</body></html>"}
+
+
+def test_ocr_page_a_pdf_turns_is_not_levelled_by_its_rows(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A straight page that a PDF's /Rotate turns a quarter is read by tesseract as it is,
+    its lines running down the page, their baselines sloping by nearly 90 degrees: that
+    was taken for a tilt, and the skew measured on the page's rows (no lines: 2.2 degrees
+    on scan.pdf's first page) made a "levelled" pass that could be kept. Its lines'
+    tilt is from the vertical, and its skew is measured across them."""
+    from ocr_replay import pdf_scan
+
+    from uncertain import images
+
+    (page,) = list(images.open_pages(samples_dir / "scan.pdf", dpi=150))[:1]
+    assert isinstance(page, images.PageImage)
+    pdf = pdf_scan(tmp_path / "turned.pdf", page.image, "", rotate=90)
+    engine = ReplayEngine(calls=[_down_hocr(5, 6, 95), _down_hocr(6, 6, 96)])
+    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", orientation="off",
+                    upscale=False, char_alternatives=False)
+    assert not any("levelled" in note for note in doc.warnings), doc.warnings
+    assert doc.pages[0].skew == 0.0 and len(engine.asked) == 1
+    assert len(doc.words) == 30

@@ -13,10 +13,12 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    local one reads it (``binarize``); on a page whose paper's light is uneven across it
    (a shadow), a pass on the page with its light evened (``images.even_light``) instead,
    kept by the same rule or when it reads more letters more surely;
-3. when the page still looks bad or its lines slope by 2 degrees or more: a pass on the
-   page levelled by its text's skew, kept when it reads the page better
-   (``_more_and_surer``: more confident text, more confidently, or more text in its sure
-   words alone than the pass before read in all of its words) (``deskew``);
+3. when the page still looks bad or its lines slope by 2 degrees or more (from the
+   axis they run along: down the page on one a PDF's ``/Rotate`` turned a quarter): a
+   pass on the page levelled by its text's skew (measured across its lines), kept when
+   it reads the page better (``_more_and_surer``: more confident text, more
+   confidently, or more text in its sure words alone than the pass before read in all
+   of its words) (``deskew``);
 4. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
    when OSD cannot decide, keeping the orientation whose words are more confident, so an
    upside-down page is turned rather than read as confident garbage;
@@ -123,10 +125,27 @@ class PagePass:
 
     @property
     def tilt(self) -> float:
-        """How far the lines read slope, in degrees (tesseract's baselines; the median
-        over lines of words), positive when they fall to the right."""
-        slopes = [ln.slope for ln in self.page.lines if ln.words and ln.slope is not None]
-        return math.degrees(math.atan(-statistics.median(slopes))) if slopes else 0.0
+        """How far the lines read slope from the page's axis they run along, in degrees
+        (tesseract's baselines; the median over lines of words), positive when they fall
+        to the right. Lines that run down the page (a page turned a quarter, as a PDF's
+        ``/Rotate`` turns one, which tesseract reads as it is) have baselines that slope
+        by nearly 90 degrees ("baseline 181.5 -1452"): their tilt is from the vertical."""
+        angles = [_from_axis(math.degrees(math.atan(-ln.slope))) for ln in self.page.lines
+                  if ln.words and ln.slope is not None]
+        return statistics.median(angles) if angles else 0.0
+
+    @property
+    def runs_down(self) -> bool:
+        """Whether most of the text read runs down the page: the letters of lines whose
+        box is taller than wide outnumber the others'."""
+        down = across = 0
+        for ln in self.page.lines:
+            letters = sum(sum(c.isalnum() for c in w.text) for w in ln.words)
+            if ln.bbox[3] - ln.bbox[1] > ln.bbox[2] - ln.bbox[0]:
+                down += letters
+            else:
+                across += letters
+        return down > across
 
     @property
     def line_height(self) -> float | None:
@@ -314,6 +333,15 @@ def fitting(image: Image.Image) -> float:
     return math.floor(MAX_SIDE / max(image.size) * 1e6) / 1e6
 
 
+def _from_axis(angle: float) -> float:
+    """An angle (degrees, -90 to 90) as the tilt from the nearer of the two axes."""
+    if angle > 45.0:
+        return angle - 90.0
+    if angle < -45.0:
+        return angle + 90.0
+    return angle
+
+
 def _more_and_surer(current: PagePass, other: PagePass, *, letters: bool = False) -> bool:
     """Whether ``other`` reads the page better than ``current``: how a pass that changes
     the page's geometry (levelled, turned, upscaled) earns its place.
@@ -339,6 +367,8 @@ def _side_by_side(read: PagePass, enough: int = 2) -> bool:
     page of columns. Either way the page's skew is measured (a tenth of a second); a
     page of columns measures level and is read as it was."""
     boxes = [ln.bbox for ln in read.page.lines if ln.words]
+    if read.runs_down:  # lines that run down the page stand side by side across it
+        boxes = [(b[1], b[0], b[3], b[2]) for b in boxes]
     found = 0
     for k, a in enumerate(boxes):
         for b in boxes[k + 1:]:
@@ -442,7 +472,12 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
     if opts.deskew == "auto" and (best.mean_conf < bad
                                   or max(tilt, abs(best.tilt)) >= _TILTED
                                   or _side_by_side(best)):
-        angle = images.skew_angle(_text_region(image, best))
+        region = _text_region(image, best)
+        # a page whose lines run down it is measured turned a quarter: the rows of an
+        # unturned one are no lines (a straight page a PDF's /Rotate turned measured
+        # 1.4 or 2.2 degrees, and was read again "levelled"); the angle that levels
+        # the turned page's lines levels the unturned page's
+        angle = images.skew_angle(images.turn(region, 90) if best.runs_down else region)
         if angle is not None and abs(angle) >= opts.min_skew:
             straight = images.deskew(image, angle)
             level = _another(runner, straight, notes, number, "a levelled pass", dpi=dpi,
