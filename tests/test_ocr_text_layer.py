@@ -170,3 +170,16 @@ def test_validator_document_without_layer_alternative_flags_otherwise() -> None:
     on = {f.text: f.candidates[0].canonical.casefold()
           for f in Validator().validate(doc).flags if f.candidates}
     assert "digoxin" not in on.values()
+
+
+def test_word_hyphenated_across_lines_in_the_layer_keeps_its_hyphen_and_break(
+        tmp_path: Path) -> None:
+    """pdfium gives a word hyphenated at a line's end as one word with a marker for the
+    hyphen and no line break ("metfor\\x02min"): pages[].text_layer held the marker, and
+    where OCR misread the word's end, the layer's "alternative" was that marked word on
+    the line's last word. The layer now reads as printed: "metfor-", a break, "min"."""
+    lines = [[("Take", 95), ("metfor-", 90)], [("rnin", 40), ("500", 96), ("mg", 95),
+                                                ("twice", 94), ("daily", 95)]]
+    doc = _recognize(tmp_path, "Take metfor-\nmin 500 mg twice daily", lines)
+    assert doc.pages[0].text_layer == "Take metfor-\nmin 500 mg twice daily"
+    assert _layer_alternatives(doc) == {"rnin": ["min"]}

@@ -341,8 +341,18 @@ def _open_pdf(path: Path, *, dpi: float,
         pdf.close()
 
 
+#: pdfium's mark of a word hyphenated at a line's end, between the word's two halves
+_BROKEN_WORD = re.compile(r"(?<=\w)[\x02\ufffe](?:\r?\n)?(?=\w)")
+
+
 def _lines(text: str) -> str:
-    """``text`` with its lines ended by "\n" alone, without blank lines at either end."""
+    """``text`` with its lines ended by "\n" alone, without blank lines at either end.
+
+    pdfium gives a word hyphenated at a line's end as one word, with a marker in place of
+    the hyphen and no line break ("metfor\x02min"; U+FFFE from its text range): the
+    hyphen and the break are put back, as the page prints them.
+    """
+    text = _BROKEN_WORD.sub("-\n", text)
     return "\n".join(text.splitlines()).strip()
 
 
