@@ -183,3 +183,33 @@ def test_word_hyphenated_across_lines_in_the_layer_keeps_its_hyphen_and_break(
     doc = _recognize(tmp_path, "Take metfor-\nmin 500 mg twice daily", lines)
     assert doc.pages[0].text_layer == "Take metfor-\nmin 500 mg twice daily"
     assert _layer_alternatives(doc) == {"rnin": ["min"]}
+
+
+LINE = [[("Patient's", 92), ("dose:", 90), ("1-2", 90), ("tablets", 95), ("Metformin", 93),
+         ("500", 96), ("mg", 95), ("modified", 91), ("release", 94), ("1000", 93), ("mg", 95),
+         ("total", 95)]]
+
+
+@pytest.mark.parametrize("layer", [
+    "Patient\u2019s dose: 1\u20132 tablets Metformin 500 mg modified release 1000 mg total",
+    "Patient's dose: 1-2 tablets Met\u00adformin \uff15\uff10\uff10 mg modi\ufb01ed release "
+    "1,000\u00a0mg total",
+    "Patient\u2018s dose: 1\u22122 tablets Metformin\u200b 500 mg modified release 1000 mg total",
+])
+def test_compare_layer_takes_typography_for_the_same_word(layer: str) -> None:
+    """A layer writes a curly apostrophe, an en dash, a soft hyphen, full-width digits, the
+    ligature "fi", a thousands comma where the print reads plain: each was an
+    "alternative" of the same word ("Patient's" -> "Patient\u2019s", "500" -> "\uff15\uff10\uff10"),
+    which the prompt showed as another reading."""
+    found = compare_layer(_words(LINE), layer)
+    assert found.used and found.equal == 12
+    assert [w.alternatives for w in found.words] == [[] for _ in found.words]
+
+
+def test_compare_layer_alternative_is_written_plain() -> None:
+    """Where the layer reads a word otherwise, its reading is written as OCR would write
+    it ("modified", not with the ligature "\ufb01", which no lexicon spells)."""
+    words = _words([[("modifled", 40), *LINE[0][8:]]])
+    found = compare_layer(words, "modi\ufb01ed release 1,000 mg total")
+    assert [a.text for a in found.words[0].alternatives] == ["modified"]
+    assert found.equal == 4

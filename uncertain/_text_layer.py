@@ -1,8 +1,10 @@
 """A PDF page's own text layer compared with what OCR read on the page.
 
 This module owns :func:`compare_layer`. The OCR words of a page and the words of its text
-layer (normalised: punctuation at either end dropped, case folded) are aligned as two
-sequences (rapidfuzz Levenshtein opcodes over words, a few milliseconds for a long page).
+layer (normalised: typography made plain, as OCR writes it: the ligature "ﬁ" as "fi",
+full-width digits, curly quotes, dashes, soft hyphens, thousands commas; punctuation at
+either end dropped; case folded) are aligned as two sequences (rapidfuzz Levenshtein
+opcodes over words, a few milliseconds for a long page).
 Where the layer writes another word for an OCR word, or another run of words for a short
 run of them, its reading becomes a ``Word.alternative`` of the (first) OCR word, with
 source ``"pdf_text_layer"`` and, as the decoder's n-best alternatives do, the word's
@@ -23,6 +25,8 @@ and shares its misreadings: agreement is no proof that a word is right.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -56,8 +60,25 @@ class LayerComparison:
     reversed_lines: bool = False  # the layer's lines aligned bottom line first
 
 
+#: the typographic forms of a character a layer may write where OCR reads the plain one:
+#: curly quotes and primes, dashes and minus, and the invisible soft hyphen and joiners
+_TYPOGRAPHY = str.maketrans({
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", None)})
+#: a comma between thousands ("1,000"), which OCR may read or drop
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def _plain(text: str) -> str:
+    """``text`` as OCR would write it: compatibility forms decomposed (the ligature "ﬁ",
+    full-width digits), accents composed, the typographic forms of ``_TYPOGRAPHY`` plain."""
+    return unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+
+
 def _norm(text: str) -> str:
-    return strip_punct(text).casefold()
+    return _THOUSANDS.sub("", strip_punct(_plain(text))).casefold()
 
 
 def _letters(text: str) -> str:
@@ -80,7 +101,7 @@ def _align(keys: list[str], layer: list[str]) -> tuple[int, list[tuple[int, int,
 
 
 def _tokens(lines: list[str]) -> list[str]:
-    return [t for line in lines for t in line.split() if _norm(t)]
+    return [_plain(t) for line in lines for t in line.split() if _norm(t)]
 
 
 def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
