@@ -213,3 +213,18 @@ def test_compare_layer_alternative_is_written_plain() -> None:
     found = compare_layer(words, "modi\ufb01ed release 1,000 mg total")
     assert [a.text for a in found.words[0].alternatives] == ["modified"]
     assert found.equal == 4
+
+
+@pytest.mark.parametrize("glyphs", ["Metf\ue001rmin", "Metf\ufffdrmin", "(cid:77)etformin",
+                                    "Metf\x00rmin", "Met\x1bformin"])
+def test_compare_layer_gives_no_alternative_of_unmapped_glyphs(glyphs: str) -> None:
+    """A layer whose font maps some glyphs to no character (a private-use code, U+FFFD, a
+    control, pdfminer's "(cid:77)") gave them as the word's other reading, which the
+    prompt then showed: the word now has none from the layer; a mapped word still has."""
+    words = _words([[("Take", 95), ("Metformn", 60), ("500", 96), ("mg", 95),
+                     ("daily", 95)]])
+    assert [a.text for a in compare_layer(words, "Take Metformin 500 mg daily").words[1]
+            .alternatives] == ["Metformin"]
+    found = compare_layer(words, f"Take {glyphs} 500 mg daily")
+    assert found.used and found.equal == 4
+    assert found.words[1].alternatives == []

@@ -4,7 +4,8 @@ This module owns :func:`compare_layer`. The OCR words of a page and the words of
 layer (normalised: typography made plain, as OCR writes it: the ligature "ﬁ" as "fi",
 full-width digits, curly quotes, dashes, soft hyphens, thousands commas; punctuation at
 either end dropped; case folded) are aligned as two sequences (rapidfuzz Levenshtein
-opcodes over words, a few milliseconds for a long page).
+opcodes over words, a few milliseconds for a long page). A layer's word of glyphs its font
+maps to no character (private-use codes, controls, U+FFFD, "(cid:77)") is no reading.
 Where the layer writes another word for an OCR word, or another run of words for a short
 run of them, its reading becomes a ``Word.alternative`` of the (first) OCR word, with
 source ``"pdf_text_layer"`` and, as the decoder's n-best alternatives do, the word's
@@ -81,6 +82,20 @@ def _norm(text: str) -> str:
     return _THOUSANDS.sub("", strip_punct(_plain(text))).casefold()
 
 
+#: what a layer holds where its font maps a glyph to no character: pdfminer's "(cid:77)"
+_CID = re.compile(r"\(cid:\d+\)")
+#: the Unicode categories of no printed character: controls, format characters, private
+#: use (a font's own glyph codes), surrogates and unassigned code points
+_UNPRINTED = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def _readable(text: str) -> bool:
+    """Whether ``text`` (plain) is characters the page could print: none of a glyph code,
+    a control, the replacement character U+FFFD or a "(cid:NN)"."""
+    return not _CID.search(text) and not any(
+        c == "\ufffd" or unicodedata.category(c) in _UNPRINTED for c in text)
+
+
 def _letters(text: str) -> str:
     """The letters and digits of ``text``, case folded."""
     return "".join(c for c in text.casefold() if c.isalnum())
@@ -130,6 +145,8 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
     for i1, i2, j1, j2 in blocks:
         if i1 == i2 or j1 == j2 or max(i2 - i1, j2 - j1) > MAX_RUN:
             continue
+        if not all(_readable(t) for t in tokens[j1:j2]):
+            continue  # the layer's glyphs without a Unicode map here: no reading
         if i2 - i1 == j2 - j1:
             found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1))
         else:
