@@ -228,3 +228,21 @@ def test_compare_layer_gives_no_alternative_of_unmapped_glyphs(glyphs: str) -> N
     found = compare_layer(words, f"Take {glyphs} 500 mg daily")
     assert found.used and found.equal == 4
     assert found.words[1].alternatives == []
+
+
+def test_compare_layer_gives_no_alternative_of_a_column_read_in_another_order() -> None:
+    """A two-column page: tesseract reads the left column, then the right; the layer
+    reads across both. The alignment paired words of one column with the other's ("at"
+    got "once", "night" got "daily"): the prompt showed them as other readings. A word
+    both read, in another place, is no reading; a misread word still gets its own."""
+    left = ["Metformn 500 mg", "twice daily with", "meals for diabetes", "Lisinopril 10 mg",
+            "once daily for"]
+    right = ["Atorvastatin 20 mg", "at night for", "cholesterol check lipids", "Aspirin 81 mg",
+             "daily with food"]
+    words = _words([[(t, 90) for t in " ".join(left + right).split()]])
+    layer = "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
+    layer = layer.replace("Metformn", "Metformin")
+    found = compare_layer(words, layer)
+    assert found.used
+    assert {w.text: [a.text for a in w.alternatives] for w in found.words
+            if w.alternatives} == {"Metformn": ["Metformin"]}

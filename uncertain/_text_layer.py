@@ -5,7 +5,9 @@ layer (normalised: typography made plain, as OCR writes it: the ligature "ﬁ" a
 full-width digits, curly quotes, dashes, soft hyphens, thousands commas; punctuation at
 either end dropped; case folded) are aligned as two sequences (rapidfuzz Levenshtein
 opcodes over words, a few milliseconds for a long page). A layer's word of glyphs its font
-maps to no character (private-use codes, controls, U+FFFD, "(cid:77)") is no reading.
+maps to no character (private-use codes, controls, U+FFFD, "(cid:77)") is no reading, nor
+is a word both read in another place (the layer holds OCR's word as often as OCR does, and
+OCR the layer's): a column or table read in another order pairs words of the two.
 Where the layer writes another word for an OCR word, or another run of words for a short
 run of them, its reading becomes a ``Word.alternative`` of the (first) OCR word, with
 source ``"pdf_text_layer"`` and, as the decoder's n-best alternatives do, the word's
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -141,6 +144,14 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
     agreement = equal / min(len(keys), len(tokens))
     if agreement < MIN_AGREEMENT or equal < MIN_EQUAL:
         return LayerComparison(list(words), False, round(agreement, 3), equal, 0, reverse)
+    read, held = Counter(keys), Counter(_norm(t) for t in tokens)
+
+    def moved(ours: list[str], theirs: list[str]) -> bool:
+        # words both read, in another place: the layer holds OCR's words as often as OCR
+        # does, and OCR the layer's (a column, a table cell read in another order)
+        return (all(held[k] >= read[k] for k in ours)
+                and all(read[t] >= held[t] for t in map(_norm, theirs)))
+
     found: dict[int, str] = {}
     for i1, i2, j1, j2 in blocks:
         if i1 == i2 or j1 == j2 or max(i2 - i1, j2 - j1) > MAX_RUN:
@@ -148,8 +159,9 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
         if not all(_readable(t) for t in tokens[j1:j2]):
             continue  # the layer's glyphs without a Unicode map here: no reading
         if i2 - i1 == j2 - j1:
-            found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1))
-        else:
+            found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1)
+                         if not moved([keys[i1 + k]], [tokens[j1 + k]]))
+        elif not moved(keys[i1:i2], tokens[j1:j2]):
             said = " ".join(tokens[j1:j2])
             # only spaced or stopped otherwise ("500mg", "Dr..Helen"): no other reading
             if _letters(said) != _letters(" ".join(keys[i1:i2])):
