@@ -14,7 +14,7 @@ from uncertain.ocr import recognize
 from uncertain.validate import Validator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "ocr"))
-from ocr_replay import ReplayEngine, pdf_scan
+from ocr_replay import ReplayEngine, pdf_scan, pdf_scan_pages
 
 #: what tesseract read of a faded line whose text layer says "Rx: Digoxin 0.125 mg PO daily"
 MISREAD = [[("Rx:", 90), ("poste", 41), ("pie", 35), ("Oo", 20), ("0.125", 90), ("mg", 93),
@@ -246,3 +246,47 @@ def test_compare_layer_gives_no_alternative_of_a_column_read_in_another_order() 
     assert found.used
     assert {w.text: [a.text for a in w.alternatives] for w in found.words
             if w.alternatives} == {"Metformn": ["Metformin"]}
+
+
+FORMS = [[[("Patient:", 95), (name, 90), (last, 90), ("DOB:", 95), (born, 90)],
+          [("Rx:", 95), (drug, 80), (dose, 90), ("mg", 95), ("PO", 95), ("daily", 95)],
+          [("Prescriber:", 95), ("Dr.", 95), ("Helen", 95), ("Moore", 95), ("MD", 95)]]
+         for name, last, born, drug, dose in [
+             ("John", "Carter", "03/14/1958", "Digoxin", "0.125"),
+             ("Mary", "Smith", "07/22/1961", "Warfarin", "5"),
+             ("Ann", "Lee", "01/02/1970", "Metformn", "500")]]
+
+
+def _form_layer(lines: list[list[tuple[str, int]]]) -> str:
+    return "\n".join(" ".join(t for t, _ in line) for line in lines).replace(
+        "Metformn", "Metformin")
+
+
+def _recognize_pages(tmp_path: Path, layers: list[str]) -> Document:
+    pdf = pdf_scan_pages(tmp_path / "scan.pdf", Image.new("L", (800, 400), 255), layers)
+    engine = ReplayEngine(calls=[_hocr(lines) for lines in FORMS])
+    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
+                    orientation="off", upscale=False, char_alternatives=False)
+    assert engine.recorded == []
+    return doc
+
+
+def test_text_layers_of_a_form_shifted_by_a_page_are_left_out(tmp_path: Path) -> None:
+    """Three prescriptions on one form, each page's layer the next page's (a scanner's
+    OCR put a page off): a layer agreed with its page on the form's printed words, so
+    page 1's "Digoxin" got page 2's "Warfarin" as an alternative, "John" got "Mary",
+    the date of birth another date. A layer that aligns better with a neighbouring page
+    than with its own is now left out, with a note; the page without one is read."""
+    doc = _recognize_pages(tmp_path, [_form_layer(FORMS[1]), _form_layer(FORMS[2]), ""])
+    assert _layer_alternatives(doc) == {}
+    assert sum("agrees less with what OCR read on the page than with page" in n
+               for n in doc.warnings) == 2
+    # each page with its own layer: the misread drug gets the layer's reading
+    doc = _recognize_pages(tmp_path, [_form_layer(lines) for lines in FORMS])
+    assert _layer_alternatives(doc) == {"Metformn": ["Metformin"]}
+    assert not any("agrees" in n for n in doc.warnings)
+    # a page without a layer between two with theirs
+    doc = _recognize_pages(tmp_path, [_form_layer(FORMS[0]), "", _form_layer(FORMS[2])])
+    assert _layer_alternatives(doc) == {"Metformn": ["Metformin"]}
+    assert [p.text_source for p in doc.pages] == ["ocr+pdf_text_layer", "ocr",
+                                                  "ocr+pdf_text_layer"]

@@ -363,6 +363,32 @@ def _with_layer(segments: list[Segment], layer: str, number: int,
     return out
 
 
+def _with_layers(segments: list[Segment], layered: list[tuple[int, int, str, int]],
+                 notes: list[str]) -> list[Segment]:
+    """``segments`` with each page's text layer compared (:func:`_with_layer`), where the
+    page's words and its layer align better with each other than with the next or the
+    previous page's: a layer shifted by a page (a scanner's OCR of another page, pages
+    reordered after it) agrees with the page on a form's or a letterhead's printed words
+    and gave the other page's name, date and drug as alternatives."""
+    out = list(segments)
+    at = {number: k for k, (_, _, _, number) in enumerate(layered)}
+    words = [[w for seg in segments[first:end] for w in seg.words]
+             for first, end, _, _ in layered]
+    for k, (first, end, layer, number) in enumerate(layered):
+        own = compare_layer(words[k], layer).equal
+        for other in (number - 1, number + 1):
+            j = at.get(other)
+            if j is not None and max(compare_layer(words[j], layer).equal,
+                                     compare_layer(words[k], layered[j][2]).equal) > own:
+                notes.append(f"page {number}: the PDF's text layer agrees less with what "
+                             f"OCR read on the page than with page {other}: not compared "
+                             "(a layer shifted by a page)")
+                break
+        else:
+            out[first:end] = _with_layer(segments[first:end], layer, number, notes)
+    return out
+
+
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
               options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
               calibration: Calibration | str | os.PathLike[str] | None = None,
@@ -389,6 +415,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     pages: list[Page] = []
     segments: list[Segment] = []
     notes: list[str] = []
+    # the pages with a text layer: (first segment, end, layer, page number)
+    layered: list[tuple[int, int, str, int]] = []
     version: str | None = None
     with tempfile.TemporaryDirectory(prefix="uncertain-ocr-") as tmp:
         runner = Runner(eng, p, lang, opts, Path(tmp))
@@ -411,7 +439,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                 notes.append(f"page {page.number}: no text recognised (a blank page, or "
                              "print tesseract cannot read)")
             elif page.text_layer:
-                found = _with_layer(found, page.text_layer, page.number, notes)
+                layered.append((len(segments), len(segments) + len(found), page.text_layer,
+                                page.number))
             segments.extend(found)
             if progress is not None:
                 progress(page.number, page.pages)
@@ -425,6 +454,7 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
     if unread and not pages:
         raise CorruptInputError(p, unread[0].message)
+    segments = _with_layers(segments, layered, notes)
     if any(pg.text_layer for pg in pages):
         notes.append("words come from OCR; the PDF's own text layer is kept in "
                      "pages[].text_layer for the pages that have one, and where it reads a "

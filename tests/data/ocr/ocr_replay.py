@@ -116,6 +116,37 @@ def pdf_scan(path: Path, image: Image.Image, layer: str, *, dpi: float = 150,
     return path
 
 
+def pdf_scan_pages(path: Path, image: Image.Image, layers: list[str], *,
+                   dpi: float = 150) -> Path:
+    """A PDF of one page per layer of ``layers``, each as :func:`pdf_scan` makes it: the
+    same ``image`` under that page's invisible text layer ("" for a page without one)."""
+    gray = image.convert("L")
+    width, height = gray.width * 72 / dpi, gray.height * 72 / dpi
+    pixels = zlib.compress(gray.tobytes())
+    first = 5  # the first page's object: catalog, pages, font and image come ahead
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(
+            b"%d 0 R" % (first + 2 * k) for k in range(len(layers))), len(layers)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % (
+            gray.width, gray.height, len(pixels)) + pixels + b"\nendstream",
+    ]
+    for k, layer in enumerate(layers):
+        text = b" ".join(b"BT 3 Tr /F1 12 Tf 36 %g Td (%s) Tj ET" % (
+            height - 36 - 24 * n, line.encode("latin-1"))
+            for n, line in enumerate(layer.split("\n")) if line)
+        stream = b"q %g 0 0 %g 0 0 cm /Im1 Do Q " % (width, height) + text
+        objects += [
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /Font "
+            b"<< /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> /Contents %d 0 R >>" % (
+                width, height, first + 2 * k + 1),
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    path.write_bytes(pdf_of(objects))
+    return path
+
+
 def pdf_form_with_value(path: Path, value: str) -> Path:
     """A one-page PDF whose only text is the value typed into a form field, with no
     appearance stream (the viewer draws it), as a filled-in prescription form holds it."""
