@@ -290,3 +290,24 @@ def test_text_layers_of_a_form_shifted_by_a_page_are_left_out(tmp_path: Path) ->
     assert _layer_alternatives(doc) == {"Metformn": ["Metformin"]}
     assert [p.text_source for p in doc.pages] == ["ocr+pdf_text_layer", "ocr",
                                                   "ocr+pdf_text_layer"]
+
+
+def test_candidate_the_text_layer_spells_says_so_in_its_evidence(tmp_path: Path) -> None:
+    """The validator's candidate from the layer's reading gave "ocr_choices" as its
+    evidence, as if tesseract had proposed it: a reader of the JSON weighing the engine's
+    choices was misled. It is now "text_layer"; a tesseract choice still says its own."""
+    doc = _recognize(tmp_path, LAYER)
+    flags = {f.text: f for f in Validator().validate(doc).flags}
+    best = flags["poste"].candidates[0]
+    assert best.canonical.casefold() == "digoxin"
+    assert "text_layer" in best.evidence and "ocr_choices" not in best.evidence
+    assert "text_layer" in flags["poste"].evidence
+    from uncertain.document import Alternative
+    word = Word(text="Metformn", confidence=0.6, page=1, bbox=(0, 0, 1, 1), alternatives=[
+        Alternative(text="Metformin", confidence=0.3, source="ocr_choices")])
+    words = [word, *_words([[("500", 96), ("mg", 95), ("daily", 95)]])]
+    plain = Document(source=Source(path="x.pdf", sha256="0", modality="image", engine="t"),
+                     segments=[Segment(id=0, text=join_words(words), words=words, page=1)])
+    engine = Validator().validate(plain).flags[0].candidates[0]
+    assert engine.canonical.casefold() == "metformin"
+    assert "ocr_choices" in engine.evidence and "text_layer" not in engine.evidence

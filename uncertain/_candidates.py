@@ -30,6 +30,7 @@ from uncertain._score import (
     match_logit,
     sigmoid,
 )
+from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._words import names_drug, word_key
 from uncertain.document import Candidate, Evidence, Modality, Word
 from uncertain.lexicon import Entry
@@ -116,8 +117,10 @@ class CandidateSearch:
         """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
         if modality != "image":
             return []
+        # a PDF text layer's reading is the layer's evidence, not the engine's
+        layer = {a.text.strip() for a in word.alternatives if a.source == LAYER_SOURCE}
         out: list[tuple[str, float, Evidence]] = [
-            (word_key(text), likelihood, "ocr_choices")
+            (word_key(text), likelihood, "text_layer" if text in layer else "ocr_choices")
             for text, likelihood in choice_variants(word)
         ]
         # a glyph variant is a whole spelling: "pr1ya" is not the run "pr" of a token
@@ -198,22 +201,28 @@ class CandidateSearch:
         index = self.index
         matches = self.similar(key, modality, search_limit, names_a_drug(base), said)
         choices: dict[int, float] = {}  # entries an engine choice spells exactly
+        layer: dict[int, float] = {}  # entries a PDF text layer's reading spells exactly
         glyphs: set[int] = set()  # entries a glyph confusion spells exactly
         for variant, likelihood, evidence in variants:
             for idx in index.lookup(variant):
-                if evidence == "ocr_choices":
-                    choices[idx] = max(choices.get(idx, 0.0), likelihood)
-                else:
+                if evidence == "glyph":
                     glyphs.add(idx)
+                else:  # (the layer's reading weighs as an engine choice does)
+                    spelled = layer if evidence == "text_layer" else choices
+                    spelled[idx] = max(spelled.get(idx, 0.0), likelihood)
         if modality == "image":
             glyphs.update(index.lookup_skeleton(key))
-        special = set(choices) | glyphs
+        special = set(choices) | set(layer) | glyphs
         if special:
             matches = [m for m in matches if m[1] not in special] + [
-                self.match(key, idx, modality, choice=choices.get(idx, 0.0),
-                            glyph=idx in glyphs)
+                self.match(key, idx, modality, glyph=idx in glyphs,
+                           choice=max(choices.get(idx, 0.0), layer.get(idx, 0.0)))
                 for idx in special
             ]
+            for _, idx, features in matches:
+                if idx in layer:
+                    features["text_layer"] = layer[idx]
+                    features["engine_choice"] = choices.get(idx, 0.0)
             matches.sort(key=lambda m: (-m[0], -m[2]["prior"]))
         context = context_logit(base)
         # a term that takes no dose takes no dose's context (:func:`context_logit`)

@@ -332,7 +332,13 @@ def _sound(features: dict[str, float]) -> float:
 def evidence_of(features: dict[str, float], modality: Modality) -> list[Evidence]:
     """Which evidence carried a candidate, strongest first."""
     out: list[Evidence] = []
-    if features["ocr_choices"] > 0:
+    if features.get("text_layer", 0.0) > 0:
+        # a PDF text layer spells it (``ocr_choices`` then weighs its reading): the engine's
+        # choices are evidence only where one of them spells it too
+        out.append("text_layer")
+        if features.get("engine_choice", 0.0) > 0:
+            out.append("ocr_choices")
+    elif features["ocr_choices"] > 0:
         out.append("ocr_choices")
     if features["glyph"] >= 0.999:
         out.append("glyph")

@@ -49,7 +49,8 @@ Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
 BBox = tuple[float, float, float, float]
 FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "confusable",
                      "verified"]
-Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "glyph", "decoder", "lexicon"]
+Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "text_layer", "glyph",
+                   "decoder", "lexicon"]
 
 
 _BLANKS = re.compile(r"[ \t]+")
