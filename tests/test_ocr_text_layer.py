@@ -311,3 +311,23 @@ def test_candidate_the_text_layer_spells_says_so_in_its_evidence(tmp_path: Path)
     engine = Validator().validate(plain).flags[0].candidates[0]
     assert engine.canonical.casefold() == "metformin"
     assert "ocr_choices" in engine.evidence and "text_layer" not in engine.evidence
+
+
+def test_text_layer_of_far_more_words_than_the_page_is_left_out(tmp_path: Path) -> None:
+    """A layer holding a whole document's text (or hidden text) over a page of a few
+    lines: its scattered "mg", "daily", "PO" agreed with most of the page's words, so it
+    counted as the page's own, without a note, and a million words took seconds to align
+    (more with the neighbouring pages'). It is now left out, with a note."""
+    filler = "Rx: take mg PO daily twice the patient notes follow up in weeks a b c d e f"
+    layer = "\n".join(f"{filler} {k}" for k in range(45))  # 45 lines of 20 words
+    found = compare_layer(_words(MISREAD), layer)
+    assert not found.used and found.oversized and found.layer_words == 45 * 20
+    pdf = pdf_scan(tmp_path / "scan.pdf", Image.new("L", (2000, 2600), 255), layer)
+    engine = ReplayEngine(calls=[_hocr(MISREAD)])
+    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
+                    orientation="off", upscale=False, char_alternatives=False)
+    assert _layer_alternatives(doc) == {}
+    assert any("page 1: the PDF's text layer holds 900 words, OCR read 13" in n
+               for n in doc.warnings), doc.warnings
+    # a layer as long as the page is aligned
+    assert compare_layer(_words(MISREAD), LAYER).used

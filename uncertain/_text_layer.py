@@ -20,6 +20,8 @@ words of the shorter of the two are equal (a layer of another page, of encoded g
 left empty aligns with a few "the" and "mg" by chance: under 0.2 of them, see
 ``benchmarks/ocr_text_layer.py``); otherwise it is ignored, with a note. A rotated
 page's layer (``/Rotate``) comes bottom line first: its lines are also tried in reverse.
+A layer of over ``MAX_RATIO`` times the page's words holds more than its text and is not
+aligned (by chance, its words agree with most of a short page's).
 
 Where the two agree, nothing changes: a word's confidence stays tesseract's (the
 calibration is fitted on it). A scanner's text layer is itself OCR, often tesseract's own,
@@ -38,7 +40,7 @@ from rapidfuzz.distance import Levenshtein
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Word
 
-__all__ = ["MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer"]
+__all__ = ["MAX_RATIO", "MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer"]
 
 SOURCE = "pdf_text_layer"
 #: the share of the shorter sequence's words that must be equal for the layer to be used
@@ -46,6 +48,12 @@ MIN_AGREEMENT = 0.5
 #: the fewest equal words a layer must share with the page (a page of two words with a
 #: layer of two others agrees with it in none)
 MIN_EQUAL = 2
+#: a layer of more words than this many times the page's, and ``MAX_EXTRA`` more, holds
+#: more than the page's text (a whole document's, hidden text): its words would align
+#: with the page's by chance ("mg", "daily" scattered through it), and a million of them
+#: take seconds to align
+MAX_RATIO = 10
+MAX_EXTRA = 200
 #: the longest run, in words on either side, a differing stretch may be to give an
 #: alternative: a longer one is text the two put in another order (columns, a header
 #: read last), not a word read otherwise
@@ -62,6 +70,8 @@ class LayerComparison:
     equal: int  # words the two read alike
     alternatives: int  # words given the layer's reading as an alternative
     reversed_lines: bool = False  # the layer's lines aligned bottom line first
+    layer_words: int = 0  # the layer's words
+    oversized: bool = False  # over MAX_RATIO times the page's words: not aligned
 
 
 #: the typographic forms of a character a layer may write where OCR reads the plain one:
@@ -128,6 +138,10 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
     units = [i for i, w in enumerate(words) if _norm(w.text)]
     keys = [_norm(words[i].text) for i in units]
     lines = (layer or "").splitlines()
+    size = len(_tokens(lines))
+    if size > MAX_RATIO * len(keys) + MAX_EXTRA:
+        return LayerComparison(list(words), False, 0.0, 0, 0, layer_words=size,
+                               oversized=True)
     best: tuple[int, list[tuple[int, int, int, int]], list[str], bool] | None = None
     for reverse in (False, True):
         tokens = _tokens(lines[::-1] if reverse else lines)
@@ -139,11 +153,12 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
         if reverse is False and equal >= 0.9 * min(len(keys), len(tokens)):
             break  # (aligned as it is: not worth aligning again)
     if best is None:
-        return LayerComparison(list(words), False, 0.0, 0, 0)
+        return LayerComparison(list(words), False, 0.0, 0, 0, layer_words=size)
     equal, blocks, tokens, reverse = best
     agreement = equal / min(len(keys), len(tokens))
     if agreement < MIN_AGREEMENT or equal < MIN_EQUAL:
-        return LayerComparison(list(words), False, round(agreement, 3), equal, 0, reverse)
+        return LayerComparison(list(words), False, round(agreement, 3), equal, 0, reverse,
+                               size)
     read, held = Counter(keys), Counter(_norm(t) for t in tokens)
 
     def moved(ours: list[str], theirs: list[str]) -> bool:
@@ -173,4 +188,4 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
         alternative = Alternative(text=text, confidence=round(doubt, 4), source=SOURCE)
         out[i] = word.model_copy(update={"alternatives": [
             alternative, *(a for a in word.alternatives if _norm(a.text) != _norm(text))]})
-    return LayerComparison(out, True, round(agreement, 3), equal, len(found), reverse)
+    return LayerComparison(out, True, round(agreement, 3), equal, len(found), reverse, size)

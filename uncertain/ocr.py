@@ -346,6 +346,11 @@ def _with_layer(segments: list[Segment], layer: str, number: int,
     not align with the page is left out, with a note."""
     words = [w for seg in segments for w in seg.words]
     found = compare_layer(words, layer)
+    if found.oversized:
+        notes.append(f"page {number}: the PDF's text layer holds {found.layer_words} words, "
+                     f"OCR read {len(words)} on the page: not compared (the text of more "
+                     "than the page)")
+        return segments
     if not found.used:
         notes.append(f"page {number}: the PDF's text layer agrees with little of what OCR "
                      f"read ({found.equal} words alike, {found.agreement:.0%}): not compared "
