@@ -331,3 +331,20 @@ def test_text_layer_of_far_more_words_than_the_page_is_left_out(tmp_path: Path) 
                for n in doc.warnings), doc.warnings
     # a layer as long as the page is aligned
     assert compare_layer(_words(MISREAD), LAYER).used
+
+
+def test_compare_layer_reading_of_a_run_leaves_out_words_of_the_other_column() -> None:
+    """What tesseract read of a two-column page, column by column, against a layer read
+    across, which misspells one drug: the alignment put "cholesterol check" of the right
+    column in the run of "Lisinopril", whose alternative was "cholesterol check
+    Lisinoprll". The words read in another place are left out of the run's reading."""
+    left = ["Metformin 500 mg", "twice daily with", "meals for diabetes", "Lisinopril 10 mg",
+            "once daily for"]
+    right = ["Atorvastatin 20 mg", "at night for", "cholesterol check", "Aspirin 81 mg",
+             "daily with food"]
+    words = _words([[(t, 90) for t in " ".join(left + right).split()]])
+    layer = "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
+    found = compare_layer(words, layer.replace("Lisinopril", "Lisinoprll"))
+    assert found.used
+    assert {w.text: [a.text for a in w.alternatives] for w in found.words
+            if w.alternatives} == {"Lisinopril": ["Lisinoprll"]}

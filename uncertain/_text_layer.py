@@ -176,11 +176,18 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
         if i2 - i1 == j2 - j1:
             found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1)
                          if not moved([keys[i1 + k]], [tokens[j1 + k]]))
-        elif not moved(keys[i1:i2], tokens[j1:j2]):
-            said = " ".join(tokens[j1:j2])
-            # only spaced or stopped otherwise ("500mg", "Dr..Helen"): no other reading
-            if _letters(said) != _letters(" ".join(keys[i1:i2])):
-                found[units[i1]] = said
+        elif _letters(" ".join(tokens[j1:j2])) != _letters(" ".join(keys[i1:i2])):
+            # (else only spaced or stopped otherwise, "500mg", "Dr..Helen": no other reading)
+            # the words of the run read in another place on either side are no reading of
+            # its others ("Lisinopril" is not "cholesterol check Lisinoprll")
+            ours = [i for i in range(i1, i2) if not moved([keys[i]], [])]
+            theirs = [t for t in tokens[j1:j2] if not moved([], [t])]
+            if not ours or not theirs:
+                continue
+            if len(ours) == len(theirs):
+                found.update((units[i], t) for i, t in zip(ours, theirs, strict=True))
+            else:
+                found[units[ours[0]]] = " ".join(theirs)
     out = list(words)
     for i, text in found.items():
         word = words[i]
