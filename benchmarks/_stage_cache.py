@@ -23,7 +23,7 @@ import uncertain
 #: the package's modules whose code makes each modality's stage output
 STAGE_MODULES = {
     "audio": ("asr.py", "audio.py", "models.py", "_io.py"),
-    "image": ("ocr.py", "_ocr_page.py", "_hocr.py", "images.py", "_io.py"),
+    "image": ("ocr.py", "_ocr_page.py", "_hocr.py", "_text_layer.py", "images.py", "_io.py"),
     "text": ("text.py", "_io.py"),
 }
 #: the distributions whose version changes what the stage makes (a missing one counts as
