@@ -474,3 +474,14 @@ def test_render_glued_suggestion_round_trips_whatever_follows(hostile: str, styl
     assert prompt.spans[0].candidates == ("metformin500mg" + hostile,)
     back = parse(prompt)
     assert (back.text, back.spans) == (doc.text, prompt.spans)
+
+
+def test_render_prompt_is_json_ready() -> None:
+    doc = _doc([LINE], [_flag(1, 4, 0.85, terms=("metformin",))])
+    prompt = render(doc, tokenizer="estimate")
+    data = json.loads(json.dumps(prompt.to_dict()))
+    assert data["text"] == prompt.text and data["document"] == prompt.document
+    assert data["style"] == "inline" and data["marked"] == 1 and data["tokens"] == prompt.tokens
+    assert data["spans"] == [{"start": 5, "end": 15, "text": "met for me", "p": 0.15,
+                              "candidates": ["metformin"], "verified": False,
+                              "word_start": 1, "word_end": 4}]

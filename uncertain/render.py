@@ -157,6 +157,16 @@ class Prompt:
     def __str__(self) -> str:
         return self.text
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the prompt: its parts, counts and spans (a service
+        returning it as JSON, as :meth:`Span.to_dict` and ``Reconciliation`` give theirs)."""
+        return {
+            "system": self.system, "document": self.document, "text": self.text,
+            "style": self.style, "marked": self.marked, "dropped": self.dropped,
+            "tokens": self.tokens, "tokenizer": self.tokenizer,
+            "spans": [span.to_dict() for span in self.spans],
+        }
+
 
 @dataclass(frozen=True)
 class _Layout:
