@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _stage_cache import stage_key  # noqa: E402
 from devset_sentences import AMOUNT_SENTENCES  # noqa: E402
-from validate_quality import evaluate  # noqa: E402
+from validate_quality import at_path, evaluate  # noqa: E402
 
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document  # noqa: E402
@@ -82,8 +82,8 @@ def _transcript(text: str, voice: str) -> Document:
     key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
     wav = WORK / voice / f"{key}.wav"
     cached = WORK / voice / stage_key("audio") / f"{key}.json"
-    if cached.is_file():
-        return Document.from_json(cached.read_bytes())
+    if cached.is_file() and wav.is_file():
+        return at_path(Document.from_json(cached.read_bytes()), wav)
     if not wav.is_file():
         _speak(text, voice, wav)
     doc = transcribe(wav)

@@ -139,7 +139,7 @@ def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
     if cached.is_file():
         doc = Document.from_json(cached.read_bytes())
         if doc.source.sha256 == sha:
-            return doc
+            return at_path(doc, path)
     if item["modality"] == "audio":
         from uncertain.asr import transcribe
 
@@ -153,6 +153,15 @@ def run_stage(item: dict[str, Any], root: Path, model: str | None = None,
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(doc.to_json(), encoding="utf-8")
     return doc
+
+
+def at_path(doc: Document, path: Path) -> Document:
+    """A cached stage output ``doc`` of the file at ``path`` (the same content) naming it
+    where it is now: the acoustic pass reads the recording again by its path, and the
+    tree or folder the output was made from may be gone."""
+    if doc.source.path == str(path):
+        return doc
+    return doc.model_copy(update={"source": doc.source.model_copy(update={"path": str(path)})})
 
 
 def read_text_document(path: Path, sha: str) -> Document:

@@ -303,3 +303,20 @@ def test_transcripts_of_another_stage_are_not_served(vq: ModuleType,
     monkeypatch.setattr(vq, "stage_key", lambda modality: "0" * 12)
     assert vq._cache_dir("audio", None) != here
     assert vq._cache_dir("audio", None).parent == here.parent
+
+
+def test_a_cached_output_names_its_file_where_it_is_now(vq: ModuleType, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the acoustic pass reads a recording again by the path its document names: an output
+    # cached by a tree since removed named a file that was gone (MissingFileError)
+    monkeypatch.setattr(vq, "CACHE", tmp_path / "cache")
+    item = {"id": "text-001", "path": "text/note.txt", "modality": "text"}
+    first, moved = tmp_path / "old" / "devset-x", tmp_path / "new" / "devset-x"
+    for root in (first, moved):
+        (root / "text").mkdir(parents=True)
+        (root / "text" / "note.txt").write_text("Start metformin 500 mg.\n", encoding="utf-8")
+    made = vq.run_stage(item, first)
+    assert made.source.path == str(first / "text" / "note.txt")
+    again = vq.run_stage(item, moved)  # (read from the cache: the same content)
+    assert again.source.path == str(moved / "text" / "note.txt")
+    assert again.source.sha256 == made.source.sha256 and again.text == made.text
