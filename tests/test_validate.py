@@ -2179,3 +2179,38 @@ def test_validate_one_set_of_lexicons_being_indexed_holds_up_no_other() -> None:
         release.set()
         slow.join(30)
     assert build("slow") == "SLOW" and build.cache_info().misses == 3
+
+
+@pytest.mark.parametrize(("line", "written", "canonical"), [
+    ("Penicillin VK 500 mg PO QID x 10 days.", "Penicillin VK", "penicillin v potassium"),
+    ("penicillin vk 250 mg BID.", "penicillin vk", "penicillin v potassium"),
+    ("Penicillin V-K 500 mg PO QID.", "Penicillin V-K", "penicillin v potassium"),
+    ("Penicillin-VK 500 mg PO QID.", "Penicillin-VK", "penicillin v potassium"),
+    ("Diclofenac-K 50 mg PO TID.", "Diclofenac-K", "diclofenac"),
+    ("Naproxen-Na 550 mg PO BID.", "Naproxen-Na", "naproxen"),
+])
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_a_salt_symbol_written_onto_a_name_is_that_drug(
+        validator: Validator, line: str, written: str, canonical: str,
+        modality: Modality) -> None:
+    """"Penicillin VK 500 mg" was flagged as a misspelled "Penicillin V": the usual name
+    of penicillin V potassium, its V and the K of its salt run together, was one letter
+    too many; "Diclofenac-K" and "Naproxen-Na" likewise."""
+    words = [Word(text=t, confidence=None if modality == "text" else 0.97) for t in line.split()]
+    doc = validator.validate(Document(source=Source(
+        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
+        segments=[Segment(id=0, words=words)]))
+    assert only_doubtful(doc) == []
+    (verified,) = [f for f in doc.flags if f.text == written]
+    assert verified.reason == "verified" and verified.candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize(("line", "written"), [
+    ("Penicillin VX 500 mg PO QID.", "Penicillin VX"),  # no salt's symbol
+    ("Penicillin VKK 500 mg PO QID.", "Penicillin VKK"),  # more letters than the V before it
+    ("Diclofenac-KK 50 mg PO TID.", "Diclofenac-KK"),
+])
+def test_validate_a_salt_symbol_needs_the_name_before_it(validator: Validator, line: str,
+                                                         written: str) -> None:
+    (flag,) = [f for f in validated_as(validator, line, "text").flags if f.text == written]
+    assert flag.reason == "near_lexicon"

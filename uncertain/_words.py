@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "glued_dose", "key_of",
            "names_drug", "orphan_sentences", "other_tail", "plural_zipf", "resolve",
-           "word_infos", "word_key"]
+           "salt_written", "word_infos", "word_key"]
 
 
 @dataclass(slots=True)
@@ -117,7 +117,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and _known(text, known):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
             if kind == "word" and not exact and drug is not None:
-                exact = combination(text, lookup, drug)
+                exact = combination(text, lookup, drug) or salt_written(
+                    [compact(part) for part in _COMBINED.split(text) if part], lookup, drug,
+                    bare=True)
             conf = word.confidence
             if conf is not None and word.tokens:
                 low = min(t.probability for t in word.tokens)
@@ -245,6 +247,39 @@ def combination(text: str, lookup: Callable[[str], Sequence[int]],
         everyday = everyday and plural_zipf(part.casefold()) >= _EVERYDAY_ZIPF
         out += [idx for idx in found if idx not in out]
     return out if not everyday and any(drug(idx) for idx in out) else []
+
+
+#: the chemical symbols a salt is written with after its drug's name: potassium and
+#: sodium ("Penicillin VK" is penicillin V potassium, "Diclofenac-K", "Naproxen-Na")
+_SALT_SYMBOLS = ("k", "na")
+#: the most letters of the name's last word a symbol is written onto (the "V" of "VK")
+_SALT_LEAD_MAX = 2
+
+
+def salt_written(keys: Sequence[str], lookup: Callable[[str], Sequence[int]],
+                 drug: Callable[[int], bool], *, bare: bool = False,
+                 fits: Callable[[Sequence[str], int], bool] | None = None) -> list[int]:
+    """The drug entries that words of compact ``keys`` spell with the symbol of a salt
+    written onto the last of them: "Penicillin VK" is penicillin V (potassium), its name's
+    V and the K of its salt run together; with ``bare``, the symbol may be a word of its
+    own (``keys`` are the parts of one word a hyphen joins: "Diclofenac-K", "Naproxen-Na").
+    Such words are the salt form as it is usually written, not a longer name misspelled
+    (penicillin V and a letter too many). ``fits`` (the keys without the symbol, an entry)
+    says whether the words break where the entry's do; none when they spell no drug."""
+    if len(keys) < 2:
+        return []
+    last = keys[-1]
+    for symbol in _SALT_SYMBOLS:
+        lead = last[:-len(symbol)]
+        if (not last.endswith(symbol) or len(lead) > _SALT_LEAD_MAX
+                or not (lead or bare) or (lead and not lead.isalpha())):
+            continue
+        named = [*keys[:-1], lead] if lead else list(keys[:-1])
+        found = [idx for idx in lookup("".join(named))
+                 if drug(idx) and (fits is None or fits(named, idx))]
+        if found:
+            return found
+    return []
 
 
 @lru_cache(maxsize=1 << 16)

@@ -88,6 +88,7 @@ from uncertain._words import (
     orphan_sentences,
     other_tail,
     resolve,
+    salt_written,
     word_infos,
 )
 from uncertain.document import (
@@ -227,6 +228,9 @@ class Validator:
     def _names_drug(self, idx: int) -> bool:
         entry = self.index.items[idx].entry
         return names_drug(entry.kind, entry.lexicon)
+
+    def _breaks_within(self, keys: Sequence[str], idx: int) -> bool:
+        return breaks_within(keys, self.index.items[idx].normal)
 
     def _named(self, idx: int) -> bool:
         """Whether an entry is a drug, a product or a class of drugs by its own name."""
@@ -387,6 +391,10 @@ class Validator:
                 # choice, so every term of the same letters is that spelling too, best
                 # prior first ("pro air": Proair, albuterol, before the rare Pro-air)
                 exact = joined
+            elif not joined:
+                # "Penicillin VK": a drug's name with its salt's symbol written on
+                exact = salt_written([w.key for w in window], self.index.lookup,
+                                     self._names_drug, fits=self._breaks_within)
         if exact:
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
