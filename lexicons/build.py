@@ -36,6 +36,9 @@ DEFAULT_SOURCES = REPO.parent / "shared" / "lexicon-sources"
 DEFAULT_OUT = REPO / "lexicons" / "drugs.tsv"
 #: brands of combination products the sources lack, curated by the project
 CURATED_COMBINATIONS = REPO / "lexicons" / "combination_brands.txt"
+#: the kinds a curated line may give its name, and the share of its components' mean
+#: prior it gets: a combination brand as MedlinePlus's, an abbreviation as the sources'
+CURATED_KINDS = {"brand": 0.85, "abbreviation": 0.5}
 
 #: A brand or abbreviation that is ordinary English at this zipf frequency or above
 #: ("Today", "Prevail", "Focus") keeps its entry but gets at most ORDINARY_WORD_PRIOR.
@@ -373,6 +376,7 @@ class Combo:
     ids: list[tuple[str, str]]
     weight: float  # times the mean prior of the components
     curated: bool = False  # the project's own line: it replaces the sources' rows of its brand
+    kind: str = "brand"  # or, on a curated line, "abbreviation": a short name ("Nitro")
 
 
 def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
@@ -496,23 +500,31 @@ def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> li
 def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
     """The project's own list of combination brands the sources lack or get wrong
     (``brand<TAB>a / b`` per line, ``#`` comments; one component for a brand the sources
-    also give a combination it is not): each becomes a brand like the sources' ones. A
-    component that does not join to DrugBank stops the build, naming the line."""
+    also give a combination it is not): each becomes a brand like the sources' ones; a
+    third column ``abbreviation`` makes the name an abbreviation of the drug instead, as
+    prescribers shorten it ("Nitro": nitroglycerin), at half the drug's prior as the
+    sources' abbreviations are. A component that does not join to DrugBank, or another
+    kind, stops the build, naming the line."""
     index = name_index(drugs)
     combos: list[Combo] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         counts.read["curated combinations"] += 1
-        brand, _, parts = line.partition("\t")
+        brand, _, rest = line.partition("\t")
+        parts, _, kind = rest.partition("\t")
+        kind = kind.strip() or "brand"
         names = [p.strip() for p in parts.split(" / ") if p.strip()]
         ids = [index.get(key(n)) or index.get(key(strip_salt(n))) for n in names]
         if not names or not all(ids):
             raise SystemExit(f"{path}:{number}: {line!r}: needs components that join to "
                              "DrugBank")
+        if kind not in CURATED_KINDS:
+            raise SystemExit(f"{path}:{number}: {line!r}: the kind is one of "
+                             + ", ".join(CURATED_KINDS))
         dbids = [d for d in ids if d]
-        combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids], 0.85,
-                            curated=True))
+        combos.append(Combo(brand.strip(), dbids, [("drugbank", d) for d in dbids],
+                            CURATED_KINDS[kind], curated=True, kind=kind))
         counts.kept["curated combinations"] += 1
     return combos
 
@@ -606,7 +618,7 @@ def rows_for(drugs: dict[str, Drug], combos: list[Combo], counts: Counts | None 
         canonical = " / ".join(sorted(drugs[d].canonical for d in combo.dbids))
         prior = round(statistics.fmean(drug_prior(drugs[d]) for d in combo.dbids) * combo.weight, 3)
         (ours if combo.curated else rows).append(
-            (combo.brand, canonical, "brand", capped(combo.brand, prior), ids_text(combo.ids))
+            (combo.brand, canonical, combo.kind, capped(combo.brand, prior), ids_text(combo.ids))
         )
     # a curated brand is the whole truth about its name: the sources give some brands one
     # component only ("Neosporin" as hydrocortisone) beside or instead of the combination

@@ -297,6 +297,16 @@ def test_lexicon_build_a_curated_brand_replaces_the_sources_rows_of_its_name(
     assert lexicon.get("metformin")[0].canonical == "metformin"  # the generic is untouched
 
 
+def test_lexicon_build_a_curated_line_may_make_an_abbreviation(
+        tmp_path: Path, mini: Lexicon) -> None:
+    lexicon, _ = _curated_build(tmp_path, "Abac\tabacavir\tabbreviation")
+    (entry,) = lexicon.get("Abac")
+    assert (entry.canonical, entry.kind) == ("abacavir", "abbreviation")
+    assert entry.prior == pytest.approx(mini.get("abacavir")[0].prior * 0.5, abs=0.001)
+    with pytest.raises(SystemExit, match=r"combination_brands.txt:1: .*kind"):
+        _curated_build(tmp_path, "Abac\tabacavir\tnickname")
+
+
 def test_lexicon_build_a_curated_brand_the_sources_agree_on_keeps_their_ids(
         tmp_path: Path, mini: Lexicon) -> None:
     lexicon, printed = _curated_build(tmp_path, "Triumeq\tabacavir / dolutegravir / lamivudine")
@@ -310,12 +320,15 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     drugs = load_lexicon("drugs")
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
-    brands = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(brands) == 128
-    for brand, parts in brands:
+    rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
+    assert len(rows) == 129
+    for brand, parts, *kind in rows:
         entries = drugs.get(brand)
-        assert [e.kind for e in entries] == ["brand"], brand
+        assert [e.kind for e in entries] == (kind or ["brand"]), brand
         assert len(entries[0].canonical.split(" / ")) == len(parts.split(" / ")), brand
+    # a short name prescribers write, no source's
+    assert [(e.canonical, e.kind) for e in drugs.get("nitro")] == [
+        ("nitroglycerin", "abbreviation")]
     assert drugs.get("Neosporin")[0].canonical == "bacitracin / neomycin / polymyxin b"
     assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
     # from "Tylenol with Codeine": the brand alone is acetaminophen

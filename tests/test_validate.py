@@ -2214,3 +2214,28 @@ def test_validate_a_salt_symbol_needs_the_name_before_it(validator: Validator, l
                                                          written: str) -> None:
     (flag,) = [f for f in validated_as(validator, line, "text").flags if f.text == written]
     assert flag.reason == "near_lexicon"
+
+
+@pytest.mark.parametrize("line", [
+    "Nitro SL PRN chest pain.",
+    "Nitro 0.4 mg SL q5 min x 3 PRN chest pain.",
+    "Took a nitro for chest pain, then a nitro patch.",
+])
+def test_validate_nitro_is_nitroglycerin_as_prescribers_write_it(validator: Validator,
+                                                                 line: str) -> None:
+    """"Nitro SL PRN" was flagged as the brand Nitrol (p 0.82), "Nitro 0.4 mg" too: the
+    word prescribers write for nitroglycerin was in no lexicon, and with it a name and
+    a route after it were one longer name misspelled (Nicotrol)."""
+    doc = validated_as(validator, line, "text")
+    assert only_doubtful(doc) == []
+    assert all(f.candidates[0].canonical == "nitroglycerin"
+               for f in doc.flags if f.text.casefold() == "nitro")
+
+
+def test_validate_a_short_name_begins_its_drugs_longer_name_heard_in_pieces(
+        validator: Validator) -> None:
+    # Nitro, a term, does not keep "nitro glies are in" from being nitroglycerin
+    doc = validator.validate(make_doc(
+        "while a non nitro/0.6 glies/0.3 are/0.5 in/0.4 take one tablet as needed"))
+    (flag,) = [f for f in only_doubtful(doc) if "glies" in f.text]
+    assert flag.candidates[0].canonical == "nitroglycerin"

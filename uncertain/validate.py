@@ -422,15 +422,18 @@ class Validator:
                 lead = window[0].key
             elif rare:
                 return None
-            elif modality != "audio" and first_only and len(
-                    window[0].key) >= _NAMED_MIN_LETTERS and all(
+            elif modality != "audio" and window[0].exact and (
+                    (first_only and len(window[0].key) >= _NAMED_MIN_LETTERS)
+                    or all(w.exact for w in window[1:])) and all(
                     not (w.oov or (w.confidence is not None and w.confidence < doubt))
                     for w in window) and any(self._named(idx) for idx in window[0].exact):
                 # in writing, a drug's own name and sure words after it ("allergic to
                 # penicillin causes hives") are that drug and words, not a longer name
                 # misspelled (penicillamine), unless a term of several words begins with
                 # it ("insulin to Tamir": insulin detemir); a recogniser is sure of fluent
-                # English it made of a name ("met for men"), a writer of what was written
+                # English it made of a name ("met for men"), a writer of what was written.
+                # A short name is so when each word after it is a term ("Nitro SL": a
+                # route, not Nicotrol)
                 named = window[0].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
@@ -479,7 +482,13 @@ class Validator:
             # that begins with the window's first word must go on like the window
             head = window[0].key
             tail = key_of(window[1:])
-            ranked = [c for c in ranked if c.canonical.casefold() not in inside
+            # a short name of a drug begins the drug's longer name, said in pieces: "nitro
+            # glies are in" is nitroglycerin, whose short name Nitro is
+            shortened = {self.index.items[idx].entry.canonical.casefold()
+                         for idx in window[0].exact}
+            ranked = [c for c in ranked if (c.canonical.casefold() not in inside or (
+                          c.canonical.casefold() in shortened
+                          and _lengthens(compact(c.entry.term), head)))
                       and (not stem or compact(c.entry.term).endswith(stem))
                       and (not lead or compact(c.entry.term).startswith(lead))
                       and (not named or _begins_with_word(c.entry.term, named))
@@ -631,6 +640,14 @@ _STEM_MIN_SIMILARITY = 0.9
 _STEM_MIN_EXTRA = 4
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
+
+
+def _lengthens(term: str, key: str) -> bool:
+    """Whether the compact ``term`` begins with the compact ``key`` and goes on for
+    ``_STEM_MIN_EXTRA`` letters or more: "nitroglycerin", "nitro"."""
+    return term.startswith(key) and len(term) - len(key) >= _STEM_MIN_EXTRA
+
+
 def _begins_with_word(term: str, key: str) -> bool:
     """Whether ``term``'s first word is the compact ``key``: "insulin detemir", "insulin"."""
     first = normalize_term(term).split(" ", 1)
