@@ -37,7 +37,8 @@ from uncertain.lexicon import english_zipf, names_drug, visible
 if TYPE_CHECKING:
     from uncertain._candidates import Ranked
 
-__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "glued_dose", "key_of",
+__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "combination_parts", "glued_dose",
+           "key_of",
            "names_drug", "orphan_sentences", "other_tail", "plural_zipf", "resolve",
            "salt_written", "word_infos", "word_key"]
 
@@ -254,6 +255,19 @@ def combination(text: str, lookup: Callable[[str], Sequence[int]],
 _SALT_SYMBOLS = ("k", "na")
 #: the most letters of the name's last word a symbol is written onto (the "V" of "VK")
 _SALT_LEAD_MAX = 2
+
+
+def combination_parts(text: str) -> tuple[list[str], list[str]]:
+    """The components of a word a combination may be written as (:func:`combination`) and
+    the marks between them: ``(["Amoxicilin", "clavulanate"], ["-"])``; one component
+    when nothing joins several."""
+    pieces = re.split(f"({_COMBINED.pattern})", text)
+    parts, marks = pieces[0::2], pieces[1::2]
+    if parts and not parts[0]:  # a mark before the first component is the word's
+        parts, marks = parts[1:], marks[1:]
+    if parts and not parts[-1]:
+        parts, marks = parts[:-1], marks[:-1]
+    return parts, marks
 
 
 def salt_written(keys: Sequence[str], lookup: Callable[[str], Sequence[int]],

@@ -83,10 +83,12 @@ from uncertain._words import (
     KNOWN_ZIPF,
     Proposal,
     WordInfo,
+    combination_parts,
     key_of,
     names_drug,
     orphan_sentences,
     other_tail,
+    plural_zipf,
     resolve,
     salt_written,
     word_infos,
@@ -280,6 +282,9 @@ class Validator:
         # "Continue physical therapy twice a week"), for the audio to bear out by chance
         hunches = [p for p in hunches
                    if not any(a <= p.start and p.end <= b for a, b in sweep.taken_as_said)]
+        # a combination written as one word with a component misspelled is suggested as
+        # the combination, not as the component its letters are nearest
+        chosen = [self._combined(p, infos, modality, opts) for p in chosen]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -570,6 +575,56 @@ class Validator:
                         listed(merged, modality, opts.max_candidates, opts.acoustic_pool),
                         ["lexicon"], 2)
 
+    def _combined(self, p: Proposal, infos: list[WordInfo], modality: Modality,
+                  opts: ValidateOptions) -> Proposal:
+        """``p``, with the combination its word spells first among its candidates when
+        the word joins drugs' names (:func:`uncertain._words.combination`) of which at
+        least one is written right and each other is a drug's name misspelled
+        ("Amoxicilin-clavulanate": Amoxicillin-clavulanate, scored as the misspelled
+        component is): its letters are nearest the misspelled component, so that a
+        reader following the suggestion dropped the others (clavulanate)."""
+        if p.reason == "verified" or p.end != p.start + 1:
+            return p
+        info = infos[p.start]
+        parts, marks = combination_parts(info.text)
+        if len(parts) < 2:
+            return p
+        first = p.candidates[0].features if p.candidates else {}
+        base = {k: v for k, v in first.items() if k in _BASE_FEATURES} or self._base_features(
+            [info], info.confidence, 0.0, False, opts, modality)
+        terms: list[str] = []
+        canonicals: list[str] = []
+        worst: Ranked | None = None
+        written = 0
+        for part in parts:
+            key = compact(part)
+            found = [idx for idx in self.index.lookup(key) if self._names_drug(idx)] if len(
+                key) >= 2 else []
+            if found:
+                written += 1
+                terms.append(part)
+                canonicals.append(self.index.items[found[0]].entry.canonical)
+                continue
+            features = {**base, "common_english": round(_englishness(
+                plural_zipf(part.casefold()), opts), 4)}
+            best = next((r for r in self._rank(key, [], features, modality, opts)
+                         if " / " not in r.canonical), None)
+            if (len(key) < 4 or best is None or best.score < opts.flag_threshold
+                    or not names_drug(best.kind, best.lexicon)):
+                return p
+            terms.append(_cased(best.term, part))
+            canonicals.append(best.canonical)
+            worst = best if worst is None or best.score > worst.score else worst
+        if worst is None or not written or len(set(canonicals)) < len(canonicals):
+            return p
+        term = "".join(t + m for t, m in zip(terms, [*marks, ""], strict=True))
+        combined = Candidate(term=term, canonical=" / ".join(sorted(canonicals)),
+                             score=worst.score, lexicon=worst.lexicon, kind=worst.kind,
+                             evidence=worst.evidence, features=worst.features)
+        rest = [c for c in p.candidates if c.term != term]
+        return replace(p, candidates=[combined, *rest][:max(1, len(p.candidates))],
+                       confidence=worst.score, evidence=combined.evidence)
+
     def _suggest(self, info: WordInfo, word: Word, modality: Modality,
                  opts: ValidateOptions) -> list[Candidate | Ranked]:
         """The candidates of one doubtful word, at least ``candidate_min_score``."""
@@ -640,6 +695,22 @@ _STEM_MIN_SIMILARITY = 0.9
 _STEM_MIN_EXTRA = 4
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
+
+
+def _cased(term: str, written: str) -> str:
+    """``term`` begun with a capital where ``written`` is and in lower case where it is
+    not ("Amoxicilin": Amoxicillin, "clavulanat": clavulanate), unless capitals inside
+    it are its own ("HCTZ", "NovoLog")."""
+    if not term[1:].islower():
+        return term
+    if written[:1].isupper():
+        return term[:1].upper() + term[1:]
+    return term[:1].lower() + term[1:] if written[:1].islower() else term
+
+
+#: the features of a window's context, which every candidate of it shares
+_BASE_FEATURES = frozenset({"confidence", "dose_context", "cue_before", "common_english",
+                            "words", "sure_extra_words", "orphan_dose"})
 
 
 def _lengthens(term: str, key: str) -> bool:
