@@ -2266,3 +2266,17 @@ def test_validate_a_combination_is_suggested_only_around_a_component_written_rig
         validator: Validator, line: str) -> None:
     doc = validated_as(validator, line, "text")
     assert not any("/" in c.canonical for f in doc.flags for c in f.candidates[:1])
+
+
+@pytest.mark.parametrize("line", [
+    "Salt-water gargles twice a day.",
+    "Salt water gargles twice a day.",
+    "Warm salt water gargles 4 times a day as needed.",
+])
+def test_validate_gargles_are_a_dose_form_not_a_misspelled_name(validator: Validator,
+                                                                line: str) -> None:
+    """"Salt-water gargles twice a day" was flagged as AlternaGEL (p 0.55), "Salt water
+    gargles" as watercress (0.71): a gargle is a dose form, and words before a form
+    are not a longer name that ends in it."""
+    doc = validated_as(validator, line, "text")
+    assert only_doubtful(doc) == []
