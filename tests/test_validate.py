@@ -237,6 +237,10 @@ def test_validate_written_window_stops_at_clause_end(validator: Validator,
      ("We started a trial of gabby pen tin for the nerve pain.", "gabby pen tin",
       "gabapentin"),
      ("The dose of met for men was too high.", "met for men", "metformin"),
+     # ... and through a determiner, as "ran out of her"
+     ("Take double dose of the metro lol tomorrow.", "metro lol", "metoprolol"),
+     ("She needs a refill of her lever thigh rocks in.", "lever thigh rocks in.",
+      "levothyroxine"),
      # a prescribing verb through its object: "started her on", "took him off"
      ("We started her on lever thigh rocks in.", "lever thigh rocks in.", "levothyroxine"),
      ("We took him off met for men last month.", "met for men", "metformin")],

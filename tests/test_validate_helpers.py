@@ -158,7 +158,10 @@ def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: floa
      ("she took two of the", True), ("took 2 of his", True), ("two of the", False),
      ("walked two of the", False), ("half a tab of the", True), ("500 mg of her", True),
      ("a lot of the", False), ("cup of the", False),
-     ("this is the generic for", True), ("a generic", False)],
+     ("this is the generic for", True), ("a generic", False),
+     # a dose's or a prescription's phrase through a determiner, as "ran out of her"
+     ("take double dose of the", True), ("a refill of his", True),
+     ("a prescription for her", True), ("instead of the", False), ("is on the", False)],
 )
 def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
     assert is_cue(before.split()) is cue

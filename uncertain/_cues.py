@@ -61,8 +61,13 @@ _OBJECT_VERBS = _CUES | {"put", "puts", "putting", "place", "placed", "keep", "k
                          "keeping", "maintain", "maintained", "leave", "left", "get", "got"}
 _OBJECTS = frozenset({"her", "him", "them", "me", "you", "us"})
 _OBJECT_PARTICLES = frozenset({"on", "off", "to"})
-#: phrases that govern a drug through a determiner only ("ran out of her X")
-_CUE_PHRASES_DET = frozenset({("out", "of")})
+#: phrases that govern a drug through a determiner only ("ran out of her X"), and those
+#: of a dose or a prescription that govern it through one too ("a double dose of the X",
+#: "a refill of her X", "a prescription for his X")
+_CUE_PHRASES_DET = frozenset({("out", "of")}) | {
+    (noun, particle) for noun, particle in _CUE_PHRASES
+    if noun in ("dose", "dosage", "refill", "refills", "course", "trial", "prescription",
+                "prescriptions")}
 #: a prescribing word after the drug it governs, behind an auxiliary ("the X was increased")
 _AUXILIARIES = frozenset({"was", "is", "were", "are", "been", "got"})
 _AFTER_CUES = frozenset({
