@@ -452,6 +452,7 @@ def test_render_json_suggestion_keeps_a_dose_glued_to_the_name() -> None:
 @pytest.mark.parametrize(("words", "term", "maybe"), [
     (["met", "for", "min500mg"], "metformin", "metformin500mg"),  # a window's last word
     (["500mg-Metforrnin"], "metformin", "500mg-metformin"),  # a dose before the name
+    (["500mgMetforrnin"], "metformin", "500mgmetformin"),  # ... its unit glued on
     (["L1sinopril"], "lisinopril", "lisinopril"),  # "1" read for "i"
     (["CoQ1O"], "coenzyme Q10", "coenzyme Q10"),  # a term with digits of its own
     (["Metforrnin,"], "metformin", "metformin"),  # marks alone: no dose

@@ -19,7 +19,7 @@ from uncertain.document import (
     Word,
 )
 from uncertain.lexicon import Entry, Lexicon, load_lexicon, takes_dose
-from uncertain.render import render
+from uncertain.render import doubtful_spans, render
 from uncertain.text import document_from_text
 from uncertain.validate import ValidateOptions, Validator, score_candidate, validate
 
@@ -2284,3 +2284,21 @@ def test_validate_gargles_are_a_dose_form_not_a_misspelled_name(validator: Valid
     are not a longer name that ends in it."""
     doc = validated_as(validator, line, "text")
     assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize(("word", "term", "maybe"), [
+    ("500mgMetforrnin", "metformin", "500mgmetformin"),
+    ("10mglisinoprl", "lisinopril", "10mglisinopril"),
+])
+def test_validate_a_dose_glued_before_a_name_is_no_letter_of_it(
+        validator: Validator, word: str, term: str, maybe: str) -> None:
+    """"500mgMetforrnin" was read as the name "mgmetforrnin": its unit, glued on with no
+    mark between, was the name's first letters, and the suggestion dropped it
+    ("500metformin")."""
+    words = [Word(text=t, confidence=0.97) for t in ("Take", word, "twice", "daily")]
+    doc = validator.validate(Document(source=Source(
+        path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)]))
+    (flag,) = only_doubtful(doc)
+    assert flag.text == word and flag.candidates[0].term == term
+    assert doubtful_spans(doc)[0].candidates[0] == maybe

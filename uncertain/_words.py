@@ -378,7 +378,9 @@ def word_key(text: str) -> str:
     if _CODE.fullmatch(text):
         return key
     if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
-        runs = re.findall(r"[^\W\d_]+", key)
+        # a dose's unit glued between its number and a name is the dose's, not the
+        # name's first letters: "500mgMetforrnin" is "500mg" and "Metforrnin"
+        runs = re.findall(r"[^\W\d_]+", compact(_UNIT_BEFORE_NAME.sub(" ", text)))
         longest = max(runs, key=len) if runs else key
         key = longest if len(longest) > 1 else key
     return key
@@ -386,6 +388,9 @@ def word_key(text: str) -> str:
 
 #: a measurement's code: up to four letters and one or two digits, nothing between
 _CODE = re.compile(r"[A-Za-z]{1,4}\d{1,2}")
+#: a strength's unit written onto its number and a name after it ("500mgMetforrnin",
+#: "10mgLisinopril"): the unit, when four letters or more follow it
+_UNIT_BEFORE_NAME = re.compile(r"(?<=\d)(?:mg|mcg|µg|ug|meq|ml)(?=[^\W\d_]{4})", re.IGNORECASE)
 
 
 def _run_at(text: str, name: str) -> tuple[int, int] | None:
