@@ -2302,3 +2302,29 @@ def test_validate_a_dose_glued_before_a_name_is_no_letter_of_it(
     (flag,) = only_doubtful(doc)
     assert flag.text == word and flag.candidates[0].term == term
     assert doubtful_spans(doc)[0].candidates[0] == maybe
+
+
+@pytest.mark.parametrize(("line", "text", "numbers"), [
+    ("Metformin S500 mg PO BID", "S500", ["500", "5500"]),
+    ("Lisinopril l20 mg daily", "l20", ["20", "120"]),
+    ("Amlodipine O50 mcg", "O50", ["50"]),
+])
+def test_validate_a_printed_number_begun_with_a_letter_before_its_unit_is_doubtful(
+        validator: Validator, line: str, text: str, numbers: list[str]) -> None:
+    """"Metformin S500 mg" (a misread 500) was not marked: a number OCR began with a
+    look-alike letter reads as a code ("B12"), not as a number with a letter for a
+    digit; before a unit it is a strength, and either reading of the letter is
+    offered."""
+    doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))
+    (flag,) = only_doubtful(doc)
+    assert (flag.text, flag.reason) == (text, "confusable")
+    assert [c.term for c in flag.candidates] == numbers
+    assert flag.confidence is not None and flag.confidence >= 0.6
+
+
+@pytest.mark.parametrize("line", ["Vitamin B12 1000 mcg daily", "Model S500 printer",
+                                  "Take O2 at 2 L per minute"])
+def test_validate_a_code_begun_with_a_letter_is_no_misread_number(validator: Validator,
+                                                                  line: str) -> None:
+    doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))
+    assert [f for f in doc.flags if f.reason == "confusable"] == []

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from uncertain._candidates import Ranked, listed
-from uncertain._context import classify, strip_punct, ty_for_teen_dose
+from uncertain._context import classify, is_strength_unit, strip_punct, ty_for_teen_dose
 from uncertain._words import Proposal, WordInfo
 from uncertain.document import Candidate, Evidence, FlagReason, Modality, Word
 
@@ -79,6 +79,23 @@ def misread_number(text: str) -> str | None:
     return text.translate(_DIGIT_FOR)
 
 
+#: a printed number OCR began with a look-alike letter before a unit ("Metformin S500 mg"):
+#: the letter is a digit misread (5500) or a mark read as one (500); a code such as "B12"
+#: is no strength's number, and stands before no unit
+_MISREAD_LEAD = re.compile(r"[OoIlSBZ]\d{2,}(?:[.,]\d+)?")
+
+
+def misread_lead(text: str) -> list[str]:
+    """The numbers a printed word beginning with a look-alike letter then digits may have
+    been ("S500": 500, with a mark read as the letter, or 5500), best first; none for
+    another word. Read before a unit only (see :func:`word_flags`)."""
+    text = strip_punct(text)
+    if not _MISREAD_LEAD.fullmatch(text):
+        return []
+    digit = text[0].translate(_DIGIT_FOR)
+    return [text[1:]] + ([digit + text[1:]] if digit != "0" else [])
+
+
 def word_flags(
     infos: list[WordInfo],
     words: list[Word],
@@ -137,7 +154,11 @@ def word_flags(
             reasons.append("confusable")
         number = (misread_number(info.text) if modality == "image" and not info.exact
                   and info.kind == "word" and not piece else None)
-        if number is not None:
+        # a number begun with a look-alike letter, before its unit: "Metformin S500 mg"
+        numbers = ([number] if number is not None else misread_lead(info.text) if (
+            modality == "image" and not info.exact and not piece and i + 1 < len(infos)
+            and is_strength_unit(lowered[i + 1])) else [])
+        if numbers:
             reasons.append("confusable")
         # (a digit a near-lexicon window took as a syllable is still a number's doubt when
         # that window is not kept: the choice is resolve's)
@@ -156,10 +177,10 @@ def word_flags(
         elif sig is not None:
             wrong = max(wrong, CONFUSABLE_DOUBT)
             candidates = [sig]
-        elif number is not None:
+        elif numbers:
             wrong = max(wrong, CONFUSABLE_DOUBT)
-            candidates = [Candidate(term=number, canonical=number, score=CONFUSABLE_DOUBT,
-                                    kind="number", evidence=["glyph"])]
+            candidates = [Candidate(term=n, canonical=n, score=CONFUSABLE_DOUBT,
+                                    kind="number", evidence=["glyph"]) for n in numbers]
         elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
