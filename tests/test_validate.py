@@ -2328,3 +2328,20 @@ def test_validate_a_code_begun_with_a_letter_is_no_misread_number(validator: Val
                                                                   line: str) -> None:
     doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))
     assert [f for f in doc.flags if f.reason == "confusable"] == []
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_a_name_cut_short_with_a_dot_is_completed(validator: Validator,
+                                                          modality: Modality) -> None:
+    """"Atorv. 40 mg daily" was flagged out of vocabulary with no suggestion: labels and
+    charts cut names short, and the cut word is near no name by spelling or sound."""
+    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
+             for t in "Atorv. 40 mg daily".split()]
+    doc = validator.validate(Document(source=Source(
+        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
+        segments=[Segment(id=0, words=words)]))
+    (flag,) = only_doubtful(doc)
+    assert flag.text == "Atorv." and flag.candidates[0].canonical == "atorvastatin"
+    # a word that begins no name gets none
+    doc = validated_as(validator, "Zzqx. 40 mg daily", "text")
+    assert all(not f.candidates for f in only_doubtful(doc))

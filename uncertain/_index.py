@@ -286,6 +286,18 @@ class LexiconIndex:
             self._begins[head, extra] = found
         return found
 
+    def completions(self, head: str, *, extra: int) -> list[int]:
+        """Entries whose compact spelling begins with ``head`` and is at least ``extra``
+        letters longer ("atorv": atorvastatin), best prior first."""
+        keys = self._sorted_keys
+        k = bisect.bisect_left(keys, head)
+        found: list[int] = []
+        while k < len(keys) and keys[k].startswith(head):
+            if len(keys[k]) >= len(head) + extra:
+                found += self.exact[keys[k]]
+            k += 1
+        return sorted(found, key=lambda idx: -self.items[idx].entry.prior)
+
     def lookup_skeleton(self, key: str) -> tuple[int, ...]:
         """Entries whose glyph skeleton equals the skeleton of ``key``."""
         return self.skeletons.get(skeleton(key), ())

@@ -634,7 +634,32 @@ class Validator:
                                                  opts.search_limit, opts.candidate_min_score):
             return []
         ranked = self._rank(info.key, variants, features, modality, opts)
-        return [r for r in ranked if r.score >= opts.candidate_min_score]
+        found: list[Candidate | Ranked] = [r for r in ranked
+                                           if r.score >= opts.candidate_min_score]
+        if not found and info.oov and word.text.rstrip().endswith("."):
+            found += self._completions(info.key, opts)
+        return found
+
+    def _completions(self, key: str, opts: ValidateOptions) -> list[Candidate]:
+        """The drugs whose names a word cut short with a dot begins ("Atorv.":
+        atorvastatin), as a label or a chart shortens a name: one per drug, best prior
+        first, each scored by its share of their priors (at most ``_COMPLETION_MAX``)."""
+        if len(key) < _COMPLETION_MIN_LETTERS:
+            return []
+        entries: dict[str, Any] = {}
+        for idx in self.index.completions(key, extra=_COMPLETION_MIN_EXTRA):
+            entry = self.index.items[idx].entry
+            if names_drug(entry.kind, entry.lexicon):
+                entries.setdefault(entry.canonical.casefold(), entry)
+        if not entries:
+            return []
+        total = sum(e.prior for e in entries.values()) or 1.0
+        out = [Candidate(term=e.term, canonical=e.canonical,
+                         score=round(min(_COMPLETION_MAX, e.prior / total), 4),
+                         lexicon=e.lexicon, kind=e.kind, evidence=["spelling"],
+                         features={"prefix": 1.0, "prior": e.prior})
+               for e in list(entries.values())[:opts.max_candidates]]
+        return [c for c in out if c.score >= opts.candidate_min_score]
 
     def _misread_frequency(self, word: Word) -> Candidate | None:
         """The dosing frequency of the lexicons a printed word spells with one glyph
@@ -707,6 +732,12 @@ def _cased(term: str, written: str) -> str:
         return term[:1].upper() + term[1:]
     return term[:1].lower() + term[1:] if written[:1].islower() else term
 
+
+#: a word cut short with a dot ("Atorv.") is completed to the drugs whose names it begins
+#: when it has this many letters, they this many more; a completion scores at most this
+_COMPLETION_MIN_LETTERS = 4
+_COMPLETION_MIN_EXTRA = 3
+_COMPLETION_MAX = 0.9
 
 #: the features of a window's context, which every candidate of it shares
 _BASE_FEATURES = frozenset({"confidence", "dose_context", "cue_before", "common_english",
