@@ -2345,3 +2345,16 @@ def test_validate_a_name_cut_short_with_a_dot_is_completed(validator: Validator,
     # a word that begins no name gets none
     doc = validated_as(validator, "Zzqx. 40 mg daily", "text")
     assert all(not f.candidates for f in only_doubtful(doc))
+
+
+@pytest.mark.parametrize(("word", "canonical"), [("Lisin.", "lisinopril"),
+                                                 ("Amlod.", "amlodipine"),
+                                                 ("Gabap.", "gabapentin")])
+def test_validate_a_name_cut_short_is_the_name_it_begins_not_a_short_name_near_it(
+        validator: Validator, word: str, canonical: str) -> None:
+    """"Lisin. 10 mg" was suggested Lispine, "Gabap. 300 mg" GABA: a cut word is near
+    short names by its letters, not the name it begins."""
+    doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95)
+                                       for t in (word, "10", "mg", "daily")]))
+    (flag,) = only_doubtful(doc)
+    assert flag.text == word and flag.candidates[0].canonical == canonical

@@ -285,6 +285,8 @@ class Validator:
         # a combination written as one word with a component misspelled is suggested as
         # the combination, not as the component its letters are nearest
         chosen = [self._combined(p, infos, modality, opts) for p in chosen]
+        # ... and a name cut short with a dot as the names it begins ("Lisin.")
+        chosen = [self._completed(p, infos, words, modality, opts) for p in chosen]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -639,6 +641,30 @@ class Validator:
         if not found and info.oov and word.text.rstrip().endswith("."):
             found += self._completions(info.key, opts)
         return found
+
+    def _completed(self, p: Proposal, infos: list[WordInfo], words: list[Word],
+                   modality: Modality, opts: ValidateOptions) -> Proposal:
+        """``p``, with the drugs whose names its word begins first among its candidates
+        when the word is cut short with a dot ("Lisin. 10 mg") and they score higher than
+        its best candidate by spelling and sound, which begins no name with the word
+        (Lispine): a cut word is near short names by its letters, not the name it
+        begins. Print and text only: a recogniser writes no cut word."""
+        info = infos[p.start]
+        if (p.reason != "near_lexicon" or p.end != p.start + 1 or modality == "audio"
+                or not info.oov or not words[p.start].text.rstrip().endswith(".")):
+            return p
+        top = p.candidates[0] if p.candidates else None
+        if top is not None and compact(top.term).startswith(info.key):
+            return p
+        found = [c for c in self._completions(info.key, opts)
+                 if top is None or c.score > top.score]
+        if not found:
+            return p
+        named = {c.canonical.casefold() for c in found}
+        rest = [c for c in p.candidates if c.canonical.casefold() not in named]
+        return replace(p, candidates=[*found, *rest][:max(opts.max_candidates, len(found))],
+                       confidence=max(p.confidence, found[0].score),
+                       evidence=list(found[0].evidence))
 
     def _completions(self, key: str, opts: ValidateOptions) -> list[Candidate]:
         """The drugs whose names a word cut short with a dot begins ("Atorv.":
