@@ -321,7 +321,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(rows) == 129
+    assert len(rows) == 131
     for brand, parts, *kind in rows:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == (kind or ["brand"]), brand
@@ -329,6 +329,8 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     # a short name prescribers write, no source's
     assert [(e.canonical, e.kind) for e in drugs.get("nitro")] == [
         ("nitroglycerin", "abbreviation")]
+    assert [(e.canonical, e.kind) for e in drugs.get("amox clav")] == [
+        ("amoxicillin / clavulanic acid", "abbreviation")]
     assert drugs.get("Neosporin")[0].canonical == "bacitracin / neomycin / polymyxin b"
     assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
     # from "Tylenol with Codeine": the brand alone is acetaminophen

@@ -2358,3 +2358,14 @@ def test_validate_a_name_cut_short_is_the_name_it_begins_not_a_short_name_near_i
                                        for t in (word, "10", "mg", "daily")]))
     (flag,) = only_doubtful(doc)
     assert flag.text == word and flag.candidates[0].canonical == canonical
+
+
+@pytest.mark.parametrize("line", ["Amox-clav 875 mg PO BID.", "Amoxiclav 625 mg PO TID."])
+def test_validate_amox_clav_is_the_combination(validator: Validator, line: str) -> None:
+    """"Amox-clav 875 mg" was flagged as Amoxil (p 0.94): prescribers' short name of
+    amoxicillin / clavulanate was in no lexicon, and the suggestion dropped the
+    clavulanate."""
+    doc = validated_as(validator, line, "text")
+    assert only_doubtful(doc) == []
+    (flag,) = doc.flags
+    assert flag.candidates[0].canonical == "amoxicillin / clavulanic acid"
