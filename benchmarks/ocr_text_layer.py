@@ -40,10 +40,11 @@ SAMPLES = ROOT / "samples"
 
 def _pages() -> list[tuple[str, Image.Image, float, str]]:
     refs = SAMPLES / "references"
-    out = [("prescription", Image.open(SAMPLES / "prescription.png"), 110.0,
-            (refs / "prescription.txt").read_text()),
-           ("phototest", Image.open(SAMPLES / "phototest.tif"), 200.0,
-            (refs / "phototest.txt").read_text())]
+    out: list[tuple[str, Image.Image, float, str]] = [
+        ("prescription", Image.open(SAMPLES / "prescription.png"), 110.0,
+         (refs / "prescription.txt").read_text()),
+        ("phototest", Image.open(SAMPLES / "phototest.tif"), 200.0,
+         (refs / "phototest.txt").read_text())]
     # the reference of scan.pdf holds both pages: the first five lines are the first's
     lines = (refs / "scan.txt").read_text().splitlines()
     parts = ["\n".join(lines[:5]), "\n".join(lines[5:])]
@@ -73,7 +74,7 @@ def main() -> None:
         finally:
             timed["compare"] += time.perf_counter() - start
 
-    ocr.compare_layer = timing  # type: ignore[assignment]
+    ocr.compare_layer = timing
     pages = _pages()
     total = {"ocr": 0.0, "compare": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
