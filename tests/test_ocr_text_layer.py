@@ -348,3 +348,62 @@ def test_compare_layer_reading_of_a_run_leaves_out_words_of_the_other_column() -
     assert found.used
     assert {w.text: [a.text for a in w.alternatives] for w in found.words
             if w.alternatives} == {"Lisinopril": ["Lisinoprll"]}
+
+
+#: what tesseract read, sure of each word, of a line whose text layer reads the dose,
+#: the unit and the patient's name otherwise
+SURE = [[("Patient:", 93), ("Jahn", 84), ("Carter", 95)],
+        [("Rx:", 90), ("Digoxin", 91), ("0.125", 90), ("mg", 93), ("PO", 90), ("daily", 95)],
+        [("Use", 95), ("on", 96), ("all", 96), ("types", 96), ("of", 96), ("skin", 95)]]
+SURE_LAYER = ("Patient: John Carter\nRx: Digoxin 0.25 mcg PO daily\n"
+              "Use on all typ of skin")
+
+
+def test_number_the_text_layer_reads_otherwise_is_marked_with_its_reading(
+        tmp_path: Path) -> None:
+    """OCR read "0.125" at 0.90 where the page's text layer says "0.25": the layer's
+    reading was an alternative in the JSON, but no flag was raised and the prompt showed
+    the dose as sure. Two readings disagree: the dose (and the unit, "mg" for "mcg") is
+    now doubtful, the layer's reading its candidate."""
+    from uncertain.render import render
+
+    doc = Validator().validate(_recognize(tmp_path, SURE_LAYER, SURE))
+    flags = {f.text: f for f in doc.flags}
+    dose = flags["0.125"]
+    assert dose.reason == "confusable" and dose.evidence == ["text_layer"]
+    assert [c.term for c in dose.candidates] == ["0.25"]
+    assert dose.confidence is not None and dose.confidence > 0.5  # (marked: p < 0.5)
+    assert [c.term for c in flags["mg"].candidates] == ["mcg"]
+    text = render(doc, preamble=False).text
+    assert f'<unsure p="{1 - dose.confidence:.2f}" maybe="0.25">0.125</unsure>' in text
+    assert 'maybe="mcg">mg</unsure>' in text
+
+
+def test_word_the_text_layer_reads_otherwise_is_marked_unless_sure_ordinary_english(
+        tmp_path: Path) -> None:
+    """A name OCR read "Jahn" (0.84) where the layer says "John" is marked with the
+    layer's reading; a sure ordinary word ("types", 0.96) the layer reads otherwise
+    ("typ") is not: a scanner's layer misreads such words as often as OCR does (see
+    ``layer_disagrees``)."""
+    doc = Validator().validate(_recognize(tmp_path, SURE_LAYER, SURE))
+    flags = {f.text: f for f in doc.flags}
+    assert [c.term for c in flags["Jahn"].candidates][:1] == ["John"]
+    assert "types" not in flags
+    assert _layer_alternatives(doc)["types"] == ["typ"]
+
+
+@pytest.mark.slow
+def test_dose_the_text_layer_reads_otherwise_is_marked_with_real_tesseract(
+        tmp_path: Path) -> None:
+    """A printed dose tesseract reads right and sure, under a layer that says another:
+    the prompt marks the dose with the layer's reading."""
+    from uncertain.render import render
+
+    printed = ["Patient: John Carter", "Digoxin 0.125 mg PO daily",
+               "Metformin 500 mg twice daily", "Follow up in two weeks"]
+    layer = "\n".join(printed).replace("0.125", "0.25")
+    doc = Validator().validate(recognize(pdf_scan(tmp_path / "a.pdf", _render(printed),
+                                                  layer)))
+    assert "0.125" in [w.text for w in doc.words]
+    text = render(doc, preamble=False).text
+    assert 'maybe="0.25">0.125</unsure>' in text, text

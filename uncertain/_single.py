@@ -5,7 +5,8 @@ vocabulary; low confidence, with a line for numbers in digits and a lower one fo
 ordinary English) and the flags of single words (:func:`word_flags`), numbers included,
 with the dose heard as a teen (``confusable``: "14 milligrams" may be 40 said) and, in
 print, a dosing frequency read with one glyph confused (``confusable``: "ghs", "g6h" for
-qHS, q6h: q and g differ by a tail in many fonts). What a
+qHS, q6h: q and g differ by a tail in many fonts) and a word the page's own PDF text layer
+reads otherwise (``confusable``: "0.125" where the layer says "0.25"). What a
 single word may have meant comes from the validator's candidate search, passed in.
 """
 
@@ -17,18 +18,59 @@ from typing import TYPE_CHECKING
 
 from uncertain._candidates import Ranked, listed
 from uncertain._context import classify, is_strength_unit, strip_punct, ty_for_teen_dose
+from uncertain._index import compact
+from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._words import Proposal, WordInfo
 from uncertain.document import Candidate, Evidence, FlagReason, Modality, Word
 
 if TYPE_CHECKING:
     from uncertain.validate import ValidateOptions
 
-__all__ = ["CONFUSABLE_DOUBT", "is_dose_frequency", "word_flags", "word_reasons"]
+__all__ = ["CONFUSABLE_DOUBT", "LAYER_DOUBT", "is_dose_frequency", "layer_reading",
+           "word_flags", "word_reasons"]
 
 #: how likely a dose heard as a teen in speech is the tens said ("14 milligrams" for 40):
 #: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
 #: taken nearer even odds for real speakers, and above them, so the dose is marked
 CONFUSABLE_DOUBT = 0.6
+
+#: how likely a printed word is wrong where the page's own PDF text layer reads it
+#: otherwise, however sure OCR was: two readings of one word disagree, so one of them is
+#: wrong. A scanner's layer is itself OCR (often tesseract's own, see
+#: :mod:`uncertain._text_layer`), and misreads as OCR does: even odds. A born-digital page's
+#: layer, or a better reader's, is the text, and OCR the one wrong (the five readings of
+#: the benchmark's reference layers that differ from OCR's on the prescription are all
+#: right). Which kind a page holds is not known: above even odds that OCR's reading is
+#: the wrong one, short of sure, so the word is marked (a prompt marks p under 0.5) with
+#: the layer's reading offered, for the reader to look at the page
+LAYER_DOUBT = 0.6
+
+
+def layer_reading(word: Word) -> str | None:
+    """The page's PDF text layer's reading of ``word`` where it reads it otherwise
+    (:mod:`uncertain._text_layer`), if any."""
+    for alt in word.alternatives:
+        if alt.source == LAYER_SOURCE and alt.text.strip():
+            return alt.text.strip()
+    return None
+
+
+def layer_disagrees(info: WordInfo, reading: str, opts: ValidateOptions) -> bool:
+    """Whether the text layer's ``reading`` of a printed word (``info``) makes it
+    doubtful: always for a number, a unit or a frequency, or a reading with a digit (a
+    dose, a quantity, a date: what a reader acts on); for another word unless OCR is sure
+    of it (``doubt_image``) and it is ordinary English, which OCR seldom misreads: of the
+    words the sample pages' layers in ``benchmarks/ocr_text_layer.py`` read otherwise
+    (their reference text, and tesseract's own reading), the sure ordinary ones ("types",
+    "the" at 0.96) were all read right by OCR and wrong by the layer (its lines cut at
+    the page's edge: "typ", "th"), and would have been the only flags on their page; a
+    layer that does not fit its page, or a scanner's noisier OCR, would mark a page's
+    every line so."""
+    if info.kind in ("number", "unit", "frequency") or any(
+            c.isdigit() for c in info.text + reading):
+        return True
+    return not (info.confidence is not None and info.confidence >= opts.doubt_image
+                and info.zipf >= opts.english_min_zipf)
 
 
 def is_dose_frequency(text: str) -> bool:
@@ -160,6 +202,12 @@ def word_flags(
             and is_strength_unit(lowered[i + 1])) else [])
         if numbers:
             reasons.append("confusable")
+        # the page's own text layer reads it otherwise: "0.125" where the layer says "0.25"
+        layered = layer_reading(words[i]) if modality == "image" and not piece else None
+        if layered is not None and not layer_disagrees(info, layered, opts):
+            layered = None
+        if layered is not None and "confusable" not in reasons:
+            reasons.append("confusable")
         # (a digit a near-lexicon window took as a syllable is still a number's doubt when
         # that window is not kept: the choice is resolve's)
         if not reasons or (i in covered and not (digits and info.kind == "word")):
@@ -169,7 +217,10 @@ def word_flags(
         if "out_of_vocabulary" in reasons:
             wrong = max(wrong, 0.5)
         candidates: list[Candidate | Ranked] = []
-        if tens is not None:
+        if layered is not None:
+            wrong = max(wrong, LAYER_DOUBT)
+            candidates = _layer_candidates(layered, info, i, suggest, sig, numbers)
+        elif tens is not None:
             wrong = max(wrong, CONFUSABLE_DOUBT)
             candidates = [Candidate(
                 term=tens.capitalize() if info.text[:1].isupper() else tens,
@@ -188,3 +239,28 @@ def word_flags(
                             listed(candidates, modality, opts.max_candidates,
                                    opts.acoustic_pool), evidence, 2))
     return out
+
+
+def _layer_candidates(reading: str, info: WordInfo, i: int,
+                      suggest: Callable[[int], list[Candidate | Ranked]],
+                      sig: Candidate | None, numbers: list[str]) -> list[Candidate | Ranked]:
+    """The candidates of word ``i`` (``info``) which the page's text layer reads as
+    ``reading``: the reading first (as the lexicon's term where it spells one, which
+    :func:`uncertain._candidates.CandidateSearch.variants` gives with ``text_layer`` as its
+    evidence), then what the word's own look says (a glyph confusion undone, a term near
+    its spelling)."""
+    own: list[Candidate | Ranked] = []
+    if sig is not None:
+        own = [sig]
+    elif numbers:
+        own = [Candidate(term=n, canonical=n, score=CONFUSABLE_DOUBT, kind="number",
+                         evidence=["glyph"]) for n in numbers]
+    elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
+        own = suggest(i)
+    first = next((c for c in own if "text_layer" in c.evidence), None)
+    if first is None:
+        kind = info.kind if info.kind != "word" else None
+        first = Candidate(term=reading, canonical=reading, score=LAYER_DOUBT, kind=kind,
+                          evidence=["text_layer"])
+    key = compact(reading)
+    return [first, *(c for c in own if c is not first and compact(c.term) != key)]
