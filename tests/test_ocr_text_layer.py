@@ -70,17 +70,19 @@ def test_text_layer_reading_is_an_alternative_where_ocr_reads_otherwise(
     assert _layer_alternatives(doc) == {"poste": ["Digoxin"], "Metformn": ["Metformin"]}
     poste = doc.words[1]
     assert poste.alternatives[0].confidence == pytest.approx(1 - 0.41)
+    assert poste.alternatives[0].span == 3  # "poste pie Oo"
+    assert doc.words[8].alternatives[0].span is None  # "Metformn" alone
     assert doc.text == join_words(doc.words[:8]) + "\n" + join_words(doc.words[8:])
     assert "Digoxin" not in doc.text  # the words stay what OCR read
 
 
 def test_text_layer_alternative_makes_the_validator_propose_its_term(tmp_path: Path) -> None:
     """With no layer reading, "poste pie Oo" was flagged with Prostep; the layer's
-    "Digoxin" is now the candidate of the word it replaces."""
+    "Digoxin" is now the candidate of the words it replaces."""
     doc = _recognize(tmp_path, LAYER)
     flags = Validator().validate(doc).flags
     on = {f.text: f.candidates[0].canonical.casefold() for f in flags if f.candidates}
-    assert on.get("poste") == "digoxin", on
+    assert on.get("poste pie Oo") == "digoxin", on
     assert on.get("Metformn") == "metformin", on
 
 
@@ -298,10 +300,10 @@ def test_candidate_the_text_layer_spells_says_so_in_its_evidence(tmp_path: Path)
     choices was misled. It is now "text_layer"; a tesseract choice still says its own."""
     doc = _recognize(tmp_path, LAYER)
     flags = {f.text: f for f in Validator().validate(doc).flags}
-    best = flags["poste"].candidates[0]
+    best = flags["poste pie Oo"].candidates[0]
     assert best.canonical.casefold() == "digoxin"
     assert "text_layer" in best.evidence and "ocr_choices" not in best.evidence
-    assert "text_layer" in flags["poste"].evidence
+    assert "text_layer" in flags["poste pie Oo"].evidence
     from uncertain.document import Alternative
     word = Word(text="Metformn", confidence=0.6, page=1, bbox=(0, 0, 1, 1), alternatives=[
         Alternative(text="Metformin", confidence=0.3, source="ocr_choices")])
@@ -407,3 +409,69 @@ def test_dose_the_text_layer_reads_otherwise_is_marked_with_real_tesseract(
     assert "0.125" in [w.text for w in doc.words]
     text = render(doc, preamble=False).text
     assert 'maybe="0.25">0.125</unsure>' in text, text
+
+
+def test_run_the_text_layer_reads_as_one_word_is_flagged_whole(tmp_path: Path) -> None:
+    """OCR read "poste pie Oo" where the layer says "Digoxin": the layer's reading went on
+    "poste" alone, so only "poste" was marked (maybe digoxin) and "pie Oo" was left plain,
+    though without a layer the whole run was marked. The reading records the words it
+    stands for (``span``) and the validator searches it on their window."""
+    from uncertain.render import render
+
+    doc = Validator().validate(_recognize(tmp_path, LAYER))
+    flag = next(f for f in doc.flags if f.start == 1)
+    assert (flag.start, flag.end, flag.text) == (1, 4, "poste pie Oo")
+    assert flag.candidates[0].canonical.casefold() == "digoxin"
+    assert "text_layer" in flag.evidence
+    assert '<unsure p="0.00" maybe="digoxin">poste pie Oo</unsure> 0.125 mg' in render(
+        doc, preamble=False).text
+
+
+def test_run_reading_of_sure_words_still_makes_its_window(tmp_path: Path) -> None:
+    """A run OCR was sure of ("Dig Ox Inn") that the layer reads as one name is searched
+    as a window all the same: its words made none (nothing in doubt, no dose after them,
+    no prescribing word before them, no term spelled), and the name went unmarked."""
+    lines = [[("Also", 95), ("Dig", 92), ("Ox", 91), ("Inn", 90), ("now", 95)],
+             [("Metformin", 95), ("500", 96), ("mg", 95), ("twice", 94), ("daily", 95)]]
+    layer = "Also Digoxin now\nMetformin 500 mg twice daily"
+    doc = _recognize(tmp_path, layer, lines)
+    assert doc.words[1].alternatives[0].span == 3
+    flag = next(f for f in Validator().validate(doc).flags if f.start == 1)
+    assert flag.text == "Dig Ox Inn"
+    assert flag.candidates[0].canonical.casefold() == "digoxin"
+
+
+def test_alternative_span_is_written_only_where_it_is_given() -> None:
+    """The run's extent is an optional field: an alternative of one word writes none (a
+    document written before it, or by an engine that gives none, reads the same), one
+    of a run writes it and reads it back."""
+    import json
+
+    from uncertain.document import Alternative
+
+    one = Alternative(text="Metformin", confidence=0.38, source=SOURCE)
+    run = Alternative(text="Digoxin", confidence=0.59, source=SOURCE, span=3)
+    assert "span" not in json.loads(one.model_dump_json())
+    assert json.loads(run.model_dump_json())["span"] == 3
+    assert Alternative.model_validate_json(run.model_dump_json()) == run
+    assert Alternative.model_validate({"text": "x", "confidence": 0.5,
+                                       "source": "nbest"}).span is None
+    with pytest.raises(ValueError):
+        Alternative(text="x", span=1)  # (one word is no run: none)
+
+
+@pytest.mark.slow
+def test_run_the_text_layer_reads_as_one_word_is_flagged_whole_with_real_tesseract(
+        tmp_path: Path) -> None:
+    """A printed run tesseract reads as it stands ("poste pie Oo"), under a layer that
+    says "Digoxin" there: the whole run is marked with the layer's name."""
+    from uncertain.render import render
+
+    printed = ["Patient: John Carter", "Rx: poste pie Oo 0.125 mg PO daily",
+               "Metformin 500 mg twice daily", "Follow up in two weeks"]
+    layer = "\n".join(printed).replace("poste pie Oo", "Digoxin")
+    doc = Validator().validate(recognize(pdf_scan(tmp_path / "a.pdf", _render(printed),
+                                                  layer)))
+    assert "poste pie Oo" in doc.text
+    text = render(doc, preamble=False).text
+    assert 'maybe="digoxin">poste pie Oo</unsure> 0.125 mg' in text, text

@@ -113,10 +113,23 @@ class CandidateSearch:
             OrderedDict())
         self._ceilings: OrderedDict[tuple[str, str, bool], float] = OrderedDict()
 
-    def variants(self, word: Word, modality: Modality) -> list[tuple[str, float, Evidence]]:
-        """Other spellings an OCR word may stand for: engine choices, then glyph variants."""
+    def variants(self, word: Word, modality: Modality, span: int | None = 1
+                 ) -> list[tuple[str, float, Evidence]]:
+        """Other spellings an OCR word may stand for: engine choices, then glyph variants.
+        A PDF text layer's reading of a run of words (``Alternative.span``, on its first
+        word) is the run's: for ``span`` 1, a window of the word alone, it is left out;
+        for ``span`` n, a window of n words from this one, only the readings of that run
+        are given; ``None`` gives every reading (a word flagged on its own, where no
+        window of its run was)."""
         if modality != "image":
             return []
+        if span is not None and span > 1:
+            return [(key, alt.confidence or 0.5, "text_layer") for alt in word.alternatives
+                    if alt.source == LAYER_SOURCE and alt.span == span
+                    and (key := word_key(alt.text.strip()))]
+        if span is not None and any(alt.span for alt in word.alternatives):
+            word = word.model_copy(update={"alternatives": [
+                alt for alt in word.alternatives if not alt.span]})
         # a PDF text layer's reading is the layer's evidence, not the engine's
         layer = {a.text.strip() for a in word.alternatives if a.source == LAYER_SOURCE}
         out: list[tuple[str, float, Evidence]] = [

@@ -48,9 +48,10 @@ LAYER_DOUBT = 0.6
 
 def layer_reading(word: Word) -> str | None:
     """The page's PDF text layer's reading of ``word`` where it reads it otherwise
-    (:mod:`uncertain._text_layer`), if any."""
+    (:mod:`uncertain._text_layer`), if any: of the word alone (a run's reading is its
+    window's, see :func:`uncertain._sweep.windows`)."""
     for alt in word.alternatives:
-        if alt.source == LAYER_SOURCE and alt.text.strip():
+        if alt.source == LAYER_SOURCE and alt.text.strip() and not alt.span:
             return alt.text.strip()
     return None
 

@@ -28,6 +28,7 @@ from uncertain._cues import (
     is_cue_word,
     is_taken_up,
 )
+from uncertain._text_layer import reads_run
 from uncertain._words import CLAUSE_END, WordInfo
 from uncertain.document import Modality, Segment, Word
 
@@ -236,8 +237,9 @@ def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequen
             cue = cue_at[i] or cue_after[j]
             # "Penicillin allergy Weight:" 82 kg: a label's value, no dose of the words
             dose = 0.0 if j > i + 1 and sw.stops[j - 1] else dose_at[j]
+            # (or the page's text layer reads the run as one: "poste pie Oo", Digoxin)
             if not (2 * n_doubtful >= j - i or dose or cue or orphaned) and not (
                 last.exact if j == i + 1 else lookup(key)
-            ):
+            ) and not reads_run(sw.words[i], j - i):
                 continue
             yield i, j, key, dose, cue, orphaned, slot_at[i] or cue_after[j]

@@ -10,10 +10,11 @@ is a word both read in another place (the layer holds OCR's word as often as OCR
 OCR the layer's): a column or table read in another order pairs words of the two.
 Where the layer writes another word for an OCR word, or another run of words for a short
 run of them, its reading becomes a ``Word.alternative`` of the (first) OCR word, with
-source ``"pdf_text_layer"`` and, as the decoder's n-best alternatives do, the word's
-doubt (``1 - confidence``) as its confidence: the validator then proposes the term the
-layer spells ("poste pie Oo" read where the layer says "Digoxin" gives Digoxin), and the
-prompt shows it.
+source ``"pdf_text_layer"``, the number of words a run's reading stands for as its
+``span``, and, as the decoder's n-best alternatives do, the word's doubt
+(``1 - confidence``) as its confidence: the validator then proposes the term the layer
+spells for the words it replaces ("poste pie Oo" read where the layer says "Digoxin" is
+flagged whole, with Digoxin), and the prompt shows it.
 
 A layer is used only when it aligns with the page: at least ``MIN_AGREEMENT`` of the
 words of the shorter of the two are equal (a layer of another page, of encoded glyphs or
@@ -40,7 +41,8 @@ from rapidfuzz.distance import Levenshtein
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Word
 
-__all__ = ["MAX_RATIO", "MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer"]
+__all__ = ["MAX_RATIO", "MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer",
+           "reads_run"]
 
 SOURCE = "pdf_text_layer"
 #: the share of the shorter sequence's words that must be equal for the layer to be used
@@ -132,6 +134,12 @@ def _tokens(lines: list[str]) -> list[str]:
     return [_plain(t) for line in lines for t in line.split() if _norm(t)]
 
 
+def reads_run(word: Word, n: int) -> bool:
+    """Whether a text layer's reading on ``word`` stands for the ``n`` words from it on
+    (``n`` of two or more; :func:`compare_layer` gives a run's reading to its first word)."""
+    return n > 1 and any(a.source == SOURCE and a.span == n for a in word.alternatives)
+
+
 def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
     """``words`` (a page's, in reading order) with the readings of the page's text
     ``layer`` where it differs from them, as alternatives (see the module docstring)."""
@@ -167,14 +175,14 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
         return (all(held[k] >= read[k] for k in ours)
                 and all(read[t] >= held[t] for t in map(_norm, theirs)))
 
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, int]] = {}  # word: the layer's reading, words it spans
     for i1, i2, j1, j2 in blocks:
         if i1 == i2 or j1 == j2 or max(i2 - i1, j2 - j1) > MAX_RUN:
             continue
         if not all(_readable(t) for t in tokens[j1:j2]):
             continue  # the layer's glyphs without a Unicode map here: no reading
         if i2 - i1 == j2 - j1:
-            found.update((units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1)
+            found.update((units[i1 + k], (tokens[j1 + k], 1)) for k in range(i2 - i1)
                          if not moved([keys[i1 + k]], [tokens[j1 + k]]))
         elif _letters(" ".join(tokens[j1:j2])) != _letters(" ".join(keys[i1:i2])):
             # (else only spaced or stopped otherwise, "500mg", "Dr..Helen": no other reading)
@@ -185,14 +193,15 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
             if not ours or not theirs:
                 continue
             if len(ours) == len(theirs):
-                found.update((units[i], t) for i, t in zip(ours, theirs, strict=True))
-            else:
-                found[units[ours[0]]] = " ".join(theirs)
+                found.update((units[i], (t, 1)) for i, t in zip(ours, theirs, strict=True))
+            else:  # (the run's reading, on its first word, spans its words)
+                found[units[ours[0]]] = (" ".join(theirs), units[ours[-1]] - units[ours[0]] + 1)
     out = list(words)
-    for i, text in found.items():
+    for i, (text, span) in found.items():
         word = words[i]
         doubt = 1.0 if word.confidence is None else 1.0 - word.confidence
-        alternative = Alternative(text=text, confidence=round(doubt, 4), source=SOURCE)
+        alternative = Alternative(text=text, confidence=round(doubt, 4), source=SOURCE,
+                                  span=span if span > 1 else None)
         out[i] = word.model_copy(update={"alternatives": [
             alternative, *(a for a in word.alternatives if _norm(a.text) != _norm(text))]})
     return LayerComparison(out, True, round(agreement, 3), equal, len(found), reverse, size)

@@ -36,8 +36,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticSerializationError
@@ -69,6 +71,17 @@ class Alternative(_Model):
     text: str
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     source: str | None = None  # e.g. "ocr_choices", "nbest"
+    #: how many words, from this one on, ``text`` stands for: a PDF text layer's reading
+    #: of a run of them ("Digoxin" for OCR's "poste pie Oo": 3); none for this word alone
+    #: (and not written then: a document written before the field reads the same)
+    span: int | None = Field(default=None, ge=2)
+
+    @model_serializer(mode="wrap")
+    def _without_no_span(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if self.span is None:
+            out.pop("span", None)
+        return out
 
 
 class Token(_Model):

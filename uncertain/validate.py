@@ -78,6 +78,7 @@ from uncertain._score import (
 )
 from uncertain._single import CONFUSABLE_DOUBT, is_dose_frequency, word_flags, word_reasons
 from uncertain._sweep import Sweep, new_lines, read_sweep, windows
+from uncertain._text_layer import reads_run
 from uncertain._words import (
     CLAUSE_END,
     KNOWN_ZIPF,
@@ -456,8 +457,10 @@ class Validator:
         # brand Timecode) are what was said or printed, unless a dose or cue says drug
         spelled_by_chance = (bool(joined) and modality != "text" and not doubtful
                              and all(common) and not (dose or cue or orphan))
+        # ... or the page's text layer reads the run as one ("poste pie Oo": Digoxin)
         if not (2 * doubtful >= len(window) or dose or (joined and not spelled_by_chance)
-                or ((cue or orphan) and (modality == "text" or not all(common)))):
+                or ((cue or orphan) and (modality == "text" or not all(common)))
+                or reads_run(words[i], j - i)):
             return None
         if len(key) < 4 or all(is_number_word(w.text.casefold()) for w in window):
             return None
@@ -466,7 +469,7 @@ class Validator:
         floor = (min(opts.hunch_threshold, opts.flag_threshold)
                  if modality == "audio" and ((cue and slot) or dose > 0 or orphan)
                  else opts.flag_threshold)
-        variants = self.search.variants(words[i], modality) if j == i + 1 else []
+        variants = self.search.variants(words[i], modality, span=j - i)
         if not variants and sigmoid(perfect_logit(len(key), self.search.max_prior, modality)
                                     + context_logit(features)) < floor:
             return None  # even a perfect match could not make a flag here
@@ -524,8 +527,10 @@ class Validator:
             return None  # "on a statin" is a statin, not nystatin
         reasons: list[FlagReason] = ["near_lexicon"]
         reasons += word_reasons(window, modality, opts)
-        # words that spell a term exactly outrank the terms they hold
-        spelled = bool(stem or lead) or (len(window) > 1 and ranked[0].features.get("exact") == 1.0)
+        # words that spell a term exactly outrank the terms they hold, and so do words the
+        # page's text layer reads as the term: "Dig Oxen Tab" is its Digoxin, not "Dig Oxen"
+        spelled = bool(stem or lead) or (len(window) > 1 and (
+            ranked[0].features.get("exact") == 1.0 or "text_layer" in ranked[0].evidence))
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
@@ -631,7 +636,7 @@ class Validator:
                  opts: ValidateOptions) -> list[Candidate | Ranked]:
         """The candidates of one doubtful word, at least ``candidate_min_score``."""
         features = self._base_features([info], info.confidence, False, False, opts, modality)
-        variants = self.search.variants(word, modality)
+        variants = self.search.variants(word, modality, span=None)
         if not variants and self.search.hopeless(info.key, features, modality,
                                                  opts.search_limit, opts.candidate_min_score):
             return []
