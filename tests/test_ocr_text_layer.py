@@ -475,3 +475,17 @@ def test_run_the_text_layer_reads_as_one_word_is_flagged_whole_with_real_tessera
     assert "poste pie Oo" in doc.text
     text = render(doc, preamble=False).text
     assert 'maybe="digoxin">poste pie Oo</unsure> 0.125 mg' in text, text
+
+
+def test_run_reading_across_a_line_stays_its_first_words(tmp_path: Path) -> None:
+    """A run the layer reads as one word that OCR broke over two lines ("poste" / "pie
+    Oo"): no window crosses a line, so the run's reading is its first word's alone (as
+    before runs had a span), which the validator still proposes for it."""
+    lines = [[("Rx:", 90), ("poste", 41)],
+             [("pie", 35), ("Oo", 20), ("0.125", 90), ("mg", 93), ("PO", 90), ("daily", 95)],
+             MISREAD[1]]
+    doc = _recognize(tmp_path, LAYER, lines)
+    poste = doc.words[1]
+    assert [(a.text, a.span) for a in poste.alternatives] == [("Digoxin", None)]
+    flags = {f.text: f for f in Validator().validate(doc).flags}
+    assert flags["poste"].candidates[0].canonical.casefold() == "digoxin"

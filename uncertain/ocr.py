@@ -362,10 +362,21 @@ def _with_layer(segments: list[Segment], layer: str, number: int,
     at = 0
     for seg in segments:
         n = len(seg.words)
-        changed = found.words[at:at + n]
+        changed = [_run_in_line(w, n - k) for k, w in enumerate(found.words[at:at + n])]
         out.append(seg if changed == seg.words else seg.model_copy(update={"words": changed}))
         at += n
     return out
+
+
+def _run_in_line(word: Word, left: int) -> Word:
+    """``word`` (with ``left`` words of its line from it on), its text layer's reading of a
+    run that goes on past the line as the word's alone: the validator searches a run's
+    reading on the window of its words, and no window crosses a line."""
+    if not any(a.span is not None and a.span > left for a in word.alternatives):
+        return word
+    return word.model_copy(update={"alternatives": [
+        a if a.span is None or a.span <= left else a.model_copy(update={"span": None})
+        for a in word.alternatives]})
 
 
 def _with_layers(segments: list[Segment], layered: list[tuple[int, int, str, int]],
