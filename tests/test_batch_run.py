@@ -355,6 +355,20 @@ def test_batch_asr_records_language_from_the_engine() -> None:
     assert doc.source.options["batch_size"] == 2
 
 
+def _pipeline(segments: list[dict[str, Any]]) -> Any:
+    """A batched pipeline that reads any audio as ``segments`` (test_asr's recorded
+    form), as faster-whisper's gives them: objects, words too."""
+    from test_asr import recording
+
+    class Pipeline:
+        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+            out = recording(segments)
+            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
+                    for s in out["segments"]), SimpleNamespace(**out["info"])
+
+    return Pipeline()
+
+
 def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The batched pipeline dropped whole speech chunks its VAD had found: a 15-minute
@@ -364,12 +378,8 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
     keep the file's times."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
-    class Pipeline:
-        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
-            out = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
-                             segment(" z", [(" z", 22.0, 22.5, 0.7)])])
-            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
-                    for s in out["segments"]), SimpleNamespace(**out["info"])
+    pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                     segment(" z", [(" z", 22.0, 22.5, 0.7)])])
 
     again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 5.0, 5.5, 0.6)])])
     samples = _speechlike(22.5).astype(np.float32)  # (ends where z ends)
@@ -378,7 +388,7 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
             ([(0.0, 1.6), (3.0, 5.0), (21.9, 22.5)], [], ["a", "b", "z"]),  # music, not speech
     ):
         engine = ReplayEngine(again)
-        asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
+        asr = BatchedASR(engine=pipeline, gap_engine=engine)
         monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
         doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
         assert [n / 16_000 for n, _ in engine.calls] == calls  # the speech in 1.5-22.0 s
@@ -390,7 +400,7 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
         assert [s.id for s in doc.segments] == list(range(len(doc.segments)))
     # without the VAD (vad_filter off) every such stretch is decoded again
     engine = ReplayEngine(again)
-    asr = BatchedASR(engine=Pipeline(), gap_engine=engine,
+    asr = BatchedASR(engine=pipeline, gap_engine=engine,
                      options=BatchedOptions(vad_filter=False))
     doc = asr.transcribe_chunks([(0.0, samples)], path="p", sha256="s")
     assert [n / 16_000 for n, _ in engine.calls] == [20.5]
@@ -405,18 +415,14 @@ def test_batch_asr_decodes_again_the_speech_after_the_last_word(
     found only its padding of the last word, nothing is."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
-    class Pipeline:
-        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
-            out = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 5.0, 5.5, 0.8)])])
-            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
-                    for s in out["segments"]), SimpleNamespace(**out["info"])
+    pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 5.0, 5.5, 0.8)])])
 
     again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
     samples = _speechlike(9.0).astype(np.float32)
     for heard, calls, words in (([(0.3, 8.6)], [3.1], ["a", "b", "c"]),
                                 ([(0.3, 5.9)], [], ["a", "b"])):
         engine = ReplayEngine(again)
-        asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
+        asr = BatchedASR(engine=pipeline, gap_engine=engine)
         monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
         doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
         assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 5.5-8.6 s
@@ -430,19 +436,15 @@ def test_batch_asr_a_segment_is_cut_where_its_words_pause_long() -> None:
     one line stamped [00:00.0] in the prompt, where annotate has a segment (a line, a
     time) after the silence. A pause of 8 s or more between two words of a segment cuts
     it there; shorter pauses (a speaker's) do not."""
-    from test_asr import recording, segment
+    from test_asr import segment
 
     words = [(" a", 0.0, 0.5, 0.8), (" b.", 0.6, 1.1, 0.7), (" c", 53.9, 54.2, 0.9),
              (" d", 54.3, 54.9, 0.9), (" e.", 62.5, 63.4, 0.9)]
 
-    class Pipeline:
-        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
-            out = recording([{**segment(" a b. c d e.", words), "start": 0.0, "end": 63.7,
-                              "avg_logprob": -0.4}])
-            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
-                    for s in out["segments"]), SimpleNamespace(**out["info"])
+    pipeline = _pipeline([{**segment(" a b. c d e.", words), "start": 0.0, "end": 63.7,
+                      "avg_logprob": -0.4}])
 
-    asr = BatchedASR(engine=Pipeline(), options=BatchedOptions(vad_filter=False))
+    asr = BatchedASR(engine=pipeline, options=BatchedOptions(vad_filter=False))
     doc = asr.transcribe_chunks([(100.0, np.zeros(64 * 16_000, np.float32))], path="p",
                                 sha256="s")
     assert [(s.id, s.text, s.start, s.end, s.avg_logprob) for s in doc.segments] == [
@@ -458,18 +460,14 @@ def test_batch_asr_decodes_again_the_speech_before_the_first_word(
     with the file's times; a lead-in the VAD heard no speech in (music) is not."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
-    class Pipeline:
-        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
-            out = recording([segment(" a b", [(" a", 4.4, 4.9, 0.8), (" b", 8.4, 8.9, 0.8)])])
-            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
-                    for s in out["segments"]), SimpleNamespace(**out["info"])
+    pipeline = _pipeline([segment(" a b", [(" a", 4.4, 4.9, 0.8), (" b", 8.4, 8.9, 0.8)])])
 
     again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
     samples = _speechlike(9.0).astype(np.float32)
     for heard, calls, words in (([(0.0, 1.3), (1.3, 9.0)], [4.4], ["c", "a", "b"]),
                                 ([(4.2, 9.0)], [], ["a", "b"])):
         engine = ReplayEngine(again)
-        asr = BatchedASR(engine=Pipeline(), gap_engine=engine)
+        asr = BatchedASR(engine=pipeline, gap_engine=engine)
         monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
         doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
         assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 0-4.4 s
@@ -492,18 +490,14 @@ def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
     (falling back to higher temperatures), and the document says so."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
-    class Pipeline:
-        def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
-            out = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
-                             segment(" 1 .1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 2.5, 0.7),
-                                                  (" .1", 2.6, 6.0, 0.7)], **extra)])
-            return (SimpleNamespace(**{**s, "words": [SimpleNamespace(**w) for w in s["words"]]})
-                    for s in out["segments"]), SimpleNamespace(**out["info"])
+    pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                     segment(" 1 .1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 2.5, 0.7),
+                                          (" .1", 2.6, 6.0, 0.7)], **extra)])
 
     again = recording([segment(" metformin 500", [(" metformin", 0.3, 1.0, 0.6),
                                                   (" 500", 1.2, 1.8, 0.7)])])
     engine = ReplayEngine(again)
-    asr = BatchedASR(engine=Pipeline(), gap_engine=engine,
+    asr = BatchedASR(engine=pipeline, gap_engine=engine,
                      options=BatchedOptions(vad_filter=False))
     # (the recording ends less than 2 s after the words, where nothing more is decoded)
     doc = asr.transcribe_chunks([(10.0, _speechlike(5.5).astype(np.float32))],

@@ -232,6 +232,13 @@ def test_compare_layer_gives_no_alternative_of_unmapped_glyphs(glyphs: str) -> N
     assert found.words[1].alternatives == []
 
 
+def _two_columns(left: list[str], right: list[str]) -> tuple[list[Word], str]:
+    """A two-column page's words as tesseract reads them (the left column, then the
+    right), and its text layer, which reads across both a line at a time."""
+    words = _words([[(t, 90) for t in " ".join(left + right).split()]])
+    return words, "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
+
+
 def test_compare_layer_gives_no_alternative_of_a_column_read_in_another_order() -> None:
     """A two-column page: tesseract reads the left column, then the right; the layer
     reads across both. The alignment paired words of one column with the other's ("at"
@@ -241,10 +248,8 @@ def test_compare_layer_gives_no_alternative_of_a_column_read_in_another_order() 
             "once daily for"]
     right = ["Atorvastatin 20 mg", "at night for", "cholesterol check lipids", "Aspirin 81 mg",
              "daily with food"]
-    words = _words([[(t, 90) for t in " ".join(left + right).split()]])
-    layer = "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
-    layer = layer.replace("Metformn", "Metformin")
-    found = compare_layer(words, layer)
+    words, layer = _two_columns(left, right)
+    found = compare_layer(words, layer.replace("Metformn", "Metformin"))
     assert found.used
     assert {w.text: [a.text for a in w.alternatives] for w in found.words
             if w.alternatives} == {"Metformn": ["Metformin"]}
@@ -344,8 +349,7 @@ def test_compare_layer_reading_of_a_run_leaves_out_words_of_the_other_column() -
             "once daily for"]
     right = ["Atorvastatin 20 mg", "at night for", "cholesterol check", "Aspirin 81 mg",
              "daily with food"]
-    words = _words([[(t, 90) for t in " ".join(left + right).split()]])
-    layer = "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
+    words, layer = _two_columns(left, right)
     found = compare_layer(words, layer.replace("Lisinopril", "Lisinoprll"))
     assert found.used
     assert {w.text: [a.text for a in w.alternatives] for w in found.words
