@@ -407,27 +407,40 @@ def test_batch_asr_decodes_again_the_speech_the_pipeline_left_out(
     assert doc.source.options["gaps_decoded_again"] is True
 
 
-def test_batch_asr_decodes_again_the_speech_after_the_last_word(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whisper stops before the end of what it hears ("takes hydrogen" of "Takes
-    hydralazine 25 milligrams"): the speech the VAD found in the stretch of 2 s or more
-    after a piece's last word is decoded again, with the file's times; where the VAD
-    found only its padding of the last word, nothing is."""
+@pytest.mark.parametrize(("heard", "cases"), [
+    # Whisper stops before the end of what it hears ("takes hydrogen" of "Takes
+    # hydralazine 25 milligrams"): the speech the VAD found in the stretch of 2 s or more
+    # after a piece's last word is decoded again (5.5-8.6 s); where the VAD found only its
+    # padding of the last word, nothing is
+    ([(" a", 0.5, 0.9, 0.8), (" b", 5.0, 5.5, 0.8)],
+     [([(0.3, 8.6)], [3.1], [("a", 100.5), ("b", 105.0), ("c", 106.0)]),
+      ([(0.3, 5.9)], [], [("a", 100.5), ("b", 105.0)])]),
+    # a telephone call's first 4.4 s ("Medication list. Metformin 500 ...") were lost: the
+    # batched decoder's failed reading, decoded again, began at 4.6 s. The speech the VAD
+    # found in the stretch of 2 s or more before a piece's first word is decoded again
+    # (0-4.4 s); a lead-in the VAD heard no speech in (music) is not
+    ([(" a", 4.4, 4.9, 0.8), (" b", 8.4, 8.9, 0.8)],
+     [([(0.0, 1.3), (1.3, 9.0)], [4.4], [("c", 100.5), ("a", 104.4), ("b", 108.4)]),
+      ([(4.2, 9.0)], [], [("a", 104.4), ("b", 108.4)])]),
+])
+def test_batch_asr_decodes_again_the_speech_at_a_piece_edge(
+        monkeypatch: pytest.MonkeyPatch, heard: list[tuple[str, float, float, float]],
+        cases: list[tuple[list[tuple[float, float]], list[float], list[tuple[str, float]]]]
+) -> None:
+    """What the batched decoder left unread before a piece's first word or after its
+    last is decoded again, with the file's times, where the VAD heard speech in it."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
-    pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 5.0, 5.5, 0.8)])])
-
+    pipeline = _pipeline([segment(" a b", heard)])
     again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
     samples = _speechlike(9.0).astype(np.float32)
-    for heard, calls, words in (([(0.3, 8.6)], [3.1], ["a", "b", "c"]),
-                                ([(0.3, 5.9)], [], ["a", "b"])):
+    for speech, calls, words in cases:
         engine = ReplayEngine(again)
         asr = BatchedASR(engine=pipeline, gap_engine=engine)
-        monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
+        monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=speech: lambda: h)
         doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
-        assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 5.5-8.6 s
-        assert doc.text.split() == words
-        assert [w.start for w in doc.words] == [100.5, 105.0, 106.0][:len(words)]
+        assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls
+        assert [(w.text, w.start) for w in doc.words] == words
 
 
 def test_batch_asr_a_segment_is_cut_where_its_words_pause_long() -> None:
@@ -450,29 +463,6 @@ def test_batch_asr_a_segment_is_cut_where_its_words_pause_long() -> None:
     assert [(s.id, s.text, s.start, s.end, s.avg_logprob) for s in doc.segments] == [
         (0, "a b.", 100.0, 101.1, -0.4), (1, "c d e.", 153.9, 163.7, -0.4)]
     assert [w.start for w in doc.words] == [100.0, 100.6, 153.9, 154.3, 162.5]
-
-
-def test_batch_asr_decodes_again_the_speech_before_the_first_word(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A telephone call's first 4.4 s ("Medication list. Metformin 500 ...") were lost:
-    the batched decoder's failed reading, decoded again, began at 4.6 s. The speech the
-    VAD found in the stretch of 2 s or more before a piece's first word is decoded again,
-    with the file's times; a lead-in the VAD heard no speech in (music) is not."""
-    from test_asr import ReplayEngine, _speechlike, recording, segment
-
-    pipeline = _pipeline([segment(" a b", [(" a", 4.4, 4.9, 0.8), (" b", 8.4, 8.9, 0.8)])])
-
-    again = recording([segment(" c", [(" c", 0.5, 1.0, 0.6)])])
-    samples = _speechlike(9.0).astype(np.float32)
-    for heard, calls, words in (([(0.0, 1.3), (1.3, 9.0)], [4.4], ["c", "a", "b"]),
-                                ([(4.2, 9.0)], [], ["a", "b"])):
-        engine = ReplayEngine(again)
-        asr = BatchedASR(engine=pipeline, gap_engine=engine)
-        monkeypatch.setattr(BatchedASR, "_speech", lambda self, s, h=heard: lambda: h)
-        doc = asr.transcribe_chunks([(100.0, samples)], path="p", sha256="s")
-        assert [round(n / 16_000, 3) for n, _ in engine.calls] == calls  # 0-4.4 s
-        assert doc.text.split() == words
-        assert [w.start for w in doc.words] == [100.5, 104.4, 108.4][-len(words):]
 
 
 @pytest.mark.parametrize(("extra", "redone"), [
