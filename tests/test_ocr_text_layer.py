@@ -239,20 +239,32 @@ def _two_columns(left: list[str], right: list[str]) -> tuple[list[Word], str]:
     return words, "\n".join(f"{a}   {b}" for a, b in zip(left, right, strict=True))
 
 
-def test_compare_layer_gives_no_alternative_of_a_column_read_in_another_order() -> None:
+@pytest.mark.parametrize(("printed", "layer_reads", "expected"), [
+    # the alignment paired words of one column with the other's ("at" got "once",
+    # "night" got "daily"): the prompt showed them as other readings. A word both read,
+    # in another place, is no reading; a misread word still gets its own
+    (("Metformn", "cholesterol check lipids"), ("Metformn", "Metformin"),
+     {"Metformn": ["Metformin"]}),
+    # the alignment put "cholesterol check" of the right column in the run of
+    # "Lisinopril", whose alternative was "cholesterol check Lisinoprll": the words read
+    # in another place are left out of the run's reading
+    (("Metformin", "cholesterol check"), ("Lisinopril", "Lisinoprll"),
+     {"Lisinopril": ["Lisinoprll"]}),
+])
+def test_compare_layer_of_two_columns_gives_no_reading_of_the_other_column(
+        printed: tuple[str, str], layer_reads: tuple[str, str],
+        expected: dict[str, list[str]]) -> None:
     """A two-column page: tesseract reads the left column, then the right; the layer
-    reads across both. The alignment paired words of one column with the other's ("at"
-    got "once", "night" got "daily"): the prompt showed them as other readings. A word
-    both read, in another place, is no reading; a misread word still gets its own."""
-    left = ["Metformn 500 mg", "twice daily with", "meals for diabetes", "Lisinopril 10 mg",
+    reads across both, a line at a time."""
+    first, third = printed
+    left = [f"{first} 500 mg", "twice daily with", "meals for diabetes", "Lisinopril 10 mg",
             "once daily for"]
-    right = ["Atorvastatin 20 mg", "at night for", "cholesterol check lipids", "Aspirin 81 mg",
-             "daily with food"]
+    right = ["Atorvastatin 20 mg", "at night for", third, "Aspirin 81 mg", "daily with food"]
     words, layer = _two_columns(left, right)
-    found = compare_layer(words, layer.replace("Metformn", "Metformin"))
+    found = compare_layer(words, layer.replace(*layer_reads))
     assert found.used
     assert {w.text: [a.text for a in w.alternatives] for w in found.words
-            if w.alternatives} == {"Metformn": ["Metformin"]}
+            if w.alternatives} == expected
 
 
 FORMS = [[[("Patient:", 95), (name, 90), (last, 90), ("DOB:", 95), (born, 90)],
@@ -338,22 +350,6 @@ def test_text_layer_of_far_more_words_than_the_page_is_left_out(tmp_path: Path) 
                for n in doc.warnings), doc.warnings
     # a layer as long as the page is aligned
     assert compare_layer(_words(MISREAD), LAYER).used
-
-
-def test_compare_layer_reading_of_a_run_leaves_out_words_of_the_other_column() -> None:
-    """What tesseract read of a two-column page, column by column, against a layer read
-    across, which misspells one drug: the alignment put "cholesterol check" of the right
-    column in the run of "Lisinopril", whose alternative was "cholesterol check
-    Lisinoprll". The words read in another place are left out of the run's reading."""
-    left = ["Metformin 500 mg", "twice daily with", "meals for diabetes", "Lisinopril 10 mg",
-            "once daily for"]
-    right = ["Atorvastatin 20 mg", "at night for", "cholesterol check", "Aspirin 81 mg",
-             "daily with food"]
-    words, layer = _two_columns(left, right)
-    found = compare_layer(words, layer.replace("Lisinopril", "Lisinoprll"))
-    assert found.used
-    assert {w.text: [a.text for a in w.alternatives] for w in found.words
-            if w.alternatives} == {"Lisinopril": ["Lisinoprll"]}
 
 
 #: what tesseract read, sure of each word, of a line whose text layer reads the dose,
