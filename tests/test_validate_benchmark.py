@@ -320,3 +320,45 @@ def test_a_cached_output_names_its_file_where_it_is_now(vq: ModuleType, tmp_path
     again = vq.run_stage(item, moved)  # (read from the cache: the same content)
     assert again.source.path == str(moved / "text" / "note.txt")
     assert again.source.sha256 == made.source.sha256 and again.text == made.text
+
+
+def _heard(words: list[str], flags: list[tuple[int, int, list[tuple[str, str]]]]) -> Document:
+    from uncertain.document import Candidate, Flag
+
+    doc = Document(source=Source(path="s.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=[Word(text=w, confidence=0.5)
+                                                  for w in words])])
+    return doc.model_copy(update={"flags": [
+        Flag(reason="near_lexicon", text=" ".join(words[a:b]), start=a, end=b,
+             confidence=0.9, candidates=[Candidate(term=t, canonical=c, score=0.9)
+                                         for t, c in cands])
+        for a, b, cands in flags]})
+
+
+@pytest.mark.parametrize(("words", "flags", "expected"), [
+    # said as said
+    ("Start metoprolol tartrate 25 milligrams".split(), [], ("heard", "")),
+    # the drug's salt form first, over the drug's words and the salt's
+    ("Start metapral tartry 25 milligrams".split(),
+     [(1, 3, [("metoprolol tartrate", "metoprolol"), ("metoprolol", "metoprolol")])],
+     ("suggested", "metoprolol tartrate")),
+    # the salt alone, third, over the salt's words only
+    ("Start metoprolol tar trait 25 milligrams".split(),
+     [(2, 4, [("Tarka", "trandolapril / verapamil"), ("Atropt", "atropine"),
+              ("tartrate", "tartrate")])],
+     ("suggested", "Tarka")),
+    # the drug alone: the salt lost
+    ("Start metapral tartry 25 milligrams".split(),
+     [(1, 3, [("metoprolol", "metoprolol")])], ("other first", "metoprolol")),
+    # a flag over other words only
+    ("Start metapral tartry 25 milligrams".split(),
+     [(1, 2, [("metoprolol", "metoprolol")])], ("unmarked", "")),
+])
+def test_salt_slot_sorts_each_salt_by_what_the_llm_is_shown(
+        words: list[str], flags: list[tuple[int, int, list[tuple[str, str]]]],
+        expected: tuple[str, str]) -> None:
+    salts = _benchmark("salt_slot")
+    doc = _heard(words, flags)
+    sentence = "Start metoprolol tartrate 25 milligrams."
+    assert salts.classify(doc, sentence, "tartrate") == expected
