@@ -394,6 +394,35 @@ def test_word_the_text_layer_reads_otherwise_is_marked_unless_sure_ordinary_engl
     assert _layer_alternatives(doc)["types"] == ["typ"]
 
 
+@pytest.mark.parametrize(("reading", "doubted"), [
+    ("Warfarin", "warfarin"),  # another drug of the lexicon: its term
+    ("Digitek", "Digitek"),  # a name of no term, far from Digoxin
+    ("Lanoxin", None),  # digoxin's brand: the same drug
+    ("Digoxn", None),  # Digoxin misread by the layer (a glyph dropped)
+])
+def test_drug_the_text_layer_reads_as_another_is_marked_with_its_reading(
+        tmp_path: Path, reading: str, doubted: str | None) -> None:
+    """OCR read "Digoxin" at 0.91 where the layer says "Warfarin": the exact match was
+    verified and the layer's reading shown nowhere, the prompt giving the drug as sure.
+    Two readings naming two drugs are now marked as a dose read otherwise is, the layer's
+    reading the candidate; a reading of the same drug (a brand of it, a glyph or two
+    otherwise) leaves the match verified."""
+    from uncertain._single import LAYER_DOUBT
+    from uncertain.render import render
+
+    layer = SURE_LAYER.replace("0.25 mcg", "0.125 mg").replace("Digoxin", reading)
+    doc = Validator().validate(_recognize(tmp_path, layer, SURE))
+    flag = {f.text: f for f in doc.flags}["Digoxin"]
+    if doubted is None:
+        assert flag.reason == "verified"
+        return
+    assert flag.reason == "confusable" and flag.evidence[0] == "text_layer"
+    assert [c.term for c in flag.candidates][:1] == [doubted]
+    assert flag.confidence == LAYER_DOUBT
+    assert f'<unsure p="{1 - LAYER_DOUBT:.2f}" maybe="{doubted}">Digoxin</unsure>' in render(
+        doc, preamble=False).text
+
+
 @pytest.mark.slow
 def test_dose_the_text_layer_reads_otherwise_is_marked_with_real_tesseract(
         tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ ordinary English) and the flags of single words (:func:`word_flags`), numbers in
 with the dose heard as a teen (``confusable``: "14 milligrams" may be 40 said) and, in
 print, a dosing frequency read with one glyph confused (``confusable``: "ghs", "g6h" for
 qHS, q6h: q and g differ by a tail in many fonts) and a word the page's own PDF text layer
-reads otherwise (``confusable``: "0.125" where the layer says "0.25"). What a
+reads otherwise (``confusable``: "0.125" where the layer says "0.25"; a term's name where
+it names another, "Digoxin" for "Warfarin": the validator verifies no such match). What a
 single word may have meant comes from the validator's candidate search, passed in.
 """
 
@@ -258,6 +259,8 @@ def _layer_candidates(reading: str, info: WordInfo, i: int,
                          evidence=["glyph"]) for n in numbers]
     elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
         own = suggest(i)
+    elif info.exact:  # (a term: the layer's reading as the lexicon has it, if it spells one)
+        own = [c for c in suggest(i) if "text_layer" in c.evidence]
     first = next((c for c in own if "text_layer" in c.evidence), None)
     if first is None:
         kind = info.kind if info.kind != "word" else None

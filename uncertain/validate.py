@@ -64,6 +64,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import is_number_word, strip_punct
@@ -76,7 +78,14 @@ from uncertain._score import (
     score_candidate,
     sigmoid,
 )
-from uncertain._single import CONFUSABLE_DOUBT, is_dose_frequency, word_flags, word_reasons
+from uncertain._single import (
+    CONFUSABLE_DOUBT,
+    is_dose_frequency,
+    layer_disagrees,
+    layer_reading,
+    word_flags,
+    word_reasons,
+)
 from uncertain._sweep import Sweep, new_lines, read_sweep, windows
 from uncertain._text_layer import reads_run
 from uncertain._words import (
@@ -93,6 +102,7 @@ from uncertain._words import (
     resolve,
     salt_written,
     word_infos,
+    word_key,
 )
 from uncertain.document import (
     Candidate,
@@ -404,6 +414,13 @@ class Validator:
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
         if exact:
+            # a printed word the page's text layer reads as another word is no match to
+            # verify: it is doubted as :func:`uncertain._single.word_flags` doubts a word
+            # the layer reads otherwise, with the layer's reading ("Digoxin" where the
+            # layer says "Warfarin": two readings name two drugs, one of them is wrong)
+            layered = layer_reading(words[i]) if modality == "image" and len(window) == 1 else None
+            if layered is not None and self._reads_other(layered, window[0], exact, opts):
+                return None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
         stem = lead = named = ""
@@ -534,6 +551,25 @@ class Validator:
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
+
+    def _reads_other(self, reading: str, info: WordInfo, exact: Sequence[int],
+                     opts: ValidateOptions) -> bool:
+        """Whether a page's text layer ``reading`` of the printed word ``info``, which
+        spells the terms ``exact``, reads another word, enough to doubt it
+        (:func:`uncertain._single.layer_disagrees`): a term of another canonical name
+        (Warfarin for Digoxin), or a word of no term more than ``_LAYER_SLIP`` edits from
+        it (Digitek). A term of the same canonical (Lanoxin, digoxin's brand; "metoprolol
+        tartrate", its salt) is the same drug, and a word a glyph or two from the term
+        that spells none ("Digoxn") the term misread by the layer, which is OCR too."""
+        if not layer_disagrees(info, reading, opts):
+            return False
+        key = word_key(reading)
+        ours = {self.index.items[idx].entry.canonical.casefold() for idx in exact}
+        theirs = {self.index.items[idx].entry.canonical.casefold()
+                  for idx in self.index.lookup(key)} if key else set()
+        if theirs:
+            return not theirs & ours
+        return Levenshtein.distance(key, info.key) > _LAYER_SLIP
 
     def _exact(
         self,
@@ -804,6 +840,11 @@ _KNOWN_MIN_SIMILARITY = 0.85
 #: more, the therapies a dictation continues under 0.65 ("Continue physical therapy twice
 #: a week": 0.63, calcium acetate; "Use a heating pad at bedtime": 0.61)
 _COMMON_RUN_MIN_SIMILARITY = 0.65
+
+#: the most edits a printed term's text layer reading that spells no term may be from it
+#: and be the term misread by the layer (itself OCR: a glyph or two otherwise, "Digoxn",
+#: "Lisinoprll", "rn" for "m"), not another word printed ("Digitek" is four from Digoxin)
+_LAYER_SLIP = 2
 
 
 #: English endings that derive a word from a term ("bilateral" -> "bilaterally")
