@@ -311,6 +311,27 @@ def test_text_layers_of_a_form_shifted_by_a_page_are_left_out(tmp_path: Path) ->
                                                   "ocr+pdf_text_layer"]
 
 
+def test_text_layer_of_another_copy_of_a_one_page_form_is_left_out(tmp_path: Path) -> None:
+    """A one-page scan whose layer is another patient's copy of the same form: the layer
+    agreed on the form's printed words, and the page-shift check needs a neighbouring
+    page, so "John" got "Mary", the date of birth another's, "Digoxin" "Warfarin" as
+    alternatives (and the drug a flag offering warfarin). A layer reading several sure
+    words as unlike ones is now left out, with a note; one reading the page's own copy
+    otherwise on a drug and its dose still gives its readings."""
+    doc = _recognize(tmp_path, _form_layer(FORMS[1]), FORMS[0])
+    assert _layer_alternatives(doc) == {}
+    assert any("page 1: the PDF's text layer reads 5 words OCR was sure of as unlike ones"
+               in n for n in doc.warnings), doc.warnings
+    assert not [f for f in Validator().validate(doc).flags if f.candidates
+                and f.candidates[0].canonical.casefold() == "warfarin"]
+    assert compare_layer(doc.words, _form_layer(FORMS[1])).foreign == 5
+    # the page's own layer, reading the drug and its dose otherwise
+    own = _form_layer(FORMS[0]).replace("Digoxin 0.125", "Warfarin 5")
+    doc = _recognize(tmp_path, own, FORMS[0])
+    assert _layer_alternatives(doc) == {"Digoxin": ["Warfarin"], "0.125": ["5"]}
+    assert not any("unlike" in n for n in doc.warnings)
+
+
 def test_candidate_the_text_layer_spells_says_so_in_its_evidence(tmp_path: Path) -> None:
     """The validator's candidate from the layer's reading gave "ocr_choices" as its
     evidence, as if tesseract had proposed it: a reader of the JSON weighing the engine's

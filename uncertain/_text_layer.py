@@ -22,7 +22,13 @@ left empty aligns with a few "the" and "mg" by chance: under 0.2 of them, see
 ``benchmarks/ocr_text_layer.py``); otherwise it is ignored, with a note. A rotated
 page's layer (``/Rotate``) comes bottom line first: its lines are also tried in reverse.
 A layer of over ``MAX_RATIO`` times the page's words holds more than its text and is not
-aligned (by chance, its words agree with most of a short page's).
+aligned (by chance, its words agree with most of a short page's). A layer that reads
+``MIN_FOREIGN`` or more words OCR was sure of (``SURE``) as words unlike them (under
+``UNLIKE`` of their letters alike: "Mary" for "John", "Warfarin" for "Digoxin", another
+date) is another copy of the page's form, another patient's: its printed words agree,
+its filled-in ones are not a misreading of the page's, and are left out with the rest
+(the sample pages' layers read otherwise only words OCR doubted or letters alike, see
+``benchmarks/ocr_text_layer.py``).
 
 Where the two agree, nothing changes: a word's confidence stays tesseract's (the
 calibration is fitted on it). A scanner's text layer is itself OCR, often tesseract's own,
@@ -41,8 +47,8 @@ from rapidfuzz.distance import Levenshtein
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Word
 
-__all__ = ["MAX_RATIO", "MIN_AGREEMENT", "SOURCE", "LayerComparison", "compare_layer",
-           "reads_run"]
+__all__ = ["MAX_RATIO", "MIN_AGREEMENT", "MIN_FOREIGN", "SOURCE", "LayerComparison",
+           "compare_layer", "reads_run"]
 
 SOURCE = "pdf_text_layer"
 #: the share of the shorter sequence's words that must be equal for the layer to be used
@@ -60,6 +66,17 @@ MAX_EXTRA = 200
 #: alternative: a longer one is text the two put in another order (columns, a header
 #: read last), not a word read otherwise
 MAX_RUN = 4
+#: OCR's confidence in a word at and above which a layer's unlike reading of it is no
+#: misreading the layer corrects (the validator's ``doubt_image``)
+SURE = 0.8
+#: the share of their letters alike (normalised Levenshtein similarity) under which two
+#: readings of a word are unlike: a misreading keeps most letters ("Jahn", "John": 0.75;
+#: "types", "typ": 0.6), another patient's name, drug or date few ("John", "Mary": 0)
+UNLIKE = 0.5
+#: the sure words read as unlike ones that make a layer another copy of the page's form
+#: (a patient's names and date of birth, a drug and its dose): one or two may be the
+#: page's own words the layer reads otherwise, a drug the validator is to doubt
+MIN_FOREIGN = 3
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,8 @@ class LayerComparison:
     reversed_lines: bool = False  # the layer's lines aligned bottom line first
     layer_words: int = 0  # the layer's words
     oversized: bool = False  # over MAX_RATIO times the page's words: not aligned
+    #: sure words read as unlike ones (at least MIN_FOREIGN: another copy, not used)
+    foreign: int = 0
 
 
 #: the typographic forms of a character a layer may write where OCR reads the plain one:
@@ -114,6 +133,14 @@ def _readable(text: str) -> bool:
 def _letters(text: str) -> str:
     """The letters and digits of ``text``, case folded."""
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _unlike(word: Word, reading: str) -> bool:
+    """Whether a layer's ``reading`` of a ``word`` OCR was sure of is unlike it: no
+    misreading of the same print (see ``UNLIKE``)."""
+    return (word.confidence is not None and word.confidence >= SURE
+            and Levenshtein.normalized_similarity(_letters(word.text), _letters(reading))
+            < UNLIKE)
 
 
 def _align(keys: list[str], layer: list[str]) -> tuple[int, list[tuple[int, int, int, int]]]:
@@ -176,14 +203,17 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
                 and all(read[t] >= held[t] for t in map(_norm, theirs)))
 
     found: dict[int, tuple[str, int]] = {}  # word: the layer's reading, words it spans
+    foreign = 0
     for i1, i2, j1, j2 in blocks:
         if i1 == i2 or j1 == j2 or max(i2 - i1, j2 - j1) > MAX_RUN:
             continue
         if not all(_readable(t) for t in tokens[j1:j2]):
             continue  # the layer's glyphs without a Unicode map here: no reading
         if i2 - i1 == j2 - j1:
-            found.update((units[i1 + k], (tokens[j1 + k], 1)) for k in range(i2 - i1)
-                         if not moved([keys[i1 + k]], [tokens[j1 + k]]))
+            pairs = [(units[i1 + k], tokens[j1 + k]) for k in range(i2 - i1)
+                     if not moved([keys[i1 + k]], [tokens[j1 + k]])]
+            found.update((i, (t, 1)) for i, t in pairs)
+            foreign += sum(1 for i, t in pairs if _unlike(words[i], t))
         elif _letters(" ".join(tokens[j1:j2])) != _letters(" ".join(keys[i1:i2])):
             # (else only spaced or stopped otherwise, "500mg", "Dr..Helen": no other reading)
             # the words of the run read in another place on either side are no reading of
@@ -196,6 +226,9 @@ def compare_layer(words: list[Word], layer: str | None) -> LayerComparison:
                 found.update((units[i], (t, 1)) for i, t in zip(ours, theirs, strict=True))
             else:  # (the run's reading, on its first word, spans its words)
                 found[units[ours[0]]] = (" ".join(theirs), units[ours[-1]] - units[ours[0]] + 1)
+    if foreign >= MIN_FOREIGN:
+        return LayerComparison(list(words), False, round(agreement, 3), equal, 0, reverse,
+                               size, foreign=foreign)
     out = list(words)
     for i, (text, span) in found.items():
         word = words[i]

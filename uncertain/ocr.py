@@ -351,6 +351,12 @@ def _with_layer(segments: list[Segment], layer: str, number: int,
                      f"OCR read {len(words)} on the page: not compared (the text of more "
                      "than the page)")
         return segments
+    if found.foreign:
+        notes.append(f"page {number}: the PDF's text layer reads {found.foreign} words OCR "
+                     "was sure of as unlike ones, where it agrees with the rest "
+                     f"({found.agreement:.0%}): not compared (a layer of another copy of "
+                     "the page's form, another patient's)")
+        return segments
     if not found.used:
         notes.append(f"page {number}: the PDF's text layer agrees with little of what OCR "
                      f"read ({found.equal} words alike, {found.agreement:.0%}): not compared "
