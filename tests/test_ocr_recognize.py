@@ -409,10 +409,12 @@ def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:
 
 
 def test_ocr_pdf_text_layer_is_recorded(tmp_path: Path) -> None:
+    """The layer is kept; on a page OCR read nothing of it is compared with no word, and
+    ``text_source`` says the page's text is OCR's alone."""
     pdf = pdf_with_text(tmp_path / "layer.pdf", "Metformin 500 mg")
     doc = recognize(pdf, engine=ReplayEngine("blank"), dpi=72)
     assert [(p.text_source, p.text_layer) for p in doc.pages] == [
-        ("ocr+pdf_text_layer", "Metformin 500 mg")]
+        ("ocr", "Metformin 500 mg")]
     assert any("text layer" in note for note in doc.warnings)
 
 

@@ -97,6 +97,8 @@ def test_text_layer_that_does_not_align_is_left_out_with_a_note(
     doc = _recognize(tmp_path, layer)
     assert _layer_alternatives(doc) == {}
     assert any("page 1: the PDF's text layer agrees with little" in n for n in doc.warnings)
+    # kept, but not used: the page's text is OCR's alone
+    assert doc.pages[0].text_source == "ocr" and doc.pages[0].text_layer
 
 
 def test_page_without_text_layer_is_not_compared(tmp_path: Path) -> None:
@@ -298,6 +300,8 @@ def test_text_layers_of_a_form_shifted_by_a_page_are_left_out(tmp_path: Path) ->
     than with its own is now left out, with a note; the page without one is read."""
     doc = _recognize_pages(tmp_path, [_form_layer(FORMS[1]), _form_layer(FORMS[2]), ""])
     assert _layer_alternatives(doc) == {}
+    assert [p.text_source for p in doc.pages] == ["ocr", "ocr", "ocr"]
+    assert doc.pages[0].text_layer == _form_layer(FORMS[1])
     assert sum("agrees less with what OCR read on the page than with page" in n
                for n in doc.warnings) == 2
     # each page with its own layer: the misread drug gets the layer's reading
@@ -322,6 +326,7 @@ def test_text_layer_of_another_copy_of_a_one_page_form_is_left_out(tmp_path: Pat
     assert _layer_alternatives(doc) == {}
     assert any("page 1: the PDF's text layer reads 5 words OCR was sure of as unlike ones"
                in n for n in doc.warnings), doc.warnings
+    assert doc.pages[0].text_source == "ocr"
     assert not [f for f in Validator().validate(doc).flags if f.candidates
                 and f.candidates[0].canonical.casefold() == "warfarin"]
     assert compare_layer(doc.words, _form_layer(FORMS[1])).foreign == 5
@@ -369,6 +374,7 @@ def test_text_layer_of_far_more_words_than_the_page_is_left_out(tmp_path: Path) 
     assert _layer_alternatives(doc) == {}
     assert any("page 1: the PDF's text layer holds 900 words, OCR read 13" in n
                for n in doc.warnings), doc.warnings
+    assert doc.pages[0].text_source == "ocr"
     # a layer as long as the page is aligned
     assert compare_layer(_words(MISREAD), LAYER).used
 

@@ -176,6 +176,9 @@ class Page(_Model):
     width: int
     height: int
     dpi: float | None = None
+    #: where the page's words come from: "ocr+pdf_text_layer", OCR's compared with the
+    #: PDF's text layer (its readings as alternatives); "ocr", OCR's alone, the page's
+    #: layer (if any) left out (see ``Document.warnings``) or compared with no word
     text_source: Literal["ocr", "pdf_text_layer", "ocr+pdf_text_layer"] = "ocr"
     text_layer: str | None = None  # the PDF's own text for this page, when it has one
     rotation: int = 0  # degrees the page was turned before recognition

@@ -340,28 +340,28 @@ def _segments(best: PagePass, *, number: int, width: int, height: int,
 
 
 def _with_layer(segments: list[Segment], layer: str, number: int,
-                notes: list[str]) -> list[Segment]:
+                notes: list[str]) -> list[Segment] | None:
     """A page's ``segments`` with the readings of its PDF text ``layer`` where it reads their
-    words otherwise, as alternatives (:mod:`uncertain._text_layer`); a layer that does
-    not align with the page is left out, with a note."""
+    words otherwise, as alternatives (:mod:`uncertain._text_layer`); ``None`` where the
+    layer does not align with the page, left out with a note."""
     words = [w for seg in segments for w in seg.words]
     found = compare_layer(words, layer)
     if found.oversized:
         notes.append(f"page {number}: the PDF's text layer holds {found.layer_words} words, "
                      f"OCR read {len(words)} on the page: not compared (the text of more "
                      "than the page)")
-        return segments
+        return None
     if found.foreign:
         notes.append(f"page {number}: the PDF's text layer reads {found.foreign} words OCR "
                      "was sure of as unlike ones, where it agrees with the rest "
                      f"({found.agreement:.0%}): not compared (a layer of another copy of "
                      "the page's form, another patient's)")
-        return segments
+        return None
     if not found.used:
         notes.append(f"page {number}: the PDF's text layer agrees with little of what OCR "
                      f"read ({found.equal} words alike, {found.agreement:.0%}): not compared "
                      "further (a layer of another page, of encoded glyphs, or misplaced)")
-        return segments
+        return None
     log.debug("page %d: text layer agrees on %d words (%.0f%%), %d alternatives", number,
               found.equal, 100 * found.agreement, found.alternatives)
     out: list[Segment] = []
@@ -386,13 +386,15 @@ def _run_in_line(word: Word, left: int) -> Word:
 
 
 def _with_layers(segments: list[Segment], layered: list[tuple[int, int, str, int]],
-                 notes: list[str]) -> list[Segment]:
+                 notes: list[str]) -> tuple[list[Segment], set[int]]:
     """``segments`` with each page's text layer compared (:func:`_with_layer`), where the
     page's words and its layer align better with each other than with the next or the
     previous page's: a layer shifted by a page (a scanner's OCR of another page, pages
     reordered after it) agrees with the page on a form's or a letterhead's printed words
-    and gave the other page's name, date and drug as alternatives."""
+    and gave the other page's name, date and drug as alternatives; and the numbers of
+    the pages whose layer was compared (not left out)."""
     out = list(segments)
+    used: set[int] = set()
     at = {number: k for k, (_, _, _, number) in enumerate(layered)}
     words = [[w for seg in segments[first:end] for w in seg.words]
              for first, end, _, _ in layered]
@@ -407,8 +409,11 @@ def _with_layers(segments: list[Segment], layered: list[tuple[int, int, str, int
                              "(a layer shifted by a page)")
                 break
         else:
-            out[first:end] = _with_layer(segments[first:end], layer, number, notes)
-    return out
+            compared = _with_layer(segments[first:end], layer, number, notes)
+            if compared is not None:
+                out[first:end] = compared
+                used.add(number)
+    return out, used
 
 
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
@@ -466,17 +471,18 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
             segments.extend(found)
             if progress is not None:
                 progress(page.number, page.pages)
-            source: Literal["ocr", "ocr+pdf_text_layer"] = (
-                "ocr+pdf_text_layer" if page.text_layer else "ocr")
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
-                              dpi=page.dpi, text_source=source, text_layer=page.text_layer,
+                              dpi=page.dpi, text_layer=page.text_layer,
                               rotation=best.rotation,
                               orientation_confidence=best.orientation_confidence,
                               scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
     if unread and not pages:
         raise CorruptInputError(p, unread[0].message)
-    segments = _with_layers(segments, layered, notes)
+    segments, compared = _with_layers(segments, layered, notes)
+    # (a layer left out, or on a page OCR read nothing of, is kept but was not used)
+    pages = [pg.model_copy(update={"text_source": "ocr+pdf_text_layer"})
+             if pg.number in compared else pg for pg in pages]
     if any(pg.text_layer for pg in pages):
         notes.append("words come from OCR; the PDF's own text layer is kept in "
                      "pages[].text_layer for the pages that have one, and where it reads a "
