@@ -219,6 +219,24 @@ def test_compare_layer_alternative_is_written_plain() -> None:
     assert found.equal == 4
 
 
+@pytest.mark.parametrize("layer", [
+    "Take Metf\u043ermin 500 mg PO daily",  # a Cyrillic o in a Latin word
+    "Take Metformin 500 mg \u03a1\u039f daily",  # a word of Greek capitals alone
+    "Take Metf\u03bfrmin 500 mg \u0420\u041e d\u0430ily",  # Greek o, Cyrillic P O a
+])
+def test_compare_layer_takes_look_alike_letters_for_the_latin_ones(layer: str) -> None:
+    """A layer writing a Cyrillic or Greek letter for the Latin one it looks like
+    ("Metfоrmin", its о Cyrillic) gave that word as another reading of OCR's
+    "Metformin", which no lexicon spells and the prompt showed: it is the same reading.
+    A word the layer reads otherwise as well is written in Latin letters."""
+    words = _words([[("Take", 95), ("Metformin", 90), ("500", 96), ("mg", 95), ("PO", 95),
+                     ("daily", 95)]])
+    found = compare_layer(words, layer)
+    assert found.used and found.equal == 6 and found.alternatives == 0
+    misread = compare_layer(words, "Take Metf\u043ermn 500 mg PO daily")
+    assert [a.text for a in misread.words[1].alternatives] == ["Metformn"]
+
+
 @pytest.mark.parametrize("glyphs", ["Metf\ue001rmin", "Metf\ufffdrmin", "(cid:77)etformin",
                                     "Metf\x00rmin", "Met\x1bformin"])
 def test_compare_layer_gives_no_alternative_of_unmapped_glyphs(glyphs: str) -> None:

@@ -2,8 +2,10 @@
 
 This module owns :func:`compare_layer`. The OCR words of a page and the words of its text
 layer (normalised: typography made plain, as OCR writes it: the ligature "ﬁ" as "fi",
-full-width digits, curly quotes, dashes, soft hyphens, thousands commas; punctuation at
-either end dropped; case folded) are aligned as two sequences (rapidfuzz Levenshtein
+full-width digits, curly quotes, dashes, soft hyphens, thousands commas; the Cyrillic and
+Greek letters that look like Latin ones taken for them, ``_LOOKALIKES``: "Metfоrmin"
+with a Cyrillic о is the page's "Metformin"; punctuation at either end dropped; case
+folded) are aligned as two sequences (rapidfuzz Levenshtein
 opcodes over words, a few milliseconds for a long page). A layer's word of glyphs its font
 maps to no character (private-use codes, controls, U+FFFD, "(cid:77)") is no reading, nor
 is a word both read in another place (the layer holds OCR's word as often as OCR does, and
@@ -102,18 +104,37 @@ _TYPOGRAPHY = str.maketrans({
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"),
     **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", None)})
+#: the Cyrillic and Greek letters drawn as a Latin one in common fonts (Unicode's
+#: confusables of the Latin letters, among the two scripts' letters), and that letter: a
+#: layer writing one for the Latin letter (a font's or a producer's homoglyph, text
+#: made to look alike) reads what OCR read. Pairs, each a look-alike then its Latin letter
+_LOOKALIKE_PAIRS = (
+    # Cyrillic
+    "аaеeоoрpсcуyхxіiјjѕsԁdԛqԝwһhӏl"
+    "АAВBЕEЅSІIЈJКKМMНHОOРPСCТTУYХXԚQԜW"
+    # Greek
+    "οoνvαaιiκkρpυuχx"
+    "ΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧX")
+_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKE_PAIRS[::2], _LOOKALIKE_PAIRS[1::2],
+                                     strict=True)))
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: a comma between thousands ("1,000"), which OCR may read or drop
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def _plain(text: str) -> str:
     """``text`` as OCR would write it: compatibility forms decomposed (the ligature "ﬁ",
-    full-width digits), accents composed, the typographic forms of ``_TYPOGRAPHY`` plain."""
-    return unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    full-width digits), accents composed, the typographic forms of ``_TYPOGRAPHY`` plain;
+    in a word of Latin letters, the look-alikes of ``_LOOKALIKES`` Latin ("Metfоrmin"; a
+    word of Cyrillic or Greek letters alone is left in its script)."""
+    plain = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    return plain.translate(_LOOKALIKES) if not _LATIN.isdisjoint(plain) else plain
 
 
 def _norm(text: str) -> str:
-    return _THOUSANDS.sub("", strip_punct(_plain(text))).casefold()
+    """``text`` compared: plain, punctuation at either end dropped, look-alike letters
+    Latin (a word of them alone too: "АСЕ" in Cyrillic is "ACE"), case folded."""
+    return _THOUSANDS.sub("", strip_punct(_plain(text))).translate(_LOOKALIKES).casefold()
 
 
 #: what a layer holds where its font maps a glyph to no character: pdfminer's "(cid:77)"
@@ -131,8 +152,8 @@ def _readable(text: str) -> bool:
 
 
 def _letters(text: str) -> str:
-    """The letters and digits of ``text``, case folded."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    """The letters and digits of ``text``, look-alikes Latin, case folded."""
+    return "".join(c for c in text.translate(_LOOKALIKES).casefold() if c.isalnum())
 
 
 def _unlike(word: Word, reading: str) -> bool:
