@@ -439,32 +439,36 @@ def test_word_the_text_layer_reads_otherwise_is_marked_unless_sure_ordinary_engl
     assert _layer_alternatives(doc)["types"] == ["typ"]
 
 
-@pytest.mark.parametrize(("reading", "doubted"), [
-    ("Warfarin", "warfarin"),  # another drug of the lexicon: its term
-    ("Digitek", "Digitek"),  # a name of no term, far from Digoxin
-    ("Lanoxin", None),  # digoxin's brand: the same drug
-    ("Digoxn", None),  # Digoxin misread by the layer (a glyph dropped)
+@pytest.mark.parametrize(("printed", "reading", "doubted"), [
+    ("Digoxin", "Warfarin", "warfarin"),  # another drug of the lexicon: its term
+    ("Digoxin", "Digitek", "Digitek"),  # a name of no term, far from Digoxin
+    ("Digoxin", "Lanoxin", None),  # digoxin's brand: the same drug
+    ("Digoxin", "Digoxn", None),  # Digoxin misread by the layer (a glyph dropped)
+    ("Aspirin", "Warfarin", "warfarin"),  # a drug English knows, read sure: still two drugs
+    ("Insulin", "Heparin", "heparin"),  # a product of the clinical lexicon
+    ("Aspirin", "Asprin", None),
 ])
 def test_drug_the_text_layer_reads_as_another_is_marked_with_its_reading(
-        tmp_path: Path, reading: str, doubted: str | None) -> None:
+        tmp_path: Path, printed: str, reading: str, doubted: str | None) -> None:
     """OCR read "Digoxin" at 0.91 where the layer says "Warfarin": the exact match was
     verified and the layer's reading shown nowhere, the prompt giving the drug as sure.
     Two readings naming two drugs are now marked as a dose read otherwise is, the layer's
-    reading the candidate; a reading of the same drug (a brand of it, a glyph or two
-    otherwise) leaves the match verified."""
+    reading the candidate, however common a word the drug is ("Aspirin"); a reading of
+    the same drug (a brand of it, a glyph or two otherwise) leaves the match verified."""
     from uncertain._single import LAYER_DOUBT
     from uncertain.render import render
 
+    lines = [[(printed if t == "Digoxin" else t, c) for t, c in line] for line in SURE]
     layer = SURE_LAYER.replace("0.25 mcg", "0.125 mg").replace("Digoxin", reading)
-    doc = Validator().validate(_recognize(tmp_path, layer, SURE))
-    flag = {f.text: f for f in doc.flags}["Digoxin"]
+    doc = Validator().validate(_recognize(tmp_path, layer, lines))
+    flag = {f.text: f for f in doc.flags}[printed]
     if doubted is None:
         assert flag.reason == "verified"
         return
     assert flag.reason == "confusable" and flag.evidence[0] == "text_layer"
     assert [c.term for c in flag.candidates][:1] == [doubted]
     assert flag.confidence == LAYER_DOUBT
-    assert f'<unsure p="{1 - LAYER_DOUBT:.2f}" maybe="{doubted}">Digoxin</unsure>' in render(
+    assert f'<unsure p="{1 - LAYER_DOUBT:.2f}" maybe="{doubted}">{printed}</unsure>' in render(
         doc, preamble=False).text
 
 

@@ -149,6 +149,7 @@ def word_flags(
     proposals: list[Proposal],
     suggest: Callable[[int], list[Candidate | Ranked]],
     misread: Callable[[int], Candidate | None] | None = None,
+    other_term: Callable[[int, str], bool] | None = None,
 ) -> list[Proposal]:
     """Single words that are doubtful on their own (out of vocabulary, low confidence),
     numbers included: a dose or a reading heard at low confidence is more often wrong
@@ -166,7 +167,9 @@ def word_flags(
     a route of the clinical lexicon; a drug name that is everyday English, said without
     a dose) is doubtful at low confidence as any word is: "mcg" read at 0.05 may be "mg",
     and was shown to the reader as sure. It gets no candidates: its spelling's neighbours
-    in the lexicon are not what a unit may have been."""
+    in the lexicon are not what a unit may have been. A term the page's text layer reads
+    as another (``other_term(i, reading)``: another drug, however common a word the term
+    is) is doubted with the layer's reading, as the window spelling it verified nothing."""
     covered = {k for p in proposals if p.reason == "near_lexicon"
                for k in range(p.start, p.end)}
     proposed = {k for p in proposals for k in range(p.start, p.end)}
@@ -206,7 +209,8 @@ def word_flags(
             reasons.append("confusable")
         # the page's own text layer reads it otherwise: "0.125" where the layer says "0.25"
         layered = layer_reading(words[i]) if modality == "image" and not piece else None
-        if layered is not None and not layer_disagrees(info, layered, opts):
+        if layered is not None and not layer_disagrees(info, layered, opts) and not (
+                info.exact and other_term is not None and other_term(i, layered)):
             layered = None
         if layered is not None and "confusable" not in reasons:
             reasons.append("confusable")

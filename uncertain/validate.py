@@ -278,7 +278,8 @@ class Validator:
         proposals.extend(word_flags(
             infos, words, lowered, modality, opts, proposals,
             lambda i: self._suggest(infos[i], words[i], modality, opts),
-            lambda i: self._misread_frequency(words[i])))
+            lambda i: self._misread_frequency(words[i]),
+            lambda i, reading: self._reads_other(reading, infos[i], infos[i].exact, opts)))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really is
@@ -555,21 +556,25 @@ class Validator:
     def _reads_other(self, reading: str, info: WordInfo, exact: Sequence[int],
                      opts: ValidateOptions) -> bool:
         """Whether a page's text layer ``reading`` of the printed word ``info``, which
-        spells the terms ``exact``, reads another word, enough to doubt it
-        (:func:`uncertain._single.layer_disagrees`): a term of another canonical name
-        (Warfarin for Digoxin), or a word of no term more than ``_LAYER_SLIP`` edits from
-        it (Digitek). A term of the same canonical (Lanoxin, digoxin's brand; "metoprolol
+        spells the terms ``exact``, reads another word, enough to doubt it: another drug
+        or product (Warfarin for Digoxin; for Aspirin or Insulin too, which English knows:
+        two drugs named are no misreading of a sure word); else, where
+        :func:`uncertain._single.layer_disagrees` doubts the word, a term of another
+        canonical name or a word of no term more than ``_LAYER_SLIP`` edits from it
+        (Digitek). A term of the same canonical (Lanoxin, digoxin's brand; "metoprolol
         tartrate", its salt) is the same drug, and a word a glyph or two from the term
         that spells none ("Digoxn") the term misread by the layer, which is OCR too."""
+        key = word_key(reading)
+        found = self.index.lookup(key) if key else []
+        ours = {self.index.items[idx].entry.canonical.casefold() for idx in exact}
+        theirs = {self.index.items[idx].entry.canonical.casefold() for idx in found}
+        if theirs & ours:
+            return False
+        if any(map(self._named, found)) and any(map(self._named, exact)):
+            return True
         if not layer_disagrees(info, reading, opts):
             return False
-        key = word_key(reading)
-        ours = {self.index.items[idx].entry.canonical.casefold() for idx in exact}
-        theirs = {self.index.items[idx].entry.canonical.casefold()
-                  for idx in self.index.lookup(key)} if key else set()
-        if theirs:
-            return not theirs & ours
-        return Levenshtein.distance(key, info.key) > _LAYER_SLIP
+        return bool(theirs) or Levenshtein.distance(key, info.key) > _LAYER_SLIP
 
     def _exact(
         self,
