@@ -165,6 +165,28 @@ def test_text_layer_compared_with_real_tesseract(tmp_path: Path) -> None:
     assert any("agrees with little" in n for n in other.warnings)
 
 
+@pytest.mark.slow
+def test_layer_of_another_drug_or_another_copy_with_real_tesseract(tmp_path: Path) -> None:
+    """A printed form tesseract reads sure: under a layer naming another drug, the prompt
+    marks the drug with the layer's; under another patient's copy of the form (name, date
+    of birth, drug and dose another's), the layer is left out and nothing is marked."""
+    from uncertain.render import render
+
+    printed = ["Patient: John Carter DOB: 03/14/1958", "Rx: Digoxin 0.125 mg PO daily",
+               "Prescriber: Dr. Helen Moore MD", "Follow up in two weeks"]
+    image = _render(printed)
+    layer = "\n".join(printed).replace("Digoxin", "Warfarin")
+    doc = Validator().validate(recognize(pdf_scan(tmp_path / "a.pdf", image, layer)))
+    assert 'maybe="warfarin">Digoxin</unsure>' in render(doc, preamble=False).text
+    copy = "\n".join(printed).replace("John Carter", "Mary Smith").replace(
+        "03/14/1958", "07/22/1961").replace("Digoxin 0.125", "Warfarin 5")
+    doc = Validator().validate(recognize(pdf_scan(tmp_path / "b.pdf", image, copy)))
+    assert _layer_alternatives(doc) == {}
+    assert doc.pages[0].text_source == "ocr"
+    assert any("another copy of the page's form" in n for n in doc.warnings), doc.warnings
+    assert "<unsure" not in render(doc, preamble=False).text
+
+
 def test_validator_document_without_layer_alternative_flags_otherwise() -> None:
     """The same words without the layer's alternative: the run is flagged as another
     term (what made the layer worth reading)."""
