@@ -2369,3 +2369,25 @@ def test_validate_amox_clav_is_the_combination(validator: Validator, line: str) 
     assert only_doubtful(doc) == []
     (flag,) = doc.flags
     assert flag.candidates[0].canonical == "amoxicillin / clavulanic acid"
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "canonical"), [("Metop. 25 mg daily", "metoprolol"),
+                                                 ("Furos. 40 mg daily", "furosemide"),
+                                                 ("Hold Furos. today", "furosemide")])
+def test_validate_a_cut_name_english_knows_is_completed_in_a_drugs_slot(
+        validator: Validator, modality: Modality, line: str, canonical: str) -> None:
+    """"Metop. 25 mg" got no flag: the clinical dictionary knows "metop" and wordfreq
+    "furos", so the cut names were no words out of vocabulary, and near no name by their
+    letters; in a drug's slot they are the commonly prescribed drugs they begin."""
+    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
+             for t in line.split()]
+    doc = validator.validate(Document(source=Source(
+        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
+        segments=[Segment(id=0, words=words)]))
+    (flag,) = only_doubtful(doc)
+    assert flag.text.endswith(".") and flag.reason == "near_lexicon"
+    assert flag.candidates[0].canonical == canonical
+    # out of a drug's slot, or without its dot, the word is what was written
+    assert only_doubtful(validated_as(validator, line.replace(".", ""), "text")) == []
+    assert only_doubtful(validated_as(validator, "Metop. is the word", "text")) == []
