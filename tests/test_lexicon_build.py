@@ -321,7 +321,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(rows) == 131
+    assert len(rows) == 141
     for brand, parts, *kind in rows:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == (kind or ["brand"]), brand

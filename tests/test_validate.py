@@ -2391,3 +2391,31 @@ def test_validate_a_cut_name_english_knows_is_completed_in_a_drugs_slot(
     # out of a drug's slot, or without its dot, the word is what was written
     assert only_doubtful(validated_as(validator, line.replace(".", ""), "text")) == []
     assert only_doubtful(validated_as(validator, "Metop. is the word", "text")) == []
+
+
+@pytest.mark.parametrize(("line", "span", "canonical"), [
+    ("Pen VK 500 mg QID", "Pen VK", "penicillin v potassium"),
+    ("PCN VK 500 mg QID", "PCN VK", "penicillin v potassium"),
+    ("Allergies: PCN (rash)", "PCN", "penicillin"),
+    ("NTG 0.4 mg SL PRN", "NTG", "nitroglycerin"),
+    ("GTN spray 400 mcg PRN", "GTN", "nitroglycerin"),
+    ("TXA 1 g IV", "TXA", "tranexamic acid"),
+    ("HCQ 200 mg BID", "HCQ", "hydroxychloroquine"),
+    # its parts alone are thymidine monophosphate and sulfamethoxazole
+    ("TMP-SMX DS 1 tab BID", "TMP-SMX", "sulfamethoxazole / trimethoprim"),
+])
+def test_validate_a_drugs_standard_abbreviation_is_verified_as_that_drug(
+        validator: Validator, line: str, span: str, canonical: str) -> None:
+    """"Pen VK 500 mg" was neither flagged nor verified, "TMP-SMX" verified as thymidine
+    monophosphate among others: prescribers' standard abbreviations of one drug."""
+    doc = validated_as(validator, line, "text")
+    (flag,) = [f for f in doc.flags if f.text.strip(":()") == span]
+    assert flag.reason == "verified"
+    assert [c.canonical for c in flag.candidates] == [canonical]
+
+
+def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Validator) -> None:
+    # MS, MSO4: morphine or magnesium sulfate (a known dangerous abbreviation)
+    for line in ("MS 2 mg IV q4h PRN", "MSO4 2 mg IV q4h PRN"):
+        doc = validated_as(validator, line, "text")
+        assert not [f for f in doc.flags if f.reason == "verified" and f.start == 0]
