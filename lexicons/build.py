@@ -37,8 +37,9 @@ DEFAULT_OUT = REPO / "lexicons" / "drugs.tsv"
 #: brands of combination products the sources lack, curated by the project
 CURATED_COMBINATIONS = REPO / "lexicons" / "combination_brands.txt"
 #: the kinds a curated line may give its name, and the share of its components' mean
-#: prior it gets: a combination brand as MedlinePlus's, an abbreviation as the sources'
-CURATED_KINDS = {"brand": 0.85, "abbreviation": 0.5}
+#: prior it gets: a combination brand as MedlinePlus's, an abbreviation as the sources',
+#: another generic name (a British one: "Co-amoxiclav") as the least of the sources'
+CURATED_KINDS = {"brand": 0.85, "abbreviation": 0.5, "generic": 0.5}
 
 #: A brand or abbreviation that is ordinary English at this zipf frequency or above
 #: ("Today", "Prevail", "Focus") keeps its entry but gets at most ORDINARY_WORD_PRIOR.
@@ -376,7 +377,8 @@ class Combo:
     ids: list[tuple[str, str]]
     weight: float  # times the mean prior of the components
     curated: bool = False  # the project's own line: it replaces the sources' rows of its brand
-    kind: str = "brand"  # or, on a curated line, "abbreviation": a short name ("Nitro")
+    kind: str = "brand"  # or, on a curated line, "abbreviation" (a short name: "Nitro") or
+    # "generic" (another generic name: "Co-amoxiclav")
 
 
 def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
@@ -503,7 +505,9 @@ def join_curated(path: Path, drugs: dict[str, Drug], counts: Counts) -> list[Com
     also give a combination it is not): each becomes a brand like the sources' ones; a
     third column ``abbreviation`` makes the name an abbreviation of the drug instead, as
     prescribers shorten it ("Nitro": nitroglycerin), at half the drug's prior as the
-    sources' abbreviations are. A component that does not join to DrugBank, or another
+    sources' abbreviations are, and ``generic`` another generic name of it, at half its
+    prior as the least of the sources' other generic names are (a British name:
+    "Co-amoxiclav", "Glyceryl trinitrate"). A component that does not join to DrugBank, or another
     kind, stops the build, naming the line."""
     index = name_index(drugs)
     combos: list[Combo] = []

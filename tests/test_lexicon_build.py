@@ -307,6 +307,15 @@ def test_lexicon_build_a_curated_line_may_make_an_abbreviation(
         _curated_build(tmp_path, "Abac\tabacavir\tnickname")
 
 
+def test_lexicon_build_a_curated_line_may_make_another_generic_name(
+        tmp_path: Path, mini: Lexicon) -> None:
+    # a British name the sources lack ("Co-amoxiclav", "Glyceryl trinitrate")
+    lexicon, _ = _curated_build(tmp_path, "Abacavirum Britannicum\tabacavir\tgeneric")
+    (entry,) = lexicon.get("Abacavirum Britannicum")
+    assert (entry.canonical, entry.kind) == ("abacavir", "generic")
+    assert entry.prior == pytest.approx(mini.get("abacavir")[0].prior * 0.5, abs=0.001)
+
+
 def test_lexicon_build_a_curated_brand_the_sources_agree_on_keeps_their_ids(
         tmp_path: Path, mini: Lexicon) -> None:
     lexicon, printed = _curated_build(tmp_path, "Triumeq\tabacavir / dolutegravir / lamivudine")
@@ -321,7 +330,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(rows) == 141
+    assert len(rows) == 155
     for brand, parts, *kind in rows:
         entries = drugs.get(brand)
         assert [e.kind for e in entries] == (kind or ["brand"]), brand
@@ -331,6 +340,10 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
         ("nitroglycerin", "abbreviation")]
     assert [(e.canonical, e.kind) for e in drugs.get("amox clav")] == [
         ("amoxicillin / clavulanic acid", "abbreviation")]
+    # British names
+    assert [(e.canonical, e.kind) for e in drugs.get("Co-amoxiclav")] == [
+        ("amoxicillin / clavulanic acid", "generic")]
+    assert [e.canonical for e in drugs.get("Tazocin")] == ["piperacillin / tazobactam"]
     assert drugs.get("Neosporin")[0].canonical == "bacitracin / neomycin / polymyxin b"
     assert drugs.get("Benicar HCT")[0].canonical == "hydrochlorothiazide / olmesartan"
     # from "Tylenol with Codeine": the brand alone is acetaminophen

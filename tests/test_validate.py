@@ -2419,3 +2419,27 @@ def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Valida
     for line in ("MS 2 mg IV q4h PRN", "MSO4 2 mg IV q4h PRN"):
         doc = validated_as(validator, line, "text")
         assert not [f for f in doc.flags if f.reason == "verified" and f.start == 0]
+
+
+@pytest.mark.parametrize(("line", "canonical"), [
+    # read as dezocine, and as nothing
+    ("Tazocin 4.5 g IV TDS", "piperacillin / tazobactam"),
+    ("Piptazo 4.5 g IV TDS", "piperacillin / tazobactam"),
+    # their "Co" was carbon monoxide: verified as it and Amoxiclav, suggested as
+    # carbon monoxide / mebanazine
+    ("Co-amoxiclav 625 mg TDS", "amoxicillin / clavulanic acid"),
+    ("Co-codamol two tablets QDS", "acetaminophen / codeine"),
+    ("Co-trimoxazole 960 mg BD", "sulfamethoxazole / trimethoprim"),
+    ("Co-careldopa 125 mg TDS", "carbidopa / levodopa"),
+    # flagged as near Glyceroltrinitrat
+    ("Glyceryl trinitrate 400 mcg spray PRN", "nitroglycerin"),
+    ("Calpol 5 mL PRN", "acetaminophen"),
+    ("Paracetamol 1 g QDS", "acetaminophen"),
+    ("Frusemide 40 mg OM", "furosemide"),
+    ("Adrenaline 1 mg IV", "epinephrine"),
+])
+def test_validate_a_british_name_is_verified_as_its_drug(validator: Validator, line: str,
+                                                        canonical: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert doc.flags[0].start == 0 and doc.flags[0].reason == "verified"
+    assert [c.canonical for c in doc.flags[0].candidates] == [canonical]
