@@ -2308,6 +2308,9 @@ def test_validate_a_dose_glued_before_a_name_is_no_letter_of_it(
     ("Metformin S500 mg PO BID", "S500", ["500", "5500"]),
     ("Lisinopril l20 mg daily", "l20", ["20", "120"]),
     ("Amlodipine O50 mcg", "O50", ["50"]),
+    # its unit written on: it was verified as the unit mg
+    ("Metformin S500mg PO BID", "S500mg", ["500mg", "5500mg"]),
+    ("Amlodipine O50mcg", "O50mcg", ["50mcg"]),
 ])
 def test_validate_a_printed_number_begun_with_a_letter_before_its_unit_is_doubtful(
         validator: Validator, line: str, text: str, numbers: list[str]) -> None:

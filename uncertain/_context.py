@@ -54,6 +54,8 @@ _STRENGTH_UNITS = frozenset({
     "mg", "mgs", "milligram", "milligrams", "mcg", "µg", "ug", "microgram", "micrograms",
     "meq", "milliequivalent", "milliequivalents", "iu"})
 _STRENGTH = re.compile(r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|meq|iu)$")
+#: ... and one OCR began with a look-alike letter for a digit or a mark ("S500mg")
+_MISREAD_STRENGTH = re.compile(r"[OoIlSBZ]\d{2,}(?:[.,]\d+)?(?i:mg|mgs|mcg|µg|ug|meq|iu)")
 #: the tens a spoken teen is confused with ("fifteen" and "fifty" differ in one
 #: unstressed syllable); a dose is given in these units
 _TEEN_TENS = {
@@ -334,6 +336,12 @@ def is_strength_unit(text: str) -> bool:
 def is_strength(text: str) -> bool:
     """True for a strength written as one word (lower-case): "25mg", "0.5mcg"."""
     return _STRENGTH.match(text) is not None
+
+
+def is_misread_strength(text: str) -> bool:
+    """True for a strength written as one word whose first digit OCR read as a look-alike
+    letter ("S500mg", "O25mg"): a number, not the unit its letters end with."""
+    return _MISREAD_STRENGTH.fullmatch(text) is not None
 
 
 #: the routes' adverbs: "inject 40 mg subcutaneously once daily" (a route after the dose)

@@ -123,21 +123,25 @@ def misread_number(text: str) -> str | None:
     return text.translate(_DIGIT_FOR)
 
 
-#: a printed number OCR began with a look-alike letter before a unit ("Metformin S500 mg"):
-#: the letter is a digit misread (5500) or a mark read as one (500); a code such as "B12"
-#: is no strength's number, and stands before no unit
-_MISREAD_LEAD = re.compile(r"[OoIlSBZ]\d{2,}(?:[.,]\d+)?")
+#: a printed number OCR began with a look-alike letter before a unit ("Metformin S500 mg"),
+#: or with its unit written on ("S500mg"): the letter is a digit misread (5500) or a mark
+#: read as one (500); a code such as "B12" is no strength's number, and stands before no
+#: unit
+_MISREAD_LEAD = re.compile(r"(?P<lead>[OoIlSBZ])(?P<digits>\d{2,}(?:[.,]\d+)?)(?P<unit>[^\W\d_]*)")
 
 
-def misread_lead(text: str) -> list[str]:
+def misread_lead(text: str, *, unit_after: bool) -> list[str]:
     """The numbers a printed word beginning with a look-alike letter then digits may have
-    been ("S500": 500, with a mark read as the letter, or 5500), best first; none for
-    another word. Read before a unit only (see :func:`word_flags`)."""
-    text = strip_punct(text)
-    if not _MISREAD_LEAD.fullmatch(text):
+    been before a strength's unit, the word's own (``S500mg``: 500mg, with a mark read as
+    the letter, or 5500mg) or the next word (``unit_after``; "S500": 500 or 5500), best
+    first; none for another word."""
+    found = _MISREAD_LEAD.fullmatch(strip_punct(text))
+    if found is None or not (is_strength_unit(found["unit"].casefold()) if found["unit"]
+                             else unit_after):
         return []
-    digit = text[0].translate(_DIGIT_FOR)
-    return [text[1:]] + ([digit + text[1:]] if digit != "0" else [])
+    digits, unit = found["digits"], found["unit"]
+    lead = found["lead"].translate(_DIGIT_FOR)
+    return [digits + unit] + ([lead + digits + unit] if lead != "0" else [])
 
 
 def word_flags(
@@ -201,10 +205,11 @@ def word_flags(
             reasons.append("confusable")
         number = (misread_number(info.text) if modality == "image" and not info.exact
                   and info.kind == "word" and not piece else None)
-        # a number begun with a look-alike letter, before its unit: "Metformin S500 mg"
-        numbers = ([number] if number is not None else misread_lead(info.text) if (
-            modality == "image" and not info.exact and not piece and i + 1 < len(infos)
-            and is_strength_unit(lowered[i + 1])) else [])
+        # a number begun with a look-alike letter, before its unit: "Metformin S500 mg",
+        # "S500mg"
+        numbers = ([number] if number is not None else misread_lead(
+            info.text, unit_after=i + 1 < len(infos) and is_strength_unit(lowered[i + 1]))
+            if modality == "image" and not info.exact and not piece else [])
         if numbers:
             reasons.append("confusable")
         # the page's own text layer reads it otherwise: "0.125" where the layer says "0.25"

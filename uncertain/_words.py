@@ -22,6 +22,7 @@ from uncertain._context import (
     classify,
     heard_units,
     is_amount_at,
+    is_misread_strength,
     is_number_word,
     is_strength,
     is_strength_unit,
@@ -98,6 +99,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     for s, segment in enumerate(doc.segments):
         for word in segment.words:
             text, kind, key, zipf = analyse(word.text)
+            if kind == "word" and is_misread_strength(text):
+                kind, key, zipf = "number", "", 0.0  # "S500mg": a strength, not the unit mg
             if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
                 whole = compact(text)
                 if kind == "word" and key != whole and lookup(whole):
