@@ -2326,7 +2326,9 @@ def test_validate_a_printed_number_begun_with_a_letter_before_its_unit_is_doubtf
 
 
 @pytest.mark.parametrize("line", ["Vitamin B12 1000 mcg daily", "Model S500 printer",
-                                  "Take O2 at 2 L per minute"])
+                                  "Take O2 at 2 L per minute",
+                                  # vitamin B12, before a unit: a name, no 12 or 812
+                                  "Take B12 mcg daily"])
 def test_validate_a_code_begun_with_a_letter_is_no_misread_number(validator: Validator,
                                                                   line: str) -> None:
     doc = validator.validate(_ocr_doc([Word(text=t, confidence=0.95) for t in line.split()]))

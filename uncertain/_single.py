@@ -126,7 +126,7 @@ def misread_number(text: str) -> str | None:
 #: a printed number OCR began with a look-alike letter before a unit ("Metformin S500 mg"),
 #: or with its unit written on ("S500mg"): the letter is a digit misread (5500) or a mark
 #: read as one (500); a code such as "B12" is no strength's number, and stands before no
-#: unit
+#: unit (unless it is a name: "Take B12 mcg daily", vitamin B12)
 _MISREAD_LEAD = re.compile(r"(?P<lead>[OoIlSBZ])(?P<digits>\d{2,}(?:[.,]\d+)?)(?P<unit>[^\W\d_]*)")
 
 
@@ -154,6 +154,7 @@ def word_flags(
     suggest: Callable[[int], list[Candidate | Ranked]],
     misread: Callable[[int], Candidate | None] | None = None,
     other_term: Callable[[int, str], bool] | None = None,
+    named: Callable[[str], bool] | None = None,
 ) -> list[Proposal]:
     """Single words that are doubtful on their own (out of vocabulary, low confidence),
     numbers included: a dose or a reading heard at low confidence is more often wrong
@@ -164,7 +165,8 @@ def word_flags(
     and an unmarked ",000" read "81,000"). In audio a dose heard as
     a teen is doubtful however sure the engine was (``confusable``). A word a
     near-lexicon proposal covers is left to it; ``suggest(i)`` gives the candidates of
-    word ``i`` (of four letters or more).
+    word ``i`` (of four letters or more); ``named(text)``: whether a code of letters and
+    digits is a name of the lexicons ("B12": vitamin B12), no number misread.
 
     A word that is a lexicon term is left to the proposal its window made (verified, or
     doubted with its sound-alikes); one no window proposed (a unit, a dose frequency or
@@ -206,10 +208,11 @@ def word_flags(
         number = (misread_number(info.text) if modality == "image" and not info.exact
                   and info.kind == "word" and not piece else None)
         # a number begun with a look-alike letter, before its unit: "Metformin S500 mg",
-        # "S500mg"
+        # "S500mg"; not a code that is a name ("Take B12 mcg": vitamin B12)
         numbers = ([number] if number is not None else misread_lead(
             info.text, unit_after=i + 1 < len(infos) and is_strength_unit(lowered[i + 1]))
-            if modality == "image" and not info.exact and not piece else [])
+            if modality == "image" and not info.exact and not piece
+            and not (named is not None and named(info.text)) else [])
         if numbers:
             reasons.append("confusable")
         # the page's own text layer reads it otherwise: "0.125" where the layer says "0.25"

@@ -280,7 +280,8 @@ class Validator:
             infos, words, lowered, modality, opts, proposals,
             lambda i: self._suggest(infos[i], words[i], modality, opts),
             lambda i: self._misread_frequency(words[i]),
-            lambda i, reading: self._reads_other(reading, infos[i], infos[i].exact, opts)))
+            lambda i, reading: self._reads_other(reading, infos[i], infos[i].exact, opts),
+            self._names_vitamin))
         chosen = resolve(proposals)
         # a dose whose sentence names no drug: the name was misheard somewhere in it, so
         # its sentence is searched again with that context ("so this art really is
@@ -759,6 +760,11 @@ class Validator:
                          features={"prefix": 1.0, "prior": e.prior})
                for e in list(entries.values())[:opts.max_candidates]]
         return [c for c in out if c.score >= opts.candidate_min_score]
+
+    def _names_vitamin(self, text: str) -> bool:
+        """Whether a code of a letter and digits is a vitamin's name in the lexicons ("B12":
+        Vitamin B12), written without its word "vitamin"."""
+        return bool(self.index.lookup("vitamin" + compact(strip_punct(text))))
 
     def _misread_frequency(self, word: Word) -> Candidate | None:
         """The dosing frequency of the lexicons a printed word spells with one glyph
