@@ -2448,3 +2448,16 @@ def test_validate_a_british_name_is_verified_as_its_drug(validator: Validator, l
     doc = validated_as(validator, line, "text")
     assert doc.flags[0].start == 0 and doc.flags[0].reason == "verified"
     assert [c.canonical for c in doc.flags[0].candidates] == [canonical]
+
+
+@pytest.mark.parametrize("line", ["Co-tenidone 50 mg OD", "Co-proxamol 2 tabs QDS",
+                                  "Co-fluampicil 500 mg QDS", "Co-magaldrox 10 mL QDS"])
+def test_validate_the_co_of_a_british_combination_is_no_carbon_monoxide(
+        validator: Validator, line: str) -> None:
+    """A British combination's one name the lexicons lack was suggested as carbon
+    monoxide and the drug nearest its rest ("Co-tenidone": carbon monoxide / tizanidine):
+    its "Co" read as the symbol CO, a component written right."""
+    doc = validated_as(validator, line, "text")
+    (flag,) = only_doubtful(doc)
+    assert flag.start == 0 and flag.candidates
+    assert not [c for c in flag.candidates if "carbon monoxide" in c.canonical]

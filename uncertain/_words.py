@@ -238,7 +238,7 @@ def combination(text: str, lookup: Callable[[str], Sequence[int]],
     are near "amoxicillin"), and a combination the lexicon lists under another name
     ("amoxicillin / clavulanic acid") is still written so. Words that happen to be terms
     and are everyday English all ("salt-water") make no combination."""
-    parts = [part for part in _COMBINED.split(text) if part]
+    parts = [part for part in combination_parts(text)[0] if part]
     if len(parts) < 2:
         return []
     out: list[int] = []
@@ -270,6 +270,10 @@ def combination_parts(text: str) -> tuple[list[str], list[str]]:
         parts, marks = parts[1:], marks[1:]
     if parts and not parts[-1]:
         parts, marks = parts[:-1], marks[:-1]
+    if len(parts) > 1 and parts[0].casefold() == "co" and marks[0] == "-":
+        # "Co-amoxiclav", "Co-tenidone": a British combination's one name, whose "Co" is
+        # no component (carbon monoxide's symbol CO)
+        parts, marks = parts[1:], marks[1:]
     return parts, marks
 
 
