@@ -10,10 +10,10 @@ Repetitions are interleaved (raw, plain, choices, in a rotating order) in one ru
 ratio is the sum over inputs of the median times, in wall time and in CPU time (this
 process plus its tesseract children). On a busy machine the tesseract process itself
 varies by more than the overhead being measured, so the time spent outside the tesseract
-process is also timed on both sides (``pytesseract.pytesseract.run_tesseract`` is wrapped
-with a timer) and a ratio at equal tesseract time is printed. Tesseract runs with
-``OMP_THREAD_LIMIT=1`` on both sides unless ``--threads N|all`` (``all``: tesseract's own
-default on both sides).
+process is also timed on both sides (``pytesseract.pytesseract.run_tesseract`` and
+``PytesseractEngine._process`` are wrapped with a timer) and a ratio at equal tesseract
+time is printed. Tesseract runs with ``OMP_THREAD_LIMIT=1`` on both sides unless
+``--threads N|all`` (``all``: tesseract's own default on both sides).
 
 Then, with ``OMP_THREAD_LIMIT`` unset, ``recognize`` with its default (one thread per
 tesseract run, ``RecognizeOptions.threads``) is timed against ``recognize(threads=None)``
@@ -44,7 +44,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from uncertain.ocr import recognize  # noqa: E402
+from uncertain.ocr import PytesseractEngine, recognize  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 INPUTS = [SAMPLES / "phototest.tif", SAMPLES / "prescription.png", SAMPLES / "scan.pdf"]
@@ -67,19 +67,23 @@ def raw_pages(path: Path) -> int:
 
 
 _IN_TESSERACT = [0.0]
-_run_tesseract = pytesseract.pytesseract.run_tesseract
 
 
-def _timed_run_tesseract(*args: object, **kwargs: object) -> object:
-    start = time.perf_counter()
-    try:
-        return _run_tesseract(*args, **kwargs)
-    finally:
-        _IN_TESSERACT[0] += time.perf_counter() - start
+def _timed(run: Callable[..., object]) -> Callable[..., object]:
+    def timed_run(*args: object, **kwargs: object) -> object:
+        start = time.perf_counter()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            _IN_TESSERACT[0] += time.perf_counter() - start
+
+    return timed_run
 
 
-# both sides reach the binary through this one pytesseract function
-pytesseract.pytesseract.run_tesseract = _timed_run_tesseract
+# the raw side reaches the binary through pytesseract's function, recognize through its
+# engine's own (a binary per call, not pytesseract's global)
+pytesseract.pytesseract.run_tesseract = _timed(pytesseract.pytesseract.run_tesseract)
+PytesseractEngine._process = _timed(PytesseractEngine._process)  # type: ignore[method-assign,assignment]
 
 
 def _cpu() -> float:

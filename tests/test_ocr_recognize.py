@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -484,7 +485,7 @@ def test_ocr_document_round_trips_json(tmp_path: Path) -> None:
 
 _ENV_TESSERACT = """#!/bin/sh
 # stands in for tesseract: writes one hOCR word, the OMP_THREAD_LIMIT it was given
-# (pytesseract calls: tesseract INPUT OUTPUT_BASE [flags] hocr)
+# (run as pytesseract runs it: tesseract INPUT OUTPUT_BASE [flags] hocr)
 cat > "$2.hocr" <<HOCR
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
 <div class='ocr_page' title='bbox 0 0 200 50'>
@@ -517,6 +518,50 @@ def test_ocr_limits_tesseract_threads_unless_the_environment_does(
                     orientation="off", upscale=False, char_alternatives=False)
     assert [w.text for w in doc.words] == [seen]
     assert os.environ.get("OMP_THREAD_LIMIT") == environment
+
+
+_MEETING_TESSERACT = """#!/bin/sh
+# stands in for tesseract: says who it is ({name}) and whether the other runs were under
+# way at the same time (each marks its start, then waits up to 5 s for all {runs})
+touch "{meeting}/{name}"
+n=0
+while [ "$(ls "{meeting}" | wc -l)" -lt {runs} ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+if [ "$(ls "{meeting}" | wc -l)" -ge {runs} ]; then seen=together; else seen=alone; fi
+cat > "$2.hocr" <<HOCR
+<html xmlns="http://www.w3.org/1999/xhtml"><body>
+<div class='ocr_page' title='bbox 0 0 200 50'>
+<span class='ocr_line' title='bbox 10 10 190 40'>
+<span class='ocrx_word' title='bbox 10 10 190 40; x_wconf 95'>{name}-$seen</span>
+</span></div></body></html>
+HOCR
+"""
+
+
+def test_ocr_tesseract_cmd_is_each_calls_own_and_runs_in_parallel(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a service reading pages from threads: calls naming two binaries and one naming none
+    # (the PATH's) run at once, each its own binary; pytesseract's global is left alone
+    import pytesseract
+
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    for name, where in (("first", "a"), ("second", "b"), ("onpath", "path")):
+        (tmp_path / where).mkdir()
+        fake = tmp_path / where / "tesseract"
+        fake.write_text(_MEETING_TESSERACT.format(name=name, meeting=meeting, runs=3))
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'path'}{os.pathsep}{os.environ['PATH']}")
+    image = tmp_path / "page.png"
+    Image.new("L", (200, 50), 255).save(image)
+    before = pytesseract.pytesseract.tesseract_cmd
+    cmds = [str(tmp_path / "a" / "tesseract"), str(tmp_path / "b" / "tesseract"), None]
+    with ThreadPoolExecutor(3) as pool:
+        docs = list(pool.map(lambda cmd: recognize(
+            image, tesseract_cmd=cmd, binarize="off", orientation="off", upscale=False,
+            deskew="off", char_alternatives=False), cmds))
+    assert [[w.text for w in doc.words] for doc in docs] == [
+        ["first-together"], ["second-together"], ["onpath-together"]]
+    assert pytesseract.pytesseract.tesseract_cmd == before
 
 
 @pytest.mark.parametrize(("size", "scale"), [

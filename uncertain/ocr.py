@@ -1,4 +1,4 @@
-"""The OCR stage: image or PDF -> ``Document``, on tesseract through pytesseract.
+"""The OCR stage: image or PDF -> ``Document``, on tesseract run as pytesseract runs it.
 
 This module owns the tesseract adapter: the options (:class:`RecognizeOptions`), the
 engine seam (any object with pytesseract's ``image_to_pdf_or_hocr``, ``image_to_osd`` and
@@ -24,10 +24,12 @@ import logging
 import math
 import os
 import re
+import shlex
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -109,7 +111,9 @@ class RecognizeOptions:
     max_pixels: int = images.DEFAULT_MAX_PIXELS
     """Largest page in pixels, checked before decoding (100 megapixels)."""
     tesseract_cmd: str | None = None
-    """The tesseract binary; ``None`` uses pytesseract's (``tesseract`` on the PATH)."""
+    """The tesseract binary; ``None``: ``tesseract`` on the PATH. It is this call's own:
+    calls naming different binaries run at once, each its own (pytesseract's global
+    ``tesseract_cmd`` is neither read nor changed)."""
     timeout: float = 0.0
     """Seconds allowed per tesseract run; 0 for no limit (``--ocr-timeout`` in ``uncertain
     annotate`` and ``batch``). A first reading that takes longer raises
@@ -153,78 +157,100 @@ class TesseractEngine(Protocol):
     def get_languages(self, config: str = ...) -> list[str]: ...
 
 
-class _TesseractEnviron(Mapping[str, str]):
-    """``os.environ`` as pytesseract hands it to tesseract, plus ``OMP_THREAD_LIMIT`` set
-    to the calling thread's :class:`PytesseractEngine` ``threads`` when the environment
-    does not set it. Only the tesseract subprocesses see it: this process's own OpenMP
-    (CTranslate2's, for Whisper) keeps its threads."""
-
-    def __init__(self, base: Mapping[str, str]) -> None:
-        self.base = base
-        self.local = threading.local()
-
-    def _extra(self) -> dict[str, str]:
-        threads = getattr(self.local, "threads", None)
-        if threads is None or "OMP_THREAD_LIMIT" in self.base:
-            return {}
-        return {"OMP_THREAD_LIMIT": str(threads)}
-
-    def __getitem__(self, key: str) -> str:
-        extra = self._extra()
-        return extra[key] if key in extra else self.base[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter({**self.base, **self._extra()})
-
-    def __len__(self) -> int:
-        return len({**self.base, **self._extra()})
-
-
 class PytesseractEngine:
-    """pytesseract with a chosen tesseract binary (pytesseract keeps it in a global) and
-    a limit on tesseract's OpenMP threads (``threads``; see :class:`RecognizeOptions`)."""
+    """Tesseract run as pytesseract runs it (the same command line, output and errors), with
+    this engine's binary (``cmd``) and a limit on tesseract's OpenMP threads (``threads``;
+    see :class:`RecognizeOptions`).
 
-    _lock = threading.Lock()
+    pytesseract names its binary in a module global (``pytesseract.tesseract_cmd``) and
+    hands every tesseract its module's ``environ``: a binary chosen per call through them
+    had to hold a lock over each run, one page at a time in the whole process, and a
+    thread that set neither could run another's binary. Here each run is this engine's
+    own subprocess, its binary and environment its own; pytesseract's globals are
+    neither read nor changed (``None`` runs ``tesseract`` from the PATH, as pytesseract's
+    default does)."""
 
     def __init__(self, cmd: str | None = None, threads: int | None = 1) -> None:
-        import pytesseract
-
-        self._pt = pytesseract
         self.cmd = cmd
         self.threads = threads
-        mod = pytesseract.pytesseract
-        with self._lock:
-            # pytesseract passes its module's ``environ`` to every tesseract it starts
-            if not isinstance(mod.environ, _TesseractEnviron):
-                mod.environ = _TesseractEnviron(mod.environ)
-            self._environ: _TesseractEnviron = mod.environ
 
-    def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        self._environ.local.threads = self.threads
-        if self.cmd is None:
-            return fn(*args, **kwargs)
-        mod = self._pt.pytesseract
-        with self._lock:
-            saved = mod.tesseract_cmd
-            mod.tesseract_cmd = self.cmd
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                mod.tesseract_cmd = saved
+    def _command(self) -> str:
+        return self.cmd if self.cmd is not None else "tesseract"
+
+    def _environ(self) -> dict[str, str]:
+        # only the tesseract subprocesses see the limit: this process's own OpenMP
+        # (CTranslate2's, for Whisper) keeps its threads
+        env = dict(os.environ)
+        if self.threads is not None and "OMP_THREAD_LIMIT" not in env:
+            env["OMP_THREAD_LIMIT"] = str(self.threads)
+        return env
+
+    def _run(self, image: Any, extension: str, lang: str | None, config: str, nice: int,
+             timeout: float) -> bytes:
+        """One tesseract run on ``image`` (a file, or a PIL image saved for it), the bytes of
+        its ``extension`` output; pytesseract's exceptions for its failures."""
+        with tempfile.TemporaryDirectory(prefix="uncertain-tess-") as tmp:
+            if isinstance(image, str | os.PathLike):
+                source = os.fspath(image)
+            else:
+                source = os.path.join(tmp, "input.png")
+                image.save(source, format="PNG")
+            base = os.path.join(tmp, "out")
+            args = ["nice", "-n", str(nice)] if nice and sys.platform != "win32" else []
+            args += [self._command(), source, base]
+            if lang is not None:
+                args += ["-l", lang]
+            args += shlex.split(config)
+            if extension not in ("osd", "tsv", "box", "xml"):
+                args.append(extension)
+            self._process(args, timeout)
+            return Path(f"{base}.{extension}").read_bytes()
+
+    def _process(self, args: list[str], timeout: float) -> None:
+        """The tesseract process itself (``benchmarks/ocr_overhead.py`` times it)."""
+        import pytesseract
+
+        try:
+            proc = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, env=self._environ(),
+                                  timeout=timeout or None, check=False)
+        except FileNotFoundError as exc:
+            raise pytesseract.TesseractNotFoundError() from exc
+        except subprocess.TimeoutExpired as exc:  # (the process is killed)
+            raise RuntimeError("Tesseract process timeout") from exc
+        if proc.returncode:
+            raise pytesseract.TesseractError(proc.returncode, " ".join(
+                proc.stderr.decode("utf-8", "replace").splitlines()).strip())
 
     def image_to_pdf_or_hocr(self, image: Any, lang: str | None = None, config: str = "",
                              nice: int = 0, extension: str = "hocr",
                              timeout: float = 0) -> bytes:
-        return self._run(self._pt.image_to_pdf_or_hocr, image, lang=lang, config=config,
-                         nice=nice, extension=extension, timeout=timeout)
+        if extension not in ("pdf", "hocr"):
+            raise ValueError(f"Unsupported extension: {extension}")
+        if extension == "hocr":
+            config = f"-c tessedit_create_hocr=1 {config.strip()}"
+        return self._run(image, extension, lang, config, nice, timeout)
 
     def image_to_osd(self, image: Any, lang: str = "osd", config: str = "", nice: int = 0,
                      output_type: str = "string", timeout: float = 0) -> Any:
-        return self._run(self._pt.image_to_osd, image, lang=lang, config=config, nice=nice,
-                         output_type=output_type, timeout=timeout)
+        if output_type not in ("string", "bytes"):
+            raise ValueError(f"output_type={output_type!r}: 'string' or 'bytes'")
+        out = self._run(image, "osd", lang, f"--psm 0 {config.strip()}", nice, timeout)
+        return out if output_type == "bytes" else out.decode("utf-8")
 
     def get_languages(self, config: str = "") -> list[str]:
-        return list(self._run(self._pt.get_languages, config=config))
+        import pytesseract
+
+        try:
+            proc = subprocess.run([self._command(), "--list-langs", *shlex.split(config)],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, env=self._environ(), check=False)
+        except OSError as exc:
+            raise pytesseract.TesseractNotFoundError() from exc
+        if proc.returncode not in (0, 1):
+            raise pytesseract.TesseractNotFoundError()
+        lines = proc.stdout.decode("utf-8", "replace").splitlines()
+        return [line.strip() for line in lines if re.fullmatch(r"[a-z_]+", line.strip())]
 
 
 def spellings(chars: Sequence[Sequence[Choice]], *, limit: int = 5,
