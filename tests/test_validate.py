@@ -1859,6 +1859,92 @@ def test_validate_with_a_lexicon_file_indexes_it_once_while_it_is_unchanged(
     assert any(c.canonical == "quelixomab" for f in later.flags for c in f.candidates)
 
 
+def test_validate_sees_a_lexicon_edit_that_keeps_its_size_and_modification_time(
+        tmp_path: Path) -> None:
+    # ``cp -p``, ``rsync -t`` and ``tar x`` keep a file's modification time: a tenant's
+    # formulary edited so, to the same length, was validated against its old content
+    import os
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text("Zapain\tzapainol\tbrand\t0.6\n")
+    doc = document_from_text("Continue Zapane 5 mg daily. Start Quelex 5 mg.", path="note.txt")
+
+    def found() -> set[str]:
+        flagged = validate(doc, lexicons=["drugs", path])
+        return {c.canonical for f in flagged.flags for c in f.candidates} & {
+            "zapainol", "quelixol"}
+
+    assert found() == {"zapainol"}
+    st = path.stat()
+    path.write_text("Quelix\tquelixol\tbrand\t0.6\n")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert found() == {"quelixol"}
+
+
+def test_validate_keys_a_lexicon_file_on_the_bytes_it_parses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import sys
+
+    validate_module = sys.modules["uncertain.validate"]
+    path = tmp_path / "formulary.tsv"
+    whole = "Zapain\tzapainol\tbrand\t0.6\nQuelix\tquelixol\tbrand\t0.6\n"
+    path.write_text(whole)
+    doc = document_from_text("Continue Zapane 5 mg daily. Start Quelex 5 mg.", path="note.txt")
+
+    def found() -> set[str]:
+        flagged = validate(doc, lexicons=["drugs", path])
+        return {c.canonical for f in flagged.flags for c in f.candidates} & {
+            "zapainol", "quelixol"}
+
+    # a file being written while it is read (its stat after the read is not the one
+    # before) is read again: the half read is neither validated against nor cached
+    real_open = open
+    writes = [whole[:20]]
+
+    class Growing:
+        def __init__(self, fh: object) -> None:
+            self.fh = fh
+
+        def __enter__(self) -> Growing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()  # type: ignore[attr-defined]
+
+        def fileno(self) -> int:
+            return self.fh.fileno()  # type: ignore[attr-defined,no-any-return]
+
+        def read(self) -> bytes:
+            data = self.fh.read()  # type: ignore[attr-defined]
+            with real_open(path, "a") as rest:  # the writer goes on meanwhile
+                rest.write(whole[20:])
+            return data  # type: ignore[no-any-return]
+
+    def opening(name: object, mode: str = "r", *args: object) -> object:
+        if os.fspath(name) == os.fspath(path) and mode == "rb" and writes:  # type: ignore[arg-type]
+            path.write_text(writes.pop())
+            return Growing(real_open(path, "rb"))
+        return real_open(name, mode, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(validate_module, "open", opening, raising=False)
+    assert found() == {"zapainol", "quelixol"}
+    assert writes == []  # (the file was read half written, first)
+    monkeypatch.undo()
+    # a settled file whose stat is the one hashed before is not read again; when its
+    # validator must be built again and its content is not the hash's, it is read afresh
+    monkeypatch.setattr(validate_module, "_SETTLED_NS", -10**18)
+    first = validate_module._file_key(str(path))
+    assert first[1] is not None and validate_module._file_key(str(path)) == (first[0], None)
+    real = os.path.realpath(path)
+    sig, _ = validate_module._hashed[real]
+    validate_module._hashed[real] = (sig, "0" * 32)  # (as if hashed from other bytes)
+    validate_module._cached_validator.cache_clear()
+    assert found() == {"zapainol", "quelixol"}
+    assert validate_module._hashed[real][1] == first[0][2]
+
+
 def test_validate_a_measurements_code_is_not_a_dosing_abbreviation() -> None:
     # "pO2" was verified as PO (by mouth): its letters taken alone, as OCR glue's are
     doc = validate(document_from_text(

@@ -368,13 +368,13 @@ def _stem(path: Path) -> str:
 _SAVE_AS_UTF8 = "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" or \"Unicode Text\")"
 
 
-def _read_bytes(path: Path) -> tuple[bytes, str | None]:
-    """The file's bytes as UTF-8, gunzipped when it starts with the gzip magic, without a
-    byte-order mark (UTF-16 and UTF-32 with one are re-encoded, and UTF-16 without one
-    that :func:`uncertain._io.bomless_utf16` recognises); the second value names the
-    encoding so guessed, or is None."""
+def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None]:
+    """The file's bytes (``raw`` when given: the file as read before) as UTF-8, gunzipped
+    when it starts with the gzip magic, without a byte-order mark (UTF-16 and UTF-32 with
+    one are re-encoded, and UTF-16 without one that :func:`uncertain._io.bomless_utf16`
+    recognises); the second value names the encoding so guessed, or is None."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if raw is None else raw
     except OSError as exc:
         raise LexiconError(path, f"cannot read: {exc.strerror or exc}") from exc
     if data[:2] == _GZIP_MAGIC:
@@ -575,11 +575,13 @@ class _Parsed:
 _RUN_OF_SPACES = re.compile(r"\S {2,}\S")
 
 
-def _parse(path: Path, name: str, problems: list[LexiconProblem] | None) -> _Parsed:
-    """Entries of a file, in file order. Raises on the first malformed line, or collects
-    malformed lines into ``problems`` when given (an unreadable file or broken gzip still
-    raises). A ``.csv`` file is read as CSV, other files as tab-separated."""
-    data, guessed = _read_bytes(path)
+def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
+           raw: bytes | None = None) -> _Parsed:
+    """Entries of a file (of ``raw``, its bytes as read before, when given), in file order.
+    Raises on the first malformed line, or collects malformed lines into ``problems`` when
+    given (an unreadable file or broken gzip still raises). A ``.csv`` file is read as CSV,
+    other files as tab-separated."""
+    data, guessed = _read_bytes(path, raw)
     lines = _decode_lines(path, data, problems)
     csv_file = path.name.lower().endswith((".csv", ".csv.gz"))
     rows: Iterable[tuple[int, list[str]]] = (
@@ -651,11 +653,12 @@ def _shipped(name: str) -> Lexicon:
     return _load(name, None)
 
 
-def _load(source: str | os.PathLike[str], name: str | None) -> Lexicon:
+def _load(source: str | os.PathLike[str], name: str | None,
+          raw: bytes | None = None) -> Lexicon:
     given, source = split_source(source)
     path = _resolve(source)
     lexicon_name = _name_of(path, name or given)
-    parsed = _parse(path, lexicon_name, None)
+    parsed = _parse(path, lexicon_name, None, raw)
     for warning in parsed.warnings():
         logger.warning("%s: %s", path, warning)
     merged, dropped = _merge(parsed.entries)
@@ -663,6 +666,14 @@ def _load(source: str | os.PathLike[str], name: str | None) -> Lexicon:
         "lexicon %s: %d entries from %s (%d merged)", lexicon_name, len(merged), path, dropped
     )
     return Lexicon._from_merged(lexicon_name, merged, path)
+
+
+def load_lexicon_bytes(source: str | os.PathLike[str], raw: bytes) -> Lexicon:
+    """The lexicon file ``source`` (``FILE`` or ``NAME=FILE``) as :func:`load_lexicon` loads
+    it, from ``raw``, the bytes read from it: the validator's cache reads a file once,
+    keys its index on a hash of those bytes and parses the same bytes, so that a file
+    rewritten meanwhile is not indexed under the key of another content."""
+    return _load(source, None, raw)
 
 
 def load_lexicons(sources: Iterable[str | os.PathLike[str] | Lexicon]) -> list[Lexicon]:

@@ -57,11 +57,15 @@ bound on their scores (:func:`uncertain._score.match_ceiling`), costs no term's 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -121,6 +125,7 @@ from uncertain.lexicon import (
     default_lexicons,
     is_shipped,
     load_lexicon,
+    load_lexicon_bytes,
     load_lexicons,
     normalize_term,
     shipped_lexicons,
@@ -972,7 +977,10 @@ def validate(
     list is the whole set: a formulary alone (``lexicons=["formulary.tsv"]``) leaves the
     shipped ones out, so name them beside it (``["drugs", "clinical", "formulary.tsv"]``);
     the command line's ``--lexicon`` adds to them. Names
-    and files are indexed once too, while the files do not change (the last eight sets);
+    and files are indexed once too, while the files' content is the same (the last eight
+    sets; a file is known by a hash of its bytes, which are the bytes parsed: an edit
+    that keeps its size and modification time is seen, and a file replaced by renaming
+    a complete one over it is never read half written);
     for :class:`Lexicon` objects build a :class:`Validator` once and reuse it. Any
     :class:`ValidateOptions` field can be given as a keyword (``flag_threshold=0.6``).
     """
@@ -992,33 +1000,122 @@ def validate(
 
 def _validator_for(lexicons: Iterable[LexiconSource] | LexiconSource) -> Validator:
     """A validator of ``lexicons``: for names and files, the one made for them before
-    while no file has changed (building the index takes about a second each time)."""
+    while no file's content has changed (building the index takes about a second each
+    time)."""
     sources = [lexicons] if isinstance(lexicons, str | os.PathLike | Lexicon) else list(lexicons)
     if all(isinstance(s, str | os.PathLike) for s in sources):
         names = tuple(os.fspath(s) for s in sources if not isinstance(s, Lexicon))
         shipped = set(shipped_lexicons())
-        try:
-            key = tuple((name, "", 0, 0) if name in shipped else _file_key(name)
-                        for name in names)
-        except OSError:
-            return Validator(sources)  # (it says what cannot be read)
-        return _cached_validator(key, names)
+        for fresh in (False, True):
+            try:
+                read = [((name, "", ""), None) if name in shipped else _file_key(name, fresh)
+                        for name in names]
+            except OSError:
+                return Validator(sources)  # (it says what cannot be read)
+            try:
+                return _cached_validator(tuple(key for key, _ in read), names,
+                                         _Carried([raw for _, raw in read]))
+            except _Changed:  # (a file its stat said was the one hashed before: read it)
+                continue
+        raise AssertionError("unreachable: a fresh read is the content it is keyed on")
     return Validator(sources)
 
 
-def _file_key(source: str) -> tuple[str, str, int, int]:
-    """What tells a lexicon file ``source`` (``FILE`` or ``NAME=FILE``) from another: its
-    name, real path, modification time and size."""
+#: how long (ns) after a file's last change its stat (device, inode, size, modification
+#: and change times) is taken to say its content: within it, a rewrite in the same clock
+#: tick (or in the 2 s of a FAT timestamp) may keep all of them, and the file is hashed
+_SETTLED_NS = 2_000_000_000
+#: reads of a file that changes while it is read before the last read is taken as it is
+_READS = 3
+#: per lexicon file (real path): the stat its content was last hashed at, and the hash
+_hashed: dict[str, tuple[tuple[int, ...], str]] = {}
+_hashed_lock = threading.Lock()
+
+
+class _Changed(Exception):
+    """A lexicon file read to build its validator is not the content it was keyed on."""
+
+
+class _Carried:
+    """The bytes read of each lexicon file, passed to :func:`_cached_validator` beside its
+    key and no part of it (every ``_Carried`` is equal); let go of once the validator is
+    built, the cache holding the key's arguments as long as the validator."""
+
+    def __init__(self, raws: list[bytes | None]) -> None:
+        self.raws: list[bytes | None] | None = raws
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Carried)
+
+    def take(self, count: int) -> list[bytes | None]:
+        raws, self.raws = self.raws, None
+        return raws if raws is not None else [None] * count
+
+
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _file_key(source: str, fresh: bool = False) -> tuple[tuple[str, str, str], bytes | None]:
+    """What tells a lexicon file ``source`` (``FILE`` or ``NAME=FILE``) from another (its
+    name, real path and a hash of its content), and the bytes hashed.
+
+    The bytes are None when the file's stat is the one it was hashed at, settled
+    (``_SETTLED_NS``), and not ``fresh``: a stat alone missed an edit that kept the
+    modification time and the size (``cp -p``, ``rsync -t``, ``tar x`` of a file of the
+    same length), which the change time and the inode see. A file read while it changes
+    (its stat before and after the read differ) is read again."""
     name, path = split_source(source)
-    st = os.stat(path)
-    return name or "", str(os.path.realpath(path)), st.st_mtime_ns, st.st_size
+    real = os.path.realpath(path)
+    if not fresh:
+        known = _hashed.get(real)
+        if known is not None and known[0] == _signature(os.stat(path)):
+            return (name or "", real, known[1]), None
+    for _ in range(_READS):
+        with open(path, "rb") as fh:
+            before = _signature(os.fstat(fh.fileno()))
+            raw = fh.read()
+            after = os.fstat(fh.fileno())
+        if _signature(after) == before:
+            break
+    digest = _digest(raw)
+    if (_signature(after) == before
+            and time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > _SETTLED_NS):
+        with _hashed_lock:
+            if len(_hashed) >= 1024 and real not in _hashed:
+                del _hashed[next(iter(_hashed))]
+            _hashed[real] = (before, digest)
+    return (name or "", real, digest), raw
 
 
 @built_once(maxsize=8)
-def _cached_validator(key: tuple[tuple[str, str, int, int], ...], names: tuple[str, ...]
-                      ) -> Validator:
-    """The validator of lexicons ``names``; ``key`` says which files they were."""
-    return Validator(names)
+def _cached_validator(key: tuple[tuple[str, str, str], ...], names: tuple[str, ...],
+                      carried: _Carried) -> Validator:
+    """The validator of lexicons ``names``; ``key`` says which files they were (their
+    content's hash), ``carried`` holds the bytes hashed (None for a file whose stat said
+    it was hashed before: read here, and :class:`_Changed` when it is no longer so)."""
+    sources: list[LexiconSource] = []
+    for name, (_, real, digest), raw in zip(names, key, carried.take(len(names)),
+                                            strict=True):
+        if not real:  # a shipped lexicon
+            sources.append(name)
+            continue
+        if raw is None:
+            try:
+                raw = Path(split_source(name)[1]).read_bytes()
+            except OSError:
+                raise _Changed from None
+            if _digest(raw) != digest:
+                raise _Changed
+        sources.append(load_lexicon_bytes(name, raw))
+    return Validator(sources)
 
 
 def lexicon_evidence(doc: Document) -> list[tuple[float, float]]:
