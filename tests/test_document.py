@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from uncertain.document import (
     Alternative,
@@ -102,6 +102,34 @@ def test_document_with_nan_and_infinite_floats_writes_json_and_reads_them_back()
     options = Source.model_validate_json(nested.model_dump_json()).options
     assert options["t"] == [0.0, float("-inf")] and math.isnan(options["v"]["w"])
     assert options["s"] == "int8"
+
+
+def test_document_model_dump_in_json_mode_writes_nan_and_infinities_as_to_json_does() -> None:
+    # a service returning doc.model_dump(mode="json") through a strict encoder (a web
+    # framework's response, json.dumps(allow_nan=False)) was refused: pydantic kept the
+    # floats in the dump while to_json wrote strings
+    doc = _audio_doc()
+    word = doc.segments[0].words[0].model_copy(update={"raw_score": float("-inf")})
+    flag = doc.flags[0]
+    candidate = flag.candidates[0].model_copy(update={"features": {"sound": float("nan")}})
+    doc = doc.model_copy(update={
+        "source": doc.source.model_copy(update={"options": {"beam": [1.0, float("inf")]}}),
+        "segments": [doc.segments[0].model_copy(update={
+            "words": [word, *doc.segments[0].words[1:]]})],
+        "flags": [flag.model_copy(update={"candidates": [candidate]})]})
+    dumped = doc.model_dump(mode="json")
+    text = json.dumps(dumped, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    assert text == doc.to_json()  # what to_json writes, and so what reads back
+    assert dumped["segments"][0]["words"][0]["raw_score"] == "-Infinity"
+    assert dumped["flags"][0]["candidates"][0]["features"] == {"sound": "NaN"}
+    assert Document.model_validate(dumped).model_dump_json() == doc.model_dump_json()
+    # a dump of some fields too, and the Python mode keeps the floats
+    part = doc.model_dump(mode="json", include={"source"})
+    assert part == {"source": dumped["source"]}
+    assert doc.model_dump()["source"]["options"]["beam"][1] == float("inf")
+    # a document without them is pydantic's dump as it was
+    plain = _audio_doc()
+    assert plain.model_dump(mode="json") == BaseModel.model_dump(plain, mode="json")
 
 
 def test_document_stable_names_in_json() -> None:
