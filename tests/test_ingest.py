@@ -137,6 +137,32 @@ def test_ingest_a_file_object_or_bytes_is_refused_saying_what_to_pass(tmp_path: 
     assert ingest(path).text == "Take metformin 500 mg."
 
 
+@pytest.mark.parametrize("entry", ["transcribe", "recognize", "read_text", "detect"])
+def test_each_stage_refuses_a_file_object_or_bytes_as_ingest_does(tmp_path: Path,
+                                                                  entry: str) -> None:
+    """A service handing an upload's bytes or file object to a stage itself got Python's
+    "expected str, bytes or os.PathLike object, not BytesIO" (and "argument should be a
+    str object" for bytes); ``ingest`` said what to pass. Each stage says it, before
+    anything is loaded (no model, no tesseract)."""
+    import io
+
+    import uncertain
+
+    path = tmp_path / "upload.bin"
+    path.write_bytes(b"RIFF0000WAVE")
+    call = getattr(uncertain, entry)
+    with path.open("rb") as fh, pytest.raises(
+            TypeError, match=rf"^{entry}\(\) reads a file by its path, not a file object "
+                             r"\(BufferedReader\): pass its path, '.*upload\.bin'$"):
+        call(fh)
+    for given, held in ((path.read_bytes(), "bytes"), (io.BytesIO(b"x"), "BytesIO")):
+        with pytest.raises(TypeError, match=rf"^{entry}\(\) reads a file by its path, not "
+                                            rf"{held}: pass the file's path") as info:
+            call(given)
+        # text in memory has a reader of its own
+        assert ("document_from_text(text)" in str(info.value)) == (entry == "read_text")
+
+
 def test_ingest_unknown_option_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("hello\n")

@@ -61,6 +61,22 @@ class Sniffed:
 NOT_REGULAR = "not a regular file (a pipe, a socket or a device)"
 
 
+def require_path(path: object, caller: str, *, in_memory: str = "") -> None:
+    """Raise ``TypeError`` unless ``path`` is a path (a str or an ``os.PathLike``), saying
+    what was given: the stages read a file by its name (audio is decoded by FFmpeg,
+    images by Pillow and tesseract, each from the path), and a file object or a file's
+    bytes otherwise failed with Python's "expected str, bytes or os.PathLike object".
+    ``in_memory`` says what takes the content itself, when something does."""
+    if isinstance(path, str | os.PathLike):
+        return
+    name = getattr(path, "name", None)
+    held = (f"a file object ({type(path).__name__}): pass its path, {name!r}"
+            if isinstance(name, str) else
+            f"{type(path).__name__}: pass the file's path (a str or pathlib.Path)")
+    raise TypeError(f"{caller}() reads a file by its path, not {held}"
+                    + (f"; {in_memory}" if in_memory and not isinstance(name, str) else ""))
+
+
 def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
     if not os.fspath(path):  # Path("") is ".", which "is a directory"

@@ -35,7 +35,7 @@ from rapidfuzz.distance import Levenshtein
 
 from uncertain import audio as _audio
 from uncertain import models as _models
-from uncertain._io import check_input, sha256_file
+from uncertain._io import check_input, require_path, sha256_file
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import Document, Segment, Source, Token, Word, join_words
 from uncertain.models import (
@@ -144,6 +144,7 @@ def transcribe(
     its container declares it, or None), as each segment is decoded (for a progress bar:
     ``uncertain annotate`` draws one; :func:`uncertain.ocr.recognize` counts pages).
     """
+    require_path(path, "transcribe")
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
     p = check_input(path)
     record: dict[str, Any] = {}

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from uncertain._io import Kind, Sniffed, check_input, kind_from_extension, sniff
+from uncertain._io import (
+    Kind,
+    Sniffed,
+    check_input,
+    kind_from_extension,
+    require_path,
+    sniff,
+)
 from uncertain.document import Document
 from uncertain.errors import UnsupportedFormatError
 
@@ -26,6 +33,7 @@ def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Snif
     an ``encoding`` named, to take content the bytes alone do not tell (UTF-16 without a
     byte-order mark) for text when the name says text.
     """
+    require_path(path, "detect")
     p = check_input(path)
     sniffed = sniff(p)
     head = b""
@@ -104,13 +112,7 @@ def ingest(path: str | os.PathLike[str], **options: Any) -> Document:
     (``model`` for audio, ``lang`` for images) are ignored by the others, so one call
     works for a mixed list of files.
     """
-    if not isinstance(path, str | os.PathLike):
-        # a file object or a file's bytes: the stages read a file by its name (audio is
-        # decoded by FFmpeg, images by Pillow and tesseract, each from the path)
-        held = (f"a file object ({type(path).__name__}): pass its path, {path.name!r}"
-                if isinstance(getattr(path, "name", None), str) else
-                f"{type(path).__name__}: pass the file's path (a str or pathlib.Path)")
-        raise TypeError(f"ingest() reads a file by its path, not {held}")
+    require_path(path, "ingest")
     unknown = set(options) - _all_known()
     if unknown:
         raise TypeError(f"ingest() got options no stage accepts: {', '.join(sorted(unknown))}")

@@ -36,7 +36,7 @@ from typing import Any, Literal, Protocol
 
 from uncertain import images
 from uncertain._hocr import Choice, HocrWord
-from uncertain._io import sha256_file
+from uncertain._io import require_path, sha256_file
 from uncertain._ocr_page import PagePass, Runner, read_page
 from uncertain._text_layer import compare_layer
 from uncertain.calibrate import Calibration, calibrate_document
@@ -457,6 +457,7 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     ``"default"`` for the shipped one, ``"auto"`` for the shipped one when there is one)
     turns confidences into calibrated probabilities.
     """
+    require_path(path, "recognize")
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)
     if not isinstance(lang, str) or not _LANG.fullmatch(lang):
         raise ValueError(f"lang={lang!r}: tesseract language codes joined by '+' ('eng', "

@@ -53,6 +53,7 @@ from uncertain._io import (
     bomless_utf16,
     check_input,
     legacy_text,
+    require_path,
     sha256_file,
     sniff_bytes,
 )
@@ -92,6 +93,7 @@ def read_text(
     ``encoding`` overrides the detection described in the module docstring; a file over
     ``max_bytes`` is refused (:class:`InputTooLargeError`).
     """
+    require_path(path, "read_text", in_memory="for text in memory: document_from_text(text)")
     p = check_input(path)
     size = p.stat().st_size
     if size > max_bytes:
