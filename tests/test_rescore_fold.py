@@ -608,6 +608,38 @@ def test_rescore_a_recording_that_is_not_there_says_to_pass_audio(tmp_path: Path
             rescore(moved, scorer=FakeScorer({}))
 
 
+def test_rescore_checks_the_recording_before_loading_a_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service deleting an upload once transcribed had the model loaded (seconds)
+    before the pass found the file gone; with nothing to weigh, the file is not read."""
+    import sys
+
+    from uncertain.errors import MissingFileError
+    from uncertain.nbest import add_nbest
+
+    # (the package's rescore and add_nbest are functions: the modules by their names)
+    rescore_module, nbest_module = sys.modules["uncertain.rescore"], sys.modules["uncertain.nbest"]
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a model was loaded before the recording was checked")
+
+    monkeypatch.setattr(rescore_module, "scorer_for", no_model)
+    monkeypatch.setattr(nbest_module, "scorer_for", no_model)
+    doc = make_doc([met_flag(cand("metformin", 0.6))])
+    gone = doc.model_copy(update={"source": doc.source.model_copy(update={
+        "path": str(tmp_path / "upload.wav")})})
+    with pytest.raises(MissingFileError, match=r"upload\.wav: the recording this document"):
+        rescore(gone)
+    with pytest.raises(MissingFileError, match=r"upload\.wav: the recording this document"):
+        add_nbest(gone)
+    changed = write_wav(tmp_path / "upload.wav", speech())  # another recording there now
+    with pytest.raises(InputError, match=r"upload\.wav: is not the recording this document"):
+        rescore(gone)
+    changed.unlink()
+    # nothing to weigh: the document as it is, its file unread, no error
+    assert rescore(gone.model_copy(update={"flags": []})).flags == []
+
+
 def test_rescore_with_a_loaded_model_scores_in_the_documents_language(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A loaded model (as batch passes) scored every document's candidates as English

@@ -29,12 +29,13 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
-from uncertain.audio import SAMPLE_RATE, AudioChunk
+from uncertain.audio import SAMPLE_RATE
 from uncertain.document import Document
 from uncertain.errors import EngineError, InputError
 
@@ -322,16 +323,27 @@ def checked_audio(doc: Document, audio: Audio) -> np.ndarray | str | None:
     return samples
 
 
-def recording_chunks(doc: Document, path: str | None = None) -> Iterator[AudioChunk]:
-    """The recording ``doc`` was transcribed from, read again from ``path`` (default: its
-    ``source.path``) in chunks, once its bytes are checked against ``doc.source.sha256``:
-    a file replaced or re-encoded since would be scored in silence against audio its
-    words never came from."""
+@dataclass(frozen=True)
+class Recording:
+    """The file of the recording a document was transcribed from, checked against it
+    (:func:`checked_recording`)."""
+
+    path: str
+
+
+def checked_recording(doc: Document, audio: np.ndarray | str | Recording | None
+                      ) -> np.ndarray | Recording:
+    """``audio`` as :func:`checked_audio` gives it, its file (``None``: ``doc``'s
+    ``source.path``) checked: there, and its bytes those ``doc.source.sha256`` records (a
+    file replaced or re-encoded since would be scored in silence against audio its words
+    never came from). The passes check it before loading a model: an upload deleted once
+    transcribed fails at once, naming the file, not after the model's seconds."""
     from uncertain._io import sha256_file
-    from uncertain.audio import iter_chunks
     from uncertain.errors import MissingFileError
 
-    path = doc.source.path if path is None else path
+    if isinstance(audio, np.ndarray | Recording):
+        return audio
+    path = doc.source.path if audio is None else audio
     if not os.path.isfile(path):
         raise MissingFileError(path, "the recording this document was transcribed from is "
                                "not there (moved, an archive's member, or a relative path "
@@ -340,14 +352,17 @@ def recording_chunks(doc: Document, path: str | None = None) -> Iterator[AudioCh
         raise InputError(path, "is not the recording this document was transcribed from "
                          "(its sha256 differs: the file was replaced or changed since); "
                          "pass audio= the recording's samples, or transcribe it again")
-    return iter_chunks(path)
+    return Recording(path)
 
 
 def clips(doc: Document, windows: Sequence[tuple[float, float]],
-          audio: np.ndarray | str | None) -> list[np.ndarray]:
+          audio: np.ndarray | str | Recording | None) -> list[np.ndarray]:
     """The samples of each ``(start, end)`` window (seconds), from ``audio``'s samples, or
-    decoded from its file (``None``: the document's) in one stream that keeps only the
-    windows."""
+    decoded from its file (``None``: the document's; checked by
+    :func:`checked_recording` unless it is a :class:`Recording`) in one stream that keeps
+    only the windows."""
+    from uncertain.audio import iter_chunks
+
     sr = SAMPLE_RATE
     bounds = [(round(a * sr), round(b * sr)) for a, b in windows]
     if isinstance(audio, np.ndarray):
@@ -356,7 +371,9 @@ def clips(doc: Document, windows: Sequence[tuple[float, float]],
         return []
     pieces: list[list[np.ndarray]] = [[] for _ in windows]
     last = max(b for _, b in bounds)
-    for chunk in recording_chunks(doc, audio):
+    recording = checked_recording(doc, audio)
+    assert isinstance(recording, Recording)  # (samples were cut above)
+    for chunk in iter_chunks(recording.path):
         c0 = round(chunk.start * sr)
         c1 = c0 + len(chunk.samples)
         for i, (a, b) in enumerate(bounds):

@@ -26,7 +26,15 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from uncertain._acoustic import Audio, NbestDecoder, checked_audio, clips, reach, scorer_for
+from uncertain._acoustic import (
+    Audio,
+    NbestDecoder,
+    checked_audio,
+    checked_recording,
+    clips,
+    reach,
+    scorer_for,
+)
 from uncertain._context import strip_punct
 from uncertain.document import Alternative, Document, Segment, Word
 
@@ -100,10 +108,11 @@ def add_nbest(
             windows[i] = (start, end)
     if not windows:
         return doc
+    recording = checked_recording(doc, audio)  # (before a model is loaded for it)
     if decoder is None:
         decoder = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
     # the windows' samples are read in one stream (a file is not decoded once a segment)
-    for i, clip in zip(windows, clips(doc, list(windows.values()), audio), strict=True):
+    for i, clip in zip(windows, clips(doc, list(windows.values()), recording), strict=True):
         if len(clip) == 0:
             continue
         hypotheses = decoder.nbest(clip, n)

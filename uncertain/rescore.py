@@ -88,6 +88,7 @@ from uncertain._acoustic import (
     Request,
     Scorer,
     checked_audio,
+    checked_recording,
     clips,
     reach,
     scorer_for,
@@ -209,6 +210,17 @@ def rescore(
     scored, after each (as the stages' ``progress`` is told seconds or pages). A flag an
     earlier pass weighed (its candidates carry ``acoustic_heard``) is left as it is, so
     rescoring a rescored document (a batch run's, say) changes nothing.
+
+    Without ``audio``, the recording is read again from ``source.path``, and only when
+    there is something to weigh: a document with flags or hunches to rescore whose file
+    is gone (an upload deleted once transcribed, a relative path read from another
+    folder) raises :class:`~uncertain.errors.MissingFileError`, and one whose file's
+    bytes are no longer those ``source.sha256`` records raises
+    :class:`~uncertain.errors.InputError`, each naming the file, before any model is
+    loaded; one with nothing to weigh comes back as above, the file unread. A service
+    that deletes uploads keeps the samples (``audio=``, as
+    :func:`uncertain.audio.decode` gives them) or rescores before deleting; one that
+    would rather go without the pass catches the error and keeps the document as it is.
     """
     if options is not None and not isinstance(options, RescoreOptions):
         raise TypeError(f"options must be RescoreOptions, not {type(options).__name__}")
@@ -241,11 +253,13 @@ def rescore(
     if not groups and not hunch_groups:
         return (doc if doc.validation is None or not doc.validation.hunches
                 else _without_hunches(doc, doc.flags))
+    # the recording is there and is the document's before a model is loaded for it
+    recording = checked_recording(doc, audio)
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
     tick = _ticker(progress, len(groups) + len(hunch_groups))
     # every window's samples in one read of the recording (flags' and hunches')
-    samples = clips(doc, [(g.start, g.end) for g in [*groups, *hunch_groups]], audio)
+    samples = clips(doc, [(g.start, g.end) for g in [*groups, *hunch_groups]], recording)
     # a flag the audio tells nothing about stays as it was
     flags = _folded(weighed, words, groups, samples[:len(groups)], scorer, opts, tick,
                     into=list(doc.flags))
