@@ -398,6 +398,30 @@ def test_ocr_progress_counts_pages(tmp_path: Path) -> None:
     assert seen == [(1, 2), (2, 2)]
 
 
+def test_ocr_a_progress_callback_that_raises_cancels_and_leaves_no_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancelling a job is raising from ``progress``: the exception comes out as it was
+    raised, after the page it was told of, and the pages' images go with it."""
+    import tempfile
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: float, total: float | None) -> None:
+        raise Cancelled(done)
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    path = scenario_input("scan", tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    engine = ReplayEngine("scan")
+    with pytest.raises(Cancelled) as info:
+        recognize(path, engine=engine, progress=cancel)
+    assert info.value.args == (1,)
+    assert len(engine.asked) == 1  # the second page was not read
+    assert list(scratch.iterdir()) == []
+
+
 def test_ocr_pdf_gives_one_page_each(tmp_path: Path) -> None:
     doc, engine = _run("scan", tmp_path)
     assert [(p.number, p.dpi, p.text_source, p.text_layer) for p in doc.pages] == [

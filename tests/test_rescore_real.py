@@ -241,3 +241,27 @@ def test_rescore_real_a_text_scores_alike_beside_a_much_longer_one(
     assert len(beside[1]) == len(scorer.tokens(long))
     assert scorer.prior(len(clip), [("Continue", [short, long])])[0][0] == pytest.approx(
         scorer.prior(len(clip), [("Continue", [short])])[0][0], abs=1e-4)
+
+
+class _Cancelled(Exception):
+    """What a service's progress callback raises to stop a job."""
+
+
+def test_rescore_real_a_raising_progress_cancels_and_leaves_the_model_usable(
+        heard: Document, tmp_path: Path) -> None:
+    """Cancelling a job is raising from ``progress``: the exception comes out of the stage
+    as it was raised, no document is made, and the shared model transcribes the next
+    file as it would have (a service cancels one request among others)."""
+    def cancel(done: float, total: float | None) -> None:
+        raise _Cancelled(done)
+
+    with pytest.raises(_Cancelled):
+        asr.transcribe(DICTATION, progress=cancel)
+    assert asr.transcribe(DICTATION).to_json() == heard.to_json()
+    doc = heard.model_copy(update={"flags": [flag(heard, *span(heard, 10.0, 13.0),
+                                                  [("metformin", 0.6)])]})
+    before = doc.to_json()
+    with pytest.raises(_Cancelled):
+        rescore(doc, progress=cancel)
+    assert doc.to_json() == before  # the document given is untouched
+    assert rescore(doc).to_json() != before  # and the pass runs again

@@ -142,7 +142,9 @@ def transcribe(
     calibrated probabilities; ``raw_score`` keeps the engine's own number. ``progress`` is
     called with the seconds of audio transcribed so far and the recording's length (as
     its container declares it, or None), as each segment is decoded (for a progress bar:
-    ``uncertain annotate`` draws one; :func:`uncertain.ocr.recognize` counts pages).
+    ``uncertain annotate`` draws one; :func:`uncertain.ocr.recognize` counts pages). An
+    exception raised from ``progress`` cancels the call: it comes out as raised, and the
+    shared model serves the next call as before.
     """
     require_path(path, "transcribe")
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)

@@ -455,7 +455,9 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
     fields of :class:`RecognizeOptions`. ``engine`` replaces pytesseract (tests replay
     recorded tesseract output through it). ``calibration`` (a Calibration, a file,
     ``"default"`` for the shipped one, ``"auto"`` for the shipped one when there is one)
-    turns confidences into calibrated probabilities.
+    turns confidences into calibrated probabilities. ``progress`` is told ``(page, pages)``
+    after each page; an exception raised from it cancels the call (it comes out as
+    raised, the pages' temporary images removed).
     """
     require_path(path, "recognize")
     opts = dataclasses.replace(options or RecognizeOptions(), **overrides)

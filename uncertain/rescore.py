@@ -207,7 +207,9 @@ def rescore(
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
     without flags or hunches to rescore come back as they are (hunches cleared), at no
     cost: the model is not loaded. ``progress`` is told ``(done, total)`` windows of audio
-    scored, after each (as the stages' ``progress`` is told seconds or pages). A flag an
+    scored, after each (as the stages' ``progress`` is told seconds or pages); an
+    exception raised from it cancels the pass (it comes out as raised, ``doc``
+    untouched). A flag an
     earlier pass weighed (its candidates carry ``acoustic_heard``) is left as it is, so
     rescoring a rescored document (a batch run's, say) changes nothing.
 
