@@ -1945,6 +1945,34 @@ def test_validate_keys_a_lexicon_file_on_the_bytes_it_parses(
     assert validate_module._hashed[real][1] == first[0][2]
 
 
+def test_validate_a_lexicon_named_by_a_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # the file is read once, for its hash and its entries: a pipe is not opened
+    import os
+    import threading
+
+    from uncertain.errors import LexiconError
+
+    pipe = tmp_path / "formulary.tsv"
+    os.mkfifo(pipe)
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            validate(document_from_text("Take Zapane.", path="a.txt"), lexicons=[pipe])
+        except BaseException as exc:
+            raised.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # (let it go: a writer opens the pipe, and it reads nothing)
+        with open(pipe, "w"):
+            pass
+        pytest.fail("validate waited on the pipe")
+    assert len(raised) == 1 and isinstance(raised[0], LexiconError)
+    assert "no such file" in str(raised[0])
+
+
 def test_validate_a_measurements_code_is_not_a_dosing_abbreviation() -> None:
     # "pO2" was verified as PO (by mouth): its letters taken alone, as OCR glue's are
     doc = validate(document_from_text(

@@ -60,6 +60,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -1074,9 +1075,12 @@ def _file_key(source: str, fresh: bool = False) -> tuple[tuple[str, str, str], b
     (its stat before and after the read differ) is read again."""
     name, path = split_source(source)
     real = os.path.realpath(path)
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):  # (a pipe would be waited on: the loader says what)
+        raise OSError(f"{path}: not a regular file")
     if not fresh:
         known = _hashed.get(real)
-        if known is not None and known[0] == _signature(os.stat(path)):
+        if known is not None and known[0] == _signature(st):
             return (name or "", real, known[1]), None
     for _ in range(_READS):
         with open(path, "rb") as fh:
