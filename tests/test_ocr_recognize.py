@@ -546,10 +546,10 @@ def test_ocr_limits_tesseract_threads_unless_the_environment_does(
 
 _MEETING_TESSERACT = """#!/bin/sh
 # stands in for tesseract: says who it is ({name}) and whether the other runs were under
-# way at the same time (each marks its start, then waits up to 5 s for all {runs})
+# way at the same time (each marks its start, then waits up to 10 s for all {runs})
 touch "{meeting}/{name}"
 n=0
-while [ "$(ls "{meeting}" | wc -l)" -lt {runs} ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+while [ "$(ls "{meeting}" | wc -l)" -lt {runs} ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
 if [ "$(ls "{meeting}" | wc -l)" -ge {runs} ]; then seen=together; else seen=alone; fi
 cat > "$2.hocr" <<HOCR
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
