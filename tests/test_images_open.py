@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import threading
 import warnings
 import zlib
 from pathlib import Path
@@ -456,6 +457,42 @@ def test_images_encrypted_pdf() -> None:
     path = OCR_DATA / "encrypted.pdf"
     with pytest.raises(EncryptedInputError, match="password"):
         list(images.open_pages(path))
+
+
+def test_images_pdf_read_while_another_thread_opens_one_keeps_its_error(
+        monkeypatch: pytest.MonkeyPatch, samples_dir: Path) -> None:
+    """pdfium's last error is the process's: a password-protected PDF read while another
+    thread opened a PDF was refused as damaged ("refused it without a reason"), now and
+    then, in a service reading PDFs on several threads. The other thread's open waits."""
+    import pypdfium2.raw as pdfium_c
+
+    real_error, real_load = pdfium_c.FPDF_GetLastError, pdfium_c.FPDF_LoadDocument
+    loaded = threading.Event()
+
+    def load(*args: Any) -> Any:
+        document = real_load(*args)
+        if threading.current_thread() is other:
+            loaded.set()
+        return document
+
+    def last_error() -> int:
+        # the encrypted PDF failed to load: the other thread opens one before its error
+        # is read, unless pdfium is held
+        if threading.current_thread() is not other and other.ident is None:
+            other.start()
+            loaded.wait(timeout=0.5)
+        return int(real_error())
+
+    other = threading.Thread(target=lambda: list(images.open_pages(samples_dir / "scan.pdf",
+                                                                   dpi=20)))
+    monkeypatch.setattr(pdfium_c, "FPDF_GetLastError", last_error)
+    monkeypatch.setattr(pdfium_c, "FPDF_LoadDocument", load)
+    try:
+        with pytest.raises(EncryptedInputError, match="password"):
+            list(images.open_pages(OCR_DATA / "encrypted.pdf"))
+    finally:
+        other.join(timeout=10)
+    assert loaded.is_set() and not other.is_alive()
 
 
 def test_images_errors_reach_recognize(tmp_path: Path) -> None:

@@ -25,11 +25,13 @@ import math
 import os
 import re
 import struct
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
@@ -59,6 +61,12 @@ MAX_IMAGE_DPI = 2400.0
 _EXIF_ORIENTATION = 0x0112
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _PDFIUM_FILE_ERROR = 2  # FPDF_ERR_FILE
+#: held by every call into pdfium, which may not be called by two threads at once, not
+#: even for two documents (pypdfium2's "Incompatibility with Threading": it may crash or
+#: corrupt the process); its last error, which tells a password-protected PDF from a
+#: damaged one, is the process's: a service reading PDFs on several threads had
+#: encrypted ones refused as damaged. A page is rendered under it, not read by tesseract.
+_PDFIUM = threading.RLock()
 
 
 @dataclass
@@ -275,70 +283,91 @@ def _open_pdf(path: Path, *, dpi: float,
               max_pixels: int) -> Iterator[PageImage | PageError]:
     import pypdfium2 as pdfium
 
-    _mark_pdfium_error()
+    with _PDFIUM:
+        _mark_pdfium_error()
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code == _PDFIUM_PASSWORD_ERROR:
+                raise EncryptedInputError(path, "the PDF is password-protected") from exc
+            if code in (0, _PDFIUM_FILE_ERROR):  # the mark: this file's load set no error
+                raise CorruptInputError(path, "not a readable PDF: pdfium refused it without "
+                                              "a reason (as it refuses a PDF with no pages)"
+                                        ) from exc
+            raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
     try:
-        pdf = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code == _PDFIUM_PASSWORD_ERROR:
-            raise EncryptedInputError(path, "the PDF is password-protected") from exc
-        if code in (0, _PDFIUM_FILE_ERROR):  # the mark: this file's load set no error
-            raise CorruptInputError(path, "not a readable PDF: pdfium refused it without a "
-                                          "reason (as it refuses a PDF with no pages)") from exc
-        raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
-    try:
-        # before any page is loaded, or pdfium draws no form field: the values typed into
-        # a filled-in form (a prescription, an intake form) are in no page's content
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # an XFA form pdfium cannot load: AcroForm only
-            pdf.init_forms()
-        count = len(pdf)
+        with _PDFIUM:
+            # before any page is loaded, or pdfium draws no form field: the values typed
+            # into a filled-in form (a prescription, an intake form) are in no page's content
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # an XFA form pdfium cannot load: AcroForm only
+                pdf.init_forms()
+            count = len(pdf)
         if count == 0:
             raise CorruptInputError(path, "the PDF has no pages")
         for index in range(count):
-            try:
-                page = pdf[index]
-                width_pt, height_pt = page.get_size()
-                width, height = _pixels(width_pt, dpi), _pixels(height_pt, dpi)
-                page_dpi, note = dpi, None
-                if width * height > max_pixels:
-                    fits = _fitting_dpi(width_pt, height_pt, max_pixels)
-                    if fits >= MIN_PDF_DPI:
-                        # a poster or a plan among letter pages: read at the resolution
-                        # that fits, not refused with the file's other pages
-                        page_dpi = float(fits)
-                        note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at "
-                                f"{fits} dpi, as {dpi:g} dpi would make {width}x{height} "
-                                f"pixels, over the limit of {max_pixels} (raise max_pixels "
-                                f"to read it at {dpi:g})")
-                    elif count > 1:
-                        yield PageError(index + 1, f"page {index + 1} of {count} is "
-                                                   f"{width_pt / 72:.0f} x {height_pt / 72:.0f} "
-                                                   f"in, over {max_pixels} pixels even at "
-                                                   f"{MIN_PDF_DPI:g} dpi: it is not read", count)
-                        continue
-                    else:
-                        _too_large(path, width, height, max_pixels,
-                                   f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))
-                textpage = page.get_textpage()
-                # what the page shows: text outside its crop box (a trimmed margin, the
-                # half of a sheet cut off) is no text of the page
-                # (pdfium ends its lines with "\r\n": a document's lines end in "\n")
-                text = _lines(textpage.get_text_bounded(*page.get_cropbox())) or None
-                scale = _render_scale(width_pt, height_pt, page_dpi)
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_pil()
-            except pdfium.PdfiumError as exc:
-                if count == 1:
-                    raise CorruptInputError(path, f"page 1 does not render: {exc}") from exc
-                # the other pages are read (a PDF's pages are independent of each other)
-                yield PageError(index + 1, f"page {index + 1} of {count} does not render "
-                                           f"({exc}): it is not read", count)
-                continue
-            yield PageImage(number=index + 1, image=image, dpi=page_dpi, text_layer=text,
-                            pages=count, note=note)
+            with _PDFIUM:  # (not held while the page is read: the caller's OCR runs then)
+                page = _pdf_page(pdf, path, index, count, dpi=dpi, max_pixels=max_pixels)
+            yield page
     finally:
-        pdf.close()
+        with _PDFIUM:
+            pdf.close()
+
+
+def _pdf_page(pdf: Any, path: Path, index: int, count: int, *, dpi: float,
+              max_pixels: int) -> PageImage | PageError:
+    """Page ``index`` of the open ``pdf`` (of ``count`` pages), rendered at ``dpi`` (or at
+    the resolution that fits ``max_pixels``), with its text layer; call under ``_PDFIUM``.
+    What it opened of pdfium's is closed here, not when a thread's garbage is collected."""
+    import pypdfium2 as pdfium
+
+    opened: list[Any] = []
+    try:
+        page = pdf[index]
+        opened.append(page)
+        width_pt, height_pt = page.get_size()
+        width, height = _pixels(width_pt, dpi), _pixels(height_pt, dpi)
+        page_dpi, note = dpi, None
+        if width * height > max_pixels:
+            fits = _fitting_dpi(width_pt, height_pt, max_pixels)
+            if fits >= MIN_PDF_DPI:
+                # a poster or a plan among letter pages: read at the resolution that
+                # fits, not refused with the file's other pages
+                page_dpi = float(fits)
+                note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at "
+                        f"{fits} dpi, as {dpi:g} dpi would make {width}x{height} "
+                        f"pixels, over the limit of {max_pixels} (raise max_pixels "
+                        f"to read it at {dpi:g})")
+            elif count > 1:
+                return PageError(index + 1, f"page {index + 1} of {count} is "
+                                            f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in, "
+                                            f"over {max_pixels} pixels even at "
+                                            f"{MIN_PDF_DPI:g} dpi: it is not read", count)
+            else:
+                _too_large(path, width, height, max_pixels,
+                           f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))
+        textpage = page.get_textpage()
+        opened.append(textpage)
+        # what the page shows: text outside its crop box (a trimmed margin, the half of a
+        # sheet cut off) is no text of the page
+        # (pdfium ends its lines with "\r\n": a document's lines end in "\n")
+        text = _lines(textpage.get_text_bounded(*page.get_cropbox())) or None
+        scale = _render_scale(width_pt, height_pt, page_dpi)
+        bitmap = page.render(scale=scale, grayscale=True)
+        opened.append(bitmap)
+        image = bitmap.to_pil()  # (its pixels are a Python buffer, kept by the image)
+    except pdfium.PdfiumError as exc:
+        if count == 1:
+            raise CorruptInputError(path, f"page 1 does not render: {exc}") from exc
+        # the other pages are read (a PDF's pages are independent of each other)
+        return PageError(index + 1, f"page {index + 1} of {count} does not render "
+                                    f"({exc}): it is not read", count)
+    finally:
+        for held in reversed(opened):
+            held.close()
+    return PageImage(number=index + 1, image=image, dpi=page_dpi, text_layer=text,
+                     pages=count, note=note)
 
 
 #: pdfium's mark of a word hyphenated at a line's end, between the word's two halves
