@@ -453,6 +453,44 @@ def test_images_pdf_page_over_the_limit_is_read_at_the_highest_dpi_that_fits(
         assert page.note is not None and f"read at {fits} dpi" in page.note
 
 
+def test_images_opened_by_two_threads_at_once_leave_the_warning_filters(
+        monkeypatch: pytest.MonkeyPatch, samples_dir: Path) -> None:
+    """``warnings.catch_warnings`` puts back the filters it found: two threads opening
+    images at once put back each other's, and a service reading images on eight threads
+    was left ignoring every UserWarning (its own too) for the rest of the process."""
+    real_open = Image.open
+    inside = {name: threading.Event() for name in ("first", "second")}
+    first_done = threading.Event()
+
+    def open_image(*args: Any, **kwargs: Any) -> Any:
+        name = threading.current_thread().name
+        inside[name].set()
+        if name == "first":  # the second enters while the first is inside, unless it waits
+            inside["second"].wait(timeout=0.5)
+        else:  # ... and leaves after the first has left
+            first_done.wait(timeout=0.5)
+        return real_open(*args, **kwargs)
+
+    def first() -> None:
+        list(images.open_pages(samples_dir / "prescription.png"))
+        first_done.set()
+
+    def second() -> None:
+        inside["first"].wait(timeout=5)
+        list(images.open_pages(samples_dir / "prescription.png"))
+
+    monkeypatch.setattr(Image, "open", open_image)
+    before = list(warnings.filters)
+    threads = [threading.Thread(target=first, name="first"),
+               threading.Thread(target=second, name="second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert all(event.is_set() for event in inside.values())
+    assert warnings.filters == before
+
+
 def test_images_encrypted_pdf() -> None:
     path = OCR_DATA / "encrypted.pdf"
     with pytest.raises(EncryptedInputError, match="password"):

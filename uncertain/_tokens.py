@@ -29,11 +29,12 @@ import os
 import re
 import sys
 import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from uncertain._quiet import quiet
 
 logger = logging.getLogger("uncertain")
 
@@ -133,8 +134,7 @@ def _named(name: str) -> TokenCounter | None:
     except Exception as exc:  # an unknown name, or a wheel laid out differently
         logger.debug("bpe_openai's extension cannot provide %s: %s", name, exc)
     try:
-        with warnings.catch_warnings():  # its table loader uses a deprecated importlib call
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with quiet(DeprecationWarning):  # its table loader uses a deprecated importlib call
             import bpe_openai
 
             encoding = bpe_openai.get_encoding(name)

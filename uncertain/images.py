@@ -26,7 +26,6 @@ import os
 import re
 import struct
 import threading
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,6 +36,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from uncertain._io import check_input, sniff
+from uncertain._quiet import quiet
 from uncertain.errors import (
     CorruptInputError,
     EncryptedInputError,
@@ -159,11 +159,9 @@ _DECODE_ERRORS = (OSError, SyntaxError, ValueError, TypeError, IndexError, EOFEr
 
 def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageError]:
     try:
-        with warnings.catch_warnings():
-            # the size is checked against max_pixels below, before decoding; a damaged
-            # file's warnings ("Corrupt EXIF data") are Pillow's, not the user's to read
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            warnings.simplefilter("ignore", UserWarning)
+        # the size is checked against max_pixels below, before decoding; a damaged
+        # file's warnings ("Corrupt EXIF data") are Pillow's, not the user's to read
+        with quiet(Image.DecompressionBombWarning, UserWarning):
             img = Image.open(path)
     except Image.DecompressionBombError as exc:
         # Pillow's own limit (twice its 89 megapixels) is met first: said as ours is
@@ -178,8 +176,7 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
     with img:
         cut: str | None = None  # why frames after the ones counted cannot be found
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
+            with quiet(UserWarning):
                 # an MPO (a phone's JPEG) holds previews, depth or gain maps after its
                 # picture, not pages; a TIFF's, a GIF's or an APNG's frames are pages
                 if img.format == "MPO":
@@ -196,8 +193,7 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
             what = (f"page {number}" if cut else f"page {number} of {frames}" if frames > 1
                     else "the image")
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)
+                with quiet(UserWarning):
                     img.seek(index)
                     _too_large(path, img.width, img.height, max_pixels, what)
                     img.load()
@@ -300,8 +296,7 @@ def _open_pdf(path: Path, *, dpi: float,
         with _PDFIUM:
             # before any page is loaded, or pdfium draws no form field: the values typed
             # into a filled-in form (a prescription, an intake form) are in no page's content
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # an XFA form pdfium cannot load: AcroForm only
+            with quiet():  # an XFA form pdfium cannot load: AcroForm only
                 pdf.init_forms()
             count = len(pdf)
         if count == 0:
