@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from uncertain import models
+from uncertain._assets import built_once
 from uncertain.errors import ModelNotFoundError
 
 
@@ -228,10 +229,16 @@ class FakeWhisper:
         self.kwargs = kwargs
 
 
-def test_models_load_model_caches_per_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_model builds :class:`FakeWhisper` models, in a cache of the test's own."""
     monkeypatch.setattr(models, "TokenWhisperModel", FakeWhisper)
-    monkeypatch.setattr(models, "_CACHE", {})
+    monkeypatch.setattr(models, "_loaded", built_once()(models._loaded.__wrapped__))
     FakeWhisper.built = 0
+
+
+@pytest.mark.usefixtures("fake_models")
+def test_models_load_model_caches_per_setting() -> None:
     first = models.load_model(device="cpu", compute_type="int8", cpu_threads=1)
     assert models.load_model("tiny.en", device="cpu", compute_type="int8", cpu_threads=1) is first
     assert FakeWhisper.built == 1
@@ -239,6 +246,41 @@ def test_models_load_model_caches_per_setting(monkeypatch: pytest.MonkeyPatch) -
     assert other is not first and FakeWhisper.built == 2
     assert isinstance(first, FakeWhisper)
     assert first.kwargs == {"device": "cpu", "compute_type": "int8", "cpu_threads": 1}
+
+
+@pytest.mark.usefixtures("fake_models")
+def test_models_a_loaded_model_is_not_held_up_by_another_loading(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One lock was held while any model loaded: a service's request for its model, loaded
+    long before, waited 5 s while another tenant's first request loaded ``base``."""
+    loading, release = threading.Event(), threading.Event()
+
+    class SlowWhisper(FakeWhisper):
+        def __init__(self, path: str, **kwargs: Any) -> None:
+            if path.endswith("slow"):
+                loading.set()
+                release.wait(timeout=10)
+            super().__init__(path, **kwargs)
+
+    monkeypatch.setattr(models, "TokenWhisperModel", SlowWhisper)
+    fast, slow = (models.ResolvedModel(name, tmp_path / name, name) for name in ("fast", "slow"))
+    loaded = models.load_model(fast, device="cpu", compute_type="int8", cpu_threads=1)
+    slow_load = threading.Thread(target=models.load_model, args=(slow,),
+                                 kwargs={"device": "cpu", "compute_type": "int8",
+                                         "cpu_threads": 1})
+    slow_load.start()
+    try:
+        assert loading.wait(timeout=10)
+        got: list[Any] = []
+        asking = threading.Thread(target=lambda: got.append(models.load_model(
+            fast, device="cpu", compute_type="int8", cpu_threads=1)))
+        asking.start()
+        asking.join(timeout=5)
+        assert got == [loaded]
+    finally:
+        release.set()
+        slow_load.join(timeout=10)
+    assert FakeWhisper.built == 2
 
 
 @pytest.mark.parametrize(

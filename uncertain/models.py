@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from uncertain._assets import built_once
 from uncertain.errors import EngineNotFoundError, ModelNotFoundError, shown
 
 try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
@@ -449,10 +450,6 @@ def default_cpu_threads() -> int:
     return max(1, min(cores, 8))
 
 
-_CACHE: dict[tuple[str, str, str, int], WhisperModel] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def load_model(
     model: str | os.PathLike[str] | ResolvedModel | None = None,
     *,
@@ -464,21 +461,23 @@ def load_model(
     resolved = resolve_model(model)
     device, compute_type = pick_device(device, compute_type)
     threads = cpu_threads or default_cpu_threads()
-    key = (str(resolved.path), device, compute_type, threads)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is None:
-            log.info("loading Whisper %s from %s (%s, %s, %d threads)",
-                     resolved.name, resolved.path, device, compute_type, threads)
-            seed_sampling()
-            try:
-                cached = TokenWhisperModel(str(resolved.path), device=device,
-                                           compute_type=compute_type, cpu_threads=threads)
-            except Exception as exc:  # (a damaged tokenizer.json raises a bare Exception)
-                raise ModelNotFoundError(
-                    f"{resolved.path}: cannot load the Whisper model: {exc}") from exc
-            _CACHE[key] = cached
-    return cached
+    return _loaded(str(resolved.path), resolved.name, device, compute_type, threads)
+
+
+@built_once()
+def _loaded(path: str, name: str, device: str, compute_type: str, threads: int
+            ) -> WhisperModel:
+    """The model in ``path`` on ``device``. A thread asking for a model already loaded, or
+    for another, does not wait for this one's loading: a service's request for its model
+    (loaded, 0.2 ms) waited 5 s while another tenant's first request loaded ``base``."""
+    log.info("loading Whisper %s from %s (%s, %s, %d threads)",
+             name, path, device, compute_type, threads)
+    seed_sampling()
+    try:
+        return TokenWhisperModel(path, device=device, compute_type=compute_type,
+                                 cpu_threads=threads)
+    except Exception as exc:  # (a damaged tokenizer.json raises a bare Exception)
+        raise ModelNotFoundError(f"{path}: cannot load the Whisper model: {exc}") from exc
 
 
 def seed_sampling() -> None:
