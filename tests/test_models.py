@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -234,6 +235,7 @@ def fake_models(monkeypatch: pytest.MonkeyPatch) -> None:
     """load_model builds :class:`FakeWhisper` models, in a cache of the test's own."""
     monkeypatch.setattr(models, "TokenWhisperModel", FakeWhisper)
     monkeypatch.setattr(models, "_loaded", built_once()(models._loaded.__wrapped__))
+    monkeypatch.setattr(models, "_built", [])
     FakeWhisper.built = 0
 
 
@@ -283,6 +285,40 @@ def test_models_a_loaded_model_is_not_held_up_by_another_loading(
     assert FakeWhisper.built == 2
 
 
+def _in_a_forked_child(work: Callable[[], str]) -> str:
+    """What ``work()`` returns (or the name of what it raises) in a child of this process."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            said = work()
+        except Exception as exc:
+            said = f"{type(exc).__name__}: {exc}"
+        os.write(write, said.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        said = fh.read()
+    os.waitpid(pid, 0)
+    return said
+
+
+@pytest.mark.usefixtures("fake_models")
+def test_models_a_process_forked_after_loading_says_it_cannot_load() -> None:
+    """CTranslate2 runs no model in a process forked after it loaded one, the parent's or
+    one loaded afresh: a pre-forking server's workers (gunicorn --preload) waited forever
+    on their first recording. Forked before any model was loaded, a child loads its own."""
+    def load() -> str:
+        model = models.load_model(device="cpu", compute_type="int8", cpu_threads=1)
+        return type(model).__name__
+
+    assert _in_a_forked_child(load) == "FakeWhisper"
+    models.load_model(device="cpu", compute_type="int8", cpu_threads=1)
+    said = _in_a_forked_child(load)
+    assert said.startswith("EngineError: ") and f"parent (pid {os.getpid()})" in said
+    assert "--preload" in said and "'spawn'" in said
+
+
 @pytest.mark.parametrize(
     ("gpus", "supported", "expected"),
     [
@@ -320,6 +356,42 @@ def test_models_real_base_is_joined_once(tmp_path: Path, monkeypatch: pytest.Mon
     assert models.is_model_dir(resolved.path)
     monkeypatch.setattr(models, "_join", lambda *a: pytest.fail("joined twice"))
     assert models.resolve_model("base").path == resolved.path
+
+
+_FORKED = """
+import os, sys, time
+from uncertain import asr, models
+from uncertain.errors import EngineError
+models.load_model()  # as a pre-forking server warms its workers' model
+pid = os.fork()
+if pid == 0:
+    try:
+        asr.transcribe(sys.argv[1])
+        print("transcribed", flush=True)
+    except EngineError as exc:
+        print(type(exc).__name__, flush=True)
+    sys.exit(0)  # as a worker ends, its interpreter shutting down
+for _ in range(600):
+    if os.waitpid(pid, os.WNOHANG)[0]:
+        print("exited", flush=True)
+        break
+    time.sleep(0.05)
+else:
+    print("hung", flush=True)
+    os.kill(pid, 9)
+"""
+
+
+@pytest.mark.slow
+def test_models_real_forked_child_says_so_and_exits(samples_dir: Path) -> None:
+    """Forked after the model was loaded, a worker waited forever on its first recording
+    (CTranslate2's threads are the parent's), and again on exiting (freeing the model)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _FORKED, str(samples_dir / "jfk.flac")],
+                         capture_output=True, text=True, check=True, timeout=300).stdout
+    assert out.split() == ["EngineError", "exited"]
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ that also keeps each word's sub-word token probabilities) once per process and s
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.util
 import json
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from uncertain._assets import built_once
-from uncertain.errors import EngineNotFoundError, ModelNotFoundError, shown
+from uncertain.errors import EngineError, EngineNotFoundError, ModelNotFoundError, shown
 
 try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
     import ctranslate2
@@ -458,6 +459,13 @@ def load_model(
     cpu_threads: int = 0,
 ) -> WhisperModel:
     """The :class:`TokenWhisperModel` for ``model``, built once per process and setting."""
+    if _forked_from is not None:
+        raise EngineError(
+            f"Whisper models were loaded in this process's parent (pid {_forked_from}) "
+            "before it forked this one: CTranslate2 runs no model in a process forked "
+            "after it loaded one, not even a model loaded afresh (it waits forever); load "
+            "models after forking (gunicorn without --preload, a process pool's "
+            "initializer) or start the workers with multiprocessing's 'spawn'")
     resolved = resolve_model(model)
     device, compute_type = pick_device(device, compute_type)
     threads = cpu_threads or default_cpu_threads()
@@ -474,10 +482,37 @@ def _loaded(path: str, name: str, device: str, compute_type: str, threads: int
              name, path, device, compute_type, threads)
     seed_sampling()
     try:
-        return TokenWhisperModel(path, device=device, compute_type=compute_type,
-                                 cpu_threads=threads)
+        model = TokenWhisperModel(path, device=device, compute_type=compute_type,
+                                  cpu_threads=threads)
     except Exception as exc:  # (a damaged tokenizer.json raises a bare Exception)
         raise ModelNotFoundError(f"{path}: cannot load the Whisper model: {exc}") from exc
+    _built.append(model)
+    return model
+
+
+#: every model :func:`_loaded` built in this process (its cache holds them too)
+_built: list[WhisperModel] = []
+#: the parent's pid, in a process forked after models were loaded (see :func:`_forked`)
+_forked_from: int | None = None
+
+
+def _forked() -> None:
+    """In a process just forked from one that had loaded models: none can run here, nor
+    can another be loaded (CTranslate2's threads are the parent's: either waits forever,
+    as a pre-forking server's workers did on their first recording), and freeing one
+    waits for those threads too (the workers hung on exiting). The inherited models are
+    kept, never freed, and :func:`load_model` says why it cannot load."""
+    global _forked_from
+    if not _built:
+        return
+    for model in _built:  # never freed, not even when the interpreter shuts down
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(model))
+    _built.clear()
+    _loaded.cache_clear()  # type: ignore[attr-defined]
+    _forked_from = os.getppid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def seed_sampling() -> None:
