@@ -1147,3 +1147,43 @@ def test_batch_cli_says_which_file_a_full_disk_stopped(
     assert capsys.readouterr().err == (
         f"uncertain batch: interrupted; the 1 record in {out} is kept whole: --resume "
         "goes on from there\n")
+
+
+class _Chatty(FakeProcessor):
+    """Logs an INFO record for each file, as a stage loading its model does."""
+
+    def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
+        logging.getLogger("uncertain").info("read %s", item.path)
+        return super().process(item, sha256)
+
+
+def test_batch_progress_leaves_the_logging_alone_where_no_bar_is_drawn(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``progress`` and no terminal (a service's run), no bar is drawn, yet tqdm's
+    log redirection added a console handler of no level: the INFO records the service's
+    own handler (WARNING, to a log) dropped were printed on stderr."""
+    (tmp_path / "a.wav").write_bytes(b"RIFF audio")
+    kept = io.StringIO()
+    handler = logging.StreamHandler(kept)
+    handler.setLevel(logging.WARNING)
+    monkeypatch.setattr(logging.root, "handlers", [handler])
+    monkeypatch.setattr(logging.getLogger("uncertain"), "level", logging.INFO)
+    summary = run_batch([tmp_path / "a.wav"], out=tmp_path / "out.jsonl", processor=_Chatty,
+                        progress=True)
+    assert summary.done == 1
+    assert "read" not in capsys.readouterr().err
+    assert kept.getvalue() == "" and logging.root.handlers == [handler]
+
+
+def test_batch_progress_logs_above_a_drawn_bar_at_the_console_handlers_level(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from uncertain._progress import logging_above
+
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    monkeypatch.setattr(logging.root, "handlers", [console])
+    with logging_above(SimpleNamespace(disable=False)):
+        (above,) = logging.root.handlers
+        assert above is not console and above.level == logging.WARNING
+    assert logging.root.handlers == [console]

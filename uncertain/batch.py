@@ -45,18 +45,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tqdm import tqdm
-from tqdm.contrib.logging import logging_redirect_tqdm
 
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker
 from uncertain._io import NOT_REGULAR
+from uncertain._progress import logging_above
 from uncertain.images import check_dpi
 from uncertain.text import check_encoding
 
@@ -267,7 +266,7 @@ def run_batch(
     # drawn on a terminal only (disable=None): a log file would fill with carriage returns
     bar = tqdm(total=summary.total, unit="file", disable=None if progress else True,
                dynamic_ncols=True, smoothing=0.1)
-    redirect = logging_redirect_tqdm() if progress else nullcontext()
+    redirect = logging_above(bar)
     made = False  # whether this run made the output file
     try:
         with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:

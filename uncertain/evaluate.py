@@ -544,12 +544,11 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     ``rescore`` runs the acoustic second pass on validated audio with flags or hunches
     (as annotate does: a hunch the audio bears out becomes a flag). ``progress``
     draws a bar over the files on stderr when it is a terminal."""
-    import contextlib
     import sys
 
     from tqdm import tqdm
-    from tqdm.contrib.logging import logging_redirect_tqdm
 
+    from uncertain._progress import logging_above
     from uncertain.errors import UncertainError
     from uncertain.ingest import ingest
     from uncertain.rescore import rescore as rescore_flags
@@ -564,9 +563,8 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
         options["calibration"] = calibration
     out: list[Document | Failure] = []
     paths = list(files)
-    redirect = logging_redirect_tqdm() if progress else contextlib.nullcontext()
-    with redirect, tqdm(paths, unit="file", leave=False, file=sys.stderr,
-                        disable=None if progress else True) as bar:
+    with tqdm(paths, unit="file", leave=False, file=sys.stderr,
+              disable=None if progress else True) as bar, logging_above(bar):
         for path in bar:
             try:
                 doc = ingest(path, **options)
