@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import sys
 import threading
+import time
 import warnings
 import zlib
 from pathlib import Path
@@ -489,6 +490,37 @@ def test_images_opened_by_two_threads_at_once_leave_the_warning_filters(
         thread.join(timeout=10)
     assert all(event.is_set() for event in inside.values())
     assert warnings.filters == before
+
+
+def test_images_pdf_waits_for_the_warnings_lock_holding_no_pdfium(
+        monkeypatch: pytest.MonkeyPatch, samples_dir: Path) -> None:
+    """A thread silencing Pillow's warnings may need pdfium (the garbage collector closing
+    an abandoned PDF's pages there): a PDF's forms set-up, holding pdfium, waited for the
+    warnings, and the two threads would wait for each other."""
+    import pypdfium2.raw as pdfium_c
+
+    from uncertain._quiet import quiet
+
+    real_load, loaded = pdfium_c.FPDF_LoadDocument, threading.Event()
+
+    def load(*args: Any) -> Any:
+        document = real_load(*args)
+        if threading.current_thread() is other and args[0]:
+            loaded.set()
+        return document
+
+    monkeypatch.setattr(pdfium_c, "FPDF_LoadDocument", load)
+    other = threading.Thread(target=lambda: list(images.open_pages(samples_dir / "scan.pdf",
+                                                                   dpi=20)))
+    with quiet():
+        other.start()
+        assert loaded.wait(timeout=10)
+        time.sleep(0.2)  # (on to the forms' set-up, waiting for the warnings)
+        free = images._PDFIUM.acquire(timeout=2)
+        if free:
+            images._PDFIUM.release()
+    other.join(timeout=10)
+    assert free and not other.is_alive()
 
 
 def test_images_encrypted_pdf() -> None:

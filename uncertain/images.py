@@ -293,11 +293,12 @@ def _open_pdf(path: Path, *, dpi: float,
                                         ) from exc
             raise CorruptInputError(path, f"not a readable PDF: {exc}") from exc
     try:
-        with _PDFIUM:
-            # before any page is loaded, or pdfium draws no form field: the values typed
-            # into a filled-in form (a prescription, an intake form) are in no page's content
-            with quiet():  # an XFA form pdfium cannot load: AcroForm only
-                pdf.init_forms()
+        # before any page is loaded, or pdfium draws no form field: the values typed into
+        # a filled-in form (a prescription, an intake form) are in no page's content
+        # (quiet's lock is taken before pdfium's, as everywhere: an abandoned page
+        # generator, closed by another thread's garbage collection, takes pdfium's)
+        with quiet(), _PDFIUM:  # an XFA form pdfium cannot load warns: AcroForm only
+            pdf.init_forms()
             count = len(pdf)
         if count == 0:
             raise CorruptInputError(path, "the PDF has no pages")
