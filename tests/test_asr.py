@@ -471,6 +471,35 @@ def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
         assert "corresponding" in doc.text.split()
 
 
+def test_asr_a_late_copy_of_two_segments_goes_whole(tmp_path: Path) -> None:
+    """A sentence timed late can be the copy of two segments heard in the gap: in a noisy
+    17-minute reading the copy of "... make modification" and of "exclusively for you ...
+    those works" lost the first segment's words and kept the second's as speech at
+    621.97-622.85 s, twelve words in under a second. Each segment's copy is looked for
+    next to the gap once the copies found before it are gone, in either order."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
+    one = [(" The", 0.5, 0.8), (" corresponding", 0.8, 1.4), (" source", 1.4, 1.8),
+           (" is", 1.8, 2.0), (" the", 2.0, 2.2), (" same.", 2.2, 2.6)]
+    two = [(" All", 8.0, 8.3), (" rights", 8.3, 8.8), (" are", 8.8, 9.0),
+           (" granted", 9.0, 9.4), (" here.", 9.4, 9.8)]
+    again = recording([segment("".join(w for w, *_ in one), [(*w, 0.6) for w in one]),
+                       segment("".join(w for w, *_ in two), [(*w, 0.6) for w in two])])
+    said = [w for w, *_ in one + two]
+    # the copy after the gap, and (its mirror) a copy before a gap, each said once
+    late = [(w, 22.0 + 0.2 * k, 22.2 + 0.2 * k, 0.9) for k, w in enumerate(said)]
+    early = [(w, 0.5 + 0.2 * k, 0.7 + 0.2 * k, 0.9) for k, w in enumerate(said)]
+    for first, gap in (
+            (recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                        segment(" copy z", [*late, (" z", 24.5, 24.8, 0.9)]),
+                        segment(" y", [(" y", 29.0, 29.5, 0.9)])]), 1.5),
+            (recording([segment(" copy", early),
+                        segment(" y", [(" y", 29.0, 29.5, 0.9)])]), 2.7)):
+        doc = asr.transcribe(path, engine=ReplayEngine(first, again, recording([])))
+        heard = [w.text for w in doc.words]
+        assert [heard.count(w.strip()) for w in said] == [1] * len(said), heard
+        assert [w.start for w in doc.words if w.text == "All"] == [gap + 8.0]
+
+
 def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None:
     """Whisper stops before the end of what it hears: a dictation ending "Takes hydralazine
     25 milligrams" came back as "takes hydrogen", the dose's last 2.3 s lost with no
