@@ -318,7 +318,8 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     word though the sound rises and falls as speech does (:data:`_GAP_RANGE_DB`), and the
     stretches of :data:`_TAIL_SECONDS` or more after the last word to the end of
     ``samples`` (a recording, or a chunk of one) and before the first word from its start,
-    when they hold speech (:func:`_spoken_edge`).
+    when they hold speech (:func:`_spoken_edge`), as are then those a late copy of what was
+    heard was taken out of (:func:`_without_copies`).
 
     Whisper leaves out a whole 30-second window it takes for no speech (its no-speech
     probability over 0.6 and the decoding's mean log-probability under -1), and whether
@@ -339,15 +340,18 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
              "temperature": [0.0]}
     tried: list[tuple[float, float]] = []
     heard_speech: Sequence[tuple[float, float]] | None = None
+    vacated: list[float] = []  # the middles of the words of late copies taken out
     # a late copy taken out (see _without_copies) leaves its own stretch unheard, which a
-    # second round decodes; a stretch inside one decoded before is not decoded again
+    # second round decodes, from _TAIL_SECONDS on: it held speech Whisper heard as the copy
+    # (in a noisy reading the 5.9 s under a 12-word copy held 17 other words); a stretch inside
+    # one decoded before is not decoded again
     for _ in range(2):
         found: list[Segment] = []
-        for lo, hi in _unheard(segments, len(samples) / rate):
+        for lo, hi in _unheard(segments, len(samples) / rate, vacated):
             if any(a - 0.5 <= lo and hi <= b + 0.5 for a, b in tried):
                 continue
             tried.append((lo, hi))
-            # (only the stretches at the end and the start are so short)
+            # (only the stretches at the end and the start, or of a copy, are so short)
             tail = hi - lo < _GAP_SECONDS
             if tail and not _spoken_edge(samples, lo, hi):
                 continue
@@ -366,18 +370,24 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
             break
         heard = [(w.start, w.end) for s in found for w in s.words
                  if w.start is not None and w.end is not None]
-        kept = _without_copies(_trimmed(segments, heard), found)
+        trimmed = _trimmed(segments, heard)
+        kept = _without_copies(trimmed, found)
+        still = {(w.start, w.text) for s in kept for w in s.words}
+        vacated = [(w.start + w.end) / 2 for s in trimmed for w in s.words
+                   if (w.start, w.text) not in still and w.start is not None
+                   and w.end is not None]
         segments = sorted([*kept, *found], key=lambda s: s.start or 0.0)
     return segments
 
 
 def _spoken_edge(samples: np.ndarray, lo: float, hi: float) -> bool:
-    """Whether ``lo``-``hi`` s, the stretch after the last word of ``samples`` (or, from
-    0, before the first), holds speech: its sound rises and falls as speech does
-    (:data:`_GAP_RANGE_DB`: not silence, a steady hiss or room tone), and
-    :data:`_TAIL_SPEECH_SECONDS` of it is within :data:`_TAIL_BELOW_DB` of the loud tenth
-    of the 30 s of words next to it, before it (or after it) (not the end of the last
-    word timed early, a breath or a click, a quiet lead-in)."""
+    """Whether ``lo``-``hi`` s, the stretch after the last word of ``samples`` (or one a
+    late copy was taken out of, or, from 0, the stretch before the first), holds speech:
+    its sound rises and falls as speech does (:data:`_GAP_RANGE_DB`: not silence, a
+    steady hiss or room tone), and :data:`_TAIL_SPEECH_SECONDS` of it is within
+    :data:`_TAIL_BELOW_DB` of the loud tenth of the 30 s of words next to it, before it
+    (or after it) (not the end of the last word timed early, a breath or a click, a quiet
+    lead-in)."""
     rate = _audio.SAMPLE_RATE
     window = _audio.SPEECH_WINDOW
     at = round(lo * rate)
@@ -497,10 +507,12 @@ def _with_words(segment: Segment, words: list[Word], **update: Any) -> Segment:
         "end": segment.end if words[-1] is segment.words[-1] else words[-1].end, **update})
 
 
-def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]]:
+def _unheard(segments: list[Segment], length: float, vacated: Sequence[float] = ()
+             ) -> list[tuple[float, float]]:
     """The stretches of :data:`_GAP_SECONDS` or more of ``length`` seconds that no word
-    covers, and the ones before the first word and after the last from
-    :data:`_TAIL_SECONDS` on (the only ones so short, when there is a word); a word longer
+    covers, and the ones before the first word and after the last, or holding one of the
+    times ``vacated`` (where words were taken out), from :data:`_TAIL_SECONDS` on (the
+    only ones so short, when there is a word); a word longer
     than two :data:`_WORD_SECONDS` covers only that much, at its start, or at its end if it
     opens its segment (Whisper stretches a word over speech it skipped: see
     :data:`_WORD_SECONDS`)."""
@@ -518,7 +530,8 @@ def _unheard(segments: list[Segment], length: float) -> list[tuple[float, float]
     gaps = []
     at = 0.0
     for k, (lo, hi) in enumerate(sorted(covered)):
-        if lo - at >= (_TAIL_SECONDS if k == 0 else _GAP_SECONDS):
+        if lo - at >= (_TAIL_SECONDS if k == 0 or any(at <= t <= lo for t in vacated)
+                       else _GAP_SECONDS):
             gaps.append((at, lo))
         at = max(at, hi)
     if length - at >= (_TAIL_SECONDS if covered else _GAP_SECONDS):
