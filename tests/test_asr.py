@@ -535,6 +535,35 @@ def test_asr_the_short_stretch_a_late_copy_stood_on_is_decoded_again(tmp_path: P
     assert "Run" not in asr.transcribe(path, engine=engine).text and len(engine.calls) == 2
 
 
+def test_asr_text_whisper_doubts_over_no_sound_is_dropped(tmp_path: Path) -> None:
+    """At the end of a noisy 17-minute reading Whisper wrote "Thanks for watching, see you
+    in the next video. ..." over the last seconds of noise: no-speech probability 0.71,
+    over its 0.6 line, but a mean log-probability of -0.95, inside its -1, so kept, 17 of
+    its 23 words timed as lasting no time. A segment over the no-speech line with half
+    its words, and 3 or more, in no time is dropped; one with its words timed, one under
+    the line, or a run with no line is kept."""
+    path = write_wav(tmp_path / "end.wav", np.concatenate([_speechlike(6.0), np.zeros(
+        3 * SAMPLE_RATE)]))
+    said = segment(" as needed.", [(" as", 4.0, 4.4, 0.9), (" needed.", 4.4, 5.9, 0.9)])
+    words = [(" Thanks", 5.9, 5.9, 0.1), (" for", 5.9, 5.9, 0.8),
+             (" watching,", 5.9, 6.3, 0.6), (" see", 6.3, 6.3, 0.1), (" you.", 6.3, 6.3, 0.9)]
+
+    def heard(no_speech: float, words: list[tuple[str, float, float, float]],
+              **options: Any) -> list[str]:
+        thanks = segment(" Thanks for watching, see you.", words, no_speech_prob=no_speech)
+        doc = asr.transcribe(path, engine=ReplayEngine(recording([said, thanks])), **options)
+        return doc.text.split()
+
+    assert heard(0.71, words) == ["as", "needed."]
+    timed = [(w, 5.9 + 0.3 * k, 6.2 + 0.3 * k, p) for k, (w, _, _, p) in enumerate(words)]
+    three = [(w, 5.9 + 0.3 * k, 5.9 + 0.3 * k + 0.2 * (k > 2), p)
+             for k, (w, _, _, p) in enumerate(words)]  # 3 of 5 untimed; then 2 of 5
+    assert heard(0.71, three) == ["as", "needed."]
+    for kept in (heard(0.71, timed), heard(0.71, three[:2] + timed[2:]), heard(0.5, words),
+                 heard(0.71, words, no_speech_threshold=None)):
+        assert kept == ["as", "needed.", "Thanks", "for", "watching,", "see", "you."]
+
+
 def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None:
     """Whisper stops before the end of what it hears: a dictation ending "Takes hydralazine
     25 milligrams" came back as "takes hydrogen", the dose's last 2.3 s lost with no
