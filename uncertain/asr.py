@@ -13,7 +13,8 @@ a stretch of speech in which Whisper heard no word is decoded again on its own
 (:func:`_shortened`, :func:`_fill_gaps`), as is speech under a word Whisper stretched
 over it, and speech after a chunk's last word (Whisper stops before the end of what it
 hears: :data:`_TAIL_SECONDS`) or before its first, and a sentence heard again there is not
-kept twice.
+kept twice. Text Whisper itself finds likely no speech and times as lasting no time is
+dropped (:func:`_over_no_sound`).
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
