@@ -548,13 +548,21 @@ def test_asr_text_whisper_doubts_over_no_sound_is_dropped(tmp_path: Path) -> Non
     words = [(" Thanks", 5.9, 5.9, 0.1), (" for", 5.9, 5.9, 0.8),
              (" watching,", 5.9, 6.3, 0.6), (" see", 6.3, 6.3, 0.1), (" you.", 6.3, 6.3, 0.9)]
 
+    def transcribed(no_speech: float, words: list[tuple[str, float, float, float]],
+                    **options: Any) -> Document:
+        thanks = segment(" Thanks for watching, see you.", words, no_speech_prob=no_speech)
+        return asr.transcribe(path, engine=ReplayEngine(recording([said, thanks])), **options)
+
     def heard(no_speech: float, words: list[tuple[str, float, float, float]],
               **options: Any) -> list[str]:
-        thanks = segment(" Thanks for watching, see you.", words, no_speech_prob=no_speech)
-        doc = asr.transcribe(path, engine=ReplayEngine(recording([said, thanks])), **options)
-        return doc.text.split()
+        return transcribed(no_speech, words, **options).text.split()
 
     assert heard(0.71, words) == ["as", "needed."]
+    # what was left out is said, with its time and its text
+    assert transcribed(0.71, words).warnings == [
+        "5.9-6.3 s: left out 5 words Whisper wrote over no sound (no-speech probability "
+        "0.71, most words timed as lasting no time): 'Thanks for watching, see you.'"]
+    assert transcribed(0.5, words).warnings == []
     timed = [(w, 5.9 + 0.3 * k, 6.2 + 0.3 * k, p) for k, (w, _, _, p) in enumerate(words)]
     three = [(w, 5.9 + 0.3 * k, 5.9 + 0.3 * k + 0.2 * (k > 2), p)
              for k, (w, _, _, p) in enumerate(words)]  # 3 of 5 untimed; then 2 of 5

@@ -183,8 +183,11 @@ def transcribe(
         raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
         if progress is not None:
             raw_segments = _reporting(raw_segments, chunk.start, length, progress)
-        new = [s for s in _segments(raw_segments, 0.0, first_id=len(segments))
-               if not _over_no_sound(s, opts.no_speech_threshold)]
+        new = _segments(raw_segments, 0.0, first_id=len(segments))
+        dropped = [s for s in new if _over_no_sound(s, opts.no_speech_threshold)]
+        if dropped:  # left out, and said: the reader sees what was taken away
+            new = [s for s in new if s not in dropped]
+            notes.extend(_no_sound_note(s) for s in _placed(dropped, pieces, chunk.start))
         if language_info is None or (new and pinned is None):
             language_info = info
         if new:
@@ -385,6 +388,14 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                    and w.end is not None]
         segments = sorted([*kept, *found], key=lambda s: s.start or 0.0)
     return segments
+
+
+def _no_sound_note(segment: Segment) -> str:
+    """The warning of a segment :func:`_over_no_sound` left out, with its text."""
+    return (f"{segment.start or 0.0:.1f}-{segment.end or 0.0:.1f} s: left out "
+            f"{len(segment.words)} words Whisper wrote over no sound (no-speech "
+            f"probability {segment.no_speech_prob or 0.0:.2f}, most words timed as lasting "
+            f"no time): {segment.text.strip()!r}")
 
 
 def _over_no_sound(segment: Segment, line: float | None) -> bool:
