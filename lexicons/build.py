@@ -155,8 +155,9 @@ def us_names(folder: Path) -> set[str]:
 
 
 def strip_forms(name: str) -> str:
-    """``Fluticasone Nasal Spray`` -> ``Fluticasone``; drops parenthesised asides."""
-    name = re.sub(r"\([^)]*\)", " ", name)
+    """``Fluticasone Nasal Spray`` -> ``Fluticasone``; drops parenthesised asides, not a
+    stereo prefix written onto a name (``(R)-Salbutamol``: chemistry, no ``-Salbutamol``)."""
+    name = re.sub(r"\([^)]*\)(?![-\w])", " ", name)
     words = name.split()
     while len(words) > 1 and words[-1].lower() in FORM_WORDS:
         words.pop()

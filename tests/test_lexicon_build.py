@@ -307,6 +307,13 @@ def test_lexicon_build_a_curated_line_may_make_an_abbreviation(
         _curated_build(tmp_path, "Abac\tabacavir\tnickname")
 
 
+def test_lexicon_build_a_stereo_prefix_is_no_aside_of_a_name() -> None:
+    # MedlinePlus lists "(R)-Salbutamol" as a brand of levalbuterol: without its "(R)" it
+    # was the brand "-Salbutamol", that is salbutamol (albuterol) written
+    assert build.strip_forms("Fluticasone Nasal Spray (Flonase)") == "Fluticasone"
+    assert build.clean_name(build.strip_forms("(R)-Salbutamol")) is None
+
+
 def test_lexicon_build_a_curated_line_may_make_another_generic_name(
         tmp_path: Path, mini: Lexicon) -> None:
     # a British name the sources lack ("Co-amoxiclav", "Glyceryl trinitrate")

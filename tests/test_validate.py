@@ -2556,6 +2556,8 @@ def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Valida
     ("Paracetamol 1 g QDS", "acetaminophen"),
     ("Frusemide 40 mg OM", "furosemide"),
     ("Adrenaline 1 mg IV", "epinephrine"),
+    # and levalbuterol, by MedlinePlus's "(R)-Salbutamol" read as a brand "-Salbutamol"
+    ("Salbutamol 100 mcg inhaler", "albuterol"),
 ])
 def test_validate_a_british_name_is_verified_as_its_drug(validator: Validator, line: str,
                                                         canonical: str) -> None:
