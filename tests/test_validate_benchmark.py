@@ -322,7 +322,7 @@ def test_a_cached_output_names_its_file_where_it_is_now(vq: ModuleType, tmp_path
     assert again.source.sha256 == made.source.sha256 and again.text == made.text
 
 
-def _heard(words: list[str], flags: list[tuple[int, int, list[tuple[str, str]]]]) -> Document:
+def _salt_heard(words: list[str], flags: list[tuple[int, int, list[tuple[str, str]]]]) -> Document:
     from uncertain.document import Candidate, Flag
 
     doc = Document(source=Source(path="s.wav", sha256="0" * 64, modality="audio",
@@ -359,6 +359,6 @@ def test_salt_slot_sorts_each_salt_by_what_the_llm_is_shown(
         words: list[str], flags: list[tuple[int, int, list[tuple[str, str]]]],
         expected: tuple[str, str]) -> None:
     salts = _benchmark("salt_slot")
-    doc = _heard(words, flags)
+    doc = _salt_heard(words, flags)
     sentence = "Start metoprolol tartrate 25 milligrams."
     assert salts.classify(doc, sentence, "tartrate") == expected
