@@ -370,6 +370,15 @@ def test_text_layer_of_another_copy_of_a_one_page_form_is_left_out(tmp_path: Pat
     assert not [f for f in Validator().validate(doc).flags if f.candidates
                 and f.candidates[0].canonical.casefold() == "warfarin"]
     assert compare_layer(doc.words, _form_layer(FORMS[1])).foreign == 5
+    # a layer of the page whose lines are cut at its edge, or that reads short words of
+    # one or two glyphs otherwise, is no other copy
+    words = _words([[("Take", 95), ("the", 95), ("tablets", 95), ("daily", 95)],
+                     [("Use", 95), ("all", 95), ("types", 95), ("l", 95)],
+                     [("Dose", 95), ("1", 95), ("10", 95), ("milligrams", 95)]])
+    for layer in ("Take the tablets d\nUse all ty l\nDose 1 10 mi",
+                  "Take the tablets daily\nUse all types I\nDose l lO milligrams"):
+        found = compare_layer(words, layer)
+        assert found.used and found.foreign == 0 and found.alternatives == 3, layer
     # the page's own layer, reading the drug and its dose otherwise
     own = _form_layer(FORMS[0]).replace("Digoxin 0.125", "Warfarin 5")
     doc = _recognize(tmp_path, own, FORMS[0])

@@ -27,9 +27,10 @@ A layer of over ``MAX_RATIO`` times the page's words holds more than its text an
 aligned (by chance, its words agree with most of a short page's). A layer that reads
 ``MIN_FOREIGN`` or more words OCR was sure of (``SURE``) as words unlike them (under
 ``UNLIKE`` of their letters alike: "Mary" for "John", "Warfarin" for "Digoxin", another
-date) is another copy of the page's form, another patient's: its printed words agree,
-its filled-in ones are not a misreading of the page's, and are left out with the rest
-(the sample pages' layers read otherwise only words OCR doubted or letters alike, see
+date; not the word cut short at the page's edge, nor a glyph or two) is another copy of
+the page's form, another patient's: its printed words agree, its filled-in ones are not
+a misreading of the page's, and are left out with the rest (the sample pages' layers
+read otherwise only words OCR doubted or letters alike, see
 ``benchmarks/ocr_text_layer.py``).
 
 Where the two agree, nothing changes: a word's confidence stays tesseract's (the
@@ -79,6 +80,8 @@ UNLIKE = 0.5
 #: (a patient's names and date of birth, a drug and its dose): one or two may be the
 #: page's own words the layer reads otherwise, a drug the validator is to doubt
 MIN_FOREIGN = 3
+#: the fewest letters (and digits) the longer of two readings has for them to be unlike
+_UNLIKE_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,14 @@ def _letters(text: str) -> str:
 
 def _unlike(word: Word, reading: str) -> bool:
     """Whether a layer's ``reading`` of a ``word`` OCR was sure of is unlike it: no
-    misreading of the same print (see ``UNLIKE``)."""
+    misreading of the same print (see ``UNLIKE``), nor the word cut at the page's edge
+    ("th" for "the": the layer's line cut short), nor a glyph of one or two read
+    otherwise ("1" for "l", "lO" for "10": alike in look, never in letters)."""
+    ours, theirs = _letters(word.text), _letters(reading)
     return (word.confidence is not None and word.confidence >= SURE
-            and Levenshtein.normalized_similarity(_letters(word.text), _letters(reading))
-            < UNLIKE)
+            and max(len(ours), len(theirs)) >= _UNLIKE_LETTERS
+            and not (theirs and ours.startswith(theirs))
+            and Levenshtein.normalized_similarity(ours, theirs) < UNLIKE)
 
 
 def _align(keys: list[str], layer: list[str]) -> tuple[int, list[tuple[int, int, int, int]]]:
