@@ -130,6 +130,9 @@ def _plain(text: str) -> str:
     full-width digits), accents composed, the typographic forms of ``_TYPOGRAPHY`` plain;
     in a word of Latin letters, the look-alikes of ``_LOOKALIKES`` Latin ("Metfоrmin"; a
     word of Cyrillic or Greek letters alone is left in its script)."""
+    if text.isascii():
+        return text  # (the most of a layer's words, and none of those forms: a page of a
+        # million words is counted in seconds)
     plain = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
     return plain.translate(_LOOKALIKES) if not _LATIN.isdisjoint(plain) else plain
 
@@ -137,7 +140,8 @@ def _plain(text: str) -> str:
 def _norm(text: str) -> str:
     """``text`` compared: plain, punctuation at either end dropped, look-alike letters
     Latin (a word of them alone too: "АСЕ" in Cyrillic is "ACE"), case folded."""
-    return _THOUSANDS.sub("", strip_punct(_plain(text))).translate(_LOOKALIKES).casefold()
+    plain = _THOUSANDS.sub("", strip_punct(_plain(text)))
+    return (plain if plain.isascii() else plain.translate(_LOOKALIKES)).casefold()
 
 
 #: what a layer holds where its font maps a glyph to no character: pdfminer's "(cid:77)"
