@@ -503,6 +503,31 @@ def test_drug_the_text_layer_reads_as_another_is_marked_with_its_reading(
         doc, preamble=False).text
 
 
+@pytest.mark.parametrize(("lines", "layer", "marked"), [
+    ([("Rx:", 90), ("Metoprolol", 91), ("tartrate", 92), ("25", 90), ("mg", 93)],
+     "Rx: Warfarin tartrate 25 mg", ("Metoprolol", "warfarin")),
+    ([("Rx:", 90), ("insulin", 91), ("glargine", 92), ("10", 90), ("units", 93)],
+     "Rx: heparin glargine 10 units", ("insulin", "heparin")),
+    ([("Rx:", 90), ("insulin", 91), ("glargine", 92), ("10", 90), ("units", 93)],
+     "Rx: Insulin glargine 10 units", None),
+])
+def test_term_of_several_words_with_a_drug_the_layer_reads_as_another_is_marked(
+        tmp_path: Path, lines: list[tuple[str, int]], layer: str,
+        marked: tuple[str, str] | None) -> None:
+    """A term of several words ("Metoprolol tartrate", "insulin glargine") was verified
+    whole though the layer read its drug's word as another drug: the drug is now marked
+    with the layer's reading, as a drug's name alone is."""
+    from uncertain.render import render
+
+    doc = Validator().validate(_recognize(tmp_path, layer, [lines]))
+    text = render(doc, preamble=False).text
+    if marked is None:
+        assert "<unsure" not in text and doc.flags[0].reason == "verified", text
+        return
+    word, reading = marked
+    assert f'maybe="{reading}">{word}</unsure>' in text, text
+
+
 @pytest.mark.slow
 def test_dose_the_text_layer_reads_otherwise_is_marked_with_real_tesseract(
         tmp_path: Path) -> None:

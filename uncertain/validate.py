@@ -363,6 +363,9 @@ class Validator:
             if not found or (i, end) in proposed:
                 continue  # (a window of the sweep ends on it: it said what it is)
             window = infos[i:end]
+            if sw.modality == "image" and self._read_otherwise(window, words[i:end], found,
+                                                               sw.opts):
+                continue  # (a word the page's text layer reads as another: see _window)
             known = [w.confidence for w in window if w.confidence is not None]
             conf = sum(known) / len(known) if known else None
             common = [w.zipf >= sw.opts.english_min_zipf for w in window]
@@ -426,9 +429,9 @@ class Validator:
             # a printed word the page's text layer reads as another word is no match to
             # verify: it is doubted as :func:`uncertain._single.word_flags` doubts a word
             # the layer reads otherwise, with the layer's reading ("Digoxin" where the
-            # layer says "Warfarin": two readings name two drugs, one of them is wrong)
-            layered = layer_reading(words[i]) if modality == "image" and len(window) == 1 else None
-            if layered is not None and self._reads_other(layered, window[0], exact, opts):
+            # layer says "Warfarin": two readings name two drugs, one of them is wrong),
+            # nor is a term of several words with such a word ("Metoprolol tartrate")
+            if modality == "image" and self._read_otherwise(window, words[i:j], exact, opts):
                 return None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
@@ -560,6 +563,19 @@ class Validator:
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
+
+    def _read_otherwise(self, window: list[WordInfo], words: list[Word],
+                        exact: Sequence[int], opts: ValidateOptions) -> bool:
+        """Whether the page's text layer reads a word of ``window`` (the printed
+        ``words``, which spell the terms ``exact``) as another (:meth:`_reads_other`):
+        the word alone, or a word of a term of several that is a term itself
+        ("Metoprolol" of "Metoprolol tartrate", where the layer says "Warfarin")."""
+        for info, word in zip(window, words, strict=True):
+            reading = layer_reading(word)
+            terms = exact if len(window) == 1 else info.exact
+            if reading is not None and terms and self._reads_other(reading, info, terms, opts):
+                return True
+        return False
 
     def _reads_other(self, reading: str, info: WordInfo, exact: Sequence[int],
                      opts: ValidateOptions) -> bool:
