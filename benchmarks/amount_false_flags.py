@@ -74,14 +74,15 @@ def _piper_available() -> bool:
     return True
 
 
-def _transcript(text: str, voice: str) -> Document:
+def _transcript(text: str, voice: str, work: Path = WORK) -> Document:
     """The cached transcript of ``text`` spoken by ``voice`` (the speech by text and
-    voice, the transcript also by the stage's code and engines: ``_stage_cache``)."""
+    voice, the transcript also by the stage's code and engines: ``_stage_cache``), kept
+    in ``work``."""
     from uncertain.asr import transcribe
 
     key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
-    wav = WORK / voice / f"{key}.wav"
-    cached = WORK / voice / stage_key("audio") / f"{key}.json"
+    wav = work / voice / f"{key}.wav"
+    cached = work / voice / stage_key("audio") / f"{key}.json"
     if cached.is_file() and wav.is_file():
         return at_path(Document.from_json(cached.read_bytes()), wav)
     if not wav.is_file():

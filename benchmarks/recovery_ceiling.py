@@ -52,15 +52,22 @@ CLASSES = ("top 3", "top 16", "beyond", "not heard")
 MARGIN = 2
 
 
-def place(doc: Document, reference: str, term: str) -> list[int]:
-    """The word numbers of ``doc`` heard where the reference says ``term`` (with
-    ``MARGIN`` words each side); empty when none is aligned to it."""
+def heard_tokens(doc: Document) -> tuple[list[str], list[int]]:
+    """The tokens of ``doc``'s words (as :func:`validate_quality.tokens` makes them) and,
+    for each, the number of the word it is of."""
     hyp: list[str] = []
     owner: list[int] = []
     for k, word in enumerate(doc.words):
         for tok in tokens(word.text):
             hyp.append(tok)
             owner.append(k)
+    return hyp, owner
+
+
+def place(doc: Document, reference: str, term: str) -> list[int]:
+    """The word numbers of ``doc`` heard where the reference says ``term`` (with
+    ``MARGIN`` words each side); empty when none is aligned to it."""
+    hyp, owner = heard_tokens(doc)
     ref = tokens(reference)
     needle = tokens(term)
     start = next((i for i in range(len(ref) - len(needle) + 1)

@@ -27,7 +27,6 @@ many words). Speech and transcripts are cached in
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,10 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _stage_cache import stage_key  # noqa: E402
-from amount_false_flags import ESPEAK_VOICES, _piper_available, _speak  # noqa: E402
+from amount_false_flags import ESPEAK_VOICES, _piper_available, _transcript  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-from validate_quality import at_path, tokens  # noqa: E402
+from recovery_ceiling import heard_tokens  # noqa: E402
+from validate_quality import tokens  # noqa: E402
 
 from uncertain.calibrate import calibrate_document  # noqa: E402
 from uncertain.document import Document  # noqa: E402
@@ -74,31 +73,9 @@ SENTENCES: tuple[tuple[str, str], ...] = tuple(
 CLASSES = ("heard", "suggested", "other first", "unmarked")
 
 
-def _transcript(text: str, voice: str) -> Document:
-    """The cached transcript of ``text`` spoken by ``voice``."""
-    from uncertain.asr import transcribe
-
-    key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:16]
-    wav = WORK / voice / f"{key}.wav"
-    cached = WORK / voice / stage_key("audio") / f"{key}.json"
-    if cached.is_file() and wav.is_file():
-        return at_path(Document.from_json(cached.read_bytes()), wav)
-    if not wav.is_file():
-        _speak(text, voice, wav)
-    doc = transcribe(wav)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(doc.to_json(), encoding="utf-8")
-    return doc
-
-
 def heard_for(doc: Document, sentence: str, salt: str) -> set[int]:
     """The word numbers of ``doc`` aligned to ``salt`` in ``sentence``."""
-    hyp: list[str] = []
-    owner: list[int] = []
-    for k, word in enumerate(doc.words):
-        for tok in tokens(word.text):
-            hyp.append(tok)
-            owner.append(k)
+    hyp, owner = heard_tokens(doc)
     ref = tokens(sentence)
     at = ref.index(salt.casefold())
     found: set[int] = set()
@@ -145,7 +122,7 @@ def main() -> None:
     for voice in voices:
         counts: Counter[str] = Counter()
         for sentence, salt in SENTENCES:
-            doc = validator.validate(calibrate_document(_transcript(sentence, voice), "auto"))
+            doc = validator.validate(calibrate_document(_transcript(sentence, voice, WORK), "auto"))
             if not args.no_rescore:
                 from uncertain.rescore import rescore
 
