@@ -424,6 +424,28 @@ def test_asr_speech_under_a_word_stretched_over_it_is_decoded_again(tmp_path: Pa
         assert [(w.start, w.end) for w in doc.words] == [w[1:3] for w in words]
 
 
+def _late_copy(at: float, z: tuple[float, float], after: dict[str, Any]
+               ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, float, float, float]]]:
+    """A first decoding of 30 s that times "The corresponding source is the same." late,
+    from ``at`` s (then "z" over ``z``), and the decoding of the gap before it again,
+    which hears the sentence where it was said (0.5 s into the gap), then ``after``; and
+    the late sentence's words."""
+    late = [(w, at + a, at + b, 0.9) for w, a, b in (
+        (" The", 0.0, 0.3), (" corresponding", 0.3, 1.0), (" source", 1.0, 1.4),
+        (" is", 1.4, 1.6), (" the", 1.6, 1.8), (" same.", 1.8, 2.2))]
+    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                       segment(" The corresponding source is the same. z",
+                               [*late, (" z", *z, 0.9)]),
+                       segment(" y", [(" y", 29.0, 29.5, 0.9)])])
+    again = recording([
+        segment(" The corresponding source is a same.",
+                [(" The", 0.5, 0.8, 0.6), (" corresponding", 0.8, 1.4, 0.6),
+                 (" source", 1.4, 1.8, 0.6), (" is", 1.8, 2.0, 0.6), (" a", 2.0, 2.2, 0.6),
+                 (" same.", 2.2, 2.6, 0.6)]),
+        after])
+    return first, again, late
+
+
 def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
     """Whisper's alignment can time a sentence 20 s late and move on from there: the
     speech before it is a gap, and decoding the gap again hears the same sentence where
@@ -432,20 +454,9 @@ def test_asr_a_sentence_timed_late_is_not_kept_twice(tmp_path: Path) -> None:
     was heard at in the gap, in order, and a segment left with no word goes too; the
     stretch the copy stood on is decoded again (a 15-minute reading lost 25 words there)."""
     path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
-    late = [(" The", 22.0, 22.3, 0.9), (" corresponding", 22.3, 23.0, 0.9),
-            (" source", 23.0, 23.4, 0.9), (" is", 23.4, 23.6, 0.9),
-            (" the", 23.6, 23.8, 0.9), (" same.", 23.8, 24.2, 0.9)]
-    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
-                       segment(" The corresponding source is the same. z",
-                               [*late, (" z", 24.3, 24.8, 0.9)]),
-                       segment(" y", [(" y", 29.0, 29.5, 0.9)])])
-    again = recording([
-        segment(" The corresponding source is a same.",
-                [(" The", 0.5, 0.8, 0.6), (" corresponding", 0.8, 1.4, 0.6),
-                 (" source", 1.4, 1.8, 0.6), (" is", 1.8, 2.0, 0.6), (" a", 2.0, 2.2, 0.6),
-                 (" same.", 2.2, 2.6, 0.6)]),
-        segment(" All rights granted.", [(" All", 8.0, 8.3, 0.6), (" rights", 8.3, 8.8, 0.6),
-                                         (" granted.", 8.8, 9.5, 0.6)])])
+    first, again, late = _late_copy(22.0, (24.3, 24.8), segment(
+        " All rights granted.", [(" All", 8.0, 8.3, 0.6), (" rights", 8.3, 8.8, 0.6),
+                                 (" granted.", 8.8, 9.5, 0.6)]))
     # where the late copy was is decoded in a second round (it held other speech)
     later = recording([segment(" Run it.", [(" Run", 12.0, 12.3, 0.6), (" it.", 12.3, 12.6, 0.6)])])
     engine = ReplayEngine(first, again, later)
@@ -507,20 +518,9 @@ def test_asr_the_short_stretch_a_late_copy_stood_on_is_decoded_again(tmp_path: P
     ..."). The stretch a copy was taken out of is decoded again from 2 s on, when its
     sound is speech's; another stretch as short is not."""
     path = write_wav(tmp_path / "speech.wav", _speechlike(30.0))
-    late = [(" The", 20.0, 20.3, 0.9), (" corresponding", 20.3, 21.0, 0.9),
-            (" source", 21.0, 21.4, 0.9), (" is", 21.4, 21.6, 0.9),
-            (" the", 21.6, 21.8, 0.9), (" same.", 21.8, 22.2, 0.9)]
-    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
-                       segment(" The corresponding source is the same. z",
-                               [*late, (" z", 23.0, 23.4, 0.9)]),
-                       segment(" y", [(" y", 29.0, 29.5, 0.9)])])
-    again = recording([
-        segment(" The corresponding source is a same.",
-                [(" The", 0.5, 0.8, 0.6), (" corresponding", 0.8, 1.4, 0.6),
-                 (" source", 1.4, 1.8, 0.6), (" is", 1.8, 2.0, 0.6), (" a", 2.0, 2.2, 0.6),
-                 (" same.", 2.2, 2.6, 0.6)]),
-        segment(" We heard more.", [(" We", 16.0, 16.5, 0.6), (" heard", 16.5, 17.0, 0.6),
-                                    (" more.", 17.0, 18.0, 0.6)])])
+    first, again, _ = _late_copy(20.0, (23.0, 23.4), segment(
+        " We heard more.", [(" We", 16.0, 16.5, 0.6), (" heard", 16.5, 17.0, 0.6),
+                            (" more.", 17.0, 18.0, 0.6)]))
     under = recording([segment(" Run it.", [(" Run", 0.5, 0.9, 0.6), (" it.", 0.9, 1.5, 0.6)])])
     engine = ReplayEngine(first, again, under)
     doc = asr.transcribe(path, engine=engine)
