@@ -136,6 +136,33 @@ def test_ocr_real_upside_down_page(tmp_path: Path, samples_dir: Path) -> None:
         assert sum(confs) / len(confs) < 0.5
 
 
+def test_ocr_real_blurred_page_lying_on_its_side_is_turned_a_quarter(tmp_path: Path) -> None:
+    """A blurred page lying on its side (a PDF's /Rotate, a scan fed sideways): OSD gives
+    no verdict, and tesseract reads the sideways lines as well turned 180 as upright, so
+    the page was kept "turned 180", its lines still running down it and its line height
+    measured along them (881 px for 59). Its quarter turns are compared instead: the
+    page, its top to the left, is kept turned 90 degrees clockwise, upright."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype("DejaVuSans.ttf", 29)
+    printed = ["Patient: John Carter DOB: 03/14/1958", "Rx: Digoxin 0.125 mg PO daily",
+               "Metformin 500 mg twice daily", "Prescriber: Dr. Helen Moore MD",
+               "Follow up in two weeks"]
+    page = Image.new("L", (1275, 500), 255)
+    draw = ImageDraw.Draw(page)
+    for k, line in enumerate(printed):
+        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
+    path = tmp_path / "sideways.png"
+    page.filter(ImageFilter.GaussianBlur(2)).rotate(90, expand=True).save(path,
+                                                                       dpi=(300, 300))
+    doc = recognize(path)
+    assert doc.pages[0].rotation == 90
+    assert any("quarter turns" in note for note in doc.warnings), doc.warnings
+    assert "Digoxin 0.125 mg" in doc.text
+    line = next(s for s in doc.segments if "Digoxin" in s.text)
+    assert line.bbox is not None and line.bbox[2] - line.bbox[0] < line.bbox[3] - line.bbox[1]
+
+
 def test_ocr_real_missing_language_pack(samples_dir: Path) -> None:
     with pytest.raises(EngineNotFoundError, match="tesseract-ocr-zzz"):
         recognize(samples_dir / "phototest.tif", lang="zzz")

@@ -19,9 +19,10 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    it reads the page better (``_more_and_surer``: more confident text, more
    confidently, or more text in its sure words alone than the pass before read in all
    of its words) (``deskew``);
-4. only when the page still looks bad: tesseract OSD (``--psm 0``), or a 180-degree pass
-   when OSD cannot decide, keeping the orientation whose words are more confident, so an
-   upside-down page is turned rather than read as confident garbage;
+4. only when the page still looks bad: tesseract OSD (``--psm 0``), or when OSD cannot
+   decide a 180-degree pass (the 90- and 270-degree passes for a page whose lines run
+   down it), keeping the orientation whose words are more confident, so an upside-down
+   or sideways page is turned rather than read as confident garbage;
 5. only when the text is small (median height of the lines read legibly under
    ``min_line_height`` pixels; a page of specks read as junk measures none): a
    pass on the page scaled up towards ``target_line_height``, kept when it reads the
@@ -495,20 +496,30 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
         said = verdict = runner.osd(image, dpi=dpi)
         if verdict is not None and verdict[0] == 0 and verdict[1] < _OSD_SURE:
             verdict = None  # "upright" said in doubt: an upside-down page is still tried
-        rotation = verdict[0] if verdict else 180
-        if rotation:
+        # with no verdict, a page whose lines run down it is compared with its quarter
+        # turns: turned 180 its lines still run down, and tesseract may read them well so
+        # (a blurred page a PDF's /Rotate turned was kept "turned 180", its line height
+        # measured along the lines, 881 px for 59), and any other page with its half turn
+        turns = ((verdict[0],) if verdict else (90, 270) if best.runs_down else (180,))
+        how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
+               else "OSD gave no sure verdict; compared with quarter turns, its lines "
+                    "running down the page" if best.runs_down
+               else "OSD gave no sure verdict; compared with a 180-degree pass")
+        chosen = best
+        for rotation in turns:
+            if not rotation:
+                continue
             turned = _another(runner, image, notes, number, f"a pass turned {rotation} degrees",
                               dpi=dpi, rotation=rotation, scale=1.0,
                               thresholding=best.thresholding)
             # kept when it reads both more confident text and more confidently: a turn
             # that reads 11 words at the 79 upright words' confidence is no better reading
-            chosen = turned if turned is not None and _more_and_surer(best, turned) else best
-            how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
-                   else "OSD gave no sure verdict; compared with a 180-degree pass")
-            if chosen is turned:
-                notes.append(f"page {number}: turned {rotation} degrees clockwise ({how}); "
-                             f"mean word confidence {best.mean_conf:.0f} -> "
-                             f"{turned.mean_conf:.0f}")
+            if turned is not None and _more_and_surer(chosen, turned):
+                chosen = turned
+        if chosen is not best:
+            notes.append(f"page {number}: turned {chosen.rotation} degrees clockwise ({how}); "
+                         f"mean word confidence {best.mean_conf:.0f} -> "
+                         f"{chosen.mean_conf:.0f}")
             best = chosen
         if said is not None and said[0] == best.rotation:
             best = dataclasses.replace(best, orientation_confidence=said[1])
