@@ -64,6 +64,13 @@ _TEEN_TENS = {
     "seventeen": "seventy", "eighteen": "eighty", "nineteen": "ninety",
 }
 _DOSE_UNITS = _STRENGTH_UNITS | {"unit", "units"}
+#: the words speech writes for the small numbers they sound as (see number_for_homophone)
+_NUMBER_HOMOPHONES = {"won": "one", "to": "two", "too": "two", "for": "four",
+                      "fore": "four", "ate": "eight"}
+#: ... before what only a number goes before: a unit of a dose, a count of doses, a
+#: multiplier
+_COUNTED = _DOSE_UNITS | {"hundred", "thousand", "tablet", "tablets", "capsule",
+                          "capsules", "puff", "puffs"}
 #: words of time: what a dictation says when, never a syllable of a name it misheard
 _TIME_WORDS = frozenset({
     "today", "tonight", "yesterday", "tomorrow", "ago", "day", "days", "week", "weeks",
@@ -326,6 +333,17 @@ def ty_for_teen_dose(text: str, following: str) -> str | None:
     if following not in _DOSE_UNITS:
         return None
     return _TEEN_TENS.get(text)
+
+
+def number_for_homophone(text: str, following: str) -> str | None:
+    """The number a word heard before what a number counts may have been said as: "one"
+    for "won" in "won hundred thirty eight", "two" for "to" in "to milligrams", "four" for
+    "for" in "for tablets" (``text`` and the ``following`` word lower-case and stripped),
+    else None. A unit or a count with no number before it lacks one, and these words sound
+    as the small numbers do; "a hundred" and "to 20 milligrams" are as said."""
+    if following not in _COUNTED:
+        return None
+    return _NUMBER_HOMOPHONES.get(text)
 
 
 def is_strength_unit(text: str) -> bool:

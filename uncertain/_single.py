@@ -18,7 +18,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from uncertain._candidates import Ranked, listed
-from uncertain._context import classify, is_strength_unit, strip_punct, ty_for_teen_dose
+from uncertain._context import (
+    classify,
+    is_strength_unit,
+    number_for_homophone,
+    strip_punct,
+    ty_for_teen_dose,
+)
 from uncertain._index import compact
 from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._words import Proposal, WordInfo
@@ -34,6 +40,11 @@ __all__ = ["CONFUSABLE_DOUBT", "LAYER_DOUBT", "is_dose_frequency", "layer_readin
 #: 21 of the 28 heard before a unit in the dev sets' seven seeds, on synthetic voices;
 #: taken nearer even odds for real speakers, and above them, so the dose is marked
 CONFUSABLE_DOUBT = 0.6
+
+#: how likely a word heard before a unit or a count with no number between is the small
+#: number it sounds as ("for milligrams" for "4 milligrams", "won hundred" for "one
+#: hundred"): the unit needs a number, and the word is what a recogniser writes for it
+HOMOPHONE_DOUBT = 0.8
 
 #: how likely a printed word is wrong where the page's own PDF text layer reads it
 #: otherwise, however sure OCR was: two readings of one word disagree, so one of them is
@@ -198,6 +209,12 @@ def word_flags(
             modality == "audio" and i + 1 < len(infos) and end == i + 1) else None
         if tens is not None:
             reasons.append("confusable")
+        # a number heard as the word it sounds as, before a unit or a count: "won hundred"
+        homophone = number_for_homophone(info.text.casefold(), lowered[i + 1]) if (
+            modality != "image" and i + 1 < len(infos) and end == i + 1 and not piece
+            and infos[i + 1].segment == info.segment) else None
+        if homophone is not None:
+            reasons.append("confusable")
         sig = (misread(i) if misread is not None and modality == "image" and i > 0
                and not info.exact and info.kind == "word" and len(info.key) < 4
                and not piece and infos[i - 1].segment == info.segment
@@ -239,6 +256,12 @@ def word_flags(
             candidates = [Candidate(
                 term=tens.capitalize() if info.text[:1].isupper() else tens,
                 canonical=tens, score=CONFUSABLE_DOUBT, kind="number", evidence=["sound"])]
+        elif homophone is not None:
+            wrong = max(wrong, HOMOPHONE_DOUBT)
+            candidates = [Candidate(
+                term=homophone.capitalize() if info.text[:1].isupper() else homophone,
+                canonical=homophone, score=HOMOPHONE_DOUBT, kind="number",
+                evidence=["sound"])]
         elif sig is not None:
             wrong = max(wrong, CONFUSABLE_DOUBT)
             candidates = [sig]

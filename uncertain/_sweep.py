@@ -19,7 +19,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from uncertain._context import break_words, dose_context, quantity_words
+from uncertain._context import (
+    break_words,
+    dose_context,
+    number_for_homophone,
+    quantity_words,
+)
 from uncertain._cues import (
     dislocations,
     is_amount_of,
@@ -75,6 +80,12 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     dose's context reaches into (:func:`new_lines`)."""
     n = len(infos)
     lowered = [i.text.casefold() for i in infos]
+    # a word heard for a small number before a unit is that number to the dose's rules
+    # (:func:`uncertain._words.word_infos`): "solo for milligrams" is a name and its dose
+    for k in range(n - 1):
+        if infos[k].kind == "number" and (
+                said := number_for_homophone(lowered[k], lowered[k + 1])) is not None:
+            lowered[k] = said
     doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
     # a doubtful word between a window and a dose is more likely part of the name
     sure = [not d for d in doubtful]

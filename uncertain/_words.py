@@ -26,6 +26,7 @@ from uncertain._context import (
     is_number_word,
     is_strength,
     is_strength_unit,
+    number_for_homophone,
     strip_punct,
 )
 from uncertain._cues import is_cue_word
@@ -144,6 +145,12 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
         decimal = (text == "point" and k > 0 and out[k + 1].kind == "number"
                    and is_number_word(out[k - 1].text.casefold()))
         if (is_number_word(text) and out[k + 1].kind in ("unit", "number")) or decimal:
+            out[k].kind = "number"
+            out[k].oov = False
+        elif (doc.source.modality != "image" and out[k].segment == out[k + 1].segment
+              and number_for_homophone(text, out[k + 1].text.casefold()) is not None):
+            # ... and so is a word heard for a small number before a unit or a count with
+            # no number ("for milligrams": four), never a syllable of the name before it
             out[k].kind = "number"
             out[k].oov = False
     # a small number written as digits right before the dose's own number is a
