@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
 import shutil
 import subprocess
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -535,6 +537,47 @@ def test_asr_the_short_stretch_a_late_copy_stood_on_is_decoded_again(tmp_path: P
     assert "Run" not in asr.transcribe(path, engine=engine).text and len(engine.calls) == 2
 
 
+class SeededEngine(ReplayEngine):
+    """A :class:`ReplayEngine` with ``seeded_sampling``: remembers, for each call, whether
+    it came inside the block, and how often the block was entered."""
+
+    def __init__(self, *recordings: dict[str, Any]) -> None:
+        super().__init__(*recordings)
+        self.inside = False
+        self.entered = 0
+        self.seeded: list[bool] = []
+
+    @contextlib.contextmanager
+    def seeded_sampling(self) -> Iterator[None]:
+        self.entered += 1
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+        self.seeded.append(self.inside)
+        segments, info = super().transcribe(audio, **kwargs)
+        return (s for s in segments if self.seeded.append(self.inside) is None), info
+
+
+def test_asr_decodes_inside_the_engines_seeded_sampling(tmp_path: Path) -> None:
+    """Whisper's fallback samples, and a model's generator ran on from one recording to
+    the next: a recording read otherwise after others. Every decoding of a call, the
+    stretches decoded again too, runs inside the engine's ``seeded_sampling`` (a
+    generator of the call's own), entered once a call."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(22.5))
+    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                       segment(" z", [(" z", 22.0, 22.5, 0.7)])])
+    again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 5.0, 5.5, 0.6)])])
+    engine = SeededEngine(first, again)
+    doc = asr.transcribe(path, engine=engine, chunk_seconds=12.0, search_seconds=2.0)
+    assert len(engine.calls) >= 2 and doc.words  # (a gap decoded again)
+    assert engine.seeded and all(engine.seeded) and engine.entered == 1
+    assert not engine.inside
+
+
 def test_asr_text_whisper_doubts_over_no_sound_is_dropped(tmp_path: Path) -> None:
     """At the end of a noisy 17-minute reading Whisper wrote "Thanks for watching, see you
     in the next video. ..." over the last seconds of noise: no-speech probability 0.71,
@@ -773,6 +816,49 @@ def test_asr_real_sampled_decoding_gives_the_same_words_in_each_process() -> Non
             for _ in range(2)]
     assert runs[0][0] and runs[0] == runs[1]
     assert runs[0][1] == 0  # recorded in the document's options
+
+
+_FAST = """
+import json, sys
+from uncertain import asr
+print(json.dumps(asr.transcribe(sys.argv[1]).text))
+"""
+
+
+@pytest.mark.slow
+def test_asr_real_fallback_reads_the_same_whatever_was_transcribed_before(
+        tmp_path: Path) -> None:
+    """CTranslate2 draws a model's sampling from one generator per worker thread, seeded
+    once, so a recording Whisper fell back to sampling on read otherwise after others in
+    one process: a fast dictation read "They should take seven or 25 milligrams" first,
+    "They should take several hours, 25 milligrams" after four other files. Each
+    transcription samples with a generator of its own, seeded: it reads the same after
+    others, beside another on a second thread, and in a fresh process."""
+    import sys
+    import threading
+
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is required for this test (apt-get install espeak-ng)")
+    fast = tmp_path / "fast.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "350", "-w", str(fast),
+                    "Patient takes metoprolol twenty five milligrams twice daily and "
+                    "lisinopril ten milligrams, no propranolol, allergic to penicillin, "
+                    "follow up in two weeks."], check=True)
+    first = asr.transcribe(fast)
+    assert any((s.temperature or 0.0) > 0 for s in first.segments)  # it fell back
+    asr.transcribe(fast, temperature=(1.0,))  # sampling all through
+    asr.transcribe(JFK)
+    assert asr.transcribe(fast).text == first.text
+    beside: list[str] = []
+    other = threading.Thread(
+        target=lambda: beside.append(asr.transcribe(fast, temperature=(1.0,)).text))
+    other.start()
+    assert asr.transcribe(fast).text == first.text
+    other.join()
+    assert beside and beside[0] != first.text  # (the other thread did sample meanwhile)
+    fresh = subprocess.run([sys.executable, "-c", _FAST, str(fast)], capture_output=True,
+                           text=True, check=True, cwd=ROOT).stdout
+    assert json.loads(fresh) == first.text
 
 
 @pytest.mark.slow

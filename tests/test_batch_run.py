@@ -503,6 +503,26 @@ def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
         assert doc.text.split() == ["a", "b", "1", ".1", ".1"] and doc.warnings == []
 
 
+def test_batch_asr_decodes_again_inside_the_models_seeded_sampling() -> None:
+    """A failed batched reading is decoded again with Whisper's fallback, which samples,
+    and a model's generator ran on from one recording to the next. A recording's
+    decodings run inside the sequential decoder's ``seeded_sampling`` (a generator of the
+    recording's own), entered once a recording."""
+    from test_asr import SeededEngine, _speechlike, recording, segment
+
+    pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                          segment(" 1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 6.0, 0.7)],
+                                  compression_ratio=17.3)])
+    engine = SeededEngine(recording([segment(" metformin", [(" metformin", 0.3, 1.0, 0.6)])]))
+    asr = BatchedASR(engine=pipeline, gap_engine=engine,
+                     options=BatchedOptions(vad_filter=False))
+    pieces = [(0.0, _speechlike(5.5).astype(np.float32)),
+              (5.5, _speechlike(5.5).astype(np.float32))]
+    doc = asr.transcribe_chunks(pieces, path="p.wav", sha256="s")
+    assert "metformin" in doc.text and len(engine.calls) >= 2
+    assert all(engine.seeded) and engine.entered == 1 and not engine.inside
+
+
 def test_batch_asr_raises_a_quiet_recording_for_the_speech_detector() -> None:
     """A reading whose loudest second is at -69 dB kept only its last 4 s in batch (the
     pipeline's speech detector heard nothing before), where `annotate` read it whole."""

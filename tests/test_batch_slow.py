@@ -248,3 +248,28 @@ def test_batch_a_model_that_cannot_load_stops_the_run_and_resume_finishes_it(
     assert [(Path(r["path"]).name, r["status"]) for r in records] == [
         ("a_note.txt", "ok"), ("b_speech.wav", "ok")]
     assert "twice daily" in records[1]["document"]["segments"][0]["text"]
+
+
+def test_batch_a_failed_reading_decoded_again_reads_the_same_after_others(
+        tmp_path: Path) -> None:
+    """A fast dictation the batched pipeline read as a phrase repeated is decoded again
+    with Whisper's fallback, which samples: on the model's own generator it read "They
+    should take another run out of 25 milligrams." first and "Thank you for watching,
+    and I'll see you in the next video." after other files in one process. Each
+    recording samples with a generator of its own, seeded."""
+    import numpy as np
+
+    from uncertain import asr, audio
+    from uncertain._batch_asr import BatchedASR, plan_device
+
+    fast = tmp_path / "fast.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "350", "-w", str(fast),
+                    "Patient takes metoprolol twenty five milligrams twice daily and "
+                    "lisinopril ten milligrams, no propranolol, allergic to penicillin, "
+                    "follow up in two weeks."], check=True)
+    samples = np.concatenate([c.samples for c in audio.iter_chunks(fast)])
+    batched = BatchedASR(plan=plan_device("cpu"))
+    first = batched.transcribe(samples, path=str(fast), sha256="s")
+    assert any("reading failed" in w for w in first.warnings)  # decoded again, sampling
+    asr.transcribe(fast, temperature=(1.0,))  # sampling all through, on the same model
+    assert batched.transcribe(samples, path=str(fast), sha256="s").text == first.text

@@ -519,3 +519,27 @@ def test_models_a_folder_named_as_a_model_does_not_hide_it(
     assert asked == ["medium.en"]
     with pytest.raises(ModelNotFoundError, match="not a CTranslate2 Whisper model"):
         models.resolve_model("./medium.en")  # a path, said as one
+
+
+def test_only_sampled_decodings_go_to_the_seeded_copy() -> None:
+    """Inside ``seeded_sampling`` a decoding that samples (``sampling_topk`` other than 1:
+    Whisper's fallback) runs on the block's copy of the model, whose generator is its
+    own; beam search and greedy decodings, and any outside the block, on the model."""
+    class Fake:
+        def __init__(self) -> None:
+            self.calls: list[dict[str, Any]] = []
+
+        def generate(self, *args: Any, **kwargs: Any) -> list[Any]:
+            self.calls.append(kwargs)
+            return []
+
+    model, copy = Fake(), Fake()
+    local = threading.local()
+    recorder = models._AlignRecorder(model, local)
+    recorder.generate("x", [[1]], beam_size=5)
+    recorder.generate("x", [[1]], sampling_topk=0, sampling_temperature=0.2)
+    local.sampler = SimpleNamespace(model=lambda: copy)
+    recorder.generate("x", [[1]], beam_size=5, sampling_temperature=0.0)
+    recorder.generate("x", [[1]], beam_size=1, sampling_topk=0, sampling_temperature=0.4)
+    assert [c.get("sampling_temperature") for c in model.calls] == [None, 0.2, 0.0]
+    assert [c["sampling_temperature"] for c in copy.calls] == [0.4]

@@ -204,7 +204,14 @@ class BatchedASR:
         """A Document for a recording given as ``(start seconds, samples)`` pieces in
         order (:func:`uncertain.audio.iter_chunks`'), each transcribed on its own, so that
         a long recording never sits in memory whole; ``notes`` is read at the end (what
-        decoding repaired is known once the last piece is decoded)."""
+        decoding repaired is known once the last piece is decoded). The sequential
+        decoder's fallback samples with a generator of the recording's own
+        (:func:`uncertain.models.seeded_sampling`)."""
+        with _models.seeded_sampling(self._gap_engine or self.model):
+            return self._transcribe_chunks(chunks, path=path, sha256=sha256, notes=notes)
+
+    def _transcribe_chunks(self, chunks: Iterable[tuple[float, np.ndarray]], *, path: str,
+                           sha256: str, notes: Sequence[str]) -> Document:
         segments: list[Any] = []
         info: Any = None
         duration = 0.0

@@ -171,34 +171,37 @@ def transcribe(
     language_info: Any = None  # info of the first chunk with speech, else of the first chunk
     notes: list[str] = []  # what decoding repaired
     length = _audio.probe(p).duration if progress is not None else None  # for the bar
-    for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
-                                    search_seconds=opts.search_seconds, on_note=notes.append):
-        duration = chunk.end
-        samples, pieces = _shortened(chunk.samples, opts.silence_db)
-        if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):
-            log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
+    # sampling (Whisper's fallback) draws on a generator of this call's own: the words
+    # do not depend on what was transcribed before (see models.SAMPLING_SEED)
+    with _models.seeded_sampling(engine):
+        for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
+                                        search_seconds=opts.search_seconds, on_note=notes.append):
+            duration = chunk.end
+            samples, pieces = _shortened(chunk.samples, opts.silence_db)
+            if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):
+                log.debug("%s: %.1f-%.1f s is silence, not transcribed", p, chunk.start, chunk.end)
+                if progress is not None:
+                    progress(chunk.end, length)
+                continue
+            raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
+            if progress is not None:
+                raw_segments = _reporting(raw_segments, chunk.start, length, progress)
+            new = _segments(raw_segments, 0.0, first_id=len(segments))
+            dropped = [s for s in new if _over_no_sound(s, opts.no_speech_threshold)]
+            if dropped:  # left out, and said: the reader sees what was taken away
+                new = [s for s in new if s not in dropped]
+                notes.extend(_no_sound_note(s) for s in _placed(dropped, pieces, chunk.start))
+            if language_info is None or (new and pinned is None):
+                language_info = info
+            if new:
+                pinned = pinned or info.language
+            new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned})
+            if new:
+                segments.extend(_renumbered(_placed(new, pieces, chunk.start), len(segments)))
+                if opts.condition_on_previous_text:
+                    kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
             if progress is not None:
                 progress(chunk.end, length)
-            continue
-        raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
-        if progress is not None:
-            raw_segments = _reporting(raw_segments, chunk.start, length, progress)
-        new = _segments(raw_segments, 0.0, first_id=len(segments))
-        dropped = [s for s in new if _over_no_sound(s, opts.no_speech_threshold)]
-        if dropped:  # left out, and said: the reader sees what was taken away
-            new = [s for s in new if s not in dropped]
-            notes.extend(_no_sound_note(s) for s in _placed(dropped, pieces, chunk.start))
-        if language_info is None or (new and pinned is None):
-            language_info = info
-        if new:
-            pinned = pinned or info.language
-        new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned})
-        if new:
-            segments.extend(_renumbered(_placed(new, pieces, chunk.start), len(segments)))
-            if opts.condition_on_previous_text:
-                kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
-        if progress is not None:
-            progress(chunk.end, length)
 
     source = Source(
         path=os.fspath(p),

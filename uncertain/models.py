@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import importlib.util
+import inspect
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,13 +48,14 @@ except ImportError as _exc:  # pragma: no cover - exercised only on a broken ins
 log = logging.getLogger("uncertain")
 
 DEFAULT_MODEL = "tiny.en"
-#: the seed of CTranslate2's sampling, set when a model is loaded. Whisper falls back to
-#: sampling at higher temperatures when a window decodes badly (noise, mumbling), and
-#: CTranslate2 seeds each decoding thread's generator from the OS when it first samples,
-#: so the same noisy recording gave other words in each process. Seeded, a recording
-#: transcribed in a fresh process gives the same words every time; in one process, the
-#: words of a recording that fell back to sampling can still depend on those decoded
-#: before it on the same thread (the generator runs on). ``None``: not seeded. The seed is
+#: the seed of CTranslate2's sampling. Whisper falls back to sampling at higher
+#: temperatures when a window decodes badly (noise, mumbling, fast speech), and CTranslate2
+#: seeds each decoding thread's generator from the OS when it first samples, so the same
+#: noisy recording gave other words in each process; and a thread's generator runs on, so
+#: in one process a recording's words depended on those decoded before it. A transcription
+#: samples with a generator of its own seeded with this (see
+#: :meth:`TokenWhisperModel.seeded_sampling`): a recording gives the same words whatever
+#: was transcribed before it, in any process. ``None``: left to the OS. The seed is
 #: CTranslate2's, for the whole process, and is read by a thread when it first samples.
 SAMPLING_SEED: int | None = 0
 _MODEL_FILES = ("model.bin", "config.json")
@@ -503,9 +505,9 @@ def _forked() -> None:
     waits for those threads too (the workers hung on exiting). The inherited models are
     kept, never freed, and :func:`load_model` says why it cannot load."""
     global _forked_from
-    if not _built:
+    if not _built and not _samplers:
         return
-    for model in _built:  # never freed, not even when the interpreter shuts down
+    for model in [*_built, *_samplers]:  # never freed, not even when the interpreter ends
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(model))
     _built.clear()
     _loaded.cache_clear()  # type: ignore[attr-defined]
@@ -520,6 +522,13 @@ def seed_sampling() -> None:
     its threads read the seed when they first sample)."""
     if SAMPLING_SEED is not None:
         ctranslate2.set_random_seed(SAMPLING_SEED)
+
+
+def seeded_sampling(engine: Any) -> AbstractContextManager[Any]:
+    """``engine.seeded_sampling()`` (see :meth:`TokenWhisperModel.seeded_sampling`), or
+    nothing for an engine without it (a test's fake, a plain ``WhisperModel``)."""
+    enter = getattr(engine, "seeded_sampling", None)
+    return enter() if callable(enter) else nullcontext()
 
 
 def check_language_code(language: str | None) -> None:
@@ -571,6 +580,59 @@ class _AlignRecorder:
         self._local.align_results = results
         return results
 
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        sampler = getattr(self._local, "sampler", None)
+        if sampler is not None and kwargs.get("sampling_topk", 1) != 1:  # (1: no sampling)
+            return sampler.model().generate(*args, **kwargs)
+        return self._model.generate(*args, **kwargs)
+
+
+def _copy_spec(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """How to load a copy of the CTranslate2 model a :class:`TokenWhisperModel` is built
+    with these arguments on (one worker thread, one device), or None: it was loaded from
+    memory, or by a name faster-whisper resolved."""
+    bound = inspect.signature(WhisperModel.__init__).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    given = bound.arguments
+    path = given["model_size_or_path"]
+    if given.get("files") or not os.path.isdir(path):
+        return None
+    index = given["device_index"]
+    return {"model_path": os.fspath(path), "device": given["device"],
+            "device_index": index[0] if isinstance(index, (list, tuple)) else index,
+            "compute_type": given["compute_type"], "intra_threads": given["cpu_threads"],
+            "inter_threads": 1, **given.get("model_kwargs", {})}
+
+
+class _Sampler:
+    """A copy of a model, loaded when first asked for, for :meth:`TokenWhisperModel.
+    seeded_sampling`: its worker thread, new, seeds its generator with :data:`SAMPLING_SEED`
+    when it first samples."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._spec = spec
+        self._model: Any = None
+
+    def model(self) -> Any:
+        if self._model is None:
+            log.debug("loading a copy of %s to sample with", self._spec["model_path"])
+            seed_sampling()
+            self._model = ctranslate2.models.Whisper(**self._spec)
+            with _samplers_lock:
+                _samplers.append(self._model)
+        return self._model
+
+    def close(self) -> None:
+        if self._model is not None:
+            with _samplers_lock:
+                _samplers[:] = [m for m in _samplers if m is not self._model]
+            self._model = None
+
+
+#: the copies :class:`_Sampler` holds now (kept, never freed, in a process forked meanwhile)
+_samplers: list[Any] = []
+_samplers_lock = threading.Lock()
+
 
 class TokenWhisperModel(WhisperModel):
     """A WhisperModel whose words are :class:`TokenWord` objects carrying token probabilities.
@@ -586,6 +648,37 @@ class TokenWhisperModel(WhisperModel):
         super().__init__(*args, **kwargs)
         self._local = threading.local()
         self.model: Any = _AlignRecorder(self.model, self._local)
+        self._copy_spec = _copy_spec(*args, **kwargs)
+
+    @contextmanager
+    def seeded_sampling(self) -> Iterator[None]:
+        """Sample (decode at a temperature above 0, Whisper's fallback where a window
+        decodes badly) on this thread, inside the block, with a generator of its own that
+        starts at :data:`SAMPLING_SEED`, so that what the block transcribes reads the same
+        whatever this process transcribed before, or beside it on other threads.
+
+        CTranslate2 draws from one generator per worker thread of a model, seeded when
+        that thread first samples and never again: each sampled decoding moves it on, and
+        a dictation read "no propion" in one process and "no dystopian" in another, a
+        fast reading "seven or 25 milligrams" alone and "several hours, 25 milligrams"
+        after four other files. So the block's sampled decodings run on a copy of the
+        model loaded for them (a worker thread of its own), when the first is asked for,
+        and freed at the end (for tiny.en on the CPU: 0.25 s idle, 1-3 s on a busy
+        machine, and 55-90 MB); decodings that do not sample (beam search, greedy) run
+        on the model itself, as before. Blocks on one thread nest (the outer one
+        counts); a model loaded from memory (``files=``) or by a hub name, or
+        ``SAMPLING_SEED = None``, samples on the model itself."""
+        if (SAMPLING_SEED is None or self._copy_spec is None
+                or getattr(self._local, "sampler", None) is not None):
+            yield
+            return
+        sampler = _Sampler(self._copy_spec)
+        self._local.sampler = sampler
+        try:
+            yield
+        finally:
+            self._local.sampler = None
+            sampler.close()
 
     def find_alignment(self, tokenizer: Any, text_tokens: Any, *args: Any,
                        **kwargs: Any) -> list[list[dict[str, Any]]]:
