@@ -615,6 +615,30 @@ def test_asr_text_whisper_doubts_over_no_sound_is_dropped(tmp_path: Path) -> Non
         assert kept == ["as", "needed.", "Thanks", "for", "watching,", "see", "you."]
 
 
+def test_asr_text_over_no_sound_heard_in_a_stretch_decoded_again_is_dropped(
+        tmp_path: Path) -> None:
+    """The rule for text written over no sound ran only on a chunk's first decoding: a
+    stretch decoded again (a gap, the end) kept "Thanks for watching ..." Whisper doubted
+    (no-speech probability 0.7, under the gap's own 0.75) and timed as lasting no time.
+    Every decoding goes through the same rule, and the warning names what it left out,
+    with the file's times; with no no-speech line it is kept, as in the first decoding."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(22.5))
+    first = recording([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
+                       segment(" z", [(" z", 22.0, 22.5, 0.7)])])
+    thanks = [(" Thanks", 10.0, 10.0, 0.3), (" for", 10.0, 10.0, 0.8),
+              (" watching,", 10.0, 10.4, 0.6), (" bye.", 10.4, 10.4, 0.9)]
+    again = recording([segment(" c d", [(" c", 0.5, 1.0, 0.6), (" d", 5.0, 5.5, 0.6)]),
+                       segment(" Thanks for watching, bye.", thanks, no_speech_prob=0.7)])
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again))
+    assert doc.text.split() == ["a", "b", "c", "d", "z"]
+    assert doc.warnings == [
+        "11.5-11.9 s: left out 4 words Whisper wrote over no sound (no-speech probability "
+        "0.70, most words timed as lasting no time): 'Thanks for watching, bye.'"]
+    doc = asr.transcribe(path, engine=ReplayEngine(first, again), no_speech_threshold=None)
+    assert doc.text.split() == ["a", "b", "c", "d", "Thanks", "for", "watching,", "bye.", "z"]
+    assert doc.warnings == []
+
+
 def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None:
     """Whisper stops before the end of what it hears: a dictation ending "Takes hydralazine
     25 milligrams" came back as "takes hydrogen", the dose's last 2.3 s lost with no

@@ -523,6 +523,40 @@ def test_batch_asr_decodes_again_inside_the_models_seeded_sampling() -> None:
     assert all(engine.seeded) and engine.entered == 1 and not engine.inside
 
 
+def test_batch_asr_drops_text_over_no_sound_as_transcribe_does() -> None:
+    """``batch`` kept what ``annotate`` drops: text Whisper wrote over no sound (no-speech
+    probability over 0.6, most words timed as lasting no time), from the batched pipeline
+    or from a failed reading decoded again. The same rule runs on every decoding, and the
+    document's warnings name what it left out, with the file's times."""
+    from test_asr import ReplayEngine, _speechlike, recording, segment
+
+    said = segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)])
+    bye = segment(" Thanks for watching.", [(" Thanks", 4.0, 4.0, 0.2), (" for", 4.0, 4.0, 0.8),
+                                            (" watching.", 4.0, 4.0, 0.5)],
+                  no_speech_prob=0.71, avg_logprob=-0.95)
+    samples = _speechlike(5.5).astype(np.float32)
+    asr = BatchedASR(engine=_pipeline([said, bye]), options=BatchedOptions(vad_filter=False))
+    doc = asr.transcribe_chunks([(10.0, samples)], path="p.wav", sha256="s")
+    assert doc.text.split() == ["a", "b"]
+    assert doc.warnings == [
+        "p.wav: 14.0-14.0 s: left out 3 words Whisper wrote over no sound (no-speech "
+        "probability 0.71, most words timed as lasting no time): 'Thanks for watching.'"]
+    # a failed reading decoded again: what the sequential decoder writes over no sound
+    failed = segment(" 1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 5.0, 0.7)],
+                     compression_ratio=17.3)
+    again = recording([segment(" metformin", [(" metformin", 1.0, 1.8, 0.6)]),
+                       {**bye, "start": 1.9, "end": 1.9, "words": [
+                           {**w, "start": 1.9, "end": 1.9} for w in bye["words"]]}])
+    engine = ReplayEngine(again)
+    asr = BatchedASR(engine=_pipeline([said, failed]), gap_engine=engine,
+                     options=BatchedOptions(vad_filter=False))
+    doc = asr.transcribe_chunks([(10.0, samples)], path="p.wav", sha256="s")
+    assert doc.text.split() == ["a", "b", "metformin"] and len(engine.calls) == 1
+    assert len(doc.warnings) == 2 and doc.warnings[1] == (
+        "p.wav: 13.7-13.7 s: left out 3 words Whisper wrote over no sound (no-speech "
+        "probability 0.71, most words timed as lasting no time): 'Thanks for watching.'")
+
+
 def test_batch_asr_raises_a_quiet_recording_for_the_speech_detector() -> None:
     """A reading whose loudest second is at -69 dB kept only its last 4 s in batch (the
     pipeline's speech detector heard nothing before), where `annotate` read it whole."""

@@ -70,6 +70,8 @@ from uncertain.asr import (
     _heard_in,
     _placed,
     _renumbered,
+    _without_no_sound,
+    no_sound_notes,
     no_speech,
 )
 from uncertain.asr import _segments as _to_segments
@@ -226,7 +228,9 @@ class BatchedASR:
                 raw_segments, chunk_info = self._pipeline().transcribe(
                     samples, language=self.language, **self.options.engine_kwargs())
                 raw = [attach(segment) for segment in raw_segments]  # decoding happens here
-            new = _to_segments(raw, 0.0, first_id=len(segments))
+            dropped: list[Any] = []  # written over no sound (asr._over_no_sound)
+            new = _without_no_sound(_to_segments(raw, 0.0, first_id=len(segments)),
+                                    TranscribeOptions().no_speech_threshold, dropped)
             if info is None or (new and not segments):
                 info = chunk_info  # the first piece with speech names the language
             gaps = self._gap_engine or self.model
@@ -234,9 +238,10 @@ class BatchedASR:
                 language = self.language or getattr(chunk_info, "language", None)
                 kwargs = {**TranscribeOptions(beam_size=self.options.beam_size).engine_kwargs(),
                           "language": language}
-                new = _redo_failed(gaps, samples, new, kwargs, start, warnings)
-                new = _fill_gaps(gaps, samples, new, kwargs,
+                new = _redo_failed(gaps, samples, new, kwargs, start, warnings, dropped)
+                new = _fill_gaps(gaps, samples, new, kwargs, dropped=dropped,
                                  speech=self._speech(samples) if self.options.vad_filter else None)
+            warnings.extend(no_sound_notes(dropped, [(0, 0, len(samples))], start))
             new = _split_at_pauses(new)
             segments.extend(_renumbered(_placed(new, [(0, 0, len(samples))], start),
                                         len(segments)))
@@ -345,12 +350,14 @@ def _failed_reading(segment: Any) -> str | None:
 
 
 def _redo_failed(engine: Any, samples: np.ndarray, segments: list[Any],
-                 kwargs: dict[str, Any], start: float, warnings: list[str]) -> list[Any]:
+                 kwargs: dict[str, Any], start: float, warnings: list[str],
+                 dropped: list[Any]) -> list[Any]:
     """``segments`` with the ones the batched decoder failed on (:func:`_failed_reading`)
     decoded again on their own by the sequential decoder, falling back to higher
     temperatures as :func:`uncertain.asr.transcribe` does: the batched pipeline uses one
     temperature and no such check, and its failures are a phrase repeated to the window's
-    end or "1 .1 .1 ...", on telephone audio, two voices at once, quiet speech."""
+    end or "1 .1 .1 ...", on telephone audio, two voices at once, quiet speech. Text the
+    decoding writes over no sound goes to ``dropped``."""
     out: list[Any] = []
     for segment in segments:
         why = _failed_reading(segment)
@@ -359,7 +366,7 @@ def _redo_failed(engine: Any, samples: np.ndarray, segments: list[Any],
             continue
         lo, hi = segment.start, segment.end
         heard = _heard_in(engine, samples, max(0.0, lo - 0.2),
-                          min(len(samples) / SAMPLE_RATE, hi + 0.2), kwargs)
+                          min(len(samples) / SAMPLE_RATE, hi + 0.2), kwargs, dropped)
         warnings.append(f"{start + lo:.1f}-{start + hi:.1f} s: the batched decoder's reading "
                         f"failed, {why}: decoded again as `transcribe` decodes")
         log.info("%.1f-%.1f s: batched reading failed (%s), decoded again", lo, hi, why)

@@ -14,7 +14,7 @@ a stretch of speech in which Whisper heard no word is decoded again on its own
 over it, and speech after a chunk's last word (Whisper stops before the end of what it
 hears: :data:`_TAIL_SECONDS`) or before its first, and a sentence heard again there is not
 kept twice. Text Whisper itself finds likely no speech and times as lasting no time is
-dropped (:func:`_over_no_sound`).
+dropped, by every decoding (:func:`_without_no_sound`).
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -186,16 +186,16 @@ def transcribe(
             raw_segments, info = engine.transcribe(samples, language=pinned, **kwargs)
             if progress is not None:
                 raw_segments = _reporting(raw_segments, chunk.start, length, progress)
-            new = _segments(raw_segments, 0.0, first_id=len(segments))
-            dropped = [s for s in new if _over_no_sound(s, opts.no_speech_threshold)]
-            if dropped:  # left out, and said: the reader sees what was taken away
-                new = [s for s in new if s not in dropped]
-                notes.extend(_no_sound_note(s) for s in _placed(dropped, pieces, chunk.start))
+            dropped: list[Segment] = []  # written over no sound, here or in a gap
+            new = _without_no_sound(_segments(raw_segments, 0.0, first_id=len(segments)),
+                                    opts.no_speech_threshold, dropped)
             if language_info is None or (new and pinned is None):
                 language_info = info
             if new:
                 pinned = pinned or info.language
-            new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned})
+            new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned},
+                             dropped=dropped)
+            notes.extend(no_sound_notes(dropped, pieces, chunk.start))
             if new:
                 segments.extend(_renumbered(_placed(new, pieces, chunk.start), len(segments)))
                 if opts.condition_on_previous_text:
@@ -323,7 +323,7 @@ def _placed(segments: list[Segment], pieces: list[Piece], offset: float) -> list
 
 
 def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
-               kwargs: dict[str, Any], *,
+               kwargs: dict[str, Any], *, dropped: list[Segment],
                speech: Callable[[], Sequence[tuple[float, float]]] | None = None
                ) -> list[Segment]:
     """``segments`` (timed on ``samples``) with what Whisper heard when it decoded again,
@@ -339,7 +339,8 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
     a window of speech is so taken depends on where the windows fall and on the text
     before them: a 17-minute recording of read speech lost five windows in this way.
     A gap is decoded once, with nothing before it as a prompt; of what comes back only
-    the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept.
+    the words inside the gap, of segments under :data:`_GAP_NO_SPEECH`, are kept, and
+    not text written over no sound (:func:`_without_no_sound`: it goes to ``dropped``).
 
     ``speech`` gives (when first needed: a recording with no gap never calls it) where a
     voice activity detector heard speech, in seconds; it narrows each gap to the speech in
@@ -378,7 +379,7 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                                                   else _GAP_SECONDS / 2):
                     continue
                 lo, hi = said[0][0], said[-1][1]
-            found += _heard_in(engine, samples, lo, hi, again)
+            found += _heard_in(engine, samples, lo, hi, again, dropped)
         if not found:
             break
         heard = [(w.start, w.end) for s in found for w in s.words
@@ -391,6 +392,26 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
                    and w.end is not None]
         segments = sorted([*kept, *found], key=lambda s: s.start or 0.0)
     return segments
+
+
+def _without_no_sound(segments: list[Segment], line: float | None,
+                      dropped: list[Segment]) -> list[Segment]:
+    """``segments`` without the text Whisper wrote over no sound (:func:`_over_no_sound`,
+    with ``line`` its no-speech line), which is added to ``dropped`` to be said
+    (:func:`no_sound_notes`): the one rule for every decoding, the first of a chunk, a
+    stretch decoded again, and the batched pipeline's."""
+    kept: list[Segment] = []
+    for segment in segments:
+        (dropped if _over_no_sound(segment, line) else kept).append(segment)
+    return kept
+
+
+def no_sound_notes(dropped: list[Segment], pieces: list[Piece], offset: float) -> list[str]:
+    """The warnings of the segments :func:`_without_no_sound` left out, timed on samples
+    whose ``pieces`` start at ``offset`` in the file (see :func:`_placed`), in order: the
+    reader sees what was taken away."""
+    placed = sorted(_placed(dropped, pieces, offset), key=lambda s: s.start or 0.0)
+    return [_no_sound_note(s) for s in placed]
 
 
 def _no_sound_note(segment: Segment) -> str:
@@ -448,9 +469,11 @@ def _spoken_edge(samples: np.ndarray, lo: float, hi: float) -> bool:
 
 
 def _heard_in(engine: Engine, samples: np.ndarray, lo: float, hi: float,
-              again: dict[str, Any]) -> list[Segment]:
+              again: dict[str, Any], dropped: list[Segment]) -> list[Segment]:
     """What Whisper hears in ``lo``-``hi`` s of ``samples`` decoded on its own (see
-    :func:`_fill_gaps`): nothing where the sound does not rise and fall as speech does."""
+    :func:`_fill_gaps`): nothing where the sound does not rise and fall as speech does;
+    text written over no sound goes to ``dropped`` (:func:`_without_no_sound`, with the
+    decoding's own no-speech line)."""
     rate = _audio.SAMPLE_RATE
     gap = samples[max(0, round(lo * rate)):round(hi * rate)]
     if not _audio.rises_and_falls(gap, range_db=_GAP_RANGE_DB):
@@ -473,7 +496,7 @@ def _heard_in(engine: Engine, samples: np.ndarray, lo: float, hi: float,
         if words:
             log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi, len(words))
             found.append(segment)
-    return found
+    return _without_no_sound(found, again.get("no_speech_threshold"), dropped)
 
 
 #: a segment heard in a gap that says again at least this share of its words (and 3 or
