@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from uncertain.document import (
     Alternative,
@@ -20,6 +21,7 @@ from uncertain.document import (
     Segment,
     Source,
     Token,
+    Validation,
     Word,
     json_schema,
     json_text,
@@ -130,6 +132,82 @@ def test_document_model_dump_in_json_mode_writes_nan_and_infinities_as_to_json_d
     # a document without them is pydantic's dump as it was
     plain = _audio_doc()
     assert plain.model_dump(mode="json") == BaseModel.model_dump(plain, mode="json")
+
+
+def _odd_doc() -> Document:
+    """A document with a NaN or infinite float in each kind of field: bounded ones too (a
+    confidence set after validation), a box, free-form options, features."""
+    doc = _audio_doc()
+    word = doc.segments[0].words[0].model_copy(update={
+        "confidence": float("nan"), "raw_score": float("-inf"),
+        "bbox": (0.0, 0.0, float("inf"), 1.0),
+        "tokens": [Token.model_construct(text=" Continue", probability=float("nan"))]})
+    flag = doc.flags[0]
+    candidate = flag.candidates[0].model_copy(update={"score": float("nan"),
+                                                      "features": {"sound": float("nan")}})
+    return doc.model_copy(update={
+        "source": doc.source.model_copy(update={"options": {"beam": [1.0, float("inf")],
+                                                            "t": float("-inf")},
+                                                "duration": float("inf")}),
+        "pages": [Page(number=1, width=1, height=1, scale=float("inf"))],
+        "segments": [doc.segments[0].model_copy(update={
+            "words": [word, *doc.segments[0].words[1:]], "avg_logprob": float("-inf")})],
+        "flags": [flag.model_copy(update={"candidates": [candidate],
+                                          "confidence": float("nan")})],
+        "validation": Validation(options={"threshold": float("nan"), "top": 3})})
+
+
+_DUMPS = {
+    # how a web framework's response_model serialises (FastAPI: dump_python, json mode)
+    "type_adapter_dump_python": lambda doc: json.dumps(
+        TypeAdapter(Document).dump_python(doc, mode="json"), allow_nan=False),
+    "type_adapter_dump_json": lambda doc: TypeAdapter(Document).dump_json(doc).decode(),
+    "model_dump_json": lambda doc: doc.model_dump_json(),
+    "model_dump": lambda doc: json.dumps(doc.model_dump(mode="json"), allow_nan=False),
+    "list_of_documents": lambda doc: json.dumps(
+        TypeAdapter(list[Document]).dump_python([doc], mode="json")[0], allow_nan=False),
+}
+
+
+@pytest.mark.parametrize("dump", list(_DUMPS.values()), ids=list(_DUMPS))
+def test_document_every_json_serialisation_writes_nan_and_infinities_as_strings(
+        dump: Callable[[Document], str]) -> None:
+    # a service answering with response_model=Document got NaN from pydantic's
+    # TypeAdapter dump in JSON mode (refused by a strict encoder, invalid JSON), while
+    # model_dump(mode="json") and to_json wrote strings
+    doc = _odd_doc()
+    data = _strict(dump(doc))
+    assert data == _strict(doc.to_json())
+    assert isinstance(data, dict)
+    word = data["segments"][0]["words"][0]
+    assert (word["confidence"], word["raw_score"]) == ("NaN", "-Infinity")
+    assert word["bbox"] == [0.0, 0.0, "Infinity", 1.0]
+    assert word["tokens"][0]["probability"] == "NaN"
+    assert data["segments"][0]["avg_logprob"] == "-Infinity"
+    assert data["source"]["options"] == {"beam": [1.0, "Infinity"], "t": "-Infinity"}
+    assert data["source"]["duration"] == "Infinity"
+    assert data["pages"][0]["scale"] == "Infinity"
+    assert data["flags"][0]["confidence"] == "NaN"
+    assert data["flags"][0]["candidates"][0]["score"] == "NaN"
+    assert data["flags"][0]["candidates"][0]["features"] == {"sound": "NaN"}
+    assert data["validation"]["options"] == {"threshold": "NaN", "top": 3}
+
+
+def test_document_part_dumped_alone_in_json_mode_writes_strings_and_python_keeps_floats(
+        ) -> None:
+    doc = _odd_doc()
+    segment = doc.segments[0]
+    assert _strict(json.dumps(segment.model_dump(mode="json"), allow_nan=False)) == (
+        _strict(segment.model_dump_json()))
+    assert TypeAdapter(Word).dump_python(segment.words[0], mode="json")["raw_score"] == (
+        "-Infinity")
+    assert segment.model_dump()["avg_logprob"] == float("-inf")
+    assert math.isnan(TypeAdapter(Document).dump_python(doc)["source"]["options"]["t"] * 0)
+    # finite floats are dumped as they were
+    plain = _audio_doc()
+    assert _strict(json.dumps(plain.model_dump(mode="json"))) == _strict(plain.to_json())
+    assert plain.model_dump(mode="json")["segments"][0]["words"][2]["confidence"] == (
+        0.3333333333333333)
 
 
 def test_document_stable_names_in_json() -> None:

@@ -30,14 +30,16 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     SerializerFunctionWrapHandler,
     ValidationError,
+    WrapSerializer,
     field_validator,
     model_serializer,
     model_validator,
@@ -47,8 +49,29 @@ from pydantic_core import PydanticSerializationError
 SCHEMA_VERSION: Literal["1"] = "1"
 
 Modality = Literal["audio", "image", "text"]
+
+
+def _json_float(value: float) -> float | str:
+    """A float as JSON has it: NaN or an infinity as the string JSON text has for it."""
+    return value if value - value == 0 else _finite(value)
+
+
+def _json_floats(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    # (before pydantic's own JSON mode, which writes them as null, by the settings of the
+    # outermost type: a TypeAdapter(list[Document])'s)
+    return handler(_finite(value))
+
+
+#: a float field: in JSON mode, whatever the entry point (``model_dump(mode="json")``,
+#: ``model_dump_json``, ``TypeAdapter(Document).dump_python(mode="json")`` as a web
+#: framework's ``response_model`` calls it), a NaN or infinite float is the string
+#: "NaN", "Infinity" or "-Infinity", not a float a strict JSON encoder refuses
+#: (``ser_json_inf_nan`` does it for JSON text alone)
+Float = Annotated[float, PlainSerializer(_json_float, when_used="json")]
+#: the same for a field holding anything (a dict of options): its NaN and infinities
+AnyFloats = Annotated[Any, WrapSerializer(_json_floats, when_used="json")]
 Probability = float  # documented as [0, 1]; checked with Field(ge=0, le=1)
-BBox = tuple[float, float, float, float]
+BBox = tuple[Float, Float, Float, Float]
 FlagReason = Literal["low_confidence", "out_of_vocabulary", "near_lexicon", "confusable",
                      "verified"]
 Evidence = Literal["spelling", "sound", "acoustic", "ocr_choices", "text_layer", "glyph",
@@ -69,7 +92,7 @@ class Alternative(_Model):
     """Another spelling the engine considered for a word, with its confidence."""
 
     text: str
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: Float | None = Field(default=None, ge=0.0, le=1.0)
     source: str | None = None  # e.g. "ocr_choices", "nbest"
     #: how many words, from this one on, ``text`` stands for: a PDF text layer's reading
     #: of a run of them ("Digoxin" for OCR's "poste pie Oo": 3); none for this word alone
@@ -88,14 +111,14 @@ class Token(_Model):
     """One sub-word token of an ASR word and its probability."""
 
     text: str
-    probability: float = Field(ge=0.0, le=1.0)
+    probability: Float = Field(ge=0.0, le=1.0)
 
 
 class CharChoice(_Model):
     """One candidate character (or glyph cluster) and its confidence."""
 
     text: str
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: Float = Field(ge=0.0, le=1.0)
 
 
 class CharChoices(_Model):
@@ -108,10 +131,10 @@ class Word(_Model):
     """A recognised word with its confidence and provenance (time range or page + box)."""
 
     text: str
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
-    raw_score: float | None = None
-    start: float | None = None
-    end: float | None = None
+    confidence: Float | None = Field(default=None, ge=0.0, le=1.0)
+    raw_score: Float | None = None
+    start: Float | None = None
+    end: Float | None = None
     page: int | None = None
     bbox: BBox | None = None
     alternatives: list[Alternative] = Field(default_factory=list)
@@ -154,19 +177,19 @@ class Segment(_Model):
     words: list[Word] = Field(default_factory=list)
     blank_lines: int = Field(default=0, ge=0)
     indent: str = Field(default="", pattern=r"^[ \t]*$")
-    start: float | None = None
-    end: float | None = None
+    start: Float | None = None
+    end: Float | None = None
     page: int | None = None
     bbox: BBox | None = None
     kind: str | None = None
     block: int | None = None
     paragraph: int | None = None
     line: int | None = None
-    avg_logprob: float | None = None
-    no_speech_prob: float | None = Field(default=None, ge=0.0, le=1.0)
-    compression_ratio: float | None = None
-    temperature: float | None = None
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    avg_logprob: Float | None = None
+    no_speech_prob: Float | None = Field(default=None, ge=0.0, le=1.0)
+    compression_ratio: Float | None = None
+    temperature: Float | None = None
+    confidence: Float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class Page(_Model):
@@ -175,7 +198,7 @@ class Page(_Model):
     number: int  # 1-based
     width: int
     height: int
-    dpi: float | None = None
+    dpi: Float | None = None
     #: where the page's words come from: "ocr+pdf_text_layer", OCR's compared with the
     #: PDF's text layer (its readings as alternatives); "ocr", OCR's alone, the page's
     #: layer (if any) left out (see ``Document.warnings``) or compared with no word
@@ -184,9 +207,9 @@ class Page(_Model):
     rotation: int = 0  # degrees the page was turned before recognition
     #: tesseract OSD's orientation confidence (its own scale, 0 up; under 1 is doubt) in
     #: ``rotation``, where OSD was run (a page that reads badly) and said that rotation
-    orientation_confidence: float | None = None
-    scale: float = 1.0  # factor applied before recognition; boxes are in original pixels
-    skew: float = 0.0  # degrees turned counter-clockwise to level tilted lines before reading
+    orientation_confidence: Float | None = None
+    scale: Float = 1.0  # factor applied before recognition; boxes are in original pixels
+    skew: Float = 0.0  # degrees turned counter-clockwise to level tilted lines before reading
 
 
 class Source(_Model):
@@ -198,13 +221,13 @@ class Source(_Model):
     engine: str
     engine_version: str | None = None
     model: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, AnyFloats] = Field(default_factory=dict)
     confidence_definition: str | None = None
     raw_score_definition: str | None = None
     calibration: str | None = None
-    duration: float | None = None  # seconds, audio only
+    duration: Float | None = None  # seconds, audio only
     language: str | None = None
-    language_probability: float | None = None
+    language_probability: Float | None = None
 
     @field_validator("options", mode="after")
     @classmethod
@@ -232,11 +255,11 @@ class Candidate(_Model):
 
     term: str
     canonical: str
-    score: float = Field(ge=0.0, le=1.0)
+    score: Float = Field(ge=0.0, le=1.0)
     lexicon: str | None = None
     kind: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
-    features: dict[str, float] = Field(default_factory=dict)
+    features: dict[str, Float] = Field(default_factory=dict)
 
 
 class Flag(_Model):
@@ -247,7 +270,7 @@ class Flag(_Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     candidates: list[Candidate] = Field(default_factory=list)
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: Float | None = Field(default=None, ge=0.0, le=1.0)
     reasons: list[FlagReason] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
@@ -278,7 +301,7 @@ class Validation(_Model):
     bears out, and clears the list."""
 
     lexicons: list[str] = Field(default_factory=list)
-    options: dict[str, float | int] = Field(default_factory=dict)
+    options: dict[str, Float | int] = Field(default_factory=dict)
     hunches: list[Flag] = Field(default_factory=list)
     #: the clinical dictionary whose words were taken as known (:mod:`uncertain.vocabulary`),
     #: or None
@@ -307,25 +330,6 @@ class Document(_Model):
             if flag.end > n:
                 raise ValueError(f"flag {flag.text!r} ends at word {flag.end}, document has {n}")
         return self
-
-    def model_dump(self, *, mode: str = "python", **kwargs: Any) -> dict[str, Any]:
-        """Pydantic's ``model_dump``; with ``mode="json"``, a NaN or infinite float is the
-        string :meth:`to_json` writes for it ("NaN", "Infinity", "-Infinity", read back as
-        the float), not the float a strict JSON encoder refuses (``json.dumps(allow_nan=
-        False)``, a web framework's response: pydantic applies ``ser_json_inf_nan`` to
-        JSON text alone). The dump is walked for such floats only when the document's
-        JSON text holds one of those strings (a word "NaN" too); looking costs a
-        :meth:`to_json` (30 ms for 12,000 words, against 150 for the dump). Pydantic's
-        ``TypeAdapter(Document).dump_python(mode="json")`` does not come here."""
-        out = super().model_dump(mode=mode, **kwargs)
-        if mode == "json":
-            try:
-                text = self.model_dump_json()
-            except PydanticSerializationError:  # (a lone surrogate: walked)
-                text = '"NaN"'
-            if '"NaN"' in text or 'Infinity"' in text:
-                out = _finite(out)
-        return out
 
     @property
     def words(self) -> list[Word]:
@@ -373,7 +377,7 @@ class Document(_Model):
 def json_text(data: Any, **kwargs: Any) -> str:
     """``json.dumps(data, **kwargs)`` that writes a NaN or infinite float as
     :meth:`Document.to_json` does, as a string ("NaN", "Infinity", "-Infinity"), not as
-    the bare ``NaN`` JSON does not allow (``model_dump(mode="json")`` keeps such floats)."""
+    the bare ``NaN`` JSON does not allow (in data around a document's dump)."""
     try:
         return json.dumps(data, allow_nan=False, **kwargs)
     except ValueError:
