@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -286,10 +287,12 @@ def test_models_a_loaded_model_is_not_held_up_by_another_loading(
 
 
 def _in_a_forked_child(work: Callable[[], str]) -> str:
-    """What ``work()`` returns (or the name of what it raises) in a child of this process."""
+    """What ``work()`` returns (or the name of what it raises) in a child of this process;
+    nothing if the child waits 20 s (it is ended)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
+        signal.alarm(20)
         try:
             said = work()
         except Exception as exc:
@@ -317,6 +320,38 @@ def test_models_a_process_forked_after_loading_says_it_cannot_load() -> None:
     said = _in_a_forked_child(load)
     assert said.startswith("EngineError: ") and f"parent (pid {os.getpid()})" in said
     assert "--preload" in said and "'spawn'" in said
+
+
+@pytest.mark.usefixtures("fake_models")
+def test_models_a_process_forked_after_a_multi_gpu_load_says_it_cannot_load(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A batch run's model over several GPUs, loaded under a lock of its own, was not
+    among the models the fork guard knows: a process forked after it was loaded got the
+    parent's model (or loaded another) and waited forever on its first recording."""
+    from uncertain import _batch_asr
+
+    monkeypatch.setattr(_batch_asr, "TokenWhisperModel", FakeWhisper)
+    monkeypatch.setattr(_batch_asr, "_MODELS", {})
+    plan = _batch_asr.DevicePlan("cuda", "float16", (0, 1))
+
+    def load_gpus() -> str:
+        model = _batch_asr._load(tmp_path, plan)
+        return f"{type(model).__name__} {model.kwargs['device_index']}"
+
+    def load_one() -> str:
+        return type(models.load_model(device="cpu", compute_type="int8",
+                                      cpu_threads=1)).__name__
+
+    assert _in_a_forked_child(load_gpus) == "FakeWhisper [0, 1]"  # forked before: loads
+    loaded = _batch_asr._load(tmp_path, plan)
+    assert _batch_asr._load(tmp_path, plan) is loaded and FakeWhisper.built == 1
+    for load in (load_gpus, load_one):
+        said = _in_a_forked_child(load)
+        assert said.startswith("EngineError: ") and f"parent (pid {os.getpid()})" in said
+    # forked while another thread held the loading lock: refused, not left waiting
+    with _batch_asr._MODELS_LOCK:
+        said = _in_a_forked_child(load_gpus)
+    assert said.startswith("EngineError: ")
 
 
 @pytest.mark.parametrize(

@@ -386,6 +386,7 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
     if len(plan.device_index) == 1:
         return load_model(path, device=plan.device, compute_type=plan.compute_type,
                           cpu_threads=plan.cpu_threads)
+    _models.refuse_if_forked()  # (as load_model does: a forked process would wait forever)
     key = (os.fspath(path), plan)
     with _MODELS_LOCK:
         if key not in _MODELS:
@@ -398,6 +399,7 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
                     compute_type=plan.compute_type, num_workers=len(plan.device_index))
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ModelNotFoundError(f"{path}: cannot load the Whisper model: {exc}") from exc
+            _models.keep_built(_MODELS[key])
         return _MODELS[key]
 
 

@@ -461,13 +461,7 @@ def load_model(
     cpu_threads: int = 0,
 ) -> WhisperModel:
     """The :class:`TokenWhisperModel` for ``model``, built once per process and setting."""
-    if _forked_from is not None:
-        raise EngineError(
-            f"Whisper models were loaded in this process's parent (pid {_forked_from}) "
-            "before it forked this one: CTranslate2 runs no model in a process forked "
-            "after it loaded one, not even a model loaded afresh (it waits forever); load "
-            "models after forking (gunicorn without --preload, a process pool's "
-            "initializer) or start the workers with multiprocessing's 'spawn'")
+    refuse_if_forked()
     resolved = resolve_model(model)
     device, compute_type = pick_device(device, compute_type)
     threads = cpu_threads or default_cpu_threads()
@@ -488,11 +482,31 @@ def _loaded(path: str, name: str, device: str, compute_type: str, threads: int
                                   cpu_threads=threads)
     except Exception as exc:  # (a damaged tokenizer.json raises a bare Exception)
         raise ModelNotFoundError(f"{path}: cannot load the Whisper model: {exc}") from exc
-    _built.append(model)
+    keep_built(model)
     return model
 
 
-#: every model :func:`_loaded` built in this process (its cache holds them too)
+def refuse_if_forked() -> None:
+    """Raise :class:`EngineError` in a process forked after models were loaded: it could
+    load none (see :func:`_forked`). Call it before taking a lock a loading holds: the
+    fork may have copied that lock held."""
+    if _forked_from is not None:
+        raise EngineError(
+            f"Whisper models were loaded in this process's parent (pid {_forked_from}) "
+            "before it forked this one: CTranslate2 runs no model in a process forked "
+            "after it loaded one, not even a model loaded afresh (it waits forever); load "
+            "models after forking (gunicorn without --preload, a process pool's "
+            "initializer) or start the workers with multiprocessing's 'spawn'")
+
+
+def keep_built(model: WhisperModel) -> None:
+    """Count ``model``, built in this process, among those a process forked from it can
+    neither run nor free (a batch run's model over several GPUs, built outside
+    :func:`_loaded`, too)."""
+    _built.append(model)
+
+
+#: every model built in this process (:func:`_loaded`'s cache holds them too)
 _built: list[WhisperModel] = []
 #: the parent's pid, in a process forked after models were loaded (see :func:`_forked`)
 _forked_from: int | None = None
