@@ -1916,6 +1916,32 @@ def test_validate_with_a_lexicon_file_indexes_it_once_while_it_is_unchanged(
     assert any(c.canonical == "quelixomab" for f in later.flags for c in f.candidates)
 
 
+def test_validate_validators_of_two_formularies_share_the_shipped_lexicons_index(
+        tmp_path: Path) -> None:
+    """A service validating with the shipped lexicons beside formulary A and beside B
+    held a copy of the shipped ones' index (27 MB) per set: the sets now share it."""
+    import sys
+
+    validate_module = sys.modules["uncertain.validate"]
+    a, b = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    a.write_text("Zapain\tzapainol\tbrand\t0.6\n")
+    b.write_text("Quelix\tquelixol\tbrand\t0.6\n")
+    shipped = validate_module._validator_for(["drugs", "clinical"]).index
+    with_a = validate_module._validator_for(["drugs", "clinical", a]).index
+    with_b = validate_module._validator_for(["drugs", "clinical", b]).index
+    assert with_a.items[0] is shipped.items[0] is with_b.items[0]
+    # a table a formulary adds to is its own (a new key), one it adds nothing to is shared
+    assert with_a.exact is not shipped.exact and with_a._written is shipped._written
+    assert with_a.items[len(shipped):] != with_b.items[len(shipped):]
+    doc = document_from_text("Continue Zapane 5 mg daily. Start Quelex 5 mg.", path="n.txt")
+    found = {c.canonical for f in validate(doc, lexicons=["drugs", "clinical", a]).flags
+             for c in f.candidates}
+    assert "zapainol" in found and "quelixol" not in found
+    # shipped lexicons after a file are indexed whole, as before
+    late = validate_module.Validator([a, "drugs"]).index
+    assert late.items[1] is not shipped.items[0]
+
+
 def test_validate_sees_a_lexicon_edit_that_keeps_its_size_and_modification_time(
         tmp_path: Path) -> None:
     # ``cp -p``, ``rsync -t`` and ``tar x`` keep a file's modification time: a tenant's

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from uncertain._context import (
@@ -416,6 +417,52 @@ def test_validate_helpers_first_vowel_may_be_lost(tmp_path) -> None:
     features = match_features("setofminnowfin", index.items[0], "audio")
     assert features["onset"] == 0.5
     assert match_features("minnowfin", index.items[0], "audio")["onset"] == 0.0
+
+
+def _index_tables(index: LexiconIndex) -> dict[str, object]:
+    """Everything an index answers from, comparable with ``==``."""
+    out: dict[str, object] = {}
+    for name, value in vars(index).items():
+        if name == "items":
+            value = [(it.entry, it.compact, it.normal, it.sound, it.classes, it.phones,
+                      it.everyday, it.dosed) for it in value]
+        elif name == "_blocks":
+            value = {key: ids.tolist() for key, ids in value.items()}
+        elif isinstance(value, np.ndarray):
+            value = value.tolist()
+        out[name] = value
+    return out
+
+
+def test_validate_helpers_an_index_extending_the_shipped_one_is_the_one_built_whole(
+        tmp_path) -> None:
+    """A validator of the shipped lexicons beside a formulary built an index of them all:
+    a service with two formularies held two 27 MB copies of the shipped ones'. Built on
+    the shared index of the shipped ones, it answers as the index built whole, where the
+    formulary's terms fall among theirs too (a key, a block, a term of several words, a
+    name said every day) and rank before or after theirs."""
+    from uncertain.validate import _shared_index
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text("term\tcanonical\tkind\tprior\n"
+                    "metformin\tmetformin\tgeneric\t0.99\n"
+                    "metformin\tMetforma\tbrand\t0.01\n"
+                    "Metforma XR 500 mg tablet\tMetforma\tbrand\t0.5\n"
+                    "Zorbaxin\tzorbaxin\tgeneric\t0.9\n"
+                    "sitaglyptan\tsitaglyptan\tgeneric\t0.2\n", encoding="utf-8")
+    lexicons = load_lexicons(["drugs", "clinical", path])
+    shared = _shared_index(("drugs", "clinical"))
+    extended = LexiconIndex(lexicons, base=shared)
+    assert _index_tables(extended) == _index_tables(LexiconIndex(lexicons))
+    # the shipped ones' entries and untouched tables are shared, not copied
+    assert all(a is b for a, b in zip(extended.items, shared.items, strict=False))
+    key = skeleton("lisinopril")
+    assert extended.skeletons[key] is shared.skeletons[key]
+    assert extended.exact["metformin"] != shared.exact["metformin"]
+    assert shared.exact["metformin"] == _shared_index(("drugs", "clinical")).exact[
+        "metformin"]  # (the shared index is left as it was)
+    with pytest.raises(ValueError, match="base"):
+        LexiconIndex(lexicons[1:], base=shared)
 
 
 @pytest.mark.parametrize(("text", "digits"), [

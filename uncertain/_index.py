@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -129,55 +130,84 @@ class Indexed:
 class LexiconIndex:
     """Built once per set of lexicons; answers exact and near lookups."""
 
-    def __init__(self, lexicons: Sequence[Lexicon]) -> None:
+    def __init__(self, lexicons: Sequence[Lexicon], *, base: LexiconIndex | None = None
+                 ) -> None:
+        """The index of ``lexicons``; ``base``, an index of their first lexicons (the same
+        objects), is extended rather than built again: its entries, keys and look-up
+        tables are shared, not copied (a service's shipped lexicons beside one formulary
+        and beside another held two 27 MB indexes of the shipped ones). Treat an index
+        as read-only."""
         self.lexicons = tuple(lexicons)
-        self.items: list[Indexed] = []
+        before = base.lexicons if base is not None else ()
+        if len(before) > len(self.lexicons) or any(
+                a is not b for a, b in zip(before, self.lexicons, strict=False)):
+            raise ValueError("base: not an index of the first of these lexicons")
+        self.items: list[Indexed] = list(base.items) if base is not None else []
         exact: dict[str, list[int]] = {}
         skeletons: dict[str, list[int]] = {}
         blocks: dict[str, list[int]] = {}
-        self.max_words = 1
+        self.max_words: int = base.max_words if base is not None else 1
         # terms of several words, by their words' written keys joined (see written): a
         # term holding a number, a unit or a mark ("Tylenol #3", "Brenzavo 10 mg tablet"),
         # or longer than a window, is matched whole where it is written as it is
         written: dict[str, list[int]] = {}
         heads: set[str] = set()  # their beginnings, ending at a word's end
-        self._written_normal: dict[int, str] = {}
-        for lexicon in self.lexicons:
+        self._written_normal: dict[int, str] = (
+            dict(base._written_normal) if base is not None else {})
+        for lexicon in self.lexicons[len(before):]:
             for entry in lexicon:
                 self._add(entry, exact, skeletons, blocks, (written, heads))
         # the lookups' numbers and the blocks' keys are kept in tuples, which the garbage
         # collector stops tracking: a full collection then walks a third as many objects
-        # (one of them cost a tenth of a validation pass over 60,000 words)
-        self.exact: dict[str, tuple[int, ...]] = {
-            key: tuple(sorted(ids, key=lambda i: -self.items[i].entry.prior))
-            for key, ids in exact.items()}
-        self.skeletons: dict[str, tuple[int, ...]] = {
-            key: tuple(ids) for key, ids in skeletons.items()}
+        # (one of them cost a tenth of a validation pass over 60,000 words); the base's
+        # tables are shared where these lexicons add no key to them
+        self.exact: dict[str, tuple[int, ...]] = _extended(
+            base.exact if base is not None else {}, exact,
+            lambda old, ids: tuple(sorted((*old, *ids),
+                                          key=lambda i: -self.items[i].entry.prior)))
+        self.skeletons: dict[str, tuple[int, ...]] = _extended(
+            base.skeletons if base is not None else {}, skeletons,
+            lambda old, ids: (*old, *ids))
         del exact, skeletons
-        self._written: dict[str, tuple[int, ...]] = {
-            key: tuple(ids) for key, ids in written.items()}
-        self._written_heads = frozenset(heads)
+        self._written: dict[str, tuple[int, ...]] = _extended(
+            base._written if base is not None else {}, written,
+            lambda old, ids: (*old, *ids))
+        self._written_heads: frozenset[str] = (
+            frozenset(heads) if base is None
+            else base._written_heads | heads if heads else base._written_heads)
         del written, heads
         # per block: ascending entry numbers; every entry's sound classes and spelling, in
         # arrays a query's numbers pick from for rapidfuzz (its blocks are joined, not
         # merged: see _compare)
-        self._blocks: dict[str, np.ndarray] = {}
-        while blocks:  # emptied as it goes, to hold one copy at a time
-            key, ids = blocks.popitem()
-            self._blocks[key] = np.array(ids, dtype=np.intp)
-        self._classes = np.array([item.classes for item in self.items], dtype=object)
-        self._compacts = np.array([item.compact for item in self.items], dtype=object)
-        self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
+        self._blocks: dict[str, np.ndarray] = _extended(
+            base._blocks if base is not None else {}, blocks,
+            lambda old, ids: (np.array(ids, dtype=np.intp) if not len(old)
+                              else np.concatenate([old, np.array(ids, dtype=np.intp)])))
+        first = len(base.items) if base is not None else 0
+        added = self.items[first:]
+        self._classes: np.ndarray = _joined(
+            base._classes if base is not None else None,
+            np.array([item.classes for item in added], dtype=object))
+        self._compacts: np.ndarray = _joined(
+            base._compacts if base is not None else None,
+            np.array([item.compact for item in added], dtype=object))
+        self._priors: np.ndarray = _joined(
+            base._priors if base is not None else None,
+            np.array([item.entry.prior for item in added], dtype=np.float64))
         self._last: tuple[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] | None
         self._last = None
         # the commonly prescribed drug names, searched by phones: numbers, keys, priors
-        pool = [i for i, item in enumerate(self.items)
+        pool = [first + i for i, item in enumerate(added)
                 if item.entry.prior >= PHONE_PRIOR
                 and names_drug(item.entry.kind, item.entry.lexicon) and len(item.phones) >= 3]
-        self._phone_ids = np.array(pool, dtype=np.intp)
-        self._phone_keys = [self.items[i].phones for i in pool]
+        self._phone_ids: np.ndarray = _joined(
+            base._phone_ids if base is not None else None, np.array(pool, dtype=np.intp))
+        self._phone_keys: list[str] = ([*base._phone_keys] if base is not None else []) + [
+            self.items[i].phones for i in pool]
         self._phone_priors = self._priors[self._phone_ids]
-        self._sorted_keys = sorted(self.exact)
+        self._sorted_keys: list[str] = (
+            base._sorted_keys if base is not None and self.exact is base.exact
+            else sorted(self.exact))
         self._begins: dict[tuple[str, int], bool] = {}
 
     def near_phones(self, phones: str, *, limit: int = 8) -> list[int]:
@@ -357,6 +387,27 @@ class LexiconIndex:
         by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
         by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
+
+
+def _extended(old: dict[str, Any], new: dict[str, list[int]],
+              join: Callable[[Any, list[int]], Any]) -> dict[str, Any]:
+    """``old`` with the entry numbers ``new`` added, key by key, by ``join(old value or
+    (), numbers)``: ``old`` itself when there are none (its values are shared anyway).
+    ``new`` is emptied as it goes, to hold one copy at a time."""
+    if not new:
+        return old
+    out = dict(old)
+    while new:
+        key, ids = new.popitem()
+        out[key] = join(old.get(key, ()), ids)
+    return out
+
+
+def _joined(old: np.ndarray | None, new: np.ndarray) -> np.ndarray:
+    """``new`` after ``old``: ``old`` itself when ``new`` is empty."""
+    if old is None:
+        return new
+    return old if not len(new) else np.concatenate([old, new])
 
 
 def _deletions(text: str) -> list[str]:
