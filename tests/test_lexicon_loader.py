@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from uncertain import lexicon as lexicon_module
 from uncertain.errors import LexiconError
 from uncertain.lexicon import (
     Entry,
@@ -552,3 +555,90 @@ def test_lexicon_name_equals_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     for source in ("C:\\lex=x.tsv", "./a=c.tsv", "hospA=missing.tsv"):
         with pytest.raises(LexiconError, match="no such file"):
             load_lexicon(source)
+
+
+class _WrittenMeanwhile:
+    """A file opened for reading whose writer, meanwhile, does ``write()`` (after the
+    read: as if between the reader's two looks at it)."""
+
+    def __init__(self, fh: Any, write: Callable[[], None]) -> None:
+        self.fh, self.write = fh, write
+
+    def __enter__(self) -> _WrittenMeanwhile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+    def fileno(self) -> int:
+        return int(self.fh.fileno())
+
+    def read(self) -> bytes:
+        data: bytes = self.fh.read()
+        self.write()
+        return data
+
+
+_WHOLE = "Zapain\tzapainol\tbrand\t0.6\nQuelix\tquelixol\tbrand\t0.6\n"
+
+
+@pytest.mark.parametrize("how", ["in_place", "renamed_over"])
+def test_lexicon_a_file_that_changes_while_it_is_read_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A formulary read while it was being rewritten was loaded as it was then, half (its
+    last line cut short: a term "Q"); one renamed over it while the old was read, as the
+    old. Its stat after the read, by the file read and by its path, is not the one
+    before: it is read again."""
+    import os
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text(_WHOLE[:27])
+    real_open = open
+    reads: list[str] = []
+
+    def finish() -> None:
+        if how == "in_place":
+            with real_open(path, "a") as rest:
+                rest.write(_WHOLE[27:])
+                rest.flush()
+                os.utime(rest.fileno(), ns=(1, 1))  # (a change within one clock tick too)
+        else:
+            (tmp_path / "new.tsv").write_text(_WHOLE)
+            os.replace(tmp_path / "new.tsv", path)
+
+    def opening(name: Any, mode: str = "r", *args: Any) -> Any:
+        if os.fspath(name) == os.fspath(path) and mode == "rb":
+            reads.append(mode)
+            if len(reads) == 1:
+                return _WrittenMeanwhile(real_open(path, "rb"), finish)
+        return real_open(name, mode, *args)
+
+    monkeypatch.setattr(lexicon_module, "open", opening, raising=False)
+    loaded = load_lexicon(path)
+    assert [e.term for e in loaded] == ["Zapain", "Quelix"]
+    assert len(reads) == 2
+
+
+def test_lexicon_a_file_that_goes_on_changing_is_refused_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text(_WHOLE)
+    real_open = open
+    reads: list[int] = []
+
+    def grow() -> None:
+        with real_open(path, "a") as more:
+            more.write(f"Term{len(reads)}\n")
+
+    def opening(name: Any, mode: str = "r", *args: Any) -> Any:
+        if os.fspath(name) == os.fspath(path) and mode == "rb":
+            reads.append(1)
+            return _WrittenMeanwhile(real_open(path, "rb"), grow)
+        return real_open(name, mode, *args)
+
+    monkeypatch.setattr(lexicon_module, "open", opening, raising=False)
+    with pytest.raises(LexiconError, match="changed while it was read") as caught:
+        load_lexicon(path)
+    assert caught.value.path == str(path) and len(reads) == lexicon_module._READS

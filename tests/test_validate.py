@@ -2011,7 +2011,7 @@ def test_validate_keys_a_lexicon_file_on_the_bytes_it_parses(
             return Growing(real_open(path, "rb"))
         return real_open(name, mode, *args)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(validate_module, "open", opening, raising=False)
+    monkeypatch.setattr(sys.modules["uncertain.lexicon"], "open", opening, raising=False)
     assert found() == {"zapainol", "quelixol"}
     assert writes == []  # (the file was read half written, first)
     monkeypatch.undo()

@@ -368,15 +368,43 @@ def _stem(path: Path) -> str:
 _SAVE_AS_UTF8 = "save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\" or \"Unicode Text\")"
 
 
+#: reads of a lexicon file that changes while it is read, before it is refused
+_READS = 3
+
+
+def read_whole(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
+    """The bytes of the file ``path`` and its stat as they were read: a file that changed
+    while it was read (rewritten in place, or another renamed over it: its stat after
+    the read, by the file read and by its path, is not the one before) is read again, up
+    to :data:`_READS` times, then refused with :class:`LexiconError`. A formulary read
+    while it was being written was loaded half (a last line cut short, a term "Q")."""
+    for _ in range(_READS):
+        try:
+            with open(path, "rb") as fh:
+                before = os.fstat(fh.fileno())
+                data = fh.read()
+                after = os.fstat(fh.fileno())
+            now = os.stat(path)
+        except OSError as exc:
+            raise LexiconError(path, f"cannot read: {exc.strerror or exc}") from exc
+        if file_signature(before) == file_signature(after) == file_signature(now):
+            return data, before
+    raise LexiconError(path, f"changed while it was read, {_READS} times: read it once it "
+                       "is written (write a new file and rename it over the old one)")
+
+
+def file_signature(st: os.stat_result) -> tuple[int, ...]:
+    """What of a file's stat changes when it is written or replaced: device, inode, size,
+    modification and change times."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None]:
     """The file's bytes (``raw`` when given: the file as read before) as UTF-8, gunzipped
     when it starts with the gzip magic, without a byte-order mark (UTF-16 and UTF-32 with
     one are re-encoded, and UTF-16 without one that :func:`uncertain._io.bomless_utf16`
     recognises); the second value names the encoding so guessed, or is None."""
-    try:
-        data = path.read_bytes() if raw is None else raw
-    except OSError as exc:
-        raise LexiconError(path, f"cannot read: {exc.strerror or exc}") from exc
+    data = read_whole(path)[0] if raw is None else raw
     if data[:2] == _GZIP_MAGIC:
         try:
             data = gzip.decompress(data)

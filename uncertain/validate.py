@@ -124,11 +124,13 @@ from uncertain.errors import LexiconError
 from uncertain.lexicon import (
     Lexicon,
     default_lexicons,
+    file_signature,
     is_shipped,
     load_lexicon,
     load_lexicon_bytes,
     load_lexicons,
     normalize_term,
+    read_whole,
     shipped_lexicons,
     split_source,
     takes_dose,
@@ -1053,8 +1055,6 @@ def _validator_for(lexicons: Iterable[LexiconSource] | LexiconSource) -> Validat
 #: and change times) is taken to say its content: within it, a rewrite in the same clock
 #: tick (or in the 2 s of a FAT timestamp) may keep all of them, and the file is hashed
 _SETTLED_NS = 2_000_000_000
-#: reads of a file that changes while it is read before the last read is taken as it is
-_READS = 3
 #: per lexicon file (real path): the stat its content was last hashed at, and the hash
 _hashed: dict[str, tuple[tuple[int, ...], str]] = {}
 _hashed_lock = threading.Lock()
@@ -1083,10 +1083,6 @@ class _Carried:
         return raws if raws is not None else [None] * count
 
 
-def _signature(st: os.stat_result) -> tuple[int, ...]:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
@@ -1099,7 +1095,7 @@ def _file_key(source: str, fresh: bool = False) -> tuple[tuple[str, str, str], b
     (``_SETTLED_NS``), and not ``fresh``: a stat alone missed an edit that kept the
     modification time and the size (``cp -p``, ``rsync -t``, ``tar x`` of a file of the
     same length), which the change time and the inode see. A file read while it changes
-    (its stat before and after the read differ) is read again."""
+    is read again, and refused if it goes on changing (:func:`read_whole`)."""
     name, path = split_source(source)
     real = os.path.realpath(path)
     st = os.stat(path)
@@ -1107,22 +1103,15 @@ def _file_key(source: str, fresh: bool = False) -> tuple[tuple[str, str, str], b
         raise OSError(f"{path}: not a regular file")
     if not fresh:
         known = _hashed.get(real)
-        if known is not None and known[0] == _signature(st):
+        if known is not None and known[0] == file_signature(st):
             return (name or "", real, known[1]), None
-    for _ in range(_READS):
-        with open(path, "rb") as fh:
-            before = _signature(os.fstat(fh.fileno()))
-            raw = fh.read()
-            after = os.fstat(fh.fileno())
-        if _signature(after) == before:
-            break
+    raw, read = read_whole(path)
     digest = _digest(raw)
-    if (_signature(after) == before
-            and time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > _SETTLED_NS):
+    if time.time_ns() - max(read.st_mtime_ns, read.st_ctime_ns) > _SETTLED_NS:
         with _hashed_lock:
             if len(_hashed) >= 1024 and real not in _hashed:
                 del _hashed[next(iter(_hashed))]
-            _hashed[real] = (before, digest)
+            _hashed[real] = (file_signature(read), digest)
     return (name or "", real, digest), raw
 
 
