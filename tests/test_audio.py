@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import shutil
 import wave
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from uncertain.errors import (
     CorruptInputError,
     EmptyInputError,
     InputError,
+    InputTooLargeError,
     MissingFileError,
     UnsupportedFormatError,
 )
@@ -703,3 +706,63 @@ def test_audio_a_file_damaged_nearly_everywhere_is_refused(
         with pytest.raises(CorruptInputError) as info:
             call(damaged)
         assert str(damaged) in str(info.value)
+
+
+def test_audio_longer_than_the_limit_is_refused_before_it_is_decoded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image has a decompression-bomb limit; audio had none: a small, highly compressed
+    file holding hours (640 KB of FLAC for an hour of silence, 530 MB decoded) was decoded
+    whole into memory. Where the container says its length, it is refused before."""
+    path = write_wav(tmp_path / "long.wav", np.zeros(3 * audio.SAMPLE_RATE, np.float32))
+    monkeypatch.setenv(audio.MAX_SECONDS_ENV, "2")
+
+    def never(*args: object) -> None:
+        raise AssertionError("decoded")
+
+    with monkeypatch.context() as m:
+        m.setattr(audio, "_frames", never)
+        for read in (audio.decode, lambda p: list(audio.iter_chunks(p)),
+                     lambda p: audio.decode_bytes(p.read_bytes(), "set.tar::long.wav")):
+            with pytest.raises(InputTooLargeError, match=r"3 s long, over the limit of 2 s"
+                               ) as caught:
+                read(path)
+            assert caught.value.path.endswith("long.wav")
+            assert audio.MAX_SECONDS_ENV in str(caught.value)
+    # the keyword sets another limit than the environment's; the default is hours
+    assert len(audio.decode(path, max_seconds=3.5)) == 3 * audio.SAMPLE_RATE
+    with pytest.raises(InputTooLargeError):
+        audio.decode(path, max_seconds=2.5)
+    monkeypatch.setenv(audio.MAX_SECONDS_ENV, "inf")
+    assert len(audio.decode(path)) == 3 * audio.SAMPLE_RATE
+    monkeypatch.delenv(audio.MAX_SECONDS_ENV)
+    assert audio.max_seconds_of() == audio.DEFAULT_MAX_SECONDS >= 3 * 3600
+
+
+def test_audio_whose_length_is_not_declared_is_refused_while_it_decodes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a stream whose container says no length (an MP3 without a length tag, ADTS AAC) is
+    # stopped once the limit has decoded, not decoded whole
+    path = write_wav(tmp_path / "long.wav", np.zeros(60 * audio.SAMPLE_RATE, np.float32))
+    monkeypatch.setattr(audio, "_declared_duration", lambda *args: None)
+    read: list[int] = []
+    grouped = audio._grouped
+
+    def counted(*args: Any) -> Iterator[np.ndarray]:
+        for group in grouped(*args):
+            read.append(len(group))
+            yield group
+
+    monkeypatch.setattr(audio, "_grouped", counted)
+    with pytest.raises(InputTooLargeError, match=r"over 10 s long \(it decodes on past that\)"):
+        audio.decode(path, max_seconds=10)
+    assert 10 * audio.SAMPLE_RATE < sum(read) <= 20 * audio.SAMPLE_RATE
+
+
+@pytest.mark.parametrize("setting", ["abc", "0", "-5", "nan"])
+def test_audio_limit_that_is_no_length_is_refused_naming_where_it_was_set(
+        monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    monkeypatch.setenv(audio.MAX_SECONDS_ENV, setting)
+    with pytest.raises(ValueError, match=rf"\${audio.MAX_SECONDS_ENV}="):
+        audio.max_seconds_of()
+    with pytest.raises(ValueError, match="max_seconds=0"):
+        audio.max_seconds_of(0)

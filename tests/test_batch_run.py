@@ -327,6 +327,27 @@ def test_batch_bad_member_gives_an_error_record_naming_it(
     assert list(tmp_path.iterdir()) == []  # the spilled member is gone
 
 
+def test_batch_audio_over_the_length_limit_is_an_error_record_and_the_rest_goes_on(
+        worker: Worker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audio longer than the limit (``$UNCERTAIN_MAX_AUDIO_SECONDS``; hours by default)
+    was decoded whole, hours of a small file filling memory: in a batch run it is an
+    error record naming the input, file or archive member, and the next input is read."""
+    from uncertain import audio
+
+    monkeypatch.setenv(audio.MAX_SECONDS_ENV, "2")
+    long, short = _wav_bytes(3.0), _wav_bytes(1.0)
+    (tmp_path / "long.wav").write_bytes(long)
+    (tmp_path / "short.wav").write_bytes(short)
+    for item in (Item(path=str(tmp_path / "long.wav")), Item(path="set.tar::long.wav",
+                                                              data=long)):
+        record = worker.process(item, "sha")
+        assert record["status"] == "error" and record["error"] == "InputTooLargeError"
+        assert item.path in record["message"] and "over the limit of 2 s" in record["message"]
+    for item in (Item(path=str(tmp_path / "short.wav")), Item(path="set.tar::short.wav",
+                                                               data=short)):
+        assert worker.process(item, "sha")["status"] == "ok"
+
+
 def test_batch_worker_turns_unexpected_failures_into_records(worker: Worker) -> None:
     class Broken:
         def transcribe(self, audio: np.ndarray, **kwargs: Any) -> Any:

@@ -6,7 +6,9 @@ a :class:`~uncertain.errors.CorruptInputError` naming the path. A file damaged i
 read around the damage, its unreadable stretches as silence of their length, with a note
 (see :func:`_frames`), unless under half of it decodes. :func:`iter_chunks` yields
 a long recording in pieces of a few minutes, each cut where the signal is quietest shortly
-before the nominal end, so a word is rarely split and memory stays bounded.
+before the nominal end, so a word is rarely split and memory stays bounded. Audio
+longer than :data:`DEFAULT_MAX_SECONDS` (or the limit set) is refused, as an image over
+its pixel limit is, before it is decoded where its container says its length.
 
 A float recording can hold what no sound card plays, and Whisper then hears nothing:
 samples that are no numbers (NaN, infinite; one of them makes every feature Whisper
@@ -38,7 +40,7 @@ import av
 import numpy as np
 
 from uncertain._io import check_input, sniff
-from uncertain.errors import CorruptInputError, UnsupportedFormatError
+from uncertain.errors import CorruptInputError, InputTooLargeError, UnsupportedFormatError
 
 SAMPLE_RATE = 16_000
 # faster-whisper's feature extraction needs ~0.9 MB per second of a chunk (a process
@@ -63,6 +65,45 @@ OVER_RANGE = 8.0
 #: piece), before any was scaled, holds clicks in a recording within range: those samples
 #: are read as silence instead of scaling the recording down
 GLITCH_SHARE = 0.001
+#: the longest audio decoded (seconds; 6 hours): a longer recording is refused with
+#: :class:`~uncertain.errors.InputTooLargeError`, before decoding where its container says
+#: its length, else once that much has decoded, not decoded whole into memory (a small,
+#: highly compressed file can hold days: 4 GB of samples a day). ``max_seconds=`` or
+#: the environment's :data:`MAX_SECONDS_ENV` (``inf``: no limit) sets another
+DEFAULT_MAX_SECONDS = 6 * 3600.0
+MAX_SECONDS_ENV = "UNCERTAIN_MAX_AUDIO_SECONDS"
+
+
+def max_seconds_of(given: float | None = None) -> float:
+    """The longest audio to decode: ``given``, else ``$UNCERTAIN_MAX_AUDIO_SECONDS``,
+    else :data:`DEFAULT_MAX_SECONDS`."""
+    where = "max_seconds"
+    if given is None:
+        setting = os.environ.get(MAX_SECONDS_ENV, "").strip()
+        if not setting:
+            return DEFAULT_MAX_SECONDS
+        where = f"${MAX_SECONDS_ENV}"
+        try:
+            given = float(setting)
+        except ValueError:
+            raise ValueError(f"{where}={setting!r}: give a number of seconds (inf: no "
+                             "limit)") from None
+    if not given > 0:
+        raise ValueError(f"{where}={given!r}: give a number of seconds over 0 (inf: no "
+                         "limit)")
+    return float(given)
+
+
+def _too_long(label: str | os.PathLike[str], limit: float, seconds: float | None) -> None:
+    length = (f"over {_length(limit)} long (it decodes on past that)" if seconds is None
+              else f"{_length(seconds)} long")
+    raise InputTooLargeError(label, f"the audio is {length}, over the limit of "
+                                    f"{_length(limit)} (max_seconds, or "
+                                    f"${MAX_SECONDS_ENV}, raises it)")
+
+
+def _length(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 3600 else f"{seconds:.0f} s ({seconds / 3600:.1f} h)"
 
 
 @dataclass(frozen=True)
@@ -120,10 +161,12 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
 
 
 def decode(path: str | os.PathLike[str], *,
-           on_note: Callable[[str], None] | None = None) -> np.ndarray:
+           on_note: Callable[[str], None] | None = None,
+           max_seconds: float | None = None) -> np.ndarray:
     """The whole recording as one 16 kHz mono float32 array (short files; see iter_chunks);
-    ``on_note`` is told what was repaired (see the module docstring)."""
-    pieces = list(_pieces(_check(path), on_note=on_note))
+    ``on_note`` is told what was repaired (see the module docstring); a recording longer
+    than ``max_seconds`` (see :data:`DEFAULT_MAX_SECONDS`) is refused."""
+    pieces = list(_pieces(_check(path), on_note=on_note, max_seconds=max_seconds))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
@@ -133,13 +176,15 @@ def iter_chunks(
     chunk_seconds: float = DEFAULT_CHUNK_SECONDS,
     search_seconds: float = DEFAULT_SEARCH_SECONDS,
     on_note: Callable[[str], None] | None = None,
+    max_seconds: float | None = None,
 ) -> Iterator[AudioChunk]:
     """Yield the recording in chunks of at most ``chunk_seconds + search_seconds``.
 
     A recording that fits in that length comes as one chunk. Otherwise each chunk ends at
     the quietest moment of the ``search_seconds`` before ``chunk_seconds``. The chunks'
     samples, joined, are exactly what :func:`decode` returns; ``on_note`` is told what
-    was repaired, once the last chunk has been taken.
+    was repaired, once the last chunk has been taken; a recording longer than
+    ``max_seconds`` (see :data:`DEFAULT_MAX_SECONDS`) is refused.
     """
     if chunk_seconds <= 0 or search_seconds < 0 or search_seconds >= chunk_seconds:
         raise ValueError("need chunk_seconds > search_seconds >= 0")
@@ -149,7 +194,7 @@ def iter_chunks(
     buffer: list[np.ndarray] = []
     buffered = 0
     offset = 0  # samples already yielded
-    for piece in _pieces(_check(path), on_note=on_note):
+    for piece in _pieces(_check(path), on_note=on_note, max_seconds=max_seconds):
         buffer.append(piece)
         buffered += len(piece)
         while buffered > limit:
@@ -276,14 +321,17 @@ def _check(path: str | os.PathLike[str]) -> Path:
 
 
 def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None, *,
-            on_note: Callable[[str], None] | None = None) -> Iterator[np.ndarray]:
+            on_note: Callable[[str], None] | None = None,
+            max_seconds: float | None = None) -> Iterator[np.ndarray]:
     """Decoded, resampled float32 pieces of about ``_GROUP_SECONDS`` each, in order,
     repaired (see the module docstring); ``on_note`` is told what was, after the last.
+    Audio longer than ``max_seconds`` (:func:`max_seconds_of`) is refused.
 
     ``source`` is a file path or an open binary file (an archive member in memory);
     ``name`` is what errors call it (default: the path).
     """
     label = name if name is not None else source if isinstance(source, Path) else "<audio>"
+    limit = max_seconds_of(max_seconds)
     decoded = 0
     nonfinite = 0  # samples that were no numbers
     clicks = 0  # samples far beyond full scale among samples within it
@@ -298,6 +346,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
             declared = _declared_duration(container, stream,
                                           _peek(source, _after_id3) if kind == "mp3"
                                           else b"")
+            if declared is not None and declared > limit:
+                _too_long(label, limit, declared)
             if kind == "ogg" and _ogg_unfinished(source):
                 notes.append("the Ogg stream ends without its end-of-stream page: the file "
                              "was cut short, and what was read is all there is")
@@ -321,6 +371,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
                         scaled_from = decoded / SAMPLE_RATE
                     group /= loudest
                 decoded += len(group)
+                if decoded > limit * SAMPLE_RATE:  # (a length the container did not say)
+                    _too_long(label, limit, None)
                 yield group
     except av.FFmpegError as exc:
         raise CorruptInputError(label, f"cannot decode audio: {_reason(exc)}") from exc
@@ -516,14 +568,15 @@ def _samples(count: int) -> str:
 
 
 def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
-                 on_note: Callable[[str], None] | None = None) -> np.ndarray:
+                 on_note: Callable[[str], None] | None = None,
+                 max_seconds: float | None = None) -> np.ndarray:
     """Decode an in-memory audio file (an archive member) like :func:`decode`.
 
     ``name`` is what errors call it; the same checks apply as for a file on disk.
     """
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         _check_wav_header(io.BytesIO(data), len(data), name)
-    pieces = list(_pieces(io.BytesIO(data), name, on_note=on_note))
+    pieces = list(_pieces(io.BytesIO(data), name, on_note=on_note, max_seconds=max_seconds))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
