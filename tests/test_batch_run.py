@@ -348,6 +348,18 @@ def test_batch_audio_over_the_length_limit_is_an_error_record_and_the_rest_goes_
         assert worker.process(item, "sha")["status"] == "ok"
 
 
+def test_batch_a_length_limit_that_is_no_length_stops_the_run_before_it_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # it was an error record for every recording ("ValueError", unexpected)
+    from uncertain import audio
+
+    (tmp_path / "a.wav").write_bytes(b"x")
+    monkeypatch.setenv(audio.MAX_SECONDS_ENV, "abc")
+    with pytest.raises(ValueError, match=audio.MAX_SECONDS_ENV):
+        run_batch([tmp_path], out=tmp_path / "o.jsonl", processor=FakeProcessor)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_batch_worker_turns_unexpected_failures_into_records(worker: Worker) -> None:
     class Broken:
         def transcribe(self, audio: np.ndarray, **kwargs: Any) -> Any:

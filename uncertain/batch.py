@@ -212,10 +212,12 @@ def run_batch(
     if ocr_timeout is not None and not (ocr_timeout >= 0 and math.isfinite(ocr_timeout)):
         raise ValueError(f"ocr_timeout must be a number of seconds >= 0, got {ocr_timeout}")
     # refused now, not in every record (a style) or at the first recording, hours in
+    from uncertain.audio import max_seconds_of
     from uncertain.models import check_language_code
     from uncertain.render import STYLES
 
     check_language_code(language)
+    max_seconds_of()  # ($UNCERTAIN_MAX_AUDIO_SECONDS)
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     if cpu_threads < 0:
