@@ -510,13 +510,21 @@ def test_drug_the_text_layer_reads_as_another_is_marked_with_its_reading(
      "Rx: heparin glargine 10 units", ("insulin", "heparin")),
     ([("Rx:", 90), ("insulin", 91), ("glargine", 92), ("10", 90), ("units", 93)],
      "Rx: Insulin glargine 10 units", None),
+    # no word is two drugs ("sodium" is no term, "potassium" sure English), the term is
+    ([("Rx:", 90), ("potassium", 91), ("chloride", 92), ("20", 90), ("mEq", 93)],
+     "Rx: sodium chloride 20 mEq", ("potassium chloride", "sodium chloride")),
+    ([("Rx:", 90), ("sodium", 91), ("chloride", 92), ("20", 90), ("mEq", 93)],
+     "Rx: potassium chloride 20 mEq", ("sodium chloride", "potassium chloride")),
+    ([("Rx:", 90), ("potassium", 91), ("chloride", 92), ("20", 90), ("mEq", 93)],
+     "Rx: Potassium chloride 20 mEq", None),
 ])
 def test_term_of_several_words_with_a_drug_the_layer_reads_as_another_is_marked(
         tmp_path: Path, lines: list[tuple[str, int]], layer: str,
         marked: tuple[str, str] | None) -> None:
     """A term of several words ("Metoprolol tartrate", "insulin glargine") was verified
     whole though the layer read its drug's word as another drug: the drug is now marked
-    with the layer's reading, as a drug's name alone is."""
+    with the layer's reading, as a drug's name alone is; a term the layer reads as another
+    drug's term ("potassium chloride", "sodium chloride") is marked whole with it."""
     from uncertain.render import render
 
     doc = Validator().validate(_recognize(tmp_path, layer, [lines]))

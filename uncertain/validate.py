@@ -85,6 +85,7 @@ from uncertain._score import (
 )
 from uncertain._single import (
     CONFUSABLE_DOUBT,
+    LAYER_DOUBT,
     is_dose_frequency,
     layer_disagrees,
     layer_reading,
@@ -92,12 +93,14 @@ from uncertain._single import (
     word_reasons,
 )
 from uncertain._sweep import Sweep, new_lines, read_sweep, windows
+from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._text_layer import reads_run
 from uncertain._words import (
     CLAUSE_END,
     KNOWN_ZIPF,
     Proposal,
     WordInfo,
+    analyse,
     combination_parts,
     key_of,
     names_drug,
@@ -363,9 +366,13 @@ class Validator:
             if not found or (i, end) in proposed:
                 continue  # (a window of the sweep ends on it: it said what it is)
             window = infos[i:end]
-            if sw.modality == "image" and self._read_otherwise(window, words[i:end], found,
-                                                               sw.opts):
-                continue  # (a word the page's text layer reads as another: see _window)
+            if sw.modality == "image":
+                other = self._layer_term(words[i:end], found)
+                if other:
+                    out.append(self._read_as(window, i, end, other, sw.opts))
+                    continue
+                if self._read_otherwise(window, words[i:end], found, sw.opts):
+                    continue  # (a word the page's text layer reads as another: see _window)
             known = [w.confidence for w in window if w.confidence is not None]
             conf = sum(known) / len(known) if known else None
             common = [w.zipf >= sw.opts.english_min_zipf for w in window]
@@ -431,8 +438,12 @@ class Validator:
             # the layer reads otherwise, with the layer's reading ("Digoxin" where the
             # layer says "Warfarin": two readings name two drugs, one of them is wrong),
             # nor is a term of several words with such a word ("Metoprolol tartrate")
-            if modality == "image" and self._read_otherwise(window, words[i:j], exact, opts):
-                return None
+            if modality == "image":
+                other = self._layer_term(words[i:j], exact)
+                if other:
+                    return self._read_as(window, i, j, other, opts)
+                if self._read_otherwise(window, words[i:j], exact, opts):
+                    return None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
         stem = lead = named = ""
@@ -576,6 +587,51 @@ class Validator:
             if reading is not None and terms and self._reads_other(reading, info, terms, opts):
                 return True
         return False
+
+    def _layer_term(self, words: list[Word], exact: Sequence[int]) -> list[int]:
+        """The drugs of another canonical name that the page's text layer reads a term of
+        several printed ``words`` (spelling the terms ``exact``, one a drug) as, with its
+        reading of the run (``Alternative.span``) or of its words in turn: "potassium
+        chloride" where the layer says "sodium chloride". Two readings name two drugs, as
+        "Digoxin" and "Warfarin" do, though no word of them is two drugs ("sodium" is no
+        term, "potassium" a sure English word, :meth:`_reads_other`)."""
+        if len(words) < 2 or not any(map(self._named, exact)):
+            return []
+        run = next((a.text for a in words[0].alternatives
+                    if a.source == LAYER_SOURCE and a.span == len(words)), None)
+        readings = [layer_reading(w) for w in words]
+        if run is None and all(r is None for r in readings):
+            return []
+        text = run if run is not None else " ".join(
+            r if r is not None else w.text for r, w in zip(readings, words, strict=True))
+        key = "".join(analyse(part)[2] for part in text.split())
+        ours = {self.index.items[idx].entry.canonical.casefold() for idx in exact}
+        found = self.index.lookup(key) if key else []
+        if any(self.index.items[idx].entry.canonical.casefold() in ours for idx in found):
+            return []
+        return [idx for idx in found if self._named(idx)]
+
+    def _read_as(self, window: list[WordInfo], i: int, j: int, other: Sequence[int],
+                 opts: ValidateOptions) -> Proposal:
+        """The words ``i:j`` (``window``), which spell a term the page's text layer reads
+        as the drugs ``other`` (:meth:`_layer_term`), doubted as a word the layer reads
+        otherwise is (:data:`uncertain._single.LAYER_DOUBT`), the layer's terms its
+        candidates."""
+        known = [w.confidence for w in window if w.confidence is not None]
+        wrong = max(LAYER_DOUBT, 1.0 - min(known)) if known else LAYER_DOUBT
+        candidates: list[Candidate] = []
+        seen: set[str] = set()
+        for idx in other:
+            entry = self.index.items[idx].entry
+            if entry.canonical.casefold() in seen:
+                continue
+            seen.add(entry.canonical.casefold())
+            candidates.append(Candidate(
+                term=entry.term, canonical=entry.canonical, score=LAYER_DOUBT,
+                lexicon=entry.lexicon, kind=entry.kind, evidence=["text_layer"],
+                features={"text_layer": 1.0, "prior": entry.prior}))
+        return Proposal(i, j, "confusable", ["confusable"], round(wrong, 4),
+                        candidates[:opts.max_candidates], ["text_layer"], 0)
 
     def _reads_other(self, reading: str, info: WordInfo, exact: Sequence[int],
                      opts: ValidateOptions) -> bool:
