@@ -19,10 +19,12 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    it reads the page better (``_more_and_surer``: more confident text, more
    confidently, or more text in its sure words alone than the pass before read in all
    of its words) (``deskew``);
-4. only when the page still looks bad: tesseract OSD (``--psm 0``), or when OSD cannot
-   decide a 180-degree pass (the 90- and 270-degree passes for a page whose lines run
-   down it), keeping the orientation whose words are more confident, so an upside-down
-   or sideways page is turned rather than read as confident garbage;
+4. only when the page still looks bad, or its lines run down it (a page on its side,
+   which tesseract may read well as it is): tesseract OSD (``--psm 0``), or when OSD
+   cannot decide a 180-degree pass (the 90- and 270-degree passes for a page whose lines
+   run down it), keeping the orientation whose words are more confident (of a page whose
+   lines run down it, a quarter turn whose lines run across, unless it reads worse), so
+   an upside-down or sideways page is turned rather than read as confident garbage;
 5. only when the text is small (median height of the lines read legibly under
    ``min_line_height`` pixels; a page of specks read as junk measures none): a
    pass on the page scaled up towards ``target_line_height``, kept when it reads the
@@ -88,7 +90,8 @@ class PagePass:
     skew: float = 0.0
     straight: tuple[int, int] | None = None
     #: tesseract OSD's confidence in ``rotation``, when OSD was run on the page (only a
-    #: page that reads badly) and said the rotation the page is read at; else None
+    #: page that reads badly or lies on its side) and said the rotation the page is read
+    #: at; else None
     orientation_confidence: float | None = None
 
     @property
@@ -492,7 +495,12 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                              f"word confidence {best.mean_conf:.0f} -> {level.mean_conf:.0f}")
                 skew = (angle, straight.size)
                 image, best = straight, level
-    if (opts.orientation == "auto" and best.words and best.mean_conf < bad):
+    # a page whose lines run down it lies on its side however well it reads (tesseract
+    # reads such lines, its line boxes hundreds of pixels high, and the page was kept
+    # unturned, at rotation 0, its line height measured along the lines): it is checked
+    # too, which costs nothing on a page whose lines run across it
+    if (opts.orientation == "auto" and best.words and (best.mean_conf < bad
+                                                       or best.runs_down)):
         said = verdict = runner.osd(image, dpi=dpi)
         if verdict is not None and verdict[0] == 0 and verdict[1] < _OSD_SURE:
             verdict = None  # "upright" said in doubt: an upside-down page is still tried
@@ -513,8 +521,13 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                               dpi=dpi, rotation=rotation, scale=1.0,
                               thresholding=best.thresholding)
             # kept when it reads both more confident text and more confidently: a turn
-            # that reads 11 words at the 79 upright words' confidence is no better reading
-            if turned is not None and _more_and_surer(chosen, turned):
+            # that reads 11 words at the 79 upright words' confidence is no better reading;
+            # of a page whose lines run down it, a turn whose lines run across, unless it
+            # reads worse: tesseract read the sideways lines as well as the upright ones,
+            # the same words at the same confidence, and only the turn has them upright
+            if turned is not None and (_more_and_surer(chosen, turned) or (
+                    chosen.runs_down and not turned.runs_down
+                    and not _more_and_surer(turned, chosen))):
                 chosen = turned
         if chosen is not best:
             notes.append(f"page {number}: turned {chosen.rotation} degrees clockwise ({how}); "

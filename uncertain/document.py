@@ -206,7 +206,8 @@ class Page(_Model):
     text_layer: str | None = None  # the PDF's own text for this page, when it has one
     rotation: int = 0  # degrees the page was turned before recognition
     #: tesseract OSD's orientation confidence (its own scale, 0 up; under 1 is doubt) in
-    #: ``rotation``, where OSD was run (a page that reads badly) and said that rotation
+    #: ``rotation``, where OSD was run (a page that reads badly or lies on its side) and
+    #: said that rotation
     orientation_confidence: Float | None = None
     scale: Float = 1.0  # factor applied before recognition; boxes are in original pixels
     skew: Float = 0.0  # degrees turned counter-clockwise to level tilted lines before reading

@@ -4,7 +4,7 @@ This module owns the tesseract adapter: the options (:class:`RecognizeOptions`),
 engine seam (any object with pytesseract's ``image_to_pdf_or_hocr``, ``image_to_osd`` and
 ``get_languages``), the mapping of tesseract's scores to the project's and of its pages
 to a ``Document``. How each page is read (one tesseract run writing hOCR, then, only
-when the page reads badly or its text is tilted or small, passes with adaptive
+when the page reads badly or its text is tilted, small or sideways, passes with adaptive
 thresholding, levelled, turned or scaled up, each kept only when it reads better) is
 :mod:`uncertain._ocr_page`'s.
 
