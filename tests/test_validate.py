@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from uncertain.document import (
+    Alternative,
     CharChoice,
     CharChoices,
     Document,
@@ -144,6 +145,39 @@ def test_validate_ocr_character_choices(validator: Validator) -> None:
     assert flag.candidates[0].canonical == "lisinopril"
     assert "ocr_choices" in flag.candidates[0].evidence
     assert flag.candidates[0].features["ocr_choices"] > 0
+
+
+def _dosed_line(word: Word) -> Document:
+    return _ocr_doc([Word(text="Metformin", confidence=0.96), Word(text="500", confidence=0.95),
+                     word, Word(text="with", confidence=0.95), Word(text="meals", confidence=0.95)])
+
+
+def test_validate_terms_glued_by_a_mark_are_suggested_whole(validator: Validator) -> None:
+    """OCR read "mg BID" as "mg:B10" (at 0.31), its own character choices holding
+    "mg:BID": the word was suggested "mg", the letters its key kept, and an answer taking
+    the suggestion dropped the frequency. It is suggested as the terms a reading of its
+    choices makes of every part; with none, it is doubted with no suggestion."""
+    chars = [[("m", 0.95)], [("g", 0.94)], [(":", 0.88), ("-", 0.5)], [("B", 0.86), ("8", 0.59)],
+             [("1", 0.82), ("I", 0.80), ("l", 0.42)], [("0", 0.89), ("D", 0.68), ("O", 0.61)]]
+    doc = validator.validate(_dosed_line(_ocr_word("mg:B10", 0.31, chars)))
+    flag = next(f for f in doc.flags if f.text == "mg:B10")
+    assert [(c.term, c.evidence) for c in flag.candidates] == [("mg BID", ["ocr_choices"])]
+    assert 'maybe="mg BID">mg:B10</unsure>' in render(doc, preamble=False).text
+    plain = _ocr_word("mg:B10", 0.31, [[(c, 0.9)] for c in "mg:B10"])
+    doc = validator.validate(_dosed_line(plain))
+    flag = next(f for f in doc.flags if f.text == "mg:B10")
+    assert flag.candidates == []
+    assert '<unsure p="0.31">mg:B10</unsure>' in render(doc, preamble=False).text
+    # a reading of the page's text layer is the word's own evidence: "mg" is the layer's
+    layered = plain.model_copy(update={"alternatives": [
+        Alternative(text="mg", source="pdf_text_layer")]})
+    doc = validator.validate(_dosed_line(layered))
+    assert [c.term for c in next(f for f in doc.flags if f.text == "mg:B10").candidates] == [
+        "mg"]
+    # a piece the candidate corrects is still suggested so
+    doc = validator.validate(_dosed_line(Word(text="Metforrnin:tab2", confidence=0.3)))
+    flag = next(f for f in doc.flags if f.text == "Metforrnin:tab2")
+    assert [c.canonical for c in flag.candidates][:1] == ["metformin"]
 
 
 @pytest.mark.parametrize(

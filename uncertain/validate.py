@@ -60,6 +60,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import stat
 import threading
 import time
@@ -74,7 +75,7 @@ from rapidfuzz.distance import Levenshtein
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import is_number_word, strip_punct
-from uncertain._glyphs import glyph_variants
+from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import LexiconIndex, breaks_within, compact, written_key
 from uncertain._score import (
     WEIGHTS,
@@ -102,6 +103,7 @@ from uncertain._words import (
     WordInfo,
     analyse,
     combination_parts,
+    glued_dose,
     key_of,
     names_drug,
     orphan_sentences,
@@ -308,6 +310,9 @@ class Validator:
         # a combination written as one word with a component misspelled is suggested as
         # the combination, not as the component its letters are nearest
         chosen = [self._combined(p, infos, modality, opts) for p in chosen]
+        # ... and a word gluing terms with a mark as those terms ("mg:B10": "mg BID"),
+        # not as the one whose letters its key kept
+        chosen = [self._read_whole(p, infos, words, modality) for p in chosen]
         # ... and a name cut short with a dot as the names it begins ("Lisin.")
         chosen = [self._completed(p, infos, words, modality, opts) for p in chosen]
         flags = [self._flag(p, words) for p in chosen]
@@ -753,6 +758,46 @@ class Validator:
         return replace(p, candidates=[combined, *rest][:max(1, len(p.candidates))],
                        confidence=worst.score, evidence=combined.evidence)
 
+    def _read_whole(self, p: Proposal, infos: list[WordInfo], words: list[Word],
+                    modality: Modality) -> Proposal:
+        """``p``, suggested whole where its printed word glues words with a mark and its
+        candidates are of one of them only, the letters :func:`uncertain._words.word_key`
+        kept ("mg:B10": the unit mg, and the frequency BID misread; no dose glued on, see
+        :func:`uncertain._words.glued_dose`): the terms of a reading of OCR's own
+        character choices ("mg:BID") in which every part of the word is a term ("mg
+        BID"), or, with none, no suggestion where the candidate is the piece as written
+        (it corrects nothing). The unit alone was suggested, and an answer taking it
+        dropped the frequency."""
+        if (modality != "image" or p.end != p.start + 1 or not p.candidates
+                or p.reason == "verified" or layer_reading(words[p.start]) is not None):
+            return p  # (a word the page's text layer reads: its reading is the evidence)
+        info, word = infos[p.start], words[p.start]
+        parts = _PARTS.findall(info.text)
+        if (len(parts) < 2 or not any(compact(part) == info.key for part in parts)
+                or not any(c.isalpha() for part in parts if compact(part) != info.key
+                           for c in part)
+                or glued_dose([word.text], p.candidates[0].term) is not None):
+            return p
+        top = p.candidates[0].term
+        layer = {a.text.strip() for a in word.alternatives if a.source == LAYER_SOURCE}
+        for reading, _ in choice_variants(word):
+            read = _PARTS.findall(strip_punct(reading))
+            if len(read) != len(parts) or read == parts:
+                continue
+            found = [self.index.lookup(compact(part)) for part in read]
+            if not all(found):
+                continue
+            entries = [next((self.index.items[idx].entry for idx in ids
+                             if self.index.items[idx].entry.term == top),
+                            self.index.items[ids[0]].entry) for ids in found]
+            whole = Candidate(
+                term=" ".join(e.term for e in entries),
+                canonical=" ".join(e.canonical for e in entries), score=CONFUSABLE_DOUBT,
+                evidence=["text_layer" if reading in layer else "ocr_choices"])
+            return replace(p, candidates=[whole], evidence=list(whole.evidence))
+        # (a piece corrected, "Metforrnin:tab2": metformin, is still worth suggesting)
+        return replace(p, candidates=[]) if compact(top) == info.key else p
+
     def _suggest(self, info: WordInfo, word: Word, modality: Modality,
                  opts: ValidateOptions) -> list[Candidate | Ranked]:
         """The candidates of one doubtful word, at least ``candidate_min_score``."""
@@ -964,6 +1009,8 @@ _COMMON_RUN_MIN_SIMILARITY = 0.65
 #: and be the term misread by the layer (itself OCR: a glyph or two otherwise, "Digoxn",
 #: "Lisinoprll", "rn" for "m"), not another word printed ("Digitek" is four from Digoxin)
 _LAYER_SLIP = 2
+#: the parts of a printed word that marks glue ("mg:B10": "mg", "B10")
+_PARTS = re.compile(r"[^\W_]+")
 
 
 #: English endings that derive a word from a term ("bilateral" -> "bilaterally")
