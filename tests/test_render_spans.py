@@ -451,6 +451,12 @@ def test_render_json_suggestion_keeps_a_dose_glued_to_the_name() -> None:
 
 @pytest.mark.parametrize(("words", "term", "maybe"), [
     (["met", "for", "min500mg"], "metformin", "metformin500mg"),  # a window's last word
+    # a stray mark between the dose's number and its unit is OCR's, no dose's
+    (["Lisinioprii-10'mg"], "lisinopril", "lisinopril-10mg"),
+    (["Lisinioprii-10\u2019mg"], "lisinopril", "lisinopril-10mg"),
+    (["10'mg-Lisinioprii"], "lisinopril", "10mg-lisinopril"),
+    (["Metforrnin0.5:mg"], "metformin", "metformin0.5mg"),
+    (["Metforrnin5/mL"], "metformin", "metformin5/mL"),  # ... a slash is the dose's
     (["500mg-Metforrnin"], "metformin", "500mg-metformin"),  # a dose before the name
     (["500mgMetforrnin"], "metformin", "500mgmetformin"),  # ... its unit glued on
     (["L1sinopril"], "lisinopril", "lisinopril"),  # "1" read for "i"

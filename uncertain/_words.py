@@ -440,7 +440,9 @@ def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
     validator matched it with, when a number is glued on to the letters it matched
     (:func:`word_key`: "Metforrnin500mg", "Warfarln-5mg", "Qty:.60"): the first word's
     text before those letters and the last word's after them ("", "500mg"), so that
-    ``before + term + after`` is what the words would read with the name corrected.
+    ``before + term + after`` is what the words would read with the name corrected; a
+    mark OCR read between a dose's number and its unit, which no dose holds, is left out
+    ("Lisinioprii-10'mg": "", "-10mg"; see :data:`_DOSE_DEBRIS`).
 
     None when no number is glued on (before the letters, or after them through marks
     only: "mg:B10" is "mg" and a misread "BID", no dose), when the term holds digits of
@@ -466,7 +468,14 @@ def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
     apart = min(Levenshtein.distance(v, name) for v in (letters, *glyph_variants(letters)))
     if read and min(Levenshtein.distance(v, name) for v in read) < apart:
         return None
-    return before, after
+    return _DOSE_DEBRIS.sub("", before), _DOSE_DEBRIS.sub("", after)
+
+
+#: marks between a number and the letters after it that no dose writes there: OCR's
+#: debris ("10'mg", "10’mg", "10:mg"), where a slash ("5/mL"), a hyphen ("10-day"), a
+#: percent or a plus sign may be the dose's own. A suggestion carries the dose as printed
+#: without them: an answer copies a suggestion, and "10'mg" is no dose a reader writes
+_DOSE_DEBRIS = re.compile(r"(?<=\d)[^\w\s/%+\-]+(?=[^\W\d_])")
 
 
 #: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share

@@ -51,7 +51,10 @@ on to the letters the validator matched (OCR's "Metforrnin500mg", "Warfarln-5mg"
 replaced by the term, everything else as written ("metformin500mg", "warfarin-5mg").
 The name alone invited an answer that replaces the span by it and loses the dose; the
 lexicon knows the name only, so the suggestion changes nothing else (no space put in,
-no mark dropped), and the reader sees which letters it corrects. Digits read for a
+no mark dropped but a stray one OCR read between the dose's number and its unit, which
+no dose holds: "Lisinioprii-10'mg" is suggested "lisinopril-10mg", for an answer copies
+a suggestion, and "10'mg" is no dose to write), and the reader sees which letters it
+corrects. Digits read for a
 name's letters ("Lisinopri1") and a term's own ("coenzyme Q10") are no dose. The flag's
 candidates keep the lexicon's terms; :attr:`Span.terms` says which term each suggestion
 writes.
