@@ -2670,6 +2670,13 @@ def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Valida
     # flagged as near Glyceroltrinitrat
     ("Glyceryl trinitrate 400 mcg spray PRN", "nitroglycerin"),
     ("Calpol 5 mL PRN", "acetaminophen"),
+    # suggested as clonidine, as amiloride, as Amphicol (chloramphenicol), and as nothing
+    ("Co-tenidone 50 mg OD", "atenolol / chlorthalidone"),
+    ("co-amilofruse 1 tablet OM", "amiloride / furosemide"),
+    ("Co-amilozide 1 tablet OD", "amiloride / hydrochlorothiazide"),
+    ("Movicol 1 sachet BD", "polyethylene glycol / potassium chloride / sodium bicarbonate"
+     " / sodium chloride"),
+    ("Adcal-D3 1 tablet BD", "calcium carbonate / cholecalciferol"),
     ("Paracetamol 1 g QDS", "acetaminophen"),
     ("Frusemide 40 mg OM", "furosemide"),
     ("Adrenaline 1 mg IV", "epinephrine"),
@@ -2683,7 +2690,16 @@ def test_validate_a_british_name_is_verified_as_its_drug(validator: Validator, l
     assert [c.canonical for c in doc.flags[0].candidates] == [canonical]
 
 
-@pytest.mark.parametrize("line", ["Co-tenidone 50 mg OD", "Co-proxamol 2 tabs QDS",
+def test_validate_gaviscon_is_verified_as_both_its_products(validator: Validator) -> None:
+    # flagged as nothing; the brand is an alginate in Britain and an antacid in America
+    doc = validated_as(validator, "Gaviscon 10 mL QDS PRN", "text")
+    assert doc.flags[0].start == 0 and doc.flags[0].reason == "verified"
+    assert sorted(c.canonical for c in doc.flags[0].candidates) == [
+        "alginic acid / calcium carbonate / sodium bicarbonate",
+        "aluminum hydroxide / magnesium carbonate"]
+
+
+@pytest.mark.parametrize("line", ["Co-danthramer 10 mL ON", "Co-proxamol 2 tabs QDS",
                                   "Co-fluampicil 500 mg QDS", "Co-magaldrox 10 mL QDS"])
 def test_validate_the_co_of_a_british_combination_is_no_carbon_monoxide(
         validator: Validator, line: str) -> None:
