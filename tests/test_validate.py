@@ -2650,6 +2650,21 @@ def test_validate_a_drugs_standard_abbreviation_is_verified_as_that_drug(
     assert [c.canonical for c in flag.candidates] == [canonical]
 
 
+@pytest.mark.parametrize("line", ["PCN tube exchange today", "Right PCN tube in place",
+                                  "PCN drain output 200 mL", "Bilateral PCN tubes placed",
+                                  "PCN site clean and dry", "L PCN in place",
+                                  "Flush nephrostomy: PCN nephrostomy flushed"])
+def test_validate_a_device_s_abbreviation_is_no_drug(validator: Validator, line: str) -> None:
+    """"PCN tube" (a percutaneous nephrostomy) was verified as penicillin: an
+    abbreviation of a drug before a device's word, or after a side, names the device."""
+    doc = validated_as(validator, line, "text")
+    assert not [f for f in doc.flags if any(c.canonical == "penicillin" for c in f.candidates)]
+    # ... and where it is the drug, it still is ("allergic to PCN", "PCN. Tube feeds")
+    for drug in ("PCN allergy", "Allergic to PCN", "Allergies: PCN. Tube feeds held"):
+        (flag,) = validated_as(validator, drug, "text").flags
+        assert flag.reason == "verified" and flag.candidates[0].canonical == "penicillin"
+
+
 def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Validator) -> None:
     # MS, MSO4: morphine or magnesium sulfate (a known dangerous abbreviation)
     for line in ("MS 2 mg IV q4h PRN", "MSO4 2 mg IV q4h PRN"):

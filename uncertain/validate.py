@@ -253,6 +253,13 @@ class Validator:
         entry = self.index.items[idx].entry
         return names_drug(entry.kind, entry.lexicon)
 
+    def _abbreviates_drug(self, idx: int) -> bool:
+        """Whether an entry is an abbreviation that stands for a drug or a product (the
+        clinical lexicon's "PCN", penicillin, as the drugs' "HCTZ")."""
+        entry = self.index.items[idx].entry
+        return entry.kind == "abbreviation" and (names_drug(entry.kind, entry.lexicon) or any(
+            map(self._named, self.index.lookup(compact(entry.canonical)))))
+
     def _breaks_within(self, keys: Sequence[str], idx: int) -> bool:
         return breaks_within(keys, self.index.items[idx].normal)
 
@@ -437,6 +444,11 @@ class Validator:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
+        if exact and len(window) == 1 and _names_device(words, i, j):
+            # "PCN tube", "right PCN": a percutaneous nephrostomy, not penicillin
+            exact = [idx for idx in exact if not self._abbreviates_drug(idx)]
+            if not exact:
+                return None
         if exact:
             # a printed word the page's text layer reads as another word is no match to
             # verify: it is doubted as :func:`uncertain._single.word_flags` doubts a word
@@ -969,6 +981,28 @@ _COMPLETION_MAX = 0.9
 #: ... and a word that is no out-of-vocabulary one ("Metop.") only to a commonly prescribed
 #: drug, of at least this prior (metoprolol 0.70, furosemide 0.72)
 _CUT_MIN_PRIOR = 0.4
+
+#: words that say an abbreviation before them names a device or a procedure, not the drug
+#: it also stands for: "PCN tube", "PCN exchange", "PCN site" (a percutaneous nephrostomy;
+#: PCN is penicillin in "PCN allergy", "allergic to PCN")
+_DEVICE_WORDS = frozenset({
+    "tube", "tubes", "drain", "drains", "catheter", "catheters", "nephrostomy",
+    "nephrostomies", "exchange", "exchanged", "site", "sites", "placement", "placed",
+    "insertion", "inserted", "bag", "bags", "output", "dressing", "stent", "stents",
+})
+#: ... and the words of a side before one: "right PCN", "bilateral PCNs" (no drug has a side)
+_SIDE_WORDS = frozenset({"left", "right", "bilateral", "l", "r", "lt", "rt"})
+
+
+def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
+    """Whether the words ``i:j`` stand in a device's or a procedure's place: a device word
+    follows them in their clause (:data:`_DEVICE_WORDS`), or a side comes before them."""
+    if not CLAUSE_END.search(words[j - 1].text) and j < len(words) and (
+            strip_punct(words[j].text).casefold() in _DEVICE_WORDS):
+        return True
+    return i > 0 and not CLAUSE_END.search(words[i - 1].text) and (
+        strip_punct(words[i - 1].text).casefold() in _SIDE_WORDS)
+
 
 #: the features of a window's context, which every candidate of it shares
 _BASE_FEATURES = frozenset({"confidence", "dose_context", "cue_before", "common_english",
