@@ -2629,6 +2629,49 @@ def test_validate_a_cut_name_english_knows_is_completed_in_a_drugs_slot(
     assert only_doubtful(validated_as(validator, "Metop. is the word", "text")) == []
 
 
+@pytest.mark.parametrize(("line", "canonical"), [
+    # out of vocabulary and near no term by its letters: no candidate; and at even odds
+    ("Enox. 40 mg SC daily", "enoxaparin"),
+    ("Atorv. 20 mg nightly", "atorvastatin"),
+    # a gram opens no dose alone; English knows "gent"
+    ("Vanc. 1 g IV q12h", "vancomycin"),
+    ("Gent. 80 mg IV q8h", "gentamicin"),
+])
+def test_validate_a_cut_name_is_shown_with_the_drug_it_begins(
+        validator: Validator, line: str, canonical: str) -> None:
+    """"Enox. 40 mg" was flagged with no candidate, "Vanc. 1 g" and "Gent. 80 mg" not at
+    all, "Atorv. 20 mg" at even odds (a reader was not shown it)."""
+    (flag,) = only_doubtful(validated_as(validator, line, "text"))
+    assert flag.start == 0 and flag.candidates[0].canonical == canonical
+    assert flag.confidence is not None and flag.confidence > 0.5
+
+
+@pytest.mark.parametrize(("line", "some"), [
+    ("Hydro. 25 mg PO daily", {"hydrocodone", "hydrochlorothiazide", "hydromorphone"}),
+    ("Levo. 500 mg PO daily", {"levothyroxine", "levofloxacin", "levodopa"}),
+])
+def test_validate_a_cut_stem_of_many_names_is_doubted_with_several(
+        validator: Validator, line: str, some: set[str]) -> None:
+    """"Hydro." and "Levo." got no flag: the stems begin dozens of names, each one's
+    share of them was too small to list, and English knows "hydro"."""
+    doc = validated_as(validator, line, "text")
+    assert not [f for f in doc.flags if f.reason == "verified" and f.start == 0]
+    (flag,) = only_doubtful(doc)
+    assert flag.start == 0 and flag.confidence is not None and flag.confidence > 0.5
+    assert some <= {c.canonical for c in flag.candidates}
+    # out of a drug's slot the word is what was written
+    assert only_doubtful(validated_as(validator, line.split(".")[0] + ". today", "text")) == []
+
+
+def test_validate_an_everyday_word_cut_is_a_name_only_before_its_dose(
+        validator: Validator) -> None:
+    # "hydro" is English: after a prescribing word alone it may be any word a sentence
+    # ends; "levo" is not, and is the names it begins there as "Furos." is
+    assert only_doubtful(validated_as(validator, "Hold Hydro. today", "text")) == []
+    (flag,) = only_doubtful(validated_as(validator, "Hold Levo. today", "text"))
+    assert flag.text == "Levo." and "levothyroxine" in {c.canonical for c in flag.candidates}
+
+
 @pytest.mark.parametrize(("line", "span", "canonical"), [
     ("Pen VK 500 mg QID", "Pen VK", "penicillin v potassium"),
     ("PCN VK 500 mg QID", "PCN VK", "penicillin v potassium"),

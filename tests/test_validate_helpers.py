@@ -10,6 +10,7 @@ import pytest
 
 from uncertain._context import (
     classify,
+    dose_amount,
     dose_near,
     dose_strengths,
     in_digits,
@@ -91,6 +92,18 @@ def test_validate_helpers_classify(text: str, kind: str) -> None:
 )
 def test_validate_helpers_dose_context(after: str, dose: bool) -> None:
     assert is_dose_start(after.split()) is dose
+
+
+@pytest.mark.parametrize(
+    ("after", "amount"),
+    [("2 g IV", (2000.0, "g")), ("1g IV", (1000.0, "g")), ("4 mg IV", (4.0, "mg")),
+     ("1,000 mg", (1000.0, "mg")), ("2 g/hr", (2000.0, "g")), ("100 mcg", (0.1, "mcg")),
+     ("20 meq", (None, "meq")), ("two mg", None), ("2 tablets", None), ("IV", None),
+     ("", None)],
+)
+def test_validate_helpers_dose_amount(after: str, amount: tuple[float | None, str] | None
+                                      ) -> None:
+    assert dose_amount(after.split()) == amount
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
-__all__ = ["WordClass", "break_words", "classify", "dose_context", "dose_near", "dose_strengths",
+__all__ = ["WordClass", "break_words", "classify", "dose_amount", "dose_context", "dose_near",
+           "dose_strengths",
            "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
            "is_number", "is_number_word", "is_strength", "is_strength_unit", "is_unit",
            "link_words", "quantity_words", "strip_punct", "ty_for_teen_dose"]
@@ -186,6 +187,33 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
         if k >= len(skippable) or not skippable[k]:
             break
     return 0.0
+
+
+#: units of an amount of a drug, as :func:`dose_amount` reads them, and their milligrams
+#: (None: an amount of no weight, "mEq")
+_AMOUNT_UNITS: dict[str, float | None] = {
+    "mg": 1.0, "mgs": 1.0, "milligram": 1.0, "milligrams": 1.0, "mcg": 0.001, "µg": 0.001,
+    "ug": 0.001, "microgram": 0.001, "micrograms": 0.001, "g": 1000.0, "gm": 1000.0,
+    "gram": 1000.0, "grams": 1000.0, "meq": None}
+_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)([^\W\d_]*)(?:/.*)?$")
+
+
+def dose_amount(texts: Sequence[str]) -> tuple[float | None, str] | None:
+    """The amount the words ``texts`` (lower-case, stripped) open with, a number in digits
+    and its unit of weight or its unit glued on ("2 g", "4mg", "1,000 mg", "2 g/hr", "20
+    mEq"): its milligrams (None for milliequivalents) and its unit; None when they open
+    with none. A bare "g" after a number counts here, which :func:`is_dose_start` leaves
+    out (a letter alone): what a dose is of reads it as grams ("Vanc. 1 g IV")."""
+    if not texts:
+        return None
+    found = _AMOUNT.match(texts[0].replace(",", ""))
+    if found is None:
+        return None
+    unit = found.group(2) or (texts[1].split("/")[0] if len(texts) > 1 else "")
+    if unit not in _AMOUNT_UNITS:
+        return None
+    per = _AMOUNT_UNITS[unit]
+    return (None if per is None else float(found.group(1)) * per), unit
 
 
 def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:

@@ -74,7 +74,7 @@ from rapidfuzz.distance import Levenshtein
 
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
-from uncertain._context import is_number_word, strip_punct
+from uncertain._context import dose_amount, is_number_word, strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import LexiconIndex, breaks_within, compact, written_key
 from uncertain._score import (
@@ -815,12 +815,12 @@ class Validator:
         """The candidates of one doubtful word, at least ``candidate_min_score``."""
         features = self._base_features([info], info.confidence, False, False, opts, modality)
         variants = self.search.variants(word, modality, span=None)
-        if not variants and self.search.hopeless(info.key, features, modality,
-                                                 opts.search_limit, opts.candidate_min_score):
-            return []
-        ranked = self._rank(info.key, variants, features, modality, opts)
-        found: list[Candidate | Ranked] = [r for r in ranked
-                                           if r.score >= opts.candidate_min_score]
+        found: list[Candidate | Ranked] = []
+        if variants or not self.search.hopeless(info.key, features, modality,
+                                                opts.search_limit, opts.candidate_min_score):
+            ranked = self._rank(info.key, variants, features, modality, opts)
+            found = [r for r in ranked if r.score >= opts.candidate_min_score]
+        # (a cut word near no term by its letters is still the names it begins: "Enox.")
         if not found and info.oov and word.text.rstrip().endswith("."):
             found += self._completions(info.key, opts)
         return found
@@ -833,11 +833,17 @@ class Validator:
         (Lispine): a cut word is near short names by its letters, not the name it
         begins. Print and text only: a recogniser writes no cut word."""
         info = infos[p.start]
-        if (p.reason != "near_lexicon" or p.end != p.start + 1 or modality == "audio"
-                or not info.oov or not words[p.start].text.rstrip().endswith(".")):
+        if (p.reason not in ("near_lexicon", "out_of_vocabulary") or p.end != p.start + 1
+                or modality == "audio" or not info.oov
+                or not words[p.start].text.rstrip().endswith(".")):
             return p
         top = p.candidates[0] if p.candidates else None
         if top is not None and compact(top.term).startswith(info.key):
+            # (its doubt is that of a cut word: "Atorv." out of vocabulary was at even
+            # odds, and a reader was not shown it)
+            begun = [c for c in p.candidates if compact(c.term).startswith(info.key)]
+            return replace(p, confidence=max(p.confidence, _cut_doubt(begun)))
+        if p.reason != "near_lexicon":
             return p
         found = [c for c in self._completions(info.key, opts)
                  if top is None or c.score > top.score]
@@ -846,7 +852,7 @@ class Validator:
         named = {c.canonical.casefold() for c in found}
         rest = [c for c in p.candidates if c.canonical.casefold() not in named]
         return replace(p, candidates=[*found, *rest][:max(opts.max_candidates, len(found))],
-                       confidence=max(p.confidence, found[0].score),
+                       confidence=max(p.confidence, _cut_doubt(found)),
                        evidence=list(found[0].evidence))
 
     def _cut_short(self, sw: Sweep, proposed: set[int]) -> list[Proposal]:
@@ -863,15 +869,19 @@ class Validator:
             return out
         for i, info in enumerate(infos):
             if (i in proposed or info.kind != "word" or info.exact or info.oov
-                    or info.zipf >= opts.english_min_zipf
-                    or not sw.words[i].text.rstrip().endswith(".")
-                    or not (sw.dose_at[i + 1] or sw.cue_at[i])):
+                    or not sw.words[i].text.rstrip().endswith(".")):
+                continue
+            # a dose right after it: "Vanc. 1 g IV" (a gram, which opens no dose alone)
+            dosed = bool(sw.dose_at[i + 1]) or dose_amount(sw.lowered[i + 1:i + 3]) is not None
+            # an everyday word cut so ("Hydro.", "Gent.") is a name only before its dose:
+            # "Hold Hydro. today" may be any word ended by its sentence
+            if not (dosed or (sw.cue_at[i] and info.zipf < opts.english_min_zipf)):
                 continue
             found = self._completions(info.key, opts)
             if not found or found[0].features["prior"] < _CUT_MIN_PRIOR:
                 continue
             reasons: list[FlagReason] = ["near_lexicon", *word_reasons([info], sw.modality, opts)]
-            out.append(Proposal(i, i + 1, "near_lexicon", reasons, found[0].score, found,
+            out.append(Proposal(i, i + 1, "near_lexicon", reasons, _cut_doubt(found), found,
                                 list(found[0].evidence), 1))
         return out
 
@@ -888,12 +898,16 @@ class Validator:
                 entries.setdefault(entry.canonical.casefold(), entry)
         if not entries:
             return []
-        total = sum(e.prior for e in entries.values()) or 1.0
+        # the share among those listed: a stem that begins many names ("Hydro.": 95, of
+        # hydrocodone, hydrochlorothiazide, hydroxyzine, ...) is one of its common ones,
+        # not of the rare names it also begins, which left the common ones none to list
+        listed = list(entries.values())[:opts.max_candidates]
+        total = sum(e.prior for e in listed) or 1.0
         out = [Candidate(term=e.term, canonical=e.canonical,
                          score=round(min(_COMPLETION_MAX, e.prior / total), 4),
                          lexicon=e.lexicon, kind=e.kind, evidence=["spelling"],
                          features={"prefix": 1.0, "prior": e.prior})
-               for e in list(entries.values())[:opts.max_candidates]]
+               for e in listed]
         return [c for c in out if c.score >= opts.candidate_min_score]
 
     def _names_vitamin(self, text: str) -> bool:
@@ -1002,6 +1016,14 @@ def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
         return True
     return i > 0 and not CLAUSE_END.search(words[i - 1].text) and (
         strip_punct(words[i - 1].text).casefold() in _SIDE_WORDS)
+
+
+def _cut_doubt(found: Sequence[Candidate | Ranked]) -> float:
+    """How likely a word cut short with a dot is a name other than as written, given the
+    drugs it begins (:meth:`Validator._completions`): that it is one of them, at most
+    ``_COMPLETION_MAX``. Not the best one's share: "Levo." is cut short however evenly
+    levothyroxine, levofloxacin and levodopa share it."""
+    return round(min(_COMPLETION_MAX, sum(c.score for c in found)), 4)
 
 
 #: the features of a window's context, which every candidate of it shares
