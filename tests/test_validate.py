@@ -2715,6 +2715,50 @@ def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Valida
         assert not [f for f in doc.flags if f.reason == "verified" and f.start == 0]
 
 
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "span", "first"), [
+    # a few milligrams are morphine's, grams and milliequivalents magnesium's
+    ("MS 2 mg IV q4h PRN pain", "MS", "morphine"),
+    ("Give MS 4 mg IV now", "MS", "morphine"),
+    ("MSO4 4 mg IV q4h", "MSO4", "morphine"),
+    ("MS04 4 mg IV q4h", "MS04", "morphine"),
+    ("MgSO4 2 g IV over 1 hour", "MgSO4", "magnesium sulfate"),
+    ("MS 2 g IV over 1 hour", "MS", "magnesium sulfate"),
+    ("MSO4 16 mEq IV", "MSO4", "magnesium sulfate"),
+    # ... whatever the letters say: the dose is the one read, and the two disagree
+    ("MgSO4 2 mg IV", "MgSO4", "morphine"),
+    # no dose: the letters say
+    ("MgSO4 for pre-eclampsia", "MgSO4", "magnesium sulfate"),
+    ("MSO4 PRN", "MSO4", "morphine"),
+])
+def test_validate_a_dangerous_abbreviation_is_doubted_with_both_drugs(
+        validator: Validator, modality: Modality, line: str, span: str, first: str) -> None:
+    """"MS 2 mg IV" and "MgSO4 2 g IV" were not flagged, "MSO4 4 mg" flagged with no
+    candidate: ISMP's error-prone abbreviations of morphine and magnesium sulfate, read
+    one for the other. Doubted, with both, the one the dose says first."""
+    doc = validated_as(validator, line, modality)
+    assert not [f for f in doc.flags if f.reason == "verified"]
+    (flag,) = [f for f in doc.flags if f.text == span]
+    assert flag.reason == "confusable" and flag.confidence is not None
+    assert flag.confidence > 0.5  # shown to a reader
+    names = [c.canonical for c in flag.candidates]
+    assert sorted(names) == ["magnesium sulfate", "morphine"] and names[0] == first
+    assert flag.candidates[0].score > flag.candidates[1].score
+    # both shown in a prompt
+    assert f'maybe="{first}|' in render(doc).text
+
+
+@pytest.mark.parametrize("line", ["History of MS, on interferon beta", "History of MS",
+                                  "Ms. Smith 2 mg", "MS Contin 15 mg BID",
+                                  "ms 2 mg", "MS. 2 mg given"])
+def test_validate_ms_out_of_a_drugs_slot_is_no_drug(validator: Validator, line: str) -> None:
+    # multiple sclerosis, a title, a brand verified, a word ended by its clause: no
+    # morphine or magnesium doubted
+    doc = validated_as(validator, line, "text")
+    assert not [f for f in doc.flags if f.reason == "confusable"
+                or any(c.canonical == "magnesium sulfate" for c in f.candidates)]
+
+
 @pytest.mark.parametrize(("line", "canonical"), [
     # read as dezocine, and as nothing
     ("Tazocin 4.5 g IV TDS", "piperacillin / tazobactam"),

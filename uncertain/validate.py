@@ -20,7 +20,9 @@ probability that the span is wrong: the best candidate's score for ``near_lexico
 - ``low_confidence``: the engine's confidence is below the modality's threshold;
 - ``confusable`` (audio): a dose heard as a teen, "14 milligrams", which speech confuses
   with the tens (40, the candidate) and which is the rarer dose; ``Flag.confidence``
-  ``_single.CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher;
+  ``_single.CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher; and an
+  error-prone abbreviation of two drugs read one for the other ("MSO4", "MgSO4", "MS 2
+  mg": morphine or magnesium sulfate), both the candidates, the one its dose says first;
 - ``verified``: a confident exact lexicon match, kept as positive evidence.
 
 How a recogniser breaks a name shapes the windows: a small number written as digits
@@ -293,6 +295,7 @@ class Validator:
         proposals = [p for p in found if not p.hunch]
         proposals += self._written(sweep, {(p.start, p.end) for p in proposals})
         proposals += self._cut_short(sweep, {k for p in proposals for k in range(p.start, p.end)})
+        proposals += self._confused(sweep, proposals)
         hunches = [p for p in found if p.hunch]
         proposals.extend(word_flags(
             infos, words, lowered, modality, opts, proposals,
@@ -885,6 +888,54 @@ class Validator:
                                 list(found[0].evidence), 1))
         return out
 
+    def _confused(self, sw: Sweep, proposals: list[Proposal]) -> list[Proposal]:
+        """The error-prone abbreviations of two drugs read one for the other
+        (:data:`_CONFUSED`: "MS", "MSO4", "MgSO4", morphine or magnesium sulfate), doubted
+        (``confusable``) with both drugs as candidates, the one its dose says first (a
+        dose in grams is magnesium's, a few milligrams morphine's), else the one its
+        letters say: never verified or taken as one drug ("MSO4 4 mg" was out of
+        vocabulary with no candidate, "MgSO4 2 g" and "MS 2 mg" were not flagged). "MS"
+        is so only in capitals and in a drug's slot (a dose after it, a prescribing word
+        before it): "history of MS" is multiple sclerosis, a condition, and "Ms." a
+        title; flagging every one would mark a neurology note's every line. A word a
+        verified term or one its words spell covers is that term ("MS Contin")."""
+        infos, words = sw.infos, sw.words
+        taken = {k for p in proposals if p.rank <= 0 for k in range(p.start, p.end)}
+        out: list[Proposal] = []
+        for i, info in enumerate(infos):
+            if i in taken or info.kind != "word":
+                continue
+            written = strip_punct(words[i].text).replace(".", "")
+            names = _CONFUSED.get(compact(written).casefold())
+            if names is None:
+                continue
+            after = sw.lowered[i + 1:i + 3] if not CLAUSE_END.search(words[i].text) else []
+            amount = dose_amount(after)
+            if compact(written).casefold() in _CONFUSED_IN_SLOT and not (
+                    written.isupper() and (amount is not None or sw.cue_at[i] or (
+                        after and sw.dose_at[i + 1]))):
+                continue
+            entries = [next((self.index.items[idx].entry for idx in self.index.lookup(
+                compact(name)) if self._names_drug(idx)
+                and self.index.items[idx].entry.canonical.casefold() == name), None)
+                for name in names]
+            if any(e is None for e in entries):
+                continue  # (lexicons of the user's own that name neither)
+            favoured = _dose_favours(amount)
+            first, score = ((favoured, _CONFUSED_DOSED) if favoured is not None
+                            else (names[0], _CONFUSED_WRITTEN))
+            ranked = sorted(zip(names, entries, strict=True), key=lambda ne: ne[0] != first)
+            candidates = [Candidate(term=e.term, canonical=e.canonical,
+                                    score=score if k == 0 else round(1.0 - score, 4),
+                                    lexicon=e.lexicon, kind=e.kind, evidence=["lexicon"],
+                                    features={"prior": e.prior})
+                          for k, (_, e) in enumerate(ranked) if e is not None]
+            conf = info.confidence
+            wrong = max(CONFUSABLE_DOUBT, 0.0 if conf is None else 1.0 - conf)
+            out.append(Proposal(i, i + 1, "confusable", ["confusable"], round(wrong, 4),
+                                candidates, ["lexicon"], 0))
+        return out
+
     def _completions(self, key: str, opts: ValidateOptions) -> list[Candidate]:
         """The drugs whose names a word cut short with a dot begins ("Atorv.":
         atorvastatin), as a label or a chart shortens a name: one per drug, best prior
@@ -1024,6 +1075,43 @@ def _cut_doubt(found: Sequence[Candidate | Ranked]) -> float:
     ``_COMPLETION_MAX``. Not the best one's share: "Levo." is cut short however evenly
     levothyroxine, levofloxacin and levodopa share it."""
     return round(min(_COMPLETION_MAX, sum(c.score for c in found)), 4)
+
+
+#: abbreviations of two drugs that are read one for the other, on ISMP's list of
+#: error-prone abbreviations and the Joint Commission's "do not use" list: MS and MSO4
+#: (morphine sulfate) and MgSO4 (magnesium sulfate), also with a zero for the O as some
+#: charts write it. Each (compact, as written) gives the canonical names it may stand
+#: for, the one its letters say first
+_CONFUSED = {
+    "ms": ("morphine", "magnesium sulfate"),
+    "mso4": ("morphine", "magnesium sulfate"),
+    "ms04": ("morphine", "magnesium sulfate"),
+    "mgso4": ("magnesium sulfate", "morphine"),
+    "mgs04": ("magnesium sulfate", "morphine"),
+}
+#: ... of which these are also other words ("Ms.", multiple sclerosis): only in capitals
+#: and in a drug's slot
+_CONFUSED_IN_SLOT = frozenset({"ms"})
+#: the score of the first of the two where a dose says which, and where only the letters
+#: do; the other gets the rest (both shown: see uncertain.render's MIN_CANDIDATE_SCORE
+#: and CANDIDATE_GAP)
+_CONFUSED_DOSED = 0.65
+_CONFUSED_WRITTEN = 0.55
+#: morphine is given by the milligram (2-10 mg IV, up to 200 mg by mouth; micrograms
+#: into the spine), magnesium sulfate by the gram (1-4 g IV) or the milliequivalent
+_MORPHINE_MAX_MG = 200.0
+_MAGNESIUM_MIN_MG = 500.0
+
+
+def _dose_favours(amount: tuple[float | None, str] | None) -> str | None:
+    """Which of morphine and magnesium sulfate a dose after an abbreviation of either
+    (:func:`uncertain._context.dose_amount`) is one of, if it says."""
+    if amount is None:
+        return None
+    mg = amount[0]
+    if mg is None or mg >= _MAGNESIUM_MIN_MG:
+        return "magnesium sulfate"
+    return "morphine" if mg <= _MORPHINE_MAX_MG else None
 
 
 #: the features of a window's context, which every candidate of it shares
