@@ -2703,7 +2703,8 @@ def test_validate_a_device_s_abbreviation_is_no_drug(validator: Validator, line:
     doc = validated_as(validator, line, "text")
     assert not [f for f in doc.flags if any(c.canonical == "penicillin" for c in f.candidates)]
     # ... and where it is the drug, it still is ("allergic to PCN", "PCN. Tube feeds")
-    for drug in ("PCN allergy", "Allergic to PCN", "Allergies: PCN. Tube feeds held"):
+    for drug in ("PCN allergy", "Allergic to PCN", "Allergies: PCN. Tube feeds held",
+                 "PCN placed on hold"):
         (flag,) = validated_as(validator, drug, "text").flags
         assert flag.reason == "verified" and flag.candidates[0].canonical == "penicillin"
 

@@ -1052,9 +1052,10 @@ _CUT_MIN_PRIOR = 0.4
 #: PCN is penicillin in "PCN allergy", "allergic to PCN")
 _DEVICE_WORDS = frozenset({
     "tube", "tubes", "drain", "drains", "catheter", "catheters", "nephrostomy",
-    "nephrostomies", "exchange", "exchanged", "site", "sites", "placement", "placed",
-    "insertion", "inserted", "bag", "bags", "output", "dressing", "stent", "stents",
+    "nephrostomies", "exchange", "site", "sites", "placement", "insertion", "bag", "bags",
+    "output", "dressing", "stent", "stents",
 })
+# (nouns only: a verb after a drug's name is said of the drug, "HCTZ placed on hold")
 #: ... and the words of a side before one: "right PCN", "bilateral PCNs" (no drug has a side)
 _SIDE_WORDS = frozenset({"left", "right", "bilateral", "l", "r", "lt", "rt"})
 
