@@ -260,6 +260,8 @@ class Drug:
     medline_names: list[str] = field(default_factory=list)
     medline_combo: list[str] = field(default_factory=list)
     synonyms_kept: int = 0  # counted in "drugbank synonyms" kept
+    #: key -> surface: its salt forms as UNII rows name their substance (see _salt_forms)
+    salt_forms: dict[str, str] = field(default_factory=dict)
 
 
 class Counts:
@@ -456,7 +458,43 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Comb
         else:
             drug.brands[key(cleaned)] = (brand_case(cleaned), unii, False)
             counts.kept[source] += 1
+    _salt_forms(rows, by_unii, drugs, counts)
     return combos
+
+
+#: the share of its drug's prior a salt form named only as a UNII substance gets
+SALT_FORM_SHARE = 0.3
+#: the words of a substance's name that say how it crystallised, not what is prescribed
+_HYDRATES = re.compile(r"\b(?:\w*hydrate|anhydrous)\b")
+
+
+def _salt_forms(rows: list[tuple[str, str, str, str]], by_unii: dict[str, str],
+                drugs: dict[str, Drug], counts: Counts) -> None:
+    """Keep the display name of each row's substance that is a salt form of its drug's
+    generic name (``MORPHINE SULFATE``, which the brand rows of Arymo and Avinza name,
+    where the file has no official-name row of its own): "Morphine sulfate 4 mg IV" is
+    that salt form, not morphine and the sulfate ion. Kept apart from the generic names
+    (the canonical and the brands were chosen without them); hydrates are left out."""
+    source = "unii display names"
+    seen: set[tuple[str, str]] = set()
+    for name, _kind, unii, display in rows:
+        dbid = by_unii.get(unii)
+        if dbid is None or " COMPONENT " in name or not display or (dbid, display) in seen:
+            continue
+        seen.add((dbid, display))
+        drug = drugs[dbid]
+        cleaned = clean_name(display.lower())
+        if cleaned is None or key(cleaned) in drug.generics or key(cleaned) in drug.brands:
+            continue
+        counts.read[source] += 1
+        base = key(strip_salt(cleaned))
+        if _HYDRATES.search(cleaned):
+            counts.drop(source, "a hydrate's name")
+        elif base in drug.generics and base != key(cleaned):
+            drug.salt_forms[key(cleaned)] = cleaned
+            counts.kept[source] += 1
+        else:
+            counts.drop(source, "not a salt form of a generic name of its drug")
 
 
 def join_medlineplus(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
@@ -594,6 +632,15 @@ def rows_for(drugs: dict[str, Drug], combos: list[Combo], counts: Counts | None 
                         ids_text([("drugbank", drug.dbid)]),
                     )
                 )
+        for surface in drug.salt_forms.values():
+            # a salt form only a product's label spells is matched where it is written
+            # whole, seldom said: at a third of the drug's prior, it is verified where
+            # written and no rival of the names speech is searched for ("aspirin lysine"
+            # is no candidate for "as of for mice in", azithromycin)
+            if key(surface) not in drug.generics and key(surface) != key(drug.canonical):
+                rows.append((surface, drug.canonical, "generic",
+                             round(prior * SALT_FORM_SHARE, 3),
+                             ids_text([("drugbank", drug.dbid)])))
         for surface, unii, medline in drug.brands.values():
             # word frequency tells of a made-up brand word (Tylenol), not of one built
             # from English words (Uni-Buff)

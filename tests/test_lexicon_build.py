@@ -201,14 +201,15 @@ def test_lexicon_build_output_is_a_clean_lexicon(built: tuple[Path, str]) -> Non
 
 def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None:
     printed = built[1]
-    assert "drugbank: read 19, kept 16, dropped 3" in printed
+    assert "drugbank: read 20, kept 17, dropped 3" in printed
     assert "1  common name is a research code or chemistry, and no brand" in printed
     # its synonym (kept as a name, then dropped with it) is counted dropped, not kept
     assert "1  of a substance dropped as a research code" in printed
     assert "medlineplus: read 9, kept 8, dropped 1" in printed
     assert "curated combinations: read 1, kept 1, dropped 0" in printed
     assert "substance does not join to DrugBank" in printed
-    for source in ("drugbank synonyms", "unii of", "unii bn"):
+    assert "unii display names: read 2, kept 1, dropped 1" in printed
+    for source in ("drugbank synonyms", "unii of", "unii bn", "unii display names"):
         line = next(ln for ln in printed.splitlines() if ln.startswith(f"{source}: "))
         read, kept, dropped = (int(part.split()[-1]) for part in line.split(": ")[1].split(", "))
         assert read == kept + dropped
@@ -233,6 +234,9 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
         # a name with a code in it, kept for the brand said for it
         ("Cinryze", "human c1-esterase inhibitor", "brand"),
         ("Human C1-esterase inhibitor", "human c1-esterase inhibitor", "generic"),
+        # the salt form a brand row names, which no official-name row spells
+        ("morphine sulfate", "morphine", "generic"),
+        ("Avinza", "morphine", "brand"),
     ],
 )
 def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:
@@ -256,6 +260,15 @@ def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: s
 )
 def test_lexicon_build_drops_foreign_spellings_and_codes(mini: Lexicon, term: str) -> None:
     assert term not in mini
+
+
+def test_lexicon_build_a_salt_form_named_by_brand_rows_changes_no_canonical(
+        mini: Lexicon) -> None:
+    # "MORPHINE SULFATE" is a generic variant of morphine; its canonical stays morphine,
+    # and a hydrate ("ATORVASTATIN CALCIUM TRIHYDRATE", Lipitor's substance) is no name
+    assert {e.canonical for e in mini.get("morphine")} == {"morphine"}
+    assert mini.get("morphine sulfate")[0].prior < mini.get("morphine")[0].prior
+    assert "atorvastatin calcium trihydrate" not in mini
 
 
 def test_lexicon_build_prior_orders_and_caps(mini: Lexicon) -> None:

@@ -881,6 +881,22 @@ def test_validate_words_before_numbers_are_not_homophones(validator: Validator, 
     assert not [f for f in doc.flags if "confusable" in f.reasons]
 
 
+@pytest.mark.parametrize(
+    ("spec", "canonical"),
+    [
+        ("Morphine sulfate 4 mg IV every 4 hours as needed", "morphine"),
+        ("Atropine sulfate 0.5 mg IV now", "atropine"),
+    ],
+)
+def test_validate_a_salt_form_with_its_dose_is_the_drug_verified_whole(
+        validator: Validator, spec: str, canonical: str) -> None:
+    # not the drug's name unmarked and "sulfate" verified as the sulfate ion
+    doc = validator.validate(make_doc(spec, modality="text", default=None))
+    (flag,) = doc.flags
+    assert (flag.reason, flag.text, flag.candidates[0].canonical) == (
+        "verified", " ".join(spec.split()[:2]), canonical)
+
+
 def test_validate_low_token_probability_counts_as_doubt(validator: Validator) -> None:
     word = Word(text="fine", confidence=0.15, tokens=[Token(text=" fi", probability=0.01),
                                                      Token(text="ne", probability=0.9)])
