@@ -136,25 +136,35 @@ def test_ocr_real_upside_down_page(tmp_path: Path, samples_dir: Path) -> None:
         assert sum(confs) / len(confs) < 0.5
 
 
+_SIDEWAYS_LINES = ["Patient: John Carter DOB: 03/14/1958", "Rx: Digoxin 0.125 mg PO daily",
+                   "Metformin 500 mg twice daily", "Prescriber: Dr. Helen Moore MD",
+                   "Follow up in two weeks"]
+
+
+def _prescription_on_its_side(tmp_path: Path, *, blur: int, turn: int) -> Path:
+    """A five-line prescription at 300 dpi, blurred by ``blur`` pixels and turned ``turn``
+    degrees counter-clockwise, saved as a PNG."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype("DejaVuSans.ttf", 29)
+    page = Image.new("L", (1275, 500), 255)
+    draw = ImageDraw.Draw(page)
+    for k, line in enumerate(_SIDEWAYS_LINES):
+        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
+    if blur:
+        page = page.filter(ImageFilter.GaussianBlur(blur))
+    path = tmp_path / "sideways.png"
+    page.rotate(turn, expand=True).save(path, dpi=(300, 300))
+    return path
+
+
 def test_ocr_real_blurred_page_lying_on_its_side_is_turned_a_quarter(tmp_path: Path) -> None:
     """A blurred page lying on its side (a PDF's /Rotate, a scan fed sideways): OSD gives
     no verdict, and tesseract reads the sideways lines as well turned 180 as upright, so
     the page was kept "turned 180", its lines still running down it and its line height
     measured along them (881 px for 59). Its quarter turns are compared instead: the
     page, its top to the left, is kept turned 90 degrees clockwise, upright."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
-
-    font = ImageFont.truetype("DejaVuSans.ttf", 29)
-    printed = ["Patient: John Carter DOB: 03/14/1958", "Rx: Digoxin 0.125 mg PO daily",
-               "Metformin 500 mg twice daily", "Prescriber: Dr. Helen Moore MD",
-               "Follow up in two weeks"]
-    page = Image.new("L", (1275, 500), 255)
-    draw = ImageDraw.Draw(page)
-    for k, line in enumerate(printed):
-        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
-    path = tmp_path / "sideways.png"
-    page.filter(ImageFilter.GaussianBlur(2)).rotate(90, expand=True).save(path,
-                                                                       dpi=(300, 300))
+    path = _prescription_on_its_side(tmp_path, blur=2, turn=90)
     doc = recognize(path)
     assert doc.pages[0].rotation == 90
     assert any("quarter turns" in note for note in doc.warnings), doc.warnings
@@ -172,23 +182,10 @@ def test_ocr_real_page_on_its_side_read_well_is_turned_a_quarter(
     28 across and its line height measured along them. A page whose lines run down it is
     now compared with its quarter turns whatever its confidence, and kept turned upright,
     where tesseract reads the same words as surely."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
-
-    font = ImageFont.truetype("DejaVuSans.ttf", 29)
-    printed = ["Patient: John Carter DOB: 03/14/1958", "Rx: Digoxin 0.125 mg PO daily",
-               "Metformin 500 mg twice daily", "Prescriber: Dr. Helen Moore MD",
-               "Follow up in two weeks"]
-    page = Image.new("L", (1275, 500), 255)
-    draw = ImageDraw.Draw(page)
-    for k, line in enumerate(printed):
-        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
-    if blur:
-        page = page.filter(ImageFilter.GaussianBlur(blur))
-    path = tmp_path / "sideways.png"
-    page.rotate(270, expand=True).save(path, dpi=(300, 300))  # its top to the right
+    path = _prescription_on_its_side(tmp_path, blur=blur, turn=270)  # its top to the right
     doc = recognize(path)
     assert doc.pages[0].rotation == 270, doc.warnings
-    assert [s.text for s in doc.segments if s.text] == printed
+    assert [s.text for s in doc.segments if s.text] == _SIDEWAYS_LINES
     assert min(w.confidence or 0.0 for w in doc.words) > 0.5
 
 

@@ -129,6 +129,7 @@ from uncertain.document import (
 )
 from uncertain.errors import LexiconError
 from uncertain.lexicon import (
+    Entry,
     Lexicon,
     default_lexicons,
     file_signature,
@@ -639,19 +640,21 @@ class Validator:
         candidates."""
         known = [w.confidence for w in window if w.confidence is not None]
         wrong = max(LAYER_DOUBT, 1.0 - min(known)) if known else LAYER_DOUBT
-        candidates: list[Candidate] = []
-        seen: set[str] = set()
-        for idx in other:
-            entry = self.index.items[idx].entry
-            if entry.canonical.casefold() in seen:
-                continue
-            seen.add(entry.canonical.casefold())
-            candidates.append(Candidate(
-                term=entry.term, canonical=entry.canonical, score=LAYER_DOUBT,
-                lexicon=entry.lexicon, kind=entry.kind, evidence=["text_layer"],
-                features={"text_layer": 1.0, "prior": entry.prior}))
+        candidates = [Candidate(
+            term=entry.term, canonical=entry.canonical, score=LAYER_DOUBT,
+            lexicon=entry.lexicon, kind=entry.kind, evidence=["text_layer"],
+            features={"text_layer": 1.0, "prior": entry.prior})
+            for entry in self._per_canonical(other)]
         return Proposal(i, j, "confusable", ["confusable"], round(wrong, 4),
                         candidates[:opts.max_candidates], ["text_layer"], 0)
+
+    def _per_canonical(self, ids: Sequence[int]) -> list[Entry]:
+        """The entries ``ids`` number, the first of each canonical name, in order."""
+        out: dict[str, Entry] = {}
+        for idx in ids:
+            entry = self.index.items[idx].entry
+            out.setdefault(entry.canonical.casefold(), entry)
+        return list(out.values())
 
     def _reads_other(self, reading: str, info: WordInfo, exact: Sequence[int],
                      opts: ValidateOptions) -> bool:
@@ -694,18 +697,11 @@ class Validator:
         # words said whole ("potassium chloride") is that term
         if all(common) and len(window) == 1 and not (dose >= 1.0 and len(key_of(window)) >= 4):
             return None
-        candidates = []
-        seen: set[str] = set()
-        for idx in exact:
-            entry = self.index.items[idx].entry
-            if entry.canonical.casefold() in seen:
-                continue
-            seen.add(entry.canonical.casefold())
-            candidates.append(Candidate(
-                term=entry.term, canonical=entry.canonical, score=1.0, lexicon=entry.lexicon,
-                kind=entry.kind, evidence=["lexicon"],
-                features={"exact": 1.0, "prior": entry.prior},
-            ))
+        candidates = [Candidate(
+            term=entry.term, canonical=entry.canonical, score=1.0, lexicon=entry.lexicon,
+            kind=entry.kind, evidence=["lexicon"], features={"exact": 1.0, "prior": entry.prior})
+            for entry in self._per_canonical(exact)]
+        seen = {c.canonical.casefold() for c in candidates}
         reasons = word_reasons(window, modality, opts)
         # OCR seldom misreads one long drug name as another that exists
         spelled = modality == "image" and len(key_of(window)) >= 6
