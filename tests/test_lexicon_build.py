@@ -350,7 +350,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(rows) == 162
+    assert len(rows) == 163
     for brand, parts, *kind in rows:
         # one entry per line of the name (Gaviscon's two lines: two)
         entries = drugs.get(brand)
@@ -363,6 +363,8 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
         ("nitroglycerin", "abbreviation")]
     assert [(e.canonical, e.kind) for e in drugs.get("amox clav")] == [
         ("amoxicillin / clavulanic acid", "abbreviation")]
+    # potassium chloride's formula, not a brand of potassium (the ion)
+    assert [e.canonical for e in drugs.get("KCl")] == ["potassium chloride"]
     # British names
     assert [(e.canonical, e.kind) for e in drugs.get("Co-amoxiclav")] == [
         ("amoxicillin / clavulanic acid", "generic")]
