@@ -830,7 +830,8 @@ def test_validate_other_numbers_are_not_confusable(validator: Validator, spec: s
         ("Blood pressure today won hundred thirty eight over eighty six.", "won", "one",
          "audio"),
         ("He takes methylprednisolone for milligrams as directed.", "for", "four", "audio"),
-        ("Take to tablets at night", "to", "two", "audio"),
+        ("Take too tablets at night", "too", "two", "audio"),
+        ("the patient takes to milligrams nightly", "to", "two", "audio"),
         ("inject ate units before meals", "ate", "eight", "audio"),
         ("Won hundred and twenty over eighty", "Won", "One", "audio"),
         ("He takes prednisone for milligrams daily", "for", "four", "text"),
@@ -873,6 +874,11 @@ def test_validate_homophone_number_is_a_dose_of_the_name_before_it(
         ("refer for tablets review", "image"),  # print does not confuse homophones
         ("Take 1 to 2 tablets at night", "audio"),
         ("the team won, hundreds cheered", "audio"),
+        # "to" and "for" before a count as it is, or converting a unit
+        ("Switch from capsules to tablets next week", "audio"),
+        ("Ask the pharmacy for tablets instead", "text"),
+        ("convert the dose from micrograms to milligrams", "text"),
+        ("the insulin was converted to units", "audio"),
     ],
 )
 def test_validate_words_before_numbers_are_not_homophones(validator: Validator, spec: str,

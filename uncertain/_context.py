@@ -70,8 +70,12 @@ _NUMBER_HOMOPHONES = {"won": "one", "to": "two", "too": "two", "for": "four",
                       "fore": "four", "ate": "eight"}
 #: ... before what only a number goes before: a unit of a dose, a count of doses, a
 #: multiplier
-_COUNTED = _DOSE_UNITS | {"hundred", "thousand", "tablet", "tablets", "capsule",
-                          "capsules", "puff", "puffs"}
+_UNITS_OR_MULTIPLIERS = _DOSE_UNITS | {"hundred", "thousand"}
+_COUNTED = _UNITS_OR_MULTIPLIERS | {"tablet", "tablets", "capsule", "capsules", "puff",
+                                    "puffs"}
+#: ... of them, the prepositions, and the verbs after which they are as said
+_PREPOSITIONS = frozenset({"to", "for"})
+_CONVERTING = frozenset({"convert", "converted", "converting", "converts"})
 #: words of time: what a dictation says when, never a syllable of a name it misheard
 _TIME_WORDS = frozenset({
     "today", "tonight", "yesterday", "tomorrow", "ago", "day", "days", "week", "weeks",
@@ -363,13 +367,20 @@ def ty_for_teen_dose(text: str, following: str) -> str | None:
     return _TEEN_TENS.get(text)
 
 
-def number_for_homophone(text: str, following: str) -> str | None:
+def number_for_homophone(text: str, following: str, before: str = "") -> str | None:
     """The number a word heard before what a number counts may have been said as: "one"
-    for "won" in "won hundred thirty eight", "two" for "to" in "to milligrams", "four" for
-    "for" in "for tablets" (``text`` and the ``following`` word lower-case and stripped),
-    else None. A unit or a count with no number before it lacks one, and these words sound
-    as the small numbers do; "a hundred" and "to 20 milligrams" are as said."""
+    for "won" in "won hundred thirty eight", "two" for "to" in "to milligrams", "eight"
+    for "ate" in "ate units" (``text``, the ``following`` word and the word ``before`` it
+    lower-case and stripped), else None. A unit or a count with no number before it
+    lacks one, and these words sound as the small numbers do; "a hundred" and "to 20
+    milligrams" are as said. "To" and "for", which English puts before a count as it is
+    ("switch from capsules to tablets", "ask for tablets"), count only before a unit of a
+    dose or a multiplier, and not after a unit or a verb of converting ("micrograms to
+    milligrams", "converted to units")."""
     if following not in _COUNTED:
+        return None
+    if text in _PREPOSITIONS and (following not in _UNITS_OR_MULTIPLIERS
+                                  or before in _DOSE_UNITS or before in _CONVERTING):
         return None
     return _NUMBER_HOMOPHONES.get(text)
 

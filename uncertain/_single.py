@@ -210,7 +210,8 @@ def word_flags(
         if tens is not None:
             reasons.append("confusable")
         # a number heard as the word it sounds as, before a unit or a count: "won hundred"
-        homophone = number_for_homophone(info.text.casefold(), lowered[i + 1]) if (
+        homophone = number_for_homophone(
+            info.text.casefold(), lowered[i + 1], lowered[i - 1] if i else "") if (
             modality != "image" and i + 1 < len(infos) and end == i + 1 and not piece
             and infos[i + 1].segment == info.segment) else None
         if homophone is not None:

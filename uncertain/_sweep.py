@@ -84,7 +84,8 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # (:func:`uncertain._words.word_infos`): "solo for milligrams" is a name and its dose
     for k in range(n - 1):
         if infos[k].kind == "number" and (
-                said := number_for_homophone(lowered[k], lowered[k + 1])) is not None:
+                said := number_for_homophone(lowered[k], lowered[k + 1],
+                                             lowered[k - 1] if k else "")) is not None:
             lowered[k] = said
     doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
     # a doubtful word between a window and a dose is more likely part of the name

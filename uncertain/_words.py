@@ -148,7 +148,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
             out[k].kind = "number"
             out[k].oov = False
         elif (doc.source.modality != "image" and out[k].segment == out[k + 1].segment
-              and number_for_homophone(text, out[k + 1].text.casefold()) is not None):
+              and number_for_homophone(text, out[k + 1].text.casefold(),
+                                       out[k - 1].text.casefold() if k else "") is not None):
             # ... and so is a word heard for a small number before a unit or a count with
             # no number ("for milligrams": four), never a syllable of the name before it
             out[k].kind = "number"
