@@ -383,12 +383,11 @@ class Validator:
                 continue  # (a window of the sweep ends on it: it said what it is)
             window = infos[i:end]
             if sw.modality == "image":
-                other = self._layer_term(words[i:end], found)
-                if other:
-                    out.append(self._read_as(window, i, end, other, sw.opts))
-                    continue
-                if self._read_otherwise(window, words[i:end], found, sw.opts):
-                    continue  # (a word the page's text layer reads as another: see _window)
+                layer = self._layer_verdict(window, words, i, end, found, sw.opts)
+                if isinstance(layer, Proposal):
+                    out.append(layer)
+                if layer:
+                    continue  # (the page's text layer reads it otherwise: see _window)
             known = [w.confidence for w in window if w.confidence is not None]
             conf = sum(known) / len(known) if known else None
             common = [w.zipf >= sw.opts.english_min_zipf for w in window]
@@ -460,11 +459,9 @@ class Validator:
             # layer says "Warfarin": two readings name two drugs, one of them is wrong),
             # nor is a term of several words with such a word ("Metoprolol tartrate")
             if modality == "image":
-                other = self._layer_term(words[i:j], exact)
-                if other:
-                    return self._read_as(window, i, j, other, opts)
-                if self._read_otherwise(window, words[i:j], exact, opts):
-                    return None
+                layer = self._layer_verdict(window, words, i, j, exact, opts)
+                if layer:
+                    return layer if isinstance(layer, Proposal) else None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
         stem = lead = named = ""
@@ -608,6 +605,18 @@ class Validator:
             if reading is not None and terms and self._reads_other(reading, info, terms, opts):
                 return True
         return False
+
+    def _layer_verdict(self, window: list[WordInfo], words: list[Word], i: int, j: int,
+                       exact: Sequence[int], opts: ValidateOptions) -> Proposal | bool:
+        """What the page's text layer says of the printed words ``i:j`` (``window``),
+        which spell the terms ``exact``: the proposal doubting them where it reads them as
+        another drug's term (:meth:`_layer_term`, :meth:`_read_as`); True where it reads
+        a word of them otherwise (:meth:`_read_otherwise`: no match to verify); else
+        False."""
+        other = self._layer_term(words[i:j], exact)
+        if other:
+            return self._read_as(window, i, j, other, opts)
+        return self._read_otherwise(window, words[i:j], exact, opts)
 
     def _layer_term(self, words: list[Word], exact: Sequence[int]) -> list[int]:
         """The drugs of another canonical name that the page's text layer reads a term of
