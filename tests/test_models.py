@@ -15,7 +15,7 @@ import pytest
 
 from uncertain import models
 from uncertain._assets import built_once
-from uncertain.errors import ModelNotFoundError
+from uncertain.errors import EngineError, ModelNotFoundError
 
 
 @pytest.mark.parametrize("name", [None, "tiny.en"])
@@ -397,11 +397,11 @@ _FORKED = """
 import os, sys, time
 from uncertain import asr, models
 from uncertain.errors import EngineError
-models.load_model()  # as a pre-forking server warms its workers' model
+model = models.load_model()  # as a pre-forking server warms its workers' model
 pid = os.fork()
 if pid == 0:
     try:
-        asr.transcribe(sys.argv[1])
+        asr.transcribe(sys.argv[1], engine=model if sys.argv[2] == "given" else None)
         print("transcribed", flush=True)
     except EngineError as exc:
         print(type(exc).__name__, flush=True)
@@ -418,14 +418,17 @@ else:
 
 
 @pytest.mark.slow
-def test_models_real_forked_child_says_so_and_exits(samples_dir: Path) -> None:
+@pytest.mark.parametrize("engine", ["loaded", "given"])
+def test_models_real_forked_child_says_so_and_exits(samples_dir: Path, engine: str) -> None:
     """Forked after the model was loaded, a worker waited forever on its first recording
-    (CTranslate2's threads are the parent's), and again on exiting (freeing the model)."""
+    (CTranslate2's threads are the parent's), and again on exiting (freeing the model);
+    so did one given the inherited model itself (``engine=``)."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", _FORKED, str(samples_dir / "jfk.flac")],
-                         capture_output=True, text=True, check=True, timeout=300).stdout
+    out = subprocess.run([sys.executable, "-c", _FORKED, str(samples_dir / "jfk.flac"),
+                          engine], capture_output=True, text=True, check=True,
+                         timeout=300).stdout
     assert out.split() == ["EngineError", "exited"]
 
 
@@ -578,3 +581,91 @@ def test_only_sampled_decodings_go_to_the_seeded_copy() -> None:
     recorder.generate("x", [[1]], beam_size=1, sampling_topk=0, sampling_temperature=0.4)
     assert [c.get("sampling_temperature") for c in model.calls] == [None, 0.2, 0.0]
     assert [c["sampling_temperature"] for c in copy.calls] == [0.4]
+
+
+class _FakeCT2:
+    """A CTranslate2 model's stand-in: records what it was loaded with and asked."""
+
+    def __init__(self, **spec: Any) -> None:
+        self.spec = spec
+        self.calls: list[dict[str, Any]] = []
+
+    def generate(self, *args: Any, **kwargs: Any) -> list[Any]:
+        self.calls.append(kwargs)
+        return []
+
+
+def _fake_token_model(monkeypatch: pytest.MonkeyPatch, path: Path, **kwargs: Any
+                      ) -> tuple[models.TokenWhisperModel, list[_FakeCT2]]:
+    """A :class:`models.TokenWhisperModel` built with ``kwargs`` on a fake CTranslate2
+    model, and the sampling copies it loads (fakes too)."""
+    import functools
+
+    original = models.WhisperModel.__init__
+
+    @functools.wraps(original)  # (its signature, which the copy's settings are read by)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        self.model = _FakeCT2()
+
+    copies: list[_FakeCT2] = []
+    monkeypatch.setattr(models.WhisperModel, "__init__", init)
+    monkeypatch.setattr("ctranslate2.models.Whisper",
+                        lambda **spec: copies.append(_FakeCT2(**spec)) or copies[-1])
+    return models.TokenWhisperModel(str(path), **kwargs), copies
+
+
+def _sample(model: models.TokenWhisperModel) -> None:
+    model.model.generate("x", [[1]], beam_size=1, sampling_topk=0, sampling_temperature=1.0)
+
+
+def test_models_a_process_forked_mid_transcription_leaves_the_copy_to_its_parent(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A process forked while another thread sampled on its copy of the model listed that
+    copy as its own (and a process forked from it named it as the one that had loaded
+    models), kept the copies' lock held when that thread held it at the fork, and an
+    inherited model given to a transcription waited forever (CTranslate2's threads are
+    the parent's) instead of saying why, as loading one does."""
+    import json
+
+    model, copies = _fake_token_model(monkeypatch, tmp_path, device="cpu")
+    inside, release = threading.Event(), threading.Event()
+
+    def transcribing() -> None:
+        with model.seeded_sampling():
+            _sample(model)
+            with models._samplers_lock:  # (caught listing or dropping its copy)
+                inside.set()
+                release.wait(30)
+
+    thread = threading.Thread(target=transcribing)
+    thread.start()
+    try:
+        assert inside.wait(30) and models._samplers == copies and len(copies) == 1
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child, which reports through the pipe
+            try:
+                seen: list[Any] = [len(models._samplers),
+                                   models._samplers_lock.acquire(timeout=2),
+                                   models._forked_from]
+                try:
+                    with model.seeded_sampling():
+                        seen.append("sampled")
+                except EngineError:
+                    seen.append("EngineError")
+                grandchild = os.fork()
+                if grandchild == 0:
+                    os.write(write, json.dumps([*seen, models._forked_from]).encode())
+                    os._exit(0)
+                os.waitpid(grandchild, 0)
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as fh:
+            got = json.loads(fh.read() or "null")
+        os.waitpid(pid, 0)
+    finally:
+        release.set()
+        thread.join()
+    assert got == [0, True, os.getpid(), "EngineError", os.getpid()]
+    assert models._samplers == []  # (the parent's thread dropped its copy)

@@ -517,13 +517,19 @@ def _forked() -> None:
     can another be loaded (CTranslate2's threads are the parent's: either waits forever,
     as a pre-forking server's workers did on their first recording), and freeing one
     waits for those threads too (the workers hung on exiting). The inherited models are
-    kept, never freed, and :func:`load_model` says why it cannot load."""
-    global _forked_from
+    kept, never freed, and :func:`load_model` says why it cannot load, as does a
+    transcription on an inherited model (:meth:`TokenWhisperModel.seeded_sampling`).
+    The sampling copies of transcriptions the parent's threads were running are kept
+    too, and dropped from :data:`_samplers` (this process made none); so is its lock,
+    which such a thread may have held at the fork (no thread here would free it)."""
+    global _forked_from, _samplers_lock
+    _samplers_lock = threading.Lock()
     if not _built and not _samplers:
         return
     for model in [*_built, *_samplers]:  # never freed, not even when the interpreter ends
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(model))
     _built.clear()
+    _samplers.clear()
     _loaded.cache_clear()  # type: ignore[attr-defined]
     _forked_from = os.getppid()
 
@@ -681,7 +687,10 @@ class TokenWhisperModel(WhisperModel):
         machine, and 55-90 MB); decodings that do not sample (beam search, greedy) run
         on the model itself, as before. Blocks on one thread nest (the outer one
         counts); a model loaded from memory (``files=``) or by a hub name, or
-        ``SAMPLING_SEED = None``, samples on the model itself."""
+        ``SAMPLING_SEED = None``, samples on the model itself. In a process forked
+        after models were loaded it raises :class:`EngineError` (see
+        :func:`refuse_if_forked`): the inherited model would wait forever."""
+        refuse_if_forked()
         if (SAMPLING_SEED is None or self._copy_spec is None
                 or getattr(self._local, "sampler", None) is not None):
             yield
