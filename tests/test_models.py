@@ -669,3 +669,34 @@ def test_models_a_process_forked_mid_transcription_leaves_the_copy_to_its_parent
         thread.join()
     assert got == [0, True, os.getpid(), "EngineError", os.getpid()]
     assert models._samplers == []  # (the parent's thread dropped its copy)
+
+
+def test_models_the_sampling_copy_is_loaded_on_the_models_gpus(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A model over several GPUs had every transcription's sampling copy loaded on the
+    first GPU, whichever it ran on (a run over four GPUs sampled all on GPU 0, which held
+    four copies); a copy goes on the model's GPU with the fewest copies then."""
+    model, copies = _fake_token_model(monkeypatch, tmp_path, device="cuda",
+                                      device_index=[2, 3], num_workers=2)
+    ready = threading.Barrier(2, timeout=30)
+
+    def transcribing() -> None:
+        with model.seeded_sampling():
+            _sample(model)
+            ready.wait()  # both sample at once, as a run's threads over two GPUs do
+
+    threads = [threading.Thread(target=transcribing) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(c.spec["device_index"] for c in copies) == [2, 3]
+    assert {c.spec["device"] for c in copies} == {"cuda"}
+    assert all(len(c.calls) == 1 for c in copies)
+    with model.seeded_sampling():  # (the two are done: the first of the model's GPUs)
+        _sample(model)
+    assert copies[-1].spec["device_index"] == 2
+    one, copies = _fake_token_model(monkeypatch, tmp_path, device="cuda", device_index=1)
+    with one.seeded_sampling():
+        _sample(one)
+    assert [c.spec["device_index"] for c in copies] == [1]

@@ -609,8 +609,10 @@ class _AlignRecorder:
 
 def _copy_spec(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
     """How to load a copy of the CTranslate2 model a :class:`TokenWhisperModel` is built
-    with these arguments on (one worker thread, one device), or None: it was loaded from
-    memory, or by a name faster-whisper resolved."""
+    with these arguments on (one worker thread), or None: it was loaded from memory, or
+    by a name faster-whisper resolved. ``device_index`` holds every device index the
+    model is on: a copy is loaded on one of them (see
+    :meth:`TokenWhisperModel.seeded_sampling`)."""
     bound = inspect.signature(WhisperModel.__init__).bind(None, *args, **kwargs)
     bound.apply_defaults()
     given = bound.arguments
@@ -619,7 +621,7 @@ def _copy_spec(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
         return None
     index = given["device_index"]
     return {"model_path": os.fspath(path), "device": given["device"],
-            "device_index": index[0] if isinstance(index, (list, tuple)) else index,
+            "device_index": tuple(index) if isinstance(index, (list, tuple)) else (index,),
             "compute_type": given["compute_type"], "intra_threads": given["cpu_threads"],
             "inter_threads": 1, **given.get("model_kwargs", {})}
 
@@ -669,6 +671,9 @@ class TokenWhisperModel(WhisperModel):
         self._local = threading.local()
         self.model: Any = _AlignRecorder(self.model, self._local)
         self._copy_spec = _copy_spec(*args, **kwargs)
+        self._copies_lock = threading.Lock()
+        #: device index: the blocks of :meth:`seeded_sampling` whose copy is loaded there
+        self._copies_on: dict[int, int] = {}
 
     @contextmanager
     def seeded_sampling(self) -> Iterator[None]:
@@ -686,7 +691,11 @@ class TokenWhisperModel(WhisperModel):
         and freed at the end (for tiny.en on the CPU: 0.25 s idle, 1-3 s on a busy
         machine, and 55-90 MB); decodings that do not sample (beam search, greedy) run
         on the model itself, as before. Blocks on one thread nest (the outer one
-        counts); a model loaded from memory (``files=``) or by a hub name, or
+        counts). The copy is loaded on the model's device: for a model over several GPUs
+        (``device_index=[0, 1, ...]``), on the one of them with the fewest copies then,
+        the first on a tie (CTranslate2 runs the model's own decodings on whichever GPU
+        is free), so that as many transcriptions as GPUs sample on one GPU each, not all
+        on the first. A model loaded from memory (``files=``) or by a hub name, or
         ``SAMPLING_SEED = None``, samples on the model itself. In a process forked
         after models were loaded it raises :class:`EngineError` (see
         :func:`refuse_if_forked`): the inherited model would wait forever."""
@@ -695,13 +704,19 @@ class TokenWhisperModel(WhisperModel):
                 or getattr(self._local, "sampler", None) is not None):
             yield
             return
-        sampler = _Sampler(self._copy_spec)
+        with self._copies_lock:
+            index = min(self._copy_spec["device_index"],
+                        key=lambda i: self._copies_on.get(i, 0))
+            self._copies_on[index] = self._copies_on.get(index, 0) + 1
+        sampler = _Sampler({**self._copy_spec, "device_index": index})
         self._local.sampler = sampler
         try:
             yield
         finally:
             self._local.sampler = None
             sampler.close()
+            with self._copies_lock:
+                self._copies_on[index] -= 1
 
     def find_alignment(self, tokenizer: Any, text_tokens: Any, *args: Any,
                        **kwargs: Any) -> list[list[dict[str, Any]]]:
