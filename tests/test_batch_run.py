@@ -736,10 +736,22 @@ def test_batch_ray_windows_bound_items_and_bytes() -> None:
     assert len(list(_windows(iter(items), 100, 25))) == 2  # 30 bytes held: a second window
 
 
-def _fake_ray(monkeypatch: pytest.MonkeyPatch, *, kill_after: int | None = None) -> None:
+def _fake_ray(monkeypatch: pytest.MonkeyPatch, *, kill_after: int | None = None,
+              hidden: tuple[str, ...] = ()) -> None:
     """Ray as the Ray engine uses it, in this process: ``init`` takes SIGTERM as Ray
-    does (``sys.exit(signum)``), and the actors run here; ``kill_after`` rows, SIGTERM."""
+    does (``sys.exit(signum)``), and the actors run here; ``kill_after`` rows, SIGTERM.
+    The actors run without the environment variables ``hidden`` (a cluster's workers
+    have their own environment, not the driver's)."""
     import signal
+    from contextlib import contextmanager
+
+    @contextmanager
+    def on_a_worker() -> Any:
+        saved = {name: os.environ.pop(name) for name in hidden if name in os.environ}
+        try:
+            yield
+        finally:
+            os.environ.update(saved)
 
     class Dataset:
         def __init__(self, rows: list[dict[str, Any]]) -> None:
@@ -747,7 +759,8 @@ def _fake_ray(monkeypatch: pytest.MonkeyPatch, *, kill_after: int | None = None)
 
         def map_batches(self, actor: Any, *, fn_constructor_kwargs: dict[str, Any],
                         **kwargs: Any) -> Dataset:
-            self.actor = actor(**fn_constructor_kwargs)
+            with on_a_worker():
+                self.actor = actor(**fn_constructor_kwargs)
             return self
 
         def iter_rows(self) -> Any:
@@ -755,7 +768,9 @@ def _fake_ray(monkeypatch: pytest.MonkeyPatch, *, kill_after: int | None = None)
                 if n == kill_after:
                     os.kill(os.getpid(), signal.SIGTERM)
                 batch = {k: np.array([v], dtype=object) for k, v in row.items()}
-                yield {"record": self.actor(batch)["record"][0]}
+                with on_a_worker():
+                    record = self.actor(batch)["record"][0]
+                yield {"record": record}
 
     def init(**kwargs: Any) -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))
@@ -791,6 +806,33 @@ def test_batch_ray_says_each_failure_and_stops_on_sigterm_as_local(
     assert cli_main([*argv, "--out", str(out)]) == 143
     assert f"interrupted; the 1 record in {out} is kept whole" in capsys.readouterr().err
     assert [r["path"] for r in _records(out)] == [str(tmp_path / "a.wav")]
+
+
+@pytest.mark.parametrize("given", [None, 2.0])
+def test_batch_ray_actors_take_the_drivers_audio_length_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: float | None) -> None:
+    """The audio length limit was read by each worker from its own environment: on Ray
+    (a cluster, or a Ray started before the driver set it) ``$UNCERTAIN_MAX_AUDIO_SECONDS``
+    did not reach the actors, which transcribed an 11 s file the driver had limited to
+    5 s. The driver's setting (the variable, or ``max_seconds=``) goes to every actor."""
+    from uncertain import audio
+
+    if given is None:
+        monkeypatch.setenv(audio.MAX_SECONDS_ENV, "2")
+    else:
+        monkeypatch.delenv(audio.MAX_SECONDS_ENV, raising=False)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "long.wav").write_bytes(_wav_bytes(3.0))
+    (inputs / "short.wav").write_bytes(_wav_bytes(1.0))
+    _tar(inputs / "set.tar.gz", {"long.wav": _wav_bytes(3.0)})
+    _fake_ray(monkeypatch, hidden=(audio.MAX_SECONDS_ENV,))
+    out = tmp_path / "out.jsonl"
+    run_batch([inputs], out=out, engine="ray", validate=False, max_seconds=given,
+              processor=lambda config: Worker(config, asr_engine=ReplayPipeline()))
+    got = {Path(r["path"]).name: (r["status"], r.get("error")) for r in _records(out)}
+    assert got == {"long.wav": ("error", "InputTooLargeError"), "short.wav": ("ok", None),
+                   "set.tar.gz::long.wav": ("error", "InputTooLargeError")}
 
 
 def test_batch_ray_actor_rebuilds_items_from_columns(tmp_path: Path) -> None:

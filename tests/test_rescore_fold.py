@@ -513,8 +513,18 @@ def test_rescore_a_hunch_under_a_flag_is_dropped() -> None:
     assert [(f.text, f.candidates[0].term) for f in out.flags] == [("four min", "metoprolol")]
 
 
-def test_rescore_hunches_alone_read_their_audio_from_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("limit", [None, "2"])
+def test_rescore_hunches_alone_read_their_audio_from_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str | None) -> None:
+    """(With an audio length limit under the recording's length, as a batch run's worker
+    whose environment is not its driver's has: the file is the one transcribed, and its
+    windows were refused as "over the limit".)"""
     import wave
+
+    from uncertain.audio import MAX_SECONDS_ENV
+
+    if limit is not None:
+        monkeypatch.setenv(MAX_SECONDS_ENV, limit)
 
     path = tmp_path / "dictation.wav"
     with wave.open(str(path), "wb") as fh:

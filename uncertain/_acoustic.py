@@ -373,7 +373,8 @@ def clips(doc: Document, windows: Sequence[tuple[float, float]],
     last = max(b for _, b in bounds)
     recording = checked_recording(doc, audio)
     assert isinstance(recording, Recording)  # (samples were cut above)
-    for chunk in iter_chunks(recording.path):
+    # (no length limit: these are the bytes transcribed, and only the windows are kept)
+    for chunk in iter_chunks(recording.path, max_seconds=math.inf):
         c0 = round(chunk.start * sr)
         c1 = c0 + len(chunk.samples)
         for i, (a, b) in enumerate(bounds):

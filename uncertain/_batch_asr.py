@@ -406,8 +406,9 @@ def _load(path: os.PathLike[str], plan: DevicePlan) -> Any:
 # -- decoding from memory -----------------------------------------------------------------
 
 
-def decode_bytes(data: bytes, path: str, *,
-                 on_note: Callable[[str], None] | None = None) -> np.ndarray:
+def decode_bytes(data: bytes, path: str, *, on_note: Callable[[str], None] | None = None,
+                 max_seconds: float | None = None) -> np.ndarray:
     """Decode an in-memory audio file to 16 kHz mono float32; ``path`` names it in errors;
-    ``on_note`` is told what was repaired (see :mod:`uncertain.audio`)."""
-    return _audio.decode_bytes(data, path, on_note=on_note)
+    ``on_note`` is told what was repaired (see :mod:`uncertain.audio`); audio longer than
+    ``max_seconds`` is refused (:func:`uncertain.audio.max_seconds_of`)."""
+    return _audio.decode_bytes(data, path, on_note=on_note, max_seconds=max_seconds)

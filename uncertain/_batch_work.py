@@ -65,6 +65,10 @@ class WorkConfig:
     #: a recording file is transcribed in pieces this long (as uncertain.audio.iter_chunks)
     chunk_seconds: float = DEFAULT_CHUNK_SECONDS
     search_seconds: float = DEFAULT_SEARCH_SECONDS
+    #: the longest audio decoded (as uncertain.audio.decode's ``max_seconds``; None: the
+    #: worker's ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else 6 hours). A run sets the driver's
+    #: here: a Ray actor's environment is its cluster's, not the driver's
+    max_seconds: float | None = None
 
 
 class Processor(Protocol):
@@ -197,7 +201,8 @@ class Worker:
 
             notes: list[str] = []  # what decoding repaired
             if item.data is not None:  # a member, in memory already
-                samples = decode_bytes(item.data, item.path, on_note=notes.append)
+                samples = decode_bytes(item.data, item.path, on_note=notes.append,
+                                       max_seconds=self.config.max_seconds)
                 doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
                                           notes=notes)
                 return kind, doc, samples
@@ -209,7 +214,8 @@ class Worker:
 
             chunks = iter_chunks(item.file or item.path, on_note=notes.append,
                                  chunk_seconds=self.config.chunk_seconds,
-                                 search_seconds=self.config.search_seconds)
+                                 search_seconds=self.config.search_seconds,
+                                 max_seconds=self.config.max_seconds)
             first = next(chunks, None)
             second = next(chunks, None)
             if first is None or second is None:

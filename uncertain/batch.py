@@ -167,6 +167,7 @@ def run_batch(
     encoding: str | None = None,
     max_pixels: int | None = None,
     ocr_timeout: float | None = None,
+    max_seconds: float | None = None,
     progress: bool = False,
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
@@ -186,7 +187,10 @@ def run_batch(
     page may have (None: 100 megapixels), ``ocr_timeout`` the seconds one tesseract run
     may take (None or 0: no limit; an image whose first reading takes longer gets an error
     record naming it, a later pass that only tries to read the page better is given up
-    with a warning); ``encoding`` is the plain-text transcripts'
+    with a warning); ``max_seconds`` the longest recording transcribed (None:
+    ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else 6 hours; a longer one gets an error record),
+    read here and handed to every worker, Ray's actors included, whose environment is
+    their cluster's; ``encoding`` is the plain-text transcripts'
     (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
@@ -217,7 +221,7 @@ def run_batch(
     from uncertain.render import STYLES
 
     check_language_code(language)
-    max_seconds_of()  # ($UNCERTAIN_MAX_AUDIO_SECONDS)
+    max_seconds = max_seconds_of(max_seconds)  # (or $UNCERTAIN_MAX_AUDIO_SECONDS)
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     if cpu_threads < 0:
@@ -233,7 +237,7 @@ def run_batch(
         lexicons=None if not lexicons else ("drugs", "clinical",
                                             *(os.fspath(x) for x in lexicons)),
         prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels,
-        ocr_timeout=ocr_timeout or 0.0)
+        ocr_timeout=ocr_timeout or 0.0, max_seconds=max_seconds)
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))
