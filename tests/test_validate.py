@@ -2732,6 +2732,42 @@ def test_validate_a_device_s_abbreviation_is_no_drug(validator: Validator, line:
         assert flag.reason == "verified" and flag.candidates[0].canonical == "penicillin"
 
 
+@pytest.mark.parametrize(("line", "modality"), [
+    ("Seen by Dr. Allegra Moore today.", "text"),
+    ("Referred to Dr. Jane Allegra for review.", "text"),
+    ("dr allegra to follow up", "text"),
+    ("Ms. Celexa Jones was seen in clinic.", "text"),
+    ("Mrs Norvasc is waiting", "image"),
+    ("Doctor Allegra Moore called back.", "audio"),
+])
+def test_validate_a_person_named_after_a_brand_is_no_drug(
+        validator: Validator, line: str, modality: Modality) -> None:
+    """"Dr. Allegra Moore" was verified as fexofenadine: a name after a title is the
+    person's, whichever drug it also names."""
+    doc = validated_as(validator, line, modality)
+    assert [(f.reason, f.text) for f in doc.flags
+            if any(c.kind in ("generic", "brand") for c in f.candidates)] == []
+
+
+@pytest.mark.parametrize(("line", "span"), [
+    ("Take Allegra 180 mg daily.", "Allegra"),
+    ("Told the doctor Tylenol helps.", "Tylenol"),  # "doctor" in lower case: no title
+    ("Dr., Allegra 180 mg daily", "Allegra"),  # the title's clause has ended
+    ("MS 2 mg IV q4h PRN pain", "MS"),  # MS in capitals is morphine sulfate, not Ms.
+])
+def test_validate_a_brand_after_no_title_is_still_the_drug(
+        validator: Validator, line: str, span: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert span in [f.text.strip(".,") for f in doc.flags if f.reason in ("verified", "confusable")]
+
+
+def test_validate_a_doubted_title_is_no_person(validator: Validator) -> None:
+    # a recogniser's "Ms. Arplas" for misoprostol, heard in doubt, is still searched
+    doc = validator.validate(make_doc(
+        "Ms./0.03 Arplas/0.00 told/0.14 200 micrograms three times a day"))
+    assert any(f.reason == "near_lexicon" and "Arplas" in f.text for f in doc.flags)
+
+
 def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Validator) -> None:
     # MS, MSO4: morphine or magnesium sulfate (a known dangerous abbreviation)
     for line in ("MS 2 mg IV q4h PRN", "MSO4 2 mg IV q4h PRN"):

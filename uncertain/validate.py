@@ -447,6 +447,10 @@ class Validator:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
+        if _names_person(words, i, doubt):
+            # "Dr. Allegra Moore", "Mrs. Celexa Jones": a name after a title is the
+            # person's, verified or misread as no drug
+            return None
         if exact and len(window) == 1 and _names_device(words, i, j):
             # "PCN tube", "right PCN": a percutaneous nephrostomy, not penicillin
             exact = [idx for idx in exact if not self._abbreviates_drug(idx)]
@@ -1052,6 +1056,11 @@ _COMPLETION_MAX = 0.9
 #: drug, of at least this prior (metoprolol 0.70, furosemide 0.72)
 _CUT_MIN_PRIOR = 0.4
 
+#: titles before a person's name, which a brand may be ("Dr. Allegra Moore"): abbreviated,
+#: and written whole (these only capitalised, see _names_person)
+_TITLES_SHORT = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
+_TITLES_WHOLE = frozenset({"doctor", "professor", "nurse", "miss", "mister"})
+
 #: words that say an abbreviation before them names a device or a procedure, not the drug
 #: it also stands for: "PCN tube", "PCN exchange", "PCN site" (a percutaneous nephrostomy;
 #: PCN is penicillin in "PCN allergy", "allergic to PCN")
@@ -1073,6 +1082,36 @@ def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
         return True
     return i > 0 and not CLAUSE_END.search(words[i - 1].text) and (
         strip_punct(words[i - 1].text).casefold() in _SIDE_WORDS)
+
+
+def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
+    """Whether the word ``i`` begins a person's name: a title comes right before it
+    ("Dr. Allegra Moore"), or before a capitalised word right before it ("Dr. Jane
+    Allegra"), and no word from the title to it is doubted (under ``doubt``: a
+    recogniser writes "Ms. Arplas" for "misoprostol"). An abbreviated title counts in
+    any case ("dr allegra"); a title written whole, and the name after it, only
+    capitalised ("Doctor Allegra", not "the doctor Tylenol helps"), and "Ms" not in
+    capitals (MS is morphine sulfate)."""
+    if i > 1 and words[i - 1].text[:1].isupper() and words[i - 1].text.isalpha() \
+            and _is_title(words[i - 2].text, words[i - 1].text):
+        first = i - 2
+    elif i > 0 and _is_title(words[i - 1].text, words[i].text):
+        first = i - 1
+    else:
+        return False
+    return all(w.confidence is None or w.confidence >= doubt for w in words[first:i + 1])
+
+
+def _is_title(text: str, name: str) -> bool:
+    """Whether ``text`` is a title before the name ``name`` (see :func:`_names_person`)."""
+    title = strip_punct(text)
+    folded = title.casefold()
+    if folded in _TITLES_WHOLE:
+        return title[:1].isupper() and name[:1].isupper()
+    if folded not in _TITLES_SHORT or (folded == "ms" and title.isupper()):
+        return False
+    # nothing but the title's own dot after it: "Dr." ("Dr.," ends a clause)
+    return text.strip()[len(title):] in ("", ".")
 
 
 def _cut_doubt(found: Sequence[Candidate | Ranked]) -> float:
