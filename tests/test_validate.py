@@ -1362,6 +1362,21 @@ def test_validate_a_known_stem_ends_a_misheard_name(validator: Validator,
         assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")], line
 
 
+def test_validate_a_class_spelled_in_pieces_before_a_dose_is_a_drug_of_it(
+        validator: Validator) -> None:
+    """"take some of the stat in 20 milligrams" (simvastatin, heard so) was marked as the
+    class statin, whose two words spell it: a class takes no dose, so words spelling one
+    outrank no longer run naming a drug when a dose follows."""
+    doc = validator.validate(make_doc(
+        "take some/0.68 of/0.75 the/0.77 stat/0.39 in/0.61 20 milligrams by mouth every evening"))
+    assert [(f.reason, f.text) for f in only_doubtful(doc)] == [
+        ("near_lexicon", "some of the stat in")]
+    assert only_doubtful(doc)[0].candidates[0].canonical == "simvastatin"
+    # ... and a class written whole before a dose is still the class
+    doc = validator.validate(make_doc("she is on a statin 20 milligrams every evening"))
+    assert [(f.reason, f.text) for f in doc.flags] == [("verified", "statin")]
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 @pytest.mark.parametrize(("line", "said", "canonical"), [
     # Chlor is a brand of chlorine, Oxy an acne wash, Cipro and Amox the drugs' own

@@ -591,8 +591,12 @@ class Validator:
         reasons += word_reasons(window, modality, opts)
         # words that spell a term exactly outrank the terms they hold, and so do words the
         # page's text layer reads as the term: "Dig Oxen Tab" is its Digoxin, not "Dig Oxen"
+        # ... unless the term takes no dose and a dose follows: "take some of the stat in
+        # 20 milligrams" spells the class statin, but a drug of it was said (simvastatin)
         spelled = bool(stem or lead) or (len(window) > 1 and (
-            ranked[0].features.get("exact") == 1.0 or "text_layer" in ranked[0].evidence))
+            (ranked[0].features.get("exact") == 1.0
+             and not (dose > 0 and "drug" in ranked[0].features))
+            or "text_layer" in ranked[0].evidence))
         return Proposal(i, j, "near_lexicon", reasons, ranked[0].score,
                         listed(ranked, modality, opts.max_candidates, opts.acoustic_pool),
                         ranked[0].evidence, 0 if spelled else 1, hunch)
