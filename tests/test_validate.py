@@ -1473,6 +1473,20 @@ def test_validate_a_dose_without_a_drug_searches_its_sentence(validator: Validat
     assert top.features["orphan_dose"] == 1.0
 
 
+@pytest.mark.parametrize("after", [
+    ", patient is allergic to oxycodone, it gave her a rash",
+    "; no oxycodone since her surgery",
+])
+def test_validate_a_drug_after_the_dose_s_clause_is_not_its_drug(
+        validator: Validator, after: str) -> None:
+    """"so the old Brazil, we will keep that at 40 milligrams once a day, patient is
+    allergic to oxycodone" (omeprazole): the allergy's drug, in a clause after the dose,
+    made the sentence's dose look named, so its misheard name was never searched."""
+    flags = only_doubtful(validator.validate(make_doc(ORPHAN + after)))
+    assert flags[0].text == "this art really"
+    assert flags[0].candidates[0].canonical == "sertraline"
+
+
 @pytest.mark.parametrize(
     ("spec", "why"),
     [

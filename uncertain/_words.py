@@ -514,8 +514,9 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
                      threshold: float = 0.5) -> list[tuple[int, int]]:
     """The sentences (ended by a full stop or a segment) that hold a strength (a number,
     then mg, mcg, mEq or IU, or a unit heard amiss: a doubted "million" after a number,
-    or a window flagged as a unit) but no flag naming a drug (its first candidate scoring
-    at least ``threshold``: a doubtful word's weak suggestion names none), of whose words
+    or a window flagged as a unit) but no flag naming a drug before the end of the
+    strength's clause (its first candidate scoring at least ``threshold``: a doubtful
+    word's weak suggestion names none), of whose words
     those marked ``sure`` are not in doubt: for each, the range of its words before the
     strength and after the last prescribing word before it, where the drug's name is
     said."""
@@ -547,7 +548,12 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         first = next((m if dosed[m] else m - 1 for m in range(start, k + 1) if dosed[m] or (
             unit[m] and m > start and (
                 infos[m - 1].kind == "number" or is_number_word(lowered[m - 1])))), None)
-        if first is not None and not any(drug[start:k + 1]):
+        # a drug named after the dose's clause is not its drug ("we will keep that at 40
+        # milligrams once a day, patient is allergic to oxycodone": the name before it
+        # was misheard)
+        tail = next((m + 1 for m in range(first, k + 1) if CLAUSE_END.search(words[m].text)),
+                    k + 1) if first is not None else k + 1
+        if first is not None and not any(drug[start:tail]):
             # "contains 500 mg of the active ingredient": an amount of what follows its
             # "of", whose windows the first sweep searched as a drug's slot already
             if not is_amount_at(lowered, sure, first):
