@@ -631,3 +631,22 @@ def test_run_reading_across_a_line_stays_its_first_words(tmp_path: Path) -> None
     assert [(a.text, a.span) for a in poste.alternatives] == [("Digoxin", None)]
     flags = {f.text: f for f in Validator().validate(doc).flags}
     assert flags["poste"].candidates[0].canonical.casefold() == "digoxin"
+
+
+@pytest.mark.slow
+def test_layer_reading_part_of_glued_terms_keeps_them_whole_with_real_tesseract(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """The sample prescription, which tesseract reads "mg:B10" (its choices holding
+    "mg:BID"), under a layer that says "mg" there: the word is marked "mg BID", as
+    without a layer, not "mg" (an answer taking it dropped the frequency)."""
+    from uncertain.render import render
+
+    image = Image.open(samples_dir / "prescription.png")
+    layer = ("Riverside Family Clinic\nPatient: John Carter DOB: 03/14/1958\n"
+             "Date: 11/02/2026\nRx: Lisinopril 10 mg PO daily\nMetformin 500 mg with meals\n"
+             "Atorvastatin 40 mg qhs\nAmoxicillin 500 mg TID x10 days\n"
+             "Refills: 2 Dr. Helen Moore MD")
+    doc = recognize(pdf_scan(tmp_path / "rx.pdf", image, layer, dpi=110), dpi=110)
+    assert _layer_alternatives(doc).get("mg:B10") == ["mg"], _layer_alternatives(doc)
+    text = render(Validator().validate(doc), preamble=False).text
+    assert 'maybe="mg BID">mg:B10</unsure> with meals' in text, text

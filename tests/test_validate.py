@@ -168,16 +168,43 @@ def test_validate_terms_glued_by_a_mark_are_suggested_whole(validator: Validator
     flag = next(f for f in doc.flags if f.text == "mg:B10")
     assert flag.candidates == []
     assert '<unsure p="0.31">mg:B10</unsure>' in render(doc, preamble=False).text
-    # a reading of the page's text layer is the word's own evidence: "mg" is the layer's
+    # a reading of the page's text layer of the whole word is the word's own evidence
     layered = plain.model_copy(update={"alternatives": [
-        Alternative(text="mg", source="pdf_text_layer")]})
+        Alternative(text="Metformin", source="pdf_text_layer")]})
     doc = validator.validate(_dosed_line(layered))
     assert [c.term for c in next(f for f in doc.flags if f.text == "mg:B10").candidates] == [
-        "mg"]
+        "metformin"]
     # a piece the candidate corrects is still suggested so
     doc = validator.validate(_dosed_line(Word(text="Metforrnin:tab2", confidence=0.3)))
     flag = next(f for f in doc.flags if f.text == "Metforrnin:tab2")
     assert [c.canonical for c in flag.candidates][:1] == ["metformin"]
+
+
+@pytest.mark.parametrize(
+    ("layer", "choices", "suggested"),
+    [("mg", True, [("mg BID", ["ocr_choices"])]),
+     ("mg", False, []),
+     ("BID", True, [("mg BID", ["text_layer"])]),
+     ("BID", False, [("mg BID", ["text_layer"])]),
+     ("mg BID", False, [("mg BID", ["text_layer"])])],
+)
+def test_validate_text_layer_reading_part_of_glued_terms_keeps_them_whole(
+        validator: Validator, layer: str, choices: bool,
+        suggested: list[tuple[str, list[str]]]) -> None:
+    """The page's text layer reads "mg" where OCR read "mg:B10", its choices holding
+    "mg:BID": the layer's reading kept the word from being read whole, and "mg" was
+    suggested, an answer taking it dropping the frequency. A layer's reading of one part
+    of the word is that part's: the rest is read from OCR's choices ("mg BID"), or with
+    none the piece as written is no suggestion; the layer's misread part in its place
+    makes the terms ("BID": "mg BID")."""
+    chars = ([[("m", 0.95)], [("g", 0.94)], [(":", 0.88), ("-", 0.5)], [("B", 0.86), ("8", 0.59)],
+              [("1", 0.82), ("I", 0.80), ("l", 0.42)], [("0", 0.89), ("D", 0.68), ("O", 0.61)]]
+             if choices else [[(c, 0.9)] for c in "mg:B10"])
+    word = _ocr_word("mg:B10", 0.31, chars).model_copy(update={"alternatives": [
+        Alternative(text=layer, source="pdf_text_layer")]})
+    doc = validator.validate(_dosed_line(word))
+    flag = next(f for f in doc.flags if f.text == "mg:B10")
+    assert [(c.term, c.evidence) for c in flag.candidates] == suggested
 
 
 @pytest.mark.parametrize(

@@ -795,12 +795,19 @@ class Validator:
         character choices ("mg:BID") in which every part of the word is a term ("mg
         BID"), or, with none, no suggestion where the candidate is the piece as written
         (it corrects nothing). The unit alone was suggested, and an answer taking it
-        dropped the frequency."""
+        dropped the frequency. A reading of the page's text layer of the whole word is
+        its evidence, and is left as it is; one of a part of it only ("mg", or "BID",
+        for "mg:B10": the layer's line cut short, or its words in another order) is that
+        part's (:meth:`_layer_part`), and the rest is still OCR's."""
         if (modality != "image" or p.end != p.start + 1 or not p.candidates
-                or p.reason == "verified" or layer_reading(words[p.start]) is not None):
-            return p  # (a word the page's text layer reads: its reading is the evidence)
+                or p.reason == "verified"):
+            return p
         info, word = infos[p.start], words[p.start]
         parts = _PARTS.findall(info.text)
+        layered = layer_reading(word)
+        piece = None if layered is None else self._layer_part(layered, parts)
+        if layered is not None and piece is None:
+            return p  # (a word the page's text layer reads whole: its reading is the evidence)
         if (len(parts) < 2 or not any(compact(part) == info.key for part in parts)
                 or not any(c.isalpha() for part in parts if compact(part) != info.key
                            for c in part)
@@ -808,9 +815,18 @@ class Validator:
             return p
         top = p.candidates[0].term
         layer = {a.text.strip() for a in word.alternatives if a.source == LAYER_SOURCE}
-        for reading, _ in choice_variants(word):
+        readings: list[tuple[str, Evidence]] = [(word.text, "ocr_choices")] if piece else []
+        readings += [(r, "text_layer" if r in layer else "ocr_choices")
+                     for r, _ in choice_variants(word)]
+        for reading, source in readings:
             read = _PARTS.findall(strip_punct(reading))
-            if len(read) != len(parts) or read == parts:
+            if len(read) != len(parts):
+                continue
+            if piece is not None:  # (the layer's part in its place, where it reads it)
+                k, part = piece
+                source = "text_layer" if compact(read[k]) != compact(part) else source
+                read[k] = part
+            if read == parts:
                 continue
             found = [self.index.lookup(compact(part)) for part in read]
             if not all(found):
@@ -821,10 +837,25 @@ class Validator:
             whole = Candidate(
                 term=" ".join(e.term for e in entries),
                 canonical=" ".join(e.canonical for e in entries), score=CONFUSABLE_DOUBT,
-                evidence=["text_layer" if reading in layer else "ocr_choices"])
+                evidence=[source])
             return replace(p, candidates=[whole], evidence=list(whole.evidence))
         # (a piece corrected, "Metforrnin:tab2": metformin, is still worth suggesting)
         return replace(p, candidates=[]) if compact(top) == info.key else p
+
+    @staticmethod
+    def _layer_part(reading: str, parts: list[str]) -> tuple[int, str] | None:
+        """Where a page's text layer ``reading`` of a printed word of ``parts`` (glued
+        by marks, :data:`_PARTS`) reads one part of it only ("mg" or "BID" of "mg:B10"),
+        that part's place (the part it is nearest in letters, a glyph or two from it:
+        ``_LAYER_SLIP``) and the reading; else None (it reads the word whole, several of
+        its parts, or another word: "Metformin" is no part of "mg:B10")."""
+        read = _PARTS.findall(strip_punct(reading))
+        if len(parts) < 2 or len(read) != 1:
+            return None
+        key = compact(read[0])
+        slips = [Levenshtein.distance(key, compact(part)) for part in parts]
+        k = min(range(len(parts)), key=slips.__getitem__)
+        return (k, read[0]) if slips[k] <= min(_LAYER_SLIP, len(key) - 1) else None
 
     def _suggest(self, info: WordInfo, word: Word, modality: Modality,
                  opts: ValidateOptions) -> list[Candidate | Ranked]:
