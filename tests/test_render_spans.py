@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from uncertain._markup import PREAMBLES, format_time
-from uncertain.document import Candidate, Document, Flag, Segment, Source, Validation, Word
+from uncertain.document import (
+    Candidate,
+    CharChoice,
+    CharChoices,
+    Document,
+    Flag,
+    Segment,
+    Source,
+    Validation,
+    Word,
+)
 from uncertain.errors import MarkupError, UncertainError
 from uncertain.render import doubtful_spans, parse, render
 from uncertain.validate import validate
@@ -399,17 +409,24 @@ def test_render_a_flag_past_the_words_says_what_happened() -> None:
 
 def _glued_doc() -> Document:
     """A scan's line whose names OCR glued to their doses, flagged as the validator does:
-    on the whole word, with the lexicon's terms as candidates."""
+    on the whole word, with the lexicon's terms as candidates; "mg:B10" (OCR's choices
+    holding "mg:BID") flagged by the validator itself, which suggests it whole."""
     words = ["Rx:", "Metforrnin500mg", "1", "tab", "Warfarln-5mg", "daily", "Lisinopri1",
              "mg:B10", "\u201cQty:.60.."]
     doc = _doc([[(w, 0.95) for w in words]], modality="image", pages=[1])
+    choices = [[("m", 0.95)], [("g", 0.94)], [(":", 0.88), ("-", 0.5)], [("B", 0.86), ("8", 0.59)],
+               [("1", 0.82), ("I", 0.80), ("l", 0.42)], [("0", 0.89), ("D", 0.68), ("O", 0.61)]]
+    read = [w if w.text != "mg:B10" else w.model_copy(update={"confidence": 0.31, "chars": [
+        CharChoices(choices=[CharChoice(text=t, confidence=c) for t, c in position])
+        for position in choices]}) for w in doc.segments[0].words]
+    doc = doc.model_copy(update={"segments": [doc.segments[0].model_copy(update={"words": read})]})
     flags = [
         Flag(reason="near_lexicon", text=words[1], start=1, end=2, confidence=0.999,
              candidates=[Candidate(term="metformin", canonical="metformin", score=0.95),
                          Candidate(term="Motrin", canonical="ibuprofen", score=0.9)]),
         _flag(4, 5, 0.99, terms=("warfarin",)),
         _flag(6, 7, 0.99, terms=("lisinopril",)),  # the "1" is a misread "l"
-        _flag(7, 8, 0.69, terms=("mg",)),  # "B10" is a misread "BID", no dose
+        next(f for f in validate(doc).flags if f.text == "mg:B10"),  # "B10": "BID" misread
         _flag(8, 9, 0.7, reason="low_confidence", terms=("QTY",)),
     ]
     return doc.model_copy(update={"flags": flags})
@@ -419,11 +436,11 @@ def _glued_doc() -> Document:
     ("inline", 'Rx: <unsure p="0.00" maybe="metformin500mg|Motrin500mg">Metforrnin500mg'
                '</unsure> 1 tab <unsure p="0.01" maybe="warfarin-5mg">Warfarln-5mg</unsure> '
                'daily <unsure p="0.01" maybe="lisinopril">Lisinopri1</unsure> '
-               '<unsure p="0.31" maybe="mg">mg:B10</unsure> '
+               '<unsure p="0.31" maybe="mg BID">mg:B10</unsure> '
                '<unsure p="0.30" maybe="\u201cQTY:.60..">\u201cQty:.60..</unsure>'),
     ("bracket", "Rx: [Metforrnin500mg?0.00|metformin500mg/Motrin500mg] 1 tab "
                 "[Warfarln-5mg?0.01|warfarin-5mg] daily [Lisinopri1?0.01|lisinopril] "
-                "[mg:B10?0.31|mg] [\u201cQty:.60..?0.30|\u201cQTY:.60..]"),
+                "[mg:B10?0.31|mg BID] [\u201cQty:.60..?0.30|\u201cQTY:.60..]"),
 ])
 def test_render_suggestion_keeps_a_dose_glued_to_the_name(style: str, expected: str) -> None:
     """A word whose dose OCR glued to the name ("Metforrnin500mg") was suggested the name
@@ -443,7 +460,7 @@ def test_render_json_suggestion_keeps_a_dose_glued_to_the_name() -> None:
     doc = _glued_doc()
     data = json.loads(render(doc, style="json", preamble=False, tokenizer="estimate").document)
     assert [s.get("maybe") for s in data["spans"]] == [
-        ["metformin500mg", "Motrin500mg"], ["warfarin-5mg"], ["lisinopril"], ["mg"],
+        ["metformin500mg", "Motrin500mg"], ["warfarin-5mg"], ["lisinopril"], ["mg BID"],
         ["\u201cQTY:.60.."]]
     back = parse(render(doc, style="json", tokenizer="estimate"))
     assert back.spans == tuple(doubtful_spans(doc))
