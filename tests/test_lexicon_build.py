@@ -350,7 +350,7 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
     lines = (Path(build.__file__).parent / "combination_brands.txt").read_text(
         encoding="utf-8").splitlines()
     rows = [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
-    assert len(rows) == 163
+    assert len(rows) == 172
     for brand, parts, *kind in rows:
         # one entry per line of the name (Gaviscon's two lines: two)
         entries = drugs.get(brand)
@@ -365,6 +365,13 @@ def test_lexicon_build_the_shipped_curated_brands_are_in_the_shipped_lexicon() -
         ("amoxicillin / clavulanic acid", "abbreviation")]
     # potassium chloride's formula, not a brand of potassium (the ion)
     assert [e.canonical for e in drugs.get("KCl")] == ["potassium chloride"]
+    # ... and its brands (and potassium gluconate's), which MedlinePlus lumps as the ion's
+    for brand, salt in [("K-Dur", "chloride"), ("Klor-Con", "chloride"),
+                        ("Klor-Con M", "chloride"), ("K-Lor", "chloride"),
+                        ("Klotrix", "chloride"), ("Micro-K", "chloride"), ("Rum-K", "chloride"),
+                        ("K-Tab", "chloride"), ("Urocit-K", "citrate"), ("Kaon", "gluconate"),
+                        ("Glu-K", "gluconate")]:
+        assert [e.canonical for e in drugs.get(brand)] == [f"potassium {salt}"], brand
     # British names
     assert [(e.canonical, e.kind) for e in drugs.get("Co-amoxiclav")] == [
         ("amoxicillin / clavulanic acid", "generic")]

@@ -920,6 +920,8 @@ def test_validate_words_before_numbers_are_not_homophones(validator: Validator, 
         ("Morphine sulfate 4 mg IV every 4 hours as needed", "Morphine sulfate", "morphine"),
         ("Atropine sulfate 0.5 mg IV now", "Atropine sulfate", "atropine"),
         ("KCl 20 mEq PO daily", "KCl", "potassium chloride"),  # not potassium, the ion
+        ("K-Dur 20 mEq PO daily", "K-Dur", "potassium chloride"),  # ... nor its brands
+        ("Klor-Con M 20 mEq PO daily", "Klor-Con M", "potassium chloride"),
     ],
 )
 def test_validate_a_salt_form_with_its_dose_is_the_drug_verified_whole(
