@@ -478,6 +478,38 @@ def test_validate_helpers_an_index_extending_the_shipped_one_is_the_one_built_wh
         LexiconIndex(lexicons[1:], base=shared)
 
 
+@pytest.mark.parametrize("names", [["clinical", "drugs"], ["clinical", "drugs", "formulary"],
+                                   ["clinical"], ["drugs"], ["clinical", "drugs", "clinical"]])
+def test_validate_helpers_shipped_lexicons_named_in_another_order_share_their_index(
+        tmp_path, names: list[str]) -> None:
+    """A set naming the shipped lexicons "clinical" then "drugs" (then a formulary) built
+    a second index of them beside the shared one of "drugs" and "clinical": the order
+    they are named in now makes no other index, and the validator answers as the one
+    naming them in the default order."""
+    from uncertain.document import Document, Segment, Source
+    from uncertain.validate import Validator, _shared_index
+
+    path = tmp_path / "formulary.tsv"
+    path.write_text("Zorbaxin\tzorbaxin\tgeneric\t0.9\n", encoding="utf-8")
+    sources = [path if n == "formulary" else n for n in names]
+    default = [n for n in ("drugs", "clinical") if n in names]
+    default_sources = [*default, *(path for n in names if n == "formulary")]
+    built = _shared_index(tuple(default))  # (the shared index of them, built once)
+    misses = _shared_index.cache_info().misses
+    validator = Validator(sources)
+    assert _shared_index.cache_info().misses == misses  # no index of them built again
+    assert validator.index is built if "formulary" not in names else all(
+        a is b for a, b in zip(validator.index.items, built.items, strict=False))
+    assert [lx.name for lx in validator.lexicons] == list(dict.fromkeys(names))
+    words = [Word(text=t, confidence=c) for t, c in [
+        ("start", 0.9), ("Zorbaxn", 0.4), ("and", 0.9), ("met", 0.3), ("for", 0.4),
+        ("men", 0.3), ("500", 0.9), ("mg", 0.9), ("BID", 0.9), ("qd", 0.5)]]
+    doc = Document(source=Source(path="x.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=[Segment(id=0, words=words)])
+    ours, theirs = validator.validate(doc), Validator(default_sources).validate(doc)
+    assert ours.flags == theirs.flags
+
+
 @pytest.mark.parametrize(("text", "digits"), [
     ("20", True), ("7.5", True), ("40,", True), (".5", True), ("1,000", True),
     ("forty", False), ("2nd", False), ("x10", False), ("B12", False), ("400mg", False),

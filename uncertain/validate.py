@@ -1295,17 +1295,34 @@ def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
     return LexiconIndex([load_lexicon(name) for name in names])
 
 
+#: the order the shipped lexicons are indexed in, whatever order a set names them in
+#: (:func:`uncertain.lexicon.default_lexicons`'; another shipped one after them, by name)
+_SHIPPED_ORDER = ("drugs", "clinical")
+
+
 def _index_of(lexicons: Sequence[Lexicon]) -> LexiconIndex:
     """The index of ``lexicons``: the shared one of the shipped lexicons they begin with,
     extended by the others (a service validating with the shipped ones beside formulary A
-    and beside formulary B held two copies of the shipped ones' index, 27 MB each)."""
+    and beside formulary B held two copies of the shipped ones' index, 27 MB each).
+
+    The shipped ones are indexed in one order (``_SHIPPED_ORDER``), as named in any: a
+    set naming "clinical" before "drugs" built a second index of them. Their order
+    tells nothing: it only breaks ties, their entries' numbers ordering candidates of
+    equal score (in the dev sets, 4 of 2,244 flags listed a candidate of equal score otherwise, as
+    "Pro-amatine" for "Proamatine"). A lexicon of yours named before them is not moved
+    after them: its entries come first among those of equal prior (a term it shares with
+    them), as named, so they are not shared then."""
     shipped = 0
     while shipped < len(lexicons) and is_shipped(lexicons[shipped]):
         shipped += 1
     if not shipped:
         return LexiconIndex(lexicons)
-    base = _shared_index(tuple(lx.name for lx in lexicons[:shipped]))
-    return base if shipped == len(lexicons) else LexiconIndex(lexicons, base=base)
+    first = sorted(lexicons[:shipped], key=lambda lx: (
+        _SHIPPED_ORDER.index(lx.name) if lx.name in _SHIPPED_ORDER else len(_SHIPPED_ORDER),
+        lx.name))
+    base = _shared_index(tuple(lx.name for lx in first))
+    return base if shipped == len(lexicons) else LexiconIndex(
+        [*first, *lexicons[shipped:]], base=base)
 
 
 @built_once()
