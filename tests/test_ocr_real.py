@@ -171,6 +171,12 @@ def test_ocr_real_blurred_page_lying_on_its_side_is_turned_a_quarter(tmp_path: P
     assert "Digoxin 0.125 mg" in doc.text
     line = next(s for s in doc.segments if "Digoxin" in s.text)
     assert line.bbox is not None and line.bbox[2] - line.bbox[0] < line.bbox[3] - line.bbox[1]
+    # each line's box encloses its words', both mapped back onto the page as stored
+    for segment in doc.segments:
+        assert segment.bbox is not None
+        x0, y0, x1, y1 = segment.bbox
+        assert all(w.bbox is not None and x0 <= w.bbox[0] and y0 <= w.bbox[1]
+                   and w.bbox[2] <= x1 and w.bbox[3] <= y1 for w in segment.words), segment
 
 
 @pytest.mark.parametrize("blur", [0, 1])

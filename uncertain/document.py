@@ -166,7 +166,9 @@ class Segment(_Model):
     """An ordered stretch of words, with what the engine says about the whole stretch.
 
     For Whisper: ``avg_logprob``, ``no_speech_prob``, ``compression_ratio``, ``temperature``.
-    For tesseract: ``kind`` is ``line`` and ``block``/``paragraph``/``line`` number it.
+    For tesseract: ``kind`` is ``line`` and ``block``/``paragraph``/``line`` number it;
+    ``bbox`` is the box of its words, mapped back onto the page as stored as theirs are
+    (a line read on a page turned a quarter runs down that page: its box is tall).
     ``blank_lines`` and ``indent`` keep the layout of the line the segment is: the blank
     lines before it (not before the document's first line) and the spaces and tabs it
     starts with.
