@@ -2744,6 +2744,27 @@ def test_validate_a_cut_stem_of_many_names_is_doubted_with_several(
     assert only_doubtful(validated_as(validator, line.split(".")[0] + ". today", "text")) == []
 
 
+@pytest.mark.parametrize(("line", "some"), [
+    ("Hydro. 25 mg PO daily", {"hydrocodone", "hydrochlorothiazide", "hydromorphone"}),
+    ("Levo. 500 mg PO daily", {"levothyroxine", "levofloxacin", "levodopa"}),
+])
+def test_render_shows_the_names_a_cut_stem_begins(validator: Validator, line: str,
+                                                  some: set[str]) -> None:
+    """"Hydro." and "Levo." were flagged with five completions of about 0.2 each, and the
+    prompt showed none: the render hides suggestions scoring under 0.3, and a
+    completion's score is its share of the names the stem begins, not a weak match."""
+    doc = validated_as(validator, line, "text")
+    (span,) = doubtful_spans(doc)
+    assert span.text == line.split()[0]
+    assert len(span.candidates) == 3 and set(span.candidates) & some
+    assert "maybe=" in render(doc, preamble=False).text
+    # a weak suggestion that is no completion stays hidden: the floor is unchanged
+    (flag,) = only_doubtful(doc)
+    weak = flag.model_copy(update={"candidates": [
+        c.model_copy(update={"features": {"prior": 0.5}}) for c in flag.candidates]})
+    assert doubtful_spans(doc.model_copy(update={"flags": [weak]}))[0].candidates == ()
+
+
 def test_validate_an_everyday_word_cut_is_a_name_only_before_its_dose(
         validator: Validator) -> None:
     # "hydro" is English: after a prescribing word alone it may be any word a sentence

@@ -44,6 +44,11 @@ different seeds); raising the floor from 0.05 to 0.3 lifts the share of audio sp
 whose first suggestion is right from 49% to 58%, and keeps 96% of those suggestions
 (``benchmarks/candidate_gap.py --rescore``).
 ``candidate_gap=None`` lists up to ``max_candidates`` regardless.
+The names a word cut short with a dot begins ("Levo.": levothyroxine, levofloxacin,
+levodopa, ...; the candidates' feature ``completion``) are one reading of it shared among
+them, each scored by its share (about 0.2 of five): the floor weighs their scores
+together, as the flag's doubt does, or a stem of many names would show none of them
+("Hydro. 25 mg" was marked with no suggestion); the gap still weighs each.
 
 A suggestion is the candidate's term, except where the span's word has a number glued
 on to the letters the validator matched (OCR's "Metforrnin500mg", "Warfarln-5mg",
@@ -231,10 +236,13 @@ def _candidates(flag: Flag, texts: Sequence[str], max_candidates: int, min_score
     seen: list[str] = []
     terms: list[str] = []
     best: float | None = None
+    # the names a word cut short begins share its reading: judged together
+    together = sum(c.score for c in flag.candidates if c.features.get("completion"))
     for cand in flag.candidates:
         if len(seen) >= max_candidates:
             break
-        if cand.score < min_score or not cand.term.strip():
+        score = together if cand.features.get("completion") else cand.score
+        if score < min_score or not cand.term.strip():
             continue
         shown = _suggestion(cand.term, texts)
         if shown in seen:

@@ -983,7 +983,9 @@ class Validator:
     def _completions(self, key: str, opts: ValidateOptions) -> list[Candidate]:
         """The drugs whose names a word cut short with a dot begins ("Atorv.":
         atorvastatin), as a label or a chart shortens a name: one per drug, best prior
-        first, each scored by its share of their priors (at most ``_COMPLETION_MAX``)."""
+        first, each scored by its share of their priors (at most ``_COMPLETION_MAX``), and
+        marked so (feature ``completion``: the render weighs them together, see
+        :data:`uncertain.render.MIN_CANDIDATE_SCORE`)."""
         if len(key) < _COMPLETION_MIN_LETTERS:
             return []
         entries: dict[str, Any] = {}
@@ -1001,7 +1003,7 @@ class Validator:
         out = [Candidate(term=e.term, canonical=e.canonical,
                          score=round(min(_COMPLETION_MAX, e.prior / total), 4),
                          lexicon=e.lexicon, kind=e.kind, evidence=["spelling"],
-                         features={"prefix": 1.0, "prior": e.prior})
+                         features={"prefix": 1.0, "prior": e.prior, "completion": 1.0})
                for e in listed]
         return [c for c in out if c.score >= opts.candidate_min_score]
 
