@@ -2677,6 +2677,32 @@ def test_validate_a_name_cut_short_is_the_name_it_begins_not_a_short_name_near_i
     assert flag.text == word and flag.candidates[0].canonical == canonical
 
 
+@pytest.mark.parametrize(("line", "canonical"), [
+    ("Fluox. 20 mg daily", "fluoxetine"),  # was Fluonex
+    ("Spironol. 25 mg daily", "spironolactone"),  # was aspirin
+    ("Cyclob. 10 mg TID", "cyclobenzaprine"),  # was Cyclopar
+    ("Sertr. 50 mg daily", "sertraline"),  # was Sirturo, out of vocabulary, not shown
+])
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_a_cut_name_is_first_the_names_it_begins_however_near_another(
+        validator: Validator, line: str, canonical: str, modality: Modality) -> None:
+    """A cut word's names were put first only when their share of the stem beat the
+    best candidate's score by spelling and sound, two numbers of different things: a
+    stem two names share ("Fluox.": fluoxetine, fluoxymesterone), or a name near a
+    common short one ("Spironol.": aspirin), kept the name that begins no name with
+    the word; and a word out of vocabulary near a rare name ("Sertr.": Sirturo) was
+    never completed."""
+    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
+             for t in line.split()]
+    doc = validator.validate(Document(source=Source(
+        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
+        segments=[Segment(id=0, words=words)]))
+    (flag,) = only_doubtful(doc)
+    assert flag.start == 0 and flag.candidates[0].canonical == canonical
+    assert flag.confidence is not None and flag.confidence > 0.5
+    assert doubtful_spans(doc)[0].candidates[0] == canonical
+
+
 @pytest.mark.parametrize("line", ["Amox-clav 875 mg PO BID.", "Amoxiclav 625 mg PO TID."])
 def test_validate_amox_clav_is_the_combination(validator: Validator, line: str) -> None:
     """"Amox-clav 875 mg" was flagged as Amoxil (p 0.94): prescribers' short name of

@@ -875,10 +875,13 @@ class Validator:
     def _completed(self, p: Proposal, infos: list[WordInfo], words: list[Word],
                    modality: Modality, opts: ValidateOptions) -> Proposal:
         """``p``, with the drugs whose names its word begins first among its candidates
-        when the word is cut short with a dot ("Lisin. 10 mg") and they score higher than
-        its best candidate by spelling and sound, which begins no name with the word
-        (Lispine): a cut word is near short names by its letters, not the name it
-        begins. Print and text only: a recogniser writes no cut word."""
+        when the word is cut short with a dot ("Lisin. 10 mg") and its best candidate by
+        spelling and sound begins no name with the word (Lispine): a cut word is near
+        short names by its letters, not the name it begins. However near that candidate
+        is: a completion's score is its share of the names the word begins, no match of
+        letters to weigh against one ("Fluox.", of fluoxetine and fluoxymesterone, was
+        Fluonex; "Spironol." aspirin; "Sertr.", out of vocabulary, Sirturo). Print and
+        text only: a recogniser writes no cut word."""
         info = infos[p.start]
         if (p.reason not in ("near_lexicon", "out_of_vocabulary") or p.end != p.start + 1
                 or modality == "audio" or not info.oov
@@ -890,10 +893,7 @@ class Validator:
             # odds, and a reader was not shown it)
             begun = [c for c in p.candidates if compact(c.term).startswith(info.key)]
             return replace(p, confidence=max(p.confidence, _cut_doubt(begun)))
-        if p.reason != "near_lexicon":
-            return p
-        found = [c for c in self._completions(info.key, opts)
-                 if top is None or c.score > top.score]
+        found = self._completions(info.key, opts)
         if not found:
             return p
         named = {c.canonical.casefold() for c in found}
