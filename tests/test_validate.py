@@ -2682,6 +2682,8 @@ def test_validate_a_name_cut_short_is_the_name_it_begins_not_a_short_name_near_i
     ("Spironol. 25 mg daily", "spironolactone"),  # was aspirin
     ("Cyclob. 10 mg TID", "cyclobenzaprine"),  # was Cyclopar
     ("Sertr. 50 mg daily", "sertraline"),  # was Sirturo, out of vocabulary, not shown
+    # English knows "levet" (zipf 1.5): no word out of vocabulary, and near Levo-T
+    ("Levet. 500 mg BID", "levetiracetam"),
 ])
 @pytest.mark.parametrize("modality", ["text", "image"])
 def test_validate_a_cut_name_is_first_the_names_it_begins_however_near_another(

@@ -325,7 +325,7 @@ class Validator:
         # not as the one whose letters its key kept
         chosen = [self._read_whole(p, infos, words, modality) for p in chosen]
         # ... and a name cut short with a dot as the names it begins ("Lisin.")
-        chosen = [self._completed(p, infos, words, modality, opts) for p in chosen]
+        chosen = [self._completed(p, sweep) for p in chosen]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -872,20 +872,24 @@ class Validator:
             found += self._completions(info.key, opts)
         return found
 
-    def _completed(self, p: Proposal, infos: list[WordInfo], words: list[Word],
-                   modality: Modality, opts: ValidateOptions) -> Proposal:
+    def _completed(self, p: Proposal, sw: Sweep) -> Proposal:
         """``p``, with the drugs whose names its word begins first among its candidates
         when the word is cut short with a dot ("Lisin. 10 mg") and its best candidate by
         spelling and sound begins no name with the word (Lispine): a cut word is near
         short names by its letters, not the name it begins. However near that candidate
         is: a completion's score is its share of the names the word begins, no match of
         letters to weigh against one ("Fluox.", of fluoxetine and fluoxymesterone, was
-        Fluonex; "Spironol." aspirin; "Sertr.", out of vocabulary, Sirturo). Print and
-        text only: a recogniser writes no cut word."""
-        info = infos[p.start]
+        Fluonex; "Spironol." aspirin; "Sertr.", out of vocabulary, Sirturo). A word
+        English knows is so in a drug's slot only (:func:`_cut_in_slot`), completed to
+        a commonly prescribed drug ("Levet. 500 mg", levetiracetam, was Levo-T). Print
+        and text only: a recogniser writes no cut word."""
+        info, opts = sw.infos[p.start], sw.opts
         if (p.reason not in ("near_lexicon", "out_of_vocabulary") or p.end != p.start + 1
-                or modality == "audio" or not info.oov
-                or not words[p.start].text.rstrip().endswith(".")):
+                or sw.modality == "audio"
+                or not sw.words[p.start].text.rstrip().endswith(".")):
+            return p
+        known = not info.oov  # a word English or the clinical dictionary knows
+        if known and (info.kind != "word" or info.exact or not _cut_in_slot(sw, p.start)):
             return p
         top = p.candidates[0] if p.candidates else None
         if top is not None and compact(top.term).startswith(info.key):
@@ -894,7 +898,7 @@ class Validator:
             begun = [c for c in p.candidates if compact(c.term).startswith(info.key)]
             return replace(p, confidence=max(p.confidence, _cut_doubt(begun)))
         found = self._completions(info.key, opts)
-        if not found:
+        if not found or (known and found[0].features["prior"] < _CUT_MIN_PRIOR):
             return p
         named = {c.canonical.casefold() for c in found}
         rest = [c for c in p.candidates if c.canonical.casefold() not in named]
@@ -916,13 +920,8 @@ class Validator:
             return out
         for i, info in enumerate(infos):
             if (i in proposed or info.kind != "word" or info.exact or info.oov
-                    or not sw.words[i].text.rstrip().endswith(".")):
-                continue
-            # a dose right after it: "Vanc. 1 g IV" (a gram, which opens no dose alone)
-            dosed = bool(sw.dose_at[i + 1]) or dose_amount(sw.lowered[i + 1:i + 3]) is not None
-            # an everyday word cut so ("Hydro.", "Gent.") is a name only before its dose:
-            # "Hold Hydro. today" may be any word ended by its sentence
-            if not (dosed or (sw.cue_at[i] and info.zipf < opts.english_min_zipf)):
+                    or not sw.words[i].text.rstrip().endswith(".")
+                    or not _cut_in_slot(sw, i)):
                 continue
             found = self._completions(info.key, opts)
             if not found or found[0].features["prior"] < _CUT_MIN_PRIOR:
@@ -1149,6 +1148,17 @@ def _is_title(text: str, name: str) -> bool:
         return False
     # nothing but the title's own dot after it: "Dr." ("Dr.," ends a clause)
     return text.strip()[len(title):] in ("", ".")
+
+
+def _cut_in_slot(sw: Sweep, i: int) -> bool:
+    """Whether word ``i``, cut short with a dot and known as a word ("metop", "levet"),
+    stands in a drug's slot: a dose right after it ("Vanc. 1 g IV": a gram, which opens
+    no dose alone), or a prescribing word before it when English seldom uses it (an
+    everyday word cut so, "Hydro.", "Gent.", is a name only before its dose: "Hold
+    Hydro. today" may be any word ended by its sentence)."""
+    if sw.dose_at[i + 1] or dose_amount(sw.lowered[i + 1:i + 3]) is not None:
+        return True
+    return sw.cue_at[i] and sw.infos[i].zipf < sw.opts.english_min_zipf
 
 
 def _cut_doubt(found: Sequence[Candidate | Ranked]) -> float:
