@@ -129,6 +129,21 @@ def test_render_hostile_word_round_trips(hostile: str, modality: str) -> None:
     _check(doc, structure=False, preamble=False)
 
 
+def test_render_an_empty_word_with_an_escaped_bracket_suggestion_round_trips() -> None:
+    """Found by the property below: an empty word marked with the suggestion "[a",
+    rendered ``[?|\\[a]``, came back from reconcile as an insertion "[?|a": "[a]" after
+    the escape was taken for a word an answer kept in brackets."""
+    flag = Flag(reason="low_confidence", text="x", start=0, end=1,
+                candidates=[Candidate(term="[a", canonical="c", score=0.5)])
+    doc = _doc("audio", [[("", None)]], [flag])
+    _check(doc, threshold=0.0, structure=False, preamble=False, max_candidates=1)
+    # ... and a bracket of the text's own, escaped, beside a span the answer keeps
+    flag = Flag(reason="low_confidence", text="x", start=1, end=2,
+                candidates=[Candidate(term="[dose]", canonical="c", score=0.5)])
+    doc = _doc("audio", [[("[note]", 0.99), ("met", 0.2), ("[b]", 0.99)]], [flag])
+    _check(doc, threshold=0.5)
+
+
 def test_render_words_written_together_keep_no_space() -> None:
     # Whisper writes "follow" "-up" and "2" ".5" as words with no space between them
     flag = Flag(reason="low_confidence", text=".5", start=3, end=4, confidence=0.8)

@@ -232,8 +232,10 @@ _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 _HTML_STRUCK = re.compile(r"[ \t]?<(del|s|strike)>[^<>\n]*</\1>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins)\b[^<>\n]*>", re.IGNORECASE)
 #: a word or words in square brackets (no "?", "|" or backslash: no bracket span), as
-#: an answer keeps them of the bracket style's markup: "[metformin]" (see _unbracketed)
-_BRACKETED = re.compile(r"\[([^\[\]\n?|\\]+)\]")
+#: an answer keeps them of the bracket style's markup: "[metformin]" (see _unbracketed);
+#: an escape is read as one unit first: "\[a]" is a bracket the markup escaped, the
+#: text's own, no bracket round "a"
+_BRACKETED = re.compile(r"\\.|\[([^\[\]\n?|\\]+)\]", re.DOTALL)
 #: a note an answer writes beside its own fix: "metformin (corrected from 'met for me')",
 #: "metformin [originally transcribed as met for me]", "[corrected]"
 _FIX_NOTE = re.compile(
@@ -320,6 +322,8 @@ def _unbracketed(m: re.Match[str]) -> str:
     """The words of ``[words]``; "[inaudible]", "[verify]" (a hedge, the brackets say it
     is no word said) and "[00:01.5]" (a time, no word) stay as they are."""
     inner = m.group(1)
+    if inner is None:  # an escape, kept as it is
+        return m.group()
     if _HEDGE_WORDS.search(inner) or not any(c.isalpha() for c in inner):
         return m.group()
     return inner
