@@ -2677,6 +2677,16 @@ def test_validate_a_name_cut_short_is_the_name_it_begins_not_a_short_name_near_i
     assert flag.text == word and flag.candidates[0].canonical == canonical
 
 
+def _line_doc(line: str, modality: Modality) -> Document:
+    """``line``'s words, split at spaces, as one segment: plain text (no confidence) or
+    read at p 0.95."""
+    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
+             for t in line.split()]
+    return Document(source=Source(path=f"test.{modality}", sha256="0" * 64,
+                                  modality=modality, engine="test"),
+                    segments=[Segment(id=0, words=words)])
+
+
 @pytest.mark.parametrize(("line", "canonical"), [
     ("Fluox. 20 mg daily", "fluoxetine"),  # was Fluonex
     ("Spironol. 25 mg daily", "spironolactone"),  # was aspirin
@@ -2694,11 +2704,7 @@ def test_validate_a_cut_name_is_first_the_names_it_begins_however_near_another(
     common short one ("Spironol.": aspirin), kept the name that begins no name with
     the word; and a word out of vocabulary near a rare name ("Sertr.": Sirturo) was
     never completed."""
-    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
-             for t in line.split()]
-    doc = validator.validate(Document(source=Source(
-        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
-        segments=[Segment(id=0, words=words)]))
+    doc = validator.validate(_line_doc(line, modality))
     (flag,) = only_doubtful(doc)
     assert flag.start == 0 and flag.candidates[0].canonical == canonical
     assert flag.confidence is not None and flag.confidence > 0.5
@@ -2725,11 +2731,7 @@ def test_validate_a_cut_name_english_knows_is_completed_in_a_drugs_slot(
     """"Metop. 25 mg" got no flag: the clinical dictionary knows "metop" and wordfreq
     "furos", so the cut names were no words out of vocabulary, and near no name by their
     letters; in a drug's slot they are the commonly prescribed drugs they begin."""
-    words = [Word(text=t, confidence=None if modality == "text" else 0.95)
-             for t in line.split()]
-    doc = validator.validate(Document(source=Source(
-        path=f"test.{modality}", sha256="0" * 64, modality=modality, engine="test"),
-        segments=[Segment(id=0, words=words)]))
+    doc = validator.validate(_line_doc(line, modality))
     (flag,) = only_doubtful(doc)
     assert flag.text.endswith(".") and flag.reason == "near_lexicon"
     assert flag.candidates[0].canonical == canonical
