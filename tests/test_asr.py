@@ -85,6 +85,20 @@ def write_wav(path: Path, samples: np.ndarray) -> Path:
 # -- replayed real output --------------------------------------------------------------------
 
 
+def test_asr_max_seconds_refuses_a_longer_recording_by_name() -> None:
+    """The audio length limit was the environment's alone
+    (``$UNCERTAIN_MAX_AUDIO_SECONDS``): ``max_seconds=`` sets it for one call, and a
+    wrong one is said before any work."""
+    from uncertain.errors import InputTooLargeError
+
+    engine = ReplayEngine.from_file("jfk.json")
+    with pytest.raises(InputTooLargeError, match=r"jfk\.flac.*over the limit of 5 s"):
+        asr.transcribe(JFK, engine=engine, max_seconds=5)
+    with pytest.raises(ValueError, match="max_seconds"):
+        asr.transcribe(JFK, engine=engine, max_seconds=0)
+    assert "fellow Americans" in asr.transcribe(JFK, engine=engine, max_seconds=60).text
+
+
 def test_asr_replay_jfk_builds_the_document() -> None:
     engine = ReplayEngine.from_file("jfk.json")
     doc = asr.transcribe(JFK, engine=engine)

@@ -981,6 +981,36 @@ def test_cli_reconcile_reads_a_windows_answer_as_annotate_reads_a_transcript(
 
 
 @pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_max_audio_seconds_limits_a_recording(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The audio length limit could be set only in the environment: --max-audio-seconds
+    sets it, and a longer recording fails naming its file (in batch, an error record)."""
+    import wave
+
+    audio = tmp_path / "long.wav"
+    with wave.open(str(audio), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(16000)
+        fh.writeframes(b"\x00\x00" * 16000 * 3)
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
+    assert main([command, str(audio), *extra, "--max-audio-seconds", "2",
+                 "--no-validate"]) == 1
+    said = (out.read_text(encoding="utf-8") if command == "batch"
+            else capsys.readouterr().err)
+    assert "long.wav" in said and "over the limit of 2 s" in said
+    if command == "batch":
+        record = json.loads(said.splitlines()[0])
+        assert record["status"] == "error" and record["error"] == "InputTooLargeError"
+    for value in ("0", "-1", "nan", "soon"):
+        with pytest.raises(SystemExit) as exited:
+            main([command, str(audio), *extra, f"--max-audio-seconds={value}"])
+        assert exited.value.code == 2
+        assert "argument --max-audio-seconds" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_ocr_timeout_limits_each_tesseract_run(
         command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A tesseract run had no limit from the command line (a noisy page took 19

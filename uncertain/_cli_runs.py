@@ -71,6 +71,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
+                   help="the longest recording transcribed (default: "
+                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
+                   "a longer one gets an error record naming it")
     p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
                    help="the longest one tesseract run may take (default: no limit); an "
                    "image whose first reading takes longer gets an error record")
@@ -103,6 +107,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
             prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
             max_pixels=args.max_pixels, ocr_timeout=args.ocr_timeout,
+            max_seconds=args.max_audio_seconds,
             style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
         if Path(args.out).is_file():
@@ -230,6 +235,18 @@ def at_least(low: int) -> Callable[[str], int]:
 
 
 _positive = at_least(1)  # --bins, --batch-size
+
+
+def audio_limit(text: str) -> float:
+    """``--max-audio-seconds``'s type: a number of seconds over 0 (``inf``: no limit),
+    else a usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text}: a number of seconds over 0 (inf: no limit)")
+    return value
 
 
 def seconds(text: str) -> float:

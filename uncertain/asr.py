@@ -54,7 +54,8 @@ CONFIDENCE_DEFINITION = (
     "faster-whisper word probability: mean of the word's sub-word token probabilities"
 )
 RAW_SCORE_DEFINITION = "the same faster-whisper word probability, unclipped"
-_OWN_OPTIONS = frozenset({"silence_db", "chunk_seconds", "search_seconds", "vad_parameters"})
+_OWN_OPTIONS = frozenset({"silence_db", "chunk_seconds", "search_seconds", "vad_parameters",
+                          "max_seconds"})
 _PROMPT_WORDS = 40  # words of the previous chunk passed on as the next chunk's prompt
 #: how long a chunk is: Whisper decodes a chunk as one stream, each window conditioned on
 #: the text before it, and a recording read in ten-minute chunks lost fewer stretches of
@@ -80,7 +81,10 @@ class TranscribeOptions:
     and level (no speech rising and falling, :func:`uncertain.audio.is_silence`) is
     silence and is not sent to Whisper, which tends to invent a word ("You") for it;
     ``None`` sends everything. ``chunk_seconds``/``search_seconds``: how long recordings
-    are cut (see :func:`uncertain.audio.iter_chunks`).
+    are cut (see :func:`uncertain.audio.iter_chunks`). ``max_seconds``: the longest
+    recording transcribed (None: ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else six hours; a longer
+    one raises :class:`~uncertain.errors.InputTooLargeError` naming the file before it is
+    decoded whole, see :func:`uncertain.audio.max_seconds_of`).
     """
 
     beam_size: int = 5
@@ -99,6 +103,7 @@ class TranscribeOptions:
     silence_db: float | None = -60.0
     chunk_seconds: float = CHUNK_SECONDS
     search_seconds: float = _audio.DEFAULT_SEARCH_SECONDS
+    max_seconds: float | None = None
 
     def engine_kwargs(self) -> dict[str, Any]:
         """The keyword arguments for faster-whisper's ``transcribe`` (word timestamps on)."""
@@ -149,6 +154,7 @@ def transcribe(
     """
     require_path(path, "transcribe")
     opts = dataclasses.replace(options or TranscribeOptions(), **overrides)
+    _audio.max_seconds_of(opts.max_seconds)  # (a wrong limit is said before any work)
     p = check_input(path)
     record: dict[str, Any] = {}
     if engine is None:
@@ -175,7 +181,8 @@ def transcribe(
     # do not depend on what was transcribed before (see models.SAMPLING_SEED)
     with _models.seeded_sampling(engine):
         for chunk in _audio.iter_chunks(p, chunk_seconds=opts.chunk_seconds,
-                                        search_seconds=opts.search_seconds, on_note=notes.append):
+                                        search_seconds=opts.search_seconds, on_note=notes.append,
+                                        max_seconds=opts.max_seconds):
             duration = chunk.end
             samples, pieces = _shortened(chunk.samples, opts.silence_db)
             if opts.silence_db is not None and _audio.is_silence(samples, opts.silence_db):

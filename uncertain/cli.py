@@ -341,6 +341,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options["max_pixels"] = args.max_pixels
     if args.ocr_timeout:
         options["timeout"] = args.ocr_timeout
+    if args.max_audio_seconds:
+        options["max_seconds"] = args.max_audio_seconds
     if args.encoding:
         options["encoding"] = args.encoding
     if args.calibration and args.calibration != "none":
@@ -559,7 +561,7 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from uncertain._cli_runs import at_least, nonempty, seconds
+    from uncertain._cli_runs import at_least, audio_limit, nonempty, seconds
 
     parser = argparse.ArgumentParser(
         prog="uncertain",
@@ -604,6 +606,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
+                   help="the longest recording transcribed (default: "
+                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
+                   "a longer one fails, naming the file")
     p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
                    help="the longest one tesseract run may take (0, the default: no limit);"
                    " a page whose first reading takes longer fails, naming the file")
