@@ -144,6 +144,18 @@ def test_render_an_empty_word_with_an_escaped_bracket_suggestion_round_trips() -
     _check(doc, threshold=0.5)
 
 
+def test_render_a_word_of_the_characters_reconcile_marks_doubt_with_round_trips() -> None:
+    """Found by the property below: a word "\U0010fffc" (a private-use character, which
+    reconcile put in an answer to mark a stretch kept doubtful) was taken out of the
+    answer as a mark, and reported deleted from an answer that changed nothing."""
+    for text in ("\U0010fffc", "\U0010fffd", "a\U0010fffcb\U0010fffdc"):
+        flag = Flag(reason="low_confidence", text="x", start=1, end=2,
+                    candidates=[Candidate(term=text, canonical="c", score=0.9)])
+        doc = _doc("audio", [[("", None), (text, 0.2), ("and", 0.99), (text, 0.99)]], [flag])
+        _check(doc, threshold=0.5, structure=False, preamble=False)
+        _check(doc, threshold=0.0)
+
+
 def test_render_words_written_together_keep_no_space() -> None:
     # Whisper writes "follow" "-up" and "2" ".5" as words with no space between them
     flag = Flag(reason="low_confidence", text=".5", start=3, end=4, confidence=0.8)

@@ -48,6 +48,9 @@ import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
@@ -330,21 +333,38 @@ def _unbracketed(m: re.Match[str]) -> str:
 
 
 #: where the answer keeps a stretch marked as doubtful (a span's markup round its text):
-#: characters no answer holds (see :func:`_doubts`), put in while the markup is removed
-_OPEN, _CLOSE = "\U0010fffc", "\U0010fffd"
+#: two characters put in while the markup is removed (see :func:`_doubts`), private-use
+#: ones the answer does not hold (:func:`_marks_for`): a transcript may hold any
+#: character, these too
+_DOUBT_MARKS: ContextVar[tuple[str, str]] = ContextVar(
+    "_DOUBT_MARKS", default=("\U0010fffc", "\U0010fffd"))
+
+
+@contextmanager
+def _marks_for(*texts: str) -> Iterator[None]:
+    """Within the block, :data:`_DOUBT_MARKS` are two characters no text of ``texts``
+    holds."""
+    taken = set().union(*texts)
+    free = (chr(code) for code in range(0x10FFFD, 0xF0000, -1) if chr(code) not in taken)
+    token = _DOUBT_MARKS.set((next(free), next(free)))
+    try:
+        yield
+    finally:
+        _DOUBT_MARKS.reset(token)
 
 
 def _doubts(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` without the marks of :data:`_OPEN` and :data:`_CLOSE`, and the stretches
-    of it they enclosed (an opening mark without its closing one encloses nothing)."""
+    """``text`` without the marks of :data:`_DOUBT_MARKS`, and the stretches of it they
+    enclosed (an opening mark without its closing one encloses nothing)."""
+    opening, closing = _DOUBT_MARKS.get()
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     opened: int | None = None
     at = 0
-    for piece in re.split(f"([{_OPEN}{_CLOSE}])", text):
-        if piece == _OPEN:
+    for piece in re.split(f"([{opening}{closing}])", text):
+        if piece == opening:
             opened = at
-        elif piece == _CLOSE:
+        elif piece == closing:
             if opened is not None and opened < at:
                 spans.append((opened, at))
             opened = None
@@ -358,15 +378,17 @@ def _inline_doubt(m: re.Match[str]) -> str:
     """What goes for an inline tag: a span's (``unsure``) opening and closing tags mark
     the text between them as doubtful, a ``sure`` tag goes."""
     tag = m.group()
+    opening, closing = _DOUBT_MARKS.get()
     if tag.startswith("<unsure"):
-        return _OPEN
-    return _CLOSE if tag.startswith("</unsure") else ""
+        return opening
+    return closing if tag.startswith("</unsure") else ""
 
 
 def _bracket_clean(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(4) is not None:  # a span the answer keeps marked: its text, doubtful
-            return _OPEN + _bracket_clean(m.group(4)) + _CLOSE
+            opening, closing = _DOUBT_MARKS.get()
+            return opening + _bracket_clean(m.group(4)) + closing
         hexa = m.group(1) or m.group(2)
         if hexa:
             code = int(hexa, 16)
@@ -414,7 +436,7 @@ def _word_edge(text: str, at: int) -> bool:
 
 def _json_doubts(text: str, spans: Any) -> str:
     """``text`` with the JSON answer's ``spans`` (the stretches it keeps marked as
-    doubtful) enclosed in :data:`_OPEN` and :data:`_CLOSE`. A span that gives its
+    doubtful) enclosed in the two :data:`_DOUBT_MARKS`. A span that gives its
     ``text`` is where that text is: at its offsets, else the whole-word place of it
     nearest them (none: the span, the rendered one given back after its text was fixed,
     says nothing); one without its text is at its offsets when they are a word's edges."""
@@ -437,9 +459,10 @@ def _json_doubts(text: str, spans: Any) -> str:
               and _word_edge(text, end) and text[at:end].strip()):
             found.append((at, end))
     out, last = text, len(text) + 1
+    opening, closing = _DOUBT_MARKS.get()
     for a, b in sorted(set(found), reverse=True):  # from the end; an overlapping one goes
         if b <= last:
-            out = out[:a] + _OPEN + out[a:b] + _CLOSE + out[b:]
+            out = out[:a] + opening + out[a:b] + closing + out[b:]
             last = a
     return out
 
@@ -506,14 +529,15 @@ def clean_answer(answer: str, *, style: Style | None = None, document_text: str 
     ("[?]", "&amp;") are no sign of a style either.
     Tolerant: a half-removed tag or an unknown escape is dropped or kept, never fatal.
     """
-    return _doubts(_clean(answer, style, document_text))[0]
+    with _marks_for(answer, document_text):
+        return _doubts(_clean(answer, style, document_text))[0]
 
 
 def _clean(answer: str, style: Style | None, document_text: str) -> str:
     """:func:`clean_answer`, the stretches the answer keeps marked as doubtful (in its
-    style's markup, or a JSON answer's ``spans``) enclosed in :data:`_OPEN` and
-    :data:`_CLOSE`."""
-    answer = answer.replace(_OPEN, "").replace(_CLOSE, "")
+    style's markup, or a JSON answer's ``spans``) enclosed in the two
+    :data:`_DOUBT_MARKS` (which the caller makes characters ``answer`` does not hold:
+    :func:`_marks_for`)."""
     if style is not None and style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     fenced = _FENCED.fullmatch(answer.strip())
@@ -655,12 +679,8 @@ def reconcile(
     if not isinstance(llm_output, str):
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
-    answer = _clean(llm_output.removeprefix("\ufeff"), style, doc.text)
-    if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
-        answer = _LIST_MARK.sub("", answer)
-    if doc.source.modality == "audio":  # segments' times where the answer joined the lines
-        said = doc.text  # (unless the words themselves hold such a time)
-        answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
+    with _marks_for(llm_output, doc.text):
+        answer, doubts = _doubts(_answer_text(doc, llm_output, style))
     spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
@@ -678,7 +698,6 @@ def reconcile(
         for piece in "".join(w.text for w in words[a:b]).split():
             src.append(_key(piece))
             owner.append(u)
-    answer, doubts = _doubts(answer)  # what the answer keeps marked as doubtful
     tokens = list(re.finditer(r"\S+", answer))
     new_tokens = [m.group() for m in tokens]
     doubtful = [any(a < m.end() and m.start() < b for a, b in doubts) for m in tokens]
@@ -714,6 +733,19 @@ def reconcile(
             if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns) for s in spans))
+
+
+def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
+    """The answer's text for :func:`reconcile`, its markup removed and the stretches it
+    keeps marked as doubtful enclosed in the two :data:`_DOUBT_MARKS`; list marks and
+    segments' times dropped where the document has none."""
+    answer = _clean(llm_output.removeprefix("\ufeff"), style, doc.text)
+    if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
+        answer = _LIST_MARK.sub("", answer)
+    if doc.source.modality == "audio":  # segments' times where the answer joined the lines
+        said = doc.text  # (unless the words themselves hold such a time)
+        answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
+    return answer
 
 
 def _place(words: list[Word], span: Span, turns: dict[int, int]) -> dict[str, Any]:
