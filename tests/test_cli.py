@@ -993,21 +993,30 @@ def test_cli_max_audio_seconds_limits_a_recording(
         fh.setsampwidth(2)
         fh.setframerate(16000)
         fh.writeframes(b"\x00\x00" * 16000 * 3)
+    _check_limit(command, audio, "--max-audio-seconds", "2",
+                 "long.wav: the audio is 3 s long, over the limit of 2 s",
+                 ("0", "-1", "nan", "soon"), tmp_path, capsys)
+
+
+def _check_limit(command: str, path: Path, option: str, value: str, said: str,
+                 refused: tuple[str, ...], tmp_path: Path,
+                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``command`` with ``option value`` fails on ``path``, saying ``said`` (in batch, in
+    an error record), and each of the ``refused`` values is a usage error."""
     out = tmp_path / "o.jsonl"
     extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
-    assert main([command, str(audio), *extra, "--max-audio-seconds", "2",
-                 "--no-validate"]) == 1
-    said = (out.read_text(encoding="utf-8") if command == "batch"
+    assert main([command, str(path), *extra, option, value, "--no-validate"]) == 1
+    told = (out.read_text(encoding="utf-8") if command == "batch"
             else capsys.readouterr().err)
-    assert "long.wav" in said and "over the limit of 2 s" in said
+    assert said in told
     if command == "batch":
-        record = json.loads(said.splitlines()[0])
+        record = json.loads(told.splitlines()[0])
         assert record["status"] == "error" and record["error"] == "InputTooLargeError"
-    for value in ("0", "-1", "nan", "soon"):
+    for bad in refused:
         with pytest.raises(SystemExit) as exited:
-            main([command, str(audio), *extra, f"--max-audio-seconds={value}"])
+            main([command, str(path), *extra, f"{option}={bad}"])
         assert exited.value.code == 2
-        assert "argument --max-audio-seconds" in capsys.readouterr().err
+        assert f"argument {option}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["annotate", "batch"])
@@ -1022,17 +1031,6 @@ def test_cli_ocr_timeout_limits_each_tesseract_run(
     page = Image.new("L", (600, 200), 255)
     ImageDraw.Draw(page).text((20, 80), "Metformin 500 mg twice daily", fill=0)
     page.save(image)
-    out = tmp_path / "o.jsonl"
-    extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
-    assert main([command, str(image), *extra, "--ocr-timeout", "0.001", "--no-validate"]) == 1
-    said = (out.read_text(encoding="utf-8") if command == "batch"
-            else capsys.readouterr().err)
-    assert "page.png: tesseract did not finish within the 0.001 s timeout" in said
-    if command == "batch":
-        record = json.loads(said.splitlines()[0])
-        assert record["status"] == "error" and record["error"] == "InputTooLargeError"
-    for value in ("-1", "nan", "inf", "soon"):
-        with pytest.raises(SystemExit) as exited:
-            main([command, str(image), *extra, f"--ocr-timeout={value}"])
-        assert exited.value.code == 2
-        assert "argument --ocr-timeout" in capsys.readouterr().err
+    _check_limit(command, image, "--ocr-timeout", "0.001",
+                 "page.png: tesseract did not finish within the 0.001 s timeout",
+                 ("-1", "nan", "inf", "soon"), tmp_path, capsys)
