@@ -1096,6 +1096,8 @@ _CUT_MIN_PRIOR = 0.4
 #: and written whole (these only capitalised, see _names_person)
 _TITLES_SHORT = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof"})
 _TITLES_WHOLE = frozenset({"doctor", "professor", "nurse", "miss", "mister"})
+_TITLE_INITIALS = frozenset(c for t in _TITLES_SHORT | _TITLES_WHOLE
+                            for c in (t[0], t[0].upper()))
 
 #: words that say an abbreviation before them names a device or a procedure, not the drug
 #: it also stands for: "PCN tube", "PCN exchange", "PCN site" (a percutaneous nephrostomy;
@@ -1128,6 +1130,9 @@ def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
     any case ("dr allegra"); a title written whole, and the name after it, only
     capitalised ("Doctor Allegra", not "the doctor Tylenol helps"), and "Ms" not in
     capitals (MS is morphine sulfate)."""
+    # (every window asks: most words before one begin with a letter no title begins with)
+    if i == 0 or (_no_title(words[i - 1].text) and (i == 1 or _no_title(words[i - 2].text))):
+        return False
     if i > 1 and words[i - 1].text[:1].isupper() and words[i - 1].text.isalpha() \
             and _is_title(words[i - 2].text, words[i - 1].text):
         first = i - 2
@@ -1136,6 +1141,13 @@ def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
     else:
         return False
     return all(w.confidence is None or w.confidence >= doubt for w in words[first:i + 1])
+
+
+def _no_title(text: str) -> bool:
+    """A quick no of :func:`_is_title`: ``text`` begins with a letter or digit that no
+    title begins with."""
+    first = text[:1]
+    return first.isalnum() and first not in _TITLE_INITIALS
 
 
 def _is_title(text: str, name: str) -> bool:
