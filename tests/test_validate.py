@@ -186,7 +186,10 @@ def test_validate_terms_glued_by_a_mark_are_suggested_whole(validator: Validator
      ("mg", False, []),
      ("BID", True, [("mg BID", ["text_layer"])]),
      ("BID", False, [("mg BID", ["text_layer"])]),
-     ("mg BID", False, [("mg BID", ["text_layer"])])],
+     ("mg BID", False, [("mg BID", ["text_layer"])]),
+     # a layer misreading the whole word as OCR did names no term: OCR's choices say
+     ("mg:B1O", True, [("mg BID", ["ocr_choices"])]),
+     ("mg:B1O", False, [])],
 )
 def test_validate_text_layer_reading_part_of_glued_terms_keeps_them_whole(
         validator: Validator, layer: str, choices: bool,

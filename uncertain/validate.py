@@ -796,9 +796,10 @@ class Validator:
         BID"), or, with none, no suggestion where the candidate is the piece as written
         (it corrects nothing). The unit alone was suggested, and an answer taking it
         dropped the frequency. A reading of the page's text layer of the whole word is
-        its evidence, and is left as it is; one of a part of it only ("mg", or "BID",
-        for "mg:B10": the layer's line cut short, or its words in another order) is that
-        part's (:meth:`_layer_part`), and the rest is still OCR's."""
+        its evidence, and is left as it is, where it names a term ("mg:B1O", misread as
+        OCR did, names none: OCR's choices say); one of a part of it only ("mg", or
+        "BID", for "mg:B10": the layer's line cut short, or its words in another order)
+        is that part's (:meth:`_layer_part`), and the rest is still OCR's."""
         if (modality != "image" or p.end != p.start + 1 or not p.candidates
                 or p.reason == "verified"):
             return p
@@ -806,8 +807,9 @@ class Validator:
         parts = _PARTS.findall(info.text)
         layered = layer_reading(word)
         piece = None if layered is None else self._layer_part(layered, parts)
-        if layered is not None and piece is None:
+        if layered is not None and piece is None and "text_layer" in p.candidates[0].evidence:
             return p  # (a word the page's text layer reads whole: its reading is the evidence)
+        # (... unless its reading named no term either, "mg:B1O": OCR's choices then say)
         if (len(parts) < 2 or not any(compact(part) == info.key for part in parts)
                 or not any(c.isalpha() for part in parts if compact(part) != info.key
                            for c in part)
