@@ -551,9 +551,7 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
         # a drug named after the dose's clause is not its drug ("we will keep that at 40
         # milligrams once a day, patient is allergic to oxycodone": the name before it
         # was misheard)
-        tail = next((m + 1 for m in range(first, k + 1) if CLAUSE_END.search(words[m].text)),
-                    k + 1) if first is not None else k + 1
-        if first is not None and not any(drug[start:tail]):
+        if first is not None and not any(drug[start:_clause_end(words, first, k + 1)]):
             # "contains 500 mg of the active ingredient": an amount of what follows its
             # "of", whose windows the first sweep searched as a drug's slot already
             if not is_amount_at(lowered, sure, first):
@@ -564,6 +562,12 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
                     out.append((opening, first))
         start = k + 1
     return out
+
+
+def _clause_end(words: list[Word], first: int, stop: int) -> int:
+    """Where the clause of word ``first`` ends: after its first word from ``first`` on
+    that ends a clause, else at ``stop``."""
+    return next((m + 1 for m in range(first, stop) if CLAUSE_END.search(words[m].text)), stop)
 
 
 def resolve(proposals: list[Proposal]) -> list[Proposal]:
