@@ -238,15 +238,15 @@ _positive = at_least(1)  # --bins, --batch-size
 
 
 def audio_limit(text: str) -> float:
-    """``--max-audio-seconds``'s type: a number of seconds over 0 (``inf``: no limit),
-    else a usage error."""
+    """``--max-audio-seconds``'s type: a number of seconds over 0 (``inf``: no limit), as
+    :func:`uncertain.audio.max_seconds_of` takes it, else a usage error."""
+    from uncertain.audio import max_seconds_of
+
     try:
-        value = float(text)
+        return max_seconds_of(float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text}: a number of seconds over 0 (inf: no limit)")
-    return value
+        raise argparse.ArgumentTypeError(
+            f"{text}: give a number of seconds over 0 (inf: no limit)") from None
 
 
 def seconds(text: str) -> float:
