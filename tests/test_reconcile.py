@@ -161,6 +161,56 @@ def test_reconcile_keeps_a_changed_number_an_overcorrection(before: str, after: 
     assert result.kept < 1.0
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("five hundred", "500"),
+    ("ten", "10"),
+    ("twenty-five", "25"),
+    ("two thousand five hundred", "2,500"),
+    ("40", "forty"),
+    ("one hundred twenty", "120"),
+])
+def test_reconcile_reads_a_number_written_in_digits_as_no_overcorrection(
+        before: str, after: str) -> None:
+    # a dictation's "five hundred milligrams" written "500 milligrams" by the answer was
+    # an over-correction, as many as a transcript has doses
+    doc = _text_doc(f"Take {before} milligrams daily.")
+    result = reconcile(doc, f"Take {after} milligrams daily.")
+    assert result.overcorrections == []
+    assert [(c.original, c.new, c.reformatted) for c in result.reformatted] == [
+        (before, after, True)]
+    assert result.kept == 1.0
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("fifty", "15"),  # a teen and its tens are two doses
+    ("fifteen", "50"),
+    ("five hundred", "5000"),
+    ("for", "4"),  # a homophone is another word
+    ("two five", "25"),
+])
+def test_reconcile_keeps_another_number_in_digits_an_overcorrection(
+        before: str, after: str) -> None:
+    doc = _text_doc(f"Take {before} milligrams daily.")
+    result = reconcile(doc, f"Take {after} milligrams daily.")
+    assert [(c.original, c.new) for c in result.overcorrections] == [(before, after)]
+    assert result.reformatted == []
+
+
+def test_reconcile_pairs_a_dose_in_words_with_its_digits_not_with_a_fixed_span() -> None:
+    # "Add or master 10 forty milligrams" (atorvastatin 40) answered "Add atorvastatin 40
+    # milligrams": "10" spelled into the span's fix made it "or master 10" -> "atorvastatin
+    # 40", a dose changed from 10 to 40, and "forty" deleted
+    doc = _timed(["Add", ("or", 0.03), ("master", 0.02), ("10", 0.04), "forty", "milligrams",
+                  "at", "bedtime."])
+    doc = doc.model_copy(update={"flags": [Flag(
+        reason="near_lexicon", text="or master 10", start=1, end=4, confidence=0.96,
+        candidates=[Candidate(term="atorvastatin", canonical="atorvastatin", score=0.9)])]})
+    result = reconcile(doc, "Add atorvastatin 40 milligrams at bedtime.")
+    assert [(c.original, c.new, c.span, c.candidate, c.reformatted) for c in result.changes] \
+        == [("or master 10", "atorvastatin", 0, True, False), ("forty", "40", None, False, True)]
+    assert result.overcorrections == []
+
+
 def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     doc = _load("dictation")
     result = reconcile(doc, doc.text.replace("met for me", "metforme"))
@@ -174,6 +224,11 @@ def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     ("metformin (uncertain)", True),
     ("metformin or metoprolol", True),
     ("metformin/metoprolol", True),
+    ("metformin 875/125", False),  # a number per number is a dose, or a reading
+    ("138/86", False),
+    ("metformin 500 mg/day", False),  # a unit per day
+    ("metformin 20 units/hour", False),
+    ("metformin and/or diet", False),
     ("metformin?", True),
     ("[inaudible]", True),
     ("probably metformin", True),

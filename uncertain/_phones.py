@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["PHONES_FILE", "known_phone_classes", "model_phones", "phone_classes", "phones",
-           "spoken_number", "word_phones"]
+           "said_words", "spoken_number", "word_phones"]
 
 #: the shipped phones of lexicon words the pronouncing lexicon lacks (in the lexicon dir)
 PHONES_FILE = "phones.txt"
@@ -170,6 +170,17 @@ def _words(text: str) -> list[str]:
     for token in _TOKEN.findall("".join(c for c in plain if not unicodedata.combining(c))):
         words += spoken_number(token) if token[0].isdigit() else [token]
     return words
+
+
+#: a thousands' comma, which is not said ("2,500": two thousand five hundred)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def said_words(text: str) -> list[str]:
+    """The words an English speaker says for ``text``: its words in lower case without
+    punctuation, and its numbers as they are said ("500 mg": five hundred mg; "2,500":
+    two thousand five hundred; "twenty-five": twenty five)."""
+    return _words(_THOUSANDS.sub("", text))
 
 
 def phones(text: str) -> tuple[str, ...]:

@@ -21,12 +21,15 @@ re-paired by spelling similarity) and sorts each change into
   answer writes them in words it inserts beside the change; such a change names no
   suggestion, so a reviewer sees the name corrected and the dose the scan read gone;
 * ``hedged`` (a change's flag): the answer says it is unsure of its reading, as the
-  preamble asks where a drug or dose cannot be settled, in words ("metformin?") or by
-  keeping its reading marked as doubtful in the prompt's markup (an inline ``unsure``
-  tag, a bracket span, a JSON answer's ``spans``: the text inside is the new text);
+  preamble asks where a drug or dose cannot be settled, in words ("metformin?",
+  "metformin or metoprolol", "metformin/metoprolol"; a number per number, "138/86", or a
+  unit per day, "mg/day", is no choice left open) or by keeping its reading marked as
+  doubtful in the prompt's markup (an inline ``unsure`` tag, a bracket span, a JSON
+  answer's ``spans``: the text inside is the new text);
 * ``reformatted``: changes to confident words that write the same words otherwise
   (spacing, hyphens, dots: "follow-up" -> "follow up", "38.5 °C" -> "38.5°C",
-  "b.i.d." -> "bid"), no change of what they say;
+  "b.i.d." -> "bid"; a number in digits for the words said: "five hundred" -> "500",
+  not "fifty" -> "15"), no change of what they say;
 
 and says how much of the document the answer keeps word for word (``kept``): an answer
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
@@ -57,6 +60,7 @@ from typing import Any, Literal, NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from uncertain._context import classify
 from uncertain._markup import (
     BRACKET_NOTE,
     ENTITY,
@@ -69,6 +73,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
+from uncertain._phones import said_words
 from uncertain._words import glued_dose
 from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
@@ -903,8 +908,13 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
               else 1 for row in rows]
 
     def gain(i: int, j: int, width: int) -> float:
-        """What pairing row ``i`` with answer tokens ``j - width .. j - 1`` earns, or -1."""
-        s = fuzz.ratio(texts[i], "".join(dst[j1 + j - width:j1 + j])) / 100.0
+        """What pairing row ``i`` with answer tokens ``j - width .. j - 1`` earns, or -1: a
+        number said in words and written in digits is the same word ("forty", "40")."""
+        new = "".join(dst[j1 + j - width:j1 + j])
+        if width == 1 and len(rows[i]) == 1 and _same_number(texts[i], new):
+            s = 1.0
+        else:
+            s = fuzz.ratio(texts[i], new) / 100.0
         if s < _MIN_SIMILARITY:
             return -1.0
         return s + _PLACE_WEIGHT * (1.0 - abs((i + 0.5) / n - (j - width / 2) / m))
@@ -1284,7 +1294,8 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
                       any(doubtful[g.j1:g.j2])  # the answer keeps it marked as doubtful
                       or _hedged(original, new, doubtful=g.region is not None)),
                   reformatted=(g.region is None and not aside
-                               and _squeezed(original) == _squeezed(new)),
+                               and (_squeezed(original) == _squeezed(new)
+                                    or _same_number(original, new))),
                   **_provenance(words, g.first, g.stop, turns))
 
 
@@ -1293,7 +1304,10 @@ _HEDGE_WORDS = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
     r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|check)\b",
     re.IGNORECASE)
-_OR = re.compile(r"\S\s+or\s+\S|\w/\w", re.IGNORECASE)
+_OR = re.compile(r"\S\s+or\s+\S", re.IGNORECASE)
+#: two words with a slash between them, a choice left open ("metformin/metoprolol"); not
+#: numbers ("138/86", "875/125"), a unit per unit ("mg/day") nor "and/or"
+_SLASHED = re.compile(r"(?<![\w/])([^\W\d_]{2,})/([^\W\d_]{2,})(?![\w/])")
 
 
 def _hedged(original: str, new: str, *, doubtful: bool) -> bool:
@@ -1305,7 +1319,32 @@ def _hedged(original: str, new: str, *, doubtful: bool) -> bool:
         return True
     if _HEDGE_WORDS.search(new) and not _HEDGE_WORDS.search(original):
         return True
-    return doubtful and bool(_OR.search(new)) and not _OR.search(original)
+    return doubtful and _alternatives(new) and not _alternatives(original)
+
+
+def _alternatives(text: str) -> bool:
+    """Whether ``text`` leaves a choice open: "X or Y", or two words with a slash between
+    them where neither is a unit nor a time ("mg/day", "units/hour") and they are not
+    "and/or"."""
+    if _OR.search(text):
+        return True
+    return any(classify(a) == classify(b) == "word" and a.casefold() not in _PER
+               and b.casefold() not in _PER and {a.casefold(), b.casefold()} != {"and", "or"}
+               for a, b in _SLASHED.findall(text))
+
+
+#: what a dose is counted per, written after a slash ("mg/day", "mL/hr")
+_PER = frozenset({"day", "days", "d", "hr", "hrs", "hour", "hours", "h", "min", "minute",
+                  "minutes", "week", "weeks", "wk", "month", "dose", "doses", "kg", "m2"})
+
+
+def _same_number(original: str, new: str) -> bool:
+    """Whether one of ``original`` and ``new`` writes in digits the numbers the other
+    writes in words, and they are otherwise the same words ("five hundred" and "500",
+    "forty" and "40", "twenty-five" and "25"; not "fifty" and "15", nor "for" and "4")."""
+    digits = [any(c.isdigit() for c in text) for text in (original, new)]
+    return (digits[0] != digits[1] and bool(said := said_words(original))
+            and said == said_words(new))
 
 
 #: what may be written otherwise without changing the words: spaces, hyphens, dots
