@@ -211,6 +211,33 @@ def test_reconcile_pairs_a_dose_in_words_with_its_digits_not_with_a_fixed_span()
     assert result.overcorrections == []
 
 
+_READING = ["Blood", "pressure", ("won", 0.15), "hundred", "thirty", "eight", "over",
+            "eighty", "six."]
+
+
+def test_reconcile_a_fixed_number_written_in_digits_is_one_change() -> None:
+    # "won hundred thirty eight over eighty six" answered "138/86": the misheard "won"
+    # resolved and the reading written in digits, not "won" -> "138/86." and the six
+    # confident words deleted (an over-correction)
+    result = reconcile(_timed(_READING), "Blood pressure 138/86.")
+    (fix,) = result.changes
+    assert (fix.original, fix.new, fix.span, fix.outside, fix.start, fix.end) == (
+        "won hundred thirty eight over eighty six.", "138/86.", 0, (), 1.0, 4.5)
+    assert result.overcorrections == []
+    # ... and before the span: "one hundred fifty" with "fifty" in doubt, written "150"
+    doc = _timed(["Take", "one", "hundred", ("fifty", 0.2), "milligrams."])
+    (fix,) = reconcile(doc, "Take 150 milligrams.").changes
+    assert (fix.original, fix.new, fix.span, fix.outside) == ("one hundred fifty", "150", 0,
+                                                              ())
+
+
+def test_reconcile_another_reading_in_digits_keeps_the_words_deleted() -> None:
+    result = reconcile(_timed(_READING), "Blood pressure 140/90.")
+    assert [(c.original, c.new, c.span) for c in result.changes] == [
+        ("won", "140/90.", 0), ("hundred thirty eight over eighty six.", "", None)]
+    assert [c.kind for c in result.overcorrections] == ["delete"]
+
+
 def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     doc = _load("dictation")
     result = reconcile(doc, doc.text.replace("met for me", "metforme"))

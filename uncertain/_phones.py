@@ -29,8 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PHONES_FILE", "known_phone_classes", "model_phones", "phone_classes", "phones",
-           "said_words", "spoken_number", "word_phones"]
+__all__ = ["NUMBER_WORDS", "PHONES_FILE", "known_phone_classes", "model_phones", "phone_classes",
+           "phones", "said_words", "spoken_number", "word_phones"]
 
 #: the shipped phones of lexicon words the pronouncing lexicon lacks (in the lexicon dir)
 PHONES_FILE = "phones.txt"
@@ -47,6 +47,8 @@ _TOKEN = re.compile(r"[a-z']+|\d+")
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: the words numbers are said in (:func:`spoken_number`)
+NUMBER_WORDS = frozenset([*_ONES, *_TENS[2:], "hundred", "thousand"])
 _lock = threading.Lock()
 _data: tuple[dict[str, str], dict[str, str], Any] | None = None
 

@@ -73,7 +73,7 @@ from uncertain._markup import (
     Style,
     inline_unescape,
 )
-from uncertain._phones import said_words
+from uncertain._phones import NUMBER_WORDS, said_words
 from uncertain._words import glued_dose
 from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
@@ -722,11 +722,13 @@ def reconcile(
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
+    groups, said = _numbers_whole(groups, words, new_tokens)
     located = _located(doc)
     names = _names(doc, spans)
     turns = {page.number: page.rotation for page in doc.pages or ()}
     changes = [_change(located, g, new_tokens, span_of, names, doubtful, turns,
-                       aside=g.region is None and _aside(g, tokens, answer, len(words)))
+                       aside=g.region is None and _aside(g, tokens, answer, len(words)),
+                       said=said)
                for g in groups]
     changes = _dose_beside([_uncrossed(c, names) for c in changes])
     changed = {c.span for c in changes if c.span is not None}
@@ -738,6 +740,53 @@ def reconcile(
             if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns) for s in spans))
+
+
+def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str]
+                   ) -> tuple[list[_Group], set[int]]:
+    """``groups``, a doubtful span's change joined with that of the confident number words
+    right beside it, when the one new text writes them all in digits and the other change
+    deletes: "won hundred thirty eight over eighty six" -> "138/86" is the span's fix
+    ("won" -> "one") written in digits, not "won" -> "138/86" and the rest of the reading
+    deleted; nor is "one hundred fitty" -> "150" "one hundred" -> "150" and the span
+    deleted. Also the words so joined: written otherwise, not changed."""
+    out: list[_Group] = []
+    said: set[int] = set()
+    for g in groups:
+        last = out[-1] if out else None
+        if (last is not None and last.stop == g.first and last.j2 == g.j1
+                and (last.region is None) != (g.region is None)):
+            own, other = (g, last) if last.region is None else (last, g)
+            # one of the two writes the numbers, the other deletes
+            writer = own if other.j1 == other.j2 else other if own.j1 == own.j2 else None
+            if writer is not None and _says_numbers(
+                    " ".join(new_tokens[writer.j1:writer.j2]),
+                    join_words(words[other.first:other.stop]), at_end=other is g):
+                said.update(range(other.first, other.stop))
+                out[-1] = _Group(own.region, last.a, g.b, last.j1, g.j2, last.first, g.stop)
+                continue
+        out.append(g)
+    return out, said
+
+
+#: a mark between numbers as it is said ("138/86": over; "2.5": point)
+_SAID_MARKS = ((re.compile(r"(?<=\d)\s*/\s*(?=\d)"), " over "),
+               (re.compile(r"(?<=\d)\.(?=\d)"), " point "))
+
+
+def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
+    """Whether ``numbers`` are number words (and "over", "point", "and") that ``new``, with
+    digits, says at its end (``at_end``) or start, with more said before (or after)."""
+    gone = said_words(numbers)
+    if not gone or not any(c.isdigit() for c in new) or not all(
+            w in NUMBER_WORDS or w in ("over", "point", "and") for w in gone):
+        return False
+    for mark, word in _SAID_MARKS:
+        new = mark.sub(word, new)
+    said = said_words(new)
+    if len(said) <= len(gone):
+        return False
+    return said[len(said) - len(gone):] == gone if at_end else said[:len(gone)] == gone
 
 
 def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
@@ -1272,11 +1321,13 @@ def _uncrossed(change: Change, listed: list[_Listed]) -> Change:
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
             span_of: list[int | None], listed: list[_Listed], doubtful: list[bool],
-            turns: dict[int, int], *, aside: bool = False) -> Change:
+            turns: dict[int, int], *, aside: bool = False, said: set[int] | None = None
+            ) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
-    if g.region is not None:
-        outside = tuple(i for i in range(g.first, g.stop) if span_of[i] is None)
+    if g.region is not None:  # (number words the new text writes in digits: not changed)
+        outside = tuple(i for i in range(g.first, g.stop)
+                        if span_of[i] is None and i not in (said or ()))
     # what does not show (a zero-width space, a joiner, a soft hyphen) is no part of the
     # answer's words: "metformin\u200b" is metformin (a word of nothing else stays)
     new = " ".join(visible(t) or t for t in new_tokens[g.j1:g.j2])
@@ -1285,8 +1336,8 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     if g.region is not None:
         own = listed[g.region]
         candidate = _name(new) in own.plain or _dosed(new) in own.dosed
-        said = set(_numbers(new))
-        lost = tuple(n for n in own.numbers if n not in said)
+        written = set(_numbers(new))
+        lost = tuple(n for n in own.numbers if n not in written)
     original = join_words(words[g.first:g.stop])
     return Change(kind, g.first, g.stop, original, new, span=g.region, outside=outside,
                   candidate=candidate and not lost, lost_numbers=lost,
