@@ -31,7 +31,12 @@ from uncertain._ray import plan_actors
 from uncertain.batch import run_batch
 from uncertain.cli import main as cli_main
 from uncertain.document import Document
-from uncertain.errors import CorruptInputError, EngineNotFoundError, ModelNotFoundError
+from uncertain.errors import (
+    CorruptInputError,
+    EngineNotFoundError,
+    InputTooLargeError,
+    ModelNotFoundError,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "batch"
 
@@ -1062,6 +1067,74 @@ def test_batch_resume_does_again_what_the_run_failed_not_the_input(tmp_path: Pat
     done = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
     assert (done.done, done.failed, done.skipped, done.retried) == (0, 0, 4, 0)
     assert len(_records(out)) == 8
+
+
+def _replaying(config: WorkConfig) -> Worker:
+    return Worker(config, asr_engine=ReplayPipeline())
+
+
+def test_batch_resumed_with_a_higher_limit_does_again_what_the_lower_one_refused(
+        tmp_path: Path) -> None:
+    """A recording over --max-audio-seconds got a final error record, and the run resumed
+    with a higher limit to let the long files in skipped them as "failed in an earlier
+    run": the records kept no limit to compare. An input refused under a limit keeps the
+    limits of its kind; a resumed run that raises one does it again, one that keeps or
+    lowers them skips it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "long.wav").write_bytes(_wav_bytes(3.0))
+    (folder / "short.wav").write_bytes(_wav_bytes(1.0))
+    out = tmp_path / "out.jsonl"
+    options: dict[str, Any] = {"out": out, "validate": False, "rescore": False,
+                               "processor": _replaying}
+    first = run_batch([folder], max_seconds=2, **options)
+    assert (first.done, first.failed) == (1, 1)
+    (refused,) = [r for r in _records(out) if r["status"] == "error"]
+    assert (refused["error"], refused["limits"]) == ("InputTooLargeError",
+                                                     {"max_audio_seconds": 2.0})
+    for kept in (2, 1.5):
+        again = run_batch([folder], max_seconds=kept, resume=True, **options)
+        assert (again.done, again.skipped, again.failed_before, again.retried) == (
+            0, 2, 1, 0), kept
+    higher = run_batch([folder], max_seconds=10, resume=True, **options)
+    assert (higher.done, higher.failed, higher.skipped, higher.retried) == (1, 0, 1, 1)
+    assert "retried: 1 input an earlier run" in higher.format()
+    last = {Path(r["path"]).name: r["status"] for r in _records(out)}
+    assert last == {"long.wav": "ok", "short.wav": "ok"}
+    # done now: a lower limit again does not take the result back
+    assert run_batch([folder], max_seconds=2, resume=True, **options).skipped == 2
+
+
+def test_batch_an_image_over_the_pixel_limit_keeps_the_image_limits(tmp_path: Path) -> None:
+    # an image's refusal names the image limits (tesseract's seconds, the pixels); a
+    # transcript too large, or an archive member, is over no limit a run sets
+    from PIL import Image
+
+    Image.new("L", (40, 30), 255).save(tmp_path / "page.png")
+    worker = Worker(WorkConfig(validate=False, max_pixels=100, ocr_timeout=0.0))
+    record = worker.process(Item(path=str(tmp_path / "page.png")), "sha")
+    assert record["error"] == "InputTooLargeError"
+    assert record["limits"] == {"ocr_timeout": None, "max_pixels": 100}
+    worker = Worker(WorkConfig(validate=False, ocr_timeout=5.0))
+    big = Item(path="set.tar::x.txt", error=InputTooLargeError("set.tar::x.txt", "big"))
+    assert "limits" not in worker.process(big, None)
+
+
+def test_batch_record_over_a_limit_is_final_unless_the_run_raises_it() -> None:
+    from uncertain._batch_records import final
+
+    record = {"path": "a.png", "status": "error", "error": "InputTooLargeError",
+              "limits": {"ocr_timeout": 5.0, "max_pixels": 100}}
+    run = {"max_audio_seconds": 21600.0, "ocr_timeout": 5.0, "max_pixels": 100}
+    assert final(record, run) and final(record)
+    assert final(record, {**run, "ocr_timeout": 2.0, "max_audio_seconds": None})
+    assert not final(record, {**run, "ocr_timeout": 10.0})
+    assert not final(record, {**run, "ocr_timeout": None})  # no limit now
+    assert not final(record, {**run, "max_pixels": 200})
+    unlimited = {**record, "limits": {"ocr_timeout": None, "max_pixels": 100}}
+    assert final(unlimited, {**run, "ocr_timeout": None})
+    # a record of an earlier version, which kept no limits, stays final
+    assert final({k: v for k, v in record.items() if k != "limits"}, {**run, "max_pixels": 200})
 
 
 def test_batch_a_long_recording_is_transcribed_in_pieces(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +56,34 @@ def record_key(record: dict[str, Any]) -> Key:
 INPUT_ERRORS = frozenset(cls.__name__ for cls in _subclasses(InputError))
 
 
-def final(record: dict[str, Any]) -> bool:
+def final(record: dict[str, Any], limits: Mapping[str, float | None] | None = None) -> bool:
     """Whether a record is an input's result: done, or failed for a reason of the input
     (it is missing, empty, damaged, of no format handled, too large, encrypted). An error
     of the run (a missing tesseract binary, a lexicon or calibration file it could not
     use, the engine running out of memory, a bug) is no result: a resumed run does the
-    input again, and its new record follows the old one."""
-    return record.get("status") != "error" or record.get("error") in INPUT_ERRORS
+    input again, and its new record follows the old one. Nor is an input's refusal for
+    going over a limit of the run's (its record's ``limits``: a recording's length, a
+    tesseract run's seconds, an image's pixels) that ``limits``, the resumed run's, raise
+    (:func:`looser`)."""
+    if record.get("status") != "error":
+        return True
+    if record.get("error") not in INPUT_ERRORS:
+        return False
+    return limits is None or not looser(limits, record.get("limits"))
+
+
+def looser(limits: Mapping[str, float | None], recorded: Any) -> bool:
+    """Whether ``limits`` let through more than ``recorded`` (an error record's ``limits``)
+    in one of the limits recorded; None is no limit."""
+    if not isinstance(recorded, dict):
+        return False  # (a record of no limit's, or of a version that kept none)
+    for name, then in recorded.items():
+        if name not in limits or then is None:
+            continue  # another limit's, or none then: nothing lets through more
+        now = limits[name]
+        if isinstance(then, int | float) and (now is None or now > then):
+            return True
+    return False
 
 
 def input_key(path: str) -> str:
@@ -97,15 +118,19 @@ class RecordWriter:
     """Appends whole records to a JSON-lines file (see the module docstring).
 
     ``mode`` is ``"new"`` (the file must not exist), ``"overwrite"`` (truncate it) or
-    ``"append"`` (repair its tail and keep its records).
+    ``"append"`` (repair its tail and keep its records). ``limits`` are the run's limits on
+    inputs (:func:`uncertain._batch_work.run_limits`): a record of an input refused under
+    a lower one is done again, as a failure of the run's is (:func:`final`).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, mode: str = "new",
-                 fsync: bool = True) -> None:
+                 fsync: bool = True, limits: Mapping[str, float | None] | None = None
+                 ) -> None:
         if mode not in ("new", "overwrite", "append"):
             raise ValueError(f"unknown mode {mode!r}")
         self.path = Path(path)
         self.fsync = fsync
+        self.limits = limits
         self.repaired_bytes = 0
         self._seen: set[Key] = set()
         self._earlier_paths: frozenset[str] = frozenset()  # (set once the file is read)
@@ -155,8 +180,9 @@ class RecordWriter:
                         good = False
                     else:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
-                        if good and not final(record):
-                            # the run's failure, not the input's: a resumed run does it again
+                        if good and not final(record, self.limits):
+                            # the run's failure (or a limit this run raised), not the
+                            # input's: a resumed run does it again
                             self._retry.add(record_key(record))
                         elif good:
                             self._seen.add(record_key(record))
@@ -210,7 +236,8 @@ class RecordWriter:
 
     def retrying(self, path: str, sha256: str | None) -> bool:
         """Whether the file records this input and content as failed by the run rather
-        than by the input (:func:`final`): a resumed run does it again."""
+        than by the input, or refused under a lower limit than this run's
+        (:func:`final`): a resumed run does it again."""
         return (input_key(path), sha256) in self._retry
 
     def failed(self, path: str, sha256: str | None) -> bool:

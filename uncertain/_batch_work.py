@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -29,7 +30,13 @@ from uncertain._io import kind_from_extension, sniff_bytes
 from uncertain.audio import DEFAULT_CHUNK_SECONDS, DEFAULT_SEARCH_SECONDS
 from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
-from uncertain.errors import EmptyInputError, InputError, ModelNotFoundError, UncertainError
+from uncertain.errors import (
+    EmptyInputError,
+    InputError,
+    InputTooLargeError,
+    ModelNotFoundError,
+    UncertainError,
+)
 
 if TYPE_CHECKING:
     from uncertain._batch_asr import BatchedASR, BatchedEngine
@@ -69,6 +76,30 @@ class WorkConfig:
     #: worker's ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else 6 hours). A run sets the driver's
     #: here: a Ray actor's environment is its cluster's, not the driver's
     max_seconds: float | None = None
+
+
+#: the limits a run sets on its inputs, by the names error records keep them under (None:
+#: no limit)
+Limits = dict[str, float | None]
+
+#: the limits an input of each kind is held to (an error record of one over them keeps them)
+LIMITS_OF_KIND = {"audio": ("max_audio_seconds",), "image": ("ocr_timeout", "max_pixels"),
+                  "pdf": ("ocr_timeout", "max_pixels")}
+
+
+def run_limits(config: WorkConfig) -> Limits:
+    """The limits ``config`` sets on inputs: the longest recording, one tesseract run's
+    seconds, an image's pixels (None: no limit). An input refused for going over one
+    (:class:`~uncertain.errors.InputTooLargeError`) has its record keep those of its kind
+    (``limits``), so that a run resumed with a higher one does it again
+    (:func:`uncertain._batch_records.final`)."""
+    from uncertain.audio import max_seconds_of
+    from uncertain.images import DEFAULT_MAX_PIXELS
+
+    longest = max_seconds_of(config.max_seconds)
+    return {"max_audio_seconds": longest if math.isfinite(longest) else None,
+            "ocr_timeout": config.ocr_timeout or None,
+            "max_pixels": config.max_pixels or DEFAULT_MAX_PIXELS}
 
 
 class Processor(Protocol):
@@ -155,10 +186,12 @@ class Worker:
         engine runs the two halves in two threads, so the validator and the JSON encoding
         of one file overlap the engine's work on the next.
         """
+        kind: str | None = None
         try:
             if item.error is not None:
                 raise item.error
-            kind, doc, samples = self._document(item, sha256)
+            kind = _kind(item, self.config.encoding)
+            doc, samples = self._document(item, sha256, kind)
             # a recording of several pieces keeps no samples: the pass reads its file
             recording = (os.fspath(item.file or item.path) if kind == "audio"
                          and samples is None and item.data is None and sha256 else None)
@@ -166,7 +199,12 @@ class Worker:
         except ModelNotFoundError:
             raise  # the run's model, not this input: the run stops (no record to redo)
         except Exception as exc:
-            return _failed(item.path, sha256, exc)
+            record = _failed(item.path, sha256, exc)
+            if isinstance(exc, InputTooLargeError) and kind in LIMITS_OF_KIND:
+                # over a limit of the run's, which a resumed run may raise
+                limits = run_limits(self.config)
+                record["limits"] = {name: limits[name] for name in LIMITS_OF_KIND[kind]}
+            return record
 
     def finish(self, staged: Staged | Record) -> Record:
         """The second half of :meth:`process`: validate, render, build the record."""
@@ -194,8 +232,7 @@ class Worker:
         except Exception as exc:
             return _failed(staged.path, staged.sha256, exc)
 
-    def _document(self, item: Item, sha256: str | None) -> tuple[str, Document, Any]:
-        kind = _kind(item, self.config.encoding)
+    def _document(self, item: Item, sha256: str | None, kind: str) -> tuple[Document, Any]:
         if kind == "audio":
             from uncertain._batch_asr import decode_bytes
 
@@ -205,7 +242,7 @@ class Worker:
                                        max_seconds=self.config.max_seconds)
                 doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
                                           notes=notes)
-                return kind, doc, samples
+                return doc, samples
             # a file is decoded in pieces of a few minutes (cut where it is quiet), so
             # that a recording of hours never sits in memory whole; one of a single piece
             # keeps its samples for the acoustic pass, which reads a longer one's flagged
@@ -222,27 +259,27 @@ class Worker:
                 samples = first.samples if first is not None else np.zeros(0, np.float32)
                 doc = self.asr.transcribe(samples, path=item.path, sha256=sha256 or "",
                                           notes=notes)
-                return kind, doc, samples
+                return doc, samples
             pieces = ((c.start, c.samples) for c in itertools.chain([first, second], chunks))
             doc = self.asr.transcribe_chunks(pieces, path=item.path, sha256=sha256 or "",
                                              notes=notes)
-            return kind, doc, None
+            return doc, None
         if kind in ("image", "pdf"):
             from uncertain import images
             from uncertain.ocr import recognize
 
             dpi = self.config.dpi or images.DEFAULT_PDF_DPI
             limit = self.config.max_pixels or images.DEFAULT_MAX_PIXELS
-            return kind, self._on_file(item, sha256, lambda p: recognize(
+            return self._on_file(item, sha256, lambda p: recognize(
                 p, lang=self.config.ocr_lang, dpi=dpi, max_pixels=limit,
                 timeout=self.config.ocr_timeout)), None
         if item.data is None:
             from uncertain.text import read_text
 
-            return kind, read_text(item.file or item.path, encoding=self.config.encoding), None
+            return read_text(item.file or item.path, encoding=self.config.encoding), None
         from uncertain.text import document_from_bytes
 
-        return kind, document_from_bytes(item.data, path=item.path, sha256=sha256 or "",
+        return document_from_bytes(item.data, path=item.path, sha256=sha256 or "",
                                          encoding=self.config.encoding), None
 
     def _on_file(self, item: Item, sha256: str | None, stage: Any) -> Document:

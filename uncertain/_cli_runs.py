@@ -74,10 +74,12 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
                    help="the longest recording transcribed (default: "
                    "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
-                   "a longer one gets an error record naming it")
+                   "a longer one gets an error record naming it, which --resume with a "
+                   "higher limit does again")
     p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
                    help="the longest one tesseract run may take (default: no limit); an "
-                   "image whose first reading takes longer gets an error record")
+                   "image whose first reading takes longer gets an error record, which "
+                   "--resume with a higher limit does again")
     p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
                    help="add a lexicon to drugs+clinical (a shipped name, a file, or a file "
                    "under a name of its own: hospA=hospA/formulary.tsv); repeatable")

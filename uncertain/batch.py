@@ -25,12 +25,18 @@ Output records (one JSON object per line, written whole, ``fsync``-ed)::
      "sha256": str | null,        # null when the input could not be read
      "status": "error",
      "error": str,                # exception class, e.g. "CorruptInputError"
-     "message": str}              # the message, naming the path
+     "message": str,              # the message, naming the path
+     "limits": {...}}             # only for an input over a limit of the run's
+                                  # (InputTooLargeError): the limits of its kind,
+                                  # {"max_audio_seconds": s} or {"ocr_timeout": s,
+                                  # "max_pixels": n}, null for none
 
 Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already in
 ``out`` (ok or error), so nothing is written twice, the paths compared once made absolute
 and normalised ("d/a.txt" and "./d/a.txt" are one input; a relative path resolves against
-the folder the run is resumed from); a changed file (new hash) is done again. Without
+the folder the run is resumed from); a changed file (new hash) is done again, and so is
+an input an earlier run failed on for a reason of the run's (an engine, a bug) or refused
+under a lower limit than the resumed run's (its record's ``limits``). Without
 ``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh.
 A run with no inputs logs a warning and writes nothing.
 """
@@ -53,7 +59,7 @@ from tqdm import tqdm
 
 from uncertain._batch_inputs import Item, iter_items, list_items
 from uncertain._batch_records import Key, RecordWriter, input_key
-from uncertain._batch_work import Processor, Record, WorkConfig, Worker
+from uncertain._batch_work import Processor, Record, WorkConfig, Worker, run_limits
 from uncertain._io import NOT_REGULAR
 from uncertain._progress import logging_above
 from uncertain.images import check_dpi
@@ -84,7 +90,9 @@ class BatchSummary:
     #: file edited or gone since, or unreadable then): their earlier records stay too
     redone: int = 0
     #: of the done and failed, the inputs an earlier run recorded as failed by the run, not
-    #: by the input (an engine or a bug: :func:`uncertain._batch_records.final`), done again
+    #: by the input (an engine or a bug: :func:`uncertain._batch_records.final`), or as over
+    #: a limit this run raised (``--max-audio-seconds``, ``--ocr-timeout``,
+    #: ``--max-pixels``), done again
     retried: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
@@ -139,8 +147,9 @@ class BatchSummary:
         if self.retried:
             lines.append(
                 f"retried: {self.retried} input{'s' * (self.retried != 1)} an earlier run "
-                "failed on for a reason not of the input (an engine, a lexicon, a bug): "
-                "the earlier error record of each stays in the output, before the new one")
+                "failed on for a reason not of the input (an engine, a lexicon, a bug) or "
+                "refused under a lower limit than this run's: the earlier error record of "
+                "each stays in the output, before the new one")
         return "\n".join(lines)
 
 
@@ -275,7 +284,8 @@ def run_batch(
     redirect = logging_above(bar)
     made = False  # whether this run made the output file
     try:
-        with RecordWriter(out_path, mode=mode, fsync=fsync) as writer, bar, redirect:
+        with RecordWriter(out_path, mode=mode, fsync=fsync,
+                          limits=run_limits(config)) as writer, bar, redirect:
             made = mode == "new"
             summary.repaired_bytes = writer.repaired_bytes
             asked = os.fspath(model or "tiny.en")
