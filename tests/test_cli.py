@@ -463,7 +463,8 @@ def test_cli_max_pixels_sets_the_limit_of_an_image(
     assert main([command, str(image), *extra, "--max-pixels", "5e4", "--no-validate"]) == 1
     said = (out.read_text(encoding="utf-8") if command == "batch"
             else capsys.readouterr().err)
-    assert "the image is 300x200 = 60000 pixels, over the limit of 50000" in said
+    assert ("the image is 300x200 = 60000 pixels, over the limit of 50000 (raise "
+            "--max-pixels to accept it)") in said
     out.unlink(missing_ok=True)
     assert main([command, str(image), *extra, "--max-pixels", "60000", "--no-validate"]) == 0
     for value in ("0", "-5", "1.5", "nan", "inf", "many"):
@@ -993,9 +994,16 @@ def test_cli_max_audio_seconds_limits_a_recording(
         fh.setsampwidth(2)
         fh.setframerate(16000)
         fh.writeframes(b"\x00\x00" * 16000 * 3)
+    # named as the option that raises it ("max_seconds" is the API's keyword)
     _check_limit(command, audio, "--max-audio-seconds", "2",
-                 "long.wav: the audio is 3 s long, over the limit of 2 s",
+                 "long.wav: the audio is 3 s long, over the limit of 2 s "
+                 "(--max-audio-seconds, or $UNCERTAIN_MAX_AUDIO_SECONDS, raises it)",
                  ("0", "-1", "nan", "soon"), tmp_path, capsys)
+    from uncertain.audio import decode
+    from uncertain.errors import InputTooLargeError
+
+    with pytest.raises(InputTooLargeError, match=r"2 s \(max_seconds, or \$UNCERTAIN"):
+        decode(audio, max_seconds=2)
 
 
 def _check_limit(command: str, path: Path, option: str, value: str, said: str,

@@ -76,6 +76,10 @@ class WorkConfig:
     #: worker's ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else 6 hours). A run sets the driver's
     #: here: a Ray actor's environment is its cluster's, not the driver's
     max_seconds: float | None = None
+    #: words of the library's messages said otherwise in error records, each pair the
+    #: library's and the caller's (the command line names its options: ``--max-audio-seconds``
+    #: where the API's keyword is ``max_seconds``)
+    words: tuple[tuple[str, str], ...] = ()
 
 
 #: the limits a run sets on its inputs, by the names error records keep them under (None:
@@ -108,21 +112,27 @@ class Processor(Protocol):
     def process(self, item: Item, sha256: str | None) -> Record: ...
 
 
-def error_record(path: str, sha256: str | None, exc: BaseException) -> Record:
-    """The record of an input that failed: ``error`` is the exception's class name."""
+def error_record(path: str, sha256: str | None, exc: BaseException,
+                 words: tuple[tuple[str, str], ...] = ()) -> Record:
+    """The record of an input that failed: ``error`` is the exception's class name; the
+    message's ``words`` are said otherwise (:attr:`WorkConfig.words`)."""
     message = str(exc)
     if not isinstance(exc, UncertainError) and path not in message:
         message = f"{path}: {message}"
+    for said, meant in words:
+        message = message.replace(said, meant)
     return {"path": path, "sha256": sha256, "status": "error",
             "error": type(exc).__name__, "message": message}
 
 
-def _failed(path: str, sha256: str | None, exc: Exception) -> Record:
+def _failed(path: str, sha256: str | None, exc: Exception,
+            words: tuple[tuple[str, str], ...] = ()) -> Record:
+    record = error_record(path, sha256, exc, words)
     if isinstance(exc, UncertainError):
-        log.warning("%s: %s", type(exc).__name__, exc)
+        log.warning("%s: %s", type(exc).__name__, record["message"])
     else:  # one file's engine failure must not end the run
         log.error("%s failed: %s", path, exc, exc_info=True)
-    return error_record(path, sha256, exc)
+    return record
 
 
 @dataclass(frozen=True)
@@ -199,7 +209,7 @@ class Worker:
         except ModelNotFoundError:
             raise  # the run's model, not this input: the run stops (no record to redo)
         except Exception as exc:
-            record = _failed(item.path, sha256, exc)
+            record = _failed(item.path, sha256, exc, self.config.words)
             if isinstance(exc, InputTooLargeError) and kind in LIMITS_OF_KIND:
                 # over a limit of the run's, which a resumed run may raise
                 limits = run_limits(self.config)
@@ -230,7 +240,7 @@ class Worker:
         except ModelNotFoundError:
             raise
         except Exception as exc:
-            return _failed(staged.path, staged.sha256, exc)
+            return _failed(staged.path, staged.sha256, exc, self.config.words)
 
     def _document(self, item: Item, sha256: str | None, kind: str) -> tuple[Document, Any]:
         if kind == "audio":

@@ -99,6 +99,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_batch_command(args: argparse.Namespace) -> int:
     """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
     from uncertain.batch import run_batch
+    from uncertain.cli import command_line_words
 
     try:
         summary = run_batch(
@@ -110,7 +111,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
             prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
             max_pixels=args.max_pixels, ocr_timeout=args.ocr_timeout,
             max_seconds=args.max_audio_seconds,
-            style=args.style, progress=not args.no_progress, ray_address=args.ray_address)
+            style=args.style, progress=not args.no_progress, ray_address=args.ray_address,
+            words=command_line_words())
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
         if Path(args.out).is_file():
             print(f"uncertain batch: interrupted; {_kept(args.out)}", file=sys.stderr)

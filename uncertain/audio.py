@@ -72,6 +72,9 @@ GLITCH_SHARE = 0.001
 #: the environment's :data:`MAX_SECONDS_ENV` (``inf``: no limit) sets another
 DEFAULT_MAX_SECONDS = 6 * 3600.0
 MAX_SECONDS_ENV = "UNCERTAIN_MAX_AUDIO_SECONDS"
+#: what a refusal over the limit says raises it, ``setting`` the keyword (the command line
+#: says its option there: :func:`uncertain.cli.command_line_words`)
+RAISES_IT = "({setting}, or $" + MAX_SECONDS_ENV + ", raises it)"
 
 
 def max_seconds_of(given: float | None = None) -> float:
@@ -98,8 +101,8 @@ def _too_long(label: str | os.PathLike[str], limit: float, seconds: float | None
     length = (f"over {_length(limit)} long (it decodes on past that)" if seconds is None
               else f"{_length(seconds)} long")
     raise InputTooLargeError(label, f"the audio is {length}, over the limit of "
-                                    f"{_length(limit)} (max_seconds, or "
-                                    f"${MAX_SECONDS_ENV}, raises it)")
+                                    f"{_length(limit)} "
+                                    + RAISES_IT.format(setting="max_seconds"))
 
 
 def _length(seconds: float) -> str:

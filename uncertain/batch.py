@@ -181,6 +181,7 @@ def run_batch(
     processor: ProcessorFactory | None = None,
     ray_address: str | None = None,
     fsync: bool = True,
+    words: Sequence[tuple[str, str]] = (),
 ) -> BatchSummary:
     """Process every input named by ``inputs`` into one record each in ``out`` (JSON lines).
 
@@ -203,6 +204,8 @@ def run_batch(
     (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
+    ``words`` are pairs of words of the library's messages and what error records say
+    instead (the command line names its options: :func:`uncertain.cli.command_line_words`).
     """
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]  # one path, not its letters ("note.txt": n, o, ..., "." the folder)
@@ -246,7 +249,8 @@ def run_batch(
         lexicons=None if not lexicons else ("drugs", "clinical",
                                             *(os.fspath(x) for x in lexicons)),
         prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels,
-        ocr_timeout=ocr_timeout or 0.0, max_seconds=max_seconds)
+        ocr_timeout=ocr_timeout or 0.0, max_seconds=max_seconds,
+        words=tuple((str(said), str(meant)) for said, meant in words))
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
     summary.total = sum(1 for _ in list_items(names, exclude=[out]))

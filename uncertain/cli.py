@@ -33,14 +33,36 @@ if TYPE_CHECKING:
 log = logging.getLogger("uncertain")
 
 
+def command_line_words() -> tuple[tuple[str, str], ...]:
+    """The library's words for a setting its messages tell to raise, each with the
+    command line's option that sets it: an error said here names the option
+    (``--max-audio-seconds``, not the ``max_seconds`` keyword of the API)."""
+    from uncertain.audio import RAISES_IT
+
+    return ((RAISES_IT.format(setting="max_seconds"),
+             RAISES_IT.format(setting="--max-audio-seconds")),
+            ("raise max_pixels", "raise --max-pixels"))
+
+
+def reworded(message: str, words: Sequence[tuple[str, str]]) -> str:
+    """``message`` with each of ``words``' first strings said as its second."""
+    for said, meant in words:
+        message = message.replace(said, meant)
+    return message
+
+
 def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:
     """Say on stderr what failed, one line: the exception's class and message, after the
-    ``path`` of the input it was about when the message does not name it."""
+    ``path`` of the input it was about when the message does not name it (the settings it
+    tells to raise named as the options that set them: :func:`command_line_words`)."""
     from uncertain.errors import EngineError
 
     named = ("" if path is None or isinstance(exc, EngineError) or shown(path) in str(exc)
              else f"{shown(path)}: ")  # (a model or binary is no input's fault)
-    print(f"{type(exc).__name__}: {named}{exc}", file=sys.stderr)
+    message = str(exc)
+    if "max_" in message:  # (the words are looked up only where they may be)
+        message = reworded(message, command_line_words())
+    print(f"{type(exc).__name__}: {named}{message}", file=sys.stderr)
 
 
 class _Output:
