@@ -232,3 +232,25 @@ def test_batch_resumed_from_another_folder_knows_what_it_recorded(
     out.write_text(json.dumps(_rec("a.txt")) + "\n")
     with RecordWriter(out, mode="append") as writer:
         assert writer.seen("a.txt", "s")
+
+
+def test_batch_writer_drops_a_replaced_error_record_through_a_link_keeping_its_mode(
+        tmp_path: Path) -> None:
+    # the output rewritten without the error record an input's new record replaces: the
+    # link --out names stays a link, the file keeps its mode, no copy is left beside it
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "real" / "out.jsonl"
+    failed = {**_rec("a"), "status": "error", "error": "MemoryError", "message": "a: oom"}
+    with RecordWriter(out) as writer:
+        writer.write(dict(failed))
+        writer.write(_rec("b"))
+    out.chmod(0o600)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(out)
+    with RecordWriter(link, mode="append") as writer:
+        assert not writer.seen("a", "s") and writer.replaced == 0
+        assert writer.write(_rec("a", text="done"))
+        assert writer.replaced == 1
+    assert link.is_symlink() and (out.stat().st_mode & 0o777) == 0o600
+    assert [(r["path"], r["status"]) for r in read_records(out)] == [("b", "ok"), ("a", "ok")]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.jsonl"]

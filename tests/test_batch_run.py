@@ -1059,14 +1059,49 @@ def test_batch_resume_does_again_what_the_run_failed_not_the_input(tmp_path: Pat
     healed = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
     assert (healed.done, healed.failed, healed.skipped, healed.retried) == (2, 0, 2, 2)
     assert "retried: 2 inputs an earlier run failed on" in healed.format()
-    # each input's last record is its result; nothing is written twice for one result
+    # one record of each input: the new one replaces the error record it did again
     last = {Path(r["path"]).name: (r["status"], r.get("error")) for r in _records(out)}
     assert last == {"a.wav": ("ok", None), "b.wav": ("error", "CorruptInputError"),
                     "c.wav": ("ok", None), "d.wav": ("ok", None)}
-    assert len(_records(out)) == 8
+    assert len(_records(out)) == 4
     done = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
     assert (done.done, done.failed, done.skipped, done.retried) == (0, 0, 4, 0)
-    assert len(_records(out)) == 8
+    assert len(_records(out)) == 4
+
+
+def test_batch_resume_replaces_the_error_record_of_an_input_it_does_again(
+        tmp_path: Path) -> None:
+    """An input the run failed on got a second error record at every --resume that
+    failed on it again (three resumes, three records), and a record done at last
+    followed them: the output held an input's failures as many times as it was resumed.
+    The new record replaces the old, in the file's order of the rest; a run killed
+    between the two leaves both, and the next resumed run drops the old."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in [("a", b"aaa"), ("c", b"oom!"), ("z", b"zzz")]:
+        (folder / f"{name}.wav").write_bytes(data)
+    out = tmp_path / "out.jsonl"
+    FlakyProcessor.healed = False
+    run_batch([folder], out=out, processor=FlakyProcessor)
+    for _ in range(3):
+        again = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
+        assert (again.failed, again.retried) == (1, 1)
+        assert [(Path(r["path"]).name, r["status"]) for r in _records(out)] == [
+            ("a.wav", "ok"), ("z.wav", "ok"), ("c.wav", "error")]
+    assert "replaces its error record" in again.format()
+    # killed after the new record was written: both are in the file, the last the result
+    FlakyProcessor.healed = True
+    done = run_batch([folder / "c.wav"], out=tmp_path / "done.jsonl",
+                     processor=FlakyProcessor)
+    assert done.done == 1
+    with out.open("a") as fh:
+        fh.write((tmp_path / "done.jsonl").read_text())
+    assert len(_records(out)) == 4
+    after = run_batch([folder], out=out, resume=True, processor=FlakyProcessor)
+    assert (after.done, after.failed, after.skipped, after.failed_before) == (0, 0, 3, 0)
+    assert [(Path(r["path"]).name, r["status"]) for r in _records(out)] == [
+        ("a.wav", "ok"), ("z.wav", "ok"), ("c.wav", "ok")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done.jsonl", "in", "out.jsonl"]
 
 
 def _replaying(config: WorkConfig) -> Worker:
@@ -1099,8 +1134,8 @@ def test_batch_resumed_with_a_higher_limit_does_again_what_the_lower_one_refused
     higher = run_batch([folder], max_seconds=10, resume=True, **options)
     assert (higher.done, higher.failed, higher.skipped, higher.retried) == (1, 0, 1, 1)
     assert "retried: 1 input an earlier run" in higher.format()
-    last = {Path(r["path"]).name: r["status"] for r in _records(out)}
-    assert last == {"long.wav": "ok", "short.wav": "ok"}
+    assert sorted((Path(r["path"]).name, r["status"]) for r in _records(out)) == [
+        ("long.wav", "ok"), ("short.wav", "ok")]  # (the error record replaced)
     # done now: a lower limit again does not take the result back
     assert run_batch([folder], max_seconds=2, resume=True, **options).skipped == 2
 

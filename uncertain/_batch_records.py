@@ -10,15 +10,23 @@ surrogates) is written as JSON's ``\\udcXX`` escapes, which read back to the sam
 On opening for appending, a trailing partial line
 left by an older crash (or a foreign writer) is truncated away and reported, and the
 records already there are read so that :meth:`RecordWriter.seen` can tell the runner
-what to skip. An exclusive ``flock`` keeps two runs from appending to one file.
+what to skip. An exclusive ``flock`` keeps two runs from appending to one file. An
+input a resumed run does again (:func:`final`) gets its new record at the end, and the
+error record it replaces is dropped when the writer is done (:meth:`RecordWriter.
+drop_replaced`: the file rewritten beside itself and renamed over itself), so an input
+keeps one record; a run killed between the two leaves both, and the next resumed run
+drops the old one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
 import os
+import stat
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,7 +69,8 @@ def final(record: dict[str, Any], limits: Mapping[str, float | None] | None = No
     (it is missing, empty, damaged, of no format handled, too large, encrypted). An error
     of the run (a missing tesseract binary, a lexicon or calibration file it could not
     use, the engine running out of memory, a bug) is no result: a resumed run does the
-    input again, and its new record follows the old one. Nor is an input's refusal for
+    input again, and its new record replaces the old one (:meth:`RecordWriter.
+    drop_replaced`). Nor is an input's refusal for
     going over a limit of the run's (its record's ``limits``: a recording's length, a
     tesseract run's seconds, an image's pixels) that ``limits``, the resumed run's, raise
     (:func:`looser`)."""
@@ -136,6 +145,9 @@ class RecordWriter:
         self._earlier_paths: frozenset[str] = frozenset()  # (set once the file is read)
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
         self._retry: set[Key] = set()  # inputs recorded as the run's failures (not seen)
+        self._lines = 0  # the whole lines in the file
+        self._error_at: dict[Key, int] = {}  # the line of an input's last record, an error
+        self._replaced: set[int] = set()  # the lines of error records recorded again since
         #: the speech models the file's records were transcribed with
         self.models: set[str] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,23 +192,43 @@ class RecordWriter:
                         good = False
                     else:
                         good = isinstance(record, dict) and {"path", "status"} <= record.keys()
-                        if good and not final(record, self.limits):
-                            # the run's failure (or a limit this run raised), not the
-                            # input's: a resumed run does it again
-                            self._retry.add(record_key(record))
-                        elif good:
-                            self._seen.add(record_key(record))
-                            source = (record.get("document") or {}).get("source") or {}
-                            if source.get("modality") == "audio" and source.get("model"):
-                                self.models.add(str(source["model"]))
-                            if record["status"] == "error":
-                                self._failed.add(record_key(record))
+                        if good:
+                            self._lines += 1
+                            self._note(record)
                 if not good:
                     raise FileExistsError(
                         f"{self.path}: line {number} is not a batch record: the file is not a "
                         "batch run's output, and --resume appends only to one (name a new "
                         "--out)")
         self._earlier_paths = frozenset(path for path, _ in self._seen | self._retry)
+
+    def _note(self, record: dict[str, Any]) -> None:
+        """Note a record read back: an input's last record decides whether it is done,
+        failed or to do again, and an error record before it is replaced."""
+        key = record_key(record)
+        self._replace(key, self._lines - 1, record["status"] == "error")
+        self._seen.discard(key)
+        self._failed.discard(key)
+        self._retry.discard(key)
+        if not final(record, self.limits):
+            # the run's failure (or a limit this run raised), not the input's: a resumed
+            # run does it again
+            self._retry.add(key)
+            return
+        self._seen.add(key)
+        source = (record.get("document") or {}).get("source") or {}
+        if source.get("modality") == "audio" and source.get("model"):
+            self.models.add(str(source["model"]))
+        if record["status"] == "error":
+            self._failed.add(key)
+
+    def _replace(self, key: Key, line: int, error: bool) -> None:
+        """The input ``key`` is recorded on ``line``: its error record before is replaced."""
+        earlier = self._error_at.pop(key, None)
+        if earlier is not None:
+            self._replaced.add(earlier)
+        if error:
+            self._error_at[key] = line
 
     def _repair_tail(self) -> int:
         """Cut off a trailing partial line; return how many bytes were removed."""
@@ -281,7 +313,51 @@ class RecordWriter:
         if self.fsync:
             os.fsync(self._fd)
         self._seen.add(key)
+        self._lines += 1
+        self._replace(key, self._lines - 1, record["status"] == "error")
         return True
+
+    @property
+    def replaced(self) -> int:
+        """How many error records a later record of the same input replaces (dropped by
+        :meth:`drop_replaced`)."""
+        return len(self._replaced)
+
+    def drop_replaced(self) -> int:
+        """Rewrite the file without the error records of inputs recorded again after them
+        (done again by a resumed run: :func:`final`); return how many were dropped.
+
+        The records kept are copied, byte for byte, to a file beside it, which is synced
+        and renamed over it (the file a link names, if it is one): a kill leaves one or
+        the other whole. Nothing is written to the file after this."""
+        if self._fd is None or not self._replaced:
+            return 0
+        target = Path(os.path.realpath(self.path))
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                   suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out, open(target, "rb") as fh:
+                for number, line in enumerate(fh):
+                    if number not in self._replaced:
+                        out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, stat.S_IMODE(os.fstat(self._fd).st_mode))
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):  # the rename, kept through a power cut
+            folder = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        dropped = len(self._replaced)
+        self._replaced = set()
+        self.close()
+        return dropped
 
     def close(self) -> None:
         """Release the lock and the descriptor (idempotent)."""
@@ -293,4 +369,14 @@ class RecordWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        try:
+            dropped = self.drop_replaced()
+        except OSError as error:  # (a full disk): the next resumed run drops them
+            log.warning("%s: the %d error records replaced by later records stay in it: %s",
+                        self.path, self.replaced, error)
+        else:
+            if dropped:
+                log.info("%s: dropped %d error record%s replaced by later records",
+                         self.path, dropped, "s" * (dropped != 1))
+        finally:
+            self.close()

@@ -36,7 +36,10 @@ Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already
 and normalised ("d/a.txt" and "./d/a.txt" are one input; a relative path resolves against
 the folder the run is resumed from); a changed file (new hash) is done again, and so is
 an input an earlier run failed on for a reason of the run's (an engine, a bug) or refused
-under a lower limit than the resumed run's (its record's ``limits``). Without
+under a lower limit than the resumed run's (its record's ``limits``): its new record
+replaces the error record (written at the end, the old one dropped as the run ends,
+or as the next resumed run ends if this one is killed between the two), so an input
+keeps one record. Without
 ``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh.
 A run with no inputs logs a warning and writes nothing.
 """
@@ -148,8 +151,8 @@ class BatchSummary:
             lines.append(
                 f"retried: {self.retried} input{'s' * (self.retried != 1)} an earlier run "
                 "failed on for a reason not of the input (an engine, a lexicon, a bug) or "
-                "refused under a lower limit than this run's: the earlier error record of "
-                "each stays in the output, before the new one")
+                "refused under a lower limit than this run's: the new record of each "
+                "replaces its error record")
         return "\n".join(lines)
 
 
