@@ -2984,3 +2984,21 @@ def test_validate_the_co_of_a_british_combination_is_no_carbon_monoxide(
     (flag,) = only_doubtful(doc)
     assert flag.start == 0 and flag.candidates
     assert not [c for c in flag.candidates if "carbon monoxide" in c.canonical]
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize(("line", "verified"), [
+    # a scan's speck read "oe" was verified as OE, oleoyl-estrone, a drug the page never
+    # named (a table's ruled line in a medication list)
+    ("Enoxaparin 40 mg SC oe daily", ["enoxaparin"]),
+    ("Furosemide 40 mg IV oe", ["furosemide"]),
+    ("zn daily", []),
+    # a drug's name of a letter or two in its own case, or before its dose's number
+    ("Zn daily", ["zinc"]),
+    ("zn 50 mg daily", ["zinc"]),
+    ("ZN 50 mg daily", ["zinc"]),
+])
+def test_validate_short_drug_name_is_so_in_its_own_case_or_before_a_dose(
+        line: str, verified: list[str], modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"] == verified

@@ -76,7 +76,7 @@ from rapidfuzz.distance import Levenshtein
 
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
-from uncertain._context import dose_amount, is_number_word, strip_punct
+from uncertain._context import classify, dose_amount, is_number_word, strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import LexiconIndex, breaks_within, compact, written_key
 from uncertain._score import (
@@ -454,6 +454,15 @@ class Validator:
         if exact and len(window) == 1 and _names_device(words, i, j):
             # "PCN tube", "right PCN": a percutaneous nephrostomy, not penicillin
             exact = [idx for idx in exact if not self._abbreviates_drug(idx)]
+            if not exact:
+                return None
+        if (exact and len(window) == 1 and len(window[0].key) <= _SHORT_CASED
+                and not (j < len(words) and classify(strip_punct(words[j].text)) == "number")):
+            # a drug's name of a letter or two is that drug in its own case ("Zn", "K"),
+            # or before its dose's number ("zn 50 mg"); the same letters otherwise are
+            # another word or a scan's speck ("oe" is not "OE", oleoyl-estrone)
+            exact = [idx for idx in exact if not self._names_drug(idx)
+                     or self.index.items[idx].entry.term == window[0].text]
             if not exact:
                 return None
         if exact:
@@ -1070,6 +1079,9 @@ class Validator:
 #: longer term ending (or beginning) with it, and how many letters longer it must be
 _STEM_MIN_SIMILARITY = 0.9
 _STEM_MIN_EXTRA = 4
+#: a drug's name of at most this many letters is that drug written in its own case, or
+#: before a dose
+_SHORT_CASED = 2
 #: a short name that begins a longer term has at most this many letters ("chlor", "cipro")
 _LEAD_MAX_LETTERS = 6
 
