@@ -168,13 +168,18 @@ def test_reconcile_keeps_a_changed_number_an_overcorrection(before: str, after: 
     ("two thousand five hundred", "2,500"),
     ("40", "forty"),
     ("one hundred twenty", "120"),
+    # a dose's units and directions spelled out or abbreviated
+    ("milligrams by mouth twice daily", "mg PO BID"),
+    ("mg PO qHS", "milligrams orally at bedtime"),
+    ("milligrams every 6 hours as needed", "mg q6h PRN"),
+    ("milligrams daily", "mg once a day"),
 ])
-def test_reconcile_reads_a_number_written_in_digits_as_no_overcorrection(
+def test_reconcile_reads_numbers_and_dose_terms_written_otherwise_as_no_overcorrection(
         before: str, after: str) -> None:
     # a dictation's "five hundred milligrams" written "500 milligrams" by the answer was
     # an over-correction, as many as a transcript has doses
-    doc = _text_doc(f"Take {before} milligrams daily.")
-    result = reconcile(doc, f"Take {after} milligrams daily.")
+    doc = _text_doc(f"Take {before} today.")
+    result = reconcile(doc, f"Take {after} today.")
     assert result.overcorrections == []
     assert [(c.original, c.new, c.reformatted) for c in result.reformatted] == [
         (before, after, True)]
@@ -187,6 +192,10 @@ def test_reconcile_reads_a_number_written_in_digits_as_no_overcorrection(
     ("five hundred", "5000"),
     ("for", "4"),  # a homophone is another word
     ("two five", "25"),
+    ("twice daily", "TID"),
+    ("1-2", "1/2"),
+    ("milligrams", "mcg"),
+    ("at night", "qAM"),
 ])
 def test_reconcile_keeps_another_number_in_digits_an_overcorrection(
         before: str, after: str) -> None:

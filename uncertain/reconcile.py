@@ -29,7 +29,8 @@ re-paired by spelling similarity) and sorts each change into
 * ``reformatted``: changes to confident words that write the same words otherwise
   (spacing, hyphens, dots: "follow-up" -> "follow up", "38.5 °C" -> "38.5°C",
   "b.i.d." -> "bid"; a number in digits for the words said: "five hundred" -> "500",
-  not "fifty" -> "15"), no change of what they say;
+  not "fifty" -> "15"; a dose's units and directions abbreviated or spelled out:
+  "milligrams by mouth twice daily" -> "mg PO BID"), no change of what they say;
 
 and says how much of the document the answer keeps word for word (``kept``): an answer
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
@@ -771,7 +772,8 @@ def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str
 
 #: a mark between numbers as it is said ("138/86": over; "2.5": point)
 _SAID_MARKS = ((re.compile(r"(?<=\d)\s*/\s*(?=\d)"), " over "),
-               (re.compile(r"(?<=\d)\.(?=\d)"), " point "))
+               (re.compile(r"(?<=\d)\.(?=\d)"), " point "),
+               (re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=\d)"), " to "))
 
 
 def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
@@ -960,7 +962,7 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
         """What pairing row ``i`` with answer tokens ``j - width .. j - 1`` earns, or -1: a
         number said in words and written in digits is the same word ("forty", "40")."""
         new = "".join(dst[j1 + j - width:j1 + j])
-        if width == 1 and len(rows[i]) == 1 and _same_number(texts[i], new):
+        if width == 1 and len(rows[i]) == 1 and _same_said(texts[i], new):
             s = 1.0
         else:
             s = fuzz.ratio(texts[i], new) / 100.0
@@ -1346,7 +1348,7 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
                       or _hedged(original, new, doubtful=g.region is not None)),
                   reformatted=(g.region is None and not aside
                                and (_squeezed(original) == _squeezed(new)
-                                    or _same_number(original, new))),
+                                    or _same_said(original, new))),
                   **_provenance(words, g.first, g.stop, turns))
 
 
@@ -1389,13 +1391,76 @@ _PER = frozenset({"day", "days", "d", "hr", "hrs", "hour", "hours", "h", "min", 
                   "minutes", "week", "weeks", "wk", "month", "dose", "doses", "kg", "m2"})
 
 
-def _same_number(original: str, new: str) -> bool:
-    """Whether one of ``original`` and ``new`` writes in digits the numbers the other
-    writes in words, and they are otherwise the same words ("five hundred" and "500",
-    "forty" and "40", "twenty-five" and "25"; not "fifty" and "15", nor "for" and "4")."""
-    digits = [any(c.isdigit() for c in text) for text in (original, new)]
-    return (digits[0] != digits[1] and bool(said := said_words(original))
-            and said == said_words(new))
+def _same_said(original: str, new: str) -> bool:
+    """Whether ``original`` and ``new`` say the same, numbers written in digits or words
+    and a dose's units and directions abbreviated or spelled out ("five hundred
+    milligrams" and "500 mg", "forty" and "40", "by mouth twice daily" and "PO BID",
+    "every 6 hours" and "q6h"; not "fifty" and "15", "for" and "4", nor "1-2" and
+    "1/2"). Letters other than Latin ones are not compared so: never the same."""
+    if not (_latin(original) and _latin(new)):
+        return False
+    said = _plainly_said(original)
+    return bool(said) and said == _plainly_said(new)
+
+
+def _latin(text: str) -> bool:
+    return all(c.isascii() for c in unicodedata.normalize("NFKD", text) if c.isalpha())
+
+
+#: a dose's units and directions as written for short (said_words of them, in a row)
+_ABBREVIATED = {
+    "mg": ("milligram", "milligrams", "mgs"),
+    "mcg": ("microgram", "micrograms", "ug"),
+    "g": ("gram", "grams", "gm"),
+    "kg": ("kilogram", "kilograms"),
+    "ml": ("milliliter", "milliliters", "millilitre", "millilitres"),
+    "meq": ("milliequivalent", "milliequivalents", "milli equivalents"),
+    "po": ("by mouth", "orally", "per os"),
+    "bid": ("twice daily", "twice a day", "two times a day", "two times daily", "bd"),
+    "tid": ("three times daily", "three times a day", "tds"),
+    "qid": ("four times daily", "four times a day", "qds"),
+    "qd": ("once daily", "once a day", "daily", "every day", "od"),
+    "qhs": ("at bedtime", "every night at bedtime", "hs"),
+    "prn": ("as needed", "when needed", "as required"),
+    "iv": ("intravenous", "intravenously"),
+    "im": ("intramuscular", "intramuscularly"),
+    "sc": ("subcutaneous", "subcutaneously", "subcut", "sq", "subq"),
+    "sl": ("sublingual", "sublingually"),
+    "tab": ("tablet", "tablets", "tabs"),
+    "cap": ("capsule", "capsules", "caps"),
+}
+_SHORT_FOR = {tuple(said_words(long)): short for short, longs in _ABBREVIATED.items()
+              for long in longs}
+_LONGEST = max(len(k) for k in _SHORT_FOR)
+
+
+def _plainly_said(text: str) -> tuple[str, ...]:
+    """The words said for ``text`` (:func:`said_words`), each unit or direction of a dose
+    as it is abbreviated and "every N hours" as "q N h"."""
+    for mark, word in _SAID_MARKS:
+        text = mark.sub(word, text)
+    words = said_words(text)
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        for n in range(min(_LONGEST, len(words) - k), 0, -1):
+            short = _SHORT_FOR.get(tuple(words[k:k + n]))
+            if short is not None:
+                out.append(short)
+                k += n
+                break
+        else:
+            if words[k] == "every" and k + 2 < len(words) and words[k + 1] in NUMBER_WORDS:
+                end = k + 1
+                while end < len(words) and words[end] in NUMBER_WORDS:
+                    end += 1
+                if end < len(words) and words[end] in ("hours", "hour"):
+                    out += ["q", *words[k + 1:end], "h"]
+                    k = end + 1
+                    continue
+            out.append(words[k])
+            k += 1
+    return tuple(out)
 
 
 #: what may be written otherwise without changing the words: spaces, hyphens, dots
