@@ -2714,6 +2714,42 @@ def test_validate_a_cut_name_is_first_the_names_it_begins_however_near_another(
     assert doubtful_spans(doc)[0].candidates[0] == canonical
 
 
+@pytest.mark.parametrize(("line", "canonical"), [
+    ("Spironol. 25 mg daily", "spironolactone"),  # aspirin, 0.95 by its letters
+    ("Fluox. 20 mg daily", "fluoxetine"),  # fluocinonide, 0.77, over shares of 0.2-0.5
+    ("Cyclob. 10 mg TID", "cyclobenzaprine"),  # tetracycline
+])
+def test_validate_a_cut_names_candidates_score_in_the_order_they_are_listed(
+        validator: Validator, line: str, canonical: str) -> None:
+    """A cut word's names were listed first with their shares of the stem, and after
+    them names it begins none of with their letter matches, higher ("Spironol.":
+    spironolactone 0.9, aspirin 0.95): the scores said another order than the list."""
+    doc = validated_as(validator, line, "text")
+    (flag,) = only_doubtful(doc)
+    assert flag.candidates[0].canonical == canonical
+    assert doubtful_spans(doc)[0].candidates[0] == canonical
+    begun = [c for c in flag.candidates if c.features.get("completion")]
+    assert 0 < len(begun) < len(flag.candidates)  # names it begins none of, after them
+    scores = [c.score for c in flag.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert flag.candidates[:len(begun)] == begun
+
+
+def test_render_a_cut_names_runner_up_is_weighed_at_its_listed_score(
+        validator: Validator) -> None:
+    """"Hydroxyc." (hydroxychloroquine 0.58, hydroxyurea 0.25 by their shares) showed
+    hydroxyzine, 0.96 by its letters, third: a name the word begins none of scores no
+    more than the names it begins, and under the render's floor it is not shown."""
+    doc = validated_as(validator, "Hydroxyc. 200 mg BID", "text")
+    (flag,) = only_doubtful(doc)
+    assert [c.canonical for c in flag.candidates[:3]] == [
+        "hydroxychloroquine", "hydroxyurea", "hydroxyzine"]
+    (span,) = doubtful_spans(doc)
+    # the names it begins are shown as before, weighed together
+    assert span.candidates[0] == "hydroxychloroquine" and len(span.candidates) == 2
+    assert "hydroxyzine" not in span.candidates
+
+
 @pytest.mark.parametrize("line", ["Amox-clav 875 mg PO BID.", "Amoxiclav 625 mg PO TID."])
 def test_validate_amox_clav_is_the_combination(validator: Validator, line: str) -> None:
     """"Amox-clav 875 mg" was flagged as Amoxil (p 0.94): prescribers' short name of

@@ -890,7 +890,10 @@ class Validator:
         short names by its letters, not the name it begins. However near that candidate
         is: a completion's score is its share of the names the word begins, no match of
         letters to weigh against one ("Fluox.", of fluoxetine and fluoxymesterone, was
-        Fluonex; "Spironol." aspirin; "Sertr.", out of vocabulary, Sirturo). A word
+        Fluonex; "Spironol." aspirin; "Sertr.", out of vocabulary, Sirturo). So a
+        candidate after them scores no more than the least of them, as its place says:
+        its letters' score is no evidence against theirs ("Spironol.": aspirin, 0.95,
+        scored over spironolactone's 0.9, the name listed first). A word
         English knows is so in a drug's slot only (:func:`_cut_in_slot`), completed to
         a commonly prescribed drug ("Levet. 500 mg", levetiracetam, was Levo-T). Print
         and text only: a recogniser writes no cut word."""
@@ -912,7 +915,9 @@ class Validator:
         if not found or (known and found[0].features["prior"] < _CUT_MIN_PRIOR):
             return p
         named = {c.canonical.casefold() for c in found}
-        rest = [c for c in p.candidates if c.canonical.casefold() not in named]
+        least = min(c.score for c in found)
+        rest = [_scored_at_most(c, least) for c in p.candidates
+                if c.canonical.casefold() not in named]
         return replace(p, candidates=[*found, *rest][:max(opts.max_candidates, len(found))],
                        confidence=max(p.confidence, _cut_doubt(found)),
                        evidence=list(found[0].evidence))
@@ -1185,6 +1190,16 @@ def _cut_in_slot(sw: Sweep, i: int) -> bool:
     if sw.dose_at[i + 1] or dose_amount(sw.lowered[i + 1:i + 3]) is not None:
         return True
     return sw.cue_at[i] and sw.infos[i].zipf < sw.opts.english_min_zipf
+
+
+def _scored_at_most(c: Candidate | Ranked, score: float) -> Candidate | Ranked:
+    """``c``, its score lowered to ``score`` where it is higher (a candidate listed after
+    the names a cut word begins: under the render's floor where they share the word
+    thinly, "Hydroxyc.": hydroxyzine, 0.96 by its letters, at hydroxyurea's 0.25)."""
+    if c.score <= score:
+        return c
+    return replace(c, score=score) if isinstance(c, Ranked) else c.model_copy(
+        update={"score": score})
 
 
 def _cut_doubt(found: Sequence[Candidate | Ranked]) -> float:
