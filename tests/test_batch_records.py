@@ -32,6 +32,21 @@ def test_batch_writer_new_mode_refuses_existing(tmp_path: Path) -> None:
         RecordWriter(out, mode="new")
 
 
+def test_batch_writer_new_mode_writes_through_a_link_to_no_file_yet(tmp_path: Path) -> None:
+    # --out a link to where the records go (a larger disk): the file it names does not
+    # exist yet, but the link does, and an exclusive create refused it as "exists"
+    (tmp_path / "disk").mkdir()
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(tmp_path / "disk" / "records.jsonl")
+    with RecordWriter(link, mode="new") as writer:
+        assert writer.write(_rec("a"))
+    assert link.is_symlink()
+    assert [json.loads(line)["path"] for line in
+            (tmp_path / "disk" / "records.jsonl").read_text().splitlines()] == ["a"]
+    with pytest.raises(FileExistsError):  # now it names a file: a new run is refused
+        RecordWriter(link, mode="new")
+
+
 def test_batch_writer_overwrite_starts_afresh(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text(json.dumps(_rec("old")) + "\n")

@@ -152,10 +152,15 @@ class RecordWriter:
         self.models: set[str] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        opened = self.path
         if mode == "new":
-            flags |= os.O_EXCL
+            flags |= os.O_EXCL  # (which refuses a link, even to no file)
+            if self.path.is_symlink() and not self.path.exists():
+                # a link to the file to write, not made yet: made where the link points
+                opened = Path(os.path.realpath(self.path))
+                opened.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._fd: int | None = os.open(self.path, flags, 0o644)
+            self._fd: int | None = os.open(opened, flags, 0o644)
         except FileExistsError:  # another run made it between the check and here
             raise FileExistsError(f"{self.path} exists (another batch run started it?); "
                                   "pass --resume to continue it or --force to overwrite "
