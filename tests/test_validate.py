@@ -936,6 +936,26 @@ def test_validate_a_salt_form_with_its_dose_is_the_drug_verified_whole(
         "verified", text, [canonical])
 
 
+@pytest.mark.parametrize(
+    ("spec", "text", "canonical"),
+    [
+        ("Start potassium/0.9 chloride/0.8 20 mEq/0.9 by mouth daily.", "potassium chloride",
+         "potassium chloride"),
+        ("Start metoprolol/0.9 succinate/0.8 25 milligrams/0.9 daily.", "metoprolol succinate",
+         "metoprolol"),
+    ],
+)
+def test_validate_a_term_of_several_words_heard_whole_outranks_its_words(
+        validator: Validator, spec: str, text: str, canonical: str) -> None:
+    """A verified match's confidence is how likely it is wrong: the less sure of the
+    words verified alone won over the pair ("chloride", the chloride ion, instead of
+    potassium chloride; "metoprolol" and "succinate" apart)."""
+    doc = validator.validate(make_doc(spec))
+    (flag,) = doc.flags
+    assert (flag.reason, flag.text, flag.candidates[0].canonical) == (
+        "verified", text, canonical)
+
+
 def test_validate_low_token_probability_counts_as_doubt(validator: Validator) -> None:
     word = Word(text="fine", confidence=0.15, tokens=[Token(text=" fi", probability=0.01),
                                                      Token(text="ne", probability=0.9)])

@@ -570,11 +570,22 @@ def _clause_end(words: list[Word], first: int, stop: int) -> int:
     return next((m + 1 for m in range(first, stop) if CLAUSE_END.search(words[m].text)), stop)
 
 
+def _resolve_order(p: Proposal) -> tuple[int, int, float, float, int]:
+    """Where :func:`resolve` takes ``p``. A verified match's confidence is how likely it
+    is wrong, no score: of verified matches the longest comes first, as a term of
+    several words heard whole is that term and not the terms it holds ("potassium
+    chloride", whose "chloride" was heard less sure than the pair, is no chloride ion),
+    then the surest."""
+    if p.reason == "verified":
+        return p.rank, 1, -(p.end - p.start), p.confidence, p.start
+    return p.rank, 0, -p.confidence, -(p.end - p.start), p.start
+
+
 def resolve(proposals: list[Proposal]) -> list[Proposal]:
-    """The best non-overlapping set: verified matches and windows spelling a term, then
-    other near-lexicon windows by score (longer first on ties), then single-word flags;
-    in document order."""
-    order = sorted(proposals, key=lambda p: (p.rank, -p.confidence, -(p.end - p.start), p.start))
+    """The best non-overlapping set: windows spelling a term, and verified matches (the
+    longest first, then the surest), then other near-lexicon windows by score (longer
+    first on ties), then single-word flags; in document order."""
+    order = sorted(proposals, key=_resolve_order)
     taken: list[bool] = [False] * (max((p.end for p in proposals), default=0))
     chosen: list[Proposal] = []
     for p in order:
