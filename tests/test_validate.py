@@ -956,6 +956,24 @@ def test_validate_a_term_of_several_words_heard_whole_outranks_its_words(
         "verified", text, canonical)
 
 
+@pytest.mark.parametrize("unit", ["milli equivalents", "milli-equivalents", "milliequivalents"])
+def test_validate_milliequivalents_said_in_two_words_are_a_unit(validator: Validator,
+                                                               unit: str) -> None:
+    """A recogniser writes mEq, said, as "milli equivalents": it was no dose's unit, so
+    "equivalents" was searched for a drug (Aquaphyllin, theophylline) and the name before
+    it had no dose's context."""
+    spec = " ".join(f"{w}/0.9" for w in unit.split())
+    doc = validator.validate(make_doc(f"Take clor/0.5 con/0.5 20 {spec} daily."))
+    (flag,) = doc.flags
+    assert flag.text == "clor con"
+    assert flag.candidates[0].canonical == "potassium chloride"
+    assert flag.candidates[0].features["dose_context"] == 1.0
+    doc = validator.validate(make_doc(
+        f"Start potassium/0.9 chloride/0.8 20 {spec.replace('0.9', '0.8')} by mouth daily."))
+    assert [f.text for f in doc.flags] == ["potassium chloride"]
+    assert doc.validation is not None and doc.validation.hunches == []
+
+
 def test_validate_low_token_probability_counts_as_doubt(validator: Validator) -> None:
     word = Word(text="fine", confidence=0.15, tokens=[Token(text=" fi", probability=0.01),
                                                      Token(text="ne", probability=0.9)])

@@ -52,6 +52,7 @@ def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
 @pytest.mark.parametrize(
     ("text", "unit", "strength"),
     [("mg", True, False), ("micrograms", True, False), ("meq", True, False),
+     ("milliequivalents", True, False), ("milli-equivalents", True, False),
      ("kg", False, False), ("tablets", False, False), ("25mg", False, True),
      ("0.5mcg", False, True), ("80kg", False, False), ("25", False, False)],
 )
@@ -76,6 +77,7 @@ def test_validate_helpers_the_plural_of_an_ordinary_word_is_ordinary(
     ("text", "kind"),
     [("500", "number"), ("2.5", "number"), ("500mg", "number"), ("3rd", "number"),
      ("03/14/1958", "number"), ("x10", "number"), ("mg", "unit"), ("milligrams", "unit"),
+     ("milli-equivalents", "unit"), ("milli", "word"),
      ("bid", "frequency"), ("daily", "frequency"), ("", "punct"), ("metformin", "word"),
      ("Amoxici11in", "word")],
 )
@@ -88,7 +90,10 @@ def test_validate_helpers_classify(text: str, kind: str) -> None:
     [("10 milligrams daily", True), ("500 mg", True), ("500mg with food", True),
      ("twice daily", True), ("five hundred milligrams", True), ("mg", True),
      ("10 miles", False), ("two cats", False), ("and then", False), ("", False),
-     ("tablets", False)],
+     ("tablets", False),
+     # a unit a recogniser writes in two words, or a writer with a hyphen
+     ("20 milli equivalents", True), ("20 milli-equivalents", True), ("50 micro grams", True),
+     ("20 milli", False), ("milli equivalents", False), ("20 equivalents", False)],
 )
 def test_validate_helpers_dose_context(after: str, dose: bool) -> None:
     assert is_dose_start(after.split()) is dose
@@ -98,7 +103,8 @@ def test_validate_helpers_dose_context(after: str, dose: bool) -> None:
     ("after", "amount"),
     [("2 g IV", (2000.0, "g")), ("1g IV", (1000.0, "g")), ("4 mg IV", (4.0, "mg")),
      ("1,000 mg", (1000.0, "mg")), ("2 g/hr", (2000.0, "g")), ("100 mcg", (0.1, "mcg")),
-     ("20 meq", (None, "meq")), ("two mg", None), ("2 tablets", None), ("IV", None),
+     ("20 meq", (None, "meq")), ("20 milli-equivalents", (None, "milliequivalents")),
+     ("two mg", None), ("2 tablets", None), ("IV", None),
      ("", None)],
 )
 def test_validate_helpers_dose_amount(after: str, amount: tuple[float | None, str] | None
@@ -147,7 +153,10 @@ def test_validate_helpers_choice_variants_best_first() -> None:
      ("awful 10 mg", [True, True], 0.5), ("for coffee", [True, True], 0.0),
      # "milligrams" heard amiss, in doubt after a number; not when the recogniser is sure
      ("100 million and", [True, False], 1.0), ("100 million people", [True, True], 0.0),
-     ("50 mic programs", [True, False], 1.0), ("million and", [False, True], 0.0)],
+     ("50 mic programs", [True, False], 1.0), ("million and", [False, True], 0.0),
+     # a unit in two words; an amount of what follows it is no dose
+     ("20 milli equivalents daily", [True], 1.0),
+     ("20 milli equivalents of potassium", [True], 0.0)],
 )
 def test_validate_helpers_dose_near(after: str, sure: list[bool], strength: float) -> None:
     assert dose_near(after.split(), sure) == strength

@@ -19,7 +19,7 @@ __all__ = ["WordClass", "break_words", "classify", "dose_amount", "dose_context"
            "dose_strengths",
            "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
            "is_number", "is_number_word", "is_strength", "is_strength_unit", "is_unit",
-           "link_words", "quantity_words", "strip_punct", "ty_for_teen_dose"]
+           "link_words", "quantity_words", "split_unit", "strip_punct", "ty_for_teen_dose"]
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
@@ -37,6 +37,10 @@ _UNITS = frozenset({
     "drops", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "caps", "patch",
     "patches", "spray", "sprays", "inhalation", "inhalations", "sachet", "sachets", "%",
 })
+#: the prefixes of units that a recogniser writes apart from the unit, or a writer with a
+#: hyphen ("20 milli equivalents", "milli-equivalents", "50 micro grams"): the words are
+#: that unit (see split_unit)
+_UNIT_PREFIXES = frozenset({"milli", "micro"})
 _NUMBER_WORDS = frozenset({
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "fifteen", "twenty", "twenty-five", "thirty", "forty", "fifty", "sixty",
@@ -90,6 +94,20 @@ _LINK_WORDS = _LINKS | {"up", "down", "out"}
 _OUT_LINKS = frozenset({"works", "work", "worked", "comes", "come", "came"})
 
 
+def split_unit(prefix: str, rest: str) -> str | None:
+    """The unit the words ``prefix`` and ``rest`` (lower-case, stripped) spell when a
+    recogniser wrote it in two words ("milli equivalents": "milliequivalents", the mEq
+    of "20 milli equivalents"; "micro grams"), else None."""
+    joined = prefix + rest
+    return joined if prefix in _UNIT_PREFIXES and joined in _UNITS else None
+
+
+def _unhyphenated(low: str) -> str:
+    """A unit written with a hyphen after its prefix ("milli-equivalents") as one word."""
+    prefix, hyphen, rest = low.partition("-")
+    return prefix + rest if hyphen and prefix in _UNIT_PREFIXES else low
+
+
 def strip_punct(text: str) -> str:
     """``text`` without leading and trailing punctuation or spaces."""
     return _EDGE.sub("", text.strip())
@@ -107,7 +125,8 @@ def classify(text: str) -> WordClass:
         return "number" if any(c.isdigit() for c in low) else "punct"
     if letters < sum(c.isdigit() for c in low):
         return "number"  # dates, codes, "x10"
-    if low in _UNITS or ("/" in low and all(part in _UNITS for part in low.split("/"))):
+    if _unhyphenated(low) in _UNITS or (
+            "/" in low and all(part in _UNITS for part in low.split("/"))):
         return "unit"
     if low in _FREQUENCIES:
         return "frequency"
@@ -133,6 +152,7 @@ def _dose_role(text: str) -> int:
     search."""
     if not text:
         return _SKIP
+    text = _unhyphenated(text)
     if _DOSED.match(text) or text in _FREQUENCIES:
         return _DOSE
     if text in _UNITS and text not in {"a", "l", "g"}:
@@ -198,7 +218,8 @@ def dose_near(texts: list[str], skippable: list[bool]) -> float:
 _AMOUNT_UNITS: dict[str, float | None] = {
     "mg": 1.0, "mgs": 1.0, "milligram": 1.0, "milligrams": 1.0, "mcg": 0.001, "µg": 0.001,
     "ug": 0.001, "microgram": 0.001, "micrograms": 0.001, "g": 1000.0, "gm": 1000.0,
-    "gram": 1000.0, "grams": 1000.0, "meq": None}
+    "gram": 1000.0, "grams": 1000.0, "meq": None, "milliequivalent": None,
+    "milliequivalents": None}
 _AMOUNT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)([^\W\d_]*)(?:/.*)?$")
 
 
@@ -213,7 +234,7 @@ def dose_amount(texts: Sequence[str]) -> tuple[float | None, str] | None:
     found = _AMOUNT.match(texts[0].replace(",", ""))
     if found is None:
         return None
-    unit = found.group(2) or (texts[1].split("/")[0] if len(texts) > 1 else "")
+    unit = _unhyphenated(found.group(2) or (texts[1].split("/")[0] if len(texts) > 1 else ""))
     if unit not in _AMOUNT_UNITS:
         return None
     per = _AMOUNT_UNITS[unit]
@@ -336,15 +357,23 @@ def is_amount_at(texts: list[str], sure: list[bool], start: int,
         if role == _SKIP:
             continue
         if role in (_UNIT, _LEAD_UNIT) or (role == _DOSE and _DOSED.match(texts[i])):
+            if i + 1 < len(texts) and split_unit(texts[i], texts[i + 1]) is not None:
+                i += 1  # "20 milli equivalents of potassium"
             return i + 1 < len(texts) and texts[i + 1] == "of" and sure[i + 1]
         return False
     return False
 
 
 def _roles(texts: list[str], sure: list[bool]) -> list[int]:
-    """Each word's :func:`_dose_role`, a unit heard amiss (:func:`heard_units`) a unit."""
-    return [_UNIT if amiss else _dose_role(text)
-            for text, amiss in zip(texts, heard_units(texts, sure), strict=True)]
+    """Each word's :func:`_dose_role`, a unit heard amiss (:func:`heard_units`) a unit,
+    and a unit written in two words (:func:`split_unit`) that unit at its prefix, the rest
+    of it skipped."""
+    roles = [_UNIT if amiss else _dose_role(text)
+             for text, amiss in zip(texts, heard_units(texts, sure), strict=True)]
+    for k in range(len(texts) - 1):
+        if (joined := split_unit(texts[k], texts[k + 1])) is not None:
+            roles[k], roles[k + 1] = _dose_role(joined), _SKIP
+    return roles
 
 
 def heard_units(texts: list[str], sure: list[bool]) -> list[bool]:
@@ -386,8 +415,9 @@ def number_for_homophone(text: str, following: str, before: str = "") -> str | N
 
 
 def is_strength_unit(text: str) -> bool:
-    """True for a unit of a drug's strength (lower-case): "mg", "micrograms", "meq"."""
-    return text in _STRENGTH_UNITS
+    """True for a unit of a drug's strength (lower-case): "mg", "micrograms", "meq",
+    "milli-equivalents"."""
+    return _unhyphenated(text) in _STRENGTH_UNITS
 
 
 def is_strength(text: str) -> bool:
@@ -421,7 +451,7 @@ def break_words() -> frozenset[str]:
 
 def is_unit(text: str) -> bool:
     """True for a unit of an amount ("mg", "milligrams", "puffs", "tab")."""
-    return text in _UNITS
+    return _unhyphenated(text) in _UNITS
 
 
 def is_dosed(text: str) -> bool:

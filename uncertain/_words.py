@@ -27,6 +27,7 @@ from uncertain._context import (
     is_strength,
     is_strength_unit,
     number_for_homophone,
+    split_unit,
     strip_punct,
 )
 from uncertain._cues import is_cue_word
@@ -138,6 +139,13 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
         _join_hyphenated(out, surfaces, lookup, oov_max_zipf)
     else:
         _join_unfinished(out, surfaces, [w for seg in doc.segments for w in seg.words])
+    # a unit a recogniser wrote in two words ("20 milli equivalents": mEq) is that unit,
+    # no syllables of a name
+    for k in range(len(out) - 1):
+        if out[k].segment == out[k + 1].segment and split_unit(
+                out[k].text.casefold(), out[k + 1].text.casefold()) is not None:
+            for part in out[k:k + 2]:
+                part.kind, part.key, part.zipf, part.exact, part.oov = "unit", "", 0.0, [], False
     # spelled numbers that open a dose ("ten milligrams", "two point five mg") are
     # numbers, not syllables
     for k in range(len(out) - 2, -1, -1):
@@ -523,6 +531,10 @@ def orphan_sentences(infos: list[WordInfo], lowered: list[str], words: list[Word
     n = len(infos)
     unit = [is_strength_unit(text) or amiss
             for text, amiss in zip(lowered, heard_units(lowered, sure), strict=True)]
+    # ... or written in two words, from its first ("20 milli equivalents")
+    for k in range(n - 1):
+        if is_strength_unit(split_unit(lowered[k], lowered[k + 1]) or ""):
+            unit[k] = True
     dosed = [is_strength(text) for text in lowered]
     drug = [False] * n
     for p in chosen:
