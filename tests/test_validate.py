@@ -2389,6 +2389,39 @@ def test_validate_a_misspelled_salt_is_its_drugs_salt_form(
     assert flag.candidates[0].term.casefold().startswith(line.split()[0].casefold() + " ")
 
 
+@pytest.mark.parametrize("modality", ["text", "audio"])
+@pytest.mark.parametrize(("line", "span", "term"), [
+    ("Start potassium chlor ride 20 mEq by mouth daily.", "potassium chlor ride",
+     "potassium chloride"),
+    ("Start metoprolol tar trait 25 mg twice a day.", "metoprolol tar trait",
+     "metoprolol tartrate"),
+    ("Continue amlodipine be sillate 10 mg daily.", "amlodipine be sillate",
+     "amlodipine besylate"),
+    ("Continue losartan pot ass E um 50 mg daily.", "losartan pot ass E um",
+     "losartan potassium"),
+])
+def test_validate_a_salt_form_heard_amiss_in_its_second_word(
+        validator: Validator, modality: Modality, line: str, span: str, term: str) -> None:
+    """A recogniser breaks a salt into words, some of them terms: "potassium chlor ride"
+    verified "chlor" as Chlor (chlorine) and proposed nothing for potassium chloride;
+    "metoprolol tar trait" was metoprolol and words; "amlodipine be sillate" flagged
+    "sillate" as Cylate."""
+    (flag,) = validated_as(validator, line, modality).flags
+    assert (flag.reason, flag.text, flag.candidates[0].term) == ("near_lexicon", span, term)
+
+
+@pytest.mark.parametrize("line", [
+    "Start metoprolol and lisinopril 10 mg daily.",
+    "Continue metformin with lisinopril 10 mg daily.",
+    "Continue diltiazem CD 180 mg daily.",
+])
+def test_validate_a_drug_and_other_words_are_no_salt_form(validator: Validator,
+                                                          line: str) -> None:
+    for modality in ("text", "audio"):
+        doc = validated_as(validator, line, modality)
+        assert [f.reason for f in doc.flags] == ["verified"] * len(doc.flags)
+
+
 def _heard(pieces: list[tuple[str, float, bool]]) -> Document:
     """Speech of (text, confidence, written onto the next word) words."""
     words = [Word(text=t, confidence=c, space_after=not glued) for t, c, glued in pieces]

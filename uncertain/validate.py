@@ -266,6 +266,13 @@ class Validator:
     def _breaks_within(self, keys: Sequence[str], idx: int) -> bool:
         return breaks_within(keys, self.index.items[idx].normal)
 
+    def _goes_on_as(self, head: str, tail: str) -> bool:
+        """Whether a term of several words begins with the word ``head`` and goes on like
+        ``tail`` (:func:`uncertain._words.other_tail`): "potassium", "chlorride"."""
+        return any(_begins_with_word(term, head) and not other_tail(term, head, tail)
+                   for term in {self.index.items[idx].entry.term
+                                for idx in self.index.completions(head, extra=1)})
+
     def _named(self, idx: int) -> bool:
         """Whether an entry is a drug, a product or a class of drugs by its own name."""
         entry = self.index.items[idx].entry
@@ -477,7 +484,7 @@ class Validator:
                     return layer if isinstance(layer, Proposal) else None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
                                orphan)
-        stem = lead = named = ""
+        stem = lead = named = second = ""
         if len(window) > 1 and not joined:
             # a window holding a known term is that term, not a longer one, unless its
             # words spell a longer one ("ZOL PID EM" is zolpidem, not Zol and PID), or
@@ -499,6 +506,17 @@ class Validator:
                 # (in writing, a name of any length begins a longer one that it begins
                 # when the words after it are no words: "Metoprolol succinat")
                 lead = window[0].key
+            elif (rare and window[0].exact and len(window[0].key) >= _NAMED_MIN_LETTERS
+                  and not all(w.exact for w in window[1:])
+                  and any(self._named(idx) for idx in window[0].exact)
+                  and self._goes_on_as(window[0].key, key_of(window[1:]))):
+                # a drug's name and words after it that are not all terms ("Amlodipine
+                # besilate" is the drug and its salt as the INN writes it) are the drug
+                # and other words, or a name of two words it begins, heard amiss in the
+                # second ("potassium chlor ride", whose Chlor is chlorine: potassium
+                # chloride; "metoprolol tar trait", "amlodipine be sillate"): only such
+                # names are searched, and those going on like the window
+                named = second = window[0].key
             elif rare:
                 return None
             elif modality != "audio" and window[0].exact and (
@@ -602,7 +620,7 @@ class Validator:
         # page's text layer reads as the term: "Dig Oxen Tab" is its Digoxin, not "Dig Oxen"
         # ... unless the term takes no dose and a dose follows: "take some of the stat in
         # 20 milligrams" spells the class statin, but a drug of it was said (simvastatin)
-        spelled = bool(stem or lead) or (len(window) > 1 and (
+        spelled = bool(stem or lead or second) or (len(window) > 1 and (
             (ranked[0].features.get("exact") == 1.0
              and not (dose > 0 and "drug" in ranked[0].features))
             or "text_layer" in ranked[0].evidence))
