@@ -958,11 +958,15 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
     widths = [min(m, len(row) + _SPAN_EXTRA) if len(row) > 1 or token_span[row[0]] is not None
               else 1 for row in rows]
 
+    # what a row of one token and each answer token say (:func:`_said_key`), read once
+    said = [_said_key(texts[i]) if len(row) == 1 else None for i, row in enumerate(rows)]
+    said_new = [_said_key(dst[j]) for j in range(j1, j2)]
+
     def gain(i: int, j: int, width: int) -> float:
         """What pairing row ``i`` with answer tokens ``j - width .. j - 1`` earns, or -1: a
         number said in words and written in digits is the same word ("forty", "40")."""
         new = "".join(dst[j1 + j - width:j1 + j])
-        if width == 1 and len(rows[i]) == 1 and _same_said(texts[i], new):
+        if width == 1 and said[i] is not None and said[i] == said_new[j - 1]:
             s = 1.0
         else:
             s = fuzz.ratio(texts[i], new) / 100.0
@@ -1397,14 +1401,16 @@ def _same_said(original: str, new: str) -> bool:
     milligrams" and "500 mg", "forty" and "40", "by mouth twice daily" and "PO BID",
     "every 6 hours" and "q6h"; not "fifty" and "15", "for" and "4", nor "1-2" and
     "1/2"). Letters other than Latin ones are not compared so: never the same."""
-    if not (_latin(original) and _latin(new)):
-        return False
-    said = _plainly_said(original)
-    return bool(said) and said == _plainly_said(new)
+    said = _said_key(original)
+    return said is not None and said == _said_key(new)
 
 
-def _latin(text: str) -> bool:
-    return all(c.isascii() for c in unicodedata.normalize("NFKD", text) if c.isalpha())
+def _said_key(text: str) -> tuple[str, ...] | None:
+    """What ``text`` says as :func:`_same_said` compares it (:func:`_plainly_said`), or
+    None for no words, or letters other than Latin ones."""
+    if not all(c.isascii() for c in unicodedata.normalize("NFKD", text) if c.isalpha()):
+        return None
+    return _plainly_said(text) or None
 
 
 #: a dose's units and directions as written for short (said_words of them, in a row)
