@@ -2484,6 +2484,24 @@ def test_validate_a_sig_read_with_g_for_q_is_flagged(validator: Validator, line:
     assert "glyph" in flags[0].candidates[0].evidence
 
 
+@pytest.mark.parametrize(("column", "misread", "frequency"), [
+    (["Frequency", "BID", "ql2h", "daily"], "ql2h", "q12h"),
+    (["Frequency", "BlD", "q8h"], "BlD", "BID"),
+])
+def test_validate_a_doubtful_sig_alone_on_its_line_is_suggested_its_frequency(
+        validator: Validator, column: list[str], misread: str, frequency: str) -> None:
+    """A table's frequency column comes out of tesseract a cell a line, with no dose before
+    a cell: a misread "ql2h" or "BlD", doubtful on its own (out of vocabulary, read at
+    0.23), was marked with no suggestion, though one glyph undone spells q12h or BID."""
+    doc = validator.validate(Document(
+        source=Source(path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=k, words=[Word(text=t, confidence=0.23 if t == misread else 0.95)])
+                  for k, t in enumerate(column)]))
+    (flag,) = only_doubtful(doc)
+    assert flag.text == misread
+    assert [(c.term, c.evidence) for c in flag.candidates] == [(frequency, ["glyph"])]
+
+
 @pytest.mark.parametrize("line", [
     "Atorvastatin 40 mg qhs", "Metoprolol 25 mg q6h", "Ceftriaxone 1 g IV daily",
     "Glipizide 5 mg daily", "Gabapentin 300 mg at night with a glass of water",

@@ -272,6 +272,12 @@ def word_flags(
                                     kind="number", evidence=["glyph"]) for n in numbers]
         elif len(info.key) >= 4 and info.kind == "word" and not info.exact:
             candidates = suggest(i)
+        elif (modality == "image" and misread is not None and info.kind == "word"
+              and not info.exact and not piece and (frequency := misread(i)) is not None):
+            # a short word doubtful on its own that spells a dosing frequency with one
+            # glyph undone ("BlD", "ql2h" in a table's column): the frequency is its
+            # suggestion, though no dose before it on its line makes it a misread
+            candidates = [frequency]
         evidence: list[Evidence] = list(candidates[0].evidence) if candidates else []
         out.append(Proposal(i, end, reasons[0], reasons, round(wrong, 4),
                             listed(candidates, modality, opts.max_candidates,
