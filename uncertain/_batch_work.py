@@ -36,6 +36,7 @@ from uncertain.errors import (
     InputTooLargeError,
     ModelNotFoundError,
     UncertainError,
+    reworded,
 )
 
 if TYPE_CHECKING:
@@ -119,10 +120,8 @@ def error_record(path: str, sha256: str | None, exc: BaseException,
     message = str(exc)
     if not isinstance(exc, UncertainError) and path not in message:
         message = f"{path}: {message}"
-    for said, meant in words:
-        message = message.replace(said, meant)
     return {"path": path, "sha256": sha256, "status": "error",
-            "error": type(exc).__name__, "message": message}
+            "error": type(exc).__name__, "message": reworded(message, words)}
 
 
 def _failed(path: str, sha256: str | None, exc: Exception,

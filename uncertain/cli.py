@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
 from uncertain.document import Document, invalid_summary, json_schema
-from uncertain.errors import ModelNotFoundError, UncertainError, shown
+from uncertain.errors import ModelNotFoundError, UncertainError, reworded, shown
 
 if TYPE_CHECKING:
     from uncertain.lexicon import Entry, Lexicon
@@ -42,13 +42,6 @@ def command_line_words() -> tuple[tuple[str, str], ...]:
     return ((RAISES_IT.format(setting="max_seconds"),
              RAISES_IT.format(setting="--max-audio-seconds")),
             ("raise max_pixels", "raise --max-pixels"))
-
-
-def reworded(message: str, words: Sequence[tuple[str, str]]) -> str:
-    """``message`` with each of ``words``' first strings said as its second."""
-    for said, meant in words:
-        message = message.replace(said, meant)
-    return message
 
 
 def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:

@@ -25,6 +25,7 @@ pool's worker can send one back to its caller.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -34,6 +35,14 @@ def shown(path: str | os.PathLike[str]) -> str:
     if name.isprintable():
         return name
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def reworded(message: str, words: Sequence[tuple[str, str]]) -> str:
+    """``message`` with each of ``words``' first strings said as its second (the command
+    line names a setting by its option: :func:`uncertain.cli.command_line_words`)."""
+    for said, meant in words:
+        message = message.replace(said, meant)
+    return message
 
 
 class UncertainError(Exception):
