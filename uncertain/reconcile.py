@@ -776,6 +776,13 @@ _SAID_MARKS = ((re.compile(r"(?<=\d)\s*/\s*(?=\d)"), " over "),
                (re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=\d)"), " to "))
 
 
+def _marks_said(text: str) -> str:
+    """``text`` with each mark between two numbers written as the word it is said as."""
+    for mark, word in _SAID_MARKS:
+        text = mark.sub(word, text)
+    return text
+
+
 def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
     """Whether ``numbers`` are number words (and "over", "point", "and") that ``new``, with
     digits, says at its end (``at_end``) or start, with more said before (or after)."""
@@ -783,9 +790,7 @@ def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
     if not gone or not any(c.isdigit() for c in new) or not all(
             w in NUMBER_WORDS or w in ("over", "point", "and") for w in gone):
         return False
-    for mark, word in _SAID_MARKS:
-        new = mark.sub(word, new)
-    said = said_words(new)
+    said = said_words(_marks_said(new))
     if len(said) <= len(gone):
         return False
     return said[len(said) - len(gone):] == gone if at_end else said[:len(gone)] == gone
@@ -1443,9 +1448,7 @@ _LONGEST = max(len(k) for k in _SHORT_FOR)
 def _plainly_said(text: str) -> tuple[str, ...]:
     """The words said for ``text`` (:func:`said_words`), each unit or direction of a dose
     as it is abbreviated and "every N hours" as "q N h"."""
-    for mark, word in _SAID_MARKS:
-        text = mark.sub(word, text)
-    words = said_words(text)
+    words = said_words(_marks_said(text))
     out: list[str] = []
     k = 0
     while k < len(words):
