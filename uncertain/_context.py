@@ -98,8 +98,10 @@ def split_unit(prefix: str, rest: str) -> str | None:
     """The unit the words ``prefix`` and ``rest`` (lower-case, stripped) spell when a
     recogniser wrote it in two words ("milli equivalents": "milliequivalents", the mEq
     of "20 milli equivalents"; "micro grams"), else None."""
+    if prefix not in _UNIT_PREFIXES:  # (asked of every word: nearly none is a prefix)
+        return None
     joined = prefix + rest
-    return joined if prefix in _UNIT_PREFIXES and joined in _UNITS else None
+    return joined if joined in _UNITS else None
 
 
 def _unhyphenated(low: str) -> str:

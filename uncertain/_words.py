@@ -142,7 +142,7 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     # a unit a recogniser wrote in two words ("20 milli equivalents": mEq) is that unit,
     # no syllables of a name
     for k in range(len(out) - 1):
-        if out[k].segment == out[k + 1].segment and split_unit(
+        if out[k].kind == "word" and out[k].segment == out[k + 1].segment and split_unit(
                 out[k].text.casefold(), out[k + 1].text.casefold()) is not None:
             for part in out[k:k + 2]:
                 part.kind, part.key, part.zipf, part.exact, part.oov = "unit", "", 0.0, [], False
