@@ -151,7 +151,8 @@ def test_batch_resume_skips_recorded_inputs_and_redoes_changed_ones(tmp_path: Pa
     (folder / "d.wav").write_bytes(b"ddd")
     second = run_batch([folder, folder / "a.wav"], out=out, resume=True,
                        processor=FakeProcessor)
-    assert (second.done, second.skipped, second.total) == (2, 3, 5)
+    # (a.wav, named twice, is one input)
+    assert (second.done, second.skipped, second.total, second.named_again) == (2, 2, 4, 1)
     keys = [(Path(r["path"]).name, r["sha256"]) for r in _records(out)]
     assert len(keys) == len(set(keys)) == 5
     assert [k[0] for k in keys] == ["a.wav", "b.wav", "c.wav", "b.wav", "d.wav"]
@@ -961,6 +962,44 @@ def test_batch_resume_knows_an_input_however_its_path_is_spelled(
     fresh = tmp_path / "fresh.jsonl"
     assert run_batch(["d/a.txt", "./d/a.txt"], out=fresh, validate=False).done == 1
     assert len(_records(out)) == 2 and len(_records(fresh)) == 1
+
+
+def test_batch_an_input_named_twice_is_counted_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file named twice (twice alike, by two paths, or in a folder named too) was done
+    once but counted twice: "1 done, 0 failed, 1 skipped (of 2 inputs)", and on --resume
+    "2 skipped (of 2 inputs)", for one input. It counts once, and the summary says it was
+    named again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.wav").write_bytes(b"aaa")
+    (tmp_path / "d" / "b.wav").write_bytes(b"bbb")
+    out = tmp_path / "out.jsonl"
+    first = run_batch(["d/a.wav", "d/a.wav"], out=out, processor=FakeProcessor)
+    assert (first.total, first.done, first.skipped) == (1, 1, 0)
+    assert first.named_again == 1
+    assert "1 done, 0 failed, 0 skipped (of 1 inputs)" in first.format()
+    assert "named again: 1 input named more than once" in first.format()
+    again = run_batch(["d/a.wav", "./d/a.wav"], out=out, resume=True,
+                      processor=FakeProcessor)
+    assert (again.total, again.done, again.skipped) == (1, 0, 1)
+    both = run_batch(["d", "d/b.wav", str(tmp_path / "d" / "a.wav")], out=out, resume=True,
+                     processor=FakeProcessor)
+    assert (both.total, both.done, both.skipped) == (2, 1, 1)
+    assert both.named_again == 2
+    assert "named again: 2 inputs named more than once" in both.format()
+    assert len(_records(out)) == 2
+    once = run_batch(["d"], out=out, resume=True, processor=FakeProcessor)
+    assert once.named_again == 0 and "named again" not in once.format()
+    # on the command line
+    (tmp_path / "c.txt").write_text("Take metformin.")
+    argv = ["batch", "c.txt", "c.txt", "--out", str(tmp_path / "cli.jsonl"),
+            "--no-progress", "--no-validate"]
+    assert cli_main(argv) == 0
+    assert "1 done, 0 failed, 0 skipped (of 1 inputs)" in capsys.readouterr().err
+    assert cli_main([*argv, "--resume"]) == 0
+    assert "0 done, 0 failed, 1 skipped (of 1 inputs)" in capsys.readouterr().err
 
 
 def test_batch_resume_knows_an_input_reached_through_a_link(

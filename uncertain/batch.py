@@ -34,7 +34,8 @@ Output records (one JSON object per line, written whole, ``fsync``-ed)::
 Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already in
 ``out`` (ok or error), so nothing is written twice, the paths compared once made absolute
 and normalised ("d/a.txt" and "./d/a.txt" are one input; a relative path resolves against
-the folder the run is resumed from); a changed file (new hash) is done again, and so is
+the folder the run is resumed from; an input named twice in one run is done and counted
+once); a changed file (new hash) is done again, and so is
 an input an earlier run failed on for a reason of the run's (an engine, a bug) or refused
 under a lower limit than the resumed run's (its record's ``limits``): its new record
 replaces the error record (written at the end, the old one dropped as the run ends,
@@ -61,7 +62,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from uncertain._batch_inputs import Item, iter_items, list_items
-from uncertain._batch_records import Key, RecordWriter, input_key
+from uncertain._batch_records import RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker, run_limits
 from uncertain._io import NOT_REGULAR
 from uncertain._progress import logging_above
@@ -97,6 +98,9 @@ class BatchSummary:
     #: a limit this run raised (``--max-audio-seconds``, ``--ocr-timeout``,
     #: ``--max-pixels``), done again
     retried: int = 0
+    #: the inputs named more than once (alike, by two paths, or in a folder named too):
+    #: each is one input of ``total``, done or skipped once
+    named_again: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     repaired_bytes: int = 0
@@ -147,6 +151,11 @@ class BatchSummary:
                 "recorded with other content (the file changed or went since, or could "
                 "not be read then): the earlier record of each stays in the output, "
                 "before the new one")
+        if self.named_again:
+            lines.append(
+                f"named again: {self.named_again} input{'s' * (self.named_again != 1)} "
+                "named more than once (alike, by two paths, or in a folder named too): "
+                "done and counted once")
         if self.retried:
             lines.append(
                 f"retried: {self.retried} input{'s' * (self.retried != 1)} an earlier run "
@@ -256,7 +265,9 @@ def run_batch(
         words=tuple((str(said), str(meant)) for said, meant in words))
     summary = BatchSummary(out=os.fspath(out))
     started = time.perf_counter()
-    summary.total = sum(1 for _ in list_items(names, exclude=[out]))
+    # an input named twice ("a.wav a.wav", "d d/a.wav") is one input: done once, counted
+    # once
+    summary.total = len({input_key(path) for path in list_items(names, exclude=[out])})
     if summary.total == 0:
         log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
         return summary
@@ -328,18 +339,25 @@ def run_batch(
 
 def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
              bar: tqdm[Any]) -> Pending:
-    """Items not yet recorded, each with its content hash; recorded ones are counted skipped."""
-    queued: set[Key] = set()
+    """Items not yet recorded, each with its content hash; recorded ones are counted skipped,
+    and an input named again (:func:`uncertain._batch_records.input_key`) is passed over."""
+    met: set[str] = set()
+    again: set[str] = set()
     for item in items:
+        path = input_key(item.path)
+        if path in met:
+            if path not in again:
+                again.add(path)
+                summary.named_again += 1
+            continue
+        met.add(path)
         sha = None if item.error is not None else item.sha256()
-        key = (input_key(item.path), sha)
-        if writer.seen(*key) or key in queued:
+        if writer.seen(path, sha):
             summary.skipped += 1
-            summary.failed_before += writer.failed(*key)
+            summary.failed_before += writer.failed(path, sha)
             bar.update(1)
             continue
-        queued.add(key)
-        if writer.retrying(*key):
+        if writer.retrying(path, sha):
             summary.retried += 1
         else:
             summary.redone += writer.recorded_before(item.path)
