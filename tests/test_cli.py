@@ -474,6 +474,39 @@ def test_cli_max_pixels_sets_the_limit_of_an_image(
         assert "argument --max-pixels" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_a_pdf_page_read_under_the_pixel_limit_names_the_option(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PDF page read at a lower resolution, for --max-pixels, kept a warning saying
+    "raise max_pixels", the API's keyword, on stderr and in the documents the command
+    line wrote, where its errors name the option. The API's documents keep the keyword."""
+    from PIL import Image
+
+    from uncertain.batch import run_batch
+
+    pdf = tmp_path / "letter.pdf"
+    Image.new("L", (612, 792), 255).save(pdf, resolution=72.0)  # 8.5 x 11 in
+    out = tmp_path / "o.jsonl"
+    extra = (["--out", str(out)] if command == "batch" else ["--format", "jsonl"])
+    assert main([command, str(pdf), *extra, "--max-pixels", "1e6", "--no-validate",
+                 "--no-progress"]) == 0
+    said, err = capsys.readouterr()
+    if command == "batch":
+        said = out.read_text(encoding="utf-8")
+    else:
+        assert "dpi, as 300 dpi would make" in err
+        assert "(raise --max-pixels to read it at 300)" in err
+    (line,) = said.splitlines()
+    written = json.loads(line)
+    doc = Document.model_validate(written["document"] if command == "batch" else written)
+    assert [w for w in doc.warnings if "raise --max-pixels to read it at 300" in w], doc
+    assert "raise max_pixels" not in said and "raise max_pixels" not in err
+    # the library's own words, for the library's callers
+    api = run_batch([pdf], out=tmp_path / "api.jsonl", max_pixels=1_000_000, validate=False)
+    assert api.done == 1
+    assert "(raise max_pixels to read it at 300)" in (tmp_path / "api.jsonl").read_text()
+
+
 def test_cli_annotate_reads_a_windows_file_and_names_it_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     legacy = tmp_path / "note.txt"

@@ -77,9 +77,9 @@ class WorkConfig:
     #: worker's ``$UNCERTAIN_MAX_AUDIO_SECONDS``, else 6 hours). A run sets the driver's
     #: here: a Ray actor's environment is its cluster's, not the driver's
     max_seconds: float | None = None
-    #: words of the library's messages said otherwise in error records, each pair the
-    #: library's and the caller's (the command line names its options: ``--max-audio-seconds``
-    #: where the API's keyword is ``max_seconds``)
+    #: words of the library's messages said otherwise in records (error messages and the
+    #: documents' warnings), each pair the library's and the caller's (the command line
+    #: names its options: ``--max-audio-seconds`` where the API's keyword is ``max_seconds``)
     words: tuple[tuple[str, str], ...] = ()
 
 
@@ -228,6 +228,10 @@ class Worker:
                     from uncertain.rescore import rescore
 
                     doc = rescore(doc, model=self.asr.model, audio=audio)
+            if self.config.words:  # its warnings said as its errors are (a PDF page read
+                # at a lower resolution tells to raise --max-pixels on the command line)
+                doc = doc.model_copy(update={"warnings": [
+                    reworded(note, self.config.words) for note in doc.warnings]})
             record: Record = {"path": staged.path, "sha256": staged.sha256, "status": "ok",
                               "kind": staged.kind, "duration": doc.source.duration,
                               "document": doc.model_dump(mode="json")}

@@ -216,8 +216,9 @@ def run_batch(
     (None: detected, as :func:`uncertain.text.read_text` does); ``device="auto"`` takes every
     visible GPU, else the CPU. ``processor`` builds the per-file work from a
     :class:`WorkConfig` (the seam tests use; default :class:`uncertain._batch_work.Worker`).
-    ``words`` are pairs of words of the library's messages and what error records say
-    instead (the command line names its options: :func:`uncertain.cli.command_line_words`).
+    ``words`` are pairs of words of the library's messages and what records (error
+    messages, the documents' warnings) say instead (the command line names its options:
+    :func:`uncertain.cli.command_line_words`).
     """
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]  # one path, not its letters ("note.txt": n, o, ..., "." the folder)

@@ -35,8 +35,9 @@ log = logging.getLogger("uncertain")
 
 def command_line_words() -> tuple[tuple[str, str], ...]:
     """The library's words for a setting its messages tell to raise, each with the
-    command line's option that sets it: an error said here names the option
-    (``--max-audio-seconds``, not the ``max_seconds`` keyword of the API)."""
+    command line's option that sets it: an error said here, and a document's warning
+    said or written here, names the option (``--max-audio-seconds``, not the
+    ``max_seconds`` keyword of the API)."""
     from uncertain.audio import RAISES_IT
 
     return ((RAISES_IT.format(setting="max_seconds"),
@@ -408,6 +409,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 failures += 1
                 continue
+            if any("max_" in note for note in doc.warnings):
+                # the settings they tell to raise named as options, as errors say them here
+                # (in the document written too: batch records say it so)
+                doc = doc.model_copy(update={"warnings": [
+                    reworded(note, command_line_words()) for note in doc.warnings]})
             for note in doc.warnings:  # kept in the document too; said where people look
                 named = note if note.startswith(f"{path}:") else f"{shown(path)}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
