@@ -90,14 +90,36 @@ def test_batch_writer_never_writes_a_key_twice(tmp_path: Path) -> None:
     with RecordWriter(out) as writer:
         assert writer.write(_rec("a", "1"))
         assert not writer.write(_rec("a", "1", status="error"))
-        assert writer.write(_rec("a", "2"))  # same path, new content
+        assert writer.write(_rec("a", "2"))  # same path, new content: it replaces "1"
         assert writer.write(_rec("b", None))
         assert not writer.write(_rec("b", None))
     with RecordWriter(out, mode="append") as writer:
-        assert not writer.write(_rec("a", "1"))
-        assert writer.seen("b", None)
-    assert [(r["path"], r["sha256"]) for r in read_records(out)] == [
-        ("a", "1"), ("a", "2"), ("b", None)]
+        assert not writer.write(_rec("a", "2"))
+        assert writer.seen("b", None) and not writer.seen("a", "1")
+    assert [(r["path"], r["sha256"]) for r in read_records(out)] == [("a", "2"), ("b", None)]
+
+
+def test_batch_writer_keeps_the_record_of_an_input_gone_since_beside_its_error(
+        tmp_path: Path) -> None:
+    # a record of content replaces every earlier one of its input; one of the input
+    # unread (gone) replaces only such a record: the transcript is not lost while the
+    # file is away, and its error record goes when it is read again as it was
+    out = tmp_path / "out.jsonl"
+    gone = {**_rec("a", None), "status": "error", "error": "MissingFileError"}
+    with RecordWriter(out) as writer:
+        assert writer.write(_rec("a", "1")) and writer.write(_rec("b", "1"))
+        assert writer.write(dict(gone)) and writer.replaced == 0
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.seen("a", "1") and writer.seen("a", None) and writer.failed("a", None)
+        writer.unchanged("a", "2")  # (not what it was: nothing replaced)
+        assert writer.replaced == 0
+        writer.unchanged("a", "1")
+        assert writer.replaced == 1 and not writer.seen("a", None)
+    assert [(r["path"], r["sha256"]) for r in read_records(out)] == [("a", "1"), ("b", "1")]
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.write(dict(gone)) and writer.write(_rec("a", "2"))
+        assert writer.replaced == 2
+    assert [(r["path"], r["sha256"]) for r in read_records(out)] == [("b", "1"), ("a", "2")]
 
 
 def test_batch_writer_locks_the_file(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from uncertain.errors import (
     CorruptInputError,
     EngineNotFoundError,
     InputTooLargeError,
+    MissingFileError,
     ModelNotFoundError,
 )
 
@@ -55,6 +56,8 @@ class FakeProcessor:
     def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
         if item.error is not None:
             return error_record(item.path, sha256, item.error)
+        if item.data is None and not Path(item.file or "").is_file():
+            return error_record(item.path, sha256, MissingFileError(item.path, "gone"))
         data = item.data if item.data is not None else Path(item.file or "").read_bytes()
         if data.startswith(b"bad"):
             return error_record(item.path, sha256, CorruptInputError(item.path, "bad bytes"))
@@ -153,16 +156,15 @@ def test_batch_resume_skips_recorded_inputs_and_redoes_changed_ones(tmp_path: Pa
                        processor=FakeProcessor)
     # (a.wav, named twice, is one input)
     assert (second.done, second.skipped, second.total, second.named_again) == (2, 2, 4, 1)
+    # the changed file's new record replaces its old one, and the summary says so
     keys = [(Path(r["path"]).name, r["sha256"]) for r in _records(out)]
-    assert len(keys) == len(set(keys)) == 5
-    assert [k[0] for k in keys] == ["a.wav", "b.wav", "c.wav", "b.wav", "d.wav"]
-    # the changed file's two records were not said: the summary counts it as redone
+    assert [k[0] for k in keys] == ["a.wav", "c.wav", "b.wav", "d.wav"]
     assert (first.redone, second.redone) == (0, 1)
     assert "redone: 1 input an earlier run recorded with other content" in second.format()
     assert "redone" not in first.format()
     third = run_batch([folder], out=out, resume=True, processor=FakeProcessor)
     assert (third.done, third.skipped, third.redone) == (0, 4, 0)
-    assert len(_records(out)) == 5
+    assert len(_records(out)) == 4
 
 
 def test_batch_resume_repairs_a_partial_line(tmp_path: Path) -> None:
@@ -1141,6 +1143,81 @@ def test_batch_resume_replaces_the_error_record_of_an_input_it_does_again(
     assert [(Path(r["path"]).name, r["status"]) for r in _records(out)] == [
         ("a.wav", "ok"), ("z.wav", "ok"), ("c.wav", "ok")]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["done.jsonl", "in", "out.jsonl"]
+
+
+def test_batch_resume_replaces_the_record_of_a_changed_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input whose file changed between a run and its --resume got its new record
+    after the old one, and kept both: a reader of the output saw two records of one
+    input, the earlier of content it no longer has. The new record replaces the old (and
+    an error record of the input unread then), as a retried input's does; a file that
+    cannot be read now keeps the record of the content it had, beside its error record,
+    until it is read again."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.wav").write_bytes(name.encode() * 3)
+    gone = folder / "g.wav"
+    out = tmp_path / "out.jsonl"
+    run_batch([folder, gone], out=out, processor=FakeProcessor)  # g: not there yet
+    assert [r["status"] for r in _records(out)] == ["ok", "ok", "ok", "error"]
+    (folder / "b.wav").write_bytes(b"changed")
+    gone.write_bytes(b"ggg")
+    again = run_batch([folder, gone], out=out, resume=True, processor=FakeProcessor)
+    assert (again.done, again.skipped, again.redone) == (2, 2, 2)
+    assert "the new record of each replaces the earlier one" in again.format()
+    assert [(Path(r["path"]).name, r["document"]["text"]) for r in _records(out)] == [
+        ("a.wav", "aaa"), ("c.wav", "ccc"), ("b.wav", "changed"), ("g.wav", "ggg")]
+    # g gone again: its transcript stays, its error record beside it; back as it was,
+    # the error record goes
+    gone.unlink()
+    went = run_batch([folder, gone], out=out, resume=True, processor=FakeProcessor)
+    assert (went.done, went.failed, went.skipped, went.redone, went.gone) == (0, 1, 3, 0, 1)
+    assert "gone: 1 input an earlier run recorded cannot be read now" in went.format()
+    assert [(Path(r["path"]).name, r["status"]) for r in _records(out)][-2:] == [
+        ("g.wav", "ok"), ("g.wav", "error")]
+    gone.write_bytes(b"ggg")
+    back = run_batch([folder, gone], out=out, resume=True, processor=FakeProcessor)
+    assert (back.done, back.failed, back.skipped, back.failed_before) == (0, 0, 4, 0)
+    assert [(Path(r["path"]).name, r["document"]["text"]) for r in _records(out)] == [
+        ("a.wav", "aaa"), ("c.wav", "ccc"), ("b.wav", "changed"), ("g.wav", "ggg")]
+    # changed back: the record of the content it has again is made anew
+    (folder / "b.wav").write_bytes(b"bbb")
+    undone = run_batch([folder], out=out, resume=True, processor=FakeProcessor)
+    assert (undone.done, undone.skipped, undone.redone) == (1, 3, 1)
+    assert [(Path(r["path"]).name, r["document"]["text"]) for r in _records(out)] == [
+        ("a.wav", "aaa"), ("c.wav", "ccc"), ("g.wav", "ggg"), ("b.wav", "bbb")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl"]
+
+
+def test_batch_a_run_stopped_before_the_stale_record_is_dropped_leaves_both_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stale record of a changed input is dropped by rewriting the output beside
+    itself and renaming it over: a run stopped before the rename (killed, a full disk)
+    leaves the file whole with both records, the new one last, and the next --resume
+    skips the input and drops the old one."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.wav").write_bytes(name.encode() * 3)
+    out = tmp_path / "out.jsonl"
+    run_batch([folder], out=out, processor=FakeProcessor)
+    (folder / "a.wav").write_bytes(b"changed")
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch([folder], out=out, resume=True, processor=FakeProcessor)
+    assert [(Path(r["path"]).name, r["document"]["text"]) for r in _records(out)] == [
+        ("a.wav", "aaa"), ("b.wav", "bbb"), ("a.wav", "changed")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl"]
+    after = run_batch([folder], out=out, resume=True, processor=FakeProcessor)
+    assert (after.done, after.skipped, after.redone) == (0, 2, 0)
+    assert [(Path(r["path"]).name, r["document"]["text"]) for r in _records(out)] == [
+        ("b.wav", "bbb"), ("a.wav", "changed")]
 
 
 def _replaying(config: WorkConfig) -> Worker:

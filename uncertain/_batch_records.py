@@ -11,11 +11,13 @@ On opening for appending, a trailing partial line
 left by an older crash (or a foreign writer) is truncated away and reported, and the
 records already there are read so that :meth:`RecordWriter.seen` can tell the runner
 what to skip. An exclusive ``flock`` keeps two runs from appending to one file. An
-input a resumed run does again (:func:`final`) gets its new record at the end, and the
-error record it replaces is dropped when the writer is done (:meth:`RecordWriter.
-drop_replaced`: the file rewritten beside itself and renamed over itself), so an input
-keeps one record; a run killed between the two leaves both, and the next resumed run
-drops the old one.
+input a resumed run does again (failed by the run: :func:`final`; or changed since) gets
+its new record at the end, and the record it replaces is dropped when the writer is done
+(:meth:`RecordWriter.drop_replaced`: the file rewritten beside itself and renamed over
+itself), so an input keeps one record; a run killed between the two leaves both, the
+new one last, and the next resumed run drops the old one. A record of an input that
+could not be read (gone since) replaces no record of its content (:meth:`RecordWriter.
+_supersede`).
 """
 
 from __future__ import annotations
@@ -146,8 +148,11 @@ class RecordWriter:
         self._failed: set[Key] = set()  # of those, the inputs recorded as errors
         self._retry: set[Key] = set()  # inputs recorded as the run's failures (not seen)
         self._lines = 0  # the whole lines in the file
-        self._error_at: dict[Key, int] = {}  # the line of an input's last record, an error
-        self._replaced: set[int] = set()  # the lines of error records recorded again since
+        #: each input's last record of content read (a hash), and last record of it unread
+        #: (none: it was gone, or could not be read), by line
+        self._read_at: dict[str, tuple[int, Key]] = {}
+        self._unread_at: dict[str, tuple[int, Key]] = {}
+        self._replaced: set[int] = set()  # the lines of records a later one replaces
         #: the speech models the file's records were transcribed with
         self.models: set[str] = set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,16 +210,14 @@ class RecordWriter:
                         f"{self.path}: line {number} is not a batch record: the file is not a "
                         "batch run's output, and --resume appends only to one (name a new "
                         "--out)")
-        self._earlier_paths = frozenset(path for path, _ in self._seen | self._retry)
+        self._earlier_paths = frozenset(self._read_at.keys() | self._unread_at.keys())
 
     def _note(self, record: dict[str, Any]) -> None:
         """Note a record read back: an input's last record decides whether it is done,
-        failed or to do again, and an error record before it is replaced."""
+        failed or to do again, and the records before it that it replaces
+        (:meth:`_supersede`) are dropped."""
         key = record_key(record)
-        self._replace(key, self._lines - 1, record["status"] == "error")
-        self._seen.discard(key)
-        self._failed.discard(key)
-        self._retry.discard(key)
+        self._supersede(key, self._lines - 1)
         if not final(record, self.limits):
             # the run's failure (or a limit this run raised), not the input's: a resumed
             # run does it again
@@ -227,13 +230,28 @@ class RecordWriter:
         if record["status"] == "error":
             self._failed.add(key)
 
-    def _replace(self, key: Key, line: int, error: bool) -> None:
-        """The input ``key`` is recorded on ``line``: its error record before is replaced."""
-        earlier = self._error_at.pop(key, None)
-        if earlier is not None:
-            self._replaced.add(earlier)
-        if error:
-            self._error_at[key] = line
+    def _supersede(self, key: Key, line: int) -> None:
+        """The input ``key`` is recorded on ``line``: the records of it before that this one
+        replaces are to be dropped (:meth:`drop_replaced`) and no longer count. A record of
+        content read replaces every earlier record of the input (of other content, since
+        changed, or of the same, failed by the run); a record of the input unread (gone,
+        or not readable) replaces only such a record, and the record of the content it
+        had stays, its transcript not lost while the file is away."""
+        path, sha = key
+        earlier = [self._unread_at.pop(path, None)]
+        if sha is not None:
+            earlier.append(self._read_at.pop(path, None))
+        for found in earlier:
+            if found is not None:
+                self._drop(*found)
+        (self._unread_at if sha is None else self._read_at)[path] = (line, key)
+
+    def _drop(self, line: int, key: Key) -> None:
+        """The record on ``line`` (of ``key``) is replaced: dropped, and forgotten."""
+        self._replaced.add(line)
+        self._seen.discard(key)
+        self._failed.discard(key)
+        self._retry.discard(key)
 
     def _repair_tail(self) -> int:
         """Cut off a trailing partial line; return how many bytes were removed."""
@@ -265,6 +283,16 @@ class RecordWriter:
     def seen(self, path: str, sha256: str | None) -> bool:
         """Whether a record for this input path and content is already in the file."""
         return (input_key(path), sha256) in self._seen
+
+    def unchanged(self, path: str, sha256: str | None) -> None:
+        """The input is read with the content it is recorded with (a resumed run skips
+        it): the error record of it unread since (the file was gone, and is back) is
+        replaced."""
+        key = input_key(path)
+        found = self._unread_at.get(key)
+        if sha256 is not None and found is not None and (key, sha256) in self._seen:
+            del self._unread_at[key]
+            self._drop(*found)
 
     def recorded_before(self, path: str) -> bool:
         """Whether the file recorded this input path before this run, whatever its
@@ -317,20 +345,21 @@ class RecordWriter:
                           "the partial line was removed (is the disk full?)")
         if self.fsync:
             os.fsync(self._fd)
-        self._seen.add(key)
         self._lines += 1
-        self._replace(key, self._lines - 1, record["status"] == "error")
+        self._supersede(key, self._lines - 1)
+        self._seen.add(key)
         return True
 
     @property
     def replaced(self) -> int:
-        """How many error records a later record of the same input replaces (dropped by
+        """How many records a later record of the same input replaces (dropped by
         :meth:`drop_replaced`)."""
         return len(self._replaced)
 
     def drop_replaced(self) -> int:
-        """Rewrite the file without the error records of inputs recorded again after them
-        (done again by a resumed run: :func:`final`); return how many were dropped.
+        """Rewrite the file without the records a later record of the same input replaces
+        (:meth:`_supersede`: the input done again by a resumed run, :func:`final`, or
+        changed since); return how many were dropped.
 
         The records kept are copied, byte for byte, to a file beside it, which is synced
         and renamed over it (the file a link names, if it is one): a kill leaves one or
@@ -377,11 +406,11 @@ class RecordWriter:
         try:
             dropped = self.drop_replaced()
         except OSError as error:  # (a full disk): the next resumed run drops them
-            log.warning("%s: the %d error records replaced by later records stay in it: %s",
+            log.warning("%s: the %d records replaced by later records stay in it: %s",
                         self.path, self.replaced, error)
         else:
             if dropped:
-                log.info("%s: dropped %d error record%s replaced by later records",
+                log.info("%s: dropped %d record%s replaced by later records",
                          self.path, dropped, "s" * (dropped != 1))
         finally:
             self.close()

@@ -61,9 +61,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
     again = p.add_mutually_exclusive_group()  # continue it, or start it afresh: not both
     again.add_argument("--resume", action="store_true",
-                       help="skip inputs already in --out; one an earlier run failed on for "
-                       "a reason of the run's (an engine, a bug) or refused under a lower "
-                       "limit is done again, its new record replacing its error record")
+                       help="skip inputs already in --out; one changed since, or one an "
+                       "earlier run failed on for a reason of the run's (an engine, a bug) "
+                       "or refused under a lower limit, is done again, its new record "
+                       "replacing its earlier one")
     again.add_argument("--force", action="store_true", help="overwrite an existing --out")
     p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
     p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],

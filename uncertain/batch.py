@@ -38,9 +38,10 @@ the folder the run is resumed from; an input named twice in one run is done and 
 once); a changed file (new hash) is done again, and so is
 an input an earlier run failed on for a reason of the run's (an engine, a bug) or refused
 under a lower limit than the resumed run's (its record's ``limits``): its new record
-replaces the error record (written at the end, the old one dropped as the run ends,
+replaces the earlier one (written at the end, the old one dropped as the run ends,
 or as the next resumed run ends if this one is killed between the two), so an input
-keeps one record. Without
+keeps one record. An input that cannot be read now (its file gone) keeps the record of
+the content it had, beside its error record, until a run reads it again. Without
 ``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh.
 A run with no inputs logs a warning and writes nothing.
 """
@@ -91,8 +92,12 @@ class BatchSummary:
     #: status counts them: the output holds their error records)
     failed_before: int = 0
     #: of the done and failed, the inputs an earlier run recorded with other content (the
-    #: file edited or gone since, or unreadable then): their earlier records stay too
+    #: file edited since, or unreadable then): the new record of each replaces the earlier
     redone: int = 0
+    #: of the failed, the inputs an earlier run recorded that cannot be read now (the file
+    #: gone, or unreadable): the record of the content each had stays, beside its error
+    #: record, which a run that reads it again drops
+    gone: int = 0
     #: of the done and failed, the inputs an earlier run recorded as failed by the run, not
     #: by the input (an engine or a bug: :func:`uncertain._batch_records.final`), or as over
     #: a limit this run raised (``--max-audio-seconds``, ``--ocr-timeout``,
@@ -148,9 +153,14 @@ class BatchSummary:
         if self.redone:
             lines.append(
                 f"redone: {self.redone} input{'s' * (self.redone != 1)} an earlier run "
-                "recorded with other content (the file changed or went since, or could "
-                "not be read then): the earlier record of each stays in the output, "
-                "before the new one")
+                "recorded with other content (the file changed since, or could not be read "
+                "then): the new record of each replaces the earlier one")
+        if self.gone:
+            lines.append(
+                f"gone: {self.gone} input{'s' * (self.gone != 1)} an earlier run recorded "
+                "cannot be read now (the file went, or is not readable): the earlier record "
+                "of each stays in the output, before its error record, until it is read "
+                "again")
         if self.named_again:
             lines.append(
                 f"named again: {self.named_again} input{'s' * (self.named_again != 1)} "
@@ -356,12 +366,16 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
         if writer.seen(path, sha):
             summary.skipped += 1
             summary.failed_before += writer.failed(path, sha)
+            writer.unchanged(path, sha)
             bar.update(1)
             continue
         if writer.retrying(path, sha):
             summary.retried += 1
-        else:
-            summary.redone += writer.recorded_before(item.path)
+        elif writer.recorded_before(path):
+            if sha is None:
+                summary.gone += 1
+            else:
+                summary.redone += 1
         yield item, sha
 
 
