@@ -817,6 +817,40 @@ def test_cli_a_prompt_over_its_budget_fails_that_input_only(
     assert f"BudgetError: {note}: the unmarked prompt needs" in captured.err
 
 
+def test_cli_render_over_its_budget_cuts_suggestions_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--budget left the least doubtful spans unmarked while the others kept every
+    suggestion; now suggestions go first, and the prompt's first line says so."""
+    from uncertain.document import Candidate, Flag, Segment, Source, Word
+    from uncertain.render import parse, render
+
+    said = ["take", "metfromin", "and", "lisnopril", "daily"]
+    flags = [Flag(reason="near_lexicon", text=said[i], start=i, end=i + 1, confidence=c,
+                  candidates=[Candidate(term=t, canonical=t, score=s)
+                              for t, s in zip(terms, (0.9, 0.8, 0.7), strict=True)])
+             for i, c, terms in [(1, 0.9, ("metformin", "metoprolol", "methotrexate")),
+                                 (3, 0.7, ("lisinopril", "lisdexamfetamine", "linagliptin"))]]
+    doc = Document(source=Source(path="a.txt", sha256="0" * 64, modality="text", engine="t"),
+                   segments=[Segment(id=0, words=[Word(text=t, confidence=0.99)
+                                                  for t in said])], flags=flags)
+    path = tmp_path / "doc.json"
+    path.write_text(doc.to_json())
+    for style in ("inline", "bracket", "json"):
+        options = {"style": style, "preamble": False, "candidate_gap": None}
+        budget = render(doc, **options).tokens  # type: ignore[arg-type]
+        prompt = render(doc, budget=budget, **options)  # type: ignore[arg-type]
+        while not prompt.cut or prompt.spans[0].candidates:  # the first with none listed
+            budget -= 1
+            prompt = render(doc, budget=budget, **options)  # type: ignore[arg-type]
+        assert (prompt.marked, prompt.dropped, prompt.cut) == (2, 0, 6)
+        assert main(["render", str(path), "--budget", str(budget), "--no-preamble",
+                     "--candidate-gap", "-1", "--style", style]) == 0
+        out = capsys.readouterr().out
+        assert out == f"{prompt}\n"
+        assert parse(out.rstrip("\n"), style=style).note == prompt.note
+        assert "6 suggestions cut (token budget)" in out
+
+
 def test_cli_annotate_writes_no_out_when_every_input_failed(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # an empty file, not JSON, that a rerun then needed --force to replace

@@ -1,4 +1,5 @@
-"""Token budgets: the most doubtful spans keep their markup first, and the prompt says so."""
+"""Token budgets: suggestions go before markup, the most doubtful spans keep theirs
+longest, and the prompt says what was left out."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from uncertain import _tokens
-from uncertain.document import Document
+from uncertain._markup import note_line
+from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
 from uncertain.errors import UncertainError
-from uncertain.render import BudgetError, estimate_tokens, parse, render
+from uncertain.render import STYLES, BudgetError, Prompt, estimate_tokens, parse, render
 
 DATA = Path(__file__).resolve().parent / "data" / "render"
 
@@ -39,23 +41,166 @@ def test_render_budget_keeps_most_doubtful_first(tokenizer: str | None) -> None:
         assert trial.tokens <= budget
 
 
-def test_render_budget_note_appears_only_when_markup_is_dropped(tokenizer: str | None) -> None:
+def test_render_budget_note_appears_only_when_markup_is_left_out(
+        tokenizer: str | None) -> None:
     doc = _dictation()
     full = render(doc, tokenizer=tokenizer)
     fits = render(doc, tokenizer=tokenizer, budget=full.tokens)
-    assert fits.dropped == 0
+    assert (fits.dropped, fits.cut, fits.trimmed, fits.note) == (0, 0, 0, None)
     assert "<note>" not in fits.document
     tight = render(doc, tokenizer=tokenizer, budget=full.tokens - 1)
-    assert tight.dropped >= 1
-    note = f"{tight.dropped} of {full.marked} doubtful spans left unmarked (token budget)"
-    assert tight.document.startswith(f"<note>{note}</note>\n")
-    assert parse(tight.text).note is not None
+    assert tight.dropped + tight.cut >= 1
+    assert tight.note is not None and "(token budget)" in tight.note
+    assert tight.document.startswith(f"<note>{tight.note}</note>\n")
+    assert parse(tight.text).note == tight.note
     bracket = render(doc, style="bracket", tokenizer=tokenizer,
                      budget=render(doc, style="bracket", tokenizer=tokenizer).tokens - 1)
-    assert bracket.document.startswith("[! ")
-    assert '"note":' in render(doc, style="json", tokenizer=tokenizer,
-                               budget=render(doc, style="json", tokenizer=tokenizer).tokens - 1
-                               ).document
+    assert bracket.document.startswith(f"[! {bracket.note}]\n")
+    json_ = render(doc, style="json", tokenizer=tokenizer,
+                   budget=render(doc, style="json", tokenizer=tokenizer).tokens - 1)
+    assert parse(json_).note == json_.note is not None
+
+
+def _suggested() -> Document:
+    """Four flagged names, each with three suggestions, p 0.1 to 0.4, among plain words."""
+    said = [("take", 0.99), ("metfromin", 0.2), ("and", 0.99), ("lisnopril", 0.3),
+            ("then", 0.99), ("atorvastin", 0.4), ("with", 0.99), ("warfrin", 0.4), ("daily", 0.99)]
+    words = [Word(text=t, confidence=c, start=i * 0.5, end=i * 0.5 + 0.4)
+             for i, (t, c) in enumerate(said)]
+    terms = {1: ("metformin", "metoprolol", "methotrexate"),
+             3: ("lisinopril", "lisdexamfetamine", "linagliptin"),
+             5: ("atorvastatin", "rosuvastatin", "pravastatin"),
+             7: ("warfarin", "warfarin sodium", "Coumadin")}
+    flags = [Flag(reason="near_lexicon", text=said[i][0], start=i, end=i + 1,
+                  confidence=0.9 - 0.1 * k,
+                  candidates=[Candidate(term=t, canonical=t, score=0.9 - 0.1 * j)
+                              for j, t in enumerate(terms[i])])
+             for k, i in enumerate(sorted(terms))]
+    return Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                  engine="test"),
+                    segments=[Segment(id=0, words=words, start=0.0)], flags=flags)
+
+
+def _shown(prompt: Prompt, full: Prompt) -> list[int]:
+    """How many suggestions each span of ``full`` shows in ``prompt`` (-1: unmarked),
+    most doubtful first."""
+    by_start = {s.word_start: s for s in prompt.spans}
+    ranked = sorted(full.spans, key=lambda s: (s.p, s.start))
+    return [len(by_start[s.word_start].candidates) if s.word_start in by_start else -1
+            for s in ranked]
+
+
+def test_render_budget_cuts_suggestions_before_unmarking_spans() -> None:
+    """A prompt over its budget lost the markup of its least doubtful spans whole, while
+    the others kept every suggestion: a span kept with its p alone still says "look
+    here", and its suggestions cost most of its tokens."""
+    doc = _suggested()
+    full = render(doc, tokenizer=len, candidate_gap=None)
+    assert _shown(full, full) == [3, 3, 3, 3]
+    # every span with its p alone, and the note saying so: all stay marked
+    bare = render(doc, tokenizer=len, max_candidates=0)
+    note = "12 suggestions cut (token budget)"
+    budget = bare.tokens + len(note_line(note, "inline") + "\n")
+    prompt = render(doc, tokenizer=len, candidate_gap=None, budget=budget)
+    assert (prompt.marked, prompt.dropped, prompt.trimmed, prompt.cut) == (4, 0, 4, 12)
+    assert prompt.note == note and prompt.document.startswith(f"<note>{note}</note>\n")
+    assert prompt.tokens == budget
+    # a little more: the most doubtful get their best suggestion back first
+    more = render(doc, tokenizer=len, candidate_gap=None, budget=budget + len(' maybe="metformin"'))
+    assert _shown(more, full) == [1, 0, 0, 0]
+    assert more.spans[0].candidates == ("metformin",) and more.spans[0].terms == ("metformin",)
+    assert (more.trimmed, more.cut) == (4, 11) and more.note == "11 suggestions cut (token budget)"
+
+
+def test_render_budget_keeps_a_short_suggestion_the_note_would_cost_more_to_cut() -> None:
+    """Cutting a suggestion adds ", 1 suggestion cut" to the note: where that costs more
+    than the suggestion, the span keeps it rather than be left unmarked."""
+    said = [("take", 0.99), ("metfromin", 0.1), ("and", 0.99), ("then", 0.3), ("one", 0.99),
+            ("a", 0.35), ("day", 0.99), ("for", 0.4), ("now", 0.99)]
+    doc = Document(
+        source=Source(path="a.wav", sha256="0" * 64, modality="audio", engine="test"),
+        segments=[Segment(id=0, start=0.0, words=[
+            Word(text=t, confidence=c, start=i * 0.5, end=i * 0.5 + 0.4)
+            for i, (t, c) in enumerate(said)])],
+        flags=[Flag(reason="near_lexicon", text="metfromin", start=1, end=2, confidence=0.9,
+                    candidates=[Candidate(term="x", canonical="x", score=0.9)])])
+    full = render(doc, tokenizer=len, preamble=False)
+    assert [s.text for s in full.spans] == ["metfromin", "then", "a", "for"]
+    one = ("<note>3 of 4 doubtful spans left unmarked (token budget)</note>\n"
+           '[00:00.0] take <unsure p="0.10" maybe="x">metfromin</unsure> and then one a day for '
+           "now")
+    assert len(one) < full.tokens
+    prompt = render(doc, tokenizer=len, preamble=False, budget=len(one))
+    assert prompt.document == one
+    assert (prompt.marked, prompt.dropped, prompt.cut) == (1, 3, 0)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("tokenizer", ["estimate", None, len], ids=["estimate", "default", "len"])
+def test_render_budget_keeps_the_most_doubtful_richest(style: str, tokenizer: object) -> None:
+    doc = _suggested()
+    full = render(doc, style=style, tokenizer=tokenizer, candidate_gap=None)  # type: ignore[arg-type]
+    floor = render(doc, style=style, tokenizer=tokenizer, threshold=0.0).tokens  # type: ignore[arg-type]
+    step = max(1, (full.tokens - floor) // 60)
+    seen = set()
+    for budget in range(floor, full.tokens + 1, step):
+        try:
+            prompt = render(doc, style=style, tokenizer=tokenizer, candidate_gap=None,  # type: ignore[arg-type]
+                            budget=budget)
+        except BudgetError:
+            continue
+        assert prompt.tokens <= budget
+        shown = _shown(prompt, full)
+        seen.add(tuple(shown))
+        # a more doubtful span never shows less than a less doubtful one (-1: unmarked)
+        assert shown == sorted(shown, reverse=True)
+        # what is shown: the span's best suggestions, and the counts of what is not
+        whole = {s.word_start: s for s in full.spans}
+        for span in prompt.spans:
+            best = whole[span.word_start]
+            assert span.candidates == best.candidates[:len(span.candidates)]
+            assert span.terms == best.terms[:len(span.candidates)]
+        assert prompt.marked == len(prompt.spans) == full.marked - prompt.dropped
+        assert prompt.cut == sum(3 - n for n in shown if n >= 0)
+        assert prompt.trimmed == sum(1 for n in shown if 0 <= n < 3)
+        dropped = f"{prompt.dropped} of 4 doubtful spans left unmarked"
+        cut = f"{prompt.cut} suggestion{'s' * (prompt.cut != 1)} cut"
+        said = [dropped] * bool(prompt.dropped) + [cut] * bool(prompt.cut)
+        assert prompt.note == (f"{', '.join(said)} (token budget)" if said else None)
+        back = parse(prompt)
+        assert (back.text, back.spans, back.note) == (doc.text, prompt.spans, prompt.note)
+    # every span marked with fewer suggestions came before any span unmarked
+    assert any(min(shown) == 0 for shown in seen)
+    assert len(seen) > 4
+
+
+def test_render_budget_counts_few_prompts() -> None:
+    """The budget is met by bisection: a few token counts, not one per step."""
+    said = [(f"w{i}", 0.99 if i % 2 else 0.01 * (i % 40)) for i in range(400)]
+    words = [Word(text=t, confidence=c) for t, c in said]
+    flags = [Flag(reason="near_lexicon", text=t, start=i, end=i + 1, confidence=1 - c,
+                  candidates=[Candidate(term=f"{t}x{j}", canonical="c", score=0.9 - 0.1 * j)
+                              for j in range(3)])
+             for i, (t, c) in enumerate(said) if not i % 2]
+    doc = Document(source=Source(path="a.txt", sha256="0" * 64, modality="text", engine="t"),
+                   segments=[Segment(id=0, words=words)], flags=flags)
+    calls: list[int] = []
+
+    def count(text: str) -> int:
+        calls.append(1)
+        return len(text)
+
+    full = render(doc, tokenizer=count, candidate_gap=None)
+    assert full.marked == 200
+    plain = render(doc, tokenizer=len, threshold=0.0).tokens
+    # the full and the unmarked prompt; two per step over the spans kept (with no
+    # suggestion, or with all); one per step over the suggestions: not 801 choices
+    most = 2 + 2 * (1 + math.ceil(math.log2(200 + 1))) + 1 + math.ceil(math.log2(600 + 1))
+    for budget in (full.tokens - 1, (full.tokens + plain) // 2, plain + 3000, plain + 100):
+        calls.clear()
+        prompt = render(doc, tokenizer=count, candidate_gap=None, budget=budget)
+        assert prompt.tokens <= budget
+        assert len(calls) <= most
 
 
 @pytest.mark.parametrize("style", ["inline", "bracket", "json"])
@@ -73,6 +218,7 @@ def test_render_budget_markup_is_monotone(style: str, tokenizer: str | None) -> 
         assert prompt.tokens <= budget
         assert prompt.marked >= previous
         assert prompt.marked + prompt.dropped == full.marked
+        assert (prompt.note is None) == (prompt.dropped == prompt.cut == 0)
         previous = prompt.marked
     assert previous == full.marked
 

@@ -225,18 +225,35 @@ def test_render_any_document_round_trips(doc: Document, threshold: float, struct
 
 
 @settings(max_examples=100, deadline=None)
-@given(doc=documents(), budget=st.integers(0, 400))
-def test_render_any_budgeted_document_round_trips(doc: Document, budget: int) -> None:
+@given(doc=documents(), budget=st.integers(0, 400), under=st.none() | st.integers(1, 30),
+       max_candidates=st.integers(0, 4))
+def test_render_any_budgeted_document_round_trips(doc: Document, budget: int,
+                                                  under: int | None,
+                                                  max_candidates: int) -> None:
+    """``under``: a budget that many tokens under the full prompt's, where suggestions
+    are cut and spans unmarked (a budget drawn from 0 to 400 is mostly all or nothing)."""
     for style in STYLES:
+        whole = render(doc, style=style, tokenizer="estimate", max_candidates=max_candidates)
+        if under is not None:
+            budget = whole.tokens - under
         try:
-            prompt = render(doc, style=style, budget=budget, tokenizer="estimate")
+            prompt = render(doc, style=style, budget=budget, tokenizer="estimate",
+                            max_candidates=max_candidates)
         except ValueError:
             continue
         assert prompt.tokens <= budget
         back = parse(prompt.text, style=style)
         assert back.text == doc.text
         assert back.spans == prompt.spans
-        assert (back.note is not None) == (prompt.dropped > 0)
+        assert back.note == prompt.note
+        assert (back.note is not None) == (prompt.dropped > 0 or prompt.cut > 0)
+        # a span keeps its best suggestions, and what it lost is counted
+        full = {s.word_start: s for s in whole.spans}
+        lost = [len(full[s.word_start].candidates) - len(s.candidates) for s in prompt.spans]
+        assert all(s.candidates == full[s.word_start].candidates[:len(s.candidates)]
+                   for s in prompt.spans)
+        assert (prompt.cut, prompt.trimmed) == (sum(lost), sum(1 for n in lost if n))
+        assert prompt.marked + prompt.dropped == len(full)
 
 
 def test_render_keeps_blank_lines_indentation_and_tabs() -> None:

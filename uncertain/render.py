@@ -65,19 +65,28 @@ candidates keep the lexicon's terms; :attr:`Span.terms` says which term each sug
 writes.
 
 Budget. With ``budget`` (tokens of the whole prompt: preamble and document), the
-spans keep their markup most doubtful first (lowest ``p``; unknown ``p`` ranks as
-``threshold``; verified last). When some markup is dropped, the document's first
-line says so. If even the unmarked document does not fit, :class:`BudgetError` is
-raised. Token counts use an offline BPE tokenizer when one is installed (see
-``uncertain._tokens``) or a documented estimate.
+spans are ranked most doubtful first (lowest ``p``; unknown ``p`` ranks as
+``threshold``; verified last). Suggestions go before markup: a span with its ``p``
+alone still says its words may be wrong, and its suggestions cost most of its tokens.
+So the most doubtful spans stay marked, as many as fit with no suggestion, and the
+rest are left unmarked; then the marked spans get back as many of their suggestions
+as fit: each lists its best ones, and a more doubtful span's are cut no further than
+a less doubtful one's (all keep two before any keeps one, one before any keeps none).
+When anything is left out, the document's first line says what: "2 of 7 doubtful
+spans left unmarked, 4 suggestions cut (token budget)" (:attr:`Prompt.note`;
+:attr:`Prompt.dropped`, :attr:`Prompt.cut` and :attr:`Prompt.trimmed` count it). Both
+choices are made by bisection: a few token counts per prompt, not one per choice. If
+even the unmarked document does not fit, :class:`BudgetError` is raised. Token counts
+use an offline BPE tokenizer when one is installed (see ``uncertain._tokens``) or a
+documented estimate.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 from uncertain._markup import (
@@ -146,7 +155,14 @@ class BudgetError(UncertainError, ValueError):
 
 @dataclass(frozen=True)
 class Prompt:
-    """A rendered prompt: ``system`` explains the markup, ``document`` carries it."""
+    """A rendered prompt: ``system`` explains the markup, ``document`` carries it.
+
+    ``marked`` spans carry markup (``spans``, in reading order, as shown); under a
+    ``budget``, ``dropped`` doubtful spans were left unmarked, and ``cut`` suggestions
+    were left out of ``trimmed`` of the marked ones (theirs are the best ones, first).
+    ``note`` is what the document's first line says of it (``None`` when nothing was
+    left out); ``tokens`` counts the whole prompt with ``tokenizer``.
+    """
 
     system: str
     document: str
@@ -156,6 +172,9 @@ class Prompt:
     tokens: int
     tokenizer: str
     spans: tuple[Span, ...] = ()
+    trimmed: int = 0
+    cut: int = 0
+    note: str | None = None
 
     @property
     def text(self) -> str:
@@ -171,6 +190,7 @@ class Prompt:
         return {
             "system": self.system, "document": self.document, "text": self.text,
             "style": self.style, "marked": self.marked, "dropped": self.dropped,
+            "trimmed": self.trimmed, "cut": self.cut, "note": self.note,
             "tokens": self.tokens, "tokenizer": self.tokenizer,
             "spans": [span.to_dict() for span in self.spans],
         }
@@ -441,8 +461,64 @@ def _emit_json(doc: Document, layout: _Layout, spans: list[Span], structure: boo
     return json_escape_hidden(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _note(dropped: int, total: int) -> str:
-    return f"{dropped} of {total} doubtful spans left unmarked (token budget)"
+def _note(total: int, dropped: int, cut: int) -> str | None:
+    """The budget note: how many doubtful spans lost their markup, and how many
+    suggestions the marked ones lost (``None`` when nothing was left out)."""
+    said = [f"{dropped} of {total} doubtful spans left unmarked"] if dropped else []
+    if cut:
+        said.append(f"{cut} suggestion{'s' * (cut != 1)} cut")
+    return f"{', '.join(said)} (token budget)" if said else None
+
+
+def _ladder(ranked: list[Span]) -> list[tuple[int, int]]:
+    """The steps from the full suggestions of ``ranked`` (most doubtful first) down to
+    none, each a ``(cap, k)``: the ``k`` least doubtful spans list at most ``cap - 1``
+    suggestions, the others at most ``cap``. Each step takes one span's last suggestion,
+    the least doubtful's first, so a more doubtful span is never cut further than a
+    less doubtful one: all keep two before any keeps one, one before any keeps none.
+    Steps that change nothing are not listed."""
+    n = len(ranked)
+    most = max((len(s.candidates) for s in ranked), default=0)
+    steps = [(most, 0)]
+    for cap in range(most, 0, -1):
+        steps += [(cap, k) for k in range(1, n + 1) if len(ranked[n - k].candidates) >= cap]
+    return steps
+
+
+def _cut(ranked: list[Span], step: tuple[int, int]) -> list[tuple[Span, int]]:
+    """The spans of ``ranked`` as they are shown at ``step`` of :func:`_ladder`, each
+    with how many suggestions it lost (its best ones are kept)."""
+    cap, k = step
+    n = len(ranked)
+    out = []
+    for i, span in enumerate(ranked):
+        keep = cap - 1 if i >= n - k else cap
+        lost = max(0, len(span.candidates) - keep)
+        if lost:
+            span = replace(span, candidates=span.candidates[:keep], terms=span.terms[:keep])
+        out.append((span, lost))
+    return out
+
+
+def _first_fit(lo: int, hi: int, found: Prompt,
+               fits: Callable[[int], Prompt | None]) -> Prompt:
+    """The prompt ``fits`` gives for the least index in ``(lo, hi]`` it gives one for
+    (``found``, for ``hi``, when no other), the indices ordered from the most markup
+    kept to the least: the first is tried alone, as the note it needs is the shortest
+    (nothing unmarked yet, or no suggestion cut yet), then the rest by bisection."""
+    if hi - lo > 1:
+        first = fits(lo + 1)
+        if first is not None:
+            return first
+        lo += 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        trial = fits(mid)
+        if trial is not None:
+            hi, found = mid, trial
+        else:
+            lo = mid
+    return found
 
 
 def render(
@@ -488,32 +564,45 @@ def render(
     ranked = sorted(spans, key=lambda s: _rank(s, threshold))
     system = PREAMBLES[style] if preamble else ""
 
-    def build(keep: int) -> Prompt:
-        marked = sorted(ranked[:keep], key=lambda s: s.word_start or 0)  # document order
-        dropped = len(spans) - keep
-        note = _note(dropped, len(spans)) if dropped else None
+    def build(shown: list[tuple[Span, int]]) -> Prompt:
+        marked = sorted((s for s, _ in shown), key=lambda s: s.word_start or 0)  # in order
+        dropped = len(spans) - len(marked)
+        cut = sum(lost for _, lost in shown)
+        trimmed = sum(1 for _, lost in shown if lost)
+        note = _note(len(spans), dropped, cut)
         if style == "json":
             document = _emit_json(doc, layout, marked, structure, note)
         else:
             document = _emit_markup(doc, layout, marked, style, structure, note)
         whole = f"{system}\n\n{document}" if system else document
-        return Prompt(system, document, style, keep, dropped, counter.count(whole),
-                      counter.name, tuple(marked))
+        return Prompt(system, document, style, len(marked), dropped, counter.count(whole),
+                      counter.name, tuple(marked), trimmed, cut, note)
 
-    best = build(len(spans))
-    if budget is None or best.tokens <= budget:
-        return best
-    low = build(0)
-    if low.tokens > budget:
-        raise BudgetError(budget, low.tokens, counter.name)
-    lo, hi = 0, len(spans)  # build(lo) fits, build(hi) does not
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        trial = build(mid)
-        if trial.tokens <= budget:
-            lo, low = mid, trial
-        else:
-            hi = mid
-    logger.info("render: markup dropped on %d of %d spans to fit %d tokens",
-                low.dropped, len(spans), budget)
-    return low
+    full = build([(s, 0) for s in ranked])
+    if budget is None or full.tokens <= budget:
+        return full
+
+    def within(prompt: Prompt) -> Prompt | None:
+        return prompt if prompt.tokens <= budget else None
+
+    n = len(spans)
+
+    def marking(keep: int) -> Prompt | None:
+        """The `keep` most doubtful marked with no suggestion, if that fits; else with
+        all theirs, which needs no word of cuts in the note and may cost less."""
+        bare = within(build(_cut(ranked[:keep], (1, keep))))
+        if bare is None and keep < n:
+            return within(build([(s, 0) for s in ranked[:keep]]))
+        return bare
+
+    floor = build([])
+    if floor.tokens > budget:
+        raise BudgetError(budget, floor.tokens, counter.name)
+    # as many spans marked as fit, the most doubtful; then as many of their suggestions
+    most = _first_fit(-1, n, floor, lambda k: marking(n - k))
+    kept = ranked[:most.marked]
+    ladder = _ladder(kept)  # (its first step is `full` when all are kept; its last, `most`)
+    best = _first_fit(0 if most.marked == n else -1, len(ladder) - 1, most,
+                      lambda step: within(build(_cut(kept, ladder[step]))))
+    logger.info("render: to fit %d tokens, %s", budget, best.note)
+    return best
