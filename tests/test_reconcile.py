@@ -211,11 +211,14 @@ def test_reconcile_a_fixed_number_written_in_digits_is_one_change() -> None:
     assert (fix.original, fix.new, fix.span, fix.outside, fix.start, fix.end) == (
         "won hundred thirty eight over eighty six.", "138/86.", 0, (), 1.0, 4.5)
     assert result.overcorrections == []
+    assert result.kept == 1.0  # the reading is all there, in digits: "won" by its fix
     # ... and before the span: "one hundred fifty" with "fifty" in doubt, written "150"
     doc = _timed(["Take", "one", "hundred", ("fifty", 0.2), "milligrams."])
-    (fix,) = reconcile(doc, "Take 150 milligrams.").changes
+    result = reconcile(doc, "Take 150 milligrams.")
+    (fix,) = result.changes
     assert (fix.original, fix.new, fix.span, fix.outside) == ("one hundred fifty", "150", 0,
                                                               ())
+    assert result.kept == 1.0
 
 
 def test_reconcile_another_reading_in_digits_keeps_the_words_deleted() -> None:
@@ -223,6 +226,7 @@ def test_reconcile_another_reading_in_digits_keeps_the_words_deleted() -> None:
     assert [(c.original, c.new, c.span) for c in result.changes] == [
         ("won", "140/90.", 0), ("hundred thirty eight over eighty six.", "", None)]
     assert [c.kind for c in result.overcorrections] == ["delete"]
+    assert result.kept == round(2 / 9, 4)  # "Blood pressure" alone
 
 
 def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:

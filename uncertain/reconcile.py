@@ -723,7 +723,7 @@ def reconcile(
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
-    groups, said = _numbers_whole(groups, words, new_tokens)
+    groups, said, written = _numbers_whole(groups, words, new_tokens, token_span)
     located = _located(doc)
     names = _names(doc, spans)
     turns = {page.number: page.rotation for page in doc.pages or ()}
@@ -735,24 +735,27 @@ def reconcile(
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
-    respelled = sum(g.b - g.a for g, c in zip(groups, changes, strict=True)
-                    if c.reformatted and c.span is None)
-    kept = (round((_kept(pairs, src, dst, token_span, span_sizes) + respelled) / len(src), 4)
-            if src else 1.0)
+    respelled = {i for g, c in zip(groups, changes, strict=True)
+                 if c.reformatted and c.span is None for i in range(g.a, g.b)}
+    kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
+                  / len(src), 4) if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns) for s in spans))
 
 
-def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str]
-                   ) -> tuple[list[_Group], set[int]]:
+def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
+                   token_span: list[int | None]) -> tuple[list[_Group], set[int], set[int]]:
     """``groups``, a doubtful span's change joined with that of the confident number words
     right beside it, when the one new text writes them all in digits and the other change
     deletes: "won hundred thirty eight over eighty six" -> "138/86" is the span's fix
     ("won" -> "one") written in digits, not "won" -> "138/86" and the rest of the reading
     deleted; nor is "one hundred fitty" -> "150" "one hundred" -> "150" and the span
-    deleted. Also the words so joined: written otherwise, not changed."""
+    deleted. Also the words so joined (written otherwise, not changed), and the source
+    tokens the answer keeps so: the number words, and the span's own when the digits say
+    something like them in their place (as ``kept`` counts a span's correction)."""
     out: list[_Group] = []
     said: set[int] = set()
+    written: set[int] = set()
     for g in groups:
         last = out[-1] if out else None
         if (last is not None and last.stop == g.first and last.j2 == g.j1
@@ -764,10 +767,15 @@ def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str
                     " ".join(new_tokens[writer.j1:writer.j2]),
                     join_words(words[other.first:other.stop]), at_end=other is g):
                 said.update(range(other.first, other.stop))
+                written.update(range(other.a, other.b))
+                if _says_like(" ".join(new_tokens[writer.j1:writer.j2]),
+                              join_words(words[other.first:other.stop]),
+                              join_words(words[own.first:own.stop]), at_end=other is g):
+                    written.update(i for i in range(own.a, own.b) if token_span[i] is not None)
                 out[-1] = _Group(own.region, last.a, g.b, last.j1, g.j2, last.first, g.stop)
                 continue
         out.append(g)
-    return out, said
+    return out, said, written
 
 
 #: a mark between numbers as it is said ("138/86": over; "2.5": point)
@@ -781,6 +789,15 @@ def _marks_said(text: str) -> str:
     for mark, word in _SAID_MARKS:
         text = mark.sub(word, text)
     return text
+
+
+def _says_like(new: str, numbers: str, span: str, *, at_end: bool) -> bool:
+    """Whether what ``new`` says besides the number words ``numbers`` (at its end when
+    ``at_end``, else at its start) is spelled like the doubtful ``span`` it replaces, as
+    ``kept`` compares a span with its correction ("won" and the "one" of "138/86")."""
+    said, gone = said_words(_marks_said(new)), said_words(numbers)
+    rest = said[:len(said) - len(gone)] if at_end else said[len(gone):]
+    return fuzz.ratio("".join(said_words(span)), "".join(rest)) >= 100 * _KEPT_SIMILARITY
 
 
 def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
@@ -836,13 +853,13 @@ def _aside(g: _Group, tokens: list[re.Match[str]], answer: str, n_words: int) ->
 
 
 def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
-          span_sizes: list[int]) -> int:
-    """How many source tokens the answer keeps: a confident word when the answer has it as
+          span_sizes: list[int]) -> set[int]:
+    """The source tokens the answer keeps: a confident word when the answer has it as
     it was; a doubtful span's words when the answer's words in their place, spelled
     together, are like them spelled together (its correction is what was asked for:
     "lie sin oh pril" -> "lisinopril" 0.91; a refusal's "cannot" for "lisinoprl" 0.4); in
     a span of more than ``_ROW_MAX`` words, each word so."""
-    kept = 0
+    kept: set[int] = set()
     olds: dict[int, list[int]] = {}
     news: dict[int, list[int]] = {}
     for i, j, _ in pairs:
@@ -850,8 +867,9 @@ def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | N
             continue
         region = token_span[i]
         if region is None or span_sizes[region] > _ROW_MAX:
-            kept += j is not None and (src[i] == dst[j] or (region is not None and fuzz.ratio(
-                src[i], dst[j]) >= 100 * _KEPT_SIMILARITY))
+            if j is not None and (src[i] == dst[j] or (region is not None and fuzz.ratio(
+                    src[i], dst[j]) >= 100 * _KEPT_SIMILARITY)):
+                kept.add(i)
             continue
         olds.setdefault(region, []).append(i)
         if j is not None:
@@ -859,7 +877,7 @@ def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | N
     for region, tokens in olds.items():
         answer = "".join(dst[j] for j in news.get(region, ()))
         if answer and fuzz.ratio("".join(src[i] for i in tokens), answer) >= 100 * _KEPT_SIMILARITY:
-            kept += len(tokens)
+            kept.update(tokens)
     return kept
 
 
