@@ -594,10 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def render_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"])
+        p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
+                       help="inline tags (the default), compact brackets, or JSON: the text "
+                       "and its spans")
         p.add_argument("--threshold", type=_probability,
-                       help="mark spans whose p is below this")
-        p.add_argument("--budget", type=at_least(0), help="token budget for the rendered prompt")
+                       help="mark spans whose p is below this (0.5)")
+        p.add_argument("--budget", type=at_least(0), metavar="TOKENS",
+                       help="the most tokens the whole prompt may take: the least doubtful "
+                       "spans lose their markup first, and the prompt says so")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
         p.add_argument("--max-candidates", type=at_least(0),
                        help="candidates shown per span (3)")
@@ -617,7 +621,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"])
+    p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"],
+                   help="json (the default): the document, or an array of them; jsonl: one a "
+                   "line; prompt: the rendering for an LLM (--style)")
     p.add_argument("-o", "--out", type=nonempty,
                    help="write here instead of standard output ('-': standard output)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
