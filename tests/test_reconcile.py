@@ -519,6 +519,28 @@ def test_reconcile_to_dict_says_when_each_span_was_said() -> None:
     assert "page" not in data["unchanged"][0]
 
 
+def test_reconcile_says_on_which_line_of_a_text_file_each_change_is() -> None:
+    # a typed or pasted transcript has no times or boxes: the line is where to look
+    from uncertain.text import document_from_text
+    from uncertain.validate import validate
+
+    text = ("Discharge medications:\n\n1. Lisinipril 10mg PO daily\n2. Zoloft 50mg daily\n"
+            "Follow up in 2 weeks.\n")
+    doc = validate(document_from_text(text, path="note.txt"))
+    answer = text.replace("Lisinipril", "Lisinopril").replace("50mg", "100mg")
+    result = reconcile(doc, answer + "\nI corrected one spelling.")
+    assert [(c.original, c.new, c.line) for c in result.changes] == [
+        ("Lisinipril", "Lisinopril", 3), ("50mg", "100mg", 4),
+        ("", "I corrected one spelling.", 5)]  # an aside after the last word: its line
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["overcorrections"][0]["line"] == 4
+    assert [(s["text"], s["line"]) for s in data["spans"]] == [("Lisinipril", 3)]
+    # a recording's and a scan's changes say their seconds and boxes, not a line
+    recorded = reconcile(_MET, "Continue metformin five hundred milligrams twice daily.")
+    assert [(c.line, c.start) for c in recorded.changes] == [(None, 0.5)]
+    assert "line" not in recorded.to_dict()["spans"][0]
+
+
 VOCAB = ["take", "the", "a", "metformin", "500", "mg", "twice", "daily.", "BP", "<", "&"]
 
 

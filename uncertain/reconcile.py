@@ -111,6 +111,9 @@ class Change:
     end: float | None = None
     page: int | None = None
     bbox: BBox | None = None
+    #: the line of a text file (a plain transcript, numbered from 1) the change starts on;
+    #: an insertion's is that of the word after it (the last word's at the end)
+    line: int | None = None
     span: int | None = None
     outside: tuple[int, ...] = ()
     #: the new text names one of the span's suggestions: its term or its canonical name
@@ -161,9 +164,9 @@ class Reconciliation:
     #: that." keeps 0.02 of the sample note; "metformin lisinopril" all of "metfromin
     #: lisinoprl", both doubtful)
     kept: float = 1.0
-    #: where each span's words are in the recording or on the page, as a change's
-    #: provenance: ``seconds`` (start, end) for speech and timed text, ``page`` and
-    #: ``bbox`` for a scan; empty when the words have none
+    #: where each span's words are in the recording, on the page or in the file, as a
+    #: change's provenance: ``seconds`` (start, end) for speech and timed text, ``page``
+    #: and ``bbox`` for a scan, ``line`` for a text file; empty when the words have none
     places: tuple[dict[str, Any], ...] = field(default=())
 
     @property
@@ -633,8 +636,17 @@ def _point(box: BBox, edge: int) -> BBox:
     return (x0, box[edge], x1, box[edge])
 
 
+def _lines(doc: Document) -> list[int | None] | None:
+    """The line of the file each word of a text document is on (None for other kinds)."""
+    if doc.source.modality != "text":
+        return None
+    return [segment.line for segment in doc.segments for _ in segment.words]
+
+
 def _provenance(words: list[Word], first: int, stop: int,
-                turns: dict[int, int] | None = None) -> dict[str, Any]:
+                turns: dict[int, int] | None = None,
+                lines: list[int | None] | None = None) -> dict[str, Any]:
+    line = (lines[min(first, len(lines) - 1)] if lines else None)
     if first == stop:  # an insertion: the gap between the neighbours
         before = words[first - 1] if first > 0 else None
         after = words[first] if first < len(words) else None
@@ -645,7 +657,7 @@ def _provenance(words: list[Word], first: int, stop: int,
         # on a scan, the point it goes at: a box of no width where the word before it
         # ends (where the word after it starts, at the start), as high as that word, in
         # the reading direction of its page (a turned page's runs up or leftwards)
-        place: dict[str, Any] = {"start": start, "end": end}
+        place: dict[str, Any] = {"start": start, "end": end, "line": line}
         for word, side in ((before, 1), (after, 0)):
             if word is not None and word.bbox is not None:
                 turned = (turns or {}).get(word.page or 0, 0) % 360
@@ -663,7 +675,7 @@ def _provenance(words: list[Word], first: int, stop: int,
         bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                 max(b[2] for b in boxes), max(b[3] for b in boxes))
     return {"start": min(starts) if starts else None, "end": max(ends) if ends else None,
-            "page": page, "bbox": bbox}
+            "page": page, "bbox": bbox, "line": line}
 
 
 def reconcile(
@@ -725,9 +737,10 @@ def reconcile(
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     groups, said, written = _numbers_whole(groups, words, new_tokens, token_span)
     located = _located(doc)
+    lines = _lines(doc)
     names = _names(doc, spans)
     turns = {page.number: page.rotation for page in doc.pages or ()}
-    changes = [_change(located, g, new_tokens, span_of, names, doubtful, turns,
+    changes = [_change(located, g, new_tokens, span_of, names, doubtful, turns, lines,
                        aside=g.region is None and _aside(g, tokens, answer, len(words)),
                        said=said)
                for g in groups]
@@ -740,7 +753,7 @@ def reconcile(
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
-                          tuple(_place(located, s, turns) for s in spans))
+                          tuple(_place(located, s, turns, lines) for s in spans))
 
 
 def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
@@ -826,11 +839,15 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
     return answer
 
 
-def _place(words: list[Word], span: Span, turns: dict[int, int]) -> dict[str, Any]:
-    """Where ``span``'s words are: ``seconds`` or ``page`` and ``bbox``, those known."""
+def _place(words: list[Word], span: Span, turns: dict[int, int],
+           lines: list[int | None] | None = None) -> dict[str, Any]:
+    """Where ``span``'s words are: ``seconds``, ``page`` and ``bbox``, or ``line``, those
+    known."""
     assert span.word_start is not None and span.word_end is not None
-    where = _provenance(words, span.word_start, span.word_end, turns)
+    where = _provenance(words, span.word_start, span.word_end, turns, lines)
     out: dict[str, Any] = {}
+    if where["line"] is not None:
+        out["line"] = where["line"]
     if where["start"] is not None and where["end"] is not None:
         out["seconds"] = [where["start"], where["end"]]
     if where.get("page") is not None:
@@ -1350,8 +1367,8 @@ def _uncrossed(change: Change, listed: list[_Listed]) -> Change:
 
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
             span_of: list[int | None], listed: list[_Listed], doubtful: list[bool],
-            turns: dict[int, int], *, aside: bool = False, said: set[int] | None = None
-            ) -> Change:
+            turns: dict[int, int], lines: list[int | None] | None = None, *,
+            aside: bool = False, said: set[int] | None = None) -> Change:
     kind: ChangeKind = "insert" if g.first == g.stop else "replace" if g.j1 < g.j2 else "delete"
     outside: tuple[int, ...] = ()
     if g.region is not None:  # (number words the new text writes in digits: not changed)
@@ -1376,7 +1393,7 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
                   reformatted=(g.region is None and not aside
                                and (_squeezed(original) == _squeezed(new)
                                     or _same_said(original, new))),
-                  **_provenance(words, g.first, g.stop, turns))
+                  **_provenance(words, g.first, g.stop, turns, lines))
 
 
 #: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly")
