@@ -195,6 +195,18 @@ def test_ocr_real_page_on_its_side_read_well_is_turned_a_quarter(
     assert min(w.confidence or 0.0 for w in doc.words) > 0.5
 
 
+def test_ocr_real_page_on_its_side_read_in_a_segmentation_mode_of_the_callers(
+        tmp_path: Path) -> None:
+    """``psm=6`` (one uniform block: a table read row by row) was also given to the OSD
+    run, after its own ``--psm 0``: tesseract took the last, wrote no verdict, and
+    recognize() failed with FileNotFoundError on any page whose orientation was asked."""
+    path = _prescription_on_its_side(tmp_path, blur=0, turn=270)
+    doc = recognize(path, psm=6)
+    assert doc.pages[0].rotation == 270, doc.warnings
+    assert [s.text for s in doc.segments if s.text] == _SIDEWAYS_LINES
+    assert doc.source.options["psm"] == 6
+
+
 def test_ocr_real_missing_language_pack(samples_dir: Path) -> None:
     with pytest.raises(EngineNotFoundError, match="tesseract-ocr-zzz"):
         recognize(samples_dir / "phototest.tif", lang="zzz")

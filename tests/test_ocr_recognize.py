@@ -588,6 +588,20 @@ def test_ocr_tesseract_cmd_is_each_calls_own_and_runs_in_parallel(
     assert pytesseract.pytesseract.tesseract_cmd == before
 
 
+def test_ocr_a_tesseract_run_writing_no_output_is_an_engine_error_naming_the_file(
+        tmp_path: Path) -> None:
+    # a run that ends well but writes no file (flags asking for another output) raised a
+    # bare FileNotFoundError naming a temporary file, not the page
+    fake = tmp_path / "tesseract"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    image = tmp_path / "page.png"
+    Image.new("L", (200, 50), 255).save(image)
+    with pytest.raises(EngineError, match=r"page\.png: tesseract failed: .*wrote no hocr output"):
+        recognize(image, tesseract_cmd=str(fake), binarize="off", orientation="off",
+                  upscale=False, char_alternatives=False)
+
+
 @pytest.mark.parametrize(("size", "scale"), [
     ((32767, 10), 1.0), ((640, 480), 51.198437), ((32768, 10), 0.999969), ((10, 65534), 0.5),
     ((40000, 60), 0.819175)])

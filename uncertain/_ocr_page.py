@@ -224,7 +224,10 @@ class Runner:
         return " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}"
                         for code in self._missing().split("+"))
 
-    def _flags(self, dpi: float | None) -> str:
+    def _flags(self, dpi: float | None, *, modes: bool = True) -> str:
+        """Tesseract's flags for a page read at ``dpi``; with ``modes``, the page
+        segmentation and engine modes asked for too (an OSD run has its own: ``--psm 0``,
+        which a later ``--psm`` would override, writing no verdict)."""
         opts = self.options
         flags = []
         if dpi:
@@ -233,9 +236,9 @@ class Runner:
             # at 50 dpi is kept within the range it reads print at
             dpi = min(max(dpi, images.MIN_IMAGE_DPI), images.MAX_IMAGE_DPI)
             flags.append(f"--dpi {round(dpi)}")
-        if opts.psm is not None:
+        if modes and opts.psm is not None:
             flags.append(f"--psm {opts.psm}")
-        if opts.oem is not None:
+        if modes and opts.oem is not None:
             flags.append(f"--oem {opts.oem}")
         return " ".join(flags)
 
@@ -278,7 +281,8 @@ class Runner:
         """
         try:
             text = self._call(self.engine.image_to_osd, self._write(image),
-                              config=self._flags(dpi), timeout=self.options.timeout)
+                              config=self._flags(dpi, modes=False),
+                              timeout=self.options.timeout)
         except (EngineError, InputTooLargeError) as exc:
             log.info("%s: orientation detection gave no verdict (needs tesseract-ocr-osd): %s",
                      self.path, exc)

@@ -204,7 +204,13 @@ class PytesseractEngine:
             if extension not in ("osd", "tsv", "box", "xml"):
                 args.append(extension)
             self._process(args, timeout)
-            return Path(f"{base}.{extension}").read_bytes()
+            try:
+                return Path(f"{base}.{extension}").read_bytes()
+            except FileNotFoundError as exc:  # flags that ask for another output
+                import pytesseract
+
+                raise pytesseract.TesseractError(0, f"it wrote no {extension} output (flags: "
+                                                 f"{config.strip() or 'none'})") from exc
 
     def _process(self, args: list[str], timeout: float) -> None:
         """The tesseract process itself (``benchmarks/ocr_overhead.py`` times it)."""
