@@ -493,6 +493,20 @@ def test_ocr_engine_errors_are_mapped(tmp_path: Path, message: str,
         assert word in str(info.value)
 
 
+def test_ocr_legacy_engine_asked_of_data_without_it_is_not_a_missing_language(
+        tmp_path: Path) -> None:
+    # Debian's eng.traineddata has the LSTM engine only: oem=0 was reported as "no
+    # language pack for eng; install tesseract-ocr-eng", which is installed
+    engine = ReplayEngine(calls=[{"method": "image_to_pdf_or_hocr", "error": (
+        "Error: Tesseract (legacy) engine requested, but components are not present in "
+        "/usr/share/tesseract-ocr/5/tessdata/eng.traineddata!! Failed loading language "
+        "'eng' Tesseract couldn't load any languages! Could not initialize tesseract.")}])
+    path = scenario_input("phototest", tmp_path)
+    with pytest.raises(EngineError, match="holds no legacy engine, which oem=0 asks for") as info:
+        recognize(path, oem=0, engine=engine)
+    assert str(path) in str(info.value) and not isinstance(info.value, EngineNotFoundError)
+
+
 def test_ocr_missing_tesseract_binary(tmp_path: Path) -> None:
     path = scenario_input("phototest", tmp_path)
     with pytest.raises(EngineNotFoundError) as info:
@@ -615,6 +629,8 @@ def test_ocr_fitting_scale_keeps_every_side_within_tesseract(size: tuple[int, in
 
 
 @pytest.mark.parametrize("overrides", [{"psm": "abc"}, {"psm": 14}, {"psm": True},
+                                       # orientation only, layout only: no words, no hOCR
+                                       {"psm": 0}, {"psm": 2},
                                        {"oem": 7}, {"lang": ""}, {"lang": "eng deu"},
                                        # infinity overflowed unnamed in the subprocess
                                        # call; a negative limit blamed the page as too big

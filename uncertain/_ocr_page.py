@@ -195,6 +195,12 @@ class Runner:
                 f"{_INSTALL_TESSERACT}") from exc
         except pytesseract.TesseractError as exc:
             message = str(getattr(exc, "message", "") or exc)
+            if "(legacy) engine requested" in message:
+                raise EngineError(
+                    f"{self.path}: tesseract's data for {self.lang} holds no legacy engine, "
+                    f"which oem={self.options.oem} asks for: use oem=1 or 3 (LSTM, the "
+                    "default), or legacy-capable data (tessdata, not tessdata_fast or "
+                    "tessdata_best)") from exc
             if "Failed loading language" in message or "Error opening data file" in message:
                 raise EngineNotFoundError(
                     f"{self.path}: tesseract has no language pack for {self._missing()}; "

@@ -136,12 +136,20 @@ class RecognizeOptions:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or not 0 <= value <= high):
                 raise ValueError(f"{name}={value!r}: a whole number from 0 to {high}, or None")
+        if self.psm in _NO_TEXT_PSM:  # (tesseract then writes no hOCR: no words to read)
+            raise ValueError(f"psm={self.psm}: {_NO_TEXT_PSM[self.psm]}, which reads no text; "
+                             "3 (the default) reads a page, 6 one block of text (a table row "
+                             "by row), 11 sparse text")
         # (infinity overflowed deep in the subprocess call, unnamed; a negative limit timed
         # out at once and blamed the page as too large)
         if (isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float)
                 or not 0 <= self.timeout < math.inf):
             raise ValueError(f"timeout={self.timeout!r}: seconds per tesseract run, a finite "
                              "number >= 0 (0: no limit)")
+
+
+#: tesseract's page segmentation modes that recognise no text
+_NO_TEXT_PSM = {0: "orientation and script detection only", 2: "page layout only"}
 
 
 class TesseractEngine(Protocol):
