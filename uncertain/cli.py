@@ -600,8 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--threshold", type=_probability,
                        help="mark spans whose p is below this (0.5)")
         p.add_argument("--budget", type=at_least(0), metavar="TOKENS",
-                       help="the most tokens the whole prompt may take: the least doubtful "
-                       "spans lose their markup first, and the prompt says so")
+                       help="the most tokens the whole prompt may take: suggestions are cut, "
+                       "then the least doubtful spans lose their markup, and the prompt says so")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
         p.add_argument("--max-candidates", type=at_least(0),
                        help="candidates shown per span (3)")
