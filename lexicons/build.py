@@ -154,6 +154,23 @@ def us_names(folder: Path) -> set[str]:
     return names
 
 
+def english_names(folder: Path) -> set[str]:
+    """Keys of the names a US source gives a substance or a product: the UNII preferred
+    (display) names and MedlinePlus brands. Never dropped as a foreign word: a name an
+    English source prints is said in English."""
+    names: set[str] = set()
+    with (folder / "fda_unii_names.tsv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        next(reader)
+        for _name, _kind, _unii, display in reader:
+            names.add(key(display))
+    with (folder / "medlineplus_generic_brand.csv").open(encoding="utf-8", newline="") as fh:
+        for page in csv.DictReader(fh):
+            names.update(key(strip_forms(brand)) for brand in page["Synonyms"].split("|"))
+    names.discard("")
+    return names
+
+
 def strip_forms(name: str) -> str:
     """``Fluticasone Nasal Spray`` -> ``Fluticasone``; drops parenthesised asides, not a
     stereo prefix written onto a name (``(R)-Salbutamol``: chemistry, no ``-Salbutamol``)."""
@@ -230,6 +247,34 @@ def is_other_language(name: str) -> bool:
     return False
 
 
+#: the languages whose everyday words DrugBank gives as synonyms (``Kupfer``, ``Hierro``,
+#: ``cuivre``, ``Eisen``), and whose wordfreq lists are large enough to tell a word known
+#: there from a drug name that happens to be a word somewhere (the other languages of
+#: OTHER_LANGUAGES know ``Acerola``, ``Caju``, ``Safra`` too)
+FOREIGN_WORD_LANGUAGES = ("de", "es", "fr", "it", "nl")
+#: a foreign word is known in one of them at this zipf or above, at least
+#: FOREIGN_WORD_MARGIN above English, which knows it below FOREIGN_WORD_ENGLISH
+FOREIGN_WORD_ZIPF = 2.5
+FOREIGN_WORD_MARGIN = 1.0
+FOREIGN_WORD_ENGLISH = 2.5
+
+
+def is_foreign_word(name: str) -> bool:
+    """One everyday word of another language that English knows only in passing (a name,
+    a loan): ``Chlor`` (German, zipf 3.34; English 1.63), ``Kalium``, ``Hierro``,
+    ``Selen``. :func:`is_other_language` misses them, as English knows them; said in an
+    English transcript ("chlor ride", potassium chloride heard) they are no drug's name.
+    A word written as an abbreviation (``BuChE``, ``MoCo``) is none, nor a word English
+    knows as well (``Cacao``), or no other language (``Secretin``)."""
+    if " " in name or not name.isalpha() or not name[1:].islower():
+        return False
+    word = name.lower()
+    english = zipf_frequency(word, "en")
+    foreign = max(zipf_frequency(word, lang) for lang in FOREIGN_WORD_LANGUAGES)
+    return (english < FOREIGN_WORD_ENGLISH and foreign >= FOREIGN_WORD_ZIPF
+            and foreign - english >= FOREIGN_WORD_MARGIN)
+
+
 def brand_case(name: str) -> str:
     """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
     if not name.isupper():
@@ -282,6 +327,7 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
     and the common name without its salt (``levothyroxine sodium`` -> ``levothyroxine``)."""
     drugs: dict[str, Drug] = {}
     us = us_names(folder)
+    named = english_names(folder)
     with (folder / "drugbank_open_vocabulary.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             counts.read["drugbank"] += 1
@@ -318,6 +364,8 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                     counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
                 elif is_other_language(cleaned):
                     counts.drop("drugbank synonyms", "a word of another language")
+                elif key(cleaned) not in named and is_foreign_word(cleaned):
+                    counts.drop("drugbank synonyms", "an everyday word of another language")
                 else:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1

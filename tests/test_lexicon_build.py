@@ -146,6 +146,48 @@ def test_lexicon_build_foreign_variants(name: str, foreign: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "foreign"),
+    [
+        # everyday words of German, Spanish, French that English knows only in passing
+        ("Chlor", True),  # chlorine's: "chlor ride" was verified as chlorine
+        ("Kalium", True),
+        ("Kupfer", True),
+        ("Eisen", True),
+        ("Hierro", True),
+        ("cuivre", True),
+        ("Selen", True),
+        ("Secretin", False),  # no other language knows it better
+        ("Trientine", False),
+        ("Trien", False),  # Dutch knows it, but little
+        ("Boldo", False),  # the plant's name, which Spanish knows a little
+        ("Cacao", False),  # English knows it too
+        ("Calcium", False),
+        ("BuChE", False),  # an abbreviation, not the German "Buche"
+        ("MoCo", False),
+        ("Cichorii Herba", False),  # one word only
+        ("Chlor-Trimeton", False),
+    ],
+)
+def test_lexicon_build_foreign_words(name: str, foreign: bool) -> None:
+    assert build.is_foreign_word(name) is foreign
+
+
+def test_lexicon_build_a_foreign_word_a_us_source_names_is_kept(tmp_path: Path) -> None:
+    # a synonym a MedlinePlus brand or a UNII preferred name also gives is said in English
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in SOURCES.iterdir():
+        (sources / path.name).write_bytes(path.read_bytes())
+    assert "chlor" not in build.read_drugbank(sources, build.Counts())["DB11109"].generics
+    with (sources / "medlineplus_generic_brand.csv").open("a", encoding="utf-8") as fh:
+        fh.write("a000000,Chlorine,Chlor\n")
+    assert "chlor" in build.read_drugbank(sources, build.Counts())["DB11109"].generics
+    with (sources / "fda_unii_names.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("KALIUM\tof\t0000000000\tKALIUM\n")
+    assert "kalium" in build.read_drugbank(sources, build.Counts())["DB14500"].generics
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("GLUCOPHAGE XR", "Glucophage XR"), ("RIOMET ER", "Riomet ER"), ("Zestril", "Zestril")],
 )
@@ -201,7 +243,8 @@ def test_lexicon_build_output_is_a_clean_lexicon(built: tuple[Path, str]) -> Non
 
 def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None:
     printed = built[1]
-    assert "drugbank: read 20, kept 17, dropped 3" in printed
+    assert "drugbank: read 23, kept 20, dropped 3" in printed
+    assert "2  an everyday word of another language" in printed  # Chlor, Kalium
     assert "1  common name is a research code or chemistry, and no brand" in printed
     # its synonym (kept as a name, then dropped with it) is counted dropped, not kept
     assert "1  of a substance dropped as a research code" in printed
@@ -237,6 +280,8 @@ def test_lexicon_build_prints_counts_per_source(built: tuple[Path, str]) -> None
         # the salt form a brand row names, which no official-name row spells
         ("morphine sulfate", "morphine", "generic"),
         ("Avinza", "morphine", "brand"),
+        # a synonym no other language knows better
+        ("Secretin", "secretin human", "generic"),
     ],
 )
 def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: str) -> None:
@@ -256,6 +301,8 @@ def test_lexicon_build_entries(mini: Lexicon, term: str, canonical: str, kind: s
         "Hidroclorotiazida",
         "E1v1.11",  # a research code no brand is said for
         "Exonimer",  # its synonym
+        "Chlor",  # a German word
+        "Kalium",
     ],
 )
 def test_lexicon_build_drops_foreign_spellings_and_codes(mini: Lexicon, term: str) -> None:

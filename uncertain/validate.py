@@ -492,8 +492,8 @@ class Validator:
             # An everyday word that is a term ends a longer one only so, and when it has
             # four letters or more: "for diabetes" is not prediabetes. A term English
             # seldom uses also begins a longer one that it begins, as a recogniser breaks
-            # a name after a short name it knows: "chlor thal a done" (Chlor, chlorine)
-            # is chlorthalidone, "oxy but a nin" (Oxy, an acne wash) oxybutynin
+            # a name after a short name it knows: "oxy but a nin" (Oxy, an acne wash) is
+            # oxybutynin, "amox a sillin" (Amox) amoxicillin
             rare = any(w.exact and w.zipf < opts.english_min_zipf for w in window)
             last_only = window[-1].exact and not any(w.exact for w in window[:-1])
             first_only = window[0].exact and not any(w.exact for w in window[1:])
@@ -513,8 +513,8 @@ class Validator:
                 # a drug's name and words after it that are not all terms ("Amlodipine
                 # besilate" is the drug and its salt as the INN writes it) are the drug
                 # and other words, or a name of two words it begins, heard amiss in the
-                # second ("potassium chlor ride", whose Chlor is chlorine: potassium
-                # chloride; "metoprolol tar trait", "amlodipine be sillate"): only such
+                # second ("potassium chlor ride": potassium chloride; "metoprolol tar
+                # trait", "amlodipine be sillate"): only such
                 # names are searched, and those going on like the window
                 named = second = window[0].key
             elif rare:
