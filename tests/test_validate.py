@@ -3040,6 +3040,8 @@ def test_validate_a_dangerous_abbreviation_is_no_drug_verified(validator: Valida
     ("MgSO4 2 g IV over 1 hour", "MgSO4", "magnesium sulfate"),
     ("MS 2 g IV over 1 hour", "MS", "magnesium sulfate"),
     ("MSO4 16 mEq IV", "MSO4", "magnesium sulfate"),
+    ("MSO4 16 milli equivalents IV", "MSO4", "magnesium sulfate"),  # a recogniser's mEq
+    ("MS 16 milli equivalents IV", "MS", "magnesium sulfate"),
     # ... whatever the letters say: the dose is the one read, and the two disagree
     ("MgSO4 2 mg IV", "MgSO4", "morphine"),
     # no dose: the letters say

@@ -104,6 +104,11 @@ def test_validate_helpers_dose_context(after: str, dose: bool) -> None:
     [("2 g IV", (2000.0, "g")), ("1g IV", (1000.0, "g")), ("4 mg IV", (4.0, "mg")),
      ("1,000 mg", (1000.0, "mg")), ("2 g/hr", (2000.0, "g")), ("100 mcg", (0.1, "mcg")),
      ("20 meq", (None, "meq")), ("20 milli-equivalents", (None, "milliequivalents")),
+     # the unit in two words, as a recogniser writes it
+     ("20 milli equivalents", (None, "milliequivalents")),
+     ("20milli equivalents IV", (None, "milliequivalents")),
+     ("50 milli grams", (50.0, "milligrams")), ("50 micro grams/hr", (0.05, "micrograms")),
+     ("20 milli", None), ("20 milli cats", None),
      ("two mg", None), ("2 tablets", None), ("IV", None),
      ("", None)],
 )

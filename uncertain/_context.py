@@ -228,15 +228,19 @@ _AMOUNT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)([^\W\d_]*)(?:/.*)?$")
 def dose_amount(texts: Sequence[str]) -> tuple[float | None, str] | None:
     """The amount the words ``texts`` (lower-case, stripped) open with, a number in digits
     and its unit of weight or its unit glued on ("2 g", "4mg", "1,000 mg", "2 g/hr", "20
-    mEq"): its milligrams (None for milliequivalents) and its unit; None when they open
-    with none. A bare "g" after a number counts here, which :func:`is_dose_start` leaves
-    out (a letter alone): what a dose is of reads it as grams ("Vanc. 1 g IV")."""
+    mEq", the unit in two words as a recogniser writes it: "20 milli equivalents"): its
+    milligrams (None for milliequivalents) and its unit; None when they open with none. A
+    bare "g" after a number counts here, which :func:`is_dose_start` leaves out (a letter
+    alone): what a dose is of reads it as grams ("Vanc. 1 g IV")."""
     if not texts:
         return None
     found = _AMOUNT.match(texts[0].replace(",", ""))
     if found is None:
         return None
+    at = 0 if found.group(2) else 1  # the word the unit is, or begins
     unit = _unhyphenated(found.group(2) or (texts[1].split("/")[0] if len(texts) > 1 else ""))
+    if unit in _UNIT_PREFIXES and at + 1 < len(texts):
+        unit = split_unit(unit, texts[at + 1].split("/")[0]) or unit
     if unit not in _AMOUNT_UNITS:
         return None
     per = _AMOUNT_UNITS[unit]

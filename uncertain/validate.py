@@ -986,7 +986,7 @@ class Validator:
             names = _CONFUSED.get(compact(written).casefold())
             if names is None:
                 continue
-            after = sw.lowered[i + 1:i + 3] if not CLAUSE_END.search(words[i].text) else []
+            after = sw.lowered[i + 1:i + 4] if not CLAUSE_END.search(words[i].text) else []
             amount = dose_amount(after)
             if compact(written).casefold() in _CONFUSED_IN_SLOT and not (
                     written.isupper() and (amount is not None or sw.cue_at[i] or (
@@ -1205,7 +1205,7 @@ def _cut_in_slot(sw: Sweep, i: int) -> bool:
     no dose alone), or a prescribing word before it when English seldom uses it (an
     everyday word cut so, "Hydro.", "Gent.", is a name only before its dose: "Hold
     Hydro. today" may be any word ended by its sentence)."""
-    if sw.dose_at[i + 1] or dose_amount(sw.lowered[i + 1:i + 3]) is not None:
+    if sw.dose_at[i + 1] or dose_amount(sw.lowered[i + 1:i + 4]) is not None:
         return True
     return sw.cue_at[i] and sw.infos[i].zipf < sw.opts.english_min_zipf
 
