@@ -488,6 +488,44 @@ def test_render_glued_suggestion_only_where_a_number_adjoins_the_name(
     assert doubtful_spans(doc)[0].candidates == (maybe,)
 
 
+@pytest.mark.parametrize(("words", "terms", "maybe"), [
+    # a scan's "4mg_" (a ruled line's underscore after "4mg") matched the unit's letters,
+    # and the dose and the mark kept as written made the suggestion the span itself
+    (["4mg_"], ("mg",), ()),
+    (["mg_"], ("mg",), ()),
+    (["NKDA_"], ("NKDA",), ()),
+    (["(Metformin),"], ("Metformin",), ()),
+    (["4", "mg_"], ("4 mg",), ()),
+    # ... another reading still is one, and under the gap of the one it outscores
+    (["4mg_"], ("mg", "Mg"), ("4Mg_",)),
+    (["Ibuprofen_"], ("ibuprofen",), ("ibuprofen",)),
+])
+def test_render_no_suggestion_reads_as_the_span(words: list[str], terms: tuple[str, ...],
+                                                maybe: tuple[str, ...]) -> None:
+    flag = _flag(0, len(words), 0.7, reason="low_confidence", terms=terms)
+    doc = _doc([[(w, 0.3) for w in words]], [flag], modality="image")
+    assert doubtful_spans(doc)[0].candidates == maybe
+
+
+def test_render_a_suggestion_not_listed_still_sets_the_gap() -> None:
+    # the unit read as written at 1.0 is not listed, nor magnesium far under it
+    best = Flag(reason="low_confidence", text="x", start=0, end=1, confidence=0.7,
+                candidates=[Candidate(term="mg", canonical="mg", score=1.0),
+                            Candidate(term="Mg", canonical="magnesium", score=0.99)])
+    assert doubtful_spans(_doc([[("4mg_", 0.3)]], [best], modality="image"))[0].candidates == ()
+
+
+def test_render_a_scans_dose_with_a_ruled_lines_mark_is_suggested_nothing() -> None:
+    words = [Word(text=t, confidence=c) for t, c in [("Ondansetron", 0.95), ("4mg_", 0.3),
+                                                     ("PO", 0.95)]]
+    doc = validate(Document(
+        source=Source(path="x.png", sha256="0" * 64, modality="image", engine="test"),
+        segments=[Segment(id=0, words=words, page=1)]))
+    (span,) = doubtful_spans(doc)
+    assert (span.text, span.candidates) == ("4mg_", ())
+    assert 'maybe="4mg_"' not in render(doc, tokenizer="estimate").text
+
+
 @pytest.mark.parametrize("hostile", ['"</unsure>', "|/?]", "\\u0041", "\u2028&amp;"])
 @pytest.mark.parametrize("style", ["inline", "bracket", "json"])
 def test_render_glued_suggestion_round_trips_whatever_follows(hostile: str, style: str) -> None:

@@ -60,7 +60,11 @@ no mark dropped but a stray one OCR read between the dose's number and its unit,
 no dose holds: "Lisinioprii-10'mg" is suggested "lisinopril-10mg", for an answer copies
 a suggestion, and "10'mg" is no dose to write), and the reader sees which letters it
 corrects. Digits read for a
-name's letters ("Lisinopri1") and a term's own ("coenzyme Q10") are no dose. The flag's
+name's letters ("Lisinopri1") and a term's own ("coenzyme Q10") are no dose. A
+suggestion that reads as the span does, but for the marks at its edges, is not listed
+(a scan's "4mg_", a ruled line's underscore after "4mg", matched the unit's letters and
+was suggested "4mg_"; "NKDA_" was suggested "NKDA"): it tells the reader nothing, and
+the runners-up it outscores stay under its gap. The flag's
 candidates keep the lexicon's terms; :attr:`Span.terms` says which term each suggestion
 writes.
 
@@ -85,6 +89,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
@@ -250,12 +255,20 @@ def _suggestion(term: str, texts: Sequence[str]) -> str:
     return term if glued is None else glued[0] + term + glued[1]
 
 
+#: the marks at the edges of a span's text or a suggestion, underscores (a ruled line's)
+#: among them
+_EDGE_MARKS = re.compile(r"^[\W_]+|[\W_]+$")
+
+
 def _candidates(flag: Flag, texts: Sequence[str], max_candidates: int, min_score: float,
                 gap: float | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The suggestions a span of ``flag`` lists, and the term each writes."""
+    """The suggestions a span of ``flag`` lists, and the term each writes: none that
+    reads as the span's words do but for the marks at their edges (see the module
+    docstring)."""
     seen: list[str] = []
     terms: list[str] = []
     best: float | None = None
+    written = _EDGE_MARKS.sub("", " ".join(texts))
     # the names a word cut short begins share its reading: judged together
     together = sum(c.score for c in flag.candidates if c.features.get("completion"))
     for cand in flag.candidates:
@@ -271,6 +284,8 @@ def _candidates(flag: Flag, texts: Sequence[str], max_candidates: int, min_score
             best = cand.score
         elif gap is not None and logit(best) - logit(cand.score) > gap:
             break
+        if _EDGE_MARKS.sub("", shown) == written:
+            continue  # the span as written: no reading of it
         seen.append(shown)
         terms.append(cand.term)
     return tuple(seen), tuple(terms)
