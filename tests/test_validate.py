@@ -539,6 +539,19 @@ def test_validate_a_foreign_synonym_is_no_drug_name(validator: Validator,
         assert (flag.text, flag.candidates[0].canonical) == (span, canonical)
 
 
+@pytest.mark.parametrize("modality", ["image", "audio"])
+def test_validate_a_dose_with_a_ruled_lines_mark_is_a_dose(validator: Validator,
+                                                          modality: Modality) -> None:
+    """A scan's "4mg_" (a ruled line's underscore after "4mg") was a word, not a dose:
+    its letters were verified as the unit mg, and the name before it had no dose's
+    context. It reads as "4mg" does."""
+    for written in ("4mg_", "4mg"):
+        doc = validator.validate(make_doc(f"Ondansetrn/0.5 {written} PO", modality=modality))
+        assert [f.text for f in doc.flags] == ["Ondansetrn"]
+        assert doc.flags[0].candidates[0].canonical == "ondansetron"
+        assert doc.flags[0].candidates[0].features["dose_context"] == 1.0
+
+
 def test_validate_custom_lexicon_by_path(validator: Validator) -> None:
     formulary = load_lexicon(DATA / "uk_formulary.tsv", name="formulary")
     custom = Validator(["drugs", formulary])

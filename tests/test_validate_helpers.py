@@ -18,6 +18,7 @@ from uncertain._context import (
     is_strength,
     is_strength_unit,
     link_words,
+    strip_punct,
 )
 from uncertain._cues import (
     dislocation_at,
@@ -83,6 +84,18 @@ def test_validate_helpers_the_plural_of_an_ordinary_word_is_ordinary(
 )
 def test_validate_helpers_classify(text: str, kind: str) -> None:
     assert classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped", "kind"),
+    [("4mg.", "4mg", "number"), ("(metformin),", "metformin", "word"),
+     # a scan's ruled line read as underscores at a word's edge is no part of it
+     ("4mg_", "4mg", "number"), ("mg_", "mg", "unit"), ("__NKDA_", "NKDA", "word"),
+     ("____", "", "punct"), ("snake_case", "snake_case", "word")],
+)
+def test_validate_helpers_strip_punct(text: str, stripped: str, kind: str) -> None:
+    assert strip_punct(text) == stripped
+    assert classify(strip_punct(text)) == kind
 
 
 @pytest.mark.parametrize(

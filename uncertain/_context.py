@@ -23,7 +23,8 @@ __all__ = ["WordClass", "break_words", "classify", "dose_amount", "dose_context"
 
 WordClass = Literal["word", "number", "unit", "frequency", "punct"]
 
-_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+#: the marks at a word's edges: what is no letter or digit (an underscore neither)
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _NOT_WORD = re.compile(r"[^\w]+")
 _NUMBER = re.compile(
     r"^[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)(/\d+)?(%|x)?$|^\d+(st|nd|rd|th)$|^[ivxlc]+\.$",
@@ -111,7 +112,8 @@ def _unhyphenated(low: str) -> str:
 
 
 def strip_punct(text: str) -> str:
-    """``text`` without leading and trailing punctuation or spaces."""
+    """``text`` without leading and trailing punctuation or spaces, underscores among
+    them (a scan's ruled line read onto a word: "4mg_" is the dose "4mg")."""
     return _EDGE.sub("", text.strip())
 
 
