@@ -378,7 +378,7 @@ def test_images_pdf_page_over_the_limit_is_read_at_the_resolution_that_fits(
         assert isinstance(page, images.PageImage)
         assert page.image.width * page.image.height <= 1_000_000
         fits = int(page.dpi or 0)
-        assert page.note == (f"8 x 12 in: read at {fits} dpi, as 300 dpi would make "
+        assert page.note == (f"8.3 x 11.7 in: read at {fits} dpi, as 300 dpi would make "
                              f"2481x3508 pixels, over the limit of 1000000 (raise "
                              f"max_pixels to read it at 300)")
         bigger = next(images.open_pages(samples_dir / "scan.pdf", dpi=fits + 1,
@@ -407,7 +407,7 @@ def test_images_pdf_poster_among_pages_and_a_page_too_large_at_any_resolution(
     assert (last.dpi, last.note) == (72, None)
     assert isinstance(poster, images.PageImage)
     assert (poster.dpi, poster.image.size) == (24, (1000, 1000))
-    assert poster.note == ("42 x 42 in: read at 24 dpi, as 72 dpi would make 3000x3000 "
+    assert poster.note == ("41.7 x 41.7 in: read at 24 dpi, as 72 dpi would make 3000x3000 "
                            "pixels, over the limit of 1000000 (raise max_pixels to read it "
                            "at 72)")
     assert isinstance(huge, images.PageError)

@@ -91,6 +91,12 @@ class PageError:
     pages: int | None = None
 
 
+def _inches(points: float) -> str:
+    """A page side of ``points`` (1/72 in) in inches, to a tenth: A4 is 8.3 x 11.7 in
+    (whole inches made it "8 x 12 in", which no paper is)."""
+    return f"{round(points / 72, 1):g}"
+
+
 def _pixels(points: float, dpi: float) -> int:
     """How many pixels ``points`` (1/72 inch) make at ``dpi``: rounded up to a whole pixel,
     computed exactly (``points * (dpi / 72)`` in floats made a 6-inch page 1801 pixels
@@ -331,13 +337,13 @@ def _pdf_page(pdf: Any, path: Path, index: int, count: int, *, dpi: float,
                 # a poster or a plan among letter pages: read at the resolution that
                 # fits, not refused with the file's other pages
                 page_dpi = float(fits)
-                note = (f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in: read at "
+                note = (f"{_inches(width_pt)} x {_inches(height_pt)} in: read at "
                         f"{fits} dpi, as {dpi:g} dpi would make {width}x{height} "
                         f"pixels, over the limit of {max_pixels} (raise max_pixels "
                         f"to read it at {dpi:g})")
             elif count > 1:
                 return PageError(index + 1, f"page {index + 1} of {count} is "
-                                            f"{width_pt / 72:.0f} x {height_pt / 72:.0f} in, "
+                                            f"{_inches(width_pt)} x {_inches(height_pt)} in, "
                                             f"over {max_pixels} pixels even at "
                                             f"{MIN_PDF_DPI:g} dpi: it is not read", count)
             else:
