@@ -179,6 +179,28 @@ def test_asr_unknown_option_is_a_type_error() -> None:
         asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), beem_size=3)
 
 
+def test_asr_one_temperature_is_taken_as_faster_whisper_takes_it() -> None:
+    # temperature=0.0, as faster-whisper's own transcribe takes it, failed with "'float'
+    # object is not iterable", naming no option
+    engine = ReplayEngine.from_file("jfk.json")
+    doc = asr.transcribe(JFK, engine=engine, temperature=0.0)
+    (_, kwargs), = engine.calls
+    assert kwargs["temperature"] == [0.0]
+    assert doc.source.options["temperature"] == [0.0]
+    assert asr.TranscribeOptions(temperature=[0, 0.5]).temperature == (0.0, 0.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"temperature": ()}, {"temperature": -0.2}, {"temperature": "hot"},
+    {"temperature": (0.0, float("nan"))}, {"beam_size": 0}, {"beam_size": 2.5},
+    {"best_of": 0}, {"beam_size": True}])
+def test_asr_options_faster_whisper_cannot_take_are_refused_by_name(
+        overrides: dict[str, object]) -> None:
+    # beam_size=0 reached CTranslate2: "The beam size must be > 0", after the audio was read
+    with pytest.raises(ValueError, match=rf"^{next(iter(overrides))}="):
+        asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), **overrides)
+
+
 def test_asr_words_written_together_keep_no_space() -> None:
     # Whisper's word " follow" then "-up": the second carries no leading space
     doc = asr.transcribe(DICTATION, engine=ReplayEngine.from_file("dictation.json"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,25 @@ class TranscribeOptions:
     chunk_seconds: float = CHUNK_SECONDS
     search_seconds: float = _audio.DEFAULT_SEARCH_SECONDS
     max_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        # faster-whisper takes one temperature or several; a bare number failed here with
+        # "'float' object is not iterable", naming no option
+        temperature = self.temperature
+        if isinstance(temperature, int | float) and not isinstance(temperature, bool):
+            temperature = (temperature,)
+        try:
+            temperature = tuple(float(t) for t in temperature)
+        except (TypeError, ValueError):
+            temperature = ()
+        if not temperature or not all(0.0 <= t < math.inf for t in temperature):
+            raise ValueError(f"temperature={self.temperature!r}: a number >= 0, or several "
+                             "in the order they are tried")
+        object.__setattr__(self, "temperature", temperature)
+        for name in ("beam_size", "best_of"):  # (CTranslate2: "The beam size must be > 0")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}={value!r}: a whole number >= 1")
 
     def engine_kwargs(self) -> dict[str, Any]:
         """The keyword arguments for faster-whisper's ``transcribe`` (word timestamps on)."""
