@@ -776,14 +776,15 @@ def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str
             own, other = (g, last) if last.region is None else (last, g)
             # one of the two writes the numbers, the other deletes
             writer = own if other.j1 == other.j2 else other if own.j1 == own.j2 else None
-            if writer is not None and _says_numbers(
-                    " ".join(new_tokens[writer.j1:writer.j2]),
-                    join_words(words[other.first:other.stop]), at_end=other is g):
+            rest = None if writer is None else _said_besides(
+                " ".join(new_tokens[writer.j1:writer.j2]),
+                join_words(words[other.first:other.stop]), at_end=other is g)
+            if rest is not None:
                 said.update(range(other.first, other.stop))
                 written.update(range(other.a, other.b))
-                if _says_like(" ".join(new_tokens[writer.j1:writer.j2]),
-                              join_words(words[other.first:other.stop]),
-                              join_words(words[own.first:own.stop]), at_end=other is g):
+                # the span's own words, kept when the rest is said like them ("won": one)
+                if fuzz.ratio("".join(said_words(join_words(words[own.first:own.stop]))),
+                              "".join(rest)) >= 100 * _KEPT_SIMILARITY:
                     written.update(i for i in range(own.a, own.b) if token_span[i] is not None)
                 out[-1] = _Group(own.region, last.a, g.b, last.j1, g.j2, last.first, g.stop)
                 continue
@@ -804,26 +805,20 @@ def _marks_said(text: str) -> str:
     return text
 
 
-def _says_like(new: str, numbers: str, span: str, *, at_end: bool) -> bool:
-    """Whether what ``new`` says besides the number words ``numbers`` (at its end when
-    ``at_end``, else at its start) is spelled like the doubtful ``span`` it replaces, as
-    ``kept`` compares a span with its correction ("won" and the "one" of "138/86")."""
-    said, gone = said_words(_marks_said(new)), said_words(numbers)
-    rest = said[:len(said) - len(gone)] if at_end else said[len(gone):]
-    return fuzz.ratio("".join(said_words(span)), "".join(rest)) >= 100 * _KEPT_SIMILARITY
-
-
-def _says_numbers(new: str, numbers: str, *, at_end: bool) -> bool:
-    """Whether ``numbers`` are number words (and "over", "point", "and") that ``new``, with
-    digits, says at its end (``at_end``) or start, with more said before (or after)."""
+def _said_besides(new: str, numbers: str, *, at_end: bool) -> list[str] | None:
+    """What ``new``, with digits, says besides ``numbers`` when those are number words (and
+    "over", "point", "and") it says at its end (``at_end``) or start, with more said before
+    (or after) them; None when it does not say them so."""
     gone = said_words(numbers)
     if not gone or not any(c.isdigit() for c in new) or not all(
             w in NUMBER_WORDS or w in ("over", "point", "and") for w in gone):
-        return False
+        return None
     said = said_words(_marks_said(new))
     if len(said) <= len(gone):
-        return False
-    return said[len(said) - len(gone):] == gone if at_end else said[:len(gone)] == gone
+        return None
+    if at_end:
+        return said[:len(said) - len(gone)] if said[len(said) - len(gone):] == gone else None
+    return said[len(gone):] if said[:len(gone)] == gone else None
 
 
 def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
