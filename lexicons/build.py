@@ -275,6 +275,20 @@ def is_foreign_word(name: str) -> bool:
             and foreign - english >= FOREIGN_WORD_MARGIN)
 
 
+#: the last word of a name for a substance's ion ("Magnesium ion", "Chlorine anion")
+ION_WORDS = frozenset({"ion", "ions", "cation", "cations", "anion", "anions"})
+
+
+def is_ion_name(name: str) -> bool:
+    """A synonym naming a substance as an ion (``Magnesium ion``, ``Potassium ion``,
+    ``Chlorine anion``, ``Kalium-Ion``): chemistry, which no prescriber says, and which
+    a transcript's "magnesium on Friday" heard in doubt came near (flagged, "Magnesium
+    ion" first). The drug is named otherwise (``magnesium``; the ion's own entry keeps
+    its common name, ``Magnesium cation``)."""
+    words = re.split(r"[\s-]+", name.strip())
+    return len(words) > 1 and words[-1].lower() in ION_WORDS
+
+
 def brand_case(name: str) -> str:
     """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
     if not name.isupper():
@@ -360,6 +374,8 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1
                     drug.synonyms_kept += 1
+                elif is_ion_name(cleaned):
+                    counts.drop("drugbank synonyms", "the name of an ion (chemistry)")
                 elif is_foreign_variant(cleaned, list(drug.generics.values())):
                     counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
                 elif is_other_language(cleaned):

@@ -188,6 +188,34 @@ def test_lexicon_build_a_foreign_word_a_us_source_names_is_kept(tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
+    ("name", "ion"),
+    [("Magnesium ion", True), ("Potassium ion", True), ("Calcium ions", True),
+     ("Chlorine anion", True), ("Kalium-Ion", True), ("Glycopyrronium cation", True),
+     ("Perchlorate Ion", True),
+     ("Magnesium", False), ("Ion", False), ("Anion gap", False), ("Ionsys", False),
+     ("Tension", False)],
+)
+def test_lexicon_build_ion_names(name: str, ion: bool) -> None:
+    assert build.is_ion_name(name) is ion
+
+
+def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
+    # "magnesium on Friday" heard in doubt was flagged, "Magnesium ion" first
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in SOURCES.iterdir():
+        (sources / path.name).write_bytes(path.read_bytes())
+    with (sources / "drugbank_open_vocabulary.csv").open("a", encoding="utf-8") as fh:
+        fh.write('DB01345,"",Potassium cation,24203-36-9,295O53K152,'
+                 'Potassium ion | Kalium-Ion | potassium(1+),\n')
+    counts = build.Counts()
+    drugs = build.read_drugbank(sources, counts)
+    assert set(drugs["DB01345"].generics) == {build.key("Potassium cation")}
+    assert "potassium" in drugs["DB14500"].generics
+    assert counts.dropped[("drugbank synonyms", "the name of an ion (chemistry)")] == 2
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("GLUCOPHAGE XR", "Glucophage XR"), ("RIOMET ER", "Riomet ER"), ("Zestril", "Zestril")],
 )
