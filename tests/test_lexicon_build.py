@@ -172,12 +172,18 @@ def test_lexicon_build_foreign_words(name: str, foreign: bool) -> None:
     assert build.is_foreign_word(name) is foreign
 
 
-def test_lexicon_build_a_foreign_word_a_us_source_names_is_kept(tmp_path: Path) -> None:
-    # a synonym a MedlinePlus brand or a UNII preferred name also gives is said in English
+def _copied_sources(tmp_path: Path) -> Path:
+    """A copy of the test sources, for a test to add rows to."""
     sources = tmp_path / "sources"
     sources.mkdir()
     for path in SOURCES.iterdir():
         (sources / path.name).write_bytes(path.read_bytes())
+    return sources
+
+
+def test_lexicon_build_a_foreign_word_a_us_source_names_is_kept(tmp_path: Path) -> None:
+    # a synonym a MedlinePlus brand or a UNII preferred name also gives is said in English
+    sources = _copied_sources(tmp_path)
     assert "chlor" not in build.read_drugbank(sources, build.Counts())["DB11109"].generics
     with (sources / "medlineplus_generic_brand.csv").open("a", encoding="utf-8") as fh:
         fh.write("a000000,Chlorine,Chlor\n")
@@ -201,10 +207,7 @@ def test_lexicon_build_ion_names(name: str, ion: bool) -> None:
 
 def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
     # "magnesium on Friday" heard in doubt was flagged, "Magnesium ion" first
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    for path in SOURCES.iterdir():
-        (sources / path.name).write_bytes(path.read_bytes())
+    sources = _copied_sources(tmp_path)
     with (sources / "drugbank_open_vocabulary.csv").open("a", encoding="utf-8") as fh:
         fh.write('DB01345,"",Potassium cation,24203-36-9,295O53K152,'
                  'Potassium ion | Kalium-Ion | potassium(1+),\n')
