@@ -193,12 +193,26 @@ def test_asr_one_temperature_is_taken_as_faster_whisper_takes_it() -> None:
 @pytest.mark.parametrize("overrides", [
     {"temperature": ()}, {"temperature": -0.2}, {"temperature": "hot"},
     {"temperature": (0.0, float("nan"))}, {"beam_size": 0}, {"beam_size": 2.5},
-    {"best_of": 0}, {"beam_size": True}])
+    {"best_of": 0}, {"beam_size": True}, {"patience": 0}, {"patience": -1.0},
+    {"patience": float("nan")}, {"chunk_seconds": 5}, {"chunk_seconds": 0},
+    {"search_seconds": -1}, {"chunk_seconds": 30, "search_seconds": 30},
+    {"vad_parameters": {"bogus": 1}, "vad_filter": True}, {"vad_parameters": [("threshold", 0.5)]}])
 def test_asr_options_faster_whisper_cannot_take_are_refused_by_name(
         overrides: dict[str, object]) -> None:
-    # beam_size=0 reached CTranslate2: "The beam size must be > 0", after the audio was read
+    # beam_size=0 reached CTranslate2: "The beam size must be > 0", after the audio was read;
+    # patience=0 likewise, an unknown VAD parameter as faster-whisper's TypeError, and a
+    # chunk shorter than its search as "need chunk_seconds > search_seconds >= 0"
     with pytest.raises(ValueError, match=rf"^{next(iter(overrides))}="):
         asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), **overrides)
+
+
+def test_asr_vad_parameters_faster_whisper_knows_are_taken() -> None:
+    engine = ReplayEngine.from_file("jfk.json")
+    asr.transcribe(JFK, engine=engine, vad_filter=True,
+                   vad_parameters={"min_silence_duration_ms": 200, "threshold": 0.4})
+    (_, kwargs), = engine.calls
+    assert kwargs["vad_parameters"] == {"min_silence_duration_ms": 200, "threshold": 0.4}
+    assert asr.TranscribeOptions(chunk_seconds=30, search_seconds=0).search_seconds == 0
 
 
 def test_asr_words_written_together_keep_no_space() -> None:

@@ -124,6 +124,26 @@ class TranscribeOptions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name}={value!r}: a whole number >= 1")
+        # the three below failed only once a chunk had been read: CTranslate2's "The patience
+        # factor must be > 0", faster-whisper's TypeError from VadOptions, and "need
+        # chunk_seconds > search_seconds >= 0" with neither value (search_seconds is 20 s)
+        if not _positive(self.patience):
+            raise ValueError(f"patience={self.patience!r}: a number > 0 (1.0: plain beam search)")
+        if not _positive(self.chunk_seconds):
+            raise ValueError(f"chunk_seconds={self.chunk_seconds!r}: a number of seconds > 0")
+        if not (_positive(self.search_seconds) or self.search_seconds == 0):
+            raise ValueError(f"search_seconds={self.search_seconds!r}: a number of seconds >= 0")
+        if self.search_seconds >= self.chunk_seconds:
+            raise ValueError(
+                f"chunk_seconds={self.chunk_seconds!r} must be longer than search_seconds="
+                f"{self.search_seconds!r}: a chunk ends at the quietest moment of the "
+                "search_seconds before chunk_seconds")
+        known = {f.name for f in dataclasses.fields(faster_whisper.vad.VadOptions)}
+        unknown = sorted(set(self.vad_parameters) - known) if isinstance(
+            self.vad_parameters, dict) else None
+        if unknown is None or unknown:
+            raise ValueError(f"vad_parameters={self.vad_parameters!r}: a dict of "
+                             f"{', '.join(sorted(known))}")
 
     def engine_kwargs(self) -> dict[str, Any]:
         """The keyword arguments for faster-whisper's ``transcribe`` (word timestamps on)."""
@@ -143,6 +163,12 @@ class TranscribeOptions:
         data = dataclasses.asdict(self)
         data["temperature"] = list(self.temperature)
         return data
+
+
+def _positive(value: object) -> bool:
+    """A finite number over zero (not a bool)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and 0 < value < math.inf)
 
 
 def transcribe(
