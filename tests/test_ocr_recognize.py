@@ -646,6 +646,34 @@ def test_recognize_refuses_a_mode_or_language_tesseract_cannot_take(
         recognize(page, **overrides)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("overrides", [
+    # a switch was read as "auto" or not: "on" and True turned deskewing off
+    {"deskew": "on"}, {"deskew": True}, {"binarize": "yes"}, {"orientation": "on"},
+    # max_pixels=0 blamed the file, -1 failed in a square root ("not complex")
+    {"max_pixels": 0}, {"max_pixels": -1}, {"max_pixels": 2.5},
+    # taken silently
+    {"max_alternatives": -1}, {"threads": 0}, {"threads": -2},
+    {"min_alternative_ratio": 2.0}, {"orientation_threshold": 5}, {"min_skew": -1.0},
+    {"min_line_height": float("nan")}, {"target_line_height": 0}, {"max_upscale": 0.5}])
+def test_recognize_refuses_options_it_would_misread_by_name(
+        tmp_path: Path, overrides: dict[str, object]) -> None:
+    page = tmp_path / "p.png"
+    Image.new("L", (20, 20), 255).save(page)
+    engine = ReplayEngine(calls=[])
+    with pytest.raises(ValueError, match=rf"^{next(iter(overrides))}="):
+        recognize(page, engine=engine, **overrides)  # type: ignore[arg-type]
+    assert engine.asked == []
+
+
+def test_recognize_takes_the_edges_of_its_options_ranges() -> None:
+    opts = RecognizeOptions(max_pixels=1, max_alternatives=0, threads=None,
+                            min_alternative_ratio=1.0, orientation_threshold=0.0, min_skew=0,
+                            min_line_height=0, target_line_height=1, max_upscale=1,
+                            deskew="off", binarize="auto", orientation="off")
+    assert (opts.max_pixels, opts.threads, opts.max_upscale) == (1, None, 1)
+    assert RecognizeOptions(max_pixels=1e8).max_pixels == 100_000_000  # type: ignore[arg-type]
+
+
 def test_ocr_specks_read_as_words_measure_no_line_height(tmp_path: Path) -> None:
     """A noisy scan read 39 "words" of specks ("ee", "Bae") at mean confidence 20, in
     15-pixel lines: taken for small print, the page was read again upscaled to 5439 x

@@ -142,10 +142,44 @@ class RecognizeOptions:
                              "by row), 11 sparse text")
         # (infinity overflowed deep in the subprocess call, unnamed; a negative limit timed
         # out at once and blamed the page as too large)
-        if (isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float)
-                or not 0 <= self.timeout < math.inf):
+        if not _number_in(self.timeout, 0, math.inf):
             raise ValueError(f"timeout={self.timeout!r}: seconds per tesseract run, a finite "
                              "number >= 0 (0: no limit)")
+        # a switch was read as "auto" or not: deskew="on" (or True) turned deskewing off
+        for name in ("deskew", "binarize", "orientation"):
+            if getattr(self, name) not in ("auto", "off"):
+                raise ValueError(f"{name}={getattr(self, name)!r}: \"auto\" or \"off\"")
+        # max_pixels=0 blamed the file ("over 0 pixels even at 10 dpi"), -1 failed in a
+        # square root ("must be real number, not complex"); the others were taken silently
+        pixels: object = self.max_pixels
+        if isinstance(pixels, float) and pixels.is_integer():
+            object.__setattr__(self, "max_pixels", int(pixels))  # (1e8)
+        for name, low in (("max_pixels", 1), ("max_alternatives", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"{name}={value!r}: a whole number >= {low}")
+        if self.threads is not None and (isinstance(self.threads, bool)
+                                         or not isinstance(self.threads, int) or self.threads < 1):
+            raise ValueError(f"threads={self.threads!r}: a whole number >= 1, or None "
+                             "(tesseract's own default)")
+        ranges: tuple[tuple[str, float, float, str], ...] = (
+                ("min_alternative_ratio", 0.0, 1.0, "a fraction from 0 to 1"),
+                ("orientation_threshold", 0.0, 1.0, "a mean word confidence from 0 to 1"),
+                ("min_line_height", 0.0, math.inf, "pixels, >= 0"),
+                ("min_skew", 0.0, math.inf, "degrees, >= 0"),
+                ("target_line_height", 1.0, math.inf, "pixels, >= 1"),
+                ("max_upscale", 1.0, math.inf, "a factor >= 1"))
+        for name, bottom, top, what in ranges:
+            if not _number_in(getattr(self, name), bottom, top, closed=top < math.inf):
+                raise ValueError(f"{name}={getattr(self, name)!r}: {what}")
+
+
+def _number_in(value: object, low: float, high: float, *, closed: bool = False) -> bool:
+    """A number (not a bool) from ``low`` to below ``high`` (to ``high`` itself if
+    ``closed``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return low <= value <= high if closed else low <= value < high
 
 
 #: tesseract's page segmentation modes that recognise no text
