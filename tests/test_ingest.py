@@ -273,3 +273,23 @@ def test_ingest_an_empty_path_says_so() -> None:
 
     with pytest.raises(MissingFileError, match=r"^the path is empty: name a file$"):
         ingest("")
+
+
+@pytest.mark.parametrize("url", ["https://example.com/visit.wav", "s3://bucket/scan.pdf",
+                                 Path("gs://bucket/note.txt")])
+def test_ingest_a_url_says_it_reads_files_from_disk(url: str | Path) -> None:
+    # a URL was read as a path: "https:/example.com/visit.wav: no such file"
+    from uncertain.errors import MissingFileError
+
+    with pytest.raises(MissingFileError, match=r": a URL, not a file: files are read from "
+                                               r"disk, so download it first$"):
+        ingest(url)
+
+
+def test_ingest_a_missing_file_with_a_colon_in_its_folder_is_no_url(tmp_path: Path) -> None:
+    from uncertain.errors import MissingFileError
+
+    with pytest.raises(MissingFileError, match=r": no such file$"):
+        ingest(tmp_path / "visit:2" / "a.wav")
+    with pytest.raises(MissingFileError, match=r": no such file$"):
+        ingest("C:/notes/a.txt")  # (one letter: a drive, not a scheme)

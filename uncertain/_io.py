@@ -77,6 +77,11 @@ def require_path(path: object, caller: str, *, in_memory: str = "") -> None:
                     + (f"; {in_memory}" if in_memory and not isinstance(name, str) else ""))
 
 
+#: a URL's start (``https://``, ``s3://``, ``gs://``; a ``pathlib.Path`` of one keeps one
+#: slash, ``https:/``)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
 def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
     if not os.fspath(path):  # Path("") is ".", which "is a directory"
@@ -85,6 +90,10 @@ def check_input(path: str | os.PathLike[str]) -> Path:
     try:
         st = p.stat()
     except FileNotFoundError as exc:
+        # a URL read as a path said "https:/host/a.wav: no such file", one slash gone
+        if _URL.match(os.fspath(path)):
+            raise MissingFileError(os.fspath(path), "a URL, not a file: files are read "
+                                   "from disk, so download it first") from exc
         raise MissingFileError(p, "no such file") from exc
     except OSError as exc:
         raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
