@@ -293,3 +293,76 @@ def test_ingest_a_missing_file_with_a_colon_in_its_folder_is_no_url(tmp_path: Pa
         ingest(tmp_path / "visit:2" / "a.wav")
     with pytest.raises(MissingFileError, match=r": no such file$"):
         ingest("C:/notes/a.txt")  # (one letter: a drive, not a scheme)
+
+
+def _saved_documents(tmp_path: Path) -> dict[str, bytes]:
+    from uncertain.text import document_from_text
+
+    doc = document_from_text("Continue met for men 500 mg.")
+    one = doc.to_json().encode()
+    return {
+        "doc.json": one,
+        "docs.json": b"[\n" + one + b"\n]\n",  # annotate's array for several inputs
+        "compact.json": doc.model_dump_json().encode(),
+        "bom.json": b"\xef\xbb\xbf" + one,
+    }
+
+
+@pytest.mark.parametrize("name", ["doc.json", "docs.json", "compact.json", "bom.json"])
+def test_ingest_refuses_a_saved_document_as_a_transcript(tmp_path: Path, name: str) -> None:
+    """`uncertain annotate doc.json --format prompt` rendered the JSON source as the
+    transcript's words (a document annotate had written)."""
+    path = tmp_path / name
+    path.write_bytes(_saved_documents(tmp_path)[name])
+    with pytest.raises(UnsupportedFormatError, match=rf"{name}: content is a document "
+                                                     r"uncertain saved \(JSON\), .*"
+                                                     r"`uncertain render FILE` renders it"):
+        ingest(path)
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b'{"path": "a.wav", "sha256": "ab12", "status": "error", "error": "X"}\n',
+     r"a batch run's records \(JSON lines\)"),
+    (b'{"text": " Take metformin.", "segments": [{"id": 0, "words": []}]}',
+     r"JSON, which is not read as a transcript"),
+    (b'  [{"start": 0.0, "text": "Take metformin."}]', r"JSON, which is not read"),
+    (b"<!DOCTYPE html>\n<html><body><p>Take <b>metformin</b></p></body></html>",
+     r"a web page \(HTML\)"),
+    (b"<!-- saved -->\n<HTML lang=en><p>Take metformin", r"a web page \(HTML\)"),
+    (b"{\\rtf1\\ansi Take metformin 500 mg.\\par}", r"a word processor's RTF"),
+])
+def test_ingest_refuses_markup_or_data_it_read_as_a_transcript(
+        tmp_path: Path, content: bytes, says: str) -> None:
+    # each was read as prose: braces, keys and tags as the transcript's words
+    path = tmp_path / "note.txt"
+    path.write_bytes(content)
+    with pytest.raises(UnsupportedFormatError, match=rf"note\.txt: content is {says}"):
+        ingest(path)
+    with pytest.raises(UnsupportedFormatError, match=rf"note\.txt: content is {says}"):
+        ingest(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", [
+    "[inaudible] take metformin 500 mg.", "{laughs} okay, metformin then.",
+    "<b>Metformin</b> 500 mg", "[1] metformin, [2] lisinopril", "{ordered} metformin",
+    "html is not read here", "Take metformin {\"as\" written}."])
+def test_ingest_reads_text_that_only_begins_like_markup(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(text)
+    assert ingest(path).text == text
+
+
+def test_cli_annotate_a_saved_document_says_render_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from uncertain.cli import main
+
+    note = tmp_path / "note.txt"
+    note.write_text("Continue met for men 500 mg.\n")
+    saved = tmp_path / "doc.json"
+    saved.write_bytes(_saved_documents(tmp_path)["doc.json"])
+    assert main(["annotate", str(saved), str(note), "--format", "prompt"]) == 1
+    out, err = capsys.readouterr()
+    assert f"UnsupportedFormatError: {saved}: content is a document uncertain saved" in err
+    assert "schema_version" not in out and "met for men" in out
+    assert main(["render", str(saved), "--no-preamble"]) == 0
+    assert "met for men" in capsys.readouterr().out

@@ -249,6 +249,17 @@ _SVG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!
                   rb"<svg[\s>/]", re.DOTALL | re.IGNORECASE)
 
 
+#: text that is not a transcript, but markup or data holding one: a JSON object or array
+#: (a document uncertain saved, a batch run's records, another engine's output), a web
+#: page, a word processor's RTF. Each was read as prose, its braces and tags as words
+_NOT_PROSE = (
+    ("json", re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:\{\s*\"|\[\s*\{)")),
+    ("html", re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html[\s>])",
+                        re.DOTALL | re.IGNORECASE)),
+    ("rtf", re.compile(rb"(?:\xef\xbb\xbf)?\s*\{\\rtf")),
+)
+
+
 def sniff_bytes(head: bytes) -> Sniffed:
     """Identify a format from the first bytes of a file (at least 16 are best; a
     transport stream is known from 3 packets' sync bytes, 565 bytes)."""
@@ -306,6 +317,9 @@ def sniff_bytes(head: bytes) -> Sniffed:
         return Sniffed("image", "jpeg2000")  # a JP2 file, or a bare codestream (.j2k)
     if _SVG.match(head):
         return Sniffed("unknown", "svg")  # text, but markup of a picture, not words
+    for name, pattern in _NOT_PROSE:
+        if pattern.match(head):
+            return Sniffed("unknown", name)
     if any(head.startswith(bom) for bom, _ in BOMS):
         return Sniffed("text", "bom")
     if _is_mp3(head):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -37,7 +38,7 @@ def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Snif
     p = check_input(path)
     sniffed = sniff(p)
     head = b""
-    if sniffed.kind == "unknown":
+    if sniffed.kind == "unknown":  # (what binary content is, or which JSON)
         with open(p, "rb") as fh:
             head = fh.read(4096)
     return judge(sniffed, kind_from_extension(p), p, encoding=encoding, head=head)
@@ -52,6 +53,8 @@ def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
         raise UnsupportedFormatError(
             name, "content is an SVG drawing, which is not read: render it to PNG or PDF "
                   "first (rsvg-convert, inkscape, a browser's print to PDF)")
+    if sniffed.format in ("json", "html", "rtf"):
+        raise UnsupportedFormatError(name, _not_prose(sniffed.format, head))
     if sniffed.kind == "unknown":
         if encoding is not None and claimed == "text":
             return Sniffed("text", encoding)
@@ -68,6 +71,32 @@ def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
                   "plain text"
         )
     return sniffed
+
+
+def _not_prose(fmt: str, head: bytes) -> str:
+    """Why a text file of markup or data is not read as a transcript, and what to do."""
+    if fmt == "html":
+        return ("content is a web page (HTML), which is not read as a transcript: save its "
+                "text first (a browser's Save as Text, html2text)")
+    if fmt == "rtf":
+        return ("content is a word processor's RTF, which is not read as a transcript: save "
+                "it as plain text first")
+    if _SAVED_DOCUMENT.match(head):
+        return ("content is a document uncertain saved (JSON), which is not a transcript to "
+                "read again: `uncertain render FILE` renders it (Python: "
+                "Document.from_json)")
+    if _BATCH_RECORD.match(head):
+        return ("content is a batch run's records (JSON lines), which are not a transcript: "
+                "`uncertain render FILE` renders their documents")
+    return ("content is JSON, which is not read as a transcript: give its text as a plain "
+            "text file (another engine's output: its transcript's text)")
+
+
+#: the start of a document as Document.to_json and annotate write it (one, or an array)
+_SAVED_DOCUMENT = re.compile(rb'(?:\xef\xbb\xbf)?\s*\[?\s*\{\s*"schema_version"\s*:')
+#: the start of a batch record (uncertain batch's output)
+_BATCH_RECORD = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"path"\s*:\s*"(?:[^"\\]|\\.)*"\s*,'
+                           rb'\s*"sha256"\s*:')
 
 
 def _stage_for(kind: str) -> Callable[..., Document]:
