@@ -376,6 +376,12 @@ def test_text_subtitle_cue_text_keeps_what_is_not_markup(tmp_path: Path) -> None
                    "00:00:05,000\nDose <5 mg if eGFR >30 &amp; <I>stable</I>.\n")
     assert [s.text for s in read_text(srt).segments] == [
         "Keep BP < 120 and HR > 60 on metoprolol.", "Dose <5 mg if eGFR >30 &amp; stable."]
+    # a SubStation Alpha subtitle converted to SRT keeps its override blocks: "{\an8}"
+    # (the top of the screen) was read as a word
+    ssa = tmp_path / "top.srt"
+    ssa.write_text("1\n00:00:01,000 --> 00:00:03,000\n{\\an8}Take {\\i1}metformin{\\i0} "
+                   "{2 tablets} {\\pos(10,20)}twice daily.\n")
+    assert [s.text for s in read_text(ssa).segments] == ["Take metformin {2 tablets} twice daily."]
     vtt = tmp_path / "ent.vtt"
     vtt.write_text("WEBVTT\n\n00:01.000 --> 00:03.000\n<c.loud>BP &lt; 120 &amp; HR &gt; "
                    "60&nbsp;bpm</c> <lang en>ok</lang>\n")

@@ -232,9 +232,11 @@ _TIMING = re.compile(
     r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})(?:\s.*)?$")
 #: markup inside a cue's text, and only markup: WebVTT's tags (<i>, </b>, <v Speaker>,
 #: <c.loud>, <lang en>, <ruby>, <rt>) and inline timestamps (<00:00:01.500>), and the
-#: <font color="..."> SRT writers add; "BP < 120 and HR > 60" is text
+#: <font color="..."> SRT writers add, with the override blocks of SubStation Alpha
+#: subtitles converted to SRT ({\an8} to place a cue at the top, {\i1}, {\pos(10,20)});
+#: "BP < 120 and HR > 60" and "{2 tablets}" are text
 _CUE_TAG = re.compile(r"</?(?:[bciuv]|lang|ruby|rt|font)(?:[.\s][^<>\n]*)?>"
-                      r"|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>", re.IGNORECASE)
+                      r"|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}\n]*\}", re.IGNORECASE)
 #: a line that means to be a cue's timing, readable or not: one time-like token (it holds
 #: a digit), the arrow, another ("The arrow --> points" is text)
 _TIMING_LIKE = re.compile(r"^\s*\S*\d\S*\s+-->\s+\S*\d")
