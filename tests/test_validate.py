@@ -3017,6 +3017,29 @@ def test_validate_a_device_s_abbreviation_is_no_drug(validator: Validator, line:
 
 
 @pytest.mark.parametrize(("line", "modality"), [
+    ("Plan: cont ASA 81 mg daily.", "text"), ("incr ASA to 325 mg", "text"),
+    ("Cont ASA 81 mg, hold Plavix", "text"), ("cont ASA 81 mg", "image"),
+    ("cont HCTZ 25 mg daily", "text"), ("incr APAP to 1 g q8h", "text")])
+def test_validate_a_drugs_abbreviation_in_capitals_ends_no_longer_name(
+        validator: Validator, line: str, modality: Modality) -> None:
+    """"cont ASA 81 mg" (continue aspirin) was flagged near Canasa, a mesalamine brand
+    that ends in "asa", and "incr ASA" near Ingrezza: a rare word before a drug's
+    abbreviation was read as a name broken before its end."""
+    doc = validated_as(validator, line, modality)
+    assert [(f.reason, f.text) for f in doc.flags if f.reason == "near_lexicon"] == []
+
+
+@pytest.mark.parametrize(("line", "modality", "canonical"), [
+    ("rose of a statin 10 mg", "text", "rosuvastatin"),
+    ("start rose of a statin 10 mg", "audio", "rosuvastatin")])
+def test_validate_a_names_end_in_lower_case_still_ends_a_longer_name(
+        validator: Validator, line: str, modality: Modality, canonical: str) -> None:
+    doc = validated_as(validator, line, modality)
+    assert canonical in [f.candidates[0].canonical for f in doc.flags
+                         if f.reason == "near_lexicon" and f.candidates]
+
+
+@pytest.mark.parametrize(("line", "modality"), [
     ("Seen by Dr. Allegra Moore today.", "text"),
     ("Referred to Dr. Jane Allegra for review.", "text"),
     ("dr allegra to follow up", "text"),

@@ -263,6 +263,13 @@ class Validator:
         return entry.kind == "abbreviation" and (names_drug(entry.kind, entry.lexicon) or any(
             map(self._named, self.index.lookup(compact(entry.canonical)))))
 
+    def _written_as_abbreviation(self, info: WordInfo, word: Word) -> bool:
+        """Whether ``word`` is a drug's abbreviation written as its lexicon writes it, in
+        capitals ("ASA", "HCTZ"; not "asa", which a recogniser may make of a name's end)."""
+        text = strip_punct(word.text)
+        return any(text == self.index.items[idx].entry.term and text != text.lower()
+                   and self._abbreviates_drug(idx) for idx in info.exact)
+
     def _breaks_within(self, keys: Sequence[str], idx: int) -> bool:
         return breaks_within(keys, self.index.items[idx].normal)
 
@@ -497,6 +504,11 @@ class Validator:
             rare = any(w.exact and w.zipf < opts.english_min_zipf for w in window)
             last_only = window[-1].exact and not any(w.exact for w in window[:-1])
             first_only = window[0].exact and not any(w.exact for w in window[1:])
+            if last_only and self._written_as_abbreviation(window[-1], words[j - 1]):
+                # ... but a drug's abbreviation written in its own capitals is that drug,
+                # not the end of a longer name: "cont ASA 81 mg" (continue aspirin) was
+                # flagged as Canasa, "incr ASA" as Ingrezza
+                return None
             if last_only and (rare or len(window[-1].key) >= 4):
                 stem = window[-1].key
             elif (first_only and window[0].zipf < opts.english_min_zipf
