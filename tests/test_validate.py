@@ -3029,6 +3029,18 @@ def test_validate_a_drugs_abbreviation_in_capitals_ends_no_longer_name(
     assert [(f.reason, f.text) for f in doc.flags if f.reason == "near_lexicon"] == []
 
 
+@pytest.mark.parametrize(("line", "verified"), [
+    ("ASA 81 mg daily", True), ("Take ASA 81 mg.", True), ("cont ASA 81 mg", True),
+    ("Asa 81 mg", False), ("Asa Smith called twice", False), ("ASA class II", False)])
+def test_validate_a_drugs_abbreviation_english_knows_is_verified_in_capitals_before_a_dose(
+        validator: Validator, line: str, verified: bool) -> None:
+    """"ASA 81 mg daily" was neither verified nor flagged: "asa" is common enough in
+    English (zipf 3.4, a name) that a word of three letters needed more than its dose."""
+    doc = validated_as(validator, line, "text")
+    found = [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"]
+    assert found == (["aspirin"] if verified else [])
+
+
 @pytest.mark.parametrize(("line", "modality", "canonical"), [
     ("rose of a statin 10 mg", "text", "rosuvastatin"),
     ("start rose of a statin 10 mg", "audio", "rosuvastatin")])

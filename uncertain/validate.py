@@ -263,10 +263,10 @@ class Validator:
         return entry.kind == "abbreviation" and (names_drug(entry.kind, entry.lexicon) or any(
             map(self._named, self.index.lookup(compact(entry.canonical)))))
 
-    def _written_as_abbreviation(self, info: WordInfo, word: Word) -> bool:
-        """Whether ``word`` is a drug's abbreviation written as its lexicon writes it, in
+    def _written_as_abbreviation(self, info: WordInfo) -> bool:
+        """Whether a word is a drug's abbreviation written as its lexicon writes it, in
         capitals ("ASA", "HCTZ"; not "asa", which a recogniser may make of a name's end)."""
-        text = strip_punct(word.text)
+        text = strip_punct(info.text)
         return any(text == self.index.items[idx].entry.term and text != text.lower()
                    and self._abbreviates_drug(idx) for idx in info.exact)
 
@@ -504,7 +504,7 @@ class Validator:
             rare = any(w.exact and w.zipf < opts.english_min_zipf for w in window)
             last_only = window[-1].exact and not any(w.exact for w in window[:-1])
             first_only = window[0].exact and not any(w.exact for w in window[1:])
-            if last_only and self._written_as_abbreviation(window[-1], words[j - 1]):
+            if last_only and self._written_as_abbreviation(window[-1]):
                 # ... but a drug's abbreviation written in its own capitals is that drug,
                 # not the end of a longer name: "cont ASA 81 mg" (continue aspirin) was
                 # flagged as Canasa, "incr ASA" as Ingrezza
@@ -750,8 +750,11 @@ class Validator:
         orphan: bool = False,
     ) -> Proposal | None:
         # "iron", "met": ordinary English unless a dose follows; a term of several
-        # words said whole ("potassium chloride") is that term
-        if all(common) and len(window) == 1 and not (dose >= 1.0 and len(key_of(window)) >= 4):
+        # words said whole ("potassium chloride") is that term; a drug's abbreviation
+        # English also knows is that drug before its dose when written in its capitals
+        # ("ASA 81 mg": aspirin; "Asa" is a name)
+        if all(common) and len(window) == 1 and not (dose >= 1.0 and (
+                len(key_of(window)) >= 4 or self._written_as_abbreviation(window[0]))):
             return None
         candidates = [Candidate(
             term=entry.term, canonical=entry.canonical, score=1.0, lexicon=entry.lexicon,
