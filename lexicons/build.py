@@ -275,6 +275,21 @@ def is_foreign_word(name: str) -> bool:
             and foreign - english >= FOREIGN_WORD_MARGIN)
 
 
+#: a synonym written as a symbol of three letters, a capital and two lower-case ones: an
+#: amino acid's or a nucleoside's code (``Arg``, ``Leu``, ``Glu``, ``Ado``) or a clipped
+#: name (``Dex``, ``Zol``)
+SYMBOL = re.compile(r"[A-Z][a-z]{2}")
+
+
+def is_symbol(name: str) -> bool:
+    """A synonym that is a three-letter symbol (:data:`SYMBOL`): biochemistry's notation,
+    no prescriber's word, which names a person or another thing in a note ("Val will
+    call back about the Arg results", "Glu 110 this morning": glucose) and was verified
+    as the amino acid. Shorter symbols (``Zn``, ``K``) are the validator's to read: it
+    takes a name of a letter or two for the drug only in its own case or before a dose."""
+    return bool(SYMBOL.fullmatch(name))
+
+
 #: the last word of a name for a substance's ion ("Magnesium ion", "Chlorine anion")
 ION_WORDS = frozenset({"ion", "ions", "cation", "cations", "anion", "anions"})
 
@@ -382,6 +397,8 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
                     counts.drop("drugbank synonyms", "a word of another language")
                 elif key(cleaned) not in named and is_foreign_word(cleaned):
                     counts.drop("drugbank synonyms", "an everyday word of another language")
+                elif key(cleaned) not in named and is_symbol(cleaned):
+                    counts.drop("drugbank synonyms", "a three-letter symbol (Arg, Leu)")
                 else:
                     drug.generics[key(cleaned)] = cleaned
                     counts.kept["drugbank synonyms"] += 1

@@ -219,6 +219,27 @@ def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "symbol"),
+    [("Arg", True), ("Leu", True), ("Glu", True), ("Ado", True),
+     ("Zn", False), ("K", False),  # a letter or two: the validator's to read
+     ("ARG", False), ("CsA", False), ("tPA", False), ("Argi", False), ("Arginine", False)],
+)
+def test_lexicon_build_three_letter_symbols(name: str, symbol: bool) -> None:
+    assert build.is_symbol(name) is symbol
+
+
+def test_lexicon_build_drops_an_amino_acids_code_not_the_drug(tmp_path: Path) -> None:
+    # "Val will call back about the Arg results" verified Arg as arginine
+    sources = _copied_sources(tmp_path)
+    with (sources / "drugbank_open_vocabulary.csv").open("a", encoding="utf-8") as fh:
+        fh.write('DB00125,"",Arginine,74-79-3,94ZLA3W45F,Arg | R,\n')
+    counts = build.Counts()
+    generics = build.read_drugbank(sources, counts)["DB00125"].generics
+    assert set(generics) == {build.key("Arginine"), build.key("R")}
+    assert counts.dropped[("drugbank synonyms", "a three-letter symbol (Arg, Leu)")] == 1
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("GLUCOPHAGE XR", "Glucophage XR"), ("RIOMET ER", "Riomet ER"), ("Zestril", "Zestril")],
 )

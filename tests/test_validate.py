@@ -3211,3 +3211,22 @@ def test_validate_short_drug_name_is_so_in_its_own_case_or_before_a_dose(
         line: str, verified: list[str], modality: Modality) -> None:
     doc = validate(_line_doc(line, modality))
     assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"] == verified
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize(("line", "verified"), [
+    # DrugBank gives the amino acids their three-letter codes: a person's name, a lab
+    # value's ("Glu": glucose) or a residue read in a note were verified as the drug
+    ("Val will call back about the Arg results.", []),
+    ("Leu and Ile were normal", []),
+    ("Glu 110 this morning.", []),
+    ("Thr and Cys were low, Tyr and Phe normal", []),
+    # the amino acids by name, and short names of a letter or two, are read as before
+    ("Arginine 500 mg daily", ["arginine"]),
+    ("L-glutamine 5 g twice daily", ["l-glutamine"]),
+    ("Zn 50 mg daily", ["zinc"]),
+])
+def test_validate_an_amino_acids_code_is_no_drug_name(
+        line: str, verified: list[str], modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"] == verified
