@@ -472,6 +472,12 @@ def test_render_json_suggestion_keeps_a_dose_glued_to_the_name() -> None:
     (["Lisinioprii-10'mg"], "lisinopril", "lisinopril-10mg"),
     (["Lisinioprii-10\u2019mg"], "lisinopril", "lisinopril-10mg"),
     (["10'mg-Lisinioprii"], "lisinopril", "10mg-lisinopril"),
+    # ... and a quote mark between the name and its number ("lisinopril'10" was suggested)
+    (["Lisinioprii'10"], "lisinopril", "lisinopril10"),
+    (["Lisinioprii\u201910'mg"], "lisinopril", "lisinopril10mg"),
+    (["10mg'Lisinioprii"], "lisinopril", "10mglisinopril"),
+    (["\u201cMetforrnin500mg"], "metformin", "\u201cmetformin500mg"),  # the text's quote
+    (["Warfarln:5mg"], "warfarin", "warfarin:5mg"),  # a colon may be a label's
     (["Metforrnin0.5:mg"], "metformin", "metformin0.5mg"),
     (["Metforrnin5/mL"], "metformin", "metformin5/mL"),  # ... a slash is the dose's
     (["500mg-Metforrnin"], "metformin", "500mg-metformin"),  # a dose before the name

@@ -451,7 +451,9 @@ def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
     text before those letters and the last word's after them ("", "500mg"), so that
     ``before + term + after`` is what the words would read with the name corrected; a
     mark OCR read between a dose's number and its unit, which no dose holds, is left out
-    ("Lisinioprii-10'mg": "", "-10mg"; see :data:`_DOSE_DEBRIS`).
+    ("Lisinioprii-10'mg": "", "-10mg"; see :data:`_DOSE_DEBRIS`), and so is a quote mark
+    it read between the name and the number ("Lisinioprii'10": "", "10"; see
+    :data:`_NAME_DEBRIS`).
 
     None when no number is glued on (before the letters, or after them through marks
     only: "mg:B10" is "mg" and a misread "BID", no dose), when the term holds digits of
@@ -477,7 +479,8 @@ def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
     apart = min(Levenshtein.distance(v, name) for v in (letters, *glyph_variants(letters)))
     if read and min(Levenshtein.distance(v, name) for v in read) < apart:
         return None
-    return _DOSE_DEBRIS.sub("", before), _DOSE_DEBRIS.sub("", after)
+    return (_NAME_DEBRIS_BEFORE.sub("", _DOSE_DEBRIS.sub("", before)),
+            _NAME_DEBRIS_AFTER.sub("", _DOSE_DEBRIS.sub("", after)))
 
 
 #: marks between a number and the letters after it that no dose writes there: OCR's
@@ -485,6 +488,13 @@ def glued_dose(texts: Sequence[str], term: str) -> tuple[str, str] | None:
 #: percent or a plus sign may be the dose's own. A suggestion carries the dose as printed
 #: without them: an answer copies a suggestion, and "10'mg" is no dose a reader writes
 _DOSE_DEBRIS = re.compile(r"(?<=\d)[^\w\s/%+\-]+(?=[^\W\d_])")
+#: ... and quote marks between a name and its dose's number ("Lisinioprii'10",
+#: "10mg’Lisinioprii"), where no prescription has one (a hyphen or a colon may stand
+#: there: "Warfarin-5mg", "Qty:60"): after the name, before its number; before it, after a
+#: letter or a digit (an opening quote is the text's own: "“Metforrnin500mg")
+_NAME_QUOTES = "'\u2018\u2019\u201b\u2032`\u00b4\"\u201c\u201d"
+_NAME_DEBRIS_AFTER = re.compile(rf"^[{_NAME_QUOTES}]+(?=\d)")
+_NAME_DEBRIS_BEFORE = re.compile(rf"(?<=[^\W_])[{_NAME_QUOTES}]+$")
 
 
 #: how alike (rapidfuzz ratio) the rest of a window and the rest of a term that share

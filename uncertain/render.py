@@ -58,8 +58,9 @@ The name alone invited an answer that replaces the span by it and loses the dose
 lexicon knows the name only, so the suggestion changes nothing else (no space put in,
 no mark dropped but a stray one OCR read between the dose's number and its unit, which
 no dose holds: "Lisinioprii-10'mg" is suggested "lisinopril-10mg", for an answer copies
-a suggestion, and "10'mg" is no dose to write), and the reader sees which letters it
-corrects. Digits read for a
+a suggestion, and "10'mg" is no dose to write; nor a quote mark it read between the name
+and its number, where no prescription has one: "Lisinioprii'10" is suggested
+"lisinopril10"), and the reader sees which letters it corrects. Digits read for a
 name's letters ("Lisinopri1") and a term's own ("coenzyme Q10") are no dose. A
 suggestion that reads as the span does, but for the marks at its edges, is not listed
 (a scan's "4mg_", a ruled line's underscore after "4mg", matched the unit's letters and
