@@ -539,6 +539,31 @@ def test_validate_a_foreign_synonym_is_no_drug_name(validator: Validator,
         assert (flag.text, flag.candidates[0].canonical) == (span, canonical)
 
 
+@pytest.mark.parametrize("modality", ["audio", "text"])
+@pytest.mark.parametrize(("line", "salt"), [
+    ("Start chlor ride 20 mEq daily.", "potassium chloride"),
+    ("Give chlor ride 40 milliequivalents by mouth now.", "potassium chloride"),
+    ("Start sit rate 15 mEq twice daily.", "potassium citrate"),
+])
+def test_validate_a_dose_in_meq_brings_the_salts_so_dosed(validator: Validator, line: str,
+                                                          salt: str, modality: Modality) -> None:
+    """"chlor ride 20 mEq" (potassium chloride, "potassium" lost) was suggested Chlotride,
+    Chlor-Trimeton and the chloride ion, nothing the drug nearly every dose in mEq is of.
+    The salts so dosed whose anion the words spell join the flag's candidates; the flag
+    stays as it was."""
+    doc = validated_as(validator, line, modality)
+    (flag,) = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert salt in [c.canonical for c in flag.candidates[:3]]
+    scores = [c.score for c in flag.candidates]
+    assert scores == sorted(scores, reverse=True)
+    # the same words before a dose in milligrams are not so read, nor is the flag changed
+    plain = validated_as(validator, line.replace("milliequivalents", "mg").replace("mEq", "mg"),
+                         modality)
+    (other,) = [f for f in plain.flags if f.reason == "near_lexicon"]
+    assert salt not in [c.canonical for c in other.candidates]
+    assert (other.start, other.end, other.confidence) == (flag.start, flag.end, flag.confidence)
+
+
 @pytest.mark.parametrize("spec", [
     "Recheck potassium and magnesium/0.6 on/0.5 Friday.",
     "Check the potassium/0.7 on/0.4 Monday and the sodium/0.7 on/0.4 Tuesday.",

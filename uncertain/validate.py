@@ -50,7 +50,8 @@ such a word derived from a term ("bilaterally", "neuropathic") that term misread
 phrases of quantity ("no more than 4 g", "four times daily") and the routes' adverbs
 ("subcutaneously") are no syllables of a name, the routes' verbs ("inject", "inhale")
 are prescribing words, and a British spelling ("oesophagitis", "oestradiol") is read as
-the American one.
+the American one. A span doubted before a dose in milliequivalents also lists the salts
+so dosed whose anion it spells ("chlor ride 20 mEq": potassium chloride).
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -68,7 +69,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,13 @@ from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import classify, dose_amount, is_number_word, strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
-from uncertain._index import LexiconIndex, breaks_within, compact, written_key
+from uncertain._index import Indexed, LexiconIndex, breaks_within, compact, written_key
+from uncertain._phones import phone_classes
 from uncertain._score import (
     WEIGHTS,
     context_logit,
+    match_features_many,
+    match_logit,
     perfect_logit,
     score_candidate,
     sigmoid,
@@ -340,6 +344,9 @@ class Validator:
         chosen = [self._read_whole(p, infos, words, modality) for p in chosen]
         # ... and a name cut short with a dot as the names it begins ("Lisin.")
         chosen = [self._completed(p, sweep) for p in chosen]
+        # ... and a span before a dose in milliequivalents with the salts so dosed whose
+        # anion it spells ("chlor ride 20 mEq": potassium chloride)
+        chosen = [self._dosed_in_meq(p, sweep) for p in chosen]
         flags = [self._flag(p, words) for p in chosen]
         taken = {k for p in chosen for k in range(p.start, p.end)}
         kept = [self._flag(p, words) for p in resolve(hunches)
@@ -980,6 +987,51 @@ class Validator:
                                 list(found[0].evidence), 1))
         return out
 
+    @cached_property
+    def _meq_anions(self) -> list[tuple[Indexed, Entry]]:
+        """The anions of the salts dosed in milliequivalents (:data:`_MEQ_SALTS`) that the
+        lexicons name, each indexed as a term of its own, with its salt's entry."""
+        salts: list[tuple[Entry, Entry]] = []
+        for anion, salt in _MEQ_SALTS.items():
+            entry = next((self.index.items[idx].entry for idx in self.index.lookup(compact(salt))
+                          if self._names_drug(idx)
+                          and self.index.items[idx].entry.canonical.casefold() == salt), None)
+            if entry is not None:
+                salts.append((Entry(anion, salt, entry.kind, entry.prior), entry))
+        anions = LexiconIndex([Lexicon("meq", [anion for anion, _ in salts])])
+        entries = {anion.term: entry for anion, entry in salts}
+        return [(item, entries[item.entry.term]) for item in anions.items]
+
+    def _dosed_in_meq(self, p: Proposal, sw: Sweep) -> Proposal:
+        """``p``, with the salts dosed in milliequivalents among its candidates, scored as
+        its words spell their anion, where a dose in milliequivalents follows it and its
+        words are near the anion: "chlor ride 20 mEq" (potassium chloride, "potassium"
+        lost) was suggested Chlotride, Chlor-Trimeton and the chloride ion, and nothing
+        named the drug almost every dose in mEq is of. The flag and its score stay; only a
+        salt it does not list already, scoring at least the flag threshold, is added, in
+        its place by score."""
+        if p.reason in ("verified", "confusable") or not p.candidates or CLAUSE_END.search(
+                sw.words[p.end - 1].text):
+            return p
+        amount = dose_amount(sw.lowered[p.end:p.end + 3])
+        if amount is None or amount[0] is not None or not self._meq_anions:
+            return p  # (an amount of no weight: milliequivalents)
+        modality = sw.modality
+        base = {k: v for k, v in p.candidates[0].features.items() if k in _BASE_FEATURES}
+        said = " ".join(w.text for w in sw.words[p.start:p.end]) if modality != "image" else ""
+        matches = match_features_many(key_of(sw.infos[p.start:p.end]),
+                                      [item for item, _ in self._meq_anions], modality,
+                                      said=phone_classes(said) if said else None)
+        context = context_logit(base)
+        listed = {c.canonical.casefold() for c in p.candidates}
+        salts = [Ranked(score, entry, {**base, **features}, modality)
+                 for features, (_, entry) in zip(matches, self._meq_anions, strict=True)
+                 if (score := round(sigmoid(match_logit(features, modality) + context), 4))
+                 >= sw.opts.flag_threshold and entry.canonical.casefold() not in listed]
+        if not salts:
+            return p
+        return replace(p, candidates=sorted([*p.candidates, *salts], key=lambda c: -c.score))
+
     def _confused(self, sw: Sweep, proposals: list[Proposal]) -> list[Proposal]:
         """The error-prone abbreviations of two drugs read one for the other
         (:data:`_CONFUSED`: "MS", "MSO4", "MgSO4", morphine or magnesium sulfate), doubted
@@ -1279,6 +1331,11 @@ def _dose_favours(amount: tuple[float | None, str] | None) -> str | None:
         return "magnesium sulfate"
     return "morphine" if mg <= _MORPHINE_MAX_MG else None
 
+
+#: the salts dosed in milliequivalents, by the anion a speaker may say alone ("chlor ride
+#: 20 mEq": potassium chloride, the cation lost)
+_MEQ_SALTS = {"chloride": "potassium chloride", "citrate": "potassium citrate",
+              "bicarbonate": "sodium bicarbonate", "gluconate": "potassium gluconate"}
 
 #: the features of a window's context, which every candidate of it shares
 _BASE_FEATURES = frozenset({"confidence", "dose_context", "cue_before", "common_english",
