@@ -1998,6 +1998,10 @@ EXAM_SENTENCES = [
     "Psych: euthymic mood, nonfocal neurologic exam.",
     "Fundoscopic exam without papilledema.",
     "Assessment: suboptimally controlled hypertension.",
+    # the orientation's shorthand, a number glued on: each was out of vocabulary
+    "Neuro: A&Ox3, moves all extremities.",
+    "General: AAOx4, pleasant and cooperative.",
+    "Mental status: AOx3, A&Ox2 overnight.",
 ]
 
 
