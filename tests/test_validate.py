@@ -3087,6 +3087,12 @@ def test_validate_a_names_end_in_lower_case_still_ends_a_longer_name(
     ("Ms. Celexa Jones was seen in clinic.", "text"),
     ("Mrs Norvasc is waiting", "image"),
     ("Doctor Allegra Moore called back.", "audio"),
+    # a form's label of a person: "Patient: Allegra Jones" verified the brand
+    ("Patient: Allegra Jones DOB: 1958-03-14", "image"),
+    ("Patient name: Celexa Moore", "text"),
+    ("Name: Allegra Jones", "image"),
+    ("Mother: Celexa Moore, 555-0100", "text"),
+    ("Patient: Jones, Allegra", "image"),
 ])
 def test_validate_a_person_named_after_a_brand_is_no_drug(
         validator: Validator, line: str, modality: Modality) -> None:
@@ -3102,6 +3108,10 @@ def test_validate_a_person_named_after_a_brand_is_no_drug(
     ("Told the doctor Tylenol helps.", "Tylenol"),  # "doctor" in lower case: no title
     ("Dr., Allegra 180 mg daily", "Allegra"),  # the title's clause has ended
     ("MS 2 mg IV q4h PRN pain", "MS"),  # MS in capitals is morphine sulfate, not Ms.
+    ("Drug name: Allegra 180 mg daily", "Allegra"),  # a label of a drug's name
+    ("Name: Lisinopril 10 mg", "Lisinopril"),  # ... or a dose after it
+    ("Medication: Allegra daily", "Allegra"),
+    ("Patient Allegra Jones was seen.", "Allegra"),  # (no label without its colon)
 ])
 def test_validate_a_brand_after_no_title_is_still_the_drug(
         validator: Validator, line: str, span: str) -> None:

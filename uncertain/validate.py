@@ -469,8 +469,9 @@ class Validator:
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
         if _names_person(words, i, doubt):
-            # "Dr. Allegra Moore", "Mrs. Celexa Jones": a name after a title is the
-            # person's, verified or misread as no drug
+            # "Dr. Allegra Moore", "Mrs. Celexa Jones", "Patient: Allegra Jones": a name
+            # after a title or a form's label of a person is the person's, verified or
+            # misread as no drug
             return None
         if exact and len(window) == 1 and _names_device(words, i, j):
             # "PCN tube", "right PCN": a percutaneous nephrostomy, not penicillin
@@ -1229,22 +1230,76 @@ def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
 def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
     """Whether the word ``i`` begins a person's name: a title comes right before it
     ("Dr. Allegra Moore"), or before a capitalised word right before it ("Dr. Jane
-    Allegra"), and no word from the title to it is doubted (under ``doubt``: a
+    Allegra"), or a form's label of a person does (:func:`_after_label`: "Patient: Allegra
+    Jones"), and no word from the title or label to it is doubted (under ``doubt``: a
     recogniser writes "Ms. Arplas" for "misoprostol"). An abbreviated title counts in
     any case ("dr allegra"); a title written whole, and the name after it, only
     capitalised ("Doctor Allegra", not "the doctor Tylenol helps"), and "Ms" not in
     capitals (MS is morphine sulfate)."""
-    # (every window asks: most words before one begin with a letter no title begins with)
-    if i == 0 or (_no_title(words[i - 1].text) and (i == 1 or _no_title(words[i - 2].text))):
+    if i == 0:
         return False
-    if i > 1 and words[i - 1].text[:1].isupper() and words[i - 1].text.isalpha() \
-            and _is_title(words[i - 2].text, words[i - 1].text):
-        first = i - 2
-    elif i > 0 and _is_title(words[i - 1].text, words[i].text):
-        first = i - 1
-    else:
+    first = _after_title(words, i)
+    if first is None:
+        first = _after_label(words, i)
+    if first is None:
         return False
     return all(w.confidence is None or w.confidence >= doubt for w in words[first:i + 1])
+
+
+def _after_title(words: Sequence[Word], i: int) -> int | None:
+    """Where the title before the word ``i`` is, if one is (see :func:`_names_person`)."""
+    # (every window asks: most words before one begin with a letter no title begins with)
+    if _no_title(words[i - 1].text) and (i == 1 or _no_title(words[i - 2].text)):
+        return None
+    if i > 1 and words[i - 1].text[:1].isupper() and words[i - 1].text.isalpha() \
+            and _is_title(words[i - 2].text, words[i - 1].text):
+        return i - 2
+    if _is_title(words[i - 1].text, words[i].text):
+        return i - 1
+    return None
+
+
+#: a form's or a note's labels whose value is a person's name ("Patient: Allegra Jones",
+#: "Mother: Celexa Moore"), written with a colon
+_PERSON_LABELS = frozenset({
+    "patient", "pt", "name", "mother", "father", "parent", "daughter", "son", "wife",
+    "husband", "spouse", "partner", "sister", "brother", "guardian", "caregiver", "carer",
+    "contact", "prescriber", "physician", "provider", "pharmacist", "insured", "member",
+    "subscriber",
+})
+#: ... of which "name" names a drug after these: "Drug name:", "Brand name:"
+_DRUG_NAME_LABELS = frozenset({"drug", "medication", "medicine", "generic", "brand",
+                               "product", "trade", "item"})
+
+
+def _after_label(words: Sequence[Word], i: int) -> int | None:
+    """Where a form's label of a person (:data:`_PERSON_LABELS`, a colon after it) is
+    before the capitalised word ``i``: right before it ("Patient: Allegra Jones", which
+    verified the brand Allegra), or before a capitalised word right before it, a comma
+    after that word or not ("Patient: Jane Allegra", "Patient: Jones, Allegra"). A word a
+    number follows is no person's name but a drug's before its dose, whatever the label
+    ("Name: Lisinopril 10 mg" on a pharmacy's label)."""
+    if not words[i].text[:1].isupper() or (
+            i + 1 < len(words) and classify(strip_punct(words[i + 1].text)) == "number"):
+        return None
+    if _is_person_label(words, i - 1):
+        return i - 1
+    before = words[i - 1].text.rstrip(",")
+    if i > 1 and before[:1].isupper() and before.isalpha() and _is_person_label(words, i - 2):
+        return i - 2
+    return None
+
+
+def _is_person_label(words: Sequence[Word], k: int) -> bool:
+    """Whether the word ``k`` is a label of a person with its colon (see
+    :func:`_after_label`): "Patient:", "Name:", not "Drug name:"."""
+    text = words[k].text.strip()
+    if not text.endswith(":"):
+        return False
+    label = strip_punct(text).casefold()
+    if label == "name" and k > 0:
+        return strip_punct(words[k - 1].text).casefold() not in _DRUG_NAME_LABELS
+    return label in _PERSON_LABELS
 
 
 def _no_title(text: str) -> bool:
