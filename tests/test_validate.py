@@ -2769,6 +2769,9 @@ def test_validate_gargles_are_a_dose_form_not_a_misspelled_name(validator: Valid
 @pytest.mark.parametrize(("word", "term", "maybe"), [
     ("500mgMetforrnin", "metformin", "500mgmetformin"),
     ("10mglisinoprl", "lisinopril", "10mglisinopril"),
+    # ... a mark between: the key "mgwarfarln" was near Carbatrol, first
+    ("5mg-Warfarln", "warfarin", "5mg-warfarin"),
+    ("5mg'Warfarln", "warfarin", "5mgwarfarin"),
 ])
 def test_validate_a_dose_glued_before_a_name_is_no_letter_of_it(
         validator: Validator, word: str, term: str, maybe: str) -> None:
@@ -2782,6 +2785,19 @@ def test_validate_a_dose_glued_before_a_name_is_no_letter_of_it(
     (flag,) = only_doubtful(doc)
     assert flag.text == word and flag.candidates[0].term == term
     assert doubtful_spans(doc)[0].candidates[0] == maybe
+
+
+@pytest.mark.parametrize("word", ["5mg-Warfarin", "500mg-Metformin", "5mgWarfarin"])
+def test_validate_a_dose_glued_before_a_name_printed_right_is_verified(
+        validator: Validator, word: str) -> None:
+    # "5mg-Warfarin", printed right, was flagged near warfarin (p 0.997): its unit,
+    # a hyphen after it, was read as the name's first letters
+    words = [Word(text=t, confidence=0.97) for t in ("Take", word, "daily")]
+    doc = validator.validate(Document(source=Source(
+        path="rx.png", sha256="0" * 64, modality="image", engine="tesseract"),
+        segments=[Segment(id=0, words=words)]))
+    assert only_doubtful(doc) == []
+    assert [f.reason for f in doc.flags] == ["verified"]
 
 
 @pytest.mark.parametrize(("line", "text", "numbers"), [

@@ -43,7 +43,10 @@ from uncertain.lexicon import english_zipf, everyday, load_lexicons
      ("L6", "l6"), ("A1c", "a1c"), ("B12", "b12"),
      # a unit glued between the number and the name is the dose's
      ("500mgMetforrnin", "metforrnin"), ("10mglisinoprl", "lisinoprl"),
-     ("5mlSyrup", "syrup"), ("25mgs", "mgs"), ("2mgAbc", "mgabc")],
+     ("5mlSyrup", "syrup"), ("25mgs", "mgs"), ("2mgAbc", "mgabc"),
+     # ... marks between or not
+     ("5mg-Warfarln", "warfarln"), ("5mg'Warfarln", "warfarln"),
+     ("500mg-Metforrnin", "metforrnin"), ("2mg-Abc", "mgabc")],
 )
 def test_validate_helpers_word_key_keeps_a_name_glued_to_a_dose_not_a_code(
         text: str, key: str) -> None:

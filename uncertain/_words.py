@@ -402,7 +402,8 @@ def word_key(text: str) -> str:
         return key
     if any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
         # a dose's unit glued between its number and a name is the dose's, not the
-        # name's first letters: "500mgMetforrnin" is "500mg" and "Metforrnin"
+        # name's first letters: "500mgMetforrnin" is "500mg" and "Metforrnin", and so is
+        # "5mg-Warfarln" "5mg-" and "Warfarln" (the key "mgwarfarln" was near Carbatrol)
         runs = re.findall(r"[^\W\d_]+", compact(_UNIT_BEFORE_NAME.sub(" ", text)))
         longest = max(runs, key=len) if runs else key
         key = longest if len(longest) > 1 else key
@@ -412,15 +413,18 @@ def word_key(text: str) -> str:
 #: a measurement's code: up to four letters and one or two digits, nothing between
 _CODE = re.compile(r"[A-Za-z]{1,4}\d{1,2}")
 #: a strength's unit written onto its number and a name after it ("500mgMetforrnin",
-#: "10mgLisinopril"): the unit, when four letters or more follow it
-_UNIT_BEFORE_NAME = re.compile(r"(?<=\d)(?:mg|mcg|µg|ug|meq|ml)(?=[^\W\d_]{4})", re.IGNORECASE)
+#: "10mgLisinopril", "5mg-Warfarln"): the unit, when four letters or more follow it,
+#: marks between or not
+_UNIT_BEFORE_NAME = re.compile(r"(?<=\d)(?:mg|mcg|µg|ug|meq|ml)(?=[^\w\s]*[^\W\d_]{4})",
+                               re.IGNORECASE)
 
 
 def _run_at(text: str, name: str) -> tuple[int, int] | None:
     """Where in ``text`` (a word as written) the letters :func:`word_key` keeps of it are:
     the first stretch that begins and ends with a letter and compacts to that key; of a
-    stretch of letters parted by marks that the key joins ("500mg-Metforrnin": the key
-    "mgmetforrnin"), the letters nearest the compact ``name`` ("Metforrnin")."""
+    stretch of letters parted by marks that the key joins ("2mg-Abc": the key "mgabc", a
+    unit before too short a name to be split off), the letters nearest the compact
+    ``name`` ("Abc")."""
     key = word_key(strip_punct(visible(text)))
     if not key or len(text) > _GLUED_MAX:
         return None
