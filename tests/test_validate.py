@@ -1778,6 +1778,22 @@ def test_validate_words_glued_by_a_stray_mark_are_english(validator: Validator,
     assert [f.text for f in only_doubtful(doc)] == ["mg:B10"]
 
 
+@pytest.mark.parametrize("line", [
+    "Set max_connections to 100.",
+    "Delete node_modules and reinstall.",
+    "Thanks @Allegra_Fan for the tip!",
+])
+def test_validate_an_identifiers_english_words_are_english(validator: Validator,
+                                                           line: str) -> None:
+    """An identifier whose words an underscore joins ("max_connections") was out of
+    vocabulary, suggested "magnesium cation", and "@Allegra_Fan" a handle near Alkeran:
+    its words are English as those OCR glued with a mark are."""
+    assert only_doubtful(validated_as(validator, line, "text")) == []
+    # ... and one of no English words is still out of vocabulary
+    doc = validated_as(validator, "Set zxq_vbn to 100.", "text")
+    assert [f.reason for f in only_doubtful(doc)] == ["out_of_vocabulary"]
+
+
 @pytest.mark.parametrize("modality", ["audio", "image"])
 def test_validate_confident_words_that_spell_a_term_by_chance(validator: Validator,
                                                               modality: Modality) -> None:

@@ -328,7 +328,8 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
     if kind != "word":
         return text, kind, "", 0.0
     if _GLUED.search(text) and not any(c.isdigit() for c in text):
-        # words OCR glued with a stray mark ("twice:a", "up:some") are English when
+        # words OCR glued with a stray mark ("twice:a", "up:some"), or an identifier's
+        # words an underscore joins ("max_connections", "node_modules"), are English when
         # each of them is; a token with digits is no such pair ("mg:B10" is "mg BID"),
         # nor are letters no longer than two between marks abbreviations do not use
         # (debris such as "i'O"Mg"; "a.m.", "b.i.d.", "n/a", "w/o", "h&p" are shorthand)
@@ -376,8 +377,9 @@ _EVERYDAY_ZIPF = 3.0
 #: the shortest word read for a British spelling ("oedema", "faeces"; not "bae" as "be")
 _BRITISH_MIN = 6
 CLAUSE_END = re.compile(r"[,;:.!?]\W*$")
-#: letters, a mark that joins no English word (not an apostrophe or a hyphen), letters
-_GLUED = re.compile(r"[^\W\d_][^\w\s]*[^\w'’\-\s][^\w\s]*[^\W\d_]")
+#: letters, a mark that joins no English word (not an apostrophe or a hyphen; an
+#: underscore, which joins an identifier's words: "max_connections"), letters
+_GLUED = re.compile(r"[^\W\d_][^\w\s]*(?:[^\w'’\-\s]|_)[^\w\s]*[^\W\d_]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 #: digits a recogniser writes for a syllable that sounds like them ("-tin" as 10)
