@@ -3077,6 +3077,20 @@ def test_validate_a_device_s_abbreviation_is_no_drug(validator: Validator, line:
         assert flag.reason == "verified" and flag.candidates[0].canonical == "penicillin"
 
 
+@pytest.mark.parametrize(("line", "word"), [
+    ("PCA pump running overnight.", "PCA"),  # was pidolic acid
+    ("CPM machine for the knee.", "CPM"),  # was cyclophosphamide (its brand CPM)
+    ("DIC panel ordered.", "DIC"),  # was dacarbazine (its brand DIC)
+])
+def test_validate_an_abbreviation_before_a_machine_or_a_panel_is_no_drug(
+        validator: Validator, line: str, word: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert not [f for f in doc.flags if f.text.strip(".,") == word]
+    # ... a dose after the brand still makes it the drug
+    (flag,) = validated_as(validator, f"{word} 100 mg IV daily", "text").flags
+    assert flag.reason == "verified"
+
+
 @pytest.mark.parametrize(("line", "modality"), [
     ("Plan: cont ASA 81 mg daily.", "text"), ("incr ASA to 325 mg", "text"),
     ("Cont ASA 81 mg, hold Plavix", "text"), ("cont ASA 81 mg", "image"),

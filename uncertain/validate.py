@@ -262,8 +262,13 @@ class Validator:
 
     def _abbreviates_drug(self, idx: int) -> bool:
         """Whether an entry is an abbreviation that stands for a drug or a product (the
-        clinical lexicon's "PCN", penicillin, as the drugs' "HCTZ")."""
+        clinical lexicon's "PCN", penicillin, as the drugs' "HCTZ"), or a drug's brand
+        written as one, in capitals of at most :data:`_BRAND_INITIALS` letters ("DIC",
+        dacarbazine's; "CPM", cyclophosphamide's)."""
         entry = self.index.items[idx].entry
+        if entry.kind == "brand":
+            return (entry.term.isupper() and len(compact(entry.term)) <= _BRAND_INITIALS
+                    and names_drug(entry.kind, entry.lexicon))
         return entry.kind == "abbreviation" and (names_drug(entry.kind, entry.lexicon) or any(
             map(self._named, self.index.lookup(compact(entry.canonical)))))
 
@@ -1211,7 +1216,13 @@ _DEVICE_WORDS = frozenset({
     "tube", "tubes", "drain", "drains", "catheter", "catheters", "nephrostomy",
     "nephrostomies", "exchange", "site", "sites", "placement", "insertion", "bag", "bags",
     "output", "dressing", "stent", "stents",
+    # ... and machines and a laboratory's panels: "PCA pump" (patient-controlled
+    # analgesia, not pidolic acid), "CPM machine" (continuous passive motion, not
+    # cyclophosphamide's brand CPM), "DIC panel" (not dacarbazine's brand DIC)
+    "pump", "pumps", "machine", "machines", "panel", "panels",
 })
+#: a brand written in capitals of at most this many letters reads as an abbreviation
+_BRAND_INITIALS = 4
 # (nouns only: a verb after a drug's name is said of the drug, "HCTZ placed on hold")
 #: ... and the words of a side before one: "right PCN", "bilateral PCNs" (no drug has a side)
 _SIDE_WORDS = frozenset({"left", "right", "bilateral", "l", "r", "lt", "rt"})
