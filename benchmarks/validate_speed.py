@@ -50,6 +50,12 @@ from uncertain.lexicon import default_lexicons, english_zipf  # noqa: E402
 from uncertain.validate import Validator  # noqa: E402
 from uncertain.vocabulary import clinical_vocabulary  # noqa: E402
 
+# the index is built as without a cache on disk (uncertain._index_cache), neither read
+# from an earlier run's nor written (which would count in its time and memory):
+# benchmarks/index_cache.py times reading it
+_VALIDATE: Any = sys.modules["uncertain.validate"]  # (uncertain.validate names a function)
+_VALIDATE.cached_index = lambda lexicons, build: build()
+
 GENERAL = [
     "and so my fellow americans ask not what your country can do for you",
     "he hoped there would be stew for dinner turnips and carrots and bruised potatoes",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -209,6 +209,71 @@ class LexiconIndex:
             base._sorted_keys if base is not None and self.exact is base.exact
             else sorted(self.exact))
         self._begins: dict[tuple[str, int], bool] = {}
+
+    def state(self) -> dict[str, Any]:
+        """The index without its lexicons, in JSON's types (its entries by their place
+        among the lexicons' entries, in order), for :meth:`from_state` to rebuild it
+        beside the same lexicons without reading their terms again
+        (:mod:`uncertain._index_cache`)."""
+        place = {id(entry): n for n, entry in enumerate(
+            entry for lexicon in self.lexicons for entry in lexicon)}
+        items = self.items
+        return {
+            "entry_count": len(place),
+            "entries": [place[id(item.entry)] for item in items],
+            "compact": [item.compact for item in items],
+            "normal": [item.normal for item in items],
+            "sound": [item.sound for item in items],
+            "classes": [item.classes for item in items],
+            "phones": [item.known_phones for item in items],
+            "everyday": [item.everyday for item in items],
+            "dosed": [item.dosed for item in items],
+            "max_words": self.max_words,
+            "exact": _table(self.exact),
+            "skeletons": _table(self.skeletons),
+            "written": _table(self._written),
+            "written_normal": [list(self._written_normal), list(self._written_normal.values())],
+            "heads": sorted(self._written_heads),
+            "blocks": _table(self._blocks),
+            "phone_ids": self._phone_ids.tolist(),
+        }
+
+    @classmethod
+    def from_state(cls, lexicons: Sequence[Lexicon], state: dict[str, Any]) -> LexiconIndex:
+        """The index :meth:`state` described, of ``lexicons`` (those it was built of, in
+        that order). Raises ValueError, TypeError, KeyError or IndexError for a state
+        that does not fit them."""
+        self = cls.__new__(cls)
+        self.lexicons = tuple(lexicons)
+        entries = [entry for lexicon in self.lexicons for entry in lexicon]
+        if len(entries) != state["entry_count"]:
+            raise ValueError("index state: of other lexicons")
+        columns = [state[name] for name in (
+            "entries", "compact", "normal", "sound", "classes", "phones", "everyday", "dosed")]
+        _in_range(columns[0], len(entries))
+        self.items = [Indexed(entries[place], *values) for place, *values in zip(
+            *columns, strict=True)]
+        count = len(self.items)
+        self.max_words = int(state["max_words"])
+        self.exact = dict(_untable(state["exact"], count))
+        self.skeletons = dict(_untable(state["skeletons"], count))
+        self._written = dict(_untable(state["written"], count))
+        written_ids, written_normals = state["written_normal"]
+        _in_range(written_ids, count)
+        self._written_normal = dict(zip(written_ids, written_normals, strict=True))
+        self._written_heads = frozenset(state["heads"])
+        self._blocks = dict(_untable(state["blocks"], count, array=True))
+        self._classes = np.array([item.classes for item in self.items], dtype=object)
+        self._compacts = np.array([item.compact for item in self.items], dtype=object)
+        self._priors = np.array([item.entry.prior for item in self.items], dtype=np.float64)
+        self._last = None
+        self._phone_ids = np.array(state["phone_ids"], dtype=np.intp)
+        _in_range(self._phone_ids, count)
+        self._phone_keys = [self.items[i].phones for i in self._phone_ids.tolist()]
+        self._phone_priors = self._priors[self._phone_ids]
+        self._sorted_keys = sorted(self.exact)
+        self._begins = {}
+        return self
 
     def near_phones(self, phones: str, *, limit: int = 8) -> list[int]:
         """Up to ``limit`` commonly prescribed drug names (prior at least ``PHONE_PRIOR``)
@@ -401,6 +466,39 @@ def _extended(old: dict[str, Any], new: dict[str, list[int]],
         key, ids = new.popitem()
         out[key] = join(old.get(key, ()), ids)
     return out
+
+
+def _table(table: dict[str, Any]) -> dict[str, list[Any]]:
+    """A look-up table of entry numbers, in JSON's types: its keys in order, how many
+    numbers each has, and their numbers one after another."""
+    return {"keys": list(table), "counts": [len(ids) for ids in table.values()],
+            "ids": [int(i) for ids in table.values() for i in ids]}
+
+
+def _untable(table: dict[str, list[Any]], count: int, *, array: bool = False
+             ) -> Iterator[tuple[str, Any]]:
+    """The keys and numbers of a :func:`_table` of ``count`` entries' numbers, as tuples
+    or (``array``) as parts of one array."""
+    keys, counts = table["keys"], table["counts"]
+    ids = np.array(table["ids"], dtype=np.intp)
+    _in_range(ids, count)
+    ends = np.cumsum(np.array(counts, dtype=np.intp))
+    if len(keys) != len(ends) or (ends[-1] if len(ends) else 0) != len(ids):
+        raise ValueError("index state: a table's counts do not fit its numbers")
+    starts = [0, *ends[:-1].tolist()] if len(ends) else []
+    if array:
+        return zip(keys, [ids[a:b] for a, b in zip(starts, ends.tolist(), strict=True)],
+                   strict=True)
+    flat = table["ids"]
+    return zip(keys, [tuple(flat[a:b]) for a, b in zip(starts, ends.tolist(), strict=True)],
+               strict=True)
+
+
+def _in_range(ids: Sequence[int] | np.ndarray, count: int) -> None:
+    """Raise ValueError unless every number of ``ids`` numbers one of ``count`` things."""
+    found = np.asarray(ids)
+    if len(found) and (found.dtype.kind not in "iu" or found.min() < 0 or found.max() >= count):
+        raise ValueError("index state: an entry number out of range")
 
 
 def _joined(old: np.ndarray | None, new: np.ndarray) -> np.ndarray:

@@ -80,6 +80,7 @@ from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import classify, dose_amount, is_number_word, strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import Indexed, LexiconIndex, breaks_within, compact, written_key
+from uncertain._index_cache import cached_index
 from uncertain._phones import phone_classes
 from uncertain._score import (
     WEIGHTS,
@@ -1500,8 +1501,10 @@ def _named_apart(lexicons: list[Lexicon]) -> list[Lexicon]:
 @built_once()
 def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
     """The index of shipped lexicons, built once per process for every validator of them
-    (the default one, the command line's, a batch worker's, calibration's features)."""
-    return LexiconIndex([load_lexicon(name) for name in names])
+    (the default one, the command line's, a batch worker's, calibration's features),
+    and kept on disk for the next process (:mod:`uncertain._index_cache`)."""
+    lexicons = [load_lexicon(name) for name in names]
+    return cached_index(lexicons, lambda: LexiconIndex(lexicons))
 
 
 #: the order the shipped lexicons are indexed in, whatever order a set names them in

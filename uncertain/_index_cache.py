@@ -1,0 +1,177 @@
+"""A cache on disk of the shipped lexicons' candidate index, shared by processes.
+
+This module owns keeping the index of the shipped lexicons (:class:`uncertain._index.
+LexiconIndex`) between processes: building it reads every term's sound keys, phones,
+English frequency and glyph skeleton (about 3 s of CPU, with the pronouncing lexicon and
+wordfreq's table loaded for it), which every command that validates paid, one line of
+text as much as a book. Its state is kept as JSON (data only: reading it runs no code)
+in ``index/`` of the models' cache (:func:`uncertain.models.cache_dir`), named by a
+digest of everything the index is made of: the lexicons' and the shipped phones' bytes,
+this package's source, the versions of Python (its Unicode tables), wordfreq and the
+pronouncing data. A file is written whole under another name and renamed (processes
+building it at once each rename a whole one); one that cannot be read, does not parse or
+does not fit the lexicons is ignored and the index built and written again. Nothing is
+read from a folder or file another user could have written (owned by someone else than
+this user or root, or writable by its group or others), nor written where this user
+cannot: the index is then built, as without a cache. Users' own lexicons are indexed in
+the process, on top of this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+from uncertain._index import LexiconIndex
+from uncertain.errors import ModelNotFoundError
+from uncertain.lexicon import Lexicon
+from uncertain.models import _umask, cache_dir
+
+__all__ = ["cached_index", "index_cache_dir"]
+
+logger = logging.getLogger(__name__)
+
+#: the layout of a state file (changing it changes every file's name)
+_FORMAT = "uncertain-index-1"
+_PACKAGE = Path(__file__).resolve().parent
+#: the distributions whose data the index is made of
+_DISTRIBUTIONS = ("wordfreq", "gruut-lang-en", "python-crfsuite")
+#: state files of other keys untouched this long are removed when one is written
+_STALE_SECONDS = 7 * 24 * 3600
+
+
+def index_cache_dir() -> Path:
+    """The folder the index's state files are kept in."""
+    return cache_dir() / "index"
+
+
+def cached_index(lexicons: Sequence[Lexicon], build: Callable[[], LexiconIndex]
+                 ) -> LexiconIndex:
+    """The index of the shipped ``lexicons``, read from the cache when it holds one made of
+    the same data, else ``build()`` (and written to the cache when it can be)."""
+    try:
+        folder = index_cache_dir()
+        path = folder / f"{_key(lexicons)}.json"
+    except (OSError, ValueError, ModelNotFoundError) as exc:  # no home folder: no cache
+        logger.debug("index cache not used: %s", exc)
+        return build()
+    index = _read(path, lexicons)
+    if index is not None:
+        return index
+    index = build()
+    _write(folder, path, index)
+    return index
+
+
+def _key(lexicons: Sequence[Lexicon]) -> str:
+    """The digest of what the index of ``lexicons`` is made of."""
+    from uncertain._assets import lexicon_dir
+    from uncertain._phones import PHONES_FILE
+
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    add("format", _FORMAT.encode())
+    add("python", f"{sys.version}\0{unicodedata.unidata_version}".encode())
+    for name in _DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        add(name, version.encode())
+    for source in sorted(_PACKAGE.rglob("*.py")):
+        add(source.relative_to(_PACKAGE).as_posix(), source.read_bytes())
+    phones = lexicon_dir() / PHONES_FILE
+    add("phones", phones.read_bytes() if phones.is_file() else b"")
+    for lexicon in lexicons:
+        if lexicon.path is None:
+            raise ValueError(f"lexicon {lexicon.name!r} has no file")
+        add(f"lexicon {lexicon.name}", Path(lexicon.path).read_bytes())
+    return digest.hexdigest()
+
+
+def _trusted(info: os.stat_result) -> bool:
+    """Whether what ``info`` describes can have been written only by this user or root."""
+    return (info.st_uid in (os.getuid(), 0)
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _read(path: Path, lexicons: Sequence[Lexicon]) -> LexiconIndex | None:
+    """The index kept at ``path``, or None when there is none this user can trust."""
+    if not hasattr(os, "getuid"):
+        return None  # (no owners to check)
+    try:
+        if not _trusted(os.stat(path.parent)):
+            logger.debug("index cache %s: another user can write it; not read", path.parent)
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None  # (none yet, mostly)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not _trusted(os.fstat(handle.fileno())):
+                logger.debug("index cache %s: another user can write it; not read", path)
+                return None
+            state = json.loads(handle.read())
+        if state.get("format") != _FORMAT or state.get("key") != path.stem:
+            raise ValueError("not this index's state")
+        return LexiconIndex.from_state(lexicons, state["index"])
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError) as exc:
+        logger.debug("index cache %s: not used (%s)", path, exc)
+        return None
+
+
+def _write(folder: Path, path: Path, index: LexiconIndex) -> None:
+    """Keep ``index`` at ``path``, if this user can (never failing)."""
+    if not hasattr(os, "getuid"):
+        return
+    tmp = None
+    try:
+        folder.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if not _trusted(os.stat(folder)):
+            return
+        data = json.dumps({"format": _FORMAT, "key": path.stem, "index": index.state()},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o644 & ~_umask())  # (as the models' files)
+            out.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        _prune(folder, path)
+    except OSError as exc:  # read-only, full, or another user's folder
+        logger.debug("index cache %s: not written (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _prune(folder: Path, kept: Path) -> None:
+    """Remove the state files of other keys (and leftovers of writes) not touched for
+    ``_STALE_SECONDS``: an upgrade leaves the old one behind."""
+    now = time.time()
+    for other in folder.iterdir():
+        if other.name == kept.name or not other.name.endswith((".json", ".tmp")):
+            continue
+        try:
+            if now - other.stat().st_mtime > _STALE_SECONDS:
+                other.unlink()
+        except OSError:
+            pass
