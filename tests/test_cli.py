@@ -140,6 +140,30 @@ def test_cli_annotate_folder_reads_only_files_named_as_inputs(
     assert doc.source.modality == "text"
 
 
+def test_cli_annotate_reads_a_file_named_twice_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file named twice (alike, by two paths, or in a folder named too) gave two
+    documents for one file, each named as given, where batch counts it once: annotate
+    reads it once, as first named, and says it was named again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text(NOTE)
+    (tmp_path / "d" / "b.txt").write_text(NOTE)
+    for paths, read, again in [
+            (["d/a.txt", "d/a.txt"], ["d/a.txt"], "1 input"),
+            (["d/a.txt", str(tmp_path / "d" / "a.txt")], ["d/a.txt"], "1 input"),
+            (["d/b.txt", "d", "./d/a.txt"], ["d/b.txt", "d/a.txt"], "2 inputs")]:
+        assert main(["annotate", *paths, "--format", "jsonl", "--no-validate"]) == 0
+        captured = capsys.readouterr()
+        docs = [Document.from_json(line) for line in captured.out.splitlines()]
+        assert [d.source.path for d in docs] == read
+        assert f"named again: {again} named more than once" in captured.err
+    assert main(["annotate", "d", "--format", "jsonl", "--no-validate"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2 and "named again" not in captured.err
+
+
 @pytest.mark.slow
 def test_cli_annotate_says_when_a_file_holds_nothing(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -992,7 +1016,9 @@ def test_cli_annotate_stops_when_the_model_cannot_load(
     wav.write_bytes((samples_dir / "dictation.wav").read_bytes())
     second = tmp_path / "b.wav"
     second.write_bytes(wav.read_bytes())
-    status = main(["annotate", str(note), str(wav), str(second), str(note), "--format", "jsonl",
+    last = tmp_path / "last.txt"
+    last.write_text(NOTE)
+    status = main(["annotate", str(note), str(wav), str(second), str(last), "--format", "jsonl",
                    "--model", "nosuchmodel"])
     out, err = capsys.readouterr()
     assert status == 1

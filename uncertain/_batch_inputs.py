@@ -181,13 +181,28 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
 def named_files(paths: Iterable[str | os.PathLike[str]],
                 warn: Callable[[str], None] | None = None) -> Iterator[Path]:
     """The files named, and the input files of the folders named (:func:`input_files`), for
-    the commands that read plain files (``annotate``, ``eval``, ``calibrate``)."""
+    the commands that read plain files (``annotate``, ``eval``, ``calibrate``). A file
+    named more than once (``a.txt a.txt``, ``d/a.txt /abs/d/a.txt``, a folder and a file
+    in it) is given once, as first named, and one warning counts such files, as ``batch``
+    counts them (``annotate`` wrote two documents for one file)."""
+    met: set[str] = set()
+    again: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            yield from input_files(path, warn)
+        for file in input_files(path, warn) if path.is_dir() else (path,):
+            key = os.path.realpath(file)  # (as resuming a batch knows an input)
+            if key in met:
+                again.add(key)
+                continue
+            met.add(key)
+            yield file
+    if again:
+        message = (f"named again: {len(again)} input{'s' * (len(again) != 1)} named more "
+                   "than once (alike, by two paths, or in a folder named too): read once")
+        if warn is not None:
+            warn(message)
         else:
-            yield path
+            log.warning("%s", message)
 
 
 def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
