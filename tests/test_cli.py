@@ -1099,6 +1099,32 @@ def test_cli_max_audio_seconds_limits_a_recording(
         decode(audio, max_seconds=2)
 
 
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_a_transcript_over_the_limit_says_what_the_user_can_do(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A transcript over the text limit failed saying "(max_bytes= raises it)", a keyword
+    of the Python API: the command line has no option for it, and says to split it."""
+    from uncertain.text import MAX_TEXT_BYTES, read_text
+
+    big = tmp_path / "big.txt"
+    line = b"Take metformin twice daily.\n"
+    big.write_bytes((line * (MAX_TEXT_BYTES // len(line) + 1))[:MAX_TEXT_BYTES + 1])
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out), "--no-progress"] if command == "batch" else []
+    assert main([command, str(big), *extra, "--no-validate"]) == 1
+    told = (out.read_text(encoding="utf-8") if command == "batch"
+            else capsys.readouterr().err)
+    assert (f"big.txt: {MAX_TEXT_BYTES + 1} bytes of text, over the limit of "
+            f"{MAX_TEXT_BYTES} for a transcript (split it into smaller files to read it)"
+            ) in told
+    assert "max_bytes" not in told
+    # the library's callers have the keyword
+    from uncertain.errors import InputTooLargeError
+
+    with pytest.raises(InputTooLargeError, match=r"\(max_bytes= raises it\)"):
+        read_text(big)
+
+
 def _check_limit(command: str, path: Path, option: str, value: str, said: str,
                  refused: tuple[str, ...], tmp_path: Path,
                  capsys: pytest.CaptureFixture[str]) -> None:

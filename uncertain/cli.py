@@ -37,12 +37,15 @@ def command_line_words() -> tuple[tuple[str, str], ...]:
     """The library's words for a setting its messages tell to raise, each with the
     command line's option that sets it: an error said here, and a document's warning
     said or written here, names the option (``--max-audio-seconds``, not the
-    ``max_seconds`` keyword of the API)."""
+    ``max_seconds`` keyword of the API). A limit no option sets is said as what the user
+    can do instead (a transcript over :data:`uncertain.text.MAX_TEXT_BYTES`: split it)."""
     from uncertain.audio import RAISES_IT
+    from uncertain.text import TEXT_RAISES_IT
 
     return ((RAISES_IT.format(setting="max_seconds"),
              RAISES_IT.format(setting="--max-audio-seconds")),
-            ("raise max_pixels", "raise --max-pixels"))
+            ("raise max_pixels", "raise --max-pixels"),
+            (TEXT_RAISES_IT, "(split it into smaller files to read it)"))
 
 
 def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:

@@ -82,6 +82,10 @@ _WEAK_SIGNATURES = frozenset({"bmp", "pnm", "mp3"})
 #: text (320 MB of it from a 326 KB zip made a 671 MB record), or no transcript
 MAX_TEXT_BYTES = 16 << 20
 
+#: what a refusal over the limit says raises it (the command line, which has no option
+#: for it, says what to do instead: :func:`uncertain.cli.command_line_words`)
+TEXT_RAISES_IT = "(max_bytes= raises it)"
+
 
 def read_text(
     path: str | os.PathLike[str], *, engine: str | None = None, encoding: str | None = None,
@@ -126,8 +130,7 @@ def document_from_bytes(
 
 
 def _too_long(size: int, limit: int) -> str:
-    return (f"{size} bytes of text, over the limit of {limit} for a transcript (max_bytes= "
-            "raises it)")
+    return f"{size} bytes of text, over the limit of {limit} for a transcript {TEXT_RAISES_IT}"
 
 
 def document_from_text(
