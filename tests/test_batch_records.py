@@ -291,3 +291,21 @@ def test_batch_writer_drops_a_replaced_error_record_through_a_link_keeping_its_m
     assert link.is_symlink() and (out.stat().st_mode & 0o777) == 0o600
     assert [(r["path"], r["status"]) for r in read_records(out)] == [("b", "ok"), ("a", "ok")]
     assert sorted(p.name for p in out.parent.iterdir()) == ["out.jsonl"]
+
+
+def test_batch_writer_models_leave_out_the_records_it_drops(tmp_path: Path) -> None:
+    """The models of records a later one replaces counted among the file's models (a
+    resumed run warned of a second model in its output, whose records it drops)."""
+    out = tmp_path / "out.jsonl"
+
+    def done(path: str, sha: str, model: str) -> dict[str, object]:
+        return _rec(path, sha, document={"source": {"modality": "audio", "model": model}})
+
+    out.write_text(json.dumps(done("a", "1", "base")) + "\n"
+                   + json.dumps(done("b", "1", "base")) + "\n"
+                   + json.dumps(done("a", "2", "tiny.en")) + "\n")
+    with RecordWriter(out, mode="append") as writer:
+        assert writer.models == {"base", "tiny.en"}  # (b's base record stays)
+        assert writer.write(done("b", "2", "small"))
+        assert writer.models == {"tiny.en", "small"}
+    assert [json.loads(line)["sha256"] for line in out.read_text().splitlines()] == ["2", "2"]

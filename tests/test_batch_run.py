@@ -1448,6 +1448,30 @@ def test_run_batch_resumed_with_another_model_says_so(
     assert "transcribed with" not in caplog.text
 
 
+def test_run_batch_resumed_says_no_other_model_of_records_it_drops(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A recording done with base, changed since and done again with tiny.en, left both
+    records in an output whose run was stopped before the earlier was dropped: resuming
+    with tiny.en warned "transcribed with base ... the output will hold both", where the
+    base record is the one the run drops."""
+    out = tmp_path / "out.jsonl"
+    wav = str(tmp_path / "a.wav")
+    out.write_text("".join(
+        json.dumps({"path": wav, "sha256": sha * 64, "status": "ok", "document": {
+            "source": {"modality": "audio", "model": model, "path": wav}}}) + "\n"
+        for sha, model in [("0", "base"), ("1", "tiny.en")]))
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        summary = run_batch([note], out=out, resume=True, rescore=False)
+    assert summary.done == 1
+    assert "transcribed with" not in caplog.text
+    assert [r["sha256"][0] for r in _records(out) if r["path"] == wav] == ["1"]
+    with caplog.at_level(logging.WARNING, logger="uncertain"):  # the one kept: base's
+        run_batch([note], out=out, resume=True, model="base", rescore=False)
+    assert "transcribed with tiny.en; this run uses base" in caplog.text
+
+
 def test_ray_says_an_actors_model_error_as_itself() -> None:
     # under --engine ray a model that cannot load ended the run in a 150-line traceback,
     # the useful line near its end: the actor's error reaches the driver only as text

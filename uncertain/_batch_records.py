@@ -153,8 +153,7 @@ class RecordWriter:
         self._read_at: dict[str, tuple[int, Key]] = {}
         self._unread_at: dict[str, tuple[int, Key]] = {}
         self._replaced: set[int] = set()  # the lines of records a later one replaces
-        #: the speech models the file's records were transcribed with
-        self.models: set[str] = set()
+        self._model_at: dict[int, str] = {}  # the speech model of each line's recording
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         opened = self.path
@@ -224,11 +223,21 @@ class RecordWriter:
             self._retry.add(key)
             return
         self._seen.add(key)
-        source = (record.get("document") or {}).get("source") or {}
-        if source.get("modality") == "audio" and source.get("model"):
-            self.models.add(str(source["model"]))
+        self._note_model(record, self._lines - 1)
         if record["status"] == "error":
             self._failed.add(key)
+
+    def _note_model(self, record: dict[str, Any], line: int) -> None:
+        source = (record.get("document") or {}).get("source") or {}
+        if source.get("modality") == "audio" and source.get("model"):
+            self._model_at[line] = str(source["model"])
+
+    @property
+    def models(self) -> set[str]:
+        """The speech models the file's records were transcribed with, but for the records
+        a later one replaces (:meth:`drop_replaced` drops them: a resumed run that redid
+        every input another model had done was told the output would hold both)."""
+        return {model for line, model in self._model_at.items() if line not in self._replaced}
 
     def _supersede(self, key: Key, line: int) -> None:
         """The input ``key`` is recorded on ``line``: the records of it before that this one
@@ -348,6 +357,7 @@ class RecordWriter:
         self._lines += 1
         self._supersede(key, self._lines - 1)
         self._seen.add(key)
+        self._note_model(record, self._lines - 1)
         return True
 
     @property
@@ -389,6 +399,8 @@ class RecordWriter:
             finally:
                 os.close(folder)
         dropped = len(self._replaced)
+        self._model_at = {line: model for line, model in self._model_at.items()
+                          if line not in self._replaced}
         self._replaced = set()
         self.close()
         return dropped
