@@ -96,6 +96,57 @@ def test_cli_out_written_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "out.json", "out.json.1"]
 
 
+def test_cli_annotate_out_writes_through_a_link_and_never_replaces_a_pipe(
+        note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--out was moved into place over whatever the name named: with --force a link was
+    replaced by a file (the file it named left as it was), and a device or a pipe too
+    (``-o /dev/null --force`` run as root replaced /dev/null by a file); a link to a file
+    not made yet ended the run as "written by another run meanwhile", its output beside
+    it. A link is written through and kept, and a pipe or a device written straight, as
+    a shell's ">" does; nothing of a pipe's is overwritten, so it needs no --force."""
+    import os
+    import threading
+
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    assert main(["annotate", str(note), "--out", str(link), "--no-progress"]) == 1
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert main(["annotate", str(note), "--out", str(link), "--force",
+                 "--no-progress"]) == 0
+    assert link.is_symlink() and Document.from_json(real.read_text()).source.path == str(note)
+    ahead = tmp_path / "ahead.json"
+    ahead.symlink_to(tmp_path / "made" / "later.json")  # (and in a folder not made yet)
+    assert main(["annotate", str(note), "--out", str(ahead), "--no-progress"]) == 0
+    assert ahead.is_symlink() and Document.from_json(ahead.read_text()).source.path == str(note)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ahead.json", "link.json", "made", "note.txt", "real.json"]
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    read: list[bytes] = []
+    for force in ([], ["--force"]):
+        reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()), daemon=True)
+        reader.start()
+        assert main(["annotate", str(note), "--out", str(pipe), "--no-progress", *force]) == 0
+        reader.join(timeout=60)
+        assert Document.from_json(read.pop().decode()).source.path == str(note)
+        assert pipe.is_fifo()
+    # a folder it cannot write in is named as the --out, not as the hidden file made there
+    import tempfile
+
+    def refused(prefix: str, dir: str) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x1y2"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert main(["annotate", str(note), "--out", str(tmp_path / "new.json"),
+                 "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"Permission denied: cannot write {tmp_path / 'new.json'} in its folder" in err
+    assert "x1y2" not in err
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

@@ -63,18 +63,30 @@ def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> Non
 
 
 class _Output:
-    """Where results go: stdout, or a file written whole and moved into place at the end."""
+    """Where results go: stdout, or a file written whole and moved into place at the end
+    (the file a link names, as a shell's ">" writes through it; a device or a pipe,
+    ``/dev/null``, is written straight, as ">" does, and never replaced)."""
 
     def __init__(self, out: str | None, *, force: bool) -> None:
         self.path = Path(out) if out and out != "-" else None  # ("-": standard output)
         self.force = force
+        self.straight = False  # a device or a pipe: written to, not replaced
         if self.path is not None and self.path.is_dir():
             raise IsADirectoryError(f"{self.path} is a folder; name a file to write")
-        if self.path is not None and self.path.exists() and not force:
-            raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
+        if self.path is not None and self.path.exists():
+            self.straight = not self.path.is_file()
+            if not (force or self.straight):  # (nothing of a device's to overwrite)
+                raise FileExistsError(f"{self.path} exists; pass --force to overwrite it")
         self._tmp: IO[str] | None = None
         self._tmp_name = ""
         self.discarded = False
+
+    @property
+    def _target(self) -> Path:
+        """The file written: the one ``path`` names through its links (one not made yet,
+        too: the link is kept, as a shell's ">" keeps it)."""
+        assert self.path is not None
+        return Path(os.path.realpath(self.path)) if self.path.is_symlink() else self.path
 
     def discard(self) -> None:
         """Write no file at the end (every input failed: nothing to keep, and an empty
@@ -84,12 +96,20 @@ class _Output:
     def __enter__(self) -> IO[str]:
         if self.path is None:
             return sys.stdout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        if self.straight:
+            self._tmp = open(self.path, "w", encoding="utf-8")
+            return self._tmp
+        target = self._target
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        except OSError as exc:  # (it named the hidden temporary file, not the --out given)
+            raise type(exc)(exc.errno, f"{exc.strerror}: cannot write {self.path} in its "
+                            "folder") from exc
         # mkstemp makes the file 0600: give it the mode of the file it replaces, or the
         # one the umask gives a new file, as a shell's ">" does
         try:
-            mode = self.path.stat().st_mode & 0o7777
+            mode = target.stat().st_mode & 0o7777
         except OSError:
             mask = os.umask(0)
             os.umask(mask)
@@ -102,10 +122,12 @@ class _Output:
         if self._tmp is None or self.path is None:
             return
         self._tmp.close()
+        if self.straight:
+            return
         if exc_type is not None or self.discarded:
             os.unlink(self._tmp_name)
         elif self.force:
-            os.replace(self._tmp_name, self.path)
+            os.replace(self._tmp_name, self._target)
         else:
             self._place()
 
@@ -114,16 +136,16 @@ class _Output:
         start (another run writing the same --out): then it is kept beside it, named, and
         the run fails, where the later run's file silently took the earlier's place."""
         assert self.path is not None
-        target = self.path
+        target = first = self._target
         for k in range(1, 1000):
             try:
                 os.link(self._tmp_name, target)  # (fails if target exists: no overwrite)
             except FileExistsError:
-                target = self.path.with_name(f"{self.path.name}.{k}")
+                target = first.with_name(f"{first.name}.{k}")
                 continue
             except OSError:  # a file system without hard links: checked, then moved
                 if target.exists():
-                    target = self.path.with_name(f"{self.path.name}.{k}")
+                    target = first.with_name(f"{first.name}.{k}")
                     continue
                 os.replace(self._tmp_name, target)
             else:
@@ -132,7 +154,7 @@ class _Output:
         else:
             raise FileExistsError(f"{self.path} was written by another run meanwhile; this "
                                   f"run's output is kept in {self._tmp_name}")
-        if target != self.path:
+        if target != first:
             raise FileExistsError(f"{self.path} was written by another run meanwhile; this "
                                   f"run's output is kept in {target}")
 
