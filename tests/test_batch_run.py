@@ -931,6 +931,12 @@ def test_batch_out_that_is_an_input_or_a_folder_is_refused(
     err = capsys.readouterr().err
     assert err.startswith("IsADirectoryError:") and str(folder) in err
     assert "Traceback" not in err
+    # without --resume or --force it told to pass one of them, which failed as above
+    for how in ([], ["--force"], ["--resume"]):
+        assert cli_main(["batch", str(tmp_path / "a.txt"), "--out", f"{folder}/", *how,
+                         "--no-progress", "--no-validate"]) == 1
+        assert capsys.readouterr().err == (
+            f"IsADirectoryError: {folder} is a folder; name a file to write\n")
     assert cli_main(["batch", str(tmp_path / "a.txt"), "--out",
                      str(tmp_path / "a.txt" / "o.jsonl"), "--no-progress"]) == 1
     assert "Traceback" not in capsys.readouterr().err

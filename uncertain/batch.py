@@ -283,6 +283,8 @@ def run_batch(
         log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
         return summary
     out_path = Path(out)
+    if out_path.is_dir():  # (it was told to pass --resume or --force, which then failed)
+        raise IsADirectoryError(f"{out_path} is a folder; name a file to write")
     if out_path.exists() and any(os.path.realpath(n) == os.path.realpath(out_path)
                                  for n in names):
         raise FileExistsError(f"{out_path} is one of the inputs (a manifest?): --out must "
