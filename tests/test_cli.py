@@ -147,6 +147,21 @@ def test_cli_annotate_out_writes_through_a_link_and_never_replaces_a_pipe(
     assert "x1y2" not in err
 
 
+def test_cli_lexicon_that_is_a_pipe_is_not_said_to_be_missing(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lexicon named as a pipe ("--lexicon <(grep ... formulary.tsv)") was refused as
+    "no such file", which sent the user looking for a file that was there."""
+    import os
+
+    pipe = tmp_path / "formulary.tsv"
+    os.mkfifo(pipe)
+    for argv in (["lexicon", str(pipe)], ["annotate", str(note), "--lexicon", str(pipe)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"LexiconError: {pipe}: not a regular file (a pipe, a socket "
+                              "or a device), and no shipped lexicon by that name"), err
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

@@ -2301,7 +2301,7 @@ def test_validate_a_lexicon_named_by_a_pipe_is_refused_not_waited_on(tmp_path: P
             pass
         pytest.fail("validate waited on the pipe")
     assert len(raised) == 1 and isinstance(raised[0], LexiconError)
-    assert "no such file" in str(raised[0])
+    assert "not a regular file (a pipe, a socket or a device)" in str(raised[0])
 
 
 def test_validate_a_measurements_code_is_not_a_dosing_abbreviation() -> None:

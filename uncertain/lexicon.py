@@ -37,7 +37,7 @@ from pathlib import Path
 
 from uncertain._assets import built_once, lexicon_dir
 from uncertain._context import classify, strip_punct
-from uncertain._io import BOMS, bomless_utf16
+from uncertain._io import BOMS, NOT_REGULAR, bomless_utf16
 from uncertain.errors import LexiconError
 
 __all__ = [
@@ -322,7 +322,9 @@ def _resolve(source: str | os.PathLike[str]) -> Path:
     path = Path(source)
     if not path.is_file():
         shipped = ", ".join(shipped_lexicons())
-        reason = "is a directory" if path.is_dir() else "no such file"
+        # (a pipe, "--lexicon <(grep ... formulary.tsv)", was "no such file")
+        reason = ("is a directory" if path.is_dir() else NOT_REGULAR if path.exists()
+                  else "no such file")
         raise LexiconError(path, f"{reason}, and no shipped lexicon by that name ({shipped})")
     return path
 
