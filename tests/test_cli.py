@@ -1100,8 +1100,9 @@ def test_cli_annotate_with_no_path_is_a_usage_error(capsys: pytest.CaptureFixtur
     assert info.value.code == 2 and "PATH" in capsys.readouterr().err
 
 
-def test_cli_paths_after_an_option_are_paths_too(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_paths_after_an_option_are_paths_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     # `annotate a.txt --no-validate b.txt` said "unrecognized arguments: b.txt": argparse
     # ends a list of paths at the first option
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -1115,9 +1116,25 @@ def test_cli_paths_after_an_option_are_paths_too(tmp_path: Path,
     assert main(["annotate", str(a), "-o", str(doc)]) == 0
     assert main(["render", str(doc), "--style", "bracket", str(doc)]) == 0
     assert capsys.readouterr().out.count("Continue") == 2
-    # an option it does not know is still refused, and so is a second path where one is taken
+    # after "--" every argument is a path, a name that begins with a dash too ("--" after
+    # the list of paths was refused: "unrecognized arguments: -- -c.txt")
+    monkeypatch.chdir(tmp_path)
+    Path("-c.txt").write_text("Stop warfarin.\n", encoding="utf-8")
+    for paths in ([str(a)], [str(a), str(b)]):
+        argv = ["annotate", str(a), "--format", "jsonl", *paths[1:], "--", "-c.txt", "--format"]
+        assert main(argv) == 1  # (there is no file "--format")
+        out, err = capsys.readouterr()
+        assert [Document.from_json(line).source.path for line in out.splitlines()] == [
+            *paths, "-c.txt"]
+        assert err == "MissingFileError: --format: no such file\n"
+    assert main(["batch", str(a), "-o", "o.jsonl", "--no-progress", "--", "-c.txt"]) == 0
+    assert "2 done, 0 failed" in capsys.readouterr().err
+    # an option it does not know is still refused, and so is a second path where one is
+    # taken, and an option ahead of "--"
     for argv in (["annotate", str(a), "--no-such-option", str(b)],
-                 ["lexicon", str(a), "--check", str(b)]):
+                 ["annotate", str(a), "--no-validate", str(b), "--no-such", "--", "-c.txt"],
+                 ["lexicon", str(a), "--check", str(b)],
+                 ["lexicon", str(a), "--check", "--", str(b)]):
         with pytest.raises(SystemExit) as info:
             main(argv)
         assert info.value.code == 2

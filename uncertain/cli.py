@@ -764,13 +764,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
     """``parser.parse_args(argv)``, with paths after an option taken as paths too
     (``annotate a.flac --model base b.txt``), as a shell user expects; argparse stops a
-    list of paths at the first option and refused the rest as unrecognized."""
+    list of paths at the first option and refused the rest as unrecognized. After
+    ``--`` every argument is a path (``annotate a.txt --no-validate -- -b.txt``: a file
+    whose name begins with a dash), as after ``--`` anywhere else."""
     args, extra = parser.parse_known_args(argv)
     if extra:
         listed = _listed_positional(parser, args.command)
-        if listed is None or any(a.startswith("-") and a != "-" for a in extra):
+        end = extra.index("--") if "--" in extra else len(extra)  # (options end there)
+        if listed is None or any(a.startswith("-") and a != "-" for a in extra[:end]):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")  # as argparse says it
-        setattr(args, listed, [*(getattr(args, listed) or []), *extra])
+        setattr(args, listed, [*(getattr(args, listed) or []), *extra[:end],
+                               *extra[end + 1:]])
     return args
 
 
