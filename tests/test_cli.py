@@ -675,6 +675,8 @@ BAD_DOCUMENTS = [
     ("other.json", b'{"not": "a document"}',
      "CorruptInputError: {path}: not a saved document (2 problems; source: Field required)"),
     ("none.json", b"[]", "EmptyInputError: {path}: holds no document"),
+    ("null.json", b"null",  # (it said "1 problems")
+     "CorruptInputError: {path}: not a saved document (1 problem; the top level: Input "),
     ("latin1.json", b'{"text": "caf\xe9"}',
      "CorruptInputError: {path}: not UTF-8 JSON: byte 0xe9 at offset 13"),
 ]

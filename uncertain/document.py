@@ -478,4 +478,5 @@ def invalid_summary(exc: ValidationError) -> str:
     (pydantic's own report runs to a line or two per problem)."""
     first = exc.errors()[0]
     at = ".".join(str(k) for k in first["loc"]) or "the top level"
-    return f"{exc.error_count()} problems; {at}: {first['msg']}"
+    count = exc.error_count()
+    return f"{count} problem{'s' * (count != 1)}; {at}: {first['msg']}"
