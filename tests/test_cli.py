@@ -597,6 +597,34 @@ def test_cli_a_pdf_page_read_under_the_pixel_limit_names_the_option(
     assert "(raise max_pixels to read it at 300)" in (tmp_path / "api.jsonl").read_text()
 
 
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_a_pdf_of_pages_all_over_the_pixel_limit_is_refused_for_the_limit(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PDF of several pages, each over --max-pixels even at 10 dpi, failed as damaged
+    (CorruptInputError "... it is not read"), naming no limit: a batch run resumed with a
+    higher --max-pixels skipped it as an input's own failure, where a one-page PDF or an
+    image over the limit is done again. It is refused as too large, naming the option."""
+    from PIL import Image
+
+    pdf = tmp_path / "letters.pdf"
+    page = Image.new("L", (612, 792), 255)  # 8.5 x 11 in: 85 x 110 pixels at 10 dpi
+    page.save(pdf, resolution=72.0, save_all=True, append_images=[page.copy()])
+    out = tmp_path / "o.jsonl"
+    extra = (["--out", str(out)] if command == "batch" else ["--format", "jsonl"])
+    assert main([command, str(pdf), *extra, "--max-pixels", "9000", "--no-validate",
+                 "--no-progress"]) == 1
+    said = (out.read_text(encoding="utf-8") if command == "batch"
+            else capsys.readouterr().err)
+    assert ("InputTooLargeError" in said and "page 1 of 2 is 8.5 x 11 in, over 9000 pixels "
+            "even at 10 dpi: it is not read (raise --max-pixels to read it)" in said), said
+    if command == "batch":
+        assert main([command, str(pdf), *extra, "--max-pixels", "1e6", "--no-validate",
+                     "--no-progress", "--resume"]) == 0
+        assert "retried: 1 input" in capsys.readouterr().err
+        (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+        assert record["status"] == "ok" and len(record["document"]["pages"]) == 2
+
+
 def test_cli_annotate_reads_a_windows_file_and_names_it_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     legacy = tmp_path / "note.txt"

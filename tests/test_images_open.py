@@ -412,7 +412,8 @@ def test_images_pdf_poster_among_pages_and_a_page_too_large_at_any_resolution(
                            "at 72)")
     assert isinstance(huge, images.PageError)
     assert huge.message == ("page 3 of 4 is 200 x 200 in, over 1000000 pixels even at 10 "
-                            "dpi: it is not read")
+                            "dpi: it is not read (raise max_pixels to read it)")
+    assert huge.too_large
     alone = _blank_pdf(tmp_path / "alone.pdf", 14400, 14400)
     with pytest.raises(InputTooLargeError, match=r"alone\.pdf: page 1 at 72 dpi .* over the "
                                                  r"limit of 1000000 \(even at 10 dpi: raise "

@@ -89,6 +89,8 @@ class PageError:
     number: int  # 1-based
     message: str  # what is wrong, naming the page ("page 3 of 3 does not decode: ...")
     pages: int | None = None
+    #: over ``max_pixels`` (even at the lowest resolution): a higher limit reads it
+    too_large: bool = False
 
 
 def _inches(points: float) -> str:
@@ -345,7 +347,8 @@ def _pdf_page(pdf: Any, path: Path, index: int, count: int, *, dpi: float,
                 return PageError(index + 1, f"page {index + 1} of {count} is "
                                             f"{_inches(width_pt)} x {_inches(height_pt)} in, "
                                             f"over {max_pixels} pixels even at "
-                                            f"{MIN_PDF_DPI:g} dpi: it is not read", count)
+                                            f"{MIN_PDF_DPI:g} dpi: it is not read (raise "
+                                            "max_pixels to read it)", count, too_large=True)
             else:
                 _too_large(path, width, height, max_pixels,
                            f"page {index + 1} at {dpi:g} dpi", (width_pt, height_pt))

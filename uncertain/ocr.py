@@ -51,7 +51,7 @@ from uncertain.document import (
     Word,
     join_words,
 )
-from uncertain.errors import CorruptInputError
+from uncertain.errors import CorruptInputError, InputTooLargeError
 
 log = logging.getLogger("uncertain")
 
@@ -555,6 +555,11 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                               scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
     if unread and not pages:
+        # pages over the pixel limit are the limit's: a higher one reads them (a batch
+        # run resumed with it does the file again, as an image over it)
+        over = [page for page in unread if page.too_large]
+        if over:
+            raise InputTooLargeError(p, over[0].message)
         raise CorruptInputError(p, unread[0].message)
     segments, compared = _with_layers(segments, layered, notes)
     # (a layer left out, or on a page OCR read nothing of, is kept but was not used)
