@@ -162,6 +162,20 @@ def test_cli_lexicon_that_is_a_pipe_is_not_said_to_be_missing(
                               "or a device), and no shipped lexicon by that name"), err
 
 
+def test_cli_annotate_out_that_is_an_input_is_refused(
+        note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """"annotate note.txt -o note.txt --force" (note.json meant) wrote the document over
+    the transcript it was read from, status 0; batch refuses an --out that is an input."""
+    monkeypatch.chdir(tmp_path)
+    for out in (str(note), "./note.txt"):
+        assert main(["annotate", str(tmp_path), "-o", out, "--force", "--no-progress"]) == 1
+        assert capsys.readouterr().err == (
+            f"FileExistsError: {out} is one of the inputs: --out must name another file, or "
+            "the input would be overwritten\n")
+        assert note.read_text() == NOTE
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

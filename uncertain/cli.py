@@ -367,6 +367,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if not files:
         print("warning: no input files", file=sys.stderr)
         return 0
+    if args.out and args.out != "-" and os.path.isfile(args.out) and any(
+            os.path.realpath(f) == os.path.realpath(args.out) for f in files):
+        # (--force wrote the document over the transcript it was read from)
+        raise FileExistsError(f"{args.out} is one of the inputs: --out must name another "
+                              "file, or the input would be overwritten")
     validator = None
     if not args.no_validate:
         validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
