@@ -653,6 +653,15 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
     assert main(["calibrate", "--refs", str(refs), str(tmp_path / "a.txt"),
                  "--out", str(existing)]) == 1
     assert "exists; pass --force" in capsys.readouterr().err
+    # an output that is one of the inputs: --force wrote the report over the references
+    before = refs.read_text()
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("")
+    for argv in ([*base, "--json", str(refs)], [*base, "--docs", str(docs), "--json", str(docs)],
+                 ["calibrate", "--refs", str(refs), "--out", str(refs)]):
+        assert main([*argv, "--force"]) == 2
+        assert "is one of the inputs; name another file" in capsys.readouterr().err
+    assert refs.read_text() == before
 
 
 @pytest.mark.parametrize("make", [

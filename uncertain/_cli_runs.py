@@ -285,11 +285,15 @@ def _language(text: str) -> str:
     return checked(check_language_code)(text)
 
 
-def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]]
-                ) -> int:
+def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]],
+                args: argparse.Namespace) -> int:
     """Say now, before any input is run, which output could not be written at the end
     (its folder missing or not writable, a folder named as the file, a format
-    matplotlib does not draw): 2, as for a usage error, or 0 when all can be."""
+    matplotlib does not draw) or would be written over one of the inputs ``args`` names
+    (``--refs``, ``--docs``, a ``PATH``: --force wrote the report over the references):
+    2, as for a usage error, or 0 when all can be."""
+    inputs = {os.path.realpath(p) for p in [args.refs, *args.docs, *args.paths]
+              if os.path.isfile(p)}
     for path, what, suffixes in outputs:
         if path is None:
             continue
@@ -297,6 +301,8 @@ def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str
         problem = (f"no folder {folder} to write it in" if not folder.is_dir()
                    else f"{folder} cannot be written in" if not os.access(folder, os.W_OK)
                    else "is a folder; name a file" if Path(path).is_dir()
+                   else "is one of the inputs; name another file"
+                   if os.path.realpath(path) in inputs
                    else f"name a {', '.join(suffixes)} file"
                    if suffixes and Path(path).suffix.lower() not in suffixes else None)
         if problem is not None:
@@ -309,7 +315,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``; 1 when an
     input failed (unless ``--allow-failures``), as ``uncertain batch``."""
     if _unwritable("eval", [(args.json, "--json", ()),
-                            (args.plot, "--plot", _PLOT_SUFFIXES)]):
+                            (args.plot, "--plot", _PLOT_SUFFIXES)], args):
         return 2
     for option, path in (("--json", args.json), ("--plot", args.plot)):
         if path is not None and Path(path).exists() and not args.force:
@@ -390,7 +396,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     from uncertain.calibrate import METHODS, Method
     from uncertain.calibrate_fit import fit_by_engine, format_comparison
 
-    if _unwritable("calibrate", [(args.out, "--out", ())]):
+    if _unwritable("calibrate", [(args.out, "--out", ())], args):
         return 2
     if Path(args.out).exists() and not args.force:  # before minutes of transcription
         raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
