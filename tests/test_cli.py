@@ -176,6 +176,22 @@ def test_cli_annotate_out_that_is_an_input_is_refused(
         assert note.read_text() == NOTE
 
 
+def test_cli_standard_input_closed_reads_nothing(
+        note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With standard input closed ("<&-", a service without one) "render -" and
+    "reconcile DOC -" ended in a traceback (AttributeError: 'NoneType' object has no
+    attribute 'buffer'), as a closed stdout or stderr once did: it reads as empty."""
+    doc = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "-o", str(doc), "--no-progress"]) == 0
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["render", "-"]) == 1
+    assert capsys.readouterr().err == "EmptyInputError: -: standard input holds nothing\n"
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["reconcile", str(doc), "-"]) == 0  # (an empty answer is an answer)
+    assert json.loads(capsys.readouterr().out)["text"] == ""
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

@@ -739,6 +739,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w")
     if sys.stdout is None:
         sys.stdout = open(os.devnull, "w")
+    if sys.stdin is None:  # (<&-: "render -" read nothing, not an AttributeError)
+        sys.stdin = open(os.devnull)
     parser = build_parser()
     args = _parse(parser, argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
