@@ -201,6 +201,26 @@ def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     assert Document.from_json((tmp_path / "a.json").read_text()).source.path == str(note)
 
 
+def test_cli_annotate_says_the_prompts_options_do_nothing_without_a_prompt(
+        note: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"annotate note.txt --style bracket" wrote the JSON document and said nothing: the
+    prompt's options are used by --format prompt only, and the user was not told."""
+    assert main(["annotate", str(note), "--style", "bracket", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert Document.from_json(out).source.path == str(note)
+    assert err == ("warning: --style sets how the prompt is rendered; --format json writes "
+                   "no prompt (--format prompt does, or uncertain render on the saved "
+                   "document)\n")
+    assert main(["annotate", str(note), "--format", "jsonl", "--threshold", "0.3",
+                 "--no-structure", "--no-progress"]) == 0
+    assert "--threshold, --no-structure set how the prompt is rendered; --format jsonl" in (
+        capsys.readouterr().err)
+    for argv in (["--format", "prompt", "--style", "bracket", "--threshold", "0.3"],
+                 ["--style", "inline"], []):
+        assert main(["annotate", str(note), *argv, "--no-progress"]) == 0
+        assert "how the prompt is rendered" not in capsys.readouterr().err
+
+
 def test_cli_annotate_prompt_marks_the_doubt(
     note: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -247,6 +247,21 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
+#: render's keywords (:func:`_render_kwargs`) by the options that set them
+_RENDER_OPTIONS = {"style": "--style", "threshold": "--threshold", "budget": "--budget",
+                   "preamble": "--no-preamble", "max_candidates": "--max-candidates",
+                   "candidate_gap": "--candidate-gap",
+                   "min_candidate_score": "--min-candidate-score",
+                   "include_verified": "--include-verified", "structure": "--no-structure",
+                   "words": "--words"}
+
+
+def _render_options_given(args: argparse.Namespace) -> list[str]:
+    """The options of the prompt given (``--style`` other than the default inline)."""
+    return [_RENDER_OPTIONS[key] for key, value in _render_kwargs(args).items()
+            if key != "style" or value != "inline"]
+
+
 def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     """Documents saved as JSON, JSON lines, or batch records (``{"document": ...}``); a
     missing or empty file, one that is not UTF-8 JSON or holds no document, and a line
@@ -367,6 +382,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if not files:
         print("warning: no input files", file=sys.stderr)
         return 0
+    given = _render_options_given(args) if args.format != "prompt" else []
+    if given:  # ("--style bracket" alone wrote the JSON document, and said nothing)
+        warn(f"{', '.join(given)} set{'s' * (len(given) == 1)} how the prompt is rendered; "
+             f"--format {args.format} writes no prompt (--format prompt does, or uncertain "
+             "render on the saved document)")
     if args.out and args.out != "-" and os.path.isfile(args.out) and any(
             os.path.realpath(f) == os.path.realpath(args.out) for f in files):
         # (--force wrote the document over the transcript it was read from)
