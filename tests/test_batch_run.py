@@ -1570,3 +1570,20 @@ def test_batch_progress_logs_above_a_drawn_bar_at_the_console_handlers_level(
         (above,) = logging.root.handlers
         assert above is not console and above.level == logging.WARNING
     assert logging.root.handlers == [console]
+
+
+def test_cli_batch_says_style_does_nothing_without_prompts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"batch ... --style bracket" without --prompts wrote records without prompts, as
+    without it, and said nothing of the option it did not use."""
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    base = ["batch", str(note), "--no-progress", "--no-validate", "--style", "bracket"]
+    assert cli_main([*base, "--out", str(tmp_path / "a.jsonl")]) == 0
+    assert capsys.readouterr().err.startswith(
+        "warning: --style bracket sets how the prompts are rendered; without --prompts the "
+        "records hold none\n")
+    assert "prompt" not in _records(tmp_path / "a.jsonl")[0]
+    assert cli_main([*base, "--prompts", "--out", str(tmp_path / "b.jsonl")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert "[x?0.15|a/b] marks text x" in _records(tmp_path / "b.jsonl")[0]["prompt"]

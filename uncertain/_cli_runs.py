@@ -103,8 +103,11 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_batch_command(args: argparse.Namespace) -> int:
     """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
     from uncertain.batch import run_batch
-    from uncertain.cli import command_line_words
+    from uncertain.cli import command_line_words, warn
 
+    if args.style != "inline" and not args.prompts:  # (the records were written without)
+        warn(f"--style {args.style} sets how the prompts are rendered; without --prompts the "
+             "records hold none")
     try:
         summary = run_batch(
             args.inputs, out=args.out, model=args.model, device=args.device,
