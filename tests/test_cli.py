@@ -192,6 +192,23 @@ def test_cli_standard_input_closed_reads_nothing(
     assert json.loads(capsys.readouterr().out)["text"] == ""
 
 
+def test_cli_writes_utf8_to_standard_output_whatever_the_locale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a locale whose encoding is not UTF-8 (ISO-8859-1, PYTHONIOENCODING=ascii) a
+    transcript holding "µg" or "—" ended in a UnicodeEncodeError traceback, nothing
+    written: standard output is UTF-8, as --out is."""
+    note = tmp_path / "note.txt"
+    note.write_text("Give 50 \u03bcg of fentanyl \u2014 now.\n", encoding="utf-8")
+    for how in (["--format", "json"], ["--format", "prompt"]):
+        written = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="ascii"))
+        assert main(["annotate", str(note), *how, "--no-validate", "--no-progress"]) == 0
+        sys.stdout.flush()
+        out = written.getvalue().decode("utf-8")
+        assert "Give 50 \u03bcg of fentanyl \u2014 now." in (
+            Document.from_json(out).text if how[1] == "json" else out)
+
+
 def test_cli_out_has_the_short_form_o(note: Path, tmp_path: Path) -> None:
     # "-o" is what a user types first: it was "the following arguments are required"
     assert main(["annotate", str(note), "-o", str(tmp_path / "a.json")]) == 0

@@ -9,6 +9,7 @@ live in :mod:`uncertain._cli_runs`.
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import logging
@@ -761,6 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")
     if sys.stdin is None:  # (<&-: "render -" read nothing, not an AttributeError)
         sys.stdin = open(os.devnull)
+    _utf8_stdout()
     parser = build_parser()
     args = _parse(parser, argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
@@ -786,6 +788,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if terminated is not None:
             signal.signal(signal.SIGTERM, terminated)
+
+
+def _utf8_stdout() -> None:
+    """Write standard output in UTF-8, as --out is written (JSON's own encoding), whatever
+    the locale's encoding: under a legacy one (ISO-8859-1, PYTHONIOENCODING=ascii) a
+    document holding "µg" or "—" ended in a UnicodeEncodeError traceback, nothing written."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if isinstance(sys.stdout, io.TextIOWrapper) and encoding and (
+            codecs.lookup(encoding).name != "utf-8"):
+        sys.stdout.reconfigure(encoding="utf-8")
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
