@@ -815,7 +815,7 @@ def test_cli_render_names_the_line_of_a_batch_file_that_is_no_document(
     errors.write_text(json.dumps({"path": "a.wav", "status": "error", "error": "E"}) + "\n")
     assert main(["render", str(errors), "--docs-format", "jsonl"]) == 1
     assert capsys.readouterr().err.startswith(
-        f"EmptyInputError: {errors}: holds no document (only 1 error records of a batch)")
+        f"EmptyInputError: {errors}: holds no document (only 1 error record of a batch)")
 
 
 def test_cli_reconcile_answer_file_missing_or_empty(note: Path, tmp_path: Path,

@@ -320,7 +320,8 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
         yield from docs
     if not found:
         raise EmptyInputError(p, "holds no document" + (
-            f" (only {errors} error records of a batch)" if errors else ""))
+            f" (only {errors} error record{'s' * (errors != 1)} of a batch)" if errors
+            else ""))
     if errors:
         warn(f"{p}: {errors} error record{'s' * (errors != 1)} of a batch (inputs that "
              "failed) skipped")
