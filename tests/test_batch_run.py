@@ -1587,3 +1587,32 @@ def test_cli_batch_says_style_does_nothing_without_prompts(
     assert cli_main([*base, "--prompts", "--out", str(tmp_path / "b.jsonl")]) == 0
     assert "warning" not in capsys.readouterr().err
     assert "[x?0.15|a/b] marks text x" in _records(tmp_path / "b.jsonl")[0]["prompt"]
+
+
+def test_batch_resumed_with_or_without_prompts_says_the_output_will_mix_them(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A run resumed with --prompts skipped the inputs recorded without, their records
+    left with no prompt, and said nothing; resumed without it, it wrote records without
+    prompts beside records with. Either is said, as a second model is."""
+    (tmp_path / "a.txt").write_text("Take metformin.")
+    (tmp_path / "b.txt").write_text("Stop aspirin.")
+    (tmp_path / "c.txt").write_text("Start warfarin.")
+    out = tmp_path / "out.jsonl"
+    run_batch([tmp_path / "a.txt"], out=out, validate=False)
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        run_batch([tmp_path / "a.txt", tmp_path / "b.txt"], out=out, resume=True,
+                  validate=False, prompts=True)
+    assert (f"{out}: 1 document in it has no prompt (written without --prompts); an input "
+            "skipped keeps its record as it is (uncertain render renders it)") in caplog.text
+    assert ["prompt" in r for r in _records(out)] == [False, True]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        run_batch([tmp_path / "c.txt"], out=out, resume=True, validate=False)
+    assert (f"{out}: its documents have prompts (--prompts); this run, without --prompts, "
+            "writes none") in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="uncertain"):  # all alike: nothing said
+        run_batch([tmp_path / "c.txt"], out=tmp_path / "new.jsonl", validate=False)
+        run_batch([tmp_path / "a.txt"], out=tmp_path / "new.jsonl", resume=True,
+                  validate=False)
+    assert "prompt" not in caplog.text

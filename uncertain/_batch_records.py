@@ -154,6 +154,7 @@ class RecordWriter:
         self._unread_at: dict[str, tuple[int, Key]] = {}
         self._replaced: set[int] = set()  # the lines of records a later one replaces
         self._model_at: dict[int, str] = {}  # the speech model of each line's recording
+        self._prompted_at: dict[int, bool] = {}  # whether each line's document has a prompt
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         opened = self.path
@@ -223,14 +224,17 @@ class RecordWriter:
             self._retry.add(key)
             return
         self._seen.add(key)
-        self._note_model(record, self._lines - 1)
+        self._note_made(record, self._lines - 1)
         if record["status"] == "error":
             self._failed.add(key)
 
-    def _note_model(self, record: dict[str, Any], line: int) -> None:
+    def _note_made(self, record: dict[str, Any], line: int) -> None:
+        """Note how the record on ``line`` was made: its recording's model, its prompt."""
         source = (record.get("document") or {}).get("source") or {}
         if source.get("modality") == "audio" and source.get("model"):
             self._model_at[line] = str(source["model"])
+        if record.get("status") == "ok":
+            self._prompted_at[line] = "prompt" in record
 
     @property
     def models(self) -> set[str]:
@@ -238,6 +242,13 @@ class RecordWriter:
         a later one replaces (:meth:`drop_replaced` drops them: a resumed run that redid
         every input another model had done was told the output would hold both)."""
         return {model for line, model in self._model_at.items() if line not in self._replaced}
+
+    @property
+    def prompted(self) -> tuple[int, int]:
+        """How many of the file's documents have a rendered prompt (``--prompts``), and how
+        many have none, but for the records a later one replaces."""
+        kept = [has for line, has in self._prompted_at.items() if line not in self._replaced]
+        return sum(kept), len(kept) - sum(kept)
 
     def _supersede(self, key: Key, line: int) -> None:
         """The input ``key`` is recorded on ``line``: the records of it before that this one
@@ -357,7 +368,7 @@ class RecordWriter:
         self._lines += 1
         self._supersede(key, self._lines - 1)
         self._seen.add(key)
-        self._note_model(record, self._lines - 1)
+        self._note_made(record, self._lines - 1)
         return True
 
     @property
@@ -401,6 +412,8 @@ class RecordWriter:
         dropped = len(self._replaced)
         self._model_at = {line: model for line, model in self._model_at.items()
                           if line not in self._replaced}
+        self._prompted_at = {line: has for line, has in self._prompted_at.items()
+                             if line not in self._replaced}
         self._replaced = set()
         self.close()
         return dropped

@@ -325,6 +325,15 @@ def run_batch(
                 # (a folder's model is named by what it holds: not compared here)
                 log.warning("%s: its recordings were transcribed with %s; this run uses %s, so "
                             "the output will hold both", out_path, ", ".join(sorted(others)), asked)
+            with_prompt, without = writer.prompted
+            if prompts and without:  # (resumed with --prompts: those stayed without, unsaid)
+                log.warning("%s: %d document%s in it %s no prompt (written without --prompts); "
+                            "an input skipped keeps its record as it is (uncertain render "
+                            "renders it)", out_path, without, "s" * (without != 1),
+                            "has" if without == 1 else "have")
+            elif not prompts and with_prompt:
+                log.warning("%s: its documents have prompts (--prompts); this run, without "
+                            "--prompts, writes none", out_path)
             pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
             if engine == "ray":
                 from uncertain._ray import run_on_ray
