@@ -238,6 +238,32 @@ def test_cli_annotate_says_the_prompts_options_do_nothing_without_a_prompt(
         assert "how the prompt is rendered" not in capsys.readouterr().err
 
 
+def test_cli_annotate_says_an_archive_is_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An archive named to annotate failed as "content is binary (a NUL byte at offset
+    5), not a supported audio, image, PDF or text format": it says it is an archive, which
+    batch reads. A file named so that is none, or an archive of another name (a .docx is
+    a zip), is said as before."""
+    import tarfile
+    import zipfile
+
+    (tmp_path / "note.txt").write_text(NOTE)
+    with zipfile.ZipFile(tmp_path / "notes.zip", "w") as archive:
+        archive.write(tmp_path / "note.txt", "note.txt")
+    with tarfile.open(tmp_path / "notes.tar.gz", "w:gz") as archive:
+        archive.add(tmp_path / "note.txt", "note.txt")
+    for name in ("notes.zip", "notes.tar.gz"):
+        assert main(["annotate", str(tmp_path / name), "--no-progress"]) == 1
+        assert capsys.readouterr().err == (
+            f"UnsupportedFormatError: {tmp_path / name}: an archive, which annotate does not "
+            "open: uncertain batch reads its members\n")
+    (tmp_path / "notes.zip").rename(tmp_path / "report.docx")
+    (tmp_path / "fake.zip").write_bytes(b"\x00\x01 not an archive")
+    for name in ("report.docx", "fake.zip"):
+        assert main(["annotate", str(tmp_path / name), "--no-progress"]) == 1
+        assert "content is binary" in capsys.readouterr().err
+
+
 def test_cli_annotate_prompt_marks_the_doubt(
     note: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -452,7 +452,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                           "not run", file=sys.stderr)
                 break
             except UncertainError as exc:
-                _fail(exc, path)
+                _fail(_archive_said(exc, path), path)
                 failures += 1
                 continue
             except Exception as exc:  # a fault of ours or a library's: the others still run
@@ -486,6 +486,26 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         if not written and failures:
             output.discard()
     return 1 if failures else 0
+
+
+def _archive_said(exc: UncertainError, path: Path) -> UncertainError:
+    """``exc``, or, for a tar or zip archive named as one (which annotate does not open),
+    an error saying so and what reads it: it was "content is binary (a NUL byte at offset
+    5), not a supported audio, image, PDF or text format"."""
+    import tarfile
+    import zipfile
+
+    from uncertain._batch_inputs import is_archive
+    from uncertain.errors import UnsupportedFormatError
+
+    if not (isinstance(exc, UnsupportedFormatError) and is_archive(path)):
+        return exc
+    try:
+        archive = zipfile.is_zipfile(path) or tarfile.is_tarfile(path)
+    except OSError:
+        return exc
+    return UnsupportedFormatError(path, "an archive, which annotate does not open: uncertain "
+                                        "batch reads its members") if archive else exc
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
