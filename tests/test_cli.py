@@ -264,6 +264,29 @@ def test_cli_annotate_says_an_archive_is_one(
         assert "content is binary" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_an_input_not_found_says_why(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A link to a file that is gone, named, was "no such file", though it is listed
+    (in a folder named it was "a link to nothing"), and "-" ("cat note.txt | uncertain
+    annotate -") was "no such file", as if a file named "-" were looked for."""
+    monkeypatch.chdir(tmp_path)
+    Path("gone.txt").symlink_to("moved/note.txt")
+    extra = ["--out", "o.jsonl"] if command == "batch" else []
+    assert main([command, "gone.txt", "-", *extra, "--no-progress"]) == 1
+    said = (Path("o.jsonl").read_text() if command == "batch"
+            else capsys.readouterr().err)
+    assert "gone.txt: a link to nothing (moved/note.txt)" in said
+    assert ("-: no such file ('-' is standard input to render and reconcile only: save the "
+            "input to a file and name it)") in said
+    assert main([command, "nothing.txt", *extra, "--no-progress", "--force"] if extra
+                else [command, "nothing.txt", "--no-progress"]) == 1
+    said = (Path("o.jsonl").read_text() if command == "batch"
+            else capsys.readouterr().err)
+    assert "nothing.txt: no such file" in said and "link" not in said
+
+
 def test_cli_annotate_prompt_marks_the_doubt(
     note: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -82,6 +82,17 @@ def require_path(path: object, caller: str, *, in_memory: str = "") -> None:
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
 
 
+def _missing(path: Path) -> str:
+    """Why ``path``, not found, is not: no such file, a link to nothing (a folder's such
+    link is said so too), or "-" named where a file is read, not standard input."""
+    if path.is_symlink():
+        return f"a link to nothing ({os.readlink(path)})"
+    if os.fspath(path) == "-":
+        return ("no such file ('-' is standard input to render and reconcile only: save "
+                "the input to a file and name it)")
+    return "no such file"
+
+
 def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path, or raise if it is missing, unreadable or empty."""
     if not os.fspath(path):  # Path("") is ".", which "is a directory"
@@ -94,7 +105,7 @@ def check_input(path: str | os.PathLike[str]) -> Path:
         if _URL.match(os.fspath(path)):
             raise MissingFileError(os.fspath(path), "a URL, not a file: files are read "
                                    "from disk, so download it first") from exc
-        raise MissingFileError(p, "no such file") from exc
+        raise MissingFileError(p, _missing(p)) from exc
     except OSError as exc:
         raise MissingFileError(p, f"cannot read: {exc.strerror or exc}") from exc
     if p.is_dir():
