@@ -50,7 +50,7 @@ def test_render_budget_note_appears_only_when_markup_is_left_out(
     assert "<note>" not in fits.document
     tight = render(doc, tokenizer=tokenizer, budget=full.tokens - 1)
     assert tight.dropped + tight.cut >= 1
-    assert tight.note is not None and "(token budget)" in tight.note
+    assert tight.note is not None and tight.note.endswith((" unmarked", " cut"))
     assert tight.document.startswith(f"<note>{tight.note}</note>\n")
     assert parse(tight.text).note == tight.note
     bracket = render(doc, style="bracket", tokenizer=tokenizer,
@@ -59,6 +59,22 @@ def test_render_budget_note_appears_only_when_markup_is_left_out(
     json_ = render(doc, style="json", tokenizer=tokenizer,
                    budget=render(doc, style="json", tokenizer=tokenizer).tokens - 1)
     assert parse(json_).note == json_.note is not None
+
+
+@pytest.mark.parametrize(("style", "counter"),
+                         [("inline", None), ("inline", "estimate"), ("bracket", None)])
+def test_render_budget_note_a_token_short_costs_no_span(style: str, counter: str | None) -> None:
+    """The note's every token is one the markup loses: at a budget one token short of the
+    whole prompt, "1 of 3 doubtful spans left unmarked, 2 suggestions cut (token
+    budget)" cost the dictation a span (two of three with the estimate, or in brackets):
+    cutting its two suggestions saved fewer tokens than that note took."""
+    doc = _dictation()
+    full = render(doc, style=style, tokenizer=counter)  # type: ignore[arg-type]
+    assert (full.marked, sum(len(s.candidates) for s in full.spans)) == (3, 2)
+    tight = render(doc, style=style, tokenizer=counter,  # type: ignore[arg-type]
+                   budget=full.tokens - 1)
+    assert (tight.marked, tight.dropped, tight.cut) == (3, 0, 2)
+    assert tight.note == "2 suggestions cut"
 
 
 def _suggested() -> Document:
@@ -99,7 +115,7 @@ def test_render_budget_cuts_suggestions_before_unmarking_spans() -> None:
     assert _shown(full, full) == [3, 3, 3, 3]
     # every span with its p alone, and the note saying so: all stay marked
     bare = render(doc, tokenizer=len, max_candidates=0)
-    note = "12 suggestions cut (token budget)"
+    note = "12 suggestions cut"
     budget = bare.tokens + len(note_line(note, "inline") + "\n")
     prompt = render(doc, tokenizer=len, candidate_gap=None, budget=budget)
     assert (prompt.marked, prompt.dropped, prompt.trimmed, prompt.cut) == (4, 0, 4, 12)
@@ -109,7 +125,7 @@ def test_render_budget_cuts_suggestions_before_unmarking_spans() -> None:
     more = render(doc, tokenizer=len, candidate_gap=None, budget=budget + len(' maybe="metformin"'))
     assert _shown(more, full) == [1, 0, 0, 0]
     assert more.spans[0].candidates == ("metformin",) and more.spans[0].terms == ("metformin",)
-    assert (more.trimmed, more.cut) == (4, 11) and more.note == "11 suggestions cut (token budget)"
+    assert (more.trimmed, more.cut) == (4, 11) and more.note == "11 suggestions cut"
 
 
 def test_render_budget_keeps_a_short_suggestion_the_note_would_cost_more_to_cut() -> None:
@@ -126,7 +142,7 @@ def test_render_budget_keeps_a_short_suggestion_the_note_would_cost_more_to_cut(
                     candidates=[Candidate(term="x", canonical="x", score=0.9)])])
     full = render(doc, tokenizer=len, preamble=False)
     assert [s.text for s in full.spans] == ["metfromin", "then", "a", "for"]
-    one = ("<note>3 of 4 doubtful spans left unmarked (token budget)</note>\n"
+    one = ("<note>3 doubtful spans unmarked</note>\n"
            '[00:00.0] take <unsure p="0.10" maybe="x">metfromin</unsure> and then one a day for '
            "now")
     assert len(one) < full.tokens
@@ -163,10 +179,10 @@ def test_render_budget_keeps_the_most_doubtful_richest(style: str, tokenizer: ob
         assert prompt.marked == len(prompt.spans) == full.marked - prompt.dropped
         assert prompt.cut == sum(3 - n for n in shown if n >= 0)
         assert prompt.trimmed == sum(1 for n in shown if 0 <= n < 3)
-        dropped = f"{prompt.dropped} of 4 doubtful spans left unmarked"
+        dropped = f"{prompt.dropped} doubtful span{'s' * (prompt.dropped != 1)} unmarked"
         cut = f"{prompt.cut} suggestion{'s' * (prompt.cut != 1)} cut"
         said = [dropped] * bool(prompt.dropped) + [cut] * bool(prompt.cut)
-        assert prompt.note == (f"{', '.join(said)} (token budget)" if said else None)
+        assert prompt.note == (", ".join(said) or None)
         back = parse(prompt)
         assert (back.text, back.spans, back.note) == (doc.text, prompt.spans, prompt.note)
     # every span marked with fewer suggestions came before any span unmarked

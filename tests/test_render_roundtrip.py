@@ -23,6 +23,7 @@ HOSTILE = [
     "[x?ok]",
     "[x?]",
     "[! 3 of 4 doubtful spans left unmarked (token budget)]",
+    "[! 3 doubtful spans unmarked, 1 suggestion cut]",
     "]",
     "[",
     "?",

@@ -77,9 +77,12 @@ So the most doubtful spans stay marked, as many as fit with no suggestion, and t
 rest are left unmarked; then the marked spans get back as many of their suggestions
 as fit: each lists its best ones, and a more doubtful span's are cut no further than
 a less doubtful one's (all keep two before any keeps one, one before any keeps none).
-When anything is left out, the document's first line says what: "2 of 7 doubtful
-spans left unmarked, 4 suggestions cut (token budget)" (:attr:`Prompt.note`;
-:attr:`Prompt.dropped`, :attr:`Prompt.cut` and :attr:`Prompt.trimmed` count it). Both
+When anything is left out, the document's first line says what: "2 doubtful spans
+unmarked, 4 suggestions cut" (:attr:`Prompt.note`; :attr:`Prompt.dropped`,
+:attr:`Prompt.cut` and :attr:`Prompt.trimmed` count it), in as few tokens as say it:
+each is one a suggestion could have had, and the note a budget just under the full
+prompt's needs is paid in cut suggestions ("1 of 3 doubtful spans left unmarked, 2
+suggestions cut (token budget)" cost the dictation fixture a span a token short). Both
 choices are made by bisection: a few token counts per prompt, not one per choice. If
 even the unmarked document does not fit, :class:`BudgetError` is raised. Token counts
 use an offline BPE tokenizer when one is installed (see ``uncertain._tokens``) or a
@@ -477,13 +480,14 @@ def _emit_json(doc: Document, layout: _Layout, spans: list[Span], structure: boo
     return json_escape_hidden(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _note(total: int, dropped: int, cut: int) -> str | None:
+def _note(dropped: int, cut: int) -> str | None:
     """The budget note: how many doubtful spans lost their markup, and how many
-    suggestions the marked ones lost (``None`` when nothing was left out)."""
-    said = [f"{dropped} of {total} doubtful spans left unmarked"] if dropped else []
+    suggestions the marked ones lost (``None`` when nothing was left out), in as few
+    tokens as say it: every token of it is one a suggestion could have had."""
+    said = [f"{dropped} doubtful span{'s' * (dropped != 1)} unmarked"] if dropped else []
     if cut:
         said.append(f"{cut} suggestion{'s' * (cut != 1)} cut")
-    return f"{', '.join(said)} (token budget)" if said else None
+    return ", ".join(said) or None
 
 
 def _ladder(ranked: list[Span]) -> list[tuple[int, int]]:
@@ -585,7 +589,7 @@ def render(
         dropped = len(spans) - len(marked)
         cut = sum(lost for _, lost in shown)
         trimmed = sum(1 for _, lost in shown if lost)
-        note = _note(len(spans), dropped, cut)
+        note = _note(dropped, cut)
         if style == "json":
             document = _emit_json(doc, layout, marked, structure, note)
         else:
