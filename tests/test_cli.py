@@ -1087,6 +1087,44 @@ def test_cli_render_over_its_budget_cuts_suggestions_and_says_so(
         assert "6 suggestions cut" in out
 
 
+def test_cli_reconcile_with_the_render_options_counts_what_the_prompt_marked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """reconcile counted every doubtful span, those --budget left unmarked too: given
+    the options the prompt was rendered with, it counts the spans the answer was shown."""
+    from uncertain.document import Candidate, Flag, Segment, Source, Word
+    from uncertain.render import render
+
+    said = ["take", "metfromin", "and", "lisnopril", "daily"]
+    flags = [Flag(reason="near_lexicon", text=said[i], start=i, end=i + 1, confidence=c,
+                  candidates=[Candidate(term=t, canonical=t, score=0.9)])
+             for i, c, t in [(1, 0.9, "metformin"), (3, 0.7, "lisinopril")]]
+    doc = Document(source=Source(path="a.txt", sha256="0" * 64, modality="text", engine="t"),
+                   segments=[Segment(id=0, words=[Word(text=t, confidence=0.99)
+                                                  for t in said])], flags=flags)
+    path = tmp_path / "doc.json"
+    path.write_text(doc.to_json())
+    answer = tmp_path / "answer.txt"
+    answer.write_text("take metfromin and lisinopril daily\n")
+    budget = render(doc, style="bracket").tokens
+    while render(doc, style="bracket", budget=budget).marked > 1:
+        budget -= 1
+    assert main(["render", str(path), "--budget", str(budget), "--style", "bracket"]) == 0
+    out = capsys.readouterr().out
+    assert "[metfromin?" in out and "lisnopril?" not in out
+    assert main(["reconcile", str(path), str(answer), "--budget", str(budget),
+                 "--style", "bracket"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [s["text"] for s in result["spans"]] == ["metfromin"]
+    assert [s["text"] for s in result["unchanged"]] == ["metfromin"]
+    assert result["resolved"] == []
+    assert [c["new"] for c in result["overcorrections"]] == ["lisinopril"]
+    assert main(["reconcile", str(path), str(answer)]) == 0  # as the full prompt marks
+    result = json.loads(capsys.readouterr().out)
+    assert [c["new"] for c in result["resolved"]] == ["lisinopril"]
+    assert main(["reconcile", str(path), str(answer), "--budget", "1"]) == 1
+    assert "BudgetError" in capsys.readouterr().err
+
+
 def test_cli_annotate_writes_no_out_when_every_input_failed(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # an empty file, not JSON, that a rerun then needed --force to replace

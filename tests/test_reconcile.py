@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
 from uncertain.reconcile import clean_answer, reconcile
-from uncertain.render import render
+from uncertain.render import Style, render
 
 DATA = Path(__file__).resolve().parent / "data" / "render"
 
@@ -1100,3 +1100,101 @@ def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
                                    term="lisinopril", canonical="lisinopril", score=0.95)])])
     fix = reconcile(doc, "Start lisinopril daily").resolved[0]
     assert (fix.candidate, fix.lost_numbers) == (True, ())
+
+
+def _four_names() -> Document:
+    """Four flagged names, each with three suggestions, p 0.1 to 0.4, among plain words."""
+    said = [("take", 0.99), ("metfromin", 0.2), ("and", 0.99), ("lisnopril", 0.3),
+            ("then", 0.99), ("atorvastin", 0.4), ("with", 0.99), ("warfrin", 0.4), ("daily", 0.99)]
+    words = [Word(text=t, confidence=c, start=i * 0.5, end=i * 0.5 + 0.4)
+             for i, (t, c) in enumerate(said)]
+    terms = {1: ("metformin", "metoprolol", "methotrexate"),
+             3: ("lisinopril", "lisdexamfetamine", "linagliptin"),
+             5: ("atorvastatin", "rosuvastatin", "pravastatin"),
+             7: ("warfarin", "warfarin sodium", "Coumadin")}
+    flags = [Flag(reason="near_lexicon", text=said[i][0], start=i, end=i + 1,
+                  confidence=0.9 - 0.1 * k,
+                  candidates=[Candidate(term=t, canonical=t, score=0.9 - 0.1 * j)
+                              for j, t in enumerate(terms[i])])
+             for k, i in enumerate(sorted(terms))]
+    return Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                  engine="test"),
+                    segments=[Segment(id=0, words=words, start=0.0)], flags=flags)
+
+
+def _budgeted(doc: Document, *, marked: int, **options: Any) -> Any:
+    """The prompt of the largest budget under the full prompt's that marks ``marked`` spans."""
+    budget = render(doc, tokenizer=len, candidate_gap=None, **options).tokens - 1
+    while True:
+        prompt = render(doc, tokenizer=len, candidate_gap=None, budget=budget, **options)
+        if prompt.marked <= marked:
+            return prompt
+        budget -= 1
+
+
+def test_reconcile_with_the_prompt_counts_only_the_spans_it_marked() -> None:
+    """The spans a budget left unmarked were counted as doubtful spans the answer left
+    unchanged, and a fix of one as a resolution: what the model was never asked about."""
+    doc = _four_names()
+    prompt = _budgeted(doc, marked=2)
+    assert [s.text for s in prompt.spans] == ["metfromin", "lisnopril"]
+    answer = "take metformin and lisnopril then atorvastatin with warfrin daily"
+    result = reconcile(doc, answer, prompt=prompt)
+    assert [s.text for s in result.spans] == ["metfromin", "lisnopril"]
+    assert [result.spans[i].text for i in result.unchanged] == ["lisnopril"]
+    assert [(c.original, c.new) for c in result.resolved] == [("metfromin", "metformin")]
+    assert [(c.original, c.new) for c in result.overcorrections] == [
+        ("atorvastin", "atorvastatin")]
+    assert len(result.places) == 2
+    # without it, every doubtful span counts, as before
+    whole = reconcile(doc, answer)
+    assert [whole.spans[i].text for i in whole.unchanged] == ["lisnopril", "warfrin"]
+    assert [c.original for c in whole.resolved] == ["metfromin", "atorvastin"]
+    assert whole.overcorrections == []
+
+
+def test_reconcile_with_the_prompt_a_cut_suggestion_is_none_offered() -> None:
+    doc = _four_names()
+    prompt = _budgeted(doc, marked=4, max_candidates=1)
+    assert prompt.cut and not prompt.dropped
+    span = next(s for s in prompt.spans if s.text == "warfrin")
+    assert span.candidates == ()
+    answer = "take metformin and lisinopril then atorvastatin with warfarin daily"
+    shown = {c.original: c.candidate for c in reconcile(doc, answer, prompt=prompt).resolved}
+    assert shown["metfromin"] is True
+    assert shown["warfrin"] is False  # the answer's own reading: "warfarin" was cut
+    assert {c.original: c.candidate for c in reconcile(doc, answer).resolved}["warfrin"]
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_reconcile_a_budgeted_prompt_given_back_is_no_change(style: Style) -> None:
+    doc = _four_names()
+    budget = render(doc, style=style).tokens
+    prompt = render(doc, style=style, budget=budget)
+    while not prompt.dropped:
+        budget -= 1
+        prompt = render(doc, style=style, budget=budget)
+    assert prompt.marked
+    result = reconcile(doc, prompt.text, prompt=prompt)
+    assert result.changes == () and result.kept == 1.0
+    assert len(result.unchanged) == len(result.spans) == prompt.marked
+
+
+def test_reconcile_the_prompt_of_another_document_is_refused() -> None:
+    doc = _four_names()
+    other = render(_load("dictation"))
+    with pytest.raises(ValueError, match="not rendered from this document"):
+        reconcile(doc, doc.text, prompt=other)
+    with pytest.raises(ValueError, match="not both"):
+        reconcile(doc, doc.text, prompt=render(doc), threshold=0.5)
+    with pytest.raises(TypeError, match="Prompt"):
+        reconcile(doc, doc.text, prompt=doc.text)  # type: ignore[arg-type]
+
+
+def test_reconcile_with_the_prompt_its_verified_spans_are_no_doubt() -> None:
+    doc = _load("dictation")
+    prompt = render(doc, include_verified=True)
+    assert any(s.verified for s in prompt.spans)
+    result = reconcile(doc, _answer(), prompt=prompt)
+    assert result.spans == reconcile(doc, _answer()).spans
+    assert not any(s.verified for s in result.spans)

@@ -570,7 +570,14 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         answer, _, note = decode_text(path.read_bytes(), path=path, encoding=args.encoding)
     if note:
         print(f"warning: {note}", file=sys.stderr)
-    result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
+    shown = {k: v for k, v in _render_kwargs(args).items() if k != "style"}
+    if set(shown) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
+        from uncertain.render import render
+
+        prompt = render(doc, style=args.style or "inline", **shown)
+        result = reconcile(doc, answer, style=args.style, prompt=prompt)
+    else:
+        result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
 
@@ -752,6 +759,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=_probability, default=0.5,
                    help="the --threshold the prompt was rendered with (default 0.5), so that "
                    "the same spans count as doubtful")
+    p.add_argument("--budget", type=at_least(0), metavar="TOKENS",
+                   help="the --budget the prompt was rendered with: the spans it left "
+                   "unmarked, and the suggestions it cut, are none the answer was shown "
+                   "(with --style, --no-preamble and --no-structure as rendered)")
+    for flag in ("--no-preamble", "--no-structure", "--include-verified"):
+        p.add_argument(flag, action="store_true", help="as the prompt was rendered")
+    p.add_argument("--max-candidates", type=at_least(0), help="as the prompt was rendered")
+    p.add_argument("--candidate-gap", type=_finite, help="as the prompt was rendered")
+    p.add_argument("--min-candidate-score", type=_probability,
+                   help="as the prompt was rendered")
+    p.add_argument("--words", choices=["auto", "threshold", "none"],
+                   help="as the prompt was rendered")
     p.set_defaults(func=_cmd_reconcile)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a document")

@@ -7,8 +7,9 @@ aligns the answer's words with the document's words
 (``rapidfuzz.distance.Levenshtein.opcodes`` over word sequences, each changed stretch
 re-paired by spelling similarity) and sorts each change into
 
-* ``resolved``: a change on a doubtful span (the spans :func:`uncertain.render.render`
-  marks at the same ``threshold``), with the original words' provenance;
+* ``resolved``: a change on a doubtful span (the spans the prompt marks, given as
+  ``prompt=``, or those :func:`uncertain.render.render` marks at the same
+  ``threshold`` with no budget), with the original words' provenance;
 * ``unchanged``: doubtful spans the answer left as they were, or replaced by another
   span's suggestion and none of their own (a reordered list: no resolution of theirs);
 * ``overcorrections``: changes to confident words nobody asked about;
@@ -78,7 +79,7 @@ from uncertain._phones import NUMBER_WORDS, said_words
 from uncertain._words import glued_dose
 from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
-from uncertain.render import doubtful_spans
+from uncertain.render import Prompt, doubtful_spans
 
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
 
@@ -154,7 +155,7 @@ class Reconciliation:
     """How an LLM answer relates to the document: resolved spans, untouched spans, overreach."""
 
     text: str  # the answer with markup removed
-    spans: tuple[Span, ...]  # the doubtful spans, in reading order
+    spans: tuple[Span, ...]  # the doubtful spans (those the prompt marked), in reading order
     changes: tuple[Change, ...]
     unchanged: tuple[int, ...] = field(default=())  # indices into spans
     #: the share of the document's words the answer keeps: a confident word as it was
@@ -683,13 +684,19 @@ def reconcile(
     llm_output: str,
     *,
     style: Style | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
+    prompt: Prompt | None = None,
 ) -> Reconciliation:
     """Map an LLM's corrected version of ``doc`` back onto its words.
 
     ``llm_output`` may keep the markup of ``style`` (guessed when ``None``), drop it, or
-    keep part of it. ``threshold`` must be the one the prompt was rendered with, so
-    the same spans count as doubtful.
+    keep part of it. The doubtful spans are those the model was shown: the marked spans
+    of ``prompt`` (the :class:`~uncertain.render.Prompt` rendered from ``doc``) with the
+    suggestions it listed, when it is given; else those :func:`uncertain.render.render`
+    marks with no budget at ``threshold`` (0.5), which must be the one the prompt was
+    rendered with, and its other options left as they are. A prompt a budget left spans
+    unmarked in, or cut suggestions from, needs ``prompt``: the spans it left unmarked
+    are no span the answer was asked about, and a cut suggestion none it was offered.
     """
     if not isinstance(doc, Document):
         raise TypeError(f"reconcile() takes the Document that was rendered, not "
@@ -697,9 +704,15 @@ def reconcile(
     if not isinstance(llm_output, str):
         raise TypeError(f"llm_output must be the answer's text (str), not "
                         f"{type(llm_output).__name__}")
+    if prompt is not None:
+        if threshold is not None:
+            raise ValueError("reconcile() takes the prompt or the threshold it was rendered "
+                             "with, not both: the prompt's spans are the doubtful ones")
+        spans = _shown(doc, prompt)
+    else:
+        spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
     with _marks_for(llm_output, doc.text):
         answer, doubts = _doubts(_answer_text(doc, llm_output, style))
-    spans = doubtful_spans(doc, threshold=threshold)
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
     for k, s in enumerate(spans):
@@ -754,6 +767,22 @@ def reconcile(
                   / len(src), 4) if src else 1.0)
     return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns, lines) for s in spans))
+
+
+def _shown(doc: Document, prompt: Prompt) -> list[Span]:
+    """The doubtful spans ``prompt`` marks (not its verified ones), as it shows them;
+    ValueError for a prompt not rendered from ``doc``."""
+    if not isinstance(prompt, Prompt):
+        raise TypeError(f"prompt must be the Prompt render() gave for the document, not "
+                        f"{type(prompt).__name__}")
+    text, n = doc.text, len(doc.words)
+    for span in prompt.spans:
+        if (span.word_start is None or span.word_end is None
+                or not 0 <= span.word_start < span.word_end <= n
+                or text[span.start:span.end] != span.text):
+            raise ValueError(f"the prompt was not rendered from this document: its span "
+                             f"{span.text[:40]!r} is not one of the document's")
+    return [span for span in prompt.spans if not span.verified]
 
 
 def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
