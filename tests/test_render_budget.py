@@ -299,3 +299,29 @@ def test_render_default_tokenizer_is_a_real_bpe() -> None:
     prompt = render(_dictation())
     assert prompt.tokenizer == "o200k_base"
     assert prompt.tokens != estimate_tokens(prompt.text)
+
+
+def test_render_budget_spans_of_one_p_keep_their_markup_in_reading_order() -> None:
+    """Spans whose p reads the same (0.041 and 0.044 both show 0.04) are cut the later
+    first: their suggestions, then their markup."""
+    said = ["take", "metfromin", "and", "lisnopril", "then", "atorvastin", "daily"]
+    doubt = {1: 0.044, 3: 0.041, 5: 0.04}
+    doc = Document(
+        source=Source(path="a.txt", sha256="0" * 64, modality="text", engine="test"),
+        segments=[Segment(id=0, words=[Word(text=t, confidence=0.99) for t in said])],
+        flags=[Flag(reason="near_lexicon", text=said[i], start=i, end=i + 1,
+                    confidence=1 - p, candidates=[Candidate(term=f"{said[i]}x", canonical="c",
+                                                            score=0.9)])
+               for i, p in doubt.items()])
+    full = render(doc, tokenizer=len)
+    assert [s.p for s in full.spans] == [0.04, 0.04, 0.04]
+    seen = []
+    for budget in range(full.tokens - 1, 0, -1):
+        try:
+            prompt = render(doc, tokenizer=len, budget=budget)
+        except BudgetError:
+            break
+        shown = {s.text: len(s.candidates) for s in prompt.spans}
+        seen.append([shown.get(w, -1) for w in ("metfromin", "lisnopril", "atorvastin")])
+    assert all(row == sorted(row, reverse=True) for row in seen)
+    assert [1, 0, 0] in seen and [0, -1, -1] in seen
