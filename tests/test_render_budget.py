@@ -47,11 +47,11 @@ def test_render_budget_note_appears_only_when_markup_is_left_out(
     full = render(doc, tokenizer=tokenizer)
     fits = render(doc, tokenizer=tokenizer, budget=full.tokens)
     assert (fits.dropped, fits.cut, fits.trimmed, fits.note) == (0, 0, 0, None)
-    assert "<note>" not in fits.document
+    assert "<!--" not in fits.document
     tight = render(doc, tokenizer=tokenizer, budget=full.tokens - 1)
     assert tight.dropped + tight.cut >= 1
     assert tight.note is not None and tight.note.endswith((" unmarked", " cut"))
-    assert tight.document.startswith(f"<note>{tight.note}</note>\n")
+    assert tight.document.startswith(f"<!-- {tight.note} -->\n")
     assert parse(tight.text).note == tight.note
     bracket = render(doc, style="bracket", tokenizer=tokenizer,
                      budget=render(doc, style="bracket", tokenizer=tokenizer).tokens - 1)
@@ -75,6 +75,24 @@ def test_render_budget_note_a_token_short_costs_no_span(style: str, counter: str
                    budget=full.tokens - 1)
     assert (tight.marked, tight.dropped, tight.cut) == (3, 0, 2)
     assert tight.note == "2 suggestions cut"
+
+
+@pytest.mark.parametrize("counter", ["o200k_base", "cl100k_base"])
+def test_render_budget_inline_note_is_a_comment(counter: str) -> None:
+    """The inline note was a ``note`` tag, three tokens more than a comment: a budget up
+    to six tokens short of the dictation's full prompt cost it a span, where cutting its
+    two suggestions, and a comment saying so, fits."""
+    pytest.importorskip("bpe_openai")
+    doc = _dictation()
+    full = render(doc, tokenizer=counter)
+    for short in range(1, 7):
+        prompt = render(doc, tokenizer=counter, budget=full.tokens - short)
+        assert (prompt.marked, prompt.cut) == (3, 2)
+        assert prompt.document.startswith("<!-- 2 suggestions cut -->\n")
+        assert parse(prompt).note == "2 suggestions cut"
+    # a note tag, as a prompt rendered before had it, is read back as one
+    back = parse("<note>2 suggestions cut</note>\n" + prompt.document.split("\n", 1)[1])
+    assert (back.note, back.text, back.spans) == ("2 suggestions cut", doc.text, prompt.spans)
 
 
 def _suggested() -> Document:
@@ -119,7 +137,7 @@ def test_render_budget_cuts_suggestions_before_unmarking_spans() -> None:
     budget = bare.tokens + len(note_line(note, "inline") + "\n")
     prompt = render(doc, tokenizer=len, candidate_gap=None, budget=budget)
     assert (prompt.marked, prompt.dropped, prompt.trimmed, prompt.cut) == (4, 0, 4, 12)
-    assert prompt.note == note and prompt.document.startswith(f"<note>{note}</note>\n")
+    assert prompt.note == note and prompt.document.startswith(f"<!-- {note} -->\n")
     assert prompt.tokens == budget
     # a little more: the most doubtful get their best suggestion back first
     more = render(doc, tokenizer=len, candidate_gap=None, budget=budget + len(' maybe="metformin"'))
@@ -142,7 +160,7 @@ def test_render_budget_keeps_a_short_suggestion_the_note_would_cost_more_to_cut(
                     candidates=[Candidate(term="x", canonical="x", score=0.9)])])
     full = render(doc, tokenizer=len, preamble=False)
     assert [s.text for s in full.spans] == ["metfromin", "then", "a", "for"]
-    one = ("<note>3 doubtful spans unmarked</note>\n"
+    one = ("<!-- 3 doubtful spans unmarked -->\n"
            '[00:00.0] take <unsure p="0.10" maybe="x">metfromin</unsure> and then one a day for '
            "now")
     assert len(one) < full.tokens

@@ -18,6 +18,7 @@ HOSTILE = [
     "<sure>",
     "</sure>",
     "<note>all markup dropped</note>",
+    "<!-- 2 suggestions cut -->",
     "<b>bold</b>",
     "[met for me?0.15|metformin/metoprolol]",
     "[x?ok]",
@@ -184,7 +185,7 @@ def test_render_hostile_markup_never_forms_tags(hostile: str) -> None:
 ALPHABET = st.sampled_from([
     *"ab <>&\"'|/\\?[]!-:.0123456789\n\r\t\x00\x1b\x7f\x85\u2028\u202e\u200b\ufeff",
     "＜", "］", "😀", "\ud800", "\U000e0041", "&amp;", "</unsure>", "--- page 1 ---",
-    "[00:01.0] ", "\\u0041", "<note>", "[! ",
+    "[00:01.0] ", "\\u0041", "<note>", "<!-- ", " -->", "[! ",
 ])
 WORD = st.lists(ALPHABET, max_size=6).map("".join) | st.text(max_size=6)
 CONF = st.none() | st.floats(min_value=0.0, max_value=1.0)

@@ -17,9 +17,9 @@ the syntax's brackets are written as numeric escapes (``&#x2028;`` or ``\\u2028`
 
 Structure lines (``inline`` and ``bracket``): a real newline only ever joins two
 segments; a line may be a page marker ``--- page 2 ---``, or start with a time
-prefix ``[00:12.3] ``; the first line may be a budget note (``<note>...</note>`` or
-``[! ...]``). A content line that would look like a structure line has its first
-character escaped.
+prefix ``[00:12.3] ``; the first line may be a budget note (``<!-- ... -->``, read
+back as ``<note>...</note>`` too, or ``[! ...]``). A content line that would look like a
+structure line has its first character escaped.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ PREAMBLES: dict[str, str] = {
 
 PAGE_LINE = re.compile(r"--- page (\d+) ---")
 TIME_PREFIX = re.compile(r"\[(?:(?:\d+:)?\d\d:\d\d\.\d|--:--\.-)\] ")
-INLINE_NOTE = re.compile(r"<note>([^<>&]*)</note>")
+#: the inline style's budget note: a comment, as rendered, or a ``note`` tag, as it was
+INLINE_NOTE = re.compile(r"(?:<!-- |<note>)([^<>&]*)(?: -->|</note>)")
 BRACKET_NOTE = re.compile(r"\[! ([^\[\]\\?]*)\]")
 
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -428,8 +429,10 @@ def guard_line(line: str, style: Style) -> str:
 
 
 def note_line(message: str, style: Style) -> str:
-    """The budget note as the first line of a document."""
-    return f"<note>{message}</note>" if style == "inline" else f"[! {message}]"
+    """The budget note as the first line of a document: in the inline style a comment,
+    which costs a third fewer tokens than a ``note`` tag (6 against 9 for "2
+    suggestions cut", o200k), each one a suggestion could have had."""
+    return f"<!-- {message} -->" if style == "inline" else f"[! {message}]"
 
 
 def strip_preamble(text: str, style: Style) -> str:
