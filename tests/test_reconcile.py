@@ -720,11 +720,15 @@ def test_reconcile_a_preamble_or_a_closing_note_is_an_aside() -> None:
     "[00:00.0] Patient seen today.\n[00:05.8] Continue Méttorrtin 500 mg daily.",
     "--- page 1 ---\nContinue Méttorrtin 500 mg daily.\n--- page 2 ---\nFollow up.",
     "AT&amp;T plan; continue Méttorrtin 500 mg.",
+    "Plan:\n<!-- draft -->\nContinue Méttorrtin 500 mg daily.",
+    "<note>call back</note>\nContinue Méttorrtin 500 mg daily.",
+    "[! urgent]\nContinue Méttorrtin 500 mg daily.",
 ])
 def test_reconcile_the_documents_own_markup_like_text_is_text(text: str) -> None:
     """A note's own "[?]" or "[? 20]" was read as bracket markup (the dose deleted, its
     "\\n" in a path decoded), its own time stamps and page lines as structure, its
-    "&amp;" as an inline escape: the document itself given back read as changed."""
+    "&amp;" as an inline escape, its own line that reads as a budget's note ("<!-- draft
+    -->", "[! urgent]") as one: the document itself given back read as changed."""
     from uncertain.validate import validate
 
     doc = validate(_text_doc(text))
@@ -1198,3 +1202,12 @@ def test_reconcile_with_the_prompt_its_verified_spans_are_no_doubt() -> None:
     result = reconcile(doc, _answer(), prompt=prompt)
     assert result.spans == reconcile(doc, _answer()).spans
     assert not any(s.verified for s in result.spans)
+
+
+@pytest.mark.parametrize("note", ["<!-- 2 suggestions cut -->", "<note>2 suggestions cut</note>",
+                                  "[! 2 suggestions cut]"])
+def test_reconcile_a_budget_note_the_answer_copies_is_no_word(note: str) -> None:
+    doc = _four_names()
+    answer = f"{note}\ntake metformin and lisnopril then atorvastin with warfrin daily"
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]

@@ -524,7 +524,8 @@ def _detect(answer: str, own: str = "") -> Style | None:
     if any(m.group(4) is not None and m.group() not in own
            for m in _BRACKET_ANY.finditer(answer)):
         return "bracket"
-    if BRACKET_NOTE.match(answer):
+    note = BRACKET_NOTE.match(answer)
+    if note is not None and note.group() not in own:
         return "bracket"
     return None
 
@@ -570,11 +571,10 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
             return _unmarked(_json_doubts(*decoded), document_text)
     lines = []
     for line in answer.split("\n"):
-        if PAGE_LINE.fullmatch(line) and line not in own_lines:
-            continue
-        if found != "bracket" and INLINE_NOTE.fullmatch(line):
-            continue
-        if found != "inline" and BRACKET_NOTE.fullmatch(line):
+        if line not in own_lines and (  # (the document's own "[! urgent]" is text)
+                PAGE_LINE.fullmatch(line)
+                or (found != "bracket" and INLINE_NOTE.fullmatch(line))
+                or (found != "inline" and BRACKET_NOTE.fullmatch(line))):
             continue
         prefix = _ANSWER_TIME.match(line)
         lines.append(line[prefix.end():] if prefix and not (
