@@ -1,7 +1,7 @@
 """What the uncertainty markup costs in prompt tokens, per style, against the plain text.
 
     .venv/bin/python benchmarks/render_cost.py [DOC.json ...] [--samples] [--threshold 0.5]
-                                               [--as-given]
+                                               [--as-given] [--under N]
                                                [--tokenizer o200k_base|cl100k_base|estimate]
 
 Without paths it measures the fixture documents in ``tests/data/render`` (two
@@ -21,6 +21,11 @@ style:
 * ``structure``: tokens the time prefixes / page markers add on top;
 * ``preamble``: tokens of the system text (paid once per call), and as a fraction.
 
+Last, what a budget just under the whole prompt keeps (``--under N``, 20 by default):
+over the budgets 1 to N tokens under each document's full prompt, per style, the share
+of the marked spans and of their suggestions still shown. What the budget's note costs
+is paid there: each of its tokens is one a suggestion could have had.
+
 The goal: inline markup under 15% of the plain tokens at the default threshold,
 over all documents together. Markup is paid per doubtful span (about 18 tokens with
 three suggestions), so the share follows how many spans a text has: a line says how
@@ -37,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from uncertain._tokens import resolve_counter  # noqa: E402
+from uncertain._tokens import TokenCounter, resolve_counter  # noqa: E402
 from uncertain.document import Document  # noqa: E402
-from uncertain.render import STYLES, doubtful_spans, render  # noqa: E402
+from uncertain.render import STYLES, BudgetError, doubtful_spans, render  # noqa: E402
 from uncertain.validate import validate  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "render"
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="annotate samples/ with the real engines and measure that")
     parser.add_argument("--as-given", action="store_true",
                         help="do not validate documents no validator has judged")
+    parser.add_argument("--under", type=int, default=20, metavar="N",
+                        help="measure budgets 1 to N tokens under the full prompt (0: none)")
     args = parser.parse_args(argv)
     if args.samples:
         documents = annotate_samples()
@@ -114,7 +121,35 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * GOAL / span_cost:.2f}")
         print(f"floor: the marked spans' p values and suggestions alone, with no markup "
               f"around them, are {floor} tokens, {_pct(floor, plain)} of the plain tokens")
+    if args.under > 0:
+        under(documents, counter, args.threshold, args.under)
     return 0
+
+
+def under(documents: list[tuple[str, Document]], counter: TokenCounter, threshold: float,
+          most: int) -> None:
+    """What budgets 1 to ``most`` tokens under each full prompt keep shown, per style."""
+    for style in STYLES:
+        spans = [0, 0]  # shown, in full
+        suggestions = [0, 0]
+        for _, doc in documents:
+            full = render(doc, style=style, threshold=threshold, tokenizer=counter.count)
+            if not full.spans:
+                continue
+            for short in range(1, most + 1):
+                try:
+                    prompt = render(doc, style=style, threshold=threshold,
+                                    tokenizer=counter.count, budget=full.tokens - short)
+                except BudgetError:
+                    prompt = None
+                shown = prompt.spans if prompt is not None else ()
+                spans[0] += len(shown)
+                spans[1] += len(full.spans)
+                suggestions[0] += sum(len(s.candidates) for s in shown)
+                suggestions[1] += sum(len(s.candidates) for s in full.spans)
+        print(f"{style}: 1 to {most} tokens under the full prompt, "
+              f"{_pct(spans[0], spans[1])} of the spans stay marked and "
+              f"{_pct(suggestions[0], suggestions[1])} of their suggestions shown")
 
 
 def annotate_samples() -> list[tuple[str, Document]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,20 @@ def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[
     tokens = int(floor.split(" are ")[1].split()[0])
     markups = [int(row[5]) for row in rows]
     assert 0 < tokens < min(markups)
+
+
+def test_render_cost_benchmark_reports_what_a_budget_just_under_keeps(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("render_cost", ROOT / "benchmarks" /
+                                                  "render_cost.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fixture = ROOT / "tests" / "data" / "render" / "dictation.json"
+    assert module.main([str(fixture), "--tokenizer", "estimate", "--under", "3"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if "tokens under the full prompt" in line]
+    assert [line.split(":")[0] for line in lines] == ["inline", "bracket", "json"]
+    for line in lines:
+        spans, suggestions = (float(x) for x in re.findall(r"([\d.]+)% of", line))
+        assert 0 <= suggestions < 100 and 0 <= spans <= 100
