@@ -256,6 +256,10 @@ def test_render_any_budgeted_document_round_trips(doc: Document, budget: int,
                    for s in prompt.spans)
         assert (prompt.cut, prompt.trimmed) == (sum(lost), sum(1 for n in lost if n))
         assert prompt.marked + prompt.dropped == len(full)
+        # the prompt given back, read against what it marked, is no change
+        same = reconcile(doc, prompt.text, prompt=prompt)
+        assert same.changes == ()
+        assert same.spans == tuple(s for s in prompt.spans if not s.verified)
 
 
 def test_render_keeps_blank_lines_indentation_and_tabs() -> None:
