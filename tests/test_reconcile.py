@@ -498,7 +498,8 @@ def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
 def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == {"text", "kept", "spans", "resolved", "unchanged", "overcorrections",
+    assert set(data) == {"text", "kept", "reordered", "spans", "resolved", "unchanged",
+                         "overcorrections",
                          "reformatted", "asides"}
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
@@ -1001,14 +1002,46 @@ def test_reconcile_a_json_answer_s_spans_are_its_doubts() -> None:
     assert [c.hedged for c in result.resolved] == [False, False]
 
 
-def test_reconcile_a_reordered_list_does_not_cross_map_drug_names() -> None:
-    # the answer sorted the list: "lisa no pril" -> "atorvastatin" and "atorva statin" ->
-    # "Eliquis 5" were reported as those spans' resolutions
-    answer = MEDS.replace("met for men", "metformin").replace(
-        "1. lisa no pril 10 mg PO daily\n2. atorva statin 40 mg PO qhs\n"
-        "3. aliquis 5 mg PO BID\n",
-        "1. atorvastatin 40 mg PO qhs\n2. Eliquis 5 mg PO BID\n3. lisinopril 10 mg PO daily\n")
+_SORTED = ("1. lisa no pril 10 mg PO daily\n2. atorva statin 40 mg PO qhs\n"
+           "3. aliquis 5 mg PO BID\n",
+           "1. atorvastatin 40 mg PO qhs\n2. Eliquis 5 mg PO BID\n"
+           "3. lisinopril 10 mg PO daily\n")
+
+
+def test_reconcile_an_answer_in_another_line_order_is_read_in_the_document_s() -> None:
+    """An answer that sorted the list, its lines each given once, was aligned line
+    against line: no span resolved, "kept" low, the lines' words changed into others'."""
+    answer = MEDS.replace("met for men", "metformin").replace(*_SORTED)
     result = reconcile(_meds(), answer)
+    assert result.reordered and result.text == clean_answer(answer)
+    assert _summary(result) == [("met for men", "metformin", True, False),
+                                ("lisa no pril", "lisinopril", True, False),
+                                ("atorva statin", "atorvastatin", True, False),
+                                ("aliquis", "Eliquis", True, False)]
+    # the list renumbered: its numbers are what changed
+    assert [(c.original, c.new) for c in result.overcorrections] == [
+        ("1.", "3."), ("2.", "1."), ("3.", "2.")]
+    assert result.unchanged == () and result.kept > 0.9
+    assert result.to_dict()["reordered"] is True
+    # sentences of a dictation moved: the fixes are the fixes
+    doc = _load("dictation")
+    lines = _answer().split("\n")
+    moved = reconcile(doc, "\n".join([lines[3], *lines[:3], lines[4]]))
+    assert moved.reordered and moved.overcorrections == []
+    assert [c.new for c in moved.resolved] == ["metformin", "lisinopril"]
+    # in its own order, or a line changed past knowing, an answer is read as it is
+    assert not reconcile(doc, _answer()).reordered
+    assert not reconcile(doc, "\n".join([lines[1], "I cannot help.", *lines[2:]])).reordered
+
+
+def test_reconcile_a_reordered_list_does_not_cross_map_drug_names() -> None:
+    # the answer sorted the list and dropped its heading: "lisa no pril" ->
+    # "atorvastatin" and "atorva statin" -> "Eliquis 5" were reported as those spans'
+    # resolutions (its lines are not the document's, each once: read in its order)
+    answer = MEDS.replace("met for men", "metformin").replace(*_SORTED).replace(
+        "Discharge medications:\n", "")
+    result = reconcile(_meds(), answer)
+    assert not result.reordered
     assert _summary(result) == [("met for men", "metformin", True, False)]
     assert [result.spans[i].text for i in result.unchanged] == [
         "lisa no pril", "atorva statin", "aliquis"]

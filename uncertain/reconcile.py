@@ -35,7 +35,10 @@ re-paired by spelling similarity) and sorts each change into
 
 and says how much of the document the answer keeps word for word (``kept``): an answer
 that is not a corrected copy at all (a refusal, a summary, a reply in another language)
-keeps little of it, and its "changes" are no corrections.
+keeps little of it, and its "changes" are no corrections. An answer that gives each of
+the document's lines once in another order (a sorted list) is read in the document's
+order, each line against the line it is most like (``reordered``), not aligned line
+against line.
 
 A change's new text is the answer's words without their invisible format characters
 (zero-width spaces and joiners, soft hyphens, direction marks; a word of nothing else
@@ -59,7 +62,8 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from uncertain._context import classify
@@ -169,6 +173,10 @@ class Reconciliation:
     #: change's provenance: ``seconds`` (start, end) for speech and timed text, ``page``
     #: and ``bbox`` for a scan, ``line`` for a text file; empty when the words have none
     places: tuple[dict[str, Any], ...] = field(default=())
+    #: the answer gives the document's lines in another order, each once (a sorted list,
+    #: sentences moved): they are read in the document's order, each against its own
+    #: line, and the move is no change of their words
+    reordered: bool = False
 
     @property
     def resolved(self) -> list[Change]:
@@ -194,13 +202,14 @@ class Reconciliation:
         return [c for c in self.changes if c.aside]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: text, kept, spans, resolved, unchanged, overcorrections,
-        reformatted, asides."""
+        """A JSON-ready dict: text, kept, reordered, spans, resolved, unchanged,
+        overcorrections, reformatted, asides."""
         spans = [s.to_dict() | (self.places[k] if k < len(self.places) else {})
                  for k, s in enumerate(self.spans)]
         return {
             "text": self.text,
             "kept": self.kept,
+            "reordered": self.reordered,
             "spans": spans,
             "resolved": [c.to_dict() for c in self.resolved],
             "unchanged": [spans[i] for i in self.unchanged],
@@ -712,7 +721,10 @@ def reconcile(
     else:
         spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
     with _marks_for(llm_output, doc.text):
-        answer, doubts = _doubts(_answer_text(doc, llm_output, style))
+        cleaned = _answer_text(doc, llm_output, style)
+        ordered = _in_document_order(cleaned, doc.text)
+        answer, doubts = _doubts(cleaned if ordered is None else ordered)
+        given = answer if ordered is None else _doubts(cleaned)[0]
     words = doc.words
     span_of: list[int | None] = [None] * len(words)
     for k, s in enumerate(spans):
@@ -765,8 +777,9 @@ def reconcile(
                  if c.reformatted and c.span is None for i in range(g.a, g.b)}
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
-    return Reconciliation(answer, tuple(spans), tuple(changes), unchanged, kept,
-                          tuple(_place(located, s, turns, lines) for s in spans))
+    return Reconciliation(given, tuple(spans), tuple(changes), unchanged, kept,
+                          tuple(_place(located, s, turns, lines) for s in spans),
+                          reordered=ordered is not None)
 
 
 def _shown(doc: Document, prompt: Prompt) -> list[Span]:
@@ -783,6 +796,56 @@ def _shown(doc: Document, prompt: Prompt) -> list[Span]:
             raise ValueError(f"the prompt was not rendered from this document: its span "
                              f"{span.text[:40]!r} is not one of the document's")
     return [span for span in prompt.spans if not span.verified]
+
+
+#: the most lines an answer is put back in the document's order in (a longer one is read
+#: as it is: the pairing compares every line with every line)
+_MAX_LINES = 400
+#: how like a document's line an answer's line must be to be that line moved (``fuzz.ratio``)
+_MOVED_SIMILARITY = 60.0
+#: how much more like the line it is moved to than the one in its place a moved line must
+#: be, on the average of the lines moved
+_MOVED_GAIN = 20.0
+
+
+def _in_document_order(answer: str, own: str) -> str | None:
+    """``answer`` with its lines in the order of the document's own text ``own``, where it
+    gives each of the document's lines once, in another order (a sorted list, sentences
+    moved), each like the line it is put in place of; None when it does not."""
+    lines = [line for line in answer.split("\n") if line.strip()]
+    targets = [line for line in own.split("\n") if line.strip()]
+    if not 1 < len(lines) == len(targets) <= _MAX_LINES:
+        return None
+    opening, closing = _DOUBT_MARKS.get()
+
+    def key(line: str) -> str:
+        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
+
+    keys, own_keys = [key(line) for line in lines], [key(line) for line in targets]
+    if keys == own_keys:
+        return None
+    score = process.cdist(keys, own_keys, scorer=fuzz.ratio)
+    n = len(lines)
+    # each answer line paired with the document's line most like it, the likest first,
+    # ties to the one in its own place
+    rows, cols = np.indices((n, n))
+    place: dict[int, int] = {}
+    free = set(range(n))
+    for flat in np.lexsort((np.abs(rows - cols).ravel(), -score.ravel())):
+        i, j = divmod(int(flat), n)
+        if i not in place and j in free:
+            place[i] = j
+            free.discard(j)
+    moved = [i for i in range(n) if place[i] != i]
+    if not moved or any(score[i][place[i]] < _MOVED_SIMILARITY for i in range(n)):
+        return None
+    gain = sum(float(score[i][place[i]]) - float(score[i][i]) for i in moved)
+    if gain < _MOVED_GAIN * len(moved):
+        return None
+    if any(line.count(opening) != line.count(closing) for line in lines):
+        return None  # (a doubt marked across lines is not parted)
+    order = sorted(range(n), key=lambda i: place[i])
+    return "\n".join(lines[i] for i in order)
 
 
 def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
