@@ -1244,3 +1244,22 @@ def test_reconcile_a_budget_note_the_answer_copies_is_no_word(note: str) -> None
     answer = f"{note}\ntake metformin and lisnopril then atorvastin with warfrin daily"
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
+
+
+_FIXED = "take metformin and lisnopril then atorvastin with warfrin daily"
+
+
+@pytest.mark.parametrize("answer", [
+    f"<!-- 2 suggestions cut --> {_FIXED}",
+    f"<note>2 suggestions cut</note> {_FIXED}",
+    _FIXED.replace("atorvastin", "atorvastin <!-- fixed one -->"),
+    f"{_FIXED} <!-- the rest\nas given -->",
+])
+def test_reconcile_a_comment_beside_the_answer_s_words_is_no_word(answer: str) -> None:
+    """The budget's note copied before the first word, or a comment of the answer's own,
+    was read as words inserted in the document."""
+    result = reconcile(_four_names(), answer)
+    assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
+    # a document whose own text holds one keeps it
+    own = _text_doc("take <!-- x --> metformin")
+    assert reconcile(own, "take <!-- x --> metformin").changes == ()

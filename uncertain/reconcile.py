@@ -253,6 +253,9 @@ _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 #: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
 _HTML_STRUCK = re.compile(r"[ \t]?<(del|s|strike)>[^<>\n]*</\1>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins)\b[^<>\n]*>", re.IGNORECASE)
+#: a comment, and the inline style's budget note (a comment, or a ``note`` tag as it was),
+#: that an answer writes or copies beside its words ("<!-- 2 suggestions cut --> Patient")
+_COMMENT = re.compile(r"[ \t]?(?:<!--.*?-->|<note>[^<>\n]*</note>)", re.DOTALL)
 #: a word or words in square brackets (no "?", "|" or backslash: no bracket span), as
 #: an answer keeps them of the bracket style's markup: "[metformin]" (see _unbracketed);
 #: an escape is read as one unit first: "\[a]" is a bracket the markup escaped, the
@@ -324,7 +327,8 @@ def _untabled(text: str) -> str:
 
 def _unmarked(text: str, own: str) -> str:
     """``text`` without Markdown's (or HTML's) emphasis, code marks, table pipes and
-    rules and struck-out words, the notes an answer writes beside its fixes, and the
+    rules, struck-out words and comments, the notes an answer writes beside its fixes
+    (and the budget's it copies), and the
     square brackets it kept of bracket markup, unless the document's own text ``own``
     holds such marks."""
     if "|" not in own and "|" in text:
@@ -332,7 +336,7 @@ def _unmarked(text: str, own: str) -> str:
     if "~~" not in own:
         text = _STRUCK.sub("", text)
     if "<" not in own:
-        text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", text))
+        text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", _COMMENT.sub("", text)))
     for mark, pattern in _EMPHASES:
         if mark not in own:
             text = pattern.sub(r"\1", text)
