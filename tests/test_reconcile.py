@@ -1023,6 +1023,11 @@ def test_reconcile_an_answer_in_another_line_order_is_read_in_the_document_s() -
         ("1.", "3."), ("2.", "1."), ("3.", "2.")]
     assert result.unchanged == () and result.kept > 0.9
     assert result.to_dict()["reordered"] is True
+    # with a line of its own before or after the document's: an aside, as in order
+    for said in (f"Here is the sorted list:\n\n{answer}", f"Sure.\n{answer}\nDone."):
+        prefaced = reconcile(_meds(), said)
+        assert prefaced.reordered and _summary(prefaced) == _summary(result)
+        assert prefaced.overcorrections == result.overcorrections and prefaced.asides
     # sentences of a dictation moved: the fixes are the fixes
     doc = _load("dictation")
     lines = _answer().split("\n")

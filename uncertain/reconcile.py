@@ -810,26 +810,37 @@ _MOVED_SIMILARITY = 60.0
 #: how much more like the line it is moved to than the one in its place a moved line must
 #: be, on the average of the lines moved
 _MOVED_GAIN = 20.0
+#: the most lines of its own an answer in another order may add before or after the
+#: document's
+_ASIDE_LINES = 2
 
 
 def _in_document_order(answer: str, own: str) -> str | None:
     """``answer`` with its lines in the order of the document's own text ``own``, where it
     gives each of the document's lines once, in another order (a sorted list, sentences
-    moved), each like the line it is put in place of; None when it does not."""
-    lines = [line for line in answer.split("\n") if line.strip()]
+    moved), each like the line it is put in place of, with at most ``_ASIDE_LINES`` lines
+    of its own before or after them, like none ("Here is the sorted list:"); None when it
+    does not."""
+    given = [line for line in answer.split("\n") if line.strip()]
     targets = [line for line in own.split("\n") if line.strip()]
-    if not 1 < len(lines) == len(targets) <= _MAX_LINES:
+    n = len(targets)
+    if not 1 < n <= len(given) <= min(n + _ASIDE_LINES, _MAX_LINES):
         return None
     opening, closing = _DOUBT_MARKS.get()
 
     def key(line: str) -> str:
         return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
 
-    keys, own_keys = [key(line) for line in lines], [key(line) for line in targets]
-    if keys == own_keys:
+    keys, own_keys = [key(line) for line in given], [key(line) for line in targets]
+    every = process.cdist(keys, own_keys, scorer=fuzz.ratio)
+    best = every.max(axis=1)
+    extra = len(given) - n
+    head = next((h for h in range(extra + 1)
+                 if all(best[k] < _MOVED_SIMILARITY
+                        for k in [*range(h), *range(h + n, len(given))])), None)
+    if head is None or keys[head:head + n] == own_keys:
         return None
-    score = process.cdist(keys, own_keys, scorer=fuzz.ratio)
-    n = len(lines)
+    lines, score = given[head:head + n], every[head:head + n]
     # each answer line paired with the document's line most like it, the likest first,
     # ties to the one in its own place
     rows, cols = np.indices((n, n))
@@ -849,7 +860,7 @@ def _in_document_order(answer: str, own: str) -> str | None:
     if any(line.count(opening) != line.count(closing) for line in lines):
         return None  # (a doubt marked across lines is not parted)
     order = sorted(range(n), key=lambda i: place[i])
-    return "\n".join(lines[i] for i in order)
+    return "\n".join([*given[:head], *(lines[i] for i in order), *given[head + n:]])
 
 
 def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
