@@ -327,10 +327,9 @@ def _untabled(text: str) -> str:
 
 def _unmarked(text: str, own: str) -> str:
     """``text`` without Markdown's (or HTML's) emphasis, code marks, table pipes and
-    rules, struck-out words and comments, the notes an answer writes beside its fixes
-    (and the budget's it copies), and the
-    square brackets it kept of bracket markup, unless the document's own text ``own``
-    holds such marks."""
+    rules, struck-out words and comments (the budget's note copied among them), the notes
+    an answer writes beside its fixes, and the square brackets it kept of bracket markup,
+    unless the document's own text ``own`` holds such marks."""
     if "|" not in own and "|" in text:
         text = _untabled(text)
     if "~~" not in own:

@@ -75,9 +75,9 @@ spans are ranked most doubtful first (lowest ``p``; unknown ``p`` ranks as
 order, the earlier first. Their ``p`` are alike to the reader, and finer differences
 are below what a calibrated score can tell (the dictation sample's "or promote", 0.039,
 and "Add or master 10", 0.045, both read 0.04); reading order is what the reader sees,
-the same in every style and on every run. Suggestions go before markup: a span with its
-``p`` alone still says its words may be wrong, and its suggestions cost most of its tokens.
-So the most doubtful spans stay marked, as many as fit with no suggestion, and the
+the same in every style and on every run. Suggestions go before markup: a span with
+its ``p`` alone still says its words may be wrong, and its suggestions cost most of
+its tokens. So the most doubtful spans stay marked, as many as fit with no suggestion, and the
 rest are left unmarked; then the marked spans get back as many of their suggestions
 as fit: each lists its best ones, and a more doubtful span's are cut no further than
 a less doubtful one's (all keep two before any keeps one, one before any keeps none).
