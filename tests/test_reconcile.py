@@ -785,6 +785,25 @@ def test_reconcile_time_prefixes_written_another_way_are_structure(stamp: str) -
     assert result.text == _answer()
 
 
+@pytest.mark.parametrize("style", ["inline", "bracket"])
+@pytest.mark.parametrize("indent", [" ", "\t", "    "])
+def test_reconcile_text_keeps_the_indentation_after_a_time_prefix(style: Style,
+                                                                   indent: str) -> None:
+    """The spaces after a time prefix but the one render puts there are the line's own
+    indentation: the second of "a" and " a" came back as "a"."""
+    segments = [Segment(id=k, start=float(k), indent=lead, words=[
+        Word(text="a", confidence=0.9, start=float(k), end=k + 0.5)])
+        for k, lead in enumerate(["", indent])]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=segments)
+    assert doc.text == f"a\n{indent}a"
+    prompt = render(doc, style=style, tokenizer="estimate")
+    for answer in (prompt.text, prompt.document):
+        result = reconcile(doc, answer)
+        assert (result.text, result.changes) == (doc.text, ())
+    assert clean_answer(prompt.document, document_text=doc.text) == doc.text
+
+
 @pytest.mark.parametrize("written", ["metformin", "`metformin`", "**metformin**",
                                      "*metformin*", "__metformin__", "_metformin_"])
 def test_reconcile_a_suggestion_in_markdown_is_the_suggestion(written: str) -> None:

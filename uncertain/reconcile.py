@@ -232,10 +232,12 @@ _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+",
 #: a whole answer in a Markdown code block, with or without a language name
 _FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?[ \t]*```", re.DOTALL)
 #: a segment's time prefix as an answer may write it: as rendered, or without the space
-#: after it, or in Markdown emphasis ("**[00:17.8]** "); ``stamp`` is the rendered part
+#: after it, or in Markdown emphasis ("**[00:17.8]** "); ``stamp`` is the rendered part.
+#: One space goes with it, the one render puts after it: the spaces after that are the
+#: line's own indentation ("[00:01.0]  a" is the line " a")
 _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
 _ANSWER_TIME = re.compile(_EMPHASIS + r"(?P<stamp>" + TIME_PREFIX.pattern.rstrip(" ")
-                          + r")" + _EMPHASIS + r"[ \t]*")
+                          + r")" + _EMPHASIS + r"[ \t]?")
 #: such a prefix where it begins a line or follows a space
 _TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
 _LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
