@@ -251,6 +251,8 @@ def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     ("[inaudible]", True),
     ("probably metformin", True),
     ("metformin [verify]", True),
+    ("metformin (check dose)", True),
+    ("metformin (please confirm)", True),
 ])
 def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     """The preamble asks the model to flag a drug it cannot settle, not to pick one: an
@@ -259,6 +261,20 @@ def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     (change,) = reconcile(doc, doc.text.replace("met for me", new)).resolved
     assert (change.original, change.new, change.hedged) == ("met for me", new, hedged)
     assert change.to_dict()["hedged"] is hedged
+
+
+@pytest.mark.parametrize("order", ["Check potassium in one week.", "Verify allergies.",
+                                   "Confirm the dose with pharmacy.", "check BMP"])
+def test_reconcile_an_order_to_check_is_no_hedge(order: str) -> None:
+    """"Check" and "verify" say the answer is unsure of its reading only in a note in
+    brackets ("[verify]", "(check dose)"): an order a clinical note gives, inserted or
+    put for a span, was read as a hedge."""
+    doc = _load("dictation")
+    (added,) = reconcile(doc, f"{doc.text} {order}").overcorrections
+    assert (added.kind, added.new, added.hedged) == ("insert", order, False)
+    within = reconcile(doc, _answer(med=f"metformin. {order}")).changes
+    assert any(order.split()[0] in c.new for c in within)
+    assert [c.hedged for c in within] == [False] * len(within)
 
 
 def test_reconcile_hedge_words_the_document_had_are_no_hedge() -> None:

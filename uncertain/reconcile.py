@@ -351,7 +351,7 @@ def _unbracketed(m: re.Match[str]) -> str:
     inner = m.group(1)
     if inner is None:  # an escape, kept as it is
         return m.group()
-    if _HEDGE_WORDS.search(inner) or not any(c.isalpha() for c in inner):
+    if _hedges(m.group()) or not any(c.isalpha() for c in inner):
         return m.group()
     return inner
 
@@ -1502,8 +1502,19 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
 #: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly")
 _HEDGE_WORDS = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
-    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|check)\b",
+    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed)\b",
     re.IGNORECASE)
+#: a note in brackets asking a reader to check the reading ("[verify]", "(check dose)",
+#: "(please confirm)"): outside brackets these words are the text's own orders ("Check
+#: potassium in one week.", "Verify allergies."), as a clinical note gives them
+_CHECK_NOTE = re.compile(
+    r"[(\[][^()\[\]\n]*\b(?:verify|check|confirm)\b[^()\[\]\n]*[)\]]", re.IGNORECASE)
+
+
+def _hedges(text: str) -> bool:
+    """Whether ``text`` holds a word an answer says it is unsure with, or a note in
+    brackets asking to check it."""
+    return bool(_HEDGE_WORDS.search(text) or _CHECK_NOTE.search(text))
 _OR = re.compile(r"\S\s+or\s+\S", re.IGNORECASE)
 #: two words with a slash between them, a choice left open ("metformin/metoprolol"); not
 #: numbers ("138/86", "875/125"), a unit per unit ("mg/day") nor "and/or"
@@ -1517,7 +1528,7 @@ def _hedged(original: str, new: str, *, doubtful: bool) -> bool:
         return False
     if new.count("?") > original.count("?"):
         return True
-    if _HEDGE_WORDS.search(new) and not _HEDGE_WORDS.search(original):
+    if _hedges(new) and not _hedges(original):
         return True
     return doubtful and _alternatives(new) and not _alternatives(original)
 
