@@ -1036,7 +1036,7 @@ def test_cli_a_prompt_over_its_budget_fails_that_input_only(
     short = tmp_path / "short.txt"
     short.write_text("take metformin\n")
     out = tmp_path / "prompts.txt"
-    assert main(["annotate", str(note), str(short), "--format", "prompt", "--budget", "12",
+    assert main(["annotate", str(note), str(short), "--format", "prompt", "--budget", "8",
                  "--no-preamble", "--no-progress", "--out", str(out)]) == 1
     assert out.read_text() == f"=== {short} ===\ntake metformin\n\n"
     err = capsys.readouterr().err
@@ -1046,7 +1046,7 @@ def test_cli_a_prompt_over_its_budget_fails_that_input_only(
     assert main(["annotate", str(note), str(short), "--format", "jsonl", "--out",
                  str(docs), "--no-progress"]) == 0
     capsys.readouterr()
-    assert main(["render", str(docs), "--docs-format", "jsonl", "--budget", "12",
+    assert main(["render", str(docs), "--docs-format", "jsonl", "--budget", "8",
                  "--no-preamble"]) == 1
     captured = capsys.readouterr()
     assert f"=== {short} ===\ntake metformin\n" in captured.out

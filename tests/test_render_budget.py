@@ -174,7 +174,8 @@ def test_render_budget_keeps_a_short_suggestion_the_note_would_cost_more_to_cut(
 def test_render_budget_keeps_the_most_doubtful_richest(style: str, tokenizer: object) -> None:
     doc = _suggested()
     full = render(doc, style=style, tokenizer=tokenizer, candidate_gap=None)  # type: ignore[arg-type]
-    floor = render(doc, style=style, tokenizer=tokenizer, threshold=0.0).tokens  # type: ignore[arg-type]
+    plain = render(doc, style=style, tokenizer=tokenizer, threshold=0.0)  # type: ignore[arg-type]
+    floor = plain.tokens
     step = max(1, (full.tokens - floor) // 60)
     seen = set()
     for budget in range(floor, full.tokens + 1, step):
@@ -200,7 +201,8 @@ def test_render_budget_keeps_the_most_doubtful_richest(style: str, tokenizer: ob
         dropped = f"{prompt.dropped} doubtful span{'s' * (prompt.dropped != 1)} unmarked"
         cut = f"{prompt.cut} suggestion{'s' * (prompt.cut != 1)} cut"
         said = [dropped] * bool(prompt.dropped) + [cut] * bool(prompt.cut)
-        assert prompt.note == (", ".join(said) or None)
+        # (no note beside the unmarked document where it alone fits)
+        assert prompt.note == (None if prompt.text == plain.text else ", ".join(said) or None)
         back = parse(prompt)
         assert (back.text, back.spans, back.note) == (doc.text, prompt.spans, prompt.note)
     # every span marked with fewer suggestions came before any span unmarked
@@ -244,17 +246,34 @@ def test_render_budget_markup_is_monotone(style: str, tokenizer: str | None) -> 
     full = render(doc, style=style, tokenizer=tokenizer)  # type: ignore[arg-type]
     previous = -1
     for budget in range(plain.tokens, full.tokens + 2):
-        try:
-            prompt = render(doc, style=style, tokenizer=tokenizer, budget=budget)  # type: ignore[arg-type]
-        except BudgetError:
-            assert previous == -1  # only the smallest budgets may fail (the note costs tokens)
-            continue
+        prompt = render(doc, style=style, tokenizer=tokenizer, budget=budget)  # type: ignore[arg-type]
         assert prompt.tokens <= budget
         assert prompt.marked >= previous
         assert prompt.marked + prompt.dropped == full.marked
-        assert (prompt.note is None) == (prompt.dropped == prompt.cut == 0)
+        # the note is left out where nothing is, or the unmarked document alone fits
+        unsaid = prompt.dropped == prompt.cut == 0 or prompt.text == plain.text
+        assert (prompt.note is None) == unsaid
         previous = prompt.marked
     assert previous == full.marked
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_render_budget_the_unmarked_document_is_the_floor(style: str,
+                                                          tokenizer: str | None) -> None:
+    """A budget the unmarked document fits, but not with the note saying so, raised
+    BudgetError ("the unmarked prompt needs ..."), though that prompt was to hand: the
+    note was counted in the smallest prompt."""
+    doc = _dictation()
+    plain = render(doc, style=style, tokenizer=tokenizer, threshold=0.0)  # type: ignore[arg-type]
+    full = render(doc, style=style, tokenizer=tokenizer)  # type: ignore[arg-type]
+    budget = plain.tokens
+    prompt = render(doc, style=style, tokenizer=tokenizer, budget=budget)  # type: ignore[arg-type]
+    assert (prompt.text, prompt.tokens) == (plain.text, plain.tokens)
+    assert (prompt.marked, prompt.dropped, prompt.note) == (0, full.marked, None)
+    assert parse(prompt).text == doc.text
+    with pytest.raises(BudgetError) as info:
+        render(doc, style=style, tokenizer=tokenizer, budget=budget - 1)  # type: ignore[arg-type]
+    assert info.value.needed == plain.tokens
 
 
 def test_render_budget_too_small_for_plain_text(tokenizer: str | None) -> None:

@@ -87,8 +87,11 @@ unmarked, 4 suggestions cut" (:attr:`Prompt.note`; :attr:`Prompt.dropped`,
 each is one a suggestion could have had, and the note a budget just under the full
 prompt's needs is paid in cut suggestions ("1 of 3 doubtful spans left unmarked, 2
 suggestions cut (token budget)" cost the dictation fixture a span a token short). Both
-choices are made by bisection: a few token counts per prompt, not one per choice. If
-even the unmarked document does not fit, :class:`BudgetError` is raised. Token counts
+choices are made by bisection: a few token counts per prompt, not one per choice. The
+floor is the document with no markup and no note: where the note does not fit beside
+it, the document is given without it (:attr:`Prompt.note` ``None``,
+:attr:`Prompt.dropped` all the spans); if even that does not fit,
+:class:`BudgetError` is raised. Token counts
 use an offline BPE tokenizer when one is installed (see ``uncertain._tokens``) or a
 documented estimate.
 """
@@ -174,7 +177,8 @@ class Prompt:
     ``budget``, ``dropped`` doubtful spans were left unmarked, and ``cut`` suggestions
     were left out of ``trimmed`` of the marked ones (theirs are the best ones, first).
     ``note`` is what the document's first line says of it (``None`` when nothing was
-    left out); ``tokens`` counts the whole prompt with ``tokenizer``.
+    left out, or when the budget has room for the unmarked document alone); ``tokens``
+    counts the whole prompt with ``tokenizer``.
     """
 
     system: str
@@ -588,12 +592,12 @@ def render(
     ranked = sorted(spans, key=lambda s: _rank(s, threshold))
     system = PREAMBLES[style] if preamble else ""
 
-    def build(shown: list[tuple[Span, int]]) -> Prompt:
+    def build(shown: list[tuple[Span, int]], *, say: bool = True) -> Prompt:
         marked = sorted((s for s, _ in shown), key=lambda s: s.word_start or 0)  # in order
         dropped = len(spans) - len(marked)
         cut = sum(lost for _, lost in shown)
         trimmed = sum(1 for _, lost in shown if lost)
-        note = _note(dropped, cut)
+        note = _note(dropped, cut) if say else None
         if style == "json":
             document = _emit_json(doc, layout, marked, structure, note)
         else:
@@ -620,8 +624,13 @@ def render(
         return bare
 
     floor = build([])
-    if floor.tokens > budget:
-        raise BudgetError(budget, floor.tokens, counter.name)
+    if floor.tokens > budget:  # no room for the note: the unmarked document, if it fits
+        bare = build([], say=False)
+        if bare.tokens > budget:
+            raise BudgetError(budget, bare.tokens, counter.name)
+        logger.info("render: to fit %d tokens, all %d doubtful spans unmarked, unsaid",
+                    budget, n)
+        return bare
     # as many spans marked as fit, the most doubtful; then as many of their suggestions
     most = _first_fit(-1, n, floor, lambda k: marking(n - k))
     kept = ranked[:most.marked]
