@@ -1155,6 +1155,96 @@ def test_reconcile_the_glued_prompt_itself_is_no_change(style: str) -> None:
     assert not result.changes and result.kept == 1.0
 
 
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_reconcile_a_prompt_saved_as_json_is_the_prompt(style: Style) -> None:
+    """A prompt saved as JSON when it was sent, to reconcile the answer later in another
+    process, could not be rebuilt: Prompt.to_dict gave no suggestion terms, so a dose
+    glued to a name ("metformin500mg" for "Metforrnin500mg") was lost from the rebuilt
+    prompt and "metformin" read as a candidate that kept everything."""
+    from uncertain.render import Prompt
+
+    doc = _glued_scan()
+    full = render(doc, style=style, tokenizer="estimate")
+    prompt = render(doc, style=style, tokenizer="estimate", budget=full.tokens - 2)
+    assert prompt.cut or prompt.dropped
+    saved = Prompt.from_dict(json.loads(json.dumps(prompt.to_dict())))
+    assert saved == prompt and saved.to_dict() == prompt.to_dict()
+    assert [(s.word_start, s.word_end, s.terms) for s in saved.spans] == [
+        (s.word_start, s.word_end, s.terms) for s in prompt.spans]
+    for fixes in [("metformin", "Coumadin", "QTY"), ("Metformin 500 mg", "Coumadin 5mg",
+                                                     "Qty: 60")]:
+        answer = _GLUED.format(*fixes)
+        assert reconcile(doc, answer, prompt=saved) == reconcile(doc, answer, prompt=prompt)
+    (fix, *_) = reconcile(doc, _GLUED.format("metformin", "Coumadin", "QTY"),
+                          prompt=saved).resolved
+    assert (fix.new, fix.candidate, fix.lost_numbers) == ("metformin", False, ("500",))
+
+
+def test_reconcile_a_saved_prompt_changed_or_malformed_is_refused() -> None:
+    from uncertain.render import Prompt
+
+    data = render(_glued_scan(), tokenizer="estimate").to_dict()
+    for broken in ({**data, "text": data["text"] + " more"}, {**data, "style": "xml"},
+                   {**data, "spans": [{"start": "0"}]}, {**data, "marked": -1},
+                   {k: v for k, v in data.items() if k != "document"}, [data]):
+        with pytest.raises(ValueError, match=r"saved prompt|span"):
+            Prompt.from_dict(broken)
+    # one saved before the spans gave their terms reads as it did: the suggestions alone
+    old = {**data, "spans": [{k: v for k, v in s.items() if k != "terms"}
+                             for s in data["spans"]]}
+    assert [s.terms for s in Prompt.from_dict(old).spans] == [()] * len(data["spans"])
+
+
+def test_reconcile_cli_reads_the_prompt_render_saved(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`uncertain render --prompt-json` saves the prompt as sent; `uncertain reconcile
+    --prompt` reads it back: the spans a budget left unmarked are no span, as with the
+    options given again, and a prompt of another document, or beside render's options,
+    is refused."""
+    from uncertain.cli import main
+
+    doc = _glued_scan()
+    path, answer = tmp_path / "rx.json", tmp_path / "answer.txt"
+    path.write_text(doc.to_json())
+    answer.write_text(_GLUED.format("metformin", "warfarin 5 mg", "Qty: 60"))
+    budget = render(doc).tokens
+    while render(doc, budget=budget).marked > 1:
+        budget -= 1
+    saved = tmp_path / "prompt.json"
+    assert main(["render", str(path), "--budget", str(budget), "--prompt-json",
+                 str(saved)]) == 0
+    sent = capsys.readouterr().out
+    assert sent == render(doc, budget=budget).text + "\n"
+    assert json.loads(saved.read_text()) == render(doc, budget=budget).to_dict()
+    assert main(["reconcile", str(path), str(answer), "--prompt", str(saved)]) == 0
+    by_prompt = json.loads(capsys.readouterr().out)
+    assert main(["reconcile", str(path), str(answer), "--budget", str(budget)]) == 0
+    assert by_prompt == json.loads(capsys.readouterr().out)
+    assert [s["text"] for s in by_prompt["spans"]] == ["Metforrnin500mg"]
+    assert by_prompt["resolved"][0]["lost_numbers"] == ["500"]
+    assert [c["original"] for c in by_prompt["overcorrections"]] == ["Warfarln-5mg"]  # unmarked
+    # several documents: one prompt a line, each reconciled with its own
+    other = tmp_path / "note.json"
+    other.write_text(_text_doc("Continue metformin daily.").to_json())
+    assert main(["render", str(other), str(path), "--prompt-json", str(saved)]) == 0
+    capsys.readouterr()
+    assert len(saved.read_text().splitlines()) == 2
+    assert main(["reconcile", str(path), str(answer), "--prompt", str(saved)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["spans"]) == 3  # (no budget: all three)
+    assert main(["render", str(other), "--prompt-json", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["reconcile", str(path), str(answer), "--prompt", str(saved)]) == 1
+    assert "holds no prompt rendered from" in capsys.readouterr().err
+    assert main(["reconcile", str(path), str(answer), "--prompt", str(answer)]) == 1
+    assert "not a saved prompt" in capsys.readouterr().err
+    assert main(["reconcile", str(path), str(answer), "--prompt", str(saved),
+                 "--budget", "100"]) == 2
+    assert "--prompt says what the answer was shown" in capsys.readouterr().err
+    # "-": the JSON on standard output, in place of the text
+    assert main(["render", str(path), "--prompt-json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out) == render(doc).to_dict()
+
+
 def test_reconcile_a_glued_dose_written_beside_the_name_is_kept() -> None:
     """More words than a span's correction takes ("Metformin ER 500 mg") leave the dose
     in an insertion beside it: not lost."""

@@ -552,4 +552,4 @@ def test_render_prompt_is_json_ready() -> None:
     assert data["style"] == "inline" and data["marked"] == 1 and data["tokens"] == prompt.tokens
     assert data["spans"] == [{"start": 5, "end": 15, "text": "met for me", "p": 0.15,
                               "candidates": ["metformin"], "verified": False,
-                              "word_start": 1, "word_end": 4}]
+                              "word_start": 1, "word_end": 4, "terms": ["metformin"]}]

@@ -98,12 +98,41 @@ class Span:
     terms: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the span."""
+        """A JSON-ready dict of the span, every field: :meth:`from_dict` reads it back."""
         return {
             "start": self.start, "end": self.end, "text": self.text, "p": self.p,
             "candidates": list(self.candidates), "verified": self.verified,
             "word_start": self.word_start, "word_end": self.word_end,
+            "terms": list(self.terms),
         }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Span:
+        """The span :meth:`to_dict` gave (without ``terms``, as saved before they were
+        given: none); ValueError for what is no such dict."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a span is an object, not {type(data).__name__}")
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"a span's {key} is a list of strings, not {value!r}")
+            return tuple(value)
+
+        start, end, text, p = data.get("start"), data.get("end"), data.get("text"), data.get("p")
+        first, stop = data.get("word_start"), data.get("word_end")
+        if type(start) is not int or type(end) is not int or not isinstance(text, str) \
+                or not all(v is None or type(v) is int for v in (first, stop)):
+            raise ValueError(f"a span has whole-number start and end, a text and word "
+                             f"indices, not {str(data)[:120]}")
+        if p is not None and (isinstance(p, bool) or not isinstance(p, int | float)
+                              or not 0.0 <= p <= 1.0):
+            raise ValueError(f"a span's p is a probability or null, not {p!r}")
+        verified = data.get("verified", False)
+        if not isinstance(verified, bool):
+            raise ValueError(f"a span's verified is true or false, not {verified!r}")
+        return cls(start, end, text, None if p is None else float(p), strings("candidates"),
+                   verified, first, stop, strings("terms"))
 
 
 @dataclass(frozen=True)

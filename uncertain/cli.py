@@ -29,6 +29,7 @@ from uncertain.errors import ModelNotFoundError, UncertainError, reworded, shown
 
 if TYPE_CHECKING:
     from uncertain.lexicon import Entry, Lexicon
+    from uncertain.render import Prompt
     from uncertain.validate import Validator
 
 log = logging.getLogger("uncertain")
@@ -509,6 +510,19 @@ def _archive_said(exc: UncertainError, path: Path) -> UncertainError:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    if args.prompt_json is None:
+        return _render_all(args, None)
+    # --prompt-json: each prompt also as JSON (Prompt.to_dict), for reconcile --prompt;
+    # several, one a line; written whole, as --out is ("-": standard output, for the text)
+    saved = _Output(args.prompt_json, force=True)
+    with saved as out:
+        status = _render_all(args, out)
+        if out is not sys.stdout and not out.tell():
+            saved.discard()  # (every document failed: no empty file)
+    return status
+
+
+def _render_all(args: argparse.Namespace, saved: IO[str] | None) -> int:
     from uncertain.render import render
 
     status = 0
@@ -531,7 +545,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
                     _fail(exc, doc.source.path)
                     status = 1
                     continue
-                print(f"=== {shown(doc.source.path)} ===\n{prompt}\n" if headed else prompt)
+                if saved is not None:
+                    saved.write(json.dumps(prompt.to_dict(), ensure_ascii=False) + "\n")
+                if saved is not sys.stdout:
+                    print(f"=== {shown(doc.source.path)} ===\n{prompt}\n" if headed
+                          else prompt)
             if late is not None:
                 raise late
         except BrokenPipeError:
@@ -547,9 +565,15 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     from uncertain.reconcile import reconcile
     from uncertain.text import decode_text
 
-    if args.doc == "-" and args.answer == "-":
-        print("uncertain reconcile: error: the document and the answer cannot both come "
-              "from standard input", file=sys.stderr)
+    if [args.doc, args.answer, args.prompt].count("-") > 1:
+        print("uncertain reconcile: error: only one of the document, the answer and the "
+              "prompt can come from standard input", file=sys.stderr)
+        return 2
+    shown = {k: v for k, v in _render_kwargs(args).items() if k != "style"}
+    if args.prompt is not None and shown:
+        print("uncertain reconcile: error: --prompt says what the answer was shown; give it "
+              "without the options it was rendered with (--threshold, --budget, ...)",
+              file=sys.stderr)
         return 2
     (doc, *rest) = _load_documents(args.doc, "auto")
     if rest:
@@ -570,8 +594,15 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         answer, _, note = decode_text(path.read_bytes(), path=path, encoding=args.encoding)
     if note:
         print(f"warning: {note}", file=sys.stderr)
-    shown = {k: v for k, v in _render_kwargs(args).items() if k != "style"}
-    if set(shown) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
+    if args.prompt is not None:  # the prompt as it was sent, saved by render --prompt-json
+        prompt = _saved_prompt(args.prompt, doc, args.doc)
+        try:
+            result = reconcile(doc, answer, style=args.style, prompt=prompt)
+        except ValueError as exc:  # (its spans are not the document's words)
+            from uncertain.errors import CorruptInputError
+
+            raise CorruptInputError(args.prompt, str(exc)) from exc
+    elif set(shown) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
         from uncertain.render import render
 
         prompt = render(doc, style=args.style or "inline", **shown)
@@ -580,6 +611,46 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
+
+
+def _saved_prompt(path: str, doc: Document, doc_path: str) -> Prompt:
+    """The prompt rendered from ``doc`` that ``path`` holds (``render --prompt-json``'s
+    JSON: an object, or one a line), told from the others by the document's text; an
+    error naming the file when it holds none, or no saved prompt at all."""
+    from uncertain._io import check_input
+    from uncertain.errors import CorruptInputError, EmptyInputError
+    from uncertain.render import Prompt, parse
+
+    p: Path | str = path if path == "-" else check_input(path)
+    raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        values = ([json.loads(text)] if _values(text) == 1
+                  else [json.loads(line) for line in text.split("\n") if line.strip()])
+        if len(values) == 1 and isinstance(values[0], list):
+            values = values[0]
+        prompts = [Prompt.from_dict(v) for v in values]
+    except UnicodeDecodeError as exc:
+        raise CorruptInputError(p, "not UTF-8 JSON: no saved prompt (render --prompt-json "
+                                   "writes one)") from exc
+    except ValueError as exc:  # (json's JSONDecodeError too)
+        raise CorruptInputError(p, f"not a saved prompt, as render --prompt-json writes "
+                                   f"({exc})") from exc
+    if not prompts:
+        raise EmptyInputError(p, "holds no prompt")
+    own = []
+    for prompt in prompts:
+        try:
+            if parse(prompt).text == doc.text:
+                own.append(prompt)
+        except UncertainError:  # (markup of a prompt changed since: not the document's)
+            continue
+    if not own:
+        raise CorruptInputError(p, f"holds no prompt rendered from {shown(doc_path)}: its "
+                                   "text is not the document's")
+    if len(own) > 1:
+        warn(f"{shown(p)}: holds {len(own)} prompts of the document; the first is used")
+    return own[0]
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -745,6 +816,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="jsonl: one document or batch record per line; auto (default): "
                         "jsonl for a .jsonl file or several JSON values, else json")
     render_options(p)
+    p.add_argument("--prompt-json", type=nonempty, metavar="FILE",
+                   help="also write each prompt as JSON (one a line), which reconcile "
+                   "--prompt reads back ('-': standard output, in place of the text)")
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser(
@@ -756,7 +830,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "with a byte-order mark)")
     p.add_argument("--style", choices=["inline", "bracket", "json"],
                    help="markup style the answer may keep (default: detect)")
-    p.add_argument("--threshold", type=_probability, default=0.5,
+    p.add_argument("--prompt", metavar="PROMPT.json",
+                   help="the prompt the answer was given, as render --prompt-json saved it: "
+                   "the spans it marked are the doubtful ones (no render options then)")
+    p.add_argument("--threshold", type=_probability,
                    help="the --threshold the prompt was rendered with (default 0.5), so that "
                    "the same spans count as doubtful")
     p.add_argument("--budget", type=at_least(0), metavar="TOKENS",

@@ -203,7 +203,8 @@ class Prompt:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the prompt: its parts, counts and spans (a service
-        returning it as JSON, as :meth:`Span.to_dict` and ``Reconciliation`` give theirs)."""
+        returning it as JSON, as :meth:`Span.to_dict` and ``Reconciliation`` give theirs),
+        all :meth:`from_dict` needs to give the prompt back."""
         return {
             "system": self.system, "document": self.document, "text": self.text,
             "style": self.style, "marked": self.marked, "dropped": self.dropped,
@@ -211,6 +212,40 @@ class Prompt:
             "tokens": self.tokens, "tokenizer": self.tokenizer,
             "spans": [span.to_dict() for span in self.spans],
         }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Prompt:
+        """The prompt :meth:`to_dict` gave, as it was: a prompt saved as JSON when it was
+        sent, for ``reconcile(doc, answer, prompt=...)`` when the answer comes (in another
+        process, a day later). ValueError for what is no such dict, or one whose ``text``
+        is not its preamble and document."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a saved prompt is an object, not {type(data).__name__}")
+        try:
+            system, document, style = data["system"], data["document"], data["style"]
+            counts = {key: data.get(key, 0) for key in ("marked", "dropped", "tokens",
+                                                         "trimmed", "cut")}
+            tokenizer, note, spans = data["tokenizer"], data.get("note"), data["spans"]
+        except KeyError as exc:
+            raise ValueError(f"a saved prompt has a {exc.args[0]!r} field "
+                             "(Prompt.to_dict gives it)") from None
+        if not isinstance(system, str) or not isinstance(document, str) \
+                or not isinstance(tokenizer, str) or not (note is None or isinstance(note, str)):
+            raise ValueError("a saved prompt's system, document and tokenizer are strings")
+        if style not in STYLES:
+            raise ValueError(f"a saved prompt's style is one of {', '.join(STYLES)}, "
+                             f"not {style!r}")
+        if not all(type(v) is int and v >= 0 for v in counts.values()):
+            raise ValueError(f"a saved prompt's counts are whole numbers, not {counts}")
+        if not isinstance(spans, list):
+            raise ValueError(f"a saved prompt's spans are a list, not {type(spans).__name__}")
+        prompt = cls(system, document, style, counts["marked"], counts["dropped"],
+                     counts["tokens"], tokenizer, tuple(Span.from_dict(s) for s in spans),
+                     counts["trimmed"], counts["cut"], note)
+        if data.get("text", prompt.text) != prompt.text:
+            raise ValueError("a saved prompt's text is not its system and document: "
+                             "it was changed since it was saved")
+        return prompt
 
 
 @dataclass(frozen=True)
