@@ -820,6 +820,24 @@ def test_reconcile_text_keeps_the_indentation_after_a_time_prefix(style: Style,
     assert clean_answer(prompt.document, document_text=doc.text) == doc.text
 
 
+@pytest.mark.parametrize("lines", [["take x -->"], ["take x", "-->"]])
+def test_reconcile_a_comment_opened_in_a_bracket_suggestion_is_none(lines: list[str]) -> None:
+    """A suggestion holding "<!--" in a bracket prompt ("[x?0.20|a<!-- ]") was read as
+    a comment running to the next "-->" of the text, and the words between, the span's
+    closing bracket among them, removed: the prompt given back was read as changed."""
+    segments = [Segment(id=k, words=[Word(text=t, confidence=0.9) for t in line.split()])
+                for k, line in enumerate(lines)]
+    flags = [Flag(reason="near_lexicon", text="x", start=1, end=2, confidence=0.8,
+                  candidates=[Candidate(term="a<!-- ", canonical="a", score=0.9)])]
+    doc = Document(source=Source(path="a.txt", sha256="0" * 64, modality="text",
+                                 engine="test"), segments=segments, flags=flags)
+    prompt = render(doc, style="bracket", tokenizer="estimate")
+    assert "|a<!-- ]" in prompt.document
+    for answer in (prompt.text, prompt.document):
+        result = reconcile(doc, answer)
+        assert (result.text, result.changes) == (doc.text, ())
+
+
 @pytest.mark.parametrize("written", ["metformin", "`metformin`", "**metformin**",
                                      "*metformin*", "__metformin__", "_metformin_"])
 def test_reconcile_a_suggestion_in_markdown_is_the_suggestion(written: str) -> None:

@@ -408,6 +408,12 @@ def _inline_doubt(m: re.Match[str]) -> str:
     return closing if tag.startswith("</unsure") else ""
 
 
+def _bracket_bare(m: re.Match[str]) -> str:
+    """A bracket span without its ``p`` and suggestions (``[x?]``), an escape as it is:
+    what they hold is no text of the answer's, whatever marks it writes."""
+    return m.group() if m.group(4) is None else f"[{m.group(4)}?]"
+
+
 def _bracket_clean(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         if m.group(4) is not None:  # a span the answer keeps marked: its text, doubtful
@@ -593,7 +599,10 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
         prefix = _ANSWER_TIME.match(line)
         lines.append(line[prefix.end():] if prefix and not (
             own and prefix["stamp"] in own) else line)
-    text = _unmarked("\n".join(lines), document_text)
+    text = "\n".join(lines)
+    if found == "bracket":  # (a span's p and suggestions are no text: "<!--" in one is none)
+        text = _BRACKET_ANY.sub(_bracket_bare, text)
+    text = _unmarked(text, document_text)
     if found == "inline":
         return inline_unescape(_INLINE_TAG.sub(_inline_doubt, text), strict=False)
     if found == "bracket":
