@@ -1207,6 +1207,8 @@ def test_reconcile_a_saved_prompt_changed_or_malformed_is_refused() -> None:
                    {k: v for k, v in data.items() if k != "document"}, [data]):
         with pytest.raises(ValueError, match=r"saved prompt|span"):
             Prompt.from_dict(broken)
+    with pytest.raises(TypeError, match=r"Prompt\.from_dict reads a saved one"):
+        reconcile(_glued_scan(), "x", prompt=data)  # type: ignore[arg-type]
     # one saved before the spans gave their terms reads as it did: the suggestions alone
     old = {**data, "spans": [{k: v for k, v in s.items() if k != "terms"}
                              for s in data["spans"]]}

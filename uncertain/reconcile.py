@@ -800,8 +800,9 @@ def _shown(doc: Document, prompt: Prompt) -> list[Span]:
     """The doubtful spans ``prompt`` marks (not its verified ones), as it shows them;
     ValueError for a prompt not rendered from ``doc``."""
     if not isinstance(prompt, Prompt):
+        saved = " (Prompt.from_dict reads a saved one)" if isinstance(prompt, dict) else ""
         raise TypeError(f"prompt must be the Prompt render() gave for the document, not "
-                        f"{type(prompt).__name__}")
+                        f"{type(prompt).__name__}{saved}")
     text, n = doc.text, len(doc.words)
     for span in prompt.spans:
         if (span.word_start is None or span.word_end is None
