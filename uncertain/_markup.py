@@ -84,7 +84,8 @@ class Span:
     markup lists them. The word indices (into ``Document.words``) and ``terms``, the
     lexicon term each suggestion writes (a suggestion is its term, or the span's word
     with the name corrected where a dose is glued to it: "metformin500mg"), are known to
-    the renderer only and are not compared.
+    the renderer only (the markup does not show them: :func:`parse` gives none; a span
+    saved with :meth:`to_dict` keeps them) and are not compared.
     """
 
     start: int
