@@ -277,6 +277,28 @@ def test_reconcile_an_order_to_check_is_no_hedge(order: str) -> None:
     assert [c.hedged for c in within] == [False] * len(within)
 
 
+@pytest.mark.parametrize(("answer", "hedged"), [
+    ("Allergies: unknown Dx: possibly viral", [False, False]),
+    ("Allergies: unknown (uncertain) Dx: possibly viral", [True, False]),
+    ("Allergies: unknown Dx: probably viral", [False, True]),  # another word than read
+    ("Allergies: NKDA? Dx: possibly (verify) viral", [True, True]),
+])
+def test_reconcile_a_hedge_word_the_document_held_misread_is_no_hedge(
+        answer: str, hedged: list[bool]) -> None:
+    """A form's own "unknown", or a note's "possibly", that OCR misread ("unkn0wn",
+    "possibIy") and the answer read right was the answer's hedge, as if it doubted its
+    reading: a hedge word like a word of the original is that word."""
+    said = [("Allergies:", 0.9), ("unkn0wn", 0.2), ("Dx:", 0.9), ("possibIy", 0.3),
+            ("viral", 0.9)]
+    doc = Document(source=Source(path="a.png", sha256="0" * 64, modality="image",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=[Word(text=t, confidence=c)
+                                                  for t, c in said])])
+    result = reconcile(doc, answer)
+    assert [c.original for c in result.resolved] == ["unkn0wn", "possibIy"]
+    assert [c.hedged for c in result.resolved] == hedged
+
+
 def test_reconcile_hedge_words_the_document_had_are_no_hedge() -> None:
     doc = _text_doc("Is the rash worse at night? It is possibly eczema, or psoriasis.")
     result = reconcile(doc, "Is the rash worse at night? It is probably eczema, or psoriasis.")

@@ -1525,6 +1525,27 @@ def _hedges(text: str) -> bool:
     """Whether ``text`` holds a word an answer says it is unsure with, or a note in
     brackets asking to check it."""
     return bool(_HEDGE_WORDS.search(text) or _CHECK_NOTE.search(text))
+
+
+#: how like a word of the original (``fuzz.ratio``) a hedge word of the new text must be
+#: to be that word read right, not the answer's own doubt
+_MISREAD_SIMILARITY = 70.0
+
+
+def _own_hedge(original: str, new: str) -> bool:
+    """Whether ``new`` says the answer is unsure with a hedge word or note that is not
+    the original's own (:func:`_hedges`): a hedge word the original held misread is the
+    document's, read right ("Allergies: unkn0wn" -> "unknown", "possibIy" -> "possibly",
+    "may be" -> "maybe")."""
+    if _CHECK_NOTE.search(new) and not _CHECK_NOTE.search(original):
+        return True
+    if _HEDGE_WORDS.search(original):
+        return False
+    keys = [_key(t) for t in original.split()]
+    keys.append("".join(keys))
+    return any(not any(fuzz.ratio(m.group().casefold(), k) >= _MISREAD_SIMILARITY
+                       for k in keys if k)
+               for m in _HEDGE_WORDS.finditer(new))
 _OR = re.compile(r"\S\s+or\s+\S", re.IGNORECASE)
 #: two words with a slash between them, a choice left open ("metformin/metoprolol"); not
 #: numbers ("138/86", "875/125"), a unit per unit ("mg/day") nor "and/or"
@@ -1538,7 +1559,7 @@ def _hedged(original: str, new: str, *, doubtful: bool) -> bool:
         return False
     if new.count("?") > original.count("?"):
         return True
-    if _hedges(new) and not _hedges(original):
+    if _own_hedge(original, new):
         return True
     return doubtful and _alternatives(new) and not _alternatives(original)
 
