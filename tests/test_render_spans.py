@@ -553,3 +553,16 @@ def test_render_prompt_is_json_ready() -> None:
     assert data["spans"] == [{"start": 5, "end": 15, "text": "met for me", "p": 0.15,
                               "candidates": ["metformin"], "verified": False,
                               "word_start": 1, "word_end": 4, "terms": ["metformin"]}]
+
+
+def test_render_json_times_a_segment_by_its_first_word_as_the_markup_does() -> None:
+    """A segment with no start of its own, whose words have times, was shown at its first
+    word's time in the inline and bracket styles and as "--:--.-" in the JSON one."""
+    segments = [Segment(id=k, words=[Word(text=t, confidence=0.9, start=at, end=at + 0.4)])
+                for k, (t, at) in enumerate([("take", 1.25), ("metformin", 62.0)])]
+    doc = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                 engine="test"), segments=segments)
+    inline = render(doc, preamble=False, tokenizer="estimate").document
+    assert inline == "[00:01.2] take\n[01:02.0] metformin"
+    data = json.loads(render(doc, style="json", preamble=False, tokenizer="estimate").document)
+    assert [s["time"] for s in data["segments"]] == ["00:01.2", "01:02.0"]

@@ -127,7 +127,7 @@ from uncertain._markup import (
 from uncertain._score import logit
 from uncertain._tokens import TokenizerSpec, estimate_tokens, resolve_counter
 from uncertain._words import glued_dose
-from uncertain.document import Document, Flag, gap_after, line_lead, misplaced_flag
+from uncertain.document import Document, Flag, Segment, gap_after, line_lead, misplaced_flag
 from uncertain.errors import UncertainError
 
 __all__ = [
@@ -446,6 +446,12 @@ def _timed(doc: Document) -> bool:
                                                  for seg in doc.segments)
 
 
+def _when(seg: Segment) -> float | None:
+    """When a segment shown with its time starts: its own start, else its first word's
+    (a document whose words alone have times), else unknown."""
+    return seg.start if seg.start is not None else seg.words[0].start
+
+
 def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style,
                  structure: bool, note: str | None) -> str:
     inline = style == "inline"
@@ -482,8 +488,7 @@ def _emit_markup(doc: Document, layout: _Layout, spans: list[Span], style: Style
                 inside = False
         line = "".join(pieces)
         if timed:
-            when = seg.start if seg.start is not None else seg.words[0].start
-            out.append(format_time(when) + line)
+            out.append(format_time(_when(seg)) + line)
         else:
             out.append(guard_line(line, style))
     return "\n".join(out)
@@ -515,7 +520,7 @@ def _emit_json(doc: Document, layout: _Layout, spans: list[Span], structure: boo
             entry: dict[str, Any] = {"start": layout.offsets[first][0],
                                      "end": layout.offsets[stop - 1][1]}
             if timed:
-                entry["time"] = format_time(seg.start)[1:-2]
+                entry["time"] = format_time(_when(seg))[1:-2]
             elif seg.page is not None:
                 entry["page"] = seg.page
             segs.append(entry)
