@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_render_budget import _suggested
 
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
 from uncertain.reconcile import clean_answer, reconcile
@@ -1311,26 +1312,6 @@ def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
     assert (fix.candidate, fix.lost_numbers) == (True, ())
 
 
-def _four_names() -> Document:
-    """Four flagged names, each with three suggestions, p 0.1 to 0.4, among plain words."""
-    said = [("take", 0.99), ("metfromin", 0.2), ("and", 0.99), ("lisnopril", 0.3),
-            ("then", 0.99), ("atorvastin", 0.4), ("with", 0.99), ("warfrin", 0.4), ("daily", 0.99)]
-    words = [Word(text=t, confidence=c, start=i * 0.5, end=i * 0.5 + 0.4)
-             for i, (t, c) in enumerate(said)]
-    terms = {1: ("metformin", "metoprolol", "methotrexate"),
-             3: ("lisinopril", "lisdexamfetamine", "linagliptin"),
-             5: ("atorvastatin", "rosuvastatin", "pravastatin"),
-             7: ("warfarin", "warfarin sodium", "Coumadin")}
-    flags = [Flag(reason="near_lexicon", text=said[i][0], start=i, end=i + 1,
-                  confidence=0.9 - 0.1 * k,
-                  candidates=[Candidate(term=t, canonical=t, score=0.9 - 0.1 * j)
-                              for j, t in enumerate(terms[i])])
-             for k, i in enumerate(sorted(terms))]
-    return Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
-                                  engine="test"),
-                    segments=[Segment(id=0, words=words, start=0.0)], flags=flags)
-
-
 def _budgeted(doc: Document, *, marked: int, **options: Any) -> Any:
     """The prompt of the largest budget under the full prompt's that marks ``marked`` spans."""
     budget = render(doc, tokenizer=len, candidate_gap=None, **options).tokens - 1
@@ -1344,7 +1325,7 @@ def _budgeted(doc: Document, *, marked: int, **options: Any) -> Any:
 def test_reconcile_with_the_prompt_counts_only_the_spans_it_marked() -> None:
     """The spans a budget left unmarked were counted as doubtful spans the answer left
     unchanged, and a fix of one as a resolution: what the model was never asked about."""
-    doc = _four_names()
+    doc = _suggested()
     prompt = _budgeted(doc, marked=2)
     assert [s.text for s in prompt.spans] == ["metfromin", "lisnopril"]
     answer = "take metformin and lisnopril then atorvastatin with warfrin daily"
@@ -1363,7 +1344,7 @@ def test_reconcile_with_the_prompt_counts_only_the_spans_it_marked() -> None:
 
 
 def test_reconcile_with_the_prompt_a_cut_suggestion_is_none_offered() -> None:
-    doc = _four_names()
+    doc = _suggested()
     prompt = _budgeted(doc, marked=4, max_candidates=1)
     assert prompt.cut and not prompt.dropped
     span = next(s for s in prompt.spans if s.text == "warfrin")
@@ -1377,7 +1358,7 @@ def test_reconcile_with_the_prompt_a_cut_suggestion_is_none_offered() -> None:
 
 @pytest.mark.parametrize("style", ["inline", "bracket", "json"])
 def test_reconcile_a_budgeted_prompt_given_back_is_no_change(style: Style) -> None:
-    doc = _four_names()
+    doc = _suggested()
     budget = render(doc, style=style).tokens
     prompt = render(doc, style=style, budget=budget)
     while not prompt.dropped:
@@ -1390,7 +1371,7 @@ def test_reconcile_a_budgeted_prompt_given_back_is_no_change(style: Style) -> No
 
 
 def test_reconcile_the_prompt_of_another_document_is_refused() -> None:
-    doc = _four_names()
+    doc = _suggested()
     other = render(_load("dictation"))
     with pytest.raises(ValueError, match="not rendered from this document"):
         reconcile(doc, doc.text, prompt=other)
@@ -1412,7 +1393,7 @@ def test_reconcile_with_the_prompt_its_verified_spans_are_no_doubt() -> None:
 @pytest.mark.parametrize("note", ["<!-- 2 suggestions cut -->", "<note>2 suggestions cut</note>",
                                   "[! 2 suggestions cut]"])
 def test_reconcile_a_budget_note_the_answer_copies_is_no_word(note: str) -> None:
-    doc = _four_names()
+    doc = _suggested()
     answer = f"{note}\ntake metformin and lisnopril then atorvastin with warfrin daily"
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
@@ -1430,7 +1411,7 @@ _FIXED = "take metformin and lisnopril then atorvastin with warfrin daily"
 def test_reconcile_a_comment_beside_the_answer_s_words_is_no_word(answer: str) -> None:
     """The budget's note copied before the first word, or a comment of the answer's own,
     was read as words inserted in the document."""
-    result = reconcile(_four_names(), answer)
+    result = reconcile(_suggested(), answer)
     assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
     # a document whose own text holds one keeps it
     own = _text_doc("take <!-- x --> metformin")

@@ -5,18 +5,25 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[str]) -> None:
+def _render_cost() -> Any:
+    """benchmarks/render_cost.py, loaded as a module."""
     spec = importlib.util.spec_from_file_location("render_cost", ROOT / "benchmarks" /
                                                   "render_cost.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[str]) -> None:
+    module = _render_cost()
     fixture = ROOT / "tests" / "data" / "render" / "discharge.json"
     assert module.main([str(fixture), "--tokenizer", "estimate", "--as-given"]) == 0
     out = capsys.readouterr().out
@@ -34,11 +41,7 @@ def test_render_cost_benchmark_reports_each_style(capsys: pytest.CaptureFixture[
 
 def test_render_cost_benchmark_reports_what_a_budget_just_under_keeps(
         capsys: pytest.CaptureFixture[str]) -> None:
-    spec = importlib.util.spec_from_file_location("render_cost", ROOT / "benchmarks" /
-                                                  "render_cost.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _render_cost()
     fixture = ROOT / "tests" / "data" / "render" / "dictation.json"
     assert module.main([str(fixture), "--tokenizer", "estimate", "--under", "3"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines()
