@@ -61,6 +61,36 @@ def test_cli_annotate_json_of_several_inputs_is_an_array_whatever_fails(
     assert json.loads(capsys.readouterr().out)["source"]["path"] == str(note)
 
 
+def test_cli_annotate_interrupted_says_what_was_not_written(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C threw away the documents done, --out being written whole at the end, and
+    said nothing: the status 130 alone."""
+    import importlib
+
+    stage = importlib.import_module("uncertain.ingest")  # (uncertain.ingest: the function)
+    second = tmp_path / "second.txt"
+    second.write_text("Start lisinopril 10 mg daily.\n")
+    real = stage.ingest
+
+    def ingest(path: Path, **options: object) -> Document:
+        if Path(path) == second:
+            raise KeyboardInterrupt
+        return real(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stage, "ingest", ingest)
+    out = tmp_path / "docs.json"
+    assert main(["annotate", str(note), str(second), "-o", str(out), "--no-progress"]) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted: 1 document done not written to {out}" in err
+    assert "uncertain batch" in err and not out.exists()
+    assert not list(tmp_path.glob(".docs.json*"))  # (nor its temporary file)
+    # to standard output, what was done is already out: nothing to say
+    assert main(["annotate", str(note), str(second), "--format", "jsonl", "--no-progress"]) == 130
+    out_text, err = capsys.readouterr()
+    assert "interrupted" not in err and len(out_text.splitlines()) == 1
+
+
 def test_cli_annotate_refuses_to_overwrite(note: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.jsonl"

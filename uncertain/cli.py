@@ -82,6 +82,7 @@ class _Output:
         self._tmp: IO[str] | None = None
         self._tmp_name = ""
         self.discarded = False
+        self.done = 0  # documents written so far (to the file, until it is moved in place)
 
     @property
     def _target(self) -> Path:
@@ -376,9 +377,6 @@ class _Progress:
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
     from uncertain._batch_inputs import named_files
-    from uncertain.ingest import ingest
-    from uncertain.render import render
-    from uncertain.rescore import rescore
     from uncertain.validate import Validator
 
     files = list(named_files(args.paths, warn))
@@ -419,9 +417,29 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
         check_spec(args.calibration)
         options["calibration"] = args.calibration
+    output = _Output(args.out, force=args.force)
+    try:
+        return _annotate_into(output, files, args, options, validator)
+    except KeyboardInterrupt:
+        if output.path is not None and output.done:
+            # (Ctrl-C threw the documents done away without a word)
+            done = f"{output.done} document{'s' * (output.done != 1)}"
+            print(f"uncertain annotate: interrupted: {done} done not written to "
+                  f"{output.path}, which is written whole at the end; "
+                  "uncertain batch writes each input's record as it is done, and --resume "
+                  "goes on from there", file=sys.stderr)
+        raise
+
+
+def _annotate_into(output: _Output, files: Sequence[Path],
+                   args: argparse.Namespace, options: dict[str, Any], validator: Any) -> int:
+    """annotate's work: each of ``files`` read, validated and written to ``output``."""
+    from uncertain.ingest import ingest
+    from uncertain.render import render
+    from uncertain.rescore import rescore
+
     failures = written = 0
     docs: list[Document] = []
-    output = _Output(args.out, force=args.force)
     with output as out:
         for number, path in enumerate(files, start=1):
             progress = _Progress(Path(path), enabled=not args.no_progress)
@@ -471,6 +489,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 named = note if note.startswith(f"{path}:") else f"{shown(path)}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
             written += 1
+            output.done = written
             if args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()
