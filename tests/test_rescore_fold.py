@@ -349,6 +349,18 @@ def test_rescore_options_are_checked(kwargs: dict[str, object]) -> None:
         RescoreOptions(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("kwargs", [
+    {"weight": float("nan")}, {"confidence_weight": float("inf")}, {"offset": "2"},
+    {"prior_weight": None}, {"silence_db": float("-inf")}, {"min_token_logprob": True},
+    {"pad_seconds": float("nan")}, {"context_before": 1.5}, {"rare_candidates": "3"}])
+def test_rescore_options_not_finite_numbers_are_refused_by_name(
+        kwargs: dict[str, object]) -> None:
+    # a NaN weight was taken, and folded NaN into every score once the audio was scored
+    with pytest.raises(ValueError, match=rf"^{next(iter(kwargs))}=.*: a finite "):
+        RescoreOptions(**kwargs)  # type: ignore[arg-type]
+    assert RescoreOptions(prior_seconds=None, pad_seconds=None, weight=0, offset=-1.5)
+
+
 def test_rescore_options_of_another_type_are_refused() -> None:
     # a dict was "AttributeError: 'dict' object has no attribute 'rare_candidates'"
     with pytest.raises(TypeError, match="RescoreOptions, not dict"):

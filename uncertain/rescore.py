@@ -77,7 +77,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -149,6 +149,18 @@ class RescoreOptions:
     hunch_gap: float = 1.0
 
     def __post_init__(self) -> None:
+        # a NaN or a string was taken, and failed (or folded NaN into every score) only
+        # once the audio had been scored
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("normalise", "casings", "share_windows") or (
+                    value is None and f.name in ("prior_seconds", "pad_seconds")):
+                continue
+            whole = f.name in ("context_before", "context_after", "rare_candidates")
+            if (isinstance(value, bool) or not isinstance(value, int if whole else int | float)
+                    or not math.isfinite(value)):
+                raise ValueError(f"{f.name}={value!r}: a finite "
+                                 f"{'whole number' if whole else 'number'}")
         if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
             raise ValueError("margin and context sizes must be >= 0")
         if self.normalise not in ("sum", "mean"):
