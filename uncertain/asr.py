@@ -40,6 +40,7 @@ from uncertain import models as _models
 from uncertain._io import check_input, require_path, sha256_file
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import Document, Segment, Source, Token, Word, join_words
+from uncertain.errors import finite_number
 from uncertain.models import (
     ResolvedModel,
     check_language,
@@ -167,8 +168,7 @@ class TranscribeOptions:
 
 def _positive(value: object) -> bool:
     """A finite number over zero (not a bool)."""
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and 0 < value < math.inf)
+    return finite_number(value) and value > 0  # type: ignore[operator]
 
 
 def transcribe(

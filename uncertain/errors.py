@@ -24,6 +24,7 @@ pool's worker can send one back to its caller.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
@@ -35,6 +36,14 @@ def shown(path: str | os.PathLike[str]) -> str:
     if name.isprintable():
         return name
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def finite_number(value: object, *, whole: bool = False) -> bool:
+    """Whether an option's ``value`` is a finite number (a whole one if ``whole``), not a
+    bool, a string or NaN: what the stages' option checks start from."""
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        return False
+    return math.isfinite(value)
 
 
 def reworded(message: str, words: Sequence[tuple[str, str]]) -> str:

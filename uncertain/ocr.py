@@ -51,7 +51,7 @@ from uncertain.document import (
     Word,
     join_words,
 )
-from uncertain.errors import CorruptInputError, InputTooLargeError
+from uncertain.errors import CorruptInputError, InputTooLargeError, finite_number
 
 log = logging.getLogger("uncertain")
 
@@ -177,8 +177,9 @@ class RecognizeOptions:
 def _number_in(value: object, low: float, high: float, *, closed: bool = False) -> bool:
     """A number (not a bool) from ``low`` to below ``high`` (to ``high`` itself if
     ``closed``)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not finite_number(value):
         return False
+    assert isinstance(value, int | float)
     return low <= value <= high if closed else low <= value < high
 
 

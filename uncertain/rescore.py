@@ -105,6 +105,7 @@ from uncertain.document import (
     join_words,
     misplaced_flag,
 )
+from uncertain.errors import finite_number
 
 __all__ = ["RescoreOptions", "fold", "rescore"]
 
@@ -157,8 +158,7 @@ class RescoreOptions:
                     value is None and f.name in ("prior_seconds", "pad_seconds")):
                 continue
             whole = f.name in ("context_before", "context_after", "rare_candidates")
-            if (isinstance(value, bool) or not isinstance(value, int if whole else int | float)
-                    or not math.isfinite(value)):
+            if not finite_number(value, whole=whole):
                 raise ValueError(f"{f.name}={value!r}: a finite "
                                  f"{'whole number' if whole else 'number'}")
         if self.margin < 0 or self.context_before < 0 or self.context_after < 0:
