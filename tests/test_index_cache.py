@@ -207,6 +207,33 @@ def test_index_cache_old_files_of_other_keys_are_removed(lexicon_file) -> None:
     assert not old.exists() and not leftover.exists() and recent.exists()
 
 
+def test_index_cache_keeps_the_most_recently_used_few(lexicon_file) -> None:
+    """Each version of the package (or change of its source) writes its own file: beyond
+    ``_KEEP`` files, those used least recently are removed when one is written, however
+    recent; a file read counts as used."""
+    _, lexicons = lexicon_file
+    calls, build = _counted(lexicons)
+    cached_index(lexicons, build)
+    [mine] = index_cache_dir().glob("*.json")
+    folder = index_cache_dir()
+    hour = 3600
+    others = [folder / (f"{k:x}" * 64 + ".json") for k in range(1, 10)]
+    for age, path in enumerate(others, start=1):  # others[0] the most recent
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (path.stat().st_atime - age * hour, path.stat().st_mtime - age * hour))
+    # this lexicon's file was written before all of them, and read since
+    os.utime(mine, (mine.stat().st_atime - 20 * hour, mine.stat().st_mtime - 20 * hour))
+    cached_index(lexicons, build)
+    assert calls == [1]  # read
+    assert mine.stat().st_mtime > others[0].stat().st_mtime  # marked used
+    mine.unlink()  # (a write, as another version's would be)
+    cached_index(lexicons, build)
+    assert calls == [1, 1]
+    left = sorted(p.name for p in folder.glob("*.json"))
+    assert len(left) == _index_cache._KEEP
+    assert left == sorted([mine.name] + [p.name for p in others[:_index_cache._KEEP - 1]])
+
+
 def test_index_cache_shared_index_of_the_validator_comes_from_the_cache(
         tmp_path, monkeypatch) -> None:
     """The validator's index of the shipped lexicons is kept, and read back as built."""

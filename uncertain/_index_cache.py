@@ -10,7 +10,10 @@ digest of everything the index is made of: the lexicons' and the shipped phones'
 this package's source, the versions of Python (its Unicode tables), wordfreq and the
 pronouncing data. A file is written whole under another name and renamed (processes
 building it at once each rename a whole one); one that cannot be read, does not parse or
-does not fit the lexicons is ignored and the index built and written again. Nothing is
+does not fit the lexicons is ignored and the index built and written again. A file read
+is marked used (its time set to now); writing one removes those of other keys unused for
+a week, and all but the most recently used few (each version of the package, or of its
+source while it is worked on, writes its own). Nothing is
 read from a folder or file another user could have written (owned by someone else than
 this user or root, or writable by its group or others), nor written where this user
 cannot: the index is then built, as without a cache. Users' own lexicons are indexed in
@@ -48,6 +51,9 @@ _PACKAGE = Path(__file__).resolve().parent
 _DISTRIBUTIONS = ("wordfreq", "gruut-lang-en", "python-crfsuite")
 #: state files of other keys untouched this long are removed when one is written
 _STALE_SECONDS = 7 * 24 * 3600
+#: at most this many state files are kept (the most recently used): a few lexicon sets
+#: and versions side by side, not one per change of the source (6.5 MB each)
+_KEEP = 6
 
 
 def index_cache_dir() -> Path:
@@ -128,11 +134,16 @@ def _read(path: Path, lexicons: Sequence[Lexicon]) -> LexiconIndex | None:
             state = json.loads(handle.read())
         if state.get("format") != _FORMAT or state.get("key") != path.stem:
             raise ValueError("not this index's state")
-        return LexiconIndex.from_state(lexicons, state["index"])
+        index = LexiconIndex.from_state(lexicons, state["index"])
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError,
             RecursionError) as exc:
         logger.debug("index cache %s: not used (%s)", path, exc)
         return None
+    try:
+        os.utime(path)  # used: kept over those not used since (_prune)
+    except OSError:
+        pass  # (a read-only cache is read as well)
+    return index
 
 
 def _write(folder: Path, path: Path, index: LexiconIndex) -> None:
@@ -164,14 +175,26 @@ def _write(folder: Path, path: Path, index: LexiconIndex) -> None:
 
 
 def _prune(folder: Path, kept: Path) -> None:
-    """Remove the state files of other keys (and leftovers of writes) not touched for
-    ``_STALE_SECONDS``: an upgrade leaves the old one behind."""
+    """Remove the state files of other keys (and leftovers of writes) not used for
+    ``_STALE_SECONDS``, and those beyond the ``_KEEP`` most recently used: an upgrade
+    leaves the old one behind, and each change of the source while the package is worked
+    on writes another."""
     now = time.time()
+    used: list[tuple[float, Path]] = []
     for other in folder.iterdir():
         if other.name == kept.name or not other.name.endswith((".json", ".tmp")):
             continue
         try:
-            if now - other.stat().st_mtime > _STALE_SECONDS:
+            mtime = other.stat().st_mtime
+            if now - mtime > _STALE_SECONDS:
                 other.unlink()
+            elif other.name.endswith(".json"):
+                used.append((mtime, other))
+        except OSError:
+            pass
+    used.sort(key=lambda item: item[0], reverse=True)
+    for _, other in used[_KEEP - 1:]:  # (``kept`` is one of the ``_KEEP``)
+        try:
+            other.unlink()
         except OSError:
             pass
