@@ -1458,3 +1458,35 @@ def test_cli_ocr_timeout_limits_each_tesseract_run(
     _check_limit(command, image, "--ocr-timeout", "0.001",
                  "page.png: tesseract did not finish within the 0.001 s timeout",
                  ("-1", "nan", "inf", "soon"), tmp_path, capsys)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["schema"], ["annotate", "NOTE", "--no-validate"],
+                                  ["annotate", "NOTE", "--no-validate", "--format", "jsonl"]])
+def test_cli_full_standard_output_is_named(args: list[str], tmp_path: Path) -> None:
+    """`uncertain annotate x.txt > /dev/full` said "OSError: [Errno 28] No space left on
+    device", naming nothing: a script's log did not say which write failed."""
+    import subprocess
+
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin 500 mg.\n")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "uncertain.cli",
+             *[str(note) if a == "NOTE" else a for a in args]],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == ("OSError: cannot write to standard output: "
+                           "No space left on device\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_cli_out_that_cannot_be_written_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--out /dev/full (a device, written straight) failed naming no file."""
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin 500 mg.\n")
+    assert main(["annotate", str(note), "--no-validate", "--out", "/dev/full"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("OSError: ") and "cannot write /dev/full" in err
+    assert "Traceback" not in err

@@ -124,15 +124,23 @@ class _Output:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if self._tmp is None or self.path is None:
             return
-        self._tmp.close()
-        if self.straight:
-            return
-        if exc_type is not None or self.discarded:
+        try:
+            self._tmp.close()  # (what is left buffered is written here)
+        except OSError as failed:
+            exc = exc or failed
+        if not self.straight and (exc is not None or self.discarded):
             os.unlink(self._tmp_name)
+        elif self.straight or exc is not None:
+            pass
         elif self.force:
             os.replace(self._tmp_name, self._target)
         else:
             self._place()
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+            # a write to it that failed (a full disk, --out /dev/full) named no file
+            raise OSError(exc.errno, f"{exc.strerror}: cannot write {self.path}") from exc
+        if exc is not None and exc_type is None:
+            raise exc
 
     def _place(self) -> None:
         """Move the finished file to ``path`` unless a file has appeared there since the
@@ -904,6 +912,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     terminated = _on_sigterm()
+    stdout = sys.stdout
+    sys.stdout = _NamedStdout(stdout)
     try:
         status = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
@@ -915,6 +925,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # at exit goes nowhere rather than raising again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, the status a shell gives a writer the pipe closed on
+    except _StandardOutputError as exc:
+        # (> /dev/full, a full disk: "OSError: [Errno 28] No space left on device" named
+        # nothing); what is left unwritten goes nowhere at exit, as at a closed pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"OSError: cannot write to standard output: {exc.strerror}", file=sys.stderr)
+        return 1
     except (UncertainError, OSError) as exc:
         # an --out that is a folder, on a read-only disk, ...: one line naming it, as the rest
         _fail(exc)
@@ -922,8 +938,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        sys.stdout = stdout
         if terminated is not None:
             signal.signal(signal.SIGTERM, terminated)
+
+
+class _StandardOutputError(OSError):
+    """A write to standard output that failed (a full disk), other than a closed pipe."""
+
+
+class _NamedStdout:
+    """Standard output, whose failed writes are told from those of the files a command
+    writes (:class:`_StandardOutputError`), to be said as standard output's."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StandardOutputError(exc.errno, exc.strerror) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StandardOutputError(exc.errno, exc.strerror) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _utf8_stdout() -> None:
