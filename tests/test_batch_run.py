@@ -987,7 +987,7 @@ def test_batch_an_input_named_twice_is_counted_once(
     first = run_batch(["d/a.wav", "d/a.wav"], out=out, processor=FakeProcessor)
     assert (first.total, first.done, first.skipped) == (1, 1, 0)
     assert first.named_again == 1
-    assert "1 done, 0 failed, 0 skipped (of 1 inputs)" in first.format()
+    assert "1 done, 0 failed, 0 skipped (of 1 input)" in first.format()
     assert "named again: 1 input named more than once" in first.format()
     again = run_batch(["d/a.wav", "./d/a.wav"], out=out, resume=True,
                       processor=FakeProcessor)
@@ -1005,9 +1005,9 @@ def test_batch_an_input_named_twice_is_counted_once(
     argv = ["batch", "c.txt", "c.txt", "--out", str(tmp_path / "cli.jsonl"),
             "--no-progress", "--no-validate"]
     assert cli_main(argv) == 0
-    assert "1 done, 0 failed, 0 skipped (of 1 inputs)" in capsys.readouterr().err
+    assert "1 done, 0 failed, 0 skipped (of 1 input)" in capsys.readouterr().err
     assert cli_main([*argv, "--resume"]) == 0
-    assert "0 done, 0 failed, 1 skipped (of 1 inputs)" in capsys.readouterr().err
+    assert "0 done, 0 failed, 1 skipped (of 1 input)" in capsys.readouterr().err
 
 
 def test_batch_resume_knows_an_input_reached_through_a_link(
@@ -1616,3 +1616,12 @@ def test_batch_resumed_with_or_without_prompts_says_the_output_will_mix_them(
         run_batch([tmp_path / "a.txt"], out=tmp_path / "new.jsonl", resume=True,
                   validate=False)
     assert "prompt" not in caplog.text
+
+
+@pytest.mark.parametrize(("total", "said"), [(1, "(of 1 input) -> o.jsonl"),
+                                             (2, "(of 2 inputs) -> o.jsonl")])
+def test_batch_summary_says_input_or_inputs(total: int, said: str) -> None:
+    """The summary said "(of 1 inputs)"."""
+    from uncertain.batch import BatchSummary
+
+    assert said in BatchSummary(out="o.jsonl", total=total, done=total).format()

@@ -141,7 +141,7 @@ class BatchSummary:
             f"{self.done} done, {self.failed} failed, {self.skipped} skipped "
             + (f"({self.failed_before} of them failed in an earlier run) "
                if self.failed_before else "")
-            + f"(of {self.total} inputs) -> {self.out}",
+            + f"(of {self.total} input{'s' * (self.total != 1)}) -> {self.out}",
             f"audio {self.audio_hours:.3f} h in {self.wall_seconds:.1f} s"
             + (f", real-time factor {rtf:.3f}" if rtf is not None else ""),
         ]
