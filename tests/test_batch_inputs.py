@@ -467,3 +467,39 @@ def test_batch_inputs_a_member_is_read_no_further_than_its_limit() -> None:
     assert _read_member(io.BytesIO(b"x" * 100), 100) == b"x" * 100
     assert _read_member(io.BytesIO(b"x" * 101), 100) is None
     assert _read_member(io.BytesIO(b""), 100) == b""
+
+
+def _archive_of_twins(path: Path) -> Path:
+    """An archive holding two members named a.txt (a tar appended to, a zip written to
+    twice), and b.txt."""
+    members = [("a.txt", b"first"), ("b.txt", b"other"), ("a.txt", b"second")]
+    if path.suffix == ".zip":
+        with pytest.warns(UserWarning), zipfile.ZipFile(path, "w") as zf:
+            for name, data in members:
+                zf.writestr(name, data)
+        return path
+    with tarfile.open(path, "w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".zip"])
+def test_batch_members_of_one_name_are_each_read_under_a_key_of_their_own(
+        tmp_path: Path, suffix: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A tar's (or a zip's) two members named a.txt were both keyed "arc::a.txt": the
+    second was taken for the first named again and dropped (extracting keeps the last).
+    Each is read now, the second keyed "arc::a.txt#2", and a warning says so."""
+    arc = _archive_of_twins(tmp_path / f"arc{suffix}")
+    keys = [f"{arc}::a.txt", f"{arc}::b.txt", f"{arc}::a.txt#2"]
+    assert list(list_items([arc])) == keys
+    with caplog.at_level("WARNING", logger="uncertain"):
+        items = list(iter_items([arc]))
+    assert [(i.path, i.data, i.name) for i in items] == [
+        (keys[0], b"first", "a.txt"), (keys[1], b"other", "b.txt"),
+        (keys[2], b"second", "a.txt")]
+    (message,) = (r.getMessage() for r in caplog.records)
+    assert message.startswith(f"{arc}: 1 member name occurs more than once (a.txt 2 times, "
+                              "recorded as a.txt, a.txt#2): each member is read")

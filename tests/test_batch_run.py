@@ -1625,3 +1625,19 @@ def test_batch_summary_says_input_or_inputs(total: int, said: str) -> None:
     from uncertain.batch import BatchSummary
 
     assert said in BatchSummary(out="o.jsonl", total=total, done=total).format()
+
+
+def test_batch_members_of_one_name_each_get_a_record(tmp_path: Path) -> None:
+    """Of a tar's two members named a.wav, the second was dropped as "named again"."""
+    arc = tmp_path / "arc.tar"
+    with tarfile.open(arc, "w") as tar:
+        for data in (b"first", b"second"):
+            info = tarfile.TarInfo("a.wav")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([arc], out=out, processor=FakeProcessor)
+    assert (summary.total, summary.done, summary.named_again) == (2, 2, 0)
+    assert [r["path"] for r in _records(out)] == [f"{arc}::a.wav", f"{arc}::a.wav#2"]
+    again = run_batch([arc], out=out, resume=True, processor=FakeProcessor)
+    assert (again.total, again.skipped) == (2, 2)

@@ -19,9 +19,10 @@ This module owns what counts as one input of a batch run:
   "a.wav", one name for one file).
 
 An item's ``path`` is its key in the output: the file path as found, or
-``ARCHIVE::MEMBER`` for an archive member. Problems found while listing (a bad manifest
-line, an unreadable archive, an unsafe member) become items that carry their error, so
-the runner records them and goes on.
+``ARCHIVE::MEMBER`` for an archive member (``ARCHIVE::MEMBER#2`` for the second member
+of that name in one archive, and so on: each is read, where extracting keeps the last).
+Problems found while listing (a bad manifest line, an unreadable archive, an unsafe
+member) become items that carry their error, so the runner records them and goes on.
 """
 
 from __future__ import annotations
@@ -70,10 +71,15 @@ class Item:
     file: str | None = None
     data: bytes | None = None
     error: InputError | None = None
+    #: an archive member's name (its ``path`` is ``ARCHIVE::MEMBER``, or
+    #: ``ARCHIVE::MEMBER#2`` for the second member of that name)
+    member: str | None = None
 
     @property
     def name(self) -> str:
         """The file name the item's extension is judged by (the member name for members)."""
+        if self.member is not None:
+            return self.member
         return self.path.rsplit(MEMBER_SEPARATOR, 1)[-1]
 
     def sha256(self) -> str | None:
@@ -378,13 +384,43 @@ def _skipped(name: str) -> bool:
     return not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts)
 
 
-def _member_item(archive: Path, name: str) -> Item:
-    return Item(path=f"{archive}{MEMBER_SEPARATOR}{name}")
+class _Members:
+    """The keys of an archive's members, ``ARCHIVE::MEMBER``; a name met again (a tar
+    appended to, a zip written to twice) is ``ARCHIVE::MEMBER#2``, ``#3``, ...: each member
+    is read, under a key of its own, where extracting the archive keeps the last of the
+    name, and one warning says so (the later member was taken for the first named again,
+    and dropped)."""
 
+    def __init__(self, archive: Path, left_out: LeftOut) -> None:
+        self.archive = archive
+        self.left_out = left_out
+        self.counts: Counter[str] = Counter()
 
-def _refused(archive: Path, name: str, error_type: type[InputError], reason: str) -> Item:
-    key = f"{archive}{MEMBER_SEPARATOR}{name}"
-    return Item(path=key, error=error_type(key, reason))
+    def item(self, name: str, data: bytes | None = None) -> Item:
+        """The item of the next member named ``name``, holding its ``data``."""
+        return Item(path=self._key(name), member=name, data=data)
+
+    def refused(self, name: str, error_type: type[InputError], reason: str) -> Item:
+        """The error item of the next member named ``name``."""
+        key = self._key(name)
+        return Item(path=key, member=name, error=error_type(key, reason))
+
+    def _key(self, name: str) -> str:
+        self.counts[name] += 1
+        n = self.counts[name]
+        return f"{self.archive}{MEMBER_SEPARATOR}{name}" + (f"#{n}" if n > 1 else "")
+
+    def report(self) -> None:
+        again = {name: n for name, n in self.counts.items() if n > 1}
+        if not again:
+            return
+        names = "; ".join(f"{name} {n} times, recorded as {name}"
+                          + "".join(f", {name}#{k}" for k in range(2, n + 1))
+                          for name, n in sorted(again.items()))
+        self.left_out.say(
+            f"{self.archive}: {len(again)} member name{'s' * (len(again) != 1)} "
+            f"occur{'s' * (len(again) == 1)} more than once ({names}): each member is read "
+            "(extracting the archive keeps only the last of a name)")
 
 
 def _member_limit(name: str, max_bytes: int) -> int:
@@ -409,12 +445,12 @@ def _read_member(fh: IO[bytes], limit: int) -> bytes | None:
     return b"".join(pieces)
 
 
-def _too_large(archive: Path, name: str, limit: int, max_bytes: int,
+def _too_large(members: _Members, name: str, limit: int, max_bytes: int,
                declared: int | None = None) -> Item:
     """The error item of a member over ``limit``: by the size its archive ``declared``,
     or, read, past it."""
     kind = " for a transcript" if limit < max_bytes else ""
-    return _refused(archive, name, InputTooLargeError,
+    return members.refused(name, InputTooLargeError,
                     f"{declared} bytes, over the limit of {limit}{kind}" if declared is not None
                     else f"inflates past the limit of {limit} bytes{kind} (a decompression "
                          "bomb?); not read")
@@ -437,25 +473,26 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[
 
 def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
     left_out = LeftOut(archive, quiet=listing, archive=True)
+    members = _Members(archive, left_out)
     # "r|*" reads the stream once, front to back, whatever the compression
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
         for member in tar:
             name = member.name
             problem = member_problem(name)
             if problem is not None:
-                yield _refused(archive, name, UnsupportedFormatError, problem)
+                yield members.refused(name, UnsupportedFormatError, problem)
             elif member.isdir() or _skipped(name):
                 continue
             elif not is_input_name(name):
                 left_out.add(name)
             elif not member.isfile():
                 what = "a link" if member.issym() or member.islnk() else "not a regular file"
-                yield _refused(archive, name, UnsupportedFormatError,
+                yield members.refused(name, UnsupportedFormatError,
                                f"archive member {name!r} is {what}; refused")
             elif listing:
-                yield _member_item(archive, name)
+                yield members.item(name)
             elif member.size > (limit := _member_limit(name, max_bytes)):
-                yield _too_large(archive, name, limit, max_bytes, member.size)
+                yield _too_large(members, name, limit, max_bytes, member.size)
             else:
                 fh = tar.extractfile(member)
                 try:
@@ -463,13 +500,14 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item
                 except (tarfile.TarError, EOFError, OSError) as exc:
                     # the listing counted this member: it gets its record, and the
                     # archive's error (raised on) says the rest went unread
-                    yield _refused(archive, name, CorruptInputError,
+                    yield members.refused(name, CorruptInputError,
                                    f"the archive ends inside this member ({exc})")
                     raise
-                yield (Item(path=_member_item(archive, name).path, data=data)
-                       if data is not None else _too_large(archive, name, limit, max_bytes))
+                yield (members.item(name, data) if data is not None
+                       else _too_large(members, name, limit, max_bytes))
         _check_tar_end(tar)
     left_out.report()
+    members.report()
 
 
 def _check_tar_end(tar: tarfile.TarFile) -> None:
@@ -497,34 +535,36 @@ def _zip_link(info: zipfile.ZipInfo) -> bool:
 
 def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
     left_out = LeftOut(archive, quiet=listing, archive=True)
+    members = _Members(archive, left_out)
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             name = info.filename
             problem = member_problem(name)
             if problem is not None:
-                yield _refused(archive, name, UnsupportedFormatError, problem)
+                yield members.refused(name, UnsupportedFormatError, problem)
             elif info.is_dir() or _skipped(name):
                 continue
             elif not is_input_name(name):
                 left_out.add(name)
             elif _zip_link(info):
-                yield _refused(archive, name, UnsupportedFormatError,
+                yield members.refused(name, UnsupportedFormatError,
                                f"archive member {name!r} is a link; refused")
             elif info.flag_bits & 0x1:
-                yield _refused(archive, name, EncryptedInputError,
+                yield members.refused(name, EncryptedInputError,
                                f"archive member {name!r} is encrypted")
             elif listing:
-                yield _member_item(archive, name)
+                yield members.item(name)
             elif info.file_size > (limit := _member_limit(name, max_bytes)):
-                yield _too_large(archive, name, limit, max_bytes, info.file_size)
+                yield _too_large(members, name, limit, max_bytes, info.file_size)
             else:
                 try:  # (the size a zip declares may lie: the bytes are counted as read)
                     with zf.open(info) as fh:
                         data = _read_member(fh, limit)
                 # RuntimeError also covers an unsupported compression method or encryption
                 except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-                    yield _refused(archive, name, CorruptInputError, f"cannot read: {exc}")
+                    yield members.refused(name, CorruptInputError, f"cannot read: {exc}")
                     continue
-                yield (Item(path=_member_item(archive, name).path, data=data)
-                       if data is not None else _too_large(archive, name, limit, max_bytes))
+                yield (members.item(name, data) if data is not None
+                       else _too_large(members, name, limit, max_bytes))
     left_out.report()
+    members.report()

@@ -13,7 +13,8 @@ Data (``engine="ray"``); either way the records are written here, by one writer
 
 Output records (one JSON object per line, written whole, ``fsync``-ed)::
 
-    {"path": str,                 # the input file, or "ARCHIVE::MEMBER"
+    {"path": str,                 # the input file, or "ARCHIVE::MEMBER" ("#2" after
+                                  # the second member of one name, and so on)
      "sha256": str,               # hex SHA-256 of the input's bytes
      "status": "ok",
      "kind": "audio" | "image" | "pdf" | "text",
