@@ -503,3 +503,31 @@ def test_batch_members_of_one_name_are_each_read_under_a_key_of_their_own(
     (message,) = (r.getMessage() for r in caplog.records)
     assert message.startswith(f"{arc}: 1 member name occurs more than once (a.txt 2 times, "
                               "recorded as a.txt, a.txt#2): each member is read")
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".zip"])
+def test_batch_a_member_named_by_its_key_is_read_alone(tmp_path: Path, suffix: str) -> None:
+    """`uncertain batch 'arc.zip::a.txt'` (the key a record gives a member) said "no such
+    file". The member is read alone now (the second of a name by its #2), one not in the
+    archive is an error item that says how its members are named, and a member not named
+    as an input is read when named by its key, as a file named is."""
+    arc = _archive_of_twins(tmp_path / f"arc{suffix}")
+    with zipfile.ZipFile(tmp_path / "side.zip", "w") as zf:
+        zf.writestr("notes.json", b"{}")
+    named = [f"{arc}::a.txt#2", f"{arc}::b.txt", f"{arc}::c.txt",
+             f"{tmp_path / 'side.zip'}::notes.json"]
+    assert list(list_items(named)) == named
+    items = list(iter_items(named))
+    assert [(i.path, i.data) for i in items[:2]] == [(named[0], b"second"),
+                                                     (named[1], b"other")]
+    assert isinstance(items[2].error, MissingFileError)
+    assert f"no such member of {arc}" in str(items[2].error)
+    assert (items[3].path, items[3].data, items[3].error) == (named[3], b"{}", None)
+
+
+def test_batch_a_member_key_names_a_file_that_exists_first(tmp_path: Path) -> None:
+    """A file whose name holds "::" is that file, not a member."""
+    odd = tmp_path / "a.zip::b.txt"
+    odd.write_text("hello")
+    (item,) = iter_items([odd])
+    assert (item.file, item.error) == (str(odd), None)

@@ -1490,3 +1490,17 @@ def test_cli_out_that_cannot_be_written_is_named(
     err = capsys.readouterr().err
     assert err.startswith("OSError: ") and "cannot write /dev/full" in err
     assert "Traceback" not in err
+
+
+def test_cli_annotate_says_a_member_key_names_a_member(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`uncertain annotate 'calls.zip::a.txt'` said "no such file"."""
+    import zipfile
+
+    arc = tmp_path / "calls.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("a.txt", "Take metformin.")
+    assert main(["annotate", f"{arc}::a.txt", "--no-validate"]) == 1
+    assert capsys.readouterr().err == (
+        f"MissingFileError: {arc}::a.txt: names a member of an archive, which annotate "
+        f"does not open: uncertain batch '{arc}::a.txt' reads it\n")

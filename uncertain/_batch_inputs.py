@@ -180,8 +180,38 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
     elif path.exists() and not path.is_file():  # hashing a FIFO would wait forever
         yield Item(path=os.fspath(path), error=UnsupportedFormatError(
             path, NOT_REGULAR))
+    elif (address := member_address(path)) is not None:
+        yield from _addressed(*address, max_member_bytes, listing=listing)
     else:
         yield Item(path=os.fspath(path), file=os.fspath(path))
+
+
+def member_address(path: str | os.PathLike[str]) -> tuple[Path, str] | None:
+    """``(ARCHIVE, MEMBER)`` of a path written as records write a member's
+    (``ARCHIVE::MEMBER``: ``calls.zip::a.wav``) that names no file, ARCHIVE named as an
+    archive; else None."""
+    text = os.fspath(path)
+    archive, separator, member = text.partition(MEMBER_SEPARATOR)
+    if not separator or not member or not is_archive(archive) or os.path.lexists(text):
+        return None
+    return Path(archive), member
+
+
+def _addressed(archive: Path, member: str, max_bytes: int, *,
+               listing: bool) -> Iterator[Item]:
+    """The member of ``archive`` keyed ``ARCHIVE::member`` (``a.txt``, or ``a.txt#2`` for
+    the second of that name), read alone: an input named by the key its record has (it was
+    "no such file"); an error item when the archive holds no such member."""
+    key = f"{archive}{MEMBER_SEPARATOR}{member}"
+    found = False
+    for item in _archive_items(archive, max_bytes, listing=listing, only=member):
+        if item.path in (key, os.fspath(archive)):  # (the archive's own error too)
+            found = True
+            yield item
+    if not found:
+        yield Item(path=key, error=MissingFileError(
+            key, f"no such member of {archive} (uncertain batch {archive} reads all its "
+                 f"members, each recorded as {archive}{MEMBER_SEPARATOR}MEMBER)"))
 
 
 def named_files(paths: Iterable[str | os.PathLike[str]],
@@ -456,12 +486,16 @@ def _too_large(members: _Members, name: str, limit: int, max_bytes: int,
                          "bomb?); not read")
 
 
-def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
+def _archive_items(archive: Path, max_bytes: int, *, listing: bool,
+                   only: str | None = None) -> Iterator[Item]:
+    """The items of ``archive``'s members; ``only``: of the members that key (``a.txt`` or
+    ``a.txt#2``) may name, whatever their names (a member named by its key is read as a
+    file named is), and without a warning of what was left out."""
     try:
         if archive.name.lower().endswith(_ZIP_SUFFIXES):
-            yield from _zip_items(archive, max_bytes, listing=listing)
+            yield from _zip_items(archive, max_bytes, listing=listing, only=only)
         else:
-            yield from _tar_items(archive, max_bytes, listing=listing)
+            yield from _tar_items(archive, max_bytes, listing=listing, only=only)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         # a damaged archive: what was read stays recorded, the rest is one error item
         if isinstance(exc, PermissionError | FileNotFoundError):
@@ -471,19 +505,28 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[
         yield Item(path=os.fspath(archive), error=error)
 
 
-def _tar_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
-    left_out = LeftOut(archive, quiet=listing, archive=True)
+def _wanted(name: str, only: str | None) -> bool:
+    """Whether member ``name`` may be the one keyed ``only`` (None: every member is)."""
+    return only is None or only == name or (
+        only.startswith(f"{name}#") and only[len(name) + 1:].isdigit())
+
+
+def _tar_items(archive: Path, max_bytes: int, *, listing: bool,
+               only: str | None = None) -> Iterator[Item]:
+    left_out = LeftOut(archive, quiet=listing or only is not None, archive=True)
     members = _Members(archive, left_out)
     # "r|*" reads the stream once, front to back, whatever the compression
     with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tar:
         for member in tar:
             name = member.name
             problem = member_problem(name)
+            if not _wanted(name, only):
+                continue
             if problem is not None:
                 yield members.refused(name, UnsupportedFormatError, problem)
             elif member.isdir() or _skipped(name):
                 continue
-            elif not is_input_name(name):
+            elif not (is_input_name(name) or only is not None):
                 left_out.add(name)
             elif not member.isfile():
                 what = "a link" if member.issym() or member.islnk() else "not a regular file"
@@ -533,18 +576,21 @@ def _zip_link(info: zipfile.ZipInfo) -> bool:
     return (info.external_attr >> 16) & 0o170000 == 0o120000
 
 
-def _zip_items(archive: Path, max_bytes: int, *, listing: bool) -> Iterator[Item]:
-    left_out = LeftOut(archive, quiet=listing, archive=True)
+def _zip_items(archive: Path, max_bytes: int, *, listing: bool,
+               only: str | None = None) -> Iterator[Item]:
+    left_out = LeftOut(archive, quiet=listing or only is not None, archive=True)
     members = _Members(archive, left_out)
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             name = info.filename
             problem = member_problem(name)
+            if not _wanted(name, only):
+                continue
             if problem is not None:
                 yield members.refused(name, UnsupportedFormatError, problem)
             elif info.is_dir() or _skipped(name):
                 continue
-            elif not is_input_name(name):
+            elif not (is_input_name(name) or only is not None):
                 left_out.add(name)
             elif _zip_link(info):
                 yield members.refused(name, UnsupportedFormatError,

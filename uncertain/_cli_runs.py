@@ -43,7 +43,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         "batch", help="process many files, directories, archives or manifests into JSON lines",
         description="One JSON line per input in --out; resumable and fault-isolated.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
-                   help="files, directories, .tar/.tar.gz/.zip archives, .jsonl/.csv manifests")
+                   help="files, directories, .tar/.tar.gz/.zip archives (ARCHIVE::MEMBER: "
+                   "one member, as its record names it), .jsonl/.csv manifests")
     p.add_argument("-o", "--out", required=True, type=a_file,
                    help="the JSON-lines file to write")
     p.add_argument("--model", type=nonempty,

@@ -519,13 +519,18 @@ def _annotate_into(output: _Output, files: Sequence[Path],
 def _archive_said(exc: UncertainError, path: Path) -> UncertainError:
     """``exc``, or, for a tar or zip archive named as one (which annotate does not open),
     an error saying so and what reads it: it was "content is binary (a NUL byte at offset
-    5), not a supported audio, image, PDF or text format"."""
+    5), not a supported audio, image, PDF or text format"; so for an archive's member
+    named as batch records name it (``calls.zip::a.wav``: "no such file")."""
     import tarfile
     import zipfile
 
-    from uncertain._batch_inputs import is_archive
-    from uncertain.errors import UnsupportedFormatError
+    from uncertain._batch_inputs import is_archive, member_address
+    from uncertain.errors import MissingFileError, UnsupportedFormatError
 
+    if isinstance(exc, MissingFileError) and member_address(path) is not None:
+        # (an archive's member as a batch record names it: "no such file")
+        return MissingFileError(path, "names a member of an archive, which annotate does "
+                                      f"not open: uncertain batch '{path}' reads it")
     if not (isinstance(exc, UnsupportedFormatError) and is_archive(path)):
         return exc
     try:
