@@ -1504,3 +1504,28 @@ def test_cli_annotate_says_a_member_key_names_a_member(
     assert capsys.readouterr().err == (
         f"MissingFileError: {arc}::a.txt: names a member of an archive, which annotate "
         f"does not open: uncertain batch '{arc}::a.txt' reads it\n")
+
+
+@pytest.mark.parametrize("command", [
+    ["lexicon", "LEX", "--check"],
+    ["annotate", "NOTE", "--lexicon", "hosp=LEX", "--no-rescore"],
+    ["batch", "EMPTY", "--lexicon", "LEX", "--out", "OUT", "--no-progress"]])
+def test_cli_a_lexicon_named_gz_that_is_not_gzip_is_said(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A formulary.tsv.gz that was plain text was read as text without a word, by
+    `lexicon --check` and by --lexicon; one that is gzip-compressed is read as it was."""
+    import gzip
+
+    text = b"term\tcanonical\tkind\nzorbafen\tzorbafen\tdrug\n"
+    plain, packed = tmp_path / "formulary.tsv.gz", tmp_path / "packed.tsv.gz"
+    plain.write_bytes(text)
+    packed.write_bytes(gzip.compress(text))
+    note = tmp_path / "note.txt"
+    note.write_text("Take zorbafen daily.\n")
+    (tmp_path / "empty").mkdir()
+    said = f"warning: {plain}: named .gz but not gzip-compressed: read as plain text\n"
+    for lexicon, warned in ((plain, True), (packed, False)):
+        swap = {"LEX": str(lexicon), "hosp=LEX": f"hosp={lexicon}", "NOTE": str(note),
+                "EMPTY": str(tmp_path / "empty"), "OUT": str(tmp_path / "out.jsonl")}
+        assert main([swap.get(a, a) for a in command]) == 0
+        assert (said in capsys.readouterr().err) is warned
