@@ -1641,3 +1641,32 @@ def test_batch_members_of_one_name_each_get_a_record(tmp_path: Path) -> None:
     assert [r["path"] for r in _records(out)] == [f"{arc}::a.wav", f"{arc}::a.wav#2"]
     again = run_batch([arc], out=out, resume=True, processor=FakeProcessor)
     assert (again.total, again.skipped) == (2, 2)
+
+
+def test_cli_batch_prompts_keep_the_prompt_reconcile_reads_back(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """batch --prompts kept the prompt's text alone: reconcile --prompt, which needs the
+    prompt as render --prompt-json saves it, could not be given what the model was
+    shown. The record keeps it as prompt_json, and reconcile --prompt reads the record."""
+    note = tmp_path / "note.txt"
+    note.write_text("Patient takes zorbafen daily.\n")
+    out = tmp_path / "b.jsonl"
+    assert cli_main(["batch", str(note), "--no-progress", "--no-rescore", "--prompts",
+                     "--style", "bracket", "--out", str(out)]) == 0
+    (record,) = _records(out)
+    assert record["prompt_json"]["text"] == record["prompt"]
+    assert record["prompt_json"]["style"] == "bracket"
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Patient takes sorafenib daily.\n")
+    capsys.readouterr()
+    assert cli_main(["reconcile", str(out), str(answer), "--prompt", str(out)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [s["text"] for s in result["spans"]] == ["zorbafen"]
+    plain = tmp_path / "plain.jsonl"
+    assert cli_main(["batch", str(note), "--no-progress", "--no-rescore",
+                     "--out", str(plain)]) == 0
+    capsys.readouterr()
+    assert cli_main(["reconcile", str(plain), str(answer), "--prompt", str(plain)]) == 1
+    assert capsys.readouterr().err == (
+        f"EmptyInputError: {plain}: holds no prompt (batch records: batch --prompts keeps "
+        "each document's)\n")

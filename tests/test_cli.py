@@ -1529,3 +1529,33 @@ def test_cli_a_lexicon_named_gz_that_is_not_gzip_is_said(
                 "EMPTY": str(tmp_path / "empty"), "OUT": str(tmp_path / "out.jsonl")}
         assert main([swap.get(a, a) for a in command]) == 0
         assert (said in capsys.readouterr().err) is warned
+
+
+def test_cli_annotate_saves_the_prompt_as_render_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """annotate --format prompt printed the prompt but could not save it as JSON for
+    reconcile --prompt (render --prompt-json could, from a saved document only)."""
+    note = tmp_path / "note.txt"
+    note.write_text("Patient takes zorbafen daily.\n")
+    doc, sent = tmp_path / "doc.json", tmp_path / "sent.json"
+    assert main(["annotate", str(note), "--no-rescore", "--out", str(doc),
+                 "--prompt-json", str(sent), "--budget", "200"]) == 0
+    assert "warning" not in capsys.readouterr().err  # (--budget is --prompt-json's)
+    again = tmp_path / "again.json"
+    assert main(["render", str(doc), "--budget", "200", "--prompt-json", str(again)]) == 0
+    assert sent.read_text() == again.read_text()
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Patient takes sorafenib daily.\n")
+    capsys.readouterr()
+    assert main(["reconcile", str(doc), str(answer), "--prompt", str(sent)]) == 0
+    assert "sorafenib" in capsys.readouterr().out
+    # '-': the JSON on standard output in place of the text, with --format prompt only
+    assert main(["annotate", str(note), "--no-rescore", "--format", "prompt",
+                 "--prompt-json", "-", "--budget", "200"]) == 0
+    assert capsys.readouterr().out == sent.read_text()
+    assert main(["annotate", str(note), "--no-rescore", "--prompt-json", "-"]) == 2
+    assert "--prompt-json - writes the prompts on standard output" in (
+        capsys.readouterr().err)
+    assert main(["annotate", str(note), "--no-rescore", "--prompt-json", str(note),
+                 "--force"]) == 1
+    assert note.read_text() == "Patient takes zorbafen daily.\n"

@@ -238,7 +238,10 @@ class Worker:
             if self.config.prompts:
                 from uncertain.render import render
 
-                record["prompt"] = render(doc, style=cast("Style", self.config.style)).text
+                prompt = render(doc, style=cast("Style", self.config.style))
+                # the text to send, and the prompt as reconcile --prompt reads it back
+                record["prompt"] = prompt.text
+                record["prompt_json"] = prompt.to_dict()
             return record
         except ModelNotFoundError:
             raise

@@ -20,7 +20,9 @@ Output records (one JSON object per line, written whole, ``fsync``-ed)::
      "kind": "audio" | "image" | "pdf" | "text",
      "duration": float | null,    # seconds of audio (null for other kinds)
      "document": {...},           # uncertain.document.Document, validated
-     "prompt": str}               # only with prompts=True (--prompts)
+     "prompt": str,               # only with prompts=True (--prompts)
+     "prompt_json": {...}}        # that prompt as render --prompt-json saves it
+                                  # (Prompt.to_dict), for reconcile --prompt
 
     {"path": str,
      "sha256": str | null,        # null when the input could not be read

@@ -413,16 +413,27 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if not files:
         print("warning: no input files", file=sys.stderr)
         return 0
-    given = _render_options_given(args) if args.format != "prompt" else []
+    if args.prompt_json == "-" and args.format != "prompt":
+        print("uncertain annotate: error: --prompt-json - writes the prompts on standard "
+              f"output in place of their text, with --format prompt; --format {args.format}"
+              " writes documents: name a file", file=sys.stderr)
+        return 2
+    if args.prompt_json not in (None, "-") and args.out not in (None, "-") and (
+            os.path.realpath(args.prompt_json) == os.path.realpath(args.out)):
+        raise FileExistsError(f"--prompt-json {args.prompt_json} is --out too: name "
+                              "another file")
+    given = (_render_options_given(args) if args.format != "prompt" and not args.prompt_json
+             else [])
     if given:  # ("--style bracket" alone wrote the JSON document, and said nothing)
         warn(f"{', '.join(given)} set{'s' * (len(given) == 1)} how the prompt is rendered; "
              f"--format {args.format} writes no prompt (--format prompt does, or uncertain "
              "render on the saved document)")
-    if args.out and args.out != "-" and os.path.isfile(args.out) and any(
-            os.path.realpath(f) == os.path.realpath(args.out) for f in files):
-        # (--force wrote the document over the transcript it was read from)
-        raise FileExistsError(f"{args.out} is one of the inputs: --out must name another "
-                              "file, or the input would be overwritten")
+    for option, named in (("--out", args.out), ("--prompt-json", args.prompt_json)):
+        if named and named != "-" and os.path.isfile(named) and any(
+                os.path.realpath(f) == os.path.realpath(named) for f in files):
+            # (--force wrote the document over the transcript it was read from)
+            raise FileExistsError(f"{named} is one of the inputs: {option} must name "
+                                  "another file, or the input would be overwritten")
     validator = None
     if not args.no_validate:
         warn_misnamed_lexicons(args.lexicon)
@@ -449,8 +460,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         check_spec(args.calibration)
         options["calibration"] = args.calibration
     output = _Output(args.out, force=args.force)
+    saved = None if args.prompt_json is None else _Output(args.prompt_json, force=args.force)
     try:
-        return _annotate_into(output, files, args, options, validator)
+        return _annotate_into(output, files, args, options, validator, saved)
     except KeyboardInterrupt:
         if output.path is not None and output.done:
             # (Ctrl-C threw the documents done away without a word)
@@ -462,16 +474,19 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise
 
 
-def _annotate_into(output: _Output, files: Sequence[Path],
-                   args: argparse.Namespace, options: dict[str, Any], validator: Any) -> int:
-    """annotate's work: each of ``files`` read, validated and written to ``output``."""
+def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namespace,
+                   options: dict[str, Any], validator: Any, saved: _Output | None) -> int:
+    """annotate's work: each of ``files`` read, validated and written to ``output``, and
+    its prompt as JSON to ``saved`` (``--prompt-json``), as render writes it."""
+    from contextlib import nullcontext
+
     from uncertain.ingest import ingest
     from uncertain.render import render
     from uncertain.rescore import rescore
 
     failures = written = 0
     docs: list[Document] = []
-    with output as out:
+    with output as out, (saved if saved is not None else nullcontext()) as prompts:
         for number, path in enumerate(files, start=1):
             progress = _Progress(Path(path), enabled=not args.no_progress)
             try:
@@ -489,7 +504,8 @@ def _annotate_into(output: _Output, files: Sequence[Path],
                         finally:
                             progress.close()
                 # (a prompt over its --budget fails this input, not the run)
-                prompt = render(doc, **_render_kwargs(args)) if args.format == "prompt" else None
+                prompt = (render(doc, **_render_kwargs(args))
+                          if args.format == "prompt" or prompts is not None else None)
             except ModelNotFoundError as exc:
                 # the run's model, not this input: every recording after it would fail
                 # the same way, so the run stops here, the documents done so far written
@@ -521,10 +537,14 @@ def _annotate_into(output: _Output, files: Sequence[Path],
                 print(f"warning: {named}", file=sys.stderr)
             written += 1
             output.done = written
-            if args.format == "jsonl":
+            if prompts is not None and prompt is not None:
+                prompts.write(json.dumps(prompt.to_dict(), ensure_ascii=False) + "\n")
+            if args.format == "prompt" and prompts is sys.stdout:
+                pass  # (--prompt-json -: the prompt as JSON in place of its text)
+            elif args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()
-            elif prompt is not None:
+            elif args.format == "prompt":
                 out.write(f"=== {shown(path)} ===\n{prompt}\n\n")
             else:
                 docs.append(doc)
@@ -536,6 +556,8 @@ def _annotate_into(output: _Output, files: Sequence[Path],
                 out.write("[\n" + ",\n".join(d.to_json(indent=2) for d in docs) + "\n]\n")
         if not written and failures:
             output.discard()
+            if saved is not None:
+                saved.discard()
     return 1 if failures else 0
 
 
@@ -684,7 +706,11 @@ def _saved_prompt(path: str, doc: Document, doc_path: str) -> Prompt:
                   else [json.loads(line) for line in text.split("\n") if line.strip()])
         if len(values) == 1 and isinstance(values[0], list):
             values = values[0]
-        prompts = [Prompt.from_dict(v) for v in values]
+        # batch records (batch --prompts keeps each prompt in its record): their prompts;
+        # an error record, or one written without --prompts, holds none
+        records = [v for v in values if isinstance(v, dict) and "status" in v and "path" in v]
+        values = [v.get("prompt_json") if v in records else v for v in values]
+        prompts = [Prompt.from_dict(v) for v in values if v is not None]
     except UnicodeDecodeError as exc:
         raise CorruptInputError(p, "not UTF-8 JSON: no saved prompt (render --prompt-json "
                                    "writes one)") from exc
@@ -692,7 +718,8 @@ def _saved_prompt(path: str, doc: Document, doc_path: str) -> Prompt:
         raise CorruptInputError(p, f"not a saved prompt, as render --prompt-json writes "
                                    f"({exc})") from exc
     if not prompts:
-        raise EmptyInputError(p, "holds no prompt")
+        raise EmptyInputError(p, "holds no prompt" + (
+            " (batch records: batch --prompts keeps each document's)" if records else ""))
     own = []
     for prompt in prompts:
         try:
@@ -832,7 +859,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "line; prompt: the rendering for an LLM (--style)")
     p.add_argument("-o", "--out", type=nonempty,
                    help="write here instead of standard output ('-': standard output)")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite --out (and --prompt-json) if it exists")
+    p.add_argument("--prompt-json", type=nonempty, metavar="FILE",
+                   help="also write each document's prompt (render's options) as JSON, one "
+                   "a line, as render --prompt-json does, for reconcile --prompt ('-': "
+                   "standard output, with --format prompt, in place of the text)")
     p.add_argument("--model", type=nonempty,
                    help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=pdf_dpi,
@@ -887,7 +919,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--style", choices=["inline", "bracket", "json"],
                    help="markup style the answer may keep (default: detect)")
     p.add_argument("--prompt", metavar="PROMPT.json",
-                   help="the prompt the answer was given, as render --prompt-json saved it: "
+                   help="the prompt the answer was given, as render --prompt-json (or "
+                   "annotate --prompt-json) saved it, or a batch record of --prompts: "
                    "the spans it marked are the doubtful ones (no render options then)")
     p.add_argument("--threshold", type=_probability,
                    help="the --threshold the prompt was rendered with (default 0.5), so that "
