@@ -683,6 +683,7 @@ def test_batch_plan_actors(resources: dict[str, float], device: str, threads: in
     ([], [], 0),
 ])
 def test_batch_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                               caplog: pytest.LogCaptureFixture,
                                names: list[str], flags: list[str], status: int) -> None:
     (tmp_path / "a.txt").write_text("Takes metformin.")
     (tmp_path / "b.txt").write_text("No allergies.")
@@ -696,7 +697,7 @@ def test_batch_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str
         assert f"of {len(names)} inputs" in err
         assert len(_records(out)) == len(names)
     else:
-        assert "no input files" in err
+        assert "no input files" in caplog.text  # (logged: on stderr outside the tests)
 
 
 def test_batch_cli_refuses_existing_out(tmp_path: Path,
@@ -1670,3 +1671,17 @@ def test_cli_batch_prompts_keep_the_prompt_reconcile_reads_back(
     assert capsys.readouterr().err == (
         f"EmptyInputError: {plain}: holds no prompt (batch records: batch --prompts keeps "
         "each document's)\n")
+
+
+def test_cli_batch_of_no_input_files_says_so_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An empty folder was said twice: "no input files in d", then "no input files"."""
+    (tmp_path / "d").mkdir()
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main(["batch", str(tmp_path / "d"), "--no-progress",
+                         "--out", str(tmp_path / "o.jsonl")]) == 0
+    said = capsys.readouterr().err + caplog.text
+    assert said.count("no input files") == 1
+    assert f"no input files in {tmp_path / 'd'}" in said
+    assert not (tmp_path / "o.jsonl").exists()

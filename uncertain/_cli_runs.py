@@ -137,8 +137,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             said += f"; {_kept(args.out)}"
         print(said, file=sys.stderr)
         return 1
-    if summary.total == 0:
-        print("warning: no input files", file=sys.stderr)
+    if summary.total == 0:  # (run_batch said so, naming what was given)
         return 0
     print(summary.format(), file=sys.stderr)
     # the inputs of a resumed run that failed earlier are failures of the output too
