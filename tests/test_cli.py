@@ -1559,3 +1559,17 @@ def test_cli_annotate_saves_the_prompt_as_render_does(
     assert main(["annotate", str(note), "--no-rescore", "--prompt-json", str(note),
                  "--force"]) == 1
     assert note.read_text() == "Patient takes zorbafen daily.\n"
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_lexicon_with_no_validate_is_said_unused(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--lexicon with --no-validate was taken without a word, the file never read (not
+    even found missing): a user believed the formulary was used."""
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin.\n")
+    out = ["--out", str(tmp_path / "o.jsonl")] if command == "batch" else []
+    assert main([command, str(note), "--no-validate", "--lexicon", "missing.tsv",
+                 "--no-progress", *out]) == 0
+    assert ("warning: --lexicon adds lexicons to the validator; with --no-validate none "
+            "runs, and no lexicon is read\n") in capsys.readouterr().err

@@ -175,6 +175,11 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+#: what --lexicon with --no-validate is told (the lexicons were taken and never read)
+_UNUSED_LEXICONS = ("--lexicon adds lexicons to the validator; with --no-validate none runs, "
+                    "and no lexicon is read")
+
+
 def warn_misnamed_lexicons(sources: Sequence[str]) -> None:
     """Warn of each lexicon file of ``sources`` (``--lexicon``'s, ``NAME=FILE`` too) named
     ``.gz`` that is not gzip-compressed: it is read as plain text, as the loader reads any
@@ -435,6 +440,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             raise FileExistsError(f"{named} is one of the inputs: {option} must name "
                                   "another file, or the input would be overwritten")
     validator = None
+    if args.no_validate and args.lexicon:
+        warn(_UNUSED_LEXICONS)
     if not args.no_validate:
         warn_misnamed_lexicons(args.lexicon)
         validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
