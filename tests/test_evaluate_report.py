@@ -752,3 +752,24 @@ def test_evaluate_cli_an_input_that_failed_is_a_failure_of_the_run(
                   "--intervals", "0"]) == 1
     assert "c.wav (CorruptInputError)" in capsys.readouterr().err
     assert _eval([*argv[:2], str(tmp_path / "a.txt"), "--intervals", "0"]) == 0
+
+
+def test_evaluate_cli_a_failed_input_of_no_reference_is_not_said_scored(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A batch's error record of an input no reference names was said "failed, scored as
+    empty transcripts", beside the "no reference for" line naming it: it was not scored."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": "a.txt", "text": "start metformin"})
+                    + "\n" + json.dumps({"id": "b", "path": "b.wav", "text": "stop"})
+                    + "\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("start metformin\n", encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"path": p, "error": "CorruptInputError"}) + "\n"
+                            for p in ("b.wav", "c.wav")), encoding="utf-8")
+    assert _eval(["--refs", str(refs), "--docs", str(docs), str(tmp_path / "a.txt"),
+                  "--intervals", "0", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert ("1 input failed, scored as empty transcripts: b.wav (CorruptInputError)\n"
+            in err)
+    assert ("1 input failed, of no reference, not scored: c.wav (CorruptInputError)\n"
+            in err)

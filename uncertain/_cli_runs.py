@@ -364,14 +364,16 @@ def run_eval_command(args: argparse.Namespace) -> int:
         plot_reliability(report, args.plot)
     # an input that could not be read is scored as an empty transcript, and the run went
     # on; status 0 read as a run whose every input was read (a check in CI passed)
-    failed = [d for d, _ in pairs if isinstance(d, Failure)] + [
-        d for d in unmatched if isinstance(d, Failure)]
-    if failed:
-        shown = ", ".join(f"{f.path} ({f.error})" for f in failed[:3])
-        print(f"uncertain eval: {len(failed)} input{'s' * (len(failed) != 1)} failed, "
-              f"scored as empty transcripts: {shown}"
-              + (f" and {len(failed) - 3} more" if len(failed) > 3 else ""),
-              file=sys.stderr)
+    scored = [d for d, _ in pairs if isinstance(d, Failure)]
+    unscored = [d for d in unmatched if isinstance(d, Failure)]  # (of no reference)
+    for failed, how in ((scored, "scored as empty transcripts"),
+                        (unscored, "of no reference, not scored")):
+        if failed:
+            shown = ", ".join(f"{f.path} ({f.error})" for f in failed[:3])
+            print(f"uncertain eval: {len(failed)} input{'s' * (len(failed) != 1)} failed, "
+                  f"{how}: {shown}" + (f" and {len(failed) - 3} more" if len(failed) > 3
+                                       else ""), file=sys.stderr)
+    if scored or unscored:
         return 0 if args.allow_failures else 1
     return 0
 
