@@ -165,8 +165,10 @@ def test_batch_folder_gives_only_files_named_as_inputs(
     assert folder.startswith(f"{tmp_path}: left out 5 files not named as audio")
     assert "(.csv 1, .json 1, .jsonl 1, .py 1, no extension 1)" in folder
     assert archive.startswith(f"{tmp_path / 'set.zip'}: left out 1 file ")
-    # (a member cannot be named on its own, as a folder's file can)
-    assert archive.endswith("(.json 1); extract such a member and name it to read it anyway")
+    # (a member is named on its own by its key, as a folder's file by its path)
+    assert archive.endswith(f"(.json 1); name such a member as {tmp_path / 'set.zip'}::MEMBER "
+                            "to read it anyway")
+    assert [i.data for i in iter_items([f"{tmp_path / 'set.zip'}::m.json"])] == [b"{}"]
     assert folder.endswith("; name such a file itself to read it anyway")
     # a file named on its own is read whatever its name: its content decides
     assert [i.path for i in iter_items([tmp_path / "run.py"])] == [str(tmp_path / "run.py")]

@@ -265,7 +265,7 @@ class LeftOut:
         self.where = os.fspath(where)
         self.quiet = quiet
         self.warn = warn
-        self.archive = archive  # a member cannot be named on its own: it is extracted
+        self.archive = archive  # a member is named on its own as ARCHIVE::MEMBER
         self.counts: Counter[str] = Counter()
 
     def add(self, name: str) -> None:
@@ -279,8 +279,8 @@ class LeftOut:
         kinds = ", ".join(f"{ext} {n}" for ext, n in sorted(self.counts.items()))
         message = (f"{self.where}: left out {total} file{'' if total == 1 else 's'} not named"
                    f" as audio, an image, a PDF or text ({kinds}); "
-                   + ("extract such a member and name it" if self.archive
-                      else "name such a file itself")
+                   + (f"name such a member as {self.where}{MEMBER_SEPARATOR}MEMBER"
+                      if self.archive else "name such a file itself")
                    + " to read it anyway")
         self.say(message)
 
