@@ -1685,3 +1685,32 @@ def test_cli_batch_of_no_input_files_says_so_once(
     assert said.count("no input files") == 1
     assert f"no input files in {tmp_path / 'd'}" in said
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_cli_batch_resumed_with_other_lexicons_says_the_output_will_mix_them(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A run resumed with a formulary added (or with --no-validate) kept the documents
+    validated without it and said nothing, as it says of another --model: the output
+    held documents validated two ways, and nothing told which."""
+    lexicon = tmp_path / "hosp.tsv"
+    lexicon.write_text("term\tcanonical\tkind\nzorbafen\tzorbafen\tdrug\n")
+    notes = []
+    for name in ("a", "b", "c"):
+        notes.append(tmp_path / f"{name}.txt")
+        notes[-1].write_text(f"Patient {name} takes zorbafen daily.\n")
+    out = str(tmp_path / "out.jsonl")
+    base = ["batch", "--no-progress", "--out", out]
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main([*base, str(notes[0])]) == 0
+        assert cli_main([*base, str(notes[0]), "--resume"]) == 0
+        assert "lexicons" not in caplog.text and "validated" not in caplog.text
+        assert cli_main([*base, *map(str, notes[:2]), "--resume", "--lexicon",
+                         str(lexicon)]) == 0
+    assert (f"{out}: its documents were validated with drugs+clinical; this run's are "
+            "validated with drugs+clinical+hosp, so the output will hold both") in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main([*base, *map(str, notes), "--resume", "--no-validate"]) == 0
+    assert (f"{out}: its documents were validated with drugs+clinical, validated with "
+            "drugs+clinical+hosp; this run's are not validated (--no-validate)"
+            in caplog.text)

@@ -155,6 +155,8 @@ class RecordWriter:
         self._replaced: set[int] = set()  # the lines of records a later one replaces
         self._model_at: dict[int, str] = {}  # the speech model of each line's recording
         self._prompted_at: dict[int, bool] = {}  # whether each line's document has a prompt
+        #: the lexicons each line's document was validated with (None: not validated)
+        self._lexicons_at: dict[int, tuple[str, ...] | None] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         opened = self.path
@@ -229,12 +231,18 @@ class RecordWriter:
             self._failed.add(key)
 
     def _note_made(self, record: dict[str, Any], line: int) -> None:
-        """Note how the record on ``line`` was made: its recording's model, its prompt."""
-        source = (record.get("document") or {}).get("source") or {}
+        """Note how the record on ``line`` was made: its recording's model, its prompt, the
+        lexicons it was validated with."""
+        document = record.get("document") or {}
+        source = document.get("source") or {}
         if source.get("modality") == "audio" and source.get("model"):
             self._model_at[line] = str(source["model"])
         if record.get("status") == "ok":
             self._prompted_at[line] = "prompt" in record
+            validation = document.get("validation")
+            self._lexicons_at[line] = (
+                tuple(str(name) for name in validation.get("lexicons") or ())
+                if isinstance(validation, dict) else None)
 
     @property
     def models(self) -> set[str]:
@@ -242,6 +250,13 @@ class RecordWriter:
         a later one replaces (:meth:`drop_replaced` drops them: a resumed run that redid
         every input another model had done was told the output would hold both)."""
         return {model for line, model in self._model_at.items() if line not in self._replaced}
+
+    @property
+    def lexicons(self) -> set[tuple[str, ...] | None]:
+        """The lexicons the file's documents were validated with (None: a document not
+        validated), but for the records a later one replaces."""
+        return {names for line, names in self._lexicons_at.items()
+                if line not in self._replaced}
 
     @property
     def prompted(self) -> tuple[int, int]:
@@ -413,6 +428,8 @@ class RecordWriter:
         self._model_at = {line: model for line, model in self._model_at.items()
                           if line not in self._replaced}
         self._prompted_at = {line: has for line, has in self._prompted_at.items()
+                             if line not in self._replaced}
+        self._lexicons_at = {line: names for line, names in self._lexicons_at.items()
                              if line not in self._replaced}
         self._replaced = set()
         self.close()

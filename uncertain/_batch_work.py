@@ -163,6 +163,14 @@ class Worker:
                 None if self.config.lexicons is None else list(self.config.lexicons))
 
     @property
+    def lexicons(self) -> tuple[str, ...] | None:
+        """The names of the lexicons documents are validated with (None: not validated),
+        as a document's ``validation.lexicons`` names them."""
+        if self._validator is None:
+            return None
+        return tuple(lexicon.name for lexicon in self._validator.lexicons)
+
+    @property
     def asr(self) -> BatchedASR:
         """The batched ASR, loaded on first use (a run without audio never loads a model)."""
         if self._asr is None:

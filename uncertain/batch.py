@@ -61,7 +61,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from tqdm import tqdm
 
@@ -337,6 +337,14 @@ def run_batch(
             elif not prompts and with_prompt:
                 log.warning("%s: its documents have prompts (--prompts); this run, without "
                             "--prompts, writes none", out_path)
+            if processors and all(isinstance(p, Worker) for p in processors):
+                now = cast(Worker, processors[0]).lexicons
+                if before := writer.lexicons - {now}:
+                    # (a formulary added on resuming: the documents done before lack it)
+                    log.warning("%s: its documents were %s; this run's are %s, so the "
+                                "output will hold both", out_path,
+                                ", ".join(sorted(_validated(b) for b in before)),
+                                _validated(now))
             pending = _pending(iter_items(names, exclude=[out]), writer, summary, bar)
             if engine == "ray":
                 from uncertain._ray import run_on_ray
@@ -360,6 +368,12 @@ def run_batch(
     summary.wall_seconds = time.perf_counter() - started
     log.info("batch finished: %s", summary.format().replace("\n", "; "))
     return summary
+
+
+def _validated(lexicons: tuple[str, ...] | None) -> str:
+    """How documents validated with ``lexicons`` (None: not validated) are said to be."""
+    return ("not validated (--no-validate)" if lexicons is None
+            else f"validated with {'+'.join(lexicons) or 'no lexicon'}")
 
 
 def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
