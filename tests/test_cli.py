@@ -1573,3 +1573,20 @@ def test_cli_lexicon_with_no_validate_is_said_unused(
                  "--no-progress", *out]) == 0
     assert ("warning: --lexicon adds lexicons to the validator; with --no-validate none "
             "runs, and no lexicon is read\n") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("archives", "said"), [
+    (["a.zip"], "; the archive is not: uncertain batch reads its members\n"),
+    (["a.zip", "b.tar.gz"], "; the 2 archives are not: uncertain batch reads their members\n")])
+def test_cli_annotate_folder_says_its_archives_are_for_batch(
+        archives: list[str], said: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """annotate of a folder left its archives out telling the user to "name such a file
+    itself to read it anyway", which annotate refuses for an archive."""
+    (tmp_path / "note.txt").write_text("Take metformin.\n")
+    for name in archives:
+        (tmp_path / name).write_bytes(b"PK")
+    assert main(["annotate", str(tmp_path), "--no-validate", "--out",
+                 str(tmp_path / "o.json")]) == 0
+    err = capsys.readouterr().err
+    assert "name such a file itself to read it anyway" + said in err

@@ -252,6 +252,7 @@ def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
             yield child
         else:
             left_out.add(child.name)
+            left_out.archives += is_archive(child)
     left_out.report()
 
 
@@ -267,6 +268,8 @@ class LeftOut:
         self.warn = warn
         self.archive = archive  # a member is named on its own as ARCHIVE::MEMBER
         self.counts: Counter[str] = Counter()
+        #: of the files left out, the archives (a command that reads none: annotate)
+        self.archives = 0
 
     def add(self, name: str) -> None:
         suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
@@ -281,7 +284,11 @@ class LeftOut:
                    f" as audio, an image, a PDF or text ({kinds}); "
                    + (f"name such a member as {self.where}{MEMBER_SEPARATOR}MEMBER"
                       if self.archive else "name such a file itself")
-                   + " to read it anyway")
+                   + " to read it anyway"
+                   + ("" if not self.archives else
+                      "; the archive is not: uncertain batch reads its members"
+                      if self.archives == 1 else f"; the {self.archives} archives are not: "
+                      "uncertain batch reads their members"))
         self.say(message)
 
     def say(self, message: str) -> None:
