@@ -1714,3 +1714,19 @@ def test_cli_batch_resumed_with_other_lexicons_says_the_output_will_mix_them(
     assert (f"{out}: its documents were validated with drugs+clinical, validated with "
             "drugs+clinical+hosp; this run's are not validated (--no-validate)"
             in caplog.text)
+
+
+@pytest.mark.parametrize("before", [None, b"", b'{"path": "x"}\n'])
+def test_batch_a_forced_run_stopped_before_its_first_record_leaves_no_output(
+        tmp_path: Path, before: bytes | None) -> None:
+    """`batch --force --model typo` stopped at the first recording and left an empty
+    --out (it was removed only when the run was not forced): the next run without
+    --force was refused as "exists; pass --resume or --force", for a file of nothing."""
+    (tmp_path / "a.wav").write_bytes(b"aaa")
+    out = tmp_path / "out.jsonl"
+    if before is not None:
+        out.write_bytes(before)
+    with pytest.raises(ModelNotFoundError):
+        run_batch([tmp_path / "a.wav"], out=out, processor=_Refusing, force=True)
+    assert not out.exists()
+    assert run_batch([tmp_path / "a.wav"], out=out, processor=FakeProcessor).done == 1

@@ -316,11 +316,12 @@ def run_batch(
     bar = tqdm(total=summary.total, unit="file", disable=None if progress else True,
                dynamic_ncols=True, smoothing=0.1)
     redirect = logging_above(bar)
-    made = False  # whether this run made the output file
+    made = False  # whether this run made the output file (or emptied it: --force)
+    existed = out_path.exists()
     try:
         with RecordWriter(out_path, mode=mode, fsync=fsync,
                           limits=run_limits(config)) as writer, bar, redirect:
-            made = mode == "new"
+            made = mode != "append" or not existed
             summary.repaired_bytes = writer.repaired_bytes
             asked = os.fspath(model or "tiny.en")
             others = writer.models - {asked}
