@@ -1590,3 +1590,16 @@ def test_cli_annotate_folder_says_its_archives_are_for_batch(
                  str(tmp_path / "o.json")]) == 0
     err = capsys.readouterr().err
     assert "name such a file itself to read it anyway" + said in err
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    ("lexicon", "also exit 1 when the file has no entries"),
+    ("batch", "prompt reconcile --prompt reads back")])
+def test_cli_help_says_what_the_option_does(
+        command: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`lexicon --check` said "exit 1 when the file has problems": a malformed line exits
+    1 without it, and a warning never does; `batch --prompts` did not say that its
+    records keep the prompt as reconcile --prompt reads it."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert said in " ".join(capsys.readouterr().out.split())

@@ -67,7 +67,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                        "or refused under a lower limit, is done again, its new record "
                        "replacing its earlier one")
     again.add_argument("--force", action="store_true", help="overwrite an existing --out")
-    p.add_argument("--prompts", action="store_true", help="also store each rendered prompt")
+    p.add_argument("--prompts", action="store_true",
+                   help="also store each rendered prompt: its text, and as prompt_json the "
+                   "prompt reconcile --prompt reads back")
     p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
                    help="prompt style for --prompts")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",

@@ -951,7 +951,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lexicon", help="inspect and check a lexicon file or shipped lexicon")
     p.add_argument("source", nargs="?", metavar="NAME|FILE")
-    p.add_argument("--check", action="store_true", help="exit 1 when the file has problems")
+    p.add_argument("--check", action="store_true",
+                   help="also exit 1 when the file has no entries (a malformed line always "
+                   "does; a warning, such as duplicates merged, never)")
     p.add_argument("--lookup", action="append", metavar="TERM",
                    help="look a term up (in the shipped lexicons when none is named)")
     p.add_argument("--list", action="store_true", help="list the shipped lexicons")
