@@ -1730,3 +1730,21 @@ def test_batch_a_forced_run_stopped_before_its_first_record_leaves_no_output(
         run_batch([tmp_path / "a.wav"], out=out, processor=_Refusing, force=True)
     assert not out.exists()
     assert run_batch([tmp_path / "a.wav"], out=out, processor=FakeProcessor).done == 1
+
+
+def test_cli_batch_interrupted_before_its_first_record_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C (or SIGTERM) before the first record ended the run with status 130 and not
+    a word, where one after it says what records are kept."""
+    import uncertain.batch
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(uncertain.batch, "run_batch", interrupted)
+    (tmp_path / "a.txt").write_text("Take metformin.")
+    out = tmp_path / "out.jsonl"
+    assert cli_main(["batch", str(tmp_path / "a.txt"), "--out", str(out)]) == 130
+    assert capsys.readouterr().err == (
+        f"uncertain batch: interrupted before the first record; {out} not written\n")

@@ -130,6 +130,9 @@ def run_batch_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
         if Path(args.out).is_file():
             print(f"uncertain batch: interrupted; {_kept(args.out)}", file=sys.stderr)
+        else:  # (stopped before its first record: its empty output removed, unsaid)
+            print(f"uncertain batch: interrupted before the first record; {args.out} not "
+                  "written", file=sys.stderr)
         raise
     except OSError as exc:
         if exc.filename is not None or exc.errno is None:  # (one the run raised itself)
