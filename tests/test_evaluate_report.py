@@ -773,3 +773,15 @@ def test_evaluate_cli_a_failed_input_of_no_reference_is_not_said_scored(
             in err)
     assert ("1 input failed, of no reference, not scored: c.wav (CorruptInputError)\n"
             in err)
+
+
+def test_evaluate_cli_no_match_says_input_and_reference_in_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"(1 references, 1 inputs matching none)"."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": "a.txt", "text": "start"}) + "\n",
+                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("stop\n", encoding="utf-8")
+    assert _eval(["--refs", str(refs), str(tmp_path / "b.txt"), "--intervals", "0",
+                  "--no-validate", "--no-progress"]) == 1
+    assert "(1 reference, 1 input matching none)" in capsys.readouterr().err

@@ -359,8 +359,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
     print(format_table(report))
     if not pairs:  # a table of dashes with status 0 read as a run that went well
         print(f"uncertain eval: error: no input matched a reference of {args.refs} "
-              f"({len(refs)} references, {len(unmatched)} inputs matching none)",
-              file=sys.stderr)
+              f"({len(refs)} reference{'s' * (len(refs) != 1)}, {len(unmatched)} "
+              f"input{'s' * (len(unmatched) != 1)} matching none)", file=sys.stderr)
         return 1
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
