@@ -169,7 +169,9 @@ def test_batch_folder_gives_only_files_named_as_inputs(
     assert archive.endswith(f"(.json 1); name such a member as {tmp_path / 'set.zip'}::MEMBER "
                             "to read it anyway")
     assert [i.data for i in iter_items([f"{tmp_path / 'set.zip'}::m.json"])] == [b"{}"]
-    assert folder.endswith("; name such a file itself to read it anyway")
+    # (a .jsonl or .csv named to batch is a manifest: its lines name inputs)
+    assert folder.endswith("; name such a file itself to read it anyway; a .jsonl or .csv "
+                           "file named is read as a manifest of inputs")
     # a file named on its own is read whatever its name: its content decides
     assert [i.path for i in iter_items([tmp_path / "run.py"])] == [str(tmp_path / "run.py")]
 

@@ -253,6 +253,7 @@ def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
         else:
             left_out.add(child.name)
             left_out.archives += is_archive(child)
+            left_out.manifests += archives and is_manifest(child)  # (batch's walk)
     left_out.report()
 
 
@@ -268,8 +269,10 @@ class LeftOut:
         self.warn = warn
         self.archive = archive  # a member is named on its own as ARCHIVE::MEMBER
         self.counts: Counter[str] = Counter()
-        #: of the files left out, the archives (a command that reads none: annotate)
+        #: of the files left out, the archives (a command that reads none: annotate), and
+        #: the manifests (batch reads one named as one, not as a file to annotate)
         self.archives = 0
+        self.manifests = 0
 
     def add(self, name: str) -> None:
         suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
@@ -288,7 +291,9 @@ class LeftOut:
                    + ("" if not self.archives else
                       "; the archive is not: uncertain batch reads its members"
                       if self.archives == 1 else f"; the {self.archives} archives are not: "
-                      "uncertain batch reads their members"))
+                      "uncertain batch reads their members")
+                   + ("" if not self.manifests else
+                      "; a .jsonl or .csv file named is read as a manifest of inputs"))
         self.say(message)
 
     def say(self, message: str) -> None:
