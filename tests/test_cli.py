@@ -1603,3 +1603,15 @@ def test_cli_help_says_what_the_option_does(
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert said in " ".join(capsys.readouterr().out.split())
+
+
+def test_cli_lexicon_lookup_of_an_entry_without_ids_ends_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry of no ids was printed with a space at the end of its line."""
+    own = tmp_path / "own.tsv"
+    own.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n")
+    assert main(["lexicon", str(own), "--lookup", "Zapain"]) == 0
+    assert capsys.readouterr().out == (
+        "Zapain: Zapain -> codeine / paracetamol (brand, prior 0.40)\n")
+    assert main(["lexicon", "drugs", "--lookup", "metformin"]) == 0
+    assert re.search(r"\(generic, prior 0\.\d\d\) \w+:\w+, \w+:", capsys.readouterr().out)

@@ -797,8 +797,8 @@ def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
 
 def _print_hits(term: str, hits: list[Entry]) -> None:
     for e in hits:
-        ids = ", ".join(f"{k}:{v}" for k, v in e.ids)
-        print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}) {ids}")
+        ids = "".join(f" {k}:{v}" if n == 0 else f", {k}:{v}" for n, (k, v) in enumerate(e.ids))
+        print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}){ids}")
 
 
 def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]:
