@@ -138,7 +138,7 @@ class _Output:
             self._place()
         if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
             # a write to it that failed (a full disk, --out /dev/full) named no file
-            raise OSError(exc.errno, f"{exc.strerror}: cannot write {self.path}") from exc
+            raise OSError(exc.errno, exc.strerror, os.fspath(self.path)) from exc
         if exc is not None and exc_type is None:
             raise exc
 
