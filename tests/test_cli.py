@@ -1558,6 +1558,12 @@ def test_cli_annotate_saves_the_prompt_as_render_does(
     assert main(["annotate", str(note), "--no-rescore", "--format", "prompt",
                  "--prompt-json", "-", "--budget", "200"]) == 0
     assert capsys.readouterr().out == sent.read_text()
+    # with --out, the text goes there, and the JSON to standard output
+    text = tmp_path / "prompt.txt"
+    assert main(["annotate", str(note), "--no-rescore", "--format", "prompt", "--out",
+                 str(text), "--prompt-json", "-", "--budget", "200"]) == 0
+    assert capsys.readouterr().out == sent.read_text()
+    assert text.read_text().startswith(f"=== {note} ===\n")
     assert main(["annotate", str(note), "--no-rescore", "--prompt-json", "-"]) == 2
     assert "--prompt-json - writes the prompts on standard output" in (
         capsys.readouterr().err)

@@ -546,8 +546,8 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
             output.done = written
             if prompts is not None and prompt is not None:
                 prompts.write(json.dumps(prompt.to_dict(), ensure_ascii=False) + "\n")
-            if args.format == "prompt" and prompts is sys.stdout:
-                pass  # (--prompt-json -: the prompt as JSON in place of its text)
+            if args.format == "prompt" and prompts is out:
+                pass  # (--prompt-json - and no --out: the JSON in place of the text)
             elif args.format == "jsonl":
                 out.write(doc.to_json() + "\n")
                 out.flush()
