@@ -1626,3 +1626,12 @@ def test_cli_lexicon_lookup_of_an_entry_without_ids_ends_its_line(
         "Zapain: Zapain -> codeine / paracetamol (brand, prior 0.40)\n")
     assert main(["lexicon", "drugs", "--lookup", "metformin"]) == 0
     assert re.search(r"\(generic, prior 0\.\d\d\) \w+:\w+, \w+:", capsys.readouterr().out)
+
+
+def test_cli_lexicon_list_with_a_lookup_does_both(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`lexicon --list --lookup metformin` listed the lexicons and looked nothing up."""
+    assert main(["lexicon", "--list", "--lookup", "metformin"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["clinical", "drugs"]
+    assert lines[2].startswith("metformin: metformin -> metformin (")

@@ -753,7 +753,8 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
     if args.list or (not args.source and not args.lookup):
         for name in shipped_lexicons():
             print(name)
-        return 0
+        if not (args.source or args.lookup):
+            return 0  # (with them, they are done too: they were left undone, unsaid)
     if not args.source:  # --lookup alone: in the shipped lexicons
         _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
         return 0
