@@ -1635,3 +1635,23 @@ def test_cli_lexicon_list_with_a_lookup_does_both(
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == ["clinical", "drugs"]
     assert lines[2].startswith("metformin: metformin -> metformin (")
+
+
+def test_cli_annotate_refuses_an_existing_out_before_indexing_the_lexicons(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An --out that exists was refused only after the validator had indexed the
+    lexicons, seconds spent on a run that could not write."""
+    import importlib
+
+    def indexed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the lexicons were indexed")
+
+    monkeypatch.setattr(importlib.import_module("uncertain.validate"), "Validator", indexed)
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin.\n")
+    out = tmp_path / "doc.json"
+    out.write_text("{}")
+    assert main(["annotate", str(note), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"FileExistsError: {out} exists; pass --force to overwrite it\n")

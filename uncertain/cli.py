@@ -439,6 +439,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             # (--force wrote the document over the transcript it was read from)
             raise FileExistsError(f"{named} is one of the inputs: {option} must name "
                                   "another file, or the input would be overwritten")
+    # an --out that exists is refused before the lexicons are indexed (seconds)
+    output = _Output(args.out, force=args.force)
+    saved = None if args.prompt_json is None else _Output(args.prompt_json, force=args.force)
     validator = None
     if args.no_validate and args.lexicon:
         warn(_UNUSED_LEXICONS)
@@ -466,8 +469,6 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
         check_spec(args.calibration)
         options["calibration"] = args.calibration
-    output = _Output(args.out, force=args.force)
-    saved = None if args.prompt_json is None else _Output(args.prompt_json, force=args.force)
     try:
         return _annotate_into(output, files, args, options, validator, saved)
     except KeyboardInterrupt:
