@@ -513,10 +513,8 @@ def test_cli_saved_documents_are_read_in_the_format_they_were_saved_in(
         assert capsys.readouterr().out == both
     answer = tmp_path / "answer.txt"
     answer.write_text("Note a: take metformin daily.\n")
-    assert main(["reconcile", str(saved), str(answer)]) == 0
-    out, err = capsys.readouterr()
-    assert json.loads(out)["text"] == "Note a: take metformin daily.\n"
-    assert f"warning: {saved}: holds 2 documents; the first is reconciled" in err
+    assert main(["reconcile", str(saved), str(answer), "--document", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == "Note a: take metformin daily.\n"
     one = tmp_path / "one.json"
     assert main(["annotate", str(paths[0]), "--format", "json", "--out", str(one),
                  "--no-validate"]) == 0
@@ -525,6 +523,57 @@ def test_cli_saved_documents_are_read_in_the_format_they_were_saved_in(
     assert capsys.readouterr().out == "Note a: take metformin.\n"  # one: no heading
     assert Document.from_json(one.read_bytes()).source.path == str(paths[0])
     assert Document.from_json(one.read_text(encoding="utf-8")).source.path == str(paths[0])
+
+
+def test_cli_reconcile_of_several_documents_reads_the_one_the_answer_is_of(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """reconcile of a file of several documents (annotate's --format json array, JSON
+    lines, batch records) read the first, with a warning, whichever the answer was of: with
+    --prompt rendered from the second it failed ("holds no prompt rendered from"), without
+    it an answer of the second came back as over-corrections of the first. The prompt now
+    says which; else --document (a number or the source's path); else it is an error."""
+    paths, _ = _two_notes_saved(tmp_path)
+    paths[1].write_text("Note b: take metfromin 500 mg.\n")
+    third = tmp_path / "c.txt"
+    third.write_text(paths[0].read_text())  # the same text as the first
+    docs = tmp_path / "docs.json"
+    assert main(["annotate", str(paths[0]), str(paths[1]), str(third), "--format", "json",
+                 "--out", str(docs)]) == 0
+    prompts = tmp_path / "prompts.jsonl"
+    assert main(["render", str(docs), "--prompt-json", str(prompts)]) == 0
+    second = tmp_path / "second.json"
+    second.write_text(prompts.read_text().splitlines()[1] + "\n")
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Note b: take metformin 500 mg.\n")
+    capsys.readouterr()
+    assert main(["reconcile", str(docs), str(answer), "--prompt", str(second)]) == 0
+    by_prompt = json.loads(capsys.readouterr().out)
+    assert [(c["original"], c["new"]) for c in by_prompt["resolved"]] == [
+        ("metfromin", "metformin")]
+    assert by_prompt["overcorrections"] == [] and by_prompt["kept"] == 1.0
+    for which in ("2", str(paths[1])):
+        assert main(["reconcile", str(docs), str(answer), "--document", which]) == 0
+        assert json.loads(capsys.readouterr().out)["resolved"] == by_prompt["resolved"]
+    # not said: an error naming the documents, nothing reconciled
+    assert main(["reconcile", str(docs), str(answer)]) == 2
+    out, err = capsys.readouterr()
+    assert not out
+    assert (f"uncertain reconcile: error: {docs} holds 3 documents (1: {paths[0]}, "
+            f"2: {paths[1]}, 3: {third}); say which the answer is of with --document") in err
+    assert main(["reconcile", str(docs), str(answer), "--document", "4"]) == 2
+    assert "--document 4: no such document in" in capsys.readouterr().err
+    # a prompt of two documents' text (the same): which of them is for --document to say
+    first = tmp_path / "first.json"
+    first.write_text(prompts.read_text().splitlines()[0] + "\n")
+    assert main(["reconcile", str(docs), str(paths[0]), "--prompt", str(first)]) == 2
+    assert (f"its text is that of 2 documents of {docs} (1: {paths[0]}, 3: {third}); "
+            "say which the answer is of with --document") in capsys.readouterr().err
+    assert main(["reconcile", str(docs), str(paths[0]), "--prompt", str(first),
+                 "--document", str(third)]) == 0
+    assert json.loads(capsys.readouterr().out)["kept"] == 1.0
+    assert main(["reconcile", str(docs), str(answer), "--prompt", str(first),
+                 "--document", "2"]) == 1
+    assert f"holds no prompt rendered from {docs}'s document 2" in capsys.readouterr().err
 
 
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:

@@ -654,16 +654,30 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         print("uncertain reconcile: error: only one of the document, the answer and the "
               "prompt can come from standard input", file=sys.stderr)
         return 2
-    shown = {k: v for k, v in _render_kwargs(args).items() if k != "style"}
-    if args.prompt is not None and shown:
+    rendered = {k: v for k, v in _render_kwargs(args).items() if k != "style"}
+    if args.prompt is not None and rendered:
         print("uncertain reconcile: error: --prompt says what the answer was shown; give it "
               "without the options it was rendered with (--threshold, --budget, ...)",
               file=sys.stderr)
         return 2
-    (doc, *rest) = _load_documents(args.doc, "auto")
-    if rest:
-        print(f"warning: {args.doc}: holds {1 + len(rest)} documents; the first is "
-              "reconciled", file=sys.stderr)
+    docs = list(_load_documents(args.doc, "auto"))
+    prompt = None
+    try:
+        if args.document is not None:
+            docs = [_document_named(docs, args.document, args.doc)]
+        if args.prompt is not None:  # the prompt as sent, saved by render --prompt-json
+            doc, prompt = _saved_prompt(args.prompt, docs, shown(args.doc) if args.document
+                                        is None else f"{shown(args.doc)}'s document "
+                                        f"{args.document}")
+        elif len(docs) > 1:  # (never the first of them unsaid: another's answer is none)
+            raise _Unsaid(f"{shown(args.doc)} holds {len(docs)} documents ({_listed(docs)});"
+                          " say which the answer is of with --document (its number or its "
+                          "source's path), or give the --prompt it was sent")
+        else:
+            doc = docs[0]
+    except _Unsaid as exc:
+        print(f"uncertain reconcile: error: {exc}", file=sys.stderr)
+        return 2
     # read as a transcript is: UTF-8, or UTF-16/32 by its byte-order mark, or --encoding,
     # else a Windows (cp1252) file with a warning; an empty answer is an answer (the LLM
     # said nothing)
@@ -679,18 +693,17 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         answer, _, note = decode_text(path.read_bytes(), path=path, encoding=args.encoding)
     if note:
         print(f"warning: {note}", file=sys.stderr)
-    if args.prompt is not None:  # the prompt as it was sent, saved by render --prompt-json
-        prompt = _saved_prompt(args.prompt, doc, args.doc)
+    if prompt is not None:
         try:
             result = reconcile(doc, answer, style=args.style, prompt=prompt)
         except ValueError as exc:  # (its spans are not the document's words)
             from uncertain.errors import CorruptInputError
 
             raise CorruptInputError(args.prompt, str(exc)) from exc
-    elif set(shown) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
+    elif set(rendered) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
         from uncertain.render import render
 
-        prompt = render(doc, style=args.style or "inline", **shown)
+        prompt = render(doc, style=args.style or "inline", **rendered)
         result = reconcile(doc, answer, style=args.style, prompt=prompt)
     else:
         result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
@@ -698,10 +711,50 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _saved_prompt(path: str, doc: Document, doc_path: str) -> Prompt:
-    """The prompt rendered from ``doc`` that ``path`` holds (``render --prompt-json``'s
-    JSON: an object, or one a line), told from the others by the document's text; an
-    error naming the file when it holds none, or no saved prompt at all."""
+class _Unsaid(Exception):
+    """Which of a file's documents reconcile is to read is not said (or not rightly):
+    a usage error, told as argparse tells one."""
+
+
+def _document_named(docs: list[Document], which: str, doc_path: str) -> Document:
+    """The document of ``docs`` that ``which`` (reconcile --document) names: its number,
+    1 for the first, or its source's path; an error naming the file and its documents
+    when none is."""
+    if which.isdecimal():
+        if 1 <= int(which) <= len(docs):
+            return docs[int(which) - 1]
+    else:
+        named = [d for d in docs if os.path.normpath(d.source.path) == os.path.normpath(which)]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise _Unsaid(f"--document {which}: {shown(doc_path)} holds {len(named)} "
+                             f"documents of that source ({_listed(docs, named)}); say which "
+                             "by its number")
+    raise _Unsaid(f"--document {which}: no such document in {shown(doc_path)}, which "
+                     f"holds {len(docs)} ({_listed(docs)})")
+
+
+#: how many of a file's documents an error names
+_LISTED = 5
+
+
+def _listed(docs: list[Document], some: list[Document] | None = None) -> str:
+    """``docs`` (or ``some`` of them) by number and source path, as --document takes
+    them: "1: a.txt, 2: b.wav" (the first few, then how many more)."""
+    numbered = [(k, d) for k, d in enumerate(docs, start=1)
+                if some is None or any(d is s for s in some)]
+    said = ", ".join(f"{k}: {shown(d.source.path)}" for k, d in numbered[:_LISTED])
+    more = len(numbered) - _LISTED
+    return said + (f" and {more} more" if more > 0 else "")
+
+
+def _saved_prompt(path: str, docs: list[Document], doc_path: str) -> tuple[Document, Prompt]:
+    """The document of ``docs`` (``doc_path``'s, as an error names them) and the prompt
+    rendered from it that ``path`` holds (``render --prompt-json``'s JSON: an object, or
+    one a line), told from the others by the document's text; an error naming the file
+    when it holds none, or no saved prompt at all, or when the prompt is of more than one
+    of the documents (the same text)."""
     from uncertain._io import check_input
     from uncertain.errors import CorruptInputError, EmptyInputError
     from uncertain.render import Prompt, parse
@@ -728,19 +781,26 @@ def _saved_prompt(path: str, doc: Document, doc_path: str) -> Prompt:
     if not prompts:
         raise EmptyInputError(p, "holds no prompt" + (
             " (batch records: batch --prompts keeps each document's)" if records else ""))
-    own = []
+    texts: list[str | None] = []
     for prompt in prompts:
         try:
-            if parse(prompt).text == doc.text:
-                own.append(prompt)
+            texts.append(parse(prompt).text)
         except UncertainError:  # (markup of a prompt changed since: not the document's)
-            continue
-    if not own:
-        raise CorruptInputError(p, f"holds no prompt rendered from {shown(doc_path)}: its "
-                                   "text is not the document's")
+            texts.append(None)
+    # the documents a prompt was rendered from: of several, the one it was (not the first)
+    mine = [d for d in docs if d.text in texts]
+    if not mine:
+        of = "" if len(docs) == 1 else f" (or any of its {len(docs)} documents)"
+        raise CorruptInputError(p, f"holds no prompt rendered from {doc_path}{of}: "
+                                   "its text is not the document's")
+    if len(mine) > 1:
+        raise _Unsaid(f"--prompt {shown(p)}: its text is that of {len(mine)} documents "
+                         f"of {doc_path} ({_listed(docs, mine)}); say which the "
+                         "answer is of with --document")
+    own = [prompt for prompt, said in zip(prompts, texts, strict=True) if said == mine[0].text]
     if len(own) > 1:
         warn(f"{shown(p)}: holds {len(own)} prompts of the document; the first is used")
-    return own[0]
+    return mine[0], own[0]
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -927,6 +987,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "with a byte-order mark)")
     p.add_argument("--style", choices=["inline", "bracket", "json"],
                    help="markup style the answer may keep (default: detect)")
+    p.add_argument("--document", metavar="N|PATH",
+                   help="which of DOC.json's documents the answer is of, when it holds "
+                   "several: its number (1: the first) or its source's path (default: the "
+                   "one --prompt was rendered from)")
     p.add_argument("--prompt", metavar="PROMPT.json",
                    help="the prompt the answer was given, as render --prompt-json (or "
                    "annotate --prompt-json) saved it, or a batch record of --prompts: "
