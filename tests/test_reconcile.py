@@ -254,6 +254,10 @@ def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     ("metformin [verify]", True),
     ("metformin (check dose)", True),
     ("metformin (please confirm)", True),
+    ("metformin, please verify", True),  # a plea to check, with no brackets
+    ("metformin, please confirm", True),
+    ("metformin (dose unclear)", True),
+    ("possibly metoprolol", True),  # another reading, doubted
 ])
 def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     """The preamble asks the model to flag a drug it cannot settle, not to pick one: an
@@ -276,6 +280,31 @@ def test_reconcile_an_order_to_check_is_no_hedge(order: str) -> None:
     within = reconcile(doc, _answer(med=f"metformin. {order}")).changes
     assert any(order.split()[0] in c.new for c in within)
     assert [c.hedged for c in within] == [False] * len(within)
+
+
+@pytest.mark.parametrize(("added", "hedged"), [
+    ("Likely viral URI.", False),
+    ("Probably secondary to his diabetes.", False),
+    ("It is possibly a side effect.", False),
+    ("(possibly)", True),
+    ("Please verify.", True),
+    ("(Dose unclear.)", True),
+])
+def test_reconcile_a_hedge_word_of_what_the_answer_adds_is_no_hedge(
+        added: str, hedged: bool) -> None:
+    """A sentence the answer adds ("Likely viral URI.") was hedged for its hedge word, as
+    if the answer doubted a reading: what it writes of its own is an over-correction like
+    any other; a doubt it adds with nothing else said is still one."""
+    doc = _load("dictation")
+    answer = _answer().replace("diabetes.\n", f"diabetes. {added}\n")
+    (extra,) = reconcile(doc, answer).overcorrections
+    assert (extra.kind, extra.new, extra.hedged) == ("insert", added, hedged)
+    clause = added.rstrip(".").lower()
+    (extra,) = reconcile(doc, answer.replace(f"diabetes. {added}",
+                                             f"diabetes, {clause}.")).changes[:1]
+    assert extra.hedged is hedged
+    within = reconcile(doc, _answer(med=f"metformin. {added}")).changes
+    assert [c.hedged for c in within if added.split()[0] in c.new] == [hedged]
 
 
 @pytest.mark.parametrize(("answer", "hedged"), [

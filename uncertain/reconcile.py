@@ -1521,10 +1521,25 @@ _CHECK_NOTE = re.compile(
     r"[(\[][^()\[\]\n]*\b(?:verify|check|confirm)\b[^()\[\]\n]*[)\]]", re.IGNORECASE)
 
 
+#: a plea to check the reading, in brackets or not ("metformin, please verify", "please
+#: confirm the dose."): an order of the note's own is no plea ("Please check BMP in one
+#: week": what follows is no reading's word)
+_PLEASE_CHECK = re.compile(
+    r"\bplease\s+(?:double[- ]?)?(?:verify|check|confirm)(?:\s+(?:this|that|it|the\s+)?"
+    r"(?:dose|dosage|spelling|name|drug|medication|reading|word|term|strength|frequency|"
+    r"number|unit|units)s?)?\s*(?=[.!?,;:)\]\-\u2013\u2014]|$)", re.IGNORECASE)
+
+
 def _hedges(text: str) -> bool:
     """Whether ``text`` holds a word an answer says it is unsure with, or a note in
-    brackets asking to check it."""
-    return bool(_HEDGE_WORDS.search(text) or _CHECK_NOTE.search(text))
+    brackets (or a plea) asking to check it."""
+    return bool(_HEDGE_WORDS.search(text) or _checks(text))
+
+
+def _checks(text: str) -> bool:
+    """Whether ``text`` asks a reader to check the reading: a note in brackets, or a plea
+    (:data:`_PLEASE_CHECK`)."""
+    return bool(_CHECK_NOTE.search(text) or _PLEASE_CHECK.search(text))
 
 
 #: how like a word of the original (``fuzz.ratio``) a hedge word of the new text must be
@@ -1536,16 +1551,50 @@ def _own_hedge(original: str, new: str) -> bool:
     """Whether ``new`` says the answer is unsure with a hedge word or note that is not
     the original's own (:func:`_hedges`): a hedge word the original held misread is the
     document's, read right ("Allergies: unkn0wn" -> "unknown", "possibIy" -> "possibly",
-    "may be" -> "maybe")."""
-    if _CHECK_NOTE.search(new) and not _CHECK_NOTE.search(original):
+    "may be" -> "maybe"); one of what the answer writes besides a reading is what it
+    writes (:func:`_of_reading`)."""
+    if _checks(new) and not _checks(original):
         return True
     if _HEDGE_WORDS.search(original):
         return False
-    keys = [_key(t) for t in original.split()]
-    keys.append("".join(keys))
+    keys = [k for k in (_key(t) for t in original.split()) if k]
+    keys += ["".join(keys)] if keys else []
     return any(not any(fuzz.ratio(m.group().casefold(), k) >= _MISREAD_SIMILARITY
-                       for k in keys if k)
+                       for k in keys)
+               and _of_reading(new, m.start(), keys)
                for m in _HEDGE_WORDS.finditer(new))
+
+
+#: where a sentence of an answer ends: a sentence it adds after its reading ("metformin.
+#: Likely viral URI.") is no doubt of the reading
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+#: words a doubt of a reading is said with besides hedge words ("(dose unclear)", "the
+#: name is uncertain", "most likely", "hard to read")
+_DOUBT_SAID = frozenset(
+    "a an the is it its this that be was seems appears sounds looks reads read like not "
+    "but very most more here word words dose dosage spelling name drug medication reading "
+    "term strength frequency number unit units audio text handwriting value hard to of as "
+    "or and at best guess".split())
+
+
+def _of_reading(new: str, at: int, keys: list[str]) -> bool:
+    """Whether the hedge word at ``at`` of ``new`` doubts the answer's reading of the
+    original (``keys``, its words as :func:`_key` gives them): its sentence says nothing
+    but the doubt ("possibly", "(dose unclear)"), or holds the reading ("probably
+    metformin"; of the first sentence written for words of the original, any reading:
+    "possibly metoprolol" for "metfromin"). What the answer adds of its own, a sentence
+    ("Likely viral URI.", "metformin. Likely viral.") or words inserted ("cough, likely
+    viral"), is no doubt of a reading."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(new)]
+    first = max(k for k, start in enumerate(starts) if start <= at)
+    stop = starts[first + 1] if first + 1 < len(starts) else len(new)
+    said = [k for k in (_key(t) for t in new[starts[first]:stop].split())
+            if k and not _HEDGE_WORDS.fullmatch(k) and k not in _DOUBT_SAID]
+    if not said:
+        return True
+    if any(fuzz.ratio(w, k) >= _MISREAD_SIMILARITY for w in said for k in keys):
+        return True
+    return bool(keys) and first == 0
 _OR = re.compile(r"\S\s+or\s+\S", re.IGNORECASE)
 #: two words with a slash between them, a choice left open ("metformin/metoprolol"); not
 #: numbers ("138/86", "875/125"), a unit per unit ("mg/day") nor "and/or"
