@@ -50,6 +50,10 @@ HOSTILE = [
     "[00:12.3] text",
     "[1:02:03.4] x",
     "[--:--.-] x",
+    "[00:12.3]",  # no space after it: what an answer's line may begin with
+    "[00:12.3]text",
+    "**[00:12.3]** x",
+    "`[1:02:03.4]`",
     '{"text": "x", "spans": []}',
     "\n",
     "\r\n",
@@ -168,6 +172,19 @@ def test_render_words_written_together_keep_no_space() -> None:
     inline = render(doc, style="inline", preamble=False, tokenizer="estimate").document
     assert inline.startswith('[00:00.0] follow-up 2<unsure p="0.20">.5</unsure> mg')
     _check(doc, structure=True)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_render_hostile_word_round_trips_without_structure(hostile: str) -> None:
+    """A line of the document's own that began with a time an answer's line may begin
+    with ("[00:12.3]", "[00:12.3]text", "**[00:12.3]**"), rendered without structure
+    (no time prefix of its own before it), went unescaped: parse gave it back, but an
+    answer that kept the markup had it read as a time prefix, and reconcile reported it
+    deleted."""
+    doc = _doc("audio", [[(hostile, 0.99)], [(hostile, 0.2), ("x", 0.9)],
+                         [("take", 0.9), (hostile, 0.99)]])
+    _check(doc, structure=False)
+    _check(doc, structure=False, preamble=False)
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)

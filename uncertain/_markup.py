@@ -65,6 +65,9 @@ PREAMBLES: dict[str, str] = {
 
 PAGE_LINE = re.compile(r"--- page (\d+) ---")
 TIME_PREFIX = re.compile(r"\[(?:(?:\d+:)?\d\d:\d\d\.\d|--:--\.-)\] ")
+#: what an answer's line may begin with that reconcile reads as a time prefix: one
+#: without the space after it, or in Markdown emphasis ("[00:12.3]text", "**[00:12.3]**")
+LOOSE_TIME = re.compile(r"(?:\*\*|__|\*|_|`)?" + TIME_PREFIX.pattern.rstrip(" "))
 #: the inline style's budget note: a comment, as rendered, or a ``note`` tag, as it was
 INLINE_NOTE = re.compile(r"(?:<!-- |<note>)([^<>&]*)(?: -->|</note>)")
 BRACKET_NOTE = re.compile(r"\[! ([^\[\]\\?]*)\]")
@@ -449,8 +452,9 @@ def _probability(value: object, where: int | str) -> float | None:
 
 # ---------------------------------------------------------------- shared
 def guard_line(line: str, style: Style) -> str:
-    """Escape the first character of a content line that would read as a structure line."""
-    if not line or not (PAGE_LINE.fullmatch(line) or TIME_PREFIX.match(line)):
+    """Escape the first character of a content line that would read as a structure line
+    (or that an answer's would: :data:`LOOSE_TIME`)."""
+    if not line or not (PAGE_LINE.fullmatch(line) or LOOSE_TIME.match(line)):
         return line
     first = line[0]
     if style == "inline":
