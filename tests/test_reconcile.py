@@ -1327,6 +1327,36 @@ def test_reconcile_a_glued_dose_written_beside_the_name_is_kept() -> None:
     assert [c.new for c in result.overcorrections] == ["ER 500 mg"]
 
 
+@pytest.mark.parametrize(("fix", "route"), [
+    ("Lisinopril 10 mg", "by mouth"),
+    ("lisinopril 10mg", "by mouth"),
+    ("Lisinopril 10 mg", "orally"),
+])
+def test_reconcile_a_glued_dose_before_an_abbreviation_spelled_out(fix: str,
+                                                                    route: str) -> None:
+    """An answer that fixed a name glued to its dose and spelled out the abbreviation
+    after it ("Lisinioprii-10'mg PO" -> "Lisinopril 10 mg by mouth") had the dose taken
+    from the span: "Lisinioprii-10'mg" -> "Lisinopril", its 10 lost, and "PO" -> "10 mg
+    by mouth" an over-correction; or "lisinopril 10mg by" and "PO" -> "mouth". Spelling
+    paired the dose with the name; the words after it are PO's."""
+    line = ["Rx:", "Lisinioprii-10'mg", "PO", "daily"]
+    words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
+             for i, t in enumerate(line)]
+    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=words, page=1)],
+                   flags=[Flag(reason="near_lexicon", text=line[1], start=1, end=2,
+                               confidence=0.99,
+                               candidates=[Candidate(term="lisinopril",
+                                                     canonical="lisinopril", score=0.95)])])
+    result = reconcile(doc, f"Rx: {fix} {route} daily")
+    assert [(c.original, c.new, c.candidate, c.lost_numbers, c.bbox)
+            for c in result.resolved] == [(line[1], fix, True, (), (90, 10, 160, 30))]
+    assert [(c.original, c.new, c.reformatted, c.bbox) for c in result.changes[1:]] == [
+        ("PO", route, True, (170, 10, 240, 30))]
+    assert not result.overcorrections and result.kept == 1.0
+
+
 def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
     """Digits read for a name's letters ("Lisinopri1") or a name's own digits are no dose
     the answer could lose."""

@@ -764,11 +764,12 @@ def reconcile(
     for region in token_span:
         if region is not None:
             span_sizes[region] += 1
-    pairs, whole = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span, span_sizes)
+    pairs, whole, joined = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span,
+                                  span_sizes)
     # a word of a span changed whole is part of its change, though the answer has it
     same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
             for i, j, _ in pairs]
-    groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst))
+    groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst), joined)
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
@@ -1035,7 +1036,7 @@ _ROW_MAX = 6
 
 
 def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None],
-           span_sizes: list[int]) -> tuple[Pairs, set[int]]:
+           span_sizes: list[int]) -> tuple[Pairs, set[int], set[int]]:
     """Every source and answer token in order: (src index or None, dst index or None, cursor).
 
     Levenshtein pairs a changed stretch position by position; inside each stretch the
@@ -1047,7 +1048,9 @@ def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None
     its number of tokens. Words of a span (of up to ``_ROW_MAX`` words) the answer has as
     they were, between two changes of that span, are in the stretch too ("or promote"
     -> "omeprazole or loperamide" is one change, not an insertion and "promote" ->
-    "loperamide"): the spans so changed whole are returned with the pairs.
+    "loperamide"): the spans so changed whole are returned with the pairs, and the
+    answer tokens spelling paired with a doubtful span's row beyond its own
+    (:func:`_align_run`'s ``joined``).
     """
     ops = list(ops)
     inner = []
@@ -1061,21 +1064,23 @@ def _pairs(ops: Any, src: list[str], dst: list[str], token_span: list[int | None
     ops = inner
     pairs: Pairs = []
     run: list[Any] = []
+    joined: set[int] = set()
     for op in [*ops, None]:
         if op is not None and op.tag != "equal":
             run.append(op)
             continue
         if run:
-            pairs.extend(_settle(_align_run(run, src, dst, token_span), token_span))
+            pairs.extend(_settle(_align_run(run, src, dst, token_span, joined), token_span,
+                                 joined))
             run = []
         if op is not None:
             for k in range(op.src_end - op.src_start):
                 pairs.append((op.src_start + k, op.dest_start + k, op.src_start + k))
-    return pairs, whole
+    return pairs, whole, joined
 
 
-def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[int | None]
-               ) -> Pairs:
+def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[int | None],
+               joined: set[int] | None = None) -> Pairs:
     """Pair a changed stretch's tokens by spelling similarity (Needleman-Wunsch).
 
     The tokens of one doubtful span are one row, spelled together and paired with a run
@@ -1084,7 +1089,9 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
     than "met" is "metformin"; "metfromin lisinoprl" -> "metformin lisinopril"). Inside
     a row the tokens are paired in order. Near ties go to the pairing nearer the same
     place in the stretch ("met for men five" -> "metformin eight": "met" with
-    "metformin", not "eight")."""
+    "metformin", not "eight"). The answer tokens a row is paired with beyond its own
+    number are added to ``joined``: they are the span's correction ("Lisinioprii-10'mg"
+    -> "Lisinopril 10 mg"), whatever follows them ("by mouth" for the "PO" after it)."""
     a, b = run[0].src_start, run[-1].src_end
     j1, j2 = run[0].dest_start, run[-1].dest_end
     rows: list[list[int]] = []  # source tokens of each row
@@ -1146,6 +1153,9 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
         if paired is not None and score[i][j] == score[i - 1][j - paired[1]] + paired[0]:
             width = paired[1]
             tokens, news = rows[i - 1], list(range(j1 + j - width, j1 + j))
+            if joined is not None:
+                joined.update(_joined(texts[i - 1], [dst[t] for t in news], len(tokens),
+                                      news))
             for t in reversed(range(max(len(tokens), width))):
                 s_t = tokens[t] if t < len(tokens) else None
                 d_t = news[t] if t < width else None
@@ -1158,6 +1168,24 @@ def _align_run(run: list[Any], src: list[str], dst: list[str], token_span: list[
             out.append((None, j1 + j - 1, rows[i - 1][-1] + 1 if i else a))
             j -= 1
     return out[::-1]
+
+
+#: what each answer token a doubtful span's row is paired with beyond its own number must
+#: add to the likeness (``fuzz.ratio``, 0-1) to be the span's correction ("10" and "mg"
+#: of "Lisinopril 10 mg" for "Lisinioprii-10'mg": 0.09, 0.08), not a word beside it that
+#: happens to share a letter ("by" after "amoxicillin" for "Amoxicillify": 0.01)
+_JOIN_GAIN = 0.04
+
+
+def _joined(row: str, news: list[str], own: int, at: list[int]) -> list[int]:
+    """Of the answer tokens ``news`` (at ``at``) a row spelled ``row`` of ``own`` source
+    tokens is paired with, those beyond its own number that are its correction: the
+    first ones, each adding ``_JOIN_GAIN`` or more to the likeness."""
+    k = len(news)
+    while k > own and (fuzz.ratio(row, "".join(news[:k]))
+                       - fuzz.ratio(row, "".join(news[:k - 1]))) < 100 * _JOIN_GAIN:
+        k -= 1
+    return at[own:k]
 
 
 class _Op(NamedTuple):
@@ -1193,7 +1221,8 @@ def _split_equal(op: Any, token_span: list[int | None], touched: set[int]) -> li
     return pieces
 
 
-def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
+def _settle(run: Pairs, token_span: list[int | None],
+            joined: frozenset[int] | set[int] = frozenset()) -> Pairs:
     """Re-pair what spelling left unpaired between two paired tokens of a changed stretch.
 
     The source tokens there that belong to the doubtful span of the paired token before
@@ -1201,7 +1230,9 @@ def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
     men" go); the answer's tokens left over are the new text of the other source tokens
     there, in order ("five hundred" -> "500", "Add" -> "Stop"), not more of the span's
     correction with those words deleted. Answer tokens beyond the other source tokens'
-    number go with the span before them, if any ("met for me five" -> "metformin XR 5").
+    number go with the span before them, if any ("met for me five" -> "metformin XR 5"),
+    unless spelling paired some with it (``joined``: "Lisinioprii-10'mg PO" ->
+    "Lisinopril 10 mg by mouth"): those are its, the others the other tokens'.
     """
     anchors = [k for k, (i, j, _) in enumerate(run) if i is not None and j is not None]
     if len(anchors) == len(run):
@@ -1221,11 +1252,16 @@ def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
         while after is not None and tail > lead and token_span[olds[tail - 1]] == after:
             tail -= 1
         middle = olds[lead:tail]
-        if not (middle and news):
+        glued = 0  # (the answer tokens spelling gave the span before: its)
+        while before is not None and glued < len(news) and news[glued] in joined:
+            glued += 1
+        if not (middle and news[glued:]):
             out.extend(gap)  # nothing to re-pair: as spelling left them
         else:
             out.extend((i, None, i) for i in olds[:lead])
-            extra = max(0, len(news) - len(middle)) if before is not None else 0
+            out.extend((None, j, run[left][0] + 1) for j in news[:glued])  # type: ignore[operator]
+            news = news[glued:]
+            extra = max(0, len(news) - len(middle)) if before is not None and not glued else 0
             out.extend((None, j, middle[0]) for j in news[:extra])
             rest = news[extra:]
             for t in range(max(len(middle), len(rest))):
@@ -1240,12 +1276,12 @@ def _settle(run: Pairs, token_span: list[int | None]) -> Pairs:
 
 def _groups(pairs: Pairs, same: list[bool],
             owner: list[int], span_of: list[int | None], n_words: int,
-            span_sizes: list[int], n_dst: int) -> list[_Group]:
+            span_sizes: list[int], n_dst: int, joined: set[int] | None = None) -> list[_Group]:
     """Changed stretches, split by the span they touch, widened to whole words
     (``same``: whether each pair is a word the answer kept as it was; ``span_sizes``: the
-    source tokens of each doubtful span)."""
+    source tokens of each doubtful span; ``joined``: as :func:`_insertion_regions`)."""
     next_dst = _next_dsts(pairs, n_dst)
-    regions = _insertion_regions(pairs, same, owner, span_of, span_sizes)
+    regions = _insertion_regions(pairs, same, owner, span_of, span_sizes, joined or set())
     groups: list[_Group] = []
     fresh = True
     for index, (i, j, cursor) in enumerate(pairs):
@@ -1306,11 +1342,12 @@ _SPAN_EXTRA = 2
 
 def _insertion_regions(pairs: Pairs, same: list[bool],
                        owner: list[int], span_of: list[int | None],
-                       span_sizes: list[int]) -> list[int | None]:
+                       span_sizes: list[int], joined: set[int]) -> list[int | None]:
     """For each inserted token (a pair without a source token), the doubtful span its
     insertion belongs to, or None: a run of inserted tokens joins the change before it,
     else the one after it, else the span it falls strictly inside, unless it is longer
-    than that span's tokens or ``_SPAN_EXTRA``. In one pass over the pairs."""
+    than that span's tokens or ``_SPAN_EXTRA``; a run of tokens spelling paired with the
+    span before them (``joined``) is its. In one pass over the pairs."""
     def changed(k: int) -> bool:
         return pairs[k][0] is not None and not same[k]
 
@@ -1323,6 +1360,17 @@ def _insertion_regions(pairs: Pairs, same: list[bool],
         end = k
         while end < len(pairs) and pairs[end][0] is None:
             end += 1
+        # spelling's pairing with the span before: its, when other source tokens take the
+        # answer tokens after it ("PO" -> "by mouth"); before more inserted ones, the
+        # run is read whole ("Metformin ER 500 mg": not "ER 500" the span's, "mg" not)
+        glued = k
+        while glued < end and pairs[glued][1] in joined:
+            glued += 1
+        if k < glued == end and changed(k - 1) \
+                and span_of[owner[pairs[k - 1][0]]] is not None:  # type: ignore[index]
+            out[k:end] = [span_of[owner[pairs[k - 1][0]]]] * (end - k)  # type: ignore[index]
+            k = end
+            continue
         region: int | None = None
         for side in (k - 1, end):
             if 0 <= side < len(pairs) and changed(side):
