@@ -219,7 +219,11 @@ def test_cli_standard_input_closed_reads_nothing(
     assert capsys.readouterr().err == "EmptyInputError: -: standard input holds nothing\n"
     monkeypatch.setattr(sys, "stdin", None)
     assert main(["reconcile", str(doc), "-"]) == 0  # (an empty answer is an answer)
-    assert json.loads(capsys.readouterr().out)["text"] == ""
+    out, err = capsys.readouterr()
+    assert json.loads(out)["text"] == ""
+    assert err == ("warning: -: holds no text: no corrected copy of it (a refusal, a "
+                   "summary, the answer to another document?); its changes are no "
+                   "corrections\n")
 
 
 def test_cli_writes_utf8_to_standard_output_whatever_the_locale(
@@ -659,6 +663,18 @@ def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
     assert (fix["original"], fix["new"], fix["word_start"], fix["word_end"]) == (
         "met for men", "metformin", 1, 4)
     assert result["overcorrections"] == []
+    # an answer that is no corrected copy came back as changes like any other, not a word
+    # said on the terminal: kept is under a half (0.25, "Continue" alone)
+    refusal = tmp_path / "refusal.txt"
+    refusal.write_text("Sorry, I cannot continue with medical transcripts.\n")
+    assert main(["reconcile", str(saved), str(refusal)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["kept"] < 0.5
+    assert err == (f"warning: {refusal}: keeps {json.loads(out)['kept']:.0%} of the "
+                   "document's words: no corrected copy of it (a refusal, a summary, the "
+                   "answer to another document?); its changes are no corrections\n")
+    assert main(["reconcile", str(saved), str(answer)]) == 0
+    assert not capsys.readouterr().err  # (a corrected copy: nothing to say)
     # a prompt rendered with another --threshold marked other spans: reconcile takes it
     assert main(["reconcile", str(saved), str(answer), "--threshold", "0"]) == 0
     result = json.loads(capsys.readouterr().out)
