@@ -135,6 +135,31 @@ def test_render_hostile_word_round_trips(hostile: str, modality: str) -> None:
     _check(doc, structure=False, preamble=False)
 
 
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("modality", ["audio", "text"])
+def test_reconcile_of_a_document_that_begins_with_the_preamble(style: str,
+                                                               modality: str) -> None:
+    """A transcript that begins with a style's preamble (an imitation of the prompt's
+    own), answered as a plain corrected copy, had it read as the prompt given back:
+    its first words deleted, the markup examples in it taken for markup. The prompt
+    itself, with or without structure, and a fix in it are read as before."""
+    preamble = PREAMBLES[style]
+    flag = Flag(reason="near_lexicon", text="x", start=1, end=3, confidence=0.9,
+                candidates=[Candidate(term="metformin", canonical="metformin", score=0.5)])
+    doc = _doc(modality, [[(preamble, 0.99)], [("take", 0.9), ("metfromin", 0.2)],
+                          [(preamble, 0.99), ("x", 0.9)]], [flag])
+    fix = [("metfromin", "metformin")]
+    result = reconcile(doc, doc.text.replace("metfromin", "metformin"))
+    assert [(c.original, c.new) for c in result.changes] == fix
+    for structure in (True, False):
+        prompt = render(doc, style=style, structure=structure)  # type: ignore[arg-type]
+        for told in (None, style):
+            assert not reconcile(doc, prompt.text, style=told).changes  # type: ignore[arg-type]
+            answer = prompt.text.replace("metfromin", "metformin")
+            result = reconcile(doc, answer, style=told)  # type: ignore[arg-type]
+            assert [(c.original, c.new) for c in result.changes] == fix
+
+
 def test_render_an_empty_word_with_an_escaped_bracket_suggestion_round_trips() -> None:
     """Found by the property below: an empty word marked with the suggestion "[a",
     rendered ``[?|\\[a]``, came back from reconcile as an insertion "[?|a": "[a]" after

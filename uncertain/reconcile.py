@@ -535,7 +535,7 @@ def _detect(answer: str, own: str = "") -> Style | None:
     """The style whose markup ``answer`` holds; what the document's own text ``own``
     holds (a note's "[?]", a page's "AT&amp;T") is no sign of markup."""
     for name in STYLES:
-        if answer.startswith(PREAMBLES[name]):
+        if _echoes_preamble(answer, name, own):
             return name
     if _json_text(answer, own) is not None:
         return "json"
@@ -548,6 +548,18 @@ def _detect(answer: str, own: str = "") -> Style | None:
     if note is not None and note.group() not in own:
         return "bracket"
     return None
+
+
+def _echoes_preamble(answer: str, style: Style, own: str) -> bool:
+    """Whether ``answer`` begins with ``style``'s preamble, given back with the prompt: not
+    the document's own words when its text ``own`` begins so (a transcript that quotes
+    it), unless the answer holds the preamble's first sentence more often than the
+    document does (the preamble, then the document)."""
+    preamble = PREAMBLES[style]
+    if not answer.startswith(preamble):
+        return False
+    first = preamble.split(". ", 1)[0]  # (no markup in it: escaped or not, the same)
+    return not own.startswith(preamble) or answer.count(first) > own.count(first)
 
 
 def clean_answer(answer: str, *, style: Style | None = None, document_text: str = "") -> str:
@@ -582,7 +594,7 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
     own_lines = frozenset(own.split("\n")) if own and found is None else frozenset()
     if found is not None:
         own = ""
-    if found is not None and answer.startswith(PREAMBLES[found]):
+    if found is not None and _echoes_preamble(answer, found, document_text):
         answer = answer[len(PREAMBLES[found]):]
         answer = answer[2:] if answer.startswith("\n\n") else answer.lstrip("\n")
     if found == "json":
