@@ -307,6 +307,30 @@ def test_reconcile_a_hedge_word_of_what_the_answer_adds_is_no_hedge(
     assert [c.hedged for c in within if added.split()[0] in c.new] == [hedged]
 
 
+@pytest.mark.parametrize(("note", "hedged"), [
+    ("Note: I am not sure about lisinopril; please verify.", ["lisinopril"]),
+    ('Changes made:\n- "met for me" -> "metformin"\n- "lie sin oh pril" -> "lisinopril" '
+     "(uncertain)", ["lisinopril"]),
+    ("Please double-check metformin and lisinopril.", ["metformin", "lisinopril"]),
+    ('I could not make out "lie sin oh pril" well.', ["lisinopril"]),
+    # no doubt of a fix: of the document's reading, of no fix named, or none at all
+    ("I fixed metformin and lisinopril, which were likely misheard.", []),
+    ("Note: one of the words was unclear.", []),
+    ("Changes made: metformin, lisinopril.", []),
+])
+def test_reconcile_a_doubt_said_in_a_note_hedges_the_fix_it_names(
+        note: str, hedged: list[str]) -> None:
+    """The preamble asks to flag a drug the answer cannot settle; an answer that did so in
+    a note after the document ("I am not sure about lisinopril; please verify.") had the
+    fix read as settled, the note an aside no one looks at: the fix it names is hedged."""
+    doc = _load("dictation")
+    for answer in (f"{_answer()}\n\n{note}", f"Here is the corrected text. {note}\n\n{_answer()}"):
+        result = reconcile(doc, answer)
+        assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+        assert [c.new for c in result.resolved if c.hedged] == hedged
+        assert len(result.asides) == 1 and not result.overcorrections
+
+
 @pytest.mark.parametrize(("answer", "hedged"), [
     ("Allergies: unknown Dx: possibly viral", [False, False]),
     ("Allergies: unknown (uncertain) Dx: possibly viral", [True, False]),

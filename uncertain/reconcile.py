@@ -797,6 +797,11 @@ def reconcile(
                        said=said)
                for g in groups]
     changes = _dose_beside([_uncrossed(c, names) for c in changes])
+    notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
+             for g, c in zip(groups, changes, strict=True)
+             if c.aside and _NOTE_DOUBT.search(c.new)]
+    if notes:  # a doubt the answer says in a note of its own, of a fix it names
+        changes = [replace(c, hedged=True) if _doubted(c, notes) else c for c in changes]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
@@ -1600,6 +1605,51 @@ def _checks(text: str) -> bool:
     """Whether ``text`` asks a reader to check the reading: a note in brackets, or a plea
     (:data:`_PLEASE_CHECK`)."""
     return bool(_CHECK_NOTE.search(text) or _PLEASE_CHECK.search(text))
+
+
+#: what a note the answer adds beside the document doubts a reading with: a hedge word,
+#: or, the answer's own words (no order of the note's), a word asking to check it
+_NOTE_DOUBT = re.compile(
+    r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
+    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|check|confirm|"
+    r"not sure|(?:may|might|could) be|(?:can't|cannot|couldn't|could not) "
+    r"(?:tell|read|hear|make out))\b", re.IGNORECASE)
+#: what follows a hedge word that doubts the document's reading, not the answer's fix
+#: ("likely misheard", "probably a transcription error", "possibly an OCR error")
+_OF_ORIGINAL = re.compile(
+    r"\s+(?:(?:a|an|the|just|simply)\s+)*(?:mis\w+|transcription|transcribing|recognition|"
+    r"ocr|asr|speech|dictation|spelling|errors?\b|mistakes?\b|typos?\b|garbled)",
+    re.IGNORECASE)
+#: where a sentence (or a line, or a list's item) of a note ends
+_NOTE_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _doubted(change: Change, notes: list[str]) -> bool:
+    """Whether a sentence of the ``notes`` the answer adds before or after the document
+    (``Change.aside``) doubts ``change``, a fix of a doubtful span, by naming it: its new
+    text, or the words it replaced ("I am not sure about omeprazole; please verify.",
+    "- \"or promote\" -> \"omeprazole\" (uncertain)"). What it names must have four
+    letters or more, or be quoted: "one" of "one of the names is unclear" is no fix; a
+    hedge of the document's reading is none of the fix ("metformin, likely misheard").
+    """
+    if change.span is None or change.hedged or not change.new:
+        return False
+    named = [t for t in {change.new, change.original} if t.strip()]
+    for note in notes:
+        for sentence in _NOTE_SENTENCE.split(note):
+            if not any(_OF_ORIGINAL.match(sentence, m.end()) is None
+                       for m in _NOTE_DOUBT.finditer(sentence)):
+                continue
+            for text in named:
+                said = re.search(r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)",
+                                 sentence.casefold())
+                if said is None:
+                    continue
+                quoted = sentence[max(0, said.start() - 1):said.start()] in "\"'\u201c\u2018`" \
+                    and said.start() > 0
+                if quoted or sum(c.isalpha() for c in text) >= 4:
+                    return True
+    return False
 
 
 #: how like a word of the original (``fuzz.ratio``) a hedge word of the new text must be
