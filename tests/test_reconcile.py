@@ -1499,3 +1499,21 @@ def test_reconcile_a_comment_beside_the_answer_s_words_is_no_word(answer: str) -
     # a document whose own text holds one keeps it
     own = _text_doc("take <!-- x --> metformin")
     assert reconcile(own, "take <!-- x --> metformin").changes == ()
+
+
+@pytest.mark.parametrize("style", [None, "bracket"])
+def test_reconcile_a_bracket_note_before_the_first_word_is_no_word(style: str | None) -> None:
+    """The bracket style's budget note copied onto the first line ("[! 2 suggestions cut]
+    take ...") came back as "! 2 suggestions cut" inserted in the document: the note is
+    dropped where a line begins with it, as a line of it alone was."""
+    doc = _suggested()
+    prompt = render(doc, style="bracket", budget=render(doc, style="bracket").tokens - 4)
+    assert prompt.note is not None and prompt.document.startswith(f"[! {prompt.note}]\n")
+    kept = prompt.document.replace("\n", " ", 1)  # (the markup kept)
+    for answer in (kept, f"[! {prompt.note}] {_FIXED}"):
+        result = reconcile(doc, answer.replace("metfromin", "metformin"),
+                           style=style)  # type: ignore[arg-type]
+        assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
+    # a line of the document's own that begins so keeps it
+    own = _text_doc("[! urgent] take metformin")
+    assert reconcile(own, "[! urgent] take metformin", style=style).changes == ()  # type: ignore[arg-type]

@@ -608,6 +608,9 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
                 or (found != "bracket" and INLINE_NOTE.fullmatch(line))
                 or (found != "inline" and BRACKET_NOTE.fullmatch(line))):
             continue
+        glued = None if line in own_lines or found == "inline" else BRACKET_NOTE.match(line)
+        if glued is not None and glued.group() not in document_text:
+            line = line[glued.end():].lstrip(" \t")  # (the note, the first line after it)
         prefix = _ANSWER_TIME.match(line)
         lines.append(line[prefix.end():] if prefix and not (
             own and prefix["stamp"] in own) else line)
