@@ -145,6 +145,11 @@ def test_reconcile_ignores_case_and_edge_punctuation() -> None:
     ("two thousand five hundred", "2,500"),
     ("40", "forty"),
     ("one hundred twenty", "120"),
+    # a number of hundreds said the short way, as a blood pressure is dictated: "one
+    # thirty two over eighty four" written 132/84 was an over-correction
+    ("one thirty two over eighty four", "132/84"),
+    ("five twenty", "520"),
+    ("132/84", "one thirty two over eighty four"),
     # a dose's units and directions spelled out or abbreviated
     ("milligrams by mouth twice daily", "mg PO BID"),
     ("mg PO qHS", "milligrams orally at bedtime"),
@@ -171,6 +176,9 @@ def test_reconcile_reads_the_same_words_written_otherwise_as_no_overcorrection(
     ("five hundred", "5000"),
     ("for", "4"),  # a homophone is another word
     ("two five", "25"),
+    ("1 50", "150"),  # digits parted are two numbers, not one said the short way
+    ("twenty one thirty", "2130"),
+    ("one thirty", "13"),
     ("twice daily", "TID"),
     ("1-2", "1/2"),
     ("milligrams", "mcg"),

@@ -1746,10 +1746,40 @@ def _same_said(original: str, new: str) -> bool:
     """Whether ``original`` and ``new`` say the same, numbers written in digits or words
     and a dose's units and directions abbreviated or spelled out ("five hundred
     milligrams" and "500 mg", "forty" and "40", "by mouth twice daily" and "PO BID",
-    "every 6 hours" and "q6h"; not "fifty" and "15", "for" and "4", nor "1-2" and
-    "1/2"). Letters other than Latin ones are not compared so: never the same."""
-    said = _said_key(original)
-    return said is not None and said == _said_key(new)
+    "every 6 hours" and "q6h", a number of hundreds said the short way in words, "one
+    thirty two over eighty four" and "132/84"; not "fifty" and "15", "for" and "4", "1 50"
+    and "150", nor "1-2" and "1/2"). Letters other than Latin ones are not compared so:
+    never the same."""
+    said, other = _said_key(original), _said_key(new)
+    if said is None or other is None:
+        return False
+    if said == other:
+        return True
+    # a number said the short way in words ("one thirty two over eighty four": 132/84)
+    return ((not _DIGIT.search(original) and _hundreds_said(said) == other)
+            or (not _DIGIT.search(new) and _hundreds_said(other) == said))
+
+
+_DIGIT = re.compile(r"\d")
+#: the digits said before a number of tens ("one" of "one thirty two"), and the tens
+_SHORT_HUNDREDS = frozenset("one two three four five six seven eight nine".split())
+_SHORT_TENS = frozenset("ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+                        "eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+                        "ninety".split())
+
+
+def _hundreds_said(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` with "hundred" where a digit and a number of tens after it, no number
+    before them, say a number of hundreds the short way, as a blood pressure or a dose is
+    said ("one thirty two": one hundred thirty two; "five twenty": five hundred twenty;
+    not "twenty one thirty")."""
+    out: list[str] = []
+    for k, w in enumerate(words):
+        out.append(w)
+        if (w in _SHORT_HUNDREDS and k + 1 < len(words) and words[k + 1] in _SHORT_TENS
+                and (k == 0 or words[k - 1] not in NUMBER_WORDS)):
+            out.append("hundred")
+    return tuple(out)
 
 
 def _said_key(text: str) -> tuple[str, ...] | None:
