@@ -276,6 +276,22 @@ def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     assert change.to_dict()["hedged"] is hedged
 
 
+@pytest.mark.parametrize(("new", "candidate"), [
+    ("metformin (biguanide)", True),
+    ("metformin (Glucophage)", True),
+    ("metformin (biguanide).", True),
+    ("metoprolol (beta blocker)", False),  # another name, glossed
+    ("(biguanide)", False),  # a gloss alone names nothing
+])
+def test_reconcile_a_gloss_after_a_suggestion_still_names_it(new: str,
+                                                             candidate: bool) -> None:
+    """An answer that took a span's suggestion and glossed it ("metformin (biguanide)",
+    as models do for a drug's class or brand) was read as naming none of them."""
+    doc = _load("dictation")
+    (change,) = reconcile(doc, doc.text.replace("met for me", new)).resolved
+    assert (change.original, change.new, change.candidate) == ("met for me", new, candidate)
+
+
 @pytest.mark.parametrize("order", ["Check potassium in one week.", "Verify allergies.",
                                    "Confirm the dose with pharmacy.", "check BMP"])
 def test_reconcile_an_order_to_check_is_no_hedge(order: str) -> None:

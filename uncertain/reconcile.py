@@ -1546,6 +1546,11 @@ def _uncrossed(change: Change, listed: list[_Listed]) -> Change:
     return replace(change, span=None, outside=(), candidate=False)
 
 
+#: a note in brackets after a fix's name, the answer's gloss of it ("(ACE inhibitor)",
+#: "[Glucophage]")
+_GLOSS = re.compile(r"(?<=\S)[ \t]*[(\[][^()\[\]\n]*[)\]][.,;:]?$")
+
+
 def _change(words: list[Word], g: _Group, new_tokens: list[str],
             span_of: list[int | None], listed: list[_Listed], doubtful: list[bool],
             turns: dict[int, int], lines: list[int | None] | None = None, *,
@@ -1562,7 +1567,9 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     candidate = False
     if g.region is not None:
         own = listed[g.region]
-        candidate = _name(new) in own.plain or _dosed(new) in own.dosed
+        # (a gloss the answer puts after it names no other: "lisinopril (ACE inhibitor)")
+        named = [new, *([_GLOSS.sub("", new)] if _GLOSS.search(new) else [])]
+        candidate = any(_name(t) in own.plain or _dosed(t) in own.dosed for t in named)
         written = set(_numbers(new))
         lost = tuple(n for n in own.numbers if n not in written)
     original = join_words(words[g.first:g.stop])
