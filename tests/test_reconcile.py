@@ -960,6 +960,9 @@ def test_reconcile_quotes_around_a_suggestion_are_the_answers() -> None:
     "metformin (was heard as met for me)",
     "metformin [corrected]",
     "metformin (misheard)",
+    "metformin (was: met for me)",  # the words it replaced left as they were, and
+    "metformin (original: \"met for me\")",  # "metformin (was:" inserted before them
+    "metformin [before: met for me]",
     "~~met for me~~ metformin",
     "~~met for me~~ **metformin**",
     "<del>met for me</del> <b>metformin</b>",

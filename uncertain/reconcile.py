@@ -264,11 +264,13 @@ _COMMENT = re.compile(r"[ \t]?(?:<!--.*?-->|<note>[^<>\n]*</note>)", re.DOTALL)
 #: text's own, no bracket round "a"
 _BRACKETED = re.compile(r"\\.|\[([^\[\]\n?|\\]+)\]", re.DOTALL)
 #: a note an answer writes beside its own fix: "metformin (corrected from 'met for me')",
-#: "metformin [originally transcribed as met for me]", "[corrected]"
+#: "metformin [originally transcribed as met for me]", "[corrected]", "metformin (was: met
+#: for me)"
 _FIX_NOTE = re.compile(
-    r"[ \t]*[(\[](?:corrected|changed|replaced|fixed|amended|misheard|misspell?ed|misspelt|"
-    r"misread|originally|previously|sic|(?:(?:was|were)[ \t]+)?"
+    r"[ \t]*[(\[](?:(?:corrected|changed|replaced|fixed|amended|misheard|misspell?ed|"
+    r"misspelt|misread|originally|previously|sic|(?:(?:was|were)[ \t]+)?"
     r"(?:transcribed|heard|written|read|spelled|spelt)[ \t]+(?:as|from))\b"
+    r"|(?:was|were|formerly|original|orig\.|before|from)[ \t]*:)"
     r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
 #: a line that labels what follows as the document before or after the answer's fixes
 #: ("Original:", "**Corrected transcript:**"); the word it opens with names which
