@@ -580,6 +580,25 @@ def test_cli_reconcile_of_several_documents_reads_the_one_the_answer_is_of(
     assert f"holds no prompt rendered from {docs}'s document 2" in capsys.readouterr().err
 
 
+def test_cli_a_saved_prompt_given_for_the_document_is_named_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A prompt saved by render --prompt-json given where the document goes (the two
+    JSON files of a reconcile mixed up) was "not a saved document (1 problem; the top
+    level: Input should be a valid dictionary ...)": its "document" field, the prompt's
+    text, was read as a batch record's document."""
+    paths, saved = _two_notes_saved(tmp_path)
+    prompts = tmp_path / "prompts.jsonl"
+    assert main(["render", str(saved), "--prompt-json", str(prompts)]) == 0
+    capsys.readouterr()
+    said = "a saved prompt (render --prompt-json), not a document: reconcile takes it as --prompt"
+    assert main(["reconcile", str(prompts), str(paths[0])]) == 1
+    assert capsys.readouterr().err == f"CorruptInputError: {prompts}: line 1: {said}\n"
+    one = tmp_path / "prompt.json"
+    one.write_text(prompts.read_text().splitlines()[0])
+    assert main(["render", str(one)]) == 1
+    assert capsys.readouterr().err == f"CorruptInputError: {one}: {said}\n"
+
+
 def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     """A lookup printed the lexicon's whole check report before its answer."""
     assert main(["lexicon", "drugs", "--lookup", "Glucophage"]) == 0

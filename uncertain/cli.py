@@ -341,6 +341,10 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
         where = f"line {number}: " if number else ""
         try:
             data = json.loads(line)
+            if isinstance(data, dict) and isinstance(data.get("document"), str) \
+                    and "system" in data:  # (its "document" is the prompt's text)
+                raise CorruptInputError(p, f"{where}a saved prompt (render --prompt-json),"
+                                           " not a document: reconcile takes it as --prompt")
             if isinstance(data, dict) and "document" in data:
                 data = data["document"]
             if isinstance(data, dict) and data.get("status") == "error":
