@@ -1408,6 +1408,31 @@ def test_reconcile_a_glued_dose_before_an_abbreviation_spelled_out(fix: str,
     assert not result.overcorrections and result.kept == 1.0
 
 
+def _two_pages(*lines: str) -> Document:
+    """A scan of one line a page, every word confident, each with its page and box."""
+    segments = [Segment(id=k, page=k + 1, words=[
+        Word(text=t, confidence=0.95, page=k + 1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
+        for i, t in enumerate(line.split())]) for k, line in enumerate(lines)]
+    return Document(source=Source(path="scan.pdf", sha256="0" * 64, modality="image",
+                                  engine="test"), segments=segments)
+
+
+@pytest.mark.parametrize("mark", ["## Page 2\n", "**Page 2**\n", "Page 2:\n", "[Page 2]\n",
+                                  "--- page 2 --- ", "PAGE 2 OF 2\n"])
+def test_reconcile_a_page_marked_the_answers_way_is_no_word(mark: str) -> None:
+    """An answer to a scan's prompt that marked its pages its own way ("## Page 2",
+    "**Page 2**") or joined the rendered "--- page 2 ---" line to the text had the mark
+    reported inserted in the document, an over-correction on page 1."""
+    doc = _two_pages("Troponin was normal.", "Aspirin 81 mg daily.")
+    answer = f"{mark.replace('2', '1')}Troponin was negative.\n{mark}Aspirin 81 mg daily."
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.page) for c in result.changes] == [
+        ("normal.", "negative.", 1)]
+    # a page's own line that says so is its text
+    own = _two_pages("Troponin was normal.", "Page 2 of 2")
+    assert reconcile(own, "Troponin was normal.\nPage 2 of 2").changes == ()
+
+
 def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
     """Digits read for a name's letters ("Lisinopri1") or a name's own digits are no dose
     the answer could lose."""

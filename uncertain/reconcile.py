@@ -972,7 +972,20 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = doc.text  # (unless the words themselves hold such a time)
         answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
+    if any(seg.page is not None for seg in doc.segments):  # pages the answer marks its way
+        said = doc.text  # (unless the words themselves hold such a line: "Page 1 of 2")
+        answer = _PAGE_ANYWHERE.sub(lambda m: m[0] if m[0].strip(" \t#:") in said else "",
+                                    answer)
     return answer
+
+
+#: a page's start as an answer may mark it: the rendered "--- page 2 ---" where the
+#: answer joined the lines, or a line of its own as a heading, "## Page 2", "Page 2:",
+#: "[Page 2]", "Page 2 of 3" ("**Page 2**": its emphasis already gone)
+_PAGE_ANYWHERE = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*)?\[?page[ \t]+\d+(?:[ \t]+of[ \t]+\d+)?\]?[ \t]*:?[ \t]*$"
+    r"|(?:^|(?<=\s))---[ \t]*page[ \t]+\d+[ \t]*---(?=\s|$)",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def _place(words: list[Word], span: Span, turns: dict[int, int],
