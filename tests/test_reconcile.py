@@ -707,6 +707,30 @@ def _timed(words: list[str | tuple[str, float]]) -> Document:
                                   engine="test"), segments=[Segment(id=0, words=made)])
 
 
+@pytest.mark.parametrize(("stamp", "written"), [
+    (r"\[(\d\d:\d\d)\.\d\] ", r"[\1] "),  # the tenths dropped
+    (r"\[(\d\d:\d\d\.\d)\] ", r"(\1) "),
+    (r"\[(\d\d:\d\d\.\d)\] ", r"\1 - "),
+    (r"\[(\d\d:\d\d\.\d)\] ", "\\1 \u2014 "),
+])
+def test_reconcile_segment_times_written_the_answers_way_are_no_words(
+        stamp: str, written: str) -> None:
+    """A recording's prompt answered with each line's time written otherwise ("[00:05]",
+    "(00:05.8)", "00:05.8 - ") had every time reported inserted, an over-correction a
+    line."""
+    doc = _load("dictation")
+    prompt = render(doc, style="bracket", words="none")
+    assert re.search(stamp, prompt.document)
+    answer = re.sub(stamp, written, prompt.document).replace("met for me", "metformin")
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new) for c in result.changes] == [("met for me", "metformin")]
+    # a time the words hold, or one with nothing round it, is the line's
+    said = _timed(["(10:30)", "seen", "today."])
+    assert reconcile(said, "(10:30) seen today.").changes == ()
+    plain = _timed(["seen", "at", "ten", "thirty."])
+    assert [c.new for c in reconcile(plain, "10:30 seen").changes] == ["10:30", ""]
+
+
 _MET = _timed(["Continue", ("met", 0.02), ("for", 0.02), ("men", 0.02), "five", "hundred",
                "milligrams", "twice", "daily."])
 

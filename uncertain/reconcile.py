@@ -972,6 +972,7 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = doc.text  # (unless the words themselves hold such a time)
         answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
+        answer = _TIME_REWRITTEN.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
     if any(seg.page is not None for seg in doc.segments):  # pages the answer marks its way
         said = doc.text  # (unless the words themselves hold such a line: "Page 1 of 2")
         answer = _PAGE_ANYWHERE.sub(lambda m: m[0] if m[0].strip(" \t#:") in said else "",
@@ -979,6 +980,12 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
     return answer
 
 
+#: a segment's time an answer wrote its own way at a line's start: in brackets without
+#: the tenths ("[00:05]"), in parentheses ("(00:05.8)"), or with a dash after it
+#: ("00:05.8 - "); a time with neither ("10:30 appointment") is the line's words
+_TIME_REWRITTEN = re.compile(
+    r"^[ \t]*(?:(?P<open>[(\[])|(?=\d))(?P<stamp>\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?)"
+    r"(?(open)[)\]](?:[ \t]*[-\u2013\u2014:])?|[ \t]*[-\u2013\u2014])[ \t]+", re.MULTILINE)
 #: a page's start as an answer may mark it: the rendered "--- page 2 ---" where the
 #: answer joined the lines, or a line of its own as a heading, "## Page 2", "Page 2:",
 #: "[Page 2]", "Page 2 of 3" ("**Page 2**": its emphasis already gone)
