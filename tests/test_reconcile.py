@@ -355,6 +355,30 @@ def test_reconcile_a_doubt_said_in_a_note_hedges_the_fix_it_names(
         assert len(result.asides) == 1 and not result.overcorrections
 
 
+@pytest.mark.parametrize(("fields", "hedged"), [
+    ({"notes": "lisinopril is probably right; please verify"}, ["lisinopril"]),
+    ({"note": "Unsure about metformin."}, ["metformin"]),
+    ({"uncertain": ["lisinopril"]}, ["lisinopril"]),
+    ({"needs_verification": ["metformin", "lisinopril"]}, ["metformin", "lisinopril"]),
+    ({"changes": [{"from": "met for me", "to": "metformin", "note": "not sure"},
+                  {"from": "lie sin oh pril", "to": "lisinopril"}]}, ["metformin"]),
+    # no doubt: of no fix, or in the document before the fixes
+    ({"changes": [{"from": "met for me", "to": "metformin"}]}, []),
+    ({"original_text": "possibly metformin, uncertain lisinopril"}, []),
+    ({"note": "2 suggestions cut"}, []),
+])
+def test_reconcile_a_doubt_in_a_json_answers_field_hedges_the_fix_it_names(
+        fields: dict[str, Any], hedged: list[str]) -> None:
+    """A JSON answer that said its doubt in a field beside the corrected text ("notes",
+    "uncertain": [...], a list of changes with a note each) had it dropped with the
+    field: the fixes it names read as settled."""
+    doc = _load("dictation")
+    for answer in ({"corrected_text": _answer(), **fields}, {"text": _answer(), **fields}):
+        result = reconcile(doc, json.dumps(answer))
+        assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+        assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
 @pytest.mark.parametrize(("answer", "hedged"), [
     ("Allergies: unknown Dx: possibly viral", [False, False]),
     ("Allergies: unknown (uncertain) Dx: possibly viral", [True, False]),

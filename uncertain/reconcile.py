@@ -446,6 +446,12 @@ def _json_answer(answer: str, own: str = "") -> tuple[str, Any] | None:
     object that begins a line of it, after a preface ("Here is the corrected JSON:"),
     in a code block, or before a closing note; None when there is none. An object the
     document's own text ``own`` holds is none."""
+    found = _json_object(answer, own)
+    return None if found is None else (found[1], found[0].get("spans"))
+
+
+def _json_object(answer: str, own: str = "") -> tuple[dict[str, Any], str] | None:
+    """The JSON object of :func:`_json_answer` and its document's text, or None."""
     decoder = json.JSONDecoder()
     for k, m in enumerate(_OBJECT_START.finditer(answer)):
         if k == 20:  # (an answer of many lines opening with "{" is no JSON answer)
@@ -456,8 +462,41 @@ def _json_answer(answer: str, own: str = "") -> tuple[str, Any] | None:
             continue
         text = _document_field(data) if isinstance(data, dict) else None
         if text is not None and not (own and answer[m.end() - 1:end] in own):
-            return text, data.get("spans")
+            return data, text
     return None
+
+
+#: a JSON answer's fields that are no note of the answer's: the JSON style's own (its
+#: "note", the budget's, copied, says no doubt: "2 suggestions cut")
+_JSON_OWN = frozenset({"text", "spans", "segments", "pages"})
+
+
+def _json_notes(answer: str, own: str) -> list[str]:
+    """The notes a JSON answer writes in fields beside its document's ("notes": "not
+    sure of omeprazole", "uncertain": ["omeprazole"]; an object in them is one note),
+    each after its field's name's words ("uncertain: omeprazole"), for :func:`_doubted`;
+    not the JSON style's fields, nor the document before the fixes ("original_text")."""
+    found = _json_object(answer, own)
+    if found is None:
+        return []
+    data, text = found
+    notes: list[str] = []
+
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, dict):  # (one note: {"from": ..., "to": ..., "note": ...})
+            yield ", ".join(said for item in value.values() for said in strings(item))
+
+    for key, value in data.items():
+        if key in _JSON_OWN or value is text or _key_words(key) & _BEFORE_WORDS:
+            continue
+        name = " ".join(sorted(_key_words(key)))
+        notes += [f"{name}: {said}" for said in strings(value) if said.strip()]
+    return notes
 
 
 def _word_edge(text: str, at: int) -> bool:
@@ -805,6 +844,7 @@ def reconcile(
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
              if c.aside and _NOTE_DOUBT.search(c.new)]
+    notes += [n for n in _json_notes(llm_output, doc.text) if _NOTE_DOUBT.search(n)]
     if notes:  # a doubt the answer says in a note of its own, of a fix it names
         changes = [replace(c, hedged=True) if _doubted(c, notes) else c for c in changes]
     changed = {c.span for c in changes if c.span is not None}
@@ -1643,9 +1683,9 @@ def _checks(text: str) -> bool:
 #: or, the answer's own words (no order of the note's), a word asking to check it
 _NOTE_DOUBT = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
-    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|check|confirm|"
-    r"not sure|(?:may|might|could) be|(?:can't|cannot|couldn't|could not) "
-    r"(?:tell|read|hear|make out))\b", re.IGNORECASE)
+    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|verification|"
+    r"check|confirm|confirmation|not sure|(?:may|might|could) be|"
+    r"(?:can't|cannot|couldn't|could not) (?:tell|read|hear|make out))\b", re.IGNORECASE)
 #: what follows a hedge word that doubts the document's reading, not the answer's fix
 #: ("likely misheard", "probably a transcription error", "possibly an OCR error")
 _OF_ORIGINAL = re.compile(
