@@ -1481,6 +1481,37 @@ def test_reconcile_a_page_marked_the_answers_way_is_no_word(mark: str) -> None:
     assert reconcile(own, "Troponin was normal.\nPage 2 of 2").changes == ()
 
 
+@pytest.mark.parametrize(("new", "candidate"), [
+    ("mg BID", True),
+    ("milligrams twice daily", True),  # the suggestion spelled out
+    ("mg b.i.d.", True),
+    ("mg TID", False),
+    ("milligrams TID", False),
+])
+def test_reconcile_a_suggestion_written_otherwise_is_named(new: str, candidate: bool) -> None:
+    """An answer that wrote a span's suggestion spelled out or abbreviated otherwise
+    ("milligrams twice daily" for the suggested "mg BID"; "1" for "one") was read as
+    naming none of the suggestions: as reformatted words are, they say the same."""
+    words = [Word(text=t, confidence=c) for t, c in
+             [("Metformin", 0.95), ("500", 0.95), ("mg:B10", 0.3), ("with", 0.95),
+              ("meals", 0.95)]]
+    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=words)],
+                   flags=[Flag(reason="low_confidence", text="mg:B10", start=2, end=3,
+                               confidence=0.7,
+                               candidates=[Candidate(term="mg BID", canonical="mg BID",
+                                                     score=0.9)])])
+    (change,) = reconcile(doc, f"Metformin 500 {new} with meals").changes
+    assert (change.original, change.new, change.candidate) == ("mg:B10", new, candidate)
+    spoken = _timed(["Blood", "pressure", ("won", 0.15), "hundred", "thirty"])
+    spoken = spoken.model_copy(update={"flags": [Flag(
+        reason="low_confidence", text="won", start=2, end=3, confidence=0.9,
+        candidates=[Candidate(term="one", canonical="one", score=0.9)])]})
+    (change,) = reconcile(spoken, "Blood pressure 1 hundred thirty").changes
+    assert (change.new, change.candidate) == ("1", True)
+
+
 def test_reconcile_a_number_in_a_name_is_no_dose() -> None:
     """Digits read for a name's letters ("Lisinopri1") or a name's own digits are no dose
     the answer could lose."""

@@ -1529,6 +1529,9 @@ class _Listed(NamedTuple):
     dosed: frozenset[str]
     #: the numbers glued to the name in the span's words: its dose
     numbers: tuple[str, ...]
+    #: what the plain ones say (:func:`_said_key`): "milligrams twice daily" names the
+    #: suggestion "mg BID", "1" the suggestion "one"
+    said: frozenset[tuple[str, ...]] = frozenset()
 
 
 def _names(doc: Document, spans: list[Span]) -> list[_Listed]:
@@ -1550,6 +1553,7 @@ def _names(doc: Document, spans: list[Span]) -> list[_Listed]:
         plain: set[str] = set()
         dosed: set[str] = set()
         numbers: tuple[str, ...] = ()
+        said: set[tuple[str, ...] | None] = set()
         for term in span.terms or span.candidates:
             own = {term} | {c.canonical for flag in flags.get((first, stop), ())
                             for c in flag.candidates
@@ -1558,11 +1562,13 @@ def _names(doc: Document, spans: list[Span]) -> list[_Listed]:
             glued = glued_dose(texts, term) if span.terms else None
             if glued is None:
                 plain |= {_name(n) for n in own}
+                said |= {_said_key(n) for n in own}
                 continue
             dosed |= {_dosed(glued[0] + n + glued[1]) for n in own}
             numbers = numbers or tuple(_numbers(glued[0] + glued[1]))
         out.append(_Listed(frozenset(names - {""}), frozenset(plain - {""}),
-                           frozenset(dosed - {""}), numbers))
+                           frozenset(dosed - {""}), numbers,
+                           frozenset(k for k in said if k is not None)))
     return out
 
 
@@ -1631,7 +1637,8 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
         own = listed[g.region]
         # (a gloss the answer puts after it names no other: "lisinopril (ACE inhibitor)")
         named = [new, *([_GLOSS.sub("", new)] if _GLOSS.search(new) else [])]
-        candidate = any(_name(t) in own.plain or _dosed(t) in own.dosed for t in named)
+        candidate = any(_name(t) in own.plain or _dosed(t) in own.dosed
+                        or (own.said and _said_key(t) in own.said) for t in named)
         written = set(_numbers(new))
         lost = tuple(n for n in own.numbers if n not in written)
     original = join_words(words[g.first:g.stop])
