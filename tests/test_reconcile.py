@@ -1172,6 +1172,9 @@ def test_reconcile_a_tab_separated_list_answered_as_a_table() -> None:
 @pytest.mark.parametrize("marked", [
     "<unsure>atorvastatin</unsure>", '<unsure p="0.6">atorvastatin</unsure>',
     '<unsure p="0.6" maybe="atorvastatin|rosuvastatin">atorvastatin</unsure>',
+    # in the case the answer wrote the tags in: "<UNSURE>" was read as text, the fix
+    # "<UNSURE>atorvastatin</UNSURE>", no candidate
+    "<UNSURE>atorvastatin</UNSURE>", '<Unsure p="0.6">atorvastatin</Unsure>',
     "[atorvastatin?]", "[atorvastatin?0.6|atorvastatin/rosuvastatin]"])
 def test_reconcile_a_fix_the_answer_keeps_marked_as_doubtful_is_hedged(marked: str) -> None:
     # the answer's own doubt, written in the prompt's markup, read as a sure fix

@@ -221,7 +221,8 @@ class Reconciliation:
 
 #: an inline tag, or what an LLM left of one: without its ">" on the line, only the
 #: tag's name and attributes go ("amoxicillin</unsure 500 mg.": the dose is text)
-_INLINE_TAG = re.compile(r"</?(?:unsure|sure)\b(?:[^<>\n]*>|(?:\s*(?:p|maybe)=\"[^\"\n]*\")*)")
+_INLINE_TAG = re.compile(r"</?(?:unsure|sure)\b(?:[^<>\n]*>|(?:\s*(?:p|maybe)=\"[^\"\n]*\")*)",
+                         re.IGNORECASE)  # (in whatever case the answer wrote it: "<UNSURE>")
 _BRACKET_ANY = re.compile(
     r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))"  # an escape, consumed as one unit
     r"|\[((?:\\.|[^\\\[\]?])*)\?(?:\\.|[^\\\[\]])*\]",  # a span: keep its text
@@ -240,7 +241,7 @@ _ANSWER_TIME = re.compile(_EMPHASIS + r"(?P<stamp>" + TIME_PREFIX.pattern.rstrip
                           + r")" + _EMPHASIS + r"[ \t]?")
 #: such a prefix where it begins a line or follows a space
 _TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
-_LOOKS_INLINE = re.compile(r"</?(?:unsure|sure)\b|" + ENTITY.pattern)
+_LOOKS_INLINE = re.compile(r"(?i:</?(?:unsure|sure)\b)|" + ENTITY.pattern)
 
 
 #: Markdown an answer may write around its words: strong and plain emphasis, code
@@ -403,7 +404,7 @@ def _doubts(text: str) -> tuple[str, list[tuple[int, int]]]:
 def _inline_doubt(m: re.Match[str]) -> str:
     """What goes for an inline tag: a span's (``unsure``) opening and closing tags mark
     the text between them as doubtful, a ``sure`` tag goes."""
-    tag = m.group()
+    tag = m.group().casefold()
     opening, closing = _DOUBT_MARKS.get()
     if tag.startswith("<unsure"):
         return opening
