@@ -876,6 +876,13 @@ def test_reconcile_a_preamble_or_a_closing_note_is_an_aside() -> None:
     # words added on the document's own first or last line are a change of it
     (signed,) = reconcile(doc, body + " Signed.").overcorrections
     assert (signed.new, signed.aside) == ("Signed.", False)
+    # but a note in parentheses put after its last word, on its line, is the answer's
+    # (it was an over-correction, and a doubt it said hedged nothing)
+    result = reconcile(doc, body + " (Note: not sure about lisinopril.)")
+    assert result.overcorrections == []
+    assert [(c.new, c.aside) for c in result.asides] == [
+        ("(Note: not sure about lisinopril.)", True)]
+    assert [c.new for c in result.resolved if c.hedged] == ["lisinopril"]
 
 
 @pytest.mark.parametrize("text", [

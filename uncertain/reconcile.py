@@ -1056,14 +1056,22 @@ def _place(words: list[Word], span: Span, turns: dict[int, int],
 
 def _aside(g: _Group, tokens: list[re.Match[str]], answer: str, n_words: int) -> bool:
     """Whether an insertion is whole lines the answer adds before the document's first
-    word or after its last: a line break parts it from the document's text."""
+    word or after its last: a line break parts it from the document's text (or, after
+    the last, it is a note in brackets: :data:`_NOTE_AFTER`)."""
     if g.first != g.stop or g.j1 >= g.j2 or not n_words:
         return False  # (an answer to an empty document is all the answer's own)
     if g.first == 0 and g.j1 == 0:
         return g.j2 == len(tokens) or "\n" in answer[tokens[g.j2 - 1].end():tokens[g.j2].start()]
     if g.first == n_words and g.j2 == len(tokens):
-        return g.j1 == 0 or "\n" in answer[tokens[g.j1 - 1].end():tokens[g.j1].start()]
+        return (g.j1 == 0 or "\n" in answer[tokens[g.j1 - 1].end():tokens[g.j1].start()]
+                or bool(_NOTE_AFTER.fullmatch(answer[tokens[g.j1].start():].rstrip())))
     return False
+
+
+#: a note in brackets the answer puts after the document's last word, on its line
+#: ("... in three months. (Note: drug names corrected.)")
+_NOTE_AFTER = re.compile(r"[(\[][ \t]*(?:notes?|n\.?b\.?)[ \t]*:[^()\[\]]*[)\]][.]?",
+                         re.IGNORECASE)
 
 
 def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
