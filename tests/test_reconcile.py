@@ -282,6 +282,7 @@ def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     ("metformin (biguanide).", True),
     ("metoprolol (beta blocker)", False),  # another name, glossed
     ("(biguanide)", False),  # a gloss alone names nothing
+    ("metformin (uncertain)", False),  # a doubt is no gloss: no suggestion taken
 ])
 def test_reconcile_a_gloss_after_a_suggestion_still_names_it(new: str,
                                                              candidate: bool) -> None:

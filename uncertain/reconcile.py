@@ -1645,7 +1645,8 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
     if g.region is not None:
         own = listed[g.region]
         # (a gloss the answer puts after it names no other: "lisinopril (ACE inhibitor)")
-        named = [new, *([_GLOSS.sub("", new)] if _GLOSS.search(new) else [])]
+        gloss = _GLOSS.search(new)  # (not a doubt: "metformin (uncertain)" names none)
+        named = [new, *([new[:gloss.start()]] if gloss and not _hedges(gloss.group()) else [])]
         candidate = any(_name(t) in own.plain or _dosed(t) in own.dosed
                         or (own.said and _said_key(t) in own.said) for t in named)
         written = set(_numbers(new))
