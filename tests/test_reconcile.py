@@ -1170,6 +1170,23 @@ def test_reconcile_a_markdown_table_s_pipes_are_layout() -> None:
     assert reconcile(own, "| a | metformin |\n|---|---|\n").changes == ()
 
 
+@pytest.mark.parametrize("wrap", ["quote", "html"])
+def test_reconcile_an_answer_quoted_or_in_html_paragraphs(wrap: str) -> None:
+    """An answer that quoted the document in Markdown ("> " before each line) or set it
+    in HTML paragraphs and line breaks ("<p>", "<br>") had every mark reported as words
+    inserted or changed: an over-correction a line."""
+    lines = _answer().split("\n")
+    answer = ("\n".join(f"> {line}" for line in lines) if wrap == "quote"
+              else "<p>" + "<br>\n".join(lines) + "</p>")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.kept == 1.0
+    # a document's own line that begins so keeps it
+    own = _text_doc("BP readings:\n> 140/90 twice")
+    assert reconcile(own, "BP readings:\n> 140/90 twice").changes == ()
+
+
 def test_reconcile_a_tab_separated_list_answered_as_a_table() -> None:
     doc = _text_doc("Drug\tDose\nLisinopril\t20 mg\nAmoxicillin-clavulanate\t875 mg\n")
     result = reconcile(doc, "| Drug | Dose |\n|---|---|\n| Lisinopril | 20 mg |\n"

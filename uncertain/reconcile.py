@@ -255,7 +255,10 @@ _EMPHASES = tuple((mark, re.compile(
 _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 #: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
 _HTML_STRUCK = re.compile(r"[ \t]?<(del|s|strike)>[^<>\n]*</\1>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins)\b[^<>\n]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins|p|br|div|pre|blockquote|"
+                       r"h[1-6])\b[^<>\n]*>", re.IGNORECASE)
+#: a Markdown quotation's mark at a line's start, an answer's whole text quoted ("> ")
+_QUOTED_LINE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 #: a comment, and the inline style's budget note (a comment, or a ``note`` tag as it was),
 #: that an answer writes or copies beside its words ("<!-- 2 suggestions cut --> Patient")
 _COMMENT = re.compile(r"[ \t]?(?:<!--.*?-->|<note>[^<>\n]*</note>)", re.DOTALL)
@@ -331,14 +334,17 @@ def _untabled(text: str) -> str:
 
 
 def _unmarked(text: str, own: str) -> str:
-    """``text`` without Markdown's (or HTML's) emphasis, code marks, table pipes and
-    rules, struck-out words and comments (the budget's note copied among them), the notes
+    """``text`` without Markdown's (or HTML's) emphasis, code marks, quotation marks at
+    the lines' starts, paragraphs and line breaks, table pipes and rules, struck-out
+    words and comments (the budget's note copied among them), the notes
     an answer writes beside its fixes, and the square brackets it kept of bracket markup,
     unless the document's own text ``own`` holds such marks."""
     if "|" not in own and "|" in text:
         text = _untabled(text)
     if "~~" not in own:
         text = _STRUCK.sub("", text)
+    if not _QUOTED_LINE.search(own):
+        text = _QUOTED_LINE.sub("", text)
     if "<" not in own:
         text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", _COMMENT.sub("", text)))
     for mark, pattern in _EMPHASES:
