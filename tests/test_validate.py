@@ -564,6 +564,25 @@ def test_validate_a_dose_in_meq_brings_the_salts_so_dosed(validator: Validator, 
     assert (other.start, other.end, other.confidence) == (flag.start, flag.end, flag.confidence)
 
 
+@pytest.mark.parametrize("modality", ["audio", "text"])
+def test_validate_an_anion_dosed_in_meq_is_its_salt(validator: Validator,
+                                                    modality: Modality) -> None:
+    """"Start chloride 20 mEq daily." was verified as the chloride ion: the rule adding
+    the salts dosed in mEq held for doubted spans only. An anion written alone before such
+    a dose is doubted, the salt first and the ion after it; before a dose in milligrams,
+    or a concentration per litre (a laboratory's value), it stays as it was."""
+    doc = validated_as(validator, "Start chloride 20 mEq daily.", modality)
+    (flag,) = doc.flags
+    assert (flag.reason, flag.text) == ("near_lexicon", "chloride")
+    assert [c.canonical for c in flag.candidates] == ["potassium chloride", "chloride ion"]
+    assert flag.confidence > 0.5 > flag.candidates[1].score
+    for line in ("Start chloride 20 mg daily.", "Start potassium chloride 20 mEq daily."):
+        doc = validated_as(validator, line, modality)
+        assert not [f for f in doc.flags if f.reason != "verified"], line
+    lab = validator.validate(document_from_text("Start chloride 20 mEq/L daily."))
+    assert not [f for f in lab.flags if f.reason != "verified"]
+
+
 @pytest.mark.parametrize("spec", [
     "Recheck potassium and magnesium/0.6 on/0.5 Friday.",
     "Check the potassium/0.7 on/0.4 Monday and the sodium/0.7 on/0.4 Tuesday.",

@@ -51,7 +51,8 @@ phrases of quantity ("no more than 4 g", "four times daily") and the routes' adv
 ("subcutaneously") are no syllables of a name, the routes' verbs ("inject", "inhale")
 are prescribing words, and a British spelling ("oesophagitis", "oestradiol") is read as
 the American one. A span doubted before a dose in milliequivalents also lists the salts
-so dosed whose anion it spells ("chlor ride 20 mEq": potassium chloride).
+so dosed whose anion it spells ("chlor ride 20 mEq": potassium chloride), and an anion
+written alone before one is doubted as its salt ("chloride 20 mEq"), not verified as the ion.
 
 Cheap gates come first: a confident, common English word with no dose around it costs a
 few dictionary look-ups, and a window that no term of its index block could flag, by a
@@ -1016,13 +1017,20 @@ class Validator:
         lost) was suggested Chlotride, Chlor-Trimeton and the chloride ion, and nothing
         named the drug almost every dose in mEq is of. The flag and its score stay; only a
         salt it does not list already, scoring at least the flag threshold, is added, in
-        its place by score."""
-        if p.reason in ("verified", "confusable") or not p.candidates or CLAUSE_END.search(
+        its place by score.
+
+        An anion written alone and verified ("Start chloride 20 mEq daily": the chloride
+        ion) is doubted so too, the salts first and the ion after them: no one doses the
+        ion, and its salt's cation was left out (:meth:`_anion_dosed`). A concentration
+        per litre after it is a laboratory's value of the ion ("Chloride 102 mEq/L")."""
+        if p.reason == "confusable" or not p.candidates or CLAUSE_END.search(
                 sw.words[p.end - 1].text):
             return p
         amount = dose_amount(sw.lowered[p.end:p.end + 3])
         if amount is None or amount[0] is not None or not self._meq_anions:
             return p  # (an amount of no weight: milliequivalents)
+        if p.reason == "verified":
+            return self._anion_dosed(p, sw)
         modality = sw.modality
         base = {k: v for k, v in p.candidates[0].features.items() if k in _BASE_FEATURES}
         said = " ".join(w.text for w in sw.words[p.start:p.end]) if modality != "image" else ""
@@ -1038,6 +1046,30 @@ class Validator:
         if not salts:
             return p
         return replace(p, candidates=sorted([*p.candidates, *salts], key=lambda c: -c.score))
+
+    def _anion_dosed(self, p: Proposal, sw: Sweep) -> Proposal:
+        """``p``, a verified word before a dose in milliequivalents (see
+        :meth:`_dosed_in_meq`), doubted with the salts dosed so first when it is one of
+        their anions written alone (:data:`_MEQ_SALTS`), the term it spells after them:
+        "chloride 20 mEq" is potassium chloride, "citrate 15 mEq" potassium citrate, not
+        the ion, which no one doses. The word is written as meant, its salt's cation left
+        out: the salt scores :data:`uncertain._single.CONFUSABLE_DOUBT`, more likely than
+        not, the ion the rest. A dose per litre is the ion's concentration, a
+        laboratory's value ("Chloride 102 mEq/L"), and is left so."""
+        if p.end != p.start + 1 or _PER_LITRE.search(" ".join(sw.lowered[p.end:p.end + 2])):
+            return p
+        key = sw.infos[p.start].key
+        salts = [entry for item, entry in self._meq_anions if compact(item.entry.term) == key]
+        if not salts:
+            return p
+        named = {e.canonical.casefold() for e in salts}
+        candidates: list[Candidate | Ranked] = [Candidate(
+            term=e.term, canonical=e.canonical, score=CONFUSABLE_DOUBT, lexicon=e.lexicon,
+            kind=e.kind, evidence=["lexicon"], features={"prior": e.prior}) for e in salts]
+        candidates += [_scored_at_most(c, round(1.0 - CONFUSABLE_DOUBT, 4))
+                       for c in p.candidates if c.canonical.casefold() not in named]
+        return replace(p, reason="near_lexicon", reasons=["near_lexicon"],
+                       confidence=CONFUSABLE_DOUBT, candidates=candidates, rank=1)
 
     def _confused(self, sw: Sweep, proposals: list[Proposal]) -> list[Proposal]:
         """The error-prone abbreviations of two drugs read one for the other
@@ -1403,6 +1435,10 @@ def _dose_favours(amount: tuple[float | None, str] | None) -> str | None:
 #: 20 mEq": potassium chloride, the cation lost)
 _MEQ_SALTS = {"chloride": "potassium chloride", "citrate": "potassium citrate",
               "bicarbonate": "sodium bicarbonate", "gluconate": "potassium gluconate"}
+
+#: a concentration per litre after an amount in milliequivalents ("102 mEq/L"): a
+#: laboratory's value of an ion, not a dose
+_PER_LITRE = re.compile(r"^\S+\s+[a-z ]*/\s*d?l\b")
 
 #: the features of a window's context, which every candidate of it shares
 _BASE_FEATURES = frozenset({"confidence", "dose_context", "cue_before", "common_english",
