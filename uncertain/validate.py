@@ -274,6 +274,20 @@ class Validator:
         return entry.kind == "abbreviation" and (names_drug(entry.kind, entry.lexicon) or any(
             map(self._named, self.index.lookup(compact(entry.canonical)))))
 
+    def _rare_abbreviation(self, idx: int, info: WordInfo) -> bool:
+        """Whether an entry is a seldom prescribed drug's abbreviation (prior under
+        :data:`_RARE_ABBREVIATION_PRIOR`: DrugBank's "OE", oleoyl-estrone; "AMP", "CD",
+        "LH") of at most :data:`_BRAND_INITIALS` letters, written so in capitals as the
+        word ``info``: a note's letters of that length are its own shorthand far more
+        often ("OE", "O/E": on examination), and a drug of them is named before its dose
+        or after a prescribing word (see :meth:`_window`)."""
+        entry = self.index.items[idx].entry
+        text = strip_punct(info.text)
+        return (entry.kind == "abbreviation" and entry.prior < _RARE_ABBREVIATION_PRIOR
+                and text == entry.term and text.isupper()
+                and len(compact(entry.term)) <= _BRAND_INITIALS
+                and names_drug(entry.kind, entry.lexicon))
+
     def _written_as_abbreviation(self, info: WordInfo) -> bool:
         """Whether a word is a drug's abbreviation written as its lexicon writes it, in
         capitals ("ASA", "HCTZ"; not "asa", which a recogniser may make of a name's end)."""
@@ -492,6 +506,13 @@ class Validator:
             # another word or a scan's speck ("oe" is not "OE", oleoyl-estrone)
             exact = [idx for idx in exact if not self._names_drug(idx)
                      or self.index.items[idx].entry.term == window[0].text]
+            if not exact:
+                return None
+        if exact and len(window) == 1 and not (dose > 0 or cue):
+            # a seldom prescribed drug's abbreviation in a few capitals, with no dose
+            # after it or prescribing word before it, is a note's other abbreviation of
+            # those letters: "OE: chest clear" is "on examination", not oleoyl-estrone
+            exact = [idx for idx in exact if not self._rare_abbreviation(idx, window[0])]
             if not exact:
                 return None
         if exact:
@@ -1256,6 +1277,10 @@ _DEVICE_WORDS = frozenset({
 })
 #: a brand written in capitals of at most this many letters reads as an abbreviation
 _BRAND_INITIALS = 4
+#: a drug's abbreviation of a prior under this is of a drug seldom prescribed (DrugBank's
+#: synonyms of rare substances are 0.01 to 0.1; a common drug's, "ASA", "HCTZ", "NTG",
+#: 0.2 and more)
+_RARE_ABBREVIATION_PRIOR = 0.1
 # (nouns only: a verb after a drug's name is said of the drug, "HCTZ placed on hold")
 #: ... and the words of a side before one: "right PCN", "bilateral PCNs" (no drug has a side)
 _SIDE_WORDS = frozenset({"left", "right", "bilateral", "l", "r", "lt", "rt"})
