@@ -3165,6 +3165,11 @@ def test_validate_a_names_end_in_lower_case_still_ends_a_longer_name(
     ("Name: Allegra Jones", "image"),
     ("Mother: Celexa Moore, 555-0100", "text"),
     ("Patient: Jones, Allegra", "image"),
+    # no title nor label: a verb of a person after the name, or after it and a surname
+    ("Allegra called to reschedule.", "text"),
+    ("Allegra Moore called.", "text"),
+    ("Spoke to pharmacy; Allegra Moore asked about her refill.", "image"),
+    ("Celexa said she would come back on Monday", "audio"),
 ])
 def test_validate_a_person_named_after_a_brand_is_no_drug(
         validator: Validator, line: str, modality: Modality) -> None:
@@ -3184,6 +3189,10 @@ def test_validate_a_person_named_after_a_brand_is_no_drug(
     ("Name: Lisinopril 10 mg", "Lisinopril"),  # ... or a dose after it
     ("Medication: Allegra daily", "Allegra"),
     ("Patient Allegra Jones was seen.", "Allegra"),  # (no label without its colon)
+    # a verb said of the drug, or after a determiner, or a dose after the verb
+    ("Keflex called in to the pharmacy.", "Keflex"),
+    ("The Eliquis came in the mail.", "Eliquis"),
+    ("Allegra Moore called. Allegra 180 mg daily.", "Allegra"),
 ])
 def test_validate_a_brand_after_no_title_is_still_the_drug(
         validator: Validator, line: str, span: str) -> None:

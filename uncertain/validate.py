@@ -489,10 +489,11 @@ class Validator:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
-        if _names_person(words, i, doubt):
+        if _names_person(words, i, doubt, brand=len(window) == 1 and bool(exact) and all(
+                self.index.items[idx].entry.kind == "brand" for idx in exact)):
             # "Dr. Allegra Moore", "Mrs. Celexa Jones", "Patient: Allegra Jones": a name
             # after a title or a form's label of a person is the person's, verified or
-            # misread as no drug
+            # misread as no drug; so is a brand a person's verb follows ("Allegra called")
             return None
         if exact and len(window) == 1 and _names_device(words, i, j):
             # "PCN tube", "right PCN": a percutaneous nephrostomy, not penicillin
@@ -1296,7 +1297,7 @@ def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
         strip_punct(words[i - 1].text).casefold() in _SIDE_WORDS)
 
 
-def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
+def _names_person(words: Sequence[Word], i: int, doubt: float, *, brand: bool = False) -> bool:
     """Whether the word ``i`` begins a person's name: a title comes right before it
     ("Dr. Allegra Moore"), or before a capitalised word right before it ("Dr. Jane
     Allegra"), or a form's label of a person does (:func:`_after_label`: "Patient: Allegra
@@ -1304,7 +1305,14 @@ def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
     recogniser writes "Ms. Arplas" for "misoprostol"). An abbreviated title counts in
     any case ("dr allegra"); a title written whole, and the name after it, only
     capitalised ("Doctor Allegra", not "the doctor Tylenol helps"), and "Ms" not in
-    capitals (MS is morphine sulfate)."""
+    capitals (MS is morphine sulfate). So does a ``brand`` (a word that is a brand's
+    name only) that a verb of a person follows, right after it or after a capitalised
+    word (:func:`_before_person_verb`: "Allegra called to reschedule", "Allegra Moore
+    asked about her refill"); a generic name or a clinical word is no one's name
+    ("Creatinine came back at 1.3")."""
+    verb = _before_person_verb(words, i) if brand else None
+    if verb is not None:
+        return all(w.confidence is None or w.confidence >= doubt for w in words[i:verb + 1])
     if i == 0:
         return False
     first = _after_title(words, i)
@@ -1313,6 +1321,55 @@ def _names_person(words: Sequence[Word], i: int, doubt: float) -> bool:
     if first is None:
         return False
     return all(w.confidence is None or w.confidence >= doubt for w in words[first:i + 1])
+
+
+#: verbs said of a person, not of a drug: a capitalised name before one is a person's
+#: ("Allegra called to reschedule"; "the Eliquis came in the mail" is a delivery, and
+#: "Keflex called in to the pharmacy" a prescription: see _before_person_verb; a box
+#: "says" what to take)
+_PERSON_VERBS = frozenset({
+    "called", "calls", "phoned", "phones", "rang", "said", "asked", "asks",
+    "came", "comes", "stated", "states", "reported", "reports", "denied", "denies",
+    "agreed", "agrees", "declined", "declines", "requested", "requests", "wants",
+    "wanted", "arrived", "arrives", "visited", "visits", "complained", "complains",
+    "told", "tells", "spoke", "speaks", "answered", "explained", "explains",
+})
+#: ... of which these, with "in" after them, say a prescription was sent to a pharmacy
+_CALLED_IN = frozenset({"called", "calls", "phoned", "phones"})
+#: words before a name that make it a thing: "the Eliquis came", "her Allegra says 24 hour"
+_DETERMINERS = frozenset({"the", "a", "an", "my", "his", "her", "your", "our", "their",
+                          "its", "this", "that", "these", "those", "some", "any", "no"})
+
+
+def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
+    """Where the verb of a person is (:data:`_PERSON_VERBS`) that follows the capitalised
+    word ``i``, right after it or after a capitalised word of letters ("Allegra Moore
+    called"), in its clause, if one does: then the word is a person's name, whatever
+    drug a brand of it is. Not after a determiner ("the Eliquis came"), not before "in"
+    ("Keflex called in"), nor with a dose after the verb ("Allegra said 180 mg")."""
+    text = strip_punct(words[i].text)
+    if not text[:1].isupper() or not text.isalpha() or CLAUSE_END.search(words[i].text):
+        return None
+    if i > 0 and strip_punct(words[i - 1].text).casefold() in _DETERMINERS:
+        return None
+    verb = i + 1
+    if verb < len(words):
+        after = strip_punct(words[verb].text)
+        if (len(after) > 1 and after[:1].isupper() and after[1:].islower() and after.isalpha()
+                and not CLAUSE_END.search(words[verb].text)):
+            verb += 1  # a surname: "Allegra Moore called"
+    if verb >= len(words) or strip_punct(words[verb].text).casefold() not in _PERSON_VERBS:
+        return None
+    end = verb + 1  # (the words after the verb, to the end of its clause)
+    while end < min(len(words), verb + 5) and not CLAUSE_END.search(words[end - 1].text):
+        end += 1
+    said = [strip_punct(w.text).casefold() for w in words[verb + 1:end]]
+    if said[:1] and said[0] in ("in", "into") and (
+            strip_punct(words[verb].text).casefold() in _CALLED_IN):
+        return None
+    if any(dose_amount(said[k:k + 2]) is not None for k in range(len(said))):
+        return None
+    return verb
 
 
 def _after_title(words: Sequence[Word], i: int) -> int | None:
