@@ -3200,6 +3200,25 @@ def test_validate_a_brand_after_no_title_is_still_the_drug(
     assert span in [f.text.strip(".,") for f in doc.flags if f.reason in ("verified", "confusable")]
 
 
+@pytest.mark.parametrize("modality", ["text", "audio"])
+@pytest.mark.parametrize(("line", "span"), [
+    ("Take Allegra for allergies.", "Allegra"),
+    ("Allegra says 180 mg on the box.", "Allegra"),
+    ("Zyrtec says 10 mg on the box.", "Zyrtec"),
+])
+def test_validate_a_brand_and_a_word_are_no_hyphenated_brand(
+        validator: Validator, line: str, span: str, modality: Modality) -> None:
+    """"Take Allegra for allergies" was flagged as Allegra-D, "Zyrtec says" as Zyrtec-D:
+    a name's words after a drug's were compared with the rest of a term of several words
+    split at its spaces only, and "Allegra-D" has none, so any word went on like it."""
+    doc = validated_as(validator, line, modality)
+    assert [(f.reason, f.text.strip(".,")) for f in doc.flags] == [("verified", span)]
+    # ... the brand of two words written so is still that brand
+    doc = validated_as(validator, line.replace(span, span + " D", 1), modality)
+    assert [c.term for f in doc.flags if f.reason == "verified"
+            for c in f.candidates[:1]] == [span + "-D"]
+
+
 def test_validate_a_doubted_title_is_no_person(validator: Validator) -> None:
     # a recogniser's "Ms. Arplas" for misoprostol, heard in doubt, is still searched
     doc = validator.validate(make_doc(

@@ -35,7 +35,7 @@ from uncertain._glyphs import glyph_variants
 from uncertain._index import compact
 from uncertain._phonetic import sound_key
 from uncertain.document import Candidate, Document, Evidence, FlagReason, Word
-from uncertain.lexicon import english_zipf, names_drug, visible
+from uncertain.lexicon import english_zipf, names_drug, normalize_term, visible
 
 if TYPE_CHECKING:
     from uncertain._candidates import Ranked
@@ -511,8 +511,10 @@ _TAIL_MIN_SOUND_RATIO = 80.0  # ... or their sound keys (uncertain._phonetic)
 
 def other_tail(term: str, head: str, tail: str) -> bool:
     """True when ``term`` has several words, the first spelled ``head``, and the rest of
-    it is unlike ``tail``, the rest of the window."""
-    first, _, rest = term.partition(" ")
+    it is unlike ``tail``, the rest of the window. Its words are those of its normal form,
+    as :func:`uncertain.validate._begins_with_word` reads them: "Allegra-D" is "allegra"
+    and "d" (whole, no rest to compare, "Take Allegra for allergies" was Allegra-D)."""
+    first, _, rest = normalize_term(term).partition(" ")
     if not rest or compact(first) != head:
         return False
     rest = compact(rest)
