@@ -295,6 +295,25 @@ class Validator:
         return any(text == self.index.items[idx].entry.term and text != text.lower()
                    and self._abbreviates_drug(idx) for idx in info.exact)
 
+    def _abbreviation_named(self, info: WordInfo, modality: Modality, dose: float,
+                            named: bool) -> bool:
+        """Whether a word English also knows is the drug it abbreviates (see
+        :meth:`_exact`): written in its capitals before its dose ("ASA 81 mg"), or where
+        the words before it name a drug (``named``: a prescribing word, "Start ASA",
+        "allergic to ASA"; an allergy's label, "Allergies: ASA") when the drug is one
+        commonly prescribed (not "Take AS directed", DrugBank's AS for artesunate); in
+        writing, before its dose in lower case too ("asa 81 mg": a recogniser may make
+        "asa" of a name's end, a writer writes aspirin so; "Asa" is a name)."""
+        if dose >= 1.0 and self._written_as_abbreviation(info):
+            return True
+        if named and self._written_as_abbreviation(info):
+            return any(self.index.items[idx].entry.prior >= _RARE_ABBREVIATION_PRIOR
+                       and self._abbreviates_drug(idx) for idx in info.exact)
+        text = strip_punct(info.text)
+        return dose >= 1.0 and modality != "audio" and text.islower() and any(
+            text == self.index.items[idx].entry.term.casefold()
+            and self._abbreviates_drug(idx) for idx in info.exact)
+
     def _breaks_within(self, keys: Sequence[str], idx: int) -> bool:
         return breaks_within(keys, self.index.items[idx].normal)
 
@@ -527,7 +546,7 @@ class Validator:
                 if layer:
                     return layer if isinstance(layer, Proposal) else None
             return self._exact(window, i, j, exact, conf, modality, opts, dose, cue, common,
-                               orphan)
+                               orphan, named=_after_allergy_label(words, i))
         stem = lead = named = second = ""
         if len(window) > 1 and not joined:
             # a window holding a known term is that term, not a longer one, unless its
@@ -785,13 +804,16 @@ class Validator:
         cue: bool,
         common: list[bool],
         orphan: bool = False,
+        named: bool = False,
     ) -> Proposal | None:
         # "iron", "met": ordinary English unless a dose follows; a term of several
         # words said whole ("potassium chloride") is that term; a drug's abbreviation
         # English also knows is that drug before its dose when written in its capitals
-        # ("ASA 81 mg": aspirin; "Asa" is a name)
-        if all(common) and len(window) == 1 and not (dose >= 1.0 and (
-                len(key_of(window)) >= 4 or self._written_as_abbreviation(window[0]))):
+        # ("ASA 81 mg": aspirin; "Asa" is a name), or where the words before it name a
+        # drug ("Allergies: ASA"; see _abbreviation_named)
+        if all(common) and len(window) == 1 and not (
+                (dose >= 1.0 and len(key_of(window)) >= 4)
+                or self._abbreviation_named(window[0], modality, dose, cue or named)):
             return None
         candidates = [Candidate(
             term=entry.term, canonical=entry.canonical, score=1.0, lexicon=entry.lexicon,
@@ -1370,6 +1392,28 @@ def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
     if any(dose_amount(said[k:k + 2]) is not None for k in range(len(said))):
         return None
     return verb
+
+
+#: the labels of a patient's allergies, a colon after them ("Allergies: ASA, PCN")
+_ALLERGY_LABELS = frozenset({"allergies", "allergy", "allergic", "allergens"})
+#: the most items of a list after an allergy's label that a word may come after
+_ALLERGY_ITEMS = 6
+
+
+def _after_allergy_label(words: Sequence[Word], i: int) -> bool:
+    """Whether the word ``i`` is an item of the list after an allergy's label
+    (:data:`_ALLERGY_LABELS`): right after it ("Allergies: ASA") or after other items
+    of its list, each ended by a comma ("Allergies: PCN, sulfa, ASA"); no other mark
+    ends a clause between."""
+    k = i - 1
+    while k >= 0 and i - k <= 2 * _ALLERGY_ITEMS:
+        text = words[k].text.strip()
+        if text.endswith(":"):  # ("Drug allergies:" too)
+            return strip_punct(text).casefold() in _ALLERGY_LABELS
+        if CLAUSE_END.search(text) and not text.endswith(","):
+            return False
+        k -= 1
+    return False
 
 
 def _after_title(words: Sequence[Word], i: int) -> int | None:
