@@ -3405,3 +3405,20 @@ def test_validate_an_amino_acids_code_is_no_drug_name(
         line: str, verified: list[str], modality: Modality) -> None:
     doc = validate(_line_doc(line, modality))
     assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"] == verified
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize(("line", "doubted"), [
+    # a score's code with its digits written on was out of vocabulary ("GCS 15" was not)
+    ("GCS15 on arrival, PHQ9 of 12, GAD7 of 8.", []),
+    ("CHA2DS2-VASc 3, A/Ox3, A&Ox4.", []),
+    # ... a misreading of a term or a word with a digit for a letter is still doubted,
+    # and so is debris of letters one by one
+    ("Metformin 500 mg QH5.", ["QH5."]),
+    ("LAS1X 40 mg daily.", ["LAS1X"]),
+    ("Taken ¥B4S now.", ["¥B4S"]),
+])
+def test_validate_a_scores_code_with_its_digits_glued_is_known(
+        line: str, doubted: list[str], modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert [f.text for f in doc.flags if f.reason != "verified"] == doubted

@@ -122,6 +122,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                 zipf = max(zipf, plural_zipf(american))
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and _known(text, known):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
+            if (kind == "word" and not exact and zipf < oov_max_zipf
+                    and is_score_code(text, lookup, drug)):
+                zipf = KNOWN_ZIPF  # "GCS15", "PHQ9", "CHA2DS2-VASc", "A/Ox3": a scale's code
             if kind == "word" and not exact and drug is not None:
                 exact = combination(text, lookup, drug) or salt_written(
                     [compact(part) for part in _COMBINED.split(text) if part], lookup, drug,
@@ -340,6 +343,54 @@ def analyse(surface: str) -> tuple[str, str, str, float]:
     else:
         zipf = plural_zipf(text.casefold())
     return text, kind, word_key(text), zipf
+
+
+def is_score_code(text: str, lookup: Callable[[str], Sequence[int]],
+                  drug: Callable[[int], bool] | None = None) -> bool:
+    """Whether a word is a clinical score's or scale's code with its digits written on:
+    "GCS15", "PHQ9", "GAD7", "CHA2DS2-VASc", "A/Ox3" (alert and oriented times three).
+    Such a code is letters in capitals, mostly, whose runs English or the lexicons know
+    (each of two letters or more, a zipf of at least :data:`_CODE_MIN_ZIPF`: "gcs",
+    "phq", "vasc"; letters one by one only where the code without its marks is a term,
+    "A/Ox3" the clinical AOx3, not OCR's debris "B4S"), and runs of one or two digits,
+    marks between them or not, an "x" of times before a count. It is no code where its
+    letters are a drug's name or a unit before a dose ("ASA81", "HCTZ25", "MG5") or where
+    the word reads as a term or an everyday word with a digit taken for the letter it
+    resembles ("QH5": qHS, "LAS1X": Lasix; a misreading is doubted as before)."""
+    if not _CODE_SHAPE.fullmatch(text) or not any(c.isdigit() for c in text):
+        return False
+    runs = [_TIMES.sub("", run) for run in _CODE_RUNS.findall(text)]
+    runs = [run for run in runs if run]
+    letters = "".join(runs)
+    capitals = sum(c.isupper() for c in letters)
+    if len(letters) < 2 or capitals < 2 or 2 * capitals < len(letters):
+        return False
+    if max(map(len, runs)) < 2:  # (letters one by one: a term so written, "A/Ox3", or debris)
+        return bool(lookup(compact(_CODE_MARKS.sub("", text))))
+    for run in runs:
+        if len(run) < 2:
+            continue
+        found = lookup(compact(run))
+        if classify(run.casefold()) != "word" or (drug is not None and any(map(drug, found))):
+            return False
+        if not found and english_zipf(run.casefold()) < _CODE_MIN_ZIPF:
+            return False
+    return not any(lookup(compact(v)) or plural_zipf(v) >= _CODE_MAX_MISREAD_ZIPF
+                   for v in glyph_variants(text) if not any(c.isdigit() for c in v))
+
+
+#: a score's code: letters, runs of one or two digits, and marks between ("CHA2DS2-VASc")
+_CODE_SHAPE = re.compile(r"[^\W\d_]+(?:[/&+\-]?(?:[^\W\d_]+|(?<!\d)\d{1,2}(?!\d)))+")
+_CODE_MARKS = re.compile(r"[/&+\-]")
+#: ... its runs of letters, and the "x" of times before a count ("AOx3")
+_CODE_RUNS = re.compile(r"[^\W\d_]+")
+_TIMES = re.compile(r"(?<=[A-Z])x$")
+#: the English zipf each run of a code's letters has at least (wordfreq knows "phq",
+#: 1.45, "vasc", 1.87, "gcs", 2.63; a run of letters OCR made of a word it knows less)
+_CODE_MIN_ZIPF = 1.0
+#: a code read with its digits as the letters they resemble that is a word this common
+#: is that word misread ("WA5": was)
+_CODE_MAX_MISREAD_ZIPF = 3.0
 
 
 def _known(text: str, known: Container[str]) -> bool:
