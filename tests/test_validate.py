@@ -3422,3 +3422,22 @@ def test_validate_a_scores_code_with_its_digits_glued_is_known(
         line: str, doubted: list[str], modality: Modality) -> None:
     doc = validate(_line_doc(line, modality))
     assert [f.text for f in doc.flags if f.reason != "verified"] == doubted
+
+
+@pytest.mark.parametrize("modality", ["audio", "text"])
+@pytest.mark.parametrize(("line", "verified"), [
+    # brands that are words English knows, written in lower case, were verified as the
+    # drug: Nostril (phenylephrine), Luminal (phenobarbital), Dilator (isoxsuprine)
+    ("Use 2 sprays in each nostril daily.", []),
+    ("CT shows luminal narrowing of the LAD.", []),
+    ("She uses a vaginal dilator nightly.", []),
+    # ... in capitals, before a number or after a prescribing word it is the brand
+    ("Luminal 30 mg at bedtime.", ["phenobarbital"]),
+    ("take motrin 400 mg", ["ibuprofen"]),
+    ("No relief with Motrin.", ["ibuprofen"]),
+])
+def test_validate_a_brand_that_is_a_word_in_lower_case_is_the_word(
+        validator: Validator, line: str, verified: list[str], modality: Modality) -> None:
+    doc = validated_as(validator, line, modality)
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"
+            and f.candidates[0].lexicon == "drugs"] == verified

@@ -288,6 +288,16 @@ class Validator:
                 and len(compact(entry.term)) <= _BRAND_INITIALS
                 and names_drug(entry.kind, entry.lexicon))
 
+    def _brand_as_word(self, idx: int, info: WordInfo) -> bool:
+        """Whether an entry is a brand whose name is a word English knows (a zipf of
+        :data:`uncertain._words.KNOWN_ZIPF` or more: "nostril", "buccal", "dilator"),
+        written as the word ``info`` in lower case, which a brand is not (see
+        :meth:`_window`)."""
+        entry = self.index.items[idx].entry
+        text = strip_punct(info.text)
+        return (entry.kind == "brand" and text.islower() and text.isalpha()
+                and text == entry.term.casefold() and info.zipf >= KNOWN_ZIPF)
+
     def _written_as_abbreviation(self, info: WordInfo) -> bool:
         """Whether a word is a drug's abbreviation written as its lexicon writes it, in
         capitals ("ASA", "HCTZ"; not "asa", which a recogniser may make of a name's end)."""
@@ -528,11 +538,18 @@ class Validator:
                      or self.index.items[idx].entry.term == window[0].text]
             if not exact:
                 return None
-        if exact and len(window) == 1 and not (dose > 0 or cue):
+        if exact and len(window) == 1 and not cue:
             # a seldom prescribed drug's abbreviation in a few capitals, with no dose
             # after it or prescribing word before it, is a note's other abbreviation of
-            # those letters: "OE: chest clear" is "on examination", not oleoyl-estrone
-            exact = [idx for idx in exact if not self._rare_abbreviation(idx, window[0])]
+            # those letters: "OE: chest clear" is "on examination", not oleoyl-estrone;
+            # and a brand that is a word English knows, written in lower case before no
+            # number, is that word: "2 sprays each nostril daily" (Nostril,
+            # phenylephrine), "buccal mucosa" (Buccal, oxytocin), "luminal narrowing"
+            # (Luminal, phenobarbital)
+            numbered = j < len(words) and classify(strip_punct(words[j].text)) == "number"
+            exact = [idx for idx in exact
+                     if not (dose <= 0 and self._rare_abbreviation(idx, window[0]))
+                     and not (not numbered and self._brand_as_word(idx, window[0]))]
             if not exact:
                 return None
         if exact:
