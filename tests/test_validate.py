@@ -568,6 +568,26 @@ def test_validate_a_dose_in_meq_brings_the_salts_so_dosed(validator: Validator, 
     assert (other.start, other.end, other.confidence) == (flag.start, flag.end, flag.confidence)
 
 
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize("line", ["Potassium Chioride 20 mEq daily",
+                                  "Potassium Chioride ER 20 mEq - 1 tab daily",
+                                  "Start chlor ride 20 mEq daily."])
+def test_validate_a_salt_dosed_in_meq_is_suggested_first(line: str,
+                                                         modality: Modality) -> None:
+    """"Potassium Chioride 20 mEq" (OCR's i for l) was suggested potassium iodide first,
+    its prior far above potassium chloride's and its letters a little further: no one
+    doses the iodide in mEq. A salt so dosed among the candidates comes first; before a
+    dose in milligrams the letters and priors say as before."""
+    doc = validate(_line_doc(line, modality))
+    (flag,) = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert flag.candidates[0].canonical == "potassium chloride"
+    scores = [c.score for c in flag.candidates]
+    assert scores == sorted(scores, reverse=True) and scores[0] >= flag.confidence
+    plain = validate(_line_doc(line.replace("mEq", "mg"), modality))
+    (other,) = [f for f in plain.flags if f.reason == "near_lexicon"]
+    assert other.confidence == flag.confidence
+
+
 @pytest.mark.parametrize("modality", ["audio", "text"])
 def test_validate_an_anion_dosed_in_meq_is_its_salt(validator: Validator,
                                                     modality: Modality) -> None:

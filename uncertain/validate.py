@@ -1104,9 +1104,20 @@ class Validator:
                  for features, (_, entry) in zip(matches, self._meq_anions, strict=True)
                  if (score := round(sigmoid(match_logit(features, modality) + context), 4))
                  >= sw.opts.flag_threshold and entry.canonical.casefold() not in listed]
-        if not salts:
+        merged = sorted([*p.candidates, *salts], key=lambda c: -c.score)
+        # a salt so dosed that the span's letters make a candidate, at the threshold,
+        # comes before those no one doses in mEq, at the best one's score: "Potassium
+        # Chioride 20 mEq" was potassium iodide (prior 0.83) before potassium chloride
+        # (0.36), a letter nearer, though the dose is the chloride's
+        dosed = {salt for salt in _MEQ_SALTS.values()}
+        first = next((c for c in merged if c.canonical.casefold() in dosed
+                      and c.score >= sw.opts.flag_threshold), None)
+        if first is not None and first is not merged[0]:
+            merged = [_scored_at_least(first, merged[0].score),
+                      *(c for c in merged if c is not first)]
+        elif not salts:
             return p
-        return replace(p, candidates=sorted([*p.candidates, *salts], key=lambda c: -c.score))
+        return replace(p, candidates=merged)
 
     def _anion_dosed(self, p: Proposal, sw: Sweep) -> Proposal:
         """``p``, a verified word before a dose in milliequivalents (see
@@ -1524,6 +1535,14 @@ def _scored_at_most(c: Candidate | Ranked, score: float) -> Candidate | Ranked:
     the names a cut word begins: under the render's floor where they share the word
     thinly, "Hydroxyc.": hydroxyzine, 0.96 by its letters, at hydroxyurea's 0.25)."""
     if c.score <= score:
+        return c
+    return replace(c, score=score) if isinstance(c, Ranked) else c.model_copy(
+        update={"score": score})
+
+
+def _scored_at_least(c: Candidate | Ranked, score: float) -> Candidate | Ranked:
+    """``c``, its score raised to ``score`` where it is lower."""
+    if c.score >= score:
         return c
     return replace(c, score=score) if isinstance(c, Ranked) else c.model_copy(
         update={"score": score})
