@@ -3432,6 +3432,7 @@ def test_validate_an_amino_acids_code_is_no_drug_name(
     # a score's code with its digits written on was out of vocabulary ("GCS 15" was not)
     ("GCS15 on arrival, PHQ9 of 12, GAD7 of 8.", []),
     ("CHA2DS2-VASc 3, A/Ox3, A&Ox4.", []),
+    ("POD1, ambulating.", []),  # (its 1 read as a bar, "pod|", is no word misread)
     # ... a misreading of a term or a word with a digit for a letter is still doubted,
     # and so is debris of letters one by one
     ("Metformin 500 mg QH5.", ["QH5."]),

@@ -375,8 +375,10 @@ def is_score_code(text: str, lookup: Callable[[str], Sequence[int]],
             return False
         if not found and english_zipf(run.casefold()) < _CODE_MIN_ZIPF:
             return False
+    # (a variant with a mark for a digit, "pod|" of "POD1", is no word misread)
     return not any(lookup(compact(v)) or plural_zipf(v) >= _CODE_MAX_MISREAD_ZIPF
-                   for v in glyph_variants(text) if not any(c.isdigit() for c in v))
+                   for v in glyph_variants(text) if not any(
+                       c.isdigit() or (not c.isalpha() and c not in text) for c in v))
 
 
 #: a score's code: letters, runs of one or two digits, and marks between ("CHA2DS2-VASc")
