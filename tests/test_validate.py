@@ -3205,6 +3205,9 @@ def test_validate_a_names_end_in_lower_case_still_ends_a_longer_name(
     ("Allegra Moore called.", "text"),
     ("Spoke to pharmacy; Allegra Moore asked about her refill.", "image"),
     ("Celexa said she would come back on Monday", "audio"),
+    # ... or a surname and a professional's credential after its comma
+    ("Allegra Smith, LCSW, co-signed the safety plan.", "text"),
+    ("Reviewed with Allegra Moore, RN", "image"),
 ])
 def test_validate_a_person_named_after_a_brand_is_no_drug(
         validator: Validator, line: str, modality: Modality) -> None:
@@ -3228,6 +3231,7 @@ def test_validate_a_person_named_after_a_brand_is_no_drug(
     ("Keflex called in to the pharmacy.", "Keflex"),
     ("The Eliquis came in the mail.", "Eliquis"),
     ("Allegra Moore called. Allegra 180 mg daily.", "Allegra"),
+    ("Tylenol Extra, 500 mg every 6 hours", "Tylenol"),  # (no credential after the comma)
 ])
 def test_validate_a_brand_after_no_title_is_still_the_drug(
         validator: Validator, line: str, span: str) -> None:

@@ -1384,6 +1384,13 @@ _PERSON_VERBS = frozenset({
     "wanted", "arrived", "arrives", "visited", "visits", "complained", "complains",
     "told", "tells", "spoke", "speaks", "answered", "explained", "explains",
 })
+#: a professional's credentials after a name and its comma ("Allegra Smith, LCSW"), as
+#: written (in their capitals)
+_CREDENTIALS = frozenset({
+    "RN", "MD", "DO", "NP", "PA", "PA-C", "LPN", "LVN", "CNA", "LCSW", "LICSW", "MSW",
+    "PharmD", "RPh", "PhD", "PsyD", "FNP", "APRN", "CRNA", "CNM", "DNP", "BSN", "MSN",
+    "DDS", "DPM", "OTR", "SLP", "RD", "RT", "RRT", "LMFT", "LPC",
+})
 #: ... of which these, with "in" after them, say a prescription was sent to a pharmacy
 _CALLED_IN = frozenset({"called", "calls", "phoned", "phones"})
 #: words before a name that make it a thing: "the Eliquis came", "her Allegra says 24 hour"
@@ -1396,7 +1403,9 @@ def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
     word ``i``, right after it or after a capitalised word of letters ("Allegra Moore
     called"), in its clause, if one does: then the word is a person's name, whatever
     drug a brand of it is. Not after a determiner ("the Eliquis came"), not before "in"
-    ("Keflex called in"), nor with a dose after the verb ("Allegra said 180 mg")."""
+    ("Keflex called in"), nor with a dose after the verb ("Allegra said 180 mg"). A
+    surname and a professional's credential after its comma say so too, where the
+    credential stands for the verb ("Allegra Smith, LCSW": :data:`_CREDENTIALS`)."""
     text = strip_punct(words[i].text)
     if not text[:1].isupper() or not text.isalpha() or CLAUSE_END.search(words[i].text):
         return None
@@ -1405,9 +1414,12 @@ def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
     verb = i + 1
     if verb < len(words):
         after = strip_punct(words[verb].text)
-        if (len(after) > 1 and after[:1].isupper() and after[1:].islower() and after.isalpha()
-                and not CLAUSE_END.search(words[verb].text)):
-            verb += 1  # a surname: "Allegra Moore called"
+        if len(after) > 1 and after[:1].isupper() and after[1:].islower() and after.isalpha():
+            if words[verb].text.rstrip().endswith(",") and verb + 1 < len(words) and (
+                    strip_punct(words[verb + 1].text) in _CREDENTIALS):
+                return verb + 1  # a surname and a credential: "Allegra Smith, LCSW"
+            if not CLAUSE_END.search(words[verb].text):
+                verb += 1  # a surname: "Allegra Moore called"
     if verb >= len(words) or strip_punct(words[verb].text).casefold() not in _PERSON_VERBS:
         return None
     end = verb + 1  # (the words after the verb, to the end of its clause)
