@@ -206,6 +206,49 @@ def test_asr_options_faster_whisper_cannot_take_are_refused_by_name(
         asr.transcribe(JFK, engine=ReplayEngine.from_file("jfk.json"), **overrides)
 
 
+class TokenizingEngine(ReplayEngine):
+    """A replaying engine with the bundled model's tokenizer, as a loaded model has."""
+
+    def __init__(self, *recordings: dict[str, Any]) -> None:
+        from uncertain.models import resolve_model, tokenizer_of
+
+        super().__init__(*recordings)
+        self.hf_tokenizer = tokenizer_of(resolve_model())
+
+
+@pytest.mark.parametrize("name", ["initial_prompt", "hotwords"])
+def test_asr_a_prompt_longer_than_whisper_reads_is_refused_by_name(name: str) -> None:
+    # a 5,000-character prompt reached Whisper as its last 223 tokens, cut mid-word ("XC
+    # his belly counseled him"), and the transcript was garbled; hotwords as their first
+    engine = TokenizingEngine(json.loads((ASR / "jfk.json").read_text(encoding="utf-8")))
+    tokenizer = engine.hf_tokenizer
+    text = ("The patient takes metformin, lisinopril and atorvastatin daily. " * 80)[:5000]
+    count = len(tokenizer.encode(" " + text, add_special_tokens=False).ids)
+    with pytest.raises(ValueError, match=rf"^{name} is {count} tokens long and Whisper "
+                                         rf"reads at most {asr.PROMPT_TOKENS}\b"):
+        asr.transcribe(JFK, engine=engine, **{name: text})
+    assert not engine.calls  # (said before the audio is decoded)
+    ids = tokenizer.encode(" " + text, add_special_tokens=False).ids[:asr.PROMPT_TOKENS]
+    fits = tokenizer.decode(ids).strip()
+    assert len(tokenizer.encode(" " + fits, add_special_tokens=False).ids) == asr.PROMPT_TOKENS
+    asr.transcribe(JFK, engine=engine, **{name: fits})
+    assert engine.calls[-1][1][name] == fits
+
+
+@pytest.mark.slow
+def test_asr_real_long_prompt_is_refused_before_the_model_loads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from uncertain import models
+
+    def no_loading(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(asr, "load_model", no_loading)
+    with pytest.raises(ValueError, match=r"^initial_prompt is \d+ tokens long"):
+        asr.transcribe(JFK, initial_prompt="metformin " * 400)
+    assert models.tokenizer_of(models.resolve_model()).get_vocab_size() > 50000
+
+
 def test_asr_vad_parameters_faster_whisper_knows_are_taken() -> None:
     engine = ReplayEngine.from_file("jfk.json")
     asr.transcribe(JFK, engine=engine, vad_filter=True,

@@ -166,6 +166,34 @@ class TranscribeOptions:
         return data
 
 
+#: the most tokens of a prompt Whisper reads: faster-whisper keeps the last this many of
+#: ``initial_prompt`` and the first this many of ``hotwords`` (half of Whisper's 448-token
+#: context, less one), cut wherever the count falls, mid-word
+PROMPT_TOKENS = 223
+
+
+def check_prompts(opts: TranscribeOptions, tokenizer: Any) -> None:
+    """Refuse an ``initial_prompt`` or ``hotwords`` longer than :data:`PROMPT_TOKENS`
+    tokens of ``tokenizer`` (the model's; None: not checked), naming the option, the
+    limit and the text's count. A 5,000-character prompt reached Whisper as its last 223
+    tokens, starting mid-word ("XC his belly counseled him"), and the transcript was
+    garbled; the words a user puts in a prompt (names, drugs) are the ones they mean it to
+    hear, so which of them to keep is theirs to say."""
+    if tokenizer is None:
+        return
+    for name, kept in (("initial_prompt", "last"), ("hotwords", "first")):
+        text = getattr(opts, name)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        count = len(tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids)
+        if count > PROMPT_TOKENS:
+            about = len(text.strip()) * PROMPT_TOKENS // count
+            raise ValueError(
+                f"{name} is {count} tokens long and Whisper reads at most {PROMPT_TOKENS} "
+                f"(it would keep the {kept} {PROMPT_TOKENS}, cut mid-word, and garble the "
+                f"transcript): shorten it to the words that matter, about {about} characters")
+
+
 def _positive(value: object) -> bool:
     """A finite number over zero (not a bool)."""
     return finite_number(value) and value > 0  # type: ignore[operator]
@@ -206,6 +234,7 @@ def transcribe(
     if engine is None:
         resolved = resolve_model(model)
         device, compute_type = pick_device(device, compute_type)
+        check_prompts(opts, _models.tokenizer_of(resolved))  # (before the model is loaded)
         engine = load_model(resolved, device=device, compute_type=compute_type)
         check_language(engine, language, resolved.name)
         model_name: str | None = resolved.name
@@ -215,6 +244,7 @@ def transcribe(
         model_name = model.name
     else:
         model_name = None if model is None else os.fspath(model)
+    check_prompts(opts, getattr(engine, "hf_tokenizer", None))
 
     kwargs = opts.engine_kwargs()
     segments: list[Segment] = []

@@ -17,6 +17,7 @@ that also keeps each word's sub-word token probabilities) once per process and s
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -38,6 +39,7 @@ from uncertain.errors import EngineError, EngineNotFoundError, ModelNotFoundErro
 
 try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
     import ctranslate2
+    import tokenizers
     from faster_whisper import WhisperModel
     from faster_whisper.transcribe import Word as _FWWord
 except ImportError as _exc:  # pragma: no cover - exercised only on a broken install
@@ -442,6 +444,17 @@ def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, 
             f"compute_type={compute_type!r} is not supported on {device} (it supports "
             f"{', '.join(sorted(supported))}, and 'auto')")
     return device, compute_type
+
+
+@functools.lru_cache(maxsize=8)
+def tokenizer_of(resolved: ResolvedModel) -> Any:
+    """The tokenizer of a resolved model (its ``tokenizer.json``), read without loading
+    the model: what prompts are counted with before it is loaded."""
+    try:
+        return tokenizers.Tokenizer.from_file(str(Path(resolved.path) / "tokenizer.json"))
+    except Exception as exc:  # (the tokenizers package raises its own Exception)
+        raise ModelNotFoundError(f"{resolved.path}: cannot read the model's tokenizer.json "
+                                 f"({_first_line(exc)})") from exc
 
 
 def default_cpu_threads() -> int:
