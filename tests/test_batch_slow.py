@@ -238,7 +238,7 @@ def test_batch_a_model_that_cannot_load_stops_the_run_and_resume_finishes_it(
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(folder), "--out", str(out), "--no-progress", *setting]) == 1
     if setting[0] == "--compute-type":  # known before any file: no output is begun
-        assert "'no-such-type' is not supported on cpu" in capsys.readouterr().err
+        assert "'no-such-type' is no CTranslate2 compute type" in capsys.readouterr().err
         assert not out.exists()
     else:
         assert [r["path"] for r in read_records(out)] == [str(folder / "a_note.txt")]

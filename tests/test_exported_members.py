@@ -30,7 +30,7 @@ EXPECTED = {
     "UncertainError", "InputError", "MissingFileError", "EmptyInputError",
     "UnsupportedFormatError", "CorruptInputError", "InputTooLargeError", "EncryptedInputError",
     "EngineError", "EngineNotFoundError", "ModelNotFoundError", "LexiconError",
-    "CalibrationError", "MarkupError",
+    "CalibrationError", "MarkupError", "OptionError",
 }
 
 

@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from uncertain import models
+from uncertain import asr, models
 from uncertain._assets import built_once
-from uncertain.errors import EngineError, ModelNotFoundError
+from uncertain.errors import EngineError, ModelNotFoundError, OptionError
+
+JFK = Path(__file__).resolve().parent.parent / "samples" / "jfk.flac"
 
 
 @pytest.mark.parametrize("name", [None, "tiny.en"])
@@ -482,10 +484,31 @@ def test_pick_device_says_what_the_machine_cannot_do() -> None:
             models.pick_device("cuda")
     supported = ctranslate2.get_supported_compute_types("cpu")
     if "float16" not in supported:
-        with pytest.raises(ModelNotFoundError, match="'float16' is not supported on cpu"):
+        with pytest.raises(OptionError, match="'float16' is not supported on cpu"):
             models.pick_device("cpu", "float16")
     assert models.pick_device("cpu", "default") == ("cpu", "default")
     assert models.pick_device("cpu", "int8") == ("cpu", "int8")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: models.pick_device("cpu", "int3"),
+    lambda: models.load_model(device="cpu", compute_type="int3"),
+    lambda: asr.transcribe(JFK, compute_type="int3"),
+])
+def test_models_a_compute_type_ctranslate2_has_not_is_an_option_error(
+        monkeypatch: pytest.MonkeyPatch, call: Callable[[], object]) -> None:
+    # compute_type="int3" was a ModelNotFoundError, sending the reader to look for a model
+    # that was there; it is said before any model is looked for or loaded
+    def no_model(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a model was looked for")
+
+    monkeypatch.setattr(models, "resolve_model", no_model)
+    monkeypatch.setattr(asr, "resolve_model", no_model)
+    with pytest.raises(OptionError, match=r"^compute_type='int3' is no CTranslate2 compute "
+                                          r"type: use one of auto, default, int8, ") as info:
+        call()
+    assert isinstance(info.value, ValueError)
+    assert not isinstance(info.value, ModelNotFoundError)
 
 
 def test_check_language_refuses_a_language_an_english_only_model_lacks() -> None:

@@ -43,6 +43,7 @@ from uncertain.errors import (
     MarkupError,
     MissingFileError,
     ModelNotFoundError,
+    OptionError,
     UncertainError,
     UnsupportedFormatError,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "MissingFileError",
     "ModelNotFoundError",
     "NbestOptions",
+    "OptionError",
     "Page",
     "Parsed",
     "Prompt",

@@ -232,8 +232,8 @@ def transcribe(
     p = check_input(path)
     record: dict[str, Any] = {}
     if engine is None:
+        device, compute_type = pick_device(device, compute_type)  # (before a model is fetched)
         resolved = resolve_model(model)
-        device, compute_type = pick_device(device, compute_type)
         check_prompts(opts, _models.tokenizer_of(resolved))  # (before the model is loaded)
         engine = load_model(resolved, device=device, compute_type=compute_type)
         check_language(engine, language, resolved.name)

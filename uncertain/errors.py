@@ -15,7 +15,8 @@
      │    └── ModelNotFoundError     a model name or directory cannot be resolved
      ├── LexiconError                a lexicon file is malformed (``.path``, ``.line``)
      ├── CalibrationError            a calibration file does not fit the engine/model
-     └── MarkupError                 rendered text cannot be parsed back
+     ├── MarkupError                 rendered text cannot be parsed back
+     └── OptionError                 an option's value is none it takes (a ValueError too)
 
 Third-party errors are mapped to these at one boundary, with ``raise ... from exc``.
 Each pickles and unpickles whole (its type, message and attributes), so a process
@@ -127,3 +128,7 @@ class CalibrationError(UncertainError):
 
 class MarkupError(UncertainError):
     """Rendered text does not parse back under the given style."""
+
+
+class OptionError(UncertainError, ValueError):
+    """An option's value is none the option takes; the message names both."""

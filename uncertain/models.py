@@ -35,7 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from uncertain._assets import built_once
-from uncertain.errors import EngineError, EngineNotFoundError, ModelNotFoundError, shown
+from uncertain.errors import (
+    EngineError,
+    EngineNotFoundError,
+    ModelNotFoundError,
+    OptionError,
+    shown,
+)
 
 try:  # faster-whisper is a hard dependency; this keeps a broken install explainable
     import ctranslate2
@@ -418,10 +424,22 @@ def _sha256(path: Path) -> str:
 # -- loading ---------------------------------------------------------------------------------
 
 
+#: CTranslate2's compute types ("default": the model's own), and ours, "auto"
+COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                 "int16", "float16", "bfloat16", "float32")
+
+
 def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
-    """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8."""
+    """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8.
+
+    A ``compute_type`` that is none of :data:`COMPUTE_TYPES`, or one the device cannot
+    run, is an :class:`~uncertain.errors.OptionError` naming the ones it can (it was a
+    ModelNotFoundError, sending the reader to look for a model that was there)."""
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device={device!r}: use 'auto', 'cpu' or 'cuda'")
+    if compute_type not in COMPUTE_TYPES:
+        raise OptionError(f"compute_type={compute_type!r} is no CTranslate2 compute type: "
+                          f"use one of {', '.join(COMPUTE_TYPES)}")
     gpus = ctranslate2.get_cuda_device_count()
     if device == "auto":
         device = "cuda" if gpus > 0 else "cpu"
@@ -440,7 +458,7 @@ def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, 
         else:
             compute_type = "int8"
     elif compute_type not in supported and compute_type != "default":
-        raise ModelNotFoundError(
+        raise OptionError(
             f"compute_type={compute_type!r} is not supported on {device} (it supports "
             f"{', '.join(sorted(supported))}, and 'auto')")
     return device, compute_type
@@ -475,8 +493,8 @@ def load_model(
 ) -> WhisperModel:
     """The :class:`TokenWhisperModel` for ``model``, built once per process and setting."""
     refuse_if_forked()
+    device, compute_type = pick_device(device, compute_type)  # (before a model is fetched)
     resolved = resolve_model(model)
-    device, compute_type = pick_device(device, compute_type)
     threads = cpu_threads or default_cpu_threads()
     return _loaded(str(resolved.path), resolved.name, device, compute_type, threads)
 
