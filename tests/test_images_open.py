@@ -682,6 +682,29 @@ def test_images_skew_angle_levels_tilted_text(samples_dir: Path, angle: float) -
     assert images.skew_angle(Image.new("L", (300, 200), 255)) is None  # no ink
 
 
+def test_images_skew_angle_of_lines_running_down_the_page_is_none(samples_dir: Path) -> None:
+    """A blurred page on its side, cropped to its ink (as a pass in ``psm=6``, which reads
+    no line running down, crops it) measured 20.0, the end of the range searched: the
+    page levelled by it read no word right, whichever way it was turned. A page tilted
+    further than the range is still levelled by its end."""
+    from PIL import ImageDraw, ImageFilter, ImageFont, ImageOps
+
+    page = Image.new("L", (1275, 500), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("DejaVuSans.ttf", 29)
+    for k, line in enumerate(["Patient: John Carter DOB: 03/14/1958",
+                              "Rx: Digoxin 0.125 mg PO daily", "Metformin 500 mg twice daily",
+                              "Prescriber: Dr. Helen Moore MD", "Follow up in two weeks"]):
+        draw.text((75, 60 + 50 * k), line, font=font, fill=0)
+    for turn in (90, 270):
+        side = page.filter(ImageFilter.GaussianBlur(2)).rotate(turn, expand=True)
+        box = ImageOps.invert(side).getbbox()
+        assert images.skew_angle(side.crop(box)) is None
+    upright = images.to_grayscale(Image.open(samples_dir / "phototest.tif"))
+    tilted = upright.rotate(25, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    assert -20.5 <= images.skew_angle(tilted) <= -20.0  # type: ignore[operator]
+
+
 def test_images_unskew_box_finds_the_mark_on_the_original_page() -> None:
     page = Image.new("L", (400, 300), 255)
     page.paste(0, (100, 50, 110, 58))
