@@ -207,6 +207,37 @@ def test_ocr_real_page_on_its_side_read_in_a_segmentation_mode_of_the_callers(
     assert doc.source.options["psm"] == 6
 
 
+@pytest.mark.parametrize("turn", [90, 270])
+def test_ocr_real_blurred_page_on_its_side_read_in_psm_6_is_turned_upright(
+        tmp_path: Path, turn: int) -> None:
+    """``psm=6`` reads no line running down a page, so a blurred page on its side never
+    showed its lines running down, and OSD gave no verdict: it was compared with its half
+    turn alone and kept as it lay (its top to the right), or levelled by -20.4 degrees,
+    the end of the skew search, and turned 270 on OSD's 0.47 (its top to the left), its
+    text garbage ("oe" on yo yore") either way. With no sure verdict, a page read in a
+    mode that reads lines only across is compared with every turn."""
+    path = _prescription_on_its_side(tmp_path, blur=2, turn=turn)
+    doc = recognize(path, psm=6)
+    assert doc.pages[0].rotation == turn, doc.warnings
+    assert "Rx: Digoxin 0.125 mg" in doc.text, doc.text
+
+
+def test_ocr_real_page_osd_doubtfully_says_lies_the_other_way_is_turned_upright(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OSD said "turn 270" at orientation confidence 0.47 of a blurred page whose top was
+    to the left (the same verdict turns a page whose top is to the right upright), and
+    its turn was taken alone: the page read as garbage. A quarter turn said under
+    ``_OSD_SURE`` is compared with the other quarter turn."""
+    from uncertain import _ocr_page
+
+    monkeypatch.setattr(_ocr_page.Runner, "osd", lambda self, image, *, dpi: (270, 0.47))
+    doc = recognize(_prescription_on_its_side(tmp_path, blur=2, turn=90))
+    assert doc.pages[0].rotation == 90, doc.warnings
+    assert any("no sure verdict (turn 270 at orientation confidence 0.47)" in note
+               for note in doc.warnings), doc.warnings
+    assert "Rx: Digoxin 0.125 mg" in doc.text, doc.text
+
+
 def test_ocr_real_missing_language_pack(samples_dir: Path) -> None:
     with pytest.raises(EngineNotFoundError, match="tesseract-ocr-zzz"):
         recognize(samples_dir / "phototest.tif", lang="zzz")

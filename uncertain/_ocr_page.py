@@ -21,10 +21,13 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
    of its words) (``deskew``);
 4. only when the page still looks bad, or its lines run down it (a page on its side,
    which tesseract may read well as it is): tesseract OSD (``--psm 0``), or when OSD
-   cannot decide a 180-degree pass (the 90- and 270-degree passes for a page whose lines
-   run down it), keeping the orientation whose words are more confident (of a page whose
-   lines run down it, a quarter turn whose lines run across, unless it reads worse), so
-   an upside-down or sideways page is turned rather than read as confident garbage;
+   cannot decide, or decides under ``_OSD_SURE``, a 180-degree pass (the 90- and
+   270-degree passes for a page whose lines run down it or that OSD doubtfully said lies
+   on its side, every turn in a ``psm`` that reads lines only across: see
+   ``_turns_to_try``), keeping the orientation whose words are more confident (of a page
+   whose lines run down it, a quarter turn whose lines run across, unless it reads
+   worse), so an upside-down or sideways page is turned rather than read as confident
+   garbage;
 5. only when the text is small (median height of the lines read legibly under
    ``min_line_height`` pixels; a page of specks read as junk measures none): a
    pass on the page scaled up towards ``target_line_height``, kept when it reads the
@@ -335,9 +338,17 @@ _TILTED = 2.0
 #: smallest print read on paper, 6 pt, makes lines of about 7 pt)
 _REFERENCE_DPI = 300.0
 _SMALLEST_LINE_PT = 4.0
-#: tesseract's orientation confidence under which its "upright" is no verdict (an
-#: upside-down page of noise and low contrast read as upright at 0.03 and 0.49)
+#: tesseract's orientation confidence under which its verdict is no verdict: its
+#: "upright" (an upside-down page of noise and low contrast read as upright at 0.03 and
+#: 0.49) is checked against the page turned, and its quarter turn against the other
+#: quarter (a blurred page on its side, its top to the left, "turn 270" at 0.47; an
+#: upright blurred page "turn 90" at 0.49; right verdicts on the sample scans, turned
+#: each way, came at 1.9 to 14, and at 0.23 to 0.46 blurred or small)
 _OSD_SURE = 1.0
+#: the page segmentation modes in which tesseract reads lines only across the page: of a
+#: page on its side it reads garbage across the lines (6) or nothing (4, 11), never lines
+#: running down it, so a page read in one cannot be seen to lie on its side by its lines
+_ACROSS_ONLY_PSM = frozenset({4, 6, 7, 8, 9, 10, 11, 13})
 
 
 def fitting(image: Image.Image) -> float:
@@ -406,6 +417,34 @@ def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
                        max(0, min(b[1] for b in boxes) - margin),
                        min(image.width, max(b[2] for b in boxes) + margin),
                        min(image.height, max(b[3] for b in boxes) + margin)))
+
+
+def _turns_to_try(said: tuple[int, float] | None, best: PagePass, psm: int | None
+                  ) -> tuple[tuple[int, ...], str]:
+    """The turns a page read as ``best`` is read at to check its orientation, OSD having
+    ``said`` (turn, confidence) or nothing, and how they were chosen (for the note).
+
+    A sure verdict (:data:`_OSD_SURE`) is taken: its turn alone. Else a page whose lines
+    run down it, or one OSD doubtfully said to lie on its side, is compared with both
+    quarter turns (turned 180 its lines still run down, and tesseract may read them well
+    so: a blurred page a PDF's /Rotate turned was kept "turned 180", its line height
+    measured along the lines, 881 px for 59); a page read in a mode that reads lines only
+    across (``psm=6``), whose lines cannot be seen to run down it, with every turn; any
+    other with its half turn. Only a page OSD is unsure of costs the passes: always
+    comparing the quarter turns was too slow."""
+    if said is not None and said[1] >= _OSD_SURE:
+        return (said[0],), f"tesseract OSD, orientation confidence {said[1]:.2f}"
+    doubt = "OSD gave no sure verdict" + ("" if said is None else
+                                          f" (turn {said[0]} at orientation confidence "
+                                          f"{said[1]:.2f})")
+    if best.runs_down or (said is not None and said[0] in (90, 270)):
+        first = said[0] if said is not None and said[0] in (90, 270) else 90
+        return ((first, 360 - first), f"{doubt}; compared with quarter turns"
+                + (", its lines running down the page" if best.runs_down else ""))
+    if psm in _ACROSS_ONLY_PSM:
+        return ((90, 180, 270), f"{doubt}; compared with every turn, psm {psm} reading "
+                "lines only across the page")
+    return (180,), f"{doubt}; compared with a 180-degree pass"
 
 
 def _another(runner: Runner, image: Image.Image, notes: list[str], number: int, what: str,
@@ -511,18 +550,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
     # too, which costs nothing on a page whose lines run across it
     if (opts.orientation == "auto" and best.words and (best.mean_conf < bad
                                                        or best.runs_down)):
-        said = verdict = runner.osd(image, dpi=dpi)
-        if verdict is not None and verdict[0] == 0 and verdict[1] < _OSD_SURE:
-            verdict = None  # "upright" said in doubt: an upside-down page is still tried
-        # with no verdict, a page whose lines run down it is compared with its quarter
-        # turns: turned 180 its lines still run down, and tesseract may read them well so
-        # (a blurred page a PDF's /Rotate turned was kept "turned 180", its line height
-        # measured along the lines, 881 px for 59), and any other page with its half turn
-        turns = ((verdict[0],) if verdict else (90, 270) if best.runs_down else (180,))
-        how = (f"tesseract OSD, orientation confidence {verdict[1]:.2f}" if verdict
-               else "OSD gave no sure verdict; compared with quarter turns, its lines "
-                    "running down the page" if best.runs_down
-               else "OSD gave no sure verdict; compared with a 180-degree pass")
+        said = runner.osd(image, dpi=dpi)
+        turns, how = _turns_to_try(said, best, opts.psm)
         chosen = best
         for rotation in turns:
             if not rotation:
