@@ -559,14 +559,16 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             turned = _another(runner, image, notes, number, f"a pass turned {rotation} degrees",
                               dpi=dpi, rotation=rotation, scale=1.0,
                               thresholding=best.thresholding)
-            # kept when it reads both more confident text and more confidently: a turn
+            # kept when it reads both more confident text (in words, or in letters: a page
+            # on its side read across its lines in psm 6 is short junk words, "Ep 2B 4",
+            # more of them than the turned page's words) and more confidently: a turn
             # that reads 11 words at the 79 upright words' confidence is no better reading;
             # of a page whose lines run down it, a turn whose lines run across, unless it
             # reads worse: tesseract read the sideways lines as well as the upright ones,
             # the same words at the same confidence, and only the turn has them upright
-            if turned is not None and (_more_and_surer(chosen, turned) or (
+            if turned is not None and (_more_and_surer(chosen, turned, letters=True) or (
                     chosen.runs_down and not turned.runs_down
-                    and not _more_and_surer(turned, chosen))):
+                    and not _more_and_surer(turned, chosen, letters=True))):
                 chosen = turned
         if chosen is not best:
             notes.append(f"page {number}: turned {chosen.rotation} degrees clockwise ({how}); "
