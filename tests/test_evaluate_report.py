@@ -785,3 +785,33 @@ def test_evaluate_cli_no_match_says_input_and_reference_in_number(
     assert _eval(["--refs", str(refs), str(tmp_path / "b.txt"), "--intervals", "0",
                   "--no-validate", "--no-progress"]) == 1
     assert "(1 reference, 1 input matching none)" in capsys.readouterr().err
+
+
+def test_evaluate_cli_reads_an_archive_member_named_by_its_key(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`uncertain eval 'arc.zip::a.txt'` (and calibrate, reading its inputs alike) said "no
+    such file" of the key batch records give a member, and so of references naming their
+    inputs so. The member is read as batch reads it (the second of a name by its #2) and
+    keyed so; a member the archive does not hold is a failure saying so."""
+    import zipfile
+
+    arc = tmp_path / "arc.zip"
+    with pytest.warns(UserWarning), zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr("a.txt", "start metformin\n")
+        zf.writestr("a.txt", "stop aspirin\n")  # (a second member of one name)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": "arc.zip::a.txt", "text": "start metformin"})
+                    + "\n" + json.dumps({"id": "b", "path": "arc.zip::a.txt#2",
+                                         "text": "stop aspirin"}) + "\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    argv = ["--refs", str(refs), "--intervals", "0", "--no-validate", "--no-progress",
+            "--json", str(report), "--force"]
+    for named in ([], [f"{arc}::a.txt", f"{arc}::a.txt#2"]):  # the references' own paths
+        assert _eval([*argv, *named]) == 0, capsys.readouterr().err
+        overall = json.loads(report.read_text())["groups"]["overall"]
+        assert (overall["documents"], overall["failures"], overall["wer"]) == (2, 0, 0.0)
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert _eval([*argv, f"{arc}::a.txt", f"{arc}::c.txt"]) == 1
+    assert f"{arc}::c.txt (MissingFileError)" in capsys.readouterr().err
+    assert f"{arc}::c.txt: no such member of {arc}" in caplog.text

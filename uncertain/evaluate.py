@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -538,9 +538,10 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
 def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None,
                calibration: str | None = None, rescore: bool = False,
                progress: bool = False) -> list[Document | Failure]:
-    """Ingest (and validate) each file as ``uncertain annotate`` does; an error becomes a
-    :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file; ``None`` or
-    ``none``: the engines' own scores) is applied by the stages, before validation;
+    """Ingest (and validate) each file as ``uncertain annotate`` does (an archive's member
+    named ``ARCHIVE::MEMBER``, as batch records key it, as ``uncertain batch`` reads it);
+    an error becomes a :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file;
+    ``None`` or ``none``: the engines' own scores) is applied by the stages, before validation;
     ``rescore`` runs the acoustic second pass on validated audio with flags or hunches
     (as annotate does: a hunch the audio bears out becomes a flag). ``progress``
     draws a bar over the files on stderr when it is a terminal."""
@@ -561,22 +562,52 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     options: dict[str, Any] = {"model": model} if model else {}
     if calibration and calibration != "none":
         options["calibration"] = calibration
+
+    def staged(file: Path) -> Document:
+        doc = ingest(file, **options)
+        if validator is not None:
+            doc = validator.validate(doc)
+            if rescore:  # (nothing to weigh, or no audio: left as it is)
+                doc = rescore_flags(doc)
+        return doc
+
     out: list[Document | Failure] = []
     paths = list(files)
     with tqdm(paths, unit="file", leave=False, file=sys.stderr,
               disable=None if progress else True) as bar, logging_above(bar):
         for path in bar:
             try:
-                doc = ingest(path, **options)
-                if validator is not None:
-                    doc = validator.validate(doc)
-                    if rescore:  # (nothing to weigh, or no audio: left as it is)
-                        doc = rescore_flags(doc)
-                out.append(doc)
+                out.append(_staged(path, staged))
             except UncertainError as exc:
                 log.warning("%s: %s", type(exc).__name__, exc)
                 out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
     return out
+
+
+def _staged(path: Path, stages: Callable[[Path], Document]) -> Document:
+    """``stages(path)``, or, for an archive's member named as batch records name it
+    (``calls.zip::a.wav``, ``#2`` for the second of a name), ``stages`` of the member read
+    as ``uncertain batch`` reads it (in a file of its own for the stages, the acoustic
+    pass reading it there too), its document keyed so (it was "no such file")."""
+    from uncertain._batch_inputs import DEFAULT_MAX_MEMBER_BYTES, member_address
+
+    address = member_address(path)
+    if address is None:
+        return stages(path)
+    from uncertain._batch_inputs import _addressed
+    from uncertain._batch_work import _spilled
+    from uncertain.errors import InputError
+
+    (item, *_) = _addressed(*address, DEFAULT_MAX_MEMBER_BYTES, listing=False)
+    if item.error is not None:
+        raise item.error
+    with _spilled(item) as tmp:
+        try:
+            doc = stages(tmp)
+        except InputError as exc:
+            raise type(exc)(item.path, exc.reason) from exc
+    return doc.model_copy(update={"source": doc.source.model_copy(
+        update={"path": item.path})})
 
 
 def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec: str
