@@ -1739,3 +1739,23 @@ def test_cli_annotate_refuses_an_existing_out_before_indexing_the_lexicons(
     assert main(["annotate", str(note), "--out", str(out)]) == 1
     assert capsys.readouterr().err == (
         f"FileExistsError: {out} exists; pass --force to overwrite it\n")
+
+
+def test_cli_lexicon_check_with_no_file_checks_the_shipped_lexicons(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`uncertain lexicon --lookup X --check` (and `--check` alone) named no file: the
+    lookup ran in the shipped lexicons (the names were listed) and --check was left
+    undone, unsaid. It checks the shipped lexicons now, their reports before the answer."""
+    from uncertain.lexicon import shipped_lexicons
+
+    names = shipped_lexicons()
+    assert main(["lexicon", "--lookup", "Glucophage", "--check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out if line.startswith("lexicon ")] == [
+        f"lexicon {name}" for name in names]
+    assert sum(line == "  status: ok" for line in out) == len(names)
+    assert out[-1].startswith("Glucophage: Glucophage -> metformin")
+    assert main(["lexicon", "--check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sum(line == "  status: ok" for line in out) == len(names)
+    assert not set(names) & set(out)  # (reports, not the list of names)

@@ -825,14 +825,22 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_lexicon(args: argparse.Namespace) -> int:
     from uncertain.lexicon import check_lexicon, format_report, load_lexicon, shipped_lexicons
 
-    if args.list or (not args.source and not args.lookup):
+    if args.list or not (args.source or args.lookup or args.check):
         for name in shipped_lexicons():
             print(name)
-        if not (args.source or args.lookup):
+        if not (args.source or args.lookup or args.check):
             return 0  # (with them, they are done too: they were left undone, unsaid)
-    if not args.source:  # --lookup alone: in the shipped lexicons
-        _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
-        return 0
+    if not args.source:  # --lookup or --check alone: of the shipped lexicons (--check was
+        # left undone, unsaid)
+        failed = False
+        if args.check:
+            for name in shipped_lexicons():
+                shipped = check_lexicon(name)
+                print(format_report(shipped))
+                failed |= not shipped.ok or not shipped.entries
+        if args.lookup:
+            _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
+        return 1 if failed else 0
     warn_misnamed_lexicons([args.source])
     report = check_lexicon(args.source)
     if not args.lookup or args.check or not report.ok:  # (a lookup's answer alone)
@@ -1033,7 +1041,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", nargs="?", metavar="NAME|FILE")
     p.add_argument("--check", action="store_true",
                    help="also exit 1 when the file has no entries (a malformed line always "
-                   "does; a warning, such as duplicates merged, never)")
+                   "does; a warning, such as duplicates merged, never); with no file named, "
+                   "check the shipped lexicons")
     p.add_argument("--lookup", action="append", metavar="TERM",
                    help="look a term up (in the shipped lexicons when none is named)")
     p.add_argument("--list", action="store_true", help="list the shipped lexicons")
