@@ -535,3 +535,43 @@ def test_batch_a_member_key_names_a_file_that_exists_first(tmp_path: Path) -> No
     odd.write_text("hello")
     (item,) = iter_items([odd])
     assert (item.file, item.error) == (str(odd), None)
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".zip"])
+def test_batch_members_extracting_to_one_file_are_members_of_one_name(
+        tmp_path: Path, suffix: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A tar's members "./a.txt" and "a.txt" (and "d//a.txt") extract to one file, but
+    were keyed as two names, with no word that extracting keeps the last. They are counted
+    as members of one name now: the later is "a.txt#2", a warning says so, and each is
+    read alone by its key."""
+    arc = tmp_path / f"arc{suffix}"
+    members = [("./a.txt", b"first"), ("b.txt", b"other"), ("a.txt", b"second"),
+               ("d/a.txt", b"in d"), ("d//a.txt", b"in d again")]
+    if suffix == ".zip":
+        with zipfile.ZipFile(arc, "w") as zf:
+            for name, data in members:
+                zf.writestr(name, data)
+    else:
+        with tarfile.open(arc, "w") as tar:
+            for name, data in members:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    keys = [f"{arc}::{key}" for key in ("./a.txt", "b.txt", "a.txt#2", "d/a.txt",
+                                        "d//a.txt#2")]
+    assert list(list_items([arc])) == keys
+    with caplog.at_level("WARNING", logger="uncertain"):
+        items = list(iter_items([arc]))
+    assert [(i.path, i.data) for i in items] == [
+        (key, data) for key, (_, data) in zip(keys, members, strict=True)]
+    (message,) = (r.getMessage() for r in caplog.records)
+    assert message.startswith(
+        f"{arc}: 2 member names occur more than once (./a.txt and a.txt (2 members, one "
+        "file), recorded as ./a.txt, a.txt#2; d/a.txt and d//a.txt (2 members, one file), "
+        "recorded as d/a.txt, d//a.txt#2): each member is read")
+    # (a path named is read as a path: "d//a.txt" is "d/a.txt", which no key is alone)
+    for key, (_, data) in zip(keys[:4], members, strict=False):
+        (item,) = iter_items([key])
+        assert (item.path, item.data) == (key, data)
+    (item,) = iter_items([f"{arc}::a.txt"])  # (recorded as a.txt#2: no member is a.txt)
+    assert isinstance(item.error, MissingFileError)

@@ -20,7 +20,8 @@ This module owns what counts as one input of a batch run:
 
 An item's ``path`` is its key in the output: the file path as found, or
 ``ARCHIVE::MEMBER`` for an archive member (``ARCHIVE::MEMBER#2`` for the second member
-of that name in one archive, and so on: each is read, where extracting keeps the last).
+of that name in one archive, "./a.txt" and "a.txt" being one name, and so on: each is
+read, where extracting keeps the last).
 Problems found while listing (a bad manifest line, an unreadable archive, an unsafe
 member) become items that carry their error, so the runner records them and goes on.
 """
@@ -426,17 +427,23 @@ def _skipped(name: str) -> bool:
     return not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts)
 
 
+def _extracted(name: str) -> str:
+    """The file a member ``name`` extracts to: "./a.txt", "a.txt" and "d//a.txt" are one."""
+    return "/".join(p for p in name.split("/") if p not in ("", "."))
+
+
 class _Members:
     """The keys of an archive's members, ``ARCHIVE::MEMBER``; a name met again (a tar
-    appended to, a zip written to twice) is ``ARCHIVE::MEMBER#2``, ``#3``, ...: each member
-    is read, under a key of its own, where extracting the archive keeps the last of the
-    name, and one warning says so (the later member was taken for the first named again,
-    and dropped)."""
+    appended to, a zip written to twice, "./a.txt" beside "a.txt": one file extracted) is
+    ``ARCHIVE::MEMBER#2``, ``#3``, ...: each member is read, under a key of its own, where
+    extracting the archive keeps the last of the name, and one warning says so (the later
+    member was taken for the first named again, and dropped)."""
 
     def __init__(self, archive: Path, left_out: LeftOut) -> None:
         self.archive = archive
         self.left_out = left_out
-        self.counts: Counter[str] = Counter()
+        #: the names (as written) of the members met, by the file each extracts to
+        self.names: dict[str, list[str]] = {}
 
     def item(self, name: str, data: bytes | None = None) -> Item:
         """The item of the next member named ``name``, holding its ``data``."""
@@ -448,21 +455,29 @@ class _Members:
         return Item(path=key, member=name, error=error_type(key, reason))
 
     def _key(self, name: str) -> str:
-        self.counts[name] += 1
-        n = self.counts[name]
-        return f"{self.archive}{MEMBER_SEPARATOR}{name}" + (f"#{n}" if n > 1 else "")
+        met = self.names.setdefault(_extracted(name), [])
+        met.append(name)
+        return f"{self.archive}{MEMBER_SEPARATOR}{_numbered(name, len(met))}"
 
     def report(self) -> None:
-        again = {name: n for name, n in self.counts.items() if n > 1}
+        again = {file: names for file, names in self.names.items() if len(names) > 1}
         if not again:
             return
-        names = "; ".join(f"{name} {n} times, recorded as {name}"
-                          + "".join(f", {name}#{k}" for k in range(2, n + 1))
-                          for name, n in sorted(again.items()))
+        said = "; ".join(
+            (f"{names[0]} {len(names)} times" if len(set(names)) == 1 else
+             " and ".join(dict.fromkeys(names)) + f" ({len(names)} members, one file)")
+            + ", recorded as "
+            + ", ".join(_numbered(name, n) for n, name in enumerate(names, start=1))
+            for _, names in sorted(again.items()))
         self.left_out.say(
             f"{self.archive}: {len(again)} member name{'s' * (len(again) != 1)} "
-            f"occur{'s' * (len(again) == 1)} more than once ({names}): each member is read "
+            f"occur{'s' * (len(again) == 1)} more than once ({said}): each member is read "
             "(extracting the archive keeps only the last of a name)")
+
+
+def _numbered(name: str, n: int) -> str:
+    """The key of the ``n``th member extracting to one file, ``name`` as written."""
+    return name + (f"#{n}" if n > 1 else "")
 
 
 def _member_limit(name: str, max_bytes: int) -> int:
@@ -519,8 +534,12 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool,
 
 def _wanted(name: str, only: str | None) -> bool:
     """Whether member ``name`` may be the one keyed ``only`` (None: every member is)."""
-    return only is None or only == name or (
-        only.startswith(f"{name}#") and only[len(name) + 1:].isdigit())
+    if only is None or only == name:
+        return True
+    base, mark, number = only.rpartition("#")
+    # every member extracting to the file is counted, whatever its name as written
+    # ("./a.txt" before "a.txt": the latter is "a.txt#2")
+    return _extracted(base if mark and number.isdigit() else only) == _extracted(name)
 
 
 def _tar_items(archive: Path, max_bytes: int, *, listing: bool,
