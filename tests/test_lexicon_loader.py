@@ -642,3 +642,30 @@ def test_lexicon_a_file_that_goes_on_changing_is_refused_naming_it(
     with pytest.raises(LexiconError, match="changed while it was read") as caught:
         load_lexicon(path)
     assert caught.value.path == str(path) and len(reads) == lexicon_module._READS
+
+
+def test_lexicon_named_gz_that_is_not_gzip_is_a_warning_of_the_loader(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A formulary.tsv.gz of plain text was said by the command line only: the loader
+    (and so `uncertain.validate(doc, lexicons=[...])`) read it as text without a word.
+    It is one of the lexicon's warnings now, logged by the loader and in the check
+    report; a compressed one, or a plain .tsv, is read as it was."""
+    import uncertain
+    from uncertain.text import document_from_bytes
+
+    text = b"term\tcanonical\tkind\nzorbafen\tzorbafen\tdrug\n"
+    plain, packed, tsv = (tmp_path / "plain.tsv.gz", tmp_path / "packed.tsv.gz",
+                          tmp_path / "plain.tsv")
+    plain.write_bytes(text)
+    packed.write_bytes(gzip.compress(text))
+    tsv.write_bytes(text)
+    said = "named .gz but not gzip-compressed: read as plain text"
+    doc = document_from_bytes(b"Take zorbafen daily.", path="note.txt", sha256="0" * 64)
+    for path, warned in ((plain, True), (packed, False), (tsv, False)):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="uncertain"):
+            assert [e.term for e in load_lexicon(path)] == ["zorbafen"]
+            checked = uncertain.validate(doc, lexicons=[str(path)])
+        assert [f.reason for f in checked.flags] == ["verified"]  # (the lexicon was read)
+        assert [r.getMessage() for r in caplog.records] == [f"{path}: {said}"] * (2 * warned)
+        assert list(check_lexicon(path).warnings) == [said] * warned

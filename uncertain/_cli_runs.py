@@ -106,12 +106,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_batch_command(args: argparse.Namespace) -> int:
     """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
     from uncertain.batch import run_batch
-    from uncertain.cli import _UNUSED_LEXICONS, command_line_words, warn, warn_misnamed_lexicons
+    from uncertain.cli import _UNUSED_LEXICONS, command_line_words, warn
 
     if args.no_validate and args.lexicon:
         warn(_UNUSED_LEXICONS)
-    if not args.no_validate:
-        warn_misnamed_lexicons(args.lexicon)
     if args.style != "inline" and not args.prompts:  # (the records were written without)
         warn(f"--style {args.style} sets how the prompts are rendered; without --prompts the "
              "records hold none")

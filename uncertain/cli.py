@@ -180,28 +180,6 @@ _UNUSED_LEXICONS = ("--lexicon adds lexicons to the validator; with --no-validat
                     "and no lexicon is read")
 
 
-def warn_misnamed_lexicons(sources: Sequence[str]) -> None:
-    """Warn of each lexicon file of ``sources`` (``--lexicon``'s, ``NAME=FILE`` too) named
-    ``.gz`` that is not gzip-compressed: it is read as plain text, as the loader reads any
-    file without gzip's magic bytes, and was read so without a word (a formulary saved as
-    text under the name the shipped ones have, or compressed after all and damaged)."""
-    from uncertain.lexicon import shipped_lexicons, split_source
-
-    for source in sources:
-        if source in shipped_lexicons():
-            continue
-        path = Path(split_source(source)[1])
-        if not path.name.lower().endswith(".gz") or not path.is_file():
-            continue  # (a missing file is the loader's error)
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(2)
-        except OSError:
-            continue
-        if head != b"\x1f\x8b":
-            warn(f"{path}: named .gz but not gzip-compressed: read as plain text")
-
-
 def checked(check: Callable[[str], object]) -> Callable[[str], str]:
     """An argparse type: the text as given when ``check`` takes it, else a usage error
     saying what ``check`` raised (a ``ValueError``)."""
@@ -450,7 +428,6 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.no_validate and args.lexicon:
         warn(_UNUSED_LEXICONS)
     if not args.no_validate:
-        warn_misnamed_lexicons(args.lexicon)
         validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
         for lexicon in validator.lexicons[2:]:
             if not lexicon.entries:  # a header alone, comments, or every line a duplicate
@@ -841,7 +818,6 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
         if args.lookup:
             _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
         return 1 if failed else 0
-    warn_misnamed_lexicons([args.source])
     report = check_lexicon(args.source)
     if not args.lookup or args.check or not report.ok:  # (a lookup's answer alone)
         print(format_report(report))

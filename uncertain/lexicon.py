@@ -401,13 +401,15 @@ def file_signature(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None]:
+def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None, bool]:
     """The file's bytes (``raw`` when given: the file as read before) as UTF-8, gunzipped
     when it starts with the gzip magic, without a byte-order mark (UTF-16 and UTF-32 with
     one are re-encoded, and UTF-16 without one that :func:`uncertain._io.bomless_utf16`
-    recognises); the second value names the encoding so guessed, or is None."""
+    recognises); the second value names the encoding so guessed, or is None; the third
+    says whether the bytes were gzip-compressed."""
     data = read_whole(path)[0] if raw is None else raw
-    if data[:2] == _GZIP_MAGIC:
+    packed = data[:2] == _GZIP_MAGIC
+    if packed:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
@@ -415,9 +417,10 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
     for bom, encoding in BOMS:  # ("Unicode Text" of a spreadsheet is UTF-16 with a mark)
         if data.startswith(bom):
             if encoding == "utf-8-sig":
-                return data[len(bom):], None  # decoded line by line: a bad byte is said by line
+                return data[len(bom):], None, packed  # (decoded line by line: a bad byte is
+                # said by line)
             try:
-                return data.decode(encoding).encode("utf-8"), None
+                return data.decode(encoding).encode("utf-8"), None, packed
             except UnicodeDecodeError as exc:
                 name = encoding.upper()
                 raise LexiconError(path, f"invalid {name} (byte-order mark of {name}, "
@@ -425,8 +428,8 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
     if b"\x00" in data[:4096]:
         bomless = bomless_utf16(data)
         if bomless is not None:
-            return data.decode(bomless).encode("utf-8"), bomless
-    return data, None
+            return data.decode(bomless).encode("utf-8"), bomless, packed
+    return data, None, packed
 
 
 def _not_utf8(data: bytes, byte: int) -> str:
@@ -574,11 +577,17 @@ class _Parsed:
     spaced: list[int] = field(default_factory=list)  # ... a run of spaces
     commented: list[int] = field(default_factory=list)  # comment lines such as "#3"
     guessed: str | None = None  # the encoding of a file read as UTF-16 without a mark
+    plain_gz: bool = False  # named .gz, but not gzip-compressed
 
     def warnings(self) -> list[str]:
-        """A one-column file whose terms hold commas or runs of spaces is likely a table
-        of another format: said, not refused (a term may hold a comma)."""
+        """What hints the file was not read as meant, said, not refused: a file named .gz
+        that is not gzip-compressed, one read as UTF-16 without a mark, a one-column file
+        whose terms hold commas or runs of spaces (likely a table of another format; a
+        term may hold a comma), comment lines that may be terms."""
         out = []
+        if self.plain_gz:  # (a formulary saved as text under the shipped ones' name, or
+            # compressed after all and damaged)
+            out.append("named .gz but not gzip-compressed: read as plain text")
         if self.guessed is not None:
             out.append(f"no byte-order mark, but every other byte is NUL: read as "
                        f"{self.guessed.upper()}; {_SAVE_AS_UTF8}")
@@ -611,12 +620,13 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
     Raises on the first malformed line, or collects malformed lines into ``problems`` when
     given (an unreadable file or broken gzip still raises). A ``.csv`` file is read as CSV,
     other files as tab-separated."""
-    data, guessed = _read_bytes(path, raw)
+    data, guessed, packed = _read_bytes(path, raw)
     lines = _decode_lines(path, data, problems)
     csv_file = path.name.lower().endswith((".csv", ".csv.gz"))
     rows: Iterable[tuple[int, list[str]]] = (
         _csv_rows(lines) if csv_file else ((n, [line]) for n, line in enumerate(lines, 1)))
-    parsed = _Parsed([], len(lines), 0, guessed=guessed)
+    parsed = _Parsed([], len(lines), 0, guessed=guessed,
+                     plain_gz=not packed and path.name.lower().endswith(".gz"))
     entries = parsed.entries
     ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
     header_allowed = True
