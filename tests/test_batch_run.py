@@ -1619,6 +1619,37 @@ def test_batch_resumed_with_or_without_prompts_says_the_output_will_mix_them(
     assert "prompt" not in caplog.text
 
 
+def test_batch_resumed_with_prompts_over_prompts_unsaved_says_so(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Records written with --prompts before batch kept each prompt as prompt_json hold
+    its text alone, which reconcile --prompt cannot read; a run resumed with --prompts
+    skipped them, as it skips records without a prompt, and said nothing (it says so of
+    those). It is said once, with how many."""
+    for name, text in (("a", "Take metformin."), ("b", "Stop aspirin."), ("c", "Go.")):
+        (tmp_path / f"{name}.txt").write_text(text)
+    out = tmp_path / "out.jsonl"
+    run_batch([tmp_path / "a.txt", tmp_path / "b.txt"], out=out, validate=False,
+              prompts=True)
+    older = [{k: v for k, v in r.items() if k != "prompt_json"} for r in _records(out)]
+    out.write_text("".join(json.dumps(r) + "\n" for r in older), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        run_batch([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"], out=out,
+                  resume=True, validate=False, prompts=True)
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [f"{out}: 2 documents in it have a prompt's text but no saved prompt "
+                    "(prompt_json, which batch --prompts writes since), so reconcile --prompt "
+                    "cannot read theirs; an input skipped keeps its record as it is (uncertain "
+                    "render --prompt-json saves one)"]
+    assert ["prompt_json" in r for r in _records(out)] == [False, False, True]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="uncertain"):  # saved alike: nothing said
+        run_batch([tmp_path / "a.txt"], out=tmp_path / "new.jsonl", validate=False,
+                  prompts=True)
+        run_batch([tmp_path / "a.txt", tmp_path / "c.txt"], out=tmp_path / "new.jsonl",
+                  resume=True, validate=False, prompts=True)
+    assert not [r for r in caplog.records if "prompt" in r.getMessage()]
+
+
 @pytest.mark.parametrize(("total", "said"), [(1, "(of 1 input) -> o.jsonl"),
                                              (2, "(of 2 inputs) -> o.jsonl")])
 def test_batch_summary_says_input_or_inputs(total: int, said: str) -> None:

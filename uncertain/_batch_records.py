@@ -154,7 +154,9 @@ class RecordWriter:
         self._unread_at: dict[str, tuple[int, Key]] = {}
         self._replaced: set[int] = set()  # the lines of records a later one replaces
         self._model_at: dict[int, str] = {}  # the speech model of each line's recording
-        self._prompted_at: dict[int, bool] = {}  # whether each line's document has a prompt
+        #: each line's document's prompt: 2 saved (prompt_json), 1 its text alone (written
+        #: before batch --prompts kept prompt_json), 0 none
+        self._prompted_at: dict[int, int] = {}
         #: the lexicons each line's document was validated with (None: not validated)
         self._lexicons_at: dict[int, tuple[str, ...] | None] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,7 +240,8 @@ class RecordWriter:
         if source.get("modality") == "audio" and source.get("model"):
             self._model_at[line] = str(source["model"])
         if record.get("status") == "ok":
-            self._prompted_at[line] = "prompt" in record
+            self._prompted_at[line] = (2 if "prompt_json" in record else 1 if "prompt" in record
+                                       else 0)
             validation = document.get("validation")
             self._lexicons_at[line] = (
                 tuple(str(name) for name in validation.get("lexicons") or ())
@@ -259,11 +262,13 @@ class RecordWriter:
                 if line not in self._replaced}
 
     @property
-    def prompted(self) -> tuple[int, int]:
-        """How many of the file's documents have a rendered prompt (``--prompts``), and how
-        many have none, but for the records a later one replaces."""
+    def prompted(self) -> tuple[int, int, int]:
+        """How many of the file's documents have a rendered prompt (``--prompts``) saved
+        as reconcile --prompt reads it (``prompt_json``), how many its text alone (records
+        written before batch kept ``prompt_json``), and how many have none, but for the
+        records a later one replaces."""
         kept = [has for line, has in self._prompted_at.items() if line not in self._replaced]
-        return sum(kept), len(kept) - sum(kept)
+        return kept.count(2), kept.count(1), kept.count(0)
 
     def _supersede(self, key: Key, line: int) -> None:
         """The input ``key`` is recorded on ``line``: the records of it before that this one

@@ -329,15 +329,22 @@ def run_batch(
                 # (a folder's model is named by what it holds: not compared here)
                 log.warning("%s: its recordings were transcribed with %s; this run uses %s, so "
                             "the output will hold both", out_path, ", ".join(sorted(others)), asked)
-            with_prompt, without = writer.prompted
+            saved, unsaved, without = writer.prompted
             if prompts and without:  # (resumed with --prompts: those stayed without, unsaid)
                 log.warning("%s: %d document%s in it %s no prompt (written without --prompts); "
                             "an input skipped keeps its record as it is (uncertain render "
                             "renders it)", out_path, without, "s" * (without != 1),
                             "has" if without == 1 else "have")
-            elif not prompts and with_prompt:
+            elif not prompts and (saved or unsaved):
                 log.warning("%s: its documents have prompts (--prompts); this run, without "
                             "--prompts, writes none", out_path)
+            if prompts and unsaved:  # (reconcile --prompt reads a record's prompt_json)
+                log.warning("%s: %d document%s in it %s a prompt's text but no saved prompt "
+                            "(prompt_json, which batch --prompts writes since), so reconcile "
+                            "--prompt cannot read %s; an input skipped keeps its record as "
+                            "it is (uncertain render --prompt-json saves one)", out_path,
+                            unsaved, "s" * (unsaved != 1), "has" if unsaved == 1 else "have",
+                            "it" if unsaved == 1 else "theirs")
             if processors and all(isinstance(p, Worker) for p in processors):
                 now = cast(Worker, processors[0]).lexicons
                 if before := writer.lexicons - {now}:
