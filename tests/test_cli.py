@@ -1597,6 +1597,8 @@ def test_cli_annotate_says_a_member_key_names_a_member(
 
 @pytest.mark.parametrize("command", [
     ["lexicon", "LEX", "--check"],
+    ["lexicon", "LEX", "--lookup", "zorbafen", "--check"],
+    ["lexicon", "LEX", "--lookup", "zorbafen"],
     ["annotate", "NOTE", "--lexicon", "hosp=LEX", "--no-rescore"],
     ["batch", "NOTE", "--lexicon", "LEX", "--out", "OUT", "--force", "--no-progress"]])
 def test_cli_a_lexicon_named_gz_that_is_not_gzip_is_said(
@@ -1625,7 +1627,7 @@ def test_cli_a_lexicon_named_gz_that_is_not_gzip_is_said(
         logged = [r.getMessage() for r in caplog.records]
         assert (captured.out + captured.err + "\n".join(logged)).count(said) == warned
         if warned:
-            assert (f"  warning: {said}\n" in captured.out if command[0] == "lexicon"
+            assert (f"  warning: {said}\n" in captured.out if "--check" in command
                     else f"{plain}: {said}" in logged)
 
 

@@ -824,7 +824,18 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
     if not report.ok:  # the file cannot be loaded: no lookup in it
         return 1
     if args.lookup:
-        _lookup([load_lexicon(args.source)], args.lookup)
+        # the warnings the report printed are not logged again by the loader
+        said = {f"{report.path}: {w}" for w in report.warnings} if args.check else set()
+
+        def unsaid(record: logging.LogRecord) -> bool:
+            return record.getMessage() not in said
+
+        log.addFilter(unsaid)
+        try:
+            lexicon = load_lexicon(args.source)
+        finally:
+            log.removeFilter(unsaid)
+        _lookup([lexicon], args.lookup)
     return 1 if args.check and not report.entries else 0
 
 
