@@ -1423,6 +1423,20 @@ def test_run_batch_that_cannot_run_leaves_no_output(tmp_path: Path,
     assert not out.exists()
 
 
+def test_batch_ray_refuses_an_unknown_compute_type_before_the_run(tmp_path: Path) -> None:
+    """A local run refuses a compute type CTranslate2 has not before the output is
+    touched; a Ray run started, made the output, and stopped when its actors failed to
+    load the model, said as a ModelNotFoundError "cannot load the Whisper model"."""
+    from uncertain.errors import OptionError
+
+    note = tmp_path / "note.txt"
+    note.write_text("Continue metformin daily.\n")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(OptionError, match="compute_type='int3' is no CTranslate2 compute type"):
+        run_batch([note], out=out, engine="ray", compute_type="int3")
+    assert not out.exists()
+
+
 def test_cli_batch_with_stderr_closed_still_writes(tmp_path: Path) -> None:
     # tqdm wrote to a closed stderr (None) and the run died before writing anything
     import subprocess

@@ -306,7 +306,9 @@ def run_batch(
     processors = _local_processors(config, factory) if engine == "local" else []
     if engine == "ray":
         from uncertain._ray import require_ray
+        from uncertain.models import check_compute_type
 
+        check_compute_type(compute_type)  # (the device is the workers': theirs to check)
         require_ray()
     elif processor is None:
         from uncertain.models import pick_device

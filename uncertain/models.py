@@ -429,6 +429,15 @@ COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int
                  "int16", "float16", "bfloat16", "float32")
 
 
+def check_compute_type(compute_type: str) -> None:
+    """An :class:`~uncertain.errors.OptionError` naming :data:`COMPUTE_TYPES` when
+    ``compute_type`` is none of them, whatever the device (a Ray run's workers choose
+    theirs: this much is known before they start)."""
+    if compute_type not in COMPUTE_TYPES:
+        raise OptionError(f"compute_type={compute_type!r} is no CTranslate2 compute type: "
+                          f"use one of {', '.join(COMPUTE_TYPES)}")
+
+
 def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
     """``auto`` is CUDA (float16, else int8_float16) when a GPU is visible, else CPU int8.
 
@@ -437,9 +446,7 @@ def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, 
     ModelNotFoundError, sending the reader to look for a model that was there)."""
     if device not in ("auto", "cpu", "cuda"):
         raise ValueError(f"device={device!r}: use 'auto', 'cpu' or 'cuda'")
-    if compute_type not in COMPUTE_TYPES:
-        raise OptionError(f"compute_type={compute_type!r} is no CTranslate2 compute type: "
-                          f"use one of {', '.join(COMPUTE_TYPES)}")
+    check_compute_type(compute_type)
     gpus = ctranslate2.get_cuda_device_count()
     if device == "auto":
         device = "cuda" if gpus > 0 else "cpu"
