@@ -1,10 +1,12 @@
 """benchmarks/validate_quality.py (recovery intervals, stage caches),
 benchmarks/recovery_ceiling.py (where a missed mention was heard, how a window ranks it)
-and benchmarks/fit_calibration.py (where stage output is cached)."""
+benchmarks/fit_calibration.py (where stage output is cached) and
+benchmarks/flag_dump.py (every flag of the dev sets, and a diff of two dumps)."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from collections import Counter
@@ -362,3 +364,33 @@ def test_salt_slot_sorts_each_salt_by_what_the_llm_is_shown(
     doc = _salt_heard(words, flags)
     sentence = "Start metoprolol tartrate 25 milligrams."
     assert salts.classify(doc, sentence, "tartrate") == expected
+
+
+def test_flag_dump_writes_every_flag_and_diffs_two_dumps(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/flag_dump.py: a built set's text item is validated and its flags
+    written a line each (in a stage cache given), and a diff names the lines only one
+    dump has."""
+    dump = _benchmark("flag_dump")
+    devset = tmp_path / "set"
+    devset.mkdir()
+    (devset / "note.txt").write_text("Start met for me 500 mg twice daily.\n", encoding="utf-8")
+    item = {"id": "text-1", "path": "note.txt", "modality": "text", "split": "test",
+            "text": "Start metformin 500 mg twice daily.", "terms": []}
+    (devset / "refs.jsonl").write_text(json.dumps(item) + "\n", encoding="utf-8")
+    out = tmp_path / "flags.json"
+    cache = tmp_path / "cache"
+    assert dump.main(["dump", "--out", str(out), "--devset", str(devset),
+                      "--cache", str(cache)]) == 0
+    flags = json.loads(out.read_text(encoding="utf-8"))
+    lines = flags["set/text-1"]
+    assert any("'met for me'" in line and "metformin=" in line for line in lines), lines
+    assert list(cache.rglob("text-1.json")), "the stage output is cached where asked"
+    changed = {"set/text-1": [*lines[1:], "near_lexicon 0-1 'Start' p=0.500 []"]}
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(changed), encoding="utf-8")
+    capsys.readouterr()
+    assert dump.main(["diff", str(out), str(other)]) == 0
+    printed = capsys.readouterr().out
+    assert f"  - {lines[0]}" in printed and "  + near_lexicon 0-1 'Start'" in printed
+    assert "lines added: 1" in printed and "lines removed: 1" in printed
