@@ -396,6 +396,36 @@ def test_batch_asr_records_language_from_the_engine() -> None:
     assert doc.source.options["batch_size"] == 2
 
 
+@pytest.mark.parametrize("name", ["initial_prompt", "hotwords"])
+def test_batch_asr_a_prompt_longer_than_whisper_reads_is_refused_by_name(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batched pipeline cuts a prompt over 223 tokens as the sequential decoder does
+    (mid-word) and garbled every chunk, where ``transcribe`` refuses it: it is refused
+    here too, by name, before the model is loaded."""
+    from test_asr import TokenizingEngine
+
+    from uncertain import _batch_asr
+    from uncertain.asr import PROMPT_TOKENS
+
+    def no_loading(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the model was loaded")
+
+    text = ("The patient takes metformin, lisinopril and atorvastatin daily. " * 80)[:5000]
+    monkeypatch.setattr(_batch_asr, "_load", no_loading)
+    with pytest.raises(ValueError, match=rf"^{name} is \d+ tokens long and Whisper reads "
+                                         rf"at most {PROMPT_TOKENS}\b"):
+        BatchedASR(plan=plan_device("cpu"), options=BatchedOptions(**{name: text}))
+    engine = TokenizingEngine()  # (a fake pipeline: counted with the gap decoder's tokenizer)
+    with pytest.raises(ValueError, match=rf"^{name} is \d+ tokens long"):
+        BatchedASR(engine=ReplayPipeline(), gap_engine=engine,
+                   options=BatchedOptions(**{name: text}))
+    ids = engine.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids[:PROMPT_TOKENS]
+    fits = engine.hf_tokenizer.decode(ids).strip()
+    asr = BatchedASR(engine=ReplayPipeline(), gap_engine=engine,
+                     options=BatchedOptions(**{name: fits}))
+    assert asr.options.engine_kwargs()[name] == fits
+
+
 def _pipeline(segments: list[dict[str, Any]]) -> Any:
     """A batched pipeline that reads any audio as ``segments`` (test_asr's recorded
     form), as faster-whisper's gives them: objects, words too."""

@@ -71,6 +71,7 @@ from uncertain.asr import (
     _placed,
     _renumbered,
     _without_no_sound,
+    check_prompts,
     no_sound_notes,
     no_speech,
 )
@@ -179,12 +180,17 @@ class BatchedASR:
             plan = self.plan = plan or plan_device()
             resolved = resolve_model(model)
             self.model_name = resolved.name
+            # (before the model is loaded: the pipeline cuts a long prompt as the sequential
+            # decoder does, mid-word, and garbles every chunk of the recording)
+            check_prompts(self.options, _models.tokenizer_of(resolved))
             self.model = _load(resolved.path, plan)
             check_language(self.model, language, resolved.name)
             self._record = {"model_path": str(resolved.path), "device": plan.device,
                             "compute_type": plan.compute_type,
                             "device_index": list(plan.device_index),
                             "sampling_seed": _models.SAMPLING_SEED}
+        else:
+            check_prompts(self.options, getattr(gap_engine, "hf_tokenizer", None))
 
     def _pipeline(self) -> BatchedEngine:
         if self._engine is not None:

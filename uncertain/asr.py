@@ -172,13 +172,14 @@ class TranscribeOptions:
 PROMPT_TOKENS = 223
 
 
-def check_prompts(opts: TranscribeOptions, tokenizer: Any) -> None:
-    """Refuse an ``initial_prompt`` or ``hotwords`` longer than :data:`PROMPT_TOKENS`
-    tokens of ``tokenizer`` (the model's; None: not checked), naming the option, the
-    limit and the text's count. A 5,000-character prompt reached Whisper as its last 223
-    tokens, starting mid-word ("XC his belly counseled him"), and the transcript was
-    garbled; the words a user puts in a prompt (names, drugs) are the ones they mean it to
-    hear, so which of them to keep is theirs to say."""
+def check_prompts(opts: Any, tokenizer: Any) -> None:
+    """Refuse an ``initial_prompt`` or ``hotwords`` of ``opts`` (:class:`TranscribeOptions`,
+    or the batched pipeline's options, which keep as many tokens) longer than
+    :data:`PROMPT_TOKENS` tokens of ``tokenizer`` (the model's; None: not checked), naming
+    the option, the limit and the text's count. A 5,000-character prompt reached Whisper
+    as its last 223 tokens, starting mid-word ("XC his belly counseled him"), and the
+    transcript was garbled; the words a user puts in a prompt (names, drugs) are the ones
+    they mean it to hear, so which of them to keep is theirs to say."""
     if tokenizer is None:
         return
     for name, kept in (("initial_prompt", "last"), ("hotwords", "first")):
