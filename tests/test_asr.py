@@ -1075,6 +1075,37 @@ def test_asr_real_dictation_whose_channels_cancel_is_heard(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+def test_asr_real_speech_in_one_channel_noise_in_the_other_is_heard(tmp_path: Path) -> None:
+    """A sentence in the left channel and steady noise twice as loud in the right were
+    mixed to mono under the noise: "no speech recognised" (raw faster-whisper heard
+    nothing either). The noise channel holds no speech and is left out while the other
+    speaks: the sentence is heard as from the left channel alone."""
+    from test_audio import _write_stereo
+
+    from uncertain import audio
+    from uncertain.metrics import wer
+
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is required for this test (apt-get install espeak-ng)")
+    said = tmp_path / "said.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said),
+                    "The patient takes metformin five hundred milligrams twice daily. "
+                    "Blood pressure today is one hundred thirty eight over eighty six."],
+                   check=True)
+    speech = audio.decode(said)
+    speech = np.concatenate([np.zeros(SAMPLE_RATE), 0.5 * speech / np.abs(speech).max(),
+                             np.zeros(SAMPLE_RATE)])
+    level = float(np.sqrt(np.mean(speech[np.abs(speech) > 0.01] ** 2)))
+    noise = np.random.default_rng(1).normal(0, 2 * level, len(speech))
+    doc = asr.transcribe(_write_stereo(tmp_path / "call.wav", speech, noise, SAMPLE_RATE,
+                                       "pcm_s16le"))
+    alone = asr.transcribe(write_wav(tmp_path / "alone.wav", speech))
+    assert "milligrams twice daily" in doc.text and "pressure" in doc.text
+    assert wer(alone.text, doc.text) <= 0.1
+    assert len(doc.warnings) == 1 and "channel 2 none" in doc.warnings[0]
+
+
+@pytest.mark.slow
 def test_asr_real_speech_recorded_far_too_quietly_is_heard(tmp_path: Path) -> None:
     """The silence gate took a chunk whose loudest second was under -60 dB for silence:
     the JFK sample 55 dB down (a distant microphone) was "no speech recognised", though

@@ -766,3 +766,50 @@ def test_audio_limit_that_is_no_length_is_refused_naming_where_it_was_set(
         audio.max_seconds_of()
     with pytest.raises(ValueError, match="max_seconds=0"):
         audio.max_seconds_of(0)
+
+
+def test_audio_a_channel_without_speech_is_left_out_while_another_speaks(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A stereo recording with the speech in one channel and steady noise louder than
+    it in the other was mixed to mono under the noise (tiny.en heard nothing in it):
+    the speech detector, run on each channel alone, hears no speech in the noise, and
+    while the other channel speaks the noise is left out of the mix, with a note. A
+    recording whose channels speak together (the same voice in both) is mixed as before,
+    and nothing is said."""
+    speech = audio.decode(samples_dir / "dictation.wav")
+    level = float(np.sqrt(np.mean(speech[np.abs(speech) > 0.01] ** 2)))
+    noise = np.random.default_rng(0).normal(0, 2 * level, len(speech)).astype(np.float32)
+    notes: list[str] = []
+    path = _write_stereo(tmp_path / "noisy.wav", speech, noise, audio.SAMPLE_RATE, "pcm_s16le")
+    mixed = audio.decode(path, on_note=notes.append)
+    assert len(notes) == 1 and notes[0].startswith(
+        "the audio's 2 channels hold speech at different times (speech heard: channel 1 ")
+    assert notes[0].split("speech heard: ")[1].split(")")[0].endswith("channel 2 none")
+    # the speech as it was in the mix (-3 dB), without the noise
+    assert np.corrcoef(mixed, speech)[0, 1] > 0.95
+    speaking = np.abs(mixed - 0.7071 * speech) < 0.01
+    assert speaking.mean() > 0.9
+    notes = []
+    same = audio.decode(_write_stereo(tmp_path / "same.wav", speech, speech,
+                                      audio.SAMPLE_RATE, "pcm_s16le"), on_note=notes.append)
+    assert notes == [] and np.abs(same - 2 * 0.7071 * speech).max() < 0.01
+
+
+def test_audio_a_call_side_that_speaks_late_is_heard_over_the_whole_recording(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A call with each side on its own channel, the second silent for its first 70 s
+    (past the speech detector's first minute) under a hiss in the first as loud as the
+    speech: the channels are judged over the whole recording, and the second side is
+    mixed in where it speaks, the first's hiss out."""
+    jfk = audio.decode(samples_dir / "jfk.flac")
+    gap = np.zeros(70 * audio.SAMPLE_RATE - len(jfk), dtype=np.float32)
+    hiss = np.random.default_rng(1).normal(0, 0.1, len(jfk) + len(gap) + len(jfk))
+    left = (np.concatenate([jfk, gap, np.zeros_like(jfk)]) + hiss).astype(np.float32)
+    right = np.concatenate([np.zeros_like(jfk), gap, jfk])
+    notes: list[str] = []
+    mixed = audio.decode(_write_stereo(tmp_path / "call.flac", np.clip(left, -1, 1), right,
+                                       audio.SAMPLE_RATE, "flac"), on_note=notes.append)
+    assert len(notes) == 1 and "channel 1 " in notes[0] and "channel 2 none" not in notes[0]
+    late = slice(70 * audio.SAMPLE_RATE, 70 * audio.SAMPLE_RATE + len(jfk))
+    assert np.corrcoef(mixed[late], right[late])[0, 1] > 0.95
+    assert np.corrcoef(mixed[:len(jfk)], left[:len(jfk)])[0, 1] > 0.99  # (its hiss and all)

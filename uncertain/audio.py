@@ -21,7 +21,9 @@ clicks among samples within range (at most ``GLITCH_SHARE`` of a piece: one spik
 times full scale in the sample dictation, scaled by, left tiny.en hearing the speech after
 it 40 dB too quiet and garbled), which are read as silence; and channels that cancel
 when mixed to mono (one the other inverted, as a miswired balanced microphone gives: the
-mix is silence) are read one alone (see ``_grouped``). Each repair is said in one note
+mix is silence) are read one alone (see ``_grouped``); channels that speak at different
+times (a call's two sides, speech in one and noise in another) are mixed by where each
+speaks (see :func:`_speech_gates`). Each repair is said in one note
 per file, handed to ``on_note`` (:func:`decode`, :func:`decode_bytes`,
 :func:`iter_chunks`), which the stages put among the document's warnings.
 """
@@ -354,9 +356,13 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
             if kind == "ogg" and _ogg_unfinished(source):
                 notes.append("the Ogg stream ends without its end-of-stream page: the file "
                              "was cut short, and what was read is all there is")
+            gates = (_speech_gates(source, limit) if len(stream.layout.channels) > 1
+                     else None)
+            if gates is not None:
+                notes.append(gates.note())
             damage = _Damage()
             frames = _frames(container, stream, declared, damage)
-            for group in _grouped(frames, notes.append):
+            for group in _grouped(frames, notes.append, gates):
                 bad = ~np.isfinite(group)
                 if bad.any():
                     group[bad] = 0.0
@@ -584,21 +590,33 @@ def decode_bytes(data: bytes, name: str | os.PathLike[str], *,
 
 
 def _grouped(frames: Iterator[av.AudioFrame],
-             on_note: Callable[[str], None] | None = None) -> Iterator[np.ndarray]:
+             on_note: Callable[[str], None] | None = None,
+             gates: _Gates | None = None) -> Iterator[np.ndarray]:
     """Resample frames in groups: one resampler call per frame costs 5x the decoding.
 
     The channels are mixed to mono, unless the mix of the first group that holds sound
     cancels it (the channels are one another inverted, as a miswired balanced microphone
     gives: the mix is silence): then that group and all after it are read from the
-    loudest channel alone, and ``on_note`` is told."""
+    loudest channel alone, and ``on_note`` is told. With ``gates`` (channels that speak
+    at different times, :func:`_speech_gates`), frames of as many channels are mixed with
+    each channel's gate, and ``on_note`` is told so."""
     fifo: av.AudioFifo | None = None
     resampler = _resampler()
     shape: tuple[str, str, int] | None = None
     channel: int | None = None  # the one channel read, once the mix is found to cancel
     decided = True  # whether the channels' mix has been checked on a group with sound
+    gated = False  # whether the frames now are mixed with ``gates``
+    at = 0  # samples yielded
 
     def take(group: av.AudioFrame | None, flush: bool) -> Iterator[np.ndarray]:
-        nonlocal resampler, channel, decided
+        nonlocal resampler, channel, decided, at
+        if gated:
+            assert gates is not None
+            for planes in _resampled_planes(resampler, group, flush):
+                mixed = gates.mix(planes, at)
+                at += len(mixed)
+                yield mixed
+            return
         if group is not None and not decided:
             decided, loudest = _cancels(group)
             if loudest is not None:
@@ -609,15 +627,19 @@ def _grouped(frames: Iterator[av.AudioFrame],
                     on_note(f"the audio's {len(group.layout.channels)} channels cancel when "
                             f"mixed to mono (one is another inverted); channel "
                             f"{loudest + 1} alone was read")
-        yield from _resampled(resampler, _one_channel(group, channel), flush)
+        for out in _resampled(resampler, _one_channel(group, channel), flush):
+            at += len(out)
+            yield out
 
     for frame in frames:
         frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
         if frame_shape != shape:  # first frame, or the stream changed format mid-way
             if fifo is not None:
                 yield from take(fifo.read() if fifo.samples else None, True)
-            fifo, resampler, shape = av.AudioFifo(), _resampler(), frame_shape
-            channel, decided = None, len(frame.layout.channels) < 2
+            gated = gates is not None and len(frame.layout.channels) == len(gates.weights)
+            fifo, shape = av.AudioFifo(), frame_shape
+            resampler = _resampler(frame.layout.name if gated else "mono")
+            channel, decided = None, gated or len(frame.layout.channels) < 2
         assert fifo is not None
         frame.pts = None  # gaps in timestamps are the demuxer's business, not ours
         fifo.write(frame)
@@ -672,8 +694,185 @@ def _one_channel(frame: av.AudioFrame | None, channel: int | None) -> av.AudioFr
     return mono
 
 
-def _resampler() -> av.AudioResampler:
-    return av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+def _resampler(layout: str = "mono") -> av.AudioResampler:
+    return av.AudioResampler(format="flt" if layout == "mono" else "fltp", layout=layout,
+                             rate=SAMPLE_RATE)
+
+
+def _resampled_planes(resampler: av.AudioResampler, frame: av.AudioFrame | None,
+                      flush: bool) -> Iterator[np.ndarray]:
+    """As :func:`_resampled`, each channel kept: (channels, samples) float32 arrays."""
+    outs = resampler.resample(frame) if frame is not None else []
+    if flush:
+        outs = [*outs, *resampler.resample(None)]
+    for out in outs:
+        yield np.asarray(out.to_ndarray(), dtype=np.float32)
+
+
+def _mix_weights(layout: str) -> np.ndarray:
+    """What each channel of ``layout`` weighs in FFmpeg's mix to mono (stereo: 0.707
+    each; 5.1: the centre 1, the fronts 0.707, the backs 0.5, the LFE 0), read off the
+    resampler that mixes every other recording, so that a channel sounds alone as it
+    did in the mix."""
+    n = len(av.AudioLayout(layout).channels)
+    weights = np.zeros(n)
+    for c in range(n):
+        data = np.zeros((n, 1600), dtype=np.float32)
+        data[c] = 0.5
+        frame = av.AudioFrame.from_ndarray(data, format="fltp", layout=layout)
+        frame.sample_rate = SAMPLE_RATE
+        out = np.concatenate(list(_resampled(_resampler(), frame, True)))
+        weights[c] = float(out[len(out) // 2]) / 0.5
+    return weights
+
+
+#: speech heard in some channels and not in others for at least this long (seconds, over
+#: the whole recording) mixes the channels by their speech (see :func:`_speech_gates`)
+APART_SECONDS = 1.0
+#: seconds of the recording whose channels the speech detector hears at a time
+_VAD_BLOCK_SECONDS = 60
+#: how fast a channel's gate opens and closes (seconds): no click where it does
+_GATE_RAMP = 0.02
+
+
+@dataclass
+class _Gates:
+    """Where each channel of a recording holds speech (:func:`_speech_gates`), and how
+    the channels are mixed by it."""
+
+    weights: np.ndarray  # each channel's weight in FFmpeg's mix to mono
+    speech: list[list[tuple[int, int]]]  # per channel, its speech (sample indexes)
+
+    def mix(self, planes: np.ndarray, at: int) -> np.ndarray:
+        """The mono mix of ``planes`` (channels, samples), starting ``at`` samples into
+        the recording: a channel counts where it speaks and, where none speaks, all do,
+        each with its weight in FFmpeg's mix."""
+        n = planes.shape[1]
+        ramp = _GATE_RAMP * SAMPLE_RATE
+        index = np.arange(at, at + n, dtype=np.float64)
+        open_ = np.zeros((len(self.weights), n))
+        for c, stretches in enumerate(self.speech):
+            for lo, hi in stretches:
+                if hi + ramp <= at or lo - ramp >= at + n:
+                    continue
+                rise = np.clip(np.minimum(index - lo, hi - index) / ramp + 1.0, 0.0, 1.0)
+                np.maximum(open_[c], rise, out=open_[c])
+        # (where no channel speaks, every one counts, as in the plain mix)
+        open_ += 1.0 - open_.max(axis=0)
+        weighted = open_ * self.weights[:, None]
+        return np.einsum("cs,cs->s", weighted, planes.astype(np.float64)).astype(np.float32)
+
+    def note(self) -> str:
+        said = ", ".join(f"channel {c + 1} {_seconds_heard(_heard(s))}"
+                         for c, s in enumerate(self.speech) if self.weights[c] > 0)
+        return (f"the audio's {len(self.weights)} channels hold speech at different times "
+                f"(speech heard: {said}); each was mixed in only where it speaks (all "
+                "where none does), so that noise in one does not cover another's words")
+
+
+def _heard(stretches: list[tuple[int, int]]) -> float:
+    return sum(hi - lo for lo, hi in stretches) / SAMPLE_RATE
+
+
+def _seconds_heard(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds else "none"
+
+
+def _speech_gates(source: Path | BinaryIO, limit: float) -> _Gates | None:
+    """Where each channel of a recording of several speaks, heard by faster-whisper's
+    speech detector (Silero) in each channel alone over the whole recording (a second
+    decoding: a call's side silent for its first minutes still speaks), or None where
+    the channels speak at the same times (less than :data:`APART_SECONDS` in which some
+    do and others do not, as in a stereo recording of one voice): those are mixed as
+    FFmpeg mixes them. A channel with speech in it and steady noise (a line's hiss, a
+    hum) or silence in the other was mixed under the noise, and lost: here the noise is
+    left out while the speech lasts. Nothing is decided where the file cannot be read
+    this way (the decoding proper says why)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if isinstance(source, Path):
+        opened: Any = _url(source)
+    elif isinstance(source, io.BytesIO):
+        opened = io.BytesIO(source.getbuffer())
+    else:
+        return None
+    options = VadOptions()
+    block = _VAD_BLOCK_SECONDS * SAMPLE_RATE
+    speech: list[list[tuple[int, int]]] = []
+    weights: np.ndarray | None = None
+    layout = ""
+
+    def hear(planes: np.ndarray, start: int) -> None:
+        for c, samples in enumerate(planes):
+            if weights is not None and weights[c] <= 0:
+                continue
+            samples = np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)
+            peak = float(np.max(np.abs(samples), initial=0.0))
+            if peak > 1.0:  # (far beyond full scale: the detector's input is within it)
+                samples = samples / peak
+            level = loudest_db(samples)
+            if np.isfinite(level) and level < _QUIET_DB and rises_and_falls(samples):
+                samples = samples * min(10 ** ((_LIFTED_DB - level) / 20),
+                                        0.99 / max(peak, 1e-9))
+            for clip in get_speech_timestamps(samples.astype(np.float32), options):
+                speech[c].append((start + clip["start"], start + clip["end"]))
+
+    try:
+        with av.open(opened, mode="r", metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            layout = stream.layout.name
+            n = len(stream.layout.channels)
+            weights = _mix_weights(layout)
+            speech = [[] for _ in range(n)]
+            resampler = _resampler(layout)
+            frames = _frames(container, stream, None, _Damage())
+            pending: list[np.ndarray] = []
+            buffered = start = 0
+            for frame in frames:
+                if len(frame.layout.channels) != n or frame.layout.name != layout:
+                    return None  # (the stream changes its channels mid-way)
+                frame.pts = None
+                for planes in _resampled_planes(resampler, frame, False):
+                    pending.append(planes)
+                    buffered += planes.shape[1]
+                    if buffered >= block:
+                        hear(np.concatenate(pending, axis=1), start)
+                        start += buffered
+                        pending, buffered = [], 0
+                    if start > limit * SAMPLE_RATE:
+                        return None  # (the decoding proper refuses it)
+            pending.extend(_resampled_planes(resampler, None, True))
+            if pending:
+                hear(np.concatenate(pending, axis=1), start)
+    except (av.FFmpegError, ValueError, IndexError):
+        return None
+    assert weights is not None
+    heard = [c for c in range(len(weights)) if weights[c] > 0]
+    if len(heard) < 2 or _apart(speech, heard) < APART_SECONDS:
+        return None
+    return _Gates(weights, speech)
+
+
+def _apart(speech: list[list[tuple[int, int]]], channels: list[int]) -> float:
+    """Seconds in which some of ``channels`` speak and some do not."""
+    events = sorted((t, step, c) for c in channels for lo, hi in speech[c]
+                    for t, step in ((lo, 1), (hi, -1)))
+    depth = dict.fromkeys(channels, 0)  # (a channel's stretches may touch)
+    speaking = apart = 0
+    last = 0
+    for t, step, c in events:
+        if 0 < speaking < len(channels):
+            apart += t - last
+        last = t
+        depth[c] += step
+        speaking = sum(1 for d in depth.values() if d > 0)
+    return apart / SAMPLE_RATE
+
+
+#: a channel's stretch quieter than this (loudest second, dB) is raised to
+#: :data:`_LIFTED_DB` for the speech detector, which hears no speech in a reading at -53 dB
+_QUIET_DB = -35.0
+_LIFTED_DB = -20.0
 
 
 def _resampled(resampler: av.AudioResampler, frame: av.AudioFrame | None,
