@@ -732,6 +732,32 @@ def test_asr_text_over_no_sound_heard_in_a_stretch_decoded_again_is_dropped(
     assert doc.warnings == []
 
 
+def test_asr_text_over_no_sound_that_repeats_words_heard_says_so(tmp_path: Path) -> None:
+    """After a dictation, 90 s of silence and another sentence, Whisper wrote "The patient
+    takes 1,500 milligrams twice daily, and the patient takes ..." (no-speech probability
+    0.97, its words timed as lasting no time) at the end: the warning said words "Whisper
+    wrote over no sound" were left out, as if speech were lost, where they were the first
+    sentence again. It says they repeat the words heard there; other text is said as
+    before."""
+    path = write_wav(tmp_path / "speech.wav", _speechlike(8.0))
+    said = [(" The", 0.5, 0.7, 0.9), (" patient", 0.7, 1.2, 0.9), (" takes", 1.2, 1.5, 0.9),
+            (" metformin", 1.5, 2.3, 0.6), (" twice", 2.3, 2.7, 0.9), (" daily.", 2.7, 3.2, 0.9)]
+    again = [(" The", 7.9, 7.9, 0.5), (" patient", 7.9, 7.9, 0.5), (" takes", 7.9, 7.9, 0.5),
+             (" 1,500", 7.9, 7.9, 0.3), (" twice", 7.9, 8.0, 0.5), (" daily.", 8.0, 8.0, 0.5)]
+    other = [(w, s, e, p) for (_, s, e, p), w in zip(
+        again, [" Thanks", " for", " watching,", " see", " you", " soon."], strict=True)]
+    for words, text, told in ((again, "The patient takes 1,500 twice daily.",
+                               ", a repeat of the words heard at 0.5-3.2 s"),
+                              (other, "Thanks for watching, see you soon.", "")):
+        first = recording([segment(" The patient takes metformin twice daily.", said),
+                           segment(" " + text, words, no_speech_prob=0.97)])
+        doc = asr.transcribe(path, engine=ReplayEngine(first, recording([])))
+        assert doc.text == "The patient takes metformin twice daily."
+        assert doc.warnings == [
+            f"7.9-8.0 s: left out 6 words Whisper wrote over no sound{told} (no-speech "
+            f"probability 0.97, most words timed as lasting no time): {text!r}"]
+
+
 def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None:
     """Whisper stops before the end of what it hears: a dictation ending "Takes hydralazine
     25 milligrams" came back as "takes hydrogen", the dose's last 2.3 s lost with no

@@ -247,10 +247,11 @@ class BatchedASR:
                 new = _redo_failed(gaps, samples, new, kwargs, start, warnings, dropped)
                 new = _fill_gaps(gaps, samples, new, kwargs, dropped=dropped,
                                  speech=self._speech(samples) if self.options.vad_filter else None)
-            warnings.extend(no_sound_notes(dropped, [(0, 0, len(samples))], start))
             new = _split_at_pauses(new)
             segments.extend(_renumbered(_placed(new, [(0, 0, len(samples))], start),
                                         len(segments)))
+            warnings.extend(no_sound_notes(dropped, [(0, 0, len(samples))], start,
+                                           heard=segments))
             duration = start + len(samples) / SAMPLE_RATE
         source = Source(
             path=path,

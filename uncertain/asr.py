@@ -279,11 +279,11 @@ def transcribe(
                 pinned = pinned or info.language
             new = _fill_gaps(engine, samples, new, {**kwargs, "language": pinned},
                              dropped=dropped)
-            notes.extend(no_sound_notes(dropped, pieces, chunk.start))
             if new:
                 segments.extend(_renumbered(_placed(new, pieces, chunk.start), len(segments)))
                 if opts.condition_on_previous_text:
                     kwargs["initial_prompt"] = _tail_words(segments, _PROMPT_WORDS)
+            notes.extend(no_sound_notes(dropped, pieces, chunk.start, heard=segments))
             if progress is not None:
                 progress(chunk.end, length)
 
@@ -490,20 +490,48 @@ def _without_no_sound(segments: list[Segment], line: float | None,
     return kept
 
 
-def no_sound_notes(dropped: list[Segment], pieces: list[Piece], offset: float) -> list[str]:
+def no_sound_notes(dropped: list[Segment], pieces: list[Piece], offset: float, *,
+                   heard: Sequence[Segment] = ()) -> list[str]:
     """The warnings of the segments :func:`_without_no_sound` left out, timed on samples
     whose ``pieces`` start at ``offset`` in the file (see :func:`_placed`), in order: the
-    reader sees what was taken away."""
+    reader sees what was taken away, and, where it says again words kept (``heard``, in
+    the file's times), that it was a repeat of them, no speech lost."""
     placed = sorted(_placed(dropped, pieces, offset), key=lambda s: s.start or 0.0)
-    return [_no_sound_note(s) for s in placed]
+    return [_no_sound_note(s, _repeated(s, heard)) for s in placed]
 
 
-def _no_sound_note(segment: Segment) -> str:
-    """The warning of a segment :func:`_over_no_sound` left out, with its text."""
+def _no_sound_note(segment: Segment, repeat: Segment | None = None) -> str:
+    """The warning of a segment :func:`_over_no_sound` left out, with its text, and the
+    segment kept whose words it said again, if any (:func:`_repeated`)."""
+    what = "words Whisper wrote over no sound"
+    if repeat is not None:
+        what += (f", a repeat of the words heard at {repeat.start or 0.0:.1f}-"
+                 f"{repeat.end or 0.0:.1f} s")
     return (f"{segment.start or 0.0:.1f}-{segment.end or 0.0:.1f} s: left out "
-            f"{len(segment.words)} words Whisper wrote over no sound (no-speech "
-            f"probability {segment.no_speech_prob or 0.0:.2f}, most words timed as lasting "
-            f"no time): {segment.text.strip()!r}")
+            f"{len(segment.words)} {what} (no-speech probability "
+            f"{segment.no_speech_prob or 0.0:.2f}, most words timed as lasting no time): "
+            f"{segment.text.strip()!r}")
+
+
+def _repeated(segment: Segment, heard: Sequence[Segment]) -> Segment | None:
+    """The segment of ``heard`` (not overlapping ``segment``) that holds the most of the
+    words ``segment`` says, when it holds :data:`_COPY_SHARE` of them (and 3 or more):
+    Whisper, conditioned on the text before, wrote "The patient takes 1,500 milligrams
+    twice daily, and the patient takes ..." over the silence after a dictation, its
+    first sentence again."""
+    said = {_key(w.text) for w in segment.words} - {""}
+    if len(said) < 3:
+        return None
+    best, most = None, 0
+    for other in heard:
+        if (other.start is not None and other.end is not None and segment.start is not None
+                and segment.end is not None and other.start < segment.end
+                and segment.start < other.end):
+            continue
+        shared = len(said & {_key(w.text) for w in other.words})
+        if shared > most:
+            best, most = other, shared
+    return best if most >= max(3, _COPY_SHARE * len(said)) else None
 
 
 def _over_no_sound(segment: Segment, line: float | None) -> bool:
