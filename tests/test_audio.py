@@ -813,3 +813,36 @@ def test_audio_a_call_side_that_speaks_late_is_heard_over_the_whole_recording(
     late = slice(70 * audio.SAMPLE_RATE, 70 * audio.SAMPLE_RATE + len(jfk))
     assert np.corrcoef(mixed[late], right[late])[0, 1] > 0.95
     assert np.corrcoef(mixed[:len(jfk)], left[:len(jfk)])[0, 1] > 0.99  # (its hiss and all)
+
+
+def test_audio_a_wav_header_counting_less_audio_than_follows_is_read_to_the_end(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A WAV file whose data chunk's size counts half the audio that follows it was read
+    as its first half, the rest lost with no word said: what follows the counted audio
+    that is no chunk of the file (LIST, id3 ...) is read as audio too, with a note. A
+    chunk after the audio is no audio, and nothing is said of it."""
+    import struct
+
+    data = bytearray((samples_dir / "dictation.wav").read_bytes())
+    expected = audio.decode(samples_dir / "dictation.wav")
+    at = data.find(b"data")
+    size = struct.unpack("<I", data[at + 4:at + 8])[0]
+    short = bytearray(data)
+    short[at + 4:at + 8] = struct.pack("<I", size // 2)
+    path = tmp_path / "short.wav"
+    path.write_bytes(short)
+    notes: list[str] = []
+    read = audio.decode(path, on_note=notes.append)
+    assert np.array_equal(read, expected)
+    assert notes == [f"the WAV header counts {size - size // 2} bytes fewer of audio than "
+                     "follow it (a header written wrong?); the audio was read to the end "
+                     "of the file"]
+    notes = []
+    assert np.array_equal(audio.decode_bytes(bytes(short), "a.wav", on_note=notes.append),
+                          expected) and len(notes) == 1
+    info = b"INFOISFT" + struct.pack("<I", 6) + b"test\x00\x00"
+    tagged = tmp_path / "tagged.wav"
+    tagged.write_bytes(bytes(data) + b"LIST" + struct.pack("<I", len(info)) + info)
+    notes = []
+    assert np.array_equal(audio.decode(tagged, on_note=notes.append), expected)
+    assert notes == []

@@ -345,7 +345,9 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
     notes: list[str] = []  # what the channels' mix needed
     try:
         opened = _url(source) if isinstance(source, Path) else source
-        with av.open(opened, mode="r", metadata_errors="ignore") as container:
+        options = _open_options(source, notes)
+        with av.open(opened, mode="r", metadata_errors="ignore",
+                     options=options) as container:
             stream = _audio_stream(label, container)
             kind = container.format.name
             declared = _declared_duration(container, stream,
@@ -356,8 +358,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
             if kind == "ogg" and _ogg_unfinished(source):
                 notes.append("the Ogg stream ends without its end-of-stream page: the file "
                              "was cut short, and what was read is all there is")
-            gates = (_speech_gates(source, limit) if len(stream.layout.channels) > 1
-                     else None)
+            gates = (_speech_gates(source, limit, options)
+                     if len(stream.layout.channels) > 1 else None)
             if gates is not None:
                 notes.append(gates.note())
             damage = _Damage()
@@ -778,7 +780,8 @@ def _seconds_heard(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds else "none"
 
 
-def _speech_gates(source: Path | BinaryIO, limit: float) -> _Gates | None:
+def _speech_gates(source: Path | BinaryIO, limit: float,
+                  options: dict[str, str] | None = None) -> _Gates | None:
     """Where each channel of a recording of several speaks, heard by faster-whisper's
     speech detector (Silero) in each channel alone over the whole recording (a second
     decoding: a call's side silent for its first minutes still speaks), or None where
@@ -796,7 +799,7 @@ def _speech_gates(source: Path | BinaryIO, limit: float) -> _Gates | None:
         opened = io.BytesIO(source.getbuffer())
     else:
         return None
-    options = VadOptions()
+    vad = VadOptions()
     block = _VAD_BLOCK_SECONDS * SAMPLE_RATE
     speech: list[list[tuple[int, int]]] = []
     weights: np.ndarray | None = None
@@ -814,11 +817,12 @@ def _speech_gates(source: Path | BinaryIO, limit: float) -> _Gates | None:
             if np.isfinite(level) and level < _QUIET_DB and rises_and_falls(samples):
                 samples = samples * min(10 ** ((_LIFTED_DB - level) / 20),
                                         0.99 / max(peak, 1e-9))
-            for clip in get_speech_timestamps(samples.astype(np.float32), options):
+            for clip in get_speech_timestamps(samples.astype(np.float32), vad):
                 speech[c].append((start + clip["start"], start + clip["end"]))
 
     try:
-        with av.open(opened, mode="r", metadata_errors="ignore") as container:
+        with av.open(opened, mode="r", metadata_errors="ignore",
+                     options=options or {}) as container:
             stream = container.streams.audio[0]
             layout = stream.layout.name
             n = len(stream.layout.channels)
@@ -997,6 +1001,56 @@ def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> 
             return
         pos += 8 + chunk_size + (chunk_size & 1)
     raise CorruptInputError(name, "truncated: the WAV file has no audio data chunk")
+
+
+def _wav_unread(fh: BinaryIO) -> bytes:
+    """How many bytes (as digits; b"" for none) follow a WAV file's data chunk that are no
+    chunk of the file: audio its header does not count (see :func:`_open_options`)."""
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    fh.seek(0)
+    header = fh.read(12)
+    if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+        return b""
+    pos = 12
+    byte_rate = 0
+    while pos + 8 <= size:
+        fh.seek(pos)
+        chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
+        if chunk_id == b"fmt " and chunk_size >= 12:
+            byte_rate = struct.unpack("<I", fh.read(12)[8:12])[0]
+        if chunk_id == b"data":
+            if chunk_size in (0, 0xFFFFFFFF):  # (FFmpeg reads these to the end)
+                return b""
+            end = pos + 8 + chunk_size
+            after = end + (chunk_size & 1)
+            while after + 8 <= size:  # chunks after the audio (LIST, id3, cue ...)
+                fh.seek(after)
+                tag, length = struct.unpack("<4sI", fh.read(8))
+                if not all(32 <= c < 127 for c in tag) or after + 8 + length > size:
+                    break
+                after += 8 + length + (length & 1)
+            unread = size - end if after < size - 1 else 0
+            return str(unread).encode() if unread > _SHORTFALL_SECONDS * byte_rate else b""
+        pos += 8 + chunk_size + (chunk_size & 1)
+    return b""
+
+
+def _open_options(source: Path | BinaryIO, notes: list[str] | None = None
+                  ) -> dict[str, str]:
+    """What FFmpeg is told when it opens ``source``: to read a WAV file's audio to the end
+    of the file where its header counts less of it than the file holds, and more follows
+    that is no chunk (a recorder that wrote its header's length early, or wrongly: a
+    header counting half the data read half the recording, with no word said), with a
+    note in ``notes``."""
+    unread = _peek(source, _wav_unread)
+    if not unread:
+        return {}
+    if notes is not None:
+        notes.append(f"the WAV header counts {int(unread)} bytes fewer of audio than follow "
+                     "it (a header written wrong?); the audio was read to the end of the "
+                     "file")
+    return {"ignore_length": "1"}
 
 
 def _reason(exc: av.FFmpegError) -> str:
