@@ -846,3 +846,32 @@ def test_audio_a_wav_header_counting_less_audio_than_follows_is_read_to_the_end(
     notes = []
     assert np.array_equal(audio.decode(tagged, on_note=notes.append), expected)
     assert notes == []
+
+
+@pytest.mark.parametrize("layout", ["5.1", "quad"])
+def test_audio_a_mix_of_many_channels_is_no_louder_than_a_stereo_one(
+        tmp_path: Path, samples_dir: Path, layout: str) -> None:
+    """FFmpeg's weights of a 5.1 mix to mono add up to 3.4: the dictation in six
+    channels reached Whisper at 3.4 times full scale (word error 0.17 against the file
+    in mono, 0.06 at the stereo mix's 1.4 times). A mix of more channels than two is
+    scaled to be no louder than a stereo mix of the same sound; stereo is as before."""
+    import av
+
+    speech = audio.decode(samples_dir / "dictation.wav")
+    n = len(av.AudioLayout(layout).channels)
+    path = tmp_path / f"{n}.wav"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=audio.SAMPLE_RATE, layout=layout)
+        data = np.ascontiguousarray(np.repeat(speech[None, :], n, axis=0).T.reshape(1, -1)
+                                    * 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(data, format="s16", layout=layout)
+        frame.sample_rate = audio.SAMPLE_RATE
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    notes: list[str] = []
+    mixed = audio.decode(path, on_note=notes.append)
+    assert notes == []
+    assert np.abs(mixed).max() == pytest.approx(np.sqrt(2) * np.abs(speech).max(), rel=0.01)
+    stereo = audio.decode(_write_stereo(tmp_path / "2.wav", speech, speech,
+                                        audio.SAMPLE_RATE, "pcm_s16le"))
+    assert np.abs(mixed - stereo).max() < 0.01
