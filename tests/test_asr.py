@@ -671,13 +671,18 @@ def test_asr_decodes_inside_the_engines_seeded_sampling(tmp_path: Path) -> None:
     assert not engine.inside
 
 
-def test_asr_text_whisper_doubts_over_no_sound_is_dropped(tmp_path: Path) -> None:
+def test_asr_text_whisper_doubts_over_no_sound_is_dropped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """At the end of a noisy 17-minute reading Whisper wrote "Thanks for watching, see you
     in the next video. ..." over the last seconds of noise: no-speech probability 0.71,
     over its 0.6 line, but a mean log-probability of -0.95, inside its -1, so kept, 17 of
     its 23 words timed as lasting no time. A segment over the no-speech line with half
     its words, and 3 or more, in no time is dropped; one with its words timed, one under
     the line, or a run with no line is kept."""
+    from uncertain import audio
+
+    # (the noise stands in for speech: the speech detector is taken to hear it as such)
+    monkeypatch.setattr(audio, "speech_heard", lambda samples: True)
     path = write_wav(tmp_path / "end.wav", np.concatenate([_speechlike(6.0), np.zeros(
         3 * SAMPLE_RATE)]))
     said = segment(" as needed.", [(" as", 4.0, 4.4, 0.9), (" needed.", 4.4, 5.9, 0.9)])
@@ -756,6 +761,31 @@ def test_asr_text_over_no_sound_that_repeats_words_heard_says_so(tmp_path: Path)
         assert doc.warnings == [
             f"7.9-8.0 s: left out 6 words Whisper wrote over no sound{told} (no-speech "
             f"probability 0.97, most words timed as lasting no time): {text!r}"]
+
+
+def test_asr_text_whisper_doubts_where_no_speech_is_heard_is_left_out(
+        tmp_path: Path) -> None:
+    """Whisper wrote "You" (no-speech probability 0.84) over 20 s of plucked chords, and
+    the document kept it as the recording's one word, with no warning. Text Whisper
+    doubts where the speech detector hears no speech is left out, with a warning; over
+    speech, or doubted less, it is kept."""
+    from uncertain import audio
+
+    t = np.arange(12 * SAMPLE_RATE) / SAMPLE_RATE
+    chords = (0.3 * np.sin(2 * np.pi * 262 * t) * np.exp(-(t % 1.5) * 3)).astype(np.float32)
+    speech = audio.decode(DICTATION)[:12 * SAMPLE_RATE]
+    you = [(" You", 6.1, 7.5, 0.03)]
+    for samples, doubt, kept in ((chords, 0.84, False), (speech, 0.84, True),
+                                 (chords, 0.5, True)):
+        path = write_wav(tmp_path / "rec.wav", samples)
+        first = recording([segment(" You", you, no_speech_prob=doubt)])
+        doc = asr.transcribe(path, engine=ReplayEngine(first, recording([])))
+        assert doc.text == ("You" if kept else "")
+        if not kept:
+            assert doc.warnings == [
+                "6.1-7.5 s: left out a word Whisper doubted where the speech detector heard "
+                "no speech (no-speech probability 0.84, music or noise?): 'You'",
+                "no speech recognised in 12.0 s of audio"]
 
 
 def test_asr_speech_after_the_last_word_is_decoded_again(tmp_path: Path) -> None:

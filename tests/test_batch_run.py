@@ -543,7 +543,7 @@ def test_batch_asr_a_segment_is_cut_where_its_words_pause_long() -> None:
     ({}, False),
 ])
 def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
-        extra: dict[str, Any], redone: bool) -> None:
+        extra: dict[str, Any], redone: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """The batched pipeline decodes at one temperature and checks nothing: a telephone
     recording came back as "1 .1 .1 ..." over 13 s (compression ratio 17.3), two voices as
     one phrase repeated 84 times, with no warning, where `annotate` read the words. A
@@ -551,6 +551,10 @@ def test_batch_asr_decodes_again_a_segment_the_batched_decoder_failed(
     (falling back to higher temperatures), and the document says so."""
     from test_asr import ReplayEngine, _speechlike, recording, segment
 
+    from uncertain import audio
+
+    # (the noise stands in for speech: the speech detector is taken to hear it as such)
+    monkeypatch.setattr(audio, "speech_heard", lambda samples: True)
     pipeline = _pipeline([segment(" a b", [(" a", 0.5, 0.9, 0.8), (" b", 1.0, 1.5, 0.8)]),
                      segment(" 1 .1 .1", [(" 1", 2.0, 2.2, 0.7), (" .1", 2.3, 2.5, 0.7),
                                           (" .1", 2.6, 6.0, 0.7)], **extra)])

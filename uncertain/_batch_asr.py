@@ -236,7 +236,7 @@ class BatchedASR:
                 raw = [attach(segment) for segment in raw_segments]  # decoding happens here
             dropped: list[Any] = []  # written over no sound (asr._over_no_sound)
             new = _without_no_sound(_to_segments(raw, 0.0, first_id=len(segments)),
-                                    TranscribeOptions().no_speech_threshold, dropped)
+                                    TranscribeOptions().no_speech_threshold, dropped, samples)
             if info is None or (new and not segments):
                 info = chunk_info  # the first piece with speech names the language
             gaps = self._gap_engine or self.model

@@ -13,8 +13,9 @@ a stretch of speech in which Whisper heard no word is decoded again on its own
 (:func:`_shortened`, :func:`_fill_gaps`), as is speech under a word Whisper stretched
 over it, and speech after a chunk's last word (Whisper stops before the end of what it
 hears: :data:`_TAIL_SECONDS`) or before its first, and a sentence heard again there is not
-kept twice. Text Whisper itself finds likely no speech and times as lasting no time is
-dropped, by every decoding (:func:`_without_no_sound`).
+kept twice. Text Whisper itself finds likely no speech and times as lasting no time, or
+writes where the speech detector hears none, is dropped, by every decoding
+(:func:`_without_no_sound`).
 
 The ``engine`` argument is the seam for tests: anything with faster-whisper's
 ``transcribe(audio, **kwargs) -> (segments, info)`` shape.
@@ -272,7 +273,7 @@ def transcribe(
                 raw_segments = _reporting(raw_segments, chunk.start, length, progress)
             dropped: list[Segment] = []  # written over no sound, here or in a gap
             new = _without_no_sound(_segments(raw_segments, 0.0, first_id=len(segments)),
-                                    opts.no_speech_threshold, dropped)
+                                    opts.no_speech_threshold, dropped, samples)
             if language_info is None or (new and pinned is None):
                 language_info = info
             if new:
@@ -479,15 +480,39 @@ def _fill_gaps(engine: Engine, samples: np.ndarray, segments: list[Segment],
 
 
 def _without_no_sound(segments: list[Segment], line: float | None,
-                      dropped: list[Segment]) -> list[Segment]:
+                      dropped: list[Segment], samples: np.ndarray | None = None
+                      ) -> list[Segment]:
     """``segments`` without the text Whisper wrote over no sound (:func:`_over_no_sound`,
-    with ``line`` its no-speech line), which is added to ``dropped`` to be said
+    with ``line`` its no-speech line), nor, given the ``samples`` they are timed on, the
+    text it doubts (no-speech probability over ``line``) where the speech detector hears
+    no speech (:func:`_over_no_speech`), which are added to ``dropped`` to be said
     (:func:`no_sound_notes`): the one rule for every decoding, the first of a chunk, a
     stretch decoded again, and the batched pipeline's."""
     kept: list[Segment] = []
     for segment in segments:
-        (dropped if _over_no_sound(segment, line) else kept).append(segment)
+        gone = _over_no_sound(segment, line) or (
+            samples is not None and _over_no_speech(segment, line, samples))
+        (dropped if gone else kept).append(segment)
     return kept
+
+
+#: how far either side of a segment the speech detector listens for its speech (s)
+_DETECTOR_MARGIN = 0.5
+
+
+def _over_no_speech(segment: Segment, line: float | None, samples: np.ndarray) -> bool:
+    """Whether ``segment`` is text Whisper doubts (its no-speech probability over
+    ``line``) written where faster-whisper's speech detector hears no speech, from
+    :data:`_DETECTOR_MARGIN` before it to as much after (:func:`uncertain.audio.speech_heard`):
+    Whisper wrote "You" (no-speech probability 0.84) over 20 s of plucked chords, and
+    over other music, where the detector heard nothing."""
+    if (line is None or segment.no_speech_prob is None or segment.no_speech_prob <= line
+            or segment.start is None or segment.end is None):
+        return False
+    rate = _audio.SAMPLE_RATE
+    lo = max(0, round((segment.start - _DETECTOR_MARGIN) * rate))
+    hi = round((segment.end + _DETECTOR_MARGIN) * rate)
+    return not _audio.speech_heard(samples[lo:hi])
 
 
 def no_sound_notes(dropped: list[Segment], pieces: list[Piece], offset: float, *,
@@ -504,12 +529,17 @@ def _no_sound_note(segment: Segment, repeat: Segment | None = None) -> str:
     """The warning of a segment :func:`_over_no_sound` left out, with its text, and the
     segment kept whose words it said again, if any (:func:`_repeated`)."""
     what = "words Whisper wrote over no sound"
+    why = "most words timed as lasting no time"
+    if not _over_no_sound(segment, -1.0):  # (its words' timing alone: _without_no_sound)
+        what = "words Whisper doubted where the speech detector heard no speech"
+        why = "music or noise?"
     if repeat is not None:
         what += (f", a repeat of the words heard at {repeat.start or 0.0:.1f}-"
                  f"{repeat.end or 0.0:.1f} s")
+    count = len(segment.words)
     return (f"{segment.start or 0.0:.1f}-{segment.end or 0.0:.1f} s: left out "
-            f"{len(segment.words)} {what} (no-speech probability "
-            f"{segment.no_speech_prob or 0.0:.2f}, most words timed as lasting no time): "
+            f"{f'{count} {what}' if count != 1 else what.replace('words', 'a word', 1)} "
+            f"(no-speech probability {segment.no_speech_prob or 0.0:.2f}, {why}): "
             f"{segment.text.strip()!r}")
 
 
@@ -608,7 +638,7 @@ def _heard_in(engine: Engine, samples: np.ndarray, lo: float, hi: float,
         if words:
             log.debug("%.1f-%.1f s: %d words heard when decoded again", lo, hi, len(words))
             found.append(segment)
-    return _without_no_sound(found, again.get("no_speech_threshold"), dropped)
+    return _without_no_sound(found, again.get("no_speech_threshold"), dropped, samples)
 
 
 #: a segment heard in a gap that says again at least this share of its words (and 3 or

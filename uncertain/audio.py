@@ -820,15 +820,7 @@ def _speech_gates(source: Path | BinaryIO, limit: float,
         for c, samples in enumerate(planes):
             if weights is not None and weights[c] <= 0:
                 continue
-            samples = np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)
-            peak = float(np.max(np.abs(samples), initial=0.0))
-            if peak > 1.0:  # (far beyond full scale: the detector's input is within it)
-                samples = samples / peak
-            level = loudest_db(samples)
-            if np.isfinite(level) and level < _QUIET_DB and rises_and_falls(samples):
-                samples = samples * min(10 ** ((_LIFTED_DB - level) / 20),
-                                        0.99 / max(peak, 1e-9))
-            for clip in get_speech_timestamps(samples.astype(np.float32), vad):
+            for clip in get_speech_timestamps(_for_detector(samples), vad):
                 speech[c].append((start + clip["start"], start + clip["end"]))
 
     try:
@@ -882,6 +874,31 @@ def _apart(speech: list[list[tuple[int, int]]], channels: list[int]) -> float:
         depth[c] += step
         speaking = sum(1 for d in depth.values() if d > 0)
     return apart / SAMPLE_RATE
+
+
+def _for_detector(samples: np.ndarray) -> np.ndarray:
+    """``samples`` as the speech detector hears them best: numbers, within full scale,
+    raised to :data:`_LIFTED_DB` where they are quieter than :data:`_QUIET_DB` and rise
+    and fall."""
+    samples = np.nan_to_num(samples.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    peak = float(np.max(np.abs(samples), initial=0.0))
+    if peak > 1.0:  # (far beyond full scale: the detector's input is within it)
+        samples = samples / peak
+        peak = 1.0
+    level = loudest_db(samples)
+    if np.isfinite(level) and level < _QUIET_DB and rises_and_falls(samples):
+        samples = samples * min(10 ** ((_LIFTED_DB - level) / 20), 0.99 / max(peak, 1e-9))
+    return samples.astype(np.float32)
+
+
+def speech_heard(samples: np.ndarray) -> bool:
+    """Whether faster-whisper's speech detector (Silero) hears any speech in ``samples``
+    (16 kHz mono; quiet ones raised first, see :func:`_for_detector`)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if len(samples) == 0:
+        return False
+    return bool(get_speech_timestamps(_for_detector(samples), VadOptions()))
 
 
 #: a channel's stretch quieter than this (loudest second, dB) is raised to
