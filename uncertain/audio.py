@@ -159,7 +159,10 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
                 codec=stream.codec_context.name,
                 sample_rate=stream.rate,
                 channels=stream.channels,
-                duration=_declared_duration(container, stream, head),
+                # (a WAV header counting less than the file holds says no length: see
+                # _open_options)
+                duration=(None if _peek(p, _wav_unread)
+                          else _declared_duration(container, stream, head)),
             )
     except av.FFmpegError as exc:
         raise CorruptInputError(p, f"cannot read audio: {_reason(exc)}") from exc
