@@ -366,3 +366,64 @@ def test_cli_annotate_a_saved_document_says_render_it(
     assert "schema_version" not in out and "met for men" in out
     assert main(["render", str(saved), "--no-preamble"]) == 0
     assert "met for men" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fmt"),
+    [
+        ("call.wav", b"RIFF", "WAV"),
+        ("call.wav", b"RIFF\x24\x08\x00\x00", "WAV"),  # its size, cut before "WAVE"
+        ("call.flac", b"fLaC", "FLAC"),
+        ("call.flac", b"fLaC\x00\x00\x00\x22\x10\x00", "FLAC"),
+        ("call.ogg", b"OggS", "Ogg"),
+        ("call.mp3", b"ID3", "MP3 ID3"),
+        ("call.mp3", b"ID3\x04\x00", "MP3 ID3"),
+        ("scan.pdf", b"%PDF", "PDF"),
+        ("scan.png", b"\x89PNG", "PNG"),
+        ("scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", "PNG"),
+        ("scan.tif", b"II*", "TIFF"),
+        ("scan.tif", b"MM\x00*", "TIFF"),
+        ("scan.gif", b"GIF89a", "GIF"),
+        # named as another kind, or as none, the start of a header is still one
+        ("call.png", b"RIFF", "RIFF (WAV, AVI or WebP)"),
+        ("blob", b"MM\x00*\x00", "TIFF"),
+    ],
+)
+def test_ingest_a_file_cut_short_in_its_header_is_said_truncated(
+        tmp_path: Path, name: str, data: bytes, fmt: str) -> None:
+    """A WAV cut to its 4 bytes "RIFF" was "named as audio (.wav) but its content is plain
+    text", a FLAC or Ogg cut to its magic "cannot read audio: End of file", a PDF or PNG
+    cut short plain text too: each is a file cut short, and said so."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CorruptInputError, match=rf"{re.escape(name)}: truncated or corrupt: "
+                                                rf"its {len(data)} bytes are only the start "
+                                                rf"of a \d+-byte {re.escape(fmt)} header"):
+        detect(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("notes.txt", b"RIFF", "text"),  # named as text, it is read as text
+        ("notes", b"RIFF", "text"),  # named as nothing too
+        ("notes.txt", b"RIFF raff.\n", "text"),
+        ("notes.txt", b"%PDF", "text"),
+        ("notes.txt", b"ID3", "text"),
+    ],
+)
+def test_ingest_a_short_text_beginning_as_a_header_stays_text(
+        tmp_path: Path, name: str, data: bytes, kind: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert detect(path).kind == kind
+
+
+def test_ingest_a_text_named_as_audio_that_begins_with_riff_is_said_plain_text(
+        tmp_path: Path) -> None:
+    """Letters after "RIFF" are a text's, not a header's: a text named .wav is still said
+    to be text, not a WAV cut short."""
+    path = tmp_path / "notes.wav"
+    path.write_bytes(b"RIFF raff.\n")
+    with pytest.raises(UnsupportedFormatError, match=r"notes\.wav.*plain text"):
+        detect(path)

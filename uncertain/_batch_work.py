@@ -329,7 +329,7 @@ def _kind(item: Item, encoding: str | None = None) -> str:
     if not item.data:
         raise EmptyInputError(item.path, "file is empty (0 bytes)")
     return judge(sniff_bytes(item.data[:4096]), kind_from_extension(item.name), item.path,
-                 encoding=encoding, head=item.data[:4096]).kind
+                 encoding=encoding, head=item.data[:4096], whole=len(item.data) <= 4096).kind
 
 
 @contextmanager

@@ -356,6 +356,58 @@ def sniff_bytes(head: bytes) -> Sniffed:
     return Sniffed("unknown", "binary")
 
 
+#: formats by the bytes they open with, the fewest bytes a whole file of each holds (the
+#: fixed header the format is known by, or read by) and what it is called; a RIFF file is
+#: called by its name's extension when that is one RIFF holds
+_HEADERS: tuple[tuple[bytes, int, str], ...] = (
+    (b"RIFF", 12, "RIFF"),
+    (b"RF64", 12, "RF64 WAV"),
+    (b"BW64", 12, "BW64 WAV"),
+    (b"FORM", 12, "AIFF"),
+    (b"fLaC", 42, "FLAC"),  # the marker and the STREAMINFO block every FLAC holds
+    (b"OggS", 27, "Ogg"),  # one page header
+    (b"ID3", 10, "MP3 ID3"),
+    (b"%PDF-", 8, "PDF"),  # "%PDF-1.7"
+    (b"\x89PNG\r\n\x1a\n", 33, "PNG"),  # the signature and the IHDR chunk
+    (b"II*\x00", 8, "TIFF"),
+    (b"MM\x00*", 8, "TIFF"),
+    (b"GIF87a", 13, "GIF"),
+    (b"GIF89a", 13, "GIF"),
+)
+_RIFF_NAMES = {".wav": "WAV", ".wave": "WAV", ".bwf": "WAV", ".avi": "AVI", ".webp": "WebP"}
+
+
+def cut_short(data: bytes, name: str | os.PathLike[str] = "") -> tuple[str, int] | None:
+    """The format whose header ``data``, a whole file's bytes, holds only the start of
+    (a copy or download stopped: a WAV cut to its 4 bytes "RIFF"), and the header's
+    length; else None.
+
+    ``data`` is shorter than the header and either a start of the format's opening bytes
+    (at least three of them, or all when fewer), or those bytes and then more that are
+    not text: a text that merely begins with the letters "RIFF" ("RIFF raff.") is text.
+    """
+    for magic, need, fmt in _HEADERS:
+        if len(data) >= need:
+            continue
+        if len(data) >= min(3, len(magic)) and magic.startswith(data):
+            pass
+        elif not data.startswith(magic) or _textual(data[len(magic):]):
+            continue
+        if fmt == "RIFF":
+            fmt = _RIFF_NAMES.get(Path(name).suffix.lower(), "RIFF (WAV, AVI or WebP)")
+        return fmt, need
+    return None
+
+
+def _textual(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-8 text without control characters."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not _controls(text)
+
+
 #: what a text file that is not UTF-8 is read as (Windows' superset of Latin-1)
 LEGACY_ENCODING = "cp1252"
 #: a valid UTF-8 sequence of two to four bytes: a file holding one is UTF-8, maybe damaged

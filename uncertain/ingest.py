@@ -18,12 +18,13 @@ from uncertain._io import (
     Kind,
     Sniffed,
     check_input,
+    cut_short,
     kind_from_extension,
     require_path,
-    sniff,
+    sniff_bytes,
 )
 from uncertain.document import Document
-from uncertain.errors import UnsupportedFormatError
+from uncertain.errors import CorruptInputError, UnsupportedFormatError
 
 
 def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Sniffed:
@@ -36,19 +37,31 @@ def detect(path: str | os.PathLike[str], *, encoding: str | None = None) -> Snif
     """
     require_path(path, "detect")
     p = check_input(path)
-    sniffed = sniff(p)
-    head = b""
-    if sniffed.kind == "unknown":  # (what binary content is, or which JSON)
-        with open(p, "rb") as fh:
-            head = fh.read(4096)
-    return judge(sniffed, kind_from_extension(p), p, encoding=encoding, head=head)
+    with open(p, "rb") as fh:
+        head = fh.read(_HEAD)
+    return judge(sniff_bytes(head), kind_from_extension(p), p, encoding=encoding, head=head,
+                 whole=len(head) < _HEAD or p.stat().st_size == len(head))
+
+
+#: how much of a file is read to sniff it
+_HEAD = 4096
 
 
 def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
-          encoding: str | None = None, head: bytes = b"") -> Sniffed:
+          encoding: str | None = None, head: bytes = b"", whole: bool = False) -> Sniffed:
     """:func:`detect`'s verdict on what a file's first bytes say (``sniffed``) and its
     name's extension (``claimed``); ``name`` is what errors call it, ``head`` (the first
-    bytes, when read) says where binary content is."""
+    bytes, when read) says where binary content is; ``whole``: ``head`` is all the file
+    holds (a file cut short inside a format's header is said to be so)."""
+    if whole and not (sniffed.kind == "text" and claimed in ("text", "unknown")):
+        # (a WAV cut to its 4 bytes "RIFF" was "named as audio but its content is plain
+        # text"; a text named as text, or not named as any kind, stays text)
+        cut = cut_short(head, name)
+        if cut is not None:
+            size = len(head)
+            raise CorruptInputError(
+                name, f"truncated or corrupt: its {size} byte{'s' * (size != 1)} are only "
+                      f"the start of a {cut[1]}-byte {cut[0]} header")
     if sniffed.format == "svg":
         raise UnsupportedFormatError(
             name, "content is an SVG drawing, which is not read: render it to PNG or PDF "
