@@ -202,17 +202,22 @@ def _addressed(archive: Path, member: str, max_bytes: int, *,
                listing: bool) -> Iterator[Item]:
     """The member of ``archive`` keyed ``ARCHIVE::member`` (``a.txt``, or ``a.txt#2`` for
     the second of that name), read alone: an input named by the key its record has (it was
-    "no such file"); an error item when the archive holds no such member."""
+    "no such file"); an error item when the archive holds no such member.
+
+    A key read as a path has lost what pathlib takes out of a path (a doubled slash:
+    ``d//a.txt#2`` is ``d/a.txt#2`` to it), which the record's key keeps: the key is
+    matched so too."""
     key = f"{archive}{MEMBER_SEPARATOR}{member}"
-    found = False
     for item in _archive_items(archive, max_bytes, listing=listing, only=member):
-        if item.path in (key, os.fspath(archive)):  # (the archive's own error too)
-            found = True
+        if item.path == os.fspath(archive):  # the archive's own error
             yield item
-    if not found:
-        yield Item(path=key, error=MissingFileError(
-            key, f"no such member of {archive} (uncertain batch {archive} reads all its "
-                 f"members, each recorded as {archive}{MEMBER_SEPARATOR}MEMBER)"))
+            return
+        if item.path == key or Path(item.path) == Path(key):
+            yield item
+            return
+    yield Item(path=key, error=MissingFileError(
+        key, f"no such member of {archive} (uncertain batch {archive} reads all its "
+             f"members, each recorded as {archive}{MEMBER_SEPARATOR}MEMBER)"))
 
 
 def named_files(paths: Iterable[str | os.PathLike[str]],
