@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -1581,18 +1582,34 @@ def test_cli_out_that_cannot_be_written_is_named(
     assert not (tmp_path / "d.json").exists()
 
 
-def test_cli_annotate_says_a_member_key_names_a_member(
+def test_cli_annotate_reads_a_member_named_by_its_key(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`uncertain annotate 'calls.zip::a.txt'` said "no such file"."""
+    """`uncertain annotate 'calls.zip::a.txt'` refused the member ("names a member of an
+    archive, which annotate does not open"), while eval and calibrate read it: it is read
+    as batch reads it, the second of a name by its #2, and keyed as batch keys it; a
+    member the archive does not hold is said so."""
     import zipfile
 
     arc = tmp_path / "calls.zip"
-    with zipfile.ZipFile(arc, "w") as zf:
+    with pytest.warns(UserWarning), zipfile.ZipFile(arc, "w") as zf:
         zf.writestr("a.txt", "Take metformin.")
-    assert main(["annotate", f"{arc}::a.txt", "--no-validate"]) == 1
-    assert capsys.readouterr().err == (
-        f"MissingFileError: {arc}::a.txt: names a member of an archive, which annotate "
-        f"does not open: uncertain batch '{arc}::a.txt' reads it\n")
+        zf.writestr("a.txt", "Stop aspirin.")
+        zf.writestr("b.txt", "Continue m\xe9tformin.".encode("cp1252"))
+    out = tmp_path / "docs.jsonl"
+    assert main(["annotate", f"{arc}::a.txt", f"{arc}::a.txt#2", "--no-validate",
+                 "--format", "jsonl", "--out", str(out)]) == 0, capsys.readouterr().err
+    docs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(d["source"]["path"], Document.from_json(json.dumps(d)).text) for d in docs] == [
+        (f"{arc}::a.txt", "Take metformin."), (f"{arc}::a.txt#2", "Stop aspirin.")]
+    assert docs[1]["source"]["sha256"] == hashlib.sha256(b"Stop aspirin.").hexdigest()
+    capsys.readouterr()
+    # a warning of the member's says its key, not the temporary file it was read from
+    assert main(["annotate", f"{arc}::b.txt", "--no-validate"]) == 0
+    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert warning.startswith(f"{arc}::b.txt: not UTF-8 (byte 0xe9 at offset 10)")
+    assert main(["annotate", f"{arc}::c.txt", "--no-validate"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"MissingFileError: {arc}::c.txt: no such member of {arc}")
 
 
 @pytest.mark.parametrize("command", [

@@ -36,12 +36,14 @@ import logging
 import os
 import re
 import tarfile
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from uncertain._io import NOT_REGULAR, is_input_name, kind_from_extension, sha256_file
 from uncertain.errors import (
@@ -52,6 +54,9 @@ from uncertain.errors import (
     MissingFileError,
     UnsupportedFormatError,
 )
+
+if TYPE_CHECKING:
+    from uncertain.document import Document
 
 MEMBER_SEPARATOR = "::"
 DEFAULT_MAX_MEMBER_BYTES = 2 << 30
@@ -218,6 +223,64 @@ def _addressed(archive: Path, member: str, max_bytes: int, *,
     yield Item(path=key, error=MissingFileError(
         key, f"no such member of {archive} (uncertain batch {archive} reads all its "
              f"members, each recorded as {archive}{MEMBER_SEPARATOR}MEMBER)"))
+
+
+def addressed_member(path: str | os.PathLike[str]) -> Item | None:
+    """The archive's member ``path`` names as batch records key it (``calls.zip::a.wav``,
+    ``calls.zip::a.wav#2`` for the second of a name), its bytes read as ``uncertain
+    batch`` reads them; None when ``path`` names no member (a file, or a name not so
+    written). The member's error (no such member, a refused one, an unreadable archive)
+    is raised."""
+    address = member_address(path)
+    if address is None:
+        return None
+    item = next(_addressed(*address, DEFAULT_MAX_MEMBER_BYTES, listing=False))
+    if item.error is not None:
+        raise item.error
+    return item
+
+
+@contextmanager
+def spilled(item: Item) -> Iterator[Path]:
+    """The member's bytes in a temporary file (named with the member's extension), removed
+    when the block ends: for the stages that read a file by its path."""
+    suffix = PurePosixPath(item.name).suffix
+    fd, name = tempfile.mkstemp(prefix="uncertain-member-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(item.data or b"")
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def on_member(path: str | os.PathLike[str], stages: Callable[[Path], Document]) -> Document:
+    """``stages(path)``, or, for an archive's member named as batch records name it
+    (:func:`addressed_member`), ``stages`` of the member read as ``uncertain batch`` reads
+    it, in a file of its own for the stages (the acoustic pass reading it there too), its
+    document and errors keyed by the member's key (it was "no such file")."""
+    item = addressed_member(path)
+    if item is None:
+        return stages(Path(path))
+    with spilled(item) as tmp:
+        return spilled_stage(item, tmp, stages)
+
+
+def spilled_stage(item: Item, tmp: Path, stage: Callable[[Path], Document]) -> Document:
+    """``stage(tmp)``, ``tmp`` holding the member ``item``'s bytes: its document and its
+    error keyed by the member's key, and the temporary file's name in its warnings and
+    its error's reason said as the key (a warning read "/tmp/uncertain-member-x.txt: not
+    UTF-8 ...")."""
+    def keyed(text: str) -> str:
+        return text.replace(os.fspath(tmp), item.path)
+
+    try:
+        doc = stage(tmp)
+    except InputError as exc:
+        raise type(exc)(item.path, keyed(exc.reason)) from exc
+    return doc.model_copy(update={
+        "source": doc.source.model_copy(update={"path": item.path}),
+        "warnings": [keyed(note) for note in doc.warnings]})
 
 
 def named_files(paths: Iterable[str | os.PathLike[str]],

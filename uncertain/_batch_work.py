@@ -16,23 +16,18 @@ import itertools
 import logging
 import math
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
-from uncertain._batch_inputs import Item
+from uncertain._batch_inputs import Item, spilled, spilled_stage
 from uncertain._io import kind_from_extension, sniff_bytes
 from uncertain.audio import DEFAULT_CHUNK_SECONDS, DEFAULT_SEARCH_SECONDS
 from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
 from uncertain.errors import (
     EmptyInputError,
-    InputError,
     InputTooLargeError,
     ModelNotFoundError,
     UncertainError,
@@ -310,11 +305,8 @@ class Worker:
         if item.data is None:
             result: Document = stage(item.file or item.path)
             return result
-        with _spilled(item) as tmp:
-            try:
-                doc: Document = stage(tmp)
-            except InputError as exc:
-                raise type(exc)(item.path, exc.reason) from exc
+        with spilled(item) as tmp:
+            doc = spilled_stage(item, tmp, stage)
         source = doc.source.model_copy(update={"path": item.path, "sha256": sha256 or ""})
         return doc.model_copy(update={"source": source})
 
@@ -330,16 +322,3 @@ def _kind(item: Item, encoding: str | None = None) -> str:
         raise EmptyInputError(item.path, "file is empty (0 bytes)")
     return judge(sniff_bytes(item.data[:4096]), kind_from_extension(item.name), item.path,
                  encoding=encoding, head=item.data[:4096], whole=len(item.data) <= 4096).kind
-
-
-@contextmanager
-def _spilled(item: Item) -> Iterator[Path]:
-    """The member's bytes in a temporary file, removed when the block ends."""
-    suffix = PurePosixPath(item.name).suffix
-    fd, name = tempfile.mkstemp(prefix="uncertain-member-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(item.data or b"")
-        yield Path(name)
-    finally:
-        os.unlink(name)

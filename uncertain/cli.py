@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
@@ -365,11 +365,12 @@ class _Progress:
     from the first report and gone when closed."""
 
     def __init__(self, path: Path, *, enabled: bool, unit: str | None = None,
-                 what: str = "") -> None:
+                 what: str = "", label: str | None = None) -> None:
         self.path = path
         self.enabled = enabled
         self.unit = unit
         self.what = what
+        self.label = path.name if label is None else label  # (a member's, not its file's)
         self.bar: Any = None
 
     def __call__(self, done: float, total: float | None) -> None:
@@ -382,7 +383,7 @@ class _Progress:
 
             unit = self.unit or ("s" if detect(self.path).kind == "audio" else "page")
             self.bar = tqdm(total=round(total) if total else None, unit=unit, leave=False,
-                            desc=f"{self.path.name}{self.what}", disable=None,
+                            desc=f"{self.label}{self.what}", disable=None,
                             file=sys.stderr, dynamic_ncols=True)
         self.bar.update(max(0, round(done) - self.bar.n))
 
@@ -469,6 +470,7 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
     its prompt as JSON to ``saved`` (``--prompt-json``), as render writes it."""
     from contextlib import nullcontext
 
+    from uncertain._batch_inputs import on_member
     from uncertain.ingest import ingest
     from uncertain.render import render
     from uncertain.rescore import rescore
@@ -477,21 +479,31 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
     docs: list[Document] = []
     with output as out, (saved if saved is not None else nullcontext()) as prompts:
         for number, path in enumerate(files, start=1):
-            progress = _Progress(Path(path), enabled=not args.no_progress)
-            try:
+            label = PurePosixPath(os.fspath(path)).name
+
+            def stages(file: Path, label: str = label) -> Document:
+                """The document of ``file`` (``path``, or the member it names, spilled)."""
+                progress = _Progress(file, enabled=not args.no_progress, label=label)
                 try:
-                    doc = ingest(path, progress=progress, **options)
+                    doc = ingest(file, progress=progress, **options)
                 finally:
                     progress.close()  # before anything else is printed
                 if validator is not None:
                     doc = validator.validate(doc)
                     if not args.no_rescore:
-                        progress = _Progress(Path(path), enabled=not args.no_progress,
-                                             unit="window", what=": acoustic pass")
+                        progress = _Progress(file, enabled=not args.no_progress,
+                                             unit="window", what=": acoustic pass",
+                                             label=label)
                         try:  # non-audio, or nothing to weigh: unchanged, nothing drawn
                             doc = rescore(doc, progress=progress)
                         finally:
                             progress.close()
+                return doc
+
+            try:
+                # an archive's member named as batch records name it is read as batch
+                # reads it
+                doc = on_member(path, stages)
                 # (a prompt over its --budget fails this input, not the run)
                 prompt = (render(doc, **_render_kwargs(args))
                           if args.format == "prompt" or prompts is not None else None)
@@ -553,18 +565,13 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
 def _archive_said(exc: UncertainError, path: Path) -> UncertainError:
     """``exc``, or, for a tar or zip archive named as one (which annotate does not open),
     an error saying so and what reads it: it was "content is binary (a NUL byte at offset
-    5), not a supported audio, image, PDF or text format"; so for an archive's member
-    named as batch records name it (``calls.zip::a.wav``: "no such file")."""
+    5), not a supported audio, image, PDF or text format"."""
     import tarfile
     import zipfile
 
-    from uncertain._batch_inputs import is_archive, member_address
-    from uncertain.errors import MissingFileError, UnsupportedFormatError
+    from uncertain._batch_inputs import is_archive
+    from uncertain.errors import UnsupportedFormatError
 
-    if isinstance(exc, MissingFileError) and member_address(path) is not None:
-        # (an archive's member as a batch record names it: "no such file")
-        return MissingFileError(path, "names a member of an archive, which annotate does "
-                                      f"not open: uncertain batch '{path}' reads it")
     if not (isinstance(exc, UnsupportedFormatError) and is_archive(path)):
         return exc
     try:
@@ -931,7 +938,9 @@ def build_parser() -> argparse.ArgumentParser:
                        " does only when no validator has judged the document")
 
     p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or directories, or an archive's member as batch records key "
+                   "it ('calls.zip::a.wav')")
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"],
                    help="json (the default): the document, or an array of them; jsonl: one a "
                    "line; prompt: the rendering for an LLM (--style)")

@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -549,6 +549,7 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
 
     from tqdm import tqdm
 
+    from uncertain._batch_inputs import on_member
     from uncertain._progress import logging_above
     from uncertain.errors import UncertainError
     from uncertain.ingest import ingest
@@ -577,37 +578,11 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
               disable=None if progress else True) as bar, logging_above(bar):
         for path in bar:
             try:
-                out.append(_staged(path, staged))
+                out.append(on_member(path, staged))
             except UncertainError as exc:
                 log.warning("%s: %s", type(exc).__name__, exc)
                 out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
     return out
-
-
-def _staged(path: Path, stages: Callable[[Path], Document]) -> Document:
-    """``stages(path)``, or, for an archive's member named as batch records name it
-    (``calls.zip::a.wav``, ``#2`` for the second of a name), ``stages`` of the member read
-    as ``uncertain batch`` reads it (in a file of its own for the stages, the acoustic
-    pass reading it there too), its document keyed so (it was "no such file")."""
-    from uncertain._batch_inputs import DEFAULT_MAX_MEMBER_BYTES, member_address
-
-    address = member_address(path)
-    if address is None:
-        return stages(path)
-    from uncertain._batch_inputs import _addressed
-    from uncertain._batch_work import _spilled
-    from uncertain.errors import InputError
-
-    (item, *_) = _addressed(*address, DEFAULT_MAX_MEMBER_BYTES, listing=False)
-    if item.error is not None:
-        raise item.error
-    with _spilled(item) as tmp:
-        try:
-            doc = stages(tmp)
-        except InputError as exc:
-            raise type(exc)(item.path, exc.reason) from exc
-    return doc.model_copy(update={"source": doc.source.model_copy(
-        update={"path": item.path})})
 
 
 def calibrate_pairs(pairs: Sequence[tuple[Document | Failure, Reference]], spec: str
