@@ -1612,6 +1612,28 @@ def test_cli_annotate_reads_a_member_named_by_its_key(
         f"MissingFileError: {arc}::c.txt: no such member of {arc}")
 
 
+def test_cli_annotate_says_a_member_by_the_key_its_record_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tar's second member extracting to d/a.txt ("d//a.txt") is keyed 'arc.tar::d//a.txt#2';
+    annotate headed its prompt with the key read as a path, 'arc.tar::d/a.txt#2', which
+    names no record."""
+    import tarfile
+
+    arc = tmp_path / "arc.tar"
+    with tarfile.open(arc, "w") as tar:
+        for name, data in (("d/a.txt", b"Take aspirin."), ("d//a.txt", b"Take warfarin.")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    assert main(["annotate", f"{arc}::d//a.txt#2", f"{arc}::d//b.txt#2", "--no-validate",
+                 "--format", "prompt"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"=== {arc}::d//a.txt#2 ===\n")
+    assert "Take warfarin." in captured.out
+    assert captured.err.startswith(f"MissingFileError: {arc}::d/b.txt#2: no such member")
+    assert captured.err.count("b.txt#2") == 1
+
+
 @pytest.mark.parametrize("command", [
     ["lexicon", "LEX", "--check"],
     ["lexicon", "LEX", "--lookup", "zorbafen", "--check"],

@@ -54,9 +54,11 @@ def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> Non
     """Say on stderr what failed, one line: the exception's class and message, after the
     ``path`` of the input it was about when the message does not name it (the settings it
     tells to raise named as the options that set them: :func:`command_line_words`)."""
-    from uncertain.errors import EngineError
+    from uncertain.errors import EngineError, InputError
 
     named = ("" if path is None or isinstance(exc, EngineError) or shown(path) in str(exc)
+             # (an archive member's key, 'a.tar::d//a.txt', read as a path: 'a.tar::d/a.txt')
+             or (isinstance(exc, InputError) and Path(exc.path) == Path(path))
              else f"{shown(path)}: ")  # (a model or binary is no input's fault)
     message = str(exc)
     if "max_" in message:  # (the words are looked up only where they may be)
@@ -470,7 +472,7 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
     its prompt as JSON to ``saved`` (``--prompt-json``), as render writes it."""
     from contextlib import nullcontext
 
-    from uncertain._batch_inputs import on_member
+    from uncertain._batch_inputs import member_address, on_member
     from uncertain.ingest import ingest
     from uncertain.render import render
     from uncertain.rescore import rescore
@@ -528,13 +530,16 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
                       file=sys.stderr)
                 failures += 1
                 continue
+            # a member is said by its key as its document (and batch's record) has it:
+            # read as a path, 'a.tar::d//a.txt#2' had become 'a.tar::d/a.txt#2'
+            said = doc.source.path if member_address(path) is not None else path
             if any("max_" in note for note in doc.warnings):
                 # the settings they tell to raise named as options, as errors say them here
                 # (in the document written too: batch records say it so)
                 doc = doc.model_copy(update={"warnings": [
                     reworded(note, command_line_words()) for note in doc.warnings]})
             for note in doc.warnings:  # kept in the document too; said where people look
-                named = note if note.startswith(f"{path}:") else f"{shown(path)}: {note}"
+                named = note if note.startswith(f"{said}:") else f"{shown(said)}: {note}"
                 print(f"warning: {named}", file=sys.stderr)
             written += 1
             output.done = written
@@ -546,7 +551,7 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
                 out.write(doc.to_json() + "\n")
                 out.flush()
             elif args.format == "prompt":
-                out.write(f"=== {shown(path)} ===\n{prompt}\n\n")
+                out.write(f"=== {shown(said)} ===\n{prompt}\n\n")
             else:
                 docs.append(doc)
         if args.format == "json":
