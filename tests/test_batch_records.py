@@ -52,8 +52,11 @@ def test_batch_writer_overwrite_starts_afresh(tmp_path: Path) -> None:
     out.write_text(json.dumps(_rec("old")) + "\n")
     with RecordWriter(out, mode="overwrite") as writer:
         assert not writer.seen("old", "s")
+        # (emptied as the first record is written: till then, the earlier records stay)
+        assert [r["path"] for r in read_records(out)] == ["old"]
         writer.write(_rec("new"))
-    assert [r["path"] for r in read_records(out)] == ["new"]
+        writer.write(_rec("newer"))
+    assert [r["path"] for r in read_records(out)] == ["new", "newer"]
 
 
 @pytest.mark.parametrize(("tail", "removed"), [

@@ -128,7 +128,8 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
 class RecordWriter:
     """Appends whole records to a JSON-lines file (see the module docstring).
 
-    ``mode`` is ``"new"`` (the file must not exist), ``"overwrite"`` (truncate it) or
+    ``mode`` is ``"new"`` (the file must not exist), ``"overwrite"`` (truncate it, as the
+    first record is written: until then the earlier records stay) or
     ``"append"`` (repair its tail and keep its records). ``limits`` are the run's limits on
     inputs (:func:`uncertain._batch_work.run_limits`): a record of an input refused under
     a lower one is done again, as a failure of the run's is (:func:`final`).
@@ -159,6 +160,7 @@ class RecordWriter:
         self._prompted_at: dict[int, int] = {}
         #: the lexicons each line's document was validated with (None: not validated)
         self._lexicons_at: dict[int, tuple[str, ...] | None] = {}
+        self._emptied = True  # (--force: False until the file is emptied, by write)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         opened = self.path
@@ -181,7 +183,9 @@ class RecordWriter:
                 raise FileExistsError(
                     f"{self.path} is being written by another batch run") from exc
             if mode == "overwrite":
-                os.ftruncate(self._fd, 0)
+                # emptied as the first record is written, not before: a run stopped (or
+                # failing) before then left the earlier run's records lost for none
+                self._emptied = False
             else:
                 self._read_batch_output()
                 self.repaired_bytes = self._repair_tail()
@@ -369,6 +373,9 @@ class RecordWriter:
         # (a NaN or infinite float as a string, as Document.to_json writes it)
         line = (json_text(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
             "utf-8", "backslashreplace")
+        if not self._emptied:
+            os.ftruncate(self._fd, 0)
+            self._emptied = True
         before = os.fstat(self._fd).st_size
         written = 0
         try:

@@ -45,7 +45,8 @@ replaces the earlier one (written at the end, the old one dropped as the run end
 or as the next resumed run ends if this one is killed between the two), so an input
 keeps one record. An input that cannot be read now (its file gone) keeps the record of
 the content it had, beside its error record, until a run reads it again. Without
-``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh.
+``resume`` an existing ``out`` is refused unless ``force=True``, which starts it afresh
+as its first record is written (a run stopped or failing before then leaves it as it was).
 A run with no inputs logs a warning and writes nothing.
 """
 
