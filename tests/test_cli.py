@@ -1349,8 +1349,14 @@ def test_cli_annotate_out_dash_is_standard_output(
 
 def test_cli_annotate_without_inputs_warns_once(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty folder (one named "calls.wav" too) was "warning: no input files", naming
+    none of the folders given; batch names them."""
+    (tmp_path / "calls.wav").mkdir()
     assert main(["annotate", str(tmp_path)]) == 0
-    assert capsys.readouterr().err == "warning: no input files\n"
+    assert capsys.readouterr().err == f"warning: no input files in {tmp_path}\n"
+    assert main(["annotate", str(tmp_path / "calls.wav"), str(tmp_path)]) == 0
+    assert capsys.readouterr().err == (
+        f"warning: no input files in {tmp_path / 'calls.wav'}, {tmp_path}\n")
 
 
 def test_cli_a_file_name_with_a_newline_is_one_line_in_messages(

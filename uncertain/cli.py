@@ -400,8 +400,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     from uncertain.validate import Validator
 
     files = list(named_files(args.paths, warn))
-    if not files:
-        print("warning: no input files", file=sys.stderr)
+    if not files:  # (folders holding no file named as an input: which, as batch says)
+        print(f"warning: no input files in {', '.join(shown(p) for p in args.paths)}",
+              file=sys.stderr)
         return 0
     if args.prompt_json == "-" and args.format != "prompt":
         print("uncertain annotate: error: --prompt-json - writes the prompts on standard "
