@@ -577,3 +577,35 @@ def test_batch_members_extracting_to_one_file_are_members_of_one_name(
         assert list(list_items([key])) == [key]
     (item,) = iter_items([f"{arc}::a.txt"])  # (recorded as a.txt#2: no member is a.txt)
     assert isinstance(item.error, MissingFileError)
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".zip"])
+def test_batch_an_archive_within_an_archive_is_said_to_be_one(
+        tmp_path: Path, suffix: str, caplog: pytest.LogCaptureFixture) -> None:
+    """An archive's zip member was left out with "name such a member as ARCHIVE::MEMBER to
+    read it anyway", and so named it was "content is binary (a NUL byte at offset 5), not
+    a supported audio, image, PDF or text format". The warning says an archive within is
+    not opened, and the member named by its key is refused saying so."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("a.txt", "Take metformin.")
+    arc = tmp_path / f"outer{suffix}"
+    members = [("inner.zip", inner.getvalue()), ("b.txt", b"Take aspirin.")]
+    if suffix == ".zip":
+        with zipfile.ZipFile(arc, "w") as zf:
+            for name, data in members:
+                zf.writestr(name, data)
+    else:
+        with tarfile.open(arc, "w") as tar:
+            for name, data in members:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert [i.path for i in iter_items([arc])] == [f"{arc}::b.txt"]
+    (message,) = (r.getMessage() for r in caplog.records)
+    assert message.endswith("to read it anyway; the archive in it is not: extract it first")
+    (item,) = iter_items([f"{arc}::inner.zip"])
+    assert isinstance(item.error, UnsupportedFormatError)
+    assert str(item.error) == (f"{arc}::inner.zip: an archive within an archive, which is "
+                               "not opened: extract it, and name it to uncertain batch")

@@ -352,14 +352,19 @@ class LeftOut:
         if not total or self.quiet:
             return
         kinds = ", ".join(f"{ext} {n}" for ext, n in sorted(self.counts.items()))
+        n = self.archives
         message = (f"{self.where}: left out {total} file{'' if total == 1 else 's'} not named"
                    f" as audio, an image, a PDF or text ({kinds}); "
                    + (f"name such a member as {self.where}{MEMBER_SEPARATOR}MEMBER"
                       if self.archive else "name such a file itself")
                    + " to read it anyway"
-                   + ("" if not self.archives else
+                   + ("" if not n else
+                      # (an archive's archives are not opened, named or not)
+                      f"; {'the archive in it is' if n == 1 else f'the {n} archives in it are'}"
+                      " not: extract " + ("it" if n == 1 else "them") + " first"
+                      if self.archive else
                       "; the archive is not: uncertain batch reads its members"
-                      if self.archives == 1 else f"; the {self.archives} archives are not: "
+                      if n == 1 else f"; the {n} archives are not: "
                       "uncertain batch reads their members")
                    + ("" if not self.manifests else
                       "; a .jsonl or .csv file named is read as a manifest of inputs"))
@@ -600,6 +605,12 @@ def _archive_items(archive: Path, max_bytes: int, *, listing: bool,
         yield Item(path=os.fspath(archive), error=error)
 
 
+#: why an archive within an archive is not read (it was "content is binary ..., not a
+#: supported format" when named by its key, which the warning leaving it out advised)
+_NESTED = ("an archive within an archive, which is not opened: extract it, and name it to "
+           "uncertain batch")
+
+
 def _wanted(name: str, only: str | None) -> bool:
     """Whether member ``name`` may be the one keyed ``only`` (None: every member is)."""
     if only is None or only == name:
@@ -625,8 +636,11 @@ def _tar_items(archive: Path, max_bytes: int, *, listing: bool,
                 yield members.refused(name, UnsupportedFormatError, problem)
             elif member.isdir() or _skipped(name):
                 continue
+            elif only is not None and is_archive(name):
+                yield members.refused(name, UnsupportedFormatError, _NESTED)
             elif not (is_input_name(name) or only is not None):
                 left_out.add(name)
+                left_out.archives += is_archive(name)
             elif not member.isfile():
                 what = "a link" if member.issym() or member.islnk() else "not a regular file"
                 yield members.refused(name, UnsupportedFormatError,
@@ -689,8 +703,11 @@ def _zip_items(archive: Path, max_bytes: int, *, listing: bool,
                 yield members.refused(name, UnsupportedFormatError, problem)
             elif info.is_dir() or _skipped(name):
                 continue
+            elif only is not None and is_archive(name):
+                yield members.refused(name, UnsupportedFormatError, _NESTED)
             elif not (is_input_name(name) or only is not None):
                 left_out.add(name)
+                left_out.archives += is_archive(name)
             elif _zip_link(info):
                 yield members.refused(name, UnsupportedFormatError,
                                f"archive member {name!r} is a link; refused")
