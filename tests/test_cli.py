@@ -1815,3 +1815,13 @@ def test_cli_lexicon_check_with_no_file_checks_the_shipped_lexicons(
     out = capsys.readouterr().out.splitlines()
     assert sum(line == "  status: ok" for line in out) == len(names)
     assert not set(names) & set(out)  # (reports, not the list of names)
+
+
+@pytest.mark.parametrize("command", ["annotate", "eval", "calibrate"])
+def test_cli_help_says_a_path_may_be_an_archive_member_by_its_key(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each reads 'calls.zip::a.wav' as batch records key a member; their --help said
+    "files or directories" ("files or folders to run")."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "('calls.zip::a.wav')" in " ".join(capsys.readouterr().out.split())

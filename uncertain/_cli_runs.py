@@ -156,7 +156,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
 def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     """The input options ``eval`` and ``calibrate`` share."""
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders to run (default: the references' own paths)")
+                   help="files or folders to run, or an archive's member as batch records "
+                   "key it ('calls.zip::a.wav') (default: the references' own paths)")
     p.add_argument("--refs", required=True, metavar="REFS.jsonl", help="reference transcripts")
     p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
                    help="score saved documents instead of running the stages; repeatable")
