@@ -186,6 +186,18 @@ def test_audio_a_wav_a_sample_short_of_its_header_is_read(tmp_path: Path) -> Non
         audio.decode(cut)
 
 
+@pytest.mark.parametrize("keep", [12, 20, 24, 30, 36])
+def test_audio_a_wav_cut_inside_its_header_is_said_truncated(tmp_path: Path,
+                                                              keep: int) -> None:
+    """A WAV cut inside its format chunk (its first 20 or 30 bytes) failed with struct's
+    "unpack requires a buffer of 4 bytes", an error of the package's own ("unexpected"
+    on the command line), not the input's."""
+    data = (ASR / "tone.wav").read_bytes()
+    cut = _write(tmp_path / "cut.wav", data[:keep])
+    with pytest.raises(CorruptInputError, match=r"cut\.wav: truncated"):
+        audio.decode(cut)
+
+
 def test_audio_video_longer_than_its_sound_is_not_truncated(tmp_path: Path) -> None:
     """A Matroska or WebM file gives no length for its audio stream, and the container's
     covers the video too: a clip whose picture outlasts its sound was "truncated"."""

@@ -1018,7 +1018,12 @@ def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> 
         fh.seek(pos)
         chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
         if chunk_id == b"fmt " and chunk_size >= 12:
-            byte_rate = struct.unpack("<I", fh.read(12)[8:12])[0]
+            fmt = fh.read(12)
+            if len(fmt) < 12:  # (it was struct's "unpack requires a buffer of 4 bytes")
+                raise CorruptInputError(
+                    name, f"truncated: the WAV file ends inside its format chunk, at byte "
+                          f"{size}")
+            byte_rate = struct.unpack("<I", fmt[8:12])[0]
         if chunk_id == b"data":
             available = size - pos - 8
             # 0 and 0xFFFFFFFF are written by recorders that never finished the header;
