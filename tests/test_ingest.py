@@ -382,6 +382,7 @@ def test_cli_annotate_a_saved_document_says_render_it(
         ("scan.png", b"\x89PNG", "PNG"),
         ("scan.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", "PNG"),
         ("scan.tif", b"II*", "TIFF"),
+        ("scan.tiff", b"II*\x00\x08", "TIFF"),
         ("scan.tif", b"MM\x00*", "TIFF"),
         ("scan.gif", b"GIF89a", "GIF"),
         # named as another kind, or as none, the start of a header is still one
@@ -398,7 +399,15 @@ def test_ingest_a_file_cut_short_in_its_header_is_said_truncated(
     path.write_bytes(data)
     with pytest.raises(CorruptInputError, match=rf"{re.escape(name)}: truncated or corrupt: "
                                                 rf"its {len(data)} bytes are only the start "
-                                                rf"of a \d+-byte {re.escape(fmt)} header"):
+                                                rf"of an? \d+-byte {re.escape(fmt)} header"):
+        detect(path)
+
+
+def test_ingest_a_header_of_eight_bytes_is_said_with_an(tmp_path: Path) -> None:
+    """"the start of a 8-byte TIFF header": "an 8-byte" is said."""
+    path = tmp_path / "scan.tif"
+    path.write_bytes(b"II*\x00")
+    with pytest.raises(CorruptInputError, match="only the start of an 8-byte TIFF header"):
         detect(path)
 
 

@@ -58,10 +58,11 @@ def judge(sniffed: Sniffed, claimed: Kind, name: str | os.PathLike[str], *,
         # text"; a text named as text, or not named as any kind, stays text)
         cut = cut_short(head, name)
         if cut is not None:
-            size = len(head)
+            size, (fmt, need) = len(head), cut
+            an = "an" if str(need).startswith("8") or need in (11, 18) else "a"  # (eight...)
             raise CorruptInputError(
                 name, f"truncated or corrupt: its {size} byte{'s' * (size != 1)} are only "
-                      f"the start of a {cut[1]}-byte {cut[0]} header")
+                      f"the start of {an} {need}-byte {fmt} header")
     if sniffed.format == "svg":
         raise UnsupportedFormatError(
             name, "content is an SVG drawing, which is not read: render it to PNG or PDF "
