@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
 import uncertain
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EXPECTED = {
     # data model
@@ -90,3 +97,67 @@ def test_exported_errors_come_back_from_a_process_pool() -> None:
         with pytest.raises(uncertain.MissingFileError, match=r"uploads/a\.wav: no such file"):
             future.result(timeout=60)
         assert pool.submit(str, 1).result(timeout=60) == "1"
+
+
+def _fresh(code: str, *args: str, cache: Path | None = None) -> str:
+    """The standard output of ``code`` run by a new Python process on this package."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cache is not None:
+        env["UNCERTAIN_CACHE"] = str(cache)
+    done = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_exported_members_are_their_modules_own() -> None:
+    # each name, imported when first asked for, is its module's, as in any order asked
+    out = _fresh("""
+import importlib, sys, types
+import uncertain
+for name in uncertain.__all__:
+    member = getattr(uncertain, name)
+    home = sys.modules[member.__module__]
+    assert getattr(home, name) is member, name
+import uncertain.validate, uncertain.render  # the modules: their functions stay exported
+for name in ("validate", "render", "rescore", "ingest", "evaluate", "reconcile"):
+    importlib.import_module("uncertain." + name)
+    member = getattr(uncertain, name)
+    assert not isinstance(member, types.ModuleType), name
+    assert member is sys.modules["uncertain." + name].__dict__[name], name
+from uncertain import validate, lexicon
+assert callable(validate) and isinstance(lexicon, types.ModuleType)
+assert set(uncertain.__all__) <= set(dir(uncertain))
+print("ok")
+""")
+    assert out.strip() == "ok"
+
+
+def test_exported_names_asked_first_are_functions_and_modules_come_after() -> None:
+    out = _fresh("""
+import types
+from uncertain import validate
+import uncertain.validate as module
+from uncertain.validate import Validator
+import uncertain
+print(type(validate).__name__, type(uncertain.validate).__name__, Validator.__module__)
+""")
+    assert out.split() == ["function", "function", "uncertain.validate"]
+
+
+def test_annotating_a_text_loads_no_speech_engine(tmp_path: Path) -> None:
+    # a one-line note in a script or a hook: faster-whisper, CTranslate2 and PyAV took
+    # 0.2 s of CPU to import, for nothing
+    note = tmp_path / "note.txt"
+    note.write_text("Patient takes lisinopril 10 mg daily.\n", encoding="utf-8")
+    out = _fresh("""
+import contextlib, io, json, sys
+from uncertain.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as written:
+    code = main(["annotate", sys.argv[1]])
+heavy = sorted(m for m in ("faster_whisper", "ctranslate2", "av", "tqdm", "uncertain.asr",
+                           "uncertain.models", "uncertain.reconcile", "uncertain.batch")
+               if m in sys.modules)
+print(json.dumps([code, heavy, json.loads(written.getvalue())["segments"][0]["text"]]))
+""", str(note), cache=tmp_path / "cache")
+    assert json.loads(out) == [0, [], "Patient takes lisinopril 10 mg daily."]

@@ -1,13 +1,16 @@
-"""Finding the data shipped with the package (lexicons, calibrations), and building
-what is made of it once per process."""
+"""Finding the data shipped with the package (lexicons, calibrations) and the user's cache
+folder, and building what is made of it once per process."""
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from uncertain.errors import ModelNotFoundError
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -25,6 +28,37 @@ def lexicon_dir() -> Path:
 def data_dir() -> Path:
     """Small data files that live inside the package (calibrations, ...)."""
     return _PACKAGE / "data"
+
+
+def cache_dir() -> Path:
+    """``$UNCERTAIN_CACHE``, else ``$XDG_CACHE_HOME/uncertain``, else ``~/.cache/uncertain``
+    (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says: it made a
+    copy of a joined model in every working folder)."""
+    if os.environ.get("UNCERTAIN_CACHE"):
+        return Path(os.environ["UNCERTAIN_CACHE"]).expanduser()
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or "").expanduser()
+    if xdg.is_absolute():
+        return xdg / "uncertain"
+    try:
+        return Path.home() / ".cache" / "uncertain"
+    except RuntimeError as exc:  # no HOME, and a user id with no home in the passwd file
+        raise ModelNotFoundError(f"no folder to cache models in ({exc}); set UNCERTAIN_CACHE "
+                                 "to a writable folder") from exc
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (setting it
+    to read it back would race files other threads create meanwhile)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def built_once(maxsize: int | None = None) -> Callable[[_F], _F]:

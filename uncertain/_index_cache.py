@@ -35,10 +35,10 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from uncertain._assets import _umask, cache_dir
 from uncertain._index import LexiconIndex
 from uncertain.errors import ModelNotFoundError
 from uncertain.lexicon import Lexicon
-from uncertain.models import _umask, cache_dir
 
 __all__ = ["cached_index", "index_cache_dir"]
 

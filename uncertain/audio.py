@@ -36,13 +36,15 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-import av
 import numpy as np
 
 from uncertain._io import check_input, sniff
 from uncertain.errors import CorruptInputError, InputTooLargeError, UnsupportedFormatError
+
+if TYPE_CHECKING:  # (PyAV is imported where audio is read: a text's run does not load it)
+    import av
 
 SAMPLE_RATE = 16_000
 # faster-whisper's feature extraction needs ~0.9 MB per second of a chunk (a process
@@ -148,6 +150,8 @@ def _url(path: Path) -> str:
 
 def probe(path: str | os.PathLike[str]) -> AudioInfo:
     """Read the container's header: format, codec, rate, channels and declared duration."""
+    import av
+
     p = _check(path)
     try:
         with av.open(_url(p), metadata_errors="ignore") as container:
@@ -338,6 +342,8 @@ def _pieces(source: Path | BinaryIO, name: str | os.PathLike[str] | None = None,
     ``source`` is a file path or an open binary file (an archive member in memory);
     ``name`` is what errors call it (default: the path).
     """
+    import av
+
     label = name if name is not None else source if isinstance(source, Path) else "<audio>"
     limit = max_seconds_of(max_seconds)
     decoded = 0
@@ -477,6 +483,8 @@ def _frames(container: av.container.InputContainer, stream: av.AudioStream,
     says whether the stream stays ahead (data was lost before it: silence goes first) or
     not: Vorbis stamps the first frame after a change of block size 8-10 ms early, and
     each such frame read as a loss put silence into a whole file and shifted its words."""
+    import av
+
     kind = container.format.name
     counted = kind == "mp3" or kind in _LENGTH_GUESSED
     stamped = kind in _STAMPED
@@ -565,6 +573,8 @@ _JUMP_SECONDS = 0.001
 def _silence(like: av.AudioFrame, seconds: float) -> Iterator[av.AudioFrame]:
     """``seconds`` of silence in the format, layout and rate of ``like``, in frames of
     at most ``_GROUP_SECONDS``."""
+    import av
+
     count = round(seconds * like.sample_rate)
     step = _GROUP_SECONDS * like.sample_rate
     fill = b"\x80" if like.format.name.startswith("u8") else b"\x00"  # unsigned: mid-scale
@@ -605,6 +615,8 @@ def _grouped(frames: Iterator[av.AudioFrame],
     loudest channel alone, and ``on_note`` is told. With ``gates`` (channels that speak
     at different times, :func:`_speech_gates`), frames of as many channels are mixed with
     each channel's gate, and ``on_note`` is told so."""
+    import av
+
     fifo: av.AudioFifo | None = None
     resampler = _resampler()
     shape: tuple[str, str, int] | None = None
@@ -693,6 +705,8 @@ def _cancels(frame: av.AudioFrame) -> tuple[bool, int | None]:
 
 def _one_channel(frame: av.AudioFrame | None, channel: int | None) -> av.AudioFrame | None:
     """``frame`` as it is (``channel`` None), or its ``channel`` alone as a mono frame."""
+    import av
+
     if frame is None or channel is None:
         return frame
     mono = av.AudioFrame.from_ndarray(np.ascontiguousarray(_planes(frame)[channel])[None, :],
@@ -702,6 +716,8 @@ def _one_channel(frame: av.AudioFrame | None, channel: int | None) -> av.AudioFr
 
 
 def _resampler(layout: str = "mono") -> av.AudioResampler:
+    import av
+
     return av.AudioResampler(format="flt" if layout == "mono" else "fltp", layout=layout,
                              rate=SAMPLE_RATE)
 
@@ -721,6 +737,8 @@ def _mix_weights(layout: str) -> np.ndarray:
     each; 5.1: the centre 1, the fronts 0.707, the backs 0.5, the LFE 0), read off the
     resampler that mixes every other recording, so that a channel sounds alone as it
     did in the mix."""
+    import av
+
     n = len(av.AudioLayout(layout).channels)
     weights = np.zeros(n)
     for c in range(n):
@@ -805,6 +823,7 @@ def _speech_gates(source: Path | BinaryIO, limit: float,
     hum) or silence in the other was mixed under the noise, and lost: here the noise is
     left out while the speech lasts. Nothing is decided where the file cannot be read
     this way (the decoding proper says why)."""
+    import av
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     if isinstance(source, Path):
@@ -940,6 +959,8 @@ def _declared_duration(container: av.container.InputContainer, stream: av.AudioS
     VBR), a bare stream with no header at all (ADTS AAC, AMR, AC-3: FFmpeg guesses from a
     bitrate; an AAC file that starts quietly "declared" 435 s for 30), or a container
     whose only length covers a longer video stream too."""
+    import av
+
     if container.format.name == "mp3" and not _mp3_length_tag(head):
         return None
     if container.format.name in _LENGTH_GUESSED:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uncertain._assets import built_once
+from uncertain._assets import _umask, built_once, cache_dir
 from uncertain.errors import (
     EngineError,
     EngineNotFoundError,
@@ -108,22 +108,6 @@ BASE = SplitModel(
     "  (or, in this project's checkout: pip install -e '.[base]')",
 )
 SPLIT_MODELS = {BASE.name: BASE}
-
-
-def cache_dir() -> Path:
-    """``$UNCERTAIN_CACHE``, else ``$XDG_CACHE_HOME/uncertain``, else ``~/.cache/uncertain``
-    (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says: it made a
-    copy of a joined model in every working folder)."""
-    if os.environ.get("UNCERTAIN_CACHE"):
-        return Path(os.environ["UNCERTAIN_CACHE"]).expanduser()
-    xdg = Path(os.environ.get("XDG_CACHE_HOME") or "").expanduser()
-    if xdg.is_absolute():
-        return xdg / "uncertain"
-    try:
-        return Path.home() / ".cache" / "uncertain"
-    except RuntimeError as exc:  # no HOME, and a user id with no home in the passwd file
-        raise ModelNotFoundError(f"no folder to cache models in ({exc}); set UNCERTAIN_CACHE "
-                                 "to a writable folder") from exc
 
 
 def is_model_dir(path: Path) -> bool:
@@ -372,21 +356,6 @@ def _readable(fd: int) -> None:
     umask, so that a cache shared between users (UNCERTAIN_CACHE, or one warmed by root
     in an image) can be read by them."""
     os.fchmod(fd, 0o666 & ~_umask())
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where Linux tells it (setting it
-    to read it back would race files other threads create meanwhile)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _stamp_path(model_bin: Path) -> Path:
