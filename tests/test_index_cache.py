@@ -282,3 +282,67 @@ def test_index_cache_key_changes_with_what_the_index_is_made_of(lexicon_file, tm
                             lambda dist, name=name: "0.0" if dist == name else real(dist))
         keys.add(_index_cache._key(lexicons))
     assert len(keys) == 4
+
+
+def test_index_cache_shipped_lexicons_are_kept_parsed(tmp_path, monkeypatch) -> None:
+    """A shipped lexicon is parsed once and kept beside the index: the next process reads
+    it back as parsed (entries, their order, types and look-ups) without parsing it."""
+    from uncertain import lexicon as lexicon_module
+
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(tmp_path))
+    names = ("drugs", "clinical")
+    parsed = {name: lexicon_module._shipped.__wrapped__(name) for name in names}
+    assert len(list((tmp_path / "lexicons").glob("*.json"))) == len(names)
+
+    def parse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(lexicon_module, "_parse", parse)
+    for name, lexicon in parsed.items():
+        read = lexicon_module._shipped.__wrapped__(name)
+        assert read is not lexicon
+        assert (read.name, read.path) == (lexicon.name, lexicon.path)
+        assert read.entries == lexicon.entries
+        assert [tuple(map(type, (e.prior, e.ids, *e.ids))) for e in read.entries] == [
+            tuple(map(type, (e.prior, e.ids, *e.ids))) for e in lexicon.entries]
+        assert list(read._index.items()) == list(lexicon._index.items())
+
+
+def test_index_cache_a_lexicon_read_back_says_its_file_warnings_again(
+        tmp_path, monkeypatch, caplog) -> None:
+    import logging
+
+    from uncertain._index_cache import cached_lexicon
+    from uncertain.lexicon import _load
+
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "formulary.tsv"
+    path.write_text("#3\nmetformin\nlisinopril\nSt. John's wort\tst johns wort\t"
+                    "herbal\t0.3\tumls:C0813171;x:a:b\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        first = cached_lexicon(path, lambda raw, said: _load(path, None, raw, said))
+    said = [r.getMessage() for r in caplog.records]
+    assert any("read as a comment" in message for message in said)
+    caplog.clear()
+
+    def parse(raw: bytes | None, said: list[str]) -> Lexicon:
+        raise AssertionError("parsed again")
+
+    with caplog.at_level(logging.WARNING, logger="uncertain"):
+        second = cached_lexicon(path, parse)
+    assert [r.getMessage() for r in caplog.records] == said
+    assert second.entries == first.entries and second.entries[2].ids == (
+        ("umls", "C0813171"), ("x", "a:b"))
+    assert list(second._index.items()) == list(first._index.items())
+    # damaged: parsed again and kept again
+    [kept] = (tmp_path / "cache" / "lexicons").glob("*.json")
+    kept.write_text(kept.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    calls: list[int] = []
+
+    def counted(raw: bytes | None, said: list[str]) -> Lexicon:
+        calls.append(1)
+        return _load(path, None, raw, said)
+
+    assert cached_lexicon(path, counted).entries == first.entries
+    assert cached_lexicon(path, counted).entries == first.entries
+    assert calls == [1]
