@@ -156,8 +156,8 @@ from uncertain.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as written:
     code = main(["annotate", sys.argv[1]])
 heavy = sorted(m for m in ("faster_whisper", "ctranslate2", "av", "tqdm", "uncertain.asr",
-                           "uncertain.models", "uncertain.reconcile", "uncertain.batch")
-               if m in sys.modules)
+                           "uncertain.models", "uncertain.reconcile", "uncertain.batch",
+                           "uncertain.evaluate", "uncertain.metrics") if m in sys.modules)
 print(json.dumps([code, heavy, json.loads(written.getvalue())["segments"][0]["text"]]))
 """, str(note), cache=tmp_path / "cache")
     assert json.loads(out) == [0, [], "Patient takes lisinopril 10 mg daily."]

@@ -16,21 +16,12 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uncertain.document import Document
-from uncertain.evaluate import (
-    Failure,
-    Reference,
-    calibrate_pairs,
-    evaluate,
-    format_table,
-    load_documents,
-    load_references,
-    match_references,
-    plot_reliability,
-    run_stages,
-)
+
+if TYPE_CHECKING:  # (imported by the commands that run it: the parser needs none of it)
+    from uncertain.evaluate import Failure, Reference
 
 # ------------------------------------------------------------------------------ batch
 
@@ -175,6 +166,8 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
                         list[Document | Failure], list[Reference]]:
     """Load references and inputs (saved documents, or files run through the stages, with
     ``calibration`` and ``rescore`` as :func:`uncertain.evaluate.run_stages` takes them)."""
+    from uncertain.evaluate import load_documents, load_references, match_references, run_stages
+
     refs = load_references(args.refs, split=args.split)
     refs_dir = Path(args.refs).resolve().parent
     items: list[Document | Failure] = []
@@ -325,6 +318,14 @@ def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str
 def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``uncertain eval``: print the table, write ``--json`` and ``--plot``; 1 when an
     input failed (unless ``--allow-failures``), as ``uncertain batch``."""
+    from uncertain.evaluate import (
+        Failure,
+        calibrate_pairs,
+        evaluate,
+        format_table,
+        plot_reliability,
+    )
+
     if _unwritable("eval", [(args.json, "--json", ()),
                             (args.plot, "--plot", _PLOT_SUFFIXES)], args):
         return 2
