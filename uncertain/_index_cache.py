@@ -22,7 +22,8 @@ the process, on top of this one.
 The shipped lexicons are kept parsed the same way (:func:`cached_lexicon`), in
 ``lexicons/``, each named by a digest of its file's bytes, this package's source and
 Python's version: parsing the drugs' 30,000 lines cost 0.3 s of CPU a process, reading
-them back 0.15 s.
+them back 0.15 s. So is the pronouncing lexicon of gruut's database (:func:`cached_phones`,
+in ``phones/``; 0.2 s to read from the database, 0.06 s from the cache).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from uncertain._index import LexiconIndex
 from uncertain.errors import ModelNotFoundError
 from uncertain.lexicon import Lexicon, lexicon_from_state, lexicon_state
 
-__all__ = ["cached_index", "cached_lexicon", "index_cache_dir"]
+__all__ = ["cached_index", "cached_lexicon", "cached_phones", "index_cache_dir"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ logger = logging.getLogger(__name__)
 _FORMAT = "uncertain-index-1"
 #: ... of a lexicon's
 _LEXICON_FORMAT = "uncertain-lexicon-1"
+#: ... of the pronouncing lexicon's
+_PHONES_FORMAT = "uncertain-phones-1"
 _T = TypeVar("_T")
 _PACKAGE = Path(__file__).resolve().parent
 #: the distributions whose data the index is made of
@@ -109,6 +112,38 @@ def cached_lexicon(path: Path, build: Callable[[bytes | None, list[str]], Lexico
     lexicon = build(raw, said)
     _write(folder, kept, lambda: lexicon_state(lexicon, said))
     return lexicon
+
+
+def cached_phones(db: Path, build: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """The pronouncing lexicon of the database ``db`` (word -> phones), read back from
+    the cache (``phones/``) when it holds it as read from the same file, else ``build()``
+    (which reads it)."""
+    try:
+        info = db.stat()
+        folder = cache_dir() / "phones"
+        digest = hashlib.sha256()
+        _add(digest, "format", _PHONES_FORMAT.encode())
+        # (the database is 13 MB: named by its place, size and time, as a reinstall
+        # changes them, not hashed)
+        _add(digest, "db", f"{db.resolve()}\0{info.st_size}\0{info.st_mtime_ns}".encode())
+        _add_sources(digest)
+        kept = folder / f"{digest.hexdigest()}.json"
+    except (OSError, ValueError, ModelNotFoundError) as exc:
+        logger.debug("phones cache not used: %s", exc)
+        return build()
+    words = _read(kept, _pronunciations)
+    if words is not None:
+        return words
+    words = build()
+    _write(folder, kept, lambda: {"words": list(words), "phones": list(words.values())})
+    return words
+
+
+def _pronunciations(state: dict[str, Any]) -> dict[str, str]:
+    words, phones = state["words"], state["phones"]
+    if not all(type(text) is str for column in (words, phones) for text in column):
+        raise TypeError("phones state: not words and phones")
+    return dict(zip(words, phones, strict=True))
 
 
 def _lexicon_key(path: Path, raw: bytes) -> str:

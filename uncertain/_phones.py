@@ -63,15 +63,10 @@ def _load() -> tuple[dict[str, str], dict[str, str], Any]:
             import pycrfsuite
 
             from uncertain._assets import lexicon_dir
+            from uncertain._index_cache import cached_phones
 
             root = Path(gruut_lang_en.get_lang_dir())
-            lexicon: dict[str, str] = {}
-            with closing(sqlite3.connect(f"file:{root / 'lexicon.db'}?mode=ro",
-                                         uri=True)) as db:
-                rows = db.execute(
-                    "SELECT word, phonemes FROM word_phonemes ORDER BY word, pron_order")
-                for word, said in rows:
-                    lexicon.setdefault(word, said)
+            lexicon = cached_phones(root / "lexicon.db", lambda: _pronouncing(root))
             shipped: dict[str, str] = {}
             path = lexicon_dir() / PHONES_FILE
             if path.is_file():
@@ -83,6 +78,17 @@ def _load() -> tuple[dict[str, str], dict[str, str], Any]:
             tagger.open(str(root / "g2p" / "model.crf"))
             _data = (lexicon, shipped, tagger)
         return _data
+
+
+def _pronouncing(root: Path) -> dict[str, str]:
+    """The pronouncing lexicon of gruut's data folder ``root``: each word's first
+    pronunciation (0.2 s of CPU; kept by :func:`uncertain._index_cache.cached_phones`)."""
+    lexicon: dict[str, str] = {}
+    with closing(sqlite3.connect(f"file:{root / 'lexicon.db'}?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT word, phonemes FROM word_phonemes ORDER BY word, pron_order")
+        for word, said in rows:
+            lexicon.setdefault(word, said)
+    return lexicon
 
 
 def _code(text: str) -> str:
