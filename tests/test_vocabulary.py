@@ -203,3 +203,31 @@ def test_lexicon_lookup_says_a_word_is_of_the_clinical_vocabulary(
     assert lines[0].startswith(f"hypokinesis: not in clinical, drugs; a word of the clinical "
                                f"vocabulary ({dictionary}), read as known")
     assert lines[1].startswith("hypokynesis: not in clinical, drugs; nearest")
+
+
+def test_clinical_vocabulary_is_kept_read_for_the_next_process(
+        dictionary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh: None) -> None:
+    """The dictionary's words with their affixes' forms (0.1 s of CPU for the medical
+    one) are kept in the cache: the next process reads them back, not the dictionary;
+    another affix file, or other words, are read again."""
+    from uncertain import vocabulary as module
+
+    monkeypatch.setenv("UNCERTAIN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV, str(dictionary))
+    read = read_hunspell(dictionary)
+    first = clinical_vocabulary()
+    assert first == read
+    assert len(list((tmp_path / "cache" / "vocabulary").glob("*.json"))) == 1
+    clinical_vocabulary.cache_clear()
+    calls: list[str] = []
+
+    def counted(dic: str, aff: str | None = None) -> Vocabulary:
+        calls.append(dic)
+        return read_hunspell(dic, aff)
+
+    monkeypatch.setattr(module, "read_hunspell", counted)
+    assert clinical_vocabulary() == read and calls == []
+    clinical_vocabulary.cache_clear()
+    dictionary.with_suffix(".aff").write_text("PFX N Y 1\nPFX N   0     non     .\n",
+                                              encoding="utf-8")
+    assert "nonambulate" in clinical_vocabulary() and calls == [str(dictionary)]
