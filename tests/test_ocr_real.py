@@ -195,6 +195,30 @@ def test_ocr_real_page_on_its_side_read_well_is_turned_a_quarter(
     assert min(w.confidence or 0.0 for w in doc.words) > 0.5
 
 
+def test_ocr_real_page_on_its_side_read_better_as_it_lies_says_its_turn(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """The sample prescription turned 90 degrees clockwise (its top to the right): tesseract
+    reads it as it lies (mean word confidence 73) better than turned upright (67), so it
+    is kept so, and the page said ``rotation`` 0 though its lines ran down it (a reviewer's
+    insertion was placed across a line, not along it). Its rotation says the turn that
+    stands it upright, 270, the boxes staying on the page as it is."""
+    source = Image.open(samples_dir / "prescription.png")
+    source.rotate(270, expand=True).save(tmp_path / "side.png", dpi=(110, 110))
+    upright = recognize(samples_dir / "prescription.png")
+    doc = recognize(tmp_path / "side.png")
+    assert doc.pages[0].rotation == 270, doc.warnings
+    assert (doc.pages[0].width, doc.pages[0].height) == (source.height, source.width)
+    assert "Atorvastatin" in doc.text and "Clinic" in doc.text
+    # a word read alike on both is boxed where the turn puts the upright page's box
+    boxes = {w.text: w.bbox for w in upright.words}
+    alike = [w for w in doc.words if w.text in boxes and len(w.text) > 4]
+    assert len(alike) >= 5
+    for word in alike:
+        x0, y0, x1, y1 = boxes[word.text]  # (x, y) turned clockwise: (height - y, x)
+        assert word.bbox == pytest.approx((source.height - y1, x0, source.height - y0, x1),
+                                          abs=3), word
+
+
 def test_ocr_real_page_on_its_side_read_in_a_segmentation_mode_of_the_callers(
         tmp_path: Path) -> None:
     """``psm=6`` (one uniform block: a table read row by row) was also given to the OSD

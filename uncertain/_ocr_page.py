@@ -96,6 +96,10 @@ class PagePass:
     #: page that reads badly or lies on its side) and said the rotation the page is read
     #: at; else None
     orientation_confidence: float | None = None
+    #: of a page read as it lies on its side (its lines run down it, and it reads
+    #: better so than turned upright): the clockwise turn that would stand it upright,
+    #: 90 or 270; else None (``rotation`` is the page's turn)
+    lying: int | None = None
 
     @property
     def words(self) -> list[HocrWord]:
@@ -153,6 +157,32 @@ class PagePass:
             else:
                 across += letters
         return down > across
+
+    @property
+    def upright(self) -> int:
+        """The clockwise turn (0, 90, 180 or 270 degrees) that stands the page upright:
+        ``lying`` where the page was read as it lies on its side, else ``rotation``."""
+        return self.rotation if self.lying is None else self.lying
+
+    @property
+    def downward(self) -> int:
+        """How the lines read run down the page: the letters of lines whose words follow
+        each other down it less those of lines whose words go up it; where no line holds
+        two words, the sign of how far the lines move leftward, one after the other (the
+        lines of a page whose top is to the right follow each other to the left)."""
+        down = 0
+        tall = [ln for ln in self.page.lines
+                if ln.words and ln.bbox[3] - ln.bbox[1] > ln.bbox[2] - ln.bbox[0]]
+        for ln in tall:
+            first, last = ln.words[0].bbox, ln.words[-1].bbox
+            rise = (last[1] + last[3]) - (first[1] + first[3])
+            if rise:
+                letters = sum(sum(c.isalnum() for c in w.text) for w in ln.words)
+                down += letters if rise > 0 else -letters
+        if not down and len(tall) > 1:
+            shift = (tall[0].bbox[0] + tall[0].bbox[2]) - (tall[-1].bbox[0] + tall[-1].bbox[2])
+            down = (shift > 0) - (shift < 0)
+        return down
 
     @property
     def line_height(self) -> float | None:
@@ -463,6 +493,31 @@ def _another(runner: Runner, image: Image.Image, notes: list[str], number: int, 
         return None
 
 
+def _read_lying(best: PagePass, tried: list[PagePass], bad: float, notes: list[str],
+                number: int) -> PagePass:
+    """``best``, a reading of a page whose lines run down it, kept as it lies because no
+    turn of it ``tried`` read it better, with the turn that stands the page upright
+    (``PagePass.lying``): tesseract read the lines of a page whose top is to the right
+    (turned 90 degrees clockwise) as well as its upright copy's, and the page was said
+    unturned, ``rotation`` 0, though its lines ran down it. The turn is the quarter turn
+    tried that reads the lines across the page the better, else (OSD said the page is
+    upright, or those passes failed) the one its lines' own direction says, where they
+    read well (tesseract reads sideways lines downward, well only where they run so)."""
+    across = [t for t in tried if t.rotation in (90, 270) and not t.runs_down]
+    if across:
+        side = max(across, key=lambda t: (t.letters, t.mean_conf)).rotation
+    elif best.mean_conf >= bad and best.downward:
+        side = 270 if best.downward > 0 else 90
+    else:
+        return best
+    notes.append(f"page {number}: lies on its side (its top to the "
+                 f"{'right' if side == 270 else 'left'}): read as it lies, where it reads "
+                 f"better than turned upright (mean word confidence {best.mean_conf:.0f}"
+                 + (f", {max(t.mean_conf for t in across):.0f} turned" if across else "")
+                 + f"); its rotation says {side}, its boxes are on the page as it is")
+    return dataclasses.replace(best, lying=side)
+
+
 def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                     notes: list[str], number: int) -> PagePass:
     opts = runner.options
@@ -553,6 +608,7 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
         said = runner.osd(image, dpi=dpi)
         turns, how = _turns_to_try(said, best, opts.psm)
         chosen = best
+        tried: list[PagePass] = []
         for rotation in turns:
             if not rotation:
                 continue
@@ -566,6 +622,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             # of a page whose lines run down it, a turn whose lines run across, unless it
             # reads worse: tesseract read the sideways lines as well as the upright ones,
             # the same words at the same confidence, and only the turn has them upright
+            if turned is not None:
+                tried.append(turned)
             if turned is not None and (_more_and_surer(chosen, turned, letters=True) or (
                     chosen.runs_down and not turned.runs_down
                     and not _more_and_surer(turned, chosen, letters=True))):
@@ -575,7 +633,9 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                          f"mean word confidence {best.mean_conf:.0f} -> "
                          f"{chosen.mean_conf:.0f}")
             best = chosen
-        if said is not None and said[0] == best.rotation:
+        elif best.runs_down:
+            best = _read_lying(best, tried, bad, notes, number)
+        if said is not None and said[0] == best.upright:
             best = dataclasses.replace(best, orientation_confidence=said[1])
     height = best.line_height
     # only print read legibly is small print: a page whose small lines are specks read
@@ -597,7 +657,8 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
             # pass that read 6 words of 24 at 93 replaced the 24 read at 85
             if larger is not None and _more_and_surer(best, larger, letters=True):
                 best = dataclasses.replace(
-                    larger, orientation_confidence=best.orientation_confidence)
+                    larger, orientation_confidence=best.orientation_confidence,
+                    lying=best.lying)
     if skew is not None:
         best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
     return best

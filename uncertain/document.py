@@ -206,7 +206,10 @@ class Page(_Model):
     #: layer (if any) left out (see ``Document.warnings``) or compared with no word
     text_source: Literal["ocr", "pdf_text_layer", "ocr+pdf_text_layer"] = "ocr"
     text_layer: str | None = None  # the PDF's own text for this page, when it has one
-    rotation: int = 0  # degrees the page was turned before recognition
+    #: degrees clockwise that stand the page upright: those it was turned before
+    #: recognition, or, of a page read as it lies on its side (tesseract read it better
+    #: so than turned), those its turn would be (90 or 270), its boxes on it as it is
+    rotation: int = 0
     #: tesseract OSD's orientation confidence (its own scale, 0 up; under 1 is doubt) in
     #: ``rotation``, where OSD was run (a page that reads badly or lies on its side) and
     #: said that rotation

@@ -551,7 +551,7 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                 progress(page.number, page.pages)
             pages.append(Page(number=page.number, width=gray.width, height=gray.height,
                               dpi=page.dpi, text_layer=page.text_layer,
-                              rotation=best.rotation,
+                              rotation=best.upright,
                               orientation_confidence=best.orientation_confidence,
                               scale=best.scale, skew=best.skew))
             log.debug("%s page %d: %d lines", p, page.number, len(best.page.lines))
