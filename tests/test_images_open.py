@@ -584,6 +584,24 @@ def test_images_grayscale(mode: str, color: object) -> None:
         assert gray.getpixel((0, 0)) == 255  # transparent becomes white paper
 
 
+@pytest.mark.parametrize("mode", ["I;16", "F"])
+def test_images_grayscale_stretches_a_deep_pages_narrow_band(mode: str) -> None:
+    """A dim 16-bit page (grey print on grey paper, 29,500 to 30,000 of 65,535) was
+    scaled from the full scale to two grey levels, 115 and 117, and tesseract read
+    nothing of it: its band is stretched to the whole of 8 bits, ink dark and paper
+    light, and a page that uses the scale keeps its levels."""
+    values = np.full((40, 60), 30000.0)
+    values[10:30, 10:50] = 29500.0  # the print
+    deep = values.astype(np.uint16) if mode == "I;16" else (values / 65535).astype(np.float32)
+    gray = np.asarray(images.to_grayscale(Image.fromarray(deep)))
+    assert gray[20, 20] == 0 and gray[0, 0] == 255
+    values[:] = 60000.0  # dark print on light paper: the page uses most of the scale
+    values[10:30, 10:50] = 1000.0
+    wide = values.astype(np.uint16) if mode == "I;16" else (values / 65535).astype(np.float32)
+    gray = np.asarray(images.to_grayscale(Image.fromarray(wide)))
+    assert (gray[20, 20], gray[0, 0]) == (4, 233)
+
+
 @pytest.mark.slow
 def test_images_grayscale_puts_light_print_on_black(samples_dir: Path, tmp_path: Path) -> None:
     """White print on a transparent background (a dark-mode label) vanished on white

@@ -429,6 +429,22 @@ def test_recognize_a_deeper_than_8_bit_scan_like_its_8_bit_copy(
     assert got.text == recognize(eight).text
 
 
+def test_recognize_a_dim_16_bit_page_reads_its_print(tmp_path: Path) -> None:
+    """Grey print on grey paper saved as 16 bits (29,500 and 30,000 of 65,535, a little
+    noise): scaled from the full scale, its print and paper became two grey levels apart
+    and tesseract read nothing (tesseract's own conversion of the file, its top 8 bits,
+    read it all). Its band is stretched to the whole of 8 bits."""
+    import numpy as np
+
+    lines = ["Lisinopril 20 mg by mouth daily", "Follow up with cardiology in two weeks"]
+    page = _printed(lines, (620, 130), 24, (20, 20), 48)
+    values = 29500 + np.asarray(page, dtype=np.float64) / 255 * 500
+    values += np.random.default_rng(7).normal(0, 30, values.shape)
+    Image.fromarray(values.round().astype(np.uint16)).save(tmp_path / "dim.png")
+    doc = recognize(tmp_path / "dim.png")
+    assert _wer("\n".join(lines), doc.text) < 0.1, doc.text
+
+
 def test_recognize_a_faint_page_is_not_turned_for_fewer_words(data_dir: Path) -> None:
     # a blurred, faint, upright page: OSD said "turn 270" and the turned pass, reading 11
     # words at the upright pass's mean confidence (a hair above it), was kept: 68 words lost

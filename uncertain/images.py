@@ -475,7 +475,8 @@ def _deep_to_gray(image: Image.Image) -> Image.Image:
     brightest value when that is under an eighth of it (12 bits stored in 16). Pillow's
     own conversion clips every value over 255 to white: a 16-bit scan became a blank page.
     A 32-bit or float page whose values span more than 16 bits is scaled by its 0.1st to
-    99.9th percentiles, the rest clipped.
+    99.9th percentiles, the rest clipped. A page whose values then fill under half of 8
+    bits (``_STRETCH_UNDER``) is stretched to all of them.
     """
     values = np.asarray(image, dtype=np.float64)
     values = np.where(np.isfinite(values), values, 0.0)
@@ -493,8 +494,24 @@ def _deep_to_gray(image: Image.Image) -> Image.Image:
         scale = 1.0 if image.mode == "F" and high <= 1.0 else 255.0
     if 0 < high < scale / 8:
         scale = high
-    gray = np.clip((values - low) / scale * 255.0, 0, 255).round().astype(np.uint8)
+    levels = (values - low) * (255.0 / scale)
+    if levels.size:
+        # a dim or faint page whose values lie in a narrow band of the scale (a 16-bit
+        # scan of grey print on grey paper: 1,000 of 65,535 values) is stretched to
+        # the whole of 8 bits: the band alone made 4 grey levels, and tesseract lost
+        # its print to them where its own conversion (the top 8 bits, thresholded)
+        # kept it. The band is the page's 0.01st to 99.99th percentiles (a hot pixel
+        # does not set it); a page using half the scale or more keeps its levels
+        dark, light = (float(v) for v in np.percentile(levels, [0.01, 99.99]))
+        if 0 < light - dark < _STRETCH_UNDER:
+            levels = (levels - dark) * (255.0 / (light - dark))
+    gray = np.clip(levels, 0, 255).round().astype(np.uint8)
     return Image.fromarray(gray, mode="L")
+
+
+#: the grey levels (of 255) under which a deep page's band of values is stretched to
+#: the whole of 8 bits (:func:`_deep_to_gray`)
+_STRETCH_UNDER = 128.0
 
 
 def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
