@@ -584,6 +584,28 @@ def test_images_grayscale(mode: str, color: object) -> None:
         assert gray.getpixel((0, 0)) == 255  # transparent becomes white paper
 
 
+@pytest.mark.parametrize(("dpi", "aspect", "size"), [
+    ((204, 98), 204 / 98, (300, 208)), ((98, 204), 98 / 204, (624, 100)),
+    ((204, 196), 1.0, (300, 100)), ((300, 30), 1.0, (300, 100))])
+def test_images_oblong_pixels_are_read_square(tmp_path: Path, dpi: tuple[int, int],
+                                              aspect: float, size: tuple[int, int]) -> None:
+    """A fax at standard resolution (204 x 98 dpi) has pixels twice as tall as wide: the
+    page says so, and is read stretched to square ones at its higher resolution; nearly
+    square pixels (a fine fax, 204 x 196), or a tag not believed, leave it as it is."""
+    Image.new("1", (300, 100), 1).save(tmp_path / "fax.tif", compression="group4", dpi=dpi)
+    (page,) = images.open_pages(tmp_path / "fax.tif")
+    assert isinstance(page, images.PageImage)
+    assert page.aspect == pytest.approx(aspect, abs=1e-3)
+    square, sx, sy = images.square_pixels(page.image, page.aspect, 10**8)
+    assert square.size == size
+    assert (sx, sy) == (size[0] / 300, size[1] / 100)
+    if aspect != 1.0:
+        assert page.dpi == 204
+        # stretched over the pixel limit, the other axis is shrunk instead
+        assert images.square_pixels(page.image, page.aspect, 40_000)[0].size == (
+            (144, 100) if aspect > 1 else (300, 48))
+
+
 @pytest.mark.parametrize("mode", ["I;16", "F"])
 def test_images_grayscale_stretches_a_deep_pages_narrow_band(mode: str) -> None:
     """A dim 16-bit page (grey print on grey paper, 29,500 to 30,000 of 65,535) was

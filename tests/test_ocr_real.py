@@ -429,6 +429,33 @@ def test_recognize_a_deeper_than_8_bit_scan_like_its_8_bit_copy(
     assert got.text == recognize(eight).text
 
 
+def test_recognize_a_fax_at_standard_resolution_reads_its_print_unsquashed(
+        tmp_path: Path) -> None:
+    """A fax at standard resolution (204 x 98 dpi: each pixel twice as tall as wide) has
+    its print squashed to half its height in pixels, which tesseract read as other
+    letters ("Lisinepril 20 mg by meuth daily"). It is read with square pixels, its
+    boxes on the page as stored: half the height of the fine fax's."""
+    lines = ["Patient: Maria Lopez DOB 04/22/1961", "Lisinopril 20 mg by mouth daily",
+             "Metformin 850 mg twice daily with meals", "Atorvastatin 40 mg at bedtime"]
+    fine = _printed(lines, (528, 240), 24, (24, 24), 48).convert("1")
+    fine.save(tmp_path / "fine.tif", compression="group4", dpi=(204, 196))
+    standard = fine.resize((fine.width, fine.height // 2), Image.Resampling.NEAREST)
+    standard.save(tmp_path / "standard.tif", compression="group3", dpi=(204, 98))
+    doc = recognize(tmp_path / "standard.tif")
+    assert {"Lisinopril", "Metformin", "Atorvastatin"} <= {w.text for w in doc.words}
+    assert _wer("\n".join(lines), doc.text) < 0.1, doc.text
+    assert (doc.pages[0].width, doc.pages[0].height) == standard.size
+    assert any("2.08 times as tall as wide" in note for note in doc.warnings), doc.warnings
+    read = recognize(tmp_path / "fine.tif").words
+    boxes = {w.text: w.bbox for w in read if [v.text for v in read].count(w.text) == 1}
+    alike = [w for w in doc.words if w.text in boxes]
+    assert len(alike) >= 12
+    for word in alike:
+        assert word.bbox is not None and boxes[word.text] is not None
+        x0, y0, x1, y1 = boxes[word.text]
+        assert word.bbox == pytest.approx((x0, y0 / 2, x1, y1 / 2), abs=4), word
+
+
 def test_recognize_a_dim_16_bit_page_reads_its_print(tmp_path: Path) -> None:
     """Grey print on grey paper saved as 16 bits (29,500 and 30,000 of 65,535, a little
     noise): scaled from the full scale, its print and paper became two grey levels apart

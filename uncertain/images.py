@@ -79,6 +79,9 @@ class PageImage:
     text_layer: str | None = None
     pages: int | None = None  # how many the file holds
     note: str | None = None  # something the page's reader should know (a tag ignored)
+    #: how many times taller than wide its pixels are, by its resolution tag (a fax at
+    #: standard resolution, 204 x 98 dpi: 2.08); 1.0 for square ones
+    aspect: float = 1.0
 
 
 @dataclass
@@ -158,6 +161,62 @@ def _image_dpi(img: Image.Image) -> tuple[float | None, str | None]:
     return None, None
 
 
+#: how much more one resolution of an image's tag must be than the other for its pixels
+#: to be read as oblong: a fax at standard resolution is 204 x 98 dpi (2.08), at fine
+#: 204 x 196 (1.04, which tesseract reads as it is)
+_OBLONG = 1.25
+
+
+def _tag_dpis(img: Image.Image) -> tuple[float, float] | None:
+    """The image's horizontal and vertical resolutions from its tag, when both are
+    believed (within ``MIN_IMAGE_DPI`` to ``MAX_IMAGE_DPI``); else None."""
+    dpi = img.info.get("dpi")
+    if not (isinstance(dpi, tuple) and len(dpi) == 2):
+        return None
+    try:
+        x, y = (round(float(v), 1) for v in dpi)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) and MIN_IMAGE_DPI <= v <= MAX_IMAGE_DPI for v in (x, y)):
+        return None
+    return x, y
+
+
+def _aspect(img: Image.Image) -> float:
+    """How many times taller than wide the image's pixels are, by its resolution tag (its
+    horizontal resolution over its vertical one): 1.0 unless they differ by ``_OBLONG``
+    or more."""
+    dpis = _tag_dpis(img)
+    if dpis is None:
+        return 1.0
+    ratio = dpis[0] / dpis[1]
+    return ratio if max(ratio, 1.0 / ratio) >= _OBLONG else 1.0
+
+
+def _square_dpi(img: Image.Image) -> float | None:
+    """The resolution of an image with oblong pixels once they are made square (its
+    higher one: the other axis is stretched to it)."""
+    dpis = _tag_dpis(img)
+    return max(dpis) if dpis else None
+
+
+def square_pixels(image: Image.Image, aspect: float,
+                  max_pixels: int) -> tuple[Image.Image, float, float]:
+    """``image``, whose pixels are ``aspect`` times taller than wide, with square pixels,
+    and the factors its width and height were scaled by: its shorter pixels' axis
+    stretched (bicubic), or, where that would make it over ``max_pixels``, its longer
+    pixels' axis shrunk. Tesseract reads print squashed to half its height (a fax at
+    standard resolution) as other letters: "Lisinepril", "meuth"."""
+    if aspect == 1.0:
+        return image, 1.0, 1.0
+    sx, sy = (1.0, aspect) if aspect > 1.0 else (1.0 / aspect, 1.0)
+    if image.width * sx * image.height * sy > max_pixels:
+        sx, sy = sx / max(sx, sy), sy / max(sx, sy)
+    size = (max(1, round(image.width * sx)), max(1, round(image.height * sy)))
+    return (image.resize(size, Image.Resampling.BICUBIC), size[0] / image.width,
+            size[1] / image.height)
+
+
 #: what Pillow's decoders raise on a damaged file, besides OSError: a truncated
 #: multi-page TIFF "Missing dimensions" (TypeError), a GIF cut in its last frame an
 #: IndexError, an MPO cut short a struct.error, a damaged AVIF a RuntimeError
@@ -207,6 +266,11 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
                     img.load()
                     pixels = _upright(img)
                     dpi, note = _image_dpi(img)
+                    aspect = _aspect(img)
+                    if aspect != 1.0:
+                        if pixels.size != img.size:  # (EXIF turned it a quarter)
+                            aspect = 1.0 / aspect
+                        dpi = _square_dpi(img)
             except Image.DecompressionBombError as exc:
                 raise InputTooLargeError(path, f"{what} is too large: {exc}") from exc
             except _DECODE_ERRORS as exc:
@@ -226,7 +290,7 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
                                 None if cut else frames)
                 return
             yield PageImage(number=number, image=pixels, dpi=dpi,
-                            pages=None if cut else frames, note=note)
+                            pages=None if cut else frames, note=note, aspect=aspect)
         if cut:
             yield PageError(frames + 1, f"the file is cut short or damaged after page "
                                         f"{frames} ({cut}): any pages after it cannot be read")

@@ -42,6 +42,7 @@ from uncertain._text_layer import compare_layer
 from uncertain.calibrate import Calibration, calibrate_document
 from uncertain.document import (
     Alternative,
+    BBox,
     CharChoice,
     CharChoices,
     Document,
@@ -414,6 +415,20 @@ def _segments(best: PagePass, *, number: int, width: int, height: int,
     return segments
 
 
+def _unstretched(segment: Segment, sx: float, sy: float) -> Segment:
+    """``segment`` read on a page scaled by ``sx`` across and ``sy`` down, its boxes and
+    its words' mapped back onto the page as stored."""
+
+    def back(box: BBox | None) -> BBox | None:
+        if box is None:
+            return None
+        return (round(box[0] / sx, 1), round(box[1] / sy, 1), round(box[2] / sx, 1),
+                round(box[3] / sy, 1))
+
+    words = [w.model_copy(update={"bbox": back(w.bbox)}) for w in segment.words]
+    return segment.model_copy(update={"bbox": back(segment.bbox), "words": words})
+
+
 def _with_layer(segments: list[Segment], layer: str, number: int,
                 notes: list[str]) -> list[Segment] | None:
     """A page's ``segments`` with the readings of its PDF text ``layer`` where it reads their
@@ -536,10 +551,20 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
             if page.note:
                 notes.append(f"page {page.number}: {page.note}")
             gray = images.to_grayscale(page.image)
-            best = read_page(runner, gray, page.dpi, notes, page.number)
+            # a page of oblong pixels (a fax at standard resolution) is read with square
+            # ones, its boxes mapped back onto the page as stored
+            square, sx, sy = images.square_pixels(gray, page.aspect, opts.max_pixels)
+            if square is not gray:
+                notes.append(f"page {page.number}: its pixels are {page.aspect:.3g} times as "
+                             "tall as wide (its resolution tag; a fax at standard resolution"
+                             f"): read stretched to square ones, {gray.width}x{gray.height} -> "
+                             f"{square.width}x{square.height} (boxes are on the page as it is)")
+            best = read_page(runner, square, page.dpi, notes, page.number)
             version = version or best.version
-            found = _segments(best, number=page.number, width=gray.width,
-                              height=gray.height, options=opts, first_id=len(segments))
+            found = _segments(best, number=page.number, width=square.width,
+                              height=square.height, options=opts, first_id=len(segments))
+            if square is not gray:
+                found = [_unstretched(seg, sx, sy) for seg in found]
             if not found:
                 notes.append(f"page {page.number}: no text recognised (a blank page, or "
                              "print tesseract cannot read)")
