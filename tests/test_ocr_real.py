@@ -616,6 +616,65 @@ def test_ocr_real_a_tables_columns_stay_apart(tmp_path: Path) -> None:
     assert "Metformin\t500 mg\tPO" in render(doc, preamble=False).document
 
 
+_MEDICATION_TABLE = [["Medication", "Dose", "Route", "Frequency", "Start"],
+                     ["Lisinopril", "10 mg", "PO", "daily", "03/01"],
+                     ["Metformin", "500 mg", "PO", "BID", "03/02"],
+                     ["Heparin", "5000 units", "SC", "q8h", "03/02"],
+                     ["Ondansetron", "4 mg", "IV", "q6h PRN", "03/03"],
+                     ["Acetaminophen", "650 mg", "PO", "q6h PRN", "03/03"],
+                     ["Insulin lispro", "per scale", "SC", "AC meals", "03/04"]]
+
+
+@pytest.mark.parametrize("font_px", [22, 16])
+def test_ocr_real_a_table_without_rules_is_read_row_by_row(tmp_path: Path,
+                                                           font_px: int) -> None:
+    """A medication table without rules (cells a word or two, columns far apart) was
+    read by tesseract column by column: every drug, then every dose, each route and
+    frequency after them, so that no dose stood beside its drug in the prompt, and the
+    route column was lost whole. It is read again row by row, each row a line."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", font_px)
+    page = Image.new("L", (900, 60 + 44 * len(_MEDICATION_TABLE)), 255)
+    draw = ImageDraw.Draw(page)
+    columns = (30, 280, 450, 560, 760) if font_px > 20 else (40, 200, 330, 420, 560)
+    for r, row in enumerate(_MEDICATION_TABLE):
+        for x, cell in zip(columns, row, strict=True):
+            draw.text((x, 30 + 44 * r), cell, fill=0, font=font)
+    page.save(tmp_path / "table.png", dpi=(200, 200))
+    doc = recognize(tmp_path / "table.png")
+    lines = [s.text for s in doc.segments if s.words]
+    for drug, dose in (("Lisinopril", "10 mg"), ("Metformin", "500 mg"),
+                       ("Acetaminophen", "650 mg")):
+        assert any(line.startswith(drug) and f"\t{dose}\t" in line for line in lines), lines
+    assert sum("PO" in line.split("\t") for line in lines) == 3, lines
+    assert any("row by row" in note for note in doc.warnings), doc.warnings
+
+
+def test_ocr_real_prose_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    """Prose set in two columns, their lines at the same heights, is no table: each
+    column's lines are read as its own, not across the gutter."""
+    from PIL import ImageDraw, ImageFont
+
+    left = ["The patient was admitted with chest", "pain and shortness of breath. An",
+            "ECG showed no acute changes and", "troponin was normal on arrival.",
+            "She was started on aspirin and a", "statin, and observed overnight."]
+    right = ["On discharge she takes aspirin 81", "mg once daily and simvastatin 20",
+             "mg at night. Follow up with", "cardiology in two weeks, sooner",
+             "if the pain comes back or she", "feels short of breath again."]
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    page = Image.new("L", (850, 280), 255)
+    draw = ImageDraw.Draw(page)
+    for k, (a, b) in enumerate(zip(left, right, strict=True)):
+        draw.text((40, 40 + 34 * k), a, fill=0, font=font)
+        draw.text((450, 40 + 34 * k), b, fill=0, font=font)
+    page.save(tmp_path / "columns.png", dpi=(200, 200))
+    doc = recognize(tmp_path / "columns.png")
+    assert len([s for s in doc.segments if s.words]) == 12, doc.text
+    assert "\t" not in doc.text and doc.text.index("overnight") < doc.text.index("On discharge")
+    assert not any("row by row" in note for note in doc.warnings)
+
+
 _PRESCRIPTION = ["Dr. Jane Smith MD   123 Main Street, Springfield IL 62701",
                  "Patient: John Doe     DOB: 03/14/1956     Date: 05/02/2024", "",
                  "Rx: Metformin 500 mg tab", "Sig: 1 tab PO BID with meals",

@@ -31,7 +31,10 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
 5. only when the text is small (median height of the lines read legibly under
    ``min_line_height`` pixels; a page of specks read as junk measures none): a
    pass on the page scaled up towards ``target_line_height``, kept when it reads the
-   page better by the same rule.
+   page better by the same rule;
+6. only when no ``psm`` was asked for and the page reads like a table tesseract read
+   column by column (``_cells_by_column``): a pass reading it row by row (``psm`` 4),
+   kept unless it reads less.
 
 A page longer than tesseract reads (``MAX_SIDE``, 32,767 pixels a side: a receipt, a
 long page rendered at 300 dpi) is read scaled down to it in every pass, its boxes scaled
@@ -100,6 +103,9 @@ class PagePass:
     #: better so than turned upright): the clockwise turn that would stand it upright,
     #: 90 or 270; else None (``rotation`` is the page's turn)
     lying: int | None = None
+    #: the page segmentation mode the pass was read in where it is not the options' (a
+    #: table tesseract read column by column, read again row by row: ``_ROWS_PSM``)
+    psm: int | None = None
 
     @property
     def words(self) -> list[HocrWord]:
@@ -263,10 +269,11 @@ class Runner:
         return " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}"
                         for code in self._missing().split("+"))
 
-    def _flags(self, dpi: float | None, *, modes: bool = True) -> str:
+    def _flags(self, dpi: float | None, *, modes: bool = True, psm: int | None = None) -> str:
         """Tesseract's flags for a page read at ``dpi``; with ``modes``, the page
-        segmentation and engine modes asked for too (an OSD run has its own: ``--psm 0``,
-        which a later ``--psm`` would override, writing no verdict)."""
+        segmentation (``psm``, else the options') and engine modes asked for too (an OSD
+        run has its own: ``--psm 0``, which a later ``--psm`` would override, writing no
+        verdict)."""
         opts = self.options
         flags = []
         if dpi:
@@ -275,8 +282,9 @@ class Runner:
             # at 50 dpi is kept within the range it reads print at
             dpi = min(max(dpi, images.MIN_IMAGE_DPI), images.MAX_IMAGE_DPI)
             flags.append(f"--dpi {round(dpi)}")
-        if modes and opts.psm is not None:
-            flags.append(f"--psm {opts.psm}")
+        psm = opts.psm if psm is None else psm
+        if modes and psm is not None:
+            flags.append(f"--psm {psm}")
         if modes and opts.oem is not None:
             flags.append(f"--oem {opts.oem}")
         return " ".join(flags)
@@ -289,11 +297,11 @@ class Runner:
         return str(target)
 
     def recognise(self, image: Image.Image, *, dpi: float | None, rotation: int,
-                  scale: float, thresholding: int = 0) -> PagePass:
+                  scale: float, thresholding: int = 0, psm: int | None = None) -> PagePass:
         opts = self.options
         scale = min(scale, fitting(image))
         page_image = images.rescale(images.turn(image, rotation), scale)
-        config = self._flags(dpi * scale if dpi else None)
+        config = self._flags(dpi * scale if dpi else None, psm=psm)
         if thresholding:
             config += f" -c thresholding_method={thresholding}"
         if opts.char_alternatives:
@@ -310,7 +318,7 @@ class Runner:
         page = result.pages[0] if result.pages else HocrPage(
             index=0, bbox=(0, 0, page_image.width, page_image.height))
         return PagePass(page=page, rotation=rotation, scale=scale, version=result.engine_version,
-                     thresholding=thresholding)
+                        thresholding=thresholding, psm=psm)
 
     def osd(self, image: Image.Image, *, dpi: float | None) -> tuple[int, float] | None:
         """Tesseract's orientation verdict (clockwise degrees, confidence), or None.
@@ -375,6 +383,16 @@ _SMALLEST_LINE_PT = 4.0
 #: upright blurred page "turn 90" at 0.49; right verdicts on the sample scans, turned
 #: each way, came at 1.9 to 14, and at 0.23 to 0.46 blurred or small)
 _OSD_SURE = 1.0
+#: a table read column by column (``_cells_by_column``): the most words in a line that
+#: is a cell, the fewest such lines beside another; the page segmentation mode it is read
+#: again in (4, one column of text of varied sizes: lines across the whole page, row by
+#: row, a heading or a note above the table kept as its own lines); how much of the
+#: letters and the mean word confidence of the reading by columns that pass must keep
+_CELL_WORDS = 3
+_TABLE_CELLS = 6
+_ROWS_PSM = 4
+_ROWS_LETTERS = 0.9
+_ROWS_CONF_LOSS = 5.0
 #: the page segmentation modes in which tesseract reads lines only across the page: of a
 #: page on its side it reads garbage across the lines (6) or nothing (4, 11), never lines
 #: running down it, so a page read in one cannot be seen to lie on its side by its lines
@@ -434,6 +452,30 @@ def _side_by_side(read: PagePass, enough: int = 2) -> bool:
                 if found >= enough:
                     return True
     return False
+
+
+def _cells_by_column(read: PagePass) -> bool:
+    """Whether ``read`` looks like a table tesseract read column by column: lines of a word
+    or a few (``_CELL_WORDS``), each standing at the height of a line of another block or
+    paragraph beside it, hold half the words read or more (and ``_TABLE_CELLS`` lines at
+    least). A page of prose in columns has long lines; a table read row by row has its
+    cells on one line, and no line beside it."""
+    lines = [ln for ln in read.page.lines if ln.words]
+    if read.runs_down or len(lines) < _TABLE_CELLS:
+        return False
+    beside: set[int] = set()
+    for k, a in enumerate(lines):
+        for j in range(k + 1, len(lines)):
+            b = lines[j]
+            if (a.block, a.paragraph) == (b.block, b.paragraph):
+                continue
+            overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+            if (overlap > 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+                    and (a.bbox[2] <= b.bbox[0] or b.bbox[2] <= a.bbox[0])):
+                beside.update((k, j))
+    cells = [lines[k] for k in beside if len(lines[k].words) <= _CELL_WORDS]
+    return (len(cells) >= _TABLE_CELLS
+            and 2 * sum(len(ln.words) for ln in cells) >= sum(len(ln.words) for ln in lines))
 
 
 def _text_region(image: Image.Image, read: PagePass) -> Image.Image:
@@ -659,6 +701,23 @@ def read_page(runner: Runner, image: Image.Image, dpi: float | None,
                 best = dataclasses.replace(
                     larger, orientation_confidence=best.orientation_confidence,
                     lying=best.lying)
+    if opts.psm is None and _cells_by_column(best):
+        # a table tesseract read column by column (its columns' cells, a word or three
+        # each, in blocks side by side whose lines stand at the same heights): read again
+        # in a mode that reads lines across the page, row by row, which keeps a drug
+        # beside its dose; at the scale the page was read at (small print upscaled),
+        # kept unless it reads less
+        rows = _another(runner, image, notes, number, "a pass reading rows", dpi=dpi,
+                        rotation=best.rotation, scale=best.scale,
+                        thresholding=best.thresholding, psm=_ROWS_PSM)
+        if (rows is not None and rows.all_letters >= _ROWS_LETTERS * best.all_letters
+                and rows.mean_conf >= best.mean_conf - _ROWS_CONF_LOSS):
+            notes.append(f"page {number}: a table read column by column, read again row by "
+                         f"row (psm {_ROWS_PSM}): {len(best.words)} -> {len(rows.words)} "
+                         f"words, mean word confidence {best.mean_conf:.0f} -> "
+                         f"{rows.mean_conf:.0f}")
+            best = dataclasses.replace(rows, orientation_confidence=best.orientation_confidence,
+                                       lying=best.lying)
     if skew is not None:
         best = dataclasses.replace(best, skew=skew[0], straight=skew[1])
     return best
