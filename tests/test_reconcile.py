@@ -1484,6 +1484,29 @@ def test_reconcile_a_glued_dose_before_an_abbreviation_spelled_out(fix: str,
     assert not result.overcorrections and result.kept == 1.0
 
 
+@pytest.mark.parametrize("fix", ["Lisinopril 10 mg", "lisinopril 10mg"])
+def test_reconcile_a_glued_dose_before_two_words_spelled_out(fix: str) -> None:
+    """An answer that spelled out the two words after the span as well ("PO daily" ->
+    "by mouth once a day") had the span's dose taken from it: "Lisinioprii-10'mg" ->
+    "Lisinopril", its 10 lost, and "PO daily" -> "10 mg by mouth once a day"."""
+    line = ["Rx:", "Lisinioprii-10'mg", "PO", "daily", "for", "BP"]
+    words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
+             for i, t in enumerate(line)]
+    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                 engine="test"),
+                   segments=[Segment(id=0, words=words, page=1)],
+                   flags=[Flag(reason="near_lexicon", text=line[1], start=1, end=2,
+                               confidence=0.99,
+                               candidates=[Candidate(term="lisinopril",
+                                                     canonical="lisinopril", score=0.95)])])
+    result = reconcile(doc, f"Rx: {fix} by mouth once a day for BP")
+    assert [(c.original, c.new, c.candidate, c.lost_numbers)
+            for c in result.resolved] == [(line[1], fix, True, ())]
+    assert [(c.original, c.new, c.reformatted) for c in result.changes[1:]] == [
+        ("PO daily", "by mouth once a day", True)]
+    assert not result.overcorrections and result.kept == 1.0
+
+
 def _two_pages(*lines: str) -> Document:
     """A scan of one line a page, every word confident, each with its page and box."""
     segments = [Segment(id=k, page=k + 1, words=[

@@ -1463,11 +1463,18 @@ def _insertion_regions(pairs: Pairs, same: list[bool],
         glued = k
         while glued < end and pairs[glued][1] in joined:
             glued += 1
-        if k < glued == end and changed(k - 1) \
-                and span_of[owner[pairs[k - 1][0]]] is not None:  # type: ignore[index]
-            out[k:end] = [span_of[owner[pairs[k - 1][0]]]] * (end - k)  # type: ignore[index]
+        span = (span_of[owner[pairs[k - 1][0]]]  # type: ignore[index]
+                if k < glued and changed(k - 1) else None)
+        if span is not None and glued == end:
+            out[k:end] = [span] * (end - k)
             k = end
             continue
+        if (span is not None and end < len(pairs) and changed(end)
+                and span_of[owner[pairs[end][0]]] != span):  # type: ignore[index]
+            # the words after them go with the change after them, of other words ("PO
+            # daily" -> "by mouth once a day"): the span's correction ends where they start
+            out[k:glued] = [span] * (glued - k)
+            k = glued
         region: int | None = None
         for side in (k - 1, end):
             if 0 <= side < len(pairs) and changed(side):
