@@ -1699,3 +1699,23 @@ def test_reconcile_a_bracket_note_before_the_first_word_is_no_word(style: str | 
     # a line of the document's own that begins so keeps it
     own = _text_doc("[! urgent] take metformin")
     assert reconcile(own, "[! urgent] take metformin", style=style).changes == ()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", "json"])
+def test_reconcile_a_forced_style_reads_the_documents_own_marks_as_text(style: Style) -> None:
+    """With the style forced (``--style``) and an answer that dropped the markup, the
+    document's own "&amp;", "\\\\" and "[x?]", written as they are, were read as the
+    markup's ("AT&amp;T" -> "AT&T" an over-correction); auto-detection read them right.
+    An answer that keeps the markup's escapes of them is still read by the style."""
+    text = ("Seen at AT&amp;T clinic. Path C:\\\\temp noted [x?] by nurse.\n"
+            "Start metfromin 500 mg daily.")
+    doc = _text_doc(text)
+    fixed = text.replace("metfromin", "metformin")
+    for forced in (None, style):
+        result = reconcile(doc, fixed, style=forced)
+        assert [(c.original, c.new) for c in result.changes] == [("metfromin", "metformin")]
+        assert result.text == fixed
+    # the markup's escapes kept, the spans dropped: the style's reading
+    rendered = render(doc, style=style).document
+    if style != "json":
+        assert reconcile(doc, rendered, style=style).changes == ()

@@ -56,6 +56,7 @@ import itertools
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -636,7 +637,28 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
         answer = fenced.group(1)
     own = document_text
     answer = _corrected_part(answer, own)
-    found = style or _detect(answer, own)
+    detected = _detect(answer, own)
+    if style is not None and detected is None and own:
+        # the style forced, but the answer keeps none of its markup: its "&amp;", "\\" or
+        # "[x?]" may be the document's own, written as they are, or the markup's escapes
+        # of the document's "&", "\" or "[x?]": read as the one that keeps more of its words
+        plain, styled = _clean_as(answer, None, own), _clean_as(answer, style, own)
+        if plain != styled and _kept_tokens(plain, own) > _kept_tokens(styled, own):
+            return plain
+    return _clean_as(answer, style or detected, own)
+
+
+def _kept_tokens(text: str, own: str) -> int:
+    """How many of the document's own words (as written, counted as often as it has
+    them) ``text`` holds, the stretches it keeps marked as doubtful apart."""
+    opening, closing = _DOUBT_MARKS.get()
+    return sum((Counter(text.replace(opening, "").replace(closing, "").split())
+                & Counter(own.split())).values())
+
+
+def _clean_as(answer: str, found: Style | None, document_text: str) -> str:
+    """:func:`_clean` of an answer read in the style ``found`` (None: no markup)."""
+    own = document_text
     # an answer that kept the markup kept its escapes too: a line of the document's own
     # that looks like structure is escaped there, and the lines that look so are structure
     own_lines = frozenset(own.split("\n")) if own and found is None else frozenset()
