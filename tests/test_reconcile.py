@@ -1719,3 +1719,42 @@ def test_reconcile_a_forced_style_reads_the_documents_own_marks_as_text(style: S
     rendered = render(doc, style=style).document
     if style != "json":
         assert reconcile(doc, rendered, style=style).changes == ()
+
+
+def _html_escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+        '"', "&quot;")
+
+
+def test_reconcile_an_answer_escaped_once_more_is_read() -> None:
+    """An answer that escaped the inline markup once more, as a page's HTML is
+    ("&lt;unsure p=&quot;0.15&quot;&gt;metformin&lt;/unsure&gt;", "BP &amp;lt;140"), kept
+    the escaped tags and entities in the new text of its changes."""
+    doc = _load("dictation")
+    prompt = render(doc, style="inline", tokenizer="estimate").document
+    answer = _html_escaped(prompt.replace(">met for me<", ">metformin<"))
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, True)]
+    own = _text_doc("Goal BP <140 & A1c <7.\nStart metfromin daily.")
+    escaped = _html_escaped(render(own, style="inline").document).replace("metfromin",
+                                                                          "metformin")
+    assert [(c.original, c.new) for c in reconcile(own, escaped).changes] == [
+        ("metfromin", "metformin")]
+
+
+@pytest.mark.parametrize("left", ["?0.15", "?0.15|metformin", "?0.15|metformin/Metreton"])
+def test_reconcile_what_a_bracket_span_left_after_a_word_is_no_text(left: str) -> None:
+    """An answer that dropped a bracket span's brackets but kept its "?p" (and its
+    suggestions) after the word had them in the new text: "metformin?0.15". The word
+    stays, kept marked as doubtful, as a bracket span round it is."""
+    doc = _load("dictation")
+    answer = _answer().replace("metformin", "metformin" + left)
+    for style in (None, "bracket"):
+        result = reconcile(doc, answer, style=style)  # type: ignore[arg-type]
+        assert [(c.original, c.new, c.candidate, c.hedged) for c in result.resolved] == [
+            ("met for me", "metformin", True, True),
+            ("lie sin oh pril", "lisinopril", True, False)]
+        assert not result.overcorrections
+    own = _text_doc("Is it ok?0.5 ml given?ok then.")  # the document's own are text
+    assert reconcile(own, "Is it ok?0.5 ml given?ok then.").changes == ()

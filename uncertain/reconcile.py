@@ -78,6 +78,7 @@ from uncertain._markup import (
     TIME_PREFIX,
     Span,
     Style,
+    inline_escape,
     inline_unescape,
 )
 from uncertain._phones import NUMBER_WORDS, said_words
@@ -670,7 +671,7 @@ def _clean_as(answer: str, found: Style | None, document_text: str) -> str:
     if found == "json":
         decoded = _json_answer(answer)
         if decoded is not None:
-            return _unmarked(_json_doubts(*decoded), document_text)
+            return _unmarked(_left_p(_json_doubts(*decoded), document_text), document_text)
     lines = []
     for line in answer.split("\n"):
         if line not in own_lines and (  # (the document's own "[! urgent]" is text)
@@ -687,12 +688,57 @@ def _clean_as(answer: str, found: Style | None, document_text: str) -> str:
     text = "\n".join(lines)
     if found == "bracket":  # (a span's p and suggestions are no text: "<!--" in one is none)
         text = _BRACKET_ANY.sub(_bracket_bare, text)
+    text = _left_p(text, document_text)
     text = _unmarked(text, document_text)
     if found == "inline":
-        return inline_unescape(_INLINE_TAG.sub(_inline_doubt, text), strict=False)
+        if _escaped_again(text, document_text):
+            text = inline_unescape(text, strict=False)
+        text = inline_unescape(_INLINE_TAG.sub(_inline_doubt, text), strict=False)
+        # an entity still there that the document does not hold was escaped twice
+        # ("&amp;lt;"): the answer's escape, no text of the document's
+        return ENTITY.sub(lambda m: m.group() if m.group() in document_text
+                          else inline_unescape(m.group(), strict=False), text)
     if found == "bracket":
         return _bracket_clean(text)
     return text
+
+
+#: an inline tag the answer escaped as text ("&lt;unsure p=&quot;0.15&quot;&gt;"): the whole
+#: answer escaped once more, as a page's HTML is
+_ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#[xX]0*3[cC]);/?(?:unsure|sure)\b[^\n]*?"
+                          r"&(?:gt|#0*62|#[xX]0*3[eE]);", re.IGNORECASE)
+
+
+def _escaped_again(text: str, own: str) -> bool:
+    """Whether the inline answer ``text`` was escaped once more as a whole, as a page's
+    HTML is: it holds no tag but the document's own (``own``), and a tag escaped that is
+    none of the document's own escaped as the markup escapes them ("&lt;/unsure&gt;" of
+    a transcript that says "</unsure>")."""
+    if any(m.group() not in own for m in _INLINE_TAG.finditer(text)):
+        return False
+    shown = inline_escape(own)
+    return any(m.group() not in shown for m in _ESCAPED_TAG.finditer(text))
+#: what a bracket span leaves after a word when the answer drops its brackets: its "?p"
+#: (or "?ok"), with the suggestions after it ("metformin?0.15|metformin/Metreton")
+_LEFT_P = re.compile(r"(?<![^\s(\"'])(?P<word>[^\s\[\]?\\]+)\?(?P<p>\d\.\d{1,2}|ok)"
+                     r"(?:\|[^\s\[\]]*)?(?=[\s.,;:!)]|$)")
+
+
+def _left_p(text: str, own: str) -> str:
+    """``text`` without what bracket spans left of their markup after a word
+    (:data:`_LEFT_P`) that the document's own text ``own`` does not hold: the word stays,
+    kept marked as doubtful as a bracket span round it is ("metformin?0.15"), a verified
+    one's ("?ok") as it is."""
+    if "?" not in text:
+        return text
+    opening, closing = _DOUBT_MARKS.get()
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group() in own:
+            return m.group()
+        return m["word"] if m["p"] == "ok" else opening + m["word"] + closing
+
+    return _LEFT_P.sub(sub, text)
 
 
 #: typographic marks an answer may write for the plain ones ("patient’s", "10–20")
