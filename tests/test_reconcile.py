@@ -1758,3 +1758,23 @@ def test_reconcile_what_a_bracket_span_left_after_a_word_is_no_text(left: str) -
         assert not result.overcorrections
     own = _text_doc("Is it ok?0.5 ml given?ok then.")  # the document's own are text
     assert reconcile(own, "Is it ok?0.5 ml given?ok then.").changes == ()
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket"])
+def test_reconcile_an_answer_that_kept_only_the_escapes_is_read_by_them(style: Style) -> None:
+    """An answer that dropped the markup but copied the rest as it was shown kept the
+    style's escapes of the document's "&", "<" or "\\\\" ("AT&amp;amp;T"): with the style
+    guessed, only escapes the document's own text does not hold were a sign of markup,
+    and "AT&amp;T" -> "AT&amp;amp;T" came back an over-correction. The answer is read as
+    plain text or by the style whose escapes it holds, whichever keeps more of the
+    document's words."""
+    text = "Seen at AT&amp;T &lt;clinic&gt; C:\\\\temp [x?] today.\nStart metfromin daily."
+    doc = _text_doc(text)
+    shown = render(doc, style=style).document
+    assert reconcile(doc, shown).changes == ()
+    fixed = shown.replace("metfromin", "metformin")
+    assert [(c.original, c.new) for c in reconcile(doc, fixed).changes] == [
+        ("metfromin", "metformin")]
+    # written as the document has them, they are its text
+    assert [(c.original, c.new) for c in reconcile(
+        doc, text.replace("metfromin", "metformin")).changes] == [("metfromin", "metformin")]

@@ -639,14 +639,26 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
     own = document_text
     answer = _corrected_part(answer, own)
     detected = _detect(answer, own)
-    if style is not None and detected is None and own:
-        # the style forced, but the answer keeps none of its markup: its "&amp;", "\\" or
-        # "[x?]" may be the document's own, written as they are, or the markup's escapes
-        # of the document's "&", "\" or "[x?]": read as the one that keeps more of its words
-        plain, styled = _clean_as(answer, None, own), _clean_as(answer, style, own)
-        if plain != styled and _kept_tokens(plain, own) > _kept_tokens(styled, own):
-            return plain
+    if detected is None and own:
+        # no markup but what the document's own text holds: the answer's "&amp;", "\\" or
+        # "[x?]" may be the document's own, written as they are, or a style's escapes of
+        # its "&", "\" or "[x?]" (the markup dropped, the rest copied as it was shown):
+        # read as the one that keeps more of its words; a tie, as the forced style, else
+        # as plain text
+        signs: tuple[tuple[Style, re.Pattern[str]], ...] = (
+            ("inline", ENTITY), ("bracket", _BRACKET_ESCAPE))
+        tried = [style] if style is not None else [
+            name for name, sign in signs if sign.search(answer)]
+        readings = [_clean_as(answer, name, own) for name in tried]
+        readings.insert(len(readings) if style is not None else 0,
+                        _clean_as(answer, None, own))
+        if len(readings) > 1:
+            return max(readings, key=lambda text: _kept_tokens(text, own))
     return _clean_as(answer, style or detected, own)
+
+
+#: an escape of the bracket style's: a backslash before a character
+_BRACKET_ESCAPE = re.compile(r"\\.", re.DOTALL)
 
 
 def _kept_tokens(text: str, own: str) -> int:
