@@ -1802,8 +1802,11 @@ _OF_ORIGINAL = re.compile(
     r"\s+(?:(?:a|an|the|just|simply)\s+)*(?:mis\w+|transcription|transcribing|recognition|"
     r"ocr|asr|speech|dictation|spelling|errors?\b|mistakes?\b|typos?\b|garbled)",
     re.IGNORECASE)
-#: where a sentence (or a line, or a list's item) of a note ends
-_NOTE_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+#: where a sentence ends, in a note the answer adds or in a change's new text: after its
+#: mark and the spaces after it, or at a line's end (a list's item, a line with no mark);
+#: a sentence an answer adds after its reading ("metformin. Likely viral URI.") is no
+#: doubt of the reading (:func:`_of_reading`)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def _doubted(change: Change, notes: list[str]) -> bool:
@@ -1818,7 +1821,7 @@ def _doubted(change: Change, notes: list[str]) -> bool:
         return False
     named = [t for t in {change.new, change.original} if t.strip()]
     for note in notes:
-        for sentence in _NOTE_SENTENCE.split(note):
+        for sentence in _SENTENCE_END.split(note):
             if not any(_OF_ORIGINAL.match(sentence, m.end()) is None
                        for m in _NOTE_DOUBT.finditer(sentence)):
                 continue
@@ -1857,9 +1860,6 @@ def _own_hedge(original: str, new: str) -> bool:
                for m in _HEDGE_WORDS.finditer(new))
 
 
-#: where a sentence of an answer ends: a sentence it adds after its reading ("metformin.
-#: Likely viral URI.") is no doubt of the reading
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 #: words a doubt of a reading is said with besides hedge words ("(dose unclear)", "the
 #: name is uncertain", "most likely", "hard to read")
 _DOUBT_SAID = frozenset(
