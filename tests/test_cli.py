@@ -702,6 +702,29 @@ def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
     assert [c["new"] for c in result["overcorrections"]] == ["metformin"]
 
 
+def test_cli_reconcile_maps_a_list_of_fixes(note: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """An answer that gives only its fixes, as JSON, was no corrected copy: warned of,
+    its fixes not mapped. Each fix is now made where the document holds its words, and
+    one it cannot place is said in a warning."""
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"corrections": [
+        {"original": "met for men", "corrected": "metformin"},
+        {"original": "hydroxyzine", "corrected": "hydralazine"}]}))
+    capsys.readouterr()
+    assert main(["reconcile", str(saved), str(answer)]) == 0
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert [(c["original"], c["new"], c["candidate"]) for c in result["resolved"]] == [
+        ("met for men", "metformin", True)]
+    assert result["overcorrections"] == [] and result["kept"] == 1.0
+    assert result["warnings"] == ['the fix of "hydroxyzine" names words the document '
+                                  "does not hold: not mapped"]
+    assert err == f"warning: {answer}: {result['warnings'][0]}\n"
+
+
 def test_cli_render_reads_batch_records(note: Path, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

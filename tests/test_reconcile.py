@@ -641,7 +641,7 @@ def test_reconcile_to_dict_is_json() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert set(data) == {"text", "kept", "reordered", "spans", "resolved", "unchanged",
                          "overcorrections",
-                         "reformatted", "asides"}
+                         "reformatted", "asides", "warnings"}
     assert data["resolved"][0]["new"] == "Smith"
     assert data["resolved"][0]["bbox"] == [504.0, 540.0, 624.0, 582.0]
     assert [s["text"] for s in data["unchanged"]] == ["Lisinoprll", "5OO"]
@@ -1778,3 +1778,34 @@ def test_reconcile_an_answer_that_kept_only_the_escapes_is_read_by_them(style: S
     # written as the document has them, they are its text
     assert [(c.original, c.new) for c in reconcile(
         doc, text.replace("metfromin", "metformin")).changes] == [("metfromin", "metformin")]
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda fixes: json.dumps(fixes),
+    lambda fixes: json.dumps({"corrections": fixes}, indent=2),
+    lambda fixes: "Here are the fixes:\n```json\n" + json.dumps({"changes": fixes}) + "\n```",
+])
+def test_reconcile_an_answer_of_fixes_only_is_mapped(wrap: Any) -> None:
+    """An answer that gives only a list of fixes ([{"original": "met for me",
+    "corrected": "metformin"}], or {"corrections": [...]}) was read as the answer's text:
+    no corrected copy, kept near nought, its fixes not mapped. Each is now made where the
+    document holds its words (case apart), one it names in a doubtful span's place of
+    several, a doubt its note says hedging it; one it cannot place is a warning."""
+    doc = _load("dictation")
+    fixes = [{"original": "Met for me", "corrected": "metformin"},
+             {"from": "lie sin oh pril", "to": "lisinopril", "note": "not sure; verify"},
+             {"original": "milligrams", "corrected": "mg"},  # twice in the text, not doubtful
+             {"original": "warfarin", "corrected": "Coumadin"}]  # not in the text
+    result = reconcile(doc, wrap(fixes))
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.kept == 1.0
+    assert result.text == _answer()
+    assert result.warnings == (
+        'the fix of "milligrams" names words the document holds in 2 places, 0 of them '
+        "doubtful: not mapped",
+        'the fix of "warfarin" names words the document does not hold: not mapped')
+    # a JSON answer with its document is read as it was: its list of changes is a note
+    with_text = json.dumps({"corrected_text": _answer(), "changes": fixes[:1]})
+    assert reconcile(doc, with_text).warnings == ()
+    assert [c.new for c in reconcile(doc, with_text).resolved] == ["metformin", "lisinopril"]

@@ -701,6 +701,8 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         result = reconcile(doc, answer, style=args.style, prompt=prompt)
     else:
         result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
+    for message in result.warnings:  # (a list of fixes: those it could not map)
+        warn(f"{shown(args.answer)}: {message}")
     if doc.words and result.kept < _COPY_KEPT:  # (said where people look, as annotate's)
         warn(f"{shown(args.answer)}: " + ("holds no text" if not answer.strip() else
              f"keeps {result.kept:.0%} of the document's words") + ": no corrected copy "

@@ -179,6 +179,10 @@ class Reconciliation:
     #: sentences moved): they are read in the document's order, each against its own
     #: line, and the move is no change of their words
     reordered: bool = False
+    #: what could not be read of the answer, for a person to see: of an answer that
+    #: gives only a list of fixes, each fix that names words the document does not hold,
+    #: or holds in several places none of which is a doubtful span alone (not mapped)
+    warnings: tuple[str, ...] = ()
 
     @property
     def resolved(self) -> list[Change]:
@@ -205,7 +209,7 @@ class Reconciliation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: text, kept, reordered, spans, resolved, unchanged,
-        overcorrections, reformatted, asides."""
+        overcorrections, reformatted, asides, warnings."""
         spans = [s.to_dict() | (self.places[k] if k < len(self.places) else {})
                  for k, s in enumerate(self.spans)]
         return {
@@ -218,6 +222,7 @@ class Reconciliation:
             "overcorrections": [c.to_dict() for c in self.overcorrections],
             "reformatted": [c.to_dict() for c in self.reformatted],
             "asides": [c.to_dict() for c in self.asides],
+            "warnings": list(self.warnings),
         }
 
 
@@ -877,8 +882,13 @@ def reconcile(
         spans = _shown(doc, prompt)
     else:
         spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
+    warnings: list[str] = []
     with _marks_for(llm_output, doc.text):
-        cleaned = _answer_text(doc, llm_output, style)
+        fixes = _fix_list(llm_output.removeprefix("\ufeff"), doc.text)
+        if fixes is None:
+            cleaned = _answer_text(doc, llm_output, style)
+        else:  # a list of fixes, no corrected copy: the document with them made
+            cleaned, warnings = _fixed(doc.text, spans, fixes)
         ordered = _in_document_order(cleaned, doc.text)
         answer, doubts = _doubts(cleaned if ordered is None else ordered)
         given = answer if ordered is None else _doubts(cleaned)[0]
@@ -943,7 +953,119 @@ def reconcile(
                   / len(src), 4) if src else 1.0)
     return Reconciliation(given, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns, lines) for s in spans),
-                          reordered=ordered is not None)
+                          reordered=ordered is not None, warnings=tuple(warnings))
+
+
+#: the words of a fix's field names that say which text it holds, in an answer that
+#: gives only a list of fixes ([{"original": "met for me", "corrected": "metformin"}]): the
+#: words it read, and those it puts in their place. A closed class, the names such a
+#: list is written with; a field named otherwise is a note of the fix's
+_FIX_FROM = frozenset({"original", "from", "old", "before", "source", "incorrect", "wrong",
+                       "error", "erroneous", "misspelled", "misheard", "misread", "input",
+                       "raw", "transcribed", "recognized", "recognised", "span", "text"})
+_FIX_TO = frozenset({"corrected", "correction", "to", "new", "after", "replacement",
+                     "replace", "fixed", "fix", "revised", "suggested", "suggestion",
+                     "correct", "right", "output", "cleaned", "proposed"})
+
+
+class _Fix(NamedTuple):
+    """One fix of an answer that gives only a list of them."""
+
+    original: str
+    new: str
+    doubted: bool  # a note of the fix's says the answer is unsure of it
+
+
+def _fix_list(answer: str, own: str) -> list[_Fix] | None:
+    """The fixes of an answer that gives only a list of them, as JSON: a list of objects
+    each naming the words it read and what it puts in their place
+    ([{"original": "met for me", "corrected": "metformin"}]), alone or as the one list of
+    an object holding no document ({"corrections": [...]}), the whole answer, in a code
+    block or after a line of its own; None for any other answer (one the document's own
+    text ``own`` holds too)."""
+    fenced = _FENCED.fullmatch(answer.strip())
+    if fenced:
+        answer = fenced.group(1)
+    decoder = json.JSONDecoder()
+    for k, m in enumerate(re.finditer(r"^[ \t]*[\[{]", answer, re.MULTILINE)):
+        if k == 20:  # (an answer of many such lines is no JSON answer)
+            break
+        at = m.end() - 1
+        try:
+            data, end = decoder.raw_decode(answer, at)
+        except ValueError:
+            continue
+        if own and answer[at:end] in own:
+            continue
+        if isinstance(data, dict):
+            if _document_field(data) is not None:
+                return None  # a JSON answer with its document
+            lists = [v for v in data.values() if isinstance(v, list)]
+            if len(lists) != 1:
+                return None
+            data = lists[0]
+        if not isinstance(data, list):
+            return None
+        fixes = [_fix_of(item) for item in data]
+        return None if any(f is None for f in fixes) else [f for f in fixes if f is not None]
+    return None
+
+
+def _fix_of(item: Any) -> _Fix | None:
+    """The fix a list's item names, or None when it names none: one field holding the
+    words read, one what goes in their place (:data:`_FIX_FROM`, :data:`_FIX_TO`)."""
+    if not isinstance(item, dict):
+        return None
+    strings = {k: v for k, v in item.items() if isinstance(v, str)}
+    read = [k for k in strings if _key_words(k) & _FIX_FROM]
+    put = [k for k in strings if _key_words(k) & _FIX_TO and not _key_words(k) & _FIX_FROM]
+    if len(read) > 1:  # ("text" beside "original_text": the other is the one read)
+        read = [k for k in read if _key_words(k) != {"text"}]
+    if len(read) != 1 or len(put) != 1 or not strings[read[0]].strip():
+        return None
+    notes = [f"{' '.join(sorted(_key_words(k)))}: {v}" for k, v in item.items()
+             if k not in (read[0], put[0])
+             and (isinstance(v, str) or v is True)]  # ("uncertain": true is said by its name)
+    doubted = any(_OF_ORIGINAL.match(note, m.end()) is None
+                  for note in notes for m in _NOTE_DOUBT.finditer(note.replace(": True", "")))
+    return _Fix(strings[read[0]], strings[put[0]], doubted)
+
+
+def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[str]]:
+    """``text`` with ``fixes`` made (a doubted one's new words enclosed in the two
+    :data:`_DOUBT_MARKS`), and a warning for each fix not made: one whose words the text
+    does not hold, or holds in several places of which not one alone is a doubtful
+    span's (or in the words of one), or that overlaps a fix made before it."""
+    edits: list[tuple[int, int, str]] = []
+    warnings: list[str] = []
+    opening, closing = _DOUBT_MARKS.get()
+    for fix in fixes:
+        pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
+        places = [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)
+                  if _word_edge(text, m.start()) and _word_edge(text, m.end())]
+        quoted = json.dumps(fix.original, ensure_ascii=False)
+        if not places:
+            warnings.append(f"the fix of {quoted} names words the document does not hold: "
+                            "not mapped")
+            continue
+        if len(places) > 1:  # the one within a doubtful span's words
+            doubtful = [(a, b) for a, b in places
+                        if any(s.start <= a and b <= s.end for s in spans)]
+            if len(doubtful) != 1:
+                warnings.append(f"the fix of {quoted} names words the document holds in "
+                                f"{len(places)} places, {len(doubtful)} of them doubtful: "
+                                "not mapped")
+                continue
+            places = doubtful
+        a, b = places[0]
+        if any(a < e and s < b for s, e, _ in edits):
+            warnings.append(f"the fix of {quoted} overlaps another fix: not mapped")
+            continue
+        new = opening + fix.new + closing if fix.doubted and fix.new.strip() else fix.new
+        edits.append((a, b, new))
+    for a, b, new in sorted(edits, reverse=True):
+        text = text[:a] + new + text[b:]
+    return text, warnings
 
 
 def _shown(doc: Document, prompt: Prompt) -> list[Span]:
