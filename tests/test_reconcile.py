@@ -1809,3 +1809,31 @@ def test_reconcile_an_answer_of_fixes_only_is_mapped(wrap: Any) -> None:
     with_text = json.dumps({"corrected_text": _answer(), "changes": fixes[:1]})
     assert reconcile(doc, with_text).warnings == ()
     assert [c.new for c in reconcile(doc, with_text).resolved] == ["metformin", "lisinopril"]
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", None])
+def test_reconcile_an_answer_of_original_and_corrected_pairs(style: Style | None) -> None:
+    """An answer that gave each fixed line under "Original:" and its fix under
+    "Corrected:", pair after pair, was read as the last "Corrected:" line alone: every
+    other line deleted, the first pair's span among them ("lives in awful" -> "").
+    Each pair is now a fix made where the document holds its original (as the answer
+    quotes it, in the prompt's markup or not)."""
+    doubtful = {"lives", "in", "awful", "met", "for", "men"}
+    doc = Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=k, words=[Word(text=w, confidence=0.2 if w in doubtful else 0.95)
+                                       for w in line.split()])
+                  for k, line in enumerate([
+                      "Patient reports a cough since starting lives in awful ten mg daily.",
+                      "Blood pressure is fine.",
+                      "Continue met for men five hundred mg twice a day."])])
+    lines = doc.text.split("\n")
+    shown = (render(doc, style=style).document if style else doc.text).split("\n")
+    answer = (f"Here are my corrections:\n\n**Original:** {shown[0]}\n**Corrected:** "
+              f"{lines[0].replace('lives in awful', 'lisinopril')}\n\n**Original:** "
+              f"{shown[2]}\n**Corrected:** {lines[2].replace('met for men', 'metformin')}"
+              "\n\nThe rest of the note is unchanged.")
+    result = reconcile(doc, answer, style=style)
+    assert [(c.original, c.new, c.span) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0), ("met for men", "metformin", 1)]
+    assert result.kept == 1.0 and result.warnings == ()

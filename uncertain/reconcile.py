@@ -884,11 +884,17 @@ def reconcile(
         spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
     warnings: list[str] = []
     with _marks_for(llm_output, doc.text):
-        fixes = _fix_list(llm_output.removeprefix("\ufeff"), doc.text)
-        if fixes is None:
-            cleaned = _answer_text(doc, llm_output, style)
-        else:  # a list of fixes, no corrected copy: the document with them made
+        bare = llm_output.removeprefix("\ufeff")
+        fixes = _fix_list(bare, doc.text)
+        if fixes is not None:  # a list of fixes, no corrected copy: the document with them
             cleaned, warnings = _fixed(doc.text, spans, fixes)
+        else:
+            labelled = _labelled_fixes(bare, doc.text, style)
+            if labelled is not None:  # each fixed stretch given before and after its fix
+                cleaned, warnings = _fixed(doc.text, spans, labelled)
+            if labelled is None or (len(labelled) == 1 and warnings):
+                # (one pair not found as it is in the document: its "Corrected:" part)
+                cleaned, warnings = _answer_text(doc, llm_output, style), []
         ordered = _in_document_order(cleaned, doc.text)
         answer, doubts = _doubts(cleaned if ordered is None else ordered)
         given = answer if ordered is None else _doubts(cleaned)[0]
@@ -1009,6 +1015,34 @@ def _fix_list(answer: str, own: str) -> list[_Fix] | None:
         fixes = [_fix_of(item) for item in data]
         return None if any(f is None for f in fixes) else [f for f in fixes if f is not None]
     return None
+
+
+def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
+    """The fixes of an answer that gives the words it fixed, each under an "Original:"
+    label, and right after them their fix under a "Corrected:" one ("**Original:** ...
+    **Corrected:** ...", a pair a fixed line, or one pair for the whole document); None
+    when it gives no such pair. Labels the document's own text ``own`` holds are text;
+    each part is read as an answer is, in the prompt's markup (``style``, guessed when
+    None) or none."""
+    fenced = _FENCED.fullmatch(answer.strip())
+    if fenced:
+        answer = fenced.group(1)
+    labels = [m for m in _LABEL.finditer(answer) if m.group().strip() not in own]
+    fixes: list[_Fix] = []
+    for k, label in enumerate(labels[:-1]):
+        after = labels[k + 1]
+        if label["which"].casefold() != "original" or after["which"].casefold() == "original":
+            continue
+        end = labels[k + 2].start() if k + 2 < len(labels) else len(answer)
+        fixed = answer[after.end():end].strip()
+        if k + 2 >= len(labels):  # (the last fix: up to a line of the answer's own after it)
+            fixed = re.split(r"\n[ \t]*\n", fixed, maxsplit=1)[0].strip()
+        # (each as the answer writes it: in the prompt's markup, or not)
+        said = _doubts(_clean(answer[label.end():after.start()].strip(), style, own))[0]
+        said, fixed = said.strip(), _clean(fixed, style, own).strip()
+        if said:
+            fixes.append(_Fix(said, fixed, False))
+    return fixes or None
 
 
 def _fix_of(item: Any) -> _Fix | None:
