@@ -1837,3 +1837,47 @@ def test_reconcile_an_answer_of_original_and_corrected_pairs(style: Style | None
     assert [(c.original, c.new, c.span) for c in result.changes] == [
         ("lives in awful", "lisinopril", 0), ("met for men", "metformin", 1)]
     assert result.kept == 1.0 and result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    'Corrections:\n- "lives in awful" → "lisinopril" (please verify)\n'
+    '- "met for men" → "metformin"',
+    "Here are the fixes:\n\n1. **lives in awful** -> **lisinopril** (uncertain)\n"
+    "2. **met for men** -> **metformin**\n\nEverything else looks right.",
+    "- [lives in awful?0.31|lisinopril] => lisinopril (not sure)\n- met for men => metformin",
+])
+def test_reconcile_an_answer_listing_its_fixes_as_text_is_mapped(answer: str) -> None:
+    """An answer that listed only its fixes, a line each ('"met for men" -> "metformin"'),
+    was read as the document's text: no corrected copy, its spans unchanged, its lines
+    over-corrections. Each is now made where the document holds its words, the doubt of
+    its note in brackets hedging it; a corrected copy with its fixes listed after it is
+    read as the copy."""
+    doc = _clinic()
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.span, c.candidate, c.hedged) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0, True, True),
+        ("met for men", "metformin", 1, True, False)]
+    assert result.kept == 1.0
+    copy = doc.text.replace("lives in awful", "lisinopril").replace("met for men", "metformin")
+    listed = reconcile(doc, f"{copy}\n\nChanges:\n- lives in awful -> lisinopril\n"
+                            "- met for men -> metformin")
+    assert [c.new for c in listed.resolved] == ["lisinopril", "metformin"]
+    assert len(listed.asides) == 1 and not listed.overcorrections
+
+
+def _clinic() -> Document:
+    """The sample clinic note, two spans doubtful."""
+    lines = ["Follow up visit for hypertension and type two diabetes.",
+             "Patient reports a dry cough since starting lives in awful ten milligrams daily.",
+             "Blood pressure today is one thirty two over eighty four.",
+             "Continue met for men five hundred milligrams twice a day with meals."]
+    doubtful = {(1, 7), (1, 8), (1, 9), (3, 1), (3, 2), (3, 3)}  # (line, word)
+    words = [[Word(text=w, confidence=0.2 if (k, i) in doubtful else 0.95)
+              for i, w in enumerate(line.split())] for k, line in enumerate(lines)]
+    flags = [Flag(reason="near_lexicon", text=text, start=start, end=start + 3, confidence=0.9,
+                  candidates=[Candidate(term=term, canonical=term, score=0.9)])
+             for text, start, term in [("lives in awful", 16, "lisinopril"),
+                                       ("met for men", 33, "metformin")]]
+    return Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=k, words=ws) for k, ws in enumerate(words)], flags=flags)

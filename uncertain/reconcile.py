@@ -889,7 +889,8 @@ def reconcile(
         if fixes is not None:  # a list of fixes, no corrected copy: the document with them
             cleaned, warnings = _fixed(doc.text, spans, fixes)
         else:
-            labelled = _labelled_fixes(bare, doc.text, style)
+            labelled = (_labelled_fixes(bare, doc.text, style)
+                        or _listed_fixes(bare, doc.text, style))
             if labelled is not None:  # each fixed stretch given before and after its fix
                 cleaned, warnings = _fixed(doc.text, spans, labelled)
             if labelled is None or (len(labelled) == 1 and warnings):
@@ -1043,6 +1044,53 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
         if said:
             fixes.append(_Fix(said, fixed, False))
     return fixes or None
+
+
+#: a line of a list of fixes written as text: the words read, an arrow, their fix, a note
+#: in brackets after it ('- "met for me" -> "metformin" (please verify)', "1. **met for
+#: me** → **metformin**")
+_FIX_LINE = re.compile(
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n]+?)[ \t]+"
+    r"(?:\u2192|\u27f6|\u2794|\u21d2|-{1,2}>|=>)[ \t]+(?P<new>[^\n]*?\S)"
+    r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
+#: quotation marks and emphasis round a fix's words in such a line
+_FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
+
+
+def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
+    """The fixes of an answer that gives only a list of them as text, a fix a line
+    (:data:`_FIX_LINE`), with at most a line of its own before and after them ("Here are
+    the corrections:"), like no line of the document; None for any other answer (a
+    corrected copy with its fixes listed after it). Lines of the document's own text
+    ``own`` are no fixes; the words read are read as an answer is, in the prompt's markup
+    (``style``, guessed when None) or none."""
+    fenced = _FENCED.fullmatch(answer.strip())
+    if fenced:
+        answer = fenced.group(1)
+    lines = [line for line in answer.split("\n") if line.strip()]
+    found = [_FIX_LINE.fullmatch(line) if line not in own else None for line in lines]
+    at = [k for k, m in enumerate(found) if m is not None]
+    if not at or len(lines) - len(at) > 2 or not all(
+            0 <= k - at[0] < len(at) for k in at) or (at[0] > 1 or len(lines) - 1 - at[-1] > 1):
+        return None
+    own_lines = [" ".join(_key(t) for t in line.split()) for line in own.split("\n")]
+    for k in (*range(at[0]), *range(at[-1] + 1, len(lines))):
+        said = " ".join(_key(t) for t in lines[k].split())
+        if any(fuzz.ratio(said, line) >= _MOVED_SIMILARITY for line in own_lines):
+            return None  # (a line of the document: a corrected copy)
+    fixes = []
+    for m in found:
+        if m is None:
+            continue
+        old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+        new = _clean(m["new"].strip(_FIX_QUOTES + " \t"), style, own).strip()
+        note = m["note"] or ""
+        doubted = any(_OF_ORIGINAL.match(note, d.end()) is None
+                      for d in _NOTE_DOUBT.finditer(note))
+        if not old:
+            return None
+        fixes.append(_Fix(old, new, doubted))
+    return fixes
 
 
 def _fix_of(item: Any) -> _Fix | None:
