@@ -14,7 +14,7 @@ from test_render_budget import _suggested
 
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
 from uncertain.reconcile import clean_answer, reconcile
-from uncertain.render import Style, render
+from uncertain.render import STYLES, Style, render
 
 DATA = Path(__file__).resolve().parent / "data" / "render"
 
@@ -1881,3 +1881,23 @@ def _clinic() -> Document:
     return Document(
         source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
         segments=[Segment(id=k, words=ws) for k, ws in enumerate(words)], flags=flags)
+
+
+@pytest.mark.parametrize(("words", "threshold"), [
+    ([("a -->", None, True), ("\\", None, True)], 0.0),
+    ([("0", 0.0, False), (" -->", None, True), ("a", 0.0, True)], 1.0),
+])
+def test_reconcile_a_document_with_an_arrow_given_back_is_no_list_of_fixes(
+        words: list[tuple[str, float | None, bool]], threshold: float) -> None:
+    """A document whose words hold an arrow ("a --> \\\\"), its prompt given back, was read
+    as a list of fixes, "a" -> "\\\\": the answer keeps the document's words, it is no
+    list of fixes."""
+    doc = Document(
+        source=Source(path="a.wav", sha256="0" * 64, modality="audio", engine="test"),
+        segments=[Segment(id=0, words=[
+            Word(text=t, confidence=c, space_after=after, start=k * 0.4, end=k * 0.4 + 0.3)
+            for k, (t, c, after) in enumerate(words)])])
+    for style in STYLES:
+        prompt = render(doc, style=style, threshold=threshold, tokenizer="estimate",
+                        structure=False, preamble=False)
+        assert reconcile(doc, prompt.text, style=style, threshold=threshold).changes == ()

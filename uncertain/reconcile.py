@@ -1061,12 +1061,15 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     """The fixes of an answer that gives only a list of them as text, a fix a line
     (:data:`_FIX_LINE`), with at most a line of its own before and after them ("Here are
     the corrections:"), like no line of the document; None for any other answer (a
-    corrected copy with its fixes listed after it). Lines of the document's own text
+    corrected copy with its fixes listed after it, one that holds half the document's
+    words or more). Lines of the document's own text
     ``own`` are no fixes; the words read are read as an answer is, in the prompt's markup
     (``style``, guessed when None) or none."""
     fenced = _FENCED.fullmatch(answer.strip())
     if fenced:
         answer = fenced.group(1)
+    if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
+        return None  # (half the document's words or more: a copy of it, "a -> b" its own)
     lines = [line for line in answer.split("\n") if line.strip()]
     found = [_FIX_LINE.fullmatch(line) if line not in own else None for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
