@@ -1901,3 +1901,33 @@ def test_reconcile_a_document_with_an_arrow_given_back_is_no_list_of_fixes(
         prompt = render(doc, style=style, threshold=threshold, tokenizer="estimate",
                         structure=False, preamble=False)
         assert reconcile(doc, prompt.text, style=style, threshold=threshold).changes == ()
+
+
+@pytest.mark.parametrize(("words", "answer", "changes"), [
+    # a preface line above a changed first word: the change's new text, or a span's
+    (["Follow", "up", "visit."], "Here's the cleaned-up note:\nFollow-up visit.",
+     [("", "Here's the cleaned-up note:", True, False), ("Follow up", "Follow-up", False, True)]),
+    (["Metforrnin", "500", "mg."], "Transcript:\nMetformin 500 mg.",
+     [("", "Transcript:", True, False), ("Metforrnin", "Metformin", False, False)]),
+    # a closing line below a changed last word
+    (["Take", "500", "mg", "metforrnin"], "Take 500 mg metformin\nDone.",
+     [("metforrnin", "metformin", False, False), ("", "Done.", True, False)]),
+])
+def test_reconcile_a_line_added_beside_a_changed_edge_word_is_an_aside(
+        words: list[str], answer: str, changes: list[tuple[str, str, bool, bool]]) -> None:
+    """A line the answer adds before the document's first word or after its last was part
+    of the change of that word when the word changed: "Follow up" -> "Here's the
+    cleaned-up note: Follow-up" an over-correction, "Metforrnin" -> "Transcript:
+    Metformin" a span's fix naming no suggestion. The line is an aside of its own."""
+    doubtful = [w for w in words if "rnin" in w]
+    doc = Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=0, words=[Word(text=w, confidence=0.3 if w in doubtful else 0.95)
+                                       for w in words])],
+        flags=[Flag(reason="near_lexicon", text=w, start=words.index(w),
+                    end=words.index(w) + 1, confidence=0.9,
+                    candidates=[Candidate(term="metformin", canonical="metformin", score=0.9)])
+               for w in doubtful])
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.aside, c.reformatted) for c in result.changes] == changes
+    assert all(c.candidate for c in result.resolved)

@@ -929,7 +929,12 @@ def reconcile(
     # a word of a span changed whole is part of its change, though the answer has it
     same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
             for i, j, _ in pairs]
-    groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst), joined)
+    # the answer tokens that begin a line: lines before the document's first word or after
+    # its last are the answer's own, no part of a change of the words beside them
+    starts = {k for k in range(1, len(tokens))
+              if "\n" in answer[tokens[k - 1].end():tokens[k].start()]}
+    groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst), joined,
+                     starts)
     for g in groups:  # unit ranges back to word ranges
         if g.first == g.stop:
             g.first = g.stop = units[g.first][0] if g.first < len(units) else len(words)
@@ -1660,12 +1665,29 @@ def _settle(run: Pairs, token_span: list[int | None],
 
 def _groups(pairs: Pairs, same: list[bool],
             owner: list[int], span_of: list[int | None], n_words: int,
-            span_sizes: list[int], n_dst: int, joined: set[int] | None = None) -> list[_Group]:
+            span_sizes: list[int], n_dst: int, joined: set[int] | None = None,
+            starts: frozenset[int] | set[int] = frozenset()) -> list[_Group]:
     """Changed stretches, split by the span they touch, widened to whole words
     (``same``: whether each pair is a word the answer kept as it was; ``span_sizes``: the
-    source tokens of each doubtful span; ``joined``: as :func:`_insertion_regions`)."""
+    source tokens of each doubtful span; ``joined``: as :func:`_insertion_regions`).
+    Lines the answer adds before the document's first word or after its last (``starts``:
+    the answer tokens that begin a line) are a change of their own, not part of a change
+    of the words beside them ("Here is the note:" above "Follow up" -> "Follow-up")."""
     next_dst = _next_dsts(pairs, n_dst)
     regions = _insertion_regions(pairs, same, owner, span_of, span_sizes, joined or set())
+    n_src = len(owner)
+    # (a line added before the first word or after the last is no span's change)
+    lead = 0
+    while lead < len(pairs) and pairs[lead][0] is None and pairs[lead][2] == 0:
+        lead += 1
+    cut = max((k for k in range(1, lead + 1)
+               if (pairs[k][1] if k < len(pairs) else n_dst) in starts), default=0)
+    regions[:cut] = [None] * cut
+    tail = len(pairs)
+    while tail > 0 and pairs[tail - 1][0] is None and pairs[tail - 1][2] == n_src:
+        tail -= 1
+    cut = min((k for k in range(tail, len(pairs)) if pairs[k][1] in starts), default=len(pairs))
+    regions[cut:] = [None] * (len(pairs) - cut)
     groups: list[_Group] = []
     fresh = True
     for index, (i, j, cursor) in enumerate(pairs):
@@ -1683,7 +1705,11 @@ def _groups(pairs: Pairs, same: list[bool],
         a = i if i is not None else cursor
         b = i + 1 if i is not None else cursor
         last = groups[-1] if groups else None
-        if last and ((not fresh and last.region == region) or first < last.stop):
+        added = last is not None and j is not None and j in starts and (
+            (i is not None and last.a == last.b == last.stop == 0)  # after lines before
+            or (i is None and cursor == n_src and last.a < last.b))  # lines after the last
+        if last and not added and ((not fresh and last.region == region)
+                                   or first < last.stop):
             last.b = max(last.b, b)
             last.stop = max(last.stop, stop)
             if j is not None:
