@@ -1931,3 +1931,23 @@ def test_reconcile_a_line_added_beside_a_changed_edge_word_is_an_aside(
     result = reconcile(doc, answer)
     assert [(c.original, c.new, c.aside, c.reformatted) for c in result.changes] == changes
     assert all(c.candidate for c in result.resolved)
+
+
+@pytest.mark.parametrize(("line", "hedged"), [
+    ("Metformin 500 mg BID (verify dose)", True),
+    ("Metformin 500 mg BID [uncertain]", True),
+    ("Metformin 500 mg BID (please confirm).", True),
+    ("Metformin 500 mg BID (with meals)", False),  # a note that doubts nothing
+    ("Metformin 500 mg TID (verify dose)", False),  # a change of its own between
+])
+def test_reconcile_a_note_to_check_after_a_fix_on_its_line_hedges_it(line: str,
+                                                                      hedged: bool) -> None:
+    """An answer that put a note asking to check the line after its fix ("Metformin 500
+    mg BID (verify dose)" for "Metformin 5OO mg BID") had the fix read as settled, the
+    note an over-correction of its own."""
+    doc = _load("discharge")
+    answer = doc.text.replace("Metformin 5OO mg BID", line).replace("Lisinoprll", "Lisinopril")
+    result = reconcile(doc, answer)
+    fix = next(c for c in result.resolved if c.original == "5OO")
+    assert (fix.new, fix.hedged) == ("500", hedged)
+    assert next(c for c in result.resolved if c.original == "Lisinoprll").hedged is False

@@ -949,7 +949,8 @@ def reconcile(
                        aside=g.region is None and _aside(g, tokens, answer, len(words)),
                        said=said)
                for g in groups]
-    changes = _dose_beside([_uncrossed(c, names) for c in changes])
+    changes = _checked_beside(_dose_beside([_uncrossed(c, names) for c in changes]),
+                              _segment_of(doc))
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
              if c.aside and _NOTE_DOUBT.search(c.new)]
@@ -1928,6 +1929,39 @@ def _dose_beside(changes: list[Change]) -> list[Change]:
         if said:
             lost = tuple(n for n in change.lost_numbers if n not in said)
             out[k] = replace(change, lost_numbers=lost)
+    return out
+
+
+def _segment_of(doc: Document) -> list[int]:
+    """The index of each word's segment (its line)."""
+    return [k for k, segment in enumerate(doc.segments) for _ in segment.words]
+
+
+#: a note in brackets and nothing else ("(verify dose)", "[please confirm]")
+_BRACKETED_NOTE = re.compile(r"[(\[][^()\[\]\n]*[)\]][.,;:]?")
+
+
+def _checked_beside(changes: list[Change], segment_of: list[int]) -> list[Change]:
+    """``changes``, a doubtful span's fix hedged where the answer inserts a note in
+    brackets that doubts or asks to check a reading (:func:`_hedges`: "(verify dose)",
+    "[uncertain]") after it on its line, with only words it kept between ("Metformin
+    500 mg BID (verify dose)" for "Metformin 5OO mg BID"): the note is of the line's
+    fix, not a word of its own."""
+    out = list(changes)
+    for k, note in enumerate(changes):
+        if (note.kind != "insert" or note.span is not None or note.aside
+                or not _BRACKETED_NOTE.fullmatch(note.new) or not _hedges(note.new)):
+            continue
+        fixed = next((t for t in range(k - 1, -1, -1) if changes[t].kind != "insert"
+                      or changes[t].span is not None), None)
+        if fixed is None or changes[fixed].span is None or changes[fixed].hedged:
+            continue
+        first, stop = changes[fixed].word_start, note.word_start
+        if (stop > first and len({segment_of[i] for i in range(first, stop)}) == 1
+                and all(c.word_end <= first or c.word_start >= stop or c is changes[fixed]
+                        for c in changes if c.span is None and not c.aside
+                        and c.kind != "insert")):
+            out[fixed] = replace(out[fixed], hedged=True)
     return out
 
 
