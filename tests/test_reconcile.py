@@ -1951,3 +1951,21 @@ def test_reconcile_a_note_to_check_after_a_fix_on_its_line_hedges_it(line: str,
     fix = next(c for c in result.resolved if c.original == "5OO")
     assert (fix.new, fix.hedged) == ("500", hedged)
     assert next(c for c in result.resolved if c.original == "Lisinoprll").hedged is False
+
+
+@pytest.mark.parametrize(("note", "hedged"), [
+    ("The lisinopril dose (15 mg) is uncertain; it may have been fifty.", ["lisinopril", "15"]),
+    ("I am not sure about 15.", ["15"]),
+    ("Please verify the dose of 15 mg.", ["15"]),
+    ("Numbers were written as digits (15, 40). Please verify lisinopril.", ["lisinopril"]),
+])
+def test_reconcile_a_doubt_said_in_a_note_of_a_dose_hedges_it(note: str,
+                                                               hedged: list[str]) -> None:
+    """A note that doubted a dose the answer wrote in digits ("The lisinopril dose (15 mg)
+    is uncertain") hedged the name beside it, not the dose: a name of fewer than four
+    letters, unquoted, was no fix named. A number of two digits or more names it."""
+    doc = _load("dictation")
+    answer = _answer().replace("fifteen", "15")
+    result = reconcile(doc, f"{answer}\n\n{note}")
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril", "15"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged

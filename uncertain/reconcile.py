@@ -2081,7 +2081,8 @@ def _doubted(change: Change, notes: list[str]) -> bool:
     (``Change.aside``) doubts ``change``, a fix of a doubtful span, by naming it: its new
     text, or the words it replaced ("I am not sure about omeprazole; please verify.",
     "- \"or promote\" -> \"omeprazole\" (uncertain)"). What it names must have four
-    letters or more, or be quoted: "one" of "one of the names is unclear" is no fix; a
+    letters or more (or two digits: a dose, "the dose (15 mg) is uncertain"), or be
+    quoted: "one" of "one of the names is unclear" is no fix; a
     hedge of the document's reading is none of the fix ("metformin, likely misheard").
     """
     if change.span is None or change.hedged or not change.new:
@@ -2099,7 +2100,9 @@ def _doubted(change: Change, notes: list[str]) -> bool:
                     continue
                 quoted = sentence[max(0, said.start() - 1):said.start()] in "\"'\u201c\u2018`" \
                     and said.start() > 0
-                if quoted or sum(c.isalpha() for c in text) >= 4:
+                # (a number of two digits or more names a dose as well as a word does)
+                if quoted or sum(c.isalpha() for c in text) >= 4 or sum(
+                        c.isdigit() for c in text) >= 2:
                     return True
     return False
 
