@@ -1969,3 +1969,18 @@ def test_reconcile_a_doubt_said_in_a_note_of_a_dose_hedges_it(note: str,
     result = reconcile(doc, f"{answer}\n\n{note}")
     assert [c.new for c in result.resolved] == ["metformin", "lisinopril", "15"]
     assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
+@pytest.mark.parametrize("shown", ["[{old} → {new}]", "[{old} -> {new}]", "[{old} => {new}]"])
+def test_reconcile_a_fix_shown_with_an_arrow_in_brackets_is_the_fix(shown: str) -> None:
+    """An answer that showed its fixes in brackets with an arrow ("[met for me →
+    metformin]") had the span read as unchanged and the arrow and fix as words inserted
+    after it. The fix after the arrow is the span's new text."""
+    doc = _load("dictation")
+    answer = _answer(med=shown.format(old="met for me", new="metformin"),
+                     ace=shown.format(old="lie sin oh pril", new="lisinopril"))
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    own = _text_doc("Titrate [5 -> 10 mg] weekly.")  # the document's own are its text
+    assert reconcile(own, own.text).changes == ()

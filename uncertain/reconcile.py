@@ -362,14 +362,20 @@ def _unmarked(text: str, own: str) -> str:
 
 
 def _unbracketed(m: re.Match[str]) -> str:
-    """The words of ``[words]``; "[inaudible]", "[verify]" (a hedge, the brackets say it
-    is no word said) and "[00:01.5]" (a time, no word) stay as they are."""
+    """The words of ``[words]``, of "[met for me → metformin]" the fix after the arrow;
+    "[inaudible]", "[verify]" (a hedge, the brackets say it is no word said) and
+    "[00:01.5]" (a time, no word) stay as they are."""
     inner = m.group(1)
     if inner is None:  # an escape, kept as it is
         return m.group()
     if _hedges(m.group()) or not any(c.isalpha() for c in inner):
         return m.group()
-    return inner
+    fix = _ARROW.split(inner, maxsplit=1)  # "[met for me → metformin]": the fix shown
+    return fix[1] if len(fix) == 2 and fix[0].strip() and fix[1].strip() else inner
+
+
+#: an arrow an answer shows a fix with, between the words read and their fix
+_ARROW = re.compile(r"[ \t]+(?:\u2192|\u27f6|\u2794|\u21d2|-{1,2}>|=>)[ \t]+")
 
 
 #: where the answer keeps a stretch marked as doubtful (a span's markup round its text):
@@ -1056,8 +1062,8 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
 #: in brackets after it ('- "met for me" -> "metformin" (please verify)', "1. **met for
 #: me** → **metformin**")
 _FIX_LINE = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n]+?)[ \t]+"
-    r"(?:\u2192|\u27f6|\u2794|\u21d2|-{1,2}>|=>)[ \t]+(?P<new>[^\n]*?\S)"
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n]+?)" + _ARROW.pattern
+    + r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: quotation marks and emphasis round a fix's words in such a line
 _FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
