@@ -1984,3 +1984,28 @@ def test_reconcile_a_fix_shown_with_an_arrow_in_brackets_is_the_fix(shown: str) 
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     own = _text_doc("Titrate [5 -> 10 mg] weekly.")  # the document's own are its text
     assert reconcile(own, own.text).changes == ()
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket", None])
+def test_reconcile_an_answer_of_the_fixed_lines_alone_reads_the_others_as_they_were(
+        style: Style | None) -> None:
+    """An answer that gave only the lines it fixed had every other line read as deleted,
+    the spans on them among them: "lie sin oh pril" -> "" resolved as a deletion. The
+    lines it gives are read in their places, the others as they were, its spans still
+    to check, and a warning says so."""
+    doc = _load("dictation")
+    shown = render(doc, style=style).document.split("\n") if style else None
+    line = shown[1] if shown else "He takes met for me 500 milligrams twice daily."
+    answer = "Here is the fixed line:\n" + line.replace("met for me", "metformin")
+    answer = re.sub(r"<unsure[^>]*>|</unsure>", "", answer)
+    answer = re.sub(r"\[(metformin)\?[^\]]*\]", r"\1", answer)
+    result = reconcile(doc, answer, style=style)
+    assert [(c.original, c.new, c.aside) for c in result.changes] == [
+        ("", "Here is the fixed line:", True), ("met for me", "metformin", False)]
+    assert [result.spans[i].text for i in result.unchanged] == ["lie sin oh pril", "fifteen"]
+    assert result.warnings == ("the answer gives 1 of the document's 5 lines: the others "
+                               "are read as unchanged",)
+    assert result.kept == 1.0
+    # a corrected copy that joined two lines into one is no answer of some lines
+    joined = _answer().replace(".\nBlood", ". Blood")
+    assert reconcile(doc, joined).warnings == ()

@@ -902,6 +902,12 @@ def reconcile(
             if labelled is None or (len(labelled) == 1 and warnings):
                 # (one pair not found as it is in the document: its "Corrected:" part)
                 cleaned, warnings = _answer_text(doc, llm_output, style), []
+        filled = _in_full(cleaned, doc.text)
+        if filled is not None:  # the lines it fixed alone: the others are as they were
+            given_lines, cleaned = filled
+            warnings.append(f"the answer gives {given_lines} of the document's "
+                            f"{len(_text_lines(doc.text))} lines: the others are read as "
+                            "unchanged")
         ordered = _in_document_order(cleaned, doc.text)
         answer, doubts = _doubts(cleaned if ordered is None else ordered)
         given = answer if ordered is None else _doubts(cleaned)[0]
@@ -1241,6 +1247,54 @@ def _in_document_order(answer: str, own: str) -> str | None:
         return None  # (a doubt marked across lines is not parted)
     order = sorted(range(n), key=lambda i: place[i])
     return "\n".join([*given[:head], *(lines[i] for i in order), *given[head + n:]])
+
+
+def _text_lines(text: str) -> list[str]:
+    """The lines of ``text`` that hold more than spaces."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _in_full(answer: str, own: str) -> tuple[int, str] | None:
+    """Of an answer that gives only some of the document's lines (those it fixed), each
+    like a line of the document's own text ``own`` (as a moved line must be,
+    ``_MOVED_SIMILARITY``), in the document's order, at most half of them, with at most
+    ``_ASIDE_LINES`` lines of its own before and after them, like none: how many lines it
+    gives, and the answer with the document's other lines, as they are, in their places;
+    None for any other answer (a corrected copy, one that deletes a line of a few)."""
+    given = _text_lines(answer)
+    targets = _text_lines(own)
+    n = len(targets)
+    if not given or n < 2 or n > _MAX_LINES or len(given) > n // 2 + 2 * _ASIDE_LINES:
+        return None
+    opening, closing = _DOUBT_MARKS.get()
+
+    def key(line: str) -> str:
+        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
+
+    score = process.cdist([key(line) for line in given], [key(line) for line in targets],
+                          scorer=fuzz.ratio)
+    like = [bool(score[k].max() >= _MOVED_SIMILARITY) for k in range(len(given))]
+    core = [k for k in range(len(given)) if like[k]]
+    if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
+            or len(given) - 1 - core[-1] > _ASIDE_LINES or 2 * len(core) > n:
+        return None
+    place: list[int] = []  # each given line's line of the document, in order
+    for k in core:
+        after = place[-1] + 1 if place else 0
+        if after >= n:
+            return None
+        j = after + int(np.argmax(score[k][after:]))
+        if score[k][j] < _MOVED_SIMILARITY:
+            return None
+        mine = key(given[k])
+        if any(fuzz.ratio(mine, key(" ".join(targets[a:a + 2]))) > score[k][j]
+               for a in (j - 1, j) if 0 <= a < n - 1):
+            return None  # (more like two lines joined: a copy with its lines joined)
+        place.append(j)
+    lines = list(targets)
+    for k, j in zip(core, place, strict=True):
+        lines[j] = given[k]
+    return len(core), "\n".join([*given[:core[0]], *lines, *given[core[-1] + 1:]])
 
 
 def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str],
