@@ -2009,3 +2009,23 @@ def test_reconcile_an_answer_of_the_fixed_lines_alone_reads_the_others_as_they_w
     # a corrected copy that joined two lines into one is no answer of some lines
     joined = _answer().replace(".\nBlood", ". Blood")
     assert reconcile(doc, joined).warnings == ()
+
+
+@pytest.mark.parametrize(("written", "new"), [
+    ("fifteen (possibly fifty)", "fifteen (possibly fifty)"),
+    ('<unsure p="0.38">fifteen or fifty</unsure>', "fifteen or fifty"),
+    ("fifteen (?)", "fifteen (?)"),
+])
+def test_reconcile_a_doubt_written_after_a_span_kept_is_its_change(written: str,
+                                                                   new: str) -> None:
+    """An answer that kept a span's words and wrote its doubt of them right after
+    ("fifteen (possibly fifty)", "fifteen or fifty" in the span's tag) had the span read
+    as left unchanged and the doubt as words it added of its own, an over-correction.
+    The doubt is the span's change, hedged; words added that doubt nothing stay apart."""
+    doc = _load("dictation")
+    result = reconcile(doc, _answer().replace("fifteen", written))
+    assert [(c.original, c.new, c.hedged, c.span) for c in result.changes][2:] == [
+        ("fifteen", new, True, 2)]
+    assert result.unchanged == () and not result.overcorrections
+    plain = reconcile(doc, _answer().replace("fifteen", "fifteen daily"))
+    assert [c.new for c in plain.overcorrections] == ["daily"] and plain.unchanged == (2,)

@@ -953,6 +953,7 @@ def reconcile(
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     groups, said, written = _numbers_whole(groups, words, new_tokens, token_span)
+    groups = _doubt_beside(groups, pairs, same, token_span, spans, new_tokens, doubtful)
     located = _located(doc)
     lines = _lines(doc)
     names = _names(doc, spans)
@@ -1247,6 +1248,42 @@ def _in_document_order(answer: str, own: str) -> str | None:
         return None  # (a doubt marked across lines is not parted)
     order = sorted(range(n), key=lambda i: place[i])
     return "\n".join([*given[:head], *(lines[i] for i in order), *given[head + n:]])
+
+
+def _doubt_beside(groups: list[_Group], pairs: Pairs, same: list[bool],
+                  token_span: list[int | None], spans: list[Span], new_tokens: list[str],
+                  doubtful: list[bool]) -> list[_Group]:
+    """``groups``, where the answer keeps a doubtful span's words as they were and inserts
+    right after them a doubt of their reading ("fifteen (possibly fifty)", "fifteen or
+    fifty" in the span's markup, "fifteen?"), that insertion joined with the span: its
+    change, hedged, not words the answer adds of its own beside a span it left as it
+    was."""
+    kept: dict[int, list[tuple[int, int]]] = {}  # span -> its (source, answer) tokens kept
+    for (i, j, _), is_same in zip(pairs, same, strict=True):
+        held = token_span[i] if i is not None else None
+        if is_same and held is not None and i is not None and j is not None:
+            kept.setdefault(held, []).append((i, j))
+    touched = {g.region for g in groups if g.region is not None}
+    out: list[_Group] = []
+    for g in groups:
+        region = next((k for k, s in enumerate(spans) if s.word_end == g.first), None)
+        tokens = kept.get(region, []) if region is not None else []
+        if (g.region is None and g.first == g.stop and g.j1 < g.j2 and tokens
+                and region not in touched
+                and len(tokens) == sum(1 for r in token_span if r == region)
+                and tokens[-1][1] + 1 == g.j1 and tokens[-1][0] + 1 == g.a):
+            assert region is not None
+            span = spans[region]
+            own = " ".join(new_tokens[j] for _, j in tokens)
+            new = " ".join(new_tokens[g.j1:g.j2])
+            if any(doubtful[g.j1:g.j2]) or _hedged(span.text, f"{own} {new}", doubtful=True):
+                assert span.word_start is not None
+                out.append(_Group(region, tokens[0][0], g.b, tokens[0][1], g.j2,
+                                  span.word_start, g.stop))
+                touched.add(region)
+                continue
+        out.append(g)
+    return out
 
 
 def _text_lines(text: str) -> list[str]:
