@@ -2029,3 +2029,20 @@ def test_reconcile_a_doubt_written_after_a_span_kept_is_its_change(written: str,
     assert result.unchanged == () and not result.overcorrections
     plain = reconcile(doc, _answer().replace("fifteen", "fifteen daily"))
     assert [c.new for c in plain.overcorrections] == ["daily"] and plain.unchanged == (2,)
+
+
+def test_reconcile_a_table_with_a_column_of_times_is_read_without_them() -> None:
+    """An answer that set a recording's transcript out as a table with its times in a
+    column ("| 00:04.2 | He takes metformin ... |") had each time reported as a word
+    inserted, the header joined to the first: "Time Text 00:00.0". A cell that holds a
+    time alone is no word (unless the document says it); the header is an aside."""
+    doc = _load("dictation")
+    rows = "\n".join(f"| {stamp} | {line} |" for stamp, line in zip(
+        ["00:00.0", "00:04.2", "[00:08.9]", "00:14.1", "00:17.6"], _answer().split("\n"),
+        strict=True))
+    result = reconcile(doc, f"| Time | Text |\n|------|------|\n{rows}")
+    assert [(c.original, c.new, c.aside) for c in result.changes] == [
+        ("", "Time Text", True), ("met for me", "metformin", False),
+        ("lie sin oh pril", "lisinopril", False)]
+    own = _text_doc("Seen at 10:30 for review.")
+    assert reconcile(own, "| 10:30 | Seen at for review. |").overcorrections[0].new == "10:30"

@@ -318,11 +318,13 @@ _TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t
 _TABLE_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _untabled(text: str) -> str:
+def _untabled(text: str, own: str = "") -> str:
     """``text`` without the Markdown tables' layout an answer set the document out in:
     the rows of dashes under a header go, and the pipes between the cells of a row
     (a line that begins and ends with "|", or one of a block of lines with "|" round such
-    a row of dashes) are spaces ("| 2 | lisinopril | 10 mg |" is "2 lisinopril 10 mg")."""
+    a row of dashes) are spaces ("| 2 | lisinopril | 10 mg |" is "2 lisinopril 10 mg"), and
+    a cell that holds a time alone goes, unless the document's own text ``own`` holds
+    it."""
     lines = text.split("\n")
     rules = [k for k, line in enumerate(lines) if "|" in line and _TABLE_RULE.fullmatch(line)]
     rows = {k for k, line in enumerate(lines)
@@ -336,8 +338,15 @@ def _untabled(text: str) -> str:
     for k in rules:
         lines[k] = ""
     for k in rows - set(rules):
-        lines[k] = _TABLE_PIPE.sub(" ", lines[k]).replace("\\|", "|")
+        cells = [cell for cell in _TABLE_PIPE.split(lines[k])
+                 if not (_TIME_CELL.fullmatch(cell) and cell.strip(" \t[]()") not in own)]
+        lines[k] = " ".join(cells).replace("\\|", "|")
     return "\n".join(lines)
+
+
+#: a table's cell that holds a segment's time alone ("| 00:04.2 |", "| [00:04.2] |"): the
+#: time prefix the answer set in a column of its own, no word
+_TIME_CELL = re.compile(r"[ \t]*[\[(]?\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?[\])]?[ \t]*")
 
 
 def _unmarked(text: str, own: str) -> str:
@@ -347,7 +356,7 @@ def _unmarked(text: str, own: str) -> str:
     an answer writes beside its fixes, and the square brackets it kept of bracket markup,
     unless the document's own text ``own`` holds such marks."""
     if "|" not in own and "|" in text:
-        text = _untabled(text)
+        text = _untabled(text, own)
     if "~~" not in own:
         text = _STRUCK.sub("", text)
     if not _QUOTED_LINE.search(own):
