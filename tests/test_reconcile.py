@@ -361,6 +361,8 @@ def test_reconcile_a_doubt_said_in_a_note_hedges_the_fix_it_names(
     ({"note": "Unsure about metformin."}, ["metformin"]),
     ({"uncertain": ["lisinopril"]}, ["lisinopril"]),
     ({"needs_verification": ["metformin", "lisinopril"]}, ["metformin", "lisinopril"]),
+    ({"flagged_for_review": ["lisinopril"]}, ["lisinopril"]),
+    ({"notes": "Please review metformin."}, ["metformin"]),
     ({"changes": [{"from": "met for me", "to": "metformin", "note": "not sure"},
                   {"from": "lie sin oh pril", "to": "lisinopril"}]}, ["metformin"]),
     # no doubt: of no fix, or in the document before the fixes

@@ -2167,7 +2167,7 @@ def _checks(text: str) -> bool:
 _NOTE_DOUBT = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
     r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|verification|"
-    r"check|confirm|confirmation|not sure|(?:may|might|could) be|"
+    r"check|confirm|confirmation|review|not sure|(?:may|might|could) be|"
     r"(?:can't|cannot|couldn't|could not) (?:tell|read|hear|make out))\b", re.IGNORECASE)
 #: what follows a hedge word that doubts the document's reading, not the answer's fix
 #: ("likely misheard", "probably a transcription error", "possibly an OCR error")
