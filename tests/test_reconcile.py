@@ -2048,3 +2048,23 @@ def test_reconcile_a_table_with_a_column_of_times_is_read_without_them() -> None
         ("lie sin oh pril", "lisinopril", False)]
     own = _text_doc("Seen at 10:30 for review.")
     assert reconcile(own, "| 10:30 | Seen at for review. |").overcorrections[0].new == "10:30"
+
+
+def test_reconcile_cleans_a_plain_answer_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading an answer with no markup, no escapes and no list of fixes cleaned it three
+    times over (each reading tried, and a look for fixes listed as text): reconcile of a
+    long transcript took half as long again. It is cleaned once."""
+    import sys
+
+    module = sys.modules["uncertain.reconcile"]  # (the package's "reconcile" is the function)
+    calls: list[str | None] = []
+    real = module._clean_as
+
+    def counted(answer: str, found: Any, document_text: str) -> str:
+        calls.append(found)
+        return real(answer, found, document_text)
+
+    monkeypatch.setattr(module, "_clean_as", counted)
+    doc = _load("dictation")
+    assert [c.new for c in reconcile(doc, _answer()).resolved] == ["metformin", "lisinopril"]
+    assert calls == [None]

@@ -672,8 +672,8 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
         readings = [_clean_as(answer, name, own) for name in tried]
         readings.insert(len(readings) if style is not None else 0,
                         _clean_as(answer, None, own))
-        if len(readings) > 1:
-            return max(readings, key=lambda text: _kept_tokens(text, own))
+        return max(readings, key=lambda text: _kept_tokens(text, own)) \
+            if len(readings) > 1 else readings[0]
     return _clean_as(answer, style or detected, own)
 
 
@@ -1096,14 +1096,16 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     fenced = _FENCED.fullmatch(answer.strip())
     if fenced:
         answer = fenced.group(1)
-    if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
-        return None  # (half the document's words or more: a copy of it, "a -> b" its own)
     lines = [line for line in answer.split("\n") if line.strip()]
+    if len(lines) > _MAX_LINES:
+        return None
     found = [_FIX_LINE.fullmatch(line) if line not in own else None for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or len(lines) - len(at) > 2 or not all(
             0 <= k - at[0] < len(at) for k in at) or (at[0] > 1 or len(lines) - 1 - at[-1] > 1):
         return None
+    if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
+        return None  # (half the document's words or more: a copy of it, "a -> b" its own)
     own_lines = [" ".join(_key(t) for t in line.split()) for line in own.split("\n")]
     for k in (*range(at[0]), *range(at[-1] + 1, len(lines))):
         said = " ".join(_key(t) for t in lines[k].split())
