@@ -3466,3 +3466,22 @@ def test_validate_a_brand_that_is_a_word_in_lower_case_is_the_word(
     doc = validated_as(validator, line, modality)
     assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"
             and f.candidates[0].lexicon == "drugs"] == verified
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "spans"), [
+    # "to RA" (room air) joined is the brand Tora: a sure abbreviation in capitals beside
+    # a word in lower case is two words the writer chose, even after "Weaned"
+    ("Weaned to RA by HD3.", []),
+    ("Transferred to ICU overnight.", []),
+    # ... a name broken in one case is still joined, and so is one before its dose
+    ("She uses her pro air inhaler.", ["pro air"]),
+    ("cont ZOL PID EM at night", ["ZOL PID EM"]),
+    ("Metformin 500 mg, met for me 500 mg BID", ["Metformin", "met for me"]),
+])
+def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
+        validator: Validator, line: str, spans: list[str], modality: Modality) -> None:
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    assert [f.text.rstrip(",") for f in doc.flags
+            if f.candidates and f.candidates[0].lexicon == "drugs"] == spans

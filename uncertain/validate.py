@@ -518,6 +518,12 @@ class Validator:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
+        if (not exact and modality != "audio" and _abbreviation_beside_word(window, doubt)):
+            # in writing, a sure abbreviation in capitals beside a word in lower case is
+            # the writer's abbreviation and a word, not the pieces of a broken name, which
+            # a recogniser or a scan breaks in one case ("pro air", "ZOL PID EM"): "Weaned
+            # to RA" (room air) is no Tora
+            return None
         if _names_person(words, i, doubt, brand=len(window) == 1 and bool(exact) and all(
                 self.index.items[idx].entry.kind == "brand" for idx in exact)):
             # "Dr. Allegra Moore", "Mrs. Celexa Jones", "Patient: Allegra Jones": a name
@@ -1335,6 +1341,20 @@ _RARE_ABBREVIATION_PRIOR = 0.1
 # (nouns only: a verb after a drug's name is said of the drug, "HCTZ placed on hold")
 #: ... and the words of a side before one: "right PCN", "bilateral PCNs" (no drug has a side)
 _SIDE_WORDS = frozenset({"left", "right", "bilateral", "l", "r", "lt", "rt"})
+
+
+def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
+    """Whether a window of several sure words (none out of vocabulary or below ``doubt``)
+    holds an abbreviation in capitals of two letters or more that English or the clinical
+    vocabulary knows ("RA", "ICU") and a word in lower case ("to"): two cases, so two
+    words a writer chose, not one name broken in pieces."""
+    if len(window) < 2 or any(w.oov or (w.confidence is not None and w.confidence < doubt)
+                              for w in window):
+        return False
+    texts = [strip_punct(w.text) for w in window]
+    return any(t.isupper() and sum(c.isalpha() for c in t) >= 2 and w.zipf >= KNOWN_ZIPF
+               for t, w in zip(texts, window, strict=True)) and any(
+        t.islower() and t.isalpha() for t in texts)
 
 
 def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
