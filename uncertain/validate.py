@@ -314,11 +314,11 @@ class Validator:
         commonly prescribed (not "Take AS directed", DrugBank's AS for artesunate); in
         writing, before its dose in lower case too ("asa 81 mg": a recogniser may make
         "asa" of a name's end, a writer writes aspirin so; "Asa" is a name)."""
-        if dose >= 1.0 and self._written_as_abbreviation(info):
-            return True
-        if named and self._written_as_abbreviation(info):
-            return any(self.index.items[idx].entry.prior >= _RARE_ABBREVIATION_PRIOR
-                       and self._abbreviates_drug(idx) for idx in info.exact)
+        if (dose >= 1.0 or named) and self._written_as_abbreviation(info):
+            # (written so: before its dose, or named as any commonly prescribed drug)
+            return dose >= 1.0 or any(
+                self.index.items[idx].entry.prior >= _RARE_ABBREVIATION_PRIOR
+                and self._abbreviates_drug(idx) for idx in info.exact)
         text = strip_punct(info.text)
         return dose >= 1.0 and modality != "audio" and text.islower() and any(
             text == self.index.items[idx].entry.term.casefold()
