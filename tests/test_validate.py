@@ -3485,3 +3485,38 @@ def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
                                       default=None if modality == "text" else 0.99))
     assert [f.text.rstrip(",") for f in doc.flags
             if f.candidates and f.candidates[0].lexicon == "drugs"] == spans
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "span", "canonicals"), [
+    # "oxy" before its dose was verified as Oxy, an acne wash (salicylic acid): a stem
+    # the names of several commonly prescribed drugs begin with is a prescriber's clipping
+    ("oxy 5 mg q4h PRN", "oxy", {"oxycodone", "oxytocin"}),
+    # ... and so is a clipped name no lexicon holds, before its dose, undotted
+    ("dilt 30 mg PO q6h", "dilt", {"diltiazem"}),
+    ("metop 25 mg BID", "metop", {"metoprolol"}),
+    ("vanc 1 g IV q12h", "vanc", {"vancomycin"}),
+])
+def test_validate_a_clipped_name_before_its_dose_is_the_names_it_begins(
+        validator: Validator, line: str, span: str, canonicals: set[str],
+        modality: Modality) -> None:
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    flags = [f for f in doc.flags if f.text == span]
+    assert [f.reason for f in flags] in (["near_lexicon"], ["out_of_vocabulary"])
+    assert canonicals <= {c.canonical for c in flags[0].candidates}
+
+
+@pytest.mark.parametrize(("line", "canonical"), [
+    # a brand that is its own drug's clipped name, or whose letters begin other brands
+    # only, or which is written in its own case, stays verified
+    ("cipro 500 mg BID", "ciprofloxacin"), ("nitro 0.4 mg SL", "nitroglycerin"),
+    ("soma 350 mg TID", "carisoprodol"), ("tylenol 650 mg q6h", "acetaminophen"),
+    ("Oxy wash to face daily", "salicylic acid"),
+])
+def test_validate_a_brand_that_is_no_clipping_stays_verified(
+        validator: Validator, line: str, canonical: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"][:1] == [
+        canonical]
+    assert only_doubtful(doc) == []

@@ -544,6 +544,12 @@ class Validator:
                      or self.index.items[idx].entry.term == window[0].text]
             if not exact:
                 return None
+        if (exact and len(window) == 1 and dose >= 1.0 and modality != "audio"
+                and self._clipped_brand(window[0], opts)):
+            # "oxy 5 mg": a brand's name written in lower case before a dose, begun by
+            # commonly prescribed drugs' names (oxycodone), is a clipped name of one of
+            # them, not the brand (Oxy, an acne wash); see _cut_short
+            return None
         if exact and len(window) == 1 and not cue:
             # a seldom prescribed drug's abbreviation in a few capitals, with no dose
             # after it or prescribing word before it, is a note's other abbreviation of
@@ -1014,8 +1020,7 @@ class Validator:
         and text only: a recogniser writes no cut word."""
         info, opts = sw.infos[p.start], sw.opts
         if (p.reason not in ("near_lexicon", "out_of_vocabulary") or p.end != p.start + 1
-                or sw.modality == "audio"
-                or not sw.words[p.start].text.rstrip().endswith(".")):
+                or sw.modality == "audio" or not _cut_word(sw, p.start)):
             return p
         known = not info.oov  # a word English or the clinical dictionary knows
         if known and (info.kind != "word" or info.exact or not _cut_in_slot(sw, p.start)):
@@ -1050,17 +1055,53 @@ class Validator:
         if sw.modality == "audio":
             return out
         for i, info in enumerate(infos):
-            if (i in proposed or info.kind != "word" or info.exact or info.oov
-                    or not sw.words[i].text.rstrip().endswith(".")
-                    or not _cut_in_slot(sw, i)):
+            clipped = bool(info.exact) and sw.dose_at[i + 1] >= 1.0 and self._clipped_brand(
+                info, opts)
+            if (i in proposed or info.kind != "word" or (info.exact and not clipped)
+                    or info.oov or not _cut_word(sw, i) or not _cut_in_slot(sw, i)):
                 continue
-            found = self._completions(info.key, opts)
+            found = self._completions(info.key, opts, shortest=_CLIPPED_MIN_LETTERS
+                                      if clipped else _COMPLETION_MIN_LETTERS)
             if not found or found[0].features["prior"] < _CUT_MIN_PRIOR:
                 continue
+            brands: list[Candidate] = []
+            if clipped:
+                # (the brand the word spells is listed after the names it begins: a
+                # reader may still mean it)
+                least = min(c.score for c in found)
+                brands = [Candidate(term=e.term, canonical=e.canonical, score=least,
+                                    lexicon=e.lexicon, kind=e.kind, evidence=["lexicon"],
+                                    features={"exact": 1.0, "prior": e.prior})
+                          for e in self._per_canonical(info.exact)]
             reasons: list[FlagReason] = ["near_lexicon", *word_reasons([info], sw.modality, opts)]
-            out.append(Proposal(i, i + 1, "near_lexicon", reasons, _cut_doubt(found), found,
+            out.append(Proposal(i, i + 1, "near_lexicon", reasons, _cut_doubt(found),
+                                [*found, *brands][:max(opts.max_candidates, len(found))],
                                 list(found[0].evidence), 1))
         return out
+
+    def _clipped_brand(self, info: WordInfo, opts: ValidateOptions) -> bool:
+        """Whether a word spells brands only, written in lower case as a brand is not
+        ("oxy"), and is a stem that the own (generic) names of several commonly
+        prescribed drugs begin with, none of them the brand's (oxycodone, oxytocin,
+        oxybutynin; not Oxy's salicylic acid): before a dose, it is a prescriber's
+        clipping of one of those ("oxy 5 mg q4h PRN"), as "Oxycod." is. A brand whose
+        letters begin other brands only ("soma": Somatuline) or one drug's name
+        ("torem": toremifene) is the brand, and so is one that is its own drug's
+        clipped name ("cipro", ciprofloxacin; "nitro")."""
+        text = strip_punct(info.text)
+        if not (text.islower() and text.isalpha()) or not all(
+                self.index.items[idx].entry.kind == "brand" for idx in info.exact):
+            return False
+        ours = {self.index.items[idx].entry.canonical.casefold() for idx in info.exact}
+        stems: set[str] = set()
+        for idx in self.index.completions(info.key, extra=_COMPLETION_MIN_EXTRA):
+            entry = self.index.items[idx].entry
+            if entry.canonical.casefold() in ours:
+                return False
+            if (entry.kind == "generic" and entry.prior >= _CUT_MIN_PRIOR
+                    and names_drug(entry.kind, entry.lexicon)):
+                stems.add(entry.canonical.casefold())
+        return len(stems) >= _CLIPPED_STEMS
 
     @cached_property
     def _meq_anions(self) -> list[tuple[Indexed, Entry]]:
@@ -1197,13 +1238,14 @@ class Validator:
                                 candidates, ["lexicon"], 0))
         return out
 
-    def _completions(self, key: str, opts: ValidateOptions) -> list[Candidate]:
+    def _completions(self, key: str, opts: ValidateOptions,
+                     shortest: int = 4) -> list[Candidate]:
         """The drugs whose names a word cut short with a dot begins ("Atorv.":
         atorvastatin), as a label or a chart shortens a name: one per drug, best prior
         first, each scored by its share of their priors (at most ``_COMPLETION_MAX``), and
         marked so (feature ``completion``: the render weighs them together, see
         :data:`uncertain.render.MIN_CANDIDATE_SCORE`)."""
-        if len(key) < _COMPLETION_MIN_LETTERS:
+        if len(key) < shortest:  # (_COMPLETION_MIN_LETTERS)
             return []
         entries: dict[str, Any] = {}
         for idx in self.index.completions(key, extra=_COMPLETION_MIN_EXTRA):
@@ -1549,6 +1591,27 @@ def _is_title(text: str, name: str) -> bool:
         return False
     # nothing but the title's own dot after it: "Dr." ("Dr.," ends a clause)
     return text.strip()[len(title):] in ("", ".")
+
+
+#: a clipped brand's word ("oxy") may be this short: a brand of its letters shows them
+#: a name's clipping (see Validator._clipped_brand)
+_CLIPPED_MIN_LETTERS = 3
+#: ... and begins the own names of at least this many commonly prescribed drugs
+_CLIPPED_STEMS = 2
+
+
+def _cut_word(sw: Sweep, i: int) -> bool:
+    """Whether word ``i`` is written as a name cut short: with a dot ("Metop."), or, in
+    lower case and English seldom using it, right before its dose ("metop 25 mg", "dilt
+    30 mg", "vanc 1 g": a prescriber's clipping, as a chart writes one)."""
+    text = sw.words[i].text.rstrip()
+    if text.endswith("."):
+        return True
+    text = strip_punct(text)
+    return (text.islower() and text.isalpha()
+            and sw.infos[i].zipf < sw.opts.english_min_zipf
+            and (sw.dose_at[i + 1] >= 1.0
+                 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
 
 
 def _cut_in_slot(sw: Sweep, i: int) -> bool:
