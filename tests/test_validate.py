@@ -3520,3 +3520,24 @@ def test_validate_a_brand_that_is_no_clipping_stays_verified(
     assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"][:1] == [
         canonical]
     assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "drugs"), [
+    # a substance before a laboratory's value was verified as a drug given
+    ("Procalcitonin 0.3", []), ("Procalcitonin 0.3 ng/mL", []),
+    ("Urea 7.2 mmol/L", []), ("Phosphorus 3.1, Mg 2.0", []),
+    # ... before a dose it is still the drug, and so is a common one before a bare number
+    ("Phosphorus 250 mg PO BID", ["phosphorus"]), ("Start procalcitonin 0.5 mg", ["procalcitonin"]),
+    ("Lasix 40", ["furosemide"]), ("Digoxin 0.125 daily", ["digoxin"]),
+])
+def test_validate_a_substance_before_a_lab_value_is_no_drug(
+        validator: Validator, line: str, drugs: list[str], modality: Modality) -> None:
+    conf = None if modality == "text" else 0.99  # (make_doc reads "mmol/L" as a confidence)
+    doc = validator.validate(Document(
+        source=Source(path=f"test.{modality}", sha256="0" * 64, modality=modality,
+                      engine="test"),
+        segments=[Segment(id=0, words=[Word(text=t, confidence=conf) for t in line.split()])]))
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"
+            and f.candidates[0].lexicon == "drugs"] == drugs
+    assert only_doubtful(doc) == []

@@ -550,6 +550,17 @@ class Validator:
             # commonly prescribed drugs' names (oxycodone), is a clipped name of one of
             # them, not the brand (Oxy, an acne wash); see _cut_short
             return None
+        if exact and len(window) == 1 and j < len(words):
+            lab = _lab_value(words, j)
+            if lab:
+                # "Procalcitonin 0.3", "Urea 7.2 mmol/L": a substance before a laboratory's
+                # value is the analyte measured, not a drug given; a value per litre or
+                # per decilitre (or ng/mL) is one whatever the substance, a bare number
+                # one after a seldom prescribed substance ("Lasix 40" is a dose)
+                exact = [idx for idx in exact if not self._names_drug(idx) or (
+                    lab == "bare" and self.index.items[idx].entry.prior >= _CUT_MIN_PRIOR)]
+                if not exact:
+                    return None
         if exact and len(window) == 1 and not cue:
             # a seldom prescribed drug's abbreviation in a few capitals, with no dose
             # after it or prescribing word before it, is a note's other abbreviation of
@@ -1397,6 +1408,30 @@ def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
     return any(t.isupper() and sum(c.isalpha() for c in t) >= 2 and w.zipf >= KNOWN_ZIPF
                for t, w in zip(texts, window, strict=True)) and any(
         t.islower() and t.isalpha() for t in texts)
+
+
+#: a laboratory's unit of a value: an amount per litre or decilitre ("mmol/L", "mg/dL",
+#: "U/L") or a trace per millilitre ("ng/mL", "pg/mL"); a product's strength is per
+#: millilitre in milligrams or units ("10 mg/mL"), so those are left out
+_LAB_UNIT = re.compile(r"^(?:[a-zµμ]+/d?l|(?:ng|pg|[nmpuµμ]?mol)/ml)$")
+
+
+def _lab_value(words: Sequence[Word], j: int) -> str | None:
+    """What the words from ``j`` say of a substance named before them: "unit" where they
+    are a number and a laboratory's unit (:data:`_LAB_UNIT`: "0.3 ng/mL", "7.2
+    mmol/L"), "bare" where a number with no unit or frequency after it ("Procalcitonin
+    0.3", "Phosphorus 3.1, Mg 2.0"), else None."""
+    number = strip_punct(words[j].text)
+    if classify(number) != "number" or not any(c.isdigit() for c in number):
+        return None
+    if j + 1 < len(words) and not CLAUSE_END.search(words[j].text):
+        after = strip_punct(words[j + 1].text).casefold()
+        if _LAB_UNIT.match(after):
+            return "unit"
+        if classify(after) in ("unit", "frequency", "number") or dose_amount(
+                [number.casefold(), after]) is not None:
+            return None
+    return "bare"
 
 
 def _names_device(words: Sequence[Word], i: int, j: int) -> bool:
