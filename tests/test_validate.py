@@ -3541,3 +3541,18 @@ def test_validate_a_substance_before_a_lab_value_is_no_drug(
     assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"
             and f.candidates[0].lexicon == "drugs"] == drugs
     assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize("modality", ["image", "text"])
+@pytest.mark.parametrize(("line", "flagged"), [
+    # a code of one-letter fields with their counts was out of vocabulary ("G2P1"), or
+    # verified as its letters' term ("pT3N1M0": PT)
+    ("G2P1 at 32 weeks.", []), ("G3P2012 presenting in labour.", []),
+    ("Stage T2N0M0 adenocarcinoma.", []), ("pT3N1M0 on pathology.", []),
+    # ... a misreading with digits for letters, or debris, is doubted as before
+    ("LAS1X 40 mg daily.", ["LAS1X"]), ("Taken ¥B4S now.", ["¥B4S"]),
+])
+def test_validate_a_code_of_fields_is_known(line: str, flagged: list[str],
+                                            modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert [f.text for f in doc.flags] == flagged

@@ -111,6 +111,10 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                       and out[-1].segment == s and lookup(out[-1].key + whole)):
                     kind, key = "word", whole  # "vitamin B12": a code that ends a term
             exact = lookup(key) if key else []
+            if kind == "word" and (key != compact(text) or not exact) and is_field_code(
+                    text, lookup):
+                # "G2P1", "pT3N1M0": a code of fields, not its letters' term ("PT")
+                exact, zipf = [], KNOWN_ZIPF
             if (kind == "word" and not exact and len(key) >= _BRITISH_MIN
                     and ("ae" in key or "oe" in key or "sulph" in key)):
                 # a British spelling ("oesophagitis", "haemodynamically", "oestradiol",
@@ -375,12 +379,30 @@ def is_score_code(text: str, lookup: Callable[[str], Sequence[int]],
             return False
         if not found and english_zipf(run.casefold()) < _CODE_MIN_ZIPF:
             return False
-    # (a variant with a mark for a digit, "pod|" of "POD1", is no word misread)
-    return not any(lookup(compact(v)) or plural_zipf(v) >= _CODE_MAX_MISREAD_ZIPF
-                   for v in glyph_variants(text) if not any(
-                       c.isdigit() or (not c.isalpha() and c not in text) for c in v))
+    return not _misread_word(text, lookup)
 
 
+def _misread_word(text: str, lookup: Callable[[str], Sequence[int]]) -> bool:
+    """Whether a code with digits reads as a term or an everyday word with each digit
+    taken for the letter it resembles ("QH5": qHS, "LAS1X": Lasix). (A variant with a
+    mark for a digit, "pod|" of "POD1", is no word misread.)"""
+    return any(lookup(compact(v)) or plural_zipf(v) >= _CODE_MAX_MISREAD_ZIPF
+               for v in glyph_variants(text) if not any(
+                   c.isdigit() or (not c.isalpha() and c not in text) for c in v))
+
+
+def is_field_code(text: str, lookup: Callable[[str], Sequence[int]]) -> bool:
+    """Whether a word is a code of fields of one capital letter each with its count, two
+    fields or more: gravida and para ("G2P1", "G3P2012"), a tumour's stage ("T2N0M0",
+    "pT3N1M0", its letter of how it was staged before it), spinal levels ("L4L5"). No
+    English word or term is spelled so; one that reads as a term or a word with its
+    digits taken for letters is a misreading (see :func:`is_score_code`)."""
+    return _FIELD_CODE.fullmatch(text) is not None and not _misread_word(text, lookup)
+
+
+#: a code of one-letter fields with their counts ("G2P1", "T2N0M0", "pT3N1M0"; a field's
+#: subdivision may follow its count, "T1bN0")
+_FIELD_CODE = re.compile(r"[a-z]?(?:[A-Z]\d{1,4}[a-c]?){2,}")
 #: a score's code: letters, runs of one or two digits, and marks between ("CHA2DS2-VASc")
 _CODE_SHAPE = re.compile(r"[^\W\d_]+(?:[/&+\-]?(?:[^\W\d_]+|(?<!\d)\d{1,2}(?!\d)))+")
 _CODE_MARKS = re.compile(r"[/&+\-]")
