@@ -231,3 +231,23 @@ def test_clinical_vocabulary_is_kept_read_for_the_next_process(
     dictionary.with_suffix(".aff").write_text("PFX N Y 1\nPFX N   0     non     .\n",
                                               encoding="utf-8")
     assert "nonambulate" in clinical_vocabulary() and calls == [str(dictionary)]
+
+
+def test_validator_reads_a_clipped_clinical_word_as_known() -> None:
+    """"serosang" (serosanguineous), a chart's clipping, was out of vocabulary."""
+    doc = document_from_text("Drain output serosang, periorb swelling.", path="note.txt")
+    assert _flagged(Validator(vocabulary=Vocabulary()).validate(doc)) == ["serosang",
+                                                                          "periorb"]
+    known = Vocabulary("med.dic", frozenset({"serosanguineous", "periorbital"}))
+    assert _flagged(Validator(vocabulary=known).validate(doc)) == []
+    assert known.begins("Serosang", extra=2) and not known.begins("serosanguineous", extra=1)
+    # ... a clipping a drug's name begins is the drug's (the dictionary holds drug names)
+    drug = document_from_text("Pt took metfor today.", path="note.txt")
+    with_drug = Vocabulary("med.dic", frozenset({"metformin"}))
+    assert _flagged(Validator(vocabulary=with_drug).validate(drug)) == ["metfor"]
+    # ... and a recogniser writes no clipped word
+    heard = Document(source=Source(path="a.wav", sha256="0" * 64, modality="audio",
+                                   engine="test"),
+                     segments=[Segment(id=0, words=[Word(text=t, confidence=0.95) for t in
+                                                    "drain output serosang".split()])])
+    assert _flagged(Validator(vocabulary=known).validate(heard)) == ["serosang"]

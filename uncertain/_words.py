@@ -87,19 +87,26 @@ class Proposal:
 def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                oov_max_zipf: float, doubt: float | None = None,
                known: Container[str] = (),
-               drug: Callable[[int], bool] | None = None) -> list[WordInfo]:
+               drug: Callable[[int], bool] | None = None,
+               begins: Callable[[str], bool] | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
     confidence below which a heard word is doubtful (None: no word is); a word ``known``
     holds (the clinical vocabulary) that wordfreq ranks lower counts as
     :data:`KNOWN_ZIPF`; with ``drug`` (whether an entry names a drug), a combination
-    written as one word is its components' terms (:func:`combination`)."""
+    written as one word is its components' terms (:func:`combination`); ``begins``
+    (whether a term begins with a compact key), in writing: a word clipped from one the
+    clinical vocabulary knows that begins no term is known (:func:`_clipped_known`).
+    In typed text, a writer's acronym is known (:func:`_typed_acronym`)."""
     out: list[WordInfo] = []
+    written = doc.source.modality != "audio"
+    typed = doc.source.modality == "text"
     surfaces: list[str] = []
     glued: list[bool] = []  # written onto the next word ("7" of "7" ".5")
     for s, segment in enumerate(doc.segments):
-        for word in segment.words:
+        cased = typed and any(c.islower() for w in segment.words for c in w.text)
+        for w, word in enumerate(segment.words):
             text, kind, key, zipf = analyse(word.text)
             if kind == "word" and is_misread_strength(text):
                 kind, key, zipf = "number", "", 0.0  # "S500mg": a strength, not the unit mg
@@ -129,6 +136,15 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
             if (kind == "word" and not exact and zipf < oov_max_zipf
                     and is_score_code(text, lookup, drug)):
                 zipf = KNOWN_ZIPF  # "GCS15", "PHQ9", "CHA2DS2-VASc", "A/Ox3": a scale's code
+            if (kind == "word" and not exact and zipf < oov_max_zipf and written
+                    and begins is not None and _clipped_known(key, known, begins)):
+                zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped
+            # "NGTD", "CTPA" typed in a line of lower case: a writer's acronym, in no word
+            # list, yet no misspelling (its rarity stays: "Start HCTX 25 mg" is still near
+            # HCTZ); before a number, in a dose's slot, it is doubted as before
+            acronym = (kind == "word" and not exact and cased and _typed_acronym(text)
+                       and not (w + 1 < len(segment.words) and classify(
+                           strip_punct(segment.words[w + 1].text)) == "number"))
             if kind == "word" and not exact and drug is not None:
                 exact = combination(text, lookup, drug) or salt_written(
                     [compact(part) for part in _COMBINED.split(text) if part], lookup, drug,
@@ -137,7 +153,7 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
             if conf is not None and word.tokens:
                 low = min(t.probability for t in word.tokens)
                 conf = min(conf, (conf + low) / 2)
-            oov = kind == "word" and not exact and zipf < oov_max_zipf and any(
+            oov = kind == "word" and not exact and zipf < oov_max_zipf and not acronym and any(
                 c.isalpha() for c in text)
             out.append(WordInfo(text, key, kind, conf, zipf, s, exact, oov))
             surfaces.append(word.text)
@@ -415,6 +431,36 @@ _CODE_MIN_ZIPF = 1.0
 #: a code read with its digits as the letters they resemble that is a word this common
 #: is that word misread ("WA5": was)
 _CODE_MAX_MISREAD_ZIPF = 3.0
+
+
+#: a writer's acronym: two to six capitals ("NGTD", "CTPA", "DNACPR")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _typed_acronym(text: str) -> bool:
+    """Whether a typed word is an acronym (:data:`_ACRONYM`), with its marks ("NGTD.",
+    "(PRBC)"); the caller checks that its line has lower case too: a writer types an
+    acronym in capitals on purpose, among words that are not, and a typed text holds no
+    misreading. A line all in capitals ("HE HOPED THERE WOULD BE STEW") says nothing."""
+    return _ACRONYM.fullmatch(strip_punct(text)) is not None
+
+
+#: a clipped word is this long at least, and what it clips longer by this much
+_CLIPPED_MIN_LETTERS = 5
+_CLIPPED_MIN_EXTRA = 2
+
+
+def _clipped_known(key: str, known: Container[str],
+                   begins: Callable[[str], bool]) -> bool:
+    """Whether a written word of letters is clipped from a word the clinical vocabulary
+    knows ("serosang": serosanguineous; "periorb", "lymphadenop"), as a chart clips its
+    words, and begins no term of the lexicons (``begins``): a cut drug name is the
+    drug's (:meth:`uncertain.validate.Validator._cut_short`), and the medical dictionary
+    holds drug names too."""
+    vocabulary_begins = getattr(known, "begins", None)
+    return (vocabulary_begins is not None and len(key) >= _CLIPPED_MIN_LETTERS
+            and key.isalpha() and not begins(key)
+            and vocabulary_begins(key, extra=_CLIPPED_MIN_EXTRA))
 
 
 def _known(text: str, known: Container[str]) -> bool:

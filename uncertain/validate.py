@@ -334,6 +334,10 @@ class Validator:
                    for term in {self.index.items[idx].entry.term
                                 for idx in self.index.completions(head, extra=1)})
 
+    def _begins_term(self, key: str) -> bool:
+        """Whether a term's compact spelling begins with ``key`` (or is it)."""
+        return bool(self.index.lookup(key)) or self.index.begins(key, extra=1)
+
     def _named(self, idx: int) -> bool:
         """Whether an entry is a drug, a product or a class of drugs by its own name."""
         entry = self.index.items[idx].entry
@@ -353,7 +357,7 @@ class Validator:
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
                            doubt if modality == "audio" else None, self.vocabulary,
-                           self._names_drug)
+                           self._names_drug, self._begins_term)
         n = len(infos)
         # in print and text, a dose is a name's on its own line, or opening the next one
         sweep = read_sweep(infos, words, modality, opts, doubt,

@@ -19,11 +19,13 @@ Each validation records the file it read (``Validation.vocabulary``).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from uncertain._assets import built_once
@@ -58,6 +60,22 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self.words)
+
+    def begins(self, head: str, *, extra: int) -> bool:
+        """Whether a word of the vocabulary begins with ``head`` (case-folded) and is at
+        least ``extra`` letters longer: "serosang", serosanguineous."""
+        head = head.casefold()
+        words = self._sorted
+        k = bisect.bisect_left(words, head)
+        while k < len(words) and words[k].startswith(head):
+            if len(words[k]) >= len(head) + extra:
+                return True
+            k += 1
+        return False
 
 
 @dataclass(frozen=True)
