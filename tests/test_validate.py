@@ -3496,6 +3496,9 @@ def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
     ("dilt 30 mg PO q6h", "dilt", {"diltiazem"}),
     ("metop 25 mg BID", "metop", {"metoprolol"}),
     ("vanc 1 g IV q12h", "vanc", {"vancomycin"}),
+    # ... with its release form between it and its dose too
+    ("Rx: oxy IR 5 mg, 1 tab PO q6h PRN", "oxy", {"oxycodone"}),
+    ("metop XL 50 mg daily", "metop", {"metoprolol"}),
 ])
 def test_validate_a_clipped_name_before_its_dose_is_the_names_it_begins(
         validator: Validator, line: str, span: str, canonicals: set[str],

@@ -548,7 +548,7 @@ class Validator:
                      or self.index.items[idx].entry.term == window[0].text]
             if not exact:
                 return None
-        if (exact and len(window) == 1 and dose >= 1.0 and modality != "audio"
+        if (exact and len(window) == 1 and dose > 0 and modality != "audio"
                 and self._clipped_brand(window[0], opts)):
             # "oxy 5 mg": a brand's name written in lower case before a dose, begun by
             # commonly prescribed drugs' names (oxycodone), is a clipped name of one of
@@ -1070,7 +1070,7 @@ class Validator:
         if sw.modality == "audio":
             return out
         for i, info in enumerate(infos):
-            clipped = bool(info.exact) and sw.dose_at[i + 1] >= 1.0 and self._clipped_brand(
+            clipped = bool(info.exact) and sw.dose_at[i + 1] > 0 and self._clipped_brand(
                 info, opts)
             if (i in proposed or info.kind != "word" or (info.exact and not clipped)
                     or info.oov or not _cut_word(sw, i) or not _cut_in_slot(sw, i)):
@@ -1641,16 +1641,15 @@ _CLIPPED_STEMS = 2
 
 def _cut_word(sw: Sweep, i: int) -> bool:
     """Whether word ``i`` is written as a name cut short: with a dot ("Metop."), or, in
-    lower case and English seldom using it, right before its dose ("metop 25 mg", "dilt
-    30 mg", "vanc 1 g": a prescriber's clipping, as a chart writes one)."""
+    lower case and English seldom using it, before its dose ("metop 25 mg", "dilt 30 mg",
+    "vanc 1 g", "metop XL 50 mg": a prescriber's clipping, as a chart writes one)."""
     text = sw.words[i].text.rstrip()
     if text.endswith("."):
         return True
     text = strip_punct(text)
     return (text.islower() and text.isalpha()
             and sw.infos[i].zipf < sw.opts.english_min_zipf
-            and (sw.dose_at[i + 1] >= 1.0
-                 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
+            and (sw.dose_at[i + 1] > 0 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
 
 
 def _cut_in_slot(sw: Sweep, i: int) -> bool:
