@@ -137,8 +137,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and is_score_code(text, lookup, drug)):
                 zipf = KNOWN_ZIPF  # "GCS15", "PHQ9", "CHA2DS2-VASc", "A/Ox3": a scale's code
             if (kind == "word" and not exact and zipf < oov_max_zipf and written
-                    and begins is not None and _clipped_known(key, known, begins)):
-                zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped
+                    and begins is not None and (_clipped_known(key, known, begins)
+                                                or _prefixed_known(key, known, begins))):
+                zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped; "nonperforated"
             # "NGTD", "CTPA" typed in a line of lower case: a writer's acronym, in no word
             # list, yet no misspelling (its rarity stays: "Start HCTX 25 mg" is still near
             # HCTZ); before a number, in a dose's slot, it is doubted as before
@@ -461,6 +462,32 @@ def _clipped_known(key: str, known: Container[str],
     return (vocabulary_begins is not None and len(key) >= _CLIPPED_MIN_LETTERS
             and key.isalpha() and not begins(key)
             and vocabulary_begins(key, extra=_CLIPPED_MIN_EXTRA))
+
+
+#: the prefixes that make a clinical word of another ("non" + "perforated", "peri" +
+#: "appendiceal", "re" + "intubated"): English's derivational prefixes, a closed class
+_PREFIXES = ("non", "peri", "para", "pre", "post", "sub", "supra", "inter", "intra",
+             "trans", "anti", "hyper", "hypo", "multi", "semi", "re", "un", "extra",
+             "infra", "retro", "pseudo", "micro", "macro")
+#: ... and what follows one is a word of this many letters at least
+_PREFIXED_MIN_LETTERS = 4
+
+
+def _prefixed_known(key: str, known: Container[str],
+                    begins: Callable[[str], bool]) -> bool:
+    """Whether a written word of letters is a prefix (:data:`_PREFIXES`) and a word that
+    English knows (a zipf of :data:`KNOWN_ZIPF` or more) or the clinical vocabulary does:
+    "nonperforated", "periappendiceal", "reintubated", "nonbloody", words no dictionary
+    lists. Not where a term of the lexicons begins with the whole word (a misspelled name
+    is the name's)."""
+    if not key.isalpha() or begins(key):
+        return False
+    for prefix in _PREFIXES:
+        rest = key[len(prefix):]
+        if (key.startswith(prefix) and len(rest) >= _PREFIXED_MIN_LETTERS
+                and (plural_zipf(rest) >= KNOWN_ZIPF or _known(rest, known))):
+            return True
+    return False
 
 
 def _known(text: str, known: Container[str]) -> bool:
