@@ -3578,3 +3578,19 @@ def test_validate_a_typed_acronym_is_no_misspelling(validator: Validator, line: 
     if line == "Blood cultures NGTD.":
         scanned = validated_as(validator, "Blood cultures NGTD.", "image")
         assert [f.reason for f in only_doubtful(scanned)] == ["out_of_vocabulary"]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "doubted"), [
+    # a dose followed by its drug's name is that drug's, not the words' before it:
+    # "covered with" was flagged as Covera
+    ("BG 182, covered with 4 units insulin lispro per sliding scale.", []),
+    ("Nausea, treated with 4 mg ondansetron IV.", []),
+    # ... a dose with no name after it is still the window's before it
+    ("Took met for men 500 mg tablet", ["met for men"]),
+])
+def test_validate_a_dose_before_its_drug_is_that_drugs(
+        validator: Validator, line: str, doubted: list[str], modality: Modality) -> None:
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    assert [f.text for f in only_doubtful(doc)] == doubted

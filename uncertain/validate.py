@@ -334,6 +334,27 @@ class Validator:
                    for term in {self.index.items[idx].entry.term
                                 for idx in self.index.completions(head, extra=1)})
 
+    def _dose_names_next(self, words: Sequence[Word], j: int) -> bool:
+        """Whether the dose after word ``j`` (a number within a word or two, its unit
+        after it or glued on) is followed at once by a drug's name ("4 units insulin",
+        "4 mg ondansetron"): an amount written before what it is of. In writing only: a
+        recogniser's "4 milligrams" before a word may be the dose and a misheard route."""
+        for k in range(j, min(j + 3, len(words))):
+            text = strip_punct(words[k].text)
+            if classify(text) != "number":
+                continue
+            unit = k + 1 if (k + 1 < len(words) and classify(
+                strip_punct(words[k + 1].text).casefold()) == "unit") else k
+            if unit == k and text.replace(".", "").replace(",", "").isdigit():
+                return False  # (a bare number: no amount with its unit)
+            after = unit + 1
+            if after >= len(words) or CLAUSE_END.search(words[unit].text):
+                return False
+            key = word_key(words[after].text)
+            return bool(key) and any(self._names_drug(idx) or self._named(idx)
+                                     for idx in self.index.lookup(key))
+        return False
+
     def _begins_term(self, key: str) -> bool:
         """Whether a term's compact spelling begins with ``key`` (or is it)."""
         return bool(self.index.lookup(key)) or self.index.begins(key, extra=1)
@@ -496,6 +517,10 @@ class Validator:
         ``slot``: its ``cue`` is one where a hunch may be kept; ``taken_as_said`` collects
         the windows of everyday words taken for what was said."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
+        if dose and modality != "audio" and self._dose_names_next(words, j):
+            # "covered with 4 units insulin lispro", "given 4 mg ondansetron": the dose
+            # is of the drug named after it, as an amount's "of" says (is_amount_at)
+            dose = 0.0
         confs = [w.confidence for w in window]
         known = [c for c in confs if c is not None]
         conf = sum(known) / len(known) if known else None
