@@ -3594,3 +3594,19 @@ def test_validate_a_dose_before_its_drug_is_that_drugs(
     doc = validator.validate(make_doc(line, modality=modality,
                                       default=None if modality == "text" else 0.99))
     assert [f.text for f in only_doubtful(doc)] == doubted
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_a_clipped_word_out_of_vocabulary_is_offered_the_names_it_begins(
+        validator: Validator, modality: Modality) -> None:
+    # "norepi" with no dose after it was out of vocabulary with no suggestion, though the
+    # same note's "norepi 0.08 mcg/kg/min" was norepinephrine
+    doc = validated_as(validator, "Plan: wean norepi to MAP above 65.", modality)
+    flags = only_doubtful(doc)
+    assert [(f.text, f.reason) for f in flags] == [("norepi", "out_of_vocabulary")]
+    assert [c.canonical for c in flags[0].candidates] == ["norepinephrine"]
+    if modality == "text":
+        assert flags[0].confidence == 0.5  # (its doubt as it was)
+    # ... a word no name begins is left as it was
+    doc = validated_as(validator, "The webhook failed.", modality)
+    assert [f.candidates for f in only_doubtful(doc)] == [[]]

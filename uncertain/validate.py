@@ -1059,6 +1059,16 @@ class Validator:
         a commonly prescribed drug ("Levet. 500 mg", levetiracetam, was Levo-T). Print
         and text only: a recogniser writes no cut word."""
         info, opts = sw.infos[p.start], sw.opts
+        if (p.reason == "out_of_vocabulary" and not p.candidates and p.end == p.start + 1
+                and sw.modality != "audio" and info.oov
+                and strip_punct(sw.words[p.start].text).isalpha()
+                and strip_punct(sw.words[p.start].text).islower()):
+            # a word in lower case out of vocabulary, near no term, that begins commonly
+            # prescribed names ("wean norepi to MAP > 65", no dose after it) is offered
+            # them, its doubt as it was: a clipped name is nearer its name than no
+            # suggestion ("norepi 0.08 mcg/kg/min" in the same note is norepinephrine)
+            found = self._completions(info.key, opts)
+            return replace(p, candidates=found, evidence=list(found[0].evidence)) if found else p
         if (p.reason not in ("near_lexicon", "out_of_vocabulary") or p.end != p.start + 1
                 or sw.modality == "audio" or not _cut_word(sw, p.start)):
             return p
