@@ -3610,3 +3610,13 @@ def test_validate_a_clipped_word_out_of_vocabulary_is_offered_the_names_it_begin
     # ... a word no name begins is left as it was
     doc = validated_as(validator, "The webhook failed.", modality)
     assert [f.candidates for f in only_doubtful(doc)] == [[]]
+
+
+def test_validate_a_clipped_part_of_a_combination_is_the_name_it_begins(
+        validator: Validator) -> None:
+    # "vanc/zosyn" was suggested Vancocin, "Bovine casein", "Fan xie ye"
+    doc = validator.validate(document_from_text("Abx: vanc/zosyn day 3."))
+    flags = only_doubtful(doc)
+    assert [f.text for f in flags] == ["vanc/zosyn"]
+    assert flags[0].candidates[0].term == "vancomycin/zosyn"
+    assert flags[0].candidates[0].canonical == "piperacillin / tazobactam / vancomycin"

@@ -925,7 +925,7 @@ class Validator:
             [info], info.confidence, 0.0, False, opts, modality)
         terms: list[str] = []
         canonicals: list[str] = []
-        worst: Ranked | None = None
+        worst: Candidate | Ranked | None = None
         written = 0
         for part in parts:
             key = compact(part)
@@ -938,8 +938,15 @@ class Validator:
                 continue
             features = {**base, "common_english": round(_englishness(
                 plural_zipf(part.casefold()), opts), 4)}
-            best = next((r for r in self._rank(key, [], features, modality, opts)
-                         if " / " not in r.canonical), None)
+            best: Candidate | Ranked | None = next(
+                (r for r in self._rank(key, [], features, modality, opts)
+                 if " / " not in r.canonical), None)
+            if (modality != "audio" and part.isalpha() and part.islower()
+                    and (best is None or best.score < opts.flag_threshold)):
+                # a part clipped ("vanc/zosyn"): the commonly prescribed name it begins
+                begun = self._completions(key, opts)
+                if begun and begun[0].features["prior"] >= _CUT_MIN_PRIOR:
+                    best = begun[0]
             if (len(key) < 4 or best is None or best.score < opts.flag_threshold
                     or not names_drug(best.kind, best.lexicon)):
                 return p
