@@ -118,8 +118,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                       and out[-1].segment == s and lookup(out[-1].key + whole)):
                     kind, key = "word", whole  # "vitamin B12": a code that ends a term
             exact = lookup(key) if key else []
-            if kind == "word" and (key != compact(text) or not exact) and is_field_code(
-                    text, lookup):
+            if (kind == "word" and _FIELD_CODE.fullmatch(text) is not None
+                    and (key != compact(text) or not exact) and is_field_code(text, lookup)):
                 # "G2P1", "pT3N1M0": a code of fields, not its letters' term ("PT")
                 exact, zipf = [], KNOWN_ZIPF
             if (kind == "word" and not exact and len(key) >= _BRITISH_MIN
