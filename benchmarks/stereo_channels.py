@@ -138,7 +138,7 @@ def _plain_mix() -> Iterator[None]:
     """Every recording mixed to mono as FFmpeg mixes it (each of two channels -3 dB), as
     ``transcribe`` read every recording before its channels were told apart."""
     kept = audio._speech_gates
-    audio._speech_gates = lambda *args: None  # type: ignore[assignment]
+    audio._speech_gates = lambda *args: None
     try:
         yield
     finally:
