@@ -266,3 +266,18 @@ def test_validator_reads_a_prefixed_clinical_word_as_known() -> None:
     # ... a misspelled name is still the name's
     drug = document_from_text("Started paraxetine 20 mg daily.", path="note.txt")
     assert _flagged(Validator(vocabulary=known).validate(drug)) == ["paraxetine"]
+
+
+@pytest.mark.parametrize(("confidence", "flagged"), [(0.95, []), (0.44, ["a'blué"])])
+def test_validator_reads_a_clipped_word_read_in_doubt_as_doubtful(
+        confidence: float, flagged: list[str]) -> None:
+    """A scan's word read sure that begins a clinical word is a chart's clipping; read
+    in doubt it is OCR's garble ("a'blué" of "a blue" begins "abluent") and stays out of
+    vocabulary."""
+    known = Vocabulary("med.dic", frozenset({"abluent"}))
+    scan = Document(source=Source(path="page.png", sha256="0" * 64, modality="image",
+                                  engine="test"),
+                    segments=[Segment(id=0, words=[
+                        Word(text=t, confidence=confidence if t == "a'blué" else 0.95)
+                        for t in "My sister bought a'blué bicycle".split()])])
+    assert _flagged(Validator(vocabulary=known).validate(scan)) == flagged

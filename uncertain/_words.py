@@ -88,7 +88,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                oov_max_zipf: float, doubt: float | None = None,
                known: Container[str] = (),
                drug: Callable[[int], bool] | None = None,
-               begins: Callable[[str], bool] | None = None) -> list[WordInfo]:
+               begins: Callable[[str], bool] | None = None,
+               read_doubt: float | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
@@ -97,8 +98,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     :data:`KNOWN_ZIPF`; with ``drug`` (whether an entry names a drug), a combination
     written as one word is its components' terms (:func:`combination`); ``begins``
     (whether a term begins with a compact key), in writing: a word clipped from one the
-    clinical vocabulary knows that begins no term is known (:func:`_clipped_known`).
-    In typed text, a writer's acronym is known (:func:`_typed_acronym`)."""
+    clinical vocabulary knows that begins no term is known (:func:`_clipped_known`), unless
+    it was read below ``read_doubt`` (print: "a'blué", OCR's garble of "a blue", begins
+    "abluent"). In typed text, a writer's acronym is known (:func:`_typed_acronym`)."""
     out: list[WordInfo] = []
     written = doc.source.modality != "audio"
     typed = doc.source.modality == "text"
@@ -137,6 +139,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and is_score_code(text, lookup, drug)):
                 zipf = KNOWN_ZIPF  # "GCS15", "PHQ9", "CHA2DS2-VASc", "A/Ox3": a scale's code
             if (kind == "word" and not exact and zipf < oov_max_zipf and written
+                    and (read_doubt is None or word.confidence is None
+                         or word.confidence >= read_doubt)
                     and begins is not None and (_clipped_known(key, known, begins)
                                                 or _prefixed_known(key, known, begins))):
                 zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped; "nonperforated"

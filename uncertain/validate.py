@@ -378,7 +378,8 @@ class Validator:
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
                            doubt if modality == "audio" else None, self.vocabulary,
-                           self._names_drug, self._begins_term)
+                           self._names_drug, self._begins_term,
+                           read_doubt=doubt if modality == "image" else None)
         n = len(infos)
         # in print and text, a dose is a name's on its own line, or opening the next one
         sweep = read_sweep(infos, words, modality, opts, doubt,
