@@ -99,7 +99,10 @@ def test_ocr_without_char_alternatives(tmp_path: Path) -> None:
 
 
 def test_ocr_char_choices_and_alternatives(tmp_path: Path) -> None:
-    doc, _ = _run("prescription", tmp_path)
+    # the fax as tesseract reads it first (its smoothed pass is another test's)
+    engine = ReplayEngine(calls=load_calls("prescription")[:1])
+    doc = recognize(scenario_input("prescription", tmp_path), engine=engine, smooth="off")
+    assert engine.recorded == []
     words = {w.text: w for w in doc.words}
     daily = words["daily"]
     assert len(daily.chars) == len("daily")
@@ -116,6 +119,49 @@ def test_ocr_char_choices_and_alternatives(tmp_path: Path) -> None:
     assert lisinopril.confidence is not None and lisinopril.confidence < 0.5
     assert any(a.text.startswith("Lisinopril") or "opril" in a.text
                for a in lisinopril.alternatives)
+
+
+def test_ocr_black_and_white_page_read_badly_is_read_again_smoothed(tmp_path: Path) -> None:
+    """The faxed sample (black and white, read at mean confidence 67): read again blurred
+    and scaled up towards 48-pixel lines, which reads it better, and that pass is kept,
+    its boxes scaled back onto the page as it is."""
+    doc, engine = _run("prescription", tmp_path)
+    first, smoothed = engine.asked[0]["size"], engine.asked[1]["size"]
+    assert smoothed == (first[0] * 2, first[1] * 2)
+    # (the resolution it is read at doubles with it: its print stays the same size)
+    assert [a["config"] for a in engine.asked] == [
+        "--dpi 110 -c lstm_choice_mode=2", "--dpi 220 -c lstm_choice_mode=2"]
+    assert doc.pages[0].scale == 2.0
+    assert any(n.startswith("page 1: read smoothed (black and white, scaled 2): 33 -> 39 "
+                            "words, mean word confidence 67 -> 85") for n in doc.warnings)
+    texts = [w.text for w in doc.words]
+    assert {"Lisinopril", "Metformin", "Atorvastatin", "Amoxicillin"} <= set(texts)
+    assert all(w.bbox is not None and w.bbox[2] <= first[0] and w.bbox[3] <= first[1]
+               for w in doc.words)
+    # switched off, the page keeps its first reading
+    engine = ReplayEngine(calls=load_calls("prescription")[:1])
+    doc = recognize(scenario_input("prescription", tmp_path), engine=engine, smooth="off")
+    assert engine.recorded == [] and len(engine.asked) == 1
+    assert "Lisinopril" not in [w.text for w in doc.words]
+
+
+def test_ocr_page_of_greys_is_not_read_smoothed(tmp_path: Path) -> None:
+    """Only a black-and-white page is read smoothed: a grey page (antialiased print, a
+    photo) read as badly is not."""
+    page = tmp_path / "grey.png"
+    Image.new("L", (300, 110), 128).save(page)
+    engine = ReplayEngine(calls=[_hocr(24, 60)])
+    recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
+              upscale=False, char_alternatives=False)
+    assert engine.recorded == [] and len(engine.asked) == 1
+    white = tmp_path / "white.png"
+    Image.new("L", (300, 110), 255).save(white)
+    engine = ReplayEngine(calls=[_hocr(24, 60), _hocr(24, 50)])
+    doc = recognize(white, engine=engine, binarize="off", deskew="off", orientation="off",
+                    upscale=False, char_alternatives=False)
+    # (a pass that reads worse is not kept)
+    assert engine.recorded == [] and doc.pages[0].scale == 1.0
+    assert not any("smoothed" in n for n in doc.warnings)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +228,7 @@ def test_ocr_upside_down_without_osd_compares_passes(tmp_path: Path) -> None:
 def test_ocr_orientation_off_keeps_the_first_pass(tmp_path: Path) -> None:
     engine = ReplayEngine(calls=load_calls("upside_down")[:1])
     doc = recognize(scenario_input("upside_down", tmp_path), engine=engine, orientation="off",
-                    binarize="off")
+                    binarize="off", smooth="off")
     assert doc.pages[0].rotation == 0 and doc.pages[0].orientation_confidence is None
     assert doc.words and max(w.confidence or 0 for w in doc.words) < 1
 
@@ -233,7 +279,8 @@ def test_ocr_a_pass_that_fails_keeps_the_reading_before_it(tmp_path: Path) -> No
     # the turned pass failing too: the page keeps its first, upside-down reading
     calls[-1] = {"method": "image_to_pdf_or_hocr", "config": calls[-1]["config"],
                  "error": "Error during processing."}
-    doc = recognize(scenario_input("upside_down", tmp_path), engine=ReplayEngine(calls=calls))
+    doc = recognize(scenario_input("upside_down", tmp_path), engine=ReplayEngine(calls=calls),
+                    smooth="off")
     assert doc.pages[0].rotation == 0 and doc.words
     assert "page 1: a pass turned 180 degrees failed" in doc.warnings[1]
 
@@ -304,7 +351,7 @@ def test_ocr_upscaled_pass_is_kept_when_it_reads_more_more_surely(
     words, conf = upscaled
     engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(words, conf, scale=3.2)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    char_alternatives=False)
+                    smooth="off", char_alternatives=False)
     assert engine.recorded == [] and engine.asked[1]["size"] == (960, 352)
     assert len(doc.words) == (words if kept else 24)
     assert doc.pages[0].scale == (3.2 if kept else 1.0)
@@ -318,13 +365,13 @@ def test_ocr_resolution_given_to_tesseract_is_one_it_reads_print_at(tmp_path: Pa
     Image.new("L", (300, 110), 255).save(page, dpi=(1200, 1200))
     engine = ReplayEngine(calls=[_hocr(24, 85), _hocr(24, 80), _hocr(24, 92, scale=3.2)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    char_alternatives=False)
+                    smooth="off", char_alternatives=False)
     assert [a["config"] for a in engine.asked] == ["--dpi 1200", "--dpi 300", "--dpi 2400"]
     assert doc.pages[0].dpi == 1200.0
     pdf = pdf_with_text(tmp_path / "layer.pdf", "Metformin 500 mg")
     engine = ReplayEngine(calls=[_hocr(0, 0)])
     recognize(pdf, engine=engine, dpi=20, binarize="off", deskew="off", orientation="off",
-              char_alternatives=False)
+              smooth="off", char_alternatives=False)
     assert [a["config"] for a in engine.asked] == ["--dpi 70"]
 
 
@@ -339,7 +386,7 @@ def test_ocr_resolution_tag_outside_what_scans_have_is_ignored(
     Image.new("L", (300, 110), 255).save(page, dpi=(tag, tag))
     engine = ReplayEngine(calls=[_hocr(8, 90), _hocr(8, 80)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    upscale=False, char_alternatives=False)
+                    smooth="off", upscale=False, char_alternatives=False)
     # (a 2400-dpi tag makes these 10-pixel lines 0.3 pt high: a pass at 300 dpi is tried,
     # and reads less surely)
     assert [a["config"] for a in engine.asked] == [told] + ["--dpi 300"] * (tag == 2400)
@@ -369,7 +416,7 @@ def test_ocr_resolution_tag_that_makes_print_too_small_to_read(
     Image.new("L", (300, 110), 255).save(page, dpi=(tag, tag))
     engine = ReplayEngine(calls=[_hocr(n, conf) for n, conf in answers])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    upscale=False, char_alternatives=False)
+                    smooth="off", upscale=False, char_alternatives=False)
     assert [a["config"] for a in engine.asked] == told
     assert len(doc.words) == (words or answers[0][0]) and doc.pages[0].dpi == tag
     notes = [n for n in doc.warnings if "resolution tag" in n]
@@ -683,12 +730,12 @@ def test_ocr_specks_read_as_words_measure_no_line_height(tmp_path: Path) -> None
     Image.new("L", (300, 110), 255).save(page)
     engine = ReplayEngine(calls=[_hocr(24, 20)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    char_alternatives=False)
+                    smooth="off", char_alternatives=False)
     assert engine.recorded == [] and len(engine.asked) == 1
     assert doc.pages[0].scale == 1.0
     engine = ReplayEngine(calls=[_hocr(24, 60), _hocr(24, 88, scale=3.2)])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    char_alternatives=False)
+                    smooth="off", char_alternatives=False)
     assert engine.recorded == [] and doc.pages[0].scale == 3.2
 
 
@@ -703,7 +750,7 @@ def test_ocr_timeout_fails_naming_the_file_and_the_limit(tmp_path: Path) -> None
     engine = ReplayEngine(calls=[_hocr(24, 85), {"method": "image_to_pdf_or_hocr",
                                                  "timeout": True}])
     doc = recognize(page, engine=engine, binarize="off", deskew="off", orientation="off",
-                    char_alternatives=False, timeout=30)
+                    smooth="off", char_alternatives=False, timeout=30)
     assert len(doc.words) == 24
     assert any("upscaled pass failed" in note and "30 s timeout" in note
                for note in doc.warnings)
@@ -742,7 +789,7 @@ def test_ocr_page_a_pdf_turns_is_not_levelled_by_its_rows(
     assert isinstance(page, images.PageImage)
     pdf = pdf_scan(tmp_path / "turned.pdf", page.image, "", rotate=90)
     engine = ReplayEngine(calls=[_down_hocr(5, 6, 95), _down_hocr(6, 6, 96)])
-    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", orientation="off",
+    doc = recognize(pdf, engine=engine, dpi=150, binarize="off", orientation="off", smooth="off",
                     upscale=False, char_alternatives=False)
     assert not any("levelled" in note for note in doc.warnings), doc.warnings
     assert doc.pages[0].skew == 0.0 and len(engine.asked) == 1

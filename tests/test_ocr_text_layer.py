@@ -49,7 +49,7 @@ def _recognize(tmp_path: Path, layer: str, lines: list[list[tuple[str, int]]] = 
                    rotate=rotate)
     engine = ReplayEngine(calls=[_hocr(lines)])
     doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
-                    orientation="off", upscale=False, char_alternatives=False)
+                    orientation="off", smooth="off", upscale=False, char_alternatives=False)
     assert engine.recorded == []
     return doc
 
@@ -327,7 +327,7 @@ def _recognize_pages(tmp_path: Path, layers: list[str]) -> Document:
     pdf = pdf_scan_pages(tmp_path / "scan.pdf", Image.new("L", (800, 400), 255), layers)
     engine = ReplayEngine(calls=[_hocr(lines) for lines in FORMS])
     doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
-                    orientation="off", upscale=False, char_alternatives=False)
+                    orientation="off", smooth="off", upscale=False, char_alternatives=False)
     assert engine.recorded == []
     return doc
 
@@ -419,7 +419,7 @@ def test_text_layer_of_far_more_words_than_the_page_is_left_out(tmp_path: Path) 
     pdf = pdf_scan(tmp_path / "scan.pdf", Image.new("L", (2000, 2600), 255), layer)
     engine = ReplayEngine(calls=[_hocr(MISREAD)])
     doc = recognize(pdf, engine=engine, dpi=150, binarize="off", deskew="off",
-                    orientation="off", upscale=False, char_alternatives=False)
+                    orientation="off", smooth="off", upscale=False, char_alternatives=False)
     assert _layer_alternatives(doc) == {}
     assert any("page 1: the PDF's text layer holds 900 words, OCR read 13" in n
                for n in doc.warnings), doc.warnings
@@ -646,7 +646,9 @@ def test_layer_reading_part_of_glued_terms_keeps_them_whole_with_real_tesseract(
              "Date: 11/02/2026\nRx: Lisinopril 10 mg PO daily\nMetformin 500 mg with meals\n"
              "Atorvastatin 40 mg qhs\nAmoxicillin 500 mg TID x10 days\n"
              "Refills: 2 Dr. Helen Moore MD")
-    doc = recognize(pdf_scan(tmp_path / "rx.pdf", image, layer, dpi=110), dpi=110)
+    # (read as tesseract first reads the fax: smoothed, it reads "mg BID" apart)
+    doc = recognize(pdf_scan(tmp_path / "rx.pdf", image, layer, dpi=110), dpi=110,
+                    smooth="off")
     assert _layer_alternatives(doc).get("mg:B10") == ["mg"], _layer_alternatives(doc)
     text = render(Validator().validate(doc), preamble=False).text
     assert 'maybe="mg BID">mg:B10</unsure> with meals' in text, text

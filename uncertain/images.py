@@ -578,6 +578,15 @@ def _deep_to_gray(image: Image.Image) -> Image.Image:
 _STRETCH_UNDER = 128.0
 
 
+def bilevel(image: Image.Image) -> bool:
+    """Whether a page is black and white (a fax, a scan its scanner thresholded): 99% of
+    its pixels or more within 10 grey levels of black or of white."""
+    gray = np.asarray(image if image.mode == "L" else image.convert("L"))
+    if not gray.size:
+        return False
+    return bool(np.count_nonzero((gray <= 10) | (gray >= 245)) >= 0.99 * gray.size)
+
+
 def light_spread(image: Image.Image, *, blocks: int = 8) -> float:
     """How unevenly a page is lit: the range, in grey levels (0-255), of the paper's
     brightness (each of ``blocks`` x ``blocks`` parts' 90th percentile) across the page. An

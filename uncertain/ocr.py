@@ -105,6 +105,13 @@ class RecognizeOptions:
     """``auto``: when a page looks bad or reads empty, read it again with adaptive
     (Sauvola) thresholding and keep that pass when it reads half as much confident text
     again or more."""
+    smooth: Literal["auto", "off"] = "auto"
+    """``auto``: when a black-and-white page (a fax, a scan its scanner thresholded: 99% of
+    its pixels black or white) reads at a mean word confidence under 90, read it again
+    blurred (radius 1) and, where its lines are under 48 pixels tall, scaled up towards
+    them (at most x2), and keep that pass when it reads more confident text, in words
+    or letters, and more confidently, or when its sure words alone hold more letters
+    than every word read before."""
     orientation: Literal["auto", "off"] = "auto"
     """``auto``: when a page looks bad, check whether it is turned (OSD, else 180 degrees)."""
     orientation_threshold: float = 0.6
@@ -147,7 +154,7 @@ class RecognizeOptions:
             raise ValueError(f"timeout={self.timeout!r}: seconds per tesseract run, a finite "
                              "number >= 0 (0: no limit)")
         # a switch was read as "auto" or not: deskew="on" (or True) turned deskewing off
-        for name in ("deskew", "binarize", "orientation"):
+        for name in ("deskew", "binarize", "smooth", "orientation"):
             if getattr(self, name) not in ("auto", "off"):
                 raise ValueError(f"{name}={getattr(self, name)!r}: \"auto\" or \"off\"")
         # max_pixels=0 blamed the file ("over 0 pixels even at 10 dpi"), -1 failed in a
