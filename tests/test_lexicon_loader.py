@@ -669,3 +669,50 @@ def test_lexicon_named_gz_that_is_not_gzip_is_a_warning_of_the_loader(
         assert [f.reason for f in checked.flags] == ["verified"]  # (the lexicon was read)
         assert [r.getMessage() for r in caplog.records] == [f"{path}: {said}"] * (2 * warned)
         assert list(check_lexicon(path).warnings) == [said] * warned
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"RIFF\x24\x00\x01\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00", "audio (WAV)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "an image (PNG)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00", "a ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "a Microsoft Office file"),
+        (bytes(range(256)) * 4, "binary, not text"),
+    ],
+)
+def test_lexicon_binary_file_is_one_error_naming_what_it_is(
+        tmp_path: Path, head: bytes, said: str) -> None:
+    """A WAV given as a lexicon was checked line by line: over a thousand lines "invalid
+    UTF-8 ... UTF-16 without a byte-order mark?", and loading it said that of line 1."""
+    body = bytes((i * 37 + 11) % 256 for i in range(6000))  # no text in it either
+    for name, data in (("a.tsv", head + body), ("b.tsv.gz", gzip.compress(head + body))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for read in (load_lexicon, check_lexicon):
+            with pytest.raises(LexiconError, match="not a lexicon") as caught:
+                read(path)
+            assert said in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_lexicon_text_that_opens_like_a_format_is_still_text(tmp_path: Path) -> None:
+    # a term beginning with a format's magic bytes ("BZh...", "ID3 ...") decodes as text
+    path = tmp_path / "odd.tsv"
+    path.write_bytes(b"BZh9 tablet\nID3 agonist\nmetformin\n")
+    assert [e.term for e in load_lexicon(path)] == ["BZh9 tablet", "ID3 agonist", "metformin"]
+
+
+def test_lexicon_check_lists_a_few_bad_lines_and_caps_many(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.tsv"
+    path.write_bytes(b"".join(b"caf\xe9 %d\n" % i if i % 2 else b"ok %d\n" % i
+                              for i in range(400)))
+    report = check_lexicon(path)
+    assert len(report.errors) == 200  # every one kept in the report
+    text = format_report(report)
+    listed = [line for line in text.splitlines() if "latin1.tsv:" in line]
+    assert len(listed) == lexicon_module._MAX_ERRORS
+    assert "... and 150 more malformed lines (lines 102-400)" in text
+    assert text.endswith("status: 200 malformed lines")
+    path.write_bytes(b"metformin\ncaf\xe9\nok\n")  # a few: each listed
+    assert f"{path}:2: invalid UTF-8 (byte 0xe9)" in format_report(check_lexicon(path))

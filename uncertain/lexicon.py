@@ -38,7 +38,7 @@ from typing import Any
 
 from uncertain._assets import built_once, lexicon_dir
 from uncertain._context import classify, strip_punct
-from uncertain._io import BOMS, NOT_REGULAR, bomless_utf16
+from uncertain._io import BOMS, NOT_REGULAR, bomless_utf16, sniff_bytes
 from uncertain.errors import LexiconError
 
 __all__ = [
@@ -415,6 +415,10 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
+    binary = _binary_content(data[:4096])
+    if binary is not None:  # (each of its lines was said undecodable, a thousand of them)
+        raise LexiconError(path, f"not a lexicon: the file is {binary}; a lexicon is UTF-8 "
+                           "text, one term a line (TSV or CSV)")
     for bom, encoding in BOMS:  # ("Unicode Text" of a spreadsheet is UTF-16 with a mark)
         if data.startswith(bom):
             if encoding == "utf-8-sig":
@@ -431,6 +435,65 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
         if bomless is not None:
             return data.decode(bomless).encode("utf-8"), bomless, packed
     return data, None, packed
+
+
+#: containers of other files by their first bytes (a spreadsheet saved as .xlsx or .ods is
+#: a ZIP archive, an old .xls an OLE2 compound file), and what each is called
+_ARCHIVES = (
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx, .ods or .docx is one: save the sheet as "
+     "\"CSV UTF-8\")"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office file (.xls, .doc: save the "
+     "sheet as \"CSV UTF-8\")"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file (only gzip is read: .tsv.gz)"),
+    (b"BZh", "a bzip2-compressed file (only gzip is read: .tsv.gz)"),
+    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file (only gzip is read: .tsv.gz)"),
+)
+
+
+def _binary_content(head: bytes) -> str | None:
+    """What a file whose first bytes are ``head`` is, when it is no text (audio, an image,
+    a PDF, an archive, other binary content), else None. Known formats are told by their
+    magic bytes; a text file that happens to open with such bytes still decodes as text,
+    and is read as one (only a PDF is refused by its header alone)."""
+    for magic, what in _ARCHIVES:
+        if head.startswith(magic) and not _decodes(head):
+            return what
+    if head[257:262] == b"ustar":
+        return "a tar archive"
+    sniffed = sniff_bytes(head)
+    if sniffed.kind == "pdf":
+        return "a PDF document"
+    if sniffed.kind in ("audio", "image") and not _decodes(head):
+        what = "audio" if sniffed.kind == "audio" else "an image"
+        return f"{what} ({sniffed.format.upper()})"
+    if sniffed.kind == "unknown" and sniffed.format == "binary" and _mostly_binary(head):
+        return "binary, not text"
+    return None
+
+
+#: the share of a file's first characters, undecodable or control characters, from which
+#: it is binary content (a text file with a few bad lines has them said line by line)
+_BINARY_SHARE = 0.3
+
+
+def _mostly_binary(head: bytes) -> bool:
+    text = head.decode("utf-8", "replace")
+    bad = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\n\r"))
+    return bad >= _BINARY_SHARE * len(text)
+
+
+def _decodes(head: bytes) -> bool:
+    """Whether ``head`` is UTF-8 text without a NUL (a multi-byte character cut by its
+    end is still text)."""
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3
+    return True
 
 
 def _not_utf8(data: bytes, byte: int) -> str:
@@ -899,6 +962,11 @@ def matchable(term: str) -> bool:
     return "word" in kinds or (len(kinds) == 1 and kinds[0] in ("unit", "frequency"))
 
 
+#: malformed lines the check report lists one by one (a file in another encoding has
+#: every line with an accent malformed, thousands)
+_MAX_ERRORS = 50
+
+
 def format_report(report: LexiconReport) -> str:
     """The report as text for the ``uncertain lexicon`` command."""
     out = [
@@ -912,9 +980,13 @@ def format_report(report: LexiconReport) -> str:
     ]
     out += [f"  kind {kind:<14}{count}" for kind, count in report.kinds.items()]
     out += [f"  warning: {w}" for w in report.warnings]
-    for problem in report.errors:
+    for problem in report.errors[:_MAX_ERRORS]:
         where = f"{report.path}:{problem.line}" if problem.line is not None else str(report.path)
         out.append(f"  error: {where}: {problem.message}")
+    if len(report.errors) > _MAX_ERRORS:  # (the rest are in report.errors)
+        rest = report.errors[_MAX_ERRORS:]
+        out.append(f"  error: ... and {len(rest)} more malformed lines (lines "
+                   f"{rest[0].line}-{rest[-1].line}): mend those above and check again")
     # merged duplicates are said, and are no fault: the format merges them
     out.append("  status: " + (f"{len(report.errors)} malformed lines" if not report.ok
                                else "no entries" if not report.entries else "ok"))
