@@ -1779,6 +1779,32 @@ def test_cli_help_says_what_the_option_does(
     assert said in " ".join(capsys.readouterr().out.split())
 
 
+def test_cli_every_option_and_argument_has_help() -> None:
+    """`batch --help` listed --device and --engine with no word of what they do, and
+    `lexicon --help` its NAME|FILE."""
+    import argparse
+
+    from uncertain.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    bare = [f"{name} {action.option_strings[-1] if action.option_strings else action.dest}"
+            for name, command in sub.choices.items() for action in command._actions
+            if not action.help and not isinstance(action, argparse._HelpAction)]
+    assert bare == []
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_help_of_calibration_names_every_value(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # the metavar says auto|none|default|FILE; the text said what auto and none do only
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default: the shipped one, which must exist" in text
+    assert "a file calibrate wrote" in text
+
+
 def test_cli_lexicon_lookup_of_an_entry_without_ids_ends_its_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An entry of no ids was printed with a space at the end of its line."""

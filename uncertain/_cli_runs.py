@@ -40,7 +40,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="the JSON-lines file to write")
     p.add_argument("--model", type=nonempty,
                    help="Whisper model: tiny.en (default), base, or a directory")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                   help="where Whisper runs: auto (the default) is every visible GPU when "
+                   "CTranslate2 sees one, else the CPU; cuda without a GPU is refused")
     p.add_argument("--compute-type", default="auto",
                    help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
     p.add_argument("--cpu-threads", type=at_least(0), default=0,
@@ -49,7 +51,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="speech chunks decoded at once")
     p.add_argument("--language", type=_language,
                    help="audio language (default: detect; 'en' for .en models)")
-    p.add_argument("--engine", default="local", choices=["local", "ray"])
+    p.add_argument("--engine", default="local", choices=["local", "ray"],
+                   help="local (the default): run in this process; ray: on a Ray cluster "
+                   "(the ray extra; --ray-address), the records written here all the same")
     p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
     again = p.add_mutually_exclusive_group()  # continue it, or start it afresh: not both
     again.add_argument("--resume", action="store_true",
@@ -85,8 +89,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass over flagged audio spans")
     p.add_argument("--calibration", metavar="auto|none|default|FILE", default="auto",
-                   help="calibrate word confidences before validation (auto: the shipped "
-                   "map for the engine and model when there is one; none: raw scores)")
+                   help="calibrate word confidences before validation (auto, the default: "
+                   "the shipped map for the engine and model when there is one; default: "
+                   "the shipped one, which must exist; none: raw scores; or a file "
+                   "calibrate wrote)")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some inputs failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -988,7 +988,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--calibration", metavar="auto|none|default|FILE", default="auto",
         help="calibrate word confidences: auto (the default) applies the shipped map for "
-        "the engine and model when there is one; none keeps the engine's scores",
+        "the engine and model when there is one; default: the shipped one, which must "
+        "exist; none keeps the engine's scores; or a file calibrate wrote",
     )
     render_options(p)
     p.set_defaults(func=_cmd_annotate)
@@ -1042,7 +1043,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("lexicon", help="inspect and check a lexicon file or shipped lexicon")
-    p.add_argument("source", nargs="?", metavar="NAME|FILE")
+    p.add_argument("source", nargs="?", metavar="NAME|FILE",
+                   help="a shipped lexicon's name (--list), a lexicon file, or NAME=FILE: "
+                   "its counts, warnings and malformed lines")
     p.add_argument("--check", action="store_true",
                    help="also exit 1 when the file has no entries (a malformed line always "
                    "does; a warning, such as duplicates merged, never); with no file named, "
