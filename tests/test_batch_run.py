@@ -847,7 +847,8 @@ def test_batch_ray_says_each_failure_and_stops_on_sigterm_as_local(
     _fake_ray(monkeypatch, kill_after=1)
     out = tmp_path / "cut.jsonl"
     assert cli_main([*argv, "--out", str(out)]) == 143
-    assert f"interrupted; the 1 record in {out} is kept whole" in capsys.readouterr().err
+    assert f"interrupted; the 1 record this run wrote in {out} is kept whole" in \
+        capsys.readouterr().err
     assert [r["path"] for r in _records(out)] == [str(tmp_path / "a.wav")]
 
 
@@ -1566,8 +1567,8 @@ def test_batch_cli_says_which_file_a_full_disk_stopped(
     (tmp_path / "a.txt").write_text("x")
     assert main(["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress"]) == 1
     assert capsys.readouterr().err == (
-        f"OSError: {out}: No space left on device; the 2 records in {out} are kept whole: "
-        "--resume goes on from there\n")
+        f"OSError: {out}: No space left on device; the 2 records this run wrote in {out} "
+        "are kept whole: --resume goes on from there\n")
 
     def stopped(inputs: Any, *, out: Path, **_: Any) -> None:  # Ctrl-C: it said nothing
         Path(out).write_text('{"path": "a"}\n')
@@ -1577,8 +1578,44 @@ def test_batch_cli_says_which_file_a_full_disk_stopped(
     assert main(["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress",
                  "--force"]) == 130
     assert capsys.readouterr().err == (
-        f"uncertain batch: interrupted; the 1 record in {out} is kept whole: --resume "
-        "goes on from there\n")
+        f"uncertain batch: interrupted; the 1 record this run wrote in {out} is kept whole "
+        "(the earlier run's were dropped as it wrote its first): --resume goes on from "
+        "there\n")
+
+
+def test_cli_batch_interrupted_says_whose_records_are_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`batch --force` stopped before its first record leaves the earlier run's records
+    (the file is emptied as the first is written), and said "the 3 records ... are kept
+    whole" as though they were its own; a stopped --resume did not say which were new."""
+    from uncertain import batch as batch_module
+    from uncertain.cli import main
+
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"path": "a"}\n{"path": "b"}\n{"path": "c"}\n')
+    (tmp_path / "a.txt").write_text("x")
+    argv = ["batch", str(tmp_path / "a.txt"), "-o", str(out), "--no-progress"]
+
+    def stopped(inputs: Any, *, out: Path, **_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "run_batch", stopped)
+    assert main([*argv, "--force"]) == 130
+    assert capsys.readouterr().err == (
+        f"uncertain batch: interrupted; the earlier run's 3 records in {out} are kept whole "
+        "(this run wrote none): --resume goes on from there\n")
+
+    def added(inputs: Any, *, out: Path, **_: Any) -> None:
+        with open(out, "a") as fh:
+            fh.write('{"path": "d"}\n')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "run_batch", added)
+    assert main([*argv, "--resume"]) == 130
+    assert capsys.readouterr().err == (
+        f"uncertain batch: interrupted; the 4 records in {out}, 1 of them this run's and "
+        "the rest the earlier run's, are kept whole: --resume goes on from there\n")
 
 
 class _Chatty(FakeProcessor):

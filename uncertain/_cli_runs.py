@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -110,6 +111,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     if args.style != "inline" and not args.prompts:  # (the records were written without)
         warn(f"--style {args.style} sets how the prompts are rendered; without --prompts the "
              "records hold none")
+    earlier = _earlier_output(args.out, args)
     try:
         summary = run_batch(
             args.inputs, out=args.out, model=args.model, device=args.device,
@@ -124,7 +126,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             words=command_line_words())
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a KeyboardInterrupt of its own)
         if Path(args.out).is_file():
-            print(f"uncertain batch: interrupted; {_kept(args.out)}", file=sys.stderr)
+            print(f"uncertain batch: interrupted; {_kept(args.out, earlier)}", file=sys.stderr)
         else:  # (stopped before its first record: its empty output removed, unsaid)
             print(f"uncertain batch: interrupted before the first record; {args.out} not "
                   "written", file=sys.stderr)
@@ -136,7 +138,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         # what is kept ("OSError: [Errno 28] No space left on device" was all)
         said = f"{type(exc).__name__}: {args.out}: {exc.strerror or exc}"
         if Path(args.out).is_file():
-            said += f"; {_kept(args.out)}"
+            said += f"; {_kept(args.out, earlier)}"
         print(said, file=sys.stderr)
         return 1
     if summary.total == 0:  # (run_batch said so, naming what was given)
@@ -279,12 +281,54 @@ def seconds(text: str) -> float:
     return value
 
 
-def _kept(out: str) -> str:
-    """What a batch run stopped early leaves in ``out``: its records, whole."""
+#: what --out held before a run that continues it (--resume) or overwrites it (--force):
+#: its signature (:func:`uncertain.lexicon.file_signature`), its records (whole lines,
+#: counted for --resume only) and whether the run overwrites it
+_Earlier = tuple[tuple[int, ...], int, bool]
+
+
+def _earlier_output(out: str, args: argparse.Namespace) -> _Earlier | None:
+    """What ``out`` held before the run, when the run continues or overwrites it."""
+    from uncertain.lexicon import file_signature
+
+    if not (args.resume or args.force):
+        return None
+    try:
+        st = os.stat(out)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):  # (a folder, a FIFO: run_batch says why not; reading
+        # a FIFO here waited forever)
+        return None
+    return file_signature(st), _lines(out) if args.resume else 0, bool(args.force)
+
+
+def _lines(out: str) -> int:
     with open(out, "rb") as fh:
-        kept = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-    return (f"the {kept} record{'s' * (kept != 1)} in {out} {'is' if kept == 1 else 'are'} "
-            "kept whole: --resume goes on from there")
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+
+
+def _kept(out: str, earlier: _Earlier | None = None) -> str:
+    """What a batch run stopped early leaves in ``out``: its records, whole, and whose they
+    are: a run that overwrites (--force) empties the file as it writes its first record,
+    so one stopped before then leaves the earlier run's."""
+    from uncertain.lexicon import file_signature
+
+    kept = _lines(out)
+    records = f"{kept} record{'s' * (kept != 1)}"
+    are = "is" if kept == 1 else "are"
+    if earlier is None:  # (a new file: the run's own)
+        whose = f"the {records} this run wrote in {out} {are} kept whole"
+    elif file_signature(os.stat(out)) == earlier[0]:  # (it wrote nothing)
+        whose = f"the earlier run's {records} in {out} {are} kept whole (this run wrote none)"
+    elif earlier[2]:
+        whose = (f"the {records} this run wrote in {out} {are} kept whole (the earlier run's "
+                 "were dropped as it wrote its first)")
+    else:
+        mine = max(0, kept - earlier[1])
+        whose = (f"the {records} in {out}, {mine} of them this run's and the rest the "
+                 f"earlier run's, {are} kept whole")
+    return whose + ": --resume goes on from there"
 
 
 def _language(text: str) -> str:
