@@ -628,8 +628,11 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
     with pytest.raises(SystemExit) as exited:
         main([*base, "--bins", "0"])
     assert exited.value.code == 2 and "argument --bins: 0: at least 1" in capsys.readouterr().err
-    assert main([*base, "--json", str(tmp_path / "no" / "r.json")]) == 2
-    assert "--json" in capsys.readouterr().err
+    # (a folder missing is made as the report is written: a file in its way is refused)
+    (tmp_path / "a-file").write_text("x")
+    assert main([*base, "--json", str(tmp_path / "a-file" / "no" / "r.json")]) == 2
+    assert f"--json {tmp_path / 'a-file' / 'no' / 'r.json'}: {tmp_path / 'a-file'} is a file" \
+        in capsys.readouterr().err
     assert main([*base, "--plot", str(tmp_path / "r.xyz")]) == 2
     assert "name a .png" in capsys.readouterr().err
     # a folder named as the report, or one that cannot be written in (found at the end)
@@ -662,6 +665,33 @@ def test_evaluate_cli_refuses_outputs_it_could_not_write_before_running(
         assert main([*argv, "--force"]) == 2
         assert "is one of the inputs; name another file" in capsys.readouterr().err
     assert refs.read_text() == before
+
+
+def test_evaluate_cli_outputs_into_a_folder_not_made_yet_make_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """eval --json and calibrate --out into a folder that did not exist were refused
+    ("no folder ... to write it in"), where annotate -o and batch --out make theirs."""
+    from uncertain import calibrate_fit
+    from uncertain.cli import main
+
+    note = tmp_path / "a.txt"
+    note.write_text("Take metformin daily.\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": str(note), "text": "Take metformin "
+                                "daily."}) + "\n")
+    report = tmp_path / "reports" / "run 1" / "r.json"
+    assert main(["eval", "--refs", str(refs), str(note), "--json", str(report),
+                 "--intervals", "0"]) == 0
+    assert isinstance(json.loads(report.read_text()), dict)
+    fitted = Calibration(id="tesseract/eng/temperature/x", engine="tesseract", model="eng",
+                         method="temperature")
+    monkeypatch.setattr(calibrate_fit, "fit_by_engine", lambda *a, **k: [(fitted, [])])
+    monkeypatch.setattr(calibrate_fit, "format_comparison", lambda *a, **k: "")
+    out = tmp_path / "calib" / "new" / "c.json"
+    assert main(["calibrate", "--refs", str(refs), str(note), "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["id"] == fitted.id
+    capsys.readouterr()
 
 
 @pytest.mark.parametrize("make", [

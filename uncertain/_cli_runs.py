@@ -342,17 +342,22 @@ def _language(text: str) -> str:
 def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str, ...]]],
                 args: argparse.Namespace) -> int:
     """Say now, before any input is run, which output could not be written at the end
-    (its folder missing or not writable, a folder named as the file, a format
-    matplotlib does not draw) or would be written over one of the inputs ``args`` names
-    (``--refs``, ``--docs``, a ``PATH``: --force wrote the report over the references):
-    2, as for a usage error, or 0 when all can be."""
+    (its folder not writable, or not to be made: a file stands where a folder of its path
+    would be; a folder named as the file, a format matplotlib does not draw) or would be
+    written over one of the inputs ``args`` names (``--refs``, ``--docs``, a ``PATH``:
+    --force wrote the report over the references): 2, as for a usage error, or 0 when all
+    can be. A folder missing is made as the output is written (:func:`_made_folder`), as
+    annotate's --out and batch's make theirs."""
     inputs = {os.path.realpath(p) for p in [args.refs, *args.docs, *args.paths]
               if os.path.isfile(p)}
     for path, what, suffixes in outputs:
         if path is None:
             continue
         folder = Path(path).resolve().parent
-        problem = (f"no folder {folder} to write it in" if not folder.is_dir()
+        while not folder.exists() and folder.parent != folder:  # (the folder it is made in)
+            folder = folder.parent
+        problem = (f"{folder} is a file, where a folder of the path would be"
+                   if not folder.is_dir()
                    else f"{folder} cannot be written in" if not os.access(folder, os.W_OK)
                    else "is a folder; name a file" if Path(path).is_dir()
                    else "is one of the inputs; name another file"
@@ -363,6 +368,12 @@ def _unwritable(command: str, outputs: Sequence[tuple[str | None, str, tuple[str
             print(f"uncertain {command}: error: {what} {path}: {problem}", file=sys.stderr)
             return 2
     return 0
+
+
+def _made_folder(path: str | os.PathLike[str]) -> Path:
+    """``path``, its folder made first when missing."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return Path(path)
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
@@ -413,10 +424,10 @@ def run_eval_command(args: argparse.Namespace) -> int:
               f"input{'s' * (len(unmatched) != 1)} matching none)", file=sys.stderr)
         return 1
     if args.json:
-        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
+        _made_folder(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n",
                                    encoding="utf-8")
     if args.plot:
-        plot_reliability(report, args.plot)
+        plot_reliability(report, _made_folder(args.plot))
     # an input that could not be read is scored as an empty transcript, and the run went
     # on; status 0 read as a run whose every input was read (a check in CI passed)
     scored = [d for d, _ in pairs if isinstance(d, Failure)]
@@ -476,7 +487,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
         if target.exists() and not args.force:
             raise FileExistsError(f"{target} exists; pass --force to overwrite it")
     for (cal, scores), target in zip(fitted, targets, strict=True):
-        cal.save(target)
+        cal.save(_made_folder(target))
         print(format_comparison(cal.engine, cal.model, scores, chosen=cal.method))
         print(f"wrote {target} ({cal.id})\n")
     return 0
