@@ -623,6 +623,24 @@ def test_cli_lexicon_lookup_of_a_misheard_name_gives_the_nearest(
         "nearest by spelling and sound: Zapain (codeine / paracetamol)")
 
 
+def test_cli_lexicon_lookup_offers_no_name_far_from_the_word(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A word like no name was offered the five least unlike ("xyzzy": Xyrosa, Moxeza,
+    ...; of a formulary of one name, that name), read as names near it."""
+    assert main(["lexicon", "drugs", "--lookup", "xyzzy", "--lookup", "metforman"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["xyzzy: not in drugs; no name near it by spelling or sound",
+                   out[1]]
+    assert out[1].startswith("metforman: not in drugs; nearest by spelling and sound: "
+                             "metformin")
+    own = tmp_path / "formulary.tsv"
+    own.write_text("Zorvaxin\tzorvaxine\tbrand\n", encoding="utf-8")
+    assert main(["lexicon", str(own), "--lookup", "qqqqqqqq", "--lookup", "zorvaxen"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "qqqqqqqq: not in formulary; no name near it by spelling or sound",
+        "zorvaxen: not in formulary; nearest by spelling and sound: Zorvaxin (zorvaxine)"]
+
+
 def test_cli_lexicon_lookup_finds_what_the_validator_verifies(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--lookup said "not in the lexicon" of "Cotrimoxazole", which the validator verifies

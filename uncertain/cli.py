@@ -877,7 +877,8 @@ def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
             known = (f"; a word of the clinical vocabulary ({validator.vocabulary.path}), "
                      "read as known" if term in validator.vocabulary else "")
             print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}{known}"
-                  + (f"; nearest by spelling and sound: {nearest}" if nearest else ""))
+                  + (f"; nearest by spelling and sound: {nearest}" if nearest
+                     else "; no name near it by spelling or sound"))
         _print_hits(term, hits)
 
 
@@ -887,15 +888,25 @@ def _print_hits(term: str, hits: list[Entry]) -> None:
         print(f"{term}: {e.term} -> {e.canonical} ({e.kind}, prior {e.prior:.2f}){ids}")
 
 
+#: the match score (log-odds that the name is the one meant, as the validator weighs a
+#: window against it) under which a name is no nearest name of a word looked up: "xyzzy"
+#: was offered Xyrosa (-4.2), "blood" Tabloid (-2.8), where "met for me" scores
+#: metformin 3.9 and "table" tablet -0.3
+_NEAREST_FLOOR = -2.0
+
+
 def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]:
     """The names nearest ``text`` by spelling and sound, as ``validator`` finds them for a
-    window of heard words ("met for me": metformin), one per canonical name."""
+    window of heard words ("met for me": metformin), one per canonical name; none
+    scoring under :data:`_NEAREST_FLOOR`."""
     from uncertain._words import word_key
 
     key = "".join(word_key(w) for w in text.split())
     out: list[str] = []
     seen: set[str] = set()
-    for _, idx, _ in validator.search.similar(key, "text", 16, True, text):
+    for score, idx, _ in validator.search.similar(key, "text", 16, True, text):
+        if score < _NEAREST_FLOOR:  # (best first: the rest are further)
+            break
         entry = validator.index.items[idx].entry
         if entry.canonical.casefold() in seen:
             continue
