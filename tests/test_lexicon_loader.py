@@ -716,3 +716,18 @@ def test_lexicon_check_lists_a_few_bad_lines_and_caps_many(tmp_path: Path) -> No
     assert text.endswith("status: 200 malformed lines")
     path.write_bytes(b"metformin\ncaf\xe9\nok\n")  # a few: each listed
     assert f"{path}:2: invalid UTF-8 (byte 0xe9)" in format_report(check_lexicon(path))
+
+
+@pytest.mark.parametrize(("file", "name"), [
+    ("f.csv.gz", "f"), ("g.txt.gz", "g"), ("h.tsv.gz", "h"), ("k.gz", "k"), ("f.csv", "f"),
+    ("formulary.txt", "formulary"), ("list.dat", "list"), ("list.dat.gz", "list.dat")])
+def test_lexicon_compressed_file_is_named_as_the_text_file(
+        tmp_path: Path, file: str, name: str) -> None:
+    """A gzip-compressed CSV, f.csv.gz, was the lexicon 'f.csv' (its candidates said so),
+    where f.csv is 'f'."""
+    path = tmp_path / file
+    text = "term,canonical\nZorvaxin,zorvaxine\n" if ".csv" in file else "Zorvaxin\n"
+    path.write_bytes(gzip.compress(text.encode()) if file.endswith(".gz") else text.encode())
+    assert load_lexicon(path).name == name
+    assert check_lexicon(path).name == name
+    assert load_lexicon(path).get("zorvaxin")[0].lexicon == name

@@ -360,11 +360,16 @@ def _name_of(path: Path, name: str | None) -> str:
 
 
 def _stem(path: Path) -> str:
+    """The file's name without ``.gz`` and a text lexicon's suffix (``.tsv``, ``.txt``,
+    ``.csv``): ``f.csv.gz`` is named ``f`` as ``f.csv`` is (it was ``f.csv``)."""
     name = path.name
-    for suffix in (*_SUFFIXES, ".gz", ".txt", ".csv"):
+    packed = name.endswith(".gz") and len(name) > 3
+    if packed:
+        name = name[:-3]
+    for suffix in (".tsv", ".txt", ".csv"):
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
-    return path.stem
+    return name if packed else path.stem
 
 
 #: what to do with a file that is not UTF-8
