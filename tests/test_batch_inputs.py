@@ -472,6 +472,20 @@ def test_batch_inputs_a_member_is_read_no_further_than_its_limit() -> None:
     assert _read_member(io.BytesIO(b"x" * 101), 100) is None
     assert _read_member(io.BytesIO(b""), 100) == b""
 
+def _write_archive(arc: Path, members: list[tuple[str, bytes]]) -> None:
+    """A zip (by its suffix) or a tar at ``arc`` of ``members`` (name, bytes), in order,
+    names as given (repeated, "./a.txt", "d//a.txt")."""
+    if arc.suffix == ".zip":
+        with zipfile.ZipFile(arc, "w") as zf:
+            for name, data in members:
+                zf.writestr(name, data)
+        return
+    with tarfile.open(arc, "w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
 
 def _archive_of_twins(path: Path) -> Path:
     """An archive holding two members named a.txt (a tar appended to, a zip written to
@@ -547,16 +561,7 @@ def test_batch_members_extracting_to_one_file_are_members_of_one_name(
     arc = tmp_path / f"arc{suffix}"
     members = [("./a.txt", b"first"), ("b.txt", b"other"), ("a.txt", b"second"),
                ("d/a.txt", b"in d"), ("d//a.txt", b"in d again")]
-    if suffix == ".zip":
-        with zipfile.ZipFile(arc, "w") as zf:
-            for name, data in members:
-                zf.writestr(name, data)
-    else:
-        with tarfile.open(arc, "w") as tar:
-            for name, data in members:
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
+    _write_archive(arc, members)
     keys = [f"{arc}::{key}" for key in ("./a.txt", "b.txt", "a.txt#2", "d/a.txt",
                                         "d//a.txt#2")]
     assert list(list_items([arc])) == keys
@@ -591,16 +596,7 @@ def test_batch_an_archive_within_an_archive_is_said_to_be_one(
         zf.writestr("a.txt", "Take metformin.")
     arc = tmp_path / f"outer{suffix}"
     members = [("inner.zip", inner.getvalue()), ("b.txt", b"Take aspirin.")]
-    if suffix == ".zip":
-        with zipfile.ZipFile(arc, "w") as zf:
-            for name, data in members:
-                zf.writestr(name, data)
-    else:
-        with tarfile.open(arc, "w") as tar:
-            for name, data in members:
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
+    _write_archive(arc, members)
     with caplog.at_level("WARNING", logger="uncertain"):
         assert [i.path for i in iter_items([arc])] == [f"{arc}::b.txt"]
     (message,) = (r.getMessage() for r in caplog.records)

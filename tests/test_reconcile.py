@@ -1456,6 +1456,20 @@ def test_reconcile_a_glued_dose_written_beside_the_name_is_kept() -> None:
     assert [c.new for c in result.overcorrections] == ["ER 500 mg"]
 
 
+def _rx_line(line: list[str]) -> Document:
+    """A scanned line of ``line``'s words, 80 pixels each, its second word flagged with
+    lisinopril as its candidate."""
+    words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
+             for i, t in enumerate(line)]
+    return Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
+                                  engine="test"),
+                    segments=[Segment(id=0, words=words, page=1)],
+                    flags=[Flag(reason="near_lexicon", text=line[1], start=1, end=2,
+                                confidence=0.99,
+                                candidates=[Candidate(term="lisinopril",
+                                                      canonical="lisinopril", score=0.95)])])
+
+
 @pytest.mark.parametrize(("fix", "route"), [
     ("Lisinopril 10 mg", "by mouth"),
     ("lisinopril 10mg", "by mouth"),
@@ -1469,15 +1483,7 @@ def test_reconcile_a_glued_dose_before_an_abbreviation_spelled_out(fix: str,
     by mouth" an over-correction; or "lisinopril 10mg by" and "PO" -> "mouth". Spelling
     paired the dose with the name; the words after it are PO's."""
     line = ["Rx:", "Lisinioprii-10'mg", "PO", "daily"]
-    words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
-             for i, t in enumerate(line)]
-    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
-                                 engine="test"),
-                   segments=[Segment(id=0, words=words, page=1)],
-                   flags=[Flag(reason="near_lexicon", text=line[1], start=1, end=2,
-                               confidence=0.99,
-                               candidates=[Candidate(term="lisinopril",
-                                                     canonical="lisinopril", score=0.95)])])
+    doc = _rx_line(line)
     result = reconcile(doc, f"Rx: {fix} {route} daily")
     assert [(c.original, c.new, c.candidate, c.lost_numbers, c.bbox)
             for c in result.resolved] == [(line[1], fix, True, (), (90, 10, 160, 30))]
@@ -1492,15 +1498,7 @@ def test_reconcile_a_glued_dose_before_two_words_spelled_out(fix: str) -> None:
     "by mouth once a day") had the span's dose taken from it: "Lisinioprii-10'mg" ->
     "Lisinopril", its 10 lost, and "PO daily" -> "10 mg by mouth once a day"."""
     line = ["Rx:", "Lisinioprii-10'mg", "PO", "daily", "for", "BP"]
-    words = [Word(text=t, confidence=0.95, page=1, bbox=(10 + 80 * i, 10, 80 + 80 * i, 30))
-             for i, t in enumerate(line)]
-    doc = Document(source=Source(path="rx.png", sha256="0" * 64, modality="image",
-                                 engine="test"),
-                   segments=[Segment(id=0, words=words, page=1)],
-                   flags=[Flag(reason="near_lexicon", text=line[1], start=1, end=2,
-                               confidence=0.99,
-                               candidates=[Candidate(term="lisinopril",
-                                                     canonical="lisinopril", score=0.95)])])
+    doc = _rx_line(line)
     result = reconcile(doc, f"Rx: {fix} by mouth once a day for BP")
     assert [(c.original, c.new, c.candidate, c.lost_numbers)
             for c in result.resolved] == [(line[1], fix, True, ())]

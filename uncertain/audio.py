@@ -931,11 +931,9 @@ _LIFTED_DB = -20.0
 
 def _resampled(resampler: av.AudioResampler, frame: av.AudioFrame | None,
                flush: bool) -> Iterator[np.ndarray]:
-    outs = resampler.resample(frame) if frame is not None else []
-    if flush:
-        outs = [*outs, *resampler.resample(None)]
-    for out in outs:
-        yield out.to_ndarray().reshape(-1).copy()
+    """``frame`` through ``resampler`` (``flush``: and what it holds), as flat arrays."""
+    for planes in _resampled_planes(resampler, frame, flush):
+        yield planes.reshape(-1).copy()
 
 
 def _audio_stream(path: str | os.PathLike[str],
