@@ -1027,10 +1027,16 @@ def _check_wav_length(path: Path) -> None:
         _check_wav_header(fh, path.stat().st_size, path)
 
 
-def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> None:
+def _wav_data_chunk(fh: BinaryIO, size: int) -> tuple[int, int, int] | None:
+    """Where the data chunk of the RIFF/WAVE file ``fh`` (of ``size`` bytes) starts, the
+    size its header declares and the format chunk's byte rate: ``(pos, declared,
+    byte_rate)``; ``pos`` is -1 where no data chunk is found, and None is returned for a
+    file that is no RIFF/WAVE (FFmpeg judges it). ``EOFError`` where the file ends inside
+    its format chunk."""
+    fh.seek(0)
     header = fh.read(12)
     if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
-        return  # not RIFF/WAVE: FFmpeg will judge it
+        return None
     pos = 12
     byte_rate = 0
     while pos + 8 <= size:
@@ -1039,23 +1045,34 @@ def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> 
         if chunk_id == b"fmt " and chunk_size >= 12:
             fmt = fh.read(12)
             if len(fmt) < 12:  # (it was struct's "unpack requires a buffer of 4 bytes")
-                raise CorruptInputError(
-                    name, f"truncated: the WAV file ends inside its format chunk, at byte "
-                          f"{size}")
+                raise EOFError
             byte_rate = struct.unpack("<I", fmt[8:12])[0]
         if chunk_id == b"data":
-            available = size - pos - 8
-            # 0 and 0xFFFFFFFF are written by recorders that never finished the header;
-            # under a tenth of a second missing (a writer that counted a sample too many)
-            # is no cut
-            allowed = _SHORTFALL_SECONDS * byte_rate
-            if chunk_size not in (0, 0xFFFFFFFF) and chunk_size - available > allowed:
-                raise CorruptInputError(
-                    name, f"truncated: the WAV header declares {chunk_size} bytes of audio "
-                          f"but the file holds {available}")
-            return
+            return pos, chunk_size, byte_rate
         pos += 8 + chunk_size + (chunk_size & 1)
-    raise CorruptInputError(name, "truncated: the WAV file has no audio data chunk")
+    return -1, 0, byte_rate
+
+
+def _check_wav_header(fh: BinaryIO, size: int, name: str | os.PathLike[str]) -> None:
+    try:
+        found = _wav_data_chunk(fh, size)
+    except EOFError:
+        raise CorruptInputError(
+            name, f"truncated: the WAV file ends inside its format chunk, at byte {size}"
+        ) from None
+    if found is None:
+        return  # not RIFF/WAVE: FFmpeg will judge it
+    pos, chunk_size, byte_rate = found
+    if pos < 0:
+        raise CorruptInputError(name, "truncated: the WAV file has no audio data chunk")
+    available = size - pos - 8
+    # 0 and 0xFFFFFFFF are written by recorders that never finished the header; under a
+    # tenth of a second missing (a writer that counted a sample too many) is no cut
+    allowed = _SHORTFALL_SECONDS * byte_rate
+    if chunk_size not in (0, 0xFFFFFFFF) and chunk_size - available > allowed:
+        raise CorruptInputError(
+            name, f"truncated: the WAV header declares {chunk_size} bytes of audio "
+                  f"but the file holds {available}")
 
 
 def _wav_unread(fh: BinaryIO) -> bytes:
@@ -1063,32 +1080,23 @@ def _wav_unread(fh: BinaryIO) -> bytes:
     chunk of the file: audio its header does not count (see :func:`_open_options`)."""
     fh.seek(0, os.SEEK_END)
     size = fh.tell()
-    fh.seek(0)
-    header = fh.read(12)
-    if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+    try:
+        found = _wav_data_chunk(fh, size)
+    except EOFError:
         return b""
-    pos = 12
-    byte_rate = 0
-    while pos + 8 <= size:
-        fh.seek(pos)
-        chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
-        if chunk_id == b"fmt " and chunk_size >= 12:
-            byte_rate = struct.unpack("<I", fh.read(12)[8:12])[0]
-        if chunk_id == b"data":
-            if chunk_size in (0, 0xFFFFFFFF):  # (FFmpeg reads these to the end)
-                return b""
-            end = pos + 8 + chunk_size
-            after = end + (chunk_size & 1)
-            while after + 8 <= size:  # chunks after the audio (LIST, id3, cue ...)
-                fh.seek(after)
-                tag, length = struct.unpack("<4sI", fh.read(8))
-                if not all(32 <= c < 127 for c in tag) or after + 8 + length > size:
-                    break
-                after += 8 + length + (length & 1)
-            unread = size - end if after < size - 1 else 0
-            return str(unread).encode() if unread > _SHORTFALL_SECONDS * byte_rate else b""
-        pos += 8 + chunk_size + (chunk_size & 1)
-    return b""
+    if found is None or found[0] < 0 or found[1] in (0, 0xFFFFFFFF):
+        return b""  # (FFmpeg reads a data chunk of 0 or 0xFFFFFFFF bytes to the end)
+    pos, chunk_size, byte_rate = found
+    end = pos + 8 + chunk_size
+    after = end + (chunk_size & 1)
+    while after + 8 <= size:  # chunks after the audio (LIST, id3, cue ...)
+        fh.seek(after)
+        tag, length = struct.unpack("<4sI", fh.read(8))
+        if not all(32 <= c < 127 for c in tag) or after + 8 + length > size:
+            break
+        after += 8 + length + (length & 1)
+    unread = size - end if after < size - 1 else 0
+    return str(unread).encode() if unread > _SHORTFALL_SECONDS * byte_rate else b""
 
 
 def _open_options(source: Path | BinaryIO, notes: list[str] | None = None
