@@ -225,7 +225,10 @@ def test_batch_threads_one_worker_per_gpu(tmp_path: Path,
     # a language code no Whisper knows stopped the run at its first recording
     ({"prompts": True, "style": "fancy"}, "unknown style 'fancy'"),
     ({"language": "zz"}, "language='zz' is not a language code"),
-    ({"cpu_threads": -3}, "cpu_threads must be >= 0"),
+    # 0 is not CTranslate2's default (which the message said) but the cores this
+    # process may use, at most 8 (uncertain.models.default_cpu_threads)
+    ({"cpu_threads": -3}, r"cpu_threads must be >= 0 \(0: the cores this process may use, "
+                          r"at most 8\)"),
 ])
 def test_batch_rejects_bad_options(tmp_path: Path, kwargs: dict[str, Any],
                                    message: str) -> None:

@@ -264,8 +264,8 @@ def run_batch(
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
     if cpu_threads < 0:
-        raise ValueError(f"cpu_threads must be >= 0 (0: CTranslate2's default), got "
-                         f"{cpu_threads}")
+        raise ValueError(f"cpu_threads must be >= 0 (0: the cores this process may use, "
+                         f"at most 8), got {cpu_threads}")
     from uncertain.calibrate import check_spec
 
     check_spec(calibration)
