@@ -2066,3 +2066,46 @@ def test_reconcile_cleans_a_plain_answer_once(monkeypatch: pytest.MonkeyPatch) -
     doc = _load("dictation")
     assert [c.new for c in reconcile(doc, _answer()).resolved] == ["metformin", "lisinopril"]
     assert calls == [None]
+
+
+@pytest.mark.parametrize("answer", [
+    '- "met for me" → "metformin". I\'m fairly confident but please verify.\n'
+    '- "lie sin oh pril" → "lisinopril". Clear from context.',
+    "1. met for me -> metformin. I'm fairly confident, but please verify.\n"
+    "2. lie sin oh pril -> lisinopril; clear from the drug class.",
+    '- **met for me** → **metformin** - not sure, please check\n'
+    '- **lie sin oh pril** → **lisinopril**: certain',
+])
+def test_reconcile_a_note_after_a_listed_fix_is_no_part_of_it(answer: str) -> None:
+    """A list of fixes whose item went on after the fix with a sentence of its own
+    ('"metformin". I'm fairly confident but please verify.') had the fix read as
+    'metformin".' and the sentence as words inserted into the document, an
+    over-correction, and its doubt hedged nothing. The fix is the words quoted, or up to
+    a sentence, a semicolon or a dash of the note's; the note's doubt hedges it."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, True), ("lie sin oh pril", "lisinopril", True, False)]
+    assert result.text == _answer()
+
+
+@pytest.mark.parametrize(("notes", "hedged"), [
+    ('Changes:\n- "met for me" → "metformin". I\'m fairly confident but please verify.\n'
+     '- "lie sin oh pril" → "lisinopril".', ["metformin"]),
+    ('I changed "met for me" to metformin. I\'m not sure of it, please verify.',
+     ["metformin"]),
+    ("I changed met for me to metformin and lie sin oh pril to lisinopril. Please verify.",
+     ["metformin", "lisinopril"]),
+    # a doubt that names a fix is of that fix alone
+    ("I changed met for me to metformin. Please verify lisinopril.", ["lisinopril"]),
+    # a line of its own doubts no fix named on another
+    ("I changed met for me to metformin.\nPlease review the rest.", []),
+])
+def test_reconcile_a_doubt_after_a_fix_named_on_its_line_hedges_it(
+        notes: str, hedged: list[str]) -> None:
+    """A note that named a fix in one sentence and doubted it in the next, without
+    naming it again ("- \\"met for me\\" → \\"metformin\\". I'm fairly confident but
+    please verify."), hedged nothing. Such a doubt, naming no fix of its own, is of the
+    fixes named before it on its line (a list's item, a paragraph)."""
+    result = reconcile(_load("dictation"), f"{_answer()}\n\n{notes}")
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged

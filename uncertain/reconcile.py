@@ -57,7 +57,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
@@ -978,7 +978,8 @@ def reconcile(
              if c.aside and _NOTE_DOUBT.search(c.new)]
     notes += [n for n in _json_notes(llm_output, doc.text) if _NOTE_DOUBT.search(n)]
     if notes:  # a doubt the answer says in a note of its own, of a fix it names
-        changes = [replace(c, hedged=True) if _doubted(c, notes) else c for c in changes]
+        changes = [replace(c, hedged=True) if _doubted(c, notes, changes) else c
+                   for c in changes]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
@@ -1116,14 +1117,51 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
         if m is None:
             continue
         old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
-        new = _clean(m["new"].strip(_FIX_QUOTES + " \t"), style, own).strip()
-        note = m["note"] or ""
+        written, said = _fix_and_note(m["new"])
+        new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
+        note = said + (m["note"] or "")
         doubted = any(_OF_ORIGINAL.match(note, d.end()) is None
                       for d in _NOTE_DOUBT.finditer(note))
         if not old:
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+#: where a fix's words end and a note of its own may begin, after an unquoted fix on a
+#: list's line: a sentence's end before a capital ("metformin. I'm fairly confident"), a
+#: semicolon, a colon before no number ("metformin: certain"; not "BP: 130/80"), or a
+#: dash set between spaces before a capital or a doubt ("metformin - please verify")
+_FIX_NOTE_START = re.compile(r"(?<=[^\s.])(?:(?P<end>[.!?][ \t]+(?=[A-Z]))|(?P<semi>;[ \t]+)|"
+                             r"(?P<colon>:[ \t]+))|(?<=\S)[ \t]+[-\u2013\u2014]{1,2}[ \t]+")
+#: a fix's words in quotation marks or emphasis, what follows them a note
+_QUOTED_FIX = re.compile(r"(?P<mark>\*\*|__|[\"'`*_\u201c\u2018])(?P<fix>[^\n]*?\S)"
+                         r"(?:\*\*|__|[\"'`*_\u201d\u2019])(?P<rest>(?:[\s.,;:!?\-\u2013\u2014]"
+                         r"[^\n]*)?)")
+
+
+def _fix_and_note(written: str) -> tuple[str, str]:
+    """The fix and the note after it of what a list's line gives after its arrow: the
+    fix in quotation marks or emphasis and whatever follows them ('"metformin". I'm
+    fairly confident but please verify.'), or an unquoted fix up to a sentence, a
+    semicolon, a colon or a dash of a note's (:data:`_FIX_NOTE_START`); the note
+    is read for a doubt of the fix, as one in brackets is."""
+    quoted = _QUOTED_FIX.fullmatch(written.strip())
+    if quoted and quoted["rest"].strip(" \t.,;:!?-\u2013\u2014"):
+        closing = quoted.start("rest")
+        return written.strip()[:closing], quoted["rest"]
+    if quoted:
+        return written, ""
+    for cut in _FIX_NOTE_START.finditer(written):
+        rest = written[cut.end():]
+        # (after a semicolon or a dash, words of the fix's own go on: "500 mg - 1 tab";
+        # after a short word's dot, a name: "Dr. Smith")
+        before = written[:cut.start()].split()[-1]
+        if ((cut["end"] and (len(before) >= 4 or before[-1:].isdigit())) or cut["semi"]
+                or (cut["colon"] and not _DIGIT.search(rest))
+                or (not cut["end"] and rest[:1].isupper()) or _NOTE_DOUBT.search(rest)):
+            return written[:cut.start()], rest
+    return written, ""
 
 
 def _fix_of(item: Any) -> _Fix | None:
@@ -2184,7 +2222,7 @@ _OF_ORIGINAL = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
-def _doubted(change: Change, notes: list[str]) -> bool:
+def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = ()) -> bool:
     """Whether a sentence of the ``notes`` the answer adds before or after the document
     (``Change.aside``) doubts ``change``, a fix of a doubtful span, by naming it: its new
     text, or the words it replaced ("I am not sure about omeprazole; please verify.",
@@ -2192,26 +2230,43 @@ def _doubted(change: Change, notes: list[str]) -> bool:
     letters or more (or two digits: a dose, "the dose (15 mg) is uncertain"), or be
     quoted: "one" of "one of the names is unclear" is no fix; a
     hedge of the document's reading is none of the fix ("metformin, likely misheard").
+    A doubting sentence that names none of the answer's fixes (``changes``) doubts those
+    named before it on its line, a list's item or a paragraph ("- \"met for me\" ->
+    \"metformin\". I'm fairly confident but please verify.").
     """
     if change.span is None or change.hedged or not change.new:
         return False
-    named = [t for t in {change.new, change.original} if t.strip()]
+    others = [c for c in changes if c.span is not None and c.new and c is not change]
     for note in notes:
-        for sentence in _SENTENCE_END.split(note):
-            if not any(_OF_ORIGINAL.match(sentence, m.end()) is None
-                       for m in _NOTE_DOUBT.finditer(sentence)):
-                continue
-            for text in named:
-                said = re.search(r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)",
-                                 sentence.casefold())
-                if said is None:
-                    continue
-                quoted = sentence[max(0, said.start() - 1):said.start()] in "\"'\u201c\u2018`" \
-                    and said.start() > 0
-                # (a number of two digits or more names a dose as well as a word does)
-                if quoted or sum(c.isalpha() for c in text) >= 4 or sum(
-                        c.isdigit() for c in text) >= 2:
+        for line in note.split("\n"):
+            named_before = False
+            for sentence in _SENTENCE_END.split(line):
+                names = _names_fix(change, sentence)
+                doubts = any(_OF_ORIGINAL.match(sentence, m.end()) is None
+                             for m in _NOTE_DOUBT.finditer(sentence))
+                if doubts and (names or (named_before and not any(
+                        _names_fix(c, sentence) for c in others))):
                     return True
+                named_before = named_before or names
+    return False
+
+
+def _names_fix(change: Change, sentence: str) -> bool:
+    """Whether ``sentence`` names ``change``'s new text or the words it replaced: four
+    letters or more, two digits or more, or quoted (see :func:`_doubted`)."""
+    for text in {change.new, change.original}:
+        if not text.strip():
+            continue
+        said = re.search(r"(?<!\w)" + re.escape(text.casefold()) + r"(?!\w)",
+                         sentence.casefold())
+        if said is None:
+            continue
+        quoted = sentence[max(0, said.start() - 1):said.start()] in "\"'\u201c\u2018`" \
+            and said.start() > 0
+        # (a number of two digits or more names a dose as well as a word does)
+        if quoted or sum(c.isalpha() for c in text) >= 4 or sum(
+                c.isdigit() for c in text) >= 2:
+            return True
     return False
 
 
