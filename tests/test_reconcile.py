@@ -2109,3 +2109,32 @@ def test_reconcile_a_doubt_after_a_fix_named_on_its_line_hedges_it(
     result = reconcile(_load("dictation"), f"{_answer()}\n\n{notes}")
     assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
     assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
+@pytest.mark.parametrize(("header", "note"), [
+    ("| Original | Corrected | Confidence |", "medium, please verify"),
+    ("| # | Original text | Corrected text | Notes |", "not sure"),
+    ("Original | Suggested | Reason", "possibly lisinopril (verify)"),
+    ("| Heard | Likely intended | Comment |", "uncertain"),
+])
+def test_reconcile_an_answer_of_a_table_of_fixes_is_mapped(header: str, note: str) -> None:
+    """An answer that gave its fixes as a Markdown table ("| Original | Corrected |
+    Confidence |") was read as a corrected copy: every line of the document replaced by
+    the table's cells, "fifteen" -> "lisinopril" among them, the spans left unchanged.
+    Each row is a fix made where the document holds its words, its other cells notes
+    whose doubt hedges it, as a JSON list of fixes is."""
+    doc = _load("dictation")
+    columns = header.strip("| ").split(" | ")
+    rows = [["met for me", "metformin", "high"], ["`lie sin oh pril`", "**lisinopril**", note]]
+    if columns[0] == "#":
+        rows = [[str(k + 1), *row] for k, row in enumerate(rows)]
+    table = "\n".join([header, "|" + "---|" * len(columns),
+                       *("| " + " | ".join(row) + " |" for row in rows)])
+    result = reconcile(doc, f"Here are the corrections:\n\n{table}\n")
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.text == _answer() and result.kept == 1.0
+    # a corrected copy with such a table after it is read as the copy
+    copied = reconcile(doc, f"{_answer()}\n\n{table}")
+    assert [c.new for c in copied.resolved] == ["metformin", "lisinopril"]
+    assert not copied.overcorrections

@@ -905,7 +905,8 @@ def reconcile(
             cleaned, warnings = _fixed(doc.text, spans, fixes)
         else:
             labelled = (_labelled_fixes(bare, doc.text, style)
-                        or _listed_fixes(bare, doc.text, style))
+                        or _listed_fixes(bare, doc.text, style)
+                        or _tabled_fixes(bare, doc.text, style))
             if labelled is not None:  # each fixed stretch given before and after its fix
                 cleaned, warnings = _fixed(doc.text, spans, labelled)
             if labelled is None or (len(labelled) == 1 and warnings):
@@ -998,10 +999,12 @@ def reconcile(
 #: list is written with; a field named otherwise is a note of the fix's
 _FIX_FROM = frozenset({"original", "from", "old", "before", "source", "incorrect", "wrong",
                        "error", "erroneous", "misspelled", "misheard", "misread", "input",
-                       "raw", "transcribed", "recognized", "recognised", "span", "text"})
+                       "raw", "transcribed", "recognized", "recognised", "span", "text",
+                       "heard"})
 _FIX_TO = frozenset({"corrected", "correction", "to", "new", "after", "replacement",
                      "replace", "fixed", "fix", "revised", "suggested", "suggestion",
-                     "correct", "right", "output", "cleaned", "proposed"})
+                     "correct", "right", "output", "cleaned", "proposed", "intended",
+                     "meant"})
 
 
 class _Fix(NamedTuple):
@@ -1164,14 +1167,67 @@ def _fix_and_note(written: str) -> tuple[str, str]:
     return written, ""
 
 
+def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
+    """The fixes of an answer that gives only a Markdown table of them, a fix a row under
+    a header naming the words read and what goes in their place as a JSON list's fields
+    are named ("| Original | Corrected | Note |", :func:`_fix_of`; its other cells the
+    fix's notes, whose doubt hedges it), with at most a line of its own before and after
+    it; None for any other answer (a table of the document's own text ``own``, a
+    corrected copy with a table of its fixes after it). Each cell is read as an answer is,
+    in the prompt's markup (``style``, guessed when None) or none."""
+    if "|" in own:
+        return None
+    fenced = _FENCED.fullmatch(answer.strip())
+    if fenced:
+        answer = fenced.group(1)
+    lines = [line for line in answer.split("\n") if line.strip()]
+    if len(lines) > _MAX_LINES:
+        return None
+    rules = [k for k, line in enumerate(lines) if "|" in line and _TABLE_RULE.fullmatch(line)]
+    if len(rules) != 1 or rules[0] == 0:
+        return None
+    rule = rules[0]
+    stop = rule + 1
+    while stop < len(lines) and "|" in lines[stop]:
+        stop += 1
+    if rule - 1 > 1 or len(lines) - stop > 1 or stop == rule + 1:
+        return None
+
+    def cells(line: str) -> list[str]:
+        parts = _TABLE_PIPE.split(line.strip())
+        if parts and not parts[0].strip():
+            parts = parts[1:]
+        if parts and not parts[-1].strip():
+            parts = parts[:-1]
+        return [_unmarked(part.replace("\\|", "|"), own).strip() for part in parts]
+
+    header = cells(lines[rule - 1])
+    fixes = []
+    for line in lines[rule + 1:stop]:
+        row = cells(line)
+        if len(row) != len(header):
+            return None
+        fix = _fix_of(dict(zip(header, row, strict=True)))
+        if fix is None:
+            return None
+        read = _doubts(_clean(fix.original.strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+        new = _clean(fix.new.strip(_FIX_QUOTES + " \t"), style, own).strip()
+        if not read:
+            return None
+        fixes.append(_Fix(read, new, fix.doubted))
+    return fixes
+
+
 def _fix_of(item: Any) -> _Fix | None:
     """The fix a list's item names, or None when it names none: one field holding the
     words read, one what goes in their place (:data:`_FIX_FROM`, :data:`_FIX_TO`)."""
     if not isinstance(item, dict):
         return None
     strings = {k: v for k, v in item.items() if isinstance(v, str)}
-    read = [k for k in strings if _key_words(k) & _FIX_FROM]
-    put = [k for k in strings if _key_words(k) & _FIX_TO and not _key_words(k) & _FIX_FROM]
+    # ("text" beside a word of the fix's is the fix's: "corrected_text", "Corrected text")
+    read = [k for k in strings if _key_words(k) & _FIX_FROM
+            and not (_key_words(k) & _FIX_FROM == {"text"} and _key_words(k) & _FIX_TO)]
+    put = [k for k in strings if _key_words(k) & _FIX_TO and k not in read]
     if len(read) > 1:  # ("text" beside "original_text": the other is the one read)
         read = [k for k in read if _key_words(k) != {"text"}]
     if len(read) != 1 or len(put) != 1 or not strings[read[0]].strip():
