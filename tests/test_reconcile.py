@@ -2138,3 +2138,64 @@ def test_reconcile_an_answer_of_a_table_of_fixes_is_mapped(header: str, note: st
     copied = reconcile(doc, f"{_answer()}\n\n{table}")
     assert [c.new for c in copied.resolved] == ["metformin", "lisinopril"]
     assert not copied.overcorrections
+
+
+def _said(lines: list[str], doubtful: str, term: str) -> Document:
+    """A recording of ``lines``, each word half a second, ``doubtful`` flagged with ``term``
+    suggested."""
+    segments, t = [], 0.0
+    for k, line in enumerate(lines):
+        words = []
+        for w in line.split():
+            words.append(Word(text=w, confidence=0.3 if w == doubtful else 0.95, start=t,
+                              end=t + 0.4))
+            t += 0.5
+        segments.append(Segment(id=k, words=words, start=words[0].start, end=words[-1].end))
+    at = [w.text for s in segments for w in s.words].index(doubtful)
+    return Document(
+        source=Source(path="a.wav", sha256="0" * 64, modality="audio", engine="test"),
+        segments=segments,
+        flags=[Flag(reason="near_lexicon", text=doubtful, start=at, end=at + 1, confidence=0.9,
+                    candidates=[Candidate(term=term, canonical=term, score=0.9)])])
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("Here is the corrected discharge summary:\n\n", ""),
+    ("Sure, here is the discharge summary.\n", ""),
+    ("Discharge summary (corrected):\n\n", ""),
+    ("**Corrected discharge summary**\n\n", ""),
+    ("", "\n\nLet me know if you want the follow up in two weeks changed."),
+])
+def test_reconcile_a_line_of_the_answers_like_the_documents_first_is_an_aside(
+        before: str, after: str) -> None:
+    """A line the answer put above the document whose last words are like the document's
+    first line's ("Here is the corrected discharge summary:" above "Discharge summary.")
+    had that line paired with them: "Here is the corrected" an insertion at the start,
+    and the document's first line itself read as words inserted after it, at its last
+    word's time. The document begins at the line most like its first; the line before is
+    an aside. A closing line like its last alike."""
+    doc = _said(["Discharge summary.", "Continue metforrnin 500 mg twice daily.",
+                 "Follow up in two weeks."], "metforrnin", "metformin")
+    body = doc.text.replace("metforrnin", "metformin")
+    result = reconcile(doc, before + body + after)
+    assert [(c.original, c.new, c.start) for c in result.resolved] == [
+        ("metforrnin", "metformin", 1.5)]
+    assert not result.overcorrections
+    assert [c.new for c in result.asides] == [(before + after).strip(" \n*").replace(
+        "**", "").replace(" (corrected)", "")]
+    # a first or last line the answer drops is a deletion still, not an answer's line
+    dropped = reconcile(doc, body.split("\n", 1)[1])
+    assert [(c.original, c.new) for c in dropped.overcorrections] == [("Discharge summary.", "")]
+
+
+def test_reconcile_a_preface_naming_the_first_lines_fix_is_no_part_of_it() -> None:
+    """A preface that ended with the fixed first line's words ("... where I fixed continue
+    metformin:") had them read as the span's fix: "metforrnin" -> "metformin: Continue
+    metformin"."""
+    doc = _said(["Continue metforrnin 500 mg twice daily.", "Follow up in two weeks."],
+                "metforrnin", "metformin")
+    body = doc.text.replace("metforrnin", "metformin")
+    result = reconcile(doc, f"Here is the note, where I fixed continue metformin:\n\n{body}")
+    assert [(c.original, c.new, c.aside) for c in result.changes] == [
+        ("", "Here is the note, where I fixed continue metformin:", True),
+        ("metforrnin", "metformin", False)]

@@ -65,7 +65,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcode
 
 from uncertain._context import classify
 from uncertain._markup import (
@@ -946,8 +946,12 @@ def reconcile(
     for region in token_span:
         if region is not None:
             span_sizes[region] += 1
-    pairs, whole, joined = _pairs(Levenshtein.opcodes(src, dst), src, dst, token_span,
-                                  span_sizes)
+    lead, tail = _edge_lines(answer, tokens, dst, doc.text)
+    ops = [Opcode(op.tag, op.src_start, op.src_end, op.dest_start + lead, op.dest_end + lead)
+           for op in Levenshtein.opcodes(src, dst[lead:tail])]
+    ops = ([Opcode("insert", 0, 0, 0, lead)] if lead else []) + ops + (
+        [Opcode("insert", len(src), len(src), tail, len(dst))] if tail < len(dst) else [])
+    pairs, whole, joined = _pairs(ops, src, dst, token_span, span_sizes)
     # a word of a span changed whole is part of its change, though the answer has it
     same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
             for i, j, _ in pairs]
@@ -1305,6 +1309,68 @@ _MOVED_GAIN = 20.0
 #: the most lines of its own an answer in another order may add before or after the
 #: document's
 _ASIDE_LINES = 2
+
+
+#: how many of a line's words at its start (or end) are compared with the document's
+#: first (or last) line's to find where the document begins in an answer
+_EDGE_WORDS = 12
+
+
+def _edge_lines(answer: str, tokens: list[re.Match[str]], dst: list[str],
+                own: str) -> tuple[int, int]:
+    """The answer tokens the document's words are aligned with, ``dst[lead:tail]``: all of
+    them, unless the answer begins (or ends) with at most ``_ASIDE_LINES`` lines of its
+    own whose words are like the document's first (or last) line's ("Here is the
+    corrected discharge summary:" above "Discharge summary."), which the alignment would
+    pair with that line, reading the line itself as words inserted after it. The
+    document begins at the answer line that starts, with the line after it, most like
+    the document's first two lines start, by ``_MOVED_GAIN`` more than the answer's first
+    line does, where no line before it is like another of the document's lines (one the
+    answer kept, its first deleted); the end alike."""
+    rows = [[_key(t) for t in line.split()] for line in own.split("\n")]
+    rows = [row for row in rows if row]
+    line_of: list[int] = []
+    at = 0
+    for m in tokens:
+        at += answer.count("\n", tokens[len(line_of) - 1].end() if line_of else 0, m.start())
+        line_of.append(at)
+    given: list[tuple[int, int]] = []  # token range of each answer line with words
+    for k, line in enumerate(line_of):
+        if given and line_of[given[-1][0]] == line:
+            given[-1] = (given[-1][0], k + 1)
+        else:
+            given.append((k, k + 1))
+    if len(rows) < 2 or len(given) < 2:
+        return 0, len(dst)
+    whole = [" ".join(row) for row in rows]
+
+    def like(line: tuple[int, int], row: list[str], *, end: bool) -> float:
+        words = dst[line[0]:line[1]]
+        n = min(len(row), _EDGE_WORDS)
+        part = words[-n:] if end else words[:n]
+        return float(fuzz.ratio(" ".join(part), " ".join(row[-n:] if end else row[:n])))
+
+    def start(order: list[tuple[int, int]], first: list[list[str]], *, end: bool) -> int:
+        edge = " ".join(first[0])
+        others = {line for line in whole if line != edge}
+        def score(k: int) -> float:
+            return sum(like(order[k + t], first[t], end=end) for t in range(2)
+                       if k + t < len(order))
+        best = max(range(min(_ASIDE_LINES, len(order) - 1) + 1), key=score)
+        if best and like(order[best], first[0], end=end) >= _MOVED_SIMILARITY \
+                and score(best) - score(0) >= _MOVED_GAIN and not any(
+                    fuzz.ratio(" ".join(dst[slice(*order[k])]), line) >= _MOVED_SIMILARITY
+                    for k in range(best) for line in others):
+            return best
+        return 0
+
+    first = start(given, rows, end=False)
+    last = start(given[::-1], rows[::-1], end=True)
+    if first + last >= len(given):
+        return 0, len(dst)
+    lead = given[first][0]
+    tail = given[len(given) - 1 - last][1]
+    return lead, tail
 
 
 def _in_document_order(answer: str, own: str) -> str | None:
