@@ -2199,3 +2199,28 @@ def test_reconcile_a_preface_naming_the_first_lines_fix_is_no_part_of_it() -> No
     assert [(c.original, c.new, c.aside) for c in result.changes] == [
         ("", "Here is the note, where I fixed continue metformin:", True),
         ("metforrnin", "metformin", False)]
+
+
+@pytest.mark.parametrize(("lines", "answer", "deleted"), [
+    (["Take metforrnin 500 mg daily.", "Stop aspirin."], "Take metformin 500 mg daily.",
+     ["Stop aspirin."]),
+    (["Take metforrnin 500 mg daily.", "Stop aspirin.", "BP is fine.", "No rash.",
+      "Follow up in a month."], "Take metforrnin 500 mg daily.\nBP is fine.",
+     ["Stop aspirin.", "No rash. Follow up in a month."]),
+])
+def test_reconcile_a_line_dropped_of_a_few_is_deleted(lines: list[str], answer: str,
+                                                      deleted: list[str]) -> None:
+    """An answer that left one line of a two-line document out ("Stop aspirin.") was read
+    as giving only the line it fixed, the other kept, with a warning: the deletion was
+    not reported. So was one that gave some lines back as they were. An answer of the
+    fixed lines alone now leaves two lines out at least and changes one of those it
+    gives; a line dropped otherwise is deleted."""
+    doc = Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=k, words=[Word(text=w, confidence=0.2 if "rnin" in w else 0.95)
+                                       for w in line.split()])
+                  for k, line in enumerate(lines)])
+    result = reconcile(doc, answer)
+    assert result.warnings == ()
+    assert [(c.original, c.new) for c in result.changes if c.kind == "delete"] == [
+        (text, "") for text in deleted]

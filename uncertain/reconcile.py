@@ -1466,9 +1466,11 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
     """Of an answer that gives only some of the document's lines (those it fixed), each
     like a line of the document's own text ``own`` (as a moved line must be,
     ``_MOVED_SIMILARITY``), in the document's order, at most half of them, with at most
-    ``_ASIDE_LINES`` lines of its own before and after them, like none: how many lines it
-    gives, and the answer with the document's other lines, as they are, in their places;
-    None for any other answer (a corrected copy, one that deletes a line of a few)."""
+    ``_ASIDE_LINES`` lines of its own before and after them, like none, one of them at
+    least changed, two lines of the document at least left out: how many lines it gives,
+    and the answer with the document's other lines, as they are, in their places; None
+    for any other answer (a corrected copy, one that deletes a line, or lines it gives
+    back as they were)."""
     given = _text_lines(answer)
     targets = _text_lines(own)
     n = len(targets)
@@ -1499,6 +1501,9 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
                for a in (j - 1, j) if 0 <= a < n - 1):
             return None  # (more like two lines joined: a copy with its lines joined)
         place.append(j)
+    if n - len(core) < 2 or all(key(given[k]) == key(targets[j])
+                                for k, j in zip(core, place, strict=True)):
+        return None  # (one line left out, or none of those given fixed: lines deleted)
     lines = list(targets)
     for k, j in zip(core, place, strict=True):
         lines[j] = given[k]
