@@ -2224,3 +2224,26 @@ def test_reconcile_a_line_dropped_of_a_few_is_deleted(lines: list[str], answer: 
     assert result.warnings == ()
     assert [(c.original, c.new) for c in result.changes if c.kind == "delete"] == [
         (text, "") for text in deleted]
+
+
+@pytest.mark.parametrize(("line", "written", "original", "new"), [
+    ("Take metformin 500 mg PO daily.", "Take metformin 500 mg by mouth once daily.",
+     "PO daily.", "by mouth once daily."),
+    ("Take metformin 500 mg once daily.", "Take metformin 500 mg daily.",
+     "once daily.", "daily."),
+    ("Take metformin daily with food.", "Take metformin once daily with food.",
+     "daily", "once daily"),
+])
+def test_reconcile_directions_spelled_out_with_a_kept_word_are_reformatted(
+        line: str, written: str, original: str, new: str) -> None:
+    """An answer that spelled out "PO daily" as "by mouth once daily" had "daily" read as
+    kept and "PO" -> "by mouth once" reported as an over-correction: the words it says
+    are those of "PO daily" (the same directions), but "once" was laid on "PO". The
+    change is taken with the kept words beside it that say the same together: "PO daily"
+    -> "by mouth once daily", reformatted. A direction changed is still changed."""
+    doc = _text_doc(f"{line}\nFollow up.")
+    result = reconcile(doc, f"{written}\nFollow up.")
+    assert [(c.original, c.new) for c in result.reformatted] == [(original, new)]
+    assert not result.overcorrections and result.kept == 1.0
+    other = reconcile(doc, f"{line.replace('daily', 'twice daily')}\nFollow up.")
+    assert [(c.original, c.new) for c in other.overcorrections] == [("", "twice")]

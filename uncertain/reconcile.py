@@ -967,6 +967,7 @@ def reconcile(
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     groups, said, written = _numbers_whole(groups, words, new_tokens, token_span)
+    groups = _said_whole(groups, words, new_tokens, pairs, same, owner, units, span_of)
     groups = _doubt_beside(groups, pairs, same, token_span, spans, new_tokens, doubtful)
     located = _located(doc)
     lines = _lines(doc)
@@ -1544,6 +1545,58 @@ def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str
                 continue
         out.append(g)
     return out, said, written
+
+
+#: the most kept words beside a change of confident words taken into it to find that
+#: they say the same together
+_SAID_BESIDE = 2
+
+
+def _said_whole(groups: list[_Group], words: list[Word], new_tokens: list[str], pairs: Pairs,
+                same: list[bool], owner: list[int], units: list[tuple[int, int]],
+                span_of: list[int | None]) -> list[_Group]:
+    """``groups``, a change of confident words that says something else alone taken
+    together with up to ``_SAID_BESIDE`` confident words the answer kept beside it, when
+    together they say the same (:func:`_same_said`): "PO daily" -> "by mouth once daily",
+    where "daily" is kept, is the dose's directions spelled out, not "PO" -> "by mouth
+    once". Only words that are one token each, kept as they were, are taken in."""
+    kept_at: dict[int, int] = {}  # a source token kept as it was -> its answer token
+    for (i, j, _), kept in zip(pairs, same, strict=True):
+        if kept and i is not None and j is not None:
+            kept_at[i] = j
+    word_token: dict[int, int] = {}  # a word that is one token, one unit -> that token
+    for t, u in enumerate(owner):
+        a, b = units[u]
+        if b - a == 1 and (t == 0 or owner[t - 1] != u) and (t + 1 == len(owner)
+                                                             or owner[t + 1] != u):
+            word_token[a] = t
+    taken = {w for g in groups for w in range(g.first, g.stop)}
+    for g in groups:
+        if g.region is not None:
+            continue
+        original = join_words(words[g.first:g.stop])
+        new = " ".join(new_tokens[g.j1:g.j2])
+        if _same_said(original, new) or not (_said_key(original) or _said_key(new)):
+            continue  # (a mark alone changed, "- aspirin" -> "aspirin", says no word)
+        for before, after in ((0, 1), (0, 2), (1, 0), (2, 0), (1, 1)):
+            first, stop = g.first - before, g.stop + after
+            beside = [*range(first, g.first), *range(g.stop, stop)]
+            if first < 0 or stop > len(words) or any(
+                    w in taken or span_of[w] is not None or w not in word_token
+                    or word_token[w] not in kept_at for w in beside):
+                continue
+            j1 = g.j1 - before
+            j2 = g.j2 + after
+            if [kept_at[word_token[w]] for w in beside] != [
+                    *range(j1, g.j1), *range(g.j2, j2)]:
+                continue
+            if _same_said(join_words(words[first:stop]), " ".join(new_tokens[j1:j2])):
+                g.a -= before
+                g.b += after
+                g.first, g.stop, g.j1, g.j2 = first, stop, j1, j2
+                taken.update(beside)
+                break
+    return groups
 
 
 #: a mark between numbers as it is said ("138/86": over; "2.5": point)
