@@ -2247,3 +2247,22 @@ def test_reconcile_directions_spelled_out_with_a_kept_word_are_reformatted(
     assert not result.overcorrections and result.kept == 1.0
     other = reconcile(doc, f"{line.replace('daily', 'twice daily')}\nFollow up.")
     assert [(c.original, c.new) for c in other.overcorrections] == [("", "twice")]
+
+
+@pytest.mark.parametrize(("note", "fifteen", "hedged"), [
+    ("(verify dose)", "fifteen", []),  # the dose left as it was: a span still to check
+    ("(verify dose)", "15", ["15"]),
+    ("[check the dosage]", "15", ["15"]),
+    ("(verify drug name and dose)", "15", ["15"]),  # the last fix before it
+    ("(verify spelling)", "fifteen", ["lisinopril"]),
+    ("(please verify)", "fifteen", ["lisinopril"]),
+])
+def test_reconcile_a_note_of_the_dose_hedges_the_fix_of_a_number(
+        note: str, fifteen: str, hedged: list[str]) -> None:
+    """A note asking to check the dose after the line's fixes ("lisinopril fifteen
+    milligrams (verify dose)") hedged the name fixed before it, though the dose was left
+    as it was (a span still to check) and the name is not what it doubts. A note of the
+    dose alone hedges the line's last fix that holds a number, or none."""
+    answer = _answer().replace("fifteen milligrams.", f"{fifteen} milligrams {note}.")
+    result = reconcile(_load("dictation"), answer)
+    assert [c.new for c in result.resolved if c.hedged] == hedged

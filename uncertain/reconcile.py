@@ -2267,6 +2267,20 @@ def _segment_of(doc: Document) -> list[int]:
 _BRACKETED_NOTE = re.compile(r"[(\[][^()\[\]\n]*[)\]][.,;:]?")
 
 
+#: what a note in brackets says it doubts of a dose ("(verify dose)", "[check
+#: frequency]"), and of a name ("(verify spelling)", "(check drug name)"): a closed class,
+#: the words a dose and a name are spoken of with
+_OF_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosing|strength|amount|number|frequency|"
+                      r"units?|quantity|mg|mcg|ml)\b", re.IGNORECASE)
+_OF_NAME = re.compile(r"\b(?:name|names|drug|drugs|medication|medications|medicine|"
+                      r"spelling|word|words|term)\b", re.IGNORECASE)
+
+
+def _said_number(text: str) -> bool:
+    """Whether ``text`` holds a number, in digits or in words ("500", "fifteen")."""
+    return bool(_DIGIT.search(text)) or any(w in NUMBER_WORDS for w in said_words(text))
+
+
 def _checked_beside(changes: list[Change], segment_of: list[int]) -> list[Change]:
     """``changes``, a doubtful span's fix hedged where the answer inserts a note in
     brackets that doubts or asks to check a reading (:func:`_hedges`: "(verify dose)",
@@ -2280,6 +2294,15 @@ def _checked_beside(changes: list[Change], segment_of: list[int]) -> list[Change
             continue
         fixed = next((t for t in range(k - 1, -1, -1) if changes[t].kind != "insert"
                       or changes[t].span is not None), None)
+        if fixed is not None and _OF_DOSE.search(note.new) and not _OF_NAME.search(note.new):
+            # (a note of the dose alone is of the line's fix that holds a number: not of
+            # a name fixed before a dose left as it was, "lisinopril fifteen mg (verify dose)")
+            fixed = next((t for t in range(fixed, -1, -1)
+                          if (changes[t].kind != "insert" or changes[t].span is not None)
+                          and _said_number(f"{changes[t].original} {changes[t].new}")), None)
+            if fixed is not None and segment_of[changes[fixed].word_start] != segment_of[
+                    max(note.word_start - 1, 0)]:
+                fixed = None
         if fixed is None or changes[fixed].span is None or changes[fixed].hedged:
             continue
         first, stop = changes[fixed].word_start, note.word_start
