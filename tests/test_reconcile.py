@@ -2266,3 +2266,16 @@ def test_reconcile_a_note_of_the_dose_hedges_the_fix_of_a_number(
     answer = _answer().replace("fifteen milligrams.", f"{fifteen} milligrams {note}.")
     result = reconcile(_load("dictation"), answer)
     assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
+def test_reconcile_a_listed_fix_of_confident_words_is_an_overcorrection() -> None:
+    """A list of fixes that also changes a confident word it was not asked about, held
+    once by the document ("atorvastatin" -> "rosuvastatin"), is made there and reported
+    as what it is, an over-correction at that word's time; the span it left out of the
+    list is still to check."""
+    doc = _load("dictation")
+    result = reconcile(doc, '- "met for me" → "metformin"\n- "atorvastatin" → "rosuvastatin"')
+    assert [(c.original, c.new) for c in result.resolved] == [("met for me", "metformin")]
+    assert [(c.original, c.new, c.start) for c in result.overcorrections] == [
+        ("atorvastatin", "rosuvastatin", 14.66)]
+    assert [result.spans[i].text for i in result.unchanged] == ["lie sin oh pril", "fifteen"]
