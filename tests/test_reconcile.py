@@ -1276,9 +1276,19 @@ def test_reconcile_an_answer_in_another_line_order_is_read_in_the_document_s() -
 def test_reconcile_a_reordered_list_does_not_cross_map_drug_names() -> None:
     # the answer sorted the list and dropped its heading: "lisa no pril" ->
     # "atorvastatin" and "atorva statin" -> "Eliquis 5" were reported as those spans'
-    # resolutions (its lines are not the document's, each once: read in its order)
+    # resolutions; its lines, each once, are read in the document's order, the heading
+    # deleted
     answer = MEDS.replace("met for men", "metformin").replace(*_SORTED).replace(
         "Discharge medications:\n", "")
+    result = reconcile(_meds(), answer)
+    assert result.reordered
+    assert _summary(result) == [("met for men", "metformin", True, False),
+                                ("lisa no pril", "lisinopril", True, False),
+                                ("atorva statin", "atorvastatin", True, False),
+                                ("aliquis", "Eliquis", True, False)]
+    # the sorted list written on one line: no line moved, the names not cross-mapped
+    answer = MEDS.replace("met for men", "metformin").replace(
+        _SORTED[0], _SORTED[1].replace("\n", "; ") + "\n")
     result = reconcile(_meds(), answer)
     assert not result.reordered
     assert _summary(result) == [("met for men", "metformin", True, False)]
@@ -2279,3 +2289,22 @@ def test_reconcile_a_listed_fix_of_confident_words_is_an_overcorrection() -> Non
     assert [(c.original, c.new, c.start) for c in result.overcorrections] == [
         ("atorvastatin", "rosuvastatin", 14.66)]
     assert [result.spans[i].text for i in result.unchanged] == ["lie sin oh pril", "fifteen"]
+
+
+def test_reconcile_lines_reordered_with_one_dropped_are_read_in_order() -> None:
+    """An answer that gave the document's lines in another order and dropped one had the
+    moved line read as deleted where it stood and added before the first: "met for me"
+    reported deleted, its fix an aside. The lines it gives, each once, more than half of
+    them, are read in the document's order; the line it dropped is deleted."""
+    doc = _load("dictation")
+    lines = _answer().split("\n")
+    result = reconcile(doc, "\n".join([lines[1], lines[0], lines[2], lines[4]]))
+    assert result.reordered
+    assert [(c.original, c.new) for c in result.resolved] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [(c.original, c.new) for c in result.overcorrections] == [
+        ("Continue atorvastatin 40 at night.", "")]
+    assert not result.asides
+    # a line dropped, the others in order: no move
+    kept = reconcile(doc, "\n".join([lines[0], lines[1], lines[2], lines[4]]))
+    assert not kept.reordered and len(kept.overcorrections) == 1

@@ -1383,7 +1383,9 @@ def _in_document_order(answer: str, own: str) -> str | None:
     given = [line for line in answer.split("\n") if line.strip()]
     targets = [line for line in own.split("\n") if line.strip()]
     n = len(targets)
-    if not 1 < n <= len(given) <= min(n + _ASIDE_LINES, _MAX_LINES):
+    if not 1 < n <= min(len(given), _MAX_LINES):
+        return None if len(given) >= n else _some_in_document_order(given, targets)
+    if len(given) > n + _ASIDE_LINES:
         return None
     opening, closing = _DOUBT_MARKS.get()
 
@@ -1420,6 +1422,60 @@ def _in_document_order(answer: str, own: str) -> str | None:
         return None  # (a doubt marked across lines is not parted)
     order = sorted(range(n), key=lambda i: place[i])
     return "\n".join([*given[:head], *(lines[i] for i in order), *given[head + n:]])
+
+
+def _some_in_document_order(given: list[str], targets: list[str]) -> str | None:
+    """The answer's lines ``given`` in the order of the document's lines ``targets``, where
+    it gives more than half of them, each once, in another order, and leaves the others
+    out (a list sorted with a line dropped), each like the line it is put in place of,
+    with at most ``_ASIDE_LINES`` lines of its own before or after them, like none:
+    the lines left out are read as deleted; None when it does not. The lines are moved
+    where being in the document's order gains ``_MOVED_GAIN`` of likeness a line moved
+    over the best pairing that keeps the answer's order."""
+    n, m = len(targets), len(given)
+    if n > _MAX_LINES or m < 2:
+        return None
+    opening, closing = _DOUBT_MARKS.get()
+
+    def key(line: str) -> str:
+        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
+
+    every = process.cdist([key(line) for line in given], [key(line) for line in targets],
+                          scorer=fuzz.ratio)
+    like = every.max(axis=1) >= _MOVED_SIMILARITY
+    core = [k for k in range(m) if like[k]]
+    if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
+            or m - 1 - core[-1] > _ASIDE_LINES or 2 * len(core) <= n:
+        return None
+    head, lines = core[0], given[core[0]:core[-1] + 1]
+    score = every[head:head + len(lines)]
+    k = len(lines)
+    # each answer line paired with the document's line most like it, the likest first
+    place: dict[int, int] = {}
+    free = set(range(n))
+    for flat in np.argsort(-score.ravel(), kind="stable"):
+        i, j = divmod(int(flat), n)
+        if i not in place and j in free:
+            place[i] = j
+            free.discard(j)
+    if any(score[i][place[i]] < _MOVED_SIMILARITY for i in range(k)):
+        return None
+    order = sorted(range(k), key=lambda i: place[i])
+    if order == list(range(k)):
+        return None  # (in the document's order: lines dropped, none moved)
+    # the best pairing in the answer's order (each line with a later line than the one
+    # before it), against which the moved lines must gain
+    best = np.full((k + 1, n + 1), -np.inf)
+    best[0, :] = 0.0
+    for i in range(1, k + 1):
+        best[i, 1:] = np.maximum.accumulate(best[i - 1, :-1] + score[i - 1])
+    in_order = float(best[k, n])
+    moved = sum(1 for r, i in enumerate(order) if r != i)
+    if sum(float(score[i][place[i]]) for i in range(k)) - in_order < _MOVED_GAIN * moved:
+        return None
+    if any(line.count(opening) != line.count(closing) for line in lines):
+        return None  # (a doubt marked across lines is not parted)
+    return "\n".join([*given[:head], *(lines[i] for i in order), *given[head + k:]])
 
 
 def _doubt_beside(groups: list[_Group], pairs: Pairs, same: list[bool],
