@@ -2308,3 +2308,21 @@ def test_reconcile_lines_reordered_with_one_dropped_are_read_in_order() -> None:
     # a line dropped, the others in order: no move
     kept = reconcile(doc, "\n".join([lines[0], lines[1], lines[2], lines[4]]))
     assert not kept.reordered and len(kept.overcorrections) == 1
+
+
+@pytest.mark.parametrize(("note", "hedged"), [
+    ("Remarque : je ne suis pas sûr de « lisinopril », veuillez vérifier.", ["lisinopril"]),
+    ("Nota: no estoy seguro de lisinopril; por favor, verificar.", ["lisinopril"]),
+    ("Hinweis: Bei lisinopril bin ich mir nicht sicher, bitte prüfen.", ["lisinopril"]),
+    ("Nota: lisinopril è incerto.", ["lisinopril"]),
+    ("Remarque : lisinopril corrigé d'après le contexte.", []),  # no doubt said
+])
+def test_reconcile_a_doubt_in_a_note_in_another_language_hedges_the_fix(
+        note: str, hedged: list[str]) -> None:
+    """An answer that kept the document in English but wrote its note in the language it
+    was asked in ("je ne suis pas sûr de « lisinopril », veuillez vérifier") had the
+    doubt read as none: the fix it names was settled. The words of doubt and of a plea to
+    check in French, Spanish, German, Italian and Portuguese say it too."""
+    result = reconcile(_load("dictation"), f"Voici la transcription :\n\n{_answer()}\n\n{note}")
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged

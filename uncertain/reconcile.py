@@ -2461,13 +2461,29 @@ def _checks(text: str) -> bool:
     return bool(_CHECK_NOTE.search(text) or _PLEASE_CHECK.search(text))
 
 
+#: the same said in the languages an answer's notes are written in beside a document
+#: it keeps in its own (asked in French, Spanish, German, Italian or Portuguese, the
+#: model comments in that language): a closed class, the words of doubt and of a plea
+#: to check; not words a clinical note in English holds
+_FOREIGN_DOUBT = (
+    r"pas (?:s[uû]re?|certaine?)|incertaine?s?|v[ée]rifier|[àa] (?:v[ée]rifier|confirmer)|"
+    r"peut-[êe]tre|probablement|"
+    r"no (?:estoy|est[áa]) segur[oa]|inciert[oa]|verificar|comprobar|confirmar|"
+    r"quiz[áa]s?|posiblemente|probablemente|"
+    r"nicht sicher|unsicher|unklar|(?:über)?pr[üu]fen|best[äa]tigen|vielleicht|"
+    r"m[öo]glicherweise|wahrscheinlich|"
+    r"non (?:sono )?sicur[oa]|incert[oa]|verificare|confermare|forse|"
+    r"n[ãa]o tenho certeza|incert[oa]|talvez")
+
+
 #: what a note the answer adds beside the document doubts a reading with: a hedge word,
 #: or, the answer's own words (no order of the note's), a word asking to check it
 _NOTE_DOUBT = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
     r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|verification|"
     r"check|confirm|confirmation|review|not sure|(?:may|might|could) be|"
-    r"(?:can't|cannot|couldn't|could not) (?:tell|read|hear|make out))\b", re.IGNORECASE)
+    r"(?:can't|cannot|couldn't|could not) (?:tell|read|hear|make out)|"
+    + _FOREIGN_DOUBT + r")\b", re.IGNORECASE)
 #: what follows a hedge word that doubts the document's reading, not the answer's fix
 #: ("likely misheard", "probably a transcription error", "possibly an OCR error")
 _OF_ORIGINAL = re.compile(
