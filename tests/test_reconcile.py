@@ -2326,3 +2326,28 @@ def test_reconcile_a_doubt_in_a_note_in_another_language_hedges_the_fix(
     result = reconcile(_load("dictation"), f"Voici la transcription :\n\n{_answer()}\n\n{note}")
     assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
     assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
+@pytest.mark.parametrize(("lines", "answer", "change"), [
+    (["Take aspirin 81 mg daily.", "Take metforrnin 500 mg daily.",
+      "Take atorvastatin 40 mg daily."],
+     "Take metformin 500 mg daily.\nTake atorvastatin 40 mg daily.",
+     ("Take aspirin 81 mg daily.", "", 0.0, 2.4)),
+    (["Take metforrnin 500 mg daily.", "Take atorvastatin 40 mg daily.",
+      "Take aspirin 81 mg daily."],
+     "Take metformin 500 mg daily.\nTake aspirin 81 mg daily.",
+     ("Take atorvastatin 40 mg daily.", "", 2.5, 4.9)),
+    (["Take metforrnin 500 mg daily.", "Take atorvastatin 40 mg daily."],
+     "Take metformin 500 mg daily.\nTake aspirin 81 mg daily.\nTake atorvastatin 40 mg daily.",
+     ("", "Take aspirin 81 mg daily.", 2.4, 2.5)),
+])
+def test_reconcile_a_line_deleted_or_added_among_alike_lines_is_that_line(
+        lines: list[str], answer: str, change: tuple[str, str, float, float]) -> None:
+    """A line the answer dropped between lines that begin alike ("Take ...") was read
+    as "aspirin 81 mg daily. Take" deleted: the next line's first word for the line's
+    own, the times shifted by a word. A run deleted or inserted beside a word kept as
+    it was is moved, where it may be, to begin a line."""
+    doc = _said(lines, "metforrnin", "metformin")
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new) for c in result.resolved] == [("metforrnin", "metformin")]
+    assert [(c.original, c.new, c.start, c.end) for c in result.overcorrections] == [change]

@@ -951,14 +951,18 @@ def reconcile(
            for op in Levenshtein.opcodes(src, dst[lead:tail])]
     ops = ([Opcode("insert", 0, 0, 0, lead)] if lead else []) + ops + (
         [Opcode("insert", len(src), len(src), tail, len(dst))] if tail < len(dst) else [])
-    pairs, whole, joined = _pairs(ops, src, dst, token_span, span_sizes)
-    # a word of a span changed whole is part of its change, though the answer has it
-    same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
-            for i, j, _ in pairs]
     # the answer tokens that begin a line: lines before the document's first word or after
     # its last are the answer's own, no part of a change of the words beside them
     starts = {k for k in range(1, len(tokens))
               if "\n" in answer[tokens[k - 1].end():tokens[k].start()]}
+    line_words = {0, *itertools.accumulate(len(s.words) for s in doc.segments)}
+    src_starts = {t for t, u in enumerate(owner)
+                  if (t == 0 or owner[t - 1] != u) and units[u][0] in line_words}
+    pairs, whole, joined = _pairs(ops, src, dst, token_span, span_sizes)
+    pairs = _slid(pairs, src, dst, src_starts, starts | {0})
+    # a word of a span changed whole is part of its change, though the answer has it
+    same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
+            for i, j, _ in pairs]
     groups = _groups(pairs, same, owner, unit_span, len(units), span_sizes, len(dst), joined,
                      starts)
     for g in groups:  # unit ranges back to word ranges
@@ -1315,6 +1319,81 @@ _ASIDE_LINES = 2
 #: how many of a line's words at its start (or end) are compared with the document's
 #: first (or last) line's to find where the document begins in an answer
 _EDGE_WORDS = 12
+
+
+def _slid(pairs: Pairs, src: list[str], dst: list[str], src_starts: set[int],
+          dst_starts: set[int]) -> Pairs:
+    """``pairs``, each run of tokens deleted (or inserted) beside a token kept moved to
+    begin a line where it may begin one as well as where it stands: deleting "Take
+    aspirin 81 mg daily." before "Take metformin ..." is one line deleted, not "aspirin
+    81 mg daily. Take" (the same tokens, the next line's first word among them).
+    ``src_starts`` and ``dst_starts``: the tokens that begin a line in the document and
+    in the answer."""
+    out = list(pairs)
+
+    def kept(pairs: Pairs, k: int) -> bool:
+        a, b, _ = pairs[k] if 0 <= k < len(pairs) else (None, None, 0)
+        return a is not None and b is not None and src[a] == dst[b]
+
+    p = 0
+    while p < len(out):
+        i, j, _ = out[p]
+        if (i is None) == (j is None):
+            p += 1
+            continue
+        deleted = j is None
+        q = p
+        while q < len(out) and (out[q][1] is None if deleted else out[q][0] is None) \
+                and (out[q][0] is None) != (out[q][1] is None):
+            q += 1
+        side, seq, starts = (0, src, src_starts) if deleted else (1, dst, dst_starts)
+
+        def tok(pair: tuple[int | None, int | None, int], side: int = side) -> int:
+            value = pair[side]
+            assert value is not None
+            return value
+
+        run = out[p:q]
+        for step in (-1, 1):
+            if tok(run[0]) in starts:
+                break
+            edge_at = p - 1 if step < 0 else q
+            if not kept(out, edge_at) or seq[tok(out[edge_at])] != seq[
+                    tok(run[-1] if step < 0 else run[0])]:
+                continue  # (no move: the pairs are not copied)
+            trial, a, b = list(out), p, q
+            while kept(trial, a - 1) if step < 0 else kept(trial, b):
+                edge = trial[a - 1] if step < 0 else trial[b]
+                inner = trial[b - 1] if step < 0 else trial[a]
+                if seq[tok(edge)] != seq[tok(inner)]:
+                    break
+                ik, jk, _ = edge
+                assert ik is not None and jk is not None
+                if deleted and step < 0:  # the kept token deleted, the run's last kept
+                    moved = [(ik, None, ik), *trial[a:b - 1], (trial[b - 1][0], jk,
+                                                                trial[b - 1][0] or 0)]
+                elif deleted:  # the run's first kept, the kept token deleted
+                    first = tok(trial[a], 0)
+                    moved = [(first, jk, first), *trial[a + 1:b], (ik, None, ik)]
+                elif step < 0:  # the kept answer token inserted, the run's last kept
+                    moved = [(None, jk, ik), *((None, t[1], ik) for t in trial[a:b - 1]),
+                             (ik, trial[b - 1][1], ik)]
+                else:
+                    moved = [(ik, trial[a][1], ik),
+                             *((None, t[1], ik + 1) for t in trial[a + 1:b]), (None, jk, ik + 1)]
+                lo, hi = (a - 1, b) if step < 0 else (a, b + 1)
+                trial[lo:hi] = moved
+                a, b = (a - 1, b - 1) if step < 0 else (a + 1, b + 1)
+                if tok(trial[a]) in starts:
+                    out[:] = trial
+                    p, q = a, b
+                    break
+            else:
+                continue
+            if tok(out[p]) in starts:
+                break
+        p = q
+    return out
 
 
 def _edge_lines(answer: str, tokens: list[re.Match[str]], dst: list[str],
