@@ -2351,3 +2351,22 @@ def test_reconcile_a_line_deleted_or_added_among_alike_lines_is_that_line(
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.resolved] == [("metforrnin", "metformin")]
     assert [(c.original, c.new, c.start, c.end) for c in result.overcorrections] == [change]
+
+
+@pytest.mark.parametrize("answer", [
+    '- "met for me" should be "metformin"\n- "lie sin oh pril" should be "lisinopril" '
+    "(not sure)",
+    "Corrections:\n1. Replaced 'met for me' with 'metformin'.\n"
+    "2. Replaced 'lie sin oh pril' with 'lisinopril', though this is uncertain.",
+    'I changed **"met for me"** to **"metformin"**.\n'
+    'I changed **"lie sin oh pril"** to **"lisinopril"** - please verify.',
+])
+def test_reconcile_an_answer_listing_its_fixes_in_words_is_mapped(answer: str) -> None:
+    """An answer that listed its fixes in words, both parts quoted ('"met for me" should be
+    "metformin"', "Replaced 'met for me' with 'metformin'."), was read as a corrected
+    copy: the document's lines replaced by the list's, the doubtful "fifteen" reported
+    deleted. Each is a fix as an arrow's is, what follows it on its line its note."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.kept == 1.0 and result.warnings == ()

@@ -1096,6 +1096,17 @@ _FIX_LINE = re.compile(
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: quotation marks and emphasis round a fix's words in such a line
 _FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
+#: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
+#: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
+#: 'metformin'"; what follows the fix on its line is its note
+_FIX_PROSE = re.compile(
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
+    r"(?:(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated)[ \t]+)?"
+    r"(?:\*\*)?[\"'`\u201c\u2018](?P<old>[^\n]+?)[\"'`\u201d\u2019](?:\*\*)?[ \t]+"
+    r"(?:should[ \t]+(?:be|read)|(?:was[ \t]+|is[ \t]+)?(?:changed|corrected)[ \t]+to|"
+    r"to|with|into|by|as|(?:is|was)[ \t]+now|now)[ \t]+"
+    r"(?:\*\*)?[\"'`\u201c\u2018](?P<new>[^\n]*?)[\"'`\u201d\u2019](?:\*\*)?"
+    r"(?P<note>[ \t,;:.!?\-\u2013\u2014(][^\n]*)?[ \t]*", re.IGNORECASE)
 
 
 def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
@@ -1112,7 +1123,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
-    found = [_FIX_LINE.fullmatch(line) if line not in own else None for line in lines]
+    found = [(_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)) if line not in own
+             else None for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or len(lines) - len(at) > 2 or not all(
             0 <= k - at[0] < len(at) for k in at) or (at[0] > 1 or len(lines) - 1 - at[-1] > 1):
