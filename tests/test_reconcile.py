@@ -2370,3 +2370,30 @@ def test_reconcile_an_answer_listing_its_fixes_in_words_is_mapped(answer: str) -
     assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
         ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
     assert result.kept == 1.0 and result.warnings == ()
+
+
+def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
+    """A list of fixes that named a misreading the document holds in several doubtful
+    spans ("met for men", said twice) once, or once for each place, was not mapped: a
+    warning for each, every span left unchanged. Each place that is a doubtful span's
+    words whole (its end mark apart) is fixed; the same fix listed again is no
+    overlap."""
+    lines = ["Continue met for men 500 mg daily.", "Blood pressure is fine.",
+             "Restart met for men."]
+    words = [Word(text=w, confidence=0.2 if w in {"met", "for", "men", "men."} else 0.95)
+             for line in lines for w in line.split()]
+    cut = [0, 7, 11, 15]
+    flags = [Flag(reason="near_lexicon", text="met for men", start=start, end=start + 3,
+                  confidence=0.9, candidates=[Candidate(term="metformin", canonical="metformin",
+                                                        score=0.9)])
+             for start in (1, 12)]
+    doc = Document(source=Source(path="x.txt", sha256="0" * 64, modality="text",
+                                 engine="text"),
+                   segments=[Segment(id=k, words=words[cut[k]:cut[k + 1]]) for k in range(3)],
+                   flags=flags)
+    for answer in ('- "met for men" → "metformin"',
+                   '- "met for men" → "metformin"\n- "met for men" → "metformin"'):
+        result = reconcile(doc, answer)
+        assert [(c.original, c.new, c.word_start) for c in result.resolved] == [
+            ("met for men", "metformin", 1), ("met for men.", "metformin.", 12)]
+        assert result.warnings == () and result.unchanged == ()

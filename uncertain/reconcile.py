@@ -51,6 +51,7 @@ is compared piece by piece.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import json
@@ -355,19 +356,29 @@ def _unmarked(text: str, own: str) -> str:
     words and comments (the budget's note copied among them), the notes
     an answer writes beside its fixes, and the square brackets it kept of bracket markup,
     unless the document's own text ``own`` holds such marks."""
-    if "|" not in own and "|" in text:
+    holds = _own_marks(own)
+    if not holds["|"] and "|" in text:
         text = _untabled(text, own)
-    if "~~" not in own:
+    if not holds["~~"]:
         text = _STRUCK.sub("", text)
-    if not _QUOTED_LINE.search(own):
+    if not holds[">"]:
         text = _QUOTED_LINE.sub("", text)
-    if "<" not in own:
+    if not holds["<"]:
         text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", _COMMENT.sub("", text)))
     for mark, pattern in _EMPHASES:
-        if mark not in own:
+        if not holds[mark]:
             text = pattern.sub(r"\1", text)
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
-    return text if "[" in own else _BRACKETED.sub(_unbracketed, text)
+    return text if holds["["] else _BRACKETED.sub(_unbracketed, text)
+
+
+@functools.lru_cache(maxsize=4)
+def _own_marks(own: str) -> dict[str, bool]:
+    """Which of the marks :func:`_unmarked` removes the document's own text ``own`` holds
+    (looked for once a document, not once a line or a cell of an answer)."""
+    holds = {mark: mark in own for mark in ("|", "~~", "<", "[", *(m for m, _ in _EMPHASES))}
+    holds[">"] = bool(_QUOTED_LINE.search(own))
+    return holds
 
 
 def _unbracketed(m: re.Match[str]) -> str:
@@ -1220,7 +1231,7 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
             parts = parts[1:]
         if parts and not parts[-1].strip():
             parts = parts[:-1]
-        return [_unmarked(part.replace("\\|", "|"), own).strip() for part in parts]
+        return [part.replace("\\|", "|").strip() for part in parts]
 
     header = cells(lines[rule - 1])
     fixes = []
@@ -1265,34 +1276,53 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
     """``text`` with ``fixes`` made (a doubted one's new words enclosed in the two
     :data:`_DOUBT_MARKS`), and a warning for each fix not made: one whose words the text
     does not hold, or holds in several places of which not one alone is a doubtful
-    span's (or in the words of one), or that overlaps a fix made before it."""
+    span's (or in the words of one), unless several are each a doubtful span's words,
+    whole (the same misreading each time: each of those is fixed), or that overlaps a fix
+    made before it."""
     edits: list[tuple[int, int, str]] = []
     warnings: list[str] = []
     opening, closing = _DOUBT_MARKS.get()
+    ordered = sorted((s.start, s.end) for s in spans)
+    span_starts = [a for a, _ in ordered]
+    ends_by = list(itertools.accumulate((b for _, b in ordered), max))  # (the furthest end)
+    # (a span's words whole, with or without the marks after them: "met for men." too)
+    whole_spans = set(ordered) | {(a, a + len(text[a:b].rstrip(".,;:!?)\"'"))) for a, b in ordered}
+
+    def in_span(a: int, b: int) -> bool:
+        k = bisect.bisect_right(span_starts, a)  # spans starting at or before a
+        return k > 0 and ends_by[k - 1] >= b
+
+    found: dict[str, list[tuple[int, int]]] = {}
+    made: set[tuple[str, str, bool]] = set()
     for fix in fixes:
         pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
-        places = [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)
-                  if _word_edge(text, m.start()) and _word_edge(text, m.end())]
+        if (pattern.casefold(), fix.new, fix.doubted) in made:
+            continue  # (the same fix listed again, as for each place the words are)
+        made.add((pattern.casefold(), fix.new, fix.doubted))
+        if pattern not in found:  # (a list that names the same words twice)
+            found[pattern] = [
+                (m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)
+                if _word_edge(text, m.start()) and _word_edge(text, m.end())]
+        places = found[pattern]
         quoted = json.dumps(fix.original, ensure_ascii=False)
         if not places:
             warnings.append(f"the fix of {quoted} names words the document does not hold: "
                             "not mapped")
             continue
-        if len(places) > 1:  # the one within a doubtful span's words
-            doubtful = [(a, b) for a, b in places
-                        if any(s.start <= a and b <= s.end for s in spans)]
-            if len(doubtful) != 1:
+        if len(places) > 1:  # the one within a doubtful span's words, or each that is one
+            doubtful = [(a, b) for a, b in places if in_span(a, b)]
+            whole = [(a, b) for a, b in places if (a, b) in whole_spans]
+            if len(doubtful) != 1 and len(whole) < 2:
                 warnings.append(f"the fix of {quoted} names words the document holds in "
                                 f"{len(places)} places, {len(doubtful)} of them doubtful: "
                                 "not mapped")
                 continue
-            places = doubtful
-        a, b = places[0]
-        if any(a < e and s < b for s, e, _ in edits):
+            places = doubtful if len(doubtful) == 1 else whole
+        if any(a < e and s < b for a, b in places for s, e, _ in edits):
             warnings.append(f"the fix of {quoted} overlaps another fix: not mapped")
             continue
         new = opening + fix.new + closing if fix.doubted and fix.new.strip() else fix.new
-        edits.append((a, b, new))
+        edits.extend((a, b, new) for a, b in places)
     for a, b, new in sorted(edits, reverse=True):
         text = text[:a] + new + text[b:]
     return text, warnings
