@@ -2397,3 +2397,20 @@ def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() 
         assert [(c.original, c.new, c.word_start) for c in result.resolved] == [
             ("met for men", "metformin", 1), ("met for men.", "metformin.", 12)]
         assert result.warnings == () and result.unchanged == ()
+
+
+@pytest.mark.parametrize(("med", "ace"), [
+    ("<corrected>metformin</corrected>", "<corrected>lisinopril</corrected>"),
+    ('<fix from="met for me">metformin</fix>', "<fix original='lie sin oh pril'>lisinopril</fix>"),
+    ("<mark>metformin</mark>", "<b>lisinopril</b>"),
+])
+def test_reconcile_tags_of_the_answers_own_making_are_no_words(med: str, ace: str) -> None:
+    """An answer that set its fixes in tags of its own making ("<corrected>metformin
+    </corrected>", '<fix from="met for me">metformin</fix>') had the tags read as the
+    fix's words, "<corrected>metformin</corrected>" a suggestion named by none. A tag
+    is markup, as HTML's are, unless the document's own text holds "<"; the prompt's own
+    tags still say what the answer keeps in doubt."""
+    result = reconcile(_load("dictation"), _answer(med=med, ace=ace))
+    assert [(c.original, c.new, c.candidate) for c in result.resolved] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.kept == 1.0

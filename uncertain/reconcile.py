@@ -263,8 +263,11 @@ _EMPHASES = tuple((mark, re.compile(
 _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 #: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
 _HTML_STRUCK = re.compile(r"[ \t]?<(del|s|strike)>[^<>\n]*</\1>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|mark|code|span|ins|p|br|div|pre|blockquote|"
-                       r"h[1-6])\b[^<>\n]*>", re.IGNORECASE)
+#: and any other tag an answer sets round its words, one of its own making as much as
+#: HTML's ("<corrected>metformin</corrected>", '<fix from="met for me">metformin</fix>'),
+#: but the markup's own
+_HTML_TAG = re.compile(r"</?(?!(?:unsure|sure)\b)[A-Za-z][\w:-]*(?:\s+[\w:-]+=(?:\"[^\"\n]*\"|"
+                       r"'[^'\n]*'|[^\s<>\"']+))*\s*/?>", re.IGNORECASE)
 #: a Markdown quotation's mark at a line's start, an answer's whole text quoted ("> ")
 _QUOTED_LINE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 #: a comment, and the inline style's budget note (a comment, or a ``note`` tag as it was),
