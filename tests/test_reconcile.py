@@ -2414,3 +2414,22 @@ def test_reconcile_tags_of_the_answers_own_making_are_no_words(med: str, ace: st
     assert [(c.original, c.new, c.candidate) for c in result.resolved] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.kept == 1.0
+
+
+def test_reconcile_a_change_across_a_line_end_is_parted_where_the_lines_end() -> None:
+    """An answer that wrote a number in digits at a line's end and dropped the filler
+    that began the next ("ten" / "uh follow up" -> "10." / "Follow up") had one change
+    over both lines, "ten uh" -> "10.", an over-correction at both words' times. The
+    change is parted where the document's line and the answer's end: "ten" -> "10."
+    reformatted, "uh" deleted at its own time."""
+    doc = _said(["the patient takes met4min twice a day and lisinopril ten",
+                 "uh follow up in two weeks"], "met4min", "metformin")
+    result = reconcile(doc, "The patient takes metformin twice a day, and lisinopril 10.\n"
+                            "Follow up in two weeks.")
+    assert [(c.original, c.new, c.start) for c in result.overcorrections] == [
+        ("uh", "", 5.0)]
+    assert [(c.original, c.new) for c in result.reformatted] == [("ten", "10.")]
+    # lines the answer joins stay one change where they meet
+    joined = reconcile(doc, "The patient takes metformin twice a day and lisinopril 10, "
+                            "follow up in two weeks.")
+    assert [(c.original, c.new) for c in joined.overcorrections] == [("ten uh", "10,")]

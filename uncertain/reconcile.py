@@ -985,6 +985,7 @@ def reconcile(
         else:
             g.first, g.stop = units[g.first][0], units[g.stop - 1][1]
     groups, said, written = _numbers_whole(groups, words, new_tokens, token_span)
+    groups = _by_line(groups, _segment_of(doc), starts, owner, units)
     groups = _said_whole(groups, words, new_tokens, pairs, same, owner, units, span_of)
     groups = _doubt_beside(groups, pairs, same, token_span, spans, new_tokens, doubtful)
     located = _located(doc)
@@ -1725,6 +1726,33 @@ def _numbers_whole(groups: list[_Group], words: list[Word], new_tokens: list[str
                 continue
         out.append(g)
     return out, said, written
+
+
+def _by_line(groups: list[_Group], segment_of: list[int], starts: set[int],
+             owner: list[int], units: list[tuple[int, int]]) -> list[_Group]:
+    """``groups``, a change of confident words across the end of a line of the document
+    parted there, the answer's words parted where its own line ends: "ten" -> "10." on
+    one line and "uh" deleted at the next's start, not "ten uh" -> "10." over both. A
+    change that does not end its answer line where the document's does (lines joined:
+    "daily. Follow" -> "daily, follow") stays one."""
+    first_token: dict[int, int] = {}
+    for t, u in enumerate(owner):
+        first_token.setdefault(units[u][0], t)
+    out: list[_Group] = []
+    for g in groups:
+        cut = next((w for w in range(g.first + 1, g.stop)
+                    if segment_of[w] != segment_of[w - 1]), None)
+        if g.region is not None or cut is None or cut not in first_token:
+            out.append(g)
+            continue
+        at = next((j for j in range(g.j1, g.j2 + 1) if j in starts), None)
+        if at is None:  # (the answer's words on one line: both lines' words joined)
+            out.append(g)
+            continue
+        t = first_token[cut]
+        out.append(_Group(None, g.a, t, g.j1, at, g.first, cut))
+        out.append(_Group(None, t, g.b, at, g.j2, cut, g.stop))
+    return out
 
 
 #: the most kept words beside a change of confident words taken into it to find that
