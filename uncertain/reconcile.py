@@ -912,27 +912,28 @@ def reconcile(
     else:
         spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
     warnings: list[str] = []
-    with _marks_for(llm_output, doc.text):
+    own = doc.text  # (joined once: a long document's text is long to join)
+    with _marks_for(llm_output, own):
         bare = llm_output.removeprefix("\ufeff")
-        fixes = _fix_list(bare, doc.text)
+        fixes = _fix_list(bare, own)
         if fixes is not None:  # a list of fixes, no corrected copy: the document with them
-            cleaned, warnings = _fixed(doc.text, spans, fixes)
+            cleaned, warnings = _fixed(own, spans, fixes)
         else:
-            labelled = (_labelled_fixes(bare, doc.text, style)
-                        or _listed_fixes(bare, doc.text, style)
-                        or _tabled_fixes(bare, doc.text, style))
+            labelled = (_labelled_fixes(bare, own, style)
+                        or _listed_fixes(bare, own, style)
+                        or _tabled_fixes(bare, own, style))
             if labelled is not None:  # each fixed stretch given before and after its fix
-                cleaned, warnings = _fixed(doc.text, spans, labelled)
+                cleaned, warnings = _fixed(own, spans, labelled)
             if labelled is None or (len(labelled) == 1 and warnings):
                 # (one pair not found as it is in the document: its "Corrected:" part)
-                cleaned, warnings = _answer_text(doc, llm_output, style), []
-        filled = _in_full(cleaned, doc.text)
+                cleaned, warnings = _answer_text(doc, llm_output, style, own), []
+        filled = _in_full(cleaned, own)
         if filled is not None:  # the lines it fixed alone: the others are as they were
             given_lines, cleaned = filled
             warnings.append(f"the answer gives {given_lines} of the document's "
-                            f"{len(_text_lines(doc.text))} lines: the others are read as "
+                            f"{len(_text_lines(own))} lines: the others are read as "
                             "unchanged")
-        ordered = _in_document_order(cleaned, doc.text)
+        ordered = _in_document_order(cleaned, own)
         answer, doubts = _doubts(cleaned if ordered is None else ordered)
         given = answer if ordered is None else _doubts(cleaned)[0]
     words = doc.words
@@ -960,7 +961,7 @@ def reconcile(
     for region in token_span:
         if region is not None:
             span_sizes[region] += 1
-    lead, tail = _edge_lines(answer, tokens, dst, doc.text)
+    lead, tail = _edge_lines(answer, tokens, dst, own)
     ops = [Opcode(op.tag, op.src_start, op.src_end, op.dest_start + lead, op.dest_end + lead)
            for op in Levenshtein.opcodes(src, dst[lead:tail])]
     ops = ([Opcode("insert", 0, 0, 0, lead)] if lead else []) + ops + (
@@ -1001,7 +1002,7 @@ def reconcile(
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
              if c.aside and _NOTE_DOUBT.search(c.new)]
-    notes += [n for n in _json_notes(llm_output, doc.text) if _NOTE_DOUBT.search(n)]
+    notes += [n for n in _json_notes(llm_output, own) if _NOTE_DOUBT.search(n)]
     if notes:  # a doubt the answer says in a note of its own, of a fix it names
         changes = [replace(c, hedged=True) if _doubted(c, notes, changes) else c
                    for c in changes]
@@ -1527,6 +1528,8 @@ def _in_document_order(answer: str, own: str) -> str | None:
     if head is None or keys[head:head + n] == own_keys:
         return None
     lines, score = given[head:head + n], every[head:head + n]
+    if all(score[i][i] >= best[head + i] for i in range(n)):
+        return None  # (each line most like its own: none moved)
     # each answer line paired with the document's line most like it, the likest first,
     # ties to the one in its own place
     rows, cols = np.indices((n, n))
@@ -1836,19 +1839,19 @@ def _said_besides(new: str, numbers: str, *, at_end: bool) -> list[str] | None:
     return said[len(gone):] if said[:len(gone)] == gone else None
 
 
-def _answer_text(doc: Document, llm_output: str, style: Style | None) -> str:
+def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) -> str:
     """The answer's text for :func:`reconcile`, its markup removed and the stretches it
     keeps marked as doubtful enclosed in the two :data:`_DOUBT_MARKS`; list marks and
     segments' times dropped where the document has none."""
-    answer = _clean(llm_output.removeprefix("\ufeff"), style, doc.text)
-    if not _LIST_MARK.search(doc.text):  # bullets and numbers the answer made a list with
+    answer = _clean(llm_output.removeprefix("\ufeff"), style, own)
+    if not _LIST_MARK.search(own):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
-        said = doc.text  # (unless the words themselves hold such a time)
+        said = own  # (unless the words themselves hold such a time)
         answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
         answer = _TIME_REWRITTEN.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
     if any(seg.page is not None for seg in doc.segments):  # pages the answer marks its way
-        said = doc.text  # (unless the words themselves hold such a line: "Page 1 of 2")
+        said = own  # (unless the words themselves hold such a line: "Page 1 of 2")
         answer = _PAGE_ANYWHERE.sub(lambda m: m[0] if m[0].strip(" \t#:") in said else "",
                                     answer)
     return answer
