@@ -2433,3 +2433,23 @@ def test_reconcile_a_change_across_a_line_end_is_parted_where_the_lines_end() ->
     joined = reconcile(doc, "The patient takes metformin twice a day and lisinopril 10, "
                             "follow up in two weeks.")
     assert [(c.original, c.new) for c in joined.overcorrections] == [("ten uh", "10,")]
+
+
+@pytest.mark.parametrize(("line", "inserted"), [
+    ("He takes 500 milligrams of metformin twice daily.", ["of"]),
+    ("He takes 500 milligrams twice daily, metformin.", []),
+    ("Metformin: he takes 500 milligrams twice daily.", []),
+])
+def test_reconcile_a_fix_moved_along_its_line_is_the_spans_fix(line: str,
+                                                              inserted: list[str]) -> None:
+    """An answer that moved a span's fix along its line ("He takes met for me 500
+    milligrams" -> "He takes 500 milligrams of metformin") had the span read as deleted,
+    its fix dropped, and "of metformin" as words inserted. A span deleted where it
+    stands whose suggestion the answer inserts on its line is fixed by it, at its own
+    words' times; the other words inserted stay an over-correction."""
+    result = reconcile(_load("dictation"), _answer().replace(
+        "He takes metformin 500 milligrams twice daily.", line))
+    fix = result.resolved[0]
+    assert (fix.kind, fix.original, fix.new.lower(), fix.candidate, fix.start, fix.end) == (
+        "replace", "met for me", "metformin", True, 4.92, 5.79)
+    assert [c.new for c in result.overcorrections if c.kind == "insert"] == inserted

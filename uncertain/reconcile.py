@@ -999,6 +999,7 @@ def reconcile(
                for g in groups]
     changes = _checked_beside(_dose_beside([_uncrossed(c, names) for c in changes]),
                               _segment_of(doc))
+    changes, moved, emptied = _moved_fixes(changes, names, _segment_of(doc))
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
              if c.aside and _NOTE_DOUBT.search(c.new)]
@@ -1011,8 +1012,11 @@ def reconcile(
     # confident words written otherwise are kept: the answer says what they said
     respelled = {i for g, c in zip(groups, changes, strict=True)
                  if c.reformatted and c.span is None for i in range(g.a, g.b)}
+    # (a span's fix the answer moved along its line is its correction, as one in place is)
+    respelled |= {i for k in moved for i in range(groups[k].a, groups[k].b)}
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
+    changes = [c for k, c in enumerate(changes) if k not in emptied]
     return Reconciliation(given, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns, lines) for s in spans),
                           reordered=ordered is not None, warnings=tuple(warnings))
@@ -2523,6 +2527,49 @@ def _checked_beside(changes: list[Change], segment_of: list[int]) -> list[Change
                         and c.kind != "insert")):
             out[fixed] = replace(out[fixed], hedged=True)
     return out
+
+
+def _moved_fixes(changes: list[Change], listed: list[_Listed],
+                 segment_of: list[int]) -> tuple[list[Change], set[int], set[int]]:
+    """``changes``, a doubtful span the answer deleted where it stands but whose
+    suggestion it wrote among words it inserted on the span's line ("He takes met for me
+    500 milligrams" -> "He takes 500 milligrams of metformin") read as fixed by that
+    suggestion, where its words are (its times, its box), and the words inserted without
+    it ("of"): the answer moved the fix, it did not drop it. Also the indices of the
+    changes so fixed, and of the insertions left empty (to be dropped)."""
+    out = list(changes)
+    moved: set[int] = set()
+    emptied: set[int] = set()
+    for k, change in enumerate(out):
+        if change.span is None or change.kind != "delete" or change.hedged:
+            continue
+        own = listed[change.span]
+        line = segment_of[change.word_start]
+        for t, other in enumerate(out):
+            at = other.word_start  # (inserted before that word: at its line's end or start)
+            if (t in emptied or other.kind != "insert" or other.span is not None
+                    or other.aside or line not in {segment_of[w] for w in (at - 1, at)
+                                                   if 0 <= w < len(segment_of)}):
+                continue
+            words = other.new.split()
+            found = next(((a, b) for a in range(len(words))
+                          for b in range(min(a + _NAME_WORDS, len(words)), a, -1)
+                          if _name(" ".join(words[a:b])) in own.plain), None)
+            if found is None:
+                continue
+            a, b = found
+            rest = " ".join(words[:a] + words[b:])
+            # (the marks round it are those of the place it was moved to)
+            out[k] = replace(change, kind="replace",
+                             new=" ".join(words[a:b]).strip(".,;:!?\"'()[]"),
+                             candidate=not change.lost_numbers)
+            if rest:
+                out[t] = replace(other, new=rest)
+            else:
+                emptied.add(t)
+            moved.add(k)
+            break
+    return out, moved, emptied
 
 
 def _uncrossed(change: Change, listed: list[_Listed]) -> Change:
