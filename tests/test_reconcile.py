@@ -2453,3 +2453,26 @@ def test_reconcile_a_fix_moved_along_its_line_is_the_spans_fix(line: str,
     assert (fix.kind, fix.original, fix.new.lower(), fix.candidate, fix.start, fix.end) == (
         "replace", "met for me", "metformin", True, 4.92, 5.79)
     assert [c.new for c in result.overcorrections if c.kind == "insert"] == inserted
+
+
+@pytest.mark.parametrize("answer", [
+    json.dumps([{"original": "met for me", "corrected": "metformin", "confidence": 0.95},
+                {"original": "lie sin oh pril", "corrected": "lisinopril", "confidence": 0.4}]),
+    json.dumps([{"original": "met for me", "corrected": "metformin", "confidence": "high"},
+                {"original": "lie sin oh pril", "corrected": "lisinopril",
+                 "confidence": "low"}]),
+    json.dumps([{"original": "met for me", "corrected": "metformin", "uncertain": False},
+                {"original": "lie sin oh pril", "corrected": "lisinopril", "uncertain": True}]),
+    '- "met for me" → "metformin" (confidence: 90%)\n'
+    '- "lie sin oh pril" → "lisinopril" (confidence: 30%)',
+    "| Original | Corrected | Confidence |\n|---|---|---|\n| met for me | metformin | High |\n"
+    "| lie sin oh pril | lisinopril | Medium |",
+])
+def test_reconcile_a_listed_fix_given_a_low_confidence_is_hedged(answer: str) -> None:
+    """A list of fixes that gave each a confidence ("confidence": 0.4, "low", "30%", a
+    table's "Medium") had none hedged: a number was no note, and "low" no doubt. A
+    confidence low or middling in words, or under a half as a number (as a span's p
+    under the prompt's threshold is), hedges the fix; a high one does not."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.new, c.hedged) for c in result.resolved] == [
+        ("metformin", False), ("lisinopril", True)]

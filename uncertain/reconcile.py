@@ -1164,8 +1164,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
         written, said = _fix_and_note(m["new"])
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
         note = said + (m["note"] or "")
-        doubted = any(_OF_ORIGINAL.match(note, d.end()) is None
-                      for d in _NOTE_DOUBT.finditer(note))
+        doubted = _fix_doubted(note)
         if not old:
             return None
         fixes.append(_Fix(old, new, doubted))
@@ -1275,10 +1274,29 @@ def _fix_of(item: Any) -> _Fix | None:
         return None
     notes = [f"{' '.join(sorted(_key_words(k)))}: {v}" for k, v in item.items()
              if k not in (read[0], put[0])
-             and (isinstance(v, str) or v is True)]  # ("uncertain": true is said by its name)
-    doubted = any(_OF_ORIGINAL.match(note, m.end()) is None
-                  for note in notes for m in _NOTE_DOUBT.finditer(note.replace(": True", "")))
-    return _Fix(strings[read[0]], strings[put[0]], doubted)
+             and (v is True or (isinstance(v, (str, int, float))
+                                and not isinstance(v, bool)))]  # ("uncertain": true)
+    return _Fix(strings[read[0]], strings[put[0]],
+                any(_fix_doubted(note.replace(": True", "")) for note in notes))
+
+
+#: a confidence a fix's note gives it that is a doubt: low or middling in words, or under
+#: a half as a number ("confidence: low", "(medium confidence)", "confidence": 0.4, "30%"),
+#: as a span's p under the prompt's threshold is
+_LOW_CONFIDENCE = re.compile(
+    r"\b(?:confidence|confident|certainty|probability|likelihood)\b[\s:=(\"']{0,4}"
+    r"(?:(?:is|level|of)\s+)?(?:low|medium|moderate|fair|0(?:\.[0-4]\d*)?|\.[0-4]\d*|"
+    r"[0-4]?\d(?:\.\d+)?\s*%)(?![\w.%])|"
+    r"\b(?:low|medium|moderate|fair)[- ](?:to[- ](?:medium|moderate)[- ])?confidence\b",
+    re.IGNORECASE)
+
+
+def _fix_doubted(note: str) -> bool:
+    """Whether a note of a listed fix's doubts it: a doubt of the answer's
+    (:data:`_NOTE_DOUBT`, not one of the document's reading: "likely misheard"), or a
+    low confidence (:data:`_LOW_CONFIDENCE`)."""
+    return bool(_LOW_CONFIDENCE.search(note)) or any(
+        _OF_ORIGINAL.match(note, m.end()) is None for m in _NOTE_DOUBT.finditer(note))
 
 
 def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[str]]:
