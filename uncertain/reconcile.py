@@ -1868,8 +1868,11 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
     answer = _clean(llm_output.removeprefix("\ufeff"), style, own)
     if not _LIST_MARK.search(own):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
+    if not _LINE_LABEL.search(own):  # lines the answer numbered ("Line 2: ...", "2: ...")
+        answer = _LINE_LABEL.sub("", answer)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = own  # (unless the words themselves hold such a time)
+        answer = _TIME_RANGE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
         answer = _TIME_ANYWHERE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
         answer = _TIME_REWRITTEN.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
     if any(seg.page is not None for seg in doc.segments):  # pages the answer marks its way
@@ -1879,6 +1882,15 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
     return answer
 
 
+#: a line's number an answer put before it ("Line 2: ", "L2: ", "2: "; not "2:30")
+_LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}[ \t]*[:.)\-]|\d{1,4}:)[ \t]+",
+                         re.MULTILINE | re.IGNORECASE)
+#: a segment's start and end an answer wrote at a line's start, as subtitles are
+#: ("[00:00.0 --> 00:04.2] ", "00:00:00,000 --> 00:00:04,200 ", "(00:04 - 00:08) ")
+_TIME_RANGE = re.compile(
+    r"^[ \t]*[\[(]?(?P<stamp>\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d+)?)[ \t]*"
+    r"(?:-->|->|\u2192|-|\u2013|\u2014|to)[ \t]*\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d+)?[\])]?"
+    r"[ \t]*[:\-\u2013\u2014]?[ \t]*", re.MULTILINE)
 #: a segment's time an answer wrote its own way at a line's start: in brackets without
 #: the tenths ("[00:05]"), in parentheses ("(00:05.8)"), or with a dash after it
 #: ("00:05.8 - "); a time with neither ("10:30 appointment") is the line's words
