@@ -2496,3 +2496,24 @@ def test_reconcile_lines_numbered_or_timed_as_subtitles_are_structure(prefix: st
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
     own = _text_doc("Line 1: take metformin.\nLine 2: stop aspirin.")
     assert reconcile(own, own.text).changes == ()
+
+
+@pytest.mark.parametrize("answer", [
+    "# DISCHARGE SUMMARY\nName: J. Doe DOB: 03/11/1966\n## Medications:\n"
+    "Lisinopril 10 mg once daily\nMetformin 500 mg BID\nTarget BP < 130/80 & HbA1c < 7%\n"
+    "Signed: Dr. A. Smith",
+    "DISCHARGE SUMMARY<br>\nName: J. Doe DOB: 03/11/1966<br>\nMedications:<br>\n"
+    "Lisinopril 10 mg once daily<br>\n<b>Metformin</b> 500 mg BID<br>\n"
+    "Target BP < 130/80 & HbA1c < 7%<br>\nSigned: Dr. A. Smith",
+])
+def test_reconcile_headings_and_tags_are_layout_beside_a_documents_own_less_than(
+        answer: str) -> None:
+    """An answer that set the scan's title and section as Markdown headings ("# DISCHARGE
+    SUMMARY") had each "#" reported as a word inserted; one that ended its lines with
+    "<br>" had each line's last word changed ("BID" -> "BID<br>"), HTML being kept as
+    text because the document holds a "<" ("BP < 130/80"). A heading's marks are layout
+    where no line of the document starts so, and tags where the document holds none:
+    its "< 130" is no tag."""
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]

@@ -360,6 +360,8 @@ def _unmarked(text: str, own: str) -> str:
     an answer writes beside its fixes, and the square brackets it kept of bracket markup,
     unless the document's own text ``own`` holds such marks."""
     holds = _own_marks(own)
+    if not holds["#"]:  # (before a table's pipes go: its "| # |" column is no heading)
+        text = _HEADING.sub("", text)
     if not holds["|"] and "|" in text:
         text = _untabled(text, own)
     if not holds["~~"]:
@@ -379,9 +381,18 @@ def _unmarked(text: str, own: str) -> str:
 def _own_marks(own: str) -> dict[str, bool]:
     """Which of the marks :func:`_unmarked` removes the document's own text ``own`` holds
     (looked for once a document, not once a line or a cell of an answer)."""
-    holds = {mark: mark in own for mark in ("|", "~~", "<", "[", *(m for m, _ in _EMPHASES))}
+    holds = {mark: mark in own for mark in ("|", "~~", "[", *(m for m, _ in _EMPHASES))}
     holds[">"] = bool(_QUOTED_LINE.search(own))
+    # (a "<" of the text's own, "BP < 130/80", "<5 mg", is no tag: an answer's are markup)
+    holds["<"] = bool(_TAG_LIKE.search(own))
+    holds["#"] = bool(_HEADING.search(own))
     return holds
+
+
+#: what in a document's own text may be a tag or a comment ("<b", "</", "<!--")
+_TAG_LIKE = re.compile(r"<[/!A-Za-z]")
+#: a Markdown heading's marks at a line's start ("## Medications")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 
 
 def _unbracketed(m: re.Match[str]) -> str:
