@@ -177,8 +177,9 @@ class Reconciliation:
     #: and ``bbox`` for a scan, ``line`` for a text file; empty when the words have none
     places: tuple[dict[str, Any], ...] = field(default=())
     #: the answer gives the document's lines in another order, each once (a sorted list,
-    #: sentences moved): they are read in the document's order, each against its own
-    #: line, and the move is no change of their words
+    #: sentences moved), or more than half of them so, the others left out (deleted):
+    #: they are read in the document's order, each against its own line, and the move is
+    #: no change of their words
     reordered: bool = False
     #: what could not be read of the answer, for a person to see: of an answer that
     #: gives only a list of fixes, each fix that names words the document does not hold,
