@@ -779,3 +779,84 @@ def test_scorer_batches_keep_texts_of_near_lengths_together() -> None:
     # a call is worth its cost only when it saves more padding than it costs
     assert len(_batches([8, 9, 7, 8], call=0)) == 3
     assert len(_batches([8, 30], call=1000)) == 1
+
+
+# -- words that would flip an instruction ----------------------------------------------
+
+
+def _heard_start(confidence: float, flags: Sequence[Flag] = ()) -> Document:
+    """The dictation with "Start" (said "Stop"?) heard at ``confidence``."""
+    doc = make_doc(flags)
+    words = doc.segments[1].words
+    return doc.model_copy(update={"segments": [doc.segments[0], doc.segments[1].model_copy(
+        update={"words": [words[0].model_copy(update={"confidence": confidence}),
+                          *words[1:]]})]})
+
+
+@pytest.mark.parametrize(("stop", "flagged"), [
+    ([-1.0, -1.5, -1.0], True),  # "Stop" explains the audio better than "Start"
+    ([-2.0, -1.0, -1.0], True),  # about as well: a nat behind
+    ([-2.0, -2.0, -1.0], False),  # two nats behind
+    ([-4.0, -2.0, -1.0], False),  # far worse
+])
+def test_rescore_flags_a_doubtful_word_whose_opposite_explains_the_audio(
+        stop: list[float], flagged: bool) -> None:
+    """"Stop ibuprofen" heard "Start ibuprofen" (at 0.74) was told the LLM with no doubt."""
+    scorer = FakeScorer({"Start": [-1.0, -1.0, -1.0], "Stop": stop})
+    # the language prior is not subtracted: it would put "Stop" 10 nats ahead
+    scorer.priors = {"Start": 0.0, "Stop": -10.0}
+    out = rescore(_heard_start(0.74), audio=speech(), scorer=scorer)
+    (call,) = scorer.calls
+    assert call[1] == [("", ["Start ibuprofen", "Stop ibuprofen"])]
+    if not flagged:
+        assert out.flags == []
+        return
+    (flag,) = out.flags
+    assert (flag.reason, flag.reasons, flag.text, flag.start, flag.end) == (
+        "confusable", ["confusable"], "Start", 7, 8)
+    assert flag.evidence == ["acoustic"] and flag.confidence == pytest.approx(0.6)
+    (candidate,) = flag.candidates
+    assert candidate.term == "Stop" and candidate.evidence == ["acoustic"]
+    assert candidate.features["acoustic"] == pytest.approx(sum(stop) - -3.0)
+    from uncertain.render import render
+
+    assert '<unsure p="0.40" maybe="Stop">Start</unsure> ibuprofen' in str(render(out))
+
+
+def test_rescore_weighs_no_opposite_of_a_word_heard_sure_or_in_a_flag() -> None:
+    scorer = FakeScorer({"Start": [-3.0], "Stop": [-0.1]})
+    sure = _heard_start(0.85)
+    assert rescore(sure, scorer=scorer) is sure  # nothing to weigh: the file is not read
+    # a word the validator flagged is weighed as its flag says, not as an instruction's
+    own = Flag(reason="low_confidence", text="Start", start=7, end=8, confidence=0.4,
+               reasons=["low_confidence"])
+    doubted = _heard_start(0.6, [own])
+    assert rescore(doubted, scorer=scorer) is doubted
+    assert scorer.calls == []
+
+
+def test_rescore_weighs_the_opposites_once() -> None:
+    from uncertain.document import Validation
+
+    doc = _heard_start(0.6).model_copy(update={"validation": Validation(lexicons=["drugs"])})
+    scorer = FakeScorer({"Start": [-1.0], "Stop": [-5.0]})
+    once = rescore(doc, audio=speech(), scorer=scorer)
+    assert once.flags == [] and once.validation is not None
+    assert once.validation.acoustic is not None and once.validation.acoustic.weighed == 1
+    again = FakeScorer(scorer.table)
+    assert rescore(once, audio=speech(), scorer=again) == once
+    assert again.calls == []
+
+
+@pytest.mark.parametrize(("heard", "said"), [
+    ("Start", ["Stop"]), ("stopped,", ["started,"]), ("Increase", ["Decrease"]),
+    ("discontinued.", ["continued."]), ("before", ["after"]), ("With", ["Without"]),
+    ("15", ["50"]), ("(40", ["(14"]), ("fifteen", ["fifty"]), ("Ninety", ["Nineteen"]),
+    ("hypokalemia", ["hyperkalemia"]), ("Hypertension.", ["Hypotension."]),
+    ("hypothesis", []), ("hold", []), ("130", []), ("ibuprofen", []), ("5", []),
+    ("starter", []), ("", []),
+])
+def test_flip_counterparts(heard: str, said: list[str]) -> None:
+    from uncertain._flips import counterparts
+
+    assert counterparts(heard) == said

@@ -22,7 +22,9 @@ from uncertain.rescore import RescoreOptions, rescore
 
 ROOT = Path(__file__).resolve().parent.parent
 DICTATION = ROOT / "samples" / "dictation.wav"
-KEEP = RescoreOptions(drop_below=0.0)  # keep weakened flags, to look at them
+# the flags built by hand alone (no word weighed as one that would flip an instruction)
+ALONE = RescoreOptions(flip_confidence=0.0)
+KEEP = replace(ALONE, drop_below=0.0)  # keep weakened flags, to look at them
 
 pytestmark = pytest.mark.slow
 
@@ -59,13 +61,13 @@ def test_rescore_real_puts_metformin_first(heard: Document, audio: np.ndarray) -
     assert "metformin" not in heard.span_text(start, end).lower()
     terms = [("metoprolol", 0.9), ("methyldopa", 0.85), ("metformin", 0.6)]
     doc = heard.model_copy(update={"flags": [flag(heard, start, end, terms)]})
-    out = rescore(doc, audio=audio)
+    out = rescore(doc, audio=audio, options=ALONE)
     top = out.flags[0].candidates[0]
     assert top.term == "metformin"
     assert top.evidence[0] == "acoustic"
     assert "acoustic" in out.flags[0].evidence
     # decoding the windows from the file gives the same answer as passing the audio
-    again = rescore(doc)
+    again = rescore(doc, options=ALONE)
     assert [c.term for c in again.flags[0].candidates] == [
         c.term for c in out.flags[0].candidates]
     assert [(w.text, w.start, w.end) for w in out.words] == [
@@ -84,7 +86,7 @@ def test_rescore_real_confident_word_flag_is_weakened(heard: Document,
     assert all(c.features["acoustic"] < 0 for c in out.flags[0].candidates)
     # a weaker flag on the same word is dropped by default
     weak = doc.model_copy(update={"flags": [doc.flags[0].model_copy(update={"confidence": 0.2})]})
-    assert rescore(weak, audio=audio).flags == []
+    assert rescore(weak, audio=audio, options=ALONE).flags == []
 
 
 def test_rescore_real_windows_at_the_start_and_end_of_the_file(
@@ -122,8 +124,8 @@ def test_rescore_real_silent_span_is_not_confirmed(heard: Document,
           + 800] = 0.0
     doc = heard.model_copy(update={"flags": [
         flag(heard, start, end, [("pitavastatin", 0.6)], 0.6)]})
-    assert rescore(doc, audio=quiet).flags == doc.flags
-    assert rescore(doc, audio=np.zeros_like(audio)).flags == doc.flags
+    assert rescore(doc, audio=quiet, options=ALONE).flags == doc.flags
+    assert rescore(doc, audio=np.zeros_like(audio), options=ALONE).flags == doc.flags
 
 
 def test_nbest_real_offers_alternatives_for_a_doubtful_segment(heard: Document,
@@ -265,3 +267,26 @@ def test_rescore_real_a_raising_progress_cancels_and_leaves_the_model_usable(
         rescore(doc, progress=cancel)
     assert doc.to_json() == before  # the document given is untouched
     assert rescore(doc).to_json() != before  # and the pass runs again
+
+
+def test_rescore_real_marks_start_heard_for_stop(heard: Document, audio: np.ndarray) -> None:
+    """"Stop ibuprofen." (about 21 s) is heard "Start ibuprofen." at 0.74: the LLM was told
+    to start a drug the clinician stopped, with no doubt at all. "Start lisinopril" (14 s,
+    heard right at 0.94) and "Continue metformin" (10 s, heard right at 0.47, its
+    opposite far behind) stay unmarked."""
+    from uncertain.render import render
+    from uncertain.validate import validate
+
+    stop = span(heard, 20.9, 21.35)
+    assert heard.span_text(*stop) == "Start"
+    start, keep = span(heard, 14.1, 14.5), span(heard, 10.3, 10.5)
+    assert heard.span_text(*start) == "Start" and heard.span_text(*keep) == "Continue"
+    out = rescore(validate(heard), audio=audio)
+    marked = {(f.start, f.end): f for f in out.flags}
+    flag = marked[stop]
+    assert flag.reason == "confusable" and [c.term for c in flag.candidates] == ["Stop"]
+    assert start not in marked and keep not in marked
+    prompt = str(render(out))
+    assert 'maybe="Stop">Start</unsure> ibuprofen.' in prompt
+    # (a validated document: only its flags are marked)
+    assert "] Start <unsure" in prompt and "] Continue <unsure" in prompt

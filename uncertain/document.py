@@ -290,7 +290,7 @@ class Flag(_Model):
 class AcousticPass(_Model):
     """That the acoustic second pass (:func:`uncertain.rescore.rescore`) weighed flags
     against the audio: with which Whisper model (its name or folder), in how many windows
-    of audio, how many flags and hunches."""
+    of audio, how many flags, hunches and words that would flip an instruction."""
 
     model: str | None = None
     windows: int = Field(default=0, ge=0)

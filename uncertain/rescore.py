@@ -65,6 +65,24 @@ words heard by ``hunch_gap`` nats (1) or more, and it overlaps no flag; the list
 cleared either way. Over nine dev sets this recovers 0-3 more drug mentions per set, for
 the same false flags (``benchmarks/validate_quality.py --rescore``).
 
+Words that would flip an instruction ("Start" for "Stop", "Increase" for "Decrease",
+"15" for "50": the closed class of :mod:`uncertain._flips`) look like nothing doubtful
+to the validator. Each one heard below ``flip_confidence`` (0.8, the engine's own word
+probability) and in no flag has its counterpart scored against the audio, in windows of
+its own, the language prior not subtracted (both are everyday words, and what the
+decoder expects of each is evidence: with the prior subtracted, "Discontinue" explained
+a "Continue" heard right by 16 nats); where the counterpart explains the audio no worse
+than the word heard less ``flip_gap`` nats (1.5), the word becomes a ``confusable``
+flag (evidence ``"acoustic"``) with the counterpart as its candidate and a confidence of
+``CONFUSABLE_DOUBT`` (0.6) or the engine's doubt, whichever is higher: the demo's
+"Start ibuprofen" (said "Stop", heard at 0.74, "Stop" 1.1 nats behind). tiny.en's
+scores hardly tell such a pair apart: on the dev split of nine dev sets it flipped 11 of
+295 such words heard (all numbers: "15" for "50"), and this flags 3 of them for 8 right
+words (1.0 per 1,000 right words; on the test split 1 of 5 flips, for 5 right words,
+1.5 per 1,000), for about 1.5% of the audio's duration in CPU time
+(``benchmarks/instruction_flips.py --validate``). A document an earlier pass weighed
+is not searched again.
+
 A flag whose own words' audio is silence (``silence_db``),
 or whose window no hypothesis fits (``min_token_logprob`` per token), tells nothing and is
 left as it was. The pass never touches words, nor documents of other modalities, and
@@ -77,7 +95,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -93,6 +111,7 @@ from uncertain._acoustic import (
     reach,
     scorer_for,
 )
+from uncertain._flips import counterparts
 from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit, sigmoid
 from uncertain.document import (
@@ -148,6 +167,14 @@ class RescoreOptions:
     # sure of, and a tie is no evidence against them ("The new formula has 30 milligrams":
     # tacrolimus by 0.4 nats; the drugs said lead by 1.9 nats and more on the dev sets)
     hunch_gap: float = 1.0
+    # a word that flips an instruction ("Start" for "Stop", :mod:`uncertain._flips`) heard
+    # below this confidence (the engine's own, before any calibration) has its
+    # counterpart scored against the audio (the language prior not subtracted: both are
+    # everyday words, and what the decoder expects of each is evidence) ...
+    flip_confidence: float = 0.8
+    # ... and is flagged when the counterpart explains the audio no worse than the word
+    # heard less this many nats
+    flip_gap: float = 1.5
 
     def __post_init__(self) -> None:
         # a NaN or a string was taken, and failed (or folded NaN into every score) only
@@ -173,6 +200,8 @@ class RescoreOptions:
             raise ValueError(f"rare_candidates={self.rare_candidates} must be >= 1")
         if self.hunch_gap < 0:
             raise ValueError(f"hunch_gap={self.hunch_gap} must be >= 0")
+        if self.flip_gap < 0:
+            raise ValueError(f"flip_gap={self.flip_gap} must be >= 0")
         if self.prior_seconds is not None and self.prior_seconds <= 0:
             raise ValueError(f"prior_seconds={self.prior_seconds} must be > 0 (or None)")
 
@@ -217,8 +246,9 @@ def rescore(
     recording are refused), or the path of its file (read as ``source.path`` is: checked
     against the document's sha256).
     ``scorer`` replaces the model (tests pass a fake). Non-audio documents and documents
-    without flags or hunches to rescore come back as they are (hunches cleared), at no
-    cost: the model is not loaded. ``progress`` is told ``(done, total)`` windows of audio
+    without flags or hunches to rescore, nor words that would flip an instruction heard
+    in doubt, come back as they are (hunches cleared), at no cost: the model is not
+    loaded. ``progress`` is told ``(done, total)`` windows of audio
     scored, after each (as the stages' ``progress`` is told seconds or pages); an
     exception raised from it cancels the pass (it comes out as raised, ``doc``
     untouched). A flag an
@@ -264,16 +294,23 @@ def rescore(
     # hunches have windows of their own, so that they change nothing of the flags' scores
     weighed_hunches = _weighed(doc.model_copy(update={"flags": hunches}), opts)
     hunch_groups = _groups(_jobs(weighed_hunches, words, opts), opts)
-    if not groups and not hunch_groups:
+    # so do the words that would flip an instruction; a document an earlier pass weighed
+    # had its words weighed then
+    flips = doc.model_copy(update={"flags": [] if earlier is not None
+                                   else flip_words(doc, opts.flip_confidence)})
+    flip_groups = _groups(_jobs(flips, words, opts), opts)
+    if not groups and not hunch_groups and not flip_groups:
         return (doc if doc.validation is None or not doc.validation.hunches
                 else _without_hunches(doc, doc.flags))
     # the recording is there and is the document's before a model is loaded for it
     recording = checked_recording(doc, audio)
     if scorer is None:
         scorer = scorer_for(doc, model=model, pad_seconds=opts.pad_seconds)
-    tick = _ticker(progress, len(groups) + len(hunch_groups))
-    # every window's samples in one read of the recording (flags' and hunches')
-    samples = clips(doc, [(g.start, g.end) for g in [*groups, *hunch_groups]], recording)
+    every = [*groups, *hunch_groups, *flip_groups]
+    tick = _ticker(progress, len(every))
+    # every window's samples in one read of the recording (flags', hunches' and words')
+    samples = clips(doc, [(g.start, g.end) for g in every], recording)
+    hunch_samples = samples[len(groups):len(groups) + len(hunch_groups)]
     # a flag the audio tells nothing about stays as it was
     flags = _folded(weighed, words, groups, samples[:len(groups)], scorer, opts, tick,
                     into=list(doc.flags))
@@ -284,9 +321,9 @@ def rescore(
     if len(kept) < len(flags):
         log.debug("%s: %d flag(s) dropped by the audio", doc.source.path,
                   len(flags) - len(kept))
+    taken = {k for f in kept for k in range(f.start, f.end)}
     if hunch_groups:
-        taken = {k for f in kept for k in range(f.start, f.end)}
-        for hunch in _folded(weighed_hunches, words, hunch_groups, samples[len(groups):],
+        for hunch in _folded(weighed_hunches, words, hunch_groups, hunch_samples,
                              scorer, opts, tick):
             if (_borne_out(hunch, threshold, min_prior, opts.hunch_gap)
                     and not any(k in taken for k in range(hunch.start, hunch.end))):
@@ -294,11 +331,73 @@ def rescore(
                     hunch = hunch.model_copy(update={"evidence": ["acoustic", *hunch.evidence]})
                 kept.append(hunch)
                 taken.update(range(hunch.start, hunch.end))
-        kept.sort(key=lambda f: f.start)
-    jobs = sum(len(g.jobs) for g in [*groups, *hunch_groups])
+    raw = replace(opts, prior_weight=0.0)
+    for group, clip in zip(flip_groups, samples[len(groups) + len(hunch_groups):],
+                           strict=True):
+        for job, scores in zip(group.jobs,
+                               acoustic_scores(flips, words, group, clip, scorer, raw),
+                               strict=True):
+            word = flips.flags[job.flag]
+            if scores is not None and word.start not in taken and (
+                    flipped := _flipped(word, scores[0], scores[1][0], opts)) is not None:
+                kept.append(flipped)
+                taken.add(word.start)
+        tick()
+    kept.sort(key=lambda f: f.start)
+    jobs = sum(len(g.jobs) for g in every)
     return _without_hunches(doc, kept, AcousticPass(
-        model=name, windows=len(groups) + len(hunch_groups) + (earlier.windows if earlier else 0),
+        model=name, windows=len(every) + (earlier.windows if earlier else 0),
         weighed=jobs + (earlier.weighed if earlier else 0)))
+
+
+def flip_words(doc: Document, below: float) -> list[Flag]:
+    """A flag to weigh for each word of ``doc`` that would flip an instruction
+    (:func:`uncertain._flips.counterparts`) heard below ``below`` (its engine's own
+    confidence, before any calibration) and in no flag: its counterpart the candidate
+    (``low_confidence`` until the audio bears it out: :func:`_flipped`)."""
+    taken = {k for f in doc.flags for k in range(f.start, f.end)}
+    out = []
+    for k, word in enumerate(doc.words):
+        confidence = _own_confidence(doc, word)
+        if k in taken or confidence is None or confidence >= below:
+            continue
+        others = counterparts(word.text)
+        if others:
+            out.append(Flag(reason="low_confidence", text=word.text, start=k, end=k + 1,
+                            confidence=round(1.0 - confidence, 4), reasons=["low_confidence"],
+                            candidates=[Candidate(term=o, canonical=o, score=0.5)
+                                        for o in others]))
+    return out
+
+
+def _own_confidence(doc: Document, word: Word) -> float | None:
+    """The engine's own confidence in ``word``: faster-whisper's word probability (its
+    ``raw_score``) when the document was calibrated, else the word's confidence."""
+    if (doc.source.calibration is not None and doc.source.engine == "faster-whisper"
+            and word.raw_score is not None):
+        return min(1.0, max(0.0, word.raw_score))
+    return word.confidence
+
+
+def _flipped(word: Flag, heard: float, other: float, opts: RescoreOptions) -> Flag | None:
+    """The flag of a word that would flip an instruction (from :func:`flip_words`) when
+    its counterpart, scoring ``other`` against the audio, explains it no worse than the
+    word heard (``heard``) less ``flip_gap`` nats; else None. Its confidence is
+    ``CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher (the validator's
+    for a teen dose), its candidate the counterpart."""
+    if not math.isfinite(other) or other - heard < -opts.flip_gap:
+        return None
+    # (imported here: the validator's modules cost a tenth of a second to import)
+    from uncertain._single import CONFUSABLE_DOUBT
+
+    doubt = max(CONFUSABLE_DOUBT, word.confidence or 0.0)
+    gap = round(max(-_FAR, min(_FAR, other - heard)), 4)
+    candidate = word.candidates[0].model_copy(update={
+        "score": round(doubt, 4), "evidence": ["acoustic"],
+        "features": {"acoustic": gap, "acoustic_heard": round(heard, 4)}})
+    return word.model_copy(update={
+        "reason": "confusable", "reasons": ["confusable"], "confidence": round(doubt, 4),
+        "candidates": [candidate], "evidence": ["acoustic"]})
 
 
 def _ticker(progress: Callable[[float, float | None], None] | None,
