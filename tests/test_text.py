@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from uncertain.document import Document
@@ -20,7 +20,12 @@ from uncertain.errors import (
     MissingFileError,
     UnsupportedFormatError,
 )
-from uncertain.text import CONFIDENCE_DEFINITION, document_from_text, read_text
+from uncertain.text import (
+    CONFIDENCE_DEFINITION,
+    document_from_text,
+    read_text,
+    subtitle_format,
+)
 
 DICTATION = "Continue met for men 500 milligrams twice a day.\nRecheck kidney function."
 
@@ -304,8 +309,11 @@ def test_text_pages_are_marked_in_the_rendering_and_reconciled(tmp_path: Path) -
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_text_words_never_hold_whitespace_and_keep_all_content(text: str) -> None:
-    doc = document_from_text(text)
     normalised = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    # a text that opens as a subtitle file ("WEBVTT", an SRT cue) is read as its cues,
+    # tested below; hypothesis draws such openings from the module's own constants
+    assume(subtitle_format(normalised) is None)
+    doc = document_from_text(text)
     expected = [w for line in normalised.replace("\r\n", "\n").replace("\r", "\n").split("\n")
                 for w in line.split()]
     assert [w.text for w in doc.words] == expected
