@@ -3533,6 +3533,11 @@ def test_validate_a_brand_that_is_no_clipping_stays_verified(
     # ... before a dose it is still the drug, and so is a common one before a bare number
     ("Phosphorus 250 mg PO BID", ["phosphorus"]), ("Start procalcitonin 0.5 mg", ["procalcitonin"]),
     ("Lasix 40", ["furosemide"]), ("Digoxin 0.125 daily", ["digoxin"]),
+    # a value's course between the substance and its value was read as a drug's
+    ("Procalcitonin peaked at 2.1", []), ("Procalcitonin was 0.3 ng/mL", []),
+    ("Troponin rose to 0.4, procalcitonin down to 2", []),
+    # ... while a verb of dosing still gives the drug its dose
+    ("Lasix was increased to 80", ["furosemide"]),
 ])
 def test_validate_a_substance_before_a_lab_value_is_no_drug(
         validator: Validator, line: str, drugs: list[str], modality: Modality) -> None:

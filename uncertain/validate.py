@@ -1463,11 +1463,32 @@ def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
 _LAB_UNIT = re.compile(r"^(?:[a-zµμ]+/d?l|(?:ng|pg|[nmpuµμ]?mol)/ml)$")
 
 
+#: the words a note writes between an analyte and its value ("Procalcitonin peaked at
+#: 2.1", "Troponin was 0.4", "Ferritin of 12", "Lactate down to 1.8", "CK rose to 900"):
+#: a copula, the verbs of a value's course and their particles, a closed class; the verbs
+#: of dosing ("increased", "started", "titrated") are left out, since a dose after them is
+#: one whatever its drug ("Lasix was increased to 80")
+_LAB_LINKS = frozenset({
+    "was", "is", "were", "are", "of", "at", "to", "now", "peaked", "peaks", "rose",
+    "rises", "risen", "fell", "falls", "fallen", "dropped", "trended", "trending",
+    "trends", "climbed", "down", "up", "level", "levels"})
+#: ... and at most this many of them
+_LAB_LINKS_MAX = 3
+
+
 def _lab_value(words: Sequence[Word], j: int) -> str | None:
     """What the words from ``j`` say of a substance named before them: "unit" where they
     are a number and a laboratory's unit (:data:`_LAB_UNIT`: "0.3 ng/mL", "7.2
     mmol/L"), "bare" where a number with no unit or frequency after it ("Procalcitonin
-    0.3", "Phosphorus 3.1, Mg 2.0"), else None."""
+    0.3", "Phosphorus 3.1, Mg 2.0"), else None; a few words of a value's course may come
+    first, in the substance's clause (:data:`_LAB_LINKS`: "Procalcitonin peaked at 2.1")."""
+    start = j
+    while (j < len(words) and j - start < _LAB_LINKS_MAX
+           and not CLAUSE_END.search(words[j - 1].text)
+           and strip_punct(words[j].text).casefold() in _LAB_LINKS):
+        j += 1
+    if j >= len(words) or (j > start and CLAUSE_END.search(words[j - 1].text)):
+        return None
     number = strip_punct(words[j].text)
     if classify(number) != "number" or not any(c.isdigit() for c in number):
         return None
