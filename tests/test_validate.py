@@ -3492,6 +3492,11 @@ def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
     # "oxy" before its dose was verified as Oxy, an acne wash (salicylic acid): a stem
     # the names of several commonly prescribed drugs begin with is a prescriber's clipping
     ("oxy 5 mg q4h PRN", "oxy", {"oxycodone", "oxytocin"}),
+    # ... capitalised where any word is (a line's, a label's or a list's first word), it
+    # was still the brand
+    ("Oxy 5 mg q4h PRN", "Oxy", {"oxycodone", "oxytocin"}),
+    ("Meds: Oxy 5 mg q4h PRN", "Oxy", {"oxycodone"}),
+    ("- Oxy 5 mg q4h PRN", "Oxy", {"oxycodone"}),
     # ... and so is a clipped name no lexicon holds, before its dose, undotted
     ("dilt 30 mg PO q6h", "dilt", {"diltiazem"}),
     ("metop 25 mg BID", "metop", {"metoprolol"}),

@@ -442,7 +442,8 @@ class Validator:
                                                              self.index.lookup,
                                                              orphan=orphan):
             found = self._window(infos[i:j], i, j, key, words, modality, opts, dose, cue,
-                                 orphaned, slot, taken_as_said=sw.taken_as_said)
+                                 orphaned, slot, taken_as_said=sw.taken_as_said,
+                                 new_line=i == 0 or infos[i - 1].segment != infos[i].segment)
             if found is not None:
                 proposals.append(found)
         return proposals
@@ -512,11 +513,13 @@ class Validator:
         orphan: bool = False,
         slot: bool = True,
         taken_as_said: list[tuple[int, int]] | None = None,
+        new_line: bool = False,
     ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
         ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug;
         ``slot``: its ``cue`` is one where a hunch may be kept; ``taken_as_said`` collects
-        the windows of everyday words taken for what was said."""
+        the windows of everyday words taken for what was said; ``new_line``: the window
+        opens a line (or a run of words)."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         if dose and modality != "audio" and self._dose_names_next(words, j):
             # "covered with 4 units insulin lispro", "given 4 mg ondansetron": the dose
@@ -575,10 +578,12 @@ class Validator:
             if not exact:
                 return None
         if (exact and len(window) == 1 and dose > 0 and modality != "audio"
-                and self._clipped_brand(window[0], opts)):
+                and self._clipped_brand(window[0], opts, _capitalised_by_place(
+                    words, i, new_line))):
             # "oxy 5 mg": a brand's name written in lower case before a dose, begun by
             # commonly prescribed drugs' names (oxycodone), is a clipped name of one of
-            # them, not the brand (Oxy, an acne wash); see _cut_short
+            # them, not the brand (Oxy, an acne wash), and so is one capitalised where
+            # any word is ("Oxy 5 mg q4h PRN" opening a list's line); see _cut_short
             return None
         if exact and len(window) == 1 and j < len(words):
             lab = _lab_value(words, j)
@@ -1114,9 +1119,11 @@ class Validator:
             return out
         for i, info in enumerate(infos):
             clipped = bool(info.exact) and sw.dose_at[i + 1] > 0 and self._clipped_brand(
-                info, opts)
+                info, opts, _capitalised_by_place(
+                    sw.words, i, i == 0 or infos[i - 1].segment != info.segment))
             if (i in proposed or info.kind != "word" or (info.exact and not clipped)
-                    or info.oov or not _cut_word(sw, i) or not _cut_in_slot(sw, i)):
+                    or info.oov or not _cut_word(sw, i, clipped)
+                    or not _cut_in_slot(sw, i)):
                 continue
             found = self._completions(info.key, opts, shortest=_CLIPPED_MIN_LETTERS
                                       if clipped else _COMPLETION_MIN_LETTERS)
@@ -1137,17 +1144,20 @@ class Validator:
                                 list(found[0].evidence), 1))
         return out
 
-    def _clipped_brand(self, info: WordInfo, opts: ValidateOptions) -> bool:
+    def _clipped_brand(self, info: WordInfo, opts: ValidateOptions,
+                       capitalised: bool = False) -> bool:
         """Whether a word spells brands only, written in lower case as a brand is not
-        ("oxy"), and is a stem that the own (generic) names of several commonly
-        prescribed drugs begin with, none of them the brand's (oxycodone, oxytocin,
-        oxybutynin; not Oxy's salicylic acid): before a dose, it is a prescriber's
-        clipping of one of those ("oxy 5 mg q4h PRN"), as "Oxycod." is. A brand whose
-        letters begin other brands only ("soma": Somatuline) or one drug's name
-        ("torem": toremifene) is the brand, and so is one that is its own drug's
-        clipped name ("cipro", ciprofloxacin; "nitro")."""
+        ("oxy"), or only capitalised where it opens a line or a sentence (``capitalised``:
+        see :func:`_capitalised_by_place`; "Oxy 5 mg" in a list), and is a stem that the
+        own (generic) names of several commonly prescribed drugs begin with, none of
+        them the brand's (oxycodone, oxytocin, oxybutynin; not Oxy's salicylic acid):
+        before a dose, it is a prescriber's clipping of one of those ("oxy 5 mg q4h
+        PRN"), as "Oxycod." is. A brand whose letters begin other brands only ("soma":
+        Somatuline) or one drug's name ("torem": toremifene) is the brand, and so is one
+        that is its own drug's clipped name ("cipro", ciprofloxacin; "nitro")."""
         text = strip_punct(info.text)
-        if not (text.islower() and text.isalpha()) or not all(
+        cased = text.islower() or (capitalised and text[:1].isupper() and text[1:].islower())
+        if not (cased and text.isalpha()) or not all(
                 self.index.items[idx].entry.kind == "brand" for idx in info.exact):
             return False
         ours = {self.index.items[idx].entry.canonical.casefold() for idx in info.exact}
@@ -1703,15 +1713,31 @@ _CLIPPED_MIN_LETTERS = 3
 _CLIPPED_STEMS = 2
 
 
-def _cut_word(sw: Sweep, i: int) -> bool:
+#: the marks that end what comes before a word a writer capitalises whatever it is: a
+#: sentence, a label ("Meds: Oxy 5 mg"), a list's number ("2.", "2)")
+_CAPITALISING_ENDS = (".", ":", "!", "?", ")")
+
+
+def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool) -> bool:
+    """Whether the word ``i`` stands where a writer capitalises any word, so that its
+    capital says nothing of a proper name: opening a line (``new_line``) or a sentence,
+    after a label's colon, or after a list's mark ("-", "•", "2.")."""
+    if new_line or i == 0:
+        return True
+    before = words[i - 1].text.rstrip()
+    return before.endswith(_CAPITALISING_ENDS) or not any(c.isalnum() for c in before)
+
+
+def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
     """Whether word ``i`` is written as a name cut short: with a dot ("Metop."), or, in
     lower case and English seldom using it, before its dose ("metop 25 mg", "dilt 30 mg",
-    "vanc 1 g", "metop XL 50 mg": a prescriber's clipping, as a chart writes one)."""
+    "vanc 1 g", "metop XL 50 mg": a prescriber's clipping, as a chart writes one); a
+    ``clipped`` brand (:meth:`Validator._clipped_brand`) in whatever case it was found so."""
     text = sw.words[i].text.rstrip()
     if text.endswith("."):
         return True
     text = strip_punct(text)
-    return (text.islower() and text.isalpha()
+    return ((clipped or text.islower()) and text.isalpha()
             and sw.infos[i].zipf < sw.opts.english_min_zipf
             and (sw.dose_at[i + 1] > 0 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
 
