@@ -3630,3 +3630,18 @@ def test_validate_a_clipped_part_of_a_combination_is_the_name_it_begins(
     assert [f.text for f in flags] == ["vanc/zosyn"]
     assert flags[0].candidates[0].term == "vancomycin/zosyn"
     assert flags[0].candidates[0].canonical == "piperacillin / tazobactam / vancomycin"
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "doubted"), [
+    # a needle's gauge was read as grams, and the words before it as a drug's name dosed
+    # so ("pen needles": Panadol)
+    ("BD pen needles 32G 4 mm, use with insulin", []),
+    ("Insulin syringes 31G 0.3 mL, use as directed", []),
+    # ... and grams are still a dose
+    ("Ceftriaxone 2G IV daily", []), ("Dextrose 25g IV once", []),
+])
+def test_validate_a_needle_gauge_is_no_dose(line: str, doubted: list[str],
+                                            modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert [f.text for f in only_doubtful(doc)] == doubted

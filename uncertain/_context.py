@@ -17,7 +17,7 @@ from typing import Literal
 
 __all__ = ["WordClass", "break_words", "classify", "dose_amount", "dose_context", "dose_near",
            "dose_strengths",
-           "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed",
+           "heard_units", "in_digits", "is_amount_at", "is_dose_start", "is_dosed", "is_gauge",
            "is_number", "is_number_word", "is_strength", "is_strength_unit", "is_unit",
            "link_words", "quantity_words", "split_unit", "strip_punct", "ty_for_teen_dose"]
 
@@ -93,6 +93,18 @@ _LINKS = frozenset({"stays", "stay", "stayed", "remains", "remain", "remained"})
 _LINK_WORDS = _LINKS | {"up", "down", "out"}
 #: verbs whose "out to" links a name to its dose ("the X works out to 5 mg")
 _OUT_LINKS = frozenset({"works", "work", "worked", "comes", "come", "came"})
+
+
+#: a needle's or a cannula's gauge as written, a number of 14 to 34 and a capital G
+#: ("pen needles 32G 4 mm", "18G IV"): grams are a lower-case g, so among words in lower
+#: case it is no dose (a line all in capitals says nothing of it: "CEFTRIAXONE 2G")
+_GAUGE = re.compile(r"(?:1[4-9]|2\d|3[0-4])G")
+
+
+def is_gauge(text: str) -> bool:
+    """True for a gauge as written (:data:`_GAUGE`: "32G"); the caller checks that its
+    line has lower case."""
+    return _GAUGE.fullmatch(text) is not None
 
 
 def split_unit(prefix: str, rest: str) -> str | None:

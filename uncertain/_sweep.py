@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from uncertain._context import (
     break_words,
     dose_context,
+    is_gauge,
     number_for_homophone,
     quantity_words,
 )
@@ -87,6 +88,11 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
                 said := number_for_homophone(lowered[k], lowered[k + 1],
                                              lowered[k - 1] if k else "")) is not None:
             lowered[k] = said
+    # a needle's gauge among words in lower case is no dose in grams ("pen needles 32G 4
+    # mm"): "ga", as a gauge is also written, which no dose reads
+    for k in [k for k, info in enumerate(infos) if info.kind == "number"
+              and is_gauge(info.text) and _cased_line(infos, k)]:
+        lowered[k] = lowered[k][:-1] + "ga"
     doubtful = [w.oov or (w.confidence is not None and w.confidence < doubt) for w in infos]
     # a doubtful word between a window and a dose is more likely part of the name
     sure = [not d for d in doubtful]
@@ -136,6 +142,17 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
                    for w in words]
     return Sweep(infos, words, modality, opts, lowered, doubtful, sure, dose_at, cue_at,
                  slot_at, ends_clause, cue_after, breaks, stops)
+
+
+def _cased_line(infos: list[WordInfo], k: int) -> bool:
+    """Whether a word of the run of words (a line in writing) that word ``k`` is on has
+    lower case."""
+    s, a, b = infos[k].segment, k, k + 1
+    while a > 0 and infos[a - 1].segment == s:
+        a -= 1
+    while b < len(infos) and infos[b].segment == s:
+        b += 1
+    return any(c.islower() for info in infos[a:b] for c in info.text)
 
 
 def new_lines(segments: Sequence[Segment], infos: list[WordInfo], words: list[Word]
