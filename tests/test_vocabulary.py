@@ -281,3 +281,14 @@ def test_validator_reads_a_clipped_word_read_in_doubt_as_doubtful(
                         Word(text=t, confidence=confidence if t == "a'blué" else 0.95)
                         for t in "My sister bought a'blué bicycle".split()])])
     assert _flagged(Validator(vocabulary=known).validate(scan)) == flagged
+
+
+def test_validator_reads_shorthand_made_a_verb_as_known() -> None:
+    """"d/c'd" (discontinued), "f/u'd", "tx'd": a chart's shorthand made a verb with an
+    apostrophe was out of vocabulary."""
+    doc = document_from_text("Lasix d/c'd, f/u'd in clinic, tx'd with abx; d/c'ing the "
+                             "foley, cath'd yesterday.", path="note.txt")
+    assert _flagged(Validator(vocabulary=Vocabulary()).validate(doc)) == []
+    # ... a misspelled name so made is doubted as before
+    drug = document_from_text("Pt metfor'd today.", path="note.txt")
+    assert _flagged(Validator(vocabulary=Vocabulary()).validate(drug)) == ["metfor'd"]

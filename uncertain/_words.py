@@ -144,6 +144,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and begins is not None and (_clipped_known(key, known, begins)
                                                 or _prefixed_known(key, known, begins))):
                 zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped; "nonperforated"
+            if (kind == "word" and not exact and zipf < oov_max_zipf and written
+                    and _tense_of_known(text, lookup, known)):
+                zipf = KNOWN_ZIPF  # "d/c'd", "f/u'd", "tx'd": shorthand made a verb
             # "NGTD", "CTPA" typed in a line of lower case: a writer's acronym, in no word
             # list, yet no misspelling (its rarity stays: "Start HCTX 25 mg" is still near
             # HCTZ); before a number, in a dose's slot, it is doubted as before
@@ -440,6 +443,27 @@ _CODE_MAX_MISREAD_ZIPF = 3.0
 
 #: a writer's acronym: two to six capitals ("NGTD", "CTPA", "DNACPR")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+#: a word a chart makes a verb of with an apostrophe: "d/c'd" (discontinued), "f/u'd",
+#: "tx'd", "cath'd", "d/c'ing"; the suffixes of English's past and present participles
+_TENSE_OF = re.compile(r"([^\W\d_][^\s'’]*?[^\W_])['’](?:d|ed|ing)", re.IGNORECASE)
+
+
+def _tense_of_known(text: str, lookup: Callable[[str], Sequence[int]],
+                    known: Container[str]) -> bool:
+    """Whether a written word is a known word or term made a verb with an apostrophe and
+    "d", "ed" or "ing" (:data:`_TENSE_OF`): "d/c'd" (d/c, discontinued), "f/u'd", "tx'd",
+    "cath'd", "PEG'd". What it is made of is known when English or the clinical
+    vocabulary knows it (as :func:`analyse` reads it: "d/c" as shorthand) or a lexicon
+    holds it; a misspelled name so made ("metfor'd") is doubted as before."""
+    made = _TENSE_OF.fullmatch(text)
+    if made is None:
+        return False
+    base = made.group(1)
+    _, kind, key, zipf = analyse(base)
+    return kind == "word" and (zipf >= KNOWN_ZIPF or _known(base, known)
+                               or bool(key and lookup(key)))
 
 
 def _typed_acronym(text: str) -> bool:
