@@ -3645,3 +3645,16 @@ def test_validate_a_needle_gauge_is_no_dose(line: str, doubted: list[str],
                                             modality: Modality) -> None:
     doc = validate(_line_doc(line, modality))
     assert [f.text for f in only_doubtful(doc)] == doubted
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize("line", [
+    # a course's length written as a prescription writes it was out of vocabulary
+    "Amoxicillin 500 mg PO TID x7d", "Keflex 500 mg QID x10d, then stop.",
+    "Meloxicam 0.1 mg/kg PO q24h x5d", "Prednisone 40 mg daily x5days",
+])
+def test_validate_a_course_length_is_no_word(line: str, modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert only_doubtful(doc) == []
+    assert [f.text for f in doc.flags if f.candidates[0].lexicon == "drugs"] == [
+        line.split()[0]]

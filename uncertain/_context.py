@@ -52,6 +52,10 @@ _FREQUENCIES = frozenset({
     "daily", "nightly", "twice", "bid", "bd", "tid", "tds", "qid", "qds", "qd", "od", "qhs",
     "prn", "qam", "qpm", "q4h", "q6h", "q8h", "q12h", "hourly", "weekly", "bedtime",
 })
+#: a course's length as a prescription writes it, a count of days, weeks, hours, months
+#: or doses after an "x" of times ("x7d", "x10days", "x2wk", "x3doses")
+_DURATION = re.compile(
+    r"x\d{1,3}(?:d|days?|w|wks?|weeks?|h|hrs?|hours?|mo|mos|months?|doses?)")
 _DOSED = re.compile(
     r"^\d+([.,]\d+)?(mg|mgs|mcg|µg|ug|g|gm|ml|iu|units?|meq|mmol|%)$", re.IGNORECASE
 )
@@ -141,6 +145,8 @@ def classify(text: str) -> WordClass:
         return "number" if any(c.isdigit() for c in low) else "punct"
     if letters < sum(c.isdigit() for c in low):
         return "number"  # dates, codes, "x10"
+    if low[0] == "x" and _DURATION.fullmatch(low):
+        return "number"  # "x7d", "x10days": a course's length
     if _unhyphenated(low) in _UNITS or (
             "/" in low and all(part in _UNITS for part in low.split("/"))):
         return "unit"
