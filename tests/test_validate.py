@@ -3658,3 +3658,17 @@ def test_validate_a_course_length_is_no_word(line: str, modality: Modality) -> N
     assert only_doubtful(doc) == []
     assert [f.text for f in doc.flags if f.candidates[0].lexicon == "drugs"] == [
         line.split()[0]]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize("line", [
+    # a dose form as a prescription abbreviates it was a name cut short (Supprelin) or
+    # the start of a misread one ("ung to affected area": nicotine bitartrate)
+    "Sig: 1 supp PR q12h prn", "Sig: apply ung to affected area BID",
+    "Amoxicillin susp 250 mg/5 mL, 5 mL PO TID", "Ceftriaxone 1 g inj IM x1",
+])
+def test_validate_a_dose_form_abbreviated_is_no_name(line: str, modality: Modality) -> None:
+    doc = validate(_line_doc(line, modality))
+    assert only_doubtful(doc) == []
+    assert not [f.text for f in doc.flags if f.candidates[0].lexicon == "drugs"
+                and f.text.casefold() in ("supp", "ung", "susp", "inj")]
