@@ -3208,6 +3208,8 @@ def test_validate_a_names_end_in_lower_case_still_ends_a_longer_name(
     # ... or a surname and a professional's credential after its comma
     ("Allegra Smith, LCSW, co-signed the safety plan.", "text"),
     ("Reviewed with Allegra Moore, RN", "image"),
+    # ... or without the comma, as a signature's line writes it
+    ("Signed: Allegra Moore MD", "text"), ("Seen by Allegra Moore MD today.", "image"),
 ])
 def test_validate_a_person_named_after_a_brand_is_no_drug(
         validator: Validator, line: str, modality: Modality) -> None:
@@ -3232,6 +3234,7 @@ def test_validate_a_person_named_after_a_brand_is_no_drug(
     ("The Eliquis came in the mail.", "Eliquis"),
     ("Allegra Moore called. Allegra 180 mg daily.", "Allegra"),
     ("Tylenol Extra, 500 mg every 6 hours", "Tylenol"),  # (no credential after the comma)
+    ("Tylenol PM at bedtime", "Tylenol"),  # (no credential)
 ])
 def test_validate_a_brand_after_no_title_is_still_the_drug(
         validator: Validator, line: str, span: str) -> None:

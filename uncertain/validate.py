@@ -1579,8 +1579,9 @@ def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
     called"), in its clause, if one does: then the word is a person's name, whatever
     drug a brand of it is. Not after a determiner ("the Eliquis came"), not before "in"
     ("Keflex called in"), nor with a dose after the verb ("Allegra said 180 mg"). A
-    surname and a professional's credential after its comma say so too, where the
-    credential stands for the verb ("Allegra Smith, LCSW": :data:`_CREDENTIALS`)."""
+    surname and a professional's credential after it, a comma between or not, say so
+    too, where the credential stands for the verb ("Allegra Smith, LCSW", "Allegra
+    Moore MD": :data:`_CREDENTIALS`, in their capitals)."""
     text = strip_punct(words[i].text)
     if not text[:1].isupper() or not text.isalpha() or CLAUSE_END.search(words[i].text):
         return None
@@ -1590,9 +1591,9 @@ def _before_person_verb(words: Sequence[Word], i: int) -> int | None:
     if verb < len(words):
         after = strip_punct(words[verb].text)
         if len(after) > 1 and after[:1].isupper() and after[1:].islower() and after.isalpha():
-            if words[verb].text.rstrip().endswith(",") and verb + 1 < len(words) and (
+            if verb + 1 < len(words) and words[verb].text.strip() in (after, after + ",") and (
                     strip_punct(words[verb + 1].text) in _CREDENTIALS):
-                return verb + 1  # a surname and a credential: "Allegra Smith, LCSW"
+                return verb + 1  # a surname and a credential: "Allegra Smith, LCSW", "MD"
             if not CLAUSE_END.search(words[verb].text):
                 verb += 1  # a surname: "Allegra Moore called"
     if verb >= len(words) or strip_punct(words[verb].text).casefold() not in _PERSON_VERBS:
