@@ -1732,13 +1732,18 @@ def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool) -> bool
 def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
     """Whether word ``i`` is written as a name cut short: with a dot ("Metop."), or, in
     lower case and English seldom using it, before its dose ("metop 25 mg", "dilt 30 mg",
-    "vanc 1 g", "metop XL 50 mg": a prescriber's clipping, as a chart writes one); a
-    ``clipped`` brand (:meth:`Validator._clipped_brand`) in whatever case it was found so."""
+    "vanc 1 g", "metop XL 50 mg": a prescriber's clipping, as a chart writes one), or
+    so but capitalised where a writer capitalises any word ("Metop 25 mg BID" opening a
+    list's line: :func:`_capitalised_by_place`); a ``clipped`` brand
+    (:meth:`Validator._clipped_brand`) in whatever case it was found so."""
     text = sw.words[i].text.rstrip()
     if text.endswith("."):
         return True
     text = strip_punct(text)
-    return ((clipped or text.islower()) and text.isalpha()
+    cased = clipped or text.islower() or (
+        text[:1].isupper() and text[1:].islower() and _capitalised_by_place(
+            sw.words, i, i == 0 or sw.infos[i - 1].segment != sw.infos[i].segment))
+    return (cased and text.isalpha()
             and sw.infos[i].zipf < sw.opts.english_min_zipf
             and (sw.dose_at[i + 1] > 0 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
 
