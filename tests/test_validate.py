@@ -3682,3 +3682,15 @@ def test_validate_a_dose_form_abbreviated_is_no_name(line: str, modality: Modali
     assert only_doubtful(doc) == []
     assert not [f.text for f in doc.flags if f.candidates[0].lexicon == "drugs"
                 and f.text.casefold() in ("supp", "ung", "susp", "inj")]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize("line", [
+    # a score's or a measure's acronym before its value was out of vocabulary: a typed
+    # acronym before a number is doubted as a drug's before its dose would be
+    "Neuro checks q1h, NIHSS 4 on arrival.", "Intubated, EtCO2 38 after.",
+    "Trop: hsTnT 52 then 61, CKMB 4.", "CIWA 12, qSOFA 2, on HFNC 40 L.",
+])
+def test_validate_a_score_before_its_value_is_no_misspelling(line: str,
+                                                              modality: Modality) -> None:
+    assert only_doubtful(validate(_line_doc(line, modality))) == []
