@@ -31,7 +31,14 @@ from uncertain._cues import (
 from uncertain._glyphs import choice_variants, glyph_variants, skeleton
 from uncertain._index import LexiconIndex
 from uncertain._phonetic import class_key, sound_key
-from uncertain._score import WEIGHTS, context_logit, match_ceiling, match_features, match_logit
+from uncertain._score import (
+    WEIGHTS,
+    context_logit,
+    match_ceiling,
+    match_features,
+    match_logit,
+    sigmoid,
+)
 from uncertain._words import plural_zipf, word_key
 from uncertain.document import Alternative, CharChoice, CharChoices, Modality, Word
 from uncertain.lexicon import english_zipf, everyday, load_lexicons
@@ -622,3 +629,56 @@ def test_validate_helpers_words_derived_from_a_term(word: str, term: str,
     from uncertain.validate import derived_from
 
     assert derived_from(word, term) is derived
+
+
+@pytest.fixture(scope="module")
+def shipped_index() -> LexiconIndex:
+    from uncertain.validate import Validator
+
+    return Validator().index
+
+
+_HEARD = ["met for me", "lives in awful", "or promote", "glue a fudge", "bring a towel",
+          "the weather was nice", "some a star tan", "at our master"]
+
+
+@pytest.mark.parametrize("modality", ["audio", "text"])
+@pytest.mark.parametrize("said", _HEARD)
+def test_validate_helpers_phone_ceiling_bounds_every_match_searched_by_phones(
+    shipped_index: LexiconIndex, modality: Modality, said: str
+) -> None:
+    """The bound on a window searched by its phones too is at least the score of every
+    match :meth:`CandidateSearch.similar` finds for it, and close to the best."""
+    from uncertain._candidates import CandidateSearch
+    from uncertain._phones import phone_classes
+
+    search = CandidateSearch(shipped_index)
+    key = word_key(said.replace(" ", ""))
+    ceiling = search._phone_ceiling(key, modality, 16, phone_classes(said))
+    found = search.similar(key, modality, 16, True, said)
+    assert found
+    assert max(z for z, _, _ in found) <= ceiling < found[0][0] + 1.0
+
+
+@pytest.mark.parametrize("said", _HEARD)
+@pytest.mark.parametrize(("dose", "confidence"), [(1.0, 0.3), (1.0, 0.95), (0.0, 0.95)])
+def test_validate_helpers_hopeless_by_phones_as_by_the_scored_matches(
+    shipped_index: LexiconIndex, said: str, dose: float, confidence: float
+) -> None:
+    """A window searched by its phones is hopeless exactly when its best scored match
+    could not reach the threshold in its context; one found so by the bound is not
+    scored term by term (its matches are not kept)."""
+    from uncertain._candidates import CandidateSearch
+    from uncertain._phones import phone_classes
+
+    key = word_key(said.replace(" ", ""))
+    base = {"confidence": confidence, "dose_context": dose, "cue_before": 1.0,
+            "common_english": 0.9, "words": 3.0, "sure_extra_words": 2.0}
+    scored = CandidateSearch(shipped_index).similar(key, "audio", 16, True, said)
+    for threshold in (0.1, 0.5, 0.9):
+        expected = round(sigmoid(scored[0][0] + context_logit(base)), 4) < threshold
+        search = CandidateSearch(shipped_index)
+        assert search.hopeless(key, base, "audio", 16, threshold, said) is expected
+        if expected and round(sigmoid(search._phone_ceiling(
+                key, "audio", 16, phone_classes(said)) + context_logit(base)), 4) < threshold:
+            assert not search._sim_cache

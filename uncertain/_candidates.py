@@ -17,11 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
 from uncertain._context import strip_punct
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import COMMON_PRIOR, LexiconIndex, compact
 from uncertain._phones import phone_classes
 from uncertain._score import (
+    _SPELL,
+    MIX,
+    PHONE_SHIFT,
+    WEIGHTS,
     context_logit,
     evidence_of,
     match_ceiling,
@@ -29,6 +36,7 @@ from uncertain._score import (
     match_features_many,
     match_logit,
     sigmoid,
+    similarity_pivot,
 )
 from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._words import names_drug, word_key
@@ -112,6 +120,9 @@ class CandidateSearch:
         self._sim_cache: OrderedDict[tuple[str, str, int, bool, str | None], list[Match]] = (
             OrderedDict())
         self._ceilings: OrderedDict[tuple[str, str, bool], float] = OrderedDict()
+        #: ... and of the matches of a spelling searched by the phones of its words too
+        self._phone_ceilings: OrderedDict[tuple[str, str, str], float] = OrderedDict()
+        self._last_near: tuple[tuple[str, int, bool, str | None], tuple[int, ...]] | None = None
 
     def variants(self, word: Word, modality: Modality, span: int | None = 1
                  ) -> list[tuple[str, float, Evidence]]:
@@ -153,9 +164,7 @@ class CandidateSearch:
         cache_key = (key, modality, limit, wide, phones)
         found = self._sim_cache.get(cache_key)
         if found is None:
-            ids = self.index.near(key, limit=limit, wide=wide)
-            if phones is not None:
-                ids += [i for i in self.index.near_phones(phones) if i not in ids]
+            ids = self._near(key, limit, wide, phones)
             items = self.index.items
             found = [(match_logit(features, modality), idx, features) for idx, features in zip(
                 ids, match_features_many(key, [items[i] for i in ids], modality, said=phones),
@@ -163,6 +172,54 @@ class CandidateSearch:
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
             _remember(self._sim_cache, cache_key, found, SIMILAR_CACHE)
         return found
+
+    def _near(self, key: str, limit: int, wide: bool, phones: str | None) -> list[int]:
+        """The entries :meth:`similar` scores: the index's nearest to ``key``, then those
+        nearest the ``phones`` (if given) not among them. The last query's are kept: a
+        window bounded by :meth:`_phone_ceiling` and not found hopeless is scored next."""
+        query = (key, limit, wide, phones)
+        last = self._last_near  # one read: a search may be shared by threads
+        if last is not None and last[0] == query:
+            return list(last[1])
+        ids = self.index.near(key, limit=limit, wide=wide)
+        if phones is not None:
+            ids += [i for i in self.index.near_phones(phones) if i not in ids]
+        self._last_near = (query, tuple(ids))
+        return ids
+
+    def _phone_ceiling(self, key: str, modality: Modality, limit: int, phones: str) -> float:
+        """At least the :func:`uncertain._score.match_logit` of each entry :meth:`similar`
+        scores for ``key`` searched by ``phones`` too (not for OCR): of its spelling,
+        beginning and phones, every other feature taken at its best (a perfect onset) or
+        as it is (the prior, how everyday the term is), without building the features
+        of each. Most windows so searched are then found hopeless without them."""
+        items = self.index.items
+        ids = self._near(key, limit, True, phones)
+        if not ids:
+            return -math.inf
+        spell, sound = MIX[modality]
+        pivot = similarity_pivot(len(key))
+        ratio, jaro = fuzz.ratio, JaroWinkler.normalized_similarity
+        audio = modality == "audio"
+        best = -math.inf
+        for idx in ids:
+            item = items[idx]
+            phone = ratio(phones, item.phones if item.known_phones is None
+                          else item.known_phones) / 100.0 - PHONE_SHIFT
+            # the features are rounded to four places: the similarity moves by < 1e-4
+            similarity = (spell * (_SPELL["spelling"] * ratio(key, item.compact) / 100.0
+                                   + _SPELL["prefix"] * jaro(key, item.compact))
+                          + sound * phone + 1e-4)
+            exact = key == item.compact
+            prior = item.entry.prior
+            logit = (WEIGHTS["similarity"] * (max(similarity, float(exact)) - pivot)
+                     + WEIGHTS["prior"] * (prior - 0.4)
+                     + WEIGHTS["phone_prior"] * (prior - COMMON_PRIOR)
+                     + WEIGHTS["onset"] * 0.5
+                     + WEIGHTS["exact"] * exact
+                     + (WEIGHTS["everyday"] * item.everyday if audio else 0.0))
+            best = max(best, logit)
+        return best + 1e-9
 
     def hopeless(self, key: str, base: dict[str, float], modality: Modality,
                  search_limit: int, threshold: float, said: str = "") -> bool:
@@ -176,7 +233,17 @@ class CandidateSearch:
         context = context_logit(base)
         wide = names_a_drug(base)
         if said and wide:  # the block bound holds for letters' sound keys only
-            best = self.similar(key, modality, search_limit, wide, said)
+            phones = phone_classes(said)
+            best = self._sim_cache.get((key, modality, search_limit, wide, phones))
+            if best is None:
+                bound_key = (key, modality, phones)
+                ceiling = self._phone_ceilings.get(bound_key)
+                if ceiling is None:
+                    ceiling = self._phone_ceiling(key, modality, search_limit, phones)
+                    _remember(self._phone_ceilings, bound_key, ceiling, CEILING_CACHE)
+                if round(sigmoid(ceiling + context), 4) < threshold:
+                    return True
+                best = self.similar(key, modality, search_limit, wide, said)
             return round(sigmoid((best[0][0] if best else -math.inf) + context), 4) < threshold
         ceiling = self._ceilings.get((key, modality, wide))
         if ceiling is None:
