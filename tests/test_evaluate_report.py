@@ -845,3 +845,39 @@ def test_evaluate_cli_reads_an_archive_member_named_by_its_key(
         assert _eval([*argv, f"{arc}::a.txt", f"{arc}::c.txt"]) == 1
     assert f"{arc}::c.txt (MissingFileError)" in capsys.readouterr().err
     assert f"{arc}::c.txt: no such member of {arc}" in caplog.text
+
+
+def test_evaluate_cli_lexicon_validates_the_files_run_with_a_formulary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """eval had no --lexicon (annotate and batch have it): a formulary's name was flagged
+    as unknown in the files run, and its flag counted as a false one. calibrate refuses
+    it, saying why (argparse said only "unrecognized arguments")."""
+    from uncertain.cli import main
+
+    note = tmp_path / "a note.txt"
+    note.write_text("Take zorvaxiban 10 mg daily.\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": str(note),
+                                "text": "Take zorvaxiban 10 mg daily."}) + "\n")
+    formulary = tmp_path / "form.tsv"
+    formulary.write_text("term\tcanonical\tkind\nzorvaxiban\tzorvaxiban\tdrug\n")
+    flagged = []
+    for extra in ([], ["--lexicon", str(formulary)]):
+        report = tmp_path / f"r{len(extra)}.json"
+        assert main(["eval", "--refs", str(refs), str(note), "--intervals", "0",
+                     "--no-progress", "--json", str(report), *extra]) == 0
+        flagged.append(json.loads(report.read_text())["groups"]["overall"]["flagged_words"])
+    assert flagged == [1, 0]
+    capsys.readouterr()
+    # with --docs alone (nothing run here) or --no-validate, it is said to be unused
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(make_doc(str(note), "text", [("Take", None)]).to_json() + "\n")
+    assert main(["eval", "--refs", str(refs), "--docs", str(docs), "--intervals", "0",
+                 "--lexicon", str(formulary)]) == 0
+    assert "saved --docs are scored with the flags they were saved with" \
+        in capsys.readouterr().err
+    assert main(["calibrate", "--refs", str(refs), str(note), "--out",
+                 str(tmp_path / "c.json"), "--lexicon", str(formulary)]) == 2
+    err = capsys.readouterr().err
+    assert "--lexicon: a calibration maps the stages' own scores" in err
+    assert not (tmp_path / "c.json").exists()

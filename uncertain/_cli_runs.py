@@ -169,11 +169,12 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | None = None,
-             rescore: bool = False
+             rescore: bool = False, lexicons: Sequence[str] = ()
              ) -> tuple[list[tuple[Document | Failure, Reference]],
                         list[Document | Failure], list[Reference]]:
     """Load references and inputs (saved documents, or files run through the stages, with
-    ``calibration`` and ``rescore`` as :func:`uncertain.evaluate.run_stages` takes them)."""
+    ``calibration``, ``rescore`` and ``lexicons`` as :func:`uncertain.evaluate.run_stages`
+    takes them)."""
     from uncertain.evaluate import load_documents, load_references, match_references, run_stages
 
     refs = load_references(args.refs, split=args.split)
@@ -189,7 +190,7 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
             refs_dir / r.path for r in refs if r.path]
         items += run_stages(files, validate=validate, model=args.model,
                             calibration=calibration, rescore=rescore,
-                            progress=not args.no_progress)
+                            progress=not args.no_progress, lexicons=lexicons)
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
     return pairs, unmatched, refs
 
@@ -200,6 +201,10 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "eval", help="score transcripts, flags and confidence against references")
     _add_input_arguments(p)
     p.add_argument("--no-validate", action="store_true", help="do not run the lexicon validator")
+    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
+                   help="add a lexicon to drugs+clinical for the files run here, as "
+                   "annotate's --lexicon (a shipped name, a file, or a file under a name of "
+                   "its own: hospA=hospA/formulary.tsv); repeatable")
     p.add_argument("--calibration", metavar="auto|none|default|FILE",
                    help="files run here are calibrated by their stages before validation, "
                    "as annotate does (default auto: the shipped map for the engine and "
@@ -396,9 +401,16 @@ def run_eval_command(args: argparse.Namespace) -> int:
             print(f"uncertain eval: error: {option} {path} exists; pass --force to "
                   "overwrite it", file=sys.stderr)
             return 2
+    if args.lexicon and (args.no_validate or not (args.paths or not args.docs)):
+        from uncertain.cli import _UNUSED_LEXICONS, warn
+
+        warn(_UNUSED_LEXICONS if args.no_validate else
+             "--lexicon adds lexicons to the validator of the files run here; saved --docs "
+             "are scored with the flags they were saved with (annotate them again with it)")
     pairs, unmatched, refs = _collect(args, validate=not args.no_validate,
                                       calibration=args.calibration or "auto",
-                                      rescore=not args.no_rescore)
+                                      rescore=not args.no_rescore,
+                                      lexicons=[] if args.no_validate else args.lexicon)
     if args.docs and args.calibration not in (None, "none"):
         # saved documents, when a calibration is asked for (the files run here were
         # calibrated by their stages with the same one, which applying again leaves as is)
@@ -462,6 +474,8 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["auto", *METHODS], default="auto",
                    help="fitting method (auto: best held-out log loss)")
     p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.add_argument("--lexicon", action="append", default=[], metavar="NAME|FILE|NAME=FILE",
+                   help=argparse.SUPPRESS)  # (refused, saying why: run_calibrate_command)
     p.set_defaults(func=run_calibrate_command)
     return p
 
@@ -471,6 +485,13 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     from uncertain.calibrate import METHODS, Method
     from uncertain.calibrate_fit import fit_by_engine, format_comparison
 
+    if args.lexicon:  # (argparse said "unrecognized arguments", and not why)
+        print("uncertain calibrate: error: --lexicon: a calibration maps the stages' own "
+              "scores before any lexicon of yours is read, and its lexicon features are "
+              "what the shipped lexicons say (so that it applies the same whatever "
+              "--lexicon annotate is given); fit without it, and give your lexicons to "
+              "annotate, batch or eval", file=sys.stderr)
+        return 2
     if _unwritable("calibrate", [(args.out, "--out", ())], args):
         return 2
     if Path(args.out).exists() and not args.force:  # before minutes of transcription

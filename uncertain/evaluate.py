@@ -537,14 +537,17 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
 
 def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None,
                calibration: str | None = None, rescore: bool = False,
-               progress: bool = False) -> list[Document | Failure]:
+               progress: bool = False,
+               lexicons: Sequence[str | os.PathLike[str]] = ()) -> list[Document | Failure]:
     """Ingest (and validate) each file as ``uncertain annotate`` does (an archive's member
     named ``ARCHIVE::MEMBER``, as batch records key it, as ``uncertain batch`` reads it);
     an error becomes a :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file;
     ``None`` or ``none``: the engines' own scores) is applied by the stages, before validation;
     ``rescore`` runs the acoustic second pass on validated audio with flags or hunches
     (as annotate does: a hunch the audio bears out becomes a flag). ``progress``
-    draws a bar over the files on stderr when it is a terminal."""
+    draws a bar over the files on stderr when it is a terminal. ``lexicons`` are added
+    to the shipped ``drugs`` and ``clinical`` (as the command line's ``--lexicon`` adds
+    them): a formulary's names are verified and suggested, as annotate does with it."""
     import sys
 
     from tqdm import tqdm
@@ -559,7 +562,8 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     if validate:
         from uncertain.validate import Validator
 
-        validator = Validator()
+        validator = Validator(lexicons=["drugs", "clinical", *lexicons]) if lexicons \
+            else Validator()
     options: dict[str, Any] = {"model": model} if model else {}
     if calibration and calibration != "none":
         options["calibration"] = calibration
