@@ -610,15 +610,31 @@ def test_cli_lexicon_lookup_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert out[0] == "lexicon drugs: " + out[0].split(": ", 1)[1] and "status: ok" in out[-2]
 
 
+def test_cli_lexicon_lookup_of_a_term_not_found_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`lexicon --lookup TERM` exited 0 when the term was in no lexicon: a script could
+    not tell (as grep, it exits 1 when a term looked up is not found, 0 when all are)."""
+    own = tmp_path / "my formulary.tsv"
+    own.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n", encoding="utf-8")
+    assert main(["lexicon", str(own), "--lookup", "Zapain"]) == 0
+    assert main(["lexicon", str(own), "--lookup", "qqqqqqqq"]) == 1
+    assert main(["lexicon", str(own), "--lookup", "Zapain", "--lookup", "qqqqqqqq"]) == 1
+    assert main(["lexicon", str(own), "--lookup", "qqqqqqqq", "--check"]) == 1
+    assert main(["lexicon", "--lookup", "metformin"]) == 0
+    assert main(["lexicon", "--lookup", "qqqqqqqq"]) == 1
+    out = capsys.readouterr().out
+    assert "qqqqqqqq: not in my formulary;" in out and "qqqqqqqq: not in clinical" in out
+
+
 def test_cli_lexicon_lookup_of_a_misheard_name_gives_the_nearest(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # a term not in the lexicon: its nearest names, as the validator would find them
-    assert main(["lexicon", "drugs", "--lookup", "met for me"]) == 0
+    assert main(["lexicon", "drugs", "--lookup", "met for me"]) == 1
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith("met for me: not in drugs; nearest by spelling and sound: metformin")
     own = tmp_path / "formulary.tsv"
     own.write_text("Zapain\tcodeine / paracetamol\tbrand\t0.4\n", encoding="utf-8")
-    assert main(["lexicon", str(own), "--lookup", "zap pain"]) == 0
+    assert main(["lexicon", str(own), "--lookup", "zap pain"]) == 1
     assert capsys.readouterr().out.strip().endswith(
         "nearest by spelling and sound: Zapain (codeine / paracetamol)")
 
@@ -627,7 +643,7 @@ def test_cli_lexicon_lookup_offers_no_name_far_from_the_word(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A word like no name was offered the five least unlike ("xyzzy": Xyrosa, Moxeza,
     ...; of a formulary of one name, that name), read as names near it."""
-    assert main(["lexicon", "drugs", "--lookup", "xyzzy", "--lookup", "metforman"]) == 0
+    assert main(["lexicon", "drugs", "--lookup", "xyzzy", "--lookup", "metforman"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["xyzzy: not in drugs; no name near it by spelling or sound",
                    out[1]]
@@ -635,7 +651,7 @@ def test_cli_lexicon_lookup_offers_no_name_far_from_the_word(
                              "metformin")
     own = tmp_path / "formulary.tsv"
     own.write_text("Zorvaxin\tzorvaxine\tbrand\n", encoding="utf-8")
-    assert main(["lexicon", str(own), "--lookup", "qqqqqqqq", "--lookup", "zorvaxen"]) == 0
+    assert main(["lexicon", str(own), "--lookup", "qqqqqqqq", "--lookup", "zorvaxen"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "qqqqqqqq: not in formulary; no name near it by spelling or sound",
         "zorvaxen: not in formulary; nearest by spelling and sound: Zorvaxin (zorvaxine)"]
@@ -656,7 +672,7 @@ def test_cli_lexicon_lookup_finds_what_the_validator_verifies(
         assert main(["lexicon", str(own), "--lookup", term]) == 0
         last = capsys.readouterr().out.strip().splitlines()[-1]
         assert last.startswith(f"{term}: {found}"), last
-    assert main(["lexicon", str(own), "--lookup", "co trimox azole"]) == 0
+    assert main(["lexicon", str(own), "--lookup", "co trimox azole"]) == 1
     assert "co trimox azole: not in formulary" in capsys.readouterr().out
 
 
@@ -1341,7 +1357,7 @@ def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(
 def test_cli_lexicon_lookup_without_a_lexicon_looks_in_the_shipped_ones(
         capsys: pytest.CaptureFixture[str]) -> None:
     # it listed the lexicons' names and ignored --lookup
-    assert main(["lexicon", "--lookup", "metformin", "--lookup", "metforman"]) == 0
+    assert main(["lexicon", "--lookup", "metformin", "--lookup", "metforman"]) == 1
     out = capsys.readouterr().out
     assert "metformin: metformin -> metformin (generic" in out
     assert "metforman: not in clinical, drugs; nearest by spelling and sound: metformin" in out

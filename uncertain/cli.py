@@ -831,7 +831,8 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
                 print(format_report(shipped))
                 failed |= not shipped.ok or not shipped.entries
         if args.lookup:
-            _lookup([load_lexicon(name) for name in shipped_lexicons()], args.lookup)
+            failed |= not _lookup([load_lexicon(name) for name in shipped_lexicons()],
+                                  args.lookup)
         return 1 if failed else 0
     report = check_lexicon(args.source)
     if not args.lookup or args.check or not report.ok:  # (a lookup's answer alone)
@@ -850,15 +851,19 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
             lexicon = load_lexicon(args.source)
         finally:
             log.removeFilter(unsaid)
-        _lookup([lexicon], args.lookup)
+        if not _lookup([lexicon], args.lookup):
+            return 1
     return 1 if args.check and not report.entries else 0
 
 
-def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
-    """Print each of ``terms``' entries in ``lexicons``, or the nearest terms."""
+def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> bool:
+    """Print each of ``terms``' entries in ``lexicons``, or the nearest terms; whether
+    every term was found (``uncertain lexicon --lookup`` exits 1 when one is not, as
+    ``grep`` does, for a script to tell)."""
     from uncertain._index import compact
 
     validator = None  # built for the first term in none of them
+    found = True
     for term in terms:
         hits = [e for lexicon in lexicons for e in lexicon.get(term)]
         if hits:
@@ -879,7 +884,9 @@ def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> None:
             print(f"{term}: not in {', '.join(lexicon.name for lexicon in lexicons)}{known}"
                   + (f"; nearest by spelling and sound: {nearest}" if nearest
                      else "; no name near it by spelling or sound"))
+            found = False
         _print_hits(term, hits)
+    return found
 
 
 def _print_hits(term: str, hits: list[Entry]) -> None:
