@@ -685,7 +685,9 @@ def test_lexicon_named_gz_that_is_not_gzip_is_a_warning_of_the_loader(
 def test_lexicon_binary_file_is_one_error_naming_what_it_is(
         tmp_path: Path, head: bytes, said: str) -> None:
     """A WAV given as a lexicon was checked line by line: over a thousand lines "invalid
-    UTF-8 ... UTF-16 without a byte-order mark?", and loading it said that of line 1."""
+    UTF-8 ... UTF-16 without a byte-order mark?", and loading it said that of line 1. A
+    gzipped one was said to be "audio (WAV)", as if the file were a WAV: it says that the
+    file is gzip-compressed, and what it holds."""
     body = bytes((i * 37 + 11) % 256 for i in range(6000))  # no text in it either
     for name, data in (("a.tsv", head + body), ("b.tsv.gz", gzip.compress(head + body))):
         path = tmp_path / name
@@ -694,6 +696,8 @@ def test_lexicon_binary_file_is_one_error_naming_what_it_is(
             with pytest.raises(LexiconError, match="not a lexicon") as caught:
                 read(path)
             assert said in str(caught.value) and str(path) in str(caught.value)
+            packed = f"the file is gzip-compressed, and what it holds is {said}"
+            assert (packed in str(caught.value)) == name.endswith(".gz"), caught.value
 
 
 def test_lexicon_text_that_opens_like_a_format_is_still_text(tmp_path: Path) -> None:

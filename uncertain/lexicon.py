@@ -422,8 +422,10 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
             raise LexiconError(path, f"not a valid gzip file: {exc}") from exc
     binary = _binary_content(data[:4096])
     if binary is not None:  # (each of its lines was said undecodable, a thousand of them)
-        raise LexiconError(path, f"not a lexicon: the file is {binary}; a lexicon is UTF-8 "
-                           "text, one term a line (TSV or CSV)")
+        # (a gzipped WAV was said to be "audio (WAV)": the file is no WAV, its content is)
+        held = f"gzip-compressed, and what it holds is {binary}" if packed else binary
+        raise LexiconError(path, f"not a lexicon: the file is {held}; a lexicon is UTF-8 "
+                           "text, one term a line (TSV or CSV), or such a file gzipped")
     for bom, encoding in BOMS:  # ("Unicode Text" of a spreadsheet is UTF-16 with a mark)
         if data.startswith(bom):
             if encoding == "utf-8-sig":
