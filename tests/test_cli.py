@@ -1828,6 +1828,44 @@ def test_cli_every_option_and_argument_has_help() -> None:
     assert bare == []
 
 
+def test_cli_every_option_shows_a_short_placeholder_the_same_everywhere(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--help showed argparse's placeholders made of the option's name
+    ("--max-candidates MAX_CANDIDATES", "--cpu-threads CPU_THREADS"), and one option under
+    other names in other commands (annotate's --out OUT, calibrate's --out CALIB.json).
+    Each option taking a value shows its choices or a short placeholder (N, P, FILE,
+    NAME|DIR, ...), the same in every command."""
+    import argparse
+    import re
+
+    from uncertain.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    shown: dict[str, set[str]] = {}
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if not action.option_strings or action.nargs == 0 \
+                    or action.help == argparse.SUPPRESS:
+                continue
+            option = action.option_strings[-1]
+            if action.choices is not None:
+                assert action.metavar is None, (name, option)  # ({a,b,c}: the choices)
+                continue
+            metavar = action.metavar
+            assert isinstance(metavar, str), f"{name} {option}: no placeholder"
+            # words of capitals (FILE, NAME=FILE) or the values themselves (auto|none)
+            for part in metavar.split("|"):
+                assert re.fullmatch(r"[A-Z]{1,8}(=[A-Z]{1,8})?|[a-z]+", part), (
+                    name, option, metavar)
+            shown.setdefault(option, set()).add(metavar)
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        text = capsys.readouterr().out
+        assert not re.search(r"--[a-z-]+ [A-Z]+_[A-Z_]+", text), (name, text)
+    assert {option: said for option, said in shown.items() if len(said) > 1} == {}
+
+
 @pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_help_of_calibration_names_every_value(
         command: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,25 +37,26 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, .tar/.tar.gz/.zip archives (ARCHIVE::MEMBER: "
                    "one member, as its record names it), .jsonl/.csv manifests")
-    p.add_argument("-o", "--out", required=True, type=a_file,
+    p.add_argument("-o", "--out", required=True, type=a_file, metavar="FILE",
                    help="the JSON-lines file to write")
-    p.add_argument("--model", type=nonempty,
+    p.add_argument("--model", type=nonempty, metavar="NAME|DIR",
                    help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where Whisper runs: auto (the default) is every visible GPU when "
                    "CTranslate2 sees one, else the CPU; cuda without a GPU is refused")
-    p.add_argument("--compute-type", default="auto",
+    p.add_argument("--compute-type", default="auto", metavar="TYPE",
                    help="CTranslate2 compute type (auto: float16 on GPU, int8 on CPU)")
-    p.add_argument("--cpu-threads", type=at_least(0), default=0,
+    p.add_argument("--cpu-threads", type=at_least(0), default=0, metavar="N",
                    help="CPU threads (0: all, max 8)")
-    p.add_argument("--batch-size", type=_positive, default=8,
+    p.add_argument("--batch-size", type=_positive, default=8, metavar="N",
                    help="speech chunks decoded at once")
-    p.add_argument("--language", type=_language,
+    p.add_argument("--language", type=_language, metavar="CODE",
                    help="audio language (default: detect; 'en' for .en models)")
     p.add_argument("--engine", default="local", choices=["local", "ray"],
                    help="local (the default): run in this process; ray: on a Ray cluster "
                    "(the ray extra; --ray-address), the records written here all the same")
-    p.add_argument("--ray-address", help="Ray cluster address (default: $RAY_ADDRESS or local)")
+    p.add_argument("--ray-address", metavar="ADDRESS",
+                   help="Ray cluster address (default: $RAY_ADDRESS or local)")
     again = p.add_mutually_exclusive_group()  # continue it, or start it afresh: not both
     again.add_argument("--resume", action="store_true",
                        help="skip inputs already in --out; one changed since, or one an "
@@ -70,7 +71,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="prompt style for --prompts")
     p.add_argument("--encoding", type=text_encoding, metavar="NAME",
                    help="plain-text transcripts' encoding (default: detected)")
-    p.add_argument("--dpi", type=pdf_dpi,
+    p.add_argument("--dpi", type=pdf_dpi, metavar="N",
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
@@ -157,11 +158,16 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders to run, or an archive's member as batch records "
                    "key it ('calls.zip::a.wav') (default: the references' own paths)")
-    p.add_argument("--refs", required=True, metavar="REFS.jsonl", help="reference transcripts")
-    p.add_argument("--docs", action="append", default=[], metavar="DOCS.jsonl",
-                   help="score saved documents instead of running the stages; repeatable")
-    p.add_argument("--split", help="keep only the references of this split (dev, test)")
-    p.add_argument("--model", type=nonempty, help="Whisper model for audio inputs")
+    p.add_argument("--refs", required=True, metavar="FILE",
+                   help="reference transcripts (JSON lines)")
+    p.add_argument("--docs", action="append", default=[], metavar="FILE",
+                   help="score saved documents (JSON, JSON lines or batch records) instead "
+                   "of running the stages; repeatable")
+    p.add_argument("--split", metavar="NAME",
+                   help="keep only the references of this split (dev, test)")
+    p.add_argument("--model", type=nonempty, metavar="NAME|DIR",
+                   help="Whisper model for audio inputs: tiny.en (default), base, or a "
+                   "directory")
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar over the files run (drawn only on a terminal)")
 
@@ -214,14 +220,15 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-rescore", action="store_true",
                    help="skip the acoustic second pass on audio run here (run by default, "
                    "as annotate runs it)")
-    p.add_argument("--bins", type=_positive, default=10, help="confidence bins (default 10)")
+    p.add_argument("--bins", type=_positive, default=10, metavar="N",
+                   help="confidence bins (default 10)")
     p.add_argument("--intervals", type=int, default=1000, metavar="N",
                    help="bootstrap draws for 95%% intervals of WER, drug recovery, AUROC "
                    "and ECE (default 1000; 0: none)")
     p.add_argument("--json", metavar="FILE", type=a_file,
                    help="also write the report as JSON")
-    p.add_argument("--plot", metavar="FILE.png", type=a_file,
-                   help="draw reliability diagrams (matplotlib)")
+    p.add_argument("--plot", metavar="FILE", type=a_file,
+                   help="draw reliability diagrams (matplotlib): .png, .pdf, .svg ...")
     p.add_argument("--force", action="store_true", help="overwrite an existing --json or --plot")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some inputs failed (as batch: they are scored as "
@@ -468,9 +475,9 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "calibrate", help="fit a confidence calibration on documents with references")
     _add_input_arguments(p)
-    p.add_argument("-o", "--out", required=True, type=a_file, metavar="CALIB.json",
+    p.add_argument("-o", "--out", required=True, type=a_file, metavar="FILE",
                    help="calibration file to write (with several engines: one per engine, "
-                   "named OUT-engine-model.json)")
+                   "named FILE-engine-model.json)")
     p.add_argument("--method", choices=["auto", *METHODS], default="auto",
                    help="fitting method (auto: best held-out log loss)")
     p.add_argument("--force", action="store_true", help="overwrite --out")

@@ -941,19 +941,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--style", default="inline", choices=["inline", "bracket", "json"],
                        help="inline tags (the default), compact brackets, or JSON: the text "
                        "and its spans")
-        p.add_argument("--threshold", type=_probability,
+        p.add_argument("--threshold", type=_probability, metavar="P",
                        help="mark spans whose p is below this (0.5)")
         p.add_argument("--budget", type=at_least(0), metavar="TOKENS",
                        help="the most tokens the whole prompt may take: suggestions are cut, "
                        "then the least doubtful spans lose their markup, and the prompt says so")
         p.add_argument("--no-preamble", action="store_true", help="leave out the preamble")
-        p.add_argument("--max-candidates", type=at_least(0),
+        p.add_argument("--max-candidates", type=at_least(0), metavar="N",
                        help="candidates shown per span (3)")
-        p.add_argument("--candidate-gap", type=_finite,
+        p.add_argument("--candidate-gap", type=_finite, metavar="G",
                        help="show a runner-up only within this of the best's score, in "
                        "log-odds (1.5); "
                        "a negative value shows up to --max-candidates regardless")
-        p.add_argument("--min-candidate-score", type=_probability,
+        p.add_argument("--min-candidate-score", type=_probability, metavar="P",
                        help="show no suggestion scoring under this (0.3)")
         p.add_argument("--include-verified", action="store_true",
                        help="also mark confident lexicon matches")
@@ -970,7 +970,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="json", choices=["json", "jsonl", "prompt"],
                    help="json (the default): the document, or an array of them; jsonl: one a "
                    "line; prompt: the rendering for an LLM (--style)")
-    p.add_argument("-o", "--out", type=nonempty,
+    p.add_argument("-o", "--out", type=nonempty, metavar="FILE",
                    help="write here instead of standard output ('-': standard output)")
     p.add_argument("--force", action="store_true",
                    help="overwrite --out (and --prompt-json) if it exists")
@@ -978,9 +978,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write each document's prompt (render's options) as JSON, one "
                    "a line, as render --prompt-json does, for reconcile --prompt ('-': "
                    "standard output, with --format prompt, in place of the text)")
-    p.add_argument("--model", type=nonempty,
+    p.add_argument("--model", type=nonempty, metavar="NAME|DIR",
                    help="Whisper model: tiny.en (default), base, or a directory")
-    p.add_argument("--dpi", type=pdf_dpi,
+    p.add_argument("--dpi", type=pdf_dpi, metavar="N",
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
@@ -1036,11 +1036,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which of DOC.json's documents the answer is of, when it holds "
                    "several: its number (1: the first) or its source's path (default: the "
                    "one --prompt was rendered from)")
-    p.add_argument("--prompt", metavar="PROMPT.json",
+    p.add_argument("--prompt", metavar="FILE",
                    help="the prompt the answer was given, as render --prompt-json (or "
                    "annotate --prompt-json) saved it, or a batch record of --prompts: "
                    "the spans it marked are the doubtful ones (no render options then)")
-    p.add_argument("--threshold", type=_probability,
+    p.add_argument("--threshold", type=_probability, metavar="P",
                    help="the --threshold the prompt was rendered with (default 0.5), so that "
                    "the same spans count as doubtful")
     p.add_argument("--budget", type=at_least(0), metavar="TOKENS",
@@ -1049,9 +1049,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(with --style, --no-preamble and --no-structure as rendered)")
     for flag in ("--no-preamble", "--no-structure", "--include-verified"):
         p.add_argument(flag, action="store_true", help="as the prompt was rendered")
-    p.add_argument("--max-candidates", type=at_least(0), help="as the prompt was rendered")
-    p.add_argument("--candidate-gap", type=_finite, help="as the prompt was rendered")
-    p.add_argument("--min-candidate-score", type=_probability,
+    p.add_argument("--max-candidates", type=at_least(0), metavar="N",
+                   help="as the prompt was rendered")
+    p.add_argument("--candidate-gap", type=_finite, metavar="G",
+                   help="as the prompt was rendered")
+    p.add_argument("--min-candidate-score", type=_probability, metavar="P",
                    help="as the prompt was rendered")
     p.add_argument("--words", choices=["auto", "threshold", "none"],
                    help="as the prompt was rendered")
