@@ -86,6 +86,33 @@ def test_images_tiff_thumbnail_is_no_page(tmp_path: Path, samples_dir: Path) -> 
         (1, 2, (640, 480)), (2, 2, (640, 480))]
 
 
+def test_images_an_animation_reads_each_picture_once(tmp_path: Path,
+                                                      samples_dir: Path) -> None:
+    """An animated GIF that loops over two pictures had each frame read as a page: the
+    same words read again and again. Each distinct picture is read once, as a page, and
+    page 1's note says so; a TIFF's pages are pages, the same page twice included (a form
+    scanned twice)."""
+    first = Image.open(samples_dir / "phototest.tif").convert("L")
+    other = first.rotate(180)
+    gif = tmp_path / "loop.gif"
+    first.save(gif, save_all=True, append_images=[other, first, other, first], loop=0,
+               duration=500)
+    assert Image.open(gif).n_frames == 5
+    pages = list(images.open_pages(gif))
+    assert [(p.number, p.pages) for p in pages] == [(1, 2), (2, 2)]
+    assert all(isinstance(p, images.PageImage) for p in pages)
+    assert np.array_equal(np.asarray(pages[1].image.convert("L")), np.asarray(other))
+    assert pages[0].note is not None and "3 of the 5 frames of this GIF repeat" in \
+        pages[0].note and pages[1].note is None
+    still = tmp_path / "three.gif"  # (frames all different: every one a page, unsaid)
+    first.save(still, save_all=True, append_images=[other, first.rotate(90)])
+    assert [(p.number, p.pages, p.note) for p in images.open_pages(still)] == [
+        (1, 3, None), (2, 3, None), (3, 3, None)]
+    tif = tmp_path / "twice.tif"
+    first.save(tif, save_all=True, append_images=[first])
+    assert [(p.number, p.pages) for p in images.open_pages(tif)] == [(1, 2), (2, 2)]
+
+
 def test_images_damaged_frames_are_corrupt_input(tmp_path: Path, samples_dir: Path) -> None:
     """A multi-page TIFF or an animated GIF cut short failed with Pillow's own errors
     ("TypeError: Missing dimensions", "IndexError") as a fault of the program, and a raw

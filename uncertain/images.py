@@ -2,7 +2,8 @@
 
 This module owns turning a file into page images that tesseract can read:
 
-- PNG, JPEG, TIFF (every frame of a multi-page TIFF), GIF, BMP, WebP, JPEG 2000, the
+- PNG, JPEG, TIFF (every frame of a multi-page TIFF), GIF (each distinct frame of an
+  animated one: its repeated frames are not read again), BMP, WebP, JPEG 2000, the
   PNM family, HEIF and AVIF, each known by its bytes (:func:`uncertain._io.sniff_bytes`;
   formats Pillow decodes with no signature to be known by, or one too weak to tell from
   other data, such as TGA, PCX and ICO, are refused); PDF pages rendered with pypdfium2
@@ -255,6 +256,9 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
             raise CorruptInputError(path, f"cannot read the image: {exc}") from exc
         if not indices:
             raise CorruptInputError(path, f"cannot read the image: {cut}")
+        repeated = ""
+        if img.format != "TIFF" and len(indices) > 1:  # (a TIFF's pages are pages)
+            indices, repeated = _distinct_frames(img, list(indices), max_pixels)
         frames = len(indices)
         for number, index in enumerate(indices, start=1):
             what = (f"page {number}" if cut else f"page {number} of {frames}" if frames > 1
@@ -289,6 +293,8 @@ def _open_image(path: Path, *, max_pixels: int) -> Iterator[PageImage | PageErro
                 yield PageError(number, f"{what} does not decode ({exc}): {said}",
                                 None if cut else frames)
                 return
+            if number == 1 and repeated:
+                note = f"{note}; {repeated}" if note else repeated
             yield PageImage(number=number, image=pixels, dpi=dpi,
                             pages=None if cut else frames, note=note, aspect=aspect)
         if cut:
@@ -314,6 +320,44 @@ def _frames(img: Image.Image) -> tuple[int, str | None]:
                     img.seek(0)
                 return count, str(exc)
             count += 1
+
+
+def _distinct_frames(img: Image.Image, indices: list[int],
+                     max_pixels: int) -> tuple[list[int], str]:
+    """Of an animation's frames (a GIF's, an APNG's, a WebP's), those that are not a
+    picture shown before, and a note saying how many were left out (or ""). An animated
+    GIF repeats its frames (a loop of two pictures, twelve frames): each was read as a
+    page, the same words read six times over. Frames are compared as shown (composited on
+    the ones before, as RGBA); one too large or that does not decode, and those after
+    it, are kept as they are, for the pages' reading to say what is wrong with them."""
+    import hashlib
+
+    seen: set[bytes] = set()
+    kept: list[int] = []
+    for k, index in enumerate(indices):
+        try:
+            with quiet(UserWarning):
+                img.seek(index)
+                if img.width * img.height > max_pixels:
+                    raise ValueError("over max_pixels")  # (said by the page's reading)
+                shown = hashlib.blake2b(img.convert("RGBA").tobytes(),
+                                        digest_size=16).digest()
+        except _DECODE_ERRORS:
+            kept += indices[k:]
+            break
+        if shown not in seen:
+            seen.add(shown)
+            kept.append(index)
+    try:
+        img.seek(0)
+    except _DECODE_ERRORS:  # (the page's reading says it)
+        pass
+    left = len(indices) - len(kept)
+    if not left:
+        return indices, ""
+    return kept, (f"{left} of the {len(indices)} frames of this {img.format} repeat a "
+                  "picture shown before them (an animation): each of its "
+                  f"{len(kept)} pictures is read once, as a page")
 
 
 #: TIFF's NewSubfileType tag, and its bit for a reduced-resolution copy of another page
