@@ -806,3 +806,30 @@ def test_images_even_light_whitens_a_shadow_and_keeps_the_print() -> None:
     away = np.r_[0:560, 640:1200]  # (more than a window's fifth from the edge)
     assert paper[:, away].min() >= 250 and paper.min() >= 160 and ink.max() <= 5
     assert images.light_spread(Image.fromarray(even.astype(np.uint8))) < 10
+
+
+@pytest.mark.parametrize("band", [200, 300, 500])
+def test_images_a_header_band_of_white_letters_is_no_shadow(band: int) -> None:
+    """A page under a header band of white letters on a dark fill (a hospital's letterhead)
+    was measured as lit unevenly (215 grey levels: the fill taken for paper in shadow),
+    and read a second time with its light evened, for the same words. The band's letters
+    are as light as the page's paper: it is evenly lit. A page half in shadow still is
+    not."""
+    from PIL import ImageDraw, ImageFont
+
+    from uncertain._ocr_page import _SHADOWED
+
+    page = Image.new("L", (1100, 1400), 250)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([0, 0, 1100, band], fill=35)
+    draw.text((60, band // 2 - 25), "ST MARY'S HOSPITAL - DISCHARGE SUMMARY", fill=255,
+              font=ImageFont.truetype("DejaVuSans.ttf", 40))
+    font = ImageFont.truetype("DejaVuSans.ttf", 30)
+    for k, line in enumerate(["Metformin 500 mg twice daily with meals",
+                              "Lisinopril 10 mg once daily", "Signed: Dr A. Jones"]):
+        draw.text((80, band + 80 + 70 * k), line, fill=10, font=font)
+    assert images.light_spread(page) < _SHADOWED
+    shadowed = np.asarray(page).astype(int)
+    shadowed[:, 550:] -= 110
+    assert images.light_spread(Image.fromarray(shadowed.clip(0, 255).astype(np.uint8))) \
+        > _SHADOWED
