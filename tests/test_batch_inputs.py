@@ -362,7 +362,9 @@ def test_batch_a_fifo_is_an_error_item_not_a_wait(tmp_path: Path) -> None:
 def test_batch_an_unreadable_folder_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             caplog: pytest.LogCaptureFixture) -> None:
     """A folder the run cannot list was skipped in silence (root reads any folder, so
-    the listing is made to fail)."""
+    the listing is made to fail); then with a warning, the run's status 0 and no record
+    of it. It is an input that failed: an error record naming it, the run's status 1;
+    annotate says it as an error, and exits 1, the other inputs read."""
     import os
 
     (tmp_path / "in" / "locked").mkdir(parents=True)
@@ -375,9 +377,59 @@ def test_batch_an_unreadable_folder_is_said(tmp_path: Path, monkeypatch: pytest.
         return real(path)  # type: ignore[call-overload]
 
     monkeypatch.setattr(os, "scandir", scandir)
-    assert [i.path for i in iter_items([tmp_path / "in"])] == [str(tmp_path / "in" / "a.txt")]
-    assert f"{tmp_path / 'in' / 'locked'}: cannot read the folder (Permission denied)" in (
-        caplog.text)
+    items = list(iter_items([tmp_path / "in"]))
+    assert [(i.path, i.error is None) for i in items] == [
+        (str(tmp_path / "in" / "a.txt"), True), (str(tmp_path / "in" / "locked"), False)]
+    assert isinstance(items[1].error, MissingFileError)
+    assert str(items[1].error) == (f"{tmp_path / 'in' / 'locked'}: cannot read the folder "
+                                   "(Permission denied): what it holds is not read")
+    from uncertain.cli import main
+
+    (tmp_path / "in" / "locked").rename(tmp_path / "in" / "b")
+    (tmp_path / "locked").mkdir()
+    out = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(tmp_path / "locked"), str(tmp_path / "in" / "a.txt"),
+                 "--format", "jsonl", "--no-validate", "-o", str(out)]) == 1
+    assert len(out.read_text().splitlines()) == 1
+    assert main(["annotate", str(tmp_path / "locked"), "--no-validate"]) == 1
+
+
+def test_annotate_a_file_past_a_folder_not_searchable_fails_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file whose folder cannot be searched (d/a.txt, d mode 0700 of another user)
+    ended annotate before any input was read ("PermissionError: [Errno 13] Permission
+    denied: 'd/a.txt'"), and batch called it "not a usable file name". It fails alone,
+    naming it; the other inputs are read (root searches any folder: it is made to fail)."""
+    from pathlib import Path as PathType
+
+    from uncertain.cli import main
+
+    hidden = tmp_path / "d" / "a.txt"
+    note = tmp_path / "b.txt"
+    note.write_text("Take metformin daily.\n")
+    real_is_dir, real_stat = PathType.is_dir, PathType.stat
+
+    def denied(path: PathType) -> bool:
+        if path == hidden:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_is_dir(path)
+
+    def stat(path: PathType, **kwargs: object) -> object:
+        if path == hidden:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PathType, "is_dir", denied)
+    monkeypatch.setattr(PathType, "stat", stat)
+    out = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(hidden), str(note), "--format", "jsonl", "--no-validate",
+                 "-o", str(out)]) == 1
+    assert len(out.read_text().splitlines()) == 1
+    assert str(hidden) in capsys.readouterr().err
+    (item,) = iter_items([hidden])
+    assert isinstance(item.error, MissingFileError)
+    assert "permission denied (a folder of its path cannot be searched)" in str(item.error)
 
 
 def test_batch_a_link_to_nothing_or_a_fifo_in_a_folder_is_said(

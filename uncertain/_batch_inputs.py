@@ -170,15 +170,23 @@ def _guarded(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         yield from _expand(path, max_member_bytes, skip, listing=listing)
     except (OSError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        yield Item(path=os.fspath(path),
-                   error=MissingFileError(path, f"not a usable file name ({why})"))
+        denied = isinstance(exc, PermissionError)  # (a folder of its path not searchable:
+        # the name is usable, the file cannot be reached)
+        yield Item(path=os.fspath(path), error=MissingFileError(
+            path, "permission denied (a folder of its path cannot be searched)" if denied
+            else f"not a usable file name ({why})"))
 
 
 def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
             listing: bool) -> Iterator[Item]:
     if path.is_dir():
-        for child in input_files(path, archives=True, quiet=listing):
+        # a folder that cannot be listed is an input that failed (an error record, the
+        # run's status 1), where it was left out with a warning and the run said "done"
+        unread: list[tuple[Path, str]] = []
+        for child in input_files(path, archives=True, quiet=listing, unread=unread):
             yield from _expand(child, max_member_bytes, skip, listing=listing)
+        for folder, why in unread:
+            yield Item(path=os.fspath(folder), error=MissingFileError(folder, why))
     elif skip and os.path.realpath(path) in skip:
         return
     elif is_archive(path) and path.is_file():
@@ -284,17 +292,23 @@ def spilled_stage(item: Item, tmp: Path, stage: Callable[[Path], Document]) -> D
 
 
 def named_files(paths: Iterable[str | os.PathLike[str]],
-                warn: Callable[[str], None] | None = None) -> Iterator[Path]:
+                warn: Callable[[str], None] | None = None, *,
+                unread: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """The files named, and the input files of the folders named (:func:`input_files`), for
     the commands that read plain files (``annotate``, ``eval``, ``calibrate``). A file
     named more than once (``a.txt a.txt``, ``d/a.txt /abs/d/a.txt``, a folder and a file
     in it) is given once, as first named, and one warning counts such files, as ``batch``
-    counts them (``annotate`` wrote two documents for one file)."""
+    counts them (``annotate`` wrote two documents for one file). A folder that cannot be
+    listed is added to ``unread`` with why, when given (else told as a warning)."""
     met: set[str] = set()
     again: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        for file in input_files(path, warn) if path.is_dir() else (path,):
+        try:
+            folder = path.is_dir()
+        except OSError:  # (a folder of its path not searchable: read as a file, which
+            folder = False  # fails naming it, the others still read; it ended the run)
+        for file in input_files(path, warn, unread=unread) if folder else (path,):
             key = os.path.realpath(file)  # (as resuming a batch knows an input)
             if key in met:
                 again.add(key)
@@ -311,12 +325,15 @@ def named_files(paths: Iterable[str | os.PathLike[str]],
 
 
 def input_files(root: Path, warn: Callable[[str], None] | None = None, *,
-                archives: bool = False, quiet: bool = False) -> Iterator[Path]:
+                archives: bool = False, quiet: bool = False,
+                unread: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """The files under folder ``root`` named as audio, images, PDFs or text (and, with
     ``archives``, tar and zip archives), sorted (hidden ones skipped); the others are left
-    out and counted in one warning, logged or given to ``warn`` (``quiet``: not told)."""
+    out and counted in one warning, logged or given to ``warn`` (``quiet``: not told).
+    A folder that cannot be listed (``root``, or one in it) is added to ``unread``, with
+    why, when given; else told as a warning."""
     left_out = LeftOut(root, quiet=quiet, warn=warn)
-    for child in _walk(root, say=left_out.say):
+    for child in _walk(root, say=left_out.say, unread=unread):
         if is_input_name(child) or (archives and is_archive(child)):
             yield child
         else:
@@ -382,12 +399,14 @@ class LeftOut:
 
 
 def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
-          say: Callable[[str], None] | None = None) -> Iterator[Path]:
+          say: Callable[[str], None] | None = None,
+          unread: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Files under ``root``, sorted, hidden files and folders (and what they hold) skipped.
 
     Linked folders are followed, except into a folder already being walked (a cycle).
     What cannot be read (a folder that cannot be listed, a link to nothing, a FIFO) is
-    left out and told to ``say``.
+    left out and told to ``say``; a folder that cannot be listed is added to ``unread``
+    instead, when given.
     """
     real = os.path.realpath(root)
     if real in seen:
@@ -396,7 +415,10 @@ def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
-        if say is not None:
+        if unread is not None:
+            unread.append((root, f"cannot read the folder ({exc.strerror or exc}): what "
+                                 "it holds is not read"))
+        elif say is not None:
             say(f"{root}: cannot read the folder ({exc.strerror or exc}); what it holds is "
                 "left out")
         return
@@ -412,7 +434,7 @@ def _walk(root: Path, seen: frozenset[str] = frozenset(), *,
                 say(f"{child}: cannot be read ({exc.strerror or exc}); left out")
             continue
         if is_dir:
-            yield from _walk(child, seen, say=say)
+            yield from _walk(child, seen, say=say, unread=unread)
         elif is_file:
             yield child
         elif say is not None:  # a link to nothing, a FIFO, a socket: no file to read

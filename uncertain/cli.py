@@ -399,11 +399,16 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     from uncertain._batch_inputs import named_files
     from uncertain.validate import Validator
 
-    files = list(named_files(args.paths, warn))
+    unread: list[tuple[Path, str]] = []
+    files = list(named_files(args.paths, warn, unread=unread))
+    for folder, why in unread:  # (said as a warning, status 0: a script saw no failure)
+        from uncertain.errors import MissingFileError
+
+        _fail(MissingFileError(folder, why))
     if not files:  # (folders holding no file named as an input: which, as batch says)
         print(f"warning: no input files in {', '.join(shown(p) for p in args.paths)}",
               file=sys.stderr)
-        return 0
+        return 1 if unread else 0
     if args.prompt_json == "-" and args.format != "prompt":
         print("uncertain annotate: error: --prompt-json - writes the prompts on standard "
               f"output in place of their text, with --format prompt; --format {args.format}"
@@ -455,7 +460,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         check_spec(args.calibration)
         options["calibration"] = args.calibration
     try:
-        return _annotate_into(output, files, args, options, validator, saved)
+        return _annotate_into(output, files, args, options, validator, saved) or int(
+            bool(unread))
     except KeyboardInterrupt:
         if output.path is not None and output.done:
             # (Ctrl-C threw the documents done away without a word)
