@@ -1946,3 +1946,26 @@ def test_cli_help_says_a_path_may_be_an_archive_member_by_its_key(
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "('calls.zip::a.wav')" in " ".join(capsys.readouterr().out.split())
+
+
+def test_cli_runs_as_python_dash_m_uncertain(tmp_path: Path) -> None:
+    """`python -m uncertain` said "No module named uncertain.__main__; 'uncertain' is a
+    package and cannot be directly executed": the command line runs so too, where the
+    `uncertain` script is not on the PATH."""
+    import subprocess
+    import sys
+
+    from uncertain import __version__
+
+    note = tmp_path / "a note.txt"
+    note.write_text("Take metformin daily.\n")
+    ran = subprocess.run([sys.executable, "-m", "uncertain", "--version"],
+                         capture_output=True, text=True, timeout=120)
+    assert (ran.returncode, ran.stdout.strip()) == (0, f"uncertain {__version__}")
+    ran = subprocess.run([sys.executable, "-m", "uncertain", "annotate", str(note),
+                          "--no-validate", "--format", "jsonl"],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and '"metformin"' in ran.stdout
+    ran = subprocess.run([sys.executable, "-m", "uncertain", "lexicon", "--lookup", "qqqqq"],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 1  # (the status main returns is the process's)
