@@ -198,7 +198,7 @@ def test_lexicon_lookup_says_a_word_is_of_the_clinical_vocabulary(
     from uncertain.cli import main
 
     monkeypatch.setenv(ENV, str(dictionary))
-    assert main(["lexicon", "--lookup", "hypokinesis", "--lookup", "hypokynesis"]) == 0
+    assert main(["lexicon", "--lookup", "hypokinesis", "--lookup", "hypokynesis"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"hypokinesis: not in clinical, drugs; a word of the clinical "
                                f"vocabulary ({dictionary}), read as known")
