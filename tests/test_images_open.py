@@ -833,3 +833,22 @@ def test_images_a_header_band_of_white_letters_is_no_shadow(band: int) -> None:
     shadowed[:, 550:] -= 110
     assert images.light_spread(Image.fromarray(shadowed.clip(0, 255).astype(np.uint8))) \
         > _SHADOWED
+
+
+def test_images_vivid_light_makes_a_stamp_light_and_keeps_the_print() -> None:
+    """A red stamp over black print is as dark as the print once the page is made grey
+    by brightness; made grey by its brightest channel, the stamp is light and the print
+    under it black. A page without saturated colour (grey, black print in colour,
+    dark-blue print) has no such copy: it is read once."""
+    page = np.full((400, 600, 3), 250, dtype=np.uint8)
+    page[100:110, 50:550] = 0  # a line of black print
+    page[300:310, 50:550] = (20, 30, 110)  # one of dark-blue print
+    assert images.vivid_light(Image.fromarray(page)) is None
+    assert images.vivid_light(Image.fromarray(page).convert("L")) is None
+    stamped = page.copy()
+    stamped[80:200, 100:400] = (212, 68, 74)  # the stamp's ink over paper...
+    stamped[100:110, 100:400] = 0  # ...and over the print, black still
+    gray = np.asarray(Image.fromarray(stamped).convert("L"))
+    assert gray[150, 200] < 128  # (by brightness, as dark as print)
+    light = np.asarray(images.vivid_light(Image.fromarray(stamped)))  # type: ignore[arg-type]
+    assert light[150, 200] >= 200 and light[105, 200] == 0 and light[305, 200] == 110

@@ -739,3 +739,47 @@ def test_ocr_real_page_a_pdf_turns_is_levelled_as_the_upright_one(
     straight = recognize(pdf_scan(tmp_path / "s.pdf", page.image, "", rotate=90))
     assert straight.pages[0].skew == 0 and len(straight.words) == 30
     assert not any("levelled" in note for note in straight.warnings)
+
+
+def _stamped(page: Image.Image, colour: tuple[int, int, int], box: tuple[int, int, int, int],
+             word: str) -> Image.Image:
+    """``page`` in colour with a stamp of ``colour`` (its frame and ``word``, in bold
+    letters) inked over it inside ``box``: the ink multiplies what is under it."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFont
+
+    mask = Image.new("L", page.size, 0)
+    draw = ImageDraw.Draw(mask)
+    x0, y0, _, y1 = box
+    draw.rounded_rectangle(box, radius=20, outline=255, width=8)
+    draw.text((x0 + 40, y0 + 25), word, fill=255, font=ImageFont.truetype(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", (y1 - y0) // 2))
+    mask = mask.rotate(-8, resample=Image.Resampling.BICUBIC, center=(x0, y0))
+    ink = np.asarray(mask, dtype=np.float32)[..., None] / 255 * 0.85
+    rgb = np.asarray(page.convert("RGB"), dtype=np.float32)
+    out = rgb * (1 - ink * (1 - np.array(colour, dtype=np.float32) / 255))
+    return Image.fromarray(out.clip(0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("colour", [(205, 35, 45), (40, 70, 200)])
+def test_recognize_the_print_under_a_stamp(tmp_path: Path,
+                                           colour: tuple[int, int, int]) -> None:
+    """A red (or blue) stamp over black print: the page made grey by brightness made the
+    stamp as dark as the print, and tesseract read the words under it as junk ("Maple
+    Grove" lines at word error 0.3-0.8). The page is read again with its saturated
+    colours made light, and that reading kept: the words under the stamp are read."""
+    lines = ["Patient: Maria Lopez DOB 04/22/1961",
+             "Rx: Lisinopril 20 mg by mouth daily",
+             "Metformin 850 mg twice daily with meals",
+             "Atorvastatin 40 mg at bedtime",
+             "Refills: 2 Dr. Helen Moore MD"]
+    page = _printed(lines, (1500, 700), 40, (100, 100), 80)
+    path = tmp_path / "stamped.png"
+    _stamped(page, colour, (450, 120, 1150, 420), "RECEIVED").save(path, dpi=(300, 300))
+    doc = recognize(path)
+    assert any("saturated colours made light" in note for note in doc.warnings)
+    assert _wer(" ".join(lines), doc.text) < 0.05
+    # a page of black print alone, in colour, is read once, as it was
+    plain = tmp_path / "plain.png"
+    page.convert("RGB").save(plain, dpi=(300, 300))
+    assert not any("colours made light" in note for note in recognize(plain).warnings)

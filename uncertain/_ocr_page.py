@@ -5,7 +5,10 @@ mapped to the project's at one place) and :func:`read_page`, the passes made on 
 
 1. one tesseract run, writing hOCR (with ``-c lstm_choice_mode=2`` when character
    alternatives are wanted): words, boxes, 0-100 word confidences, block/paragraph/line
-   structure and per-character choices all come from that single output;
+   structure and per-character choices all come from that single output; on a colour
+   page with much saturated colour (a stamp, a highlighter over the print), a second run
+   on the page with that colour made light (``images.vivid_light``), kept, and the
+   passes after it made on it, when it reads the page better (``_more_and_surer``);
 2. only when that pass looks bad or read nothing (mean word confidence under
    ``orientation_threshold``): a pass with adaptive (Sauvola) thresholding, kept when it
    reads half as much confident text again or more (sum of word confidences):
@@ -569,9 +572,24 @@ def _read_lying(best: PagePass, tried: list[PagePass], bad: float, notes: list[s
 
 
 def read_page(runner: Runner, image: Image.Image, dpi: float | None,
-                    notes: list[str], number: int) -> PagePass:
+                    notes: list[str], number: int, *,
+                    vivid: Image.Image | None = None) -> PagePass:
+    """The best reading of a page (see the module's docstring); ``vivid``, the page with
+    its saturated colours made light (:func:`uncertain.images.vivid_light`), is read
+    too, and kept, with the passes after it made on it, when it reads the page better."""
     opts = runner.options
     best = runner.recognise(image, dpi=dpi, rotation=0, scale=1.0)
+    if vivid is not None:
+        # a stamp or a highlighter's ink over the print, as dark as the print once made
+        # grey: read with its colour made light, kept when it reads the page better
+        light = _another(runner, vivid, notes, number, "a pass with its colours made light",
+                         dpi=dpi, rotation=0, scale=1.0)
+        if light is not None and _more_and_surer(best, light, letters=True):
+            notes.append(f"page {number}: read with its saturated colours made light (a "
+                         f"stamp or a highlighter over the print): {len(best.words)} -> "
+                         f"{len(light.words)} words, mean word confidence "
+                         f"{best.mean_conf:.0f} -> {light.mean_conf:.0f}")
+            best, image = light, vivid
     height = best.line_height
     if dpi and dpi > _REFERENCE_DPI and (height is None
                                           or height * 72 / dpi < _SMALLEST_LINE_PT):

@@ -566,7 +566,12 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                              "tall as wide (its resolution tag; a fax at standard resolution"
                              f"): read stretched to square ones, {gray.width}x{gray.height} -> "
                              f"{square.width}x{square.height} (boxes are on the page as it is)")
-            best = read_page(runner, square, page.dpi, notes, page.number)
+            # a page of saturated colour (a stamp, a highlighter over the print) is read
+            # also with that colour made light, by read_page
+            vivid = images.vivid_light(page.image)
+            if vivid is not None and square is not gray:
+                vivid = images.square_pixels(vivid, page.aspect, opts.max_pixels)[0]
+            best = read_page(runner, square, page.dpi, notes, page.number, vivid=vivid)
             version = version or best.version
             found = _segments(best, number=page.number, width=square.width,
                               height=square.height, options=opts, first_id=len(segments))
