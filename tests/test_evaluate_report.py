@@ -881,3 +881,36 @@ def test_evaluate_cli_lexicon_validates_the_files_run_with_a_formulary(
     err = capsys.readouterr().err
     assert "--lexicon: a calibration maps the stages' own scores" in err
     assert not (tmp_path / "c.json").exists()
+
+
+def test_evaluate_cli_a_folder_that_cannot_be_listed_is_an_input_that_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """eval over a folder it could not list left it out with a warning and exited 0, as
+    if every input had been scored; it is an input that failed, as for annotate and
+    batch: said, and the status 1 (root lists any folder: the listing is made to fail)."""
+    import os
+
+    from uncertain.cli import main
+
+    note = tmp_path / "a.txt"
+    note.write_text("Take metformin daily.\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": str(note), "text": "Take metformin "
+                                "daily."}) + "\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    argv = ["eval", "--refs", str(refs), str(note), str(locked), "--intervals", "0",
+            "--no-progress"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{locked} (MissingFileError)" in err and "1 input failed" in err
+    assert main([*argv, "--allow-failures"]) == 0

@@ -191,12 +191,18 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
     if args.paths or not args.docs:
         from uncertain._batch_inputs import named_files
         from uncertain.cli import warn
+        from uncertain.evaluate import Failure
 
-        files = list(named_files(args.paths, warn)) if args.paths else [
+        # a folder that cannot be listed is an input that failed, as annotate's and
+        # batch's (it was left out with a warning, and the run's status was 0)
+        unread: list[tuple[Path, str]] = []
+        files = list(named_files(args.paths, warn, unread=unread)) if args.paths else [
             refs_dir / r.path for r in refs if r.path]
         items += run_stages(files, validate=validate, model=args.model,
                             calibration=calibration, rescore=rescore,
                             progress=not args.no_progress, lexicons=lexicons)
+        items += [Failure(os.fspath(folder), "MissingFileError", f"{folder}: {why}")
+                  for folder, why in unread]
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
     return pairs, unmatched, refs
 
