@@ -81,11 +81,11 @@ def without_pass() -> Iterator[None]:
     """``recognize`` as it was before the pass: ``images.vivid_light`` finds no saturated
     colour on any page, so none is read a second time with it made light."""
     original = images.vivid_light
-    images.vivid_light = lambda image: None  # type: ignore[assignment]
+    images.vivid_light = lambda image: None
     try:
         yield
     finally:
-        images.vivid_light = original  # type: ignore[assignment]
+        images.vivid_light = original
 
 
 def _stamp_mask(size: tuple[int, int], rng: random.Random) -> np.ndarray:
@@ -122,8 +122,8 @@ def colour_copy(page: Image.Image, kind: str, rng: random.Random) -> Image.Image
         return Image.fromarray((255 * paper + ink * (1 - paper)).clip(0, 255).astype(np.uint8))
     rgb = np.asarray(page.convert("RGB"), dtype=np.float32)
     if kind == "highlight":  # two strokes across most of the page's width
-        mask = np.zeros(rgb.shape[:2], dtype=np.float32)
-        h, w = mask.shape
+        h, w = page.height, page.width
+        mask = np.zeros((h, w), dtype=np.float32)
         for _ in range(2):
             y = rng.randint(int(h * 0.15), int(h * 0.8))
             mask[y:y + int(h * 0.06), int(w * 0.08):int(w * 0.8)] = 1.0
