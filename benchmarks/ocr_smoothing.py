@@ -33,8 +33,6 @@ import random
 import re
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from uncertain.metrics import wer  # noqa: E402
-from uncertain.ocr import PytesseractEngine, recognize  # noqa: E402
+from uncertain.ocr import recognize  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _tesseract_time import TESSERACT  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 FONT = "DejaVuSans.ttf"
@@ -57,21 +58,6 @@ LINES = [
     "Warfarin 5 mg daily, INR weekly",
     "Refills: 2 Dr. Helen Moore MD",
 ]
-
-TESSERACT = [0.0]
-
-
-def _timed(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            TESSERACT[0] += time.perf_counter() - start
-    return wrapper
-
-
-PytesseractEngine._process = _timed(PytesseractEngine._process)  # type: ignore[method-assign]
 
 
 def generated(count: int, workdir: Path, seed: int = 5) -> list[tuple[str, Path, str]]:

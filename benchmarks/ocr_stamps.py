@@ -35,11 +35,9 @@ import json
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -49,7 +47,10 @@ sys.path.insert(0, str(ROOT))
 
 from uncertain import images  # noqa: E402
 from uncertain.metrics import wer  # noqa: E402
-from uncertain.ocr import PytesseractEngine, recognize  # noqa: E402
+from uncertain.ocr import recognize  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _tesseract_time import TESSERACT  # noqa: E402
 
 FONT = "DejaVuSans-Bold.ttf"
 KINDS = ("red", "highlight", "blue", "darkblue")
@@ -59,21 +60,6 @@ INKS = {"red": (205, 35, 45), "blue": (40, 70, 200), "highlight": (255, 235, 60)
 STAMP_WORDS = ["RECEIVED", "COPY", "PAID", "URGENT", "FILED", "VERIFIED", "CHECKED"]
 #: the note ``recognize`` leaves on a page whose reading with its colours made light is kept
 KEPT_NOTE = "saturated colours made light"
-
-TESSERACT = [0.0]
-
-
-def _timed(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            TESSERACT[0] += time.perf_counter() - start
-    return wrapper
-
-
-PytesseractEngine._process = _timed(PytesseractEngine._process)  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
