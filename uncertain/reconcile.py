@@ -1534,6 +1534,13 @@ def _edge_lines(answer: str, tokens: list[re.Match[str]], dst: list[str],
     return lead, tail
 
 
+def _line_key(line: str) -> str:
+    """A line as lines of an answer and of the document are compared when they are
+    paired: its words normalised (:func:`_key`), a kept rendering's doubt marks left out."""
+    opening, closing = _DOUBT_MARKS.get()
+    return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
+
+
 def _in_document_order(answer: str, own: str) -> str | None:
     """``answer`` with its lines in the order of the document's own text ``own``, where it
     gives each of the document's lines once, in another order (a sorted list, sentences
@@ -1548,11 +1555,7 @@ def _in_document_order(answer: str, own: str) -> str | None:
     if len(given) > n + _ASIDE_LINES:
         return None
     opening, closing = _DOUBT_MARKS.get()
-
-    def key(line: str) -> str:
-        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
-
-    keys, own_keys = [key(line) for line in given], [key(line) for line in targets]
+    keys, own_keys = [_line_key(line) for line in given], [_line_key(line) for line in targets]
     every = process.cdist(keys, own_keys, scorer=fuzz.ratio)
     best = every.max(axis=1)
     extra = len(given) - n
@@ -1598,12 +1601,8 @@ def _some_in_document_order(given: list[str], targets: list[str]) -> str | None:
     if n > _MAX_LINES or m < 2:
         return None
     opening, closing = _DOUBT_MARKS.get()
-
-    def key(line: str) -> str:
-        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
-
-    every = process.cdist([key(line) for line in given], [key(line) for line in targets],
-                          scorer=fuzz.ratio)
+    every = process.cdist([_line_key(line) for line in given],
+                          [_line_key(line) for line in targets], scorer=fuzz.ratio)
     like = every.max(axis=1) >= _MOVED_SIMILARITY
     core = [k for k in range(m) if like[k]]
     if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
@@ -1695,13 +1694,8 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
     n = len(targets)
     if not given or n < 2 or n > _MAX_LINES or len(given) > n // 2 + 2 * _ASIDE_LINES:
         return None
-    opening, closing = _DOUBT_MARKS.get()
-
-    def key(line: str) -> str:
-        return " ".join(_key(t) for t in line.replace(opening, "").replace(closing, "").split())
-
-    score = process.cdist([key(line) for line in given], [key(line) for line in targets],
-                          scorer=fuzz.ratio)
+    score = process.cdist([_line_key(line) for line in given],
+                          [_line_key(line) for line in targets], scorer=fuzz.ratio)
     like = [bool(score[k].max() >= _MOVED_SIMILARITY) for k in range(len(given))]
     core = [k for k in range(len(given)) if like[k]]
     if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
@@ -1715,12 +1709,12 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
         j = after + int(np.argmax(score[k][after:]))
         if score[k][j] < _MOVED_SIMILARITY:
             return None
-        mine = key(given[k])
-        if any(fuzz.ratio(mine, key(" ".join(targets[a:a + 2]))) > score[k][j]
+        mine = _line_key(given[k])
+        if any(fuzz.ratio(mine, _line_key(" ".join(targets[a:a + 2]))) > score[k][j]
                for a in (j - 1, j) if 0 <= a < n - 1):
             return None  # (more like two lines joined: a copy with its lines joined)
         place.append(j)
-    if n - len(core) < 2 or all(key(given[k]) == key(targets[j])
+    if n - len(core) < 2 or all(_line_key(given[k]) == _line_key(targets[j])
                                 for k, j in zip(core, place, strict=True)):
         return None  # (one line left out, or none of those given fixed: lines deleted)
     lines = list(targets)
