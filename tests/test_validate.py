@@ -3694,3 +3694,29 @@ def test_validate_a_dose_form_abbreviated_is_no_name(line: str, modality: Modali
 def test_validate_a_score_before_its_value_is_no_misspelling(line: str,
                                                               modality: Modality) -> None:
     assert only_doubtful(validate(_line_doc(line, modality))) == []
+
+
+@pytest.mark.parametrize(("line", "brand"), [
+    # a pen's name after its brand was a misspelled name ("SoloStar": Zalasta, olanzapine)
+    # or out of vocabulary ("KwikPen"); the lexicon lists each with other brands of several
+    # words ("Toujeo Solostar", "Rezvoglar Kwikpen")
+    ("Lantus SoloStar 20 units at night", "insulin glargine"),
+    ("Humalog KwikPen 6 units with meals", "insulin lispro"),
+])
+def test_validate_a_device_named_after_its_brand_is_no_misspelling(
+        validator: Validator, line: str, brand: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.candidates[0].canonical for f in doc.flags if f.reason == "verified"] == [brand]
+    assert only_doubtful(doc) == []
+
+
+@pytest.mark.parametrize(("line", "flagged"), [
+    # ... not where no brand is before it, or a sentence ends between them
+    ("SoloStar 20 units at night", "SoloStar"), ("Lantus. SoloStar 20 units", "SoloStar"),
+    # ... nor a misspelling of the device's name
+    ("Lantus Solostr 20 units", "Solostr"),
+])
+def test_validate_a_device_name_alone_is_doubted_as_before(
+        validator: Validator, line: str, flagged: str) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.text for f in only_doubtful(doc)] == [flagged]

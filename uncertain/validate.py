@@ -258,6 +258,41 @@ class Validator:
         logger.debug("validator index: %d terms from %s", len(self.index),
                      ", ".join(lx.name for lx in self.lexicons))
 
+    @cached_property
+    def _device_words(self) -> frozenset[str]:
+        """The compact keys of the words that follow a brand's first word in the brands of
+        several words ("Toujeo Solostar", "Rezvoglar Kwikpen"), of
+        :data:`_DEVICE_MIN_LETTERS` letters or more, that are no term on their own: a pen's
+        or a device's name, which a maker gives the pens of several of its drugs while
+        the lexicon lists it with some of them only (built once per validator)."""
+        keys: set[str] = set()
+        for item in self.index.items:
+            entry = item.entry
+            if entry.kind != "brand" or " " not in entry.term.strip():
+                continue
+            for part in entry.term.split()[1:]:
+                key = word_key(part)
+                if len(key) >= _DEVICE_MIN_LETTERS and key.isalpha():
+                    keys.add(key)
+        return frozenset(k for k in keys if not self.index.lookup(k))
+
+    def _device_after_brand(self, infos: list[WordInfo], words: Sequence[Word]) -> None:
+        """A word out of vocabulary right after a drug's brand, in its sentence, that the
+        lexicon holds as the later word of a brand's name (:attr:`_device_words`) is the
+        brand's pen or device, no misspelled name: "Lantus SoloStar" (Solostar is listed
+        with Toujeo and Admelog), "Humalog KwikPen" (with Rezvoglar). It was flagged near
+        the name its letters are nearest (SoloStar: Zalasta, olanzapine) or out of
+        vocabulary."""
+        for k in range(1, len(infos)):
+            info, before = infos[k], infos[k - 1]
+            if (not info.oov or not before.exact or before.segment != info.segment
+                    or CLAUSE_END.search(words[k - 1].text)
+                    or info.key not in self._device_words):
+                continue
+            if any(self.index.items[idx].entry.kind == "brand" and self._names_drug(idx)
+                   for idx in before.exact):
+                info.zipf, info.oov = KNOWN_ZIPF, False
+
     def _names_drug(self, idx: int) -> bool:
         entry = self.index.items[idx].entry
         return names_drug(entry.kind, entry.lexicon)
@@ -380,6 +415,7 @@ class Validator:
                            doubt if modality == "audio" else None, self.vocabulary,
                            self._names_drug, self._begins_term,
                            read_doubt=doubt if modality == "image" else None)
+        self._device_after_brand(infos, words)
         n = len(infos)
         # in print and text, a dose is a name's on its own line, or opening the next one
         sweep = read_sweep(infos, words, modality, opts, doubt,
@@ -1444,6 +1480,9 @@ _DEVICE_WORDS = frozenset({
 })
 #: a brand written in capitals of at most this many letters reads as an abbreviation
 _BRAND_INITIALS = 4
+#: a brand's later word this long at least may be a device's name ("Solostar", "Kwikpen";
+#: not "R" of "Lantus R", "XL" of a release form)
+_DEVICE_MIN_LETTERS = 5
 #: a drug's abbreviation of a prior under this is of a drug seldom prescribed (DrugBank's
 #: synonyms of rare substances are 0.01 to 0.1; a common drug's, "ASA", "HCTZ", "NTG",
 #: 0.2 and more)
