@@ -292,3 +292,18 @@ def test_validator_reads_shorthand_made_a_verb_as_known() -> None:
     # ... a misspelled name so made is doubted as before
     drug = document_from_text("Pt metfor'd today.", path="note.txt")
     assert _flagged(Validator(vocabulary=Vocabulary()).validate(drug)) == ["metfor'd"]
+
+
+def test_validator_reads_the_plural_of_a_bare_clinical_word_as_known() -> None:
+    """The medical dictionary lists most of its nouns bare, with no affix to make a plural
+    of: "carpules" (dental cartridges, "Carpule" in it) was flagged near capsules."""
+    doc = document_from_text("Articaine 4% with epinephrine, 2 carpules given.",
+                             path="note.txt")
+    assert _flagged(Validator(vocabulary=Vocabulary()).validate(doc)) == ["carpules"]
+    known = Vocabulary("med.dic", frozenset({"carpule"}))
+    assert _flagged(Validator(vocabulary=known).validate(doc)) == []
+    # ... and of one in "y" ("hernioplasties")
+    doc = document_from_text("Two ostomy bags, three hernioplasties done.", path="note.txt")
+    assert "hernioplasties" in _flagged(Validator(vocabulary=Vocabulary()).validate(doc))
+    known = Vocabulary("med.dic", frozenset({"hernioplasty"}))
+    assert _flagged(Validator(vocabulary=known).validate(doc)) == []

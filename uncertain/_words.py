@@ -133,7 +133,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                 if found:
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
-            if kind == "word" and not exact and zipf < KNOWN_ZIPF and _known(text, known):
+            if kind == "word" and not exact and zipf < KNOWN_ZIPF and (
+                    _known(text, known) or _known_plural(key, known, lookup)):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
             if (kind == "word" and not exact and zipf < oov_max_zipf
                     and is_score_code(text, lookup, drug)):
@@ -530,19 +531,36 @@ def _known(text: str, known: Container[str]) -> bool:
         folded.replace("ae", "e").replace("oe", "e") in known)
 
 
-def plural_zipf(word: str) -> float:
-    """The English zipf frequency of ``word``, or of its singular when that is higher:
-    wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
-    of an ordinary word is ordinary English, not a misheard name."""
-    zipf = english_zipf(word)
+def _singulars(word: str) -> list[str]:
+    """The singulars a plural in "s" may be of ("sunflowers", "boxes", "bodies"); none for
+    a word under five letters or in "ss"."""
     if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
-        return zipf
+        return []
     singulars = [word[:-1]]
     if word.endswith("es"):
         singulars.append(word[:-2])
     if word.endswith("ies"):
         singulars.append(word[:-3] + "y")
-    return max([zipf] + [english_zipf(s) for s in singulars])
+    return singulars
+
+
+def _known_plural(key: str, known: Container[str],
+                  lookup: Callable[[str], Sequence[int]]) -> bool:
+    """Whether a written word of letters is the plural of a noun the clinical vocabulary
+    ``known`` holds, which lists most of its words bare, with no affix to make a plural
+    of ("Carpule": "carpules", no misspelled capsules), unless that singular is a term of
+    the lexicons (a name with an "s" too many is the name's)."""
+    if not known or not key.isalpha():
+        return False
+    return any(_known(singular, known) and not lookup(singular)
+               for singular in _singulars(key))
+
+
+def plural_zipf(word: str) -> float:
+    """The English zipf frequency of ``word``, or of its singular when that is higher:
+    wordfreq ranks "sunflowers" rare (2.8) and "sunflower" ordinary (3.4), and the plural
+    of an ordinary word is ordinary English, not a misheard name."""
+    return max([english_zipf(word)] + [english_zipf(s) for s in _singulars(word)])
 
 
 #: the English zipf of a word English knows but seldom uses: a word of the clinical
