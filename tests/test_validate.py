@@ -3514,6 +3514,13 @@ def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
     ("Levo 500 mg IV q24h", "Levo", {"levofloxacin", "levothyroxine"}),
     ("Meds: Amio 200 mg daily", "Amio", {"amiodarone"}),
     ("- Atorva 40 mg qHS", "Atorva", {"atorvastatin"}),
+    # ... or after a prescribing word or a verb of giving, where a writer capitalises a
+    # drug's name, brand or not (these were read as written: Metop and Levo flagged as
+    # nothing, Oxy verified as the acne wash, Amio near Ambien only)
+    ("Gave Metop 25 mg", "Metop", {"metoprolol"}),
+    ("given Levo 500 mg IV", "Levo", {"levofloxacin", "levothyroxine"}),
+    ("For pain, given Oxy 5 mg PO", "Oxy", {"oxycodone"}),
+    ("Continue Amio 200 mg daily", "Amio", {"amiodarone"}),
 ])
 def test_validate_a_clipped_name_before_its_dose_is_the_names_it_begins(
         validator: Validator, line: str, span: str, canonicals: set[str],
@@ -3530,7 +3537,8 @@ def test_validate_a_clipped_name_before_its_dose_is_the_names_it_begins(
     # only, or which is written in its own case, stays verified
     ("cipro 500 mg BID", "ciprofloxacin"), ("nitro 0.4 mg SL", "nitroglycerin"),
     ("soma 350 mg TID", "carisoprodol"), ("tylenol 650 mg q6h", "acetaminophen"),
-    ("Oxy wash to face daily", "salicylic acid"),
+    ("Oxy wash to face daily", "salicylic acid"), ("Gave Tylenol 650 mg", "acetaminophen"),
+    ("Started Lisinopril 10 mg daily", "lisinopril"),
 ])
 def test_validate_a_brand_that_is_no_clipping_stays_verified(
         validator: Validator, line: str, canonical: str) -> None:

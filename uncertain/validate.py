@@ -79,6 +79,7 @@ from rapidfuzz.distance import Levenshtein
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed
 from uncertain._context import classify, dose_amount, is_number_word, strip_punct
+from uncertain._cues import is_cue_word
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import Indexed, LexiconIndex, breaks_within, compact, written_key
 from uncertain._index_cache import cached_index
@@ -1756,16 +1757,22 @@ _CLIPPED_STEMS = 2
 #: the marks that end what comes before a word a writer capitalises whatever it is: a
 #: sentence, a label ("Meds: Oxy 5 mg"), a list's number ("2.", "2)")
 _CAPITALISING_ENDS = (".", ":", "!", "?", ")")
+#: ... and the verbs of giving no prescribing word is (:func:`uncertain._cues.is_cue_word`):
+#: a writer capitalises a drug's name after one as any drug's, brand or not
+_GIVING = frozenset({"gave", "gives"})
 
 
 def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool) -> bool:
     """Whether the word ``i`` stands where a writer capitalises any word, so that its
     capital says nothing of a proper name: opening a line (``new_line``) or a sentence,
-    after a label's colon, or after a list's mark ("-", "•", "2.")."""
+    after a label's colon, or after a list's mark ("-", "•", "2."), or after a prescribing
+    word or a verb of giving, where writers capitalise a drug's name, a brand's or not
+    ("Gave Metop 25 mg", "Continue Amio 200 mg")."""
     if new_line or i == 0:
         return True
     before = words[i - 1].text.rstrip()
-    return before.endswith(_CAPITALISING_ENDS) or not any(c.isalnum() for c in before)
+    return (before.endswith(_CAPITALISING_ENDS) or not any(c.isalnum() for c in before)
+            or before.casefold() in _GIVING or is_cue_word(before.casefold()))
 
 
 def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
