@@ -222,9 +222,9 @@ def test_cli_standard_input_closed_reads_nothing(
     assert main(["reconcile", str(doc), "-"]) == 0  # (an empty answer is an answer)
     out, err = capsys.readouterr()
     assert json.loads(out)["text"] == ""
-    assert err == ("warning: -: holds no text: no corrected copy of it (a refusal, a "
-                   "summary, the answer to another document?); its changes are no "
-                   "corrections\n")
+    assert err == ("warning: -: the answer holds no text: no corrected copy of it (a "
+                   "refusal, a summary, the answer to another document?); its changes are "
+                   "no corrections, no span is resolved\n")
 
 
 def test_cli_writes_utf8_to_standard_output_whatever_the_locale(
@@ -724,9 +724,11 @@ def test_cli_reconcile_maps_the_fix_onto_words(note: Path, tmp_path: Path,
     assert main(["reconcile", str(saved), str(refusal)]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["kept"] < 0.5
-    assert err == (f"warning: {refusal}: keeps {json.loads(out)['kept']:.0%} of the "
-                   "document's words: no corrected copy of it (a refusal, a summary, the "
-                   "answer to another document?); its changes are no corrections\n")
+    assert err == (f"warning: {refusal}: the answer keeps {json.loads(out)['kept']:.0%} of "
+                   "the document's words: no corrected copy of it (a refusal, a summary, "
+                   "the answer to another document?); its changes are no corrections, no "
+                   "span is resolved\n")
+    assert json.loads(out)["resolved"] == [] and json.loads(out)["corrected_copy"] is False
     assert main(["reconcile", str(saved), str(answer)]) == 0
     assert not capsys.readouterr().err  # (a corrected copy: nothing to say)
     # a prompt rendered with another --threshold marked other spans: reconcile takes it

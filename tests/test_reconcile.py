@@ -528,6 +528,31 @@ def test_reconcile_says_how_much_of_the_document_the_answer_keeps() -> None:
     assert reconcile(_plain([]), "hello").kept == 1.0  # no words to keep
 
 
+def test_reconcile_an_answer_that_is_no_corrected_copy_resolves_no_span() -> None:
+    """A refusal or a summary listed its deletion of each doubtful span in ``resolved``
+    from the Python API (only the CLI warned): applied, it deleted every word in doubt.
+    Such an answer now resolves nothing, leaves every span to check and says why."""
+    doc = _load("dictation")
+    refusal = reconcile(doc, "I cannot help with that.")
+    assert refusal.spans and any(c.span is not None for c in refusal.changes)
+    assert refusal.resolved == [] and not refusal.corrected_copy
+    assert refusal.unchanged == tuple(range(len(refusal.spans)))
+    (warning,) = refusal.warnings
+    assert warning.startswith(f"the answer keeps {refusal.kept:.0%} of")
+    assert "no corrected copy" in warning
+    assert refusal.to_dict()["resolved"] == [] and refusal.to_dict()["corrected_copy"] is False
+    summary = reconcile(doc, "A 58-year-old man with type 2 diabetes on metformin and "
+                             "lisinopril; follow up in three months.")
+    assert summary.resolved == [] and len(summary.unchanged) == len(summary.spans)
+    assert "no corrected copy" in summary.warnings[-1]
+    assert reconcile(doc, "").warnings[-1].startswith("the answer holds no text")
+    # a corrected copy, and a document without words, are read as before
+    fixed = reconcile(doc, _answer())
+    assert fixed.corrected_copy and fixed.resolved and fixed.warnings == ()
+    empty = reconcile(_plain([]), "hello")
+    assert empty.corrected_copy and empty.warnings == ()
+
+
 def test_reconcile_a_correction_of_doubtful_words_keeps_them() -> None:
     """kept counted only words left as they were, so a perfect correction of a document
     all of whose words were doubtful kept 0.0, and README's check (kept < 0.5: no
@@ -641,7 +666,8 @@ def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
 def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data) == {"text", "kept", "reordered", "spans", "resolved", "unchanged",
+    assert set(data) == {"text", "kept", "corrected_copy", "reordered", "spans",
+                         "resolved", "unchanged",
                          "overcorrections",
                          "reformatted", "asides", "warnings"}
     assert data["resolved"][0]["new"] == "Smith"
@@ -2231,7 +2257,10 @@ def test_reconcile_a_line_dropped_of_a_few_is_deleted(lines: list[str], answer: 
                                        for w in line.split()])
                   for k, line in enumerate(lines)])
     result = reconcile(doc, answer)
-    assert result.warnings == ()
+    # (not read as the fixed lines alone; three lines of five dropped keep under half the
+    # words: no corrected copy, which the one warning says)
+    assert not any(w.startswith("the answer gives") for w in result.warnings)
+    assert len(result.warnings) == (0 if result.corrected_copy else 1)
     assert [(c.original, c.new) for c in result.changes if c.kind == "delete"] == [
         (text, "") for text in deleted]
 

@@ -709,18 +709,8 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     for message in result.warnings:  # (a list of fixes: those it could not map)
         warn(f"{shown(args.answer)}: {message}")
-    if doc.words and result.kept < _COPY_KEPT:  # (said where people look, as annotate's)
-        warn(f"{shown(args.answer)}: " + ("holds no text" if not answer.strip() else
-             f"keeps {result.kept:.0%} of the document's words") + ": no corrected copy "
-             "of it (a refusal, a summary, the answer to another document?); its changes "
-             "are no corrections")
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
-
-
-#: the share of a document's words an answer keeps (``Reconciliation.kept``) under which
-#: it is no corrected copy, as the README says of ``kept``
-_COPY_KEPT = 0.5
 
 
 class _Unsaid(Exception):

@@ -183,12 +183,22 @@ class Reconciliation:
     reordered: bool = False
     #: what could not be read of the answer, for a person to see: of an answer that
     #: gives only a list of fixes, each fix that names words the document does not hold,
-    #: or holds in several places none of which is a doubtful span alone (not mapped)
+    #: or holds in several places none of which is a doubtful span alone (not mapped);
+    #: that the answer is no corrected copy (:attr:`corrected_copy`)
     warnings: tuple[str, ...] = ()
+    #: the answer is a corrected copy of the document: it keeps at least half of its
+    #: words (``kept`` >= 0.5). When it is not (a refusal, a summary, an empty answer)
+    #: its changes are no corrections: :attr:`resolved` is empty, every span is in
+    #: ``unchanged`` (still to be checked), ``warnings`` says so, and ``changes`` keeps
+    #: the edits as read, a doubtful span's among them
+    corrected_copy: bool = True
 
     @property
     def resolved(self) -> list[Change]:
-        """Changes on doubtful spans."""
+        """Changes on doubtful spans; none when the answer is no corrected copy
+        (:attr:`corrected_copy`): applying a refusal's "changes" would delete the words."""
+        if not self.corrected_copy:
+            return []
         return [c for c in self.changes if c.span is not None]
 
     @property
@@ -210,13 +220,14 @@ class Reconciliation:
         return [c for c in self.changes if c.aside]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: text, kept, reordered, spans, resolved, unchanged,
-        overcorrections, reformatted, asides, warnings."""
+        """A JSON-ready dict: text, kept, corrected_copy, reordered, spans, resolved,
+        unchanged, overcorrections, reformatted, asides, warnings."""
         spans = [s.to_dict() | (self.places[k] if k < len(self.places) else {})
                  for k, s in enumerate(self.spans)]
         return {
             "text": self.text,
             "kept": self.kept,
+            "corrected_copy": self.corrected_copy,
             "reordered": self.reordered,
             "spans": spans,
             "resolved": [c.to_dict() for c in self.resolved],
@@ -1029,9 +1040,23 @@ def reconcile(
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
     changes = [c for k, c in enumerate(changes) if k not in emptied]
+    copy = kept >= _COPY_KEPT
+    if not copy:  # a refusal, a summary: what it did to a span's words is no correction
+        unchanged = tuple(range(len(spans)))
+        warnings.append(("the answer holds no text" if not llm_output.strip() else
+                         f"the answer keeps {kept:.0%} of the document's words")
+                        + ": no corrected copy of it (a refusal, a summary, the answer to "
+                        "another document?); its changes are no corrections, no span is "
+                        "resolved")
     return Reconciliation(given, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns, lines) for s in spans),
-                          reordered=ordered is not None, warnings=tuple(warnings))
+                          reordered=ordered is not None, warnings=tuple(warnings),
+                          corrected_copy=copy)
+
+
+#: the share of a document's words an answer keeps (``Reconciliation.kept``) under which
+#: it is no corrected copy (``Reconciliation.corrected_copy``), as the README says
+_COPY_KEPT = 0.5
 
 
 #: the words of a fix's field names that say which text it holds, in an answer that
