@@ -1901,6 +1901,32 @@ def test_reconcile_an_answer_listing_its_fixes_as_text_is_mapped(answer: str) ->
     assert len(listed.asides) == 1 and not listed.overcorrections
 
 
+@pytest.mark.parametrize("answer", [
+    "lives in awful: lisinopril (please verify)\nmet for men: metformin",
+    'Corrections:\n- "lives in awful": "lisinopril" (uncertain)\n- "met for men": "metformin"',
+    "1. **lives in awful**: **lisinopril** - please verify\n2. met for men: metformin\n\n"
+    "Note: the rest looks right.",
+])
+def test_reconcile_an_answer_listing_its_fixes_with_colons_is_mapped(answer: str) -> None:
+    """A list of fixes written with a colon for an arrow ("met for men: metformin") was
+    read as the document's text, no corrected copy. Each line whose words before the
+    colon are a doubtful span's is now a fix, as an arrow's is."""
+    doc = _clinic()
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new, c.span, c.candidate, c.hedged) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0, True, True),
+        ("met for men", "metformin", 1, True, False)]
+    assert result.kept == 1.0 and result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_summary_with_a_label_is_no_list_of_fixes() -> None:
+    """A colon after words the document holds but does not doubt is a label of the
+    answer's own ("Patient: ..."), no fix: such a summary stays no corrected copy."""
+    doc = _clinic()
+    result = reconcile(doc, "Patient: cough on lisinopril; continue metformin.")
+    assert not result.corrected_copy and result.resolved == []
+
+
 def _clinic() -> Document:
     """The sample clinic note, two spans doubtful."""
     lines = ["Follow up visit for hypertension and type two diabetes.",

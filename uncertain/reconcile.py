@@ -943,7 +943,7 @@ def reconcile(
             cleaned, warnings = _fixed(own, spans, fixes)
         else:
             labelled = (_labelled_fixes(bare, own, style)
-                        or _listed_fixes(bare, own, style)
+                        or _listed_fixes(bare, own, style, spans)
                         or _tabled_fixes(bare, own, style))
             if labelled is not None:  # each fixed stretch given before and after its fix
                 cleaned, warnings = _fixed(own, spans, labelled)
@@ -1153,6 +1153,13 @@ _FIX_LINE = re.compile(
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: quotation marks and emphasis round a fix's words in such a line
 _FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
+#: such a line with a colon for its arrow ("met for me: metformin", '"met for me":
+#: "metformin"'): a fix only where the document holds the words before the colon (a
+#: line "Note: please verify." is a line of the answer's own)
+_FIX_COLON = re.compile(
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n:]*?[^\s:])[ \t]*:[ \t]+"
+    r"(?P<new>[^\n]*?\S)"
+    r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
 #: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
 #: 'metformin'"; what follows the fix on its line is its note
@@ -1166,21 +1173,24 @@ _FIX_PROSE = re.compile(
     r"(?P<note>[ \t,;:.!?\-\u2013\u2014(][^\n]*)?[ \t]*", re.IGNORECASE)
 
 
-def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
+def _listed_fixes(answer: str, own: str, style: Style | None,
+                  spans: Sequence[Span] = ()) -> list[_Fix] | None:
     """The fixes of an answer that gives only a list of them as text, a fix a line
     (:data:`_FIX_LINE`), with at most a line of its own before and after them ("Here are
     the corrections:"), like no line of the document; None for any other answer (a
     corrected copy with its fixes listed after it, one that holds half the document's
     words or more). Lines of the document's own text
     ``own`` are no fixes; the words read are read as an answer is, in the prompt's markup
-    (``style``, guessed when None) or none."""
+    (``style``, guessed when None) or none. A line with a colon for its arrow is a fix
+    only where its words are in one of the doubtful ``spans``."""
     fenced = _FENCED.fullmatch(answer.strip())
     if fenced:
         answer = fenced.group(1)
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
-    found = [(_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)) if line not in own
+    found = [(_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
+              or _colon_fix(line, own, style, spans)) if line not in own
              else None for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or len(lines) - len(at) > 2 or not all(
@@ -1206,6 +1216,27 @@ def _listed_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+def _colon_fix(line: str, own: str, style: Style | None,
+               spans: Sequence[Span]) -> re.Match[str] | None:
+    """A line of a list of fixes that writes a colon for its arrow
+    (:data:`_FIX_COLON`), when the document's text ``own`` holds the words before the
+    colon (case apart, as whole words) in one of the doubtful ``spans`` and the words
+    after it are others; else None. (A label of the answer's own, "Patient: diabetic on
+    metformin" in a summary, names no words in doubt.)"""
+    m = _FIX_COLON.fullmatch(line)
+    if m is None:
+        return None
+    old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+    new = m["new"].strip(_FIX_QUOTES + " \t")
+    if not old or old.casefold() == new.casefold():
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in old.split())
+    held = any(_word_edge(own, w.start()) and _word_edge(own, w.end())
+               and any(s.start < w.end() and w.start() < s.end for s in spans)
+               for w in re.finditer(pattern, own, re.IGNORECASE))
+    return m if held else None
 
 
 #: where a fix's words end and a note of its own may begin, after an unquoted fix on a
