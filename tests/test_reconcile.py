@@ -667,7 +667,7 @@ def test_reconcile_to_dict_is_json() -> None:
     result = reconcile(_load("discharge"), _load("discharge").text.replace("Smlth", "Smith"))
     data = json.loads(json.dumps(result.to_dict()))
     assert set(data) == {"text", "kept", "corrected_copy", "reordered", "spans",
-                         "resolved", "unchanged",
+                         "resolved", "unchanged", "raised",
                          "overcorrections",
                          "reformatted", "asides", "warnings"}
     assert data["resolved"][0]["new"] == "Smith"
@@ -1917,6 +1917,35 @@ def test_reconcile_an_answer_listing_its_fixes_with_colons_is_mapped(answer: str
         ("lives in awful", "lisinopril", 0, True, True),
         ("met for men", "metformin", 1, True, False)]
     assert result.kept == 1.0 and result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("style", ["inline", "bracket"])
+def test_reconcile_a_doubt_the_answer_raises_of_a_confident_word_is_reported(
+        style: Style) -> None:
+    """An answer that marked confident words as doubtful ("<unsure>ten
+    milligrams</unsure>"), words the prompt did not doubt, lost that doubt: the words
+    were as they were, no change. They are now in ``raised``, where the document has them,
+    for a person to check; marked words the answer changed are its hedged change."""
+    doc = _clinic()
+    fixed = doc.text.replace("lives in awful", "lisinopril").replace("met for men", "metformin")
+    mark = "<unsure>{}</unsure>" if style == "inline" else "[{}?]"
+    result = reconcile(doc, fixed.replace("ten milligrams", mark.format("ten milligrams"))
+                       .replace("hypertension", mark.format("hypertension")), style=style)
+    assert [(s.text, s.word_start, s.word_end, doc.text[s.start:s.end]) for s in result.raised
+            ] == [("hypertension", 4, 5, "hypertension"),
+                  ("ten milligrams", 19, 21, "ten milligrams")]
+    assert [c.new for c in result.resolved] == ["lisinopril", "metformin"]
+    assert not result.overcorrections and result.kept == 1.0
+    assert [r["text"] for r in result.to_dict()["raised"]] == ["hypertension", "ten milligrams"]
+    # a marked stretch the answer changed is the change's doubt, not raised; the prompt's
+    # own marks kept round the spans are theirs
+    changed = reconcile(doc, fixed.replace("ten milligrams", mark.format("fifteen milligrams")),
+                        style=style)
+    assert changed.raised == ()
+    assert [(c.original, c.new, c.hedged) for c in changed.overcorrections] == [
+        ("ten", "fifteen", True)]
+    assert reconcile(doc, render(doc, style=style).document, style=style).raised == ()
+    assert reconcile(doc, fixed).raised == ()
 
 
 def test_reconcile_a_summary_with_a_label_is_no_list_of_fixes() -> None:

@@ -86,7 +86,7 @@ from uncertain._phones import NUMBER_WORDS, said_words
 from uncertain._words import glued_dose
 from uncertain.document import BBox, Document, Flag, Word, join_words
 from uncertain.lexicon import visible
-from uncertain.render import Prompt, doubtful_spans
+from uncertain.render import Prompt, _layout, doubtful_spans
 
 __all__ = ["Change", "Reconciliation", "clean_answer", "reconcile"]
 
@@ -192,6 +192,15 @@ class Reconciliation:
     #: ``unchanged`` (still to be checked), ``warnings`` says so, and ``changes`` keeps
     #: the edits as read, a doubtful span's among them
     corrected_copy: bool = True
+    #: doubts the answer raised of its own: confident words (in no doubtful span) it kept
+    #: as they were but marked as doubtful in the prompt's markup
+    #: ("<unsure>ten milligrams</unsure>", "[ten milligrams?]", an entry of a JSON
+    #: answer's "spans"), as spans of the document's text (``p`` None, no suggestions),
+    #: consecutive words one span, in reading order: words for a person to check too.
+    #: A confident word the answer changed and marked is a change, ``hedged``
+    raised: tuple[Span, ...] = field(default=())
+    #: where each of :attr:`raised` is, as :attr:`places` says of ``spans``
+    raised_places: tuple[dict[str, Any], ...] = field(default=())
 
     @property
     def resolved(self) -> list[Change]:
@@ -221,7 +230,7 @@ class Reconciliation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: text, kept, corrected_copy, reordered, spans, resolved,
-        unchanged, overcorrections, reformatted, asides, warnings."""
+        unchanged, raised, overcorrections, reformatted, asides, warnings."""
         spans = [s.to_dict() | (self.places[k] if k < len(self.places) else {})
                  for k, s in enumerate(self.spans)]
         return {
@@ -232,6 +241,8 @@ class Reconciliation:
             "spans": spans,
             "resolved": [c.to_dict() for c in self.resolved],
             "unchanged": [spans[i] for i in self.unchanged],
+            "raised": [s.to_dict() | (self.raised_places[k] if k < len(self.raised_places)
+                                      else {}) for k, s in enumerate(self.raised)],
             "overcorrections": [c.to_dict() for c in self.overcorrections],
             "reformatted": [c.to_dict() for c in self.reformatted],
             "asides": [c.to_dict() for c in self.asides],
@@ -1040,6 +1051,8 @@ def reconcile(
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
     changes = [c for k, c in enumerate(changes) if k not in emptied]
+    raised = _raised(doc, pairs, same, _doubt_of(tokens, doubts), token_span, owner, units,
+                     changes)
     copy = kept >= _COPY_KEPT
     if not copy:  # a refusal, a summary: what it did to a span's words is no correction
         unchanged = tuple(range(len(spans)))
@@ -1051,7 +1064,52 @@ def reconcile(
     return Reconciliation(given, tuple(spans), tuple(changes), unchanged, kept,
                           tuple(_place(located, s, turns, lines) for s in spans),
                           reordered=ordered is not None, warnings=tuple(warnings),
-                          corrected_copy=copy)
+                          corrected_copy=copy, raised=tuple(raised),
+                          raised_places=tuple(_place(located, s, turns, lines)
+                                              for s in raised))
+
+
+def _doubt_of(tokens: list[re.Match[str]], doubts: list[tuple[int, int]]) -> list[int | None]:
+    """For each answer token, the index of the stretch the answer marked as doubtful
+    (``doubts``, in order, apart) it is in, or None."""
+    starts = [a for a, _ in doubts]
+    out: list[int | None] = []
+    for m in tokens:
+        k = bisect.bisect_left(starts, m.end()) - 1  # the last stretch starting before its end
+        out.append(k if k >= 0 and m.start() < doubts[k][1] else None)
+    return out
+
+
+def _raised(doc: Document, pairs: Pairs, same: list[bool], doubt_of: list[int | None],
+            token_span: list[int | None], owner: list[int], units: list[tuple[int, int]],
+            changes: list[Change]) -> list[Span]:
+    """The confident words the answer kept as they were and marked as doubtful
+    (``doubt_of``: the marked stretch of each answer token), in no change and in no
+    stretch that holds a change (its doubt is the change's, ``hedged``): spans of the
+    document's text, consecutive words one span."""
+    if all(d is None for d in doubt_of):
+        return []
+    changed = {i for c in changes for i in range(c.word_start, c.word_end)}
+    of_changes = {doubt_of[j] for (_, j, _), kept in zip(pairs, same, strict=True)
+                  if not kept and j is not None}
+    marked: set[int] = set()
+    for (i, j, _), kept in zip(pairs, same, strict=True):
+        if (kept and i is not None and j is not None and doubt_of[j] is not None
+                and doubt_of[j] not in of_changes and token_span[i] is None):
+            a, b = units[owner[i]]
+            marked.update(w for w in range(a, b) if w not in changed)
+    if not marked:
+        return []
+    layout = _layout(doc)
+    runs: list[list[int]] = []
+    for w in sorted(marked):
+        if runs and runs[-1][1] == w:
+            runs[-1][1] = w + 1
+        else:
+            runs.append([w, w + 1])
+    return [Span(layout.offsets[a][0], layout.offsets[b - 1][1],
+                 layout.text[layout.offsets[a][0]:layout.offsets[b - 1][1]],
+                 word_start=a, word_end=b) for a, b in runs]
 
 
 #: the share of a document's words an answer keeps (``Reconciliation.kept``) under which
