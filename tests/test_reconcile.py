@@ -1948,6 +1948,29 @@ def test_reconcile_a_doubt_the_answer_raises_of_a_confident_word_is_reported(
     assert reconcile(doc, fixed).raised == ()
 
 
+def test_reconcile_a_table_s_column_of_line_numbers_is_layout() -> None:
+    """An answer that set the document out in a table with a column of line numbers
+    ("| Line | Text |", "| 1 | ... |") had each number, and the header with the first,
+    as over-corrections. The numbers are now the table's layout, the header an aside;
+    a document whose lines start with numbers keeps them as words."""
+    doc = _clinic()
+    fixed = doc.text.replace("lives in awful", "lisinopril").replace("met for men", "metformin")
+    table = "| Line | Text |\n|---|---|\n" + "\n".join(
+        f"| {k + 1} | {line} |" for k, line in enumerate(fixed.split("\n")))
+    result = reconcile(doc, table)
+    assert [c.new for c in result.resolved] == ["lisinopril", "metformin"]
+    assert result.overcorrections == [] and [c.new for c in result.asides] == ["Line Text"]
+    numbered = Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=k, words=[Word(text=w, confidence=0.95) for w in line.split()])
+                  for k, line in enumerate(["1 tab daily", "2 tabs at night"])])
+    said = reconcile(numbered, "| # | Dose |\n|---|---|\n| 1 | tab daily |\n"
+                               "| 2 | tabs at night |")
+    assert said.overcorrections == [] and [" ".join(line.split()) for line in
+                                           said.text.split("\n")[2:]] == [
+        "1 tab daily", "2 tabs at night"]
+
+
 def test_reconcile_a_summary_with_a_label_is_no_list_of_fixes() -> None:
     """A colon after words the document holds but does not doubt is a label of the
     answer's own ("Patient: ..."), no fix: such a summary stays no corrected copy."""

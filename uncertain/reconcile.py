@@ -351,7 +351,9 @@ def _untabled(text: str, own: str = "") -> str:
     (a line that begins and ends with "|", or one of a block of lines with "|" round such
     a row of dashes) are spaces ("| 2 | lisinopril | 10 mg |" is "2 lisinopril 10 mg"), and
     a cell that holds a time alone goes, unless the document's own text ``own`` holds
-    it."""
+    it, and so does a row's first cell that holds a number alone (the column of line
+    numbers an answer set the lines in: "| 2 | lisinopril 10 mg |"), unless a line of the
+    document starts with a number."""
     lines = text.split("\n")
     rules = [k for k, line in enumerate(lines) if "|" in line and _TABLE_RULE.fullmatch(line)]
     rows = {k for k, line in enumerate(lines)
@@ -364,13 +366,21 @@ def _untabled(text: str, own: str = "") -> str:
                 at += step
     for k in rules:
         lines[k] = ""
+    numbered = not _NUMBER_START.search(own)
     for k in rows - set(rules):
-        cells = [cell for cell in _TABLE_PIPE.split(lines[k])
-                 if not (_TIME_CELL.fullmatch(cell) and cell.strip(" \t[]()") not in own)]
+        cells = _TABLE_PIPE.split(lines[k])
+        first = next((n for n, cell in enumerate(cells) if cell.strip()), None)
+        cells = [cell for n, cell in enumerate(cells)
+                 if not (_TIME_CELL.fullmatch(cell) and cell.strip(" \t[]()") not in own)
+                 and not (numbered and n == first and _NUMBER_CELL.fullmatch(cell))]
         lines[k] = " ".join(cells).replace("\\|", "|")
     return "\n".join(lines)
 
 
+#: a table's cell that holds a number alone ("| 2 |", "| 2. |"): a line's number
+_NUMBER_CELL = re.compile(r"[ \t]*\d{1,4}[.)]?[ \t]*")
+#: a line that starts with a number
+_NUMBER_START = re.compile(r"^[ \t]*\d", re.MULTILINE)
 #: a table's cell that holds a segment's time alone ("| 00:04.2 |", "| [00:04.2] |"): the
 #: time prefix the answer set in a column of its own, no word
 _TIME_CELL = re.compile(r"[ \t]*[\[(]?\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?[\])]?[ \t]*")
