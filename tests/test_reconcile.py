@@ -1971,6 +1971,30 @@ def test_reconcile_a_table_s_column_of_line_numbers_is_layout() -> None:
         "1 tab daily", "2 tabs at night"]
 
 
+@pytest.mark.parametrize("labels", [("Doctor: ", "Patient: "), ("**Speaker 1:** ",),
+                                    ("DR. SMITH: ",)])
+def test_reconcile_a_speaker_s_label_before_a_line_is_an_aside(labels: tuple[str, ...]) -> None:
+    """An answer that put a label before the document's lines ("Doctor: ...") had each
+    label as an over-correction. A label (a capital, up to three words, a colon) at the
+    start of a line of the answer and of the document is now an aside, its own text; a
+    word it inserts at a line's start, or a label within a line, is still a change."""
+    doc = _clinic()
+    fixed = doc.text.replace("lives in awful", "lisinopril").replace("met for men", "metformin")
+    lines = fixed.split("\n")
+    answer = "\n".join(labels[k % len(labels)] + line for k, line in enumerate(lines))
+    result = reconcile(doc, answer)
+    assert [c.new for c in result.resolved] == ["lisinopril", "metformin"]
+    assert result.overcorrections == []
+    assert [c.new for c in result.asides] == [
+        labels[k % len(labels)].replace("*", "").strip() for k in range(len(lines))]
+    assert all(c.word_start == c.word_end for c in result.asides)
+    inserted = reconcile(doc, fixed.replace("Blood", "Also blood")
+                         .replace("dry cough", "Doctor: dry cough"))
+    assert [(c.original, c.new) for c in inserted.overcorrections] == [
+        ("", "Doctor:"), ("", "Also")]
+    assert inserted.asides == []
+
+
 def test_reconcile_a_summary_with_a_label_is_no_list_of_fixes() -> None:
     """A colon after words the document holds but does not doubt is a label of the
     answer's own ("Patient: ..."), no fix: such a summary stays no corrected copy."""

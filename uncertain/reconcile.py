@@ -1044,6 +1044,13 @@ def reconcile(
     changes = _checked_beside(_dose_beside([_uncrossed(c, names) for c in changes]),
                               _segment_of(doc))
     changes, moved, emptied = _moved_fixes(changes, names, _segment_of(doc))
+    # a label the answer put before a line is its own text (unless it is a span's fix
+    # moved there: "Metformin: he takes ...")
+    changes = [replace(c, aside=True) if (
+        k not in emptied and c.kind == "insert" and c.span is None and not c.aside
+        and _label(g, new_tokens, starts, line_words)
+        and c.new == " ".join(new_tokens[g.j1:g.j2])) else c
+        for k, (g, c) in enumerate(zip(groups, changes, strict=True))]
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
              if c.aside and _NOTE_DOUBT.search(c.new)]
@@ -2066,6 +2073,23 @@ def _aside(g: _Group, tokens: list[re.Match[str]], answer: str, n_words: int) ->
         return (g.j1 == 0 or "\n" in answer[tokens[g.j1 - 1].end():tokens[g.j1].start()]
                 or bool(_NOTE_AFTER.fullmatch(answer[tokens[g.j1].start():].rstrip())))
     return False
+
+
+def _label(g: _Group, new_tokens: list[str], starts: set[int], line_words: set[int]) -> bool:
+    """Whether an insertion is a label the answer put before a line of the document
+    ("Doctor: ", "Speaker 1: ", "PATIENT: "): at the start of a line of the answer and
+    of the document's, the line's words after it, one to three words the last of which
+    ends with a colon (:data:`_SPEAKER_LABEL`)."""
+    if g.first != g.stop or g.j1 >= g.j2 or g.j2 - g.j1 > 3 or g.first not in line_words:
+        return False
+    if not (g.j1 == 0 or g.j1 in starts) or g.j2 >= len(new_tokens) or g.j2 in starts:
+        return False
+    return bool(_SPEAKER_LABEL.fullmatch(" ".join(new_tokens[g.j1:g.j2])))
+
+
+#: a label an answer puts before a line: a capital, up to three words, a colon after
+#: the last ("Doctor:", "Speaker 1:", "Dr. Smith:")
+_SPEAKER_LABEL = re.compile(r"[A-Z][\w.'\-]*(?: [\w.'\-]+){0,2}:")
 
 
 #: a note in brackets the answer puts after the document's last word, on its line
