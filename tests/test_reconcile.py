@@ -1995,6 +1995,24 @@ def test_reconcile_a_speaker_s_label_before_a_line_is_an_aside(labels: tuple[str
     assert inserted.asides == []
 
 
+@pytest.mark.parametrize("answer", [
+    "lives in awful -> lisinopril (please verify); met for men -> metformin",
+    "Fixes: lives in awful → lisinopril (uncertain); met for men → metformin.",
+    "lives in awful: lisinopril (not sure); met for men: metformin",
+])
+def test_reconcile_fixes_listed_on_one_line_are_each_mapped(answer: str) -> None:
+    """Fixes listed on one line, parted by semicolons, had the second read as the first's
+    note (its span left unchanged, unsaid), and a label before the first ("Fixes: ...")
+    made it a fix of words the document does not hold. Each is now a fix of its own."""
+    result = reconcile(_clinic(), answer)
+    assert [(c.original, c.new, c.span, c.hedged) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0, True), ("met for men", "metformin", 1, False)]
+    assert result.warnings == () and result.unchanged == ()
+    # a note after a semicolon stays the fix's note
+    noted = reconcile(_clinic(), "lives in awful -> lisinopril; please verify")
+    assert [(c.new, c.hedged) for c in noted.changes] == [("lisinopril", True)]
+
+
 def test_reconcile_a_summary_with_a_label_is_no_list_of_fixes() -> None:
     """A colon after words the document holds but does not doubt is a label of the
     answer's own ("Patient: ..."), no fix: such a summary stays no corrected copy."""

@@ -1264,9 +1264,16 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
-    found = [(_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
-              or _colon_fix(line, own, style, spans)) if line not in own
-             else None for line in lines]
+
+    def fix(line: str) -> re.Match[str] | None:
+        return (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
+                or _colon_fix(line, own, style, spans)) if line not in own else None
+
+    # several fixes on a line, parted by semicolons ("a -> b; c -> d"), are a fix each
+    parted = [re.split(r"[ \t]*;[ \t]+", line.rstrip(" \t.;")) for line in lines]
+    lines = [part for line, parts in zip(lines, parted, strict=True)
+             for part in (parts if len(parts) > 1 and all(fix(p) for p in parts) else [line])]
+    found = [fix(line) for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or len(lines) - len(at) > 2 or not all(
             0 <= k - at[0] < len(at) for k in at) or (at[0] > 1 or len(lines) - 1 - at[-1] > 1):
@@ -1283,6 +1290,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         if m is None:
             continue
         old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+        label = _FIX_LABEL.match(old)  # ("Fix: met for me -> metformin": the label goes)
+        if label and not _held(old, own) and _held(old[label.end():], own):
+            old = old[label.end():].strip(_FIX_QUOTES + " \t")
         written, said = _fix_and_note(m["new"])
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
         note = said + (m["note"] or "")
@@ -1307,11 +1317,21 @@ def _colon_fix(line: str, own: str, style: Style | None,
     new = m["new"].strip(_FIX_QUOTES + " \t")
     if not old or old.casefold() == new.casefold():
         return None
-    pattern = r"\s+".join(re.escape(w) for w in old.split())
-    held = any(_word_edge(own, w.start()) and _word_edge(own, w.end())
-               and any(s.start < w.end() and w.start() < s.end for s in spans)
-               for w in re.finditer(pattern, own, re.IGNORECASE))
-    return m if held else None
+    return m if _held(old, own, spans) else None
+
+
+#: a label before a listed fix's words, on its line ("Fix: met for me -> metformin")
+_FIX_LABEL = re.compile(r"[^:\n]{1,30}:[ \t]+")
+
+
+def _held(words: str, own: str, spans: Sequence[Span] | None = None) -> bool:
+    """Whether the document's text ``own`` holds ``words`` (case and spacing apart, as
+    whole words), in one of ``spans`` where they are given."""
+    pattern = r"\s+".join(re.escape(w) for w in words.split())
+    return bool(pattern) and any(
+        _word_edge(own, w.start()) and _word_edge(own, w.end())
+        and (spans is None or any(s.start < w.end() and w.start() < s.end for s in spans))
+        for w in re.finditer(pattern, own, re.IGNORECASE))
 
 
 #: where a fix's words end and a note of its own may begin, after an unquoted fix on a
