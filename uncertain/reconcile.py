@@ -319,6 +319,12 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE)
 
 
+def _unfenced(answer: str) -> str:
+    """``answer`` without the code block it is wholly in (```json ... ```), if it is."""
+    fenced = _FENCED.fullmatch(answer.strip())
+    return fenced.group(1) if fenced else answer
+
+
 def _corrected_part(answer: str, own: str) -> str:
     """``answer`` without the labels an answer may set its document under: the part
     after "Corrected:" where it also gives the "Original:"; a first "Corrected:" label
@@ -711,9 +717,7 @@ def _clean(answer: str, style: Style | None, document_text: str) -> str:
     :func:`_marks_for`)."""
     if style is not None and style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
-    fenced = _FENCED.fullmatch(answer.strip())
-    if fenced:  # the whole answer in a code block (```json ... ```)
-        answer = fenced.group(1)
+    answer = _unfenced(answer)
     own = document_text
     answer = _corrected_part(answer, own)
     detected = _detect(answer, own)
@@ -1163,9 +1167,7 @@ def _fix_list(answer: str, own: str) -> list[_Fix] | None:
     an object holding no document ({"corrections": [...]}), the whole answer, in a code
     block or after a line of its own; None for any other answer (one the document's own
     text ``own`` holds too)."""
-    fenced = _FENCED.fullmatch(answer.strip())
-    if fenced:
-        answer = fenced.group(1)
+    answer = _unfenced(answer)
     decoder = json.JSONDecoder()
     for k, m in enumerate(re.finditer(r"^[ \t]*[\[{]", answer, re.MULTILINE)):
         if k == 20:  # (an answer of many such lines is no JSON answer)
@@ -1198,9 +1200,7 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
     when it gives no such pair. Labels the document's own text ``own`` holds are text;
     each part is read as an answer is, in the prompt's markup (``style``, guessed when
     None) or none."""
-    fenced = _FENCED.fullmatch(answer.strip())
-    if fenced:
-        answer = fenced.group(1)
+    answer = _unfenced(answer)
     labels = [m for m in _LABEL.finditer(answer) if m.group().strip() not in own]
     fixes: list[_Fix] = []
     for k, label in enumerate(labels[:-1]):
@@ -1258,9 +1258,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     ``own`` are no fixes; the words read are read as an answer is, in the prompt's markup
     (``style``, guessed when None) or none. A line with a colon for its arrow is a fix
     only where its words are in one of the doubtful ``spans``."""
-    fenced = _FENCED.fullmatch(answer.strip())
-    if fenced:
-        answer = fenced.group(1)
+    answer = _unfenced(answer)
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
@@ -1380,9 +1378,7 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     in the prompt's markup (``style``, guessed when None) or none."""
     if "|" in own:
         return None
-    fenced = _FENCED.fullmatch(answer.strip())
-    if fenced:
-        answer = fenced.group(1)
+    answer = _unfenced(answer)
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
