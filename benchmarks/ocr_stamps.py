@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import random
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from uncertain.metrics import wer  # noqa: E402
 from uncertain.ocr import recognize  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import ocr_smoothing  # noqa: E402
 from _tesseract_time import TESSERACT  # noqa: E402
 
 FONT = "DejaVuSans-Bold.ttf"
@@ -125,15 +125,10 @@ def colour_copy(page: Image.Image, kind: str, rng: random.Random) -> Image.Image
 
 
 def devset(directory: Path) -> list[tuple[str, Path, str]]:
-    """The image items of a built dev set: (name, page, reference text)."""
-    pages: list[tuple[str, Path, str]] = []
-    with open(directory / "refs.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            item = json.loads(line)
-            if item.get("modality") == "image":
-                pages.append((f"{directory.name}/{item['id']}", directory / item["path"],
-                              item["text"]))
-    return pages
+    """The image items of a built dev set: (name, page, reference text), as
+    ``ocr_smoothing.py`` reads them."""
+    return [(name, page, text) for name, page, text in ocr_smoothing.devset(directory)
+            if text is not None]
 
 
 def generated(pages: list[tuple[str, Path, str]], kinds: list[str], workdir: Path,
