@@ -2666,3 +2666,20 @@ def test_reconcile_headings_and_tags_are_layout_beside_a_documents_own_less_than
     result = reconcile(_load("discharge"), answer)
     assert [(c.original, c.new) for c in result.changes] == [
         ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
+
+
+@pytest.mark.parametrize(("note", "hedged"), [
+    ("please verify", True), ("not sure", True), ("probably", True),
+    ("please double-check the dose", True),
+    ("likely misheard", False),  # a doubt of the document's reading, not of the fix
+])
+def test_reconcile_an_unquoted_fix_s_note_after_a_comma_is_no_part_of_it(
+        note: str, hedged: bool) -> None:
+    """An unquoted fix with a note after a comma ("lives in awful -> lisinopril, please
+    verify") wrote the note into the fix's new text ("lisinopril, please verify"); a
+    hedge or a plea after a comma is the fix's note, as after a semicolon or a dash."""
+    result = reconcile(_clinic(), f"lives in awful -> lisinopril, {note}\n"
+                                  "met for men -> metformin")
+    assert [(c.original, c.new, c.span, c.hedged) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0, hedged), ("met for men", "metformin", 1, False)]
+    assert result.warnings == () and result.unchanged == ()

@@ -1334,10 +1334,13 @@ def _held(words: str, own: str, spans: Sequence[Span] | None = None) -> bool:
 
 #: where a fix's words end and a note of its own may begin, after an unquoted fix on a
 #: list's line: a sentence's end before a capital ("metformin. I'm fairly confident"), a
-#: semicolon, a colon before no number ("metformin: certain"; not "BP: 130/80"), or a
-#: dash set between spaces before a capital or a doubt ("metformin - please verify")
+#: semicolon, a colon before no number ("metformin: certain"; not "BP: 130/80"), a comma
+#: before a hedge or a plea to check ("metformin, please verify"; not "500 mg, twice
+#: daily"), or a dash set between spaces before a capital or a doubt ("metformin - please
+#: verify")
 _FIX_NOTE_START = re.compile(r"(?<=[^\s.])(?:(?P<end>[.!?][ \t]+(?=[A-Z]))|(?P<semi>;[ \t]+)|"
-                             r"(?P<colon>:[ \t]+))|(?<=\S)[ \t]+[-\u2013\u2014]{1,2}[ \t]+")
+                             r"(?P<colon>:[ \t]+)|(?P<comma>,[ \t]+))"
+                             r"|(?<=\S)[ \t]+[-\u2013\u2014]{1,2}[ \t]+")
 #: a fix's words in quotation marks or emphasis, what follows them a note
 _QUOTED_FIX = re.compile(r"(?P<mark>\*\*|__|[\"'`*_\u201c\u2018])(?P<fix>[^\n]*?\S)"
                          r"(?:\*\*|__|[\"'`*_\u201d\u2019])(?P<rest>(?:[\s.,;:!?\-\u2013\u2014]"
@@ -1348,7 +1351,7 @@ def _fix_and_note(written: str) -> tuple[str, str]:
     """The fix and the note after it of what a list's line gives after its arrow: the
     fix in quotation marks or emphasis and whatever follows them ('"metformin". I'm
     fairly confident but please verify.'), or an unquoted fix up to a sentence, a
-    semicolon, a colon or a dash of a note's (:data:`_FIX_NOTE_START`); the note
+    semicolon, a colon, a comma or a dash of a note's (:data:`_FIX_NOTE_START`); the note
     is read for a doubt of the fix, as one in brackets is."""
     quoted = _QUOTED_FIX.fullmatch(written.strip())
     if quoted and quoted["rest"].strip(" \t.,;:!?-\u2013\u2014"):
@@ -1361,6 +1364,11 @@ def _fix_and_note(written: str) -> tuple[str, str]:
         # (after a semicolon or a dash, words of the fix's own go on: "500 mg - 1 tab";
         # after a short word's dot, a name: "Dr. Smith")
         before = written[:cut.start()].split()[-1]
+        if cut["comma"]:
+            # (else the fix's own words go on: "500 mg, twice daily")
+            if _hedges(rest) or _NOTE_DOUBT.match(rest):
+                return written[:cut.start()], rest
+            continue
         if ((cut["end"] and (len(before) >= 4 or before[-1:].isdigit())) or cut["semi"]
                 or (cut["colon"] and not _DIGIT.search(rest))
                 or (not cut["end"] and rest[:1].isupper()) or _NOTE_DOUBT.search(rest)):
