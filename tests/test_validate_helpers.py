@@ -682,3 +682,15 @@ def test_validate_helpers_hopeless_by_phones_as_by_the_scored_matches(
         if expected and round(sigmoid(search._phone_ceiling(
                 key, "audio", 16, phone_classes(said)) + context_logit(base)), 4) < threshold:
             assert not search._sim_cache
+
+
+def test_validate_helpers_compact_spellings_are_kept() -> None:
+    """A spelling asked again (each word's, each ranked term's) is not normalised again,
+    and is the same as normalised afresh."""
+    from uncertain._index import compact
+
+    first = compact("Métformin-ER")
+    hits = compact.cache_info().hits
+    assert compact("Métformin-ER") == first == "metforminer"
+    assert compact.cache_info().hits == hits + 1
+    assert compact.__wrapped__("Métformin-ER") == first

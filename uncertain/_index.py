@@ -53,9 +53,11 @@ _NO_RATIOS = np.zeros(0, dtype=np.float32)
 Columns = dict[str, np.ndarray | float]
 
 
+@lru_cache(maxsize=1 << 15)
 def compact(text: str) -> str:
     """The normalised term without spaces or accents: the key windows of words are
-    joined to."""
+    joined to. Kept for the spellings most recently asked (the validator asks again for
+    each word's and each ranked term's, some hundred thousand times in 60,000 words)."""
     return _plain(normalize_term(text)).replace(" ", "")
 
 
