@@ -4,6 +4,7 @@ text without confidence, and no flags on ordinary English."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -3219,6 +3220,26 @@ def test_validate_a_person_named_after_a_brand_is_no_drug(
     doc = validated_as(validator, line, modality)
     assert [(f.reason, f.text) for f in doc.flags
             if any(c.kind in ("generic", "brand") for c in f.candidates)] == []
+
+
+def test_validate_only_a_word_with_a_joining_mark_is_read_as_a_combination(
+        validator: Validator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word no hyphen or slash joins is one component: it is not split and looked up
+    again as a combination (or a salt written onto a name) for nothing, and a word so
+    joined still is ("Amoxicillin-clavulanate" is amoxicillin and clavulanate)."""
+    words_module = sys.modules["uncertain._words"]
+    split: list[str] = []
+    combination = words_module.combination
+
+    def counted(text: str, *args: object, **kwargs: object) -> list[int]:
+        split.append(text)
+        return combination(text, *args, **kwargs)
+
+    monkeypatch.setattr(words_module, "combination", counted)
+    doc = validator.validate(make_doc("Amoxicillin-clavulanate 875 mg daily and metfromin",
+                                      modality="text", default=None))
+    assert split == ["Amoxicillin-clavulanate"]
+    assert [f.reason for f in doc.flags if f.text == "Amoxicillin-clavulanate"] == ["verified"]
 
 
 @pytest.mark.parametrize(("line", "span"), [

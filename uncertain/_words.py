@@ -154,7 +154,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
             acronym = (kind == "word" and not exact and cased and _typed_acronym(text)
                        and not (w + 1 < len(segment.words) and classify(
                            strip_punct(segment.words[w + 1].text)) == "number"))
-            if kind == "word" and not exact and drug is not None:
+            if (kind == "word" and not exact and drug is not None
+                    and _COMBINED.search(text) is not None):  # (no mark: one component)
                 exact = combination(text, lookup, drug) or salt_written(
                     [compact(part) for part in _COMBINED.split(text) if part], lookup, drug,
                     bare=True)
