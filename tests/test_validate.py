@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -3240,6 +3241,29 @@ def test_validate_only_a_word_with_a_joining_mark_is_read_as_a_combination(
                                       modality="text", default=None))
     assert split == ["Amoxicillin-clavulanate"]
     assert [f.reason for f in doc.flags if f.text == "Amoxicillin-clavulanate"] == ["verified"]
+
+
+def test_validate_a_word_is_asked_once_whether_it_begins_a_persons_name(
+        validator: Validator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a title or a label makes a word begin a person's name is the same for every
+    window opening at the word: it is asked once a sweep, not once a window, and the
+    answer is the same ("Dr. Allegra Moore" is a person, "Take Allegra" the drug)."""
+    module = sys.modules["uncertain.validate"]
+    asked: list[tuple[int, bool]] = []
+    names_person = module._names_person
+
+    def counted(words: Sequence[Word], i: int, doubt: float, *, brand: bool = False) -> bool:
+        asked.append((i, brand))
+        return names_person(words, i, doubt, brand=brand)
+
+    monkeypatch.setattr(module, "_names_person", counted)
+    line = "Seen by Dr. Allegra Moore today. Take Allegra for the lives in awful pain."
+    doc = validator.validate(make_doc(line, modality="text", default=None))
+    plain = [i for i, brand in asked if not brand]
+    assert plain and len(plain) == len(set(plain))
+    # the person's name (word 3) is no drug; the brand taken (word 7) is verified
+    assert [(f.reason, f.start) for f in doc.flags if f.text.strip(".,") == "Allegra"] == [
+        ("verified", 7)]
 
 
 @pytest.mark.parametrize(("line", "span"), [

@@ -475,12 +475,14 @@ class Validator:
         ``orphan`` marks them as in a sentence whose dose names no drug."""
         infos, words, modality, opts = sw.infos, sw.words, sw.modality, sw.opts
         proposals: list[Proposal] = []
+        person: dict[int, bool] = {}  # per first word, whether it begins a person's name
         for i, j, key, dose, cue, orphaned, slot in windows(sw, starts, limit,
                                                              self.index.lookup,
                                                              orphan=orphan):
             found = self._window(infos[i:j], i, j, key, words, modality, opts, dose, cue,
                                  orphaned, slot, taken_as_said=sw.taken_as_said,
-                                 new_line=i == 0 or infos[i - 1].segment != infos[i].segment)
+                                 new_line=i == 0 or infos[i - 1].segment != infos[i].segment,
+                                 person=person)
             if found is not None:
                 proposals.append(found)
         return proposals
@@ -551,12 +553,14 @@ class Validator:
         slot: bool = True,
         taken_as_said: list[tuple[int, int]] | None = None,
         new_line: bool = False,
+        person: dict[int, bool] | None = None,
     ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
         ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug;
         ``slot``: its ``cue`` is one where a hunch may be kept; ``taken_as_said`` collects
         the windows of everyday words taken for what was said; ``new_line``: the window
-        opens a line (or a run of words)."""
+        opens a line (or a run of words); ``person`` keeps, per first word of the windows
+        of one sweep, whether a title or a label makes it begin a person's name."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         if dose and modality != "audio" and self._dose_names_next(words, j):
             # "covered with 4 units insulin lispro", "given 4 mg ondansetron": the dose
@@ -594,8 +598,17 @@ class Validator:
             # a recogniser or a scan breaks in one case ("pro air", "ZOL PID EM"): "Weaned
             # to RA" (room air) is no Tora
             return None
-        if _names_person(words, i, doubt, brand=len(window) == 1 and bool(exact) and all(
-                self.index.items[idx].entry.kind == "brand" for idx in exact)):
+        brand = len(window) == 1 and bool(exact) and all(
+            self.index.items[idx].entry.kind == "brand" for idx in exact)
+        if brand:
+            names_person = _names_person(words, i, doubt, brand=True)
+        else:  # (the same for every window from word i)
+            known_person = None if person is None else person.get(i)
+            names_person = (_names_person(words, i, doubt) if known_person is None
+                            else known_person)
+            if person is not None:
+                person[i] = names_person
+        if names_person:
             # "Dr. Allegra Moore", "Mrs. Celexa Jones", "Patient: Allegra Jones": a name
             # after a title or a form's label of a person is the person's, verified or
             # misread as no drug; so is a brand a person's verb follows ("Allegra called")
