@@ -694,3 +694,21 @@ def test_validate_helpers_compact_spellings_are_kept() -> None:
     assert compact("Métformin-ER") == first == "metforminer"
     assert compact.cache_info().hits == hits + 1
     assert compact.__wrapped__("Métformin-ER") == first
+
+
+@pytest.mark.parametrize(("term", "head", "tail", "other"), [
+    ("insulin detemir", "insulin", "tamir", False),  # goes on like it by sound
+    ("insulin detemir", "insulin", "glargine", True),
+    ("Allegra-D", "allegra", "forallergies", True),
+    ("Allegra-D", "allegro", "forallergies", False),  # (another first word)
+    ("metformin", "metformin", "er", False)])  # (one word: no rest to compare)
+def test_validate_helpers_a_terms_words_are_split_once(term: str, head: str, tail: str,
+                                                       other: bool) -> None:
+    """Whether a term of several words goes on unlike the rest of a window, with the
+    term's first word and rest split once per term, not once per window ranking it."""
+    from uncertain._words import _first_and_rest, other_tail
+
+    assert other_tail(term, head, tail) is other
+    hits = _first_and_rest.cache_info().hits
+    assert other_tail(term, head, tail) is other
+    assert _first_and_rest.cache_info().hits == hits + 1

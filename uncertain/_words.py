@@ -709,13 +709,22 @@ def other_tail(term: str, head: str, tail: str) -> bool:
     it is unlike ``tail``, the rest of the window. Its words are those of its normal form,
     as :func:`uncertain.validate._begins_with_word` reads them: "Allegra-D" is "allegra"
     and "d" (whole, no rest to compare, "Take Allegra for allergies" was Allegra-D)."""
-    first, _, rest = normalize_term(term).partition(" ")
-    if not rest or compact(first) != head:
+    parts = _first_and_rest(term)
+    if parts is None or parts[0] != head:
         return False
-    rest = compact(rest)
+    rest = parts[1]
     # "insulin to Tamir" goes on like insulin detemir by sound, not by letters
     return (fuzz.ratio(rest, tail) < _TAIL_MIN_RATIO
             and fuzz.ratio(sound_key(rest), sound_key(tail)) < _TAIL_MIN_SOUND_RATIO)
+
+
+@lru_cache(maxsize=1 << 14)
+def _first_and_rest(term: str) -> tuple[str, str] | None:
+    """The compact spellings of a term's first word and of the rest of it (its words
+    as :func:`other_tail` reads them), or None for a term of one word: asked of each
+    term ranked for a window of several words, kept for the terms asked most lately."""
+    first, _, rest = normalize_term(term).partition(" ")
+    return (compact(first), compact(rest)) if rest else None
 
 
 def key_of(window: Sequence[WordInfo]) -> str:
