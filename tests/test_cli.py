@@ -304,17 +304,14 @@ def test_cli_an_input_not_found_says_why(
         command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A link to a file that is gone, named, was "no such file", though it is listed
-    (in a folder named it was "a link to nothing"), and "-" ("cat note.txt | uncertain
-    annotate -") was "no such file", as if a file named "-" were looked for."""
+    (in a folder named it was "a link to nothing")."""
     monkeypatch.chdir(tmp_path)
     Path("gone.txt").symlink_to("moved/note.txt")
     extra = ["--out", "o.jsonl"] if command == "batch" else []
-    assert main([command, "gone.txt", "-", *extra, "--no-progress"]) == 1
+    assert main([command, "gone.txt", *extra, "--no-progress"]) == 1
     said = (Path("o.jsonl").read_text() if command == "batch"
             else capsys.readouterr().err)
     assert "gone.txt: a link to nothing (moved/note.txt)" in said
-    assert ("-: no such file ('-' is standard input to render and reconcile only: save the "
-            "input to a file and name it)") in said
     assert main([command, "nothing.txt", *extra, "--no-progress", "--force"] if extra
                 else [command, "nothing.txt", "--no-progress"]) == 1
     said = (Path("o.jsonl").read_text() if command == "batch"
@@ -1332,6 +1329,50 @@ def test_cli_render_and_reconcile_read_a_document_from_stdin(
     assert main(["reconcile", "-", str(answer)]) == 0
     assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")
     assert main(["reconcile", "-", "-"]) == 2
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_annotate_and_batch_read_standard_input(
+        command: str, note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"cat note.txt | uncertain annotate -" (or batch) was "-: no such file ('-' is
+    standard input to render and reconcile only: save the input to a file)": standard
+    input is read as a file is, by its content, named "<stdin>" in its document, record
+    and errors; one that holds nothing fails alone, the other inputs read."""
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out), "--no-progress"]
+    _stdin(monkeypatch, note.read_bytes())
+    assert main([command, "-", *extra] if command == "batch"
+                else [command, "-", "--format", "jsonl", *extra]) == 0
+    (line,) = out.read_text().splitlines()
+    doc = json.loads(line)["document"] if command == "batch" else json.loads(line)
+    assert doc["source"]["path"] == "<stdin>" and doc["source"]["modality"] == "text"
+    assert doc["source"]["sha256"] == hashlib.sha256(note.read_bytes()).hexdigest()
+    assert Document.model_validate(doc).text == note.read_text().strip()
+    capsys.readouterr()
+    _stdin(monkeypatch, b"")
+    assert main([command, "-", str(note), *extra, "--force"] if command == "batch"
+                else [command, "-", str(note), "--format", "jsonl", *extra, "--force"]) == 1
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    said = lines[0]["message"] if command == "batch" else capsys.readouterr().err
+    assert "<stdin>: standard input holds nothing" in said
+    assert [x.get("path", x.get("source", {}).get("path")) for x in lines][-1] == str(note)
+
+
+@pytest.mark.slow
+def test_cli_annotate_reads_a_recording_from_standard_input(
+        samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A WAV piped in is transcribed and rescored (the acoustic pass reads its audio
+    again, from a temporary file kept until the pass is done), named "<stdin>"."""
+    _stdin(monkeypatch, (samples_dir / "dictation.wav").read_bytes())
+    out = tmp_path / "doc.json"
+    assert main(["annotate", "-", "--out", str(out), "--no-progress"]) == 0
+    doc = Document.from_json(out.read_text())
+    assert doc.source.path == "<stdin>" and doc.source.modality == "audio"
+    assert "milligrams" in doc.text
+    # (the dictation's drug names are flagged, and the pass weighed them on its audio)
+    assert doc.validation is not None and doc.validation.acoustic is not None
+    assert doc.validation.acoustic.weighed > 0
 
 
 def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(

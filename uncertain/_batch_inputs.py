@@ -16,7 +16,9 @@ This module owns what counts as one input of a batch run:
 - a manifest (``.jsonl`` with ``{"path": ...}`` lines, or ``.csv`` with a ``path`` column)
   names files, directories or archives; relative paths are resolved against the
   manifest's folder, and a ``..`` in the path so made is taken out ("man/../a.wav" is
-  "a.wav", one name for one file).
+  "a.wav", one name for one file);
+- ``-`` is standard input: its bytes read whole into memory (up to the limit of an
+  archive's member), as a member's are, and keyed ``<stdin>`` (:data:`STDIN`).
 
 An item's ``path`` is its key in the output: the file path as found, or
 ``ARCHIVE::MEMBER`` for an archive member (``ARCHIVE::MEMBER#2`` for the second member
@@ -35,6 +37,7 @@ import json
 import logging
 import os
 import re
+import sys
 import tarfile
 import tempfile
 import zipfile
@@ -48,6 +51,7 @@ from typing import IO, TYPE_CHECKING
 from uncertain._io import NOT_REGULAR, is_input_name, kind_from_extension, sha256_file
 from uncertain.errors import (
     CorruptInputError,
+    EmptyInputError,
     EncryptedInputError,
     InputError,
     InputTooLargeError,
@@ -61,6 +65,10 @@ if TYPE_CHECKING:
 MEMBER_SEPARATOR = "::"
 DEFAULT_MAX_MEMBER_BYTES = 2 << 30
 """Largest archive member read into memory: 2 GiB (``max_member_bytes`` raises it)."""
+
+#: the name standard input ("-" among the inputs) is given where a file's path would be:
+#: its record's key, its document's ``source.path``, its errors
+STDIN = "<stdin>"
 
 _TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 _ZIP_SUFFIXES = (".zip",)
@@ -131,6 +139,9 @@ def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
            exclude: Iterable[str | os.PathLike[str]], *, listing: bool) -> Iterator[Item]:
     skip = frozenset(os.path.realpath(p) for p in exclude)
     for raw in inputs:
+        if os.fspath(raw) == "-":  # (a file named "-" is "./-")
+            yield stdin_item(max_member_bytes, listing=listing)
+            continue
         path = Path(raw)
         if is_manifest(path) and path.is_file():
             yield from _manifest_items(path, max_member_bytes, skip, listing=listing)
@@ -198,6 +209,43 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         yield from _addressed(*address, max_member_bytes, listing=listing)
     else:
         yield Item(path=os.fspath(path), file=os.fspath(path))
+
+
+def stdin_item(max_bytes: int = DEFAULT_MAX_MEMBER_BYTES, *, listing: bool = False) -> Item:
+    """Standard input as an input, keyed :data:`STDIN`: its bytes read whole, as an
+    archive member's are (a recording piped in is decoded from them, a scan spilled to a
+    temporary file for the OCR stage), or an error item when there is none or it holds
+    more than ``max_bytes``. ``listing``: the item alone, nothing read."""
+    if listing:
+        return Item(path=STDIN)
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # (a process started without one, or a test's text stream)
+        return Item(path=STDIN, error=MissingFileError(
+            STDIN, "there is no standard input to read ('-' names it)"))
+    try:
+        data = stream.read(max_bytes + 1) if max_bytes else stream.read()
+    except OSError as exc:  # (a terminal gone, a closed descriptor)
+        return Item(path=STDIN, error=MissingFileError(
+            STDIN, f"standard input cannot be read: {exc.strerror or exc}"))
+    if max_bytes and len(data) > max_bytes:
+        return Item(path=STDIN, error=InputTooLargeError(
+            STDIN, f"standard input holds more than {max_bytes} bytes, which are read into "
+                   "memory: save it to a file and name that"))
+    if not data:  # (it said "file is empty", of no file)
+        return Item(path=STDIN, error=EmptyInputError(
+            STDIN, "standard input holds nothing"))
+    return Item(path=STDIN, data=data)
+
+
+def on_stdin(stages: Callable[[Path], Document]) -> Document:
+    """``stages`` of standard input (:func:`stdin_item`), spilled to a temporary file for
+    them (the acoustic pass reading a recording there too), its document and its errors
+    keyed :data:`STDIN` as a member's are by its key."""
+    item = stdin_item()
+    if item.error is not None:
+        raise item.error
+    with spilled(item) as tmp:
+        return spilled_stage(item, tmp, stages)
 
 
 def member_address(path: str | os.PathLike[str]) -> tuple[Path, str] | None:

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from uncertain._batch_inputs import MEMBER_SEPARATOR
+from uncertain._batch_inputs import MEMBER_SEPARATOR, STDIN
 from uncertain.document import json_text
 from uncertain.errors import InputError
 
@@ -104,7 +104,7 @@ def input_key(path: str) -> str:
     (``link`` a link to ``d``) are one input. A record keeps it as ``input``, so that a
     run resumed from another folder knows it."""
     archive, separator, member = path.partition(MEMBER_SEPARATOR)
-    if not archive:
+    if not archive or path == STDIN:  # (standard input is no file of the working folder)
         return path
     return os.path.realpath(archive) + separator + member
 

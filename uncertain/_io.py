@@ -88,8 +88,8 @@ def _missing(path: Path) -> str:
     if path.is_symlink():
         return f"a link to nothing ({os.readlink(path)})"
     if os.fspath(path) == "-":
-        return ("no such file ('-' is standard input to render and reconcile only: save "
-                "the input to a file and name it)")
+        return ("no such file ('-' is standard input to annotate, batch, render and "
+                "reconcile only: save the input to a file and name it)")
     return "no such file"
 
 

@@ -479,7 +479,7 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
     its prompt as JSON to ``saved`` (``--prompt-json``), as render writes it."""
     from contextlib import nullcontext
 
-    from uncertain._batch_inputs import member_address, on_member
+    from uncertain._batch_inputs import STDIN, member_address, on_member, on_stdin
     from uncertain.ingest import ingest
     from uncertain.render import render
     from uncertain.rescore import rescore
@@ -488,7 +488,9 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
     docs: list[Document] = []
     with output as out, (saved if saved is not None else nullcontext()) as prompts:
         for number, path in enumerate(files, start=1):
-            label = PurePosixPath(os.fspath(path)).name
+            piped = os.fspath(path) == "-"  # standard input (a file named "-" is "./-")
+            name = STDIN if piped else path  # (what its errors name it)
+            label = STDIN if piped else PurePosixPath(os.fspath(path)).name
 
             def stages(file: Path, label: str = label) -> Document:
                 """The document of ``file`` (``path``, or the member it names, spilled)."""
@@ -512,34 +514,35 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
             try:
                 # an archive's member named as batch records name it is read as batch
                 # reads it
-                doc = on_member(path, stages)
+                doc = on_stdin(stages) if piped else on_member(path, stages)
                 # (a prompt over its --budget fails this input, not the run)
                 prompt = (render(doc, **_render_kwargs(args))
                           if args.format == "prompt" or prompts is not None else None)
             except ModelNotFoundError as exc:
                 # the run's model, not this input: every recording after it would fail
                 # the same way, so the run stops here, the documents done so far written
-                _fail(exc, path)
+                _fail(exc, name)
                 failures += 1
                 left = len(files) - number
                 if left:
                     print(f"uncertain annotate: stopped: the Whisper model cannot be "
-                          f"loaded; {left} input{'s' if left > 1 else ''} after {shown(path)} "
+                          f"loaded; {left} input{'s' if left > 1 else ''} after {shown(name)} "
                           "not run", file=sys.stderr)
                 break
             except UncertainError as exc:
-                _fail(_archive_said(exc, path), path)
+                _fail(_archive_said(exc, path), name)
                 failures += 1
                 continue
             except Exception as exc:  # a fault of ours or a library's: the others still run
-                log.debug("%s failed", path, exc_info=True)
-                print(f"{type(exc).__name__}: {path}: {exc} (unexpected; -vv shows where)",
+                log.debug("%s failed", name, exc_info=True)
+                print(f"{type(exc).__name__}: {name}: {exc} (unexpected; -vv shows where)",
                       file=sys.stderr)
                 failures += 1
                 continue
             # a member is said by its key as its document (and batch's record) has it:
             # read as a path, 'a.tar::d//a.txt#2' had become 'a.tar::d/a.txt#2'
-            said = doc.source.path if member_address(path) is not None else path
+            said = (doc.source.path if piped or member_address(path) is not None
+                    else path)
             if any("max_" in note for note in doc.warnings):
                 # the settings they tell to raise named as options, as errors say them here
                 # (in the document written too: batch records say it so)
