@@ -1,7 +1,7 @@
 """Word error of the OCR stage with and without its pass for pages of saturated colour.
 
 Run: ``.venv/bin/python benchmarks/ocr_stamps.py --devset DIR [--devset DIR ...]
-[--kinds red,highlight,blue,darkblue] [--seed 7]``
+[--kinds red,highlight,blue,darkblue] [--seed 7] [--format png|pdf]``
 
 ``recognize`` reads a colour page with much saturated colour (a stamp, a highlighter's
 ink over the print) a second time with that colour made light
@@ -19,6 +19,9 @@ one of each kind per page:
   turned by up to 15 degrees) inked over the text, the ink multiplying what is under it;
 - ``highlight``: two strokes of yellow highlighter across the text;
 - ``darkblue``: the page printed in dark-blue ink, no stamp (the pass must leave it alone).
+
+The copies are saved as PNG, or with ``--format pdf`` as one-page PDFs (the page an
+image in it, at its resolution, as a scanner saves one), which ``recognize`` renders.
 
 Each copy is read with and without the pass; per kind are printed the mean word error
 against the page's reference text without -> with the pass, the pages it made better,
@@ -132,9 +135,10 @@ def devset(directory: Path) -> list[tuple[str, Path, str]]:
 
 
 def generated(pages: list[tuple[str, Path, str]], kinds: list[str], workdir: Path,
-              seed: int = 7) -> list[tuple[str, str, Path, str]]:
+              seed: int = 7, fmt: str = "png") -> list[tuple[str, str, Path, str]]:
     """A copy of each page of each kind, saved under ``workdir`` at the page's
-    resolution: (kind, name, copy, reference text), from ``seed``."""
+    resolution as ``fmt`` (png, or pdf): (kind, name, copy, reference text), from
+    ``seed`` (the same copies in either format)."""
     rng = random.Random(seed)
     out = []
     for name, path, reference in pages:
@@ -142,8 +146,12 @@ def generated(pages: list[tuple[str, Path, str]], kinds: list[str], workdir: Pat
             page.load()
             dpi = page.info.get("dpi", (300, 300))
             for kind in kinds:
-                copy = workdir / f"{name.replace('/', '-')}-{kind}.png"
-                colour_copy(page, kind, rng).save(copy, dpi=dpi)
+                copy = workdir / f"{name.replace('/', '-')}-{kind}.{fmt}"
+                made = colour_copy(page, kind, rng)
+                if fmt == "pdf":
+                    made.save(copy, resolution=float(dpi[0]))
+                else:
+                    made.save(copy, dpi=dpi)
                 out.append((kind, name, copy, reference))
     return out
 
@@ -206,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help=f"the kinds of copies, comma-separated (default {','.join(KINDS)})")
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed (default 7)")
+    parser.add_argument("--format", choices=("png", "pdf"), default="png",
+                        help="how the copies are saved (default png; pdf: a one-page PDF "
+                        "each, the page an image in it)")
     parser.add_argument("--quiet", action="store_true", help="no line per page")
     args = parser.parse_args(argv)
     kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
@@ -214,9 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown kind(s) {', '.join(unknown)}: one of {', '.join(KINDS)}")
     pages = [page for directory in args.devset for page in devset(directory)]
     print(f"{len(pages)} pages of {', '.join(str(d) for d in args.devset)}, "
-          f"kinds {', '.join(kinds)}, seed {args.seed}")
+          f"kinds {', '.join(kinds)}, seed {args.seed}, as {args.format}")
     with tempfile.TemporaryDirectory() as tmp:
-        copies = generated(pages, kinds, Path(tmp), args.seed)
+        copies = generated(pages, kinds, Path(tmp), args.seed, args.format)
         results = measure(copies, verbose=not args.quiet)
     report(results)
     return 0

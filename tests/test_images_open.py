@@ -852,3 +852,32 @@ def test_images_vivid_light_makes_a_stamp_light_and_keeps_the_print() -> None:
     assert gray[150, 200] < 128  # (by brightness, as dark as print)
     light = np.asarray(images.vivid_light(Image.fromarray(stamped)))  # type: ignore[arg-type]
     assert light[150, 200] >= 200 and light[105, 200] == 0 and light[305, 200] == 110
+
+
+def test_images_a_pdf_page_of_saturated_colour_is_rendered_in_colour(tmp_path: Path) -> None:
+    """A PDF's pages were rendered in grey: a red stamp over its print was as dark as the
+    print, and the pass that reads such a page with its colour made light (as a PNG's
+    page is) was never made. A page of such colour is rendered in colour now; one
+    without (grey, or dark-blue print) is grey, as pdfium's grey rendering made it."""
+    page = np.full((400, 600, 3), 250, dtype=np.uint8)
+    page[100:110, 50:550] = 0  # a line of black print
+    page[300:310, 50:550] = (20, 30, 110)  # one of dark-blue print
+    stamped = page.copy()
+    stamped[80:200, 100:400] = (212, 68, 74)  # a red stamp's ink over paper...
+    stamped[100:110, 100:400] = 0  # ...and over the print
+    for name, pixels in (("plain", page), ("stamped", stamped)):
+        Image.fromarray(pixels).save(tmp_path / f"{name}.pdf", resolution=150.0)
+        Image.fromarray(pixels).save(tmp_path / f"{name}.png", dpi=(150, 150))
+    (read,) = images.open_pages(tmp_path / "stamped.pdf", dpi=150)
+    assert isinstance(read, images.PageImage) and read.image.mode == "RGB"
+    light = images.vivid_light(read.image)
+    assert light is not None
+    assert np.asarray(light)[150, 200] >= 200 and np.asarray(light)[105, 200] < 20
+    (plain,) = images.open_pages(tmp_path / "plain.pdf", dpi=150)
+    assert isinstance(plain, images.PageImage) and plain.image.mode == "L"
+    assert images.vivid_light(plain.image) is None
+    # grey as the PNG's page is made grey, within JPEG's loss (PIL saves a PDF's image so)
+    (png,) = images.open_pages(tmp_path / "plain.png")
+    assert isinstance(png, images.PageImage)
+    assert np.abs(np.asarray(plain.image, dtype=int)
+                  - np.asarray(images.to_grayscale(png.image), dtype=int)).mean() < 3

@@ -783,3 +783,24 @@ def test_recognize_the_print_under_a_stamp(tmp_path: Path,
     plain = tmp_path / "plain.png"
     page.convert("RGB").save(plain, dpi=(300, 300))
     assert not any("colours made light" in note for note in recognize(plain).warnings)
+
+
+def test_recognize_the_print_under_a_stamp_on_a_pdf_page(tmp_path: Path) -> None:
+    """A PDF's pages were rendered in grey, so a red stamp on a scanned page saved as a
+    PDF was read as it was on a PNG before the pass for saturated colour (the words under
+    it junk): its page is rendered in colour now, and read with that colour made light."""
+    lines = ["Patient: Maria Lopez DOB 04/22/1961",
+             "Rx: Lisinopril 20 mg by mouth daily",
+             "Metformin 850 mg twice daily with meals",
+             "Atorvastatin 40 mg at bedtime",
+             "Refills: 2 Dr. Helen Moore MD"]
+    page = _printed(lines, (1500, 700), 40, (100, 100), 80)
+    path = tmp_path / "stamped.pdf"
+    _stamped(page, (205, 35, 45), (450, 120, 1150, 420), "RECEIVED").save(
+        path, resolution=300.0)
+    doc = recognize(path)
+    assert any("saturated colours made light" in note for note in doc.warnings)
+    # (the page is a JPEG in the PDF, as PIL saves one: its loss leaves a speck or two,
+    # "Lopez._DOB"; read in grey, one word of the page was)
+    assert _wer(" ".join(lines), doc.text) < 0.15
+    assert all(drug in doc.text for drug in ("Lisinopril", "Metformin", "Atorvastatin"))
