@@ -854,6 +854,24 @@ def test_images_vivid_light_makes_a_stamp_light_and_keeps_the_print() -> None:
     assert light[150, 200] >= 200 and light[105, 200] == 0 and light[305, 200] == 110
 
 
+def test_images_vivid_light_makes_a_stamp_the_papers_level() -> None:
+    """Made its brightest channel alone, a dark-blue stamp's ink over paper stayed grey
+    (160 of 255), which tesseract read as specks in the print, or its word as the
+    page's. The stamp's ink is the paper's level now (grey paper's too, not a white
+    frame drawn on it); the print under it and dark-blue print stay as they were."""
+    for paper in (250, 205):
+        page = np.full((400, 600, 3), paper, dtype=np.uint8)
+        page[100:110, 50:550] = 0  # a line of black print
+        page[300:310, 50:550] = (20, 30, 110)  # one of dark-blue print
+        page[80:200, 100:400] = (30, 60, 160)  # a dark-blue stamp's ink over paper...
+        page[100:110, 100:400] = 0  # ...and over the print
+        light = images.vivid_light(Image.fromarray(page))
+        assert light is not None
+        pixels = np.asarray(light)
+        assert pixels[150, 200] == paper and pixels[20, 20] == paper
+        assert pixels[105, 200] == 0 and pixels[305, 200] == 110
+
+
 def test_images_a_pdf_page_of_saturated_colour_is_rendered_in_colour(tmp_path: Path) -> None:
     """A PDF's pages were rendered in grey: a red stamp over its print was as dark as the
     print, and the pass that reads such a page with its colour made light (as a PNG's
