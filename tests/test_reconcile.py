@@ -2683,3 +2683,24 @@ def test_reconcile_an_unquoted_fix_s_note_after_a_comma_is_no_part_of_it(
     assert [(c.original, c.new, c.span, c.hedged) for c in result.changes] == [
         ("lives in awful", "lisinopril", 0, hedged), ("met for men", "metformin", 1, False)]
     assert result.warnings == () and result.unchanged == ()
+
+
+@pytest.mark.parametrize("answer", [
+    "- met for me 500 mg -> metformin 500 mg\n- lie sin oh pril 15 mg -> lisinopril 15 mg",
+    'Here are the corrections:\n1. "He takes met for me 500 mg twice daily" → "He takes '
+    'metformin 500 mg twice daily"\n2. "lie sin oh pril fifteen milligrams" → "lisinopril '
+    'fifteen milligrams"',
+    "**Original:** met for me 500 mg twice daily\n**Corrected:** metformin 500 mg twice "
+    "daily\n**Original:** lie sin oh pril 15 mg\n**Corrected:** lisinopril 15 mg",
+])
+def test_reconcile_a_listed_fix_whose_words_run_past_the_span_is_the_span_s(
+        answer: str) -> None:
+    """A listed fix that quoted words beside the doubtful span as well, written another
+    way than the document has them ("met for me 500 mg -> metformin 500 mg" where it says
+    "500 milligrams"), was not mapped, and the list was read as a corrected copy: every
+    line an over-correction, no corrected copy. The words a fix gives the same on both
+    sides, at its start and end, are no part of it: the span's fix is made."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.kept == 1.0 and result.warnings == ()

@@ -1488,17 +1488,28 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
 
     found: dict[str, list[tuple[int, int]]] = {}
     made: set[tuple[str, str, bool]] = set()
-    for fix in fixes:
-        pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
-        if (pattern.casefold(), fix.new, fix.doubted) in made:
-            continue  # (the same fix listed again, as for each place the words are)
-        made.add((pattern.casefold(), fix.new, fix.doubted))
+
+    def places_of(pattern: str) -> list[tuple[int, int]]:
         if pattern not in found:  # (a list that names the same words twice)
             found[pattern] = [
                 (m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)
                 if _word_edge(text, m.start()) and _word_edge(text, m.end())]
-        places = found[pattern]
-        quoted = json.dumps(fix.original, ensure_ascii=False)
+        return found[pattern]
+
+    for listed in fixes:
+        fix = listed
+        pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
+        if not places_of(pattern):
+            # (words the fix gives the same on both sides are no part of it, and the
+            # answer may have written them otherwise: "met for me 500 mg -> metformin
+            # 500 mg" where the document says "500 milligrams")
+            fix = _trimmed(listed)
+            pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
+        if (pattern.casefold(), fix.new, fix.doubted) in made:
+            continue  # (the same fix listed again, as for each place the words are)
+        made.add((pattern.casefold(), fix.new, fix.doubted))
+        places = places_of(pattern)
+        quoted = json.dumps(listed.original, ensure_ascii=False)
         if not places:
             warnings.append(f"the fix of {quoted} names words the document does not hold: "
                             "not mapped")
@@ -1520,6 +1531,22 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
     for a, b, new in sorted(edits, reverse=True):
         text = text[:a] + new + text[b:]
     return text, warnings
+
+
+def _trimmed(fix: _Fix) -> _Fix:
+    """``fix`` without the words it gives the same (case and end marks apart) at the
+    start and the end of both its parts ("met for me 500 mg" -> "metformin 500 mg": "met
+    for me" -> "metformin"), a word of its original at least left."""
+    old, new = fix.original.split(), fix.new.split()
+    first = 0
+    while first < min(len(old), len(new)) - 1 and _key(old[first]) == _key(new[first]):
+        first += 1
+    stop = 0
+    while (stop < min(len(old), len(new)) - first - 1
+           and _key(old[-1 - stop]) == _key(new[-1 - stop])):
+        stop += 1
+    return _Fix(" ".join(old[first:len(old) - stop]), " ".join(new[first:len(new) - stop]),
+                fix.doubted)
 
 
 def _shown(doc: Document, prompt: Prompt) -> list[Span]:
