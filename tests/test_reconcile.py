@@ -2704,3 +2704,40 @@ def test_reconcile_a_listed_fix_whose_words_run_past_the_span_is_the_span_s(
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.corrected_copy and result.kept == 1.0 and result.warnings == ()
+
+
+@pytest.mark.parametrize(("answer", "hedged"), [
+    ("Here are the corrections:\n\n- met for me should be metformin\n"
+     "- lie sin oh pril should be lisinopril\n", []),
+    ("'met for me' is probably metformin, and 'lie sin oh pril' is likely lisinopril.",
+     ["metformin", "lisinopril"]),
+    ("I think met for me should be metformin. Lie sin oh pril is most likely lisinopril, "
+     "please verify.", ["lisinopril"]),
+    ("Changed met for me to metformin and lie sin oh pril to lisinopril.", []),
+    ("Corrections:\n1. **met for me** should read **metformin**\n"
+     "2. lie sin oh pril means lisinopril (please verify)\n\nThe rest is correct.",
+     ["lisinopril"]),
+])
+def test_reconcile_fixes_said_in_words_without_quotes_are_mapped(
+        answer: str, hedged: list[str]) -> None:
+    """A fix said in words with its parts unquoted ("met for me should be metformin",
+    "'lives in awful' is probably lisinopril", "Changed met for me to metformin and ...")
+    was read as the document's text: no corrected copy, no span resolved. Such a line is
+    now a fix where the document holds the words before its verb in a doubtful span; a
+    hedge it is said with ("is probably") doubts it."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert [c.new for c in result.resolved if c.hedged] == hedged
+    assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    "The patient is probably doing well on metformin.",
+    "Metformin should be continued.\nLisinopril is likely fine.",
+])
+def test_reconcile_a_summary_saying_should_be_is_no_list_of_fixes(answer: str) -> None:
+    """Sentences of a summary that say "should be" or "is likely" of words the document
+    holds in no doubtful span are no fixes: the answer is no corrected copy."""
+    result = reconcile(_load("dictation"), answer)
+    assert not result.corrected_copy and not result.resolved

@@ -1263,12 +1263,20 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     if len(lines) > _MAX_LINES:
         return None
 
-    def fix(line: str) -> re.Match[str] | None:
-        return (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
-                or _colon_fix(line, own, style, spans)) if line not in own else None
+    def fix(line: str) -> dict[str, str | None] | None:
+        if line in own:
+            return None
+        m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
+             or _colon_fix(line, own, style, spans))
+        return m.groupdict() if m is not None else _said_fix(line, own, style, spans)
 
-    # several fixes on a line, parted by semicolons ("a -> b; c -> d"), are a fix each
-    parted = [re.split(r"[ \t]*;[ \t]+", line.rstrip(" \t.;")) for line in lines]
+    # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
+    # should be b, and c should be d"), are a fix each
+    parted = [_FIX_PARTS.split(line.rstrip(" \t.;")) for line in lines]
+    for parts in parted:  # ("Changed a to b and c to d": the verb is of each)
+        verb = _FIX_SAID.fullmatch(parts[0])
+        if verb is not None and verb["verb"]:
+            parts[1:] = [p if fix(p) else f"{verb['verb']} {p}" for p in parts[1:]]
     lines = [part for line, parts in zip(lines, parted, strict=True)
              for part in (parts if len(parts) > 1 and all(fix(p) for p in parts) else [line])]
     found = [fix(line) for line in lines]
@@ -1287,13 +1295,14 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     for m in found:
         if m is None:
             continue
-        old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+        old = _doubts(_clean((m["old"] or "").strip(_FIX_QUOTES + " \t"), style,
+                             own))[0].strip()
         label = _FIX_LABEL.match(old)  # ("Fix: met for me -> metformin": the label goes)
         if label and not _held(old, own) and _held(old[label.end():], own):
             old = old[label.end():].strip(_FIX_QUOTES + " \t")
-        written, said = _fix_and_note(m["new"])
+        written, said = _fix_and_note(m["new"] or "")
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
-        note = said + (m["note"] or "")
+        note = f"{said} {m['note'] or ''}"
         doubted = _fix_doubted(note)
         if not old:
             return None
@@ -1316,6 +1325,50 @@ def _colon_fix(line: str, own: str, style: Style | None,
     if not old or old.casefold() == new.casefold():
         return None
     return m if _held(old, own, spans) else None
+
+
+#: where a line of several fixes parts them: a semicolon, or "and" ("a -> b; c -> d",
+#: "a should be b, and c should be d")
+_FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|(?<=[^\s.]{2})[.!?][ \t]+(?=\S)")
+#: a fix said in words, its parts quoted or not, on a list's line: "met for me should be
+#: metformin", "'lives in awful' is probably lisinopril", "Changed met for me to
+#: metformin": a closed class, the verbs a fix is said with ("should be", "is probably",
+#: "means"; "to", "with" after a verb of changing); a hedge among them ("probably",
+#: "likely") doubts the fix
+_FIX_SAID = re.compile(
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
+    r"(?:(?P<verb>(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated))[ \t]+)?"
+    r"(?P<old>[^\n]+?)[ \t]+"
+    r"(?P<said>should[ \t]+(?:(?:probably|likely)[ \t]+)?(?:be|read)|"
+    r"(?:is|was)[ \t]+(?:(?:most|very|more)[ \t]+)?(?:probably|likely)|"
+    r"(?:is|was|should[ \t]+be)[ \t]+(?:changed|corrected)[ \t]+to|"
+    r"(?:(?:most|very)[ \t]+)?(?:probably|likely)[ \t]+(?:means|meant|is|was)|"
+    r"means|meant|to|with|into)[ \t]+"
+    r"(?P<new>[^\n]*?[^\s.;,])(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*",
+    re.IGNORECASE)
+
+
+def _said_fix(line: str, own: str, style: Style | None,
+              spans: Sequence[Span]) -> dict[str, str | None] | None:
+    """A line of a list of fixes that says its fix in words, its parts quoted or not
+    (:data:`_FIX_SAID`), when the document's text ``own`` holds the words before the verb
+    in one of the doubtful ``spans`` (the last of them that it holds so, after words of
+    the answer's own: "I think met for me should be metformin") and the words after it
+    are others: its words read, its fix, and the hedge it is said with as its note; else
+    None. ("To" and "with" say a fix after a verb of changing alone: "Changed met for me
+    to metformin".)"""
+    m = _FIX_SAID.fullmatch(line)
+    if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
+        return None
+    words = m["old"].split()
+    new = m["new"].strip(_FIX_QUOTES + " \t")
+    for first in range(len(words)):  # (the longest run of words the span holds)
+        old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
+        read = _doubts(_clean(old, style, own))[0].strip()
+        if read and read.casefold() != new.casefold() and _held(read, own, spans):
+            hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
+            return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
+    return None
 
 
 #: a label before a listed fix's words, on its line ("Fix: met for me -> metformin")
