@@ -319,10 +319,14 @@ def test_reconcile_a_hedge_word_of_what_the_answer_adds_is_no_hedge(
         added: str, hedged: bool) -> None:
     """A sentence the answer adds ("Likely viral URI.") was hedged for its hedge word, as
     if the answer doubted a reading: what it writes of its own is an over-correction like
-    any other; a doubt it adds with nothing else said is still one."""
+    any other; a doubt it adds with nothing else said is still one (in brackets, a note of
+    the answer's own: an aside, no over-correction)."""
     doc = _load("dictation")
     answer = _answer().replace("diabetes.\n", f"diabetes. {added}\n")
-    (extra,) = reconcile(doc, answer).overcorrections
+    result = reconcile(doc, answer)
+    note = added.startswith("(")
+    (extra,) = result.asides if note else result.overcorrections
+    assert not (result.overcorrections if note else result.asides)
     assert (extra.kind, extra.new, extra.hedged) == ("insert", added, hedged)
     clause = added.rstrip(".").lower()
     (extra,) = reconcile(doc, answer.replace(f"diabetes. {added}",
@@ -2741,3 +2745,26 @@ def test_reconcile_a_summary_saying_should_be_is_no_list_of_fixes(answer: str) -
     holds in no doubtful span are no fixes: the answer is no corrected copy."""
     result = reconcile(_load("dictation"), answer)
     assert not result.corrected_copy and not result.resolved
+
+
+@pytest.mark.parametrize(("answer", "notes"), [
+    (_answer().replace("twice daily.", "twice daily. [Note: the drug name was hard to hear; "
+                                       "metformin fits the context.]"),
+     # (its brackets go, as a bracket span's do)
+     ["Note: the drug name was hard to hear; metformin fits the context."]),
+    (_answer().replace("fifteen milligrams.", "fifteen milligrams (verify dose)."),
+     ["(verify dose)."]),
+    (_answer().replace("diabetes.\n", "diabetes.\n(Note: speaker changes here.)\n")
+     .replace("40 at night.", "40 at night [please confirm]."),
+     ["(Note: speaker changes here.)", "[please confirm]."]),
+])
+def test_reconcile_a_note_in_brackets_within_the_document_is_an_aside(
+        answer: str, notes: list[str]) -> None:
+    """A note the answer put in brackets within the document ("[Note: ...]" after a
+    line, "(verify dose)" after a dose it left as it was) was an over-correction, words
+    inserted into the document. It is the answer's own text: an aside."""
+    result = reconcile(_load("dictation"), answer)
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.asides] == notes
+    assert result.overcorrections == []
+    assert not any(c.hedged for c in result.resolved if c.new == "lisinopril")

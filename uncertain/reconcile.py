@@ -1052,8 +1052,8 @@ def reconcile(
     # moved there: "Metformin: he takes ...")
     changes = [replace(c, aside=True) if (
         k not in emptied and c.kind == "insert" and c.span is None and not c.aside
-        and _label(g, new_tokens, starts, line_words)
-        and c.new == " ".join(new_tokens[g.j1:g.j2])) else c
+        and ((_label(g, new_tokens, starts, line_words)
+              and c.new == " ".join(new_tokens[g.j1:g.j2])) or _own_note(c.new))) else c
         for k, (g, c) in enumerate(zip(groups, changes, strict=True))]
     notes = [answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]  # (its lines as written)
              for g, c in zip(groups, changes, strict=True)
@@ -2200,6 +2200,20 @@ _SPEAKER_LABEL = re.compile(r"[A-Z][\w.'\-]*(?: [\w.'\-]+){0,2}:")
 #: ("... in three months. (Note: drug names corrected.)")
 _NOTE_AFTER = re.compile(r"[(\[][ \t]*(?:notes?|n\.?b\.?)[ \t]*:[^()\[\]]*[)\]][.]?",
                          re.IGNORECASE)
+
+
+def _own_note(new: str) -> bool:
+    """Whether words an answer inserts within the document are a note of its own in
+    brackets: one it calls a note ("[Note: the dose was hard to hear.]",
+    :data:`_NOTE_AFTER`), or one that doubts or asks to check a reading ("(verify dose)",
+    "[uncertain]": :func:`_hedges`), no word of the document's."""
+    return bool(_NOTE_AFTER.fullmatch(new) or _NOTE_SAID.fullmatch(new)
+                or (_BRACKETED_NOTE.fullmatch(new) and _hedges(new)))
+
+
+#: such a note whose brackets went as a bracket span's do ("[Note: ...]" read as
+#: "Note: ..."): a label it is called a note by, a colon, a sentence or more
+_NOTE_SAID = re.compile(r"(?:Notes?|NOTE|N\.?B\.?)[ \t]*:[ \t]+\S[^()\[\]\n]*")
 
 
 def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
