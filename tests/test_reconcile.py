@@ -2114,7 +2114,11 @@ def test_reconcile_a_note_to_check_after_a_fix_on_its_line_hedges_it(line: str,
 
 
 @pytest.mark.parametrize(("note", "hedged"), [
-    ("The lisinopril dose (15 mg) is uncertain; it may have been fifty.", ["lisinopril", "15"]),
+    # (the dose is doubted, not the drug's name: "the lisinopril dose")
+    ("The lisinopril dose (15 mg) is uncertain; it may have been fifty.", ["15"]),
+    ("The lisinopril dose is uncertain; please verify.", ["15"]),
+    ("Please verify the dose of lisinopril.", ["15"]),
+    ("The spelling of lisinopril and its dose are uncertain.", ["lisinopril"]),
     ("I am not sure about 15.", ["15"]),
     ("Please verify the dose of 15 mg.", ["15"]),
     ("Numbers were written as digits (15, 40). Please verify lisinopril.", ["lisinopril"]),
@@ -2123,7 +2127,9 @@ def test_reconcile_a_doubt_said_in_a_note_of_a_dose_hedges_it(note: str,
                                                                hedged: list[str]) -> None:
     """A note that doubted a dose the answer wrote in digits ("The lisinopril dose (15 mg)
     is uncertain") hedged the name beside it, not the dose: a name of fewer than four
-    letters, unquoted, was no fix named. A number of two digits or more names it."""
+    letters, unquoted, was no fix named. A number of two digits or more names it. A name
+    said as the drug of a dose ("the lisinopril dose", "the dose of lisinopril") names
+    that dose, the fix after it on its line with a number, not the name's fix."""
     doc = _load("dictation")
     answer = _answer().replace("fifteen", "15")
     result = reconcile(doc, f"{answer}\n\n{note}")
@@ -2768,3 +2774,20 @@ def test_reconcile_a_note_in_brackets_within_the_document_is_an_aside(
     assert [c.new for c in result.asides] == notes
     assert result.overcorrections == []
     assert not any(c.hedged for c in result.resolved if c.new == "lisinopril")
+
+
+@pytest.mark.parametrize(("note", "hedged"), [
+    ("The lisinopril dose is uncertain; please verify.", []),
+    ("Note: lisinopril's dose (fifteen milligrams) could not be confirmed.", []),
+    ("I am not sure about lisinopril; please verify.", ["lisinopril"]),
+    ("The lisinopril name is uncertain, and so is its dose.", ["lisinopril"]),
+])
+def test_reconcile_a_doubt_of_a_drug_s_dose_left_as_it_was_hedges_no_fix(
+        note: str, hedged: list[str]) -> None:
+    """A closing note that doubted the dose of a drug whose name was fixed, the dose
+    left as it was ("The lisinopril dose is uncertain"), hedged the name's fix: the name
+    was read right, the dose is what is in doubt (its span still to check)."""
+    result = reconcile(_load("dictation"), f"{_answer()}\n\n{note}")
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]

@@ -1060,7 +1060,8 @@ def reconcile(
              if c.aside and _NOTE_DOUBT.search(c.new)]
     notes += [n for n in _json_notes(llm_output, own) if _NOTE_DOUBT.search(n)]
     if notes:  # a doubt the answer says in a note of its own, of a fix it names
-        changes = [replace(c, hedged=True) if _doubted(c, notes, changes) else c
+        changes = [replace(c, hedged=True) if _doubted(c, notes, changes, _segment_of(doc))
+                   else c
                    for c in changes]
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
@@ -3001,7 +3002,8 @@ _OF_ORIGINAL = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
-def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = ()) -> bool:
+def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = (),
+             segment_of: Sequence[int] = ()) -> bool:
     """Whether a sentence of the ``notes`` the answer adds before or after the document
     (``Change.aside``) doubts ``change``, a fix of a doubtful span, by naming it: its new
     text, or the words it replaced ("I am not sure about omeprazole; please verify.",
@@ -3011,22 +3013,52 @@ def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = ()) -
     hedge of the document's reading is none of the fix ("metformin, likely misheard").
     A doubting sentence that names none of the answer's fixes (``changes``) doubts those
     named before it on its line, a list's item or a paragraph ("- \"met for me\" ->
-    \"metformin\". I'm fairly confident but please verify.").
+    \"metformin\". I'm fairly confident but please verify."). A sentence that names a
+    fix as the drug of a dose ("The lisinopril dose is uncertain", "the dose of
+    lisinopril") doubts the dose, not the name: the fix after it on its line (by
+    ``segment_of``, each word's line) that holds a number.
     """
     if change.span is None or change.hedged or not change.new:
         return False
     others = [c for c in changes if c.span is not None and c.new and c is not change]
+    # (the fixes of names on its line before it whose dose it is: the first with a number)
+    named_for = [c for c in others if segment_of and c.word_end <= change.word_start
+                 and segment_of[c.word_start] == segment_of[change.word_start]
+                 and not any(d is not change and c.word_end <= d.word_start
+                             < change.word_start and _said_number(f"{d.original} {d.new}")
+                             for d in others)] if _said_number(
+        f"{change.original} {change.new}") else []
     for note in notes:
         for line in note.split("\n"):
             named_before = False
             for sentence in _SENTENCE_END.split(line):
-                names = _names_fix(change, sentence)
+                dose = _OF_DOSE.search(sentence) and not _OF_NAME.search(sentence)
+                names = (_names_fix(change, sentence)
+                         and not (dose and _dose_named(change, sentence))) or bool(
+                    dose and any(_dose_named(c, sentence) for c in named_for))
                 doubts = any(_OF_ORIGINAL.match(sentence, m.end()) is None
                              for m in _NOTE_DOUBT.finditer(sentence))
                 if doubts and (names or (named_before and not any(
                         _names_fix(c, sentence) for c in others))):
                     return True
                 named_before = named_before or names
+    return False
+
+
+def _dose_named(change: Change, sentence: str) -> bool:
+    """Whether ``sentence`` names ``change``, a fix holding no number, as the drug of a
+    dose: "the lisinopril dose", "lisinopril's dose (15 mg)", "the dose of lisinopril"
+    (:data:`_OF_DOSE`)."""
+    if _said_number(f"{change.original} {change.new}"):
+        return False
+    said = sentence.casefold()
+    for text in {change.new, change.original}:
+        name = re.escape(text.casefold().strip())
+        if name and re.search(
+                r"(?<!\w)" + name + r"(?:'s)?\s+(?:\([^()]*\)\s+)?" + _OF_DOSE.pattern
+                + r"|" + _OF_DOSE.pattern + r"\s+(?:\([^()]*\)\s+)?(?:of|for)\s+(?:the\s+)?"
+                + name + r"(?!\w)", said):
+            return True
     return False
 
 
