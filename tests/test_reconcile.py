@@ -2791,3 +2791,36 @@ def test_reconcile_a_doubt_of_a_drug_s_dose_left_as_it_was_hedges_no_fix(
     assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
     assert [c.new for c in result.resolved if c.hedged] == hedged
     assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+
+
+def test_reconcile_a_copy_of_more_than_half_the_lines_with_fewer_of_the_words() -> None:
+    """An answer that gave back more than half of the document's lines, in its order,
+    its fixes made, but fewer than half of its words (shorter lines, every other line)
+    was read as no corrected copy: none of its fixes resolved. It is a copy with lines
+    left out (deleted), as one that keeps more of the words is."""
+    doc = _load("dictation")
+    lines = _answer().split("\n")
+    result = reconcile(doc, "\n".join([lines[1], lines[3], lines[4]]))
+    assert result.kept < 0.5 and result.corrected_copy and result.warnings == ()
+    assert [(c.original, c.new) for c in result.resolved if c.new] == [
+        ("met for me", "metformin")]
+    summary = reconcile(doc, "Type 2 diabetes on metformin.\nBP managed with lisinopril.\n"
+                             "Statin continued.\nFollow up in three months.")
+    assert not summary.corrected_copy and not summary.resolved
+
+
+def test_reconcile_every_other_line_of_a_long_transcript_resolves_its_fixes() -> None:
+    """The answer of every other line of a long transcript, its fixes made (just over
+    half its lines, just under half its words), resolved none of them."""
+    from test_reconcile_benchmark import _reconcile_speed
+
+    bench = _reconcile_speed()
+    doc = bench.transcript(5000, 200)
+    result = reconcile(doc, bench.answers(doc)["every other line"])
+    fixed = {"met for men": "metformin", "lie sin oh pril": "lisinopril",
+             "a tor va statin": "atorvastatin", "am low dip ine": "amlodipine",
+             "warfa rin": "warfarin"}
+    made = [c for c in result.resolved if c.new]
+    assert result.corrected_copy and len(made) > 80
+    assert all(c.new.rstrip(".") == fixed[c.original.rstrip(".")] and c.candidate
+               for c in made)

@@ -975,6 +975,7 @@ def reconcile(
             if labelled is None or (len(labelled) == 1 and warnings):
                 # (one pair not found as it is in the document: its "Corrected:" part)
                 cleaned, warnings = _answer_text(doc, llm_output, style, own), []
+        read = cleaned  # (as the answer gives it)
         filled = _in_full(cleaned, own)
         if filled is not None:  # the lines it fixed alone: the others are as they were
             given_lines, cleaned = filled
@@ -1075,7 +1076,9 @@ def reconcile(
     changes = [c for k, c in enumerate(changes) if k not in emptied]
     raised = _raised(doc, pairs, same, _doubt_of(tokens, doubts), token_span, owner, units,
                      changes)
-    copy = kept >= _COPY_KEPT
+    # (a copy with lines left out keeps more than half of them, though they hold fewer
+    # of the words: the answer of every other line, short ones)
+    copy = kept >= _COPY_KEPT or (fixes is None and _copied_lines(read, own))
     if not copy:  # a refusal, a summary: what it did to a span's words is no correction
         unchanged = tuple(range(len(spans)))
         warnings.append(("the answer holds no text" if not llm_output.strip() else
@@ -1930,26 +1933,10 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
     n = len(targets)
     if not given or n < 2 or n > _MAX_LINES or len(given) > n // 2 + 2 * _ASIDE_LINES:
         return None
-    score = process.cdist([_line_key(line) for line in given],
-                          [_line_key(line) for line in targets], scorer=fuzz.ratio)
-    like = [bool(score[k].max() >= _MOVED_SIMILARITY) for k in range(len(given))]
-    core = [k for k in range(len(given)) if like[k]]
-    if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
-            or len(given) - 1 - core[-1] > _ASIDE_LINES or 2 * len(core) > n:
+    placed = _placed(given, targets)
+    if placed is None or 2 * len(placed[0]) > n:
         return None
-    place: list[int] = []  # each given line's line of the document, in order
-    for k in core:
-        after = place[-1] + 1 if place else 0
-        if after >= n:
-            return None
-        j = after + int(np.argmax(score[k][after:]))
-        if score[k][j] < _MOVED_SIMILARITY:
-            return None
-        mine = _line_key(given[k])
-        if any(fuzz.ratio(mine, _line_key(" ".join(targets[a:a + 2]))) > score[k][j]
-               for a in (j - 1, j) if 0 <= a < n - 1):
-            return None  # (more like two lines joined: a copy with its lines joined)
-        place.append(j)
+    core, place = placed
     if n - len(core) < 2 or all(_line_key(given[k]) == _line_key(targets[j])
                                 for k, j in zip(core, place, strict=True)):
         return None  # (one line left out, or none of those given fixed: lines deleted)
@@ -2215,6 +2202,48 @@ def _own_note(new: str) -> bool:
 #: such a note whose brackets went as a bracket span's do ("[Note: ...]" read as
 #: "Note: ..."): a label it is called a note by, a colon, a sentence or more
 _NOTE_SAID = re.compile(r"(?:Notes?|NOTE|N\.?B\.?)[ \t]*:[ \t]+\S[^()\[\]\n]*")
+
+
+def _placed(given: list[str], targets: list[str]) -> tuple[list[int], list[int]] | None:
+    """Of an answer's lines ``given`` that are each like a line of the document's
+    (``targets``, as a moved line must be, ``_MOVED_SIMILARITY``), in the document's
+    order, with at most ``_ASIDE_LINES`` lines of its own before and after them, like
+    none: the indices of those lines, and each one's line of the document; None for any
+    other answer (one that joins lines, a summary)."""
+    n = len(targets)
+    score = process.cdist([_line_key(line) for line in given],
+                          [_line_key(line) for line in targets], scorer=fuzz.ratio)
+    like = [bool(score[k].max() >= _MOVED_SIMILARITY) for k in range(len(given))]
+    core = [k for k in range(len(given)) if like[k]]
+    if not core or core != list(range(core[0], core[-1] + 1)) or core[0] > _ASIDE_LINES \
+            or len(given) - 1 - core[-1] > _ASIDE_LINES:
+        return None
+    place: list[int] = []  # each given line's line of the document, in order
+    for k in core:
+        after = place[-1] + 1 if place else 0
+        if after >= n:
+            return None
+        j = after + int(np.argmax(score[k][after:]))
+        if score[k][j] < _MOVED_SIMILARITY:
+            return None
+        mine = _line_key(given[k])
+        if any(fuzz.ratio(mine, _line_key(" ".join(targets[a:a + 2]))) > score[k][j]
+               for a in (j - 1, j) if 0 <= a < n - 1):
+            return None  # (more like two lines joined: a copy with its lines joined)
+        place.append(j)
+    return core, place
+
+
+def _copied_lines(answer: str, own: str) -> bool:
+    """Whether ``answer`` gives more than half of the lines of the document's text
+    ``own``, each like its own, in its order (:func:`_placed`): a copy of it with lines
+    left out, whatever share of its words those lines hold."""
+    given = _text_lines(answer)
+    targets = _text_lines(own)
+    if len(targets) < 2 or len(targets) > _MAX_LINES or 2 * len(given) <= len(targets):
+        return False
+    placed = _placed(given, targets)
+    return placed is not None and 2 * len(placed[0]) > len(targets)
 
 
 def _kept(pairs: Pairs, src: list[str], dst: list[str], token_span: list[int | None],
