@@ -2824,3 +2824,18 @@ def test_reconcile_every_other_line_of_a_long_transcript_resolves_its_fixes() ->
     assert result.corrected_copy and len(made) > 80
     assert all(c.new.rstrip(".") == fixed[c.original.rstrip(".")] and c.candidate
                for c in made)
+
+
+@pytest.mark.parametrize("answer", [
+    "- 'met for me' → likely 'metformin'\n- 'lie sin oh pril' → 'lisinopril'",
+    "Possible corrections:\n1. met for me -> probably metformin\n2. lie sin oh pril -> lisinopril",
+    "| Original | Corrected |\n|---|---|\n| met for me | most likely: metformin |\n"
+    "| lie sin oh pril | lisinopril |",
+])
+def test_reconcile_a_hedge_before_a_listed_fix_is_its_note(answer: str) -> None:
+    """A listed fix said with a hedge before its words ("→ likely 'metformin'") was
+    made as "likely 'metformin" (its words and a quotation mark), no suggestion. The
+    hedge is a note of the fix's, doubting it."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, True), ("lie sin oh pril", "lisinopril", True, False)]

@@ -1404,12 +1404,22 @@ _QUOTED_FIX = re.compile(r"(?P<mark>\*\*|__|[\"'`*_\u201c\u2018])(?P<fix>[^\n]*?
                          r"[^\n]*)?)")
 
 
+#: a hedge said before a listed fix's words, after its arrow ("→ likely 'metformin'",
+#: "→ probably: metformin"): the words of :data:`_HEDGE_WORDS` a guess is said with
+_HEDGE_FIRST = re.compile(r"[ \t]*(?:(?:most|very|more|quite)[ \t]+)?(?:likely|probably|"
+                          r"possibly|perhaps|maybe|presumably)[:,]?[ \t]+", re.IGNORECASE)
+
+
 def _fix_and_note(written: str) -> tuple[str, str]:
     """The fix and the note after it of what a list's line gives after its arrow: the
     fix in quotation marks or emphasis and whatever follows them ('"metformin". I'm
     fairly confident but please verify.'), or an unquoted fix up to a sentence, a
     semicolon, a colon, a comma or a dash of a note's (:data:`_FIX_NOTE_START`); the note
     is read for a doubt of the fix, as one in brackets is."""
+    hedge = _HEDGE_FIRST.match(written)
+    if hedge and hedge.end() < len(written):  # ("→ likely 'metformin'": the hedge is a note)
+        fix, note = _fix_and_note(written[hedge.end():])
+        return fix, hedge.group().strip(" \t,:") + " " + note
     quoted = _QUOTED_FIX.fullmatch(written.strip())
     if quoted and quoted["rest"].strip(" \t.,;:!?-\u2013\u2014"):
         closing = quoted.start("rest")
@@ -1500,8 +1510,12 @@ def _fix_of(item: Any) -> _Fix | None:
              if k not in (read[0], put[0])
              and (v is True or (isinstance(v, (str, int, float))
                                 and not isinstance(v, bool)))]  # ("uncertain": true)
-    return _Fix(strings[read[0]], strings[put[0]],
-                any(_fix_doubted(note.replace(": True", "")) for note in notes))
+    new, hedged = strings[put[0]], False
+    hedge = _HEDGE_FIRST.match(new)  # ("most likely: metformin": a hedge of the fix's)
+    if hedge and new[hedge.end():].strip():
+        new, hedged = new[hedge.end():], True
+    return _Fix(strings[read[0]], new, hedged or any(
+        _fix_doubted(note.replace(": True", "")) for note in notes))
 
 
 #: a confidence a fix's note gives it that is a doubt: low or middling in words, or under
