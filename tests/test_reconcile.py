@@ -2839,3 +2839,27 @@ def test_reconcile_a_hedge_before_a_listed_fix_is_its_note(answer: str) -> None:
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
         ("met for me", "metformin", True, True), ("lie sin oh pril", "lisinopril", True, False)]
+
+
+@pytest.mark.parametrize("answer", [
+    "met for me = metformin\nlie sin oh pril = lisinopril",
+    'The transcript is accurate, except that "met for me" sounds like metformin and '
+    '"lie sin oh pril" sounds like lisinopril.',
+    "Two corrections:\n- met for me was probably meant to be metformin\n"
+    "- lie sin oh pril should have been lisinopril",
+])
+def test_reconcile_a_fix_said_with_an_equals_sign_or_sounds_like_is_mapped(
+        answer: str) -> None:
+    """Fixes written "met for me = metformin", or said "sounds like", "was meant to be",
+    "should have been", were read as the document's text: no corrected copy."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_copy_with_an_equals_sign_of_its_own_is_no_list_of_fixes() -> None:
+    """A copy of a document whose lines hold an equals sign is no list of fixes."""
+    doc = _text_doc("BMI = 32\nA1c = 7.9\nBP = 132/84")
+    result = reconcile(doc, "BMI = 32.5\nA1c = 7.9\nBP = 132/84")
+    assert [(c.original, c.new) for c in result.changes] == [("32", "32.5")]

@@ -1233,10 +1233,12 @@ _FIX_LINE = re.compile(
 #: quotation marks and emphasis round a fix's words in such a line
 _FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
 #: such a line with a colon for its arrow ("met for me: metformin", '"met for me":
-#: "metformin"'): a fix only where the document holds the words before the colon (a
-#: line "Note: please verify." is a line of the answer's own)
+#: "metformin"'), or an equals sign ("met for me = metformin"): a fix only where the
+#: document holds the words before it (a line "Note: please verify." is a line of the
+#: answer's own)
 _FIX_COLON = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n:]*?[^\s:])[ \t]*:[ \t]+"
+    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n:=]*?[^\s:=])"
+    r"(?:[ \t]*:|[ \t]+=)[ \t]+"
     r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
@@ -1337,17 +1339,19 @@ _FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|(?<=[^\s.]{2})[.!?][ \
 #: a fix said in words, its parts quoted or not, on a list's line: "met for me should be
 #: metformin", "'lives in awful' is probably lisinopril", "Changed met for me to
 #: metformin": a closed class, the verbs a fix is said with ("should be", "is probably",
-#: "means"; "to", "with" after a verb of changing); a hedge among them ("probably",
-#: "likely") doubts the fix
+#: "sounds like", "is meant to be", "means"; "to", "with" after a verb of changing); a
+#: hedge among them ("probably", "likely") doubts the fix
 _FIX_SAID = re.compile(
     r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
     r"(?:(?P<verb>(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated))[ \t]+)?"
     r"(?P<old>[^\n]+?)[ \t]+"
     r"(?P<said>should[ \t]+(?:(?:probably|likely)[ \t]+)?(?:be|read)|"
+    r"(?:is|was)[ \t]+(?:(?:probably|likely)[ \t]+)?(?:meant[ \t]+to[ \t]+be|actually)|"
     r"(?:is|was)[ \t]+(?:(?:most|very|more)[ \t]+)?(?:probably|likely)|"
     r"(?:is|was|should[ \t]+be)[ \t]+(?:changed|corrected)[ \t]+to|"
     r"(?:(?:most|very)[ \t]+)?(?:probably|likely)[ \t]+(?:means|meant|is|was)|"
-    r"means|meant|to|with|into)[ \t]+"
+    r"(?:sounds|sounded|looks|looked|reads)[ \t]+like|should[ \t]+have[ \t]+been|"
+    r"must[ \t]+be|means|meant|to|with|into)[ \t]+"
     r"(?P<new>[^\n]*?[^\s.;,])(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*",
     re.IGNORECASE)
 
