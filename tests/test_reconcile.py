@@ -2863,3 +2863,19 @@ def test_reconcile_a_copy_with_an_equals_sign_of_its_own_is_no_list_of_fixes() -
     doc = _text_doc("BMI = 32\nA1c = 7.9\nBP = 132/84")
     result = reconcile(doc, "BMI = 32.5\nA1c = 7.9\nBP = 132/84")
     assert [(c.original, c.new) for c in result.changes] == [("32", "32.5")]
+
+
+def test_reconcile_a_dose_said_unusual_for_a_drug_hedges_no_name() -> None:
+    """A closing note that found the dose unusual for a drug whose name was fixed ('The
+    dose "fifteen milligrams" seems unusual for lisinopril; you may want to verify it.')
+    hedged the name's fix: the dose is doubted, its span still to check."""
+    answer = ("Here's the corrected transcript:\n\n" + _answer() + "\n\n**Changes made:**\n"
+              "- **met for me** → **metformin** (a common diabetes medication)\n"
+              "- **lie sin oh pril** → **lisinopril** (an ACE inhibitor)\n\n"
+              'The dose "fifteen milligrams" seems unusual for lisinopril; you may want '
+              "to verify it.")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.new, c.hedged) for c in result.resolved] == [
+        ("metformin", False), ("lisinopril", False)]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+    assert not result.overcorrections

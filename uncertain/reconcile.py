@@ -3094,8 +3094,9 @@ def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = (),
 
 def _dose_named(change: Change, sentence: str) -> bool:
     """Whether ``sentence`` names ``change``, a fix holding no number, as the drug of a
-    dose: "the lisinopril dose", "lisinopril's dose (15 mg)", "the dose of lisinopril"
-    (:data:`_OF_DOSE`)."""
+    dose: "the lisinopril dose", "lisinopril's dose (15 mg)", "the dose of lisinopril",
+    up to four words between in a clause, 'the dose "fifteen milligrams" seems unusual for
+    lisinopril' (:data:`_OF_DOSE`)."""
     if _said_number(f"{change.original} {change.new}"):
         return False
     said = sentence.casefold()
@@ -3103,8 +3104,8 @@ def _dose_named(change: Change, sentence: str) -> bool:
         name = re.escape(text.casefold().strip())
         if name and re.search(
                 r"(?<!\w)" + name + r"(?:'s)?\s+(?:\([^()]*\)\s+)?" + _OF_DOSE.pattern
-                + r"|" + _OF_DOSE.pattern + r"\s+(?:\([^()]*\)\s+)?(?:of|for)\s+(?:the\s+)?"
-                + name + r"(?!\w)", said):
+                + r"|" + _OF_DOSE.pattern + r"(?:\s+[^\s,;:]+){0,4}?\s+(?:of|for|with)\s+"
+                r"(?:the\s+)?" + name + r"(?!\w)", said):
             return True
     return False
 
