@@ -2879,3 +2879,25 @@ def test_reconcile_a_dose_said_unusual_for_a_drug_hedges_no_name() -> None:
         ("metformin", False), ("lisinopril", False)]
     assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
     assert not result.overcorrections
+
+
+@pytest.mark.parametrize("answer", [
+    '"met for me" → "metformin" (high confidence)\n"lie sin oh pril" → "lisinopril" (high '
+    'confidence)\n"fifteen" → no change (medium confidence — lisinopril doses are usually '
+    "10 or 20 mg)",
+    "| Original | Correction | Confidence |\n|---|---|---|\n| met for me | metformin | High |\n"
+    "| lie sin oh pril | lisinopril | High |\n| fifteen | fifteen (unchanged) | Medium |",
+    '[{"original": "met for me", "corrected": "metformin"}, {"original": "lie sin oh pril", '
+    '"corrected": "lisinopril"}, {"original": "fifteen", "corrected": "N/A", "note": '
+    '"keep; please verify"}]',
+])
+def test_reconcile_a_listed_fix_that_says_no_change_leaves_the_span(answer: str) -> None:
+    """A list of fixes that named a span it left as it was ('"fifteen" → no change',
+    "fifteen (unchanged)") had the words "no change" made in the document in its place
+    (read as "lisinopril no", "change"), or the note kept as its words. It is no fix:
+    the span is still to check."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+    assert result.warnings == ()

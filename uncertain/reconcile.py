@@ -1572,6 +1572,8 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
         return found[pattern]
 
     for listed in fixes:
+        if _says_unchanged(listed):
+            continue  # ('"fifteen" → no change': no fix, the span still to check)
         fix = listed
         pattern = r"\s+".join(re.escape(w) for w in fix.original.split())
         if not places_of(pattern):
@@ -1606,6 +1608,28 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
     for a, b, new in sorted(edits, reverse=True):
         text = text[:a] + new + text[b:]
     return text, warnings
+
+
+#: what a list of fixes says in a fix's place of words it leaves as they are ("no
+#: change", "unchanged", "keep as is", "N/A"): a closed class, the words a list says so
+#: with ("none" and a dash may say the words go)
+_NO_CHANGE = re.compile(
+    r"[(\[]?[ \t]*(?:no[ \t]+(?:change|changes|correction|corrections)(?:[ \t]+needed)?|"
+    r"unchanged|keep(?:[ \t]+as[ \t]+is)?|leave(?:[ \t]+as[ \t]+is)?|(?:correct[ \t]+)?as[ \t]+is|"
+    r"n/a|same)[ \t]*[)\]]?[.]?", re.IGNORECASE)
+
+
+def _says_unchanged(fix: _Fix) -> bool:
+    """Whether ``fix`` says its words are left as they are: its new text says so
+    (:data:`_NO_CHANGE`), or is its words with such a note after them ("fifteen
+    (unchanged)")."""
+    new = fix.new.strip(_FIX_QUOTES + " \t")
+    if _NO_CHANGE.fullmatch(new):
+        return True
+    note = re.search(r"[ \t]*[(\[][^()\[\]]*[)\]][.]?$", new)
+    return bool(note and _NO_CHANGE.fullmatch(note.group().strip())
+                and new[:note.start()].strip(_FIX_QUOTES + " \t").casefold()
+                == fix.original.strip(_FIX_QUOTES + " \t").casefold())
 
 
 def _trimmed(fix: _Fix) -> _Fix:
