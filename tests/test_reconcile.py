@@ -2901,3 +2901,18 @@ def test_reconcile_a_listed_fix_that_says_no_change_leaves_the_span(answer: str)
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    '- Line 2: "met for me" → "metformin"\n- Line 3: "lie sin oh pril" → "lisinopril"',
+    "1. Line 2: **met for me** -> **metformin**\n2. Line 3: **lie sin oh pril** -> "
+    "**lisinopril**",
+])
+def test_reconcile_a_label_before_a_listed_fix_s_quoted_words_goes(answer: str) -> None:
+    """A list of fixes that put a label before each fix's quoted words ('Line 2: "met
+    for me" → "metformin"') was not mapped: the label and the opening quotation mark
+    were read as its words."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.warnings == ()

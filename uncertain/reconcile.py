@@ -1304,7 +1304,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         old = _doubts(_clean((m["old"] or "").strip(_FIX_QUOTES + " \t"), style,
                              own))[0].strip()
         label = _FIX_LABEL.match(old)  # ("Fix: met for me -> metformin": the label goes)
-        if label and not _held(old, own) and _held(old[label.end():], own):
+        if label and not _held(old, own) and _held(
+                old[label.end():].strip(_FIX_QUOTES + " \t"), own):  # ('Line 2: "x"')
             old = old[label.end():].strip(_FIX_QUOTES + " \t")
         written, said = _fix_and_note(m["new"] or "")
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
