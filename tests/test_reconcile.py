@@ -2916,3 +2916,20 @@ def test_reconcile_a_label_before_a_listed_fix_s_quoted_words_goes(answer: str) 
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize(("items", "hedged"), [
+    ('- "fifteen milligrams" — lisinopril is usually dosed at 10, 20 or 40 mg; please '
+     'confirm.\n- "metformin" — fairly confident.', []),
+    ("- Lisinopril at this dose is unusual; please confirm.", []),
+    ("- lisinopril: not sure of the drug name, please verify.", ["lisinopril"]),
+])
+def test_reconcile_an_uncertain_item_of_a_dose_hedges_no_name(
+        items: str, hedged: list[str]) -> None:
+    """A list of uncertain items after the copy whose item doubted a dose by its drug
+    ("lisinopril is usually dosed at 10, 20 or 40 mg; please confirm") hedged the fix of
+    the drug's name, read right."""
+    answer = f"**Corrected transcript:**\n\n{_answer()}\n\n**Uncertain items:**\n{items}"
+    result = reconcile(_load("dictation"), answer)
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged

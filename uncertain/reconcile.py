@@ -2860,7 +2860,7 @@ _BRACKETED_NOTE = re.compile(r"[(\[][^()\[\]\n]*[)\]][.,;:]?")
 #: what a note in brackets says it doubts of a dose ("(verify dose)", "[check
 #: frequency]"), and of a name ("(verify spelling)", "(check drug name)"): a closed class,
 #: the words a dose and a name are spoken of with
-_OF_DOSE = re.compile(r"\b(?:dose|doses|dosage|dosing|strength|amount|number|frequency|"
+_OF_DOSE = re.compile(r"\b(?:dose|doses|dosed|dosage|dosing|strength|amount|number|frequency|"
                       r"units?|quantity|mg|mcg|ml)\b", re.IGNORECASE)
 _OF_NAME = re.compile(r"\b(?:name|names|drug|drugs|medication|medications|medicine|"
                       r"spelling|word|words|term)\b", re.IGNORECASE)
@@ -3120,15 +3120,16 @@ def _doubted(change: Change, notes: list[str], changes: Sequence[Change] = (),
 def _dose_named(change: Change, sentence: str) -> bool:
     """Whether ``sentence`` names ``change``, a fix holding no number, as the drug of a
     dose: "the lisinopril dose", "lisinopril's dose (15 mg)", "the dose of lisinopril",
-    up to four words between in a clause, 'the dose "fifteen milligrams" seems unusual for
-    lisinopril' (:data:`_OF_DOSE`)."""
+    a few words between in a clause, 'the dose "fifteen milligrams" seems unusual for
+    lisinopril', "lisinopril is usually dosed at 10 or 20 mg" (:data:`_OF_DOSE`)."""
     if _said_number(f"{change.original} {change.new}"):
         return False
     said = sentence.casefold()
     for text in {change.new, change.original}:
         name = re.escape(text.casefold().strip())
         if name and re.search(
-                r"(?<!\w)" + name + r"(?:'s)?\s+(?:\([^()]*\)\s+)?" + _OF_DOSE.pattern
+                r"(?<!\w)" + name + r"(?:'s)?(?:\s+[^\s,;:]+){0,3}?\s+(?:\([^()]*\)\s+)?"
+                + _OF_DOSE.pattern
                 + r"|" + _OF_DOSE.pattern + r"(?:\s+[^\s,;:]+){0,4}?\s+(?:of|for|with)\s+"
                 r"(?:the\s+)?" + name + r"(?!\w)", said):
             return True
