@@ -2933,3 +2933,23 @@ def test_reconcile_an_uncertain_item_of_a_dose_hedges_no_name(
     result = reconcile(_load("dictation"), answer)
     assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
     assert [c.new for c in result.resolved if c.hedged] == hedged
+
+
+@pytest.mark.parametrize("note", [
+    "(I corrected three OCR errors: Lisinopril, 500, and Smith. The physician's name is "
+    "a guess.)",
+    "I fixed Lisinoprll, 5OO and Smlth (now Smith).",
+])
+def test_reconcile_a_closing_note_naming_the_last_word_s_fix_is_no_part_of_it(
+        note: str) -> None:
+    """A closing note that named the fix of the document's last word ("... and Smith.")
+    had that word's fix read from the note ("Smlth" -> "Smith.", or left as "Smlth"), the
+    note's other words inserted into the document: over-corrections. The lines of the
+    answer's own after the document pair with none of its words."""
+    doc = _load("discharge")
+    copy = (doc.text.replace("Lisinoprll", "Lisinopril").replace("5OO", "500")
+            .replace("Smlth", "Smith"))
+    result = reconcile(doc, f"{copy}\n\n{note}")
+    assert [(c.original, c.new) for c in result.resolved] == [
+        ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
+    assert result.overcorrections == [] and [c.new for c in result.asides] == [note]

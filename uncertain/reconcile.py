@@ -1013,8 +1013,6 @@ def reconcile(
     lead, tail = _edge_lines(answer, tokens, dst, own)
     ops = [Opcode(op.tag, op.src_start, op.src_end, op.dest_start + lead, op.dest_end + lead)
            for op in Levenshtein.opcodes(src, dst[lead:tail])]
-    ops = ([Opcode("insert", 0, 0, 0, lead)] if lead else []) + ops + (
-        [Opcode("insert", len(src), len(src), tail, len(dst))] if tail < len(dst) else [])
     # the answer tokens that begin a line: lines before the document's first word or after
     # its last are the answer's own, no part of a change of the words beside them
     starts = {k for k in range(1, len(tokens))
@@ -1023,6 +1021,10 @@ def reconcile(
     src_starts = {t for t, u in enumerate(owner)
                   if (t == 0 or owner[t - 1] != u) and units[u][0] in line_words}
     pairs, whole, joined = _pairs(ops, src, dst, token_span, span_sizes)
+    # (the lines of the answer's own before and after the document pair with none of its
+    # words: not the last word's fix with a word of a closing note that names it)
+    pairs = ([(None, j, 0) for j in range(lead)] + pairs
+             + [(None, j, len(src)) for j in range(tail, len(dst))])
     pairs = _slid(pairs, src, dst, src_starts, starts | {0})
     # a word of a span changed whole is part of its change, though the answer has it
     same = [i is not None and j is not None and src[i] == dst[j] and token_span[i] not in whole
