@@ -2953,3 +2953,25 @@ def test_reconcile_a_closing_note_naming_the_last_word_s_fix_is_no_part_of_it(
     assert [(c.original, c.new) for c in result.resolved] == [
         ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
     assert result.overcorrections == [] and [c.new for c in result.asides] == [note]
+
+
+@pytest.mark.parametrize("answer", [
+    "The OCR errors are: Lisinoprll should be Lisinopril, 5OO should be 500, and Smlth is "
+    "probably Smith.",
+    "Lisinoprll -> Lisinopril, 5OO -> 500, Smlth -> Smith (probably)",
+])
+def test_reconcile_fixes_listed_on_a_line_parted_by_commas_are_each_mapped(
+        answer: str) -> None:
+    """Several fixes on one line parted by commas ("a should be b, c should be d, and e
+    is probably f") were read as one fix, its new words running over the next."""
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril", False), ("5OO", "500", False), ("Smlth", "Smith", True)]
+    assert result.warnings == ()
+
+
+def test_reconcile_a_listed_fix_with_a_comma_of_its_own_is_one_fix() -> None:
+    """A fix whose words hold a comma ("metformin 500 mg, twice daily") is one fix."""
+    result = reconcile(_load("dictation"), "- met for me 500 milligrams twice daily -> "
+                                           "metformin 500 milligrams, twice daily")
+    assert [(c.original, c.new) for c in result.resolved] == [("met for me", "metformin")]

@@ -1271,22 +1271,43 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     if len(lines) > _MAX_LINES:
         return None
 
+    read: dict[str, dict[str, str | None] | None] = {}
+
     def fix(line: str) -> dict[str, str | None] | None:
-        if line in own:
-            return None
-        m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
-             or _colon_fix(line, own, style, spans))
-        return m.groupdict() if m is not None else _said_fix(line, own, style, spans)
+        if line not in read:
+            m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
+                 or _colon_fix(line, own, style, spans)) if line not in own else None
+            read[line] = (m.groupdict() if m is not None else None if line in own
+                          else _said_fix(line, own, style, spans))
+        return read[line]
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
     # should be b, and c should be d"), are a fix each
-    parted = [_FIX_PARTS.split(line.rstrip(" \t.;")) for line in lines]
-    for parts in parted:  # ("Changed a to b and c to d": the verb is of each)
-        verb = _FIX_SAID.fullmatch(parts[0])
-        if verb is not None and verb["verb"]:
-            parts[1:] = [p if fix(p) else f"{verb['verb']} {p}" for p in parts[1:]]
-    lines = [part for line, parts in zip(lines, parted, strict=True)
-             for part in (parts if len(parts) > 1 and all(fix(p) for p in parts) else [line])]
+    def parts(line: str) -> list[str]:
+        """The fixes of a line parted (:data:`_FIX_PARTS`), each part that is no fix
+        joined to the one before it (a note of its: "lisinopril, please verify"; the
+        fix's own words: "500 mg, twice daily"), or to the one after it at the line's
+        start ("The transcript is accurate, except that ..."); [line] unless several."""
+        pieces = re.split(f"({_FIX_PARTS.pattern})", line.rstrip(" \t.;"))
+        texts, seps = pieces[0::2], pieces[1::2]
+        if len(texts) > _MAX_PARTS:
+            return [line]
+        said = _FIX_SAID.fullmatch(texts[0])
+        verb = said["verb"] if said is not None and said["verb"] else ""
+        out: list[str] = []
+        part = texts[0]
+        for sep, text in zip(seps, texts[1:], strict=True):
+            # ("Changed a to b and c to d": the verb is of each)
+            new = text if fix(text) or not verb else f"{verb} {text}"
+            if fix(part) and fix(new):
+                out.append(part)
+                part = new
+            else:
+                part += sep + text
+        out.append(part)
+        return out if len(out) > 1 else [line]
+
+    lines = [part for line in lines for part in parts(line)]
     found = [fix(line) for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or len(lines) - len(at) > 2 or not all(
@@ -1336,9 +1357,16 @@ def _colon_fix(line: str, own: str, style: Style | None,
     return m if _held(old, own, spans) else None
 
 
-#: where a line of several fixes parts them: a semicolon, or "and" ("a -> b; c -> d",
-#: "a should be b, and c should be d")
-_FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|(?<=[^\s.]{2})[.!?][ \t]+(?=\S)")
+#: the most parts a line of fixes is parted in (a longer line, a paragraph of the
+#: document's, is read whole: each part is read again with the next)
+_MAX_PARTS = 20
+#: the most words before a fix's verb read as the words it fixes, the last of them
+#: ("I think met for me should be metformin": "met for me")
+_SAID_WORDS = 12
+#: where a line of several fixes parts them: a semicolon, a comma, "and" or a sentence's
+#: end ("a -> b; c -> d", "a should be b, c should be d, and e should be f")
+_FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|,[ \t]+|"
+                        r"(?<=[^\s.]{2})[.!?][ \t]+(?=\S)")
 #: a fix said in words, its parts quoted or not, on a list's line: "met for me should be
 #: metformin", "'lives in awful' is probably lisinopril", "Changed met for me to
 #: metformin": a closed class, the verbs a fix is said with ("should be", "is probably",
@@ -1371,7 +1399,7 @@ def _said_fix(line: str, own: str, style: Style | None,
     m = _FIX_SAID.fullmatch(line)
     if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
         return None
-    words = m["old"].split()
+    words = m["old"].split()[-_SAID_WORDS:]
     new = m["new"].strip(_FIX_QUOTES + " \t")
     for first in range(len(words)):  # (the longest run of words the span holds)
         old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
