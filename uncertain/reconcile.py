@@ -1063,7 +1063,8 @@ def reconcile(
              if c.aside and _NOTE_DOUBT.search(c.new)]
     notes += [n for n in _json_notes(llm_output, own) if _NOTE_DOUBT.search(n)]
     if notes:  # a doubt the answer says in a note of its own, of a fix it names
-        changes = [replace(c, hedged=True) if _doubted(c, notes, changes, _segment_of(doc))
+        segment_of = _segment_of(doc)
+        changes = [replace(c, hedged=True) if _doubted(c, notes, changes, segment_of)
                    else c
                    for c in changes]
     changed = {c.span for c in changes if c.span is not None}
@@ -1268,8 +1269,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     only where its words are in one of the doubtful ``spans``."""
     answer = _unfenced(answer)
     lines = [line for line in answer.split("\n") if line.strip()]
-    if len(lines) > _MAX_LINES:
-        return None
+    if len(lines) > _MAX_LINES or sum(not _FIX_HINT.search(line) for line in lines) > 2:
+        return None  # (more than two lines that can hold no fix: no list of them)
 
     read: dict[str, dict[str, str | None] | None] = {}
 
@@ -1357,6 +1358,14 @@ def _colon_fix(line: str, own: str, style: Style | None,
     return m if _held(old, own, spans) else None
 
 
+#: what a line that holds a fix holds (:data:`_FIX_LINE`, :data:`_FIX_PROSE`,
+#: :data:`_FIX_COLON`, :data:`_FIX_SAID`): an arrow, a colon, an equals sign, a
+#: quotation mark, or a verb a fix is said with; a line with none is no fix, nor holds
+#: one (looked for first: the lines of a corrected copy are many)
+_FIX_HINT = re.compile(
+    _ARROW.pattern + r"|:|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
+    r"\b(?:should|probably|likely|means|meant|like|"
+    r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
 #: document's, is read whole: each part is read again with the next)
 _MAX_PARTS = 20
