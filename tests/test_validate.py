@@ -3577,6 +3577,36 @@ def test_validate_a_clipped_name_before_its_dose_is_the_names_it_begins(
     assert canonicals <= {c.canonical for c in flags[0].candidates}
 
 
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "span", "named", "top"), [
+    # a clipped name capitalised after a verb of giving or a prescribing phrase was joined
+    # with the word before it into one name misspelled ("received Ondan": risperidone;
+    # "on Levo": Aleve), or offered the brand its letters begin first (Dilt-CD) or the
+    # names near its letters only (lindane)
+    ("Pt received Ondan 4 mg IV", "Ondan", "ondansetron", 1),
+    ("Started on Levo 750 mg IV daily", "Levo", "levofloxacin", 5),
+    ("Pt given Dilt 10 mg IV push", "Dilt", "diltiazem", 1),
+    ("Pt received Cefaz 2 g IV", "Cefaz", "cefazolin", 1),
+])
+def test_validate_a_clipped_name_capitalised_after_a_giving_word_is_its_own_word(
+        validator: Validator, line: str, span: str, named: str, top: int,
+        modality: Modality) -> None:
+    doc = validator.validate(make_doc(line, modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    assert [f.text for f in doc.flags] == [span]
+    assert named in [c.term for c in doc.flags[0].candidates][:top]
+
+
+def test_validate_a_capital_after_a_word_elsewhere_may_be_a_piece_of_a_name(
+        validator: Validator) -> None:
+    # (a recogniser may capitalise a piece of a name as a surname: no verb of giving or
+    # prescribing word before it, so the window is still read whole)
+    doc = validator.validate(make_doc("Continue met Forman 500 mg BID", modality="text",
+                                      default=None))
+    assert [(f.text, f.candidates[0].canonical) for f in doc.flags] == [
+        ("met Forman", "metformin")]
+
+
 @pytest.mark.parametrize(("line", "canonical"), [
     # a brand that is its own drug's clipped name, or whose letters begin other brands
     # only, or which is written in its own case, stays verified

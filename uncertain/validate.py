@@ -482,7 +482,7 @@ class Validator:
             found = self._window(infos[i:j], i, j, key, words, modality, opts, dose, cue,
                                  orphaned, slot, taken_as_said=sw.taken_as_said,
                                  new_line=i == 0 or infos[i - 1].segment != infos[i].segment,
-                                 person=person)
+                                 person=person, cue_at=sw.cue_at)
             if found is not None:
                 proposals.append(found)
         return proposals
@@ -554,13 +554,16 @@ class Validator:
         taken_as_said: list[tuple[int, int]] | None = None,
         new_line: bool = False,
         person: dict[int, bool] | None = None,
+        cue_at: Sequence[bool] = (),
     ) -> Proposal | None:
         """The proposal for the words ``i:j`` (``window``, whose compact spelling is
         ``key``), if any; ``orphan``: the window's sentence holds a dose but no drug;
         ``slot``: its ``cue`` is one where a hunch may be kept; ``taken_as_said`` collects
         the windows of everyday words taken for what was said; ``new_line``: the window
         opens a line (or a run of words); ``person`` keeps, per first word of the windows
-        of one sweep, whether a title or a label makes it begin a person's name."""
+        of one sweep, whether a title or a label makes it begin a person's name;
+        ``cue_at``: where a prescribing word or phrase comes right before a word
+        (:attr:`uncertain._sweep.Sweep.cue_at`)."""
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
         if dose and modality != "audio" and self._dose_names_next(words, j):
             # "covered with 4 units insulin lispro", "given 4 mg ondansetron": the dose
@@ -598,6 +601,13 @@ class Validator:
             # a recogniser or a scan breaks in one case ("pro air", "ZOL PID EM"): "Weaned
             # to RA" (room air) is no Tora
             return None
+        if not exact and modality != "audio" and _capital_after_word(window, words, i,
+                                                                     cue_at, doubt):
+            # ... and a word capitalised where a writer capitalises a drug's name, after
+            # a sure word in lower case, begins a word of its own: "Pt received Ondan 4
+            # mg", "Started on Levo 750 mg" are a verb or a particle and a clipped name,
+            # not one name broken in pieces (risperidone, Aleve)
+            return None
         brand = len(window) == 1 and bool(exact) and all(
             self.index.items[idx].entry.kind == "brand" for idx in exact)
         if brand:
@@ -629,7 +639,7 @@ class Validator:
                 return None
         if (exact and len(window) == 1 and dose > 0 and modality != "audio"
                 and self._clipped_brand(window[0], opts, _capitalised_by_place(
-                    words, i, new_line))):
+                    words, i, new_line, bool(cue_at) and cue_at[i]))):
             # "oxy 5 mg": a brand's name written in lower case before a dose, begun by
             # commonly prescribed drugs' names (oxycodone), is a clipped name of one of
             # them, not the brand (Oxy, an acne wash), and so is one capitalised where
@@ -1139,12 +1149,16 @@ class Validator:
         if known and (info.kind != "word" or info.exact or not _cut_in_slot(sw, p.start)):
             return p
         top = p.candidates[0] if p.candidates else None
-        if top is not None and compact(top.term).startswith(info.key):
+        found = self._completions(info.key, opts)
+        if top is not None and compact(top.term).startswith(info.key) and not (
+                found and found[0].features["prior"] >= _CUT_MIN_PRIOR
+                and top.canonical.casefold() != top.term.casefold()):
             # (its doubt is that of a cut word: "Atorv." out of vocabulary was at even
-            # odds, and a reader was not shown it)
+            # odds, and a reader was not shown it); a brand or another name the word
+            # begins ("Dilt-CD" for "Given Dilt 10 mg") comes after the commonly
+            # prescribed drugs it begins (diltiazem), as any candidate does below
             begun = [c for c in p.candidates if compact(c.term).startswith(info.key)]
             return replace(p, confidence=max(p.confidence, _cut_doubt(begun)))
-        found = self._completions(info.key, opts)
         if not found or (known and found[0].features["prior"] < _CUT_MIN_PRIOR):
             return p
         named = {c.canonical.casefold() for c in found}
@@ -1170,7 +1184,8 @@ class Validator:
         for i, info in enumerate(infos):
             clipped = bool(info.exact) and sw.dose_at[i + 1] > 0 and self._clipped_brand(
                 info, opts, _capitalised_by_place(
-                    sw.words, i, i == 0 or infos[i - 1].segment != info.segment))
+                    sw.words, i, i == 0 or infos[i - 1].segment != info.segment,
+                    sw.cue_at[i]))
             if (i in proposed or info.kind != "word" or (info.exact and not clipped)
                     or info.oov or not _cut_word(sw, i, clipped)
                     or not _cut_in_slot(sw, i)):
@@ -1520,6 +1535,32 @@ def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
         t.islower() and t.isalpha() for t in texts)
 
 
+def _capital_after_word(window: Sequence[WordInfo], words: Sequence[Word], i: int,
+                        cue_at: Sequence[bool], doubt: float) -> bool:
+    """Whether the window opening at word ``i`` holds a word capitalised where a writer
+    capitalises a drug's name, after a prescribing word or phrase or a verb of giving
+    (:func:`_capitalised_by_place`: "Ondan" of "Pt received Ondan", "Levo" of "Started
+    on Levo"), right after a sure word in lower case that English or the clinical
+    vocabulary knows and that is no term: the capital begins a word the writer chose, so
+    the window is two words, not a name broken in pieces. A term before it ("insulin
+    Glargne") may begin a name of several words, whose later word a writer capitalises;
+    a word capitalised elsewhere ("met Forman") may be a recogniser's piece of a name."""
+    for k in range(1, len(window)):
+        before, word = window[k - 1], window[k]
+        text = strip_punct(word.text)
+        if not (len(text) > 1 and text[0].isupper() and text[1:].islower()
+                and text.isalpha()):
+            continue
+        prior = strip_punct(before.text)
+        if (prior.isalpha() and prior.islower() and not before.oov and not before.exact
+                and (before.confidence is None or before.confidence >= doubt)
+                and (word.confidence is None or word.confidence >= doubt)
+                and _capitalised_by_place(words, i + k, False,
+                                          bool(cue_at) and cue_at[i + k])):
+            return True
+    return False
+
+
 #: a laboratory's unit of a value: an amount per litre or decilitre ("mmol/L", "mg/dL",
 #: "U/L") or a trace per millilitre ("ng/mL", "pg/mL"); a product's strength is per
 #: millilitre in milligrams or units ("10 mg/mL"), so those are left out
@@ -1770,18 +1811,21 @@ _CLIPPED_STEMS = 2
 #: the marks that end what comes before a word a writer capitalises whatever it is: a
 #: sentence, a label ("Meds: Oxy 5 mg"), a list's number ("2.", "2)")
 _CAPITALISING_ENDS = (".", ":", "!", "?", ")")
-#: ... and the verbs of giving no prescribing word is (:func:`uncertain._cues.is_cue_word`):
-#: a writer capitalises a drug's name after one as any drug's, brand or not
-_GIVING = frozenset({"gave", "gives"})
+#: ... and the verbs of giving (and of a patient's receiving) no prescribing word is
+#: (:func:`uncertain._cues.is_cue_word`): a writer capitalises a drug's name after one as
+#: any drug's, brand or not ("Pt received Ondan 4 mg IV")
+_GIVING = frozenset({"gave", "gives", "received", "receives"})
 
 
-def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool) -> bool:
+def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool,
+                          cue: bool = False) -> bool:
     """Whether the word ``i`` stands where a writer capitalises any word, so that its
     capital says nothing of a proper name: opening a line (``new_line``) or a sentence,
     after a label's colon, or after a list's mark ("-", "•", "2."), or after a prescribing
-    word or a verb of giving, where writers capitalise a drug's name, a brand's or not
-    ("Gave Metop 25 mg", "Continue Amio 200 mg")."""
-    if new_line or i == 0:
+    word or phrase (``cue``: :func:`uncertain._cues.is_cue`, "Started on Levo 750 mg") or
+    a verb of giving, where writers capitalise a drug's name, a brand's or not ("Gave
+    Metop 25 mg", "Continue Amio 200 mg", "Pt received Ondan 4 mg")."""
+    if new_line or i == 0 or cue:
         return True
     before = words[i - 1].text.rstrip()
     return (before.endswith(_CAPITALISING_ENDS) or not any(c.isalnum() for c in before)
@@ -1801,7 +1845,8 @@ def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
     text = strip_punct(text)
     cased = clipped or text.islower() or (
         text[:1].isupper() and text[1:].islower() and _capitalised_by_place(
-            sw.words, i, i == 0 or sw.infos[i - 1].segment != sw.infos[i].segment))
+            sw.words, i, i == 0 or sw.infos[i - 1].segment != sw.infos[i].segment,
+            sw.cue_at[i]))
     return (cased and text.isalpha()
             and sw.infos[i].zipf < sw.opts.english_min_zipf
             and (sw.dose_at[i + 1] > 0 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
