@@ -103,6 +103,19 @@ DIGIT_NOISE = re.compile(
     r"|(^|\s)\d+(\.\d+)?(\s|$)"
     r"|'|(^|[\s-])\d+-[a-z]|\b\d+-\d+\b|(^|[\s-])(d|l|sn|n|o)-"
     r"|(?<!alpha)(?<!omega)-\d+-[a-z]")
+#: the words of a biologic's source or making that DrugBank writes in brackets after its
+#: common name ("Factor IX Complex (Human)", "Digoxin Immune Fab (Ovine)", "Coagulation
+#: Factor IX (Recombinant)"), as the USP names biologics: a closed class, the species a
+#: product is taken from and the ways it is made. Such an aside is no chemistry, and
+#: without it the name is what prescribers write (the brackets dropped the whole drug:
+#: Kcentra, a brand of the factor IX complex, joined to nothing)
+ORIGIN_WORDS = frozenset(
+    """
+    human recombinant ovine bovine porcine equine horse rabbit murine activated plasma
+    derived
+    """.split()
+)
+ORIGIN_ASIDE = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
 LATIN = re.compile(r"(?<!i)um$")
 SPACES = re.compile(r"\s+")
 UPPER_TOKENS = set(
@@ -197,6 +210,18 @@ def clean_name(name: str, *, allow_digits: bool = False) -> str | None:
     if any(len(word) > 25 for word in name.split()):
         return None
     return name
+
+
+def origin_stripped(name: str) -> str | None:
+    """``Factor IX Complex (Human)`` -> ``Factor IX Complex``: a common name without its
+    bracketed aside of :data:`ORIGIN_WORDS`, or None when it has none."""
+    match = ORIGIN_ASIDE.match(SPACES.sub(" ", name).strip())
+    if match is None:
+        return None
+    words = re.split(r"[\s,;]+", match.group(2).strip().lower())
+    if not words or not all(w in ORIGIN_WORDS for w in words):
+        return None
+    return match.group(1)
 
 
 def coded(name: str) -> bool:
@@ -304,6 +329,15 @@ def is_ion_name(name: str) -> bool:
     return len(words) > 1 and words[-1].lower() in ION_WORDS
 
 
+def is_antigen_name(name: str) -> bool:
+    """A synonym naming a vaccine by its antigen (``Hepatitis B surface antigen``,
+    ``Bacillus anthracis inactivated antigen``): what a laboratory measures ("HBsAg
+    negative"), no product a prescriber gives, at the vaccine's prior, which a scan's
+    "hotirs befote" (hours before) came near. The vaccine keeps its other names."""
+    words = re.split(r"[\s-]+", name.strip())
+    return len(words) > 1 and words[-1].lower() in ("antigen", "antigens")
+
+
 def brand_case(name: str) -> str:
     """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
     if not name.isupper():
@@ -358,61 +392,76 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
     us = us_names(folder)
     named = english_names(folder)
     with (folder / "drugbank_open_vocabulary.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            counts.read["drugbank"] += 1
-            name = clean_name(row["Common name"], allow_digits=True)
-            if name is None:
-                counts.drop("drugbank", "common name is chemistry, a code or noise")
+        rows = list(csv.DictReader(fh))
+    # a name without its source's aside is the drug's when no other drug's common name is
+    # it and no other common name strips to it ("Hyaluronidase (ovine)" and "Hyaluronidase
+    # (human recombinant)" are two drugs: neither is "Hyaluronidase")
+    common = Counter(key(row["Common name"]) for row in rows)
+    stripped = {row["DrugBank ID"]: base for row in rows
+                if clean_name(row["Common name"], allow_digits=True) is None
+                and (base := origin_stripped(row["Common name"])) is not None}
+    for base in stripped.values():
+        common[key(base)] += 1
+    for row in rows:
+        counts.read["drugbank"] += 1
+        name = clean_name(row["Common name"], allow_digits=True)
+        base = stripped.get(row["DrugBank ID"])
+        if name is None and base is not None and common[key(base)] == 1:
+            name = clean_name(base, allow_digits=True)
+        if name is None:
+            counts.drop("drugbank", "common name is chemistry, a code or noise")
+            continue
+        counts.kept["drugbank"] += 1
+        drug = Drug(row["DrugBank ID"], name, row["UNII"].strip())
+        drug.generics[key(name)] = name
+        if drug.unii:
+            drug.uniis.add(drug.unii)
+        synonyms = [s.strip() for s in row["Synonyms"].split(" | ") if s.strip()]
+        nutrients: list[str] = []
+        for synonym in synonyms:
+            counts.read["drugbank synonyms"] += 1
+            if ABBREVIATION.match(synonym) and key(synonym) != key(name):
+                drug.abbreviations[key(synonym)] = synonym
+                counts.kept["drugbank synonyms"] += 1
+                drug.synonyms_kept += 1
                 continue
-            counts.kept["drugbank"] += 1
-            drug = Drug(row["DrugBank ID"], name, row["UNII"].strip())
-            drug.generics[key(name)] = name
-            if drug.unii:
-                drug.uniis.add(drug.unii)
-            synonyms = [s.strip() for s in row["Synonyms"].split(" | ") if s.strip()]
-            nutrients: list[str] = []
-            for synonym in synonyms:
-                counts.read["drugbank synonyms"] += 1
-                if ABBREVIATION.match(synonym) and key(synonym) != key(name):
-                    drug.abbreviations[key(synonym)] = synonym
-                    counts.kept["drugbank synonyms"] += 1
-                    drug.synonyms_kept += 1
-                    continue
-                cleaned = clean_name(synonym)
-                if cleaned is None and (nutrient := nutrient_name(synonym)):
-                    nutrients.append(nutrient)  # added after the others: see below
-                elif cleaned is None:
-                    counts.drop("drugbank synonyms", "chemistry, code, accents or noise")
-                elif key(cleaned) in drug.generics:
-                    counts.drop("drugbank synonyms", "same as a kept name")
-                elif key(cleaned) in us:
-                    drug.generics[key(cleaned)] = cleaned
-                    counts.kept["drugbank synonyms"] += 1
-                    drug.synonyms_kept += 1
-                elif is_ion_name(cleaned):
-                    counts.drop("drugbank synonyms", "the name of an ion (chemistry)")
-                elif is_foreign_variant(cleaned, list(drug.generics.values())):
-                    counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
-                elif is_other_language(cleaned):
-                    counts.drop("drugbank synonyms", "a word of another language")
-                elif key(cleaned) not in named and is_foreign_word(cleaned):
-                    counts.drop("drugbank synonyms", "an everyday word of another language")
-                elif key(cleaned) not in named and is_symbol(cleaned):
-                    counts.drop("drugbank synonyms", "a three-letter symbol (Arg, Leu)")
-                else:
-                    drug.generics[key(cleaned)] = cleaned
-                    counts.kept["drugbank synonyms"] += 1
-                    drug.synonyms_kept += 1
-            # after the other names, so that "Vitamin B9" does not make "Vitamin Bc" a
-            # near spelling of a kept name, nor "Vitamin D-3" "Vitamin D3"
-            for nutrient in nutrients:
-                if key(nutrient) in drug.generics:
-                    counts.drop("drugbank synonyms", "same as a kept name")
-                else:
-                    drug.generics[key(nutrient)] = nutrient
-                    counts.kept["drugbank synonyms"] += 1
-                    drug.synonyms_kept += 1
-            drugs[drug.dbid] = drug
+            cleaned = clean_name(synonym)
+            if cleaned is None and (nutrient := nutrient_name(synonym)):
+                nutrients.append(nutrient)  # added after the others: see below
+            elif cleaned is None:
+                counts.drop("drugbank synonyms", "chemistry, code, accents or noise")
+            elif key(cleaned) in drug.generics:
+                counts.drop("drugbank synonyms", "same as a kept name")
+            elif key(cleaned) in us:
+                drug.generics[key(cleaned)] = cleaned
+                counts.kept["drugbank synonyms"] += 1
+                drug.synonyms_kept += 1
+            elif is_ion_name(cleaned):
+                counts.drop("drugbank synonyms", "the name of an ion (chemistry)")
+            elif is_antigen_name(cleaned):
+                counts.drop("drugbank synonyms", "the name of an antigen (a lab's analyte)")
+            elif is_foreign_variant(cleaned, list(drug.generics.values())):
+                counts.drop("drugbank synonyms", "foreign or Latin spelling of a kept name")
+            elif is_other_language(cleaned):
+                counts.drop("drugbank synonyms", "a word of another language")
+            elif key(cleaned) not in named and is_foreign_word(cleaned):
+                counts.drop("drugbank synonyms", "an everyday word of another language")
+            elif key(cleaned) not in named and is_symbol(cleaned):
+                counts.drop("drugbank synonyms", "a three-letter symbol (Arg, Leu)")
+            else:
+                drug.generics[key(cleaned)] = cleaned
+                counts.kept["drugbank synonyms"] += 1
+                drug.synonyms_kept += 1
+        # after the other names, so that "Vitamin B9" does not make "Vitamin Bc" a
+        # near spelling of a kept name, nor "Vitamin D-3" "Vitamin D3"
+        for nutrient in nutrients:
+            if key(nutrient) in drug.generics:
+                counts.drop("drugbank synonyms", "same as a kept name")
+            else:
+                drug.generics[key(nutrient)] = nutrient
+                counts.kept["drugbank synonyms"] += 1
+                drug.synonyms_kept += 1
+        drugs[drug.dbid] = drug
     taken = {k for d in drugs.values() for k in d.generics}
     for drug in drugs.values():
         base = strip_salt(drug.name)

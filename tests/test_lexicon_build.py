@@ -205,6 +205,17 @@ def test_lexicon_build_ion_names(name: str, ion: bool) -> None:
     assert build.is_ion_name(name) is ion
 
 
+@pytest.mark.parametrize(
+    ("name", "antigen"),
+    [("Hepatitis B surface antigen", True), ("Bacillus anthracis inactivated antigen", True),
+     ("Hepatitis B antigen", True), ("Antigen", False), ("Hepatitis B vaccine", False),
+     ("Antigenic peptide", False)],
+)
+def test_lexicon_build_antigen_names(name: str, antigen: bool) -> None:
+    # ("Hepatitis B antigen" at the vaccine's prior came near a scan's "hotirs befote")
+    assert build.is_antigen_name(name) is antigen
+
+
 def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
     # "magnesium on Friday" heard in doubt was flagged, "Magnesium ion" first
     sources = _copied_sources(tmp_path)
@@ -216,6 +227,40 @@ def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
     assert set(drugs["DB01345"].generics) == {build.key("Potassium cation")}
     assert "potassium" in drugs["DB14500"].generics
     assert counts.dropped[("drugbank synonyms", "the name of an ion (chemistry)")] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Factor IX Complex (Human)", "Factor IX Complex"),
+     ("Digoxin Immune Fab (Ovine)", "Digoxin Immune Fab"),
+     ("Heparan-N-sulfatase (human, recombinant)", "Heparan-N-sulfatase"),
+     # an aside of anything else is chemistry or another product's detail
+     ("Chromophore (Met-Tyr-Gly)", None), ("Florbetapir (18F)", None),
+     ("Varicella zoster vaccine (live/attenuated)", None), ("Lime (citrus)", None),
+     ("Poly(lactic acid)", None), ("Factor IX Complex", None)],
+)
+def test_lexicon_build_origin_stripped(name: str, expected: str | None) -> None:
+    assert build.origin_stripped(name) == expected
+
+
+def test_lexicon_build_a_biologics_source_in_brackets_keeps_the_drug(tmp_path: Path) -> None:
+    # "Factor IX Complex (Human)" was dropped as chemistry for its brackets, and with it
+    # the brand Kcentra (the validator offered Kentera for it); two drugs whose names
+    # differ only so ("Hyaluronidase (ovine)", "(human recombinant)") stay dropped
+    sources = _copied_sources(tmp_path)
+    with (sources / "drugbank_open_vocabulary.csv").open("a", encoding="utf-8") as fh:
+        fh.write('DB11330,"",Factor IX Complex (Human),37224-63-8,DTV5HU1N27,'
+                 '"PCC | Prothrombin complex concentrate",\n')
+        fh.write('DB00070,"",Hyaluronidase (ovine),9001-54-1,XYZ0000001,,\n')
+        fh.write('DB06205,"",Hyaluronidase (human recombinant),9001-54-1,XYZ0000002,,\n')
+    with (sources / "fda_unii_names.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("KCENTRA\tbn\tRZ22DI43TP\tPROTHROMBIN COMPLEX CONCENTRATE\n")
+    counts = build.Counts()
+    drugs = build.read_drugbank(sources, counts)
+    build.join_unii(sources, drugs, counts)
+    assert drugs["DB11330"].name == "Factor IX Complex"
+    assert build.key("Kcentra") in drugs["DB11330"].brands
+    assert "DB00070" not in drugs and "DB06205" not in drugs
 
 
 @pytest.mark.parametrize(

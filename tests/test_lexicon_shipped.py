@@ -93,6 +93,12 @@ def test_lexicon_shipped_common_drug_is_canonical_with_high_prior(
         ("paracetamol", "acetaminophen"),
         ("aspirin", "aspirin"),
         ("lithium", "lithium carbonate"),  # said by its element's name, not its salt's
+        # biologics whose DrugBank name has its source in brackets ("Factor IX Complex
+        # (Human)") were dropped with their brands (Kcentra was offered Kentera)
+        ("Kcentra", "factor ix complex"),
+        ("prothrombin complex concentrate", "factor ix complex"),
+        ("Thymoglobulin", "antithymocyte immunoglobulin"),
+        ("Digifab", "digoxin immune fab"),
     ],
 )
 def test_lexicon_shipped_variants_lead_to_canonical(
