@@ -268,6 +268,20 @@ def test_validator_reads_a_prefixed_clinical_word_as_known() -> None:
     assert _flagged(Validator(vocabulary=known).validate(drug)) == ["paraxetine"]
 
 
+def test_validator_reads_an_adverb_of_a_known_word_as_known() -> None:
+    """"emergently", "electively": an adverb in "-ly" of a word English or the clinical
+    dictionary knows, which English's lists rank lower than the word, was doubted in a
+    drug's slot ("Pt taken emergently": Merbentyl, Mirena)."""
+    doc = document_from_text("Pt taken emergently to the cath lab, then taken electively "
+                             "for repair; pain improved atraumatically.", path="note.txt")
+    assert _flagged(Validator(vocabulary=Vocabulary()).validate(doc)) == ["atraumatically"]
+    known = Vocabulary("med.dic", frozenset({"atraumatic"}))
+    assert _flagged(Validator(vocabulary=known).validate(doc)) == []
+    # ... a misspelled name is still the name's
+    drug = document_from_text("Started lisinoprilly 20 mg daily.", path="note.txt")
+    assert _flagged(Validator(vocabulary=known).validate(drug)) == ["lisinoprilly"]
+
+
 @pytest.mark.parametrize(("confidence", "flagged"), [(0.95, []), (0.44, ["a'blué"])])
 def test_validator_reads_a_clipped_word_read_in_doubt_as_doubtful(
         confidence: float, flagged: list[str]) -> None:

@@ -145,6 +145,13 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and begins is not None and (_clipped_known(key, known, begins)
                                                 or _prefixed_known(key, known, begins))):
                 zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped; "nonperforated"
+            if (kind == "word" and not exact and zipf < KNOWN_ZIPF and written
+                    and (read_doubt is None or word.confidence is None
+                         or word.confidence >= read_doubt)
+                    and begins is not None and _adverb_of_known(
+                        key, known, begins, lambda stem: drug is not None and any(
+                            drug(idx) for idx in lookup(stem)))):
+                zipf = KNOWN_ZIPF  # "emergently", "electively": an adverb of a known word
             if (kind == "word" and not exact and zipf < oov_max_zipf and written
                     and _tense_of_known(text, lookup, known)):
                 zipf = KNOWN_ZIPF  # "d/c'd", "f/u'd", "tx'd": shorthand made a verb
@@ -516,6 +523,31 @@ def _prefixed_known(key: str, known: Container[str],
         rest = key[len(prefix):]
         if (key.startswith(prefix) and len(rest) >= _PREFIXED_MIN_LETTERS
                 and (plural_zipf(rest) >= KNOWN_ZIPF or _known(rest, known))):
+            return True
+    return False
+
+
+#: an adverb's "-ly" on the adjective it is made of, and the shapes it takes: "emergent"
+#: + "ly", "atraumatic" + "ally", "tidy" + "ily" (y to i), "palpable" + "ly" ("-ble" to
+#: "-bly"); English's one suffix of manner, so a closed class
+_ADVERB_STEMS = (("ly", ""), ("ally", ""), ("ily", "y"), ("bly", "ble"))
+
+
+def _adverb_of_known(key: str, known: Container[str], begins: Callable[[str], bool],
+                     names_drug: Callable[[str], bool]) -> bool:
+    """Whether a written word of letters is an adverb in "-ly" of a word English knows (a
+    zipf of :data:`KNOWN_ZIPF` or more) or the clinical vocabulary does: "emergently",
+    "electively", "sublingually", which English's lists rank lower than the adjectives
+    ("Pt taken emergently" was near Merbentyl). Not where a term of the lexicons begins
+    with the whole word, nor of a drug's name (``names_drug``: "lisinoprilly" is the
+    name misspelled)."""
+    if not key.isalpha() or not key.endswith("ly") or begins(key):
+        return False
+    for ending, stem_end in _ADVERB_STEMS:
+        stem = key[:len(key) - len(ending)] + stem_end
+        if (key.endswith(ending) and len(stem) >= _PREFIXED_MIN_LETTERS
+                and (plural_zipf(stem) >= KNOWN_ZIPF or _known(stem, known))
+                and not names_drug(stem)):
             return True
     return False
 
