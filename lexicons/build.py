@@ -467,7 +467,26 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
         base = strip_salt(drug.name)
         if base != drug.name and key(base) not in taken:
             drug.generics[key(base)] = base.lower()
+        analogue = insulin_analogue(drug.name)
+        if analogue and key(analogue) not in taken:
+            drug.generics[key(analogue)] = analogue
     return drugs
+
+
+#: an insulin's common name is the class word and the analogue's ("Insulin lispro"):
+#: prescribers write the analogue's word alone ("lispro 4 units", "glargine 20 units"),
+#: as the sources list two of them (Aspart, Detemir) and no other ("Degludec 30 units"
+#: was near teduglutide); an English word there is the insulin's source ("Insulin
+#: human", "Insulin pork"), no name of its own
+INSULIN = re.compile(r"(?i)^insulin ([a-z]+)$")
+
+
+def insulin_analogue(name: str) -> str | None:
+    """``Insulin lispro`` -> ``lispro``; None for another name or an English word."""
+    match = INSULIN.match(name.strip())
+    if match is None or zipf_frequency(match.group(1), "en") >= ORDINARY_WORD_ZIPF:
+        return None
+    return match.group(1).lower()
 
 
 def drop_coded(drugs: dict[str, Drug], combos: list[Combo], counts: Counts) -> None:

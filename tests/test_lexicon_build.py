@@ -206,6 +206,17 @@ def test_lexicon_build_ion_names(name: str, ion: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "analogue"),
+    [("Insulin lispro", "lispro"), ("Insulin degludec", "degludec"),
+     ("Insulin human", None), ("Insulin pork", None), ("Insulin", None),
+     ("Insulin lispro protamine", None), ("Metformin", None)],
+)
+def test_lexicon_build_insulin_analogue(name: str, analogue: str | None) -> None:
+    # ("Degludec 30 units" was near teduglutide; "lispro" alone was no name)
+    assert build.insulin_analogue(name) == analogue
+
+
+@pytest.mark.parametrize(
     ("name", "antigen"),
     [("Hepatitis B surface antigen", True), ("Bacillus anthracis inactivated antigen", True),
      ("Hepatitis B antigen", True), ("Antigen", False), ("Hepatitis B vaccine", False),

@@ -99,6 +99,8 @@ def test_lexicon_shipped_common_drug_is_canonical_with_high_prior(
         ("prothrombin complex concentrate", "factor ix complex"),
         ("Thymoglobulin", "antithymocyte immunoglobulin"),
         ("Digifab", "digoxin immune fab"),
+        # an insulin by its analogue's word alone
+        ("lispro", "insulin lispro"), ("Degludec", "insulin degludec"),
     ],
 )
 def test_lexicon_shipped_variants_lead_to_canonical(

@@ -2515,6 +2515,19 @@ def test_validate_plain_words_for_a_drug_are_no_misspelled_name(
     assert only_doubtful(validated_as(validator, line, "text")) == []
 
 
+@pytest.mark.parametrize(("line", "canonicals"), [
+    # an insulin written by its analogue's word alone: "Degludec" was near teduglutide,
+    # and "covered with" before "4 units lispro" near Covera (the dose named no drug)
+    ("Degludec 30 units SC daily", ["insulin degludec"]),
+    ("BG 245, covered with 4 units lispro per sliding scale", ["insulin lispro"]),
+])
+def test_validate_an_insulin_by_its_analogues_word(
+        validator: Validator, line: str, canonicals: list[str]) -> None:
+    doc = validated_as(validator, line, "text")
+    assert only_doubtful(doc) == []
+    assert [f.candidates[0].canonical for f in doc.flags] == canonicals
+
+
 @pytest.mark.parametrize(("line", "canonical"), [
     ("Metoprolol succinat 25 mg PO daily.", "metoprolol"),
     ("Metoprolol tartarate 25 mg PO BID.", "metoprolol"),
