@@ -3610,6 +3610,27 @@ def test_validate_a_clipped_name_capitalised_after_a_giving_word_is_its_own_word
     assert named in [c.term for c in doc.flags[0].candidates][:top]
 
 
+@pytest.mark.parametrize("modality", ["text", "image"])
+def test_validate_a_clipped_name_opening_a_labelled_lists_item(
+        validator: Validator, modality: Modality) -> None:
+    # a list's later item, capitalised after its comma as the first after the label, was
+    # read as written ("Vanc" flagged as nothing); the drug a clipped word begins only
+    # through a brand (beclomethasone, Vancenase) comes after the one whose own name it
+    # begins (vancomycin)
+    doc = validator.validate(make_doc("Meds: Levo 500 mg daily, Vanc 1 g q12h, Zosyn 4.5 g",
+                                      modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    (vanc,) = [f for f in doc.flags if f.text == "Vanc"]
+    assert vanc.candidates[0].canonical == "vancomycin"
+    assert [c.canonical for c in vanc.candidates][1:2] in ([], ["beclomethasone"])
+    assert vanc.candidates[0].score > 2 * sum(c.score for c in vanc.candidates[1:])
+    # ... not after a comma of a sentence without a label
+    doc = validator.validate(make_doc("She saw Dr. Smith, Levo was stopped.",
+                                      modality=modality,
+                                      default=None if modality == "text" else 0.99))
+    assert only_doubtful(doc) == []
+
+
 def test_validate_a_capital_after_a_word_elsewhere_may_be_a_piece_of_a_name(
         validator: Validator) -> None:
     # (a recogniser may capitalise a piece of a name as a surname: no verb of giving or

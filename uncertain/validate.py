@@ -1381,22 +1381,32 @@ class Validator:
         if len(key) < shortest:  # (_COMPLETION_MIN_LETTERS)
             return []
         entries: dict[str, Any] = {}
+        own: set[str] = set()
         for idx in self.index.completions(key, extra=_COMPLETION_MIN_EXTRA):
             entry = self.index.items[idx].entry
             if names_drug(entry.kind, entry.lexicon):
-                entries.setdefault(entry.canonical.casefold(), entry)
+                canonical = entry.canonical.casefold()
+                entries.setdefault(canonical, entry)
+                if entry.kind != "brand":
+                    own.add(canonical)
         if not entries:
             return []
+        # a chart cuts a drug's own name short ("vanc", "metop", "amio") more than a
+        # brand's: a drug the word begins only a brand of weighs half ("Vanc 1 g":
+        # vancomycin before beclomethasone's Vancenase)
+        weight = {c: e.prior * (1.0 if c in own else _BRAND_CUT_SHARE)
+                  for c, e in entries.items()}
+        ranked = sorted(entries, key=lambda c: -weight[c])
         # the share among those listed: a stem that begins many names ("Hydro.": 95, of
         # hydrocodone, hydrochlorothiazide, hydroxyzine, ...) is one of its common ones,
         # not of the rare names it also begins, which left the common ones none to list
-        listed = list(entries.values())[:opts.max_candidates]
-        total = sum(e.prior for e in listed) or 1.0
+        listed = ranked[:opts.max_candidates]
+        total = sum(weight[c] for c in listed) or 1.0
         out = [Candidate(term=e.term, canonical=e.canonical,
-                         score=round(min(_COMPLETION_MAX, e.prior / total), 4),
+                         score=round(min(_COMPLETION_MAX, weight[c] / total), 4),
                          lexicon=e.lexicon, kind=e.kind, evidence=["spelling"],
                          features={"prefix": 1.0, "prior": e.prior, "completion": 1.0})
-               for e in listed]
+               for c in listed for e in (entries[c],)]
         return [c for c in out if c.score >= opts.candidate_min_score]
 
     def _names_vitamin(self, text: str) -> bool:
@@ -1487,6 +1497,8 @@ _COMPLETION_MAX = 0.9
 #: ... and a word that is no out-of-vocabulary one ("Metop.") only to a commonly prescribed
 #: drug, of at least this prior (metoprolol 0.70, furosemide 0.72)
 _CUT_MIN_PRIOR = 0.4
+#: ... and a drug the word begins only a brand of weighs this share of its prior
+_BRAND_CUT_SHARE = 0.5
 
 #: titles before a person's name, which a brand may be ("Dr. Allegra Moore"): abbreviated,
 #: and written whole (these only capitalised, see _names_person)
@@ -1829,7 +1841,25 @@ def _capitalised_by_place(words: Sequence[Word], i: int, new_line: bool,
         return True
     before = words[i - 1].text.rstrip()
     return (before.endswith(_CAPITALISING_ENDS) or not any(c.isalnum() for c in before)
-            or before.casefold() in _GIVING or is_cue_word(before.casefold()))
+            or before.casefold() in _GIVING or is_cue_word(before.casefold())
+            or (before.endswith(",") and _in_labelled_list(words, i)))
+
+
+#: the most words back a list's item may look for the label its list opens with
+_LIST_REACH = 24
+
+
+def _in_labelled_list(words: Sequence[Word], i: int) -> bool:
+    """Whether the word ``i`` opens an item of a list after a label's colon, its items
+    parted by commas ("Meds: Levo 500 mg daily, Vanc 1 g q12h"): a writer capitalises
+    each item as the first. No other mark ends a clause between it and the label."""
+    for k in range(i - 1, max(-1, i - 1 - _LIST_REACH), -1):
+        text = words[k].text.rstrip()
+        if text.endswith(":"):
+            return True
+        if CLAUSE_END.search(text) and not text.endswith(","):
+            return False
+    return False
 
 
 def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
