@@ -21,6 +21,7 @@ import statistics
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,6 +339,18 @@ def is_antigen_name(name: str) -> bool:
     return len(words) > 1 and words[-1].lower() in ("antigen", "antigens")
 
 
+def antigen_abbreviations(names: Iterable[str]) -> set[str]:
+    """The abbreviations that the antigen names among ``names`` (:func:`is_antigen_name`)
+    are written as, the initials of the words before "antigen" and "AG" (``Hepatitis B
+    surface antigen``: ``HBSAG``, a lab's "HBsAg negative"): dropped as the names are."""
+    out = set()
+    for name in names:
+        if is_antigen_name(name):
+            words = [w for w in re.split(r"[\s-]+", name.strip()) if w][:-1]
+            out.add("".join(w[0] for w in words).upper() + "AG")
+    return out
+
+
 def brand_case(name: str) -> str:
     """``GLUCOPHAGE XR`` -> ``Glucophage XR``."""
     if not name.isupper():
@@ -418,8 +431,12 @@ def read_drugbank(folder: Path, counts: Counts) -> dict[str, Drug]:
             drug.uniis.add(drug.unii)
         synonyms = [s.strip() for s in row["Synonyms"].split(" | ") if s.strip()]
         nutrients: list[str] = []
+        antigens = antigen_abbreviations(synonyms)
         for synonym in synonyms:
             counts.read["drugbank synonyms"] += 1
+            if ABBREVIATION.match(synonym) and synonym.upper() in antigens:
+                counts.drop("drugbank synonyms", "the abbreviation of an antigen (HBsAg)")
+                continue
             if ABBREVIATION.match(synonym) and key(synonym) != key(name):
                 drug.abbreviations[key(synonym)] = synonym
                 counts.kept["drugbank synonyms"] += 1

@@ -227,6 +227,19 @@ def test_lexicon_build_antigen_names(name: str, antigen: bool) -> None:
     assert build.is_antigen_name(name) is antigen
 
 
+def test_lexicon_build_an_antigens_abbreviation_is_its_initials_and_ag() -> None:
+    names = ["HBSAG", "Hepatitis B surface antigen", "Hepatitis B vaccine", "Hepatitis-B antigen"]
+    assert build.antigen_abbreviations(names) == {"HBSAG", "HBAG"}
+    assert build.antigen_abbreviations(["Hepatitis B vaccine", "Antigen"]) == set()
+
+
+def test_lexicon_build_the_shipped_lexicon_knows_no_lab_antigen_as_a_vaccine() -> None:
+    # "HBsAg negative" (a lab's result) was verified as hepatitis B vaccine
+    drugs = load_lexicon("drugs")
+    assert not drugs.get("HBSAG")
+    assert drugs.get("Engerix-B")[0].canonical == "hepatitis b vaccine"
+
+
 def test_lexicon_build_drops_an_ions_name_not_the_drug(tmp_path: Path) -> None:
     # "magnesium on Friday" heard in doubt was flagged, "Magnesium ion" first
     sources = _copied_sources(tmp_path)
