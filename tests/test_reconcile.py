@@ -2975,3 +2975,31 @@ def test_reconcile_a_listed_fix_with_a_comma_of_its_own_is_one_fix() -> None:
     result = reconcile(_load("dictation"), "- met for me 500 milligrams twice daily -> "
                                            "metformin 500 milligrams, twice daily")
     assert [(c.original, c.new) for c in result.resolved] == [("met for me", "metformin")]
+
+
+@pytest.mark.parametrize("answer", [
+    "~~met for me~~ **metformin**\n~~lie sin oh pril~~ **lisinopril**",
+    "Corrections:\n- Take ~~met for me~~ **metformin** 500 mg\n"
+    "- ~~lie sin oh pril~~ lisinopril fifteen milligrams",
+    "1. He takes ~~met for me~~ metformin 500 milligrams twice daily.\n"
+    "2. ~~lie sin oh pril~~ __lisinopril__",
+])
+def test_reconcile_a_list_of_struck_through_fixes_is_a_list_of_fixes(answer: str) -> None:
+    """A list of fixes shown struck through, the new words after the old ("~~met for me~~
+    **metformin**", a line of the document's words round it or not), was read as a
+    summary: its struck words dropped, no corrected copy, no span resolved. Each line is
+    a fix of the struck words."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.text == _answer() and result.warnings == ()
+
+
+def test_reconcile_a_struck_fix_s_note_hedges_it_and_strikes_of_no_doubt_are_text() -> None:
+    result = reconcile(_load("dictation"), "- ~~met for me~~ **metformin**\n"
+                       "- ~~lie sin oh pril~~ lisinopril (please verify)")
+    assert [(c.new, c.hedged) for c in result.resolved] == [
+        ("metformin", False), ("lisinopril", True)]
+    # struck words the document does not hold are no fix: a summary
+    summary = reconcile(_load("dictation"), "- ~~insulin~~ **metformin**\n- ~~no~~ yes")
+    assert not summary.corrected_copy and not summary.resolved

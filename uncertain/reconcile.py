@@ -1279,7 +1279,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
                  or _colon_fix(line, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
-                          else _said_fix(line, own, style, spans))
+                          else _said_fix(line, own, style, spans)
+                          or _struck_fix(line, own))
         return read[line]
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
@@ -1331,7 +1332,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         if label and not _held(old, own) and _held(
                 old[label.end():].strip(_FIX_QUOTES + " \t"), own):  # ('Line 2: "x"')
             old = old[label.end():].strip(_FIX_QUOTES + " \t")
-        written, said = _fix_and_note(m["new"] or "")
+        written, said = ((m["new"] or "", "") if m.get("whole")  # (a struck line's, as is)
+                         else _fix_and_note(m["new"] or ""))
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
         note = f"{said} {m['note'] or ''}"
         doubted = _fix_doubted(note)
@@ -1359,11 +1361,12 @@ def _colon_fix(line: str, own: str, style: Style | None,
 
 
 #: what a line that holds a fix holds (:data:`_FIX_LINE`, :data:`_FIX_PROSE`,
-#: :data:`_FIX_COLON`, :data:`_FIX_SAID`): an arrow, a colon, an equals sign, a
-#: quotation mark, or a verb a fix is said with; a line with none is no fix, nor holds
-#: one (looked for first: the lines of a corrected copy are many)
+#: :data:`_FIX_COLON`, :data:`_FIX_SAID`, :data:`_STRUCK_FIX`): an arrow, a colon, a
+#: strike-through, an equals sign, a quotation mark, or a verb a fix is said with; a
+#: line with none is no fix, nor holds one (looked for first: the lines of a corrected
+#: copy are many)
 _FIX_HINT = re.compile(
-    _ARROW.pattern + r"|:|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
+    _ARROW.pattern + r"|:|~~|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
     r"\b(?:should|probably|likely|means|meant|like|"
     r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
@@ -1417,6 +1420,52 @@ def _said_fix(line: str, own: str, style: Style | None,
             hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
             return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
     return None
+
+
+#: a struck-out run of a list's line and what the answer writes after it, in emphasis
+#: ("~~met for me~~ **metformin**") or not ("~~met for me~~ metformin"): the Markdown a
+#: fix is shown with, the old words struck and the new beside them
+_STRUCK_FIX = re.compile(r"~~(?P<old>[^\s~](?:[^\n~]*[^\s~])?)~~[ \t]*(?:(?P<mark>\*\*|__|[*_`])"
+                         r"(?P<new>[^\s*_`](?:[^\n]*?[^\s*_`])?)(?P=mark)(?![\w*_`]))?")
+
+
+def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
+    """A line of a list of fixes that shows its fixes struck through, the new words
+    after the old ("~~lives in awful~~ **lisinopril**", "Take ~~met for me~~ **metformin**
+    500 mg", :data:`_STRUCK_FIX`), when the document's text ``own`` holds each struck
+    run: the line with the struck words as its words read, and with the new ones as its
+    fix (the words it gives the same on both sides are no part of it, :func:`_trimmed`);
+    a struck run with no emphasised words after it is fixed by the rest of the line, up to
+    a note of its own (:func:`_fix_and_note`). Else None."""
+    body = _LIST_MARK.sub("", line, count=1).strip()
+    runs = list(_STRUCK_FIX.finditer(body))
+    if not runs or not all(_held(m["old"], own) for m in runs):
+        return None
+    old, new, at = [], [], 0
+    for m in runs:
+        old.append(body[at:m.start()] + m["old"] + " ")
+        new.append(body[at:m.start()] + (m["new"] or ""))
+        at = m.end()
+    rest, note = body[at:], ""
+    bracket = re.search(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*$", rest)
+    if bracket is not None:  # ("... lisinopril (please verify)": a note, as an arrow line's)
+        rest, note = rest[:bracket.start()], bracket.group()
+    if runs[-1]["new"] is None:
+        rest, said = _fix_and_note(rest.strip())
+        note = f"{said} {note}"
+        # (the document's words the line goes on with after the new: "~~met for me~~
+        # metformin 500 milligrams" where it holds "met for me 500 milligrams")
+        words, read = rest.split(), "".join(old)
+        back = next((k for k in range(1, len(words))
+                     if _held(f"{read} {' '.join(words[k:])}", own)), len(words))
+        new.append(" ".join(words[:back]) + " ")
+        rest = " ".join(words[back:])
+    old.append(rest)
+    new.append(rest)
+    read, fix = " ".join("".join(old).split()), " ".join("".join(new).split())
+    if not fix or fix.casefold() == read.casefold():
+        return None
+    return {"old": read, "new": fix, "note": note, "whole": "1"}
 
 
 #: a label before a listed fix's words, on its line ("Fix: met for me -> metformin")
