@@ -2756,8 +2756,10 @@ def test_reconcile_a_summary_saying_should_be_is_no_list_of_fixes(answer: str) -
 @pytest.mark.parametrize(("answer", "notes"), [
     (_answer().replace("twice daily.", "twice daily. [Note: the drug name was hard to hear; "
                                        "metformin fits the context.]"),
-     # (its brackets go, as a bracket span's do)
-     ["Note: the drug name was hard to hear; metformin fits the context."]),
+     # (as written, its brackets kept: no bracket span's)
+     ["[Note: the drug name was hard to hear; metformin fits the context.]"]),
+    (_answer().replace("a 58-year-old", "a [Transcriber's note: age unclear] 58-year-old"),
+     ["[Transcriber's note: age unclear]"]),
     (_answer().replace("fifteen milligrams.", "fifteen milligrams (verify dose)."),
      ["(verify dose)."]),
     (_answer().replace("diabetes.\n", "diabetes.\n(Note: speaker changes here.)\n")
@@ -3003,3 +3005,9 @@ def test_reconcile_a_struck_fix_s_note_hedges_it_and_strikes_of_no_doubt_are_tex
     # struck words the document does not hold are no fix: a summary
     summary = reconcile(_load("dictation"), "- ~~insulin~~ **metformin**\n- ~~no~~ yes")
     assert not summary.corrected_copy and not summary.resolved
+
+
+def test_reconcile_a_label_of_the_document_s_own_in_brackets_is_its_words() -> None:
+    # (the brackets kept of bracket markup round the document's labelled words go)
+    result = reconcile(_text_doc("Dose: fifteen mg daily."), "[Dose: fifteen] mg daily.")
+    assert result.changes == () and result.text == "Dose: fifteen mg daily."

@@ -413,7 +413,23 @@ def _unmarked(text: str, own: str) -> str:
         if not holds[mark]:
             text = pattern.sub(r"\1", text)
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
-    return text if holds["["] else _BRACKETED.sub(_unbracketed, text)
+    return text if holds["["] else _BRACKETED.sub(
+        lambda m: m.group() if _bracketed_aside(m, own) else _unbracketed(m), text)
+
+
+#: a label that opens a note of the answer's own, a word or three and a colon ("Note: ",
+#: "Transcriber's note: ", "Comment: ")
+_ASIDE_LABEL = re.compile(r"[ \t]*(?P<label>[^\W\d_][\w'\u2019-]*(?:[ \t]+[\w'\u2019-]+){0,2}"
+                          r"[ \t]*:)[ \t]+\S")
+
+
+def _bracketed_aside(m: re.Match[str], own: str) -> bool:
+    """Whether ``[words]`` is a note the answer sets in brackets, labelled as one
+    ("[Note: the drug name was hard to hear]"), no word of the document's in bracket
+    markup: its text stays as written, brackets and all (a label the document's own
+    text ``own`` holds, "Dose:", is its words')."""
+    label = _ASIDE_LABEL.match(m.group(1) or "")
+    return label is not None and label["label"] not in own
 
 
 @functools.lru_cache(maxsize=4)
