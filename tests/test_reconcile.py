@@ -3011,3 +3011,38 @@ def test_reconcile_a_label_of_the_document_s_own_in_brackets_is_its_words() -> N
     # (the brackets kept of bracket markup round the document's labelled words go)
     result = reconcile(_text_doc("Dose: fifteen mg daily."), "[Dose: fifteen] mg daily.")
     assert result.changes == () and result.text == "Dose: fifteen mg daily."
+
+
+@pytest.mark.parametrize("answer", [
+    "Fifteen is probably the dose.",
+    "fifteen is likely a typo",
+    "Fifteen must be its strength, please verify.",
+])
+def test_reconcile_words_saying_what_a_span_is_are_no_fix(answer: str) -> None:
+    """A line saying what a doubtful span's words are ("Fifteen is probably the dose.")
+    was read as their fix, "fifteen" replaced with "the dose" in a corrected copy. A
+    phrase that opens with an article, a demonstrative or a possessive, unlike the words
+    in its letters, says what they are: no fix, the answer no corrected copy."""
+    result = reconcile(_load("dictation"), answer)
+    assert not result.corrected_copy and not result.resolved
+
+
+@pytest.mark.parametrize(("answer", "fixes"), [
+    ("met for me is probably metformin", [("met for me", "metformin")]),
+    ("Fifteen is probably the dose, and met for me is probably metformin.",
+     [("met for me", "metformin")]),
+    ("met for me is probably the metformin", [("met for me", "the metformin")]),
+])
+def test_reconcile_a_fix_said_beside_words_saying_what_a_span_is_is_kept(
+        answer: str, fixes: list[tuple[str, str]]) -> None:
+    result = reconcile(_load("dictation"), answer)
+    assert result.corrected_copy
+    assert [(c.original, c.new) for c in result.resolved] == fixes
+
+
+def test_reconcile_a_phrase_like_the_span_s_letters_is_its_fix() -> None:
+    # (an article-led fix that reads the same letters: "apple" heard for "a pill")
+    doc = _said(["Take one apple daily."], "apple", "a pill")
+    result = reconcile(doc, "apple is probably a pill")
+    assert [(c.original, c.new, c.hedged) for c in result.resolved] == [
+        ("apple", "a pill", True)]

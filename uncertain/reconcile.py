@@ -1423,7 +1423,9 @@ def _said_fix(line: str, own: str, style: Style | None,
     the answer's own: "I think met for me should be metformin") and the words after it
     are others: its words read, its fix, and the hedge it is said with as its note; else
     None. ("To" and "with" say a fix after a verb of changing alone: "Changed met for me
-    to metformin".)"""
+    to metformin". Words that say what the span's are, not what they should be, "Fifteen
+    is probably the dose.", are no fix: :func:`_describes`; a fix said after them on the
+    line is read.)"""
     m = _FIX_SAID.fullmatch(line)
     if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
         return None
@@ -1433,6 +1435,9 @@ def _said_fix(line: str, own: str, style: Style | None,
         old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
         read = _doubts(_clean(old, style, own))[0].strip()
         if read and read.casefold() != new.casefold() and _held(read, own, spans):
+            if _describes(read, new):  # (a fix said after it may follow: "Fifteen is
+                # probably the dose, and met for me is probably metformin")
+                return _said_fix(line[m.end("said"):], own, style, spans)
             hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
             return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
     return None
@@ -1482,6 +1487,27 @@ def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     if not fix or fix.casefold() == read.casefold():
         return None
     return {"old": read, "new": fix, "note": note, "whole": "1"}
+
+
+#: the words a noun phrase opens with that names what a thing is, not what it is called
+#: ("the dose", "a typo", "its strength"): a closed class, the articles, demonstratives and
+#: possessives of English
+_DETERMINER = re.compile(r"(?:the|a|an|this|that|these|those|its|his|her|their|our|my|"
+                         r"your|some|another)[ \t]+\S", re.IGNORECASE)
+#: how like the words read (their letters, spaces apart) such a phrase is, at least, to be
+#: their fix, a reading of the same sounds or letters ("apple" is probably "a pill")
+_DESCRIBED_LIKE = 60.0
+
+
+def _describes(read: str, new: str) -> bool:
+    """Whether ``new``, said of the words ``read`` ("Fifteen is probably the dose."),
+    says what they are rather than what they should be: a phrase opening with an article,
+    a demonstrative or a possessive (:data:`_DETERMINER`) unlike them in its letters
+    ("a pill" for "apple" is a fix, "the dose" for "fifteen" is none)."""
+    if not _DETERMINER.match(new):
+        return False
+    letters = [re.sub(r"\W+", "", t.casefold()) for t in (read, new)]
+    return fuzz.ratio(*letters) < _DESCRIBED_LIKE
 
 
 #: a label before a listed fix's words, on its line ("Fix: met for me -> metformin")
