@@ -217,12 +217,13 @@ def test_cli_standard_input_closed_reads_nothing(
     assert main(["annotate", str(note), "-o", str(doc), "--no-progress"]) == 0
     monkeypatch.setattr(sys, "stdin", None)
     assert main(["render", "-"]) == 1
-    assert capsys.readouterr().err == "EmptyInputError: -: standard input holds nothing\n"
+    assert capsys.readouterr().err == (
+        "EmptyInputError: <stdin>: standard input holds nothing\n")
     monkeypatch.setattr(sys, "stdin", None)
     assert main(["reconcile", str(doc), "-"]) == 0  # (an empty answer is an answer)
     out, err = capsys.readouterr()
     assert json.loads(out)["text"] == ""
-    assert err == ("warning: -: the answer holds no text: no corrected copy of it (a "
+    assert err == ("warning: <stdin>: the answer holds no text: no corrected copy of it (a "
                    "refusal, a summary, the answer to another document?); its changes are "
                    "no corrections, no span is resolved\n")
 
@@ -1322,13 +1323,44 @@ def test_cli_render_and_reconcile_read_a_document_from_stdin(
     assert capsys.readouterr().out == expected
     _stdin(monkeypatch, b"")
     assert main(["render", "-"]) == 1
-    assert "EmptyInputError: -: standard input holds nothing" in capsys.readouterr().err
+    assert "EmptyInputError: <stdin>: standard input holds nothing" in capsys.readouterr().err
     answer = tmp_path / "answer.txt"
     answer.write_text("Continue metformin five hundred milligrams twice a day.\n")
     _stdin(monkeypatch, saved.read_bytes())
     assert main(["reconcile", "-", str(answer)]) == 0
     assert json.loads(capsys.readouterr().out)["resolved"][0]["new"].startswith("metformin")
     assert main(["reconcile", "-", "-"]) == 2
+
+
+def test_cli_render_and_reconcile_name_standard_input_as_annotate_does(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """render and reconcile named standard input "-" in their errors ("-: not JSON",
+    "- holds 2 documents") where annotate and batch name it <stdin>."""
+    other = tmp_path / "other.txt"
+    other.write_text("one two\n")
+    saved = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(note), str(other), "--format", "jsonl", "--out", str(saved),
+                 "--no-progress", "--no-validate"]) == 0
+    answer = tmp_path / "answer.txt"
+    answer.write_text("one two\n")
+    capsys.readouterr()
+    for argv, data, said in [
+            (["render", "-"], b"{", "CorruptInputError: <stdin>: not JSON"),
+            (["render", "-"], b"\xff", "CorruptInputError: <stdin>: not UTF-8 JSON"),
+            (["reconcile", "-", str(answer)], saved.read_bytes(),
+             "error: <stdin> holds 2 documents"),
+            (["reconcile", "-", str(answer), "--document", "9"], saved.read_bytes(),
+             "no such document in <stdin>"),
+            (["reconcile", str(saved), str(answer), "--prompt", "-"], b"{}",
+             "CorruptInputError: <stdin>: not a saved prompt"),
+            (["reconcile", str(saved), "-", "--document", "1"], b"\xff\xfe\x00",
+             "CorruptInputError: <stdin>: not valid utf-16")]:
+        _stdin(monkeypatch, data)
+        main(argv)
+        err = capsys.readouterr().err
+        assert said in err, (argv, err)
+        assert " -: " not in err and not err.startswith("-: "), (argv, err)
 
 
 @pytest.mark.parametrize("command", ["annotate", "batch"])
@@ -1390,7 +1422,7 @@ def test_cli_reconcile_answer_from_a_device_or_in_another_encoding(
     _stdin(monkeypatch, latin)  # read as a transcript is: as cp1252, with a warning
     assert main(["reconcile", str(saved), "-"]) == 0
     out, err = capsys.readouterr()
-    assert err.startswith("warning: -: not UTF-8 (byte 0xe9 at offset 59); read as cp1252")
+    assert err.startswith("warning: <stdin>: not UTF-8 (byte 0xe9 at offset 59); read as cp1252")
     assert json.loads(out)["text"].endswith("caf\xe9.\n")
     _stdin(monkeypatch, latin)
     assert main(["reconcile", str(saved), "-", "--encoding", "latin-1"]) == 0

@@ -50,6 +50,14 @@ def command_line_words() -> tuple[tuple[str, str], ...]:
             (TEXT_RAISES_IT, "(split it into smaller files to read it)"))
 
 
+def _input_name(path: str) -> str:
+    """``path`` as messages name an input: "-" (standard input) as ``<stdin>``, as annotate
+    and batch name it, a file's path as it was given."""
+    from uncertain._batch_inputs import STDIN
+
+    return STDIN if path == "-" else path
+
+
 def _fail(exc: BaseException, path: str | os.PathLike[str] | None = None) -> None:
     """Say on stderr what failed, one line: the exception's class and message, after the
     ``path`` of the input it was about when the message does not name it (the settings it
@@ -297,7 +305,7 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     if docs_format == "auto" and path != "-" and path.casefold().endswith(".jsonl"):
         docs_format = "jsonl"
     if path == "-" or docs_format != "jsonl":  # read whole ("-": annotate ... | render -)
-        p = path if path == "-" else check_input(path)
+        p = _input_name(path) if path == "-" else check_input(path)
         raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
         if path == "-" and not raw.strip():
             raise EmptyInputError(p, "standard input holds nothing")
@@ -664,16 +672,17 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     docs = list(_load_documents(args.doc, "auto"))
+    doc_name = shown(_input_name(args.doc))
     prompt = None
     try:
         if args.document is not None:
-            docs = [_document_named(docs, args.document, args.doc)]
+            docs = [_document_named(docs, args.document, _input_name(args.doc))]
         if args.prompt is not None:  # the prompt as sent, saved by render --prompt-json
-            doc, prompt = _saved_prompt(args.prompt, docs, shown(args.doc) if args.document
-                                        is None else f"{shown(args.doc)}'s document "
+            doc, prompt = _saved_prompt(args.prompt, docs, doc_name if args.document
+                                        is None else f"{doc_name}'s document "
                                         f"{args.document}")
         elif len(docs) > 1:  # (never the first of them unsaid: another's answer is none)
-            raise _Unsaid(f"{shown(args.doc)} holds {len(docs)} documents ({_listed(docs)});"
+            raise _Unsaid(f"{doc_name} holds {len(docs)} documents ({_listed(docs)});"
                           " say which the answer is of with --document (its number or its "
                           "source's path), or give the --prompt it was sent")
         else:
@@ -685,7 +694,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     # else a Windows (cp1252) file with a warning; an empty answer is an answer (the LLM
     # said nothing)
     if args.answer == "-":
-        answer, _, note = decode_text(sys.stdin.buffer.read(), path="-",
+        answer, _, note = decode_text(sys.stdin.buffer.read(), path=_input_name("-"),
                                       encoding=args.encoding)
     else:
         path = Path(args.answer)
@@ -702,7 +711,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         except ValueError as exc:  # (its spans are not the document's words)
             from uncertain.errors import CorruptInputError
 
-            raise CorruptInputError(args.prompt, str(exc)) from exc
+            raise CorruptInputError(_input_name(args.prompt), str(exc)) from exc
     elif set(rendered) - {"threshold"}:  # what the prompt marked: the prompt, rendered again
         from uncertain.render import render
 
@@ -711,7 +720,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     else:
         result = reconcile(doc, answer, style=args.style, threshold=args.threshold)
     for message in result.warnings:  # (a list of fixes: those it could not map)
-        warn(f"{shown(args.answer)}: {message}")
+        warn(f"{shown(_input_name(args.answer))}: {message}")
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     return 0
 
@@ -764,7 +773,7 @@ def _saved_prompt(path: str, docs: list[Document], doc_path: str) -> tuple[Docum
     from uncertain.errors import CorruptInputError, EmptyInputError
     from uncertain.render import Prompt, parse
 
-    p: Path | str = path if path == "-" else check_input(path)
+    p: Path | str = _input_name(path) if path == "-" else check_input(path)
     raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
