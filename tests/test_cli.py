@@ -1363,6 +1363,44 @@ def test_cli_render_and_reconcile_name_standard_input_as_annotate_does(
         assert " -: " not in err and not err.startswith("-: "), (argv, err)
 
 
+@pytest.mark.parametrize(("argv", "what"), [
+    (["annotate", "-", "--format", "jsonl", "--no-progress", "--no-validate"],
+     "the input"),
+    (["reconcile", "DOC", "-"], "the LLM's answer")])
+def test_cli_standard_input_at_a_terminal_says_what_it_waits_for(
+        argv: list[str], what: str, tmp_path: Path) -> None:
+    """'uncertain annotate -' typed without a pipe waited, silently, for the text to be
+    typed at the terminal: a line on stderr now says what it reads and that Ctrl-D ends
+    it (and nothing is said when standard input is a pipe or a file)."""
+    import os
+    import subprocess
+
+    pty = pytest.importorskip("pty")
+    doc = tmp_path / "doc.json"
+    note = tmp_path / "note.txt"
+    note.write_text("hello world\n")
+    assert main(["annotate", str(note), "-o", str(doc), "--no-progress",
+                 "--no-validate"]) == 0
+    argv = [str(doc) if a == "DOC" else a for a in argv]
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "uncertain", *argv], stdin=slave,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.close(slave)
+        os.write(master, b"hello world\n\x04")  # (Ctrl-D at a line's start: its end)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, err
+    assert err.count(f"uncertain: reading {what}") == 1
+    assert "from the terminal" in err and "Ctrl-D" in err
+    assert "hello" in out
+    with note.open("rb") as piped:  # (a file: nothing said)
+        ran = subprocess.run([sys.executable, "-m", "uncertain", *argv], stdin=piped,
+                             capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and "terminal" not in ran.stderr and "hello" in ran.stdout
+
+
 @pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_annotate_and_batch_read_standard_input(
         command: str, note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -48,7 +48,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from uncertain._io import NOT_REGULAR, is_input_name, kind_from_extension, sha256_file
+from uncertain._io import (
+    NOT_REGULAR,
+    is_input_name,
+    kind_from_extension,
+    read_standard_input,
+    sha256_file,
+)
 from uncertain.errors import (
     CorruptInputError,
     EmptyInputError,
@@ -223,7 +229,8 @@ def stdin_item(max_bytes: int = DEFAULT_MAX_MEMBER_BYTES, *, listing: bool = Fal
         return Item(path=STDIN, error=MissingFileError(
             STDIN, "there is no standard input to read ('-' names it)"))
     try:
-        data = stream.read(max_bytes + 1) if max_bytes else stream.read()
+        data = read_standard_input(stream, max_bytes + 1 if max_bytes else -1,
+                                   what="the input (a transcript, a recording, a scan)")
     except OSError as exc:  # (a terminal gone, a closed descriptor)
         return Item(path=STDIN, error=MissingFileError(
             STDIN, f"standard input cannot be read: {exc.strerror or exc}"))

@@ -11,11 +11,12 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from uncertain.errors import (
     CorruptInputError,
@@ -117,6 +118,23 @@ def check_input(path: str | os.PathLike[str]) -> Path:
     if st.st_size == 0:
         raise EmptyInputError(p, "file is empty (0 bytes)")
     return p
+
+
+def read_standard_input(stream: BinaryIO, limit: int = -1, *, what: str) -> bytes:
+    """``stream`` (standard input's bytes) read to its end, ``limit`` bytes at most (-1: no
+    limit). When it is a terminal, a line on stderr first says what is read and how to end
+    it, as nothing else would: a command named "-" without a pipe waited, silently, for
+    ``what`` (its noun, "the text") to be typed."""
+    try:
+        terminal = stream.isatty()
+    except (OSError, ValueError):  # (a closed or unusual stream: no terminal to tell)
+        terminal = False
+    if terminal and sys.stderr is not None:
+        end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D at the start of a line"
+        print(f"uncertain: reading {what} from the terminal (standard input, '-'): type or "
+              f"paste it, then end it with {end} (Ctrl-C gives up)", file=sys.stderr,
+              flush=True)
+    return stream.read(limit)
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, str]]:

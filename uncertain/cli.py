@@ -297,7 +297,7 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
     ``--format jsonl`` output saved under another name)."""
     from pydantic import ValidationError
 
-    from uncertain._io import check_input, json_lines
+    from uncertain._io import check_input, json_lines, read_standard_input
     from uncertain.errors import CorruptInputError, EmptyInputError
 
     lines: Iterator[tuple[int, str]] | list[tuple[int, str]]
@@ -306,7 +306,8 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
         docs_format = "jsonl"
     if path == "-" or docs_format != "jsonl":  # read whole ("-": annotate ... | render -)
         p = _input_name(path) if path == "-" else check_input(path)
-        raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
+        raw = (read_standard_input(sys.stdin.buffer, what="a saved document's JSON")
+               if path == "-" else Path(p).read_bytes())
         if path == "-" and not raw.strip():
             raise EmptyInputError(p, "standard input holds nothing")
         try:
@@ -657,6 +658,7 @@ def _render_all(args: argparse.Namespace, saved: IO[str] | None) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from uncertain._io import read_standard_input
     from uncertain.errors import MissingFileError
     from uncertain.reconcile import reconcile
     from uncertain.text import decode_text
@@ -694,8 +696,8 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     # else a Windows (cp1252) file with a warning; an empty answer is an answer (the LLM
     # said nothing)
     if args.answer == "-":
-        answer, _, note = decode_text(sys.stdin.buffer.read(), path=_input_name("-"),
-                                      encoding=args.encoding)
+        raw = read_standard_input(sys.stdin.buffer, what="the LLM's answer")
+        answer, _, note = decode_text(raw, path=_input_name("-"), encoding=args.encoding)
     else:
         path = Path(args.answer)
         if path.is_dir():
@@ -769,12 +771,13 @@ def _saved_prompt(path: str, docs: list[Document], doc_path: str) -> tuple[Docum
     one a line), told from the others by the document's text; an error naming the file
     when it holds none, or no saved prompt at all, or when the prompt is of more than one
     of the documents (the same text)."""
-    from uncertain._io import check_input
+    from uncertain._io import check_input, read_standard_input
     from uncertain.errors import CorruptInputError, EmptyInputError
     from uncertain.render import Prompt, parse
 
     p: Path | str = _input_name(path) if path == "-" else check_input(path)
-    raw = sys.stdin.buffer.read() if path == "-" else Path(p).read_bytes()
+    raw = (read_standard_input(sys.stdin.buffer, what="the saved prompt's JSON")
+           if path == "-" else Path(p).read_bytes())
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
         values = ([json.loads(text)] if _values(text) == 1
