@@ -1401,6 +1401,28 @@ def test_cli_standard_input_at_a_terminal_says_what_it_waits_for(
     assert ran.returncode == 0 and "terminal" not in ran.stderr and "hello" in ran.stdout
 
 
+def test_cli_annotate_reads_standard_input_once_and_a_file_named_dash_as_a_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'annotate ./- -' read standard input alone (pathlib makes "./-" "-", which annotate
+    took for standard input), the file named "-" never read; 'annotate - -' read it once
+    with a warning of "1 input named more than once (alike, by two paths, ...)": it says
+    standard input was named twice."""
+    monkeypatch.chdir(tmp_path)
+    Path("-").write_text("written in the file\n")
+    argv = ["--format", "jsonl", "--no-progress", "--no-validate"]
+    _stdin(monkeypatch, b"piped in\n")
+    assert main(["annotate", "./-", "-", *argv]) == 0
+    docs = [Document.model_validate_json(x) for x in capsys.readouterr().out.splitlines()]
+    assert [d.text for d in docs] == ["written in the file", "piped in"]
+    assert [Path(d.source.path).name for d in docs] == ["-", "<stdin>"]
+    _stdin(monkeypatch, b"piped in\n")
+    assert main(["annotate", "-", "-", *argv]) == 0
+    out, err = capsys.readouterr()
+    assert [Document.model_validate_json(x).text for x in out.splitlines()] == ["piped in"]
+    assert err == "warning: named again: '-' (standard input) named more than once: read once\n"
+
+
 @pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_annotate_and_batch_read_standard_input(
         command: str, note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -353,12 +353,23 @@ def named_files(paths: Iterable[str | os.PathLike[str]],
     the commands that read plain files (``annotate``, ``eval``, ``calibrate``). A file
     named more than once (``a.txt a.txt``, ``d/a.txt /abs/d/a.txt``, a folder and a file
     in it) is given once, as first named, and one warning counts such files, as ``batch``
-    counts them (``annotate`` wrote two documents for one file). A folder that cannot be
-    listed is added to ``unread`` with why, when given (else told as a warning)."""
+    counts them (``annotate`` wrote two documents for one file); "-" (standard input) is
+    given once as ``Path("-")``, and a file named "-" (``./-``) by its absolute path, not
+    to be taken for it. A folder that cannot be listed is added to ``unread`` with why,
+    when given (else told as a warning)."""
     met: set[str] = set()
     again: set[str] = set()
     for raw in paths:
+        if os.fspath(raw) == "-":  # standard input, given as "-" (read once, however often
+            if STDIN in met:  # it is named: a second read would find it spent)
+                again.add(STDIN)
+                continue
+            met.add(STDIN)
+            yield Path("-")
+            continue
         path = Path(raw)
+        if path == Path("-"):  # a file named "-" ("./-", which Path makes "-"): not stdin
+            path = Path.cwd() / path
         try:
             folder = path.is_dir()
         except OSError:  # (a folder of its path not searchable: read as a file, which
@@ -370,9 +381,12 @@ def named_files(paths: Iterable[str | os.PathLike[str]],
                 continue
             met.add(key)
             yield file
+    files = again - {STDIN}
     if again:
-        message = (f"named again: {len(again)} input{'s' * (len(again) != 1)} named more "
-                   "than once (alike, by two paths, or in a folder named too): read once")
+        said = [f"{len(files)} input{'s' * (len(files) != 1)} named more than once (alike, "
+                "by two paths, or in a folder named too)"] if files else []
+        said += ["'-' (standard input) named more than once"] if STDIN in again else []
+        message = f"named again: {' and '.join(said)}: read once"
         if warn is not None:
             warn(message)
         else:

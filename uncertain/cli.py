@@ -435,7 +435,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
              "render on the saved document)")
     for option, named in (("--out", args.out), ("--prompt-json", args.prompt_json)):
         if named and named != "-" and os.path.isfile(named) and any(
-                os.path.realpath(f) == os.path.realpath(named) for f in files):
+                os.path.realpath(f) == os.path.realpath(named)
+                for f in files if os.fspath(f) != "-"):  # ("-": standard input)
             # (--force wrote the document over the transcript it was read from)
             raise FileExistsError(f"{named} is one of the inputs: {option} must name "
                                   "another file, or the input would be overwritten")
