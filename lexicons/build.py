@@ -550,6 +550,36 @@ class Combo:
     # "generic" (another generic name: "Co-amoxiclav")
 
 
+#: a word spelling "component": the sources' rows name a product's part as ``X COMPONENT Y``
+#: and sometimes misspell the word (``COMPONENET``, ``CONPONENT``, ``COMPNENT``)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _is_component_word(word: str) -> bool:
+    """``COMPONENT`` and its misspellings: a word no English list knows that is at most two
+    edits from it (``competent``, two edits away, is a word)."""
+    word = word.lower()
+    if word in ("component", "components"):
+        return True
+    return len(word) >= 7 and zipf_frequency(word, "en") == 0 and min(
+        Levenshtein.distance(word, "component"), Levenshtein.distance(word, "components")) <= 2
+
+
+def component_of(name: str) -> tuple[str, str] | None:
+    """``AUGMENTIN COMPONENT AMOXICILLIN`` -> (``AUGMENTIN``, ``AMOXICILLIN``): a row naming
+    one part of a product, however the word is spelled (``TUZISTRA COMPONENET OF
+    CHLORPHENIRAMINE``), or the part left unnamed (``SOLESTA COMPONENT`` -> ``SOLESTA``,
+    ``""``). None for any other name; the word must follow the product's name."""
+    for match in _WORD.finditer(name):
+        if match.start() and _is_component_word(match.group()):
+            product = name[:match.start()].strip()
+            rest = name[match.end():].strip()
+            if rest.upper().startswith("OF "):
+                rest = rest[3:].strip()
+            return product, rest
+    return None
+
+
 def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Combo]:
     """Official names and brand names of every UNII that joins to a DrugBank drug:
     directly on the UNII column, or through its official name, salt stripped. Brands
@@ -571,9 +601,9 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Comb
             by_unii[unii] = dbid
     components: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     for name, kind, unii, _display in rows:
-        brand, sep, _ = name.partition(" COMPONENT ")
-        if kind == "bn" and sep:
-            components[brand].append((by_unii.get(unii), unii))
+        part = component_of(name)
+        if kind == "bn" and part is not None:
+            components[part[0]].append((by_unii.get(unii), unii))
     combos: list[Combo] = []
     for brand, parts in components.items():
         cleaned = clean_name(strip_forms(brand))
@@ -585,8 +615,8 @@ def join_unii(folder: Path, drugs: dict[str, Drug], counts: Counts) -> list[Comb
     for name, kind, unii, display in rows:
         source = f"unii {kind}"
         counts.read[source] += 1
-        if " COMPONENT " in name:
-            if name.partition(" COMPONENT ")[0] in whole:
+        if (part := component_of(name)) is not None:
+            if part[0] in whole:
                 counts.kept[source] += 1
             else:
                 counts.drop(source, "component of a combination that does not join")
@@ -645,7 +675,7 @@ def _salt_forms(rows: list[tuple[str, str, str, str]], by_unii: dict[str, str],
     seen: set[tuple[str, str]] = set()
     for name, _kind, unii, display in rows:
         dbid = by_unii.get(unii)
-        if dbid is None or " COMPONENT " in name or not display or (dbid, display) in seen:
+        if dbid is None or component_of(name) is not None or not display or (dbid, display) in seen:
             continue
         seen.add((dbid, display))
         drug = drugs[dbid]

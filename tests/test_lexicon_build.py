@@ -287,6 +287,42 @@ def test_lexicon_build_a_biologics_source_in_brackets_keeps_the_drug(tmp_path: P
     assert "DB00070" not in drugs and "DB06205" not in drugs
 
 
+def test_lexicon_build_a_misspelled_component_row_is_no_brand(tmp_path: Path) -> None:
+    # "TUZISTRA COMPONENET OF CHLORPHENIRAMINE" was kept as a brand of its substance, word
+    # for word, which put "Componenet" among a brand's words; a row naming a product's part
+    # however it spells "component" (or leaving the part unnamed) is a component row
+    sources = _copied_sources(tmp_path)
+    with (sources / "fda_unii_names.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("LISTRA COMPONENET OF AMOXICILLIN\tbn\t804826J2HU\tAMOXICILLIN\n")
+        fh.write("MOXANA CONPONENT AMOXICILLIN\tbn\t804826J2HU\tAMOXICILLIN\n")
+        fh.write("MOXANA COMPONENT CLAVULANATE POTASSIUM\tbn\tQ42OMW3AT8\tCLAVULANATE POTASSIUM\n")
+        fh.write("SOLESTRA COMPONENT\tbn\t804826J2HU\tAMOXICILLIN\n")
+        fh.write("COMPETENTA\tbn\t804826J2HU\tAMOXICILLIN\n")
+    counts = build.Counts()
+    drugs = build.read_drugbank(sources, counts)
+    combos = build.join_unii(sources, drugs, counts)
+    brands = " ".join(drugs["DB01060"].brands)
+    assert "componenet" not in brands and "conponent" not in brands
+    assert "solestra" not in brands and "listra" not in brands
+    assert build.key("Competenta") in drugs["DB01060"].brands  # a brand, not a part
+    # the misspelled row still makes its product a combination with the other part
+    assert "Moxana" in {combo.brand for combo in combos}
+    assert counts.dropped[("unii bn", "component of a combination that does not join")] >= 2
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [("AUGMENTIN COMPONENT AMOXICILLIN", ("AUGMENTIN", "AMOXICILLIN")),
+     ("TUZISTRA COMPONENET OF CHLORPHENIRAMINE", ("TUZISTRA", "CHLORPHENIRAMINE")),
+     ("ALYFTREK COMPNENT VANZACAFTOR", ("ALYFTREK", "VANZACAFTOR")),
+     ("SOLESTA COMPONENT", ("SOLESTA", "")),
+     ("COMPONENT X", None), ("REPLICATION COMPETENT VIRUS", None), ("COMPOUND W", None),
+     ("LIPITOR", None)],
+)
+def test_lexicon_build_component_of(name: str, part: tuple[str, str] | None) -> None:
+    assert build.component_of(name) == part
+
+
 @pytest.mark.parametrize(
     ("name", "symbol"),
     [("Arg", True), ("Leu", True), ("Glu", True), ("Ado", True),
