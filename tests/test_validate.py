@@ -3566,6 +3566,11 @@ def test_validate_an_abbreviation_beside_a_word_is_no_broken_name(
     # ... with its release form between it and its dose too
     ("Rx: oxy IR 5 mg, 1 tab PO q6h PRN", "oxy", {"oxycodone"}),
     ("metop XL 50 mg daily", "metop", {"metoprolol"}),
+    # ... or its salt's name cut short too (the two words were one window near Metadate,
+    # Natesto)
+    ("Meds: Metop tart 25 mg PO BID", "Metop", {"metoprolol"}),
+    ("metop succ 25 mg daily", "metop", {"metoprolol"}),
+    ("amlod bes 5 mg daily", "amlod", {"amlodipine"}),
     # ... and capitalised where any word is, as a medication list writes each line (these
     # were verified as nothing and flagged as nothing, or "Atorva" was only Ativan)
     ("Metop 25 mg BID", "Metop", {"metoprolol"}),

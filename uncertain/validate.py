@@ -595,6 +595,13 @@ class Validator:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
+        if (not exact and len(window) == 2 and dose > 0 and modality != "audio"
+                and self._clipped_pair(window)):
+            # "Metop tart 25 mg", "metop succ": a name of two words (metoprolol tartrate)
+            # each cut short, the drug's and its salt's, is no other name their letters
+            # are near (Metadate); the first word is left to the path of a word cut short
+            # before its dose (_cut_short), which offers the names it begins
+            return None
         if (not exact and modality != "audio" and _abbreviation_beside_word(window, doubt)):
             # in writing, a sure abbreviation in capitals beside a word in lower case is
             # the writer's abbreviation and a word, not the pieces of a broken name, which
@@ -1208,6 +1215,24 @@ class Validator:
                                 [*found, *brands][:max(opts.max_candidates, len(found))],
                                 list(found[0].evidence), 1))
         return out
+
+    def _clipped_pair(self, window: Sequence[WordInfo]) -> bool:
+        """Whether two words written in letters begin the two words of a commonly
+        prescribed drug's name of two words, each cut short ("metop tart": metoprolol
+        tartrate; "metop succ": metoprolol succinate)."""
+        first, second = (strip_punct(w.text).casefold() for w in window)
+        if not (first.isalpha() and second.isalpha()) or len(first) < _COMPLETION_MIN_LETTERS:
+            return False
+        for idx in self.index.completions(window[0].key, extra=_COMPLETION_MIN_EXTRA):
+            entry = self.index.items[idx].entry
+            if entry.prior < _CUT_MIN_PRIOR:
+                break  # (best prior first)
+            parts = entry.term.casefold().split()
+            if (len(parts) == 2 and names_drug(entry.kind, entry.lexicon)
+                    and len(parts[0]) > len(first) and parts[0].startswith(first)
+                    and len(parts[1]) > len(second) and parts[1].startswith(second)):
+                return True
+        return False
 
     def _clipped_brand(self, info: WordInfo, opts: ValidateOptions,
                        capitalised: bool = False) -> bool:
