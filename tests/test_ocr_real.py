@@ -761,6 +761,15 @@ def _stamped(page: Image.Image, colour: tuple[int, int, int], box: tuple[int, in
     return Image.fromarray(out.clip(0, 255).astype(np.uint8))
 
 
+#: a prescription's lines printed under a stamp by the tests of the pass for saturated
+#: colour
+_STAMPED_LINES = ["Patient: Maria Lopez DOB 04/22/1961",
+                  "Rx: Lisinopril 20 mg by mouth daily",
+                  "Metformin 850 mg twice daily with meals",
+                  "Atorvastatin 40 mg at bedtime",
+                  "Refills: 2 Dr. Helen Moore MD"]
+
+
 @pytest.mark.parametrize("colour", [(205, 35, 45), (40, 70, 200), (30, 60, 160)])
 def test_recognize_the_print_under_a_stamp(tmp_path: Path,
                                            colour: tuple[int, int, int]) -> None:
@@ -770,11 +779,7 @@ def test_recognize_the_print_under_a_stamp(tmp_path: Path,
     colours made light, and that reading kept: the words under the stamp are read. A
     darker blue ink, made its brightest channel only, stayed grey 160 there and left
     specks in the print read ("20/mg", "mg'twice": word error 0.2); it is paper now."""
-    lines = ["Patient: Maria Lopez DOB 04/22/1961",
-             "Rx: Lisinopril 20 mg by mouth daily",
-             "Metformin 850 mg twice daily with meals",
-             "Atorvastatin 40 mg at bedtime",
-             "Refills: 2 Dr. Helen Moore MD"]
+    lines = _STAMPED_LINES
     page = _printed(lines, (1500, 700), 40, (100, 100), 80)
     path = tmp_path / "stamped.png"
     _stamped(page, colour, (450, 120, 1150, 420), "RECEIVED").save(path, dpi=(300, 300))
@@ -791,11 +796,7 @@ def test_recognize_the_print_under_a_stamp_on_a_pdf_page(tmp_path: Path) -> None
     """A PDF's pages were rendered in grey, so a red stamp on a scanned page saved as a
     PDF was read as it was on a PNG before the pass for saturated colour (the words under
     it junk): its page is rendered in colour now, and read with that colour made light."""
-    lines = ["Patient: Maria Lopez DOB 04/22/1961",
-             "Rx: Lisinopril 20 mg by mouth daily",
-             "Metformin 850 mg twice daily with meals",
-             "Atorvastatin 40 mg at bedtime",
-             "Refills: 2 Dr. Helen Moore MD"]
+    lines = _STAMPED_LINES
     page = _printed(lines, (1500, 700), 40, (100, 100), 80)
     path = tmp_path / "stamped.pdf"
     _stamped(page, (205, 35, 45), (450, 120, 1150, 420), "RECEIVED").save(
