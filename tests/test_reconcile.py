@@ -3046,3 +3046,30 @@ def test_reconcile_a_phrase_like_the_span_s_letters_is_its_fix() -> None:
     result = reconcile(doc, "apple is probably a pill")
     assert [(c.original, c.new, c.hedged) for c in result.resolved] == [
         ("apple", "a pill", True)]
+
+
+@pytest.mark.parametrize("answer", [
+    "atorvastatin is probably the statin",
+    "Atorvastatin is likely a statin.",
+])
+def test_reconcile_a_phrase_naming_part_of_a_span_s_letters_is_no_fix(answer: str) -> None:
+    """A sentence about a doubtful drug name ("atorvastatin is probably the statin") was
+    read as its fix, the name replaced with "the statin" in a corrected copy: the
+    phrase's letters are alike enough to the name's (67%). A phrase opening with an
+    article whose words are a part of the span's letters (the class its name ends with)
+    says what it is: no fix, the answer no corrected copy."""
+    doc = _said(["Continue atorvastatin 40 at night.", "Follow up in three months."],
+                "atorvastatin", "atorvastatin")
+    result = reconcile(doc, answer)
+    assert not result.corrected_copy and not result.resolved
+
+
+@pytest.mark.parametrize(("doubtful", "answer", "fix"), [
+    ("thepill", "thepill is probably the pill", "the pill"),
+    ("atablet", "atablet is likely a tablet", "a tablet"),
+])
+def test_reconcile_a_span_s_letters_spaced_with_an_article_are_its_fix(
+        doubtful: str, answer: str, fix: str) -> None:
+    doc = _said([f"Take {doubtful} daily."], doubtful, fix)
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new) for c in result.resolved] == [(doubtful, fix)]

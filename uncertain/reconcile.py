@@ -1503,11 +1503,17 @@ def _describes(read: str, new: str) -> bool:
     """Whether ``new``, said of the words ``read`` ("Fifteen is probably the dose."),
     says what they are rather than what they should be: a phrase opening with an article,
     a demonstrative or a possessive (:data:`_DETERMINER`) unlike them in its letters
-    ("a pill" for "apple" is a fix, "the dose" for "fifteen" is none)."""
-    if not _DETERMINER.match(new):
+    ("a pill" for "apple" is a fix, "the dose" for "fifteen" is none), or naming a part
+    of their letters, the phrase not theirs spaced otherwise ("atorvastatin is probably
+    the statin": the class the name ends with, no reading of it; "thepill" is "the
+    pill")."""
+    determiner = _DETERMINER.match(new)
+    if not determiner:
         return False
     letters = [re.sub(r"\W+", "", t.casefold()) for t in (read, new)]
-    return fuzz.ratio(*letters) < _DESCRIBED_LIKE
+    head = re.sub(r"\W+", "", new[determiner.end() - 1:].casefold())
+    return fuzz.ratio(*letters) < _DESCRIBED_LIKE or (
+        head in letters[0] and letters[1] != letters[0])
 
 
 #: a label before a listed fix's words, on its line ("Fix: met for me -> metformin")
