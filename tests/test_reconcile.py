@@ -3073,3 +3073,26 @@ def test_reconcile_a_span_s_letters_spaced_with_an_article_are_its_fix(
     doc = _said([f"Take {doubtful} daily."], doubtful, fix)
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.resolved] == [(doubtful, fix)]
+
+
+@pytest.mark.parametrize(("answer", "fixes"), [
+    ("Corrections:\n- ~~met for me~~ metformin\n"
+     "- ~~lie sin oh pril~~ lisinopril ~~fifteen~~ 15 milligrams",
+     [("met for me", "metformin"), ("lie sin oh pril", "lisinopril"), ("fifteen", "15")]),
+    ("- ~~lie sin oh pril~~ lisinopril ~~fifteen~~ **15**\n- ~~met for me~~ metformin",
+     [("met for me", "metformin"), ("lie sin oh pril", "lisinopril"), ("fifteen", "15")]),
+    ("1. Take ~~met for me~~ metformin 500 milligrams ~~twice~~ two times daily\n"
+     "2. ~~lie sin oh pril~~ **lisinopril**",
+     [("met for me", "metformin"), ("twice daily.", "two times daily."),
+      ("lie sin oh pril", "lisinopril")]),
+])
+def test_reconcile_each_struck_run_of_a_listed_line_is_a_fix(
+        answer: str, fixes: list[tuple[str, str]]) -> None:
+    """A listed line with several struck runs, the first with no emphasis round its new
+    words ("~~lie sin oh pril~~ lisinopril ~~fifteen~~ 15"), was read as the fix of the
+    last struck run alone, the first one's new words read as the document's: "lie sin
+    oh pril lisinopril fifteen", words it does not hold, not mapped. Each struck run's
+    new words are those up to where the line goes on as the document does."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == fixes
+    assert result.corrected_copy and result.warnings == ()

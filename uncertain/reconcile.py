@@ -1463,9 +1463,19 @@ def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     if not runs or not all(_held(m["old"], own) for m in runs):
         return None
     old, new, at = [], [], 0
-    for m in runs:
-        old.append(body[at:m.start()] + m["old"] + " ")
-        new.append(body[at:m.start()] + (m["new"] or ""))
+    for k, m in enumerate(runs):
+        between = body[at:m.start()]
+        if k and runs[k - 1]["new"] is None:
+            # (the new words of the struck run before, those up to where the line goes
+            # on as the document does: "~~a~~ b c ~~d~~ e" where it holds "a c d")
+            words, read = between.split(), runs[k - 1]["old"]
+            back = next((n for n in range(len(words))
+                         if _held(f"{read} {' '.join(words[n:])} {m['old']}", own)),
+                        len(words))
+            new.append(" ".join(words[:back]) + " ")
+            between = " " + " ".join(words[back:]) + " "
+        old.append(between + m["old"] + " ")
+        new.append(between + (m["new"] or ""))
         at = m.end()
     rest, note = body[at:], ""
     bracket = re.search(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*$", rest)
@@ -1476,7 +1486,7 @@ def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
         note = f"{said} {note}"
         # (the document's words the line goes on with after the new: "~~met for me~~
         # metformin 500 milligrams" where it holds "met for me 500 milligrams")
-        words, read = rest.split(), "".join(old)
+        words, read = rest.split(), runs[-1]["old"]
         back = next((k for k in range(1, len(words))
                      if _held(f"{read} {' '.join(words[k:])}", own)), len(words))
         new.append(" ".join(words[:back]) + " ")
