@@ -3096,3 +3096,24 @@ def test_reconcile_each_struck_run_of_a_listed_line_is_a_fix(
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new) for c in result.changes] == fixes
     assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize(("answer", "hedged"), [
+    ("- <del>met for me</del> metformin\n- <s>lie sin oh pril</s> lisinopril", []),
+    ("<del>met for me</del> <b>metformin</b>\n"
+     "<strike>lie sin oh pril</strike> <strong>lisinopril</strong>", []),
+    ("Corrections:\n1. He takes <del>met for me</del> <ins>metformin</ins> 500 milligrams "
+     "twice daily.\n2. <s>lie sin oh pril</s> lisinopril (please verify)", ["lisinopril"]),
+    ("<ul>\n<li><del>met for me</del> metformin</li>\n"
+     "<li><s>lie sin oh pril</s> lisinopril</li>\n</ul>", []),
+])
+def test_reconcile_a_list_of_fixes_struck_in_html_is_a_list_of_fixes(
+        answer: str, hedged: list[str]) -> None:
+    """A list of fixes struck through in HTML ("<del>met for me</del> metformin",
+    "<s>...</s> <b>...</b>") was read as a summary, its struck words dropped: no
+    corrected copy, no span resolved. It is read as the same list in Markdown is."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert [c.new for c in result.resolved if c.hedged] == hedged
+    assert result.corrected_copy and result.text == _answer() and result.warnings == ()

@@ -1382,7 +1382,7 @@ def _colon_fix(line: str, own: str, style: Style | None,
 #: line with none is no fix, nor holds one (looked for first: the lines of a corrected
 #: copy are many)
 _FIX_HINT = re.compile(
-    _ARROW.pattern + r"|:|~~|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
+    _ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
     r"\b(?:should|probably|likely|means|meant|like|"
     r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
@@ -1450,6 +1450,13 @@ _STRUCK_FIX = re.compile(r"~~(?P<old>[^\s~](?:[^\n~]*[^\s~])?)~~[ \t]*(?:(?P<mar
                          r"(?P<new>[^\s*_`](?:[^\n]*?[^\s*_`])?)(?P=mark)(?![\w*_`]))?")
 
 
+#: HTML's struck run ("<del>met for me</del>", "<s>...</s>"), and its emphasis round the
+#: new words ("<b>metformin</b>", "<ins>...</ins>"): a fix shown as Markdown shows it
+_HTML_STRUCK_RUN = re.compile(r"<(del|s|strike)>[ \t]*([^<>\n]*?\S)[ \t]*</\1>", re.IGNORECASE)
+_HTML_EMPHASIS = re.compile(r"<(b|strong|em|i|ins|u|mark|code)>[ \t]*([^<>\n]*?\S)[ \t]*</\1>",
+                            re.IGNORECASE)
+
+
 def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     """A line of a list of fixes that shows its fixes struck through, the new words
     after the old ("~~lives in awful~~ **lisinopril**", "Take ~~met for me~~ **metformin**
@@ -1459,6 +1466,8 @@ def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     a struck run with no emphasised words after it is fixed by the rest of the line, up to
     a note of its own (:func:`_fix_and_note`). Else None."""
     body = _LIST_MARK.sub("", line, count=1).strip()
+    if "<" in body and not _own_marks(own)["<"]:  # (HTML's: "<del>met for me</del> <b>...")
+        body = _HTML_EMPHASIS.sub(r"**\2**", _HTML_STRUCK_RUN.sub(r"~~\2~~", body))
     runs = list(_STRUCK_FIX.finditer(body))
     if not runs or not all(_held(m["old"], own) for m in runs):
         return None
