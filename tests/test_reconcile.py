@@ -3117,3 +3117,24 @@ def test_reconcile_a_list_of_fixes_struck_in_html_is_a_list_of_fixes(
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert [c.new for c in result.resolved if c.hedged] == hedged
     assert result.corrected_copy and result.text == _answer() and result.warnings == ()
+
+
+@pytest.mark.parametrize(("answer", "note"), [
+    ("Note: patient fasting.\n[Note: the drug name was hard to hear]\n"
+     "Take metformin 500 mg daily.", "[Note: the drug name was hard to hear]"),
+    ("Note: patient fasting.\nTake metformin 500 mg daily. [Note: dose unclear]",
+     "[Note: dose unclear]"),
+])
+def test_reconcile_a_note_s_label_the_document_holds_elsewhere_keeps_its_brackets(
+        answer: str, note: str) -> None:
+    """A note in brackets whose label the document also holds elsewhere ("[Note: ...]"
+    where a line of its own opens "Note:") lost its brackets, read as words of the
+    document's kept of bracket markup. A label is the document's words only where it
+    holds it at that place, after the same word (or at the start)."""
+    doc = _text_doc("Note: patient fasting.\nTake metformin 500 mg daily.")
+    result = reconcile(doc, answer)
+    assert [c.new for c in result.asides] == [note]
+    assert result.overcorrections == [] and result.resolved == []
+    # (the document's own label, in brackets where it holds it, is its words)
+    kept = reconcile(doc, "[Note: patient] fasting.\nTake metformin 500 mg daily.")
+    assert kept.changes == () and kept.text == doc.text

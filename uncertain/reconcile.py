@@ -427,9 +427,14 @@ def _bracketed_aside(m: re.Match[str], own: str) -> bool:
     """Whether ``[words]`` is a note the answer sets in brackets, labelled as one
     ("[Note: the drug name was hard to hear]"), no word of the document's in bracket
     markup: its text stays as written, brackets and all (a label the document's own
-    text ``own`` holds, "Dose:", is its words')."""
+    text ``own`` holds where the answer has it, after the same word or at the start,
+    "[Dose: fifteen]", is its words'; one it holds elsewhere, a "Note:" of its own,
+    is the note's)."""
     label = _ASIDE_LABEL.match(m.group(1) or "")
-    return label is not None and label["label"] not in own
+    if label is None:
+        return False
+    before = m.string[:m.start()].split()[-1:]
+    return not _held(" ".join([*before, label["label"]]), own)
 
 
 @functools.lru_cache(maxsize=4)
