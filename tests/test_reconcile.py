@@ -3138,3 +3138,27 @@ def test_reconcile_a_note_s_label_the_document_holds_elsewhere_keeps_its_bracket
     # (the document's own label, in brackets where it holds it, is its words)
     kept = reconcile(doc, "[Note: patient] fasting.\nTake metformin 500 mg daily.")
     assert kept.changes == () and kept.text == doc.text
+
+
+@pytest.mark.parametrize("answer", [
+    "**Corrections:**\n1. met for me ➜ metformin\n2. lie sin oh pril ➜ lisinopril",
+    "Corrections:\n• met for me ➡️ metformin\n• lie sin oh pril ➡ lisinopril",
+    "Corrections:\n- met for me→metformin\n- lie sin oh pril⇒lisinopril",
+    'Corrections:\n- "met for me" --> "metformin"\n- "lie sin oh pril" ==> "lisinopril"',
+    "- met for me ⟹ metformin\n- lie sin oh pril ⇨ lisinopril",
+])
+def test_reconcile_a_list_of_fixes_with_arrows_of_other_kinds_is_mapped(answer: str) -> None:
+    """A list of fixes written with an arrow of another kind ("➜", "➡️", "==>") or a
+    Unicode arrow with no spaces round it ("met for me→metformin") was read as a summary:
+    no corrected copy, no span resolved, or its last fix alone."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_an_ascii_arrow_within_words_is_no_fix() -> None:
+    # (an ASCII arrow is one between spaces: "a->b" of a document's own is its text)
+    doc = _text_doc("Flow A->B is stable.\nTake metformin daily.")
+    result = reconcile(doc, "Flow A->B is stable.\nTake metformin twice daily.")
+    assert [(c.original, c.new) for c in result.changes] == [("", "twice")]

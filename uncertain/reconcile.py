@@ -469,7 +469,8 @@ def _unbracketed(m: re.Match[str]) -> str:
 
 
 #: an arrow an answer shows a fix with, between the words read and their fix
-_ARROW = re.compile(r"[ \t]+(?:\u2192|\u27f6|\u2794|\u21d2|-{1,2}>|=>)[ \t]+")
+_ARROW = re.compile(r"(?:[ \t]+(?:-{1,2}>|={1,2}>)[ \t]+|[ \t]*(?:\u2192|\u27f6|\u2794|\u21d2|"
+                    r"\u279c|\u279d|\u279e|\u27a1\ufe0f?|\u27f9|\u21e8)[ \t]*)")
 
 
 #: where the answer keeps a stretch marked as doubtful (a span's markup round its text):
