@@ -3162,3 +3162,21 @@ def test_reconcile_an_ascii_arrow_within_words_is_no_fix() -> None:
     doc = _text_doc("Flow A->B is stable.\nTake metformin daily.")
     result = reconcile(doc, "Flow A->B is stable.\nTake metformin twice daily.")
     assert [(c.original, c.new) for c in result.changes] == [("", "twice")]
+
+
+@pytest.mark.parametrize("answer", [
+    "Korrekturen:\n- „met for me“ → „metformin“\n- „lie sin oh pril“ → „lisinopril“",
+    "修正:\n1. 「met for me」→「metformin」\n2. 「lie sin oh pril」→「lisinopril」",
+    "- ‹met for me› → ‹metformin›\n- ‹lie sin oh pril› → ‹lisinopril›",
+    "«met for me» should be «metformin», and «lie sin oh pril» should be «lisinopril».",
+    "„met for me“ should be „metformin“; »lie sin oh pril« should be »lisinopril«.",
+])
+def test_reconcile_fixes_in_another_language_s_quotation_marks_are_mapped(
+        answer: str) -> None:
+    """A list of fixes quoted in another language's quotation marks („…“, «…», ‹…›,
+    「…」) was not mapped (the opening mark read as a part of the words: "„met for me",
+    words the document does not hold), or was read as a summary."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()

@@ -1255,8 +1255,13 @@ _FIX_LINE = re.compile(
     r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n]+?)" + _ARROW.pattern
     + r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
+#: the quotation marks that open and close a fix's words, English's and other
+#: languages' ('"met for me"', "„met for me“", "«met for me»", "‹met for me›",
+#: "「met for me」"): a closed class, the quotation marks of Unicode's scripts
+_OPEN_QUOTES = "\"'`\u201c\u2018\u201e\u201a\u00ab\u00bb\u2039\u203a\u300c\u300e"
+_CLOSE_QUOTES = "\"'`\u201d\u2019\u201c\u00bb\u00ab\u203a\u2039\u300d\u300f"
 #: quotation marks and emphasis round a fix's words in such a line
-_FIX_QUOTES = "\"'`*_\u201c\u201d\u2018\u2019"
+_FIX_QUOTES = "*_\u201f" + "".join(sorted(set(_OPEN_QUOTES + _CLOSE_QUOTES)))
 #: such a line with a colon for its arrow ("met for me: metformin", '"met for me":
 #: "metformin"'), or an equals sign ("met for me = metformin"): a fix only where the
 #: document holds the words before it (a line "Note: please verify." is a line of the
@@ -1272,10 +1277,10 @@ _FIX_COLON = re.compile(
 _FIX_PROSE = re.compile(
     r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
     r"(?:(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated)[ \t]+)?"
-    r"(?:\*\*)?[\"'`\u201c\u2018](?P<old>[^\n]+?)[\"'`\u201d\u2019](?:\*\*)?[ \t]+"
+    r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<old>[^\n]+?)[" + _CLOSE_QUOTES + r"](?:\*\*)?[ \t]+"
     r"(?:should[ \t]+(?:be|read)|(?:was[ \t]+|is[ \t]+)?(?:changed|corrected)[ \t]+to|"
     r"to|with|into|by|as|(?:is|was)[ \t]+now|now)[ \t]+"
-    r"(?:\*\*)?[\"'`\u201c\u2018](?P<new>[^\n]*?)[\"'`\u201d\u2019](?:\*\*)?"
+    r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<new>[^\n]*?)[" + _CLOSE_QUOTES + r"](?:\*\*)?"
     r"(?P<note>[ \t,;:.!?\-\u2013\u2014(][^\n]*)?[ \t]*", re.IGNORECASE)
 
 
@@ -1388,7 +1393,8 @@ def _colon_fix(line: str, own: str, style: Style | None,
 #: line with none is no fix, nor holds one (looked for first: the lines of a corrected
 #: copy are many)
 _FIX_HINT = re.compile(
-    _ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|[\"'`\u201c\u201d\u2018\u2019]|"
+    _ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
+    + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|probably|likely|means|meant|like|"
     r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
@@ -1565,9 +1571,9 @@ _FIX_NOTE_START = re.compile(r"(?<=[^\s.])(?:(?P<end>[.!?][ \t]+(?=[A-Z]))|(?P<s
                              r"(?P<colon>:[ \t]+)|(?P<comma>,[ \t]+))"
                              r"|(?<=\S)[ \t]+[-\u2013\u2014]{1,2}[ \t]+")
 #: a fix's words in quotation marks or emphasis, what follows them a note
-_QUOTED_FIX = re.compile(r"(?P<mark>\*\*|__|[\"'`*_\u201c\u2018])(?P<fix>[^\n]*?\S)"
-                         r"(?:\*\*|__|[\"'`*_\u201d\u2019])(?P<rest>(?:[\s.,;:!?\-\u2013\u2014]"
-                         r"[^\n]*)?)")
+_QUOTED_FIX = re.compile(r"(?P<mark>\*\*|__|[*_" + _OPEN_QUOTES + r"])(?P<fix>[^\n]*?\S)"
+                         r"(?:\*\*|__|[*_" + _CLOSE_QUOTES + r"])"
+                         r"(?P<rest>(?:[\s.,;:!?\-\u2013\u2014][^\n]*)?)")
 
 
 #: a hedge said before a listed fix's words, after its arrow ("→ likely 'metformin'",
@@ -3307,7 +3313,7 @@ def _names_fix(change: Change, sentence: str) -> bool:
                          sentence.casefold())
         if said is None:
             continue
-        quoted = sentence[max(0, said.start() - 1):said.start()] in "\"'\u201c\u2018`" \
+        quoted = sentence[max(0, said.start() - 1):said.start()] in _OPEN_QUOTES \
             and said.start() > 0
         # (a number of two digits or more names a dose as well as a word does)
         if quoted or sum(c.isalpha() for c in text) >= 4 or sum(
