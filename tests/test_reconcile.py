@@ -3180,3 +3180,20 @@ def test_reconcile_fixes_in_another_language_s_quotation_marks_are_mapped(
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    '- "met for me" (p=0.15) → "metformin"\n- "lie sin oh pril" (p=0.00) → "lisinopril"',
+    "1. met for me (maybe: metformin) → metformin\n"
+    "2. lie sin oh pril (maybe: lisinopril) → lisinopril",
+    "- met for me [line 2] -> metformin\n- lie sin oh pril [line 3] -> lisinopril",
+])
+def test_reconcile_a_note_after_a_listed_fix_s_words_is_no_part_of_them(answer: str) -> None:
+    """A listed fix that gave the markup's doubt or suggestions back after its words,
+    before the arrow ('"met for me" (p=0.15) → "metformin"'), was not mapped: the note
+    was read as a part of the words, which the document does not hold."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, False)]
+    assert result.corrected_copy and result.warnings == ()
+

@@ -1353,8 +1353,13 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     for m in found:
         if m is None:
             continue
-        old = _doubts(_clean((m["old"] or "").strip(_FIX_QUOTES + " \t"), style,
-                             own))[0].strip()
+        raw = m["old"] or ""
+        old = _doubts(_clean(raw.strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+        gloss = _WORDS_GLOSS.search(raw)
+        if gloss and not _held(old, own):  # ('"won" (p=0.15) → "one"': the gloss goes)
+            bare = _doubts(_clean(raw[:gloss.start()].strip(_FIX_QUOTES + " \t"), style,
+                                  own))[0].strip()
+            old = bare if _held(bare, own) else old
         label = _FIX_LABEL.match(old)  # ("Fix: met for me -> metformin": the label goes)
         if label and not _held(old, own) and _held(
                 old[label.end():].strip(_FIX_QUOTES + " \t"), own):  # ('Line 2: "x"')
@@ -1368,6 +1373,12 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+#: a note in brackets after a listed fix's words, before its arrow, that says what the
+#: words read are, the markup's doubt or suggestions given back ('"won" (p=0.15) →
+#: "one"', "lives in awful (maybe: lisinopril) → lisinopril", "fifteen [line 3] → 15")
+_WORDS_GLOSS = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*$")
 
 
 def _colon_fix(line: str, own: str, style: Style | None,
