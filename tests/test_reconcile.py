@@ -3197,3 +3197,18 @@ def test_reconcile_a_note_after_a_listed_fix_s_words_is_no_part_of_them(answer: 
         ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, False)]
     assert result.corrected_copy and result.warnings == ()
 
+
+
+@pytest.mark.parametrize("answer", [
+    "Corrections:\na) met for me -> metformin\nb) lie sin oh pril -> lisinopril",
+    "(a) met for me should be metformin\n(b) lie sin oh pril should be lisinopril",
+    'A. "met for me" → "metformin"\nB. "lie sin oh pril" → "lisinopril"',
+])
+def test_reconcile_a_list_of_fixes_lettered_is_mapped(answer: str) -> None:
+    """A list of fixes whose items open with a letter ("a)", "(b)", "C.") was not mapped:
+    the letter was read as a part of each fix's words, which the document does not
+    hold."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()

@@ -1248,11 +1248,14 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
     return fixes or None
 
 
+#: the mark a list's item opens with: a bullet, a number or a letter ("-", "2.", "b)",
+#: "(c)")
+_ITEM_MARK = r"(?:[-*+\u2022]|\d{1,3}[.)]|\(?[A-Za-z][.)])"
 #: a line of a list of fixes written as text: the words read, an arrow, their fix, a note
 #: in brackets after it ('- "met for me" -> "metformin" (please verify)', "1. **met for
 #: me** → **metformin**")
 _FIX_LINE = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n]+?)" + _ARROW.pattern
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n]+?)" + _ARROW.pattern
     + r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: the quotation marks that open and close a fix's words, English's and other
@@ -1267,7 +1270,7 @@ _FIX_QUOTES = "*_\u201f" + "".join(sorted(set(_OPEN_QUOTES + _CLOSE_QUOTES)))
 #: document holds the words before it (a line "Note: please verify." is a line of the
 #: answer's own)
 _FIX_COLON = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?(?P<old>[^\n:=]*?[^\s:=])"
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n:=]*?[^\s:=])"
     r"(?:[ \t]*:|[ \t]+=)[ \t]+"
     r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
@@ -1275,7 +1278,7 @@ _FIX_COLON = re.compile(
 #: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
 #: 'metformin'"; what follows the fix on its line is its note
 _FIX_PROSE = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
     r"(?:(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated)[ \t]+)?"
     r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<old>[^\n]+?)[" + _CLOSE_QUOTES + r"](?:\*\*)?[ \t]+"
     r"(?:should[ \t]+(?:be|read)|(?:was[ \t]+|is[ \t]+)?(?:changed|corrected)[ \t]+to|"
@@ -1424,7 +1427,7 @@ _FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|,[ \t]+|"
 #: "sounds like", "is meant to be", "means"; "to", "with" after a verb of changing); a
 #: hedge among them ("probably", "likely") doubts the fix
 _FIX_SAID = re.compile(
-    r"[ \t]*(?:(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+)?"
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
     r"(?:(?P<verb>(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated))[ \t]+)?"
     r"(?P<old>[^\n]+?)[ \t]+"
     r"(?P<said>should[ \t]+(?:(?:probably|likely)[ \t]+)?(?:be|read)|"
