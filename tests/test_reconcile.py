@@ -3212,3 +3212,15 @@ def test_reconcile_a_list_of_fixes_lettered_is_mapped(answer: str) -> None:
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_note_after_a_table_s_quoted_fix_is_its_note() -> None:
+    """A table of fixes whose cell gave a note after the quoted fix ('| "Smith" (likely)
+    |') had the fix made as 'Smith" (likely)', a quotation mark and the note in the
+    document. The note after the quotes is the fix's note, whose doubt hedges it."""
+    answer = ('| # | OCR text | Correction |\n|---|---|---|\n| 1 | "Lisinoprll" | "Lisinopril" |\n'
+              '| 2 | "5OO" | "500" — fairly sure |\n| 3 | "Smlth" | "Smith" (likely) |')
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril", False), ("5OO", "500", False), ("Smlth", "Smith", True)]
+    assert result.warnings == ()

@@ -1671,10 +1671,13 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
         if fix is None:
             return None
         read = _doubts(_clean(fix.original.strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
-        new = _clean(fix.new.strip(_FIX_QUOTES + " \t"), style, own).strip()
+        written, note = fix.new, ""
+        if written[:1] in _OPEN_QUOTES:  # ('| "Smith" (likely) |': the note after the quote)
+            written, note = _fix_and_note(written)
+        new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
         if not read:
             return None
-        fixes.append(_Fix(read, new, fix.doubted))
+        fixes.append(_Fix(read, new, fix.doubted or _fix_doubted(note)))
     return fixes
 
 
