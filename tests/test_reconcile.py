@@ -3224,3 +3224,18 @@ def test_reconcile_a_note_after_a_table_s_quoted_fix_is_its_note() -> None:
     assert [(c.original, c.new, c.hedged) for c in result.changes] == [
         ("Lisinoprll", "Lisinopril", False), ("5OO", "500", False), ("Smlth", "Smith", True)]
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    "**Corrections table**\n\n| # | Heard as | Should be |\n|---|---|---|\n"
+    "| 1. | *met for me* | **metformin** |\n| 2. | *lie sin oh pril* | **lisinopril** |",
+    '[{"heard": "met for me", "should_be": "metformin"}, '
+    '{"heard": "lie sin oh pril", "should_be": "lisinopril"}]',
+])
+def test_reconcile_fixes_under_a_should_be_column_are_mapped(answer: str) -> None:
+    """A table (or a JSON list) of fixes whose column for the new words is named
+    "Should be" was read as a summary: no corrected copy, no span resolved."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()

@@ -1178,7 +1178,7 @@ _FIX_FROM = frozenset({"original", "from", "old", "before", "source", "incorrect
 _FIX_TO = frozenset({"corrected", "correction", "to", "new", "after", "replacement",
                      "replace", "fixed", "fix", "revised", "suggested", "suggestion",
                      "correct", "right", "output", "cleaned", "proposed", "intended",
-                     "meant"})
+                     "meant", "should"})  # ("Should be", "should_be")
 
 
 class _Fix(NamedTuple):
