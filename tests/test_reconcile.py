@@ -3239,3 +3239,15 @@ def test_reconcile_fixes_under_a_should_be_column_are_mapped(answer: str) -> Non
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_heading_like_a_document_s_line_in_letters_is_the_answer_s() -> None:
+    """A list of fixes under a heading whose letters are like a line of the document's
+    ("Corrections:" where it has a line "Medications:", 67% alike, no word the same) was
+    read as a corrected copy: the heading put in the line's place, the fixes inserted
+    as text, no span resolved."""
+    answer = "Corrections:\n1) Lisinoprll → Lisinopril\n2) 5OO → 500\n3) Smlth → Smith"
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
+    assert result.warnings == ()

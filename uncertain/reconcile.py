@@ -1350,8 +1350,10 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     own_lines = [" ".join(_key(t) for t in line.split()) for line in own.split("\n")]
     for k in (*range(at[0]), *range(at[-1] + 1, len(lines))):
         said = " ".join(_key(t) for t in lines[k].split())
-        if any(fuzz.ratio(said, line) >= _MOVED_SIMILARITY for line in own_lines):
-            return None  # (a line of the document: a corrected copy)
+        if any(fuzz.ratio(said, line) >= _MOVED_SIMILARITY
+               and not set(said.split()).isdisjoint(line.split()) for line in own_lines):
+            return None  # (a line of the document: a corrected copy; "Corrections:" is
+            # no "Medications:", its letters alike, no word the same)
     fixes = []
     for m in found:
         if m is None:
