@@ -3251,3 +3251,17 @@ def test_reconcile_a_heading_like_a_document_s_line_in_letters_is_the_answer_s()
     assert [(c.original, c.new) for c in result.changes] == [
         ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
     assert result.warnings == ()
+
+
+@pytest.mark.parametrize("label", ["Line {n} should read:", "Line {n} (corrected):",
+                                   "Line {n} now reads:", "Line {n} should be -"])
+def test_reconcile_a_line_given_fixed_under_a_label_saying_so_is_the_line(label: str) -> None:
+    """Lines given fixed under a label that says so ("Line 2 should read: He takes
+    metformin ...") had the label inserted into the document, an over-correction each.
+    The label goes, as "Line 2:" does."""
+    lines = _answer().split("\n")
+    answer = "\n".join(f"{label.format(n=n)} {lines[n - 1]}" for n in (2, 3))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == [] and result.text == _answer()

@@ -2340,9 +2340,12 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
     return answer
 
 
-#: a line's number an answer put before it ("Line 2: ", "L2: ", "2: "; not "2:30")
-_LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}[ \t]*[:.)\-]|\d{1,4}:)[ \t]+",
-                         re.MULTILINE | re.IGNORECASE)
+#: a line's number an answer put before it ("Line 2: ", "L2: ", "2: "; not "2:30"), and
+#: the words it says the line is given fixed with ("Line 2 should read: ", "Line 2
+#: (corrected): "): a closed class, the verbs and participles a fixed line is given with
+_LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}(?:[ \t]+\(?(?:should[ \t]+"
+                         r"(?:read|be)|(?:now[ \t]+)?reads|corrected|revised|fixed)\)?)?"
+                         r"[ \t]*[:.)\-]|\d{1,4}:)[ \t]+", re.MULTILINE | re.IGNORECASE)
 #: a segment's start and end an answer wrote at a line's start, as subtitles are
 #: ("[00:00.0 --> 00:04.2] ", "00:00:00,000 --> 00:00:04,200 ", "(00:04 - 00:08) ")
 _TIME_RANGE = re.compile(
