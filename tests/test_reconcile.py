@@ -3265,3 +3265,17 @@ def test_reconcile_a_line_given_fixed_under_a_label_saying_so_is_the_line(label:
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
     assert result.overcorrections == [] and result.text == _answer()
+
+
+@pytest.mark.parametrize("answer", [
+    "1. Lisinoprll->Lisinopril\n2. 5OO->500\n3. Smlth->Smith",
+    "- Lisinoprll=>Lisinopril\n- 5OO=>500\n- Smlth-->Smith",
+])
+def test_reconcile_a_list_of_fixes_with_ascii_arrows_and_no_spaces_is_mapped(
+        answer: str) -> None:
+    """A list of fixes written with an ASCII arrow and no spaces round it
+    ("5OO->500") was read as a summary: no corrected copy, no span resolved."""
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
+    assert result.corrected_copy and result.warnings == ()

@@ -1251,11 +1251,16 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
 #: the mark a list's item opens with: a bullet, a number or a letter ("-", "2.", "b)",
 #: "(c)")
 _ITEM_MARK = r"(?:[-*+\u2022]|\d{1,3}[.)]|\(?[A-Za-z][.)])"
+#: an ASCII arrow with no spaces round it, on a list's line ("5OO->500"): an arrow there,
+#: between two words (not a comment's "-->", nor an arrow of words of the document's:
+#: a line like its own is read as its copy)
+_TIGHT_ARROW = re.compile(r"(?<=[^\s<>=-])(?:-{1,2}>|={1,2}>)(?=[^\s<>=-])")
 #: a line of a list of fixes written as text: the words read, an arrow, their fix, a note
 #: in brackets after it ('- "met for me" -> "metformin" (please verify)', "1. **met for
 #: me** → **metformin**")
 _FIX_LINE = re.compile(
-    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n]+?)" + _ARROW.pattern
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n]+?)(?:" + _ARROW.pattern + "|"
+    + _TIGHT_ARROW.pattern + ")"
     + r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: the quotation marks that open and close a fix's words, English's and other
@@ -1409,7 +1414,7 @@ def _colon_fix(line: str, own: str, style: Style | None,
 #: line with none is no fix, nor holds one (looked for first: the lines of a corrected
 #: copy are many)
 _FIX_HINT = re.compile(
-    _ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
+    _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|probably|likely|means|meant|like|"
     r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
