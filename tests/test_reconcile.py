@@ -3279,3 +3279,25 @@ def test_reconcile_a_list_of_fixes_with_ascii_arrows_and_no_spaces_is_mapped(
     assert [(c.original, c.new) for c in result.changes] == [
         ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
     assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("label", ["Corrected:", "Revised sentence:", "Corrected line:",
+                                   "**Fixed line:**"])
+def test_reconcile_a_label_before_each_line_given_fixed_goes(label: str) -> None:
+    """Lines given fixed under a label each ("Corrected: He takes metformin ...\\n
+    Corrected: Blood pressure ...") had the first label dropped and the others inserted
+    into the document, an over-correction each ("Revised sentence:", "Corrected line:"
+    were inserted every time). Each such label goes."""
+    lines = _answer().split("\n")
+    answer = "\n".join(f"{label} {lines[n]}" for n in (1, 2))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == [] and result.text == _answer()
+
+
+def test_reconcile_an_original_and_a_revised_sentence_are_a_fix() -> None:
+    answer = ("Original sentence: He takes met for me 500 milligrams twice daily.\n"
+              "Revised sentence: He takes metformin 500 milligrams twice daily.")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [("met for me", "metformin")]

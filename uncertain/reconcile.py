@@ -311,10 +311,12 @@ _FIX_NOTE = re.compile(
     r"|(?:was|were|formerly|original|orig\.|before|from)[ \t]*:)"
     r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
 #: a line that labels what follows as the document before or after the answer's fixes
-#: ("Original:", "**Corrected transcript:**"); the word it opens with names which
+#: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:");
+#: the word it opens with names which
 _LABEL = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<which>original|corrected|correction|revised|fixed)"
-    r"(?:[ \t]+(?:text|transcript|transcription|version|document|note|dictation))?"
+    r"(?:[ \t]+(?:text|transcript|transcription|version|document|note|dictation|sentence|"
+    r"line|lines|paragraph|passage)(?:[ \t]+\d{1,4})?)?"
     r"[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*",
     re.IGNORECASE | re.MULTILINE)
 
@@ -339,7 +341,9 @@ def _corrected_part(answer: str, own: str) -> str:
         first = labels[0]
         if answer[:first.start()].strip():
             return answer
-        return answer[first.end():]
+        # (and so does each after it: "Corrected line: ...", a line given fixed each)
+        return "".join(answer[m.end():n.start() if n is not None else len(answer)]
+                       for m, n in zip(labels, [*labels[1:], None], strict=True))
     k = fixed[-1]  # the version the answer ends on, up to the next label
     end = labels[k + 1].start() if k + 1 < len(labels) else len(answer)
     return answer[labels[k].end():end].strip("\n")
