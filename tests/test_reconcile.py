@@ -3301,3 +3301,13 @@ def test_reconcile_an_original_and_a_revised_sentence_are_a_fix() -> None:
               "Revised sentence: He takes metformin 500 milligrams twice daily.")
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new) for c in result.changes] == [("met for me", "metformin")]
+
+
+def test_reconcile_a_list_of_fixes_numbered_in_brackets_is_mapped() -> None:
+    """A list of fixes numbered in brackets ("(1) 'Lisinoprll' → 'Lisinopril'") was not
+    mapped: the number was read as a part of each fix's words."""
+    answer = "(1) 'Lisinoprll' → 'Lisinopril'\n(2) '5OO' → '500'\n(3) 'Smlth' → 'Smith'"
+    result = reconcile(_load("discharge"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
+    assert result.corrected_copy and result.warnings == ()

@@ -1252,9 +1252,9 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
     return fixes or None
 
 
-#: the mark a list's item opens with: a bullet, a number or a letter ("-", "2.", "b)",
-#: "(c)")
-_ITEM_MARK = r"(?:[-*+\u2022]|\d{1,3}[.)]|\(?[A-Za-z][.)])"
+#: the mark a list's item opens with: a bullet, a number or a letter ("-", "2.", "(3)",
+#: "b)", "(c)")
+_ITEM_MARK = r"(?:[-*+\u2022]|\(?\d{1,3}[.)]|\(?[A-Za-z][.)])"
 #: an ASCII arrow with no spaces round it, on a list's line ("5OO->500"): an arrow there,
 #: between two words (not a comment's "-->", nor an arrow of words of the document's:
 #: a line like its own is read as its copy)
