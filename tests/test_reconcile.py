@@ -3311,3 +3311,18 @@ def test_reconcile_a_list_of_fixes_numbered_in_brackets_is_mapped() -> None:
     assert [(c.original, c.new) for c in result.changes] == [
         ("Lisinoprll", "Lisinopril"), ("5OO", "500"), ("Smlth", "Smith")]
     assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("answer", [
+    'Replace "met for me" with "metformin".\nReplace "lie sin oh pril" with "lisinopril".',
+    "- Change met for me to metformin\n- Change lie sin oh pril to lisinopril",
+    "Correct 'met for me' to 'metformin', and fix 'lie sin oh pril' to 'lisinopril'.",
+])
+def test_reconcile_fixes_said_as_orders_are_mapped(answer: str) -> None:
+    """Fixes said as orders ('Replace "met for me" with "metformin".', "Change met for
+    me to metformin") were read as a summary: no corrected copy, no span resolved, as
+    those said in the past ("Replaced ...", "Changed ...") are not."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()

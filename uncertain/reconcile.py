@@ -1285,10 +1285,12 @@ _FIX_COLON = re.compile(
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
 #: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
 #: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
-#: 'metformin'"; what follows the fix on its line is its note
+#: 'metformin'", or as an order, "Replace 'met for me' with 'metformin'"; what follows
+#: the fix on its line is its note
 _FIX_PROSE = re.compile(
     r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
-    r"(?:(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated)[ \t]+)?"
+    r"(?:(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|amended|amend|"
+    r"updated?)[ \t]+)?"
     r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<old>[^\n]+?)[" + _CLOSE_QUOTES + r"](?:\*\*)?[ \t]+"
     r"(?:should[ \t]+(?:be|read)|(?:was[ \t]+|is[ \t]+)?(?:changed|corrected)[ \t]+to|"
     r"to|with|into|by|as|(?:is|was)[ \t]+now|now)[ \t]+"
@@ -1421,7 +1423,8 @@ _FIX_HINT = re.compile(
     _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|probably|likely|means|meant|like|"
-    r"actually|must|changed|corrected|replaced|fixed|amended|updated)\b", re.IGNORECASE)
+    r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?)\b",
+    re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
 #: document's, is read whole: each part is read again with the next)
 _MAX_PARTS = 20
@@ -1439,7 +1442,8 @@ _FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|,[ \t]+|"
 #: hedge among them ("probably", "likely") doubts the fix
 _FIX_SAID = re.compile(
     r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
-    r"(?:(?P<verb>(?:I[ \t]+)?(?:changed|corrected|replaced|fixed|amended|updated))[ \t]+)?"
+    r"(?:(?P<verb>(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|amended|amend|"
+    r"updated?))[ \t]+)?"
     r"(?P<old>[^\n]+?)[ \t]+"
     r"(?P<said>should[ \t]+(?:(?:probably|likely)[ \t]+)?(?:be|read)|"
     r"(?:is|was)[ \t]+(?:(?:probably|likely)[ \t]+)?(?:meant[ \t]+to[ \t]+be|actually)|"
