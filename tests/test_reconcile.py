@@ -3326,3 +3326,13 @@ def test_reconcile_fixes_said_as_orders_are_mapped(answer: str) -> None:
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
     assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_fix_said_with_would_be_is_mapped() -> None:
+    """A fix said with "would be" ("met for me would be metformin") was read as a
+    summary: no corrected copy, no span resolved, as one said with "should be" is not."""
+    result = reconcile(_load("dictation"), "met for me would be metformin, and lie sin oh "
+                                           "pril would be lisinopril.")
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", False)]
+    assert result.corrected_copy and result.warnings == ()

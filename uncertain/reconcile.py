@@ -1422,7 +1422,7 @@ def _colon_fix(line: str, own: str, style: Style | None,
 _FIX_HINT = re.compile(
     _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
-    r"\b(?:should|probably|likely|means|meant|like|"
+    r"\b(?:should|would|probably|likely|means|meant|like|"
     r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?)\b",
     re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
@@ -1438,8 +1438,8 @@ _FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|,[ \t]+|"
 #: a fix said in words, its parts quoted or not, on a list's line: "met for me should be
 #: metformin", "'lives in awful' is probably lisinopril", "Changed met for me to
 #: metformin": a closed class, the verbs a fix is said with ("should be", "is probably",
-#: "sounds like", "is meant to be", "means"; "to", "with" after a verb of changing); a
-#: hedge among them ("probably", "likely") doubts the fix
+#: "sounds like", "is meant to be", "means", "would be"; "to", "with" after a verb of
+#: changing); a hedge among them ("probably", "likely") doubts the fix
 _FIX_SAID = re.compile(
     r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
     r"(?:(?P<verb>(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|amended|amend|"
@@ -1451,7 +1451,7 @@ _FIX_SAID = re.compile(
     r"(?:is|was|should[ \t]+be)[ \t]+(?:changed|corrected)[ \t]+to|"
     r"(?:(?:most|very)[ \t]+)?(?:probably|likely)[ \t]+(?:means|meant|is|was)|"
     r"(?:sounds|sounded|looks|looked|reads)[ \t]+like|should[ \t]+have[ \t]+been|"
-    r"must[ \t]+be|means|meant|to|with|into)[ \t]+"
+    r"must[ \t]+be|would[ \t]+be|means|meant|to|with|into)[ \t]+"
     r"(?P<new>[^\n]*?[^\s.;,])(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*",
     re.IGNORECASE)
 
