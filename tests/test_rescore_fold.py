@@ -131,6 +131,22 @@ def test_rescore_audio_alone_does_not_put_a_rare_substance_first(
     assert rare.features["acoustic"] == pytest.approx(-1.5 - -12.0)
 
 
+def test_rescore_a_rare_substance_stays_second_when_the_audio_sinks_the_first() -> None:
+    """A rare substance the audio favours most is not put first, but it is not held behind
+    a first candidate the audio sank under another either: it comes second ("primer in":
+    Premarin, listed at a rare prior, was its best fit and came sixth behind Prometrium)."""
+    doc = make_doc([met_flag(_with_prior("Prometrium", 0.9, 0.78),
+                             _with_prior("primaquine", 0.7, 0.61),
+                             _with_prior("Premarin", 0.85, 0.11))])
+    scorer = FakeScorer({"met four min": [-3.0, -3.0, -3.0, -3.0],
+                         "Prometrium": [-4.0, -4.0, -4.0, -4.0],
+                         "primaquine": [-2.0, -2.0, -2.0],
+                         "Premarin": [-0.5, -0.5, -0.5]})
+    flag = rescore(doc, audio=speech(), scorer=scorer).flags[0]
+    assert [c.term for c in flag.candidates] == ["primaquine", "Premarin", "Prometrium"]
+    assert flag.candidates[0].score >= flag.candidates[1].score >= flag.candidates[2].score
+
+
 @pytest.mark.parametrize(
     ("heard", "candidate", "expect"),
     [
