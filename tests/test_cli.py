@@ -1423,6 +1423,38 @@ def test_cli_annotate_reads_standard_input_once_and_a_file_named_dash_as_a_file(
     assert err == "warning: named again: '-' (standard input) named more than once: read once\n"
 
 
+def test_cli_batch_names_a_file_named_dash_as_given_and_standard_input_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'batch ./-' recorded the file named "-" as path "-" (pathlib makes "./-" "-"), read
+    as standard input's name; 'batch - -' said "1 input named more than once (alike, by two
+    paths, or in a folder named too)", of standard input, which can be read once."""
+    monkeypatch.chdir(tmp_path)
+    Path("-").write_text("written in the file\n")
+    argv = ["--out", "o.jsonl", "--no-progress", "--no-validate", "--force"]
+    _stdin(monkeypatch, b"piped in\n")
+    assert main(["batch", "./-", "-", *argv]) == 0
+    records = [json.loads(x) for x in Path("o.jsonl").read_text().splitlines()]
+    assert [r["path"] for r in records] == ["./-", "<stdin>"]
+    assert [r["document"]["source"]["path"] for r in records] == ["./-", "<stdin>"]
+    assert [Document.model_validate(r["document"]).text for r in records] == [
+        "written in the file", "piped in"]
+    capsys.readouterr()
+    _stdin(monkeypatch, b"piped in\n")
+    assert main(["batch", "-", "-", "./-", *argv]) == 0
+    err = capsys.readouterr().err
+    assert "named again: '-' (standard input) named more than once: standard input can " \
+           "be read once" in err
+    assert "input named more than once (alike" not in err
+    assert "(of 2 inputs)" in err
+    records = [json.loads(x) for x in Path("o.jsonl").read_text().splitlines()]
+    assert [r["path"] for r in records] == ["<stdin>", "./-"]
+    Path("-").write_bytes(b"")
+    assert main(["batch", "./-", *argv]) == 1
+    (record,) = [json.loads(x) for x in Path("o.jsonl").read_text().splitlines()]
+    assert record["message"] == "./-: file is empty (0 bytes)"
+
+
 @pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_annotate_and_batch_read_standard_input(
         command: str, note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

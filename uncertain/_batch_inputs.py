@@ -144,9 +144,13 @@ def list_items(inputs: Iterable[str | os.PathLike[str]], *,
 def _items(inputs: Iterable[str | os.PathLike[str]], max_member_bytes: int,
            exclude: Iterable[str | os.PathLike[str]], *, listing: bool) -> Iterator[Item]:
     skip = frozenset(os.path.realpath(p) for p in exclude)
+    piped = False
     for raw in inputs:
         if os.fspath(raw) == "-":  # (a file named "-" is "./-")
-            yield stdin_item(max_member_bytes, listing=listing)
+            # read once: named again, it is passed over as any input named again is
+            yield (Item(path=STDIN) if piped
+                   else stdin_item(max_member_bytes, listing=listing))
+            piped = True
             continue
         path = Path(raw)
         if is_manifest(path) and path.is_file():
@@ -189,9 +193,16 @@ def _guarded(path: Path, max_member_bytes: int, skip: frozenset[str], *,
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         denied = isinstance(exc, PermissionError)  # (a folder of its path not searchable:
         # the name is usable, the file cannot be reached)
-        yield Item(path=os.fspath(path), error=MissingFileError(
-            path, "permission denied (a folder of its path cannot be searched)" if denied
+        yield Item(path=_named(path), error=MissingFileError(
+            _named(path), "permission denied (a folder of its path cannot be searched)" if denied
             else f"not a usable file name ({why})"))
+
+
+def _named(path: Path) -> str:
+    """``path`` as an item names it: a file named "-" as "./-" (pathlib makes "./-" "-",
+    which among the inputs is standard input)."""
+    name = os.fspath(path)
+    return os.path.join(os.curdir, name) if name == "-" else name
 
 
 def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
@@ -209,12 +220,12 @@ def _expand(path: Path, max_member_bytes: int, skip: frozenset[str], *,
     elif is_archive(path) and path.is_file():
         yield from _archive_items(path, max_member_bytes, listing=listing)
     elif path.exists() and not path.is_file():  # hashing a FIFO would wait forever
-        yield Item(path=os.fspath(path), error=UnsupportedFormatError(
-            path, NOT_REGULAR))
+        yield Item(path=_named(path), error=UnsupportedFormatError(
+            _named(path), NOT_REGULAR))
     elif (address := member_address(path)) is not None:
         yield from _addressed(*address, max_member_bytes, listing=listing)
     else:
-        yield Item(path=os.fspath(path), file=os.fspath(path))
+        yield Item(path=_named(path), file=_named(path))
 
 
 def stdin_item(max_bytes: int = DEFAULT_MAX_MEMBER_BYTES, *, listing: bool = False) -> Item:

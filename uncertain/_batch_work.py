@@ -28,6 +28,7 @@ from uncertain.calibrate import calibrate_document
 from uncertain.document import Document
 from uncertain.errors import (
     EmptyInputError,
+    InputError,
     InputTooLargeError,
     ModelNotFoundError,
     UncertainError,
@@ -204,6 +205,10 @@ class Worker:
                 raise item.error
             kind = _kind(item, self.config.encoding)
             doc, samples = self._document(item, sha256, kind)
+            if doc.source.path != item.path:  # (a file named "-", which its stage's
+                # path made "-": named as its record is, "./-")
+                doc = doc.model_copy(update={
+                    "source": doc.source.model_copy(update={"path": item.path})})
             # a recording of several pieces keeps no samples: the pass reads its file
             recording = (os.fspath(item.file or item.path) if kind == "audio"
                          and samples is None and item.data is None and sha256 else None)
@@ -211,6 +216,10 @@ class Worker:
         except ModelNotFoundError:
             raise  # the run's model, not this input: the run stops (no record to redo)
         except Exception as exc:
+            if isinstance(exc, InputError) and exc.path != item.path and (
+                    item.file is not None and os.path.normpath(exc.path) == os.path.normpath(
+                        item.file)):  # (a file named "-" given as "./-": named so)
+                exc = type(exc)(item.path, exc.reason)
             record = _failed(item.path, sha256, exc, self.config.words)
             if isinstance(exc, InputTooLargeError) and kind in LIMITS_OF_KIND:
                 # over a limit of the run's, which a resumed run may raise

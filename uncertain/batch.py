@@ -66,7 +66,7 @@ from typing import Any, Literal, cast
 
 from tqdm import tqdm
 
-from uncertain._batch_inputs import Item, iter_items, list_items
+from uncertain._batch_inputs import STDIN, Item, iter_items, list_items
 from uncertain._batch_records import RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker, run_limits
 from uncertain._io import NOT_REGULAR
@@ -110,6 +110,9 @@ class BatchSummary:
     #: the inputs named more than once (alike, by two paths, or in a folder named too):
     #: each is one input of ``total``, done or skipped once
     named_again: int = 0
+    #: whether "-" (standard input) was named more than once: it is read once (not
+    #: counted in ``named_again``)
+    stdin_again: bool = False
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     repaired_bytes: int = 0
@@ -170,6 +173,9 @@ class BatchSummary:
                 f"named again: {self.named_again} input{'s' * (self.named_again != 1)} "
                 "named more than once (alike, by two paths, or in a folder named too): "
                 "done and counted once")
+        if self.stdin_again:
+            lines.append("named again: '-' (standard input) named more than once: standard "
+                         "input can be read once, and was")
         if self.retried:
             lines.append(
                 f"retried: {self.retried} input{'s' * (self.retried != 1)} an earlier run "
@@ -396,7 +402,9 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
     for item in items:
         path = input_key(item.path)
         if path in met:
-            if path not in again:
+            if path == STDIN:
+                summary.stdin_again = True
+            elif path not in again:
                 again.add(path)
                 summary.named_again += 1
             continue
