@@ -2136,3 +2136,42 @@ def test_cli_runs_as_python_dash_m_uncertain(tmp_path: Path) -> None:
     ran = subprocess.run([sys.executable, "-m", "uncertain", "lexicon", "--lookup", "qqqqq"],
                          capture_output=True, text=True, timeout=300)
     assert ran.returncode == 1  # (the status main returns is the process's)
+
+
+def test_cli_eval_and_calibrate_read_refs_or_docs_from_stdin_and_refuse_a_piped_path(
+        note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'eval -' ran standard input and said only "no input matched a reference" (it has
+    no name to match one by), and 'calibrate -' failed alike; '--docs -' and '--refs -'
+    were "-: cannot read ...: No such file", where annotate, batch, render and reconcile
+    read "-". Saved documents and references are read from standard input now (their
+    lines name the inputs), and a PATH "-" is refused at once, saying why."""
+    monkeypatch.chdir(tmp_path)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"path": note.name, "text": NOTE}) + "\n")
+    assert main(["annotate", str(note), "--format", "jsonl", "--no-progress"]) == 0
+    saved = capsys.readouterr().out.encode()
+    for command, extra in (("eval", []), ("calibrate", ["-o", "c.json"])):
+        _stdin(monkeypatch, NOTE.encode())
+        assert main([command, "-", "--refs", str(refs), *extra]) == 2
+        err = capsys.readouterr().err
+        assert f"uncertain {command}: error: '-' (standard input) as a PATH" in err
+        assert "--docs -" in err
+    _stdin(monkeypatch, saved)
+    assert main(["eval", "--refs", str(refs), "--docs", "-", "--intervals", "0"]) == 0
+    table = capsys.readouterr().out
+    assert re.search(r"^documents +1\b", table, re.M)
+    assert re.search(r"^WER +0\.0+\b", table, re.M)
+    (tmp_path / "saved.jsonl").write_bytes(saved)
+    _stdin(monkeypatch, refs.read_bytes())
+    assert main(["eval", "--refs", "-", "--docs", "saved.jsonl", "--intervals", "0"]) == 0
+    assert re.search(r"^documents +1\b", capsys.readouterr().out, re.M)
+    assert main(["eval", "--refs", "-", "--docs", "-"]) == 2
+    assert "standard input can be read once" in capsys.readouterr().err
+    _stdin(monkeypatch, b"{not json\n")
+    assert main(["eval", "--refs", str(refs), "--docs", "-"]) == 1
+    assert "CorruptInputError: <stdin>: not JSON" in capsys.readouterr().err
+    _stdin(monkeypatch, b"")
+    assert main(["eval", "--refs", "-", "--docs", "saved.jsonl"]) == 1
+    assert "EmptyInputError: <stdin>: standard input holds nothing" in (
+        capsys.readouterr().err)

@@ -15,7 +15,9 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,10 +161,10 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="files or folders to run, or an archive's member as batch records "
                    "key it ('calls.zip::a.wav') (default: the references' own paths)")
     p.add_argument("--refs", required=True, metavar="FILE",
-                   help="reference transcripts (JSON lines)")
+                   help="reference transcripts (JSON lines; '-': stdin)")
     p.add_argument("--docs", action="append", default=[], metavar="FILE",
                    help="score saved documents (JSON, JSON lines or batch records) instead "
-                   "of running the stages; repeatable")
+                   "of running the stages ('-': stdin); repeatable")
     p.add_argument("--split", metavar="NAME",
                    help="keep only the references of this split (dev, test)")
     p.add_argument("--model", type=nonempty, metavar="NAME|DIR",
@@ -183,11 +185,14 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
     takes them)."""
     from uncertain.evaluate import load_documents, load_references, match_references, run_stages
 
-    refs = load_references(args.refs, split=args.split)
-    refs_dir = Path(args.refs).resolve().parent
+    with _piped(args.refs, "the references") as refs_file:
+        refs = load_references(refs_file, split=args.split)
+    # (references piped in name their inputs from the working folder)
+    refs_dir = Path.cwd() if args.refs == "-" else Path(args.refs).resolve().parent
     items: list[Document | Failure] = []
     for docs in args.docs:
-        items += load_documents(docs)
+        with _piped(docs, "saved documents") as docs_file:
+            items += load_documents(docs_file)
     if args.paths or not args.docs:
         from uncertain._batch_inputs import named_files
         from uncertain.cli import warn
@@ -205,6 +210,52 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
                   for folder, why in unread]
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)
     return pairs, unmatched, refs
+
+
+def stdin_misuse(args: argparse.Namespace, command: str) -> str | None:
+    """Why ``eval``'s or ``calibrate``'s use of "-" (standard input) cannot be, or None.
+    ``--refs -`` and ``--docs -`` are read (their lines say what they are and, for the
+    documents, which input each is of); a PATH "-" is refused: an input is matched to
+    its reference by its name, which standard input has none of."""
+    if "-" in args.paths:
+        return (f"'-' (standard input) as a PATH: {command} matches each input to its "
+                "reference by the input's path or name, and standard input has none; save "
+                "it to a file named as its reference names it, or pipe saved documents in "
+                "with --docs - (annotate ... --format jsonl | uncertain " + command +
+                " --refs REFS.jsonl --docs -)")
+    if [args.refs, *args.docs].count("-") > 1:
+        return ("standard input can be read once: one of --refs and --docs may be '-', "
+                "once")
+    return None
+
+
+@contextmanager
+def _piped(path: str, what: str) -> Iterator[str]:
+    """``path``, or for "-" a temporary file holding standard input's bytes (read whole),
+    read by a loader of files; its errors name standard input ``<stdin>`` where they
+    would name the temporary file."""
+    if path != "-":
+        yield path
+        return
+    from uncertain._batch_inputs import STDIN
+    from uncertain._io import read_standard_input
+    from uncertain.errors import EmptyInputError, InputError, MissingFileError
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise MissingFileError(STDIN, f"there is no standard input to read {what} from")
+    data = read_standard_input(stream, what=what)
+    if not data.strip():
+        raise EmptyInputError(STDIN, "standard input holds nothing")
+    with tempfile.TemporaryDirectory(prefix="uncertain-stdin-") as folder:
+        tmp = Path(folder) / "stdin"
+        tmp.write_bytes(data)
+        try:
+            yield os.fspath(tmp)
+        except InputError as exc:
+            if exc.path != os.fspath(tmp):
+                raise
+            raise type(exc)(STDIN, exc.reason) from exc
 
 
 def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -405,6 +456,9 @@ def run_eval_command(args: argparse.Namespace) -> int:
         plot_reliability,
     )
 
+    if (misuse := stdin_misuse(args, "eval")) is not None:
+        print(f"uncertain eval: error: {misuse}", file=sys.stderr)
+        return 2
     if _unwritable("eval", [(args.json, "--json", ()),
                             (args.plot, "--plot", _PLOT_SUFFIXES)], args):
         return 2
@@ -504,6 +558,9 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
               "what the shipped lexicons say (so that it applies the same whatever "
               "--lexicon annotate is given); fit without it, and give your lexicons to "
               "annotate, batch or eval", file=sys.stderr)
+        return 2
+    if (misuse := stdin_misuse(args, "calibrate")) is not None:
+        print(f"uncertain calibrate: error: {misuse}", file=sys.stderr)
         return 2
     if _unwritable("calibrate", [(args.out, "--out", ())], args):
         return 2

@@ -90,7 +90,8 @@ def _missing(path: Path) -> str:
         return f"a link to nothing ({os.readlink(path)})"
     if os.fspath(path) == "-":
         return ("no such file ('-' is standard input to annotate, batch, render and "
-                "reconcile only: save the input to a file and name it)")
+                "reconcile, and eval's and calibrate's --refs and --docs, only: save the "
+                "input to a file and name it)")
     return "no such file"
 
 
