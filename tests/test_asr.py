@@ -1233,3 +1233,56 @@ def test_asr_real_vad_filter_keeps_tokens_and_times() -> None:
     assert all(w.tokens for w in doc.words)
     starts = [w.start or 0.0 for w in doc.words]
     assert starts == sorted(starts) and starts[-1] <= 11.0
+
+
+@pytest.mark.slow
+def test_asr_real_telephone_audio_at_8_khz_is_resampled_and_heard(tmp_path: Path) -> None:
+    """A telephone recording (8 kHz mono WAV, mu-law or 16-bit PCM, as sox makes from a
+    sentence espeak-ng said) is resampled to 16 kHz in time with the wideband original
+    (no shift, no stretch, its length kept), nothing above the telephone band made up,
+    alike from a file, from memory (a batch's archive member) and read in pieces; and the
+    model hears the same sentence from either encoding, its words in order."""
+    from uncertain import audio
+    from uncertain.metrics import wer
+
+    for tool in ("espeak-ng", "sox"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is required for this test (apt-get install {tool})")
+    said = tmp_path / "said.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said),
+                    "The patient takes metformin five hundred milligrams twice daily. "
+                    "Blood pressure today is one hundred thirty eight over eighty six."],
+                   check=True)
+    wide = audio.decode(said)
+    docs = {}
+    for encoding in ("mu-law", "signed-integer"):
+        call = tmp_path / f"call-{encoding}.wav"
+        subprocess.run(["sox", str(said), "-r", "8000", "-c", "1", "-e", encoding,
+                        *(["-b", "16"] if encoding == "signed-integer" else []), str(call)],
+                       check=True)
+        samples = audio.decode(call)
+        assert abs(len(samples) - len(wide)) <= 2  # (8.74 s either way)
+        n = min(len(samples), len(wide))
+        spread = np.fft.irfft(np.fft.rfft(samples[:n], 2 * n)
+                              * np.conj(np.fft.rfft(wide[:n], 2 * n)))
+        assert int(np.argmax(spread)) == 0  # in time with the original
+        assert np.corrcoef(samples[:n], wide[:n])[0, 1] > 0.98
+        power = np.abs(np.fft.rfft(samples)) ** 2
+        above = power[np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE) > 4100].sum()
+        assert 10 * np.log10(above / power.sum()) < -35  # (images of the band, filtered)
+        assert np.array_equal(audio.decode_bytes(call.read_bytes(), call.name), samples)
+        pieces = [c.samples for c in audio.iter_chunks(call, chunk_seconds=4.0,
+                                                       search_seconds=1.0)]
+        assert len(pieces) > 1
+        assert np.allclose(np.concatenate(pieces), samples, atol=1e-6)
+        docs[encoding] = asr.transcribe(call)
+    for doc in docs.values():
+        assert doc.source.duration == pytest.approx(len(wide) / SAMPLE_RATE, abs=0.01)
+        assert doc.warnings == []
+        said_words = [w.text.strip(".,-").lower() for w in doc.words]
+        heard = [w for w in ("patient", "milligrams", "blood", "pressure", "today")
+                 if w in said_words]
+        assert heard == ["patient", "milligrams", "blood", "pressure", "today"], said_words
+        starts = [w.start or 0.0 for w in doc.words]
+        assert starts == sorted(starts)
+    assert wer(docs["signed-integer"].text, docs["mu-law"].text) <= 0.25
