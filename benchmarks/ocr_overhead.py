@@ -11,7 +11,8 @@ ratio is the sum over inputs of the median times, in wall time and in CPU time (
 process plus its tesseract children). On a busy machine the tesseract process itself
 varies by more than the overhead being measured, so the time spent outside the tesseract
 process is also timed on both sides (``pytesseract.pytesseract.run_tesseract`` and
-``PytesseractEngine._process`` are wrapped with a timer) and a ratio at equal tesseract
+``PytesseractEngine._process`` are wrapped with ``benchmarks/_tesseract_time.py``'s
+timer) and a ratio at equal tesseract
 time is printed. Tesseract runs with ``OMP_THREAD_LIMIT=1`` on both sides unless
 ``--threads N|all`` (``all``: tesseract's own default on both sides).
 
@@ -44,7 +45,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from uncertain.ocr import PytesseractEngine, recognize  # noqa: E402
+from uncertain.ocr import recognize  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _tesseract_time import TESSERACT, time_calls  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 INPUTS = [SAMPLES / "phototest.tif", SAMPLES / "prescription.png", SAMPLES / "scan.pdf"]
@@ -66,24 +70,9 @@ def raw_pages(path: Path) -> int:
     return words
 
 
-_IN_TESSERACT = [0.0]
-
-
-def _timed(run: Callable[..., object]) -> Callable[..., object]:
-    def timed_run(*args: object, **kwargs: object) -> object:
-        start = time.perf_counter()
-        try:
-            return run(*args, **kwargs)
-        finally:
-            _IN_TESSERACT[0] += time.perf_counter() - start
-
-    return timed_run
-
-
 # the raw side reaches the binary through pytesseract's function, recognize through its
-# engine's own (a binary per call, not pytesseract's global)
-pytesseract.pytesseract.run_tesseract = _timed(pytesseract.pytesseract.run_tesseract)
-PytesseractEngine._process = _timed(PytesseractEngine._process)  # type: ignore[method-assign,assignment]
+# engine's own (a binary per call, not pytesseract's global); both add to TESSERACT
+time_calls((pytesseract.pytesseract, "run_tesseract"))
 
 
 def _cpu() -> float:
@@ -95,11 +84,11 @@ def _cpu() -> float:
 def timed(fn: Callable[[], object]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (this process and its tesseract children), and wall
     seconds outside the tesseract process."""
-    _IN_TESSERACT[0] = 0.0
+    TESSERACT[0] = 0.0
     start, start_cpu = time.perf_counter(), _cpu()
     fn()
     wall = time.perf_counter() - start
-    return wall, _cpu() - start_cpu, wall - _IN_TESSERACT[0]
+    return wall, _cpu() - start_cpu, wall - TESSERACT[0]
 
 
 def overhead(reps: int, threads: int | None) -> None:

@@ -125,3 +125,46 @@ def test_ocr_stamps_reads_each_copy_with_and_without_the_pass(
                                        "light reading kept on 0;")
     with pytest.raises(SystemExit):
         bench.main(["--devset", str(tmp_path), "--kinds", "red,green"])
+
+
+def _load(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmarks_time_tesseract_with_one_shared_timer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/ocr_overhead.py kept a near copy of benchmarks/_tesseract_time.py's
+    timer: it wraps the functions it names with that one now (each once, however often
+    asked), a timed call inside another counted once."""
+    import pytesseract
+
+    from uncertain.ocr import PytesseractEngine
+
+    overhead = _load("ocr_overhead")
+    timer = sys.modules["_tesseract_time"]
+    assert overhead.TESSERACT is timer.TESSERACT
+    for fn in (pytesseract.pytesseract.run_tesseract, PytesseractEngine._process):
+        assert getattr(fn, "tesseract_timed", False)
+    clock = [0.0]  # (seconds, as the calls below spend them)
+    monkeypatch.setattr(timer.time, "perf_counter", lambda: clock[0])
+
+    def spend(seconds: float) -> None:
+        clock[0] += seconds
+
+    owner = SimpleNamespace()
+    owner.inner = lambda: spend(1.0)
+    owner.outer = lambda: (owner.inner(), spend(2.0))
+    timer.time_calls((owner, "inner"), (owner, "outer"))
+    wrapped = owner.inner
+    timer.time_calls((owner, "inner"))
+    assert owner.inner is wrapped
+    timer.TESSERACT[0] = 0.0
+    owner.outer()
+    assert timer.TESSERACT[0] == 3.0  # (4.0: the inner call's second counted twice)
+    owner.inner()
+    assert timer.TESSERACT[0] == 4.0
