@@ -2175,3 +2175,27 @@ def test_cli_eval_and_calibrate_read_refs_or_docs_from_stdin_and_refuse_a_piped_
     assert main(["eval", "--refs", "-", "--docs", "saved.jsonl"]) == 1
     assert "EmptyInputError: <stdin>: standard input holds nothing" in (
         capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("command", ["eval", "calibrate"])
+@pytest.mark.parametrize("option", ["--refs", "--docs"])
+def test_cli_eval_and_calibrate_refuse_an_empty_refs_or_docs_file_by_name(
+        command: str, option: str, note: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A zero-byte --refs was "no input matched a reference of refs.jsonl (0
+    references ...)", and a zero-byte --docs was scored as no document at all: each is
+    an EmptyInputError naming the file now, as an empty input is to the other commands."""
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"path": note.name, "text": NOTE}) + "\n")
+    docs = tmp_path / "docs.jsonl"
+    assert main(["annotate", str(note), "--format", "jsonl", "-o", str(docs),
+                 "--no-progress"]) == 0
+    empty = tmp_path / "empty file.jsonl"
+    empty.write_bytes(b"")
+    argv = [command, "--refs", str(refs), "--docs", str(docs),
+            *(["-o", str(tmp_path / "c.json")] if command == "calibrate" else
+              ["--intervals", "0"])]
+    argv[argv.index(option) + 1] = str(empty)
+    capsys.readouterr()
+    assert main(argv) == 1
+    assert f"EmptyInputError: {empty}: file is empty (0 bytes)" in capsys.readouterr().err

@@ -183,8 +183,14 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
     """Load references and inputs (saved documents, or files run through the stages, with
     ``calibration``, ``rescore`` and ``lexicons`` as :func:`uncertain.evaluate.run_stages`
     takes them)."""
+    from uncertain.errors import EmptyInputError
     from uncertain.evaluate import load_documents, load_references, match_references, run_stages
 
+    for named in [args.refs, *args.docs]:
+        # (a file of no reference was "no input matched a reference", 0 references; one
+        # of no document was scored as none, the inputs it was to hold not missed)
+        if named != "-" and os.path.isfile(named) and os.path.getsize(named) == 0:
+            raise EmptyInputError(named, "file is empty (0 bytes)")
     with _piped(args.refs, "the references") as refs_file:
         refs = load_references(refs_file, split=args.split)
     # (references piped in name their inputs from the working folder)
