@@ -451,6 +451,20 @@ def test_cli_lexicon_without_entries_says_so(tmp_path: Path,
     assert f"warning: {empty}: the lexicon has no entries" in capsys.readouterr().err
 
 
+def test_cli_annotate_names_an_empty_lexicon_with_a_newline_in_its_name_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The warning of a lexicon of no entries printed its file's name as it is: a newline
+    in it broke the warning in two lines, the second looking like another message."""
+    empty = tmp_path / "new\nformulary.tsv"
+    empty.write_text("term\tcanonical\n")
+    note = tmp_path / "note.txt"
+    note.write_text("Take metformin.\n")
+    assert main(["annotate", str(note), "--lexicon", str(empty), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {tmp_path}/new\\nformulary.tsv: the lexicon has no entries\n" in err
+    assert "\nformulary.tsv" not in err
+
+
 def test_cli_render_into_a_pipe_closed_early_stops_quietly(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`uncertain render big.json | head -1` printed a traceback (BrokenPipeError) and

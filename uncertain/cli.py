@@ -450,7 +450,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
         for lexicon in validator.lexicons[2:]:
             if not lexicon.entries:  # a header alone, comments, or every line a duplicate
-                warn(f"{lexicon.path or lexicon.name}: the lexicon has no entries")
+                warn(f"{shown(lexicon.path or lexicon.name)}: the lexicon has no entries")
     options: dict[str, Any] = {}
     if args.model:
         options["model"] = args.model
