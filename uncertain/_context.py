@@ -278,13 +278,15 @@ def dose_strengths(texts: list[str], skippable: list[bool]) -> list[float]:
     return dose_context(texts, skippable)[0]
 
 
-def dose_context(texts: list[str], sure: list[bool], stops: Sequence[bool] = ()
-                 ) -> tuple[list[float], list[bool]]:
+def dose_context(texts: list[str], sure: list[bool], stops: Sequence[bool] = (),
+                 ends: Sequence[bool] = ()) -> tuple[list[float], list[bool]]:
     """:func:`dose_strengths` and :func:`link_words` of the words ``texts``, of which
     those marked ``sure`` are not in doubt, in one pass; a dose after a word ``stops``
-    marks (a label's "Weight:") is not reached over it."""
+    marks (a label's "Weight:") is not reached over it, and a number and a unit on either
+    side of a word ``ends`` marks (a word ending a clause: "Phos 2.1, Mg 1.9") are no
+    dose (see :func:`_dose_opens`)."""
     n = len(texts)
-    opens = _dose_opens(texts, sure)
+    opens = _dose_opens(texts, sure, ends)
     links = link_words(texts, sure, opens)
     out = [0.0] * (n + 1)
     for j in range(n):
@@ -359,13 +361,26 @@ def quantity_words(texts: list[str], sure: list[bool]) -> list[bool]:
     return out
 
 
-def _dose_opens(texts: list[str], sure: list[bool]) -> list[bool]:
+def _dose_opens(texts: list[str], sure: list[bool], ends: Sequence[bool] = ()) -> list[bool]:
     """Whether a dose opens at each word (:func:`is_dose_start`), not counting an amount
-    of what follows its "of" ("contains 500 mg of the active ingredient")."""
+    of what follows its "of" ("contains 500 mg of the active ingredient"); ``ends``
+    (if given) marks the words that end a clause: a dose's unit is in its number's
+    clause, so a number ending one opens no dose with the unit after it, and that unit,
+    the number's as read, opens none either ("Phos 2.1, Mg 1.9", lab values: no 2.1 mg,
+    no dose "mg")."""
     n = len(texts)
     roles = _roles(texts, sure)
-    return [_opens(roles, p, min(p + 4, n)) and not is_amount_at(texts, sure, p, roles)
-            for p in range(n)]
+    out = [_opens(roles, p, min(p + 4, n)) and not is_amount_at(texts, sure, p, roles)
+           for p in range(n)]
+    for k in [k for k, end in enumerate(ends[:n - 1]) if end and roles[k] == _SKIP]:
+        # (a number, or a word that may precede a dose, ending its clause: the doses
+        # opening there or before it, and at the unit after it, read across the mark)
+        if roles[k + 1] not in (_UNIT, _LEAD_UNIT) or not texts[k]:
+            continue
+        out[k + 1] = False
+        for p in range(max(0, k - 3), k + 1):
+            out[p] = out[p] and _opens(roles, p, k + 1)
+    return out
 
 
 def is_amount_at(texts: list[str], sure: list[bool], start: int,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from uncertain._context import (
     break_words,
+    dose_amount,
     dose_context,
     is_gauge,
     number_for_homophone,
@@ -41,7 +42,7 @@ from uncertain.document import Modality, Segment, Word
 if TYPE_CHECKING:
     from uncertain.validate import ValidateOptions
 
-__all__ = ["Sweep", "new_lines", "read_sweep", "windows"]
+__all__ = ["Sweep", "amount_after", "new_lines", "read_sweep", "windows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,9 @@ class Sweep:
     #: in print and written text, words ending a label or a clause (":", ";"): a dose after
     #: them is no name's before them
     stops: list[bool]
+    #: words written ending a clause (a comma, a stop; in speech as the recogniser wrote
+    #: them): a dose's number and its unit are on one side of one
+    marks: list[bool]
     #: windows of everyday words taken for what was said (filled by the validator)
     taken_as_said: list[tuple[int, int]] = field(default_factory=list)
 
@@ -100,7 +104,8 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # the label's value, or another clause ("Penicillin allergy Weight: 82 kg")
     stops = ([w.text.rstrip().endswith((":", ";")) for w in words] if modality != "audio"
              else [False] * n)
-    dose_at, links = _dose_context(lowered, sure, new_lines, stops)
+    marks = [CLAUSE_END.search(w.text) is not None for w in words]
+    dose_at, links = _dose_context(lowered, sure, new_lines, stops, marks)
     # a name taken up again for its dose ("the X, we will keep that at 25 mg")
     taken_up = dislocations(lowered, dose_at)
     # sure words of time ("last month to 10 mg"), sure words linking a name to its
@@ -138,10 +143,18 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
                for i, cue in enumerate(cue_at)]
     # a written word that ends a clause ends any name it is part of (Whisper puts
     # commas inside misheard runs, so audio windows may cross them)
-    ends_clause = [modality != "audio" and CLAUSE_END.search(w.text) is not None
-                   for w in words]
+    ends_clause = marks if modality != "audio" else [False] * n
     return Sweep(infos, words, modality, opts, lowered, doubtful, sure, dose_at, cue_at,
-                 slot_at, ends_clause, cue_after, breaks, stops)
+                 slot_at, ends_clause, cue_after, breaks, stops, marks)
+
+
+def amount_after(sw: Sweep, j: int, count: int = 3) -> tuple[float | None, str] | None:
+    """:func:`uncertain._context.dose_amount` of up to ``count`` words from word ``j``,
+    within the clause of word ``j``: a number's unit is in its clause ("Phos 2.1, Mg 1.9"
+    has no 2.1 mg)."""
+    end = min(j + count, len(sw.lowered))
+    stop = next((k + 1 for k in range(j, end) if sw.marks[k]), end)
+    return dose_amount(sw.lowered[j:stop])
 
 
 def _cased_line(infos: list[WordInfo], k: int) -> bool:
@@ -189,19 +202,20 @@ def _line_starts(n: int, new_lines: Sequence[tuple[int, bool]] | None) -> list[i
 
 
 def _dose_context(lowered: list[str], sure: list[bool],
-                  new_lines: Sequence[tuple[int, bool]] | None, stops: list[bool]
-                  ) -> tuple[list[float], list[bool]]:
+                  new_lines: Sequence[tuple[int, bool]] | None, stops: list[bool],
+                  marks: list[bool]) -> tuple[list[float], list[bool]]:
     """:func:`uncertain._context.dose_context`; for print and written text (``new_lines``
     not None), line by line where ``new_lines`` begin (a window ending a line keeps the
     next line's dose only when it opens that line), and not over the words ``stops``
-    marks: "Penicillin allergy Weight: 82 kg", "Penicillin allergy; 500 mg daily"."""
+    marks: "Penicillin allergy Weight: 82 kg", "Penicillin allergy; 500 mg daily"; a number
+    and a unit on either side of a word ending a clause (``marks``) are no dose."""
     if new_lines is None:
-        return dose_context(lowered, sure)
+        return dose_context(lowered, sure, (), marks)
     n = len(lowered)
     dose_at, links = [0.0] * (n + 1), [False] * n
     edges = [0, *(i for i, _ in new_lines), n]
     for a, b in itertools.pairwise(edges):
-        strengths, linked = dose_context(lowered[a:b], sure[a:b], stops[a:b])
+        strengths, linked = dose_context(lowered[a:b], sure[a:b], stops[a:b], marks[a:b])
         dose_at[a:b] = strengths[:b - a]
         links[a:b] = linked
     for b, turned in new_lines:

@@ -102,7 +102,7 @@ from uncertain._single import (
     word_flags,
     word_reasons,
 )
-from uncertain._sweep import Sweep, new_lines, read_sweep, windows
+from uncertain._sweep import Sweep, amount_after, new_lines, read_sweep, windows
 from uncertain._text_layer import SOURCE as LAYER_SOURCE
 from uncertain._text_layer import reads_run
 from uncertain._words import (
@@ -1292,7 +1292,7 @@ class Validator:
         if p.reason == "confusable" or not p.candidates or CLAUSE_END.search(
                 sw.words[p.end - 1].text):
             return p
-        amount = dose_amount(sw.lowered[p.end:p.end + 3])
+        amount = amount_after(sw, p.end)
         if amount is None or amount[0] is not None or not self._meq_anions:
             return p  # (an amount of no weight: milliequivalents)
         if p.reason == "verified":
@@ -1370,7 +1370,7 @@ class Validator:
             if names is None:
                 continue
             after = sw.lowered[i + 1:i + 4] if not CLAUSE_END.search(words[i].text) else []
-            amount = dose_amount(after)
+            amount = amount_after(sw, i + 1) if after else None
             if compact(written).casefold() in _CONFUSED_IN_SLOT and not (
                     written.isupper() and (amount is not None or sw.cue_at[i] or (
                         after and sw.dose_at[i + 1]))):
@@ -1904,7 +1904,7 @@ def _cut_word(sw: Sweep, i: int, clipped: bool = False) -> bool:
             sw.cue_at[i]))
     return (cased and text.isalpha()
             and sw.infos[i].zipf < sw.opts.english_min_zipf
-            and (sw.dose_at[i + 1] > 0 or dose_amount(sw.lowered[i + 1:i + 4]) is not None))
+            and (sw.dose_at[i + 1] > 0 or amount_after(sw, i + 1) is not None))
 
 
 def _cut_in_slot(sw: Sweep, i: int) -> bool:
@@ -1913,7 +1913,7 @@ def _cut_in_slot(sw: Sweep, i: int) -> bool:
     no dose alone), or a prescribing word before it when English seldom uses it (an
     everyday word cut so, "Hydro.", "Gent.", is a name only before its dose: "Hold
     Hydro. today" may be any word ended by its sentence)."""
-    if sw.dose_at[i + 1] or dose_amount(sw.lowered[i + 1:i + 4]) is not None:
+    if sw.dose_at[i + 1] or amount_after(sw, i + 1) is not None:
         return True
     return sw.cue_at[i] and sw.infos[i].zipf < sw.opts.english_min_zipf
 
