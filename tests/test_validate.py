@@ -3862,3 +3862,21 @@ def test_validate_a_device_name_alone_is_doubted_as_before(
         validator: Validator, line: str, flagged: str) -> None:
     doc = validated_as(validator, line, "text")
     assert [f.text for f in only_doubtful(doc)] == [flagged]
+
+
+@pytest.mark.parametrize("modality", ["text", "image"])
+@pytest.mark.parametrize(("line", "verified", "flagged"), [
+    # a brand's units counted by its name were doubted as near the brand (DuoNeb)
+    ("Duonebs q4h prn wheezing.", ["DuoNeb"], []),
+    ("Gave 2 Duonebs overnight with relief.", ["DuoNeb"], []),
+    # ... a generic's name is not counted so: its plural is still doubted
+    ("Continue metoprolols 25 mg daily.", [], ["metoprolols"]),
+    # ... nor is a brand misspelled otherwise
+    ("Start Duonebz q4h.", [], ["Duonebz"]),
+])
+def test_validate_a_brands_plural_is_the_brand(
+        validator: Validator, line: str, verified: list[str], flagged: list[str],
+        modality: Modality) -> None:
+    doc = validated_as(validator, line, modality)
+    assert [f.candidates[0].term for f in doc.flags if f.reason == "verified"] == verified
+    assert [f.text for f in only_doubtful(doc)] == flagged

@@ -89,7 +89,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                known: Container[str] = (),
                drug: Callable[[int], bool] | None = None,
                begins: Callable[[str], bool] | None = None,
-               read_doubt: float | None = None) -> list[WordInfo]:
+               read_doubt: float | None = None,
+               brand: Callable[[int], bool] | None = None) -> list[WordInfo]:
     """What each word of ``doc`` says before any window is looked at; ``lookup`` gives the
     lexicon entries a compact key spells exactly, ``oov_max_zipf`` is the English
     frequency below which a word no lexicon holds is out of vocabulary, ``doubt`` the
@@ -100,7 +101,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     (whether a term begins with a compact key), in writing: a word clipped from one the
     clinical vocabulary knows that begins no term is known (:func:`_clipped_known`), unless
     it was read below ``read_doubt`` (print: "a'blué", OCR's garble of "a blue", begins
-    "abluent"). In typed text, a writer's acronym is known (:func:`_typed_acronym`)."""
+    "abluent"). In typed text, a writer's acronym is known (:func:`_typed_acronym`). With
+    ``brand`` (whether an entry is a drug's brand), a brand's plural in "s" that is no
+    English word is that brand (:func:`_brand_plural`: "Duonebs", "Tylenols")."""
     out: list[WordInfo] = []
     written = doc.source.modality != "audio"
     typed = doc.source.modality == "text"
@@ -133,6 +136,9 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                 if found:
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
+            if (kind == "word" and not exact and brand is not None and zipf < oov_max_zipf
+                    and (units := _brand_plural(key, lookup, brand))):
+                key, exact = key[:-1], units  # "Duonebs": DuoNeb, counted
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and (
                     _known(text, known) or _known_plural(key, known, lookup)):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
@@ -587,6 +593,19 @@ def _known_plural(key: str, known: Container[str],
         return False
     return any(_known(singular, known) and not lookup(singular)
                for singular in _singulars(key))
+
+
+def _brand_plural(key: str, lookup: Callable[[str], Sequence[int]],
+                  brand: Callable[[int], bool]) -> Sequence[int]:
+    """The entries of the brand whose plural in "s" the compact ``key`` is, when every
+    entry its singular spells is a drug's brand; else none. A writer counts a brand's
+    units by its name ("Duonebs q4h", two nebulisers of DuoNeb; "two Tylenols"), which no
+    one does with a generic's: the word names the brand, as written. (A key of five
+    letters at least and not in "ss": "Tums" is its own name.)"""
+    if len(key) < 5 or not key.endswith("s") or key.endswith("ss") or not key.isalpha():
+        return []
+    ids = lookup(key[:-1])
+    return ids if ids and all(brand(idx) for idx in ids) else []
 
 
 def plural_zipf(word: str) -> float:

@@ -294,6 +294,10 @@ class Validator:
                    for idx in before.exact):
                 info.zipf, info.oov = KNOWN_ZIPF, False
 
+    def _drug_brand(self, idx: int) -> bool:
+        """Whether entry ``idx`` is a drug's brand."""
+        return self.index.items[idx].entry.kind == "brand" and self._names_drug(idx)
+
     def _names_drug(self, idx: int) -> bool:
         entry = self.index.items[idx].entry
         return names_drug(entry.kind, entry.lexicon)
@@ -415,7 +419,8 @@ class Validator:
         infos = word_infos(doc, self.index.lookup, opts.oov_max_zipf,
                            doubt if modality == "audio" else None, self.vocabulary,
                            self._names_drug, self._begins_term,
-                           read_doubt=doubt if modality == "image" else None)
+                           read_doubt=doubt if modality == "image" else None,
+                           brand=self._drug_brand)
         self._device_after_brand(infos, words)
         n = len(infos)
         # in print and text, a dose is a name's on its own line, or opening the next one
