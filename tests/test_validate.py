@@ -3880,3 +3880,20 @@ def test_validate_a_brands_plural_is_the_brand(
     doc = validated_as(validator, line, modality)
     assert [f.candidates[0].term for f in doc.flags if f.reason == "verified"] == verified
     assert [f.text for f in only_doubtful(doc)] == flagged
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+@pytest.mark.parametrize(("line", "flagged"), [
+    # therapies in a drug's slot: an everyday word in -ing was doubted near a name
+    # (Brethine), and everyday words ending in an everyday noun's plural too (Soliris)
+    ("Start deep breathing exercises twice a day.", []),
+    ("Use saline rinses twice daily.", []), ("Use nasal rinses twice daily.", []),
+    # ... a name split into everyday words, its last heard as a plural, is still doubted
+    ("Start lay sicks 40 mg daily.", ["lay sicks"]),
+    # ... and so is a name misspelled
+    ("Start brethin 5 mg three times a day.", ["brethin"]),
+])
+def test_validate_a_therapy_is_no_drug(validator: Validator, line: str, flagged: list[str],
+                                      modality: Modality) -> None:
+    doc = validated_as(validator, line, modality)
+    assert [f.text for f in only_doubtful(doc)] == flagged

@@ -40,7 +40,8 @@ from uncertain.lexicon import english_zipf, names_drug, normalize_term, visible
 if TYPE_CHECKING:
     from uncertain._candidates import Ranked
 
-__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "combination_parts", "glued_dose",
+__all__ = ["CLAUSE_END", "Proposal", "WordInfo", "analyse", "combination_parts",
+           "everyday_plural", "glued_dose",
            "key_of",
            "names_drug", "orphan_sentences", "other_tail", "plural_zipf", "resolve",
            "salt_written", "word_infos", "word_key"]
@@ -606,6 +607,12 @@ def _brand_plural(key: str, lookup: Callable[[str], Sequence[int]],
         return []
     ids = lookup(key[:-1])
     return ids if ids and all(brand(idx) for idx in ids) else []
+
+
+def everyday_plural(word: str, min_zipf: float) -> bool:
+    """Whether ``word`` (lower-case) is the plural in "s" of a noun English uses at
+    least as often as ``min_zipf`` says ("rinses", "compresses", "gargles")."""
+    return any(english_zipf(s) >= min_zipf for s in _singulars(word))
 
 
 def plural_zipf(word: str) -> float:

@@ -112,6 +112,7 @@ from uncertain._words import (
     WordInfo,
     analyse,
     combination_parts,
+    everyday_plural,
     glued_dose,
     key_of,
     names_drug,
@@ -749,6 +750,14 @@ class Validator:
                 named = window[0].key
         doubtful = sum(1 for w in window if w.oov or (w.confidence is not None
                                                       and w.confidence < doubt))
+        if (len(window) == 1 and not doubtful and common[0]
+                and window[0].key.endswith(_EVERYDAY_SUFFIX)):
+            # an everyday word in -ing written or heard with confidence is that word, a
+            # verb or the activity it names, not a drug's name misheard or misspelled
+            # (the lexicons' few names in -ing are brands no one writes as English:
+            # Estring, Femring): "Start deep breathing exercises twice a day" is no
+            # Brethine, as "start walking" after a prescribing word is no drug
+            return None
         if joined and modality != "audio" and not doubtful and all(common) and not any(
                 names_drug(self.index.items[idx].entry.kind, self.index.items[idx].entry.lexicon)
                 for idx in joined):
@@ -822,7 +831,10 @@ class Validator:
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
         if (len(window) > 1 and not doubtful and all(common) and modality != "image"
-                and ranked[0].features["similarity"] < _COMMON_RUN_MIN_SIMILARITY):
+                and ranked[0].features["similarity"] < (
+                    _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
+                        window[-1].key, opts.english_min_zipf)
+                    else _COMMON_RUN_MIN_SIMILARITY)):
             if taken_as_said is not None:
                 taken_as_said.append((i, j))
             return None  # "physical therapy twice a week" is no calcium acetate
@@ -2015,6 +2027,8 @@ def _begins_with_word(term: str, key: str) -> bool:
 #: the shortest name that is itself when sure words follow it in writing ("met" of "met
 #: for men" is a syllable of metformin in a transcript, "penicillin causes" is penicillin)
 _NAMED_MIN_LETTERS = 6
+#: the ending of an English verb's participle or gerund, which no drug's name has
+_EVERYDAY_SUFFIX = "ing"
 #: a word English knows but seldom uses (wordfreq zipf from KNOWN_ZIPF up to the
 #: ordinary-English line; in writing, any word English knows: "admit to telemetry, daily
 #: weights" is no tolmetin), written or heard with confidence, is what was meant unless it
@@ -2029,6 +2043,11 @@ _KNOWN_MIN_SIMILARITY = 0.85
 #: more, the therapies a dictation continues under 0.65 ("Continue physical therapy twice
 #: a week": 0.63, calcium acetate; "Use a heating pad at bedtime": 0.61)
 _COMMON_RUN_MIN_SIMILARITY = 0.65
+#: ... and one ending in an everyday noun's plural names the things counted or done ("Use
+#: saline rinses twice daily": 0.71, Soliris; "nasal rinses": 0.72) unless it is nearer:
+#: a name split into words whose last is heard as a plural ("lay sicks", Lasix: 0.83;
+#: "sore tolls": 0.81)
+_PLURAL_RUN_MIN_SIMILARITY = 0.78
 
 #: the most edits a printed term's text layer reading that spells no term may be from it
 #: and be the term misread by the layer (itself OCR: a glyph or two otherwise, "Digoxn",
