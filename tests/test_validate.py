@@ -3897,3 +3897,17 @@ def test_validate_a_therapy_is_no_drug(validator: Validator, line: str, flagged:
                                       modality: Modality) -> None:
     doc = validated_as(validator, line, modality)
     assert [f.text for f in only_doubtful(doc)] == flagged
+
+
+@pytest.mark.parametrize(("line", "flagged"), [
+    # a note makes a verb of a word English or the clinical dictionary knows: its form
+    # in "ed" or "ing" was out of vocabulary ("repleted"), or near a name
+    ("K 3.6, repleted with KCl 40 mEq PO x1.", []), ("Mg repleting now.", []),
+    ("Pt bolused with 1 L NS.", []), ("Pt nebbed x2 overnight.", []),
+    # ... a drug's name so made is its name misspelled, doubted as before
+    ("Lasixed 40 mg daily.", ["Lasixed"]),
+])
+def test_validate_a_verbs_form_of_a_known_word_is_known(
+        validator: Validator, line: str, flagged: list[str]) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.text for f in only_doubtful(doc)] == flagged

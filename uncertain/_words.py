@@ -141,7 +141,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and (units := _brand_plural(key, lookup, brand))):
                 key, exact = key[:-1], units  # "Duonebs": DuoNeb, counted
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and (
-                    _known(text, known) or _known_plural(key, known, lookup)):
+                    _known(text, known) or _known_plural(key, known, lookup)
+                    or _known_inflection(key, known, lookup, drug)):
                 zipf = KNOWN_ZIPF  # "foraminal", "hypokinesis": clinical, not misheard
             if (kind == "word" and not exact and zipf < oov_max_zipf
                     and is_score_code(text, lookup, drug)):
@@ -613,6 +614,39 @@ def everyday_plural(word: str, min_zipf: float) -> bool:
     """Whether ``word`` (lower-case) is the plural in "s" of a noun English uses at
     least as often as ``min_zipf`` says ("rinses", "compresses", "gargles")."""
     return any(english_zipf(s) >= min_zipf for s in _singulars(word))
+
+
+def _verb_stems(word: str) -> list[str]:
+    """The verbs a word in "ed" or "ing" may be a form of ("repleted": replete; "bolused":
+    bolus; "nebbed": neb; "titrating": titrate); none for a word under six letters."""
+    if len(word) < 6:
+        return []
+    for ending in ("ed", "ing"):
+        if word.endswith(ending):
+            stem = word[:-len(ending)]
+            stems = [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # (a doubled consonant: "nebbed")
+            if ending == "ed" and stem.endswith("i"):
+                stems.append(stem[:-1] + "y")  # "emptied"
+            return stems
+    return []
+
+
+def _known_inflection(key: str, known: Container[str],
+                      lookup: Callable[[str], Sequence[int]],
+                      drug: Callable[[int], bool] | None) -> bool:
+    """Whether a written word of letters is a verb's form in "ed" or "ing" of a word
+    English uses (a zipf of :data:`KNOWN_ZIPF` at least) or the clinical vocabulary
+    ``known`` holds, which a note makes a verb of ("K repleted with KCl": replete;
+    "bolused", "nebbed"), unless that word names a drug (``drug``: whether an entry
+    does; without it, any term of the lexicons): a drug's name with "ed" after it
+    ("Lasixed") is the name misspelled."""
+    if not key.isalpha():
+        return False
+    return any((english_zipf(stem) >= KNOWN_ZIPF or _known(stem, known))
+               and not any(drug is None or drug(idx) for idx in lookup(stem))
+               for stem in _verb_stems(key))
 
 
 def plural_zipf(word: str) -> float:
