@@ -3869,6 +3869,13 @@ def test_validate_a_device_name_alone_is_doubted_as_before(
     # a brand's units counted by its name were doubted as near the brand (DuoNeb)
     ("Duonebs q4h prn wheezing.", ["DuoNeb"], []),
     ("Gave 2 Duonebs overnight with relief.", ["DuoNeb"], []),
+    # ... and one English knows a little ("Percocets"), capitalised after a count, was
+    # doubted as a window with the count ("two Percocets")
+    ("Took two Percocets overnight.", ["Percocet"], []),
+    ("Took 2 Tylenols last night.", ["Tylenol"], []),
+    # ... an English plural is no brand's ("Use the dilators": Dilator), with no count
+    # or in lower case
+    ("Use the Dilators twice daily.", [], []), ("Placed two dilators.", [], []),
     # ... a generic's name is not counted so: its plural is still doubted
     ("Continue metoprolols 25 mg daily.", [], ["metoprolols"]),
     # ... nor is a brand misspelled otherwise

@@ -104,7 +104,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
     it was read below ``read_doubt`` (print: "a'blué", OCR's garble of "a blue", begins
     "abluent"). In typed text, a writer's acronym is known (:func:`_typed_acronym`). With
     ``brand`` (whether an entry is a drug's brand), a brand's plural in "s" that is no
-    English word is that brand (:func:`_brand_plural`: "Duonebs", "Tylenols")."""
+    English word is that brand (:func:`_brand_plural`: "Duonebs"), and so is one English
+    knows a little, capitalised, after a count ("two Percocets", "2 Tylenols")."""
     out: list[WordInfo] = []
     written = doc.source.modality != "audio"
     typed = doc.source.modality == "text"
@@ -137,9 +138,13 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                 if found:
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
-            if (kind == "word" and not exact and brand is not None and zipf < oov_max_zipf
+            if (kind == "word" and not exact and brand is not None and (
+                    zipf < oov_max_zipf or (zipf < _EVERYDAY_ZIPF and text[:1].isupper()
+                                            and _counted(out, s)))
                     and (units := _brand_plural(key, lookup, brand))):
-                key, exact = key[:-1], units  # "Duonebs": DuoNeb, counted
+                # "Duonebs": DuoNeb, counted; "two Percocets", a plural English knows
+                # a little (from the brand), capitalised as the brand after a count
+                key, exact = key[:-1], units
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and (
                     _known(text, known) or _known_plural(key, known, lookup)
                     or _known_inflection(key, known, lookup, drug)):
@@ -595,6 +600,15 @@ def _known_plural(key: str, known: Container[str],
         return False
     return any(_known(singular, known) and not lookup(singular)
                for singular in _singulars(key))
+
+
+def _counted(before: Sequence[WordInfo], segment: int) -> bool:
+    """Whether the last of the words ``before`` is a count on the line (run of words)
+    ``segment`` numbers: a number, in digits or spelled ("2", "two")."""
+    if not before or before[-1].segment != segment:
+        return False
+    last = before[-1]
+    return last.kind == "number" or is_number_word(last.text.casefold())
 
 
 def _brand_plural(key: str, lookup: Callable[[str], Sequence[int]],
