@@ -465,6 +465,19 @@ def test_cli_annotate_names_an_empty_lexicon_with_a_newline_in_its_name_on_one_l
     assert "\nformulary.tsv" not in err
 
 
+def test_cli_lexicon_report_names_a_file_with_a_newline_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`uncertain lexicon` printed a newline of the file's name as it is: its report's
+    header and error lines broke in two."""
+    bad = tmp_path / "new\nformulary.tsv"
+    bad.write_text("Zapain\tcodeine\tbrand\tlots\n")
+    assert main(["lexicon", str(bad), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"lexicon new\\nformulary: {tmp_path}/new\\nformulary.tsv\n")
+    assert f"  error: {tmp_path}/new\\nformulary.tsv:1: bad prior" in out
+    assert "\nformulary" not in out
+
+
 def test_cli_render_into_a_pipe_closed_early_stops_quietly(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`uncertain render big.json | head -1` printed a traceback (BrokenPipeError) and

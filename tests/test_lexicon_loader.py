@@ -735,3 +735,26 @@ def test_lexicon_compressed_file_is_named_as_the_text_file(
     assert load_lexicon(path).name == name
     assert check_lexicon(path).name == name
     assert load_lexicon(path).get("zorvaxin")[0].lexicon == name
+
+
+def test_lexicon_error_and_report_name_a_file_with_a_newline_on_one_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A newline in a lexicon file's name was printed as it is: "ba<newline>d.tsv:1: ..."
+    broke the error in two lines, the second looking like another message; so did the
+    check report's header and its errors, and the loader's warnings. Each escapes it as
+    the other messages escape a file name."""
+    path = tmp_path / "ba\nd.tsv"
+    path.write_text("Zapain\tcodeine\tbrand\tlots\n")
+    with pytest.raises(LexiconError) as caught:
+        load_lexicon(path)
+    assert str(caught.value) == f"{tmp_path}/ba\\nd.tsv:1: bad prior 'lots': not a number"
+    assert caught.value.path == str(path)  # (the attribute keeps the name as it is)
+    text = format_report(check_lexicon(path))
+    assert text.splitlines()[0] == f"lexicon ba\\nd: {tmp_path}/ba\\nd.tsv"
+    assert f"  error: {tmp_path}/ba\\nd.tsv:1: bad prior 'lots'" in text
+    assert "\nd.tsv" not in text and "\nd:" not in text
+    path.write_text("a, b\n")  # (warned: a comma in a one-column file)
+    with caplog.at_level("WARNING", logger="uncertain"):
+        load_lexicon(path)
+    assert [r.getMessage().startswith(f"{tmp_path}/ba\\nd.tsv: 1 terms hold a comma")
+            for r in caplog.records] == [True]

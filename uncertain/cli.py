@@ -853,7 +853,7 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
         return 1
     if args.lookup:
         # the warnings the report printed are not logged again by the loader
-        said = {f"{report.path}: {w}" for w in report.warnings} if args.check else set()
+        said = {f"{shown(report.path)}: {w}" for w in report.warnings} if args.check else set()
 
         def unsaid(record: logging.LogRecord) -> bool:
             return record.getMessage() not in said

@@ -115,7 +115,7 @@ class LexiconError(UncertainError):
         self.path = os.fspath(path)
         self.line = line
         self.reason = message
-        where = f"{self.path}:{line}" if line is not None else self.path
+        where = f"{shown(self.path)}:{line}" if line is not None else shown(self.path)
         super().__init__(f"{where}: {message}")
 
     def __reduce__(self) -> tuple[type[LexiconError], tuple[str, str, int | None]]:

@@ -39,7 +39,7 @@ from typing import Any
 from uncertain._assets import built_once, lexicon_dir
 from uncertain._context import classify, strip_punct
 from uncertain._io import BOMS, NOT_REGULAR, bomless_utf16, sniff_bytes
-from uncertain.errors import LexiconError
+from uncertain.errors import LexiconError, shown
 
 __all__ = [
     "DOSED_KINDS",
@@ -776,7 +776,7 @@ def _load(source: str | os.PathLike[str], name: str | None,
     lexicon_name = _name_of(path, name or given)
     parsed = _parse(path, lexicon_name, None, raw)
     for warning in parsed.warnings():
-        logger.warning("%s: %s", path, warning)
+        logger.warning("%s: %s", shown(path), warning)
         if said is not None:
             said.append(warning)
     merged, dropped = _merge(parsed.entries)
@@ -827,7 +827,7 @@ def lexicon_from_state(path: Path, state: dict[str, Any]) -> Lexicon:
     keys = [term if key is None else key for key, term in zip(state["keys"], terms,
                                                                 strict=True)]
     for warning in state["warnings"]:
-        logger.warning("%s: %s", path, warning)
+        logger.warning("%s: %s", shown(path), warning)
     lexicon = Lexicon.__new__(Lexicon)
     lexicon.name = name
     lexicon.path = path
@@ -977,7 +977,7 @@ _MAX_ERRORS = 50
 def format_report(report: LexiconReport) -> str:
     """The report as text for the ``uncertain lexicon`` command."""
     out = [
-        f"lexicon {report.name}: {report.path}",
+        f"lexicon {shown(report.name)}: {shown(report.path)}",
         f"  lines              {report.lines}",
         f"  data lines         {report.data_lines}",
         f"  entries            {report.entries}",
@@ -988,7 +988,7 @@ def format_report(report: LexiconReport) -> str:
     out += [f"  kind {kind:<14}{count}" for kind, count in report.kinds.items()]
     out += [f"  warning: {w}" for w in report.warnings]
     for problem in report.errors[:_MAX_ERRORS]:
-        where = f"{report.path}:{problem.line}" if problem.line is not None else str(report.path)
+        where = shown(report.path) + (f":{problem.line}" if problem.line is not None else "")
         out.append(f"  error: {where}: {problem.message}")
     if len(report.errors) > _MAX_ERRORS:  # (the rest are in report.errors)
         rest = report.errors[_MAX_ERRORS:]
