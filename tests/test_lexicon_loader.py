@@ -758,3 +758,31 @@ def test_lexicon_error_and_report_name_a_file_with_a_newline_on_one_line(
         load_lexicon(path)
     assert [r.getMessage().startswith(f"{tmp_path}/ba\\nd.tsv: 1 terms hold a comma")
             for r in caplog.records] == [True]
+
+
+def test_lexicon_refuses_a_term_of_megabytes_naming_file_and_line(tmp_path: Path) -> None:
+    """A 2 MB line of no tab was loaded as one entry (the validator then indexed it): a
+    term, canonical or kind longer than MAX_TERM_LENGTH is a malformed line, said with
+    its length and its first characters, not the whole of it."""
+    path = tmp_path / "formulary.tsv"
+    path.write_text("Zapain\n" + "x" * 2_000_000 + "\nMetformin\n")
+    with pytest.raises(LexiconError) as caught:
+        load_lexicon(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:2: the term is 2,000,000 characters long, at most "
+                              f"{lexicon_module.MAX_TERM_LENGTH}: 'xxxx")
+    assert len(message) < 300
+    report = check_lexicon(path)
+    assert [p.line for p in report.errors] == [2] and report.entries == 2
+    longest = "a" * lexicon_module.MAX_TERM_LENGTH
+    path.write_text(f"{longest}\tb{longest}\n{longest}\t{longest}b\n")
+    assert [p.line for p in check_lexicon(path).errors] == [1, 2]
+    assert "the canonical is 201 characters" in check_lexicon(path).errors[1].message
+    path.write_text(f"{longest}\t{longest}\t{longest[:-1]}\n")  # (the limit itself is taken)
+    assert len(load_lexicon(path)) == 1
+    # a CSV field whose double quote never closes reads the rest of the file
+    csv_file = tmp_path / "formulary.csv"
+    csv_file.write_text('term,canonical\n"Zapain,codeine\n' + "Metformin,metformin\n" * 20)
+    with pytest.raises(LexiconError, match=r"formulary\.csv:2: the term is 414 characters "
+                       r"long, at most 200 \(a double quote that never closes\?\)"):
+        load_lexicon(csv_file)

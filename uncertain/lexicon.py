@@ -6,7 +6,8 @@ quotes loses them). ``#`` starts a comment line, blank lines are ignored, an opt
 header line reads ``term<TAB>canonical<TAB>kind<TAB>prior<TAB>ids`` (or a prefix of it).
 Each data line has 1 to 5 tab-separated columns in that order:
 
-- ``term`` (required): a surface form as people write or say it;
+- ``term`` (required): a surface form as people write or say it, at most
+  :data:`MAX_TERM_LENGTH` (200) characters, as a canonical and a kind;
 - ``canonical`` (default: the term): the name it stands for;
 - ``kind`` (default ``term``): ``generic``, ``brand``, ``abbreviation``, ``unit``, ... ;
 - ``prior`` (default 0.5): commonness in [0, 1];
@@ -44,6 +45,7 @@ from uncertain.errors import LexiconError, shown
 __all__ = [
     "DOSED_KINDS",
     "ENGLISH_MIN_ZIPF",
+    "MAX_TERM_LENGTH",
     "Entry",
     "Lexicon",
     "LexiconProblem",
@@ -71,6 +73,12 @@ logger = logging.getLogger("uncertain")
 #: Zipf frequency (wordfreq, English) from which a word counts as ordinary English:
 #: about once per million words of running text.
 ENGLISH_MIN_ZIPF = 3.0
+
+#: the most characters of a term, a canonical or a kind: the longest of the shipped
+#: lexicons are 59 and 79 ("pupils equal, round and reactive to light and
+#: accommodation"); a line of megabytes (a file of another format with no line break, a
+#: CSV field whose double quote never closes) is no name, and is refused by line
+MAX_TERM_LENGTH = 200
 
 HEADER = ("term", "canonical", "kind", "prior", "ids")
 DEFAULT_KIND = "term"
@@ -563,6 +571,8 @@ def _parse_line(
     if not term:
         raise ValueError("empty term")
     for what, text in (("term", term), ("canonical", canonical), ("kind", kind)):
+        if len(text) > MAX_TERM_LENGTH:  # (said before what it holds: not quoted whole)
+            raise ValueError(_too_long(what, text))
         bad = _CONTROL.search(text)
         if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break
             raise ValueError(f"control character U+{ord(bad.group()):04X} in the {what} "
@@ -589,6 +599,14 @@ def _parse_line(
     # canonicals and kinds repeat across lines: share one string object each
     canonical = sys.intern(canonical) if canonical else term
     return Entry(term, canonical, sys.intern(kind) if kind else DEFAULT_KIND, prior, ids, name)
+
+
+def _too_long(what: str, text: str) -> str:
+    """What a ``what`` (term, canonical, kind) longer than :data:`MAX_TERM_LENGTH` says:
+    its length and its beginning, not the whole of it."""
+    why = " (a double quote that never closes?)" if "\n" in text else ""
+    return (f"the {what} is {len(text):,} characters long, at most {MAX_TERM_LENGTH}{why}: "
+            f"{text[:40]!r}...")
 
 
 #: characters no name holds (C0 and C1 controls; a tab separates columns)
