@@ -1835,6 +1835,25 @@ def test_cli_batch_resumed_with_other_lexicons_says_the_output_will_mix_them(
             in caplog.text)
 
 
+def test_cli_batch_warns_of_a_lexicon_without_entries_as_annotate_does(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`annotate --lexicon empty.tsv` warns "the lexicon has no entries"; batch said
+    nothing, and a formulary of a header alone validated every document unsaid."""
+    empty = tmp_path / "new\nformulary.tsv"
+    empty.write_text("term\tcanonical\n# nothing yet\n")
+    full = tmp_path / "hosp.tsv"
+    full.write_text("zorbafen\n")
+    note = tmp_path / "a.txt"
+    note.write_text("Patient takes zorbafen daily.\n")
+    out = tmp_path / "out.jsonl"
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main(["batch", str(note), "--no-progress", "--out", str(out), "--lexicon",
+                         str(full), "--lexicon", str(empty)]) == 0
+    said = [r.getMessage() for r in caplog.records if "no entries" in r.getMessage()]
+    assert said == [f"{tmp_path}/new\\nformulary.tsv: the lexicon has no entries"]
+    assert len(_records(out)) == 1
+
+
 @pytest.mark.parametrize("before", [None, b""])
 def test_batch_a_forced_run_stopped_before_its_first_record_leaves_no_output(
         tmp_path: Path, before: bytes | None) -> None:

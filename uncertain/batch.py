@@ -71,6 +71,7 @@ from uncertain._batch_records import RecordWriter, input_key
 from uncertain._batch_work import Processor, Record, WorkConfig, Worker, run_limits
 from uncertain._io import NOT_REGULAR
 from uncertain._progress import logging_above
+from uncertain.errors import shown
 from uncertain.images import check_dpi
 from uncertain.text import check_encoding
 
@@ -311,6 +312,8 @@ def run_batch(
     # what can be known to fail is found before the output is touched (it was left empty,
     # and the run after the fix asked for --force): a bad lexicon, no Ray, no GPU here
     processors = _local_processors(config, factory) if engine == "local" else []
+    for lexicon in _without_entries(processors):  # (as annotate says it)
+        log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))
     if engine == "ray":
         from uncertain._ray import require_ray
         from uncertain.models import check_compute_type
@@ -385,6 +388,17 @@ def run_batch(
     summary.wall_seconds = time.perf_counter() - started
     log.info("batch finished: %s", summary.format().replace("\n", "; "))
     return summary
+
+
+def _without_entries(processors: Sequence[Processor]) -> list[Any]:
+    """The lexicons given beside the shipped pair that hold no entry (a header alone,
+    comments, every line a duplicate), as the first local worker's validator read them
+    (none for Ray's actors, which read their own, or a processor of another kind)."""
+    first = processors[0] if processors else None
+    validator = first._validator if isinstance(first, Worker) else None
+    if validator is None:
+        return []
+    return [lexicon for lexicon in validator.lexicons[2:] if not lexicon.entries]
 
 
 def _validated(lexicons: tuple[str, ...] | None) -> str:
