@@ -914,3 +914,37 @@ def test_evaluate_cli_a_folder_that_cannot_be_listed_is_an_input_that_failed(
     err = capsys.readouterr().err
     assert f"{locked} (MissingFileError)" in err and "1 input failed" in err
     assert main([*argv, "--allow-failures"]) == 0
+
+
+def test_calibrate_of_refs_on_stdin_says_stdin_in_the_calibration_info(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`calibrate --refs -` stored "refs": "-" in the calibration's info, as if a file
+    were named "-"; it says "<stdin>", as the errors of standard input do, and eval's
+    "no input matched a reference of -" likewise."""
+    import io
+    import sys
+
+    from uncertain import calibrate_fit
+    from uncertain.cli import main
+
+    note = tmp_path / "a.txt"
+    note.write_text("Take metformin daily.\n")
+    line = json.dumps({"id": "a", "path": str(note), "text": "Take metformin daily."}) + "\n"
+    fitted = Calibration(id="tesseract/eng/temperature/x", engine="tesseract", model="eng",
+                         method="temperature")
+    given: list[dict[str, Any]] = []
+    monkeypatch.setattr(calibrate_fit, "fit_by_engine",
+                        lambda *a, info, **k: given.append(info) or [(fitted, [])])
+    monkeypatch.setattr(calibrate_fit, "format_comparison", lambda *a, **k: "")
+    for refs, said in (("-", "<stdin>"), (str(tmp_path / "refs.jsonl"), None)):
+        (tmp_path / "refs.jsonl").write_text(line)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
+        out = tmp_path / "c.json"
+        assert main(["calibrate", "--refs", refs, str(note), "--out", str(out),
+                     "--force"]) == 0
+        assert given.pop() == {"refs": said or refs}
+    other = json.dumps({"id": "b", "path": "b.txt", "text": "x"}) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(other.encode())))
+    assert main(["eval", "--refs", "-", str(note), "--intervals", "0"]) == 1
+    assert "no input matched a reference of <stdin> (1 reference" in capsys.readouterr().err

@@ -504,7 +504,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
                       resamples=max(0, args.intervals))
     print(format_table(report))
     if not pairs:  # a table of dashes with status 0 read as a run that went well
-        print(f"uncertain eval: error: no input matched a reference of {args.refs} "
+        print(f"uncertain eval: error: no input matched a reference of "
+              f"{_refs_name(args.refs)} "
               f"({len(refs)} reference{'s' * (len(refs) != 1)}, {len(unmatched)} "
               f"input{'s' * (len(unmatched) != 1)} matching none)", file=sys.stderr)
         return 1
@@ -575,7 +576,8 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     # calibrations are applied by the stages, before validation
     pairs, _, _ = _collect(args, validate=False)
     methods: Sequence[Method] = METHODS if args.method == "auto" else (args.method,)
-    fitted = fit_by_engine(pairs, methods=methods, info={"refs": os.fspath(args.refs)})
+    # (standard input is said as errors say it: "-" read as a file named so)
+    fitted = fit_by_engine(pairs, methods=methods, info={"refs": _refs_name(args.refs)})
     out = Path(args.out)
     targets = [out if len(fitted) == 1 else out.with_name(
         f"{out.stem}-{_slug(cal.engine)}-{_slug(cal.model or 'any')}{out.suffix or '.json'}")
@@ -588,6 +590,13 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
         print(format_comparison(cal.engine, cal.model, scores, chosen=cal.method))
         print(f"wrote {target} ({cal.id})\n")
     return 0
+
+
+def _refs_name(refs: str) -> str:
+    """The name of the references ``--refs`` gives: ``<stdin>`` for ``-``."""
+    from uncertain._batch_inputs import STDIN
+
+    return STDIN if refs == "-" else os.fspath(refs)
 
 
 def _slug(text: str) -> str:
