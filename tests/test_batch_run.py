@@ -717,7 +717,8 @@ def test_batch_plan_actors(resources: dict[str, float], device: str, threads: in
     (["a.txt", "b.txt"], [], 0),
     (["a.txt", "bad.wav"], [], 1),
     (["a.txt", "bad.wav"], ["--allow-failures"], 0),
-    ([], [], 0),
+    ([], [], 3),  # (no input file: told apart from a run that went well)
+    ([], ["--allow-failures"], 3),
 ])
 def test_batch_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                caplog: pytest.LogCaptureFixture,
@@ -1795,15 +1796,23 @@ def test_cli_batch_prompts_keep_the_prompt_reconcile_reads_back(
 def test_cli_batch_of_no_input_files_says_so_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture) -> None:
-    """An empty folder was said twice: "no input files in d", then "no input files"."""
+    """An empty folder was said twice: "no input files in d", then "no input files"; and
+    its status was 0, which a script read as a run that went well: it is 3, and --out
+    is not written. A newline in the folder's name is escaped, as in other messages."""
     (tmp_path / "d").mkdir()
     with caplog.at_level("WARNING", logger="uncertain"):
         assert cli_main(["batch", str(tmp_path / "d"), "--no-progress",
-                         "--out", str(tmp_path / "o.jsonl")]) == 0
+                         "--out", str(tmp_path / "o.jsonl")]) == 3
     said = capsys.readouterr().err + caplog.text
     assert said.count("no input files") == 1
     assert f"no input files in {tmp_path / 'd'}" in said
     assert not (tmp_path / "o.jsonl").exists()
+    (tmp_path / "e\nf").mkdir()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main(["batch", str(tmp_path / "e\nf"), "--no-progress",
+                         "--out", str(tmp_path / "o.jsonl")]) == 3
+    assert f"no input files in {tmp_path}/e\\nf" in caplog.text
 
 
 def test_cli_batch_resumed_with_other_lexicons_says_the_output_will_mix_them(

@@ -333,10 +333,16 @@ def test_cli_annotate_prompt_marks_the_doubt(
     assert "<unsure" in out and "maybe=" not in out
 
 
-def test_cli_annotate_empty_input_is_a_warning(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["annotate", str(tmp_path)]) == 0
+def test_cli_annotate_empty_input_is_a_warning_and_status_3(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty folder was a warning and status 0, which a script read as a folder of
+    inputs annotated: it is status 3 (NO_INPUTS), apart from a failed input's 1 and a
+    usage error's 2, and --out is not written."""
+    out = tmp_path / "out.json"
+    (tmp_path / "d").mkdir()
+    assert main(["annotate", str(tmp_path / "d"), "--out", str(out)]) == 3
     assert "no input files" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_cli_annotate_folder_reads_only_files_named_as_inputs(
@@ -1603,9 +1609,9 @@ def test_cli_annotate_without_inputs_warns_once(tmp_path: Path,
     """An empty folder (one named "calls.wav" too) was "warning: no input files", naming
     none of the folders given; batch names them."""
     (tmp_path / "calls.wav").mkdir()
-    assert main(["annotate", str(tmp_path)]) == 0
+    assert main(["annotate", str(tmp_path)]) == 3
     assert capsys.readouterr().err == f"warning: no input files in {tmp_path}\n"
-    assert main(["annotate", str(tmp_path / "calls.wav"), str(tmp_path)]) == 0
+    assert main(["annotate", str(tmp_path / "calls.wav"), str(tmp_path)]) == 3
     assert capsys.readouterr().err == (
         f"warning: no input files in {tmp_path / 'calls.wav'}, {tmp_path}\n")
 

@@ -35,7 +35,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
-        description="One JSON line per input in --out; resumable and fault-isolated.")
+        description="One JSON line per input in --out; resumable and fault-isolated.",
+        epilog="exit status: 0 every input done, 1 an input failed (unless "
+        "--allow-failures), 2 a usage error, 3 no input file found (an empty folder): "
+        "--out is not written")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, .tar/.tar.gz/.zip archives (ARCHIVE::MEMBER: "
                    "one member, as its record names it), .jsonl/.csv manifests")
@@ -105,9 +108,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
-    """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``)."""
+    """Run ``uncertain batch``: 1 when an input failed (unless ``--allow-failures``), 3
+    (:data:`uncertain.cli.NO_INPUTS`) when it was given no input file."""
     from uncertain.batch import run_batch
-    from uncertain.cli import _UNUSED_LEXICONS, command_line_words, warn
+    from uncertain.cli import _UNUSED_LEXICONS, NO_INPUTS, command_line_words, warn
 
     if args.no_validate and args.lexicon:
         warn(_UNUSED_LEXICONS)
@@ -144,8 +148,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
             said += f"; {_kept(args.out, earlier)}"
         print(said, file=sys.stderr)
         return 1
-    if summary.total == 0:  # (run_batch said so, naming what was given)
-        return 0
+    if summary.total == 0:  # (run_batch said so, naming what was given; no --out written)
+        return NO_INPUTS
     print(summary.format(), file=sys.stderr)
     # the inputs of a resumed run that failed earlier are failures of the output too
     failed = summary.failed + summary.failed_before

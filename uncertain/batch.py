@@ -291,7 +291,7 @@ def run_batch(
     # once
     summary.total = len({input_key(path) for path in list_items(names, exclude=[out])})
     if summary.total == 0:
-        log.warning("no input files in %s", ", ".join(names) or "(nothing given)")
+        log.warning("no input files in %s", ", ".join(map(shown, names)) or "(nothing given)")
         return summary
     out_path = Path(out)
     if out_path.is_dir():  # (it was told to pass --resume or --force, which then failed)

@@ -180,6 +180,12 @@ class _Output:
                                   f"run's output is kept in {target}")
 
 
+#: the exit status of annotate and batch given no input file (an empty folder, one of no
+#: file named as an input): nothing was read nor written, which a script is told apart
+#: from a run that went well (0), one whose input failed (1) and a usage error (2)
+NO_INPUTS = 3
+
+
 def warn(message: str) -> None:
     """Tell the user on stderr, whatever the logging set-up."""
     print(f"warning: {message}", file=sys.stderr)
@@ -417,7 +423,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if not files:  # (folders holding no file named as an input: which, as batch says)
         print(f"warning: no input files in {', '.join(shown(p) for p in args.paths)}",
               file=sys.stderr)
-        return 1 if unread else 0
+        return 1 if unread else NO_INPUTS
     if args.prompt_json == "-" and args.format != "prompt":
         print("uncertain annotate: error: --prompt-json - writes the prompts on standard "
               f"output in place of their text, with --format prompt; --format {args.format}"
@@ -975,7 +981,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="mark unflagged words below the threshold: auto (the default)"
                        " does only when no validator has judged the document")
 
-    p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts")
+    p = sub.add_parser("annotate", help="annotate audio, images, PDFs and transcripts",
+                       epilog="exit status: 0 every input annotated, 1 an input failed, 2 a "
+                       f"usage error, {NO_INPUTS} no input file found (an empty folder): "
+                       "nothing is written")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="files or directories, or an archive's member as batch records key "
                    "it ('calls.zip::a.wav')")
