@@ -156,6 +156,11 @@ def test_lexicon_entry_checks_itself(fields: tuple[str, str, str, float], messag
         ("ok\n\x00\x01Zapain\tcodeine\n", 2, r"control character U\+0000 in the term"),
         ("Zapain\tcode\x1bine\n", 1, r"control character U\+001B in the canonical"),
         ("Zapain\tcodeine\tbr\x85and\n", 1, r"control character U\+0085 in the kind"),
+        # ids were not looked at: a NUL or a zero-width space in one was kept in the id
+        ("ok\nZapain\tcodeine\tbrand\t0.5\tdrugbank:DB\x0001\n", 2,
+         r"control character U\+0000 in the ids"),
+        ("Zapain\tcodeine\tbrand\t0.5\tdrugbank:DB00\u200b331\n", 1,
+         r"invisible character U\+200B \(ZERO WIDTH SPACE\) in the ids"),
     ],
 )
 def test_lexicon_malformed_line_names_path_and_line(

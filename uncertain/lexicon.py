@@ -570,9 +570,10 @@ def _parse_line(
     term, canonical, kind, prior_text, ids_text = columns
     if not term:
         raise ValueError("empty term")
-    for what, text in (("term", term), ("canonical", canonical), ("kind", kind)):
-        if len(text) > MAX_TERM_LENGTH:  # (said before what it holds: not quoted whole)
-            raise ValueError(_too_long(what, text))
+    for what, text in (("term", term), ("canonical", canonical), ("kind", kind),
+                       ("ids", ids_text)):
+        if len(text) > MAX_TERM_LENGTH and what != "ids":  # (said before what it holds:
+            raise ValueError(_too_long(what, text))  # not quoted whole)
         bad = _CONTROL.search(text)
         if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break
             raise ValueError(f"control character U+{ord(bad.group()):04X} in the {what} "
