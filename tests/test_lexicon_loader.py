@@ -400,7 +400,9 @@ def test_lexicon_check_warns_of_a_word_list_that_looks_like_a_table(
     assert report.ok
     assert [w for w in report.warnings if warning in w]
     path.write_text("Kelumab\tKelumab\n" + content, encoding="utf-8")  # a tab: no hint
-    assert not check_lexicon(path).warnings
+    # (of a file of another format; a line of it spaced apart is said by line, below)
+    assert not [w for w in check_lexicon(path).warnings if "no line has a tab" in w]
+    assert not [w for w in check_lexicon(path).warnings if "comma" in w]
 
 
 def test_lexicon_check_warns_of_a_term_read_as_a_number(tmp_path: Path) -> None:
@@ -791,3 +793,31 @@ def test_lexicon_refuses_a_term_of_megabytes_naming_file_and_line(tmp_path: Path
     with pytest.raises(LexiconError, match=r"formulary\.csv:2: the term is 414 characters "
                        r"long, at most 200 \(a double quote that never closes\?\)"):
         load_lexicon(csv_file)
+
+
+def test_lexicon_warns_of_a_column_spaced_apart_in_a_file_of_tabs(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A file of tab-separated columns with a line whose columns were spaced apart
+    ("Zapain  codeine<TAB>brand") was loaded without a word, its term "Zapain codeine"
+    and its canonical "brand": the runs of spaces were warned of only in a file of no
+    tab. They are warned of by line, and the lines read as written."""
+    path = tmp_path / "formulary.tsv"
+    path.write_text("term\tcanonical\tkind\nZapain  codeine\tbrand\nTritace\tramipril  brand\n"
+                    "Metformin \t metformin\t brand\n")  # (spaces around a column are none)
+    report = check_lexicon(path)
+    assert report.ok and report.entries == 3
+    assert [w for w in report.warnings if "run of spaces" in w] == [
+        "lines 2, 3 hold a run of spaces inside a term or canonical, in a file of several "
+        "columns: is a column separated by spaces there, not by the file's separator? They "
+        "are read as written, the spaces inside the name"]
+    with caplog.at_level("WARNING", logger="uncertain"):
+        lexicon = load_lexicon(path)
+    assert "lines 2, 3 hold a run of spaces" in caplog.text
+    assert lexicon.get("zapain codeine")[0].canonical == "brand"
+    spaced = tmp_path / "formulary.csv"
+    spaced.write_text("term,canonical\nZapain,codeine  brand\nTritace,ramipril\n")
+    assert any(w.startswith("line 2 holds a run of spaces")
+               for w in check_lexicon(spaced).warnings)
+    path.write_text("Zapain  codeine\tbrand\nTritace\tramipril\n\t\n \t \n")  # (blank lines)
+    assert check_lexicon(path).warnings[0].startswith("line 1 holds a run of spaces")
+    assert check_lexicon(path).entries == 2

@@ -664,7 +664,7 @@ class _Parsed:
     numbers: list[int] = field(default_factory=list)  # each entry's line
     wide: int = 1  # most columns on a data line
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
-    spaced: list[int] = field(default_factory=list)  # ... a run of spaces
+    spaced: list[int] = field(default_factory=list)  # ... (or canonicals) a run of spaces
     commented: list[int] = field(default_factory=list)  # comment lines such as "#3"
     guessed: str | None = None  # the encoding of a file read as UTF-16 without a mark
     plain_gz: bool = False  # named .gz, but not gzip-compressed
@@ -673,7 +673,8 @@ class _Parsed:
         """What hints the file was not read as meant, said, not refused: a file named .gz
         that is not gzip-compressed, one read as UTF-16 without a mark, a one-column file
         whose terms hold commas or runs of spaces (likely a table of another format; a
-        term may hold a comma), comment lines that may be terms."""
+        term may hold a comma), lines of a file of columns whose term or canonical holds
+        a run of spaces (a column spaced apart), comment lines that may be terms."""
         out = []
         if self.plain_gz:  # (a formulary saved as text under the shipped ones' name, or
             # compressed after all and damaged)
@@ -690,6 +691,15 @@ class _Parsed:
                     out.append(f"{len(found)} terms hold {what} (line{'s' * (len(found) > 1)} "
                                f"{lines}) and no line "
                                f"has a tab: is the file {hint}? Columns are separated by tabs")
+        elif self.spaced:  # (a file of tabs: a line whose columns someone spaced apart)
+            found = self.spaced
+            lines = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
+            one = len(found) == 1
+            out.append(f"line{'' if one else 's'} {lines} hold{'s' if one else ''} a run of "
+                       "spaces inside a term or canonical, in a file of several columns: "
+                       "is a column separated by spaces there, not by the file's separator? "
+                       f"{'It is' if one else 'They are'} read as written, the spaces "
+                       "inside the name")
         if self.commented:
             found = self.commented
             lines = ", ".join(map(str, found[:5])) + (", ..." if len(found) > 5 else "")
@@ -747,11 +757,15 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
         parsed.data_lines += 1
         if len(columns) > parsed.wide:
             parsed.wide = len(columns)
-        elif len(columns) == 1:
+        if len(columns) == 1:
             if "," in line:
                 parsed.commas.append(number)
             if "  " in line and _RUN_OF_SPACES.search(line):
                 parsed.spaced.append(number)
+        elif ("  " in line or csv_file) and any(
+                "  " in c and _RUN_OF_SPACES.search(c) for c in columns[:2]):
+            parsed.spaced.append(number)  # ("Zapain  codeine<TAB>brand": told if tabs are
+            # the file's separator, below)
         try:
             entries.append(_parse_line(columns, name, ids_cache))
             parsed.numbers.append(number)
