@@ -300,8 +300,15 @@ def test_lexicon_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path,
     assert [(e.term, e.canonical, e.kind) for e in lexicon] == [
         ("OxyContin", "oxycodone", "brand"), ("Ménière disease", "Ménière disease", "condition")]
     path.write_bytes(b"\xff\xfeO\x00x\x00y")  # cut in the middle of a letter
-    with pytest.raises(LexiconError, match="invalid UTF-16"):
+    with pytest.raises(LexiconError, match="invalid UTF-16") as caught:
         load_lexicon(path)
+    assert caught.value.line == 1
+    # the line of the bad bytes is named (it was the file alone, with a byte offset)
+    path.write_bytes(bom + text.encode(encoding)[:-1])
+    with pytest.raises(LexiconError) as caught:
+        check_lexicon(path)
+    assert caught.value.line == 3  # (its last line, whose line break is cut)
+    assert str(caught.value).startswith(f"{path}:{caught.value.line}: invalid UTF-")
 
 
 def test_lexicon_utf16_without_a_byte_order_mark_is_read_with_a_warning(

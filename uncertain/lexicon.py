@@ -443,8 +443,11 @@ def _read_bytes(path: Path, raw: bytes | None = None) -> tuple[bytes, str | None
                 return data.decode(encoding).encode("utf-8"), None, packed
             except UnicodeDecodeError as exc:
                 name = encoding.upper()
+                # (the line the bad bytes are on: what decodes before them is whole)
+                line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
                 raise LexiconError(path, f"invalid {name} (byte-order mark of {name}, "
-                                   f"bad bytes at offset {exc.start})") from exc
+                                   f"bad bytes at offset {exc.start}): a line cut short, "
+                                   "or a file of two encodings?", line=line) from exc
     if b"\x00" in data[:4096]:
         bomless = bomless_utf16(data)
         if bomless is not None:
