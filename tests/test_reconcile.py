@@ -3336,3 +3336,24 @@ def test_reconcile_a_fix_said_with_would_be_is_mapped() -> None:
     assert [(c.original, c.new, c.hedged) for c in result.changes] == [
         ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", False)]
     assert result.corrected_copy and result.warnings == ()
+
+
+@pytest.mark.parametrize("quotes", ['"{}"', "\u201c{}\u201d", '"{}".'])
+def test_reconcile_a_line_given_in_quotation_marks_is_the_line(quotes: str) -> None:
+    """Lines given fixed alone in quotation marks ('Line 2: "He takes metformin ..."')
+    kept their quotation marks in the text read back. They go, where the document's
+    lines are not quoted whole."""
+    lines = _answer().split("\n")
+    answer = "\n".join(f"Line {n}: {quotes.format(lines[n - 1])}" for n in (2, 3))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.text == _answer()
+
+
+def test_reconcile_a_document_s_quoted_line_keeps_its_quotation_marks() -> None:
+    """A line the document itself gives in quotation marks keeps them."""
+    doc = _text_doc('Patient said "I feel dizzy when I stand up."\nNo other complaints.')
+    result = reconcile(doc, 'Patient said "I feel dizzy when I stand up."\n'
+                            '"No other complaints today at all."')
+    assert result.text.endswith('"No other complaints today at all."')

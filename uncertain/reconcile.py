@@ -2341,6 +2341,8 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
         answer = _LIST_MARK.sub("", answer)
     if not _LINE_LABEL.search(own):  # lines the answer numbered ("Line 2: ...", "2: ...")
         answer = _LINE_LABEL.sub("", answer)
+    if not _QUOTED_WHOLE.search(own):  # lines it gave quoted ("Line 2: \"...\"")
+        answer = _unquoted_lines(answer, own)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = own  # (unless the words themselves hold such a time)
         answer = _TIME_RANGE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
@@ -2359,6 +2361,30 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
 _LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}(?:[ \t]+\(?(?:should[ \t]+"
                          r"(?:read|be)|(?:now[ \t]+)?reads|corrected|revised|fixed)\)?)?"
                          r"[ \t]*[:.)\-]|\d{1,4}:)[ \t]+", re.MULTILINE | re.IGNORECASE)
+#: a line an answer gives whole in quotation marks ('"He takes ..."', 'Line 2: “He
+#: takes ...”.'), or ends with a quotation after words of its own ('He said "I feel
+#: dizzy"'): at least ``_QUOTED_WORDS`` words quoted (fewer are a fix's words,
+#: '"met for men" -> "metformin"'), the words before them holding no quotation mark nor
+#: arrow
+_QUOTED_WHOLE = re.compile(
+    r"^(?P<lead>[ \t]*(?:[^\n\"\u201c\u201d\u201e\u00ab\u00bb\u2192=>|]*?[\s:])?)"
+    r"[\"\u201c\u201e\u00ab][ \t]*(?P<line>[^\s\"\u201c\u201d\u201e\u00ab\u00bb]"
+    r"[^\n\"\u201c\u201d\u201e\u00ab\u00bb]*?)[ \t]*[\"\u201d\u201c\u00bb][ \t]*[.,;]?[ \t]*$",
+    re.MULTILINE)
+_QUOTED_WORDS = 4
+
+
+def _unquoted_lines(answer: str, own: str) -> str:
+    """``answer`` with each line it gives whole in quotation marks (:data:`_QUOTED_WHOLE`)
+    unquoted (the document's own text ``own`` holding no line ending in a quotation)."""
+    lines = answer.split("\n")
+    for k, line in enumerate(lines):
+        m = _QUOTED_WHOLE.fullmatch(line)
+        if m is not None and not m["lead"].strip() and len(m["line"].split()) >= _QUOTED_WORDS:
+            lines[k] = m["line"]
+    return "\n".join(lines)
+
+
 #: a segment's start and end an answer wrote at a line's start, as subtitles are
 #: ("[00:00.0 --> 00:04.2] ", "00:00:00,000 --> 00:00:04,200 ", "(00:04 - 00:08) ")
 _TIME_RANGE = re.compile(
