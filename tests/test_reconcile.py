@@ -3357,3 +3357,30 @@ def test_reconcile_a_document_s_quoted_line_keeps_its_quotation_marks() -> None:
     result = reconcile(doc, 'Patient said "I feel dizzy when I stand up."\n'
                             '"No other complaints today at all."')
     assert result.text.endswith('"No other complaints today at all."')
+
+
+@pytest.mark.parametrize("said", ['The {nth} line should say "{line}"',
+                                  "I'd rewrite line {n} as:\n\n\"{line}\"",
+                                  "Line {n} should read \u201c{line}\u201d.",
+                                  'Change line {n} to: "{line}"'])
+def test_reconcile_words_before_a_quoted_line_are_the_answer_s(said: str) -> None:
+    """Lines given fixed in quotation marks after words of the answer's own ('The second
+    line should say "He takes metformin ..."', "I'd rewrite line 2 as:" over it) had the
+    words inserted into the document, an over-correction each. They go, as the
+    quotation marks do."""
+    lines = _answer().split("\n")
+    answer = "\n".join(said.format(nth=nth, n=n, line=lines[n - 1])
+                       for n, nth in ((2, "second"), (3, "third")))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == [] and result.text == _answer()
+
+
+def test_reconcile_a_document_s_words_before_a_quotation_stay() -> None:
+    """Words before a quotation the document holds are its own: they stay, the
+    quotation marks with them."""
+    doc = _text_doc("Patient said he feels dizzy when he stands up.\nNo other complaints.")
+    answer = 'Patient said "he feels dizzy when he stands up."\nNo other complaints.'
+    result = reconcile(doc, answer)
+    assert result.changes == () and result.text == answer

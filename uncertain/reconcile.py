@@ -2341,7 +2341,7 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
         answer = _LIST_MARK.sub("", answer)
     if not _LINE_LABEL.search(own):  # lines the answer numbered ("Line 2: ...", "2: ...")
         answer = _LINE_LABEL.sub("", answer)
-    if not _QUOTED_WHOLE.search(own):  # lines it gave quoted ("Line 2: \"...\"")
+    if not _QUOTED_WHOLE.search(own):  # lines it gave quoted, under a label of its own
         answer = _unquoted_lines(answer, own)
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = own  # (unless the words themselves hold such a time)
@@ -2362,26 +2362,42 @@ _LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}(?:[ \t]+\(?(?:sh
                          r"(?:read|be)|(?:now[ \t]+)?reads|corrected|revised|fixed)\)?)?"
                          r"[ \t]*[:.)\-]|\d{1,4}:)[ \t]+", re.MULTILINE | re.IGNORECASE)
 #: a line an answer gives whole in quotation marks ('"He takes ..."', 'Line 2: “He
-#: takes ...”.'), or ends with a quotation after words of its own ('He said "I feel
-#: dizzy"'): at least ``_QUOTED_WORDS`` words quoted (fewer are a fix's words,
+#: takes ...”.'), or after words of its own ('The second line should say "He takes
+#: ..."'): at least ``_QUOTED_WORDS`` words quoted (fewer are a fix's words,
 #: '"met for men" -> "metformin"'), the words before them holding no quotation mark nor
-#: arrow
+#: arrow (no fix of a list's: 'met for men -> "metformin ..."')
 _QUOTED_WHOLE = re.compile(
     r"^(?P<lead>[ \t]*(?:[^\n\"\u201c\u201d\u201e\u00ab\u00bb\u2192=>|]*?[\s:])?)"
     r"[\"\u201c\u201e\u00ab][ \t]*(?P<line>[^\s\"\u201c\u201d\u201e\u00ab\u00bb]"
     r"[^\n\"\u201c\u201d\u201e\u00ab\u00bb]*?)[ \t]*[\"\u201d\u201c\u00bb][ \t]*[.,;]?[ \t]*$",
     re.MULTILINE)
 _QUOTED_WORDS = 4
+#: the words of its own an answer may put on a line before such a quoted line ("I'd
+#: rewrite line 2 as:"): a short line ending in a colon
+_QUOTE_LABEL_WORDS = 12
 
 
 def _unquoted_lines(answer: str, own: str) -> str:
     """``answer`` with each line it gives whole in quotation marks (:data:`_QUOTED_WHOLE`)
-    unquoted (the document's own text ``own`` holding no line ending in a quotation)."""
+    unquoted, and the words of its own it put before them, on the line or on a short
+    line of their own ending in a colon just before it, dropped (the document's own
+    text ``own`` holding no line ending in a quotation, nor those words)."""
     lines = answer.split("\n")
     for k, line in enumerate(lines):
         m = _QUOTED_WHOLE.fullmatch(line)
-        if m is not None and not m["lead"].strip() and len(m["line"].split()) >= _QUOTED_WORDS:
-            lines[k] = m["line"]
+        if m is None or len(m["line"].split()) < _QUOTED_WORDS:
+            continue
+        lead = m["lead"].strip(" \t:")
+        if lead and lead in own:
+            continue
+        lines[k] = m["line"]
+        before = k - 1
+        while before >= 0 and not lines[before].strip():
+            before -= 1
+        label = lines[before].strip() if before >= 0 else ""
+        if (label.endswith(":") and len(label.split()) <= _QUOTE_LABEL_WORDS
+                and label.rstrip(":") not in own and not _QUOTED_WHOLE.fullmatch(label)):
+            lines[before] = ""
     return "\n".join(lines)
 
 
