@@ -3384,3 +3384,35 @@ def test_reconcile_a_document_s_words_before_a_quotation_stay() -> None:
     answer = 'Patient said "he feels dizzy when he stands up."\nNo other complaints.'
     result = reconcile(doc, answer)
     assert result.changes == () and result.text == answer
+
+
+@pytest.mark.parametrize("header", ["| Transcript says | Should be |",
+                                    "| Texte transcrit | Corrig\u00e9 |",
+                                    "| Original | Korrektur |",
+                                    "| Texto original | Correcci\u00f3n |",
+                                    '[{"transcription": "met for me", "korrigiert": "x"}]'])
+def test_reconcile_a_table_s_columns_named_otherwise_are_read(header: str) -> None:
+    """A table of fixes whose header names its columns otherwise ("| Transcript says |
+    Should be |") or in another language ("| Original | Korrektur |") was read as a
+    corrected copy: its header and cells inserted, no corrected copy. Its fixes are
+    read, as a JSON list's fields named so are."""
+    if header.startswith("["):
+        answer = ('[{"transcription": "met for me", "korrigiert": "metformin"}, '
+                  '{"transcription": "lie sin oh pril", "korrigiert": "lisinopril"}]')
+    else:
+        answer = (f"{header}\n|---|---|\n| met for me | metformin |\n"
+                  "| lie sin oh pril | lisinopril |")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()
+
+
+def test_reconcile_a_corresponding_column_names_no_fix() -> None:
+    """A column whose name starts as "correction" does but says something else
+    ("Corresponding line") is a note, not the fix."""
+    answer = ("| Original | Corrected | Corresponding line |\n|---|---|---|\n"
+              "| met for me | metformin | 2 |\n| lie sin oh pril | lisinopril | 3 |")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]

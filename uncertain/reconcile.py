@@ -1183,6 +1183,19 @@ _FIX_TO = frozenset({"corrected", "correction", "to", "new", "after", "replaceme
                      "replace", "fixed", "fix", "revised", "suggested", "suggestion",
                      "correct", "right", "output", "cleaned", "proposed", "intended",
                      "meant", "should"})  # ("Should be", "should_be")
+#: the starts of such words shared by the languages a table's header may be written in
+#: ("Original", "Originaltext", "Texte transcrit", "Transkript"; "Corrigé",
+#: "Corrección", "Corretto", "Korrektur", "korrigiert"): a word that starts so names the
+#: words read, or their fix ("correspond..." apart), as those of the lists above do
+_FIX_FROM_STEMS = ("orig", "transcri", "transkri")
+_FIX_TO_STEMS = ("corr", "korr")
+
+
+def _fix_words(name: str, words: frozenset[str], stems: tuple[str, ...]) -> set[str]:
+    """The words of a fix's field's name (:func:`_key_words`) that are of ``words`` or
+    start with one of ``stems``."""
+    return {w for w in _key_words(name)
+            if w in words or (w.startswith(stems) and not w.startswith("corresp"))}
 
 
 class _Fix(NamedTuple):
@@ -1698,14 +1711,16 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
 
 def _fix_of(item: Any) -> _Fix | None:
     """The fix a list's item names, or None when it names none: one field holding the
-    words read, one what goes in their place (:data:`_FIX_FROM`, :data:`_FIX_TO`)."""
+    words read, one what goes in their place (:data:`_FIX_FROM`, :data:`_FIX_TO`, and
+    words starting as :data:`_FIX_FROM_STEMS`, :data:`_FIX_TO_STEMS` do)."""
     if not isinstance(item, dict):
         return None
     strings = {k: v for k, v in item.items() if isinstance(v, str)}
     # ("text" beside a word of the fix's is the fix's: "corrected_text", "Corrected text")
-    read = [k for k in strings if _key_words(k) & _FIX_FROM
-            and not (_key_words(k) & _FIX_FROM == {"text"} and _key_words(k) & _FIX_TO)]
-    put = [k for k in strings if _key_words(k) & _FIX_TO and k not in read]
+    read = [k for k in strings if _fix_words(k, _FIX_FROM, _FIX_FROM_STEMS)
+            and not (_fix_words(k, _FIX_FROM, _FIX_FROM_STEMS) == {"text"}
+                     and _fix_words(k, _FIX_TO, _FIX_TO_STEMS))]
+    put = [k for k in strings if _fix_words(k, _FIX_TO, _FIX_TO_STEMS) and k not in read]
     if len(read) > 1:  # ("text" beside "original_text": the other is the one read)
         read = [k for k in read if _key_words(k) != {"text"}]
     if len(read) != 1 or len(put) != 1 or not strings[read[0]].strip():
