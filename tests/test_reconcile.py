@@ -3416,3 +3416,32 @@ def test_reconcile_a_corresponding_column_names_no_fix() -> None:
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+
+
+@pytest.mark.parametrize("notes", ["## Notes\nBoth names are common drugs for these conditions.",
+                                   "Notes:\nThe doses were left as dictated.",
+                                   "---\nLet me know if anything else looks off."])
+@pytest.mark.parametrize("fixes", [
+    "- met for me \u2192 metformin\n- lie sin oh pril \u2192 lisinopril",
+    "| Original | Corrected |\n|---|---|\n| met for me | metformin |\n"
+    "| lie sin oh pril | lisinopril |"])
+def test_reconcile_a_notes_section_after_a_list_of_fixes_is_the_answer_s(
+        fixes: str, notes: str) -> None:
+    """A list (or table) of fixes followed by a notes section of two lines, a heading and
+    a sentence ("## Notes" over "Both names are common drugs ..."), was read as a
+    summary: no corrected copy, no span resolved. Two lines of the answer's own that
+    quote none of the document's words after the list are its notes."""
+    result = reconcile(_load("dictation"), f"{fixes}\n\n{notes}")
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()
+
+
+def test_reconcile_lines_quoting_the_document_after_fixes_are_no_notes() -> None:
+    """Two lines after a list of fixes that quote the document's words ("follow up in
+    three months", a summary of it) are no notes of the list's: the answer is read as a
+    whole, not as its one fix."""
+    answer = ("- met for me \u2192 metformin\n\nSummary:\n"
+              "Routine visit; follow up in three months as planned.")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] != [("met for me", "metformin")]

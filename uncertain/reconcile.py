@@ -1323,8 +1323,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     only where its words are in one of the doubtful ``spans``."""
     answer = _unfenced(answer)
     lines = [line for line in answer.split("\n") if line.strip()]
-    if len(lines) > _MAX_LINES or sum(not _FIX_HINT.search(line) for line in lines) > 2:
-        return None  # (more than two lines that can hold no fix: no list of them)
+    if len(lines) > _MAX_LINES or sum(
+            not _FIX_HINT.search(line) for line in lines) > 1 + _NOTES_AFTER:
+        return None  # (more lines that can hold no fix: no list of them)
 
     read: dict[str, dict[str, str | None] | None] = {}
 
@@ -1366,8 +1367,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     lines = [part for line in lines for part in parts(line)]
     found = [fix(line) for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
-    if not at or len(lines) - len(at) > 2 or not all(
-            0 <= k - at[0] < len(at) for k in at) or (at[0] > 1 or len(lines) - 1 - at[-1] > 1):
+    if not at or not all(0 <= k - at[0] < len(at) for k in at) or at[0] > 1 or not _notes_after(
+            lines[at[-1] + 1:], own):
         return None
     if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
         return None  # (half the document's words or more: a copy of it, "a -> b" its own)
@@ -1402,6 +1403,33 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+#: the most lines of its own an answer may give after its list of fixes: a line ("Please
+#: verify.") or a notes section, a heading and a line ("## Notes" over a sentence)
+_NOTES_AFTER = 2
+#: words of the document's in a row that a notes section's line holds where it quotes it
+_NOTES_QUOTE = 3
+
+
+def _notes_after(lines: list[str], own: str) -> bool:
+    """Whether ``lines``, those an answer gives after its list of fixes, are notes of its
+    own: one line, or at most :data:`_NOTES_AFTER` where none quotes the document's own
+    text ``own`` (:data:`_NOTES_QUOTE` of its words in a row: lines of a summary or a
+    copy of it, not notes of the fixes). (Lines like the document's are checked by the
+    list's reader.)"""
+    if len(lines) <= 1:
+        return True
+    if len(lines) > _NOTES_AFTER:
+        return False
+    keys = [_key(t) for t in own.split()]
+    runs = {tuple(keys[k:k + _NOTES_QUOTE]) for k in range(len(keys) - _NOTES_QUOTE + 1)}
+    for line in lines:
+        said = [_key(t) for t in line.split()]
+        if any(tuple(said[k:k + _NOTES_QUOTE]) in runs
+               for k in range(len(said) - _NOTES_QUOTE + 1)):
+            return False
+    return True
 
 
 #: a note in brackets after a listed fix's words, before its arrow, that says what the
@@ -1678,7 +1706,7 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     stop = rule + 1
     while stop < len(lines) and "|" in lines[stop]:
         stop += 1
-    if rule - 1 > 1 or len(lines) - stop > 1 or stop == rule + 1:
+    if rule - 1 > 1 or not _notes_after(lines[stop:], own) or stop == rule + 1:
         return None
 
     def cells(line: str) -> list[str]:
