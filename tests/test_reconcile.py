@@ -3445,3 +3445,25 @@ def test_reconcile_lines_quoting_the_document_after_fixes_are_no_notes() -> None
               "Routine visit; follow up in three months as planned.")
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new) for c in result.changes] != [("met for me", "metformin")]
+
+
+@pytest.mark.parametrize("answer", [
+    '{"met for me": "metformin", "lie sin oh pril": "lisinopril"}',
+    '```json\n{"corrections": {"met for me": "metformin", "lie sin oh pril": "lisinopril"}}\n```',
+])
+def test_reconcile_a_json_map_of_words_to_their_fix_is_read(answer: str) -> None:
+    """A JSON object mapping the words read to their fix ({"met for me": "metformin"})
+    was read as no corrected copy, its keys and values inserted. Where each key is
+    words of the document's, each pair is a fix."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()
+
+
+def test_reconcile_a_json_answer_s_text_field_is_no_fix_of_the_word_text() -> None:
+    """A JSON answer's "text" field is its document, though the document says "text"."""
+    doc = _text_doc("Patient sent a text about the dose.\nNo other complaints.")
+    result = reconcile(doc, '{"text": "Patient sent a text about the doses.\\n'
+                            'No other complaints."}')
+    assert [(c.original, c.new) for c in result.changes] == [("dose.", "doses.")]

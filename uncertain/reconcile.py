@@ -1226,6 +1226,9 @@ def _fix_list(answer: str, own: str) -> list[_Fix] | None:
         if own and answer[at:end] in own:
             continue
         if isinstance(data, dict):
+            mapped = _mapped_fixes(data, own)
+            if mapped is not None:
+                return mapped
             if _document_field(data) is not None:
                 return None  # a JSON answer with its document
             lists = [v for v in data.values() if isinstance(v, list)]
@@ -1237,6 +1240,27 @@ def _fix_list(answer: str, own: str) -> list[_Fix] | None:
         fixes = [_fix_of(item) for item in data]
         return None if any(f is None for f in fixes) else [f for f in fixes if f is not None]
     return None
+
+
+#: the words a JSON answer's fields are named with, the document's or a fix's: an object
+#: with such a key is no map of words read to their fix
+_FIELD_NAMES = _DOCUMENT_WORDS | _FIX_FROM | _FIX_TO | _JSON_OWN
+
+
+def _mapped_fixes(data: dict[str, Any], own: str) -> list[_Fix] | None:
+    """The fixes of a JSON object that maps the words read to their fix, each key words
+    of the document's own text ``own`` and each value a string ({"met for me":
+    "metformin", "lie sin oh pril": "lisinopril"}), alone or as the one object of an
+    object holding nothing else ({"corrections": {...}}); None for any other object."""
+    if len(data) == 1:
+        inner = next(iter(data.values()))
+        if isinstance(inner, dict) and inner:
+            data = inner
+    if not data or not all(isinstance(v, str) for v in data.values()) or not all(
+            k.strip() and _held(k.strip(), own) for k in data) or any(
+            _key_words(k) & _FIELD_NAMES for k in data):
+        return None  # (a key named as a field is: {"text": ...} of a "text" the document says)
+    return [_Fix(k.strip(), v, False) for k, v in data.items()]
 
 
 def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
