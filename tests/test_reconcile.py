@@ -3467,3 +3467,33 @@ def test_reconcile_a_json_answer_s_text_field_is_no_fix_of_the_word_text() -> No
     result = reconcile(doc, '{"text": "Patient sent a text about the doses.\\n'
                             'No other complaints."}')
     assert [(c.original, c.new) for c in result.changes] == [("dose.", "doses.")]
+
+
+def _diff(context: bool) -> str:
+    old, new = _answer("met for me", ace="lie sin oh pril").split("\n"), _answer().split("\n")
+    lines = ["--- transcript", "+++ corrected", "@@ -1,5 +1,5 @@"] if context else []
+    for a, b in zip(old, new, strict=True):
+        if a != b:
+            lines += [f"-{a}", f"+{b}"] if context else [f"- {a}", f"+ {b}"]
+        elif context:
+            lines.append(f" {a}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("answer", [_diff(False), f"```diff\n{_diff(False)}\n```",
+                                    f"```diff\n{_diff(True)}\n```"])
+def test_reconcile_a_diff_of_the_document_s_lines_is_read(answer: str) -> None:
+    """An answer giving its fixes as a diff of the document's lines ("- He takes met for
+    me ..." over "+ He takes metformin ...") was read with both lines, the one it
+    removes an insertion. The lines it removes go, each a line of the document's."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == [] and result.text == _answer()
+
+
+def test_reconcile_a_bulleted_copy_is_no_diff() -> None:
+    """Lines after a "-" with no "+" line are a list of the answer's, not a diff."""
+    answer = "\n".join(f"- {line}" for line in _answer().split("\n"))
+    result = reconcile(_load("dictation"), answer)
+    assert result.text == _answer()

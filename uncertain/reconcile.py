@@ -2399,11 +2399,35 @@ def _said_besides(new: str, numbers: str, *, at_end: bool) -> list[str] | None:
     return said[len(gone):] if said[:len(gone)] == gone else None
 
 
+#: a unified diff's lines of its own: its files' names and its hunks' places
+_DIFF_HEAD = re.compile(r"(?:---|\+\+\+)[ \t]|@@[ \t]|diff[ \t]")
+
+
+def _undiffed(answer: str, own: str) -> str:
+    """An answer that gives its fixes as a diff of the document's lines ("- He takes met
+    for me ..." over "+ He takes metformin ..."; in a unified diff's form, its headers
+    and its unchanged lines after a space, or not), its lines as fixed: those after a
+    "+" or a space, marks dropped, the lines after a "-" gone, each a line of the
+    document's own text ``own`` (no line of which starts with a "+"); ``answer`` as it
+    is otherwise (a list of bullets, "- ...", with no "+" line)."""
+    lines = [line for line in answer.split("\n")
+             if line.strip() and not _DIFF_HEAD.match(line)]
+    marks = {line[0] for line in lines}
+    if not {"-", "+"} <= marks or not marks <= {"-", "+", " "} or re.search(
+            r"^[ \t]*\+", own, re.MULTILINE):
+        return answer
+    targets = {_line_key(line) for line in own.split("\n")}
+    if any(line[0] == "-" and _line_key(line[1:]) not in targets for line in lines):
+        return answer
+    return "\n".join(line[1:].removeprefix(" ") for line in lines if line[0] != "-")
+
+
 def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) -> str:
     """The answer's text for :func:`reconcile`, its markup removed and the stretches it
     keeps marked as doubtful enclosed in the two :data:`_DOUBT_MARKS`; list marks and
     segments' times dropped where the document has none."""
     answer = _clean(llm_output.removeprefix("\ufeff"), style, own)
+    answer = _undiffed(answer, own)
     if not _LIST_MARK.search(own):  # bullets and numbers the answer made a list with
         answer = _LIST_MARK.sub("", answer)
     if not _LINE_LABEL.search(own):  # lines the answer numbered ("Line 2: ...", "2: ...")
