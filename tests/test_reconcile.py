@@ -3497,3 +3497,25 @@ def test_reconcile_a_bulleted_copy_is_no_diff() -> None:
     answer = "\n".join(f"- {line}" for line in _answer().split("\n"))
     result = reconcile(_load("dictation"), answer)
     assert result.text == _answer()
+
+
+@pytest.mark.parametrize("said", ["Line {n}: '{line}'", "Line {n} should say: \u2018{line}\u2019",
+                                  "I'd rewrite line {n} as: '{line}'"])
+def test_reconcile_a_line_given_in_single_quotation_marks_is_the_line(said: str) -> None:
+    """Lines given fixed in single quotation marks ("Line 2: 'He takes metformin ...'")
+    kept them, and the words before them were inserted. They go, as double quotation
+    marks do; an apostrophe between letters is no quotation mark."""
+    lines = _answer().replace("He takes", "He's taking").split("\n")
+    answer = "\n".join(said.format(n=n, line=lines[n - 1]) for n in (2, 3))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("He takes", "He's taking"), ("met for me", "metformin"),
+        ("lie sin oh pril", "lisinopril")]
+    assert result.text == "\n".join(lines)
+
+
+def test_reconcile_quoted_words_inside_a_line_stay() -> None:
+    """Words quoted inside a line, not the line whole, keep their quotation marks."""
+    doc = _text_doc("Take as needed doses per the doctor's orders.\nNo other complaints.")
+    answer = "Take 'as needed' doses per the 'doctor's orders'\nNo other complaints."
+    assert reconcile(doc, answer).text == answer

@@ -2456,11 +2456,14 @@ _LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}(?:[ \t]+\(?(?:sh
 #: takes ...”.'), or after words of its own ('The second line should say "He takes
 #: ..."'): at least ``_QUOTED_WORDS`` words quoted (fewer are a fix's words,
 #: '"met for men" -> "metformin"'), the words before them holding no quotation mark nor
-#: arrow (no fix of a list's: 'met for men -> "metformin ..."')
+#: arrow (no fix of a list's: 'met for men -> "metformin ..."'); in single quotation
+#: marks too, its apostrophes those between letters ("'He's taking ...'")
 _QUOTED_WHOLE = re.compile(
     r"^(?P<lead>[ \t]*(?:[^\n\"\u201c\u201d\u201e\u00ab\u00bb\u2192=>|]*?[\s:])?)"
-    r"[\"\u201c\u201e\u00ab][ \t]*(?P<line>[^\s\"\u201c\u201d\u201e\u00ab\u00bb]"
-    r"[^\n\"\u201c\u201d\u201e\u00ab\u00bb]*?)[ \t]*[\"\u201d\u201c\u00bb][ \t]*[.,;]?[ \t]*$",
+    r"(?:[\"\u201c\u201e\u00ab][ \t]*(?P<line>[^\s\"\u201c\u201d\u201e\u00ab\u00bb]"
+    r"[^\n\"\u201c\u201d\u201e\u00ab\u00bb]*?)[ \t]*[\"\u201d\u201c\u00bb]"
+    r"|['\u2018][ \t]*(?P<single>[^\s'\u2018\u2019](?:[^\n'\u2018\u2019]|(?<=\w)['\u2019](?=\w))*?)"
+    r"[ \t]*['\u2019])[ \t]*[.,;]?[ \t]*$",
     re.MULTILINE)
 _QUOTED_WORDS = 4
 #: the words of its own an answer may put on a line before such a quoted line ("I'd
@@ -2476,12 +2479,15 @@ def _unquoted_lines(answer: str, own: str) -> str:
     lines = answer.split("\n")
     for k, line in enumerate(lines):
         m = _QUOTED_WHOLE.fullmatch(line)
-        if m is None or len(m["line"].split()) < _QUOTED_WORDS:
+        if m is None:
+            continue
+        quoted = m["line"] or m["single"]
+        if len(quoted.split()) < _QUOTED_WORDS:
             continue
         lead = m["lead"].strip(" \t:")
         if lead and lead in own:
             continue
-        lines[k] = m["line"]
+        lines[k] = quoted
         before = k - 1
         while before >= 0 and not lines[before].strip():
             before -= 1
