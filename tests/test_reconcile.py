@@ -3519,3 +3519,22 @@ def test_reconcile_quoted_words_inside_a_line_stay() -> None:
     doc = _text_doc("Take as needed doses per the doctor's orders.\nNo other complaints.")
     answer = "Take 'as needed' doses per the 'doctor's orders'\nNo other complaints."
     assert reconcile(doc, answer).text == answer
+
+
+@pytest.mark.parametrize("answer", [
+    "<table><tr><th>Original</th><th>Corrected</th></tr>"
+    "<tr><td>met for me</td><td>metformin</td></tr>"
+    "<tr><td>lie sin oh pril</td><td>lisinopril</td></tr></table>",
+    "Corrections:\n<table>\n  <thead><tr><th>Heard</th><th>Meant</th><th>Note</th></tr></thead>\n"
+    "  <tbody>\n    <tr><td><code>met for me</code></td><td><b>metformin</b></td><td>&lt;sure&gt;"
+    "</td></tr>\n    <tr><td>lie sin oh pril</td><td>lisinopril</td><td></td></tr>\n"
+    "  </tbody>\n</table>",
+])
+def test_reconcile_an_html_table_of_fixes_is_read(answer: str) -> None:
+    """A table of fixes given in HTML (<table><tr><th>Original</th>...) was read as no
+    corrected copy, its cells run together and inserted. It is read as a Markdown
+    table of fixes is."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import itertools
 import json
 import re
@@ -1709,6 +1710,30 @@ def _fix_and_note(written: str) -> tuple[str, str]:
     return written, ""
 
 
+_HTML_TABLE = re.compile(r"<table\b[^<>]*>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_ROW = re.compile(r"<tr\b[^<>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(r"<t([hd])\b[^<>]*>(.*?)</t\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def _html_tabled(answer: str) -> str:
+    """``answer`` with the first HTML table it gives (``<table><tr><th>Original</th>
+    ...``) set out as a Markdown table, its first row the header, each cell's text
+    without its tags and entities; ``answer`` as it is when it gives none of two rows."""
+    if "<t" not in answer and "<T" not in answer:
+        return answer
+    table = _HTML_TABLE.search(answer)
+    if table is None:
+        return answer
+    rows = [[html.unescape(_HTML_ANY_TAG.sub("", cell[2])).strip().replace("|", "\\|")
+             for cell in _HTML_CELL.finditer(row[1])] for row in _HTML_ROW.finditer(table[1])]
+    if len(rows) < 2 or not rows[0]:
+        return answer
+    text = "\n".join(["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0]),
+                      *("| " + " | ".join(row) + " |" for row in rows[1:])])
+    return f"{answer[:table.start()]}\n{text}\n{answer[table.end():]}"
+
+
 def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
     """The fixes of an answer that gives only a Markdown table of them, a fix a row under
     a header naming the words read and what goes in their place as a JSON list's fields
@@ -1719,7 +1744,7 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     in the prompt's markup (``style``, guessed when None) or none."""
     if "|" in own:
         return None
-    answer = _unfenced(answer)
+    answer = _html_tabled(_unfenced(answer))
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
