@@ -3538,3 +3538,28 @@ def test_reconcile_an_html_table_of_fixes_is_read(answer: str) -> None:
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
     assert result.corrected_copy and result.text == _answer()
+
+
+@pytest.mark.parametrize("answer", [
+    "- original: met for me\n  corrected: metformin\n"
+    "- original: lie sin oh pril\n  corrected: lisinopril",
+    "```yaml\ncorrections:\n  - from: \"met for me\"\n    to: \"metformin\"\n    confidence: high\n"
+    "  - from: \"lie sin oh pril\"\n    to: \"lisinopril\"\n```",
+])
+def test_reconcile_a_yaml_list_of_fixes_is_read(answer: str) -> None:
+    """A list of fixes given as YAML ("- original: met for me" over "  corrected:
+    metformin") was read as no corrected copy, its fields inserted. Its items are read
+    as a JSON list's are."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()
+
+
+def test_reconcile_a_list_of_labelled_lines_is_no_yaml_list_of_fixes() -> None:
+    """A list whose items' labels name no fix ("- Metformin: 500 mg") is the answer's
+    text, as before."""
+    doc = _text_doc("Medications:\n- Metformin: 500 mg twice daily\n- Lisinopril: 15 mg")
+    answer = "Medications:\n- Metformin: 500 mg twice daily\n- Lisinopril: 10 mg"
+    result = reconcile(doc, answer)
+    assert [(c.original, c.new) for c in result.changes] == [("15", "10")]

@@ -996,7 +996,8 @@ def reconcile(
         else:
             labelled = (_labelled_fixes(bare, own, style)
                         or _listed_fixes(bare, own, style, spans)
-                        or _tabled_fixes(bare, own, style))
+                        or _tabled_fixes(bare, own, style)
+                        or _yaml_fixes(bare, own, style))
             if labelled is not None:  # each fixed stretch given before and after its fix
                 cleaned, warnings = _fixed(own, spans, labelled)
             if labelled is None or (len(labelled) == 1 and warnings):
@@ -1708,6 +1709,48 @@ def _fix_and_note(written: str) -> tuple[str, str]:
                 or (not cut["end"] and rest[:1].isupper()) or _NOTE_DOUBT.search(rest)):
             return written[:cut.start()], rest
     return written, ""
+
+
+#: a line of a YAML list of fixes: a field, after the dash that opens an item or not
+#: ("- original: met for me", "  corrected: metformin")
+_YAML_FIELD = re.compile(r"[ \t]*(?P<dash>-[ \t]+)?(?P<key>[^\W\d][\w \t-]{0,30}?)[ \t]*:"
+                         r"(?:[ \t]+(?P<value>.*?))?[ \t]*")
+
+
+def _yaml_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
+    """The fixes of an answer that gives only a YAML list of them, an item a fix whose
+    fields are named as a JSON list's are (:func:`_fix_of`: "- original: met for me"
+    over "  corrected: metformin"), under a key of its own or none ("corrections:");
+    None for any other answer (one the document's own text ``own`` holds). Each value
+    is read as an answer is, in the prompt's markup (``style``, guessed when None)."""
+    answer = _unfenced(answer)
+    if ":" not in answer or answer.strip() in own:
+        return None
+    lines = [line for line in answer.split("\n") if line.strip()]
+    if len(lines) > _MAX_LINES:
+        return None
+    items: list[dict[str, str]] = []
+    for k, line in enumerate(lines):
+        m = _YAML_FIELD.fullmatch(line)
+        if m is None:
+            return None
+        if m["dash"]:
+            items.append({})
+        elif not items:
+            if k == 0 and not m["value"]:
+                continue  # ("corrections:" over the list)
+            return None
+        items[-1][m["key"].strip()] = (m["value"] or "").strip().strip(_FIX_QUOTES + " \t")
+    fixes = []
+    for item in items:
+        fix = _fix_of(item)
+        if fix is None:
+            return None
+        read = _doubts(_clean(fix.original, style, own))[0].strip()
+        if not read:
+            return None
+        fixes.append(_Fix(read, _clean(fix.new, style, own).strip(), fix.doubted))
+    return fixes or None
 
 
 _HTML_TABLE = re.compile(r"<table\b[^<>]*>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
