@@ -3563,3 +3563,18 @@ def test_reconcile_a_list_of_labelled_lines_is_no_yaml_list_of_fixes() -> None:
     answer = "Medications:\n- Metformin: 500 mg twice daily\n- Lisinopril: 10 mg"
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.changes] == [("15", "10")]
+
+
+@pytest.mark.parametrize("answer", [
+    "Original\tCorrected\nmet for me\tmetformin\nlie sin oh pril\tlisinopril",
+    "original\tcorrected\tconfidence\nmet for me\tmetformin\thigh\n"
+    "lie sin oh pril\tlisinopril\thigh\n",
+])
+def test_reconcile_a_tab_separated_table_of_fixes_is_read(answer: str) -> None:
+    """A table of fixes given as tab-separated lines ("Original<TAB>Corrected") was
+    read as no corrected copy, its cells inserted. Its lines are read as a Markdown
+    table's rows are, the first its header."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.text == _answer()

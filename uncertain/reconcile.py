@@ -1777,6 +1777,23 @@ def _html_tabled(answer: str) -> str:
     return f"{answer[:table.start()]}\n{text}\n{answer[table.end():]}"
 
 
+def _tab_tabled(answer: str, own: str) -> str:
+    """``answer`` set out as a Markdown table where each of its lines, two at least, is
+    a row of cells parted by tabs, as many on each ("Original<TAB>Corrected"), the first
+    the header; ``answer`` as it is otherwise (or where the document's own text ``own``
+    holds tabs)."""
+    if "\t" not in answer or "\t" in own:
+        return answer
+    lines = [line.strip(" \t") for line in answer.split("\n") if line.strip()]
+    counts = {line.count("\t") for line in lines}
+    if len(lines) < 2 or len(counts) != 1 or 0 in counts:
+        return answer
+    rows = [" | ".join(cell.strip().replace("|", "\\|") for cell in line.split("\t"))
+            for line in lines]
+    return "\n".join([f"| {rows[0]} |", "|" + "---|" * (counts.pop() + 1),
+                      *(f"| {row} |" for row in rows[1:])])
+
+
 def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
     """The fixes of an answer that gives only a Markdown table of them, a fix a row under
     a header naming the words read and what goes in their place as a JSON list's fields
@@ -1787,7 +1804,7 @@ def _tabled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | No
     in the prompt's markup (``style``, guessed when None) or none."""
     if "|" in own:
         return None
-    answer = _html_tabled(_unfenced(answer))
+    answer = _tab_tabled(_html_tabled(_unfenced(answer)), own)
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
