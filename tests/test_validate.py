@@ -3918,3 +3918,41 @@ def test_validate_a_verbs_form_of_a_known_word_is_known(
         validator: Validator, line: str, flagged: list[str]) -> None:
     doc = validated_as(validator, line, "text")
     assert [f.text for f in only_doubtful(doc)] == flagged
+
+
+@pytest.mark.parametrize(("pieces", "text", "canonical"), [
+    # "isosorbide dinitrate 40 milligrams", its first word heard as three
+    ([("Did", 0.9), ("the", 0.96), ("pharmacy", 0.99), ("ever", 0.99), ("fill", 0.96),
+      ("the", 0.97), ("ISIS", 0.43), ("or", 0.66), ("by", 0.66), ("denotrate", 0.0),
+      ("40", 0.95), ("milligrams?", 0.91)], "ISIS or by denotrate", "isosorbide dinitrate"),
+    ([("Resident", 0.87), ("received", 0.85), ("ISIS", 0.68), ("or", 0.84), ("by", 0.64),
+      ("denotrate", 0.0), ("10", 0.94), ("milligrams", 0.91)],
+     "ISIS or by denotrate", "isosorbide dinitrate"),
+])
+def test_validate_a_name_heard_as_several_words_is_flagged_whole(
+        validator: Validator, pieces: list[tuple[str, float]], text: str,
+        canonical: str) -> None:
+    """A name heard as several words was flagged on its last word alone ("denotrate":
+    Dendrid), whose fewer letters matched a short term surer, though the whole run spelled
+    the name said at least as closely; the LLM never saw isosorbide dinitrate."""
+    doc = validator.validate(_heard([(t, c, False) for t, c in pieces]))
+    near = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert [(f.text, f.candidates[0].canonical) for f in near] == [(text, canonical)]
+
+
+@pytest.mark.parametrize(("pieces", "text"), [
+    # the name alone spells its term closer than any run of words around it
+    ([("Continue", 0.95), ("the", 0.9), ("Mossartan", 0.2), ("25", 0.9),
+      ("milligrams", 0.9)], "Mossartan"),
+    # "and" beside it is the sentence's own word, though "and Mossartan" spells
+    # candesartan closer than "Mossartan" spells any term (it was losartan)
+    ([("Current", 0.99), ("medications", 0.98), ("are", 0.96), ("Trexel", 0.01),
+      ("2.5", 0.98), ("milligrams", 0.96), ("and", 0.34), ("Mossartan", 0.02), ("25", 0.98),
+      ("milligrams.", 0.99)], "Mossartan"),
+    ([("Start", 0.95), ("the", 0.6), ("lisinoprill", 0.3), ("10", 0.9),
+      ("milligrams", 0.9)], "lisinoprill"),
+])
+def test_validate_a_misheard_name_is_not_widened_onto_its_neighbours(
+        validator: Validator, pieces: list[tuple[str, float]], text: str) -> None:
+    doc = validator.validate(_heard([(t, c, False) for t, c in pieces]))
+    assert [f.text for f in doc.flags if text in f.text] == [text]

@@ -935,3 +935,74 @@ def resolve(proposals: list[Proposal]) -> list[Proposal]:
             taken[k] = True
         chosen.append(p)
     return sorted(chosen, key=lambda p: p.start)
+
+
+#: how much more alike in spelling and sound a wider window's best candidate must be than
+#: the best of a narrower window it holds, to be taken for the words the narrower one left
+WIDER_SIMILARITY_GAIN = 0.05
+#: a word at least this frequent in English (articles, conjunctions, prepositions,
+#: pronouns: "and", "on", "a", "your", "it") at a wider window's edge is the sentence's
+#: own word heard right, no syllable of the name beside it ("and Mossartan": losartan)
+WIDER_EDGE_MAX_ZIPF = 6.0
+
+
+def _similarity(p: Proposal) -> float | None:
+    """How alike in spelling and sound ``p``'s words are to its best candidate (None: not
+    a near-lexicon window, or unscored)."""
+    if p.reason != "near_lexicon" or p.rank != 1 or p.hunch or not p.candidates:
+        return None
+    features = getattr(p.candidates[0], "features", None) or {}
+    similarity = features.get("similarity")
+    return None if similarity is None else float(similarity)
+
+
+def widen(chosen: list[Proposal], proposals: Sequence[Proposal],
+          infos: Sequence[WordInfo]) -> list[Proposal]:
+    """``chosen`` (from :func:`resolve`), with a near-lexicon window taken instead of a
+    narrower one it holds when its best candidate is clearly more alike in spelling and
+    sound to its words (by :data:`WIDER_SIMILARITY_GAIN`): the narrower window matched
+    part of a name heard as several words ("ISIS or by denotrate": isosorbide dinitrate,
+    not Dendrid for "denotrate"), and its best candidate scored surer only because it had
+    fewer letters to match. The wider window must itself be a flag, must not end on a
+    word as frequent as English's function words (:data:`WIDER_EDGE_MAX_ZIPF`) beyond
+    the narrower one, and may take in only words no other flag holds but a single word's
+    (a doubtful word of the same name)."""
+    gain, edge = WIDER_SIMILARITY_GAIN, WIDER_EDGE_MAX_ZIPF
+    wide: dict[int, list[tuple[Proposal, float]]] = {}  # by first word
+    span = 0
+    for q in proposals:
+        if q.end - q.start > 1 and (s := _similarity(q)) is not None:
+            wide.setdefault(q.start, []).append((q, s))
+            span = max(span, q.end - q.start)
+    if not wide:
+        return chosen
+    owner: dict[int, Proposal] = {k: p for p in chosen for k in range(p.start, p.end)}
+    out: list[Proposal] = []
+    dropped: set[int] = set()
+    for p in chosen:
+        if id(p) in dropped:
+            continue
+        base = _similarity(p)
+        best: tuple[float, float, Proposal] | None = None
+        if base is not None:
+            for w, s in (x for a in range(max(0, p.end - span), p.start + 1)
+                         for x in wide.get(a, ())):
+                if (w.start <= p.start and p.end <= w.end and w.end - w.start > p.end - p.start
+                        and s >= base + gain
+                        and (w.start == p.start or infos[w.start].zipf < edge)
+                        and (w.end == p.end or infos[w.end - 1].zipf < edge)
+                        and all(owner.get(k) in (None, p) or owner[k].rank == 2
+                                for k in range(w.start, w.end))
+                        and (best is None or (s, w.confidence) > best[:2])):
+                    best = (s, w.confidence, w)
+        if best is None:
+            out.append(p)
+            continue
+        w = best[2]
+        for k in range(w.start, w.end):
+            held = owner.get(k)
+            if held is not None and held is not p:
+                dropped.add(id(held))
+            owner[k] = w
+        out.append(w)
+    return sorted((p for p in out if id(p) not in dropped), key=lambda p: p.start)

@@ -121,6 +121,7 @@ from uncertain._words import (
     plural_zipf,
     resolve,
     salt_written,
+    widen,
     word_infos,
     word_key,
 )
@@ -451,6 +452,9 @@ class Validator:
         if any(not p.hunch for p in orphans):
             chosen = resolve(proposals + [p for p in orphans if not p.hunch])
         hunches += [p for p in orphans if p.hunch]
+        # a window matching part of a name heard as several words gives way to the wider
+        # window its words spell clearly better (see _words.widen)
+        chosen = widen(chosen, proposals + [p for p in orphans if not p.hunch], infos)
         # a word of a run taken for what was said is no hunch of its own ("physical" of
         # "Continue physical therapy twice a week"), for the audio to bear out by chance
         hunches = [p for p in hunches
