@@ -1130,6 +1130,18 @@ def test_asr_real_dictation_whose_channels_cancel_is_heard(tmp_path: Path) -> No
                             "another inverted); channel 1 alone was read"]
 
 
+def _said_dictation(path: Path) -> Path:
+    """Two sentences of a dictation said by espeak-ng (en-us, 150 words a minute) into
+    ``path``."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is required for this test (apt-get install espeak-ng)")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path),
+                    "The patient takes metformin five hundred milligrams twice daily. "
+                    "Blood pressure today is one hundred thirty eight over eighty six."],
+                   check=True)
+    return path
+
+
 @pytest.mark.slow
 def test_asr_real_speech_in_one_channel_noise_in_the_other_is_heard(tmp_path: Path) -> None:
     """A sentence in the left channel and steady noise twice as loud in the right were
@@ -1141,14 +1153,7 @@ def test_asr_real_speech_in_one_channel_noise_in_the_other_is_heard(tmp_path: Pa
     from uncertain import audio
     from uncertain.metrics import wer
 
-    if shutil.which("espeak-ng") is None:
-        pytest.fail("espeak-ng is required for this test (apt-get install espeak-ng)")
-    said = tmp_path / "said.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said),
-                    "The patient takes metformin five hundred milligrams twice daily. "
-                    "Blood pressure today is one hundred thirty eight over eighty six."],
-                   check=True)
-    speech = audio.decode(said)
+    speech = audio.decode(_said_dictation(tmp_path / "said.wav"))
     speech = np.concatenate([np.zeros(SAMPLE_RATE), 0.5 * speech / np.abs(speech).max(),
                              np.zeros(SAMPLE_RATE)])
     level = float(np.sqrt(np.mean(speech[np.abs(speech) > 0.01] ** 2)))
@@ -1245,14 +1250,9 @@ def test_asr_real_telephone_audio_at_8_khz_is_resampled_and_heard(tmp_path: Path
     from uncertain import audio
     from uncertain.metrics import wer
 
-    for tool in ("espeak-ng", "sox"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is required for this test (apt-get install {tool})")
-    said = tmp_path / "said.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said),
-                    "The patient takes metformin five hundred milligrams twice daily. "
-                    "Blood pressure today is one hundred thirty eight over eighty six."],
-                   check=True)
+    if shutil.which("sox") is None:
+        pytest.fail("sox is required for this test (apt-get install sox)")
+    said = _said_dictation(tmp_path / "said.wav")
     wide = audio.decode(said)
     docs = {}
     for encoding in ("mu-law", "signed-integer"):
