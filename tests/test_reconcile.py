@@ -37,6 +37,15 @@ def _text_doc(text: str) -> Document:
     return document_from_text(text, path="note.txt")  # no flags: every word confident
 
 
+def _assert_two_dictation_fixes(answer: str) -> None:
+    """``answer`` read onto the dictation sample fixes its two doubtful names, metformin
+    and lisinopril, as a corrected copy with no warning."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
 def _answer(med: str = "metformin", freq: str = "twice", ace: str = "lisinopril") -> str:
     return DICTATION.format(med=med, freq=freq, ace=ace)
 
@@ -2854,10 +2863,7 @@ def test_reconcile_a_fix_said_with_an_equals_sign_or_sounds_like_is_mapped(
         answer: str) -> None:
     """Fixes written "met for me = metformin", or said "sounds like", "was meant to be",
     "should have been", were read as the document's text: no corrected copy."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 def test_reconcile_a_copy_with_an_equals_sign_of_its_own_is_no_list_of_fixes() -> None:
@@ -3151,10 +3157,7 @@ def test_reconcile_a_list_of_fixes_with_arrows_of_other_kinds_is_mapped(answer: 
     """A list of fixes written with an arrow of another kind ("➜", "➡️", "==>") or a
     Unicode arrow with no spaces round it ("met for me→metformin") was read as a summary:
     no corrected copy, no span resolved, or its last fix alone."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 def test_reconcile_an_ascii_arrow_within_words_is_no_fix() -> None:
@@ -3176,10 +3179,7 @@ def test_reconcile_fixes_in_another_language_s_quotation_marks_are_mapped(
     """A list of fixes quoted in another language's quotation marks („…“, «…», ‹…›,
     「…」) was not mapped (the opening mark read as a part of the words: "„met for me",
     words the document does not hold), or was read as a summary."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 @pytest.mark.parametrize("answer", [
@@ -3208,10 +3208,7 @@ def test_reconcile_a_list_of_fixes_lettered_is_mapped(answer: str) -> None:
     """A list of fixes whose items open with a letter ("a)", "(b)", "C.") was not mapped:
     the letter was read as a part of each fix's words, which the document does not
     hold."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 def test_reconcile_a_note_after_a_table_s_quoted_fix_is_its_note() -> None:
@@ -3235,10 +3232,7 @@ def test_reconcile_a_note_after_a_table_s_quoted_fix_is_its_note() -> None:
 def test_reconcile_fixes_under_a_should_be_column_are_mapped(answer: str) -> None:
     """A table (or a JSON list) of fixes whose column for the new words is named
     "Should be" was read as a summary: no corrected copy, no span resolved."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 def test_reconcile_a_heading_like_a_document_s_line_in_letters_is_the_answer_s() -> None:
@@ -3322,10 +3316,7 @@ def test_reconcile_fixes_said_as_orders_are_mapped(answer: str) -> None:
     """Fixes said as orders ('Replace "met for me" with "metformin".', "Change met for
     me to metformin") were read as a summary: no corrected copy, no span resolved, as
     those said in the past ("Replaced ...", "Changed ...") are not."""
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
-        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
-    assert result.corrected_copy and result.warnings == ()
+    _assert_two_dictation_fixes(answer)
 
 
 def test_reconcile_a_fix_said_with_would_be_is_mapped() -> None:
