@@ -2054,6 +2054,24 @@ def test_validate_an_everyday_word_written_before_a_frequency_is_what_was_writte
         ("metformn", "metformin")]
 
 
+@pytest.mark.parametrize(("line", "flagged", "hunches"), [
+    # an everyday word heard surely before a frequency, not nearly a name, was flagged as
+    # the name it is nearest (niacin, Zymer): now a hunch, for the audio to bear out
+    ("Use the nebulizer machine twice daily.", [], ["machine"]),
+    ("Continue summer twice daily.", [], ["summer"]),
+    # ... nearly a name, it is doubted as before (Lyrica)
+    ("Continue lyric twice daily.", ["lyric"], []),
+    # ... and so is one before a strength, in a name's place (Plendil)
+    ("Start plenty 20 mg daily.", ["plenty"], []),
+])
+def test_validate_an_everyday_word_heard_surely_is_a_hunch_at_most(
+        validator: Validator, line: str, flagged: list[str], hunches: list[str]) -> None:
+    doc = validated_as(validator, line, "audio")
+    assert [f.text for f in only_doubtful(doc)] == flagged
+    assert doc.validation is not None
+    assert [h.text for h in doc.validation.hunches] == hunches
+
+
 EXAM_SENTENCES = [
     "HEENT: normocephalic, anicteric sclerae, PERRLA, EOMI.",
     "Neck: supple, no thyromegaly.",

@@ -834,6 +834,19 @@ class Validator:
                 and (window[0].zipf < opts.english_min_zipf or modality != "audio")
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
+        if (len(window) == 1 and not doubtful and common[0] and modality == "audio"
+                and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY
+                and not (j < len(words) and classify(strip_punct(words[j].text)) == "number")):
+            # in speech, an everyday word heard with confidence, not nearly a name and
+            # before no strength, is what was said ("Use the nebulizer machine twice
+            # daily" is no niacin) or a name the recogniser made a word of, for the
+            # audio to bear out: a hunch at most, as fluent English heard for a name is
+            # ("Hold the last six until"). Before a number it is in a strength's place,
+            # where a name is said, and weighed as before ("Start plenty 20 mg": Plendil)
+            if floor >= opts.flag_threshold or not any(
+                    r.entry.prior >= opts.hunch_min_prior for r in ranked[:opts.max_candidates]):
+                return None
+            hunch = True
         if (len(window) > 1 and not doubtful and all(common) and modality != "image"
                 and ranked[0].features["similarity"] < (
                     _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
