@@ -3891,6 +3891,10 @@ def test_validate_a_device_name_alone_is_doubted_as_before(
     # doubted as a window with the count ("two Percocets")
     ("Took two Percocets overnight.", ["Percocet"], []),
     ("Took 2 Tylenols last night.", ["Tylenol"], []),
+    # ... and so was one in lower case, whose plural the clinical dictionary does not
+    # make as it makes a noun's ("two tylenols": the window doubted as Tylenol)
+    ("Pt given two tylenols for headache.", ["Tylenol"], []),
+    ("Took 2 percocets overnight.", ["Percocet"], []),
     # ... an English plural is no brand's ("Use the dilators": Dilator), with no count
     # or in lower case
     ("Use the Dilators twice daily.", [], []), ("Placed two dilators.", [], []),

@@ -84,6 +84,20 @@ def test_validate_helpers_the_plural_of_an_ordinary_word_is_ordinary(
     assert plural_zipf(word) >= english_zipf(word)
 
 
+@pytest.mark.parametrize(("key", "named"), [
+    ("tylenols", True),  # the dictionary holds "tylenol", no plural of it: a name
+    ("dilators", False),  # ... it makes "dilator" plural: a noun
+    ("norcos", False),  # ... nor is a word it lacks named by it
+    ("tylenol", False),  # no plural at all
+])
+def test_validate_helpers_a_plural_the_dictionary_does_not_make_is_a_names(
+        key: str, named: bool) -> None:
+    from uncertain._words import _named_plural
+
+    known = {"tylenol", "dilator", "dilators"}
+    assert _named_plural(key, known) is named
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [("500", "number"), ("2.5", "number"), ("500mg", "number"), ("3rd", "number"),

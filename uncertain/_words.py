@@ -139,11 +139,14 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     key, exact = american, found
                 zipf = max(zipf, plural_zipf(american))
             if (kind == "word" and not exact and brand is not None and (
-                    zipf < oov_max_zipf or (zipf < _EVERYDAY_ZIPF and text[:1].isupper()
-                                            and _counted(out, s)))
+                    zipf < oov_max_zipf or (zipf < _EVERYDAY_ZIPF and _counted(out, s) and (
+                        text[:1].isupper() or _named_plural(key, known))))
                     and (units := _brand_plural(key, lookup, brand))):
                 # "Duonebs": DuoNeb, counted; "two Percocets", a plural English knows
-                # a little (from the brand), capitalised as the brand after a count
+                # a little (from the brand), capitalised as the brand after a count, or
+                # in lower case where the clinical dictionary knows the singular but no
+                # plural of it, as it lists a name: "two tylenols" ("two dilators" is
+                # English: the dictionary makes "dilator" plural)
                 key, exact = key[:-1], units
             if kind == "word" and not exact and zipf < KNOWN_ZIPF and (
                     _known(text, known) or _known_plural(key, known, lookup)
@@ -609,6 +612,13 @@ def _counted(before: Sequence[WordInfo], segment: int) -> bool:
         return False
     last = before[-1]
     return last.kind == "number" or is_number_word(last.text.casefold())
+
+
+def _named_plural(key: str, known: Container[str]) -> bool:
+    """Whether the clinical dictionary ``known`` holds the singular of the plural in "s"
+    ``key`` but not ``key`` itself: a name, which a dictionary lists with no plural
+    ("Tylenol"), not a noun, which it lists with its plural ("dilator/S": "dilators")."""
+    return key.endswith("s") and key[:-1] in known and key not in known
 
 
 def _brand_plural(key: str, lookup: Callable[[str], Sequence[int]],
