@@ -3933,8 +3933,11 @@ def test_validate_a_therapy_is_no_drug(validator: Validator, line: str, flagged:
     # in "ed" or "ing" was out of vocabulary ("repleted"), or near a name
     ("K 3.6, repleted with KCl 40 mEq PO x1.", []), ("Mg repleting now.", []),
     ("Pt bolused with 1 L NS.", []), ("Pt nebbed x2 overnight.", []),
+    # ... and so does it of a clinical word it clips ("desat": desaturate): "desatted"
+    # was doubted near Diastat
+    ("Pt desatted to 86% on RA, placed on 2L NC.", []), ("Pt desatting on RA.", []),
     # ... a drug's name so made is its name misspelled, doubted as before
-    ("Lasixed 40 mg daily.", ["Lasixed"]),
+    ("Lasixed 40 mg daily.", ["Lasixed"]), ("Pt diastated overnight.", ["diastated"]),
 ])
 def test_validate_a_verbs_form_of_a_known_word_is_known(
         validator: Validator, line: str, flagged: list[str]) -> None:

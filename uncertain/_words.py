@@ -159,7 +159,8 @@ def word_infos(doc: Document, lookup: Callable[[str], Sequence[int]],
                     and (read_doubt is None or word.confidence is None
                          or word.confidence >= read_doubt)
                     and begins is not None and (_clipped_known(key, known, begins)
-                                                or _prefixed_known(key, known, begins))):
+                                                or _prefixed_known(key, known, begins)
+                                                or _clipped_inflection(key, known, begins))):
                 zipf = KNOWN_ZIPF  # "serosang": a clinical word clipped; "nonperforated"
             if (kind == "word" and not exact and zipf < KNOWN_ZIPF and written
                     and (read_doubt is None or word.confidence is None
@@ -515,6 +516,15 @@ def _clipped_known(key: str, known: Container[str],
     return (vocabulary_begins is not None and len(key) >= _CLIPPED_MIN_LETTERS
             and key.isalpha() and not begins(key)
             and vocabulary_begins(key, extra=_CLIPPED_MIN_EXTRA))
+
+
+def _clipped_inflection(key: str, known: Container[str],
+                        begins: Callable[[str], bool]) -> bool:
+    """Whether a written word of letters is a verb's form in "ed" or "ing" made of a
+    clinical word clipped (:func:`_clipped_known`), as a note makes a verb of what it
+    clips: "desatted", "desatting" (desat: desaturate). A drug's name clipped begins a
+    term, and its verb is still doubted ("diastated")."""
+    return any(_clipped_known(stem, known, begins) for stem in _verb_stems(key))
 
 
 #: the prefixes that make a clinical word of another ("non" + "perforated", "peri" +
