@@ -2072,6 +2072,19 @@ def test_validate_an_everyday_word_heard_surely_is_a_hunch_at_most(
     assert [h.text for h in doc.validation.hunches] == hunches
 
 
+@pytest.mark.parametrize(("line", "flagged"), [
+    # in plain text, a product's name no lexicon holds, of words English knows ("K-Phos",
+    # zipf 2.9, and "neutral"), was doubted near the nearest name (Potassium metal, 0.61)
+    ("Phos 1.9, started K-Phos neutral 250 mg BID.", []),
+    # ... a name split into such words is doubted as before
+    ("stop the pred nice own 20 mg", ["pred nice own"]),
+])
+def test_validate_a_run_of_known_words_written_must_be_near_a_name(
+        validator: Validator, line: str, flagged: list[str]) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.text for f in only_doubtful(doc)] == flagged
+
+
 EXAM_SENTENCES = [
     "HEENT: normocephalic, anicteric sclerae, PERRLA, EOMI.",
     "Neck: supple, no thyromegaly.",

@@ -847,7 +847,10 @@ class Validator:
                     r.entry.prior >= opts.hunch_min_prior for r in ranked[:opts.max_candidates]):
                 return None
             hunch = True
-        if (len(window) > 1 and not doubtful and all(common) and modality != "image"
+        # (in plain text, words English knows however seldom are as sure: "started K-Phos
+        # neutral 250 mg", a product no lexicon holds, is no Potassium metal, 0.61)
+        if (len(window) > 1 and not doubtful and modality != "image" and (all(common) or (
+                modality == "text" and all(w.zipf >= KNOWN_ZIPF for w in window)))
                 and ranked[0].features["similarity"] < (
                     _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
                         window[-1].key, opts.english_min_zipf)
