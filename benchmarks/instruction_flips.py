@@ -3,11 +3,12 @@
 The acoustic pass (:mod:`uncertain.rescore`) scores, for each word heard in doubt that
 would flip an instruction ("Start" for "Stop", "15" for "50": :mod:`uncertain._flips`),
 its counterpart against the audio, and flags the word when the counterpart explains the
-audio no worse than the word heard less ``flip_gap`` nats. This script reads the
-transcripts ``benchmarks/validate_quality.py`` cached for each built dev set, aligns
-them to the references as ``uncertain eval`` does, and for every word of the class
-heard (right, flipped into its counterpart, or otherwise wrong) scores the counterpart
-with the pass's own windows and scoring, with the language prior subtracted (as the
+audio no worse than the word heard less ``flip_gap`` nats (a teen or its tens) or
+better by ``flip_word_gap`` (an opposite), each word in a window of its own. This
+script reads the transcripts ``benchmarks/validate_quality.py`` cached for each built
+dev set, aligns them to the references as ``uncertain eval`` does, and for every word
+of the class heard (right, flipped into its counterpart, or otherwise wrong) scores the
+counterpart with the pass's own windows and scoring, with the language prior subtracted (as the
 pass scores names) and without it (as it scores these words). It prints how many such
 words were flipped, and for a grid of confidences and gaps how many right words a rule
 would flag and how many flips it would catch, and the scoring's CPU time as a fraction
@@ -47,10 +48,10 @@ from uncertain.document import Document  # noqa: E402
 from uncertain.metrics import align_words  # noqa: E402
 from uncertain.rescore import (  # noqa: E402
     RescoreOptions,
-    _groups,
-    _jobs,
     _own_confidence,
     acoustic_scores,
+    flip_margin,
+    flip_windows,
     flip_words,
 )
 
@@ -114,7 +115,7 @@ def gaps(doc: Document, scorer: object, opts: RescoreOptions,
     flips = doc.model_copy(update={"flags": flip_words(
         doc.model_copy(update={"flags": []}), 1.01) if validated is None else flip_words(
         validated, opts.flip_confidence)})
-    groups = _groups(_jobs(flips, words, opts), opts)
+    groups = flip_windows(flips, words, opts)
     out: dict[int, float | None] = {}
     for group, clip in zip(groups, clips(flips, [(g.start, g.end) for g in groups], None),
                            strict=True):
@@ -186,7 +187,7 @@ def main() -> None:
             if validator is not None:
                 validated = validator.validate(calibrate_document(doc, "auto"))
                 for k, gap in gaps(doc, scorer, raw, validated).items():
-                    if gap is not None and gap >= -raw.flip_gap:
+                    if gap is not None and gap >= flip_margin(words[k].text, raw):
                         others = counterparts(words[k].text)
                         ref = said.get(k)
                         kind = ("right" if ref == heard_token(words[k].text) else "flip"
@@ -245,7 +246,8 @@ def main() -> None:
                 print(f"    {below:<5} " + "  ".join(cells))
     if validator is not None:
         print(f"\nflags the pass adds (validated transcripts, flip_confidence "
-              f"{raw.flip_confidence}, flip_gap {raw.flip_gap}): on {added['right']} right "
+              f"{raw.flip_confidence}, flip_gap {raw.flip_gap}, flip_word_gap "
+              f"{raw.flip_word_gap}): on {added['right']} right "
               f"words ({1000 * added['right'] / max(1, right_words):.2f} per 1,000 right "
               f"words), {added['flip']} flips, {added['wrong']} words otherwise wrong")
     if seconds:

@@ -73,20 +73,26 @@ the same false flags (``benchmarks/validate_quality.py --rescore``).
 Words that would flip an instruction ("Start" for "Stop", "Increase" for "Decrease",
 "15" for "50": the closed class of :mod:`uncertain._flips`) look like nothing doubtful
 to the validator. Each one heard below ``flip_confidence`` (0.8, the engine's own word
-probability) and in no flag has its counterpart scored against the audio, in windows of
-its own, the language prior not subtracted (both are everyday words, and what the
-decoder expects of each is evidence: with the prior subtracted, "Discontinue" explained
-a "Continue" heard right by 16 nats); where the counterpart explains the audio no worse
-than the word heard less ``flip_gap`` nats (1.5), the word becomes a ``confusable``
-flag (evidence ``"acoustic"``) with the counterpart as its candidate and a confidence of
-``CONFUSABLE_DOUBT`` (0.6) or the engine's doubt, whichever is higher: the demo's
-"Start ibuprofen" (said "Stop", heard at 0.74, "Stop" 1.1 nats behind). tiny.en's
-scores hardly tell such a pair apart: on the dev split of nine dev sets it flipped 11 of
-295 such words heard (all numbers: "15" for "50"), and this flags 3 of them for 8 right
-words (1.0 per 1,000 right words; on the test split 1 of 5 flips, for 5 right words,
-1.5 per 1,000), for about 1.5% of the audio's duration in CPU time
-(``benchmarks/instruction_flips.py --validate``). A document an earlier pass weighed
-is not searched again.
+probability) and in no flag has its counterpart scored against the audio, each word in
+a window of its own (its own context forced before it: :func:`flip_windows`), the
+language prior not subtracted (both are everyday words, and what the decoder expects of
+each is evidence: with the prior subtracted, "Discontinue" explained a "Continue" heard
+right by 16 nats). The word becomes a ``confusable`` flag (evidence ``"acoustic"``) with
+the counterpart as its candidate and a confidence of ``CONFUSABLE_DOUBT`` (0.6) or the
+engine's doubt, whichever is higher, where the counterpart explains the audio, for a
+teen or its tens, no worse than the word heard less ``flip_gap`` nats (1.5), and for an
+opposite, better than the word heard by ``flip_word_gap`` nats (1.5): the recogniser
+confuses a teen with its tens often (one unstressed syllable apart), the opposites
+seldom, and a near tie of the small model's scores is no evidence against a word it
+seldom gets wrong. The demo's "Start ibuprofen" (said "Stop", heard at 0.74) is
+flagged, "Stop" ahead by 2.2 nats. tiny.en's scores hardly tell such a pair apart: on
+the dev split of nine dev sets it flipped 11 of 295 such words heard (all numbers:
+"15" for "50"), and this flags 3 of them for 3 right words (0.4 per 1,000 right words;
+with the opposites held to the teens' near tie, and the words sharing windows, it
+flagged the same 3 for 8 right words, five of them a right "Stop" or "Decrease"
+whose counterpart came within 1.3 nats behind to 1.2 ahead), for about 1.5% of the
+audio's duration in CPU time (``benchmarks/instruction_flips.py --validate``). A
+document an earlier pass weighed is not searched again.
 
 A flag whose own words' audio is silence (``silence_db``),
 or whose window no hypothesis fits (``min_token_logprob`` per token), tells nothing and is
@@ -116,7 +122,7 @@ from uncertain._acoustic import (
     reach,
     scorer_for,
 )
-from uncertain._flips import counterparts
+from uncertain._flips import counterparts, teen_or_tens
 from uncertain._index import COMMON_PRIOR
 from uncertain._score import logit, sigmoid
 from uncertain.document import (
@@ -178,9 +184,16 @@ class RescoreOptions:
     # counterpart scored against the audio (the language prior not subtracted: both are
     # everyday words, and what the decoder expects of each is evidence) ...
     flip_confidence: float = 0.8
-    # ... and is flagged when the counterpart explains the audio no worse than the word
-    # heard less this many nats
+    # ... and, a teen or its tens, is flagged when the counterpart explains the audio no
+    # worse than the word heard less this many nats ...
     flip_gap: float = 1.5
+    # ... and, another word of the class (an opposite: "Stop", "Decrease", "with"), only
+    # when the counterpart explains the audio better than the word heard by this many
+    # nats: the recogniser seldom writes one opposite for the other (none of 220 on the
+    # dev split of nine dev sets, against 11 of 75 teens and tens), and a near tie of
+    # the small model's scores flagged five right ones there (the counterpart ahead by
+    # 1.2 nats at most; the demo's "Start" said "Stop": ahead by 2.2)
+    flip_word_gap: float = 1.5
 
     def __post_init__(self) -> None:
         # a NaN or a string was taken, and failed (or folded NaN into every score) only
@@ -304,7 +317,7 @@ def rescore(
     # had its words weighed then
     flips = doc.model_copy(update={"flags": [] if earlier is not None
                                    else flip_words(doc, opts.flip_confidence)})
-    flip_groups = _groups(_jobs(flips, words, opts), opts)
+    flip_groups = flip_windows(flips, words, opts)
     if not groups and not hunch_groups and not flip_groups:
         return (doc if doc.validation is None or not doc.validation.hunches
                 else _without_hunches(doc, doc.flags))
@@ -376,6 +389,16 @@ def flip_words(doc: Document, below: float) -> list[Flag]:
     return out
 
 
+def flip_windows(flips: Document, words: list[Word], opts: RescoreOptions) -> list[_Group]:
+    """A window of its own for each word of ``flips.flags`` (from :func:`flip_words`): the
+    word, its own context and margin, not the words heard from a shared window's first
+    forced before it. What the decoder expects of "Stop" against "Start" hangs on the
+    words just before it; after a shared window's earlier sentences the demo's "Start"
+    (said "Stop") explained the audio better than "Stop" by 1.1 nats, in its own window
+    "Stop" was ahead by 2.2. The words are few and their windows short."""
+    return _groups(_jobs(flips, words, opts), replace(opts, share_windows=False))
+
+
 def _own_confidence(doc: Document, word: Word) -> float | None:
     """The engine's own confidence in ``word``: faster-whisper's word probability (its
     ``raw_score``) when the document was calibrated, else the word's confidence."""
@@ -385,13 +408,21 @@ def _own_confidence(doc: Document, word: Word) -> float | None:
     return word.confidence
 
 
+def flip_margin(text: str, opts: RescoreOptions) -> float:
+    """The least ``counterpart - heard`` (nats) that flags the word ``text``: ``-flip_gap``
+    for a teen or its tens, which the recogniser confuses often; ``flip_word_gap`` for
+    the opposites, which it seldom does (:func:`uncertain._flips.teen_or_tens`)."""
+    return -opts.flip_gap if teen_or_tens(text) else opts.flip_word_gap
+
+
 def _flipped(word: Flag, heard: float, other: float, opts: RescoreOptions) -> Flag | None:
     """The flag of a word that would flip an instruction (from :func:`flip_words`) when
-    its counterpart, scoring ``other`` against the audio, explains it no worse than the
-    word heard (``heard``) less ``flip_gap`` nats; else None. Its confidence is
-    ``CONFUSABLE_DOUBT`` or the engine's doubt, whichever is higher (the validator's
-    for a teen dose), its candidate the counterpart."""
-    if not math.isfinite(other) or other - heard < -opts.flip_gap:
+    its counterpart, scoring ``other`` against the audio, explains it at least
+    :func:`flip_margin` nats better than the word heard (``heard``): no worse less
+    ``flip_gap`` for a teen or its tens, better by ``flip_word_gap`` for an opposite;
+    else None. Its confidence is ``CONFUSABLE_DOUBT`` or the engine's doubt, whichever
+    is higher (the validator's for a teen dose), its candidate the counterpart."""
+    if not math.isfinite(other) or other - heard < flip_margin(word.text, opts):
         return None
     # (imported here: the validator's modules cost a tenth of a second to import)
     from uncertain._single import CONFUSABLE_DOUBT
