@@ -3994,3 +3994,35 @@ def test_validate_a_misheard_name_is_not_widened_onto_its_neighbours(
         validator: Validator, pieces: list[tuple[str, float]], text: str) -> None:
     doc = validator.validate(_heard([(t, c, False) for t, c in pieces]))
     assert [f.text for f in doc.flags if text in f.text] == [text]
+
+
+@pytest.mark.parametrize(("pieces", "text", "canonical"), [
+    # a wider window spelling a longer term with more of its letters is not the name:
+    # "renew the witness alone" spells methylprednisolone with more letters matched than
+    # "witness alone" spells prednisolone, the name said
+    ([("Can", 0.9), ("we", 0.9), ("bump", 0.8), ("it", 0.8), ("up", 0.9), ("to", 0.9),
+      ("300", 0.93), ("milligrams,", 0.72), ("renew", 0.51), ("the", 0.68),
+      ("witness", 0.03), ("alone", 0.12), ("5", 0.65), ("milligrams", 0.92), ("for", 0.95),
+      ("another", 0.97), ("three", 0.95), ("months.", 0.96)],
+     "witness alone", "prednisolone"),
+    # ... and words as frequent as English's function words at a window's edge may be
+    # the name's first syllables: "as of" is azithromycin's, not the sentence's own
+    # ("for mice in" alone is formycin)
+    ([("She", 0.84), ("is", 0.95), ("currently", 0.99), ("on,", 0.99), ("as", 0.42),
+      ("of", 0.08), ("for", 0.04), ("mice", 0.02), ("in", 0.13), ("500", 0.96),
+      ("milligrams", 0.77), ("once", 0.76), ("daily.", 0.9)],
+     "as of for mice in", "azithromycin"),
+    ([("He", 0.9), ("takes", 0.9), ("it", 0.8), ("at", 0.7), ("20", 0.79),
+      ("milligrams", 0.81), ("and", 0.86), ("then", 0.59), ("opens", 0.03), ("in", 0.14),
+      ("25", 0.96), ("milligrams.", 0.99)], "and then opens in", "indomethacin"),
+])
+def test_validate_a_name_heard_as_several_words_keeps_the_window_that_spells_it(
+        validator: Validator, pieces: list[tuple[str, float]], text: str,
+        canonical: str) -> None:
+    """Of nested windows over a name heard as several words, the one flagged is the one
+    whose best match is surest unless a wider one spells its own clearly closer: neither
+    the letters a wider window's term matches (more for a longer term) nor a common word
+    at the edge says which window the name is."""
+    doc = validator.validate(_heard([(t, c, False) for t, c in pieces]))
+    near = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert [(f.text, f.candidates[0].canonical) for f in near] == [(text, canonical)]
