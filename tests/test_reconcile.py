@@ -2540,6 +2540,30 @@ def test_reconcile_an_answer_listing_its_fixes_in_words_is_mapped(answer: str) -
     assert result.kept == 1.0 and result.warnings == ()
 
 
+@pytest.mark.parametrize("answer", [
+    "s/met for me/metformin/\ns/lie sin oh pril/lisinopril/ (not sure)",
+    "```sed\ns/met for me/metformin/g\ns|lie sin oh pril|lisinopril|  # please verify\n```",
+    "Substitutions:\n- `s/met for me/metformin/`\n- `s/lie sin oh pril/lisinopril/` (unsure)",
+])
+def test_reconcile_fixes_written_as_sed_commands_are_mapped(answer: str) -> None:
+    """Fixes written as sed commands ("s/met for me/metformin/") were read as a summary:
+    no corrected copy, no span resolved. Each is a fix, its words read between the first
+    two delimiters and its fix between the last two, what follows it its note."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_copy_saying_status_post_is_no_sed_command() -> None:
+    """A corrected copy whose line opens with "s/p" (status post), a slash after it, is
+    the copy, no sed command."""
+    doc = _text_doc("s/p knee replacement/ doing well.\nTakes met for me daily.")
+    result = reconcile(doc, "s/p knee replacement/ doing well.\nTakes metformin daily.")
+    assert [(c.original, c.new) for c in result.changes] == [("met for me", "metformin")]
+    assert result.corrected_copy and result.warnings == ()
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

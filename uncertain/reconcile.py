@@ -1322,6 +1322,27 @@ _FIX_COLON = re.compile(
     r"(?:[ \t]*:|[ \t]+=)[ \t]+"
     r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
+#: a fix written as a sed command substitutes ("s/met for me/metformin/", "s/met for
+#: me/metformin/g", "s|met for me|metformin|"): its words read between the first two
+#: delimiters, its fix between the last two (a delimiter a character sed allows and
+#: words rarely hold: "/", "|", "#"; an escaped one, "\/", is of the words)
+_SED_FIX = re.compile(
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?`?s(?P<d>[/|#])(?P<old>(?:\\.|(?!(?P=d))[^\n\\])+)"
+    r"(?P=d)(?P<new>(?:\\.|(?!(?P=d))[^\n\\])*)(?P=d)[gIi]*`?"
+    r"(?P<note>[ \t]*(?:[(\[][^()\[\]\n]*[)\]]|#[^\n]*))?[ \t]*[.;,]?[ \t]*")
+
+
+def _sed_fix(line: str) -> dict[str, str | None] | None:
+    """A line of a list of fixes written as a sed command (:data:`_SED_FIX`): its words
+    read, its fix and its note, the escapes of its delimiter undone; else None."""
+    m = _SED_FIX.fullmatch(line)
+    if m is None:
+        return None
+    bare = re.compile(r"\\(.)")
+    return {"old": bare.sub(r"\1", m["old"]), "new": bare.sub(r"\1", m["new"]),
+            "note": m["note"]}
+
+
 #: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
 #: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
 #: 'metformin'", or as an order, "Replace 'met for me' with 'metformin'"; what follows
@@ -1360,7 +1381,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
                  or _colon_fix(line, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
-                          else _said_fix(line, own, style, spans)
+                          else _sed_fix(line) or _said_fix(line, own, style, spans)
                           or _struck_fix(line, own))
         return read[line]
 
@@ -1487,7 +1508,8 @@ def _colon_fix(line: str, own: str, style: Style | None,
 #: line with none is no fix, nor holds one (looked for first: the lines of a corrected
 #: copy are many)
 _FIX_HINT = re.compile(
-    _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|["
+    _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|"
+    r"(?<![^\s`])s[/|#]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|would|probably|likely|means|meant|like|"
     r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?)\b",
