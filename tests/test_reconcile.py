@@ -2564,6 +2564,33 @@ def test_reconcile_a_copy_saying_status_post_is_no_sed_command() -> None:
     assert result.corrected_copy and result.warnings == ()
 
 
+@pytest.mark.parametrize("answer", [
+    '- metformin instead of "met for me"\n- lisinopril instead of "lie sin oh pril" (unsure)',
+    "Use metformin rather than met for me.\n"
+    "Use lisinopril instead of lie sin oh pril (please verify).",
+    '1. **metformin** in place of *met for me*\n2. "lisinopril", instead of "lie sin oh pril" '
+    "- probably",
+])
+def test_reconcile_a_fix_given_before_the_words_it_replaces_is_mapped(answer: str) -> None:
+    """Fixes listed new words first, "metformin instead of 'met for me'", were read as a
+    summary: no corrected copy, no span resolved. Each is a fix where the document
+    doubts the words after "instead of" ("rather than", "in place of")."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_document_line_saying_instead_of_is_the_line() -> None:
+    """A line of the document's given with a fix in it ("He takes metformin instead of
+    met for me 500 milligrams ...") is that line, no fix of "met for me 500 milligrams
+    twice daily" by "He takes metformin"."""
+    result = reconcile(_load("dictation"), "He takes metformin instead of met for me 500 "
+                                           "milligrams twice daily.")
+    assert all(c.new != "He takes metformin" for c in result.changes)
+    assert result.warnings[0].startswith("the answer gives 1 of the document's 5 lines")
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

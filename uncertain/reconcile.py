@@ -1382,7 +1382,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                  or _colon_fix(line, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
                           else _sed_fix(line) or _said_fix(line, own, style, spans)
-                          or _struck_fix(line, own))
+                          or _instead_fix(line, own, style, spans) or _struck_fix(line, own))
         return read[line]
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
@@ -1512,7 +1512,8 @@ _FIX_HINT = re.compile(
     r"(?<![^\s`])s[/|#]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|would|probably|likely|means|meant|like|"
-    r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?)\b",
+    r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?|"
+    r"instead|rather|place)\b",
     re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
 #: document's, is read whole: each part is read again with the next)
@@ -1571,6 +1572,47 @@ def _said_fix(line: str, own: str, style: Style | None,
             hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
             return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
     return None
+
+
+#: a fix said new words first, the words read after them: "lisinopril instead of 'lives
+#: in awful'", "Use metformin rather than met for me": a closed class, the words English
+#: puts between what is chosen and what it replaces; an order's verb before the new
+#: words ("Use", "Write", ...) is no part of them
+_FIX_INSTEAD = re.compile(
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
+    r"(?:(?:use|write|read|put|type|say)[ \t]+)?"
+    r"(?P<new>[^\n]*?[^\s,])[ \t]*,?[ \t]+(?:instead[ \t]+of|rather[ \t]+than|in[ \t]+place"
+    r"[ \t]+of)[ \t]+(?P<old>[^\n]*\S)[ \t]*", re.IGNORECASE)
+
+
+#: a note in brackets that ends a line, a stop or a comma after it or not
+_BRACKETED_END = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*$")
+
+
+def _instead_fix(line: str, own: str, style: Style | None,
+                 spans: Sequence[Span]) -> dict[str, str | None] | None:
+    """A line of a list of fixes that gives its fix first and the words it replaces
+    after it (:data:`_FIX_INSTEAD`), when the document's text ``own`` holds those words
+    in one of the doubtful ``spans``: its words read, its fix, and what follows the
+    words read (after their quotation marks, or a sentence's end, a semicolon, a dash
+    or a bracket) as its note; else None."""
+    m = _FIX_INSTEAD.fullmatch(line)
+    if m is None:
+        return None
+    written, note = _fix_and_note(m["old"])
+    bracket = _BRACKETED_END.search(written)
+    if bracket is not None:  # ("... instead of lives in awful (please verify).")
+        written, note = written[:bracket.start()], f"{bracket.group()} {note}"
+    old = written.strip(_FIX_QUOTES + " \t.;,")
+    read = _doubts(_clean(old, style, own))[0].strip()
+    new = m["new"].strip(_FIX_QUOTES + " \t")
+    if not read or not new or read.casefold() == new.casefold() or not _held(read, own, spans):
+        return None
+    words = new.split()  # (a line of the document's with a fix in it: "He takes
+    # metformin instead of met for me daily", its words before those read the document's)
+    if any(_held(f"{' '.join(words[:k])} {read}", own) for k in range(1, len(words))):
+        return None
+    return {"old": old, "new": new, "note": note}
 
 
 #: a struck-out run of a list's line and what the answer writes after it, in emphasis
