@@ -2591,6 +2591,31 @@ def test_reconcile_a_document_line_saying_instead_of_is_the_line() -> None:
     assert result.warnings[0].startswith("the answer gives 1 of the document's 5 lines")
 
 
+@pytest.mark.parametrize("answer", [
+    'Line 2, "met for me": should be "metformin".\nLine 3, "lie sin oh pril": should be '
+    '"lisinopril" (unsure).',
+    "- In line 2: 'met for me' should read 'metformin'\n"
+    "- Line 3 - 'lie sin oh pril': probably 'lisinopril'",
+    "met for me: should be metformin\nlie sin oh pril: should probably be lisinopril",
+])
+def test_reconcile_a_fix_naming_its_line_first_is_mapped(answer: str) -> None:
+    """A listed fix that named its line first ('Line 2, "met for me": should be
+    "metformin"') was read as a summary, and one with a colon before "should be" had
+    "should be metformin" for its fix. The line's place is no part of the words read, and
+    the verb after the colon none of the fix (its hedge doubts it)."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+
+
+def test_reconcile_a_note_naming_a_line_is_no_fix() -> None:
+    """A note that names a line and fixes nothing ("In line 2, the dose is unclear.") is
+    no list of fixes: no corrected copy."""
+    result = reconcile(_load("dictation"), "In line 2, the dose is unclear: please check it.")
+    assert not result.corrected_copy and result.resolved == []
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

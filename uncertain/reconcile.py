@@ -1358,6 +1358,15 @@ _FIX_PROSE = re.compile(
     r"(?P<note>[ \t,;:.!?\-\u2013\u2014(][^\n]*)?[ \t]*", re.IGNORECASE)
 
 
+#: the place a listed fix names before its words, at its line's start ("Line 2, ",
+#: "In line 3: ", "Sentence 4 - ", "(line 2) "): no part of the words read, where the
+#: document's own lines open with no such words
+_FIX_PLACE = re.compile(
+    r"^[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?:(?:in|on|at)[ \t]+)?\(?(?:line|ln|sentence|"
+    r"segment|paragraph)[ \t]*\d{1,4}\)?(?:[ \t]*[,:\-\u2013\u2014][ \t]*|[ \t]+)(?=\S)",
+    re.IGNORECASE | re.MULTILINE)
+
+
 def _listed_fixes(answer: str, own: str, style: Style | None,
                   spans: Sequence[Span] = ()) -> list[_Fix] | None:
     """The fixes of an answer that gives only a list of them as text, a fix a line
@@ -1375,14 +1384,16 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         return None  # (more lines that can hold no fix: no list of them)
 
     read: dict[str, dict[str, str | None] | None] = {}
+    placed = _FIX_PLACE.search(own) is None  # (the document's lines open with no such place)
 
     def fix(line: str) -> dict[str, str | None] | None:
         if line not in read:
-            m = (_FIX_LINE.fullmatch(line) or _FIX_PROSE.fullmatch(line)
-                 or _colon_fix(line, own, style, spans)) if line not in own else None
+            said = _FIX_PLACE.sub("", line, count=1) if placed else line
+            m = (_FIX_LINE.fullmatch(said) or _FIX_PROSE.fullmatch(said)
+                 or _colon_fix(said, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
-                          else _sed_fix(line) or _said_fix(line, own, style, spans)
-                          or _instead_fix(line, own, style, spans) or _struck_fix(line, own))
+                          else _sed_fix(said) or _said_fix(said, own, style, spans)
+                          or _instead_fix(said, own, style, spans) or _struck_fix(said, own))
         return read[line]
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
@@ -1742,12 +1753,23 @@ _HEDGE_FIRST = re.compile(r"[ \t]*(?:(?:most|very|more|quite)[ \t]+)?(?:likely|p
                           r"possibly|perhaps|maybe|presumably)[:,]?[ \t]+", re.IGNORECASE)
 
 
+#: the verb a fix is said with, before its words, after a colon or an arrow ('"met for
+#: me": should be "metformin"', "met for me: should probably read metformin"): a closed
+#: class, those of :data:`_FIX_SAID` that open the new words; its hedge doubts the fix
+_SAID_FIRST = re.compile(r"[ \t]*(?:should|would|must)[ \t]+(?:(?:probably|likely)[ \t]+)?"
+                         r"(?:be|read|have[ \t]+been)[:,]?[ \t]+", re.IGNORECASE)
+
+
 def _fix_and_note(written: str) -> tuple[str, str]:
     """The fix and the note after it of what a list's line gives after its arrow: the
     fix in quotation marks or emphasis and whatever follows them ('"metformin". I'm
     fairly confident but please verify.'), or an unquoted fix up to a sentence, a
     semicolon, a colon, a comma or a dash of a note's (:data:`_FIX_NOTE_START`); the note
     is read for a doubt of the fix, as one in brackets is."""
+    verb = _SAID_FIRST.match(written)
+    if verb and verb.end() < len(written):  # ('"met for me": should be "metformin"')
+        fix, note = _fix_and_note(written[verb.end():])
+        return fix, (verb.group() if _HEDGE_WORDS.search(verb.group()) else "") + " " + note
     hedge = _HEDGE_FIRST.match(written)
     if hedge and hedge.end() < len(written):  # ("→ likely 'metformin'": the hedge is a note)
         fix, note = _fix_and_note(written[hedge.end():])
