@@ -2616,6 +2616,30 @@ def test_reconcile_a_note_naming_a_line_is_no_fix() -> None:
     assert not result.corrected_copy and result.resolved == []
 
 
+@pytest.mark.parametrize("answer", [
+    '### Fix 1\n"met for me" → "metformin"\n### Fix 2\n"lie sin oh pril" → "lisinopril" (unsure)',
+    "**Fix 1**\n- met for me -> metformin\n\n**Fix 2**\n- lie sin oh pril -> lisinopril "
+    "(please verify)\n\nFix 3:\n**fifteen → fifteen (unchanged)**",
+    "### Fix 1\n**Original:** met for me\n**Corrected:** metformin\n\n"
+    "### Fix 2\n**Original:** lie sin oh pril\n**Corrected:** lisinopril",
+    "## Fix 1\nOriginal:\n```\nHe takes met for me 500 milligrams twice daily.\n```\n"
+    "Corrected:\n```\nHe takes metformin 500 milligrams twice daily.\n```\n\n"
+    "## Fix 2\nOriginal:\n```\nBlood pressure is managed with lie sin oh pril fifteen "
+    "milligrams.\n```\nCorrected:\n```\nBlood pressure is managed with lisinopril fifteen "
+    "milligrams.\n```",
+])
+def test_reconcile_fixes_each_under_a_heading_of_their_own_are_mapped(answer: str) -> None:
+    """Fixes each under a heading of the answer's own ("### Fix 1", "**Fix 2**", "Fix
+    3:") were read as a summary, or the next fix's heading, or the code block a part was
+    set in, read as words of a fix. Such headings are no part of the fixes, the blocks'
+    fences none of their words; a line wholly in bold that holds a fix is that fix."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False),
+        ("lie sin oh pril", "lisinopril", True, "Original" not in answer)]
+    assert result.corrected_copy and result.warnings == ()
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

@@ -1265,6 +1265,16 @@ def _mapped_fixes(data: dict[str, Any], own: str) -> list[_Fix] | None:
     return [_Fix(k.strip(), v, False) for k, v in data.items()]
 
 
+def _block(part: str, own: str) -> str:
+    """A part of an answer's "Original:"/"Corrected:" pair without the headings of the
+    answer's own after it (the next pair's: "### Fix 2", "**Fix 2**", "Fix 2:"; a line
+    the document holds stays), and out of the code block it is wholly in."""
+    lines = part.strip().split("\n")
+    while len(lines) > 1 and _OWN_HEADING.fullmatch(lines[-1]) and lines[-1].strip() not in own:
+        lines.pop()
+    return _unfenced("\n".join(lines).strip()).strip()
+
+
 def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | None:
     """The fixes of an answer that gives the words it fixed, each under an "Original:"
     label, and right after them their fix under a "Corrected:" one ("**Original:** ...
@@ -1284,8 +1294,8 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
         if k + 2 >= len(labels):  # (the last fix: up to a line of the answer's own after it)
             fixed = re.split(r"\n[ \t]*\n", fixed, maxsplit=1)[0].strip()
         # (each as the answer writes it: in the prompt's markup, or not)
-        said = _doubts(_clean(answer[label.end():after.start()].strip(), style, own))[0]
-        said, fixed = said.strip(), _clean(fixed, style, own).strip()
+        said = _doubts(_clean(_block(answer[label.end():after.start()], own), style, own))[0]
+        said, fixed = said.strip(), _clean(_block(fixed, own), style, own).strip()
         if said:
             fixes.append(_Fix(said, fixed, False))
     return fixes or None
@@ -1367,6 +1377,13 @@ _FIX_PLACE = re.compile(
     re.IGNORECASE | re.MULTILINE)
 
 
+#: a line of an answer's own over a fix or a list of fixes: a Markdown heading ("### Fix
+#: 1"), a line wholly in bold ("**Fix 2**") or a label of a few words and a colon ("Fix
+#: 3:", "Medications:")
+_OWN_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+[^\n]*|(?:\*\*|__)[^*_\n]+(?:\*\*|__)[ \t]*:?"
+                          r"|[^\W\d_][\w'\u2019-]*(?:[ \t]+[\w'\u2019#.-]+){0,3}[ \t]*:)[ \t]*")
+
+
 def _listed_fixes(answer: str, own: str, style: Style | None,
                   spans: Sequence[Span] = ()) -> list[_Fix] | None:
     """The fixes of an answer that gives only a list of them as text, a fix a line
@@ -1379,10 +1396,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     only where its words are in one of the doubtful ``spans``."""
     answer = _unfenced(answer)
     lines = [line for line in answer.split("\n") if line.strip()]
-    if len(lines) > _MAX_LINES or sum(
-            not _FIX_HINT.search(line) for line in lines) > 1 + _NOTES_AFTER:
-        return None  # (more lines that can hold no fix: no list of them)
-
+    if len(lines) > _MAX_LINES:
+        return None
     read: dict[str, dict[str, str | None] | None] = {}
     placed = _FIX_PLACE.search(own) is None  # (the document's lines open with no such place)
 
@@ -1395,6 +1410,25 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                           else _sed_fix(said) or _said_fix(said, own, style, spans)
                           or _instead_fix(said, own, style, spans) or _struck_fix(said, own))
         return read[line]
+
+    own_lines: list[str] = []
+
+    def like_own(line: str) -> bool:
+        """Whether ``line`` is like a line of the document's: alike in its letters, a
+        word the same ("Corrections:" is no "Medications:")."""
+        if not own_lines:
+            own_lines.extend(" ".join(_key(t) for t in row.split())
+                             for row in own.split("\n"))
+        said = " ".join(_key(t) for t in line.split())
+        return any(fuzz.ratio(said, row) >= _MOVED_SIMILARITY
+                   and not set(said.split()).isdisjoint(row.split()) for row in own_lines)
+
+    # (headings of the answer's own over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:",
+    # are no part of them)
+    lines = [line for line in lines
+             if not _OWN_HEADING.fullmatch(line) or fix(line) or like_own(line)]
+    if sum(not _FIX_HINT.search(line) for line in lines) > 1 + _NOTES_AFTER:
+        return None  # (more lines that can hold no fix: no list of them)
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
     # should be b, and c should be d"), are a fix each
@@ -1430,13 +1464,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         return None
     if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
         return None  # (half the document's words or more: a copy of it, "a -> b" its own)
-    own_lines = [" ".join(_key(t) for t in line.split()) for line in own.split("\n")]
-    for k in (*range(at[0]), *range(at[-1] + 1, len(lines))):
-        said = " ".join(_key(t) for t in lines[k].split())
-        if any(fuzz.ratio(said, line) >= _MOVED_SIMILARITY
-               and not set(said.split()).isdisjoint(line.split()) for line in own_lines):
-            return None  # (a line of the document: a corrected copy; "Corrections:" is
-            # no "Medications:", its letters alike, no word the same)
+    if any(like_own(lines[k]) for k in (*range(at[0]), *range(at[-1] + 1, len(lines)))):
+        return None  # (a line of the document: a corrected copy)
     fixes = []
     for m in found:
         if m is None:
