@@ -2640,6 +2640,38 @@ def test_reconcile_fixes_each_under_a_heading_of_their_own_are_mapped(answer: st
     assert result.corrected_copy and result.warnings == ()
 
 
+def _sectioned() -> Document:
+    """A note in sections ("Medications:"), its "met for men" doubtful."""
+    lines = ["History:", "Type two diabetes, stable.", "Medications:",
+             "Continue met for men five hundred milligrams twice a day.", "Plan:",
+             "Recheck kidney function in three months."]
+    words = [[Word(text=w, confidence=0.2 if k == 3 and i in (1, 2, 3) else 0.95)
+              for i, w in enumerate(line.split())] for k, line in enumerate(lines)]
+    return Document(
+        source=Source(path="x.txt", sha256="0" * 64, modality="text", engine="text"),
+        segments=[Segment(id=k, words=ws) for k, ws in enumerate(words)],
+        flags=[Flag(reason="near_lexicon", text="met for men", start=7, end=10, confidence=0.9,
+                    candidates=[Candidate(term="metformin", canonical="metformin", score=0.9)])])
+
+
+@pytest.mark.parametrize("answer", [
+    "Medications:\n- met for men -> metformin",
+    '## Medications\n- "met for men" → "metformin"',
+    "**Medications**\n1. met for men should be metformin\n\nPlan:\nNo change.",
+])
+def test_reconcile_fixes_listed_under_the_document_s_heading_are_mapped(answer: str) -> None:
+    """Fixes listed under a heading the document holds ("Medications:", its section)
+    were read as a copy of the document, its other lines deleted: no corrected copy, no
+    span resolved. A heading is no line given fixed: the fixes are mapped."""
+    result = reconcile(_sectioned(), answer)
+    assert [(c.original, c.new) for c in result.changes] == [("met for men", "metformin")]
+    assert result.corrected_copy and result.warnings == ()
+    # a copy of the note, its headings too, stays a copy
+    copy = reconcile(_sectioned(), _sectioned().text.replace("met for men", "metformin"))
+    assert [(c.original, c.new) for c in copy.changes] == [("met for men", "metformin")]
+    assert copy.corrected_copy and copy.kept == 1.0
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

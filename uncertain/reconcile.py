@@ -1423,10 +1423,10 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         return any(fuzz.ratio(said, row) >= _MOVED_SIMILARITY
                    and not set(said.split()).isdisjoint(row.split()) for row in own_lines)
 
-    # (headings of the answer's own over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:",
-    # are no part of them)
-    lines = [line for line in lines
-             if not _OWN_HEADING.fullmatch(line) or fix(line) or like_own(line)]
+    # (headings over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:", are no part of them,
+    # nor is the document's section it lists them under, "Medications:", "## Plan": a
+    # heading, no line given fixed)
+    lines = [line for line in lines if not _OWN_HEADING.fullmatch(line) or fix(line)]
     if sum(not _FIX_HINT.search(line) for line in lines) > 1 + _NOTES_AFTER:
         return None  # (more lines that can hold no fix: no list of them)
 
