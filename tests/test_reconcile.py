@@ -3622,6 +3622,30 @@ def test_reconcile_a_bulleted_copy_is_no_diff() -> None:
     assert result.text == _answer()
 
 
+@pytest.mark.parametrize("said", ["I'd rewrite line {n} as: {line}",
+                                  "Here is line {n}, corrected: {line}",
+                                  "The {nth} sentence should read: {line}"])
+def test_reconcile_unquoted_words_of_the_answer_s_before_a_line_go(said: str) -> None:
+    """Lines given fixed, unquoted, after words of the answer's own and a colon ("I'd
+    rewrite line 2 as: He takes metformin ...") had the words inserted into the
+    document, an over-correction each. Words that say a line is given again, before
+    words like the document's line, go; a speaker's label ("Dr. Smith: ...") says no such
+    thing, and stays an aside."""
+    lines = _answer().split("\n")
+    answer = "\n".join(said.format(nth=nth, n=n, line=lines[n - 1])
+                       for n, nth in ((2, "second"), (3, "third")))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.overcorrections == [] and result.asides == []
+    labelled = reconcile(_load("dictation"), _answer().replace("He takes", "Dr. Smith: He takes"))
+    assert [c.new for c in labelled.asides] == ["Dr. Smith:"]
+    # (a lead the document holds is its own words)
+    doc = _text_doc("The nurse should read: dose is met for me daily.\nNo other changes.")
+    own = reconcile(doc, "The nurse should read: dose is metformin daily.\nNo other changes.")
+    assert [(c.original, c.new) for c in own.changes] == [("met for me", "metformin")]
+
+
 @pytest.mark.parametrize("said", ["Line {n}: '{line}'", "Line {n} should say: \u2018{line}\u2019",
                                   "I'd rewrite line {n} as: '{line}'"])
 def test_reconcile_a_line_given_in_single_quotation_marks_is_the_line(said: str) -> None:

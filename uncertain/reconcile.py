@@ -1384,6 +1384,20 @@ _OWN_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+[^\n]*|(?:\*\*|__)[^*_\n]+(?:\*
                           r"|[^\W\d_][\w'\u2019-]*(?:[ \t]+[\w'\u2019#.-]+){0,3}[ \t]*:)[ \t]*")
 
 
+def _line_keys(own: str) -> list[str]:
+    """The lines of the document's text ``own``, each its words' keys (:func:`_key`)."""
+    return [" ".join(_key(t) for t in row.split()) for row in own.split("\n")]
+
+
+def _like_a_line(line: str, rows: list[str]) -> bool:
+    """Whether ``line`` of an answer is like one of the document's lines ``rows``
+    (:func:`_line_keys`): alike in their letters, a word the same ("Corrections:" is no
+    "Medications:", its letters alike, no word the same)."""
+    said = " ".join(_key(t) for t in line.split())
+    return any(fuzz.ratio(said, row) >= _MOVED_SIMILARITY
+               and not set(said.split()).isdisjoint(row.split()) for row in rows)
+
+
 def _listed_fixes(answer: str, own: str, style: Style | None,
                   spans: Sequence[Span] = ()) -> list[_Fix] | None:
     """The fixes of an answer that gives only a list of them as text, a fix a line
@@ -1410,18 +1424,6 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                           else _sed_fix(said) or _said_fix(said, own, style, spans)
                           or _instead_fix(said, own, style, spans) or _struck_fix(said, own))
         return read[line]
-
-    own_lines: list[str] = []
-
-    def like_own(line: str) -> bool:
-        """Whether ``line`` is like a line of the document's: alike in its letters, a
-        word the same ("Corrections:" is no "Medications:")."""
-        if not own_lines:
-            own_lines.extend(" ".join(_key(t) for t in row.split())
-                             for row in own.split("\n"))
-        said = " ".join(_key(t) for t in line.split())
-        return any(fuzz.ratio(said, row) >= _MOVED_SIMILARITY
-                   and not set(said.split()).isdisjoint(row.split()) for row in own_lines)
 
     # (headings over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:", are no part of them,
     # nor is the document's section it lists them under, "Medications:", "## Plan": a
@@ -1464,7 +1466,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         return None
     if 2 * _kept_tokens(_clean(answer, style, own), own) >= len(own.split()):
         return None  # (half the document's words or more: a copy of it, "a -> b" its own)
-    if any(like_own(lines[k]) for k in (*range(at[0]), *range(at[-1] + 1, len(lines)))):
+    rows = _line_keys(own)
+    if any(_like_a_line(lines[k], rows) for k in (*range(at[0]), *range(at[-1] + 1, len(lines)))):
         return None  # (a line of the document: a corrected copy)
     fixes = []
     for m in found:
@@ -2634,6 +2637,7 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
         answer = _LINE_LABEL.sub("", answer)
     if not _QUOTED_WHOLE.search(own):  # lines it gave quoted, under a label of its own
         answer = _unquoted_lines(answer, own)
+    answer = _unlabelled_lines(answer, own)  # ("I'd rewrite line 3 as: Continue ...")
     if doc.source.modality == "audio":  # segments' times where the answer joined the lines
         said = own  # (unless the words themselves hold such a time)
         answer = _TIME_RANGE.sub(lambda m: m[0] if m["stamp"] in said else "", answer)
@@ -2695,6 +2699,44 @@ def _unquoted_lines(answer: str, own: str) -> str:
         if (label.endswith(":") and len(label.split()) <= _QUOTE_LABEL_WORDS
                 and label.rstrip(":") not in own and not _QUOTED_WHOLE.fullmatch(label)):
             lines[before] = ""
+    return "\n".join(lines)
+
+
+#: words of an answer's own before a colon at a line's start, then the line's words
+#: ("I'd rewrite line 3 as: Continue metformin ..."): no bracket, quotation mark or tag
+#: among them (a note in brackets, "[Transcriber's note: ...]", is none)
+_PROSE_LEAD = re.compile(r"(?P<lead>[ \t]*[^\W\d_][^\n:\[\]()<>\"\u201c\u201d]*?)[ \t]*:[ \t]+"
+                         r"(?P<rest>\S[^\n]*)")
+#: the words such a lead says a line is given rewritten with ("rewrite", "should read",
+#: "corrected version", "line 3", "the third sentence"): a closed class, the verbs and
+#: nouns of giving a line again; a speaker's label, "Dr. Smith:", "Patient:", holds none
+_REWRITE_WORDS = re.compile(
+    r"\b(?:re)?(?:write|writes|wrote|written|writing|phrase|phrased|word|worded)\b|"
+    r"\b(?:line|lines|sentence|sentences|version|read|reads|say|says|should|would|"
+    r"corrected|correction|fixed|revised|revision|suggest|suggested|suggestion|becomes)\b",
+    re.IGNORECASE)
+
+
+def _unlabelled_lines(answer: str, own: str) -> str:
+    """``answer`` without the words of its own it put before a line it gives rewritten,
+    up to their colon ("I'd rewrite line 3 as: Continue metformin ..."): words the
+    document's own text ``own`` does not hold, saying a line is given again
+    (:data:`_REWRITE_WORDS`), before words like a line of the document (alike in their
+    letters, a word the same). A speaker's label ("Dr. Smith: ...") says no such thing,
+    and stays."""
+    if ":" not in answer:
+        return answer
+    rows: list[str] = []
+    lines = answer.split("\n")
+    for k, line in enumerate(lines):
+        m = _PROSE_LEAD.fullmatch(line)
+        if (m is None or not _REWRITE_WORDS.search(m["lead"]) or m["lead"].strip() in own
+                or f"{m['lead'].strip()}:" in own):
+            continue
+        if not rows:
+            rows.extend(_line_keys(own))
+        if _like_a_line(m["rest"], rows):
+            lines[k] = m["rest"]
     return "\n".join(lines)
 
 
