@@ -1046,6 +1046,21 @@ def test_reconcile_a_suggestion_in_markdown_is_the_suggestion(written: str) -> N
     assert result.text == _answer()
 
 
+@pytest.mark.parametrize("written", ["***metformin***", "___metformin___", "**_metformin_**",
+                                     "_**metformin**_", "*`metformin`*"])
+def test_reconcile_a_suggestion_in_emphasis_twice_is_the_suggestion(written: str) -> None:
+    """A fix in bold and italics at once ("***metformin***", "_**metformin**_") kept
+    its marks, reported as its new text and left in the text. Emphasis inside emphasis
+    goes as emphasis does."""
+    result = reconcile(_load("dictation"), _answer(med=written))
+    (fix, _) = result.resolved
+    assert (fix.original, fix.new, fix.candidate) == ("met for me", "metformin", True)
+    assert result.text == _answer()
+    # (marks inside words are no emphasis)
+    doc = _text_doc("Ratio 2*3*4 and snake_case_name kept.")
+    assert reconcile(doc, "Ratio 2*3*4 and snake_case_name kept.").changes == ()
+
+
 def test_reconcile_quotes_around_a_suggestion_are_the_answers() -> None:
     (fix, _) = reconcile(_load("dictation"), _answer(med="\u201cmetformin\u201d")).resolved
     assert (fix.new, fix.candidate) == ("\u201cmetformin\u201d", True)

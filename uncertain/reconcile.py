@@ -276,13 +276,13 @@ _TIME_ANYWHERE = re.compile(r"(?:^|(?<=\s))" + _ANSWER_TIME.pattern)
 _LOOKS_INLINE = re.compile(r"(?i:</?(?:unsure|sure)\b)|" + ENTITY.pattern)
 
 
-#: Markdown an answer may write around its words: strong and plain emphasis, code
-#: (the longer marks first: "**" before "*"); a mark inside a word is no emphasis
-#: ("snake_case", "2*3")
+#: Markdown an answer may write around its words: strong and plain emphasis, both at
+#: once ("***metformin***"), code (the longer marks first: "***" before "**" before
+#: "*"); a mark inside a word is no emphasis ("snake_case", "2*3")
 _EMPHASES = tuple((mark, re.compile(
     rf"(?<![\w{re.escape(mark[0])}]){re.escape(mark)}(?=[^\s{re.escape(mark[0])}])"
     rf"([^\n]*?[^\s{re.escape(mark[0])}]){re.escape(mark)}(?![\w{re.escape(mark[0])}])"))
-    for mark in ("**", "__", "*", "_", "`"))
+    for mark in ("***", "___", "**", "__", "*", "_", "`"))
 #: Markdown's struck-out text: what the answer shows as deleted ("~~met for me~~ metformin")
 _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 #: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
@@ -414,9 +414,13 @@ def _unmarked(text: str, own: str) -> str:
         text = _QUOTED_LINE.sub("", text)
     if not holds["<"]:
         text = _HTML_TAG.sub("", _HTML_STRUCK.sub("", _COMMENT.sub("", text)))
-    for mark, pattern in _EMPHASES:
-        if not holds[mark]:
-            text = pattern.sub(r"\1", text)
+    for _ in range(3):  # (emphasis inside emphasis, "_**metformin**_", goes too)
+        before = text
+        for mark, pattern in _EMPHASES:
+            if not holds[mark]:
+                text = pattern.sub(r"\1", text)
+        if text == before:
+            break
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
     return text if holds["["] else _BRACKETED.sub(
         lambda m: m.group() if _bracketed_aside(m, own) else _unbracketed(m), text)
