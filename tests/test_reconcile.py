@@ -3058,6 +3058,25 @@ def test_reconcile_a_listed_fix_that_says_no_change_leaves_the_span(answer: str)
     assert result.warnings == ()
 
 
+@pytest.mark.parametrize("leaves", ["left as is", "Kept unchanged", "leave it alone",
+                                    "looks correct", "seems fine"])
+def test_reconcile_a_listed_fix_that_says_it_left_the_words_leaves_the_span(
+        leaves: str) -> None:
+    """A listed fix that said it left its words as they were in other words ("fifteen:
+    left as is", "fifteen → looks correct") had those words made in the document in
+    the span's place. It is no fix: the span is still to check; a fix to "fine" alone
+    is still a fix."""
+    answer = ("1. **met for me → metformin**: a first-line drug for diabetes.\n"
+              "2. **lie sin oh pril → lisinopril**: an ACE inhibitor.\n"
+              f"3. **fifteen**: {leaves}; lisinopril usually comes in 10 or 20 mg.")
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+    fine = reconcile(_load("dictation"), "fifteen → fine")
+    assert [(c.original, c.new) for c in fine.changes] == [("fifteen", "fine")]
+
+
 @pytest.mark.parametrize("answer", [
     '- Line 2: "met for me" → "metformin"\n- Line 3: "lie sin oh pril" → "lisinopril"',
     "1. Line 2: **met for me** -> **metformin**\n2. Line 3: **lie sin oh pril** -> "

@@ -2085,11 +2085,13 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
 
 
 #: what a list of fixes says in a fix's place of words it leaves as they are ("no
-#: change", "unchanged", "keep as is", "N/A"): a closed class, the words a list says so
-#: with ("none" and a dash may say the words go)
+#: change", "unchanged", "keep as is", "left as is", "looks correct", "N/A"): a closed
+#: class, the words a list says so with ("none" and a dash may say the words go; "fine"
+#: or "correct" alone may be the words' fix)
 _NO_CHANGE = re.compile(
     r"[(\[]?[ \t]*(?:no[ \t]+(?:change|changes|correction|corrections)(?:[ \t]+needed)?|"
-    r"unchanged|keep(?:[ \t]+as[ \t]+is)?|leave(?:[ \t]+as[ \t]+is)?|(?:correct[ \t]+)?as[ \t]+is|"
+    r"unchanged|(?:keep|kept|leave|left)(?:[ \t]+it)?(?:[ \t]+(?:as[ \t]+is|unchanged|alone))?|"
+    r"(?:correct[ \t]+)?as[ \t]+is|(?:looks|seems)[ \t]+(?:fine|correct|right|ok|okay)|"
     r"n/a|same)[ \t]*[)\]]?[.]?", re.IGNORECASE)
 
 
