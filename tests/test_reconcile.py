@@ -2687,6 +2687,29 @@ def test_reconcile_fixes_listed_under_the_document_s_heading_are_mapped(answer: 
     assert copy.corrected_copy and copy.kept == 1.0
 
 
+@pytest.mark.parametrize("answer", [
+    "Correcciones:\n- «met for me» debería ser «metformin»\n"
+    "- «lie sin oh pril» debería ser «lisinopril» (no estoy seguro)",
+    "« met for me » devrait être « metformin »\n« lie sin oh pril » devrait être "
+    "« lisinopril » (à vérifier)",
+    "„met for me“ sollte „metformin“ sein\n„lie sin oh pril“ sollte „lisinopril“ lauten "
+    "(unsicher)",
+    '"met for me" dovrebbe essere "metformin"\n"lie sin oh pril" dovrebbe essere '
+    '"lisinopril" (da verificare)',
+])
+def test_reconcile_a_fix_said_in_another_language_is_mapped(answer: str) -> None:
+    """A list of fixes said in another language, both parts quoted ("«met for me»
+    debería ser «metformin»"), was read as a summary: no corrected copy, no span
+    resolved. Each is a fix as '"met for me" should be "metformin"' is; a doubt in the
+    note after it hedges it."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+    # (a note that quotes the words and fixes nothing is no fix)
+    assert not reconcile(_load("dictation"), "«met for me» es un error.").corrected_copy
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

@@ -1359,15 +1359,21 @@ def _sed_fix(line: str) -> dict[str, str | None] | None:
 
 #: a fix said in words, both its parts quoted: '"met for me" should be "metformin"',
 #: 'Changed "met for me" to "metformin" (likely).', "Replaced 'met for me' with
-#: 'metformin'", or as an order, "Replace 'met for me' with 'metformin'"; what follows
-#: the fix on its line is its note
+#: 'metformin'", or as an order, "Replace 'met for me' with 'metformin'", or in another
+#: language ("«met for me» debería ser «metformin»": a closed class, the words for
+#: "should be" of the languages a model answers in most); what follows the fix on its
+#: line is its note ("„met for me“ sollte „metformin“ sein")
 _FIX_PROSE = re.compile(
     r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
     r"(?:(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|amended|amend|"
     r"updated?)[ \t]+)?"
     r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<old>[^\n]+?)[" + _CLOSE_QUOTES + r"](?:\*\*)?[ \t]+"
     r"(?:should[ \t]+(?:be|read)|(?:was[ \t]+|is[ \t]+)?(?:changed|corrected)[ \t]+to|"
-    r"to|with|into|by|as|(?:is|was)[ \t]+now|now)[ \t]+"
+    r"to|with|into|by|as|(?:is|was)[ \t]+now|now|"
+    # (other languages' "should be": "debería ser", "devrait être", "dovrebbe essere",
+    # "deveria ser", "sollte ... sein", "zou ... moeten zijn")
+    r"deber[ií]a[ \t]+ser|devrait[ \t]+[êe]tre|dovrebbe[ \t]+essere|deveria[ \t]+ser|"
+    r"sollte|zou|moet)[ \t]+"
     r"(?:\*\*)?[" + _OPEN_QUOTES + r"](?P<new>[^\n]*?)[" + _CLOSE_QUOTES + r"](?:\*\*)?"
     r"(?P<note>[ \t,;:.!?\-\u2013\u2014(][^\n]*)?[ \t]*", re.IGNORECASE)
 
