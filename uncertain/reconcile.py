@@ -1438,9 +1438,16 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     # (headings over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:", are no part of them,
     # nor is the document's section it lists them under, "Medications:", "## Plan": a
     # heading, no line given fixed)
-    lines = [line for line in lines if not _OWN_HEADING.fullmatch(line) or fix(line)]
-    if sum(not _FIX_HINT.search(line) for line in lines) > 1 + _NOTES_AFTER:
-        return None  # (more lines that can hold no fix: no list of them)
+    def heading(line: str) -> bool:
+        return bool(_OWN_HEADING.fullmatch(line)) and not fix(line)
+
+    # (more lines that can hold no fix than notes may take: no list of them; looked for
+    # first, up to the first too many: the lines of a corrected copy are many)
+    if next(itertools.islice((line for line in lines
+                              if not _FIX_HINT.search(line) and not heading(line)),
+                             1 + _NOTES_AFTER, None), None) is not None:
+        return None
+    lines = [line for line in lines if not heading(line)]
 
     # several fixes on a line, parted by semicolons ("a -> b; c -> d") or by "and" ("a
     # should be b, and c should be d"), are a fix each
@@ -1562,7 +1569,7 @@ def _colon_fix(line: str, own: str, style: Style | None,
 #: copy are many)
 _FIX_HINT = re.compile(
     _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|"
-    r"(?<![^\s`])s[/|#]|["
+    r"\bs[/|#]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|would|probably|likely|means|meant|like|"
     r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?|"
