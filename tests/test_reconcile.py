@@ -2710,6 +2710,29 @@ def test_reconcile_a_fix_said_in_another_language_is_mapped(answer: str) -> None
     assert not reconcile(_load("dictation"), "«met for me» es un error.").corrected_copy
 
 
+@pytest.mark.parametrize("answer", [
+    "1. met for me → metformin\n   Explanation: a common diabetes medication.\n"
+    "2. lie sin oh pril → lisinopril\n   Explanation: an ACE inhibitor, though I am unsure.",
+    "- met for me -> metformin\n  - reason: first-line for type 2 diabetes\n"
+    "- lie sin oh pril -> lisinopril\n  - reason: blood pressure\n  - please verify",
+    "Corrections:\n\tmet for me: metformin\n\t\tfits the dose\n\tlie sin oh pril: lisinopril\n"
+    "\t\tunsure\nNothing else changed.",
+])
+def test_reconcile_a_note_set_in_under_a_listed_fix_is_its_note(answer: str) -> None:
+    """A list of fixes with a line of explanation set in under each ("1. a → b" over
+    "   Explanation: ..."), or bullets of reasons nested under it, was read as a
+    summary: no corrected copy, no span resolved. A line set in deeper under a fix's is
+    that fix's note; a doubt in it hedges the fix."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+    # (a fix set in under another is a fix of its own)
+    nested = reconcile(_load("dictation"), "- met for me -> metformin\n"
+                                           "  - lie sin oh pril -> lisinopril")
+    assert [c.new for c in nested.changes] == ["metformin", "lisinopril"]
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

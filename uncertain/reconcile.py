@@ -1441,6 +1441,17 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     def heading(line: str) -> bool:
         return bool(_OWN_HEADING.fullmatch(line)) and not fix(line)
 
+    # (a line set in deeper under a fix's is a note of that fix: "1. a → b" over
+    # "   Explanation: ...", or a bullet "  - reason: ..." under it)
+    below: dict[str, str] = {}
+    kept: list[str] = []
+    for line in lines:
+        if kept and _indent(line) > _indent(kept[-1]) and fix(kept[-1]) and not fix(line):
+            below[kept[-1]] = f"{below.get(kept[-1], '')} {line.strip()}"
+        else:
+            kept.append(line)
+    lines = kept
+
     # (more lines that can hold no fix than notes may take: no list of them; looked for
     # first, up to the first too many: the lines of a corrected copy are many)
     if next(itertools.islice((line for line in lines
@@ -1475,7 +1486,11 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         out.append(part)
         return out if len(out) > 1 else [line]
 
-    lines = [part for line in lines for part in parts(line)]
+    split = [(pieces, below.get(line, "")) for line in lines for pieces in (parts(line),)]
+    lines = [part for pieces, _ in split for part in pieces]
+    # (the note under a line is its last fix's)
+    under = [note if k == len(pieces) - 1 else "" for pieces, note in split
+             for k in range(len(pieces))]
     found = [fix(line) for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
     if not at or not all(0 <= k - at[0] < len(at) for k in at) or at[0] > 1 or not _notes_after(
@@ -1487,7 +1502,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     if any(_like_a_line(lines[k], rows) for k in (*range(at[0]), *range(at[-1] + 1, len(lines)))):
         return None  # (a line of the document: a corrected copy)
     fixes = []
-    for m in found:
+    for m, noted in zip(found, under, strict=True):
         if m is None:
             continue
         raw = m["old"] or ""
@@ -1504,12 +1519,18 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         written, said = ((m["new"] or "", "") if m.get("whole")  # (a struck line's, as is)
                          else _fix_and_note(m["new"] or ""))
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
-        note = f"{said} {m['note'] or ''}"
+        note = f"{said} {m['note'] or ''} {noted}"
         doubted = _fix_doubted(note)
         if not old:
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+def _indent(line: str) -> int:
+    """How deep ``line`` is set in: the spaces and tabs it opens with (a tab as four)."""
+    lead = line[:len(line) - len(line.lstrip(" \t"))]
+    return len(lead) + 3 * lead.count("\t")
 
 
 #: the most lines of its own an answer may give after its list of fixes: a line ("Please
