@@ -2733,6 +2733,29 @@ def test_reconcile_a_note_set_in_under_a_listed_fix_is_its_note(answer: str) -> 
     assert [c.new for c in nested.changes] == ["metformin", "lisinopril"]
 
 
+@pytest.mark.parametrize("answer", [
+    "✅ met for me → metformin\n✅ lie sin oh pril → lisinopril (please verify)\n"
+    "⚠️ Please double-check the doses.",
+    "👉 'met for me' should be 'metformin'\n👉 'lie sin oh pril' should be 'lisinopril' "
+    "(unsure)",
+    "► met for me: metformin\n► lie sin oh pril: lisinopril [verify]",
+])
+def test_reconcile_fixes_listed_after_symbols_are_mapped(answer: str) -> None:
+    """A list of fixes whose bullets were symbols or emoji ("✅ met for me →
+    metformin") had each fix's words read with the symbol ("✅ met for me"), words the
+    document does not hold: no fix mapped. A symbol and a space opening the line are
+    its bullet."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+    # (a copy of a document whose lines open with symbols is its copy)
+    doc = _text_doc("★ Takes met for me daily.\n★ Blood pressure fine.\n★ Recheck in June.")
+    copy = reconcile(doc, doc.text.replace("met for me", "metformin"))
+    assert [(c.original, c.new) for c in copy.changes] == [("met for me", "metformin")]
+    assert copy.corrected_copy and copy.warnings == ()
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

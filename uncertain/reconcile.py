@@ -1427,7 +1427,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
 
     def fix(line: str) -> dict[str, str | None] | None:
         if line not in read:
-            said = _FIX_PLACE.sub("", line, count=1) if placed else line
+            said = _unsymbolled(line)  # ("✅ met for me → metformin")
+            said = _FIX_PLACE.sub("", said, count=1) if placed else said
             m = (_FIX_LINE.fullmatch(said) or _FIX_PROSE.fullmatch(said)
                  or _colon_fix(said, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
@@ -1525,6 +1526,20 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+def _unsymbolled(line: str) -> str:
+    """``line`` without the symbols it opens with as a list's bullets, a space after
+    them ("✅ met for me → metformin", "👉 ", "⚠️ ", "► "): characters of Unicode's
+    "other symbol" class, an emoji's variation selector and joiner with them."""
+    at = len(line) - len(line.lstrip(" \t"))
+    start = at
+    while at < len(line) and (unicodedata.category(line[at]) == "So"
+                              or line[at] in "\ufe0f\u200d"):
+        at += 1
+    if at == start or at == len(line) or line[at] not in " \t":
+        return line
+    return line[:start] + line[at:].lstrip(" \t")
 
 
 def _indent(line: str) -> int:
