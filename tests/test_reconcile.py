@@ -2756,6 +2756,27 @@ def test_reconcile_fixes_listed_after_symbols_are_mapped(answer: str) -> None:
     assert copy.corrected_copy and copy.warnings == ()
 
 
+@pytest.mark.parametrize("answer", [
+    "The transcript looks correct except: met for me = metformin, lie sin oh pril = "
+    "lisinopril (unsure).",
+    "Everything else is fine apart from these two: 'met for me' should be 'metformin', and "
+    "'lie sin oh pril' should be 'lisinopril' (please verify).",
+])
+def test_reconcile_fixes_after_words_of_the_answer_s_and_a_colon_are_mapped(
+        answer: str) -> None:
+    """Fixes on a line after a sentence of the answer's own and a colon ("The transcript
+    looks correct except: met for me = metformin, ...") were read as a summary: no
+    corrected copy, no span resolved. The words before the colon are no part of the
+    first fix."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]
+    assert result.corrected_copy and result.warnings == ()
+    # (a sentence and a colon before words that fix nothing are a summary's)
+    summary = reconcile(_load("dictation"), "In short: he takes metformin and lisinopril.")
+    assert not summary.corrected_copy
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

@@ -1434,6 +1434,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             read[line] = (m.groupdict() if m is not None else None if line in own
                           else _sed_fix(said) or _said_fix(said, own, style, spans)
                           or _instead_fix(said, own, style, spans) or _struck_fix(said, own))
+            lead = _FIX_LEAD.match(said) if read[line] is None and line not in own else None
+            if lead is not None:  # ("The rest looks correct except: a = b")
+                read[line] = fix(said[lead.end():])
         return read[line]
 
     # (headings over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:", are no part of them,
@@ -1526,6 +1529,12 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+#: words of an answer's own before a colon that open a line of fixes ("The transcript
+#: looks correct except: met for me = metformin, ..."): what follows the colon is read
+#: as the line
+_FIX_LEAD = re.compile(r"[^:\n]{1,80}?:[ \t]+(?=\S)")
 
 
 def _unsymbolled(line: str) -> str:
