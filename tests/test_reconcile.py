@@ -2023,6 +2023,26 @@ def test_reconcile_a_speaker_s_label_before_a_line_is_an_aside(labels: tuple[str
     assert inserted.asides == []
 
 
+@pytest.mark.parametrize(("before", "after"), [("Before:", "After:"), ("**Old:**", "**New:**"),
+                                               ("Old:", "New:")])
+def test_reconcile_an_answer_of_before_and_after_pairs(before: str, after: str) -> None:
+    """An answer that gave each fix as a "Before:"/"After:" pair ("Old:"/"New:") was
+    read as a copy with those lines added, or as a summary. Each pair is a fix, as an
+    "Original:"/"Corrected:" one is; a document's line opening with "New:" is its own."""
+    lines = _clinic().text.split("\n")
+    answer = "\n\n".join(
+        f"{before} {old}\n{after} {new}" for old, new in [
+            (lines[1], lines[1].replace("lives in awful", "lisinopril")),
+            ("met for men", "metformin")])
+    result = reconcile(_clinic(), answer)
+    assert [(c.original, c.new, c.span) for c in result.changes] == [
+        ("lives in awful", "lisinopril", 0), ("met for men", "metformin", 1)]
+    assert result.corrected_copy and result.warnings == ()
+    doc = _text_doc("New: rash on the left arm.\nOld: knee pain, resolved.")
+    copy = reconcile(doc, "New: rash on the left forearm.\nOld: knee pain, resolved.")
+    assert [(c.original, c.new) for c in copy.changes] == [("arm.", "forearm.")]
+
+
 @pytest.mark.parametrize("answer", [
     "lives in awful -> lisinopril (please verify); met for men -> metformin",
     "Fixes: lives in awful → lisinopril (uncertain); met for men → metformin.",

@@ -312,14 +312,17 @@ _FIX_NOTE = re.compile(
     r"|(?:was|were|formerly|original|orig\.|before|from)[ \t]*:)"
     r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
 #: a line that labels what follows as the document before or after the answer's fixes
-#: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:");
-#: the word it opens with names which
+#: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:",
+#: "Before:", "After:", "Old:", "New:"); the word it opens with names which
 _LABEL = re.compile(
-    r"^[ \t]*(?:\*\*|__)?(?P<which>original|corrected|correction|revised|fixed)"
+    r"^[ \t]*(?:\*\*|__)?(?P<which>original|before|old|corrected|correction|revised|fixed|"
+    r"after|new)"
     r"(?:[ \t]+(?:text|transcript|transcription|version|document|note|dictation|sentence|"
     r"line|lines|paragraph|passage)(?:[ \t]+\d{1,4})?)?"
     r"[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*",
     re.IGNORECASE | re.MULTILINE)
+#: the words such a label names the document before the fixes with
+_BEFORE_LABELS = frozenset({"original", "before", "old"})
 
 
 def _unfenced(answer: str) -> str:
@@ -335,7 +338,7 @@ def _corrected_part(answer: str, own: str) -> str:
     labels = [m for m in _LABEL.finditer(answer) if m.group().strip() not in own]
     if not labels:
         return answer
-    fixed = [k for k, m in enumerate(labels) if m["which"].casefold() != "original"]
+    fixed = [k for k, m in enumerate(labels) if m["which"].casefold() not in _BEFORE_LABELS]
     if not fixed:
         return answer
     if len(fixed) == len(labels):  # "Corrected: ..." alone: the label goes
@@ -1291,7 +1294,8 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
     fixes: list[_Fix] = []
     for k, label in enumerate(labels[:-1]):
         after = labels[k + 1]
-        if label["which"].casefold() != "original" or after["which"].casefold() == "original":
+        if (label["which"].casefold() not in _BEFORE_LABELS
+                or after["which"].casefold() in _BEFORE_LABELS):
             continue
         end = labels[k + 2].start() if k + 2 < len(labels) else len(answer)
         fixed = answer[after.end():end].strip()
