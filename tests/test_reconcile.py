@@ -1061,6 +1061,18 @@ def test_reconcile_a_suggestion_in_emphasis_twice_is_the_suggestion(written: str
     assert reconcile(doc, "Ratio 2*3*4 and snake_case_name kept.").changes == ()
 
 
+def test_reconcile_a_highlighted_fix_is_the_fix() -> None:
+    """A fix the answer highlighted in Markdown's extension ("==metformin==") kept the
+    marks: reported as the new text and left in the text. They go as emphasis does;
+    "==" between words ("a==b") is no highlight."""
+    result = reconcile(_load("dictation"), _answer(med="==metformin==", ace="==lisinopril=="))
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.text == _answer()
+    doc = _text_doc("Check that a==b and c==d hold.")
+    assert reconcile(doc, "Check that a==b and c==d hold.").changes == ()
+
+
 def test_reconcile_quotes_around_a_suggestion_are_the_answers() -> None:
     (fix, _) = reconcile(_load("dictation"), _answer(med="\u201cmetformin\u201d")).resolved
     assert (fix.new, fix.candidate) == ("\u201cmetformin\u201d", True)

@@ -277,12 +277,13 @@ _LOOKS_INLINE = re.compile(r"(?i:</?(?:unsure|sure)\b)|" + ENTITY.pattern)
 
 
 #: Markdown an answer may write around its words: strong and plain emphasis, both at
-#: once ("***metformin***"), code (the longer marks first: "***" before "**" before
-#: "*"); a mark inside a word is no emphasis ("snake_case", "2*3")
+#: once ("***metformin***"), code, highlight ("==metformin==", an extension's) (the
+#: longer marks first: "***" before "**" before "*"); a mark inside a word is no
+#: emphasis ("snake_case", "2*3")
 _EMPHASES = tuple((mark, re.compile(
     rf"(?<![\w{re.escape(mark[0])}]){re.escape(mark)}(?=[^\s{re.escape(mark[0])}])"
     rf"([^\n]*?[^\s{re.escape(mark[0])}]){re.escape(mark)}(?![\w{re.escape(mark[0])}])"))
-    for mark in ("***", "___", "**", "__", "*", "_", "`"))
+    for mark in ("***", "___", "**", "__", "*", "_", "`", "=="))
 #: Markdown's struck-out text: what the answer shows as deleted ("~~met for me~~ metformin")
 _STRUCK = re.compile(r"[ \t]?~~(?=\S)[^\n]*?\S~~")
 #: HTML's the same: struck-out text, and the tags of emphasis, whose text stays
