@@ -2809,6 +2809,19 @@ def test_reconcile_fixes_after_words_of_the_answer_s_and_a_colon_are_mapped(
     assert not summary.corrected_copy
 
 
+@pytest.mark.parametrize("heading", ["Corrections (original → corrected):",
+                                     "**Fixes (heard -> meant):**", "Format: old = new:"])
+def test_reconcile_a_heading_with_an_arrow_over_fixes_is_no_fix(heading: str) -> None:
+    """A heading over a list of fixes that showed the list's form with an arrow
+    ("Corrections (original → corrected):") was read as a fix of words the document
+    does not hold, warned of. A line ending in a colon heads what follows: no fix."""
+    answer = f"{heading}\n(1) met for me → metformin\n(2) lie sin oh pril → lisinopril"
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.warnings == ()
+
+
 def test_reconcile_a_listed_fix_of_a_misreading_said_several_times_fixes_each() -> None:
     """A list of fixes that named a misreading the document holds in several doubtful
     spans ("met for men", said twice) once, or once for each place, was not mapped: a

@@ -1431,6 +1431,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     placed = _FIX_PLACE.search(own) is None  # (the document's lines open with no such place)
 
     def fix(line: str) -> dict[str, str | None] | None:
+        if line not in read and line.rstrip(" \t*_").endswith(":"):
+            read[line] = None  # (a line ending in a colon heads what follows: "Corrections
+            # (original → corrected):")
         if line not in read:
             said = _unsymbolled(line)  # ("✅ met for me → metformin")
             said = _FIX_PLACE.sub("", said, count=1) if placed else said
