@@ -1863,6 +1863,36 @@ def test_cli_batch_warns_of_a_lexicon_without_entries_as_annotate_does(
     assert len(_records(out)) == 1
 
 
+def test_cli_batch_on_ray_warns_of_a_lexicon_without_entries_and_refuses_a_bad_one_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --engine ray the lexicon of no entries was looked for in a local worker's
+    validator, and there is none: the run said nothing. A malformed lexicon was found by
+    the actors only, after Ray had started, and said in 300 lines of Ray's traceback. The
+    driver reads the user's lexicons: the warning is said once, a bad line before Ray."""
+    empty = tmp_path / "formulary.tsv"
+    empty.write_text("term\tcanonical\n# nothing yet\n")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("zorbafen\tzorbafen\tdrug\tnot a prior\n")
+    note = tmp_path / "a.txt"
+    note.write_text("Patient takes zorbafen daily.\n")
+    base = ["batch", str(note), "--engine", "ray", "--no-progress"]
+    _fake_ray(monkeypatch)
+    out = tmp_path / "out.jsonl"
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert cli_main([*base, "--out", str(out), "--lexicon", str(empty)]) == 0
+    said = [r.getMessage() for r in caplog.records if "no entries" in r.getMessage()]
+    assert said == [f"{empty}: the lexicon has no entries"]
+    assert [r["status"] for r in _records(out)] == ["ok"]
+    capsys.readouterr()
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(sys.modules["ray"], "init", lambda **kwargs: started.append(kwargs))
+    out = tmp_path / "bad.jsonl"
+    assert cli_main([*base, "--out", str(out), "--lexicon", str(bad)]) == 1
+    assert f"LexiconError: {bad}:1: bad prior 'not a prior'" in capsys.readouterr().err
+    assert not started and not out.exists()
+
+
 @pytest.mark.parametrize("before", [None, b""])
 def test_batch_a_forced_run_stopped_before_its_first_record_leaves_no_output(
         tmp_path: Path, before: bytes | None) -> None:

@@ -312,7 +312,7 @@ def run_batch(
     # what can be known to fail is found before the output is touched (it was left empty,
     # and the run after the fix asked for --force): a bad lexicon, no Ray, no GPU here
     processors = _local_processors(config, factory) if engine == "local" else []
-    for lexicon in _without_entries(processors):  # (as annotate says it)
+    for lexicon in _without_entries(processors, config):  # (as annotate says it)
         log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))
     if engine == "ray":
         from uncertain._ray import require_ray
@@ -390,15 +390,24 @@ def run_batch(
     return summary
 
 
-def _without_entries(processors: Sequence[Processor]) -> list[Any]:
+def _without_entries(processors: Sequence[Processor], config: WorkConfig) -> list[Any]:
     """The lexicons given beside the shipped pair that hold no entry (a header alone,
-    comments, every line a duplicate), as the first local worker's validator read them
-    (none for Ray's actors, which read their own, or a processor of another kind)."""
-    first = processors[0] if processors else None
-    validator = first._validator if isinstance(first, Worker) else None
-    if validator is None:
+    comments, every line a duplicate), as the first local worker's validator read them.
+    Ray's actors read their own, and their logs reach no terminal (a run said nothing):
+    the driver reads the user's lexicons once for them, which also refuses a malformed
+    one before the output is touched, as a local run does. None for a local processor of
+    another kind."""
+    if processors:
+        first = processors[0]
+        validator = first._validator if isinstance(first, Worker) else None
+        lexicons = [] if validator is None else validator.lexicons[2:]
+    elif config.validate and config.lexicons:
+        from uncertain.lexicon import load_lexicons
+
+        lexicons = load_lexicons(config.lexicons[2:])
+    else:
         return []
-    return [lexicon for lexicon in validator.lexicons[2:] if not lexicon.entries]
+    return [lexicon for lexicon in lexicons if not lexicon.entries]
 
 
 def _validated(lexicons: tuple[str, ...] | None) -> str:
