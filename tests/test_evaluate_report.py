@@ -883,6 +883,28 @@ def test_evaluate_cli_lexicon_validates_the_files_run_with_a_formulary(
     assert not (tmp_path / "c.json").exists()
 
 
+def test_evaluate_cli_warns_of_a_lexicon_without_entries_as_annotate_does(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`annotate --lexicon empty.tsv` and batch warn "the lexicon has no entries"; eval
+    said nothing, and the files it ran were scored as if the formulary were in use."""
+    from uncertain.cli import main
+
+    note = tmp_path / "a.txt"
+    note.write_text("Take zorvaxiban daily.\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"id": "a", "path": str(note),
+                                "text": "Take zorvaxiban daily."}) + "\n")
+    empty = tmp_path / "new\nformulary.tsv"
+    empty.write_text("term\tcanonical\n# nothing yet\n")
+    full = tmp_path / "hosp.tsv"
+    full.write_text("zorvaxiban\n")
+    with caplog.at_level("WARNING", logger="uncertain"):
+        assert main(["eval", "--refs", str(refs), str(note), "--intervals", "0",
+                     "--no-progress", "--lexicon", str(full), "--lexicon", str(empty)]) == 0
+    said = [r.getMessage() for r in caplog.records if "no entries" in r.getMessage()]
+    assert said == [f"{tmp_path}/new\\nformulary.tsv: the lexicon has no entries"]
+
+
 def test_evaluate_cli_a_folder_that_cannot_be_listed_is_an_input_that_failed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

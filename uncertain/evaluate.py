@@ -44,7 +44,7 @@ import numpy as np
 
 from uncertain import metrics
 from uncertain.document import Document
-from uncertain.errors import EngineNotFoundError
+from uncertain.errors import EngineNotFoundError, shown
 from uncertain.references import (  # re-exported: they were defined here
     Failure,
     Reference,
@@ -564,6 +564,9 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
 
         validator = Validator(lexicons=["drugs", "clinical", *lexicons]) if lexicons \
             else Validator()
+        for lexicon in validator.lexicons[2:]:  # (as annotate and batch say it)
+            if not lexicon.entries:  # a header alone, comments, or every line a duplicate
+                log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))
     options: dict[str, Any] = {"model": model} if model else {}
     if calibration and calibration != "none":
         options["calibration"] = calibration
