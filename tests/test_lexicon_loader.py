@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -173,6 +174,26 @@ def test_lexicon_malformed_line_names_path_and_line(
     assert caught.value.path == str(path)
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85", "\x01"])
+@pytest.mark.parametrize("suffix", [".tsv", ".csv"])
+def test_lexicon_a_line_break_or_control_in_a_term_is_refused_where_it_is(
+        tmp_path: Path, char: str, suffix: str) -> None:
+    """A line or paragraph separator (U+2028, U+2029) pasted inside a name was read as a
+    space, "Zor vaxin", two words the name matched no more; a control character's error
+    quoted the whole field (up to 200 characters). Each is refused, the message naming
+    the character and its place in the field, with what comes before it."""
+    path = tmp_path / f"pasted{suffix}"
+    long = "Zorvaxin extended release tablets"
+    path.write_text(f"Kelumab\n{long}{char}daily\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"U\+{ord(char):04X}.* in the term, character "
+                       rf"34 of 39, after 'nded release tablets'$") as caught:
+        load_lexicon(path)
+    assert caught.value.line == 2
+    assert "daily" not in str(caught.value)  # (what follows is not quoted)
+    if char in "\u2028\u2029":
+        assert "line break" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -358,6 +379,28 @@ def test_lexicon_quoted_tsv_fields_lose_their_quotes(tmp_path: Path) -> None:
                     'Tylenol 5" tube\tx\n', encoding="utf-8")
     assert [(e.term, e.canonical) for e in load_lexicon(path)] == [
         ("Tylenol #3", "acetaminophen, codeine"), ('Tylenol 5" tube', "x")]
+
+
+@pytest.mark.parametrize(("line", "what", "shown"), [
+    ('"Zorvaxin\tzorvaxin\n', "term", '\'"Zorvaxin\''),
+    ('Zor"vaxin\n', "term", '\'Zor"vaxin\''),
+    # a quoted field holding a tab, split there: both halves alone
+    ('Zorvaxin\t"zorvastatin\t10 mg"\n', "canonical", '\'"zorvastatin\''),
+])
+def test_lexicon_a_tsv_quote_that_pairs_with_none_is_refused(
+        tmp_path: Path, line: str, what: str, shown: str) -> None:
+    """A double quote left alone in a tab-separated line (a quoted field holding a tab,
+    or one never closed) was kept in the name, '"Zorvaxin', which matched no word; a
+    quote after a digit (an inch) and a pair inside a field are kept, as before."""
+    path = tmp_path / "export.tsv"
+    path.write_text(f'Tylenol "PM"\tx\nTylenol 5" tube\tx\n{line}', encoding="utf-8")
+    with pytest.raises(LexiconError, match=f"double quote that pairs with none in the "
+                       f"{what} {re.escape(shown)}") as caught:
+        load_lexicon(path)
+    assert caught.value.line == 3
+    assert [p.line for p in check_lexicon(path).errors] == [3]
+    path.write_text('Tylenol "PM"\tx\nTylenol 5" tube\tx\n', encoding="utf-8")
+    assert [e.term for e in load_lexicon(path)] == ['Tylenol "PM"', 'Tylenol 5" tube']
 
 
 def test_lexicon_a_word_list_may_have_a_term_header(tmp_path: Path) -> None:

@@ -578,17 +578,23 @@ def _parse_line(
         if len(text) > MAX_TERM_LENGTH and what != "ids":  # (said before what it holds:
             raise ValueError(_too_long(what, text))  # not quoted whole)
         bad = _CONTROL.search(text)
-        if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break
-            raise ValueError(f"control character U+{ord(bad.group()):04X} in the {what} "
-                             f"{text!r}")
+        if bad is not None:  # a NUL pasted from a binary or a spreadsheet's cell break; a
+            # line or paragraph separator pasted from a word processor (it was read as a
+            # space, "Zor vaxin", two words)
+            char = bad.group()
+            said = ("control character" if unicodedata.category(char) == "Cc" else
+                    "line break")
+            name = "" if said[0] == "c" else f" ({unicodedata.name(char)})"
+            raise ValueError(f"{said} U+{ord(char):04X}{name} in the {what}"
+                             f"{_at(text, bad.start())}")
         if not text.isascii():
             # a zero-width space pasted from a web page or a word processor: "Zor\u200bvaxin"
             # looks like Zorvaxin and matches nothing
-            for char in text:
+            for at, char in enumerate(text):
                 if unicodedata.category(char) == "Cf":
                     name = unicodedata.name(char, "format character")
                     raise ValueError(f"invisible character U+{ord(char):04X} ({name}) in the "
-                                     f"{what} {text!r}")
+                                     f"{what}{_at(text, at)}")
     prior = DEFAULT_PRIOR
     if prior_text:
         try:
@@ -613,8 +619,46 @@ def _too_long(what: str, text: str) -> str:
             f"{text[:40]!r}...")
 
 
-#: characters no name holds (C0 and C1 controls; a tab separates columns)
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: characters no name holds (C0 and C1 controls, NEL among them; a tab separates
+#: columns), and the two line breaks of Unicode's own (U+2028, U+2029)
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _at(text: str, index: int) -> str:
+    """Where the character at ``index`` of a field is, for a message: its place (1 for
+    the first) and what comes before it, not the whole field (a term holds up to
+    :data:`MAX_TERM_LENGTH` characters)."""
+    if index == 0:
+        return f", its first character (of {len(text)}), before {text[1:21]!r}"
+    return f", character {index + 1} of {len(text)}, after {text[max(0, index - 20):index]!r}"
+
+
+def _stray_quote(columns: list[str]) -> str | None:
+    """What a double quote of a tab-separated line's ``columns`` that pairs with none
+    says, or None. A field in quotes loses them (:func:`_unquote`); a quote after a digit
+    is an inch or a second (``Tylenol 5" tube``), and a pair inside a field is kept as
+    written (``Tylenol "PM"``); a quote left alone (``"Zorvaxin``, ``Zor"vaxin``,
+    ``10 mg"``: a quoted field holding a tab, split there, or a quote never closed) was
+    kept in the name, which then matched no word."""
+    for number, column in enumerate(columns):
+        text = column.strip()
+        if '"' not in text or (len(text) > 1 and text[0] == text[-1] == '"'):
+            continue
+        if _AFTER_DIGIT.sub("", text).count('"') % 2:
+            what = HEADER[number] if number < len(HEADER) else f"column {number + 1}"
+            return (f"a double quote that pairs with none in the {what} {_clip(text)}: a "
+                    "quoted field holding a tab (split there), or a quote never closed? "
+                    "Columns are separated by tabs; a quote inside a quoted field is "
+                    'written twice ("")')
+    return None
+
+
+_AFTER_DIGIT = re.compile(r'(?<=\d)"')
+
+
+def _clip(text: str) -> str:
+    """``text`` quoted for a message, its first 40 characters when longer."""
+    return repr(text) if len(text) <= 40 else f"{text[:40]!r}..."
 
 
 def _is_header(columns: list[str]) -> bool:
@@ -770,6 +814,8 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
             parsed.spaced.append(number)  # ("Zapain  codeine<TAB>brand": told if tabs are
             # the file's separator, below)
         try:
+            if '"' in line and not csv_file and (stray := _stray_quote(line.split("\t"))):
+                raise ValueError(stray)
             entries.append(_parse_line(columns, name, ids_cache))
             parsed.numbers.append(number)
         except ValueError as exc:
