@@ -32,6 +32,36 @@ def test_cli_annotate_json_is_a_document(note: Path, capsys: pytest.CaptureFixtu
     assert any(c.canonical == "metformin" for f in doc.flags for c in f.candidates)
 
 
+def test_cli_annotate_json_writes_a_word_a_line_and_reads_back_the_same(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """annotate's JSON was indented to its last level: each word's twelve fields took
+    fourteen lines, and a one-line text of 3.2 MB made 75 MB of JSON, a third of it
+    indentation. The items of its lists of objects (a word, a candidate) take a line
+    each: the same document read back, a file name's undecodable byte escaped."""
+    import os
+
+    name = os.fsdecode(b"caf\xe9 note.txt")  # (a Latin-1 name: a lone surrogate in it)
+    note = tmp_path / name
+    words = "Patient takes metformin 500 mg daily, and Zorvaxin for it".split()
+    note.write_text(" ".join(words[n % len(words)] for n in range(400)) + "\n")
+    out = tmp_path / "out.json"
+    assert main(["annotate", str(note), "--out", str(out), "--no-progress"]) == 0
+    written = out.read_bytes().decode("utf-8")  # (a lone surrogate does not encode)
+    doc = Document.from_json(written)
+    assert doc.source.path == str(note) and len(doc.words) == 400 and doc.flags
+    assert Document.from_json(doc.to_json(indent=2)) == doc
+    lines = written.splitlines()
+    assert sum(line.startswith('        {"text": ') for line in lines) == 400
+    assert '"reasons": [' in written and '"candidates": [\n' in written
+    assert len(written) < 0.7 * len(doc.to_json(indent=2))
+    assert "\\udce9" in written
+    capsys.readouterr()
+    assert main(["annotate", str(note), str(note.with_name("missing.txt")),
+                 "--no-progress"]) == 1  # several inputs: an array of them, laid out so
+    docs = json.loads(capsys.readouterr().out)
+    assert [Document.model_validate(d) for d in docs] == [doc]
+
+
 def test_cli_annotate_bad_file_reports_and_goes_on(
     note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
