@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1260,8 +1262,47 @@ def test_cli_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
         time.sleep(0.05)  # until the output is being written
     time.sleep(0.5)
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 143
+    status = proc.wait(timeout=60)
+    assert status == 143, proc.stderr.read().decode() if proc.stderr else ""
     assert list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("turned_into", ["corrupt", "unexpected"])
+def test_cli_sigterm_a_library_turned_into_its_error_still_ends_the_run(
+        note: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, turned_into: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM arriving inside a library that turns the exception raised in it into an
+    error of its own (a decoder's read failing, said as a corrupt file) failed that
+    input, and annotate went on to the next and exited 1; the run ends now, 143, with
+    nothing written and the input not said to be at fault."""
+    import importlib
+    import signal
+
+    from uncertain.errors import CorruptInputError
+
+    stage = importlib.import_module("uncertain.ingest")
+    real = stage.ingest
+    seen: list[str] = []
+
+    def ingest(path: Any, **options: Any) -> Any:
+        seen.append(os.fspath(path))
+        if len(seen) == 1:
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a scheduler sends it
+            except BaseException as exc:  # what such a library does with it
+                if turned_into == "corrupt":
+                    raise CorruptInputError(path, "cannot decode") from exc
+                raise RuntimeError("read failed") from exc
+        return real(path, **options)
+
+    monkeypatch.setattr(stage, "ingest", ingest)
+    other = tmp_path / "other.txt"
+    other.write_text("take metformin\n")
+    out = tmp_path / "out" / "a.json"
+    assert main(["annotate", str(note), str(other), "--out", str(out), "--no-progress"]) == 143
+    assert seen == [str(note)]  # the next input was not begun
+    assert list(out.parent.iterdir()) == []
+    assert str(note) not in capsys.readouterr().err
 
 
 def test_cli_a_prompt_over_its_budget_fails_that_input_only(

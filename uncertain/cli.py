@@ -536,6 +536,7 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
                 prompt = (render(doc, **_render_kwargs(args))
                           if args.format == "prompt" or prompts is not None else None)
             except ModelNotFoundError as exc:
+                _stop_if_terminated(exc)
                 # the run's model, not this input: every recording after it would fail
                 # the same way, so the run stops here, the documents done so far written
                 _fail(exc, name)
@@ -547,10 +548,12 @@ def _annotate_into(output: _Output, files: Sequence[Path], args: argparse.Namesp
                           "not run", file=sys.stderr)
                 break
             except UncertainError as exc:
+                _stop_if_terminated(exc)
                 _fail(_archive_said(exc, path), name)
                 failures += 1
                 continue
             except Exception as exc:  # a fault of ours or a library's: the others still run
+                _stop_if_terminated(exc)
                 log.debug("%s failed", name, exc_info=True)
                 print(f"{type(exc).__name__}: {name}: {exc} (unexpected; -vv shows where)",
                       file=sys.stderr)
@@ -1177,6 +1180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"OSError: cannot write to standard output: {exc.strerror}", file=sys.stderr)
         return 1
     except (UncertainError, OSError) as exc:
+        if _TERMINATED.is_set():  # (the signal's exception turned into another: above)
+            return 143
         # an --out that is a folder, on a read-only disk, ...: one line naming it, as the rest
         _fail(exc)
         return 1
@@ -1271,10 +1276,26 @@ def _on_sigterm() -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
 
+    _TERMINATED.clear()
+
     def handler(signum: int, frame: Any) -> None:
+        _TERMINATED.set()
         raise _Terminated
 
     return signal.signal(signal.SIGTERM, handler)
+
+
+#: set when SIGTERM arrived: a library whose code the signal's exception was raised in
+#: may turn it into an error of its own (a decoder's read failing, said as a corrupt
+#: file), which then failed that input and the run went on to exit 1
+_TERMINATED = threading.Event()
+
+
+def _stop_if_terminated(exc: BaseException) -> None:
+    """Raise :class:`_Terminated` from ``exc`` if SIGTERM arrived: an input's error that
+    the signal caused is the run's end, not that input's failure."""
+    if _TERMINATED.is_set():
+        raise _Terminated from exc
 
 
 if __name__ == "__main__":
