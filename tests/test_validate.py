@@ -1949,6 +1949,28 @@ def test_validate_audio_windows_cross_a_segment_cut_mid_sentence(
         assert all("lower" not in f.text.lower() or f.end - f.start == 1 for f in flags)
 
 
+@pytest.mark.parametrize(
+    ("lines", "pause", "flagged"),
+    [
+        # the next sentence's dose is its own drug's, not a name's at the end of this one
+        (["The power was out for/0.93 two/0.154 days/0.243.",
+          "Continue metformin 500 milligrams twice daily."], 0.1, []),
+        (["Stuff it into you his belly counselled/0.596 him/0.103.",
+          "Start metformin 1000 mg once a day with food."], 0.1, []),
+        # ... and so after a long pause
+        (["The power was out for/0.93 two/0.154 days/0.243",
+          "continue metformin 500 milligrams twice daily."], 2.0, []),
+        # a dose opening the next sentence is still the name's before it
+        (["He takes lives/0.75 in/0.8 awful.", "20 milligrams daily."], 0.1,
+         ["lives in awful."]),
+    ],
+)
+def test_validate_audio_dose_of_the_next_sentence_is_its_own(
+        validator: Validator, lines: list[str], pause: float, flagged: list[str]) -> None:
+    flags = validator.validate(_timed_segments(lines, pause)).flags
+    assert [f.text for f in flags if f.reason != "verified"] == flagged
+
+
 def test_validate_words_spelling_a_term_offer_every_term_of_those_letters(
         validator: Validator) -> None:
     # "pro air" spells the rare Pro-air (procaterol, a brand that is ordinary English) with

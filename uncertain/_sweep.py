@@ -105,7 +105,12 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     stops = ([w.text.rstrip().endswith((":", ";")) for w in words] if modality != "audio"
              else [False] * n)
     marks = [CLAUSE_END.search(w.text) is not None for w in words]
-    dose_at, links = _dose_context(lowered, sure, new_lines, stops, marks)
+    # in speech, a run of words (a sentence, or words before a pause: see
+    # uncertain._words.word_infos) is as a printed line to a dose after it: a dose opening
+    # the next run is the name's before it ("Metformin." / "500 milligrams daily"), one
+    # further in is the next run's own ("... in two weeks." / "Continue lisinopril 10 mg")
+    dose_at, links = _dose_context(lowered, sure, new_lines if modality != "audio"
+                                   else _run_starts(infos), stops, marks)
     # a name taken up again for its dose ("the X, we will keep that at 25 mg")
     taken_up = dislocations(lowered, dose_at)
     # sure words of time ("last month to 10 mg"), sure words linking a name to its
@@ -190,6 +195,13 @@ def new_lines(segments: Sequence[Segment], infos: list[WordInfo], words: list[Wo
 
 #: what may come before a line's first letter without making it another line's start
 _OPENING = "(\"'\u201c\u2018"
+
+
+def _run_starts(infos: list[WordInfo]) -> list[tuple[int, bool]]:
+    """The words that begin a run of words of speech (:attr:`WordInfo.segment`), none on
+    another page: :func:`_dose_context`'s lines."""
+    return [(k, False) for k in range(1, len(infos))
+            if infos[k].segment != infos[k - 1].segment]
 
 
 def _line_starts(n: int, new_lines: Sequence[tuple[int, bool]] | None) -> list[int]:
