@@ -187,6 +187,27 @@ def test_render_a_word_of_the_characters_reconcile_marks_doubt_with_round_trips(
         _check(doc, threshold=0.0)
 
 
+@pytest.mark.parametrize(("suggestion", "word"), [
+    ("[", "a]a"), ("[x", "a]a"), ("(corrected", "a)a"), ("(corrected", "q)"),
+    ("(corrected", "b]"), ("[", "\U000f0000]")])
+def test_render_a_suggestion_pairing_with_a_mark_of_the_words_round_trips(
+        suggestion: str, word: str) -> None:
+    """Found by the property below: the inline suggestion "[" and a "]" of the span's
+    words ('<unsure maybe="[">a]a</unsure>') were read by reconcile as words an answer
+    kept in brackets, both brackets dropped: "a]a" reported changed to "aa"; a
+    suggestion opening a fix's note ("(corrected") with a ")" of the words left
+    'maybe="a' as the fix. What a tag's attributes hold is no mark of the words'."""
+    flag = Flag(reason="low_confidence", text="x", start=0, end=1,
+                candidates=[Candidate(term=suggestion, canonical="c", score=0.5)])
+    for line in ([(word, 0.2)], [(word, 0.2), ("y", 0.99)]):
+        doc = _doc("audio", [line], [flag])
+        _check(doc, threshold=0.5, structure=False, preamble=False)
+        _check(doc, threshold=0.5)
+    doc = _doc("audio", [[("x", 0.99), (word, 0.2)]], [flag.model_copy(
+        update={"start": 1, "end": 2})])
+    _check(doc, threshold=0.5)
+
+
 def test_render_words_written_together_keep_no_space() -> None:
     # Whisper writes "follow" "-up" and "2" ".5" as words with no space between them
     flag = Flag(reason="low_confidence", text=".5", start=3, end=4, confidence=0.8)

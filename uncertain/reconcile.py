@@ -818,7 +818,8 @@ def _clean_as(answer: str, found: Style | None, document_text: str) -> str:
     if found == "bracket":  # (a span's p and suggestions are no text: "<!--" in one is none)
         text = _BRACKET_ANY.sub(_bracket_bare, text)
     text = _left_p(text, document_text)
-    text = _unmarked(text, document_text)
+    text = (_unmarked_between_tags(text, document_text) if found == "inline"
+            else _unmarked(text, document_text))
     if found == "inline":
         if _escaped_again(text, document_text):
             text = inline_unescape(text, strict=False)
@@ -847,6 +848,22 @@ def _escaped_again(text: str, own: str) -> bool:
         return False
     shown = inline_escape(own)
     return any(m.group() not in shown for m in _ESCAPED_TAG.finditer(text))
+def _unmarked_between_tags(text: str, own: str) -> str:
+    """:func:`_unmarked` of an inline answer's ``text``, its tags as they are: what a
+    tag's attributes hold is no mark of the words' (a suggestion "[" paired with a "]"
+    of the span's words, '<unsure maybe="[">a]a</unsure>', was read as words in
+    brackets, and both brackets dropped: "aa"). Each tag stands in for the while as one
+    private-use character the answer does not hold: no space, no letter, no mark."""
+    tags = [m.group() for m in _INLINE_TAG.finditer(text)]
+    base = 0xF0000  # (plane 15, private use: 65,534 places)
+    if not tags or len(tags) > 0xFFFE or any(base <= ord(c) <= 0xFFFFF for c in text):
+        return _unmarked(text, own)
+    places = iter(range(len(tags)))
+    held = _INLINE_TAG.sub(lambda m: chr(base + next(places)), text)
+    bare = _unmarked(held, own)
+    return re.sub("[\U000F0000-\U000FFFFD]", lambda m: tags[ord(m.group()) - base], bare)
+
+
 #: what a bracket span leaves after a word when the answer drops its brackets: its "?p"
 #: (or "?ok"), with the suggestions after it ("metformin?0.15|metformin/Metreton")
 _LEFT_P = re.compile(r"(?<![^\s(\"'])(?P<word>[^\s\[\]?\\]+)\?(?P<p>\d\.\d{1,2}|ok)"
