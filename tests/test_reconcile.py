@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_render_budget import _suggested
 
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
-from uncertain.reconcile import clean_answer, reconcile
+from uncertain.reconcile import Reconciliation, clean_answer, reconcile
 from uncertain.render import STYLES, Style, render
 
 DATA = Path(__file__).resolve().parent / "data" / "render"
@@ -48,6 +48,18 @@ def _assert_two_dictation_fixes(answer: str) -> None:
 
 def _answer(med: str = "metformin", freq: str = "twice", ace: str = "lisinopril") -> str:
     return DICTATION.format(med=med, freq=freq, ace=ace)
+
+
+def _lines_given(said: str) -> Reconciliation:
+    """The dictation's second and third lines given fixed in the words of ``said``
+    (``{nth}``, ``{n}``, ``{line}``), read back onto the sample: its two names fixed."""
+    lines = _answer().split("\n")
+    answer = "\n".join(said.format(nth=nth, n=n, line=lines[n - 1])
+                       for n, nth in ((2, "second"), (3, "third")))
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    return result
 
 
 def test_reconcile_correct_fix_maps_to_the_original_words_and_times() -> None:
@@ -3660,12 +3672,7 @@ def test_reconcile_words_before_a_quoted_line_are_the_answer_s(said: str) -> Non
     line should say "He takes metformin ..."', "I'd rewrite line 2 as:" over it) had the
     words inserted into the document, an over-correction each. They go, as the
     quotation marks do."""
-    lines = _answer().split("\n")
-    answer = "\n".join(said.format(nth=nth, n=n, line=lines[n - 1])
-                       for n, nth in ((2, "second"), (3, "third")))
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new) for c in result.changes] == [
-        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    result = _lines_given(said)
     assert result.overcorrections == [] and result.text == _answer()
 
 
@@ -3800,12 +3807,7 @@ def test_reconcile_unquoted_words_of_the_answer_s_before_a_line_go(said: str) ->
     document, an over-correction each. Words that say a line is given again, before
     words like the document's line, go; a speaker's label ("Dr. Smith: ...") says no such
     thing, and stays an aside."""
-    lines = _answer().split("\n")
-    answer = "\n".join(said.format(nth=nth, n=n, line=lines[n - 1])
-                       for n, nth in ((2, "second"), (3, "third")))
-    result = reconcile(_load("dictation"), answer)
-    assert [(c.original, c.new) for c in result.changes] == [
-        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    result = _lines_given(said)
     assert result.overcorrections == [] and result.asides == []
     labelled = reconcile(_load("dictation"), _answer().replace("He takes", "Dr. Smith: He takes"))
     assert [c.new for c in labelled.asides] == ["Dr. Smith:"]
