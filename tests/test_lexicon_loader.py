@@ -226,6 +226,20 @@ def test_lexicon_missing_source_raises(
     assert "shipped lexicon" in str(caught.value)
 
 
+def test_lexicon_a_link_to_nothing_or_a_loop_is_said_so(tmp_path: Path) -> None:
+    """A lexicon named by a link to nothing, or by a loop of links, was "no such file",
+    though the name is there; annotate says of an input what it is, and so does this."""
+    (tmp_path / "dangling.tsv").symlink_to(tmp_path / "gone.tsv")
+    (tmp_path / "a.tsv").symlink_to(tmp_path / "b.tsv")
+    (tmp_path / "b.tsv").symlink_to(tmp_path / "a.tsv")
+    for name, said in (("dangling.tsv", f"a link to nothing ({tmp_path / 'gone.tsv'})"),
+                       ("a.tsv", "cannot read: Too many levels of symbolic links")):
+        with pytest.raises(LexiconError) as caught:
+            load_lexicon(tmp_path / name)
+        assert str(caught.value) == (f"{tmp_path / name}: {said}, and no shipped lexicon by "
+                                     "that name (clinical, drugs)")
+
+
 def test_lexicon_truncated_gzip_raises(tmp_path: Path) -> None:
     path = tmp_path / "cut.tsv.gz"
     path.write_bytes(gzip.compress(b"metformin\n" * 100)[:20])

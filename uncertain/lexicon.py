@@ -22,6 +22,7 @@ frequencies (wordfreq) that say which words are ordinary English.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import logging
 import math
@@ -333,9 +334,23 @@ def _resolve(source: str | os.PathLike[str]) -> Path:
         shipped = ", ".join(shipped_lexicons())
         # (a pipe, "--lexicon <(grep ... formulary.tsv)", was "no such file")
         reason = ("is a directory" if path.is_dir() else NOT_REGULAR if path.exists()
-                  else "no such file")
+                  else _not_found(path))
         raise LexiconError(path, f"{reason}, and no shipped lexicon by that name ({shipped})")
     return path
+
+
+def _not_found(path: Path) -> str:
+    """Why ``path``, which is no file, names none, as the commands say it of an input: a
+    link to nothing, a loop of links (both said "no such file", where the name is there)
+    or no such file."""
+    if not path.is_symlink():
+        return "no such file"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"cannot read: {exc.strerror}"
+    return f"a link to nothing ({os.readlink(path)})"
 
 
 def _shipped_path(name: str) -> Path:
