@@ -358,7 +358,8 @@ def test_rescore_scores_candidates_as_the_lexicon_writes_them() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"margin": -1.0}, {"normalise": "max"}, {"drop_below": 1.0}, {"max_window": 40.0}],
+    [{"margin": -1.0}, {"normalise": "max"}, {"drop_below": 1.0}, {"max_window": 40.0},
+     {"prior_among": 1.5}, {"prior_among": -0.1}],
 )
 def test_rescore_options_are_checked(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
@@ -368,7 +369,8 @@ def test_rescore_options_are_checked(kwargs: dict[str, object]) -> None:
 @pytest.mark.parametrize("kwargs", [
     {"weight": float("nan")}, {"confidence_weight": float("inf")}, {"offset": "2"},
     {"prior_weight": None}, {"silence_db": float("-inf")}, {"min_token_logprob": True},
-    {"pad_seconds": float("nan")}, {"context_before": 1.5}, {"rare_candidates": "3"}])
+    {"prior_among": float("nan")}, {"pad_seconds": float("nan")}, {"context_before": 1.5},
+    {"rare_candidates": "3"}])
 def test_rescore_options_not_finite_numbers_are_refused_by_name(
         kwargs: dict[str, object]) -> None:
     # a NaN weight was taken, and folded NaN into every score once the audio was scored
@@ -415,6 +417,32 @@ def test_rescore_subtracts_the_language_prior() -> None:
     top = out.flags[0].candidates[0]
     assert top.term == "metformin"
     assert top.features["acoustic"] == pytest.approx((-2.5 + 6.0) - (-3.0 + 2.0))
+
+
+@pytest.mark.parametrize(("options", "winner"), [
+    ({}, "nitroglycerin"),  # by default
+    ({"prior_among": 1.0}, "hydroxychloroquine")])  # the whole prior, as it was
+def test_rescore_ranks_candidates_with_a_share_of_the_prior(options: dict[str, float],
+                                                            winner: str) -> None:
+    """Given silence, tiny.en gives every token of a name about 10 to 16 nats, so the whole
+    prior is mostly a bonus per token: subtracted in full between two names it lifted
+    the longer one the audio fits worse. Scores recorded on a dev recording ("0.4
+    milligrams of nitroglycerin", heard "hydroglyther"): the audio alone prefers
+    nitroglycerin by 11.4 nats, the prior favours hydroxychloroquine by 10.2."""
+    doc = make_doc([met_flag(_with_prior("hydroxychloroquine", 0.808, 0.694),
+                             _with_prior("nitroglycerin", 0.680, 0.806))])
+    scorer = FakeScorer({"met four min": [-1.8, -0.9, -0.1, -3.3, -0.25],
+                         "hydroxychloroquine": [-1.8, -7.3, -5.8, -7.7, -0.6, -3.44],
+                         "nitroglycerin": [-3.4, -3.7, -3.9, -0.1, -4.08]})
+    scorer.priors = {"met": -51.44, "hydroxychloroquine": -64.99, "nitroglycerin": -54.84}
+    out = rescore(doc, audio=speech(), scorer=scorer,
+                  options=RescoreOptions(**options))
+    flag = out.flags[0]
+    assert flag.candidates[0].term == winner
+    # the gaps against the words heard, and the flag's confidence, keep the whole prior
+    nitro = next(c for c in flag.candidates if c.term == "nitroglycerin")
+    assert nitro.features["acoustic"] == pytest.approx((-15.18 + 54.84) - (-6.35 + 51.44))
+    assert flag.confidence == rescore(doc, audio=speech(), scorer=scorer).flags[0].confidence
 
 
 def test_rescore_weighs_rare_candidates_only_near_the_top() -> None:

@@ -39,18 +39,26 @@ Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
   the words heard right; a flag falling below ``drop_below`` is removed;
 - candidate: ``score' = sigmoid(logit(score) + confidence_weight * shift + weight *
   clip(gap - max gap))``, and the candidates are re-ranked by it: among candidates the
-  acoustic difference counts in full (up to ``_CAP`` nats), however far behind the
-  words heard they all are; but where the first candidate is not rare, a rare
-  substance (prior below ``RARE_PRIOR``) rises no higher than just behind the best
-  candidate that is not rare, second at best: tiny.en's scores are off by several
-  nats, and an extra word heard in the span ("beneath a pearl at") is explained by a
-  longer rare name (benazeprilat, over benazepril). On five dev sets the pass changed
-  the first candidate 50 times where the drug said was one of the two: 4 of its 13
-  wrong changes put a rare substance first, none of its 37 right ones did. Held behind
-  the first candidate instead, a rare name the audio favoured most sank with a first
-  the audio sank ("primer in": Premarin, at a rare prior, came sixth); on the dev split
-  of nine dev sets second place recovers that one mention more in the top 3 and moves
-  no first candidate;
+  acoustic difference counts in full (up to ``_CAP`` nats), however far behind the words
+  heard they all are, with only ``prior_among`` (0.8) of the language prior subtracted:
+  given silence, tiny.en gives each token of a name 10 to 16 nats whatever the name, so
+  the whole prior is mostly a bonus per token, which lifted a longer name the audio fits
+  worse ("hydroglyther": hydroxychloroquine over nitroglycerin, which the audio alone
+  prefers by 11.4 nats, the prior the other by 10.2). On the dev split of nine dev sets
+  this puts 3 more drugs said first (307 of 558 mentions) and one more in the top 3
+  (321), moves no drug said out of first place, and adds no false flag (0.75 and 0.85
+  recover 2-3 more, 0.75 losing one first; 0.5 none; none of it loses 26; a bonus per
+  token of the name instead, at 4-12 nats, 1 to 17 fewer); but where the first candidate
+  is not rare, a rare substance (prior below ``RARE_PRIOR``) rises no higher than just
+  behind the best candidate that is not rare, second at best: tiny.en's scores are off
+  by several nats, and an extra word heard in the span ("beneath a pearl at") is
+  explained by a longer rare name (benazeprilat, over benazepril). On five dev sets the
+  pass changed the first candidate 50 times where the drug said was one of the two: 4 of
+  its 13 wrong changes put a rare substance first, none of its 37 right ones did. Held
+  behind the first candidate instead, a rare name the audio favoured most sank with a
+  first the audio sank ("primer in": Premarin, at a rare prior, came sixth); on the dev
+  split of nine dev sets second place recovers that one mention more in the top 3 and
+  moves no first candidate;
 - ``"acoustic"`` joins the evidence of the top candidate and of the flag when the audio
   changed which candidate is first or moved the confidence by at least 0.1.
 
@@ -162,6 +170,13 @@ class RescoreOptions:
     context_after: int = 1  # heard words after the flag scored with each hypothesis
     normalise: Literal["sum", "mean"] = "sum"  # total or per-token log-probability
     prior_weight: float = 1.0  # times the texts' log-probability given silence, subtracted
+    # ... and the share of it subtracted where the candidates are ranked against each
+    # other (the flag's confidence weighs them against the words heard with all of it):
+    # given silence, tiny.en gives a name's every token about 10 to 16 nats whatever the
+    # name, so the whole prior is mostly a bonus per token, which lifts a longer name
+    # the audio fits worse ("hydroglyther": hydroxychloroquine, a token longer, over
+    # nitroglycerin, which the audio alone prefers by 11.5 nats)
+    prior_among: float = 0.8
     # seconds of silence the prior is scored on, at most (None: as long as the window)
     prior_seconds: float | None = 4.0
     casings: bool = False  # also score each candidate capitalised, keep the better
@@ -224,6 +239,8 @@ class RescoreOptions:
             raise ValueError(f"hunch_gap={self.hunch_gap} must be >= 0")
         if self.flip_gap < 0:
             raise ValueError(f"flip_gap={self.flip_gap} must be >= 0")
+        if not 0.0 <= self.prior_among <= 1.0:
+            raise ValueError(f"prior_among={self.prior_among} must be in [0, 1]")
         if self.prior_seconds is not None and self.prior_seconds <= 0:
             raise ValueError(f"prior_seconds={self.prior_seconds} must be > 0 (or None)")
 
@@ -469,7 +486,7 @@ def _folded(weighed: Document, words: list[Word], groups: list[_Group],
             if scores is not None:
                 flag = weighed.flags[job.flag]
                 folded = fold(flag, scores[0], scores[1], opts,
-                              floor=_engine_doubt(words, flag))
+                              floor=_engine_doubt(words, flag), among=scores[2])
                 if into is None:
                     out.append(folded)
                 else:
@@ -609,9 +626,11 @@ def _variants(term: str, casings: bool) -> list[str]:
 def acoustic_scores(
     doc: Document, words: list[Word], group: _Group, clip: np.ndarray, scorer: Scorer,
     opts: RescoreOptions,
-) -> list[tuple[float, list[float]] | None]:
-    """For each job of ``group``: the heard words' score and each candidate's (the better
-    of its casings), or ``None`` when the window tells nothing (silence, no speech)."""
+) -> list[tuple[float, list[float], list[float]] | None]:
+    """For each job of ``group``: the heard words' score, each candidate's (the better
+    of its casings) and each candidate's with the ``prior_among`` share of the prior
+    subtracted (to rank the candidates against each other), or ``None`` when the
+    window tells nothing (silence, no speech)."""
     if len(clip) == 0 or _audio.loudest_db(clip) < opts.silence_db:
         log.debug("%s: %.2f-%.2f s is silence, its flags are left as they were",
                   doc.source.path, group.start, group.end)
@@ -649,7 +668,7 @@ def acoustic_scores(
         # as much as scoring the texts)
         prior_requests.append((join_words(words[job.before:flag.start]), requests[-1][1]))
         owners.append(owner)
-    out: list[tuple[float, list[float]] | None] = []
+    out: list[tuple[float, list[float], list[float]] | None] = []
     if not any(texts for _, texts in requests):
         return [None] * len(group.jobs)
     scored = scorer.score(clip, requests)
@@ -669,14 +688,19 @@ def acoustic_scores(
                       doc.flags[job.flag].text)
             out.append(None)
             continue
-        totals = [_total(s, opts.normalise) for s in token_scores]
-        if prior is not None:
-            totals = [t - opts.prior_weight * _total(p, opts.normalise)
-                      for t, p in zip(totals, prior[k], strict=True)]
+        raw = [_total(s, opts.normalise) for s in token_scores]
+        silent_prior = ([_total(p, opts.normalise) for p in prior[k]] if prior is not None
+                        else [0.0] * len(raw))
+        totals = [t - opts.prior_weight * p for t, p in zip(raw, silent_prior, strict=True)]
+        among_totals = [t - opts.prior_among * opts.prior_weight * p
+                        for t, p in zip(raw, silent_prior, strict=True)]
         acoustic = [-math.inf] * len(doc.flags[job.flag].candidates)
-        for i, total in zip(owner[1:], totals[1:], strict=True):
-            acoustic[i] = max(acoustic[i], total)
-        out.append((totals[0], acoustic))
+        among = list(acoustic)
+        # the better casing by the score the candidates are ranked by
+        for i, total, rank in zip(owner[1:], totals[1:], among_totals[1:], strict=True):
+            if rank > among[i]:
+                acoustic[i], among[i] = total, rank
+        out.append((totals[0], acoustic, among))
     return out
 
 
@@ -695,9 +719,11 @@ def _engine_doubt(words: list[Word], flag: Flag) -> float:
 
 
 def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptions, *,
-         floor: float = 0.0) -> Flag:
+         floor: float = 0.0, among: Sequence[float] | None = None) -> Flag:
     """``flag`` with the acoustic scores folded in (see the module docstring): ``heard`` is
-    the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``.
+    the words heard's score, ``acoustic[i]`` the score of ``flag.candidates[i]``;
+    ``among[i]`` its score with the ``prior_among`` share of the prior subtracted, which
+    ranks the candidates against each other (default: ``acoustic``).
 
     ``floor``: the flag's confidence is not lowered below it (nor below where it was).
     Words heard that explain the audio better than every candidate say the candidates
@@ -708,9 +734,13 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
     gaps = [max(-_FAR, min(_FAR, g)) for g in gaps]
     best_gap = max(gaps)
     shift = _clip(best_gap + opts.offset)
+    ranks = gaps if among is None else [
+        max(-_FAR, min(_FAR, score - heard)) if math.isfinite(score) else -_FAR
+        for score in among]
+    best_rank = max(ranks)
     zs = [logit(candidate.score) + opts.confidence_weight * shift
-          + opts.weight * _clip(gap - best_gap)
-          for candidate, gap in zip(flag.candidates, gaps, strict=True)]
+          + opts.weight * _clip(rank - best_rank)
+          for candidate, rank in zip(flag.candidates, ranks, strict=True)]
     if flag.candidates and not _rare(flag.candidates[0]):
         # a rare substance stays just behind the best candidate that is not rare, however
         # far the audio would lift it: second at best, not behind a first candidate the
