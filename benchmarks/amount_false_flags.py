@@ -14,13 +14,16 @@ words heard right, per 1,000 such words.
     .venv/bin/python benchmarks/amount_false_flags.py [--show] [--no-rescore]
 
 Speech and transcripts are cached in ``benchmarks/_work/amounts/`` by text and voice (the
-transcripts also by the stage's code and engines: ``benchmarks/_stage_cache.py``).
+transcripts also by the stage's code and engines: ``benchmarks/_stage_cache.py``), and
+the sentences read as text in files named by their content (``text/<benchmark>/``): runs
+at once, of this benchmark or another, share the cache and read each their own words.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -46,7 +49,9 @@ ESPEAK_VOICES = ("en-us", "en-gb-x-rp")
 def _speak(text: str, voice: str, out: Path) -> None:
     """``text`` spoken by ``voice`` (an espeak-ng voice, or "piper") into ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    raw = out.with_suffix(".raw.wav")
+    # this run's own files until the speech is whole: another run may speak it at once
+    raw = out.with_name(f".{out.stem}.{os.getpid()}.raw.wav")
+    partial = out.with_name(f".{out.stem}.{os.getpid()}.wav")
     if voice == "piper":
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from devset import piper_model
@@ -57,9 +62,10 @@ def _speak(text: str, voice: str, out: Path) -> None:
     else:
         subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", str(raw), text],
                        check=True, capture_output=True)
-    subprocess.run(["sox", "-R", "-D", str(raw), "-r", "16000", str(out), "gain", "-n", "-3",
-                    "pad", "0.3", "0.3"], check=True, capture_output=True)
+    subprocess.run(["sox", "-R", "-D", str(raw), "-r", "16000", str(partial), "gain", "-n",
+                    "-3", "pad", "0.3", "0.3"], check=True, capture_output=True)
     raw.unlink()
+    os.replace(partial, out)
 
 
 def _piper_available() -> bool:
@@ -89,8 +95,27 @@ def _transcript(text: str, voice: str, work: Path = WORK) -> Document:
         _speak(text, voice, wav)
     doc = transcribe(wav)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(doc.to_json(), encoding="utf-8")
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+    partial.write_text(doc.to_json(), encoding="utf-8")
+    os.replace(partial, cached)  # whole, for another run reading it at once
     return doc
+
+
+def _text_file(sentence: str, folder: Path) -> Path:
+    """The file in ``folder`` holding ``sentence`` (and a newline), named by its content
+    and written once: two runs at once (of one benchmark or of two trees) each read their
+    own sentences, where one file a benchmark rewrote for each sentence was rewritten by
+    the other run between a write and its read. A file is written whole under a name of
+    its own first, then renamed, so that no run reads one half written."""
+    data = sentence + "\n"
+    path = folder / f"{hashlib.sha256(data.encode()).hexdigest()[:16]}.txt"
+    if path.is_file() and path.read_text(encoding="utf-8") == data:
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{path.name}.{os.getpid()}"
+    partial.write_text(data, encoding="utf-8")
+    os.replace(partial, path)
+    return path
 
 
 def main() -> None:
@@ -110,7 +135,7 @@ def cli(sentences: tuple[str, ...], title: str, name: str, doc: str | None) -> N
 def run(sentences: tuple[str, ...], title: str, name: str, *, show: bool,
         rescore_speech: bool) -> None:
     """Validate ``sentences`` as text and as each voice's speech; print the false flags.
-    ``name`` names the text file the sentences are read from, one at a time."""
+    ``name`` names the folder the sentences are read from as text (:func:`_text_file`)."""
     validator = Validator()
     voices = list(ESPEAK_VOICES) + (["piper"] if _piper_available() else [])
     rows: list[tuple[str, Counter[str]]] = []
@@ -118,11 +143,8 @@ def run(sentences: tuple[str, ...], title: str, name: str, *, show: bool,
     from uncertain.text import read_text
 
     text_counts: Counter[str] = Counter()
-    text_file = WORK / "text" / f"{name}.txt"
-    text_file.parent.mkdir(parents=True, exist_ok=True)
     for k, sentence in enumerate(sentences):
-        text_file.write_text(sentence + "\n", encoding="utf-8")
-        doc = validator.validate(read_text(text_file))
+        doc = validator.validate(read_text(_text_file(sentence, WORK / "text" / name)))
         text_counts.update(_scored(f"text-{k}", sentence, "text", doc, show))
     rows.append(("text", text_counts))
     for voice in voices:

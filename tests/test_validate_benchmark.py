@@ -1,7 +1,8 @@
 """benchmarks/validate_quality.py (recovery intervals, stage caches),
 benchmarks/recovery_ceiling.py (where a missed mention was heard, how a window ranks it)
-benchmarks/fit_calibration.py (where stage output is cached) and
-benchmarks/flag_dump.py (every flag of the dev sets, and a diff of two dumps)."""
+benchmarks/fit_calibration.py (where stage output is cached),
+benchmarks/flag_dump.py (every flag of the dev sets, and a diff of two dumps) and
+benchmarks/amount_false_flags.py (where the sentence benchmarks read their sentences)."""
 
 from __future__ import annotations
 
@@ -394,3 +395,34 @@ def test_flag_dump_writes_every_flag_and_diffs_two_dumps(
     printed = capsys.readouterr().out
     assert f"  - {lines[0]}" in printed and "  + near_lexicon 0-1 'Start'" in printed
     assert "lines added: 1" in printed and "lines removed: 1" in printed
+
+
+def test_sentence_benchmarks_read_each_sentence_from_a_file_of_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/amount_false_flags.py (and the medication-list and therapy benchmarks
+    run by it): each sentence read as text is read from a file named by its content, which
+    still holds it after the run, so that another run at once, writing its sentences
+    there too, puts no sentence of its own in this run's place."""
+    amounts = _benchmark("amount_false_flags")
+    monkeypatch.setattr(amounts, "WORK", tmp_path)
+    monkeypatch.setattr(amounts, "ESPEAK_VOICES", ())
+    monkeypatch.setattr(amounts, "_piper_available", lambda: False)
+    import uncertain.text
+
+    real = uncertain.text.read_text
+    read: list[tuple[Path, str]] = []
+
+    def reading(path: Path) -> Document:
+        read.append((Path(path), Path(path).read_text(encoding="utf-8")))
+        return real(path)
+
+    monkeypatch.setattr(uncertain.text, "read_text", reading)
+    sentences = ("Take one tablet daily.", "Continue physical therapy twice a week.")
+    for _ in range(2):
+        amounts.run(sentences, "sentences", "therapy", show=False, rescore_speech=False)
+    assert [text for _, text in read] == [s + "\n" for s in sentences] * 2
+    assert all(path.read_text(encoding="utf-8") == text for path, text in read)
+    assert len({path for path, _ in read}) == 2, "one file a sentence, kept for the next run"
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".")], "no partial file"
+    assert "sentences" in capsys.readouterr().out
