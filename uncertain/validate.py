@@ -849,15 +849,28 @@ class Validator:
             hunch = True
         # (in plain text, words English knows however seldom are as sure: "started K-Phos
         # neutral 250 mg", a product no lexicon holds, is no Potassium metal, 0.61)
-        if (len(window) > 1 and not doubtful and modality != "image" and (all(common) or (
+        unlike_a_name = (
+            len(window) > 1 and modality != "image" and (all(common) or (
                 modality == "text" and all(w.zipf >= KNOWN_ZIPF for w in window)))
-                and ranked[0].features["similarity"] < (
-                    _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
-                        window[-1].key, opts.english_min_zipf)
-                    else _COMMON_RUN_MIN_SIMILARITY)):
+            and ranked[0].features["similarity"] < (
+                _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
+                    window[-1].key, opts.english_min_zipf)
+                else _COMMON_RUN_MIN_SIMILARITY))
+        if unlike_a_name and not doubtful:
             if taken_as_said is not None:
                 taken_as_said.append((i, j))
             return None  # "physical therapy twice a week" is no calcium acetate
+        if (unlike_a_name and modality == "audio" and not hunch
+                and _above_low_line(window, opts)
+                and not (j < len(words) and classify(strip_punct(words[j].text)) == "number")):
+            # ... nor, heard in doubt with no word under the low-confidence line, a flag
+            # naming a drug: a hunch at most (_above_low_line); before a number it is in a
+            # strength's place, where a name is said, and doubted as before ("He takes
+            # lower us from 0.5 milligrams": lorazepam, 0.64)
+            if floor >= opts.flag_threshold or not any(
+                    r.entry.prior >= opts.hunch_min_prior for r in ranked[:opts.max_candidates]):
+                return None
+            hunch = True
         if (stem or lead) and (ranked[0].features["similarity"] < _STEM_MIN_SIMILARITY
                                or len(key) - len(stem or lead) < _STEM_MIN_EXTRA):
             return None  # "on a statin" is a statin, not nystatin
@@ -1607,6 +1620,19 @@ def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
     return any(t.isupper() and sum(c.isalpha() for c in t) >= 2 and w.zipf >= KNOWN_ZIPF
                for t, w in zip(texts, window, strict=True)) and any(
         t.islower() and t.isalpha() for t in texts)
+
+
+def _above_low_line(window: Sequence[WordInfo], opts: ValidateOptions) -> bool:
+    """Whether every word of ``window`` was heard at or above the low-confidence line
+    (``low_confidence_audio``): in doubt, maybe, but none doubtful enough to be marked on
+    its own. A run of everyday words so heard, in a drug's slot only by its context, that
+    is no nearer a name than a run heard with confidence must be
+    (``_COMMON_RUN_MIN_SIMILARITY``), is a hunch at most, for the acoustic pass to bear
+    out: "Continue physical therapy twice a week", heard at 0.34 and 0.33, was flagged as
+    calcium acetate (0.63). Runs holding a word heard lower ("as a precedent for team",
+    capsaicin, 0.56), and runs before a number, are doubted as before."""
+    return all(w.confidence is not None and w.confidence >= opts.low_confidence_audio
+               for w in window)
 
 
 def _capital_after_word(window: Sequence[WordInfo], words: Sequence[Word], i: int,
