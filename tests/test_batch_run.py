@@ -1311,7 +1311,7 @@ def test_batch_an_image_over_the_pixel_limit_keeps_the_image_limits(tmp_path: Pa
     worker = Worker(WorkConfig(validate=False, max_pixels=100, ocr_timeout=0.0))
     record = worker.process(Item(path=str(tmp_path / "page.png")), "sha")
     assert record["error"] == "InputTooLargeError"
-    assert record["limits"] == {"ocr_timeout": None, "max_pixels": 100}
+    assert record["limits"] == {"ocr_timeout": None, "max_pixels": 100, "max_pages": 1000}
     worker = Worker(WorkConfig(validate=False, ocr_timeout=5.0))
     big = Item(path="set.tar::x.txt", error=InputTooLargeError("set.tar::x.txt", "big"))
     assert "limits" not in worker.process(big, None)

@@ -918,6 +918,43 @@ def test_cli_max_pixels_sets_the_limit_of_an_image(
 
 
 @pytest.mark.parametrize("command", ["annotate", "batch"])
+def test_cli_max_pages_refuses_a_file_of_more_pages_naming_its_count(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 500-page scan was read for over 15 minutes with no way to bound it: --max-pages
+    refuses a file of more pages, naming it and its count; batch's error record keeps
+    the limit, and --resume with a higher one reads the file."""
+    from PIL import Image
+
+    tif = tmp_path / "chart.tif"
+    blank = Image.new("L", (60, 40), 255)
+    blank.save(tif, save_all=True, append_images=[blank, blank])
+    out = tmp_path / "o.jsonl"
+    extra = ["--out", str(out)] if command == "batch" else ["--format", "jsonl"]
+    base = [command, str(tif), *extra, "--no-validate", "--no-progress"]
+    assert main([*base, "--max-pages", "2"]) == 1
+    said, err = capsys.readouterr()
+    if command == "batch":
+        (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+        assert record["error"] == "InputTooLargeError"
+        assert record["limits"]["max_pages"] == 2
+        said = record["message"]
+    else:
+        said = err
+    assert (f"{tif}: the file has 3 pages, over the limit of 2 (raise --max-pages to read "
+            "it)") in said
+    resumed = ["--resume"] if command == "batch" else []
+    assert main([*base, *resumed, "--max-pages", "3"]) == 0
+    if command == "batch":
+        (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+        assert record["status"] == "ok" and len(record["document"]["pages"]) == 3
+    for value in ("0", "1.5", "inf", "many"):
+        with pytest.raises(SystemExit) as exited:
+            main([*base, f"--max-pages={value}"])
+        assert exited.value.code == 2
+        assert "argument --max-pages" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["annotate", "batch"])
 def test_cli_a_pdf_page_read_under_the_pixel_limit_names_the_option(
         command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A PDF page read at a lower resolution, for --max-pixels, kept a warning saying

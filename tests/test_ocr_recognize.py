@@ -510,6 +510,30 @@ def test_ocr_multipage_tiff(tmp_path: Path, samples_dir: Path) -> None:
                for w in doc.words)
 
 
+def test_ocr_a_file_of_more_pages_than_the_limit_is_refused_before_any_is_read(
+        tmp_path: Path, samples_dir: Path) -> None:
+    """A 500-page TIFF was read for over 15 minutes, one tesseract run a page, with no
+    way to bound it: a file of more than ``max_pages`` pages (1,000 by default) is
+    refused, naming it and its count, before tesseract reads a page."""
+    page = Image.open(samples_dir / "phototest.tif").convert("L")
+    tif = tmp_path / "three.tif"
+    page.save(tif, save_all=True, append_images=[page, page])
+    engine = ReplayEngine(calls=[])
+    with pytest.raises(InputTooLargeError, match=r"three\.tif: the file has 3 pages, over "
+                       r"the limit of 2 \(raise max_pages to read it\)"):
+        recognize(tif, engine=engine, max_pages=2)
+    assert engine.asked == []
+    engine = ReplayEngine(calls=load_calls("phototest") * 3)
+    doc = recognize(tif, engine=engine, max_pages=3)
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    # the limit is whether a file is read, not how: the document does not record it
+    assert "max_pages" not in doc.source.options
+    assert RecognizeOptions().max_pages == 1000
+    pdf = pdf_with_text(tmp_path / "one.pdf", "Metformin 500 mg")
+    with pytest.raises(ValueError, match=r"^max_pages=0"):
+        recognize(pdf, engine=ReplayEngine(calls=[]), max_pages=0)
+
+
 def test_ocr_options_object_and_overrides(tmp_path: Path) -> None:
     engine = ReplayEngine("phototest_plain")
     opts = RecognizeOptions(char_alternatives=False, psm=6)

@@ -64,6 +64,7 @@ class WorkConfig:
     ocr_lang: str = "eng"
     dpi: float | None = None  # PDF pages' render resolution for OCR (None: recognize's 300)
     max_pixels: int | None = None  # an image's or page's pixel limit (None: recognize's)
+    max_pages: int | None = None  # an image's or PDF's page limit (None: recognize's)
     ocr_timeout: float = 0.0  # seconds one tesseract run may take (0: no limit)
     encoding: str | None = None  # plain-text transcripts' encoding (None: detected)
     #: a recording file is transcribed in pieces this long (as uncertain.audio.iter_chunks)
@@ -84,23 +85,26 @@ class WorkConfig:
 Limits = dict[str, float | None]
 
 #: the limits an input of each kind is held to (an error record of one over them keeps them)
-LIMITS_OF_KIND = {"audio": ("max_audio_seconds",), "image": ("ocr_timeout", "max_pixels"),
-                  "pdf": ("ocr_timeout", "max_pixels")}
+LIMITS_OF_KIND = {"audio": ("max_audio_seconds",),
+                  "image": ("ocr_timeout", "max_pixels", "max_pages"),
+                  "pdf": ("ocr_timeout", "max_pixels", "max_pages")}
 
 
 def run_limits(config: WorkConfig) -> Limits:
     """The limits ``config`` sets on inputs: the longest recording, one tesseract run's
-    seconds, an image's pixels (None: no limit). An input refused for going over one
+    seconds, an image's pixels, a file's pages (None: no limit). An input refused for going over one
     (:class:`~uncertain.errors.InputTooLargeError`) has its record keep those of its kind
     (``limits``), so that a run resumed with a higher one does it again
     (:func:`uncertain._batch_records.final`)."""
     from uncertain.audio import max_seconds_of
     from uncertain.images import DEFAULT_MAX_PIXELS
+    from uncertain.ocr import DEFAULT_MAX_PAGES
 
     longest = max_seconds_of(config.max_seconds)
     return {"max_audio_seconds": longest if math.isfinite(longest) else None,
             "ocr_timeout": config.ocr_timeout or None,
-            "max_pixels": config.max_pixels or DEFAULT_MAX_PIXELS}
+            "max_pixels": config.max_pixels or DEFAULT_MAX_PIXELS,
+            "max_pages": config.max_pages or DEFAULT_MAX_PAGES}
 
 
 class Processor(Protocol):
@@ -294,12 +298,13 @@ class Worker:
             return doc, None
         if kind in ("image", "pdf"):
             from uncertain import images
-            from uncertain.ocr import recognize
+            from uncertain.ocr import DEFAULT_MAX_PAGES, recognize
 
             dpi = self.config.dpi or images.DEFAULT_PDF_DPI
             limit = self.config.max_pixels or images.DEFAULT_MAX_PIXELS
             return self._on_file(item, sha256, lambda p: recognize(
                 p, lang=self.config.ocr_lang, dpi=dpi, max_pixels=limit,
+                max_pages=self.config.max_pages or DEFAULT_MAX_PAGES,
                 timeout=self.config.ocr_timeout)), None
         if item.data is None:
             from uncertain.text import read_text

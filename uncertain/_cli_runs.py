@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # (imported by the commands that run it: the parser needs non
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``uncertain batch``; it sets ``func``."""
-    from uncertain.cli import pdf_dpi, pixel_limit, text_encoding
+    from uncertain.cli import page_limit, pdf_dpi, pixel_limit, text_encoding
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
@@ -80,6 +80,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--max-pages", type=page_limit, metavar="N",
+                   help="the most pages an image or PDF may have (1000); one of more gets "
+                   "an error record naming its count, which --resume with a higher limit "
+                   "does again")
     p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
                    help="the longest recording transcribed (default: "
                    "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
@@ -127,7 +131,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
             resume=args.resume, force=args.force, validate=not args.no_validate,
             rescore=not args.no_rescore, calibration=args.calibration, lexicons=args.lexicon,
             prompts=args.prompts, dpi=args.dpi, encoding=args.encoding,
-            max_pixels=args.max_pixels, ocr_timeout=args.ocr_timeout,
+            max_pixels=args.max_pixels, max_pages=args.max_pages,
+            ocr_timeout=args.ocr_timeout,
             max_seconds=args.max_audio_seconds,
             style=args.style, progress=not args.no_progress, ray_address=args.ray_address,
             words=command_line_words())

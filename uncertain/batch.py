@@ -32,7 +32,7 @@ Output records (one JSON object per line, written whole, ``fsync``-ed)::
      "limits": {...}}             # only for an input over a limit of the run's
                                   # (InputTooLargeError): the limits of its kind,
                                   # {"max_audio_seconds": s} or {"ocr_timeout": s,
-                                  # "max_pixels": n}, null for none
+                                  # "max_pixels": n, "max_pages": n}, null for none
 
 Resuming (``resume=True``) skips every input whose ``(path, sha256)`` is already in
 ``out`` (ok or error), so nothing is written twice, the paths compared once made absolute
@@ -106,7 +106,7 @@ class BatchSummary:
     #: of the done and failed, the inputs an earlier run recorded as failed by the run, not
     #: by the input (an engine or a bug: :func:`uncertain._batch_records.final`), or as over
     #: a limit this run raised (``--max-audio-seconds``, ``--ocr-timeout``,
-    #: ``--max-pixels``), done again
+    #: ``--max-pixels``, ``--max-pages``), done again
     retried: int = 0
     #: the inputs named more than once (alike, by two paths, or in a folder named too):
     #: each is one input of ``total``, done or skipped once
@@ -208,6 +208,7 @@ def run_batch(
     dpi: float | None = None,
     encoding: str | None = None,
     max_pixels: int | None = None,
+    max_pages: int | None = None,
     ocr_timeout: float | None = None,
     max_seconds: float | None = None,
     progress: bool = False,
@@ -227,7 +228,9 @@ def run_batch(
     ``None``: the engines' own scores), as ``uncertain annotate`` does. ``lexicons`` are
     added to the shipped drugs and clinical lexicons; ``dpi`` is the resolution PDF pages
     are rendered at for OCR (None: 300), ``max_pixels`` the most pixels an image or a PDF
-    page may have (None: 100 megapixels), ``ocr_timeout`` the seconds one tesseract run
+    page may have (None: 100 megapixels), ``max_pages`` the most pages an image or a PDF
+    may have (None: 1,000; a file of more gets an error record naming its count, before
+    any page is read), ``ocr_timeout`` the seconds one tesseract run
     may take (None or 0: no limit; an image whose first reading takes longer gets an error
     record naming it, a later pass that only tries to read the page better is given up
     with a warning); ``max_seconds`` the longest recording transcribed (None:
@@ -259,6 +262,9 @@ def run_batch(
         check_dpi(dpi)
     if max_pixels is not None and max_pixels < 1:
         raise ValueError(f"max_pixels must be >= 1, got {max_pixels}")
+    if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)
+                                  or max_pages < 1):
+        raise ValueError(f"max_pages must be a whole number >= 1, got {max_pages!r}")
     if ocr_timeout is not None and not (ocr_timeout >= 0 and math.isfinite(ocr_timeout)):
         raise ValueError(f"ocr_timeout must be a number of seconds >= 0, got {ocr_timeout}")
     # refused now, not in every record (a style) or at the first recording, hours in
@@ -283,6 +289,7 @@ def run_batch(
         lexicons=None if not lexicons else ("drugs", "clinical",
                                             *(os.fspath(x) for x in lexicons)),
         prompts=prompts, style=style, dpi=dpi, encoding=encoding, max_pixels=max_pixels,
+        max_pages=max_pages,
         ocr_timeout=ocr_timeout or 0.0, max_seconds=max_seconds,
         words=tuple((str(said), str(meant)) for said, meant in words))
     summary = BatchSummary(out=os.fspath(out))

@@ -48,6 +48,7 @@ def command_line_words() -> tuple[tuple[str, str], ...]:
     return ((RAISES_IT.format(setting="max_seconds"),
              RAISES_IT.format(setting="--max-audio-seconds")),
             ("raise max_pixels", "raise --max-pixels"),
+            ("raise max_pages", "raise --max-pages"),
             (TEXT_RAISES_IT, "(split it into smaller files to read it)"))
 
 
@@ -235,6 +236,17 @@ def pixel_limit(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not (math.isfinite(value) and value >= 1 and value == int(value)):
         raise argparse.ArgumentTypeError(f"{text!r}: a whole number of pixels, 1 or more")
+    return int(value)
+
+
+def page_limit(text: str) -> int:
+    """``--max-pages``'s type: a whole number of pages from 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(value) and value >= 1 and value == int(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of pages, 1 or more")
     return int(value)
 
 
@@ -465,6 +477,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options["dpi"] = args.dpi
     if args.max_pixels:
         options["max_pixels"] = args.max_pixels
+    if args.max_pages:
+        options["max_pages"] = args.max_pages
     if args.ocr_timeout:
         options["timeout"] = args.ocr_timeout
     if args.max_audio_seconds:
@@ -1045,6 +1059,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="resolution PDF pages are rendered at for OCR (300)")
     p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
                    help="the most pixels an image or PDF page may have (100000000)")
+    p.add_argument("--max-pages", type=page_limit, metavar="N",
+                   help="the most pages an image or PDF may have (1000); one of more fails "
+                   "before any page is read, naming the file and its count")
     p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
                    help="the longest recording transcribed (default: "
                    "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "

@@ -29,7 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -61,6 +61,11 @@ RAW_SCORE_DEFINITION = (
     "tesseract word confidence, 0-100 (hOCR x_wconf: the TSV conf truncated to an integer)"
 )
 
+
+#: the most pages a file may have (:attr:`RecognizeOptions.max_pages`): tesseract reads a
+#: page in 1-4 s, so a 1,000-page file is an hour or more of reading; a longer one is
+#: refused before any page is read, naming the file and its count
+DEFAULT_MAX_PAGES = 1000
 
 #: tesseract's language argument: trained-data names joined by "+"
 _LANG = re.compile(r"[A-Za-z0-9_\-]+(?:\+[A-Za-z0-9_\-]+)*")
@@ -118,6 +123,11 @@ class RecognizeOptions:
     """Mean word confidence under which a page's orientation is checked."""
     max_pixels: int = images.DEFAULT_MAX_PIXELS
     """Largest page in pixels, checked before decoding (100 megapixels)."""
+    max_pages: int = DEFAULT_MAX_PAGES
+    """The most pages a file may have (1,000): a file of more is refused with
+    :class:`~uncertain.errors.InputTooLargeError` naming it and its count, before any
+    page is read (a 500-page scan is 10-30 minutes of tesseract). Not recorded in the
+    document's options: it decides whether a file is read, not how."""
     tesseract_cmd: str | None = None
     """The tesseract binary; ``None``: ``tesseract`` on the PATH. It is this call's own:
     calls naming different binaries run at once, each its own (pytesseract's global
@@ -159,10 +169,11 @@ class RecognizeOptions:
                 raise ValueError(f"{name}={getattr(self, name)!r}: \"auto\" or \"off\"")
         # max_pixels=0 blamed the file ("over 0 pixels even at 10 dpi"), -1 failed in a
         # square root ("must be real number, not complex"); the others were taken silently
-        pixels: object = self.max_pixels
-        if isinstance(pixels, float) and pixels.is_integer():
-            object.__setattr__(self, "max_pixels", int(pixels))  # (1e8)
-        for name, low in (("max_pixels", 1), ("max_alternatives", 0)):
+        for name in ("max_pixels", "max_pages"):
+            whole: object = getattr(self, name)
+            if isinstance(whole, float) and whole.is_integer():
+                object.__setattr__(self, name, int(whole))  # (1e8)
+        for name, low in (("max_pixels", 1), ("max_pages", 1), ("max_alternatives", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"{name}={value!r}: a whole number >= {low}")
@@ -513,6 +524,24 @@ def _with_layers(segments: list[Segment], layered: list[tuple[int, int, str, int
     return out, used
 
 
+def _check_pages(path: Path, page: images.PageImage | images.PageError, limit: int,
+                 pages: Iterator[images.PageImage | images.PageError]) -> None:
+    """Refuse a file of more than ``limit`` pages, told by its first page (which knows
+    the file's count), or, in a file cut short whose count is not known, by the first
+    page past the limit; ``pages`` (the file's pages) is closed first."""
+    if page.pages is not None and page.number == 1 and page.pages > limit:
+        said = f"the file has {page.pages} pages"
+    elif page.number > limit:
+        said = f"the file has more than {limit} pages"
+    else:
+        return
+    close = getattr(pages, "close", None)
+    if close is not None:
+        close()
+    raise InputTooLargeError(path, f"{said}, over the limit of {limit} (raise max_pages to "
+                                   "read it)")
+
+
 def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
               options: RecognizeOptions | None = None, engine: TesseractEngine | None = None,
               calibration: Calibration | str | os.PathLike[str] | None = None,
@@ -549,6 +578,7 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
         runner = Runner(eng, p, lang, opts, Path(tmp))
         unread: list[images.PageError] = []
         for page in pages_iter:
+            _check_pages(p, page, opts.max_pages, pages_iter)
             if isinstance(page, images.PageError):
                 unread.append(page)
                 notes.append(page.message)
@@ -608,7 +638,8 @@ def recognize(path: str | os.PathLike[str], *, lang: str = "eng",
                      "pages[].text_layer for the pages that have one, and where it reads a "
                      "word otherwise, its reading is an alternative of the word (source "
                      "pdf_text_layer)")
-    recorded = {k: v for k, v in dataclasses.asdict(opts).items() if k != "tesseract_cmd"}
+    recorded = {k: v for k, v in dataclasses.asdict(opts).items()
+                if k not in ("tesseract_cmd", "max_pages")}
     recorded["lang"] = lang
     doc = Document(
         source=Source(path=str(p), sha256=sha256_file(p), modality="image", engine="tesseract",
