@@ -417,6 +417,37 @@ def test_lexicon_a_tsv_quote_that_pairs_with_none_is_refused(
     assert [e.term for e in load_lexicon(path)] == ['Tylenol "PM"', 'Tylenol 5" tube']
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ('Zor"vaxin,zorvaxin\n', 'a double quote that pairs with none in the term \'Zor"vaxin\''),
+    ('Zorvaxin,10 mg"\n', 'a double quote that pairs with none in the canonical \'10 mg"\''),
+    # csv read it as "Zorvaxin": the text after a quoted field's closing quote taken in
+    ('"Zor"vaxin,zorvaxin\n', "text after the closing double quote of the term "
+                               "'\"Zor\"vaxin'"),
+    ('"Zorvaxin,zorvaxin\n', "a double quote that never closes in the term "
+                             "'\"Zorvaxin,zorvaxin'"),
+])
+def test_lexicon_a_csv_quote_that_pairs_with_none_is_refused(
+        tmp_path: Path, line: str, said: str) -> None:
+    """A double quote left alone in a CSV field was kept in the name ('Zor"vaxin'), which
+    matched no word, or failed in Python's csv module ("new-line character seen in
+    unquoted field"), naming no file; a quoted field with text after its closing quote
+    lost the quote. Each is refused by line and column, as in a tab-separated file; a
+    quoted field (spaces before it too), a pair inside a field and an inch are kept."""
+    path = tmp_path / "export.csv"
+    kept = ('term,canonical\nTylenol "PM",x\nTylenol 5" tube,x\n"Dr ""Good""",x\n'
+            'Zapain, "codeine, paracetamol"\n')
+    path.write_text(f"{kept}{line}Metformin,metformin\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=re.escape(f"export.csv:6: {said}")) as caught:
+        load_lexicon(path)
+    assert caught.value.line == 6
+    report = check_lexicon(path)
+    assert [p.line for p in report.errors] == [6] and report.entries == 5
+    path.write_text(kept, encoding="utf-8")
+    assert [(e.term, e.canonical) for e in load_lexicon(path)] == [
+        ('Tylenol "PM"', "x"), ('Tylenol 5" tube', "x"), ('Dr "Good"', "x"),
+        ("Zapain", "codeine, paracetamol")]
+
+
 def test_lexicon_a_word_list_may_have_a_term_header(tmp_path: Path) -> None:
     """A one-column file headed `term` made "term" an entry."""
     path = tmp_path / "list.tsv"
@@ -851,12 +882,15 @@ def test_lexicon_refuses_a_term_of_megabytes_naming_file_and_line(tmp_path: Path
     assert "the canonical is 201 characters" in check_lexicon(path).errors[1].message
     path.write_text(f"{longest}\t{longest}\t{longest[:-1]}\n")  # (the limit itself is taken)
     assert len(load_lexicon(path)) == 1
-    # a CSV field whose double quote never closes reads the rest of the file
+    # a CSV field whose double quote never closes is said so, not read to the file's end
     csv_file = tmp_path / "formulary.csv"
     csv_file.write_text('term,canonical\n"Zapain,codeine\n' + "Metformin,metformin\n" * 20)
-    with pytest.raises(LexiconError, match=r"formulary\.csv:2: the term is 414 characters "
-                       r"long, at most 200 \(a double quote that never closes\?\)"):
+    with pytest.raises(LexiconError, match=r"formulary\.csv:2: a double quote that never "
+                       r"closes in the term '\"Zapain,codeine'"):
         load_lexicon(csv_file)
+    report = check_lexicon(csv_file)  # (the lines after it are read: the 20 merged in one)
+    assert [p.line for p in report.errors] == [2] and report.entries == 1
+    assert "19 duplicate lines merged into existing entries" in report.warnings
 
 
 def test_lexicon_warns_of_a_column_spaced_apart_in_a_file_of_tabs(

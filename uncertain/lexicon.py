@@ -21,7 +21,6 @@ frequencies (wordfreq) that say which words are ordinary English.
 
 from __future__ import annotations
 
-import csv
 import errno
 import gzip
 import logging
@@ -77,8 +76,8 @@ ENGLISH_MIN_ZIPF = 3.0
 
 #: the most characters of a term, a canonical or a kind: the longest of the shipped
 #: lexicons are 59 and 79 ("pupils equal, round and reactive to light and
-#: accommodation"); a line of megabytes (a file of another format with no line break, a
-#: CSV field whose double quote never closes) is no name, and is refused by line
+#: accommodation"); a line of megabytes (a file of another format with no line break)
+#: is no name, and is refused by line
 MAX_TERM_LENGTH = 200
 
 HEADER = ("term", "canonical", "kind", "prior", "ids")
@@ -690,29 +689,102 @@ def _unquote(columns: list[str]) -> list[str]:
             for c in (c.strip() for c in columns)]
 
 
-def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """The rows of a CSV file's ``lines`` and the line each begins on: comma-separated
-    (or semicolon-separated, or tab-separated, when the first line that is no comment
-    holds no comma but those), double quotes honoured, comments and blank lines kept as
-    rows of one column."""
+def _csv_rows(lines: list[str]) -> Iterator[tuple[int, list[str], str | None]]:
+    """The rows of a CSV file's ``lines``, the line each begins on and what is wrong with
+    its quotes (or None): comma-separated (or semicolon-separated, or tab-separated, when
+    the first line that is no comment holds no comma but those), double quotes honoured
+    (:func:`_csv_fields`), comments and blank lines kept as rows of one column."""
     delimiter = ","
     first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")),
                  "")
     if "," not in first:
         delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-    numbered = iter(enumerate(lines, start=1))
-    for number, line in numbered:
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        number = at + 1
+        at += 1
         if not line.strip() or line.lstrip().startswith("#"):
-            yield number, [line]
+            yield number, [line], None
+        elif '"' not in line:
+            yield number, line.split(delimiter), None
+        else:
+            fields, problem, at = _csv_fields(lines, at - 1, delimiter)
+            # (a row refused is its line as written: what is said of it is the problem)
+            yield number, fields if problem is None else [line], problem
+
+
+#: a CSV field's opening double quote (after any spaces: ``term, "canonical"``)
+_CSV_QUOTE = re.compile(' *"')
+
+
+def _csv_fields(lines: list[str], at: int, delimiter: str) -> tuple[list[str], str | None, int]:
+    """The fields of the CSV row that begins on ``lines[at]``, what is wrong with its
+    quotes (or None), and the index of the line after the row (a quoted field may hold a
+    line break: the row goes on until its quote closes).
+
+    A field in double quotes, ``""`` inside it one quote, loses them, as Python's ``csv``
+    reads it; where ``csv`` took text after a field's closing quote into the field
+    (``"Zor"vaxin``: ``Zorvaxin``), kept a quote left alone in a field not quoted
+    (``Zor"vaxin``, ``10 mg"``: matching no word), or stopped with its own error naming
+    no file, the quote is said, by column, as a tab-separated file's is
+    (:func:`_stray_quote`). A quote after a digit (an inch) and a pair inside a field
+    not quoted (``Tylenol "PM"``) are kept as written, as there."""
+    text = lines[at]
+    end_line = at + 1
+    fields: list[str] = []
+    pos = 0
+    while True:
+        column = len(fields)
+        what = HEADER[column] if column < len(HEADER) else f"column {column + 1}"
+        opening = _CSV_QUOTE.match(text, pos)
+        if opening is None:  # a field not quoted: to the next separator
+            cut = text.find(delimiter, pos)
+            field_text = text[pos:] if cut < 0 else text[pos:cut]
+            if '"' in field_text and _AFTER_DIGIT.sub("", field_text).count('"') % 2:
+                return fields, (f"a double quote that pairs with none in the {what} "
+                                f"{_clip(field_text.strip())}: {_CSV_QUOTING}"), end_line
+            fields.append(field_text)
+            if cut < 0:
+                return fields, None, end_line
+            pos = cut + 1
             continue
-        text = line
-        # a quoted field may hold a line break: read on until its quotes close
-        while text.count('"') % 2:
-            more = next(numbered, None)
-            if more is None:
-                break
-            text += "\n" + more[1]
-        yield number, next(csv.reader([text], delimiter=delimiter))
+        inside = opening.end()
+        look = inside
+        start_line = end_line
+        while True:  # the closing quote: one not doubled
+            close = text.find('"', look)
+            if close < 0 and end_line < len(lines):
+                text += "\n" + lines[end_line]
+                end_line += 1
+                continue
+            if close >= 0 and text.startswith('""', close):
+                look = close + 2
+                continue
+            break
+        after = close + 1
+        while close >= 0 and text.startswith(" ", after):
+            after += 1
+        if close < 0 or (after < len(text) and not text.startswith(delimiter, after)):
+            opened = text[opening.start():].split("\n", 1)[0]
+            if close < 0 or end_line > start_line:
+                # (the lines after it are read on their own: a quote never closed, not
+                # the rest of the file in one field)
+                return fields, (f"a double quote that never closes in the {what} "
+                                f"{_clip(opened.strip())}: {_CSV_QUOTING}"), at + 1
+            cut = text.find(delimiter, after)
+            written = text[opening.start():] if cut < 0 else text[opening.start():cut]
+            return fields, (f"text after the closing double quote of the {what} "
+                            f"{_clip(written.strip())}: {_CSV_QUOTING}"), at + 1
+        fields.append(text[inside:close].replace('""', '"'))
+        if after >= len(text):
+            return fields, None, end_line
+        pos = after + 1
+
+
+#: how a CSV field holding a double quote is written, for the messages of one that is not
+_CSV_QUOTING = ('a field holding a quote or the separator is written in double quotes '
+                'whole, and a quote inside it twice ("")')
 
 
 @dataclass(slots=True)
@@ -785,14 +857,15 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
     data, guessed, packed = _read_bytes(path, raw)
     lines = _decode_lines(path, data, problems)
     csv_file = path.name.lower().endswith((".csv", ".csv.gz"))
-    rows: Iterable[tuple[int, list[str]]] = (
-        _csv_rows(lines) if csv_file else ((n, [line]) for n, line in enumerate(lines, 1)))
+    rows: Iterable[tuple[int, list[str], str | None]] = (
+        _csv_rows(lines) if csv_file
+        else ((n, [line], None) for n, line in enumerate(lines, 1)))
     parsed = _Parsed([], len(lines), 0, guessed=guessed,
                      plain_gz=not packed and path.name.lower().endswith(".gz"))
     entries = parsed.entries
     ids_cache: dict[str, tuple[tuple[str, str], ...]] = {}
     header_allowed = True
-    for number, row in rows:
+    for number, row, quoting in rows:
         line = row[0]
         if len(row) == 1 and (not line.strip() or line.lstrip().startswith("#")):
             if line.lstrip()[1:2].isdigit():  # "#3": a term, or a comment? ("# 3 x" is one)
@@ -829,6 +902,8 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
             parsed.spaced.append(number)  # ("Zapain  codeine<TAB>brand": told if tabs are
             # the file's separator, below)
         try:
+            if quoting is not None:  # (a CSV row's, by _csv_rows)
+                raise ValueError(quoting)
             if '"' in line and not csv_file and (stray := _stray_quote(line.split("\t"))):
                 raise ValueError(stray)
             entries.append(_parse_line(columns, name, ids_cache))
