@@ -1141,6 +1141,43 @@ def test_cli_render_names_the_line_of_a_batch_file_that_is_no_document(
         f"EmptyInputError: {errors}: holds no document (only 1 error record of a batch)")
 
 
+def test_cli_render_refuses_a_document_whose_flags_are_on_other_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A saved document edited by hand (a word removed before a flag, or a flag's range
+    moved) was rendered with the flag on other words, its suggestion offered for them:
+    '<unsure maybe="lisinopril">10</unsure>'. It is refused, naming the file and the
+    flag; reconcile, which renders it again, too."""
+    note = tmp_path / "note.txt"
+    note.write_text("Patient takes metforrmin 500 mg daily and lisinoprill 10 mg.\n")
+    saved = tmp_path / "doc.json"
+    assert main(["annotate", str(note), "--out", str(saved)]) == 0
+    data = json.loads(saved.read_text())
+    flagged = {f["text"]: (f["start"], f["end"]) for f in data["flags"]}
+    assert flagged == {"metforrmin": (2, 3), "lisinoprill": (7, 8)}
+    del data["segments"][0]["words"][3]  # "500"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data))
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Patient takes metformin mg daily and lisinopril 10 mg.\n")
+    capsys.readouterr()
+    for command in (["render", str(edited)], ["reconcile", str(edited), str(answer)]):
+        assert main(command) == 1
+        out, err = capsys.readouterr()
+        assert "lisinopril" not in out
+        assert err == (f"CorruptInputError: {edited}: flag 'lisinoprill' is on words 7-8, "
+                       "which are '10': its words were changed after it was made (validate "
+                       "the document again)\n")
+    # a batch file's lines are named; the documents before the edited one are rendered
+    records = tmp_path / "results.jsonl"
+    records.write_text(json.dumps({"document": json.loads(saved.read_text())}) + "\n"
+                       + json.dumps({"document": data}) + "\n")
+    assert main(["render", str(records)]) == 1
+    out, err = capsys.readouterr()
+    assert out.count('maybe="lisinopril"') == 1  # (the first document's)
+    assert err.startswith(f"CorruptInputError: {records}: line 2: flag 'lisinoprill'")
+    assert main(["render", str(saved)]) == 0
+
+
 def test_cli_reconcile_answer_file_missing_or_empty(note: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "doc.json"

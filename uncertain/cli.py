@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from uncertain import __version__
-from uncertain.document import Document, invalid_summary, json_schema
+from uncertain.document import Document, invalid_summary, json_schema, misplaced_flag
 from uncertain.errors import ModelNotFoundError, UncertainError, reworded, shown
 
 if TYPE_CHECKING:
@@ -365,6 +365,13 @@ def _load_documents(path: str, docs_format: str) -> Iterator[Document]:
                                        f"({invalid_summary(exc)})") from exc
         except ValueError as exc:  # json's JSONDecodeError
             raise CorruptInputError(p, f"{where}not JSON ({exc})") from exc
+        for k, doc in enumerate(docs):
+            # a saved document edited by hand (a word removed, a flag's range changed) kept
+            # its flags on other words: render marked them, its suggestions offered for
+            # words they are not of ("10" as maybe lisinopril)
+            if (misplaced := misplaced_flag(doc, by_text=True)) is not None:
+                which = f"document {k + 1}: " if len(docs) > 1 else ""
+                raise CorruptInputError(p, f"{where}{which}{misplaced}")
         found += len(docs)
         yield from docs
     if not found:
