@@ -720,6 +720,34 @@ def test_cli_lexicon_lookup_offers_no_name_far_from_the_word(
         "zorvaxen: not in formulary; nearest by spelling and sound: Zorvaxin (zorvaxine)"]
 
 
+def test_cli_lexicon_lookup_of_a_term_longer_than_any_name_searches_no_nearest(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10,000-letter term (a paste gone wrong) took 5 s of CPU, more on a busy machine
+    (35 s), in the nearest-name search's letter-to-sound model, to say no name is near
+    it: no name is over MAX_TERM_LENGTH letters, so none is searched for; a term of that
+    length still is."""
+    from uncertain._candidates import CandidateSearch
+    from uncertain.lexicon import MAX_TERM_LENGTH
+
+    searched: list[str] = []
+    similar = CandidateSearch.similar
+
+    def spied(self: CandidateSearch, key: str, *args: Any) -> Any:
+        searched.append(key)
+        return similar(self, key, *args)
+
+    monkeypatch.setattr(CandidateSearch, "similar", spied)
+    long = "metformin" * 1112
+    assert main(["lexicon", "drugs", "--lookup", long]) == 1
+    assert capsys.readouterr().out == (f"{long}: not in drugs; no name near it by spelling "
+                                       "or sound\n")
+    assert searched == []
+    edge = ("metformin" * 30)[:MAX_TERM_LENGTH]
+    assert main(["lexicon", "drugs", "--lookup", edge]) == 1
+    assert searched == [edge]
+    capsys.readouterr()
+
+
 def test_cli_lexicon_lookup_finds_what_the_validator_verifies(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--lookup said "not in the lexicon" of "Cotrimoxazole", which the validator verifies

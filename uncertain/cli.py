@@ -1000,8 +1000,13 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
     window of heard words ("met for me": metformin), one per canonical name; none
     scoring under :data:`_NEAREST_FLOOR`."""
     from uncertain._words import word_key
+    from uncertain.lexicon import MAX_TERM_LENGTH
 
     key = "".join(word_key(w) for w in text.split())
+    if len(key) > MAX_TERM_LENGTH:
+        # no name is that long, so none is near it: the search's letter-to-sound model
+        # took 5 s of CPU over a 10,000-letter term (its time grows faster than its length)
+        return []
     out: list[str] = []
     seen: set[str] = set()
     for score, idx, _ in validator.search.similar(key, "text", 16, True, text):
