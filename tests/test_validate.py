@@ -1127,6 +1127,26 @@ AMOUNT_SENTENCES = [
 ]
 
 
+@pytest.mark.parametrize(("spec", "span", "canonical"), [
+    # doses missed, a drug no longer taken, an allergy list and a pharmacy's fill govern a
+    # drug as "dose of", "been on", "allergic to" and "refill" do
+    ("She missed two doses of lose/0.7 are/0.8 tan/0.7 this week.", "lose are tan",
+     "losartan"),
+    ("According to his wife, he is no longer on Jennifer/0.6 Brazel./0.4",
+     "Jennifer Brazel.", "gemfibrozil"),
+    ("Allergies include lose/0.7 are/0.8 tan,/0.7 which caused hives.", "lose are tan,",
+     "losartan"),
+    ("The pharmacy says they can't fill my met/0.7 for/0.8 men/0.7 until they hear back.",
+     "met for men", "metformin"),
+])
+def test_validate_missed_doses_stopped_drugs_allergies_and_fills_are_a_drugs_slot(
+        validator: Validator, spec: str, span: str, canonical: str) -> None:
+    doc = validator.validate(make_doc(spec))
+    flag = next(f for f in only_doubtful(doc) if f.text == span)
+    assert flag.candidates[0].canonical == canonical
+    assert (flag.candidates[0].features or {}).get("cue_before") == 1.0
+
+
 #: everyday sentences that use a prescribing word in its everyday sense
 CUE_SENTENCES = [
     "Take the bus to the station and call me when you arrive.",
@@ -1136,6 +1156,9 @@ CUE_SENTENCES = [
     "He is allergic to cats and dust.",
     "She is currently on holiday in Spain.",
     "Refill the kettle and make another pot of tea.",
+    "Fill the bathtub with warm water.",
+    "She is no longer on the night shift.",
+    "Allergies include cats and dust.",
     "Take the lasagna out of the oven after forty minutes.",
     "Reduce the heat and let the sauce simmer.",
     "Add the onions and cook until soft.",

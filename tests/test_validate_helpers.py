@@ -236,6 +236,21 @@ def test_validate_helpers_cue_before(before: str, cue: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("before", "cue"),
+    [# doses missed, a drug no longer taken, an allergy list
+     ("she missed two doses of", True), ("missed two doses of her", True),
+     ("he is no longer on", True), ("allergies include", True), ("allergies including", True),
+     ("two doses", False), ("no longer", False), ("symptoms include", False),
+     # a pharmacy's verb, as "refill" and "dispense" are
+     ("they can't fill my", True), ("did the pharmacy ever fill the", True),
+     ("fill out the", False)],
+)
+def test_validate_helpers_cue_before_missed_doses_lists_and_pharmacy(before: str,
+                                                                     cue: bool) -> None:
+    assert is_cue(before.split()) is cue
+
+
+@pytest.mark.parametrize(
     ("after", "cue"),
     [("was increased last month", True), ("has been stopped", True), ("were held", True),
      ("is given", True), ("was good", False), ("increased", False), ("has stopped", False),

@@ -31,6 +31,8 @@ _CUES = frozenset({
     "switches", "switching", "titrating", "resumes", "resuming", "holds", "holding",
     "discontinuing", "restarting", "uses", "administering", "weaning",
     "replacing", "renewing", "dispensing",
+    # a pharmacy's verb: "they can't fill my X", "did the pharmacy ever fill the X"
+    "fill", "fills", "filled", "filling",
     # the route's verbs: "Inject 40 mg", "inhale two puffs of X", "instil one drop"
     "inject", "injects", "injected", "injecting", "inhale", "inhales", "inhaled", "inhaling",
     "instil", "instill", "instils", "instills", "instilled", "infuse", "infused", "infusing",
@@ -43,6 +45,8 @@ _CUE_PHRASES = frozenset({
     ("instead", "of"), ("been", "on"), ("prescription", "for"), ("prescriptions", "for"),
     ("refill", "of"), ("refills", "of"), ("course", "of"), ("trial", "of"), ("dose", "of"),
     ("dosage", "of"), ("placed", "on"), ("maintained", "on"),
+    # "missed two doses of X", "she is no longer on X", "allergies include X"
+    ("doses", "of"), ("longer", "on"), ("allergies", "include"), ("allergies", "including"),
     # a pharmacy's "this is the generic for X", "a generic of X"
     ("generic", "for"), ("generic", "of"), ("generics", "for"), ("generics", "of"),
 })
@@ -66,8 +70,8 @@ _OBJECT_PARTICLES = frozenset({"on", "off", "to"})
 #: "a refill of her X", "a prescription for his X")
 _CUE_PHRASES_DET = frozenset({("out", "of")}) | {
     (noun, particle) for noun, particle in _CUE_PHRASES
-    if noun in ("dose", "dosage", "refill", "refills", "course", "trial", "prescription",
-                "prescriptions")}
+    if noun in ("dose", "doses", "dosage", "refill", "refills", "course", "trial",
+                "prescription", "prescriptions")}
 #: a prescribing word after the drug it governs, behind an auxiliary ("the X was increased")
 _AUXILIARIES = frozenset({"was", "is", "were", "are", "been", "got"})
 _AFTER_CUES = frozenset({
