@@ -2940,14 +2940,15 @@ def test_reconcile_a_listed_fix_given_a_low_confidence_is_hedged(answer: str) ->
         ("metformin", False), ("lisinopril", True)]
 
 
-@pytest.mark.parametrize("prefix", ["Line {n}: ", "L{n}. ", "{n}: ", "[{start} --> {end}] ",
+@pytest.mark.parametrize("prefix", ["Line {n}: ", "L{n}. ", "{n}: ", "{n} | ", "{n}| ",
+                                    "[{start} --> {end}] ",
                                     "00:00:{start_s},000 --> 00:00:{end_s},000 ",
                                     "({start} - {end}) "])
 def test_reconcile_lines_numbered_or_timed_as_subtitles_are_structure(prefix: str) -> None:
-    """An answer that numbered the transcript's lines ("Line 2: ...", "2: ...") or gave
-    each its start and end as subtitles do ("[00:04.2 --> 00:08.9] ...") had each label
-    reported as words inserted at the line's start. They are structure, where the
-    document's own lines have none."""
+    """An answer that numbered the transcript's lines ("Line 2: ...", "2: ...", "2 | ...",
+    as a file viewer shows them) or gave each its start and end as subtitles do
+    ("[00:04.2 --> 00:08.9] ...") had each label reported as words inserted at the line's
+    start. They are structure, where the document's own lines have none."""
     doc = _load("dictation")
     starts = ["00:00.0", "00:04.2", "00:08.9", "00:14.1", "00:17.6", "00:20.0"]
     answer = "\n".join(prefix.format(n=k + 1, start=starts[k], end=starts[k + 1],
@@ -2956,8 +2957,9 @@ def test_reconcile_lines_numbered_or_timed_as_subtitles_are_structure(prefix: st
     result = reconcile(doc, answer)
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
-    own = _text_doc("Line 1: take metformin.\nLine 2: stop aspirin.")
-    assert reconcile(own, own.text).changes == ()
+    for own in (_text_doc("Line 1: take metformin.\nLine 2: stop aspirin."),
+                _text_doc("1 | take metformin.\n2 | stop aspirin.")):
+        assert reconcile(own, own.text).changes == ()
 
 
 @pytest.mark.parametrize("answer", [

@@ -2739,12 +2739,14 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
     return answer
 
 
-#: a line's number an answer put before it ("Line 2: ", "L2: ", "2: "; not "2:30"), and
-#: the words it says the line is given fixed with ("Line 2 should read: ", "Line 2
-#: (corrected): "): a closed class, the verbs and participles a fixed line is given with
+#: a line's number an answer put before it ("Line 2: ", "L2: ", "2: ", "2 | "; not
+#: "2:30"), and the words it says the line is given fixed with ("Line 2 should read: ",
+#: "Line 2 (corrected): "): a closed class, the verbs and participles a fixed line is
+#: given with
 _LINE_LABEL = re.compile(r"^[ \t]*(?:(?:line|ln|l)[ \t]*\d{1,4}(?:[ \t]+\(?(?:should[ \t]+"
                          r"(?:read|be)|(?:now[ \t]+)?reads|corrected|revised|fixed)\)?)?"
-                         r"[ \t]*[:.)\-]|\d{1,4}:)[ \t]+", re.MULTILINE | re.IGNORECASE)
+                         r"[ \t]*[:.)\-]|\d{1,4}(?::|[ \t]*\|))[ \t]+",
+                         re.MULTILINE | re.IGNORECASE)
 #: a line an answer gives whole in quotation marks ('"He takes ..."', 'Line 2: “He
 #: takes ...”.'), or after words of its own ('The second line should say "He takes
 #: ..."'): at least ``_QUOTED_WORDS`` words quoted (fewer are a fix's words,
