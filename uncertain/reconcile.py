@@ -312,6 +312,14 @@ _FIX_NOTE = re.compile(
     r"(?:transcribed|heard|written|read|spelled|spelt)[ \t]+(?:as|from))\b"
     r"|(?:was|were|formerly|original|orig\.|before|from)[ \t]*:)"
     r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
+#: a note an answer writes after its fix naming the words it replaced as what is not
+#: meant: 'metformin (not "met for me")', "metformin (instead of met for me)", "(rather
+#: than ...)"; read as a note where the words are quoted or the document holds them
+#: ("aspirin (not tolerated)" added to a copy is the answer's words)
+_NOT_NOTE = re.compile(
+    r"(?<![ \t])[ \t]*[(\[][ \t]*(?:not|instead[ \t]+of|rather[ \t]+than)[ \t]+(?P<quote>["
+    r"\"'\u201c\u2018`]?)(?P<words>[^()\[\]\n?\"\u201c\u201d`]*?)[\"'\u201d\u2019`]?[ \t]*[)\]]",
+    re.IGNORECASE)
 #: a line that labels what follows as the document before or after the answer's fixes
 #: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:",
 #: "Before:", "After:", "Old:", "New:"); the word it opens with names which
@@ -426,6 +434,8 @@ def _unmarked(text: str, own: str) -> str:
         if text == before:
             break
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
+    text = _NOT_NOTE.sub(lambda m: "" if m.group().strip() not in own and (
+        m["quote"] or (m["words"].strip() and _held(m["words"], own))) else m.group(), text)
     return text if holds["["] else _BRACKETED.sub(
         lambda m: m.group() if _bracketed_aside(m, own) else _unbracketed(m), text)
 
