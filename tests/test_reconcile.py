@@ -289,6 +289,9 @@ def test_reconcile_doubtful_span_joined_is_resolved_not_reformatted() -> None:
     ("metformin, please confirm", True),
     ("metformin (dose unclear)", True),
     ("possibly metoprolol", True),  # another reading, doubted
+    ("metformin (not certain)", True),
+    ("metformin (not 100% sure)", True),
+    ("metformin (best guess)", True),
 ])
 def test_reconcile_says_when_the_answer_hedges(new: str, hedged: bool) -> None:
     """The preamble asks the model to flag a drug it cannot settle, not to pick one: an
@@ -337,6 +340,8 @@ def test_reconcile_an_order_to_check_is_no_hedge(order: str) -> None:
     ("(possibly)", True),
     ("Please verify.", True),
     ("(Dose unclear.)", True),
+    ("She is not certain of the dates.", False),
+    ("(Not certain.)", True),
 ])
 def test_reconcile_a_hedge_word_of_what_the_answer_adds_is_no_hedge(
         added: str, hedged: bool) -> None:
@@ -365,6 +370,8 @@ def test_reconcile_a_hedge_word_of_what_the_answer_adds_is_no_hedge(
      "(uncertain)", ["lisinopril"]),
     ("Please double-check metformin and lisinopril.", ["metformin", "lisinopril"]),
     ('I could not make out "lie sin oh pril" well.', ["lisinopril"]),
+    ("I'm not 100% certain about lisinopril.", ["lisinopril"]),
+    ("Metformin is my best guess.", ["metformin"]),
     # no doubt of a fix: of the document's reading, of no fix named, or none at all
     ("I fixed metformin and lisinopril, which were likely misheard.", []),
     ("Note: one of the words was unclear.", []),

@@ -3692,10 +3692,15 @@ def _change(words: list[Word], g: _Group, new_tokens: list[str],
                   **_provenance(words, g.first, g.stop, turns, lines))
 
 
-#: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly")
+#: a certainty denied ("not certain", "not 100% sure", "not fully confident")
+_NOT_SURE = (r"not[ \t]+(?:(?:fully|entirely|completely|totally|quite|100[ \t]*%|very)[ \t]+)?"
+             r"(?:sure|certain|confident)")
+#: words an answer says it is unsure with ("uncertain", "[inaudible]", "possibly", "not
+#: certain", "best guess")
 _HEDGE_WORDS = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
-    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed)\b",
+    r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|best[ \t]+guess|"
+    + _NOT_SURE + r")(?![\w%])",
     re.IGNORECASE)
 #: a note in brackets asking a reader to check the reading ("[verify]", "(check dose)",
 #: "(please confirm)"): outside brackets these words are the text's own orders ("Check
@@ -3745,7 +3750,7 @@ _FOREIGN_DOUBT = (
 _NOTE_DOUBT = re.compile(
     r"\b(?:uncertain|unclear|unsure|illegible|inaudible|unintelligible|indistinct|unknown|"
     r"possibly|probably|perhaps|maybe|presumably|likely|unconfirmed|verify|verification|"
-    r"check|confirm|confirmation|review|not sure|(?:may|might|could) be|"
+    r"check|confirm|confirmation|review|" + _NOT_SURE + r"|best guess|(?:may|might|could) be|"
     r"(?:can't|cannot|couldn't|could not) (?:tell|read|hear|make out)|"
     + _FOREIGN_DOUBT + r")\b", re.IGNORECASE)
 #: what follows a hedge word that doubts the document's reading, not the answer's fix
@@ -3871,7 +3876,8 @@ _DOUBT_SAID = frozenset(
     "a an the is it its this that be was seems appears sounds looks reads read like not "
     "but very most more here word words dose dosage spelling name drug medication reading "
     "term strength frequency number unit units audio text handwriting value hard to of as "
-    "or and at best guess".split())
+    "or and at best guess sure certain confident fully entirely completely totally quite "
+    "100".split())
 
 
 def _of_reading(new: str, at: int, keys: list[str]) -> bool:
