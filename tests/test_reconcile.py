@@ -1143,6 +1143,30 @@ def test_reconcile_a_note_naming_the_words_a_fix_replaced_as_not_meant_is_no_tex
         ("met for me", new), ("lie sin oh pril", "lisinopril")]
 
 
+@pytest.mark.parametrize(("marks", "notes", "hedged"), [
+    ("[^1]", '[^1]: corrected from "met for me"\n[^2]: corrected from "lie sin oh pril"',
+     []),
+    (" [^a]", "[^a]: Not fully certain of this one.\n[^b]: originally lie sin oh pril",
+     ["metformin"]),
+    ("[^1]", "", []),  # marks with no footnote
+])
+def test_reconcile_an_answers_footnotes_are_notes_beside_its_fixes(
+        marks: str, notes: str, hedged: list[str]) -> None:
+    """An answer that marked its fixes with Markdown footnotes ("metformin[^1]", "[^1]:
+    corrected from ..." at its end) had each mark read as part of the fix
+    ("metformin[^1]") and the footnotes as lines of its own, their doubt of no fix. A
+    footnote is the note of the word its mark follows; a doubt there hedges its fix. A
+    document that holds such marks keeps them."""
+    second = marks.replace("1", "2").replace("a", "b")
+    answer = _answer(med=f"metformin{marks}", ace=f"lisinopril{second}") + f"\n\n{notes}"
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [c.new for c in result.changes if c.hedged] == hedged
+    own = _text_doc("Take metformin[^1] daily.\n\n[^1]: with food")
+    assert reconcile(own, own.text).changes == ()
+
+
 @pytest.mark.parametrize("shape", [
     "Original: {old}\nCorrected: {new}",
     "**Original transcript:**\n{old}\n\n**Corrected transcript:**\n{new}",

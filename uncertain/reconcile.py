@@ -312,6 +312,31 @@ _FIX_NOTE = re.compile(
     r"(?:transcribed|heard|written|read|spelled|spelt)[ \t]+(?:as|from))\b"
     r"|(?:was|were|formerly|original|orig\.|before|from)[ \t]*:)"
     r"[^()\[\]\n?]*[)\]]", re.IGNORECASE)  # (no "?": a bracket span has one)
+#: a Markdown footnote's text on a line of its own ("[^1]: corrected from ..."), and its
+#: mark after a word ("metformin[^1]", "metformin [^1]")
+_FOOTNOTE_TEXT = re.compile(r"^[ \t]*\[\^(?P<id>[^\[\]\s]{1,20})\]:[ \t]*(?P<text>[^\n]*)\n?",
+                            re.MULTILINE)
+_FOOTNOTE_MARK = re.compile(r"(?<=\S)[ \t]?\[\^(?P<id>[^\[\]\s]{1,20})\](?!:)")
+
+
+def _footnotes_inline(text: str) -> str:
+    """``text`` with each Markdown footnote of the answer's own written as a note in
+    brackets after the word its first mark follows ("metformin[^1]" and "[^1]: corrected
+    from 'met for me'" as "metformin (corrected from 'met for me')"), where notes beside
+    a fix are read; other marks dropped."""
+    notes: dict[str, str] = {}
+
+    def taken(m: re.Match[str]) -> str:
+        notes.setdefault(m["id"], " ".join(m["text"].translate(_NO_BRACKETS).split()))
+        return ""
+
+    text = _FOOTNOTE_TEXT.sub(taken, text)
+    # (at its first mark only: the answer grows by no more than its footnotes)
+    return _FOOTNOTE_MARK.sub(lambda m: f" ({notes.pop(m['id'])})" if notes.get(m["id"])
+                              else "", text)
+
+
+_NO_BRACKETS = str.maketrans("", "", "()[]")
 #: a note an answer writes after its fix naming the words it replaced as what is not
 #: meant: 'metformin (not "met for me")', "metformin (instead of met for me)", "(rather
 #: than ...)"; read as a note where the words are quoted or the document holds them
@@ -433,6 +458,8 @@ def _unmarked(text: str, own: str) -> str:
                 text = pattern.sub(r"\1", text)
         if text == before:
             break
+    if "[^" in text and "[^" not in own:
+        text = _footnotes_inline(text)
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
     text = _NOT_NOTE.sub(lambda m: "" if m.group().strip() not in own and (
         m["quote"] or (m["words"].strip() and _held(m["words"], own))) else m.group(), text)
