@@ -1130,14 +1130,17 @@ def test_reconcile_an_answers_note_beside_its_fix_is_no_text(med: str) -> None:
     ("metformin (not met for me)", "metformin"),
     ("metformin (instead of met for me)", "metformin"),
     ("metformin (rather than \"met for me\")", "metformin"),
+    ("metformin (was met for me)", "metformin"),
+    ("metformin (formerly 'met for me')", "metformin"),
     ("metformin (not tolerated)", "metformin (not tolerated)"),  # words of its own
+    ("metformin (was stopped)", "metformin (was stopped)"),
 ])
 def test_reconcile_a_note_naming_the_words_a_fix_replaced_as_not_meant_is_no_text(
         med: str, new: str) -> None:
     """An answer that wrote after its fix the words it replaced as what is not meant,
-    'metformin (not "met for me")', had "metformin (not" reported inserted and the
-    span left as it was. Such a note, its words quoted or the document's, is the
-    answer's; "(not tolerated)" said after a fix is its words."""
+    'metformin (not "met for me")', "(was met for me)", had "metformin (not" reported
+    inserted and the span left as it was. Such a note, its words quoted or the
+    document's, is the answer's; "(not tolerated)" said after a fix is its words."""
     result = reconcile(_load("dictation"), _answer(med=med))
     assert [(c.original, c.new) for c in result.changes] == [
         ("met for me", new), ("lie sin oh pril", "lisinopril")]

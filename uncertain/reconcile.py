@@ -338,12 +338,14 @@ def _footnotes_inline(text: str) -> str:
 
 _NO_BRACKETS = str.maketrans("", "", "()[]")
 #: a note an answer writes after its fix naming the words it replaced as what is not
-#: meant: 'metformin (not "met for me")', "metformin (instead of met for me)", "(rather
-#: than ...)"; read as a note where the words are quoted or the document holds them
-#: ("aspirin (not tolerated)" added to a copy is the answer's words)
+#: meant, or what was there: 'metformin (not "met for me")', "metformin (instead of met
+#: for me)", "(rather than ...)", "(was met for me)"; read as a note where the words are
+#: quoted or the document holds them ("aspirin (not tolerated)", "(was stopped)" added
+#: to a copy are the answer's words)
 _NOT_NOTE = re.compile(
-    r"(?<![ \t])[ \t]*[(\[][ \t]*(?:not|instead[ \t]+of|rather[ \t]+than)[ \t]+(?P<quote>["
-    r"\"'\u201c\u2018`]?)(?P<words>[^()\[\]\n?\"\u201c\u201d`]*?)[\"'\u201d\u2019`]?[ \t]*[)\]]",
+    r"(?<![ \t])[ \t]*[(\[][ \t]*(?:not|instead[ \t]+of|rather[ \t]+than|was|were|formerly)"
+    r"[ \t]+(?P<quote>[\"'\u201c\u2018`]?)(?P<words>[^()\[\]\n?\"\u201c\u201d`]*?)"
+    r"[\"'\u201d\u2019`]?[ \t]*[)\]]",
     re.IGNORECASE)
 #: a line that labels what follows as the document before or after the answer's fixes
 #: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:",
