@@ -3103,6 +3103,24 @@ def test_reconcile_fixes_said_in_words_without_quotes_are_mapped(
     assert result.corrected_copy and result.warnings == ()
 
 
+@pytest.mark.parametrize(("answer", "hedged"), [
+    ("I corrected met for me to metformin, but I'm not sure about lie sin oh pril, so I "
+     "left it.", False),
+    ("I corrected met for me to metformin, but I'm not sure about it.", True),
+])
+def test_reconcile_a_doubt_of_another_span_after_a_fix_said_in_words_is_not_its(
+        answer: str, hedged: bool) -> None:
+    """A fix said in words and then a doubt of another span left as it was ("... to
+    metformin, but I'm not sure about lie sin oh pril, so I left it") had the rest of
+    the sentence read as the fix ("metformin, but I'm not sure ..."), then, once a
+    doubt after a comma was its note, the fix hedged by a doubt of the other span's.
+    The doubt is that span's; said of nothing else ("about it"), it is the fix's."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", hedged)]
+    assert 1 in result.unchanged  # (lie sin oh pril)
+
+
 @pytest.mark.parametrize("answer", [
     "The patient is probably doing well on metformin.",
     "Metformin should be continued.\nLisinopril is likely fine.",

@@ -1591,7 +1591,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                          else _fix_and_note(m["new"] or ""))
         new = _clean(written.strip(_FIX_QUOTES + " \t"), style, own).strip()
         note = f"{said} {m['note'] or ''} {noted}"
-        doubted = _fix_doubted(note)
+        doubted = _fix_doubted(note) and not _of_another_span(note, old, spans)
         if not old:
             return None
         fixes.append(_Fix(old, new, doubted))
@@ -2130,6 +2130,15 @@ _LOW_CONFIDENCE = re.compile(
     r"[0-4]?\d(?:\.\d+)?\s*%)(?![\w.%])|"
     r"\b(?:low|medium|moderate|fair)[- ](?:to[- ](?:medium|moderate)[- ])?confidence\b",
     re.IGNORECASE)
+
+
+def _of_another_span(note: str, old: str, spans: Sequence[Span]) -> bool:
+    """Whether ``note``, written after the fix of ``old``, names the words of another
+    doubtful span and not ``old``: its doubt is of that span ("met for me to metformin,
+    but I'm not sure about lie sin oh pril"), not of this fix."""
+    return not _held(old, note) and any(
+        s.text.strip() and s.text.split() != old.split() and _held(s.text, note)
+        for s in spans)
 
 
 def _fix_doubted(note: str) -> bool:
