@@ -2276,6 +2276,29 @@ def test_reconcile_a_fix_shown_with_an_arrow_in_brackets_is_the_fix(shown: str) 
     assert reconcile(own, own.text).changes == ()
 
 
+@pytest.mark.parametrize("shown", ["{old} \u2192 {new}", "{old} -> {new}", "{old} \u21d2 {new}",
+                                   "**{old}** \u2192 **{new}**"])
+def test_reconcile_a_fix_shown_with_an_arrow_in_a_copy_s_line_is_the_fix(shown: str) -> None:
+    """An answer that gave the document back with its fixes shown with an arrow in their
+    lines ("He takes met for me → metformin 500 milligrams ...") had the arrow and the
+    fix read as words inserted after the span, left as it was. Of a line like the
+    document's, the words before the arrow likest the words after it are those it
+    replaces ("met for me"), or the one word before it ("fifteen → 15")."""
+    doc = _load("dictation")
+    answer = _answer(med=shown.format(old="met for me", new="metformin"),
+                     ace=shown.format(old="lie sin oh pril", new="lisinopril"))
+    result = reconcile(doc, answer.replace("fifteen", shown.format(old="fifteen", new="15")))
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril"), ("fifteen", "15")]
+    assert result.corrected_copy and not result.warnings
+    # a list of the changes after the copy is the answer's own; the document's arrows are
+    # its text
+    listed = reconcile(doc, f"{_answer()}\n\nChanges:\n{shown.format(old='a', new='b')}")
+    assert [c.aside for c in listed.changes] == [False, False, True]
+    own = _text_doc("Titrate 5 -> 10 mg weekly.\nThen 10 \u2192 20 mg.")
+    assert reconcile(own, own.text).changes == ()
+
+
 @pytest.mark.parametrize("style", ["inline", "bracket", None])
 def test_reconcile_an_answer_of_the_fixed_lines_alone_reads_the_others_as_they_were(
         style: Style | None) -> None:

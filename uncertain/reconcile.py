@@ -2787,7 +2787,8 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
         said = own  # (unless the words themselves hold such a line: "Page 1 of 2")
         answer = _PAGE_ANYWHERE.sub(lambda m: m[0] if m[0].strip(" \t#:") in said else "",
                                     answer)
-    return answer
+    # (after the times: "[00:04.2 --> 00:08.9]" shows no fix)
+    return _arrowed_in_lines(answer, own)  # ("He takes met for me → metformin 500 ...")
 
 
 #: a line's number an answer put before it ("Line 2: ", "L2: ", "2: ", "2 | "; not
@@ -2879,6 +2880,59 @@ def _unlabelled_lines(answer: str, own: str) -> str:
             rows.extend(_line_keys(own))
         if _like_a_line(m["rest"], rows):
             lines[k] = m["rest"]
+    return "\n".join(lines)
+
+
+#: the most words read before an arrow a line of a copy shows a fix with, or after it as
+#: its fix, weighed as the words it replaces and their fix
+_ARROWED_OLD = 6
+#: an arrow (:data:`_ARROW`) found from the first of the spaces before it: tried once a
+#: run of spaces, not at each of them
+_ARROW_RUN = re.compile(r"(?<![ \t])(?:" + _ARROW.pattern + ")")
+_ARROWED_NEW = 3
+#: how alike in their letters the words an arrow replaces must be to its fix to be more
+#: than the one word before it (else: "fifteen → 15")
+_ARROWED_LIKE = 60.0
+
+
+def _arrowed_in_lines(answer: str, own: str) -> str:
+    """``answer`` where lines it gives like the document's show a fix with an arrow in
+    them ("He takes met for me → metformin 500 milligrams"; the document's own text
+    ``own`` holding no arrow): each arrow and the words before it it replaces dropped,
+    those being the last few before it whose letters are likest its first few after it
+    ("met for me" of "metformin", at most a word more after it than before; the word
+    before it alone where none are like enough, ``_ARROWED_LIKE``: "fifteen → 15"). An
+    answer of more arrows than the document has words is left as it is."""
+    if _ARROW_RUN.search(own) or not _ARROW_RUN.search(answer):
+        return answer
+    limit = len(own.split())  # (no more fixes than the document has words)
+    if sum(1 for _ in itertools.islice(_ARROW_RUN.finditer(answer), limit + 1)) > limit:
+        return answer
+    lines = answer.split("\n")
+    arrowed = [k for k, line in enumerate(lines) if _ARROW_RUN.search(line)]
+    rows = _line_keys(own)
+    for k in arrowed:
+        line, cuts, start = lines[k], [], 0
+        for m in _ARROW_RUN.finditer(line):
+            before = line[start:m.start()]
+            words = list(re.finditer(r"\S+", before[-200:]))[-_ARROWED_OLD:]
+            after = line[m.end():m.end() + 200].split()[:_ARROWED_NEW]
+            start = m.end()
+            if not words or not after:
+                continue
+            offset = m.start() - len(before[-200:])
+            best, cut = _ARROWED_LIKE, offset + words[-1].start()
+            for n in range(1, len(words) + 1):
+                old = "".join(_key(w.group()) for w in words[-n:])
+                score = max(fuzz.ratio(old, "".join(_key(t) for t in after[:j]))
+                            for j in range(1, min(len(after), n + 1) + 1))
+                if score > best:
+                    best, cut = score, offset + words[-n].start()
+            cuts.append((cut, m.end()))
+        kept = [0, *(at for cut in cuts for at in cut), len(line)]
+        fixed = "".join(line[kept[i]:kept[i + 1]] for i in range(0, len(kept), 2))
+        if cuts and _like_a_line(fixed, rows):
+            lines[k] = fixed
     return "\n".join(lines)
 
 
