@@ -3403,12 +3403,17 @@ def test_reconcile_a_listed_fix_with_a_comma_of_its_own_is_one_fix() -> None:
     "- ~~lie sin oh pril~~ lisinopril fifteen milligrams",
     "1. He takes ~~met for me~~ metformin 500 milligrams twice daily.\n"
     "2. ~~lie sin oh pril~~ __lisinopril__",
+    "**Original:** ~~met for me~~ **Corrected:** metformin\n"
+    "**Original:** ~~lie sin oh pril~~ **Corrected:** lisinopril",
+    "- Original: ~~met for me~~ New: **metformin**\n"
+    "- Before: ~~lie sin oh pril~~ After: lisinopril",
 ])
 def test_reconcile_a_list_of_struck_through_fixes_is_a_list_of_fixes(answer: str) -> None:
     """A list of fixes shown struck through, the new words after the old ("~~met for me~~
     **metformin**", a line of the document's words round it or not), was read as a
     summary: its struck words dropped, no corrected copy, no span resolved. Each line is
-    a fix of the struck words."""
+    a fix of the struck words. Labels of its parts ("**Original:** ~~met for me~~
+    **Corrected:** metformin") are no part of them (the label had been the fix)."""
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new, c.candidate) for c in result.changes] == [
         ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]

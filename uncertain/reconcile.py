@@ -1801,6 +1801,13 @@ _HTML_EMPHASIS = re.compile(r"<(b|strong|em|i|ins|u|mark|code)>[ \t]*([^<>\n]*?\
                             re.IGNORECASE)
 
 
+#: the labels a line showing a fix struck through may give its parts ("**Original:**
+#: ~~lives in awful~~ **Corrected:** lisinopril"): the words :data:`_LABEL` opens with
+_FIX_LABELS = re.compile(
+    r"(?<!\S)(?:\*\*|__)?(?:original|before|old|corrected|correction|revised|fixed|after|new)"
+    r"[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)(?=[ \t]|$)", re.IGNORECASE)
+
+
 def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     """A line of a list of fixes that shows its fixes struck through, the new words
     after the old ("~~lives in awful~~ **lisinopril**", "Take ~~met for me~~ **metformin**
@@ -1812,6 +1819,8 @@ def _struck_fix(line: str, own: str) -> dict[str, str | None] | None:
     body = _LIST_MARK.sub("", line, count=1).strip()
     if "<" in body and not _own_marks(own)["<"]:  # (HTML's: "<del>met for me</del> <b>...")
         body = _HTML_EMPHASIS.sub(r"**\2**", _HTML_STRUCK_RUN.sub(r"~~\2~~", body))
+    if "~~" in body and ":" in body:  # ("**Original:** ~~a~~ **Corrected:** b")
+        body = _FIX_LABELS.sub(lambda m: m.group() if _held(m.group(), own) else " ", body)
     runs = list(_STRUCK_FIX.finditer(body))
     if not runs or not all(_held(m["old"], own) for m in runs):
         return None
