@@ -2429,13 +2429,17 @@ def test_reconcile_a_doubt_after_a_fix_named_on_its_line_hedges_it(
     ("| # | Original text | Corrected text | Notes |", "not sure"),
     ("Original | Suggested | Reason", "possibly lisinopril (verify)"),
     ("| Heard | Likely intended | Comment |", "uncertain"),
+    ("| Uncertain text | Most likely | Confidence |", "Low"),
+    ("| Flagged word | Best guess | Confidence |", "low"),
 ])
 def test_reconcile_an_answer_of_a_table_of_fixes_is_mapped(header: str, note: str) -> None:
     """An answer that gave its fixes as a Markdown table ("| Original | Corrected |
     Confidence |") was read as a corrected copy: every line of the document replaced by
     the table's cells, "fifteen" -> "lisinopril" among them, the spans left unchanged.
     Each row is a fix made where the document holds its words, its other cells notes
-    whose doubt hedges it, as a JSON list of fixes is."""
+    whose doubt hedges it, as a JSON list of fixes is. The columns named as a prompt's
+    doubtful words are ("Uncertain text", "Flagged word"), and their fix's ("Most
+    likely", "Best guess"; those had left the table unread)."""
     doc = _load("dictation")
     columns = header.strip("| ").split(" | ")
     rows = [["met for me", "metformin", "high"], ["`lie sin oh pril`", "**lisinopril**", note]]

@@ -1247,11 +1247,14 @@ _COPY_KEPT = 0.5
 _FIX_FROM = frozenset({"original", "from", "old", "before", "source", "incorrect", "wrong",
                        "error", "erroneous", "misspelled", "misheard", "misread", "input",
                        "raw", "transcribed", "recognized", "recognised", "span", "text",
-                       "heard"})
+                       "heard", "uncertain", "unclear", "doubtful", "flagged",
+                       "questionable"})  # ("Uncertain text", "Flagged word")
 _FIX_TO = frozenset({"corrected", "correction", "to", "new", "after", "replacement",
                      "replace", "fixed", "fix", "revised", "suggested", "suggestion",
                      "correct", "right", "output", "cleaned", "proposed", "intended",
-                     "meant", "should"})  # ("Should be", "should_be")
+                     "meant", "should", "likely", "probable", "guess",
+                     "interpretation"})  # ("Should be", "should_be", "Most likely",
+#                                           "Best guess", "Likely interpretation")
 #: the starts of such words shared by the languages a table's header may be written in
 #: ("Original", "Originaltext", "Texte transcrit", "Transkript"; "Corrigé",
 #: "Corrección", "Corretto", "Korrektur", "korrigiert"): a word that starts so names the
