@@ -2866,12 +2866,15 @@ def test_reconcile_a_note_set_in_under_a_listed_fix_is_its_note(answer: str) -> 
     "👉 'met for me' should be 'metformin'\n👉 'lie sin oh pril' should be 'lisinopril' "
     "(unsure)",
     "► met for me: metformin\n► lie sin oh pril: lisinopril [verify]",
+    "met for me → metformin ✅\nlie sin oh pril → lisinopril ⚠️ (verify)",
+    "- met for me: metformin 👍\n- lie sin oh pril: lisinopril (not sure) ❓",
 ])
 def test_reconcile_fixes_listed_after_symbols_are_mapped(answer: str) -> None:
     """A list of fixes whose bullets were symbols or emoji ("✅ met for me →
     metformin") had each fix's words read with the symbol ("✅ met for me"), words the
     document does not hold: no fix mapped. A symbol and a space opening the line are
-    its bullet."""
+    its bullet; after the fix ("→ metformin ✅"), they are its note (they had been part
+    of the fix)."""
     result = reconcile(_load("dictation"), answer)
     assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
         ("met for me", "metformin", True, False), ("lie sin oh pril", "lisinopril", True, True)]

@@ -1498,6 +1498,8 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             # (original → corrected):")
         if line not in read:
             said = _unsymbolled(line)  # ("✅ met for me → metformin")
+            said, symbols = _unsymbolled_end(said)  # ("met for me → metformin ✅")
+            doubt = bool(_DOUBT_SYMBOL.search(symbols))
             said = _FIX_PLACE.sub("", said, count=1) if placed else said
             m = (_FIX_LINE.fullmatch(said) or _FIX_PROSE.fullmatch(said)
                  or _colon_fix(said, own, style, spans)) if line not in own else None
@@ -1507,6 +1509,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             lead = _FIX_LEAD.match(said) if read[line] is None and line not in own else None
             if lead is not None:  # ("The rest looks correct except: a = b")
                 read[line] = fix(said[lead.end():])
+            found = read[line]
+            if doubt and found is not None:  # ("→ lisinopril ⚠️": a doubt of the fix)
+                read[line] = {**found, "note": f"{found.get('note') or ''} (unsure)"}
         return read[line]
 
     # (headings over its fixes, "### Fix 1", "**Fix 2**", "Fix 3:", are no part of them,
@@ -1619,6 +1624,32 @@ def _unsymbolled(line: str) -> str:
     if at == start or at == len(line) or line[at] not in " \t":
         return line
     return line[:start] + line[at:].lstrip(" \t")
+
+
+#: the symbols that say a doubt after a listed fix: a warning sign, a question mark
+#: ("→ lisinopril ⚠️", "❓"): a closed class, Unicode's signs of caution and question
+_DOUBT_SYMBOL = re.compile("[\u26a0\u2753\u2754\u2049]")
+
+
+def _unsymbolled_end(text: str) -> tuple[str, str]:
+    """``text`` without the symbols it ends with after a space, before a note in brackets
+    or not ("metformin ✅", "lisinopril ⚠️ (verify)"): characters of Unicode's "other
+    symbol" class, an emoji's variation selector and joiner with them (see
+    :func:`_unsymbolled`); and those symbols."""
+    opening = max(text.rfind("("), text.rfind("["))  # (found from the end: no search)
+    note = _NOTE_END.fullmatch(text, opening) if opening >= 0 else None
+    head = text[:opening] if note else text
+    end = len(head.rstrip(" \t"))
+    at = end
+    while at > 0 and (unicodedata.category(head[at - 1]) == "So"
+                      or head[at - 1] in "\ufe0f\u200d"):
+        at -= 1
+    if at == end or at == 0 or head[at - 1] not in " \t":
+        return text, ""
+    return head[:at].rstrip(" \t") + (" " + note.group().strip() if note else ""), head[at:end]
+
+
+_NOTE_END = re.compile(r"[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*")
 
 
 def _indent(line: str) -> int:
