@@ -1280,6 +1280,23 @@ def test_reconcile_a_json_answer_under_another_key_is_decoded() -> None:
     assert reconcile(_meds(), json.dumps({"text": fixed, "output": "x"})).text == fixed
 
 
+def test_reconcile_a_json_answer_of_the_document_s_segments_is_decoded() -> None:
+    """An answer that gave the transcript back as JSON segments, each with its time and
+    text (``[{"time": "00:00.0", "text": "..."}, ...]``, or under a key of its own), was
+    read as text: no copy, every word deleted. Their texts, a line each, are the
+    document; a list of fixes that names a field "text" is still a list of fixes."""
+    doc = _load("dictation")
+    starts = ["00:00.0", "00:04.2", "00:08.9", "00:14.1", "00:17.6"]
+    segments = [{"time": t, "text": line} for t, line in zip(starts, _answer().split("\n"),
+                                                             strict=True)]
+    for answer in (json.dumps(segments, indent=2), json.dumps({"segments": segments}),
+                   f"```json\n{json.dumps(segments)}\n```"):
+        _assert_two_dictation_fixes(answer)
+    fixes = json.dumps([{"text": "met for me", "corrected": "metformin"}])
+    assert [(c.original, c.new) for c in reconcile(doc, fixes).changes] == [
+        ("met for me", "metformin")]
+
+
 def test_reconcile_a_markdown_table_s_pipes_are_layout() -> None:
     # the answer set the list out as a table: "| lisinopril |" was the new text (no
     # candidate), an untouched span read as resolved, and every "|" an over-correction

@@ -621,7 +621,18 @@ def _json_answer(answer: str, own: str = "") -> tuple[str, Any] | None:
 
 
 def _json_object(answer: str, own: str = "") -> tuple[dict[str, Any], str] | None:
-    """The JSON object of :func:`_json_answer` and its document's text, or None."""
+    """The JSON object of :func:`_json_answer` and its document's text, or None (of a
+    whole answer that is a list of the document's segments, each an object with its
+    ``text``, an empty object and their lines)."""
+    whole = answer.strip()
+    if whole.startswith("[") and whole.endswith("]") and not (own and whole in own):
+        try:
+            items = json.loads(whole)
+        except ValueError:
+            items = None
+        lines = _segments_text(items)
+        if lines is not None:
+            return {}, lines
     decoder = json.JSONDecoder()
     for k, m in enumerate(_OBJECT_START.finditer(answer)):
         if k == 20:  # (an answer of many lines opening with "{" is no JSON answer)
@@ -631,9 +642,23 @@ def _json_object(answer: str, own: str = "") -> tuple[dict[str, Any], str] | Non
         except ValueError:
             continue
         text = _document_field(data) if isinstance(data, dict) else None
+        if text is None and isinstance(data, dict):  # ({"segments": [{"text": ...}, ...]})
+            texts = [t for v in data.values() for t in (_segments_text(v),) if t is not None]
+            text = texts[0] if len(texts) == 1 else None
         if text is not None and not (own and answer[m.end() - 1:end] in own):
             return data, text
     return None
+
+
+def _segments_text(items: Any) -> str | None:
+    """The document's lines of a JSON answer's list of its segments, each an object with
+    its ``text`` ("time" or others beside it: ``[{"time": "00:00.0", "text": "..."}]``),
+    no fix's fields among them; None for any other value."""
+    if not isinstance(items, list) or not items or not all(
+            isinstance(item, dict) and isinstance(item.get("text"), str)
+            and _fix_of(item) is None for item in items):
+        return None
+    return "\n".join(item["text"] for item in items)
 
 
 #: a JSON answer's fields that are no note of the answer's: the JSON style's own (its
