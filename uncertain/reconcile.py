@@ -579,15 +579,12 @@ def _inline_doubt(m: re.Match[str]) -> str:
 
 def _bracket_bare(m: re.Match[str]) -> str:
     """A bracket span without its ``p`` and suggestions (``[x?]``), an escape as it is:
-    what they hold is no text of the answer's, whatever marks it writes. A span of no
-    words, "[?]", is none: a mark of doubt the answer puts after its words."""
-    return m.group() if m.group(4) is None or not m.group(4).strip() else f"[{m.group(4)}?]"
+    what they hold is no text of the answer's, whatever marks it writes."""
+    return m.group() if m.group(4) is None else f"[{m.group(4)}?]"
 
 
 def _bracket_clean(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
-        if m.group(4) is not None and not m.group(4).strip():
-            return m.group()  # ("lisinopril [?]": the answer's own mark of doubt)
         if m.group(4) is not None:  # a span the answer keeps marked: its text, doubtful
             opening, closing = _DOUBT_MARKS.get()
             return opening + _bracket_clean(m.group(4)) + closing
@@ -777,7 +774,7 @@ def _detect(answer: str, own: str = "") -> Style | None:
         return "json"
     if any(m.group() not in own for m in _LOOKS_INLINE.finditer(answer)):
         return "inline"
-    if any(m.group(4) is not None and m.group(4).strip() and m.group() not in own
+    if any(m.group(4) is not None and m.group() not in own
            for m in _BRACKET_ANY.finditer(answer)):
         return "bracket"
     note = BRACKET_NOTE.match(answer)
