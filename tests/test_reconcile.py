@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_render_budget import _suggested
 
 from uncertain.document import Candidate, Document, Flag, Segment, Source, Word
-from uncertain.reconcile import Reconciliation, clean_answer, reconcile
+from uncertain.reconcile import Reconciliation, _capped_blanks, clean_answer, reconcile
 from uncertain.render import STYLES, Style, render
 
 DATA = Path(__file__).resolve().parent / "data" / "render"
@@ -683,6 +683,43 @@ def test_reconcile_is_linear_in_a_long_document_with_many_spans() -> None:
     result = reconcile(doc, doc.text.replace("word3 ", "wort3 "))
     assert time.process_time() - started < 10  # about 0.4 s
     assert len(result.spans) == 5_000 and result.kept > 0.99
+
+
+@pytest.mark.parametrize("shape", [
+    "- met for me -> metformin{S}(was met for me)\n- lie sin oh pril -> lisinopril{S}\n",
+    "- met for me \u2192 metformin{T}(not sure)\n",
+    "met for me should be metformin{S}(it is a drug)\n",
+    "-{S}\n-{S}\n- met for me = metformin{S}\n",
+    "- met for me \u2192 metformin\n{S}- (not sure)\n",
+])
+def test_reconcile_reads_long_runs_of_blanks_as_short_ones(shape: str) -> None:
+    """Readings looking for blanks before a mark were tried at each blank of a run and
+    scanned the rest of it: three bullets of 1,000 spaces took 64 s, a listed fix with
+    3,000 spaces before its note 4 s; a run past 16 blanks is read as 16 of them."""
+    import time
+
+    doc = _load("dictation")
+    long = shape.replace("{S}", " " * 3000).replace("{T}", "\t" * 3000)
+    short = shape.replace("{S}", " ").replace("{T}", "\t")
+    started = time.process_time()
+    result = reconcile(doc, long)
+    assert time.process_time() - started < 10  # about 0.02 s; over a minute before
+    expected = reconcile(doc, short)
+    assert result.changes == expected.changes and result.warnings == expected.warnings
+
+
+def test_reconcile_cuts_an_answers_runs_of_blanks_to_16_or_the_documents_own() -> None:
+    """A copy laid out in columns is read as the page; a document's own longer run of
+    blanks is kept in the answer as it is."""
+    page = "Metformin 500 mg\nLisinoprl 10 mg"
+    doc = _scored([(w, 0.2 if w == "Lisinoprl" else 0.99) for w in page.split()])
+    columns = page.replace(" ", " " * 40).replace("Lisinoprl", "Lisinopril")
+    result = reconcile(doc, columns)
+    assert [(c.original, c.new) for c in result.changes] == [("Lisinoprl", "Lisinopril")]
+    assert _capped_blanks("a" + " " * 100 + "b\tc", "x" + " " * 40 + "y") == (
+        "a" + " " * 40 + "b\tc")
+    assert _capped_blanks("a" + " \t" * 50 + "b", "xy") == "a" + " \t" * 8 + "b"
+    assert _capped_blanks("a" + " " * 16 + "b", "") == "a" + " " * 16 + "b"
 
 
 def test_reconcile_refuses_an_answer_that_is_no_text() -> None:
