@@ -155,6 +155,25 @@ def _encode(path: Path, samples: np.ndarray, fmt: str, codec: str, rate: int,
     return path
 
 
+def _encode_or_kept(path: Path, samples: np.ndarray, fmt: str, codec: str, rate: int,
+                    bit_rate: int | None = None,
+                    options: dict[str, str] | None = None) -> Path:
+    """``samples`` encoded as :func:`_encode` does; where this FFmpeg has no ``codec`` to
+    write with (PyAV's wheels since 18.1.1 have no OpenCORE AMR encoder; their decoder
+    reads AMR still), the file of the same name in ``tests/data/asr``, encoded from the
+    same samples with the same settings where there was one."""
+    import av
+
+    try:
+        av.Codec(codec, "w")
+    except av.codec.codec.UnknownCodecError:
+        kept = ASR / path.name
+        if not kept.is_file():
+            raise
+        return kept
+    return _encode(path, samples, fmt, codec, rate, bit_rate, options)
+
+
 @pytest.mark.parametrize(("fmt", "codec", "rate"), [("adts", "aac", 16000),
                                                     ("amr", "libopencore_amrnb", 8000)])
 def test_audio_a_bare_stream_is_not_refused_by_a_guessed_length(
@@ -165,7 +184,7 @@ def test_audio_a_bare_stream_is_not_refused_by_a_guessed_length(
     t = np.arange(3 * rate) / rate
     tone = 0.3 * np.sin(2 * np.pi * 440 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
     samples = np.concatenate([np.zeros(8 * rate), tone, tone, tone])
-    path = _encode(tmp_path / f"quiet.{fmt}", samples, fmt, codec, rate, 12200)
+    path = _encode_or_kept(tmp_path / f"quiet.{fmt}", samples, fmt, codec, rate, 12200)
     assert len(audio.decode(path)) / audio.SAMPLE_RATE == pytest.approx(17.0, abs=0.2)
     assert audio.probe(path).duration is None
 
@@ -583,8 +602,8 @@ def test_audio_formats_ffmpeg_reads_are_known_by_their_bytes(
 
     tone = 0.3 * np.sin(np.arange(rate) * 2 * np.pi * 440 / rate)
     try:
-        path = _encode(tmp_path / name, tone, muxer, codec, rate,
-                       64000 if codec == "wmav2" else None, options)
+        path = _encode_or_kept(tmp_path / name, tone, muxer, codec, rate,
+                               64000 if codec == "wmav2" else None, options)
     except (av.FFmpegError, ValueError) as exc:  # an FFmpeg built without the encoder
         pytest.skip(f"cannot write {name} here: {exc}")
     assert detect(path).kind == "audio" and is_input_name(name)

@@ -5,6 +5,10 @@ Run from the repository root: ``python tests/data/asr/record.py``.
 - ``tone.{wav,flac,mp3,ogg,m4a}`` and ``stereo.wav``: one second of a 440 Hz tone
   (the stereo file has the tone on the left channel and silence on the right), encoded
   with PyAV, a few KB each;
+- ``quiet.amr`` (8 s of silence, then 9 s of a wavering 440 Hz tone, 12.2 kbit/s) and
+  ``a.amr`` (one second of the tone): AMR-NB at 8 kHz, written by ``tests/test_audio.py``'s
+  ``_encode`` with PyAV 18.1.0's OpenCORE encoder; kept because PyAV's wheels since
+  18.1.1 have no AMR encoder (the tests encode afresh where there is one);
 - ``jfk.json`` and ``dictation.json``: what the real faster-whisper (bundled tiny.en, CPU
   int8, beam 5, word timestamps) returned for ``samples/jfk.flac`` and
   ``samples/dictation.wav``, with each word's token probabilities; the unit tests replay
