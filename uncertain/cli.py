@@ -228,26 +228,25 @@ def pdf_dpi(text: str) -> float:
                                          else f"not a number: {text!r}") from None
 
 
-def pixel_limit(text: str) -> int:
-    """``--max-pixels``'s type: a whole number of pixels from 1 (``1e8`` too)."""
+def _whole_count(text: str, things: str) -> int:
+    """A whole number of ``things`` from 1 (``1e8`` too), or argparse's error saying so."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not (math.isfinite(value) and value >= 1 and value == int(value)):
-        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of pixels, 1 or more")
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of {things}, 1 or more")
     return int(value)
+
+
+def pixel_limit(text: str) -> int:
+    """``--max-pixels``'s type: a whole number of pixels from 1 (``1e8`` too)."""
+    return _whole_count(text, "pixels")
 
 
 def page_limit(text: str) -> int:
     """``--max-pages``'s type: a whole number of pages from 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and value >= 1 and value == int(value)):
-        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of pages, 1 or more")
-    return int(value)
+    return _whole_count(text, "pages")
 
 
 def _number(ok: Callable[[float], bool], what: str) -> Callable[[str], float]:
