@@ -333,6 +333,33 @@ def test_validate_speech_window_governed_by_other_prescribing_phrases(
     assert canonical in [c.canonical for c in doc.flags[0].candidates[:3]]
 
 
+@pytest.mark.parametrize(("spec", "modality", "spans"), [
+    # what is said after a list's last member is said of each member: "were held" governs
+    # the name before "and" too
+    ("Both metro nida zoll and lever thigh rocks in were held.", "text",
+     [("metro nida zoll", "metronidazole"), ("lever thigh rocks in", "levothyroxine")]),
+    ("Both the metro nida zoll and the lever thigh rocks in were stopped.", "text",
+     [("metro nida zoll", "metronidazole"), ("lever thigh rocks in", "levothyroxine")]),
+    ("Both the dozen/0.56 present/0.73 and the rame/0.08 theme/0.2 were given at nine.",
+     "audio", [("dozen present", "desmopressin"), ("rame theme", None)]),
+    # ... and not across a clause: "dizzy" is no member of a list of names
+    ("She felt dizzy and lever thigh rocks in was held.", "text",
+     [("lever thigh rocks in", "levothyroxine")]),
+])
+def test_validate_a_list_shares_the_prescribing_phrase_after_it(
+        validator: Validator, spec: str, modality: Modality,
+        spans: list[tuple[str, str | None]]) -> None:
+    """In "both Restoril and bisoprolol were held" only the last name was searched as a
+    drug's: the first, heard as everyday words ("both restored and ..."), was no window
+    a prescribing phrase governed."""
+    doc = validator.validate(make_doc(spec, modality="text", default=None)
+                             if modality == "text" else make_doc(spec))
+    found = [(f.text, f.candidates[0].canonical) for f in only_doubtful(doc)]
+    assert [text for text, _ in found] == [text for text, _ in spans]
+    assert all(want is None or want == got
+               for (_, want), (_, got) in zip(spans, found, strict=True))
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
                                                           modality: Modality) -> None:

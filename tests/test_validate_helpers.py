@@ -21,6 +21,7 @@ from uncertain._context import (
     strip_punct,
 )
 from uncertain._cues import (
+    coordinated_after,
     dislocation_at,
     dislocations,
     is_amount_of,
@@ -258,6 +259,28 @@ def test_validate_helpers_cue_before_missed_doses_lists_and_pharmacy(before: str
 )
 def test_validate_helpers_cue_after(after: str, cue: bool) -> None:
     assert is_cue_after(after.split()[:3]) is cue
+
+
+@pytest.mark.parametrize(
+    ("text", "governed"),
+    [("both restored and tied up were held", [2, 5]),
+     ("both the dozen present and the rame theme were given", [4, 8]),
+     ("x and y and z were held", [1, 3, 5]),
+     ("x, y, and z were held", [2, 4]),
+     # a clause's end inside the next member, or a sentence's before the conjunction:
+     # no list
+     ("x and y, then z was held", [5]),
+     ("x. and y was held", [3]),
+     ("x and y was good", [])],
+)
+def test_validate_helpers_coordinated_after(text: str, governed: list[int]) -> None:
+    """Where a window ending before word j is governed by a prescribing phrase after it,
+    directly or as a member of a list the phrase follows."""
+    texts = [t.rstrip(",") for t in text.split()]
+    marks = [t.endswith(",") for t in text.split()]
+    after = [is_cue_after(texts[j:j + 3]) for j in range(len(texts) + 1)]
+    out = coordinated_after(texts, [True] * len(texts), marks, after, 5)
+    assert [j for j, cue in enumerate(out) if cue] == governed
 
 
 def test_validate_helpers_a_doubted_word_of_which_dose_is_no_cue() -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from uncertain._context import is_dosed, is_number, is_number_word, is_unit
 
-__all__ = ["dislocation_at", "dislocations", "is_amount_of", "is_cue", "is_cue_after",
-           "is_cue_word", "is_taken_up"]
+__all__ = ["coordinated_after", "dislocation_at", "dislocations", "is_amount_of", "is_cue",
+           "is_cue_after", "is_cue_word", "is_taken_up"]
 
 #: prescribing words: the word after one (or after it and a determiner) is a drug's slot
 _CUES = frozenset({
@@ -129,6 +129,39 @@ def is_cue_after(after: list[str]) -> bool:
     k = 1 if after[:1] in (["has"], ["have"], ["had"]) else 0
     return (len(after) >= k + 2 and after[k] in _AUXILIARIES
             and after[k + 1] in _AFTER_CUES)
+
+
+#: the conjunctions joining the members of a list ("both X and Y were held", "X or Y")
+_COORDINATORS = frozenset({"and", "or"})
+#: a word ending so ends its sentence: an "and" after it opens the next
+_SENTENCE_ENDS = (".", "?", "!")
+
+
+def coordinated_after(texts: list[str], sure: list[bool], marks: list[bool],
+                      cue_after: list[bool], longest: int) -> list[bool]:
+    """``cue_after`` (item ``j``: a prescribing phrase follows a window ending before word
+    ``j``; one more item than the words ``texts``, lower-case) with what is said after a
+    list's last member said of each member before it: a window ending before a sure
+    "and" or "or" (and a determiner after it) whose next member, of at most ``longest``
+    words with no clause's end written inside (``marks``), is followed by a prescribing
+    phrase: "both Restoril and bisoprolol were held", "both the X and the Y were
+    given". Read from the end, so each member of "X and Y and Z were held" is reached.
+    A comma alone joins no members here: the recogniser writes commas inside misheard
+    names too."""
+    out = list(cue_after)
+    n = len(texts)
+    for j in range(n - 2, -1, -1):
+        if (out[j] or texts[j] not in _COORDINATORS or not sure[j] or marks[j]
+                or (j > 0 and texts[j - 1].endswith(_SENTENCE_ENDS))):
+            continue
+        k = j + 1 + (texts[j + 1] in _DETERMINERS)
+        for m in range(k + 1, min(n, k + longest) + 1):
+            if marks[m - 2] and m - 2 > j:
+                break  # (the member's words end a clause before m)
+            if out[m]:
+                out[j] = True
+                break
+    return out
 
 
 #: what a dictation says after a name it has put first, and before its dose ("the

@@ -28,6 +28,7 @@ from uncertain._context import (
     quantity_words,
 )
 from uncertain._cues import (
+    coordinated_after,
     dislocations,
     is_amount_of,
     is_cue,
@@ -141,6 +142,9 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     # up again for its dose
     cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
                  for j in range(n + 1)]
+    # ... or after the last member of a list the window is a member of ("both Restoril
+    # and bisoprolol were held")
+    cue_after = coordinated_after(lowered, sure, marks, cue_after, opts.max_window)
     # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
     # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
     # lead in the soil")
