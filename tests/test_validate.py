@@ -4077,6 +4077,29 @@ def test_validate_a_name_heard_as_several_words_is_flagged_whole(
     assert [(f.text, f.candidates[0].canonical) for f in near] == [(text, canonical)]
 
 
+@pytest.mark.parametrize(("pieces", "text", "canonical"), [
+    # "capecitabine 500 milligrams": "a tabine" alone spells atropine closer, for having
+    # fewer letters to match; "Kate's" beside it was heard in doubt too
+    ([("Send", 0.95), ("home", 0.98), ("from", 0.99), ("urgent", 0.96), ("care", 0.98),
+      ("on", 0.97), ("Kate's", 0.48), ("a", 0.01), ("tabine", 0.0), ("500", 0.96),
+      ("milligrams", 0.96), ("twice", 0.99), ("a", 0.99), ("day.", 1.0)],
+     "Kate's a tabine", "capecitabine"),
+    # "ivabradine 2.5 milligrams": "breathing" alone is Brethine
+    ([("Did", 0.99), ("the", 0.99), ("pharmacy", 0.99), ("ever", 1.0), ("fill", 0.97),
+      ("the", 1.0), ("ever", 0.09), ("breathing", 0.15), ("2.5", 0.97),
+      ("milligrams?", 0.9)], "ever breathing", "ivabradine"),
+])
+def test_validate_a_name_heard_as_doubted_words_is_flagged_whole(
+        validator: Validator, pieces: list[tuple[str, float]], text: str,
+        canonical: str) -> None:
+    """A name heard as several words in doubt was flagged on the words whose fewer letters
+    matched a short name surer, leaving its other doubted words out: the LLM was offered
+    atropine for "a tabine", never capecitabine."""
+    doc = validator.validate(_heard([(t, c, False) for t, c in pieces]))
+    near = [f for f in doc.flags if f.reason == "near_lexicon"]
+    assert [(f.text, f.candidates[0].canonical) for f in near] == [(text, canonical)]
+
+
 @pytest.mark.parametrize(("pieces", "text"), [
     # the name alone spells its term closer than any run of words around it
     ([("Continue", 0.95), ("the", 0.9), ("Mossartan", 0.2), ("25", 0.9),
@@ -4088,6 +4111,15 @@ def test_validate_a_name_heard_as_several_words_is_flagged_whole(
       ("milligrams.", 0.99)], "Mossartan"),
     ([("Start", 0.95), ("the", 0.6), ("lisinoprill", 0.3), ("10", 0.9),
       ("milligrams", 0.9)], "lisinoprill"),
+    # a prescribing word heard in doubt is that word, no syllable of the name after it;
+    # nor is a word ending a clause before it ("meds," of "Discharge meds,": it was
+    # pramipexole, not metronidazole), nor a doubted word after a name matched so
+    ([("Increase", 0.6), ("Clon", 0.02), ("is", 0.12), ("come", 0.17), ("to", 0.96),
+      ("1", 0.78), ("milligram", 0.89), ("at", 0.97), ("bedtime.", 0.97)], "Clon is come"),
+    ([("Discharge", 0.9), ("meds,", 0.6), ("prime", 0.4), ("effects", 0.3), ("all", 0.2),
+      ("0.125", 0.9), ("milligrams", 0.9)], "prime effects all"),
+    ([("Take", 0.9), ("the", 0.9), ("arythromycin", 0.1), ("around", 0.5),
+      ("meals.", 0.9)], "arythromycin"),
 ])
 def test_validate_a_misheard_name_is_not_widened_onto_its_neighbours(
         validator: Validator, pieces: list[tuple[str, float]], text: str) -> None:

@@ -964,6 +964,35 @@ WIDER_SIMILARITY_GAIN = 0.05
 #: pronouns: "and", "on", "a", "your", "it") at a wider window's edge is the sentence's
 #: own word heard right, no syllable of the name beside it ("and Mossartan": losartan)
 WIDER_EDGE_MAX_ZIPF = 6.0
+#: in speech, a wider window taking in only words heard in doubt beside a narrower one is
+#: taken when its best candidate scores at most this much below the narrower one's
+#: (:func:`_doubted_around`)
+WIDER_DOUBTED_MAX_DROP = 0.15
+
+
+def _doubted_around(p: Proposal, w: Proposal, similarity: float, base: float,
+                    infos: Sequence[WordInfo], doubtful: Sequence[bool]) -> bool:
+    """Whether the wider window ``w`` (its best candidate as alike as ``similarity``) is
+    the name ``p`` (``base``) matched the end of, as heard: ``w`` adds words before ``p``
+    only, each ``doubtful`` (heard in doubt), none as frequent as English's function words, none a
+    prescribing word (a prescribing word heard in doubt is mostly that word: "Increase
+    Clon is come") and none ending a clause as written ("Discharge meds, prime effects
+    all"); its best candidate explains at least as many of its letters as ``p``'s
+    explains of ``p``'s (similarity times letters), and it scores at most
+    :data:`WIDER_DOUBTED_MAX_DROP` below ``p``: "Kate's a tabine" is capecitabine, not
+    atropine for "a tabine", whose best match was surer only for having fewer letters to
+    match ("ever breathing": ivabradine, not Brethine). A name's first syllables are the
+    ones a recogniser writes as words of their own before it hears a name; a doubted word
+    after a name matched so is mostly the sentence's next word ("Alpranalam until")."""
+    if w.end != p.end:
+        return False
+    if not all(doubtful[k] and infos[k].zipf < WIDER_EDGE_MAX_ZIPF
+               and not is_cue_word(infos[k].key) for k in range(w.start, p.start)):
+        return False
+    letters = sum(len(infos[k].key) for k in range(w.start, w.end))
+    held = sum(len(infos[k].key) for k in range(p.start, p.end))
+    return (similarity * letters >= base * held
+            and w.confidence >= p.confidence - WIDER_DOUBTED_MAX_DROP)
 
 
 def _similarity(p: Proposal) -> float | None:
@@ -977,7 +1006,8 @@ def _similarity(p: Proposal) -> float | None:
 
 
 def widen(chosen: list[Proposal], proposals: Sequence[Proposal],
-          infos: Sequence[WordInfo]) -> list[Proposal]:
+          infos: Sequence[WordInfo], doubtful: Sequence[bool] | None = None
+          ) -> list[Proposal]:
     """``chosen`` (from :func:`resolve`), with a near-lexicon window taken instead of a
     narrower one it holds when its best candidate is clearly more alike in spelling and
     sound to its words (by :data:`WIDER_SIMILARITY_GAIN`): the narrower window matched
@@ -986,7 +1016,9 @@ def widen(chosen: list[Proposal], proposals: Sequence[Proposal],
     fewer letters to match. The wider window must itself be a flag, must not end on a
     word as frequent as English's function words (:data:`WIDER_EDGE_MAX_ZIPF`) beyond
     the narrower one, and may take in only words no other flag holds but a single word's
-    (a doubtful word of the same name)."""
+    (a doubtful word of the same name). With ``doubtful`` (speech: the words heard in
+    doubt that end no clause as written), a wider window :func:`_doubted_around` finds
+    the name heard is taken too."""
     gain, edge = WIDER_SIMILARITY_GAIN, WIDER_EDGE_MAX_ZIPF
     wide: dict[int, list[tuple[Proposal, float]]] = {}  # by first word
     span = 0
@@ -1008,7 +1040,8 @@ def widen(chosen: list[Proposal], proposals: Sequence[Proposal],
             for w, s in (x for a in range(max(0, p.end - span), p.start + 1)
                          for x in wide.get(a, ())):
                 if (w.start <= p.start and p.end <= w.end and w.end - w.start > p.end - p.start
-                        and s >= base + gain
+                        and (s >= base + gain or (doubtful is not None and _doubted_around(
+                            p, w, s, base, infos, doubtful)))
                         and (w.start == p.start or infos[w.start].zipf < edge)
                         and (w.end == p.end or infos[w.end - 1].zipf < edge)
                         and all(owner.get(k) in (None, p) or owner[k].rank == 2

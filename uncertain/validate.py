@@ -453,8 +453,11 @@ class Validator:
             chosen = resolve(proposals + [p for p in orphans if not p.hunch])
         hunches += [p for p in orphans if p.hunch]
         # a window matching part of a name heard as several words gives way to the wider
-        # window its words spell clearly better (see _words.widen)
-        chosen = widen(chosen, proposals + [p for p in orphans if not p.hunch], infos)
+        # window its words spell clearly better, or, in speech, that takes in only words
+        # heard in doubt before it (see _words.widen)
+        chosen = widen(chosen, proposals + [p for p in orphans if not p.hunch], infos,
+                       [d and not m for d, m in zip(sweep.doubtful, sweep.marks, strict=True)]
+                       if modality == "audio" else None)
         # a word of a run taken for what was said is no hunch of its own ("physical" of
         # "Continue physical therapy twice a week"), for the audio to bear out by chance
         hunches = [p for p in hunches
