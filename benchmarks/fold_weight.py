@@ -41,8 +41,9 @@ from uncertain.validate import Validator
 def refold(before: Flag, after: Flag, opts: RescoreOptions) -> Flag:
     """``after`` (a flag as the pass left it) with its candidates in the order a pass at
     ``opts`` would give them: ``before`` (the same flag as the validator made it) folded
-    again with the acoustic scores recorded on ``after``'s candidates. A flag the pass did
-    not score comes back as it is."""
+    again with the acoustic scores recorded on ``after``'s candidates (their gaps against the
+    words heard, and the gaps they were ranked by, ``acoustic_among``). A flag the pass
+    did not score comes back as it is."""
     recorded = {(c.term, c.canonical): c.features for c in after.candidates}
     heard = next((f["acoustic_heard"] for f in recorded.values() if "acoustic_heard" in f),
                  None)
@@ -52,7 +53,13 @@ def refold(before: Flag, after: Flag, opts: RescoreOptions) -> Flag:
     weighed = [c for c in before.candidates if (c.term, c.canonical) in recorded]
     acoustic = [heard + recorded[(c.term, c.canonical)].get("acoustic", -50.0)
                 for c in weighed]
-    again = fold(before.model_copy(update={"candidates": weighed}), heard, acoustic, opts)
+    # ranked against each other by the gap with a share of the prior subtracted, as the
+    # pass ranked them (a flag recorded without it: the whole prior)
+    among = [heard + recorded[(c.term, c.canonical)].get(
+        "acoustic_among", recorded[(c.term, c.canonical)].get("acoustic", -50.0))
+        for c in weighed]
+    again = fold(before.model_copy(update={"candidates": weighed}), heard, acoustic, opts,
+                 among=among)
     return after.model_copy(update={"candidates": again.candidates})
 
 

@@ -329,14 +329,24 @@ def oracle(clips: Sequence[Clip], model: object, validator: Validator,
 
 
 def refold_flag(original: Flag, done: Flag, opts: RescoreOptions) -> Flag:
-    """``original`` folded again with the acoustic gaps recorded on ``done``."""
+    """``original`` folded again with the acoustic gaps recorded on ``done``: against the
+    words heard, and those the candidates were ranked by (``acoustic_among``, a share of
+    the prior subtracted), as the pass folds them."""
     gaps = {c.canonical: c.features.get("acoustic") for c in done.candidates}
+    ranks = {c.canonical: c.features.get("acoustic_among", c.features.get("acoustic"))
+             for c in done.candidates}
     heard = next((c.features["acoustic_heard"] for c in done.candidates
                   if "acoustic_heard" in c.features), None)
     if heard is None:
         return original
-    acoustic = [heard + (gaps.get(c.canonical) or -50.0) for c in original.candidates]
-    return fold(original, heard, acoustic, opts)
+    # (a gap of 0.0 is a gap: only a candidate the pass did not weigh is far behind)
+    acoustic = [heard + _or_far(gaps.get(c.canonical)) for c in original.candidates]
+    among = [heard + _or_far(ranks.get(c.canonical)) for c in original.candidates]
+    return fold(original, heard, acoustic, opts, among=among)
+
+
+def _or_far(gap: float | None) -> float:
+    return -50.0 if gap is None else gap
 
 
 def nbest_cost(clips: Sequence[Clip], model: object, first: Tally) -> None:

@@ -28,6 +28,7 @@ def _benchmark(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # (a benchmark's dataclasses look their module up)
     spec.loader.exec_module(module)
     return module
 
@@ -242,6 +243,41 @@ def test_fold_weight_refolds_with_the_scores_the_pass_recorded() -> None:
         "Motrin", "metformin"]
     # a flag with no acoustic scores is left as the pass left it
     assert fw.refold(before, before, replace(opts, weight=0.1)) is before
+
+
+def test_refolds_rank_the_candidates_by_the_share_of_the_prior_the_pass_did() -> None:
+    """benchmarks/fold_weight.py and rescore_methods.py fold recorded scores again as the
+    pass folds them: candidates ranked by their gaps with only ``prior_among`` of the
+    language prior subtracted (recorded as ``acoustic_among``), not the whole of it.
+    Scores of a dev recording ("hydroglyther", said nitroglycerin): with the whole prior
+    hydroxychloroquine would come first."""
+    from uncertain.document import Candidate, Flag
+    from uncertain.rescore import RescoreOptions, fold
+
+    fw = _benchmark("fold_weight")
+    rm = _benchmark("rescore_methods")
+
+    def candidate(term: str, score: float, prior: float) -> Candidate:
+        return Candidate(term=term, canonical=term, score=score, lexicon="drugs",
+                         kind="generic", features={"prior": prior})
+
+    before = Flag(reason="near_lexicon", text="hydroglyther", start=1, end=2,
+                  confidence=0.8, candidates=[candidate("hydroxychloroquine", 0.808, 0.694),
+                                              candidate("nitroglycerin", 0.680, 0.806)])
+    opts = RescoreOptions()
+    # audio totals and language priors (nats): heard, hydroxychloroquine, nitroglycerin
+    raw, silent = [-6.35, -26.58, -15.18], [-51.44, -64.99, -54.84]
+    totals = [r - p for r, p in zip(raw, silent, strict=True)]
+    among = [r - opts.prior_among * p for r, p in zip(raw, silent, strict=True)]
+    after = fold(before, totals[0], totals[1:], opts, among=among[1:])
+    assert [c.term for c in after.candidates] == ["nitroglycerin", "hydroxychloroquine"]
+    nitro = after.candidates[0].features
+    assert nitro["acoustic_among"] == pytest.approx(among[2] - totals[0], abs=1e-4)
+    assert nitro["acoustic"] == pytest.approx(totals[2] - totals[0], abs=1e-4)
+    assert [c.term for c in fw.refold(before, after, opts).candidates] == [
+        "nitroglycerin", "hydroxychloroquine"]
+    assert [c.term for c in rm.refold_flag(before, after, opts).candidates] == [
+        "nitroglycerin", "hydroxychloroquine"]
 
 
 # -- the stage cache's key ------------------------------------------------------------------

@@ -29,7 +29,9 @@ devset-piper, and without them the 21 dev sets recover the same drugs or more (t
 with the same false flags.
 
 Folding, with ``gap = score(candidate) - score(heard)`` (``Candidate.features
-["acoustic"]``, the heard score in ``["acoustic_heard"]``; nats):
+["acoustic"]``, the heard score in ``["acoustic_heard"]``, the gap with only the
+``prior_among`` share of the prior subtracted, which ranked the candidates, in
+``["acoustic_among"]``; nats):
 
 - flag: ``shift = clip(max gap + offset)``, ``confidence' = sigmoid(logit(confidence) +
   confidence_weight * shift)``: P(span wrong) falls when the words heard explain the audio
@@ -749,9 +751,12 @@ def fold(flag: Flag, heard: float, acoustic: Sequence[float], opts: RescoreOptio
         zs = [common - 1e-3 if _rare(c) and z >= common else z
               for z, c in zip(zs, flag.candidates, strict=True)]
     scored: list[tuple[float, int, Candidate]] = []
-    for i, (candidate, gap, z) in enumerate(zip(flag.candidates, gaps, zs, strict=True)):
+    for i, (candidate, gap, rank, z) in enumerate(zip(flag.candidates, gaps, ranks, zs,
+                                                     strict=True)):
+        # the gap it was ranked by too (``prior_among`` of the prior subtracted), so
+        # that the recorded scores fold again as here
         features = {**candidate.features, "acoustic": round(gap, 4),
-                    "acoustic_heard": round(heard, 4)}
+                    "acoustic_among": round(rank, 4), "acoustic_heard": round(heard, 4)}
         new = candidate.model_copy(update={"score": round(sigmoid(z), 4),
                                            "features": features})
         scored.append((z, i, new))
