@@ -1833,6 +1833,27 @@ def test_validate_audio_flags_also_list_common_terms_for_the_acoustic_pass() -> 
         assert flags and all(len(f.candidates) <= 1 for f in flags), modality
 
 
+@pytest.mark.parametrize(("spec", "span", "drug"), [
+    # heard on dev recordings: a name broken into fluent words is far from its spelling
+    ("Continue/0.84 select/0.02 20/0.37 milligram/0.59 and/0.78 add digoxin 0.25 "
+     "milligrams daily.", "select", "celexa"),
+    ("Increase/0.92 not/0.09 seaside/0.02 climate/0.07 at/0.08 100/0.74 milligrams/0.91 "
+     "twice/0.97 a day for ten days.", "not seaside climate at", "doxycycline")])
+def test_validate_audio_in_a_drugs_slot_searches_deeper_for_the_acoustic_pass(
+        validator: Validator, spec: str, span: str, drug: str) -> None:
+    """In a drug's slot, audio windows are searched ``acoustic_search`` terms deep, so
+    that the commonly prescribed name said, beyond the nearest ``search_limit``, is
+    listed for the acoustic pass to weigh; ``acoustic_search=0`` searches as deep as
+    anything else."""
+    def listed(v: Validator) -> list[str]:
+        flags = [f for f in only_doubtful(v.validate(make_doc(spec))) if f.text == span]
+        assert flags, span
+        return [c.term.casefold() for c in flags[0].candidates]
+
+    assert drug in listed(validator)
+    assert drug not in listed(Validator(options=ValidateOptions(acoustic_search=0)))
+
+
 def test_validate_a_number_heard_at_low_confidence_is_marked(validator: Validator) -> None:
     # "1300 milligrams" for 300: the dose is what the reader acts on
     doc = validator.validate(make_doc("Prescribed gabapentin 1300/0.08 milligrams three "
