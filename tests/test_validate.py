@@ -2192,6 +2192,33 @@ def test_validate_an_everyday_word_heard_surely_is_a_hunch_at_most(
     assert [h.text for h in doc.validation.hunches] == hunches
 
 
+@pytest.mark.parametrize(("line", "flagged", "hunch"), [
+    # an everyday word heard in doubt but above the low-confidence line (as tiny.en heard
+    # espeak-ng say it), not nearly a name, was flagged as the name it is nearest
+    # (capsaicin, similarity 0.64): now a hunch, for the audio to bear out
+    ("Continue/0.93 occupational/0.37 therapy/0.93 twice/0.91 a/0.95 week./0.99", [],
+     "occupational"),
+    # ... and a wider window owing its doubt to such a word is no flag in its place:
+    # "pharmacy" (0.66, Fioricet) held back, "pharmacy calling" (tetracycline, 0.59) was
+    ("Dana/0.25 from/0.97 the/0.61 pharmacy/0.57 calling/0.88 him/0.33 out/0.92 "
+     "leading/0.82 to/0.98 only/0.87 one/0.75 milligram,/0.90 the/0.40 quantity/0.87", [],
+     "pharmacy"),
+    # ... nearly a name, it is doubted as before (Lyrica)
+    ("Continue/0.93 lyric/0.4 twice/0.91 daily./0.95", ["lyric"], None),
+    # ... and so is one before a strength, in a name's place (Plendil)
+    ("Start/0.93 plenty/0.4 20/0.95 mg/0.95 daily./0.95", ["plenty"], None),
+    # ... and one heard under the line
+    ("Continue/0.93 occupational/0.1 therapy/0.93 twice/0.91 a/0.95 week./0.99",
+     ["occupational"], None),
+])
+def test_validate_an_everyday_word_heard_in_doubt_none_low_is_a_hunch_at_most(
+        validator: Validator, line: str, flagged: list[str], hunch: str | None) -> None:
+    doc = validator.validate(make_doc(line))
+    assert [f.text for f in only_doubtful(doc)] == flagged
+    assert doc.validation is not None
+    assert hunch is None or hunch in [h.text for h in doc.validation.hunches]
+
+
 @pytest.mark.parametrize(("line", "flagged"), [
     # in plain text, a product's name no lexicon holds, of words English knows ("K-Phos",
     # zipf 2.9, and "neutral"), was doubted near the nearest name (Potassium metal, 0.61)

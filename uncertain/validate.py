@@ -450,7 +450,7 @@ class Validator:
                            else None)
         lowered, sure = sweep.lowered, sweep.sure
         found = self._sweep(sweep, range(n), n)
-        proposals = [p for p in found if not p.hunch]
+        proposals = _not_outscored(found, opts)
         proposals += self._written(sweep, {(p.start, p.end) for p in proposals})
         proposals += self._cut_short(sweep, {k for p in proposals for k in range(p.start, p.end)})
         proposals += self._confused(sweep, proposals)
@@ -468,13 +468,14 @@ class Validator:
         orphans = [p for a, b in orphan_sentences(infos, lowered, words, chosen, sure,
                                                   opts.flag_threshold)
                    for p in self._sweep(sweep, range(a, b), b, orphan=True)]
-        if any(not p.hunch for p in orphans):
-            chosen = resolve(proposals + [p for p in orphans if not p.hunch])
+        orphan_flags = _not_outscored([*orphans, *hunches], opts)
+        if orphan_flags:
+            chosen = resolve(proposals + orphan_flags)
         hunches += [p for p in orphans if p.hunch]
         # a window matching part of a name heard as several words gives way to the wider
         # window its words spell clearly better, or, in speech, that takes in only words
         # heard in doubt before it (see _words.widen)
-        chosen = widen(chosen, proposals + [p for p in orphans if not p.hunch], infos,
+        chosen = widen(chosen, proposals + orphan_flags, infos,
                        [d and not m for d, m in zip(sweep.doubtful, sweep.marks, strict=True)]
                        if modality == "audio" else None)
         # a word of a run taken for what was said is no hunch of its own ("physical" of
@@ -856,7 +857,8 @@ class Validator:
                 and (window[0].zipf < opts.english_min_zipf or modality != "audio")
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
-        if (len(window) == 1 and not doubtful and common[0] and modality == "audio"
+        if (len(window) == 1 and common[0] and modality == "audio"
+                and (not doubtful or _above_low_line(window, opts))
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY
                 and not (j < len(words) and classify(strip_punct(words[j].text)) == "number")):
             # in speech, an everyday word heard with confidence, not nearly a name and
@@ -1644,6 +1646,20 @@ def _abbreviation_beside_word(window: Sequence[WordInfo], doubt: float) -> bool:
     return any(t.isupper() and sum(c.isalpha() for c in t) >= 2 and w.zipf >= KNOWN_ZIPF
                for t, w in zip(texts, window, strict=True)) and any(
         t.islower() and t.isalpha() for t in texts)
+
+
+def _not_outscored(found: Sequence[Proposal], opts: ValidateOptions) -> list[Proposal]:
+    """The flags of ``found`` (its proposals that are no hunch), but those holding a
+    window held back as a hunch that is as near a name as a flag (its score at
+    ``flag_threshold`` or over) and scores higher: that window's words were judged
+    everyday words heard for a name, and a wider window owes its doubt to them. "This is
+    Dana from the pharmacy calling", "pharmacy" heard at 0.57, a hunch (0.66): "pharmacy
+    calling" was flagged as tetracycline (0.59) in its place, and "calling", heard at
+    0.88, as the name Calan once the calibration read that flag."""
+    held = [h for h in found if h.hunch and h.confidence >= opts.flag_threshold]
+    return [p for p in found if not p.hunch and not any(
+        p.start <= h.start and h.end <= p.end and p.end - p.start > h.end - h.start
+        and h.confidence > p.confidence for h in held)]
 
 
 def _above_low_line(window: Sequence[WordInfo], opts: ValidateOptions) -> bool:
