@@ -708,6 +708,34 @@ def test_reconcile_reads_long_runs_of_blanks_as_short_ones(shape: str) -> None:
     assert result.changes == expected.changes and result.warnings == expected.warnings
 
 
+@pytest.mark.parametrize(("words", "times"), [
+    ("probably ", 3000), ("should be ", 3000), (", twice daily", 8000),
+    (": twice daily", 8000), (" - twice daily", 8000)])
+def test_reconcile_reads_a_listed_fix_s_long_words_in_linear_time(words: str,
+                                                                 times: int) -> None:
+    """A listed fix said after thousands of hedges ("met for me → probably probably ...
+    metformin") failed with a RecursionError, a hedge read by a call each; one whose
+    words went on after thousands of commas, colons or dashes took seconds (8 s for
+    3,000 commas), what follows each looked through again for a note's hedge. The words
+    said before a fix are read in a loop, and what follows a cut once."""
+    import time
+
+    doc = _load("dictation")
+    before = words.endswith(" ")
+    fix = "metformin"
+    answer = ("- met for me → " + words * times + fix if before
+              else "- met for me → " + fix + words * times + " 5")
+    started = time.process_time()
+    result = reconcile(doc, answer)
+    assert time.process_time() - started < 10  # about 0.3 s; 36 s or a crash before
+    short = ("- met for me → " + words + fix if before else "- met for me → " + fix + words)
+    expected = reconcile(doc, short)
+    assert [(c.original, c.hedged) for c in result.changes][:1] == [
+        (c.original, c.hedged) for c in expected.changes][:1] == [("met for me", before
+                                                                     and "probably" in words)]
+    assert result.changes[0].new.startswith(fix)
+
+
 def test_reconcile_cuts_an_answers_runs_of_blanks_to_16_or_the_documents_own() -> None:
     """A copy laid out in columns is read as the page; a document's own longer run of
     blanks is kept in the answer as it is."""

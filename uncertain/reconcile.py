@@ -2014,34 +2014,52 @@ def _fix_and_note(written: str) -> tuple[str, str]:
     fairly confident but please verify.'), or an unquoted fix up to a sentence, a
     semicolon, a colon, a comma or a dash of a note's (:data:`_FIX_NOTE_START`); the note
     is read for a doubt of the fix, as one in brackets is."""
-    verb = _SAID_FIRST.match(written)
-    if verb and verb.end() < len(written):  # ('"met for me": should be "metformin"')
-        fix, note = _fix_and_note(written[verb.end():])
-        return fix, (verb.group() if _HEDGE_WORDS.search(verb.group()) else "") + " " + note
-    hedge = _HEDGE_FIRST.match(written)
-    if hedge and hedge.end() < len(written):  # ("→ likely 'metformin'": the hedge is a note)
-        fix, note = _fix_and_note(written[hedge.end():])
-        return fix, hedge.group().strip(" \t,:") + " " + note
+    said, at = [], 0
+    while True:  # (the words said before the fix, each read in turn: no recursion, a
+        # line of "likely likely ..." is read as long as the answer is)
+        verb = _SAID_FIRST.match(written, at)
+        if verb and verb.end() < len(written):  # ('"met for me": should be "metformin"')
+            said.append(verb.group() if _HEDGE_WORDS.search(verb.group()) else "")
+            at = verb.end()
+            continue
+        hedge = _HEDGE_FIRST.match(written, at)
+        if hedge and hedge.end() < len(written):  # ("→ likely 'metformin'": a note's)
+            said.append(hedge.group().strip(" \t,:"))
+            at = hedge.end()
+            continue
+        break
+    if at:
+        fix, note = _fix_and_note(written[at:])
+        return fix, " ".join(said) + " " + note
     quoted = _QUOTED_FIX.fullmatch(written.strip())
     if quoted and quoted["rest"].strip(" \t.,;:!?-\u2013\u2014"):
         closing = quoted.start("rest")
         return written.strip()[:closing], quoted["rest"]
     if quoted:
         return written, ""
+    # (what follows a cut is the end of what follows the cut before it: once it holds no
+    # hedge, no doubt, no digit, none after it does; each is looked for once, the line
+    # read in a time linear in its length)
+    hedging = doubting = True
+    last_digit = max((d.start() for d in _DIGIT.finditer(written)), default=-1)
     for cut in _FIX_NOTE_START.finditer(written):
-        rest = written[cut.end():]
+        start, end = cut.start(), cut.end()
         # (after a semicolon or a dash, words of the fix's own go on: "500 mg - 1 tab";
-        # after a short word's dot, a name: "Dr. Smith")
-        before = written[:cut.start()].split()[-1]
+        # after a short word's dot, a name: "Dr. Smith"; the word's last four letters)
+        before = written[max(0, start - 4):start].split()[-1]
         if cut["comma"]:
             # (else the fix's own words go on: "500 mg, twice daily")
-            if _hedges(rest) or _NOTE_DOUBT.match(rest):
-                return written[:cut.start()], rest
+            hedging = hedging and _hedges(written[end:])
+            if hedging or _NOTE_DOUBT.match(written, end):
+                return written[:start], written[end:]
             continue
         if ((cut["end"] and (len(before) >= 4 or before[-1:].isdigit())) or cut["semi"]
-                or (cut["colon"] and not _DIGIT.search(rest))
-                or (not cut["end"] and rest[:1].isupper()) or _NOTE_DOUBT.search(rest)):
-            return written[:cut.start()], rest
+                or (cut["colon"] and last_digit < end)
+                or (not cut["end"] and written[end:end + 1].isupper())):
+            return written[:start], written[end:]
+        doubting = doubting and bool(_NOTE_DOUBT.search(written, end))
+        if doubting:
+            return written[:start], written[end:]
     return written, ""
 
 
