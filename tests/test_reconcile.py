@@ -2107,6 +2107,28 @@ def test_reconcile_an_answer_listing_its_fixes_with_colons_is_mapped(answer: str
     assert result.kept == 1.0 and result.corrected_copy and result.warnings == ()
 
 
+@pytest.mark.parametrize(("answer", "hedged"), [
+    ("* **met for me** (p=0.15): almost certainly **metformin**.\n"
+     "* **lie sin oh pril** (p=0.10): **lisinopril** (verify).", ["lisinopril"]),
+    ("- met for me (p=0.15): metformin\n- lie sin oh pril (p=0.10): lisinopril", []),
+    ("- met for me → definitely metformin\n- lie sin oh pril → lisinopril, please verify",
+     ["lisinopril"]),
+])
+def test_reconcile_a_listed_fix_with_the_span_s_p_or_a_word_of_certainty_is_mapped(
+        answer: str, hedged: list[str]) -> None:
+    """A list of fixes that quoted each span's p before a colon ("met for me (p=0.15):
+    metformin") was read as a summary (the "=" of the p left no colon fix), and one
+    that said a fix with certainty ("almost certainly metformin", "definitely
+    metformin") had those words made part of the fix. The p is a gloss of the words
+    read, as before an arrow; the words of certainty are no part of the fix, nor a
+    doubt of it."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [c.new for c in result.changes if c.hedged] == hedged
+    assert result.corrected_copy and result.warnings == ()
+
+
 @pytest.mark.parametrize("style", ["inline", "bracket"])
 def test_reconcile_a_doubt_the_answer_raises_of_a_confident_word_is_reported(
         style: Style) -> None:
@@ -3392,7 +3414,8 @@ def test_reconcile_a_listed_fix_that_says_no_change_leaves_the_span(answer: str)
 
 
 @pytest.mark.parametrize("leaves", ["left as is", "Kept unchanged", "leave it alone",
-                                    "looks correct", "seems fine"])
+                                    "looks correct", "seems fine", "plausible",
+                                    "seems plausible"])
 def test_reconcile_a_listed_fix_that_says_it_left_the_words_leaves_the_span(
         leaves: str) -> None:
     """A listed fix that said it left its words as they were in other words ("fifteen:

@@ -1443,7 +1443,8 @@ _FIX_QUOTES = "*_\u201f" + "".join(sorted(set(_OPEN_QUOTES + _CLOSE_QUOTES)))
 #: document holds the words before it (a line "Note: please verify." is a line of the
 #: answer's own)
 _FIX_COLON = re.compile(
-    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n:=]*?[^\s:=])"
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<old>[^\n:=]*?[^\s:=]"
+    r"(?:[ \t]+[(\[][^()\[\]\n]*[)\]])?)"  # (a gloss after the words: "(p=0.15)")
     r"(?:[ \t]*:|[ \t]+=)[ \t]+"
     r"(?P<new>[^\n]*?\S)"
     r"(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*")
@@ -1745,7 +1746,11 @@ def _colon_fix(line: str, own: str, style: Style | None,
     m = _FIX_COLON.fullmatch(line)
     if m is None:
         return None
-    old = _doubts(_clean(m["old"].strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
+    raw = m["old"]
+    gloss = _WORDS_GLOSS.search(raw)  # ("met for me (p=0.15): metformin": the gloss goes)
+    if gloss and gloss.start() and not _held(raw, own):
+        raw = raw[:gloss.start()]
+    old = _doubts(_clean(raw.strip(_FIX_QUOTES + " \t"), style, own))[0].strip()
     new = m["new"].strip(_FIX_QUOTES + " \t")
     if not old or old.casefold() == new.casefold():
         return None
@@ -2001,6 +2006,13 @@ _HEDGE_FIRST = re.compile(r"[ \t]*(?:(?:most|very|more|quite)[ \t]+)?(?:likely|p
                           r"possibly|perhaps|maybe|presumably)[:,]?[ \t]+", re.IGNORECASE)
 
 
+#: words of certainty a fix is said with before its words (": almost certainly
+#: metformin", "→ definitely 'metformin'"): a closed class, the adverbs of certainty;
+#: no part of the fix, and no doubt of it
+_SURE_FIRST = re.compile(r"[ \t]*(?:(?:almost|most|quite|very)[ \t]+)?(?:certainly|"
+                         r"definitely|clearly|surely|undoubtedly)[:,]?[ \t]+", re.IGNORECASE)
+
+
 #: the verb a fix is said with, before its words, after a colon or an arrow ('"met for
 #: me": should be "metformin"', "met for me: should probably read metformin"): a closed
 #: class, those of :data:`_FIX_SAID` that open the new words; its hedge doubts the fix
@@ -2026,6 +2038,10 @@ def _fix_and_note(written: str) -> tuple[str, str]:
         if hedge and hedge.end() < len(written):  # ("→ likely 'metformin'": a note's)
             said.append(hedge.group().strip(" \t,:"))
             at = hedge.end()
+            continue
+        sure = _SURE_FIRST.match(written, at)
+        if sure and sure.end() < len(written):  # (": almost certainly **metformin**")
+            at = sure.end()
             continue
         break
     if at:
@@ -2331,7 +2347,7 @@ _NO_CHANGE = re.compile(
     r"[(\[]?[ \t]*(?:no[ \t]+(?:change|changes|correction|corrections)(?:[ \t]+needed)?|"
     r"unchanged|(?:keep|kept|leave|left)(?:[ \t]+it)?(?:[ \t]+(?:as[ \t]+is|unchanged|alone))?|"
     r"(?:correct[ \t]+)?as[ \t]+is|(?:looks|seems)[ \t]+(?:fine|correct|right|ok|okay)|"
-    r"n/a|same)[ \t]*[)\]]?[.]?", re.IGNORECASE)
+    r"(?:(?:seems|looks|is)[ \t]+)?plausible|n/a|same)[ \t]*[)\]]?[.]?", re.IGNORECASE)
 
 
 def _says_unchanged(fix: _Fix) -> bool:
