@@ -736,6 +736,24 @@ def test_reconcile_reads_a_listed_fix_s_long_words_in_linear_time(words: str,
     assert result.changes[0].new.startswith(fix)
 
 
+def test_reconcile_a_line_saying_what_words_are_many_times_is_read() -> None:
+    """A line that said what a span's words are again and again ("fifteen is probably
+    the dose fifteen is probably the dose ...") failed with a RecursionError, a fix
+    looked for after each saying by a call of its own. They are read in a loop, a fix
+    after at most 20 of them; the line of a few is read as before."""
+    import time
+
+    doc = _load("dictation")
+    started = time.process_time()
+    result = reconcile(doc, "- fifteen is probably the dose " * 1500 + "and met for me is "
+                            "probably metformin")
+    assert time.process_time() - started < 10  # about 0.6 s; a crash before
+    assert not result.corrected_copy
+    (fix,) = reconcile(doc, "- fifteen is probably the dose " * 3 + "and met for me is "
+                            "probably metformin").changes
+    assert (fix.original, fix.new, fix.hedged) == ("met for me", "metformin", True)
+
+
 def test_reconcile_cuts_an_answers_runs_of_blanks_to_16_or_the_documents_own() -> None:
     """A copy laid out in columns is read as the page; a document's own longer run of
     blanks is kept in the answer as it is."""

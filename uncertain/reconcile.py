@@ -1811,21 +1811,26 @@ def _said_fix(line: str, own: str, style: Style | None,
     None. ("To" and "with" say a fix after a verb of changing alone: "Changed met for me
     to metformin". Words that say what the span's are, not what they should be, "Fifteen
     is probably the dose.", are no fix: :func:`_describes`; a fix said after them on the
-    line is read.)"""
-    m = _FIX_SAID.fullmatch(line)
-    if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
-        return None
-    words = m["old"].split()[-_SAID_WORDS:]
-    new = m["new"].strip(_FIX_QUOTES + " \t")
-    for first in range(len(words)):  # (the longest run of words the span holds)
-        old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
-        read = _doubts(_clean(old, style, own))[0].strip()
-        if read and read.casefold() != new.casefold() and _held(read, own, spans):
-            if _describes(read, new):  # (a fix said after it may follow: "Fifteen is
-                # probably the dose, and met for me is probably metformin")
-                return _said_fix(line[m.end("said"):], own, style, spans)
+    line is read, after at most :data:`_MAX_PARTS` of them.)"""
+    at = 0
+    for _ in range(_MAX_PARTS):
+        m = _FIX_SAID.fullmatch(line, at)
+        if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
+            return None
+        words = m["old"].split()[-_SAID_WORDS:]
+        new = m["new"].strip(_FIX_QUOTES + " \t")
+        for first in range(len(words)):  # (the longest run of words the span holds)
+            old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
+            read = _doubts(_clean(old, style, own))[0].strip()
+            if read and read.casefold() != new.casefold() and _held(read, own, spans):
+                break
+        else:
+            return None
+        if not _describes(read, new):
             hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
             return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
+        at = m.end("said")  # (a fix said after it may follow: "Fifteen is probably the
+        # dose, and met for me is probably metformin")
     return None
 
 
