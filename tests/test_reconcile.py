@@ -3253,6 +3253,32 @@ def test_reconcile_fixes_said_in_words_without_quotes_are_mapped(
     assert result.corrected_copy and result.warnings == ()
 
 
+@pytest.mark.parametrize("answer", [
+    "**Yes** \u2014 *met for me* is metformin, and *lie sin oh pril* is lisinopril.",
+    "- met for me is metformin\n- lie sin oh pril is lisinopril\n"
+    "- fifteen is unusual for lisinopril",
+    "met for me is metformin; lie sin oh pril is lisinopril; fifteen is correct",
+    "The transcript is accurate, except that *met for me* is metformin and *lie sin oh "
+    "pril* is lisinopril.",
+    "*met for me* is metformin, which is a biguanide.\n*lie sin oh pril* is lisinopril.",
+])
+def test_reconcile_a_fix_said_with_a_bare_is_is_mapped(answer: str) -> None:
+    """A fix said with a bare "is" ("*met for me* is metformin") was read as the
+    document's text: no corrected copy, no span resolved. It is now a fix where the
+    words after "is" read as the span's (a suggestion of its, or alike in letters);
+    words said of the span ("fifteen is unusual for lisinopril", "is correct") are no
+    fix, the span left to check."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, False),
+        ("lie sin oh pril", "lisinopril", True, False)]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+    assert result.corrected_copy and result.warnings == ()
+    clinic = reconcile(_clinic(), "- *lives in awful* is lisinopril\n- met for men is metformin")
+    assert [(c.original, c.new) for c in clinic.changes] == [
+        ("lives in awful", "lisinopril"), ("met for men", "metformin")]
+
+
 @pytest.mark.parametrize(("answer", "hedged"), [
     ("I corrected met for me to metformin, but I'm not sure about lie sin oh pril, so I "
      "left it.", False),

@@ -1550,7 +1550,9 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                  or _colon_fix(said, own, style, spans)) if line not in own else None
             read[line] = (m.groupdict() if m is not None else None if line in own
                           else _sed_fix(said) or _said_fix(said, own, style, spans)
-                          or _instead_fix(said, own, style, spans) or _struck_fix(said, own))
+                          or _instead_fix(said, own, style, spans) or _struck_fix(said, own)
+                          or (_said_fix(said, own, style, spans, _FIX_IS)
+                              if _FIX_SAID.fullmatch(said) is None else None))
             lead = _FIX_LEAD.match(said) if read[line] is None and line not in own else None
             if lead is not None:  # ("The rest looks correct except: a = b")
                 read[line] = fix(said[lead.end():])
@@ -1759,16 +1761,17 @@ def _colon_fix(line: str, own: str, style: Style | None,
 
 #: what a line that holds a fix holds (:data:`_FIX_LINE`, :data:`_FIX_PROSE`,
 #: :data:`_FIX_COLON`, :data:`_FIX_SAID`, :data:`_STRUCK_FIX`): an arrow, a colon, a
-#: strike-through, an equals sign, a quotation mark, or a verb a fix is said with; a
-#: line with none is no fix, nor holds one (looked for first: the lines of a corrected
-#: copy are many)
+#: strike-through, an equals sign, a quotation mark, or a verb a fix is said with (a
+#: bare "is" after emphasis: "*met for me* is metformin"; the lines of a copy say "is"
+#: often); a line with none is no fix, nor holds one (looked for first: the lines of a
+#: corrected copy are many)
 _FIX_HINT = re.compile(
     _ARROW.pattern + "|" + _TIGHT_ARROW.pattern + r"|:|~~|<(?:del|s|strike)>|[ \t]=[ \t]|"
     r"\bs[/|#]|["
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|would|probably|likely|means|meant|like|"
     r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?|"
-    r"instead|rather|place)\b",
+    r"instead|rather|place)\b|[*_][ \t]+is\b",
     re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
 #: document's, is read whole: each part is read again with the next)
@@ -1780,29 +1783,40 @@ _SAID_WORDS = 12
 #: end ("a -> b; c -> d", "a should be b, c should be d, and e should be f")
 _FIX_PARTS = re.compile(r"[ \t]*;[ \t]+|,?[ \t]+and[ \t]+|,[ \t]+|"
                         r"(?<=[^\s.]{2})[.!?][ \t]+(?=\S)")
+#: the start of a line saying a fix in words, up to the words read, and its end, after
+#: the verb (:data:`_FIX_SAID`)
+_SAID_HEAD = (r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
+              r"(?:(?P<verb>(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|"
+              r"amended|amend|updated?))[ \t]+)?(?P<old>[^\n]+?)[ \t]+")
+_SAID_TAIL = (r"[ \t]+(?P<new>[^\n]*?[^\s.;,])(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?"
+              r"[ \t]*[.;,]?[ \t]*")
 #: a fix said in words, its parts quoted or not, on a list's line: "met for me should be
 #: metformin", "'lives in awful' is probably lisinopril", "Changed met for me to
 #: metformin": a closed class, the verbs a fix is said with ("should be", "is probably",
 #: "sounds like", "is meant to be", "means", "would be"; "to", "with" after a verb of
 #: changing); a hedge among them ("probably", "likely") doubts the fix
 _FIX_SAID = re.compile(
-    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?"
-    r"(?:(?P<verb>(?:I[ \t]+)?(?:changed?|corrected|correct|replaced?|fixed|fix|amended|amend|"
-    r"updated?))[ \t]+)?"
-    r"(?P<old>[^\n]+?)[ \t]+"
+    _SAID_HEAD +
     r"(?P<said>should[ \t]+(?:(?:probably|likely)[ \t]+)?(?:be|read)|"
     r"(?:is|was)[ \t]+(?:(?:probably|likely)[ \t]+)?(?:meant[ \t]+to[ \t]+be|actually)|"
     r"(?:is|was)[ \t]+(?:(?:most|very|more)[ \t]+)?(?:probably|likely)|"
     r"(?:is|was|should[ \t]+be)[ \t]+(?:changed|corrected)[ \t]+to|"
     r"(?:(?:most|very)[ \t]+)?(?:probably|likely)[ \t]+(?:means|meant|is|was)|"
     r"(?:sounds|sounded|looks|looked|reads)[ \t]+like|should[ \t]+have[ \t]+been|"
-    r"must[ \t]+be|would[ \t]+be|means|meant|to|with|into)[ \t]+"
-    r"(?P<new>[^\n]*?[^\s.;,])(?P<note>[ \t]*[(\[][^()\[\]\n]*[)\]])?[ \t]*[.;,]?[ \t]*",
-    re.IGNORECASE)
+    r"must[ \t]+be|would[ \t]+be|means|meant|to|with|into)" + _SAID_TAIL, re.IGNORECASE)
+#: the most words, before a bare "is" and of the fix after it, of a fix said so with no
+#: quotation marks or emphasis round the words read ("- met for me is metformin"): more
+#: are a sentence's ("Blood pressure is managed with ...")
+_BARE_WORDS = 8
+#: such a fix said with a bare "is" ("*met for me* is metformin"), looked for where the
+#: line says it with no other verb, at each "is" of the line in turn ("The transcript
+#: is accurate, except that *met for me* is metformin"), and read only where the new
+#: words read as the old (:func:`_reads_as`)
+_FIX_IS = re.compile(_SAID_HEAD + r"(?P<said>is)" + _SAID_TAIL, re.IGNORECASE)
 
 
-def _said_fix(line: str, own: str, style: Style | None,
-              spans: Sequence[Span]) -> dict[str, str | None] | None:
+def _said_fix(line: str, own: str, style: Style | None, spans: Sequence[Span],
+              pattern: re.Pattern[str] = _FIX_SAID) -> dict[str, str | None] | None:
     """A line of a list of fixes that says its fix in words, its parts quoted or not
     (:data:`_FIX_SAID`), when the document's text ``own`` holds the words before the verb
     in one of the doubtful ``spans`` (the last of them that it holds so, after words of
@@ -1811,27 +1825,64 @@ def _said_fix(line: str, own: str, style: Style | None,
     None. ("To" and "with" say a fix after a verb of changing alone: "Changed met for me
     to metformin". Words that say what the span's are, not what they should be, "Fifteen
     is probably the dose.", are no fix: :func:`_describes`; a fix said after them on the
-    line is read, after at most :data:`_MAX_PARTS` of them.)"""
+    line is read, after at most :data:`_MAX_PARTS` of them.) With ``pattern``
+    :data:`_FIX_IS`, a fix said with a bare "is", each "is" of the line is tried in turn,
+    and a fix only where its new words read as the old (:func:`_reads_as`)."""
     at = 0
+    bare = pattern is _FIX_IS
+    if bare and len(line.split(None, 2 * _SAID_WORDS)) > 2 * _SAID_WORDS:
+        return None  # (a bare "is" says a fix on a short line: a long one is a sentence's)
     for _ in range(_MAX_PARTS):
-        m = _FIX_SAID.fullmatch(line, at)
+        m = pattern.fullmatch(line, at)
         if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
             return None
+        # (a bare "is": what follows a comma is a note, "metformin, which is a
+        # biguanide", as a note of :func:`_fix_and_note` is; the fix must read as the
+        # words read, looked at first: a search of the document is slower)
+        fix = _fix_and_note(m["new"].partition(",")[0])[0] if bare else ""
+        if bare and m["old"][-1] not in _FIX_QUOTES and len(
+                m["old"].split()) + len(fix.split()) > _BARE_WORDS:
+            at = m.end("said")  # (unquoted, in a sentence's words: no fix)
+            continue
         words = m["old"].split()[-_SAID_WORDS:]
+        if bare:  # (the words cleaned once: a bare "is" is tried at each of a line's)
+            words = _doubts(_clean(" ".join(words), style, own))[0].split()
         new = m["new"].strip(_FIX_QUOTES + " \t")
         for first in range(len(words)):  # (the longest run of words the span holds)
             old = " ".join(words[first:]).strip(_FIX_QUOTES + " \t")
-            read = _doubts(_clean(old, style, own))[0].strip()
-            if read and read.casefold() != new.casefold() and _held(read, own, spans):
+            read = old if bare else _doubts(_clean(old, style, own))[0].strip()
+            if read and read.casefold() != new.casefold() and (
+                    not bare or _reads_as(read, fix, spans)) and _held(read, own, spans):
                 break
         else:
+            if bare:  # (the next "is" of the line may say a fix)
+                at = m.end("said")
+                continue
             return None
+        if bare:  # ("fifteen is unusual": no fix, the words after it read as no span's)
+            note = m["new"][len(fix):]
+            return {"old": old, "new": fix, "note": f"{note} {m['note'] or ''}"}
         if not _describes(read, new):
             hedge = m["said"] if _HEDGE_WORDS.search(m["said"]) else ""
             return {"old": old, "new": m["new"], "note": f"{hedge} {m['note'] or ''}"}
         at = m.end("said")  # (a fix said after it may follow: "Fifteen is probably the
         # dose, and met for me is probably metformin")
     return None
+
+
+def _reads_as(read: str, new: str, spans: Sequence[Span]) -> bool:
+    """Whether ``new``, said of the words ``read`` with a bare "is" ("*met for me* is
+    metformin"), is a reading of them, not words said of them ("fifteen is unusual",
+    "fifteen is correct"): one of the suggestions of a doubtful span of ``spans`` that
+    holds them (case apart), or like them in its letters as a misreading is
+    (:data:`_DESCRIBED_LIKE`)."""
+    key = read.casefold()
+    said = new.strip(_FIX_QUOTES + " \t.;,").casefold()
+    letters = [re.sub(r"\W+", "", t) for t in (key, said)]
+    if fuzz.ratio(*letters) >= _DESCRIBED_LIKE:
+        return True
+    return any(said == c.casefold() and key in s.text.casefold()
+               for s in spans for c in s.candidates)
 
 
 #: a fix said new words first, the words read after them: "lisinopril instead of 'lives
