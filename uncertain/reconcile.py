@@ -1919,11 +1919,31 @@ def _instead_fix(line: str, own: str, style: Style | None,
     new = m["new"].strip(_FIX_QUOTES + " \t")
     if not read or not new or read.casefold() == new.casefold() or not _held(read, own, spans):
         return None
-    words = new.split()  # (a line of the document's with a fix in it: "He takes
-    # metformin instead of met for me daily", its words before those read the document's)
-    if any(_held(f"{' '.join(words[:k])} {read}", own) for k in range(1, len(words))):
+    if _read_after(new.split(), read, own):  # (a line of the document's with a fix in it:
+        # "He takes metformin instead of met for me daily", its words before those read
+        # the document's)
         return None
     return {"old": old, "new": new, "note": note}
+
+def _read_after(words: list[str], read: str, own: str) -> bool:
+    """Whether the document's text ``own`` holds the first words of ``words`` (one at
+    least, not all) right before the words ``read`` ("He takes" of "He takes metformin"
+    before "met for me"), case and end marks apart. Compared word by word, at most
+    :data:`_MAX_PARTS` runs tried at each place of ``read`` (the longest: a line of the
+    same word again and again is read in a time linear in its length)."""
+    def keys(text: list[str]) -> list[str]:  # (case and end marks apart)
+        return [t.casefold().strip(".,;:!?\"'()[]") for t in text]
+
+    tokens, said, wanted = keys(own.split()), keys(words), keys(read.split())
+    if not wanted:
+        return False
+    for at in range(len(tokens) - len(wanted) + 1):
+        if tokens[at:at + len(wanted)] != wanted or not at:
+            continue
+        ends = [k for k in range(1, min(len(said), at + 1)) if said[k - 1] == tokens[at - 1]]
+        if any(tokens[at - k:at] == said[:k] for k in ends[-_MAX_PARTS:]):
+            return True
+    return False
 
 
 #: a struck-out run of a list's line and what the answer writes after it, in emphasis
