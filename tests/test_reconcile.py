@@ -2862,6 +2862,27 @@ def test_reconcile_a_fix_given_before_the_words_it_replaces_is_mapped(answer: st
     assert result.corrected_copy and result.warnings == ()
 
 
+@pytest.mark.parametrize("answer", [
+    "Likely: metformin (for 'met for me'), lisinopril (for 'lie sin oh pril').",
+    "- metformin (was: met for me)\n- lisinopril (not lie sin oh pril)",
+    "1. **metformin** [transcribed as *met for me*]\n2. lisinopril (from lie sin oh pril)",
+])
+def test_reconcile_a_fix_given_before_the_words_it_replaces_in_brackets_is_mapped(
+        answer: str) -> None:
+    """Fixes listed new words first and the words read in brackets after them, named as
+    such ("metformin (for 'met for me')", "(was: ...)", "(not ...)", "[transcribed as
+    ...]"), were read as a summary: no corrected copy, no span resolved. Each is a fix
+    where the document doubts the words in brackets; a note of the answer's own in
+    brackets ("metformin (for diabetes)") is none."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate) for c in result.changes] == [
+        ("met for me", "metformin", True), ("lie sin oh pril", "lisinopril", True)]
+    assert result.corrected_copy and result.warnings == ()
+    summary = reconcile(_load("dictation"), "- metformin (for diabetes)\n"
+                                            "- lisinopril (for blood pressure)")
+    assert not summary.corrected_copy and not summary.resolved
+
+
 def test_reconcile_a_document_line_saying_instead_of_is_the_line() -> None:
     """A line of the document's given with a fix in it ("He takes metformin instead of
     met for me 500 milligrams ...") is that line, no fix of "met for me 500 milligrams

@@ -1771,7 +1771,7 @@ _FIX_HINT = re.compile(
     + _OPEN_QUOTES + _CLOSE_QUOTES + r"]|"
     r"\b(?:should|would|probably|likely|means|meant|like|"
     r"actually|must|changed?|corrected|correct|replaced?|fixed|fix|amended|amend|updated?|"
-    r"instead|rather|place)\b|[*_][ \t]+is\b",
+    r"instead|rather|place)\b|[*_][ \t]+is\b|[(\[][ \t]*(?:for|from|was|not)\b",
     re.IGNORECASE)
 #: the most parts a line of fixes is parted in (a longer line, a paragraph of the
 #: document's, is read whole: each part is read again with the next)
@@ -1896,6 +1896,16 @@ _FIX_INSTEAD = re.compile(
     r"[ \t]+of)[ \t]+(?P<old>[^\n]*\S)[ \t]*", re.IGNORECASE)
 
 
+#: a fix said new words first, the words read in brackets after them, named as such:
+#: "metformin (for 'met for me')", "lisinopril (was: lie sin oh pril)", "metformin (not
+#: met for me)": a closed class, the words English glosses a replaced reading with
+_FIX_FOR = re.compile(
+    r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?P<new>[^\n()\[\]]*?[^\s()\[\],])[ \t]*[(\[]"
+    r"[ \t]*(?:for|from|was|not|replacing|replaces|instead[ \t]+of|originally|"
+    r"(?:heard|transcribed|written|read)[ \t]+as)[ \t]*:?[ \t]+"
+    r"(?P<old>[^()\[\]\n]*?[^\s()\[\]])[ \t]*[)\]][ \t]*[.;,]?[ \t]*", re.IGNORECASE)
+
+
 #: a note in brackets that ends a line, a stop or a comma after it or not
 _BRACKETED_END = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*$")
 
@@ -1903,11 +1913,11 @@ _BRACKETED_END = re.compile(r"[ \t]*[(\[][^()\[\]\n]*[)\]][ \t]*[.;,]?[ \t]*$")
 def _instead_fix(line: str, own: str, style: Style | None,
                  spans: Sequence[Span]) -> dict[str, str | None] | None:
     """A line of a list of fixes that gives its fix first and the words it replaces
-    after it (:data:`_FIX_INSTEAD`), when the document's text ``own`` holds those words
-    in one of the doubtful ``spans``: its words read, its fix, and what follows the
-    words read (after their quotation marks, or a sentence's end, a semicolon, a dash
-    or a bracket) as its note; else None."""
-    m = _FIX_INSTEAD.fullmatch(line)
+    after it (:data:`_FIX_INSTEAD`; or in brackets, :data:`_FIX_FOR`), when the
+    document's text ``own`` holds those words in one of the doubtful ``spans``: its
+    words read, its fix, and what follows the words read (after their quotation marks,
+    or a sentence's end, a semicolon, a dash or a bracket) as its note; else None."""
+    m = _FIX_INSTEAD.fullmatch(line) or _FIX_FOR.fullmatch(line)
     if m is None:
         return None
     written, note = _fix_and_note(m["old"])
