@@ -1534,10 +1534,15 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
-    read: dict[str, dict[str, str | None] | None] = {}
+    reads: dict[str, dict[str, str | None] | None] = {}
     placed = _FIX_PLACE.search(own) is None  # (the document's lines open with no such place)
 
-    def fix(line: str) -> dict[str, str | None] | None:
+    unled: dict[str, dict[str, str | None] | None] = {}
+
+    def fix(line: str, led: bool = True) -> dict[str, str | None] | None:
+        # (a line is read after one label of the answer's own at most, "Note: a = b":
+        # a line of labels, a compact JSON list's '{"a": ...', is read in linear time)
+        read = reads if led else unled
         if line not in read and line.rstrip(" \t*_").endswith(":"):
             read[line] = None  # (a line ending in a colon heads what follows: "Corrections
             # (original → corrected):")
@@ -1553,9 +1558,10 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
                           or _instead_fix(said, own, style, spans) or _struck_fix(said, own)
                           or (_said_fix(said, own, style, spans, _FIX_IS)
                               if _FIX_SAID.fullmatch(said) is None else None))
-            lead = _FIX_LEAD.match(said) if read[line] is None and line not in own else None
+            lead = (_FIX_LEAD.match(said) if led and read[line] is None and line not in own
+                    else None)
             if lead is not None:  # ("The rest looks correct except: a = b")
-                read[line] = fix(said[lead.end():])
+                read[line] = fix(said[lead.end():], led=False)
             found = read[line]
             if doubt and found is not None:  # ("→ lisinopril ⚠️": a doubt of the fix)
                 read[line] = {**found, "note": f"{found.get('note') or ''} (unsure)"}
