@@ -388,6 +388,25 @@ def test_reconcile_a_doubt_said_in_a_note_hedges_the_fix_it_names(
         assert len(result.asides) == 1 and not result.overcorrections
 
 
+@pytest.mark.parametrize(("preface", "closing", "hedged"), [
+    ("Here's my best guess:", "", []),
+    ("I'm not entirely sure, but here is the corrected text:", "", []),
+    ("", "These are my best guesses; please verify.", []),
+    ("Here's my best guess (lisinopril is the least certain):", "", ["lisinopril"]),
+])
+def test_reconcile_a_doubt_of_the_whole_answer_hedges_no_fix(
+        preface: str, closing: str, hedged: list[str]) -> None:
+    """A preface or a closing line that doubts the whole answer and names no fix
+    ("Here's my best guess:") hedges none of its fixes: it says nothing of which is in
+    doubt, and models write it by habit; every fix of a doubtful span is the reviewer's
+    to check all the same. It stays an aside; a fix it names is hedged."""
+    answer = "\n\n".join(part for part in (preface, _answer(), closing) if part)
+    result = reconcile(_load("dictation"), answer)
+    assert [c.new for c in result.resolved] == ["metformin", "lisinopril"]
+    assert [c.new for c in result.resolved if c.hedged] == hedged
+    assert len(result.asides) == 1 and result.corrected_copy
+
+
 @pytest.mark.parametrize(("fields", "hedged"), [
     ({"notes": "lisinopril is probably right; please verify"}, ["lisinopril"]),
     ({"note": "Unsure about metformin."}, ["metformin"]),
