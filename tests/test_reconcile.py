@@ -4127,6 +4127,22 @@ def test_reconcile_a_diff_of_the_document_s_lines_is_read(answer: str) -> None:
     assert result.overcorrections == [] and result.text == _answer()
 
 
+@pytest.mark.parametrize("answer", [
+    "```diff\n- met for me\n+ metformin\n- lie sin oh pril\n+ lisinopril\n```",
+    "--- transcript\n+++ corrected\n-met for me\n+metformin\n-lie sin oh pril\n+lisinopril",
+])
+def test_reconcile_a_diff_of_words_is_a_list_of_fixes(answer: str) -> None:
+    """An answer giving its fixes as a diff of words, not of the document's lines ("-
+    met for me" over "+ metformin"), was read as a summary: no corrected copy, no span
+    resolved. Each pair of lines is a fix, as "met for me → metformin" is; a diff of the
+    document's lines, and bullets with no "+" line, read as before."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert result.corrected_copy and result.warnings == ()
+    assert not reconcile(_load("dictation"), "- met for me\n- lie sin oh pril").resolved
+
+
 def test_reconcile_a_bulleted_copy_is_no_diff() -> None:
     """Lines after a "-" with no "+" line are a list of the answer's, not a diff."""
     answer = "\n".join(f"- {line}" for line in _answer().split("\n"))

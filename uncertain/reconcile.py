@@ -1530,7 +1530,7 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
     ``own`` are no fixes; the words read are read as an answer is, in the prompt's markup
     (``style``, guessed when None) or none. A line with a colon for its arrow is a fix
     only where its words are in one of the doubtful ``spans``."""
-    answer = _unfenced(answer)
+    answer = _paired_diff(_unfenced(answer), own)
     lines = [line for line in answer.split("\n") if line.strip()]
     if len(lines) > _MAX_LINES:
         return None
@@ -1657,6 +1657,23 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+def _paired_diff(answer: str, own: str) -> str:
+    """An answer that gives its fixes as a diff of words, each line of words read after
+    a "-" over a line of their fix after a "+" ("- met for me" over "+ metformin"; its
+    headers apart), as a list of fixes, a line "met for me → metformin" each; ``answer``
+    as it is otherwise (a diff of the document's whole lines is read by
+    :func:`_undiffed`; a document with a line that starts with a "+" reads none)."""
+    lines = [line.strip() for line in answer.split("\n")
+             if line.strip() and not _DIFF_HEAD.match(line)]
+    if not lines or len(lines) % 2 or re.search(r"^[ \t]*\+", own, re.MULTILINE):
+        return answer
+    pairs = list(zip(lines[0::2], lines[1::2], strict=True))
+    if not all(old[:1] == "-" and new[:1] == "+" and old[1:].strip() and new[1:].strip()
+               for old, new in pairs):
+        return answer
+    return "\n".join(f"{old[1:].strip()} \u2192 {new[1:].strip()}" for old, new in pairs)
 
 
 #: words of an answer's own before a colon that open a line of fixes ("The transcript
