@@ -1308,6 +1308,29 @@ def test_reconcile_an_answers_footnotes_are_notes_beside_its_fixes(
     assert reconcile(own, own.text).changes == ()
 
 
+@pytest.mark.parametrize(("med", "ace", "notes", "hedged"), [
+    ("metformin", "lisinopril*", '*corrected from "lie sin oh pril"', []),
+    ("metformin*", "lisinopril**", "* was met for me\n** not fully certain of this one",
+     ["lisinopril"]),
+    ("metformin\u2020", "lisinopril", "\u2020 corrected from met for me", []),
+])
+def test_reconcile_an_answers_footnotes_marked_with_symbols_are_notes(
+        med: str, ace: str, notes: str, hedged: list[str]) -> None:
+    """An answer that marked a fix with a symbol ("lisinopril*", "metformin\u2020") and
+    wrote its note on a line of its own after the copy ('*corrected from "..."') had
+    the mark read as part of the fix ("lisinopril*"). Such a footnote is read as a
+    Markdown one: the note of the word its mark follows, a doubt there hedging its fix.
+    A line in emphasis after the copy ("*Please verify the doses.*") is an aside, as
+    before."""
+    answer = _answer(med=med, ace=ace) + f"\n\n{notes}"
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [c.new for c in result.changes if c.hedged] == hedged
+    plain = reconcile(_load("dictation"), _answer() + "\n\n*Please verify the doses.*")
+    assert [c.new for c in plain.changes if c.aside] == ["Please verify the doses."]
+
+
 @pytest.mark.parametrize("shape", [
     "Original: {old}\nCorrected: {new}",
     "**Original transcript:**\n{old}\n\n**Corrected transcript:**\n{new}",

@@ -337,6 +337,45 @@ def _footnotes_inline(text: str) -> str:
 
 
 _NO_BRACKETS = str.maketrans("", "", "()[]")
+
+
+#: a footnote's text marked with a symbol, on a line of its own ("*corrected from 'lives
+#: in awful'", "† was met for me"): the mark (a run of one to three asterisks, a dagger,
+#: a section sign or a superscript digit: the symbols footnotes are marked with), the
+#: text right after it
+_SYMBOL_NOTE = re.compile(r"^[ \t]*(?P<mark>\*{1,3}|[\u2020\u2021\u00a7\u00b9\u00b2\u00b3])"
+                          r"[ \t]?(?P<text>[^\s*\u2020\u2021][^\n]*)$", re.MULTILINE)
+
+
+#: the symbols of :data:`_SYMBOL_NOTE`: footnotes are looked for only in a text that
+#: holds one (each cleaning of an answer's part would scan its lines otherwise)
+_SYMBOL_MARKS = "*\u2020\u2021\u00a7\u00b9\u00b2\u00b3"
+
+
+def _symbol_footnotes(text: str, own: str) -> str:
+    """``text`` with each footnote marked with a symbol ("lisinopril*" over a line
+    "*corrected from 'lives in awful'") written as a Markdown footnote ("lisinopril[^1]",
+    "[^1]: corrected from ..."), read so by :func:`_footnotes_inline`: where the
+    document's own text ``own`` holds no such mark, and the text before the note's line
+    has the mark right after a word, and nowhere before one (no emphasis: "*met for
+    me*"). Three such lines at most: more are a list's (its bullets, "* ...")."""
+    if next(itertools.islice(_SYMBOL_NOTE.finditer(text), 3, None), None) is not None:
+        return text
+    for k in range(3):
+        for note in _SYMBOL_NOTE.finditer(text):
+            mark, head = note["mark"], text[:note.start()]
+            rest = head + text[note.end():]
+            after = re.search(rf"(?<=\w){re.escape(mark)}(?![\w*])", head)
+            if mark in own or after is None or re.search(
+                    rf"(?<![\w*]){re.escape(mark)}(?=\w)", rest):
+                continue
+            label = f"[^s{k}]"
+            text = (head[:after.start()] + label + head[after.end():]
+                    + f"{label}: {note['text']}" + text[note.end():])
+            break
+        else:
+            return text
+    return text
 #: a note an answer writes after its fix naming the words it replaced as what is not
 #: meant, or what was there: 'metformin (not "met for me")', "metformin (instead of met
 #: for me)", "(rather than ...)", "(was met for me)"; read as a note where the words are
@@ -460,6 +499,8 @@ def _unmarked(text: str, own: str) -> str:
                 text = pattern.sub(r"\1", text)
         if text == before:
             break
+    if any(mark in text for mark in _SYMBOL_MARKS) and "[^" not in own:
+        text = _symbol_footnotes(text, own)
     if "[^" in text and "[^" not in own:
         text = _footnotes_inline(text)
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
