@@ -1876,6 +1876,7 @@ _BARE_WORDS = 8
 #: line says it with no other verb, at each "is" of the line in turn ("The transcript
 #: is accurate, except that *met for me* is metformin"), and read only where the new
 #: words read as the old (:func:`_reads_as`)
+_BARE_IS = re.compile(r"[ \t]+is[ \t]+", re.IGNORECASE)
 _FIX_IS = re.compile(_SAID_HEAD + r"(?P<said>is)" + _SAID_TAIL, re.IGNORECASE)
 
 
@@ -1897,6 +1898,15 @@ def _said_fix(line: str, own: str, style: Style | None, spans: Sequence[Span],
     if bare and len(line.split(None, 2 * _SAID_WORDS)) > 2 * _SAID_WORDS:
         return None  # (a bare "is" says a fix on a short line: a long one is a sentence's)
     for _ in range(_MAX_PARTS):
+        if bare:  # (an "is" after more unquoted words than a fix has is passed over
+            # before the line is matched: a sentence's "is")
+            said = _BARE_IS.search(line, at)
+            if said is None:
+                return None
+            before = line[at:said.start()].rstrip()
+            if before[-1:] not in _FIX_QUOTES and len(before.split()) > _BARE_WORDS + 1:
+                at = said.end()
+                continue
         m = pattern.fullmatch(line, at)
         if m is None or (m["said"].casefold() in ("to", "with", "into")) != bool(m["verb"]):
             return None
@@ -1981,7 +1991,8 @@ def _instead_fix(line: str, own: str, style: Style | None,
     document's text ``own`` holds those words in one of the doubtful ``spans``: its
     words read, its fix, and what follows the words read (after their quotation marks,
     or a sentence's end, a semicolon, a dash or a bracket) as its note; else None."""
-    m = _FIX_INSTEAD.fullmatch(line) or _FIX_FOR.fullmatch(line)
+    m = _FIX_INSTEAD.fullmatch(line) or (_FIX_FOR.fullmatch(line) if ")" in line or "]" in line
+                                         else None)
     if m is None:
         return None
     written, note = _fix_and_note(m["old"])
