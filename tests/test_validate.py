@@ -360,6 +360,33 @@ def test_validate_a_list_shares_the_prescribing_phrase_after_it(
                for (_, want), (_, got) in zip(spans, found, strict=True))
 
 
+@pytest.mark.parametrize(
+    ("modality", "searched"),
+    [("audio", ["ox to"]),
+     # plain text cannot doubt a word: the prescribing word is enough to search the run
+     ("text", ["ox to", "ox to the", "ox to the barn"])],
+)
+def test_validate_windows_no_term_could_flag_are_not_searched(
+        validator: Validator, monkeypatch: pytest.MonkeyPatch, modality: Modality,
+        searched: list[str]) -> None:
+    # a word of fewer than four letters that spells no term ("ox"), and in speech a run
+    # of everyday words heard surely after a prescribing word ("ox to the barn"), reach
+    # no search: the search would take them for no term, so the sweep no longer hands
+    # them over (the half in doubt, "ox to", is searched)
+    reached: list[str] = []
+    search = validator._window
+
+    def spy(window: list, i: int, j: int, *args: object, **kwargs: object) -> object:
+        reached.append(" ".join(w.text for w in window))
+        return search(window, i, j, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validator, "_window", spy)
+    doc = validator.validate(make_doc("Take the ox/0.4 to the barn", modality=modality,
+                                      default=None if modality == "text" else 0.93))
+    assert reached == searched
+    assert only_doubtful(doc) == []
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_word_of_time_is_no_syllable_of_a_name(validator: Validator,
                                                           modality: Modality) -> None:

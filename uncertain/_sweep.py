@@ -37,7 +37,7 @@ from uncertain._cues import (
     is_taken_up,
 )
 from uncertain._text_layer import reads_run
-from uncertain._words import CLAUSE_END, WordInfo
+from uncertain._words import CLAUSE_END, WordInfo, salt_written
 from uncertain.document import Modality, Segment, Word
 
 if TYPE_CHECKING:
@@ -251,12 +251,23 @@ def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequen
     """The windows opening at ``starts`` and ending by ``limit`` that pass the cheap gate
     (``lookup`` finds the terms a compact spelling is); ``orphan``: of a sentence whose
     dose names no drug, where only windows with a word in doubt are searched."""
-    infos, modality, opts = sw.infos, sw.modality, sw.opts
+    infos, modality, opts, words = sw.infos, sw.modality, sw.opts, sw.words
     lowered, doubtful, dose_at, cue_at = sw.lowered, sw.doubtful, sw.dose_at, sw.cue_at
     ends_clause, breaks, cue_after, slot_at = sw.ends_clause, sw.breaks, sw.cue_after, sw.slot_at
+    stops = sw.stops
     n = limit
+    first = starts.start if starts else 0
+    # per word (once, not per window): whether it ends every window it would be inside
+    # (a prescribing word the recogniser is sure of, a word of time, a link), and
+    # whether it is an everyday word
+    inside = [not (breaks[k] or (is_cue_word(lowered[k])
+                                 and not (doubtful[k] and modality != "text")))
+              for k in range(first, n)]
+    rare = [info.zipf < opts.english_min_zipf for info in infos[first:n]]
+    typed = modality == "text"
     for i in starts:
-        if infos[i].kind != "word":
+        info = infos[i]
+        if info.kind != "word":
             continue
         # a prescribing word is the context of a drug name, not a syllable of one,
         # unless the recogniser doubted it ("Add or master")
@@ -265,26 +276,27 @@ def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequen
             continue
         # "the" opens no window: a recogniser's language model puts it before a
         # misheard name ("stop the do locks a teen"), not inside one
-        if infos[i].key == "the":
+        if info.key == "the":
             continue
         # nor does a word of time the recogniser is sure of, nor is it inside one
         # ("was increased last month to 10 milligrams" names no drug), nor a sure
         # link to the dose ("stays at 10 mg")
         if breaks[i]:
             continue
+        segment = info.segment
+        # only a word carrying a text layer's reading of a run reads one (not in speech)
+        layered = bool(words[i].alternatives)
         key = ""
-        n_doubtful = 0
+        n_doubtful = n_rare = 0
         for j in range(i + 1, min(n, i + opts.max_window) + 1):
             last = infos[j - 1]
-            if last.kind != "word" or last.segment != infos[i].segment:
+            if last.kind != "word" or last.segment != segment:
                 break
-            if j > i + 1 and ((is_cue_word(lowered[j - 1]) and not (
-                    doubtful[j - 1] and modality != "text")) or breaks[j - 1]):
-                break
-            if j > i + 1 and ends_clause[j - 2]:
+            if j > i + 1 and (not inside[j - 1 - first] or ends_clause[j - 2]):
                 break
             key += last.key
             n_doubtful += doubtful[j - 1]
+            n_rare += rare[j - 1 - first]
             if cue_start and j == i + 1:
                 continue
             # the cheap gate: nothing doubtful, no dose, no cue, no term spelled
@@ -295,10 +307,33 @@ def windows(sw: Sweep, starts: range, limit: int, lookup: Callable[[str], Sequen
                 continue
             cue = cue_at[i] or cue_after[j]
             # "Penicillin allergy Weight:" 82 kg: a label's value, no dose of the words
-            dose = 0.0 if j > i + 1 and sw.stops[j - 1] else dose_at[j]
-            # (or the page's text layer reads the run as one: "poste pie Oo", Digoxin)
-            if not (2 * n_doubtful >= j - i or dose or cue or orphaned) and not (
-                last.exact if j == i + 1 else lookup(key)
-            ) and not reads_run(sw.words[i], j - i):
+            dose = 0.0 if j > i + 1 and stops[j - 1] else dose_at[j]
+            if j == i + 1 and len(key) < _MIN_SEARCHED and not last.exact:
+                # a word of fewer letters that spells no term is searched for none
+                continue
+            if 2 * n_doubtful >= j - i or dose:
+                pass
+            elif cue or orphaned:
+                # a cue or an orphan dose makes a run of everyday words worth searching
+                # only in plain text, where no word can be doubted, or when it spells a
+                # term (the validator's rule: "Continue physical therapy", heard surely,
+                # is what was said)
+                if not (typed or n_rare) and not (
+                        last.exact if j == i + 1 else (lookup(key) or salt_written(
+                            [w.key for w in infos[i:j]], lookup, _any_entry))
+                ) and not (layered and reads_run(words[i], j - i)):
+                    continue
+            elif not (last.exact if j == i + 1 else lookup(key)) and not (
+                    layered and reads_run(words[i], j - i)):
+                # (or the page's text layer reads the run as one: "poste pie Oo", Digoxin)
                 continue
             yield i, j, key, dose, cue, orphaned, slot_at[i] or cue_after[j]
+
+
+#: the fewest letters of a window searched for terms it does not spell
+_MIN_SEARCHED = 4
+
+
+def _any_entry(idx: int) -> bool:
+    """Every entry (a name of a drug or not: :func:`windows` passes on what may spell one)."""
+    return True

@@ -612,19 +612,20 @@ class Validator:
         else:
             # "insulin glargine" is that term; "at or vastatin" spells one but is misheard
             joined = self.index.lookup(key)
-            # a word a line break hyphenated is one word: "metfor-" / "min" is metformin
-            spaced = "".join(w.key + ("" if w.hyphen_next else " ")
-                             for w in window[:-1]) + window[-1].key
-            # the words may break where the term does, or not at a hyphen of it:
-            # "Guillain-Barre syndrome", "Guillain Barre syndrome"
-            keys = spaced.split(" ")
-            exact = [idx for idx in joined if breaks_within(keys, self.index.items[idx].normal)]
-            if exact:
-                # the words spell a term; where they break a name is the recogniser's
-                # choice, so every term of the same letters is that spelling too, best
-                # prior first ("pro air": Proair, albuterol, before the rare Pro-air)
-                exact = joined
-            elif not joined:
+            exact = ()
+            if joined:
+                # a word a line break hyphenated is one word: "metfor-" / "min" is metformin
+                spaced = "".join(w.key + ("" if w.hyphen_next else " ")
+                                 for w in window[:-1]) + window[-1].key
+                # the words may break where the term does, or not at a hyphen of it:
+                # "Guillain-Barre syndrome", "Guillain Barre syndrome"
+                keys = spaced.split(" ")
+                if any(breaks_within(keys, self.index.items[idx].normal) for idx in joined):
+                    # the words spell a term; where they break a name is the recogniser's
+                    # choice, so every term of the same letters is that spelling too, best
+                    # prior first ("pro air": Proair, albuterol, before the rare Pro-air)
+                    exact = joined
+            else:
                 # "Penicillin VK": a drug's name with its salt's symbol written on
                 exact = salt_written([w.key for w in window], self.index.lookup,
                                      self._names_drug, fits=self._breaks_within)
