@@ -192,3 +192,36 @@ def test_index_says_a_rare_user_term_by_its_phones_only_when_asked(
     assert item.known_phones is None
     assert item.phones == phone_classes(rare[0]) and item.known_phones == item.phones
     assert said == ["quelvatrinex", rare[0].lower()]
+
+
+def test_index_phone_search_of_a_large_lexicon_is_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lexicon of a million names of the default prior (0.5, over ``PHONE_PRIOR``) had
+    each said by the letter-to-sound model as it was indexed (0.6 ms a name) and every
+    query compared with all of them: at most ``PHONE_POOL`` names are searched by phones,
+    those of highest prior, then those named first, and only theirs are said."""
+    from uncertain import _index, _phones
+    from uncertain._index import LexiconIndex
+    from uncertain.lexicon import Entry, Lexicon
+
+    said: list[str] = []
+    real = _phones.model_phones
+
+    def counted(word: str) -> tuple[str, ...]:
+        said.append(word)
+        return real(word)
+
+    monkeypatch.setattr(_phones, "model_phones", counted)
+    monkeypatch.setattr(_index, "PHONE_POOL", 4, raising=False)
+    names = [f"Zorvaxi{a}{b}" for a in "bdfgklm" for b in "aeiou"]  # 35, prior 0.5
+    lexicon = Lexicon.from_entries("catalogue", [
+        *(Entry(name, kind="brand") for name in names),
+        Entry("Quelvatrinex", kind="brand", prior=0.9)])
+    index = LexiconIndex([lexicon])
+    pool = [index.items[i].entry.term for i in index._phone_ids.tolist()]
+    assert pool == [*names[:3], "Quelvatrinex"]  # in the index's order
+    # (a word said before, by another test, is kept said: not said again)
+    assert set(said) <= {name.lower() for name in pool} and "zorvaxibo" not in said
+    assert all(item.known_phones is None for item in index.items[3:35])
+    heard = index.near_phones(phone_classes("Zorvaxi ba"), limit=8)
+    assert index.items[heard[0]].entry.term == "Zorvaxiba"

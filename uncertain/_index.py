@@ -10,7 +10,8 @@ look-ups; the few terms found are then ranked with rapidfuzz.
 :meth:`LexiconIndex.near_phones` compares a query's phone classes
 (:mod:`uncertain._phones`) with those of the drug names of prior at least
 ``PHONE_PRIOR`` (about 4,000 of 30,000), all of them (one rapidfuzz ``cdist``, about
-0.2 ms): a name a recogniser broke into English words is most often one said every day.
+0.2 ms; at most ``PHONE_POOL``, of highest prior, with a user's lexicons): a name a
+recogniser broke into English words is most often one said every day.
 :meth:`LexiconIndex.block_columns` gives every term a query is compared with and its
 match features as columns, for a bound on their score without scoring each.
 """
@@ -41,6 +42,12 @@ _MAX_FUZZY_LEN = 32
 COMMON_PRIOR = 0.55
 #: drug names at least this common are also searched by their phones
 PHONE_PRIOR = 0.4
+#: at most this many names are searched by their phones (the shipped drugs have 4,252 of
+#: prior PHONE_PRIOR or more): those of highest prior, then the first named. A lexicon of
+#: a million names of the default prior (0.5) had the letter-to-sound model run on each
+#: as it was indexed (0.6 ms a name: over 10 minutes), and every query heard compared
+#: with all of them
+PHONE_POOL = 8192
 #: ... when they and the query have at least this many sound classes (two edits in
 #: fewer leave too little)
 _COMMON_MIN_CLASSES = 5
@@ -199,9 +206,8 @@ class LexiconIndex:
         self._last: tuple[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] | None
         self._last = None
         # the commonly prescribed drug names, searched by phones: numbers, keys, priors
-        pool = [first + i for i, item in enumerate(added)
-                if item.entry.prior >= PHONE_PRIOR
-                and names_drug(item.entry.kind, item.entry.lexicon) and len(item.phones) >= 3]
+        pool = _phone_pool(added, first, PHONE_POOL - (
+            len(base._phone_ids) if base is not None else 0))
         self._phone_ids: np.ndarray = _joined(
             base._phone_ids if base is not None else None, np.array(pool, dtype=np.intp))
         self._phone_keys: list[str] = ([*base._phone_keys] if base is not None else []) + [
@@ -456,6 +462,25 @@ class LexiconIndex:
         by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
         by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
+
+
+def _phone_pool(items: Sequence[Indexed], first: int, room: int) -> list[int]:
+    """The numbers (``first`` numbering the first of ``items``), ascending, of at most
+    ``room`` of ``items`` searched by phones: drug names of prior at least
+    ``PHONE_PRIOR`` whose phones are three classes or more, those of highest prior first
+    and, of one prior, those named first. Only the names taken have their phones read
+    (the letter-to-sound model runs on those the pronouncing data lack)."""
+    named = [i for i, item in enumerate(items) if item.entry.prior >= PHONE_PRIOR
+             and names_drug(item.entry.kind, item.entry.lexicon)]
+    if len(named) > room:  # (stable: of one prior, in order)
+        named.sort(key=lambda i: -items[i].entry.prior)
+    pool: list[int] = []
+    for i in named:
+        if len(pool) >= room:
+            break
+        if len(items[i].phones) >= 3:
+            pool.append(first + i)
+    return sorted(pool)
 
 
 def _extended(old: dict[str, Any], new: dict[str, list[int]],
