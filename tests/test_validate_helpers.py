@@ -599,6 +599,32 @@ def test_validate_helpers_an_index_extending_the_shipped_one_is_the_one_built_wh
         LexiconIndex(lexicons[1:], base=shared)
 
 
+def test_validate_helpers_indexing_a_users_lexicon_reports_its_progress(
+        tmp_path, monkeypatch) -> None:
+    """A lexicon of a million terms was indexed for over a minute with nothing shown:
+    a validator tells ``progress`` of the terms of the user's lexicons indexed, every
+    ``INDEX_REPORT_EVERY`` of them (the shipped ones, read back from the cache, are not
+    counted), and the command line draws them as a bar on a terminal."""
+    from uncertain import _index
+    from uncertain._progress import indexing
+    from uncertain.validate import Validator
+
+    monkeypatch.setattr(_index, "INDEX_REPORT_EVERY", 10)
+    path = tmp_path / "formulary.tsv"
+    path.write_text("".join(f"Zorbaxin{n}\n" for n in range(35)), encoding="utf-8")
+    told: list[tuple[float, float | None]] = []
+    validator = Validator(["drugs", "clinical", path],
+                          progress=lambda done, total: told.append((done, total)))
+    assert told == [(10, 35), (20, 35), (30, 35)]
+    assert len(validator.index) == len(validator.index.lexicons[0]) + len(
+        validator.index.lexicons[1]) + 35
+    with indexing(False) as progress:  # (--no-progress)
+        assert progress is None
+    with indexing(True) as progress:  # (not a terminal: tqdm draws nothing)
+        assert progress is not None
+        progress(10, 35)
+
+
 @pytest.mark.parametrize("names", [["clinical", "drugs"], ["clinical", "drugs", "formulary"],
                                    ["clinical"], ["drugs"], ["clinical", "drugs", "clinical"]])
 def test_validate_helpers_shipped_lexicons_named_in_another_order_share_their_index(

@@ -16,6 +16,7 @@ import itertools
 import logging
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -151,7 +152,10 @@ class Worker:
     """Runs the stages on items (see the module docstring); build one per thread or actor."""
 
     def __init__(self, config: WorkConfig | None = None, *,
-                 asr_engine: BatchedEngine | None = None) -> None:
+                 asr_engine: BatchedEngine | None = None,
+                 progress: Callable[[float, float | None], None] | None = None) -> None:
+        """``progress`` is told of the user's lexicons' terms indexed (see
+        :class:`uncertain.validate.Validator`)."""
         self.config = config or WorkConfig()
         self._asr_engine = asr_engine
         self._asr: BatchedASR | None = None
@@ -160,7 +164,8 @@ class Worker:
             from uncertain.validate import Validator
 
             self._validator = Validator(
-                None if self.config.lexicons is None else list(self.config.lexicons))
+                None if self.config.lexicons is None else list(self.config.lexicons),
+                progress=progress)
 
     @property
     def lexicons(self) -> tuple[str, ...] | None:

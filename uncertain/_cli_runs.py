@@ -180,7 +180,8 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="Whisper model for audio inputs: tiny.en (default), base, or a "
                    "directory")
     p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar over the files run (drawn only on a terminal)")
+                   help="no progress bar over the files run or while a large --lexicon "
+                   "is indexed (drawn only on a terminal)")
 
 
 

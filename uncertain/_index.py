@@ -32,6 +32,7 @@ from uncertain._context import classify, strip_punct
 from uncertain._glyphs import skeleton
 from uncertain._phones import known_phone_classes, phone_classes
 from uncertain._phonetic import class_key, sound_key
+from uncertain._progress import INDEX_REPORT_EVERY
 from uncertain.lexicon import Entry, Lexicon, everyday, names_drug, normalize_term, takes_dose
 
 __all__ = ["Indexed", "LexiconIndex", "breaks_within", "compact", "written_key"]
@@ -139,13 +140,15 @@ class Indexed:
 class LexiconIndex:
     """Built once per set of lexicons; answers exact and near lookups."""
 
-    def __init__(self, lexicons: Sequence[Lexicon], *, base: LexiconIndex | None = None
-                 ) -> None:
+    def __init__(self, lexicons: Sequence[Lexicon], *, base: LexiconIndex | None = None,
+                 progress: Callable[[float, float | None], None] | None = None) -> None:
         """The index of ``lexicons``; ``base``, an index of their first lexicons (the same
         objects), is extended rather than built again: its entries, keys and look-up
         tables are shared, not copied (a service's shipped lexicons beside one formulary
         and beside another held two 27 MB indexes of the shipped ones). Treat an index
-        as read-only."""
+        as read-only. ``progress(done, total)`` is called every
+        ``uncertain._progress.INDEX_REPORT_EVERY`` terms indexed, of ``total`` to index
+        (about 80 us a term)."""
         self.lexicons = tuple(lexicons)
         before = base.lexicons if base is not None else ()
         if len(before) > len(self.lexicons) or any(
@@ -163,9 +166,15 @@ class LexiconIndex:
         heads: set[str] = set()  # their beginnings, ending at a word's end
         self._written_normal: dict[int, str] = (
             dict(base._written_normal) if base is not None else {})
-        for lexicon in self.lexicons[len(before):]:
+        added_lexicons = self.lexicons[len(before):]
+        total = sum(len(lexicon) for lexicon in added_lexicons)
+        done = 0
+        for lexicon in added_lexicons:
             for entry in lexicon:
                 self._add(entry, exact, skeletons, blocks, (written, heads))
+                done += 1
+                if progress is not None and not done % INDEX_REPORT_EVERY:
+                    progress(done, total)
         # the lookups' numbers and the blocks' keys are kept in tuples, which the garbage
         # collector stops tracking: a full collection then walks a third as many objects
         # (one of them cost a tenth of a validation pass over 60,000 words); the base's

@@ -29,3 +29,34 @@ def logging_above(bar: Any) -> Iterator[None]:
     with logging_redirect_tqdm():
         logging.root.handlers[-1].setLevel(console[0].level)  # (tqdm's, put last)
         yield
+
+
+#: terms of a user's lexicons indexed between two reports of :func:`indexing`'s bar
+INDEX_REPORT_EVERY = 20_000
+
+
+@contextmanager
+def indexing(enabled: bool) -> Iterator[Any]:
+    """A ``progress(done, total)`` callback for :class:`uncertain.validate.Validator`: a
+    bar on standard error, on a terminal only (``tqdm``'s ``disable=None``), of the terms
+    of a user's lexicons indexed (a million took a minute and more, with nothing shown),
+    drawn from the first report (after ``INDEX_REPORT_EVERY`` terms: a formulary of a
+    few thousand shows none) and gone when the block ends. None when not ``enabled``."""
+    bar: Any = None
+
+    def report(done: float, total: float | None) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=round(total) if total else None, unit="term", leave=False,
+                       initial=round(done),
+                       desc="indexing lexicons", disable=None, file=sys.stderr,
+                       dynamic_ncols=True)
+        bar.update(max(0, round(done) - bar.n))
+
+    try:
+        yield report if enabled else None
+    finally:
+        if bar is not None:
+            bar.close()

@@ -318,7 +318,8 @@ def run_batch(
     factory: ProcessorFactory = processor or Worker
     # what can be known to fail is found before the output is touched (it was left empty,
     # and the run after the fix asked for --force): a bad lexicon, no Ray, no GPU here
-    processors = _local_processors(config, factory) if engine == "local" else []
+    processors = (_local_processors(config, factory, progress=progress) if engine == "local"
+                  else [])
     for lexicon in _without_entries(processors, config):  # (as annotate says it)
         log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))
     if engine == "ray":
@@ -474,14 +475,25 @@ def _run_pipelined(pending: Pending, worker: Worker) -> Iterator[Record]:
             yield previous.result()
 
 
-def _local_processors(config: WorkConfig, factory: ProcessorFactory) -> list[Processor]:
-    """One processor per GPU (each with its own validator), or one on the CPU."""
+def _local_processors(config: WorkConfig, factory: ProcessorFactory, *,
+                      progress: bool = False) -> list[Processor]:
+    """One processor per GPU (each with its own validator), or one on the CPU; with
+    ``progress``, workers' indexing of the user's lexicons is drawn as a bar (on a
+    terminal), as annotate draws it."""
+    from uncertain._progress import indexing
+
     workers = 1
     if config.device in ("auto", "cuda"):
         import ctranslate2
 
         workers = max(1, ctranslate2.get_cuda_device_count())
-    return [factory(config) for _ in range(workers)]
+    if factory is not Worker:
+        return [factory(config) for _ in range(workers)]
+    out: list[Processor] = []
+    for _ in range(workers):
+        with indexing(progress) as indexed:
+            out.append(Worker(config, progress=indexed))
+    return out
 
 
 def _run_local(pending: Pending, processors: list[Processor]) -> Iterator[Record]:

@@ -484,7 +484,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.no_validate and args.lexicon:
         warn(_UNUSED_LEXICONS)
     if not args.no_validate:
-        validator = Validator(lexicons=["drugs", "clinical", *args.lexicon])
+        from uncertain._progress import indexing
+
+        with indexing(not args.no_progress) as progress:
+            validator = Validator(lexicons=["drugs", "clinical", *args.lexicon],
+                                  progress=progress)
         for lexicon in validator.lexicons[2:]:
             if not lexicon.entries:  # a header alone, comments, or every line a duplicate
                 warn(f"{shown(lexicon.path or lexicon.name)}: the lexicon has no entries")
@@ -963,7 +967,11 @@ def _lookup(lexicons: list[Lexicon], terms: Sequence[str]) -> bool:
             continue
         from uncertain.validate import Validator
 
-        validator = validator or Validator(lexicons=lexicons)
+        if validator is None:
+            from uncertain._progress import indexing
+
+            with indexing(True) as progress:  # (on a terminal only)
+                validator = Validator(lexicons=lexicons, progress=progress)
         # what the validator verifies, written with or without its accents, hyphens or
         # the spaces inside its words ("Cotrimoxazole": co-trimoxazole)
         hits = [validator.index.items[idx].entry for idx in
@@ -1104,8 +1112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the lexicon validator")
     p.add_argument("--no-rescore", action="store_true", help="skip the acoustic second pass")
     p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar while a recording is transcribed, a scan read "
-                        "or the acoustic pass scores (drawn only on a terminal)")
+                   help="no progress bar while a recording is transcribed, a scan read, "
+                        "the acoustic pass scores or a large --lexicon is indexed (drawn "
+                        "only on a terminal)")
     p.add_argument(
         "--calibration", metavar="auto|none|default|FILE", default="auto",
         help="calibrate word confidences: auto (the default) applies the shipped map for "

@@ -560,10 +560,12 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
 
     validator = None
     if validate:
+        from uncertain._progress import indexing
         from uncertain.validate import Validator
 
-        validator = Validator(lexicons=["drugs", "clinical", *lexicons]) if lexicons \
-            else Validator()
+        with indexing(progress) as indexed:
+            validator = Validator(lexicons=["drugs", "clinical", *lexicons],
+                                  progress=indexed) if lexicons else Validator()
         for lexicon in validator.lexicons[2:]:  # (as annotate and batch say it)
             if not lexicon.entries:  # a header alone, comments, or every line a duplicate
                 log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))

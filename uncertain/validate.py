@@ -68,7 +68,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -262,7 +262,11 @@ class Validator:
         lexicons: Iterable[LexiconSource] | None = None,
         options: ValidateOptions | None = None,
         vocabulary: Vocabulary | None = None,
+        *,
+        progress: Callable[[float, float | None], None] | None = None,
     ) -> None:
+        """``progress(done, total)``, if given, is told of the terms of lexicons beyond
+        the shipped ones indexed, every 20,000 (a million take a minute and more)."""
         if isinstance(lexicons, str | os.PathLike | Lexicon):
             lexicons = [lexicons]  # one given alone ("drugs" was read as "d", "r", ...)
         if options is not None and not isinstance(options, ValidateOptions):
@@ -272,7 +276,7 @@ class Validator:
             default_lexicons() if lexicons is None else _named_apart(load_lexicons(lexicons))
         )
         self.options = options or ValidateOptions()
-        self.index = _index_of(self.lexicons)
+        self.index = _index_of(self.lexicons, progress)
         self.search = CandidateSearch(self.index)
         #: clinical words taken as known (:mod:`uncertain.vocabulary`; by default the
         #: system's medical dictionary, if installed)
@@ -2209,7 +2213,8 @@ def _shared_index(names: tuple[str, ...]) -> LexiconIndex:
 _SHIPPED_ORDER = ("drugs", "clinical")
 
 
-def _index_of(lexicons: Sequence[Lexicon]) -> LexiconIndex:
+def _index_of(lexicons: Sequence[Lexicon],
+              progress: Callable[[float, float | None], None] | None = None) -> LexiconIndex:
     """The index of ``lexicons``: the shared one of the shipped lexicons they begin with,
     extended by the others (a service validating with the shipped ones beside formulary A
     and beside formulary B held two copies of the shipped ones' index, 27 MB each).
@@ -2225,13 +2230,13 @@ def _index_of(lexicons: Sequence[Lexicon]) -> LexiconIndex:
     while shipped < len(lexicons) and is_shipped(lexicons[shipped]):
         shipped += 1
     if not shipped:
-        return LexiconIndex(lexicons)
+        return LexiconIndex(lexicons, progress=progress)
     first = sorted(lexicons[:shipped], key=lambda lx: (
         _SHIPPED_ORDER.index(lx.name) if lx.name in _SHIPPED_ORDER else len(_SHIPPED_ORDER),
         lx.name))
     base = _shared_index(tuple(lx.name for lx in first))
     return base if shipped == len(lexicons) else LexiconIndex(
-        [*first, *lexicons[shipped:]], base=base)
+        [*first, *lexicons[shipped:]], base=base, progress=progress)
 
 
 @built_once()
