@@ -2433,3 +2433,28 @@ def test_cli_eval_and_calibrate_refuse_an_empty_refs_or_docs_file_by_name(
     capsys.readouterr()
     assert main(argv) == 1
     assert f"EmptyInputError: {empty}: file is empty (0 bytes)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["eval", "calibrate"])
+def test_cli_eval_and_calibrate_take_the_stages_limits_their_errors_name(
+        command: str, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An image over the pixel limit run by eval or calibrate failed saying "raise
+    max_pixels", a keyword of the library's that neither command has an option for:
+    they take --max-pixels, --max-pages and --max-audio-seconds, as annotate and batch
+    do, and the failure names the option."""
+    from PIL import Image
+
+    image = tmp_path / "scan.png"
+    Image.new("L", (40, 30), 255).save(image)
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({"path": image.name, "text": NOTE}) + "\n")
+    out = ["-o", str(tmp_path / "c.json")] if command == "calibrate" else ["--intervals", "0"]
+    with caplog.at_level("WARNING", logger="uncertain"):
+        status = main([command, "--refs", str(refs), str(image), "--max-pixels", "1000",
+                       "--max-pages", "1", "--max-audio-seconds", "60", "--no-progress",
+                       *out])
+    assert status == 1
+    said = caplog.text + capsys.readouterr().err
+    assert "over the limit of 1000 (raise --max-pixels to accept it)" in said
+    assert "raise max_pixels" not in said

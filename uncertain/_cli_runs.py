@@ -166,6 +166,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
 def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     """The input options ``eval`` and ``calibrate`` share."""
+    from uncertain.cli import page_limit, pixel_limit
+
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders to run, or an archive's member as batch records "
                    "key it ('calls.zip::a.wav') (default: the references' own paths)")
@@ -182,6 +184,16 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true",
                    help="no progress bar over the files run or while a large --lexicon "
                    "is indexed (drawn only on a terminal)")
+    # the stages' limits, as annotate's and batch's (an input over one failed, and its
+    # error told to raise an option the command did not have)
+    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
+                   help="the most pixels an image or PDF page run here may have "
+                   "(100000000)")
+    p.add_argument("--max-pages", type=page_limit, metavar="N",
+                   help="the most pages an image or PDF run here may have (1000)")
+    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
+                   help="the longest recording run here (default: "
+                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit)")
 
 
 
@@ -219,9 +231,15 @@ def _collect(args: argparse.Namespace, *, validate: bool, calibration: str | Non
         unread: list[tuple[Path, str]] = []
         files = list(named_files(args.paths, warn, unread=unread)) if args.paths else [
             refs_dir / r.path for r in refs if r.path]
+        from uncertain.cli import command_line_words
+
         items += run_stages(files, validate=validate, model=args.model,
                             calibration=calibration, rescore=rescore,
-                            progress=not args.no_progress, lexicons=lexicons)
+                            progress=not args.no_progress, lexicons=lexicons,
+                            limits={"max_pixels": args.max_pixels,
+                                    "max_pages": args.max_pages,
+                                    "max_seconds": args.max_audio_seconds},
+                            words=command_line_words())
         items += [Failure(os.fspath(folder), "MissingFileError", f"{folder}: {why}")
                   for folder, why in unread]
     pairs, unmatched = match_references(items, refs, refs_dir=refs_dir)

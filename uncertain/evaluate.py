@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ import numpy as np
 
 from uncertain import metrics
 from uncertain.document import Document
-from uncertain.errors import EngineNotFoundError, shown
+from uncertain.errors import EngineNotFoundError, reworded, shown
 from uncertain.references import (  # re-exported: they were defined here
     Failure,
     Reference,
@@ -538,7 +538,9 @@ def plot_reliability(report: EvalReport, path: str | os.PathLike[str]) -> None:
 def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | None = None,
                calibration: str | None = None, rescore: bool = False,
                progress: bool = False,
-               lexicons: Sequence[str | os.PathLike[str]] = ()) -> list[Document | Failure]:
+               lexicons: Sequence[str | os.PathLike[str]] = (),
+               limits: Mapping[str, Any] | None = None,
+               words: Sequence[tuple[str, str]] = ()) -> list[Document | Failure]:
     """Ingest (and validate) each file as ``uncertain annotate`` does (an archive's member
     named ``ARCHIVE::MEMBER``, as batch records key it, as ``uncertain batch`` reads it);
     an error becomes a :class:`Failure`. ``calibration`` (``auto``, ``default`` or a file;
@@ -547,7 +549,11 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
     (as annotate does: a hunch the audio bears out becomes a flag). ``progress``
     draws a bar over the files on stderr when it is a terminal. ``lexicons`` are added
     to the shipped ``drugs`` and ``clinical`` (as the command line's ``--lexicon`` adds
-    them): a formulary's names are verified and suggested, as annotate does with it."""
+    them): a formulary's names are verified and suggested, as annotate does with it.
+    ``limits`` are the stages' limits (``max_pixels``, ``max_pages``, ``max_seconds``), as
+    :func:`uncertain.ingest.ingest` takes them; a failure's message says each setting it
+    tells to raise as ``words`` say it (the command line's option:
+    :func:`uncertain.cli.command_line_words`)."""
     import sys
 
     from tqdm import tqdm
@@ -570,6 +576,7 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
             if not lexicon.entries:  # a header alone, comments, or every line a duplicate
                 log.warning("%s: the lexicon has no entries", shown(lexicon.path or lexicon.name))
     options: dict[str, Any] = {"model": model} if model else {}
+    options.update({k: v for k, v in (limits or {}).items() if v is not None})
     if calibration and calibration != "none":
         options["calibration"] = calibration
 
@@ -589,8 +596,9 @@ def run_stages(files: Iterable[Path], *, validate: bool = True, model: str | Non
             try:
                 out.append(on_member(path, staged))
             except UncertainError as exc:
-                log.warning("%s: %s", type(exc).__name__, exc)
-                out.append(Failure(os.fspath(path), type(exc).__name__, str(exc)))
+                message = reworded(str(exc), words)
+                log.warning("%s: %s", type(exc).__name__, message)
+                out.append(Failure(os.fspath(path), type(exc).__name__, message))
     return out
 
 
