@@ -1748,6 +1748,36 @@ def test_batch_summary_says_input_or_inputs(total: int, said: str) -> None:
     assert said in BatchSummary(out="o.jsonl", total=total, done=total).format()
 
 
+def test_batch_real_time_factor_leaves_out_loading_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of 1.7 s of audio said a real-time factor of 19.7: the time the speech model
+    and the validator took to load was counted as the audio's. The summary says the
+    seconds spent loading apart, and the factor and the files an hour leave them out."""
+    import time
+
+    from uncertain import _batch_asr
+    from uncertain.batch import BatchSummary
+
+    real = _batch_asr.BatchedASR.__init__
+
+    def slow(self: Any, *args: Any, **kwargs: Any) -> None:
+        time.sleep(1.0)  # (a model loading)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(_batch_asr.BatchedASR, "__init__", slow)
+    (tmp_path / "a.wav").write_bytes(_wav_bytes(2.0))
+    summary = run_batch([tmp_path / "a.wav"], out=tmp_path / "out.jsonl", validate=False,
+                        processor=lambda config: Worker(config, asr_engine=ReplayPipeline()))
+    assert summary.done == 1 and summary.audio_seconds == pytest.approx(2.0)
+    assert 1.0 <= summary.load_seconds < summary.wall_seconds
+    assert summary.real_time_factor == pytest.approx(
+        (summary.wall_seconds - summary.load_seconds) / summary.audio_seconds)
+    said = summary.format()
+    assert f"({summary.load_seconds:.1f} s of it loading the model and lexicons)" in said
+    assert "after loading" in said
+    assert "loading" not in BatchSummary(out="o", audio_seconds=2.0, wall_seconds=1.0).format()
+
+
 def test_batch_members_of_one_name_each_get_a_record(tmp_path: Path) -> None:
     """Of a tar's two members named a.wav, the second was dropped as "named again"."""
     arc = tmp_path / "arc.tar"

@@ -16,6 +16,7 @@ import itertools
 import logging
 import math
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -160,12 +161,18 @@ class Worker:
         self._asr_engine = asr_engine
         self._asr: BatchedASR | None = None
         self._validator: Any = None
+        #: seconds spent building the validator (indexing the lexicons) and loading the
+        #: speech model: a run's summary tells them apart from the work on its files
+        self.validator_seconds = 0.0
+        self.model_seconds = 0.0
         if self.config.validate:
             from uncertain.validate import Validator
 
+            began = time.perf_counter()
             self._validator = Validator(
                 None if self.config.lexicons is None else list(self.config.lexicons),
                 progress=progress)
+            self.validator_seconds = time.perf_counter() - began
 
     @property
     def lexicons(self) -> tuple[str, ...] | None:
@@ -182,6 +189,7 @@ class Worker:
             from uncertain._batch_asr import BatchedASR, BatchedOptions, plan_device
 
             cfg = self.config
+            began = time.perf_counter()
             try:
                 plan = None if self._asr_engine is not None else plan_device(
                     cfg.device, cfg.compute_type, cpu_threads=cfg.cpu_threads)
@@ -195,6 +203,8 @@ class Worker:
                 raise ModelNotFoundError(
                     f"cannot load the Whisper model {cfg.model or 'tiny.en'} (device "
                     f"{cfg.device}, compute type {cfg.compute_type}): {exc}") from exc
+            finally:
+                self.model_seconds += time.perf_counter() - began
         return self._asr
 
     def process(self, item: Item, sha256: str | None) -> Record:
