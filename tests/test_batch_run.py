@@ -908,6 +908,41 @@ def test_batch_bad_lexicon_fails_before_touching_out(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_batch_resumed_with_nothing_left_indexes_no_lexicon(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resumed run with every input recorded built the validator, indexing the user's
+    lexicons (83 s of CPU for a million terms), before it found nothing to do: the
+    lexicons are read (a malformed one still refused before the output is touched) and
+    indexed for the first document to validate."""
+    from uncertain.errors import LexiconError
+    from uncertain.validate import Validator
+
+    built: list[int] = []
+    real = Validator.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Validator, "__init__", counted)
+    formulary = tmp_path / "formulary.tsv"
+    formulary.write_text("Zorbaxin\tzorbaxin\tgeneric\t0.9\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Takes Zorbaxn daily.")
+    out = tmp_path / "out.jsonl"
+    first = run_batch([tmp_path / "a.txt"], out=out, lexicons=[str(formulary)])
+    assert first.done == 1 and len(built) == 1
+    (record,) = _records(out)
+    assert record["document"]["validation"]["lexicons"] == ["drugs", "clinical", "formulary"]
+    again = run_batch([tmp_path / "a.txt"], out=out, lexicons=[str(formulary)], resume=True)
+    assert (again.done, again.skipped, len(built)) == (0, 1, 1)
+    before = out.read_bytes()
+    formulary.write_text("Zorbaxin\tzorbaxin\tgeneric\t7\n", encoding="utf-8")
+    with pytest.raises(LexiconError):
+        run_batch([tmp_path / "a.txt", tmp_path / "b.txt"], out=out,
+                  lexicons=[str(formulary)], resume=True)
+    assert out.read_bytes() == before and len(built) == 1
+
+
 class _Refusing(FakeProcessor):
     """A processor that stops the run at its first input, as a model that cannot take
     the language asked does."""

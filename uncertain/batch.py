@@ -431,8 +431,7 @@ def _without_entries(processors: Sequence[Processor], config: WorkConfig) -> lis
     another kind."""
     if processors:
         first = processors[0]
-        validator = first._validator if isinstance(first, Worker) else None
-        lexicons = [] if validator is None else validator.lexicons[2:]
+        lexicons = first.read_lexicons[2:] if isinstance(first, Worker) else []
     elif config.validate and config.lexicons:
         from uncertain.lexicon import load_lexicons
 
@@ -504,8 +503,6 @@ def _local_processors(config: WorkConfig, factory: ProcessorFactory, *,
     """One processor per GPU (each with its own validator), or one on the CPU; with
     ``progress``, workers' indexing of the user's lexicons is drawn as a bar (on a
     terminal), as annotate draws it."""
-    from uncertain._progress import indexing
-
     workers = 1
     if config.device in ("auto", "cuda"):
         import ctranslate2
@@ -513,11 +510,7 @@ def _local_processors(config: WorkConfig, factory: ProcessorFactory, *,
         workers = max(1, ctranslate2.get_cuda_device_count())
     if factory is not Worker:
         return [factory(config) for _ in range(workers)]
-    out: list[Processor] = []
-    for _ in range(workers):
-        with indexing(progress) as indexed:
-            out.append(Worker(config, progress=indexed))
-    return out
+    return [Worker(config, progress=progress) for _ in range(workers)]
 
 
 def _run_local(pending: Pending, processors: list[Processor]) -> Iterator[Record]:
