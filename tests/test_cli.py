@@ -1904,6 +1904,30 @@ def test_cli_paths_after_an_option_are_paths_too(
         assert "unrecognized arguments" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["render", "--format", "json", "doc.json"],
+     "uncertain render: error: unrecognized arguments: --format; --format is an option of "
+     "annotate"),
+    (["annotate", "a.txt", "--resume"],
+     "uncertain annotate: error: unrecognized arguments: --resume; --resume is an option "
+     "of batch"),
+    (["lexicon", "--max-pages=3"],
+     "uncertain lexicon: error: unrecognized arguments: --max-pages=3; --max-pages is an "
+     "option of annotate, batch, eval and calibrate"),
+    (["schema", "--no-such"], "uncertain schema: error: unrecognized arguments: --no-such\n"),
+])
+def test_cli_an_option_a_command_lacks_is_refused_by_that_command(
+        argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`render --format json` said "uncertain: error: unrecognized arguments: --format"
+    under the list of commands: the command refuses it, with its usage, and says which
+    commands have the option."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and said in err
+    assert f"usage: uncertain {argv[0]}" in err
+
+
 def test_cli_reconcile_reads_a_windows_answer_as_annotate_reads_a_transcript(
         note: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An answer saved as cp1252 (a Windows editor's "–" is byte 0x96) was refused with

@@ -1298,7 +1298,12 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
         listed = _listed_positional(parser, args.command)
         end = extra.index("--") if "--" in extra else len(extra)  # (options end there)
         if listed is None or any(a.startswith("-") and a != "-" for a in extra[:end]):
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")  # as argparse says it
+            # said by the command's parser, with its usage, and where the options are
+            # another command's, whose (it was "uncertain: error: unrecognized arguments:
+            # --format" for render, beside the list of commands)
+            sub = _command_parser(parser, args.command) or parser
+            sub.error(f"unrecognized arguments: {' '.join(extra)}"
+                      + _elsewhere(parser, args.command, extra[:end]))
         setattr(args, listed, [*(getattr(args, listed) or []), *extra[:end],
                                *extra[end + 1:]])
     return args
@@ -1306,13 +1311,46 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 def _listed_positional(parser: argparse.ArgumentParser, command: str) -> str | None:
     """The destination of ``command``'s positional list of paths, if it takes one."""
-    for action in parser._subparsers._group_actions if parser._subparsers else ():
-        sub = getattr(action, "choices", {}).get(command)
-        if isinstance(sub, argparse.ArgumentParser):
-            for a in sub._actions:
-                if not a.option_strings and a.nargs in ("+", "*"):
-                    return a.dest
+    sub = _command_parser(parser, command)
+    for a in sub._actions if sub is not None else ():
+        if not a.option_strings and a.nargs in ("+", "*"):
+            return a.dest
     return None
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's parser, by its name."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        for name, sub in getattr(action, "choices", {}).items():
+            if isinstance(sub, argparse.ArgumentParser):
+                found[name] = sub
+    return found
+
+
+def _command_parser(parser: argparse.ArgumentParser, command: str
+                    ) -> argparse.ArgumentParser | None:
+    """``command``'s parser, if it is one."""
+    return _commands(parser).get(command)
+
+
+def _elsewhere(parser: argparse.ArgumentParser, command: str, extra: Sequence[str]) -> str:
+    """Where the options of ``extra`` that ``command`` lacks are other commands' (shown
+    ones: not those a command refuses itself), said after an error: "; --format is an
+    option of annotate"; empty when none is."""
+    said = []
+    for arg in extra:
+        option = arg.split("=", 1)[0]
+        if not option.startswith("--"):
+            continue
+        owners = [name for name, sub in _commands(parser).items() if name != command
+                  and any(option in a.option_strings and a.help != argparse.SUPPRESS
+                          for a in sub._actions)]
+        if owners:
+            named = owners[0] if len(owners) == 1 else (
+                f"{', '.join(owners[:-1])} and {owners[-1]}")
+            said.append(f"{option} is an option of {named}")
+    return f"; {', '.join(said)}" if said else ""
 
 
 class _Terminated(KeyboardInterrupt):
