@@ -164,24 +164,31 @@ def test_index_searches_a_users_lexicon_by_phones() -> None:
     assert (found[0].term, found[0].lexicon) == ("Kapake", "formulary")
 
 
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The words the letter-to-sound model is asked to say, in order, from here on."""
+    from uncertain import _phones
+
+    words: list[str] = []
+    real = _phones.model_phones
+
+    def counted(word: str) -> tuple[str, ...]:
+        words.append(word)
+        return real(word)
+
+    monkeypatch.setattr(_phones, "model_phones", counted)
+    return words
+
+
 def test_index_says_a_rare_user_term_by_its_phones_only_when_asked(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        said: list[str]) -> None:
     """A user's lexicon of 50,000 names took 52 s to index: every term the pronouncing
     lexicon lacks went through the letter-to-sound model, though only the common drug
     names are searched by phones when the index is built; the others are said when a
     window is scored against them, the same phones."""
-    from uncertain import _phones
     from uncertain._index import LexiconIndex
     from uncertain.lexicon import Entry, Lexicon
 
-    said: list[str] = []
-    real = _phones.model_phones
-
-    def counted(word: str) -> tuple[str, ...]:
-        said.append(word)
-        return real(word)
-
-    monkeypatch.setattr(_phones, "model_phones", counted)
     rare = [f"Zorvaxifen{c}" for c in "bcdfgh"]
     lexicon = Lexicon.from_entries("catalogue", [
         *(Entry(term, kind="brand", prior=0.1) for term in rare),
@@ -195,23 +202,15 @@ def test_index_says_a_rare_user_term_by_its_phones_only_when_asked(
 
 
 def test_index_phone_search_of_a_large_lexicon_is_bounded(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, said: list[str]) -> None:
     """A lexicon of a million names of the default prior (0.5, over ``PHONE_PRIOR``) had
     each said by the letter-to-sound model as it was indexed (0.6 ms a name) and every
     query compared with all of them: at most ``PHONE_POOL`` names are searched by phones,
     those of highest prior, then those named first, and only theirs are said."""
-    from uncertain import _index, _phones
+    from uncertain import _index
     from uncertain._index import LexiconIndex
     from uncertain.lexicon import Entry, Lexicon
 
-    said: list[str] = []
-    real = _phones.model_phones
-
-    def counted(word: str) -> tuple[str, ...]:
-        said.append(word)
-        return real(word)
-
-    monkeypatch.setattr(_phones, "model_phones", counted)
     monkeypatch.setattr(_index, "PHONE_POOL", 4, raising=False)
     names = [f"Zorvaxi{a}{b}" for a in "bdfgklm" for b in "aeiou"]  # 35, prior 0.5
     lexicon = Lexicon.from_entries("catalogue", [
