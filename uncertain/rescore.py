@@ -3,7 +3,8 @@
 This module owns the step ``Document + flags -> Document + re-ranked flags`` for audio.
 For every flag with candidates (reason not ``verified``) it weighs the first
 ``rare_candidates`` (3) and the commonly prescribed ones after them (prior at least 0.55;
-the validator lists those among a flag's best 16 for audio, ``acoustic_pool``; on the dev
+the validator lists those among a flag's best 16 for audio, ``acoustic_pool``, of the
+32 terms it searches for a window in a drug's slot, ``acoustic_search``; on the dev
 split this lifts top-1 after the pass from 50.8% to 55.7% of 61 mentions, for a sixth
 more time); a flag it scores keeps only those. It cuts the audio of the flagged
 words plus ``context_before``/``context_after`` heard words of the same segment and a
