@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # (imported by the commands that run it: the parser needs non
 
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``uncertain batch``; it sets ``func``."""
-    from uncertain.cli import page_limit, pdf_dpi, pixel_limit, text_encoding
+    from uncertain.cli import pdf_dpi, text_encoding
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="process many files, directories, archives or manifests into JSON lines",
@@ -78,17 +78,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="plain-text transcripts' encoding (default: detected)")
     p.add_argument("--dpi", type=pdf_dpi, metavar="N",
                    help="resolution PDF pages are rendered at for OCR (300)")
-    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
-                   help="the most pixels an image or PDF page may have (100000000)")
-    p.add_argument("--max-pages", type=page_limit, metavar="N",
-                   help="the most pages an image or PDF may have (1000); one of more gets "
-                   "an error record naming its count, which --resume with a higher limit "
-                   "does again")
-    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
-                   help="the longest recording transcribed (default: "
-                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
-                   "a longer one gets an error record naming it, which --resume with a "
-                   "higher limit does again")
+    add_stage_limits(p, over="an input over it gets an error record naming it, which "
+                     "--resume with a higher limit does again")
     p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
                    help="the longest one tesseract run may take (default: no limit); an "
                    "image whose first reading takes longer gets an error record, which "
@@ -161,13 +152,27 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return 1 if failed and not args.allow_failures else 0
 
 
+def add_stage_limits(p: argparse.ArgumentParser, *, over: str = "") -> None:
+    """The stages' limits every command that runs them takes (``annotate``, ``batch``,
+    ``eval``, ``calibrate``): ``--max-pixels``, ``--max-pages``, ``--max-audio-seconds``;
+    ``over``: what becomes of an input over one, said in each option's help."""
+    from uncertain.cli import page_limit, pixel_limit
+
+    tail = f"; {over}" if over else ""
+    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
+                   help=f"the most pixels an image or PDF page may have (100000000){tail}")
+    p.add_argument("--max-pages", type=page_limit, metavar="N",
+                   help=f"the most pages an image or PDF may have (1000){tail}")
+    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
+                   help="the longest recording transcribed (default: "
+                   f"$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit){tail}")
+
+
 # ------------------------------------------------------------------- eval and calibrate
 
 
 def _add_input_arguments(p: argparse.ArgumentParser) -> None:
     """The input options ``eval`` and ``calibrate`` share."""
-    from uncertain.cli import page_limit, pixel_limit
-
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders to run, or an archive's member as batch records "
                    "key it ('calls.zip::a.wav') (default: the references' own paths)")
@@ -186,14 +191,7 @@ def _add_input_arguments(p: argparse.ArgumentParser) -> None:
                    "is indexed (drawn only on a terminal)")
     # the stages' limits, as annotate's and batch's (an input over one failed, and its
     # error told to raise an option the command did not have)
-    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
-                   help="the most pixels an image or PDF page run here may have "
-                   "(100000000)")
-    p.add_argument("--max-pages", type=page_limit, metavar="N",
-                   help="the most pages an image or PDF run here may have (1000)")
-    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
-                   help="the longest recording run here (default: "
-                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit)")
+    add_stage_limits(p)
 
 
 

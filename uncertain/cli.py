@@ -1031,7 +1031,7 @@ def _nearest_terms(validator: Validator, text: str, limit: int = 5) -> list[str]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from uncertain._cli_runs import at_least, audio_limit, nonempty, seconds
+    from uncertain._cli_runs import add_stage_limits, at_least, nonempty, seconds
 
     parser = argparse.ArgumentParser(
         prog="uncertain",
@@ -1090,15 +1090,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Whisper model: tiny.en (default), base, or a directory")
     p.add_argument("--dpi", type=pdf_dpi, metavar="N",
                    help="resolution PDF pages are rendered at for OCR (300)")
-    p.add_argument("--max-pixels", type=pixel_limit, metavar="N",
-                   help="the most pixels an image or PDF page may have (100000000)")
-    p.add_argument("--max-pages", type=page_limit, metavar="N",
-                   help="the most pages an image or PDF may have (1000); one of more fails "
-                   "before any page is read, naming the file and its count")
-    p.add_argument("--max-audio-seconds", type=audio_limit, metavar="SECONDS",
-                   help="the longest recording transcribed (default: "
-                   "$UNCERTAIN_MAX_AUDIO_SECONDS, else 21600: six hours; inf: no limit); "
-                   "a longer one fails, naming the file")
+    add_stage_limits(p, over="an input over it fails, naming the file")
     p.add_argument("--ocr-timeout", type=seconds, metavar="SECONDS",
                    help="the longest one tesseract run may take (0, the default: no limit);"
                    " a page whose first reading takes longer fails, naming the file")
