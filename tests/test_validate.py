@@ -360,6 +360,22 @@ def test_validate_a_list_shares_the_prescribing_phrase_after_it(
                for (_, want), (_, got) in zip(spans, found, strict=True))
 
 
+def test_validate_a_list_joined_by_an_and_heard_in_doubt(validator: Validator) -> None:
+    """In speech the list's "and" beside a garbled name may be heard in doubt ("both
+    restored and tied up without were held", its "and" at 0.74): the prescribing phrase
+    after the list still governs the name before it, for the audio to bear out; an
+    "and" heard under the low-confidence line joins no list."""
+    doc = validator.validate(make_doc(
+        "Both restored/0.45 and/0.74 tied/0.38 up without were held."))
+    assert doc.validation is not None
+    assert ("restored", "temazepam") in [(h.text, h.candidates[0].canonical)
+                                         for h in doc.validation.hunches]
+    doc = validator.validate(make_doc(
+        "Both restored/0.45 and/0.1 tied/0.38 up without were held."))
+    assert doc.validation is not None
+    assert "restored" not in [h.text for h in doc.validation.hunches]
+
+
 @pytest.mark.parametrize(
     ("modality", "searched"),
     [("audio", ["ox to"]),

@@ -142,9 +142,10 @@ def coordinated_after(texts: list[str], sure: list[bool], marks: list[bool],
     """``cue_after`` (item ``j``: a prescribing phrase follows a window ending before word
     ``j``; one more item than the words ``texts``, lower-case) with what is said after a
     list's last member said of each member before it: a window ending before a sure
-    "and" or "or" (and a determiner after it) whose next member, of at most ``longest``
-    words with no clause's end written inside (``marks``), is followed by a prescribing
-    phrase: "both Restoril and bisoprolol were held", "both the X and the Y were
+    "and" or "or" (``sure``: in speech the sweep counts one heard above the
+    low-confidence line), a determiner after it or not, whose next member, of at most
+    ``longest`` words with no clause's end written inside (``marks``), is followed by a
+    prescribing phrase: "both Restoril and bisoprolol were held", "both the X and the Y were
     given". Read from the end, so each member of "X and Y and Z were held" is reached.
     A comma alone joins no members here: the recogniser writes commas inside misheard
     names too."""

@@ -143,8 +143,13 @@ def read_sweep(infos: list[WordInfo], words: list[Word], modality: Modality,
     cue_after = [is_cue_after(lowered[j:j + 3]) or taken_up[j] > 0
                  for j in range(n + 1)]
     # ... or after the last member of a list the window is a member of ("both Restoril
-    # and bisoprolol were held")
-    cue_after = coordinated_after(lowered, sure, marks, cue_after, opts.max_window)
+    # and bisoprolol were held"). In speech the list's "and" may be heard in doubt, not
+    # under the low-confidence line: a recogniser doubts a short word beside a name it
+    # garbled for the name's sake ("both restored and tied up without were held", its
+    # "and" at 0.74: Restoril and bisoprolol)
+    joins = sure if modality != "audio" else [
+        w.confidence is None or w.confidence >= opts.low_confidence_audio for w in infos]
+    cue_after = coordinated_after(lowered, joins, marks, cue_after, opts.max_window)
     # ... in speech, a drug's slot where a hunch may be kept, unless only an amount's
     # "of" says so: everyday amounts are of food and minerals ("12 milligrams of
     # lead in the soil")
