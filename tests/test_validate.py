@@ -1897,6 +1897,27 @@ def test_validate_audio_in_a_drugs_slot_searches_deeper_for_the_acoustic_pass(
     assert drug not in listed(Validator(options=ValidateOptions(acoustic_search=0)))
 
 
+def test_validate_audio_in_a_drugs_slot_is_bounded_as_deep_as_searched(
+        validator: Validator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a window in a drug's slot could flag is judged on the ``acoustic_search``
+    terms it is ranked among, not on the nearest ``search_limit``: its terms are scored
+    once, at one depth (they were scored at both, and a window was given up whose only
+    term to reach the threshold lay deeper)."""
+    depths: dict[str, set[int]] = {}
+    similar = validator.search.similar
+
+    def spy(key: str, modality: Modality, limit: int, wide: bool, said: str = "") -> object:
+        if wide:
+            depths.setdefault(key, set()).add(limit)
+        return similar(key, modality, limit, wide, said)
+
+    monkeypatch.setattr(validator.search, "similar", spy)
+    validator.validate(make_doc("Increase/0.92 not/0.09 seaside/0.02 climate/0.07 at/0.08 "
+                                "100/0.74 milligrams/0.91 twice/0.97 a day for ten days."))
+    deep = validator.options.acoustic_search
+    assert depths and all(found == {deep} for found in depths.values()), depths
+
+
 def test_validate_a_number_heard_at_low_confidence_is_marked(validator: Validator) -> None:
     # "1300 milligrams" for 300: the dose is what the reader acts on
     doc = validator.validate(make_doc("Prescribed gabapentin 1300/0.08 milligrams three "

@@ -819,8 +819,10 @@ class Validator:
                                     + context_logit(features)) < floor:
             return None  # even a perfect match could not make a flag here
         said = " ".join(w.text for w in window) if modality != "image" else ""
-        if not variants and self.search.hopeless(key, features, modality, opts.search_limit,
-                                                 floor, said):
+        # (bounded among as many terms as it is ranked among: acoustic_search in a drug's
+        # slot, whose terms are then scored once)
+        if not variants and self.search.hopeless(
+                key, features, modality, _search_limit(features, modality, opts), floor, said):
             return None  # nor could the terms near it
         ranked = self._rank(key, variants, features, modality, opts, said)
         if len(window) > 1:
