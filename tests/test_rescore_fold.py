@@ -841,6 +841,17 @@ def test_scorer_batches_keep_texts_of_near_lengths_together() -> None:
     assert len(_batches([8, 30], call=1000)) == 1
 
 
+def test_scorer_batches_hold_a_few_texts_each() -> None:
+    # CTranslate2 repeats the encoded window for each text of a call, and a call of many
+    # texts costs more per text: texts of one length go in calls of at most eight
+    from uncertain._acoustic import _MOST_TEXTS, _batches
+
+    batches = _batches([8] * 20)
+    assert _MOST_TEXTS == 8 and sorted(len(b) for b in batches) == [4, 8, 8]
+    assert sorted(i for b in batches for i in b) == list(range(20))
+    assert len(_batches([8] * 20, most=20)) == 1
+
+
 # -- words that would flip an instruction ----------------------------------------------
 
 

@@ -51,6 +51,12 @@ _silences_lock = threading.Lock()
 #: what one more ``align`` call costs, in padded token positions of a batch (tiny.en on two
 #: cores: about 9 ms a call against 0.5 ms a text's position)
 _CALL_TOKENS = 16
+#: the most texts in one ``align`` call: CTranslate2 repeats the encoded window for every
+#: text of a batch, and a batch of more texts than this costs more CPU time per text, not
+#: less (tiny.en on two cores, 20 texts of 10 tokens on 5 s of audio: 200 ms in one call,
+#: 150 ms in calls of 5 to 7); on devset-piper's dev split the pass's batches held 7 to
+#: 15 texts, and this cap took about a tenth off its CPU time
+_MOST_TEXTS = 8
 _MIN_PROB = 1e-12  # floor before taking logs (CTranslate2 rounds tiny probabilities to 0)
 
 
@@ -221,11 +227,13 @@ class WhisperScorer:
         return out
 
 
-def _batches(lengths: Sequence[int], call: int = _CALL_TOKENS) -> list[list[int]]:
+def _batches(lengths: Sequence[int], call: int = _CALL_TOKENS,
+             most: int = _MOST_TEXTS) -> list[list[int]]:
     """The indices of texts of ``lengths`` (tokens) in batches for ``align``: CTranslate2
     pads a batch to its longest text, so texts of near lengths go together, in the
     partition of the texts sorted by length with the fewest padded positions, a call
-    counting as ``call`` positions more. The split changes the cost, and the scores only
+    counting as ``call`` positions more, no batch holding more than ``most`` texts
+    (larger ones cost more per text). The split changes the cost, and the scores only
     as padding does: with int8 weights a text's token log-probabilities move a little with
     the length it is padded to (by up to a few tenths of a nat on the dev sets), and less
     padding leaves them nearer to the text's scores alone."""
@@ -236,7 +244,7 @@ def _batches(lengths: Sequence[int], call: int = _CALL_TOKENS) -> list[list[int]
     for end in range(1, n + 1):
         longest = lengths[order[end - 1]]
         cost[end], cut[end] = min((cost[begin] + call + (end - begin) * longest, begin)
-                                  for begin in range(end))
+                                  for begin in range(max(0, end - most), end))
     out: list[list[int]] = []
     end = n
     while end > 0:
