@@ -852,6 +852,44 @@ def test_scorer_batches_hold_a_few_texts_each() -> None:
     assert len(_batches([8] * 20, most=20)) == 1
 
 
+def test_scorer_log_mel_is_faster_whispers() -> None:
+    # the features the scorer encodes are faster-whisper's, to the bit
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    from uncertain._acoustic import log_mel
+
+    extractor = FeatureExtractor(feature_size=80)
+    rng = np.random.default_rng(3)
+    for n in (400, 16_000, 40_321, 16_000 * 7 + 5):
+        samples = (rng.standard_normal(n) * 0.2).astype(np.float32)
+        assert np.array_equal(log_mel(extractor, samples), extractor(samples))
+    # an extractor of another make is called as it is
+    assert log_mel(lambda x: np.ones((80, 3)), samples).shape == (80, 3)
+
+
+def test_scorer_encodes_without_the_extractors_own_call(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    # the extractor's own Mel product runs on every core for a window's few frames
+    from types import SimpleNamespace
+
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    from uncertain._acoustic import WhisperScorer
+
+    def refused(self: FeatureExtractor, *args: object, **kwargs: object) -> None:
+        raise AssertionError("FeatureExtractor.__call__")
+
+    monkeypatch.setattr(FeatureExtractor, "__call__", refused)
+    seen: list[tuple[int, ...]] = []
+    scorer = WhisperScorer.__new__(WhisperScorer)
+    scorer.pad_seconds, scorer.min_seconds = None, 2.0
+    scorer.model = SimpleNamespace(
+        feature_extractor=FeatureExtractor(feature_size=80),
+        model=SimpleNamespace(encode=lambda view, to_cpu: seen.append(view.shape)))
+    scorer.encode(speech(2.5))
+    assert seen == [[1, 80, 300]]
+
+
 # -- words that would flip an instruction ----------------------------------------------
 
 
