@@ -473,6 +473,24 @@ def test_rescore_weighs_rare_candidates_only_near_the_top() -> None:
     assert silent.flags[0].candidates == candidates
 
 
+def test_rescore_weighs_the_first_common_candidates_in_the_validators_order() -> None:
+    """Of the commonly prescribed candidates after ``rare_candidates``, the first
+    ``common_candidates`` (8) are scored; the others leave the flag."""
+    common = [_with_prior(f"Drugname{k}", 0.5 - k / 100, 0.9) for k in range(10)]
+    candidates = [_with_prior("Mydfrin", 0.9, 0.1), _with_prior("Motrin", 0.85, 0.3),
+                  _with_prior("metoprine", 0.8, 0.1), *common]
+    scorer = FakeScorer({})
+    out = rescore(make_doc([met_flag(*candidates)]), audio=speech(), scorer=scorer)
+    scored = [t.split()[0] for _, requests in scorer.calls for _, texts in requests
+              for t in texts]
+    assert scored[1:] == [c.term for c in candidates[:3 + 8]]
+    assert {c.term for c in out.flags[0].candidates} == {c.term for c in candidates[:11]}
+    every = FakeScorer({})
+    rescore(make_doc([met_flag(*candidates)]), audio=speech(), scorer=every,
+            options=RescoreOptions(common_candidates=10))
+    assert len(every.calls[0][1][0][1]) == 1 + len(candidates)
+
+
 @pytest.mark.parametrize(("seconds", "expect"), [(1.0, 1.0), (None, DURATION), (100.0, DURATION)])
 def test_rescore_prior_is_scored_on_at_most_prior_seconds_of_silence(
         seconds: float | None, expect: float) -> None:
