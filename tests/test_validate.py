@@ -2296,6 +2296,24 @@ def test_validate_a_run_of_known_words_written_must_be_near_a_name(
     assert [f.text for f in only_doubtful(doc)] == flagged
 
 
+@pytest.mark.parametrize(("line", "flagged"), [
+    # in plain text, a prescribing word's preposition and the everyday words it governs
+    # were a name for their sound alone: "to dry skin" was flagged as tetracycline (0.71)
+    ("Apply to dry skin twice daily.", []),
+    # ... a name broken into everyday words is doubted as before: with no function word
+    # at its edge (lisinopril, 0.69), nearer a name (albuterol, 0.84; valacyclovir)
+    ("Take lives in awful twice daily.", ["lives in awful"]),
+    ("Stop the all beauty rule.", ["all beauty rule."]),
+    ("Start the valley cycle veer twice daily.", ["valley cycle veer"]),
+    # ... and so is a run before a number, in a strength's place, as in speech
+    ("Start lives in awful at 10 mg daily.", ["lives in awful at"]),
+])
+def test_validate_a_written_run_with_a_function_word_at_its_edge_must_be_nearer_a_name(
+        validator: Validator, line: str, flagged: list[str]) -> None:
+    doc = validated_as(validator, line, "text")
+    assert [f.text for f in only_doubtful(doc)] == flagged
+
+
 EXAM_SENTENCES = [
     "HEENT: normocephalic, anicteric sclerae, PERRLA, EOMI.",
     "Neck: supple, no thyromegaly.",

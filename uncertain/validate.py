@@ -78,7 +78,13 @@ from rapidfuzz.distance import Levenshtein
 
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed, names_a_drug
-from uncertain._context import classify, dose_amount, is_number_word, strip_punct
+from uncertain._context import (
+    classify,
+    dose_amount,
+    is_number_word,
+    link_words,
+    strip_punct,
+)
 from uncertain._cues import is_cue_word
 from uncertain._glyphs import choice_variants, glyph_variants
 from uncertain._index import Indexed, LexiconIndex, breaks_within, compact, written_key
@@ -108,6 +114,7 @@ from uncertain._text_layer import reads_run
 from uncertain._words import (
     CLAUSE_END,
     KNOWN_ZIPF,
+    WIDER_EDGE_MAX_ZIPF,
     Proposal,
     WordInfo,
     analyse,
@@ -883,10 +890,8 @@ class Validator:
         unlike_a_name = (
             len(window) > 1 and modality != "image" and (all(common) or (
                 modality == "text" and all(w.zipf >= KNOWN_ZIPF for w in window)))
-            and ranked[0].features["similarity"] < (
-                _PLURAL_RUN_MIN_SIMILARITY if not window[-1].exact and everyday_plural(
-                    window[-1].key, opts.english_min_zipf)
-                else _COMMON_RUN_MIN_SIMILARITY))
+            and ranked[0].features["similarity"] < _run_min_similarity(
+                window, words, j, common, modality, opts))
         if unlike_a_name and not doubtful:
             if taken_as_said is not None:
                 taken_as_said.append((i, j))
@@ -1669,6 +1674,44 @@ def _not_outscored(found: Sequence[Proposal], opts: ValidateOptions) -> list[Pro
         and h.confidence > p.confidence for h in held)]
 
 
+def _run_min_similarity(window: Sequence[WordInfo], words: Sequence[Word], j: int,
+                        common: Sequence[bool], modality: str,
+                        opts: ValidateOptions) -> float:
+    """How near a name a run of words English knows (``window``, the words up to ``j``)
+    must be to be doubted as one: ``_COMMON_RUN_MIN_SIMILARITY``, or more where its last
+    word is an everyday noun's plural (``_PLURAL_RUN_MIN_SIMILARITY``), or, in plain
+    text, where its words are everyday ones, one as frequent as English's function
+    words at its edge (``WIDER_EDGE_MAX_ZIPF``: "to", "with", "at", "the"), and no
+    number follows it (``_TEXT_RUN_MIN_SIMILARITY``). Text has no confidence to doubt a
+    word by, and a prescribing word's preposition or article, typed, opens the phrase
+    the writer meant, as it is the sentence's own where a window is widened
+    (:func:`uncertain._words.widen`): "Apply to dry skin twice daily" is no tetracycline
+    (0.71). A transcript's name broken into words is still found in its other words
+    ("Do you take the sill us to saw once daily": 0.69) or nearer a name ("stop the
+    all beauty rule": 0.84), and before a number the run stands in a strength's place,
+    where a name is said."""
+    line = _COMMON_RUN_MIN_SIMILARITY
+    if not window[-1].exact and everyday_plural(window[-1].key, opts.english_min_zipf):
+        line = _PLURAL_RUN_MIN_SIMILARITY
+    if (modality == "text" and all(common)
+            and max(window[0].zipf, window[-1].zipf) >= WIDER_EDGE_MAX_ZIPF
+            and not _number_follows(words, j)):
+        line = max(line, _TEXT_RUN_MIN_SIMILARITY)
+    return line
+
+
+def _number_follows(words: Sequence[Word], j: int) -> bool:
+    """Whether a number, in digits or spelled, is word ``j`` or comes after the sure
+    words linking a name to its dose that open there ("stays at 10 mg", "down to 10
+    mg", "to 20 mg": :func:`uncertain._context.link_words`)."""
+    texts = [strip_punct(w.text).casefold() for w in words[j:j + 4]]
+    links = link_words(texts, [True] * len(texts))
+    k = 0
+    while k < len(texts) and (links[k] or texts[k] in ("at", "on", "to")):
+        k += 1
+    return k < len(texts) and (classify(texts[k]) == "number" or is_number_word(texts[k]))
+
+
 def _above_low_line(window: Sequence[WordInfo], opts: ValidateOptions) -> bool:
     """Whether every word of ``window`` was heard at or above the low-confidence line
     (``low_confidence_audio``): in doubt, maybe, but none doubtful enough to be marked on
@@ -2141,6 +2184,12 @@ _COMMON_RUN_MIN_SIMILARITY = 0.65
 #: a name split into words whose last is heard as a plural ("lay sicks", Lasix: 0.83;
 #: "sore tolls": 0.81)
 _PLURAL_RUN_MIN_SIMILARITY = 0.78
+#: ... and in plain text, a run of everyday words with a function word at its edge,
+#: before no number, must be nearer still (:func:`_run_min_similarity`): a writer's
+#: preposition and the words it governs after a prescribing word score 0.71 ("Apply to
+#: dry skin twice daily", tetracycline); recognisers' names broken into words and typed,
+#: with such a word at their edge, 0.77 and more ("all beauty rule", "a set of minnow fin")
+_TEXT_RUN_MIN_SIMILARITY = 0.75
 
 #: the most edits a printed term's text layer reading that spells no term may be from it
 #: and be the term misread by the layer (itself OCR: a glyph or two otherwise, "Digoxn",
