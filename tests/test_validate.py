@@ -1293,6 +1293,25 @@ def test_validate_a_run_of_everyday_words_none_heard_low_is_a_hunch_unless_like_
     assert [h.text for h in doc.validation.hunches] == hunches
 
 
+@pytest.mark.parametrize(("line", "flagged"), [
+    # out of any drug's context, a sure word and a doubted one were searched as one name:
+    # "country can" was flagged as Contergan (thalidomide), "garden while" as Gardenal
+    # (phenobarbital); the doubted word alone is what is doubtful
+    ("and/0.95 so/0.95 ask/0.95 what/0.95 your/0.95 country/0.91 can/0.25 do/0.95 for/0.95 "
+     "you/0.95", []),
+    ("the/0.95 children/0.95 played/0.95 in/0.95 the/0.95 garden/0.87 while/0.06 their/0.95 "
+     "parents/0.95", ["while"]),
+    # ... a run heard in doubt whole is searched as before (ramipril)
+    ("the/0.95 room/0.07 April/0.27 is/0.95 working/0.95", ["room April"]),
+    # ... and so is one half heard surely in a drug's slot
+    ("Restart/0.95 room/0.9 April/0.3 daily/0.95", ["room April"]),
+])
+def test_validate_a_run_half_heard_surely_out_of_context_is_no_name(
+        validator: Validator, line: str, flagged: list[str]) -> None:
+    doc = validator.validate(make_doc(line))
+    assert [f.text for f in only_doubtful(doc)] == flagged
+
+
 @pytest.mark.parametrize("modality", ["text", "audio"])
 def test_validate_a_confident_misheard_run_that_sounds_like_a_name_is_still_found(
         validator: Validator, modality: Modality) -> None:

@@ -810,7 +810,10 @@ class Validator:
         spelled_by_chance = (bool(joined) and modality != "text" and not doubtful
                              and all(common) and not (dose or cue or orphan))
         # ... or the page's text layer reads the run as one ("poste pie Oo": Digoxin)
-        if not (2 * doubtful >= len(window) or dose or (joined and not spelled_by_chance)
+        if not ((2 * doubtful >= len(window)
+                 and not _half_heard_out_of_context(window, doubtful, modality,
+                                                    dose or cue or orphan))
+                or dose or (joined and not spelled_by_chance)
                 or ((cue or orphan) and (modality == "text" or not all(common)))
                 or reads_run(words[i], j - i)):
             return None
@@ -1672,6 +1675,20 @@ def _not_outscored(found: Sequence[Proposal], opts: ValidateOptions) -> list[Pro
     return [p for p in found if not p.hunch and not any(
         p.start <= h.start and h.end <= p.end and p.end - p.start > h.end - h.start
         and h.confidence > p.confidence for h in held)]
+
+
+def _half_heard_out_of_context(window: Sequence[WordInfo], doubtful: int, modality: str,
+                               context: object) -> bool:
+    """Whether ``window``, heard, holds as many words the recogniser was sure of as words
+    in doubt (``doubtful`` of them), with no drug's context (``context``: no dose, no
+    prescribing word, no orphan dose): its sure words were heard, and only its doubted
+    half could be a name, which the windows of those words alone search. "your country
+    can do for you", "can" heard at 0.25, was flagged as "country can", Contergan
+    (thalidomide), and "in the garden while their parents", "while" at 0.06, as
+    Gardenal (phenobarbital); the names the dev sets' recogniser broke into words out
+    of any context were heard in doubt nearly whole ("room April": ramipril)."""
+    return (modality == "audio" and len(window) > 1 and 2 * doubtful == len(window)
+            and not context)
 
 
 def _run_min_similarity(window: Sequence[WordInfo], words: Sequence[Word], j: int,
