@@ -2359,9 +2359,33 @@ def test_validate_a_physical_exam_written_right_flags_nothing(
 
 
 def test_validate_a_seldom_used_word_in_doubt_is_still_searched(validator: Validator) -> None:
+    # heard in doubt, not under the low-confidence line, it is searched: a hunch at most,
+    # for the acoustic pass to bear out, as an everyday word so heard is
     doc = validator.validate(make_doc("Elderberry/0.4 syrup daily.", modality="audio",
                                       default=0.93))
-    assert [f.text for f in only_doubtful(doc)] == ["Elderberry"]
+    assert doc.validation is not None
+    assert [h.text for h in doc.validation.hunches] == ["Elderberry"]
+
+
+@pytest.mark.parametrize(("line", "flagged", "hunches"), [
+    # a word English knows but seldom uses heard in doubt, none under the low-confidence
+    # line, not nearly a name and before no number, was flagged as the nearest name:
+    # "Elderberry syrup daily", "Elderberry" heard at 0.45, as Eldepryl (selegiline,
+    # similarity 0.76); now a hunch, as an everyday word so heard is
+    ("Elderberry/0.45 syrup/0.83 daily./0.92", [], ["Elderberry"]),
+    # ... in a prescribing word's slot it is doubted as before ("limiter": Lipitor)
+    ("We/0.93 will/0.93 stop/0.93 the/0.93 limiter/0.24 today./0.93", ["limiter"], []),
+    # ... and so is one before a number, in a strength's place
+    ("Ashwagandha/0.4 300/0.93 mg/0.93 daily./0.93", ["Ashwagandha"], []),
+    # ... and one heard under the line
+    ("Elderberry/0.1 syrup/0.83 daily./0.92", ["Elderberry"], []),
+])
+def test_validate_a_seldom_used_word_heard_in_doubt_none_low_is_a_hunch_at_most(
+        validator: Validator, line: str, flagged: list[str], hunches: list[str]) -> None:
+    doc = validator.validate(make_doc(line))
+    assert [f.text for f in only_doubtful(doc)] == flagged
+    assert doc.validation is not None
+    assert [h.text for h in doc.validation.hunches] == hunches
 
 
 @pytest.mark.parametrize("line", ["Amoxicillin 500 mg TID x10 days.",

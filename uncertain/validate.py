@@ -874,7 +874,8 @@ class Validator:
                 and (window[0].zipf < opts.english_min_zipf or modality != "audio")
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY):
             return None  # "Multivitamin daily" is no methamphetamine, "Probiotic" no Neobiotic
-        if (len(window) == 1 and common[0] and modality == "audio"
+        if (len(window) == 1 and (common[0] or (window[0].zipf >= KNOWN_ZIPF and not cue))
+                and modality == "audio"
                 and (not doubtful or _above_low_line(window, opts))
                 and ranked[0].features["similarity"] < _KNOWN_MIN_SIMILARITY
                 and not (j < len(words) and classify(strip_punct(words[j].text)) == "number")):
@@ -883,7 +884,11 @@ class Validator:
             # daily" is no niacin) or a name the recogniser made a word of, for the
             # audio to bear out: a hunch at most, as fluent English heard for a name is
             # ("Hold the last six until"). Before a number it is in a strength's place,
-            # where a name is said, and weighed as before ("Start plenty 20 mg": Plendil)
+            # where a name is said, and weighed as before ("Start plenty 20 mg": Plendil).
+            # So is a word English knows but seldom uses, the products of a medication
+            # list ("Elderberry syrup daily", "Elderberry" heard at 0.45: Eldepryl,
+            # 0.76), unless a prescribing word makes its place a drug's: a rarer word
+            # there is likelier a name made a word of ("stop the limiter": Lipitor)
             if floor >= opts.flag_threshold or not any(
                     r.entry.prior >= opts.hunch_min_prior for r in ranked[:opts.max_candidates]):
                 return None
