@@ -1042,6 +1042,23 @@ def test_reconcile_answer_made_a_list_or_joined_the_lines() -> None:
     assert (gone.kind, gone.original) == ("delete", "-")
 
 
+@pytest.mark.parametrize("broken", ["lisino-\npril", "lisino-\r\n   pril", "lisin-  \nopril"])
+def test_reconcile_a_word_broken_with_a_hyphen_at_a_line_s_end_is_one_word(broken: str) -> None:
+    # an answer wrapped at a fixed width breaks a word: its first part was read as the fix
+    # ("lie sin oh" -> "lisino-") and its second as the span's word kept
+    _assert_two_dictation_fixes(_answer(ace=broken))
+    wrapped = _answer().replace("type 2", "type\n2").replace("58-year", "58-\nyear")
+    _assert_two_dictation_fixes(wrapped.replace("lisinopril", broken))
+    # a word the document breaks so itself, copied as it is, is no change; a hyphen
+    # beside a digit is no break in a word ("2-\n3": the range)
+    doc = _text_doc("Blood pressure managed with lisino-\npril 2-3 times daily.")
+    for same in ("Blood pressure managed with lisino-\npril 2-3 times daily.",
+                 "Blood pressure managed with lisino-\npril 2-\n3 times daily."):
+        assert reconcile(doc, same).changes == ()
+    (fix,) = reconcile(doc, "Blood pressure managed with lisinopril 2-3 times daily.").changes
+    assert (fix.original, fix.new, fix.reformatted) == ("lisino- pril", "lisinopril", True)
+
+
 def test_reconcile_answer_in_a_code_block() -> None:
     doc = _timed(["Follow", "up", "visit.", ("met", 0.02), ("for", 0.02), ("men", 0.02),
                   "daily."])

@@ -3069,8 +3069,42 @@ def _answer_text(doc: Document, llm_output: str, style: Style | None, own: str) 
         said = own  # (unless the words themselves hold such a line: "Page 1 of 2")
         answer = _PAGE_ANYWHERE.sub(lambda m: m[0] if m[0].strip(" \t#:") in said else "",
                                     answer)
+    answer = _unbroken(answer, own)  # ("lisino-\npril": a word wrapped at the width)
     # (after the times: "[00:04.2 --> 00:08.9]" shows no fix)
     return _arrowed_in_lines(answer, own)  # ("He takes met for me → metformin 500 ...")
+
+
+#: a hyphen at a line's end within a word, the break and the next line's indent: where
+#: text wrapped at a fixed width breaks a word ("lisino-\npril", "58-\nyear-old")
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W_])-[ \t]*\r?\n[ \t]*(?=[^\W_])")
+
+
+def _unbroken(answer: str, own: str) -> str:
+    """``answer`` with the words it broke across a line with a hyphen
+    (:data:`_LINE_BREAK_HYPHEN`) whole again: "lisino-\\npril" is "lisinopril", as a
+    reader reads it; the hyphen stays where the document holds the word so hyphenated
+    ("58-\\nyear-old" is "58-year-old") or a digit is beside it ("2-\\nweek", "1-\\n2": a
+    word is not broken there). A break the document has itself (a scan's "lisino-" at a
+    line's end, "pril" starting the next) stays as it is."""
+    if "-" not in answer or "\n" not in answer:
+        return answer
+    words = own.split()
+    keys = {_key(w) for w in words}
+    breaks = {(_key(a), _key(b)) for a, b in itertools.pairwise(words) if a.endswith("-")}
+
+    def sub(m: re.Match[str]) -> str:
+        start = max(answer.rfind(c, 0, m.start()) for c in " \t\n") + 1
+        stop = m.end()
+        while stop < len(answer) and not answer[stop].isspace():
+            stop += 1
+        head, tail = answer[start:m.start()], answer[m.end():stop]
+        if (_key(head + "-"), _key(tail)) in breaks:
+            return m.group()
+        if head[-1:].isdigit() or tail[:1].isdigit() or _key(head + "-" + tail) in keys:
+            return "-"
+        return ""
+
+    return _LINE_BREAK_HYPHEN.sub(sub, answer)
 
 
 #: a line's number an answer put before it ("Line 2: ", "L2: ", "2: ", "2 | "; not
