@@ -2735,6 +2735,42 @@ def test_reconcile_a_preface_naming_the_first_lines_fix_is_no_part_of_it() -> No
         ("metforrnin", "metformin", False)]
 
 
+@pytest.mark.parametrize("listed", [
+    "Changes:\n- met for me \u2192 metformin\n- lie sin oh pril \u2192 losartan",
+    'Changes made:\n1. "met for me" was corrected to "metformin"\n'
+    '2. "lie sin oh pril" was corrected to "losartan"',
+])
+def test_reconcile_a_list_of_fixes_beside_the_copy_that_says_otherwise_is_warned(
+        listed: str) -> None:
+    # the copy's "lisinopril" won silently over the list's "losartan"
+    result = reconcile(_load("dictation"), f"{_answer()}\n\n{listed}")
+    assert [(c.original, c.new, c.hedged) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", True)]
+    assert result.warnings == (
+        "the answer's copy gives 'lisinopril' for 'lie sin oh pril' where its list of "
+        "fixes gives 'losartan': the copy's fix is marked hedged, to check",)
+    # a list before the copy; a span the copy left as it was and the list fixes
+    result = reconcile(_load("dictation"), f"{listed}\n\n{_answer(ace='lie sin oh pril')}")
+    assert [(c.original, c.new, c.hedged) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin", False)]
+    assert [result.spans[k].text for k in result.unchanged] == ["lie sin oh pril", "fifteen"]
+    assert result.warnings == (
+        "the answer's copy keeps 'lie sin oh pril' where its list of fixes gives "
+        "'losartan': the span is read as the copy has it, to check",)
+    # a list that agrees with the copy, written otherwise or said the same, says nothing
+    agrees = ("Changes:\n- met for me \u2192 Metformin\n- lie sin oh pril \u2192 lisinopril\n"
+              "- fifteen \u2192 unchanged")
+    result = reconcile(_load("dictation"), f"{_answer()}\n\n{agrees}")
+    assert [(c.original, c.new, c.hedged) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", False)]
+    assert result.warnings == ()
+    said = reconcile(_load("dictation"), _answer().replace("fifteen", "15")
+                     + "\n\nChanges:\n- lie sin oh pril \u2192 lisinopril\n"
+                     "- fifteen \u2192 unchanged")
+    assert [(c.original, c.new) for c in said.changes if c.span == 2] == [("fifteen", "15")]
+    assert said.warnings == ()
+
+
 @pytest.mark.parametrize(("lines", "answer", "deleted"), [
     (["Take metforrnin 500 mg daily.", "Stop aspirin."], "Take metformin 500 mg daily.",
      ["Stop aspirin."]),

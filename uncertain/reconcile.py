@@ -1143,6 +1143,7 @@ def reconcile(
     with _marks_for(llm_output, own):
         bare = llm_output.removeprefix("\ufeff")
         fixes = _fix_list(bare, own)
+        copied = False  # (read as a corrected copy, not made of a list of fixes)
         if fixes is not None:  # a list of fixes, no corrected copy: the document with them
             cleaned, warnings = _fixed(own, spans, fixes)
         else:
@@ -1155,6 +1156,7 @@ def reconcile(
             if labelled is None or (len(labelled) == 1 and warnings):
                 # (one pair not found as it is in the document: its "Corrected:" part)
                 cleaned, warnings = _answer_text(doc, llm_output, style, own), []
+                copied = True
         read = cleaned  # (as the answer gives it)
         filled = _in_full(cleaned, own)
         if filled is not None:  # the lines it fixed alone: the others are as they were
@@ -1247,6 +1249,9 @@ def reconcile(
         changes = [replace(c, hedged=True) if _doubted(c, notes, changes, segment_of)
                    else c
                    for c in changes]
+    if copied:  # a list of fixes beside the copy that gives a span another fix
+        changes, disagreed = _disagreeing(changes, groups, tokens, answer, own, style, spans)
+        warnings += disagreed
     changed = {c.span for c in changes if c.span is not None}
     unchanged = tuple(k for k in range(len(spans)) if k not in changed)
     # confident words written otherwise are kept: the answer says what they said
@@ -1275,6 +1280,54 @@ def reconcile(
                           corrected_copy=copy, raised=tuple(raised),
                           raised_places=tuple(_place(located, s, turns, lines)
                                               for s in raised))
+
+
+#: the characters a line of a list of fixes beside a copy may take, on the average: the
+#: list's lines of the answer's own are longer than so many for each span, and four more,
+#: no list of fixes (a closing note of many paragraphs is not read as one)
+_LISTED_BESIDE = 400
+
+
+def _disagreeing(changes: list[Change], groups: list[_Group], tokens: list[re.Match[str]],
+                 answer: str, own: str, style: Style | None,
+                 spans: Sequence[Span]) -> tuple[list[Change], list[str]]:
+    """``changes`` of a corrected copy with each fix of a doubtful span that a list of
+    fixes the answer gives beside the copy (its lines of its own, before or after it:
+    "Changes:" over "- lie sin oh pril → losartan") says otherwise marked ``hedged``, and
+    a warning for each such fix: the answer says two things of the span's words, and
+    which it meant is for a person to settle. The copy's words are kept (they are the
+    text the answer gives); a span the copy left as it was and the list fixes stays
+    unchanged, still to check. A listed fix that names no span's words alone, or agrees
+    with the copy (written otherwise, "Metformin" for "metformin", or said the same,
+    "15" for "fifteen"), says nothing of this."""
+    by_words = {_squeezed(s.text): k for k, s in enumerate(spans)}
+    given = {c.span: k for k, c in enumerate(changes) if c.span is not None and not c.aside}
+    out, warned = list(changes), []
+    longest = _LISTED_BESIDE * (len(spans) + 4)
+    for g, c in zip(groups, changes, strict=True):
+        if not c.aside or g.j1 >= g.j2:
+            continue
+        text = answer[tokens[g.j1].start():tokens[g.j2 - 1].end()]
+        if len(text) > longest:  # (a list of a fix a span, each a line, is no longer)
+            continue
+        listed = _listed_fixes(text, own, style, spans)
+        for fix in listed or ():
+            k = by_words.get(_squeezed(fix.original))
+            if k is None:
+                continue
+            at = given.get(k)
+            copy = spans[k].text if at is None else changes[at].new
+            said = fix.original if _says_unchanged(fix) else fix.new
+            if _name(copy) == _name(said) or _same_said(copy, said):
+                continue
+            warned.append((f"the answer's copy gives {copy!r} for {spans[k].text!r}"
+                           if at is not None else f"the answer's copy keeps {copy!r}")
+                          + f" where its list of fixes gives {said!r}: "
+                          + ("the copy's fix is marked hedged, to check" if at is not None
+                             else "the span is read as the copy has it, to check"))
+            if at is not None:
+                out[at] = replace(out[at], hedged=True)
+    return out, warned
 
 
 def _doubt_of(tokens: list[re.Match[str]], doubts: list[tuple[int, int]]) -> list[int | None]:
