@@ -3631,6 +3631,27 @@ def test_reconcile_a_listed_fix_that_says_it_left_the_words_leaves_the_span(
     assert [(c.original, c.new) for c in fine.changes] == [("fifteen", "fine")]
 
 
+@pytest.mark.parametrize("judged", ["fifteen is probably correct",
+                                    "fifteen is likely fine as transcribed.",
+                                    "**fifteen** \u2192 probably correct, but verify the dose",
+                                    "fifteen: correct as dictated"])
+def test_reconcile_a_listed_fix_that_judges_the_words_right_leaves_the_span(
+        judged: str) -> None:
+    """A listed line that judged the span's words right ("fifteen is probably correct")
+    was read as a hedged fix putting "correct" in their place. Words of a reading being
+    right, unlike the words read in their letters, leave them: the span is still to
+    check. Alike in letters they are a fix ("corect → correct", "fifteen → fine")."""
+    answer = f"- met for me \u2192 metformin\n- lie sin oh pril \u2192 lisinopril\n- {judged}"
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", False)]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+    assert result.warnings == ()
+    doc = _said(["Continue corect dose."], "corect", "correct")
+    (fix,) = reconcile(doc, "corect is probably correct").changes
+    assert (fix.original, fix.new, fix.hedged) == ("corect", "correct", True)
+
+
 @pytest.mark.parametrize("answer", [
     '- Line 2: "met for me" → "metformin"\n- Line 3: "lie sin oh pril" → "lisinopril"',
     "1. Line 2: **met for me** -> **metformin**\n2. Line 3: **lie sin oh pril** -> "

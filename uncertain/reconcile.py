@@ -2564,13 +2564,38 @@ _NO_CHANGE = re.compile(
     r"(?:(?:seems|looks|is)[ \t]+)?plausible|n/a|same)[ \t]*[)\]]?[.]?", re.IGNORECASE)
 
 
+#: what a fix says in its new words' place of the words read, judging them, not reading
+#: them anew ("fifteen is probably correct", "fifteen → likely fine as transcribed"): a
+#: closed class, English's adjectives of a reading being right, and what they may be
+#: said of; said hedged, of the words as read or with a note after them ("fifteen → fine"
+#: alone may be a fix). (Of words alike in their letters, "corect → correct", a fix.)
+_JUDGED = re.compile(
+    r"(?P<hedge>(?:probably|likely)[ \t]+)?(?:(?:also|still|quite|entirely|perfectly)[ \t]+)?"
+    r"(?:correct|right|accurate|fine|ok|okay|intended|plausible|reasonable|valid|appropriate|"
+    r"sensible)(?P<as>[ \t]+(?:as[ \t]+(?:is|transcribed|written|heard|read|dictated|given|"
+    r"stated)|here))?[ \t]*[.!]?", re.IGNORECASE)
+#: what may follow such words: nothing, or a note after a comma, a semicolon, a colon, a
+#: bracket or a dash ("correct, but verify the dose")
+_NOTE_AFTER_JUDGED = re.compile(r"[ \t]*(?:$|[,;:(\[\u2013\u2014]|-[ \t])")
+
+
 def _says_unchanged(fix: _Fix) -> bool:
     """Whether ``fix`` says its words are left as they are: its new text says so
-    (:data:`_NO_CHANGE`), or is its words with such a note after them ("fifteen
-    (unchanged)")."""
+    (:data:`_NO_CHANGE`), or judges them right (:data:`_JUDGED`, unlike them in its
+    letters: "fifteen" -> "correct"), or is its words with such a note after them
+    ("fifteen (unchanged)")."""
     new = fix.new.strip(_FIX_QUOTES + " \t")
     if _NO_CHANGE.fullmatch(new):
         return True
+    judged = _JUDGED.match(new)
+    after = _NOTE_AFTER_JUDGED.match(new, judged.end()) if judged else None
+    # (said so, hedged or of the words as read, or with a note after them: "fifteen → fine"
+    # alone may be the words' fix)
+    if judged and after and (fix.doubted or judged["hedge"] or judged["as"]
+                             or after.end() < len(new)):
+        letters = [re.sub(r"\W+", "", t.casefold()) for t in (fix.original, judged.group())]
+        if fuzz.ratio(*letters) < _DESCRIBED_LIKE:
+            return True  # ("fifteen is probably correct": no "correct" for "fifteen")
     note = re.search(r"[ \t]*[(\[][^()\[\]]*[)\]][.]?$", new)
     return bool(note and _NO_CHANGE.fullmatch(note.group().strip())
                 and new[:note.start()].strip(_FIX_QUOTES + " \t").casefold()
