@@ -2771,6 +2771,19 @@ def test_reconcile_a_list_of_fixes_beside_the_copy_that_says_otherwise_is_warned
     assert said.warnings == ()
 
 
+def test_reconcile_a_note_after_a_fix_listed_beside_the_copy_is_no_other_reading() -> None:
+    # the note after the fix's words was read as the list's reading: "lisinopril, which
+    # fit ..." is not "lisinopril", and the copy's fix was warned of and hedged
+    explained = ('I changed "met for me" to metformin and "lie sin oh pril" to lisinopril, '
+                 "which fit the context of diabetes and blood pressure.")
+    result = reconcile(_load("dictation"), f"{_answer()}\n\n{explained}")
+    assert [(c.original, c.new, c.hedged) for c in result.changes if not c.aside] == [
+        ("met for me", "metformin", False), ("lie sin oh pril", "lisinopril", False)]
+    assert result.warnings == ()
+    other = explained.replace("to lisinopril", "to losartan")
+    assert len(reconcile(_load("dictation"), f"{_answer()}\n\n{other}").warnings) == 1
+
+
 @pytest.mark.parametrize(("lines", "answer", "deleted"), [
     (["Take metforrnin 500 mg daily.", "Stop aspirin."], "Take metformin 500 mg daily.",
      ["Stop aspirin."]),

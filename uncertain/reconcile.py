@@ -1288,6 +1288,11 @@ def reconcile(
 _LISTED_BESIDE = 400
 
 
+#: where a note after a fix's words starts: a comma, a semicolon, a colon, a bracket or
+#: a dash
+_BEFORE_NOTE = re.compile(r"[ \t]*(?:[,;:(\[\u2013\u2014]|[ \t]-[ \t])")
+
+
 def _disagreeing(changes: list[Change], groups: list[_Group], tokens: list[re.Match[str]],
                  answer: str, own: str, style: Style | None,
                  spans: Sequence[Span]) -> tuple[list[Change], list[str]]:
@@ -1318,8 +1323,10 @@ def _disagreeing(changes: list[Change], groups: list[_Group], tokens: list[re.Ma
             at = given.get(k)
             copy = spans[k].text if at is None else changes[at].new
             said = fix.original if _says_unchanged(fix) else fix.new
-            if _name(copy) == _name(said) or _same_said(copy, said):
-                continue
+            if any(_name(copy) == _name(words) or _same_said(copy, words)
+                   for words in (said, _BEFORE_NOTE.split(said, maxsplit=1)[0])):
+                continue  # (a note after the list's words is none of them: "lisinopril,
+                # which fits the context")
             warned.append((f"the answer's copy gives {copy!r} for {spans[k].text!r}"
                            if at is not None else f"the answer's copy keeps {copy!r}")
                           + f" where its list of fixes gives {said!r}: "
