@@ -1301,6 +1301,27 @@ def test_reconcile_a_note_naming_the_words_a_fix_replaced_as_not_meant_is_no_tex
         ("met for me", new), ("lie sin oh pril", "lisinopril")]
 
 
+@pytest.mark.parametrize(("med", "ace", "new"), [
+    ("metformin (for met for me)", "lisinopril", "metformin"),
+    ('metformin (for "met for me")', "lisinopril [for lie sin oh pril]", "metformin"),
+    ("Metformin XR (for met for me)", "lisinopril", "Metformin XR"),
+    ("metformin (for diabetes)", "lisinopril", "metformin (for diabetes)"),  # its own words
+    ("metformin (for type 2 diabetes)", "lisinopril",  # words the document holds elsewhere
+     "metformin (for type 2 diabetes)"),
+])
+def test_reconcile_a_note_naming_the_words_a_fix_is_for_is_no_text(med: str, ace: str,
+                                                                  new: str) -> None:
+    """A copy that wrote after its fix the words it replaced as what it is for, "He takes
+    metformin (for met for me) 500", had "metformin (for" reported inserted and the span
+    left as it was. Such a note, naming the words the document holds where the fix
+    stands (or quoted words it holds), is the answer's; "(for diabetes)" is its words."""
+    result = reconcile(_load("dictation"), _answer(med=med, ace=ace))
+    assert " ".join(c.new for c in result.changes if c.span != 1) == new
+    assert [(c.original, c.new) for c in result.changes if c.span == 1] == [
+        ("lie sin oh pril", "lisinopril")]
+    assert [c.original for c in result.changes if c.span == 0] == ["met for me"]
+
+
 @pytest.mark.parametrize(("marks", "notes", "hedged"), [
     ("[^1]", '[^1]: corrected from "met for me"\n[^2]: corrected from "lie sin oh pril"',
      []),

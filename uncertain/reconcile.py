@@ -386,6 +386,31 @@ _NOT_NOTE = re.compile(
     r"[ \t]+(?P<quote>[\"'\u201c\u2018`]?)(?P<words>[^()\[\]\n?\"\u201c\u201d`]*?)"
     r"[\"'\u201d\u2019`]?[ \t]*[)\]]",
     re.IGNORECASE)
+#: a note after a fix in a copy naming the words it is for, in brackets: "He takes
+#: metformin (for met for me) 500 mg", 'metformin (for "met for me")'
+_FOR_NOTE = re.compile(
+    r"(?<![ \t])[ \t]*[(\[][ \t]*for[ \t]+(?P<quote>[\"'\u201c\u2018`]?)"
+    r"(?P<words>[^()\[\]\n?\"\u201c\u201d`]*?)[\"'\u201d\u2019`]?[ \t]*[)\]]", re.IGNORECASE)
+#: the most words of a fix before such a note
+_FOR_FIX_WORDS = 3
+
+
+def _names_replaced(m: re.Match[str], own: str) -> bool:
+    """Whether the note ``m`` (:data:`_FOR_NOTE`) names the words the fix before it
+    replaced: words the document's text ``own`` holds right after the word before the
+    fix (of up to :data:`_FOR_FIX_WORDS` words: "takes metformin (for met for me)",
+    the document saying "takes met for me"), or quoted words it holds. "metformin (for
+    diabetes)" names the drug's use, words of the answer's own."""
+    words = m["words"].strip()
+    if not words:
+        return False
+    if m["quote"]:
+        return _held(words, own)
+    before = m.string[max(0, m.start() - 300):m.start()].split()
+    return any(_held(f"{before[-1 - k]} {words}", own)
+               for k in range(1, min(_FOR_FIX_WORDS, len(before) - 1) + 1))
+
+
 #: a line that labels what follows as the document before or after the answer's fixes
 #: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:",
 #: "Before:", "After:", "Old:", "New:"); the word it opens with names which
@@ -506,6 +531,9 @@ def _unmarked(text: str, own: str) -> str:
     text = _FIX_NOTE.sub(lambda m: m.group() if m.group().strip() in own else "", text)
     text = _NOT_NOTE.sub(lambda m: "" if m.group().strip() not in own and (
         m["quote"] or (m["words"].strip() and _held(m["words"], own))) else m.group(), text)
+    if "for" in text:
+        text = _FOR_NOTE.sub(lambda m: "" if m.group().strip() not in own
+                             and _names_replaced(m, own) else m.group(), text)
     return text if holds["["] else _BRACKETED.sub(
         lambda m: m.group() if _bracketed_aside(m, own) else _unbracketed(m), text)
 
