@@ -405,10 +405,24 @@ def _names_replaced(m: re.Match[str], own: str) -> bool:
     if not words:
         return False
     if m["quote"]:
-        return _held(words, own)
+        return _phrase_held(words, own)
     before = m.string[max(0, m.start() - 300):m.start()].split()
-    return any(_held(f"{before[-1 - k]} {words}", own)
+    return any(_phrase_held(f"{before[-1 - k]} {words}", own)
                for k in range(1, min(_FOR_FIX_WORDS, len(before) - 1) + 1))
+
+
+@functools.lru_cache(maxsize=4)
+def _spaced(own: str) -> str:
+    """The document's text ``own`` in one case, a space for each run of spaces, with a
+    space at each end."""
+    return f" {' '.join(own.split()).casefold()} "
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase_held(words: str, own: str) -> bool:
+    """:func:`_held` of ``words``, looked for first as they are spaced in the text (a
+    note's words, each note of an answer: most are held nowhere)."""
+    return " ".join(words.split()).casefold() in _spaced(own) and _held(words, own)
 
 
 #: a line that labels what follows as the document before or after the answer's fixes
