@@ -3587,6 +3587,25 @@ def test_reconcile_a_hedge_before_a_listed_fix_is_its_note(answer: str) -> None:
 
 
 @pytest.mark.parametrize("answer", [
+    "Likely: metformin (for met for me), lisinopril (for lie sin oh pril)",
+    "Likely metformin (for met for me), lisinopril (for lie sin oh pril).",
+    "Probably: met for me \u2192 metformin; lie sin oh pril \u2192 lisinopril",
+    "- I'm not sure: met for me \u2192 metformin, lie sin oh pril \u2192 lisinopril",
+])
+def test_reconcile_a_hedge_before_a_line_s_fixes_hedges_each(answer: str) -> None:
+    """A hedge said before a line of several fixes ("Likely: a (for x), b (for y)") was
+    read as the first fix's alone, or, as a label before arrows, as none's. It doubts
+    each fix of its line; a note in brackets before an arrow is no such lead."""
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new, c.candidate, c.hedged) for c in result.changes] == [
+        ("met for me", "metformin", True, True), ("lie sin oh pril", "lisinopril", True, True)]
+    plain = reconcile(_load("dictation"), "Fixes: met for me \u2192 metformin; lie sin oh "
+                      "pril (maybe: lisinopril) \u2192 lisinopril")
+    assert [(c.new, c.hedged) for c in plain.changes] == [("metformin", False),
+                                                          ("lisinopril", False)]
+
+
+@pytest.mark.parametrize("answer", [
     "met for me = metformin\nlie sin oh pril = lisinopril",
     'The transcript is accurate, except that "met for me" sounds like metformin and '
     '"lie sin oh pril" sounds like lisinopril.',

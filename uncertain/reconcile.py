@@ -1761,10 +1761,11 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
         out.append(part)
         return out if len(out) > 1 else [line]
 
-    split = [(pieces, below.get(line, "")) for line in lines for pieces in (parts(line),)]
-    lines = [part for pieces, _ in split for part in pieces]
-    # (the note under a line is its last fix's)
-    under = [note if k == len(pieces) - 1 else "" for pieces, note in split
+    split = [(pieces, below.get(line, ""), _line_hedge(line)) for line in lines
+             for pieces in (parts(line),)]
+    lines = [part for pieces, _, _ in split for part in pieces]
+    # (the note under a line is its last fix's; a hedge before its fixes, each one's)
+    under = [f"{hedge} {note if k == len(pieces) - 1 else ''}" for pieces, note, hedge in split
              for k in range(len(pieces))]
     found = [fix(line) for line in lines]
     at = [k for k, m in enumerate(found) if m is not None]
@@ -1800,6 +1801,30 @@ def _listed_fixes(answer: str, own: str, style: Style | None,
             return None
         fixes.append(_Fix(old, new, doubted))
     return fixes
+
+
+#: a list's mark and emphasis before a line's words ("- ", "2. ", "**")
+_LINE_OPENING = re.compile(r"[ \t]*(?:" + _ITEM_MARK + r"[ \t]+)?(?:\*\*|__)?")
+
+
+_NOT_LEAD = re.compile(r"[()\[\]]|" + _ARROW.pattern + "|" + _TIGHT_ARROW.pattern)
+
+
+def _line_hedge(line: str) -> str:
+    """The hedge a list's line says before its fixes, of them all: words of a lead of the
+    answer's own before a colon (:data:`_FIX_LEAD`) that doubt ("Likely: metformin (for
+    met for me), lisinopril (for lie sin oh pril)", "Best guesses: a → b; c → d"), or a
+    hedge opening the line (:data:`_HEDGE_FIRST`: "Probably met for me → metformin, ...");
+    "" for a line with none."""
+    at = _LINE_OPENING.match(line)
+    start = at.end() if at else 0
+    lead = _FIX_LEAD.match(line, start)
+    # (a lead, not a note in brackets or a fix of the line: "met for me (maybe: ...) → ...")
+    if (lead is not None and _HEDGE_WORDS.search(lead.group())
+            and not _NOT_LEAD.search(lead.group())):
+        return lead.group()
+    first = _HEDGE_FIRST.match(line, start)
+    return first.group() if first is not None else ""
 
 
 def _paired_diff(answer: str, own: str) -> str:
