@@ -704,6 +704,20 @@ def test_reconcile_is_linear_in_a_long_document_with_many_spans() -> None:
     assert len(result.spans) == 5_000 and result.kept > 0.99
 
 
+def test_reconcile_reads_a_prompt_s_many_spans_given_back_in_linear_time() -> None:
+    """An answer keeping the markup of each of many spans had every word looked for in
+    each marked stretch: 40,000 words, 4,000 of them doubtful and marked, took 11 s; each
+    word's stretch is now looked up."""
+    import time
+
+    doc = _scored([(f"word{k % 97}", 0.2 if k % 10 == 0 else 0.99) for k in range(40_000)])
+    answer = render(doc, style="bracket", tokenizer="estimate").document
+    started = time.process_time()
+    result = reconcile(doc, answer)
+    assert time.process_time() - started < 4  # about 0.7 s
+    assert len(result.unchanged) == len(result.spans) == 4_000 and result.changes == ()
+
+
 @pytest.mark.parametrize("shape", [
     "- met for me -> metformin{S}(was met for me)\n- lie sin oh pril -> lisinopril{S}\n",
     "- met for me \u2192 metformin{T}(not sure)\n",

@@ -1227,7 +1227,8 @@ def reconcile(
             owner.append(u)
     tokens = list(re.finditer(r"\S+", answer))
     new_tokens = [m.group() for m in tokens]
-    doubtful = [any(a < m.end() and m.start() < b for a, b in doubts) for m in tokens]
+    doubt_of = _doubt_of(tokens, doubts)  # (each token's stretch, looked up: not each with all)
+    doubtful = [k is not None for k in doubt_of]
     dst = [_key(t) for t in new_tokens]
     token_span = [unit_span[u] for u in owner]
     span_sizes = [0] * len(spans)  # source tokens of each doubtful span
@@ -1304,8 +1305,7 @@ def reconcile(
     kept = (round(len(_kept(pairs, src, dst, token_span, span_sizes) | respelled | written)
                   / len(src), 4) if src else 1.0)
     changes = [c for k, c in enumerate(changes) if k not in emptied]
-    raised = _raised(doc, pairs, same, _doubt_of(tokens, doubts), token_span, owner, units,
-                     changes)
+    raised = _raised(doc, pairs, same, doubt_of, token_span, owner, units, changes)
     # (a copy with lines left out keeps more than half of them, though they hold fewer
     # of the words: the answer of every other line, short ones)
     copy = kept >= _COPY_KEPT or (fixes is None and _copied_lines(read, own))
