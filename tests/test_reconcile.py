@@ -1606,6 +1606,22 @@ _SORTED = ("1. lisa no pril 10 mg PO daily\n2. atorva statin 40 mg PO qhs\n"
            "3. lisinopril 10 mg PO daily\n")
 
 
+@pytest.mark.parametrize("answer", [
+    "<ol>\n<li><b>met for me</b> &rarr; <b>metformin</b></li>\n"
+    "<li><b>lie sin oh pril</b> &RightArrow; <b>lisinopril</b></li>\n</ol>",
+    "<p>" + _answer().replace("\n", "</p>\n<p>").replace("He takes ", "He&nbsp;takes ")
+    + "</p>",
+])
+def test_reconcile_an_html_answer_s_entities_are_its_characters(answer: str) -> None:
+    """An answer given as HTML wrote its arrows and spaces as entities ("&rarr;",
+    "&nbsp;"): its list of fixes was read as a summary (no fix mapped), and "He&nbsp;takes"
+    as a change of "He takes". Entities are read as the characters they stand for,
+    where the document holds none; those the prompt's markup escapes itself stay."""
+    _assert_two_dictation_fixes(answer)
+    own = _text_doc("Tylenol &amp; codeine &rarr; as needed.")
+    assert reconcile(own, own.text).changes == ()
+
+
 def test_reconcile_an_answer_in_another_line_order_is_read_in_the_document_s() -> None:
     """An answer that sorted the list, its lines each given once, was aligned line
     against line: no span resolved, "kept" low, the lines' words changed into others'."""

@@ -1147,6 +1147,29 @@ def _capped_blanks(answer: str, own: str) -> str:
     return re.sub(rf"[ \t]{{{cap + 1},}}", lambda m: m.group()[:cap], answer)
 
 
+#: an HTML entity by name ("&rarr;", "&nbsp;"; a numbered one, "&#x5B;", is of the
+#: prompt's inline markup's escapes too, read with it)
+_HTML_ENTITY = re.compile(r"&[A-Za-z][A-Za-z0-9]{1,31};")
+#: what the prompt's inline markup escapes by name ("&lt;", "&amp;"): read with the markup
+_MARKUP_SIGNS = frozenset("<>&\"'")
+
+
+def _unentitied(answer: str, own: str) -> str:
+    """``answer`` with the HTML entities it writes for characters by name ("&rarr;" for
+    "→", "&nbsp;", "&mdash;"), as an answer given as HTML does, read as those characters;
+    an entity the document's text ``own`` holds stays, as do those of the characters the
+    prompt's markup escapes ("&lt;", "&amp;": read with the markup)."""
+    if "&" not in answer:
+        return answer
+
+    def sub(m: re.Match[str]) -> str:
+        said = html.unescape(m.group())
+        return (m.group() if said == m.group() or _MARKUP_SIGNS.intersection(said)
+                or m.group() in own else said)
+
+    return _HTML_ENTITY.sub(sub, answer)
+
+
 def reconcile(
     doc: Document,
     llm_output: str,
@@ -1181,7 +1204,7 @@ def reconcile(
         spans = doubtful_spans(doc, threshold=0.5 if threshold is None else threshold)
     warnings: list[str] = []
     own = doc.text  # (joined once: a long document's text is long to join)
-    llm_output = _capped_blanks(llm_output, own)
+    llm_output = _unentitied(_capped_blanks(llm_output, own), own)
     with _marks_for(llm_output, own):
         bare = llm_output.removeprefix("\ufeff")
         fixes = _fix_list(bare, own)
