@@ -3735,6 +3735,19 @@ def test_reconcile_a_listed_fix_that_judges_the_words_right_leaves_the_span(
     assert (fix.original, fix.new, fix.hedged) == ("corect", "correct", True)
 
 
+@pytest.mark.parametrize("order", ["fifteen: check the dose", "fifteen \u2192 please verify",
+                                   "**fifteen** \u2192 confirm with the prescriber"])
+def test_reconcile_a_listed_order_to_check_the_words_leaves_the_span(order: str) -> None:
+    """A listed line asking to check a span's words in a fix's place ("fifteen: check
+    the dose") had the order made in the document as the words' fix ("fifteen" ->
+    "the dose", "lisinopril check"). It is no reading: the span is still to check."""
+    answer = f"- met for me \u2192 metformin\n- lie sin oh pril \u2192 lisinopril\n- {order}"
+    result = reconcile(_load("dictation"), answer)
+    assert [(c.original, c.new) for c in result.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert [result.spans[k].text for k in result.unchanged] == ["fifteen"]
+
+
 @pytest.mark.parametrize("answer", [
     '- Line 2: "met for me" → "metformin"\n- Line 3: "lie sin oh pril" → "lisinopril"',
     "1. Line 2: **met for me** -> **metformin**\n2. Line 3: **lie sin oh pril** -> "

@@ -2671,6 +2671,11 @@ _JUDGED = re.compile(
     r"(?:correct|right|accurate|fine|ok|okay|intended|plausible|reasonable|valid|appropriate|"
     r"sensible)(?P<as>[ \t]+(?:as[ \t]+(?:is|transcribed|written|heard|read|dictated|given|"
     r"stated)|here))?[ \t]*[.!]?", re.IGNORECASE)
+#: an order to check the words read, given in a fix's new words' place ("fifteen: check
+#: the dose", "→ please verify"): a closed class, the verbs English asks a reader to check
+#: with; no reading of the words (unless alike in their letters: "re view → review")
+_CHECK_ORDER = re.compile(r"(?:please[ \t]+)?(?:verify|check|confirm|double[- ]?check|"
+                          r"re-?check|clarify)\b", re.IGNORECASE)
 #: what may follow such words: nothing, or a note after a comma, a semicolon, a colon, a
 #: bracket or a dash ("correct, but verify the dose")
 _NOTE_AFTER_JUDGED = re.compile(r"[ \t]*(?:$|[,;:(\[\u2013\u2014]|-[ \t])")
@@ -2693,6 +2698,10 @@ def _says_unchanged(fix: _Fix) -> bool:
         letters = [re.sub(r"\W+", "", t.casefold()) for t in (fix.original, judged.group())]
         if fuzz.ratio(*letters) < _DESCRIBED_LIKE:
             return True  # ("fifteen is probably correct": no "correct" for "fifteen")
+    order = _CHECK_ORDER.match(new)  # ("fifteen: check the dose": a plea, no reading)
+    if order and fuzz.ratio(*(re.sub(r"\W+", "", t.casefold())
+                              for t in (fix.original, order.group()))) < _DESCRIBED_LIKE:
+        return True
     note = re.search(r"[ \t]*[(\[][^()\[\]]*[)\]][.]?$", new)
     return bool(note and _NO_CHANGE.fullmatch(note.group().strip())
                 and new[:note.start()].strip(_FIX_QUOTES + " \t").casefold()
