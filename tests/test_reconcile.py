@@ -4042,6 +4042,19 @@ def test_reconcile_a_note_after_a_listed_fix_s_words_is_no_part_of_them(answer: 
 
 
 @pytest.mark.parametrize("answer", [
+    "- [x] met for me \u2192 metformin\n- [x] lie sin oh pril \u2192 lisinopril",
+    "* [X] met for me should be metformin\n* [ ] lie sin oh pril should be lisinopril",
+    "\n".join(f"- [x] {line}" for line in _answer().split("\n")),
+])
+def test_reconcile_a_task_list_s_boxes_are_list_marks(answer: str) -> None:
+    """An answer set out as a Markdown task list ("- [x] met for me → metformin") had
+    its boxes read as the fixes' words ("x met for me", not in the document: no fix
+    mapped) or, in a copy, as inserted words ("x"). A box after a bullet is part of
+    the list's mark."""
+    _assert_two_dictation_fixes(answer)
+
+
+@pytest.mark.parametrize("answer", [
     "Corrections:\na) met for me -> metformin\nb) lie sin oh pril -> lisinopril",
     "(a) met for me should be metformin\n(b) lie sin oh pril should be lisinopril",
     'A. "met for me" → "metformin"\nB. "lie sin oh pril" → "lisinopril"',

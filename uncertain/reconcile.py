@@ -261,7 +261,8 @@ _BRACKET_ANY = re.compile(
     re.DOTALL,
 )
 #: a Markdown list item's mark at the start of a line ("- ", "* ", "2. ", "3) ")
-_LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
+_LIST_MARK = re.compile(r"^[ \t]*(?:[-*+\u2022\u2023\u25e6](?:[ \t]+\[[ xX]\](?=[ \t]))?|"
+                        r"\d{1,3}[.)])[ \t]+", re.MULTILINE)
 #: a whole answer in a Markdown code block, with or without a language name
 _FENCED = re.compile(r"```[\w-]*[ \t]*\n(.*?)\n?[ \t]*```", re.DOTALL)
 #: a segment's time prefix as an answer may write it: as rendered, or without the space
@@ -590,6 +591,11 @@ _TAG_LIKE = re.compile(r"<[/!A-Za-z]")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 
 
+#: what goes before a task list's box on its line: a bullet (looked for in the few
+#: characters before the box, a line's start among them)
+_TASK_BOX_BEFORE = re.compile(r"\n[ \t]*[-*+\u2022][ \t]+\Z")
+
+
 def _unbracketed(m: re.Match[str]) -> str:
     """The words of ``[words]``, of "[met for me → metformin]" the fix after the arrow;
     "[inaudible]", "[verify]" (a hedge, the brackets say it is no word said) and
@@ -597,6 +603,10 @@ def _unbracketed(m: re.Match[str]) -> str:
     inner = m.group(1)
     if inner is None:  # an escape, kept as it is
         return m.group()
+    if inner in "xX" and _TASK_BOX_BEFORE.search(m.string[max(0, m.start() - 40):m.start()]
+                                                  if m.start() > 40 else
+                                                  "\n" + m.string[:m.start()]):
+        return m.group()  # (a task list's ticked box, "- [x] ": a list's mark)
     if _hedges(m.group()) or not any(c.isalpha() for c in inner):
         return m.group()
     fix = _ARROW.split(inner, maxsplit=1)  # "[met for me → metformin]": the fix shown
@@ -1583,8 +1593,8 @@ def _labelled_fixes(answer: str, own: str, style: Style | None) -> list[_Fix] | 
 
 
 #: the mark a list's item opens with: a bullet, a number or a letter ("-", "2.", "(3)",
-#: "b)", "(c)")
-_ITEM_MARK = r"(?:[-*+\u2022]|\(?\d{1,3}[.)]|\(?[A-Za-z][.)])"
+#: "b)", "(c)"); a bullet with a task list's box after it, ticked or not ("- [x] ")
+_ITEM_MARK = r"(?:[-*+\u2022](?:[ \t]+\[[ xX]\](?=[ \t]))?|\(?\d{1,3}[.)]|\(?[A-Za-z][.)])"
 #: an ASCII arrow with no spaces round it, on a list's line ("5OO->500"): an arrow there,
 #: between two words (not a comment's "-->", nor an arrow of words of the document's:
 #: a line like its own is read as its copy)
