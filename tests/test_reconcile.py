@@ -2372,11 +2372,13 @@ def test_reconcile_a_speaker_s_label_before_a_line_is_an_aside(labels: tuple[str
 
 
 @pytest.mark.parametrize(("before", "after"), [("Before:", "After:"), ("**Old:**", "**New:**"),
-                                               ("Old:", "New:")])
+                                               ("Old:", "New:"), ("Heard:", "Meant:"),
+                                               ("**Transcribed:**", "**Intended:**")])
 def test_reconcile_an_answer_of_before_and_after_pairs(before: str, after: str) -> None:
-    """An answer that gave each fix as a "Before:"/"After:" pair ("Old:"/"New:") was
-    read as a copy with those lines added, or as a summary. Each pair is a fix, as an
-    "Original:"/"Corrected:" one is; a document's line opening with "New:" is its own."""
+    """An answer that gave each fix as a "Before:"/"After:" pair ("Old:"/"New:",
+    "Heard:"/"Meant:", "Transcribed:"/"Intended:") was read as a copy with those lines
+    added, or as a summary. Each pair is a fix, as an "Original:"/"Corrected:" one is; a
+    document's line opening with "New:" is its own."""
     lines = _clinic().text.split("\n")
     answer = "\n\n".join(
         f"{before} {old}\n{after} {new}" for old, new in [

@@ -430,14 +430,14 @@ def _phrase_held(words: str, own: str) -> bool:
 #: ("Original:", "**Corrected transcript:**", "Revised sentence:", "Corrected line 3:",
 #: "Before:", "After:", "Old:", "New:"); the word it opens with names which
 _LABEL = re.compile(
-    r"^[ \t]*(?:\*\*|__)?(?P<which>original|before|old|corrected|correction|revised|fixed|"
-    r"after|new)"
+    r"^[ \t]*(?:\*\*|__)?(?P<which>original|before|old|heard|transcribed|corrected|"
+    r"correction|revised|fixed|after|new|meant|intended)"
     r"(?:[ \t]+(?:text|transcript|transcription|version|document|note|dictation|sentence|"
     r"line|lines|paragraph|passage)(?:[ \t]+\d{1,4})?)?"
     r"[ \t]*(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:|:)[ \t]*",
     re.IGNORECASE | re.MULTILINE)
 #: the words such a label names the document before the fixes with
-_BEFORE_LABELS = frozenset({"original", "before", "old"})
+_BEFORE_LABELS = frozenset({"original", "before", "old", "heard", "transcribed"})
 
 
 def _unfenced(answer: str) -> str:
