@@ -4044,6 +4044,26 @@ def test_reconcile_a_note_after_a_listed_fix_s_words_is_no_part_of_them(answer: 
 
 
 @pytest.mark.parametrize("answer", [
+    "Uncertain span 1: metformin\nUncertain span 2: lisinopril\n"
+    "Uncertain span 3: fifteen (left as is; please verify)",
+    "#1 \u2192 metformin\n#2 \u2192 lisinopril\n#3 \u2192 no change",
+    "- Span 2: lisinopril\n- Span 1: metformin",
+])
+def test_reconcile_fixes_naming_spans_by_their_place_are_mapped(answer: str) -> None:
+    """A list of fixes that named the doubtful spans by their place among them
+    ("Uncertain span 1: metformin", "#2 → lisinopril") was read as a summary, or its
+    fixes as words the document does not hold. Each is the fix of the span so placed in
+    reading order (the spans the prompt marked); a number past the last names none."""
+    _assert_two_dictation_fixes(answer)
+    past = reconcile(_load("dictation"), "#1 \u2192 metformin\n#2 \u2192 lisinopril\n"
+                     "#4 \u2192 atorvastatin")
+    assert [(c.original, c.new) for c in past.changes] == [
+        ("met for me", "metformin"), ("lie sin oh pril", "lisinopril")]
+    assert past.warnings == ('the fix of "#4" names words the document does not hold: not '
+                             "mapped",)
+
+
+@pytest.mark.parametrize("answer", [
     "- [x] met for me \u2192 metformin\n- [x] lie sin oh pril \u2192 lisinopril",
     "* [X] met for me should be metformin\n* [ ] lie sin oh pril should be lisinopril",
     "\n".join(f"- [x] {line}" for line in _answer().split("\n")),

@@ -1854,7 +1854,8 @@ def _line_hedge(line: str) -> str:
     lead = _FIX_LEAD.match(line, start)
     # (a lead, not a note in brackets or a fix of the line: "met for me (maybe: ...) → ...")
     if (lead is not None and _HEDGE_WORDS.search(lead.group())
-            and not _NOT_LEAD.search(lead.group())):
+            and not _NOT_LEAD.search(lead.group())
+            and not _SPAN_REF.fullmatch(lead.group().strip(" \t:*_"))):  # ("Unsure span 1:")
         return lead.group()
     first = _HEDGE_FIRST.match(line, start)
     return first.group() if first is not None else ""
@@ -1980,7 +1981,25 @@ def _colon_fix(line: str, own: str, style: Style | None,
     new = m["new"].strip(_FIX_QUOTES + " \t")
     if not old or old.casefold() == new.casefold():
         return None
-    return m if _held(old, own, spans) else None
+    return m if _held(old, own, spans) or _span_named(old, spans) is not None else None
+
+
+#: a doubtful span named by its place among them, as an answer refers to the marked
+#: stretches in order ("Uncertain span 1", "Span 2", "#3", "Flag 1", "Item 2"): a closed
+#: class, the nouns and marks a list numbers what it was shown with
+_SPAN_REF = re.compile(
+    r"(?:(?:uncertain|doubtful|flagged|marked|unsure|unclear)[ \t]+)?"
+    r"(?:(?:span|item|word|flag|phrase|term|entry)[ \t]*(?:#|no\.?)?[ \t]*|#)(?P<n>\d{1,4})",
+    re.IGNORECASE)
+
+
+def _span_named(words: str, spans: Sequence[Span]) -> Span | None:
+    """The doubtful span of ``spans`` (in reading order) that ``words`` name by its place
+    among them (:data:`_SPAN_REF`: "Uncertain span 2" is the second), or None."""
+    m = _SPAN_REF.fullmatch(words.strip(_FIX_QUOTES + " \t"))
+    if m is None or not 1 <= int(m["n"]) <= len(spans):
+        return None
+    return spans[int(m["n"]) - 1]
 
 
 #: what a line that holds a fix holds (:data:`_FIX_LINE`, :data:`_FIX_PROSE`,
@@ -2636,6 +2655,9 @@ def _fixed(text: str, spans: list[Span], fixes: list[_Fix]) -> tuple[str, list[s
             continue  # (the same fix listed again, as for each place the words are)
         made.add((pattern.casefold(), fix.new, fix.doubted))
         places = places_of(pattern)
+        named = None if places else _span_named(listed.original, spans)
+        if named is not None:  # ("Span 2: lisinopril": the second span's words)
+            places = [(named.start, named.end)]
         quoted = json.dumps(listed.original, ensure_ascii=False)
         if not places:
             warnings.append(f"the fix of {quoted} names words the document does not hold: "
