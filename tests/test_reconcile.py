@@ -2569,6 +2569,25 @@ def test_reconcile_a_fix_shown_with_an_arrow_in_a_copy_s_line_is_the_fix(shown: 
     assert reconcile(own, own.text).changes == ()
 
 
+@pytest.mark.parametrize("wrap", [("eighty four. Continue", "eighty four.\nContinue"),
+                                  ("twice a day", "twice\na day")])
+def test_reconcile_a_copy_wrapped_elsewhere_than_its_lines_is_a_copy(
+        wrap: tuple[str, str]) -> None:
+    """A corrected copy given as one paragraph wrapped at other places than the
+    document's lines ("... met for men five hundred milligrams twice" over "a day with
+    meals.") was read as the
+    document's last line given alone with a line of the answer's own before it: the
+    fixes in that line were lost, the others read as unchanged, with a warning. An
+    answer holding half the document's words or more gives more than its fixed lines."""
+    fixed = _clinic().text.replace("lives in awful", "lisinopril").replace("met for men",
+                                                                             "metformin")
+    answer = " ".join(fixed.split("\n")).replace(*wrap)
+    result = reconcile(_clinic(), answer)
+    assert [(c.original, c.new) for c in result.changes if not c.aside] == [
+        ("lives in awful", "lisinopril"), ("met for men", "metformin")]
+    assert result.warnings == ()
+
+
 @pytest.mark.parametrize("style", ["inline", "bracket", None])
 def test_reconcile_an_answer_of_the_fixed_lines_alone_reads_the_others_as_they_were(
         style: Style | None) -> None:

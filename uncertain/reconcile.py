@@ -3090,6 +3090,10 @@ def _in_full(answer: str, own: str) -> tuple[int, str] | None:
     if n - len(core) < 2 or all(_line_key(given[k]) == _line_key(targets[j])
                                 for k, j in zip(core, place, strict=True)):
         return None  # (one line left out, or none of those given fixed: lines deleted)
+    theirs = Counter(_key(t) for t in own.split())
+    if 2 * sum((Counter(_key(t) for t in answer.split()) & theirs).values()) > theirs.total():
+        return None  # (half the document's words or more: a copy wrapped at other places,
+        # a line of its lines joined taken for one of its own)
     lines = list(targets)
     for k, j in zip(core, place, strict=True):
         lines[j] = given[k]
