@@ -1380,7 +1380,7 @@ def _disagreeing(changes: list[Change], groups: list[_Group], tokens: list[re.Ma
     unchanged, still to check. A listed fix that names no span's words alone, or agrees
     with the copy (written otherwise, "Metformin" for "metformin", or said the same,
     "15" for "fifteen"), says nothing of this."""
-    by_words = {_squeezed(s.text): k for k, s in enumerate(spans)}
+    by_words: dict[str, int] = {}  # (the spans by their words, once a list is found)
     given = {c.span: k for k, c in enumerate(changes) if c.span is not None and not c.aside}
     out, warned = list(changes), []
     longest = _LISTED_BESIDE * (len(spans) + 4)
@@ -1391,6 +1391,8 @@ def _disagreeing(changes: list[Change], groups: list[_Group], tokens: list[re.Ma
         if len(text) > longest:  # (a list of a fix a span, each a line, is no longer)
             continue
         listed = _listed_fixes(text, own, style, spans)
+        if listed and not by_words:
+            by_words = {_squeezed(s.text): k for k, s in enumerate(spans)}
         for fix in listed or ():
             k = by_words.get(_squeezed(fix.original))
             if k is None:
