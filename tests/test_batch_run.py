@@ -943,6 +943,45 @@ def test_batch_resumed_with_nothing_left_indexes_no_lexicon(
     assert out.read_bytes() == before and len(built) == 1
 
 
+def test_batch_resume_with_nothing_left_needs_no_write_access(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`batch --resume` of a finished output on a read-only file system failed ("Read-only
+    file system") as it opened the output for appending, before finding nothing to do: it
+    is read, and an input left to do is refused, naming the output, before any work."""
+    import errno
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.wav").write_bytes(name.encode() * 3)
+    out = tmp_path / "out.jsonl"
+    run_batch([tmp_path / "a.wav", tmp_path / "b.wav"], out=out, processor=FakeProcessor)
+    before = out.read_bytes()
+    real_open = os.open
+
+    def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if (flags & (os.O_WRONLY | os.O_RDWR) and os.path.realpath(path)
+                in (os.path.realpath(out), os.path.realpath(tmp_path))):
+            raise OSError(errno.EROFS, "Read-only file system", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    again = run_batch([tmp_path / "a.wav", tmp_path / "b.wav"], out=out, resume=True,
+                      processor=FakeProcessor)
+    assert (again.done, again.skipped, again.total) == (0, 2, 2)
+    assert out.read_bytes() == before
+    (tmp_path / "c.wav").write_bytes(b"ccc")
+    processed: list[str] = []
+
+    class Counting(FakeProcessor):
+        def process(self, item: Item, sha256: str | None) -> dict[str, Any]:
+            processed.append(item.path)
+            return super().process(item, sha256)
+
+    with pytest.raises(OSError, match=r"Read-only file system.*c\.wav") as raised:
+        run_batch([tmp_path], out=out, resume=True, processor=Counting)
+    assert raised.value.filename == os.fspath(out) and processed == []
+    assert out.read_bytes() == before
+
+
 class _Refusing(FakeProcessor):
     """A processor that stops the run at its first input, as a model that cannot take
     the language asked does."""

@@ -23,6 +23,7 @@ _supersede`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import logging
@@ -109,6 +110,12 @@ def input_key(path: str) -> str:
     return os.path.realpath(archive) + separator + member
 
 
+def _unwritable(error: OSError) -> bool:
+    """Whether opening a file for writing failed for want of write access (a read-only
+    file, folder or file system), not for a fault of the file."""
+    return isinstance(error, PermissionError) or error.errno == errno.EROFS
+
+
 def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """The records of a batch output file; lines that are not JSON objects are skipped."""
     with open(path, "rb") as fh:
@@ -170,15 +177,26 @@ class RecordWriter:
                 # a link to the file to write, not made yet: made where the link points
                 opened = Path(os.path.realpath(self.path))
                 opened.parent.mkdir(parents=True, exist_ok=True)
+        #: why the file cannot be written (a read-only file, or file system), when it is
+        #: appended to: a resumed run with nothing left to do needs no write access, and
+        #: the first record to write (:meth:`require_writable`) raises it
+        self.unwritable: OSError | None = None
         try:
             self._fd: int | None = os.open(opened, flags, 0o644)
         except FileExistsError:  # another run made it between the check and here
             raise FileExistsError(f"{self.path} exists (another batch run started it?); "
                                   "pass --resume to continue it or --force to overwrite "
                                   "it") from None
+        except OSError as error:
+            if mode != "append" or not _unwritable(error) or not self.path.is_file():
+                raise
+            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            self.unwritable = error
         try:
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # (shared when only read: a run writing it holds it exclusively)
+                fcntl.flock(self._fd, (fcntl.LOCK_SH if self.unwritable else fcntl.LOCK_EX)
+                            | fcntl.LOCK_NB)
             except BlockingIOError as exc:
                 raise FileExistsError(
                     f"{self.path} is being written by another batch run") from exc
@@ -188,7 +206,9 @@ class RecordWriter:
                 self._emptied = False
             else:
                 self._read_batch_output()
-                self.repaired_bytes = self._repair_tail()
+                # (a partial last line is left, unread, in a file that cannot be written:
+                # the record it began is of an input left to do, which then raises)
+                self.repaired_bytes = 0 if self.unwritable else self._repair_tail()
         except BaseException:
             self.close()
             raise
@@ -324,6 +344,17 @@ class RecordWriter:
                     self.path, removed)
         return removed
 
+    def require_writable(self, first: str) -> None:
+        """Raise, naming the file, if it cannot be written (:attr:`unwritable`): called
+        before the first input left to do (``first``) is worked on, not after."""
+        if self.unwritable is not None:
+            error = self.unwritable
+            raise OSError(error.errno,
+                          f"{error.strerror}: --resume found inputs left to do (the "
+                          f"first: {first}), whose records cannot be written to the output; "
+                          "nothing was done",
+                          os.fspath(self.path)) from error
+
     def seen(self, path: str, sha256: str | None) -> bool:
         """Whether a record for this input path and content is already in the file."""
         return (input_key(path), sha256) in self._seen
@@ -363,6 +394,7 @@ class RecordWriter:
         """Append ``record`` as one line; False (and nothing written) if it was recorded."""
         if self._fd is None:
             raise ValueError(f"{self.path}: the writer is closed")
+        self.require_writable(str(record["path"]))
         # the input as this run resolved it: a run resumed from another folder reads the
         # same relative "path" as another file
         record.setdefault("input", input_key(str(record["path"])))
@@ -414,6 +446,8 @@ class RecordWriter:
         the other whole. Nothing is written to the file after this."""
         if self._fd is None or not self._replaced:
             return 0
+        if self.unwritable is not None:  # (a read-only file is not replaced either)
+            raise self.unwritable
         target = Path(os.path.realpath(self.path))
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                    suffix=".tmp")

@@ -477,6 +477,7 @@ def _pending(items: Iterator[Item], writer: RecordWriter, summary: BatchSummary,
                 summary.gone += 1
             else:
                 summary.redone += 1
+        writer.require_writable(item.path)  # (a read-only output: before any work)
         yield item, sha
 
 
