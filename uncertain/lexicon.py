@@ -27,6 +27,7 @@ import logging
 import math
 import os
 import re
+import stat
 import sys
 import unicodedata
 import zlib
@@ -330,26 +331,38 @@ def _resolve(source: str | os.PathLike[str]) -> Path:
         return _shipped_path(source)
     path = Path(source)
     if not path.is_file():
-        shipped = ", ".join(shipped_lexicons())
-        # (a pipe, "--lexicon <(grep ... formulary.tsv)", was "no such file")
-        reason = ("is a directory" if path.is_dir() else NOT_REGULAR if path.exists()
-                  else _not_found(path))
-        raise LexiconError(path, f"{reason}, and no shipped lexicon by that name ({shipped})")
+        what = _what_it_is(path)
+        if what is None:  # (nothing by that name: a shipped lexicon's, mistyped?)
+            shipped = ", ".join(shipped_lexicons())
+            raise LexiconError(path, f"no such file, and no shipped lexicon by that name "
+                               f"({shipped})")
+        # (something by that name, which is no file: a shipped name was not meant, and
+        # "no shipped lexicon by that name" sent the user looking for one)
+        raise LexiconError(path, what)
     return path
 
 
-def _not_found(path: Path) -> str:
-    """Why ``path``, which is no file, names none, as the commands say it of an input: a
-    link to nothing, a loop of links (both said "no such file", where the name is there)
-    or no such file."""
-    if not path.is_symlink():
-        return "no such file"
+def _what_it_is(path: Path) -> str | None:
+    """What ``path``, which names no regular file, is, as a lexicon's error says it: a
+    folder, a pipe ("--lexicon <(grep ... formulary.tsv)"), a socket or a device, a loop
+    of links or a link to nothing; None when nothing is there."""
     try:
-        os.stat(path)
+        mode = os.stat(path).st_mode
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return f"cannot read: {exc.strerror}"
-    return f"a link to nothing ({os.readlink(path)})"
+            return f"a loop of links ({exc.strerror})"
+        if path.is_symlink():
+            return f"a link to nothing ({os.readlink(path)})"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None
+        return f"cannot read: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a lexicon file"
+    kind = ("a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else NOT_REGULAR)
+    # (a lexicon file is read more than once: checked, parsed, and its index cached by
+    # its content)
+    return f"{kind}, not a regular file: save what it gives to a file and name that"
 
 
 def _shipped_path(name: str) -> Path:
