@@ -522,13 +522,19 @@ def test_cli_render_into_a_pipe_closed_early_stops_quietly(
     exited 1; it stops as cat does, status 141 (128 + SIGPIPE), nothing on stderr."""
     import subprocess
 
+    # the pipe is made as small as Linux makes one (a page): a rendering of ten pages fills
+    # it many times over, so render writes on after the reader is gone. (It was 64 KiB, and
+    # a document of 140,000 words was annotated and rendered to overflow it: up to 112 s.)
+    pipe = 4096
     note = tmp_path / "note.txt"
-    note.write_text("Take metformin 500 mg twice daily.\n" * 20_000)
+    note.write_text("Take metformin 500 mg twice daily.\n" * 1_200)
     saved = tmp_path / "doc.json"
     assert main(["annotate", str(note), "--out", str(saved), "--no-validate"]) == 0
     capsys.readouterr()
+    assert main(["render", str(saved)]) == 0
+    assert len(capsys.readouterr().out.encode()) > 10 * pipe
     render = subprocess.Popen([sys.executable, "-m", "uncertain.cli", "render", str(saved)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, pipesize=pipe)
     assert render.stdout is not None and render.stderr is not None
     assert render.stdout.read(10)
     render.stdout.close()
