@@ -246,6 +246,39 @@ def test_lexicon_that_is_no_file_is_said_what_it_is(tmp_path: Path) -> None:
             assert str(caught.value) == f"{tmp_path / name}: {said}"
 
 
+def test_lexicon_a_large_file_holds_its_entries_not_a_second_table(tmp_path: Path) -> None:
+    """A lexicon kept a table of its terms normalised (of the 254 bytes a line of a word
+    list of random terms held, 108) that the validator, which indexes the entries its own way,
+    never reads: it is built at the first look-up, which answers as before."""
+    import random
+    import string
+    import tracemalloc
+
+    rng = random.Random(7)
+    count = 5_000
+
+    def word(n: int) -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(n))
+
+    path = tmp_path / "formulary.tsv"
+    # (a word list: no canonical or kind is interned, which may grow the interpreter's
+    # table of interned strings, counted here, by megabytes)
+    path.write_text("".join(f"{word(rng.randint(6, 12))}\n" for _ in range(count - 1))
+                    + "Zorbaxin-Forte\n", encoding="utf-8")
+    load_lexicon(path)  # (what is read once per process is read)
+    tracemalloc.start()
+    try:
+        lexicon = load_lexicon(path)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(lexicon) == count
+    assert held / count < 200, held / count
+    assert [e.canonical for e in lexicon.get("zorbaxin forte")] == ["Zorbaxin-Forte"]
+    assert "Zorbaxin Forte" in lexicon and "zorbaxin" not in lexicon
+    assert len(lexicon.terms()) == count
+
+
 def test_lexicon_truncated_gzip_raises(tmp_path: Path) -> None:
     path = tmp_path / "cut.tsv.gz"
     path.write_bytes(gzip.compress(b"metformin\n" * 100)[:20])

@@ -233,14 +233,24 @@ def _index(keyed: Iterable[tuple[str, Entry]]) -> dict[str, tuple[Entry, ...]]:
 class Lexicon:
     """A named, merged set of entries with exact lookup on the normalised term."""
 
-    __slots__ = ("_index", "entries", "name", "path")
+    __slots__ = ("_by_term", "entries", "name", "path")
 
     def __init__(self, name: str, entries: Iterable[Entry], path: Path | None = None) -> None:
         """Index ``entries`` as given; :meth:`from_entries` also merges duplicates."""
         self.name = name
         self.path = path
         self.entries: tuple[Entry, ...] = tuple(entries)
-        self._index = _index((normalize_term(e.term), e) for e in self.entries)
+        self._by_term: dict[str, tuple[Entry, ...]] | None = None
+
+    @property
+    def _index(self) -> dict[str, tuple[Entry, ...]]:
+        """Normalised term -> its entries, built at the first look-up: the validator
+        indexes a lexicon's entries its own way and never looks a term up here, and a
+        million terms of a user's held 150 MB in this table for nothing."""
+        found = self._by_term
+        if found is None:  # (two threads may build it at once: either one is kept)
+            found = self._by_term = _index((normalize_term(e.term), e) for e in self.entries)
+        return found
 
     @classmethod
     def from_entries(cls, name: str, entries: Iterable[Entry], path: Path | None = None) -> Lexicon:
@@ -256,7 +266,7 @@ class Lexicon:
         lexicon.name = name
         lexicon.path = path
         lexicon.entries = tuple(merged.values())
-        lexicon._index = _index((key[0], entry) for key, entry in merged.items())
+        lexicon._by_term = None  # (its keys are the terms normalised: built when asked)
         return lexicon
 
     def __len__(self) -> int:
@@ -1017,7 +1027,7 @@ def lexicon_from_state(path: Path, state: dict[str, Any]) -> Lexicon:
     lexicon.name = name
     lexicon.path = path
     lexicon.entries = tuple(entries)
-    lexicon._index = _index(zip(keys, entries, strict=True))
+    lexicon._by_term = _index(zip(keys, entries, strict=True))
     logger.debug("lexicon %s: %d entries from %s (kept parsed)", name, len(entries), path)
     return lexicon
 
