@@ -625,6 +625,27 @@ def test_validate_helpers_indexing_a_users_lexicon_reports_its_progress(
         progress(10, 35)
 
 
+def test_validate_helpers_deletion_blocks_hold_four_byte_numbers() -> None:
+    """The deletion blocks held each entry's number (an entry is in about 19) in eight
+    bytes: 150 bytes a term of a large lexicon. They hold four, built, read back from the
+    cache or extended by a lexicon of the user's, and a search answers as before."""
+    import json
+
+    from uncertain._index import LexiconIndex
+    from uncertain.lexicon import Entry, Lexicon, default_lexicons
+
+    shipped = LexiconIndex(default_lexicons())
+    read = LexiconIndex.from_state(shipped.lexicons, json.loads(json.dumps(shipped.state())))
+    own = Lexicon.from_entries("formulary", [Entry("Zorbaxin", kind="generic", prior=0.9),
+                                             Entry("metformin", kind="brand", prior=0.01)])
+    for index in (shipped, read, LexiconIndex([*shipped.lexicons, own], base=shipped)):
+        assert {ids.dtype.itemsize for ids in index._blocks.values()} == {4}
+        found = [index.items[i].entry.term for i in index.near("metforman")]
+        assert found[0] == "metformin", found
+    extended = LexiconIndex([*shipped.lexicons, own], base=read)
+    assert extended.items[extended.near("zorbaxen")[0]].entry.term == "Zorbaxin"
+
+
 @pytest.mark.parametrize("names", [["clinical", "drugs"], ["clinical", "drugs", "formulary"],
                                    ["clinical"], ["drugs"], ["clinical", "drugs", "clinical"]])
 def test_validate_helpers_shipped_lexicons_named_in_another_order_share_their_index(

@@ -53,6 +53,10 @@ PHONE_POOL = 8192
 #: fewer leave too little)
 _COMMON_MIN_CLASSES = 5
 _TWO = "2:"  # the prefix of two-deletion block keys
+#: the entry numbers of the deletion blocks: four bytes each, not eight (an entry is in
+#: 7 to 30 blocks, 19 for a common term: 150 bytes a term of a large lexicon, halved;
+#: no index holds 2**31 entries)
+_BLOCK_IDS = np.int32
 _NONE = np.zeros(0, dtype=np.intp)
 _NO_RATIOS = np.zeros(0, dtype=np.float32)
 
@@ -199,8 +203,8 @@ class LexiconIndex:
         # merged: see _compare)
         self._blocks: dict[str, np.ndarray] = _extended(
             base._blocks if base is not None else {}, blocks,
-            lambda old, ids: (np.array(ids, dtype=np.intp) if not len(old)
-                              else np.concatenate([old, np.array(ids, dtype=np.intp)])))
+            lambda old, ids: (np.array(ids, dtype=_BLOCK_IDS) if not len(old)
+                              else np.concatenate([old, np.array(ids, dtype=_BLOCK_IDS)])))
         first = len(base.items) if base is not None else 0
         added = self.items[first:]
         self._classes: np.ndarray = _joined(
@@ -467,7 +471,8 @@ class LexiconIndex:
         # joining the blocks costs less than merging them (they are small, and overlap
         # little): most queries are only bounded, and a bound ignores repeated rows; the
         # texts are picked by number in C (a third less time than joining tuples)
-        ids = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+        # (as the numbers arrays are indexed by: cast once, not by each indexing)
+        ids = (blocks[0] if len(blocks) == 1 else np.concatenate(blocks)).astype(np.intp)
         by_class = process.cdist([classes], self._classes[ids], scorer=fuzz.ratio)[0]
         by_spelling = process.cdist([key], self._compacts[ids], scorer=fuzz.ratio)[0]
         return ids, by_class, by_spelling
@@ -520,6 +525,8 @@ def _untable(table: dict[str, list[Any]], count: int, *, array: bool = False
     keys, counts = table["keys"], table["counts"]
     ids = np.array(table["ids"], dtype=np.intp)
     _in_range(ids, count)
+    if array:
+        ids = ids.astype(_BLOCK_IDS)
     ends = np.cumsum(np.array(counts, dtype=np.intp))
     if len(keys) != len(ends) or (ends[-1] if len(ends) else 0) != len(ids):
         raise ValueError("index state: a table's counts do not fit its numbers")
