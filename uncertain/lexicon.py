@@ -187,10 +187,15 @@ def _merge(entries: Iterable[Entry], conflicts: list[str] | None = None
     canonicals: dict[str, str] = {}
     dropped = 0
     for entry in entries:
-        canonical = canonicals.get(entry.canonical)
-        if canonical is None:
-            canonical = canonicals[entry.canonical] = normalize_term(entry.canonical)
-        key = (normalize_term(entry.term), canonical)
+        term = normalize_term(entry.term)
+        if entry.canonical is entry.term:  # (a word list's entry: its own canonical, not
+            canonical = term  # kept twice, nor in the table of canonicals met)
+        else:
+            met = canonicals.get(entry.canonical)
+            if met is None:
+                met = canonicals[entry.canonical] = normalize_term(entry.canonical)
+            canonical = met
+        key = (term, canonical)
         seen = merged.get(key)
         if seen is None:
             merged[key] = entry
@@ -818,7 +823,7 @@ class _Parsed:
     entries: list[Entry]
     lines: int
     data_lines: int
-    numbers: list[int] = field(default_factory=list)  # each entry's line
+    numbers: list[int] = field(default_factory=list)  # each entry's line (checked only)
     wide: int = 1  # most columns on a data line
     commas: list[int] = field(default_factory=list)  # lines whose term holds a comma
     spaced: list[int] = field(default_factory=list)  # ... (or canonicals) a run of spaces
@@ -930,7 +935,8 @@ def _parse(path: Path, name: str, problems: list[LexiconProblem] | None,
             if '"' in line and not csv_file and (stray := _stray_quote(line.split("\t"))):
                 raise ValueError(stray)
             entries.append(_parse_line(columns, name, ids_cache))
-            parsed.numbers.append(number)
+            if problems is not None:  # (the check report's: loading needs no line numbers)
+                parsed.numbers.append(number)
         except ValueError as exc:
             if problems is None:
                 raise LexiconError(path, str(exc), line=number) from None
