@@ -2879,6 +2879,28 @@ def test_validate_a_drug_and_other_words_are_no_salt_form(validator: Validator,
         assert [f.reason for f in doc.flags] == ["verified"] * len(doc.flags)
 
 
+def test_validate_a_name_and_the_words_after_it_are_matched_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a drug's name and the words after it go on like a name of several words
+    it begins ("metoprolol tar trait": metoprolol tartrate) is asked by each window of
+    them, in each document prescribing it: the names it begins are read once per pair,
+    and the flags are the same."""
+    validator = Validator()
+    heads: list[str] = []
+    completions = validator.index.completions
+    monkeypatch.setattr(validator.index, "completions", lambda key, **k: (
+        heads.append(key) if k.get("extra") == 1 else None) or completions(key, **k))
+    line = "Start metoprolol tar trait 25 mg twice a day."
+    first = validated_as(validator, line, "audio")
+    asked = len(heads)
+    assert asked and "metoprolol" in heads
+    again = validated_as(validator, line, "audio")
+    assert len(heads) == asked
+    assert [(f.text, f.candidates[0].term) for f in again.flags] == [
+        (f.text, f.candidates[0].term) for f in first.flags] == [
+        ("metoprolol tar trait", "metoprolol tartrate")]
+
+
 def _heard(pieces: list[tuple[str, float, bool]]) -> Document:
     """Speech of (text, confidence, written onto the next word) words."""
     words = [Word(text=t, confidence=c, space_after=not glued) for t, c, glued in pieces]

@@ -68,6 +68,7 @@ import re
 import stat
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cached_property, lru_cache
@@ -78,6 +79,7 @@ from rapidfuzz.distance import Levenshtein
 
 from uncertain._assets import built_once
 from uncertain._candidates import CandidateSearch, Ranked, listed, names_a_drug
+from uncertain._candidates import _remember as remember
 from uncertain._context import (
     classify,
     dose_amount,
@@ -285,6 +287,7 @@ class Validator:
         self.options = options or ValidateOptions()
         self.index = _index_of(self.lexicons, progress)
         self.search = CandidateSearch(self.index)
+        self._goes_on: OrderedDict[tuple[str, str], bool] = OrderedDict()  # (_goes_on_as)
         #: clinical words taken as known (:mod:`uncertain.vocabulary`; by default the
         #: system's medical dictionary, if installed)
         self.vocabulary = clinical_vocabulary() if vocabulary is None else vocabulary
@@ -401,10 +404,16 @@ class Validator:
 
     def _goes_on_as(self, head: str, tail: str) -> bool:
         """Whether a term of several words begins with the word ``head`` and goes on like
-        ``tail`` (:func:`uncertain._words.other_tail`): "potassium", "chlorride"."""
-        return any(_begins_with_word(term, head) and not other_tail(term, head, tail)
-                   for term in {self.index.items[idx].entry.term
-                                for idx in self.index.completions(head, extra=1)})
+        ``tail`` (:func:`uncertain._words.other_tail`): "potassium", "chlorride". Kept
+        per pair (a bounded number): a name and the words after it come back in every
+        document that prescribes it, each window of them asking again."""
+        known = self._goes_on.get((head, tail))
+        if known is None:
+            known = any(_begins_with_word(term, head) and not other_tail(term, head, tail)
+                        for term in {self.index.items[idx].entry.term
+                                     for idx in self.index.completions(head, extra=1)})
+            remember(self._goes_on, (head, tail), known, _GOES_ON_CACHE)
+        return known
 
     def _dose_names_next(self, words: Sequence[Word], j: int) -> bool:
         """Whether the dose after word ``j`` (a number within a word or two, its unit
@@ -1554,18 +1563,23 @@ class Validator:
         self, window: list[WordInfo], conf: float | None, dose: float, cue: bool,
         opts: ValidateOptions, modality: Modality, orphan: bool = False,
     ) -> dict[str, float]:
-        common = sum(_englishness(w.zipf, opts) for w in window) / len(window)
+        # (every window searched builds these: :func:`_englishness` written out, no call
+        # per word)
+        low = opts.english_min_zipf - 1.5
+        common = sum([min(1.0, max(0.0, (w.zipf - low) / 2.5)) for w in window])
         doubt = opts.doubt_audio if modality == "audio" else opts.doubt_image
-        extra = {"orphan_dose": 1.0} if orphan else {}
-        return {**extra,
-            "confidence": -1.0 if conf is None else round(conf, 4),
-            "dose_context": float(dose),
-            "cue_before": float(cue),
-            "common_english": round(common, 4),
-            "words": float(len(window)),
-            "sure_extra_words": float(sum(
-                1 for w in window[1:] if w.confidence is None or w.confidence >= doubt)),
-        }
+        sure = 0
+        for w in window[1:]:
+            if w.confidence is None or w.confidence >= doubt:
+                sure += 1
+        features = {"orphan_dose": 1.0} if orphan else {}
+        features["confidence"] = -1.0 if conf is None else round(conf, 4)
+        features["dose_context"] = float(dose)
+        features["cue_before"] = float(cue)
+        features["common_english"] = round(common / len(window), 4)
+        features["words"] = float(len(window))
+        features["sure_extra_words"] = float(sure)
+        return features
 
     def _rank(self, key: str, variants: Sequence[tuple[str, float, Evidence]],
               base: dict[str, float], modality: Modality, opts: ValidateOptions,
@@ -1588,6 +1602,8 @@ class Validator:
                     reasons=reasons, evidence=list(dict.fromkeys(p.evidence)))
 
 
+#: the (name, words after it) pairs :meth:`Validator._goes_on_as` keeps (a bounded memory)
+_GOES_ON_CACHE = 10_000
 #: how close a window ending in a known term (or beginning with a short one) must be to a
 #: longer term ending (or beginning) with it, and how many letters longer it must be
 _STEM_MIN_SIMILARITY = 0.9
