@@ -246,13 +246,27 @@ def test_lexicon_that_is_no_file_is_said_what_it_is(tmp_path: Path) -> None:
             assert str(caught.value) == f"{tmp_path / name}: {said}"
 
 
+def _loaded_measured(path: Path) -> tuple[Lexicon, int, int]:
+    """``path`` loaded, with the bytes the load left held and its peak (tracemalloc),
+    once what is read once per process has been read."""
+    import tracemalloc
+
+    load_lexicon(path)
+    tracemalloc.start()
+    try:
+        lexicon = load_lexicon(path)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return lexicon, held, peak
+
+
 def test_lexicon_a_large_file_holds_its_entries_not_a_second_table(tmp_path: Path) -> None:
     """A lexicon kept a table of its terms normalised (of the 254 bytes a line of a word
     list of random terms held, 108) that the validator, which indexes the entries its own way,
     never reads: it is built at the first look-up, which answers as before."""
     import random
     import string
-    import tracemalloc
 
     rng = random.Random(7)
     count = 5_000
@@ -265,13 +279,7 @@ def test_lexicon_a_large_file_holds_its_entries_not_a_second_table(tmp_path: Pat
     # table of interned strings, counted here, by megabytes)
     path.write_text("".join(f"{word(rng.randint(6, 12))}\n" for _ in range(count - 1))
                     + "Zorbaxin-Forte\n", encoding="utf-8")
-    load_lexicon(path)  # (what is read once per process is read)
-    tracemalloc.start()
-    try:
-        lexicon = load_lexicon(path)
-        held = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
+    lexicon, held, _ = _loaded_measured(path)
     assert len(lexicon) == count
     assert held / count < 200, held / count
     assert [e.canonical for e in lexicon.get("zorbaxin forte")] == ["Zorbaxin-Forte"]
@@ -288,7 +296,6 @@ def test_lexicon_loading_a_word_list_holds_each_term_once_while_it_merges(
     half that (276, 324), and merges as before."""
     import random
     import string
-    import tracemalloc
 
     rng = random.Random(11)
     count = 5_000
@@ -298,13 +305,7 @@ def test_lexicon_loading_a_word_list_holds_each_term_once_while_it_merges(
     # (a term met twice, and one whose canonical is given as itself: merged as before)
     path.write_text("\n".join([*terms, "Zorbaxin", "ZORBAXIN\tZorbaxin\tbrand\t0.9"]) + "\n",
                     encoding="utf-8")
-    load_lexicon(path)  # (what is read once per process is read)
-    tracemalloc.start()
-    try:
-        lexicon = load_lexicon(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    lexicon, _, peak = _loaded_measured(path)
     assert peak / count < 400, peak / count
     (zorbaxin,) = lexicon.get("zorbaxin")
     assert (zorbaxin.term, zorbaxin.canonical, zorbaxin.kind, zorbaxin.prior) == (

@@ -67,6 +67,14 @@ def only_doubtful(doc: Document) -> list:
     return [f for f in doc.flags if f.reason != "verified"]
 
 
+def doubted_and_hunches(validator: Validator, line: str) -> tuple[list[str], list[str]]:
+    """The words of ``line`` (heard as its "word/p" marks say) flagged in doubt, and
+    those only held as hunches for the acoustic pass."""
+    doc = validator.validate(make_doc(line))
+    assert doc.validation is not None
+    return ([f.text for f in only_doubtful(doc)], [h.text for h in doc.validation.hunches])
+
+
 def validated_as(validator: Validator, line: str, modality: Modality) -> Document:
     """``line`` validated as plain text (no confidence) or as speech heard at p 0.93."""
     return validator.validate(make_doc(line, modality=modality,
@@ -1287,10 +1295,7 @@ def test_validate_a_therapy_in_a_drugs_slot_is_no_drug(
 ])
 def test_validate_a_run_of_everyday_words_none_heard_low_is_a_hunch_unless_like_a_name(
         validator: Validator, line: str, flagged: list[str], hunches: list[str]) -> None:
-    doc = validator.validate(make_doc(line))
-    assert [f.text for f in only_doubtful(doc)] == flagged
-    assert doc.validation is not None
-    assert [h.text for h in doc.validation.hunches] == hunches
+    assert doubted_and_hunches(validator, line) == (flagged, hunches)
 
 
 @pytest.mark.parametrize(("line", "flagged"), [
@@ -2308,14 +2313,6 @@ def test_validate_an_everyday_word_heard_in_doubt_none_low_is_a_hunch_at_most(
     ("Phos 1.9, started K-Phos neutral 250 mg BID.", []),
     # ... a name split into such words is doubted as before
     ("stop the pred nice own 20 mg", ["pred nice own"]),
-])
-def test_validate_a_run_of_known_words_written_must_be_near_a_name(
-        validator: Validator, line: str, flagged: list[str]) -> None:
-    doc = validated_as(validator, line, "text")
-    assert [f.text for f in only_doubtful(doc)] == flagged
-
-
-@pytest.mark.parametrize(("line", "flagged"), [
     # in plain text, a prescribing word's preposition and the everyday words it governs
     # were a name for their sound alone: "to dry skin" was flagged as tetracycline (0.71)
     ("Apply to dry skin twice daily.", []),
@@ -2327,7 +2324,7 @@ def test_validate_a_run_of_known_words_written_must_be_near_a_name(
     # ... and so is a run before a number, in a strength's place, as in speech
     ("Start lives in awful at 10 mg daily.", ["lives in awful at"]),
 ])
-def test_validate_a_written_run_with_a_function_word_at_its_edge_must_be_nearer_a_name(
+def test_validate_a_run_of_known_words_written_must_be_near_a_name(
         validator: Validator, line: str, flagged: list[str]) -> None:
     doc = validated_as(validator, line, "text")
     assert [f.text for f in only_doubtful(doc)] == flagged
@@ -2382,10 +2379,7 @@ def test_validate_a_seldom_used_word_in_doubt_is_still_searched(validator: Valid
 ])
 def test_validate_a_seldom_used_word_heard_in_doubt_none_low_is_a_hunch_at_most(
         validator: Validator, line: str, flagged: list[str], hunches: list[str]) -> None:
-    doc = validator.validate(make_doc(line))
-    assert [f.text for f in only_doubtful(doc)] == flagged
-    assert doc.validation is not None
-    assert [h.text for h in doc.validation.hunches] == hunches
+    assert doubted_and_hunches(validator, line) == (flagged, hunches)
 
 
 @pytest.mark.parametrize("line", ["Amoxicillin 500 mg TID x10 days.",
