@@ -813,35 +813,6 @@ def test_validate_helpers_hopeless_by_phones_as_by_the_scored_matches(
             assert not search._sim_cache
 
 
-@pytest.mark.parametrize("said", ["some a star tan", "or promote", "the weather was nice"])
-def test_validate_helpers_a_deeper_search_scores_no_term_again(
-    shipped_index: LexiconIndex, said: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A spelling searched deeper after a shallower search (an audio window in a drug's
-    slot: bounded among ``search_limit`` terms, ranked among ``acoustic_search``) scores
-    only the terms the shallower search did not, searches the phones once, and finds
-    the very matches a deeper search alone finds."""
-    from uncertain import _candidates
-    from uncertain._candidates import CandidateSearch
-
-    key = word_key(said.replace(" ", ""))
-    alone = CandidateSearch(shipped_index).similar(key, "audio", 32, True, said)
-    scored: list[str] = []
-    phones: list[str] = []
-    features_many = _candidates.match_features_many
-    near_phones = shipped_index.near_phones
-    monkeypatch.setattr(_candidates, "match_features_many", lambda key, items, *a, **k: (
-        scored.extend(item.compact for item in items) or features_many(key, items, *a, **k)))
-    monkeypatch.setattr(shipped_index, "near_phones", lambda p, **k: (
-        phones.append(p) or near_phones(p, **k)))
-    search = CandidateSearch(shipped_index)
-    shallow = search.similar(key, "audio", 16, True, said)
-    deep = search.similar(key, "audio", 32, True, said)
-    assert deep == alone and len(deep) > len(shallow)
-    assert sorted(scored) == sorted(shipped_index.items[idx].compact for _, idx, _ in deep)
-    assert len(phones) == 1
-
-
 def test_validate_helpers_compact_spellings_are_kept() -> None:
     """A spelling asked again (each word's, each ranked term's) is not normalised again,
     and is the same as normalised afresh."""

@@ -123,11 +123,6 @@ class CandidateSearch:
         #: ... and of the matches of a spelling searched by the phones of its words too
         self._phone_ceilings: OrderedDict[tuple[str, str, str], float] = OrderedDict()
         self._last_near: tuple[tuple[str, int, bool, str | None], tuple[int, ...]] | None = None
-        #: the commonly prescribed names nearest the last phones searched (see :meth:`_near`)
-        self._last_phones: tuple[str, tuple[int, ...]] | None = None
-        #: the last spelling :meth:`similar` scored, and its matches by entry
-        self._last_scored: tuple[tuple[str, str, bool, str | None], dict[int, Match]] | None = (
-            None)
 
     def variants(self, word: Word, modality: Modality, span: int | None = 1
                  ) -> list[tuple[str, float, Evidence]]:
@@ -170,28 +165,13 @@ class CandidateSearch:
         found = self._sim_cache.get(cache_key)
         if found is None:
             ids = self._near(key, limit, wide, phones)
-            found = self._scored(key, modality, wide, phones, ids)
+            items = self.index.items
+            found = [(match_logit(features, modality), idx, features) for idx, features in zip(
+                ids, match_features_many(key, [items[i] for i in ids], modality, said=phones),
+                strict=True)]
             found.sort(key=lambda m: (-m[0], -m[2]["prior"]))
             _remember(self._sim_cache, cache_key, found, SIMILAR_CACHE)
         return found
-
-    def _scored(self, key: str, modality: Modality, wide: bool, phones: str | None,
-                ids: list[int]) -> list[Match]:
-        """The matches of ``ids`` to ``key``, in their order. A term's match to a spelling
-        is the same however deep the search that found it: those the last spelling
-        scored are taken again (an audio window in a drug's slot is bounded by its
-        nearest ``search_limit`` terms, then ranked among ``acoustic_search``)."""
-        query = (key, modality, wide, phones)
-        last = self._last_scored  # one read: a search may be shared by threads
-        known = last[1] if last is not None and last[0] == query else {}
-        new = [idx for idx in ids if idx not in known]
-        items = self.index.items
-        scored = dict(known)
-        scored.update((idx, (match_logit(features, modality), idx, features))
-                      for idx, features in zip(new, match_features_many(
-                          key, [items[i] for i in new], modality, said=phones), strict=True))
-        self._last_scored = (query, scored)
-        return [scored[idx] for idx in ids]
 
     def _near(self, key: str, limit: int, wide: bool, phones: str | None) -> list[int]:
         """The entries :meth:`similar` scores: the index's nearest to ``key``, then those
@@ -203,12 +183,7 @@ class CandidateSearch:
             return list(last[1])
         ids = self.index.near(key, limit=limit, wide=wide)
         if phones is not None:
-            # (the same phones as the last query's, searched deeper: the same names)
-            last_phones = self._last_phones
-            if last_phones is None or last_phones[0] != phones:
-                last_phones = (phones, tuple(self.index.near_phones(phones)))
-                self._last_phones = last_phones
-            ids += [i for i in last_phones[1] if i not in ids]
+            ids += [i for i in self.index.near_phones(phones) if i not in ids]
         self._last_near = (query, tuple(ids))
         return ids
 
